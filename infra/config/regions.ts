@@ -1,0 +1,56 @@
+/**
+ * Per-region configuration. One independent stack is deployed per AWS region (one customs
+ * administration or office group per region); choose it with `-c region=... -c stage=...`.
+ * The local cloud uses the same configuration (`local` stage of the default region).
+ */
+export interface RegionConfig {
+  /** AWS region the stack is deployed to. */
+  awsRegion: string;
+  /** ISO 3166-1 alpha-2 code of the customs territory. */
+  country: string;
+  /** ISO 4217 code of the national currency in which duties are assessed. */
+  nationalCurrency: string;
+  /** Customs offices of this region (UN/LOCODE-based office codes), declarations must name one. */
+  customsOffices: readonly string[];
+  /** Years the document archive keeps objects under Object Lock (COMPLIANCE mode). */
+  archiveRetentionYears: number;
+  /** API Gateway stage throttling. */
+  throttle: { rateLimit: number; burstLimit: number };
+  /** Days an Idempotency-Key is remembered. */
+  idempotencyDays: number;
+}
+
+export type StageName = 'dev' | 'prod' | 'local';
+
+export const regions = {
+  'eu-west-2': {
+    awsRegion: 'eu-west-2',
+    country: 'GB',
+    nationalCurrency: 'GBP',
+    customsOffices: ['GBLHR', 'GBFXT', 'GBDVR', 'GBSOU', 'GBMAN', 'GBBHX', 'GBLGP', 'GBIMM'],
+    // UK customs records must be kept 4 years (Customs and Excise Management Act 1979, s.75A
+    // and UCC Art. 51 for the EU); we keep 6 to cover VAT records (VATA 1994 Sch. 11 para 6).
+    archiveRetentionYears: 6,
+    throttle: { rateLimit: 200, burstLimit: 400 },
+    idempotencyDays: 1,
+  },
+} as const satisfies Record<string, RegionConfig>;
+
+export type RegionName = keyof typeof regions;
+
+export const defaultRegion: RegionName = 'eu-west-2';
+
+export function regionConfig(region: string | undefined): RegionConfig {
+  const name = region ?? defaultRegion;
+  if (!(name in regions)) {
+    throw new Error(`Unknown region '${name}'. Known regions: ${Object.keys(regions).join(', ')}`);
+  }
+  return regions[name as RegionName];
+}
+
+/** Stage-specific overrides: production keeps everything on delete, dev can be torn down. */
+export const stages = {
+  dev: { retainOnDelete: false, logRetentionDays: 30 },
+  prod: { retainOnDelete: true, logRetentionDays: 365 },
+  local: { retainOnDelete: false, logRetentionDays: 1 },
+} as const satisfies Record<StageName, { retainOnDelete: boolean; logRetentionDays: number }>;

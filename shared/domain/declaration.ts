@@ -1,0 +1,153 @@
+/**
+ * The declaration as a trader submits it: WCO Data Model flavoured, money and quantities as
+ * decimal strings (never JSON numbers). These zod schemas are the single source of truth for the
+ * TypeScript types, request validation, the OpenAPI document and the console's forms.
+ */
+import { z } from 'zod';
+
+/** Non-negative decimal string for quantities and masses: up to 15 integer and 6 fraction digits. */
+export const quantityString = z
+  .string()
+  .regex(/^(0|[1-9]\d{0,14})(\.\d{1,6})?$/, 'must be a non-negative decimal string such as "2000" or "12.5"')
+  .meta({ description: 'Non-negative decimal as a string', examples: ['2000', '12.5'] });
+
+/** Non-negative money amount as a decimal string: up to 15 integer and 3 fraction digits (ISO 4217 minor units). */
+export const moneyString = z
+  .string()
+  .regex(/^(0|[1-9]\d{0,14})(\.\d{1,3})?$/, 'must be a non-negative decimal string with at most 3 decimals, such as "5000.00"')
+  .meta({ description: 'Money amount as a decimal string', examples: ['5000.00'] });
+
+export const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as "CN"');
+export const currencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as "USD"');
+/** UN/LOCODE: country (2 letters) + location (3 letters or digits 2-9). */
+export const unLocode = z
+  .string()
+  .regex(/^[A-Z]{2}[A-Z2-9]{3}$/, 'must be a UN/LOCODE such as "CNSZX"');
+/** EORI-style party identifier: country prefix + up to 15 alphanumerics. */
+export const partyId = z
+  .string()
+  .regex(/^[A-Z]{2}[A-Z0-9]{1,15}$/, 'must be an EORI number such as "GB123456789000"');
+export const isoDate = z.iso.date({ message: 'must be a date in the form YYYY-MM-DD' });
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+/** Incoterms 2020. */
+export const incoterms = ['EXW', 'FCA', 'FAS', 'FOB', 'CFR', 'CIF', 'CPT', 'CIP', 'DAP', 'DPU', 'DDP'] as const;
+
+export const partySchema = z.strictObject({
+  id: partyId,
+  name: text(70),
+});
+
+export const importerSchema = z.strictObject({
+  id: partyId.optional(),
+  name: text(70),
+  country: countryCode,
+});
+
+export const exporterSchema = z.strictObject({
+  id: partyId.optional(),
+  name: text(70),
+  country: countryCode,
+});
+
+export const documentSchema = z.strictObject({
+  /** CDS document code (DE 2/3), e.g. N935 invoice, U112 proof of origin statement. */
+  type: z.string().regex(/^[A-Z0-9]{4}$/, 'must be a 4-character document code such as "N935"'),
+  ref: text(35),
+});
+
+export const quantitySchema = z.strictObject({
+  value: quantityString,
+  /** Measurement unit code as in the tariff (e.g. KGM, LTR, NAR, HLT). */
+  unit: z.string().regex(/^[A-Z0-9]{3}$/, 'must be a 3-character unit code such as "KGM"'),
+  qualifier: z.string().regex(/^[A-Z]$/, 'must be a 1-letter unit qualifier').optional(),
+});
+
+export const itemSchema = z.strictObject({
+  commodityCode: z
+    .string()
+    .regex(/^(\d{6}|\d{8}|\d{10})$/, 'must be a commodity code of 6, 8 or 10 digits such as "8510900000"'),
+  description: text(512),
+  origin: countryCode,
+  /** DE 4/17 preference: 100 = third-country duty, 300 = tariff preference (needs proof of origin). */
+  preference: z.string().regex(/^\d{3}$/, 'must be a 3-digit preference code such as "100"'),
+  additionalCodes: z
+    .array(z.string().regex(/^[A-Z0-9]{4}$/, 'must be a 4-character additional code such as "C999"'))
+    .max(99, 'must have at most 99 additional codes')
+    .default([]),
+  quantities: z.array(quantitySchema).max(9, 'must have at most 9 quantities').default([]),
+  netMassKg: quantityString,
+  invoiceAmount: moneyString,
+  documents: z.array(documentSchema).max(99, 'must have at most 99 documents').default([]),
+});
+
+export const consignmentSchema = z.strictObject({
+  ucr: z
+    .string()
+    .regex(/^[0-9A-Z][A-Z0-9\-+/.]{2,34}$/, 'must be a WCO UCR of 3 to 35 upper-case characters')
+    .optional(),
+  /** DE 7/4 mode of transport at the border: 1 sea, 2 rail, 3 road, 4 air, 5 post, 7 fixed installation, 8 inland waterway, 9 own propulsion. */
+  transportMode: z.enum(['1', '2', '3', '4', '5', '7', '8', '9']),
+  transportDocument: z.strictObject({
+    type: z.string().regex(/^[A-Z0-9]{4}$/, 'must be a 4-character document code such as "N741"'),
+    ref: text(35),
+  }),
+  loadingLocation: unLocode,
+  arrivalDate: isoDate,
+  grossMassKg: quantityString,
+});
+
+export const valuationSchema = z.strictObject({
+  currency: currencyCode,
+  incoterm: z.enum(incoterms),
+  invoiceTotal: moneyString,
+  freight: moneyString.optional(),
+  insurance: moneyString.optional(),
+});
+
+export const declarationSchema = z
+  .strictObject({
+    /** Local reference number: unique per declarant. */
+    lrn: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9\-_/.]{0,34}$/, 'must be 1 to 35 letters, digits, "-", "_", "/" or "."'),
+    type: z.enum(['IM', 'EX']),
+    /** Requested + previous procedure (DE 1/10), e.g. 4000 release for free circulation. */
+    procedureCode: z.string().regex(/^\d{4}$/, 'must be a 4-digit procedure code such as "4000"'),
+    office: z.string().regex(/^[A-Z]{2}[A-Z0-9]{3,6}$/, 'must be a customs office code such as "GBLHR"'),
+    declarant: partySchema,
+    importer: importerSchema,
+    exporter: exporterSchema,
+    consignment: consignmentSchema,
+    valuation: valuationSchema,
+    items: z
+      .array(itemSchema)
+      .min(1, 'must have at least one item')
+      .max(999, 'must have at most 999 items'),
+  })
+  .meta({ id: 'Declaration', description: 'An import or export declaration as submitted by a trader' });
+
+export type Declaration = z.infer<typeof declarationSchema>;
+export type DeclarationInput = z.input<typeof declarationSchema>;
+export type DeclarationItem = z.infer<typeof itemSchema>;
+
+/** Lifecycle of a declaration. Each transition is one conditional write on `version`. */
+export const declarationStatuses = [
+  'SUBMITTED',
+  'VALIDATED',
+  'REJECTED',
+  'UNDER_REVIEW',
+  'RELEASED',
+  'HELD',
+  'DOCUMENTS_REQUESTED',
+] as const;
+export const declarationStatus = z.enum(declarationStatuses);
+export type DeclarationStatus = z.infer<typeof declarationStatus>;
+
+/** Largest request body the intake accepts (bytes). 999 items of realistic size fit well under it. */
+export const maxDeclarationBytes = 1_000_000;

@@ -1,0 +1,189 @@
+/**
+ * The one definition of the platform's resources: functions, queues, tables and buckets.
+ *
+ * Both the CDK app (`infra/`) and the local cloud (`local/`) read this module, so the deployed
+ * stack and `npm start` cannot drift apart. Adding a function here is enough to have it deployed
+ * with least-privilege grants and served locally.
+ */
+
+/** Queues of the pipeline, by logical name. Each gets a dead-letter queue. */
+export const queues = {
+  validation: {
+    description: 'Declarations accepted at intake, waiting for validation against reference data',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 3,
+    retentionDays: 14,
+  },
+  risk: {
+    description: 'Validated declarations waiting for risk scoring (consumer arrives with the risk stage)',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 3,
+    retentionDays: 14,
+  },
+} as const satisfies Record<string, QueueDefinition>;
+
+/** DynamoDB tables, by logical name. Key attribute names are fixed here and used by the key builders. */
+export const tables = {
+  main: {
+    description: 'Single table: declarations, history events, LRN guards, reference data',
+    partitionKey: 'PK',
+    sortKey: 'SK',
+    globalSecondaryIndexes: {
+      /** Declarations of one declarant, newest first. */
+      GSI1: { partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+      /** Officer review queue by lane and office, oldest first (used from the risk stage on). */
+      GSI2: { partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+    },
+    timeToLiveAttribute: undefined,
+  },
+  idempotency: {
+    description: 'Powertools idempotency records for Idempotency-Key on POST /v1/declarations',
+    partitionKey: 'id',
+    sortKey: undefined,
+    globalSecondaryIndexes: {},
+    timeToLiveAttribute: 'expiration',
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+/** S3 buckets, by logical name. */
+export const buckets = {
+  archive: {
+    description: 'Signed document archive: submitted bytes, assessments, release notes (Object Lock)',
+    objectLock: true,
+  },
+} as const satisfies Record<string, BucketDefinition>;
+
+export type QueueName = keyof typeof queues;
+export type TableName = keyof typeof tables;
+export type BucketName = keyof typeof buckets;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+export type Trigger =
+  | { kind: 'http'; method: HttpMethod; path: string; auth: 'jwt' | 'none' }
+  | { kind: 'queue'; queue: QueueName; batchSize: number; maxConcurrency?: number };
+
+export interface FunctionDefinition {
+  /** Path of the handler module, relative to the repository root. */
+  entry: string;
+  /** Exported handler name. */
+  handler: string;
+  description: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  triggers: readonly Trigger[];
+  /** What the function may touch; the CDK app turns these into grant* calls. */
+  access: {
+    tables?: Partial<Record<TableName, 'read' | 'readWrite'>>;
+    buckets?: Partial<Record<BucketName, 'read' | 'write' | 'readWrite'>>;
+    sendTo?: readonly QueueName[];
+  };
+}
+
+export interface QueueDefinition {
+  description: string;
+  visibilityTimeoutSeconds: number;
+  maxReceiveCount: number;
+  retentionDays: number;
+}
+
+export interface TableDefinition {
+  description: string;
+  partitionKey: string;
+  sortKey: string | undefined;
+  globalSecondaryIndexes: Record<string, { partitionKey: string; sortKey: string }>;
+  timeToLiveAttribute: string | undefined;
+}
+
+export interface BucketDefinition {
+  description: string;
+  objectLock: boolean;
+}
+
+const api = (method: HttpMethod, path: string, auth: 'jwt' | 'none' = 'jwt'): Trigger => ({
+  kind: 'http',
+  method,
+  path,
+  auth,
+});
+
+/** Lambda functions, by logical name. */
+export const functions = {
+  submitDeclaration: {
+    entry: 'functions/api/submit-declaration.ts',
+    handler: 'handler',
+    description: 'POST /v1/declarations: intake of a declaration',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [api('POST', '/v1/declarations')],
+    access: {
+      tables: { main: 'readWrite', idempotency: 'readWrite' },
+      buckets: { archive: 'write' },
+      sendTo: ['validation'],
+    },
+  },
+  getDeclaration: {
+    entry: 'functions/api/get-declaration.ts',
+    handler: 'handler',
+    description: 'GET /v1/declarations/{id}',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api('GET', '/v1/declarations/{id}')],
+    access: { tables: { main: 'read' } },
+  },
+  listDeclarations: {
+    entry: 'functions/api/list-declarations.ts',
+    handler: 'handler',
+    description: "GET /v1/declarations: the caller's declarations, newest first",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api('GET', '/v1/declarations')],
+    access: { tables: { main: 'read' } },
+  },
+  listDeclarationEvents: {
+    entry: 'functions/api/list-declaration-events.ts',
+    handler: 'handler',
+    description: 'GET /v1/declarations/{id}/events: history of a declaration',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api('GET', '/v1/declarations/{id}/events')],
+    access: { tables: { main: 'read' } },
+  },
+  openApi: {
+    entry: 'functions/api/openapi.ts',
+    handler: 'handler',
+    description: 'GET /openapi.json: the API description generated from the zod schemas',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api('GET', '/openapi.json', 'none')],
+    access: {},
+  },
+  validateDeclaration: {
+    entry: 'functions/workers/validate-declaration.ts',
+    handler: 'handler',
+    description: 'Validation stage: checks a submitted declaration against reference data',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    // maxConcurrency protects the table from a burst of a large backlog.
+    triggers: [{ kind: 'queue', queue: 'validation', batchSize: 10, maxConcurrency: 10 }],
+    access: { tables: { main: 'readWrite' }, sendTo: ['risk'] },
+  },
+} as const satisfies Record<string, FunctionDefinition>;
+
+export type FunctionName = keyof typeof functions;
+
+/** Environment variable that carries a queue's URL to a function, e.g. VALIDATION_QUEUE_URL. */
+export const queueUrlEnv = (queue: QueueName): string => `${toEnvName(queue)}_QUEUE_URL`;
+/** Environment variable that carries a table's name, e.g. MAIN_TABLE_NAME. */
+export const tableNameEnv = (table: TableName): string => `${toEnvName(table)}_TABLE_NAME`;
+/** Environment variable that carries a bucket's name, e.g. ARCHIVE_BUCKET_NAME. */
+export const bucketNameEnv = (bucket: BucketName): string => `${toEnvName(bucket)}_BUCKET_NAME`;
+
+const toEnvName = (name: string): string => name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+
+/** Lambda runtime settings shared by every function. */
+export const runtime = {
+  nodeVersion: '24',
+  architecture: 'arm64',
+  logRetentionDays: 30,
+} as const;
