@@ -1,0 +1,207 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Declaration, DeclarationStatus } from '../domain/declaration.ts';
+import type { DeclarationRecord, HistoryEvent } from '../domain/declaration-record.ts';
+import {
+  InvalidCursorError,
+  type ClaimLrnResult,
+  type DeclarationRepository,
+  type LrnClaim,
+  type Page,
+  type Transition,
+} from '../usecases/ports.ts';
+import { entityTypes, keys } from './keys.ts';
+
+/** Stored shape of a declaration item: the body is gzip-compressed (999 items would not fit 400 KB). */
+interface DeclarationItem extends Omit<DeclarationRecord, 'declaration'> {
+  PK: string;
+  SK: string;
+  GSI1PK: string;
+  GSI1SK: string;
+  entity: string;
+  declarationGz: Uint8Array;
+}
+
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException';
+
+/** Runs a conditional write; false when its condition did not hold. */
+async function conditional(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+export class DynamoDbDeclarationRepository implements DeclarationRepository {
+  private readonly documents: DynamoDBDocumentClient;
+
+  constructor(client: DynamoDBClient, private readonly tableName: string) {
+    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async claimLrn(claim: LrnClaim): Promise<ClaimLrnResult> {
+    const claimed = await conditional(() =>
+      this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.lrnGuard(claim.declarantId, claim.lrn), entity: entityTypes.lrnGuard, ...claim },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+    if (claimed) return { outcome: 'claimed' };
+    const existing = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.lrnGuard(claim.declarantId, claim.lrn), ConsistentRead: true }),
+    );
+    const item = existing.Item as LrnClaim | undefined;
+    if (!item) return this.claimLrn(claim); // the guard vanished between the two calls
+    return {
+      outcome: 'taken',
+      existing: { declarantId: item.declarantId, lrn: item.lrn, declarationId: item.declarationId, sha256: item.sha256 },
+    };
+  }
+
+  reassignLrn(previous: LrnClaim, next: LrnClaim): Promise<boolean> {
+    return conditional(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.lrnGuard(previous.declarantId, previous.lrn),
+          UpdateExpression: 'SET declarationId = :next, sha256 = :sha',
+          ConditionExpression: 'declarationId = :previous',
+          ExpressionAttributeValues: { ':next': next.declarationId, ':sha': next.sha256, ':previous': previous.declarationId },
+        }),
+      ),
+    );
+  }
+
+  create(record: DeclarationRecord): Promise<boolean> {
+    const { declaration, ...rest } = record;
+    const item: DeclarationItem = {
+      ...keys.declaration(record.id),
+      ...keys.declarationByDeclarant(record.declarantId, record.submittedAt, record.id),
+      entity: entityTypes.declaration,
+      ...rest,
+      declarationGz: gzipSync(JSON.stringify(declaration)),
+    };
+    return conditional(() =>
+      this.documents.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' })),
+    );
+  }
+
+  async get(id: string): Promise<DeclarationRecord | undefined> {
+    const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.declaration(id), ConsistentRead: true }));
+    return result.Item ? fromItem(result.Item as DeclarationItem) : undefined;
+  }
+
+  async listByDeclarant(
+    declarantId: string,
+    options: { limit: number; cursor: string | undefined; status: DeclarationStatus | undefined },
+  ): Promise<Page<DeclarationRecord>> {
+    const partition = keys.declarantPartition(declarantId);
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': partition, ...(options.status ? { ':status': options.status } : {}) },
+        ...(options.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
+        ScanIndexForward: false,
+        Limit: options.limit,
+        ExclusiveStartKey: options.cursor ? decodeCursor(options.cursor, partition) : undefined,
+      }),
+    );
+    return {
+      items: (result.Items ?? []).map((item) => fromItem(item as DeclarationItem)),
+      nextCursor: result.LastEvaluatedKey ? encodeCursor(result.LastEvaluatedKey) : null,
+    };
+  }
+
+  transition(change: Transition): Promise<'applied' | 'conflict'> {
+    const sets: Record<string, unknown> = { ...change.set, status: change.to, version: change.expectedVersion + 1, updatedAt: change.at };
+    const names = Object.fromEntries(Object.keys(sets).map((name) => [`#${name}`, name]));
+    const values = Object.fromEntries(Object.entries(sets).map(([name, value]) => [`:${name}`, value]));
+    return conditional(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.declaration(change.id),
+          UpdateExpression: `SET ${Object.keys(sets).map((name) => `#${name} = :${name}`).join(', ')}`,
+          ConditionExpression: '#version = :expectedVersion AND #status = :from',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ...values, ':expectedVersion': change.expectedVersion, ':from': change.from },
+        }),
+      ),
+    ).then((applied) => (applied ? 'applied' : 'conflict'));
+  }
+
+  appendEvent(event: HistoryEvent): Promise<boolean> {
+    return conditional(() =>
+      this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.historyEvent(event.declarationId, event.version), entity: entityTypes.historyEvent, ...event },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+  }
+
+  async listEvents(declarationId: string): Promise<HistoryEvent[]> {
+    const events: HistoryEvent[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.declaration(declarationId).PK, ':prefix': keys.historyEventPrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { declarationId: id, version, type, status, at, actor, detail } = item as HistoryEvent;
+        events.push({ declarationId: id, version, type, status, at, actor, detail });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return events;
+  }
+}
+
+function fromItem(item: DeclarationItem): DeclarationRecord {
+  const { PK: _pk, SK: _sk, GSI1PK: _gpk, GSI1SK: _gsk, entity: _entity, declarationGz, ...rest } = item;
+  return { ...rest, declaration: JSON.parse(gunzipSync(declarationGz).toString('utf8')) as Declaration };
+}
+
+/** Cursors are the opaque base64url of the last evaluated key. */
+function encodeCursor(lastKey: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(lastKey)).toString('base64url');
+}
+
+/** Decodes a cursor and refuses one that does not belong to this listing (no peeking into other partitions). */
+function decodeCursor(cursor: string, partition: string): Record<string, string> {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  const expected = ['GSI1PK', 'GSI1SK', 'PK', 'SK'];
+  if (
+    typeof decoded !== 'object' ||
+    decoded === null ||
+    Object.keys(decoded).sort().join() !== expected.join() ||
+    !Object.values(decoded).every((value) => typeof value === 'string') ||
+    (decoded as Record<string, string>).GSI1PK !== partition
+  ) {
+    throw new InvalidCursorError();
+  }
+  return decoded as Record<string, string>;
+}

@@ -1,0 +1,17 @@
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { PipelineMessage } from '../domain/declaration-record.ts';
+import type { PipelineQueue } from '../usecases/ports.ts';
+
+export class SqsPipelineQueue implements PipelineQueue {
+  constructor(private readonly client: SQSClient, private readonly queueUrl: string) {}
+
+  async send(message: PipelineMessage): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(message),
+        MessageAttributes: { declarationId: { DataType: 'String', StringValue: message.declarationId } },
+      }),
+    );
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * A declaration as the platform keeps it (state, version, history) and as the API shows it.
+ */
+import { z } from 'zod';
+import { declarationSchema, declarationStatus, type Declaration, type DeclarationStatus } from './declaration.ts';
+import { problemSchema, type Problem } from './problems.ts';
+
+export interface SubmissionArchive {
+  bucket: string;
+  key: string;
+  /** Hex SHA-256 of the exact bytes the trader submitted. */
+  sha256: string;
+  bytes: number;
+  versionId: string | undefined;
+}
+
+export interface ValidationOutcome {
+  at: string;
+  problems: Problem[];
+}
+
+export interface DeclarationRecord {
+  id: string;
+  lrn: string;
+  ucr: string;
+  type: Declaration['type'];
+  office: string;
+  declarantId: string;
+  status: DeclarationStatus;
+  /** Incremented by every state change; each change is a conditional write on it. */
+  version: number;
+  submittedAt: string;
+  updatedAt: string;
+  declaration: Declaration;
+  submission: SubmissionArchive;
+  validation: ValidationOutcome | undefined;
+}
+
+export const historyEventTypes = ['SUBMITTED', 'VALIDATED', 'REJECTED'] as const;
+export type HistoryEventType = (typeof historyEventTypes)[number];
+
+export interface HistoryEvent {
+  declarationId: string;
+  /** The declaration version this event produced. */
+  version: number;
+  type: HistoryEventType;
+  status: DeclarationStatus;
+  at: string;
+  actor: { kind: 'trader' | 'officer' | 'system'; id: string };
+  detail: string | undefined;
+}
+
+/** Messages carried by the pipeline queues. */
+export const pipelineMessageSchema = z.strictObject({
+  declarationId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a declaration id (ULID)'),
+  /** The version the sender left the declaration at. */
+  version: z.number().int().positive(),
+});
+export type PipelineMessage = z.infer<typeof pipelineMessageSchema>;
+
+// ---- API views -----------------------------------------------------------------------------
+
+export const linksSchema = z.object({
+  self: z.string(),
+  events: z.string(),
+});
+
+export const submissionReceiptSchema = z
+  .object({
+    id: z.string(),
+    lrn: z.string(),
+    ucr: z.string(),
+    status: declarationStatus,
+    links: linksSchema,
+  })
+  .meta({ id: 'SubmissionReceipt' });
+export type SubmissionReceipt = z.infer<typeof submissionReceiptSchema>;
+
+export const declarationViewSchema = z
+  .object({
+    id: z.string(),
+    lrn: z.string(),
+    ucr: z.string(),
+    type: z.enum(['IM', 'EX']),
+    office: z.string(),
+    declarantId: z.string(),
+    status: declarationStatus,
+    version: z.number().int(),
+    submittedAt: z.string(),
+    updatedAt: z.string(),
+    lane: z.string().nullable().meta({ description: 'Risk lane once scored (GREEN, YELLOW, RED, BLUE)' }),
+    risk: z.unknown().nullable().meta({ description: 'Risk outcome once scored' }),
+    assessment: z.unknown().nullable().meta({ description: 'Duty assessment once calculated' }),
+    validation: z.object({ at: z.string(), problems: z.array(problemSchema) }).nullable(),
+    submission: z.object({ sha256: z.string(), bytes: z.number().int() }),
+    declaration: declarationSchema,
+    links: linksSchema,
+  })
+  .meta({ id: 'DeclarationView' });
+export type DeclarationView = z.infer<typeof declarationViewSchema>;
+
+export const declarationSummarySchema = declarationViewSchema
+  .pick({ id: true, lrn: true, ucr: true, type: true, office: true, declarantId: true, status: true, version: true, submittedAt: true, updatedAt: true, links: true })
+  .meta({ id: 'DeclarationSummary' });
+export type DeclarationSummary = z.infer<typeof declarationSummarySchema>;
+
+export const declarationPageSchema = z
+  .object({ items: z.array(declarationSummarySchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'DeclarationPage' });
+export type DeclarationPage = z.infer<typeof declarationPageSchema>;
+
+export const historyEventViewSchema = z
+  .object({
+    version: z.number().int(),
+    type: z.enum(historyEventTypes),
+    status: declarationStatus,
+    at: z.string(),
+    actor: z.object({ kind: z.enum(['trader', 'officer', 'system']), id: z.string() }),
+    detail: z.string().nullable(),
+  })
+  .meta({ id: 'HistoryEvent' });
+export const historyPageSchema = z.object({ items: z.array(historyEventViewSchema) }).meta({ id: 'HistoryPage' });
+export type HistoryPage = z.infer<typeof historyPageSchema>;
+
+export const linksFor = (id: string) => ({
+  self: `/v1/declarations/${id}`,
+  events: `/v1/declarations/${id}/events`,
+});
+
+export function toView(record: DeclarationRecord): DeclarationView {
+  return {
+    ...toSummary(record),
+    lane: null,
+    risk: null,
+    assessment: null,
+    validation: record.validation ?? null,
+    submission: { sha256: record.submission.sha256, bytes: record.submission.bytes },
+    declaration: record.declaration,
+  };
+}
+
+export function toSummary(record: DeclarationRecord): DeclarationSummary {
+  return {
+    id: record.id,
+    lrn: record.lrn,
+    ucr: record.ucr,
+    type: record.type,
+    office: record.office,
+    declarantId: record.declarantId,
+    status: record.status,
+    version: record.version,
+    submittedAt: record.submittedAt,
+    updatedAt: record.updatedAt,
+    links: linksFor(record.id),
+  };
+}

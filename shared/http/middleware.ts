@@ -1,0 +1,40 @@
+/**
+ * The one HTTP middleware stack: Powertools logging, tracing and metrics, and the mapping of
+ * domain errors to RFC 9457 problem responses. Handlers stay thin adapters.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { DomainError, problem } from '../domain/problems.ts';
+import { logger, metrics, tracer } from '../observability.ts';
+import { problemResponse, statusByKind } from './responses.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+const problemErrors: middy.MiddlewareObj<HttpEvent, HttpResult> = {
+  onError: async (request) => {
+    const error = request.error;
+    if (error instanceof DomainError) {
+      const status = statusByKind[error.kind];
+      logger.info('request refused', { status, problems: error.problems });
+      request.response = problemResponse(status, error.title, error.problems);
+      return;
+    }
+    logger.error('unhandled error', error as Error);
+    request.response = problemResponse(500, 'Internal error', [
+      problem('', 'INTERNAL_ERROR', `something went wrong on our side; quote request id ${request.context.awsRequestId}`),
+    ]);
+  },
+};
+
+export function httpHandler(handler: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
+  return middy<HttpEvent, HttpResult>()
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(problemErrors)
+    .handler(handler);
+}

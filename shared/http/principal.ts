@@ -1,0 +1,30 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { roles, type Principal, type Role } from '../domain/auth.ts';
+import { DomainError, problem } from '../domain/problems.ts';
+
+/**
+ * API Gateway's JWT authorizer has already verified the token; its claims arrive flattened to
+ * strings, so the Cognito groups array reads "[trader]" or "[officer admin]".
+ */
+export function principalFromEvent(event: APIGatewayProxyEventV2WithJWTAuthorizer): Principal {
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  const subject = claims?.sub;
+  if (!claims || typeof subject !== 'string') {
+    throw new DomainError('UNAUTHENTICATED', 'Unauthenticated', [problem('', 'TOKEN_REQUIRED', 'a valid bearer token is required')]);
+  }
+  const partyId = claims['custom:party_id'];
+  return {
+    subject,
+    roles: parseGroups(claims['cognito:groups']),
+    partyId: typeof partyId === 'string' && partyId.length > 0 ? partyId : undefined,
+  };
+}
+
+function parseGroups(groups: unknown): Role[] {
+  const names = Array.isArray(groups)
+    ? groups.map(String)
+    : typeof groups === 'string'
+      ? groups.replace(/^\[|\]$/g, '').split(/[\s,]+/)
+      : [];
+  return names.filter((name): name is Role => (roles as readonly string[]).includes(name));
+}

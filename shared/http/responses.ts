@@ -1,0 +1,42 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { DomainErrorKind, Problem, ProblemDocument } from '../domain/problems.ts';
+
+export const statusByKind: Record<DomainErrorKind, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNPROCESSABLE: 422,
+};
+
+const securityHeaders = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...securityHeaders, ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** RFC 9457 problem document with the platform's `problems` extension. */
+export function problemResponse(statusCode: number, title: string, problems: Problem[], detail?: string): APIGatewayProxyStructuredResultV2 {
+  const document: ProblemDocument = {
+    type: `https://customs.example/problems/${statusCode}`,
+    title,
+    status: statusCode,
+    ...(detail ? { detail } : {}),
+    problems,
+  };
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/problem+json', ...securityHeaders },
+    body: JSON.stringify(document),
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Ports: what the use cases need from the outside world. Use cases receive these as arguments
+ * and never import adapters; each handler wires the real AWS adapters in, tests may wire the
+ * same adapters against the local cloud.
+ */
+import type { DeclarationRecord, HistoryEvent, PipelineMessage } from '../domain/declaration-record.ts';
+import type { DeclarationStatus } from '../domain/declaration.ts';
+
+export interface LrnClaim {
+  declarantId: string;
+  lrn: string;
+  declarationId: string;
+  sha256: string;
+}
+
+export type ClaimLrnResult = { outcome: 'claimed' } | { outcome: 'taken'; existing: LrnClaim };
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Transition {
+  id: string;
+  from: DeclarationStatus;
+  expectedVersion: number;
+  to: DeclarationStatus;
+  at: string;
+  /** Fields of the record to set along with status and version. */
+  set: Partial<Pick<DeclarationRecord, 'validation'>>;
+}
+
+export interface DeclarationRepository {
+  /** Claims the declarant's LRN for a declaration; fails with the existing claim if taken. */
+  claimLrn(claim: LrnClaim): Promise<ClaimLrnResult>;
+  /** Moves an LRN claim that points at a declaration that was never stored to a new one. */
+  reassignLrn(previous: LrnClaim, next: LrnClaim): Promise<boolean>;
+  /** Stores a new declaration; false if one with this id exists already. */
+  create(record: DeclarationRecord): Promise<boolean>;
+  get(id: string): Promise<DeclarationRecord | undefined>;
+  listByDeclarant(
+    declarantId: string,
+    options: { limit: number; cursor: string | undefined; status: DeclarationStatus | undefined },
+  ): Promise<Page<DeclarationRecord>>;
+  /** Applies a state change only if the record is still at `from` / `expectedVersion`. */
+  transition(change: Transition): Promise<'applied' | 'conflict'>;
+  /** Appends a history event; false if the event for that version exists already. */
+  appendEvent(event: HistoryEvent): Promise<boolean>;
+  listEvents(declarationId: string): Promise<HistoryEvent[]>;
+}
+
+export interface PipelineQueue {
+  send(message: PipelineMessage): Promise<void>;
+}
+
+export interface StoredDocument {
+  bucket: string;
+  key: string;
+  versionId: string | undefined;
+}
+
+export interface DocumentArchive {
+  put(document: { key: string; body: Uint8Array; contentType: string; sha256: string }): Promise<StoredDocument>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('invalid cursor');
+    this.name = 'InvalidCursorError';
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Intake: accept a declaration once, store it SUBMITTED with its exact bytes archived, and hand
+ * it to validation. Every step is safe to repeat: a retry of the same bytes for the same LRN
+ * resumes where a failed attempt stopped and answers with the same receipt.
+ */
+import { createHash } from 'node:crypto';
+import { requireParty, requireRole, type Principal } from '../domain/auth.ts';
+import { declarationSchema, maxDeclarationBytes } from '../domain/declaration.ts';
+import { linksFor, type DeclarationRecord, type HistoryEvent, type SubmissionReceipt } from '../domain/declaration-record.ts';
+import { generateUcr, newDeclarationId } from '../domain/ids.ts';
+import { DomainError, problem, problemsFromZod } from '../domain/problems.ts';
+import type { Clock, DeclarationRepository, DocumentArchive, LrnClaim, PipelineQueue } from './ports.ts';
+
+export interface SubmitDeclarationDeps {
+  repository: DeclarationRepository;
+  archive: DocumentArchive;
+  validationQueue: PipelineQueue;
+  clock: Clock;
+}
+
+export interface SubmitDeclarationCommand {
+  principal: Principal;
+  /** The request body exactly as received. */
+  body: Uint8Array;
+}
+
+export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+export const submittedDocumentKey = (declarationId: string): string => `declarations/${declarationId}/submitted.json`;
+
+export async function submitDeclaration(
+  command: SubmitDeclarationCommand,
+  deps: SubmitDeclarationDeps,
+): Promise<SubmissionReceipt> {
+  requireRole(command.principal, 'trader');
+  const partyId = requireParty(command.principal);
+  const declaration = parseDeclaration(command.body);
+  if (declaration.declarant.id !== partyId) {
+    throw new DomainError('FORBIDDEN', 'Forbidden', [
+      problem('/declarant/id', 'DECLARANT_MISMATCH', `you act for ${partyId} and cannot declare as ${declaration.declarant.id}`),
+    ]);
+  }
+
+  const now = deps.clock.now();
+  const sha256 = sha256Hex(command.body);
+  const claim: LrnClaim = { declarantId: partyId, lrn: declaration.lrn, declarationId: newDeclarationId(now), sha256 };
+
+  const claimed = await deps.repository.claimLrn(claim);
+  if (claimed.outcome === 'taken') {
+    const existing = await deps.repository.get(claimed.existing.declarationId);
+    if (existing && claimed.existing.sha256 === sha256) return resume(existing, deps);
+    if (existing) {
+      throw new DomainError('CONFLICT', 'Duplicate LRN', [
+        problem('/lrn', 'LRN_ALREADY_USED', `LRN ${declaration.lrn} is already used by declaration ${existing.id}; each declaration needs its own LRN`),
+      ]);
+    }
+    // The claim points at a declaration that was never stored (an earlier attempt failed half-way).
+    if (!(await deps.repository.reassignLrn(claimed.existing, claim))) {
+      throw new DomainError('CONFLICT', 'Concurrent submission', [
+        problem('/lrn', 'LRN_IN_USE', `another submission with LRN ${declaration.lrn} is in progress; retry shortly`),
+      ]);
+    }
+  }
+
+  const stored = await deps.archive.put({
+    key: submittedDocumentKey(claim.declarationId),
+    body: command.body,
+    contentType: 'application/json',
+    sha256,
+  });
+  const at = now.toISOString();
+  const record: DeclarationRecord = {
+    id: claim.declarationId,
+    lrn: declaration.lrn,
+    ucr: declaration.consignment.ucr ?? generateUcr(now, partyId, declaration.lrn),
+    type: declaration.type,
+    office: declaration.office,
+    declarantId: partyId,
+    status: 'SUBMITTED',
+    version: 1,
+    submittedAt: at,
+    updatedAt: at,
+    declaration,
+    submission: { ...stored, sha256, bytes: command.body.byteLength },
+    validation: undefined,
+  };
+  await deps.repository.create(record);
+  return resume(record, deps);
+}
+
+/** Makes sure the first history event exists and, while still SUBMITTED, that validation has the message. */
+async function resume(record: DeclarationRecord, deps: SubmitDeclarationDeps): Promise<SubmissionReceipt> {
+  const submitted: HistoryEvent = {
+    declarationId: record.id,
+    version: 1,
+    type: 'SUBMITTED',
+    status: 'SUBMITTED',
+    at: record.submittedAt,
+    actor: { kind: 'trader', id: record.declarantId },
+    detail: `LRN ${record.lrn}, ${record.declaration.items.length} item(s), sha256 ${record.submission.sha256}`,
+  };
+  await deps.repository.appendEvent(submitted);
+  if (record.status === 'SUBMITTED') await deps.validationQueue.send({ declarationId: record.id, version: record.version });
+  return { id: record.id, lrn: record.lrn, ucr: record.ucr, status: record.status, links: linksFor(record.id) };
+}
+
+function parseDeclaration(body: Uint8Array) {
+  if (body.byteLength === 0) {
+    throw new DomainError('BAD_REQUEST', 'Invalid declaration', [problem('', 'BODY_REQUIRED', 'the request needs a JSON declaration body')]);
+  }
+  if (body.byteLength > maxDeclarationBytes) {
+    throw new DomainError('PAYLOAD_TOO_LARGE', 'Declaration too large', [
+      problem('', 'BODY_TOO_LARGE', `the body has ${body.byteLength} bytes; at most ${maxDeclarationBytes} are accepted`),
+    ]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch (error) {
+    throw new DomainError('BAD_REQUEST', 'Invalid declaration', [
+      problem('', 'MALFORMED_JSON', `the body is not valid UTF-8 JSON: ${(error as Error).message}`),
+    ]);
+  }
+  const parsed = declarationSchema.safeParse(json, { reportInput: true });
+  if (!parsed.success) throw new DomainError('BAD_REQUEST', 'Invalid declaration', problemsFromZod(parsed.error));
+  return parsed.data;
+}
