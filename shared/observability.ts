@@ -11,4 +11,6 @@ export const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_N
 export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Customs',
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'customs',
+  // Route the library's own warnings (e.g. "no metrics to publish") through the logger's level.
+  logger,
 });

@@ -1,0 +1,60 @@
+/**
+ * Helpers for integration tests against the running local cloud: real HTTP to the gateway,
+ * real SDK calls to the emulators over loopback. No mocks.
+ */
+import { readFileSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import type { DeclarationInput } from '../../shared/domain/declaration.ts';
+
+export const validImport = (): DeclarationInput =>
+  JSON.parse(readFileSync(new URL('../fixtures/declarations/valid-import.json', import.meta.url), 'utf8')) as DeclarationInput;
+
+/** A fresh EORI per test keeps listings independent of other tests. */
+export const newParty = (): string => `GB${String(randomInt(100_000_000, 999_999_999))}${String(randomInt(100, 999))}`;
+
+export function declarationFor(party: string, overrides: (d: DeclarationInput) => void = () => {}): DeclarationInput {
+  const declaration = validImport();
+  declaration.declarant.id = party;
+  declaration.importer.id = party;
+  declaration.lrn = `LRN-${randomInt(1_000_000, 9_999_999)}`;
+  delete declaration.consignment.ucr;
+  declaration.consignment.arrivalDate = new Date().toISOString().slice(0, 10);
+  overrides(declaration);
+  return declaration;
+}
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export function apiClient(apiUrl: string) {
+  async function call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.rawBody !== undefined) body = options.rawBody;
+    else if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(`${apiUrl}${path}`, { method, headers, body });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+  return { call };
+}
+
+/** Polls until `check` returns a value (not undefined) or the deadline passes. */
+export async function eventually<T>(check: () => Promise<T | undefined>, { timeoutMs = 20_000, intervalMs = 100 } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
