@@ -1,0 +1,596 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, parseStage, stackName, type BuildAppOptions, type BuiltApp } from '../../infra/app.ts';
+import { regions } from '../../infra/config/regions.ts';
+import { assertVisibilityTimeouts } from '../../infra/function-factory.ts';
+import { defaultDefinitions, USER_GROUPS, type ResourceDefinitions } from '../../infra/stack.ts';
+import {
+  bucketNameEnv,
+  functions,
+  queues,
+  queueUrlEnv,
+  tableNameEnv,
+  tables,
+  type FunctionDefinition,
+} from '../../shared/resources.ts';
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; Metadata?: Record<string, any> };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+const region = regions['eu-west-2'];
+const outdirs: string[] = [];
+
+/** Builds the app without bundling the handlers (no esbuild run, fast, works without handler changes). */
+function build(options: BuildAppOptions = {}): BuiltApp {
+  const outdir = mkdtempSync(join(tmpdir(), 'customs-cdk-'));
+  outdirs.push(outdir);
+  return buildApp({
+    region: 'eu-west-2',
+    stage: 'dev',
+    outdir,
+    ...options,
+    context: { 'aws:cdk:bundling-stacks': [], ...options.context },
+  });
+}
+
+const httpFunctions = Object.values(functions as Record<string, FunctionDefinition>).flatMap((definition) =>
+  definition.triggers.flatMap((trigger) => (trigger.kind === 'http' ? [{ definition, trigger }] : [])),
+);
+
+function resourcesOf(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.findResources(type)) as [string, Resource][];
+}
+
+function functionByDescription(template: Template, description: string): Resource {
+  const found = resourcesOf(template, 'AWS::Lambda::Function').filter(([, r]) => r.Properties.Description === description);
+  expect(found).toHaveLength(1);
+  return found[0]![1];
+}
+
+function statementsOf(template: Template): Statement[] {
+  return resourcesOf(template, 'AWS::IAM::Policy').flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+afterAll(() => {
+  for (const outdir of outdirs) rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('CustomsStack (dev, eu-west-2)', () => {
+  let built: BuiltApp;
+  let template: Template;
+  let keyId: string;
+
+  beforeAll(() => {
+    built = build();
+    template = Template.fromStack(built.stack);
+    const keys = Object.keys(template.findResources('AWS::KMS::Key'));
+    expect(keys).toHaveLength(1);
+    keyId = keys[0]!;
+  });
+
+  it('is named Customs-<stage>-<region> and targets the configured region', () => {
+    // Prepare
+    const expected = stackName('dev', 'eu-west-2');
+
+    // Act
+    const { stack } = built;
+
+    // Assess
+    expect(stack.stackName).toBe('Customs-dev-eu-west-2');
+    expect(stack.stackName).toBe(expected);
+    expect(stack.region).toBe('eu-west-2');
+  });
+
+  it('uses one customer-managed KMS key with rotation, retained on delete', () => {
+    // Prepare
+    const keys = template.findResources('AWS::KMS::Key');
+
+    // Act
+    const key = keys[keyId] as Resource;
+
+    // Assess
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(key.DeletionPolicy).toBe('Retain');
+  });
+
+  it('runs every function on nodejs24.x, arm64, with active tracing and a log group with retention', () => {
+    // Prepare
+    const lambdas = resourcesOf(template, 'AWS::Lambda::Function');
+    const logGroups = template.findResources('AWS::Logs::LogGroup');
+
+    // Act
+    const logGroupOf = (fn: Resource): Resource => {
+      const ref = fn.Properties.LoggingConfig?.LogGroup?.Ref as string | undefined;
+      expect(ref, 'function without an explicit log group').toBeDefined();
+      return logGroups[ref!] as Resource;
+    };
+
+    // Assess
+    expect(lambdas).toHaveLength(Object.keys(functions).length);
+    for (const [id, fn] of lambdas) {
+      expect(fn.Properties.Runtime, id).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures, id).toEqual(['arm64']);
+      expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.Handler, id).toBe('index.handler');
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS, id).toBe('--enable-source-maps');
+      expect(logGroupOf(fn).Properties.RetentionInDays, id).toBe(30);
+    }
+  });
+
+  it('configures each function from its definition: memory, timeout, env of the resources it may touch', () => {
+    // Prepare
+    const definitions = Object.values(functions as Record<string, FunctionDefinition>);
+
+    // Act
+    const actual = definitions.map((definition) => ({ definition, fn: functionByDescription(template, definition.description) }));
+
+    // Assess
+    for (const { definition, fn } of actual) {
+      const env = fn.Properties.Environment.Variables as Record<string, unknown>;
+      expect(fn.Properties.MemorySize).toBe(definition.memoryMb);
+      expect(fn.Properties.Timeout).toBe(definition.timeoutSeconds);
+      expect(env).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'customs-clearance',
+        POWERTOOLS_METRICS_NAMESPACE: 'CustomsClearance',
+        NATIONAL_CURRENCY: 'GBP',
+        CUSTOMS_COUNTRY: 'GB',
+        CUSTOMS_OFFICES: region.customsOffices.join(','),
+        REGION_NAME: 'eu-west-2',
+        STAGE: 'dev',
+        IDEMPOTENCY_TTL_SECONDS: String(region.idempotencyDays * 86_400),
+      });
+      const resourceEnv = Object.keys(env).filter((name) => /_(TABLE_NAME|BUCKET_NAME|QUEUE_URL)$/.test(name)).sort();
+      const expected = [
+        ...Object.keys(definition.access.tables ?? {}).map((t) => tableNameEnv(t as keyof typeof tables)),
+        ...Object.keys(definition.access.buckets ?? {}).map((b) => bucketNameEnv(b as 'archive')),
+        ...(definition.access.sendTo ?? []).map((q) => queueUrlEnv(q)),
+      ].sort();
+      expect(resourceEnv, definition.entry).toEqual(expected);
+    }
+  });
+
+  it('gives every queue a KMS-encrypted dead-letter queue with the defined maxReceiveCount and 14 days retention', () => {
+    // Prepare
+    const all = template.findResources('AWS::SQS::Queue') as Record<string, Resource>;
+
+    // Act
+    const sources = Object.entries(all).filter(([, q]) => q.Properties.RedrivePolicy !== undefined);
+
+    // Assess
+    expect(Object.keys(all)).toHaveLength(2 * Object.keys(queues).length);
+    expect(sources).toHaveLength(Object.keys(queues).length);
+    for (const [id, queue] of Object.entries(all)) {
+      expect(queue.Properties.KmsMasterKeyId, id).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    }
+    for (const [name, definition] of Object.entries(queues)) {
+      const prefix = `${name.charAt(0).toUpperCase()}${name.slice(1)}Queue`;
+      const [, source] = sources.find(([id]) => id.startsWith(prefix))!;
+      const dlqId = source.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0] as string;
+      expect(source.Properties.VisibilityTimeout, name).toBe(definition.visibilityTimeoutSeconds);
+      expect(source.Properties.RedrivePolicy.maxReceiveCount, name).toBe(definition.maxReceiveCount);
+      expect(source.Properties.MessageRetentionPeriod, name).toBe(definition.retentionDays * 86_400);
+      expect(all[dlqId]!.Properties.MessageRetentionPeriod, name).toBe(14 * 86_400);
+      expect(all[dlqId]!.Properties.RedrivePolicy, name).toBeUndefined();
+    }
+  });
+
+  it('denies non-TLS access to every queue', () => {
+    // Prepare
+    const policies = resourcesOf(template, 'AWS::SQS::QueuePolicy');
+
+    // Act
+    const denies = policies.map(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as any[]).some(
+        (s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+      ),
+    );
+
+    // Assess
+    expect(policies).toHaveLength(2 * Object.keys(queues).length);
+    expect(denies.every(Boolean)).toBe(true);
+  });
+
+  it('maps queue triggers to event source mappings that report batch item failures', () => {
+    // Prepare
+    const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping');
+    const triggers = Object.values(functions as Record<string, FunctionDefinition>).flatMap((d) => d.triggers.filter((t) => t.kind === 'queue'));
+
+    // Act
+    const responseTypes = mappings.map(([, m]) => m.Properties.FunctionResponseTypes as string[]);
+
+    // Assess
+    expect(mappings).toHaveLength(triggers.length);
+    expect(responseTypes.every((types) => types.length === 1 && types[0] === 'ReportBatchItemFailures')).toBe(true);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      ScalingConfig: { MaximumConcurrency: 10 },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ValidationQueue'), 'Arn'] },
+    });
+  });
+
+  it('creates the tables with on-demand billing, PITR, CMK encryption, their GSIs and TTL', () => {
+    // Prepare
+    const all = resourcesOf(template, 'AWS::DynamoDB::GlobalTable');
+
+    // Act
+    const byKey = (partitionKey: string): Resource =>
+      all.find(([, t]) => t.Properties.KeySchema[0].AttributeName === partitionKey)![1];
+
+    // Assess
+    expect(all).toHaveLength(Object.keys(tables).length);
+    for (const [id, table] of all) {
+      const replica = table.Properties.Replicas[0];
+      expect(table.Properties.BillingMode, id).toBe('PAY_PER_REQUEST');
+      expect(table.Properties.SSESpecification, id).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+      expect(replica.SSESpecification, id).toEqual({ KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+      expect(replica.PointInTimeRecoverySpecification, id).toEqual({ PointInTimeRecoveryEnabled: true });
+      // dev stacks can be torn down (stages.dev.retainOnDelete = false); prod is asserted below.
+      expect(replica.DeletionProtectionEnabled, id).toBe(false);
+    }
+    const main = byKey(tables.main.partitionKey);
+    expect(main.Properties.GlobalSecondaryIndexes.map((i: any) => [i.IndexName, i.KeySchema.map((k: any) => k.AttributeName)])).toEqual(
+      Object.entries(tables.main.globalSecondaryIndexes).map(([name, index]) => [name, [index.partitionKey, index.sortKey]]),
+    );
+    expect(main.Properties.TimeToLiveSpecification).toBeUndefined();
+    const idempotency = byKey(tables.idempotency.partitionKey);
+    expect(idempotency.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
+    expect(idempotency.Properties.GlobalSecondaryIndexes).toBeUndefined();
+  });
+
+  it('locks the archive in COMPLIANCE mode for the retention years, versioned, SSE-KMS, private, logged and retained', () => {
+    // Prepare
+    const buckets = resourcesOf(template, 'AWS::S3::Bucket');
+
+    // Act
+    const [, archive] = buckets.find(([, b]) => b.Properties.ObjectLockEnabled === true)!;
+    const [accessLogId, accessLog] = buckets.find(([, b]) => b.Properties.ObjectLockEnabled === undefined)!;
+
+    // Assess
+    expect(buckets).toHaveLength(2);
+    expect(archive.Properties.ObjectLockConfiguration).toEqual({
+      ObjectLockEnabled: 'Enabled',
+      Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 * region.archiveRetentionYears } },
+    });
+    expect(archive.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(archive.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({
+      SSEAlgorithm: 'aws:kms',
+      KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] },
+    });
+    expect(archive.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: accessLogId }, LogFilePrefix: 'archive/' });
+    expect(archive.DeletionPolicy).toBe('Retain');
+    expect(accessLog.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'AES256' });
+    expect(accessLog.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(accessLog.DeletionPolicy).toBe('Retain');
+    for (const [id, bucket] of buckets) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration, id).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+    }
+  });
+
+  it('gives every bucket a policy denying requests without TLS', () => {
+    // Prepare
+    const bucketIds = Object.keys(template.findResources('AWS::S3::Bucket'));
+
+    // Act
+    const policies = resourcesOf(template, 'AWS::S3::BucketPolicy');
+
+    // Assess
+    expect(policies.map(([, p]) => p.Properties.Bucket.Ref).sort()).toEqual([...bucketIds].sort());
+    for (const [id, policy] of policies) {
+      expect(policy.Properties.PolicyDocument.Statement, id).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      );
+    }
+  });
+
+  it('creates an admin-only Cognito user pool with a strong password policy, threat protection and the party_id attribute', () => {
+    // Prepare
+    const pools = resourcesOf(template, 'AWS::Cognito::UserPool');
+
+    // Act
+    const pool = pools[0]![1].Properties;
+
+    // Assess
+    expect(pools).toHaveLength(1);
+    expect(pool.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
+    expect(pool.Policies.PasswordPolicy).toMatchObject({
+      MinimumLength: 12,
+      RequireLowercase: true,
+      RequireUppercase: true,
+      RequireNumbers: true,
+      RequireSymbols: true,
+    });
+    expect(pool.MfaConfiguration).toBe('OPTIONAL');
+    expect(pool.UserPoolTier).toBe('PLUS');
+    expect(pool.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
+    expect(pool.Schema).toEqual([expect.objectContaining({ Name: 'party_id', AttributeDataType: 'String', Mutable: true })]);
+  });
+
+  it('creates the trader, officer and admin groups and an API client without secret that cannot write party_id', () => {
+    // Prepare
+    const groups = resourcesOf(template, 'AWS::Cognito::UserPoolGroup');
+
+    // Act
+    const clients = resourcesOf(template, 'AWS::Cognito::UserPoolClient');
+
+    // Assess
+    expect(groups.map(([, g]) => g.Properties.GroupName).sort()).toEqual(Object.keys(USER_GROUPS).sort());
+    expect(clients).toHaveLength(1);
+    const client = clients[0]![1].Properties;
+    expect(client.GenerateSecret).toBe(false);
+    expect(client.ReadAttributes).toContain('custom:party_id');
+    // An empty list would leave every attribute writable (aws/aws-cdk#30608).
+    expect(client.WriteAttributes.length).toBeGreaterThan(0);
+    expect(client.WriteAttributes).not.toContain('custom:party_id');
+  });
+
+  it('protects the HTTP API with a Cognito JWT authorizer, throttles and logs its default stage', () => {
+    // Prepare
+    const [clientId] = Object.keys(template.findResources('AWS::Cognito::UserPoolClient'));
+    const [poolId] = Object.keys(template.findResources('AWS::Cognito::UserPool'));
+
+    // Act
+    const authorizers = resourcesOf(template, 'AWS::ApiGatewayV2::Authorizer');
+    const stages = resourcesOf(template, 'AWS::ApiGatewayV2::Stage');
+
+    // Assess
+    expect(authorizers).toHaveLength(1);
+    expect(authorizers[0]![1].Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: clientId }],
+        Issuer: { 'Fn::Join': ['', ['https://cognito-idp.eu-west-2.amazonaws.com/', { Ref: poolId }]] },
+      },
+    });
+    expect(stages).toHaveLength(1);
+    expect(stages[0]![1].Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: region.throttle.rateLimit, ThrottlingBurstLimit: region.throttle.burstLimit },
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [expect.stringMatching(/^ApiAccessLogGroup/), 'Arn'] } },
+    });
+    expect(resourcesOf(template, 'AWS::ApiGatewayV2::Api')[0]![1].Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it('creates one route per http trigger, with the JWT authorizer unless the trigger says auth none', () => {
+    // Prepare
+    const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+
+    // Act
+    const routes = new Map(resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey as string, r.Properties]));
+
+    // Assess
+    expect(routes.size).toBe(httpFunctions.length);
+    for (const { trigger } of httpFunctions) {
+      if (trigger.kind !== 'http') continue;
+      const route = routes.get(`${trigger.method} ${trigger.path}`);
+      expect(route, `${trigger.method} ${trigger.path}`).toBeDefined();
+      if (trigger.auth === 'jwt') {
+        expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+      } else {
+        expect(route!.AuthorizationType).toBe('NONE');
+        expect(route!.AuthorizerId).toBeUndefined();
+      }
+    }
+  });
+
+  it('grants only what grant* produces: no "*" actions, no service-wide actions, Resource "*" only for X-Ray', () => {
+    // Prepare
+    const statements = statementsOf(template).filter((s) => s.Effect === 'Allow');
+    const grantWildcards = new Set(['kms:GenerateDataKey*', 'kms:ReEncrypt*', 's3:Abort*', 's3:GetObject*', 's3:GetBucket*', 's3:List*']);
+
+    // Act
+    const actions = statements.flatMap((s) => asArray(s.Action));
+    const starResources = statements.filter((s) => asArray(s.Resource).includes('*'));
+
+    // Assess
+    expect(actions).not.toContain('*');
+    expect(actions.filter((a) => a.endsWith(':*'))).toEqual([]);
+    expect(actions.filter((a) => a.includes('*') && !grantWildcards.has(a))).toEqual([]);
+    expect(actions.filter((a) => /^(s3:Delete|s3:PutBucket|s3:BypassGovernanceRetention|dynamodb:DeleteTable|kms:ScheduleKeyDeletion)/.test(a))).toEqual([]);
+    for (const statement of starResources) {
+      expect(asArray(statement.Action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    }
+    for (const [id, role] of resourcesOf(template, 'AWS::IAM::Role')) {
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+    }
+  });
+
+  it('exports the API URL, user pool, client, archive bucket and table names', () => {
+    // Prepare
+    const outputs = template.findOutputs('*');
+
+    // Act
+    const names = Object.keys(outputs).sort();
+
+    // Assess
+    expect(names).toEqual(['ApiUrl', 'ArchiveBucketName', 'TableName', 'UserPoolClientId', 'UserPoolId']);
+  });
+});
+
+describe('CustomsStack (prod, eu-west-2)', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    template = Template.fromStack(build({ stage: 'prod' }).stack);
+  });
+
+  it('protects tables and the user pool against deletion and retains stateful resources', () => {
+    // Prepare
+    const tablesInTemplate = resourcesOf(template, 'AWS::DynamoDB::GlobalTable');
+
+    // Act
+    const pool = resourcesOf(template, 'AWS::Cognito::UserPool')[0]![1];
+
+    // Assess
+    for (const [id, table] of tablesInTemplate) {
+      expect(table.Properties.Replicas[0].DeletionProtectionEnabled, id).toBe(true);
+      expect(table.DeletionPolicy, id).toBe('Retain');
+    }
+    expect(pool.Properties.DeletionProtection).toBe('ACTIVE');
+    expect(pool.DeletionPolicy).toBe('Retain');
+    for (const [id, queue] of resourcesOf(template, 'AWS::SQS::Queue')) expect(queue.DeletionPolicy, id).toBe('Retain');
+  });
+
+  it('keeps function logs for a year', () => {
+    // Prepare
+    const logGroups = template.findResources('AWS::Logs::LogGroup') as Record<string, Resource>;
+
+    // Act
+    const retentions = resourcesOf(template, 'AWS::Lambda::Function').map(([, fn]) => logGroups[fn.Properties.LoggingConfig.LogGroup.Ref]!.Properties.RetentionInDays);
+
+    // Assess
+    expect(retentions).toEqual(Object.keys(functions).map(() => 365));
+  });
+});
+
+describe('cdk-nag AwsSolutions checks', () => {
+  it('report no unacknowledged finding when the app is synthesized with the nag plugin', () => {
+    // Prepare
+    const { app, stack } = build({ nag: true });
+
+    // Act: the plugin runs as a policy-validation plugin during synth; a finding fails the synth.
+    const assembly = app.synth();
+    const reportFile = join(assembly.directory, 'validation-report.json');
+    const report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : { pluginReports: [] };
+    const direct = new AwsSolutionsChecks().validateScope(app);
+
+    // Assess
+    // pluginReports[] = { pluginName, conclusion: 'success' | 'failure', violations: [...] }
+    expect(report.pluginReports.flatMap((r: any) => r.violations ?? [])).toEqual([]);
+    expect(report.pluginReports.filter((r: any) => r.conclusion !== 'success')).toEqual([]);
+    expect(direct.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(direct.success).toBe(true);
+    const annotations = Annotations.fromStack(stack);
+    expect(annotations.findError('*', Match.anyValue())).toEqual([]);
+    expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  it('acknowledges rules only with a rule id and a specific reason, recorded in the template metadata', () => {
+    // Prepare
+    const { app, stack } = build({ nag: true });
+    const template = Template.fromStack(stack);
+
+    // Act
+    const acknowledgments = app.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap((m) => Object.entries(m.data as Record<string, string>));
+    const recorded = Object.values(template.toJSON().Resources as Record<string, Resource>).flatMap(
+      (r) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as { id: string; reason: string }[],
+    );
+
+    // Assess
+    expect(acknowledgments.length).toBeGreaterThan(0);
+    for (const [id, reason] of acknowledgments) {
+      expect(id).toMatch(/^Annotation::AwsSolutions-[A-Z]+\d+(\[.+\])?$/);
+      expect(reason.length, id).toBeGreaterThanOrEqual(60);
+    }
+    const ids = new Set(acknowledgments.map(([id]) => id.replace(/^Annotation::/, '')));
+    expect(ids).toEqual(
+      new Set([
+        'AwsSolutions-COG2',
+        'AwsSolutions-APIG4',
+        'AwsSolutions-IAM5[Resource::*]',
+        'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+        'AwsSolutions-IAM5[Action::s3:Abort*]',
+        expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<ArchiveBucket[0-9A-F]{8}\.Arn>\/\*\]$/),
+        expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<MainTable[0-9A-F]{8}\.Arn>\/index\/\*\]$/),
+      ]),
+    );
+    expect(new Set(recorded.map((r) => r.id))).toEqual(ids);
+  });
+
+  it('fails the synth on a finding that is not acknowledged (the check is live)', () => {
+    // Prepare
+    const { app, stack } = build({ nag: true });
+    const role = stack.node.findChild('OpenApiRole') as import('aws-cdk-lib/aws-iam').Role;
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:*'], resources: ['arn:aws:s3:::some-bucket'] }));
+
+    // Act
+    const synth = (): unknown => app.synth();
+
+    // Assess
+    expect(synth).toThrow(/AwsSolutions-IAM5\[Action::s3:\*\]/);
+  });
+});
+
+describe('queue visibility timeout rule', () => {
+  const tooSlow: ResourceDefinitions = {
+    ...defaultDefinitions,
+    functions: {
+      ...defaultDefinitions.functions,
+      // 31 s x 6 = 186 s > the validation queue's 180 s visibility timeout.
+      validateDeclaration: { ...functions.validateDeclaration, timeoutSeconds: 31 },
+    },
+  };
+
+  it('accepts the shared definitions', () => {
+    // Prepare
+    const { functions: fns, queues: qs } = defaultDefinitions;
+
+    // Act
+    const check = (): void => assertVisibilityTimeouts(fns, qs);
+
+    // Assess
+    expect(check).not.toThrow();
+  });
+
+  it('throws when a queue visibility timeout is below 6x the timeout of its consumer', () => {
+    // Prepare
+    const { functions: fns, queues: qs } = tooSlow;
+
+    // Act
+    const check = (): void => assertVisibilityTimeouts(fns, qs);
+
+    // Assess
+    expect(check).toThrow(/Queue 'validation' has a visibility timeout of 180s.*'validateDeclaration' has a timeout of 31s.*at least 6x/);
+  });
+
+  it('stops the synth of a stack built from such definitions', () => {
+    // Prepare
+    const options: BuildAppOptions = { definitions: tooSlow, nag: false };
+
+    // Act
+    const synth = (): unknown => build(options);
+
+    // Assess
+    expect(synth).toThrow(/at least 6x the function timeout \(186s\)/);
+  });
+});
+
+describe('stage selection', () => {
+  it('deploys dev and prod only', () => {
+    // Prepare
+    const valid = ['dev', 'prod'];
+
+    // Act
+    const parsed = valid.map(parseStage);
+
+    // Assess
+    expect(parsed).toEqual(valid);
+    expect(() => parseStage('local')).toThrow(/Unknown stage 'local'/);
+    expect(() => parseStage('staging')).toThrow(/Unknown stage 'staging'/);
+  });
+});
