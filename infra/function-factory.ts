@@ -28,11 +28,10 @@ import {
   type TableDefinition,
   type TableName,
 } from '../shared/resources.ts';
+import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, regionEnvironment } from './config/environment.ts';
 import type { RegionConfig, StageName } from './config/regions.ts';
 
-/** Service name and metrics namespace, the same values the local cloud uses (local/environment.ts). */
-export const POWERTOOLS_SERVICE_NAME = 'customs-clearance';
-export const POWERTOOLS_METRICS_NAMESPACE = 'CustomsClearance';
+export { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME };
 
 /** AWS recommends a queue visibility timeout of at least six times the consumer's timeout. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
@@ -104,13 +103,7 @@ export function functionEnvironment(definition: FunctionDefinition, context: Fun
     NODE_OPTIONS: '--enable-source-maps',
     POWERTOOLS_SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE,
-    STAGE: context.stage,
-    REGION_NAME: context.regionName,
-    CUSTOMS_COUNTRY: region.country,
-    NATIONAL_CURRENCY: region.nationalCurrency,
-    CUSTOMS_OFFICES: region.customsOffices.join(','),
-    ARCHIVE_RETENTION_YEARS: String(region.archiveRetentionYears),
-    IDEMPOTENCY_TTL_SECONDS: String(region.idempotencyDays * 24 * 60 * 60),
+    ...regionEnvironment({ regionName: context.regionName, region, stage: context.stage }),
   };
   for (const table of Object.keys(definition.access.tables ?? {}) as TableName[]) {
     environment[tableNameEnv(table)] = required(resources.tables, table, 'table').tableName;

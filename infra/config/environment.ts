@@ -1,0 +1,22 @@
+import type { RegionConfig } from './regions.ts';
+
+/** Service name and metrics namespace of every function, deployed or local. */
+export const POWERTOOLS_SERVICE_NAME = 'customs-clearance';
+export const POWERTOOLS_METRICS_NAMESPACE = 'CustomsClearance';
+
+/**
+ * Region settings every function receives as environment variables, the same in the CDK stack
+ * (infra/function-factory.ts) and the local cloud (local/environment.ts).
+ */
+export function regionEnvironment(input: { regionName: string; region: RegionConfig; stage: string }): Record<string, string> {
+  const { region } = input;
+  return {
+    STAGE: input.stage,
+    REGION_NAME: input.regionName,
+    CUSTOMS_COUNTRY: region.country,
+    NATIONAL_CURRENCY: region.nationalCurrency,
+    CUSTOMS_OFFICES: region.customsOffices.join(','),
+    ARCHIVE_RETENTION_YEARS: String(region.archiveRetentionYears),
+    IDEMPOTENCY_TTL_SECONDS: String(region.idempotencyDays * 24 * 60 * 60),
+  };
+}

@@ -1,0 +1,379 @@
+/**
+ * The local cloud: the whole platform on one machine, no AWS account, no Docker.
+ *
+ * - dynalite (DynamoDB) and fauxqs (SQS, S3) in-process on 127.0.0.1;
+ * - the tables, queues (+ dead-letter queues) and buckets of `shared/resources.ts`;
+ * - the process environment the CDK stack gives each function (handlers reach the emulators only
+ *   through the standard `AWS_ENDPOINT_URL_*` variables);
+ * - a local JWT issuer shaped like Cognito, an HTTP gateway shaped like API Gateway (HTTP API,
+ *   payload 2.0, JWT authorizer), and pollers shaped like Lambda's SQS event source mapping.
+ *
+ * One LocalCloud runs per process at a time (the environment is process-wide); several may run
+ * one after another. See docs/local-cloud.md.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { interceptLocalhostDns } from 'fauxqs';
+import { defaultRegion, regionConfig } from '../infra/config/regions.ts';
+import {
+  buckets as realBuckets,
+  functions as realFunctions,
+  queues as realQueues,
+  tables as realTables,
+  type BucketName,
+  type QueueName,
+  type TableName,
+} from '../shared/resources.ts';
+import type { LocalBucketDefinition, LocalFunctionDefinition, LocalQueueDefinition, LocalTableDefinition } from './definitions.ts';
+import { isAddressInUse, startDynalite, startFauxqs, type RunningEmulator, type RunningFauxqs } from './emulators.ts';
+import { applyEnvironment, type Endpoints } from './environment.ts';
+import { createGateway, type Gateway } from './gateway.ts';
+import { createIssuer, type MintTokenInput, type TokenOverrides } from './issuer.ts';
+import { LocalFunction, processState } from './lambda.ts';
+import { createLog, describeError, type Log, type LogLevel } from './log.ts';
+import { QueuePoller } from './poller.ts';
+import { ensureBucket, ensureQueue, ensureTable } from './provision.ts';
+import { compileRoute, type Route } from './routes.ts';
+
+export type { LocalFunctionDefinition, LocalQueueDefinition, LocalTableDefinition, LocalBucketDefinition } from './definitions.ts';
+export type { MintTokenInput, TokenOverrides } from './issuer.ts';
+export type { Endpoints } from './environment.ts';
+export type { LogLevel } from './log.ts';
+
+export const DEFAULT_PORTS = { api: 3000, dynamodb: 8000, aws: 4566 } as const;
+export const DEFAULT_RETRY_DELAY_SECONDS = 2;
+export const RESOURCE_PREFIX = 'customs-local';
+
+export interface LocalCloudOptions {
+  /** Port of the HTTP gateway (default 3000; 0 = any free port). */
+  port?: number;
+  /** Port of dynalite (default 8000; 0 = any free port, reused by later clouds of this process). */
+  dynamodbPort?: number;
+  /** Port of fauxqs, SQS and S3 (default 4566; 0 = any free port, reused by later clouds of this process). */
+  awsPort?: number;
+  /** Keep DynamoDB data, S3 objects and the signing key here; everything in memory when omitted. */
+  dataDir?: string;
+  /** Functions to serve (default: the real ones of shared/resources.ts). */
+  functions?: Record<string, LocalFunctionDefinition>;
+  /** Queues to create (default: shared/resources.ts). */
+  queues?: Record<string, LocalQueueDefinition>;
+  /** Tables to create (default: shared/resources.ts). */
+  tables?: Record<string, LocalTableDefinition>;
+  /** Buckets to create (default: shared/resources.ts). */
+  buckets?: Record<string, LocalBucketDefinition>;
+  /** Region configuration to run (default: the default region of infra/config/regions.ts). */
+  region?: string;
+  /** Directory that function entries are relative to (default: the repository root). */
+  rootDir?: string;
+  /** Level of the local cloud's own log lines (default 'info'); also the default POWERTOOLS_LOG_LEVEL. */
+  logLevel?: LogLevel;
+  /** Seconds before a failed SQS record is visible again (default 2; Lambda would wait the visibility timeout). */
+  retryDelaySeconds?: number;
+  /** Called with each start-up step, for progress output. */
+  onProgress?: (step: string) => void;
+}
+
+/**
+ * Values by logical name. The real names are typed keys (`cloud.queueUrls.validation` is a string);
+ * with custom definitions (tests) look names up by their own keys.
+ */
+export type ResourceMap<K extends string> = Readonly<Record<K, string>> & Readonly<Record<string, string>>;
+
+export interface PreloadResult {
+  name: string;
+  entry: string;
+  ok: boolean;
+  error?: string;
+}
+
+export interface LocalCloud {
+  /** Base URL of the HTTP gateway, e.g. http://127.0.0.1:3000 */
+  apiUrl: string;
+  endpoints: Endpoints;
+  /** Queue URLs by logical name. */
+  queueUrls: ResourceMap<QueueName>;
+  queueArns: ResourceMap<QueueName>;
+  /** Dead-letter queue URLs by logical name of their source queue. */
+  deadLetterQueueUrls: ResourceMap<QueueName>;
+  tableNames: ResourceMap<TableName>;
+  bucketNames: ResourceMap<BucketName>;
+  /** `iss` of local tokens. */
+  issuer: string;
+  /** `aud` of local tokens (the local app client id). */
+  audience: string;
+  jwksUrl: string;
+  /** The variables set in process.env for the handlers. */
+  environment: Record<string, string>;
+  dataDir: string | undefined;
+  /** What survives a restart with the same dataDir. */
+  persistence: { dynamodb: boolean; s3: boolean; signingKey: boolean; sqs: false };
+  region: string;
+  functionNames: string[];
+  /** Issues an ID-token-shaped JWT the gateway accepts (overrides: for tests of refusals). */
+  mintToken(input: MintTokenInput, overrides?: TokenOverrides): string;
+  /** Imports every handler module now instead of on first use; reports failures without throwing. */
+  preloadHandlers(): Promise<PreloadResult[]>;
+  /** Stops pollers (in-flight batches finish), the gateway, fauxqs and dynalite; restores DNS and env. */
+  stop(): Promise<void>;
+}
+
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Ports used last in this process: clouds asking for port 0 get them again (see stickyPort). */
+const lastPorts: { dynamodb?: number; aws?: number } = {};
+let lastEndpoints: Endpoints | undefined;
+let running = false;
+
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  if (running) throw new Error('A LocalCloud is already running in this process; stop it first (the environment is process-wide).');
+  running = true;
+  const log = createLog(options.logLevel ?? 'info');
+  const progress = (step: string): void => {
+    options.onProgress?.(step);
+    log.debug(step);
+  };
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const cleanup = async (): Promise<void> => {
+    for (const step of cleanups.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        log.warn(`while stopping: ${describeError(error)}`);
+      }
+    }
+    cleanups.length = 0;
+    running = false;
+  };
+
+  try {
+    return await start(options, log, progress, cleanups, cleanup);
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+async function start(
+  options: LocalCloudOptions,
+  log: Log,
+  progress: (step: string) => void,
+  cleanups: Array<() => Promise<void> | void>,
+  cleanup: () => Promise<void>,
+): Promise<LocalCloud> {
+  const regionName = options.region ?? defaultRegion;
+  const region = regionConfig(regionName);
+  const awsRegion = region.awsRegion;
+  const rootDir = options.rootDir ?? repositoryRoot;
+  const dataDir = options.dataDir ? path.resolve(options.dataDir) : undefined;
+  const functionDefinitions: Record<string, LocalFunctionDefinition> = options.functions ?? realFunctions;
+  const queueDefinitions: Record<string, LocalQueueDefinition> = options.queues ?? realQueues;
+  const tableDefinitions: Record<string, LocalTableDefinition> = options.tables ?? realTables;
+  const bucketDefinitions: Record<string, LocalBucketDefinition> = options.buckets ?? realBuckets;
+  const retryDelaySeconds = options.retryDelaySeconds ?? DEFAULT_RETRY_DELAY_SECONDS;
+
+  // Functions and routes first: a bad definition fails before anything listens.
+  const localFunctions = new Map<string, LocalFunction>();
+  const routes: Route<LocalFunction>[] = [];
+  for (const [name, definition] of Object.entries(functionDefinitions)) {
+    const fn = new LocalFunction(name, definition, rootDir, awsRegion);
+    localFunctions.set(name, fn);
+    for (const trigger of definition.triggers) {
+      if (trigger.kind === 'http') {
+        const route = compileRoute(trigger.method, trigger.path, trigger.auth, fn);
+        if (/^\/local(-issuer)?(\/|$)/.test(trigger.path)) throw new Error(`${route.routeKey} (${name}) collides with the local gateway's own /local routes`);
+        const clash = routes.find((other) => other.routeKey === route.routeKey);
+        if (clash) throw new Error(`Route ${route.routeKey} is defined by both ${clash.target.name} and ${name}`);
+        routes.push(route);
+      } else if (!(trigger.queue in queueDefinitions)) {
+        throw new Error(`${name} is triggered by unknown queue '${trigger.queue}'`);
+      }
+    }
+  }
+
+  // Emulators.
+  progress(`starting DynamoDB (dynalite)${dataDir ? ` with data in ${path.join(dataDir, 'dynamodb')}` : ' in memory'}`);
+  const dynamo = await stickyPort('dynamodb', options.dynamodbPort ?? DEFAULT_PORTS.dynamodb, log, (port) =>
+    startDynalite({ port, directory: dataDir ? path.join(dataDir, 'dynamodb') : undefined }),
+  );
+  cleanups.push(() => dynamo.stop());
+  progress(`starting SQS and S3 (fauxqs)${dataDir ? `, S3 objects in ${path.join(dataDir, 's3')}` : ' in memory'}`);
+  const fauxqs: RunningFauxqs = await stickyPort('aws', options.awsPort ?? DEFAULT_PORTS.aws, log, (port) =>
+    startFauxqs({ port, region: awsRegion, s3Directory: dataDir ? path.join(dataDir, 's3') : undefined, log }),
+  );
+  cleanups.push(() => fauxqs.stop());
+
+  // fauxqs names queues http://sqs.<region>.localhost:<port>/... and S3 is addressed
+  // virtual-hosted style (<bucket>.s3.localhost): make *.localhost resolve in this process.
+  const restoreDns = interceptLocalhostDns();
+  cleanups.push(() => restoreDns());
+
+  const endpoints: Endpoints = {
+    dynamodb: `http://127.0.0.1:${dynamo.port}`,
+    sqs: `http://sqs.${awsRegion}.localhost:${fauxqs.port}`,
+    s3: `http://s3.localhost:${fauxqs.port}`,
+  };
+  if (processState.handlersLoaded && lastEndpoints && JSON.stringify(lastEndpoints) !== JSON.stringify(endpoints)) {
+    log.warn(
+      'Handler modules imported by an earlier LocalCloud of this process keep SDK clients bound to the old endpoints ' +
+        `(${JSON.stringify(lastEndpoints)}); use the same ports or a fresh process.`,
+    );
+  }
+  lastEndpoints = endpoints;
+
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const dynamodb = new DynamoDBClient({ region: awsRegion, endpoint: endpoints.dynamodb, credentials });
+  const sqs = new SQSClient({ region: awsRegion, endpoint: endpoints.sqs, credentials });
+  const s3 = new S3Client({ region: awsRegion, endpoint: endpoints.s3, credentials });
+  cleanups.push(() => {
+    dynamodb.destroy();
+    sqs.destroy();
+    s3.destroy();
+  });
+
+  // Resources, from the one definition.
+  const names = (name: string): string => `${RESOURCE_PREFIX}-${name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`;
+  const tableNames: Record<string, string> = {};
+  for (const [name, definition] of Object.entries(tableDefinitions)) {
+    tableNames[name] = names(name);
+    const outcome = await ensureTable(dynamodb, names(name), definition);
+    progress(`table ${names(name)} ${outcome === 'created' ? 'created' : 'found'}`);
+  }
+  const queueUrls: Record<string, string> = {};
+  const queueArns: Record<string, string> = {};
+  const deadLetterQueueUrls: Record<string, string> = {};
+  for (const [name, definition] of Object.entries(queueDefinitions)) {
+    const queue = await ensureQueue(sqs, names(name), definition);
+    queueUrls[name] = queue.url;
+    queueArns[name] = queue.arn;
+    deadLetterQueueUrls[name] = queue.dlqUrl;
+    progress(`queue ${names(name)} (+ ${names(name)}-dlq after ${definition.maxReceiveCount} receives) created`);
+  }
+  const bucketNames: Record<string, string> = {};
+  for (const [name, definition] of Object.entries(bucketDefinitions)) {
+    bucketNames[name] = names(name);
+    const outcome = await ensureBucket(s3, names(name), definition, awsRegion);
+    progress(`bucket ${names(name)} ${outcome === 'created' ? 'created' : 'found'}`);
+  }
+
+  // The handlers' environment, before any handler module is imported.
+  const logLevel = options.logLevel ?? 'info';
+  const env = applyEnvironment({ regionName, region, endpoints, resources: { tableNames, queueUrls, bucketNames }, logLevel });
+  cleanups.push(() => env.restore());
+
+  // Gateway and issuer (the issuer URL carries the gateway's port).
+  const gateway: Gateway = createGateway({ routes, log });
+  const requestedApiPort = options.port ?? DEFAULT_PORTS.api;
+  const apiPort = await gateway.listen(requestedApiPort).catch((error: unknown) => {
+    if (isAddressInUse(error)) {
+      throw new Error(`Port ${requestedApiPort} (HTTP API) is already in use; choose another one (--port) or 0`, { cause: error });
+    }
+    throw error;
+  });
+  cleanups.push(() => gateway.close());
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const issuer = await createIssuer({
+    issuer: `${apiUrl}/local-issuer`,
+    keysDirectory: dataDir ? path.join(dataDir, 'keys') : undefined,
+  });
+  gateway.setIssuer(issuer);
+  progress(`API gateway listening on ${apiUrl} (${routes.length} route(s))`);
+
+  // Event source mappings.
+  const pollers: QueuePoller[] = [];
+  for (const fn of localFunctions.values()) {
+    for (const trigger of fn.definition.triggers) {
+      if (trigger.kind !== 'queue') continue;
+      const poller = new QueuePoller({
+        fn,
+        queueName: names(trigger.queue),
+        queueUrl: queueUrls[trigger.queue] ?? '',
+        queueArn: queueArns[trigger.queue] ?? '',
+        awsRegion,
+        batchSize: trigger.batchSize,
+        concurrency: Math.max(1, Math.min(trigger.maxConcurrency ?? 5, 5)),
+        retryDelaySeconds,
+        sqs,
+        log,
+      });
+      poller.start();
+      pollers.push(poller);
+      progress(`${fn.name} polls ${names(trigger.queue)} (batch size ${Math.min(trigger.batchSize, 10)})`);
+    }
+  }
+  // Stopped before the gateway and emulators (cleanups run in reverse order).
+  cleanups.push(async () => {
+    await Promise.all(pollers.map((poller) => poller.stop()));
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    apiUrl,
+    endpoints,
+    // Built from the definitions in use: the real ones unless a test passed its own (see ResourceMap).
+    queueUrls: queueUrls as ResourceMap<QueueName>,
+    queueArns: queueArns as ResourceMap<QueueName>,
+    deadLetterQueueUrls: deadLetterQueueUrls as ResourceMap<QueueName>,
+    tableNames: tableNames as ResourceMap<TableName>,
+    bucketNames: bucketNames as ResourceMap<BucketName>,
+    issuer: issuer.issuer,
+    audience: issuer.audience,
+    jwksUrl: `${apiUrl}/local/jwks.json`,
+    environment: env.applied,
+    dataDir,
+    persistence: { dynamodb: dataDir !== undefined, s3: dataDir !== undefined && fauxqs.s3Persistent, signingKey: dataDir !== undefined, sqs: false },
+    region: regionName,
+    functionNames: [...localFunctions.keys()],
+    mintToken: (input, overrides) => issuer.mint(input, overrides),
+    preloadHandlers: async () =>
+      Promise.all(
+        [...localFunctions.values()].map(async (fn): Promise<PreloadResult> => {
+          try {
+            await fn.load();
+            return { name: fn.name, entry: fn.definition.entry, ok: true };
+          } catch (error) {
+            return { name: fn.name, entry: fn.definition.entry, ok: false, error: describeError(error) };
+          }
+        }),
+      ),
+    stop: () => {
+      stopping ??= cleanup();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * Starts an emulator on the requested port. For port 0 the port this process used last is tried
+ * first: handler modules create SDK clients at import and keep the endpoint they first resolved, so
+ * a second LocalCloud in the same process only reaches them if the endpoints stay the same.
+ */
+async function stickyPort<T extends RunningEmulator>(
+  key: keyof typeof lastPorts,
+  requested: number,
+  log: Log,
+  startOn: (port: number) => Promise<T>,
+): Promise<T> {
+  const previous = lastPorts[key];
+  if (requested === 0 && previous !== undefined) {
+    try {
+      return await startOn(previous);
+    } catch (error) {
+      if (!isAddressInUse(error)) throw error;
+      log.debug(`port ${previous} (${key}) is taken now; using another one`);
+    }
+  }
+  let emulator: T;
+  try {
+    emulator = await startOn(requested);
+  } catch (error) {
+    if (isAddressInUse(error)) {
+      throw new Error(`Port ${requested} (${key === 'aws' ? 'fauxqs, SQS and S3' : 'dynalite, DynamoDB'}) is already in use; choose another one or 0`, { cause: error });
+    }
+    throw error;
+  }
+  lastPorts[key] = emulator.port;
+  return emulator;
+}

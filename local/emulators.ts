@@ -1,0 +1,189 @@
+/**
+ * Starts the emulators in-process on 127.0.0.1: dynalite (DynamoDB) and fauxqs (SQS and S3).
+ *
+ * fauxqs' `startFauxqs()` always binds 0.0.0.0, so the local cloud builds the fauxqs app with its
+ * public `buildApp()` and listens on 127.0.0.1 itself. SQS state is always in memory (fauxqs' SQLite
+ * persistence has a ChangeMessageVisibility bug). For S3, fauxqs' file storage (`s3StorageDir`) is
+ * only wired up by `startFauxqs()`; the local cloud wires the same store classes into `buildApp()`
+ * (they are not in fauxqs' exports map, so they are imported from its dist folder). If that ever
+ * fails (a fauxqs layout change), S3 falls back to memory with a warning.
+ */
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import dynalite from 'dynalite';
+import { buildApp, type BuildAppOptions } from 'fauxqs';
+import { describeError, type Log } from './log.ts';
+
+export const LOOPBACK = '127.0.0.1';
+
+export interface RunningEmulator {
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface DynaliteOptions {
+  port: number;
+  /** LevelDB directory; in memory when undefined. */
+  directory: string | undefined;
+}
+
+export async function startDynalite(options: DynaliteOptions): Promise<RunningEmulator> {
+  if (options.directory) mkdirSync(options.directory, { recursive: true });
+  const server: Server = dynalite({
+    ...(options.directory ? { path: options.directory } : {}),
+    // Tables are ACTIVE at once: nothing to wait for locally.
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  const port = await listen(server, options.port);
+  return {
+    port,
+    stop: () => closeServer(server),
+  };
+}
+
+export interface FauxqsOptions {
+  port: number;
+  /** Default region of fauxqs (used only when a request carries no SigV4 region). */
+  region: string;
+  /** Directory for S3 objects as files; in memory when undefined. */
+  s3Directory: string | undefined;
+  log: Log;
+}
+
+export interface RunningFauxqs extends RunningEmulator {
+  /** Whether S3 objects are stored on disk (false: in memory). */
+  s3Persistent: boolean;
+}
+
+type Stores = NonNullable<BuildAppOptions['stores']>;
+
+interface S3FilePersistence {
+  loadS3(store: Stores['s3Store']): void;
+  close(): void;
+}
+
+export async function startFauxqs(options: FauxqsOptions): Promise<RunningFauxqs> {
+  let stores: Stores | undefined;
+  let s3Persistence: S3FilePersistence | undefined;
+  if (options.s3Directory) {
+    try {
+      ({ stores, s3Persistence } = await fileBackedStores(options.s3Directory));
+    } catch (error) {
+      options.log.warn(
+        `S3 objects stay in memory: cannot wire fauxqs file storage (${describeError(error)})`,
+      );
+    }
+  }
+  const app = buildApp({
+    logger: false,
+    defaultRegion: options.region,
+    ...(stores ? { stores } : {}),
+  });
+  if (s3Persistence) {
+    const persistence = s3Persistence;
+    app.addHook('preClose', async () => {
+      persistence.close();
+    });
+  }
+  let address: string;
+  try {
+    address = await app.listen({ port: options.port, host: LOOPBACK });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  return {
+    port: Number(new URL(address).port),
+    s3Persistent: s3Persistence !== undefined,
+    stop: async () => {
+      await app.close();
+    },
+  };
+}
+
+async function fileBackedStores(directory: string): Promise<{ stores: Stores; s3Persistence: S3FilePersistence }> {
+  const dist = fauxqsDist();
+  const load = async (relative: string): Promise<Record<string, unknown>> =>
+    (await import(pathToFileURL(path.join(dist, relative)).href)) as Record<string, unknown>;
+  const [sqs, sns, s3, files] = await Promise.all([
+    load('sqs/sqsStore.js'),
+    load('sns/snsStore.js'),
+    load('s3/s3Store.js'),
+    load('s3/fileS3Persistence.js'),
+  ]);
+  const SqsStore = constructor<Stores['sqsStore']>(sqs, 'SqsStore');
+  const SnsStore = constructor<Stores['snsStore']>(sns, 'SnsStore');
+  const S3Store = constructor<Stores['s3Store']>(s3, 'S3Store');
+  const FileS3Persistence = constructor<S3FilePersistence>(files, 'FileS3Persistence');
+  mkdirSync(directory, { recursive: true });
+  const s3Store = new S3Store();
+  const s3Persistence = new FileS3Persistence(directory);
+  // The order startFauxqs() uses: load what is on disk, then write through.
+  s3Persistence.loadS3(s3Store);
+  // FileS3Persistence implements fauxqs' S3PersistenceProvider, a type its package does not export.
+  s3Store.persistence = s3Persistence as unknown as Stores['s3Store']['persistence'];
+  return { stores: { sqsStore: new SqsStore(), snsStore: new SnsStore(), s3Store }, s3Persistence };
+}
+
+function constructor<T>(module: Record<string, unknown>, name: string): new (...args: unknown[]) => T {
+  const value = module[name];
+  if (typeof value !== 'function') throw new Error(`fauxqs has no ${name} export where expected`);
+  // Checked to be a function; its instance type is the one buildApp() declares for its stores.
+  return value as new (...args: unknown[]) => T;
+}
+
+/** fauxqs' dist folder, found from this file upwards like Node's resolution would. */
+function fauxqsDist(): string {
+  let directory = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(directory, 'node_modules', 'fauxqs', 'dist');
+    if (existsSync(path.join(candidate, 'app.js'))) return realpathSync(candidate);
+    const parent = path.dirname(directory);
+    if (parent === directory) throw new Error('node_modules/fauxqs not found');
+    directory = parent;
+  }
+}
+
+/** Listens on 127.0.0.1; rejects (EADDRINUSE...) instead of emitting an unhandled error. */
+export function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => {
+      server.off('listening', onListening);
+      reject(error);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, LOOPBACK);
+  });
+}
+
+/** Closes a server: stops accepting, ends idle keep-alive sockets, forces the rest after a grace period. */
+export function closeServer(server: Server, graceMs = 5_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    force.unref();
+    server.close((error) => {
+      clearTimeout(force);
+      if (error) reject(error);
+      else resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+export function isAddressInUse(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'EADDRINUSE';
+}

@@ -1,0 +1,179 @@
+/**
+ * `npm start`: runs the local cloud until Ctrl-C.
+ *
+ *   npm start -- [--port 3000] [--data DIR] [--dynamodb-port 8000] [--aws-port 4566]
+ *                [--log-level info] [--retry-delay 2] [--region eu-west-2]
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_PORTS, DEFAULT_RETRY_DELAY_SECONDS, startLocalCloud, type LocalCloud } from './cloud.ts';
+import { demoUsers } from './demo-users.ts';
+import { isLogLevel, type LogLevel } from './log.ts';
+import { functions, queues } from '../shared/resources.ts';
+
+const usage = `Usage: npm start -- [options]
+
+  --port <n>           HTTP API port (default ${DEFAULT_PORTS.api}; 0 = any free port)
+  --data <dir>         keep DynamoDB data, S3 objects and the signing key in <dir> (default: memory only)
+  --dynamodb-port <n>  dynalite port (default ${DEFAULT_PORTS.dynamodb})
+  --aws-port <n>       fauxqs port, SQS and S3 (default ${DEFAULT_PORTS.aws})
+  --log-level <level>  debug | info | warn | error | silent (default info)
+  --retry-delay <s>    seconds before a failed SQS record is retried (default ${DEFAULT_RETRY_DELAY_SECONDS})
+  --region <name>      region configuration (default: infra/config/regions.ts default)
+  -h, --help           this text
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n\n${usage}`);
+  process.exit(2);
+}
+
+function port(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) fail(`--${name} must be a port number, got '${value}'`);
+  return parsed;
+}
+
+let args: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    options: {
+      port: { type: 'string' },
+      data: { type: 'string' },
+      'dynamodb-port': { type: 'string' },
+      'aws-port': { type: 'string' },
+      'log-level': { type: 'string' },
+      'retry-delay': { type: 'string' },
+      region: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+}
+try {
+  args = parse();
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}
+if (args.values.help) {
+  process.stdout.write(usage);
+  process.exit(0);
+}
+
+const logLevelArg = args.values['log-level'] ?? 'info';
+if (!isLogLevel(logLevelArg)) fail(`--log-level must be debug, info, warn, error or silent, got '${logLevelArg}'`);
+const logLevel: LogLevel = logLevelArg;
+const retryDelay = args.values['retry-delay'] === undefined ? DEFAULT_RETRY_DELAY_SECONDS : Number(args.values['retry-delay']);
+if (!Number.isInteger(retryDelay) || retryDelay < 0 || retryDelay > 43_200) fail('--retry-delay must be a whole number of seconds');
+
+const write = (line = ''): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+const ports = {
+  port: port(args.values.port, DEFAULT_PORTS.api, 'port'),
+  dynamodbPort: port(args.values['dynamodb-port'], DEFAULT_PORTS.dynamodb, 'dynamodb-port'),
+  awsPort: port(args.values['aws-port'], DEFAULT_PORTS.aws, 'aws-port'),
+};
+
+write('Starting the local cloud (no AWS account needed)...');
+let cloud: LocalCloud;
+try {
+  cloud = await startLocalCloud({
+    ...ports,
+    ...(args.values.data ? { dataDir: path.resolve(args.values.data) } : {}),
+    ...(args.values.region ? { region: args.values.region } : {}),
+    logLevel,
+    retryDelaySeconds: retryDelay,
+    onProgress: (step) => write(`  - ${step}`),
+  });
+} catch (error) {
+  process.stderr.write(`\nThe local cloud did not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+
+printBanner(cloud);
+
+let stopping = false;
+const shutdown = (signal: string): void => {
+  if (stopping) {
+    process.stderr.write(`${signal} again: exiting without waiting.\n`);
+    process.exit(1);
+  }
+  stopping = true;
+  write(`\n${signal}: stopping (in-flight requests and batches finish first)...`);
+  cloud.stop().then(
+    () => {
+      write('Stopped.');
+      process.exit(0);
+    },
+    (error: unknown) => {
+      process.stderr.write(`Stopping failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+// Import every handler now so that problems show at start (requests would load them anyway).
+const loaded = await cloud.preloadHandlers();
+const failed = loaded.filter((result) => !result.ok);
+if (failed.length === 0) {
+  write(`All ${loaded.length} handler modules loaded.`);
+} else {
+  write(`${loaded.length - failed.length}/${loaded.length} handler modules loaded. Not loadable yet (their routes answer 500, their queues are not consumed):`);
+  for (const result of failed) write(`  ! ${result.name} (${result.entry}): ${result.error ?? 'unknown error'}`);
+}
+write('Press Ctrl-C to stop.');
+
+function printBanner(running: LocalCloud): void {
+  const pad = (value: string, width: number): string => value.padEnd(width);
+  const memoryOr = (persistent: boolean, where: string): string => (persistent ? `data in ${where}` : 'in memory');
+  const dataDir = running.dataDir ?? '';
+  write();
+  write(`Customs clearance local cloud is up (region ${running.region}, stage local)`);
+  write();
+  write(`  API        ${running.apiUrl}`);
+  write(`  DynamoDB   ${pad(running.endpoints.dynamodb, 40)} dynalite, ${memoryOr(running.persistence.dynamodb, path.join(dataDir, 'dynamodb'))}`);
+  write(`  SQS        ${pad(running.endpoints.sqs, 40)} fauxqs, in memory`);
+  write(`  S3         ${pad(running.endpoints.s3, 40)} fauxqs, ${memoryOr(running.persistence.s3, path.join(dataDir, 's3'))}`);
+  write(`  Issuer     ${running.issuer} (audience ${running.audience}, JWKS ${running.jwksUrl})`);
+  write();
+  write('Routes');
+  for (const [name, definition] of Object.entries(functions)) {
+    for (const trigger of definition.triggers) {
+      if (trigger.kind === 'http') write(`  ${pad(`${trigger.method} ${trigger.path}`, 36)} ${pad(name, 24)} ${trigger.auth === 'jwt' ? 'JWT' : 'open'}`);
+    }
+  }
+  write('Queue workers');
+  for (const [name, definition] of Object.entries(functions)) {
+    for (const trigger of definition.triggers) {
+      if (trigger.kind !== 'queue') continue;
+      const queue = queues[trigger.queue];
+      write(
+        `  ${pad(name, 24)} <- ${trigger.queue} (batch ${Math.min(trigger.batchSize, 10)}; DLQ after ${queue.maxReceiveCount} receives)`,
+      );
+    }
+  }
+  write();
+  write('Demo users (tokens valid 12 h; the local cloud has no user store, these identities are built in)');
+  for (const user of demoUsers) {
+    const token = running.mintToken({ role: user.role, ...(user.party ? { party: user.party } : {}) });
+    write(`  ${pad(user.username, 9)} ${pad(user.role, 8)} ${pad(user.party ?? '-', 15)} ${user.name}`);
+    write(`    export TOKEN_${user.username.toUpperCase()}=${token}`);
+  }
+  write();
+  const apiFlag = running.apiUrl === `http://127.0.0.1:${DEFAULT_PORTS.api}` ? '' : ` --api ${running.apiUrl}`;
+  write('Get a token and call the API:');
+  write(`  TOKEN=$(npm run -s token -- --role trader --party GB123456789000${apiFlag})`);
+  write(`  curl -H "Authorization: Bearer $TOKEN" ${running.apiUrl}/v1/declarations`);
+  write(`  (or POST ${running.apiUrl}/local/token with {"role":"officer"})`);
+  write('Point the AWS CLI or a script at the emulators:');
+  write(`  export AWS_REGION=${running.environment.AWS_REGION ?? ''} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`);
+  write(`  export AWS_ENDPOINT_URL_DYNAMODB=${running.endpoints.dynamodb} AWS_ENDPOINT_URL_SQS=${running.endpoints.sqs} AWS_ENDPOINT_URL_S3=${running.endpoints.s3}`);
+  write(`  tables: ${Object.values(running.tableNames).join(', ')}; buckets: ${Object.values(running.bucketNames).join(', ')}`);
+  write();
+}
