@@ -77,7 +77,8 @@ export function problemsFromZod(error: z.ZodError, basePointer = ''): Problem[] 
         problem(`${pointer}${toPointer([key])}`, 'UNKNOWN_FIELD', `'${key}' is not a field of this object`),
       );
     }
-    if (issue.code === 'invalid_type' && issue.input === undefined) {
+    // A missing field fails as invalid_type (or invalid_value for enums) with no input.
+    if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && 'input' in issue && issue.input === undefined) {
       return [problem(pointer, 'REQUIRED', 'is required')];
     }
     return [problem(pointer, zodCodes[issue.code] ?? 'INVALID_VALUE', issue.message)];

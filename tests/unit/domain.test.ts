@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { canRead } from '../../shared/domain/auth.ts';
+import { declarationSchema } from '../../shared/domain/declaration.ts';
+import { generateUcr, newDeclarationId } from '../../shared/domain/ids.ts';
+import { problemsFromZod, toPointer } from '../../shared/domain/problems.ts';
+import { principalFromEvent } from '../../shared/http/principal.ts';
+import { validImport } from '../integration/support.ts';
+
+const problemsOf = (input: unknown) => {
+  const parsed = declarationSchema.safeParse(input, { reportInput: true });
+  if (parsed.success) throw new Error('expected the input to be refused');
+  return problemsFromZod(parsed.error).map(({ pointer, code }) => [pointer, code]);
+};
+
+describe('declaration schema problems', () => {
+  it('reports missing fields, enums included, as REQUIRED at their pointer', () => {
+    // Act
+    const problems = problemsOf({ lrn: 'A-1' });
+
+    // Assess
+    expect(problems).toContainEqual(['/type', 'REQUIRED']);
+    expect(problems).toContainEqual(['/items', 'REQUIRED']);
+    expect(problems).not.toContainEqual(['/lrn', 'REQUIRED']);
+  });
+
+  it('refuses money as a JSON number and decimals with too many places', () => {
+    // Prepare
+    const declaration = validImport() as unknown as { valuation: Record<string, unknown>; items: Record<string, unknown>[] };
+    declaration.valuation.invoiceTotal = 5000;
+    declaration.items[0]!.invoiceAmount = '10.1234';
+
+    // Act
+    const problems = problemsOf(declaration);
+
+    // Assess
+    expect(problems).toEqual([
+      ['/valuation/invoiceTotal', 'INVALID_TYPE'],
+      ['/items/0/invoiceAmount', 'INVALID_FORMAT'],
+    ]);
+  });
+
+  it('names each unknown field with its own pointer', () => {
+    // Prepare
+    const declaration = { ...validImport(), colour: 'red', 'a/b': 1 };
+
+    // Act
+    const problems = problemsOf(declaration);
+
+    // Assess
+    expect(problems).toEqual([
+      ['/colour', 'UNKNOWN_FIELD'],
+      ['/a~1b', 'UNKNOWN_FIELD'],
+    ]);
+  });
+
+  it('accepts the reference example', () => {
+    expect(declarationSchema.safeParse(validImport()).success).toBe(true);
+  });
+});
+
+describe('JSON pointers', () => {
+  it('escapes ~ and / as RFC 6901 requires', () => {
+    expect(toPointer(['items', 0, 'a~b/c'])).toBe('/items/0/a~0b~1c');
+    expect(toPointer([])).toBe('');
+  });
+});
+
+describe('identifiers', () => {
+  it('builds a WCO UCR from the year digit, the EORI and the reference, at most 35 characters', () => {
+    // Prepare
+    const at = new Date('2026-03-01T00:00:00Z');
+
+    // Act
+    const short = generateUcr(at, 'GB123456789000', 'acme_2026/7');
+    const long = generateUcr(at, 'GB123456789000', 'X'.repeat(40));
+
+    // Assess
+    expect(short).toBe('6GB123456789000-ACME-2026/7');
+    expect(long).toHaveLength(35);
+  });
+
+  it('issues declaration ids that sort by time', () => {
+    const first = newDeclarationId(new Date('2026-01-01T00:00:00Z'));
+    const second = newDeclarationId(new Date('2026-01-01T00:00:01Z'));
+    expect(first < second).toBe(true);
+    expect(first).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+  });
+});
+
+describe('principal and access', () => {
+  const eventWith = (claims: Record<string, string>) =>
+    ({ requestContext: { authorizer: { jwt: { claims, scopes: null } } } }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+
+  it('reads the groups API Gateway flattened into "[a b]" and the party claim', () => {
+    // Act
+    const principal = principalFromEvent(eventWith({ sub: 'u1', 'cognito:groups': '[trader officer]', 'custom:party_id': 'GB1' }));
+
+    // Assess
+    expect(principal).toEqual({ subject: 'u1', roles: ['trader', 'officer'], partyId: 'GB1' });
+  });
+
+  it('ignores unknown groups and lets a trader read only its own declarations', () => {
+    // Prepare
+    const trader = principalFromEvent(eventWith({ sub: 'u1', 'cognito:groups': '[trader superuser]', 'custom:party_id': 'GB1' }));
+    const officer = principalFromEvent(eventWith({ sub: 'u2', 'cognito:groups': '[officer]' }));
+
+    // Assess
+    expect(trader.roles).toEqual(['trader']);
+    expect(canRead(trader, 'GB1')).toBe(true);
+    expect(canRead(trader, 'GB2')).toBe(false);
+    expect(canRead(officer, 'GB2')).toBe(true);
+  });
+});
