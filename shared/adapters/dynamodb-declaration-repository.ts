@@ -19,6 +19,8 @@ interface DeclarationItem extends Omit<DeclarationRecord, 'declaration'> {
   SK: string;
   GSI1PK: string;
   GSI1SK: string;
+  GSI2PK?: string;
+  GSI2SK?: string;
   entity: string;
   declarationGz: Uint8Array;
 }
@@ -99,6 +101,25 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     return result.Item ? fromItem(result.Item as DeclarationItem) : undefined;
   }
 
+  async listReviewQueue(lane: string, office: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationRecord>> {
+    const partition = keys.reviewQueuePartition(lane, office);
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        ScanIndexForward: true,
+        Limit: options.limit,
+        ExclusiveStartKey: options.cursor ? decodeCursor(options.cursor, partition, 'GSI2') : undefined,
+      }),
+    );
+    return {
+      items: (result.Items ?? []).map((item) => fromItem(item as DeclarationItem)),
+      nextCursor: result.LastEvaluatedKey ? encodeCursor(result.LastEvaluatedKey) : null,
+    };
+  }
+
   async listByDeclarant(
     declarantId: string,
     options: { limit: number; cursor: string | undefined; status: DeclarationStatus | undefined },
@@ -113,7 +134,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
         ...(options.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
         ScanIndexForward: false,
         Limit: options.limit,
-        ExclusiveStartKey: options.cursor ? decodeCursor(options.cursor, partition) : undefined,
+        ExclusiveStartKey: options.cursor ? decodeCursor(options.cursor, partition, 'GSI1') : undefined,
       }),
     );
     return {
@@ -124,14 +145,23 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
 
   transition(change: Transition): Promise<'applied' | 'conflict'> {
     const sets: Record<string, unknown> = { ...change.set, status: change.to, version: change.expectedVersion + 1, updatedAt: change.at };
-    const names = Object.fromEntries(Object.keys(sets).map((name) => [`#${name}`, name]));
+    const removes: string[] = [];
+    if (change.reviewQueue) {
+      Object.assign(sets, keys.reviewQueueEntry(change.reviewQueue.lane, change.reviewQueue.office, change.reviewQueue.queuedAt, change.id));
+    } else if (change.reviewQueue === null) {
+      removes.push('GSI2PK', 'GSI2SK');
+    }
+    const names = Object.fromEntries([...Object.keys(sets), ...removes].map((name) => [`#${name}`, name]));
     const values = Object.fromEntries(Object.entries(sets).map(([name, value]) => [`:${name}`, value]));
+    const update = `SET ${Object.keys(sets).map((name) => `#${name} = :${name}`).join(', ')}${
+      removes.length > 0 ? ` REMOVE ${removes.map((name) => `#${name}`).join(', ')}` : ''
+    }`;
     return conditional(() =>
       this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.declaration(change.id),
-          UpdateExpression: `SET ${Object.keys(sets).map((name) => `#${name} = :${name}`).join(', ')}`,
+          UpdateExpression: update,
           ConditionExpression: '#version = :expectedVersion AND #status = :from',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: { ...values, ':expectedVersion': change.expectedVersion, ':from': change.from },
@@ -176,7 +206,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
 }
 
 function fromItem(item: DeclarationItem): DeclarationRecord {
-  const { PK: _pk, SK: _sk, GSI1PK: _gpk, GSI1SK: _gsk, entity: _entity, declarationGz, ...rest } = item;
+  const { PK: _pk, SK: _sk, GSI1PK: _gpk, GSI1SK: _gsk, GSI2PK: _g2pk, GSI2SK: _g2sk, entity: _entity, declarationGz, ...rest } = item;
   return { ...rest, declaration: JSON.parse(gunzipSync(declarationGz).toString('utf8')) as Declaration };
 }
 
@@ -186,20 +216,20 @@ function encodeCursor(lastKey: Record<string, unknown>): string {
 }
 
 /** Decodes a cursor and refuses one that does not belong to this listing (no peeking into other partitions). */
-function decodeCursor(cursor: string, partition: string): Record<string, string> {
+function decodeCursor(cursor: string, partition: string, index: 'GSI1' | 'GSI2'): Record<string, string> {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw new InvalidCursorError();
   }
-  const expected = ['GSI1PK', 'GSI1SK', 'PK', 'SK'];
+  const expected = [`${index}PK`, `${index}SK`, 'PK', 'SK'];
   if (
     typeof decoded !== 'object' ||
     decoded === null ||
     Object.keys(decoded).sort().join() !== expected.join() ||
     !Object.values(decoded).every((value) => typeof value === 'string') ||
-    (decoded as Record<string, string>).GSI1PK !== partition
+    (decoded as Record<string, string>)[`${index}PK`] !== partition
   ) {
     throw new InvalidCursorError();
   }

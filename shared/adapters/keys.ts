@@ -13,6 +13,12 @@ export const keys = {
   /** History event of a declaration, one per version: zero-padded so they sort. */
   historyEvent: (id: string, version: number) => ({ PK: `DECL#${id}`, SK: `EV#${String(version).padStart(6, '0')}` }),
   historyEventPrefix: 'EV#',
+  /** GSI2: the officer review queue per lane and office, oldest first. */
+  reviewQueueEntry: (lane: string, office: string, queuedAt: string, id: string) => ({
+    GSI2PK: `LANE#${lane}#${office}`,
+    GSI2SK: `${queuedAt}#${id}`,
+  }),
+  reviewQueuePartition: (lane: string, office: string) => `LANE#${lane}#${office}`,
   /** Guard that makes an LRN unique per declarant. */
   lrnGuard: (declarantId: string, lrn: string) => ({ PK: `LRN#${declarantId}#${lrn}`, SK: 'META' }),
 } as const;

@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import { declarationSchema, declarationStatus, type Declaration, type DeclarationStatus } from './declaration.ts';
 import { problemSchema, type Problem } from './problems.ts';
+import { assessmentSchema, type Assessment } from '../tariff/assessment.ts';
+import { laneSchema, riskOutcomeSchema, type Lane, type RiskOutcome } from '../risk/outcome.ts';
 
 export interface SubmissionArchive {
   bucket: string;
@@ -34,9 +36,17 @@ export interface DeclarationRecord {
   declaration: Declaration;
   submission: SubmissionArchive;
   validation: ValidationOutcome | undefined;
+  risk: RiskOutcome | undefined;
+  lane: Lane | undefined;
+  assessment: Assessment | undefined;
+  /** Problems that stopped the duty calculation (e.g. a missing quantity); the officer resolves them. */
+  assessmentProblems: Problem[] | undefined;
+  releasedAt: string | undefined;
+  /** When the declaration entered the officer review queue. */
+  queuedAt: string | undefined;
 }
 
-export const historyEventTypes = ['SUBMITTED', 'VALIDATED', 'REJECTED'] as const;
+export const historyEventTypes = ['SUBMITTED', 'VALIDATED', 'REJECTED', 'SCORED', 'ASSESSED', 'RELEASED', 'UNDER_REVIEW'] as const;
 export type HistoryEventType = (typeof historyEventTypes)[number];
 
 export interface HistoryEvent {
@@ -88,9 +98,11 @@ export const declarationViewSchema = z
     version: z.number().int(),
     submittedAt: z.string(),
     updatedAt: z.string(),
-    lane: z.string().nullable().meta({ description: 'Risk lane once scored (GREEN, YELLOW, RED, BLUE)' }),
-    risk: z.unknown().nullable().meta({ description: 'Risk outcome once scored' }),
-    assessment: z.unknown().nullable().meta({ description: 'Duty assessment once calculated' }),
+    lane: laneSchema.nullable().meta({ description: 'Risk lane once scored' }),
+    risk: riskOutcomeSchema.nullable(),
+    assessment: assessmentSchema.nullable(),
+    assessmentProblems: z.array(problemSchema).nullable(),
+    releasedAt: z.string().nullable(),
     validation: z.object({ at: z.string(), problems: z.array(problemSchema) }).nullable(),
     submission: z.object({ sha256: z.string(), bytes: z.number().int() }),
     declaration: declarationSchema,
@@ -130,9 +142,11 @@ export const linksFor = (id: string) => ({
 export function toView(record: DeclarationRecord): DeclarationView {
   return {
     ...toSummary(record),
-    lane: null,
-    risk: null,
-    assessment: null,
+    lane: record.lane ?? null,
+    risk: record.risk ?? null,
+    assessment: record.assessment ?? null,
+    assessmentProblems: record.assessmentProblems ?? null,
+    releasedAt: record.releasedAt ?? null,
     validation: record.validation ?? null,
     submission: { sha256: record.submission.sha256, bytes: record.submission.bytes },
     declaration: record.declaration,

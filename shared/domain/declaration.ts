@@ -141,6 +141,10 @@ export const declarationStatuses = [
   'SUBMITTED',
   'VALIDATED',
   'REJECTED',
+  /** Risk scored: lane chosen. */
+  'SCORED',
+  /** Duties and taxes calculated. */
+  'ASSESSED',
   'UNDER_REVIEW',
   'RELEASED',
   'HELD',

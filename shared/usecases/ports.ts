@@ -27,7 +27,9 @@ export interface Transition {
   to: DeclarationStatus;
   at: string;
   /** Fields of the record to set along with status and version. */
-  set: Partial<Pick<DeclarationRecord, 'validation'>>;
+  /** Put the declaration in the officer review queue (UNDER_REVIEW), or take it out (null). */
+  reviewQueue?: { lane: string; office: string; queuedAt: string } | null;
+  set: Partial<Pick<DeclarationRecord, 'validation' | 'risk' | 'lane' | 'assessment' | 'assessmentProblems' | 'releasedAt' | 'queuedAt'>>;
 }
 
 export interface DeclarationRepository {
@@ -38,6 +40,8 @@ export interface DeclarationRepository {
   /** Stores a new declaration; false if one with this id exists already. */
   create(record: DeclarationRecord): Promise<boolean>;
   get(id: string): Promise<DeclarationRecord | undefined>;
+  /** UNDER_REVIEW declarations of one lane and office, oldest first. */
+  listReviewQueue(lane: string, office: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationRecord>>;
   listByDeclarant(
     declarantId: string,
     options: { limit: number; cursor: string | undefined; status: DeclarationStatus | undefined },

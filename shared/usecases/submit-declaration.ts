@@ -83,6 +83,12 @@ export async function submitDeclaration(
     declaration,
     submission: { ...stored, sha256, bytes: command.body.byteLength },
     validation: undefined,
+    risk: undefined,
+    lane: undefined,
+    assessment: undefined,
+    assessmentProblems: undefined,
+    releasedAt: undefined,
+    queuedAt: undefined,
   };
   await deps.repository.create(record);
   return resume(record, deps);

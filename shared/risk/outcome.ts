@@ -1,0 +1,36 @@
+/**
+ * The result of risk scoring: lane, score and the reasons an officer reads.
+ */
+import { z } from 'zod';
+
+/** RED physical inspection, YELLOW documentary check, BLUE release then post-clearance audit, GREEN release. */
+export const lanes = ['GREEN', 'BLUE', 'YELLOW', 'RED'] as const;
+export const laneSchema = z.enum(lanes);
+export type Lane = z.infer<typeof laneSchema>;
+
+export const riskReasonSchema = z
+  .object({
+    /** PROFILE, TRADER, VALUATION, RANDOM, THRESHOLD */
+    kind: z.enum(['PROFILE', 'TRADER', 'VALUATION', 'RANDOM', 'THRESHOLD']),
+    profileId: z.string().optional(),
+    profileVersion: z.number().int().optional(),
+    lane: laneSchema.optional(),
+    scoreDelta: z.number().optional(),
+    /** What matched and the figures, in plain language. */
+    text: z.string(),
+  })
+  .meta({ id: 'RiskReason' });
+export type RiskReason = z.infer<typeof riskReasonSchema>;
+
+export const riskOutcomeSchema = z
+  .object({
+    lane: laneSchema,
+    score: z.number(),
+    reasons: z.array(riskReasonSchema),
+    /** Profile ids and versions in force when scored, so an audit can reproduce it. */
+    profileVersions: z.record(z.string(), z.number().int()),
+    scoredAt: z.string(),
+    postClearanceAudit: z.boolean(),
+  })
+  .meta({ id: 'RiskOutcome' });
+export type RiskOutcome = z.infer<typeof riskOutcomeSchema>;
