@@ -22,6 +22,7 @@ import {
   buckets as realBuckets,
   functions as realFunctions,
   queues as realQueues,
+  secrets as realSecrets,
   tables as realTables,
   type BucketName,
   type QueueName,
@@ -36,6 +37,7 @@ import { LocalFunction, processState } from './lambda.ts';
 import { createLog, describeError, type Log, type LogLevel } from './log.ts';
 import { QueuePoller } from './poller.ts';
 import { ensureBucket, ensureQueue, ensureTable } from './provision.ts';
+import { startSecretsManager } from './secrets-manager.ts';
 import { compileRoute, type Route } from './routes.ts';
 
 export type { LocalFunctionDefinition, LocalQueueDefinition, LocalTableDefinition, LocalBucketDefinition } from './definitions.ts';
@@ -43,7 +45,7 @@ export type { MintTokenInput, TokenOverrides } from './issuer.ts';
 export type { Endpoints } from './environment.ts';
 export type { LogLevel } from './log.ts';
 
-export const DEFAULT_PORTS = { api: 3000, dynamodb: 8000, aws: 4566 } as const;
+export const DEFAULT_PORTS = { api: 3000, dynamodb: 8000, aws: 4566, secrets: 4584 } as const;
 export const DEFAULT_RETRY_DELAY_SECONDS = 2;
 export const RESOURCE_PREFIX = 'customs-local';
 
@@ -54,6 +56,8 @@ export interface LocalCloudOptions {
   dynamodbPort?: number;
   /** Port of fauxqs, SQS and S3 (default 4566; 0 = any free port, reused by later clouds of this process). */
   awsPort?: number;
+  /** Port of the local Secrets Manager (default 4584; with awsPort 0 also 0). */
+  secretsPort?: number;
   /** Keep DynamoDB data, S3 objects and the signing key here; everything in memory when omitted. */
   dataDir?: string;
   /** Functions to serve (default: the real ones of shared/resources.ts). */
@@ -123,7 +127,7 @@ export interface LocalCloud {
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Ports used last in this process: clouds asking for port 0 get them again (see stickyPort). */
-const lastPorts: { dynamodb?: number; aws?: number } = {};
+const lastPorts: { dynamodb?: number; aws?: number; secrets?: number } = {};
 let lastEndpoints: Endpoints | undefined;
 let running = false;
 
@@ -205,6 +209,15 @@ async function start(
   );
   cleanups.push(() => fauxqs.stop());
 
+  const secretNames = Object.fromEntries(
+    Object.keys(realSecrets).map((name) => [name, `${RESOURCE_PREFIX}/${name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`]),
+  );
+  const secretsManager = await stickyPort('secrets', options.secretsPort ?? (options.awsPort === 0 ? 0 : DEFAULT_PORTS.secrets), log, (port) =>
+    startSecretsManager({ port, region: awsRegion, secrets: secretNames, dataDir }),
+  );
+  cleanups.push(() => secretsManager.stop());
+  progress(`Secrets Manager (local) with ${Object.keys(secretNames).length} secret(s)${dataDir ? ` kept in ${path.join(dataDir, 'secrets.json')}` : ', random per start'}`);
+
   // fauxqs names queues http://sqs.<region>.localhost:<port>/... and S3 is addressed
   // virtual-hosted style (<bucket>.s3.localhost): make *.localhost resolve in this process.
   const restoreDns = interceptLocalhostDns();
@@ -214,6 +227,7 @@ async function start(
     dynamodb: `http://127.0.0.1:${dynamo.port}`,
     sqs: `http://sqs.${awsRegion}.localhost:${fauxqs.port}`,
     s3: `http://s3.localhost:${fauxqs.port}`,
+    secretsManager: `http://127.0.0.1:${secretsManager.port}`,
   };
   if (processState.handlersLoaded && lastEndpoints && JSON.stringify(lastEndpoints) !== JSON.stringify(endpoints)) {
     log.warn(
@@ -260,7 +274,7 @@ async function start(
 
   // The handlers' environment, before any handler module is imported.
   const logLevel = options.logLevel ?? 'info';
-  const env = applyEnvironment({ regionName, region, endpoints, resources: { tableNames, queueUrls, bucketNames }, logLevel });
+  const env = applyEnvironment({ regionName, region, endpoints, resources: { tableNames, queueUrls, bucketNames, secretNames }, logLevel });
   cleanups.push(() => env.restore());
 
   // Gateway and issuer (the issuer URL carries the gateway's port).

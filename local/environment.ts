@@ -6,7 +6,9 @@
 import {
   bucketNameEnv,
   queueUrlEnv,
+  secretIdEnv,
   tableNameEnv,
+  type SecretName,
   type BucketName,
   type QueueName,
   type TableName,
@@ -22,12 +24,15 @@ export interface Endpoints {
   sqs: string;
   /** S3 (fauxqs), e.g. http://s3.localhost:4566; buckets are addressed as <bucket>.s3.localhost. */
   s3: string;
+  /** Secrets Manager (local/secrets-manager.ts), e.g. http://127.0.0.1:4584 */
+  secretsManager: string;
 }
 
 export interface ResourceNames {
   tableNames: Record<string, string>;
   queueUrls: Record<string, string>;
   bucketNames: Record<string, string>;
+  secretNames?: Record<string, string>;
 }
 
 export interface EnvironmentInput {
@@ -63,11 +68,13 @@ export function requiredEnvironment(input: EnvironmentInput): Record<string, str
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
     ...regionEnvironment({ regionName: input.regionName, region, stage: 'local' }),
   };
   for (const [name, tableName] of Object.entries(resources.tableNames)) env[tableEnv(name)] = tableName;
   for (const [name, queueUrl] of Object.entries(resources.queueUrls)) env[queueEnv(name)] = queueUrl;
   for (const [name, bucketName] of Object.entries(resources.bucketNames)) env[bucketEnv(name)] = bucketName;
+  for (const [name, secretName] of Object.entries(resources.secretNames ?? {})) env[secretIdEnv(name as SecretName)] = secretName;
   return env;
 }
 

@@ -140,6 +140,7 @@ function printBanner(running: LocalCloud): void {
   write(`  DynamoDB   ${pad(running.endpoints.dynamodb, 40)} dynalite, ${memoryOr(running.persistence.dynamodb, path.join(dataDir, 'dynamodb'))}`);
   write(`  SQS        ${pad(running.endpoints.sqs, 40)} fauxqs, in memory`);
   write(`  S3         ${pad(running.endpoints.s3, 40)} fauxqs, ${memoryOr(running.persistence.s3, path.join(dataDir, 's3'))}`);
+  write(`  Secrets    ${pad(running.endpoints.secretsManager, 40)} local Secrets Manager (GetSecretValue)`);
   write(`  Issuer     ${running.issuer} (audience ${running.audience}, JWKS ${running.jwksUrl})`);
   write();
   write('Routes');

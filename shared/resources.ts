@@ -15,7 +15,19 @@ export const queues = {
     retentionDays: 14,
   },
   risk: {
-    description: 'Validated declarations waiting for risk scoring (consumer arrives with the risk stage)',
+    description: 'Validated declarations waiting for risk scoring',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 3,
+    retentionDays: 14,
+  },
+  duty: {
+    description: 'Scored declarations waiting for the duty and tax calculation',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 3,
+    retentionDays: 14,
+  },
+  release: {
+    description: 'Assessed declarations waiting for the release decision (release or officer review)',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 3,
     retentionDays: 14,
@@ -53,7 +65,15 @@ export const buckets = {
   },
 } as const satisfies Record<string, BucketDefinition>;
 
+/** Secrets (AWS Secrets Manager), generated at deploy time, by logical name. */
+export const secrets = {
+  riskSelection: {
+    description: 'Per-region key of the random selection draw (HMAC-SHA256 over the declaration id)',
+  },
+} as const satisfies Record<string, SecretDefinition>;
+
 export type QueueName = keyof typeof queues;
+export type SecretName = keyof typeof secrets;
 export type TableName = keyof typeof tables;
 export type BucketName = keyof typeof buckets;
 
@@ -77,6 +97,7 @@ export interface FunctionDefinition {
     tables?: Partial<Record<TableName, 'read' | 'readWrite'>>;
     buckets?: Partial<Record<BucketName, 'read' | 'write' | 'readWrite'>>;
     sendTo?: readonly QueueName[];
+    secrets?: readonly SecretName[];
   };
 }
 
@@ -93,6 +114,10 @@ export interface TableDefinition {
   sortKey: string | undefined;
   globalSecondaryIndexes: Record<string, { partitionKey: string; sortKey: string }>;
   timeToLiveAttribute: string | undefined;
+}
+
+export interface SecretDefinition {
+  description: string;
 }
 
 export interface BucketDefinition {
@@ -168,6 +193,24 @@ export const functions = {
     triggers: [{ kind: 'queue', queue: 'validation', batchSize: 10, maxConcurrency: 10 }],
     access: { tables: { main: 'readWrite' }, sendTo: ['risk'] },
   },
+  reviewQueue: {
+    entry: 'functions/api/review-queue.ts',
+    handler: 'handler',
+    description: 'GET /v1/review/queue: UNDER_REVIEW declarations of a lane and office, oldest first (officers)',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api('GET', '/v1/review/queue')],
+    access: { tables: { main: 'read' } },
+  },
+  decideRelease: {
+    entry: 'functions/workers/decide-release.ts',
+    handler: 'handler',
+    description: 'Release stage: releases GREEN and BLUE declarations, queues YELLOW and RED ones for officers',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    triggers: [{ kind: 'queue', queue: 'release', batchSize: 10, maxConcurrency: 10 }],
+    access: { tables: { main: 'readWrite' } },
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof functions;
@@ -176,6 +219,8 @@ export type FunctionName = keyof typeof functions;
 export const queueUrlEnv = (queue: QueueName): string => `${toEnvName(queue)}_QUEUE_URL`;
 /** Environment variable that carries a table's name, e.g. MAIN_TABLE_NAME. */
 export const tableNameEnv = (table: TableName): string => `${toEnvName(table)}_TABLE_NAME`;
+/** Environment variable that carries a secret's name or ARN, e.g. RISK_SELECTION_SECRET_ID. */
+export const secretIdEnv = (secret: SecretName): string => `${toEnvName(secret)}_SECRET_ID`;
 /** Environment variable that carries a bucket's name, e.g. ARCHIVE_BUCKET_NAME. */
 export const bucketNameEnv = (bucket: BucketName): string => `${toEnvName(bucket)}_BUCKET_NAME`;
 

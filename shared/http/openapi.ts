@@ -68,6 +68,17 @@ const operations: Record<string, Record<string, unknown>> = {
       '404': problemResponse('No such declaration that you may see'),
     },
   },
+  'GET /v1/review/queue': {
+    operationId: 'listReviewQueue',
+    summary: 'Declarations waiting for an officer in one lane and office, oldest first (officer, admin)',
+    parameters: [
+      { name: 'lane', in: 'query', required: true, schema: { type: 'string', enum: ['RED', 'YELLOW'] } },
+      { name: 'office', in: 'query', required: true, schema: { type: 'string' } },
+      { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
+      { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100 } },
+    ],
+    responses: { '200': { description: 'A page of the queue' }, ...errors },
+  },
   'GET /openapi.json': {
     operationId: 'getOpenApi',
     summary: 'This document',

@@ -1,0 +1,42 @@
+/**
+ * Release decision, after the assessment: GREEN and BLUE declarations are released (BLUE is
+ * flagged for post-clearance audit by its risk outcome); YELLOW and RED ones go UNDER_REVIEW in
+ * the officer queue of their lane and office. A declaration whose duty could not be calculated
+ * also goes to review, whatever its lane, so an officer can resolve it.
+ */
+import type { PipelineMessage } from '../domain/declaration-record.ts';
+import { runStage, type StageResult } from './pipeline-stage.ts';
+import type { Clock, DeclarationRepository } from './ports.ts';
+
+export function decideRelease(message: PipelineMessage, deps: { repository: DeclarationRepository; clock: Clock }): Promise<StageResult> {
+  return runStage(
+    message,
+    {
+      name: 'release',
+      from: 'ASSESSED',
+      next: {},
+      decide: (record, at) => {
+        const lane = record.lane ?? 'RED';
+        const unassessed = (record.assessmentProblems?.length ?? 0) > 0;
+        if ((lane === 'GREEN' || lane === 'BLUE') && !unassessed) {
+          return {
+            to: 'RELEASED',
+            set: { releasedAt: at },
+            detail: lane === 'BLUE' ? 'released (BLUE lane): selected for post-clearance audit' : 'released (GREEN lane)',
+          };
+        }
+        // A declaration that could not be assessed is reviewed in the documentary-check queue at least.
+        const reviewLane = lane === 'GREEN' || lane === 'BLUE' ? 'YELLOW' : lane;
+        return {
+          to: 'UNDER_REVIEW',
+          set: { queuedAt: at },
+          reviewQueue: { lane: reviewLane, office: record.office, queuedAt: at },
+          detail: unassessed
+            ? `queued for officer review (${reviewLane}): duties could not be calculated`
+            : `queued for officer review (${lane} lane at ${record.office})`,
+        };
+      },
+    },
+    deps,
+  );
+}
