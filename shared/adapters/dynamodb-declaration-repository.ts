@@ -101,40 +101,34 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     return result.Item ? fromItem(result.Item as DeclarationItem) : undefined;
   }
 
-  async listReviewQueue(lane: string, office: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationRecord>> {
-    const partition = keys.reviewQueuePartition(lane, office);
-    const result = await this.documents.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :pk',
-        ExpressionAttributeValues: { ':pk': partition },
-        ScanIndexForward: true,
-        Limit: options.limit,
-        ExclusiveStartKey: options.cursor ? decodeCursor(options.cursor, partition, 'GSI2') : undefined,
-      }),
-    );
-    return {
-      items: (result.Items ?? []).map((item) => fromItem(item as DeclarationItem)),
-      nextCursor: result.LastEvaluatedKey ? encodeCursor(result.LastEvaluatedKey) : null,
-    };
+  listReviewQueue(lane: string, office: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationRecord>> {
+    return this.queryIndex('GSI2', keys.reviewQueuePartition(lane, office), { ...options, newestFirst: false });
   }
 
-  async listByDeclarant(
+  listByDeclarant(
     declarantId: string,
     options: { limit: number; cursor: string | undefined; status: DeclarationStatus | undefined },
   ): Promise<Page<DeclarationRecord>> {
-    const partition = keys.declarantPartition(declarantId);
+    return this.queryIndex('GSI1', keys.declarantPartition(declarantId), { ...options, newestFirst: true });
+  }
+
+  /** One page of declarations from a GSI partition; the cursor must come from the same partition. */
+  private async queryIndex(
+    index: 'GSI1' | 'GSI2',
+    partition: string,
+    options: { limit: number; cursor: string | undefined; status?: DeclarationStatus | undefined; newestFirst: boolean },
+  ): Promise<Page<DeclarationRecord>> {
     const result = await this.documents.send(
       new QueryCommand({
         TableName: this.tableName,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
+        IndexName: index,
+        KeyConditionExpression: `${index}PK = :pk`,
         ExpressionAttributeValues: { ':pk': partition, ...(options.status ? { ':status': options.status } : {}) },
+        // With a filter a page may hold fewer than `limit` items: follow nextCursor.
         ...(options.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
-        ScanIndexForward: false,
+        ScanIndexForward: !options.newestFirst,
         Limit: options.limit,
-        ExclusiveStartKey: options.cursor ? decodeCursor(options.cursor, partition, 'GSI1') : undefined,
+        ExclusiveStartKey: options.cursor ? decodeCursor(options.cursor, partition, index) : undefined,
       }),
     );
     return {
