@@ -16,15 +16,18 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import {
   bucketNameEnv,
   queueUrlEnv,
+  secretIdEnv,
   tableNameEnv,
   type BucketName,
   type FunctionDefinition,
   type QueueDefinition,
   type QueueName,
+  type SecretName,
   type TableDefinition,
   type TableName,
 } from '../shared/resources.ts';
@@ -48,6 +51,7 @@ export interface FunctionResources {
   readonly tables: Readonly<Record<string, ITableV2>>;
   readonly buckets: Readonly<Record<string, IBucket>>;
   readonly queues: Readonly<Record<string, IQueue>>;
+  readonly secrets: Readonly<Record<string, ISecret>>;
 }
 
 export interface FunctionFactoryContext {
@@ -113,6 +117,9 @@ export function functionEnvironment(definition: FunctionDefinition, context: Fun
   }
   for (const queue of definition.access.sendTo ?? []) {
     environment[queueUrlEnv(queue)] = required(resources.queues, queue, 'queue').queueUrl;
+  }
+  for (const secret of definition.access.secrets ?? []) {
+    environment[secretIdEnv(secret)] = required(resources.secrets, secret, 'secret').secretArn;
   }
   return environment;
 }
@@ -191,6 +198,9 @@ function grantAccess(fn: NodejsFunction, name: string, definition: FunctionDefin
   }
   for (const queue of definition.access.sendTo ?? []) {
     required(resources.queues, queue, 'queue', name).grantSendMessages(fn);
+  }
+  for (const secret of definition.access.secrets ?? []) {
+    required(resources.secrets, secret, 'secret', name).grantRead(fn);
   }
 }
 
@@ -285,7 +295,7 @@ function entries<K extends string, V>(record: Partial<Record<K, V>> | undefined)
   return Object.entries(record ?? {}) as [K, V][];
 }
 
-function required<T>(record: Readonly<Record<string, T>>, key: TableName | BucketName | QueueName, kind: string, user?: string): T {
+function required<T>(record: Readonly<Record<string, T>>, key: TableName | BucketName | QueueName | SecretName, kind: string, user?: string): T {
   const value = record[key];
   if (value === undefined) {
     throw new Error(`${user ? `Function '${user}' uses ` : ''}unknown ${kind} '${key}'`);

@@ -29,12 +29,14 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import * as resources from '../shared/resources.ts';
 import type {
   BucketDefinition,
   FunctionDefinition,
   QueueDefinition,
+  SecretDefinition,
   TableDefinition,
 } from '../shared/resources.ts';
 import { stages, type RegionConfig } from './config/regions.ts';
@@ -49,6 +51,7 @@ export interface ResourceDefinitions {
   readonly queues: Readonly<Record<string, QueueDefinition>>;
   readonly tables: Readonly<Record<string, TableDefinition>>;
   readonly buckets: Readonly<Record<string, BucketDefinition>>;
+  readonly secrets?: Readonly<Record<string, SecretDefinition>>;
 }
 
 export const defaultDefinitions: ResourceDefinitions = {
@@ -56,6 +59,7 @@ export const defaultDefinitions: ResourceDefinitions = {
   queues: resources.queues,
   tables: resources.tables,
   buckets: resources.buckets,
+  secrets: resources.secrets,
 };
 
 export interface CustomsStackProps extends StackProps {
@@ -81,6 +85,7 @@ export class CustomsStack extends Stack {
   readonly queues: Record<string, Queue> = {};
   readonly deadLetterQueues: Record<string, Queue> = {};
   readonly buckets: Record<string, Bucket> = {};
+  readonly secrets: Record<string, Secret> = {};
   readonly accessLogBucket: Bucket;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
@@ -193,6 +198,20 @@ export class CustomsStack extends Stack {
       });
     }
 
+    // ---- Secrets Manager ---------------------------------------------------------------------
+    for (const [name, secret] of Object.entries(definitions.secrets ?? {})) {
+      this.secrets[name] = new Secret(this, `${pascalCase(name)}Secret`, {
+        description: secret.description,
+        encryptionKey: this.key,
+        generateSecretString: { passwordLength: 64, excludePunctuation: true },
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      Validations.of(this.secrets[name]).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: `The ${name} secret keys a deterministic draw that audits must be able to reproduce for past declarations; it is rotated deliberately by an administrator (new version), not on a schedule.`,
+      });
+    }
+
     // ---- Cognito -----------------------------------------------------------------------------
     this.userPool = new UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
@@ -290,7 +309,7 @@ export class CustomsStack extends Stack {
     });
 
     // ---- Functions ---------------------------------------------------------------------------
-    const functionResources: FunctionResources = { tables: this.tables, buckets: this.buckets, queues: this.queues };
+    const functionResources: FunctionResources = { tables: this.tables, buckets: this.buckets, queues: this.queues, secrets: this.secrets };
     for (const [name, definition] of Object.entries(definitions.functions)) {
       const { fn } = createFunction(this, name, definition, {
         regionName: props.regionName,

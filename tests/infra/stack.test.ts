@@ -511,6 +511,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       new Set([
         'AwsSolutions-COG2',
         'AwsSolutions-APIG4',
+        'AwsSolutions-SMG4',
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
         'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
