@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORTS, DEFAULT_RETRY_DELAY_SECONDS, startLocalCloud, type LocalCloud } from './cloud.ts';
 import { demoUsers } from './demo-users.ts';
+import { seedDemoData } from './seed.ts';
 import { isLogLevel, type LogLevel } from './log.ts';
 import { functions, queues } from '../shared/resources.ts';
 
@@ -89,6 +90,8 @@ try {
     retryDelaySeconds: retryDelay,
     onProgress: (step) => write(`  - ${step}`),
   });
+  write('Seeding the demo region (tariff pack, exchange rates, valuation references, risk settings and profiles, traders)...');
+  await seedDemoData({ onProgress: (line) => write(`  - ${line}`) });
 } catch (error) {
   process.stderr.write(`\nThe local cloud did not start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

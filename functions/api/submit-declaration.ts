@@ -6,7 +6,9 @@ import { S3DocumentArchive } from '../../shared/adapters/s3-document-archive.ts'
 import { SqsPipelineQueue } from '../../shared/adapters/sqs-pipeline-queue.ts';
 import { systemClock } from '../../shared/adapters/system-clock.ts';
 import { requireParty } from '../../shared/domain/auth.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { httpHandler } from '../../shared/http/middleware.ts';
+import { metrics } from '../../shared/observability.ts';
 import { principalFromEvent } from '../../shared/http/principal.ts';
 import { bodyBytes, requireJsonContent } from '../../shared/http/request.ts';
 import { json } from '../../shared/http/responses.ts';
@@ -32,5 +34,6 @@ export const handler = httpHandler(async (event, context) => {
   const receipt = key
     ? await submitOnce(context, { partyId: requireParty(command.principal), key: checkIdempotencyKey(key), sha256: sha256Hex(command.body) }, command)
     : await submitDeclaration(command, deps);
+  metrics.addMetric('DeclarationsSubmitted', MetricUnit.Count, 1);
   return json(202, receipt, { location: receipt.links.self });
-});
+}, { metrics: true });

@@ -18,5 +18,6 @@ export function regionEnvironment(input: { regionName: string; region: RegionCon
     CUSTOMS_OFFICES: region.customsOffices.join(','),
     ARCHIVE_RETENTION_YEARS: String(region.archiveRetentionYears),
     IDEMPOTENCY_TTL_SECONDS: String(region.idempotencyDays * 24 * 60 * 60),
+    DE_MINIMIS: region.deMinimis ? JSON.stringify(region.deMinimis) : '',
   };
 }

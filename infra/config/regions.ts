@@ -18,6 +18,8 @@ export interface RegionConfig {
   throttle: { rateLimit: number; burstLimit: number };
   /** Days an Idempotency-Key is remembered. */
   idempotencyDays: number;
+  /** Relief for low-value consignments: the tax types not charged up to an intrinsic value. */
+  deMinimis: { thresholdValue: string; currency: string; appliesTo: readonly string[] } | undefined;
 }
 
 export type StageName = 'dev' | 'prod' | 'local';
@@ -33,6 +35,10 @@ export const regions = {
     archiveRetentionYears: 6,
     throttle: { rateLimit: 200, burstLimit: 400 },
     idempotencyDays: 1,
+    // UK low-value relief: no customs duty on consignments of intrinsic value up to £135 (HMRC
+    // guidance "VAT and overseas goods sold directly to customers in the UK", from 1 January 2021);
+    // VAT and excise stay due. Anti-dumping and safeguard duties are duties too.
+    deMinimis: { thresholdValue: '135.00', currency: 'GBP', appliesTo: ['A00', 'A20', 'A30', 'A35', 'A40', 'A45'] },
   },
 } as const satisfies Record<string, RegionConfig>;
 

@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Declaration, DeclarationStatus } from '../domain/declaration.ts';
 import type { DeclarationRecord, HistoryEvent } from '../domain/declaration-record.ts';
@@ -11,6 +11,7 @@ import {
   type Page,
   type Transition,
 } from '../usecases/ports.ts';
+import { conditional } from './conditional-write.ts';
 import { entityTypes, keys } from './keys.ts';
 
 /** Stored shape of a declaration item: the body is gzip-compressed (999 items would not fit 400 KB). */
@@ -21,23 +22,12 @@ interface DeclarationItem extends Omit<DeclarationRecord, 'declaration'> {
   GSI1SK: string;
   GSI2PK?: string;
   GSI2SK?: string;
+  GSI3PK: string;
+  GSI3SK: string;
   entity: string;
   declarationGz: Uint8Array;
 }
 
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException';
-
-/** Runs a conditional write; false when its condition did not hold. */
-async function conditional(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
 
 export class DynamoDbDeclarationRepository implements DeclarationRepository {
   private readonly documents: DynamoDBDocumentClient;
@@ -87,6 +77,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     const item: DeclarationItem = {
       ...keys.declaration(record.id),
       ...keys.declarationByDeclarant(record.declarantId, record.submittedAt, record.id),
+      ...keys.declarationByDay(record.submittedAt, record.id),
       entity: entityTypes.declaration,
       ...rest,
       declarationGz: gzipSync(JSON.stringify(declaration)),
@@ -99,6 +90,11 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   async get(id: string): Promise<DeclarationRecord | undefined> {
     const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.declaration(id), ConsistentRead: true }));
     return result.Item ? fromItem(result.Item as DeclarationItem) : undefined;
+  }
+
+  /** Declarations submitted on one UTC day (YYYY-MM-DD), newest first. */
+  listByDay(day: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationRecord>> {
+    return this.queryIndex('GSI3', keys.dayPartition(day), { ...options, newestFirst: true });
   }
 
   listReviewQueue(lane: string, office: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationRecord>> {
@@ -114,7 +110,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
 
   /** One page of declarations from a GSI partition; the cursor must come from the same partition. */
   private async queryIndex(
-    index: 'GSI1' | 'GSI2',
+    index: 'GSI1' | 'GSI2' | 'GSI3',
     partition: string,
     options: { limit: number; cursor: string | undefined; status?: DeclarationStatus | undefined; newestFirst: boolean },
   ): Promise<Page<DeclarationRecord>> {
@@ -200,7 +196,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
 }
 
 function fromItem(item: DeclarationItem): DeclarationRecord {
-  const { PK: _pk, SK: _sk, GSI1PK: _gpk, GSI1SK: _gsk, GSI2PK: _g2pk, GSI2SK: _g2sk, entity: _entity, declarationGz, ...rest } = item;
+  const { PK: _pk, SK: _sk, GSI1PK: _gpk, GSI1SK: _gsk, GSI2PK: _g2pk, GSI2SK: _g2sk, GSI3PK: _g3pk, GSI3SK: _g3sk, entity: _entity, declarationGz, ...rest } = item;
   return { ...rest, declaration: JSON.parse(gunzipSync(declarationGz).toString('utf8')) as Declaration };
 }
 
@@ -210,7 +206,7 @@ function encodeCursor(lastKey: Record<string, unknown>): string {
 }
 
 /** Decodes a cursor and refuses one that does not belong to this listing (no peeking into other partitions). */
-function decodeCursor(cursor: string, partition: string, index: 'GSI1' | 'GSI2'): Record<string, string> {
+function decodeCursor(cursor: string, partition: string, index: 'GSI1' | 'GSI2' | 'GSI3'): Record<string, string> {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -10,6 +10,9 @@ export const keys = {
     GSI1SK: `${submittedAt}#${id}`,
   }),
   declarantPartition: (declarantId: string) => `PARTY#${declarantId}`,
+  /** GSI3: every declaration of one UTC day, in submission order. */
+  declarationByDay: (submittedAt: string, id: string) => ({ GSI3PK: `DAY#${submittedAt.slice(0, 10)}`, GSI3SK: `${submittedAt}#${id}` }),
+  dayPartition: (day: string) => `DAY#${day}`,
   /** History event of a declaration, one per version: zero-padded so they sort. */
   historyEvent: (id: string, version: number) => ({ PK: `DECL#${id}`, SK: `EV#${String(version).padStart(6, '0')}` }),
   historyEventPrefix: 'EV#',
@@ -19,6 +22,21 @@ export const keys = {
     GSI2SK: `${queuedAt}#${id}`,
   }),
   reviewQueuePartition: (lane: string, office: string) => `LANE#${lane}#${office}`,
+  /** Pointer to the current version of a reference document (tariff pack, exchange rates...). */
+  referenceDocumentCurrent: (kind: string) => ({ PK: `REFDOC#${kind}`, SK: 'CURRENT' }),
+  /** One load of a reference document, newest last by SK. */
+  referenceDocumentLoad: (kind: string, loadedAt: string, version: string) => ({ PK: `REFDOC#${kind}`, SK: `LOAD#${loadedAt}#${version}` }),
+  /** One immutable version of a risk profile; GSI1 lists every version of every profile. */
+  riskProfileVersion: (id: string, version: number) => ({
+    PK: `RISK#${id}`,
+    SK: `V#${String(version).padStart(6, '0')}`,
+    GSI1PK: 'RISKPROFILES',
+    GSI1SK: `${id}#${String(version).padStart(6, '0')}`,
+  }),
+  riskProfilePrefix: (id: string) => ({ PK: `RISK#${id}`, SKPrefix: 'V#' }),
+  riskProfilesPartition: 'RISKPROFILES',
+  /** Trader profile (AEO / trusted status, compliance history). */
+  traderProfile: (partyId: string) => ({ PK: `TRADER#${partyId}`, SK: 'PROFILE' }),
   /** Guard that makes an LRN unique per declarant. */
   lrnGuard: (declarantId: string, lrn: string) => ({ PK: `LRN#${declarantId}#${lrn}`, SK: 'META' }),
 } as const;

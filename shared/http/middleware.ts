@@ -30,11 +30,14 @@ const problemErrors: middy.MiddlewareObj<HttpEvent, HttpResult> = {
   },
 };
 
-export function httpHandler(handler: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
-  return middy<HttpEvent, HttpResult>()
+/**
+ * Wraps an HTTP handler. API Gateway already measures requests, latency and errors per route;
+ * handlers that record business metrics (e.g. declarations submitted) pass `{ metrics: true }`.
+ */
+export function httpHandler(handler: (event: HttpEvent, context: Context) => Promise<HttpResult>, options: { metrics?: boolean } = {}) {
+  const wrapped = middy<HttpEvent, HttpResult>()
     .use(captureLambdaHandler(tracer))
-    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(problemErrors)
-    .handler(handler);
+    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }));
+  if (options.metrics) wrapped.use(logMetrics(metrics, { captureColdStartMetric: true }));
+  return wrapped.use(problemErrors).handler(handler);
 }

@@ -7,6 +7,13 @@ import '../domain/declaration.ts';
 import '../domain/declaration-record.ts';
 import { functions } from '../resources.ts';
 import './queries.ts';
+import '../risk/profile.ts';
+import '../risk/trader.ts';
+import '../risk/dry-run.ts';
+import '../tariff/assessment.ts';
+import '../tariff/model.ts';
+import '../usecases/manage-traders.ts';
+import '../usecases/score-risk.ts';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const problemResponse = (description: string) => ({
@@ -78,6 +85,107 @@ const operations: Record<string, Record<string, unknown>> = {
       { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100 } },
     ],
     responses: { '200': { description: 'A page of the queue' }, ...errors },
+  },
+  'POST /v1/duty-estimates': {
+    operationId: 'estimateDuty',
+    summary: 'Calculate duties and taxes for a declaration body without declaring it (stores nothing)',
+    requestBody: { required: true, content: { 'application/json': { schema: ref('Declaration') } } },
+    responses: {
+      '200': { description: 'The assessment', content: { 'application/json': { schema: ref('Assessment') } } },
+      ...errors,
+      '422': problemResponse('Duties cannot be calculated (e.g. a missing quantity or exchange rate), or no tariff is loaded'),
+    },
+  },
+  'GET /v1/tariff/commodities/{code}': {
+    operationId: 'lookUpCommodity',
+    summary: 'A commodity and the measures that apply for an origin and date',
+    parameters: [
+      { name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: '^(\\d{8}|\\d{10})$' } },
+      { name: 'origin', in: 'query', required: false, schema: { type: 'string' } },
+      { name: 'date', in: 'query', required: false, schema: { type: 'string', format: 'date' } },
+    ],
+    responses: { '200': { description: 'The commodity and its measures' }, ...errors, '404': problemResponse('Unknown commodity code') },
+  },
+  'PUT /v1/admin/reference-documents/{kind}': {
+    operationId: 'loadReferenceDocument',
+    summary: 'Load a new version of a reference document (admin); Content-Encoding: gzip accepted',
+    parameters: [{ name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: ['tariff-pack', 'exchange-rates', 'valuation-references', 'risk-settings'] } }],
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: { oneOf: [ref('TariffPack'), ref('ExchangeRates'), ref('ValuationReferenceTable'), ref('RiskSettings')] },
+        },
+      },
+    },
+    responses: { '200': { description: 'The version loaded (content hash) and now current' }, ...errors },
+  },
+  'GET /v1/admin/reference-documents/{kind}': {
+    operationId: 'referenceDocumentHistory',
+    summary: 'Versions of a reference document loaded, newest first (officer, admin)',
+    parameters: [{ name: 'kind', in: 'path', required: true, schema: { type: 'string' } }],
+    responses: { '200': { description: 'The versions' }, ...errors },
+  },
+  'POST /v1/admin/risk-profiles': {
+    operationId: 'createRiskProfile',
+    summary: 'Create a risk profile (officer, admin)',
+    requestBody: { required: true, content: { 'application/json': { schema: ref('RiskProfileInput') } } },
+    responses: { '201': { description: 'Version 1', content: { 'application/json': { schema: ref('RiskProfile') } } }, ...errors },
+  },
+  'GET /v1/admin/risk-profiles': {
+    operationId: 'listRiskProfiles',
+    summary: 'The current version of every risk profile (officer, admin)',
+    responses: { '200': { description: 'The profiles' }, ...errors },
+  },
+  'GET /v1/admin/risk-profiles/{id}': {
+    operationId: 'getRiskProfile',
+    summary: 'Every version of a risk profile, oldest first (officer, admin)',
+    parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+    responses: { '200': { description: 'The versions' }, ...errors, '404': problemResponse('No such profile') },
+  },
+  'PUT /v1/admin/risk-profiles/{id}': {
+    operationId: 'editRiskProfile',
+    summary: 'Edit a risk profile: saved as a new version; If-Match: "<version>" guards concurrent edits (officer, admin)',
+    parameters: [
+      { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+      { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' } },
+    ],
+    requestBody: { required: true, content: { 'application/json': { schema: ref('RiskProfileInput') } } },
+    responses: {
+      '200': { description: 'The new version', content: { 'application/json': { schema: ref('RiskProfile') } } },
+      ...errors,
+      '404': problemResponse('No such profile'),
+      '409': problemResponse('Edited meanwhile'),
+    },
+  },
+  'POST /v1/admin/risk-profiles/{id}/disable': {
+    operationId: 'disableRiskProfile',
+    summary: 'Disable a risk profile: a new version with enabled false (officer, admin)',
+    parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+    responses: { '200': { description: 'The new version' }, ...errors, '404': problemResponse('No such profile') },
+  },
+  'POST /v1/admin/risk-profiles/dry-run': {
+    operationId: 'dryRunRiskProfile',
+    summary: 'How many recent declarations a draft profile would select (officer, admin)',
+    parameters: [
+      { name: 'days', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 90 } },
+      { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 5000 } },
+    ],
+    requestBody: { required: true, content: { 'application/json': { schema: ref('RiskProfileInput') } } },
+    responses: { '200': { description: 'The dry-run result', content: { 'application/json': { schema: ref('RiskDryRunResult') } } }, ...errors },
+  },
+  'PUT /v1/admin/traders/{partyId}': {
+    operationId: 'setTraderStatus',
+    summary: "Set a trader's AEO / trusted-trader status (admin)",
+    parameters: [{ name: 'partyId', in: 'path', required: true, schema: { type: 'string' } }],
+    requestBody: { required: true, content: { 'application/json': { schema: ref('TraderStatusInput') } } },
+    responses: { '200': { description: 'The trader profile', content: { 'application/json': { schema: ref('TraderProfile') } } }, ...errors },
+  },
+  'GET /v1/admin/traders/{partyId}': {
+    operationId: 'getTraderProfile',
+    summary: "A trader's status and compliance history (officer, admin)",
+    parameters: [{ name: 'partyId', in: 'path', required: true, schema: { type: 'string' } }],
+    responses: { '200': { description: 'The trader profile', content: { 'application/json': { schema: ref('TraderProfile') } } }, ...errors },
   },
   'GET /openapi.json': {
     operationId: 'getOpenApi',

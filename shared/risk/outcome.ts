@@ -31,6 +31,23 @@ export const riskOutcomeSchema = z
     profileVersions: z.record(z.string(), z.number().int()),
     scoredAt: z.string(),
     postClearanceAudit: z.boolean(),
+    /**
+     * How the lane came about, for audit and for the worker's recent-rate counts (added by the
+     * risk domain; optional so outcomes stored before it still parse).
+     */
+    selection: z
+      .object({
+        office: z.string(),
+        /** The HMAC draw in [0, 1), reproducible from the region secret and the declaration id. */
+        draw: z.number(),
+        /** Lane from profiles, valuation, trader and score thresholds, before random selection. */
+        criteriaLane: laneSchema,
+        /** Lane drawn by the office's minimum random rate, if any. */
+        randomLane: laneSchema.nullable(),
+        /** Lane a would-be-green declaration was topped up to by the expected rate, if any. */
+        topUpLane: laneSchema.nullable(),
+      })
+      .optional(),
   })
   .meta({ id: 'RiskOutcome' });
 export type RiskOutcome = z.infer<typeof riskOutcomeSchema>;

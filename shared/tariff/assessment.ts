@@ -33,9 +33,13 @@ export const itemAssessmentSchema = z
   .object({
     itemIndex: z.number().int().nonnegative(),
     commodityCode: z.string(),
+    /** Added: the tariff pack's code the declared code resolved to (its 8-digit line when the 10-digit code has none). */
+    resolvedCommodityCode: z.string().optional(),
     /** Customs value in the national currency, 2 decimals. */
     customsValue: decimalString,
     lines: z.array(taxLineSchema),
+    /** Added: what a reader should know about this item's assessment (preference not granted, conditions not evaluated, ...). */
+    notes: z.array(z.string()).optional(),
   })
   .meta({ id: 'ItemAssessment' });
 export type ItemAssessment = z.infer<typeof itemAssessmentSchema>;
@@ -48,8 +52,17 @@ export const assessmentSchema = z
     acceptanceDate: z.string(),
     items: z.array(itemAssessmentSchema),
     /** Per tax type, then overall; each the rounded sum of the unrounded lines. */
-    totals: z.object({ byTaxType: z.record(z.string(), decimalString), total: decimalString }),
+    totals: z.object({
+      byTaxType: z.record(z.string(), decimalString),
+      total: decimalString,
+      /** Added: customs duties (A-codes), excise (3-digit codes) and VAT (B00), each the rounded sum of its unrounded lines. */
+      byCategory: z.object({ duty: decimalString, excise: decimalString, vat: decimalString }).optional(),
+    }),
     reliefs: z.array(z.string()),
+    /** Added: other rates used, e.g. EUR -> GBP for specific duties expressed in euro. */
+    otherExchangeRates: z
+      .array(z.object({ from: z.string(), to: z.string(), rate: decimalString, period: z.string() }))
+      .optional(),
   })
   .meta({ id: 'Assessment' });
 export type Assessment = z.infer<typeof assessmentSchema>;

@@ -40,6 +40,8 @@ export interface DeclarationRepository {
   /** Stores a new declaration; false if one with this id exists already. */
   create(record: DeclarationRecord): Promise<boolean>;
   get(id: string): Promise<DeclarationRecord | undefined>;
+  /** Declarations submitted on one UTC day (YYYY-MM-DD), newest first. */
+  listByDay(day: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationRecord>>;
   /** UNDER_REVIEW declarations of one lane and office, oldest first. */
   listReviewQueue(lane: string, office: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationRecord>>;
   listByDeclarant(

@@ -6,6 +6,7 @@
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -29,5 +30,10 @@ export function sqsHandler<T extends z.ZodType>(schema: T, handleMessage: (messa
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .handler(async (event, context) => processPartialResponse(event, handleRecord, processor, { context }));
+    .handler(async (event, context) => {
+      metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
+      const response = await processPartialResponse(event, handleRecord, processor, { context });
+      metrics.addMetric('RecordsFailed', MetricUnit.Count, response.batchItemFailures.length);
+      return response;
+    });
 }

@@ -248,13 +248,17 @@ describe('CustomsStack (dev, eu-west-2)', () => {
   it('locks the archive in COMPLIANCE mode for the retention years, versioned, SSE-KMS, private, logged and retained', () => {
     // Prepare
     const buckets = resourcesOf(template, 'AWS::S3::Bucket');
+    const sse = (b: (typeof buckets)[number][1]) => b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm;
 
     // Act
     const [, archive] = buckets.find(([, b]) => b.Properties.ObjectLockEnabled === true)!;
-    const [accessLogId, accessLog] = buckets.find(([, b]) => b.Properties.ObjectLockEnabled === undefined)!;
+    const [accessLogId, accessLog] = buckets.find(([, b]) => sse(b) === 'AES256')!;
+    const [, reference] = buckets.find(([, b]) => b.Properties.ObjectLockEnabled === undefined && sse(b) === 'aws:kms')!;
 
     // Assess
-    expect(buckets).toHaveLength(2);
+    expect(buckets).toHaveLength(3);
+    expect(reference.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(reference.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: accessLogId }, LogFilePrefix: 'reference/' });
     expect(archive.Properties.ObjectLockConfiguration).toEqual({
       ObjectLockEnabled: 'Enabled',
       Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 * region.archiveRetentionYears } },
@@ -416,6 +420,25 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     }
   });
 
+  it('generates the risk selection secret under the CMK and lets only the risk worker read it', () => {
+    // Prepare
+    const [secretId, secret] = resourcesOf(template, 'AWS::SecretsManager::Secret')[0]!;
+    const policies = resourcesOf(template, 'AWS::IAM::Policy');
+
+    // Act
+    const readers = policies.filter(([, policy]) =>
+      (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).some(
+        (statement) => [statement.Action].flat().includes('secretsmanager:GetSecretValue') && JSON.stringify(statement.Resource).includes(secretId),
+      ),
+    );
+
+    // Assess
+    expect(secret.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    expect(secret.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
+    expect(readers).toHaveLength(1);
+    expect(readers[0]![0]).toMatch(/^ScoreRiskRole/);
+  });
+
   it('exports the API URL, user pool, client, archive bucket and table names', () => {
     // Prepare
     const outputs = template.findOutputs('*');
@@ -516,7 +539,11 @@ describe('cdk-nag AwsSolutions checks', () => {
         'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
         'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
         'AwsSolutions-IAM5[Action::s3:Abort*]',
+        'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+        'AwsSolutions-IAM5[Action::s3:GetObject*]',
+        'AwsSolutions-IAM5[Action::s3:List*]',
         expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<ArchiveBucket[0-9A-F]{8}\.Arn>\/\*\]$/),
+        expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<ReferenceBucket[0-9A-F]{8}\.Arn>\/\*\]$/),
         expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<MainTable[0-9A-F]{8}\.Arn>\/index\/\*\]$/),
       ]),
     );

@@ -1,0 +1,90 @@
+/**
+ * Seeds a running local cloud with the demo region's reference data, through the same adapters
+ * and use cases the admin API uses: the GB tariff pack built from the project's copies of the UK
+ * tariff data, exchange rates, valuation references, risk settings, the demo risk profiles and
+ * trader profiles. Idempotent: documents are content-addressed, profiles and traders are only
+ * written when missing, so a restart with --data keeps what an administrator changed.
+ */
+import { readFileSync } from 'node:fs';
+import { DynamoDbRiskStore } from '../shared/adapters/dynamodb-risk-store.ts';
+import { referenceDocuments } from '../shared/adapters/platform.ts';
+import { tableName } from '../shared/adapters/aws-clients.ts';
+import { sharedDynamoDb } from '../shared/adapters/platform.ts';
+import type { Principal } from '../shared/domain/auth.ts';
+import { demoProfiles, demoSelection, demoThresholds, demoTraders, demoValuationTable } from '../shared/risk/seed.ts';
+import { valuationReferenceTableSchema } from '../shared/risk/valuation.ts';
+import { exchangeRatesSchema, tariffPackSchema, type ExchangeRates } from '../shared/tariff/model.ts';
+import { loadReferenceDocument, type ReferenceDocumentKind } from '../shared/usecases/reference-documents.ts';
+import { riskSettingsSchema } from '../shared/usecases/score-risk.ts';
+import type { z } from 'zod';
+
+const seeder: Principal = { subject: 'local-seed', roles: ['admin'], partyId: undefined };
+
+const generated = (file: string): unknown => JSON.parse(readFileSync(new URL(`../shared/tariff/generated/${file}`, import.meta.url), 'utf8'));
+
+/**
+ * The project's rates stop in 2021 (see docs/tariff.md); the engine needs a rate for the month of
+ * acceptance. For the local demo only, each currency's latest known rate is carried forward to the
+ * current and the previous month, saying so in its source. A real region loads HMRC's monthly rates.
+ */
+export function carryRatesForward(rates: ExchangeRates, now: Date): ExchangeRates {
+  const months = [now, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1))].map((d) => d.toISOString().slice(0, 7));
+  const latest = new Map<string, ExchangeRates['rates'][number]>();
+  for (const rate of rates.rates) {
+    const seen = latest.get(rate.currency);
+    if (!seen || seen.period < rate.period) latest.set(rate.currency, rate);
+  }
+  const carried = [...latest.values()].flatMap((rate) =>
+    months
+      .filter((month) => !rates.rates.some((r) => r.currency === rate.currency && r.period === month))
+      .map((period) => ({
+        currency: rate.currency,
+        period,
+        rate: rate.rate,
+        source: `local demo: the ${rate.period} rate carried forward to ${period}; not an official rate`,
+      })),
+  );
+  return {
+    ...rates,
+    version: `${rates.version}+demo-${months[0]}`,
+    rates: [...rates.rates, ...carried],
+    notes: [...rates.notes, `Local demo: latest known rates carried forward to ${months.join(' and ')}.`],
+  };
+}
+
+export interface SeedReport {
+  documents: { kind: ReferenceDocumentKind; version: string }[];
+  profilesAdded: number;
+  tradersAdded: number;
+}
+
+/** Seeds the cloud whose environment is applied to this process (startLocalCloud does that). */
+export async function seedDemoData(options: { now?: Date; onProgress?: (line: string) => void } = {}): Promise<SeedReport> {
+  const now = options.now ?? new Date();
+  const progress = options.onProgress ?? (() => {});
+  const store = referenceDocuments();
+  const at = now.toISOString();
+  const documents: SeedReport['documents'] = [];
+  const load = async (kind: ReferenceDocumentKind, schema: z.ZodType, document: unknown): Promise<void> => {
+    const loaded = await loadReferenceDocument({ principal: seeder, kind, schema, document, at }, { store });
+    documents.push({ kind, version: loaded.version });
+    progress(`${kind} ${loaded.version} loaded (${Math.round(loaded.bytes / 1024)} KiB)`);
+  };
+
+  await load('tariffPack', tariffPackSchema, generated('gb-tariff-pack.json'));
+  await load('exchangeRates', exchangeRatesSchema, carryRatesForward(exchangeRatesSchema.parse(generated('exchange-rates.json')), now));
+  await load('valuationReferences', valuationReferenceTableSchema, demoValuationTable);
+  await load('riskSettings', riskSettingsSchema, { selection: demoSelection, thresholds: demoThresholds });
+
+  const risk = new DynamoDbRiskStore(sharedDynamoDb(), tableName('main'));
+  let profilesAdded = 0;
+  for (const profile of demoProfiles) if (await risk.saveVersion(profile)) profilesAdded += 1;
+  let tradersAdded = 0;
+  for (const trader of demoTraders) {
+    if (await risk.get(trader.partyId)) continue;
+    await risk.put(trader);
+    tradersAdded += 1;
+  }
+  progress(`${profilesAdded} demo risk profile(s) and ${tradersAdded} trader profile(s) added`);
+  return { documents, profilesAdded, tradersAdded };
+}

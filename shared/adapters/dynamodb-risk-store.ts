@@ -1,0 +1,75 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { riskProfileSchema, type RiskProfile } from '../risk/profile.ts';
+import { traderProfileSchema, type TraderProfile } from '../risk/trader.ts';
+import type { RiskProfileStore, TraderProfileStore } from '../usecases/risk-ports.ts';
+import { conditional } from './conditional-write.ts';
+import { keys } from './keys.ts';
+
+const strip = (item: Record<string, unknown>): Record<string, unknown> => {
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, entity: _entity, ...rest } = item;
+  return rest;
+};
+
+export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore {
+  private readonly documents: DynamoDBDocumentClient;
+
+  constructor(client: DynamoDBClient, private readonly tableName: string) {
+    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  saveVersion(profile: RiskProfile): Promise<boolean> {
+    return conditional(() =>
+      this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.riskProfileVersion(profile.id, profile.version), entity: 'RiskProfile', ...profile },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+  }
+
+  async versions(id: string): Promise<RiskProfile[]> {
+    const { PK, SKPrefix } = keys.riskProfilePrefix(id);
+    return this.queryAll({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': PK, ':prefix': SKPrefix } });
+  }
+
+  allVersions(): Promise<RiskProfile[]> {
+    return this.queryAll({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': keys.riskProfilesPartition } });
+  }
+
+  private async queryAll(query: { IndexName?: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> }): Promise<RiskProfile[]> {
+    const profiles: RiskProfile[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(new QueryCommand({ TableName: this.tableName, ...query, ExclusiveStartKey: startKey }));
+      for (const item of page.Items ?? []) profiles.push(riskProfileSchema.parse(strip(item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return profiles;
+  }
+
+  async get(partyId: string): Promise<TraderProfile | undefined> {
+    const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.traderProfile(partyId), ConsistentRead: true }));
+    return result.Item ? traderProfileSchema.parse(strip(result.Item)) : undefined;
+  }
+
+  async put(profile: TraderProfile): Promise<void> {
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.traderProfile(profile.partyId), entity: 'TraderProfile', ...profile } }));
+  }
+
+  async countDeclaration(partyId: string, at: string): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.traderProfile(partyId),
+        UpdateExpression:
+          'SET entity = :entity, partyId = :party, aeo = if_not_exists(aeo, :null), trusted = if_not_exists(trusted, :false), ' +
+          'inspections = if_not_exists(inspections, :zero), discrepancies = if_not_exists(discrepancies, :zero), ' +
+          'firstSeen = if_not_exists(firstSeen, :at), lastSeen = :at ADD declarationsCount :one',
+        ExpressionAttributeValues: { ':entity': 'TraderProfile', ':party': partyId, ':null': null, ':false': false, ':zero': 0, ':at': at, ':one': 1 },
+      }),
+    );
+  }
+}

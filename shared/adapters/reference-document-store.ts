@@ -1,0 +1,71 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { ReferenceDocumentKind, ReferenceDocumentStore, ReferenceDocumentVersion } from '../usecases/reference-documents.ts';
+import { keys } from './keys.ts';
+
+/**
+ * Reference documents as gzip-compressed JSON objects in the reference bucket
+ * (`<kind>/<version>.json.gz`), with a pointer to the current version and a history item per
+ * load in the main table. Parsed documents are cached per version for the life of the
+ * execution environment: a pointer read per use, an S3 read only when the version changes.
+ */
+export class S3ReferenceDocumentStore implements ReferenceDocumentStore {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly cache = new Map<string, unknown>();
+
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+    dynamodb: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.documents = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async put(kind: ReferenceDocumentKind, version: string, content: Uint8Array, meta: { at: string; by: string }): Promise<ReferenceDocumentVersion> {
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: objectKey(kind, version),
+        Body: gzipSync(content),
+        ContentType: 'application/json',
+        ContentEncoding: 'gzip',
+      }),
+    );
+    const loaded: ReferenceDocumentVersion = { kind, version, loadedAt: meta.at, loadedBy: meta.by, bytes: content.byteLength };
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.referenceDocumentLoad(kind, meta.at, version), ...loaded } }));
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.referenceDocumentCurrent(kind), ...loaded } }));
+    return loaded;
+  }
+
+  async current<T>(kind: ReferenceDocumentKind, parse: (raw: unknown) => T): Promise<{ version: string; document: T } | undefined> {
+    const pointer = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.referenceDocumentCurrent(kind), ConsistentRead: true }));
+    const version = (pointer.Item as ReferenceDocumentVersion | undefined)?.version;
+    if (!version) return undefined;
+    const cacheKey = `${kind}/${version}`;
+    if (!this.cache.has(cacheKey)) {
+      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey(kind, version) }));
+      const bytes = await object.Body?.transformToByteArray();
+      if (!bytes) throw new Error(`reference document ${cacheKey} is empty`);
+      this.cache.set(cacheKey, parse(JSON.parse(gunzipSync(bytes).toString('utf8'))));
+    }
+    return { version, document: this.cache.get(cacheKey) as T };
+  }
+
+  async history(kind: ReferenceDocumentKind): Promise<ReferenceDocumentVersion[]> {
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.referenceDocumentCurrent(kind).PK, ':prefix': 'LOAD#' },
+        ScanIndexForward: false,
+        Limit: 100,
+      }),
+    );
+    return (result.Items ?? []).map(({ kind: k, version, loadedAt, loadedBy, bytes }) => ({ kind: k, version, loadedAt, loadedBy, bytes }) as ReferenceDocumentVersion);
+  }
+}
+
+const objectKey = (kind: ReferenceDocumentKind, version: string): string => `${kind}/${version}.json.gz`;

@@ -1,0 +1,72 @@
+/**
+ * What the risk stage and the risk administration read, wired to AWS: profiles and traders in
+ * the main table, settings, valuation references and exchange rates as reference documents, the
+ * selection secret from Secrets Manager (cached by Powertools Parameters).
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { Decimal } from 'decimal.js';
+import { buildValuationReferences, valuationReferenceTableSchema, type ToNational, type ValuationReferences } from '../risk/valuation.ts';
+import { exchangeRatesSchema, type ExchangeRates } from '../tariff/model.ts';
+import type { ReferenceDocumentStore } from '../usecases/reference-documents.ts';
+import type { SecretSource } from '../usecases/risk-ports.ts';
+import { riskSettingsSchema, type RiskSettings } from '../usecases/score-risk.ts';
+import { secretIdEnv } from '../resources.ts';
+import { DynamoDbRiskStore } from './dynamodb-risk-store.ts';
+
+export class NotConfiguredError extends Error {
+  constructor(what: string, how: string) {
+    super(`${what} not loaded for this region: ${how}`);
+    this.name = 'NotConfiguredError';
+  }
+}
+
+/** Converts with the month's rate (`rate` national units per unit), or the latest earlier month's. */
+export function nationalConverter(rates: ExchangeRates, at: string): ToNational {
+  const month = at.slice(0, 7);
+  const best = new Map<string, { period: string; rate: Decimal }>();
+  for (const rate of rates.rates) {
+    if (rate.period > month) continue;
+    const seen = best.get(rate.currency);
+    if (!seen || seen.period < rate.period) best.set(rate.currency, { period: rate.period, rate: new Decimal(rate.rate) });
+  }
+  return (amount, currency) => {
+    if (currency === rates.nationalCurrency) return new Decimal(amount);
+    const rate = best.get(currency)?.rate;
+    return rate ? new Decimal(amount).mul(rate) : undefined;
+  };
+}
+
+export function riskData(options: { dynamodb: DynamoDBClient; tableName: string; documents: ReferenceDocumentStore }) {
+  const store = new DynamoDbRiskStore(options.dynamodb, options.tableName);
+  const references = new Map<string, ValuationReferences>();
+
+  const secrets: SecretSource = {
+    async selectionSecret() {
+      const id = process.env[secretIdEnv('riskSelection')];
+      if (!id) throw new Error(`environment variable ${secretIdEnv('riskSelection')} is not set`);
+      const value = await getSecret(id, { maxAge: 300 });
+      if (typeof value !== 'string' || value.length < 32) throw new Error('the risk selection secret is missing or too short');
+      return value;
+    },
+  };
+
+  const settings = async (): Promise<RiskSettings> => {
+    const current = await options.documents.current('riskSettings', (raw) => riskSettingsSchema.parse(raw));
+    if (!current) throw new NotConfiguredError('risk settings', 'an administrator loads them with PUT /v1/admin/risk-settings');
+    return current.document;
+  };
+
+  const valuation = async (at: string): Promise<{ references: ValuationReferences; toNational: ToNational }> => {
+    const [table, rates] = await Promise.all([
+      options.documents.current('valuationReferences', (raw) => valuationReferenceTableSchema.parse(raw)),
+      options.documents.current('exchangeRates', (raw) => exchangeRatesSchema.parse(raw)),
+    ]);
+    const version = table?.version ?? 'none';
+    if (!references.has(version)) references.set(version, buildValuationReferences(table?.document ?? { currency: 'XXX', entries: [] }));
+    const toNational: ToNational = rates ? nationalConverter(rates.document, at) : () => undefined;
+    return { references: references.get(version)!, toNational };
+  };
+
+  return { profiles: store, traders: store, secrets, settings, valuation };
+}

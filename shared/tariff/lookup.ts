@@ -1,0 +1,119 @@
+/**
+ * The read side of a pack: a commodity and the measures that apply to it for an origin and date,
+ * as the UK Online Trade Tariff shows them (duties, preferences, trade remedies, excise, VAT and
+ * the measures the engine only lists: controls, quotas, suspensions).
+ */
+import { applicableMeasures, compilePack, resolveCommodity, type CompiledMeasure, type CompiledPack } from './compile.ts';
+import type { Measure, TariffPack } from './model.ts';
+
+export interface MeasureView {
+  readonly id: string;
+  readonly type: string;
+  readonly typeDescription: string;
+  readonly role: CompiledMeasure['role'];
+  /** CDS tax type the measure's amount is declared under (A00, A30, B00, 611, ...). */
+  readonly taxType?: string;
+  readonly area: { readonly id: string; readonly description: string };
+  readonly excluded?: readonly string[];
+  readonly additionalCode?: string;
+  readonly validFrom: string;
+  readonly validTo?: string;
+  readonly season?: { readonly from: string; readonly to: string };
+  /** The duty as text ("10.00% + 77.00 GBP / 100 kg"); conditional duties are under `conditions`. */
+  readonly duty?: string;
+  readonly conditions?: Measure['conditions'];
+  readonly quota?: string;
+  readonly supplementaryUnit?: string;
+  /** False when the engine cannot evaluate it; `note` says why. */
+  readonly evaluable: boolean;
+  readonly note?: string;
+  readonly source: Measure['source'] | 'pack-default';
+}
+
+export interface CommodityLookup {
+  /** The code asked for. */
+  readonly code: string;
+  /** The pack code it resolved to (the 8-digit line when a 10-digit code has no line of its own). */
+  readonly resolvedCode: string;
+  readonly description: string;
+  readonly flags: readonly string[];
+  readonly tariffPackVersion: string;
+  readonly date: string;
+  readonly origin?: string;
+  readonly measures: readonly MeasureView[];
+}
+
+const roleOrder: Readonly<Record<CompiledMeasure['role'], number>> = {
+  'third-country': 0,
+  preference: 1,
+  additional: 2,
+  'anti-dumping': 3,
+  countervailing: 4,
+  excise: 5,
+  vat: 6,
+  listed: 7,
+};
+
+function areaDescription(pack: TariffPack, id: string): string {
+  return pack.geographicalAreas[id]?.description ?? pack.countries[id] ?? id;
+}
+
+function view(compiled: CompiledPack, m: CompiledMeasure, source: MeasureView['source']): MeasureView {
+  const pack = compiled.pack;
+  const raw = m.measure;
+  const evaluable = m.role !== 'listed' && !m.unsupported;
+  const note =
+    m.role === 'listed'
+      ? 'listed only: the engine does not evaluate this measure type'
+      : m.unsupported
+        ? `not evaluated: ${m.unsupported}`
+        : undefined;
+  return {
+    id: m.id,
+    type: m.type,
+    typeDescription: pack.measureTypes[m.type]?.description ?? (m.role === 'vat' ? 'Value added tax' : m.type),
+    role: m.role,
+    ...(m.taxType ? { taxType: m.taxType } : {}),
+    area: { id: raw.area, description: areaDescription(pack, raw.area) },
+    ...(raw.excluded ? { excluded: raw.excluded } : {}),
+    ...(raw.additionalCode ? { additionalCode: raw.additionalCode } : {}),
+    validFrom: raw.from,
+    ...(raw.to ? { validTo: raw.to } : {}),
+    ...(raw.season ? { season: raw.season } : {}),
+    ...(raw.duty ? { duty: raw.duty.text } : {}),
+    ...(raw.conditions ? { conditions: raw.conditions } : {}),
+    ...(raw.quota ? { quota: raw.quota } : {}),
+    ...(raw.supplementaryUnit ? { supplementaryUnit: raw.supplementaryUnit } : {}),
+    evaluable,
+    ...(note ? { note } : {}),
+    source,
+  };
+}
+
+/**
+ * The commodity `code` (8 or 10 digits) and the measures in force on `date` for `origin` (every
+ * origin when omitted). Returns undefined for a code the pack does not know.
+ */
+export function lookupCommodity(
+  pack: TariffPack,
+  code: string,
+  options: { origin?: string; date: string },
+): CommodityLookup | undefined {
+  const compiled = compilePack(pack);
+  const commodity = resolveCommodity(compiled, code);
+  if (!commodity) return undefined;
+  const measures = applicableMeasures(compiled, commodity, options.date, options.origin);
+  const views = measures.map((m) => view(compiled, m, m.measure.source));
+  if (!commodity.hasVat) views.push(...compiled.defaultVat.map((m) => view(compiled, m, 'pack-default')));
+  views.sort((a, b) => roleOrder[a.role] - roleOrder[b.role] || a.type.localeCompare(b.type) || a.id.localeCompare(b.id));
+  return {
+    code,
+    resolvedCode: commodity.code,
+    description: commodity.description,
+    flags: commodity.flags,
+    tariffPackVersion: pack.version,
+    date: options.date,
+    ...(options.origin ? { origin: options.origin } : {}),
+    measures: views,
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Duty stage: calculates customs duty, excise and VAT for a SCORED declaration against the
+ * region's current tariff pack and exchange rates, stores the assessment (with the pack version
+ * and rate used, so a later pack never changes it) and hands the declaration to the release
+ * decision. When the duty cannot be calculated (a missing quantity, say) the problems are
+ * stored instead and the release step sends the declaration to an officer.
+ */
+import type { Declaration } from '../domain/declaration.ts';
+import type { PipelineMessage } from '../domain/declaration-record.ts';
+import { requireRole, type Principal } from '../domain/auth.ts';
+import { DomainError, problem, problemsFromZod } from '../domain/problems.ts';
+import { declarationSchema } from '../domain/declaration.ts';
+import type { Assessment } from '../tariff/assessment.ts';
+import { assessDeclaration } from '../tariff/engine.ts';
+import type { DeMinimis, ExchangeRates, TariffPack } from '../tariff/model.ts';
+import { runStage, type StageResult } from './pipeline-stage.ts';
+import type { Clock, DeclarationRepository, PipelineQueue } from './ports.ts';
+
+export interface TariffSource {
+  /** The current tariff pack and exchange rates of the region. */
+  current(): Promise<{ pack: TariffPack; rates: ExchangeRates }>;
+}
+
+export interface RegionTaxSettings {
+  nationalCurrency: string;
+  deMinimis?: DeMinimis | undefined;
+}
+
+export interface AssessDutyDeps {
+  repository: DeclarationRepository;
+  releaseQueue: PipelineQueue;
+  clock: Clock;
+  tariff: TariffSource;
+  region: RegionTaxSettings;
+}
+
+async function assess(declaration: Declaration, acceptanceDate: string, deps: { tariff: TariffSource; region: RegionTaxSettings }) {
+  const { pack, rates } = await deps.tariff.current();
+  return assessDeclaration(declaration, {
+    pack,
+    rates,
+    acceptanceDate,
+    nationalCurrency: deps.region.nationalCurrency,
+    ...(deps.region.deMinimis ? { deMinimis: deps.region.deMinimis } : {}),
+  });
+}
+
+export function assessDuty(message: PipelineMessage, deps: AssessDutyDeps): Promise<StageResult> {
+  return runStage(
+    message,
+    {
+      name: 'duty',
+      from: 'SCORED',
+      next: { ASSESSED: deps.releaseQueue },
+      decide: async (record) => {
+        // Exports owe no import duties or VAT: nothing to assess (export duties are not modelled).
+        if (record.declaration.type === 'EX') return { to: 'ASSESSED', set: {}, detail: 'export: no import duties or taxes to assess' };
+        // The declaration is accepted when it is submitted: that date picks measures and the month's rate.
+        const result = await assess(record.declaration, record.submittedAt.slice(0, 10), deps);
+        if (!result.ok) {
+          return {
+            to: 'ASSESSED',
+            set: { assessmentProblems: result.problems },
+            detail: `duties could not be calculated: ${result.problems.map((p) => p.code).join(', ')}`,
+          };
+        }
+        const { totals, currency, tariffPackVersion } = result.assessment;
+        return {
+          to: 'ASSESSED',
+          set: { assessment: result.assessment },
+          detail: `total ${totals.total} ${currency} (tariff pack ${tariffPackVersion})`,
+        };
+      },
+    },
+    deps,
+  );
+}
+
+/** POST /v1/duty-estimates: the same calculation for a declaration body, storing nothing. */
+export async function estimateDuty(
+  command: { principal: Principal; body: unknown; today: string },
+  deps: { tariff: TariffSource; region: RegionTaxSettings },
+): Promise<Assessment> {
+  requireRole(command.principal, 'trader', 'officer', 'admin');
+  const parsed = declarationSchema.safeParse(command.body, { reportInput: true });
+  if (!parsed.success) throw new DomainError('BAD_REQUEST', 'Invalid declaration', problemsFromZod(parsed.error));
+  const result = await assess(parsed.data, command.today, deps);
+  if (!result.ok) throw new DomainError('UNPROCESSABLE', 'Duties cannot be calculated', result.problems);
+  return result.assessment;
+}
+
+export class TariffNotLoadedError extends DomainError {
+  constructor(what: string) {
+    super('UNPROCESSABLE', 'Tariff not loaded', [
+      problem('', 'TARIFF_NOT_LOADED', `${what} not loaded for this region; an administrator loads it with PUT /v1/admin/reference-documents/...`),
+    ]);
+  }
+}

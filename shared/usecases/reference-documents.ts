@@ -1,0 +1,52 @@
+/**
+ * Reference documents: what an administrator loads for a region (tariff pack, exchange rates,
+ * valuation references, risk settings). Each load is a new immutable version named by the
+ * SHA-256 of its content; the current version is a pointer. Work already done keeps the version
+ * it used, so loading a new document never changes an assessment or a risk outcome already made.
+ */
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { requireRole, type Principal } from '../domain/auth.ts';
+import { DomainError, problemsFromZod } from '../domain/problems.ts';
+
+export const referenceDocumentKinds = ['tariffPack', 'exchangeRates', 'valuationReferences', 'riskSettings'] as const;
+export type ReferenceDocumentKind = (typeof referenceDocumentKinds)[number];
+
+export interface ReferenceDocumentVersion {
+  kind: ReferenceDocumentKind;
+  version: string;
+  loadedAt: string;
+  loadedBy: string;
+  bytes: number;
+}
+
+export interface ReferenceDocumentStore {
+  /** Stores a version (idempotent for the same content) and makes it current. */
+  put(kind: ReferenceDocumentKind, version: string, content: Uint8Array, meta: { at: string; by: string }): Promise<ReferenceDocumentVersion>;
+  /** The current version's content, parsed and cached per version. */
+  current<T>(kind: ReferenceDocumentKind, parse: (raw: unknown) => T): Promise<{ version: string; document: T } | undefined>;
+  /** Loaded versions, newest first. */
+  history(kind: ReferenceDocumentKind): Promise<ReferenceDocumentVersion[]>;
+}
+
+/** Content version: the first 16 hex digits of the SHA-256 of the canonical JSON. */
+export const contentVersion = (content: Uint8Array): string => createHash('sha256').update(content).digest('hex').slice(0, 16);
+
+export async function referenceDocumentHistory(
+  query: { principal: Principal; kind: ReferenceDocumentKind },
+  deps: { store: ReferenceDocumentStore },
+): Promise<{ items: ReferenceDocumentVersion[] }> {
+  requireRole(query.principal, 'officer', 'admin');
+  return { items: await deps.store.history(query.kind) };
+}
+
+export async function loadReferenceDocument<S extends z.ZodType>(
+  command: { principal: Principal; kind: ReferenceDocumentKind; schema: S; document: unknown; at: string },
+  deps: { store: ReferenceDocumentStore },
+): Promise<ReferenceDocumentVersion> {
+  requireRole(command.principal, 'admin');
+  const parsed = command.schema.safeParse(command.document, { reportInput: true });
+  if (!parsed.success) throw new DomainError('BAD_REQUEST', `Invalid ${command.kind}`, problemsFromZod(parsed.error));
+  const content = Buffer.from(JSON.stringify(parsed.data));
+  return deps.store.put(command.kind, contentVersion(content), content, { at: command.at, by: command.principal.subject });
+}

@@ -1,0 +1,22 @@
+import type { RiskProfile } from '../risk/profile.ts';
+import type { TraderProfile } from '../risk/trader.ts';
+
+export interface RiskProfileStore {
+  /** Stores a new version; false if that version of the profile exists already (a concurrent edit). */
+  saveVersion(profile: RiskProfile): Promise<boolean>;
+  /** Every version of one profile, oldest first. */
+  versions(id: string): Promise<RiskProfile[]>;
+  /** Every version of every profile (for scoring and listing; profiles are few). */
+  allVersions(): Promise<RiskProfile[]>;
+}
+
+export interface TraderProfileStore {
+  get(partyId: string): Promise<TraderProfile | undefined>;
+  put(profile: TraderProfile): Promise<void>;
+  /** Counts a declaration lodged by the trader (creates a plain profile on first sight). */
+  countDeclaration(partyId: string, at: string): Promise<void>;
+}
+
+export interface SecretSource {
+  selectionSecret(): Promise<string>;
+}

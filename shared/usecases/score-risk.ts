@@ -1,0 +1,101 @@
+/**
+ * Risk stage: scores a VALIDATED declaration (lane, score, reasons) and hands it on to the duty
+ * calculation. The profiles used are the versions in force when the declaration was SUBMITTED,
+ * so editing a profile affects only declarations submitted afterwards; the versions used are
+ * recorded on the outcome.
+ */
+import { z } from 'zod';
+import type { PipelineMessage } from '../domain/declaration-record.ts';
+import { compileProfiles, scoreDeclaration, riskThresholdsSchema, type CompiledProfiles } from '../risk/score.ts';
+import type { RiskProfile } from '../risk/profile.ts';
+import { selectionConfigSchema } from '../risk/selection.ts';
+import { traderParty } from '../risk/trader.ts';
+import { valuationRuleSchema, type ToNational, type ValuationReferences } from '../risk/valuation.ts';
+import { runStage, type StageResult } from './pipeline-stage.ts';
+import type { Clock, DeclarationRepository, PipelineQueue } from './ports.ts';
+import type { RiskProfileStore, SecretSource, TraderProfileStore } from './risk-ports.ts';
+
+/** Region-wide risk settings an administrator loads (a reference document). */
+export const riskSettingsSchema = z
+  .strictObject({
+    selection: selectionConfigSchema,
+    thresholds: riskThresholdsSchema,
+    valuationRule: valuationRuleSchema.optional(),
+  })
+  .meta({ id: 'RiskSettings' });
+export type RiskSettings = z.infer<typeof riskSettingsSchema>;
+
+export interface ScoreRiskDeps {
+  repository: DeclarationRepository;
+  dutyQueue: PipelineQueue;
+  clock: Clock;
+  profiles: RiskProfileStore;
+  traders: TraderProfileStore;
+  secrets: SecretSource;
+  settings: () => Promise<RiskSettings>;
+  /** Valuation references, and conversion to the national currency at the rates of `at`. */
+  valuation: (at: string) => Promise<{ references: ValuationReferences; toNational: ToNational }>;
+}
+
+/** For each profile, the latest version saved at or before `at`. */
+export function versionsInForce(all: readonly RiskProfile[], at: string): RiskProfile[] {
+  const atMs = Date.parse(at);
+  const latest = new Map<string, RiskProfile>();
+  for (const profile of all) {
+    if (Date.parse(profile.createdAt) > atMs) continue;
+    const seen = latest.get(profile.id);
+    if (!seen || seen.version < profile.version) latest.set(profile.id, profile);
+  }
+  return [...latest.values()];
+}
+
+// Compiling is the expensive part; profile sets change rarely, so keep the last one compiled.
+let compiled: { key: string; profiles: CompiledProfiles } | undefined;
+function compileCached(profiles: RiskProfile[]): CompiledProfiles {
+  const key = profiles.map((p) => `${p.id}@${p.version}`).sort().join(',');
+  if (compiled?.key !== key) compiled = { key, profiles: compileProfiles(profiles) };
+  return compiled.profiles;
+}
+
+export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): Promise<StageResult> {
+  let party: string | undefined;
+  const result = await runStage(
+    message,
+    {
+      name: 'risk',
+      from: 'VALIDATED',
+      next: { SCORED: deps.dutyQueue },
+      decide: async (record, at) => {
+        party = traderParty(record.declaration).id;
+        const [all, trader, secret, settings, valuation] = await Promise.all([
+          deps.profiles.allVersions(),
+          deps.traders.get(party),
+          deps.secrets.selectionSecret(),
+          deps.settings(),
+          deps.valuation(record.submittedAt),
+        ]);
+        const outcome = scoreDeclaration({
+          declarationId: record.id,
+          declaration: record.declaration,
+          at: record.submittedAt,
+          profiles: compileCached(versionsInForce(all, record.submittedAt)),
+          trader,
+          valuation: { ...valuation, ...(settings.valuationRule ? { rule: settings.valuationRule } : {}) },
+          selection: settings.selection,
+          secret,
+          thresholds: settings.thresholds,
+        });
+        const risk = { ...outcome, scoredAt: at };
+        return {
+          to: 'SCORED',
+          set: { risk, lane: risk.lane },
+          detail: `lane ${risk.lane}, score ${risk.score}${risk.reasons.length > 0 ? `: ${risk.reasons.map((r) => r.profileId ?? r.kind).join(', ')}` : ''}`,
+        };
+      },
+    },
+    deps,
+  );
+  // Counted once, after the conditional write succeeded (a crash in between under-counts by one).
+  if (result.outcome === 'moved' && party) await deps.traders.countDeclaration(party, deps.clock.now().toISOString());
+  return result;
+}
