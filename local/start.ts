@@ -8,7 +8,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORTS, DEFAULT_RETRY_DELAY_SECONDS, startLocalCloud, type LocalCloud } from './cloud.ts';
 import { demoUsers } from './demo-users.ts';
-import { seedDemoData } from './seed.ts';
 import { isLogLevel, type LogLevel } from './log.ts';
 import { functions, queues } from '../shared/resources.ts';
 
@@ -91,6 +90,9 @@ try {
     onProgress: (step) => write(`  - ${step}`),
   });
   write('Seeding the demo region (tariff pack, exchange rates, valuation references, risk settings and profiles, traders)...');
+  // Imported only now: the seed uses the platform's adapters, whose modules read the environment
+  // (service name, log level) that startLocalCloud has just applied.
+  const { seedDemoData } = await import('./seed.ts');
   await seedDemoData({ onProgress: (line) => write(`  - ${line}`) });
 } catch (error) {
   process.stderr.write(`\nThe local cloud did not start: ${error instanceof Error ? error.message : String(error)}\n`);
