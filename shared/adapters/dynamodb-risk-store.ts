@@ -2,7 +2,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { riskProfileSchema, type RiskProfile } from '../risk/profile.ts';
 import { traderProfileSchema, type TraderProfile } from '../risk/trader.ts';
-import type { RiskProfileStore, TraderProfileStore } from '../usecases/risk-ports.ts';
+import type { Lane } from '../risk/outcome.ts';
+import type { RecentSelectionRates } from '../risk/selection.ts';
+import type { RiskProfileStore, SelectionStatsStore, TraderProfileStore } from '../usecases/risk-ports.ts';
 import { conditional } from './conditional-write.ts';
 import { keys } from './keys.ts';
 
@@ -11,7 +13,7 @@ const strip = (item: Record<string, unknown>): Record<string, unknown> => {
   return rest;
 };
 
-export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore {
+export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, SelectionStatsStore {
   private readonly documents: DynamoDBDocumentClient;
 
   constructor(client: DynamoDBClient, private readonly tableName: string) {
@@ -71,5 +73,39 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore {
         ExpressionAttributeValues: { ':entity': 'TraderProfile', ':party': partyId, ':null': null, ':false': false, ':zero': 0, ':at': at, ':one': 1 },
       }),
     );
+  }
+
+  async record(office: string, day: string, laneBeforeTopUp: Lane): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.selectionStats(office, day),
+        UpdateExpression: 'SET entity = :entity ADD #declarations :one, #lane :one',
+        ExpressionAttributeNames: { '#declarations': 'declarations', '#lane': laneBeforeTopUp },
+        ExpressionAttributeValues: { ':entity': 'SelectionStats', ':one': 1 },
+      }),
+    );
+  }
+
+  async recent(office: string, days: readonly string[]): Promise<RecentSelectionRates> {
+    const tally: RecentSelectionRates = { declarations: 0, lanes: { GREEN: 0, BLUE: 0, YELLOW: 0, RED: 0 } };
+    if (days.length === 0) return tally;
+    const sorted = [...days].sort();
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': keys.selectionStats(office, '').PK,
+          ':from': keys.selectionStats(office, sorted[0]!).SK,
+          ':to': keys.selectionStats(office, sorted.at(-1)!).SK,
+        },
+      }),
+    );
+    for (const item of result.Items ?? []) {
+      tally.declarations += Number(item.declarations ?? 0);
+      for (const lane of ['GREEN', 'BLUE', 'YELLOW', 'RED'] as const) tally.lanes[lane] += Number(item[lane] ?? 0);
+    }
+    return tally;
   }
 }

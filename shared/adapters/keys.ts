@@ -37,6 +37,8 @@ export const keys = {
   riskProfilesPartition: 'RISKPROFILES',
   /** Trader profile (AEO / trusted status, compliance history). */
   traderProfile: (partyId: string) => ({ PK: `TRADER#${partyId}`, SK: 'PROFILE' }),
+  /** Selection statistics of one office and day (lanes before top-up). */
+  selectionStats: (office: string, day: string) => ({ PK: `STATS#${office}`, SK: `DAY#${day}` }),
   /** Guard that makes an LRN unique per declarant. */
   lrnGuard: (declarantId: string, lrn: string) => ({ PK: `LRN#${declarantId}#${lrn}`, SK: 'META' }),
 } as const;

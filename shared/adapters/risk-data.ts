@@ -68,5 +68,5 @@ export function riskData(options: { dynamodb: DynamoDBClient; tableName: string;
     return { references: references.get(version)!, toNational };
   };
 
-  return { profiles: store, traders: store, secrets, settings, valuation };
+  return { profiles: store, traders: store, selectionStats: store, secrets, settings, valuation };
 }

@@ -46,6 +46,13 @@ export const riskOutcomeSchema = z
         randomLane: laneSchema.nullable(),
         /** Lane a would-be-green declaration was topped up to by the expected rate, if any. */
         topUpLane: laneSchema.nullable(),
+        /** The office's recent counts (lanes before top-up) the top-up used, so an audit can reproduce it. */
+        recent: z
+          .object({
+            declarations: z.number().int().nonnegative(),
+            lanes: z.object({ GREEN: z.number().int(), BLUE: z.number().int(), YELLOW: z.number().int(), RED: z.number().int() }),
+          })
+          .optional(),
       })
       .optional(),
   })

@@ -1,4 +1,6 @@
 import type { RiskProfile } from '../risk/profile.ts';
+import type { Lane } from '../risk/outcome.ts';
+import type { RecentSelectionRates } from '../risk/selection.ts';
 import type { TraderProfile } from '../risk/trader.ts';
 
 export interface RiskProfileStore {
@@ -19,4 +21,11 @@ export interface TraderProfileStore {
 
 export interface SecretSource {
   selectionSecret(): Promise<string>;
+}
+
+/** Per office and day, how many declarations were scored into each lane before top-up. */
+export interface SelectionStatsStore {
+  record(office: string, day: string, laneBeforeTopUp: Lane): Promise<void>;
+  /** Sum over the given days (YYYY-MM-DD). */
+  recent(office: string, days: readonly string[]): Promise<RecentSelectionRates>;
 }

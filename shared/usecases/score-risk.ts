@@ -13,7 +13,9 @@ import { traderParty } from '../risk/trader.ts';
 import { valuationRuleSchema, type ToNational, type ValuationReferences } from '../risk/valuation.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
 import type { Clock, DeclarationRepository, PipelineQueue } from './ports.ts';
-import type { RiskProfileStore, SecretSource, TraderProfileStore } from './risk-ports.ts';
+import type { RiskProfileStore, SecretSource, SelectionStatsStore, TraderProfileStore } from './risk-ports.ts';
+import { laneBeforeTopUp } from '../risk/selection.ts';
+import type { Lane } from '../risk/outcome.ts';
 
 /** Region-wide risk settings an administrator loads (a reference document). */
 export const riskSettingsSchema = z
@@ -31,11 +33,18 @@ export interface ScoreRiskDeps {
   clock: Clock;
   profiles: RiskProfileStore;
   traders: TraderProfileStore;
+  selectionStats: SelectionStatsStore;
   secrets: SecretSource;
   settings: () => Promise<RiskSettings>;
   /** Valuation references, and conversion to the national currency at the rates of `at`. */
   valuation: (at: string) => Promise<{ references: ValuationReferences; toNational: ToNational }>;
 }
+
+/** Days of selection statistics the expected-rate top-up looks back over (the submission day included). */
+export const RECENT_SELECTION_DAYS = 7;
+
+const daysBefore = (at: string, count: number): string[] =>
+  Array.from({ length: count }, (_, back) => new Date(Date.parse(at) - back * 86_400_000).toISOString().slice(0, 10));
 
 /** For each profile, the latest version saved at or before `at`. */
 export function versionsInForce(all: readonly RiskProfile[], at: string): RiskProfile[] {
@@ -58,7 +67,7 @@ function compileCached(profiles: RiskProfile[]): CompiledProfiles {
 }
 
 export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): Promise<StageResult> {
-  let party: string | undefined;
+  let counted: { party: string; office: string; day: string; lane: Lane } | undefined;
   const result = await runStage(
     message,
     {
@@ -66,13 +75,15 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
       from: 'VALIDATED',
       next: { SCORED: deps.dutyQueue },
       decide: async (record, at) => {
-        party = traderParty(record.declaration).id;
-        const [all, trader, secret, settings, valuation] = await Promise.all([
+        const party = traderParty(record.declaration).id;
+        const office = record.declaration.office;
+        const [all, trader, secret, settings, valuation, recent] = await Promise.all([
           deps.profiles.allVersions(),
           deps.traders.get(party),
           deps.secrets.selectionSecret(),
           deps.settings(),
           deps.valuation(record.submittedAt),
+          deps.selectionStats.recent(office, daysBefore(record.submittedAt, RECENT_SELECTION_DAYS)),
         ]);
         const outcome = scoreDeclaration({
           declarationId: record.id,
@@ -84,8 +95,10 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
           selection: settings.selection,
           secret,
           thresholds: settings.thresholds,
+          recent,
         });
-        const risk = { ...outcome, scoredAt: at };
+        const risk = { ...outcome, scoredAt: at, ...(outcome.selection ? { selection: { ...outcome.selection, recent } } : {}) };
+        counted = { party, office, day: record.submittedAt.slice(0, 10), lane: laneBeforeTopUp(outcome) };
         return {
           to: 'SCORED',
           set: { risk, lane: risk.lane },
@@ -96,6 +109,11 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
     deps,
   );
   // Counted once, after the conditional write succeeded (a crash in between under-counts by one).
-  if (result.outcome === 'moved' && party) await deps.traders.countDeclaration(party, deps.clock.now().toISOString());
+  if (result.outcome === 'moved' && counted) {
+    await Promise.all([
+      deps.traders.countDeclaration(counted.party, deps.clock.now().toISOString()),
+      deps.selectionStats.record(counted.office, counted.day, counted.lane),
+    ]);
+  }
   return result;
 }

@@ -45,7 +45,13 @@ interface View {
   status: string;
   version: number;
   lane: string | null;
-  risk: { lane: string; score: number; reasons: { kind: string; profileId?: string; profileVersion?: number; text: string }[]; profileVersions: Record<string, number> } | null;
+  risk: {
+    lane: string;
+    score: number;
+    reasons: { kind: string; profileId?: string; profileVersion?: number; text: string }[];
+    profileVersions: Record<string, number>;
+    selection?: { recent?: { declarations: number; lanes: Record<string, number> } };
+  } | null;
   assessment: { currency: string; tariffPackVersion: string; totals: { total: string; byTaxType: Record<string, string> }; items: { lines: { taxType: string; amount: string; calculation: string }[] }[] } | null;
   assessmentProblems: { code: string }[] | null;
   releasedAt: string | null;
@@ -81,6 +87,22 @@ describe('risk, duty and release', () => {
     expect(view.assessment?.items[0]?.lines.map((line) => line.taxType)).toEqual(expect.arrayContaining(['A00', 'B00']));
     const events = await api<{ items: { type: string }[] }>('GET', `/v1/declarations/${id}/events`, { token });
     expect(events.body.items.map((event) => event.type)).toEqual(['SUBMITTED', 'VALIDATED', 'SCORED', 'ASSESSED', 'RELEASED']);
+  });
+
+  it("counts each scored declaration into its office's recent selection figures, which later scoring uses", async () => {
+    // Prepare
+    const token = cloud.mintToken({ role: 'trader', party: trustedTrader });
+    const first = await settled(await submit(token, declarationFor(trustedTrader, (d) => { d.office = 'GBMAN'; })), token);
+
+    // Act
+    const second = await settled(await submit(token, declarationFor(trustedTrader, (d) => { d.office = 'GBMAN'; })), token);
+
+    // Assess
+    const before = first.risk?.selection?.recent;
+    const after = second.risk?.selection?.recent;
+    expect(before).toBeDefined();
+    expect(after?.declarations).toBe((before?.declarations ?? 0) + 1);
+    expect(after?.lanes.GREEN).toBe((before?.lanes.GREEN ?? 0) + 1);
   });
 
   it('gives the same figures for the same body through POST /v1/duty-estimates', async () => {
