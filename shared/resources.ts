@@ -325,6 +325,15 @@ export const functions = {
     triggers: [api('POST', '/v1/admin/risk-profiles/dry-run')],
     access: { tables: { main: 'read' }, buckets: { reference: 'read' } },
   },
+  rebuildValuationReferences: {
+    entry: 'functions/api/admin/valuation-references-rebuild.ts',
+    handler: 'handler',
+    description: 'POST /v1/admin/valuation-references/rebuild: valuation references from past declarations',
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+    triggers: [api('POST', '/v1/admin/valuation-references/rebuild')],
+    access: { tables: { main: 'readWrite' }, buckets: { reference: 'readWrite' } },
+  },
   setTraderStatus: {
     entry: 'functions/api/admin/traders-put.ts',
     handler: 'handler',

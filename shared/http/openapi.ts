@@ -174,6 +174,12 @@ const operations: Record<string, Record<string, unknown>> = {
     requestBody: { required: true, content: { 'application/json': { schema: ref('RiskProfileInput') } } },
     responses: { '200': { description: 'The dry-run result', content: { 'application/json': { schema: ref('RiskDryRunResult') } } }, ...errors },
   },
+  'POST /v1/admin/valuation-references/rebuild': {
+    operationId: 'rebuildValuationReferences',
+    summary: 'Build the valuation references from the declarations of the last `days` days and load them (admin)',
+    parameters: [{ name: 'days', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 365 } }],
+    responses: { '200': { description: 'The version loaded, with the number of declarations and entries' }, ...errors },
+  },
   'PUT /v1/admin/traders/{partyId}': {
     operationId: 'setTraderStatus',
     summary: "Set a trader's AEO / trusted-trader status (admin)",

@@ -226,6 +226,24 @@ describe('risk, duty and release', () => {
     expect(result.body.matched).toBeLessThanOrEqual(result.body.evaluated);
   });
 
+  it('rebuilds the valuation references from past declarations (admin only)', async () => {
+    // Prepare: five more accepted shaver-part declarations from China, enough for a median
+    const token = cloud.mintToken({ role: 'trader', party: trustedTrader });
+    for (let index = 0; index < 5; index += 1) await settled(await submit(token, declarationFor(trustedTrader)), token);
+
+    // Act
+    const asOfficer = await api('POST', '/v1/admin/valuation-references/rebuild?days=1', { token: officer });
+    const rebuilt = await api<{ version: string; declarations: number; entries: number }>('POST', '/v1/admin/valuation-references/rebuild?days=1', { token: admin });
+    const history = await api<{ items: { version: string }[] }>('GET', '/v1/admin/reference-documents/valuation-references', { token: admin });
+
+    // Assess
+    expect(asOfficer.status).toBe(403);
+    expect(rebuilt.status).toBe(200);
+    expect(rebuilt.body.declarations).toBeGreaterThanOrEqual(5);
+    expect(rebuilt.body.entries).toBeGreaterThan(0);
+    expect(history.body.items[0]?.version).toBe(rebuilt.body.version);
+  });
+
   it('looks a commodity up with the measures that apply', async () => {
     // Act
     const token = cloud.mintToken({ role: 'trader', party: newParty() });

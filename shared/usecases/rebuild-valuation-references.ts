@@ -1,0 +1,47 @@
+/**
+ * Builds the valuation reference table from past declarations (median declared value per kg or
+ * per supplementary unit, by HS subheading and origin) and loads it as a new version. Rejected
+ * declarations are left out: their values were never accepted.
+ */
+import { requireRole, type Principal } from '../domain/auth.ts';
+import type { Declaration } from '../domain/declaration.ts';
+import { buildReferenceTable, valuationReferenceTableSchema, type ToNational } from '../risk/valuation.ts';
+import type { Clock, DeclarationRepository } from './ports.ts';
+import { loadReferenceDocument, type ReferenceDocumentStore, type ReferenceDocumentVersion } from './reference-documents.ts';
+
+export interface RebuildValuationDeps {
+  repository: DeclarationRepository;
+  store: ReferenceDocumentStore;
+  clock: Clock;
+  nationalCurrency: string;
+  /** Conversion at the rates in force at `at`. */
+  toNational: (at: string) => Promise<ToNational>;
+}
+
+export async function rebuildValuationReferences(
+  command: { principal: Principal; days: number },
+  deps: RebuildValuationDeps,
+): Promise<ReferenceDocumentVersion & { declarations: number; entries: number }> {
+  requireRole(command.principal, 'admin');
+  const now = deps.clock.now();
+  const declarations: Declaration[] = [];
+  for (let back = 0; back < command.days; back += 1) {
+    const day = new Date(now.getTime() - back * 86_400_000).toISOString().slice(0, 10);
+    let cursor: string | undefined;
+    do {
+      const page = await deps.repository.listByDay(day, { limit: 100, cursor });
+      for (const record of page.items) if (record.status !== 'REJECTED') declarations.push(record.declaration);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+  const from = new Date(now.getTime() - (command.days - 1) * 86_400_000).toISOString().slice(0, 10);
+  const table = {
+    ...buildReferenceTable(declarations, { currency: deps.nationalCurrency, toNational: await deps.toNational(now.toISOString()) }),
+    period: `declarations ${from} to ${now.toISOString().slice(0, 10)}`,
+  };
+  const loaded = await loadReferenceDocument(
+    { principal: command.principal, kind: 'valuationReferences', schema: valuationReferenceTableSchema, document: table, at: now.toISOString() },
+    { store: deps.store },
+  );
+  return { ...loaded, declarations: declarations.length, entries: table.entries.length };
+}
