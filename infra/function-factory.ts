@@ -19,10 +19,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import {
-  bucketNameEnv,
-  queueUrlEnv,
-  secretIdEnv,
-  tableNameEnv,
+  accessEnvironment,
   type BucketName,
   type FunctionDefinition,
   type QueueDefinition,
@@ -108,19 +105,13 @@ export function functionEnvironment(definition: FunctionDefinition, context: Fun
     POWERTOOLS_SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE,
     ...regionEnvironment({ regionName: context.regionName, region, stage: context.stage }),
+    ...accessEnvironment(definition, {
+      table: (name) => required(resources.tables, name, 'table').tableName,
+      bucket: (name) => required(resources.buckets, name, 'bucket').bucketName,
+      queue: (name) => required(resources.queues, name, 'queue').queueUrl,
+      secret: (name) => required(resources.secrets, name, 'secret').secretArn,
+    }),
   };
-  for (const table of Object.keys(definition.access.tables ?? {}) as TableName[]) {
-    environment[tableNameEnv(table)] = required(resources.tables, table, 'table').tableName;
-  }
-  for (const bucket of Object.keys(definition.access.buckets ?? {}) as BucketName[]) {
-    environment[bucketNameEnv(bucket)] = required(resources.buckets, bucket, 'bucket').bucketName;
-  }
-  for (const queue of definition.access.sendTo ?? []) {
-    environment[queueUrlEnv(queue)] = required(resources.queues, queue, 'queue').queueUrl;
-  }
-  for (const secret of definition.access.secrets ?? []) {
-    environment[secretIdEnv(secret)] = required(resources.secrets, secret, 'secret').secretArn;
-  }
   return environment;
 }
 

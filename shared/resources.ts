@@ -365,6 +365,22 @@ export const secretIdEnv = (secret: SecretName): string => `${toEnvName(secret)}
 /** Environment variable that carries a bucket's name, e.g. ARCHIVE_BUCKET_NAME. */
 export const bucketNameEnv = (bucket: BucketName): string => `${toEnvName(bucket)}_BUCKET_NAME`;
 
+/**
+ * The resource variables a function receives: exactly those of its `access`. The CDK stack
+ * resolves them to the deployed names; tests import each handler with only these set.
+ */
+export function accessEnvironment(
+  definition: FunctionDefinition,
+  resolve: { table(name: TableName): string; bucket(name: BucketName): string; queue(name: QueueName): string; secret(name: SecretName): string },
+): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const table of Object.keys(definition.access.tables ?? {}) as TableName[]) environment[tableNameEnv(table)] = resolve.table(table);
+  for (const bucket of Object.keys(definition.access.buckets ?? {}) as BucketName[]) environment[bucketNameEnv(bucket)] = resolve.bucket(bucket);
+  for (const queue of definition.access.sendTo ?? []) environment[queueUrlEnv(queue)] = resolve.queue(queue);
+  for (const secret of definition.access.secrets ?? []) environment[secretIdEnv(secret)] = resolve.secret(secret);
+  return environment;
+}
+
 const toEnvName = (name: string): string => name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
 
 /** Lambda runtime settings shared by every function. */

@@ -18,6 +18,9 @@ export const sharedS3 = () => (s3 ??= s3Client());
 export const sharedSqs = () => (sqs ??= sqsClient());
 
 export const declarationRepository = () => new DynamoDbDeclarationRepository(sharedDynamoDb(), tableName('main'));
-export const referenceDocuments = () => new S3ReferenceDocumentStore(sharedS3(), bucketName('reference'), sharedDynamoDb(), tableName('main'));
+export const referenceDocuments = () => new S3ReferenceDocumentStore(sharedS3(), () => bucketName('reference'), sharedDynamoDb(), tableName('main'));
 export const pipelineQueue = (queue: QueueName) => new SqsPipelineQueue(sharedSqs(), queueUrl(queue));
-export const riskDataSources = (documents = referenceDocuments()) => riskData({ dynamodb: sharedDynamoDb(), tableName: tableName('main'), documents });
+let documents: ReturnType<typeof referenceDocuments> | undefined;
+/** Risk data; the reference documents (a bucket not every risk function may read) are built on first use. */
+export const riskDataSources = () =>
+  riskData({ dynamodb: sharedDynamoDb(), tableName: tableName('main'), documents: () => (documents ??= referenceDocuments()) });

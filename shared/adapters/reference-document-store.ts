@@ -17,7 +17,8 @@ export class S3ReferenceDocumentStore implements ReferenceDocumentStore {
 
   constructor(
     private readonly s3: S3Client,
-    private readonly bucket: string,
+    /** Resolved on first S3 use: reading the load history needs the table only. */
+    private readonly bucket: () => string,
     dynamodb: DynamoDBClient,
     private readonly tableName: string,
   ) {
@@ -27,7 +28,7 @@ export class S3ReferenceDocumentStore implements ReferenceDocumentStore {
   async put(kind: ReferenceDocumentKind, version: string, content: Uint8Array, meta: { at: string; by: string }): Promise<ReferenceDocumentVersion> {
     await this.s3.send(
       new PutObjectCommand({
-        Bucket: this.bucket,
+        Bucket: this.bucket(),
         Key: objectKey(kind, version),
         Body: gzipSync(content),
         ContentType: 'application/json',
@@ -46,7 +47,7 @@ export class S3ReferenceDocumentStore implements ReferenceDocumentStore {
     if (!version) return undefined;
     const cacheKey = `${kind}/${version}`;
     if (!this.cache.has(cacheKey)) {
-      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey(kind, version) }));
+      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket(), Key: objectKey(kind, version) }));
       const bytes = await object.Body?.transformToByteArray();
       if (!bytes) throw new Error(`reference document ${cacheKey} is empty`);
       this.cache.set(cacheKey, parse(JSON.parse(gunzipSync(bytes).toString('utf8'))));

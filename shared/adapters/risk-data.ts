@@ -6,6 +6,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { Decimal } from 'decimal.js';
+import { DomainError, problem } from '../domain/problems.ts';
 import { buildValuationReferences, valuationReferenceTableSchema, type ToNational, type ValuationReferences } from '../risk/valuation.ts';
 import { exchangeRatesSchema, type ExchangeRates } from '../tariff/model.ts';
 import type { ReferenceDocumentStore } from '../usecases/reference-documents.ts';
@@ -14,9 +15,9 @@ import { riskSettingsSchema, type RiskSettings } from '../usecases/score-risk.ts
 import { secretIdEnv } from '../resources.ts';
 import { DynamoDbRiskStore } from './dynamodb-risk-store.ts';
 
-export class NotConfiguredError extends Error {
+export class NotConfiguredError extends DomainError {
   constructor(what: string, how: string) {
-    super(`${what} not loaded for this region: ${how}`);
+    super('UNPROCESSABLE', 'Not configured', [problem('', 'NOT_CONFIGURED', `${what} not loaded for this region: ${how}`)]);
     this.name = 'NotConfiguredError';
   }
 }
@@ -37,7 +38,8 @@ export function nationalConverter(rates: ExchangeRates, at: string): ToNational 
   };
 }
 
-export function riskData(options: { dynamodb: DynamoDBClient; tableName: string; documents: ReferenceDocumentStore }) {
+/** `documents` is called on first use only: functions without the reference bucket never build it. */
+export function riskData(options: { dynamodb: DynamoDBClient; tableName: string; documents: () => ReferenceDocumentStore }) {
   const store = new DynamoDbRiskStore(options.dynamodb, options.tableName);
   const references = new Map<string, ValuationReferences>();
 
@@ -52,15 +54,15 @@ export function riskData(options: { dynamodb: DynamoDBClient; tableName: string;
   };
 
   const settings = async (): Promise<RiskSettings> => {
-    const current = await options.documents.current('riskSettings', (raw) => riskSettingsSchema.parse(raw));
-    if (!current) throw new NotConfiguredError('risk settings', 'an administrator loads them with PUT /v1/admin/risk-settings');
+    const current = await options.documents().current('riskSettings', (raw) => riskSettingsSchema.parse(raw));
+    if (!current) throw new NotConfiguredError('risk settings', 'an administrator loads them with PUT /v1/admin/reference-documents/risk-settings');
     return current.document;
   };
 
   const valuation = async (at: string): Promise<{ references: ValuationReferences; toNational: ToNational }> => {
     const [table, rates] = await Promise.all([
-      options.documents.current('valuationReferences', (raw) => valuationReferenceTableSchema.parse(raw)),
-      options.documents.current('exchangeRates', (raw) => exchangeRatesSchema.parse(raw)),
+      options.documents().current('valuationReferences', (raw) => valuationReferenceTableSchema.parse(raw)),
+      options.documents().current('exchangeRates', (raw) => exchangeRatesSchema.parse(raw)),
     ]);
     const version = table?.version ?? 'none';
     if (!references.has(version)) references.set(version, buildValuationReferences(table?.document ?? { currency: 'XXX', entries: [] }));

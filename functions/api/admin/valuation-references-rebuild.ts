@@ -11,7 +11,7 @@ import { rebuildValuationReferences } from '../../../shared/usecases/rebuild-val
 
 const querySchema = z.strictObject({ days: z.coerce.number().int().min(1).max(365).default(90) });
 const store = referenceDocuments();
-const risk = riskDataSources(store);
+const risk = riskDataSources();
 const deps = {
   repository: declarationRepository(),
   store,

@@ -1,0 +1,42 @@
+/**
+ * Every handler must start with exactly the environment the CDK stack gives it: the variables of
+ * its own `access` and the region settings. (The local cloud sets every variable for every
+ * function in one process, so it cannot catch a handler that reaches for a resource it has no
+ * grant for; this test can.)
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { regionEnvironment } from '../../infra/config/environment.ts';
+import { regions } from '../../infra/config/regions.ts';
+import { accessEnvironment, functions } from '../../shared/resources.ts';
+
+const saved = { ...process.env };
+
+afterEach(() => {
+  process.env = { ...saved };
+  vi.resetModules();
+});
+
+describe('handler start-up with only its own environment', () => {
+  it.each(Object.entries(functions))('%s starts', async (_name, definition) => {
+    // Prepare: a clean environment with the CDK variables only (values are placeholders)
+    for (const key of Object.keys(process.env)) if (/_(TABLE_NAME|BUCKET_NAME|QUEUE_URL|SECRET_ID)$/.test(key)) delete process.env[key];
+    Object.assign(
+      process.env,
+      { AWS_REGION: 'eu-west-2' },
+      regionEnvironment({ regionName: 'eu-west-2', region: regions['eu-west-2'], stage: 'dev' }),
+      accessEnvironment(definition, {
+        table: (name) => `table-${name}`,
+        bucket: (name) => `bucket-${name}`,
+        queue: (name) => `https://sqs.eu-west-2.amazonaws.com/000000000000/${name}`,
+        secret: (name) => `arn:aws:secretsmanager:eu-west-2:000000000000:secret:${name}`,
+      }),
+    );
+    vi.resetModules();
+
+    // Act
+    const module = (await import(`../../${definition.entry}`)) as Record<string, unknown>;
+
+    // Assess
+    expect(typeof module[definition.handler]).toBe('function');
+  });
+});
