@@ -54,7 +54,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     if (!item) return this.claimLrn(claim); // the guard vanished between the two calls
     return {
       outcome: 'taken',
-      existing: { declarantId: item.declarantId, lrn: item.lrn, declarationId: item.declarationId, sha256: item.sha256 },
+      existing: { declarantId: item.declarantId, lrn: item.lrn, declarationId: item.declarationId, sha256: item.sha256, claimedAt: item.claimedAt },
     };
   }
 
@@ -64,9 +64,15 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.lrnGuard(previous.declarantId, previous.lrn),
-          UpdateExpression: 'SET declarationId = :next, sha256 = :sha',
-          ConditionExpression: 'declarationId = :previous',
-          ExpressionAttributeValues: { ':next': next.declarationId, ':sha': next.sha256, ':previous': previous.declarationId },
+          UpdateExpression: 'SET declarationId = :next, sha256 = :sha, claimedAt = :claimedAt',
+          ConditionExpression: 'declarationId = :previous AND claimedAt = :previousClaimedAt',
+          ExpressionAttributeValues: {
+            ':next': next.declarationId,
+            ':sha': next.sha256,
+            ':claimedAt': next.claimedAt,
+            ':previous': previous.declarationId,
+            ':previousClaimedAt': previous.claimedAt,
+          },
         }),
       ),
     );

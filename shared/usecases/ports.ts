@@ -11,6 +11,8 @@ export interface LrnClaim {
   lrn: string;
   declarationId: string;
   sha256: string;
+  /** When the claim was made: a claim whose declaration is missing is only taken over once stale. */
+  claimedAt: string;
 }
 
 export type ClaimLrnResult = { outcome: 'claimed' } | { outcome: 'taken'; existing: LrnClaim };
@@ -35,7 +37,10 @@ export interface Transition {
 export interface DeclarationRepository {
   /** Claims the declarant's LRN for a declaration; fails with the existing claim if taken. */
   claimLrn(claim: LrnClaim): Promise<ClaimLrnResult>;
-  /** Moves an LRN claim that points at a declaration that was never stored to a new one. */
+  /**
+   * Moves an LRN claim whose declaration was never stored to a new one, only if it still is the
+   * claim `previous` (same declaration id and claim time).
+   */
   reassignLrn(previous: LrnClaim, next: LrnClaim): Promise<boolean>;
   /** Stores a new declaration; false if one with this id exists already. */
   create(record: DeclarationRecord): Promise<boolean>;

@@ -24,6 +24,12 @@ export interface SubmitDeclarationCommand {
   body: Uint8Array;
 }
 
+/**
+ * How long a claim whose declaration is not stored yet belongs to the request that made it: well
+ * over the intake function's timeout (10 s), so a live request never loses its claim.
+ */
+export const LRN_CLAIM_LEASE_MS = 60_000;
+
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 export const submittedDocumentKey = (declarationId: string): string => `declarations/${declarationId}/submitted.json`;
@@ -43,7 +49,7 @@ export async function submitDeclaration(
 
   const now = deps.clock.now();
   const sha256 = sha256Hex(command.body);
-  const claim: LrnClaim = { declarantId: partyId, lrn: declaration.lrn, declarationId: newDeclarationId(now), sha256 };
+  const claim: LrnClaim = { declarantId: partyId, lrn: declaration.lrn, declarationId: newDeclarationId(now), sha256, claimedAt: now.toISOString() };
 
   const claimed = await deps.repository.claimLrn(claim);
   if (claimed.outcome === 'taken') {
@@ -54,10 +60,12 @@ export async function submitDeclaration(
         problem('/lrn', 'LRN_ALREADY_USED', `LRN ${declaration.lrn} is already used by declaration ${existing.id}; each declaration needs its own LRN`),
       ]);
     }
-    // The claim points at a declaration that was never stored (an earlier attempt failed half-way).
-    if (!(await deps.repository.reassignLrn(claimed.existing, claim))) {
+    // The claim's declaration is not stored yet: another request is still at it, or one failed
+    // half-way. Take the claim over only once it is older than any intake can run.
+    const claimAge = now.getTime() - Date.parse(claimed.existing.claimedAt ?? '1970-01-01T00:00:00Z');
+    if (claimAge < LRN_CLAIM_LEASE_MS || !(await deps.repository.reassignLrn(claimed.existing, claim))) {
       throw new DomainError('CONFLICT', 'Concurrent submission', [
-        problem('/lrn', 'LRN_IN_USE', `another submission with LRN ${declaration.lrn} is in progress; retry shortly`),
+        problem('/lrn', 'LRN_IN_USE', `another submission with LRN ${declaration.lrn} is in progress; retry in a minute`),
       ]);
     }
   }
@@ -90,7 +98,11 @@ export async function submitDeclaration(
     releasedAt: undefined,
     queuedAt: undefined,
   };
-  await deps.repository.create(record);
+  if (!(await deps.repository.create(record))) {
+    // Stored already under this id (a retried call): continue from what is stored.
+    const stored = await deps.repository.get(record.id);
+    if (stored) return resume(stored, deps);
+  }
   return resume(record, deps);
 }
 

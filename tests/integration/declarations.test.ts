@@ -184,6 +184,27 @@ describe('POST /v1/declarations', () => {
     expect(await listCount(token)).toBe(1);
   });
 
+  it('stores one declaration when the same bytes arrive many times at once', async () => {
+    // Prepare
+    const party = newParty();
+    const token = traderToken(party);
+    const rawBody = JSON.stringify(declarationFor(party));
+
+    // Act
+    const responses = await Promise.all(Array.from({ length: 8 }, () => api<Receipt & Problems>('POST', '/v1/declarations', { token, rawBody })));
+
+    // Assess
+    const accepted = responses.filter((r) => r.status === 202);
+    const refused = responses.filter((r) => r.status !== 202);
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(new Set(accepted.map((r) => r.body.id)).size).toBe(1);
+    for (const response of refused) {
+      expect(response.status).toBe(409);
+      expect(response.body.problems[0]?.code).toBe('LRN_IN_USE');
+    }
+    expect(await listCount(token)).toBe(1);
+  });
+
   it.each([
     ['not JSON', '{"lrn": ', [['', 'MALFORMED_JSON']]],
     ['an empty object', '{}', [['/lrn', 'REQUIRED'], ['/items', 'REQUIRED']]],
