@@ -140,7 +140,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   }
 
   transition(change: Transition): Promise<'applied' | 'conflict'> {
-    const sets: Record<string, unknown> = { ...change.set, status: change.to, version: change.expectedVersion + 1, updatedAt: change.at };
+    const sets: Record<string, unknown> = { ...compress(change.set), status: change.to, version: change.expectedVersion + 1, updatedAt: change.at };
     const removes: string[] = [];
     if (change.reviewQueue) {
       Object.assign(sets, keys.reviewQueueEntry(change.reviewQueue.lane, change.reviewQueue.office, change.reviewQueue.queuedAt, change.id));
@@ -201,9 +201,30 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   }
 }
 
+/**
+ * Parts that grow with the number of items (a 999-item assessment is over 500 KB of JSON) are
+ * stored gzip-compressed as `<name>Gz`, so the item stays within DynamoDB's 400 KB.
+ */
+const compressedFields = ['validation', 'risk', 'assessment', 'assessmentProblems', 'lastEvent'] as const;
+
+function compress(set: Transition['set']): Record<string, unknown> {
+  const stored: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(set)) {
+    if (value !== undefined && (compressedFields as readonly string[]).includes(name)) stored[`${name}Gz`] = gzipSync(JSON.stringify(value));
+    else stored[name] = value;
+  }
+  return stored;
+}
+
 function fromItem(item: DeclarationItem): DeclarationRecord {
   const { PK: _pk, SK: _sk, GSI1PK: _gpk, GSI1SK: _gsk, GSI2PK: _g2pk, GSI2SK: _g2sk, GSI3PK: _g3pk, GSI3SK: _g3sk, entity: _entity, declarationGz, ...rest } = item;
-  return { ...rest, declaration: JSON.parse(gunzipSync(declarationGz).toString('utf8')) as Declaration };
+  const record: Record<string, unknown> = { ...rest, declaration: JSON.parse(gunzipSync(declarationGz).toString('utf8')) as Declaration };
+  for (const name of compressedFields) {
+    const packed = record[`${name}Gz`];
+    if (packed instanceof Uint8Array) record[name] = JSON.parse(gunzipSync(packed).toString('utf8'));
+    delete record[`${name}Gz`];
+  }
+  return record as unknown as DeclarationRecord;
 }
 
 /** Cursors are the opaque base64url of the last evaluated key. */

@@ -44,6 +44,8 @@ export interface DeclarationRecord {
   releasedAt: string | undefined;
   /** When the declaration entered the officer review queue. */
   queuedAt: string | undefined;
+  /** The history event of the latest change, stored with it so a retry writes exactly that event. */
+  lastEvent?: HistoryEvent | undefined;
 }
 
 export const historyEventTypes = ['SUBMITTED', 'VALIDATED', 'REJECTED', 'SCORED', 'ASSESSED', 'RELEASED', 'UNDER_REVIEW'] as const;

@@ -1,11 +1,13 @@
 /**
  * One step of the pipeline, done the same way by every stage (validation, risk, duty, release).
  *
- * SQS delivers at least once, so a stage is idempotent: it writes the history event for the new
- * version with attribute_not_exists, then moves the declaration with a write conditional on
- * `version` and `status`, then sends the message for the next stage. A redelivered message finds
- * the declaration already moved and only re-sends the next message (the first attempt may have
- * stopped between the write and the send); a declaration that has moved further is left alone.
+ * SQS delivers at least once, so a stage is idempotent: it moves the declaration with one write
+ * conditional on `version` and `status` (the history event of the change stored with it), then
+ * appends that event as its own item (attribute_not_exists), then sends the message for the next
+ * stage. A redelivered message finds the declaration already moved: it writes the stored event
+ * (if the first attempt stopped before) and re-sends the next message; a declaration that has
+ * moved further is left alone. History therefore always says what the state says, even when a
+ * retry would have decided differently (the first decision that was written wins).
  */
 import type { DeclarationStatus } from '../domain/declaration.ts';
 import type { DeclarationRecord, HistoryEvent, HistoryEventType, PipelineMessage } from '../domain/declaration-record.ts';
@@ -46,13 +48,13 @@ export async function runStage(
   if (!record) throw new DeclarationMissingError(message.declarationId);
 
   if (record.status !== stage.from) {
+    // Only a declaration this stage moved (one version on from the message) is finished again.
+    if (record.version !== message.version + 1) return { outcome: 'skipped', status: record.status };
+    if (record.lastEvent?.version === record.version) await deps.repository.appendEvent(record.lastEvent);
     const queue = stage.next[record.status];
-    // Only a declaration this stage moved (one version on from the message) is handed on again.
-    if (queue && record.version === message.version + 1) {
-      await queue.send({ declarationId: record.id, version: record.version });
-      return { outcome: 'resent', status: record.status };
-    }
-    return { outcome: 'skipped', status: record.status };
+    if (!queue) return { outcome: 'skipped', status: record.status };
+    await queue.send({ declarationId: record.id, version: record.version });
+    return { outcome: 'resent', status: record.status };
   }
 
   const at = deps.clock.now().toISOString();
@@ -67,21 +69,20 @@ export async function runStage(
     actor: { kind: 'system', id: stage.name },
     detail: decision.detail,
   };
-  // Event first: if we stop after it, the retry skips the duplicate and still applies the change.
-  await deps.repository.appendEvent(event);
   const outcome = await deps.repository.transition({
     id: record.id,
     from: stage.from,
     expectedVersion: record.version,
     to: decision.to,
     at,
-    set: decision.set,
+    set: { ...decision.set, lastEvent: event },
     ...(decision.reviewQueue !== undefined ? { reviewQueue: decision.reviewQueue } : {}),
   });
   if (outcome === 'conflict') {
     // A concurrent delivery moved it first: act on what is stored now.
     return runStage(message, stage, deps);
   }
+  await deps.repository.appendEvent(event);
   await stage.next[decision.to]?.send({ declarationId: record.id, version });
   return { outcome: 'moved', to: decision.to };
 }

@@ -31,7 +31,7 @@ export interface Transition {
   /** Fields of the record to set along with status and version. */
   /** Put the declaration in the officer review queue (UNDER_REVIEW), or take it out (null). */
   reviewQueue?: { lane: string; office: string; queuedAt: string } | null;
-  set: Partial<Pick<DeclarationRecord, 'validation' | 'risk' | 'lane' | 'assessment' | 'assessmentProblems' | 'releasedAt' | 'queuedAt'>>;
+  set: Partial<Pick<DeclarationRecord, 'validation' | 'risk' | 'lane' | 'assessment' | 'assessmentProblems' | 'releasedAt' | 'queuedAt' | 'lastEvent'>>;
 }
 
 export interface DeclarationRepository {

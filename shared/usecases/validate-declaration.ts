@@ -24,7 +24,8 @@ export function validateDeclaration(message: PipelineMessage, deps: ValidateDecl
       from: 'SUBMITTED',
       next: { VALIDATED: deps.riskQueue },
       decide: (record, at) => {
-        const problems = deps.rules(record.declaration, at.slice(0, 10));
+        // Judged as of the day it was submitted, so a retry on another day decides the same.
+        const problems = deps.rules(record.declaration, record.submittedAt.slice(0, 10));
         return problems.length === 0
           ? { to: 'VALIDATED', set: { validation: { at, problems } }, detail: 'all checks passed' }
           : {
