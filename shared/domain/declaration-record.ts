@@ -141,11 +141,15 @@ export const linksFor = (id: string) => ({
   events: `/v1/declarations/${id}/events`,
 });
 
-export function toView(record: DeclarationRecord): DeclarationView {
+/**
+ * What a reader sees. Traders see their lane but not the risk outcome: its reasons name the
+ * profiles in force and the random draw, which would teach how to avoid selection.
+ */
+export function toView(record: DeclarationRecord, audience: 'trader' | 'customs' = 'customs'): DeclarationView {
   return {
     ...toSummary(record),
     lane: record.lane ?? null,
-    risk: record.risk ?? null,
+    risk: audience === 'customs' ? (record.risk ?? null) : null,
     assessment: record.assessment ?? null,
     assessmentProblems: record.assessmentProblems ?? null,
     releasedAt: record.releasedAt ?? null,

@@ -7,7 +7,6 @@ import { newDeclarationId } from '../domain/ids.ts';
 import { DomainError, problem } from '../domain/problems.ts';
 import { dryRun, type DryRunResult } from '../risk/dry-run.ts';
 import { nextVersion, parseRiskProfileInput, type RiskProfile } from '../risk/profile.ts';
-import { traderParty } from '../risk/trader.ts';
 import type { Clock, DeclarationRepository } from './ports.ts';
 import type { RiskProfileStore, TraderProfileStore } from './risk-ports.ts';
 import { versionsInForce, type ScoreRiskDeps } from './score-risk.ts';
@@ -107,7 +106,7 @@ export async function dryRunRiskProfile(
     do {
       const page = await deps.repository.listByDay(day, { limit: Math.min(100, command.limit - samples.length), cursor });
       for (const record of page.items) {
-        const party = traderParty(record.declaration).id;
+        const party = record.declarantId; // as scoring does: the authenticated declarant
         if (!traders.has(party)) traders.set(party, await deps.traders.get(party));
         samples.push({ id: record.id, declaration: record.declaration, trader: traders.get(party) });
       }

@@ -22,7 +22,8 @@ export async function getDeclaration(
   query: { principal: Principal; id: string },
   deps: { repository: DeclarationRepository },
 ): Promise<DeclarationView> {
-  return toView(await readable(deps.repository, query.principal, query.id));
+  const customs = hasRole(query.principal, 'officer') || hasRole(query.principal, 'admin');
+  return toView(await readable(deps.repository, query.principal, query.id), customs ? 'customs' : 'trader');
 }
 
 export async function listDeclarationEvents(

@@ -9,7 +9,6 @@ import type { PipelineMessage } from '../domain/declaration-record.ts';
 import { compileProfiles, scoreDeclaration, riskThresholdsSchema, type CompiledProfiles } from '../risk/score.ts';
 import type { RiskProfile } from '../risk/profile.ts';
 import { selectionConfigSchema } from '../risk/selection.ts';
-import { traderParty } from '../risk/trader.ts';
 import { valuationRuleSchema, type ToNational, type ValuationReferences } from '../risk/valuation.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
 import type { Clock, DeclarationRepository, PipelineQueue } from './ports.ts';
@@ -75,7 +74,9 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
       from: 'VALIDATED',
       next: { SCORED: deps.dutyQueue },
       decide: async (record, at) => {
-        const party = traderParty(record.declaration).id;
+        // The authenticated declarant's profile: importer and exporter ids are typed in by the
+        // declarant, so trusting them would let anyone borrow another trader's AEO status.
+        const party = record.declarantId;
         const office = record.declaration.office;
         const [all, trader, secret, settings, valuation, recent] = await Promise.all([
           deps.profiles.allVersions(),

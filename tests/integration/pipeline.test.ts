@@ -93,10 +93,10 @@ describe('risk, duty and release', () => {
   it("counts each scored declaration into its office's recent selection figures, which later scoring uses", async () => {
     // Prepare
     const token = cloud.mintToken({ role: 'trader', party: trustedTrader });
-    const first = await settled(await submit(token, declarationFor(trustedTrader, (d) => { d.office = 'GBMAN'; })), token);
+    const first = await settled(await submit(token, declarationFor(trustedTrader, (d) => { d.office = 'GBMAN'; })), officer);
 
     // Act
-    const second = await settled(await submit(token, declarationFor(trustedTrader, (d) => { d.office = 'GBMAN'; })), token);
+    const second = await settled(await submit(token, declarationFor(trustedTrader, (d) => { d.office = 'GBMAN'; })), officer);
 
     // Assess
     const before = first.risk?.selection?.recent;
@@ -165,7 +165,8 @@ describe('risk, duty and release', () => {
 
     // Act
     const id = await submit(token, declaration);
-    const view = await settled(id, token);
+    const view = await settled(id, officer);
+    const asOwner = await api<View>('GET', `/v1/declarations/${id}`, { token });
     const queue = await api<{ items: { id: string; lane: string }[] }>('GET', `/v1/review/queue?lane=RED&office=${declaration.office}&limit=100`, {
       token: officer,
     });
@@ -173,6 +174,7 @@ describe('risk, duty and release', () => {
 
     // Assess
     expect(view).toMatchObject({ status: 'UNDER_REVIEW', lane: 'RED' });
+    expect(asOwner.body).toMatchObject({ status: 'UNDER_REVIEW', lane: 'RED', risk: null });
     expect(view.risk?.reasons).toContainEqual(expect.objectContaining({ kind: 'PROFILE', profileId: 'RP-GB-FESI-AD', profileVersion: 1 }));
     expect(queue.status).toBe(200);
     expect(queue.body.items).toContainEqual(expect.objectContaining({ id, lane: 'RED' }));
@@ -207,8 +209,8 @@ describe('risk, duty and release', () => {
 
     // Assess
     expect(disabled.body.version).toBe(2);
-    const first = await settled(before, token);
-    const second = await settled(after, token);
+    const first = await settled(before, officer);
+    const second = await settled(after, officer);
     expect(first.lane).toBe('RED');
     expect(first.risk?.profileVersions[created.body.id]).toBe(1);
     expect(second.risk?.reasons.map((reason) => reason.profileId)).not.toContain(created.body.id);
