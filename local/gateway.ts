@@ -253,7 +253,8 @@ export function buildHttpEvent(input: EventInput): Record<string, unknown> {
   if (input.pathParameters) event.pathParameters = input.pathParameters;
 
   if (body && body.length > 0) {
-    const text = isTextContent(headers['content-type']);
+    // An encoded body (Content-Encoding: gzip...) is bytes whatever its media type, as API Gateway sees it.
+    const text = isTextContent(headers['content-type']) && !headers['content-encoding'];
     event.body = text ? body.toString('utf8') : body.toString('base64');
     event.isBase64Encoded = !text;
   } else {

@@ -12,6 +12,6 @@ import { estimateDuty } from '../../shared/usecases/assess-duty.ts';
 const deps = { tariff: tariffFromReferenceDocuments(referenceDocuments()), region: regionFromEnvironment() };
 
 export const handler = httpHandler(async (event) => {
-  const today = systemClock.now().toISOString().slice(0, 10);
-  return json(200, await estimateDuty({ principal: principalFromEvent(event), body: jsonBody(event), today }, deps));
+  const now = systemClock.now().toISOString();
+  return json(200, await estimateDuty({ principal: principalFromEvent(event), body: jsonBody(event), now }, deps));
 });

@@ -61,6 +61,32 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
     await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.traderProfile(profile.partyId), entity: 'TraderProfile', ...profile } }));
   }
 
+  async setStatus(partyId: string, status: { aeo: TraderProfile['aeo']; trusted: boolean; name?: string | undefined }): Promise<TraderProfile> {
+    const result = await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.traderProfile(partyId),
+        UpdateExpression:
+          'SET entity = :entity, partyId = :party, aeo = :aeo, trusted = :trusted' +
+          (status.name ? ', #name = :name' : '') +
+          ', declarationsCount = if_not_exists(declarationsCount, :zero), inspections = if_not_exists(inspections, :zero), ' +
+          'discrepancies = if_not_exists(discrepancies, :zero), firstSeen = if_not_exists(firstSeen, :null), lastSeen = if_not_exists(lastSeen, :null)',
+        ...(status.name ? { ExpressionAttributeNames: { '#name': 'name' } } : {}),
+        ExpressionAttributeValues: {
+          ':entity': 'TraderProfile',
+          ':party': partyId,
+          ':aeo': status.aeo,
+          ':trusted': status.trusted,
+          ':zero': 0,
+          ':null': null,
+          ...(status.name ? { ':name': status.name } : {}),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return traderProfileSchema.parse(strip(result.Attributes ?? {}));
+  }
+
   async countDeclaration(partyId: string, at: string): Promise<void> {
     await this.documents.send(
       new UpdateCommand({

@@ -13,7 +13,9 @@ import { keys } from './keys.ts';
  */
 export class S3ReferenceDocumentStore implements ReferenceDocumentStore {
   private readonly documents: DynamoDBDocumentClient;
+  /** Parsed documents by kind and version; a few per kind at most (a tariff pack is large). */
   private readonly cache = new Map<string, unknown>();
+  private static readonly cachedPerKind = 2;
 
   constructor(
     private readonly s3: S3Client,
@@ -44,12 +46,32 @@ export class S3ReferenceDocumentStore implements ReferenceDocumentStore {
   async current<T>(kind: ReferenceDocumentKind, parse: (raw: unknown) => T): Promise<{ version: string; document: T } | undefined> {
     const pointer = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.referenceDocumentCurrent(kind), ConsistentRead: true }));
     const version = (pointer.Item as ReferenceDocumentVersion | undefined)?.version;
-    if (!version) return undefined;
+    return version ? this.load(kind, version, parse) : undefined;
+  }
+
+  async asOf<T>(kind: ReferenceDocumentKind, at: string, parse: (raw: unknown) => T): Promise<{ version: string; document: T } | undefined> {
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :first AND :last',
+        // '~' sorts after every character of a version, so a load at exactly `at` counts.
+        ExpressionAttributeValues: { ':pk': keys.referenceDocumentCurrent(kind).PK, ':first': 'LOAD#', ':last': `LOAD#${at}#~` },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const version = (result.Items?.[0] as ReferenceDocumentVersion | undefined)?.version;
+    return version ? this.load(kind, version, parse) : undefined;
+  }
+
+  private async load<T>(kind: ReferenceDocumentKind, version: string, parse: (raw: unknown) => T): Promise<{ version: string; document: T }> {
     const cacheKey = `${kind}/${version}`;
     if (!this.cache.has(cacheKey)) {
       const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket(), Key: objectKey(kind, version) }));
       const bytes = await object.Body?.transformToByteArray();
       if (!bytes) throw new Error(`reference document ${cacheKey} is empty`);
+      const cachedOfKind = [...this.cache.keys()].filter((key) => key.startsWith(`${kind}/`));
+      if (cachedOfKind.length >= S3ReferenceDocumentStore.cachedPerKind) this.cache.delete(cachedOfKind[0]!);
       this.cache.set(cacheKey, parse(JSON.parse(gunzipSync(bytes).toString('utf8'))));
     }
     return { version, document: this.cache.get(cacheKey) as T };

@@ -53,16 +53,16 @@ export function riskData(options: { dynamodb: DynamoDBClient; tableName: string;
     },
   };
 
-  const settings = async (): Promise<RiskSettings> => {
-    const current = await options.documents().current('riskSettings', (raw) => riskSettingsSchema.parse(raw));
+  const settings = async (at: string): Promise<RiskSettings> => {
+    const current = await options.documents().asOf('riskSettings', at, (raw) => riskSettingsSchema.parse(raw));
     if (!current) throw new NotConfiguredError('risk settings', 'an administrator loads them with PUT /v1/admin/reference-documents/risk-settings');
     return current.document;
   };
 
   const valuation = async (at: string): Promise<{ references: ValuationReferences; toNational: ToNational }> => {
     const [table, rates] = await Promise.all([
-      options.documents().current('valuationReferences', (raw) => valuationReferenceTableSchema.parse(raw)),
-      options.documents().current('exchangeRates', (raw) => exchangeRatesSchema.parse(raw)),
+      options.documents().asOf('valuationReferences', at, (raw) => valuationReferenceTableSchema.parse(raw)),
+      options.documents().asOf('exchangeRates', at, (raw) => exchangeRatesSchema.parse(raw)),
     ]);
     const version = table?.version ?? 'none';
     if (!references.has(version)) references.set(version, buildValuationReferences(table?.document ?? { currency: 'XXX', entries: [] }));

@@ -118,7 +118,12 @@ const operations: Record<string, Record<string, unknown>> = {
         },
       },
     },
-    responses: { '200': { description: 'The version loaded (content hash) and now current' }, ...errors },
+    responses: {
+      '200': { description: 'The version loaded (content hash) and now current' },
+      ...errors,
+      '404': problemResponse('Unknown kind of reference document'),
+      '415': problemResponse('Body is not JSON'),
+    },
   },
   'GET /v1/admin/reference-documents/{kind}': {
     operationId: 'referenceDocumentHistory',
@@ -155,14 +160,24 @@ const operations: Record<string, Record<string, unknown>> = {
       '200': { description: 'The new version', content: { 'application/json': { schema: ref('RiskProfile') } } },
       ...errors,
       '404': problemResponse('No such profile'),
-      '409': problemResponse('Edited meanwhile'),
+      '409': problemResponse('Another edit saved the same version first'),
+      '412': problemResponse('If-Match names a version that is no longer current'),
     },
   },
   'POST /v1/admin/risk-profiles/{id}/disable': {
     operationId: 'disableRiskProfile',
     summary: 'Disable a risk profile: a new version with enabled false (officer, admin)',
-    parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-    responses: { '200': { description: 'The new version' }, ...errors, '404': problemResponse('No such profile') },
+    parameters: [
+      { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+      { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' } },
+    ],
+    responses: {
+      '200': { description: 'The new version' },
+      ...errors,
+      '404': problemResponse('No such profile'),
+      '409': problemResponse('Another edit saved the same version first'),
+      '412': problemResponse('If-Match names a version that is no longer current'),
+    },
   },
   'POST /v1/admin/risk-profiles/dry-run': {
     operationId: 'dryRunRiskProfile',

@@ -17,8 +17,8 @@ import { runStage, type StageResult } from './pipeline-stage.ts';
 import type { Clock, DeclarationRepository, PipelineQueue } from './ports.ts';
 
 export interface TariffSource {
-  /** The current tariff pack and exchange rates of the region. */
-  current(): Promise<{ pack: TariffPack; rates: ExchangeRates }>;
+  /** The tariff pack and exchange rates of the region that were current at `at` (ISO date-time). */
+  asOf(at: string): Promise<{ pack: TariffPack; rates: ExchangeRates }>;
 }
 
 export interface RegionTaxSettings {
@@ -34,12 +34,12 @@ export interface AssessDutyDeps {
   region: RegionTaxSettings;
 }
 
-async function assess(declaration: Declaration, acceptanceDate: string, deps: { tariff: TariffSource; region: RegionTaxSettings }) {
-  const { pack, rates } = await deps.tariff.current();
+async function assess(declaration: Declaration, acceptedAt: string, deps: { tariff: TariffSource; region: RegionTaxSettings }) {
+  const { pack, rates } = await deps.tariff.asOf(acceptedAt);
   return assessDeclaration(declaration, {
     pack,
     rates,
-    acceptanceDate,
+    acceptanceDate: acceptedAt.slice(0, 10),
     nationalCurrency: deps.region.nationalCurrency,
     ...(deps.region.deMinimis ? { deMinimis: deps.region.deMinimis } : {}),
   });
@@ -55,8 +55,9 @@ export function assessDuty(message: PipelineMessage, deps: AssessDutyDeps): Prom
       decide: async (record) => {
         // Exports owe no import duties or VAT: nothing to assess (export duties are not modelled).
         if (record.declaration.type === 'EX') return { to: 'ASSESSED', set: {}, detail: 'export: no import duties or taxes to assess' };
-        // The declaration is accepted when it is submitted: that date picks measures and the month's rate.
-        const result = await assess(record.declaration, record.submittedAt.slice(0, 10), deps);
+        // The declaration is accepted when it is submitted: that moment picks the tariff pack and
+        // rates in force, its date the measures and the month's rate. A pack loaded later changes nothing.
+        const result = await assess(record.declaration, record.submittedAt, deps);
         if (!result.ok) {
           return {
             to: 'ASSESSED',
@@ -78,13 +79,13 @@ export function assessDuty(message: PipelineMessage, deps: AssessDutyDeps): Prom
 
 /** POST /v1/duty-estimates: the same calculation for a declaration body, storing nothing. */
 export async function estimateDuty(
-  command: { principal: Principal; body: unknown; today: string },
+  command: { principal: Principal; body: unknown; now: string },
   deps: { tariff: TariffSource; region: RegionTaxSettings },
 ): Promise<Assessment> {
   requireRole(command.principal, 'trader', 'officer', 'admin');
   const parsed = declarationSchema.safeParse(command.body, { reportInput: true });
   if (!parsed.success) throw new DomainError('BAD_REQUEST', 'Invalid declaration', problemsFromZod(parsed.error));
-  const result = await assess(parsed.data, command.today, deps);
+  const result = await assess(parsed.data, command.now, deps);
   if (!result.ok) throw new DomainError('UNPROCESSABLE', 'Duties cannot be calculated', result.problems);
   return result.assessment;
 }

@@ -21,7 +21,7 @@ export async function lookUpCommodity(
   if (!/^(\d{8}|\d{10})$/.test(query.code)) {
     throw new DomainError('BAD_REQUEST', 'Invalid commodity code', [problem('/code', 'INVALID_FORMAT', 'must be a commodity code of 8 or 10 digits')]);
   }
-  const { pack } = await deps.tariff.current();
+  const { pack } = await deps.tariff.asOf(new Date(`${query.date ?? query.today}T23:59:59.999Z`).toISOString());
   const found = lookupCommodity(pack, query.code, { date: query.date ?? query.today, ...(query.origin ? { origin: query.origin } : {}) });
   if (!found) throw new DomainError('NOT_FOUND', 'Not found', [problem('/code', 'UNKNOWN_TARIFF_CODE', `commodity code ${query.code} is not in the tariff`)]);
   return found;

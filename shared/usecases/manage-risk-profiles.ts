@@ -53,7 +53,9 @@ async function saveNextVersion(
   const current = (await deps.profiles.versions(command.id)).at(-1);
   if (!current) throw notFound(command.id);
   if (command.expectedVersion !== undefined && command.expectedVersion !== current.version) {
-    throw staleEdit(command.id, current.version);
+    throw new DomainError('PRECONDITION_FAILED', 'Edited meanwhile', [
+      problem('', 'RISK_PROFILE_EDITED', `profile ${command.id} is at version ${current.version}, not ${command.expectedVersion}; reload it and edit that version`),
+    ]);
   }
   const now = deps.clock.now().toISOString();
   const next = nextVersion(current, change(current), { id: command.id, at: now, by: command.principal.subject });
@@ -113,7 +115,7 @@ export async function dryRunRiskProfile(
       cursor = page.nextCursor ?? undefined;
     } while (cursor && samples.length < command.limit);
   }
-  const [all, settings, valuation] = await Promise.all([deps.profiles.allVersions(), deps.settings(), deps.valuation(now.toISOString())]);
+  const [all, settings, valuation] = await Promise.all([deps.profiles.allVersions(), deps.settings(now.toISOString()), deps.valuation(now.toISOString())]);
   const result = dryRun(input, samples, {
     profiles: versionsInForce(all, now.toISOString()),
     valuation,

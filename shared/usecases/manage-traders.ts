@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireRole, type Principal } from '../domain/auth.ts';
 import { partyId } from '../domain/declaration.ts';
 import { DomainError, problem, problemsFromZod } from '../domain/problems.ts';
-import { aeoStatusSchema, newTraderProfile, type TraderProfile } from '../risk/trader.ts';
+import { aeoStatusSchema, type TraderProfile } from '../risk/trader.ts';
 import type { TraderProfileStore } from './risk-ports.ts';
 
 export const traderStatusInputSchema = z
@@ -23,10 +23,8 @@ export async function setTraderStatus(
   if (!id.success) throw new DomainError('BAD_REQUEST', 'Invalid party', [problem('/partyId', 'INVALID_FORMAT', 'must be an EORI number such as "GB123456789000"')]);
   const input = traderStatusInputSchema.safeParse(command.body, { reportInput: true });
   if (!input.success) throw new DomainError('BAD_REQUEST', 'Invalid trader status', problemsFromZod(input.error));
-  const current = (await deps.traders.get(id.data)) ?? newTraderProfile(id.data, input.data.name);
-  const updated: TraderProfile = { ...current, ...input.data };
-  await deps.traders.put(updated);
-  return updated;
+  // Only the status fields change: the history the platform counts is left as it is.
+  return deps.traders.setStatus(id.data, input.data);
 }
 
 export async function getTraderProfile(query: { principal: Principal; partyId: string }, deps: { traders: TraderProfileStore }): Promise<TraderProfile> {

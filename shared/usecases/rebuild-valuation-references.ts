@@ -1,7 +1,7 @@
 /**
  * Builds the valuation reference table from past declarations (median declared value per kg or
- * per supplementary unit, by HS subheading and origin) and loads it as a new version. Rejected
- * declarations are left out: their values were never accepted.
+ * per supplementary unit, by HS subheading and origin) and loads it as a new version. Only
+ * RELEASED declarations count: values not (yet) accepted must not pull the medians down.
  */
 import { requireRole, type Principal } from '../domain/auth.ts';
 import type { Declaration } from '../domain/declaration.ts';
@@ -30,7 +30,8 @@ export async function rebuildValuationReferences(
     let cursor: string | undefined;
     do {
       const page = await deps.repository.listByDay(day, { limit: 100, cursor });
-      for (const record of page.items) if (record.status !== 'REJECTED') declarations.push(record.declaration);
+      // Released declarations only: values not yet accepted (or under review) must not move the medians.
+      for (const record of page.items) if (record.status === 'RELEASED') declarations.push(record.declaration);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
   }

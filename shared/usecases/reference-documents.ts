@@ -25,6 +25,8 @@ export interface ReferenceDocumentStore {
   put(kind: ReferenceDocumentKind, version: string, content: Uint8Array, meta: { at: string; by: string }): Promise<ReferenceDocumentVersion>;
   /** The current version's content, parsed and cached per version. */
   current<T>(kind: ReferenceDocumentKind, parse: (raw: unknown) => T): Promise<{ version: string; document: T } | undefined>;
+  /** The version that was current at `at` (ISO date-time): work is done with what was in force when it was submitted. */
+  asOf<T>(kind: ReferenceDocumentKind, at: string, parse: (raw: unknown) => T): Promise<{ version: string; document: T } | undefined>;
   /** Loaded versions, newest first. */
   history(kind: ReferenceDocumentKind): Promise<ReferenceDocumentVersion[]>;
 }

@@ -15,6 +15,8 @@ export interface RiskProfileStore {
 export interface TraderProfileStore {
   get(partyId: string): Promise<TraderProfile | undefined>;
   put(profile: TraderProfile): Promise<void>;
+  /** Sets AEO / trusted status (and name) only, creating a plain profile on first use. */
+  setStatus(partyId: string, status: { aeo: TraderProfile['aeo']; trusted: boolean; name?: string | undefined }): Promise<TraderProfile>;
   /** Counts a declaration lodged by the trader (creates a plain profile on first sight). */
   countDeclaration(partyId: string, at: string): Promise<void>;
 }

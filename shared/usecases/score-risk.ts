@@ -34,7 +34,8 @@ export interface ScoreRiskDeps {
   traders: TraderProfileStore;
   selectionStats: SelectionStatsStore;
   secrets: SecretSource;
-  settings: () => Promise<RiskSettings>;
+  /** Risk settings in force at `at`. */
+  settings: (at: string) => Promise<RiskSettings>;
   /** Valuation references, and conversion to the national currency at the rates of `at`. */
   valuation: (at: string) => Promise<{ references: ValuationReferences; toNational: ToNational }>;
 }
@@ -82,7 +83,7 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
           deps.profiles.allVersions(),
           deps.traders.get(party),
           deps.secrets.selectionSecret(),
-          deps.settings(),
+          deps.settings(record.submittedAt),
           deps.valuation(record.submittedAt),
           deps.selectionStats.recent(office, daysBefore(record.submittedAt, RECENT_SELECTION_DAYS)),
         ]);

@@ -7,6 +7,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, S
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { seedDemoData } from '../../local/seed.ts';
 import { apiClient, declarationFor, eventually, newParty } from './support.ts';
 
 let cloud: LocalCloud;
@@ -15,6 +16,7 @@ let sqs: SQSClient;
 
 beforeAll(async () => {
   cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
+  await seedDemoData(); // validated declarations go on through risk and duty, which need it
   api = apiClient(cloud.apiUrl).call;
   sqs = new SQSClient({ endpoint: cloud.endpoints.sqs });
 });

@@ -1,0 +1,156 @@
+/**
+ * Administration against the local cloud: reference documents (gzip uploads, versions in force at
+ * a moment), roles on admin routes, trader status, optimistic concurrency on profiles, cursors.
+ */
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { seedDemoData } from '../../local/seed.ts';
+import { referenceDocuments } from '../../shared/adapters/platform.ts';
+import { demoSelection, demoThresholds } from '../../shared/risk/seed.ts';
+import { apiClient, declarationFor, newParty } from './support.ts';
+
+let cloud: LocalCloud;
+let api: ReturnType<typeof apiClient>['call'];
+let admin: string;
+let officer: string;
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
+  await seedDemoData(); // declarations made here flow through the pipeline, which needs the tariff
+  api = apiClient(cloud.apiUrl).call;
+  admin = cloud.mintToken({ role: 'admin' });
+  officer = cloud.mintToken({ role: 'officer' });
+});
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+const rates = (rate: string) => ({
+  format: 'customs-clearance/exchange-rates@1',
+  version: `test-${rate}`,
+  nationalCurrency: 'GBP',
+  rates: [{ currency: 'USD', period: '2026-11', rate, source: 'test' }],
+  notes: [],
+});
+
+describe('reference documents', () => {
+  it('loads a gzip-encoded document, names the version by its content, and refuses non-admins', async () => {
+    // Prepare
+    const body = JSON.stringify(rates('0.80'));
+
+    // Act
+    const response = await fetch(`${cloud.apiUrl}/v1/admin/reference-documents/exchange-rates`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(body),
+    });
+    const loaded = (await response.json()) as { version: string; kind: string };
+    const again = await api<{ version: string }>('PUT', '/v1/admin/reference-documents/exchange-rates', { token: admin, rawBody: body });
+    const byOfficer = await api('PUT', '/v1/admin/reference-documents/exchange-rates', { token: officer, rawBody: body });
+    const unknownKind = await api<{ problems: { code: string }[] }>('PUT', '/v1/admin/reference-documents/tea-leaves', { token: admin, rawBody: body });
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(loaded.kind).toBe('exchangeRates');
+    expect(again.body.version).toBe(loaded.version);
+    expect(byOfficer.status).toBe(403);
+    expect(unknownKind.status).toBe(404);
+    expect(unknownKind.body.problems[0]?.code).toBe('UNKNOWN_REFERENCE_DOCUMENT');
+  });
+
+  it('answers with the version that was current at a moment, so later loads change nothing done before', async () => {
+    // Prepare
+    const store = referenceDocuments();
+    const first = await api<{ version: string; loadedAt: string }>('PUT', '/v1/admin/reference-documents/risk-settings', {
+      token: admin,
+      body: { selection: demoSelection, thresholds: demoThresholds },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const between = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = await api<{ version: string }>('PUT', '/v1/admin/reference-documents/risk-settings', {
+      token: admin,
+      body: { selection: demoSelection, thresholds: { ...demoThresholds, RED: 90 } },
+    });
+
+    // Act
+    const atBetween = await store.asOf('riskSettings', between, (raw) => raw);
+    const current = await store.current('riskSettings', (raw) => raw);
+    const before = await store.asOf('riskSettings', '2000-01-01T00:00:00.000Z', (raw) => raw);
+
+    // Assess
+    expect(atBetween?.version).toBe(first.body.version);
+    expect(current?.version).toBe(second.body.version);
+    expect(before).toBeUndefined();
+  });
+});
+
+describe('traders and risk profiles', () => {
+  it('lets only an admin set a trader status, keeping the history the platform counted', async () => {
+    // Prepare
+    const party = newParty();
+    const status = { aeo: 'AEOF', trusted: true, name: 'Test Trading' };
+
+    // Act
+    const byOfficer = await api('PUT', `/v1/admin/traders/${party}`, { token: officer, body: status });
+    const byTrader = await api('PUT', `/v1/admin/traders/${party}`, { token: cloud.mintToken({ role: 'trader', party }), body: status });
+    const set = await api<{ aeo: string; trusted: boolean; declarationsCount: number }>('PUT', `/v1/admin/traders/${party}`, { token: admin, body: status });
+    const read = await api<{ aeo: string }>('GET', `/v1/admin/traders/${party}`, { token: officer });
+
+    // Assess
+    expect(byOfficer.status).toBe(403);
+    expect(byTrader.status).toBe(403);
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ aeo: 'AEOF', trusted: true, declarationsCount: 0 });
+    expect(read.body.aeo).toBe('AEOF');
+  });
+
+  it('refuses an edit of a risk profile version that is no longer current with 412', async () => {
+    // Prepare
+    const profile = {
+      name: 'Test profile',
+      reason: 'Testing optimistic concurrency.',
+      validFrom: '2020-01-01',
+      criteria: { kind: 'origin', countries: ['TV'] },
+      outcome: { score: 10 },
+    };
+    const created = await api<{ id: string }>('POST', '/v1/admin/risk-profiles', { token: officer, body: profile });
+    await api('PUT', `/v1/admin/risk-profiles/${created.body.id}`, { token: officer, body: profile, headers: { 'if-match': '"1"' } });
+
+    // Act
+    const stale = await api<{ problems: { code: string }[] }>('PUT', `/v1/admin/risk-profiles/${created.body.id}`, {
+      token: officer,
+      body: profile,
+      headers: { 'if-match': '"1"' },
+    });
+
+    // Assess
+    expect(stale.status).toBe(412);
+    expect(stale.body.problems[0]?.code).toBe('RISK_PROFILE_EDITED');
+  });
+});
+
+describe('listing cursors', () => {
+  it("refuses another party's cursor", async () => {
+    // Prepare
+    const owner = newParty();
+    const ownerToken = cloud.mintToken({ role: 'trader', party: owner });
+    for (let index = 0; index < 2; index += 1) await api('POST', '/v1/declarations', { token: ownerToken, body: declarationFor(owner) });
+    const page = await api<{ nextCursor: string | null }>('GET', '/v1/declarations?limit=1', { token: ownerToken });
+    const other = cloud.mintToken({ role: 'trader', party: newParty() });
+
+    // Act
+    const replayed = await api<{ problems: { pointer: string; code: string }[] }>(
+      'GET',
+      `/v1/declarations?limit=1&cursor=${encodeURIComponent(page.body.nextCursor ?? '')}`,
+      { token: other },
+    );
+
+    // Assess
+    expect(page.body.nextCursor).not.toBeNull();
+    expect(replayed.status).toBe(400);
+    expect(replayed.body.problems[0]).toMatchObject({ pointer: '/cursor', code: 'INVALID_CURSOR' });
+  });
+});
