@@ -49,12 +49,14 @@ interface View {
   submission: { sha256: string; bytes: number };
 }
 
-async function waitForStatus(id: string, token: string, status: string): Promise<View> {
+/** Waits for a status; validated declarations go on through risk, duty and release at once. */
+async function waitForStatus(id: string, token: string, ...statuses: string[]): Promise<View> {
   return eventually(async () => {
     const response = await api<View>('GET', `/v1/declarations/${id}`, { token });
-    return response.body.status === status ? response.body : undefined;
+    return statuses.includes(response.body.status) ? response.body : undefined;
   });
 }
+const decided = ['RELEASED', 'UNDER_REVIEW'];
 
 async function listCount(token: string): Promise<number> {
   const response = await api<{ items: unknown[] }>('GET', '/v1/declarations', { token });
@@ -87,8 +89,8 @@ describe('POST /v1/declarations', () => {
     expect(submitted.headers.get('location')).toBe(`/v1/declarations/${submitted.body.id}`);
     expect(submitted.body).toMatchObject({ lrn: declaration.lrn, status: 'SUBMITTED' });
     expect(submitted.body.ucr).toBe(`${new Date().getUTCFullYear() % 10}${party}-${declaration.lrn}`);
-    const validated = await waitForStatus(submitted.body.id, token, 'VALIDATED');
-    expect(validated.version).toBe(2);
+    const validated = await waitForStatus(submitted.body.id, token, ...decided);
+    expect(validated.version).toBe(5);
     expect(validated.validation?.problems).toEqual([]);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     expect(validated.submission).toEqual({ sha256, bytes: Buffer.byteLength(bytes) });
@@ -99,7 +101,7 @@ describe('POST /v1/declarations', () => {
     expect(await archived.Body?.transformToString()).toBe(bytes);
     s3.destroy();
     const events = await api<{ items: { version: number; type: string }[] }>('GET', submitted.body.links.events, { token });
-    expect(events.body.items.map((event) => [event.version, event.type])).toEqual([
+    expect(events.body.items.map((event) => [event.version, event.type]).slice(0, 2)).toEqual([
       [1, 'SUBMITTED'],
       [2, 'VALIDATED'],
     ]);
@@ -340,7 +342,7 @@ describe('validation stage delivery guarantees', () => {
     const party = newParty();
     const token = traderToken(party);
     const submitted = await api<Receipt>('POST', '/v1/declarations', { token, body: declarationFor(party) });
-    await waitForStatus(submitted.body.id, token, 'VALIDATED');
+    const before = await waitForStatus(submitted.body.id, token, ...decided);
     await eventually(() => queueIsDrained(cloud.queueUrls.validation));
 
     // Act
@@ -354,9 +356,9 @@ describe('validation stage delivery guarantees', () => {
 
     // Assess
     const view = await api<View>('GET', `/v1/declarations/${submitted.body.id}`, { token });
-    expect(view.body).toMatchObject({ status: 'VALIDATED', version: 2 });
+    expect(view.body).toMatchObject({ status: before.status, version: before.version });
     const events = await api<{ items: unknown[] }>('GET', submitted.body.links.events, { token });
-    expect(events.body.items).toHaveLength(2);
+    expect(events.body.items).toHaveLength(before.version);
   });
 
   it('moves a poison message to the dead-letter queue after maxReceiveCount attempts', async () => {

@@ -1,0 +1,143 @@
+/**
+ * The idempotent stage step (shared/usecases/pipeline-stage.ts) with the real DynamoDB
+ * repository on the local cloud: a crash between the write and the send, redelivery, and two
+ * deliveries at once. The next-stage queue is an in-memory implementation of the port, so the
+ * test can make it fail once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { declarationRepository } from '../../shared/adapters/platform.ts';
+import type { DeclarationRecord, PipelineMessage } from '../../shared/domain/declaration-record.ts';
+import { newDeclarationId } from '../../shared/domain/ids.ts';
+import { declarationSchema } from '../../shared/domain/declaration.ts';
+import { runStage, type StageDefinition } from '../../shared/usecases/pipeline-stage.ts';
+import type { PipelineQueue } from '../../shared/usecases/ports.ts';
+import { declarationFor, newParty } from './support.ts';
+
+let cloud: LocalCloud;
+let repository: ReturnType<typeof declarationRepository>;
+const clock = { now: () => new Date() };
+
+beforeAll(async () => {
+  // No functions: nothing but this test moves the declarations.
+  cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, logLevel: 'silent', functions: {} });
+  repository = declarationRepository();
+});
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+class RecordingQueue implements PipelineQueue {
+  readonly sent: PipelineMessage[] = [];
+  failuresLeft = 0;
+  async send(message: PipelineMessage): Promise<void> {
+    if (this.failuresLeft > 0) {
+      this.failuresLeft -= 1;
+      throw new Error('SQS unavailable');
+    }
+    this.sent.push(message);
+  }
+}
+
+async function storedSubmitted(): Promise<DeclarationRecord> {
+  const party = newParty();
+  const now = new Date().toISOString();
+  const record: DeclarationRecord = {
+    id: newDeclarationId(new Date()),
+    lrn: `L-${party}`,
+    ucr: `6${party}-X`,
+    type: 'IM',
+    office: 'GBLHR',
+    declarantId: party,
+    status: 'SUBMITTED',
+    version: 1,
+    submittedAt: now,
+    updatedAt: now,
+    declaration: declarationSchema.parse(declarationFor(party)),
+    submission: { bucket: 'b', key: 'k', sha256: '0'.repeat(64), bytes: 1, versionId: undefined },
+    validation: undefined,
+    risk: undefined,
+    lane: undefined,
+    assessment: undefined,
+    assessmentProblems: undefined,
+    releasedAt: undefined,
+    queuedAt: undefined,
+  };
+  await repository.create(record);
+  return record;
+}
+
+/** A stage whose decision differs on every call, to show that the first one written wins. */
+function stage(next: PipelineQueue): StageDefinition & { calls: number } {
+  const definition = {
+    calls: 0,
+    name: 'test',
+    from: 'SUBMITTED' as const,
+    next: { VALIDATED: next },
+    decide(_record: DeclarationRecord, at: string) {
+      definition.calls += 1;
+      return { to: 'VALIDATED' as const, set: { validation: { at, problems: [] } }, detail: `decision ${definition.calls}` };
+    },
+  };
+  return definition;
+}
+
+describe('runStage', () => {
+  it('after a crash between the write and the send, a redelivery writes nothing new and sends once', async () => {
+    // Prepare
+    const record = await storedSubmitted();
+    const queue = new RecordingQueue();
+    queue.failuresLeft = 1;
+    const definition = stage(queue);
+    const message = { declarationId: record.id, version: 1 };
+
+    // Act
+    await expect(runStage(message, definition, { repository, clock })).rejects.toThrow('SQS unavailable');
+    const redelivered = await runStage(message, definition, { repository, clock });
+
+    // Assess
+    expect(redelivered).toEqual({ outcome: 'resent', status: 'VALIDATED' });
+    expect(definition.calls).toBe(1);
+    expect(queue.sent).toEqual([{ declarationId: record.id, version: 2 }]);
+    const events = await repository.listEvents(record.id);
+    expect(events.map((event) => [event.version, event.detail])).toEqual([[2, 'decision 1']]);
+    expect((await repository.get(record.id))?.version).toBe(2);
+  });
+
+  it('with two deliveries at once, moves the declaration once and history says what the state says', async () => {
+    // Prepare
+    const record = await storedSubmitted();
+    const queue = new RecordingQueue();
+    const definition = stage(queue);
+    const message = { declarationId: record.id, version: 1 };
+
+    // Act
+    const results = await Promise.all([runStage(message, definition, { repository, clock }), runStage(message, definition, { repository, clock })]);
+
+    // Assess
+    expect(results.filter((result) => result.outcome === 'moved')).toHaveLength(1);
+    const stored = await repository.get(record.id);
+    const events = await repository.listEvents(record.id);
+    expect(stored?.version).toBe(2);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.detail).toBe(stored?.lastEvent?.detail);
+    expect(queue.sent.every((sent) => sent.version === 2)).toBe(true);
+  });
+
+  it('leaves a declaration that has moved further alone', async () => {
+    // Prepare
+    const record = await storedSubmitted();
+    const queue = new RecordingQueue();
+    const definition = stage(queue);
+    await runStage({ declarationId: record.id, version: 1 }, definition, { repository, clock });
+    await repository.transition({ id: record.id, from: 'VALIDATED', expectedVersion: 2, to: 'SCORED', at: new Date().toISOString(), set: {} });
+
+    // Act
+    const late = await runStage({ declarationId: record.id, version: 1 }, definition, { repository, clock });
+
+    // Assess
+    expect(late).toEqual({ outcome: 'skipped', status: 'SCORED' });
+    expect(queue.sent).toHaveLength(1);
+  });
+});
