@@ -29,6 +29,7 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import * as resources from '../shared/resources.ts';
@@ -143,6 +144,15 @@ export class CustomsStack extends Stack {
         removalPolicy,
       });
       this.deadLetterQueues[name] = deadLetterQueue;
+      // A message in a dead-letter queue is a declaration that stopped moving: someone must look.
+      new Alarm(this, `${id}DeadLetterAlarm`, {
+        alarmDescription: `Messages in the ${name} dead-letter queue: declarations stopped in the pipeline. Fix the cause, then redrive the DLQ (SQS StartMessageMoveTask).`,
+        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
       this.queues[name] = new Queue(this, `${id}Queue`, {
         visibilityTimeout: Duration.seconds(queue.visibilityTimeoutSeconds),
         retentionPeriod: Duration.days(queue.retentionDays),

@@ -420,6 +420,22 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     }
   });
 
+  it('alarms on any message in a dead-letter queue', () => {
+    // Prepare
+    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(([id]) => id.includes('DeadLetterAlarm'));
+
+    // Assess
+    expect(alarms).toHaveLength(Object.keys(defaultDefinitions.queues).length);
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+  });
+
   it('generates the risk selection secret under the CMK and lets only the risk worker read it', () => {
     // Prepare
     const [secretId, secret] = resourcesOf(template, 'AWS::SecretsManager::Secret')[0]!;
