@@ -14,22 +14,12 @@ import { scoreDeclaration } from '../shared/risk/score.ts';
 import { demoExchangeRates, demoSelection, demoToNational, demoValuationTable } from '../shared/risk/seed.ts';
 import type { TraderProfile } from '../shared/risk/trader.ts';
 import { buildValuationReferences, type ValuationReferenceTable } from '../shared/risk/valuation.ts';
+import { mulberry32 as prng } from '../tests/support/prng.ts';
 
 export const RISK_TARGET_PER_SECOND = 20_000;
 const PROFILE_COUNT = 200;
 const DECLARATION_COUNT = 2_000;
 
-/** Deterministic PRNG (mulberry32) so every run scores the same synthetic data. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const countries = ['CN', 'RU', 'IN', 'VN', 'TR', 'DE', 'US', 'AE', 'BD', 'PK', 'TH', 'MY', 'BR', 'FR', 'IT', 'JP', 'KR', 'PY', 'BY', 'MX'];
 const chapters = ['72', '85', '84', '61', '62', '64', '24', '39', '94', '95', '73', '87', '90', '40', '42'];

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import type { Declaration, DeclarationItem } from '../shared/domain/declaration.ts';
 import { defaultExchangeRates, defaultTariffPack } from '../shared/tariff/default-pack.ts';
 import { assessDeclaration, type AssessmentContext } from '../shared/tariff/engine.ts';
+import { mulberry32 } from '../tests/support/prng.ts';
 
 export interface TariffBenchmark {
   itemsPerSecond: number;
@@ -25,16 +26,6 @@ export interface TariffBenchmark {
 
 const ITEMS_PER_DECLARATION = 10;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const quantities: DeclarationItem['quantities'] = [
   { value: '750', unit: 'LTR' },

@@ -4,18 +4,8 @@ import { compileProfiles, DeclarationFacts, matchProfile } from '../../../shared
 import type { Criterion, RiskProfile } from '../../../shared/risk/profile.ts';
 import { assessCriteria } from '../../../shared/risk/score.ts';
 import { demoValuation, fixture, profile } from './support.ts';
+import { mulberry32 as prng } from '../../support/prng.ts';
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('profile index', () => {
   it('finds exactly the profiles that a full scan finds, over random profiles and declarations', () => {

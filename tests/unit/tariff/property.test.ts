@@ -10,6 +10,7 @@ import { assessDeclaration } from '../../../shared/tariff/engine.ts';
 import type { Measure } from '../../../shared/tariff/model.ts';
 import { Dec, fixed2, fixed2FromPlain, plain } from '../../../shared/tariff/money.ts';
 import { ACCEPTED, declaration, duty, makePack, makeRates, measure, type ItemInput } from './support.ts';
+import { mulberry32 } from '../../support/prng.ts';
 
 // ---- exact rationals in BigInt: the oracle -------------------------------------------------
 
@@ -37,16 +38,6 @@ function round2(a: Q): string {
 
 // ---- a seeded generator --------------------------------------------------------------------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random decimal strings built digit by digit (never through a float). */
 function generator(seed: number) {
