@@ -12,6 +12,8 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -169,7 +171,7 @@ export function createFunction(
   });
 
   grantAccess(fn, name, definition, context.resources);
-  addQueueTriggers(fn, name, definition, context);
+  addTriggers(fn, name, definition, context);
   acknowledgeGrantWildcards(role, definition, context);
   return { fn, role, logGroup };
 }
@@ -195,8 +197,16 @@ function grantAccess(fn: NodejsFunction, name: string, definition: FunctionDefin
   }
 }
 
-function addQueueTriggers(fn: NodejsFunction, name: string, definition: FunctionDefinition, context: FunctionFactoryContext): void {
+function addTriggers(fn: NodejsFunction, name: string, definition: FunctionDefinition, context: FunctionFactoryContext): void {
   for (const trigger of definition.triggers) {
+    if (trigger.kind === 'schedule') {
+      new Rule(fn, 'Schedule', {
+        description: `Runs ${name} every ${trigger.everyMinutes} minute(s)`,
+        schedule: Schedule.rate(Duration.minutes(trigger.everyMinutes)),
+        targets: [new LambdaFunction(fn, { retryAttempts: 2 })],
+      });
+      continue;
+    }
     if (trigger.kind !== 'queue') continue;
     const queueDefinition = context.queueDefinitions[trigger.queue];
     if (!queueDefinition) throw new Error(`Function '${name}' consumes unknown queue '${trigger.queue}'`);

@@ -118,6 +118,8 @@ export interface LocalCloud {
   functionNames: string[];
   /** Issues an ID-token-shaped JWT the gateway accepts (overrides: for tests of refusals). */
   mintToken(input: MintTokenInput, overrides?: TokenOverrides): string;
+  /** Invokes a scheduled function now, with an EventBridge scheduled event (also runs on its schedule). */
+  runScheduled(functionName: string): Promise<void>;
   /** Imports every handler module now instead of on first use; reports failures without throwing. */
   preloadHandlers(): Promise<PreloadResult[]>;
   /** Stops pollers (in-flight batches finish), the gateway, fauxqs and dynalite; restores DNS and env. */
@@ -191,7 +193,7 @@ async function start(
         const clash = routes.find((other) => other.routeKey === route.routeKey);
         if (clash) throw new Error(`Route ${route.routeKey} is defined by both ${clash.target.name} and ${name}`);
         routes.push(route);
-      } else if (!(trigger.queue in queueDefinitions)) {
+      } else if (trigger.kind === 'queue' && !(trigger.queue in queueDefinitions)) {
         throw new Error(`${name} is triggered by unknown queue '${trigger.queue}'`);
       }
     }
@@ -317,8 +319,38 @@ async function start(
       progress(`${fn.name} polls ${names(trigger.queue)} (batch size ${Math.min(trigger.batchSize, 10)})`);
     }
   }
+  // Schedules, as EventBridge rules would invoke them.
+  const runScheduled = async (name: string): Promise<void> => {
+    const fn = localFunctions.get(name);
+    if (!fn) throw new Error(`no function ${name}`);
+    const now = new Date();
+    await fn.invoke({
+      version: '0',
+      id: crypto.randomUUID(),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '000000000000',
+      time: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: awsRegion,
+      resources: [`arn:aws:events:${awsRegion}:000000000000:rule/${name}`],
+      detail: {},
+    });
+  };
+  const timers: NodeJS.Timeout[] = [];
+  for (const fn of localFunctions.values()) {
+    for (const trigger of fn.definition.triggers) {
+      if (trigger.kind !== 'schedule') continue;
+      const timer = setInterval(() => {
+        runScheduled(fn.name).catch((error: unknown) => log.warn(`${fn.name} (schedule) failed: ${describeError(error)}`));
+      }, trigger.everyMinutes * 60_000);
+      timer.unref();
+      timers.push(timer);
+      progress(`${fn.name} runs every ${trigger.everyMinutes} minute(s)`);
+    }
+  }
   // Stopped before the gateway and emulators (cleanups run in reverse order).
   cleanups.push(async () => {
+    for (const timer of timers) clearInterval(timer);
     await Promise.all(pollers.map((poller) => poller.stop()));
   });
 
@@ -341,6 +373,7 @@ async function start(
     region: regionName,
     functionNames: [...localFunctions.keys()],
     mintToken: (input, overrides) => issuer.mint(input, overrides),
+    runScheduled,
     preloadHandlers: async () =>
       Promise.all(
         [...localFunctions.values()].map(async (fn): Promise<PreloadResult> => {

@@ -6,7 +6,8 @@ import type { BucketDefinition, HttpMethod, TableDefinition } from '../shared/re
 
 export type LocalTrigger =
   | { kind: 'http'; method: HttpMethod; path: string; auth: 'jwt' | 'none' }
-  | { kind: 'queue'; queue: string; batchSize: number; maxConcurrency?: number };
+  | { kind: 'queue'; queue: string; batchSize: number; maxConcurrency?: number }
+  | { kind: 'schedule'; everyMinutes: number };
 
 export interface LocalFunctionDefinition {
   /** Handler module, relative to the repository root (or `rootDir`). */

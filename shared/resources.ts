@@ -47,6 +47,8 @@ export const tables = {
       GSI2: { partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
       /** All declarations of one day, in submission order (risk profile dry-runs, statistics). */
       GSI3: { partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
+      /** Declarations still in the pipeline, oldest change first (sparse; sharded by id). */
+      GSI4: { partitionKey: 'GSI4PK', sortKey: 'GSI4SK' },
     },
     timeToLiveAttribute: undefined,
   },
@@ -87,7 +89,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 export type Trigger =
   | { kind: 'http'; method: HttpMethod; path: string; auth: 'jwt' | 'none' }
-  | { kind: 'queue'; queue: QueueName; batchSize: number; maxConcurrency?: number };
+  | { kind: 'queue'; queue: QueueName; batchSize: number; maxConcurrency?: number }
+  | { kind: 'schedule'; everyMinutes: number };
 
 export interface FunctionDefinition {
   /** Path of the handler module, relative to the repository root. */
@@ -198,6 +201,15 @@ export const functions = {
     // maxConcurrency protects the table from a burst of a large backlog.
     triggers: [{ kind: 'queue', queue: 'validation', batchSize: 10, maxConcurrency: 10 }],
     access: { tables: { main: 'readWrite' }, sendTo: ['risk'] },
+  },
+  redriveStalled: {
+    entry: 'functions/workers/redrive-stalled.ts',
+    handler: 'handler',
+    description: 'Every few minutes: hands declarations that stopped between two stages to their stage again',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    triggers: [{ kind: 'schedule', everyMinutes: 5 }],
+    access: { tables: { main: 'read' }, sendTo: ['validation', 'risk', 'duty', 'release'] },
   },
   reviewQueue: {
     entry: 'functions/api/review-queue.ts',

@@ -24,6 +24,8 @@ interface DeclarationItem extends Omit<DeclarationRecord, 'declaration'> {
   GSI2SK?: string;
   GSI3PK: string;
   GSI3SK: string;
+  GSI4PK?: string;
+  GSI4SK?: string;
   entity: string;
   declarationGz: Uint8Array;
 }
@@ -84,6 +86,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
       ...keys.declaration(record.id),
       ...keys.declarationByDeclarant(record.declarantId, record.submittedAt, record.id),
       ...keys.declarationByDay(record.submittedAt, record.id),
+      ...keys.inFlight(record.updatedAt, record.id),
       entity: entityTypes.declaration,
       ...rest,
       declarationGz: gzipSync(JSON.stringify(declaration)),
@@ -96,6 +99,30 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   async get(id: string): Promise<DeclarationRecord | undefined> {
     const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.declaration(id), ConsistentRead: true }));
     return result.Item ? fromItem(result.Item as DeclarationItem) : undefined;
+  }
+
+  async listStalled(before: string, limit: number): Promise<{ id: string; version: number; status: DeclarationStatus }[]> {
+    const stalled: { id: string; version: number; status: DeclarationStatus }[] = [];
+    for (const shard of keys.inFlightShards) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.documents.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'GSI4',
+            KeyConditionExpression: 'GSI4PK = :pk AND GSI4SK < :before',
+            ExpressionAttributeValues: { ':pk': shard, ':before': before },
+            ExpressionAttributeNames: { '#id': 'id', '#version': 'version', '#status': 'status' },
+            ProjectionExpression: '#id, #version, #status',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) stalled.push(item as { id: string; version: number; status: DeclarationStatus });
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && stalled.length < limit);
+      if (stalled.length >= limit) break;
+    }
+    return stalled.slice(0, limit);
   }
 
   /** Declarations submitted on one UTC day (YYYY-MM-DD), newest first. */
@@ -142,6 +169,9 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   transition(change: Transition): Promise<'applied' | 'conflict'> {
     const sets: Record<string, unknown> = { ...compress(change.set), status: change.to, version: change.expectedVersion + 1, updatedAt: change.at };
     const removes: string[] = [];
+    // Still in the pipeline: stay in the in-flight index under the new time; finished: leave it.
+    if (inFlightStatuses.includes(change.to)) Object.assign(sets, keys.inFlight(change.at, change.id));
+    else removes.push('GSI4PK', 'GSI4SK');
     if (change.reviewQueue) {
       Object.assign(sets, keys.reviewQueueEntry(change.reviewQueue.lane, change.reviewQueue.office, change.reviewQueue.queuedAt, change.id));
     } else if (change.reviewQueue === null) {
@@ -201,6 +231,8 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   }
 }
 
+const inFlightStatuses: readonly DeclarationStatus[] = ['SUBMITTED', 'VALIDATED', 'SCORED', 'ASSESSED'];
+
 /**
  * Parts that grow with the number of items (a 999-item assessment is over 500 KB of JSON) are
  * stored gzip-compressed as `<name>Gz`, so the item stays within DynamoDB's 400 KB.
@@ -217,7 +249,7 @@ function compress(set: Transition['set']): Record<string, unknown> {
 }
 
 function fromItem(item: DeclarationItem): DeclarationRecord {
-  const { PK: _pk, SK: _sk, GSI1PK: _gpk, GSI1SK: _gsk, GSI2PK: _g2pk, GSI2SK: _g2sk, GSI3PK: _g3pk, GSI3SK: _g3sk, entity: _entity, declarationGz, ...rest } = item;
+  const { PK: _pk, SK: _sk, GSI1PK: _gpk, GSI1SK: _gsk, GSI2PK: _g2pk, GSI2SK: _g2sk, GSI3PK: _g3pk, GSI3SK: _g3sk, GSI4PK: _g4pk, GSI4SK: _g4sk, entity: _entity, declarationGz, ...rest } = item;
   const record: Record<string, unknown> = { ...rest, declaration: JSON.parse(gunzipSync(declarationGz).toString('utf8')) as Declaration };
   for (const name of compressedFields) {
     const packed = record[`${name}Gz`];

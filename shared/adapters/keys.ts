@@ -22,6 +22,9 @@ export const keys = {
     GSI2SK: `${queuedAt}#${id}`,
   }),
   reviewQueuePartition: (lane: string, office: string) => `LANE#${lane}#${office}`,
+  /** GSI4: a declaration still in the pipeline, by the time of its last change (32 shards by id). */
+  inFlight: (updatedAt: string, id: string) => ({ GSI4PK: `INFLIGHT#${id.slice(-1)}`, GSI4SK: `${updatedAt}#${id}` }),
+  inFlightShards: [...'0123456789ABCDEFGHJKMNPQRSTVWXYZ'].map((shard) => `INFLIGHT#${shard}`),
   /** Pointer to the current version of a reference document (tariff pack, exchange rates...). */
   referenceDocumentCurrent: (kind: string) => ({ PK: `REFDOC#${kind}`, SK: 'CURRENT' }),
   /** One load of a reference document, newest last by SK. */

@@ -45,6 +45,8 @@ export interface DeclarationRepository {
   /** Stores a new declaration; false if one with this id exists already. */
   create(record: DeclarationRecord): Promise<boolean>;
   get(id: string): Promise<DeclarationRecord | undefined>;
+  /** Declarations in the pipeline (SUBMITTED, VALIDATED, SCORED, ASSESSED) whose last change is older than `before`. */
+  listStalled(before: string, limit: number): Promise<{ id: string; version: number; status: DeclarationStatus }[]>;
   /** Declarations submitted on one UTC day (YYYY-MM-DD), newest first. */
   listByDay(day: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationRecord>>;
   /** UNDER_REVIEW declarations of one lane and office, oldest first. */

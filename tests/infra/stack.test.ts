@@ -420,6 +420,15 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     }
   });
 
+  it('runs scheduled functions from an EventBridge rule at their rate', () => {
+    // Prepare
+    const rules = resourcesOf(template, 'AWS::Events::Rule');
+
+    // Assess
+    expect(rules.map(([, rule]) => rule.Properties.ScheduleExpression)).toEqual(['rate(5 minutes)']);
+    expect(JSON.stringify(rules[0]![1].Properties.Targets)).toMatch(/RedriveStalled/);
+  });
+
   it('alarms on any message in a dead-letter queue', () => {
     // Prepare
     const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(([id]) => id.includes('DeadLetterAlarm'));

@@ -11,6 +11,7 @@ import type { DeclarationRecord, PipelineMessage } from '../../shared/domain/dec
 import { newDeclarationId } from '../../shared/domain/ids.ts';
 import { declarationSchema } from '../../shared/domain/declaration.ts';
 import { runStage, type StageDefinition } from '../../shared/usecases/pipeline-stage.ts';
+import { redriveStalled } from '../../shared/usecases/redrive-stalled.ts';
 import type { PipelineQueue } from '../../shared/usecases/ports.ts';
 import { declarationFor, newParty } from './support.ts';
 
@@ -40,9 +41,8 @@ class RecordingQueue implements PipelineQueue {
   }
 }
 
-async function storedSubmitted(): Promise<DeclarationRecord> {
+async function storedSubmitted(now = new Date().toISOString()): Promise<DeclarationRecord> {
   const party = newParty();
-  const now = new Date().toISOString();
   const record: DeclarationRecord = {
     id: newDeclarationId(new Date()),
     lrn: `L-${party}`,
@@ -139,5 +139,28 @@ describe('runStage', () => {
     // Assess
     expect(late).toEqual({ outcome: 'skipped', status: 'SCORED' });
     expect(queue.sent).toHaveLength(1);
+  });
+});
+
+describe('redriveStalled', () => {
+  it('hands declarations that stopped in the pipeline to their stage again, and only those', async () => {
+    // Prepare: one stopped 20 minutes ago, one moving now, one stopped and then finished
+    const longAgo = new Date(Date.now() - 20 * 60_000).toISOString();
+    const stopped = await storedSubmitted(longAgo);
+    const moving = await storedSubmitted();
+    const finished = await storedSubmitted(longAgo);
+    await repository.transition({ id: finished.id, from: 'SUBMITTED', expectedVersion: 1, to: 'REJECTED', at: new Date().toISOString(), set: {} });
+    const validation = new RecordingQueue();
+
+    // Act
+    const result = await redriveStalled({ now: new Date(), olderThanMinutes: 10, limit: 1000 }, { repository, stageQueues: { SUBMITTED: validation } });
+
+    // Assess
+    const sentIds = validation.sent.map((message) => message.declarationId);
+    expect(sentIds).toContain(stopped.id);
+    expect(sentIds).not.toContain(moving.id);
+    expect(sentIds).not.toContain(finished.id);
+    expect(validation.sent.find((message) => message.declarationId === stopped.id)?.version).toBe(1);
+    expect(result.byStatus.SUBMITTED).toBe(validation.sent.length);
   });
 });

@@ -1,0 +1,23 @@
+/** Scheduled: hands declarations that stopped between two stages to their stage again. */
+import { declarationRepository, pipelineQueue } from '../../shared/adapters/platform.ts';
+import { systemClock } from '../../shared/adapters/system-clock.ts';
+import { logger } from '../../shared/observability.ts';
+import { redriveStalled } from '../../shared/usecases/redrive-stalled.ts';
+import { scheduledHandler } from '../../shared/workers/scheduled-handler.ts';
+
+const deps = {
+  repository: declarationRepository(),
+  stageQueues: {
+    SUBMITTED: pipelineQueue('validation'),
+    VALIDATED: pipelineQueue('risk'),
+    SCORED: pipelineQueue('duty'),
+    ASSESSED: pipelineQueue('release'),
+  },
+};
+/** Minutes without a change after which a declaration counts as stopped (stages take seconds). */
+const olderThanMinutes = Number(process.env.STALLED_AFTER_MINUTES ?? 10);
+
+export const handler = scheduledHandler(async () => {
+  const result = await redriveStalled({ now: systemClock.now(), olderThanMinutes, limit: 1000 }, deps);
+  if (result.redriven > 0) logger.warn('stalled declarations handed to their stage again', result);
+});

@@ -1,0 +1,30 @@
+/**
+ * Nothing is lost: a declaration whose stage message never left (intake stored it and then
+ * failed to enqueue, and the trader did not retry) or expired is handed to its stage again.
+ * Every stage is idempotent, so sending a message for a declaration that is merely slow is safe.
+ */
+import type { DeclarationStatus } from '../domain/declaration.ts';
+import type { DeclarationRepository, PipelineQueue } from './ports.ts';
+
+export interface RedriveStalledDeps {
+  repository: DeclarationRepository;
+  /** The queue of the stage that takes a declaration in each in-flight status. */
+  stageQueues: Partial<Record<DeclarationStatus, PipelineQueue>>;
+}
+
+export async function redriveStalled(
+  command: { now: Date; olderThanMinutes: number; limit: number },
+  deps: RedriveStalledDeps,
+): Promise<{ redriven: number; byStatus: Record<string, number> }> {
+  const before = new Date(command.now.getTime() - command.olderThanMinutes * 60_000).toISOString();
+  const stalled = await deps.repository.listStalled(before, command.limit);
+  const byStatus: Record<string, number> = {};
+  for (const declaration of stalled) {
+    const queue = deps.stageQueues[declaration.status];
+    if (!queue) continue;
+    // The same message the previous stage sent: the version it left the declaration at.
+    await queue.send({ declarationId: declaration.id, version: declaration.version });
+    byStatus[declaration.status] = (byStatus[declaration.status] ?? 0) + 1;
+  }
+  return { redriven: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus };
+}

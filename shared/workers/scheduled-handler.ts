@@ -1,0 +1,19 @@
+/** The one wrapper for scheduled (EventBridge) functions: logging, tracing, metrics. */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { ScheduledEvent } from 'aws-lambda';
+import { logger, metrics, tracer } from '../observability.ts';
+
+export function scheduledHandler(run: (event: ScheduledEvent) => Promise<void>) {
+  return middy<ScheduledEvent, void>()
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
+    .handler(async (event) => {
+      metrics.addMetric('ScheduledRuns', MetricUnit.Count, 1);
+      await run(event);
+    });
+}
