@@ -196,6 +196,21 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     ).then((applied) => (applied ? 'applied' : 'conflict'));
   }
 
+  markOnce(id: string, marker: string, at: string): Promise<boolean> {
+    return conditional(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.declaration(id),
+          UpdateExpression: 'SET #marker = :at',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#marker)',
+          ExpressionAttributeNames: { '#marker': marker },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      ),
+    );
+  }
+
   appendEvent(event: HistoryEvent): Promise<boolean> {
     return conditional(() =>
       this.documents.send(

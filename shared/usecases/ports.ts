@@ -57,6 +57,8 @@ export interface DeclarationRepository {
   ): Promise<Page<DeclarationRecord>>;
   /** Applies a state change only if the record is still at `from` / `expectedVersion`. */
   transition(change: Transition): Promise<'applied' | 'conflict'>;
+  /** Sets a one-time marker (e.g. 'riskCountedAt') on a declaration; false if it was set before. */
+  markOnce(id: string, marker: string, at: string): Promise<boolean>;
   /** Appends a history event; false if the event for that version exists already. */
   appendEvent(event: HistoryEvent): Promise<boolean>;
   listEvents(declarationId: string): Promise<HistoryEvent[]>;

@@ -14,7 +14,6 @@ import { runStage, type StageResult } from './pipeline-stage.ts';
 import type { Clock, DeclarationRepository, PipelineQueue } from './ports.ts';
 import type { RiskProfileStore, SecretSource, SelectionStatsStore, TraderProfileStore } from './risk-ports.ts';
 import { laneBeforeTopUp } from '../risk/selection.ts';
-import type { Lane } from '../risk/outcome.ts';
 
 /** Region-wide risk settings an administrator loads (a reference document). */
 export const riskSettingsSchema = z
@@ -67,7 +66,6 @@ function compileCached(profiles: RiskProfile[]): CompiledProfiles {
 }
 
 export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): Promise<StageResult> {
-  let counted: { party: string; office: string; day: string; lane: Lane } | undefined;
   const result = await runStage(
     message,
     {
@@ -100,7 +98,6 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
           recent,
         });
         const risk = { ...outcome, scoredAt: at, ...(outcome.selection ? { selection: { ...outcome.selection, recent } } : {}) };
-        counted = { party, office, day: record.submittedAt.slice(0, 10), lane: laneBeforeTopUp(outcome) };
         return {
           to: 'SCORED',
           set: { risk, lane: risk.lane },
@@ -110,12 +107,17 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
     },
     deps,
   );
-  // Counted once, after the conditional write succeeded (a crash in between under-counts by one).
-  if (result.outcome === 'moved' && counted) {
-    await Promise.all([
-      deps.traders.countDeclaration(counted.party, deps.clock.now().toISOString()),
-      deps.selectionStats.record(counted.office, counted.day, counted.lane),
-    ]);
+  // Counted once per declaration: a marker on the declaration guards the counts, so a retry after
+  // a crash counts what the first attempt did not (a crash between marker and counts loses one).
+  if (result.outcome !== 'skipped') {
+    const record = await deps.repository.get(message.declarationId);
+    const risk = record?.risk;
+    if (record && risk && (await deps.repository.markOnce(record.id, 'riskCountedAt', deps.clock.now().toISOString()))) {
+      await Promise.all([
+        deps.traders.countDeclaration(record.declarantId, deps.clock.now().toISOString()),
+        deps.selectionStats.record(record.declaration.office, record.submittedAt.slice(0, 10), laneBeforeTopUp(risk)),
+      ]);
+    }
   }
   return result;
 }
