@@ -40,7 +40,9 @@ export async function ensureTable(client: DynamoDBClient, tableName: string, def
   const indexes = Object.entries(definition.globalSecondaryIndexes).map(([indexName, index]) => ({
     IndexName: indexName,
     KeySchema: key(index.partitionKey, index.sortKey),
-    Projection: { ProjectionType: 'ALL' as const },
+    Projection: index.include
+      ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.include] }
+      : { ProjectionType: 'ALL' as const },
   }));
   try {
     await client.send(

@@ -48,7 +48,7 @@ export const tables = {
       /** All declarations of one day, in submission order (risk profile dry-runs, statistics). */
       GSI3: { partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
       /** Declarations still in the pipeline, oldest change first (sparse; sharded by id). */
-      GSI4: { partitionKey: 'GSI4PK', sortKey: 'GSI4SK' },
+      GSI4: { partitionKey: 'GSI4PK', sortKey: 'GSI4SK', include: ['id', 'version', 'status'] },
     },
     timeToLiveAttribute: undefined,
   },
@@ -121,7 +121,8 @@ export interface TableDefinition {
   description: string;
   partitionKey: string;
   sortKey: string | undefined;
-  globalSecondaryIndexes: Record<string, { partitionKey: string; sortKey: string }>;
+  /** `include`: project only these attributes (plus keys); without it, the whole item. */
+  globalSecondaryIndexes: Record<string, { partitionKey: string; sortKey: string; include?: readonly string[] }>;
   timeToLiveAttribute: string | undefined;
 }
 
