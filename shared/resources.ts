@@ -210,7 +210,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 60,
     triggers: [{ kind: 'schedule', everyMinutes: 5 }],
-    access: { tables: { main: 'read' }, sendTo: ['validation', 'risk', 'duty', 'release'] },
+    access: { tables: { main: 'readWrite' }, sendTo: ['validation', 'risk', 'duty', 'release'] },
   },
   reviewQueue: {
     entry: 'functions/api/review-queue.ts',

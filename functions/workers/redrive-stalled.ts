@@ -19,5 +19,6 @@ const olderThanMinutes = Number(process.env.STALLED_AFTER_MINUTES ?? 10);
 
 export const handler = scheduledHandler(async () => {
   const result = await redriveStalled({ now: systemClock.now(), olderThanMinutes, limit: 1000 }, deps);
-  if (result.redriven > 0) logger.warn('stalled declarations handed to their stage again', result);
+  if (result.redriven > 0) logger.warn('stalled declarations handed to their stage again', { byStatus: result.byStatus });
+  if (result.gaveUp.length > 0) logger.error('declarations still stalled after repeated redrives: look at the DLQs and the declarations', { ids: result.gaveUp });
 });

@@ -67,13 +67,14 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
           TableName: this.tableName,
           Key: keys.lrnGuard(previous.declarantId, previous.lrn),
           UpdateExpression: 'SET declarationId = :next, sha256 = :sha, claimedAt = :claimedAt',
-          ConditionExpression: 'declarationId = :previous AND claimedAt = :previousClaimedAt',
+          // Claims from before leases have no claimedAt.
+          ConditionExpression: `declarationId = :previous AND ${previous.claimedAt ? 'claimedAt = :previousClaimedAt' : 'attribute_not_exists(claimedAt)'}`,
           ExpressionAttributeValues: {
             ':next': next.declarationId,
             ':sha': next.sha256,
             ':claimedAt': next.claimedAt,
             ':previous': previous.declarationId,
-            ':previousClaimedAt': previous.claimedAt,
+            ...(previous.claimedAt ? { ':previousClaimedAt': previous.claimedAt } : {}),
           },
         }),
       ),
@@ -86,9 +87,10 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
       ...keys.declaration(record.id),
       ...keys.declarationByDeclarant(record.declarantId, record.submittedAt, record.id),
       ...keys.declarationByDay(record.submittedAt, record.id),
-      ...keys.inFlight(record.updatedAt, record.id),
+      ...(inFlightStatuses.includes(record.status) ? keys.inFlight(record.updatedAt, record.id) : {}),
       entity: entityTypes.declaration,
       ...rest,
+      ...(rest.lastEvent ? { lastEvent: undefined, lastEventGz: gzipSync(JSON.stringify(rest.lastEvent)) } : {}),
       declarationGz: gzipSync(JSON.stringify(declaration)),
     };
     return conditional(() =>
@@ -194,6 +196,30 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
         }),
       ),
     ).then((applied) => (applied ? 'applied' : 'conflict'));
+  }
+
+  async noteRedrive(id: string, version: number, at: string, maxRedrives: number): Promise<'redrive' | 'gave-up' | 'moved-on'> {
+    let count = 0;
+    const noted = await conditional(async () => {
+      const result = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.declaration(id),
+          UpdateExpression: 'SET GSI4SK = :sk ADD redriveCount :one',
+          ConditionExpression: '#version = :version AND attribute_exists(GSI4PK)',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':sk': keys.inFlight(at, id).GSI4SK, ':one': 1, ':version': version },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      count = Number(result.Attributes?.redriveCount ?? 0);
+    });
+    if (!noted) return 'moved-on';
+    if (count <= maxRedrives) return 'redrive';
+    await this.documents.send(
+      new UpdateCommand({ TableName: this.tableName, Key: keys.declaration(id), UpdateExpression: 'REMOVE GSI4PK, GSI4SK' }),
+    );
+    return 'gave-up';
   }
 
   markOnce(id: string, marker: string, at: string): Promise<boolean> {

@@ -13,6 +13,9 @@ const strip = (item: Record<string, unknown>): Record<string, unknown> => {
   return rest;
 };
 
+/** A stored trader; a profile an admin set before any declaration has no first/last seen yet. */
+const parseTrader = (item: Record<string, unknown>): TraderProfile => traderProfileSchema.parse({ firstSeen: null, lastSeen: null, ...strip(item) });
+
 export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, SelectionStatsStore {
   private readonly documents: DynamoDBDocumentClient;
 
@@ -54,7 +57,7 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
 
   async get(partyId: string): Promise<TraderProfile | undefined> {
     const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.traderProfile(partyId), ConsistentRead: true }));
-    return result.Item ? traderProfileSchema.parse(strip(result.Item)) : undefined;
+    return result.Item ? parseTrader(result.Item) : undefined;
   }
 
   async put(profile: TraderProfile): Promise<void> {
@@ -69,8 +72,9 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
         UpdateExpression:
           'SET entity = :entity, partyId = :party, aeo = :aeo, trusted = :trusted' +
           (status.name ? ', #name = :name' : '') +
+          // firstSeen / lastSeen are left to the declaration count (a NULL would stop if_not_exists there).
           ', declarationsCount = if_not_exists(declarationsCount, :zero), inspections = if_not_exists(inspections, :zero), ' +
-          'discrepancies = if_not_exists(discrepancies, :zero), firstSeen = if_not_exists(firstSeen, :null), lastSeen = if_not_exists(lastSeen, :null)',
+          'discrepancies = if_not_exists(discrepancies, :zero)',
         ...(status.name ? { ExpressionAttributeNames: { '#name': 'name' } } : {}),
         ExpressionAttributeValues: {
           ':entity': 'TraderProfile',
@@ -78,13 +82,12 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
           ':aeo': status.aeo,
           ':trusted': status.trusted,
           ':zero': 0,
-          ':null': null,
           ...(status.name ? { ':name': status.name } : {}),
         },
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return traderProfileSchema.parse(strip(result.Attributes ?? {}));
+    return parseTrader(result.Attributes ?? {});
   }
 
   async countDeclaration(partyId: string, at: string): Promise<void> {

@@ -50,23 +50,34 @@ export class S3ReferenceDocumentStore implements ReferenceDocumentStore {
   }
 
   async asOf<T>(kind: ReferenceDocumentKind, at: string, parse: (raw: unknown) => T): Promise<{ version: string; document: T } | undefined> {
-    const result = await this.documents.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :first AND :last',
-        // '~' sorts after every character of a version, so a load at exactly `at` counts.
-        ExpressionAttributeValues: { ':pk': keys.referenceDocumentCurrent(kind).PK, ':first': 'LOAD#', ':last': `LOAD#${at}#~` },
-        ScanIndexForward: false,
-        Limit: 1,
-      }),
-    );
-    const version = (result.Items?.[0] as ReferenceDocumentVersion | undefined)?.version;
-    return version ? this.load(kind, version, parse) : undefined;
+    const pk = keys.referenceDocumentCurrent(kind).PK;
+    const latestUpTo = async (last: string, newestFirst: boolean) =>
+      (
+        await this.documents.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'PK = :pk AND SK BETWEEN :first AND :last',
+            ExpressionAttributeValues: { ':pk': pk, ':first': 'LOAD#', ':last': last },
+            ScanIndexForward: !newestFirst,
+            Limit: 1,
+            ConsistentRead: true,
+          }),
+        )
+      ).Items?.[0] as ReferenceDocumentVersion | undefined;
+    // '~' sorts after every character of a version, so a load at exactly `at` counts. Work from
+    // before the first load of a region uses that first load (otherwise it could never finish).
+    const found = (await latestUpTo(`LOAD#${at}#~`, true)) ?? (await latestUpTo('LOAD#~', false));
+    return found ? this.load(kind, found.version, parse) : undefined;
   }
 
   private async load<T>(kind: ReferenceDocumentKind, version: string, parse: (raw: unknown) => T): Promise<{ version: string; document: T }> {
     const cacheKey = `${kind}/${version}`;
-    if (!this.cache.has(cacheKey)) {
+    const hit = this.cache.get(cacheKey);
+    if (hit !== undefined) {
+      // Least recently used goes first: re-insert on a hit.
+      this.cache.delete(cacheKey);
+      this.cache.set(cacheKey, hit);
+    } else {
       const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket(), Key: objectKey(kind, version) }));
       const bytes = await object.Body?.transformToByteArray();
       if (!bytes) throw new Error(`reference document ${cacheKey} is empty`);

@@ -65,7 +65,10 @@ export function riskData(options: { dynamodb: DynamoDBClient; tableName: string;
       options.documents().asOf('exchangeRates', at, (raw) => exchangeRatesSchema.parse(raw)),
     ]);
     const version = table?.version ?? 'none';
-    if (!references.has(version)) references.set(version, buildValuationReferences(table?.document ?? { currency: 'XXX', entries: [] }));
+    if (!references.has(version)) {
+      if (references.size >= 2) references.delete(references.keys().next().value as string);
+      references.set(version, buildValuationReferences(table?.document ?? { currency: 'XXX', entries: [] }));
+    }
     const toNational: ToNational = rates ? nationalConverter(rates.document, at) : () => undefined;
     return { references: references.get(version)!, toNational };
   };

@@ -57,6 +57,8 @@ export async function runStage(
     return { outcome: 'resent', status: record.status };
   }
 
+  // The previous step's event, in case it stopped before writing it (the change carries it).
+  if (record.lastEvent?.version === record.version) await deps.repository.appendEvent(record.lastEvent);
   const at = deps.clock.now().toISOString();
   const decision = await stage.decide(record, at);
   const version = record.version + 1;

@@ -57,6 +57,11 @@ export interface DeclarationRepository {
   ): Promise<Page<DeclarationRecord>>;
   /** Applies a state change only if the record is still at `from` / `expectedVersion`. */
   transition(change: Transition): Promise<'applied' | 'conflict'>;
+  /**
+   * Records a redrive of a stalled declaration still at `version`: moves it back in the in-flight
+   * index (so others get their turn) and counts it; after `maxRedrives` it leaves the index.
+   */
+  noteRedrive(id: string, version: number, at: string, maxRedrives: number): Promise<'redrive' | 'gave-up' | 'moved-on'>;
   /** Sets a one-time marker (e.g. 'riskCountedAt') on a declaration; false if it was set before. */
   markOnce(id: string, marker: string, at: string): Promise<boolean>;
   /** Appends a history event; false if the event for that version exists already. */

@@ -12,19 +12,28 @@ export interface RedriveStalledDeps {
   stageQueues: Partial<Record<DeclarationStatus, PipelineQueue>>;
 }
 
+/** Redrives of one declaration before it is left to an officer or administrator (with an error log). */
+export const MAX_REDRIVES = 5;
+
 export async function redriveStalled(
   command: { now: Date; olderThanMinutes: number; limit: number },
   deps: RedriveStalledDeps,
-): Promise<{ redriven: number; byStatus: Record<string, number> }> {
+): Promise<{ redriven: number; byStatus: Record<string, number>; gaveUp: string[] }> {
   const before = new Date(command.now.getTime() - command.olderThanMinutes * 60_000).toISOString();
   const stalled = await deps.repository.listStalled(before, command.limit);
   const byStatus: Record<string, number> = {};
+  const gaveUp: string[] = [];
   for (const declaration of stalled) {
     const queue = deps.stageQueues[declaration.status];
     if (!queue) continue;
+    // Noted first (conditional on the version): a declaration that moved meanwhile is left alone,
+    // a redriven one goes to the back of the index, and one that keeps failing is given up.
+    const noted = await deps.repository.noteRedrive(declaration.id, declaration.version, command.now.toISOString(), MAX_REDRIVES);
+    if (noted === 'gave-up') gaveUp.push(declaration.id);
+    if (noted !== 'redrive') continue;
     // The same message the previous stage sent: the version it left the declaration at.
     await queue.send({ declarationId: declaration.id, version: declaration.version });
     byStatus[declaration.status] = (byStatus[declaration.status] ?? 0) + 1;
   }
-  return { redriven: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus };
+  return { redriven: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus, gaveUp };
 }

@@ -101,7 +101,8 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
         return {
           to: 'SCORED',
           set: { risk, lane: risk.lane },
-          detail: `lane ${risk.lane}, score ${risk.score}${risk.reasons.length > 0 ? `: ${risk.reasons.map((r) => r.profileId ?? r.kind).join(', ')}` : ''}`,
+          // History is shown to the trader too: the lane only; score and reasons stay on the risk outcome.
+          detail: `lane ${risk.lane}`,
         };
       },
     },

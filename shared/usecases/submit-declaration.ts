@@ -98,6 +98,7 @@ export async function submitDeclaration(
     releasedAt: undefined,
     queuedAt: undefined,
   };
+  record.lastEvent = submittedEvent(record);
   if (!(await deps.repository.create(record))) {
     // Stored already under this id (a retried call): continue from what is stored.
     const stored = await deps.repository.get(record.id);
@@ -106,9 +107,9 @@ export async function submitDeclaration(
   return resume(record, deps);
 }
 
-/** Makes sure the first history event exists and, while still SUBMITTED, that validation has the message. */
-async function resume(record: DeclarationRecord, deps: SubmitDeclarationDeps): Promise<SubmissionReceipt> {
-  const submitted: HistoryEvent = {
+/** The first history event; stored on the declaration too, so a later step can still write it. */
+function submittedEvent(record: DeclarationRecord): HistoryEvent {
+  return {
     declarationId: record.id,
     version: 1,
     type: 'SUBMITTED',
@@ -117,7 +118,11 @@ async function resume(record: DeclarationRecord, deps: SubmitDeclarationDeps): P
     actor: { kind: 'trader', id: record.declarantId },
     detail: `LRN ${record.lrn}, ${record.declaration.items.length} item(s), sha256 ${record.submission.sha256}`,
   };
-  await deps.repository.appendEvent(submitted);
+}
+
+/** Makes sure the first history event exists and, while still SUBMITTED, that validation has the message. */
+async function resume(record: DeclarationRecord, deps: SubmitDeclarationDeps): Promise<SubmissionReceipt> {
+  await deps.repository.appendEvent(submittedEvent(record));
   if (record.status === 'SUBMITTED') await deps.validationQueue.send({ declarationId: record.id, version: record.version });
   return { id: record.id, lrn: record.lrn, ucr: record.ucr, status: record.status, links: linksFor(record.id) };
 }

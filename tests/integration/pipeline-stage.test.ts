@@ -125,6 +125,29 @@ describe('runStage', () => {
     expect(queue.sent.every((sent) => sent.version === 2)).toBe(true);
   });
 
+  it("writes the previous step's event when the next stage picks the declaration up without it", async () => {
+    // Prepare: validated, but the process stopped before the event item was written
+    const record = await storedSubmitted();
+    const event = { declarationId: record.id, version: 2, type: 'VALIDATED' as const, status: 'VALIDATED' as const, at: new Date().toISOString(), actor: { kind: 'system' as const, id: 'validation' }, detail: 'all checks passed' };
+    await repository.transition({ id: record.id, from: 'SUBMITTED', expectedVersion: 1, to: 'VALIDATED', at: event.at, set: { lastEvent: event } });
+    const next = {
+      name: 'risk',
+      from: 'VALIDATED' as const,
+      next: {},
+      decide: (_record: DeclarationRecord, at: string) => ({ to: 'SCORED' as const, set: { lane: 'GREEN' as const }, detail: `scored at ${at}` }),
+    };
+
+    // Act
+    await runStage({ declarationId: record.id, version: 2 }, next, { repository, clock });
+
+    // Assess
+    const events = await repository.listEvents(record.id);
+    expect(events.map((e) => [e.version, e.type])).toEqual([
+      [2, 'VALIDATED'],
+      [3, 'SCORED'],
+    ]);
+  });
+
   it('leaves a declaration that has moved further alone', async () => {
     // Prepare
     const record = await storedSubmitted();
@@ -162,5 +185,26 @@ describe('redriveStalled', () => {
     expect(sentIds).not.toContain(finished.id);
     expect(validation.sent.find((message) => message.declarationId === stopped.id)?.version).toBe(1);
     expect(result.byStatus.SUBMITTED).toBe(validation.sent.length);
+  });
+
+  it('moves a redriven declaration to the back and gives up after repeated redrives', async () => {
+    // Prepare
+    const stopped = await storedSubmitted(new Date(Date.now() - 70 * 60_000).toISOString());
+    const queue = new RecordingQueue();
+    const runAt = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000);
+
+    // Act: six runs, each pretending the previous redrive was long enough ago
+    const results = [];
+    for (let run = 0; run < 6; run += 1) {
+      results.push(await redriveStalled({ now: runAt(50 - run * 11), olderThanMinutes: 10, limit: 1000 }, { repository, stageQueues: { SUBMITTED: queue } }));
+    }
+    const later = await redriveStalled({ now: new Date(), olderThanMinutes: 0, limit: 1000 }, { repository, stageQueues: { SUBMITTED: queue } });
+
+    // Assess
+    const sentForIt = queue.sent.filter((message) => message.declarationId === stopped.id);
+    expect(sentForIt).toHaveLength(5);
+    expect(results.at(-1)?.gaveUp).toContain(stopped.id);
+    expect(later.gaveUp).not.toContain(stopped.id);
+    expect(queue.sent.filter((message) => message.declarationId === stopped.id)).toHaveLength(5);
   });
 });
