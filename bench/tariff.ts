@@ -17,6 +17,7 @@ import type { Declaration, DeclarationItem } from '../shared/domain/declaration.
 import { defaultExchangeRates, defaultTariffPack } from '../shared/tariff/default-pack.ts';
 import { assessDeclaration, type AssessmentContext } from '../shared/tariff/engine.ts';
 import { mulberry32 } from '../tests/support/prng.ts';
+import { declaration } from '../tests/unit/tariff/support.ts';
 
 export interface TariffBenchmark {
   itemsPerSecond: number;
@@ -39,26 +40,9 @@ const quantities: DeclarationItem['quantities'] = [
   { value: '60', unit: 'KGM', qualifier: 'I' },
 ];
 
-function baseDeclaration(items: DeclarationItem[], currency: string, incoterm: Declaration['valuation']['incoterm']): Declaration {
-  return {
-    lrn: 'BENCH-1',
-    type: 'IM',
-    procedureCode: '4000',
-    office: 'GBLHR',
-    declarant: { id: 'GB123456789000', name: 'Bench Ltd' },
-    importer: { id: 'GB123456789000', name: 'Bench Ltd', country: 'GB' },
-    exporter: { name: 'Exporter', country: 'CN' },
-    consignment: {
-      transportMode: '1',
-      transportDocument: { type: 'N705', ref: 'BL-1' },
-      loadingLocation: 'CNSHA',
-      arrivalDate: '2021-06-15',
-      grossMassKg: '1000',
-    },
-    valuation: { currency, incoterm, invoiceTotal: '0', freight: '1250.50', insurance: '85.125' },
-    items,
-  };
-}
+/** The tariff tests' declaration builder, with the bench's freight and insurance. */
+const baseDeclaration = (items: DeclarationItem[], currency: string, incoterm: Declaration['valuation']['incoterm']): Declaration =>
+  declaration(items, { currency, incoterm, freight: '1250.50', insurance: '85.125' });
 
 export async function benchmarkTariff(options: { declarations?: number; log?: (line: string) => void } = {}): Promise<TariffBenchmark> {
   const log = options.log ?? (() => {});
