@@ -3,8 +3,32 @@
  *
  * Both the CDK app (`infra/`) and the local cloud (`local/`) read this module, so the deployed
  * stack and `npm start` cannot drift apart. Adding a function here is enough to have it deployed
- * with least-privilege grants and served locally.
+ * with least-privilege grants and served locally. HTTP routes come from the route table
+ * (`shared/http/operations/`), where each operation is declared once.
  */
+import type { OperationSpec } from './http/operation.ts';
+import {
+  getDeclarationOperation,
+  listDeclarationEventsOperation,
+  listDeclarationsOperation,
+  submitDeclarationOperation,
+} from './http/operations/declarations.ts';
+import {
+  createRiskProfileOperation,
+  disableRiskProfileOperation,
+  dryRunRiskProfileOperation,
+  editRiskProfileOperation,
+  getRiskProfileOperation,
+  getTraderProfileOperation,
+  listRiskProfilesOperation,
+  loadReferenceDocumentOperation,
+  rebuildValuationReferencesOperation,
+  referenceDocumentHistoryOperation,
+  setTraderStatusOperation,
+} from './http/operations/admin.ts';
+import { openApiOperation } from './http/operations/meta.ts';
+import { reviewQueueOperation } from './http/operations/review.ts';
+import { estimateDutyOperation, lookUpCommodityOperation } from './http/operations/tariff.ts';
 
 /** Queues of the pipeline, by logical name. Each gets a dead-letter queue. */
 export const queues = {
@@ -88,7 +112,7 @@ export type BucketName = keyof typeof buckets;
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 export type Trigger =
-  | { kind: 'http'; method: HttpMethod; path: string; auth: 'jwt' | 'none' }
+  | { kind: 'http'; method: HttpMethod; path: string; auth: 'jwt' | 'none'; operationId?: string }
   | { kind: 'queue'; queue: QueueName; batchSize: number; maxConcurrency?: number }
   | { kind: 'schedule'; everyMinutes: number };
 
@@ -135,11 +159,13 @@ export interface BucketDefinition {
   objectLock: boolean;
 }
 
-const api = (method: HttpMethod, path: string, auth: 'jwt' | 'none' = 'jwt'): Trigger => ({
+/** An HTTP trigger for an operation of the route table (`shared/http/operations/`). */
+const api = (operation: OperationSpec): Trigger => ({
   kind: 'http',
-  method,
-  path,
-  auth,
+  method: operation.method,
+  path: operation.path,
+  auth: operation.roles === 'public' ? 'none' : 'jwt',
+  operationId: operation.operationId,
 });
 
 /** Lambda functions, by logical name. */
@@ -150,7 +176,7 @@ export const functions = {
     description: 'POST /v1/declarations: intake of a declaration',
     memoryMb: 512,
     timeoutSeconds: 10,
-    triggers: [api('POST', '/v1/declarations')],
+    triggers: [api(submitDeclarationOperation)],
     access: {
       tables: { main: 'readWrite', idempotency: 'readWrite' },
       buckets: { archive: 'write' },
@@ -163,7 +189,7 @@ export const functions = {
     description: 'GET /v1/declarations/{id}',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [api('GET', '/v1/declarations/{id}')],
+    triggers: [api(getDeclarationOperation)],
     access: { tables: { main: 'read' } },
   },
   listDeclarations: {
@@ -172,7 +198,7 @@ export const functions = {
     description: "GET /v1/declarations: the caller's declarations, newest first",
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [api('GET', '/v1/declarations')],
+    triggers: [api(listDeclarationsOperation)],
     access: { tables: { main: 'read' } },
   },
   listDeclarationEvents: {
@@ -181,7 +207,7 @@ export const functions = {
     description: 'GET /v1/declarations/{id}/events: history of a declaration',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [api('GET', '/v1/declarations/{id}/events')],
+    triggers: [api(listDeclarationEventsOperation)],
     access: { tables: { main: 'read' } },
   },
   openApi: {
@@ -190,7 +216,7 @@ export const functions = {
     description: 'GET /openapi.json: the API description generated from the zod schemas',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [api('GET', '/openapi.json', 'none')],
+    triggers: [api(openApiOperation)],
     access: {},
   },
   validateDeclaration: {
@@ -218,7 +244,7 @@ export const functions = {
     description: 'GET /v1/review/queue: UNDER_REVIEW declarations of a lane and office, oldest first (officers)',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [api('GET', '/v1/review/queue')],
+    triggers: [api(reviewQueueOperation)],
     access: { tables: { main: 'read' } },
   },
   decideRelease: {
@@ -254,7 +280,7 @@ export const functions = {
     description: 'POST /v1/duty-estimates: the duty calculation for a declaration body, storing nothing',
     memoryMb: 1024,
     timeoutSeconds: 10,
-    triggers: [api('POST', '/v1/duty-estimates')],
+    triggers: [api(estimateDutyOperation)],
     access: { tables: { main: 'read' }, buckets: { reference: 'read' } },
   },
   lookUpCommodity: {
@@ -263,7 +289,7 @@ export const functions = {
     description: 'GET /v1/tariff/commodities/{code}: a commodity and the measures that apply for an origin and date',
     memoryMb: 1024,
     timeoutSeconds: 10,
-    triggers: [api('GET', '/v1/tariff/commodities/{code}')],
+    triggers: [api(lookUpCommodityOperation)],
     access: { tables: { main: 'read' }, buckets: { reference: 'read' } },
   },
   loadReferenceDocument: {
@@ -272,7 +298,7 @@ export const functions = {
     description: 'PUT /v1/admin/reference-documents/{kind}: load a tariff pack, exchange rates, valuation references or risk settings',
     memoryMb: 1024,
     timeoutSeconds: 30,
-    triggers: [api('PUT', '/v1/admin/reference-documents/{kind}')],
+    triggers: [api(loadReferenceDocumentOperation)],
     access: { tables: { main: 'readWrite' }, buckets: { reference: 'write' } },
   },
   referenceDocumentHistory: {
@@ -281,7 +307,7 @@ export const functions = {
     description: 'GET /v1/admin/reference-documents/{kind}: versions loaded, newest first',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [api('GET', '/v1/admin/reference-documents/{kind}')],
+    triggers: [api(referenceDocumentHistoryOperation)],
     access: { tables: { main: 'read' } },
   },
   createRiskProfile: {
@@ -290,7 +316,7 @@ export const functions = {
     description: 'POST /v1/admin/risk-profiles: create a risk profile',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [api('POST', '/v1/admin/risk-profiles')],
+    triggers: [api(createRiskProfileOperation)],
     access: { tables: { main: 'readWrite' } },
   },
   listRiskProfiles: {
@@ -299,7 +325,7 @@ export const functions = {
     description: 'GET /v1/admin/risk-profiles: current version of every risk profile',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [api('GET', '/v1/admin/risk-profiles')],
+    triggers: [api(listRiskProfilesOperation)],
     access: { tables: { main: 'read' } },
   },
   getRiskProfile: {
@@ -308,7 +334,7 @@ export const functions = {
     description: 'GET /v1/admin/risk-profiles/{id}: every version of a risk profile',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [api('GET', '/v1/admin/risk-profiles/{id}')],
+    triggers: [api(getRiskProfileOperation)],
     access: { tables: { main: 'read' } },
   },
   editRiskProfile: {
@@ -317,7 +343,7 @@ export const functions = {
     description: 'PUT /v1/admin/risk-profiles/{id}: edit a risk profile (a new version)',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [api('PUT', '/v1/admin/risk-profiles/{id}')],
+    triggers: [api(editRiskProfileOperation)],
     access: { tables: { main: 'readWrite' } },
   },
   disableRiskProfile: {
@@ -326,7 +352,7 @@ export const functions = {
     description: 'POST /v1/admin/risk-profiles/{id}/disable: disable a risk profile (a new version)',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [api('POST', '/v1/admin/risk-profiles/{id}/disable')],
+    triggers: [api(disableRiskProfileOperation)],
     access: { tables: { main: 'readWrite' } },
   },
   dryRunRiskProfile: {
@@ -335,7 +361,7 @@ export const functions = {
     description: 'POST /v1/admin/risk-profiles/dry-run: how many recent declarations a draft profile would select',
     memoryMb: 1024,
     timeoutSeconds: 29,
-    triggers: [api('POST', '/v1/admin/risk-profiles/dry-run')],
+    triggers: [api(dryRunRiskProfileOperation)],
     access: { tables: { main: 'read' }, buckets: { reference: 'read' } },
   },
   rebuildValuationReferences: {
@@ -344,7 +370,7 @@ export const functions = {
     description: 'POST /v1/admin/valuation-references/rebuild: valuation references from past declarations',
     memoryMb: 1024,
     timeoutSeconds: 29,
-    triggers: [api('POST', '/v1/admin/valuation-references/rebuild')],
+    triggers: [api(rebuildValuationReferencesOperation)],
     access: { tables: { main: 'readWrite' }, buckets: { reference: 'readWrite' } },
   },
   setTraderStatus: {
@@ -353,7 +379,7 @@ export const functions = {
     description: "PUT /v1/admin/traders/{partyId}: a trader's AEO / trusted-trader status",
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [api('PUT', '/v1/admin/traders/{partyId}')],
+    triggers: [api(setTraderStatusOperation)],
     access: { tables: { main: 'readWrite' } },
   },
   getTraderProfile: {
@@ -362,7 +388,7 @@ export const functions = {
     description: "GET /v1/admin/traders/{partyId}: a trader's status and compliance history",
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [api('GET', '/v1/admin/traders/{partyId}')],
+    triggers: [api(getTraderProfileOperation)],
     access: { tables: { main: 'read' } },
   },
 } as const satisfies Record<string, FunctionDefinition>;

@@ -1,15 +1,13 @@
 /** GET /v1/declarations/{id}: the owner, an officer or an admin reads a declaration. */
-import { DynamoDbDeclarationRepository } from '../../shared/adapters/dynamodb-declaration-repository.ts';
-import { dynamoDbClient, tableName } from '../../shared/adapters/aws-clients.ts';
-import { httpHandler } from '../../shared/http/middleware.ts';
-import { principalFromEvent } from '../../shared/http/principal.ts';
-import { pathParameter } from '../../shared/http/request.ts';
+import { declarationRepository } from '../../shared/adapters/platform.ts';
+import { httpOperation } from '../../shared/http/operation.ts';
+import { getDeclarationOperation } from '../../shared/http/operations/declarations.ts';
 import { json } from '../../shared/http/responses.ts';
 import { getDeclaration } from '../../shared/usecases/read-declarations.ts';
 
-const repository = new DynamoDbDeclarationRepository(dynamoDbClient(), tableName('main'));
+const deps = { repository: declarationRepository() };
 
-export const handler = httpHandler(async (event) => {
-  const view = await getDeclaration({ principal: principalFromEvent(event), id: pathParameter(event, 'id') }, { repository });
+export const handler = httpOperation(getDeclarationOperation, async ({ principal, path }) => {
+  const view = await getDeclaration({ principal, id: path.id }, deps);
   return json(200, view, { etag: `"${view.version}"` });
 });

@@ -1,17 +1,12 @@
 /** GET /v1/declarations: a trader's own declarations (officers name a declarant), newest first. */
-import { DynamoDbDeclarationRepository } from '../../shared/adapters/dynamodb-declaration-repository.ts';
-import { dynamoDbClient, tableName } from '../../shared/adapters/aws-clients.ts';
-import { httpHandler } from '../../shared/http/middleware.ts';
-import { principalFromEvent } from '../../shared/http/principal.ts';
-import { listDeclarationsQuerySchema } from '../../shared/http/queries.ts';
-import { parseQuery } from '../../shared/http/request.ts';
+import { declarationRepository } from '../../shared/adapters/platform.ts';
+import { httpOperation } from '../../shared/http/operation.ts';
+import { listDeclarationsOperation } from '../../shared/http/operations/declarations.ts';
 import { json } from '../../shared/http/responses.ts';
 import { listDeclarations } from '../../shared/usecases/read-declarations.ts';
 
-const repository = new DynamoDbDeclarationRepository(dynamoDbClient(), tableName('main'));
+const deps = { repository: declarationRepository() };
 
-export const handler = httpHandler(async (event) => {
-  const query = parseQuery(listDeclarationsQuerySchema, event);
-  const page = await listDeclarations({ principal: principalFromEvent(event), ...query }, { repository });
-  return json(200, page);
-});
+export const handler = httpOperation(listDeclarationsOperation, async ({ principal, query }) =>
+  json(200, await listDeclarations({ principal, ...query }, deps)),
+);

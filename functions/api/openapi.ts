@@ -1,8 +1,9 @@
-/** GET /openapi.json: the API description, generated from the zod schemas at cold start. */
+/** GET /openapi.json: the API description, generated from the route table at cold start. */
 import { buildOpenApiDocument } from '../../shared/http/openapi.ts';
-import { httpHandler } from '../../shared/http/middleware.ts';
+import { httpOperation } from '../../shared/http/operation.ts';
+import { openApiOperation } from '../../shared/http/operations/meta.ts';
 import { json } from '../../shared/http/responses.ts';
 
 const document = buildOpenApiDocument();
 
-export const handler = httpHandler(async () => json(200, document, { 'cache-control': 'public, max-age=300' }));
+export const handler = httpOperation(openApiOperation, async () => json(200, document, { 'cache-control': 'public, max-age=300' }));

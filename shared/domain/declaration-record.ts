@@ -18,7 +18,10 @@ export interface SubmissionArchive {
 
 export interface ValidationOutcome {
   at: string;
+  /** The first MAX_PROBLEMS problems found. */
   problems: Problem[];
+  /** How many problems were found in all (when more than `problems` holds). */
+  problemCount?: number | undefined;
 }
 
 export interface DeclarationRecord {
@@ -105,7 +108,7 @@ export const declarationViewSchema = z
     assessment: assessmentSchema.nullable(),
     assessmentProblems: z.array(problemSchema).nullable(),
     releasedAt: z.string().nullable(),
-    validation: z.object({ at: z.string(), problems: z.array(problemSchema) }).nullable(),
+    validation: z.object({ at: z.string(), problems: z.array(problemSchema), problemCount: z.number().int().optional() }).nullable(),
     submission: z.object({ sha256: z.string(), bytes: z.number().int() }),
     declaration: declarationSchema,
     links: linksSchema,

@@ -23,7 +23,9 @@ export const problemDocumentSchema = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string().optional(),
-    problems: z.array(problemSchema),
+    /** At most the first 100 problems found (`problemCount` says how many there were in all). */
+    problems: z.array(problemSchema).max(100),
+    problemCount: z.number().int().optional(),
   })
   .meta({ id: 'ProblemDocument' });
 export type ProblemDocument = z.infer<typeof problemDocumentSchema>;
@@ -39,15 +41,39 @@ export type DomainErrorKind =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE';
 
+/** Most problems reported (and stored, and logged) for one request or one declaration. */
+export const MAX_PROBLEMS = 100;
+
+/**
+ * The first MAX_PROBLEMS problems and how many there were: a hostile body cannot make an error
+ * response, a stored validation result or a log line grow without bound.
+ */
+export function capProblems(problems: readonly Problem[], total = problems.length): { problems: Problem[]; problemCount: number } {
+  return { problems: problems.slice(0, MAX_PROBLEMS), problemCount: Math.max(total, problems.length) };
+}
+
 /** An error a use case raises on purpose; the HTTP middleware maps `kind` to a status code. */
 export class DomainError extends Error {
+  readonly problems: Problem[];
+  /** How many problems were found; `problems` holds the first MAX_PROBLEMS of them. */
+  readonly problemCount: number;
+
   constructor(
     readonly kind: DomainErrorKind,
     readonly title: string,
-    readonly problems: Problem[],
+    problems: readonly Problem[],
+    problemCount = problems.length,
   ) {
-    super(`${title}: ${problems.map((p) => `${p.pointer || '/'} ${p.code}`).join(', ')}`);
+    const capped = capProblems(problems, problemCount);
+    super(`${title}: ${capped.problems.slice(0, 5).map((p) => `${p.pointer || '/'} ${p.code}`).join(', ')}${capped.problemCount > 5 ? ` and ${capped.problemCount - 5} more` : ''}`);
     this.name = 'DomainError';
+    this.problems = capped.problems;
+    this.problemCount = capped.problemCount;
+  }
+
+  /** A DomainError for a failed zod parse: the first MAX_PROBLEMS issues as problems, with the count. */
+  static fromZod(kind: DomainErrorKind, title: string, error: z.ZodError, basePointer = ''): DomainError {
+    return new DomainError(kind, title, problemsFromZod(error, basePointer), countZodProblems(error));
   }
 }
 
@@ -69,9 +95,13 @@ const zodCodes: Record<string, string> = {
   custom: 'INVALID_VALUE',
 };
 
-/** Turns zod issues into problems, one per issue (one per unknown key). */
+/** How many problems a zod error makes (one per issue, one per unknown key). */
+export const countZodProblems = (error: z.ZodError): number =>
+  error.issues.reduce((count, issue) => count + (issue.code === 'unrecognized_keys' ? issue.keys.length : 1), 0);
+
+/** Turns zod issues into problems, one per issue (one per unknown key); at most MAX_PROBLEMS. */
 export function problemsFromZod(error: z.ZodError, basePointer = ''): Problem[] {
-  return error.issues.flatMap((issue): Problem[] => {
+  return error.issues.slice(0, MAX_PROBLEMS).flatMap((issue): Problem[] => {
     const pointer = basePointer + toPointer(issue.path);
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) =>
@@ -82,6 +112,6 @@ export function problemsFromZod(error: z.ZodError, basePointer = ''): Problem[] 
     if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && 'input' in issue && issue.input === undefined) {
       return [problem(pointer, 'REQUIRED', 'is required')];
     }
-    return [problem(pointer, zodCodes[issue.code] ?? 'INVALID_VALUE', issue.message)];
-  });
+    return [problem(pointer, (Object.hasOwn(zodCodes, issue.code) ? zodCodes[issue.code] : undefined) ?? 'INVALID_VALUE', issue.message)];
+  }).slice(0, MAX_PROBLEMS);
 }

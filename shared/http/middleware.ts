@@ -19,8 +19,9 @@ const problemErrors: middy.MiddlewareObj<HttpEvent, HttpResult> = {
     const error = request.error;
     if (error instanceof DomainError) {
       const status = statusByKind[error.kind];
-      logger.info('request refused', { status, problems: error.problems });
-      request.response = problemResponse(status, error.title, error.problems);
+      // Bounded: the first few problems and the count, never a hostile body's whole list.
+      logger.info('request refused', { status, problemCount: error.problemCount, problems: error.problems.slice(0, 10) });
+      request.response = problemResponse(status, error.title, error.problems, { problemCount: error.problemCount });
       return;
     }
     logger.error('unhandled error', error as Error);

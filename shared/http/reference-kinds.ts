@@ -1,24 +1,23 @@
 import type { z } from 'zod';
-import { DomainError, problem } from '../domain/problems.ts';
 import { valuationReferenceTableSchema } from '../risk/valuation.ts';
 import { exchangeRatesSchema, tariffPackSchema } from '../tariff/model.ts';
 import type { ReferenceDocumentKind } from '../usecases/reference-documents.ts';
 import { riskSettingsSchema } from '../usecases/score-risk.ts';
 
-/** Path names of the reference documents an administrator loads, with their schemas. */
-export const referenceDocumentPaths: Record<string, { kind: ReferenceDocumentKind; schema: z.ZodType }> = {
-  'tariff-pack': { kind: 'tariffPack', schema: tariffPackSchema },
-  'exchange-rates': { kind: 'exchangeRates', schema: exchangeRatesSchema },
-  'valuation-references': { kind: 'valuationReferences', schema: valuationReferenceTableSchema },
-  'risk-settings': { kind: 'riskSettings', schema: riskSettingsSchema },
-};
+/** Path names of the reference documents an administrator loads. */
+export const referenceDocumentNames = ['tariff-pack', 'exchange-rates', 'valuation-references', 'risk-settings'] as const;
+export type ReferenceDocumentName = (typeof referenceDocumentNames)[number];
 
-export function referenceDocumentPath(name: string) {
-  const found = referenceDocumentPaths[name];
-  if (!found) {
-    throw new DomainError('NOT_FOUND', 'Not found', [
-      problem('/kind', 'UNKNOWN_REFERENCE_DOCUMENT', `no reference document '${name}'; expected one of ${Object.keys(referenceDocumentPaths).join(', ')}`),
-    ]);
-  }
+/** Each path name's kind and schema. A Map: a name from the URL never matches a prototype member. */
+export const referenceDocumentPaths: ReadonlyMap<ReferenceDocumentName, { kind: ReferenceDocumentKind; schema: z.ZodType }> = new Map([
+  ['tariff-pack', { kind: 'tariffPack', schema: tariffPackSchema }],
+  ['exchange-rates', { kind: 'exchangeRates', schema: exchangeRatesSchema }],
+  ['valuation-references', { kind: 'valuationReferences', schema: valuationReferenceTableSchema }],
+  ['risk-settings', { kind: 'riskSettings', schema: riskSettingsSchema }],
+] as const);
+
+export function referenceDocumentPath(name: ReferenceDocumentName) {
+  const found = referenceDocumentPaths.get(name);
+  if (!found) throw new Error(`no reference document kind for ${name}`);
   return found;
 }

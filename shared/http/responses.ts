@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { DomainErrorKind, Problem, ProblemDocument } from '../domain/problems.ts';
+import { capProblems, type DomainErrorKind, type Problem, type ProblemDocument } from '../domain/problems.ts';
 
 export const statusByKind: Record<DomainErrorKind, number> = {
   BAD_REQUEST: 400,
@@ -27,13 +27,20 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 }
 
 /** RFC 9457 problem document with the platform's `problems` extension. */
-export function problemResponse(statusCode: number, title: string, problems: Problem[], detail?: string): APIGatewayProxyStructuredResultV2 {
+export function problemResponse(
+  statusCode: number,
+  title: string,
+  problems: readonly Problem[],
+  options: { detail?: string; problemCount?: number } = {},
+): APIGatewayProxyStructuredResultV2 {
+  const capped = capProblems(problems, options.problemCount);
   const document: ProblemDocument = {
     type: `https://customs.example/problems/${statusCode}`,
     title,
     status: statusCode,
-    ...(detail ? { detail } : {}),
-    problems,
+    ...(options.detail ? { detail: options.detail } : {}),
+    problems: capped.problems,
+    problemCount: capped.problemCount,
   };
   return {
     statusCode,

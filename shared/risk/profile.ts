@@ -324,7 +324,7 @@ export function parseRiskProfileInput(raw: unknown): RiskProfileInput {
     if (problems.length > 0) throw new DomainError('BAD_REQUEST', 'Invalid risk profile', problems);
   }
   const parsed = riskProfileInputSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new DomainError('BAD_REQUEST', 'Invalid risk profile', problemsFromZod(parsed.error));
+  if (!parsed.success) throw DomainError.fromZod('BAD_REQUEST', 'Invalid risk profile', parsed.error);
   return parsed.data;
 }
 

@@ -160,8 +160,9 @@ export const exchangeRatesSchema = z
     format: z.literal('customs-clearance/exchange-rates@1'),
     version: z.string(),
     nationalCurrency: currencyCode,
-    rates: z.array(exchangeRateSchema),
-    notes: z.array(z.string()),
+    // Bounded so a hostile upload is refused on its length, not after validating every entry.
+    rates: z.array(exchangeRateSchema).max(20_000),
+    notes: z.array(z.string().max(1000)).max(1000),
   })
   .meta({ id: 'ExchangeRates' });
 export type ExchangeRates = z.infer<typeof exchangeRatesSchema>;

@@ -8,8 +8,7 @@
 import type { Declaration } from '../domain/declaration.ts';
 import type { PipelineMessage } from '../domain/declaration-record.ts';
 import { requireRole, type Principal } from '../domain/auth.ts';
-import { DomainError, problem, problemsFromZod } from '../domain/problems.ts';
-import { declarationSchema } from '../domain/declaration.ts';
+import { DomainError, problem } from '../domain/problems.ts';
 import type { Assessment } from '../tariff/assessment.ts';
 import { assessDeclaration } from '../tariff/engine.ts';
 import type { DeMinimis, ExchangeRates, TariffPack } from '../tariff/model.ts';
@@ -79,13 +78,11 @@ export function assessDuty(message: PipelineMessage, deps: AssessDutyDeps): Prom
 
 /** POST /v1/duty-estimates: the same calculation for a declaration body, storing nothing. */
 export async function estimateDuty(
-  command: { principal: Principal; body: unknown; now: string },
+  command: { principal: Principal; declaration: Declaration; now: string },
   deps: { tariff: TariffSource; region: RegionTaxSettings },
 ): Promise<Assessment> {
   requireRole(command.principal, 'trader', 'officer', 'admin');
-  const parsed = declarationSchema.safeParse(command.body, { reportInput: true });
-  if (!parsed.success) throw new DomainError('BAD_REQUEST', 'Invalid declaration', problemsFromZod(parsed.error));
-  const result = await assess(parsed.data, command.now, deps);
+  const result = await assess(command.declaration, command.now, deps);
   if (!result.ok) throw new DomainError('UNPROCESSABLE', 'Duties cannot be calculated', result.problems);
   return result.assessment;
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { requireRole, type Principal } from '../domain/auth.ts';
 import { partyId } from '../domain/declaration.ts';
-import { DomainError, problem, problemsFromZod } from '../domain/problems.ts';
+import { DomainError, problem } from '../domain/problems.ts';
 import { aeoStatusSchema, type TraderProfile } from '../risk/trader.ts';
 import type { TraderProfileStore } from './risk-ports.ts';
 
@@ -13,18 +13,17 @@ export const traderStatusInputSchema = z
     trusted: z.boolean(),
   })
   .meta({ id: 'TraderStatusInput' });
+export type TraderStatusInput = z.infer<typeof traderStatusInputSchema>;
 
 export async function setTraderStatus(
-  command: { principal: Principal; partyId: string; body: unknown },
+  command: { principal: Principal; partyId: string; input: TraderStatusInput },
   deps: { traders: TraderProfileStore },
 ): Promise<TraderProfile> {
   requireRole(command.principal, 'admin');
   const id = partyId.safeParse(command.partyId);
   if (!id.success) throw new DomainError('BAD_REQUEST', 'Invalid party', [problem('/partyId', 'INVALID_FORMAT', 'must be an EORI number such as "GB123456789000"')]);
-  const input = traderStatusInputSchema.safeParse(command.body, { reportInput: true });
-  if (!input.success) throw new DomainError('BAD_REQUEST', 'Invalid trader status', problemsFromZod(input.error));
   // Only the status fields change: the history the platform counts is left as it is.
-  return deps.traders.setStatus(id.data, input.data);
+  return deps.traders.setStatus(id.data, command.input);
 }
 
 export async function getTraderProfile(query: { principal: Principal; partyId: string }, deps: { traders: TraderProfileStore }): Promise<TraderProfile> {

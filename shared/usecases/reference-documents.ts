@@ -48,7 +48,7 @@ export async function loadReferenceDocument<S extends z.ZodType>(
 ): Promise<ReferenceDocumentVersion> {
   requireRole(command.principal, 'admin');
   const parsed = command.schema.safeParse(command.document, { reportInput: true });
-  if (!parsed.success) throw new DomainError('BAD_REQUEST', `Invalid ${command.kind}`, problemsFromZod(parsed.error));
+  if (!parsed.success) throw DomainError.fromZod('BAD_REQUEST', `Invalid ${command.kind}`, parsed.error);
   const content = Buffer.from(JSON.stringify(parsed.data));
   return deps.store.put(command.kind, contentVersion(content), content, { at: command.at, by: command.principal.subject });
 }

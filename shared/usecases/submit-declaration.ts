@@ -145,6 +145,6 @@ function parseDeclaration(body: Uint8Array) {
     ]);
   }
   const parsed = declarationSchema.safeParse(json, { reportInput: true });
-  if (!parsed.success) throw new DomainError('BAD_REQUEST', 'Invalid declaration', problemsFromZod(parsed.error));
+  if (!parsed.success) throw DomainError.fromZod('BAD_REQUEST', 'Invalid declaration', parsed.error);
   return parsed.data;
 }

@@ -4,7 +4,7 @@
  */
 import type { Declaration } from '../domain/declaration.ts';
 import type { PipelineMessage } from '../domain/declaration-record.ts';
-import type { Problem } from '../domain/problems.ts';
+import { capProblems, type Problem } from '../domain/problems.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
 import type { Clock, DeclarationRepository, PipelineQueue } from './ports.ts';
 
@@ -25,13 +25,16 @@ export function validateDeclaration(message: PipelineMessage, deps: ValidateDecl
       next: { VALIDATED: deps.riskQueue },
       decide: (record, at) => {
         // Judged as of the day it was submitted, so a retry on another day decides the same.
-        const problems = deps.rules(record.declaration, record.submittedAt.slice(0, 10));
-        return problems.length === 0
+        const found = deps.rules(record.declaration, record.submittedAt.slice(0, 10));
+        // Stored and shown: the first problems and the count, so the item stays small.
+        const { problems, problemCount } = capProblems(found);
+        const codes = [...new Set(problems.map((p) => p.code))];
+        return found.length === 0
           ? { to: 'VALIDATED', set: { validation: { at, problems } }, detail: 'all checks passed' }
           : {
               to: 'REJECTED',
-              set: { validation: { at, problems } },
-              detail: `${problems.length} problem(s): ${problems.map((p) => p.code).join(', ')}`,
+              set: { validation: { at, problems, problemCount } },
+              detail: `${problemCount} problem(s): ${codes.join(', ')}`,
             };
       },
     },

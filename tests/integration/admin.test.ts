@@ -49,15 +49,20 @@ describe('reference documents', () => {
     const loaded = (await response.json()) as { version: string; kind: string };
     const again = await api<{ version: string }>('PUT', '/v1/admin/reference-documents/exchange-rates', { token: admin, rawBody: body });
     const byOfficer = await api('PUT', '/v1/admin/reference-documents/exchange-rates', { token: officer, rawBody: body });
-    const unknownKind = await api<{ problems: { code: string }[] }>('PUT', '/v1/admin/reference-documents/tea-leaves', { token: admin, rawBody: body });
+    const unknownKind = await api<{ problems: { code: string; pointer: string }[] }>('PUT', '/v1/admin/reference-documents/tea-leaves', { token: admin, rawBody: body });
+    // Names of Object.prototype members are kinds like any other unknown name.
+    const prototypeGet = await api('GET', '/v1/admin/reference-documents/__proto__', { token: admin });
+    const constructorPut = await api('PUT', '/v1/admin/reference-documents/constructor', { token: admin, rawBody: body });
 
     // Assess
     expect(response.status).toBe(200);
     expect(loaded.kind).toBe('exchangeRates');
     expect(again.body.version).toBe(loaded.version);
     expect(byOfficer.status).toBe(403);
-    expect(unknownKind.status).toBe(404);
-    expect(unknownKind.body.problems[0]?.code).toBe('UNKNOWN_REFERENCE_DOCUMENT');
+    expect(unknownKind.status).toBe(400);
+    expect(unknownKind.body.problems[0]).toMatchObject({ pointer: '/kind', code: 'INVALID_VALUE' });
+    expect(prototypeGet.status).toBe(400);
+    expect(constructorPut.status).toBe(400);
   });
 
   it('answers with the version that was current at a moment, so later loads change nothing done before', async () => {

@@ -1,18 +1,15 @@
 /** PUT /v1/admin/risk-profiles/{id}: an edit saved as a new version (If-Match: "<version>" guards concurrent edits). */
 import { riskDataSources } from '../../../shared/adapters/platform.ts';
 import { systemClock } from '../../../shared/adapters/system-clock.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { principalFromEvent } from '../../../shared/http/principal.ts';
-import { ifMatchVersion, jsonBody, pathParameter } from '../../../shared/http/request.ts';
+import { httpOperation } from '../../../shared/http/operation.ts';
+import { editRiskProfileOperation } from '../../../shared/http/operations/admin.ts';
+import { ifMatchVersion } from '../../../shared/http/request.ts';
 import { json } from '../../../shared/http/responses.ts';
 import { editRiskProfile } from '../../../shared/usecases/manage-risk-profiles.ts';
 
 const deps = { profiles: riskDataSources().profiles, clock: systemClock };
 
-export const handler = httpHandler(async (event) => {
-  const profile = await editRiskProfile(
-    { principal: principalFromEvent(event), id: pathParameter(event, 'id'), body: jsonBody(event), expectedVersion: ifMatchVersion(event) },
-    deps,
-  );
+export const handler = httpOperation(editRiskProfileOperation, async ({ principal, path, body, event }) => {
+  const profile = await editRiskProfile({ principal, id: path.id, body, expectedVersion: ifMatchVersion(event) }, deps);
   return json(200, profile, { etag: `"${profile.version}"` });
 });

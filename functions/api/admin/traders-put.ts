@@ -1,13 +1,12 @@
 /** PUT /v1/admin/traders/{partyId}: set a trader's AEO / trusted-trader status (admin). */
 import { riskDataSources } from '../../../shared/adapters/platform.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { principalFromEvent } from '../../../shared/http/principal.ts';
-import { jsonBody, pathParameter } from '../../../shared/http/request.ts';
+import { httpOperation } from '../../../shared/http/operation.ts';
+import { setTraderStatusOperation } from '../../../shared/http/operations/admin.ts';
 import { json } from '../../../shared/http/responses.ts';
 import { setTraderStatus } from '../../../shared/usecases/manage-traders.ts';
 
 const deps = { traders: riskDataSources().traders };
 
-export const handler = httpHandler(async (event) =>
-  json(200, await setTraderStatus({ principal: principalFromEvent(event), partyId: pathParameter(event, 'partyId'), body: jsonBody(event) }, deps)),
+export const handler = httpOperation(setTraderStatusOperation, async ({ principal, path, body }) =>
+  json(200, await setTraderStatus({ principal, partyId: path.partyId, input: body }, deps)),
 );

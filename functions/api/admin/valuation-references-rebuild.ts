@@ -1,15 +1,12 @@
 /** POST /v1/admin/valuation-references/rebuild?days=90: valuation references from past declarations (admin). */
-import { z } from 'zod';
 import { declarationRepository, referenceDocuments, riskDataSources } from '../../../shared/adapters/platform.ts';
 import { regionFromEnvironment } from '../../../shared/adapters/region-settings.ts';
 import { systemClock } from '../../../shared/adapters/system-clock.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { principalFromEvent } from '../../../shared/http/principal.ts';
-import { parseQuery } from '../../../shared/http/request.ts';
+import { httpOperation } from '../../../shared/http/operation.ts';
+import { rebuildValuationReferencesOperation } from '../../../shared/http/operations/admin.ts';
 import { json } from '../../../shared/http/responses.ts';
 import { rebuildValuationReferences } from '../../../shared/usecases/rebuild-valuation-references.ts';
 
-const querySchema = z.strictObject({ days: z.coerce.number().int().min(1).max(365).default(90) });
 const store = referenceDocuments();
 const risk = riskDataSources();
 const deps = {
@@ -20,6 +17,6 @@ const deps = {
   toNational: async (at: string) => (await risk.valuation(at)).toNational,
 };
 
-export const handler = httpHandler(async (event) =>
-  json(200, await rebuildValuationReferences({ principal: principalFromEvent(event), ...parseQuery(querySchema, event) }, deps)),
+export const handler = httpOperation(rebuildValuationReferencesOperation, async ({ principal, query }) =>
+  json(200, await rebuildValuationReferences({ principal, ...query }, deps)),
 );

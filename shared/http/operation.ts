@@ -1,0 +1,162 @@
+/**
+ * An API operation, declared once: method, path, who may call it, the path, query and body
+ * schemas, the body limit, and the responses. The same declaration parses and authorises each
+ * request (`httpOperation`) and describes the API (`shared/http/openapi.ts`), so the two cannot
+ * disagree.
+ *
+ * Order of work on a request, cheapest refusal first: the caller's role (403, before a byte of
+ * the body is read), the path and the query (400), then the body: media type (415), encoding
+ * (415), size before and after decompression (413), UTF-8 and JSON with unique member names
+ * (400), the schema (400). A hostile body therefore costs a caller without the role nothing.
+ */
+import { gunzipSync } from 'node:zlib';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { type Principal, type Role, requireRole } from '../domain/auth.ts';
+import { DomainError, problem } from '../domain/problems.ts';
+import type { HttpMethod } from '../resources.ts';
+import { parseJsonBytes } from './json-text.ts';
+import { type HttpEvent, type HttpResult, httpHandler } from './middleware.ts';
+import { principalFromEvent } from './principal.ts';
+
+export interface JsonBody {
+  kind: 'json';
+  /** Validates the parsed body; without one the use case parses it (e.g. by path parameter). */
+  schema?: z.ZodType;
+  /** Documented in OpenAPI when the schema is chosen at run time. */
+  documentedAs?: z.ZodType;
+  /** Largest body accepted, in bytes, after decompression. */
+  maxBytes: number;
+  /** Accept `Content-Encoding: gzip` (large admin uploads). */
+  gzip?: boolean;
+}
+
+/** The exact bytes, for intake: archived as sent, parsed by the use case. */
+export interface BytesBody {
+  kind: 'bytes';
+  /** What the bytes must hold (validated by the use case; used for OpenAPI). */
+  documentedAs: z.ZodType;
+  maxBytes: number;
+}
+
+export interface HeaderParameter {
+  name: string;
+  description: string;
+  schema: z.ZodType;
+}
+
+export interface OperationSpec {
+  operationId: string;
+  method: HttpMethod;
+  path: string;
+  summary: string;
+  /** Roles allowed to call; 'public' needs no token. */
+  roles: readonly Role[] | 'public';
+  pathParameters?: z.ZodObject;
+  query?: z.ZodObject;
+  headers?: readonly HeaderParameter[];
+  body?: JsonBody | BytesBody;
+  /** Success responses by status code. */
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Error statuses this operation may answer beyond 400/401/403, with what they mean. */
+  problems?: Record<number, string>;
+}
+
+type Parsed<T, Fallback> = T extends z.ZodType ? z.output<T> : Fallback;
+type BodyOf<B> = B extends BytesBody ? Uint8Array : B extends { schema: z.ZodType } ? z.output<B['schema']> : unknown;
+
+export interface OperationInput<O extends OperationSpec> {
+  principal: O['roles'] extends 'public' ? Principal | undefined : Principal;
+  path: Parsed<O['pathParameters'], Record<string, never>>;
+  query: Parsed<O['query'], Record<string, never>>;
+  body: BodyOf<O['body']>;
+  event: HttpEvent;
+  context: Context;
+}
+
+/** Declares an operation; the identity function, there for type inference. */
+export const defineOperation = <const O extends OperationSpec>(operation: O): O => operation;
+
+/** Wraps a handler: authorise, parse, then call it with typed input. */
+export function httpOperation<const O extends OperationSpec>(
+  operation: O,
+  handler: (input: OperationInput<O>) => Promise<HttpResult>,
+  options: { metrics?: boolean } = {},
+) {
+  return httpHandler(async (event, context) => {
+    const principal = operation.roles === 'public' ? undefined : authorise(event, operation.roles);
+    const path = parseParameters(operation.pathParameters, event.pathParameters, 'Invalid path');
+    const query = parseParameters(operation.query, event.queryStringParameters, 'Invalid query');
+    const body = operation.body ? readBody(event, operation.body) : undefined;
+    return handler({ principal, path, query, body, event, context } as OperationInput<O>);
+  }, options);
+}
+
+function authorise(event: HttpEvent, roles: readonly Role[]): Principal {
+  const principal = principalFromEvent(event);
+  requireRole(principal, ...roles);
+  return principal;
+}
+
+function parseParameters(schema: z.ZodObject | undefined, values: Record<string, string | undefined> | undefined, title: string) {
+  if (!schema) return {};
+  const parsed = schema.safeParse(values ?? {}, { reportInput: true });
+  if (!parsed.success) throw DomainError.fromZod('BAD_REQUEST', title, parsed.error);
+  return parsed.data;
+}
+
+const tooLarge = (bytes: number | string, maxBytes: number) =>
+  new DomainError('PAYLOAD_TOO_LARGE', 'Body too large', [
+    problem('', 'BODY_TOO_LARGE', `the body has ${bytes} bytes; this operation accepts at most ${maxBytes}`),
+  ]);
+
+function readBody(event: HttpEvent, spec: JsonBody | BytesBody): unknown {
+  const contentType = event.headers['content-type'] ?? '';
+  if (!/^application\/([a-z.+-]*\+)?json\s*(;|$)/i.test(contentType)) {
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', [
+      problem('', 'JSON_REQUIRED', `send the body as application/json (got '${contentType.slice(0, 100) || 'no content-type'}')`),
+    ]);
+  }
+  const encoding = (event.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const gzip = spec.kind === 'json' && spec.gzip === true;
+  if (encoding !== 'identity' && !(gzip && encoding === 'gzip')) {
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding', [
+      problem('', 'UNSUPPORTED_CONTENT_ENCODING', `Content-Encoding '${encoding.slice(0, 40)}' is not accepted here; send ${gzip ? 'identity or gzip' : 'the body uncompressed'}`),
+    ]);
+  }
+  const raw = event.body ?? '';
+  // Refused before decoding when even the smallest reading of the text is over the limit.
+  if ((event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) - 2 : raw.length) > spec.maxBytes) throw tooLarge(`over ${spec.maxBytes}`, spec.maxBytes);
+  let bytes: Uint8Array = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.byteLength > spec.maxBytes) throw tooLarge(bytes.byteLength, spec.maxBytes);
+  if (encoding === 'gzip') bytes = gunzipWithin(bytes, spec.maxBytes);
+  if (bytes.byteLength === 0) throw new DomainError('BAD_REQUEST', 'Invalid body', [problem('', 'BODY_REQUIRED', 'the request needs a JSON body')]);
+  if (spec.kind === 'bytes') return bytes;
+  const value = parseJsonBytes(bytes);
+  if (!spec.schema) return value;
+  const parsed = spec.schema.safeParse(value, { reportInput: true });
+  if (!parsed.success) throw DomainError.fromZod('BAD_REQUEST', 'Invalid body', parsed.error);
+  return parsed.data;
+}
+
+function gunzipWithin(bytes: Uint8Array, maxBytes: number): Uint8Array {
+  try {
+    return gunzipSync(bytes, { maxOutputLength: maxBytes });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(`over ${maxBytes} (decompressed)`, maxBytes);
+    throw new DomainError('BAD_REQUEST', 'Invalid body', [problem('', 'MALFORMED_GZIP', `the gzip body cannot be read: ${(error as Error).message.slice(0, 200)}`)]);
+  }
+}
+
+/** Query integers in plain decimal only (no "0x10", "1e2" or " 16"), within bounds. */
+export const queryInteger = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,8})$/, 'must be a whole number written in decimal digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+/** An opaque pagination cursor as the API returned it. */
+export const cursorParameter = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,2048}$/, 'must be a cursor this API returned (base64url, at most 2048 characters)');

@@ -1,0 +1,161 @@
+/** Administration: reference documents, risk profiles, trader status, valuation references. */
+import { z } from 'zod';
+import { dryRunResultSchema } from '../../risk/dry-run.ts';
+import { profileId, riskProfileInputSchema, riskProfileSchema } from '../../risk/profile.ts';
+import { traderProfileSchema } from '../../risk/trader.ts';
+import { valuationReferenceTableSchema } from '../../risk/valuation.ts';
+import { exchangeRatesSchema, tariffPackSchema } from '../../tariff/model.ts';
+import { traderStatusInputSchema } from '../../usecases/manage-traders.ts';
+import { riskSettingsSchema } from '../../usecases/score-risk.ts';
+import { defineOperation, queryInteger } from '../operation.ts';
+import { referenceDocumentNames } from '../reference-kinds.ts';
+import { partyPath } from './parameters.ts';
+
+const ifMatch = {
+  name: 'If-Match',
+  description: 'The version you edit, e.g. "3"; a stale one is refused (412)',
+  schema: z.string().max(20),
+};
+const referenceDocumentPath = z.strictObject({ kind: z.enum(referenceDocumentNames) });
+const riskProfilePath = z.strictObject({ id: profileId });
+/** Risk profiles are small documents; the profile schema bounds their depth and size again. */
+const riskProfileBody = { kind: 'json', documentedAs: riskProfileInputSchema, maxBytes: 64 * 1024 } as const;
+
+export const loadReferenceDocumentOperation = defineOperation({
+  operationId: 'loadReferenceDocument',
+  method: 'PUT',
+  path: '/v1/admin/reference-documents/{kind}',
+  summary: 'Load a new version of a reference document (admin); Content-Encoding: gzip accepted',
+  roles: ['admin'],
+  pathParameters: referenceDocumentPath,
+  // A whole tariff pack is a few MB of JSON; gzip keeps the upload under API Gateway's 10 MB.
+  body: {
+    kind: 'json',
+    documentedAs: z.union([tariffPackSchema, exchangeRatesSchema, valuationReferenceTableSchema, riskSettingsSchema]),
+    maxBytes: 50_000_000,
+    gzip: true,
+  },
+  responses: { 200: { description: 'The version loaded (content hash) and now current' } },
+  problems: { 413: 'Body too large', 415: 'Body is not JSON, or an encoding other than gzip' },
+});
+
+export const referenceDocumentHistoryOperation = defineOperation({
+  operationId: 'referenceDocumentHistory',
+  method: 'GET',
+  path: '/v1/admin/reference-documents/{kind}',
+  summary: 'Versions of a reference document loaded, newest first (officer, admin)',
+  roles: ['officer', 'admin'],
+  pathParameters: referenceDocumentPath,
+  responses: { 200: { description: 'The versions' } },
+});
+
+export const createRiskProfileOperation = defineOperation({
+  operationId: 'createRiskProfile',
+  method: 'POST',
+  path: '/v1/admin/risk-profiles',
+  summary: 'Create a risk profile (officer, admin)',
+  roles: ['officer', 'admin'],
+  body: riskProfileBody,
+  responses: { 201: { description: 'Version 1', schema: riskProfileSchema } },
+  problems: { 409: 'A profile with this id exists already', 413: 'Body too large', 415: 'Body is not JSON' },
+});
+
+export const listRiskProfilesOperation = defineOperation({
+  operationId: 'listRiskProfiles',
+  method: 'GET',
+  path: '/v1/admin/risk-profiles',
+  summary: 'The current version of every risk profile (officer, admin)',
+  roles: ['officer', 'admin'],
+  responses: { 200: { description: 'The profiles' } },
+});
+
+export const getRiskProfileOperation = defineOperation({
+  operationId: 'getRiskProfile',
+  method: 'GET',
+  path: '/v1/admin/risk-profiles/{id}',
+  summary: 'Every version of a risk profile, oldest first (officer, admin)',
+  roles: ['officer', 'admin'],
+  pathParameters: riskProfilePath,
+  responses: { 200: { description: 'The versions' } },
+  problems: { 404: 'No such profile' },
+});
+
+export const editRiskProfileOperation = defineOperation({
+  operationId: 'editRiskProfile',
+  method: 'PUT',
+  path: '/v1/admin/risk-profiles/{id}',
+  summary: 'Edit a risk profile: saved as a new version; If-Match: "<version>" guards concurrent edits (officer, admin)',
+  roles: ['officer', 'admin'],
+  pathParameters: riskProfilePath,
+  headers: [ifMatch],
+  body: riskProfileBody,
+  responses: { 200: { description: 'The new version', schema: riskProfileSchema } },
+  problems: {
+    404: 'No such profile',
+    409: 'Another edit saved the same version first',
+    412: 'If-Match names a version that is no longer current',
+    413: 'Body too large',
+    415: 'Body is not JSON',
+  },
+});
+
+export const disableRiskProfileOperation = defineOperation({
+  operationId: 'disableRiskProfile',
+  method: 'POST',
+  path: '/v1/admin/risk-profiles/{id}/disable',
+  summary: 'Disable a risk profile: a new version with enabled false (officer, admin)',
+  roles: ['officer', 'admin'],
+  pathParameters: riskProfilePath,
+  headers: [ifMatch],
+  responses: { 200: { description: 'The new version', schema: riskProfileSchema } },
+  problems: {
+    404: 'No such profile',
+    409: 'Another edit saved the same version first',
+    412: 'If-Match names a version that is no longer current',
+  },
+});
+
+export const dryRunRiskProfileOperation = defineOperation({
+  operationId: 'dryRunRiskProfile',
+  method: 'POST',
+  path: '/v1/admin/risk-profiles/dry-run',
+  summary: 'How many recent declarations a draft profile would select (officer, admin)',
+  roles: ['officer', 'admin'],
+  query: z.strictObject({ days: queryInteger(1, 90).default(7), limit: queryInteger(1, 5000).default(1000) }),
+  body: riskProfileBody,
+  responses: { 200: { description: 'The dry-run result', schema: dryRunResultSchema } },
+  problems: { 413: 'Body too large', 415: 'Body is not JSON' },
+});
+
+export const rebuildValuationReferencesOperation = defineOperation({
+  operationId: 'rebuildValuationReferences',
+  method: 'POST',
+  path: '/v1/admin/valuation-references/rebuild',
+  summary: 'Build the valuation references from the declarations of the last `days` days and load them (admin)',
+  roles: ['admin'],
+  query: z.strictObject({ days: queryInteger(1, 365).default(90) }),
+  responses: { 200: { description: 'The version loaded, with the number of declarations and entries' } },
+});
+
+export const setTraderStatusOperation = defineOperation({
+  operationId: 'setTraderStatus',
+  method: 'PUT',
+  path: '/v1/admin/traders/{partyId}',
+  summary: "Set a trader's AEO / trusted-trader status (admin)",
+  roles: ['admin'],
+  pathParameters: partyPath,
+  body: { kind: 'json', schema: traderStatusInputSchema, maxBytes: 8 * 1024 },
+  responses: { 200: { description: 'The trader profile', schema: traderProfileSchema } },
+  problems: { 413: 'Body too large', 415: 'Body is not JSON' },
+});
+
+export const getTraderProfileOperation = defineOperation({
+  operationId: 'getTraderProfile',
+  method: 'GET',
+  path: '/v1/admin/traders/{partyId}',
+  summary: "A trader's status and compliance history (officer, admin)",
+  roles: ['officer', 'admin'],
+  pathParameters: partyPath,
+  responses: { 200: { description: 'The trader profile', schema: traderProfileSchema } },
+  problems: { 404: 'No trader profile for this party' },
+});

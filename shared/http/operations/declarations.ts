@@ -1,0 +1,66 @@
+/** Operations on declarations: intake, reads, history. */
+import { z } from 'zod';
+import { declarationSchema, declarationStatus, maxDeclarationBytes, partyId } from '../../domain/declaration.ts';
+import { declarationPageSchema, declarationViewSchema, historyPageSchema, submissionReceiptSchema } from '../../domain/declaration-record.ts';
+import { cursorParameter, defineOperation, queryInteger } from '../operation.ts';
+import { declarationPath } from './parameters.ts';
+
+export const submitDeclarationOperation = defineOperation({
+  operationId: 'submitDeclaration',
+  method: 'POST',
+  path: '/v1/declarations',
+  summary: 'Submit a declaration (trader)',
+  roles: ['trader'],
+  headers: [
+    {
+      name: 'Idempotency-Key',
+      description: 'Same key and same body replays the first response; same key with another body is refused (422).',
+      schema: z.string().min(1).max(255),
+    },
+  ],
+  body: { kind: 'bytes', documentedAs: declarationSchema, maxBytes: maxDeclarationBytes },
+  responses: { 202: { description: 'Accepted for processing', schema: submissionReceiptSchema } },
+  problems: {
+    409: 'The LRN is already used by another declaration of this declarant, or a submission with it is in progress',
+    413: 'Body too large',
+    415: 'Body is not JSON, or has a Content-Encoding other than identity',
+    422: 'Idempotency-Key reused with a different body',
+  },
+});
+
+export const listDeclarationsOperation = defineOperation({
+  operationId: 'listDeclarations',
+  method: 'GET',
+  path: '/v1/declarations',
+  summary: "List the caller's declarations, newest first (officers and admins name a declarant)",
+  roles: ['trader', 'officer', 'admin'],
+  query: z.strictObject({
+    status: declarationStatus.optional(),
+    cursor: cursorParameter.optional(),
+    limit: queryInteger(1, 100).default(25),
+    declarant: partyId.optional(),
+  }),
+  responses: { 200: { description: 'A page', schema: declarationPageSchema } },
+});
+
+export const getDeclarationOperation = defineOperation({
+  operationId: 'getDeclaration',
+  method: 'GET',
+  path: '/v1/declarations/{id}',
+  summary: 'Read a declaration (owner, officer, admin)',
+  roles: ['trader', 'officer', 'admin'],
+  pathParameters: declarationPath,
+  responses: { 200: { description: 'The declaration', schema: declarationViewSchema } },
+  problems: { 404: 'No such declaration that you may see' },
+});
+
+export const listDeclarationEventsOperation = defineOperation({
+  operationId: 'listDeclarationEvents',
+  method: 'GET',
+  path: '/v1/declarations/{id}/events',
+  summary: 'History of a declaration, oldest first',
+  roles: ['trader', 'officer', 'admin'],
+  pathParameters: declarationPath,
+  responses: { 200: { description: 'The history', schema: historyPageSchema } },
+  problems: { 404: 'No such declaration that you may see' },
+});

@@ -1,0 +1,15 @@
+/** Every operation of the API: the route table read by the OpenAPI generator and the tests. */
+import type { OperationSpec } from '../operation.ts';
+import * as admin from './admin.ts';
+import * as declarations from './declarations.ts';
+import * as meta from './meta.ts';
+import * as review from './review.ts';
+import * as tariff from './tariff.ts';
+
+export const operations: readonly OperationSpec[] = [
+  ...Object.values(declarations),
+  ...Object.values(review),
+  ...Object.values(tariff),
+  ...Object.values(admin),
+  ...Object.values(meta),
+];
