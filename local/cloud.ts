@@ -11,6 +11,7 @@
  * One LocalCloud runs per process at a time (the environment is process-wide); several may run
  * one after another. See docs/local-cloud.md.
  */
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -199,7 +200,11 @@ async function start(
     }
   }
 
-  // Emulators.
+  // Emulators. The data folder holds declarations, documents and the signing key: only its owner may read it.
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700);
+  }
   progress(`starting DynamoDB (dynalite)${dataDir ? ` with data in ${path.join(dataDir, 'dynamodb')}` : ' in memory'}`);
   const dynamo = await stickyPort('dynamodb', options.dynamodbPort ?? DEFAULT_PORTS.dynamodb, log, (port) =>
     startDynalite({ port, directory: dataDir ? path.join(dataDir, 'dynamodb') : undefined }),

@@ -8,7 +8,7 @@
  * (they are not in fauxqs' exports map, so they are imported from its dist folder). If that ever
  * fails (a fauxqs layout change), S3 falls back to memory with a warning.
  */
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -31,7 +31,11 @@ export interface DynaliteOptions {
 }
 
 export async function startDynalite(options: DynaliteOptions): Promise<RunningEmulator> {
-  if (options.directory) mkdirSync(options.directory, { recursive: true });
+  // Private to the user who runs the platform: it holds declarations and documents.
+  if (options.directory) {
+    mkdirSync(options.directory, { recursive: true, mode: 0o700 });
+    chmodSync(options.directory, 0o700);
+  }
   const server: Server = dynalite({
     ...(options.directory ? { path: options.directory } : {}),
     // Tables are ACTIVE at once: nothing to wait for locally.
@@ -120,7 +124,8 @@ async function fileBackedStores(directory: string): Promise<{ stores: Stores; s3
   const SnsStore = constructor<Stores['snsStore']>(sns, 'SnsStore');
   const S3Store = constructor<Stores['s3Store']>(s3, 'S3Store');
   const FileS3Persistence = constructor<S3FilePersistence>(files, 'FileS3Persistence');
-  mkdirSync(directory, { recursive: true });
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  chmodSync(directory, 0o700);
   const s3Store = new S3Store();
   const s3Persistence = new FileS3Persistence(directory);
   // The order startFauxqs() uses: load what is on disk, then write through.

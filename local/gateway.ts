@@ -81,7 +81,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return finish(json(413, { message: 'Request Entity Too Large' }));
     }
 
-    const local = await localRoute(method, rawPath, body, issuer);
+    const local = await localRoute(req, method, rawPath, body, issuer);
     if (local) return finish(local);
 
     const match = matchRoute(options.routes, method, rawPath);
@@ -131,7 +131,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     return finish(mapped);
   }
 
-  async function localRoute(method: string, rawPath: string, body: Buffer | undefined, current: LocalIssuer): Promise<HttpResult | undefined> {
+  async function localRoute(req: IncomingMessage, method: string, rawPath: string, body: Buffer | undefined, current: LocalIssuer): Promise<HttpResult | undefined> {
     if (method === 'GET' && (rawPath === '/local/jwks.json' || rawPath === '/local-issuer/.well-known/jwks.json')) {
       return json(200, current.jwks);
     }
@@ -146,6 +146,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     if (method === 'GET' && rawPath === '/local/health') return json(200, { status: 'ok' });
     if (method === 'POST' && rawPath === '/local/token') {
+      // Only for this machine's own clients: a web page elsewhere that reaches the port through
+      // DNS rebinding sends its own Host name, and a cross-site form cannot send application/json
+      // without a CORS preflight, which this gateway never grants.
+      if (!isLoopbackHost(req.headers.host)) return json(403, { message: 'The local token endpoint answers only to Host 127.0.0.1, localhost or [::1]' });
+      if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+        return json(415, { message: 'Send the token request as application/json: {"role":"trader","party":"GB123456789000"}' });
+      }
       let input: unknown;
       try {
         input = JSON.parse(body?.toString('utf8') || '{}');
@@ -173,6 +180,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   };
 }
+
+/** Host header naming the loopback interface (any port). */
+export const isLoopbackHost = (host: string | undefined): boolean => /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/i.test(host ?? '');
 
 function parseTokenRequest(input: unknown): MintTokenInput | string {
   if (typeof input !== 'object' || input === null) return 'Body must be a JSON object';

@@ -97,7 +97,8 @@ export async function createIssuer(options: { issuer: string; keysDirectory: str
     verify: async (token) => {
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, keySet, { issuer: options.issuer, algorithms: [ALGORITHM] }));
+        // API Gateway's JWT authorizer requires exp (and checks nbf and iat when present).
+        ({ payload } = await jwtVerify(token, keySet, { issuer: options.issuer, algorithms: [ALGORITHM], requiredClaims: ['exp'] }));
       } catch (error) {
         throw new AuthorizationError(describeJoseError(error));
       }

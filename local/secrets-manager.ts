@@ -72,7 +72,7 @@ function loadValues(options: { secrets: Record<string, string>; dataDir: string 
   const values: Record<string, string> = {};
   for (const name of Object.values(options.secrets)) values[name] = stored[name] ?? randomBytes(32).toString('hex');
   if (file) {
-    mkdirSync(path.dirname(file), { recursive: true });
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, JSON.stringify(values, null, 2), { mode: 0o600 });
   }
   return values;

@@ -101,17 +101,30 @@ try {
 
 printBanner(cloud);
 
-let stopping = false;
+/** How long Ctrl-C waits for in-flight requests and batches before it gives up on them. */
+const STOP_TIMEOUT_MS = 15_000;
+/**
+ * A terminal's Ctrl-C reaches every process of the group, and tsx relays it to this one as well:
+ * the same key press can arrive twice within milliseconds. Only a second press after this window
+ * means "exit now".
+ */
+const SAME_KEYPRESS_MS = 1_000;
+let stoppingSince: number | undefined;
 const shutdown = (signal: string): void => {
-  if (stopping) {
-    process.stderr.write(`${signal} again: exiting without waiting.\n`);
+  if (stoppingSince !== undefined) {
+    if (Date.now() - stoppingSince < SAME_KEYPRESS_MS) return;
+    process.stderr.write(`${signal} again: exiting without waiting for in-flight work.\n`);
     process.exit(1);
   }
-  stopping = true;
-  write(`\n${signal}: stopping (in-flight requests and batches finish first)...`);
+  stoppingSince = Date.now();
+  write(`\n${signal}: stopping; in-flight requests and batches finish first (up to ${STOP_TIMEOUT_MS / 1000} s; press Ctrl-C again to exit at once)...`);
+  setTimeout(() => {
+    process.stderr.write(`Still busy after ${STOP_TIMEOUT_MS / 1000} s: exiting without the rest.\n`);
+    process.exit(1);
+  }, STOP_TIMEOUT_MS).unref();
   cloud.stop().then(
     () => {
-      write('Stopped.');
+      write('Stopped: every in-flight request and batch finished.');
       process.exit(0);
     },
     (error: unknown) => {

@@ -24,6 +24,7 @@ import {
   loadReferenceDocumentOperation,
   rebuildValuationReferencesOperation,
   referenceDocumentHistoryOperation,
+  retryDeclarationOperation,
   setTraderStatusOperation,
 } from './http/operations/admin.ts';
 import { openApiOperation } from './http/operations/meta.ts';
@@ -179,7 +180,7 @@ export const functions = {
     triggers: [api(submitDeclarationOperation)],
     access: {
       tables: { main: 'readWrite', idempotency: 'readWrite' },
-      buckets: { archive: 'write' },
+      buckets: { archive: 'readWrite' },
       sendTo: ['validation'],
     },
   },
@@ -190,7 +191,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getDeclarationOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
   },
   listDeclarations: {
     entry: 'functions/api/list-declarations.ts',
@@ -227,15 +228,15 @@ export const functions = {
     timeoutSeconds: 30,
     // maxConcurrency protects the table from a burst of a large backlog.
     triggers: [{ kind: 'queue', queue: 'validation', batchSize: 10, maxConcurrency: 10 }],
-    access: { tables: { main: 'readWrite' }, sendTo: ['risk'] },
+    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['risk'] },
   },
   redriveStalled: {
     entry: 'functions/workers/redrive-stalled.ts',
     handler: 'handler',
-    description: 'Every few minutes: hands declarations that stopped between two stages to their stage again',
+    description: 'Every minute: hands declarations stopped between two stages (STALLED_AFTER_MINUTES) to their stage again; marks PROCESSING_FAILED after repeated redrives',
     memoryMb: 256,
     timeoutSeconds: 60,
-    triggers: [{ kind: 'schedule', everyMinutes: 5 }],
+    triggers: [{ kind: 'schedule', everyMinutes: 1 }],
     access: { tables: { main: 'readWrite' }, sendTo: ['validation', 'risk', 'duty', 'release'] },
   },
   reviewQueue: {
@@ -254,7 +255,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'release', batchSize: 10, maxConcurrency: 10 }],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' } },
   },
   scoreRisk: {
     entry: 'functions/workers/score-risk.ts',
@@ -263,7 +264,7 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'risk', batchSize: 10, maxConcurrency: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read' }, sendTo: ['duty'], secrets: ['riskSelection'] },
+    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' }, sendTo: ['duty'], secrets: ['riskSelection'] },
   },
   assessDuty: {
     entry: 'functions/workers/assess-duty.ts',
@@ -272,7 +273,7 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'duty', batchSize: 10, maxConcurrency: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read' }, sendTo: ['release'] },
+    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' }, sendTo: ['release'] },
   },
   estimateDuty: {
     entry: 'functions/api/duty-estimates.ts',
@@ -362,7 +363,7 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 29,
     triggers: [api(dryRunRiskProfileOperation)],
-    access: { tables: { main: 'read' }, buckets: { reference: 'read' } },
+    access: { tables: { main: 'read' }, buckets: { reference: 'read', archive: 'read' } },
   },
   rebuildValuationReferences: {
     entry: 'functions/api/admin/valuation-references-rebuild.ts',
@@ -371,7 +372,7 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 29,
     triggers: [api(rebuildValuationReferencesOperation)],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'readWrite' } },
+    access: { tables: { main: 'readWrite' }, buckets: { reference: 'readWrite', archive: 'read' } },
   },
   setTraderStatus: {
     entry: 'functions/api/admin/traders-put.ts',
@@ -381,6 +382,15 @@ export const functions = {
     timeoutSeconds: 5,
     triggers: [api(setTraderStatusOperation)],
     access: { tables: { main: 'readWrite' } },
+  },
+  retryDeclaration: {
+    entry: 'functions/api/admin/declarations-retry.ts',
+    handler: 'handler',
+    description: 'POST /v1/admin/declarations/{id}/retry: a PROCESSING_FAILED declaration back to its stage',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(retryDeclarationOperation)],
+    access: { tables: { main: 'readWrite' }, sendTo: ['validation', 'risk', 'duty', 'release'] },
   },
   getTraderProfile: {
     entry: 'functions/api/admin/traders-get.ts',

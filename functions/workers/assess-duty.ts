@@ -3,10 +3,8 @@ import { declarationRepository, pipelineQueue, referenceDocuments } from '../../
 import { regionFromEnvironment } from '../../shared/adapters/region-settings.ts';
 import { systemClock } from '../../shared/adapters/system-clock.ts';
 import { tariffFromReferenceDocuments } from '../../shared/adapters/tariff-source.ts';
-import { pipelineMessageSchema } from '../../shared/domain/declaration-record.ts';
-import { logger } from '../../shared/observability.ts';
 import { assessDuty } from '../../shared/usecases/assess-duty.ts';
-import { sqsHandler } from '../../shared/workers/sqs-handler.ts';
+import { stageWorker } from '../../shared/workers/stage-worker.ts';
 
 const deps = {
   repository: declarationRepository(),
@@ -16,7 +14,4 @@ const deps = {
   region: regionFromEnvironment(),
 };
 
-export const handler = sqsHandler(pipelineMessageSchema, async (message) => {
-  const result = await assessDuty(message, deps);
-  logger.info('duty stage done', { declarationId: message.declarationId, result });
-});
+export const handler = stageWorker('duty', deps, (message) => assessDuty(message, deps));

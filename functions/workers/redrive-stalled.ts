@@ -7,6 +7,7 @@ import { scheduledHandler } from '../../shared/workers/scheduled-handler.ts';
 
 const deps = {
   repository: declarationRepository(),
+  clock: systemClock,
   stageQueues: {
     SUBMITTED: pipelineQueue('validation'),
     VALIDATED: pipelineQueue('risk'),
@@ -14,11 +15,14 @@ const deps = {
     ASSESSED: pipelineQueue('release'),
   },
 };
-/** Minutes without a change after which a declaration counts as stopped (stages take seconds). */
-const olderThanMinutes = Number(process.env.STALLED_AFTER_MINUTES ?? 10);
+/** Minutes without a change after which a declaration counts as stopped (region config: stalledAfterMinutes). */
+const olderThanMinutes = Number(process.env.STALLED_AFTER_MINUTES);
+if (!Number.isInteger(olderThanMinutes) || olderThanMinutes < 1) {
+  throw new Error(`STALLED_AFTER_MINUTES must be a whole number of minutes (got '${process.env.STALLED_AFTER_MINUTES ?? ''}')`);
+}
 
 export const handler = scheduledHandler(async () => {
   const result = await redriveStalled({ now: systemClock.now(), olderThanMinutes, limit: 1000 }, deps);
   if (result.redriven > 0) logger.warn('stalled declarations handed to their stage again', { byStatus: result.byStatus });
-  if (result.gaveUp.length > 0) logger.error('declarations still stalled after repeated redrives: look at the DLQs and the declarations', { ids: result.gaveUp });
+  if (result.gaveUp.length > 0) logger.error('declarations marked PROCESSING_FAILED after repeated redrives: fix the cause, then retry them (POST /v1/admin/declarations/{id}/retry)', { ids: result.gaveUp });
 });

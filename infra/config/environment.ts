@@ -18,6 +18,7 @@ export function regionEnvironment(input: { regionName: string; region: RegionCon
     CUSTOMS_OFFICES: region.customsOffices.join(','),
     ARCHIVE_RETENTION_YEARS: String(region.archiveRetentionYears),
     IDEMPOTENCY_TTL_SECONDS: String(region.idempotencyDays * 24 * 60 * 60),
+    STALLED_AFTER_MINUTES: String(region.stalledAfterMinutes),
     DE_MINIMIS: region.deMinimis ? JSON.stringify(region.deMinimis) : '',
   };
 }

@@ -18,6 +18,11 @@ export interface RegionConfig {
   throttle: { rateLimit: number; burstLimit: number };
   /** Days an Idempotency-Key is remembered. */
   idempotencyDays: number;
+  /**
+   * Declarations unchanged this many minutes between two stages are handed to their stage again
+   * (the redrive runs every minute), so one stopped by a crash resumes within about this + 1 minute.
+   */
+  stalledAfterMinutes: number;
   /** Relief for low-value consignments: the tax types not charged up to an intrinsic value. */
   deMinimis: { thresholdValue: string; currency: string; appliesTo: readonly string[] } | undefined;
 }
@@ -35,6 +40,8 @@ export const regions = {
     archiveRetentionYears: 6,
     throttle: { rateLimit: 200, burstLimit: 400 },
     idempotencyDays: 1,
+    // Stages take seconds; two minutes leaves room for a slow batch before it counts as stopped.
+    stalledAfterMinutes: 2,
     // UK low-value relief: no customs duty on consignments of intrinsic value up to £135 (HMRC
     // guidance "VAT and overseas goods sold directly to customers in the UK", from 1 January 2021);
     // VAT and excise stay due. Anti-dumping and safeguard duties are duties too.

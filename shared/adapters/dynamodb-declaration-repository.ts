@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Declaration, DeclarationStatus } from '../domain/declaration.ts';
-import type { DeclarationRecord, HistoryEvent } from '../domain/declaration-record.ts';
+import { declarationSchema, type DeclarationStatus } from '../domain/declaration.ts';
+import type { DeclarationRecord, DeclarationState, HistoryEvent } from '../domain/declaration-record.ts';
+import type { Assessment } from '../tariff/assessment.ts';
 import {
+  type ArchiveReader,
   InvalidCursorError,
   type ClaimLrnResult,
   type DeclarationRepository,
@@ -14,8 +17,13 @@ import {
 import { conditional } from './conditional-write.ts';
 import { entityTypes, keys } from './keys.ts';
 
-/** Stored shape of a declaration item: the body is gzip-compressed (999 items would not fit 400 KB). */
-interface DeclarationItem extends Omit<DeclarationRecord, 'declaration'> {
+/**
+ * Stored shape of a declaration's state item. It never holds what grows with the number of items:
+ * the body stays in the archive (exact bytes, SHA-256 checked on read) and the assessment is
+ * stored as write-once part items beside it, so no valid declaration can outgrow DynamoDB's
+ * 400 KB item limit and every state change rewrites a small item.
+ */
+interface DeclarationItem extends DeclarationState {
   PK: string;
   SK: string;
   GSI1PK: string;
@@ -27,14 +35,28 @@ interface DeclarationItem extends Omit<DeclarationRecord, 'declaration'> {
   GSI4PK?: string;
   GSI4SK?: string;
   entity: string;
-  declarationGz: Uint8Array;
+  /** Where the assessment's part items are (`PART#assessment#<ref>#<n>`). */
+  assessmentRef?: PartRef;
 }
+
+interface PartRef {
+  ref: string;
+  chunks: number;
+}
+
+/** Largest gzip chunk of a part item: well under the 400 KB item limit with its keys. */
+const PART_CHUNK_BYTES = 300_000;
 
 
 export class DynamoDbDeclarationRepository implements DeclarationRepository {
   private readonly documents: DynamoDBDocumentClient;
 
-  constructor(client: DynamoDBClient, private readonly tableName: string) {
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+    /** The archive holding the submitted bytes; only `get` and `listByDay` read it. */
+    private readonly archive: ArchiveReader,
+  ) {
     this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
@@ -82,7 +104,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   }
 
   create(record: DeclarationRecord): Promise<boolean> {
-    const { declaration, ...rest } = record;
+    const { declaration: _body, assessment: _assessment, ...rest } = record;
     const item: DeclarationItem = {
       ...keys.declaration(record.id),
       ...keys.declarationByDeclarant(record.declarantId, record.submittedAt, record.id),
@@ -91,7 +113,6 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
       entity: entityTypes.declaration,
       ...rest,
       ...(rest.lastEvent ? { lastEvent: undefined, lastEventGz: gzipSync(JSON.stringify(rest.lastEvent)) } : {}),
-      declarationGz: gzipSync(JSON.stringify(declaration)),
     };
     return conditional(() =>
       this.documents.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' })),
@@ -99,8 +120,38 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   }
 
   async get(id: string): Promise<DeclarationRecord | undefined> {
+    // One query reads the state item and its parts: 'META' < 'PART#...', history 'EV#...' sorts before both.
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND SK >= :meta',
+          ExpressionAttributeValues: { ':pk': keys.declaration(id).PK, ':meta': keys.declaration(id).SK },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const meta = items.find((item) => item.SK === keys.declaration(id).SK) as DeclarationItem | undefined;
+    if (!meta) return undefined;
+    const state = fromItem(meta);
+    const assessment = meta.assessmentRef ? joinPart<Assessment>(items, partPrefix(id, 'assessment', meta.assessmentRef.ref), meta.assessmentRef.chunks) : undefined;
+    return { ...state, declaration: await this.body(state), assessment };
+  }
+
+  async getState(id: string): Promise<DeclarationState | undefined> {
     const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.declaration(id), ConsistentRead: true }));
     return result.Item ? fromItem(result.Item as DeclarationItem) : undefined;
+  }
+
+  /** The declaration as submitted: the archived bytes, hash-checked, parsed as at intake. */
+  private async body(state: DeclarationState) {
+    const bytes = await this.archive.read(state.submission);
+    return declarationSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
   }
 
   async listStalled(before: string, limit: number): Promise<{ id: string; version: number; status: DeclarationStatus }[]> {
@@ -127,19 +178,26 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     return stalled.slice(0, limit);
   }
 
-  /** Declarations submitted on one UTC day (YYYY-MM-DD), newest first. */
-  listByDay(day: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationRecord>> {
-    return this.queryIndex('GSI3', keys.dayPartition(day), { ...options, newestFirst: true });
+  /** Declarations submitted on one UTC day (YYYY-MM-DD), newest first, with their bodies. */
+  async listByDay(day: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationRecord>> {
+    const page = await this.queryIndex('GSI3', keys.dayPartition(day), { ...options, newestFirst: true });
+    const items: DeclarationRecord[] = [];
+    // Bodies are read a few at a time: a page is at most 100 declarations.
+    for (let start = 0; start < page.items.length; start += 8) {
+      const batch = page.items.slice(start, start + 8);
+      items.push(...(await Promise.all(batch.map(async (state) => ({ ...state, declaration: await this.body(state), assessment: undefined })))));
+    }
+    return { items, nextCursor: page.nextCursor };
   }
 
-  listReviewQueue(lane: string, office: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationRecord>> {
+  listReviewQueue(lane: string, office: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationState>> {
     return this.queryIndex('GSI2', keys.reviewQueuePartition(lane, office), { ...options, newestFirst: false });
   }
 
   listByDeclarant(
     declarantId: string,
     options: { limit: number; cursor: string | undefined; status: DeclarationStatus | undefined },
-  ): Promise<Page<DeclarationRecord>> {
+  ): Promise<Page<DeclarationState>> {
     return this.queryIndex('GSI1', keys.declarantPartition(declarantId), { ...options, newestFirst: true });
   }
 
@@ -148,7 +206,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     index: 'GSI1' | 'GSI2' | 'GSI3',
     partition: string,
     options: { limit: number; cursor: string | undefined; status?: DeclarationStatus | undefined; newestFirst: boolean },
-  ): Promise<Page<DeclarationRecord>> {
+  ): Promise<Page<DeclarationState>> {
     const result = await this.documents.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -168,9 +226,13 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     };
   }
 
-  transition(change: Transition): Promise<'applied' | 'conflict'> {
-    const sets: Record<string, unknown> = { ...compress(change.set), status: change.to, version: change.expectedVersion + 1, updatedAt: change.at };
-    const removes: string[] = [];
+  async transition(change: Transition): Promise<'applied' | 'conflict'> {
+    const { assessment, ...set } = change.set;
+    const sets: Record<string, unknown> = { ...compress(set), status: change.to, version: change.expectedVersion + 1, updatedAt: change.at };
+    // The assessment's parts go first, under a fresh reference: a change that then loses the
+    // conditional write leaves parts nothing points at, never a half-written assessment.
+    if (assessment !== undefined) sets.assessmentRef = await this.writePart(change.id, 'assessment', assessment);
+    const removes: string[] = change.resetRedrives ? ['redriveCount'] : [];
     // Still in the pipeline: stay in the in-flight index under the new time; finished: leave it.
     if (inFlightStatuses.includes(change.to)) Object.assign(sets, keys.inFlight(change.at, change.id));
     else removes.push('GSI4PK', 'GSI4SK');
@@ -196,6 +258,26 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
         }),
       ),
     ).then((applied) => (applied ? 'applied' : 'conflict'));
+  }
+
+  private async writePart(id: string, name: string, value: unknown): Promise<PartRef> {
+    const packed = gzipSync(JSON.stringify(value));
+    const ref = randomUUID();
+    const chunks = Math.max(1, Math.ceil(packed.byteLength / PART_CHUNK_BYTES));
+    for (let index = 0; index < chunks; index += 1) {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            PK: keys.declaration(id).PK,
+            SK: `${partPrefix(id, name, ref)}${String(index).padStart(3, '0')}`,
+            entity: entityTypes.declarationPart,
+            data: packed.subarray(index * PART_CHUNK_BYTES, (index + 1) * PART_CHUNK_BYTES),
+          },
+        }),
+      );
+    }
+    return { ref, chunks };
   }
 
   async noteRedrive(id: string, version: number, at: string, maxRedrives: number): Promise<'redrive' | 'gave-up' | 'moved-on'> {
@@ -278,9 +360,18 @@ const inFlightStatuses: readonly DeclarationStatus[] = ['SUBMITTED', 'VALIDATED'
  * Parts that grow with the number of items (a 999-item assessment is over 500 KB of JSON) are
  * stored gzip-compressed as `<name>Gz`, so the item stays within DynamoDB's 400 KB.
  */
-const compressedFields = ['validation', 'risk', 'assessment', 'assessmentProblems', 'lastEvent'] as const;
+const compressedFields = ['validation', 'risk', 'assessmentProblems', 'lastEvent'] as const;
 
-function compress(set: Transition['set']): Record<string, unknown> {
+const partPrefix = (id: string, name: string, ref: string) => keys.declarationPart(id, name, ref).SKPrefix;
+
+/** Joins a part's chunks (all of them must be there) and unpacks it. */
+function joinPart<T>(items: Record<string, unknown>[], prefix: string, chunks: number): T {
+  const found = items.filter((item) => typeof item.SK === 'string' && item.SK.startsWith(prefix)).sort((a, b) => String(a.SK).localeCompare(String(b.SK)));
+  if (found.length !== chunks) throw new Error(`declaration part ${prefix} has ${found.length} of its ${chunks} chunks`);
+  return JSON.parse(gunzipSync(Buffer.concat(found.map((item) => item.data as Uint8Array))).toString('utf8')) as T;
+}
+
+function compress(set: Omit<Transition['set'], 'assessment'>): Record<string, unknown> {
   const stored: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(set)) {
     if (value !== undefined && (compressedFields as readonly string[]).includes(name)) stored[`${name}Gz`] = gzipSync(JSON.stringify(value));
@@ -289,15 +380,15 @@ function compress(set: Transition['set']): Record<string, unknown> {
   return stored;
 }
 
-function fromItem(item: DeclarationItem): DeclarationRecord {
-  const { PK: _pk, SK: _sk, GSI1PK: _gpk, GSI1SK: _gsk, GSI2PK: _g2pk, GSI2SK: _g2sk, GSI3PK: _g3pk, GSI3SK: _g3sk, GSI4PK: _g4pk, GSI4SK: _g4sk, entity: _entity, declarationGz, ...rest } = item;
-  const record: Record<string, unknown> = { ...rest, declaration: JSON.parse(gunzipSync(declarationGz).toString('utf8')) as Declaration };
+function fromItem(item: DeclarationItem): DeclarationState {
+  const { PK: _pk, SK: _sk, GSI1PK: _gpk, GSI1SK: _gsk, GSI2PK: _g2pk, GSI2SK: _g2sk, GSI3PK: _g3pk, GSI3SK: _g3sk, GSI4PK: _g4pk, GSI4SK: _g4sk, entity: _entity, assessmentRef: _ref, ...rest } = item;
+  const record: Record<string, unknown> = { ...rest };
   for (const name of compressedFields) {
     const packed = record[`${name}Gz`];
     if (packed instanceof Uint8Array) record[name] = JSON.parse(gunzipSync(packed).toString('utf8'));
     delete record[`${name}Gz`];
   }
-  return record as unknown as DeclarationRecord;
+  return record as unknown as DeclarationState;
 }
 
 /** Cursors are the opaque base64url of the last evaluated key. */
@@ -314,14 +405,19 @@ function decodeCursor(cursor: string, partition: string, index: 'GSI1' | 'GSI2' 
     throw new InvalidCursorError();
   }
   const expected = [`${index}PK`, `${index}SK`, 'PK', 'SK'];
+  if (typeof decoded !== 'object' || decoded === null || Object.keys(decoded).sort().join() !== expected.join()) throw new InvalidCursorError();
+  const key = decoded as Record<string, unknown>;
+  // Every value checked for shape before it reaches DynamoDB: its own partition, a declaration's
+  // state item, and an index sort key of the form this repository writes (time#id).
   if (
-    typeof decoded !== 'object' ||
-    decoded === null ||
-    Object.keys(decoded).sort().join() !== expected.join() ||
-    !Object.values(decoded).every((value) => typeof value === 'string') ||
-    (decoded as Record<string, string>)[`${index}PK`] !== partition
+    key[`${index}PK`] !== partition ||
+    typeof key.PK !== 'string' ||
+    !/^DECL#[0-9A-HJKMNP-TV-Z]{26}$/.test(key.PK) ||
+    key.SK !== 'META' ||
+    typeof key[`${index}SK`] !== 'string' ||
+    !/^[0-9T:.Z-]{1,40}#[0-9A-HJKMNP-TV-Z]{26}$/.test(key[`${index}SK`] as string)
   ) {
     throw new InvalidCursorError();
   }
-  return decoded as Record<string, string>;
+  return key as Record<string, string>;
 }

@@ -13,6 +13,11 @@ export const keys = {
   /** GSI3: every declaration of one UTC day, in submission order. */
   declarationByDay: (submittedAt: string, id: string) => ({ GSI3PK: `DAY#${submittedAt.slice(0, 10)}`, GSI3SK: `${submittedAt}#${id}` }),
   dayPartition: (day: string) => `DAY#${day}`,
+  /**
+   * A write-once part of a declaration (e.g. its assessment), in chunks under a fresh reference.
+   * 'PART#' sorts after 'META', so one query `SK >= 'META'` reads the state and its parts.
+   */
+  declarationPart: (id: string, name: string, ref: string) => ({ PK: `DECL#${id}`, SKPrefix: `PART#${name}#${ref}#` }),
   /** History event of a declaration, one per version: zero-padded so they sort. */
   historyEvent: (id: string, version: number) => ({ PK: `DECL#${id}`, SK: `EV#${String(version).padStart(6, '0')}` }),
   historyEventPrefix: 'EV#',
@@ -49,5 +54,6 @@ export const keys = {
 export const entityTypes = {
   declaration: 'Declaration',
   historyEvent: 'HistoryEvent',
+  declarationPart: 'DeclarationPart',
   lrnGuard: 'LrnGuard',
 } as const;

@@ -49,9 +49,21 @@ export interface DeclarationRecord {
   queuedAt: string | undefined;
   /** The history event of the latest change, stored with it so a retry writes exactly that event. */
   lastEvent?: HistoryEvent | undefined;
+  /** Why processing stopped (PROCESSING_FAILED), kept after a retry for the record. */
+  failure?: ProcessingFailure | undefined;
 }
 
-export const historyEventTypes = ['SUBMITTED', 'VALIDATED', 'REJECTED', 'SCORED', 'ASSESSED', 'RELEASED', 'UNDER_REVIEW'] as const;
+export interface ProcessingFailure {
+  /** The status the declaration was in, whose stage could not process it: a retry resumes there. */
+  stage: DeclarationStatus;
+  reason: string;
+  at: string;
+}
+
+/** What listings and access checks read: the record without the parts that grow with the items. */
+export type DeclarationState = Omit<DeclarationRecord, 'declaration' | 'assessment'>;
+
+export const historyEventTypes = ['SUBMITTED', 'VALIDATED', 'REJECTED', 'SCORED', 'ASSESSED', 'RELEASED', 'UNDER_REVIEW', 'PROCESSING_FAILED', 'RETRIED'] as const;
 export type HistoryEventType = (typeof historyEventTypes)[number];
 
 export interface HistoryEvent {
@@ -110,7 +122,11 @@ export const declarationViewSchema = z
     releasedAt: z.string().nullable(),
     validation: z.object({ at: z.string(), problems: z.array(problemSchema), problemCount: z.number().int().optional() }).nullable(),
     submission: z.object({ sha256: z.string(), bytes: z.number().int() }),
-    declaration: declarationSchema,
+    failure: z
+      .object({ stage: declarationStatus, reason: z.string(), at: z.string() })
+      .nullable()
+      .meta({ description: 'Why processing stopped (PROCESSING_FAILED); an administrator can retry it' }),
+    declaration: declarationSchema.nullable().meta({ description: 'As submitted; null only when a PROCESSING_FAILED declaration\'s archived bytes cannot be read' }),
     links: linksSchema,
   })
   .meta({ id: 'DeclarationView' });
@@ -148,7 +164,10 @@ export const linksFor = (id: string) => ({
  * What a reader sees. Traders see their lane but not the risk outcome: its reasons name the
  * profiles in force and the random draw, which would teach how to avoid selection.
  */
-export function toView(record: DeclarationRecord, audience: 'trader' | 'customs' = 'customs'): DeclarationView {
+export function toView(
+  record: Omit<DeclarationRecord, 'declaration'> & { declaration: DeclarationRecord['declaration'] | null },
+  audience: 'trader' | 'customs' = 'customs',
+): DeclarationView {
   return {
     ...toSummary(record),
     lane: record.lane ?? null,
@@ -158,11 +177,12 @@ export function toView(record: DeclarationRecord, audience: 'trader' | 'customs'
     releasedAt: record.releasedAt ?? null,
     validation: record.validation ?? null,
     submission: { sha256: record.submission.sha256, bytes: record.submission.bytes },
+    failure: record.failure ?? null,
     declaration: record.declaration,
   };
 }
 
-export function toSummary(record: DeclarationRecord): DeclarationSummary {
+export function toSummary(record: DeclarationState): DeclarationSummary {
   return {
     id: record.id,
     lrn: record.lrn,

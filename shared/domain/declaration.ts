@@ -4,6 +4,7 @@
  * TypeScript types, request validation, the OpenAPI document and the console's forms.
  */
 import { z } from 'zod';
+import { plainText } from './text.ts';
 
 /** Non-negative decimal string for quantities and masses: up to 15 integer and 6 fraction digits. */
 export const quantityString = z
@@ -33,7 +34,10 @@ export const partyId = z
   .regex(/^[A-Z]{2}[A-Z0-9]{1,15}$/, 'must be an EORI number such as "GB123456789000"');
 export const isoDate = z.iso.date({ message: 'must be a date in the form YYYY-MM-DD' });
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = plainText;
+
+/** A positive mass: goods have weight (a zero mass is a keying error, not a fact). */
+const massString = quantityString.refine((value) => !/^0(\.0+)?$/.test(value), { message: 'must be more than 0', params: { code: 'ZERO_MASS' } });
 
 /** Incoterms 2020. */
 export const incoterms = ['EXW', 'FCA', 'FAS', 'FOB', 'CFR', 'CIF', 'CPT', 'CIP', 'DAP', 'DPU', 'DDP'] as const;
@@ -81,9 +85,25 @@ export const itemSchema = z.strictObject({
     .max(99, 'must have at most 99 additional codes')
     .default([]),
   quantities: z.array(quantitySchema).max(9, 'must have at most 9 quantities').default([]),
-  netMassKg: quantityString,
+  netMassKg: massString,
   invoiceAmount: moneyString,
+  /**
+   * DE 4/16 valuation method: 1 transaction value (the default), 2 identical goods, 3 similar
+   * goods, 4 deductive, 5 computed, 6 fall-back (UCC Articles 70 and 74). Goods with no price paid
+   * (samples, gifts) have no transaction value: a zero invoice amount needs one of 2 to 6.
+   */
+  valuationMethod: z.enum(['1', '2', '3', '4', '5', '6']).optional(),
   documents: z.array(documentSchema).max(99, 'must have at most 99 documents').default([]),
+}).superRefine((item, context) => {
+  if (/^0(\.0+)?$/.test(item.invoiceAmount) && (item.valuationMethod ?? '1') === '1') {
+    context.addIssue({
+      code: 'custom',
+      path: ['invoiceAmount'],
+      message: 'a zero invoice amount has no transaction value: give the valuationMethod (2 to 6) used to value these goods',
+      params: { code: 'ZERO_VALUE_WITHOUT_VALUATION_METHOD' },
+      input: item.invoiceAmount,
+    });
+  }
 });
 
 export const consignmentSchema = z.strictObject({
@@ -99,7 +119,7 @@ export const consignmentSchema = z.strictObject({
   }),
   loadingLocation: unLocode,
   arrivalDate: isoDate,
-  grossMassKg: quantityString,
+  grossMassKg: massString,
 });
 
 export const valuationSchema = z.strictObject({
@@ -149,6 +169,8 @@ export const declarationStatuses = [
   'RELEASED',
   'HELD',
   'DOCUMENTS_REQUESTED',
+  /** A stage could not process it (its message was exhausted, or redrives gave up); an admin may retry. */
+  'PROCESSING_FAILED',
 ] as const;
 export const declarationStatus = z.enum(declarationStatuses);
 export type DeclarationStatus = z.infer<typeof declarationStatus>;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 
 const ulid = monotonicFactory();
@@ -7,12 +8,15 @@ export const newDeclarationId = (now: Date): string => ulid(now.getTime());
 
 /**
  * A WCO Unique Consignment Reference (WCO UCR, Recommendation of the CCC 2004): last digit of
- * the year, the declarant's identifier (an EORI, which starts with its country code), and the
- * declarant's own reference, upper-cased, at most 35 characters.
+ * the year, the declarant's identifier (an EORI, which starts with its country code), and a
+ * reference unique to the declarant, at most 35 characters.
+ *
+ * The reference is the SHA-256 of the exact LRN in base 36 (at least 80 bits for the longest
+ * EORI), not the LRN itself: upper-casing and cutting an LRN to fit would give LRNs that differ
+ * only in case or after the 19th character the same UCR. The LRN is unique per declarant, so is this.
  */
-export function generateUcr(now: Date, declarantId: string, reference: string): string {
-  const yearDigit = String(now.getUTCFullYear() % 10);
-  const prefix = `${yearDigit}${declarantId}-`;
-  const cleaned = reference.toUpperCase().replace(/[^A-Z0-9\-+/.]/g, '-');
-  return (prefix + cleaned).slice(0, 35);
+export function generateUcr(now: Date, declarantId: string, lrn: string): string {
+  const prefix = `${now.getUTCFullYear() % 10}${declarantId}-`;
+  const digest = BigInt(`0x${createHash('sha256').update(lrn, 'utf8').digest('hex')}`).toString(36).toUpperCase();
+  return prefix + digest.slice(0, 35 - prefix.length);
 }

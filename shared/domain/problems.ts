@@ -112,6 +112,8 @@ export function problemsFromZod(error: z.ZodError, basePointer = ''): Problem[] 
     if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && 'input' in issue && issue.input === undefined) {
       return [problem(pointer, 'REQUIRED', 'is required')];
     }
-    return [problem(pointer, (Object.hasOwn(zodCodes, issue.code) ? zodCodes[issue.code] : undefined) ?? 'INVALID_VALUE', issue.message)];
+    // A refinement names its own stable code in params.code (e.g. CONTROL_CHARACTER).
+    const own = issue.code === 'custom' && typeof issue.params?.code === 'string' ? issue.params.code : undefined;
+    return [problem(pointer, own ?? (Object.hasOwn(zodCodes, issue.code) ? zodCodes[issue.code] : undefined) ?? 'INVALID_VALUE', issue.message)];
   }).slice(0, MAX_PROBLEMS);
 }

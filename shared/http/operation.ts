@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { type Principal, type Role, requireRole } from '../domain/auth.ts';
 import { DomainError, problem } from '../domain/problems.ts';
 import type { HttpMethod } from '../resources.ts';
-import { parseJsonBytes } from './json-text.ts';
+import { parseJsonBytes } from '../domain/json-text.ts';
 import { type HttpEvent, type HttpResult, httpHandler } from './middleware.ts';
 import { principalFromEvent } from './principal.ts';
 

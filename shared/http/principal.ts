@@ -13,6 +13,9 @@ export function principalFromEvent(event: APIGatewayProxyEventV2WithJWTAuthorize
     throw new DomainError('UNAUTHENTICATED', 'Unauthenticated', [problem('', 'TOKEN_REQUIRED', 'a valid bearer token is required')]);
   }
   const partyId = claims['custom:party_id'];
+  if (partyId !== undefined && partyId !== '' && (typeof partyId !== 'string' || !partyIdPattern.test(partyId))) {
+    throw new DomainError('FORBIDDEN', 'Forbidden', [problem('', 'PARTY_INVALID', 'the token\'s party id (custom:party_id) is not an EORI number')]);
+  }
   return {
     subject,
     roles: parseGroups(claims['cognito:groups']),
@@ -20,11 +23,19 @@ export function principalFromEvent(event: APIGatewayProxyEventV2WithJWTAuthorize
   };
 }
 
+const partyIdPattern = /^[A-Z]{2}[A-Z0-9]{1,15}$/;
+
+/**
+ * Cognito puts the groups in an array; API Gateway flattens an array claim to "[a b]". A plain
+ * string is one group name: "trader,admin" is a group of that name, not two groups.
+ */
 function parseGroups(groups: unknown): Role[] {
   const names = Array.isArray(groups)
     ? groups.map(String)
     : typeof groups === 'string'
-      ? groups.replace(/^\[|\]$/g, '').split(/[\s,]+/)
+      ? /^\[.*\]$/s.test(groups)
+        ? groups.slice(1, -1).split(' ')
+        : [groups]
       : [];
   return names.filter((name): name is Role => (roles as readonly string[]).includes(name));
 }

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { countryCode, isoDate, moneyString, partyId } from '../domain/declaration.ts';
+import { plainText } from '../domain/text.ts';
 import { DomainError, problem, problemsFromZod, toPointer } from '../domain/problems.ts';
 
 // ---- limits ------------------------------------------------------------------------------------
@@ -232,7 +233,7 @@ const boundsProblems = (raw: unknown, pointer: string) => {
 
 // ---- profiles -----------------------------------------------------------------------------------
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = plainText;
 
 /**
  * A validity bound: a date (YYYY-MM-DD, UTC) or a date-time with an offset. `validFrom` as a

@@ -8,7 +8,7 @@
 import type { Declaration } from '../domain/declaration.ts';
 import type { PipelineMessage } from '../domain/declaration-record.ts';
 import { requireRole, type Principal } from '../domain/auth.ts';
-import { DomainError, problem } from '../domain/problems.ts';
+import { capProblems, DomainError, problem } from '../domain/problems.ts';
 import type { Assessment } from '../tariff/assessment.ts';
 import { assessDeclaration } from '../tariff/engine.ts';
 import type { DeMinimis, ExchangeRates, TariffPack } from '../tariff/model.ts';
@@ -58,10 +58,11 @@ export function assessDuty(message: PipelineMessage, deps: AssessDutyDeps): Prom
         // rates in force, its date the measures and the month's rate. A pack loaded later changes nothing.
         const result = await assess(record.declaration, record.submittedAt, deps);
         if (!result.ok) {
+          const { problems, problemCount } = capProblems(result.problems);
           return {
             to: 'ASSESSED',
-            set: { assessmentProblems: result.problems },
-            detail: `duties could not be calculated: ${result.problems.map((p) => p.code).join(', ')}`,
+            set: { assessmentProblems: problems },
+            detail: `duties could not be calculated: ${problemCount} problem(s): ${[...new Set(problems.map((p) => p.code))].join(', ')}`,
           };
         }
         const { totals, currency, tariffPackVersion } = result.assessment;

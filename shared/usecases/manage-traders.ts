@@ -2,13 +2,14 @@
 import { z } from 'zod';
 import { requireRole, type Principal } from '../domain/auth.ts';
 import { partyId } from '../domain/declaration.ts';
+import { plainText } from '../domain/text.ts';
 import { DomainError, problem } from '../domain/problems.ts';
 import { aeoStatusSchema, type TraderProfile } from '../risk/trader.ts';
 import type { TraderProfileStore } from './risk-ports.ts';
 
 export const traderStatusInputSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(70).optional(),
+    name: plainText(70).optional(),
     aeo: aeoStatusSchema.nullable(),
     trusted: z.boolean(),
   })

@@ -3,7 +3,7 @@
  * and never import adapters; each handler wires the real AWS adapters in, tests may wire the
  * same adapters against the local cloud.
  */
-import type { DeclarationRecord, HistoryEvent, PipelineMessage } from '../domain/declaration-record.ts';
+import type { DeclarationRecord, DeclarationState, HistoryEvent, PipelineMessage } from '../domain/declaration-record.ts';
 import type { DeclarationStatus } from '../domain/declaration.ts';
 
 export interface LrnClaim {
@@ -31,7 +31,9 @@ export interface Transition {
   /** Fields of the record to set along with status and version. */
   /** Put the declaration in the officer review queue (UNDER_REVIEW), or take it out (null). */
   reviewQueue?: { lane: string; office: string; queuedAt: string } | null;
-  set: Partial<Pick<DeclarationRecord, 'validation' | 'risk' | 'lane' | 'assessment' | 'assessmentProblems' | 'releasedAt' | 'queuedAt' | 'lastEvent'>>;
+  set: Partial<Pick<DeclarationRecord, 'validation' | 'risk' | 'lane' | 'assessment' | 'assessmentProblems' | 'releasedAt' | 'queuedAt' | 'lastEvent' | 'failure'>>;
+  /** Start the redrive count again (a retried declaration gets its redrives anew). */
+  resetRedrives?: boolean;
 }
 
 export interface DeclarationRepository {
@@ -44,17 +46,20 @@ export interface DeclarationRepository {
   reassignLrn(previous: LrnClaim, next: LrnClaim): Promise<boolean>;
   /** Stores a new declaration; false if one with this id exists already. */
   create(record: DeclarationRecord): Promise<boolean>;
+  /** The declaration with its body (read from the archive) and every stage output. */
   get(id: string): Promise<DeclarationRecord | undefined>;
+  /** The declaration's state only: no body, no assessment (for access checks and history). */
+  getState(id: string): Promise<DeclarationState | undefined>;
   /** Declarations in the pipeline (SUBMITTED, VALIDATED, SCORED, ASSESSED) whose last change is older than `before`. */
   listStalled(before: string, limit: number): Promise<{ id: string; version: number; status: DeclarationStatus }[]>;
   /** Declarations submitted on one UTC day (YYYY-MM-DD), newest first. */
   listByDay(day: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationRecord>>;
   /** UNDER_REVIEW declarations of one lane and office, oldest first. */
-  listReviewQueue(lane: string, office: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationRecord>>;
+  listReviewQueue(lane: string, office: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationState>>;
   listByDeclarant(
     declarantId: string,
     options: { limit: number; cursor: string | undefined; status: DeclarationStatus | undefined },
-  ): Promise<Page<DeclarationRecord>>;
+  ): Promise<Page<DeclarationState>>;
   /** Applies a state change only if the record is still at `from` / `expectedVersion`. */
   transition(change: Transition): Promise<'applied' | 'conflict'>;
   /**
@@ -81,6 +86,21 @@ export interface StoredDocument {
 
 export interface DocumentArchive {
   put(document: { key: string; body: Uint8Array; contentType: string; sha256: string }): Promise<StoredDocument>;
+}
+
+/**
+ * Reads archived bytes back, checked against the SHA-256 recorded when they were stored: the
+ * pipeline works from exactly what the trader submitted, and a changed object is an error.
+ */
+export interface ArchiveReader {
+  read(document: { key: string; versionId?: string | undefined; sha256: string }): Promise<Uint8Array>;
+}
+
+export class ArchiveIntegrityError extends Error {
+  constructor(key: string) {
+    super(`archived document ${key} does not match the SHA-256 recorded for it`);
+    this.name = 'ArchiveIntegrityError';
+  }
 }
 
 export interface Clock {

@@ -4,33 +4,44 @@
  */
 import { canRead, hasRole, requireParty, requireRole, type Principal } from '../domain/auth.ts';
 import type { DeclarationStatus } from '../domain/declaration.ts';
-import { toSummary, toView, type DeclarationPage, type DeclarationView, type HistoryPage } from '../domain/declaration-record.ts';
+import { type DeclarationPage, type DeclarationState, type DeclarationView, type HistoryPage, toSummary, toView } from '../domain/declaration-record.ts';
 import { DomainError, problem } from '../domain/problems.ts';
 import { InvalidCursorError, type DeclarationRepository } from './ports.ts';
 
 const notFound = (id: string) =>
   new DomainError('NOT_FOUND', 'Not found', [problem('', 'DECLARATION_NOT_FOUND', `no declaration ${id} that you may see`)]);
 
-async function readable(repository: DeclarationRepository, principal: Principal, id: string) {
+/** The declaration's state, if the principal may see it (others get the same 404 as for none). */
+async function readableState(repository: DeclarationRepository, principal: Principal, id: string): Promise<DeclarationState> {
   requireRole(principal, 'trader', 'officer', 'admin');
-  const record = await repository.get(id);
-  if (!record || !canRead(principal, record.declarantId)) throw notFound(id);
-  return record;
+  const state = await repository.getState(id);
+  if (!state || !canRead(principal, state.declarantId)) throw notFound(id);
+  return state;
 }
 
 export async function getDeclaration(
   query: { principal: Principal; id: string },
   deps: { repository: DeclarationRepository },
 ): Promise<DeclarationView> {
-  const customs = hasRole(query.principal, 'officer') || hasRole(query.principal, 'admin');
-  return toView(await readable(deps.repository, query.principal, query.id), customs ? 'customs' : 'trader');
+  const audience = hasRole(query.principal, 'officer') || hasRole(query.principal, 'admin') ? 'customs' : 'trader';
+  // Checked on the state first: a declaration the caller may not see costs no archive read.
+  const state = await readableState(deps.repository, query.principal, query.id);
+  try {
+    const record = await deps.repository.get(query.id);
+    if (!record) throw notFound(query.id);
+    return toView(record, audience);
+  } catch (error) {
+    // A declaration that failed because its parts cannot be read must still show that it failed.
+    if (state.status === 'PROCESSING_FAILED' && !(error instanceof DomainError)) return toView({ ...state, declaration: null, assessment: undefined }, audience);
+    throw error;
+  }
 }
 
 export async function listDeclarationEvents(
   query: { principal: Principal; id: string },
   deps: { repository: DeclarationRepository },
 ): Promise<HistoryPage> {
-  const record = await readable(deps.repository, query.principal, query.id);
+  const record = await readableState(deps.repository, query.principal, query.id);
   const events = await deps.repository.listEvents(record.id);
   return {
     items: events.map(({ version, type, status, at, actor, detail }) => ({ version, type, status, at, actor, detail: detail ?? null })),

@@ -4,15 +4,17 @@
  * Every stage is idempotent, so sending a message for a declaration that is merely slow is safe.
  */
 import type { DeclarationStatus } from '../domain/declaration.ts';
-import type { DeclarationRepository, PipelineQueue } from './ports.ts';
+import type { Clock, DeclarationRepository, PipelineQueue } from './ports.ts';
+import { markProcessingFailed } from './processing-failures.ts';
 
 export interface RedriveStalledDeps {
   repository: DeclarationRepository;
+  clock: Clock;
   /** The queue of the stage that takes a declaration in each in-flight status. */
   stageQueues: Partial<Record<DeclarationStatus, PipelineQueue>>;
 }
 
-/** Redrives of one declaration before it is left to an officer or administrator (with an error log). */
+/** Redrives of one declaration before it is marked PROCESSING_FAILED for an administrator to retry. */
 export const MAX_REDRIVES = 5;
 
 export async function redriveStalled(
@@ -29,7 +31,10 @@ export async function redriveStalled(
     // Noted first (conditional on the version): a declaration that moved meanwhile is left alone,
     // a redriven one goes to the back of the index, and one that keeps failing is given up.
     const noted = await deps.repository.noteRedrive(declaration.id, declaration.version, command.now.toISOString(), MAX_REDRIVES);
-    if (noted === 'gave-up') gaveUp.push(declaration.id);
+    if (noted === 'gave-up') {
+      const reason = `still stopped at ${declaration.status} after ${MAX_REDRIVES} redrives; see the stage's logs and dead-letter queue`;
+      if ((await markProcessingFailed({ declarationId: declaration.id, version: declaration.version, reason, actor: 'redrive' }, deps)) === 'failed') gaveUp.push(declaration.id);
+    }
     if (noted !== 'redrive') continue;
     // The same message the previous stage sent: the version it left the declaration at.
     await queue.send({ declarationId: declaration.id, version: declaration.version });

@@ -6,7 +6,7 @@ import { InvalidCursorError, type DeclarationRepository } from './ports.ts';
 
 export interface ReviewQueueQuery {
   principal: Principal;
-  lane: 'RED' | 'YELLOW';
+  lane: 'RED' | 'YELLOW' | 'FAILED';
   office: string;
   cursor?: string | undefined;
   limit: number;

@@ -8,7 +8,8 @@ import { requireParty, requireRole, type Principal } from '../domain/auth.ts';
 import { declarationSchema, maxDeclarationBytes } from '../domain/declaration.ts';
 import { linksFor, type DeclarationRecord, type HistoryEvent, type SubmissionReceipt } from '../domain/declaration-record.ts';
 import { generateUcr, newDeclarationId } from '../domain/ids.ts';
-import { DomainError, problem, problemsFromZod } from '../domain/problems.ts';
+import { DomainError, problem } from '../domain/problems.ts';
+import { parseJsonBytes } from '../domain/json-text.ts';
 import type { Clock, DeclarationRepository, DocumentArchive, LrnClaim, PipelineQueue } from './ports.ts';
 
 export interface SubmitDeclarationDeps {
@@ -60,13 +61,20 @@ export async function submitDeclaration(
         problem('/lrn', 'LRN_ALREADY_USED', `LRN ${declaration.lrn} is already used by declaration ${existing.id}; each declaration needs its own LRN`),
       ]);
     }
-    // The claim's declaration is not stored yet: another request is still at it, or one failed
-    // half-way. Take the claim over only once it is older than any intake can run.
-    const claimAge = now.getTime() - Date.parse(claimed.existing.claimedAt ?? '1970-01-01T00:00:00Z');
-    if (claimAge < LRN_CLAIM_LEASE_MS || !(await deps.repository.reassignLrn(claimed.existing, claim))) {
-      throw new DomainError('CONFLICT', 'Concurrent submission', [
-        problem('/lrn', 'LRN_IN_USE', `another submission with LRN ${declaration.lrn} is in progress; retry in a minute`),
-      ]);
+    if (claimed.existing.sha256 === sha256) {
+      // The same bytes again (a retry of a request that failed half-way, or the same request
+      // twice at once): carry on under the claim's declaration id. Every write below is keyed by
+      // that id and conditional, so the attempts store one declaration and one archive key.
+      claim.declarationId = claimed.existing.declarationId;
+    } else {
+      // Other bytes while the claim's declaration is not stored yet: another request is still at
+      // it, or one failed half-way. Take the claim over only once it is older than any intake can run.
+      const claimAge = now.getTime() - Date.parse(claimed.existing.claimedAt ?? '1970-01-01T00:00:00Z');
+      if (claimAge < LRN_CLAIM_LEASE_MS || !(await deps.repository.reassignLrn(claimed.existing, claim))) {
+        throw new DomainError('CONFLICT', 'Concurrent submission', [
+          problem('/lrn', 'LRN_IN_USE', `another submission with LRN ${declaration.lrn} is in progress; retry in a minute`),
+        ]);
+      }
     }
   }
 
@@ -136,14 +144,7 @@ function parseDeclaration(body: Uint8Array) {
       problem('', 'BODY_TOO_LARGE', `the body has ${body.byteLength} bytes; at most ${maxDeclarationBytes} are accepted`),
     ]);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-  } catch (error) {
-    throw new DomainError('BAD_REQUEST', 'Invalid declaration', [
-      problem('', 'MALFORMED_JSON', `the body is not valid UTF-8 JSON: ${(error as Error).message}`),
-    ]);
-  }
+  const json = parseJsonBytes(body, 'Invalid declaration');
   const parsed = declarationSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) throw DomainError.fromZod('BAD_REQUEST', 'Invalid declaration', parsed.error);
   return parsed.data;

@@ -13,14 +13,32 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
 import { logger, metrics, tracer } from '../observability.ts';
 
-export function sqsHandler<T extends z.ZodType>(schema: T, handleMessage: (message: z.infer<T>, record: SQSRecord) => Promise<void>) {
+export interface SqsHandlerOptions<T> {
+  /** The queue's maxReceiveCount: the delivery at which a failure sends the message to the DLQ. */
+  maxReceiveCount: number;
+  /** Called when the last delivery fails, before the message goes to the DLQ (e.g. to mark the work failed). */
+  onExhausted?: (message: T, error: Error) => Promise<unknown>;
+}
+
+export function sqsHandler<T extends z.ZodType>(
+  schema: T,
+  handleMessage: (message: z.infer<T>, record: SQSRecord) => Promise<void>,
+  options?: SqsHandlerOptions<z.infer<T>>,
+) {
   const processor = new BatchProcessor(EventType.SQS);
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     logger.appendKeys({ messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount });
+    let message: z.infer<T> | undefined;
     try {
-      await handleMessage(schema.parse(JSON.parse(record.body)), record);
+      message = schema.parse(JSON.parse(record.body));
+      await handleMessage(message as z.infer<T>, record);
     } catch (error) {
-      logger.error('message failed; SQS will redeliver it, then move it to the DLQ', error as Error);
+      const exhausted = options !== undefined && Number(record.attributes.ApproximateReceiveCount) >= options.maxReceiveCount;
+      logger.error(exhausted ? 'message failed for the last time; it goes to the DLQ' : 'message failed; SQS will redeliver it, then move it to the DLQ', error as Error);
+      if (exhausted && message !== undefined && options.onExhausted) {
+        // If this fails too, the redrive finds the declaration stopped and gives up on it later.
+        await options.onExhausted(message, error as Error).catch((failure: unknown) => logger.error('could not record the failure', failure as Error));
+      }
       throw error;
     } finally {
       logger.removeKeys(['messageId', 'receiveCount']);

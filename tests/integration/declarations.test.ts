@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
 import { seedDemoData } from '../../local/seed.ts';
+import { generateUcr } from '../../shared/domain/ids.ts';
 import { apiClient, declarationFor, eventually, newParty } from './support.ts';
 
 let cloud: LocalCloud;
@@ -88,7 +89,7 @@ describe('POST /v1/declarations', () => {
     expect(submitted.status).toBe(202);
     expect(submitted.headers.get('location')).toBe(`/v1/declarations/${submitted.body.id}`);
     expect(submitted.body).toMatchObject({ lrn: declaration.lrn, status: 'SUBMITTED' });
-    expect(submitted.body.ucr).toBe(`${new Date().getUTCFullYear() % 10}${party}-${declaration.lrn}`);
+    expect(submitted.body.ucr).toBe(generateUcr(new Date(), party, declaration.lrn));
     const validated = await waitForStatus(submitted.body.id, token, ...decided);
     expect(validated.version).toBe(5);
     expect(validated.validation?.problems).toEqual([]);

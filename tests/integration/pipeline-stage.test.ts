@@ -6,13 +6,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
-import { declarationRepository } from '../../shared/adapters/platform.ts';
+import { bucketName } from '../../shared/adapters/aws-clients.ts';
+import { declarationRepository, sharedS3 } from '../../shared/adapters/platform.ts';
+import { S3DocumentArchive } from '../../shared/adapters/s3-document-archive.ts';
 import type { DeclarationRecord, PipelineMessage } from '../../shared/domain/declaration-record.ts';
 import { newDeclarationId } from '../../shared/domain/ids.ts';
 import { declarationSchema } from '../../shared/domain/declaration.ts';
 import { runStage, type StageDefinition } from '../../shared/usecases/pipeline-stage.ts';
+import { markProcessingFailed, retryDeclaration } from '../../shared/usecases/processing-failures.ts';
 import { redriveStalled } from '../../shared/usecases/redrive-stalled.ts';
 import type { PipelineQueue } from '../../shared/usecases/ports.ts';
+import { sha256Hex, submittedDocumentKey } from '../../shared/usecases/submit-declaration.ts';
 import { declarationFor, newParty } from './support.ts';
 
 let cloud: LocalCloud;
@@ -41,10 +45,15 @@ class RecordingQueue implements PipelineQueue {
   }
 }
 
+/** A declaration stored as intake stores it: its bytes archived, then its state item. */
 async function storedSubmitted(now = new Date().toISOString()): Promise<DeclarationRecord> {
   const party = newParty();
+  const id = newDeclarationId(new Date());
+  const bytes = Buffer.from(JSON.stringify(declarationFor(party)));
+  const sha256 = sha256Hex(bytes);
+  const stored = await new S3DocumentArchive(sharedS3(), bucketName('archive')).put({ key: submittedDocumentKey(id), body: bytes, contentType: 'application/json', sha256 });
   const record: DeclarationRecord = {
-    id: newDeclarationId(new Date()),
+    id,
     lrn: `L-${party}`,
     ucr: `6${party}-X`,
     type: 'IM',
@@ -54,8 +63,8 @@ async function storedSubmitted(now = new Date().toISOString()): Promise<Declarat
     version: 1,
     submittedAt: now,
     updatedAt: now,
-    declaration: declarationSchema.parse(declarationFor(party)),
-    submission: { bucket: 'b', key: 'k', sha256: '0'.repeat(64), bytes: 1, versionId: undefined },
+    declaration: declarationSchema.parse(JSON.parse(bytes.toString('utf8'))),
+    submission: { ...stored, sha256, bytes: bytes.byteLength },
     validation: undefined,
     risk: undefined,
     lane: undefined,
@@ -176,7 +185,7 @@ describe('redriveStalled', () => {
     const validation = new RecordingQueue();
 
     // Act
-    const result = await redriveStalled({ now: new Date(), olderThanMinutes: 10, limit: 1000 }, { repository, stageQueues: { SUBMITTED: validation } });
+    const result = await redriveStalled({ now: new Date(), olderThanMinutes: 10, limit: 1000 }, { repository, clock, stageQueues: { SUBMITTED: validation } });
 
     // Assess
     const sentIds = validation.sent.map((message) => message.declarationId);
@@ -196,9 +205,9 @@ describe('redriveStalled', () => {
     // Act: six runs, each pretending the previous redrive was long enough ago
     const results = [];
     for (let run = 0; run < 6; run += 1) {
-      results.push(await redriveStalled({ now: runAt(50 - run * 11), olderThanMinutes: 10, limit: 1000 }, { repository, stageQueues: { SUBMITTED: queue } }));
+      results.push(await redriveStalled({ now: runAt(50 - run * 11), olderThanMinutes: 10, limit: 1000 }, { repository, clock, stageQueues: { SUBMITTED: queue } }));
     }
-    const later = await redriveStalled({ now: new Date(), olderThanMinutes: 0, limit: 1000 }, { repository, stageQueues: { SUBMITTED: queue } });
+    const later = await redriveStalled({ now: new Date(), olderThanMinutes: 0, limit: 1000 }, { repository, clock, stageQueues: { SUBMITTED: queue } });
 
     // Assess
     const sentForIt = queue.sent.filter((message) => message.declarationId === stopped.id);
@@ -206,5 +215,40 @@ describe('redriveStalled', () => {
     expect(results.at(-1)?.gaveUp).toContain(stopped.id);
     expect(later.gaveUp).not.toContain(stopped.id);
     expect(queue.sent.filter((message) => message.declarationId === stopped.id)).toHaveLength(5);
+    const failed = await repository.getState(stopped.id);
+    expect(failed).toMatchObject({ status: 'PROCESSING_FAILED', version: 2, failure: { stage: 'SUBMITTED' } });
+    expect(failed?.failure?.reason).toContain('after 5 redrives');
+    const officersQueue = await repository.listReviewQueue('FAILED', 'GBLHR', { limit: 100, cursor: undefined });
+    expect(officersQueue.items.map((item) => item.id)).toContain(stopped.id);
+    expect((await repository.listEvents(stopped.id)).map((event) => event.type)).toEqual(['PROCESSING_FAILED']);
+  });
+
+  it('lets an admin retry a PROCESSING_FAILED declaration at the stage that failed, and only an admin', async () => {
+    // Prepare
+    const stopped = await storedSubmitted();
+    await markProcessingFailed({ declarationId: stopped.id, version: 1, reason: 'NoSuchKey: gone', actor: 'validation' }, { repository, clock });
+    const queue = new RecordingQueue();
+    const admin = { subject: 'admin-1', roles: ['admin'] as const, partyId: undefined };
+    const officer = { subject: 'officer-1', roles: ['officer'] as const, partyId: undefined };
+    const deps = { repository, clock, stageQueues: { SUBMITTED: queue } };
+
+    // Act
+    const byOfficer = retryDeclaration({ principal: officer, id: stopped.id }, deps);
+    await expect(byOfficer).rejects.toMatchObject({ kind: 'FORBIDDEN' });
+    const retried = await retryDeclaration({ principal: admin, id: stopped.id }, deps);
+    const twice = retryDeclaration({ principal: admin, id: stopped.id }, deps);
+
+    // Assess
+    expect(retried).toEqual({ id: stopped.id, status: 'SUBMITTED', version: 3 });
+    await expect(twice).rejects.toMatchObject({ kind: 'CONFLICT' });
+    expect(queue.sent).toEqual([{ declarationId: stopped.id, version: 3 }]);
+    const state = await repository.getState(stopped.id);
+    expect(state).toMatchObject({ status: 'SUBMITTED', version: 3 });
+    const officersQueue = await repository.listReviewQueue('FAILED', 'GBLHR', { limit: 100, cursor: undefined });
+    expect(officersQueue.items.map((item) => item.id)).not.toContain(stopped.id);
+    expect((await repository.listEvents(stopped.id)).map((event) => [event.version, event.type, event.status])).toEqual([
+      [2, 'PROCESSING_FAILED', 'PROCESSING_FAILED'],
+      [3, 'RETRIED', 'SUBMITTED'],
+    ]);
   });
 });

@@ -315,8 +315,9 @@ describe('local-only routes', () => {
 
   it('refuses token requests with an unknown role or a trader without party', async () => {
     // Act
-    const badRole = await request(`${cloud.apiUrl}/local/token`, { method: 'POST', body: JSON.stringify({ role: 'root' }) });
-    const noParty = await request(`${cloud.apiUrl}/local/token`, { method: 'POST', body: JSON.stringify({ role: 'trader' }) });
+    const headers = { 'content-type': 'application/json' };
+    const badRole = await request(`${cloud.apiUrl}/local/token`, { method: 'POST', headers, body: JSON.stringify({ role: 'root' }) });
+    const noParty = await request(`${cloud.apiUrl}/local/token`, { method: 'POST', headers, body: JSON.stringify({ role: 'trader' }) });
 
     // Assess
     expect(badRole.status).toBe(400);

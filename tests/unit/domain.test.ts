@@ -67,17 +67,22 @@ describe('JSON pointers', () => {
 });
 
 describe('identifiers', () => {
-  it('builds a WCO UCR from the year digit, the EORI and the reference, at most 35 characters', () => {
+  it('builds a WCO UCR from the year digit, the EORI and a reference unique to the LRN, at most 35 characters', () => {
     // Prepare
     const at = new Date('2026-03-01T00:00:00Z');
+    const lrns = ['acme_2026/7', 'ACME_2026/7', `${'X'.repeat(19)}A`, `${'X'.repeat(19)}B`, 'X'.repeat(35)];
 
     // Act
-    const short = generateUcr(at, 'GB123456789000', 'acme_2026/7');
-    const long = generateUcr(at, 'GB123456789000', 'X'.repeat(40));
+    const ucrs = lrns.map((lrn) => generateUcr(at, 'GB123456789000', lrn));
+    const longestEori = generateUcr(at, 'GB123456789012345', 'L1');
 
-    // Assess
-    expect(short).toBe('6GB123456789000-ACME-2026/7');
-    expect(long).toHaveLength(35);
+    // Assess: LRNs differing only in case or after the 19th character get different UCRs
+    expect(new Set(ucrs).size).toBe(lrns.length);
+    for (const ucr of [...ucrs, longestEori]) {
+      expect(ucr).toMatch(/^6GB[0-9]+-[0-9A-Z]+$/);
+      expect(ucr).toHaveLength(35);
+    }
+    expect(generateUcr(at, 'GB123456789000', 'acme_2026/7')).toBe(ucrs[0]);
   });
 
   it('issues declaration ids that sort by time', () => {

@@ -9,7 +9,7 @@ import { traderStatusInputSchema } from '../../usecases/manage-traders.ts';
 import { riskSettingsSchema } from '../../usecases/score-risk.ts';
 import { defineOperation, queryInteger } from '../operation.ts';
 import { referenceDocumentNames } from '../reference-kinds.ts';
-import { partyPath } from './parameters.ts';
+import { declarationPath, partyPath } from './parameters.ts';
 
 const ifMatch = {
   name: 'If-Match',
@@ -158,4 +158,15 @@ export const getTraderProfileOperation = defineOperation({
   pathParameters: partyPath,
   responses: { 200: { description: 'The trader profile', schema: traderProfileSchema } },
   problems: { 404: 'No trader profile for this party' },
+});
+
+export const retryDeclarationOperation = defineOperation({
+  operationId: 'retryDeclaration',
+  method: 'POST',
+  path: '/v1/admin/declarations/{id}/retry',
+  summary: 'Hand a PROCESSING_FAILED declaration back to the stage that failed, once the cause is fixed (admin)',
+  roles: ['admin'],
+  pathParameters: declarationPath,
+  responses: { 202: { description: 'Back in the pipeline: the status it resumes at and its new version' } },
+  problems: { 404: 'No such declaration', 409: 'The declaration is not PROCESSING_FAILED, or changed meanwhile' },
 });

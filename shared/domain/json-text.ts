@@ -7,7 +7,7 @@
  * (RFC 8259 section 4: names SHOULD be unique; I-JSON, RFC 7493 section 2.3: MUST be unique).
  */
 import { type JSONPath, visit } from 'jsonc-parser';
-import { DomainError, problem, toPointer } from '../domain/problems.ts';
+import { DomainError, problem, toPointer } from './problems.ts';
 
 /** Decodes and parses a JSON body; problems point at '' or, for a duplicate, at the repeated member. */
 export function parseJsonBytes(bytes: Uint8Array, title = 'Invalid body'): unknown {

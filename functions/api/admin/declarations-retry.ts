@@ -1,0 +1,22 @@
+/** POST /v1/admin/declarations/{id}/retry: a PROCESSING_FAILED declaration back to the stage that failed (admin). */
+import { declarationRepository, pipelineQueue } from '../../../shared/adapters/platform.ts';
+import { systemClock } from '../../../shared/adapters/system-clock.ts';
+import { httpOperation } from '../../../shared/http/operation.ts';
+import { retryDeclarationOperation } from '../../../shared/http/operations/admin.ts';
+import { json } from '../../../shared/http/responses.ts';
+import { retryDeclaration } from '../../../shared/usecases/processing-failures.ts';
+
+const deps = {
+  repository: declarationRepository(),
+  clock: systemClock,
+  stageQueues: {
+    SUBMITTED: pipelineQueue('validation'),
+    VALIDATED: pipelineQueue('risk'),
+    SCORED: pipelineQueue('duty'),
+    ASSESSED: pipelineQueue('release'),
+  },
+};
+
+export const handler = httpOperation(retryDeclarationOperation, async ({ principal, path }) =>
+  json(202, await retryDeclaration({ principal, id: path.id }, deps), { location: `/v1/declarations/${path.id}` }),
+);

@@ -1,0 +1,144 @@
+/**
+ * The authorisation matrix, generated from the route table: every route x every caller
+ * (anonymous, the owning trader, another trader, an officer, an admin) x owned or foreign
+ * resource. Each cell states what the platform must answer; a route added to the table without
+ * a row here fails the test.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { seedDemoData } from '../../local/seed.ts';
+import type { OperationSpec } from '../../shared/http/operation.ts';
+import { operations } from '../../shared/http/operations/index.ts';
+import { apiClient, declarationFor, eventually, newParty } from '../integration/support.ts';
+
+type Caller = 'anonymous' | 'owner' | 'otherTrader' | 'officer' | 'admin';
+const callers: readonly Caller[] = ['anonymous', 'owner', 'otherTrader', 'officer', 'admin'];
+
+let cloud: LocalCloud;
+let api: ReturnType<typeof apiClient>['call'];
+const owner = newParty();
+let declarationId = '';
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
+  await seedDemoData();
+  api = apiClient(cloud.apiUrl).call;
+  const submitted = await api<{ id: string }>('POST', '/v1/declarations', { token: token('owner'), body: declarationFor(owner) });
+  declarationId = submitted.body.id;
+  await eventually(async () => {
+    const view = await api<{ status: string }>('GET', `/v1/declarations/${declarationId}`, { token: token('owner') });
+    return ['RELEASED', 'UNDER_REVIEW'].includes(view.body.status) ? true : undefined;
+  });
+});
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+function token(caller: Caller): string | undefined {
+  if (caller === 'anonymous') return undefined;
+  if (caller === 'owner') return cloud.mintToken({ role: 'trader', party: owner });
+  if (caller === 'otherTrader') return cloud.mintToken({ role: 'trader', party: 'GB999999999999' });
+  return cloud.mintToken({ role: caller });
+}
+
+/** A request each operation accepts from an allowed caller (valid path, query and body). */
+function requestFor(op: OperationSpec, caller: Caller): { path: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } {
+  const party = caller === 'otherTrader' ? 'GB999999999999' : owner;
+  const profile = { name: 'Matrix', reason: 'authorisation matrix', validFrom: '2020-01-01', criteria: { kind: 'origin', countries: ['TV'] }, outcome: { score: 1 } };
+  switch (op.operationId) {
+    case 'submitDeclaration':
+      return { path: op.path, body: declarationFor(party) };
+    case 'listDeclarations':
+      return { path: caller === 'officer' || caller === 'admin' ? `${op.path}?declarant=${owner}` : op.path };
+    case 'getDeclaration':
+    case 'listDeclarationEvents':
+      return { path: op.path.replace('{id}', declarationId) };
+    case 'listReviewQueue':
+      return { path: `${op.path}?lane=RED&office=GBLHR` };
+    case 'estimateDuty':
+      return { path: op.path, body: declarationFor(party) };
+    case 'lookUpCommodity':
+      return { path: op.path.replace('{code}', '8510900000') };
+    case 'loadReferenceDocument':
+      // An invalid document: the cell checks who may reach validation, not a new version.
+      return { path: op.path.replace('{kind}', 'exchange-rates'), body: { format: 'wrong' } };
+    case 'referenceDocumentHistory':
+      return { path: op.path.replace('{kind}', 'exchange-rates') };
+    case 'createRiskProfile':
+    case 'dryRunRiskProfile':
+      return { path: op.path, body: profile };
+    case 'listRiskProfiles':
+      return { path: op.path };
+    case 'getRiskProfile':
+    case 'editRiskProfile':
+    case 'disableRiskProfile':
+      return { path: op.path.replace('{id}', 'no-such-profile'), ...(op.method === 'PUT' ? { body: profile } : {}) };
+    case 'rebuildValuationReferences':
+      return { path: `${op.path}?days=1` };
+    case 'setTraderStatus':
+      return { path: op.path.replace('{partyId}', owner), body: { aeo: null, trusted: false } };
+    case 'getTraderProfile':
+      return { path: op.path.replace('{partyId}', 'GB987654321000') };
+    case 'retryDeclaration':
+      return { path: op.path.replace('{id}', declarationId) };
+    case 'getOpenApi':
+      return { path: op.path };
+    default:
+      throw new Error(`no request for ${op.operationId}: add its row to the authorisation matrix`);
+  }
+}
+
+/** What an allowed caller gets for the request above (the resource's own rules, past the role check). */
+const allowedStatus: Record<string, (caller: Caller) => number> = {
+  submitDeclaration: () => 202,
+  listDeclarations: () => 200,
+  // Another trader's declaration does not exist for a trader: 404, no existence oracle.
+  getDeclaration: (caller) => (caller === 'otherTrader' ? 404 : 200),
+  listDeclarationEvents: (caller) => (caller === 'otherTrader' ? 404 : 200),
+  listReviewQueue: () => 200,
+  estimateDuty: () => 200,
+  lookUpCommodity: () => 200,
+  loadReferenceDocument: () => 400,
+  referenceDocumentHistory: () => 200,
+  createRiskProfile: () => 201,
+  dryRunRiskProfile: () => 200,
+  listRiskProfiles: () => 200,
+  getRiskProfile: () => 404,
+  editRiskProfile: () => 404,
+  disableRiskProfile: () => 404,
+  rebuildValuationReferences: () => 200,
+  setTraderStatus: () => 200,
+  getTraderProfile: () => 200,
+  // The declaration is not PROCESSING_FAILED.
+  retryDeclaration: () => 409,
+  getOpenApi: () => 200,
+};
+
+function expected(op: OperationSpec, caller: Caller): number {
+  if (op.roles === 'public') return allowedStatus[op.operationId]!(caller);
+  if (caller === 'anonymous') return 401;
+  const role = caller === 'owner' || caller === 'otherTrader' ? 'trader' : caller;
+  if (!op.roles.includes(role)) return 403;
+  return allowedStatus[op.operationId]!(caller);
+}
+
+const cells = operations.flatMap((op) => callers.map((caller) => [op, caller] as const));
+
+describe('authorisation matrix', () => {
+  it('has an expected answer for every operation', () => {
+    expect(operations.filter((op) => !(op.operationId in allowedStatus)).map((op) => op.operationId)).toEqual([]);
+  });
+
+  it.each(cells.map(([op, caller]) => [`${op.method} ${op.path}`, caller, op] as const))('%s as %s', async (_route, caller, op) => {
+    // Prepare
+    const request = requestFor(op, caller);
+    const bearer = token(caller);
+
+    // Act
+    const response = await api(op.method, request.path, { ...(bearer ? { token: bearer } : {}), ...request });
+
+    // Assess
+    expect(response.status).toBe(expected(op, caller));
+  });
+});
