@@ -425,7 +425,7 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     const rules = resourcesOf(template, 'AWS::Events::Rule');
 
     // Assess
-    expect(rules.map(([, rule]) => rule.Properties.ScheduleExpression)).toEqual(['rate(5 minutes)']);
+    expect(rules.map(([, rule]) => rule.Properties.ScheduleExpression)).toEqual(['rate(1 minute)']);
     expect(JSON.stringify(rules[0]![1].Properties.Targets)).toMatch(/RedriveStalled/);
   });
 
