@@ -29,7 +29,8 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from './config/environment.ts';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import * as resources from '../shared/resources.ts';
@@ -164,6 +165,24 @@ export class CustomsStack extends Stack {
         removalPolicy,
       });
     }
+
+    // A declaration marked PROCESSING_FAILED (its last delivery failed, or redrives gave up) waits
+    // for an administrator: shared/workers/stage-worker.ts and the redrive count them.
+    new Alarm(this, 'ProcessingFailedAlarm', {
+      alarmDescription:
+        'Declarations moved to PROCESSING_FAILED: see GET /v1/review/queue?lane=FAILED, fix the cause, then POST /v1/admin/declarations/{id}/retry.',
+      metric: new Metric({
+        namespace: POWERTOOLS_METRICS_NAMESPACE,
+        metricName: 'DeclarationsFailed',
+        dimensionsMap: { service: POWERTOOLS_SERVICE_NAME },
+        period: Duration.minutes(1),
+        statistic: 'Sum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
 
     // ---- S3 ----------------------------------------------------------------------------------
     this.accessLogBucket = new Bucket(this, 'AccessLogBucket', {

@@ -77,9 +77,17 @@ export interface LocalCloudOptions {
   logLevel?: LogLevel;
   /** Seconds before a failed SQS record is visible again (default 2; Lambda would wait the visibility timeout). */
   retryDelaySeconds?: number;
+  /**
+   * Minutes unchanged after which the redrive hands a declaration back to its stage (default 1:
+   * with the redrive running every minute, a crashed declaration resumes within 2 minutes).
+   */
+  stalledAfterMinutes?: number;
   /** Called with each start-up step, for progress output. */
   onProgress?: (step: string) => void;
 }
+
+/** Locally the redrive is eager: a declaration stopped by a crash resumes within 2 minutes. */
+export const DEFAULT_LOCAL_STALLED_AFTER_MINUTES = 1;
 
 /**
  * Values by logical name. The real names are typed keys (`cloud.queueUrls.validation` is a string);
@@ -171,7 +179,7 @@ async function start(
   cleanup: () => Promise<void>,
 ): Promise<LocalCloud> {
   const regionName = options.region ?? defaultRegion;
-  const region = regionConfig(regionName);
+  const region = { ...regionConfig(regionName), stalledAfterMinutes: options.stalledAfterMinutes ?? DEFAULT_LOCAL_STALLED_AFTER_MINUTES };
   const awsRegion = region.awsRegion;
   const rootDir = options.rootDir ?? repositoryRoot;
   const dataDir = options.dataDir ? path.resolve(options.dataDir) : undefined;

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORTS, DEFAULT_RETRY_DELAY_SECONDS, startLocalCloud, type LocalCloud } from './cloud.ts';
+import { DEFAULT_LOCAL_STALLED_AFTER_MINUTES, DEFAULT_PORTS, DEFAULT_RETRY_DELAY_SECONDS, startLocalCloud, type LocalCloud } from './cloud.ts';
 import { demoUsers } from './demo-users.ts';
 import { isLogLevel, type LogLevel } from './log.ts';
 import { functions, queues } from '../shared/resources.ts';
@@ -19,6 +19,8 @@ const usage = `Usage: npm start -- [options]
   --aws-port <n>       fauxqs port, SQS and S3 (default ${DEFAULT_PORTS.aws})
   --log-level <level>  debug | info | warn | error | silent (default info)
   --retry-delay <s>    seconds before a failed SQS record is retried (default ${DEFAULT_RETRY_DELAY_SECONDS})
+  --stalled-after <m>  minutes unchanged before the redrive hands a declaration back to its stage
+                       (default ${DEFAULT_LOCAL_STALLED_AFTER_MINUTES}; the redrive runs every minute)
   --region <name>      region configuration (default: infra/config/regions.ts default)
   -h, --help           this text
 `;
@@ -45,6 +47,7 @@ function parse() {
       'aws-port': { type: 'string' },
       'log-level': { type: 'string' },
       'retry-delay': { type: 'string' },
+      'stalled-after': { type: 'string' },
       region: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -67,6 +70,8 @@ if (!isLogLevel(logLevelArg)) fail(`--log-level must be debug, info, warn, error
 const logLevel: LogLevel = logLevelArg;
 const retryDelay = args.values['retry-delay'] === undefined ? DEFAULT_RETRY_DELAY_SECONDS : Number(args.values['retry-delay']);
 if (!Number.isInteger(retryDelay) || retryDelay < 0 || retryDelay > 43_200) fail('--retry-delay must be a whole number of seconds');
+const stalledAfter = args.values['stalled-after'] === undefined ? DEFAULT_LOCAL_STALLED_AFTER_MINUTES : Number(args.values['stalled-after']);
+if (!Number.isInteger(stalledAfter) || stalledAfter < 1 || stalledAfter > 1440) fail('--stalled-after must be a whole number of minutes from 1 to 1440');
 
 const write = (line = ''): void => {
   process.stdout.write(`${line}\n`);
@@ -87,6 +92,7 @@ try {
     ...(args.values.region ? { region: args.values.region } : {}),
     logLevel,
     retryDelaySeconds: retryDelay,
+    stalledAfterMinutes: stalledAfter,
     onProgress: (step) => write(`  - ${step}`),
   });
   write('Seeding the demo region (tariff pack, exchange rates, valuation references, risk settings and profiles, traders)...');

@@ -1,7 +1,8 @@
 /** Scheduled: hands declarations that stopped between two stages to their stage again. */
 import { declarationRepository, pipelineQueue } from '../../shared/adapters/platform.ts';
 import { systemClock } from '../../shared/adapters/system-clock.ts';
-import { logger } from '../../shared/observability.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger, metrics } from '../../shared/observability.ts';
 import { redriveStalled } from '../../shared/usecases/redrive-stalled.ts';
 import { scheduledHandler } from '../../shared/workers/scheduled-handler.ts';
 
@@ -24,5 +25,6 @@ if (!Number.isInteger(olderThanMinutes) || olderThanMinutes < 1) {
 export const handler = scheduledHandler(async () => {
   const result = await redriveStalled({ now: systemClock.now(), olderThanMinutes, limit: 1000 }, deps);
   if (result.redriven > 0) logger.warn('stalled declarations handed to their stage again', { byStatus: result.byStatus });
+  if (result.gaveUp.length > 0) metrics.addMetric('DeclarationsFailed', MetricUnit.Count, result.gaveUp.length);
   if (result.gaveUp.length > 0) logger.error('declarations marked PROCESSING_FAILED after repeated redrives: fix the cause, then retry them (POST /v1/admin/declarations/{id}/retry)', { ids: result.gaveUp });
 });

@@ -429,6 +429,22 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     expect(JSON.stringify(rules[0]![1].Properties.Targets)).toMatch(/RedriveStalled/);
   });
 
+  it('alarms on any declaration marked PROCESSING_FAILED', () => {
+    // Prepare
+    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(([id]) => id.includes('ProcessingFailedAlarm'));
+
+    // Assess
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]![1].Properties).toMatchObject({
+      MetricName: 'DeclarationsFailed',
+      Namespace: 'CustomsClearance',
+      Dimensions: [{ Name: 'service', Value: 'customs-clearance' }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
   it('alarms on any message in a dead-letter queue', () => {
     // Prepare
     const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(([id]) => id.includes('DeadLetterAlarm'));

@@ -1,0 +1,46 @@
+/**
+ * Ctrl-C on `npm start` (issue 7, item 9): a terminal sends SIGINT to the whole process group, and
+ * tsx relays it to the platform again within milliseconds. The platform must still wait for
+ * in-flight work and say so, every time.
+ */
+import { spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+
+function startPlatform() {
+  const port = randomInt(20_000, 30_000);
+  const child = spawn('node_modules/.bin/tsx', ['local/start.ts', '--port', String(port), '--dynamodb-port', String(port + 1), '--aws-port', String(port + 2)], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+describe('Ctrl-C', () => {
+  it('waits for in-flight work and says so, even when the same key press arrives twice', async () => {
+    // Prepare
+    const platform = startPlatform();
+    const deadline = Date.now() + 60_000;
+    while (!platform.output().includes('Press Ctrl-C to stop.') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+
+    // Act: the terminal's SIGINT to the group, and tsx's relay of it 10 ms later
+    process.kill(-platform.child.pid!, 'SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    process.kill(-platform.child.pid!, 'SIGINT');
+    const code = await platform.exited;
+
+    // Assess
+    expect(platform.output()).toContain('Press Ctrl-C to stop.');
+    expect(platform.output()).toContain('Stopped: every in-flight request and batch finished.');
+    expect(platform.output()).not.toContain('without waiting');
+    expect(code).toBe(0);
+  }, 90_000);
+});
