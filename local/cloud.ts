@@ -12,6 +12,7 @@
  * one after another. See docs/local-cloud.md.
  */
 import { chmodSync, mkdirSync } from 'node:fs';
+import { type Chaos, installChaos } from './chaos.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -82,6 +83,13 @@ export interface LocalCloudOptions {
    * with the redrive running every minute, a crashed declaration resumes within 2 minutes).
    */
   stalledAfterMinutes?: number;
+  /**
+   * Chaos: fail this share of the handlers' DynamoDB, S3 and SQS calls and deliver every SQS
+   * batch twice. Faults start disabled: call `chaos.enable()` (e.g. after seeding).
+   */
+  chaos?: { faultRate: number; seed: number };
+  /** Run scheduled functions this often instead of their schedule (chaos runs; default: the schedule). */
+  scheduleEverySeconds?: number;
   /** Called with each start-up step, for progress output. */
   onProgress?: (step: string) => void;
 }
@@ -127,6 +135,8 @@ export interface LocalCloud {
   functionNames: string[];
   /** Issues an ID-token-shaped JWT the gateway accepts (overrides: for tests of refusals). */
   mintToken(input: MintTokenInput, overrides?: TokenOverrides): string;
+  /** Fault injection, when started with `chaos`. */
+  chaos: Chaos | undefined;
   /** Invokes a scheduled function now, with an EventBridge scheduled event (also runs on its schedule). */
   runScheduled(functionName: string): Promise<void>;
   /** Imports every handler module now instead of on first use; reports failures without throwing. */
@@ -287,6 +297,10 @@ async function start(
     progress(`bucket ${names(name)} ${outcome === 'created' ? 'created' : 'found'}`);
   }
 
+  // Chaos middleware is registered before any handler (and so any SDK client) exists.
+  const chaos = options.chaos ? installChaos(options.chaos) : undefined;
+  if (options.chaos) progress(`chaos: ${Math.round(options.chaos.faultRate * 100)}% of handler SDK calls fail once enabled; every SQS batch delivered twice`);
+
   // The handlers' environment, before any handler module is imported.
   const logLevel = options.logLevel ?? 'info';
   const env = applyEnvironment({ regionName, region, endpoints, resources: { tableNames, queueUrls, bucketNames, secretNames }, logLevel });
@@ -326,6 +340,7 @@ async function start(
         retryDelaySeconds,
         sqs,
         log,
+        duplicateDeliveries: options.chaos !== undefined,
       });
       poller.start();
       pollers.push(poller);
@@ -355,10 +370,10 @@ async function start(
       if (trigger.kind !== 'schedule') continue;
       const timer = setInterval(() => {
         runScheduled(fn.name).catch((error: unknown) => log.warn(`${fn.name} (schedule) failed: ${describeError(error)}`));
-      }, trigger.everyMinutes * 60_000);
+      }, options.scheduleEverySeconds !== undefined ? options.scheduleEverySeconds * 1000 : trigger.everyMinutes * 60_000);
       timer.unref();
       timers.push(timer);
-      progress(`${fn.name} runs every ${trigger.everyMinutes} minute(s)`);
+      progress(`${fn.name} runs every ${options.scheduleEverySeconds !== undefined ? `${options.scheduleEverySeconds} second(s)` : `${trigger.everyMinutes} minute(s)`}`);
     }
   }
   // Stopped before the gateway and emulators (cleanups run in reverse order).
@@ -387,6 +402,7 @@ async function start(
     functionNames: [...localFunctions.keys()],
     mintToken: (input, overrides) => issuer.mint(input, overrides),
     runScheduled,
+    chaos,
     preloadHandlers: async () =>
       Promise.all(
         [...localFunctions.values()].map(async (fn): Promise<PreloadResult> => {
@@ -430,7 +446,8 @@ async function stickyPort<T extends RunningEmulator>(
     emulator = await startOn(requested);
   } catch (error) {
     if (isAddressInUse(error)) {
-      throw new Error(`Port ${requested} (${key === 'aws' ? 'fauxqs, SQS and S3' : 'dynalite, DynamoDB'}) is already in use; choose another one or 0`, { cause: error });
+      const what = { aws: 'fauxqs, SQS and S3: --aws-port', dynamodb: 'dynalite, DynamoDB: --dynamodb-port', secrets: 'local Secrets Manager: --secrets-port' }[key];
+      throw new Error(`Port ${requested} (${what}) is already in use; choose another one or 0`, { cause: error });
     }
     throw error;
   }

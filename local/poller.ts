@@ -36,6 +36,8 @@ export interface QueuePollerOptions {
   log: Log;
   /** Long-poll wait; short so that stop() returns quickly. */
   waitTimeSeconds?: number;
+  /** Chaos: hand every batch to the handler twice at once (SQS delivers at least once). */
+  duplicateDeliveries?: boolean;
 }
 
 export interface BatchOutcome {
@@ -116,14 +118,20 @@ export class QueuePoller {
     let outcome: BatchOutcome;
     let note = '';
     try {
-      const result = await fn.invoke(event);
-      const failures = parseBatchResponse(result, ids);
-      if (failures === 'malformed') {
-        note = 'malformed batchItemFailures: whole batch failed';
-        outcome = { succeeded: [], failed: ids };
-      } else {
-        outcome = { succeeded: ids.filter((id) => !failures.has(id)), failed: ids.filter((id) => failures.has(id)) };
+      const deliveries = this.options.duplicateDeliveries ? 2 : 1;
+      const results = await Promise.all(Array.from({ length: deliveries }, () => fn.invoke(event)));
+      // A record succeeded only if every delivery of it did.
+      const failed = new Set<string>();
+      for (const result of results) {
+        const failures = parseBatchResponse(result, ids);
+        if (failures === 'malformed') {
+          note = 'malformed batchItemFailures: whole batch failed';
+          for (const id of ids) failed.add(id);
+        } else {
+          for (const id of failures) failed.add(id);
+        }
       }
+      outcome = { succeeded: ids.filter((id) => !failed.has(id)), failed: ids.filter((id) => failed.has(id)) };
     } catch (error) {
       note = `invocation failed: ${describeError(error)}`;
       log.error(`${fn.name} on ${queueName}: ${describeError(error)}`, error instanceof Error ? (error.cause ?? error) : error);

@@ -17,10 +17,15 @@ const usage = `Usage: npm start -- [options]
   --data <dir>         keep DynamoDB data, S3 objects and the signing key in <dir> (default: memory only)
   --dynamodb-port <n>  dynalite port (default ${DEFAULT_PORTS.dynamodb})
   --aws-port <n>       fauxqs port, SQS and S3 (default ${DEFAULT_PORTS.aws})
+  --secrets-port <n>   local Secrets Manager port (default ${DEFAULT_PORTS.secrets})
   --log-level <level>  debug | info | warn | error | silent (default info)
   --retry-delay <s>    seconds before a failed SQS record is retried (default ${DEFAULT_RETRY_DELAY_SECONDS})
   --stalled-after <m>  minutes unchanged before the redrive hands a declaration back to its stage
-                       (default ${DEFAULT_LOCAL_STALLED_AFTER_MINUTES}; the redrive runs every minute)
+                       (default ${DEFAULT_LOCAL_STALLED_AFTER_MINUTES}; decimals allowed; the redrive runs every minute)
+  --chaos <rate>       fail this share (0 to 1) of the handlers' DynamoDB, S3 and SQS calls, and
+                       deliver every SQS batch twice (see docs/local-cloud.md)
+  --chaos-seed <n>     seed of the fault draw (default 1)
+  --schedule-every <s> run scheduled functions (the redrive) every <s> seconds instead
   --region <name>      region configuration (default: infra/config/regions.ts default)
   -h, --help           this text
 `;
@@ -45,9 +50,13 @@ function parse() {
       data: { type: 'string' },
       'dynamodb-port': { type: 'string' },
       'aws-port': { type: 'string' },
+      'secrets-port': { type: 'string' },
       'log-level': { type: 'string' },
       'retry-delay': { type: 'string' },
       'stalled-after': { type: 'string' },
+      chaos: { type: 'string' },
+      'chaos-seed': { type: 'string' },
+      'schedule-every': { type: 'string' },
       region: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -71,7 +80,13 @@ const logLevel: LogLevel = logLevelArg;
 const retryDelay = args.values['retry-delay'] === undefined ? DEFAULT_RETRY_DELAY_SECONDS : Number(args.values['retry-delay']);
 if (!Number.isInteger(retryDelay) || retryDelay < 0 || retryDelay > 43_200) fail('--retry-delay must be a whole number of seconds');
 const stalledAfter = args.values['stalled-after'] === undefined ? DEFAULT_LOCAL_STALLED_AFTER_MINUTES : Number(args.values['stalled-after']);
-if (!Number.isInteger(stalledAfter) || stalledAfter < 1 || stalledAfter > 1440) fail('--stalled-after must be a whole number of minutes from 1 to 1440');
+if (!Number.isFinite(stalledAfter) || stalledAfter < 0.05 || stalledAfter > 1440) fail('--stalled-after must be a number of minutes from 0.05 to 1440');
+const chaosRate = args.values.chaos === undefined ? undefined : Number(args.values.chaos);
+if (chaosRate !== undefined && !(chaosRate >= 0 && chaosRate <= 1)) fail('--chaos must be a share of calls from 0 to 1, e.g. 0.05');
+const chaosSeed = Number(args.values['chaos-seed'] ?? 1);
+if (!Number.isInteger(chaosSeed)) fail('--chaos-seed must be a whole number');
+const scheduleEvery = args.values['schedule-every'] === undefined ? undefined : Number(args.values['schedule-every']);
+if (scheduleEvery !== undefined && !(Number.isInteger(scheduleEvery) && scheduleEvery >= 1)) fail('--schedule-every must be a whole number of seconds');
 
 const write = (line = ''): void => {
   process.stdout.write(`${line}\n`);
@@ -81,6 +96,7 @@ const ports = {
   port: port(args.values.port, DEFAULT_PORTS.api, 'port'),
   dynamodbPort: port(args.values['dynamodb-port'], DEFAULT_PORTS.dynamodb, 'dynamodb-port'),
   awsPort: port(args.values['aws-port'], DEFAULT_PORTS.aws, 'aws-port'),
+  secretsPort: port(args.values['secrets-port'], DEFAULT_PORTS.secrets, 'secrets-port'),
 };
 
 write('Starting the local cloud (no AWS account needed)...');
@@ -93,6 +109,8 @@ try {
     logLevel,
     retryDelaySeconds: retryDelay,
     stalledAfterMinutes: stalledAfter,
+    ...(chaosRate !== undefined ? { chaos: { faultRate: chaosRate, seed: chaosSeed } } : {}),
+    ...(scheduleEvery !== undefined ? { scheduleEverySeconds: scheduleEvery } : {}),
     onProgress: (step) => write(`  - ${step}`),
   });
   write('Seeding the demo region (tariff pack, exchange rates, valuation references, risk settings and profiles, traders)...');
@@ -100,6 +118,10 @@ try {
   // (service name, log level) that startLocalCloud has just applied.
   const { seedDemoData } = await import('./seed.ts');
   await seedDemoData({ onProgress: (line) => write(`  - ${line}`) });
+  if (cloud.chaos) {
+    cloud.chaos.enable();
+    write(`Chaos on: ${Math.round((chaosRate ?? 0) * 100)}% of the handlers' AWS calls fail, every SQS batch is delivered twice.`);
+  }
 } catch (error) {
   process.stderr.write(`\nThe local cloud did not start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

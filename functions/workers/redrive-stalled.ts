@@ -18,8 +18,8 @@ const deps = {
 };
 /** Minutes without a change after which a declaration counts as stopped (region config: stalledAfterMinutes). */
 const olderThanMinutes = Number(process.env.STALLED_AFTER_MINUTES);
-if (!Number.isInteger(olderThanMinutes) || olderThanMinutes < 1) {
-  throw new Error(`STALLED_AFTER_MINUTES must be a whole number of minutes (got '${process.env.STALLED_AFTER_MINUTES ?? ''}')`);
+if (!Number.isFinite(olderThanMinutes) || olderThanMinutes <= 0) {
+  throw new Error(`STALLED_AFTER_MINUTES must be a positive number of minutes (got '${process.env.STALLED_AFTER_MINUTES ?? ''}')`);
 }
 
 export const handler = scheduledHandler(async () => {

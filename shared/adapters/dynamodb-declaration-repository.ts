@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { declarationSchema, type DeclarationStatus } from '../domain/declaration.ts';
+import { type Declaration, declarationSchema, type DeclarationStatus } from '../domain/declaration.ts';
 import type { DeclarationRecord, DeclarationState, HistoryEvent } from '../domain/declaration-record.ts';
 import type { Assessment } from '../tariff/assessment.ts';
 import {
@@ -139,8 +139,11 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     const meta = items.find((item) => item.SK === keys.declaration(id).SK) as DeclarationItem | undefined;
     if (!meta) return undefined;
     const state = fromItem(meta);
-    const assessment = meta.assessmentRef ? joinPart<Assessment>(items, partPrefix(id, 'assessment', meta.assessmentRef.ref), meta.assessmentRef.chunks) : undefined;
-    return { ...state, declaration: await this.body(state), assessment };
+    const assessment = meta.assessmentRef
+      ? joinPart<Assessment>(items, partPrefix(id, 'assessment', meta.assessmentRef.ref), meta.assessmentRef.chunks)
+      : (state as { assessment?: Assessment }).assessment;
+    const { declarationGz: _legacyBody, ...rest } = state as DeclarationState & { declarationGz?: Uint8Array };
+    return { ...rest, declaration: await this.body(state), assessment };
   }
 
   async getState(id: string): Promise<DeclarationState | undefined> {
@@ -148,10 +151,17 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     return result.Item ? fromItem(result.Item as DeclarationItem) : undefined;
   }
 
-  /** The declaration as submitted: the archived bytes, hash-checked, parsed as at intake. */
+  /**
+   * The declaration as submitted: the archived bytes, hash-checked. Reading never judges a
+   * declaration again: bytes accepted under earlier rules are still read (with the defaults intake
+   * fills in), only the current rules' refinements are not applied to them.
+   */
   private async body(state: DeclarationState) {
-    const bytes = await this.archive.read(state.submission);
-    return declarationSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
+    const legacy = (state as { declarationGz?: Uint8Array }).declarationGz;
+    const bytes = legacy ? gunzipSync(legacy) : await this.archive.read(state.submission);
+    const raw = JSON.parse(new TextDecoder().decode(bytes)) as Declaration;
+    const parsed = declarationSchema.safeParse(raw);
+    return parsed.success ? parsed.data : withIntakeDefaults(raw);
   }
 
   async listStalled(before: string, limit: number): Promise<{ id: string; version: number; status: DeclarationStatus }[]> {
@@ -178,16 +188,34 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     return stalled.slice(0, limit);
   }
 
-  /** Declarations submitted on one UTC day (YYYY-MM-DD), newest first, with their bodies. */
-  async listByDay(day: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationRecord>> {
+  /**
+   * Declarations submitted on one UTC day (YYYY-MM-DD), newest first, with their bodies; with
+   * `status`, only those in it (the filter runs before any body is read). One whose body cannot
+   * be read is left out and counted, never fails the listing.
+   */
+  async listByDay(
+    day: string,
+    options: { limit: number; cursor: string | undefined; status?: DeclarationStatus | undefined },
+  ): Promise<Page<DeclarationRecord> & { unreadable: number }> {
     const page = await this.queryIndex('GSI3', keys.dayPartition(day), { ...options, newestFirst: true });
     const items: DeclarationRecord[] = [];
+    let unreadable = 0;
     // Bodies are read a few at a time: a page is at most 100 declarations.
     for (let start = 0; start < page.items.length; start += 8) {
       const batch = page.items.slice(start, start + 8);
-      items.push(...(await Promise.all(batch.map(async (state) => ({ ...state, declaration: await this.body(state), assessment: undefined })))));
+      const read = await Promise.all(
+        batch.map(async (state) => {
+          try {
+            return { ...state, declaration: await this.body(state), assessment: undefined };
+          } catch {
+            unreadable += 1;
+            return undefined;
+          }
+        }),
+      );
+      for (const record of read) if (record) items.push(record);
     }
-    return { items, nextCursor: page.nextCursor };
+    return { items, nextCursor: page.nextCursor, unreadable };
   }
 
   listReviewQueue(lane: string, office: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationState>> {
@@ -297,11 +325,9 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
       count = Number(result.Attributes?.redriveCount ?? 0);
     });
     if (!noted) return 'moved-on';
-    if (count <= maxRedrives) return 'redrive';
-    await this.documents.send(
-      new UpdateCommand({ TableName: this.tableName, Key: keys.declaration(id), UpdateExpression: 'REMOVE GSI4PK, GSI4SK' }),
-    );
-    return 'gave-up';
+    // Given up: the caller marks it PROCESSING_FAILED, a conditional change that also takes it out
+    // of the in-flight index. Until that succeeds it stays in the index and is given up again.
+    return count <= maxRedrives ? 'redrive' : 'gave-up';
   }
 
   markOnce(id: string, marker: string, at: string): Promise<boolean> {
@@ -360,9 +386,15 @@ const inFlightStatuses: readonly DeclarationStatus[] = ['SUBMITTED', 'VALIDATED'
  * Parts that grow with the number of items (a 999-item assessment is over 500 KB of JSON) are
  * stored gzip-compressed as `<name>Gz`, so the item stays within DynamoDB's 400 KB.
  */
-const compressedFields = ['validation', 'risk', 'assessmentProblems', 'lastEvent'] as const;
+// 'assessment': items stored before assessments became part items still carry assessmentGz.
+const compressedFields = ['validation', 'risk', 'assessment', 'assessmentProblems', 'lastEvent'] as const;
 
 const partPrefix = (id: string, name: string, ref: string) => keys.declarationPart(id, name, ref).SKPrefix;
+
+/** A declaration read back from bytes accepted under earlier rules: the defaults intake fills in. */
+function withIntakeDefaults(raw: Declaration): Declaration {
+  return { ...raw, items: raw.items.map((item) => ({ ...item, additionalCodes: item.additionalCodes ?? [], quantities: item.quantities ?? [], documents: item.documents ?? [] })) };
+}
 
 /** Joins a part's chunks (all of them must be there) and unpacks it. */
 function joinPart<T>(items: Record<string, unknown>[], prefix: string, chunks: number): T {

@@ -126,7 +126,7 @@ export const declarationViewSchema = z
       .object({ stage: declarationStatus, reason: z.string(), at: z.string() })
       .nullable()
       .meta({ description: 'Why processing stopped (PROCESSING_FAILED); an administrator can retry it' }),
-    declaration: declarationSchema.nullable().meta({ description: 'As submitted; null only when a PROCESSING_FAILED declaration\'s archived bytes cannot be read' }),
+    declaration: declarationSchema.nullable().meta({ description: 'As submitted; null only when its archived bytes cannot be read' }),
     links: linksSchema,
   })
   .meta({ id: 'DeclarationView' });
@@ -160,6 +160,9 @@ export const linksFor = (id: string) => ({
   events: `/v1/declarations/${id}/events`,
 });
 
+/** What a trader reads about a declaration that could not be processed. */
+export const TRADER_FAILURE_REASON = 'The platform could not process this declaration. Customs has been alerted and will resume it; you need not submit it again.';
+
 /**
  * What a reader sees. Traders see their lane but not the risk outcome: its reasons name the
  * profiles in force and the random draw, which would teach how to avoid selection.
@@ -177,7 +180,9 @@ export function toView(
     releasedAt: record.releasedAt ?? null,
     validation: record.validation ?? null,
     submission: { sha256: record.submission.sha256, bytes: record.submission.bytes },
-    failure: record.failure ?? null,
+    // Traders learn that processing failed and that customs will act, not the technical reason
+    // (exception texts may name infrastructure).
+    failure: record.failure ? (audience === 'customs' ? record.failure : { ...record.failure, reason: TRADER_FAILURE_REASON }) : null,
     declaration: record.declaration,
   };
 }

@@ -49,8 +49,13 @@ export const MAX_PROBLEMS = 100;
  * response, a stored validation result or a log line grow without bound.
  */
 export function capProblems(problems: readonly Problem[], total = problems.length): { problems: Problem[]; problemCount: number } {
-  return { problems: problems.slice(0, MAX_PROBLEMS), problemCount: Math.max(total, problems.length) };
+  return { problems: problems.slice(0, MAX_PROBLEMS).map(boundedProblem), problemCount: Math.max(total, problems.length) };
 }
+
+/** Longest pointer or message kept: they may echo a name from the body, which has no other bound. */
+const MAX_PROBLEM_TEXT = 512;
+const bounded = (text: string) => (text.length > MAX_PROBLEM_TEXT ? `${text.slice(0, MAX_PROBLEM_TEXT - 1)}…` : text);
+const boundedProblem = (found: Problem): Problem => ({ pointer: bounded(found.pointer), code: found.code.slice(0, 64), message: bounded(found.message) });
 
 /** An error a use case raises on purpose; the HTTP middleware maps `kind` to a status code. */
 export class DomainError extends Error {
@@ -105,7 +110,7 @@ export function problemsFromZod(error: z.ZodError, basePointer = ''): Problem[] 
     const pointer = basePointer + toPointer(issue.path);
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) =>
-        problem(`${pointer}${toPointer([key])}`, 'UNKNOWN_FIELD', `'${key}' is not a field of this object`),
+        problem(`${pointer}${toPointer([key])}`, 'UNKNOWN_FIELD', `'${key.slice(0, 64)}' is not a field of this object`),
       );
     }
     // A missing field fails as invalid_type (or invalid_value for enums) with no input.

@@ -52,8 +52,14 @@ export interface DeclarationRepository {
   getState(id: string): Promise<DeclarationState | undefined>;
   /** Declarations in the pipeline (SUBMITTED, VALIDATED, SCORED, ASSESSED) whose last change is older than `before`. */
   listStalled(before: string, limit: number): Promise<{ id: string; version: number; status: DeclarationStatus }[]>;
-  /** Declarations submitted on one UTC day (YYYY-MM-DD), newest first. */
-  listByDay(day: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationRecord>>;
+  /**
+   * Declarations submitted on one UTC day (YYYY-MM-DD), newest first, with their bodies; with
+   * `status` only those in it. Those whose body cannot be read are left out and counted.
+   */
+  listByDay(
+    day: string,
+    options: { limit: number; cursor: string | undefined; status?: DeclarationStatus | undefined },
+  ): Promise<Page<DeclarationRecord> & { unreadable: number }>;
   /** UNDER_REVIEW declarations of one lane and office, oldest first. */
   listReviewQueue(lane: string, office: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationState>>;
   listByDeclarant(
@@ -64,7 +70,8 @@ export interface DeclarationRepository {
   transition(change: Transition): Promise<'applied' | 'conflict'>;
   /**
    * Records a redrive of a stalled declaration still at `version`: moves it back in the in-flight
-   * index (so others get their turn) and counts it; after `maxRedrives` it leaves the index.
+   * index (so others get their turn) and counts it; past `maxRedrives` it answers 'gave-up' (the
+   * declaration stays in the index until a change, such as PROCESSING_FAILED, takes it out).
    */
   noteRedrive(id: string, version: number, at: string, maxRedrives: number): Promise<'redrive' | 'gave-up' | 'moved-on'>;
   /** Sets a one-time marker (e.g. 'riskCountedAt') on a declaration; false if it was set before. */

@@ -14,8 +14,11 @@ import type { Clock, DeclarationRepository, PipelineQueue } from './ports.ts';
 /** Statuses whose stage runs on its own; only these can fail to be processed. */
 export const inFlightStatuses: readonly DeclarationStatus[] = ['SUBMITTED', 'VALIDATED', 'SCORED', 'ASSESSED'];
 
-/** The officers' queue (GSI2 lane) of declarations that could not be processed. */
-export const FAILED_QUEUE = 'FAILED';
+/**
+ * The officers' queue (GSI2 lane) of declarations that could not be processed: one for the whole
+ * region, since a declaration may fail before its office was validated. Failures are rare.
+ */
+export const FAILED_QUEUE = { lane: 'FAILED', office: 'ALL' } as const;
 
 export interface FailureDeps {
   repository: DeclarationRepository;
@@ -33,8 +36,8 @@ export async function markProcessingFailed(
   const state = await deps.repository.getState(message.declarationId);
   if (!state || state.version !== message.version || !inFlightStatuses.includes(state.status)) return 'moved-on';
   const at = deps.clock.now().toISOString();
-  // Bounded: the reason may quote an exception message.
-  const reason = message.reason.slice(0, 500);
+  // Bounded and on one line: the reason may quote a multi-line exception message.
+  const reason = message.reason.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').slice(0, 500);
   const event = historyEvent(state, 'PROCESSING_FAILED', 'PROCESSING_FAILED', at, { kind: 'system', id: message.actor }, `${state.status}: ${reason}`);
   const outcome = await deps.repository.transition({
     id: state.id,
@@ -43,7 +46,7 @@ export async function markProcessingFailed(
     to: 'PROCESSING_FAILED',
     at,
     set: { failure: { stage: state.status, reason, at }, lastEvent: event },
-    reviewQueue: { lane: FAILED_QUEUE, office: state.office, queuedAt: at },
+    reviewQueue: { ...FAILED_QUEUE, queuedAt: at },
   });
   if (outcome === 'conflict') return 'moved-on';
   await deps.repository.appendEvent(event);

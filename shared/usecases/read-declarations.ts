@@ -31,9 +31,10 @@ export async function getDeclaration(
     if (!record) throw notFound(query.id);
     return toView(record, audience);
   } catch (error) {
-    // A declaration that failed because its parts cannot be read must still show that it failed.
-    if (state.status === 'PROCESSING_FAILED' && !(error instanceof DomainError)) return toView({ ...state, declaration: null, assessment: undefined }, audience);
-    throw error;
+    // Its state is still shown when its body or parts cannot be read (a PROCESSING_FAILED
+    // declaration whose archived bytes are missing must still show that it failed).
+    if (error instanceof DomainError) throw error;
+    return toView({ ...state, declaration: null, assessment: undefined }, audience);
   }
 }
 

@@ -29,7 +29,7 @@ export async function rebuildValuationReferences(
     const day = new Date(now.getTime() - back * 86_400_000).toISOString().slice(0, 10);
     let cursor: string | undefined;
     do {
-      const page = await deps.repository.listByDay(day, { limit: 100, cursor });
+      const page = await deps.repository.listByDay(day, { limit: 100, cursor, status: 'RELEASED' });
       // Released declarations only: values not yet accepted (or under review) must not move the medians.
       for (const record of page.items) if (record.status === 'RELEASED') declarations.push(record.declaration);
       cursor = page.nextCursor ?? undefined;

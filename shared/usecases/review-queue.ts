@@ -3,11 +3,13 @@ import { requireRole, type Principal } from '../domain/auth.ts';
 import { toSummary, type DeclarationSummary } from '../domain/declaration-record.ts';
 import { DomainError, problem } from '../domain/problems.ts';
 import { InvalidCursorError, type DeclarationRepository } from './ports.ts';
+import { FAILED_QUEUE } from './processing-failures.ts';
 
 export interface ReviewQueueQuery {
   principal: Principal;
   lane: 'RED' | 'YELLOW' | 'FAILED';
-  office: string;
+  /** Required for RED and YELLOW; the FAILED queue is one for the whole region. */
+  office?: string | undefined;
   cursor?: string | undefined;
   limit: number;
 }
@@ -22,13 +24,14 @@ export async function listReviewQueue(
   deps: { repository: DeclarationRepository; customsOffices: readonly string[] },
 ): Promise<ReviewQueuePage> {
   requireRole(query.principal, 'officer', 'admin');
-  if (!deps.customsOffices.includes(query.office)) {
+  const office = query.lane === FAILED_QUEUE.lane ? FAILED_QUEUE.office : query.office;
+  if (query.lane !== FAILED_QUEUE.lane && (office === undefined || !deps.customsOffices.includes(office))) {
     throw new DomainError('BAD_REQUEST', 'Unknown office', [
-      problem('/office', 'UNKNOWN_OFFICE', `office ${query.office} is not an office of this region; expected one of ${deps.customsOffices.join(', ')}`),
+      problem('/office', office === undefined ? 'REQUIRED' : 'UNKNOWN_OFFICE', `name an office of this region for the ${query.lane} queue: one of ${deps.customsOffices.join(', ')}`),
     ]);
   }
   try {
-    const page = await deps.repository.listReviewQueue(query.lane, query.office, { limit: query.limit, cursor: query.cursor });
+    const page = await deps.repository.listReviewQueue(query.lane, office as string, { limit: query.limit, cursor: query.cursor });
     return {
       items: page.items.map((record) => ({
         ...toSummary(record),

@@ -64,8 +64,15 @@ export async function submitDeclaration(
     if (claimed.existing.sha256 === sha256) {
       // The same bytes again (a retry of a request that failed half-way, or the same request
       // twice at once): carry on under the claim's declaration id. Every write below is keyed by
-      // that id and conditional, so the attempts store one declaration and one archive key.
+      // that id and conditional, so the attempts store one declaration and one archive key. The
+      // claim's lease is renewed first (conditional on the claim being unchanged), so other bytes
+      // cannot take a stale claim over while this request is still writing.
       claim.declarationId = claimed.existing.declarationId;
+      if (!(await deps.repository.reassignLrn(claimed.existing, claim))) {
+        throw new DomainError('CONFLICT', 'Concurrent submission', [
+          problem('/lrn', 'LRN_IN_USE', `another submission with LRN ${declaration.lrn} is in progress; retry in a minute`),
+        ]);
+      }
     } else {
       // Other bytes while the claim's declaration is not stored yet: another request is still at
       // it, or one failed half-way. Take the claim over only once it is older than any intake can run.

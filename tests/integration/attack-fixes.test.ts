@@ -11,6 +11,7 @@ import { bucketName } from '../../shared/adapters/aws-clients.ts';
 import { declarationRepository, pipelineQueue, sharedS3 } from '../../shared/adapters/platform.ts';
 import { S3DocumentArchive } from '../../shared/adapters/s3-document-archive.ts';
 import { declarationSchema } from '../../shared/domain/declaration.ts';
+import { TRADER_FAILURE_REASON } from '../../shared/domain/declaration-record.ts';
 import { newDeclarationId } from '../../shared/domain/ids.ts';
 import { sha256Hex, submitDeclaration, submittedDocumentKey } from '../../shared/usecases/submit-declaration.ts';
 import { mulberry32 } from '../support/prng.ts';
@@ -128,6 +129,20 @@ describe('2. error lists are bounded', () => {
     expect(JSON.stringify(response.body).length).toBeLessThan(64_000);
   });
 
+  it('keeps each problem short when it echoes a 900,000-character field name', async () => {
+    // Prepare
+    const party = newParty();
+    const declaration = { ...declarationFor(party), ['x'.repeat(900_000)]: 1 };
+
+    // Act
+    const response = await api<Problems>('POST', '/v1/declarations', { token: trader(party), body: declaration });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.body.problems[0]?.code).toBe('UNKNOWN_FIELD');
+    expect(JSON.stringify(response.body).length).toBeLessThan(2_000);
+  });
+
   it('refuses an exchange-rates body of 200,000 empty objects on its length', async () => {
     // Prepare
     const body = JSON.stringify({ format: 'customs-clearance/exchange-rates@1', version: 'x', nationalCurrency: 'GBP', rates: Array(200_000).fill({}), notes: [] });
@@ -213,6 +228,11 @@ describe('6. text refuses control characters and bidirectional overrides', () =>
     ['CR LF', 'Steel\r\nINFO forged log line'],
     ['a C1 control', 'Steel\u0085bars'],
     ['a bidi override', 'Steel \u202Esrab'],
+    ['a line separator', 'Steel\u2028bars'],
+    ['a zero-width space', 'Steel\u200Bbars'],
+    ['a byte order mark', 'Steel\uFEFFbars'],
+    ['a tag character', 'Steel \u{E0041}bars'],
+    ['a lone surrogate', 'Steel \uD800bars'],
   ])('refuses %s in an item description', async (_name, description) => {
     // Prepare
     const party = newParty();
@@ -238,6 +258,37 @@ describe('6. text refuses control characters and bidirectional overrides', () =>
     // Assess
     expect(response.status).toBe(400);
     expect(response.body.problems).toContainEqual(expect.objectContaining({ pointer: '/name', code: 'CONTROL_CHARACTER' }));
+  });
+});
+
+describe('1b. JSON nesting is bounded', () => {
+  it.each([
+    ['arrays', `${'['.repeat(6000)}${']'.repeat(6000)}`],
+    ['objects', `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`],
+  ])('answers deeply nested %s with 400 JSON_TOO_DEEP, not 500', async (_kind, body) => {
+    // Act
+    const estimate = await api<Problems>('POST', '/v1/duty-estimates', { token: trader(newParty()), rawBody: body });
+    const submit = await api<Problems>('POST', '/v1/declarations', { token: trader(newParty()), rawBody: body });
+
+    // Assess
+    expect(estimate.status).toBe(400);
+    expect(estimate.body.problems[0]?.code).toBe('JSON_TOO_DEEP');
+    expect(submit.status).toBe(400);
+    expect(submit.body.problems[0]?.code).toBe('JSON_TOO_DEEP');
+  });
+
+  it('accepts zero-width joiners, which scripts need', async () => {
+    // Prepare
+    const party = newParty();
+    const declaration = declarationFor(party, (d) => {
+      d.items[0]!.description = 'Steel bars \u0915\u094D\u200D\u0937';
+    });
+
+    // Act
+    const response = await api('POST', '/v1/duty-estimates', { token: trader(party), body: declaration });
+
+    // Assess
+    expect(response.status).toBe(200);
   });
 });
 
@@ -351,7 +402,7 @@ describe('a declaration that cannot be processed is never silent', () => {
       const view = await api<{ status: string; failure: { stage: string; reason: string } | null }>('GET', `/v1/declarations/${id}`, { token: trader(party) });
       return view.body.status === 'PROCESSING_FAILED' ? view.body : undefined;
     });
-    const queue = await api<{ items: { id: string }[] }>('GET', '/v1/review/queue?lane=FAILED&office=GBLHR', { token: officer });
+    const queue = await api<{ items: { id: string }[] }>('GET', '/v1/review/queue?lane=FAILED', { token: officer });
     const byOfficer = await api('POST', `/v1/admin/declarations/${id}/retry`, { token: officer });
     // The cause is fixed (the bytes are archived), then an admin retries
     await new S3DocumentArchive(sharedS3(), bucketName('archive')).put({ key: submission.key, body: bytes, contentType: 'application/json', sha256: submission.sha256 });
@@ -363,7 +414,9 @@ describe('a declaration that cannot be processed is never silent', () => {
 
     // Assess
     expect(failed.failure?.stage).toBe('SUBMITTED');
-    expect(failed.failure?.reason).toContain('NoSuchKey');
+    expect(failed.failure?.reason).toBe(TRADER_FAILURE_REASON);
+    const asOfficer = await api<{ failure: { reason: string } }>('GET', `/v1/declarations/${id}`, { token: officer });
+    expect(asOfficer.body.failure.reason).toContain('NoSuchKey');
     expect(queue.body.items.map((item) => item.id)).toContain(id);
     expect(byOfficer.status).toBe(403);
     expect(retried.status).toBe(202);

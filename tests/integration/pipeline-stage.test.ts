@@ -218,7 +218,7 @@ describe('redriveStalled', () => {
     const failed = await repository.getState(stopped.id);
     expect(failed).toMatchObject({ status: 'PROCESSING_FAILED', version: 2, failure: { stage: 'SUBMITTED' } });
     expect(failed?.failure?.reason).toContain('after 5 redrives');
-    const officersQueue = await repository.listReviewQueue('FAILED', 'GBLHR', { limit: 100, cursor: undefined });
+    const officersQueue = await repository.listReviewQueue('FAILED', 'ALL', { limit: 100, cursor: undefined });
     expect(officersQueue.items.map((item) => item.id)).toContain(stopped.id);
     expect((await repository.listEvents(stopped.id)).map((event) => event.type)).toEqual(['PROCESSING_FAILED']);
   });
@@ -244,7 +244,7 @@ describe('redriveStalled', () => {
     expect(queue.sent).toEqual([{ declarationId: stopped.id, version: 3 }]);
     const state = await repository.getState(stopped.id);
     expect(state).toMatchObject({ status: 'SUBMITTED', version: 3 });
-    const officersQueue = await repository.listReviewQueue('FAILED', 'GBLHR', { limit: 100, cursor: undefined });
+    const officersQueue = await repository.listReviewQueue('FAILED', 'ALL', { limit: 100, cursor: undefined });
     expect(officersQueue.items.map((item) => item.id)).not.toContain(stopped.id);
     expect((await repository.listEvents(stopped.id)).map((event) => [event.version, event.type, event.status])).toEqual([
       [2, 'PROCESSING_FAILED', 'PROCESSING_FAILED'],

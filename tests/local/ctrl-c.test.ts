@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 function startPlatform() {
   const port = randomInt(20_000, 30_000);
-  const child = spawn('node_modules/.bin/tsx', ['local/start.ts', '--port', String(port), '--dynamodb-port', String(port + 1), '--aws-port', String(port + 2)], {
+  const child = spawn('node_modules/.bin/tsx', ['local/start.ts', '--port', String(port), '--dynamodb-port', String(port + 1), '--aws-port', String(port + 2), '--secrets-port', String(port + 3)], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
