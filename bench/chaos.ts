@@ -37,7 +37,12 @@ export interface ChaosRunResult {
   lost: number;
   duplicated: number;
   stuck: number;
+  /** Still PROCESSING_FAILED after the administrator's retries. */
   failedProcessing: number;
+  /** Retries an administrator made of PROCESSING_FAILED declarations (POST .../retry). */
+  adminRetries: number;
+  /** Why the submitting clients retried: HTTP status or problem code, or 'network'. */
+  submitRetriesBy: Record<string, number>;
   historyMismatches: string[];
   archiveMismatches: string[];
   byStatus: Record<string, number>;
@@ -131,7 +136,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   const base = randomInt(20_000, 40_000);
   const ports = { api: base, dynamodb: base + 1, aws: base + 2 };
   const api = `http://127.0.0.1:${ports.api}`;
-  const log = path.join(dataDir, 'platform.log');
+  // Outside the data folder, which is removed at the end: the log stays for a look afterwards.
+  const log = path.join(tmpdir(), `customs-chaos-${path.basename(dataDir)}.log`);
   const platformOptions = { dataDir, ports, faultRate: options.faultRate, seed: options.seed, log };
   let platform = await startPlatform(platformOptions);
   progress(`platform up on ${api} (chaos ${options.faultRate}), log ${log}`);
@@ -222,30 +228,59 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   progress(`all ${accepted} submissions accepted (${submitRetries} client retries: ${JSON.stringify(retriedOn)}); waiting for final states`);
 
   // Wait for every declaration to reach a final state.
-  const deadline = Date.now() + (options.settleSeconds ?? 300) * 1000;
-  const views = new Map<string, { id: string; status: string; version: number; lrn: string; submission: { sha256: string } }>();
   const listed = new Map<string, string[]>();
-  for (;;) {
-    listed.clear();
-    for (const party of parties) {
-      let cursor: string | null = null;
-      do {
-        const page: { items: { id: string; lrn: string; status: string }[]; nextCursor: string | null } = await getJson(
-          `${api}/v1/declarations?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
-          await token(party),
-        );
-        for (const item of page.items) listed.set(item.lrn, [...(listed.get(item.lrn) ?? []), item.id]);
-        for (const item of page.items) {
-          const entry = submissions.find((candidate) => candidate.lrn === item.lrn);
-          if (entry && finalStatuses.has(item.status) && entry.finalAt === 0) entry.finalAt = Date.now();
-        }
-        cursor = page.nextCursor;
-      } while (cursor);
+  const statusOf = new Map<string, string>();
+  async function waitForFinal(seconds: number): Promise<void> {
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+      listed.clear();
+      for (const party of parties) {
+        let cursor: string | null = null;
+        do {
+          const page: { items: { id: string; lrn: string; status: string }[]; nextCursor: string | null } = await getJson(
+            `${api}/v1/declarations?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+            await token(party),
+          );
+          for (const item of page.items) {
+            listed.set(item.lrn, [...(listed.get(item.lrn) ?? []), item.id]);
+            statusOf.set(item.id, item.status);
+            const entry = byLrn.get(item.lrn);
+            if (entry && finalStatuses.has(item.status) && item.status !== 'PROCESSING_FAILED' && entry.finalAt === 0) entry.finalAt = Date.now();
+          }
+          cursor = page.nextCursor;
+        } while (cursor);
+      }
+      const pending = submissions.filter((entry) => entry.finalAt === 0);
+      const waiting = pending.filter((entry) => !finalStatuses.has(statusOf.get((listed.get(entry.lrn) ?? [])[0] ?? '') ?? ''));
+      if (waiting.length === 0 || Date.now() > deadline) return;
+      progress(`${waiting.length} not final yet`);
+      await sleep(2000);
     }
-    const pending = submissions.filter((entry) => entry.finalAt === 0).length;
-    if (pending === 0 || Date.now() > deadline) break;
-    progress(`${pending} not final yet`);
-    await sleep(2000);
+  }
+  const byLrn = new Map(submissions.map((entry) => [entry.lrn, entry]));
+  await waitForFinal(options.settleSeconds ?? 300);
+
+  // PROCESSING_FAILED ones are what the alarm is for: an administrator retries them, as here.
+  let adminRetries = 0;
+  const adminToken = await (async () => {
+    const response = await fetch(`${api}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'admin' }) });
+    return ((await response.json()) as { token: string }).token;
+  })();
+  for (let round = 0; round < 5; round += 1) {
+    const failedIds = [...statusOf.entries()].filter(([, status]) => status === 'PROCESSING_FAILED').map(([id]) => id);
+    if (failedIds.length === 0) break;
+    progress(`round ${round + 1}: an admin retries ${failedIds.length} PROCESSING_FAILED declaration(s)`);
+    for (const id of failedIds) {
+      for (let attempt = 0; attempt < 20; attempt += 1) {
+        const response = await fetch(`${api}/v1/admin/declarations/${id}/retry`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } }).catch(() => undefined);
+        if (response?.status === 202 || response?.status === 409) {
+          if (response.status === 202) adminRetries += 1;
+          break;
+        }
+        await sleep(200);
+      }
+    }
+    await waitForFinal(options.settleSeconds ?? 300);
   }
 
   // Verify each declaration: one per LRN, final, history matches state, archive hash right.
@@ -259,7 +294,6 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     if (!id) continue;
     const bearer = await token(entry.party);
     const view = await getJson<{ id: string; status: string; version: number; lrn: string; submission: { sha256: string } }>(`${api}/v1/declarations/${id}`, bearer);
-    views.set(entry.lrn, view);
     byStatus[view.status] = (byStatus[view.status] ?? 0) + 1;
     const events = (await getJson<{ items: { version: number; status: string }[] }>(`${api}/v1/declarations/${id}/events`, bearer)).items;
     const versions = events.map((event) => event.version);
@@ -287,6 +321,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     duplicated: [...listed.values()].filter((ids) => ids.length > 1).length,
     stuck: submissions.filter((entry) => entry.finalAt === 0).length,
     failedProcessing: byStatus.PROCESSING_FAILED ?? 0,
+    adminRetries,
+    submitRetriesBy: retriedOn,
     historyMismatches,
     archiveMismatches,
     byStatus,
@@ -312,5 +348,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), faultRate: Number(values['fault-rate']), seed: Number(values.seed), ...result }, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\nwritten to ${path.relative(root, file)}\n`);
-  process.exit(result.lost + result.duplicated + result.stuck + result.historyMismatches.length + result.archiveMismatches.length === 0 ? 0 : 1);
+  process.exit(result.lost + result.duplicated + result.stuck + result.failedProcessing + result.historyMismatches.length + result.archiveMismatches.length === 0 ? 0 : 1);
 }

@@ -6,6 +6,7 @@
  * map its result back. A handler that throws, times out or cannot be loaded gives 500
  * `{"message":"Internal Server Error"}`. Local-only routes live under `/local/` and `/local-issuer/`.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { JWTPayload } from 'jose';
@@ -264,7 +265,9 @@ export function buildHttpEvent(input: EventInput): Record<string, unknown> {
 
   if (body && body.length > 0) {
     // An encoded body (Content-Encoding: gzip...) is bytes whatever its media type, as API Gateway sees it.
-    const text = isTextContent(headers['content-type']) && !headers['content-encoding'];
+    // Local choice: bytes that are not valid UTF-8 are handed over base64-encoded rather than with
+    // U+FFFD in place of each bad byte, so the handler sees (and refuses) what was really sent.
+    const text = isTextContent(headers['content-type']) && !headers['content-encoding'] && isUtf8(body);
     event.body = text ? body.toString('utf8') : body.toString('base64');
     event.isBase64Encoded = !text;
   } else {

@@ -36,25 +36,25 @@ export const queues = {
   validation: {
     description: 'Declarations accepted at intake, waiting for validation against reference data',
     visibilityTimeoutSeconds: 180,
-    maxReceiveCount: 3,
+    maxReceiveCount: 5,
     retentionDays: 14,
   },
   risk: {
     description: 'Validated declarations waiting for risk scoring',
     visibilityTimeoutSeconds: 180,
-    maxReceiveCount: 3,
+    maxReceiveCount: 5,
     retentionDays: 14,
   },
   duty: {
     description: 'Scored declarations waiting for the duty and tax calculation',
     visibilityTimeoutSeconds: 180,
-    maxReceiveCount: 3,
+    maxReceiveCount: 5,
     retentionDays: 14,
   },
   release: {
     description: 'Assessed declarations waiting for the release decision (release or officer review)',
     visibilityTimeoutSeconds: 180,
-    maxReceiveCount: 3,
+    maxReceiveCount: 5,
     retentionDays: 14,
   },
 } as const satisfies Record<string, QueueDefinition>;

@@ -53,7 +53,7 @@ export function capProblems(problems: readonly Problem[], total = problems.lengt
 }
 
 /** Longest pointer or message kept: they may echo a name from the body, which has no other bound. */
-const MAX_PROBLEM_TEXT = 512;
+const MAX_PROBLEM_TEXT = 200;
 const bounded = (text: string) => (text.length > MAX_PROBLEM_TEXT ? `${text.slice(0, MAX_PROBLEM_TEXT - 1)}…` : text);
 const boundedProblem = (found: Problem): Problem => ({ pointer: bounded(found.pointer), code: found.code.slice(0, 64), message: bounded(found.message) });
 

@@ -13,6 +13,9 @@ export const statusByKind: Record<DomainErrorKind, number> = {
   UNPROCESSABLE: 422,
 };
 
+/** Largest problem list in a response, in characters of JSON (the count says how many there were). */
+const MAX_PROBLEM_LIST_CHARS = 60_000;
+
 const securityHeaders = {
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
@@ -34,12 +37,15 @@ export function problemResponse(
   options: { detail?: string; problemCount?: number } = {},
 ): APIGatewayProxyStructuredResultV2 {
   const capped = capProblems(problems, options.problemCount);
+  // Bounded as a whole too: 100 long pointers would still make a large document.
+  let listed = capped.problems;
+  while (listed.length > 1 && JSON.stringify(listed).length > MAX_PROBLEM_LIST_CHARS) listed = listed.slice(0, Math.ceil(listed.length / 2));
   const document: ProblemDocument = {
     type: `https://customs.example/problems/${statusCode}`,
     title,
     status: statusCode,
     ...(options.detail ? { detail: options.detail } : {}),
-    problems: capped.problems,
+    problems: listed,
     problemCount: capped.problemCount,
   };
   return {

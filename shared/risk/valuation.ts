@@ -21,7 +21,8 @@ import { countryCode, currencyCode, type Declaration, type DeclarationItem } fro
 const positiveDecimal = z
   .string()
   .regex(/^(0|[1-9]\d{0,14})(\.\d{1,8})?$/, 'must be a decimal string such as "3.10"')
-  .refine((s) => new Decimal(s).gt(0), 'must be more than 0');
+  // Guarded: the refinement also runs when the format check above has failed.
+  .refine((s) => /^\d+(\.\d+)?$/.test(s) && new Decimal(s).gt(0), 'must be more than 0');
 
 export const valuationReferenceSchema = z
   .object({
