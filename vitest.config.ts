@@ -1,19 +1,42 @@
 import { defineConfig } from 'vitest/config';
 
+const env = {
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+};
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    environment: 'node',
     // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
     reporters: ['default', ['json', { outputFile: '.vitest/results.json' }]],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    // Integration suites each start their own local cloud on random loopback ports.
-    pool: 'forks',
-    env: {
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-    },
+    projects: [
+      {
+        test: {
+          name: 'main',
+          include: ['tests/**/*.test.ts'],
+          exclude: ['tests/chaos/**'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          // Integration suites each start their own local cloud on random loopback ports.
+          pool: 'forks',
+          env,
+        },
+      },
+      {
+        // The chaos run starts a whole platform in a child process: alone, after everything else,
+        // so that no other suite competes with it for the two cores.
+        test: {
+          name: 'chaos',
+          include: ['tests/chaos/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 900_000,
+          pool: 'forks',
+          sequence: { groupOrder: 1 },
+          env,
+        },
+      },
+    ],
   },
 });

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,7 +37,11 @@ export interface ChaosRunResult {
   accepted: number;
   lost: number;
   duplicated: number;
+  duplicatedLrns: string[];
+  /** Declarations a listing showed twice (an emulator artefact after SIGKILL; see above). */
+  listingRepeats: number;
   stuck: number;
+  stuckIds: string[];
   /** Still PROCESSING_FAILED after the administrator's retries. */
   failedProcessing: number;
   /** Retries an administrator made of PROCESSING_FAILED declarations (POST .../retry). */
@@ -70,8 +75,8 @@ function startPlatform(options: { dataDir: string; ports: { api: number; dynamod
       '--chaos', String(options.faultRate),
       '--chaos-seed', String(options.seed),
       '--retry-delay', '0',
-      '--stalled-after', '0.1',
-      '--schedule-every', '2',
+      '--stalled-after', '0.25',
+      '--schedule-every', '5',
       '--log-level', 'info',
     ],
     { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'CRITICAL', POWERTOOLS_METRICS_DISABLED: 'true' } },
@@ -230,6 +235,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   // Wait for every declaration to reach a final state.
   const listed = new Map<string, string[]>();
   const statusOf = new Map<string, string>();
+  const listingRepeats = new Set<string>();
   async function waitForFinal(seconds: number): Promise<void> {
     const deadline = Date.now() + seconds * 1000;
     for (;;) {
@@ -242,7 +248,10 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
             await token(party),
           );
           for (const item of page.items) {
-            listed.set(item.lrn, [...(listed.get(item.lrn) ?? []), item.id]);
+            // The same id listed twice is dynalite's index after a SIGKILL (its index and table writes
+            // are not atomic on disk), not a second declaration: counted apart.
+            if ((listed.get(item.lrn) ?? []).includes(item.id)) listingRepeats.add(item.id);
+            else listed.set(item.lrn, [...(listed.get(item.lrn) ?? []), item.id]);
             statusOf.set(item.id, item.status);
             const entry = byLrn.get(item.lrn);
             if (entry && finalStatuses.has(item.status) && item.status !== 'PROCESSING_FAILED' && entry.finalAt === 0) entry.finalAt = Date.now();
@@ -258,7 +267,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     }
   }
   const byLrn = new Map(submissions.map((entry) => [entry.lrn, entry]));
-  await waitForFinal(options.settleSeconds ?? 300);
+  await waitForFinal(options.settleSeconds ?? 120);
 
   // PROCESSING_FAILED ones are what the alarm is for: an administrator retries them, as here.
   let adminRetries = 0;
@@ -280,7 +289,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
         await sleep(200);
       }
     }
-    await waitForFinal(options.settleSeconds ?? 300);
+    await waitForFinal(options.settleSeconds ?? 120);
   }
 
   // Verify each declaration: one per LRN, final, history matches state, archive hash right.
@@ -308,6 +317,22 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   }
   s3.destroy();
 
+  // For a look at what is stuck: the raw state items, read from the platform's DynamoDB.
+  const stuckRaw: Record<string, unknown>[] = [];
+  const stuckEntries = submissions.filter((entry) => entry.finalAt === 0);
+  if (stuckEntries.length > 0) {
+    const dynamodb = new DynamoDBClient({ region: 'eu-west-2', endpoint: `http://127.0.0.1:${ports.dynamodb}`, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    for (const entry of stuckEntries) {
+      const id = (listed.get(entry.lrn) ?? [])[0];
+      if (!id) continue;
+      const item = await dynamodb.send(new GetItemCommand({ TableName: 'customs-local-main', Key: { PK: { S: `DECL#${id}` }, SK: { S: 'META' } } }));
+      const { status, version, updatedAt, GSI4PK, GSI4SK, redriveCount } = item.Item ?? {};
+      stuckRaw.push({ id, status, version, updatedAt, GSI4PK, GSI4SK, redriveCount });
+    }
+    dynamodb.destroy();
+    progress(`stuck state items: ${JSON.stringify(stuckRaw)}`);
+  }
+
   platform.child.kill('SIGINT');
   await Promise.race([platform.exited, sleep(20_000)]);
   await killHard(platform);
@@ -319,7 +344,10 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     accepted,
     lost: submissions.filter((entry) => (listed.get(entry.lrn) ?? []).length === 0).length,
     duplicated: [...listed.values()].filter((ids) => ids.length > 1).length,
+    duplicatedLrns: [...listed.entries()].filter(([, ids]) => ids.length > 1).map(([lrn, ids]) => `${lrn}: ${ids.join(', ')}`),
+    listingRepeats: listingRepeats.size,
     stuck: submissions.filter((entry) => entry.finalAt === 0).length,
+    stuckIds: submissions.filter((entry) => entry.finalAt === 0).map((entry) => `${entry.lrn}: ${(listed.get(entry.lrn) ?? []).join(', ')} ${statusOf.get((listed.get(entry.lrn) ?? [])[0] ?? '') ?? 'unlisted'}`),
     failedProcessing: byStatus.PROCESSING_FAILED ?? 0,
     adminRetries,
     submitRetriesBy: retriedOn,

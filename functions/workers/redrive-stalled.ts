@@ -24,6 +24,7 @@ if (!Number.isFinite(olderThanMinutes) || olderThanMinutes <= 0) {
 
 export const handler = scheduledHandler(async () => {
   const result = await redriveStalled({ now: systemClock.now(), olderThanMinutes, limit: 1000 }, deps);
+  if (result.errors > 0) logger.warn('some stalled declarations could not be handled this time; the next run tries again', { errors: result.errors });
   if (result.redriven > 0) logger.warn('stalled declarations handed to their stage again', { byStatus: result.byStatus });
   if (result.gaveUp.length > 0) metrics.addMetric('DeclarationsFailed', MetricUnit.Count, result.gaveUp.length);
   if (result.gaveUp.length > 0) logger.error('declarations marked PROCESSING_FAILED after repeated redrives: fix the cause, then retry them (POST /v1/admin/declarations/{id}/retry)', { ids: result.gaveUp });

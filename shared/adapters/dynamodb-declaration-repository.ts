@@ -12,6 +12,7 @@ import {
   type DeclarationRepository,
   type LrnClaim,
   type Page,
+  type StalledDeclaration,
   type Transition,
 } from '../usecases/ports.ts';
 import { conditional } from './conditional-write.ts';
@@ -164,28 +165,35 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     return parsed.success ? parsed.data : withIntakeDefaults(raw);
   }
 
-  async listStalled(before: string, limit: number): Promise<{ id: string; version: number; status: DeclarationStatus }[]> {
-    const stalled: { id: string; version: number; status: DeclarationStatus }[] = [];
+  async listStalled(before: string, limit: number): Promise<{ items: StalledDeclaration[]; failedShards: number }> {
+    const stalled: StalledDeclaration[] = [];
+    let failedShards = 0;
     for (const shard of keys.inFlightShards) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.documents.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: 'GSI4',
-            KeyConditionExpression: 'GSI4PK = :pk AND GSI4SK < :before',
-            ExpressionAttributeValues: { ':pk': shard, ':before': before },
-            ExpressionAttributeNames: { '#id': 'id', '#version': 'version', '#status': 'status' },
-            ProjectionExpression: '#id, #version, #status',
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) stalled.push(item as { id: string; version: number; status: DeclarationStatus });
-        startKey = page.LastEvaluatedKey;
-      } while (startKey && stalled.length < limit);
+      // One shard that cannot be read this time does not stop the others: the next run tries again.
+      try {
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const page = await this.documents.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: 'GSI4',
+              KeyConditionExpression: 'GSI4PK = :pk AND GSI4SK < :before',
+              ExpressionAttributeValues: { ':pk': shard, ':before': before },
+              ExpressionAttributeNames: { '#id': 'id', '#version': 'version', '#status': 'status' },
+              ProjectionExpression: '#id, #version, #status',
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          for (const item of page.Items ?? []) stalled.push(item as StalledDeclaration);
+          startKey = page.LastEvaluatedKey;
+        } while (startKey && stalled.length < limit);
+      } catch {
+        failedShards += 1;
+      }
       if (stalled.length >= limit) break;
     }
-    return stalled.slice(0, limit);
+    if (failedShards === keys.inFlightShards.length) throw new Error('no shard of the in-flight index could be read');
+    return { items: stalled.slice(0, limit), failedShards };
   }
 
   /**

@@ -83,13 +83,15 @@ export function httpOperation<const O extends OperationSpec>(
   handler: (input: OperationInput<O>) => Promise<HttpResult>,
   options: { metrics?: boolean } = {},
 ) {
-  return httpHandler(async (event, context) => {
+  const wrapped = httpHandler(async (event, context) => {
     const principal = operation.roles === 'public' ? undefined : authorise(event, operation.roles);
     const path = parseParameters(operation.pathParameters, event.pathParameters, 'Invalid path');
     const query = parseParameters(operation.query, event.queryStringParameters, 'Invalid query');
     const body = operation.body ? readBody(event, operation.body) : undefined;
     return handler({ principal, path, query, body, event, context } as OperationInput<O>);
   }, options);
+  // Which operation this handler serves: tests check it against the route it is deployed on.
+  return Object.assign(wrapped, { operation });
 }
 
 function authorise(event: HttpEvent, roles: readonly Role[]): Principal {

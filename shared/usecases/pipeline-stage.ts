@@ -39,6 +39,15 @@ export class DeclarationMissingError extends Error {
   }
 }
 
+/**
+ * Writes the event of the record's latest change if its own item may be missing: every change
+ * stores its event on the state item first, and whoever changes the record next (a stage, a
+ * failure mark, a retry) writes it before storing its own, so no event is ever skipped.
+ */
+export async function writePendingEvent(record: Pick<DeclarationRecord, 'version' | 'lastEvent'>, repository: DeclarationRepository): Promise<void> {
+  if (record.lastEvent?.version === record.version) await repository.appendEvent(record.lastEvent);
+}
+
 export async function runStage(
   message: PipelineMessage,
   stage: StageDefinition,
@@ -50,7 +59,7 @@ export async function runStage(
   if (record.status !== stage.from) {
     // Only a declaration this stage moved (one version on from the message) is finished again.
     if (record.version !== message.version + 1) return { outcome: 'skipped', status: record.status };
-    if (record.lastEvent?.version === record.version) await deps.repository.appendEvent(record.lastEvent);
+    await writePendingEvent(record, deps.repository);
     const queue = stage.next[record.status];
     if (!queue) return { outcome: 'skipped', status: record.status };
     await queue.send({ declarationId: record.id, version: record.version });
@@ -58,7 +67,7 @@ export async function runStage(
   }
 
   // The previous step's event, in case it stopped before writing it (the change carries it).
-  if (record.lastEvent?.version === record.version) await deps.repository.appendEvent(record.lastEvent);
+  await writePendingEvent(record, deps.repository);
   const at = deps.clock.now().toISOString();
   const decision = await stage.decide(record, at);
   const version = record.version + 1;

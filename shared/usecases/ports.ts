@@ -36,6 +36,12 @@ export interface Transition {
   resetRedrives?: boolean;
 }
 
+export interface StalledDeclaration {
+  id: string;
+  version: number;
+  status: DeclarationStatus;
+}
+
 export interface DeclarationRepository {
   /** Claims the declarant's LRN for a declaration; fails with the existing claim if taken. */
   claimLrn(claim: LrnClaim): Promise<ClaimLrnResult>;
@@ -51,7 +57,8 @@ export interface DeclarationRepository {
   /** The declaration's state only: no body, no assessment (for access checks and history). */
   getState(id: string): Promise<DeclarationState | undefined>;
   /** Declarations in the pipeline (SUBMITTED, VALIDATED, SCORED, ASSESSED) whose last change is older than `before`. */
-  listStalled(before: string, limit: number): Promise<{ id: string; version: number; status: DeclarationStatus }[]>;
+  /** `failedShards`: parts of the index that could not be read this time (the rest is returned). */
+  listStalled(before: string, limit: number): Promise<{ items: StalledDeclaration[]; failedShards: number }>;
   /**
    * Declarations submitted on one UTC day (YYYY-MM-DD), newest first, with their bodies; with
    * `status` only those in it. Those whose body cannot be read are left out and counted.

@@ -9,6 +9,7 @@ import { requireRole, type Principal } from '../domain/auth.ts';
 import type { DeclarationStatus } from '../domain/declaration.ts';
 import type { DeclarationState, HistoryEvent, PipelineMessage } from '../domain/declaration-record.ts';
 import { DomainError, problem } from '../domain/problems.ts';
+import { writePendingEvent } from './pipeline-stage.ts';
 import type { Clock, DeclarationRepository, PipelineQueue } from './ports.ts';
 
 /** Statuses whose stage runs on its own; only these can fail to be processed. */
@@ -35,6 +36,7 @@ export async function markProcessingFailed(
 ): Promise<'failed' | 'moved-on'> {
   const state = await deps.repository.getState(message.declarationId);
   if (!state || state.version !== message.version || !inFlightStatuses.includes(state.status)) return 'moved-on';
+  await writePendingEvent(state, deps.repository);
   const at = deps.clock.now().toISOString();
   // Bounded and on one line: the reason may quote a multi-line exception message.
   const reason = message.reason.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').slice(0, 500);
@@ -68,6 +70,7 @@ export async function retryDeclaration(
       problem('', 'NOT_PROCESSING_FAILED', `declaration ${command.id} is ${state.status}; only a PROCESSING_FAILED declaration can be retried`),
     ]);
   }
+  await writePendingEvent(state, deps.repository);
   const at = deps.clock.now().toISOString();
   const event = historyEvent(state, 'RETRIED', stage, at, { kind: 'officer', id: command.principal.subject }, `retried at ${stage} after: ${state.failure?.reason ?? ''}`);
   const outcome = await deps.repository.transition({

@@ -44,6 +44,10 @@ export async function listDeclarationEvents(
 ): Promise<HistoryPage> {
   const record = await readableState(deps.repository, query.principal, query.id);
   const events = await deps.repository.listEvents(record.id);
+  // The state item carries the event of its latest change: if a crash stopped that event's own
+  // item from being written (and no later step wrote it), the history still says what the state says.
+  const latest = record.lastEvent;
+  if (latest && latest.version === record.version && !events.some((event) => event.version === latest.version)) events.push(latest);
   return {
     items: events.map(({ version, type, status, at, actor, detail }) => ({ version, type, status, at, actor, detail: detail ?? null })),
   };

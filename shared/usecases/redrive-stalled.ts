@@ -20,25 +20,33 @@ export const MAX_REDRIVES = 5;
 export async function redriveStalled(
   command: { now: Date; olderThanMinutes: number; limit: number },
   deps: RedriveStalledDeps,
-): Promise<{ redriven: number; byStatus: Record<string, number>; gaveUp: string[] }> {
+): Promise<{ redriven: number; byStatus: Record<string, number>; gaveUp: string[]; errors: number }> {
   const before = new Date(command.now.getTime() - command.olderThanMinutes * 60_000).toISOString();
-  const stalled = await deps.repository.listStalled(before, command.limit);
+  const { items: stalled, failedShards } = await deps.repository.listStalled(before, command.limit);
   const byStatus: Record<string, number> = {};
   const gaveUp: string[] = [];
-  for (const declaration of stalled) {
-    const queue = deps.stageQueues[declaration.status];
-    if (!queue) continue;
-    // Noted first (conditional on the version): a declaration that moved meanwhile is left alone,
-    // a redriven one goes to the back of the index, and one that keeps failing is given up.
-    const noted = await deps.repository.noteRedrive(declaration.id, declaration.version, command.now.toISOString(), MAX_REDRIVES);
-    if (noted === 'gave-up') {
-      const reason = `still stopped at ${declaration.status} after ${MAX_REDRIVES} redrives; see the stage's logs and dead-letter queue`;
-      if ((await markProcessingFailed({ declarationId: declaration.id, version: declaration.version, reason, actor: 'redrive' }, deps)) === 'failed') gaveUp.push(declaration.id);
+  // A declaration that cannot be handled this time does not stop the others: the next run retries it.
+  let errors = failedShards;
+  for (const listed of stalled) {
+    try {
+      // The index is read eventually consistently: act on the state item itself.
+      const declaration = await deps.repository.getState(listed.id);
+      const queue = declaration ? deps.stageQueues[declaration.status] : undefined;
+      if (!declaration || !queue) continue;
+      // Noted first (conditional on the version): a declaration that moved meanwhile is left alone,
+      // a redriven one goes to the back of the index, and one that keeps failing is given up.
+      const noted = await deps.repository.noteRedrive(declaration.id, declaration.version, command.now.toISOString(), MAX_REDRIVES);
+      if (noted === 'gave-up') {
+        const reason = `still stopped at ${declaration.status} after ${MAX_REDRIVES} redrives; see the stage's logs and dead-letter queue`;
+        if ((await markProcessingFailed({ declarationId: declaration.id, version: declaration.version, reason, actor: 'redrive' }, deps)) === 'failed') gaveUp.push(declaration.id);
+      }
+      if (noted !== 'redrive') continue;
+      // The same message the previous stage sent: the version it left the declaration at.
+      await queue.send({ declarationId: declaration.id, version: declaration.version });
+      byStatus[declaration.status] = (byStatus[declaration.status] ?? 0) + 1;
+    } catch {
+      errors += 1;
     }
-    if (noted !== 'redrive') continue;
-    // The same message the previous stage sent: the version it left the declaration at.
-    await queue.send({ declarationId: declaration.id, version: declaration.version });
-    byStatus[declaration.status] = (byStatus[declaration.status] ?? 0) + 1;
   }
-  return { redriven: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus, gaveUp };
+  return { redriven: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus, gaveUp, errors };
 }

@@ -136,9 +136,28 @@ describe('authorisation matrix', () => {
     const bearer = token(caller);
 
     // Act
-    const response = await api(op.method, request.path, { ...(bearer ? { token: bearer } : {}), ...request });
+    const response = await api<{ items?: { id: string }[] }>(op.method, request.path, { ...(bearer ? { token: bearer } : {}), ...request });
 
     // Assess
     expect(response.status).toBe(expected(op, caller));
+    // A listing shows the owner's declaration to the owner and to customs, never to another trader.
+    if (op.operationId === 'listDeclarations' && response.status === 200) {
+      expect(response.body.items?.some((item) => item.id === declarationId)).toBe(caller !== 'otherTrader');
+    }
+  });
+
+  it("refuses a trader acting for another party's declarations", async () => {
+    // Prepare
+    const other = token('otherTrader') as string;
+
+    // Act
+    const submitAsOwner = await api<{ problems: { code: string }[] }>('POST', '/v1/declarations', { token: other, body: declarationFor(owner) });
+    const listOwners = await api<{ problems: { code: string }[] }>('GET', `/v1/declarations?declarant=${owner}`, { token: other });
+
+    // Assess
+    expect(submitAsOwner.status).toBe(403);
+    expect(submitAsOwner.body.problems[0]?.code).toBe('DECLARANT_MISMATCH');
+    expect(listOwners.status).toBe(403);
+    expect(listOwners.body.problems[0]?.code).toBe('DECLARANT_MISMATCH');
   });
 });

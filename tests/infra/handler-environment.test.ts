@@ -36,7 +36,11 @@ describe('handler start-up with only its own environment', () => {
     // Act
     const module = (await import(`../../${definition.entry}`)) as Record<string, unknown>;
 
-    // Assess
-    expect(typeof module[definition.handler]).toBe('function');
+    // Assess: it starts, and an HTTP handler serves the very operation of the route it is deployed on
+    const handler = module[definition.handler] as ((...args: unknown[]) => unknown) & { operation?: { operationId: string } };
+    expect(typeof handler).toBe('function');
+    for (const trigger of definition.triggers) {
+      if (trigger.kind === 'http') expect(handler.operation?.operationId).toBe(trigger.operationId);
+    }
   });
 });
