@@ -7,9 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { DynamoDbRiskStore } from '../shared/adapters/dynamodb-risk-store.ts';
-import { referenceDocuments } from '../shared/adapters/platform.ts';
-import { tableName } from '../shared/adapters/aws-clients.ts';
-import { sharedDynamoDb } from '../shared/adapters/platform.ts';
+import { referenceDocuments, sharedDynamoDb } from '../shared/adapters/platform.ts';
+import { loadConfig } from '../shared/config.ts';
 import type { Principal } from '../shared/domain/auth.ts';
 import { demoProfiles, demoSelection, demoThresholds, demoTraders, demoValuationTable } from '../shared/risk/seed.ts';
 import { valuationReferenceTableSchema } from '../shared/risk/valuation.ts';
@@ -62,7 +61,9 @@ export interface SeedReport {
 export async function seedDemoData(options: { now?: Date; onProgress?: (line: string) => void } = {}): Promise<SeedReport> {
   const now = options.now ?? new Date();
   const progress = options.onProgress ?? (() => {});
-  const store = referenceDocuments();
+  // Through the same adapters as the admin API's load function, with its configuration.
+  const config = loadConfig('loadReferenceDocument');
+  const store = referenceDocuments(config);
   const at = now.toISOString();
   const documents: SeedReport['documents'] = [];
   const load = async (kind: ReferenceDocumentKind, schema: z.ZodType, document: unknown): Promise<void> => {
@@ -76,7 +77,7 @@ export async function seedDemoData(options: { now?: Date; onProgress?: (line: st
   await load('valuationReferences', valuationReferenceTableSchema, demoValuationTable);
   await load('riskSettings', riskSettingsSchema, { selection: demoSelection, thresholds: demoThresholds });
 
-  const risk = new DynamoDbRiskStore(sharedDynamoDb(), tableName('main'));
+  const risk = new DynamoDbRiskStore(sharedDynamoDb(), config.tableName('main'));
   let profilesAdded = 0;
   for (const profile of demoProfiles) if (await risk.saveVersion(profile)) profilesAdded += 1;
   let tradersAdded = 0;

@@ -1,13 +1,16 @@
 /** GET /v1/review/queue?lane=&office=&cursor=: declarations waiting for an officer, oldest first. */
+import { loadConfig } from '../../shared/config.ts';
 import { declarationRepository } from '../../shared/adapters/platform.ts';
 import { httpOperation } from '../../shared/http/operation.ts';
 import { reviewQueueOperation } from '../../shared/http/operations/review.ts';
 import { json } from '../../shared/http/responses.ts';
 import { listReviewQueue } from '../../shared/usecases/review-queue.ts';
 
+const config = loadConfig('reviewQueue');
+
 const deps = {
-  repository: declarationRepository(),
-  customsOffices: (process.env.CUSTOMS_OFFICES ?? '').split(',').filter(Boolean),
+  repository: declarationRepository(config),
+  customsOffices: config.region.customsOffices,
 };
 
 export const handler = httpOperation(reviewQueueOperation, async ({ principal, query }) => json(200, await listReviewQueue({ principal, ...query }, deps)));

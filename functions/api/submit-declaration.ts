@@ -1,10 +1,8 @@
 /** POST /v1/declarations: a trader submits a declaration, optionally with an Idempotency-Key. */
+import { loadConfig } from '../../shared/config.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { bucketName, queueUrl, tableName } from '../../shared/adapters/aws-clients.ts';
 import { checkIdempotencyKey, makeIdempotentOperation } from '../../shared/adapters/idempotency.ts';
-import { declarationRepository, sharedDynamoDb, sharedS3, sharedSqs } from '../../shared/adapters/platform.ts';
-import { S3DocumentArchive } from '../../shared/adapters/s3-document-archive.ts';
-import { SqsPipelineQueue } from '../../shared/adapters/sqs-pipeline-queue.ts';
+import { declarationRepository, documentArchive, pipelineQueue, sharedDynamoDb } from '../../shared/adapters/platform.ts';
 import { systemClock } from '../../shared/adapters/system-clock.ts';
 import { requireParty } from '../../shared/domain/auth.ts';
 import { httpOperation } from '../../shared/http/operation.ts';
@@ -13,16 +11,18 @@ import { json } from '../../shared/http/responses.ts';
 import { metrics } from '../../shared/observability.ts';
 import { type SubmitDeclarationCommand, sha256Hex, submitDeclaration } from '../../shared/usecases/submit-declaration.ts';
 
+const config = loadConfig('submitDeclaration');
+
 const deps = {
-  repository: declarationRepository(),
-  archive: new S3DocumentArchive(sharedS3(), bucketName('archive')),
-  validationQueue: new SqsPipelineQueue(sharedSqs(), queueUrl('validation')),
+  repository: declarationRepository(config),
+  archive: documentArchive(config),
+  validationQueue: pipelineQueue(config, 'validation'),
   clock: systemClock,
 };
 const submitOnce = makeIdempotentOperation((_request, command: SubmitDeclarationCommand) => submitDeclaration(command, deps), {
   client: sharedDynamoDb(),
-  tableName: tableName('idempotency'),
-  expiresAfterSeconds: Number(process.env.IDEMPOTENCY_TTL_SECONDS ?? 86_400),
+  tableName: config.tableName('idempotency'),
+  expiresAfterSeconds: config.region.idempotencyTtlSeconds,
 });
 
 export const handler = httpOperation(

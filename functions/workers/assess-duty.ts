@@ -1,17 +1,18 @@
 /** Duty stage worker: customs duty, excise and VAT for each scored declaration. */
-import { declarationRepository, pipelineQueue, referenceDocuments } from '../../shared/adapters/platform.ts';
-import { regionFromEnvironment } from '../../shared/adapters/region-settings.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { declarationRepository, pipelineQueue, referenceDocuments, tariffSource } from '../../shared/adapters/platform.ts';
 import { systemClock } from '../../shared/adapters/system-clock.ts';
-import { tariffFromReferenceDocuments } from '../../shared/adapters/tariff-source.ts';
 import { assessDuty } from '../../shared/usecases/assess-duty.ts';
 import { stageWorker } from '../../shared/workers/stage-worker.ts';
 
+const config = loadConfig('assessDuty');
+
 const deps = {
-  repository: declarationRepository(),
-  releaseQueue: pipelineQueue('release'),
+  repository: declarationRepository(config),
+  releaseQueue: pipelineQueue(config, 'release'),
   clock: systemClock,
-  tariff: tariffFromReferenceDocuments(referenceDocuments()),
-  region: regionFromEnvironment(),
+  tariff: tariffSource(config),
+  region: config.region,
 };
 
 export const handler = stageWorker('duty', deps, (message) => assessDuty(message, deps));

@@ -1,9 +1,12 @@
 /** Release stage worker: releases GREEN/BLUE declarations, queues YELLOW/RED ones for officers. */
+import { loadConfig } from '../../shared/config.ts';
 import { declarationRepository } from '../../shared/adapters/platform.ts';
 import { systemClock } from '../../shared/adapters/system-clock.ts';
 import { decideRelease } from '../../shared/usecases/decide-release.ts';
 import { stageWorker } from '../../shared/workers/stage-worker.ts';
 
-const deps = { repository: declarationRepository(), clock: systemClock };
+const config = loadConfig('decideRelease');
+
+const deps = { repository: declarationRepository(config), clock: systemClock };
 
 export const handler = stageWorker('release', deps, (message) => decideRelease(message, deps));

@@ -1,26 +1,21 @@
 /** Scheduled: hands declarations that stopped between two stages to their stage again. */
-import { declarationRepository, pipelineQueue } from '../../shared/adapters/platform.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { declarationRepository, stageQueues } from '../../shared/adapters/platform.ts';
 import { systemClock } from '../../shared/adapters/system-clock.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger, metrics } from '../../shared/observability.ts';
 import { redriveStalled } from '../../shared/usecases/redrive-stalled.ts';
 import { scheduledHandler } from '../../shared/workers/scheduled-handler.ts';
 
+const config = loadConfig('redriveStalled');
+
 const deps = {
-  repository: declarationRepository(),
+  repository: declarationRepository(config),
   clock: systemClock,
-  stageQueues: {
-    SUBMITTED: pipelineQueue('validation'),
-    VALIDATED: pipelineQueue('risk'),
-    SCORED: pipelineQueue('duty'),
-    ASSESSED: pipelineQueue('release'),
-  },
+  stageQueues: stageQueues(config),
 };
 /** Minutes without a change after which a declaration counts as stopped (region config: stalledAfterMinutes). */
-const olderThanMinutes = Number(process.env.STALLED_AFTER_MINUTES);
-if (!Number.isFinite(olderThanMinutes) || olderThanMinutes <= 0) {
-  throw new Error(`STALLED_AFTER_MINUTES must be a positive number of minutes (got '${process.env.STALLED_AFTER_MINUTES ?? ''}')`);
-}
+const olderThanMinutes = config.region.stalledAfterMinutes;
 
 export const handler = scheduledHandler(async () => {
   const result = await redriveStalled({ now: systemClock.now(), olderThanMinutes, limit: 1000 }, deps);

@@ -1,14 +1,17 @@
 /** Risk stage worker: lane, score and reasons for each validated declaration. */
+import { loadConfig } from '../../shared/config.ts';
 import { declarationRepository, pipelineQueue, riskDataSources } from '../../shared/adapters/platform.ts';
 import { systemClock } from '../../shared/adapters/system-clock.ts';
 import { scoreRisk } from '../../shared/usecases/score-risk.ts';
 import { stageWorker } from '../../shared/workers/stage-worker.ts';
 
+const config = loadConfig('scoreRisk');
+
 const deps = {
-  repository: declarationRepository(),
-  dutyQueue: pipelineQueue('duty'),
+  repository: declarationRepository(config),
+  dutyQueue: pipelineQueue(config, 'duty'),
   clock: systemClock,
-  ...riskDataSources(),
+  ...riskDataSources(config),
 };
 
 export const handler = stageWorker('risk', deps, (message) => scoreRisk(message, deps));

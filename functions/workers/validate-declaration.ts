@@ -1,4 +1,5 @@
 /** Validation stage worker: SQS messages from the validation queue, one declaration each. */
+import { loadConfig } from '../../shared/config.ts';
 import { declarationRepository, pipelineQueue } from '../../shared/adapters/platform.ts';
 import { systemClock } from '../../shared/adapters/system-clock.ts';
 import { validateDeclarationRules } from '../../shared/domain/validation-rules.ts';
@@ -6,13 +7,12 @@ import { referenceData } from '../../shared/reference/index.ts';
 import { validateDeclaration } from '../../shared/usecases/validate-declaration.ts';
 import { stageWorker } from '../../shared/workers/stage-worker.ts';
 
-const region = {
-  customsOffices: (process.env.CUSTOMS_OFFICES ?? '').split(',').filter(Boolean),
-  nationalCountry: process.env.CUSTOMS_COUNTRY ?? 'GB',
-};
+const config = loadConfig('validateDeclaration');
+
+const region = { customsOffices: [...config.region.customsOffices], nationalCountry: config.region.country };
 const deps = {
-  repository: declarationRepository(),
-  riskQueue: pipelineQueue('risk'),
+  repository: declarationRepository(config),
+  riskQueue: pipelineQueue(config, 'risk'),
   clock: systemClock,
   rules: (declaration: Parameters<typeof validateDeclarationRules>[0], today: string) =>
     validateDeclarationRules(declaration, referenceData, { today, ...region }),

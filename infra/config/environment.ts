@@ -6,17 +6,15 @@ export const POWERTOOLS_METRICS_NAMESPACE = 'CustomsClearance';
 
 /**
  * Region settings every function receives as environment variables, the same in the CDK stack
- * (infra/function-factory.ts) and the local cloud (local/environment.ts).
+ * (infra/function-factory.ts) and the local cloud (local/environment.ts); shared/config.ts
+ * parses exactly these. Archive retention and the stage act in the stack, not in functions.
  */
 export function regionEnvironment(input: { regionName: string; region: RegionConfig; stage: string }): Record<string, string> {
   const { region } = input;
   return {
-    STAGE: input.stage,
-    REGION_NAME: input.regionName,
     CUSTOMS_COUNTRY: region.country,
     NATIONAL_CURRENCY: region.nationalCurrency,
     CUSTOMS_OFFICES: region.customsOffices.join(','),
-    ARCHIVE_RETENTION_YEARS: String(region.archiveRetentionYears),
     IDEMPOTENCY_TTL_SECONDS: String(region.idempotencyDays * 24 * 60 * 60),
     STALLED_AFTER_MINUTES: String(region.stalledAfterMinutes),
     DE_MINIMIS: region.deMinimis ? JSON.stringify(region.deMinimis) : '',

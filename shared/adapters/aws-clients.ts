@@ -1,12 +1,12 @@
 /**
- * SDK clients, created once per execution environment. They take their endpoints from the
- * standard AWS_ENDPOINT_URL_* variables, which the local cloud sets to its emulators.
+ * SDK clients. They take their region and endpoints from the standard AWS_REGION and
+ * AWS_ENDPOINT_URL_* variables (the local cloud points these at its emulators); resource names
+ * come from the function's configuration (shared/config.ts).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { tracer } from '../observability.ts';
-import { type BucketName, bucketNameEnv, type QueueName, queueUrlEnv, type TableName, tableNameEnv } from '../resources.ts';
 
 export type AwsClient = DynamoDBClient | SQSClient | S3Client;
 
@@ -27,13 +27,3 @@ function created<C extends AwsClient>(client: C, service: 'dynamodb' | 'sqs' | '
 export const dynamoDbClient = (): DynamoDBClient => created(new DynamoDBClient({}), 'dynamodb');
 export const sqsClient = (): SQSClient => created(new SQSClient({}), 'sqs');
 export const s3Client = (): S3Client => created(new S3Client({}), 's3');
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
-
-export const tableName = (table: TableName): string => required(tableNameEnv(table));
-export const queueUrl = (queue: QueueName): string => required(queueUrlEnv(queue));
-export const bucketName = (bucket: BucketName): string => required(bucketNameEnv(bucket));

@@ -1,15 +1,19 @@
 /**
- * The real adapters a handler wires into its use cases, built once per execution environment
- * from the function's environment (table names, bucket names, queue URLs).
+ * The composition root: the real adapters a handler wires into its use cases, built from its
+ * configuration (`shared/config.ts`). SDK clients are shared per execution environment. A
+ * resource outside the function's `access` is refused by the configuration when first used, so a
+ * handler that reaches for it fails in the local cloud and in tests as it would in AWS.
  */
-import { DynamoDbDeclarationRepository } from './dynamodb-declaration-repository.ts';
-import { bucketName, dynamoDbClient, queueUrl, s3Client, sqsClient, tableName } from './aws-clients.ts';
-import type { ArchiveReader } from '../usecases/ports.ts';
-import { S3ReferenceDocumentStore } from './reference-document-store.ts';
-import { S3DocumentArchive } from './s3-document-archive.ts';
-import { riskData } from './risk-data.ts';
-import { SqsPipelineQueue } from './sqs-pipeline-queue.ts';
+import type { FunctionConfig } from '../config.ts';
 import type { QueueName } from '../resources.ts';
+import type { ArchiveReader } from '../usecases/ports.ts';
+import { dynamoDbClient, s3Client, sqsClient } from './aws-clients.ts';
+import { DynamoDbDeclarationRepository } from './dynamodb-declaration-repository.ts';
+import { S3ReferenceDocumentStore } from './reference-document-store.ts';
+import { riskData } from './risk-data.ts';
+import { S3DocumentArchive } from './s3-document-archive.ts';
+import { SqsPipelineQueue } from './sqs-pipeline-queue.ts';
+import { tariffFromReferenceDocuments } from './tariff-source.ts';
 
 let dynamodb: ReturnType<typeof dynamoDbClient> | undefined;
 let s3: ReturnType<typeof s3Client> | undefined;
@@ -19,13 +23,41 @@ export const sharedDynamoDb = () => (dynamodb ??= dynamoDbClient());
 export const sharedS3 = () => (s3 ??= s3Client());
 export const sharedSqs = () => (sqs ??= sqsClient());
 
-let archiveReader: S3DocumentArchive | undefined;
-/** The archive, for reading submitted bytes back; built on first read (not every function may read it). */
-const archive: ArchiveReader = { read: (document) => (archiveReader ??= new S3DocumentArchive(sharedS3(), bucketName('archive'))).read(document) };
-export const declarationRepository = () => new DynamoDbDeclarationRepository(sharedDynamoDb(), tableName('main'), archive);
-export const referenceDocuments = () => new S3ReferenceDocumentStore(sharedS3(), () => bucketName('reference'), sharedDynamoDb(), tableName('main'));
-export const pipelineQueue = (queue: QueueName) => new SqsPipelineQueue(sharedSqs(), queueUrl(queue));
-let documents: ReturnType<typeof referenceDocuments> | undefined;
+/** The document archive (write and read). */
+export const documentArchive = (config: FunctionConfig) => new S3DocumentArchive(sharedS3(), config.bucketName('archive'));
+
+/** Submitted bytes read back; built on first read (not every function reads the archive). */
+function archiveReader(config: FunctionConfig): ArchiveReader {
+  let reader: S3DocumentArchive | undefined;
+  return { read: (document) => (reader ??= documentArchive(config)).read(document) };
+}
+
+export const declarationRepository = (config: FunctionConfig) =>
+  new DynamoDbDeclarationRepository(sharedDynamoDb(), config.tableName('main'), archiveReader(config));
+
+export const referenceDocuments = (config: FunctionConfig) =>
+  new S3ReferenceDocumentStore(sharedS3(), () => config.bucketName('reference'), sharedDynamoDb(), config.tableName('main'));
+
+export const pipelineQueue = (config: FunctionConfig, queue: QueueName) => new SqsPipelineQueue(sharedSqs(), config.queueUrl(queue));
+
+/** The queue of the stage that takes a declaration in each in-flight status. */
+export const stageQueues = (config: FunctionConfig) => ({
+  SUBMITTED: pipelineQueue(config, 'validation'),
+  VALIDATED: pipelineQueue(config, 'risk'),
+  SCORED: pipelineQueue(config, 'duty'),
+  ASSESSED: pipelineQueue(config, 'release'),
+});
+
+/** The tariff pack and exchange rates of the region, as in force at a moment. */
+export const tariffSource = (config: FunctionConfig) => tariffFromReferenceDocuments(referenceDocuments(config));
+
 /** Risk data; the reference documents (a bucket not every risk function may read) are built on first use. */
-export const riskDataSources = () =>
-  riskData({ dynamodb: sharedDynamoDb(), tableName: tableName('main'), documents: () => (documents ??= referenceDocuments()) });
+export function riskDataSources(config: FunctionConfig) {
+  let documents: ReturnType<typeof referenceDocuments> | undefined;
+  return riskData({
+    dynamodb: sharedDynamoDb(),
+    tableName: config.tableName('main'),
+    documents: () => (documents ??= referenceDocuments(config)),
+    selectionSecretId: () => config.secretId('riskSelection'),
+  });
+}

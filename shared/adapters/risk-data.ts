@@ -12,7 +12,6 @@ import { exchangeRatesSchema, type ExchangeRates } from '../tariff/model.ts';
 import type { ReferenceDocumentStore } from '../usecases/reference-documents.ts';
 import type { SecretSource } from '../usecases/risk-ports.ts';
 import { riskSettingsSchema, type RiskSettings } from '../usecases/score-risk.ts';
-import { secretIdEnv } from '../resources.ts';
 import { DynamoDbRiskStore } from './dynamodb-risk-store.ts';
 
 export class NotConfiguredError extends DomainError {
@@ -39,15 +38,13 @@ export function nationalConverter(rates: ExchangeRates, at: string): ToNational 
 }
 
 /** `documents` is called on first use only: functions without the reference bucket never build it. */
-export function riskData(options: { dynamodb: DynamoDBClient; tableName: string; documents: () => ReferenceDocumentStore }) {
+export function riskData(options: { dynamodb: DynamoDBClient; tableName: string; documents: () => ReferenceDocumentStore; selectionSecretId: () => string }) {
   const store = new DynamoDbRiskStore(options.dynamodb, options.tableName);
   const references = new Map<string, ValuationReferences>();
 
   const secrets: SecretSource = {
     async selectionSecret() {
-      const id = process.env[secretIdEnv('riskSelection')];
-      if (!id) throw new Error(`environment variable ${secretIdEnv('riskSelection')} is not set`);
-      const value = await getSecret(id, { maxAge: 300 });
+      const value = await getSecret(options.selectionSecretId(), { maxAge: 300 });
       if (typeof value !== 'string' || value.length < 32) throw new Error('the risk selection secret is missing or too short');
       return value;
     },

@@ -143,10 +143,11 @@ describe('CustomsStack (dev, eu-west-2)', () => {
         NATIONAL_CURRENCY: 'GBP',
         CUSTOMS_COUNTRY: 'GB',
         CUSTOMS_OFFICES: region.customsOffices.join(','),
-        REGION_NAME: 'eu-west-2',
-        STAGE: 'dev',
         IDEMPOTENCY_TTL_SECONDS: String(region.idempotencyDays * 86_400),
+        STALLED_AFTER_MINUTES: String(region.stalledAfterMinutes),
       });
+      // Only what a function reads (shared/config.ts): no unused variables.
+      for (const unused of ['REGION_NAME', 'STAGE', 'ARCHIVE_RETENTION_YEARS']) expect(env).not.toHaveProperty(unused);
       const resourceEnv = Object.keys(env).filter((name) => /_(TABLE_NAME|BUCKET_NAME|QUEUE_URL)$/.test(name)).sort();
       const expected = [
         ...Object.keys(definition.access.tables ?? {}).map((t) => tableNameEnv(t as keyof typeof tables)),

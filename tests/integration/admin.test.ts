@@ -4,6 +4,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../shared/config.ts';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
 import { seedDemoData } from '../../local/seed.ts';
 import { referenceDocuments } from '../../shared/adapters/platform.ts';
@@ -67,7 +68,7 @@ describe('reference documents', () => {
 
   it('answers with the version that was current at a moment, so later loads change nothing done before', async () => {
     // Prepare
-    const store = referenceDocuments();
+    const store = referenceDocuments(loadConfig('loadReferenceDocument'));
     const first = await api<{ version: string; loadedAt: string }>('PUT', '/v1/admin/reference-documents/risk-settings', {
       token: admin,
       body: { selection: demoSelection, thresholds: demoThresholds },

@@ -6,10 +6,12 @@ import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { loadConfig } from '../../shared/config.ts';
+
+/** The intake function's configuration (the local cloud sets every function's variables). */
+const intake = () => loadConfig('submitDeclaration');
 import { seedDemoData } from '../../local/seed.ts';
-import { bucketName } from '../../shared/adapters/aws-clients.ts';
-import { declarationRepository, pipelineQueue, sharedS3 } from '../../shared/adapters/platform.ts';
-import { S3DocumentArchive } from '../../shared/adapters/s3-document-archive.ts';
+import { declarationRepository, documentArchive, pipelineQueue } from '../../shared/adapters/platform.ts';
 import { declarationSchema } from '../../shared/domain/declaration.ts';
 import { TRADER_FAILURE_REASON } from '../../shared/domain/declaration-record.ts';
 import { newDeclarationId } from '../../shared/domain/ids.ts';
@@ -80,7 +82,7 @@ describe('1. a declaration intake accepts is always processable', () => {
     // Prepare: an intake whose state write fails once, after the LRN claim and the archive write
     const party = newParty();
     const body = Buffer.from(JSON.stringify(declarationFor(party)));
-    const repository = declarationRepository();
+    const repository = declarationRepository(intake());
     let failures = 1;
     const failingOnce = Object.assign(Object.create(repository) as typeof repository, {
       create: async (record: Parameters<typeof repository.create>[0]) => {
@@ -90,8 +92,8 @@ describe('1. a declaration intake accepts is always processable', () => {
     });
     const deps = {
       repository: failingOnce,
-      archive: new S3DocumentArchive(sharedS3(), bucketName('archive')),
-      validationQueue: pipelineQueue('validation'),
+      archive: documentArchive(intake()),
+      validationQueue: pipelineQueue(intake(), 'validation'),
       clock: { now: () => new Date() },
     };
     const principal = { subject: 'test', roles: ['trader'] as const, partyId: party };
@@ -388,8 +390,8 @@ describe('a declaration that cannot be processed is never silent', () => {
     const bytes = Buffer.from(JSON.stringify(declarationFor(party)));
     const id = newDeclarationId(new Date());
     const at = new Date().toISOString();
-    const submission = { bucket: bucketName('archive'), key: submittedDocumentKey(id), sha256: sha256Hex(bytes), bytes: bytes.byteLength, versionId: undefined };
-    await declarationRepository().create({
+    const submission = { bucket: intake().bucketName('archive'), key: submittedDocumentKey(id), sha256: sha256Hex(bytes), bytes: bytes.byteLength, versionId: undefined };
+    await declarationRepository(intake()).create({
       id, lrn: `L-${id}`, ucr: `6${party}-X`, type: 'IM', office: 'GBLHR', declarantId: party, status: 'SUBMITTED', version: 1,
       submittedAt: at, updatedAt: at, declaration: declarationSchema.parse(JSON.parse(bytes.toString('utf8'))), submission,
       validation: undefined, risk: undefined, lane: undefined, assessment: undefined, assessmentProblems: undefined, releasedAt: undefined, queuedAt: undefined,
@@ -397,7 +399,7 @@ describe('a declaration that cannot be processed is never silent', () => {
     const officer = cloud.mintToken({ role: 'officer' });
 
     // Act: the validation message fails on each of its 3 deliveries
-    await pipelineQueue('validation').send({ declarationId: id, version: 1 });
+    await pipelineQueue(intake(), 'validation').send({ declarationId: id, version: 1 });
     const failed = await eventually(async () => {
       const view = await api<{ status: string; failure: { stage: string; reason: string } | null }>('GET', `/v1/declarations/${id}`, { token: trader(party) });
       return view.body.status === 'PROCESSING_FAILED' ? view.body : undefined;
@@ -405,7 +407,7 @@ describe('a declaration that cannot be processed is never silent', () => {
     const queue = await api<{ items: { id: string }[] }>('GET', '/v1/review/queue?lane=FAILED', { token: officer });
     const byOfficer = await api('POST', `/v1/admin/declarations/${id}/retry`, { token: officer });
     // The cause is fixed (the bytes are archived), then an admin retries
-    await new S3DocumentArchive(sharedS3(), bucketName('archive')).put({ key: submission.key, body: bytes, contentType: 'application/json', sha256: submission.sha256 });
+    await documentArchive(intake()).put({ key: submission.key, body: bytes, contentType: 'application/json', sha256: submission.sha256 });
     const retried = await api<{ status: string; version: number }>('POST', `/v1/admin/declarations/${id}/retry`, { token: admin() });
     const done = await eventually(async () => {
       const view = await api<{ status: string }>('GET', `/v1/declarations/${id}`, { token: trader(party) });

@@ -6,9 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
-import { bucketName } from '../../shared/adapters/aws-clients.ts';
-import { declarationRepository, sharedS3 } from '../../shared/adapters/platform.ts';
-import { S3DocumentArchive } from '../../shared/adapters/s3-document-archive.ts';
+import { loadConfig } from '../../shared/config.ts';
+
+/** The intake function's configuration (the local cloud sets every function's variables). */
+const intake = () => loadConfig('submitDeclaration');
+import { declarationRepository, documentArchive } from '../../shared/adapters/platform.ts';
 import type { DeclarationRecord, PipelineMessage } from '../../shared/domain/declaration-record.ts';
 import { newDeclarationId } from '../../shared/domain/ids.ts';
 import { declarationSchema } from '../../shared/domain/declaration.ts';
@@ -26,7 +28,7 @@ const clock = { now: () => new Date() };
 beforeAll(async () => {
   // No functions: nothing but this test moves the declarations.
   cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, logLevel: 'silent', functions: {} });
-  repository = declarationRepository();
+  repository = declarationRepository(intake());
 });
 
 afterAll(async () => {
@@ -51,7 +53,7 @@ async function storedSubmitted(now = new Date().toISOString()): Promise<Declarat
   const id = newDeclarationId(new Date());
   const bytes = Buffer.from(JSON.stringify(declarationFor(party)));
   const sha256 = sha256Hex(bytes);
-  const stored = await new S3DocumentArchive(sharedS3(), bucketName('archive')).put({ key: submittedDocumentKey(id), body: bytes, contentType: 'application/json', sha256 });
+  const stored = await documentArchive(intake()).put({ key: submittedDocumentKey(id), body: bytes, contentType: 'application/json', sha256 });
   const record: DeclarationRecord = {
     id,
     lrn: `L-${party}`,

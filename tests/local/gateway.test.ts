@@ -339,7 +339,7 @@ describe('handler environment', () => {
 
       // Assess
       expect(reply.status).toBe(201);
-      expect(reply.json.env).toMatchObject({ region: 'eu-west-2', currency: 'GBP', stage: 'local', dynamodb: cloud.endpoints.dynamodb });
+      expect(reply.json.env).toMatchObject({ region: 'eu-west-2', currency: 'GBP', stalledAfterMinutes: '1', dynamodb: cloud.endpoints.dynamodb });
       expect(reply.json.env.offices).toContain('GBLHR');
       const item = await dynamodb.send(new GetItemCommand({ TableName: cloud.tableNames.main, Key: { PK: { S: 'FIXTURE#doc-1' }, SK: { S: 'META' } } }));
       expect(item.Item).toBeDefined();

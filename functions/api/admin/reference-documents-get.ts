@@ -1,4 +1,5 @@
 /** GET /v1/admin/reference-documents/{kind}: the loaded versions, newest first (officer, admin). */
+import { loadConfig } from '../../../shared/config.ts';
 import { referenceDocuments } from '../../../shared/adapters/platform.ts';
 import { httpOperation } from '../../../shared/http/operation.ts';
 import { referenceDocumentHistoryOperation } from '../../../shared/http/operations/admin.ts';
@@ -6,7 +7,9 @@ import { referenceDocumentPath } from '../../../shared/http/reference-kinds.ts';
 import { json } from '../../../shared/http/responses.ts';
 import { referenceDocumentHistory } from '../../../shared/usecases/reference-documents.ts';
 
-const deps = { store: referenceDocuments() };
+const config = loadConfig('referenceDocumentHistory');
+
+const deps = { store: referenceDocuments(config) };
 
 export const handler = httpOperation(referenceDocumentHistoryOperation, async ({ principal, path }) =>
   json(200, await referenceDocumentHistory({ principal, kind: referenceDocumentPath(path.kind).kind }, deps)),

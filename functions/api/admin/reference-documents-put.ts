@@ -1,4 +1,5 @@
 /** PUT /v1/admin/reference-documents/{kind}: load a new version (admin); the body may be gzip-encoded. */
+import { loadConfig } from '../../../shared/config.ts';
 import { referenceDocuments } from '../../../shared/adapters/platform.ts';
 import { systemClock } from '../../../shared/adapters/system-clock.ts';
 import { httpOperation } from '../../../shared/http/operation.ts';
@@ -7,7 +8,9 @@ import { referenceDocumentPath } from '../../../shared/http/reference-kinds.ts';
 import { json } from '../../../shared/http/responses.ts';
 import { loadReferenceDocument } from '../../../shared/usecases/reference-documents.ts';
 
-const deps = { store: referenceDocuments() };
+const config = loadConfig('loadReferenceDocument');
+
+const deps = { store: referenceDocuments(config) };
 
 export const handler = httpOperation(loadReferenceDocumentOperation, async ({ principal, path, body }) => {
   const { kind, schema } = referenceDocumentPath(path.kind);

@@ -1,4 +1,5 @@
 /** POST /v1/admin/risk-profiles: an officer or admin creates a risk profile (version 1). */
+import { loadConfig } from '../../../shared/config.ts';
 import { riskDataSources } from '../../../shared/adapters/platform.ts';
 import { systemClock } from '../../../shared/adapters/system-clock.ts';
 import { httpOperation } from '../../../shared/http/operation.ts';
@@ -6,7 +7,9 @@ import { createRiskProfileOperation } from '../../../shared/http/operations/admi
 import { json } from '../../../shared/http/responses.ts';
 import { createRiskProfile } from '../../../shared/usecases/manage-risk-profiles.ts';
 
-const deps = { profiles: riskDataSources().profiles, clock: systemClock };
+const config = loadConfig('createRiskProfile');
+
+const deps = { profiles: riskDataSources(config).profiles, clock: systemClock };
 
 export const handler = httpOperation(createRiskProfileOperation, async ({ principal, body }) => {
   const profile = await createRiskProfile({ principal, body }, deps);

@@ -1,4 +1,5 @@
 /** POST /v1/admin/risk-profiles/{id}/disable: a new version with enabled false. */
+import { loadConfig } from '../../../shared/config.ts';
 import { riskDataSources } from '../../../shared/adapters/platform.ts';
 import { systemClock } from '../../../shared/adapters/system-clock.ts';
 import { httpOperation } from '../../../shared/http/operation.ts';
@@ -7,7 +8,9 @@ import { ifMatchVersion } from '../../../shared/http/request.ts';
 import { json } from '../../../shared/http/responses.ts';
 import { disableRiskProfile } from '../../../shared/usecases/manage-risk-profiles.ts';
 
-const deps = { profiles: riskDataSources().profiles, clock: systemClock };
+const config = loadConfig('disableRiskProfile');
+
+const deps = { profiles: riskDataSources(config).profiles, clock: systemClock };
 
 export const handler = httpOperation(disableRiskProfileOperation, async ({ principal, path, event }) => {
   const profile = await disableRiskProfile({ principal, id: path.id, expectedVersion: ifMatchVersion(event) }, deps);

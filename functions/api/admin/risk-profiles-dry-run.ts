@@ -1,4 +1,5 @@
 /** POST /v1/admin/risk-profiles/dry-run?days=7&limit=1000: how many recent declarations a draft profile would select. */
+import { loadConfig } from '../../../shared/config.ts';
 import { declarationRepository, riskDataSources } from '../../../shared/adapters/platform.ts';
 import { systemClock } from '../../../shared/adapters/system-clock.ts';
 import { httpOperation } from '../../../shared/http/operation.ts';
@@ -6,7 +7,9 @@ import { dryRunRiskProfileOperation } from '../../../shared/http/operations/admi
 import { json } from '../../../shared/http/responses.ts';
 import { dryRunRiskProfile } from '../../../shared/usecases/manage-risk-profiles.ts';
 
-const deps = { repository: declarationRepository(), clock: systemClock, ...riskDataSources() };
+const config = loadConfig('dryRunRiskProfile');
+
+const deps = { repository: declarationRepository(config), clock: systemClock, ...riskDataSources(config) };
 
 export const handler = httpOperation(dryRunRiskProfileOperation, async ({ principal, query, body }) =>
   json(200, await dryRunRiskProfile({ principal, body, ...query }, deps)),

@@ -1,4 +1,5 @@
 /** PUT /v1/admin/risk-profiles/{id}: an edit saved as a new version (If-Match: "<version>" guards concurrent edits). */
+import { loadConfig } from '../../../shared/config.ts';
 import { riskDataSources } from '../../../shared/adapters/platform.ts';
 import { systemClock } from '../../../shared/adapters/system-clock.ts';
 import { httpOperation } from '../../../shared/http/operation.ts';
@@ -7,7 +8,9 @@ import { ifMatchVersion } from '../../../shared/http/request.ts';
 import { json } from '../../../shared/http/responses.ts';
 import { editRiskProfile } from '../../../shared/usecases/manage-risk-profiles.ts';
 
-const deps = { profiles: riskDataSources().profiles, clock: systemClock };
+const config = loadConfig('editRiskProfile');
+
+const deps = { profiles: riskDataSources(config).profiles, clock: systemClock };
 
 export const handler = httpOperation(editRiskProfileOperation, async ({ principal, path, body, event }) => {
   const profile = await editRiskProfile({ principal, id: path.id, body, expectedVersion: ifMatchVersion(event) }, deps);

@@ -1,11 +1,14 @@
 /** GET /v1/admin/risk-profiles/{id}: every version of one risk profile, oldest first. */
+import { loadConfig } from '../../../shared/config.ts';
 import { riskDataSources } from '../../../shared/adapters/platform.ts';
 import { httpOperation } from '../../../shared/http/operation.ts';
 import { getRiskProfileOperation } from '../../../shared/http/operations/admin.ts';
 import { json } from '../../../shared/http/responses.ts';
 import { getRiskProfileVersions } from '../../../shared/usecases/manage-risk-profiles.ts';
 
-const deps = { profiles: riskDataSources().profiles };
+const config = loadConfig('getRiskProfile');
+
+const deps = { profiles: riskDataSources(config).profiles };
 
 export const handler = httpOperation(getRiskProfileOperation, async ({ principal, path }) =>
   json(200, await getRiskProfileVersions({ principal, id: path.id }, deps)),

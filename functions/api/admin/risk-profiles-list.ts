@@ -1,10 +1,13 @@
 /** GET /v1/admin/risk-profiles: the current version of every risk profile. */
+import { loadConfig } from '../../../shared/config.ts';
 import { riskDataSources } from '../../../shared/adapters/platform.ts';
 import { httpOperation } from '../../../shared/http/operation.ts';
 import { listRiskProfilesOperation } from '../../../shared/http/operations/admin.ts';
 import { json } from '../../../shared/http/responses.ts';
 import { listRiskProfiles } from '../../../shared/usecases/manage-risk-profiles.ts';
 
-const deps = { profiles: riskDataSources().profiles };
+const config = loadConfig('listRiskProfiles');
+
+const deps = { profiles: riskDataSources(config).profiles };
 
 export const handler = httpOperation(listRiskProfilesOperation, async ({ principal }) => json(200, await listRiskProfiles({ principal }, deps)));

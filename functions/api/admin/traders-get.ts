@@ -1,11 +1,14 @@
 /** GET /v1/admin/traders/{partyId}: a trader's status and compliance history (officer, admin). */
+import { loadConfig } from '../../../shared/config.ts';
 import { riskDataSources } from '../../../shared/adapters/platform.ts';
 import { httpOperation } from '../../../shared/http/operation.ts';
 import { getTraderProfileOperation } from '../../../shared/http/operations/admin.ts';
 import { json } from '../../../shared/http/responses.ts';
 import { getTraderProfile } from '../../../shared/usecases/manage-traders.ts';
 
-const deps = { traders: riskDataSources().traders };
+const config = loadConfig('getTraderProfile');
+
+const deps = { traders: riskDataSources(config).traders };
 
 export const handler = httpOperation(getTraderProfileOperation, async ({ principal, path }) =>
   json(200, await getTraderProfile({ principal, partyId: path.partyId }, deps)),

@@ -1,19 +1,21 @@
 /** POST /v1/admin/valuation-references/rebuild?days=90: valuation references from past declarations (admin). */
+import { loadConfig } from '../../../shared/config.ts';
 import { declarationRepository, referenceDocuments, riskDataSources } from '../../../shared/adapters/platform.ts';
-import { regionFromEnvironment } from '../../../shared/adapters/region-settings.ts';
 import { systemClock } from '../../../shared/adapters/system-clock.ts';
 import { httpOperation } from '../../../shared/http/operation.ts';
 import { rebuildValuationReferencesOperation } from '../../../shared/http/operations/admin.ts';
 import { json } from '../../../shared/http/responses.ts';
 import { rebuildValuationReferences } from '../../../shared/usecases/rebuild-valuation-references.ts';
 
-const store = referenceDocuments();
-const risk = riskDataSources();
+const config = loadConfig('rebuildValuationReferences');
+
+const store = referenceDocuments(config);
+const risk = riskDataSources(config);
 const deps = {
-  repository: declarationRepository(),
+  repository: declarationRepository(config),
   store,
   clock: systemClock,
-  nationalCurrency: regionFromEnvironment().nationalCurrency,
+  nationalCurrency: config.region.nationalCurrency,
   toNational: async (at: string) => (await risk.valuation(at)).toNational,
 };
 

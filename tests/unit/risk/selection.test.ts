@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Declaration } from '../../../shared/domain/declaration.ts';
-import { hmacSha256, prepareHmacKey } from '../../../shared/risk/hmac.ts';
+import { keyedHmacSha256 } from '../../../shared/risk/hmac.ts';
 import type { Lane, RiskOutcome } from '../../../shared/risk/outcome.ts';
 import { compileProfiles, scoreDeclaration } from '../../../shared/risk/score.ts';
 import {
@@ -127,7 +127,7 @@ describe('HMAC-SHA256', () => {
     ];
 
     // Act
-    const digests = vectors.map(([key, message]) => hmacSha256(prepareHmacKey(key), message).toString('hex'));
+    const digests = vectors.map(([key, message]) => keyedHmacSha256(key)(message).toString('hex'));
 
     // Assess
     expect(digests).toEqual(vectors.map(([, , expected]) => expected));
@@ -141,7 +141,7 @@ describe('HMAC-SHA256', () => {
     }
 
     // Act
-    const mismatches = cases.filter(([key, message]) => !hmacSha256(prepareHmacKey(key), message).equals(createHmac('sha256', key).update(message).digest()));
+    const mismatches = cases.filter(([key, message]) => !keyedHmacSha256(key)(message).equals(createHmac('sha256', key).update(message).digest()));
 
     // Assess
     expect(mismatches).toEqual([]);

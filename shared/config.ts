@@ -1,0 +1,129 @@
+/**
+ * The one place a function reads its configuration: the environment, parsed once at cold start by
+ * a zod schema built for that function from what `shared/resources.ts` says it may access, plus
+ * the region facts every function gets (infra/config/environment.ts). There are no defaults for
+ * region facts: a stack for another region that forgets a variable fails at cold start with a
+ * message naming it, instead of quietly behaving as the UK.
+ *
+ * Documented exceptions that read the environment elsewhere: Powertools (POWERTOOLS_*), the AWS
+ * SDK (AWS_REGION, AWS_ENDPOINT_URL_*), and `shared/observability.ts` (service name).
+ */
+import { z } from 'zod';
+import { countryCode, currencyCode } from './domain/declaration.ts';
+import {
+  type BucketName,
+  bucketNameEnv,
+  type FunctionDefinition,
+  type FunctionName,
+  functions,
+  type QueueName,
+  queueUrlEnv,
+  type SecretName,
+  secretIdEnv,
+  type TableName,
+  tableNameEnv,
+} from './resources.ts';
+import { type DeMinimis, deMinimisSchema } from './tariff/model.ts';
+
+const officeCode = z.string().regex(/^[A-Z]{2}[A-Z0-9]{3,6}$/);
+const required = (name: string) => z.string({ error: `${name} is missing` }).min(1, `${name} is empty`);
+
+/** The region facts, from the variables infra/config/environment.ts sets on every function. */
+const regionSchema = z.object({
+  CUSTOMS_COUNTRY: required('CUSTOMS_COUNTRY').pipe(countryCode),
+  NATIONAL_CURRENCY: required('NATIONAL_CURRENCY').pipe(currencyCode),
+  CUSTOMS_OFFICES: required('CUSTOMS_OFFICES').transform((value) => value.split(',')).pipe(z.array(officeCode).min(1)),
+  IDEMPOTENCY_TTL_SECONDS: required('IDEMPOTENCY_TTL_SECONDS').regex(/^[1-9][0-9]*$/).transform(Number),
+  STALLED_AFTER_MINUTES: required('STALLED_AFTER_MINUTES')
+    .regex(/^[0-9]+(\.[0-9]+)?$/)
+    .transform(Number)
+    .pipe(z.number().positive()),
+  // Empty: the region has no low-value relief.
+  DE_MINIMIS: z
+    .string({ error: 'DE_MINIMIS is missing (empty when the region has no low-value relief)' })
+    .transform((value, context) => {
+      if (value === '') return undefined;
+      try {
+        return deMinimisSchema.parse(JSON.parse(value));
+      } catch {
+        context.addIssue({ code: 'custom', message: 'DE_MINIMIS must be empty or the JSON of a de minimis rule' });
+        return z.NEVER;
+      }
+    }),
+});
+
+export interface RegionSettings {
+  country: string;
+  nationalCurrency: string;
+  customsOffices: readonly string[];
+  idempotencyTtlSeconds: number;
+  stalledAfterMinutes: number;
+  deMinimis: DeMinimis | undefined;
+}
+
+/** A function's configuration: the region, and the names of exactly the resources it may access. */
+export interface FunctionConfig {
+  readonly name: FunctionName;
+  readonly region: RegionSettings;
+  tableName(table: TableName): string;
+  bucketName(bucket: BucketName): string;
+  queueUrl(queue: QueueName): string;
+  secretId(secret: SecretName): string;
+}
+
+export class ConfigurationError extends Error {
+  constructor(functionName: string, problems: readonly string[]) {
+    super(`configuration of ${functionName} is incomplete: ${problems.join('; ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** The variables a function's resources come in, by its `access`. */
+function resourceVariables(definition: FunctionDefinition): string[] {
+  return [
+    ...Object.keys(definition.access.tables ?? {}).map((table) => tableNameEnv(table as TableName)),
+    ...Object.keys(definition.access.buckets ?? {}).map((bucket) => bucketNameEnv(bucket as BucketName)),
+    ...(definition.access.sendTo ?? []).map((queue) => queueUrlEnv(queue)),
+    ...(definition.access.secrets ?? []).map((secret) => secretIdEnv(secret)),
+  ];
+}
+
+/** Every variable a function needs: for the tests that start each handler with one missing. */
+export const requiredVariables = (name: FunctionName): string[] => [...Object.keys(regionSchema.shape), ...resourceVariables(functions[name])];
+
+/** Parses the function's environment once; throws a ConfigurationError naming every problem. */
+export function loadConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.env): FunctionConfig {
+  const definition: FunctionDefinition = functions[name];
+  const variables = resourceVariables(definition);
+  const schema = regionSchema.extend(Object.fromEntries(variables.map((variable) => [variable, required(variable)])));
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigurationError(
+      name,
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '');
+        return issue.message.startsWith(variable) ? issue.message : `${variable}: ${issue.message}`;
+      }),
+    );
+  }
+  const values = parsed.data as z.infer<typeof regionSchema> & Record<string, string>;
+  const resource = (kind: string, variable: string) => {
+    if (!variables.includes(variable)) throw new ConfigurationError(name, [`${kind} ${variable} is not in this function's access (shared/resources.ts)`]);
+    return values[variable] as string;
+  };
+  return {
+    name,
+    region: {
+      country: values.CUSTOMS_COUNTRY,
+      nationalCurrency: values.NATIONAL_CURRENCY,
+      customsOffices: values.CUSTOMS_OFFICES,
+      idempotencyTtlSeconds: values.IDEMPOTENCY_TTL_SECONDS,
+      stalledAfterMinutes: values.STALLED_AFTER_MINUTES,
+      deMinimis: values.DE_MINIMIS,
+    },
+    tableName: (table) => resource('table', tableNameEnv(table)),
+    bucketName: (bucket) => resource('bucket', bucketNameEnv(bucket)),
+    queueUrl: (queue) => resource('queue', queueUrlEnv(queue)),
+    secretId: (secret) => resource('secret', secretIdEnv(secret)),
+  };
+}
