@@ -1,0 +1,232 @@
+/**
+ * In-memory implementations of the ports, for use-case tests that need no local cloud. The
+ * contract suite (tests/contract) runs the same checks against these and against the DynamoDB,
+ * S3 and SQS adapters on the local cloud, so a use-case test on the fakes says something true
+ * about the platform.
+ */
+import { createHash } from 'node:crypto';
+import type { DeclarationStatus } from '../domain/declaration.ts';
+import type { DeclarationRecord, DeclarationState, HistoryEvent, PipelineMessage } from '../domain/declaration-record.ts';
+import {
+  type ArchiveReader,
+  ArchiveIntegrityError,
+  type ClaimLrnResult,
+  type Clock,
+  type DeclarationRepository,
+  type DocumentArchive,
+  InvalidCursorError,
+  type LrnClaim,
+  type Page,
+  type PipelineQueue,
+  type StalledDeclaration,
+  type StoredDocument,
+  type Transition,
+} from './ports.ts';
+
+const inFlight: readonly DeclarationStatus[] = ['SUBMITTED', 'VALIDATED', 'SCORED', 'ASSESSED'];
+
+interface Stored {
+  record: DeclarationRecord;
+  inFlightSk: string | undefined;
+  reviewQueue: { lane: string; office: string; queuedAt: string } | undefined;
+  redriveCount: number;
+  markers: Set<string>;
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+const stateOf = ({ declaration: _body, assessment: _assessment, ...state }: DeclarationRecord): DeclarationState => clone(state);
+
+export class InMemoryDeclarationRepository implements DeclarationRepository {
+  readonly #items = new Map<string, Stored>();
+  readonly #claims = new Map<string, LrnClaim>();
+  readonly #events = new Map<string, Map<number, HistoryEvent>>();
+
+  async claimLrn(claim: LrnClaim): Promise<ClaimLrnResult> {
+    const key = `${claim.declarantId}#${claim.lrn}`;
+    const existing = this.#claims.get(key);
+    if (existing) return { outcome: 'taken', existing: clone(existing) };
+    this.#claims.set(key, clone(claim));
+    return { outcome: 'claimed' };
+  }
+
+  async reassignLrn(previous: LrnClaim, next: LrnClaim): Promise<boolean> {
+    const key = `${previous.declarantId}#${previous.lrn}`;
+    const current = this.#claims.get(key);
+    if (!current || current.declarationId !== previous.declarationId || current.claimedAt !== previous.claimedAt) return false;
+    this.#claims.set(key, { ...current, declarationId: next.declarationId, sha256: next.sha256, claimedAt: next.claimedAt });
+    return true;
+  }
+
+  async create(record: DeclarationRecord): Promise<boolean> {
+    if (this.#items.has(record.id)) return false;
+    const inFlightSk = inFlight.includes(record.status) ? `${record.updatedAt}#${record.id}` : undefined;
+    this.#items.set(record.id, { record: clone(record), inFlightSk, reviewQueue: undefined, redriveCount: 0, markers: new Set() });
+    return true;
+  }
+
+  async get(id: string): Promise<DeclarationRecord | undefined> {
+    const stored = this.#items.get(id);
+    return stored ? clone(stored.record) : undefined;
+  }
+
+  async getState(id: string): Promise<DeclarationState | undefined> {
+    const stored = this.#items.get(id);
+    return stored ? stateOf(stored.record) : undefined;
+  }
+
+  async listStalled(before: string, limit: number): Promise<{ items: StalledDeclaration[]; failedShards: number }> {
+    const items = [...this.#items.values()]
+      .filter((stored) => stored.inFlightSk !== undefined && stored.inFlightSk < before)
+      .sort((a, b) => (a.inFlightSk ?? '').localeCompare(b.inFlightSk ?? ''))
+      .slice(0, limit)
+      .map(({ record }) => ({ id: record.id, version: record.version, status: record.status }));
+    return { items, failedShards: 0 };
+  }
+
+  async listByDay(
+    day: string,
+    options: { limit: number; cursor: string | undefined; status?: DeclarationStatus | undefined },
+  ): Promise<Page<DeclarationRecord> & { unreadable: number }> {
+    const page = this.#page(`DAY#${day}`, (stored) => stored.record.submittedAt.startsWith(day), (stored) => `${stored.record.submittedAt}#${stored.record.id}`, {
+      ...options,
+      newestFirst: true,
+    });
+    return { items: page.items.map((stored) => clone(stored.record)), nextCursor: page.nextCursor, unreadable: 0 };
+  }
+
+  async listReviewQueue(lane: string, office: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationState>> {
+    const page = this.#page(
+      `LANE#${lane}#${office}`,
+      (stored) => stored.reviewQueue?.lane === lane && stored.reviewQueue.office === office,
+      (stored) => `${stored.reviewQueue?.queuedAt}#${stored.record.id}`,
+      { ...options, newestFirst: false },
+    );
+    return { items: page.items.map((stored) => stateOf(stored.record)), nextCursor: page.nextCursor };
+  }
+
+  async listByDeclarant(
+    declarantId: string,
+    options: { limit: number; cursor: string | undefined; status: DeclarationStatus | undefined },
+  ): Promise<Page<DeclarationState>> {
+    const page = this.#page(`PARTY#${declarantId}`, (stored) => stored.record.declarantId === declarantId, (stored) => `${stored.record.submittedAt}#${stored.record.id}`, {
+      ...options,
+      newestFirst: true,
+    });
+    return { items: page.items.map((stored) => stateOf(stored.record)), nextCursor: page.nextCursor };
+  }
+
+  /** One page of a partition; cursors name their partition and the last sort key, like the adapter's. */
+  #page(
+    partition: string,
+    belongs: (stored: Stored) => boolean,
+    sortKey: (stored: Stored) => string,
+    options: { limit: number; cursor: string | undefined; status?: DeclarationStatus | undefined; newestFirst: boolean },
+  ): { items: Stored[]; nextCursor: string | null } {
+    let after: string | undefined;
+    if (options.cursor !== undefined) {
+      let decoded: unknown;
+      try {
+        decoded = JSON.parse(Buffer.from(options.cursor, 'base64url').toString('utf8'));
+      } catch {
+        throw new InvalidCursorError();
+      }
+      const { partition: cursorPartition, sk } = (decoded ?? {}) as { partition?: unknown; sk?: unknown };
+      if (cursorPartition !== partition || typeof sk !== 'string' || sk === '' || sk.length > 1024) throw new InvalidCursorError();
+      after = sk;
+    }
+    const all = [...this.#items.values()].filter(belongs).sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+    if (options.newestFirst) all.reverse();
+    const start = after === undefined ? 0 : all.findIndex((stored) => (options.newestFirst ? sortKey(stored) < after : sortKey(stored) > after));
+    const window = start < 0 ? [] : all.slice(start, start + options.limit);
+    // As DynamoDB: the filter applies after the limit, and a full page has a cursor (even at the end).
+    const items = options.status ? window.filter((stored) => stored.record.status === options.status) : window;
+    const last = window.at(-1);
+    const nextCursor = last && window.length === options.limit ? Buffer.from(JSON.stringify({ partition, sk: sortKey(last) })).toString('base64url') : null;
+    return { items, nextCursor };
+  }
+
+  async transition(change: Transition): Promise<'applied' | 'conflict'> {
+    const stored = this.#items.get(change.id);
+    if (!stored || stored.record.version !== change.expectedVersion || stored.record.status !== change.from) return 'conflict';
+    const record = { ...stored.record, ...clone(change.set), status: change.to, version: change.expectedVersion + 1, updatedAt: change.at };
+    stored.record = record;
+    stored.inFlightSk = inFlight.includes(change.to) ? `${change.at}#${change.id}` : undefined;
+    if (change.reviewQueue) stored.reviewQueue = { ...change.reviewQueue };
+    else if (change.reviewQueue === null) stored.reviewQueue = undefined;
+    if (change.resetRedrives) stored.redriveCount = 0;
+    return 'applied';
+  }
+
+  async noteRedrive(id: string, version: number, at: string, maxRedrives: number): Promise<'redrive' | 'gave-up' | 'moved-on'> {
+    const stored = this.#items.get(id);
+    if (!stored || stored.record.version !== version || stored.inFlightSk === undefined) return 'moved-on';
+    stored.inFlightSk = `${at}#${id}`;
+    stored.redriveCount += 1;
+    return stored.redriveCount <= maxRedrives ? 'redrive' : 'gave-up';
+  }
+
+  async markOnce(id: string, marker: string): Promise<boolean> {
+    const stored = this.#items.get(id);
+    if (!stored || stored.markers.has(marker)) return false;
+    stored.markers.add(marker);
+    return true;
+  }
+
+  async appendEvent(event: HistoryEvent): Promise<boolean> {
+    const events = this.#events.get(event.declarationId) ?? new Map<number, HistoryEvent>();
+    this.#events.set(event.declarationId, events);
+    if (events.has(event.version)) return false;
+    events.set(event.version, clone(event));
+    return true;
+  }
+
+  async listEvents(declarationId: string): Promise<HistoryEvent[]> {
+    return [...(this.#events.get(declarationId)?.values() ?? [])].sort((a, b) => a.version - b.version).map(clone);
+  }
+}
+
+/** A queue that keeps what was sent; `failNext` makes the next sends fail, as SQS can. */
+export class InMemoryPipelineQueue implements PipelineQueue {
+  readonly sent: PipelineMessage[] = [];
+  failNext = 0;
+
+  async send(message: PipelineMessage): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw new Error('queue unavailable');
+    }
+    this.sent.push({ ...message });
+  }
+}
+
+/** The archive in memory: checks the SHA-256 on write (as S3 does) and on read (as the adapter does). */
+export class InMemoryDocumentArchive implements DocumentArchive, ArchiveReader {
+  readonly objects = new Map<string, Uint8Array[]>();
+
+  async put(document: { key: string; body: Uint8Array; contentType: string; sha256: string }): Promise<StoredDocument> {
+    if (createHash('sha256').update(document.body).digest('hex') !== document.sha256) throw new Error(`the body of ${document.key} does not match its SHA-256`);
+    const versions = this.objects.get(document.key) ?? [];
+    versions.push(Uint8Array.from(document.body));
+    this.objects.set(document.key, versions);
+    return { bucket: 'in-memory', key: document.key, versionId: String(versions.length) };
+  }
+
+  async read(document: { key: string; versionId?: string | undefined; sha256: string }): Promise<Uint8Array> {
+    const versions = this.objects.get(document.key);
+    const bytes = versions?.[document.versionId ? Number(document.versionId) - 1 : versions.length - 1];
+    if (!bytes) throw Object.assign(new Error(`no archived document ${document.key}`), { name: 'NoSuchKey' });
+    if (createHash('sha256').update(bytes).digest('hex') !== document.sha256) throw new ArchiveIntegrityError(document.key);
+    return Uint8Array.from(bytes);
+  }
+}
+
+/** A clock that stands still until told to move. */
+export class ManualClock implements Clock {
+  constructor(private current = new Date('2026-11-27T10:00:00.000Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}

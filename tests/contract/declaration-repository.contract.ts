@@ -1,0 +1,203 @@
+/**
+ * What every DeclarationRepository (with the archive its bodies come from) must do: run against
+ * the in-memory fakes (fakes.test.ts) and the DynamoDB and S3 adapters on the local cloud
+ * (adapters.test.ts). A use-case test on the fakes is only worth what this contract proves.
+ */
+import { randomInt } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { declarationSchema } from '../../shared/domain/declaration.ts';
+import type { DeclarationRecord, HistoryEvent } from '../../shared/domain/declaration-record.ts';
+import { newDeclarationId } from '../../shared/domain/ids.ts';
+import type { Assessment } from '../../shared/tariff/assessment.ts';
+import { type DeclarationRepository, type DocumentArchive, InvalidCursorError } from '../../shared/usecases/ports.ts';
+import { sha256Hex, submittedDocumentKey } from '../../shared/usecases/submit-declaration.ts';
+import { declarationFor, newParty } from '../integration/support.ts';
+
+export interface ContractSubject {
+  repository: () => DeclarationRepository;
+  archive: () => DocumentArchive;
+}
+
+/** A declaration stored as intake stores it: bytes archived first, then the state. */
+async function stored(subject: ContractSubject, options: { party?: string; at?: string } = {}): Promise<DeclarationRecord> {
+  const party = options.party ?? newParty();
+  const at = options.at ?? new Date().toISOString();
+  const id = newDeclarationId(new Date(at));
+  const bytes = Buffer.from(JSON.stringify(declarationFor(party)));
+  const sha256 = sha256Hex(bytes);
+  const archived = await subject.archive().put({ key: submittedDocumentKey(id), body: bytes, contentType: 'application/json', sha256 });
+  const record: DeclarationRecord = {
+    id,
+    lrn: `L-${id}`,
+    ucr: `6${party}-X`,
+    type: 'IM',
+    office: 'GBLHR',
+    declarantId: party,
+    status: 'SUBMITTED',
+    version: 1,
+    submittedAt: at,
+    updatedAt: at,
+    declaration: declarationSchema.parse(JSON.parse(bytes.toString('utf8'))),
+    submission: { ...archived, sha256, bytes: bytes.byteLength },
+    validation: undefined,
+    risk: undefined,
+    lane: undefined,
+    assessment: undefined,
+    assessmentProblems: undefined,
+    releasedAt: undefined,
+    queuedAt: undefined,
+  };
+  expect(await subject.repository().create(record)).toBe(true);
+  return record;
+}
+
+const event = (record: DeclarationRecord, version: number): HistoryEvent => ({
+  declarationId: record.id,
+  version,
+  type: 'VALIDATED',
+  status: 'VALIDATED',
+  at: new Date().toISOString(),
+  actor: { kind: 'system', id: 'contract' },
+  detail: 'contract test',
+});
+
+export function declarationRepositoryContract(name: string, subject: ContractSubject): void {
+  describe(`DeclarationRepository contract: ${name}`, () => {
+    it('claims an LRN once, names the holder, and moves a claim only while it is unchanged', async () => {
+      // Prepare
+      const repository = subject.repository();
+      const claim = { declarantId: newParty(), lrn: `LRN-${randomInt(1e9)}`, declarationId: newDeclarationId(new Date()), sha256: 'a'.repeat(64), claimedAt: '2026-11-27T10:00:00.000Z' };
+      const next = { ...claim, declarationId: newDeclarationId(new Date()), claimedAt: '2026-11-27T10:05:00.000Z' };
+
+      // Act
+      const first = await repository.claimLrn(claim);
+      const second = await repository.claimLrn({ ...claim, declarationId: 'other' });
+      const moved = await repository.reassignLrn(claim, next);
+      const movedAgain = await repository.reassignLrn(claim, next);
+
+      // Assess
+      expect(first).toEqual({ outcome: 'claimed' });
+      expect(second).toEqual({ outcome: 'taken', existing: claim });
+      expect(moved).toBe(true);
+      expect(movedAgain).toBe(false);
+      expect(await repository.claimLrn(claim)).toEqual({ outcome: 'taken', existing: next });
+    });
+
+    it('stores a declaration once; get reads its body back, getState leaves it out', async () => {
+      // Prepare
+      const record = await stored(subject);
+
+      // Act
+      const again = await subject.repository().create(record);
+      const read = await subject.repository().get(record.id);
+      const state = await subject.repository().getState(record.id);
+
+      // Assess
+      expect(again).toBe(false);
+      expect(read?.declaration).toEqual(record.declaration);
+      expect(read).toMatchObject({ id: record.id, status: 'SUBMITTED', version: 1, submission: { sha256: record.submission.sha256 } });
+      expect(state).not.toHaveProperty('declaration');
+      expect(state).toMatchObject({ id: record.id, declarantId: record.declarantId });
+      expect(await subject.repository().get(newDeclarationId(new Date()))).toBeUndefined();
+    });
+
+    it('changes state only from the expected version and status, and keeps a large assessment', async () => {
+      // Prepare: an assessment far over 400 KB that does not compress well
+      const record = await stored(subject);
+      const repository = subject.repository();
+      const noise = Array.from({ length: 900 }, () => Array.from({ length: 700 }, () => String.fromCharCode(97 + randomInt(26))).join(''));
+      const assessment = { items: noise.map((text, index) => ({ index, text })), currency: 'GBP' } as unknown as Assessment;
+      const at = new Date().toISOString();
+      const validated = event(record, 2);
+
+      // Act
+      const wrongVersion = await repository.transition({ id: record.id, from: 'SUBMITTED', expectedVersion: 7, to: 'VALIDATED', at, set: {} });
+      const wrongStatus = await repository.transition({ id: record.id, from: 'SCORED', expectedVersion: 1, to: 'ASSESSED', at, set: {} });
+      const applied = await repository.transition({ id: record.id, from: 'SUBMITTED', expectedVersion: 1, to: 'ASSESSED', at, set: { assessment, lastEvent: validated } });
+      const replay = await repository.transition({ id: record.id, from: 'SUBMITTED', expectedVersion: 1, to: 'ASSESSED', at, set: {} });
+      const read = await repository.get(record.id);
+
+      // Assess
+      expect([wrongVersion, wrongStatus, applied, replay]).toEqual(['conflict', 'conflict', 'applied', 'conflict']);
+      expect(read).toMatchObject({ status: 'ASSESSED', version: 2, updatedAt: at, lastEvent: validated });
+      expect(read?.assessment).toEqual(assessment);
+    });
+
+    it('lists declarations stopped in the pipeline until they finish, and redrives each a bounded number of times', async () => {
+      // Prepare
+      const old = await stored(subject, { at: new Date(Date.now() - 60 * 60_000).toISOString() });
+      const finished = await stored(subject, { at: new Date(Date.now() - 60 * 60_000).toISOString() });
+      const repository = subject.repository();
+      await repository.transition({ id: finished.id, from: 'SUBMITTED', expectedVersion: 1, to: 'REJECTED', at: finished.submittedAt, set: {} });
+      const before = new Date(Date.now() - 30 * 60_000).toISOString();
+
+      // Act
+      const listed = (await repository.listStalled(before, 10_000)).items.map((item) => item.id);
+      const notes = [];
+      for (let run = 0; run < 3; run += 1) notes.push(await repository.noteRedrive(old.id, 1, new Date(Date.now() - (40 - run) * 60_000).toISOString(), 2));
+      const wrongVersion = await repository.noteRedrive(old.id, 5, new Date().toISOString(), 2);
+      const afterNote = (await repository.listStalled(new Date(Date.now() - 50 * 60_000).toISOString(), 10_000)).items.map((item) => item.id);
+
+      // Assess
+      expect(listed).toContain(old.id);
+      expect(listed).not.toContain(finished.id);
+      expect(notes).toEqual(['redrive', 'redrive', 'gave-up']);
+      expect(wrongVersion).toBe('moved-on');
+      // Noted at a later time: it went to the back of the index.
+      expect(afterNote).not.toContain(old.id);
+    });
+
+    it('puts a declaration in a review queue and takes it out', async () => {
+      // Prepare
+      const record = await stored(subject);
+      const repository = subject.repository();
+      const lane = `L${randomInt(1e6)}`;
+      const queuedAt = new Date().toISOString();
+
+      // Act
+      await repository.transition({ id: record.id, from: 'SUBMITTED', expectedVersion: 1, to: 'UNDER_REVIEW', at: queuedAt, set: {}, reviewQueue: { lane, office: 'GBLHR', queuedAt } });
+      const queued = await repository.listReviewQueue(lane, 'GBLHR', { limit: 10, cursor: undefined });
+      await repository.transition({ id: record.id, from: 'UNDER_REVIEW', expectedVersion: 2, to: 'RELEASED', at: queuedAt, set: {}, reviewQueue: null });
+      const after = await repository.listReviewQueue(lane, 'GBLHR', { limit: 10, cursor: undefined });
+
+      // Assess
+      expect(queued.items.map((item) => item.id)).toEqual([record.id]);
+      expect(after.items).toEqual([]);
+    });
+
+    it("pages a declarant's declarations newest first, and refuses a cursor of another listing", async () => {
+      // Prepare
+      const party = newParty();
+      const ids = [];
+      for (let minute = 0; minute < 3; minute += 1) ids.push((await stored(subject, { party, at: new Date(Date.now() - (10 - minute) * 60_000).toISOString() })).id);
+      const repository = subject.repository();
+
+      // Act
+      const first = await repository.listByDeclarant(party, { limit: 2, cursor: undefined, status: undefined });
+      const second = await repository.listByDeclarant(party, { limit: 2, cursor: first.nextCursor ?? undefined, status: undefined });
+      const foreign = repository.listByDeclarant(newParty(), { limit: 2, cursor: first.nextCursor ?? undefined, status: undefined });
+      const garbage = repository.listByDeclarant(party, { limit: 2, cursor: 'bm90IGEgY3Vyc29y', status: undefined });
+
+      // Assess
+      expect([...first.items, ...second.items].map((item) => item.id)).toEqual([...ids].reverse());
+      expect(first.nextCursor).not.toBeNull();
+      await expect(foreign).rejects.toBeInstanceOf(InvalidCursorError);
+      await expect(garbage).rejects.toBeInstanceOf(InvalidCursorError);
+    });
+
+    it('appends each history event once, lists them in order, and sets a marker once', async () => {
+      // Prepare
+      const record = await stored(subject);
+      const repository = subject.repository();
+
+      // Act
+      const results = [await repository.appendEvent(event(record, 2)), await repository.appendEvent(event(record, 1)), await repository.appendEvent(event(record, 2))];
+      const marks = [await repository.markOnce(record.id, 'countedAt', 'x'), await repository.markOnce(record.id, 'countedAt', 'y')];
+
+      // Assess
+      expect(results).toEqual([true, true, false]);
+      expect((await repository.listEvents(record.id)).map((item) => item.version)).toEqual([1, 2]);
+      expect(marks).toEqual([true, false]);
+    });
+  });
+}
