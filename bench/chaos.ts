@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { DeclarationInput } from '../shared/domain/declaration.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const finalStatuses = new Set(['RELEASED', 'UNDER_REVIEW', 'REJECTED', 'PROCESSING_FAILED']);
@@ -62,24 +63,46 @@ interface Platform {
   exited: Promise<void>;
 }
 
-function startPlatform(options: { dataDir: string; ports: { api: number; dynamodb: number; aws: number }; faultRate: number; seed: number; log: string }): Promise<Platform> {
+function startPlatform(options: {
+  dataDir: string;
+  ports: { api: number; dynamodb: number; aws: number };
+  faultRate: number;
+  seed: number;
+  log: string;
+}): Promise<Platform> {
   const child = spawn(
     path.join(root, 'node_modules/.bin/tsx'),
     [
       'local/start.ts',
-      '--port', String(options.ports.api),
-      '--dynamodb-port', String(options.ports.dynamodb),
-      '--aws-port', String(options.ports.aws),
-      '--secrets-port', String(options.ports.aws + 1),
-      '--data', options.dataDir,
-      '--chaos', String(options.faultRate),
-      '--chaos-seed', String(options.seed),
-      '--retry-delay', '0',
-      '--stalled-after', '0.25',
-      '--schedule-every', '5',
-      '--log-level', 'info',
+      '--port',
+      String(options.ports.api),
+      '--dynamodb-port',
+      String(options.ports.dynamodb),
+      '--aws-port',
+      String(options.ports.aws),
+      '--secrets-port',
+      String(options.ports.aws + 1),
+      '--data',
+      options.dataDir,
+      '--chaos',
+      String(options.faultRate),
+      '--chaos-seed',
+      String(options.seed),
+      '--retry-delay',
+      '0',
+      '--stalled-after',
+      '0.25',
+      '--schedule-every',
+      '5',
+      '--log-level',
+      'info',
     ],
-    { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'CRITICAL', POWERTOOLS_METRICS_DISABLED: 'true' } },
+    {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'CRITICAL', POWERTOOLS_METRICS_DISABLED: 'true' },
+    },
   );
   let output = '';
   const append = (chunk: Buffer) => {
@@ -122,7 +145,7 @@ async function getJson<T>(url: string, token: string): Promise<T> {
       if (response.status === 200) return (await response.json()) as T;
       if (response.status < 500 || attempt > 50) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
     } catch (error) {
-      if (error instanceof Error && error.message.startsWith('GET ') ) throw error;
+      if (error instanceof Error && error.message.startsWith('GET ')) throw error;
       if (attempt > 50) throw error;
     }
     await sleep(200);
@@ -149,13 +172,17 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   let restarts = 0;
   let restarting: Promise<void> | undefined;
 
-  const fixture = JSON.parse(readFileSync(path.join(root, 'tests/fixtures/declarations/valid-import.json'), 'utf8')) as Record<string, any>;
+  const fixture = JSON.parse(readFileSync(path.join(root, 'tests/fixtures/declarations/valid-import.json'), 'utf8')) as DeclarationInput;
   const parties = Array.from({ length: 10 }, (_, index) => `GB${String(700_000_000 + options.seed * 100 + index)}001`);
   const tokens = new Map<string, string>();
   async function token(party: string): Promise<string> {
     const known = tokens.get(party);
     if (known) return known;
-    const response = await fetch(`${api}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'trader', party }) });
+    const response = await fetch(`${api}/local/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'trader', party }),
+    });
     const value = ((await response.json()) as { token: string }).token;
     tokens.set(party, value);
     return value;
@@ -170,7 +197,15 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     declaration.importer.id = party;
     delete declaration.consignment.ucr;
     declaration.consignment.arrivalDate = new Date().toISOString().slice(0, 10);
-    return { index, party, lrn: declaration.lrn as string, body: JSON.stringify(declaration), id: undefined as string | undefined, firstTry: 0, finalAt: 0 };
+    return {
+      index,
+      party,
+      lrn: declaration.lrn as string,
+      body: JSON.stringify(declaration),
+      id: undefined as string | undefined,
+      firstTry: 0,
+      finalAt: 0,
+    };
   });
 
   let submitRetries = 0;
@@ -184,7 +219,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       try {
         const response = await fetch(`${api}/v1/declarations`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${await token(entry.party)}`, 'content-type': 'application/json', 'idempotency-key': `key-${entry.lrn}` },
+          headers: {
+            authorization: `Bearer ${await token(entry.party)}`,
+            'content-type': 'application/json',
+            'idempotency-key': `key-${entry.lrn}`,
+          },
           body: entry.body,
           signal: AbortSignal.timeout(30_000),
         });
@@ -194,8 +233,12 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
           accepted += 1;
           return;
         }
-        if (response.status < 500 && response.status !== 409) throw new Error(`submission ${entry.lrn} refused: ${response.status} ${text}`);
-        const code = response.status === 409 ? ((JSON.parse(text) as { problems?: { code: string }[] }).problems?.[0]?.code ?? '409') : String(response.status);
+        if (response.status < 500 && response.status !== 409)
+          throw new Error(`submission ${entry.lrn} refused: ${response.status} ${text}`);
+        const code =
+          response.status === 409
+            ? ((JSON.parse(text) as { problems?: { code: string }[] }).problems?.[0]?.code ?? '409')
+            : String(response.status);
         retriedOn[code] = (retriedOn[code] ?? 0) + 1;
       } catch (error) {
         if (error instanceof Error && error.message.startsWith('submission')) throw error;
@@ -230,7 +273,9 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       }
     }),
   );
-  progress(`all ${accepted} submissions accepted (${submitRetries} client retries: ${JSON.stringify(retriedOn)}); waiting for final states`);
+  progress(
+    `all ${accepted} submissions accepted (${submitRetries} client retries: ${JSON.stringify(retriedOn)}); waiting for final states`,
+  );
 
   // Wait for every declaration to reach a final state.
   const listed = new Map<string, string[]>();
@@ -254,7 +299,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
             else listed.set(item.lrn, [...(listed.get(item.lrn) ?? []), item.id]);
             statusOf.set(item.id, item.status);
             const entry = byLrn.get(item.lrn);
-            if (entry && finalStatuses.has(item.status) && item.status !== 'PROCESSING_FAILED' && entry.finalAt === 0) entry.finalAt = Date.now();
+            if (entry && finalStatuses.has(item.status) && item.status !== 'PROCESSING_FAILED' && entry.finalAt === 0)
+              entry.finalAt = Date.now();
           }
           cursor = page.nextCursor;
         } while (cursor);
@@ -272,7 +318,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   // PROCESSING_FAILED ones are what the alarm is for: an administrator retries them, as here.
   let adminRetries = 0;
   const adminToken = await (async () => {
-    const response = await fetch(`${api}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'admin' }) });
+    const response = await fetch(`${api}/local/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'admin' }),
+    });
     return ((await response.json()) as { token: string }).token;
   })();
   for (let round = 0; round < 5; round += 1) {
@@ -281,7 +331,10 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     progress(`round ${round + 1}: an admin retries ${failedIds.length} PROCESSING_FAILED declaration(s)`);
     for (const id of failedIds) {
       for (let attempt = 0; attempt < 20; attempt += 1) {
-        const response = await fetch(`${api}/v1/admin/declarations/${id}/retry`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } }).catch(() => undefined);
+        const response = await fetch(`${api}/v1/admin/declarations/${id}/retry`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${adminToken}` },
+        }).catch(() => undefined);
         if (response?.status === 202 || response?.status === 409) {
           if (response.status === 202) adminRetries += 1;
           break;
@@ -293,7 +346,12 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   }
 
   // Verify each declaration: one per LRN, final, history matches state, archive hash right.
-  const s3 = new S3Client({ region: 'eu-west-2', endpoint: `http://127.0.0.1:${ports.aws}`, forcePathStyle: true, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const s3 = new S3Client({
+    region: 'eu-west-2',
+    endpoint: `http://127.0.0.1:${ports.aws}`,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const historyMismatches: string[] = [];
   const archiveMismatches: string[] = [];
   const byStatus: Record<string, number> = {};
@@ -302,13 +360,18 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     const id = ids[0];
     if (!id) continue;
     const bearer = await token(entry.party);
-    const view = await getJson<{ id: string; status: string; version: number; lrn: string; submission: { sha256: string } }>(`${api}/v1/declarations/${id}`, bearer);
+    const view = await getJson<{ id: string; status: string; version: number; lrn: string; submission: { sha256: string } }>(
+      `${api}/v1/declarations/${id}`,
+      bearer,
+    );
     byStatus[view.status] = (byStatus[view.status] ?? 0) + 1;
     const events = (await getJson<{ items: { version: number; status: string }[] }>(`${api}/v1/declarations/${id}/events`, bearer)).items;
     const versions = events.map((event) => event.version);
     const contiguous = versions.every((version, index) => version === index + 1);
     if (!contiguous || versions.length !== view.version || events.at(-1)?.status !== view.status) {
-      historyMismatches.push(`${id}: state v${view.version} ${view.status}, history ${JSON.stringify(events.map((event) => [event.version, event.status]))}`);
+      historyMismatches.push(
+        `${id}: state v${view.version} ${view.status}, history ${JSON.stringify(events.map((event) => [event.version, event.status]))}`,
+      );
     }
     const object = await s3.send(new GetObjectCommand({ Bucket: 'customs-local-archive', Key: `declarations/${id}/submitted.json` }));
     const bytes = await object.Body?.transformToByteArray();
@@ -321,11 +384,17 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   const stuckRaw: Record<string, unknown>[] = [];
   const stuckEntries = submissions.filter((entry) => entry.finalAt === 0);
   if (stuckEntries.length > 0) {
-    const dynamodb = new DynamoDBClient({ region: 'eu-west-2', endpoint: `http://127.0.0.1:${ports.dynamodb}`, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const dynamodb = new DynamoDBClient({
+      region: 'eu-west-2',
+      endpoint: `http://127.0.0.1:${ports.dynamodb}`,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     for (const entry of stuckEntries) {
       const id = (listed.get(entry.lrn) ?? [])[0];
       if (!id) continue;
-      const item = await dynamodb.send(new GetItemCommand({ TableName: 'customs-local-main', Key: { PK: { S: `DECL#${id}` }, SK: { S: 'META' } } }));
+      const item = await dynamodb.send(
+        new GetItemCommand({ TableName: 'customs-local-main', Key: { PK: { S: `DECL#${id}` }, SK: { S: 'META' } } }),
+      );
       const { status, version, updatedAt, GSI4PK, GSI4SK, redriveCount } = item.Item ?? {};
       stuckRaw.push({ id, status, version, updatedAt, GSI4PK, GSI4SK, redriveCount });
     }
@@ -338,7 +407,10 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   await killHard(platform);
   rmSync(dataDir, { recursive: true, force: true });
 
-  const times = submissions.filter((entry) => entry.finalAt > 0).map((entry) => (entry.finalAt - entry.firstTry) / 1000).sort((a, b) => a - b);
+  const times = submissions
+    .filter((entry) => entry.finalAt > 0)
+    .map((entry) => (entry.finalAt - entry.firstTry) / 1000)
+    .sort((a, b) => a - b);
   return {
     declarations: options.declarations,
     accepted,
@@ -347,7 +419,12 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     duplicatedLrns: [...listed.entries()].filter(([, ids]) => ids.length > 1).map(([lrn, ids]) => `${lrn}: ${ids.join(', ')}`),
     listingRepeats: listingRepeats.size,
     stuck: submissions.filter((entry) => entry.finalAt === 0).length,
-    stuckIds: submissions.filter((entry) => entry.finalAt === 0).map((entry) => `${entry.lrn}: ${(listed.get(entry.lrn) ?? []).join(', ')} ${statusOf.get((listed.get(entry.lrn) ?? [])[0] ?? '') ?? 'unlisted'}`),
+    stuckIds: submissions
+      .filter((entry) => entry.finalAt === 0)
+      .map(
+        (entry) =>
+          `${entry.lrn}: ${(listed.get(entry.lrn) ?? []).join(', ')} ${statusOf.get((listed.get(entry.lrn) ?? [])[0] ?? '') ?? 'unlisted'}`,
+      ),
     failedProcessing: byStatus.PROCESSING_FAILED ?? 0,
     adminRetries,
     submitRetriesBy: retriedOn,
@@ -364,7 +441,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
 // `npm run chaos -- --declarations 1000`
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
-    options: { declarations: { type: 'string', default: '1000' }, 'fault-rate': { type: 'string', default: '0.05' }, seed: { type: 'string', default: '1' } },
+    options: {
+      declarations: { type: 'string', default: '1000' },
+      'fault-rate': { type: 'string', default: '0.05' },
+      seed: { type: 'string', default: '1' },
+    },
   });
   const result = await runChaos({
     declarations: Number(values.declarations),
@@ -374,7 +455,20 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   });
   const file = path.join(root, 'bench/results/chaos.json');
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), faultRate: Number(values['fault-rate']), seed: Number(values.seed), ...result }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ at: new Date().toISOString(), faultRate: Number(values['fault-rate']), seed: Number(values.seed), ...result }, null, 2)}\n`,
+  );
   process.stdout.write(`${JSON.stringify(result, null, 2)}\nwritten to ${path.relative(root, file)}\n`);
-  process.exit(result.lost + result.duplicated + result.stuck + result.failedProcessing + result.historyMismatches.length + result.archiveMismatches.length === 0 ? 0 : 1);
+  process.exit(
+    result.lost +
+      result.duplicated +
+      result.stuck +
+      result.failedProcessing +
+      result.historyMismatches.length +
+      result.archiveMismatches.length ===
+      0
+      ? 0
+      : 1,
+  );
 }

@@ -20,7 +20,6 @@ export const RISK_TARGET_PER_SECOND = 20_000;
 const PROFILE_COUNT = 200;
 const DECLARATION_COUNT = 2_000;
 
-
 const countries = ['CN', 'RU', 'IN', 'VN', 'TR', 'DE', 'US', 'AE', 'BD', 'PK', 'TH', 'MY', 'BR', 'FR', 'IT', 'JP', 'KR', 'PY', 'BY', 'MX'];
 const chapters = ['72', '85', '84', '61', '62', '64', '24', '39', '94', '95', '73', '87', '90', '40', '42'];
 const offices = ['GBLHR', 'GBFXT', 'GBDVR', 'GBSOU', 'GBMAN', 'GBBHX', 'GBLGP', 'GBIMM'];
@@ -222,5 +221,7 @@ export async function benchmarkRisk(options: { seconds?: number } = {}): Promise
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const result = await benchmarkRisk();
-  console.log(JSON.stringify({ ...result, target: RISK_TARGET_PER_SECOND, met: result.declarationsPerSecond >= RISK_TARGET_PER_SECOND }, null, 2));
+  console.log(
+    JSON.stringify({ ...result, target: RISK_TARGET_PER_SECOND, met: result.declarationsPerSecond >= RISK_TARGET_PER_SECOND }, null, 2),
+  );
 }

@@ -14,16 +14,15 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startLocalCloud } from '../local/cloud.ts';
 import { seedDemoData } from '../local/seed.ts';
+import type { DeclarationInput } from '../shared/domain/declaration.ts';
 import { benchmarkRisk } from './risk.ts';
 import { benchmarkTariff } from './tariff.ts';
-import type { DeclarationInput } from '../shared/domain/declaration.ts';
 
 const { values } = parseArgs({
   options: { requests: { type: 'string', default: '400' }, settle: { type: 'string', default: '100' } },
 });
 const requestsPerLevel = Number(values.requests);
 const settleCount = Number(values.settle);
-
 
 const template = JSON.parse(
   readFileSync(new URL('../tests/fixtures/declarations/valid-import.json', import.meta.url), 'utf8'),
@@ -119,17 +118,25 @@ async function main(): Promise<void> {
     }
     const summary = (values: number[]) => {
       values.sort((a, b) => a - b);
-      return { declarations: values.length, p50Ms: round(percentile(values, 50)), p99Ms: round(percentile(values, 99)), maxMs: round(values.at(-1) ?? Number.NaN) };
+      return {
+        declarations: values.length,
+        p50Ms: round(percentile(values, 50)),
+        p99Ms: round(percentile(values, 99)),
+        maxMs: round(values.at(-1) ?? Number.NaN),
+      };
     };
     const settle = summary(toValidated);
     const decided = summary(toDecision);
     console.log(`  submit-to-VALIDATED p50 ${settle.p50Ms} ms, p99 ${settle.p99Ms} ms, max ${settle.maxMs} ms`);
-    console.log(`  submit-to-decision (RELEASED or UNDER_REVIEW) p50 ${decided.p50Ms} ms, p99 ${decided.p99Ms} ms, max ${decided.maxMs} ms`);
+    console.log(
+      `  submit-to-decision (RELEASED or UNDER_REVIEW) p50 ${decided.p50Ms} ms, p99 ${decided.p99Ms} ms, max ${decided.maxMs} ms`,
+    );
 
     const results = {
       at: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
-      setup: 'local cloud in one process: gateway, handlers, dynalite, fauxqs, the four stage pollers (see docs/benchmarks.md); engines measured alone before it starts',
+      setup:
+        'local cloud in one process: gateway, handlers, dynalite, fauxqs, the four stage pollers (see docs/benchmarks.md); engines measured alone before it starts',
       intake,
       submitToValidated: settle,
       submitToDecision: decided,

@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Declaration, DeclarationItem } from '../shared/domain/declaration.ts';
 import { defaultExchangeRates, defaultTariffPack } from '../shared/tariff/default-pack.ts';
-import { assessDeclaration, type AssessmentContext } from '../shared/tariff/engine.ts';
+import { type AssessmentContext, assessDeclaration } from '../shared/tariff/engine.ts';
 import { mulberry32 } from '../tests/support/prng.ts';
 import { declaration } from '../tests/unit/tariff/support.ts';
 
@@ -26,7 +26,6 @@ export interface TariffBenchmark {
 }
 
 const ITEMS_PER_DECLARATION = 10;
-
 
 const quantities: DeclarationItem['quantities'] = [
   { value: '750', unit: 'LTR' },
@@ -71,10 +70,10 @@ export async function benchmarkTariff(options: { declarations?: number; log?: (l
 
   // Every commodity a declaration like these can be assessed for (compiles the whole pack).
   let started = performance.now();
-  const codes = Object.keys(pack.commodities).filter(
-    (code) => assessDeclaration(baseDeclaration([item(code)], 'GBP', 'FOB'), ctx).ok,
+  const codes = Object.keys(pack.commodities).filter((code) => assessDeclaration(baseDeclaration([item(code)], 'GBP', 'FOB'), ctx).ok);
+  log(
+    `pack ${pack.version}: ${codes.length} of ${Object.keys(pack.commodities).length} commodities assessable by the bench declarations (${(performance.now() - started).toFixed(0)} ms to compile and check)`,
   );
-  log(`pack ${pack.version}: ${codes.length} of ${Object.keys(pack.commodities).length} commodities assessable by the bench declarations (${(performance.now() - started).toFixed(0)} ms to compile and check)`);
 
   const declarations = Array.from({ length: declarationCount }, () =>
     baseDeclaration(

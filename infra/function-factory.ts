@@ -7,18 +7,18 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { type CfnElement, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
   accessEnvironment,
@@ -272,7 +272,7 @@ function acknowledgeGrantWildcards(role: Role, definition: FunctionDefinition, c
     for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
       acknowledge(
         `Action::${action}`,
-        'Added by grantReadWriteData/grantPut/grantSendMessages on resources encrypted with the stack\'s customer-managed key; the statement is scoped to that one key ARN.',
+        "Added by grantReadWriteData/grantPut/grantSendMessages on resources encrypted with the stack's customer-managed key; the statement is scoped to that one key ARN.",
       );
     }
   }
@@ -296,7 +296,12 @@ function entries<K extends string, V>(record: Partial<Record<K, V>> | undefined)
   return Object.entries(record ?? {}) as [K, V][];
 }
 
-function required<T>(record: Readonly<Record<string, T>>, key: TableName | BucketName | QueueName | SecretName, kind: string, user?: string): T {
+function required<T>(
+  record: Readonly<Record<string, T>>,
+  key: TableName | BucketName | QueueName | SecretName,
+  kind: string,
+  user?: string,
+): T {
   const value = record[key];
   if (value === undefined) {
     throw new Error(`${user ? `Function '${user}' uses ` : ''}unknown ${kind} '${key}'`);

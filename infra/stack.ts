@@ -3,11 +3,12 @@
  * bucket), identity (Cognito), the HTTP API and the functions of `shared/resources.ts`.
  */
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import {
   AccountRecovery,
   ClientAttributes,
@@ -21,28 +22,15 @@ import {
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  ObjectLockRetention,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from './config/environment.ts';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { BucketDefinition, FunctionDefinition, QueueDefinition, SecretDefinition, TableDefinition } from '../shared/resources.ts';
 import * as resources from '../shared/resources.ts';
-import type {
-  BucketDefinition,
-  FunctionDefinition,
-  QueueDefinition,
-  SecretDefinition,
-  TableDefinition,
-} from '../shared/resources.ts';
-import { stages, type RegionConfig } from './config/regions.ts';
-import { assertVisibilityTimeouts, createFunction, pascalCase, retentionDays, type FunctionResources } from './function-factory.ts';
+import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from './config/environment.ts';
+import { type RegionConfig, stages } from './config/regions.ts';
+import { assertVisibilityTimeouts, createFunction, type FunctionResources, pascalCase, retentionDays } from './function-factory.ts';
 
 /** Stages that are deployed to AWS (`local` is the local cloud of `npm start`). */
 export type DeployStage = 'dev' | 'prod';
@@ -210,9 +198,7 @@ export class CustomsStack extends Stack {
         ...(bucket.objectLock
           ? {
               objectLockEnabled: true,
-              objectLockDefaultRetention: ObjectLockRetention.compliance(
-                Duration.days(365 * region.archiveRetentionYears),
-              ),
+              objectLockDefaultRetention: ObjectLockRetention.compliance(Duration.days(365 * region.archiveRetentionYears)),
             }
           : {}),
         encryption: BucketEncryption.KMS,
@@ -287,9 +273,7 @@ export class CustomsStack extends Stack {
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(1),
-      readAttributes: new ClientAttributes()
-        .withStandardAttributes({ email: true, emailVerified: true })
-        .withCustomAttributes('party_id'),
+      readAttributes: new ClientAttributes().withStandardAttributes({ email: true, emailVerified: true }).withCustomAttributes('party_id'),
       // custom:party_id decides whose declarations a trader sees, so only administrators
       // (AdminUpdateUserAttributes) may set it. The list must not be empty: Cognito treats an empty
       // WriteAttributes like an absent one and leaves every mutable attribute, custom ones included,

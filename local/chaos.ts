@@ -57,7 +57,10 @@ export function installChaos(options: ChaosOptions): Chaos {
       const fault = draw();
       if (fault === undefined) return next(args);
       if (fault === 'applied-then-500') {
-        const result = (await next(args)) as { response?: { body?: { destroy?: () => void } }; output?: { Body?: { destroy?: () => void } } };
+        const result = (await next(args)) as {
+          response?: { body?: { destroy?: () => void } };
+          output?: { Body?: { destroy?: () => void } };
+        };
         // A streamed body nobody will read would hold its socket for ever (as it would in AWS).
         result.response?.body?.destroy?.();
         result.output?.Body?.destroy?.();

@@ -12,7 +12,6 @@
  * one after another. See docs/local-cloud.md.
  */
 import { chmodSync, mkdirSync } from 'node:fs';
-import { type Chaos, installChaos } from './chaos.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -21,17 +20,18 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { interceptLocalhostDns } from 'fauxqs';
 import { defaultRegion, regionConfig } from '../infra/config/regions.ts';
 import {
+  type BucketName,
+  type QueueName,
   buckets as realBuckets,
   functions as realFunctions,
   queues as realQueues,
   secrets as realSecrets,
   tables as realTables,
-  type BucketName,
-  type QueueName,
   type TableName,
 } from '../shared/resources.ts';
+import { type Chaos, installChaos } from './chaos.ts';
 import type { LocalBucketDefinition, LocalFunctionDefinition, LocalQueueDefinition, LocalTableDefinition } from './definitions.ts';
-import { isAddressInUse, startDynalite, startFauxqs, type RunningEmulator, type RunningFauxqs } from './emulators.ts';
+import { isAddressInUse, type RunningEmulator, type RunningFauxqs, startDynalite, startFauxqs } from './emulators.ts';
 import { applyEnvironment, type Endpoints } from './environment.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { createIssuer, type MintTokenInput, type TokenOverrides } from './issuer.ts';
@@ -39,12 +39,12 @@ import { LocalFunction, processState } from './lambda.ts';
 import { createLog, describeError, type Log, type LogLevel } from './log.ts';
 import { QueuePoller } from './poller.ts';
 import { ensureBucket, ensureQueue, ensureTable } from './provision.ts';
-import { startSecretsManager } from './secrets-manager.ts';
 import { compileRoute, type Route } from './routes.ts';
+import { startSecretsManager } from './secrets-manager.ts';
 
-export type { LocalFunctionDefinition, LocalQueueDefinition, LocalTableDefinition, LocalBucketDefinition } from './definitions.ts';
-export type { MintTokenInput, TokenOverrides } from './issuer.ts';
+export type { LocalBucketDefinition, LocalFunctionDefinition, LocalQueueDefinition, LocalTableDefinition } from './definitions.ts';
 export type { Endpoints } from './environment.ts';
+export type { MintTokenInput, TokenOverrides } from './issuer.ts';
 export type { LogLevel } from './log.ts';
 
 export const DEFAULT_PORTS = { api: 3000, dynamodb: 8000, aws: 4566, secrets: 4584 } as const;
@@ -208,7 +208,8 @@ async function start(
     for (const trigger of definition.triggers) {
       if (trigger.kind === 'http') {
         const route = compileRoute(trigger.method, trigger.path, trigger.auth, fn);
-        if (/^\/local(-issuer)?(\/|$)/.test(trigger.path)) throw new Error(`${route.routeKey} (${name}) collides with the local gateway's own /local routes`);
+        if (/^\/local(-issuer)?(\/|$)/.test(trigger.path))
+          throw new Error(`${route.routeKey} (${name}) collides with the local gateway's own /local routes`);
         const clash = routes.find((other) => other.routeKey === route.routeKey);
         if (clash) throw new Error(`Route ${route.routeKey} is defined by both ${clash.target.name} and ${name}`);
         routes.push(route);
@@ -237,11 +238,16 @@ async function start(
   const secretNames = Object.fromEntries(
     Object.keys(realSecrets).map((name) => [name, `${RESOURCE_PREFIX}/${name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`]),
   );
-  const secretsManager = await stickyPort('secrets', options.secretsPort ?? (options.awsPort === 0 ? 0 : DEFAULT_PORTS.secrets), log, (port) =>
-    startSecretsManager({ port, region: awsRegion, secrets: secretNames, dataDir }),
+  const secretsManager = await stickyPort(
+    'secrets',
+    options.secretsPort ?? (options.awsPort === 0 ? 0 : DEFAULT_PORTS.secrets),
+    log,
+    (port) => startSecretsManager({ port, region: awsRegion, secrets: secretNames, dataDir }),
   );
   cleanups.push(() => secretsManager.stop());
-  progress(`Secrets Manager (local) with ${Object.keys(secretNames).length} secret(s)${dataDir ? ` kept in ${path.join(dataDir, 'secrets.json')}` : ', random per start'}`);
+  progress(
+    `Secrets Manager (local) with ${Object.keys(secretNames).length} secret(s)${dataDir ? ` kept in ${path.join(dataDir, 'secrets.json')}` : ', random per start'}`,
+  );
 
   // fauxqs names queues http://sqs.<region>.localhost:<port>/... and S3 is addressed
   // virtual-hosted style (<bucket>.s3.localhost): make *.localhost resolve in this process.
@@ -299,7 +305,10 @@ async function start(
 
   // Chaos middleware is registered before any handler (and so any SDK client) exists.
   const chaos = options.chaos ? installChaos(options.chaos) : undefined;
-  if (options.chaos) progress(`chaos: ${Math.round(options.chaos.faultRate * 100)}% of handler SDK calls fail once enabled; every SQS batch delivered twice`);
+  if (options.chaos)
+    progress(
+      `chaos: ${Math.round(options.chaos.faultRate * 100)}% of handler SDK calls fail once enabled; every SQS batch delivered twice`,
+    );
 
   // The handlers' environment, before any handler module is imported.
   const logLevel = options.logLevel ?? 'info';
@@ -368,12 +377,17 @@ async function start(
   for (const fn of localFunctions.values()) {
     for (const trigger of fn.definition.triggers) {
       if (trigger.kind !== 'schedule') continue;
-      const timer = setInterval(() => {
-        runScheduled(fn.name).catch((error: unknown) => log.warn(`${fn.name} (schedule) failed: ${describeError(error)}`));
-      }, options.scheduleEverySeconds !== undefined ? options.scheduleEverySeconds * 1000 : trigger.everyMinutes * 60_000);
+      const timer = setInterval(
+        () => {
+          runScheduled(fn.name).catch((error: unknown) => log.warn(`${fn.name} (schedule) failed: ${describeError(error)}`));
+        },
+        options.scheduleEverySeconds !== undefined ? options.scheduleEverySeconds * 1000 : trigger.everyMinutes * 60_000,
+      );
       timer.unref();
       timers.push(timer);
-      progress(`${fn.name} runs every ${options.scheduleEverySeconds !== undefined ? `${options.scheduleEverySeconds} second(s)` : `${trigger.everyMinutes} minute(s)`}`);
+      progress(
+        `${fn.name} runs every ${options.scheduleEverySeconds !== undefined ? `${options.scheduleEverySeconds} second(s)` : `${trigger.everyMinutes} minute(s)`}`,
+      );
     }
   }
   // Stopped before the gateway and emulators (cleanups run in reverse order).
@@ -397,7 +411,12 @@ async function start(
     jwksUrl: `${apiUrl}/local/jwks.json`,
     environment: env.applied,
     dataDir,
-    persistence: { dynamodb: dataDir !== undefined, s3: dataDir !== undefined && fauxqs.s3Persistent, signingKey: dataDir !== undefined, sqs: false },
+    persistence: {
+      dynamodb: dataDir !== undefined,
+      s3: dataDir !== undefined && fauxqs.s3Persistent,
+      signingKey: dataDir !== undefined,
+      sqs: false,
+    },
     region: regionName,
     functionNames: [...localFunctions.keys()],
     mintToken: (input, overrides) => issuer.mint(input, overrides),
@@ -446,7 +465,11 @@ async function stickyPort<T extends RunningEmulator>(
     emulator = await startOn(requested);
   } catch (error) {
     if (isAddressInUse(error)) {
-      const what = { aws: 'fauxqs, SQS and S3: --aws-port', dynamodb: 'dynalite, DynamoDB: --dynamodb-port', secrets: 'local Secrets Manager: --secrets-port' }[key];
+      const what = {
+        aws: 'fauxqs, SQS and S3: --aws-port',
+        dynamodb: 'dynalite, DynamoDB: --dynamodb-port',
+        secrets: 'local Secrets Manager: --secrets-port',
+      }[key];
       throw new Error(`Port ${requested} (${what}) is already in use; choose another one or 0`, { cause: error });
     }
     throw error;

@@ -71,14 +71,19 @@ export interface Identity {
  * a stable made-up identity (same role and party give the same `sub` on every start).
  */
 export function resolveIdentity(role: Role, party?: string, sub?: string): Identity {
-  const demoUser = demoUsers.find(
-    (user) => user.role === role && (role === 'trader' ? user.party === party : party === undefined),
-  );
+  const demoUser = demoUsers.find((user) => user.role === role && (role === 'trader' ? user.party === party : party === undefined));
   if (demoUser && (sub === undefined || sub === demoUser.sub)) {
     return { role, party: demoUser.party, sub: demoUser.sub, username: demoUser.username, email: demoUser.email, demoUser };
   }
   const derivedSub = sub ?? stableUuid(`${role}:${party ?? ''}`);
-  return { role, party, sub: derivedSub, username: `${role}-${party ?? derivedSub.slice(0, 8)}`.toLowerCase(), email: undefined, demoUser: undefined };
+  return {
+    role,
+    party,
+    sub: derivedSub,
+    username: `${role}-${party ?? derivedSub.slice(0, 8)}`.toLowerCase(),
+    email: undefined,
+    demoUser: undefined,
+  };
 }
 
 function stableUuid(seed: string): string {

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import dynalite from 'dynalite';
-import { buildApp, type BuildAppOptions } from 'fauxqs';
+import { type BuildAppOptions, buildApp } from 'fauxqs';
 import { describeError, type Log } from './log.ts';
 
 export const LOOPBACK = '127.0.0.1';
@@ -78,9 +78,7 @@ export async function startFauxqs(options: FauxqsOptions): Promise<RunningFauxqs
     try {
       ({ stores, s3Persistence } = await fileBackedStores(options.s3Directory));
     } catch (error) {
-      options.log.warn(
-        `S3 objects stay in memory: cannot wire fauxqs file storage (${describeError(error)})`,
-      );
+      options.log.warn(`S3 objects stay in memory: cannot wire fauxqs file storage (${describeError(error)})`);
     }
   }
   const app = buildApp({
@@ -120,10 +118,10 @@ async function fileBackedStores(directory: string): Promise<{ stores: Stores; s3
     load('s3/s3Store.js'),
     load('s3/fileS3Persistence.js'),
   ]);
-  const SqsStore = constructor<Stores['sqsStore']>(sqs, 'SqsStore');
-  const SnsStore = constructor<Stores['snsStore']>(sns, 'SnsStore');
-  const S3Store = constructor<Stores['s3Store']>(s3, 'S3Store');
-  const FileS3Persistence = constructor<S3FilePersistence>(files, 'FileS3Persistence');
+  const SqsStore = exportedClass<Stores['sqsStore']>(sqs, 'SqsStore');
+  const SnsStore = exportedClass<Stores['snsStore']>(sns, 'SnsStore');
+  const S3Store = exportedClass<Stores['s3Store']>(s3, 'S3Store');
+  const FileS3Persistence = exportedClass<S3FilePersistence>(files, 'FileS3Persistence');
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   chmodSync(directory, 0o700);
   const s3Store = new S3Store();
@@ -135,11 +133,13 @@ async function fileBackedStores(directory: string): Promise<{ stores: Stores; s3
   return { stores: { sqsStore: new SqsStore(), snsStore: new SnsStore(), s3Store }, s3Persistence };
 }
 
-function constructor<T>(module: Record<string, unknown>, name: string): new (...args: unknown[]) => T {
+function exportedClass<T>(module: Record<string, unknown>, name: string): new (...args: unknown[]) => T {
   const value = module[name];
   if (typeof value !== 'function') throw new Error(`fauxqs has no ${name} export where expected`);
   // Checked to be a function; its instance type is the one buildApp() declares for its stores.
-  return value as new (...args: unknown[]) => T;
+  return value as new (
+    ...args: unknown[]
+  ) => T;
 }
 
 /** fauxqs' dist folder, found from this file upwards like Node's resolution would. */

@@ -3,18 +3,19 @@
  * (resource names through the helpers of `shared/resources.ts`, region settings), plus the standard
  * `AWS_ENDPOINT_URL_*` variables that point plain SDK clients at the emulators.
  */
-import {
-  bucketNameEnv,
-  queueUrlEnv,
-  secretIdEnv,
-  tableNameEnv,
-  type SecretName,
-  type BucketName,
-  type QueueName,
-  type TableName,
-} from '../shared/resources.ts';
+
 import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, regionEnvironment } from '../infra/config/environment.ts';
 import type { RegionConfig } from '../infra/config/regions.ts';
+import {
+  type BucketName,
+  bucketNameEnv,
+  type QueueName,
+  queueUrlEnv,
+  type SecretName,
+  secretIdEnv,
+  type TableName,
+  tableNameEnv,
+} from '../shared/resources.ts';
 import type { LogLevel } from './log.ts';
 
 export interface Endpoints {

@@ -10,10 +10,10 @@ import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { JWTPayload } from 'jose';
-import { closeServer, listen } from './emulators.ts';
 import { isRole } from './demo-users.ts';
-import { AuthorizationError, flattenClaims, TOKEN_LIFETIME_SECONDS, type LocalIssuer, type MintTokenInput } from './issuer.ts';
-import { ACCOUNT_ID, InvocationError, messageOf, type LocalFunction } from './lambda.ts';
+import { closeServer, listen } from './emulators.ts';
+import { AuthorizationError, flattenClaims, type LocalIssuer, type MintTokenInput, TOKEN_LIFETIME_SECONDS } from './issuer.ts';
+import { ACCOUNT_ID, InvocationError, type LocalFunction, messageOf } from './lambda.ts';
 import { describeError, type Log } from './log.ts';
 import { matchRoute, type Route } from './routes.ts';
 
@@ -103,14 +103,28 @@ export function createGateway(options: GatewayOptions): Gateway {
         const reason = error instanceof AuthorizationError ? error.message : describeError(error);
         note = reason;
         return finish(
-          json(401, { message: 'Unauthorized' }, {
-            'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${reason.replaceAll('"', "'")}"`,
-          }),
+          json(
+            401,
+            { message: 'Unauthorized' },
+            {
+              'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${reason.replaceAll('"', "'")}"`,
+            },
+          ),
         );
       }
     }
 
-    const event = buildHttpEvent({ req, method, rawPath, rawQueryString, body, route, pathParameters: match.pathParameters, claims, requestId });
+    const event = buildHttpEvent({
+      req,
+      method,
+      rawPath,
+      rawQueryString,
+      body,
+      route,
+      pathParameters: match.pathParameters,
+      claims,
+      requestId,
+    });
     let result: unknown;
     try {
       result = await route.target.invoke(event);
@@ -132,7 +146,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     return finish(mapped);
   }
 
-  async function localRoute(req: IncomingMessage, method: string, rawPath: string, body: Buffer | undefined, current: LocalIssuer): Promise<HttpResult | undefined> {
+  async function localRoute(
+    req: IncomingMessage,
+    method: string,
+    rawPath: string,
+    body: Buffer | undefined,
+    current: LocalIssuer,
+  ): Promise<HttpResult | undefined> {
     if (method === 'GET' && (rawPath === '/local/jwks.json' || rawPath === '/local-issuer/.well-known/jwks.json')) {
       return json(200, current.jwks);
     }
@@ -150,7 +170,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Only for this machine's own clients: a web page elsewhere that reaches the port through
       // DNS rebinding sends its own Host name, and a cross-site form cannot send application/json
       // without a CORS preflight, which this gateway never grants.
-      if (!isLoopbackHost(req.headers.host)) return json(403, { message: 'The local token endpoint answers only to Host 127.0.0.1, localhost or [::1]' });
+      if (!isLoopbackHost(req.headers.host))
+        return json(403, { message: 'The local token endpoint answers only to Host 127.0.0.1, localhost or [::1]' });
       if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
         return json(415, { message: 'Send the token request as application/json: {"role":"trader","party":"GB123456789000"}' });
       }
@@ -284,7 +305,12 @@ function collectHeaders(rawHeaders: readonly string[]): { headers: Record<string
     const name = (rawHeaders[index] ?? '').toLowerCase();
     const value = rawHeaders[index + 1] ?? '';
     if (name === 'cookie') {
-      cookies.push(...value.split(';').map((cookie) => cookie.trim()).filter((cookie) => cookie !== ''));
+      cookies.push(
+        ...value
+          .split(';')
+          .map((cookie) => cookie.trim())
+          .filter((cookie) => cookie !== ''),
+      );
       continue;
     }
     if (name === 'connection' || name === 'keep-alive') continue;

@@ -6,11 +6,11 @@
  * API Gateway's JWT authorizer: signature against the issuer's JWKS, `iss`, `aud` (or `client_id`),
  * `exp`, `nbf`, `iat`. It never exists in the deployed stack.
  */
-import { createHash, createPrivateKey, generateKeyPairSync, randomUUID, sign, type JsonWebKey } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { createHash, createPrivateKey, generateKeyPairSync, type JsonWebKey, randomUUID, sign } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWK, type JWTPayload } from 'jose';
-import { resolveIdentity, type Role } from './demo-users.ts';
+import { createLocalJWKSet, errors, type JSONWebKeySet, type JWK, type JWTPayload, jwtVerify } from 'jose';
+import { type Role, resolveIdentity } from './demo-users.ts';
 
 /** The audience (app client id) of every local token; the gateway accepts only this one. */
 export const LOCAL_CLIENT_ID = 'customs-local-client';
@@ -104,7 +104,7 @@ export async function createIssuer(options: { issuer: string; keysDirectory: str
       }
       // API Gateway: "aud or client_id must match one of the audience entries".
       const audiences = payload.aud === undefined ? [] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-      const clientId = payload['client_id'];
+      const clientId = payload.client_id;
       const audienceOk = audiences.length > 0 ? audiences.includes(LOCAL_CLIENT_ID) : clientId === LOCAL_CLIENT_ID;
       if (!audienceOk) throw new AuthorizationError('the token does not have a valid audience');
       if (typeof payload.iat === 'number' && payload.iat > Math.floor(Date.now() / 1000)) {

@@ -106,7 +106,10 @@ export class LocalFunction {
     }
     const resultJson = JSON.stringify(result ?? null);
     if (Buffer.byteLength(resultJson) > LAMBDA_PAYLOAD_LIMIT_BYTES) {
-      throw new InvocationError(`response of ${Buffer.byteLength(resultJson)} bytes exceeds Lambda's 6 MB payload limit`, 'response-too-large');
+      throw new InvocationError(
+        `response of ${Buffer.byteLength(resultJson)} bytes exceeds Lambda's 6 MB payload limit`,
+        'response-too-large',
+      );
     }
     return JSON.parse(resultJson) as unknown;
   }

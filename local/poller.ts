@@ -13,9 +13,9 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
   type Message,
   type MessageAttributeValue,
+  ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSMessageAttributes, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
@@ -151,7 +151,8 @@ export class QueuePoller {
     try {
       if (outcome.succeeded.length > 0) {
         const result = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries(outcome.succeeded) }));
-        for (const failure of result.Failed ?? []) log.warn(`DeleteMessage failed on ${this.options.queueName}: ${failure.Message ?? failure.Code}`);
+        for (const failure of result.Failed ?? [])
+          log.warn(`DeleteMessage failed on ${this.options.queueName}: ${failure.Message ?? failure.Code}`);
       }
       if (outcome.failed.length > 0) {
         const result = await sqs.send(

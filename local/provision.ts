@@ -4,16 +4,16 @@
  * Idempotent: a restart on a persisted data directory finds and checks what is already there.
  */
 import {
+  type AttributeDefinition,
   CreateTableCommand,
   DescribeTableCommand,
-  ResourceInUseException,
-  type AttributeDefinition,
   type DynamoDBClient,
   type KeySchemaElement,
+  ResourceInUseException,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
+import { type BucketLocationConstraint, CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { CreateBucketCommand, HeadBucketCommand, type BucketLocationConstraint, type S3Client } from '@aws-sdk/client-s3';
 import type { LocalBucketDefinition, LocalQueueDefinition, LocalTableDefinition } from './definitions.ts';
 
 /** SQS accepts at most 14 days of retention. */
@@ -26,15 +26,16 @@ export interface ProvisionedQueue {
   dlqArn: string;
 }
 
-export async function ensureTable(client: DynamoDBClient, tableName: string, definition: LocalTableDefinition): Promise<'created' | 'existing'> {
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  definition: LocalTableDefinition,
+): Promise<'created' | 'existing'> {
   const attributes = new Map<string, AttributeDefinition>();
   const key = (partitionKey: string, sortKey: string | undefined): KeySchemaElement[] => {
     attributes.set(partitionKey, { AttributeName: partitionKey, AttributeType: 'S' });
     if (sortKey) attributes.set(sortKey, { AttributeName: sortKey, AttributeType: 'S' });
-    return [
-      { AttributeName: partitionKey, KeyType: 'HASH' },
-      ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : []),
-    ];
+    return [{ AttributeName: partitionKey, KeyType: 'HASH' }, ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : [])];
   };
   const keySchema = key(definition.partitionKey, definition.sortKey);
   const indexes = Object.entries(definition.globalSecondaryIndexes).map(([indexName, index]) => ({
@@ -60,7 +61,11 @@ export async function ensureTable(client: DynamoDBClient, tableName: string, def
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   const existing = await waitForActive(client, tableName);
-  const problems = compareTable(existing, keySchema, indexes.map((index) => ({ name: index.IndexName, keySchema: index.KeySchema })));
+  const problems = compareTable(
+    existing,
+    keySchema,
+    indexes.map((index) => ({ name: index.IndexName, keySchema: index.KeySchema })),
+  );
   if (problems.length > 0) {
     throw new Error(
       `Table ${tableName} in the data directory does not match shared/resources.ts (${problems.join('; ')}). ` +
@@ -140,9 +145,7 @@ export async function ensureBucket(
         Bucket: bucketName,
         // Accepted and ignored by fauxqs: neither Object Lock nor versioning is emulated.
         ...(definition.objectLock ? { ObjectLockEnabledForBucket: true } : {}),
-        ...(awsRegion !== 'us-east-1'
-          ? { CreateBucketConfiguration: { LocationConstraint: awsRegion as BucketLocationConstraint } }
-          : {}),
+        ...(awsRegion !== 'us-east-1' ? { CreateBucketConfiguration: { LocationConstraint: awsRegion as BucketLocationConstraint } } : {}),
       }),
     );
     return 'created';

@@ -42,7 +42,8 @@ export async function startSecretsManager(options: {
         return reply(response, 400, { __type: 'InvalidRequestException', message: 'body is not JSON' });
       }
       const name = byId.get(body.SecretId ?? '');
-      if (!name) return reply(response, 400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
+      if (!name)
+        return reply(response, 400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
       if (target === 'secretsmanager.GetSecretValue') {
         return reply(response, 200, {
           ARN: arn(name),

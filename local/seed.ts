@@ -6,20 +6,21 @@
  * written when missing, so a restart with --data keeps what an administrator changed.
  */
 import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
 import { DynamoDbRiskStore } from '../shared/adapters/dynamodb-risk-store.ts';
 import { referenceDocuments, sharedDynamoDb } from '../shared/adapters/platform.ts';
 import { loadConfig } from '../shared/config.ts';
 import type { Principal } from '../shared/domain/auth.ts';
 import { demoProfiles, demoSelection, demoThresholds, demoTraders, demoValuationTable } from '../shared/risk/seed.ts';
 import { valuationReferenceTableSchema } from '../shared/risk/valuation.ts';
-import { exchangeRatesSchema, tariffPackSchema, type ExchangeRates } from '../shared/tariff/model.ts';
+import { type ExchangeRates, exchangeRatesSchema, tariffPackSchema } from '../shared/tariff/model.ts';
 import { loadReferenceDocument, type ReferenceDocumentKind } from '../shared/usecases/reference-documents.ts';
 import { riskSettingsSchema } from '../shared/usecases/score-risk.ts';
-import type { z } from 'zod';
 
 const seeder: Principal = { subject: 'local-seed', roles: ['admin'], partyId: undefined };
 
-const generated = (file: string): unknown => JSON.parse(readFileSync(new URL(`../shared/tariff/generated/${file}`, import.meta.url), 'utf8'));
+const generated = (file: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../shared/tariff/generated/${file}`, import.meta.url), 'utf8'));
 
 /**
  * The project's rates stop in 2021 (see docs/tariff.md); the engine needs a rate for the month of

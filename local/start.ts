@@ -6,10 +6,16 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_LOCAL_STALLED_AFTER_MINUTES, DEFAULT_PORTS, DEFAULT_RETRY_DELAY_SECONDS, startLocalCloud, type LocalCloud } from './cloud.ts';
+import { functions, queues } from '../shared/resources.ts';
+import {
+  DEFAULT_LOCAL_STALLED_AFTER_MINUTES,
+  DEFAULT_PORTS,
+  DEFAULT_RETRY_DELAY_SECONDS,
+  type LocalCloud,
+  startLocalCloud,
+} from './cloud.ts';
 import { demoUsers } from './demo-users.ts';
 import { isLogLevel, type LogLevel } from './log.ts';
-import { functions, queues } from '../shared/resources.ts';
 
 const usage = `Usage: npm start -- [options]
 
@@ -79,14 +85,17 @@ if (!isLogLevel(logLevelArg)) fail(`--log-level must be debug, info, warn, error
 const logLevel: LogLevel = logLevelArg;
 const retryDelay = args.values['retry-delay'] === undefined ? DEFAULT_RETRY_DELAY_SECONDS : Number(args.values['retry-delay']);
 if (!Number.isInteger(retryDelay) || retryDelay < 0 || retryDelay > 43_200) fail('--retry-delay must be a whole number of seconds');
-const stalledAfter = args.values['stalled-after'] === undefined ? DEFAULT_LOCAL_STALLED_AFTER_MINUTES : Number(args.values['stalled-after']);
-if (!Number.isFinite(stalledAfter) || stalledAfter < 0.05 || stalledAfter > 1440) fail('--stalled-after must be a number of minutes from 0.05 to 1440');
+const stalledAfter =
+  args.values['stalled-after'] === undefined ? DEFAULT_LOCAL_STALLED_AFTER_MINUTES : Number(args.values['stalled-after']);
+if (!Number.isFinite(stalledAfter) || stalledAfter < 0.05 || stalledAfter > 1440)
+  fail('--stalled-after must be a number of minutes from 0.05 to 1440');
 const chaosRate = args.values.chaos === undefined ? undefined : Number(args.values.chaos);
 if (chaosRate !== undefined && !(chaosRate >= 0 && chaosRate <= 1)) fail('--chaos must be a share of calls from 0 to 1, e.g. 0.05');
 const chaosSeed = Number(args.values['chaos-seed'] ?? 1);
 if (!Number.isInteger(chaosSeed)) fail('--chaos-seed must be a whole number');
 const scheduleEvery = args.values['schedule-every'] === undefined ? undefined : Number(args.values['schedule-every']);
-if (scheduleEvery !== undefined && !(Number.isInteger(scheduleEvery) && scheduleEvery >= 1)) fail('--schedule-every must be a whole number of seconds');
+if (scheduleEvery !== undefined && !(Number.isInteger(scheduleEvery) && scheduleEvery >= 1))
+  fail('--schedule-every must be a whole number of seconds');
 
 const write = (line = ''): void => {
   process.stdout.write(`${line}\n`);
@@ -145,7 +154,9 @@ const shutdown = (signal: string): void => {
     process.exit(1);
   }
   stoppingSince = Date.now();
-  write(`\n${signal}: stopping; in-flight requests and batches finish first (up to ${STOP_TIMEOUT_MS / 1000} s; press Ctrl-C again to exit at once)...`);
+  write(
+    `\n${signal}: stopping; in-flight requests and batches finish first (up to ${STOP_TIMEOUT_MS / 1000} s; press Ctrl-C again to exit at once)...`,
+  );
   setTimeout(() => {
     process.stderr.write(`Still busy after ${STOP_TIMEOUT_MS / 1000} s: exiting without the rest.\n`);
     process.exit(1);
@@ -170,7 +181,9 @@ const failed = loaded.filter((result) => !result.ok);
 if (failed.length === 0) {
   write(`All ${loaded.length} handler modules loaded.`);
 } else {
-  write(`${loaded.length - failed.length}/${loaded.length} handler modules loaded. Not loadable yet (their routes answer 500, their queues are not consumed):`);
+  write(
+    `${loaded.length - failed.length}/${loaded.length} handler modules loaded. Not loadable yet (their routes answer 500, their queues are not consumed):`,
+  );
   for (const result of failed) write(`  ! ${result.name} (${result.entry}): ${result.error ?? 'unknown error'}`);
 }
 write('Press Ctrl-C to stop.');
@@ -183,7 +196,9 @@ function printBanner(running: LocalCloud): void {
   write(`Customs clearance local cloud is up (region ${running.region}, stage local)`);
   write();
   write(`  API        ${running.apiUrl}`);
-  write(`  DynamoDB   ${pad(running.endpoints.dynamodb, 40)} dynalite, ${memoryOr(running.persistence.dynamodb, path.join(dataDir, 'dynamodb'))}`);
+  write(
+    `  DynamoDB   ${pad(running.endpoints.dynamodb, 40)} dynalite, ${memoryOr(running.persistence.dynamodb, path.join(dataDir, 'dynamodb'))}`,
+  );
   write(`  SQS        ${pad(running.endpoints.sqs, 40)} fauxqs, in memory`);
   write(`  S3         ${pad(running.endpoints.s3, 40)} fauxqs, ${memoryOr(running.persistence.s3, path.join(dataDir, 's3'))}`);
   write(`  Secrets    ${pad(running.endpoints.secretsManager, 40)} local Secrets Manager (GetSecretValue)`);
@@ -192,7 +207,8 @@ function printBanner(running: LocalCloud): void {
   write('Routes');
   for (const [name, definition] of Object.entries(functions)) {
     for (const trigger of definition.triggers) {
-      if (trigger.kind === 'http') write(`  ${pad(`${trigger.method} ${trigger.path}`, 36)} ${pad(name, 24)} ${trigger.auth === 'jwt' ? 'JWT' : 'open'}`);
+      if (trigger.kind === 'http')
+        write(`  ${pad(`${trigger.method} ${trigger.path}`, 36)} ${pad(name, 24)} ${trigger.auth === 'jwt' ? 'JWT' : 'open'}`);
     }
   }
   write('Queue workers');
@@ -220,7 +236,9 @@ function printBanner(running: LocalCloud): void {
   write(`  (or POST ${running.apiUrl}/local/token with {"role":"officer"})`);
   write('Point the AWS CLI or a script at the emulators:');
   write(`  export AWS_REGION=${running.environment.AWS_REGION ?? ''} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`);
-  write(`  export AWS_ENDPOINT_URL_DYNAMODB=${running.endpoints.dynamodb} AWS_ENDPOINT_URL_SQS=${running.endpoints.sqs} AWS_ENDPOINT_URL_S3=${running.endpoints.s3}`);
+  write(
+    `  export AWS_ENDPOINT_URL_DYNAMODB=${running.endpoints.dynamodb} AWS_ENDPOINT_URL_SQS=${running.endpoints.sqs} AWS_ENDPOINT_URL_S3=${running.endpoints.s3}`,
+  );
   write(`  tables: ${Object.values(running.tableNames).join(', ')}; buckets: ${Object.values(running.bucketNames).join(', ')}`);
   write();
 }

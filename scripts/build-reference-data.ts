@@ -55,15 +55,50 @@ export const SHORT_DESCRIPTION_LENGTH = 80;
  * lists and are therefore not valid on CDS.
  */
 export const IMPORT_PROCEDURE_CODES: readonly string[] = [
-  '0100', '0121', '0151', '0153', '0154', '0171', '0178',
-  '0721', '0751',
-  '4000', '4051', '4053', '4054', '4071', '4078',
+  '0100',
+  '0121',
+  '0151',
+  '0153',
+  '0154',
+  '0171',
+  '0178',
+  '0721',
+  '0751',
+  '4000',
+  '4051',
+  '4053',
+  '4054',
+  '4071',
+  '4078',
   '4221',
-  '4421', '4422',
-  '5100', '5111', '5121', '5151', '5153', '5154', '5171', '5178',
-  '5300', '5351', '5353', '5354', '5371', '5378',
-  '6121', '6122',
-  '7100', '7110', '7121', '7122', '7123', '7151', '7153', '7154', '7171', '7178',
+  '4421',
+  '4422',
+  '5100',
+  '5111',
+  '5121',
+  '5151',
+  '5153',
+  '5154',
+  '5171',
+  '5178',
+  '5300',
+  '5351',
+  '5353',
+  '5354',
+  '5371',
+  '5378',
+  '6121',
+  '6122',
+  '7100',
+  '7110',
+  '7121',
+  '7122',
+  '7123',
+  '7151',
+  '7153',
+  '7154',
+  '7171',
+  '7178',
 ];
 const IMPORT_PROCEDURE_SOURCE = 'CDS Volume 3 Appendix 1 (imports), DE 1/10 index lists';
 
@@ -146,11 +181,13 @@ class SourceReader {
 
 const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 
-const byCode = <T>(key: (value: T) => string) => (a: T, b: T): number => {
-  const ka = key(a);
-  const kb = key(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-};
+const byCode =
+  <T>(key: (value: T) => string) =>
+  (a: T, b: T): number => {
+    const ka = key(a);
+    const kb = key(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  };
 const sortStrings = (values: Iterable<string>): string[] => [...values].sort(byCode((v: string) => v));
 
 /** Collapses whitespace and cuts at a word boundary, marking the cut with an ellipsis. */
@@ -170,9 +207,7 @@ export function serialize(value: Record<string, unknown> | unknown[]): string {
   const arrayLines = (items: unknown[]): string =>
     items.length === 0 ? '[]' : `[\n${items.map((item) => JSON.stringify(item)).join(',\n')}\n]`;
   if (Array.isArray(value)) return `${arrayLines(value)}\n`;
-  const entries = Object.entries(value).map(
-    ([key, v]) => `${JSON.stringify(key)}:${Array.isArray(v) ? arrayLines(v) : JSON.stringify(v)}`,
-  );
+  const entries = Object.entries(value).map(([key, v]) => `${JSON.stringify(key)}:${Array.isArray(v) ? arrayLines(v) : JSON.stringify(v)}`);
   return `{\n${entries.join(',\n')}\n}\n`;
 }
 
@@ -185,7 +220,12 @@ function assert(condition: unknown, message: string): asserts condition {
 // ---------------------------------------------------------------------------------------------
 
 function buildHs(src: SourceReader, log: Log): HsFile {
-  const datapackage = JSON.parse(src.bytes('hs/datapackage.json').toString('utf8').replace(/^\uFEFF/, '')) as { version?: string };
+  const datapackage = JSON.parse(
+    src
+      .bytes('hs/datapackage.json')
+      .toString('utf8')
+      .replace(/^\uFEFF/, ''),
+  ) as { version?: string };
   const rows = src.csv('hs/harmonized-system.csv');
   const chapters: CodeAndName[] = [];
   const headings: CodeAndName[] = [];
@@ -209,7 +249,9 @@ function buildHs(src: SourceReader, log: Log): HsFile {
   const chapterSet = new Set(chapters.map(([code]) => code));
   for (const [code] of subheadings) assert(headingSet.has(code.slice(0, 4)), `subheading ${code} has no heading`);
   for (const [code] of headings) assert(chapterSet.has(code.slice(0, 2)), `heading ${code} has no chapter`);
-  log(`HS ${datapackage.version ?? '?'}: ${chapters.length} chapters, ${headings.length} headings, ${subheadings.length} subheadings (${skipped} Comtrade aggregate rows skipped)`);
+  log(
+    `HS ${datapackage.version ?? '?'}: ${chapters.length} chapters, ${headings.length} headings, ${subheadings.length} subheadings (${skipped} Comtrade aggregate rows skipped)`,
+  );
   return { edition: 'HS 2022', chapters, headings, subheadings };
 }
 
@@ -217,7 +259,7 @@ function buildCountries(src: SourceReader, log: Log, crossChecks: Record<string,
   const iso = new Map<string, string>();
   for (const row of src.csv('reference/country-codes.csv')) {
     const code = row['ISO3166-1-Alpha-2'] ?? '';
-    const name = row['CLDR display name'] || row['official_name_en'] || '';
+    const name = row['CLDR display name'] || row.official_name_en || '';
     assert(/^[A-Z]{2}$/.test(code), `bad ISO 3166-1 alpha-2 code '${code}'`);
     assert(!iso.has(code), `duplicate ISO country ${code}`);
     iso.set(code, name);
@@ -233,16 +275,20 @@ function buildCountries(src: SourceReader, log: Log, crossChecks: Record<string,
       .map((link): [string, string] => [link.parentCode, link.childCodes[0] ?? '']),
   );
   const codes = sortStrings(new Set([...iso.keys(), ...hmrc.keys()]));
-  const records = codes.map((code): CountryRecord => ({
-    code,
-    // ISO entries: CLDR display name (short, e.g. "Bolivia"); HMRC-only entries: HMRC short name.
-    name: iso.get(code) ?? (shortNames.get(code) || shortDescription(hmrc.get(code) ?? '', 60)),
-    iso: iso.has(code),
-    hmrc: hmrc.has(code),
-  }));
+  const records = codes.map(
+    (code): CountryRecord => ({
+      code,
+      // ISO entries: CLDR display name (short, e.g. "Bolivia"); HMRC-only entries: HMRC short name.
+      name: iso.get(code) ?? (shortNames.get(code) || shortDescription(hmrc.get(code) ?? '', 60)),
+      iso: iso.has(code),
+      hmrc: hmrc.has(code),
+    }),
+  );
   crossChecks['countries: HMRC only (kept)'] = codes.filter((c) => !iso.has(c));
   crossChecks['countries: ISO only (kept)'] = codes.filter((c) => !hmrc.has(c));
-  log(`countries: ${records.length} (${iso.size} ISO 3166-1, ${hmrc.size} HMRC, ${crossChecks['countries: HMRC only (kept)'].length} HMRC-only)`);
+  log(
+    `countries: ${records.length} (${iso.size} ISO 3166-1, ${hmrc.size} HMRC, ${crossChecks['countries: HMRC only (kept)'].length} HMRC-only)`,
+  );
   return records;
 }
 
@@ -251,18 +297,18 @@ function buildCurrencies(src: SourceReader, log: Log, crossChecks: Record<string
   const current = new Map<string, Omit<CurrencyRecord, 'hmrc'>>();
   const withdrawn = new Set<string>();
   for (const row of src.csv('reference/currency-codes.csv')) {
-    const code = row['AlphabeticCode'] ?? '';
+    const code = row.AlphabeticCode ?? '';
     if (!code) continue; // "No universal currency" rows
-    if (row['WithdrawalDate']) {
+    if (row.WithdrawalDate) {
       withdrawn.add(code);
       continue;
     }
     assert(/^[A-Z]{3}$/.test(code), `bad ISO 4217 code '${code}'`);
-    const minor = row['MinorUnit'] ?? '';
+    const minor = row.MinorUnit ?? '';
     const record = {
       code,
-      name: row['Currency'] ?? '',
-      numeric: row['NumericCode'] || null,
+      name: row.Currency ?? '',
+      numeric: row.NumericCode || null,
       minorUnits: /^\d$/.test(minor) ? Number(minor) : null,
     };
     const previous = current.get(code);
@@ -275,7 +321,9 @@ function buildCurrencies(src: SourceReader, log: Log, crossChecks: Record<string
   const records = sortStrings(current.keys()).map((code): CurrencyRecord => ({ ...current.get(code)!, hmrc: hmrc.has(code) }));
   crossChecks['currencies: HMRC list but withdrawn or not ISO 4217 (dropped)'] = sortStrings([...hmrc].filter((c) => !current.has(c)));
   crossChecks['currencies: current ISO 4217 not in HMRC list (kept)'] = records.filter((r) => !r.hmrc).map((r) => r.code);
-  log(`currencies: ${records.length} current ISO 4217 codes (${[...withdrawn].filter((c) => !current.has(c)).length} withdrawn codes dropped)`);
+  log(
+    `currencies: ${records.length} current ISO 4217 codes (${[...withdrawn].filter((c) => !current.has(c)).length} withdrawn codes dropped)`,
+  );
   return records;
 }
 
@@ -287,7 +335,7 @@ function describeProcedure(code: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function buildProcedureCodes(src: SourceReader, log: Log, crossChecks: Record<string, string[]>): ProcedureCodeRecord[] {
+function buildProcedureCodes(src: SourceReader, log: Log, _crossChecks: Record<string, string[]>): ProcedureCodeRecord[] {
   const records = new Map<string, ProcedureCodeRecord>();
   const add = (record: ProcedureCodeRecord): void => {
     assert(/^\d{4}$/.test(record.code), `procedure code '${record.code}' is not 4 digits`);
@@ -309,14 +357,19 @@ function buildProcedureCodes(src: SourceReader, log: Log, crossChecks: Record<st
     'hmrc-code-lists/procedureCodes/linkProcedureCodeToAdditionalProcedureCodes.json',
     'hmrc-code-lists/procedureCodes/linkProcedureCodeToAdditionalProcedureCodesC21.json',
   ]) {
-    const extra = src.json<Array<{ parentCode: string }>>(linkFile).map((l) => l.parentCode).filter((c) => !records.has(c));
+    const extra = src
+      .json<Array<{ parentCode: string }>>(linkFile)
+      .map((l) => l.parentCode)
+      .filter((c) => !records.has(c));
     assert(extra.length === 0, `${linkFile} links unknown procedure codes ${extra.join(', ')}`);
   }
   const fromData = records.size;
   for (const code of IMPORT_PROCEDURE_CODES) {
     add({ code, direction: 'import', kind: 'declaration', description: describeProcedure(code), source: IMPORT_PROCEDURE_SOURCE });
   }
-  log(`procedure codes: ${records.size} (${fromData} export codes from HMRC lists, ${IMPORT_PROCEDURE_CODES.length} import codes from the cited supplementary list)`);
+  log(
+    `procedure codes: ${records.size} (${fromData} export codes from HMRC lists, ${IMPORT_PROCEDURE_CODES.length} import codes from the cited supplementary list)`,
+  );
   return [...records.values()].sort(byCode((r) => r.code));
 }
 
@@ -331,7 +384,10 @@ function buildDocuments(src: SourceReader, log: Log): DocumentsFile {
   const categories = new Map<string, Set<string>>();
   const tariffCodes = new Map<string, string>();
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     const condition = node as MeasureCondition;
     if (typeof condition.document_code === 'string' && /^[A-Z0-9]{4}$/.test(condition.document_code)) {
@@ -368,7 +424,11 @@ function buildDocuments(src: SourceReader, log: Log): DocumentsFile {
   }
   for (const code of hmrcCodes) {
     if (proofTypes.includes(code.charAt(0)) && !proofCodes.has(code)) {
-      proofCodes.set(code, { code, description: 'Proof of origin (certificate type U)', source: 'hmrc-code-lists additionalDocumentCodes' });
+      proofCodes.set(code, {
+        code,
+        description: 'Proof of origin (certificate type U)',
+        source: 'hmrc-code-lists additionalDocumentCodes',
+      });
     }
   }
   for (const { code, description } of SUPPLEMENTARY_PROOF_OF_ORIGIN_CODES) {
@@ -388,17 +448,28 @@ function buildDocuments(src: SourceReader, log: Log): DocumentsFile {
     proofOfOrigin: { certificateTypes: proofTypes, codes: [...proofCodes.values()].sort(byCode((c) => c.code)) },
     previousDocumentTypes,
   };
-  log(`documents: ${documentCodes.length} DE 2/3 codes, ${previousDocumentTypes.length} DE 2/1 types, proof of origin: type ${proofTypes.join('/')} + ${result.proofOfOrigin.codes.map((c) => c.code).join(' ')}`);
+  log(
+    `documents: ${documentCodes.length} DE 2/3 codes, ${previousDocumentTypes.length} DE 2/1 types, proof of origin: type ${proofTypes.join('/')} + ${result.proofOfOrigin.codes.map((c) => c.code).join(' ')}`,
+  );
   return result;
 }
 
 /** Goods-location lists in order of preference for naming a location (ports before premises). */
-const LOCATION_LIST_PRIORITY = ['airports-16a', 'maritime-ports', 'rail-16m', 'roro-16r', 'border-inspection', 'gvms-16s', 'other-location', 'coa-airports'];
+const LOCATION_LIST_PRIORITY = [
+  'airports-16a',
+  'maritime-ports',
+  'rail-16m',
+  'roro-16r',
+  'border-inspection',
+  'gvms-16s',
+  'other-location',
+  'coa-airports',
+];
 
 function buildLocations(src: SourceReader, log: Log): LocationsFile {
   const unLocodeCountries = sortStrings(
     src.csv('un-locode/country-codes.csv').map((row) => {
-      const code = row['CountryCode'] ?? '';
+      const code = row.CountryCode ?? '';
       assert(/^[A-Z]{2}$/.test(code), `bad UN/LOCODE country '${code}'`);
       return code;
     }),
@@ -408,7 +479,9 @@ function buildLocations(src: SourceReader, log: Log): LocationsFile {
     const index = LOCATION_LIST_PRIORITY.findIndex((prefix) => file.includes(`/${prefix}`));
     return index < 0 ? LOCATION_LIST_PRIORITY.length : index;
   };
-  const files = src.files('hmrc-code-lists/goods-locations-codes', '.json').sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const files = src
+    .files('hmrc-code-lists/goods-locations-codes', '.json')
+    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   const known = new Map<string, string>();
   let codes = 0;
   for (const file of files) {
@@ -423,8 +496,11 @@ function buildLocations(src: SourceReader, log: Log): LocationsFile {
     }
   }
   const knownLocationCountries = sortStrings(new Set([...known.keys()].map((c) => c.slice(0, 2))));
-  for (const country of knownLocationCountries) assert(unLocodeCountries.includes(country), `location country ${country} is not a UN/LOCODE country`);
-  log(`locations: ${known.size} known UN/LOCODEs (${knownLocationCountries.join(', ')}) from ${codes} HMRC goods-location codes; ${unLocodeCountries.length} UN/LOCODE countries`);
+  for (const country of knownLocationCountries)
+    assert(unLocodeCountries.includes(country), `location country ${country} is not a UN/LOCODE country`);
+  log(
+    `locations: ${known.size} known UN/LOCODEs (${knownLocationCountries.join(', ')}) from ${codes} HMRC goods-location codes; ${unLocodeCountries.length} UN/LOCODE countries`,
+  );
   return { unLocodeCountries, knownLocationCountries, known: [...known.entries()].sort(byCode((e) => e[0])) };
 }
 
@@ -461,7 +537,11 @@ export function buildReferenceData(options: BuildOptions = {}): ManifestFile {
   log(`reading ${relative(process.cwd(), dataDir) || '.'}`);
   const outputs: Array<{ file: string; content: string; records: Record<string, number> }> = [];
   const hs = buildHs(src, log);
-  outputs.push({ file: 'hs.json', content: serialize({ ...hs }), records: { chapters: hs.chapters.length, headings: hs.headings.length, subheadings: hs.subheadings.length } });
+  outputs.push({
+    file: 'hs.json',
+    content: serialize({ ...hs }),
+    records: { chapters: hs.chapters.length, headings: hs.headings.length, subheadings: hs.subheadings.length },
+  });
   const countries = buildCountries(src, log, crossChecks);
   outputs.push({ file: 'countries.json', content: serialize(countries), records: { countries: countries.length } });
   const currencies = buildCurrencies(src, log, crossChecks);
@@ -470,13 +550,21 @@ export function buildReferenceData(options: BuildOptions = {}): ManifestFile {
   outputs.push({
     file: 'procedure-codes.json',
     content: serialize(procedures),
-    records: { procedureCodes: procedures.length, import: procedures.filter((p) => p.direction === 'import').length, export: procedures.filter((p) => p.direction === 'export').length },
+    records: {
+      procedureCodes: procedures.length,
+      import: procedures.filter((p) => p.direction === 'import').length,
+      export: procedures.filter((p) => p.direction === 'export').length,
+    },
   });
   const documents = buildDocuments(src, log);
   outputs.push({
     file: 'documents.json',
     content: serialize({ ...documents }),
-    records: { documentCodes: documents.documentCodes.length, previousDocumentTypes: documents.previousDocumentTypes.length, proofOfOriginCodes: documents.proofOfOrigin.codes.length },
+    records: {
+      documentCodes: documents.documentCodes.length,
+      previousDocumentTypes: documents.previousDocumentTypes.length,
+      proofOfOriginCodes: documents.proofOfOrigin.codes.length,
+    },
   });
   const locations = buildLocations(src, log);
   outputs.push({

@@ -22,9 +22,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { importEcbCrossRates, importMonetaryExchangeRates } from '../shared/tariff/importers/rates.ts';
 import { importTradeTariffDocument, tradeTariffDocumentSchema } from '../shared/tariff/importers/trade-tariff.ts';
 import { importUkgt, UKGT_SOURCE } from '../shared/tariff/importers/ukgt.ts';
-import { importEcbCrossRates, importMonetaryExchangeRates } from '../shared/tariff/importers/rates.ts';
 import type { Commodity, ExchangeRate, ExchangeRates, TariffPack } from '../shared/tariff/model.ts';
 import { packVersion, ratesVersion } from '../shared/tariff/pack.ts';
 
@@ -90,7 +90,9 @@ export function buildTariffPack(options: BuildOptions): BuildResult {
     return ukgt.rows;
   });
   if (!ukgt) throw new Error('UKGT import did not run');
-  log(`  ${ukgt.rows} rows: ${ukgt.parsed} parsed into ${ukgt.measures} measures, ${ukgt.unparsed.length} unparsed, ${ukgt.unsupported.length} need a qualified quantity`);
+  log(
+    `  ${ukgt.rows} rows: ${ukgt.parsed} parsed into ${ukgt.measures} measures, ${ukgt.unparsed.length} unparsed, ${ukgt.unsupported.length} need a qualified quantity`,
+  );
   log(`  ${ukgt.shapes.length} duty text shapes:`);
   for (const s of ukgt.shapes) log(`    ${String(s.count).padStart(6)}  ${s.shape}   [${s.outcome}]  e.g. "${s.example}"`);
   if (ukgt.unparsed.length > 0) {
@@ -146,9 +148,13 @@ export function buildTariffPack(options: BuildOptions): BuildResult {
 
   // 3. Geographical areas: groups the measures use, with their members; country names.
   const areasFile = 'uk-tariff/uk/geographical_areas.json';
-  const areaRecords = areaFileSchema.parse(JSON.parse(read(areasFile, (b) => (JSON.parse(b.toString('utf8')) as unknown[]).length).toString('utf8')));
+  const areaRecords = areaFileSchema.parse(
+    JSON.parse(read(areasFile, (b) => (JSON.parse(b.toString('utf8')) as unknown[]).length).toString('utf8')),
+  );
   const countriesFile = 'uk-tariff/uk/geographical_areas/countries.json';
-  const countryRecords = areaFileSchema.parse(JSON.parse(read(countriesFile, (b) => (JSON.parse(b.toString('utf8')) as unknown[]).length).toString('utf8')));
+  const countryRecords = areaFileSchema.parse(
+    JSON.parse(read(countriesFile, (b) => (JSON.parse(b.toString('utf8')) as unknown[]).length).toString('utf8')),
+  );
   const areaById = new Map(areaRecords.map((a) => [a.geographical_area_id, a]));
   const referenced = new Set<string>();
   for (const c of commodities.values()) for (const m of c.measures) for (const id of [m.area, ...(m.excluded ?? [])]) referenced.add(id);

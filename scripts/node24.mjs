@@ -24,7 +24,9 @@ let binDirectory;
 if (!process.versions.node.startsWith('24.')) {
   const arch = { x64: 'x64', arm64: 'arm64' }[process.arch];
   if (process.platform !== 'linux' || !arch) {
-    process.stderr.write(`This project needs Node.js 24 (you have ${process.version} on ${process.platform}/${process.arch}). Install Node.js 24 LTS and run the command again.\n`);
+    process.stderr.write(
+      `This project needs Node.js 24 (you have ${process.version} on ${process.platform}/${process.arch}). Install Node.js 24 LTS and run the command again.\n`,
+    );
     process.exit(1);
   }
   const home = path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'customs-clearance', 'node24');
@@ -36,9 +38,15 @@ if (!process.versions.node.startsWith('24.')) {
     mkdirSync(home, { recursive: true });
     if (!existsSync(path.join(home, 'package.json'))) writeFileSync(path.join(home, 'package.json'), '{"private":true}\n');
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const installed = spawnSync(npm, ['install', '--prefix', home, '--ignore-scripts', '--no-audit', '--no-fund', `node-linux-${arch}@24`], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const installed = spawnSync(
+      npm,
+      ['install', '--prefix', home, '--ignore-scripts', '--no-audit', '--no-fund', `node-linux-${arch}@24`],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     if (installed.status !== 0) {
-      process.stderr.write('Could not install Node.js 24 from the npm registry. Install Node.js 24 LTS yourself and run the command again.\n');
+      process.stderr.write(
+        'Could not install Node.js 24 from the npm registry. Install Node.js 24 LTS yourself and run the command again.\n',
+      );
       process.exit(1);
     }
   }

@@ -32,24 +32,26 @@ const required = (name: string) => z.string({ error: `${name} is missing` }).min
 const regionSchema = z.object({
   CUSTOMS_COUNTRY: required('CUSTOMS_COUNTRY').pipe(countryCode),
   NATIONAL_CURRENCY: required('NATIONAL_CURRENCY').pipe(currencyCode),
-  CUSTOMS_OFFICES: required('CUSTOMS_OFFICES').transform((value) => value.split(',')).pipe(z.array(officeCode).min(1)),
-  IDEMPOTENCY_TTL_SECONDS: required('IDEMPOTENCY_TTL_SECONDS').regex(/^[1-9][0-9]*$/).transform(Number),
+  CUSTOMS_OFFICES: required('CUSTOMS_OFFICES')
+    .transform((value) => value.split(','))
+    .pipe(z.array(officeCode).min(1)),
+  IDEMPOTENCY_TTL_SECONDS: required('IDEMPOTENCY_TTL_SECONDS')
+    .regex(/^[1-9][0-9]*$/)
+    .transform(Number),
   STALLED_AFTER_MINUTES: required('STALLED_AFTER_MINUTES')
     .regex(/^[0-9]+(\.[0-9]+)?$/)
     .transform(Number)
     .pipe(z.number().positive()),
   // Empty: the region has no low-value relief.
-  DE_MINIMIS: z
-    .string({ error: 'DE_MINIMIS is missing (empty when the region has no low-value relief)' })
-    .transform((value, context) => {
-      if (value === '') return undefined;
-      try {
-        return deMinimisSchema.parse(JSON.parse(value));
-      } catch {
-        context.addIssue({ code: 'custom', message: 'DE_MINIMIS must be empty or the JSON of a de minimis rule' });
-        return z.NEVER;
-      }
-    }),
+  DE_MINIMIS: z.string({ error: 'DE_MINIMIS is missing (empty when the region has no low-value relief)' }).transform((value, context) => {
+    if (value === '') return undefined;
+    try {
+      return deMinimisSchema.parse(JSON.parse(value));
+    } catch {
+      context.addIssue({ code: 'custom', message: 'DE_MINIMIS must be empty or the JSON of a de minimis rule' });
+      return z.NEVER;
+    }
+  }),
 });
 
 export interface RegionSettings {
@@ -89,7 +91,10 @@ function resourceVariables(definition: FunctionDefinition): string[] {
 }
 
 /** Every variable a function needs: for the tests that start each handler with one missing. */
-export const requiredVariables = (name: FunctionName): string[] => [...Object.keys(regionSchema.shape), ...resourceVariables(functions[name])];
+export const requiredVariables = (name: FunctionName): string[] => [
+  ...Object.keys(regionSchema.shape),
+  ...resourceVariables(functions[name]),
+];
 
 /** Parses the function's environment once; throws a ConfigurationError naming every problem. */
 export function loadConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.env): FunctionConfig {
@@ -108,7 +113,8 @@ export function loadConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.
   }
   const values = parsed.data as z.infer<typeof regionSchema> & Record<string, string>;
   const resource = (kind: string, variable: string) => {
-    if (!variables.includes(variable)) throw new ConfigurationError(name, [`${kind} ${variable} is not in this function's access (shared/resources.ts)`]);
+    if (!variables.includes(variable))
+      throw new ConfigurationError(name, [`${kind} ${variable} is not in this function's access (shared/resources.ts)`]);
     return values[variable] as string;
   };
   return {

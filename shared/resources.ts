@@ -8,12 +8,6 @@
  */
 import type { OperationSpec } from './http/operation.ts';
 import {
-  getDeclarationOperation,
-  listDeclarationEventsOperation,
-  listDeclarationsOperation,
-  submitDeclarationOperation,
-} from './http/operations/declarations.ts';
-import {
   createRiskProfileOperation,
   disableRiskProfileOperation,
   dryRunRiskProfileOperation,
@@ -27,6 +21,12 @@ import {
   retryDeclarationOperation,
   setTraderStatusOperation,
 } from './http/operations/admin.ts';
+import {
+  getDeclarationOperation,
+  listDeclarationEventsOperation,
+  listDeclarationsOperation,
+  submitDeclarationOperation,
+} from './http/operations/declarations.ts';
 import { openApiOperation } from './http/operations/meta.ts';
 import { reviewQueueOperation } from './http/operations/review.ts';
 import { estimateDutyOperation, lookUpCommodityOperation } from './http/operations/tariff.ts';
@@ -233,7 +233,8 @@ export const functions = {
   redriveStalled: {
     entry: 'functions/workers/redrive-stalled.ts',
     handler: 'handler',
-    description: 'Every minute: hands declarations stopped between two stages (STALLED_AFTER_MINUTES) to their stage again; marks PROCESSING_FAILED after repeated redrives',
+    description:
+      'Every minute: hands declarations stopped between two stages (STALLED_AFTER_MINUTES) to their stage again; marks PROCESSING_FAILED after repeated redrives',
     memoryMb: 256,
     timeoutSeconds: 60,
     triggers: [{ kind: 'schedule', everyMinutes: 1 }],
@@ -264,7 +265,12 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'risk', batchSize: 10, maxConcurrency: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' }, sendTo: ['duty'], secrets: ['riskSelection'] },
+    access: {
+      tables: { main: 'readWrite' },
+      buckets: { reference: 'read', archive: 'read' },
+      sendTo: ['duty'],
+      secrets: ['riskSelection'],
+    },
   },
   assessDuty: {
     entry: 'functions/workers/assess-duty.ts',
@@ -420,11 +426,17 @@ export const bucketNameEnv = (bucket: BucketName): string => `${toEnvName(bucket
  */
 export function accessEnvironment(
   definition: FunctionDefinition,
-  resolve: { table(name: TableName): string; bucket(name: BucketName): string; queue(name: QueueName): string; secret(name: SecretName): string },
+  resolve: {
+    table(name: TableName): string;
+    bucket(name: BucketName): string;
+    queue(name: QueueName): string;
+    secret(name: SecretName): string;
+  },
 ): Record<string, string> {
   const environment: Record<string, string> = {};
   for (const table of Object.keys(definition.access.tables ?? {}) as TableName[]) environment[tableNameEnv(table)] = resolve.table(table);
-  for (const bucket of Object.keys(definition.access.buckets ?? {}) as BucketName[]) environment[bucketNameEnv(bucket)] = resolve.bucket(bucket);
+  for (const bucket of Object.keys(definition.access.buckets ?? {}) as BucketName[])
+    environment[bucketNameEnv(bucket)] = resolve.bucket(bucket);
   for (const queue of definition.access.sendTo ?? []) environment[queueUrlEnv(queue)] = resolve.queue(queue);
   for (const secret of definition.access.secrets ?? []) environment[secretIdEnv(secret)] = resolve.secret(secret);
   return environment;

@@ -1,6 +1,7 @@
 /** GET /v1/review/queue?lane=&office=&cursor=: declarations waiting for an officer, oldest first. */
-import { loadConfig } from '../../shared/config.ts';
+
 import { declarationRepository } from '../../shared/adapters/platform.ts';
+import { loadConfig } from '../../shared/config.ts';
 import { httpOperation } from '../../shared/http/operation.ts';
 import { reviewQueueOperation } from '../../shared/http/operations/review.ts';
 import { json } from '../../shared/http/responses.ts';
@@ -13,4 +14,6 @@ const deps = {
   customsOffices: config.region.customsOffices,
 };
 
-export const handler = httpOperation(reviewQueueOperation, async ({ principal, query }) => json(200, await listReviewQueue({ principal, ...query }, deps)));
+export const handler = httpOperation(reviewQueueOperation, async ({ principal, query }) =>
+  json(200, await listReviewQueue({ principal, ...query }, deps)),
+);

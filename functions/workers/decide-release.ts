@@ -1,7 +1,8 @@
 /** Release stage worker: releases GREEN/BLUE declarations, queues YELLOW/RED ones for officers. */
-import { loadConfig } from '../../shared/config.ts';
+
 import { declarationRepository } from '../../shared/adapters/platform.ts';
 import { systemClock } from '../../shared/adapters/system-clock.ts';
+import { loadConfig } from '../../shared/config.ts';
 import { decideRelease } from '../../shared/usecases/decide-release.ts';
 import { stageWorker } from '../../shared/workers/stage-worker.ts';
 

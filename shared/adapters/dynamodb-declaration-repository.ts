@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Declaration, declarationSchema, type DeclarationStatus } from '../domain/declaration.ts';
+import { type Declaration, type DeclarationStatus, declarationSchema } from '../domain/declaration.ts';
 import type { DeclarationRecord, DeclarationState, HistoryEvent } from '../domain/declaration-record.ts';
 import type { Assessment } from '../tariff/assessment.ts';
 import {
   type ArchiveReader,
-  InvalidCursorError,
   type ClaimLrnResult,
   type DeclarationRepository,
+  InvalidCursorError,
   type LrnClaim,
   type Page,
   type StalledDeclaration,
@@ -48,7 +48,6 @@ interface PartRef {
 /** Largest gzip chunk of a part item: well under the 400 KB item limit with its keys. */
 const PART_CHUNK_BYTES = 300_000;
 
-
 export class DynamoDbDeclarationRepository implements DeclarationRepository {
   private readonly documents: DynamoDBDocumentClient;
 
@@ -79,7 +78,13 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     if (!item) return this.claimLrn(claim); // the guard vanished between the two calls
     return {
       outcome: 'taken',
-      existing: { declarantId: item.declarantId, lrn: item.lrn, declarationId: item.declarationId, sha256: item.sha256, claimedAt: item.claimedAt },
+      existing: {
+        declarantId: item.declarantId,
+        lrn: item.lrn,
+        declarationId: item.declarationId,
+        sha256: item.sha256,
+        claimedAt: item.claimedAt,
+      },
     };
   }
 
@@ -148,7 +153,9 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   }
 
   async getState(id: string): Promise<DeclarationState | undefined> {
-    const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.declaration(id), ConsistentRead: true }));
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.declaration(id), ConsistentRead: true }),
+    );
     return result.Item ? fromItem(result.Item as DeclarationItem) : undefined;
   }
 
@@ -264,7 +271,12 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
 
   async transition(change: Transition): Promise<'applied' | 'conflict'> {
     const { assessment, ...set } = change.set;
-    const sets: Record<string, unknown> = { ...compress(set), status: change.to, version: change.expectedVersion + 1, updatedAt: change.at };
+    const sets: Record<string, unknown> = {
+      ...compress(set),
+      status: change.to,
+      version: change.expectedVersion + 1,
+      updatedAt: change.at,
+    };
     // The assessment's parts go first, under a fresh reference: a change that then loses the
     // conditional write leaves parts nothing points at, never a half-written assessment.
     if (assessment !== undefined) sets.assessmentRef = await this.writePart(change.id, 'assessment', assessment);
@@ -273,15 +285,18 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     if (inFlightStatuses.includes(change.to)) Object.assign(sets, keys.inFlight(change.at, change.id));
     else removes.push('GSI4PK', 'GSI4SK');
     if (change.reviewQueue) {
-      Object.assign(sets, keys.reviewQueueEntry(change.reviewQueue.lane, change.reviewQueue.office, change.reviewQueue.queuedAt, change.id));
+      Object.assign(
+        sets,
+        keys.reviewQueueEntry(change.reviewQueue.lane, change.reviewQueue.office, change.reviewQueue.queuedAt, change.id),
+      );
     } else if (change.reviewQueue === null) {
       removes.push('GSI2PK', 'GSI2SK');
     }
     const names = Object.fromEntries([...Object.keys(sets), ...removes].map((name) => [`#${name}`, name]));
     const values = Object.fromEntries(Object.entries(sets).map(([name, value]) => [`:${name}`, value]));
-    const update = `SET ${Object.keys(sets).map((name) => `#${name} = :${name}`).join(', ')}${
-      removes.length > 0 ? ` REMOVE ${removes.map((name) => `#${name}`).join(', ')}` : ''
-    }`;
+    const update = `SET ${Object.keys(sets)
+      .map((name) => `#${name} = :${name}`)
+      .join(', ')}${removes.length > 0 ? ` REMOVE ${removes.map((name) => `#${name}`).join(', ')}` : ''}`;
     return conditional(() =>
       this.documents.send(
         new UpdateCommand({
@@ -401,12 +416,22 @@ const partPrefix = (id: string, name: string, ref: string) => keys.declarationPa
 
 /** A declaration read back from bytes accepted under earlier rules: the defaults intake fills in. */
 function withIntakeDefaults(raw: Declaration): Declaration {
-  return { ...raw, items: raw.items.map((item) => ({ ...item, additionalCodes: item.additionalCodes ?? [], quantities: item.quantities ?? [], documents: item.documents ?? [] })) };
+  return {
+    ...raw,
+    items: raw.items.map((item) => ({
+      ...item,
+      additionalCodes: item.additionalCodes ?? [],
+      quantities: item.quantities ?? [],
+      documents: item.documents ?? [],
+    })),
+  };
 }
 
 /** Joins a part's chunks (all of them must be there) and unpacks it. */
 function joinPart<T>(items: Record<string, unknown>[], prefix: string, chunks: number): T {
-  const found = items.filter((item) => typeof item.SK === 'string' && item.SK.startsWith(prefix)).sort((a, b) => String(a.SK).localeCompare(String(b.SK)));
+  const found = items
+    .filter((item) => typeof item.SK === 'string' && item.SK.startsWith(prefix))
+    .sort((a, b) => String(a.SK).localeCompare(String(b.SK)));
   if (found.length !== chunks) throw new Error(`declaration part ${prefix} has ${found.length} of its ${chunks} chunks`);
   return JSON.parse(gunzipSync(Buffer.concat(found.map((item) => item.data as Uint8Array))).toString('utf8')) as T;
 }
@@ -414,14 +439,29 @@ function joinPart<T>(items: Record<string, unknown>[], prefix: string, chunks: n
 function compress(set: Omit<Transition['set'], 'assessment'>): Record<string, unknown> {
   const stored: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(set)) {
-    if (value !== undefined && (compressedFields as readonly string[]).includes(name)) stored[`${name}Gz`] = gzipSync(JSON.stringify(value));
+    if (value !== undefined && (compressedFields as readonly string[]).includes(name))
+      stored[`${name}Gz`] = gzipSync(JSON.stringify(value));
     else stored[name] = value;
   }
   return stored;
 }
 
 function fromItem(item: DeclarationItem): DeclarationState {
-  const { PK: _pk, SK: _sk, GSI1PK: _gpk, GSI1SK: _gsk, GSI2PK: _g2pk, GSI2SK: _g2sk, GSI3PK: _g3pk, GSI3SK: _g3sk, GSI4PK: _g4pk, GSI4SK: _g4sk, entity: _entity, assessmentRef: _ref, ...rest } = item;
+  const {
+    PK: _pk,
+    SK: _sk,
+    GSI1PK: _gpk,
+    GSI1SK: _gsk,
+    GSI2PK: _g2pk,
+    GSI2SK: _g2sk,
+    GSI3PK: _g3pk,
+    GSI3SK: _g3sk,
+    GSI4PK: _g4pk,
+    GSI4SK: _g4sk,
+    entity: _entity,
+    assessmentRef: _ref,
+    ...rest
+  } = item;
   const record: Record<string, unknown> = { ...rest };
   for (const name of compressedFields) {
     const packed = record[`${name}Gz`];
@@ -445,7 +485,8 @@ function decodeCursor(cursor: string, partition: string, index: 'GSI1' | 'GSI2' 
     throw new InvalidCursorError();
   }
   const expected = [`${index}PK`, `${index}SK`, 'PK', 'SK'];
-  if (typeof decoded !== 'object' || decoded === null || Object.keys(decoded).sort().join() !== expected.join()) throw new InvalidCursorError();
+  if (typeof decoded !== 'object' || decoded === null || Object.keys(decoded).sort().join() !== expected.join())
+    throw new InvalidCursorError();
   const key = decoded as Record<string, unknown>;
   // Every value checked for shape before it reaches DynamoDB: its own partition, a declaration's
   // state item, and an index sort key of the form this repository writes (time#id).

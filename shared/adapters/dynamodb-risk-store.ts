@@ -1,9 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { riskProfileSchema, type RiskProfile } from '../risk/profile.ts';
-import { traderProfileSchema, type TraderProfile } from '../risk/trader.ts';
 import type { Lane } from '../risk/outcome.ts';
+import { type RiskProfile, riskProfileSchema } from '../risk/profile.ts';
 import type { RecentSelectionRates } from '../risk/selection.ts';
+import { type TraderProfile, traderProfileSchema } from '../risk/trader.ts';
 import type { RiskProfileStore, SelectionStatsStore, TraderProfileStore } from '../usecases/risk-ports.ts';
 import { conditional } from './conditional-write.ts';
 import { keys } from './keys.ts';
@@ -14,12 +14,16 @@ const strip = (item: Record<string, unknown>): Record<string, unknown> => {
 };
 
 /** A stored trader; a profile an admin set before any declaration has no first/last seen yet. */
-const parseTrader = (item: Record<string, unknown>): TraderProfile => traderProfileSchema.parse({ firstSeen: null, lastSeen: null, ...strip(item) });
+const parseTrader = (item: Record<string, unknown>): TraderProfile =>
+  traderProfileSchema.parse({ firstSeen: null, lastSeen: null, ...strip(item) });
 
 export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, SelectionStatsStore {
   private readonly documents: DynamoDBDocumentClient;
 
-  constructor(client: DynamoDBClient, private readonly tableName: string) {
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
     this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
@@ -37,14 +41,25 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
 
   async versions(id: string): Promise<RiskProfile[]> {
     const { PK, SKPrefix } = keys.riskProfilePrefix(id);
-    return this.queryAll({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': PK, ':prefix': SKPrefix } });
+    return this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': PK, ':prefix': SKPrefix },
+    });
   }
 
   allVersions(): Promise<RiskProfile[]> {
-    return this.queryAll({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': keys.riskProfilesPartition } });
+    return this.queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.riskProfilesPartition },
+    });
   }
 
-  private async queryAll(query: { IndexName?: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> }): Promise<RiskProfile[]> {
+  private async queryAll(query: {
+    IndexName?: string;
+    KeyConditionExpression: string;
+    ExpressionAttributeValues: Record<string, unknown>;
+  }): Promise<RiskProfile[]> {
     const profiles: RiskProfile[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -56,15 +71,22 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
   }
 
   async get(partyId: string): Promise<TraderProfile | undefined> {
-    const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.traderProfile(partyId), ConsistentRead: true }));
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.traderProfile(partyId), ConsistentRead: true }),
+    );
     return result.Item ? parseTrader(result.Item) : undefined;
   }
 
   async put(profile: TraderProfile): Promise<void> {
-    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.traderProfile(profile.partyId), entity: 'TraderProfile', ...profile } }));
+    await this.documents.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.traderProfile(profile.partyId), entity: 'TraderProfile', ...profile } }),
+    );
   }
 
-  async setStatus(partyId: string, status: { aeo: TraderProfile['aeo']; trusted: boolean; name?: string | undefined }): Promise<TraderProfile> {
+  async setStatus(
+    partyId: string,
+    status: { aeo: TraderProfile['aeo']; trusted: boolean; name?: string | undefined },
+  ): Promise<TraderProfile> {
     const result = await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -99,7 +121,15 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
           'SET entity = :entity, partyId = :party, aeo = if_not_exists(aeo, :null), trusted = if_not_exists(trusted, :false), ' +
           'inspections = if_not_exists(inspections, :zero), discrepancies = if_not_exists(discrepancies, :zero), ' +
           'firstSeen = if_not_exists(firstSeen, :at), lastSeen = :at ADD declarationsCount :one',
-        ExpressionAttributeValues: { ':entity': 'TraderProfile', ':party': partyId, ':null': null, ':false': false, ':zero': 0, ':at': at, ':one': 1 },
+        ExpressionAttributeValues: {
+          ':entity': 'TraderProfile',
+          ':party': partyId,
+          ':null': null,
+          ':false': false,
+          ':zero': 0,
+          ':at': at,
+          ':one': 1,
+        },
       }),
     );
   }

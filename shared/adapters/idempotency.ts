@@ -2,7 +2,7 @@
  * Idempotency-Key support through Powertools idempotency: the same key from the same party with
  * the same body replays the first response; the same key with a different body is refused.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
@@ -10,6 +10,7 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { DomainError, problem } from '../domain/problems.ts';
 
@@ -51,7 +52,11 @@ export function makeIdempotentOperation<TArgs extends unknown[], TResult>(
     } catch (error) {
       if (error instanceof IdempotencyValidationError) {
         throw new DomainError('UNPROCESSABLE', 'Idempotency-Key reused', [
-          problem('', 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used with a different body; use a new key for a new request'),
+          problem(
+            '',
+            'IDEMPOTENCY_KEY_REUSED',
+            'this Idempotency-Key was already used with a different body; use a new key for a new request',
+          ),
         ]);
       }
       if (error instanceof IdempotencyAlreadyInProgressError) {

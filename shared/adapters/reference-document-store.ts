@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReferenceDocumentKind, ReferenceDocumentStore, ReferenceDocumentVersion } from '../usecases/reference-documents.ts';
 import { keys } from './keys.ts';
@@ -27,7 +27,12 @@ export class S3ReferenceDocumentStore implements ReferenceDocumentStore {
     this.documents = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
   }
 
-  async put(kind: ReferenceDocumentKind, version: string, content: Uint8Array, meta: { at: string; by: string }): Promise<ReferenceDocumentVersion> {
+  async put(
+    kind: ReferenceDocumentKind,
+    version: string,
+    content: Uint8Array,
+    meta: { at: string; by: string },
+  ): Promise<ReferenceDocumentVersion> {
     await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket(),
@@ -38,18 +43,26 @@ export class S3ReferenceDocumentStore implements ReferenceDocumentStore {
       }),
     );
     const loaded: ReferenceDocumentVersion = { kind, version, loadedAt: meta.at, loadedBy: meta.by, bytes: content.byteLength };
-    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.referenceDocumentLoad(kind, meta.at, version), ...loaded } }));
+    await this.documents.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.referenceDocumentLoad(kind, meta.at, version), ...loaded } }),
+    );
     await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.referenceDocumentCurrent(kind), ...loaded } }));
     return loaded;
   }
 
   async current<T>(kind: ReferenceDocumentKind, parse: (raw: unknown) => T): Promise<{ version: string; document: T } | undefined> {
-    const pointer = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.referenceDocumentCurrent(kind), ConsistentRead: true }));
+    const pointer = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.referenceDocumentCurrent(kind), ConsistentRead: true }),
+    );
     const version = (pointer.Item as ReferenceDocumentVersion | undefined)?.version;
     return version ? this.load(kind, version, parse) : undefined;
   }
 
-  async asOf<T>(kind: ReferenceDocumentKind, at: string, parse: (raw: unknown) => T): Promise<{ version: string; document: T } | undefined> {
+  async asOf<T>(
+    kind: ReferenceDocumentKind,
+    at: string,
+    parse: (raw: unknown) => T,
+  ): Promise<{ version: string; document: T } | undefined> {
     const pk = keys.referenceDocumentCurrent(kind).PK;
     const latestUpTo = async (last: string, newestFirst: boolean) =>
       (
@@ -70,7 +83,11 @@ export class S3ReferenceDocumentStore implements ReferenceDocumentStore {
     return found ? this.load(kind, found.version, parse) : undefined;
   }
 
-  private async load<T>(kind: ReferenceDocumentKind, version: string, parse: (raw: unknown) => T): Promise<{ version: string; document: T }> {
+  private async load<T>(
+    kind: ReferenceDocumentKind,
+    version: string,
+    parse: (raw: unknown) => T,
+  ): Promise<{ version: string; document: T }> {
     const cacheKey = `${kind}/${version}`;
     const hit = this.cache.get(cacheKey);
     if (hit !== undefined) {
@@ -98,7 +115,9 @@ export class S3ReferenceDocumentStore implements ReferenceDocumentStore {
         Limit: 100,
       }),
     );
-    return (result.Items ?? []).map(({ kind: k, version, loadedAt, loadedBy, bytes }) => ({ kind: k, version, loadedAt, loadedBy, bytes }) as ReferenceDocumentVersion);
+    return (result.Items ?? []).map(
+      ({ kind: k, version, loadedAt, loadedBy, bytes }) => ({ kind: k, version, loadedAt, loadedBy, bytes }) as ReferenceDocumentVersion,
+    );
   }
 }
 

@@ -3,15 +3,16 @@
  * the main table, settings, valuation references and exchange rates as reference documents, the
  * selection secret from Secrets Manager (cached by Powertools Parameters).
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Decimal } from 'decimal.js';
 import { DomainError, problem } from '../domain/problems.ts';
-import { buildValuationReferences, valuationReferenceTableSchema, type ToNational, type ValuationReferences } from '../risk/valuation.ts';
-import { exchangeRatesSchema, type ExchangeRates } from '../tariff/model.ts';
+import { buildValuationReferences, type ToNational, type ValuationReferences, valuationReferenceTableSchema } from '../risk/valuation.ts';
+import { type ExchangeRates, exchangeRatesSchema } from '../tariff/model.ts';
 import type { ReferenceDocumentStore } from '../usecases/reference-documents.ts';
 import type { SecretSource } from '../usecases/risk-ports.ts';
-import { riskSettingsSchema, type RiskSettings } from '../usecases/score-risk.ts';
+import { type RiskSettings, riskSettingsSchema } from '../usecases/score-risk.ts';
 import { DynamoDbRiskStore } from './dynamodb-risk-store.ts';
 
 export class NotConfiguredError extends DomainError {
@@ -38,7 +39,12 @@ export function nationalConverter(rates: ExchangeRates, at: string): ToNational 
 }
 
 /** `documents` is called on first use only: functions without the reference bucket never build it. */
-export function riskData(options: { dynamodb: DynamoDBClient; tableName: string; documents: () => ReferenceDocumentStore; selectionSecretId: () => string }) {
+export function riskData(options: {
+  dynamodb: DynamoDBClient;
+  tableName: string;
+  documents: () => ReferenceDocumentStore;
+  selectionSecretId: () => string;
+}) {
   const store = new DynamoDbRiskStore(options.dynamodb, options.tableName);
   const references = new Map<string, ValuationReferences>();
 
@@ -52,7 +58,8 @@ export function riskData(options: { dynamodb: DynamoDBClient; tableName: string;
 
   const settings = async (at: string): Promise<RiskSettings> => {
     const current = await options.documents().asOf('riskSettings', at, (raw) => riskSettingsSchema.parse(raw));
-    if (!current) throw new NotConfiguredError('risk settings', 'an administrator loads them with PUT /v1/admin/reference-documents/risk-settings');
+    if (!current)
+      throw new NotConfiguredError('risk settings', 'an administrator loads them with PUT /v1/admin/reference-documents/risk-settings');
     return current.document;
   };
 

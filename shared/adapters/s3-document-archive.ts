@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type ArchiveReader, ArchiveIntegrityError, type DocumentArchive, type StoredDocument } from '../usecases/ports.ts';
+import { ArchiveIntegrityError, type ArchiveReader, type DocumentArchive, type StoredDocument } from '../usecases/ports.ts';
 
 /**
  * The document archive. In AWS the bucket has Object Lock (COMPLIANCE) and versioning, so a
@@ -8,7 +8,10 @@ import { type ArchiveReader, ArchiveIntegrityError, type DocumentArchive, type S
  * SHA-256 we send against the bytes it receives.
  */
 export class S3DocumentArchive implements DocumentArchive, ArchiveReader {
-  constructor(private readonly client: S3Client, private readonly bucket: string) {}
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+  ) {}
 
   async put(document: { key: string; body: Uint8Array; contentType: string; sha256: string }): Promise<StoredDocument> {
     const result = await this.client.send(

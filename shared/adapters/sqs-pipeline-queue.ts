@@ -3,7 +3,10 @@ import type { PipelineMessage } from '../domain/declaration-record.ts';
 import type { PipelineQueue } from '../usecases/ports.ts';
 
 export class SqsPipelineQueue implements PipelineQueue {
-  constructor(private readonly client: SQSClient, private readonly queueUrl: string) {}
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
 
   async send(message: PipelineMessage): Promise<void> {
     await this.client.send(

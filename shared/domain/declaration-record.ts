@@ -2,10 +2,10 @@
  * A declaration as the platform keeps it (state, version, history) and as the API shows it.
  */
 import { z } from 'zod';
-import { declarationSchema, declarationStatus, type Declaration, type DeclarationStatus } from './declaration.ts';
-import { problemSchema, type Problem } from './problems.ts';
-import { assessmentSchema, type Assessment } from '../tariff/assessment.ts';
-import { laneSchema, riskOutcomeSchema, type Lane, type RiskOutcome } from '../risk/outcome.ts';
+import { type Lane, laneSchema, type RiskOutcome, riskOutcomeSchema } from '../risk/outcome.ts';
+import { type Assessment, assessmentSchema } from '../tariff/assessment.ts';
+import { type Declaration, type DeclarationStatus, declarationSchema, declarationStatus } from './declaration.ts';
+import { type Problem, problemSchema } from './problems.ts';
 
 export interface SubmissionArchive {
   bucket: string;
@@ -63,7 +63,17 @@ export interface ProcessingFailure {
 /** What listings and access checks read: the record without the parts that grow with the items. */
 export type DeclarationState = Omit<DeclarationRecord, 'declaration' | 'assessment'>;
 
-export const historyEventTypes = ['SUBMITTED', 'VALIDATED', 'REJECTED', 'SCORED', 'ASSESSED', 'RELEASED', 'UNDER_REVIEW', 'PROCESSING_FAILED', 'RETRIED'] as const;
+export const historyEventTypes = [
+  'SUBMITTED',
+  'VALIDATED',
+  'REJECTED',
+  'SCORED',
+  'ASSESSED',
+  'RELEASED',
+  'UNDER_REVIEW',
+  'PROCESSING_FAILED',
+  'RETRIED',
+] as const;
 export type HistoryEventType = (typeof historyEventTypes)[number];
 
 export interface HistoryEvent {
@@ -133,7 +143,19 @@ export const declarationViewSchema = z
 export type DeclarationView = z.infer<typeof declarationViewSchema>;
 
 export const declarationSummarySchema = declarationViewSchema
-  .pick({ id: true, lrn: true, ucr: true, type: true, office: true, declarantId: true, status: true, version: true, submittedAt: true, updatedAt: true, links: true })
+  .pick({
+    id: true,
+    lrn: true,
+    ucr: true,
+    type: true,
+    office: true,
+    declarantId: true,
+    status: true,
+    version: true,
+    submittedAt: true,
+    updatedAt: true,
+    links: true,
+  })
   .meta({ id: 'DeclarationSummary' });
 export type DeclarationSummary = z.infer<typeof declarationSummarySchema>;
 
@@ -161,7 +183,8 @@ export const linksFor = (id: string) => ({
 });
 
 /** What a trader reads about a declaration that could not be processed. */
-export const TRADER_FAILURE_REASON = 'The platform could not process this declaration. Customs has been alerted and will resume it; you need not submit it again.';
+export const TRADER_FAILURE_REASON =
+  'The platform could not process this declaration. Customs has been alerted and will resume it; you need not submit it again.';
 
 /**
  * What a reader sees. Traders see their lane but not the risk outcome: its reasons name the

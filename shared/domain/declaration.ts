@@ -18,26 +18,21 @@ export const moneyString = z
   .regex(/^(0|[1-9]\d{0,14})(\.\d{1,3})?$/, 'must be a non-negative decimal string with at most 3 decimals, such as "5000.00"')
   .meta({ description: 'Money amount as a decimal string', examples: ['5000.00'] });
 
-export const countryCode = z
-  .string()
-  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as "CN"');
-export const currencyCode = z
-  .string()
-  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as "USD"');
+export const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as "CN"');
+export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as "USD"');
 /** UN/LOCODE: country (2 letters) + location (3 letters or digits 2-9). */
-export const unLocode = z
-  .string()
-  .regex(/^[A-Z]{2}[A-Z2-9]{3}$/, 'must be a UN/LOCODE such as "CNSZX"');
+export const unLocode = z.string().regex(/^[A-Z]{2}[A-Z2-9]{3}$/, 'must be a UN/LOCODE such as "CNSZX"');
 /** EORI-style party identifier: country prefix + up to 15 alphanumerics. */
-export const partyId = z
-  .string()
-  .regex(/^[A-Z]{2}[A-Z0-9]{1,15}$/, 'must be an EORI number such as "GB123456789000"');
+export const partyId = z.string().regex(/^[A-Z]{2}[A-Z0-9]{1,15}$/, 'must be an EORI number such as "GB123456789000"');
 export const isoDate = z.iso.date({ message: 'must be a date in the form YYYY-MM-DD' });
 
 const text = plainText;
 
 /** A positive mass: goods have weight (a zero mass is a keying error, not a fact). */
-const massString = quantityString.refine((value) => !/^0(\.0+)?$/.test(value), { message: 'must be more than 0', params: { code: 'ZERO_MASS' } });
+const massString = quantityString.refine((value) => !/^0(\.0+)?$/.test(value), {
+  message: 'must be more than 0',
+  params: { code: 'ZERO_MASS' },
+});
 
 /** Incoterms 2020. */
 export const incoterms = ['EXW', 'FCA', 'FAS', 'FOB', 'CFR', 'CIF', 'CPT', 'CIP', 'DAP', 'DPU', 'DDP'] as const;
@@ -69,42 +64,45 @@ export const quantitySchema = z.strictObject({
   value: quantityString,
   /** Measurement unit code as in the tariff (e.g. KGM, LTR, NAR, HLT). */
   unit: z.string().regex(/^[A-Z0-9]{3}$/, 'must be a 3-character unit code such as "KGM"'),
-  qualifier: z.string().regex(/^[A-Z]$/, 'must be a 1-letter unit qualifier').optional(),
+  qualifier: z
+    .string()
+    .regex(/^[A-Z]$/, 'must be a 1-letter unit qualifier')
+    .optional(),
 });
 
-export const itemSchema = z.strictObject({
-  commodityCode: z
-    .string()
-    .regex(/^(\d{6}|\d{8}|\d{10})$/, 'must be a commodity code of 6, 8 or 10 digits such as "8510900000"'),
-  description: text(512),
-  origin: countryCode,
-  /** DE 4/17 preference: 100 = third-country duty, 300 = tariff preference (needs proof of origin). */
-  preference: z.string().regex(/^\d{3}$/, 'must be a 3-digit preference code such as "100"'),
-  additionalCodes: z
-    .array(z.string().regex(/^[A-Z0-9]{4}$/, 'must be a 4-character additional code such as "C999"'))
-    .max(99, 'must have at most 99 additional codes')
-    .default([]),
-  quantities: z.array(quantitySchema).max(9, 'must have at most 9 quantities').default([]),
-  netMassKg: massString,
-  invoiceAmount: moneyString,
-  /**
-   * DE 4/16 valuation method: 1 transaction value (the default), 2 identical goods, 3 similar
-   * goods, 4 deductive, 5 computed, 6 fall-back (UCC Articles 70 and 74). Goods with no price paid
-   * (samples, gifts) have no transaction value: a zero invoice amount needs one of 2 to 6.
-   */
-  valuationMethod: z.enum(['1', '2', '3', '4', '5', '6']).optional(),
-  documents: z.array(documentSchema).max(99, 'must have at most 99 documents').default([]),
-}).superRefine((item, context) => {
-  if (/^0(\.0+)?$/.test(item.invoiceAmount) && (item.valuationMethod ?? '1') === '1') {
-    context.addIssue({
-      code: 'custom',
-      path: ['invoiceAmount'],
-      message: 'a zero invoice amount has no transaction value: give the valuationMethod (2 to 6) used to value these goods',
-      params: { code: 'ZERO_VALUE_WITHOUT_VALUATION_METHOD' },
-      input: item.invoiceAmount,
-    });
-  }
-});
+export const itemSchema = z
+  .strictObject({
+    commodityCode: z.string().regex(/^(\d{6}|\d{8}|\d{10})$/, 'must be a commodity code of 6, 8 or 10 digits such as "8510900000"'),
+    description: text(512),
+    origin: countryCode,
+    /** DE 4/17 preference: 100 = third-country duty, 300 = tariff preference (needs proof of origin). */
+    preference: z.string().regex(/^\d{3}$/, 'must be a 3-digit preference code such as "100"'),
+    additionalCodes: z
+      .array(z.string().regex(/^[A-Z0-9]{4}$/, 'must be a 4-character additional code such as "C999"'))
+      .max(99, 'must have at most 99 additional codes')
+      .default([]),
+    quantities: z.array(quantitySchema).max(9, 'must have at most 9 quantities').default([]),
+    netMassKg: massString,
+    invoiceAmount: moneyString,
+    /**
+     * DE 4/16 valuation method: 1 transaction value (the default), 2 identical goods, 3 similar
+     * goods, 4 deductive, 5 computed, 6 fall-back (UCC Articles 70 and 74). Goods with no price paid
+     * (samples, gifts) have no transaction value: a zero invoice amount needs one of 2 to 6.
+     */
+    valuationMethod: z.enum(['1', '2', '3', '4', '5', '6']).optional(),
+    documents: z.array(documentSchema).max(99, 'must have at most 99 documents').default([]),
+  })
+  .superRefine((item, context) => {
+    if (/^0(\.0+)?$/.test(item.invoiceAmount) && (item.valuationMethod ?? '1') === '1') {
+      context.addIssue({
+        code: 'custom',
+        path: ['invoiceAmount'],
+        message: 'a zero invoice amount has no transaction value: give the valuationMethod (2 to 6) used to value these goods',
+        params: { code: 'ZERO_VALUE_WITHOUT_VALUATION_METHOD' },
+        input: item.invoiceAmount,
+      });
+    }
+  });
 
 export const consignmentSchema = z.strictObject({
   ucr: z
@@ -133,9 +131,7 @@ export const valuationSchema = z.strictObject({
 export const declarationSchema = z
   .strictObject({
     /** Local reference number: unique per declarant. */
-    lrn: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9\-_/.]{0,34}$/, 'must be 1 to 35 letters, digits, "-", "_", "/" or "."'),
+    lrn: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9\-_/.]{0,34}$/, 'must be 1 to 35 letters, digits, "-", "_", "/" or "."'),
     type: z.enum(['IM', 'EX']),
     /** Requested + previous procedure (DE 1/10), e.g. 4000 release for free circulation. */
     procedureCode: z.string().regex(/^\d{4}$/, 'must be a 4-digit procedure code such as "4000"'),
@@ -145,10 +141,7 @@ export const declarationSchema = z
     exporter: exporterSchema,
     consignment: consignmentSchema,
     valuation: valuationSchema,
-    items: z
-      .array(itemSchema)
-      .min(1, 'must have at least one item')
-      .max(999, 'must have at most 999 items'),
+    items: z.array(itemSchema).min(1, 'must have at least one item').max(999, 'must have at most 999 items'),
   })
   .meta({ id: 'Declaration', description: 'An import or export declaration as submitted by a trader' });
 

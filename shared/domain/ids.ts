@@ -17,6 +17,8 @@ export const newDeclarationId = (now: Date): string => ulid(now.getTime());
  */
 export function generateUcr(now: Date, declarantId: string, lrn: string): string {
   const prefix = `${now.getUTCFullYear() % 10}${declarantId}-`;
-  const digest = BigInt(`0x${createHash('sha256').update(lrn, 'utf8').digest('hex')}`).toString(36).toUpperCase();
+  const digest = BigInt(`0x${createHash('sha256').update(lrn, 'utf8').digest('hex')}`)
+    .toString(36)
+    .toUpperCase();
   return prefix + digest.slice(0, 35 - prefix.length);
 }

@@ -22,18 +22,26 @@ export function parseJsonBytes(bytes: Uint8Array, title = 'Invalid body'): unkno
   }
   // Before any recursive parser sees it: a few KB of brackets would otherwise exhaust the stack.
   if (nestingDepth(text) > MAX_JSON_DEPTH) {
-    throw new DomainError('BAD_REQUEST', title, [problem('', 'JSON_TOO_DEEP', `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`)]);
+    throw new DomainError('BAD_REQUEST', title, [
+      problem('', 'JSON_TOO_DEEP', `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`),
+    ]);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new DomainError('BAD_REQUEST', title, [problem('', 'MALFORMED_JSON', `the body is not valid JSON: ${(error as Error).message.slice(0, 200)}`)]);
+    throw new DomainError('BAD_REQUEST', title, [
+      problem('', 'MALFORMED_JSON', `the body is not valid JSON: ${(error as Error).message.slice(0, 200)}`),
+    ]);
   }
   const duplicate = firstDuplicateMember(text);
   if (duplicate) {
     throw new DomainError('BAD_REQUEST', title, [
-      problem(toPointer(duplicate), 'DUPLICATE_KEY', `'${String(duplicate.at(-1)).slice(0, 64)}' appears more than once in the same object; each member name may appear once`),
+      problem(
+        toPointer(duplicate),
+        'DUPLICATE_KEY',
+        `'${String(duplicate.at(-1)).slice(0, 64)}' appears more than once in the same object; each member name may appear once`,
+      ),
     ]);
   }
   return value;
@@ -47,7 +55,8 @@ function nestingDepth(text: string): number {
   for (let index = 0; index < text.length; index += 1) {
     const char = text.charCodeAt(index);
     if (inString) {
-      if (char === 0x5c) index += 1; // backslash: skip the escaped character
+      if (char === 0x5c)
+        index += 1; // backslash: skip the escaped character
       else if (char === 0x22) inString = false;
     } else if (char === 0x22) inString = true;
     else if (char === 0x5b || char === 0x7b) {

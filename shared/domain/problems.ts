@@ -55,7 +55,11 @@ export function capProblems(problems: readonly Problem[], total = problems.lengt
 /** Longest pointer or message kept: they may echo a name from the body, which has no other bound. */
 const MAX_PROBLEM_TEXT = 200;
 const bounded = (text: string) => (text.length > MAX_PROBLEM_TEXT ? `${text.slice(0, MAX_PROBLEM_TEXT - 1)}…` : text);
-const boundedProblem = (found: Problem): Problem => ({ pointer: bounded(found.pointer), code: found.code.slice(0, 64), message: bounded(found.message) });
+const boundedProblem = (found: Problem): Problem => ({
+  pointer: bounded(found.pointer),
+  code: found.code.slice(0, 64),
+  message: bounded(found.message),
+});
 
 /** An error a use case raises on purpose; the HTTP middleware maps `kind` to a status code. */
 export class DomainError extends Error {
@@ -70,7 +74,12 @@ export class DomainError extends Error {
     problemCount = problems.length,
   ) {
     const capped = capProblems(problems, problemCount);
-    super(`${title}: ${capped.problems.slice(0, 5).map((p) => `${p.pointer || '/'} ${p.code}`).join(', ')}${capped.problemCount > 5 ? ` and ${capped.problemCount - 5} more` : ''}`);
+    super(
+      `${title}: ${capped.problems
+        .slice(0, 5)
+        .map((p) => `${p.pointer || '/'} ${p.code}`)
+        .join(', ')}${capped.problemCount > 5 ? ` and ${capped.problemCount - 5} more` : ''}`,
+    );
     this.name = 'DomainError';
     this.problems = capped.problems;
     this.problemCount = capped.problemCount;
@@ -106,19 +115,24 @@ export const countZodProblems = (error: z.ZodError): number =>
 
 /** Turns zod issues into problems, one per issue (one per unknown key); at most MAX_PROBLEMS. */
 export function problemsFromZod(error: z.ZodError, basePointer = ''): Problem[] {
-  return error.issues.slice(0, MAX_PROBLEMS).flatMap((issue): Problem[] => {
-    const pointer = basePointer + toPointer(issue.path);
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) =>
-        problem(`${pointer}${toPointer([key])}`, 'UNKNOWN_FIELD', `'${key.slice(0, 64)}' is not a field of this object`),
-      );
-    }
-    // A missing field fails as invalid_type (or invalid_value for enums) with no input.
-    if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && 'input' in issue && issue.input === undefined) {
-      return [problem(pointer, 'REQUIRED', 'is required')];
-    }
-    // A refinement names its own stable code in params.code (e.g. CONTROL_CHARACTER).
-    const own = issue.code === 'custom' && typeof issue.params?.code === 'string' ? issue.params.code : undefined;
-    return [problem(pointer, own ?? (Object.hasOwn(zodCodes, issue.code) ? zodCodes[issue.code] : undefined) ?? 'INVALID_VALUE', issue.message)];
-  }).slice(0, MAX_PROBLEMS);
+  return error.issues
+    .slice(0, MAX_PROBLEMS)
+    .flatMap((issue): Problem[] => {
+      const pointer = basePointer + toPointer(issue.path);
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((key) =>
+          problem(`${pointer}${toPointer([key])}`, 'UNKNOWN_FIELD', `'${key.slice(0, 64)}' is not a field of this object`),
+        );
+      }
+      // A missing field fails as invalid_type (or invalid_value for enums) with no input.
+      if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && 'input' in issue && issue.input === undefined) {
+        return [problem(pointer, 'REQUIRED', 'is required')];
+      }
+      // A refinement names its own stable code in params.code (e.g. CONTROL_CHARACTER).
+      const own = issue.code === 'custom' && typeof issue.params?.code === 'string' ? issue.params.code : undefined;
+      return [
+        problem(pointer, own ?? (Object.hasOwn(zodCodes, issue.code) ? zodCodes[issue.code] : undefined) ?? 'INVALID_VALUE', issue.message),
+      ];
+    })
+    .slice(0, MAX_PROBLEMS);
 }

@@ -25,6 +25,7 @@ export const plainText = (max: number) =>
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
     .refine(isPlainText, {
-      message: 'must not contain control, format (such as bidirectional overrides or zero-width), separator, private-use or unassigned characters',
+      message:
+        'must not contain control, format (such as bidirectional overrides or zero-width), separator, private-use or unassigned characters',
       params: { code: 'CONTROL_CHARACTER' },
     });

@@ -11,7 +11,7 @@
 import { Decimal } from 'decimal.js';
 import type { ReferenceData } from '../reference/index.ts';
 import type { Declaration, DeclarationItem } from './declaration.ts';
-import { problem, toPointer, type Problem } from './problems.ts';
+import { type Problem, problem, toPointer } from './problems.ts';
 
 /**
  * Decimal arithmetic with room to spare: 999 items × 15 integer digits + 6 fraction digits need
@@ -54,11 +54,7 @@ export interface ValidationContext {
 type Path = ReadonlyArray<string | number>;
 
 /** Runs every rule and returns all problems found, in body order (empty when the declaration passes). */
-export function validateDeclarationRules(
-  declaration: Declaration,
-  ref: ReferenceData,
-  context: ValidationContext,
-): Problem[] {
+export function validateDeclarationRules(declaration: Declaration, ref: ReferenceData, context: ValidationContext): Problem[] {
   const problems: Problem[] = [];
   const report = (path: Path, code: ValidationRuleCode, message: string): void => {
     problems.push(problem(toPointer(path), code, message));
@@ -73,7 +69,7 @@ export function validateDeclarationRules(
   checkMasses(declaration, report);
   checkCurrency(declaration, ref, report);
   checkInvoiceTotal(declaration, ref, report);
-  declaration.items.forEach((item, index) => checkItem(item, index, declaration.consignment.grossMassKg, ref, report));
+  for (const [index, item] of declaration.items.entries()) checkItem(item, index, declaration.consignment.grossMassKg, ref, report);
 
   return inBodyOrder(declaration, problems);
 }
@@ -116,7 +112,11 @@ function checkOffice(declaration: Declaration, context: ValidationContext, repor
 
 function checkCountry(code: string, path: Path, what: string, ref: ReferenceData, report: Report): void {
   if (ref.countries.has(code)) return;
-  report(path, 'UNKNOWN_COUNTRY', `${what} '${code}' is not a known country code; expected an ISO 3166-1 alpha-2 code such as 'CN' or 'GB'`);
+  report(
+    path,
+    'UNKNOWN_COUNTRY',
+    `${what} '${code}' is not a known country code; expected an ISO 3166-1 alpha-2 code such as 'CN' or 'GB'`,
+  );
 }
 
 const UN_LOCODE = /^([A-Z]{2})([A-Z2-9]{3})$/;
@@ -126,18 +126,30 @@ function checkLoadingLocation(declaration: Declaration, ref: ReferenceData, cont
   const path = ['consignment', 'loadingLocation'];
   const match = UN_LOCODE.exec(location);
   if (!match) {
-    report(path, 'UNKNOWN_LOCATION', `loading location '${location}' is not a UN/LOCODE; expected 2 country letters and 3 letters or digits 2-9, such as 'CNSZX'`);
+    report(
+      path,
+      'UNKNOWN_LOCATION',
+      `loading location '${location}' is not a UN/LOCODE; expected 2 country letters and 3 letters or digits 2-9, such as 'CNSZX'`,
+    );
     return;
   }
   const country = match[1] ?? '';
   if (!ref.unLocodeCountries.has(country)) {
-    report(path, 'UNKNOWN_LOCATION', `loading location '${location}' starts with '${country}', which is not a UN/LOCODE country; expected an ISO 3166-1 alpha-2 country code`);
+    report(
+      path,
+      'UNKNOWN_LOCATION',
+      `loading location '${location}' starts with '${country}', which is not a UN/LOCODE country; expected an ISO 3166-1 alpha-2 country code`,
+    );
     return;
   }
   // We hold the full location list only for the national territory (HMRC goods-location codes);
   // elsewhere only the shape and the country part can be checked.
   if (country === context.nationalCountry && ref.knownLocationCountries.has(country) && !ref.knownLocations.has(location)) {
-    report(path, 'UNKNOWN_LOCATION', `loading location '${location}' is not a known ${country} location; expected a UN/LOCODE from the HMRC goods-location lists, such as '${country}LHR'`);
+    report(
+      path,
+      'UNKNOWN_LOCATION',
+      `loading location '${location}' is not a known ${country} location; expected a UN/LOCODE from the HMRC goods-location lists, such as '${country}LHR'`,
+    );
   }
 }
 
@@ -164,7 +176,11 @@ function checkArrivalDate(declaration: Declaration, context: ValidationContext, 
   try {
     offset = dayNumber(arrival) - today;
   } catch {
-    report(['consignment', 'arrivalDate'], 'ARRIVAL_DATE_IMPLAUSIBLE', `arrival date '${arrival}' is not a calendar date; expected YYYY-MM-DD`);
+    report(
+      ['consignment', 'arrivalDate'],
+      'ARRIVAL_DATE_IMPLAUSIBLE',
+      `arrival date '${arrival}' is not a calendar date; expected YYYY-MM-DD`,
+    );
     return;
   }
   if (offset >= -ARRIVAL_MAX_DAYS_PAST && offset <= ARRIVAL_MAX_DAYS_AHEAD) return;
@@ -196,7 +212,11 @@ function checkCurrency(declaration: Declaration, ref: ReferenceData, report: Rep
   const code = declaration.valuation.currency;
   const currency = ref.currencies.get(code);
   if (!currency) {
-    report(['valuation', 'currency'], 'UNKNOWN_CURRENCY', `currency '${code}' is not a current ISO 4217 currency code; expected a code such as 'USD', 'EUR' or 'GBP'`);
+    report(
+      ['valuation', 'currency'],
+      'UNKNOWN_CURRENCY',
+      `currency '${code}' is not a current ISO 4217 currency code; expected a code such as 'USD', 'EUR' or 'GBP'`,
+    );
   } else if (currency.minorUnits === null) {
     report(
       ['valuation', 'currency'],
@@ -261,7 +281,11 @@ function checkItem(item: DeclarationItem, index: number, grossMassKg: string, re
 
   const preference = ref.preferenceCodes.get(item.preference);
   if (preference === undefined) {
-    report(at('preference'), 'UNKNOWN_PREFERENCE', `preference '${item.preference}' is not a CDS preference code (DE 4/17); expected a code such as '100' (third-country duty) or '300' (trade agreement preference)`);
+    report(
+      at('preference'),
+      'UNKNOWN_PREFERENCE',
+      `preference '${item.preference}' is not a CDS preference code (DE 4/17); expected a code such as '100' (third-country duty) or '300' (trade agreement preference)`,
+    );
   } else if (PREFERENCES_NEEDING_PROOF.test(item.preference) && !item.documents.some((d) => ref.isProofOfOriginDocument(d.type))) {
     const found = item.documents.length ? `found only ${item.documents.map((d) => d.type).join(', ')}` : 'found no documents';
     report(
@@ -290,8 +314,9 @@ function inBodyOrder(declaration: Declaration, problems: Problem[]): Problem[] {
   const order = new Map<string, number>();
   const walk = (value: unknown, pointer: string): void => {
     order.set(pointer, order.size);
-    if (Array.isArray(value)) value.forEach((element, index) => walk(element, `${pointer}/${index}`));
-    else if (value !== null && typeof value === 'object') {
+    if (Array.isArray(value)) {
+      for (const [index, element] of value.entries()) walk(element, `${pointer}/${index}`);
+    } else if (value !== null && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) walk(child, pointer + toPointer([key]));
     }
   };

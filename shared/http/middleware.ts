@@ -2,10 +2,11 @@
  * The one HTTP middleware stack: Powertools logging, tracing and metrics, and the mapping of
  * domain errors to RFC 9457 problem responses. Handlers stay thin adapters.
  */
-import middy from '@middy/core';
+
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError, problem } from '../domain/problems.ts';
 import { logger, metrics, tracer } from '../observability.ts';

@@ -26,15 +26,29 @@ const problemContent = { 'application/problem+json': { schema: { $ref: component
 
 function parameters(operation: OperationSpec) {
   const list: Record<string, unknown>[] = [];
-  for (const [location, object] of [['path', operation.pathParameters], ['query', operation.query]] as const) {
+  for (const [location, object] of [
+    ['path', operation.pathParameters],
+    ['query', operation.query],
+  ] as const) {
     if (!object) continue;
     for (const [name, field] of Object.entries(object.shape)) {
       const schema = field as z.ZodType;
-      list.push({ name, in: location, required: location === 'path' || !schema.safeParse(undefined).success, schema: toSchema(schema, 'input') });
+      list.push({
+        name,
+        in: location,
+        required: location === 'path' || !schema.safeParse(undefined).success,
+        schema: toSchema(schema, 'input'),
+      });
     }
   }
   for (const header of operation.headers ?? []) {
-    list.push({ name: header.name, in: 'header', required: false, description: header.description, schema: toSchema(header.schema, 'input') });
+    list.push({
+      name: header.name,
+      in: 'header',
+      required: false,
+      description: header.description,
+      schema: toSchema(header.schema, 'input'),
+    });
   }
   return list;
 }
@@ -54,7 +68,8 @@ function describe(operation: OperationSpec) {
     responses['401'] = { description: 'Missing or invalid bearer token (answered by the API gateway)' };
     responses['403'] = { description: `Not allowed: needs one of the roles ${operation.roles.join(', ')}`, content: problemContent };
   }
-  for (const [status, description] of Object.entries(operation.problems ?? {})) responses[status] = { description, content: problemContent };
+  for (const [status, description] of Object.entries(operation.problems ?? {}))
+    responses[status] = { description, content: problemContent };
   const body = operation.body;
   const bodySchema = body ? (body.kind === 'json' ? (body.schema ?? body.documentedAs) : body.documentedAs) : undefined;
   return {
@@ -80,7 +95,9 @@ export function buildOpenApiDocument() {
   void problemDocumentSchema;
   const generated = z.toJSONSchema(z.globalRegistry, { uri: componentUri, io: 'input', unrepresentable: 'any' });
   // Components are embedded in the document: they need neither their own $schema nor $id.
-  const schemas = Object.fromEntries(Object.entries(generated.schemas).map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema]));
+  const schemas = Object.fromEntries(
+    Object.entries(generated.schemas).map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema]),
+  );
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of operations) (paths[operation.path] ??= {})[operation.method.toLowerCase()] = describe(operation);
   return {
@@ -88,7 +105,8 @@ export function buildOpenApiDocument() {
     info: {
       title: 'Customs clearance API',
       version: '1.0.0',
-      description: 'Submit and follow customs declarations. Money and quantities are decimal strings. Errors are RFC 9457 problem documents.',
+      description:
+        'Submit and follow customs declarations. Money and quantities are decimal strings. Errors are RFC 9457 problem documents.',
     },
     security: [{ bearer: [] }],
     paths,

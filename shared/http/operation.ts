@@ -13,9 +13,9 @@ import { gunzipSync } from 'node:zlib';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { type Principal, type Role, requireRole } from '../domain/auth.ts';
+import { parseJsonBytes } from '../domain/json-text.ts';
 import { DomainError, problem } from '../domain/problems.ts';
 import type { HttpMethod } from '../resources.ts';
-import { parseJsonBytes } from '../domain/json-text.ts';
 import { type HttpEvent, type HttpResult, httpHandler } from './middleware.ts';
 import { principalFromEvent } from './principal.ts';
 
@@ -123,16 +123,22 @@ function readBody(event: HttpEvent, spec: JsonBody | BytesBody): unknown {
   const gzip = spec.kind === 'json' && spec.gzip === true;
   if (encoding !== 'identity' && !(gzip && encoding === 'gzip')) {
     throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding', [
-      problem('', 'UNSUPPORTED_CONTENT_ENCODING', `Content-Encoding '${encoding.slice(0, 40)}' is not accepted here; send ${gzip ? 'identity or gzip' : 'the body uncompressed'}`),
+      problem(
+        '',
+        'UNSUPPORTED_CONTENT_ENCODING',
+        `Content-Encoding '${encoding.slice(0, 40)}' is not accepted here; send ${gzip ? 'identity or gzip' : 'the body uncompressed'}`,
+      ),
     ]);
   }
   const raw = event.body ?? '';
   // Refused before decoding when even the smallest reading of the text is over the limit.
-  if ((event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) - 2 : raw.length) > spec.maxBytes) throw tooLarge(`over ${spec.maxBytes}`, spec.maxBytes);
+  if ((event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) - 2 : raw.length) > spec.maxBytes)
+    throw tooLarge(`over ${spec.maxBytes}`, spec.maxBytes);
   let bytes: Uint8Array = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.byteLength > spec.maxBytes) throw tooLarge(bytes.byteLength, spec.maxBytes);
   if (encoding === 'gzip') bytes = gunzipWithin(bytes, spec.maxBytes);
-  if (bytes.byteLength === 0) throw new DomainError('BAD_REQUEST', 'Invalid body', [problem('', 'BODY_REQUIRED', 'the request needs a JSON body')]);
+  if (bytes.byteLength === 0)
+    throw new DomainError('BAD_REQUEST', 'Invalid body', [problem('', 'BODY_REQUIRED', 'the request needs a JSON body')]);
   if (spec.kind === 'bytes') return bytes;
   const value = parseJsonBytes(bytes);
   if (!spec.schema) return value;
@@ -146,7 +152,9 @@ function gunzipWithin(bytes: Uint8Array, maxBytes: number): Uint8Array {
     return gunzipSync(bytes, { maxOutputLength: maxBytes });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(`over ${maxBytes} (decompressed)`, maxBytes);
-    throw new DomainError('BAD_REQUEST', 'Invalid body', [problem('', 'MALFORMED_GZIP', `the gzip body cannot be read: ${(error as Error).message.slice(0, 200)}`)]);
+    throw new DomainError('BAD_REQUEST', 'Invalid body', [
+      problem('', 'MALFORMED_GZIP', `the gzip body cannot be read: ${(error as Error).message.slice(0, 200)}`),
+    ]);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { roles, type Principal, type Role } from '../domain/auth.ts';
+import { type Principal, type Role, roles } from '../domain/auth.ts';
 import { DomainError, problem } from '../domain/problems.ts';
 
 /**
@@ -14,7 +14,9 @@ export function principalFromEvent(event: APIGatewayProxyEventV2WithJWTAuthorize
   }
   const partyId = claims['custom:party_id'];
   if (partyId !== undefined && partyId !== '' && (typeof partyId !== 'string' || !partyIdPattern.test(partyId))) {
-    throw new DomainError('FORBIDDEN', 'Forbidden', [problem('', 'PARTY_INVALID', 'the token\'s party id (custom:party_id) is not an EORI number')]);
+    throw new DomainError('FORBIDDEN', 'Forbidden', [
+      problem('', 'PARTY_INVALID', "the token's party id (custom:party_id) is not an EORI number"),
+    ]);
   }
   return {
     subject,

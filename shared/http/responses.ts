@@ -39,7 +39,8 @@ export function problemResponse(
   const capped = capProblems(problems, options.problemCount);
   // Bounded as a whole too: 100 long pointers would still make a large document.
   let listed = capped.problems;
-  while (listed.length > 1 && JSON.stringify(listed).length > MAX_PROBLEM_LIST_CHARS) listed = listed.slice(0, Math.ceil(listed.length / 2));
+  while (listed.length > 1 && JSON.stringify(listed).length > MAX_PROBLEM_LIST_CHARS)
+    listed = listed.slice(0, Math.ceil(listed.length / 2));
   const document: ProblemDocument = {
     type: `https://customs.example/problems/${statusCode}`,
     title,

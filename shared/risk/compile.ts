@@ -6,19 +6,19 @@
 import { Decimal } from 'decimal.js';
 import type { Declaration, DeclarationItem } from '../domain/declaration.ts';
 import type { Lane } from './outcome.ts';
-import { validFromMs, validToMs, type Criterion, type LeafCriterion, type RiskProfile } from './profile.ts';
-import { traderParty, type TraderProfile } from './trader.ts';
+import { type Criterion, type LeafCriterion, type RiskProfile, validFromMs, validToMs } from './profile.ts';
+import { type TraderProfile, traderParty } from './trader.ts';
 import {
   compareWithReference,
   defaultValuationRule,
   describeValuation,
   formatAmount,
+  type ItemValuation,
   nationalValue,
   noValuation,
   referenceFor,
-  valuePerKg,
-  type ItemValuation,
   type ValuationContext,
+  valuePerKg,
 } from './valuation.ts';
 
 export const laneRank: Record<Lane, number> = { GREEN: 0, BLUE: 1, YELLOW: 2, RED: 3 };
@@ -77,7 +77,10 @@ export class DeclarationFacts {
   nationalOf(index: number): Decimal | undefined {
     let national = this.nationals[index];
     if (national === undefined) {
-      national = this.valuation === undefined ? null : (nationalValue(this.items[index]!.item, this.declaration.valuation.currency, this.valuation) ?? null);
+      national =
+        this.valuation === undefined
+          ? null
+          : (nationalValue(this.items[index]!.item, this.declaration.valuation.currency, this.valuation) ?? null);
       this.nationals[index] = national;
     }
     return national ?? undefined;
@@ -235,7 +238,11 @@ function compileLeaf(leaf: LeafCriterion): CompiledNode {
         test: (facts, index) => facts.items[index]!.preferenceClaimed,
         explain: (facts, index, holds, out) => {
           const code = facts.items[index]!.item.preference;
-          out.push(holds ? `${itemLabel(index)} claims a tariff preference (${code})` : `${itemLabel(index)} claims no tariff preference (${code})`);
+          out.push(
+            holds
+              ? `${itemLabel(index)} claims a tariff preference (${code})`
+              : `${itemLabel(index)} claims no tariff preference (${code})`,
+          );
         },
       };
     case 'additionalCode': {
@@ -262,7 +269,10 @@ function compileLeaf(leaf: LeafCriterion): CompiledNode {
       const below = leaf.below === undefined ? undefined : new Decimal(leaf.below);
       const above = leaf.above === undefined ? undefined : new Decimal(leaf.above);
       const bounds = (currency: string): string =>
-        [below === undefined ? '' : `below ${formatAmount(below)} ${currency}/kg`, above === undefined ? '' : `above ${formatAmount(above)} ${currency}/kg`]
+        [
+          below === undefined ? '' : `below ${formatAmount(below)} ${currency}/kg`,
+          above === undefined ? '' : `above ${formatAmount(above)} ${currency}/kg`,
+        ]
           .filter((s) => s !== '')
           .join(' and ');
       return {
@@ -288,7 +298,7 @@ function compileLeaf(leaf: LeafCriterion): CompiledNode {
         item: true,
         test: (facts, index) => {
           const ratio = facts.valuationOf(index).ratio;
-          return ratio !== undefined && ratio.lt(limit);
+          return ratio?.lt(limit) === true;
         },
         explain: (facts, index, holds, out) => {
           const valuation = facts.valuationOf(index);
@@ -308,7 +318,9 @@ function compileLeaf(leaf: LeafCriterion): CompiledNode {
         explain: (facts, _i, holds, out) => {
           const count = facts.trader?.declarationsCount ?? 0;
           const known = facts.trader === undefined ? ' (unknown to the platform)' : '';
-          out.push(`${traderName(facts)} has ${count} previous declaration${count === 1 ? '' : 's'}${known}, ${holds ? 'fewer than' : 'not fewer than'} ${leaf.fewerThan}`);
+          out.push(
+            `${traderName(facts)} has ${count} previous declaration${count === 1 ? '' : 's'}${known}, ${holds ? 'fewer than' : 'not fewer than'} ${leaf.fewerThan}`,
+          );
         },
       };
     case 'trustedTrader':
@@ -320,7 +332,9 @@ function compileLeaf(leaf: LeafCriterion): CompiledNode {
           if (holds && trader !== undefined) {
             out.push(`${traderName(facts)} is ${trader.aeo ?? 'a trusted trader'}`);
           } else {
-            out.push(`${traderName(facts)} is neither an AEO nor a trusted trader${trader === undefined ? ' (unknown to the platform)' : ''}`);
+            out.push(
+              `${traderName(facts)} is neither an AEO nor a trusted trader${trader === undefined ? ' (unknown to the platform)' : ''}`,
+            );
           }
         },
       };
@@ -421,7 +435,10 @@ export function explainMatch(compiled: CompiledProfile, facts: DeclarationFacts,
     }
   }
   const p = compiled.profile;
-  const effect = compiled.lane !== undefined ? `selects ${compiled.lane}` : `adds ${compiled.scoreDelta > 0 ? '+' : ''}${compiled.scoreDelta} to the score`;
+  const effect =
+    compiled.lane !== undefined
+      ? `selects ${compiled.lane}`
+      : `adds ${compiled.scoreDelta > 0 ? '+' : ''}${compiled.scoreDelta} to the score`;
   return `Profile ${p.id} v${p.version} "${p.name}" ${effect}: ${parts.join('; ')}${others}. Why: ${p.reason}`;
 }
 

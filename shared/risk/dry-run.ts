@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Declaration } from '../domain/declaration.ts';
 import { compileProfiles, DeclarationFacts, matchProfile } from './compile.ts';
-import { laneSchema, lanes as allLanes, type Lane } from './outcome.ts';
+import { lanes as allLanes, type Lane, laneSchema } from './outcome.ts';
 import type { RiskProfile, RiskProfileInput } from './profile.ts';
 import { assessCriteria, type RiskThresholds } from './score.ts';
 import type { TraderProfile, TraderWeights } from './trader.ts';
@@ -55,7 +55,11 @@ export const DRY_RUN_PROFILE_ID = 'DRY-RUN';
 const emptyLanes = (): Record<Lane, number> => Object.fromEntries(allLanes.map((lane) => [lane, 0])) as Record<Lane, number>;
 
 /** Evaluates a profile (stored version, or an unsaved input) against declarations. */
-export function dryRun(profile: RiskProfile | RiskProfileInput, declarations: Iterable<DryRunSample>, options: DryRunOptions = {}): DryRunResult {
+export function dryRun(
+  profile: RiskProfile | RiskProfileInput,
+  declarations: Iterable<DryRunSample>,
+  options: DryRunOptions = {},
+): DryRunResult {
   const candidate: RiskProfile =
     'id' in profile && 'version' in profile
       ? { ...profile, enabled: true }

@@ -3,20 +3,21 @@
  * references, random selection and scoring. Storage, the risk worker and the APIs wire it.
  * See docs/risk.md.
  */
+
+export { type CompiledProfiles, type CompileOptions, compileProfiles, DeclarationFacts } from './compile.ts';
+export { DRY_RUN_PROFILE_ID, type DryRunOptions, type DryRunResult, type DryRunSample, dryRun, dryRunResultSchema } from './dry-run.ts';
 export * from './outcome.ts';
 export * from './profile.ts';
-export * from './trader.ts';
-export * from './valuation.ts';
-export * from './selection.ts';
 export {
   assessCriteria,
+  type CriteriaAssessment,
   compiledFor,
   defaultThresholds,
-  riskThresholdsSchema,
-  scoreDeclaration,
-  type CriteriaAssessment,
   type RiskThresholds,
+  riskThresholdsSchema,
   type ScoreInput,
+  scoreDeclaration,
 } from './score.ts';
-export { compileProfiles, DeclarationFacts, type CompiledProfiles, type CompileOptions } from './compile.ts';
-export { dryRun, dryRunResultSchema, DRY_RUN_PROFILE_ID, type DryRunOptions, type DryRunResult, type DryRunSample } from './dry-run.ts';
+export * from './selection.ts';
+export * from './trader.ts';
+export * from './valuation.ts';

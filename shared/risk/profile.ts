@@ -13,8 +13,8 @@
  */
 import { z } from 'zod';
 import { countryCode, isoDate, moneyString, partyId } from '../domain/declaration.ts';
+import { DomainError, problem, toPointer } from '../domain/problems.ts';
 import { plainText } from '../domain/text.ts';
-import { DomainError, problem, problemsFromZod, toPointer } from '../domain/problems.ts';
 
 // ---- limits ------------------------------------------------------------------------------------
 
@@ -28,10 +28,7 @@ export const MAX_CRITERIA_CHILDREN = 20;
 export const MAX_LIST_VALUES = 500;
 
 const list = <T extends z.ZodType>(item: T, what: string) =>
-  z
-    .array(item)
-    .min(1, `must list at least one ${what}`)
-    .max(MAX_LIST_VALUES, `must list at most ${MAX_LIST_VALUES} values`);
+  z.array(item).min(1, `must list at least one ${what}`).max(MAX_LIST_VALUES, `must list at most ${MAX_LIST_VALUES} values`);
 
 // ---- leaf criteria -------------------------------------------------------------------------------
 
@@ -61,17 +58,26 @@ export const officeCriterion = z.strictObject({
  */
 export const procedureCodeCriterion = z.strictObject({
   kind: z.literal('procedureCode'),
-  codes: list(z.string().regex(/^\d{2}(\d{2})?$/, 'must be a 4-digit procedure code such as "4000" or a 2-digit requested procedure such as "40"'), 'code'),
+  codes: list(
+    z.string().regex(/^\d{2}(\d{2})?$/, 'must be a 4-digit procedure code such as "4000" or a 2-digit requested procedure such as "40"'),
+    'code',
+  ),
 });
 /** The mode of transport at the border (DE 7/4) is one of the modes. */
 export const transportModeCriterion = z.strictObject({
   kind: z.literal('transportMode'),
-  modes: z.array(z.enum(['1', '2', '3', '4', '5', '7', '8', '9'])).min(1, 'must list at least one mode').max(8),
+  modes: z
+    .array(z.enum(['1', '2', '3', '4', '5', '7', '8', '9']))
+    .min(1, 'must list at least one mode')
+    .max(8),
 });
 /** The declaration type is one of the types (IM import, EX export). */
 export const declarationTypeCriterion = z.strictObject({
   kind: z.literal('declarationType'),
-  types: z.array(z.enum(['IM', 'EX'])).min(1, 'must list at least one type').max(2),
+  types: z
+    .array(z.enum(['IM', 'EX']))
+    .min(1, 'must list at least one type')
+    .max(2),
 });
 /** Item-level: the item claims a tariff preference (DE 4/17 starting with 2 GSP, 3 preferential or 4 customs union). */
 export const preferenceClaimedCriterion = z.strictObject({ kind: z.literal('preferenceClaimed') });
@@ -142,11 +148,7 @@ export const itemLevelKinds: ReadonlySet<LeafKind> = new Set<LeafKind>([
   'valueToReference',
 ]);
 
-export type Criterion =
-  | LeafCriterion
-  | { kind: 'and'; of: Criterion[] }
-  | { kind: 'or'; of: Criterion[] }
-  | { kind: 'not'; of: Criterion };
+export type Criterion = LeafCriterion | { kind: 'and'; of: Criterion[] } | { kind: 'or'; of: Criterion[] } | { kind: 'not'; of: Criterion };
 
 const children = () =>
   z
@@ -240,7 +242,10 @@ const text = plainText;
  * date starts at 00:00Z that day; `validTo` as a date includes that whole day (UTC); `validTo`
  * as a date-time is exclusive.
  */
-export const validityBound = z.union([isoDate, z.iso.datetime({ offset: true, message: 'must be a date-time such as "2026-11-20T00:00:00Z"' })]);
+export const validityBound = z.union([
+  isoDate,
+  z.iso.datetime({ offset: true, message: 'must be a date-time such as "2026-11-20T00:00:00Z"' }),
+]);
 
 /** Epoch ms where a validFrom bound starts. */
 export const validFromMs = (bound: string): number => (bound.length === 10 ? Date.parse(`${bound}T00:00:00Z`) : Date.parse(bound));

@@ -16,22 +16,22 @@
 import { z } from 'zod';
 import type { Declaration } from '../domain/declaration.ts';
 import {
+  type ActiveProfiles,
+  type CompiledProfiles,
   compileProfiles,
   DeclarationFacts,
   explainMatch,
   isCompiled,
   matchProfile,
   strongerLane,
-  type ActiveProfiles,
-  type CompiledProfiles,
 } from './compile.ts';
 import type { Lane, RiskOutcome, RiskReason } from './outcome.ts';
 import type { RiskProfile } from './profile.ts';
-import { randomDraw, selectRandomly, type RecentSelectionRates, type SelectionConfig } from './selection.ts';
-import { defaultTraderWeights, traderAdjustment, type TraderProfile, type TraderWeights } from './trader.ts';
+import { type RecentSelectionRates, randomDraw, type SelectionConfig, selectRandomly } from './selection.ts';
+import { defaultTraderWeights, type TraderProfile, type TraderWeights, traderAdjustment } from './trader.ts';
 import { defaultValuationRule, describeValuation, ruleTiers, type ValuationContext } from './valuation.ts';
 
-export { compileProfiles, type CompiledProfiles } from './compile.ts';
+export { type CompiledProfiles, compileProfiles } from './compile.ts';
 
 export const riskThresholdsSchema = z
   .strictObject({ BLUE: z.number(), YELLOW: z.number(), RED: z.number() })
@@ -89,7 +89,12 @@ export function assessCriteria(
     const item = matchProfile(compiled, facts);
     if (item < 0) continue;
     matched.push({ id: compiled.id, version: compiled.version, item });
-    const reason: RiskReason = { kind: 'PROFILE', profileId: compiled.id, profileVersion: compiled.version, text: explainMatch(compiled, facts, item) };
+    const reason: RiskReason = {
+      kind: 'PROFILE',
+      profileId: compiled.id,
+      profileVersion: compiled.version,
+      text: explainMatch(compiled, facts, item),
+    };
     if (compiled.lane !== undefined) {
       reason.lane = compiled.lane;
       lane = strongerLane(lane, compiled.lane);
@@ -134,7 +139,10 @@ export function assessCriteria(
         );
       }
       if (anomalies.length > MAX_VALUATION_REASONS) {
-        reasons.push({ kind: 'VALUATION', text: `Valuation: ${anomalies.length - MAX_VALUATION_REASONS} more items below their reference` });
+        reasons.push({
+          kind: 'VALUATION',
+          text: `Valuation: ${anomalies.length - MAX_VALUATION_REASONS} more items below their reference`,
+        });
       }
       // Keep the scored reason even if it is past the first few.
       if (anomalies.indexOf(worst) >= MAX_VALUATION_REASONS) {
@@ -150,7 +158,8 @@ export function assessCriteria(
 
   // 4. Thresholds.
   const thresholds = options.thresholds ?? defaultThresholds;
-  const thresholdLane: Lane = score >= thresholds.RED ? 'RED' : score >= thresholds.YELLOW ? 'YELLOW' : score >= thresholds.BLUE ? 'BLUE' : 'GREEN';
+  const thresholdLane: Lane =
+    score >= thresholds.RED ? 'RED' : score >= thresholds.YELLOW ? 'YELLOW' : score >= thresholds.BLUE ? 'BLUE' : 'GREEN';
   if (thresholdLane !== 'GREEN') {
     reasons.push({
       kind: 'THRESHOLD',
@@ -201,4 +210,3 @@ export function scoreDeclaration(input: ScoreInput): RiskOutcome {
     selection: { office, draw, criteriaLane: criteria.criteriaLane, randomLane: random.randomLane, topUpLane: random.topUpLane },
   };
 }
-

@@ -10,10 +10,10 @@
  */
 import { Decimal } from 'decimal.js';
 import type { RiskProfile } from './profile.ts';
-import type { SelectionConfig, OfficeSelection } from './selection.ts';
+import type { RiskThresholds } from './score.ts';
+import type { OfficeSelection, SelectionConfig } from './selection.ts';
 import type { TraderProfile } from './trader.ts';
 import type { ToNational, ValuationReferenceTable } from './valuation.ts';
-import type { RiskThresholds } from './score.ts';
 
 const seeded = { version: 1, enabled: true, createdAt: '2026-01-05T09:00:00Z', createdBy: 'seed' } as const;
 

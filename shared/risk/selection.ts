@@ -72,7 +72,12 @@ export type SelectionConfig = z.infer<typeof selectionConfigSchema>;
 export const recentSelectionRatesSchema = z
   .object({
     declarations: z.number().int().nonnegative(),
-    lanes: z.object({ GREEN: z.number().int().nonnegative(), BLUE: z.number().int().nonnegative(), YELLOW: z.number().int().nonnegative(), RED: z.number().int().nonnegative() }),
+    lanes: z.object({
+      GREEN: z.number().int().nonnegative(),
+      BLUE: z.number().int().nonnegative(),
+      YELLOW: z.number().int().nonnegative(),
+      RED: z.number().int().nonnegative(),
+    }),
   })
   .meta({ id: 'RecentSelectionRates' });
 export type RecentSelectionRates = z.infer<typeof recentSelectionRatesSchema>;
@@ -109,7 +114,11 @@ export function randomDraw(secret: string, declarationId: string): number {
 // ---- selection -----------------------------------------------------------------------------------
 
 /** Conditional top-up probabilities t_L for would-be-green declarations (see the module comment). */
-export function topUpProbabilities(office: OfficeSelection, recent: RecentSelectionRates | undefined, minRecent = DEFAULT_MIN_RECENT_DECLARATIONS): LaneRates {
+export function topUpProbabilities(
+  office: OfficeSelection,
+  recent: RecentSelectionRates | undefined,
+  minRecent = DEFAULT_MIN_RECENT_DECLARATIONS,
+): LaneRates {
   const m = sum(office.minimumRandom);
   const useRecent = recent !== undefined && recent.declarations >= minRecent && recent.declarations > 0;
   const observed = (lane: SelectableLane): number => (useRecent ? recent.lanes[lane] / recent.declarations : office.minimumRandom[lane]);

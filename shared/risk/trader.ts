@@ -20,7 +20,7 @@
  * trader is left to the officers' profiles (`traderDeclarations` criterion), not weighted here.
  */
 import { z } from 'zod';
-import { partyId, type Declaration } from '../domain/declaration.ts';
+import { type Declaration, partyId } from '../domain/declaration.ts';
 import type { RiskReason } from './outcome.ts';
 
 export const aeoStatuses = ['AEOF', 'AEOC', 'AEOS'] as const;
@@ -123,7 +123,11 @@ export function traderAdjustment(
         scoreDelta: tier.scoreDelta,
         text: `${who} compliance history: ${figures}, at least ${tier.atLeastPercent}%: ${signed(tier.scoreDelta)}`,
       });
-    } else if (trader.discrepancies === 0 && trader.inspections >= weights.cleanRecord.minInspections && weights.cleanRecord.scoreDelta !== 0) {
+    } else if (
+      trader.discrepancies === 0 &&
+      trader.inspections >= weights.cleanRecord.minInspections &&
+      weights.cleanRecord.scoreDelta !== 0
+    ) {
       reasons.push({
         kind: 'TRADER',
         scoreDelta: weights.cleanRecord.scoreDelta,

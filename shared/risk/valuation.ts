@@ -31,7 +31,10 @@ export const valuationReferenceSchema = z
     /** Country of origin, or "*" for any origin. */
     origin: z.union([countryCode, z.literal('*')]),
     /** Unit the median is per: KGM (net mass) or a supplementary unit code such as NAR. */
-    unit: z.string().regex(/^[A-Z0-9]{3}$/).default('KGM'),
+    unit: z
+      .string()
+      .regex(/^[A-Z0-9]{3}$/)
+      .default('KGM'),
     /** Median declared value per unit, in the table's currency. */
     median: positiveDecimal,
     /** Observations behind the median. */
@@ -164,7 +167,12 @@ export interface ItemValuation {
   readonly ratio: Decimal | undefined;
 }
 
-export const noValuation: ItemValuation = Object.freeze({ reference: undefined, national: undefined, quantity: undefined, ratio: undefined });
+export const noValuation: ItemValuation = Object.freeze({
+  reference: undefined,
+  national: undefined,
+  quantity: undefined,
+  ratio: undefined,
+});
 
 /** Declared value per reference unit (national / quantity), if computable. */
 export const perUnitOf = (valuation: ItemValuation): Decimal | undefined =>

@@ -60,9 +60,7 @@ export const assessmentSchema = z
     }),
     reliefs: z.array(z.string()),
     /** Added: other rates used, e.g. EUR -> GBP for specific duties expressed in euro. */
-    otherExchangeRates: z
-      .array(z.object({ from: z.string(), to: z.string(), rate: decimalString, period: z.string() }))
-      .optional(),
+    otherExchangeRates: z.array(z.object({ from: z.string(), to: z.string(), rate: decimalString, period: z.string() })).optional(),
   })
   .meta({ id: 'Assessment' });
 export type Assessment = z.infer<typeof assessmentSchema>;

@@ -11,10 +11,11 @@
  * third-country duty overrides the UKGT line while it is in force, and the UKGT line applies again
  * outside the document's validity). Candidates are then filtered by origin.
  */
-import type { DutyComponent, DutyExpression, Measure, MeasureCondition, TariffPack } from './model.ts';
-import { measureTypeInfo, vatCodeOf, type MeasureRole } from './measure-types.ts';
-import { Dec, HUNDRED } from './money.ts';
+
 import { atLeastTwoDecimals, renderComponent } from './expression.ts';
+import { type MeasureRole, measureTypeInfo, vatCodeOf } from './measure-types.ts';
+import type { DutyComponent, DutyExpression, Measure, MeasureCondition, TariffPack } from './model.ts';
+import { Dec, HUNDRED } from './money.ts';
 import { isSupportedUnit, unitKey, unitLabel } from './units.ts';
 
 export interface CompiledComponent {
@@ -57,7 +58,13 @@ export interface CompiledMeasure {
   readonly documentDuties: ReadonlyArray<{ readonly document: string | undefined; readonly duty: CompiledDuty }> | undefined;
   /** Entry price conditions (V), in tariff order: the first threshold the unit price reaches. */
   readonly entryPrices:
-    | ReadonlyArray<{ readonly threshold: Dec; readonly currency: string | undefined; readonly unit: string; readonly qualifier: string | undefined; readonly duty: CompiledDuty }>
+    | ReadonlyArray<{
+        readonly threshold: Dec;
+        readonly currency: string | undefined;
+        readonly unit: string;
+        readonly qualifier: string | undefined;
+        readonly duty: CompiledDuty;
+      }>
     | undefined;
   /** Why the engine cannot evaluate it, if so. */
   readonly unsupported: string | undefined;
@@ -110,15 +117,14 @@ export function compileDuty(duty: DutyExpression): CompiledDuty {
   for (const c of components) {
     if (c.currency && !c.unit) unsupported = `amount without a unit in "${duty.text}"`;
     else if (!c.currency && c.unit && c.unit !== 'RET') unsupported = `percentage of ${c.unit} in "${duty.text}"`;
-    else if (c.unit && !isSupportedUnit(c.unit, c.qualifier)) unsupported = `unit ${unitKey(c.unit, c.qualifier)} not supported in "${duty.text}"`;
+    else if (c.unit && !isSupportedUnit(c.unit, c.qualifier))
+      unsupported = `unit ${unitKey(c.unit, c.qualifier)} not supported in "${duty.text}"`;
   }
   if (components[0]?.op !== '+') unsupported = `expression starts with ${components[0]?.op ?? 'nothing'}`;
   return { text: duty.text, components, unsupported };
 }
 
-function compileConditions(
-  conditions: readonly MeasureCondition[] | undefined,
-): Pick<CompiledMeasure, 'documentDuties' | 'entryPrices'> {
+function compileConditions(conditions: readonly MeasureCondition[] | undefined): Pick<CompiledMeasure, 'documentDuties' | 'entryPrices'> {
   if (!conditions || conditions.length === 0) return { documentDuties: undefined, entryPrices: undefined };
   const withDuty = conditions.filter((c) => c.duty);
   if (withDuty.length === 0) return { documentDuties: undefined, entryPrices: undefined };

@@ -15,21 +15,21 @@
  * Each line is rounded half-up to 2 decimals; totals are the rounded sums of the unrounded lines.
  */
 import type { Declaration, DeclarationItem } from '../domain/declaration.ts';
-import { problem, type Problem } from '../domain/problems.ts';
+import { type Problem, problem } from '../domain/problems.ts';
 import { referenceData } from '../reference/index.ts';
 import type { Assessment, ItemAssessment, TaxLine } from './assessment.ts';
 import {
   applicableMeasures,
-  compilePack,
-  resolveCommodity,
   type CompiledComponent,
   type CompiledDuty,
   type CompiledMeasure,
   type CompiledPack,
+  compilePack,
+  resolveCommodity,
 } from './compile.ts';
 import { claimsPreference, isResidualAdditionalCode, type MeasureRole } from './measure-types.ts';
 import type { DeMinimis, ExchangeRates, TariffPack } from './model.ts';
-import { Dec, ZERO, fixed2FromPlain, formatMoney, formatMoneyText, formatQuantity, plain, round2 } from './money.ts';
+import { Dec, fixed2FromPlain, formatMoney, formatMoneyText, formatQuantity, plain, round2, ZERO } from './money.ts';
 import { qualifierMeanings, unitLabel, units } from './units.ts';
 
 export interface AssessmentContext {
@@ -276,8 +276,7 @@ function evalDuty(duty: CompiledDuty, m: CompiledMeasure, run: ItemRun, env: Env
     texts.push(texts.length === 0 ? r.text : `${c.op} ${r.text}`);
   }
   if (failed || !firstBase) return undefined;
-  let exact =
-    accumulated === undefined ? segment : pending === 'MIN' ? Dec.max(accumulated, segment) : Dec.min(accumulated, segment);
+  let exact = accumulated === undefined ? segment : pending === 'MIN' ? Dec.max(accumulated, segment) : Dec.min(accumulated, segment);
   if (exact.isNegative()) {
     run.notes.push(`${forWhat} came to ${plain(exact)}; a duty is never negative, so 0 is owed`);
     exact = ZERO;
@@ -317,7 +316,11 @@ function evalMeasure(m: CompiledMeasure, run: ItemRun, env: Env): Evaluated | un
     const perUnit = run.quantity(first.unit, first.qualifier, forWhat);
     if (!perUnit) return undefined;
     if (perUnit.isZero()) {
-      run.fail('MISSING_QUANTITY', `the entry price of measure ${m.id} needs a non-zero quantity in ${unitLabel(first.unit, first.qualifier)}`, '/quantities');
+      run.fail(
+        'MISSING_QUANTITY',
+        `the entry price of measure ${m.id} needs a non-zero quantity in ${unitLabel(first.unit, first.qualifier)}`,
+        '/quantities',
+      );
       return undefined;
     }
     const unitPrice = run.customsValue.div(perUnit);
@@ -421,7 +424,11 @@ function selectVat(measures: readonly CompiledMeasure[], run: ItemRun, env: Env)
       if (match) return match;
     }
     const offered = [...new Set(options.map((m) => m.vatCode))].sort().join(', ');
-    run.fail('VAT_CODE_NOT_APPLICABLE', `VAT code ${declaredCodes.join(', ')} is not available for this commodity (available: ${offered})`, '/additionalCodes');
+    run.fail(
+      'VAT_CODE_NOT_APPLICABLE',
+      `VAT code ${declaredCodes.join(', ')} is not available for this commodity (available: ${offered})`,
+      '/additionalCodes',
+    );
     return undefined;
   }
   const standard = options.find((m) => m.vatCode === 'VAT');
@@ -449,7 +456,9 @@ function assessItem(run: ItemRun, measures: readonly CompiledMeasure[], env: Env
   if (claimsPreference(item.preference)) {
     const preferences = (byRole.preference ?? []).filter((m) => !m.unsupported);
     if (preferences.length === 0) {
-      run.notes.push(`preference ${item.preference} claimed, but no tariff preference covers origin ${item.origin} on ${env.date}: third-country duty applies`);
+      run.notes.push(
+        `preference ${item.preference} claimed, but no tariff preference covers origin ${item.origin} on ${env.date}: third-country duty applies`,
+      );
     } else if (!run.hasProofOfOrigin()) {
       run.notes.push(`preference ${item.preference} claimed without a proof of origin document: third-country duty applies`);
     } else {
@@ -486,10 +495,7 @@ function assessItem(run: ItemRun, measures: readonly CompiledMeasure[], env: Env
     if (!candidates) continue;
     const types = candidates.length === 1 ? [candidates[0]!.type] : [...new Set(candidates.map((m) => m.type))].sort();
     for (const type of types) {
-      const selected = selectByAdditionalCode(
-        types.length === 1 ? candidates : candidates.filter((m) => m.type === type),
-        run,
-      );
+      const selected = selectByAdditionalCode(types.length === 1 ? candidates : candidates.filter((m) => m.type === type), run);
       for (const m of selected ?? []) {
         const e = evalMeasure(m, run, env);
         if (e) lines.push(toLine(m, e, env));
@@ -540,9 +546,12 @@ function assessItem(run: ItemRun, measures: readonly CompiledMeasure[], env: Env
 export function assessDeclaration(declaration: Declaration, ctx: AssessmentContext): AssessmentResult {
   const problems: Problem[] = [];
   const national = ctx.nationalCurrency;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(ctx.acceptanceDate)) problems.push(problem('', 'INVALID_ACCEPTANCE_DATE', `acceptance date "${ctx.acceptanceDate}" is not YYYY-MM-DD`));
-  if (ctx.pack.currency !== national) problems.push(problem('', 'PACK_CURRENCY_MISMATCH', `the tariff pack is in ${ctx.pack.currency}, not ${national}`));
-  if (ctx.rates.nationalCurrency !== national) problems.push(problem('', 'RATES_CURRENCY_MISMATCH', `the exchange rates convert into ${ctx.rates.nationalCurrency}, not ${national}`));
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(ctx.acceptanceDate))
+    problems.push(problem('', 'INVALID_ACCEPTANCE_DATE', `acceptance date "${ctx.acceptanceDate}" is not YYYY-MM-DD`));
+  if (ctx.pack.currency !== national)
+    problems.push(problem('', 'PACK_CURRENCY_MISMATCH', `the tariff pack is in ${ctx.pack.currency}, not ${national}`));
+  if (ctx.rates.nationalCurrency !== national)
+    problems.push(problem('', 'RATES_CURRENCY_MISMATCH', `the exchange rates convert into ${ctx.rates.nationalCurrency}, not ${national}`));
   if (declaration.type !== 'IM') problems.push(problem('/type', 'NOT_AN_IMPORT', 'duty assessment applies to import declarations (IM)'));
   if (problems.length > 0) return { ok: false, problems };
 
@@ -557,7 +566,9 @@ export function assessDeclaration(declaration: Declaration, ctx: AssessmentConte
     if (!declarationRate) {
       return {
         ok: false,
-        problems: [problem('/valuation/currency', 'EXCHANGE_RATE_NOT_FOUND', `no ${valuation.currency} to ${national} exchange rate for ${period}`)],
+        problems: [
+          problem('/valuation/currency', 'EXCHANGE_RATE_NOT_FOUND', `no ${valuation.currency} to ${national} exchange rate for ${period}`),
+        ],
       };
     }
   }
@@ -584,7 +595,13 @@ export function assessDeclaration(declaration: Declaration, ctx: AssessmentConte
     if (!threshold) {
       return {
         ok: false,
-        problems: [problem('', 'EXCHANGE_RATE_NOT_FOUND', `no ${dm.currency} to ${national} exchange rate for ${period}, needed for the de minimis threshold`)],
+        problems: [
+          problem(
+            '',
+            'EXCHANGE_RATE_NOT_FOUND',
+            `no ${dm.currency} to ${national} exchange rate for ${period}, needed for the de minimis threshold`,
+          ),
+        ],
       };
     }
     const intrinsic = toNational(invoiceSum);

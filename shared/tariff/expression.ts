@@ -43,8 +43,18 @@ const unitTexts: Readonly<Record<string, readonly [string, string?]>> = {
 };
 
 const months: Readonly<Record<string, string>> = {
-  JAN: '01', FEB: '02', MAR: '03', APR: '04', MAY: '05', JUN: '06',
-  JUL: '07', AUG: '08', SEP: '09', OCT: '10', NOV: '11', DEC: '12',
+  JAN: '01',
+  FEB: '02',
+  MAR: '03',
+  APR: '04',
+  MAY: '05',
+  JUN: '06',
+  JUL: '07',
+  AUG: '08',
+  SEP: '09',
+  OCT: '10',
+  NOV: '11',
+  DEC: '12',
 };
 
 const number = String.raw`\d+(?:\.\d+)?`;
@@ -128,7 +138,10 @@ export function parseDutyText(text: string): ParsedDuty {
 
 /** The shape of a duty text: numbers as N, month names as MON ("N% (N MON - N MON), ..."). */
 export const dutyShape = (text: string): string =>
-  text.trim().replace(/\d+(?:\.\d+)?/g, 'N').replace(/\b(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\b/g, 'MON');
+  text
+    .trim()
+    .replace(/\d+(?:\.\d+)?/g, 'N')
+    .replace(/\b(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\b/g, 'MON');
 
 /** At least two decimals, as the tariff prints rates: "2.7" -> "2.70", "144.1" -> "144.10", "0.125" stays. */
 export function atLeastTwoDecimals(amount: string): string {

@@ -2,20 +2,21 @@
  * Tariff: packs (a region's tariff as data), exchange rates, duty assessment and commodity
  * lookup. See docs/tariff.md.
  */
-export { assessDeclaration, type AssessmentContext, type AssessmentResult } from './engine.ts';
-export { lookupCommodity, type CommodityLookup, type MeasureView } from './lookup.ts';
-export { loadExchangeRates, loadTariffPack, packVersion, ratesVersion, canonicalJson, type Loaded } from './pack.ts';
+
+export { type Assessment, assessmentSchema, type ItemAssessment, type TaxLine } from './assessment.ts';
 export { defaultExchangeRates, defaultTariffPack } from './default-pack.ts';
+export { type AssessmentContext, type AssessmentResult, assessDeclaration } from './engine.ts';
+export { type CommodityLookup, lookupCommodity, type MeasureView } from './lookup.ts';
 export {
-  deMinimisSchema,
-  exchangeRatesSchema,
-  tariffPackSchema,
   type DeMinimis,
   type DutyComponent,
   type DutyExpression,
+  deMinimisSchema,
   type ExchangeRate,
   type ExchangeRates,
+  exchangeRatesSchema,
   type Measure,
   type TariffPack,
+  tariffPackSchema,
 } from './model.ts';
-export { assessmentSchema, type Assessment, type ItemAssessment, type TaxLine } from './assessment.ts';
+export { canonicalJson, type Loaded, loadExchangeRates, loadTariffPack, packVersion, ratesVersion } from './pack.ts';

@@ -3,7 +3,7 @@
  * as the UK Online Trade Tariff shows them (duties, preferences, trade remedies, excise, VAT and
  * the measures the engine only lists: controls, quotas, suspensions).
  */
-import { applicableMeasures, compilePack, resolveCommodity, type CompiledMeasure, type CompiledPack } from './compile.ts';
+import { applicableMeasures, type CompiledMeasure, type CompiledPack, compilePack, resolveCommodity } from './compile.ts';
 import type { Measure, TariffPack } from './model.ts';
 
 export interface MeasureView {
@@ -94,11 +94,7 @@ function view(compiled: CompiledPack, m: CompiledMeasure, source: MeasureView['s
  * The commodity `code` (8 or 10 digits) and the measures in force on `date` for `origin` (every
  * origin when omitted). Returns undefined for a code the pack does not know.
  */
-export function lookupCommodity(
-  pack: TariffPack,
-  code: string,
-  options: { origin?: string; date: string },
-): CommodityLookup | undefined {
+export function lookupCommodity(pack: TariffPack, code: string, options: { origin?: string; date: string }): CommodityLookup | undefined {
   const compiled = compilePack(pack);
   const commodity = resolveCommodity(compiled, code);
   if (!commodity) return undefined;

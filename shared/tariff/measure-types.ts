@@ -4,15 +4,7 @@
  * never evaluated (controls, quotas, suspensions subject to authorisation, supplementary units).
  */
 
-export type MeasureRole =
-  | 'third-country'
-  | 'preference'
-  | 'additional'
-  | 'anti-dumping'
-  | 'countervailing'
-  | 'excise'
-  | 'vat'
-  | 'listed';
+export type MeasureRole = 'third-country' | 'preference' | 'additional' | 'anti-dumping' | 'countervailing' | 'excise' | 'vat' | 'listed';
 
 export interface MeasureTypeInfo {
   readonly role: MeasureRole;

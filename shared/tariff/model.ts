@@ -27,8 +27,14 @@ export const dutyComponentSchema = z.object({
   op: z.enum(['+', '-', 'MIN', 'MAX']),
   amount: decimalString,
   currency: currencyCode.optional(),
-  unit: z.string().regex(/^[A-Z]{3}$/).optional(),
-  qualifier: z.string().regex(/^[A-Z]$/).optional(),
+  unit: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
+  qualifier: z
+    .string()
+    .regex(/^[A-Z]$/)
+    .optional(),
 });
 export type DutyComponent = z.infer<typeof dutyComponentSchema>;
 
@@ -136,9 +142,7 @@ export const tariffPackSchema = z
         measures: z.number().int(),
         shapes: z.array(z.object({ shape: z.string(), count: z.number().int(), example: z.string(), outcome: z.string() })),
       }),
-      documents: z.array(
-        z.object({ file: z.string(), code: z.string(), measures: z.number().int(), unsupported: z.number().int() }),
-      ),
+      documents: z.array(z.object({ file: z.string(), code: z.string(), measures: z.number().int(), unsupported: z.number().int() })),
       warnings: z.array(z.string()),
     }),
   })

@@ -30,7 +30,7 @@ export function fixed2FromPlain(text: string): string {
   const dot = unsigned.indexOf('.');
   const whole = dot === -1 ? unsigned : unsigned.slice(0, dot);
   const fraction = dot === -1 ? '' : unsigned.slice(dot + 1);
-  let digits = whole + (fraction + '00').slice(0, 2);
+  let digits = whole + `${fraction}00`.slice(0, 2);
   if (fraction.length > 2 && fraction.charCodeAt(2) >= 53) {
     // add one to the last digit, carrying
     let i = digits.length - 1;

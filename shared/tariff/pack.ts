@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { problem, problemsFromZod, type Problem } from '../domain/problems.ts';
-import { exchangeRatesSchema, tariffPackSchema, type ExchangeRates, type TariffPack } from './model.ts';
+import { type Problem, problem, problemsFromZod } from '../domain/problems.ts';
+import { type ExchangeRates, exchangeRatesSchema, type TariffPack, tariffPackSchema } from './model.ts';
 
 /** JSON with object keys sorted at every level (arrays keep their order). */
 export function canonicalJson(value: unknown): string {
@@ -18,8 +18,7 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-export const contentHash = (value: unknown): string =>
-  createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
+export const contentHash = (value: unknown): string => createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
 
 /** The version a pack's content calls for. */
 export function packVersion(pack: Omit<TariffPack, 'version'> | TariffPack): string {
@@ -49,8 +48,7 @@ function load<T>(schema: z.ZodType<T>, input: unknown, expectedVersion: (value: 
 }
 
 /** Validates a tariff pack (for the admin API) and checks its version against its content. */
-export const loadTariffPack = (input: unknown): Loaded<TariffPack> =>
-  load(tariffPackSchema, input, packVersion, (p) => p.version);
+export const loadTariffPack = (input: unknown): Loaded<TariffPack> => load(tariffPackSchema, input, packVersion, (p) => p.version);
 
 /** Validates an exchange-rate table and checks its version against its content. */
 export const loadExchangeRates = (input: unknown): Loaded<ExchangeRates> =>

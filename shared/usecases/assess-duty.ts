@@ -5,9 +5,10 @@
  * decision. When the duty cannot be calculated (a missing quantity, say) the problems are
  * stored instead and the release step sends the declaration to an officer.
  */
+
+import { type Principal, requireRole } from '../domain/auth.ts';
 import type { Declaration } from '../domain/declaration.ts';
 import type { PipelineMessage } from '../domain/declaration-record.ts';
-import { requireRole, type Principal } from '../domain/auth.ts';
 import { capProblems, DomainError, problem } from '../domain/problems.ts';
 import type { Assessment } from '../tariff/assessment.ts';
 import { assessDeclaration } from '../tariff/engine.ts';
@@ -91,7 +92,11 @@ export async function estimateDuty(
 export class TariffNotLoadedError extends DomainError {
   constructor(what: string) {
     super('UNPROCESSABLE', 'Tariff not loaded', [
-      problem('', 'TARIFF_NOT_LOADED', `${what} not loaded for this region; an administrator loads it with PUT /v1/admin/reference-documents/...`),
+      problem(
+        '',
+        'TARIFF_NOT_LOADED',
+        `${what} not loaded for this region; an administrator loads it with PUT /v1/admin/reference-documents/...`,
+      ),
     ]);
   }
 }

@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import type { DeclarationStatus } from '../domain/declaration.ts';
 import type { DeclarationRecord, DeclarationState, HistoryEvent, PipelineMessage } from '../domain/declaration-record.ts';
 import {
-  type ArchiveReader,
   ArchiveIntegrityError,
+  type ArchiveReader,
   type ClaimLrnResult,
   type Clock,
   type DeclarationRepository,
@@ -87,14 +87,23 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
     day: string,
     options: { limit: number; cursor: string | undefined; status?: DeclarationStatus | undefined },
   ): Promise<Page<DeclarationRecord> & { unreadable: number }> {
-    const page = this.#page(`DAY#${day}`, (stored) => stored.record.submittedAt.startsWith(day), (stored) => `${stored.record.submittedAt}#${stored.record.id}`, {
-      ...options,
-      newestFirst: true,
-    });
+    const page = this.#page(
+      `DAY#${day}`,
+      (stored) => stored.record.submittedAt.startsWith(day),
+      (stored) => `${stored.record.submittedAt}#${stored.record.id}`,
+      {
+        ...options,
+        newestFirst: true,
+      },
+    );
     return { items: page.items.map((stored) => clone(stored.record)), nextCursor: page.nextCursor, unreadable: 0 };
   }
 
-  async listReviewQueue(lane: string, office: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationState>> {
+  async listReviewQueue(
+    lane: string,
+    office: string,
+    options: { limit: number; cursor: string | undefined },
+  ): Promise<Page<DeclarationState>> {
     const page = this.#page(
       `LANE#${lane}#${office}`,
       (stored) => stored.reviewQueue?.lane === lane && stored.reviewQueue.office === office,
@@ -108,10 +117,15 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
     declarantId: string,
     options: { limit: number; cursor: string | undefined; status: DeclarationStatus | undefined },
   ): Promise<Page<DeclarationState>> {
-    const page = this.#page(`PARTY#${declarantId}`, (stored) => stored.record.declarantId === declarantId, (stored) => `${stored.record.submittedAt}#${stored.record.id}`, {
-      ...options,
-      newestFirst: true,
-    });
+    const page = this.#page(
+      `PARTY#${declarantId}`,
+      (stored) => stored.record.declarantId === declarantId,
+      (stored) => `${stored.record.submittedAt}#${stored.record.id}`,
+      {
+        ...options,
+        newestFirst: true,
+      },
+    );
     return { items: page.items.map((stored) => stateOf(stored.record)), nextCursor: page.nextCursor };
   }
 
@@ -136,12 +150,14 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
     }
     const all = [...this.#items.values()].filter(belongs).sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
     if (options.newestFirst) all.reverse();
-    const start = after === undefined ? 0 : all.findIndex((stored) => (options.newestFirst ? sortKey(stored) < after : sortKey(stored) > after));
+    const start =
+      after === undefined ? 0 : all.findIndex((stored) => (options.newestFirst ? sortKey(stored) < after : sortKey(stored) > after));
     const window = start < 0 ? [] : all.slice(start, start + options.limit);
     // As DynamoDB: the filter applies after the limit, and a full page has a cursor (even at the end).
     const items = options.status ? window.filter((stored) => stored.record.status === options.status) : window;
     const last = window.at(-1);
-    const nextCursor = last && window.length === options.limit ? Buffer.from(JSON.stringify({ partition, sk: sortKey(last) })).toString('base64url') : null;
+    const nextCursor =
+      last && window.length === options.limit ? Buffer.from(JSON.stringify({ partition, sk: sortKey(last) })).toString('base64url') : null;
     return { items, nextCursor };
   }
 
@@ -204,7 +220,8 @@ export class InMemoryDocumentArchive implements DocumentArchive, ArchiveReader {
   readonly objects = new Map<string, Uint8Array[]>();
 
   async put(document: { key: string; body: Uint8Array; contentType: string; sha256: string }): Promise<StoredDocument> {
-    if (createHash('sha256').update(document.body).digest('hex') !== document.sha256) throw new Error(`the body of ${document.key} does not match its SHA-256`);
+    if (createHash('sha256').update(document.body).digest('hex') !== document.sha256)
+      throw new Error(`the body of ${document.key} does not match its SHA-256`);
     const versions = this.objects.get(document.key) ?? [];
     versions.push(Uint8Array.from(document.body));
     this.objects.set(document.key, versions);

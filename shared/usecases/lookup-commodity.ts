@@ -1,9 +1,9 @@
 /** Look a commodity up with the measures that apply for an origin and date (traders, officers). */
 import { z } from 'zod';
-import { requireRole, type Principal } from '../domain/auth.ts';
+import { type Principal, requireRole } from '../domain/auth.ts';
 import { countryCode, isoDate } from '../domain/declaration.ts';
 import { DomainError, problem } from '../domain/problems.ts';
-import { lookupCommodity, type CommodityLookup } from '../tariff/lookup.ts';
+import { type CommodityLookup, lookupCommodity } from '../tariff/lookup.ts';
 import type { TariffSource } from './assess-duty.ts';
 
 export const commodityLookupQuerySchema = z
@@ -19,10 +19,15 @@ export async function lookUpCommodity(
 ): Promise<CommodityLookup> {
   requireRole(query.principal, 'trader', 'officer', 'admin');
   if (!/^(\d{8}|\d{10})$/.test(query.code)) {
-    throw new DomainError('BAD_REQUEST', 'Invalid commodity code', [problem('/code', 'INVALID_FORMAT', 'must be a commodity code of 8 or 10 digits')]);
+    throw new DomainError('BAD_REQUEST', 'Invalid commodity code', [
+      problem('/code', 'INVALID_FORMAT', 'must be a commodity code of 8 or 10 digits'),
+    ]);
   }
   const { pack } = await deps.tariff.asOf(new Date(`${query.date ?? query.today}T23:59:59.999Z`).toISOString());
   const found = lookupCommodity(pack, query.code, { date: query.date ?? query.today, ...(query.origin ? { origin: query.origin } : {}) });
-  if (!found) throw new DomainError('NOT_FOUND', 'Not found', [problem('/code', 'UNKNOWN_TARIFF_CODE', `commodity code ${query.code} is not in the tariff`)]);
+  if (!found)
+    throw new DomainError('NOT_FOUND', 'Not found', [
+      problem('/code', 'UNKNOWN_TARIFF_CODE', `commodity code ${query.code} is not in the tariff`),
+    ]);
   return found;
 }

@@ -2,18 +2,19 @@
  * Officers and administrators manage risk profiles themselves, without a deployment: create,
  * edit (a new immutable version), disable, list, and dry-run against recent declarations.
  */
-import { requireRole, type Principal } from '../domain/auth.ts';
+import { type Principal, requireRole } from '../domain/auth.ts';
 import { newDeclarationId } from '../domain/ids.ts';
 import { DomainError, problem } from '../domain/problems.ts';
-import { dryRun, type DryRunResult } from '../risk/dry-run.ts';
+import { type DryRunResult, dryRun } from '../risk/dry-run.ts';
 import { nextVersion, parseRiskProfileInput, type RiskProfile } from '../risk/profile.ts';
 import type { Clock, DeclarationRepository } from './ports.ts';
 import type { RiskProfileStore, TraderProfileStore } from './risk-ports.ts';
-import { versionsInForce, type ScoreRiskDeps } from './score-risk.ts';
+import { type ScoreRiskDeps, versionsInForce } from './score-risk.ts';
 
 const manage = (principal: Principal) => requireRole(principal, 'officer', 'admin');
 
-const notFound = (id: string) => new DomainError('NOT_FOUND', 'Not found', [problem('', 'RISK_PROFILE_NOT_FOUND', `no risk profile ${id}`)]);
+const notFound = (id: string) =>
+  new DomainError('NOT_FOUND', 'Not found', [problem('', 'RISK_PROFILE_NOT_FOUND', `no risk profile ${id}`)]);
 
 export async function createRiskProfile(
   command: { principal: Principal; body: unknown },
@@ -22,7 +23,11 @@ export async function createRiskProfile(
   manage(command.principal);
   const input = parseRiskProfileInput(command.body);
   const now = deps.clock.now();
-  const profile = nextVersion(undefined, input, { id: `RP-${newDeclarationId(now)}`, at: now.toISOString(), by: command.principal.subject });
+  const profile = nextVersion(undefined, input, {
+    id: `RP-${newDeclarationId(now)}`,
+    at: now.toISOString(),
+    by: command.principal.subject,
+  });
   await deps.profiles.saveVersion(profile);
   return profile;
 }
@@ -54,7 +59,11 @@ async function saveNextVersion(
   if (!current) throw notFound(command.id);
   if (command.expectedVersion !== undefined && command.expectedVersion !== current.version) {
     throw new DomainError('PRECONDITION_FAILED', 'Edited meanwhile', [
-      problem('', 'RISK_PROFILE_EDITED', `profile ${command.id} is at version ${current.version}, not ${command.expectedVersion}; reload it and edit that version`),
+      problem(
+        '',
+        'RISK_PROFILE_EDITED',
+        `profile ${command.id} is at version ${current.version}, not ${command.expectedVersion}; reload it and edit that version`,
+      ),
     ]);
   }
   const now = deps.clock.now().toISOString();
@@ -68,7 +77,10 @@ const staleEdit = (id: string, version: number) =>
     problem('', 'RISK_PROFILE_EDITED', `profile ${id} is at version ${version} now; reload it and edit that version`),
   ]);
 
-export async function listRiskProfiles(query: { principal: Principal }, deps: { profiles: RiskProfileStore }): Promise<{ items: RiskProfile[] }> {
+export async function listRiskProfiles(
+  query: { principal: Principal },
+  deps: { profiles: RiskProfileStore },
+): Promise<{ items: RiskProfile[] }> {
   manage(query.principal);
   const current = new Map<string, RiskProfile>();
   for (const profile of await deps.profiles.allVersions()) {
@@ -95,7 +107,11 @@ export async function getRiskProfileVersions(
  */
 export async function dryRunRiskProfile(
   command: { principal: Principal; body: unknown; days: number; limit: number },
-  deps: Pick<ScoreRiskDeps, 'profiles' | 'traders' | 'settings' | 'valuation'> & { repository: DeclarationRepository; clock: Clock; traders: TraderProfileStore },
+  deps: Pick<ScoreRiskDeps, 'profiles' | 'traders' | 'settings' | 'valuation'> & {
+    repository: DeclarationRepository;
+    clock: Clock;
+    traders: TraderProfileStore;
+  },
 ): Promise<DryRunResult & { window: { from: string; to: string } }> {
   manage(command.principal);
   const input = parseRiskProfileInput(command.body);
@@ -115,7 +131,11 @@ export async function dryRunRiskProfile(
       cursor = page.nextCursor ?? undefined;
     } while (cursor && samples.length < command.limit);
   }
-  const [all, settings, valuation] = await Promise.all([deps.profiles.allVersions(), deps.settings(now.toISOString()), deps.valuation(now.toISOString())]);
+  const [all, settings, valuation] = await Promise.all([
+    deps.profiles.allVersions(),
+    deps.settings(now.toISOString()),
+    deps.valuation(now.toISOString()),
+  ]);
   const result = dryRun(input, samples, {
     profiles: versionsInForce(all, now.toISOString()),
     valuation,

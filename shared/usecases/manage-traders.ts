@@ -1,9 +1,9 @@
 /** Administrators record a trader's AEO and trusted-trader status; the history is kept by the platform. */
 import { z } from 'zod';
-import { requireRole, type Principal } from '../domain/auth.ts';
+import { type Principal, requireRole } from '../domain/auth.ts';
 import { partyId } from '../domain/declaration.ts';
-import { plainText } from '../domain/text.ts';
 import { DomainError, problem } from '../domain/problems.ts';
+import { plainText } from '../domain/text.ts';
 import { aeoStatusSchema, type TraderProfile } from '../risk/trader.ts';
 import type { TraderProfileStore } from './risk-ports.ts';
 
@@ -22,12 +22,18 @@ export async function setTraderStatus(
 ): Promise<TraderProfile> {
   requireRole(command.principal, 'admin');
   const id = partyId.safeParse(command.partyId);
-  if (!id.success) throw new DomainError('BAD_REQUEST', 'Invalid party', [problem('/partyId', 'INVALID_FORMAT', 'must be an EORI number such as "GB123456789000"')]);
+  if (!id.success)
+    throw new DomainError('BAD_REQUEST', 'Invalid party', [
+      problem('/partyId', 'INVALID_FORMAT', 'must be an EORI number such as "GB123456789000"'),
+    ]);
   // Only the status fields change: the history the platform counts is left as it is.
   return deps.traders.setStatus(id.data, command.input);
 }
 
-export async function getTraderProfile(query: { principal: Principal; partyId: string }, deps: { traders: TraderProfileStore }): Promise<TraderProfile> {
+export async function getTraderProfile(
+  query: { principal: Principal; partyId: string },
+  deps: { traders: TraderProfileStore },
+): Promise<TraderProfile> {
   requireRole(query.principal, 'officer', 'admin');
   const trader = await deps.traders.get(query.partyId);
   if (!trader) throw new DomainError('NOT_FOUND', 'Not found', [problem('', 'TRADER_NOT_FOUND', `no trader profile for ${query.partyId}`)]);

@@ -30,7 +30,10 @@ export interface StageDefinition {
   decide(record: DeclarationRecord, at: string): Promise<StageDecision> | StageDecision;
 }
 
-export type StageResult = { outcome: 'moved'; to: DeclarationStatus } | { outcome: 'resent'; status: DeclarationStatus } | { outcome: 'skipped'; status: DeclarationStatus };
+export type StageResult =
+  | { outcome: 'moved'; to: DeclarationStatus }
+  | { outcome: 'resent'; status: DeclarationStatus }
+  | { outcome: 'skipped'; status: DeclarationStatus };
 
 export class DeclarationMissingError extends Error {
   constructor(id: string) {
@@ -44,7 +47,10 @@ export class DeclarationMissingError extends Error {
  * stores its event on the state item first, and whoever changes the record next (a stage, a
  * failure mark, a retry) writes it before storing its own, so no event is ever skipped.
  */
-export async function writePendingEvent(record: Pick<DeclarationRecord, 'version' | 'lastEvent'>, repository: DeclarationRepository): Promise<void> {
+export async function writePendingEvent(
+  record: Pick<DeclarationRecord, 'version' | 'lastEvent'>,
+  repository: DeclarationRepository,
+): Promise<void> {
   if (record.lastEvent?.version === record.version) await repository.appendEvent(record.lastEvent);
 }
 

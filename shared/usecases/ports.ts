@@ -3,8 +3,9 @@
  * and never import adapters; each handler wires the real AWS adapters in, tests may wire the
  * same adapters against the local cloud.
  */
-import type { DeclarationRecord, DeclarationState, HistoryEvent, PipelineMessage } from '../domain/declaration-record.ts';
+
 import type { DeclarationStatus } from '../domain/declaration.ts';
+import type { DeclarationRecord, DeclarationState, HistoryEvent, PipelineMessage } from '../domain/declaration-record.ts';
 
 export interface LrnClaim {
   declarantId: string;
@@ -31,7 +32,12 @@ export interface Transition {
   /** Fields of the record to set along with status and version. */
   /** Put the declaration in the officer review queue (UNDER_REVIEW), or take it out (null). */
   reviewQueue?: { lane: string; office: string; queuedAt: string } | null;
-  set: Partial<Pick<DeclarationRecord, 'validation' | 'risk' | 'lane' | 'assessment' | 'assessmentProblems' | 'releasedAt' | 'queuedAt' | 'lastEvent' | 'failure'>>;
+  set: Partial<
+    Pick<
+      DeclarationRecord,
+      'validation' | 'risk' | 'lane' | 'assessment' | 'assessmentProblems' | 'releasedAt' | 'queuedAt' | 'lastEvent' | 'failure'
+    >
+  >;
   /** Start the redrive count again (a retried declaration gets its redrives anew). */
   resetRedrives?: boolean;
 }

@@ -5,7 +5,7 @@
  * FAILED queue of its office, an alarm fires, and an administrator can retry it once the cause is
  * fixed. Both moves are ordinary conditional writes on `version` with their history event.
  */
-import { requireRole, type Principal } from '../domain/auth.ts';
+import { type Principal, requireRole } from '../domain/auth.ts';
 import type { DeclarationStatus } from '../domain/declaration.ts';
 import type { DeclarationState, HistoryEvent, PipelineMessage } from '../domain/declaration-record.ts';
 import { DomainError, problem } from '../domain/problems.ts';
@@ -40,7 +40,14 @@ export async function markProcessingFailed(
   const at = deps.clock.now().toISOString();
   // Bounded and on one line: the reason may quote a multi-line exception message.
   const reason = message.reason.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').slice(0, 500);
-  const event = historyEvent(state, 'PROCESSING_FAILED', 'PROCESSING_FAILED', at, { kind: 'system', id: message.actor }, `${state.status}: ${reason}`);
+  const event = historyEvent(
+    state,
+    'PROCESSING_FAILED',
+    'PROCESSING_FAILED',
+    at,
+    { kind: 'system', id: message.actor },
+    `${state.status}: ${reason}`,
+  );
   const outcome = await deps.repository.transition({
     id: state.id,
     from: state.status,
@@ -67,12 +74,23 @@ export async function retryDeclaration(
   const queue = stage ? deps.stageQueues[stage] : undefined;
   if (state.status !== 'PROCESSING_FAILED' || !stage || !queue) {
     throw new DomainError('CONFLICT', 'Not retryable', [
-      problem('', 'NOT_PROCESSING_FAILED', `declaration ${command.id} is ${state.status}; only a PROCESSING_FAILED declaration can be retried`),
+      problem(
+        '',
+        'NOT_PROCESSING_FAILED',
+        `declaration ${command.id} is ${state.status}; only a PROCESSING_FAILED declaration can be retried`,
+      ),
     ]);
   }
   await writePendingEvent(state, deps.repository);
   const at = deps.clock.now().toISOString();
-  const event = historyEvent(state, 'RETRIED', stage, at, { kind: 'officer', id: command.principal.subject }, `retried at ${stage} after: ${state.failure?.reason ?? ''}`);
+  const event = historyEvent(
+    state,
+    'RETRIED',
+    stage,
+    at,
+    { kind: 'officer', id: command.principal.subject },
+    `retried at ${stage} after: ${state.failure?.reason ?? ''}`,
+  );
   const outcome = await deps.repository.transition({
     id: state.id,
     from: 'PROCESSING_FAILED',
@@ -84,7 +102,9 @@ export async function retryDeclaration(
     resetRedrives: true,
   });
   if (outcome === 'conflict') {
-    throw new DomainError('CONFLICT', 'Changed meanwhile', [problem('', 'VERSION_CONFLICT', `declaration ${command.id} changed meanwhile; read it and try again`)]);
+    throw new DomainError('CONFLICT', 'Changed meanwhile', [
+      problem('', 'VERSION_CONFLICT', `declaration ${command.id} changed meanwhile; read it and try again`),
+    ]);
   }
   await deps.repository.appendEvent(event);
   await queue.send({ declarationId: state.id, version: state.version + 1 });

@@ -2,11 +2,18 @@
  * Reading declarations. A trader sees only its own; anyone else asking for a declaration they
  * may not see gets the same answer as for one that does not exist (no existence oracle).
  */
-import { canRead, hasRole, requireParty, requireRole, type Principal } from '../domain/auth.ts';
+import { canRead, hasRole, type Principal, requireParty, requireRole } from '../domain/auth.ts';
 import type { DeclarationStatus } from '../domain/declaration.ts';
-import { type DeclarationPage, type DeclarationState, type DeclarationView, type HistoryPage, toSummary, toView } from '../domain/declaration-record.ts';
+import {
+  type DeclarationPage,
+  type DeclarationState,
+  type DeclarationView,
+  type HistoryPage,
+  toSummary,
+  toView,
+} from '../domain/declaration-record.ts';
 import { DomainError, problem } from '../domain/problems.ts';
-import { InvalidCursorError, type DeclarationRepository } from './ports.ts';
+import { type DeclarationRepository, InvalidCursorError } from './ports.ts';
 
 const notFound = (id: string) =>
   new DomainError('NOT_FOUND', 'Not found', [problem('', 'DECLARATION_NOT_FOUND', `no declaration ${id} that you may see`)]);

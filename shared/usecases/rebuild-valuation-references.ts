@@ -3,9 +3,9 @@
  * per supplementary unit, by HS subheading and origin) and loads it as a new version. Only
  * RELEASED declarations count: values not (yet) accepted must not pull the medians down.
  */
-import { requireRole, type Principal } from '../domain/auth.ts';
+import { type Principal, requireRole } from '../domain/auth.ts';
 import type { Declaration } from '../domain/declaration.ts';
-import { buildReferenceTable, valuationReferenceTableSchema, type ToNational } from '../risk/valuation.ts';
+import { buildReferenceTable, type ToNational, valuationReferenceTableSchema } from '../risk/valuation.ts';
 import type { Clock, DeclarationRepository } from './ports.ts';
 import { loadReferenceDocument, type ReferenceDocumentStore, type ReferenceDocumentVersion } from './reference-documents.ts';
 
@@ -41,7 +41,13 @@ export async function rebuildValuationReferences(
     period: `declarations ${from} to ${now.toISOString().slice(0, 10)}`,
   };
   const loaded = await loadReferenceDocument(
-    { principal: command.principal, kind: 'valuationReferences', schema: valuationReferenceTableSchema, document: table, at: now.toISOString() },
+    {
+      principal: command.principal,
+      kind: 'valuationReferences',
+      schema: valuationReferenceTableSchema,
+      document: table,
+      at: now.toISOString(),
+    },
     { store: deps.store },
   );
   return { ...loaded, declarations: declarations.length, entries: table.entries.length };

@@ -38,7 +38,11 @@ export async function redriveStalled(
       const noted = await deps.repository.noteRedrive(declaration.id, declaration.version, command.now.toISOString(), MAX_REDRIVES);
       if (noted === 'gave-up') {
         const reason = `still stopped at ${declaration.status} after ${MAX_REDRIVES} redrives; see the stage's logs and dead-letter queue`;
-        if ((await markProcessingFailed({ declarationId: declaration.id, version: declaration.version, reason, actor: 'redrive' }, deps)) === 'failed') gaveUp.push(declaration.id);
+        if (
+          (await markProcessingFailed({ declarationId: declaration.id, version: declaration.version, reason, actor: 'redrive' }, deps)) ===
+          'failed'
+        )
+          gaveUp.push(declaration.id);
       }
       if (noted !== 'redrive') continue;
       // The same message the previous stage sent: the version it left the declaration at.

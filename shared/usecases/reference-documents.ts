@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { requireRole, type Principal } from '../domain/auth.ts';
-import { DomainError, problemsFromZod } from '../domain/problems.ts';
+import { type Principal, requireRole } from '../domain/auth.ts';
+import { DomainError } from '../domain/problems.ts';
 
 export const referenceDocumentKinds = ['tariffPack', 'exchangeRates', 'valuationReferences', 'riskSettings'] as const;
 export type ReferenceDocumentKind = (typeof referenceDocumentKinds)[number];
@@ -22,7 +22,12 @@ export interface ReferenceDocumentVersion {
 
 export interface ReferenceDocumentStore {
   /** Stores a version (idempotent for the same content) and makes it current. */
-  put(kind: ReferenceDocumentKind, version: string, content: Uint8Array, meta: { at: string; by: string }): Promise<ReferenceDocumentVersion>;
+  put(
+    kind: ReferenceDocumentKind,
+    version: string,
+    content: Uint8Array,
+    meta: { at: string; by: string },
+  ): Promise<ReferenceDocumentVersion>;
   /** The current version's content, parsed and cached per version. */
   current<T>(kind: ReferenceDocumentKind, parse: (raw: unknown) => T): Promise<{ version: string; document: T } | undefined>;
   /** The version that was current at `at` (ISO date-time): work is done with what was in force when it was submitted. */

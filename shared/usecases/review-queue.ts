@@ -1,8 +1,8 @@
 /** The officer review queue: UNDER_REVIEW declarations of one lane and office, oldest first. */
-import { requireRole, type Principal } from '../domain/auth.ts';
-import { toSummary, type DeclarationSummary } from '../domain/declaration-record.ts';
+import { type Principal, requireRole } from '../domain/auth.ts';
+import { type DeclarationSummary, toSummary } from '../domain/declaration-record.ts';
 import { DomainError, problem } from '../domain/problems.ts';
-import { InvalidCursorError, type DeclarationRepository } from './ports.ts';
+import { type DeclarationRepository, InvalidCursorError } from './ports.ts';
 import { FAILED_QUEUE } from './processing-failures.ts';
 
 export interface ReviewQueueQuery {
@@ -27,7 +27,11 @@ export async function listReviewQueue(
   const office = query.lane === FAILED_QUEUE.lane ? FAILED_QUEUE.office : query.office;
   if (query.lane !== FAILED_QUEUE.lane && (office === undefined || !deps.customsOffices.includes(office))) {
     throw new DomainError('BAD_REQUEST', 'Unknown office', [
-      problem('/office', office === undefined ? 'REQUIRED' : 'UNKNOWN_OFFICE', `name an office of this region for the ${query.lane} queue: one of ${deps.customsOffices.join(', ')}`),
+      problem(
+        '/office',
+        office === undefined ? 'REQUIRED' : 'UNKNOWN_OFFICE',
+        `name an office of this region for the ${query.lane} queue: one of ${deps.customsOffices.join(', ')}`,
+      ),
     ]);
   }
   try {
@@ -43,7 +47,9 @@ export async function listReviewQueue(
     };
   } catch (error) {
     if (error instanceof InvalidCursorError) {
-      throw new DomainError('BAD_REQUEST', 'Invalid cursor', [problem('/cursor', 'INVALID_CURSOR', 'the cursor is not one this API returned for this queue')]);
+      throw new DomainError('BAD_REQUEST', 'Invalid cursor', [
+        problem('/cursor', 'INVALID_CURSOR', 'the cursor is not one this API returned for this queue'),
+      ]);
     }
     throw error;
   }

@@ -1,5 +1,5 @@
-import type { RiskProfile } from '../risk/profile.ts';
 import type { Lane } from '../risk/outcome.ts';
+import type { RiskProfile } from '../risk/profile.ts';
 import type { RecentSelectionRates } from '../risk/selection.ts';
 import type { TraderProfile } from '../risk/trader.ts';
 

@@ -6,14 +6,13 @@
  */
 import { z } from 'zod';
 import type { PipelineMessage } from '../domain/declaration-record.ts';
-import { compileProfiles, scoreDeclaration, riskThresholdsSchema, type CompiledProfiles } from '../risk/score.ts';
 import type { RiskProfile } from '../risk/profile.ts';
-import { selectionConfigSchema } from '../risk/selection.ts';
-import { valuationRuleSchema, type ToNational, type ValuationReferences } from '../risk/valuation.ts';
+import { type CompiledProfiles, compileProfiles, riskThresholdsSchema, scoreDeclaration } from '../risk/score.ts';
+import { laneBeforeTopUp, selectionConfigSchema } from '../risk/selection.ts';
+import { type ToNational, type ValuationReferences, valuationRuleSchema } from '../risk/valuation.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
 import type { Clock, DeclarationRepository, PipelineQueue } from './ports.ts';
 import type { RiskProfileStore, SecretSource, SelectionStatsStore, TraderProfileStore } from './risk-ports.ts';
-import { laneBeforeTopUp } from '../risk/selection.ts';
 
 /** Region-wide risk settings an administrator loads (a reference document). */
 export const riskSettingsSchema = z
@@ -60,7 +59,10 @@ export function versionsInForce(all: readonly RiskProfile[], at: string): RiskPr
 // Compiling is the expensive part; profile sets change rarely, so keep the last one compiled.
 let compiled: { key: string; profiles: CompiledProfiles } | undefined;
 function compileCached(profiles: RiskProfile[]): CompiledProfiles {
-  const key = profiles.map((p) => `${p.id}@${p.version}`).sort().join(',');
+  const key = profiles
+    .map((p) => `${p.id}@${p.version}`)
+    .sort()
+    .join(',');
   if (compiled?.key !== key) compiled = { key, profiles: compileProfiles(profiles) };
   return compiled.profiles;
 }

@@ -4,12 +4,12 @@
  * resumes where a failed attempt stopped and answers with the same receipt.
  */
 import { createHash } from 'node:crypto';
-import { requireParty, requireRole, type Principal } from '../domain/auth.ts';
+import { type Principal, requireParty, requireRole } from '../domain/auth.ts';
 import { declarationSchema, maxDeclarationBytes } from '../domain/declaration.ts';
-import { linksFor, type DeclarationRecord, type HistoryEvent, type SubmissionReceipt } from '../domain/declaration-record.ts';
+import { type DeclarationRecord, type HistoryEvent, linksFor, type SubmissionReceipt } from '../domain/declaration-record.ts';
 import { generateUcr, newDeclarationId } from '../domain/ids.ts';
-import { DomainError, problem } from '../domain/problems.ts';
 import { parseJsonBytes } from '../domain/json-text.ts';
+import { DomainError, problem } from '../domain/problems.ts';
 import type { Clock, DeclarationRepository, DocumentArchive, LrnClaim, PipelineQueue } from './ports.ts';
 
 export interface SubmitDeclarationDeps {
@@ -35,10 +35,7 @@ export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').upd
 
 export const submittedDocumentKey = (declarationId: string): string => `declarations/${declarationId}/submitted.json`;
 
-export async function submitDeclaration(
-  command: SubmitDeclarationCommand,
-  deps: SubmitDeclarationDeps,
-): Promise<SubmissionReceipt> {
+export async function submitDeclaration(command: SubmitDeclarationCommand, deps: SubmitDeclarationDeps): Promise<SubmissionReceipt> {
   requireRole(command.principal, 'trader');
   const partyId = requireParty(command.principal);
   const declaration = parseDeclaration(command.body);
@@ -50,7 +47,13 @@ export async function submitDeclaration(
 
   const now = deps.clock.now();
   const sha256 = sha256Hex(command.body);
-  const claim: LrnClaim = { declarantId: partyId, lrn: declaration.lrn, declarationId: newDeclarationId(now), sha256, claimedAt: now.toISOString() };
+  const claim: LrnClaim = {
+    declarantId: partyId,
+    lrn: declaration.lrn,
+    declarationId: newDeclarationId(now),
+    sha256,
+    claimedAt: now.toISOString(),
+  };
 
   const claimed = await deps.repository.claimLrn(claim);
   if (claimed.outcome === 'taken') {
@@ -58,7 +61,11 @@ export async function submitDeclaration(
     if (existing && claimed.existing.sha256 === sha256) return resume(existing, deps);
     if (existing) {
       throw new DomainError('CONFLICT', 'Duplicate LRN', [
-        problem('/lrn', 'LRN_ALREADY_USED', `LRN ${declaration.lrn} is already used by declaration ${existing.id}; each declaration needs its own LRN`),
+        problem(
+          '/lrn',
+          'LRN_ALREADY_USED',
+          `LRN ${declaration.lrn} is already used by declaration ${existing.id}; each declaration needs its own LRN`,
+        ),
       ]);
     }
     if (claimed.existing.sha256 === sha256) {
@@ -144,7 +151,9 @@ async function resume(record: DeclarationRecord, deps: SubmitDeclarationDeps): P
 
 function parseDeclaration(body: Uint8Array) {
   if (body.byteLength === 0) {
-    throw new DomainError('BAD_REQUEST', 'Invalid declaration', [problem('', 'BODY_REQUIRED', 'the request needs a JSON declaration body')]);
+    throw new DomainError('BAD_REQUEST', 'Invalid declaration', [
+      problem('', 'BODY_REQUIRED', 'the request needs a JSON declaration body'),
+    ]);
   }
   if (body.byteLength > maxDeclarationBytes) {
     throw new DomainError('PAYLOAD_TOO_LARGE', 'Declaration too large', [

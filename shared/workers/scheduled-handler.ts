@@ -1,9 +1,10 @@
 /** The one wrapper for scheduled (EventBridge) functions: logging, tracing, metrics. */
-import middy from '@middy/core';
+
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { logger, metrics, tracer } from '../observability.ts';
 

@@ -3,12 +3,13 @@
  * event source mapping has ReportBatchItemFailures), logging, tracing and metrics. A record
  * whose handler throws is retried by SQS and lands in the DLQ after maxReceiveCount.
  */
-import middy from '@middy/core';
+
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
 import { logger, metrics, tracer } from '../observability.ts';
@@ -34,10 +35,17 @@ export function sqsHandler<T extends z.ZodType>(
       await handleMessage(message as z.infer<T>, record);
     } catch (error) {
       const exhausted = options !== undefined && Number(record.attributes.ApproximateReceiveCount) >= options.maxReceiveCount;
-      logger.error(exhausted ? 'message failed for the last time; it goes to the DLQ' : 'message failed; SQS will redeliver it, then move it to the DLQ', error as Error);
+      logger.error(
+        exhausted
+          ? 'message failed for the last time; it goes to the DLQ'
+          : 'message failed; SQS will redeliver it, then move it to the DLQ',
+        error as Error,
+      );
       if (exhausted && message !== undefined && options.onExhausted) {
         // If this fails too, the redrive finds the declaration stopped and gives up on it later.
-        await options.onExhausted(message, error as Error).catch((failure: unknown) => logger.error('could not record the failure', failure as Error));
+        await options
+          .onExhausted(message, error as Error)
+          .catch((failure: unknown) => logger.error('could not record the failure', failure as Error));
       }
       throw error;
     } finally {

@@ -3,7 +3,7 @@
  * its result, and marks the declaration PROCESSING_FAILED when the message's last delivery fails.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { pipelineMessageSchema, type PipelineMessage } from '../domain/declaration-record.ts';
+import { type PipelineMessage, pipelineMessageSchema } from '../domain/declaration-record.ts';
 import { logger, metrics } from '../observability.ts';
 import { type QueueName, queues } from '../resources.ts';
 import type { StageResult } from '../usecases/pipeline-stage.ts';

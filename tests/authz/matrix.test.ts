@@ -5,7 +5,7 @@
  * a row here fails the test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import { seedDemoData } from '../../local/seed.ts';
 import type { OperationSpec } from '../../shared/http/operation.ts';
 import { operations } from '../../shared/http/operations/index.ts';
@@ -43,9 +43,18 @@ function token(caller: Caller): string | undefined {
 }
 
 /** A request each operation accepts from an allowed caller (valid path, query and body). */
-function requestFor(op: OperationSpec, caller: Caller): { path: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } {
+function requestFor(
+  op: OperationSpec,
+  caller: Caller,
+): { path: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } {
   const party = caller === 'otherTrader' ? 'GB999999999999' : owner;
-  const profile = { name: 'Matrix', reason: 'authorisation matrix', validFrom: '2020-01-01', criteria: { kind: 'origin', countries: ['TV'] }, outcome: { score: 1 } };
+  const profile = {
+    name: 'Matrix',
+    reason: 'authorisation matrix',
+    validFrom: '2020-01-01',
+    criteria: { kind: 'origin', countries: ['TV'] },
+    outcome: { score: 1 },
+  };
   switch (op.operationId) {
     case 'submitDeclaration':
       return { path: op.path, body: declarationFor(party) };
@@ -151,7 +160,10 @@ describe('authorisation matrix', () => {
     const other = token('otherTrader') as string;
 
     // Act
-    const submitAsOwner = await api<{ problems: { code: string }[] }>('POST', '/v1/declarations', { token: other, body: declarationFor(owner) });
+    const submitAsOwner = await api<{ problems: { code: string }[] }>('POST', '/v1/declarations', {
+      token: other,
+      body: declarationFor(owner),
+    });
     const listOwners = await api<{ problems: { code: string }[] }>('GET', `/v1/declarations?declarant=${owner}`, { token: other });
 
     // Assess

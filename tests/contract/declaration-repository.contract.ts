@@ -66,7 +66,13 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
     it('claims an LRN once, names the holder, and moves a claim only while it is unchanged', async () => {
       // Prepare
       const repository = subject.repository();
-      const claim = { declarantId: newParty(), lrn: `LRN-${randomInt(1e9)}`, declarationId: newDeclarationId(new Date()), sha256: 'a'.repeat(64), claimedAt: '2026-11-27T10:00:00.000Z' };
+      const claim = {
+        declarantId: newParty(),
+        lrn: `LRN-${randomInt(1e9)}`,
+        declarationId: newDeclarationId(new Date()),
+        sha256: 'a'.repeat(64),
+        claimedAt: '2026-11-27T10:00:00.000Z',
+      };
       const next = { ...claim, declarationId: newDeclarationId(new Date()), claimedAt: '2026-11-27T10:05:00.000Z' };
 
       // Act
@@ -111,9 +117,23 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       const validated = event(record, 2);
 
       // Act
-      const wrongVersion = await repository.transition({ id: record.id, from: 'SUBMITTED', expectedVersion: 7, to: 'VALIDATED', at, set: {} });
+      const wrongVersion = await repository.transition({
+        id: record.id,
+        from: 'SUBMITTED',
+        expectedVersion: 7,
+        to: 'VALIDATED',
+        at,
+        set: {},
+      });
       const wrongStatus = await repository.transition({ id: record.id, from: 'SCORED', expectedVersion: 1, to: 'ASSESSED', at, set: {} });
-      const applied = await repository.transition({ id: record.id, from: 'SUBMITTED', expectedVersion: 1, to: 'ASSESSED', at, set: { assessment, lastEvent: validated } });
+      const applied = await repository.transition({
+        id: record.id,
+        from: 'SUBMITTED',
+        expectedVersion: 1,
+        to: 'ASSESSED',
+        at,
+        set: { assessment, lastEvent: validated },
+      });
       const replay = await repository.transition({ id: record.id, from: 'SUBMITTED', expectedVersion: 1, to: 'ASSESSED', at, set: {} });
       const read = await repository.get(record.id);
 
@@ -128,15 +148,25 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       const old = await stored(subject, { at: new Date(Date.now() - 60 * 60_000).toISOString() });
       const finished = await stored(subject, { at: new Date(Date.now() - 60 * 60_000).toISOString() });
       const repository = subject.repository();
-      await repository.transition({ id: finished.id, from: 'SUBMITTED', expectedVersion: 1, to: 'REJECTED', at: finished.submittedAt, set: {} });
+      await repository.transition({
+        id: finished.id,
+        from: 'SUBMITTED',
+        expectedVersion: 1,
+        to: 'REJECTED',
+        at: finished.submittedAt,
+        set: {},
+      });
       const before = new Date(Date.now() - 30 * 60_000).toISOString();
 
       // Act
       const listed = (await repository.listStalled(before, 10_000)).items.map((item) => item.id);
       const notes = [];
-      for (let run = 0; run < 3; run += 1) notes.push(await repository.noteRedrive(old.id, 1, new Date(Date.now() - (40 - run) * 60_000).toISOString(), 2));
+      for (let run = 0; run < 3; run += 1)
+        notes.push(await repository.noteRedrive(old.id, 1, new Date(Date.now() - (40 - run) * 60_000).toISOString(), 2));
       const wrongVersion = await repository.noteRedrive(old.id, 5, new Date().toISOString(), 2);
-      const afterNote = (await repository.listStalled(new Date(Date.now() - 50 * 60_000).toISOString(), 10_000)).items.map((item) => item.id);
+      const afterNote = (await repository.listStalled(new Date(Date.now() - 50 * 60_000).toISOString(), 10_000)).items.map(
+        (item) => item.id,
+      );
 
       // Assess
       expect(listed).toContain(old.id);
@@ -155,9 +185,25 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       const queuedAt = new Date().toISOString();
 
       // Act
-      await repository.transition({ id: record.id, from: 'SUBMITTED', expectedVersion: 1, to: 'UNDER_REVIEW', at: queuedAt, set: {}, reviewQueue: { lane, office: 'GBLHR', queuedAt } });
+      await repository.transition({
+        id: record.id,
+        from: 'SUBMITTED',
+        expectedVersion: 1,
+        to: 'UNDER_REVIEW',
+        at: queuedAt,
+        set: {},
+        reviewQueue: { lane, office: 'GBLHR', queuedAt },
+      });
       const queued = await repository.listReviewQueue(lane, 'GBLHR', { limit: 10, cursor: undefined });
-      await repository.transition({ id: record.id, from: 'UNDER_REVIEW', expectedVersion: 2, to: 'RELEASED', at: queuedAt, set: {}, reviewQueue: null });
+      await repository.transition({
+        id: record.id,
+        from: 'UNDER_REVIEW',
+        expectedVersion: 2,
+        to: 'RELEASED',
+        at: queuedAt,
+        set: {},
+        reviewQueue: null,
+      });
       const after = await repository.listReviewQueue(lane, 'GBLHR', { limit: 10, cursor: undefined });
 
       // Assess
@@ -169,7 +215,8 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       // Prepare
       const party = newParty();
       const ids = [];
-      for (let minute = 0; minute < 3; minute += 1) ids.push((await stored(subject, { party, at: new Date(Date.now() - (10 - minute) * 60_000).toISOString() })).id);
+      for (let minute = 0; minute < 3; minute += 1)
+        ids.push((await stored(subject, { party, at: new Date(Date.now() - (10 - minute) * 60_000).toISOString() })).id);
       const repository = subject.repository();
 
       // Act
@@ -191,7 +238,11 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       const repository = subject.repository();
 
       // Act
-      const results = [await repository.appendEvent(event(record, 2)), await repository.appendEvent(event(record, 1)), await repository.appendEvent(event(record, 2))];
+      const results = [
+        await repository.appendEvent(event(record, 2)),
+        await repository.appendEvent(event(record, 1)),
+        await repository.appendEvent(event(record, 2)),
+      ];
       const marks = [await repository.markOnce(record.id, 'countedAt', 'x'), await repository.markOnce(record.id, 'countedAt', 'y')];
 
       // Assess

@@ -14,7 +14,7 @@
  * A broken invariant fails the test with its smallest reproduction (case index, steps, bytes, answer).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import { seedDemoData } from '../../local/seed.ts';
 import { declarationSchema, maxDeclarationBytes } from '../../shared/domain/declaration.ts';
 import { referenceDocumentNames, referenceDocumentPath } from '../../shared/http/reference-kinds.ts';
@@ -24,17 +24,17 @@ import { traderStatusInputSchema } from '../../shared/usecases/manage-traders.ts
 import { declarationFor, validImport } from '../integration/support.ts';
 import {
   contractAccepts,
-  describeViolations,
   DupObject,
+  describeViolations,
+  type FuzzOutcome,
   fromJson,
   fuzzRoute,
-  RawJson,
-  MAX_PROBLEM_BYTES,
-  send,
-  type FuzzOutcome,
   type HostileRequest,
+  MAX_PROBLEM_BYTES,
   type Node,
+  RawJson,
   type RouteFuzzSpec,
+  send,
 } from './hostile.ts';
 
 const runs = Number.parseInt(process.env.FUZZ_RUNS ?? '', 10) || 2000;
@@ -92,7 +92,9 @@ async function riskProfiles(): Promise<{ id: string; version: number }[]> {
 }
 
 function summary(spec: RouteFuzzSpec, outcome: FuzzOutcome): string {
-  const statuses = Object.entries(outcome.statuses).map(([status, count]) => `${status}×${count}`).join(' ');
+  const statuses = Object.entries(outcome.statuses)
+    .map(([status, count]) => `${status}×${count}`)
+    .join(' ');
   return `${spec.name}: ${outcome.sent} hostile requests [${statuses}], ${outcome.accepted.length} valid bodies accepted, ${outcome.gatewayRefusals} refused by the gateway's payload limit, ${outcome.violationCount} breaking an invariant`;
 }
 
@@ -134,9 +136,17 @@ const declarationSpecials: RouteFuzzSpec['specials'] = [
   { label: 'declarant name of 70 characters (the limit)', path: ['declarant', 'name'], value: () => 'N'.repeat(70) },
   { label: 'declarant name of 71 characters', path: ['declarant', 'name'], value: () => 'N'.repeat(71) },
   { label: 'document ref of 36 characters', path: item0('documents', 0, 'ref'), value: () => 'R'.repeat(36) },
-  { label: '100 documents', path: item0('documents'), value: () => fromJson(Array.from({ length: 100 }, () => ({ type: 'N935', ref: 'INV42' }))) },
+  {
+    label: '100 documents',
+    path: item0('documents'),
+    value: () => fromJson(Array.from({ length: 100 }, () => ({ type: 'N935', ref: 'INV42' }))),
+  },
   { label: '100 additional codes', path: item0('additionalCodes'), value: () => fromJson(Array.from({ length: 100 }, () => 'C999')) },
-  { label: '10 quantities', path: item0('quantities'), value: () => fromJson(Array.from({ length: 10 }, () => ({ value: '1', unit: 'KGM' }))) },
+  {
+    label: '10 quantities',
+    path: item0('quantities'),
+    value: () => fromJson(Array.from({ length: 10 }, () => ({ value: '1', unit: 'KGM' }))),
+  },
   { label: '1,000 items', path: ['items'], value: () => fromJson(Array.from({ length: 1000 }, () => fixtureItem)) },
   { label: 'invoice amount as the number 5000.00', path: item0('invoiceAmount'), value: () => new RawJson('5000.00') },
   { label: 'net mass as the number 2000', path: item0('netMassKg'), value: () => 2000 },
@@ -173,18 +183,34 @@ const validProfile = {
       { kind: 'origin', countries: ['TV'] },
       { kind: 'commodityCode', prefixes: ['8510'] },
       { kind: 'not', of: { kind: 'valuePerKg', below: '1.50' } },
-      { kind: 'or', of: [{ kind: 'valueToReference', belowPercent: 50 }, { kind: 'traderDeclarations', fewerThan: 3 }] },
+      {
+        kind: 'or',
+        of: [
+          { kind: 'valueToReference', belowPercent: 50 },
+          { kind: 'traderDeclarations', fewerThan: 3 },
+        ],
+      },
     ],
   },
   outcome: { score: 10 },
 };
 
 const leaf = { kind: 'origin', countries: ['TV'] };
-const notChain = (depth: number): Node => new RawJson(`${'{"kind":"not","of":'.repeat(depth - 1)}${JSON.stringify(leaf)}${'}'.repeat(depth - 1)}`);
-const andOf = (children: number, child: () => unknown = () => leaf): Node => fromJson({ kind: 'and', of: Array.from({ length: children }, child) });
+const notChain = (depth: number): Node =>
+  new RawJson(`${'{"kind":"not","of":'.repeat(depth - 1)}${JSON.stringify(leaf)}${'}'.repeat(depth - 1)}`);
+const andOf = (children: number, child: () => unknown = () => leaf): Node =>
+  fromJson({ kind: 'and', of: Array.from({ length: children }, child) });
 /** and of `groups` ors of `leaves` leaves: 1 + groups + groups × leaves nodes. */
-const tree = (groups: number, leaves: number): Node => andOf(groups, () => ({ kind: 'or', of: Array.from({ length: leaves }, () => leaf) }));
-const countries = (count: number): Node => fromJson({ kind: 'origin', countries: Array.from({ length: count }, (_, index) => `${String.fromCharCode(65 + ((index / 26) | 0) % 26)}${String.fromCharCode(65 + (index % 26))}`) });
+const tree = (groups: number, leaves: number): Node =>
+  andOf(groups, () => ({ kind: 'or', of: Array.from({ length: leaves }, () => leaf) }));
+const countries = (count: number): Node =>
+  fromJson({
+    kind: 'origin',
+    countries: Array.from(
+      { length: count },
+      (_, index) => `${String.fromCharCode(65 + (((index / 26) | 0) % 26))}${String.fromCharCode(65 + (index % 26))}`,
+    ),
+  });
 
 /** Criteria trees, outcomes and validity bounds at and beyond the profile's limits. */
 const profileSpecials: RouteFuzzSpec['specials'] = [
@@ -360,123 +386,157 @@ const specs = {
 // ---- the properties --------------------------------------------------------------------------------
 
 describe('hostile bodies on every write route', () => {
-  it(`POST /v1/declarations answers ${runs} hostile bodies within the contract and stores none of them`, async () => {
-    // Prepare
-    const seed = baseSeed + 1;
-    const before = await declarationIds(FUZZ_TRADER);
+  it(
+    `POST /v1/declarations answers ${runs} hostile bodies within the contract and stores none of them`,
+    async () => {
+      // Prepare
+      const seed = baseSeed + 1;
+      const before = await declarationIds(FUZZ_TRADER);
 
-    // Act
-    const outcome = await fuzzRoute({ spec: specs.declarations, apiUrl: cloud.apiUrl, token: trader(FUZZ_TRADER), runs, seed });
-    const after = await declarationIds(FUZZ_TRADER);
+      // Act
+      const outcome = await fuzzRoute({ spec: specs.declarations, apiUrl: cloud.apiUrl, token: trader(FUZZ_TRADER), runs, seed });
+      const after = await declarationIds(FUZZ_TRADER);
 
-    // Assess
-    assessOutcome(specs.declarations, outcome, seed);
-    const receipts = new Set(outcome.accepted.map((accepted) => (accepted.body as { id: string }).id));
-    expect(before).toEqual([]);
-    expect(after).toEqual([...receipts].sort());
-  }, timeout);
+      // Assess
+      assessOutcome(specs.declarations, outcome, seed);
+      const receipts = new Set(outcome.accepted.map((accepted) => (accepted.body as { id: string }).id));
+      expect(before).toEqual([]);
+      expect(after).toEqual([...receipts].sort());
+    },
+    timeout,
+  );
 
-  it(`POST /v1/duty-estimates answers ${runs} hostile bodies within the contract and stores nothing`, async () => {
-    // Prepare
-    const seed = baseSeed + 2;
+  it(
+    `POST /v1/duty-estimates answers ${runs} hostile bodies within the contract and stores nothing`,
+    async () => {
+      // Prepare
+      const seed = baseSeed + 2;
 
-    // Act
-    const outcome = await fuzzRoute({ spec: specs.dutyEstimates, apiUrl: cloud.apiUrl, token: trader(FUZZ_ESTIMATOR), runs, seed });
+      // Act
+      const outcome = await fuzzRoute({ spec: specs.dutyEstimates, apiUrl: cloud.apiUrl, token: trader(FUZZ_ESTIMATOR), runs, seed });
 
-    // Assess
-    assessOutcome(specs.dutyEstimates, outcome, seed);
-    expect(await declarationIds(FUZZ_ESTIMATOR)).toEqual([]);
-  }, timeout);
+      // Assess
+      assessOutcome(specs.dutyEstimates, outcome, seed);
+      expect(await declarationIds(FUZZ_ESTIMATOR)).toEqual([]);
+    },
+    timeout,
+  );
 
-  it(`PUT /v1/admin/reference-documents/{kind} refuses ${runs} hostile bodies and loads none of them`, async () => {
-    // Prepare: only bodies that cannot load, however the bytes are read (U+FFFD for bad UTF-8, last of repeated members)
-    const seed = baseSeed + 3;
-    const spec = specs.referenceDocuments;
-    const history = async () =>
-      Promise.all(referenceKinds.map(async (kind) => (await getJson<{ items: unknown[] }>(`/v1/admin/reference-documents/${kind}`, admin())).body.items));
-    const before = await history();
+  it(
+    `PUT /v1/admin/reference-documents/{kind} refuses ${runs} hostile bodies and loads none of them`,
+    async () => {
+      // Prepare: only bodies that cannot load, however the bytes are read (U+FFFD for bad UTF-8, last of repeated members)
+      const seed = baseSeed + 3;
+      const spec = specs.referenceDocuments;
+      const history = async () =>
+        Promise.all(
+          referenceKinds.map(
+            async (kind) => (await getJson<{ items: unknown[] }>(`/v1/admin/reference-documents/${kind}`, admin())).body.items,
+          ),
+        );
+      const before = await history();
 
-    // Act
-    const outcome = await fuzzRoute({
-      spec,
-      apiUrl: cloud.apiUrl,
-      token: admin(),
-      runs,
-      seed,
-      allow: (request, recipe) => !contractAccepts(spec, request, recipe.variant, { lenient: true, ignoreDuplicates: true }),
-      // What the lenient reading refuses, the strict one refuses too: no 2xx is acceptable here.
-      acceptable: () => false,
-    });
-    const after = await history();
+      // Act
+      const outcome = await fuzzRoute({
+        spec,
+        apiUrl: cloud.apiUrl,
+        token: admin(),
+        runs,
+        seed,
+        allow: (request, recipe) => !contractAccepts(spec, request, recipe.variant, { lenient: true, ignoreDuplicates: true }),
+        // What the lenient reading refuses, the strict one refuses too: no 2xx is acceptable here.
+        acceptable: () => false,
+      });
+      const after = await history();
 
-    // Assess
-    assessOutcome(spec, outcome, seed);
-    expect(outcome.accepted).toEqual([]);
-    expect(after).toEqual(before);
-  }, timeout);
+      // Assess
+      assessOutcome(spec, outcome, seed);
+      expect(outcome.accepted).toEqual([]);
+      expect(after).toEqual(before);
+    },
+    timeout,
+  );
 
-  it(`POST /v1/admin/risk-profiles answers ${runs} hostile bodies within the contract and creates only valid profiles`, async () => {
-    // Prepare
-    const seed = baseSeed + 4;
-    const before = await riskProfiles();
+  it(
+    `POST /v1/admin/risk-profiles answers ${runs} hostile bodies within the contract and creates only valid profiles`,
+    async () => {
+      // Prepare
+      const seed = baseSeed + 4;
+      const before = await riskProfiles();
 
-    // Act
-    const outcome = await fuzzRoute({ spec: specs.createProfile, apiUrl: cloud.apiUrl, token: officer(), runs, seed });
-    const after = await riskProfiles();
+      // Act
+      const outcome = await fuzzRoute({ spec: specs.createProfile, apiUrl: cloud.apiUrl, token: officer(), runs, seed });
+      const after = await riskProfiles();
 
-    // Assess
-    assessOutcome(specs.createProfile, outcome, seed);
-    const created = outcome.accepted.map((accepted) => ({ id: (accepted.body as { id: string }).id, version: 1 }));
-    expect(after).toEqual([...before, ...created].sort((a, b) => a.id.localeCompare(b.id)));
-  }, timeout);
+      // Assess
+      assessOutcome(specs.createProfile, outcome, seed);
+      const created = outcome.accepted.map((accepted) => ({ id: (accepted.body as { id: string }).id, version: 1 }));
+      expect(after).toEqual([...before, ...created].sort((a, b) => a.id.localeCompare(b.id)));
+    },
+    timeout,
+  );
 
-  it(`PUT /v1/admin/risk-profiles/{id} answers ${runs} hostile bodies within the contract and versions only valid edits`, async () => {
-    // Prepare: one profile to edit
-    const seed = baseSeed + 5;
-    const response = await fetch(`${cloud.apiUrl}/v1/admin/risk-profiles`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${officer()}`, 'content-type': 'application/json' },
-      body: JSON.stringify(validProfile),
-    });
-    expect(response.status).toBe(201);
-    profileId = ((await response.json()) as { id: string }).id;
+  it(
+    `PUT /v1/admin/risk-profiles/{id} answers ${runs} hostile bodies within the contract and versions only valid edits`,
+    async () => {
+      // Prepare: one profile to edit
+      const seed = baseSeed + 5;
+      const response = await fetch(`${cloud.apiUrl}/v1/admin/risk-profiles`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${officer()}`, 'content-type': 'application/json' },
+        body: JSON.stringify(validProfile),
+      });
+      expect(response.status).toBe(201);
+      profileId = ((await response.json()) as { id: string }).id;
 
-    // Act
-    const outcome = await fuzzRoute({ spec: specs.editProfile, apiUrl: cloud.apiUrl, token: officer(), runs, seed });
-    const versions = await getJson<{ items: { version: number }[] }>(`/v1/admin/risk-profiles/${profileId}`, officer());
+      // Act
+      const outcome = await fuzzRoute({ spec: specs.editProfile, apiUrl: cloud.apiUrl, token: officer(), runs, seed });
+      const versions = await getJson<{ items: { version: number }[] }>(`/v1/admin/risk-profiles/${profileId}`, officer());
 
-    // Assess
-    assessOutcome(specs.editProfile, outcome, seed);
-    expect(versions.body.items.map((item) => item.version)).toEqual(Array.from({ length: 1 + outcome.accepted.length }, (_, index) => index + 1));
-  }, timeout);
+      // Assess
+      assessOutcome(specs.editProfile, outcome, seed);
+      expect(versions.body.items.map((item) => item.version)).toEqual(
+        Array.from({ length: 1 + outcome.accepted.length }, (_, index) => index + 1),
+      );
+    },
+    timeout,
+  );
 
-  it(`POST /v1/admin/risk-profiles/dry-run answers ${runs} hostile bodies within the contract and stores nothing`, async () => {
-    // Prepare
-    const seed = baseSeed + 6;
-    const before = await riskProfiles();
+  it(
+    `POST /v1/admin/risk-profiles/dry-run answers ${runs} hostile bodies within the contract and stores nothing`,
+    async () => {
+      // Prepare
+      const seed = baseSeed + 6;
+      const before = await riskProfiles();
 
-    // Act
-    const outcome = await fuzzRoute({ spec: specs.dryRun, apiUrl: cloud.apiUrl, token: officer(), runs, seed });
+      // Act
+      const outcome = await fuzzRoute({ spec: specs.dryRun, apiUrl: cloud.apiUrl, token: officer(), runs, seed });
 
-    // Assess
-    assessOutcome(specs.dryRun, outcome, seed);
-    expect(await riskProfiles()).toEqual(before);
-  }, timeout);
+      // Assess
+      assessOutcome(specs.dryRun, outcome, seed);
+      expect(await riskProfiles()).toEqual(before);
+    },
+    timeout,
+  );
 
-  it(`PUT /v1/admin/traders/{partyId} answers ${runs} hostile bodies within the contract and stores only valid statuses`, async () => {
-    // Prepare
-    const seed = baseSeed + 7;
-    const before = await getJson(`/v1/admin/traders/${FUZZ_PARTY}`, admin());
+  it(
+    `PUT /v1/admin/traders/{partyId} answers ${runs} hostile bodies within the contract and stores only valid statuses`,
+    async () => {
+      // Prepare
+      const seed = baseSeed + 7;
+      const before = await getJson(`/v1/admin/traders/${FUZZ_PARTY}`, admin());
 
-    // Act
-    const outcome = await fuzzRoute({ spec: specs.traders, apiUrl: cloud.apiUrl, token: admin(), runs, seed });
-    const after = await getJson(`/v1/admin/traders/${FUZZ_PARTY}`, admin());
+      // Act
+      const outcome = await fuzzRoute({ spec: specs.traders, apiUrl: cloud.apiUrl, token: admin(), runs, seed });
+      const after = await getJson(`/v1/admin/traders/${FUZZ_PARTY}`, admin());
 
-    // Assess
-    assessOutcome(specs.traders, outcome, seed);
-    expect(before.status).toBe(404);
-    expect(after.status).toBe(outcome.accepted.length > 0 ? 200 : 404);
-  }, timeout);
+      // Assess
+      assessOutcome(specs.traders, outcome, seed);
+      expect(before.status).toBe(404);
+      expect(after.status).toBe(outcome.accepted.length > 0 ? 200 : 404);
+    },
+    timeout,
+  );
 });
 
 // ---- reproductions -----------------------------------------------------------------------------------
@@ -505,7 +565,11 @@ describe('what the fuzzing found, one request each', () => {
     });
 
     // Act
-    const answer = await send(cloud.apiUrl, trader(REPRO_PARTY), exactly('POST', '/v1/declarations', Buffer.from(JSON.stringify(declaration))));
+    const answer = await send(
+      cloud.apiUrl,
+      trader(REPRO_PARTY),
+      exactly('POST', '/v1/declarations', Buffer.from(JSON.stringify(declaration))),
+    );
 
     // Assess
     const document = JSON.parse(answer.bytes.toString('utf8')) as ProblemDocument;
@@ -538,15 +602,23 @@ describe('what the fuzzing found, one request each', () => {
   it('answers 400, not 500, for valuation references whose median is not a decimal, and loads nothing', async () => {
     // Prepare: besides the median, a lower-case currency, so the document can never load
     const document = { currency: 'gbp', entries: [{ commodity: '240220', origin: '*', unit: 'KGM', median: 'x', count: 14 }] };
-    const history = async () => (await getJson<{ items: unknown[] }>('/v1/admin/reference-documents/valuation-references', admin())).body.items;
+    const history = async () =>
+      (await getJson<{ items: unknown[] }>('/v1/admin/reference-documents/valuation-references', admin())).body.items;
     const before = await history();
 
     // Act
-    const answer = await send(cloud.apiUrl, admin(), exactly('PUT', '/v1/admin/reference-documents/valuation-references', Buffer.from(JSON.stringify(document))));
+    const answer = await send(
+      cloud.apiUrl,
+      admin(),
+      exactly('PUT', '/v1/admin/reference-documents/valuation-references', Buffer.from(JSON.stringify(document))),
+    );
 
     // Assess
     expect(answer.status).toBe(400);
-    expect(JSON.parse(answer.bytes.toString('utf8'))).toMatchObject({ status: 400, problems: expect.arrayContaining([expect.objectContaining({ pointer: '/entries/0/median' })]) });
+    expect(JSON.parse(answer.bytes.toString('utf8'))).toMatchObject({
+      status: 400,
+      problems: expect.arrayContaining([expect.objectContaining({ pointer: '/entries/0/median' })]),
+    });
     expect(await history()).toEqual(before);
   });
 });

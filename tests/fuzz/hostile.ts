@@ -12,7 +12,7 @@
  * bodies at and beyond the route's size limit.
  */
 import { request as httpRequest } from 'node:http';
-import { brotliCompressSync, constants as zlibConstants, deflateSync, gunzipSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import fc from 'fast-check';
 import { visit } from 'jsonc-parser';
 import { isTextContent, MAX_BODY_BYTES } from '../../local/gateway.ts';
@@ -60,7 +60,10 @@ export function serialize(node: Node): string {
   if (node instanceof RawJson) return node.text;
   if (node instanceof DupObject) return `{${node.entries.map(([name, value]) => `${JSON.stringify(name)}:${serialize(value)}`).join(',')}}`;
   if (Array.isArray(node)) return `[${node.map(serialize).join(',')}]`;
-  if (isPlainObject(node)) return `{${Object.keys(node).map((name) => `${JSON.stringify(name)}:${serialize(node[name]!)}`).join(',')}}`;
+  if (isPlainObject(node))
+    return `{${Object.keys(node)
+      .map((name) => `${JSON.stringify(name)}:${serialize(node[name]!)}`)
+      .join(',')}}`;
   return JSON.stringify(node);
 }
 
@@ -117,9 +120,34 @@ export const pointerOf = (path: Path): string => (path.length === 0 ? '(root)' :
 
 /** Values of the wrong type (or of the right type but empty or absurd). */
 export const wrongValues: readonly Node[] = [
-  0, -1, 1.5, 1e308, true, false, null, [], {}, '', ' ', '\t\n', 'null', 'true', '0', '-1', 'NaN', 'undefined',
-  new RawJson('-0'), new RawJson('1e999'), new RawJson('123456789012345678901234567890'), new RawJson('1E+2'),
-  [[]], [null], { $ne: null }, { value: 'x' }, ['GB123456789000'], 'GB123456789000',
+  0,
+  -1,
+  1.5,
+  1e308,
+  true,
+  false,
+  null,
+  [],
+  {},
+  '',
+  ' ',
+  '\t\n',
+  'null',
+  'true',
+  '0',
+  '-1',
+  'NaN',
+  'undefined',
+  new RawJson('-0'),
+  new RawJson('1e999'),
+  new RawJson('123456789012345678901234567890'),
+  new RawJson('1E+2'),
+  [[]],
+  [null],
+  { $ne: null },
+  { value: 'x' },
+  ['GB123456789000'],
+  'GB123456789000',
 ];
 
 /** JSON numbers for the places where the schema wants decimal strings. */
@@ -127,23 +155,92 @@ export const numberLiterals = ['5000', '5000.00', '0', '-0', '-1', '0.1', '1e21'
 
 /** Control and bidirectional characters, and other awkward code points, for free text. */
 export const awkwardCharacters = [
-  '\u0000', '\u001b[31m', '\r\nX-Forged: 1', '\u202e', '\u2066', '\u0085', '\u061c', '\u200e', '\u200f', '\u007f', '\t', '\u0008', '\u009b',
-  '\u2069', '\ud800', '\udfff', '\ufeff', '\u2028', '\u00a0', '\u{1f600}',
+  '\u0000',
+  '\u001b[31m',
+  '\r\nX-Forged: 1',
+  '\u202e',
+  '\u2066',
+  '\u0085',
+  '\u061c',
+  '\u200e',
+  '\u200f',
+  '\u007f',
+  '\t',
+  '\u0008',
+  '\u009b',
+  '\u2069',
+  '\ud800',
+  '\udfff',
+  '\ufeff',
+  '\u2028',
+  '\u00a0',
+  '\u{1f600}',
 ];
 
 /** Repeated characters for long strings: ASCII, two-byte, four-byte (two UTF-16 units), whitespace that trims to nothing. */
 export const fillCharacters = ['x', 'é', '\u{1f600}', ' ', '9'];
 
 /** Member names: prototype keys, empty, look-alikes of real fields, a JSON pointer's escapes. */
-export const hostileNames = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '', ' ', 'LRN', 'lrn ', 'items\u0000', 'a/b~c', '$where', 'Format', 'x'.repeat(300)];
-
-export const nonJsonTexts = [
-  '', ' ', '\n\t ', 'null', 'undefined', 'NaN', 'Infinity', '-', '{', '[', '"', '[]', '{}', '0', '"declaration"', 'true',
-  '<?xml version="1.0"?><declaration/>', 'lrn=1&type=IM', "{'lrn':'x'}", '{lrn:"x"}', '{"a":1}{"b":2}', '{"a":1,}', '[1,]',
-  '{"a":01}', '{"a":"\\x41"}', '{"a":"\\u12"}', '{"a":1}//', '/*c*/{}', '\u0000'.repeat(16),
+export const hostileNames = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '',
+  ' ',
+  'LRN',
+  'lrn ',
+  'items\u0000',
+  'a/b~c',
+  '$where',
+  'Format',
+  'x'.repeat(300),
 ];
 
-const invalidUtf8 = [[0xff], [0xfe], [0xc3, 0x28], [0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0x80], [0xe2, 0x82]];
+export const nonJsonTexts = [
+  '',
+  ' ',
+  '\n\t ',
+  'null',
+  'undefined',
+  'NaN',
+  'Infinity',
+  '-',
+  '{',
+  '[',
+  '"',
+  '[]',
+  '{}',
+  '0',
+  '"declaration"',
+  'true',
+  '<?xml version="1.0"?><declaration/>',
+  'lrn=1&type=IM',
+  "{'lrn':'x'}",
+  '{lrn:"x"}',
+  '{"a":1}{"b":2}',
+  '{"a":1,}',
+  '[1,]',
+  '{"a":01}',
+  '{"a":"\\x41"}',
+  '{"a":"\\u12"}',
+  '{"a":1}//',
+  '/*c*/{}',
+  '\u0000'.repeat(16),
+];
+
+const invalidUtf8 = [
+  [0xff],
+  [0xfe],
+  [0xc3, 0x28],
+  [0xc0, 0xaf],
+  [0xe0, 0x80, 0xaf],
+  [0xed, 0xa0, 0x80],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0x80],
+  [0xe2, 0x82],
+];
 const rawControlBytes = [0x00, 0x1b, 0x0a, 0x0d, 0x7f, 0x08, 0x0c];
 const prefixes = ['\ufeff', ' ', ")]}',\n", 'x', '//c\n', '\u0000', '\ufeff\ufeff'];
 const suffixes = [' ', '\n', 'x', ',', '}', ']', '/*c*/', '\u0000', '{}', 'null', '\ufeff'];
@@ -175,7 +272,20 @@ export const contentTypes: readonly ContentTypeCase[] = [
   { value: `application/json; x=${'a'.repeat(6000)}`, json: undefined },
 ];
 
-const encodingLabels = ['identity', 'IDENTITY', ' identity ', 'gzip, gzip', 'x-gzip', 'compress', 'zstd', '', 'gzip;q=1', 'br, gzip', 'Gzip', 'deflate'];
+const encodingLabels = [
+  'identity',
+  'IDENTITY',
+  ' identity ',
+  'gzip, gzip',
+  'x-gzip',
+  'compress',
+  'zstd',
+  '',
+  'gzip;q=1',
+  'br, gzip',
+  'Gzip',
+  'deflate',
+];
 
 // ---- recipes -------------------------------------------------------------------------------------
 
@@ -286,19 +396,34 @@ function mutationArbitrary(spec: RouteFuzzSpec): fc.Arbitrary<Mutation> {
     [10, fc.record({ op: fc.constant('delete' as const), at })],
     [12, fc.record({ op: fc.constant('wrongType' as const), at, pick: pick(wrongValues) })],
     [8, fc.record({ op: fc.constant('numberForDecimal' as const), at, pick: pick(numberLiterals) })],
-    [10, fc.record({ op: fc.constant('longString' as const), at, length: lengths(spec.stringLengths, 50_000), fill: pick(fillCharacters) })],
+    [
+      10,
+      fc.record({ op: fc.constant('longString' as const), at, length: lengths(spec.stringLengths, 50_000), fill: pick(fillCharacters) }),
+    ],
     [12, fc.record({ op: fc.constant('awkwardCharacter' as const), at, pick: pick(awkwardCharacters), position: at })],
     [
       6,
       fc.record({
         op: fc.constant('deepNest' as const),
         at,
-        depth: weighted([6, fc.constantFrom(2, 8, 9, 60, 64, 65, 500)], [3, fc.constantFrom(1000, 4000, 5000)], [1, fc.constantFrom(20_000, 100_000)]),
+        depth: weighted(
+          [6, fc.constantFrom(2, 8, 9, 60, 64, 65, 500)],
+          [3, fc.constantFrom(1000, 4000, 5000)],
+          [1, fc.constantFrom(20_000, 100_000)],
+        ),
         shape: fc.constantFrom('array' as const, 'object' as const, 'mixed' as const),
       }),
     ],
     [8, fc.record({ op: fc.constant('longArray' as const), at, length: lengths(spec.arrayLengths, 5000) })],
-    [8, fc.record({ op: fc.constant('duplicateKey' as const), at, name: at, variant: fc.constantFrom('same' as const, 'other' as const, 'wrong' as const) })],
+    [
+      8,
+      fc.record({
+        op: fc.constant('duplicateKey' as const),
+        at,
+        name: at,
+        variant: fc.constantFrom('same' as const, 'other' as const, 'wrong' as const),
+      }),
+    ],
     [8, fc.record({ op: fc.constant('unknownField' as const), at, name: pick(hostileNames), pick: pick(wrongValues) })],
     [
       4,
@@ -324,7 +449,8 @@ function mutationArbitrary(spec: RouteFuzzSpec): fc.Arbitrary<Mutation> {
     ],
     [2, fc.record({ op: fc.constant('replaceRoot' as const), pick: pick(wrongValues) })],
   ];
-  if (spec.specials && spec.specials.length > 0) entries.push([10, fc.record({ op: fc.constant('special' as const), at, pick: pick(spec.specials) })]);
+  if (spec.specials && spec.specials.length > 0)
+    entries.push([10, fc.record({ op: fc.constant('special' as const), at, pick: pick(spec.specials) })]);
   return weighted(...entries);
 }
 
@@ -337,7 +463,13 @@ const byteMutationArbitrary: fc.Arbitrary<ByteMutation> = weighted<ByteMutation>
   [2, fc.record({ op: fc.constant('suffix' as const), pick: fc.nat({ max: suffixes.length - 1 }) })],
   [3, fc.record({ op: fc.constant('nonJson' as const), pick: fc.nat({ max: nonJsonTexts.length - 1 }) })],
   [1, fc.record({ op: fc.constant('randomBytes' as const), bytes: fc.array(fc.nat({ max: 255 }), { maxLength: 512 }) })],
-  [1, fc.record({ op: fc.constant('reencode' as const), encoding: fc.constantFrom('utf16le' as const, 'latin1' as const, 'utf16be' as const) })],
+  [
+    1,
+    fc.record({
+      op: fc.constant('reencode' as const),
+      encoding: fc.constantFrom('utf16le' as const, 'latin1' as const, 'utf16be' as const),
+    }),
+  ],
 );
 
 const contentTypeArbitrary = weighted([60, fc.constant(0)], [12, fc.integer({ min: 1, max: contentTypes.length - 1 })]);
@@ -392,7 +524,10 @@ function applyMutation(spec: RouteFuzzSpec, root: Node, mutation: Mutation, step
       const strings = all.filter((entry) => typeof entry.node === 'string');
       const decimals = strings.filter((entry) => /^\d+(\.\d+)?$/.test(entry.node as string));
       const target = choose(decimals.length > 0 ? decimals : strings, mutation.at) ?? all[0]!;
-      const literal = typeof target.node === 'string' && /^\d+(\.\d+)?$/.test(target.node) && mutation.pick % 2 === 0 ? target.node : numberLiterals[mutation.pick]!;
+      const literal =
+        typeof target.node === 'string' && /^\d+(\.\d+)?$/.test(target.node) && mutation.pick % 2 === 0
+          ? target.node
+          : numberLiterals[mutation.pick]!;
       steps.push(`number ${literal} at ${pointerOf(target.path)}`);
       return replaceAt(root, target.path, new RawJson(literal));
     }
@@ -431,8 +566,14 @@ function applyMutation(spec: RouteFuzzSpec, root: Node, mutation: Mutation, step
       // Arrays of arrays could multiply past what a gateway takes: keep the body under MAX_RAW_BYTES.
       const tooLarge = serialize(element).length * mutation.length > MAX_RAW_BYTES;
       if (tooLarge) element = 1;
-      steps.push(`array of ${mutation.length}${tooLarge ? ' (of 1: the element is too large to repeat)' : ''} at ${pointerOf(target.path)}`);
-      return replaceAt(root, target.path, Array.from({ length: mutation.length }, () => cloneNode(element)));
+      steps.push(
+        `array of ${mutation.length}${tooLarge ? ' (of 1: the element is too large to repeat)' : ''} at ${pointerOf(target.path)}`,
+      );
+      return replaceAt(
+        root,
+        target.path,
+        Array.from({ length: mutation.length }, () => cloneNode(element)),
+      );
     }
     case 'duplicateKey': {
       const objects = all.filter((entry) => isPlainObject(entry.node) && Object.keys(entry.node).length > 0);
@@ -600,7 +741,8 @@ const EVENT_OVERHEAD_BYTES = 32 * 1024;
 
 /** How many bytes the body takes in the Lambda event the gateway builds (see local/gateway.ts). */
 function bodyBytesInEvent(headers: Record<string, string>, body: Buffer): number {
-  if (isTextContent(headers['content-type']) && !headers['content-encoding']) return Buffer.byteLength(JSON.stringify(body.toString('utf8')));
+  if (isTextContent(headers['content-type']) && !headers['content-encoding'])
+    return Buffer.byteLength(JSON.stringify(body.toString('utf8')));
   return Math.ceil(body.length / 3) * 4 + 2;
 }
 
@@ -625,7 +767,8 @@ export function buildRequest(spec: RouteFuzzSpec, recipe: Recipe): HostileReques
   const contentType = contentTypes[recipe.contentType]!;
   const headers: Record<string, string> = {};
   if (contentType.value !== undefined) headers['content-type'] = contentType.value;
-  if (recipe.contentType !== 0) steps.push(`content-type ${contentType.value === undefined ? 'absent' : JSON.stringify(preview(contentType.value, 60))}`);
+  if (recipe.contentType !== 0)
+    steps.push(`content-type ${contentType.value === undefined ? 'absent' : JSON.stringify(preview(contentType.value, 60))}`);
 
   let decodedSize = bytes.length;
   const encoding: Encoding = sizeByGzip ? { kind: 'gzipBomb', delta: recipe.size!.delta } : recipe.encoding;
@@ -639,7 +782,9 @@ export function buildRequest(spec: RouteFuzzSpec, recipe: Recipe): HostileReques
       break;
     case 'gzipGarbage': {
       const gzipped = gzipSync(bytes);
-      bytes = encoding.truncated ? gzipped.subarray(0, Math.max(1, gzipped.length >> 1)) : Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), bytes]);
+      bytes = encoding.truncated
+        ? gzipped.subarray(0, Math.max(1, gzipped.length >> 1))
+        : Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), bytes]);
       headers['content-encoding'] = 'gzip';
       steps.push(encoding.truncated ? 'gzip, truncated' : 'gzip header on plain bytes');
       break;
@@ -675,7 +820,8 @@ export function buildRequest(spec: RouteFuzzSpec, recipe: Recipe): HostileReques
   else if (contentType.json === true && encodingName === 'identity' && bytes.length > spec.maxBytes) expectedStatus = 413;
   else if (contentType.json === true && encoding.kind === 'gzipBomb' && spec.gzip && decodedSize > spec.maxBytes) expectedStatus = 413;
 
-  const overGatewayLimit = bytes.length > MAX_BODY_BYTES || bodyBytesInEvent(headers, bytes) + EVENT_OVERHEAD_BYTES > LAMBDA_PAYLOAD_LIMIT_BYTES;
+  const overGatewayLimit =
+    bytes.length > MAX_BODY_BYTES || bodyBytesInEvent(headers, bytes) + EVENT_OVERHEAD_BYTES > LAMBDA_PAYLOAD_LIMIT_BYTES;
   return {
     method: spec.method,
     path: spec.path(recipe.variant),
@@ -784,13 +930,21 @@ export interface Answer {
  */
 export function send(apiUrl: string, token: string, request: HostileRequest): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { ...request.headers, authorization: `Bearer ${token}`, 'content-length': String(request.body?.length ?? 0) };
+    const headers: Record<string, string> = {
+      ...request.headers,
+      authorization: `Bearer ${token}`,
+      'content-length': String(request.body?.length ?? 0),
+    };
     const outgoing = httpRequest(new URL(request.path, apiUrl), { method: request.method, headers, agent: false }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', reject);
       response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), bytes: Buffer.concat(chunks) }),
+        resolve({
+          status: response.statusCode ?? 0,
+          contentType: String(response.headers['content-type'] ?? ''),
+          bytes: Buffer.concat(chunks),
+        }),
       );
     });
     outgoing.on('error', reject);
@@ -800,7 +954,9 @@ export function send(apiUrl: string, token: string, request: HostileRequest): Pr
 
 /** API Gateway's own answer to a request over its or Lambda's payload limit. */
 export const isGatewayTooLarge = (answer: Answer): boolean =>
-  answer.status === 413 && answer.contentType.startsWith('application/json') && answer.bytes.toString('utf8') === '{"message":"Request Entity Too Large"}';
+  answer.status === 413 &&
+  answer.contentType.startsWith('application/json') &&
+  answer.bytes.toString('utf8') === '{"message":"Request Entity Too Large"}';
 
 /** Largest problem document accepted (64 KB, exclusive). */
 export const MAX_PROBLEM_BYTES = 64 * 1024;
@@ -813,7 +969,8 @@ export function checkAnswer(request: HostileRequest, answer: Answer, acceptable:
   if (answer.status >= 200 && answer.status < 300) {
     if (!acceptable) broken.push(`accepted (${answer.status}) a body the contract refuses`);
   } else {
-    if (!/^application\/problem\+json\s*(;|$)/i.test(answer.contentType)) broken.push(`non-2xx answer is ${answer.contentType || 'untyped'}, not application/problem+json`);
+    if (!/^application\/problem\+json\s*(;|$)/i.test(answer.contentType))
+      broken.push(`non-2xx answer is ${answer.contentType || 'untyped'}, not application/problem+json`);
     if (answer.bytes.length >= MAX_PROBLEM_BYTES) broken.push('problem document of 64 KB or more');
     let document: { status?: unknown; problems?: unknown } | undefined;
     try {
@@ -895,7 +1052,15 @@ export async function fuzzRoute(options: {
     arbitrary = arbitrary.filter((recipe) => allow(buildRequest(spec, recipe), recipe));
   }
   const recipes = fc.sample(arbitrary, { numRuns: runs, seed });
-  const outcome: FuzzOutcome = { sent: 0, statuses: {}, accepted: [], violationCount: 0, violations: new Map(), gatewayRefusals: 0, slowest: [] };
+  const outcome: FuzzOutcome = {
+    sent: 0,
+    statuses: {},
+    accepted: [],
+    violationCount: 0,
+    violations: new Map(),
+    gatewayRefusals: 0,
+    slowest: [],
+  };
   let next = 0;
   const worker = async () => {
     for (;;) {
@@ -912,7 +1077,12 @@ export async function fuzzRoute(options: {
         const reason = `${(error as Error).message}${(error as NodeJS.ErrnoException).code ? ` (${(error as NodeJS.ErrnoException).code})` : ''}`;
         outcome.sent += 1;
         outcome.violationCount += 1;
-        record(outcome, { index, invariant: `no HTTP answer: ${reason}`, request, answer: { status: 0, contentType: '', bytes: Buffer.alloc(0) } });
+        record(outcome, {
+          index,
+          invariant: `no HTTP answer: ${reason}`,
+          request,
+          answer: { status: 0, contentType: '', bytes: Buffer.alloc(0) },
+        });
         continue;
       }
       outcome.sent += 1;

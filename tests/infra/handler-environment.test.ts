@@ -52,7 +52,9 @@ describe('handler start-up with only its own environment', () => {
 });
 
 describe('handler start-up with a variable missing', () => {
-  const cases = (Object.keys(functions) as FunctionName[]).flatMap((name) => requiredVariables(name).map((variable) => [name, variable] as const));
+  const cases = (Object.keys(functions) as FunctionName[]).flatMap((name) =>
+    requiredVariables(name).map((variable) => [name, variable] as const),
+  );
 
   it.each(cases)('%s fails at cold start without %s, naming it', async (name, variable) => {
     // Prepare

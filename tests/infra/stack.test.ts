@@ -6,19 +6,11 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, parseStage, stackName, type BuildAppOptions, type BuiltApp } from '../../infra/app.ts';
+import { type BuildAppOptions, type BuiltApp, buildApp, parseStage, stackName } from '../../infra/app.ts';
 import { regions } from '../../infra/config/regions.ts';
 import { assertVisibilityTimeouts } from '../../infra/function-factory.ts';
-import { defaultDefinitions, USER_GROUPS, type ResourceDefinitions } from '../../infra/stack.ts';
-import {
-  bucketNameEnv,
-  functions,
-  queues,
-  queueUrlEnv,
-  tableNameEnv,
-  tables,
-  type FunctionDefinition,
-} from '../../shared/resources.ts';
+import { defaultDefinitions, type ResourceDefinitions, USER_GROUPS } from '../../infra/stack.ts';
+import { bucketNameEnv, type FunctionDefinition, functions, queues, queueUrlEnv, tableNameEnv, tables } from '../../shared/resources.ts';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; Metadata?: Record<string, any> };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
@@ -148,7 +140,9 @@ describe('CustomsStack (dev, eu-west-2)', () => {
       });
       // Only what a function reads (shared/config.ts): no unused variables.
       for (const unused of ['REGION_NAME', 'STAGE', 'ARCHIVE_RETENTION_YEARS']) expect(env).not.toHaveProperty(unused);
-      const resourceEnv = Object.keys(env).filter((name) => /_(TABLE_NAME|BUCKET_NAME|QUEUE_URL)$/.test(name)).sort();
+      const resourceEnv = Object.keys(env)
+        .filter((name) => /_(TABLE_NAME|BUCKET_NAME|QUEUE_URL)$/.test(name))
+        .sort();
       const expected = [
         ...Object.keys(definition.access.tables ?? {}).map((t) => tableNameEnv(t as keyof typeof tables)),
         ...Object.keys(definition.access.buckets ?? {}).map((b) => bucketNameEnv(b as 'archive')),
@@ -202,7 +196,9 @@ describe('CustomsStack (dev, eu-west-2)', () => {
   it('maps queue triggers to event source mappings that report batch item failures', () => {
     // Prepare
     const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping');
-    const triggers = Object.values(functions as Record<string, FunctionDefinition>).flatMap((d) => d.triggers.filter((t) => t.kind === 'queue'));
+    const triggers = Object.values(functions as Record<string, FunctionDefinition>).flatMap((d) =>
+      d.triggers.filter((t) => t.kind === 'queue'),
+    );
 
     // Act
     const responseTypes = mappings.map(([, m]) => m.Properties.FunctionResponseTypes as string[]);
@@ -222,8 +218,7 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     const all = resourcesOf(template, 'AWS::DynamoDB::GlobalTable');
 
     // Act
-    const byKey = (partitionKey: string): Resource =>
-      all.find(([, t]) => t.Properties.KeySchema[0].AttributeName === partitionKey)![1];
+    const byKey = (partitionKey: string): Resource => all.find(([, t]) => t.Properties.KeySchema[0].AttributeName === partitionKey)![1];
 
     // Assess
     expect(all).toHaveLength(Object.keys(tables).length);
@@ -249,7 +244,8 @@ describe('CustomsStack (dev, eu-west-2)', () => {
   it('locks the archive in COMPLIANCE mode for the retention years, versioned, SSE-KMS, private, logged and retained', () => {
     // Prepare
     const buckets = resourcesOf(template, 'AWS::S3::Bucket');
-    const sse = (b: (typeof buckets)[number][1]) => b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm;
+    const sse = (b: (typeof buckets)[number][1]) =>
+      b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm;
 
     // Act
     const [, archive] = buckets.find(([, b]) => b.Properties.ObjectLockEnabled === true)!;
@@ -271,7 +267,9 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     });
     expect(archive.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: accessLogId }, LogFilePrefix: 'archive/' });
     expect(archive.DeletionPolicy).toBe('Retain');
-    expect(accessLog.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'AES256' });
+    expect(accessLog.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({
+      SSEAlgorithm: 'AES256',
+    });
     expect(accessLog.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(accessLog.DeletionPolicy).toBe('Retain');
     for (const [id, bucket] of buckets) {
@@ -382,7 +380,9 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
 
     // Act
-    const routes = new Map(resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey as string, r.Properties]));
+    const routes = new Map(
+      resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey as string, r.Properties]),
+    );
 
     // Assess
     expect(routes.size).toBe(httpFunctions.length);
@@ -412,7 +412,9 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     expect(actions).not.toContain('*');
     expect(actions.filter((a) => a.endsWith(':*'))).toEqual([]);
     expect(actions.filter((a) => a.includes('*') && !grantWildcards.has(a))).toEqual([]);
-    expect(actions.filter((a) => /^(s3:Delete|s3:PutBucket|s3:BypassGovernanceRetention|dynamodb:DeleteTable|kms:ScheduleKeyDeletion)/.test(a))).toEqual([]);
+    expect(
+      actions.filter((a) => /^(s3:Delete|s3:PutBucket|s3:BypassGovernanceRetention|dynamodb:DeleteTable|kms:ScheduleKeyDeletion)/.test(a)),
+    ).toEqual([]);
     for (const statement of starResources) {
       expect(asArray(statement.Action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
     }
@@ -470,7 +472,8 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     // Act
     const readers = policies.filter(([, policy]) =>
       (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).some(
-        (statement) => [statement.Action].flat().includes('secretsmanager:GetSecretValue') && JSON.stringify(statement.Resource).includes(secretId),
+        (statement) =>
+          [statement.Action].flat().includes('secretsmanager:GetSecretValue') && JSON.stringify(statement.Resource).includes(secretId),
       ),
     );
 
@@ -522,7 +525,9 @@ describe('CustomsStack (prod, eu-west-2)', () => {
     const logGroups = template.findResources('AWS::Logs::LogGroup') as Record<string, Resource>;
 
     // Act
-    const retentions = resourcesOf(template, 'AWS::Lambda::Function').map(([, fn]) => logGroups[fn.Properties.LoggingConfig.LogGroup.Ref]!.Properties.RetentionInDays);
+    const retentions = resourcesOf(template, 'AWS::Lambda::Function').map(
+      ([, fn]) => logGroups[fn.Properties.LoggingConfig.LogGroup.Ref]!.Properties.RetentionInDays,
+    );
 
     // Assess
     expect(retentions).toEqual(Object.keys(functions).map(() => 365));

@@ -4,10 +4,10 @@
  */
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../shared/config.ts';
-import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import { seedDemoData } from '../../local/seed.ts';
 import { referenceDocuments } from '../../shared/adapters/platform.ts';
+import { loadConfig } from '../../shared/config.ts';
 import { demoSelection, demoThresholds } from '../../shared/risk/seed.ts';
 import { apiClient, declarationFor, newParty } from './support.ts';
 
@@ -50,7 +50,10 @@ describe('reference documents', () => {
     const loaded = (await response.json()) as { version: string; kind: string };
     const again = await api<{ version: string }>('PUT', '/v1/admin/reference-documents/exchange-rates', { token: admin, rawBody: body });
     const byOfficer = await api('PUT', '/v1/admin/reference-documents/exchange-rates', { token: officer, rawBody: body });
-    const unknownKind = await api<{ problems: { code: string; pointer: string }[] }>('PUT', '/v1/admin/reference-documents/tea-leaves', { token: admin, rawBody: body });
+    const unknownKind = await api<{ problems: { code: string; pointer: string }[] }>('PUT', '/v1/admin/reference-documents/tea-leaves', {
+      token: admin,
+      rawBody: body,
+    });
     // Names of Object.prototype members are kinds like any other unknown name.
     const prototypeGet = await api('GET', '/v1/admin/reference-documents/__proto__', { token: admin });
     const constructorPut = await api('PUT', '/v1/admin/reference-documents/constructor', { token: admin, rawBody: body });
@@ -103,7 +106,10 @@ describe('traders and risk profiles', () => {
     // Act
     const byOfficer = await api('PUT', `/v1/admin/traders/${party}`, { token: officer, body: status });
     const byTrader = await api('PUT', `/v1/admin/traders/${party}`, { token: cloud.mintToken({ role: 'trader', party }), body: status });
-    const set = await api<{ aeo: string; trusted: boolean; declarationsCount: number }>('PUT', `/v1/admin/traders/${party}`, { token: admin, body: status });
+    const set = await api<{ aeo: string; trusted: boolean; declarationsCount: number }>('PUT', `/v1/admin/traders/${party}`, {
+      token: admin,
+      body: status,
+    });
     const read = await api<{ aeo: string }>('GET', `/v1/admin/traders/${party}`, { token: officer });
 
     // Assess

@@ -5,11 +5,12 @@
 import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import { loadConfig } from '../../shared/config.ts';
 
 /** The intake function's configuration (the local cloud sets every function's variables). */
 const intake = () => loadConfig('submitDeclaration');
+
 import { seedDemoData } from '../../local/seed.ts';
 import { declarationRepository, documentArchive, pipelineQueue } from '../../shared/adapters/platform.ts';
 import { declarationSchema } from '../../shared/domain/declaration.ts';
@@ -65,7 +66,11 @@ describe('1. a declaration intake accepts is always processable', () => {
     const submitted = await api<{ id: string }>('POST', '/v1/declarations', { token: trader(party), rawBody: body });
     const done = await eventually(
       async () => {
-        const view = await api<{ status: string; assessment: { items: unknown[] } | null }>('GET', `/v1/declarations/${submitted.body.id}`, { token: trader(party) });
+        const view = await api<{ status: string; assessment: { items: unknown[] } | null }>(
+          'GET',
+          `/v1/declarations/${submitted.body.id}`,
+          { token: trader(party) },
+        );
         return final.includes(view.body.status) ? view.body : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 250 },
@@ -147,7 +152,13 @@ describe('2. error lists are bounded', () => {
 
   it('refuses an exchange-rates body of 200,000 empty objects on its length', async () => {
     // Prepare
-    const body = JSON.stringify({ format: 'customs-clearance/exchange-rates@1', version: 'x', nationalCurrency: 'GBP', rates: Array(200_000).fill({}), notes: [] });
+    const body = JSON.stringify({
+      format: 'customs-clearance/exchange-rates@1',
+      version: 'x',
+      nationalCurrency: 'GBP',
+      rates: Array(200_000).fill({}),
+      notes: [],
+    });
 
     // Act
     const response = await api<Problems>('PUT', '/v1/admin/reference-documents/exchange-rates', { token: admin(), rawBody: body });
@@ -254,7 +265,13 @@ describe('6. text refuses control characters and bidirectional overrides', () =>
     // Act
     const response = await api<Problems>('POST', '/v1/admin/risk-profiles', {
       token: admin(),
-      body: { name: 'Harmless \u202Eeliforp', reason: 'x', validFrom: '2020-01-01', criteria: { kind: 'origin', countries: ['TV'] }, outcome: { score: 1 } },
+      body: {
+        name: 'Harmless \u202Eeliforp',
+        reason: 'x',
+        validFrom: '2020-01-01',
+        criteria: { kind: 'origin', countries: ['TV'] },
+        outcome: { score: 1 },
+      },
     });
 
     // Assess
@@ -336,7 +353,6 @@ describe('8. the local token endpoint', () => {
     expect(form).toBe(415);
     expect(local).toBe(200);
   });
-
 });
 
 describe('10. smaller holes', () => {
@@ -390,18 +406,42 @@ describe('a declaration that cannot be processed is never silent', () => {
     const bytes = Buffer.from(JSON.stringify(declarationFor(party)));
     const id = newDeclarationId(new Date());
     const at = new Date().toISOString();
-    const submission = { bucket: intake().bucketName('archive'), key: submittedDocumentKey(id), sha256: sha256Hex(bytes), bytes: bytes.byteLength, versionId: undefined };
+    const submission = {
+      bucket: intake().bucketName('archive'),
+      key: submittedDocumentKey(id),
+      sha256: sha256Hex(bytes),
+      bytes: bytes.byteLength,
+      versionId: undefined,
+    };
     await declarationRepository(intake()).create({
-      id, lrn: `L-${id}`, ucr: `6${party}-X`, type: 'IM', office: 'GBLHR', declarantId: party, status: 'SUBMITTED', version: 1,
-      submittedAt: at, updatedAt: at, declaration: declarationSchema.parse(JSON.parse(bytes.toString('utf8'))), submission,
-      validation: undefined, risk: undefined, lane: undefined, assessment: undefined, assessmentProblems: undefined, releasedAt: undefined, queuedAt: undefined,
+      id,
+      lrn: `L-${id}`,
+      ucr: `6${party}-X`,
+      type: 'IM',
+      office: 'GBLHR',
+      declarantId: party,
+      status: 'SUBMITTED',
+      version: 1,
+      submittedAt: at,
+      updatedAt: at,
+      declaration: declarationSchema.parse(JSON.parse(bytes.toString('utf8'))),
+      submission,
+      validation: undefined,
+      risk: undefined,
+      lane: undefined,
+      assessment: undefined,
+      assessmentProblems: undefined,
+      releasedAt: undefined,
+      queuedAt: undefined,
     });
     const officer = cloud.mintToken({ role: 'officer' });
 
     // Act: the validation message fails on each of its 3 deliveries
     await pipelineQueue(intake(), 'validation').send({ declarationId: id, version: 1 });
     const failed = await eventually(async () => {
-      const view = await api<{ status: string; failure: { stage: string; reason: string } | null }>('GET', `/v1/declarations/${id}`, { token: trader(party) });
+      const view = await api<{ status: string; failure: { stage: string; reason: string } | null }>('GET', `/v1/declarations/${id}`, {
+        token: trader(party),
+      });
       return view.body.status === 'PROCESSING_FAILED' ? view.body : undefined;
     });
     const queue = await api<{ items: { id: string }[] }>('GET', '/v1/review/queue?lane=FAILED', { token: officer });

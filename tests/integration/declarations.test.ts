@@ -2,11 +2,12 @@
  * Intake and validation end to end against the local cloud: HTTP gateway with JWT checks,
  * the real handler modules, dynalite, fauxqs (SQS and S3), and the validation poller.
  */
+
+import { createHash } from 'node:crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import { seedDemoData } from '../../local/seed.ts';
 import { generateUcr } from '../../shared/domain/ids.ts';
 import { apiClient, declarationFor, eventually, newParty } from './support.ts';
@@ -196,7 +197,9 @@ describe('POST /v1/declarations', () => {
     const rawBody = JSON.stringify(declarationFor(party));
 
     // Act
-    const responses = await Promise.all(Array.from({ length: 8 }, () => api<Receipt & Problems>('POST', '/v1/declarations', { token, rawBody })));
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => api<Receipt & Problems>('POST', '/v1/declarations', { token, rawBody })),
+    );
 
     // Assess
     const accepted = responses.filter((r) => r.status === 202);
@@ -212,7 +215,14 @@ describe('POST /v1/declarations', () => {
 
   it.each([
     ['not JSON', '{"lrn": ', [['', 'MALFORMED_JSON']]],
-    ['an empty object', '{}', [['/lrn', 'REQUIRED'], ['/items', 'REQUIRED']]],
+    [
+      'an empty object',
+      '{}',
+      [
+        ['/lrn', 'REQUIRED'],
+        ['/items', 'REQUIRED'],
+      ],
+    ],
     ['money as a JSON number', null, [['/valuation/invoiceTotal', 'INVALID_TYPE']]],
     ['an unknown field', null, [['/items/0/colour', 'UNKNOWN_FIELD']]],
     ['no items', null, [['/items', 'TOO_SMALL']]],
@@ -224,7 +234,8 @@ describe('POST /v1/declarations', () => {
       rawBody ??
       JSON.stringify(
         declarationFor(party, (d) => {
-          const loose = d as unknown as Record<string, any>; // deliberately malformed input
+          // biome-ignore lint/suspicious/noExplicitAny: deliberately malformed input, any shape
+          const loose = d as unknown as Record<string, any>;
           if (name === 'money as a JSON number') loose.valuation.invoiceTotal = 5000;
           if (name === 'an unknown field') loose.items[0].colour = 'red';
           if (name === 'no items') loose.items = [];

@@ -5,19 +5,20 @@
  * test can make it fail once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import { loadConfig } from '../../shared/config.ts';
 
 /** The intake function's configuration (the local cloud sets every function's variables). */
 const intake = () => loadConfig('submitDeclaration');
+
 import { declarationRepository, documentArchive } from '../../shared/adapters/platform.ts';
+import { declarationSchema } from '../../shared/domain/declaration.ts';
 import type { DeclarationRecord, PipelineMessage } from '../../shared/domain/declaration-record.ts';
 import { newDeclarationId } from '../../shared/domain/ids.ts';
-import { declarationSchema } from '../../shared/domain/declaration.ts';
 import { runStage, type StageDefinition } from '../../shared/usecases/pipeline-stage.ts';
+import type { PipelineQueue } from '../../shared/usecases/ports.ts';
 import { markProcessingFailed, retryDeclaration } from '../../shared/usecases/processing-failures.ts';
 import { redriveStalled } from '../../shared/usecases/redrive-stalled.ts';
-import type { PipelineQueue } from '../../shared/usecases/ports.ts';
 import { sha256Hex, submittedDocumentKey } from '../../shared/usecases/submit-declaration.ts';
 import { declarationFor, newParty } from './support.ts';
 
@@ -53,7 +54,12 @@ async function storedSubmitted(now = new Date().toISOString()): Promise<Declarat
   const id = newDeclarationId(new Date());
   const bytes = Buffer.from(JSON.stringify(declarationFor(party)));
   const sha256 = sha256Hex(bytes);
-  const stored = await documentArchive(intake()).put({ key: submittedDocumentKey(id), body: bytes, contentType: 'application/json', sha256 });
+  const stored = await documentArchive(intake()).put({
+    key: submittedDocumentKey(id),
+    body: bytes,
+    contentType: 'application/json',
+    sha256,
+  });
   const record: DeclarationRecord = {
     id,
     lrn: `L-${party}`,
@@ -124,7 +130,10 @@ describe('runStage', () => {
     const message = { declarationId: record.id, version: 1 };
 
     // Act
-    const results = await Promise.all([runStage(message, definition, { repository, clock }), runStage(message, definition, { repository, clock })]);
+    const results = await Promise.all([
+      runStage(message, definition, { repository, clock }),
+      runStage(message, definition, { repository, clock }),
+    ]);
 
     // Assess
     expect(results.filter((result) => result.outcome === 'moved')).toHaveLength(1);
@@ -139,13 +148,32 @@ describe('runStage', () => {
   it("writes the previous step's event when the next stage picks the declaration up without it", async () => {
     // Prepare: validated, but the process stopped before the event item was written
     const record = await storedSubmitted();
-    const event = { declarationId: record.id, version: 2, type: 'VALIDATED' as const, status: 'VALIDATED' as const, at: new Date().toISOString(), actor: { kind: 'system' as const, id: 'validation' }, detail: 'all checks passed' };
-    await repository.transition({ id: record.id, from: 'SUBMITTED', expectedVersion: 1, to: 'VALIDATED', at: event.at, set: { lastEvent: event } });
+    const event = {
+      declarationId: record.id,
+      version: 2,
+      type: 'VALIDATED' as const,
+      status: 'VALIDATED' as const,
+      at: new Date().toISOString(),
+      actor: { kind: 'system' as const, id: 'validation' },
+      detail: 'all checks passed',
+    };
+    await repository.transition({
+      id: record.id,
+      from: 'SUBMITTED',
+      expectedVersion: 1,
+      to: 'VALIDATED',
+      at: event.at,
+      set: { lastEvent: event },
+    });
     const next = {
       name: 'risk',
       from: 'VALIDATED' as const,
       next: {},
-      decide: (_record: DeclarationRecord, at: string) => ({ to: 'SCORED' as const, set: { lane: 'GREEN' as const }, detail: `scored at ${at}` }),
+      decide: (_record: DeclarationRecord, at: string) => ({
+        to: 'SCORED' as const,
+        set: { lane: 'GREEN' as const },
+        detail: `scored at ${at}`,
+      }),
     };
 
     // Act
@@ -165,7 +193,14 @@ describe('runStage', () => {
     const queue = new RecordingQueue();
     const definition = stage(queue);
     await runStage({ declarationId: record.id, version: 1 }, definition, { repository, clock });
-    await repository.transition({ id: record.id, from: 'VALIDATED', expectedVersion: 2, to: 'SCORED', at: new Date().toISOString(), set: {} });
+    await repository.transition({
+      id: record.id,
+      from: 'VALIDATED',
+      expectedVersion: 2,
+      to: 'SCORED',
+      at: new Date().toISOString(),
+      set: {},
+    });
 
     // Act
     const late = await runStage({ declarationId: record.id, version: 1 }, definition, { repository, clock });
@@ -183,11 +218,21 @@ describe('redriveStalled', () => {
     const stopped = await storedSubmitted(longAgo);
     const moving = await storedSubmitted();
     const finished = await storedSubmitted(longAgo);
-    await repository.transition({ id: finished.id, from: 'SUBMITTED', expectedVersion: 1, to: 'REJECTED', at: new Date().toISOString(), set: {} });
+    await repository.transition({
+      id: finished.id,
+      from: 'SUBMITTED',
+      expectedVersion: 1,
+      to: 'REJECTED',
+      at: new Date().toISOString(),
+      set: {},
+    });
     const validation = new RecordingQueue();
 
     // Act
-    const result = await redriveStalled({ now: new Date(), olderThanMinutes: 10, limit: 1000 }, { repository, clock, stageQueues: { SUBMITTED: validation } });
+    const result = await redriveStalled(
+      { now: new Date(), olderThanMinutes: 10, limit: 1000 },
+      { repository, clock, stageQueues: { SUBMITTED: validation } },
+    );
 
     // Assess
     const sentIds = validation.sent.map((message) => message.declarationId);
@@ -207,9 +252,17 @@ describe('redriveStalled', () => {
     // Act: six runs, each pretending the previous redrive was long enough ago
     const results = [];
     for (let run = 0; run < 6; run += 1) {
-      results.push(await redriveStalled({ now: runAt(50 - run * 11), olderThanMinutes: 10, limit: 1000 }, { repository, clock, stageQueues: { SUBMITTED: queue } }));
+      results.push(
+        await redriveStalled(
+          { now: runAt(50 - run * 11), olderThanMinutes: 10, limit: 1000 },
+          { repository, clock, stageQueues: { SUBMITTED: queue } },
+        ),
+      );
     }
-    const later = await redriveStalled({ now: new Date(), olderThanMinutes: 0, limit: 1000 }, { repository, clock, stageQueues: { SUBMITTED: queue } });
+    const later = await redriveStalled(
+      { now: new Date(), olderThanMinutes: 0, limit: 1000 },
+      { repository, clock, stageQueues: { SUBMITTED: queue } },
+    );
 
     // Assess
     const sentForIt = queue.sent.filter((message) => message.declarationId === stopped.id);
@@ -228,7 +281,10 @@ describe('redriveStalled', () => {
   it('lets an admin retry a PROCESSING_FAILED declaration at the stage that failed, and only an admin', async () => {
     // Prepare
     const stopped = await storedSubmitted();
-    await markProcessingFailed({ declarationId: stopped.id, version: 1, reason: 'NoSuchKey: gone', actor: 'validation' }, { repository, clock });
+    await markProcessingFailed(
+      { declarationId: stopped.id, version: 1, reason: 'NoSuchKey: gone', actor: 'validation' },
+      { repository, clock },
+    );
     const queue = new RecordingQueue();
     const admin = { subject: 'admin-1', roles: ['admin'] as const, partyId: undefined };
     const officer = { subject: 'officer-1', roles: ['officer'] as const, partyId: undefined };

@@ -4,10 +4,10 @@
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import { seedDemoData } from '../../local/seed.ts';
-import { demoSelection, demoThresholds } from '../../shared/risk/seed.ts';
 import type { DeclarationInput } from '../../shared/domain/declaration.ts';
+import { demoSelection, demoThresholds } from '../../shared/risk/seed.ts';
 import { apiClient, declarationFor, eventually, newParty } from './support.ts';
 
 let cloud: LocalCloud;
@@ -53,7 +53,12 @@ interface View {
     profileVersions: Record<string, number>;
     selection?: { recent?: { declarations: number; lanes: Record<string, number> } };
   } | null;
-  assessment: { currency: string; tariffPackVersion: string; totals: { total: string; byTaxType: Record<string, string> }; items: { lines: { taxType: string; amount: string; calculation: string }[] }[] } | null;
+  assessment: {
+    currency: string;
+    tariffPackVersion: string;
+    totals: { total: string; byTaxType: Record<string, string> };
+    items: { lines: { taxType: string; amount: string; calculation: string }[] }[];
+  } | null;
   assessmentProblems: { code: string }[] | null;
   releasedAt: string | null;
 }
@@ -65,10 +70,13 @@ async function submit(token: string, declaration: DeclarationInput): Promise<str
 }
 
 async function settled(id: string, token: string): Promise<View> {
-  return eventually(async () => {
-    const response = await api<View>('GET', `/v1/declarations/${id}`, { token });
-    return ['RELEASED', 'UNDER_REVIEW', 'REJECTED'].includes(response.body.status) ? response.body : undefined;
-  }, { timeoutMs: 30_000 });
+  return eventually(
+    async () => {
+      const response = await api<View>('GET', `/v1/declarations/${id}`, { token });
+      return ['RELEASED', 'UNDER_REVIEW', 'REJECTED'].includes(response.body.status) ? response.body : undefined;
+    },
+    { timeoutMs: 30_000 },
+  );
 }
 
 describe('risk, duty and release', () => {
@@ -93,10 +101,26 @@ describe('risk, duty and release', () => {
   it("counts each scored declaration into its office's recent selection figures, which later scoring uses", async () => {
     // Prepare
     const token = cloud.mintToken({ role: 'trader', party: trustedTrader });
-    const first = await settled(await submit(token, declarationFor(trustedTrader, (d) => { d.office = 'GBMAN'; })), officer);
+    const first = await settled(
+      await submit(
+        token,
+        declarationFor(trustedTrader, (d) => {
+          d.office = 'GBMAN';
+        }),
+      ),
+      officer,
+    );
 
     // Act
-    const second = await settled(await submit(token, declarationFor(trustedTrader, (d) => { d.office = 'GBMAN'; })), officer);
+    const second = await settled(
+      await submit(
+        token,
+        declarationFor(trustedTrader, (d) => {
+          d.office = 'GBMAN';
+        }),
+      ),
+      officer,
+    );
 
     // Assess
     const before = first.risk?.selection?.recent;
@@ -129,7 +153,9 @@ describe('risk, duty and release', () => {
     expect(['RELEASED', 'UNDER_REVIEW']).toContain(view.status);
     expect(view.assessment?.items).toHaveLength(999);
     const dynamodb = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb });
-    const stored = await dynamodb.send(new GetItemCommand({ TableName: cloud.tableNames.main, Key: { PK: { S: `DECL#${id}` }, SK: { S: 'META' } } }));
+    const stored = await dynamodb.send(
+      new GetItemCommand({ TableName: cloud.tableNames.main, Key: { PK: { S: `DECL#${id}` }, SK: { S: 'META' } } }),
+    );
     dynamodb.destroy();
     const bytes = Object.entries(stored.Item ?? {}).reduce(
       (sum, [name, value]) => sum + Buffer.byteLength(name) + (value.B ? value.B.byteLength : Buffer.byteLength(JSON.stringify(value))),
@@ -167,9 +193,13 @@ describe('risk, duty and release', () => {
     const id = await submit(token, declaration);
     const view = await settled(id, officer);
     const asOwner = await api<View>('GET', `/v1/declarations/${id}`, { token });
-    const queue = await api<{ items: { id: string; lane: string }[] }>('GET', `/v1/review/queue?lane=RED&office=${declaration.office}&limit=100`, {
-      token: officer,
-    });
+    const queue = await api<{ items: { id: string; lane: string }[] }>(
+      'GET',
+      `/v1/review/queue?lane=RED&office=${declaration.office}&limit=100`,
+      {
+        token: officer,
+      },
+    );
     const asTrader = await api('GET', `/v1/review/queue?lane=RED&office=${declaration.office}`, { token });
 
     // Assess
@@ -215,7 +245,9 @@ describe('risk, duty and release', () => {
     expect(first.risk?.profileVersions[created.body.id]).toBe(1);
     expect(second.risk?.reasons.map((reason) => reason.profileId)).not.toContain(created.body.id);
     expect(second.lane).not.toBe('RED');
-    const versions = await api<{ items: { version: number; enabled: boolean }[] }>('GET', `/v1/admin/risk-profiles/${created.body.id}`, { token: officer });
+    const versions = await api<{ items: { version: number; enabled: boolean }[] }>('GET', `/v1/admin/risk-profiles/${created.body.id}`, {
+      token: officer,
+    });
     expect(versions.body.items.map((v) => [v.version, v.enabled])).toEqual([
       [1, true],
       [2, false],
@@ -230,7 +262,13 @@ describe('risk, duty and release', () => {
     const asTrader = await api('GET', '/v1/admin/risk-profiles', { token: trader });
     const invalid = await api<{ problems: { pointer: string; code: string }[] }>('POST', '/v1/admin/risk-profiles', {
       token: officer,
-      body: { name: 'x', reason: 'y', validFrom: '2026-01-01', criteria: { kind: 'origin', countries: ['china'] }, outcome: { lane: 'PURPLE' } },
+      body: {
+        name: 'x',
+        reason: 'y',
+        validFrom: '2026-01-01',
+        criteria: { kind: 'origin', countries: ['china'] },
+        outcome: { lane: 'PURPLE' },
+      },
     });
 
     // Assess
@@ -252,7 +290,10 @@ describe('risk, duty and release', () => {
     };
 
     // Act
-    const result = await api<{ evaluated: number; matched: number }>('POST', '/v1/admin/risk-profiles/dry-run?days=1', { token: officer, body: draft });
+    const result = await api<{ evaluated: number; matched: number }>('POST', '/v1/admin/risk-profiles/dry-run?days=1', {
+      token: officer,
+      body: draft,
+    });
 
     // Assess
     expect(result.status).toBe(200);
@@ -268,8 +309,14 @@ describe('risk, duty and release', () => {
 
     // Act
     const asOfficer = await api('POST', '/v1/admin/valuation-references/rebuild?days=1', { token: officer });
-    const rebuilt = await api<{ version: string; declarations: number; entries: number }>('POST', '/v1/admin/valuation-references/rebuild?days=1', { token: admin });
-    const history = await api<{ items: { version: string }[] }>('GET', '/v1/admin/reference-documents/valuation-references', { token: admin });
+    const rebuilt = await api<{ version: string; declarations: number; entries: number }>(
+      'POST',
+      '/v1/admin/valuation-references/rebuild?days=1',
+      { token: admin },
+    );
+    const history = await api<{ items: { version: string }[] }>('GET', '/v1/admin/reference-documents/valuation-references', {
+      token: admin,
+    });
 
     // Assess
     expect(asOfficer.status).toBe(403);
@@ -282,7 +329,9 @@ describe('risk, duty and release', () => {
   it('looks a commodity up with the measures that apply', async () => {
     // Act
     const token = cloud.mintToken({ role: 'trader', party: newParty() });
-    const found = await api<{ code: string; measures: { type: string }[] }>('GET', '/v1/tariff/commodities/8510900000?origin=CN', { token });
+    const found = await api<{ code: string; measures: { type: string }[] }>('GET', '/v1/tariff/commodities/8510900000?origin=CN', {
+      token,
+    });
     const unknown = await api('GET', '/v1/tariff/commodities/9999999999', { token });
 
     // Assess

@@ -2,8 +2,9 @@
  * Helpers for integration tests against the running local cloud: real HTTP to the gateway,
  * real SDK calls to the emulators over loopback. No mocks.
  */
-import { readFileSync } from 'node:fs';
+
 import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { DeclarationInput } from '../../shared/domain/declaration.ts';
 
 export const validImport = (): DeclarationInput =>

@@ -9,10 +9,24 @@ import { describe, expect, it } from 'vitest';
 
 function startPlatform() {
   const port = randomInt(20_000, 30_000);
-  const child = spawn('node_modules/.bin/tsx', ['local/start.ts', '--port', String(port), '--dynamodb-port', String(port + 1), '--aws-port', String(port + 2), '--secrets-port', String(port + 3)], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'node_modules/.bin/tsx',
+    [
+      'local/start.ts',
+      '--port',
+      String(port),
+      '--dynamodb-port',
+      String(port + 1),
+      '--aws-port',
+      String(port + 2),
+      '--secrets-port',
+      String(port + 3),
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -29,7 +43,8 @@ describe('Ctrl-C', () => {
     // Prepare
     const platform = startPlatform();
     const deadline = Date.now() + 60_000;
-    while (!platform.output().includes('Press Ctrl-C to stop.') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (!platform.output().includes('Press Ctrl-C to stop.') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
 
     // Act: the terminal's SIGINT to the group, and tsx's relay of it 10 ms later
     process.kill(-platform.child.pid!, 'SIGINT');

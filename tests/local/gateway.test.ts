@@ -2,11 +2,12 @@
  * The local HTTP gateway behaves like API Gateway (HTTP API, payload format 2.0, JWT authorizer):
  * real HTTP over loopback, fixture handlers, real emulators. No mocks.
  */
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import { bearer, gatewayFunctions, request } from './support.ts';
 
 interface Echo {
@@ -221,19 +222,26 @@ describe('JWT authorizer', () => {
   it('refuses malformed, tampered, expired, not-yet-valid, wrong-audience and wrong-issuer tokens', async () => {
     // Prepare
     const [header = '', , signature = ''] = traderToken.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ sub: 'x', 'cognito:groups': ['admin'], iss: cloud.issuer, aud: cloud.audience, exp: 9_999_999_999 })).toString('base64url');
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ sub: 'x', 'cognito:groups': ['admin'], iss: cloud.issuer, aud: cloud.audience, exp: 9_999_999_999 }),
+    ).toString('base64url');
     const tokens = {
       malformed: 'not-a-jwt',
       tampered: `${header}.${forgedPayload}.${signature}`,
       expired: cloud.mintToken({ role: 'trader', party: 'GB123456789000' }, { expiresInSeconds: -60 }),
       notYetValid: cloud.mintToken({ role: 'trader', party: 'GB123456789000' }, { notBeforeInSeconds: 3_600 }),
       wrongAudience: cloud.mintToken({ role: 'trader', party: 'GB123456789000' }, { audience: 'some-other-client' }),
-      wrongIssuer: cloud.mintToken({ role: 'trader', party: 'GB123456789000' }, { issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_other' }),
+      wrongIssuer: cloud.mintToken(
+        { role: 'trader', party: 'GB123456789000' },
+        { issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_other' },
+      ),
     };
 
     // Act
     const replies = await Promise.all(
-      Object.entries(tokens).map(async ([kind, token]) => [kind, await request(`${cloud.apiUrl}/items/1`, { headers: bearer(token) })] as const),
+      Object.entries(tokens).map(
+        async ([kind, token]) => [kind, await request(`${cloud.apiUrl}/items/1`, { headers: bearer(token) })] as const,
+      ),
     );
 
     // Assess
@@ -335,13 +343,23 @@ describe('handler environment', () => {
 
     try {
       // Act
-      const reply = await request<{ env: Record<string, string> }>(`${cloud.apiUrl}/store/doc-1`, { method: 'PUT', headers: bearer(traderToken) });
+      const reply = await request<{ env: Record<string, string> }>(`${cloud.apiUrl}/store/doc-1`, {
+        method: 'PUT',
+        headers: bearer(traderToken),
+      });
 
       // Assess
       expect(reply.status).toBe(201);
-      expect(reply.json.env).toMatchObject({ region: 'eu-west-2', currency: 'GBP', stalledAfterMinutes: '1', dynamodb: cloud.endpoints.dynamodb });
+      expect(reply.json.env).toMatchObject({
+        region: 'eu-west-2',
+        currency: 'GBP',
+        stalledAfterMinutes: '1',
+        dynamodb: cloud.endpoints.dynamodb,
+      });
       expect(reply.json.env.offices).toContain('GBLHR');
-      const item = await dynamodb.send(new GetItemCommand({ TableName: cloud.tableNames.main, Key: { PK: { S: 'FIXTURE#doc-1' }, SK: { S: 'META' } } }));
+      const item = await dynamodb.send(
+        new GetItemCommand({ TableName: cloud.tableNames.main, Key: { PK: { S: 'FIXTURE#doc-1' }, SK: { S: 'META' } } }),
+      );
       expect(item.Item).toBeDefined();
       const messages = await sqs.send(new ReceiveMessageCommand({ QueueUrl: cloud.queueUrls.validation, WaitTimeSeconds: 1 }));
       expect(messages.Messages?.[0]?.Body).toBe(JSON.stringify({ id: 'doc-1' }));

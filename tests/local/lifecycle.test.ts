@@ -10,7 +10,7 @@ import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import { journal } from '../fixtures/handlers/queue-worker.ts';
 import { bearer, eventually, fixture, gatewayFunctions, request } from './support.ts';
 
@@ -49,7 +49,12 @@ describe('stop()', () => {
       queues: { jobs: { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 } },
       functions: {
         ...gatewayFunctions,
-        worker: { entry: fixture('queue-worker'), handler: 'handler', timeoutSeconds: 5, triggers: [{ kind: 'queue', queue: 'jobs', batchSize: 5 }] },
+        worker: {
+          entry: fixture('queue-worker'),
+          handler: 'handler',
+          timeoutSeconds: 5,
+          triggers: [{ kind: 'queue', queue: 'jobs', batchSize: 5 }],
+        },
       },
     });
     const token = cloud.mintToken({ role: 'trader', party: 'GB123456789000' });
@@ -90,14 +95,19 @@ describe('sequential clouds in one process', () => {
 
     // Act
     const second = await start();
-    const secondReply = await request(`${second.apiUrl}/store/two`, { method: 'PUT', headers: bearer(second.mintToken({ role: 'admin' })) });
+    const secondReply = await request(`${second.apiUrl}/store/two`, {
+      method: 'PUT',
+      headers: bearer(second.mintToken({ role: 'admin' })),
+    });
 
     // Assess
     expect(firstReply.status).toBe(201);
     expect(secondReply.status).toBe(201);
     expect(second.endpoints).toEqual(first.endpoints);
     const dynamodb = new DynamoDBClient({ region: 'eu-west-2', endpoint: second.endpoints.dynamodb, credentials });
-    const item = await dynamodb.send(new GetItemCommand({ TableName: second.tableNames.main, Key: { PK: { S: 'FIXTURE#two' }, SK: { S: 'META' } } }));
+    const item = await dynamodb.send(
+      new GetItemCommand({ TableName: second.tableNames.main, Key: { PK: { S: 'FIXTURE#two' }, SK: { S: 'META' } } }),
+    );
     dynamodb.destroy();
     expect(item.Item).toBeDefined();
   });
@@ -123,13 +133,17 @@ describe('persistence with a data directory', () => {
 
     // Assess
     expect(second.persistence).toEqual({ dynamodb: true, s3: true, signingKey: true, sqs: false });
-    const item = await dynamodb.send(new GetItemCommand({ TableName: second.tableNames.main, Key: { PK: { S: 'DECL#kept' }, SK: { S: 'META' } } }));
+    const item = await dynamodb.send(
+      new GetItemCommand({ TableName: second.tableNames.main, Key: { PK: { S: 'DECL#kept' }, SK: { S: 'META' } } }),
+    );
     expect(item.Item?.PK?.S).toBe('DECL#kept');
     const object = await s3.send(new GetObjectCommand({ Bucket: second.bucketNames.archive, Key: 'kept/doc.json' }));
     expect(await object.Body?.transformToString()).toBe('{"kept":true}');
     const jwksAfter = await request(`${second.apiUrl}/local/jwks.json`);
     expect(jwksAfter.json).toEqual(jwksBefore.json);
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: second.queueUrls.validation, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: second.queueUrls.validation, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
     expect(Attributes?.ApproximateNumberOfMessages).toBe('0');
     dynamodb.destroy();
     s3.destroy();
@@ -144,7 +158,12 @@ describe('queue workers', () => {
       retryDelaySeconds: 1,
       queues: { jobs: { visibilityTimeoutSeconds: 60, maxReceiveCount: 2 } },
       functions: {
-        worker: { entry: fixture('queue-worker'), handler: 'handler', timeoutSeconds: 5, triggers: [{ kind: 'queue', queue: 'jobs', batchSize: 1 }] },
+        worker: {
+          entry: fixture('queue-worker'),
+          handler: 'handler',
+          timeoutSeconds: 5,
+          triggers: [{ kind: 'queue', queue: 'jobs', batchSize: 1 }],
+        },
       },
     });
     const sqs = new SQSClient({ region: 'eu-west-2', endpoint: cloud.endpoints.sqs, credentials });
@@ -169,7 +188,12 @@ describe('queue workers', () => {
     const cloud = await start({
       queues: { jobs: { visibilityTimeoutSeconds: 60, maxReceiveCount: 1 } },
       functions: {
-        worker: { entry: fixture('not-written-yet'), handler: 'handler', timeoutSeconds: 5, triggers: [{ kind: 'queue', queue: 'jobs', batchSize: 1 }] },
+        worker: {
+          entry: fixture('not-written-yet'),
+          handler: 'handler',
+          timeoutSeconds: 5,
+          triggers: [{ kind: 'queue', queue: 'jobs', batchSize: 1 }],
+        },
       },
     });
     const sqs = new SQSClient({ region: 'eu-west-2', endpoint: cloud.endpoints.sqs, credentials });
@@ -180,7 +204,10 @@ describe('queue workers', () => {
 
     // Assess
     const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: cloud.queueUrls.jobs ?? '', AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: cloud.queueUrls.jobs ?? '',
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
     sqs.destroy();
     expect(Attributes).toMatchObject({ ApproximateNumberOfMessages: '1', ApproximateNumberOfMessagesNotVisible: '0' });

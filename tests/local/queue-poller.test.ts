@@ -4,7 +4,7 @@
  */
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import { journal } from '../fixtures/handlers/queue-worker.ts';
 import { eventually, fixture } from './support.ts';
 
@@ -30,7 +30,11 @@ beforeAll(async () => {
       },
     },
   });
-  sqs = new SQSClient({ region: 'eu-west-2', endpoint: cloud.endpoints.sqs, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  sqs = new SQSClient({
+    region: 'eu-west-2',
+    endpoint: cloud.endpoints.sqs,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
 });
 
 afterAll(async () => {

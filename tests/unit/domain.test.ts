@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
 import { canRead } from '../../shared/domain/auth.ts';
 import { declarationSchema } from '../../shared/domain/declaration.ts';
 import { generateUcr, newDeclarationId } from '../../shared/domain/ids.ts';

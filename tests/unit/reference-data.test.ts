@@ -39,7 +39,10 @@ describe('generated reference data', () => {
 
     // Act
     const mismatched = manifest.sources.filter(
-      (source) => createHash('sha256').update(readFileSync(join(repoRoot, source.path))).digest('hex') !== source.sha256,
+      (source) =>
+        createHash('sha256')
+          .update(readFileSync(join(repoRoot, source.path)))
+          .digest('hex') !== source.sha256,
     );
 
     // Assess
@@ -104,7 +107,9 @@ describe('generated reference data', () => {
       expect(codes.filter((p) => p.direction === 'import')).toHaveLength(44);
       expect(referenceData.procedureCodes.get('1040')).toMatchObject({ direction: 'export', kind: 'declaration' });
       expect(referenceData.procedureCodes.get('0012')).toMatchObject({ direction: 'export', kind: 'clearance-request' });
-      expect(referenceData.procedureCodes.get('4071')?.description).toBe('Release for free circulation and home use; previous procedure: customs warehousing');
+      expect(referenceData.procedureCodes.get('4071')?.description).toBe(
+        'Release for free circulation and home use; previous procedure: customs warehousing',
+      );
       expect(referenceData.procedureCodes.has('4010')).toBe(false);
     });
 

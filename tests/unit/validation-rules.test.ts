@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { regions } from '../../infra/config/regions.ts';
-import { declarationSchema, type Declaration } from '../../shared/domain/declaration.ts';
+import { type Declaration, declarationSchema } from '../../shared/domain/declaration.ts';
 import type { Problem } from '../../shared/domain/problems.ts';
 import {
   ARRIVAL_MAX_DAYS_AHEAD,
   ARRIVAL_MAX_DAYS_PAST,
-  validateDeclarationRules,
   type ValidationContext,
+  validateDeclarationRules,
 } from '../../shared/domain/validation-rules.ts';
 import { referenceData } from '../../shared/reference/index.ts';
 
@@ -260,7 +260,11 @@ describe('validateDeclarationRules', () => {
 
       // Assess
       expect(problems).toEqual([
-        { pointer: '/consignment/loadingLocation', code: 'UNKNOWN_LOCATION', message: expect.stringContaining("'GBZZZ' is not a known GB location") },
+        {
+          pointer: '/consignment/loadingLocation',
+          code: 'UNKNOWN_LOCATION',
+          message: expect.stringContaining("'GBZZZ' is not a known GB location"),
+        },
       ]);
     });
 
@@ -287,7 +291,11 @@ describe('validateDeclarationRules', () => {
 
       // Assess
       expect(problems).toEqual([
-        { pointer: '/consignment/loadingLocation', code: 'UNKNOWN_LOCATION', message: expect.stringContaining("'QQ', which is not a UN/LOCODE country") },
+        {
+          pointer: '/consignment/loadingLocation',
+          code: 'UNKNOWN_LOCATION',
+          message: expect.stringContaining("'QQ', which is not a UN/LOCODE country"),
+        },
       ]);
     });
   });
@@ -316,23 +324,27 @@ describe('validateDeclarationRules', () => {
         {
           pointer: '/office',
           code: 'UNKNOWN_OFFICE',
-          message: "office 'GBABD001' is not a customs office of this region; expected one of GBLHR, GBFXT, GBDVR, GBSOU, GBMAN, GBBHX, GBLGP, GBIMM",
+          message:
+            "office 'GBABD001' is not a customs office of this region; expected one of GBLHR, GBFXT, GBDVR, GBSOU, GBMAN, GBBHX, GBLGP, GBIMM",
         },
       ]);
     });
   });
 
   describe('UNKNOWN_PROCEDURE_CODE and PROCEDURE_CODE_TYPE_MISMATCH', () => {
-    it.each(['4000', '4071', '4051', '4054', '5100', '5111', '5300', '7100', '7121', '0100'])('accepts import procedure code %s', (code) => {
-      // Prepare
-      const declaration = variant('valid-import', (d) => (d.procedureCode = code));
+    it.each(['4000', '4071', '4051', '4054', '5100', '5111', '5300', '7100', '7121', '0100'])(
+      'accepts import procedure code %s',
+      (code) => {
+        // Prepare
+        const declaration = variant('valid-import', (d) => (d.procedureCode = code));
 
-      // Act
-      const problems = validate(declaration);
+        // Act
+        const problems = validate(declaration);
 
-      // Assess
-      expect(problems).toEqual([]);
-    });
+        // Assess
+        expect(problems).toEqual([]);
+      },
+    );
 
     it.each(['1040', '2100', '3171', '0012'])('accepts export procedure code %s on an export declaration', (code) => {
       // Prepare
@@ -357,7 +369,11 @@ describe('validateDeclarationRules', () => {
 
       // Assess
       expect(problems).toEqual([
-        { pointer: '/procedureCode', code: 'UNKNOWN_PROCEDURE_CODE', message: expect.stringContaining(`procedure code '${code}' is not a known CDS import procedure code`) },
+        {
+          pointer: '/procedureCode',
+          code: 'UNKNOWN_PROCEDURE_CODE',
+          message: expect.stringContaining(`procedure code '${code}' is not a known CDS import procedure code`),
+        },
       ]);
     });
 
@@ -371,8 +387,16 @@ describe('validateDeclarationRules', () => {
 
       // Assess
       expect(problems).toEqual([
-        { pointer: '/procedureCode', code: 'PROCEDURE_CODE_TYPE_MISMATCH', message: expect.stringMatching(/'1040' .* is an export procedure code, but the declaration type is 'IM'/) },
-        { pointer: '/procedureCode', code: 'PROCEDURE_CODE_TYPE_MISMATCH', message: expect.stringMatching(/'4000' .* is an import procedure code, but the declaration type is 'EX'/) },
+        {
+          pointer: '/procedureCode',
+          code: 'PROCEDURE_CODE_TYPE_MISMATCH',
+          message: expect.stringMatching(/'1040' .* is an export procedure code, but the declaration type is 'IM'/),
+        },
+        {
+          pointer: '/procedureCode',
+          code: 'PROCEDURE_CODE_TYPE_MISMATCH',
+          message: expect.stringMatching(/'4000' .* is an import procedure code, but the declaration type is 'EX'/),
+        },
       ]);
     });
   });
@@ -401,7 +425,11 @@ describe('validateDeclarationRules', () => {
 
       // Assess
       expect(problems).toEqual([
-        { pointer: '/items/0/netMassKg', code: 'NET_MASS_ABOVE_GROSS', message: 'net mass 2100.000001 kg is more than the consignment gross mass of 2100 kg; expected at most 2100 kg' },
+        {
+          pointer: '/items/0/netMassKg',
+          code: 'NET_MASS_ABOVE_GROSS',
+          message: 'net mass 2100.000001 kg is more than the consignment gross mass of 2100 kg; expected at most 2100 kg',
+        },
       ]);
     });
 
@@ -417,7 +445,8 @@ describe('validateDeclarationRules', () => {
         {
           pointer: '/consignment/grossMassKg',
           code: 'NET_MASS_ABOVE_GROSS',
-          message: 'the net masses of the 2 items add up to 751.00 kg, more than the consignment gross mass of 750.999999 kg; expected a gross mass of at least 751.00 kg',
+          message:
+            'the net masses of the 2 items add up to 751.00 kg, more than the consignment gross mass of 750.999999 kg; expected a gross mass of at least 751.00 kg',
         },
       ]);
     });
@@ -534,7 +563,8 @@ describe('validateDeclarationRules', () => {
         {
           pointer: '/valuation/invoiceTotal',
           code: 'INVOICE_TOTAL_MISMATCH',
-          message: 'the item invoice amounts add up to 0.30 EUR, but the invoice total is 0.35 EUR (difference 0.05); expected them to agree within 0.02 EUR (one minor unit per item)',
+          message:
+            'the item invoice amounts add up to 0.30 EUR, but the invoice total is 0.35 EUR (difference 0.05); expected them to agree within 0.02 EUR (one minor unit per item)',
         },
       ]);
     });
@@ -606,7 +636,11 @@ describe('validateDeclarationRules', () => {
 
       // Assess
       expect(problems).toEqual([
-        { pointer: '/items/0/preference', code: 'UNKNOWN_PREFERENCE', message: expect.stringContaining("preference '301' is not a CDS preference code") },
+        {
+          pointer: '/items/0/preference',
+          code: 'UNKNOWN_PREFERENCE',
+          message: expect.stringContaining("preference '301' is not a CDS preference code"),
+        },
       ]);
     });
   });

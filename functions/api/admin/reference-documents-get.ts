@@ -1,6 +1,7 @@
 /** GET /v1/admin/reference-documents/{kind}: the loaded versions, newest first (officer, admin). */
-import { loadConfig } from '../../../shared/config.ts';
+
 import { referenceDocuments } from '../../../shared/adapters/platform.ts';
+import { loadConfig } from '../../../shared/config.ts';
 import { httpOperation } from '../../../shared/http/operation.ts';
 import { referenceDocumentHistoryOperation } from '../../../shared/http/operations/admin.ts';
 import { referenceDocumentPath } from '../../../shared/http/reference-kinds.ts';

@@ -1,7 +1,8 @@
 /** PUT /v1/admin/reference-documents/{kind}: load a new version (admin); the body may be gzip-encoded. */
-import { loadConfig } from '../../../shared/config.ts';
+
 import { referenceDocuments } from '../../../shared/adapters/platform.ts';
 import { systemClock } from '../../../shared/adapters/system-clock.ts';
+import { loadConfig } from '../../../shared/config.ts';
 import { httpOperation } from '../../../shared/http/operation.ts';
 import { loadReferenceDocumentOperation } from '../../../shared/http/operations/admin.ts';
 import { referenceDocumentPath } from '../../../shared/http/reference-kinds.ts';

@@ -1,7 +1,8 @@
 /** POST /v1/admin/risk-profiles/{id}/disable: a new version with enabled false. */
-import { loadConfig } from '../../../shared/config.ts';
+
 import { riskDataSources } from '../../../shared/adapters/platform.ts';
 import { systemClock } from '../../../shared/adapters/system-clock.ts';
+import { loadConfig } from '../../../shared/config.ts';
 import { httpOperation } from '../../../shared/http/operation.ts';
 import { disableRiskProfileOperation } from '../../../shared/http/operations/admin.ts';
 import { ifMatchVersion } from '../../../shared/http/request.ts';

@@ -1,6 +1,7 @@
 /** GET /v1/admin/risk-profiles/{id}: every version of one risk profile, oldest first. */
-import { loadConfig } from '../../../shared/config.ts';
+
 import { riskDataSources } from '../../../shared/adapters/platform.ts';
+import { loadConfig } from '../../../shared/config.ts';
 import { httpOperation } from '../../../shared/http/operation.ts';
 import { getRiskProfileOperation } from '../../../shared/http/operations/admin.ts';
 import { json } from '../../../shared/http/responses.ts';

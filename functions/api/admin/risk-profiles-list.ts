@@ -1,6 +1,7 @@
 /** GET /v1/admin/risk-profiles: the current version of every risk profile. */
-import { loadConfig } from '../../../shared/config.ts';
+
 import { riskDataSources } from '../../../shared/adapters/platform.ts';
+import { loadConfig } from '../../../shared/config.ts';
 import { httpOperation } from '../../../shared/http/operation.ts';
 import { listRiskProfilesOperation } from '../../../shared/http/operations/admin.ts';
 import { json } from '../../../shared/http/responses.ts';
@@ -10,4 +11,6 @@ const config = loadConfig('listRiskProfiles');
 
 const deps = { profiles: riskDataSources(config).profiles };
 
-export const handler = httpOperation(listRiskProfilesOperation, async ({ principal }) => json(200, await listRiskProfiles({ principal }, deps)));
+export const handler = httpOperation(listRiskProfilesOperation, async ({ principal }) =>
+  json(200, await listRiskProfiles({ principal }, deps)),
+);

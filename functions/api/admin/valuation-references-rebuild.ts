@@ -1,7 +1,8 @@
 /** POST /v1/admin/valuation-references/rebuild?days=90: valuation references from past declarations (admin). */
-import { loadConfig } from '../../../shared/config.ts';
+
 import { declarationRepository, referenceDocuments, riskDataSources } from '../../../shared/adapters/platform.ts';
 import { systemClock } from '../../../shared/adapters/system-clock.ts';
+import { loadConfig } from '../../../shared/config.ts';
 import { httpOperation } from '../../../shared/http/operation.ts';
 import { rebuildValuationReferencesOperation } from '../../../shared/http/operations/admin.ts';
 import { json } from '../../../shared/http/responses.ts';

@@ -1,7 +1,12 @@
 /** Operations on declarations: intake, reads, history. */
 import { z } from 'zod';
 import { declarationSchema, declarationStatus, maxDeclarationBytes, partyId } from '../../domain/declaration.ts';
-import { declarationPageSchema, declarationViewSchema, historyPageSchema, submissionReceiptSchema } from '../../domain/declaration-record.ts';
+import {
+  declarationPageSchema,
+  declarationViewSchema,
+  historyPageSchema,
+  submissionReceiptSchema,
+} from '../../domain/declaration-record.ts';
 import { cursorParameter, defineOperation, queryInteger } from '../operation.ts';
 import { declarationPath } from './parameters.ts';
 

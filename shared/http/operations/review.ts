@@ -7,7 +7,8 @@ export const reviewQueueOperation = defineOperation({
   operationId: 'listReviewQueue',
   method: 'GET',
   path: '/v1/review/queue',
-  summary: 'Declarations waiting for an officer in one lane and office, oldest first; lane FAILED (no office: one queue for the region) lists those that could not be processed (officer, admin)',
+  summary:
+    'Declarations waiting for an officer in one lane and office, oldest first; lane FAILED (no office: one queue for the region) lists those that could not be processed (officer, admin)',
   roles: ['officer', 'admin'],
   query: z.strictObject({
     lane: z.enum(['RED', 'YELLOW', 'FAILED']),

@@ -7,8 +7,8 @@
  */
 import { z } from 'zod';
 import { renderExpression } from '../expression.ts';
-import type { DutyComponent, DutyExpression, Measure, MeasureCondition } from '../model.ts';
 import { measureTypeInfo } from '../measure-types.ts';
+import type { DutyComponent, DutyExpression, Measure, MeasureCondition } from '../model.ts';
 import { isSupportedUnit } from '../units.ts';
 
 const nullableString = z.string().nullish();
@@ -100,16 +100,23 @@ function toComponents(apiComponents: readonly ApiComponent[]): ComponentResult {
   const components: DutyComponent[] = [];
   for (const c of apiComponents) {
     if (c.duty_expression_id === '99') {
-      return { ok: false, reason: 'supplementary unit', supplementaryUnit: `${c.measurement_unit_code ?? ''}${c.measurement_unit_qualifier_code ?? ''}` };
+      return {
+        ok: false,
+        reason: 'supplementary unit',
+        supplementaryUnit: `${c.measurement_unit_code ?? ''}${c.measurement_unit_qualifier_code ?? ''}`,
+      };
     }
-    if (agriculturalIds.has(c.duty_expression_id)) return { ok: false, reason: `agricultural component (duty expression ${c.duty_expression_id}) not supported` };
+    if (agriculturalIds.has(c.duty_expression_id))
+      return { ok: false, reason: `agricultural component (duty expression ${c.duty_expression_id}) not supported` };
     const byAbbreviation: Readonly<Record<string, DutyComponent['op']>> = { '%': '+', '+': '+', '-': '-', MIN: 'MIN', MAX: 'MAX' };
     const op =
       components.length === 0
         ? '+'
-        : (c.duty_expression_abbreviation ? byAbbreviation[c.duty_expression_abbreviation] : undefined) ?? operatorsById[c.duty_expression_id];
+        : ((c.duty_expression_abbreviation ? byAbbreviation[c.duty_expression_abbreviation] : undefined) ??
+          operatorsById[c.duty_expression_id]);
     if (!op) return { ok: false, reason: `duty expression ${c.duty_expression_id} not supported` };
-    if (c.duty_amount === null || c.duty_amount === undefined) return { ok: false, reason: `component ${c.duty_expression_id} has no amount` };
+    if (c.duty_amount === null || c.duty_amount === undefined)
+      return { ok: false, reason: `component ${c.duty_expression_id} has no amount` };
     const unit = c.measurement_unit_code || undefined;
     const qualifier = c.measurement_unit_qualifier_code || undefined;
     const currency = c.monetary_unit_code || undefined;

@@ -94,7 +94,14 @@ export function importUkgt(csvText: string, options: { validFrom: string; source
       else shapes.set(shape, { shape, count: 1, example: text, outcome });
     };
     if (!checked.success) {
-      unparsed.push({ source, row, line, commodity: code, text, reason: `malformed row: ${checked.error.issues[0]?.message ?? 'invalid'}` });
+      unparsed.push({
+        source,
+        row,
+        line,
+        commodity: code,
+        text,
+        reason: `malformed row: ${checked.error.issues[0]?.message ?? 'invalid'}`,
+      });
       countShape('unparsed');
       return;
     }
@@ -106,11 +113,16 @@ export function importUkgt(csvText: string, options: { validFrom: string; source
       return;
     }
     parsedRows += 1;
-    const qualified = parsed.parts
-      .flatMap((p) => p.duty.components)
-      .filter((c) => c.qualifier !== undefined && QUALIFIED.has(c.qualifier));
+    const qualified = parsed.parts.flatMap((p) => p.duty.components).filter((c) => c.qualifier !== undefined && QUALIFIED.has(c.qualifier));
     if (qualified.length > 0) {
-      const needs = [...new Set(qualified.map((c) => `${unitLabel(c.unit!, c.qualifier)} (unit ${c.unit}, qualifier ${c.qualifier}: ${qualifierMeanings[c.qualifier!] ?? '?'})`))];
+      const needs = [
+        ...new Set(
+          qualified.map(
+            (c) =>
+              `${unitLabel(c.unit!, c.qualifier)} (unit ${c.unit}, qualifier ${c.qualifier}: ${qualifierMeanings[c.qualifier!] ?? '?'})`,
+          ),
+        ),
+      ];
       unsupported.push({
         source,
         row,

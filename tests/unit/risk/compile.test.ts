@@ -3,9 +3,8 @@ import type { Declaration } from '../../../shared/domain/declaration.ts';
 import { compileProfiles, DeclarationFacts, matchProfile } from '../../../shared/risk/compile.ts';
 import type { Criterion, RiskProfile } from '../../../shared/risk/profile.ts';
 import { assessCriteria } from '../../../shared/risk/score.ts';
-import { demoValuation, fixture, profile } from './support.ts';
 import { mulberry32 as prng } from '../../support/prng.ts';
-
+import { demoValuation, fixture, profile } from './support.ts';
 
 describe('profile index', () => {
   it('finds exactly the profiles that a full scan finds, over random profiles and declarations', () => {
@@ -31,7 +30,14 @@ describe('profile index', () => {
       return { kind: 'not', of: tree(depth + 1) };
     };
     const profiles: RiskProfile[] = Array.from({ length: 150 }, (_, i) => profile(`P-${i}`, tree(0), { score: 1 }));
-    const templates = ['ferro-silicon-cn', 'shaver-parts-undervalued', 'cigarettes-via-ae', 'mixed-items', 'export-machinery', 'shared/valid-import'].map((name) => fixture(name));
+    const templates = [
+      'ferro-silicon-cn',
+      'shaver-parts-undervalued',
+      'cigarettes-via-ae',
+      'mixed-items',
+      'export-machinery',
+      'shared/valid-import',
+    ].map((name) => fixture(name));
     const declarations: Declaration[] = Array.from({ length: 300 }, () => {
       const d = structuredClone(pick(templates));
       for (const item of d.items) {
@@ -47,11 +53,18 @@ describe('profile index', () => {
     // Act
     const mismatches = declarations.filter((declaration) => {
       const facts = new DeclarationFacts(declaration, undefined, demoValuation);
-      const indexed = assessCriteria(active, facts).matched.map((m) => m.id).sort();
-      const scanned = active.profiles.filter((p) => matchProfile(p, facts) >= 0).map((p) => p.id).sort();
+      const indexed = assessCriteria(active, facts)
+        .matched.map((m) => m.id)
+        .sort();
+      const scanned = active.profiles
+        .filter((p) => matchProfile(p, facts) >= 0)
+        .map((p) => p.id)
+        .sort();
       return indexed.join() !== scanned.join();
     });
-    const matchedSomething = declarations.filter((d) => assessCriteria(active, new DeclarationFacts(d, undefined, demoValuation)).matched.length > 0);
+    const matchedSomething = declarations.filter(
+      (d) => assessCriteria(active, new DeclarationFacts(d, undefined, demoValuation)).matched.length > 0,
+    );
 
     // Assess
     expect(mismatches).toEqual([]);

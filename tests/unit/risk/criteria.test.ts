@@ -9,7 +9,13 @@ const acme = demoTraders.find((t) => t.partyId === 'GB123456789000')!;
 
 describe('criterion kinds', () => {
   // Each row: a criterion, a declaration it matches, one it does not.
-  const cases: Array<{ name: string; criterion: Criterion; yes: () => ReturnType<typeof fixture>; no: () => ReturnType<typeof fixture>; trader?: TraderProfile }> = [
+  const cases: Array<{
+    name: string;
+    criterion: Criterion;
+    yes: () => ReturnType<typeof fixture>;
+    no: () => ReturnType<typeof fixture>;
+    trader?: TraderProfile;
+  }> = [
     {
       name: 'commodityCode (prefix of any length)',
       criterion: { kind: 'commodityCode', prefixes: ['7202', '851090'] },
@@ -246,7 +252,13 @@ describe('combinations', () => {
           kind: 'or',
           of: [
             { kind: 'commodityCode', prefixes: ['8510'] },
-            { kind: 'and', of: [{ kind: 'commodityCode', prefixes: ['7202'] }, { kind: 'origin', countries: ['CN'] }] },
+            {
+              kind: 'and',
+              of: [
+                { kind: 'commodityCode', prefixes: ['7202'] },
+                { kind: 'origin', countries: ['CN'] },
+              ],
+            },
           ],
         },
       ],
@@ -290,7 +302,13 @@ describe('what matched, in words', () => {
       kind: 'and',
       of: [
         { kind: 'not', of: { kind: 'origin', countries: ['CN'] } },
-        { kind: 'or', of: [{ kind: 'loadingCountry', countries: ['AE'] }, { kind: 'exporterCountry', countries: ['AE'] }] },
+        {
+          kind: 'or',
+          of: [
+            { kind: 'loadingCountry', countries: ['AE'] },
+            { kind: 'exporterCountry', countries: ['AE'] },
+          ],
+        },
         { kind: 'not', of: { kind: 'trustedTrader' } },
       ],
     };
@@ -299,7 +317,9 @@ describe('what matched, in words', () => {
     const text = profileText(criterion, fixture('cigarettes-via-ae'));
 
     // Assess
-    expect(text).toContain('item 1 origin is IN, not CN; country of loading is AE; importer GB333333333000 is neither an AEO nor a trusted trader (unknown to the platform)');
+    expect(text).toContain(
+      'item 1 origin is IN, not CN; country of loading is AE; importer GB333333333000 is neither an AEO nor a trusted trader (unknown to the platform)',
+    );
   });
 
   it('lists the other matching items', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dryRun, type DryRunSample } from '../../../shared/risk/dry-run.ts';
+import { type DryRunSample, dryRun } from '../../../shared/risk/dry-run.ts';
 import { parseRiskProfileInput } from '../../../shared/risk/profile.ts';
 import { demoProfiles, demoTraders } from '../../../shared/risk/seed.ts';
 import { demoValuation, fixture, profile, variant } from './support.ts';
@@ -25,7 +25,13 @@ describe('dryRun', () => {
       reason: 'Anti-dumping.',
       validFrom: '2030-01-01', // dates and enabled are ignored by a dry run
       enabled: false,
-      criteria: { kind: 'and', of: [{ kind: 'commodityCode', prefixes: ['7202'] }, { kind: 'origin', countries: ['CN', 'RU'] }] },
+      criteria: {
+        kind: 'and',
+        of: [
+          { kind: 'commodityCode', prefixes: ['7202'] },
+          { kind: 'origin', countries: ['CN', 'RU'] },
+        ],
+      },
       outcome: { lane: 'RED' },
     });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DomainError } from '../../../shared/domain/problems.ts';
 import {
+  type Criterion,
   criterionSchema,
   isProfileActive,
   MAX_CRITERIA_DEPTH,
@@ -10,10 +11,9 @@ import {
   measureCriteria,
   nextVersion,
   parseRiskProfileInput,
+  type RiskProfileInput,
   riskProfileInputSchema,
   riskProfileSchema,
-  type Criterion,
-  type RiskProfileInput,
 } from '../../../shared/risk/profile.ts';
 import { AT, fixture, profile, score } from './support.ts';
 
@@ -22,7 +22,13 @@ const input = (overrides: Record<string, unknown> = {}): Record<string, unknown>
   reason: 'Anti-dumping duty applies.',
   owner: 'Trade remedies',
   validFrom: '2026-01-01',
-  criteria: { kind: 'and', of: [{ kind: 'commodityCode', prefixes: ['7202'] }, { kind: 'origin', countries: ['CN'] }] },
+  criteria: {
+    kind: 'and',
+    of: [
+      { kind: 'commodityCode', prefixes: ['7202'] },
+      { kind: 'origin', countries: ['CN'] },
+    ],
+  },
   outcome: { lane: 'RED' },
   ...overrides,
 });
@@ -143,7 +149,16 @@ describe('riskProfileInputSchema', () => {
 
   it('refuses more than the node limit', () => {
     // Prepare: or of and-pairs, 1 + 17 * 6 = 103 nodes, depth 3
-    const pair = { kind: 'and', of: [{ kind: 'origin', countries: ['CN'] }, { kind: 'office', offices: ['GBLHR'] }, { kind: 'preferenceClaimed' }, { kind: 'declarationType', types: ['IM'] }, { kind: 'trustedTrader' }] };
+    const pair = {
+      kind: 'and',
+      of: [
+        { kind: 'origin', countries: ['CN'] },
+        { kind: 'office', offices: ['GBLHR'] },
+        { kind: 'preferenceClaimed' },
+        { kind: 'declarationType', types: ['IM'] },
+        { kind: 'trustedTrader' },
+      ],
+    };
     const raw = input({ criteria: { kind: 'or', of: Array.from({ length: 17 }, () => pair) } });
 
     // Act
@@ -174,7 +189,15 @@ describe('riskProfileInputSchema', () => {
 
     // Assess
     const schemas = document.schemas as Record<string, Record<string, unknown>>;
-    for (const id of ['RiskProfileInput', 'RiskProfile', 'RiskCriterion', 'RiskProfileOutcome', 'TraderProfile', 'SelectionConfig', 'ValuationReferenceTable']) {
+    for (const id of [
+      'RiskProfileInput',
+      'RiskProfile',
+      'RiskCriterion',
+      'RiskProfileOutcome',
+      'TraderProfile',
+      'SelectionConfig',
+      'ValuationReferenceTable',
+    ]) {
       expect(schemas[id], id).toBeDefined();
     }
     expect(JSON.stringify(schemas.RiskCriterion)).toContain('"$ref":"#/components/schemas/RiskCriterion"');
@@ -192,7 +215,13 @@ describe('versioning', () => {
     const stored = nextVersion(undefined, created, meta);
 
     // Assess
-    expect(stored).toMatchObject({ id: 'RP-FESI', version: 1, createdAt: meta.at, createdBy: 'officer-7', name: 'Ferro-silicon from China' });
+    expect(stored).toMatchObject({
+      id: 'RP-FESI',
+      version: 1,
+      createdAt: meta.at,
+      createdBy: 'officer-7',
+      name: 'Ferro-silicon from China',
+    });
     expect(riskProfileSchema.safeParse(stored).success).toBe(true);
   });
 
@@ -242,7 +271,12 @@ describe('versioning', () => {
 });
 
 describe('validity and enabled', () => {
-  const base = profile('RP-DATES', { kind: 'commodityCode', prefixes: ['7202'] }, { lane: 'RED' }, { validFrom: '2026-11-20', validTo: '2026-11-21' });
+  const base = profile(
+    'RP-DATES',
+    { kind: 'commodityCode', prefixes: ['7202'] },
+    { lane: 'RED' },
+    { validFrom: '2026-11-20', validTo: '2026-11-21' },
+  );
 
   it('a date validFrom starts at 00:00Z; a date validTo includes its whole day', () => {
     // Prepare

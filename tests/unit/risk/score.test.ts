@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { riskOutcomeSchema, type RiskOutcome } from '../../../shared/risk/outcome.ts';
+import { type RiskOutcome, riskOutcomeSchema } from '../../../shared/risk/outcome.ts';
 import type { Criterion } from '../../../shared/risk/profile.ts';
 import { compileProfiles, riskThresholdsSchema, scoreDeclaration } from '../../../shared/risk/score.ts';
 import { demoProfiles, demoSelection, demoTraders } from '../../../shared/risk/seed.ts';
-import { defaultTraderWeights, traderAdjustment, type TraderProfile } from '../../../shared/risk/trader.ts';
-import { AT, demoValuation, fixture, profile, score, SECRET, variant } from './support.ts';
+import { defaultTraderWeights, type TraderProfile, traderAdjustment } from '../../../shared/risk/trader.ts';
+import { AT, demoValuation, fixture, profile, SECRET, score, variant } from './support.ts';
 
 const borealis = demoTraders.find((t) => t.partyId === 'GB987654321000')!;
 const acme = demoTraders.find((t) => t.partyId === 'GB123456789000')!;
@@ -137,7 +137,9 @@ describe('valuation anomaly', () => {
 
     // Assess
     expect(outcome.score).toBe(30);
-    expect(outcome.reasons[0]?.text).toContain('declared 0.93 GBP/kg for 8510900000 from CN, reference median 3.10 GBP/kg (n=125): 30% of reference, under 50%: +30');
+    expect(outcome.reasons[0]?.text).toContain(
+      'declared 0.93 GBP/kg for 8510900000 from CN, reference median 3.10 GBP/kg (n=125): 30% of reference, under 50%: +30',
+    );
   });
 
   it('no anomaly at or above the lowest share', () => {
@@ -221,7 +223,14 @@ describe('valuation anomaly', () => {
 });
 
 describe('trader profile', () => {
-  const trader = (overrides: Partial<TraderProfile>): TraderProfile => ({ ...acme, aeo: null, trusted: false, inspections: 0, discrepancies: 0, ...overrides });
+  const trader = (overrides: Partial<TraderProfile>): TraderProfile => ({
+    ...acme,
+    aeo: null,
+    trusted: false,
+    inspections: 0,
+    discrepancies: 0,
+    ...overrides,
+  });
 
   it('applies the documented weights', () => {
     // Prepare
@@ -272,7 +281,11 @@ describe('trader profile', () => {
 
     // Assess
     expect(outcome.reasons).toEqual([
-      { kind: 'TRADER', scoreDelta: -20, text: 'importer GB987654321000 (Borealis Trading) is AEOC (authorised economic operator, customs simplifications): -20' },
+      {
+        kind: 'TRADER',
+        scoreDelta: -20,
+        text: 'importer GB987654321000 (Borealis Trading) is AEOC (authorised economic operator, customs simplifications): -20',
+      },
       {
         kind: 'TRADER',
         scoreDelta: 40,

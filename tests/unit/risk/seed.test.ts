@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { regions } from '../../../infra/config/regions.ts';
 import { referenceData } from '../../../shared/reference/index.ts';
-import { riskProfileSchema, type Criterion } from '../../../shared/risk/profile.ts';
+import { type Criterion, riskProfileSchema } from '../../../shared/risk/profile.ts';
 import { riskThresholdsSchema } from '../../../shared/risk/score.ts';
 import { demoProfiles, demoSelection, demoThresholds, demoTraders, demoValuationTable } from '../../../shared/risk/seed.ts';
 import { selectionConfigSchema } from '../../../shared/risk/selection.ts';

@@ -6,25 +6,28 @@ import type { Lane, RiskOutcome } from '../../../shared/risk/outcome.ts';
 import { compileProfiles, scoreDeclaration } from '../../../shared/risk/score.ts';
 import {
   laneBeforeTopUp,
+  type RecentSelectionRates,
   randomDraw,
+  type SelectionConfig,
   selectionConfigSchema,
   selectRandomly,
   tallyRecent,
   topUpProbabilities,
-  type RecentSelectionRates,
-  type SelectionConfig,
 } from '../../../shared/risk/selection.ts';
 import { AT, demoValuation, fixture, profile, SECRET } from './support.ts';
 
 /** The draw as an auditor computes it: HMAC-SHA256 hex, first 13 hex digits (52 bits) / 2^52. */
-const auditDraw = (secret: string, id: string): number => parseInt(createHmac('sha256', secret).update(id, 'utf8').digest('hex').slice(0, 13), 16) / 2 ** 52;
+const auditDraw = (secret: string, id: string): number =>
+  parseInt(createHmac('sha256', secret).update(id, 'utf8').digest('hex').slice(0, 13), 16) / 2 ** 52;
 
 const N = 10_000;
 /** Within 4 standard errors of a binomial proportion p over n trials. */
 const tolerance = (p: number, n = N): number => 4 * Math.sqrt((p * (1 - p)) / n);
 
-const config = (minimumRandom: SelectionConfig['default']['minimumRandom'], expected: SelectionConfig['default']['expected']): SelectionConfig =>
-  selectionConfigSchema.parse({ default: { minimumRandom, expected }, offices: {} });
+const config = (
+  minimumRandom: SelectionConfig['default']['minimumRandom'],
+  expected: SelectionConfig['default']['expected'],
+): SelectionConfig => selectionConfigSchema.parse({ default: { minimumRandom, expected }, offices: {} });
 
 /** 10,000 synthetic declarations: the README example with distinct ids; every 50th has importer GB000000000050 (2%). */
 let declarations: Array<{ id: string; declaration: Declaration }> | undefined;
@@ -42,7 +45,17 @@ const targeted = compileProfiles([profile('P-TARGET', { kind: 'importer', ids: [
 
 function scoreAll(selection: SelectionConfig, recent?: RecentSelectionRates, profiles = compileProfiles([])): RiskOutcome[] {
   return synthetic().map(({ id, declaration }) =>
-    scoreDeclaration({ declarationId: id, declaration, at: AT, profiles, trader: undefined, valuation: demoValuation, selection, secret: SECRET, ...(recent ? { recent } : {}) }),
+    scoreDeclaration({
+      declarationId: id,
+      declaration,
+      at: AT,
+      profiles,
+      trader: undefined,
+      valuation: demoValuation,
+      selection,
+      secret: SECRET,
+      ...(recent ? { recent } : {}),
+    }),
   );
 }
 
@@ -52,7 +65,12 @@ const rates = (outcomes: RiskOutcome[], pick: (o: RiskOutcome) => Lane | null = 
     const lane = pick(outcome);
     if (lane !== null) counts[lane] += 1;
   }
-  return { GREEN: counts.GREEN / outcomes.length, BLUE: counts.BLUE / outcomes.length, YELLOW: counts.YELLOW / outcomes.length, RED: counts.RED / outcomes.length };
+  return {
+    GREEN: counts.GREEN / outcomes.length,
+    BLUE: counts.BLUE / outcomes.length,
+    YELLOW: counts.YELLOW / outcomes.length,
+    RED: counts.RED / outcomes.length,
+  };
 };
 
 describe('randomDraw', () => {
@@ -123,7 +141,11 @@ describe('HMAC-SHA256', () => {
     const vectors: Array<[Uint8Array | string, string, string]> = [
       [new Uint8Array(20).fill(0x0b), 'Hi There', 'b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7'],
       ['Jefe', 'what do ya want for nothing?', '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843'],
-      [new Uint8Array(131).fill(0xaa), 'Test Using Larger Than Block-Size Key - Hash Key First', '60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54'],
+      [
+        new Uint8Array(131).fill(0xaa),
+        'Test Using Larger Than Block-Size Key - Hash Key First',
+        '60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54',
+      ],
     ];
 
     // Act
@@ -137,11 +159,14 @@ describe('HMAC-SHA256', () => {
     // Prepare
     const cases: Array<[string, string]> = [];
     for (let keyLength = 0; keyLength <= 130; keyLength += 13) {
-      for (let messageLength = 0; messageLength <= 140; messageLength += 1) cases.push(['k'.repeat(keyLength) + 'é', 'm'.repeat(messageLength)]);
+      for (let messageLength = 0; messageLength <= 140; messageLength += 1)
+        cases.push([`${'k'.repeat(keyLength)}é`, 'm'.repeat(messageLength)]);
     }
 
     // Act
-    const mismatches = cases.filter(([key, message]) => !keyedHmacSha256(key)(message).equals(createHmac('sha256', key).update(message).digest()));
+    const mismatches = cases.filter(
+      ([key, message]) => !keyedHmacSha256(key)(message).equals(createHmac('sha256', key).update(message).digest()),
+    );
 
     // Assess
     expect(mismatches).toEqual([]);
@@ -157,7 +182,11 @@ describe('random selection over 10,000 synthetic declarations', () => {
     const observed = rates(scoreAll(selection));
 
     // Assess
-    for (const [lane, rate] of [['RED', 0.01], ['YELLOW', 0.02], ['BLUE', 0.03]] as const) {
+    for (const [lane, rate] of [
+      ['RED', 0.01],
+      ['YELLOW', 0.02],
+      ['BLUE', 0.03],
+    ] as const) {
       expect(Math.abs(observed[lane] - rate), `${lane} observed ${observed[lane]}`).toBeLessThanOrEqual(tolerance(rate));
     }
   });
@@ -172,7 +201,11 @@ describe('random selection over 10,000 synthetic declarations', () => {
     const minimum = rates(outcomes, (o) => o.selection?.randomLane ?? null);
 
     // Assess
-    for (const [lane, rate] of [['RED', 0.03], ['YELLOW', 0.05], ['BLUE', 0.02]] as const) {
+    for (const [lane, rate] of [
+      ['RED', 0.03],
+      ['YELLOW', 0.05],
+      ['BLUE', 0.02],
+    ] as const) {
       expect(Math.abs(observed[lane] - rate), `${lane} observed ${observed[lane]}`).toBeLessThanOrEqual(tolerance(rate));
     }
     expect(Math.abs(minimum.RED - 0.01)).toBeLessThanOrEqual(tolerance(0.01));
@@ -214,7 +247,22 @@ describe('selection rules', () => {
 
   it('cuts [0, 1) into minimum random segments RED, YELLOW, BLUE, then top-up segments', () => {
     // Prepare: m = 0.04; top-up t = (0.02, 0.03, 0.02) / 0.96 over v = (u - 0.04) / 0.96
-    const draws = [0, 0.0099, 0.01, 0.0299, 0.03, 0.0399, 0.04, 0.04 + 0.96 * 0.0208, 0.04 + 0.96 * 0.021, 0.04 + 0.96 * 0.0520, 0.04 + 0.96 * 0.0522, 0.04 + 0.96 * 0.0728, 0.04 + 0.96 * 0.0731, 0.999];
+    const draws = [
+      0,
+      0.0099,
+      0.01,
+      0.0299,
+      0.03,
+      0.0399,
+      0.04,
+      0.04 + 0.96 * 0.0208,
+      0.04 + 0.96 * 0.021,
+      0.04 + 0.96 * 0.052,
+      0.04 + 0.96 * 0.0522,
+      0.04 + 0.96 * 0.0728,
+      0.04 + 0.96 * 0.0731,
+      0.999,
+    ];
 
     // Act
     const lanes = draws.map((draw) => {
@@ -223,7 +271,22 @@ describe('selection rules', () => {
     });
 
     // Assess
-    expect(lanes).toEqual(['RED', 'RED', 'YELLOW', 'YELLOW', 'BLUE', 'BLUE', 'top-up RED', 'top-up RED', 'top-up YELLOW', 'top-up YELLOW', 'top-up BLUE', 'top-up BLUE', '-', '-']);
+    expect(lanes).toEqual([
+      'RED',
+      'RED',
+      'YELLOW',
+      'YELLOW',
+      'BLUE',
+      'BLUE',
+      'top-up RED',
+      'top-up RED',
+      'top-up YELLOW',
+      'top-up YELLOW',
+      'top-up BLUE',
+      'top-up BLUE',
+      '-',
+      '-',
+    ]);
   });
 
   it('draws at random whatever the criteria say, but tops up only would-be-green declarations', () => {
@@ -257,7 +320,9 @@ describe('selection rules', () => {
     // Assess
     expect([redWins.lane, redWins.selection?.randomLane, redWins.selection?.criteriaLane]).toEqual(['RED', 'YELLOW', 'RED']);
     expect([randomWins.lane, randomWins.postClearanceAudit]).toEqual(['YELLOW', false]);
-    expect(randomWins.reasons.at(-1)?.text).toMatch(/^Random selection for YELLOW at GBFXT: minimum random rate 2\.00% \(draw 0\.0[12]\d{4} in \[0\.0100, 0\.0300\)\)$/);
+    expect(randomWins.reasons.at(-1)?.text).toMatch(
+      /^Random selection for YELLOW at GBFXT: minimum random rate 2\.00% \(draw 0\.0[12]\d{4} in \[0\.0100, 0\.0300\)\)$/,
+    );
   });
 
   it('explains a top-up with the rates it used', () => {
@@ -291,7 +356,12 @@ describe('selection rules', () => {
     expect(fromRecent.RED).toBe(0);
     expect(fromRecent.YELLOW).toBeCloseTo(0.01 / 0.9, 12);
     expect(fromRecent.BLUE).toBeCloseTo(0.02 / 0.9, 12);
-    for (const [lane, share] of [['RED', 0.02], ['YELLOW', 0.03], ['BLUE', 0.02]] as const) expect(fixed[lane]).toBeCloseTo(share / 0.96, 12);
+    for (const [lane, share] of [
+      ['RED', 0.02],
+      ['YELLOW', 0.03],
+      ['BLUE', 0.02],
+    ] as const)
+      expect(fixed[lane]).toBeCloseTo(share / 0.96, 12);
   });
 
   it('uses the office entry, else the default', () => {
@@ -327,7 +397,10 @@ describe('selection rules', () => {
   it('counts a topped-up declaration as GREEN before top-up', () => {
     // Prepare
     const outcomes = [
-      { lane: 'RED' as const, selection: { office: 'GBLHR', draw: 0.5, criteriaLane: 'GREEN' as const, randomLane: null, topUpLane: 'RED' as const } },
+      {
+        lane: 'RED' as const,
+        selection: { office: 'GBLHR', draw: 0.5, criteriaLane: 'GREEN' as const, randomLane: null, topUpLane: 'RED' as const },
+      },
       { lane: 'RED' as const, selection: { office: 'GBLHR', draw: 0.5, criteriaLane: 'RED' as const, randomLane: null, topUpLane: null } },
       { lane: 'GREEN' as const },
     ];

@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
+import { demoToNational } from '../../../shared/risk/seed.ts';
 import {
   buildReferenceTable,
   buildValuationReferences,
@@ -9,7 +10,6 @@ import {
   valuationReferenceTableSchema,
   valueItem,
 } from '../../../shared/risk/valuation.ts';
-import { demoToNational } from '../../../shared/risk/seed.ts';
 import { demoValuation, fixture, variant } from './support.ts';
 
 describe('reference lookup', () => {

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Assessment } from '../../../shared/tariff/assessment.ts';
-import { assessDeclaration, type AssessmentContext, type AssessmentResult } from '../../../shared/tariff/engine.ts';
+import { type AssessmentContext, type AssessmentResult, assessDeclaration } from '../../../shared/tariff/engine.ts';
 import type { Measure, TariffPack } from '../../../shared/tariff/model.ts';
-import { ACCEPTED, declaration, duty, makePack, makeRates, measure, type ItemInput } from './support.ts';
+import { ACCEPTED, declaration, duty, type ItemInput, makePack, makeRates, measure } from './support.ts';
 
 const rates = makeRates([
   { currency: 'EUR', period: '2021-06', rate: '0.85765' },
@@ -40,14 +40,31 @@ const zeroVat = (): Measure => measure({ id: 'vatz', type: '305', additionalCode
 describe('expression kinds', () => {
   it.each([
     ['34.00 GBP / 100 kg from the net mass', '34.00 GBP/100kg', { netMassKg: '250' }, '85.00', '34.00 GBP / 100 kg * 2.5'],
-    ['per tonne from a declared KGM quantity (preferred to the net mass)', '20.00 GBP / 1000kg', { netMassKg: '250', quantities: [{ value: '300', unit: 'KGM' }] }, '6.00', '20.00 GBP / 1000 kg * 0.3'],
+    [
+      'per tonne from a declared KGM quantity (preferred to the net mass)',
+      '20.00 GBP / 1000kg',
+      { netMassKg: '250', quantities: [{ value: '300', unit: 'KGM' }] },
+      '6.00',
+      '20.00 GBP / 1000 kg * 0.3',
+    ],
     ['per hectolitre from litres', '10.00 GBP / hl', { quantities: [{ value: '250', unit: 'LTR' }] }, '25.00', '10.00 GBP / hl * 2.5'],
     ['per item', '0.20 GBP/ item', { quantities: [{ value: '1500', unit: 'NAR' }] }, '300.00', '0.20 GBP / item * 1,500'],
-    ['per 1000 items from items', '43.00 GBP/1000 items', { quantities: [{ value: '2500', unit: 'NAR' }] }, '107.50', '43.00 GBP / 1000 items * 2.5'],
+    [
+      'per 1000 items from items',
+      '43.00 GBP/1000 items',
+      { quantities: [{ value: '2500', unit: 'NAR' }] },
+      '107.50',
+      '43.00 GBP / 1000 items * 2.5',
+    ],
     [
       'per % vol per hl',
       '1.40 GBP / % vol / hl',
-      { quantities: [{ value: '40', unit: 'ASV' }, { value: '700', unit: 'LTR' }] },
+      {
+        quantities: [
+          { value: '40', unit: 'ASV' },
+          { value: '700', unit: 'LTR' },
+        ],
+      },
       '392.00',
       '1.40 GBP / % vol / hl * 40 % vol * 7 hl',
     ],
@@ -130,7 +147,19 @@ describe('expression kinds', () => {
     });
 
     // Act
-    const a = ok(run([measure({ duty: duty('0.00%') }), excise, zeroVat()], [{ quantities: [{ value: '300', unit: 'RET' }, { value: '1000', unit: 'NAR' }] }]));
+    const a = ok(
+      run(
+        [measure({ duty: duty('0.00%') }), excise, zeroVat()],
+        [
+          {
+            quantities: [
+              { value: '300', unit: 'RET' },
+              { value: '1000', unit: 'NAR' },
+            ],
+          },
+        ],
+      ),
+    );
 
     // Assess
     expect(lineOf(a, '611')).toMatchObject({
@@ -163,7 +192,10 @@ describe('expression kinds', () => {
 
   it('reports a missing quantity at the item, once per unit', () => {
     // Act
-    const result = run([measure({ duty: duty('1.00 GBP / hl + 2.00 GBP / hl') }), zeroVat()], [{}, { quantities: [{ value: '1', unit: 'HLT' }] }]);
+    const result = run(
+      [measure({ duty: duty('1.00 GBP / hl + 2.00 GBP / hl') }), zeroVat()],
+      [{}, { quantities: [{ value: '1', unit: 'HLT' }] }],
+    );
 
     // Assess
     expect(result.ok).toBe(false);
@@ -259,7 +291,9 @@ describe('trade remedies', () => {
 
   it('takes the declared company code, whose rate depends on the D008 invoice declaration', () => {
     // Act
-    const withInvoice = ok(run(measures(), [{ origin: 'CA', netMassKg: '2000', additionalCodes: ['B107'], documents: [{ type: 'D008', ref: 'X' }] }]));
+    const withInvoice = ok(
+      run(measures(), [{ origin: 'CA', netMassKg: '2000', additionalCodes: ['B107'], documents: [{ type: 'D008', ref: 'X' }] }]),
+    );
     const without = ok(run(measures(), [{ origin: 'CA', netMassKg: '2000', additionalCodes: ['B107'] }]));
 
     // Assess
@@ -457,9 +491,13 @@ describe('rounding', () => {
   it('has no float error: 0.1 + 0.2 and 0.1 x 3 are exact', () => {
     // Act
     const a = ok(
-      run([measure({ duty: duty('0.10 GBP / kg') }), measure({ type: '305', duty: duty('20.00%') })], [{ invoiceAmount: '0.1', netMassKg: '3' }], {
-        valuation: { freight: '0.2' },
-      }),
+      run(
+        [measure({ duty: duty('0.10 GBP / kg') }), measure({ type: '305', duty: duty('20.00%') })],
+        [{ invoiceAmount: '0.1', netMassKg: '3' }],
+        {
+          valuation: { freight: '0.2' },
+        },
+      ),
     );
 
     // Assess
@@ -478,7 +516,11 @@ describe('de minimis', () => {
     const a = ok(run(m(), [{ invoiceAmount: '135' }], { valuation: { freight: '50' }, ctx: { deMinimis } }));
 
     // Assess
-    expect(lineOf(a, 'A00')).toMatchObject({ amount: '0.00', exactAmount: '0', calculation: expect.stringContaining('relieved (de minimis)') });
+    expect(lineOf(a, 'A00')).toMatchObject({
+      amount: '0.00',
+      exactAmount: '0',
+      calculation: expect.stringContaining('relieved (de minimis)'),
+    });
     expect(lineOf(a, 'B00')).toMatchObject({ calculation: '20.00% * £185.00', amount: '37.00' });
     expect(a.reliefs).toEqual(['de minimis: intrinsic value £135.00 does not exceed £135.00; relieved: A00']);
   });
@@ -486,7 +528,9 @@ describe('de minimis', () => {
   it('relieves nothing above the threshold, which may be in another currency', () => {
     // Act
     const above = ok(run(m(), [{ invoiceAmount: '135.01' }], { ctx: { deMinimis } }));
-    const euroThreshold = ok(run(m(), [{ invoiceAmount: '128' }], { ctx: { deMinimis: { ...deMinimis, thresholdValue: '150', currency: 'EUR' } } }));
+    const euroThreshold = ok(
+      run(m(), [{ invoiceAmount: '128' }], { ctx: { deMinimis: { ...deMinimis, thresholdValue: '150', currency: 'EUR' } } }),
+    );
 
     // Assess: 150 EUR = £128.6475
     expect(lineOf(above, 'A00')!.amount).toBe('13.50');

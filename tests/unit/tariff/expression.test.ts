@@ -32,8 +32,14 @@ describe('parseExpression', () => {
     ['40.00% + 101.00 GBP/hl + 17 GBP/100kg', ['+ 40.00 %', '+ 101.00 GBP HLT', '+ 17 GBP DTN']],
     ['20.00% + 22.00 GBP/hl', ['+ 20.00 %', '+ 22.00 GBP HLT']],
     ['144.10 GBP / 1000 kg/biodiesel', ['+ 144.10 GBP TNEI']],
-    ['13.80% MIN 13.00 GBP / 100 kg MAX 15.00 GBP / 100 kg - 7.00 GBP / 100 kg', ['+ 13.80 %', 'MIN 13.00 GBP DTN', 'MAX 15.00 GBP DTN', '- 7.00 GBP DTN']],
-    ['16.50 % / Retail Price + 244.78 GBP / 1,000 p/st MIN 320.90 GBP / 1,000 p/st', ['+ 16.50 % RET', '+ 244.78 GBP MIL', 'MIN 320.90 GBP MIL']],
+    [
+      '13.80% MIN 13.00 GBP / 100 kg MAX 15.00 GBP / 100 kg - 7.00 GBP / 100 kg',
+      ['+ 13.80 %', 'MIN 13.00 GBP DTN', 'MAX 15.00 GBP DTN', '- 7.00 GBP DTN'],
+    ],
+    [
+      '16.50 % / Retail Price + 244.78 GBP / 1,000 p/st MIN 320.90 GBP / 1,000 p/st',
+      ['+ 16.50 % RET', '+ 244.78 GBP MIL', 'MIN 320.90 GBP MIL'],
+    ],
   ])('%s', (text, expected) => {
     // Act
     const result = components(text);

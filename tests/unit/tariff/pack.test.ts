@@ -63,7 +63,8 @@ describe('UK Global Tariff coverage', () => {
       const code = row.commodity!;
       const measures = pack.commodities[code]?.measures.filter((m) => m.source === 'ukgt') ?? [];
       const parsed = parseDutyText(row.ukgt_duty_rate!);
-      const matches = parsed.ok && measures.length === parsed.parts.length && measures.every((m, i) => m.duty?.text === parsed.parts[i]!.duty.text);
+      const matches =
+        parsed.ok && measures.length === parsed.parts.length && measures.every((m, i) => m.duty?.text === parsed.parts[i]!.duty.text);
       return !matches && !unparsed.has(code);
     });
 

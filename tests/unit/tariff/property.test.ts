@@ -9,8 +9,8 @@ import type { Assessment } from '../../../shared/tariff/assessment.ts';
 import { assessDeclaration } from '../../../shared/tariff/engine.ts';
 import type { Measure } from '../../../shared/tariff/model.ts';
 import { Dec, fixed2, fixed2FromPlain, plain } from '../../../shared/tariff/money.ts';
-import { ACCEPTED, declaration, duty, makePack, makeRates, measure, type ItemInput } from './support.ts';
 import { mulberry32 } from '../../support/prng.ts';
+import { ACCEPTED, declaration, duty, type ItemInput, makePack, makeRates, measure } from './support.ts';
 
 // ---- exact rationals in BigInt: the oracle -------------------------------------------------
 
@@ -37,7 +37,6 @@ function round2(a: Q): string {
 }
 
 // ---- a seeded generator --------------------------------------------------------------------
-
 
 /** Random decimal strings built digit by digit (never through a float). */
 function generator(seed: number) {
@@ -71,7 +70,10 @@ function randomPack(g: ReturnType<typeof generator>) {
     [CODES.adValorem]: [measure({ id: 'adv', duty: duty(`${rate()}%`) }), vat()],
     [CODES.specific]: [measure({ duty: duty(`${amount()} GBP / 100 kg`) }), vat()],
     [CODES.compound]: [measure({ duty: duty(`${rate()}% + ${amount()} GBP / 1000 kg`) }), vat()],
-    [CODES.minMax]: [measure({ duty: duty(`${rate()}% MIN ${amount()} GBP / 100 kg MAX ${amount()} GBP / 100 kg - 1.00 GBP / 100 kg`) }), vat()],
+    [CODES.minMax]: [
+      measure({ duty: duty(`${rate()}% MIN ${amount()} GBP / 100 kg MAX ${amount()} GBP / 100 kg - 1.00 GBP / 100 kg`) }),
+      vat(),
+    ],
     [CODES.volume]: [measure({ duty: duty(`${amount()} GBP / hl`) }), vat()],
     [CODES.euro]: [measure({ duty: duty(`${rate()}% + ${amount()} EUR / 100 kg`) }), vat()],
     [CODES.excise]: [
@@ -116,7 +118,8 @@ function oracleCustomsValues(decl: ReturnType<typeof declaration>): string[] {
   const sum = decl.items.reduce((acc, i) => add(acc, q(i.invoiceAmount)), ZERO);
   return decl.items.map((item) => {
     const invoice = q(item.invoiceAmount);
-    const share = additions.n === 0n ? ZERO : sum.n === 0n ? div(additions, q(String(decl.items.length))) : div(mul(additions, invoice), sum);
+    const share =
+      additions.n === 0n ? ZERO : sum.n === 0n ? div(additions, q(String(decl.items.length))) : div(mul(additions, invoice), sum);
     return round2(mul(add(invoice, share), q(rateOf[v.currency]!)));
   });
 }
@@ -129,7 +132,8 @@ function checkInvariants(a: Assessment, decl: ReturnType<typeof declaration>): v
   expect(Object.keys(a.totals.byTaxType).sort()).toEqual([...byType.keys()].sort());
   for (const [type, exact] of byType) expect(a.totals.byTaxType[type]).toBe(round2(exact));
   expect(a.totals.total).toBe(round2(lines.reduce((acc, l) => add(acc, q(l.exactAmount)), ZERO)));
-  const category = (test: (t: string) => boolean) => round2(lines.filter((l) => test(l.taxType)).reduce((acc, l) => add(acc, q(l.exactAmount)), ZERO));
+  const category = (test: (t: string) => boolean) =>
+    round2(lines.filter((l) => test(l.taxType)).reduce((acc, l) => add(acc, q(l.exactAmount)), ZERO));
   expect(a.totals.byCategory).toEqual({
     duty: category((t) => t.startsWith('A')),
     excise: category((t) => /^\d{3}$/.test(t)),
@@ -179,7 +183,9 @@ describe('properties over random declarations', () => {
     ['0.015', '0.015', '0.03'],
   ])('adds %s and %s into exactly %s, and 100%% of it is that exact amount', (invoice, freight, expected) => {
     // Prepare
-    const pack = makePack({ [CODES.adValorem]: [measure({ id: 'adv', duty: duty('100.00%') }), measure({ type: '305', duty: duty('0%') })] });
+    const pack = makePack({
+      [CODES.adValorem]: [measure({ id: 'adv', duty: duty('100.00%') }), measure({ type: '305', duty: duty('0%') })],
+    });
     const decl = declaration([{ commodityCode: CODES.adValorem, invoiceAmount: invoice }], { freight });
 
     // Act

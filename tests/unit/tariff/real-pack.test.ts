@@ -15,11 +15,15 @@ const assess = (items: ItemInput[], date = '2021-06-15', valuation: Parameters<t
 describe('assessing against the GB pack', () => {
   it('reproduces the anti-dumping example on 7202118000 (origin outside the safeguard area)', () => {
     // Act
-    const result = assess([{ commodityCode: '7202118000', origin: 'MX', invoiceAmount: '1000', quantities: [{ value: '2', unit: 'TNE', qualifier: 'I' }] }], '2021-06-15', {
-      invoiceTotal: '1000',
-      freight: '250.89',
-      insurance: '10',
-    });
+    const result = assess(
+      [{ commodityCode: '7202118000', origin: 'MX', invoiceAmount: '1000', quantities: [{ value: '2', unit: 'TNE', qualifier: 'I' }] }],
+      '2021-06-15',
+      {
+        invoiceTotal: '1000',
+        freight: '250.89',
+        insurance: '10',
+      },
+    );
 
     // Assess
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
@@ -44,7 +48,7 @@ describe('assessing against the GB pack', () => {
     });
   });
 
-  it('converts the EU-era euro amount of 0102291010 at the month\'s EUR rate', () => {
+  it("converts the EU-era euro amount of 0102291010 at the month's EUR rate", () => {
     // Act
     const result = assess([{ commodityCode: '0102291010', invoiceAmount: '1000', netMassKg: '150' }]);
 

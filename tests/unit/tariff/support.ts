@@ -1,7 +1,7 @@
 /**
  * Small hand-made packs, rate tables and declarations for the tariff tests.
  */
-import { declarationSchema, type Declaration, type DeclarationInput } from '../../../shared/domain/declaration.ts';
+import { type Declaration, type DeclarationInput, declarationSchema } from '../../../shared/domain/declaration.ts';
 import { parseExpression } from '../../../shared/tariff/expression.ts';
 import type { DutyExpression, ExchangeRates, Measure, TariffPack } from '../../../shared/tariff/model.ts';
 import { packVersion, ratesVersion } from '../../../shared/tariff/pack.ts';

@@ -54,9 +54,7 @@ describe('worked examples', () => {
     expect(line.amount).toBe('8.00');
     expect(line.exactAmount).toBe('8');
     expect(line.expression).toBe(expression.text);
-    expect(line.calculation).toBe(
-      '13.80% * £1,000.00 MIN 13.00 GBP / 100 kg * 1 MAX 15.00 GBP / 100 kg * 1 - 7.00 GBP / 100 kg * 1',
-    );
+    expect(line.calculation).toBe('13.80% * £1,000.00 MIN 13.00 GBP / 100 kg * 1 MAX 15.00 GBP / 100 kg * 1 - 7.00 GBP / 100 kg * 1');
   });
 
   it('ad valorem plus specific anti-dumping: customs value 1,260.89, 2.7% = 34.04, 144.10 GBP / 1000 kg x 2 = 288.20, duty 322.24', () => {
@@ -97,10 +95,7 @@ describe('worked examples', () => {
   it('VAT: customs value 30.00 plus duties of 1000.00 at 8.00% is "8.00% * £1,030.00" = 82.40', () => {
     // Prepare
     const pack = makePack({
-      '3333333333': [
-        measure({ id: 'duty', duty: duty('1000.00 GBP / item') }),
-        measure({ id: 'vat', type: '305', duty: duty('8.00%') }),
-      ],
+      '3333333333': [measure({ id: 'duty', duty: duty('1000.00 GBP / item') }), measure({ id: 'vat', type: '305', duty: duty('8.00%') })],
     });
     const decl = declaration([{ commodityCode: '3333333333', invoiceAmount: '10', quantities: [{ value: '1', unit: 'NAR' }] }], {
       invoiceTotal: '10',

@@ -1,7 +1,12 @@
 /** Redrive, failure marks and retries (shared/usecases/redrive-stalled.ts, processing-failures.ts) on the fakes. */
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../shared/domain/auth.ts';
-import { InMemoryDeclarationRepository, InMemoryDocumentArchive, InMemoryPipelineQueue, ManualClock } from '../../../shared/usecases/fakes.ts';
+import {
+  InMemoryDeclarationRepository,
+  InMemoryDocumentArchive,
+  InMemoryPipelineQueue,
+  ManualClock,
+} from '../../../shared/usecases/fakes.ts';
 import { markProcessingFailed, retryDeclaration } from '../../../shared/usecases/processing-failures.ts';
 import { MAX_REDRIVES, redriveStalled } from '../../../shared/usecases/redrive-stalled.ts';
 import { submitDeclaration } from '../../../shared/usecases/submit-declaration.ts';
@@ -17,7 +22,10 @@ async function world(count = 1) {
   const ids: string[] = [];
   for (let index = 0; index < count; index += 1) {
     const party = newParty();
-    const receipt = await submitDeclaration({ principal: { subject: 't', roles: ['trader'], partyId: party }, body: Buffer.from(JSON.stringify(declarationFor(party))) }, intake);
+    const receipt = await submitDeclaration(
+      { principal: { subject: 't', roles: ['trader'], partyId: party }, body: Buffer.from(JSON.stringify(declarationFor(party))) },
+      intake,
+    );
     ids.push(receipt.id);
   }
   return { clock, repository, validation, ids, deps: { repository, clock, stageQueues: { SUBMITTED: validation } } };

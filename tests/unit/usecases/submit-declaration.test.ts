@@ -5,8 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../shared/domain/auth.ts';
 import { DomainError } from '../../../shared/domain/problems.ts';
+import {
+  InMemoryDeclarationRepository,
+  InMemoryDocumentArchive,
+  InMemoryPipelineQueue,
+  ManualClock,
+} from '../../../shared/usecases/fakes.ts';
 import type { DeclarationRepository } from '../../../shared/usecases/ports.ts';
-import { InMemoryDeclarationRepository, InMemoryDocumentArchive, InMemoryPipelineQueue, ManualClock } from '../../../shared/usecases/fakes.ts';
 import { LRN_CLAIM_LEASE_MS, submitDeclaration } from '../../../shared/usecases/submit-declaration.ts';
 import { declarationFor, newParty } from '../../integration/support.ts';
 
