@@ -280,7 +280,8 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     // The assessment's parts go first, under a fresh reference: a change that then loses the
     // conditional write leaves parts nothing points at, never a half-written assessment.
     if (assessment !== undefined) sets.assessmentRef = await this.writePart(change.id, 'assessment', assessment);
-    const removes: string[] = change.resetRedrives ? ['redriveCount'] : [];
+    // Every change starts the redrive count again: it counts redrives of one stall.
+    const removes: string[] = ['redriveCount'];
     // Still in the pipeline: stay in the in-flight index under the new time; finished: leave it.
     if (inFlightStatuses.includes(change.to)) Object.assign(sets, keys.inFlight(change.at, change.id));
     else removes.push('GSI4PK', 'GSI4SK');

@@ -49,6 +49,8 @@ export interface DeclarationRecord {
   queuedAt: string | undefined;
   /** The history event of the latest change, stored with it so a retry writes exactly that event. */
   lastEvent?: HistoryEvent | undefined;
+  /** Redrives since the declaration last changed (the redrive backs off and gives up by it). */
+  redriveCount?: number | undefined;
   /** Why processing stopped (PROCESSING_FAILED), kept after a retry for the record. */
   failure?: ProcessingFailure | undefined;
 }

@@ -71,7 +71,7 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
 
   async getState(id: string): Promise<DeclarationState | undefined> {
     const stored = this.#items.get(id);
-    return stored ? stateOf(stored.record) : undefined;
+    return stored ? { ...stateOf(stored.record), ...(stored.redriveCount > 0 ? { redriveCount: stored.redriveCount } : {}) } : undefined;
   }
 
   async listStalled(before: string, limit: number): Promise<{ items: StalledDeclaration[]; failedShards: number }> {
@@ -169,7 +169,7 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
     stored.inFlightSk = inFlight.includes(change.to) ? `${change.at}#${change.id}` : undefined;
     if (change.reviewQueue) stored.reviewQueue = { ...change.reviewQueue };
     else if (change.reviewQueue === null) stored.reviewQueue = undefined;
-    if (change.resetRedrives) stored.redriveCount = 0;
+    stored.redriveCount = 0;
     return 'applied';
   }
 

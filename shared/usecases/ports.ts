@@ -38,8 +38,6 @@ export interface Transition {
       'validation' | 'risk' | 'lane' | 'assessment' | 'assessmentProblems' | 'releasedAt' | 'queuedAt' | 'lastEvent' | 'failure'
     >
   >;
-  /** Start the redrive count again (a retried declaration gets its redrives anew). */
-  resetRedrives?: boolean;
 }
 
 export interface StalledDeclaration {

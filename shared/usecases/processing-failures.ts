@@ -99,7 +99,6 @@ export async function retryDeclaration(
     at,
     set: { lastEvent: event },
     reviewQueue: null,
-    resetRedrives: true,
   });
   if (outcome === 'conflict') {
     throw new DomainError('CONFLICT', 'Changed meanwhile', [

@@ -35,7 +35,12 @@ export async function redriveStalled(
       if (!declaration || !queue) continue;
       // Noted first (conditional on the version): a declaration that moved meanwhile is left alone,
       // a redriven one goes to the back of the index, and one that keeps failing is given up.
-      const noted = await deps.repository.noteRedrive(declaration.id, declaration.version, command.now.toISOString(), MAX_REDRIVES);
+      // Backing off: each redrive of one stall waits twice as long as the one before (1, 3, 7, 15
+      // and 31 times olderThanMinutes after the first), so a declaration merely waiting in a queue
+      // backlog gets few extra messages and is given up only after about 58 times that.
+      const redrives = declaration.redriveCount ?? 0;
+      const nextAfter = new Date(command.now.getTime() + command.olderThanMinutes * 60_000 * (2 ** (redrives + 1) - 2));
+      const noted = await deps.repository.noteRedrive(declaration.id, declaration.version, nextAfter.toISOString(), MAX_REDRIVES);
       if (noted === 'gave-up') {
         const reason = `still stopped at ${declaration.status} after ${MAX_REDRIVES} redrives; see the stage's logs and dead-letter queue`;
         if (

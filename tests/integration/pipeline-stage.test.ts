@@ -245,16 +245,16 @@ describe('redriveStalled', () => {
 
   it('moves a redriven declaration to the back and gives up after repeated redrives', async () => {
     // Prepare
-    const stopped = await storedSubmitted(new Date(Date.now() - 70 * 60_000).toISOString());
+    const stopped = await storedSubmitted(new Date(Date.now() - 500 * 60_000).toISOString());
     const queue = new RecordingQueue();
     const runAt = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000);
 
-    // Act: six runs, each pretending the previous redrive was long enough ago
+    // Act: six runs 40 minutes apart, longer than the longest back-off (32 minutes at 1 minute)
     const results = [];
     for (let run = 0; run < 6; run += 1) {
       results.push(
         await redriveStalled(
-          { now: runAt(50 - run * 11), olderThanMinutes: 10, limit: 1000 },
+          { now: runAt(300 - run * 40), olderThanMinutes: 1, limit: 1000 },
           { repository, clock, stageQueues: { SUBMITTED: queue } },
         ),
       );

@@ -32,20 +32,26 @@ async function world(count = 1) {
 }
 
 describe('redriveStalled', () => {
-  it('hands a stopped declaration to its stage, then marks it PROCESSING_FAILED after the last redrive', async () => {
+  it('hands a stopped declaration to its stage, backing off, then marks it PROCESSING_FAILED after the last redrive', async () => {
     // Prepare
     const { clock, repository, validation, ids, deps } = await world();
-    const results = [];
+    const results: Awaited<ReturnType<typeof redriveStalled>>[] = [];
+    const run = async () => results.push(await redriveStalled({ now: clock.now(), olderThanMinutes: 2, limit: 100 }, deps));
 
-    // Act: one run more than the redrives allowed, each after the declaration counts as stopped
-    for (let run = 0; run <= MAX_REDRIVES; run += 1) {
-      clock.advance(3 * 60_000);
-      results.push(await redriveStalled({ now: clock.now(), olderThanMinutes: 2, limit: 100 }, deps));
+    // Act: a run every minute for 130 minutes
+    const sentAt: number[] = [];
+    for (let minute = 1; minute <= 130; minute += 1) {
+      clock.advance(60_000);
+      const before = validation.sent.length;
+      await run();
+      if (validation.sent.length > before) sentAt.push(minute);
     }
 
-    // Assess
+    // Assess: redriven once stopped for 2 minutes, then 3, 7, 15 and 31 minutes apart (backing off),
+    // then given up at the next turn (minute 122)
+    expect(sentAt).toEqual([3, 6, 13, 28, 59]);
     expect(validation.sent).toHaveLength(MAX_REDRIVES);
-    expect(results.at(-1)?.gaveUp).toEqual(ids);
+    expect(results.flatMap((result) => result.gaveUp)).toEqual(ids);
     expect(await repository.getState(ids[0] as string)).toMatchObject({ status: 'PROCESSING_FAILED', failure: { stage: 'SUBMITTED' } });
     expect((await repository.listReviewQueue('FAILED', 'ALL', { limit: 10, cursor: undefined })).items.map((item) => item.id)).toEqual(ids);
   });
