@@ -5,51 +5,20 @@
  */
 import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { declarationSchema } from '../../shared/domain/declaration.ts';
 import type { DeclarationRecord, HistoryEvent } from '../../shared/domain/declaration-record.ts';
 import { newDeclarationId } from '../../shared/domain/ids.ts';
 import type { Assessment } from '../../shared/tariff/assessment.ts';
 import { type DeclarationRepository, type DocumentArchive, InvalidCursorError } from '../../shared/usecases/ports.ts';
-import { sha256Hex, submittedDocumentKey } from '../../shared/usecases/submit-declaration.ts';
-import { declarationFor, newParty } from '../integration/support.ts';
+import { newParty } from '../integration/support.ts';
+import { storeSubmitted } from '../support/stored-declaration.ts';
 
 export interface ContractSubject {
   repository: () => DeclarationRepository;
   archive: () => DocumentArchive;
 }
 
-/** A declaration stored as intake stores it: bytes archived first, then the state. */
-async function stored(subject: ContractSubject, options: { party?: string; at?: string } = {}): Promise<DeclarationRecord> {
-  const party = options.party ?? newParty();
-  const at = options.at ?? new Date().toISOString();
-  const id = newDeclarationId(new Date(at));
-  const bytes = Buffer.from(JSON.stringify(declarationFor(party)));
-  const sha256 = sha256Hex(bytes);
-  const archived = await subject.archive().put({ key: submittedDocumentKey(id), body: bytes, contentType: 'application/json', sha256 });
-  const record: DeclarationRecord = {
-    id,
-    lrn: `L-${id}`,
-    ucr: `6${party}-X`,
-    type: 'IM',
-    office: 'GBLHR',
-    declarantId: party,
-    status: 'SUBMITTED',
-    version: 1,
-    submittedAt: at,
-    updatedAt: at,
-    declaration: declarationSchema.parse(JSON.parse(bytes.toString('utf8'))),
-    submission: { ...archived, sha256, bytes: bytes.byteLength },
-    validation: undefined,
-    risk: undefined,
-    lane: undefined,
-    assessment: undefined,
-    assessmentProblems: undefined,
-    releasedAt: undefined,
-    queuedAt: undefined,
-  };
-  expect(await subject.repository().create(record)).toBe(true);
-  return record;
-}
+const stored = (subject: ContractSubject, options: { party?: string; at?: string } = {}) =>
+  storeSubmitted({ repository: subject.repository(), archive: subject.archive() }, options);
 
 const event = (record: DeclarationRecord, version: number): HistoryEvent => ({
   declarationId: record.id,

@@ -13,11 +13,10 @@ const intake = () => loadConfig('submitDeclaration');
 
 import { seedDemoData } from '../../local/seed.ts';
 import { declarationRepository, documentArchive, pipelineQueue } from '../../shared/adapters/platform.ts';
-import { declarationSchema } from '../../shared/domain/declaration.ts';
 import { TRADER_FAILURE_REASON } from '../../shared/domain/declaration-record.ts';
-import { newDeclarationId } from '../../shared/domain/ids.ts';
-import { sha256Hex, submitDeclaration, submittedDocumentKey } from '../../shared/usecases/submit-declaration.ts';
+import { submitDeclaration } from '../../shared/usecases/submit-declaration.ts';
 import { mulberry32 } from '../support/prng.ts';
+import { storeSubmittedWithBytes } from '../support/stored-declaration.ts';
 import { apiClient, declarationFor, eventually, newParty } from './support.ts';
 
 let cloud: LocalCloud;
@@ -402,38 +401,11 @@ describe('10. smaller holes', () => {
 describe('a declaration that cannot be processed is never silent', () => {
   it('moves to PROCESSING_FAILED when its last delivery fails, shows in the FAILED queue, and resumes on an admin retry', async () => {
     // Prepare: a stored declaration whose archived bytes are missing, so every stage attempt fails
-    const party = newParty();
-    const bytes = Buffer.from(JSON.stringify(declarationFor(party)));
-    const id = newDeclarationId(new Date());
-    const at = new Date().toISOString();
-    const submission = {
-      bucket: intake().bucketName('archive'),
-      key: submittedDocumentKey(id),
-      sha256: sha256Hex(bytes),
-      bytes: bytes.byteLength,
-      versionId: undefined,
-    };
-    await declarationRepository(intake()).create({
-      id,
-      lrn: `L-${id}`,
-      ucr: `6${party}-X`,
-      type: 'IM',
-      office: 'GBLHR',
-      declarantId: party,
-      status: 'SUBMITTED',
-      version: 1,
-      submittedAt: at,
-      updatedAt: at,
-      declaration: declarationSchema.parse(JSON.parse(bytes.toString('utf8'))),
-      submission,
-      validation: undefined,
-      risk: undefined,
-      lane: undefined,
-      assessment: undefined,
-      assessmentProblems: undefined,
-      releasedAt: undefined,
-      queuedAt: undefined,
-    });
+    const { record, bytes } = await storeSubmittedWithBytes(
+      { repository: declarationRepository(intake()), archive: documentArchive(intake()), bucket: intake().bucketName('archive') },
+      { archived: false },
+    );
+    const { id, declarantId: party, submission } = record;
     const officer = cloud.mintToken({ role: 'officer' });
 
     // Act: the validation message fails on each of its 3 deliveries

@@ -12,15 +12,13 @@ import { loadConfig } from '../../shared/config.ts';
 const intake = () => loadConfig('submitDeclaration');
 
 import { declarationRepository, documentArchive } from '../../shared/adapters/platform.ts';
-import { declarationSchema } from '../../shared/domain/declaration.ts';
-import type { DeclarationRecord, PipelineMessage } from '../../shared/domain/declaration-record.ts';
-import { newDeclarationId } from '../../shared/domain/ids.ts';
+import type { DeclarationRecord } from '../../shared/domain/declaration-record.ts';
+import { InMemoryPipelineQueue } from '../../shared/usecases/fakes.ts';
 import { runStage, type StageDefinition } from '../../shared/usecases/pipeline-stage.ts';
 import type { PipelineQueue } from '../../shared/usecases/ports.ts';
 import { markProcessingFailed, retryDeclaration } from '../../shared/usecases/processing-failures.ts';
 import { redriveStalled } from '../../shared/usecases/redrive-stalled.ts';
-import { sha256Hex, submittedDocumentKey } from '../../shared/usecases/submit-declaration.ts';
-import { declarationFor, newParty } from './support.ts';
+import { storeSubmitted } from '../support/stored-declaration.ts';
 
 let cloud: LocalCloud;
 let repository: ReturnType<typeof declarationRepository>;
@@ -36,54 +34,7 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-class RecordingQueue implements PipelineQueue {
-  readonly sent: PipelineMessage[] = [];
-  failuresLeft = 0;
-  async send(message: PipelineMessage): Promise<void> {
-    if (this.failuresLeft > 0) {
-      this.failuresLeft -= 1;
-      throw new Error('SQS unavailable');
-    }
-    this.sent.push(message);
-  }
-}
-
-/** A declaration stored as intake stores it: its bytes archived, then its state item. */
-async function storedSubmitted(now = new Date().toISOString()): Promise<DeclarationRecord> {
-  const party = newParty();
-  const id = newDeclarationId(new Date());
-  const bytes = Buffer.from(JSON.stringify(declarationFor(party)));
-  const sha256 = sha256Hex(bytes);
-  const stored = await documentArchive(intake()).put({
-    key: submittedDocumentKey(id),
-    body: bytes,
-    contentType: 'application/json',
-    sha256,
-  });
-  const record: DeclarationRecord = {
-    id,
-    lrn: `L-${party}`,
-    ucr: `6${party}-X`,
-    type: 'IM',
-    office: 'GBLHR',
-    declarantId: party,
-    status: 'SUBMITTED',
-    version: 1,
-    submittedAt: now,
-    updatedAt: now,
-    declaration: declarationSchema.parse(JSON.parse(bytes.toString('utf8'))),
-    submission: { ...stored, sha256, bytes: bytes.byteLength },
-    validation: undefined,
-    risk: undefined,
-    lane: undefined,
-    assessment: undefined,
-    assessmentProblems: undefined,
-    releasedAt: undefined,
-    queuedAt: undefined,
-  };
-  await repository.create(record);
-  return record;
-}
+const storedSubmitted = (at = new Date().toISOString()) => storeSubmitted({ repository, archive: documentArchive(intake()) }, { at });
 
 /** A stage whose decision differs on every call, to show that the first one written wins. */
 function stage(next: PipelineQueue): StageDefinition & { calls: number } {
@@ -104,13 +55,13 @@ describe('runStage', () => {
   it('after a crash between the write and the send, a redelivery writes nothing new and sends once', async () => {
     // Prepare
     const record = await storedSubmitted();
-    const queue = new RecordingQueue();
-    queue.failuresLeft = 1;
+    const queue = new InMemoryPipelineQueue();
+    queue.failNext = 1;
     const definition = stage(queue);
     const message = { declarationId: record.id, version: 1 };
 
     // Act
-    await expect(runStage(message, definition, { repository, clock })).rejects.toThrow('SQS unavailable');
+    await expect(runStage(message, definition, { repository, clock })).rejects.toThrow('queue unavailable');
     const redelivered = await runStage(message, definition, { repository, clock });
 
     // Assess
@@ -125,7 +76,7 @@ describe('runStage', () => {
   it('with two deliveries at once, moves the declaration once and history says what the state says', async () => {
     // Prepare
     const record = await storedSubmitted();
-    const queue = new RecordingQueue();
+    const queue = new InMemoryPipelineQueue();
     const definition = stage(queue);
     const message = { declarationId: record.id, version: 1 };
 
@@ -190,7 +141,7 @@ describe('runStage', () => {
   it('leaves a declaration that has moved further alone', async () => {
     // Prepare
     const record = await storedSubmitted();
-    const queue = new RecordingQueue();
+    const queue = new InMemoryPipelineQueue();
     const definition = stage(queue);
     await runStage({ declarationId: record.id, version: 1 }, definition, { repository, clock });
     await repository.transition({
@@ -226,7 +177,7 @@ describe('redriveStalled', () => {
       at: new Date().toISOString(),
       set: {},
     });
-    const validation = new RecordingQueue();
+    const validation = new InMemoryPipelineQueue();
 
     // Act
     const result = await redriveStalled(
@@ -246,7 +197,7 @@ describe('redriveStalled', () => {
   it('moves a redriven declaration to the back and gives up after repeated redrives', async () => {
     // Prepare
     const stopped = await storedSubmitted(new Date(Date.now() - 500 * 60_000).toISOString());
-    const queue = new RecordingQueue();
+    const queue = new InMemoryPipelineQueue();
     const runAt = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000);
 
     // Act: six runs 40 minutes apart, longer than the longest back-off (32 minutes at 1 minute)
@@ -285,7 +236,7 @@ describe('redriveStalled', () => {
       { declarationId: stopped.id, version: 1, reason: 'NoSuchKey: gone', actor: 'validation' },
       { repository, clock },
     );
-    const queue = new RecordingQueue();
+    const queue = new InMemoryPipelineQueue();
     const admin = { subject: 'admin-1', roles: ['admin'] as const, partyId: undefined };
     const officer = { subject: 'officer-1', roles: ['officer'] as const, partyId: undefined };
     const deps = { repository, clock, stageQueues: { SUBMITTED: queue } };
