@@ -49,6 +49,11 @@ export interface DeclarationRecord {
   queuedAt: string | undefined;
   /** The history event of the latest change, stored with it so a retry writes exactly that event. */
   lastEvent?: HistoryEvent | undefined;
+  /**
+   * An abandoned intake attempt whose LRN claim this declaration took over: its archived bytes (if
+   * it wrote them, kept under Object Lock) are named here, so they are never orphaned.
+   */
+  supersedes?: { declarationId: string; archiveKey: string; sha256: string } | undefined;
   /** Redrives since the declaration last changed (the redrive backs off and gives up by it). */
   redriveCount?: number | undefined;
   /** Why processing stopped (PROCESSING_FAILED), kept after a retry for the record. */

@@ -6,7 +6,13 @@
 import { createHash } from 'node:crypto';
 import { type Principal, requireParty, requireRole } from '../domain/auth.ts';
 import { declarationSchema, maxDeclarationBytes } from '../domain/declaration.ts';
-import { type DeclarationRecord, type HistoryEvent, linksFor, type SubmissionReceipt } from '../domain/declaration-record.ts';
+import {
+  type DeclarationRecord,
+  type DeclarationState,
+  type HistoryEvent,
+  linksFor,
+  type SubmissionReceipt,
+} from '../domain/declaration-record.ts';
 import { generateUcr, newDeclarationId } from '../domain/ids.ts';
 import { parseJsonBytes } from '../domain/json-text.ts';
 import { DomainError, problem } from '../domain/problems.ts';
@@ -55,10 +61,11 @@ export async function submitDeclaration(command: SubmitDeclarationCommand, deps:
     claimedAt: now.toISOString(),
   };
 
+  let supersedes: DeclarationRecord['supersedes'];
   const claimed = await deps.repository.claimLrn(claim);
   if (claimed.outcome === 'taken') {
-    const existing = await deps.repository.get(claimed.existing.declarationId);
-    if (existing && claimed.existing.sha256 === sha256) return resume(existing, deps);
+    const existing = await deps.repository.getState(claimed.existing.declarationId);
+    if (existing && claimed.existing.sha256 === sha256) return resume(existing, declaration.items.length, deps);
     if (existing) {
       throw new DomainError('CONFLICT', 'Duplicate LRN', [
         problem(
@@ -89,6 +96,13 @@ export async function submitDeclaration(command: SubmitDeclarationCommand, deps:
           problem('/lrn', 'LRN_IN_USE', `another submission with LRN ${declaration.lrn} is in progress; retry in a minute`),
         ]);
       }
+      // The abandoned attempt may have archived its bytes (under Object Lock they cannot be
+      // deleted): the declaration that takes its LRN over names them, so nothing is left orphaned.
+      supersedes = {
+        declarationId: claimed.existing.declarationId,
+        archiveKey: submittedDocumentKey(claimed.existing.declarationId),
+        sha256: claimed.existing.sha256,
+      };
     }
   }
 
@@ -119,18 +133,20 @@ export async function submitDeclaration(command: SubmitDeclarationCommand, deps:
     assessmentProblems: undefined,
     releasedAt: undefined,
     queuedAt: undefined,
+    ...(supersedes ? { supersedes } : {}),
   };
-  record.lastEvent = submittedEvent(record);
+  record.lastEvent = submittedEvent(record, declaration.items.length);
   if (!(await deps.repository.create(record))) {
     // Stored already under this id (a retried call): continue from what is stored.
-    const stored = await deps.repository.get(record.id);
-    if (stored) return resume(stored, deps);
+    const stored = await deps.repository.getState(record.id);
+    if (stored) return resume(stored, declaration.items.length, deps);
   }
-  return resume(record, deps);
+  return resume(record, declaration.items.length, deps);
 }
 
 /** The first history event; stored on the declaration too, so a later step can still write it. */
-function submittedEvent(record: DeclarationRecord): HistoryEvent {
+function submittedEvent(record: DeclarationState, items: number): HistoryEvent {
+  const superseded = record.supersedes ? `; takes the LRN over from abandoned attempt ${record.supersedes.declarationId}` : '';
   return {
     declarationId: record.id,
     version: 1,
@@ -138,13 +154,13 @@ function submittedEvent(record: DeclarationRecord): HistoryEvent {
     status: 'SUBMITTED',
     at: record.submittedAt,
     actor: { kind: 'trader', id: record.declarantId },
-    detail: `LRN ${record.lrn}, ${record.declaration.items.length} item(s), sha256 ${record.submission.sha256}`,
+    detail: `LRN ${record.lrn}, ${items} item(s), sha256 ${record.submission.sha256}${superseded}`,
   };
 }
 
 /** Makes sure the first history event exists and, while still SUBMITTED, that validation has the message. */
-async function resume(record: DeclarationRecord, deps: SubmitDeclarationDeps): Promise<SubmissionReceipt> {
-  await deps.repository.appendEvent(submittedEvent(record));
+async function resume(record: DeclarationState, items: number, deps: SubmitDeclarationDeps): Promise<SubmissionReceipt> {
+  await deps.repository.appendEvent(submittedEvent(record, items));
   if (record.status === 'SUBMITTED') await deps.validationQueue.send({ declarationId: record.id, version: record.version });
   return { id: record.id, lrn: record.lrn, ucr: record.ucr, status: record.status, links: linksFor(record.id) };
 }

@@ -116,10 +116,14 @@ describe('submitDeclaration', () => {
     deps.clock.advance(LRN_CLAIM_LEASE_MS + 1);
     const after = await submitDeclaration({ principal, body: other }, deps);
 
-    // Assess
+    // Assess: the abandoned attempt's archived bytes are named by the declaration that took over
     expect(during).toBe('LRN_IN_USE');
     expect(after.status).toBe('SUBMITTED');
-    expect((await deps.repository.get(after.id))?.office).toBe('GBFXT');
+    const stored = await deps.repository.get(after.id);
+    expect(stored?.office).toBe('GBFXT');
+    const abandonedKey = [...deps.archive.objects.keys()].find((key) => !key.includes(after.id));
+    expect(stored?.supersedes).toMatchObject({ archiveKey: abandonedKey });
+    expect((await deps.repository.listEvents(after.id))[0]?.detail).toContain('takes the LRN over from abandoned attempt');
   });
 
   it('resumes a declaration whose validation message was not sent when the same bytes come again', async () => {
