@@ -26,7 +26,6 @@ export function sqsHandler<T extends z.ZodType>(
   handleMessage: (message: z.infer<T>, record: SQSRecord) => Promise<void>,
   options?: SqsHandlerOptions<z.infer<T>>,
 ) {
-  const processor = new BatchProcessor(EventType.SQS);
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     logger.appendKeys({ messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount });
     let message: z.infer<T> | undefined;
@@ -58,6 +57,9 @@ export function sqsHandler<T extends z.ZodType>(
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .handler(async (event, context) => {
       metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
+      // One processor per invocation: it holds the batch's state, and the local cloud runs
+      // several invocations of a function at once in one process (Lambda never does).
+      const processor = new BatchProcessor(EventType.SQS);
       const response = await processPartialResponse(event, handleRecord, processor, { context });
       metrics.addMetric('RecordsFailed', MetricUnit.Count, response.batchItemFailures.length);
       return response;
