@@ -31,7 +31,7 @@ export default defineConfig({
           name: 'chaos',
           include: ['tests/chaos/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 900_000,
+          testTimeout: 1_200_000,
           pool: 'forks',
           sequence: { groupOrder: 1 },
           env,

@@ -12,7 +12,7 @@ import { runChaos } from '../../bench/chaos.ts';
 describe('chaos', () => {
   it('loses, duplicates and strands nothing under faults, double delivery and a hard restart', async () => {
     // Act
-    const result = await runChaos({ declarations: 300, faultRate: 0.05, seed: 7, settleSeconds: 240 });
+    const result = await runChaos({ declarations: 300, faultRate: 0.05, seed: 7, settleSeconds: 480 });
 
     // Assess
     expect(result.restarts).toBe(1);
@@ -24,5 +24,5 @@ describe('chaos', () => {
     expect(result.historyMismatches).toEqual([]);
     expect(result.archiveMismatches).toEqual([]);
     expect(Object.keys(result.byStatus).sort()).toEqual(expect.arrayContaining(['RELEASED']));
-  }, 900_000);
+  }, 1_200_000);
 });
