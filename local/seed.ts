@@ -11,11 +11,12 @@ import { DynamoDbRiskStore } from '../shared/adapters/dynamodb-risk-store.ts';
 import { referenceDocuments, sharedDynamoDb } from '../shared/adapters/platform.ts';
 import { loadConfig } from '../shared/config.ts';
 import type { Principal } from '../shared/domain/auth.ts';
+import type { ReferenceDocumentKind } from '../shared/ports/reference-documents.ts';
 import { demoProfiles, demoSelection, demoThresholds, demoTraders, demoValuationTable } from '../shared/risk/seed.ts';
+import { riskSettingsSchema } from '../shared/risk/settings.ts';
 import { valuationReferenceTableSchema } from '../shared/risk/valuation.ts';
 import { type ExchangeRates, exchangeRatesSchema, tariffPackSchema } from '../shared/tariff/model.ts';
-import { loadReferenceDocument, type ReferenceDocumentKind } from '../shared/usecases/reference-documents.ts';
-import { riskSettingsSchema } from '../shared/usecases/score-risk.ts';
+import { loadReferenceDocument } from '../shared/usecases/reference-documents.ts';
 
 const seeder: Principal = { subject: 'local-seed', roles: ['admin'], partyId: undefined };
 

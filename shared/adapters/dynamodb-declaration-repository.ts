@@ -4,9 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Declaration, type DeclarationStatus, declarationSchema } from '../domain/declaration.ts';
 import type { DeclarationRecord, DeclarationState, HistoryEvent } from '../domain/declaration-record.ts';
-import type { Assessment } from '../tariff/assessment.ts';
 import {
-  type ArchiveReader,
   type ClaimLrnResult,
   type DeclarationRepository,
   InvalidCursorError,
@@ -14,7 +12,9 @@ import {
   type Page,
   type StalledDeclaration,
   type Transition,
-} from '../usecases/ports.ts';
+} from '../ports/declarations.ts';
+import type { ArchiveReader } from '../ports/document-archive.ts';
+import type { Assessment } from '../tariff/assessment.ts';
 import { conditional } from './conditional-write.ts';
 import { entityTypes, keys } from './keys.ts';
 

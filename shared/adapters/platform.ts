@@ -5,8 +5,8 @@
  * handler that reaches for it fails in the local cloud and in tests as it would in AWS.
  */
 import type { FunctionConfig } from '../config.ts';
+import type { ArchiveReader } from '../ports/document-archive.ts';
 import type { QueueName } from '../resources.ts';
-import type { ArchiveReader } from '../usecases/ports.ts';
 import { dynamoDbClient, s3Client, sqsClient } from './aws-clients.ts';
 import { DynamoDbDeclarationRepository } from './dynamodb-declaration-repository.ts';
 import { S3ReferenceDocumentStore } from './reference-document-store.ts';

@@ -8,11 +8,11 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Decimal } from 'decimal.js';
 import { DomainError, problem } from '../domain/problems.ts';
+import type { ReferenceDocumentStore } from '../ports/reference-documents.ts';
+import type { SecretSource } from '../ports/risk-stores.ts';
+import { type RiskSettings, riskSettingsSchema } from '../risk/settings.ts';
 import { buildValuationReferences, type ToNational, type ValuationReferences, valuationReferenceTableSchema } from '../risk/valuation.ts';
 import { type ExchangeRates, exchangeRatesSchema } from '../tariff/model.ts';
-import type { ReferenceDocumentStore } from '../usecases/reference-documents.ts';
-import type { SecretSource } from '../usecases/risk-ports.ts';
-import { type RiskSettings, riskSettingsSchema } from '../usecases/score-risk.ts';
 import { DynamoDbRiskStore } from './dynamodb-risk-store.ts';
 
 export class NotConfiguredError extends DomainError {

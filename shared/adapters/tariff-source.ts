@@ -1,6 +1,7 @@
+import type { ReferenceDocumentStore } from '../ports/reference-documents.ts';
+import type { TariffSource } from '../ports/tariff-source.ts';
 import { exchangeRatesSchema, tariffPackSchema } from '../tariff/model.ts';
-import { TariffNotLoadedError, type TariffSource } from '../usecases/assess-duty.ts';
-import type { ReferenceDocumentStore } from '../usecases/reference-documents.ts';
+import { TariffNotLoadedError } from '../usecases/assess-duty.ts';
 
 /** The region's current tariff pack and exchange rates, from the reference documents. */
 export function tariffFromReferenceDocuments(store: ReferenceDocumentStore): TariffSource {

@@ -10,16 +10,14 @@ import { type Principal, requireRole } from '../domain/auth.ts';
 import type { Declaration } from '../domain/declaration.ts';
 import type { PipelineMessage } from '../domain/declaration-record.ts';
 import { capProblems, DomainError, problem } from '../domain/problems.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { DeclarationReader, DeclarationWriter } from '../ports/declarations.ts';
+import type { PipelineQueue } from '../ports/pipeline-queue.ts';
+import type { TariffSource } from '../ports/tariff-source.ts';
 import type { Assessment } from '../tariff/assessment.ts';
 import { assessDeclaration } from '../tariff/engine.ts';
-import type { DeMinimis, ExchangeRates, TariffPack } from '../tariff/model.ts';
+import type { DeMinimis } from '../tariff/model.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
-import type { Clock, DeclarationRepository, PipelineQueue } from './ports.ts';
-
-export interface TariffSource {
-  /** The tariff pack and exchange rates of the region that were current at `at` (ISO date-time). */
-  asOf(at: string): Promise<{ pack: TariffPack; rates: ExchangeRates }>;
-}
 
 export interface RegionTaxSettings {
   nationalCurrency: string;
@@ -27,7 +25,7 @@ export interface RegionTaxSettings {
 }
 
 export interface AssessDutyDeps {
-  repository: DeclarationRepository;
+  repository: DeclarationReader & DeclarationWriter;
   releaseQueue: PipelineQueue;
   clock: Clock;
   tariff: TariffSource;

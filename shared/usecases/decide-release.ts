@@ -5,10 +5,14 @@
  * also goes to review, whatever its lane, so an officer can resolve it.
  */
 import type { PipelineMessage } from '../domain/declaration-record.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { DeclarationReader, DeclarationWriter } from '../ports/declarations.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
-import type { Clock, DeclarationRepository } from './ports.ts';
 
-export function decideRelease(message: PipelineMessage, deps: { repository: DeclarationRepository; clock: Clock }): Promise<StageResult> {
+export function decideRelease(
+  message: PipelineMessage,
+  deps: { repository: DeclarationReader & DeclarationWriter; clock: Clock },
+): Promise<StageResult> {
   return runStage(
     message,
     {

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { type Principal, requireRole } from '../domain/auth.ts';
 import { countryCode, isoDate } from '../domain/declaration.ts';
 import { DomainError, problem } from '../domain/problems.ts';
+import type { TariffSource } from '../ports/tariff-source.ts';
 import { type CommodityLookup, lookupCommodity } from '../tariff/lookup.ts';
-import type { TariffSource } from './assess-duty.ts';
 
 export const commodityLookupQuerySchema = z
   .strictObject({

@@ -5,10 +5,11 @@
 import { type Principal, requireRole } from '../domain/auth.ts';
 import { newDeclarationId } from '../domain/ids.ts';
 import { DomainError, problem } from '../domain/problems.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { DeclarationListings } from '../ports/declarations.ts';
+import type { RiskProfileStore, TraderProfileStore } from '../ports/risk-stores.ts';
 import { type DryRunResult, dryRun } from '../risk/dry-run.ts';
 import { nextVersion, parseRiskProfileInput, type RiskProfile } from '../risk/profile.ts';
-import type { Clock, DeclarationRepository } from './ports.ts';
-import type { RiskProfileStore, TraderProfileStore } from './risk-ports.ts';
 import { type ScoreRiskDeps, versionsInForce } from './score-risk.ts';
 
 const manage = (principal: Principal) => requireRole(principal, 'officer', 'admin');
@@ -108,7 +109,7 @@ export async function getRiskProfileVersions(
 export async function dryRunRiskProfile(
   command: { principal: Principal; body: unknown; days: number; limit: number },
   deps: Pick<ScoreRiskDeps, 'profiles' | 'traders' | 'settings' | 'valuation'> & {
-    repository: DeclarationRepository;
+    repository: DeclarationListings;
     clock: Clock;
     traders: TraderProfileStore;
   },

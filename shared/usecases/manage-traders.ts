@@ -4,8 +4,8 @@ import { type Principal, requireRole } from '../domain/auth.ts';
 import { partyId } from '../domain/declaration.ts';
 import { DomainError, problem } from '../domain/problems.ts';
 import { plainText } from '../domain/text.ts';
+import type { TraderProfileStore } from '../ports/risk-stores.ts';
 import { aeoStatusSchema, type TraderProfile } from '../risk/trader.ts';
-import type { TraderProfileStore } from './risk-ports.ts';
 
 export const traderStatusInputSchema = z
   .strictObject({

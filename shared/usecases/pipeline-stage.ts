@@ -11,7 +11,9 @@
  */
 import type { DeclarationStatus } from '../domain/declaration.ts';
 import type { DeclarationRecord, HistoryEvent, HistoryEventType, PipelineMessage } from '../domain/declaration-record.ts';
-import type { Clock, DeclarationRepository, PipelineQueue, Transition } from './ports.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { DeclarationReader, DeclarationWriter, Transition } from '../ports/declarations.ts';
+import type { PipelineQueue } from '../ports/pipeline-queue.ts';
 
 export interface StageDecision {
   to: DeclarationStatus & HistoryEventType;
@@ -49,7 +51,7 @@ export class DeclarationMissingError extends Error {
  */
 export async function writePendingEvent(
   record: Pick<DeclarationRecord, 'version' | 'lastEvent'>,
-  repository: DeclarationRepository,
+  repository: DeclarationReader & DeclarationWriter,
 ): Promise<void> {
   if (record.lastEvent?.version === record.version) await repository.appendEvent(record.lastEvent);
 }
@@ -57,7 +59,7 @@ export async function writePendingEvent(
 export async function runStage(
   message: PipelineMessage,
   stage: StageDefinition,
-  deps: { repository: DeclarationRepository; clock: Clock },
+  deps: { repository: DeclarationReader & DeclarationWriter; clock: Clock },
 ): Promise<StageResult> {
   const record = await deps.repository.get(message.declarationId);
   if (!record) throw new DeclarationMissingError(message.declarationId);

@@ -9,8 +9,10 @@ import { type Principal, requireRole } from '../domain/auth.ts';
 import type { DeclarationStatus } from '../domain/declaration.ts';
 import type { DeclarationState, HistoryEvent, PipelineMessage } from '../domain/declaration-record.ts';
 import { DomainError, problem } from '../domain/problems.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { DeclarationReader, DeclarationWriter } from '../ports/declarations.ts';
+import type { PipelineQueue } from '../ports/pipeline-queue.ts';
 import { writePendingEvent } from './pipeline-stage.ts';
-import type { Clock, DeclarationRepository, PipelineQueue } from './ports.ts';
 
 /** Statuses whose stage runs on its own; only these can fail to be processed. */
 export const inFlightStatuses: readonly DeclarationStatus[] = ['SUBMITTED', 'VALIDATED', 'SCORED', 'ASSESSED'];
@@ -22,7 +24,7 @@ export const inFlightStatuses: readonly DeclarationStatus[] = ['SUBMITTED', 'VAL
 export const FAILED_QUEUE = { lane: 'FAILED', office: 'ALL' } as const;
 
 export interface FailureDeps {
-  repository: DeclarationRepository;
+  repository: DeclarationReader & DeclarationWriter;
   clock: Clock;
 }
 

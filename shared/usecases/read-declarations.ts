@@ -13,13 +13,17 @@ import {
   toView,
 } from '../domain/declaration-record.ts';
 import { DomainError, problem } from '../domain/problems.ts';
-import { type DeclarationRepository, InvalidCursorError } from './ports.ts';
+import { type DeclarationListings, type DeclarationReader, InvalidCursorError } from '../ports/declarations.ts';
 
 const notFound = (id: string) =>
   new DomainError('NOT_FOUND', 'Not found', [problem('', 'DECLARATION_NOT_FOUND', `no declaration ${id} that you may see`)]);
 
 /** The declaration's state, if the principal may see it (others get the same 404 as for none). */
-async function readableState(repository: DeclarationRepository, principal: Principal, id: string): Promise<DeclarationState> {
+async function readableState(
+  repository: DeclarationReader & DeclarationListings,
+  principal: Principal,
+  id: string,
+): Promise<DeclarationState> {
   requireRole(principal, 'trader', 'officer', 'admin');
   const state = await repository.getState(id);
   if (!state || !canRead(principal, state.declarantId)) throw notFound(id);
@@ -28,7 +32,7 @@ async function readableState(repository: DeclarationRepository, principal: Princ
 
 export async function getDeclaration(
   query: { principal: Principal; id: string },
-  deps: { repository: DeclarationRepository },
+  deps: { repository: DeclarationReader & DeclarationListings },
 ): Promise<DeclarationView> {
   const audience = hasRole(query.principal, 'officer') || hasRole(query.principal, 'admin') ? 'customs' : 'trader';
   // Checked on the state first: a declaration the caller may not see costs no archive read.
@@ -47,7 +51,7 @@ export async function getDeclaration(
 
 export async function listDeclarationEvents(
   query: { principal: Principal; id: string },
-  deps: { repository: DeclarationRepository },
+  deps: { repository: DeclarationReader & DeclarationListings },
 ): Promise<HistoryPage> {
   const record = await readableState(deps.repository, query.principal, query.id);
   const events = await deps.repository.listEvents(record.id);
@@ -71,7 +75,7 @@ export interface ListDeclarationsQuery {
 
 export async function listDeclarations(
   query: ListDeclarationsQuery,
-  deps: { repository: DeclarationRepository },
+  deps: { repository: DeclarationReader & DeclarationListings },
 ): Promise<DeclarationPage> {
   requireRole(query.principal, 'trader', 'officer', 'admin');
   const declarantId = hasRole(query.principal, 'trader') ? requireParty(query.principal) : query.declarant;

@@ -5,12 +5,14 @@
  */
 import { type Principal, requireRole } from '../domain/auth.ts';
 import type { Declaration } from '../domain/declaration.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { DeclarationListings } from '../ports/declarations.ts';
+import type { ReferenceDocumentStore, ReferenceDocumentVersion } from '../ports/reference-documents.ts';
 import { buildReferenceTable, type ToNational, valuationReferenceTableSchema } from '../risk/valuation.ts';
-import type { Clock, DeclarationRepository } from './ports.ts';
-import { loadReferenceDocument, type ReferenceDocumentStore, type ReferenceDocumentVersion } from './reference-documents.ts';
+import { loadReferenceDocument } from './reference-documents.ts';
 
 export interface RebuildValuationDeps {
-  repository: DeclarationRepository;
+  repository: DeclarationListings;
   store: ReferenceDocumentStore;
   clock: Clock;
   nationalCurrency: string;

@@ -4,11 +4,13 @@
  * Every stage is idempotent, so sending a message for a declaration that is merely slow is safe.
  */
 import type { DeclarationStatus } from '../domain/declaration.ts';
-import type { Clock, DeclarationRepository, PipelineQueue } from './ports.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { DeclarationReader, DeclarationWriter, StalledDeclarations } from '../ports/declarations.ts';
+import type { PipelineQueue } from '../ports/pipeline-queue.ts';
 import { markProcessingFailed } from './processing-failures.ts';
 
 export interface RedriveStalledDeps {
-  repository: DeclarationRepository;
+  repository: DeclarationReader & DeclarationWriter & StalledDeclarations;
   clock: Clock;
   /** The queue of the stage that takes a declaration in each in-flight status. */
   stageQueues: Partial<Record<DeclarationStatus, PipelineQueue>>;

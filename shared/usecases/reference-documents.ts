@@ -8,33 +8,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { type Principal, requireRole } from '../domain/auth.ts';
 import { DomainError } from '../domain/problems.ts';
-
-export const referenceDocumentKinds = ['tariffPack', 'exchangeRates', 'valuationReferences', 'riskSettings'] as const;
-export type ReferenceDocumentKind = (typeof referenceDocumentKinds)[number];
-
-export interface ReferenceDocumentVersion {
-  kind: ReferenceDocumentKind;
-  version: string;
-  loadedAt: string;
-  loadedBy: string;
-  bytes: number;
-}
-
-export interface ReferenceDocumentStore {
-  /** Stores a version (idempotent for the same content) and makes it current. */
-  put(
-    kind: ReferenceDocumentKind,
-    version: string,
-    content: Uint8Array,
-    meta: { at: string; by: string },
-  ): Promise<ReferenceDocumentVersion>;
-  /** The current version's content, parsed and cached per version. */
-  current<T>(kind: ReferenceDocumentKind, parse: (raw: unknown) => T): Promise<{ version: string; document: T } | undefined>;
-  /** The version that was current at `at` (ISO date-time): work is done with what was in force when it was submitted. */
-  asOf<T>(kind: ReferenceDocumentKind, at: string, parse: (raw: unknown) => T): Promise<{ version: string; document: T } | undefined>;
-  /** Loaded versions, newest first. */
-  history(kind: ReferenceDocumentKind): Promise<ReferenceDocumentVersion[]>;
-}
+import type { ReferenceDocumentKind, ReferenceDocumentStore, ReferenceDocumentVersion } from '../ports/reference-documents.ts';
 
 /** Content version: the first 16 hex digits of the SHA-256 of the canonical JSON. */
 export const contentVersion = (content: Uint8Array): string => createHash('sha256').update(content).digest('hex').slice(0, 16);

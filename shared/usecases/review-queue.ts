@@ -2,7 +2,7 @@
 import { type Principal, requireRole } from '../domain/auth.ts';
 import { type DeclarationSummary, toSummary } from '../domain/declaration-record.ts';
 import { DomainError, problem } from '../domain/problems.ts';
-import { type DeclarationRepository, InvalidCursorError } from './ports.ts';
+import { type DeclarationListings, InvalidCursorError } from '../ports/declarations.ts';
 import { FAILED_QUEUE } from './processing-failures.ts';
 
 export interface ReviewQueueQuery {
@@ -21,7 +21,7 @@ export interface ReviewQueuePage {
 
 export async function listReviewQueue(
   query: ReviewQueueQuery,
-  deps: { repository: DeclarationRepository; customsOffices: readonly string[] },
+  deps: { repository: DeclarationListings; customsOffices: readonly string[] },
 ): Promise<ReviewQueuePage> {
   requireRole(query.principal, 'officer', 'admin');
   const office = query.lane === FAILED_QUEUE.lane ? FAILED_QUEUE.office : query.office;

@@ -4,28 +4,20 @@
  * so editing a profile affects only declarations submitted afterwards; the versions used are
  * recorded on the outcome.
  */
-import { z } from 'zod';
 import type { PipelineMessage } from '../domain/declaration-record.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { DeclarationReader, DeclarationWriter } from '../ports/declarations.ts';
+import type { PipelineQueue } from '../ports/pipeline-queue.ts';
+import type { RiskProfileStore, SecretSource, SelectionStatsStore, TraderProfileStore } from '../ports/risk-stores.ts';
 import type { RiskProfile } from '../risk/profile.ts';
-import { type CompiledProfiles, compileProfiles, riskThresholdsSchema, scoreDeclaration } from '../risk/score.ts';
-import { laneBeforeTopUp, selectionConfigSchema } from '../risk/selection.ts';
-import { type ToNational, type ValuationReferences, valuationRuleSchema } from '../risk/valuation.ts';
+import { type CompiledProfiles, compileProfiles, scoreDeclaration } from '../risk/score.ts';
+import { laneBeforeTopUp } from '../risk/selection.ts';
+import type { RiskSettings } from '../risk/settings.ts';
+import type { ToNational, ValuationReferences } from '../risk/valuation.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
-import type { Clock, DeclarationRepository, PipelineQueue } from './ports.ts';
-import type { RiskProfileStore, SecretSource, SelectionStatsStore, TraderProfileStore } from './risk-ports.ts';
-
-/** Region-wide risk settings an administrator loads (a reference document). */
-export const riskSettingsSchema = z
-  .strictObject({
-    selection: selectionConfigSchema,
-    thresholds: riskThresholdsSchema,
-    valuationRule: valuationRuleSchema.optional(),
-  })
-  .meta({ id: 'RiskSettings' });
-export type RiskSettings = z.infer<typeof riskSettingsSchema>;
 
 export interface ScoreRiskDeps {
-  repository: DeclarationRepository;
+  repository: DeclarationReader & DeclarationWriter;
   dutyQueue: PipelineQueue;
   clock: Clock;
   profiles: RiskProfileStore;

@@ -16,10 +16,13 @@ import {
 import { generateUcr, newDeclarationId } from '../domain/ids.ts';
 import { parseJsonBytes } from '../domain/json-text.ts';
 import { DomainError, problem } from '../domain/problems.ts';
-import type { Clock, DeclarationRepository, DocumentArchive, LrnClaim, PipelineQueue } from './ports.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { DeclarationReader, DeclarationWriter, LrnClaim, LrnRegistry } from '../ports/declarations.ts';
+import type { DocumentArchive } from '../ports/document-archive.ts';
+import type { PipelineQueue } from '../ports/pipeline-queue.ts';
 
 export interface SubmitDeclarationDeps {
-  repository: DeclarationRepository;
+  repository: LrnRegistry & DeclarationReader & DeclarationWriter;
   archive: DocumentArchive;
   validationQueue: PipelineQueue;
   clock: Clock;

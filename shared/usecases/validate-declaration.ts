@@ -5,11 +5,13 @@
 import type { Declaration } from '../domain/declaration.ts';
 import type { PipelineMessage } from '../domain/declaration-record.ts';
 import { capProblems, type Problem } from '../domain/problems.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { DeclarationReader, DeclarationWriter } from '../ports/declarations.ts';
+import type { PipelineQueue } from '../ports/pipeline-queue.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
-import type { Clock, DeclarationRepository, PipelineQueue } from './ports.ts';
 
 export interface ValidateDeclarationDeps {
-  repository: DeclarationRepository;
+  repository: DeclarationReader & DeclarationWriter;
   riskQueue: PipelineQueue;
   clock: Clock;
   /** The rules to apply, bound to reference data and the region. */

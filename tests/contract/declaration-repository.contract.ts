@@ -7,8 +7,9 @@ import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { DeclarationRecord, HistoryEvent } from '../../shared/domain/declaration-record.ts';
 import { newDeclarationId } from '../../shared/domain/ids.ts';
+import { type DeclarationRepository, InvalidCursorError } from '../../shared/ports/declarations.ts';
+import type { DocumentArchive } from '../../shared/ports/document-archive.ts';
 import type { Assessment } from '../../shared/tariff/assessment.ts';
-import { type DeclarationRepository, type DocumentArchive, InvalidCursorError } from '../../shared/usecases/ports.ts';
 import { newParty } from '../integration/support.ts';
 import { storeSubmitted } from '../support/stored-declaration.ts';
 

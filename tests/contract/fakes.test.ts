@@ -1,5 +1,6 @@
-/** The contract on the in-memory fakes (shared/usecases/fakes.ts). */
-import { InMemoryDeclarationRepository, InMemoryDocumentArchive } from '../../shared/usecases/fakes.ts';
+/** The contract on the in-memory fakes (shared/ports/fakes/). */
+import { InMemoryDeclarationRepository } from '../../shared/ports/fakes/declaration-repository.ts';
+import { InMemoryDocumentArchive } from '../../shared/ports/fakes/document-archive.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
 
 const repository = new InMemoryDeclarationRepository();

@@ -13,9 +13,9 @@ const intake = () => loadConfig('submitDeclaration');
 
 import { declarationRepository, documentArchive } from '../../shared/adapters/platform.ts';
 import type { DeclarationRecord } from '../../shared/domain/declaration-record.ts';
-import { InMemoryPipelineQueue } from '../../shared/usecases/fakes.ts';
+import { InMemoryPipelineQueue } from '../../shared/ports/fakes/pipeline-queue.ts';
+import type { PipelineQueue } from '../../shared/ports/pipeline-queue.ts';
 import { runStage, type StageDefinition } from '../../shared/usecases/pipeline-stage.ts';
-import type { PipelineQueue } from '../../shared/usecases/ports.ts';
 import { markProcessingFailed, retryDeclaration } from '../../shared/usecases/processing-failures.ts';
 import { redriveStalled } from '../../shared/usecases/redrive-stalled.ts';
 import { storeSubmitted } from '../support/stored-declaration.ts';

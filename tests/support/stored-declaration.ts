@@ -7,7 +7,8 @@ import { expect } from 'vitest';
 import { declarationSchema } from '../../shared/domain/declaration.ts';
 import type { DeclarationRecord } from '../../shared/domain/declaration-record.ts';
 import { newDeclarationId } from '../../shared/domain/ids.ts';
-import type { DeclarationRepository, DocumentArchive } from '../../shared/usecases/ports.ts';
+import type { DeclarationRepository } from '../../shared/ports/declarations.ts';
+import type { DocumentArchive } from '../../shared/ports/document-archive.ts';
 import { sha256Hex, submittedDocumentKey } from '../../shared/usecases/submit-declaration.ts';
 import { declarationFor, newParty } from '../integration/support.ts';
 

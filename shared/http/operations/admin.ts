@@ -2,11 +2,11 @@
 import { z } from 'zod';
 import { dryRunResultSchema } from '../../risk/dry-run.ts';
 import { profileId, riskProfileInputSchema, riskProfileSchema } from '../../risk/profile.ts';
+import { riskSettingsSchema } from '../../risk/settings.ts';
 import { traderProfileSchema } from '../../risk/trader.ts';
 import { valuationReferenceTableSchema } from '../../risk/valuation.ts';
 import { exchangeRatesSchema, tariffPackSchema } from '../../tariff/model.ts';
 import { traderStatusInputSchema } from '../../usecases/manage-traders.ts';
-import { riskSettingsSchema } from '../../usecases/score-risk.ts';
 import { defineOperation, queryInteger } from '../operation.ts';
 import { referenceDocumentNames } from '../reference-kinds.ts';
 import { declarationPath, partyPath } from './parameters.ts';

@@ -1,12 +1,10 @@
 /** Redrive, failure marks and retries (shared/usecases/redrive-stalled.ts, processing-failures.ts) on the fakes. */
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../shared/domain/auth.ts';
-import {
-  InMemoryDeclarationRepository,
-  InMemoryDocumentArchive,
-  InMemoryPipelineQueue,
-  ManualClock,
-} from '../../../shared/usecases/fakes.ts';
+import { ManualClock } from '../../../shared/ports/fakes/clock.ts';
+import { InMemoryDeclarationRepository } from '../../../shared/ports/fakes/declaration-repository.ts';
+import { InMemoryDocumentArchive } from '../../../shared/ports/fakes/document-archive.ts';
+import { InMemoryPipelineQueue } from '../../../shared/ports/fakes/pipeline-queue.ts';
 import { markProcessingFailed, retryDeclaration } from '../../../shared/usecases/processing-failures.ts';
 import { MAX_REDRIVES, redriveStalled } from '../../../shared/usecases/redrive-stalled.ts';
 import { submitDeclaration } from '../../../shared/usecases/submit-declaration.ts';

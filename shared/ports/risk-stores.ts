@@ -1,3 +1,4 @@
+/** What the risk stage keeps between declarations: profiles, trader profiles, selection statistics, the selection secret. */
 import type { Lane } from '../risk/outcome.ts';
 import type { RiskProfile } from '../risk/profile.ts';
 import type { RecentSelectionRates } from '../risk/selection.ts';

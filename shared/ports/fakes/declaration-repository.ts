@@ -1,27 +1,19 @@
 /**
- * In-memory implementations of the ports, for use-case tests that need no local cloud. The
- * contract suite (tests/contract) runs the same checks against these and against the DynamoDB,
- * S3 and SQS adapters on the local cloud, so a use-case test on the fakes says something true
- * about the platform.
+ * In-memory declaration repository, for use-case tests that need no local cloud. The contract suite (tests/contract)
+ * runs the same checks against it and against the adapter on the local cloud, so a use-case test
+ * on the fake says something true about the platform.
  */
-import { createHash } from 'node:crypto';
-import type { DeclarationStatus } from '../domain/declaration.ts';
-import type { DeclarationRecord, DeclarationState, HistoryEvent, PipelineMessage } from '../domain/declaration-record.ts';
+import type { DeclarationStatus } from '../../domain/declaration.ts';
+import type { DeclarationRecord, DeclarationState, HistoryEvent } from '../../domain/declaration-record.ts';
 import {
-  ArchiveIntegrityError,
-  type ArchiveReader,
   type ClaimLrnResult,
-  type Clock,
   type DeclarationRepository,
-  type DocumentArchive,
   InvalidCursorError,
   type LrnClaim,
   type Page,
-  type PipelineQueue,
   type StalledDeclaration,
-  type StoredDocument,
   type Transition,
-} from './ports.ts';
+} from '../declarations.ts';
 
 const inFlight: readonly DeclarationStatus[] = ['SUBMITTED', 'VALIDATED', 'SCORED', 'ASSESSED'];
 
@@ -198,52 +190,5 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
 
   async listEvents(declarationId: string): Promise<HistoryEvent[]> {
     return [...(this.#events.get(declarationId)?.values() ?? [])].sort((a, b) => a.version - b.version).map(clone);
-  }
-}
-
-/** A queue that keeps what was sent; `failNext` makes the next sends fail, as SQS can. */
-export class InMemoryPipelineQueue implements PipelineQueue {
-  readonly sent: PipelineMessage[] = [];
-  failNext = 0;
-
-  async send(message: PipelineMessage): Promise<void> {
-    if (this.failNext > 0) {
-      this.failNext -= 1;
-      throw new Error('queue unavailable');
-    }
-    this.sent.push({ ...message });
-  }
-}
-
-/** The archive in memory: checks the SHA-256 on write (as S3 does) and on read (as the adapter does). */
-export class InMemoryDocumentArchive implements DocumentArchive, ArchiveReader {
-  readonly objects = new Map<string, Uint8Array[]>();
-
-  async put(document: { key: string; body: Uint8Array; contentType: string; sha256: string }): Promise<StoredDocument> {
-    if (createHash('sha256').update(document.body).digest('hex') !== document.sha256)
-      throw new Error(`the body of ${document.key} does not match its SHA-256`);
-    const versions = this.objects.get(document.key) ?? [];
-    versions.push(Uint8Array.from(document.body));
-    this.objects.set(document.key, versions);
-    return { bucket: 'in-memory', key: document.key, versionId: String(versions.length) };
-  }
-
-  async read(document: { key: string; versionId?: string | undefined; sha256: string }): Promise<Uint8Array> {
-    const versions = this.objects.get(document.key);
-    const bytes = versions?.[document.versionId ? Number(document.versionId) - 1 : versions.length - 1];
-    if (!bytes) throw Object.assign(new Error(`no archived document ${document.key}`), { name: 'NoSuchKey' });
-    if (createHash('sha256').update(bytes).digest('hex') !== document.sha256) throw new ArchiveIntegrityError(document.key);
-    return Uint8Array.from(bytes);
-  }
-}
-
-/** A clock that stands still until told to move. */
-export class ManualClock implements Clock {
-  constructor(private current = new Date('2026-11-27T10:00:00.000Z')) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
   }
 }

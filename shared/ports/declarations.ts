@@ -1,11 +1,10 @@
 /**
- * Ports: what the use cases need from the outside world. Use cases receive these as arguments
- * and never import adapters; each handler wires the real AWS adapters in, tests may wire the
- * same adapters against the local cloud.
+ * The declaration store, split by who uses it: intake claims LRNs and creates declarations, the
+ * pipeline stages read and change them, readers list them, the redrive finds stalled ones. A use
+ * case asks for the parts it needs; one adapter (DynamoDB) and one fake implement them all.
  */
-
 import type { DeclarationStatus } from '../domain/declaration.ts';
-import type { DeclarationRecord, DeclarationState, HistoryEvent, PipelineMessage } from '../domain/declaration-record.ts';
+import type { DeclarationRecord, DeclarationState, HistoryEvent } from '../domain/declaration-record.ts';
 
 export interface LrnClaim {
   declarantId: string;
@@ -46,7 +45,8 @@ export interface StalledDeclaration {
   status: DeclarationStatus;
 }
 
-export interface DeclarationRepository {
+/** Intake: one declaration per declarant and LRN. */
+export interface LrnRegistry {
   /** Claims the declarant's LRN for a declaration; fails with the existing claim if taken. */
   claimLrn(claim: LrnClaim): Promise<ClaimLrnResult>;
   /**
@@ -54,15 +54,32 @@ export interface DeclarationRepository {
    * claim `previous` (same declaration id and claim time).
    */
   reassignLrn(previous: LrnClaim, next: LrnClaim): Promise<boolean>;
-  /** Stores a new declaration; false if one with this id exists already. */
-  create(record: DeclarationRecord): Promise<boolean>;
+}
+
+/** One declaration, read by id. */
+export interface DeclarationReader {
   /** The declaration with its body (read from the archive) and every stage output. */
   get(id: string): Promise<DeclarationRecord | undefined>;
   /** The declaration's state only: no body, no assessment (for access checks and history). */
   getState(id: string): Promise<DeclarationState | undefined>;
-  /** Declarations in the pipeline (SUBMITTED, VALIDATED, SCORED, ASSESSED) whose last change is older than `before`. */
-  /** `failedShards`: parts of the index that could not be read this time (the rest is returned). */
-  listStalled(before: string, limit: number): Promise<{ items: StalledDeclaration[]; failedShards: number }>;
+  /** Its history, oldest first. */
+  listEvents(declarationId: string): Promise<HistoryEvent[]>;
+}
+
+/** Changes to declarations: each one conditional, each one recorded in the history. */
+export interface DeclarationWriter {
+  /** Stores a new declaration; false if one with this id exists already. */
+  create(record: DeclarationRecord): Promise<boolean>;
+  /** Applies a state change only if the record is still at `from` / `expectedVersion`. */
+  transition(change: Transition): Promise<'applied' | 'conflict'>;
+  /** Appends a history event; false if the event for that version exists already. */
+  appendEvent(event: HistoryEvent): Promise<boolean>;
+  /** Sets a one-time marker (e.g. 'riskCountedAt') on a declaration; false if it was set before. */
+  markOnce(id: string, marker: string, at: string): Promise<boolean>;
+}
+
+/** Listings for traders, officers and administrators: one page at a time, with opaque cursors. */
+export interface DeclarationListings {
   /**
    * Declarations submitted on one UTC day (YYYY-MM-DD), newest first, with their bodies; with
    * `status` only those in it. Those whose body cannot be read are left out and counted.
@@ -73,57 +90,36 @@ export interface DeclarationRepository {
   ): Promise<Page<DeclarationRecord> & { unreadable: number }>;
   /** UNDER_REVIEW declarations of one lane and office, oldest first. */
   listReviewQueue(lane: string, office: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationState>>;
+  /** A declarant's declarations, newest first, optionally in one status. */
   listByDeclarant(
     declarantId: string,
     options: { limit: number; cursor: string | undefined; status: DeclarationStatus | undefined },
   ): Promise<Page<DeclarationState>>;
-  /** Applies a state change only if the record is still at `from` / `expectedVersion`. */
-  transition(change: Transition): Promise<'applied' | 'conflict'>;
+}
+
+/** The redrive: finds declarations whose pipeline stage went quiet. */
+export interface StalledDeclarations {
+  /**
+   * Declarations in the pipeline (SUBMITTED, VALIDATED, SCORED, ASSESSED) whose last change is
+   * older than `before`. `failedShards`: parts of the index that could not be read this time (the
+   * rest is returned).
+   */
+  listStalled(before: string, limit: number): Promise<{ items: StalledDeclaration[]; failedShards: number }>;
   /**
    * Records a redrive of a stalled declaration still at `version`: moves it back in the in-flight
    * index (so others get their turn) and counts it; past `maxRedrives` it answers 'gave-up' (the
    * declaration stays in the index until a change, such as PROCESSING_FAILED, takes it out).
    */
   noteRedrive(id: string, version: number, at: string, maxRedrives: number): Promise<'redrive' | 'gave-up' | 'moved-on'>;
-  /** Sets a one-time marker (e.g. 'riskCountedAt') on a declaration; false if it was set before. */
-  markOnce(id: string, marker: string, at: string): Promise<boolean>;
-  /** Appends a history event; false if the event for that version exists already. */
-  appendEvent(event: HistoryEvent): Promise<boolean>;
-  listEvents(declarationId: string): Promise<HistoryEvent[]>;
 }
 
-export interface PipelineQueue {
-  send(message: PipelineMessage): Promise<void>;
-}
-
-export interface StoredDocument {
-  bucket: string;
-  key: string;
-  versionId: string | undefined;
-}
-
-export interface DocumentArchive {
-  put(document: { key: string; body: Uint8Array; contentType: string; sha256: string }): Promise<StoredDocument>;
-}
-
-/**
- * Reads archived bytes back, checked against the SHA-256 recorded when they were stored: the
- * pipeline works from exactly what the trader submitted, and a changed object is an error.
- */
-export interface ArchiveReader {
-  read(document: { key: string; versionId?: string | undefined; sha256: string }): Promise<Uint8Array>;
-}
-
-export class ArchiveIntegrityError extends Error {
-  constructor(key: string) {
-    super(`archived document ${key} does not match the SHA-256 recorded for it`);
-    this.name = 'ArchiveIntegrityError';
-  }
-}
-
-export interface Clock {
-  now(): Date;
-}
+/** Everything the adapter and the fake implement. */
+export interface DeclarationRepository
+  extends LrnRegistry,
+    DeclarationReader,
+    DeclarationWriter,
+    DeclarationListings,
+    StalledDeclarations {}
 
 export class InvalidCursorError extends Error {
   constructor() {

@@ -1,0 +1,13 @@
+/** A clock the test moves by hand. */
+import type { Clock } from '../clock.ts';
+
+/** A clock that stands still until told to move. */
+export class ManualClock implements Clock {
+  constructor(private current = new Date('2026-11-27T10:00:00.000Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}

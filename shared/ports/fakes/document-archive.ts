@@ -1,0 +1,29 @@
+/**
+ * In-memory document archive, for use-case tests that need no local cloud. The contract suite (tests/contract)
+ * runs the same checks against it and against the adapter on the local cloud, so a use-case test
+ * on the fake says something true about the platform.
+ */
+import { createHash } from 'node:crypto';
+import { ArchiveIntegrityError, type ArchiveReader, type DocumentArchive, type StoredDocument } from '../document-archive.ts';
+
+/** The archive in memory: checks the SHA-256 on write (as S3 does) and on read (as the adapter does). */
+export class InMemoryDocumentArchive implements DocumentArchive, ArchiveReader {
+  readonly objects = new Map<string, Uint8Array[]>();
+
+  async put(document: { key: string; body: Uint8Array; contentType: string; sha256: string }): Promise<StoredDocument> {
+    if (createHash('sha256').update(document.body).digest('hex') !== document.sha256)
+      throw new Error(`the body of ${document.key} does not match its SHA-256`);
+    const versions = this.objects.get(document.key) ?? [];
+    versions.push(Uint8Array.from(document.body));
+    this.objects.set(document.key, versions);
+    return { bucket: 'in-memory', key: document.key, versionId: String(versions.length) };
+  }
+
+  async read(document: { key: string; versionId?: string | undefined; sha256: string }): Promise<Uint8Array> {
+    const versions = this.objects.get(document.key);
+    const bytes = versions?.[document.versionId ? Number(document.versionId) - 1 : versions.length - 1];
+    if (!bytes) throw Object.assign(new Error(`no archived document ${document.key}`), { name: 'NoSuchKey' });
+    if (createHash('sha256').update(bytes).digest('hex') !== document.sha256) throw new ArchiveIntegrityError(document.key);
+    return Uint8Array.from(bytes);
+  }
+}

@@ -1,0 +1,6 @@
+/** A pipeline queue: hands a declaration to the next stage. */
+import type { PipelineMessage } from '../domain/declaration-record.ts';
+
+export interface PipelineQueue {
+  send(message: PipelineMessage): Promise<void>;
+}
