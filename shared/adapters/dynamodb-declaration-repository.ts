@@ -1,52 +1,32 @@
+/**
+ * The declaration store on DynamoDB (one table, access patterns in docs/data-model.md). Items are
+ * encoded and decoded by declaration-item-codec.ts, cursors by cursor-codec.ts; this class holds
+ * the queries and the conditional writes.
+ */
 import { randomUUID } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Declaration, type DeclarationStatus, declarationSchema } from '../domain/declaration.ts';
+import type { DeclarationStatus } from '../domain/declaration.ts';
 import type { DeclarationRecord, DeclarationState, HistoryEvent } from '../domain/declaration-record.ts';
-import {
-  type ClaimLrnResult,
-  type DeclarationRepository,
-  InvalidCursorError,
-  type LrnClaim,
-  type Page,
-  type StalledDeclaration,
-  type Transition,
-} from '../ports/declarations.ts';
+import type { ClaimLrnResult, DeclarationRepository, LrnClaim, Page, StalledDeclaration, Transition } from '../ports/declarations.ts';
 import type { ArchiveReader } from '../ports/document-archive.ts';
-import type { Assessment } from '../tariff/assessment.ts';
 import { conditional } from './conditional-write.ts';
+import { decodeCursor, encodeCursor } from './cursor-codec.ts';
+import {
+  type DecodedState,
+  decodeAssessmentPart,
+  decodeHistoryEvent,
+  decodeStalled,
+  decodeStateItem,
+  decodeSubmittedBody,
+  encodeChanges,
+  encodeNewDeclaration,
+  encodePart,
+  inFlightStatuses,
+  type PartRef,
+  unpackLegacyBody,
+} from './declaration-item-codec.ts';
 import { entityTypes, keys } from './keys.ts';
-
-/**
- * Stored shape of a declaration's state item. It never holds what grows with the number of items:
- * the body stays in the archive (exact bytes, SHA-256 checked on read) and the assessment is
- * stored as write-once part items beside it, so no valid declaration can outgrow DynamoDB's
- * 400 KB item limit and every state change rewrites a small item.
- */
-interface DeclarationItem extends DeclarationState {
-  PK: string;
-  SK: string;
-  GSI1PK: string;
-  GSI1SK: string;
-  GSI2PK?: string;
-  GSI2SK?: string;
-  GSI3PK: string;
-  GSI3SK: string;
-  GSI4PK?: string;
-  GSI4SK?: string;
-  entity: string;
-  /** Where the assessment's part items are (`PART#assessment#<ref>#<n>`). */
-  assessmentRef?: PartRef;
-}
-
-interface PartRef {
-  ref: string;
-  chunks: number;
-}
-
-/** Largest gzip chunk of a part item: well under the 400 KB item limit with its keys. */
-const PART_CHUNK_BYTES = 300_000;
 
 export class DynamoDbDeclarationRepository implements DeclarationRepository {
   private readonly documents: DynamoDBDocumentClient;
@@ -110,18 +90,10 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   }
 
   create(record: DeclarationRecord): Promise<boolean> {
-    const { declaration: _body, assessment: _assessment, ...rest } = record;
-    const item: DeclarationItem = {
-      ...keys.declaration(record.id),
-      ...keys.declarationByDeclarant(record.declarantId, record.submittedAt, record.id),
-      ...keys.declarationByDay(record.submittedAt, record.id),
-      ...(inFlightStatuses.includes(record.status) ? keys.inFlight(record.updatedAt, record.id) : {}),
-      entity: entityTypes.declaration,
-      ...rest,
-      ...(rest.lastEvent ? { lastEvent: undefined, lastEventGz: gzipSync(JSON.stringify(rest.lastEvent)) } : {}),
-    };
     return conditional(() =>
-      this.documents.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' })),
+      this.documents.send(
+        new PutCommand({ TableName: this.tableName, Item: encodeNewDeclaration(record), ConditionExpression: 'attribute_not_exists(PK)' }),
+      ),
     );
   }
 
@@ -142,34 +114,24 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    const meta = items.find((item) => item.SK === keys.declaration(id).SK) as DeclarationItem | undefined;
+    const meta = items.find((item) => item.SK === keys.declaration(id).SK);
     if (!meta) return undefined;
-    const state = fromItem(meta);
-    const assessment = meta.assessmentRef
-      ? joinPart<Assessment>(items, partPrefix(id, 'assessment', meta.assessmentRef.ref), meta.assessmentRef.chunks)
-      : (state as { assessment?: Assessment }).assessment;
-    const { declarationGz: _legacyBody, ...rest } = state as DeclarationState & { declarationGz?: Uint8Array };
-    return { ...rest, declaration: await this.body(state), assessment };
+    const decoded = decodeStateItem(meta);
+    const assessment = decoded.assessmentRef ? decodeAssessmentPart(items, id, decoded.assessmentRef) : decoded.legacy.assessment;
+    return { ...decoded.state, declaration: await this.body(decoded), assessment };
   }
 
   async getState(id: string): Promise<DeclarationState | undefined> {
     const result = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: keys.declaration(id), ConsistentRead: true }),
     );
-    return result.Item ? fromItem(result.Item as DeclarationItem) : undefined;
+    return result.Item ? decodeStateItem(result.Item).state : undefined;
   }
 
-  /**
-   * The declaration as submitted: the archived bytes, hash-checked. Reading never judges a
-   * declaration again: bytes accepted under earlier rules are still read (with the defaults intake
-   * fills in), only the current rules' refinements are not applied to them.
-   */
-  private async body(state: DeclarationState) {
-    const legacy = (state as { declarationGz?: Uint8Array }).declarationGz;
-    const bytes = legacy ? gunzipSync(legacy) : await this.archive.read(state.submission);
-    const raw = JSON.parse(new TextDecoder().decode(bytes)) as Declaration;
-    const parsed = declarationSchema.safeParse(raw);
-    return parsed.success ? parsed.data : withIntakeDefaults(raw);
+  /** The declaration as submitted: the archived bytes, hash-checked. */
+  private async body({ state, legacy }: Pick<DecodedState, 'state' | 'legacy'>) {
+    const bytes = legacy.declarationGz ? unpackLegacyBody(legacy.declarationGz) : await this.archive.read(state.submission);
+    return decodeSubmittedBody(bytes);
   }
 
   async listStalled(before: string, limit: number): Promise<{ items: StalledDeclaration[]; failedShards: number }> {
@@ -191,7 +153,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
               ExclusiveStartKey: startKey,
             }),
           );
-          for (const item of page.Items ?? []) stalled.push(item as StalledDeclaration);
+          for (const item of page.Items ?? []) stalled.push(decodeStalled(item));
           startKey = page.LastEvaluatedKey;
         } while (startKey && stalled.length < limit);
       } catch {
@@ -219,9 +181,10 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     for (let start = 0; start < page.items.length; start += 8) {
       const batch = page.items.slice(start, start + 8);
       const read = await Promise.all(
-        batch.map(async (state) => {
+        batch.map(async (item) => {
           try {
-            return { ...state, declaration: await this.body(state), assessment: undefined };
+            const decoded = decodeStateItem(item);
+            return { ...decoded.state, declaration: await this.body(decoded), assessment: undefined };
           } catch {
             unreadable += 1;
             return undefined;
@@ -233,23 +196,27 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     return { items, nextCursor: page.nextCursor, unreadable };
   }
 
-  listReviewQueue(lane: string, office: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationState>> {
-    return this.queryIndex('GSI2', keys.reviewQueuePartition(lane, office), { ...options, newestFirst: false });
+  async listReviewQueue(
+    lane: string,
+    office: string,
+    options: { limit: number; cursor: string | undefined },
+  ): Promise<Page<DeclarationState>> {
+    return states(await this.queryIndex('GSI2', keys.reviewQueuePartition(lane, office), { ...options, newestFirst: false }));
   }
 
-  listByDeclarant(
+  async listByDeclarant(
     declarantId: string,
     options: { limit: number; cursor: string | undefined; status: DeclarationStatus | undefined },
   ): Promise<Page<DeclarationState>> {
-    return this.queryIndex('GSI1', keys.declarantPartition(declarantId), { ...options, newestFirst: true });
+    return states(await this.queryIndex('GSI1', keys.declarantPartition(declarantId), { ...options, newestFirst: true }));
   }
 
-  /** One page of declarations from a GSI partition; the cursor must come from the same partition. */
+  /** One page of state items from a GSI partition (not decoded); the cursor must come from the same partition. */
   private async queryIndex(
     index: 'GSI1' | 'GSI2' | 'GSI3',
     partition: string,
     options: { limit: number; cursor: string | undefined; status?: DeclarationStatus | undefined; newestFirst: boolean },
-  ): Promise<Page<DeclarationState>> {
+  ): Promise<Page<Record<string, unknown>>> {
     const result = await this.documents.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -264,7 +231,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
       }),
     );
     return {
-      items: (result.Items ?? []).map((item) => fromItem(item as DeclarationItem)),
+      items: result.Items ?? [],
       nextCursor: result.LastEvaluatedKey ? encodeCursor(result.LastEvaluatedKey) : null,
     };
   }
@@ -272,7 +239,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   async transition(change: Transition): Promise<'applied' | 'conflict'> {
     const { assessment, ...set } = change.set;
     const sets: Record<string, unknown> = {
-      ...compress(set),
+      ...encodeChanges(set),
       status: change.to,
       version: change.expectedVersion + 1,
       updatedAt: change.at,
@@ -312,24 +279,12 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     ).then((applied) => (applied ? 'applied' : 'conflict'));
   }
 
+  /** Writes a part's chunks under a fresh reference (write-once: nothing ever rewrites them). */
   private async writePart(id: string, name: string, value: unknown): Promise<PartRef> {
-    const packed = gzipSync(JSON.stringify(value));
     const ref = randomUUID();
-    const chunks = Math.max(1, Math.ceil(packed.byteLength / PART_CHUNK_BYTES));
-    for (let index = 0; index < chunks; index += 1) {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            PK: keys.declaration(id).PK,
-            SK: `${partPrefix(id, name, ref)}${String(index).padStart(3, '0')}`,
-            entity: entityTypes.declarationPart,
-            data: packed.subarray(index * PART_CHUNK_BYTES, (index + 1) * PART_CHUNK_BYTES),
-          },
-        }),
-      );
-    }
-    return { ref, chunks };
+    const chunks = encodePart(id, name, ref, value);
+    for (const Item of chunks) await this.documents.send(new PutCommand({ TableName: this.tableName, Item }));
+    return { ref, chunks: chunks.length };
   }
 
   async noteRedrive(id: string, version: number, at: string, maxRedrives: number): Promise<'redrive' | 'gave-up' | 'moved-on'> {
@@ -394,112 +349,14 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) {
-        const { declarationId: id, version, type, status, at, actor, detail } = item as HistoryEvent;
-        events.push({ declarationId: id, version, type, status, at, actor, detail });
-      }
+      for (const item of page.Items ?? []) events.push(decodeHistoryEvent(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return events;
   }
 }
 
-const inFlightStatuses: readonly DeclarationStatus[] = ['SUBMITTED', 'VALIDATED', 'SCORED', 'ASSESSED'];
-
-/**
- * Parts that grow with the number of items (a 999-item assessment is over 500 KB of JSON) are
- * stored gzip-compressed as `<name>Gz`, so the item stays within DynamoDB's 400 KB.
- */
-// 'assessment': items stored before assessments became part items still carry assessmentGz.
-const compressedFields = ['validation', 'risk', 'assessment', 'assessmentProblems', 'lastEvent'] as const;
-
-const partPrefix = (id: string, name: string, ref: string) => keys.declarationPart(id, name, ref).SKPrefix;
-
-/** A declaration read back from bytes accepted under earlier rules: the defaults intake fills in. */
-function withIntakeDefaults(raw: Declaration): Declaration {
-  return {
-    ...raw,
-    items: raw.items.map((item) => ({
-      ...item,
-      additionalCodes: item.additionalCodes ?? [],
-      quantities: item.quantities ?? [],
-      documents: item.documents ?? [],
-    })),
-  };
-}
-
-/** Joins a part's chunks (all of them must be there) and unpacks it. */
-function joinPart<T>(items: Record<string, unknown>[], prefix: string, chunks: number): T {
-  const found = items
-    .filter((item) => typeof item.SK === 'string' && item.SK.startsWith(prefix))
-    .sort((a, b) => String(a.SK).localeCompare(String(b.SK)));
-  if (found.length !== chunks) throw new Error(`declaration part ${prefix} has ${found.length} of its ${chunks} chunks`);
-  return JSON.parse(gunzipSync(Buffer.concat(found.map((item) => item.data as Uint8Array))).toString('utf8')) as T;
-}
-
-function compress(set: Omit<Transition['set'], 'assessment'>): Record<string, unknown> {
-  const stored: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(set)) {
-    if (value !== undefined && (compressedFields as readonly string[]).includes(name))
-      stored[`${name}Gz`] = gzipSync(JSON.stringify(value));
-    else stored[name] = value;
-  }
-  return stored;
-}
-
-function fromItem(item: DeclarationItem): DeclarationState {
-  const {
-    PK: _pk,
-    SK: _sk,
-    GSI1PK: _gpk,
-    GSI1SK: _gsk,
-    GSI2PK: _g2pk,
-    GSI2SK: _g2sk,
-    GSI3PK: _g3pk,
-    GSI3SK: _g3sk,
-    GSI4PK: _g4pk,
-    GSI4SK: _g4sk,
-    entity: _entity,
-    assessmentRef: _ref,
-    ...rest
-  } = item;
-  const record: Record<string, unknown> = { ...rest };
-  for (const name of compressedFields) {
-    const packed = record[`${name}Gz`];
-    if (packed instanceof Uint8Array) record[name] = JSON.parse(gunzipSync(packed).toString('utf8'));
-    delete record[`${name}Gz`];
-  }
-  return record as unknown as DeclarationState;
-}
-
-/** Cursors are the opaque base64url of the last evaluated key. */
-function encodeCursor(lastKey: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(lastKey)).toString('base64url');
-}
-
-/** Decodes a cursor and refuses one that does not belong to this listing (no peeking into other partitions). */
-function decodeCursor(cursor: string, partition: string, index: 'GSI1' | 'GSI2' | 'GSI3'): Record<string, string> {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError();
-  }
-  const expected = [`${index}PK`, `${index}SK`, 'PK', 'SK'];
-  if (typeof decoded !== 'object' || decoded === null || Object.keys(decoded).sort().join() !== expected.join())
-    throw new InvalidCursorError();
-  const key = decoded as Record<string, unknown>;
-  // Every value checked for shape before it reaches DynamoDB: its own partition, a declaration's
-  // state item, and an index sort key of the form this repository writes (time#id).
-  if (
-    key[`${index}PK`] !== partition ||
-    typeof key.PK !== 'string' ||
-    !/^DECL#[0-9A-HJKMNP-TV-Z]{26}$/.test(key.PK) ||
-    key.SK !== 'META' ||
-    typeof key[`${index}SK`] !== 'string' ||
-    !/^[0-9T:.Z-]{1,40}#[0-9A-HJKMNP-TV-Z]{26}$/.test(key[`${index}SK`] as string)
-  ) {
-    throw new InvalidCursorError();
-  }
-  return key as Record<string, string>;
-}
+const states = (page: Page<Record<string, unknown>>): Page<DeclarationState> => ({
+  items: page.items.map((item) => decodeStateItem(item).state),
+  nextCursor: page.nextCursor,
+});

@@ -2,73 +2,33 @@
  * A declaration as the platform keeps it (state, version, history) and as the API shows it.
  */
 import { z } from 'zod';
-import { type Lane, laneSchema, type RiskOutcome, riskOutcomeSchema } from '../risk/outcome.ts';
-import { type Assessment, assessmentSchema } from '../tariff/assessment.ts';
-import { type Declaration, type DeclarationStatus, declarationSchema, declarationStatus } from './declaration.ts';
-import { type Problem, problemSchema } from './problems.ts';
+import { laneSchema, riskOutcomeSchema } from '../risk/outcome.ts';
+import { assessmentSchema } from '../tariff/assessment.ts';
+import { declarationSchema, declarationStatus } from './declaration.ts';
+import { problemSchema } from './problems.ts';
 
-export interface SubmissionArchive {
-  bucket: string;
-  key: string;
+const isoTime = z.string().min(1);
+const declarationId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a declaration id (ULID)');
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256');
+
+export const submissionArchiveSchema = z.object({
+  bucket: z.string(),
+  key: z.string(),
   /** Hex SHA-256 of the exact bytes the trader submitted. */
-  sha256: string;
-  bytes: number;
-  versionId: string | undefined;
-}
+  sha256: sha256Hex,
+  bytes: z.number().int().nonnegative(),
+  versionId: z.string().optional(),
+});
+export type SubmissionArchive = z.infer<typeof submissionArchiveSchema>;
 
-export interface ValidationOutcome {
-  at: string;
+export const validationOutcomeSchema = z.object({
+  at: isoTime,
   /** The first MAX_PROBLEMS problems found. */
-  problems: Problem[];
+  problems: z.array(problemSchema),
   /** How many problems were found in all (when more than `problems` holds). */
-  problemCount?: number | undefined;
-}
-
-export interface DeclarationRecord {
-  id: string;
-  lrn: string;
-  ucr: string;
-  type: Declaration['type'];
-  office: string;
-  declarantId: string;
-  status: DeclarationStatus;
-  /** Incremented by every state change; each change is a conditional write on it. */
-  version: number;
-  submittedAt: string;
-  updatedAt: string;
-  declaration: Declaration;
-  submission: SubmissionArchive;
-  validation: ValidationOutcome | undefined;
-  risk: RiskOutcome | undefined;
-  lane: Lane | undefined;
-  assessment: Assessment | undefined;
-  /** Problems that stopped the duty calculation (e.g. a missing quantity); the officer resolves them. */
-  assessmentProblems: Problem[] | undefined;
-  releasedAt: string | undefined;
-  /** When the declaration entered the officer review queue. */
-  queuedAt: string | undefined;
-  /** The history event of the latest change, stored with it so a retry writes exactly that event. */
-  lastEvent?: HistoryEvent | undefined;
-  /**
-   * An abandoned intake attempt whose LRN claim this declaration took over: its archived bytes (if
-   * it wrote them, kept under Object Lock) are named here, so they are never orphaned.
-   */
-  supersedes?: { declarationId: string; archiveKey: string; sha256: string } | undefined;
-  /** Redrives since the declaration last changed (the redrive backs off and gives up by it). */
-  redriveCount?: number | undefined;
-  /** Why processing stopped (PROCESSING_FAILED), kept after a retry for the record. */
-  failure?: ProcessingFailure | undefined;
-}
-
-export interface ProcessingFailure {
-  /** The status the declaration was in, whose stage could not process it: a retry resumes there. */
-  stage: DeclarationStatus;
-  reason: string;
-  at: string;
-}
-
-/** What listings and access checks read: the record without the parts that grow with the items. */
-export type DeclarationState = Omit<DeclarationRecord, 'declaration' | 'assessment'>;
+  problemCount: z.number().int().nonnegative().optional(),
+});
+export type ValidationOutcome = z.infer<typeof validationOutcomeSchema>;
 
 export const historyEventTypes = [
   'SUBMITTED',
@@ -83,16 +43,72 @@ export const historyEventTypes = [
 ] as const;
 export type HistoryEventType = (typeof historyEventTypes)[number];
 
-export interface HistoryEvent {
-  declarationId: string;
+export const historyEventSchema = z.object({
+  declarationId,
   /** The declaration version this event produced. */
-  version: number;
-  type: HistoryEventType;
-  status: DeclarationStatus;
-  at: string;
-  actor: { kind: 'trader' | 'officer' | 'system'; id: string };
-  detail: string | undefined;
-}
+  version: z.number().int().positive(),
+  type: z.enum(historyEventTypes),
+  status: declarationStatus,
+  at: isoTime,
+  actor: z.object({ kind: z.enum(['trader', 'officer', 'system']), id: z.string() }),
+  detail: z.string().optional(),
+});
+export type HistoryEvent = z.infer<typeof historyEventSchema>;
+
+export const processingFailureSchema = z.object({
+  /** The status the declaration was in, whose stage could not process it: a retry resumes there. */
+  stage: declarationStatus,
+  reason: z.string(),
+  at: isoTime,
+});
+export type ProcessingFailure = z.infer<typeof processingFailureSchema>;
+
+/**
+ * What listings and access checks read, and what the state item stores: the declaration without
+ * the parts that grow with its items (the body stays in the archive, the assessment in part items).
+ * The repository validates every state item it reads back against this schema.
+ */
+export const declarationStateSchema = z.object({
+  id: declarationId,
+  lrn: z.string(),
+  ucr: z.string(),
+  type: z.enum(['IM', 'EX']),
+  office: z.string(),
+  declarantId: z.string(),
+  status: declarationStatus,
+  /** Incremented by every state change; each change is a conditional write on it. */
+  version: z.number().int().positive(),
+  submittedAt: isoTime,
+  updatedAt: isoTime,
+  submission: submissionArchiveSchema,
+  validation: validationOutcomeSchema.optional(),
+  risk: riskOutcomeSchema.optional(),
+  lane: laneSchema.optional(),
+  /** Problems that stopped the duty calculation (e.g. a missing quantity); the officer resolves them. */
+  assessmentProblems: z.array(problemSchema).optional(),
+  releasedAt: isoTime.optional(),
+  /** When the declaration entered the officer review queue. */
+  queuedAt: isoTime.optional(),
+  /** The history event of the latest change, stored with it so a retry writes exactly that event. */
+  lastEvent: historyEventSchema.optional(),
+  /**
+   * An abandoned intake attempt whose LRN claim this declaration took over: its archived bytes (if
+   * it wrote them, kept under Object Lock) are named here, so they are never orphaned.
+   */
+  supersedes: z.object({ declarationId, archiveKey: z.string(), sha256: sha256Hex }).optional(),
+  /** Redrives since the declaration last changed (the redrive backs off and gives up by it). */
+  redriveCount: z.number().int().nonnegative().optional(),
+  /** Why processing stopped (PROCESSING_FAILED), kept after a retry for the record. */
+  failure: processingFailureSchema.optional(),
+});
+export type DeclarationState = z.infer<typeof declarationStateSchema>;
+
+/** A declaration as the platform keeps it: its state, the body as submitted and the assessment. */
+export const declarationRecordSchema = declarationStateSchema.extend({
+  declaration: declarationSchema,
+  assessment: assessmentSchema.optional(),
+});
+export type DeclarationRecord = z.infer<typeof declarationRecordSchema>;
 
 /** Messages carried by the pipeline queues. */
 export const pipelineMessageSchema = z.strictObject({

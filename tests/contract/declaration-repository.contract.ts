@@ -81,9 +81,17 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       // Prepare: an assessment far over 400 KB that does not compress well
       const record = await stored(subject);
       const repository = subject.repository();
-      const noise = Array.from({ length: 900 }, () => Array.from({ length: 700 }, () => String.fromCharCode(97 + randomInt(26))).join(''));
-      const assessment = { items: noise.map((text, index) => ({ index, text })), currency: 'GBP' } as unknown as Assessment;
       const at = new Date().toISOString();
+      const noise = Array.from({ length: 900 }, () => Array.from({ length: 700 }, () => String.fromCharCode(97 + randomInt(26))).join(''));
+      const assessment: Assessment = {
+        currency: 'GBP',
+        tariffPackVersion: 'contract-test',
+        exchangeRate: null,
+        acceptanceDate: at.slice(0, 10),
+        items: noise.map((text, itemIndex) => ({ itemIndex, commodityCode: '0101210000', customsValue: '1.00', lines: [], notes: [text] })),
+        totals: { byTaxType: {}, total: '0.00' },
+        reliefs: [],
+      };
       const validated = event(record, 2);
 
       // Act
