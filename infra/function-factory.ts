@@ -3,11 +3,13 @@
  *
  * Every function gets the same runtime defaults (Node.js 24 on arm64, ESM bundle built by the
  * local esbuild, source maps, X-Ray, an explicit log group with retention) and a role of its own
- * whose permissions come only from `grant*` calls derived from the definition's `access`.
+ * whose permissions come only from `grant*` calls derived from the definition's `access`. The
+ * cdk-nag IAM5 findings those grants produce are acknowledged by `acknowledgeGrantWildcards` of
+ * `infra/nag-acknowledgements.ts`, from the same `access` entries.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type CfnElement, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -32,6 +34,7 @@ import {
 } from '../shared/resources.ts';
 import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, regionEnvironment } from './config/environment.ts';
 import type { RegionConfig, StageName } from './config/regions.ts';
+import { acknowledgeGrantWildcards } from './nag-acknowledgements.ts';
 
 export { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME };
 
@@ -219,69 +222,6 @@ function addTriggers(fn: NodejsFunction, name: string, definition: FunctionDefin
       }),
     );
   }
-}
-
-/**
- * Acknowledges the cdk-nag AwsSolutions-IAM5 findings that the grants above necessarily produce,
- * each with the reason it is acceptable. cdk-nag v3 acknowledges findings one by one
- * (`AwsSolutions-IAM5[<finding>]`), so this lists exactly the wildcards each grant adds; any other
- * wildcard still fails the nag check.
- */
-function acknowledgeGrantWildcards(role: Role, definition: FunctionDefinition, context: FunctionFactoryContext): void {
-  const { resources } = context;
-  const acknowledge = (finding: string, reason: string): void =>
-    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
-
-  acknowledge(
-    'Resource::*',
-    'Added by tracing: ACTIVE. xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so X-Ray requires Resource "*"; the statement holds no other action.',
-  );
-
-  let encrypts = (definition.access.sendTo ?? []).length > 0;
-  for (const [table, level] of entries(definition.access.tables)) {
-    const target = required(resources.tables, table, 'table');
-    if (level === 'readWrite') encrypts = true;
-    const indexes = Object.keys(required(context.tableDefinitions, table, 'table').globalSecondaryIndexes);
-    if (indexes.length > 0) {
-      acknowledge(
-        `Resource::<${logicalId(target)}.Arn>/index/*`,
-        `Added by grant${level === 'read' ? 'ReadData' : 'ReadWriteData'} on the ${table} table: covers that table's own global secondary indexes (${indexes.join(', ')}), no other table.`,
-      );
-    }
-  }
-  for (const [bucket, level] of entries(definition.access.buckets)) {
-    const target = required(resources.buckets, bucket, 'bucket');
-    encrypts = encrypts || level !== 'read';
-    acknowledge(
-      `Resource::<${logicalId(target)}.Arn>/*`,
-      `Added by ${{ read: 'grantRead', write: 'grantPut', readWrite: 'grantRead and grantPut' }[level]} on the ${bucket} bucket: object-level actions need the object ARN pattern of this single bucket.`,
-    );
-    if (level !== 'write') {
-      for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*']) {
-        acknowledge(`Action::${action}`, `Added by grantRead on the ${bucket} bucket, scoped to that bucket and its objects.`);
-      }
-    }
-    if (level !== 'read') {
-      acknowledge(
-        'Action::s3:Abort*',
-        `Added by grantPut on the ${bucket} bucket (s3:AbortMultipartUpload), scoped to that bucket's objects; grantPut grants no delete.`,
-      );
-    }
-  }
-  if (encrypts) {
-    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
-      acknowledge(
-        `Action::${action}`,
-        "Added by grantReadWriteData/grantPut/grantSendMessages on resources encrypted with the stack's customer-managed key; the statement is scoped to that one key ARN.",
-      );
-    }
-  }
-}
-
-function logicalId(resource: ITableV2 | IBucket): string {
-  const cfn = resource.node.defaultChild as CfnElement | undefined;
-  if (!cfn) throw new Error(`Resource ${resource.node.path} has no CloudFormation element`);
-  return Stack.of(resource).getLogicalId(cfn);
 }
 
 export function retentionDays(days: number): RetentionDays {

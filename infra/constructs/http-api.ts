@@ -1,0 +1,100 @@
+/**
+ * The HTTP API (API Gateway v2): the Cognito JWT authoriser, the throttled and logged `$default`
+ * stage, and one route per `http` trigger of `shared/resources.ts`.
+ *
+ * Stateless: its resources live in this construct (logical IDs `ApiHttpApi…`, `ApiAccessLogGroup…`, ...).
+ */
+import { type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionDefinition } from '../../shared/resources.ts';
+import type { RegionConfig } from '../config/regions.ts';
+import { pascalCase, retentionDays } from '../function-factory.ts';
+import { acknowledgePublicRoute } from '../nag-acknowledgements.ts';
+
+export interface CustomsHttpApiProps {
+  readonly stage: string;
+  /** Key of the region in `infra/config/regions.ts`, and its settings. */
+  readonly regionName: string;
+  readonly region: RegionConfig;
+  readonly userPool: IUserPool;
+  readonly userPoolClient: IUserPoolClient;
+  /** Definitions whose `http` triggers become routes, and the function of each by name. */
+  readonly functionDefinitions: Readonly<Record<string, FunctionDefinition>>;
+  readonly functions: Readonly<Record<string, IFunction>>;
+  readonly logRetentionDays: number;
+  /** Removal policy of the access log group. */
+  readonly removalPolicy: RemovalPolicy;
+}
+
+export class CustomsHttpApi extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+
+  constructor(scope: Construct, id: string, props: CustomsHttpApiProps) {
+    super(scope, id);
+    const { region } = props;
+    const authorizer = new HttpJwtAuthorizer(
+      'CognitoJwtAuthorizer',
+      `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${props.userPool.userPoolId}`,
+      { jwtAudience: [props.userPoolClient.userPoolClientId] },
+    );
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: `Customs clearance API (${props.stage}, ${props.regionName})`,
+      createDefaultStage: false,
+    });
+    const accessLogGroup = new LogGroup(this, 'AccessLogGroup', {
+      retention: retentionDays(props.logRetentionDays),
+      removalPolicy: props.removalPolicy,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: region.throttle.rateLimit, burstLimit: region.throttle.burstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogGroup),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            sub: '$context.authorizer.claims.sub',
+          }),
+        ),
+      },
+    });
+
+    for (const [name, definition] of Object.entries(props.functionDefinitions)) {
+      for (const trigger of definition.triggers) {
+        if (trigger.kind !== 'http') continue;
+        const fn = props.functions[name];
+        if (!fn) throw new Error(`No function '${name}' for the route ${trigger.method} ${trigger.path}`);
+        const routes = this.httpApi.addRoutes({
+          path: trigger.path,
+          methods: [HttpMethod[trigger.method]],
+          integration: new HttpLambdaIntegration(`${pascalCase(name)}${trigger.method}Integration`, fn),
+          authorizer: trigger.auth === 'jwt' ? authorizer : new HttpNoneAuthorizer(),
+        });
+        if (trigger.auth === 'none') {
+          for (const route of routes) acknowledgePublicRoute(route, trigger);
+        }
+      }
+    }
+  }
+}
