@@ -17,6 +17,7 @@ import type { FunctionDefinition } from '../../shared/resources.ts';
 import type { RegionConfig } from '../config/regions.ts';
 import { pascalCase, retentionDays } from '../function-factory.ts';
 import { acknowledgePublicRoute } from '../nag-acknowledgements.ts';
+import { statefulScope } from './stateful-resources.ts';
 
 export interface CustomsHttpApiProps {
   readonly stage: string;
@@ -45,7 +46,9 @@ export class CustomsHttpApi extends Construct {
       `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${props.userPool.userPoolId}`,
       { jwtAudience: [props.userPoolClient.userPoolClientId] },
     );
-    this.httpApi = new HttpApi(this, 'HttpApi', {
+    // The API and its stage keep their logical IDs like the stateful resources (see `statefulScope`):
+    // clients address the API by its id (the execute-api URL), which a replacement would change.
+    this.httpApi = new HttpApi(statefulScope(this), 'HttpApi', {
       description: `Customs clearance API (${props.stage}, ${props.regionName})`,
       createDefaultStage: false,
     });
@@ -53,7 +56,7 @@ export class CustomsHttpApi extends Construct {
       retention: retentionDays(props.logRetentionDays),
       removalPolicy: props.removalPolicy,
     });
-    this.stage = new HttpStage(this, 'DefaultStage', {
+    this.stage = new HttpStage(statefulScope(this), 'ApiDefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
