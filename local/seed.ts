@@ -20,8 +20,7 @@ import { loadReferenceDocument } from '../shared/usecases/reference-documents.ts
 
 const seeder: Principal = { subject: 'local-seed', roles: ['admin'], partyId: undefined };
 
-const generated = (file: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../shared/tariff/generated/${file}`, import.meta.url), 'utf8'));
+const generated = (file: string): unknown => JSON.parse(readFileSync(new URL(`../generated/tariff/${file}`, import.meta.url), 'utf8'));
 
 /**
  * The project's rates stop in 2021 (see docs/tariff.md); the engine needs a rate for the month of

@@ -1,6 +1,6 @@
 /**
- * Shapes of the generated reference files under `shared/reference/generated/`, written by
- * `scripts/build-reference-data.ts` and read by `shared/reference/index.ts`.
+ * Shapes of the generated reference files under `generated/reference/`, written by
+ * `tools/build-reference-data.ts` and read by `shared/reference/index.ts`.
  * Every list is sorted by code; codes are strings (leading zeros matter).
  */
 

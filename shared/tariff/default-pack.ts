@@ -1,6 +1,6 @@
 /**
- * The committed GB pack and exchange rates (built by scripts/build-tariff-pack.ts), read from
- * shared/tariff/generated/ next to this module. Read once per process and cached; not validated
+ * The committed GB pack and exchange rates (built by tools/build-tariff-pack.ts), read from
+ * generated/tariff/ next to this module. Read once per process and cached; not validated
  * (the build and tests/unit/tariff guarantee the shapes). Packs loaded through the admin API go
  * through `loadTariffPack` / `loadExchangeRates` instead.
  *
@@ -13,8 +13,8 @@ import type { ExchangeRates, TariffPack } from './model.ts';
 let pack: TariffPack | undefined;
 let rates: ExchangeRates | undefined;
 
-export const defaultTariffPackUrl = new URL('./generated/gb-tariff-pack.json', import.meta.url);
-export const defaultExchangeRatesUrl = new URL('./generated/exchange-rates.json', import.meta.url);
+export const defaultTariffPackUrl = new URL('../../generated/tariff/gb-tariff-pack.json', import.meta.url);
+export const defaultExchangeRatesUrl = new URL('../../generated/tariff/exchange-rates.json', import.meta.url);
 
 export function defaultTariffPack(): TariffPack {
   pack ??= Object.freeze(JSON.parse(readFileSync(defaultTariffPackUrl, 'utf8')) as TariffPack);

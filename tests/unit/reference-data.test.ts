@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReferenceData, defaultOutDir, repoRoot, serialize, shortDescription } from '../../scripts/build-reference-data.ts';
 import { referenceData } from '../../shared/reference/index.ts';
+import { buildReferenceData, defaultOutDir, repoRoot, serialize, shortDescription } from '../../tools/build-reference-data.ts';
 
 describe('generated reference data', () => {
   let outDir: string;
@@ -29,7 +29,7 @@ describe('generated reference data', () => {
     for (const file of committed) {
       const fresh = readFileSync(join(outDir, file));
       const stale = readFileSync(join(defaultOutDir, file));
-      expect(fresh.equals(stale), `${file} is out of date: run npx tsx scripts/build-reference-data.ts`).toBe(true);
+      expect(fresh.equals(stale), `${file} is out of date: run npx tsx tools/build-reference-data.ts`).toBe(true);
     }
   });
 

@@ -1,10 +1,10 @@
 /**
  * Builds the platform's reference data from the copies of open data under `data/` (see
- * data/SOURCES.md) into compact, sorted, deterministic JSON under `shared/reference/generated/`,
+ * data/SOURCES.md) into compact, sorted, deterministic JSON under `generated/reference/`,
  * which `shared/reference/index.ts` imports (and esbuild bundles into the Lambdas).
  *
- *   npx tsx scripts/build-reference-data.ts            # rebuild in place
- *   npx tsx scripts/build-reference-data.ts --out DIR  # build somewhere else (used by the tests)
+ *   npx tsx tools/build-reference-data.ts            # rebuild in place
+ *   npx tsx tools/build-reference-data.ts --out DIR  # build somewhere else (used by the tests)
  *
  * Reads only `data/`. Same inputs give byte-identical outputs (no timestamps, stable ordering), so
  * `tests/unit/reference-data.test.ts` can check that the committed files are up to date.
@@ -29,7 +29,7 @@ import type {
 
 export const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const defaultDataDir = join(repoRoot, 'data');
-export const defaultOutDir = join(repoRoot, 'shared', 'reference', 'generated');
+export const defaultOutDir = join(repoRoot, 'generated', 'reference');
 
 /** Longest description kept for HS entries: enough to recognise a code in a message. */
 export const SHORT_DESCRIPTION_LENGTH = 80;
@@ -576,7 +576,7 @@ export function buildReferenceData(options: BuildOptions = {}): ManifestFile {
   outputs.push({ file: 'preference-codes.json', content: serialize(preferences), records: { preferenceCodes: preferences.length } });
 
   const manifest: ManifestFile = {
-    generator: 'scripts/build-reference-data.ts',
+    generator: 'tools/build-reference-data.ts',
     sources: sortStrings(src.read.keys()).map((path) => {
       const buffer = src.read.get(path)!;
       return { path: `data/${path}`, sha256: sha256(buffer), bytes: buffer.length };

@@ -1,18 +1,18 @@
 /**
  * Builds the GB tariff pack and the exchange-rate table from the project's copies of the UK data
  * (data/uk-tariff, see data/SOURCES.md) into compact, deterministic JSON under
- * shared/tariff/generated/:
+ * generated/tariff/:
  *
- *   npx tsx scripts/build-tariff-pack.ts                        # rebuild in place
- *   npx tsx scripts/build-tariff-pack.ts --out DIR              # build somewhere else (the tests do)
- *   npx tsx scripts/build-tariff-pack.ts --data DIR             # read another copy of data/
+ *   npx tsx tools/build-tariff-pack.ts                        # rebuild in place
+ *   npx tsx tools/build-tariff-pack.ts --out DIR              # build somewhere else (the tests do)
+ *   npx tsx tools/build-tariff-pack.ts --data DIR             # read another copy of data/
  *
  * 1. UK Global Tariff CSV: every row's duty text -> third-country duty measures (103); rows that
  *    do not parse are listed in the pack's `unparsed` (and printed), never guessed.
  * 2. Trade Tariff API commodity documents on top: preferences, trade remedies, excise, VAT, quotas
  *    and controls (listed), with area members from geographical_areas.json.
  * 3. Exchange rates: the monthly EUR -> GBP file, plus ECB reference rates of 2021-03-30 crossed
- *    into GBP for other currencies (shared/tariff/sources/).
+ *    into GBP for other currencies (data/ecb/).
  * Same inputs give byte-identical outputs (no timestamps, stable order); the pack's version is a
  * hash of its content. What is built from what is written down in docs/tariff.md.
  */
@@ -22,18 +22,18 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { importEcbCrossRates, importMonetaryExchangeRates } from '../shared/tariff/importers/rates.ts';
-import { importTradeTariffDocument, tradeTariffDocumentSchema } from '../shared/tariff/importers/trade-tariff.ts';
-import { importUkgt, UKGT_SOURCE } from '../shared/tariff/importers/ukgt.ts';
 import type { Commodity, ExchangeRate, ExchangeRates, TariffPack } from '../shared/tariff/model.ts';
 import { packVersion, ratesVersion } from '../shared/tariff/pack.ts';
+import { importEcbCrossRates, importMonetaryExchangeRates } from './tariff-importers/rates.ts';
+import { importTradeTariffDocument, tradeTariffDocumentSchema } from './tariff-importers/trade-tariff.ts';
+import { importUkgt, UKGT_SOURCE } from './tariff-importers/ukgt.ts';
 
 export const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const defaultDataDir = join(repoRoot, 'data');
-export const defaultOutDir = join(repoRoot, 'shared', 'tariff', 'generated');
+export const defaultOutDir = join(repoRoot, 'generated', 'tariff');
 export const PACK_FILE = 'gb-tariff-pack.json';
 export const RATES_FILE = 'exchange-rates.json';
-export const defaultEcbRatesFile = join(repoRoot, 'shared', 'tariff', 'sources', 'ecb-reference-rates-2021-03-30.json');
+export const defaultEcbRatesFile = join(repoRoot, 'data', 'ecb', 'ecb-reference-rates-2021-03-30.json');
 
 /** The UK Global Tariff applies from 1 January 2021. */
 export const UKGT_VALID_FROM = '2021-01-01';
@@ -200,7 +200,7 @@ export function buildTariffPack(options: BuildOptions): BuildResult {
   const ratesFileIn = 'uk-tariff/xi/monetary_exchange_rates.json';
   const eur = importMonetaryExchangeRates(JSON.parse(readFileSync(join(dataDir, ratesFileIn), 'utf8')), `data/${ratesFileIn}`);
   const ecbFile = options.ecbRatesFile ?? defaultEcbRatesFile;
-  const ecbName = `shared/tariff/sources/${basename(ecbFile)}`;
+  const ecbName = `data/ecb/${basename(ecbFile)}`;
   const ecb = importEcbCrossRates(JSON.parse(readFileSync(ecbFile, 'utf8')), ecbName, 'GBP', new Set(['EUR']));
   const allRates: ExchangeRate[] = [...eur, ...ecb].sort((a, b) =>
     a.currency === b.currency ? (a.period < b.period ? -1 : 1) : a.currency < b.currency ? -1 : 1,
