@@ -8,8 +8,8 @@
 import { pathToFileURL } from 'node:url';
 import { Decimal } from 'decimal.js';
 import type { Declaration } from '../shared/domain/declaration.ts';
-import { compileProfiles } from '../shared/risk/compile.ts';
 import type { Criterion, RiskProfile } from '../shared/risk/profile.ts';
+import { compileProfiles } from '../shared/risk/profile-set.ts';
 import { scoreDeclaration } from '../shared/risk/score.ts';
 import { demoExchangeRates, demoSelection, demoToNational, demoValuationTable } from '../shared/risk/seed.ts';
 import type { TraderProfile } from '../shared/risk/trader.ts';

@@ -6,9 +6,11 @@
  */
 import { z } from 'zod';
 import type { Declaration } from '../domain/declaration.ts';
-import { compileProfiles, DeclarationFacts, matchProfile } from './compile.ts';
+import { DeclarationFacts } from './declaration-facts.ts';
+import { matchProfile } from './match-profile.ts';
 import { lanes as allLanes, type Lane, laneSchema } from './outcome.ts';
 import type { RiskProfile, RiskProfileInput } from './profile.ts';
+import { compileProfiles } from './profile-set.ts';
 import { assessCriteria, type RiskThresholds } from './score.ts';
 import type { TraderProfile, TraderWeights } from './trader.ts';
 import type { ValuationContext } from './valuation.ts';

@@ -4,10 +4,11 @@
  * See docs/risk.md.
  */
 
-export { type CompiledProfiles, type CompileOptions, compileProfiles, DeclarationFacts } from './compile.ts';
+export { DeclarationFacts } from './declaration-facts.ts';
 export { DRY_RUN_PROFILE_ID, type DryRunOptions, type DryRunResult, type DryRunSample, dryRun, dryRunResultSchema } from './dry-run.ts';
 export * from './outcome.ts';
 export * from './profile.ts';
+export { type CompiledProfiles, type CompileOptions, compileProfiles } from './profile-set.ts';
 export {
   assessCriteria,
   type CriteriaAssessment,

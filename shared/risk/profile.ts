@@ -3,7 +3,7 @@
  *
  * A profile is a tree of criteria (and / or / not over typed leaf criteria on declaration
  * fields) and an outcome: a lane or a score contribution. Criteria are data validated here with
- * zod; nothing an officer writes is ever executed. `compile.ts` turns a profile into a fast
+ * zod; nothing an officer writes is ever executed. `match-profile.ts` turns a profile into a fast
  * matcher, `score.ts` scores declarations with it, `dry-run.ts` counts what it would select.
  *
  * Matching rule: a profile matches a declaration when at least ONE item satisfies the whole

@@ -15,23 +15,17 @@
  */
 import { z } from 'zod';
 import type { Declaration } from '../domain/declaration.ts';
-import {
-  type ActiveProfiles,
-  type CompiledProfiles,
-  compileProfiles,
-  DeclarationFacts,
-  explainMatch,
-  isCompiled,
-  matchProfile,
-  strongerLane,
-} from './compile.ts';
+import { DeclarationFacts } from './declaration-facts.ts';
+import { strongerLane } from './lane-rank.ts';
+import { explainMatch, matchProfile } from './match-profile.ts';
 import type { Lane, RiskOutcome, RiskReason } from './outcome.ts';
 import type { RiskProfile } from './profile.ts';
+import { type ActiveProfiles, type CompiledProfiles, compileProfiles, isCompiled } from './profile-set.ts';
 import { type RecentSelectionRates, randomDraw, type SelectionConfig, selectRandomly } from './selection.ts';
 import { defaultTraderWeights, type TraderProfile, type TraderWeights, traderAdjustment } from './trader.ts';
 import { defaultValuationRule, describeValuation, ruleTiers, type ValuationContext } from './valuation.ts';
 
-export { type CompiledProfiles, compileProfiles } from './compile.ts';
+export { type CompiledProfiles, compileProfiles } from './profile-set.ts';
 
 export const riskThresholdsSchema = z
   .strictObject({ BLUE: z.number(), YELLOW: z.number(), RED: z.number() })

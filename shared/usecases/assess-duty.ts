@@ -14,8 +14,8 @@ import type { Clock } from '../ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '../ports/declarations.ts';
 import type { PipelineQueue } from '../ports/pipeline-queue.ts';
 import type { TariffSource } from '../ports/tariff-source.ts';
+import { assessDeclaration } from '../tariff/assess-declaration.ts';
 import type { Assessment } from '../tariff/assessment.ts';
-import { assessDeclaration } from '../tariff/engine.ts';
 import type { DeMinimis } from '../tariff/model.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Declaration } from '../../../shared/domain/declaration.ts';
-import { compileProfiles, DeclarationFacts, matchProfile } from '../../../shared/risk/compile.ts';
+import { DeclarationFacts } from '../../../shared/risk/declaration-facts.ts';
+import { matchProfile } from '../../../shared/risk/match-profile.ts';
 import type { Criterion, RiskProfile } from '../../../shared/risk/profile.ts';
+import { compileProfiles } from '../../../shared/risk/profile-set.ts';
 import { assessCriteria } from '../../../shared/risk/score.ts';
 import { mulberry32 as prng } from '../../support/prng.ts';
 import { demoValuation, fixture, profile } from './support.ts';
