@@ -6,6 +6,7 @@ import { laneSchema, riskOutcomeSchema } from '../risk/outcome.ts';
 import { assessmentSchema } from '../tariff/assessment.ts';
 import { declarationSchema, declarationStatus } from './declaration.ts';
 import { problemSchema } from './problems.ts';
+import { officerDecisionSchema, reviewClaimSchema } from './review.ts';
 
 const isoTime = z.string().min(1);
 const declarationId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a declaration id (ULID)');
@@ -40,6 +41,9 @@ export const historyEventTypes = [
   'UNDER_REVIEW',
   'PROCESSING_FAILED',
   'RETRIED',
+  'HELD',
+  'DOCUMENTS_REQUESTED',
+  'CANCELLED',
 ] as const;
 export type HistoryEventType = (typeof historyEventTypes)[number];
 
@@ -51,7 +55,10 @@ export const historyEventSchema = z.object({
   status: declarationStatus,
   at: isoTime,
   actor: z.object({ kind: z.enum(['trader', 'officer', 'system']), id: z.string() }),
+  /** What anyone who may read the declaration may read (for an officer's decision: the message to the trader). */
   detail: z.string().optional(),
+  /** Internal: customs only (an officer's note). */
+  note: z.string().optional(),
 });
 export type HistoryEvent = z.infer<typeof historyEventSchema>;
 
@@ -100,6 +107,12 @@ export const declarationStateSchema = z.object({
   redriveCount: z.number().int().nonnegative().optional(),
   /** Why processing stopped (PROCESSING_FAILED), kept after a retry for the record. */
   failure: processingFailureSchema.optional(),
+  /** The officer working on it, until the claim expires. */
+  claim: reviewClaimSchema.optional(),
+  /** The latest officer decision (its internal note is in the history only). */
+  decision: officerDecisionSchema.optional(),
+  /** Why and when the trader withdrew it. */
+  cancellation: z.object({ reason: z.string(), at: isoTime, by: z.string() }).optional(),
 });
 export type DeclarationState = z.infer<typeof declarationStateSchema>;
 
@@ -160,6 +173,13 @@ export const declarationViewSchema = z
       .nullable()
       .meta({ description: 'Why processing stopped (PROCESSING_FAILED); an administrator can retry it' }),
     declaration: declarationSchema.nullable().meta({ description: 'As submitted; null only when its archived bytes cannot be read' }),
+    claim: reviewClaimSchema.nullable().meta({ description: 'The officer working on it and until when (customs only; null for traders)' }),
+    decision: officerDecisionSchema
+      .omit({ officerId: true })
+      .extend({ officerId: z.string().nullable() })
+      .nullable()
+      .meta({ description: "The latest officer decision: action, the trader's message, requested documents (officerId: customs only)" }),
+    cancellation: z.object({ reason: z.string(), at: z.string() }).nullable(),
     links: linksSchema,
   })
   .meta({ id: 'DeclarationView' });
@@ -195,6 +215,7 @@ export const historyEventViewSchema = z
     at: z.string(),
     actor: z.object({ kind: z.enum(['trader', 'officer', 'system']), id: z.string() }),
     detail: z.string().nullable(),
+    note: z.string().nullable().meta({ description: "An officer's internal note (customs only; null for traders)" }),
   })
   .meta({ id: 'HistoryEvent' });
 export const historyPageSchema = z.object({ items: z.array(historyEventViewSchema) }).meta({ id: 'HistoryPage' });
@@ -230,7 +251,16 @@ export function toView(
     // (exception texts may name infrastructure).
     failure: record.failure ? (audience === 'customs' ? record.failure : { ...record.failure, reason: TRADER_FAILURE_REASON }) : null,
     declaration: record.declaration,
+    claim: audience === 'customs' ? (record.claim ?? null) : null,
+    decision: record.decision ? { ...record.decision, officerId: audience === 'customs' ? record.decision.officerId : null } : null,
+    cancellation: record.cancellation ? { reason: record.cancellation.reason, at: record.cancellation.at } : null,
   };
+}
+
+/** A history event as a reader sees it: the officer's internal note for customs only. */
+export function toHistoryView(event: HistoryEvent, audience: 'trader' | 'customs'): HistoryPage['items'][number] {
+  const { version, type, status, at, actor, detail, note } = event;
+  return { version, type, status, at, actor, detail: detail ?? null, note: audience === 'customs' ? (note ?? null) : null };
 }
 
 export function toSummary(record: DeclarationState): DeclarationSummary {

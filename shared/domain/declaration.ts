@@ -164,6 +164,8 @@ export const declarationStatuses = [
   'DOCUMENTS_REQUESTED',
   /** A stage could not process it (its message was exhausted, or redrives gave up); an admin may retry. */
   'PROCESSING_FAILED',
+  /** Withdrawn by the trader before release. */
+  'CANCELLED',
 ] as const;
 export const declarationStatus = z.enum(declarationStatuses);
 export type DeclarationStatus = z.infer<typeof declarationStatus>;

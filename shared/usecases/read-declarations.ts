@@ -9,11 +9,15 @@ import {
   type DeclarationState,
   type DeclarationView,
   type HistoryPage,
+  toHistoryView,
   toSummary,
   toView,
 } from '../domain/declaration-record.ts';
 import { DomainError, problem } from '../domain/problems.ts';
 import { type DeclarationListings, type DeclarationReader, InvalidCursorError } from '../ports/declarations.ts';
+
+/** Officers and admins read as customs; everyone else as the trader. */
+const audienceOf = (principal: Principal) => (hasRole(principal, 'officer') || hasRole(principal, 'admin') ? 'customs' : 'trader');
 
 const notFound = (id: string) =>
   new DomainError('NOT_FOUND', 'Not found', [problem('', 'DECLARATION_NOT_FOUND', `no declaration ${id} that you may see`)]);
@@ -34,7 +38,7 @@ export async function getDeclaration(
   query: { principal: Principal; id: string },
   deps: { repository: DeclarationReader & DeclarationListings },
 ): Promise<DeclarationView> {
-  const audience = hasRole(query.principal, 'officer') || hasRole(query.principal, 'admin') ? 'customs' : 'trader';
+  const audience = audienceOf(query.principal);
   // Checked on the state first: a declaration the caller may not see costs no archive read.
   const state = await readableState(deps.repository, query.principal, query.id);
   try {
@@ -59,9 +63,7 @@ export async function listDeclarationEvents(
   // item from being written (and no later step wrote it), the history still says what the state says.
   const latest = record.lastEvent;
   if (latest && latest.version === record.version && !events.some((event) => event.version === latest.version)) events.push(latest);
-  return {
-    items: events.map(({ version, type, status, at, actor, detail }) => ({ version, type, status, at, actor, detail: detail ?? null })),
-  };
+  return { items: events.map((event) => toHistoryView(event, audienceOf(query.principal))) };
 }
 
 export interface ListDeclarationsQuery {
