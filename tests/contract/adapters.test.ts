@@ -1,29 +1,87 @@
-/** The contract on the DynamoDB and S3 adapters, against the local cloud (dynalite, fauxqs). */
+/** The contracts on the DynamoDB, S3 and SQS adapters, against the local cloud (dynalite, fauxqs, local Secrets Manager). */
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import { StoredItemError } from '../../shared/adapters/declaration-item-codec.ts';
 import { keys } from '../../shared/adapters/keys.ts';
-import { declarationRepository, documentArchive, sharedDynamoDb } from '../../shared/adapters/platform.ts';
+import {
+  declarationRepository,
+  documentArchive,
+  pipelineQueue,
+  referenceDocuments,
+  riskDataSources,
+  sharedDynamoDb,
+} from '../../shared/adapters/platform.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { storeSubmitted } from '../support/stored-declaration.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
+import { pipelineQueueContract } from './pipeline-queue.contract.ts';
+import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
+import { riskStoresContract } from './risk-stores.contract.ts';
 
 let cloud: LocalCloud;
+let sqs: SQSClient;
 
 beforeAll(async () => {
-  // No functions: only this test touches the table and the bucket.
+  // No functions: only this test touches the table, the buckets and the queues.
   cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, logLevel: 'silent', functions: {} });
+  sqs = new SQSClient({
+    region: process.env.AWS_REGION,
+    endpoint: cloud.endpoints.sqs,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 });
 
 afterAll(async () => {
+  sqs?.destroy();
   await cloud?.stop();
 });
 
-// The intake function's configuration: it may read and write the table and the archive.
+// The intake function's configuration: it may read and write the table and the archive, and send to validation.
 declarationRepositoryContract('DynamoDB and S3 adapters on the local cloud', {
   repository: () => declarationRepository(loadConfig('submitDeclaration')),
   archive: () => documentArchive(loadConfig('submitDeclaration')),
+});
+
+pipelineQueueContract('SQS adapter on the local cloud', {
+  queue: () => pipelineQueue(loadConfig('submitDeclaration'), 'validation'),
+  // Receives until the queue answers empty, deleting what it took, as the worker's event source mapping does.
+  received: async () => {
+    const queueUrl = loadConfig('submitDeclaration').queueUrl('validation');
+    const bodies: unknown[] = [];
+    for (;;) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }),
+      );
+      if (Messages.length === 0) return bodies;
+      for (const message of Messages) {
+        const body = JSON.parse(message.Body ?? '') as { declarationId?: unknown };
+        // The adapter also names the declaration in an attribute (for filtering and tracing).
+        expect(message.MessageAttributes?.declarationId?.StringValue).toBe(body.declarationId);
+        bodies.push(body);
+      }
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+        }),
+      );
+    }
+  },
+});
+
+// The valuation rebuild's configuration: it reads and writes the table and the reference bucket.
+referenceDocumentStoreContract('S3 and DynamoDB adapter on the local cloud', {
+  store: () => referenceDocuments(loadConfig('rebuildValuationReferences')),
+});
+
+// The risk stage's configuration: table, reference bucket and the selection secret.
+riskStoresContract('DynamoDB adapter and local Secrets Manager', {
+  profiles: () => riskDataSources(loadConfig('scoreRisk')).profiles,
+  traders: () => riskDataSources(loadConfig('scoreRisk')).traders,
+  selectionStats: () => riskDataSources(loadConfig('scoreRisk')).selectionStats,
+  secrets: () => riskDataSources(loadConfig('scoreRisk')).secrets,
 });
 
 describe('DynamoDB declaration items read back', () => {

@@ -1,9 +1,42 @@
-/** The contract on the in-memory fakes (shared/ports/fakes/). */
+/** The contracts on the in-memory fakes (shared/ports/fakes/). */
 import { InMemoryDeclarationRepository } from '../../shared/ports/fakes/declaration-repository.ts';
 import { InMemoryDocumentArchive } from '../../shared/ports/fakes/document-archive.ts';
+import { InMemoryPipelineQueue } from '../../shared/ports/fakes/pipeline-queue.ts';
+import { InMemoryReferenceDocumentStore } from '../../shared/ports/fakes/reference-document-store.ts';
+import {
+  FixedSecretSource,
+  InMemoryRiskProfileStore,
+  InMemorySelectionStatsStore,
+  InMemoryTraderProfileStore,
+} from '../../shared/ports/fakes/risk-stores.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
+import { pipelineQueueContract } from './pipeline-queue.contract.ts';
+import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
+import { riskStoresContract } from './risk-stores.contract.ts';
 
+// One instance of each, as the adapters share one table, bucket and queue.
 const repository = new InMemoryDeclarationRepository();
 const archive = new InMemoryDocumentArchive();
+const queue = new InMemoryPipelineQueue();
+const referenceDocuments = new InMemoryReferenceDocumentStore();
+const profiles = new InMemoryRiskProfileStore();
+const traders = new InMemoryTraderProfileStore();
+const selectionStats = new InMemorySelectionStatsStore();
+const secrets = new FixedSecretSource();
 
 declarationRepositoryContract('in-memory fakes', { repository: () => repository, archive: () => archive });
+
+pipelineQueueContract('in-memory fake', {
+  queue: () => queue,
+  // What the fake holds is what was sent; taking it empties the fake, as a receive and delete would.
+  received: async () => queue.sent.splice(0),
+});
+
+referenceDocumentStoreContract('in-memory fake', { store: () => referenceDocuments });
+
+riskStoresContract('in-memory fakes', {
+  profiles: () => profiles,
+  traders: () => traders,
+  selectionStats: () => selectionStats,
+  secrets: () => secrets,
+});

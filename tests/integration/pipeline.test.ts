@@ -98,38 +98,6 @@ describe('risk, duty and release', () => {
     expect(events.body.items.map((event) => event.type)).toEqual(['SUBMITTED', 'VALIDATED', 'SCORED', 'ASSESSED', 'RELEASED']);
   });
 
-  it("counts each scored declaration into its office's recent selection figures, which later scoring uses", async () => {
-    // Prepare
-    const token = cloud.mintToken({ role: 'trader', party: trustedTrader });
-    const first = await settled(
-      await submit(
-        token,
-        declarationFor(trustedTrader, (d) => {
-          d.office = 'GBMAN';
-        }),
-      ),
-      officer,
-    );
-
-    // Act
-    const second = await settled(
-      await submit(
-        token,
-        declarationFor(trustedTrader, (d) => {
-          d.office = 'GBMAN';
-        }),
-      ),
-      officer,
-    );
-
-    // Assess
-    const before = first.risk?.selection?.recent;
-    const after = second.risk?.selection?.recent;
-    expect(before).toBeDefined();
-    expect(after?.declarations).toBe((before?.declarations ?? 0) + 1);
-    expect(after?.lanes.GREEN).toBe((before?.lanes.GREEN ?? 0) + 1);
-  });
-
   it('takes a 999-item declaration through every stage (large parts stay within the item size limit)', async () => {
     // Prepare
     const token = cloud.mintToken({ role: 'trader', party: trustedTrader });

@@ -1,0 +1,261 @@
+/**
+ * The idempotent stage step (shared/usecases/pipeline-stage.ts) on the in-memory fakes, which the
+ * repository contract (tests/contract) holds to the DynamoDB adapter's behaviour: a crash between
+ * the write and the send or the event, redelivery, two deliveries at once, a declaration that
+ * moved on. (These ran on the local cloud before the contract suite existed.)
+ */
+import { describe, expect, it } from 'vitest';
+import type { DeclarationRecord } from '../../../shared/domain/declaration-record.ts';
+import type { DeclarationRepository } from '../../../shared/ports/declarations.ts';
+import { ManualClock } from '../../../shared/ports/fakes/clock.ts';
+import { InMemoryDeclarationRepository } from '../../../shared/ports/fakes/declaration-repository.ts';
+import { InMemoryDocumentArchive } from '../../../shared/ports/fakes/document-archive.ts';
+import { InMemoryPipelineQueue } from '../../../shared/ports/fakes/pipeline-queue.ts';
+import type { PipelineQueue } from '../../../shared/ports/pipeline-queue.ts';
+import { DeclarationMissingError, runStage, type StageDefinition } from '../../../shared/usecases/pipeline-stage.ts';
+import { overridden } from '../../support/overridden.ts';
+import { storeSubmitted } from '../../support/stored-declaration.ts';
+
+function world() {
+  const repository = new InMemoryDeclarationRepository();
+  const clock = new ManualClock();
+  const storedSubmitted = () => storeSubmitted({ repository, archive: new InMemoryDocumentArchive() }, { at: clock.now().toISOString() });
+  return { repository, clock, storedSubmitted };
+}
+
+/** A stage whose decision differs on every call, to show that the first one written wins. */
+function stage(
+  next: PipelineQueue,
+  options: { to?: 'VALIDATED' | 'REJECTED'; beforeDeciding?: () => Promise<void> } = {},
+): StageDefinition & { calls: number } {
+  const definition = {
+    calls: 0,
+    name: 'test',
+    from: 'SUBMITTED' as const,
+    next: { VALIDATED: next },
+    async decide(_record: DeclarationRecord, at: string) {
+      definition.calls += 1;
+      const call = definition.calls;
+      await options.beforeDeciding?.();
+      return { to: options.to ?? ('VALIDATED' as const), set: { validation: { at, problems: [] } }, detail: `decision ${call}` };
+    },
+  };
+  return definition;
+}
+
+/** The repository, except that writing an event item fails (a crash right after the state write). */
+const crashBeforeEvent = (repository: InMemoryDeclarationRepository): DeclarationRepository =>
+  overridden<DeclarationRepository>(repository, {
+    appendEvent: async () => {
+      throw new Error('crashed before the event was written');
+    },
+  });
+
+describe('runStage', () => {
+  it('moves a declaration at its stage: one write with its event, the event item, then the next message', async () => {
+    // Prepare
+    const { repository, clock, storedSubmitted } = world();
+    const record = await storedSubmitted();
+    const queue = new InMemoryPipelineQueue();
+    clock.advance(5_000);
+
+    // Act
+    const result = await runStage({ declarationId: record.id, version: 1 }, stage(queue), { repository, clock });
+
+    // Assess
+    expect(result).toEqual({ outcome: 'moved', to: 'VALIDATED' });
+    const stored = await repository.get(record.id);
+    expect(stored).toMatchObject({ status: 'VALIDATED', version: 2, updatedAt: clock.now().toISOString() });
+    expect(stored?.lastEvent).toEqual({
+      declarationId: record.id,
+      version: 2,
+      type: 'VALIDATED',
+      status: 'VALIDATED',
+      at: clock.now().toISOString(),
+      actor: { kind: 'system', id: 'test' },
+      detail: 'decision 1',
+    });
+    expect(await repository.listEvents(record.id)).toEqual([stored?.lastEvent]);
+    expect(queue.sent).toEqual([{ declarationId: record.id, version: 2 }]);
+  });
+
+  it('after a crash between the write and the send, a redelivery writes nothing new and sends once', async () => {
+    // Prepare
+    const { repository, clock, storedSubmitted } = world();
+    const record = await storedSubmitted();
+    const queue = new InMemoryPipelineQueue();
+    queue.failNext = 1;
+    const definition = stage(queue);
+    const message = { declarationId: record.id, version: 1 };
+
+    // Act
+    await expect(runStage(message, definition, { repository, clock })).rejects.toThrow('queue unavailable');
+    const redelivered = await runStage(message, definition, { repository, clock });
+
+    // Assess
+    expect(redelivered).toEqual({ outcome: 'resent', status: 'VALIDATED' });
+    expect(definition.calls).toBe(1);
+    expect(queue.sent).toEqual([{ declarationId: record.id, version: 2 }]);
+    const events = await repository.listEvents(record.id);
+    expect(events.map((event) => [event.version, event.detail])).toEqual([[2, 'decision 1']]);
+    expect((await repository.get(record.id))?.version).toBe(2);
+  });
+
+  it('after a crash between the write and its event, a redelivery writes the event the state carries and sends on', async () => {
+    // Prepare
+    const { repository, clock, storedSubmitted } = world();
+    const record = await storedSubmitted();
+    const queue = new InMemoryPipelineQueue();
+    const definition = stage(queue);
+    const message = { declarationId: record.id, version: 1 };
+    await expect(runStage(message, definition, { repository: crashBeforeEvent(repository), clock })).rejects.toThrow('crashed');
+    const eventsAfterCrash = await repository.listEvents(record.id);
+
+    // Act
+    const redelivered = await runStage(message, definition, { repository, clock });
+
+    // Assess
+    expect(eventsAfterCrash).toEqual([]);
+    expect(redelivered).toEqual({ outcome: 'resent', status: 'VALIDATED' });
+    expect(definition.calls).toBe(1);
+    expect((await repository.listEvents(record.id)).map((event) => [event.version, event.detail])).toEqual([[2, 'decision 1']]);
+    expect(queue.sent).toEqual([{ declarationId: record.id, version: 2 }]);
+  });
+
+  it('with two deliveries at once, moves the declaration once and history says what the state says', async () => {
+    // Prepare: both deliveries read version 1 and decide before either writes
+    const { repository, clock, storedSubmitted } = world();
+    const record = await storedSubmitted();
+    const queue = new InMemoryPipelineQueue();
+    let release: () => void = () => {};
+    const bothDecided = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const definition = stage(queue, {
+      beforeDeciding: async () => {
+        if (definition.calls === 2) release();
+        await bothDecided;
+      },
+    });
+    const message = { declarationId: record.id, version: 1 };
+
+    // Act
+    const results = await Promise.all([
+      runStage(message, definition, { repository, clock }),
+      runStage(message, definition, { repository, clock }),
+    ]);
+
+    // Assess: two decisions made, the first written wins and the other delivery re-sends it
+    expect(definition.calls).toBe(2);
+    expect(results.map((result) => result.outcome).sort()).toEqual(['moved', 'resent']);
+    const stored = await repository.get(record.id);
+    const events = await repository.listEvents(record.id);
+    expect(stored?.version).toBe(2);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.detail).toBe(stored?.lastEvent?.detail);
+    expect(queue.sent).toEqual([
+      { declarationId: record.id, version: 2 },
+      { declarationId: record.id, version: 2 },
+    ]);
+  });
+
+  it("writes the previous step's event when the next stage picks the declaration up without it", async () => {
+    // Prepare: validated, but the process stopped before the event item was written
+    const { repository, clock, storedSubmitted } = world();
+    const record = await storedSubmitted();
+    const event = {
+      declarationId: record.id,
+      version: 2,
+      type: 'VALIDATED' as const,
+      status: 'VALIDATED' as const,
+      at: clock.now().toISOString(),
+      actor: { kind: 'system' as const, id: 'validation' },
+      detail: 'all checks passed',
+    };
+    await repository.transition({
+      id: record.id,
+      from: 'SUBMITTED',
+      expectedVersion: 1,
+      to: 'VALIDATED',
+      at: event.at,
+      set: { lastEvent: event },
+    });
+    const next = {
+      name: 'risk',
+      from: 'VALIDATED' as const,
+      next: {},
+      decide: (_record: DeclarationRecord, at: string) => ({
+        to: 'SCORED' as const,
+        set: { lane: 'GREEN' as const },
+        detail: `scored at ${at}`,
+      }),
+    };
+
+    // Act
+    const result = await runStage({ declarationId: record.id, version: 2 }, next, { repository, clock });
+
+    // Assess: moved, and with no queue for SCORED in `next`, nothing sent
+    expect(result).toEqual({ outcome: 'moved', to: 'SCORED' });
+    const events = await repository.listEvents(record.id);
+    expect(events.map((e) => [e.version, e.type])).toEqual([
+      [2, 'VALIDATED'],
+      [3, 'SCORED'],
+    ]);
+  });
+
+  it('leaves a declaration that has moved further alone', async () => {
+    // Prepare
+    const { repository, clock, storedSubmitted } = world();
+    const record = await storedSubmitted();
+    const queue = new InMemoryPipelineQueue();
+    const definition = stage(queue);
+    await runStage({ declarationId: record.id, version: 1 }, definition, { repository, clock });
+    await repository.transition({
+      id: record.id,
+      from: 'VALIDATED',
+      expectedVersion: 2,
+      to: 'SCORED',
+      at: clock.now().toISOString(),
+      set: {},
+    });
+
+    // Act
+    const late = await runStage({ declarationId: record.id, version: 1 }, definition, { repository, clock });
+
+    // Assess
+    expect(late).toEqual({ outcome: 'skipped', status: 'SCORED' });
+    expect(definition.calls).toBe(1);
+    expect(queue.sent).toHaveLength(1);
+  });
+
+  it('on redelivery after an outcome that goes nowhere (REJECTED), writes a missing event but sends nothing', async () => {
+    // Prepare: rejected, the event item lost in a crash
+    const { repository, clock, storedSubmitted } = world();
+    const record = await storedSubmitted();
+    const queue = new InMemoryPipelineQueue();
+    const definition = stage(queue, { to: 'REJECTED' });
+    const message = { declarationId: record.id, version: 1 };
+    await expect(runStage(message, definition, { repository: crashBeforeEvent(repository), clock })).rejects.toThrow('crashed');
+
+    // Act
+    const redelivered = await runStage(message, definition, { repository, clock });
+
+    // Assess
+    expect(redelivered).toEqual({ outcome: 'skipped', status: 'REJECTED' });
+    expect((await repository.listEvents(record.id)).map((event) => event.type)).toEqual(['REJECTED']);
+    expect(queue.sent).toEqual([]);
+  });
+
+  it('fails on a message for a declaration that does not exist (the message is retried, then dead-lettered)', async () => {
+    // Prepare
+    const { repository, clock } = world();
+    const definition = stage(new InMemoryPipelineQueue());
+
+    // Act
+    const missing = runStage({ declarationId: '01JTEST0000000000000000000', version: 1 }, definition, { repository, clock });
+
+    // Assess
+    await expect(missing).rejects.toBeInstanceOf(DeclarationMissingError);
+    expect(definition.calls).toBe(0);
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * Every branch of the officer review queue (shared/usecases/review-queue.ts) on the fakes:
+ * officers and admins only, an office of the region for RED and YELLOW, one FAILED queue for the
+ * region, oldest first, one page at a time.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Principal } from '../../../shared/domain/auth.ts';
+import type { DeclarationInput } from '../../../shared/domain/declaration.ts';
+import { DomainError } from '../../../shared/domain/problems.ts';
+import type { DeclarationRepository } from '../../../shared/ports/declarations.ts';
+import { markProcessingFailed } from '../../../shared/usecases/processing-failures.ts';
+import { listReviewQueue } from '../../../shared/usecases/review-queue.ts';
+import { newParty } from '../../integration/support.ts';
+import { fakePlatform, region } from '../../support/fake-platform.ts';
+import { overridden } from '../../support/overridden.ts';
+
+const officer: Principal = { subject: 'officer-1', roles: ['officer'], partyId: undefined };
+const admin: Principal = { subject: 'admin-1', roles: ['admin'], partyId: undefined };
+
+/** Ferro-silicon from China: the demo anti-dumping profile sends it to the RED lane. */
+const ferroSilicon = (d: DeclarationInput) => {
+  d.items[0] = { ...d.items[0]!, commodityCode: '7202210000', description: 'Ferro-silicon, containing by weight more than 55% of silicon' };
+};
+
+async function refusal(promise: Promise<unknown>): Promise<{ kind: string; code: string | undefined; message: string | undefined }> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
+  return { kind: error.kind, code: error.problems[0]?.code, message: error.problems[0]?.message };
+}
+
+/** Three RED declarations at GBLHR queued a minute apart, one at GBDVR, one PROCESSING_FAILED before scoring. */
+async function queued() {
+  const platform = await fakePlatform();
+  const red: string[] = [];
+  for (let index = 0; index < 3; index += 1) {
+    red.push(await platform.submit(platform.declaration(newParty(), ferroSilicon)));
+    await platform.runThrough('release');
+    platform.clock.advance(60_000);
+  }
+  const dover = await platform.submit(
+    platform.declaration(newParty(), (d) => {
+      ferroSilicon(d);
+      d.office = 'GBDVR';
+    }),
+  );
+  await platform.runThrough('release');
+  const failed = await platform.submit(platform.declaration(newParty()));
+  platform.queues.validation.sent.splice(0); // its validation never runs
+  await markProcessingFailed(
+    { declarationId: failed, version: 1, reason: 'stopped', actor: 'validation' },
+    { repository: platform.repository, clock: platform.clock },
+  );
+  const deps = { repository: platform.repository, customsOffices: region.customsOffices };
+  return { ...platform, red, dover, failed, deps };
+}
+
+describe('listReviewQueue', () => {
+  it('lists the UNDER_REVIEW declarations of a lane and office oldest first, with lane, queue time and score', async () => {
+    // Prepare
+    const { deps, red, record } = await queued();
+
+    // Act
+    const page = await listReviewQueue({ principal: officer, lane: 'RED', office: 'GBLHR', limit: 10 }, deps);
+
+    // Assess
+    expect(page.items.map((item) => item.id)).toEqual(red);
+    const first = await record(red[0]!);
+    expect(page.items[0]).toMatchObject({
+      id: red[0],
+      status: 'UNDER_REVIEW',
+      lane: 'RED',
+      queuedAt: first.queuedAt,
+      score: first.risk?.score,
+    });
+    expect(typeof page.items[0]?.score).toBe('number');
+    expect(page.nextCursor).toBeNull();
+  });
+
+  it('keeps the offices apart', async () => {
+    // Prepare
+    const { deps, dover } = await queued();
+
+    // Act
+    const page = await listReviewQueue({ principal: admin, lane: 'RED', office: 'GBDVR', limit: 10 }, deps);
+    const yellow = await listReviewQueue({ principal: admin, lane: 'YELLOW', office: 'GBLHR', limit: 10 }, deps);
+
+    // Assess
+    expect(page.items.map((item) => item.id)).toEqual([dover]);
+    expect(yellow.items).toEqual([]);
+  });
+
+  it('has one FAILED queue for the region, whatever office is named; a declaration failed before scoring has no lane or score', async () => {
+    // Prepare
+    const { deps, failed } = await queued();
+
+    // Act
+    const withoutOffice = await listReviewQueue({ principal: officer, lane: 'FAILED', limit: 10 }, deps);
+    const anyOffice = await listReviewQueue({ principal: officer, lane: 'FAILED', office: 'XXNOPE', limit: 10 }, deps);
+
+    // Assess
+    expect(withoutOffice.items).toEqual([expect.objectContaining({ id: failed, status: 'PROCESSING_FAILED', lane: null, score: null })]);
+    expect(withoutOffice.items[0]?.queuedAt).toBeNull(); // the failure time is on `failure.at`, not `queuedAt`
+    expect(anyOffice).toEqual(withoutOffice);
+  });
+
+  it('pages with a cursor, and refuses a cursor of another queue as a bad request', async () => {
+    // Prepare
+    const { deps, red } = await queued();
+
+    // Act
+    const first = await listReviewQueue({ principal: officer, lane: 'RED', office: 'GBLHR', limit: 2 }, deps);
+    const second = await listReviewQueue(
+      { principal: officer, lane: 'RED', office: 'GBLHR', limit: 2, cursor: first.nextCursor ?? undefined },
+      deps,
+    );
+    const foreign = await refusal(
+      listReviewQueue({ principal: officer, lane: 'RED', office: 'GBDVR', limit: 2, cursor: first.nextCursor ?? undefined }, deps),
+    );
+
+    // Assess
+    expect([...first.items, ...second.items].map((item) => item.id)).toEqual(red);
+    expect(foreign).toMatchObject({ kind: 'BAD_REQUEST', code: 'INVALID_CURSOR' });
+  });
+
+  it('asks for an office of the region for the RED and YELLOW queues', async () => {
+    // Prepare
+    const { deps } = await queued();
+
+    // Act
+    const missing = await refusal(listReviewQueue({ principal: officer, lane: 'YELLOW', limit: 10 }, deps));
+    const unknown = await refusal(listReviewQueue({ principal: officer, lane: 'RED', office: 'FRCDG', limit: 10 }, deps));
+
+    // Assess
+    expect(missing).toMatchObject({ kind: 'BAD_REQUEST', code: 'REQUIRED' });
+    expect(unknown).toMatchObject({ kind: 'BAD_REQUEST', code: 'UNKNOWN_OFFICE' });
+    expect(unknown.message).toContain(region.customsOffices.join(', '));
+  });
+
+  it('refuses traders', async () => {
+    // Prepare
+    const { deps } = await queued();
+    const trader: Principal = { subject: 'trader-1', roles: ['trader'], partyId: newParty() };
+
+    // Act
+    const refused = await refusal(listReviewQueue({ principal: trader, lane: 'RED', office: 'GBLHR', limit: 10 }, deps));
+
+    // Assess
+    expect(refused).toMatchObject({ kind: 'FORBIDDEN', code: 'ROLE_REQUIRED' });
+  });
+
+  it('lets a failure of the store other than a bad cursor through', async () => {
+    // Prepare
+    const { deps, repository } = await queued();
+    const throttled = overridden<DeclarationRepository>(repository, {
+      listReviewQueue: async () => {
+        throw new Error('throttled');
+      },
+    });
+
+    // Act
+    const failing = listReviewQueue({ principal: officer, lane: 'RED', office: 'GBLHR', limit: 10 }, { ...deps, repository: throttled });
+
+    // Assess
+    await expect(failing).rejects.toThrow('throttled');
+  });
+});
