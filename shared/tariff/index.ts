@@ -5,7 +5,6 @@
 
 export { type AssessmentContext, type AssessmentResult, assessDeclaration } from './assess-declaration.ts';
 export { type Assessment, assessmentSchema, type ItemAssessment, type TaxLine } from './assessment.ts';
-export { defaultExchangeRates, defaultTariffPack } from './default-pack.ts';
 export { type CommodityLookup, lookupCommodity, type MeasureView } from './lookup.ts';
 export {
   type DeMinimis,

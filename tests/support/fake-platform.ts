@@ -9,6 +9,8 @@
  * until the stage's worker polls.
  */
 import { readFileSync } from 'node:fs';
+import { defaultExchangeRatesUrl, defaultTariffPackUrl } from '../../demo/gb-tariff-pack.ts';
+import { demoProfiles, demoSelection, demoThresholds, demoTraders, demoValuationTable } from '../../demo/risk-seed.ts';
 import { regions } from '../../infra/config/regions.ts';
 import { carryRatesForward } from '../../local/seed.ts';
 import { riskReferenceData } from '../../shared/adapters/risk-reference-data.ts';
@@ -30,9 +32,7 @@ import {
 } from '../../shared/ports/fakes/risk-stores.ts';
 import type { ReferenceDocumentKind } from '../../shared/ports/reference-documents.ts';
 import { referenceData } from '../../shared/reference/index.ts';
-import { demoProfiles, demoSelection, demoThresholds, demoTraders, demoValuationTable } from '../../shared/risk/seed.ts';
 import type { RiskSettings } from '../../shared/risk/settings.ts';
-import { defaultExchangeRatesUrl, defaultTariffPackUrl } from '../../shared/tariff/default-pack.ts';
 import { exchangeRatesSchema } from '../../shared/tariff/model.ts';
 import { assessDuty } from '../../shared/usecases/assess-duty.ts';
 import { decideRelease } from '../../shared/usecases/decide-release.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { demoTraders } from '../../../demo/risk-seed.ts';
 import type { Criterion } from '../../../shared/risk/profile.ts';
-import { demoTraders } from '../../../shared/risk/seed.ts';
 import type { TraderProfile } from '../../../shared/risk/trader.ts';
 import { fixture, matches, profileText, variant } from './support.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { demoProfiles, demoSelection, demoTraders } from '../../../demo/risk-seed.ts';
 import { type RiskOutcome, riskOutcomeSchema } from '../../../shared/risk/outcome.ts';
 import type { Criterion } from '../../../shared/risk/profile.ts';
 import { compileProfiles, riskThresholdsSchema, scoreDeclaration } from '../../../shared/risk/score.ts';
-import { demoProfiles, demoSelection, demoTraders } from '../../../shared/risk/seed.ts';
 import { defaultTraderWeights, type TraderProfile, traderAdjustment } from '../../../shared/risk/trader.ts';
 import { AT, demoValuation, fixture, profile, SECRET, score, variant } from './support.ts';
 

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { demoToNational } from '../../../shared/risk/seed.ts';
+import { demoToNational } from '../../../demo/risk-seed.ts';
 import {
   buildReferenceTable,
   buildValuationReferences,
