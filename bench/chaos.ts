@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { DeclarationInput } from '../shared/domain/declaration.ts';
+import type { DeclarationInput } from '#shared/domain/declaration.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const finalStatuses = new Set(['RELEASED', 'UNDER_REVIEW', 'REJECTED', 'PROCESSING_FAILED']);

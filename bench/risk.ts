@@ -7,14 +7,14 @@
  */
 import { pathToFileURL } from 'node:url';
 import { Decimal } from 'decimal.js';
-import { demoExchangeRates, demoSelection, demoToNational, demoValuationTable } from '../demo/risk-seed.ts';
-import type { Declaration } from '../shared/domain/declaration.ts';
-import type { Criterion, RiskProfile } from '../shared/risk/profile.ts';
-import { compileProfiles } from '../shared/risk/profile-set.ts';
-import { scoreDeclaration } from '../shared/risk/score.ts';
-import type { TraderProfile } from '../shared/risk/trader.ts';
-import { buildValuationReferences, type ValuationReferenceTable } from '../shared/risk/valuation.ts';
-import { mulberry32 as prng } from '../tests/support/prng.ts';
+import { demoExchangeRates, demoSelection, demoToNational, demoValuationTable } from '#demo/risk-seed.ts';
+import type { Declaration } from '#shared/domain/declaration.ts';
+import type { Criterion, RiskProfile } from '#shared/risk/profile.ts';
+import { compileProfiles } from '#shared/risk/profile-set.ts';
+import { scoreDeclaration } from '#shared/risk/score.ts';
+import type { TraderProfile } from '#shared/risk/trader.ts';
+import { buildValuationReferences, type ValuationReferenceTable } from '#shared/risk/valuation.ts';
+import { mulberry32 as prng } from '#tests/support/prng.ts';
 
 export const RISK_TARGET_PER_SECOND = 20_000;
 const PROFILE_COUNT = 200;

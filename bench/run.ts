@@ -12,9 +12,9 @@ import './environment.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { startLocalCloud } from '../local/cloud.ts';
-import { seedDemoData } from '../local/seed.ts';
-import type { DeclarationInput } from '../shared/domain/declaration.ts';
+import { startLocalCloud } from '#local/cloud.ts';
+import { seedDemoData } from '#local/seed.ts';
+import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { benchmarkRisk } from './risk.ts';
 import { benchmarkTariff } from './tariff.ts';
 

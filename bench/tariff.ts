@@ -13,11 +13,11 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { defaultExchangeRates, defaultTariffPack } from '../demo/gb-tariff-pack.ts';
-import type { Declaration, DeclarationItem } from '../shared/domain/declaration.ts';
-import { type AssessmentContext, assessDeclaration } from '../shared/tariff/assess-declaration.ts';
-import { mulberry32 } from '../tests/support/prng.ts';
-import { declaration } from '../tests/unit/tariff/support.ts';
+import { defaultExchangeRates, defaultTariffPack } from '#demo/gb-tariff-pack.ts';
+import type { Declaration, DeclarationItem } from '#shared/domain/declaration.ts';
+import { type AssessmentContext, assessDeclaration } from '#shared/tariff/assess-declaration.ts';
+import { mulberry32 } from '#tests/support/prng.ts';
+import { declaration } from '#tests/unit/tariff/support.ts';
 
 export interface TariffBenchmark {
   itemsPerSecond: number;

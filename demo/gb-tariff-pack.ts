@@ -6,7 +6,7 @@
  * validated here (the build and tests/unit/tariff guarantee the shapes).
  */
 import { readFileSync } from 'node:fs';
-import type { ExchangeRates, TariffPack } from '../shared/tariff/model.ts';
+import type { ExchangeRates, TariffPack } from '#shared/tariff/model.ts';
 
 let pack: TariffPack | undefined;
 let rates: ExchangeRates | undefined;

@@ -9,11 +9,11 @@
  * references from its own declarations (`buildReferenceTable`).
  */
 import { Decimal } from 'decimal.js';
-import type { RiskProfile } from '../shared/risk/profile.ts';
-import type { RiskThresholds } from '../shared/risk/score.ts';
-import type { OfficeSelection, SelectionConfig } from '../shared/risk/selection.ts';
-import type { TraderProfile } from '../shared/risk/trader.ts';
-import type { ToNational, ValuationReferenceTable } from '../shared/risk/valuation.ts';
+import type { RiskProfile } from '#shared/risk/profile.ts';
+import type { RiskThresholds } from '#shared/risk/score.ts';
+import type { OfficeSelection, SelectionConfig } from '#shared/risk/selection.ts';
+import type { TraderProfile } from '#shared/risk/trader.ts';
+import type { ToNational, ValuationReferenceTable } from '#shared/risk/valuation.ts';
 
 const seeded = { version: 1, enabled: true, createdAt: '2026-01-05T09:00:00Z', createdBy: 'seed' } as const;
 

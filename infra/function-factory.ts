@@ -31,7 +31,7 @@ import {
   type SecretName,
   type TableDefinition,
   type TableName,
-} from '../shared/resources.ts';
+} from '#shared/resources.ts';
 import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, regionEnvironment } from './config/environment.ts';
 import type { RegionConfig, StageName } from './config/regions.ts';
 import { acknowledgeGrantWildcards } from './nag-acknowledgements.ts';

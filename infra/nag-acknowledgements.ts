@@ -15,7 +15,7 @@ import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
-import type { FunctionDefinition, Trigger } from '../shared/resources.ts';
+import type { FunctionDefinition, Trigger } from '#shared/resources.ts';
 import type { FunctionFactoryContext } from './function-factory.ts';
 
 /** AwsSolutions-SMG4 (no automatic rotation) on a secret of `shared/resources.ts` `secrets`. */

@@ -6,7 +6,7 @@
  * loop (retried as in AWS), part outside it (the handler sees them). The local cloud's own
  * clients (pollers, provisioning) are left alone, as Lambda's infrastructure would be.
  */
-import { type AwsClient, onClientCreated } from '../shared/adapters/aws-clients.ts';
+import { type AwsClient, onClientCreated } from '#shared/adapters/aws-clients.ts';
 
 export interface ChaosOptions {
   /** Share of SDK calls that fail, 0 to 1. */

@@ -18,7 +18,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { interceptLocalhostDns } from 'fauxqs';
-import { defaultRegion, regionConfig } from '../infra/config/regions.ts';
+import { defaultRegion, regionConfig } from '#infra/config/regions.ts';
 import {
   type BucketName,
   type QueueName,
@@ -28,7 +28,7 @@ import {
   secrets as realSecrets,
   tables as realTables,
   type TableName,
-} from '../shared/resources.ts';
+} from '#shared/resources.ts';
 import { type Chaos, installChaos } from './chaos.ts';
 import type { LocalBucketDefinition, LocalFunctionDefinition, LocalQueueDefinition, LocalTableDefinition } from './definitions.ts';
 import { isAddressInUse, type RunningEmulator, type RunningFauxqs, startDynalite, startFauxqs } from './emulators.ts';

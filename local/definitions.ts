@@ -2,7 +2,7 @@
  * The shapes the local cloud reads from `shared/resources.ts`, loosened so tests can pass their own
  * functions and queues (fixture handlers, small maxReceiveCount). The real definitions satisfy them.
  */
-import type { BucketDefinition, HttpMethod, TableDefinition } from '../shared/resources.ts';
+import type { BucketDefinition, HttpMethod, TableDefinition } from '#shared/resources.ts';
 
 export type LocalTrigger =
   | { kind: 'http'; method: HttpMethod; path: string; auth: 'jwt' | 'none' }

@@ -4,8 +4,8 @@
  * `AWS_ENDPOINT_URL_*` variables that point plain SDK clients at the emulators.
  */
 
-import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, regionEnvironment } from '../infra/config/environment.ts';
-import type { RegionConfig } from '../infra/config/regions.ts';
+import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, regionEnvironment } from '#infra/config/environment.ts';
+import type { RegionConfig } from '#infra/config/regions.ts';
 import {
   type BucketName,
   bucketNameEnv,
@@ -15,7 +15,7 @@ import {
   secretIdEnv,
   type TableName,
   tableNameEnv,
-} from '../shared/resources.ts';
+} from '#shared/resources.ts';
 import type { LogLevel } from './log.ts';
 
 export interface Endpoints {

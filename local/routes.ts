@@ -2,7 +2,7 @@
  * Route matching as API Gateway HTTP APIs do it: `METHOD /path/{param}` and greedy `{param+}`
  * routes; the most specific route wins (literal segments before parameters before greedy ones).
  */
-import type { HttpMethod } from '../shared/resources.ts';
+import type { HttpMethod } from '#shared/resources.ts';
 
 export interface Route<T> {
   method: HttpMethod;

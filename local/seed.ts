@@ -7,16 +7,16 @@
  */
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { demoProfiles, demoSelection, demoThresholds, demoTraders, demoValuationTable } from '../demo/risk-seed.ts';
-import { DynamoDbRiskStore } from '../shared/adapters/dynamodb-risk-store.ts';
-import { referenceDocuments, sharedDynamoDb } from '../shared/adapters/platform.ts';
-import { loadConfig } from '../shared/config.ts';
-import type { Principal } from '../shared/domain/auth.ts';
-import type { ReferenceDocumentKind } from '../shared/ports/reference-documents.ts';
-import { riskSettingsSchema } from '../shared/risk/settings.ts';
-import { valuationReferenceTableSchema } from '../shared/risk/valuation.ts';
-import { type ExchangeRates, exchangeRatesSchema, tariffPackSchema } from '../shared/tariff/model.ts';
-import { loadReferenceDocument } from '../shared/usecases/reference-documents.ts';
+import { demoProfiles, demoSelection, demoThresholds, demoTraders, demoValuationTable } from '#demo/risk-seed.ts';
+import { DynamoDbRiskStore } from '#shared/adapters/dynamodb-risk-store.ts';
+import { referenceDocuments, sharedDynamoDb } from '#shared/adapters/platform.ts';
+import { loadConfig } from '#shared/config.ts';
+import type { Principal } from '#shared/domain/auth.ts';
+import type { ReferenceDocumentKind } from '#shared/ports/reference-documents.ts';
+import { riskSettingsSchema } from '#shared/risk/settings.ts';
+import { valuationReferenceTableSchema } from '#shared/risk/valuation.ts';
+import { type ExchangeRates, exchangeRatesSchema, tariffPackSchema } from '#shared/tariff/model.ts';
+import { loadReferenceDocument } from '#shared/usecases/reference-documents.ts';
 
 const seeder: Principal = { subject: 'local-seed', roles: ['admin'], partyId: undefined };
 

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { functions, queues } from '../shared/resources.ts';
+import { functions, queues } from '#shared/resources.ts';
 import {
   DEFAULT_LOCAL_STALLED_AFTER_MINUTES,
   DEFAULT_PORTS,

@@ -25,7 +25,7 @@ import type {
   ManifestFile,
   PreferenceCodeRecord,
   ProcedureCodeRecord,
-} from '../shared/reference/types.ts';
+} from '#shared/reference/types.ts';
 
 export const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const defaultDataDir = join(repoRoot, 'data');

@@ -1,11 +1,11 @@
 /** GET /v1/declarations/{id}: the owner, an officer or an admin reads a declaration. */
 
-import { declarationRepository } from '../../shared/adapters/platform.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { httpOperation } from '../../shared/http/operation.ts';
-import { getDeclarationOperation } from '../../shared/http/operations/declarations.ts';
-import { json } from '../../shared/http/responses.ts';
-import { getDeclaration } from '../../shared/usecases/read-declarations.ts';
+import { declarationRepository } from '#shared/adapters/platform.ts';
+import { loadConfig } from '#shared/config.ts';
+import { httpOperation } from '#shared/http/operation.ts';
+import { getDeclarationOperation } from '#shared/http/operations/declarations.ts';
+import { json } from '#shared/http/responses.ts';
+import { getDeclaration } from '#shared/usecases/read-declarations.ts';
 
 const config = loadConfig('getDeclaration');
 

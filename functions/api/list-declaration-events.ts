@@ -1,11 +1,11 @@
 /** GET /v1/declarations/{id}/events: the history of a declaration, oldest first. */
 
-import { declarationRepository } from '../../shared/adapters/platform.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { httpOperation } from '../../shared/http/operation.ts';
-import { listDeclarationEventsOperation } from '../../shared/http/operations/declarations.ts';
-import { json } from '../../shared/http/responses.ts';
-import { listDeclarationEvents } from '../../shared/usecases/read-declarations.ts';
+import { declarationRepository } from '#shared/adapters/platform.ts';
+import { loadConfig } from '#shared/config.ts';
+import { httpOperation } from '#shared/http/operation.ts';
+import { listDeclarationEventsOperation } from '#shared/http/operations/declarations.ts';
+import { json } from '#shared/http/responses.ts';
+import { listDeclarationEvents } from '#shared/usecases/read-declarations.ts';
 
 const config = loadConfig('listDeclarationEvents');
 

@@ -1,11 +1,11 @@
 /** GET /v1/review/queue?lane=&office=&cursor=: declarations waiting for an officer, oldest first. */
 
-import { declarationRepository } from '../../shared/adapters/platform.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { httpOperation } from '../../shared/http/operation.ts';
-import { reviewQueueOperation } from '../../shared/http/operations/review.ts';
-import { json } from '../../shared/http/responses.ts';
-import { listReviewQueue } from '../../shared/usecases/review-queue.ts';
+import { declarationRepository } from '#shared/adapters/platform.ts';
+import { loadConfig } from '#shared/config.ts';
+import { httpOperation } from '#shared/http/operation.ts';
+import { reviewQueueOperation } from '#shared/http/operations/review.ts';
+import { json } from '#shared/http/responses.ts';
+import { listReviewQueue } from '#shared/usecases/review-queue.ts';
 
 const config = loadConfig('reviewQueue');
 

@@ -1,16 +1,16 @@
 /** POST /v1/declarations: a trader submits a declaration, optionally with an Idempotency-Key. */
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { checkIdempotencyKey, makeIdempotentOperation } from '../../shared/adapters/idempotency.ts';
-import { declarationRepository, documentArchive, pipelineQueue, sharedDynamoDb } from '../../shared/adapters/platform.ts';
-import { systemClock } from '../../shared/adapters/system-clock.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { requireParty } from '../../shared/domain/auth.ts';
-import { httpOperation } from '../../shared/http/operation.ts';
-import { submitDeclarationOperation } from '../../shared/http/operations/declarations.ts';
-import { json } from '../../shared/http/responses.ts';
-import { metrics } from '../../shared/observability.ts';
-import { type SubmitDeclarationCommand, sha256Hex, submitDeclaration } from '../../shared/usecases/submit-declaration.ts';
+import { checkIdempotencyKey, makeIdempotentOperation } from '#shared/adapters/idempotency.ts';
+import { declarationRepository, documentArchive, pipelineQueue, sharedDynamoDb } from '#shared/adapters/platform.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
+import { loadConfig } from '#shared/config.ts';
+import { requireParty } from '#shared/domain/auth.ts';
+import { httpOperation } from '#shared/http/operation.ts';
+import { submitDeclarationOperation } from '#shared/http/operations/declarations.ts';
+import { json } from '#shared/http/responses.ts';
+import { metrics } from '#shared/observability.ts';
+import { type SubmitDeclarationCommand, sha256Hex, submitDeclaration } from '#shared/usecases/submit-declaration.ts';
 
 const config = loadConfig('submitDeclaration');
 

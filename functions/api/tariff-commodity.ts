@@ -1,12 +1,12 @@
 /** GET /v1/tariff/commodities/{code}?origin=&date=: a commodity and the measures that apply. */
 
-import { tariffSource } from '../../shared/adapters/platform.ts';
-import { systemClock } from '../../shared/adapters/system-clock.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { httpOperation } from '../../shared/http/operation.ts';
-import { lookUpCommodityOperation } from '../../shared/http/operations/tariff.ts';
-import { json } from '../../shared/http/responses.ts';
-import { lookUpCommodity } from '../../shared/usecases/lookup-commodity.ts';
+import { tariffSource } from '#shared/adapters/platform.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
+import { loadConfig } from '#shared/config.ts';
+import { httpOperation } from '#shared/http/operation.ts';
+import { lookUpCommodityOperation } from '#shared/http/operations/tariff.ts';
+import { json } from '#shared/http/responses.ts';
+import { lookUpCommodity } from '#shared/usecases/lookup-commodity.ts';
 
 const config = loadConfig('lookUpCommodity');
 

@@ -1,10 +1,10 @@
 /** Duty stage worker: customs duty, excise and VAT for each scored declaration. */
 
-import { declarationRepository, pipelineQueue, tariffSource } from '../../shared/adapters/platform.ts';
-import { systemClock } from '../../shared/adapters/system-clock.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { assessDuty } from '../../shared/usecases/assess-duty.ts';
-import { stageWorker } from '../../shared/workers/stage-worker.ts';
+import { declarationRepository, pipelineQueue, tariffSource } from '#shared/adapters/platform.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
+import { loadConfig } from '#shared/config.ts';
+import { assessDuty } from '#shared/usecases/assess-duty.ts';
+import { stageWorker } from '#shared/workers/stage-worker.ts';
 
 const config = loadConfig('assessDuty');
 

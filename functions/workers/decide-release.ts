@@ -1,10 +1,10 @@
 /** Release stage worker: releases GREEN/BLUE declarations, queues YELLOW/RED ones for officers. */
 
-import { declarationRepository } from '../../shared/adapters/platform.ts';
-import { systemClock } from '../../shared/adapters/system-clock.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { decideRelease } from '../../shared/usecases/decide-release.ts';
-import { stageWorker } from '../../shared/workers/stage-worker.ts';
+import { declarationRepository } from '#shared/adapters/platform.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
+import { loadConfig } from '#shared/config.ts';
+import { decideRelease } from '#shared/usecases/decide-release.ts';
+import { stageWorker } from '#shared/workers/stage-worker.ts';
 
 const config = loadConfig('decideRelease');
 

@@ -1,12 +1,12 @@
 /** Scheduled: hands declarations that stopped between two stages to their stage again. */
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { declarationRepository, stageQueues } from '../../shared/adapters/platform.ts';
-import { systemClock } from '../../shared/adapters/system-clock.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { logger, metrics } from '../../shared/observability.ts';
-import { redriveStalled } from '../../shared/usecases/redrive-stalled.ts';
-import { scheduledHandler } from '../../shared/workers/scheduled-handler.ts';
+import { declarationRepository, stageQueues } from '#shared/adapters/platform.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
+import { loadConfig } from '#shared/config.ts';
+import { logger, metrics } from '#shared/observability.ts';
+import { redriveStalled } from '#shared/usecases/redrive-stalled.ts';
+import { scheduledHandler } from '#shared/workers/scheduled-handler.ts';
 
 const config = loadConfig('redriveStalled');
 

@@ -1,10 +1,10 @@
 /** Risk stage worker: lane, score and reasons for each validated declaration. */
 
-import { declarationRepository, pipelineQueue, riskDataSources } from '../../shared/adapters/platform.ts';
-import { systemClock } from '../../shared/adapters/system-clock.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { scoreRisk } from '../../shared/usecases/score-risk.ts';
-import { stageWorker } from '../../shared/workers/stage-worker.ts';
+import { declarationRepository, pipelineQueue, riskDataSources } from '#shared/adapters/platform.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
+import { loadConfig } from '#shared/config.ts';
+import { scoreRisk } from '#shared/usecases/score-risk.ts';
+import { stageWorker } from '#shared/workers/stage-worker.ts';
 
 const config = loadConfig('scoreRisk');
 

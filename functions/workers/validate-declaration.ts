@@ -1,12 +1,12 @@
 /** Validation stage worker: SQS messages from the validation queue, one declaration each. */
 
-import { declarationRepository, pipelineQueue } from '../../shared/adapters/platform.ts';
-import { systemClock } from '../../shared/adapters/system-clock.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { validateDeclarationRules } from '../../shared/domain/validation-rules.ts';
-import { referenceData } from '../../shared/reference/index.ts';
-import { validateDeclaration } from '../../shared/usecases/validate-declaration.ts';
-import { stageWorker } from '../../shared/workers/stage-worker.ts';
+import { declarationRepository, pipelineQueue } from '#shared/adapters/platform.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
+import { loadConfig } from '#shared/config.ts';
+import { validateDeclarationRules } from '#shared/domain/validation-rules.ts';
+import { referenceData } from '#shared/reference/index.ts';
+import { validateDeclaration } from '#shared/usecases/validate-declaration.ts';
+import { stageWorker } from '#shared/workers/stage-worker.ts';
 
 const config = loadConfig('validateDeclaration');
 

@@ -9,8 +9,8 @@ import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from '../config/environment.ts';
-import { pascalCase } from '../function-factory.ts';
+import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from '#infra/config/environment.ts';
+import { pascalCase } from '#infra/function-factory.ts';
 
 export interface AlarmsProps {
   /** Dead-letter queues by the name of their source queue. */

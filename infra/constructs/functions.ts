@@ -8,9 +8,9 @@
  */
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { FunctionDefinition, QueueDefinition, TableDefinition } from '../../shared/resources.ts';
-import type { RegionConfig, StageName } from '../config/regions.ts';
-import { type CreatedFunction, createFunction, type FunctionResources } from '../function-factory.ts';
+import type { RegionConfig, StageName } from '#infra/config/regions.ts';
+import { type CreatedFunction, createFunction, type FunctionResources } from '#infra/function-factory.ts';
+import type { FunctionDefinition, QueueDefinition, TableDefinition } from '#shared/resources.ts';
 
 export interface FunctionsProps {
   readonly functions: Readonly<Record<string, FunctionDefinition>>;

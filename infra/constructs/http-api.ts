@@ -13,10 +13,10 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionDefinition } from '../../shared/resources.ts';
-import type { RegionConfig } from '../config/regions.ts';
-import { pascalCase, retentionDays } from '../function-factory.ts';
-import { acknowledgePublicRoute } from '../nag-acknowledgements.ts';
+import type { RegionConfig } from '#infra/config/regions.ts';
+import { pascalCase, retentionDays } from '#infra/function-factory.ts';
+import { acknowledgePublicRoute } from '#infra/nag-acknowledgements.ts';
+import type { FunctionDefinition } from '#shared/resources.ts';
 import { statefulScope } from './stateful-resources.ts';
 
 export interface CustomsHttpApiProps {

@@ -14,8 +14,8 @@ import {
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { pascalCase } from '../function-factory.ts';
-import { acknowledgeOptionalMfa } from '../nag-acknowledgements.ts';
+import { pascalCase } from '#infra/function-factory.ts';
+import { acknowledgeOptionalMfa } from '#infra/nag-acknowledgements.ts';
 import { statefulScope } from './stateful-resources.ts';
 
 /** Cognito groups; handlers read them from the `cognito:groups` claim. */

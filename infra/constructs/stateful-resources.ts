@@ -9,10 +9,10 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention, Objec
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { BucketDefinition, QueueDefinition, SecretDefinition, TableDefinition } from '../../shared/resources.ts';
-import type { RegionConfig } from '../config/regions.ts';
-import { pascalCase } from '../function-factory.ts';
-import { acknowledgeSecretRotation } from '../nag-acknowledgements.ts';
+import type { RegionConfig } from '#infra/config/regions.ts';
+import { pascalCase } from '#infra/function-factory.ts';
+import { acknowledgeSecretRotation } from '#infra/nag-acknowledgements.ts';
+import type { BucketDefinition, QueueDefinition, SecretDefinition, TableDefinition } from '#shared/resources.ts';
 
 /**
  * The scope stateful resources are created in: the stack itself, not the construct that creates

@@ -6,7 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { tracer } from '../observability.ts';
+import { tracer } from '#shared/observability.ts';
 
 export type AwsClient = DynamoDBClient | SQSClient | S3Client;
 

@@ -4,7 +4,7 @@
  * (no peeking into another declarant's listing), point at a declaration's state item, and carry
  * an index sort key of the form the repository writes (time#id).
  */
-import { InvalidCursorError } from '../ports/declarations.ts';
+import { InvalidCursorError } from '#shared/ports/declarations.ts';
 
 export type ListingIndex = 'GSI1' | 'GSI2' | 'GSI3';
 

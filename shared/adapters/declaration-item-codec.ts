@@ -8,16 +8,16 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { z } from 'zod';
-import { type Declaration, declarationSchema } from '../domain/declaration.ts';
+import { type Declaration, declarationSchema } from '#shared/domain/declaration.ts';
 import {
   type DeclarationRecord,
   type DeclarationState,
   declarationStateSchema,
   type HistoryEvent,
   historyEventSchema,
-} from '../domain/declaration-record.ts';
-import type { StalledDeclaration, Transition } from '../ports/declarations.ts';
-import { type Assessment, assessmentSchema } from '../tariff/assessment.ts';
+} from '#shared/domain/declaration-record.ts';
+import type { StalledDeclaration, Transition } from '#shared/ports/declarations.ts';
+import { type Assessment, assessmentSchema } from '#shared/tariff/assessment.ts';
 import { entityTypes, keys } from './keys.ts';
 
 /** Where a part's chunks are (`PART#<name>#<ref>#<n>`). */

@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DeclarationStatus } from '../domain/declaration.ts';
-import type { DeclarationRecord, DeclarationState, HistoryEvent } from '../domain/declaration-record.ts';
-import type { ClaimLrnResult, DeclarationRepository, LrnClaim, Page, StalledDeclaration, Transition } from '../ports/declarations.ts';
-import type { ArchiveReader } from '../ports/document-archive.ts';
+import type { DeclarationStatus } from '#shared/domain/declaration.ts';
+import type { DeclarationRecord, DeclarationState, HistoryEvent } from '#shared/domain/declaration-record.ts';
+import type { ClaimLrnResult, DeclarationRepository, LrnClaim, Page, StalledDeclaration, Transition } from '#shared/ports/declarations.ts';
+import type { ArchiveReader } from '#shared/ports/document-archive.ts';
 import { conditional } from './conditional-write.ts';
 import { decodeCursor, encodeCursor } from './cursor-codec.ts';
 import {

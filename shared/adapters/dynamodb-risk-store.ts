@@ -1,10 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { RiskProfileStore, SelectionStatsStore, TraderProfileStore } from '../ports/risk-stores.ts';
-import type { Lane } from '../risk/outcome.ts';
-import { type RiskProfile, riskProfileSchema } from '../risk/profile.ts';
-import type { RecentSelectionRates } from '../risk/selection.ts';
-import { type TraderProfile, traderProfileSchema } from '../risk/trader.ts';
+import type { RiskProfileStore, SelectionStatsStore, TraderProfileStore } from '#shared/ports/risk-stores.ts';
+import type { Lane } from '#shared/risk/outcome.ts';
+import { type RiskProfile, riskProfileSchema } from '#shared/risk/profile.ts';
+import type { RecentSelectionRates } from '#shared/risk/selection.ts';
+import { type TraderProfile, traderProfileSchema } from '#shared/risk/trader.ts';
 import { conditional } from './conditional-write.ts';
 import { keys } from './keys.ts';
 

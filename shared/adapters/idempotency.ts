@@ -12,7 +12,7 @@ import {
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import { DomainError, problem } from '../domain/problems.ts';
+import { DomainError, problem } from '#shared/domain/problems.ts';
 
 export interface IdempotentRequest {
   partyId: string;

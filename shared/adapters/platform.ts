@@ -4,9 +4,9 @@
  * resource outside the function's `access` is refused by the configuration when first used, so a
  * handler that reaches for it fails in the local cloud and in tests as it would in AWS.
  */
-import type { FunctionConfig } from '../config.ts';
-import type { ArchiveReader } from '../ports/document-archive.ts';
-import type { QueueName } from '../resources.ts';
+import type { FunctionConfig } from '#shared/config.ts';
+import type { ArchiveReader } from '#shared/ports/document-archive.ts';
+import type { QueueName } from '#shared/resources.ts';
 import { dynamoDbClient, s3Client, sqsClient } from './aws-clients.ts';
 import { DynamoDbDeclarationRepository } from './dynamodb-declaration-repository.ts';
 import { S3ReferenceDocumentStore } from './reference-document-store.ts';

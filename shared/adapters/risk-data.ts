@@ -7,8 +7,8 @@
 
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { ReferenceDocumentStore } from '../ports/reference-documents.ts';
-import type { SecretSource } from '../ports/risk-stores.ts';
+import type { ReferenceDocumentStore } from '#shared/ports/reference-documents.ts';
+import type { SecretSource } from '#shared/ports/risk-stores.ts';
 import { DynamoDbRiskStore } from './dynamodb-risk-store.ts';
 import { riskReferenceData } from './risk-reference-data.ts';
 

@@ -4,11 +4,16 @@
  * port, so the use-case tests wire the in-memory store exactly as the workers wire the S3 one.
  */
 import { Decimal } from 'decimal.js';
-import { DomainError, problem } from '../domain/problems.ts';
-import type { ReferenceDocumentStore } from '../ports/reference-documents.ts';
-import { type RiskSettings, riskSettingsSchema } from '../risk/settings.ts';
-import { buildValuationReferences, type ToNational, type ValuationReferences, valuationReferenceTableSchema } from '../risk/valuation.ts';
-import { type ExchangeRates, exchangeRatesSchema } from '../tariff/model.ts';
+import { DomainError, problem } from '#shared/domain/problems.ts';
+import type { ReferenceDocumentStore } from '#shared/ports/reference-documents.ts';
+import { type RiskSettings, riskSettingsSchema } from '#shared/risk/settings.ts';
+import {
+  buildValuationReferences,
+  type ToNational,
+  type ValuationReferences,
+  valuationReferenceTableSchema,
+} from '#shared/risk/valuation.ts';
+import { type ExchangeRates, exchangeRatesSchema } from '#shared/tariff/model.ts';
 
 export class NotConfiguredError extends DomainError {
   constructor(what: string, how: string) {

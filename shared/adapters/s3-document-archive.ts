@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { ArchiveIntegrityError, type ArchiveReader, type DocumentArchive, type StoredDocument } from '../ports/document-archive.ts';
+import { ArchiveIntegrityError, type ArchiveReader, type DocumentArchive, type StoredDocument } from '#shared/ports/document-archive.ts';
 
 /**
  * The document archive. In AWS the bucket has Object Lock (COMPLIANCE) and versioning, so a

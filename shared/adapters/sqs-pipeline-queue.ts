@@ -1,6 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { PipelineMessage } from '../domain/declaration-record.ts';
-import type { PipelineQueue } from '../ports/pipeline-queue.ts';
+import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
+import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 
 export class SqsPipelineQueue implements PipelineQueue {
   constructor(

@@ -2,8 +2,8 @@
  * A declaration as the platform keeps it (state, version, history) and as the API shows it.
  */
 import { z } from 'zod';
-import { laneSchema, riskOutcomeSchema } from '../risk/outcome.ts';
-import { assessmentSchema } from '../tariff/assessment.ts';
+import { laneSchema, riskOutcomeSchema } from '#shared/risk/outcome.ts';
+import { assessmentSchema } from '#shared/tariff/assessment.ts';
 import { declarationSchema, declarationStatus } from './declaration.ts';
 import { problemSchema } from './problems.ts';
 import { officerDecisionSchema, reviewClaimSchema } from './review.ts';

@@ -9,7 +9,7 @@
  * Money and masses are decimal strings and are only ever added and compared as decimal.js values.
  */
 import { Decimal } from 'decimal.js';
-import type { ReferenceData } from '../reference/index.ts';
+import type { ReferenceData } from '#shared/reference/index.ts';
 import type { Declaration, DeclarationItem } from './declaration.ts';
 import { type Problem, problem, toPointer } from './problems.ts';
 

@@ -8,8 +8,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { DomainError, problem } from '../domain/problems.ts';
-import { logger, metrics, tracer } from '../observability.ts';
+import { DomainError, problem } from '#shared/domain/problems.ts';
+import { logger, metrics, tracer } from '#shared/observability.ts';
 import { problemResponse, statusByKind } from './responses.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;

@@ -4,7 +4,7 @@
  * is referenced by `$ref`.
  */
 import { z } from 'zod';
-import { problemDocumentSchema } from '../domain/problems.ts';
+import { problemDocumentSchema } from '#shared/domain/problems.ts';
 import type { OperationSpec } from './operation.ts';
 import { operations } from './operations/index.ts';
 

@@ -12,10 +12,10 @@
 import { gunzipSync } from 'node:zlib';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { type Principal, type Role, requireRole } from '../domain/auth.ts';
-import { parseJsonBytes } from '../domain/json-text.ts';
-import { DomainError, problem } from '../domain/problems.ts';
-import type { HttpMethod } from '../resources.ts';
+import { type Principal, type Role, requireRole } from '#shared/domain/auth.ts';
+import { parseJsonBytes } from '#shared/domain/json-text.ts';
+import { DomainError, problem } from '#shared/domain/problems.ts';
+import type { HttpMethod } from '#shared/resources.ts';
 import { type HttpEvent, type HttpResult, httpHandler } from './middleware.ts';
 import { principalFromEvent } from './principal.ts';
 

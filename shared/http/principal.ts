@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { type Principal, type Role, roles } from '../domain/auth.ts';
-import { DomainError, problem } from '../domain/problems.ts';
+import { type Principal, type Role, roles } from '#shared/domain/auth.ts';
+import { DomainError, problem } from '#shared/domain/problems.ts';
 
 /**
  * API Gateway's JWT authorizer has already verified the token; its claims arrive flattened to

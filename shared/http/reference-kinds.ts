@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { ReferenceDocumentKind } from '../ports/reference-documents.ts';
-import { riskSettingsSchema } from '../risk/settings.ts';
-import { valuationReferenceTableSchema } from '../risk/valuation.ts';
-import { exchangeRatesSchema, tariffPackSchema } from '../tariff/model.ts';
+import type { ReferenceDocumentKind } from '#shared/ports/reference-documents.ts';
+import { riskSettingsSchema } from '#shared/risk/settings.ts';
+import { valuationReferenceTableSchema } from '#shared/risk/valuation.ts';
+import { exchangeRatesSchema, tariffPackSchema } from '#shared/tariff/model.ts';
 
 /** Path names of the reference documents an administrator loads. */
 export const referenceDocumentNames = ['tariff-pack', 'exchange-rates', 'valuation-references', 'risk-settings'] as const;

@@ -1,4 +1,4 @@
-import { DomainError, problem } from '../domain/problems.ts';
+import { DomainError, problem } from '#shared/domain/problems.ts';
 import type { HttpEvent } from './middleware.ts';
 
 /** If-Match: "<version>" for optimistic concurrency on edits. */

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { capProblems, type DomainErrorKind, type Problem, type ProblemDocument } from '../domain/problems.ts';
+import { capProblems, type DomainErrorKind, type Problem, type ProblemDocument } from '#shared/domain/problems.ts';
 
 export const statusByKind: Record<DomainErrorKind, number> = {
   BAD_REQUEST: 400,

@@ -3,8 +3,8 @@
  * pipeline stages read and change them, readers list them, the redrive finds stalled ones. A use
  * case asks for the parts it needs; one adapter (DynamoDB) and one fake implement them all.
  */
-import type { DeclarationStatus } from '../domain/declaration.ts';
-import type { DeclarationRecord, DeclarationState, HistoryEvent } from '../domain/declaration-record.ts';
+import type { DeclarationStatus } from '#shared/domain/declaration.ts';
+import type { DeclarationRecord, DeclarationState, HistoryEvent } from '#shared/domain/declaration-record.ts';
 
 export interface LrnClaim {
   declarantId: string;

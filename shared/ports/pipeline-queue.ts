@@ -1,5 +1,5 @@
 /** A pipeline queue: hands a declaration to the next stage. */
-import type { PipelineMessage } from '../domain/declaration-record.ts';
+import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
 
 export interface PipelineQueue {
   send(message: PipelineMessage): Promise<void>;

@@ -1,8 +1,8 @@
 /** What the risk stage keeps between declarations: profiles, trader profiles, selection statistics, the selection secret. */
-import type { Lane } from '../risk/outcome.ts';
-import type { RiskProfile } from '../risk/profile.ts';
-import type { RecentSelectionRates } from '../risk/selection.ts';
-import type { TraderProfile } from '../risk/trader.ts';
+import type { Lane } from '#shared/risk/outcome.ts';
+import type { RiskProfile } from '#shared/risk/profile.ts';
+import type { RecentSelectionRates } from '#shared/risk/selection.ts';
+import type { TraderProfile } from '#shared/risk/trader.ts';
 
 export interface RiskProfileStore {
   /** Stores a new version; false if that version of the profile exists already (a concurrent edit). */

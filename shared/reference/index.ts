@@ -7,14 +7,14 @@
  * network at cold start). Lookups are Sets and Maps: O(1) per check.
  * See docs/reference-data.md for what each list contains and where it comes from.
  */
-import countriesJson from '../../generated/reference/countries.json' with { type: 'json' };
-import currenciesJson from '../../generated/reference/currencies.json' with { type: 'json' };
-import documentsJson from '../../generated/reference/documents.json' with { type: 'json' };
-import hsJson from '../../generated/reference/hs.json' with { type: 'json' };
-import locationsJson from '../../generated/reference/locations.json' with { type: 'json' };
-import manifestJson from '../../generated/reference/manifest.json' with { type: 'json' };
-import preferenceCodesJson from '../../generated/reference/preference-codes.json' with { type: 'json' };
-import procedureCodesJson from '../../generated/reference/procedure-codes.json' with { type: 'json' };
+import countriesJson from '#generated/reference/countries.json' with { type: 'json' };
+import currenciesJson from '#generated/reference/currencies.json' with { type: 'json' };
+import documentsJson from '#generated/reference/documents.json' with { type: 'json' };
+import hsJson from '#generated/reference/hs.json' with { type: 'json' };
+import locationsJson from '#generated/reference/locations.json' with { type: 'json' };
+import manifestJson from '#generated/reference/manifest.json' with { type: 'json' };
+import preferenceCodesJson from '#generated/reference/preference-codes.json' with { type: 'json' };
+import procedureCodesJson from '#generated/reference/procedure-codes.json' with { type: 'json' };
 import type {
   CodeAndName,
   CountryRecord,

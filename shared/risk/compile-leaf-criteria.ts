@@ -5,7 +5,7 @@
  * declared value against the listed ones.
  */
 import { Decimal } from 'decimal.js';
-import type { DeclarationItem } from '../domain/declaration.ts';
+import type { DeclarationItem } from '#shared/domain/declaration.ts';
 import type { CompiledNode } from './compiled-node.ts';
 import type { DeclarationFacts } from './declaration-facts.ts';
 import type { LeafCriterion, LeafKind } from './profile.ts';

@@ -5,7 +5,7 @@
  * reference (computed lazily, at most once per item).
  */
 import type { Decimal } from 'decimal.js';
-import type { Declaration, DeclarationItem } from '../domain/declaration.ts';
+import type { Declaration, DeclarationItem } from '#shared/domain/declaration.ts';
 import { type TraderProfile, traderParty } from './trader.ts';
 import {
   compareWithReference,

@@ -5,7 +5,7 @@
  * criteria. Pure: the caller loads the recent declarations (and their traders) and passes them.
  */
 import { z } from 'zod';
-import type { Declaration } from '../domain/declaration.ts';
+import type { Declaration } from '#shared/domain/declaration.ts';
 import { DeclarationFacts } from './declaration-facts.ts';
 import { matchProfile } from './match-profile.ts';
 import { lanes as allLanes, type Lane, laneSchema } from './outcome.ts';

@@ -12,9 +12,9 @@
  * item of 7202 from India and another of something else from China.
  */
 import { z } from 'zod';
-import { countryCode, isoDate, moneyString, partyId } from '../domain/declaration.ts';
-import { DomainError, problem, toPointer } from '../domain/problems.ts';
-import { plainText } from '../domain/text.ts';
+import { countryCode, isoDate, moneyString, partyId } from '#shared/domain/declaration.ts';
+import { DomainError, problem, toPointer } from '#shared/domain/problems.ts';
+import { plainText } from '#shared/domain/text.ts';
 
 // ---- limits ------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@
  * The strongest lane wins (RED > YELLOW > BLUE > GREEN); BLUE means release, then post-clearance audit.
  */
 import { z } from 'zod';
-import type { Declaration } from '../domain/declaration.ts';
+import type { Declaration } from '#shared/domain/declaration.ts';
 import { DeclarationFacts } from './declaration-facts.ts';
 import { strongerLane } from './lane-rank.ts';
 import { explainMatch, matchProfile } from './match-profile.ts';

@@ -20,7 +20,7 @@
  * trader is left to the officers' profiles (`traderDeclarations` criterion), not weighted here.
  */
 import { z } from 'zod';
-import { type Declaration, partyId } from '../domain/declaration.ts';
+import { type Declaration, partyId } from '#shared/domain/declaration.ts';
 import type { RiskReason } from './outcome.ts';
 
 export const aeoStatuses = ['AEOF', 'AEOC', 'AEOS'] as const;

@@ -16,7 +16,7 @@
  */
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
-import { countryCode, currencyCode, type Declaration, type DeclarationItem } from '../domain/declaration.ts';
+import { countryCode, currencyCode, type Declaration, type DeclarationItem } from '#shared/domain/declaration.ts';
 
 const positiveDecimal = z
   .string()

@@ -15,9 +15,9 @@
  * Each line is rounded half-up to 2 decimals; totals are the rounded sums of the unrounded lines.
  * Steps 2 to 4 are assess-item.ts; de minimis relief is de-minimis.ts.
  */
-import type { Declaration } from '../domain/declaration.ts';
-import { type Problem, problem } from '../domain/problems.ts';
-import { referenceData } from '../reference/index.ts';
+import type { Declaration } from '#shared/domain/declaration.ts';
+import { type Problem, problem } from '#shared/domain/problems.ts';
+import { referenceData } from '#shared/reference/index.ts';
 import { assessItem } from './assess-item.ts';
 import type { Assessment, ItemAssessment } from './assessment.ts';
 import { applicableMeasures, compilePack, resolveCommodity } from './compile.ts';

@@ -4,7 +4,7 @@
  * rate for the month of acceptance, rounded half-up to 2 decimals. The declaration-wide sums are
  * computed once (`customsValueBasis`), then each item's value from them (`itemCustomsValue`).
  */
-import type { Declaration } from '../domain/declaration.ts';
+import type { Declaration } from '#shared/domain/declaration.ts';
 import { type RateEntry, toNational } from './exchange.ts';
 import { Dec, round2, ZERO } from './money.ts';
 

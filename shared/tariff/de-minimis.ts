@@ -3,7 +3,7 @@
  * and insurance) in the national currency does not exceed the region's threshold, the tax types
  * the region names are relieved (their lines are kept, at 0.00) and the assessment says why.
  */
-import { type Problem, problem } from '../domain/problems.ts';
+import { type Problem, problem } from '#shared/domain/problems.ts';
 import { type RateIndex, rateFor } from './exchange.ts';
 import type { DeMinimis } from './model.ts';
 import { Dec, formatMoney } from './money.ts';

@@ -4,8 +4,8 @@
  * its dimension, parsed once), proof-of-origin documents, exchange rates for amounts in other
  * currencies, and the notes and problems the assessment collects.
  */
-import type { DeclarationItem } from '../domain/declaration.ts';
-import { type Problem, problem } from '../domain/problems.ts';
+import type { DeclarationItem } from '#shared/domain/declaration.ts';
+import { type Problem, problem } from '#shared/domain/problems.ts';
 import type { CompiledPack } from './compile.ts';
 import { type RateEntry, type RateIndex, rateFor } from './exchange.ts';
 import { Dec, fixed2FromPlain, formatMoneyText, plain } from './money.ts';

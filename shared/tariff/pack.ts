@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { type Problem, problem, problemsFromZod } from '../domain/problems.ts';
+import { type Problem, problem, problemsFromZod } from '#shared/domain/problems.ts';
 import { type ExchangeRates, exchangeRatesSchema, type TariffPack, tariffPackSchema } from './model.ts';
 
 /** JSON with object keys sorted at every level (arrays keep their order). */

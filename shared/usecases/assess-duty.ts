@@ -6,17 +6,17 @@
  * stored instead and the release step sends the declaration to an officer.
  */
 
-import { type Principal, requireRole } from '../domain/auth.ts';
-import type { Declaration } from '../domain/declaration.ts';
-import type { PipelineMessage } from '../domain/declaration-record.ts';
-import { capProblems, DomainError, problem } from '../domain/problems.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { DeclarationReader, DeclarationWriter } from '../ports/declarations.ts';
-import type { PipelineQueue } from '../ports/pipeline-queue.ts';
-import type { TariffSource } from '../ports/tariff-source.ts';
-import { assessDeclaration } from '../tariff/assess-declaration.ts';
-import type { Assessment } from '../tariff/assessment.ts';
-import type { DeMinimis } from '../tariff/model.ts';
+import { type Principal, requireRole } from '#shared/domain/auth.ts';
+import type { Declaration } from '#shared/domain/declaration.ts';
+import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
+import { capProblems, DomainError, problem } from '#shared/domain/problems.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
+import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
+import type { TariffSource } from '#shared/ports/tariff-source.ts';
+import { assessDeclaration } from '#shared/tariff/assess-declaration.ts';
+import type { Assessment } from '#shared/tariff/assessment.ts';
+import type { DeMinimis } from '#shared/tariff/model.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
 
 export interface RegionTaxSettings {

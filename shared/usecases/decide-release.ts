@@ -4,9 +4,9 @@
  * the officer queue of their lane and office. A declaration whose duty could not be calculated
  * also goes to review, whatever its lane, so an officer can resolve it.
  */
-import type { PipelineMessage } from '../domain/declaration-record.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { DeclarationReader, DeclarationWriter } from '../ports/declarations.ts';
+import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
 
 export function decideRelease(

@@ -1,10 +1,10 @@
 /** Look a commodity up with the measures that apply for an origin and date (traders, officers). */
 import { z } from 'zod';
-import { type Principal, requireRole } from '../domain/auth.ts';
-import { countryCode, isoDate } from '../domain/declaration.ts';
-import { DomainError, problem } from '../domain/problems.ts';
-import type { TariffSource } from '../ports/tariff-source.ts';
-import { type CommodityLookup, lookupCommodity } from '../tariff/lookup.ts';
+import { type Principal, requireRole } from '#shared/domain/auth.ts';
+import { countryCode, isoDate } from '#shared/domain/declaration.ts';
+import { DomainError, problem } from '#shared/domain/problems.ts';
+import type { TariffSource } from '#shared/ports/tariff-source.ts';
+import { type CommodityLookup, lookupCommodity } from '#shared/tariff/lookup.ts';
 
 export const commodityLookupQuerySchema = z
   .strictObject({

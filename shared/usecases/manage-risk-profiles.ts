@@ -2,14 +2,14 @@
  * Officers and administrators manage risk profiles themselves, without a deployment: create,
  * edit (a new immutable version), disable, list, and dry-run against recent declarations.
  */
-import { type Principal, requireRole } from '../domain/auth.ts';
-import { newDeclarationId } from '../domain/ids.ts';
-import { DomainError, problem } from '../domain/problems.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { DeclarationListings } from '../ports/declarations.ts';
-import type { RiskProfileStore, TraderProfileStore } from '../ports/risk-stores.ts';
-import { type DryRunResult, dryRun } from '../risk/dry-run.ts';
-import { nextVersion, parseRiskProfileInput, type RiskProfile } from '../risk/profile.ts';
+import { type Principal, requireRole } from '#shared/domain/auth.ts';
+import { newDeclarationId } from '#shared/domain/ids.ts';
+import { DomainError, problem } from '#shared/domain/problems.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { DeclarationListings } from '#shared/ports/declarations.ts';
+import type { RiskProfileStore, TraderProfileStore } from '#shared/ports/risk-stores.ts';
+import { type DryRunResult, dryRun } from '#shared/risk/dry-run.ts';
+import { nextVersion, parseRiskProfileInput, type RiskProfile } from '#shared/risk/profile.ts';
 import { type ScoreRiskDeps, versionsInForce } from './score-risk.ts';
 
 const manage = (principal: Principal) => requireRole(principal, 'officer', 'admin');

@@ -1,11 +1,11 @@
 /** Administrators record a trader's AEO and trusted-trader status; the history is kept by the platform. */
 import { z } from 'zod';
-import { type Principal, requireRole } from '../domain/auth.ts';
-import { partyId } from '../domain/declaration.ts';
-import { DomainError, problem } from '../domain/problems.ts';
-import { plainText } from '../domain/text.ts';
-import type { TraderProfileStore } from '../ports/risk-stores.ts';
-import { aeoStatusSchema, type TraderProfile } from '../risk/trader.ts';
+import { type Principal, requireRole } from '#shared/domain/auth.ts';
+import { partyId } from '#shared/domain/declaration.ts';
+import { DomainError, problem } from '#shared/domain/problems.ts';
+import { plainText } from '#shared/domain/text.ts';
+import type { TraderProfileStore } from '#shared/ports/risk-stores.ts';
+import { aeoStatusSchema, type TraderProfile } from '#shared/risk/trader.ts';
 
 export const traderStatusInputSchema = z
   .strictObject({

@@ -9,11 +9,11 @@
  * moved further is left alone. History therefore always says what the state says, even when a
  * retry would have decided differently (the first decision that was written wins).
  */
-import type { DeclarationStatus } from '../domain/declaration.ts';
-import type { DeclarationRecord, HistoryEvent, HistoryEventType, PipelineMessage } from '../domain/declaration-record.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { DeclarationReader, DeclarationWriter, Transition } from '../ports/declarations.ts';
-import type { PipelineQueue } from '../ports/pipeline-queue.ts';
+import type { DeclarationStatus } from '#shared/domain/declaration.ts';
+import type { DeclarationRecord, HistoryEvent, HistoryEventType, PipelineMessage } from '#shared/domain/declaration-record.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { DeclarationReader, DeclarationWriter, Transition } from '#shared/ports/declarations.ts';
+import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 
 export interface StageDecision {
   to: DeclarationStatus & HistoryEventType;

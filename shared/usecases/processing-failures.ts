@@ -5,13 +5,13 @@
  * FAILED queue of its office, an alarm fires, and an administrator can retry it once the cause is
  * fixed. Both moves are ordinary conditional writes on `version` with their history event.
  */
-import { type Principal, requireRole } from '../domain/auth.ts';
-import type { DeclarationStatus } from '../domain/declaration.ts';
-import type { DeclarationState, HistoryEvent, PipelineMessage } from '../domain/declaration-record.ts';
-import { DomainError, problem } from '../domain/problems.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { DeclarationReader, DeclarationWriter } from '../ports/declarations.ts';
-import type { PipelineQueue } from '../ports/pipeline-queue.ts';
+import { type Principal, requireRole } from '#shared/domain/auth.ts';
+import type { DeclarationStatus } from '#shared/domain/declaration.ts';
+import type { DeclarationState, HistoryEvent, PipelineMessage } from '#shared/domain/declaration-record.ts';
+import { DomainError, problem } from '#shared/domain/problems.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
+import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import { writePendingEvent } from './pipeline-stage.ts';
 
 /** Statuses whose stage runs on its own; only these can fail to be processed. */

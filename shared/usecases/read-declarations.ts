@@ -2,8 +2,8 @@
  * Reading declarations. A trader sees only its own; anyone else asking for a declaration they
  * may not see gets the same answer as for one that does not exist (no existence oracle).
  */
-import { canRead, hasRole, type Principal, requireParty, requireRole } from '../domain/auth.ts';
-import type { DeclarationStatus } from '../domain/declaration.ts';
+import { canRead, hasRole, type Principal, requireParty, requireRole } from '#shared/domain/auth.ts';
+import type { DeclarationStatus } from '#shared/domain/declaration.ts';
 import {
   type DeclarationPage,
   type DeclarationState,
@@ -12,9 +12,9 @@ import {
   toHistoryView,
   toSummary,
   toView,
-} from '../domain/declaration-record.ts';
-import { DomainError, problem } from '../domain/problems.ts';
-import { type DeclarationListings, type DeclarationReader, InvalidCursorError } from '../ports/declarations.ts';
+} from '#shared/domain/declaration-record.ts';
+import { DomainError, problem } from '#shared/domain/problems.ts';
+import { type DeclarationListings, type DeclarationReader, InvalidCursorError } from '#shared/ports/declarations.ts';
 
 /** Officers and admins read as customs; everyone else as the trader. */
 const audienceOf = (principal: Principal) => (hasRole(principal, 'officer') || hasRole(principal, 'admin') ? 'customs' : 'trader');

@@ -3,12 +3,12 @@
  * per supplementary unit, by HS subheading and origin) and loads it as a new version. Only
  * RELEASED declarations count: values not (yet) accepted must not pull the medians down.
  */
-import { type Principal, requireRole } from '../domain/auth.ts';
-import type { Declaration } from '../domain/declaration.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { DeclarationListings } from '../ports/declarations.ts';
-import type { ReferenceDocumentStore, ReferenceDocumentVersion } from '../ports/reference-documents.ts';
-import { buildReferenceTable, type ToNational, valuationReferenceTableSchema } from '../risk/valuation.ts';
+import { type Principal, requireRole } from '#shared/domain/auth.ts';
+import type { Declaration } from '#shared/domain/declaration.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { DeclarationListings } from '#shared/ports/declarations.ts';
+import type { ReferenceDocumentStore, ReferenceDocumentVersion } from '#shared/ports/reference-documents.ts';
+import { buildReferenceTable, type ToNational, valuationReferenceTableSchema } from '#shared/risk/valuation.ts';
 import { loadReferenceDocument } from './reference-documents.ts';
 
 export interface RebuildValuationDeps {

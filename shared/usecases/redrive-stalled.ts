@@ -3,10 +3,10 @@
  * failed to enqueue, and the trader did not retry) or expired is handed to its stage again.
  * Every stage is idempotent, so sending a message for a declaration that is merely slow is safe.
  */
-import type { DeclarationStatus } from '../domain/declaration.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { DeclarationReader, DeclarationWriter, StalledDeclarations } from '../ports/declarations.ts';
-import type { PipelineQueue } from '../ports/pipeline-queue.ts';
+import type { DeclarationStatus } from '#shared/domain/declaration.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { DeclarationReader, DeclarationWriter, StalledDeclarations } from '#shared/ports/declarations.ts';
+import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import { markProcessingFailed } from './processing-failures.ts';
 
 export interface RedriveStalledDeps {

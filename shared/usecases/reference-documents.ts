@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { type Principal, requireRole } from '../domain/auth.ts';
-import { DomainError } from '../domain/problems.ts';
-import type { ReferenceDocumentKind, ReferenceDocumentStore, ReferenceDocumentVersion } from '../ports/reference-documents.ts';
+import { type Principal, requireRole } from '#shared/domain/auth.ts';
+import { DomainError } from '#shared/domain/problems.ts';
+import type { ReferenceDocumentKind, ReferenceDocumentStore, ReferenceDocumentVersion } from '#shared/ports/reference-documents.ts';
 
 /** Content version: the first 16 hex digits of the SHA-256 of the canonical JSON. */
 export const contentVersion = (content: Uint8Array): string => createHash('sha256').update(content).digest('hex').slice(0, 16);

@@ -1,8 +1,8 @@
 /** The officer review queue: UNDER_REVIEW declarations of one lane and office, oldest first. */
-import { type Principal, requireRole } from '../domain/auth.ts';
-import { type DeclarationSummary, toSummary } from '../domain/declaration-record.ts';
-import { DomainError, problem } from '../domain/problems.ts';
-import { type DeclarationListings, InvalidCursorError } from '../ports/declarations.ts';
+import { type Principal, requireRole } from '#shared/domain/auth.ts';
+import { type DeclarationSummary, toSummary } from '#shared/domain/declaration-record.ts';
+import { DomainError, problem } from '#shared/domain/problems.ts';
+import { type DeclarationListings, InvalidCursorError } from '#shared/ports/declarations.ts';
 import { FAILED_QUEUE } from './processing-failures.ts';
 
 export interface ReviewQueueQuery {

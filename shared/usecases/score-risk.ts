@@ -4,16 +4,16 @@
  * so editing a profile affects only declarations submitted afterwards; the versions used are
  * recorded on the outcome.
  */
-import type { PipelineMessage } from '../domain/declaration-record.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { DeclarationReader, DeclarationWriter } from '../ports/declarations.ts';
-import type { PipelineQueue } from '../ports/pipeline-queue.ts';
-import type { RiskProfileStore, SecretSource, SelectionStatsStore, TraderProfileStore } from '../ports/risk-stores.ts';
-import type { RiskProfile } from '../risk/profile.ts';
-import { type CompiledProfiles, compileProfiles, scoreDeclaration } from '../risk/score.ts';
-import { laneBeforeTopUp } from '../risk/selection.ts';
-import type { RiskSettings } from '../risk/settings.ts';
-import type { ToNational, ValuationReferences } from '../risk/valuation.ts';
+import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
+import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
+import type { RiskProfileStore, SecretSource, SelectionStatsStore, TraderProfileStore } from '#shared/ports/risk-stores.ts';
+import type { RiskProfile } from '#shared/risk/profile.ts';
+import { type CompiledProfiles, compileProfiles, scoreDeclaration } from '#shared/risk/score.ts';
+import { laneBeforeTopUp } from '#shared/risk/selection.ts';
+import type { RiskSettings } from '#shared/risk/settings.ts';
+import type { ToNational, ValuationReferences } from '#shared/risk/valuation.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
 
 export interface ScoreRiskDeps {

@@ -4,22 +4,22 @@
  * resumes where a failed attempt stopped and answers with the same receipt.
  */
 import { createHash } from 'node:crypto';
-import { type Principal, requireParty, requireRole } from '../domain/auth.ts';
-import { declarationSchema, maxDeclarationBytes } from '../domain/declaration.ts';
+import { type Principal, requireParty, requireRole } from '#shared/domain/auth.ts';
+import { declarationSchema, maxDeclarationBytes } from '#shared/domain/declaration.ts';
 import {
   type DeclarationRecord,
   type DeclarationState,
   type HistoryEvent,
   linksFor,
   type SubmissionReceipt,
-} from '../domain/declaration-record.ts';
-import { generateUcr, newDeclarationId } from '../domain/ids.ts';
-import { parseJsonBytes } from '../domain/json-text.ts';
-import { DomainError, problem } from '../domain/problems.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { DeclarationReader, DeclarationWriter, LrnClaim, LrnRegistry } from '../ports/declarations.ts';
-import type { DocumentArchive } from '../ports/document-archive.ts';
-import type { PipelineQueue } from '../ports/pipeline-queue.ts';
+} from '#shared/domain/declaration-record.ts';
+import { generateUcr, newDeclarationId } from '#shared/domain/ids.ts';
+import { parseJsonBytes } from '#shared/domain/json-text.ts';
+import { DomainError, problem } from '#shared/domain/problems.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { DeclarationReader, DeclarationWriter, LrnClaim, LrnRegistry } from '#shared/ports/declarations.ts';
+import type { DocumentArchive } from '#shared/ports/document-archive.ts';
+import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 
 export interface SubmitDeclarationDeps {
   repository: LrnRegistry & DeclarationReader & DeclarationWriter;

@@ -2,12 +2,12 @@
  * Validation stage: checks a SUBMITTED declaration against reference data and moves it to
  * VALIDATED (handed on to risk scoring) or REJECTED with every problem listed.
  */
-import type { Declaration } from '../domain/declaration.ts';
-import type { PipelineMessage } from '../domain/declaration-record.ts';
-import { capProblems, type Problem } from '../domain/problems.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { DeclarationReader, DeclarationWriter } from '../ports/declarations.ts';
-import type { PipelineQueue } from '../ports/pipeline-queue.ts';
+import type { Declaration } from '#shared/domain/declaration.ts';
+import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
+import { capProblems, type Problem } from '#shared/domain/problems.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
+import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
 
 export interface ValidateDeclarationDeps {

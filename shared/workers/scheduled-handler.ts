@@ -6,7 +6,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
-import { logger, metrics, tracer } from '../observability.ts';
+import { logger, metrics, tracer } from '#shared/observability.ts';
 
 export function scheduledHandler(run: (event: ScheduledEvent) => Promise<void>) {
   return middy<ScheduledEvent, void>()

@@ -12,7 +12,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
-import { logger, metrics, tracer } from '../observability.ts';
+import { logger, metrics, tracer } from '#shared/observability.ts';
 
 export interface SqsHandlerOptions<T> {
   /** The queue's maxReceiveCount: the delivery at which a failure sends the message to the DLQ. */

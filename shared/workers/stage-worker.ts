@@ -3,11 +3,11 @@
  * its result, and marks the declaration PROCESSING_FAILED when the message's last delivery fails.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { type PipelineMessage, pipelineMessageSchema } from '../domain/declaration-record.ts';
-import { logger, metrics } from '../observability.ts';
-import { type QueueName, queues } from '../resources.ts';
-import type { StageResult } from '../usecases/pipeline-stage.ts';
-import { type FailureDeps, markProcessingFailed } from '../usecases/processing-failures.ts';
+import { type PipelineMessage, pipelineMessageSchema } from '#shared/domain/declaration-record.ts';
+import { logger, metrics } from '#shared/observability.ts';
+import { type QueueName, queues } from '#shared/resources.ts';
+import type { StageResult } from '#shared/usecases/pipeline-stage.ts';
+import { type FailureDeps, markProcessingFailed } from '#shared/usecases/processing-failures.ts';
 import { sqsHandler } from './sqs-handler.ts';
 
 export function stageWorker(queue: QueueName, deps: FailureDeps, runStage: (message: PipelineMessage) => Promise<StageResult>) {

@@ -5,11 +5,11 @@
  * a row here fails the test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
-import { seedDemoData } from '../../local/seed.ts';
-import type { OperationSpec } from '../../shared/http/operation.ts';
-import { operations } from '../../shared/http/operations/index.ts';
-import { apiClient, declarationFor, eventually, newParty } from '../integration/support.ts';
+import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
+import { seedDemoData } from '#local/seed.ts';
+import type { OperationSpec } from '#shared/http/operation.ts';
+import { operations } from '#shared/http/operations/index.ts';
+import { apiClient, declarationFor, eventually, newParty } from '#tests/integration/support.ts';
 
 type Caller = 'anonymous' | 'owner' | 'otherTrader' | 'officer' | 'admin';
 const callers: readonly Caller[] = ['anonymous', 'owner', 'otherTrader', 'officer', 'admin'];

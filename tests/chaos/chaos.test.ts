@@ -7,7 +7,7 @@
  * object's hash right. `npm run chaos -- --declarations 1000` runs the bigger version.
  */
 import { describe, expect, it } from 'vitest';
-import { runChaos } from '../../bench/chaos.ts';
+import { runChaos } from '#bench/chaos.ts';
 
 describe('chaos', () => {
   it('loses, duplicates and strands nothing under faults, double delivery and a hard restart', async () => {

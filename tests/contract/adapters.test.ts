@@ -2,9 +2,9 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
-import { StoredItemError } from '../../shared/adapters/declaration-item-codec.ts';
-import { keys } from '../../shared/adapters/keys.ts';
+import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
+import { StoredItemError } from '#shared/adapters/declaration-item-codec.ts';
+import { keys } from '#shared/adapters/keys.ts';
 import {
   declarationRepository,
   documentArchive,
@@ -12,9 +12,9 @@ import {
   referenceDocuments,
   riskDataSources,
   sharedDynamoDb,
-} from '../../shared/adapters/platform.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { storeSubmitted } from '../support/stored-declaration.ts';
+} from '#shared/adapters/platform.ts';
+import { loadConfig } from '#shared/config.ts';
+import { storeSubmitted } from '#tests/support/stored-declaration.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';

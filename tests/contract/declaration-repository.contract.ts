@@ -5,13 +5,13 @@
  */
 import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { DeclarationRecord, HistoryEvent } from '../../shared/domain/declaration-record.ts';
-import { newDeclarationId } from '../../shared/domain/ids.ts';
-import { type DeclarationRepository, InvalidCursorError } from '../../shared/ports/declarations.ts';
-import type { DocumentArchive } from '../../shared/ports/document-archive.ts';
-import type { Assessment } from '../../shared/tariff/assessment.ts';
-import { newParty } from '../integration/support.ts';
-import { storeSubmitted } from '../support/stored-declaration.ts';
+import type { DeclarationRecord, HistoryEvent } from '#shared/domain/declaration-record.ts';
+import { newDeclarationId } from '#shared/domain/ids.ts';
+import { type DeclarationRepository, InvalidCursorError } from '#shared/ports/declarations.ts';
+import type { DocumentArchive } from '#shared/ports/document-archive.ts';
+import type { Assessment } from '#shared/tariff/assessment.ts';
+import { newParty } from '#tests/integration/support.ts';
+import { storeSubmitted } from '#tests/support/stored-declaration.ts';
 
 export interface ContractSubject {
   repository: () => DeclarationRepository;

@@ -1,14 +1,14 @@
 /** The contracts on the in-memory fakes (shared/ports/fakes/). */
-import { InMemoryDeclarationRepository } from '../../shared/ports/fakes/declaration-repository.ts';
-import { InMemoryDocumentArchive } from '../../shared/ports/fakes/document-archive.ts';
-import { InMemoryPipelineQueue } from '../../shared/ports/fakes/pipeline-queue.ts';
-import { InMemoryReferenceDocumentStore } from '../../shared/ports/fakes/reference-document-store.ts';
+import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
+import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
+import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
+import { InMemoryReferenceDocumentStore } from '#shared/ports/fakes/reference-document-store.ts';
 import {
   FixedSecretSource,
   InMemoryRiskProfileStore,
   InMemorySelectionStatsStore,
   InMemoryTraderProfileStore,
-} from '../../shared/ports/fakes/risk-stores.ts';
+} from '#shared/ports/fakes/risk-stores.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';

@@ -4,9 +4,9 @@
  * worker reads (`pipelineMessageSchema`), exactly and once.
  */
 import { describe, expect, it } from 'vitest';
-import { type PipelineMessage, pipelineMessageSchema } from '../../shared/domain/declaration-record.ts';
-import { newDeclarationId } from '../../shared/domain/ids.ts';
-import type { PipelineQueue } from '../../shared/ports/pipeline-queue.ts';
+import { type PipelineMessage, pipelineMessageSchema } from '#shared/domain/declaration-record.ts';
+import { newDeclarationId } from '#shared/domain/ids.ts';
+import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 
 export interface PipelineQueueSubject {
   queue: () => PipelineQueue;

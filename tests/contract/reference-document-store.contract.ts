@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ReferenceDocumentStore } from '../../shared/ports/reference-documents.ts';
-import { contentVersion } from '../../shared/usecases/reference-documents.ts';
+import type { ReferenceDocumentStore } from '#shared/ports/reference-documents.ts';
+import { contentVersion } from '#shared/usecases/reference-documents.ts';
 
 export interface ReferenceDocumentStoreSubject {
   /** A store over the same documents on every call (the adapter: a new instance, so a cold cache). */

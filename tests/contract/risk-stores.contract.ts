@@ -5,10 +5,10 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { demoProfiles, demoTraders } from '../../demo/risk-seed.ts';
-import type { RiskProfileStore, SecretSource, SelectionStatsStore, TraderProfileStore } from '../../shared/ports/risk-stores.ts';
-import type { RiskProfile } from '../../shared/risk/profile.ts';
-import { newParty } from '../integration/support.ts';
+import { demoProfiles, demoTraders } from '#demo/risk-seed.ts';
+import type { RiskProfileStore, SecretSource, SelectionStatsStore, TraderProfileStore } from '#shared/ports/risk-stores.ts';
+import type { RiskProfile } from '#shared/risk/profile.ts';
+import { newParty } from '#tests/integration/support.ts';
 
 export interface RiskStoresSubject {
   profiles: () => RiskProfileStore;

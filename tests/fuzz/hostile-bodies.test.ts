@@ -14,14 +14,14 @@
  * A broken invariant fails the test with its smallest reproduction (case index, steps, bytes, answer).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSelection, demoThresholds, demoValuationTable } from '../../demo/risk-seed.ts';
-import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
-import { seedDemoData } from '../../local/seed.ts';
-import { declarationSchema, maxDeclarationBytes } from '../../shared/domain/declaration.ts';
-import { referenceDocumentNames, referenceDocumentPath } from '../../shared/http/reference-kinds.ts';
-import { parseRiskProfileInput } from '../../shared/risk/profile.ts';
-import { traderStatusInputSchema } from '../../shared/usecases/manage-traders.ts';
-import { declarationFor, validImport } from '../integration/support.ts';
+import { demoSelection, demoThresholds, demoValuationTable } from '#demo/risk-seed.ts';
+import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
+import { seedDemoData } from '#local/seed.ts';
+import { declarationSchema, maxDeclarationBytes } from '#shared/domain/declaration.ts';
+import { referenceDocumentNames, referenceDocumentPath } from '#shared/http/reference-kinds.ts';
+import { parseRiskProfileInput } from '#shared/risk/profile.ts';
+import { traderStatusInputSchema } from '#shared/usecases/manage-traders.ts';
+import { declarationFor, validImport } from '#tests/integration/support.ts';
 import {
   contractAccepts,
   DupObject,

@@ -15,8 +15,8 @@ import { request as httpRequest } from 'node:http';
 import { brotliCompressSync, deflateSync, gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import fc from 'fast-check';
 import { visit } from 'jsonc-parser';
-import { isTextContent, MAX_BODY_BYTES } from '../../local/gateway.ts';
-import { LAMBDA_PAYLOAD_LIMIT_BYTES } from '../../local/lambda.ts';
+import { isTextContent, MAX_BODY_BYTES } from '#local/gateway.ts';
+import { LAMBDA_PAYLOAD_LIMIT_BYTES } from '#local/lambda.ts';
 
 // ---- JSON trees with raw text and repeated member names -----------------------------------------
 

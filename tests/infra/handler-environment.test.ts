@@ -5,10 +5,10 @@
  * grant for; this test can.)
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { regionEnvironment } from '../../infra/config/environment.ts';
-import { regions } from '../../infra/config/regions.ts';
-import { requiredVariables } from '../../shared/config.ts';
-import { accessEnvironment, type FunctionDefinition, type FunctionName, functions } from '../../shared/resources.ts';
+import { regionEnvironment } from '#infra/config/environment.ts';
+import { regions } from '#infra/config/regions.ts';
+import { requiredVariables } from '#shared/config.ts';
+import { accessEnvironment, type FunctionDefinition, type FunctionName, functions } from '#shared/resources.ts';
 
 const saved = { ...process.env };
 

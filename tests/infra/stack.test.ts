@@ -6,11 +6,11 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuildAppOptions, type BuiltApp, buildApp, parseStage, stackName } from '../../infra/app.ts';
-import { regions } from '../../infra/config/regions.ts';
-import { assertVisibilityTimeouts } from '../../infra/function-factory.ts';
-import { defaultDefinitions, type ResourceDefinitions, USER_GROUPS } from '../../infra/stack.ts';
-import { bucketNameEnv, type FunctionDefinition, functions, queues, queueUrlEnv, tableNameEnv, tables } from '../../shared/resources.ts';
+import { type BuildAppOptions, type BuiltApp, buildApp, parseStage, stackName } from '#infra/app.ts';
+import { regions } from '#infra/config/regions.ts';
+import { assertVisibilityTimeouts } from '#infra/function-factory.ts';
+import { defaultDefinitions, type ResourceDefinitions, USER_GROUPS } from '#infra/stack.ts';
+import { bucketNameEnv, type FunctionDefinition, functions, queues, queueUrlEnv, tableNameEnv, tables } from '#shared/resources.ts';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; Metadata?: Record<string, any> };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };

@@ -4,11 +4,11 @@
  */
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSelection, demoThresholds } from '../../demo/risk-seed.ts';
-import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
-import { seedDemoData } from '../../local/seed.ts';
-import { referenceDocuments } from '../../shared/adapters/platform.ts';
-import { loadConfig } from '../../shared/config.ts';
+import { demoSelection, demoThresholds } from '#demo/risk-seed.ts';
+import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
+import { seedDemoData } from '#local/seed.ts';
+import { referenceDocuments } from '#shared/adapters/platform.ts';
+import { loadConfig } from '#shared/config.ts';
 import { apiClient, declarationFor, newParty } from './support.ts';
 
 let cloud: LocalCloud;

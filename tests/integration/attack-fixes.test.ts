@@ -5,18 +5,18 @@
 import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
-import { loadConfig } from '../../shared/config.ts';
+import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
+import { loadConfig } from '#shared/config.ts';
 
 /** The intake function's configuration (the local cloud sets every function's variables). */
 const intake = () => loadConfig('submitDeclaration');
 
-import { seedDemoData } from '../../local/seed.ts';
-import { declarationRepository, documentArchive, pipelineQueue } from '../../shared/adapters/platform.ts';
-import { TRADER_FAILURE_REASON } from '../../shared/domain/declaration-record.ts';
-import { submitDeclaration } from '../../shared/usecases/submit-declaration.ts';
-import { mulberry32 } from '../support/prng.ts';
-import { storeSubmittedWithBytes } from '../support/stored-declaration.ts';
+import { seedDemoData } from '#local/seed.ts';
+import { declarationRepository, documentArchive, pipelineQueue } from '#shared/adapters/platform.ts';
+import { TRADER_FAILURE_REASON } from '#shared/domain/declaration-record.ts';
+import { submitDeclaration } from '#shared/usecases/submit-declaration.ts';
+import { mulberry32 } from '#tests/support/prng.ts';
+import { storeSubmittedWithBytes } from '#tests/support/stored-declaration.ts';
 import { apiClient, declarationFor, eventually, newParty } from './support.ts';
 
 let cloud: LocalCloud;

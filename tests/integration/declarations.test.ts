@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
-import { seedDemoData } from '../../local/seed.ts';
-import { generateUcr } from '../../shared/domain/ids.ts';
+import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
+import { seedDemoData } from '#local/seed.ts';
+import { generateUcr } from '#shared/domain/ids.ts';
 import { apiClient, declarationFor, eventually, newParty } from './support.ts';
 
 let cloud: LocalCloud;

@@ -4,10 +4,10 @@
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSelection, demoThresholds } from '../../demo/risk-seed.ts';
-import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
-import { seedDemoData } from '../../local/seed.ts';
-import type { DeclarationInput } from '../../shared/domain/declaration.ts';
+import { demoSelection, demoThresholds } from '#demo/risk-seed.ts';
+import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
+import { seedDemoData } from '#local/seed.ts';
+import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { apiClient, declarationFor, eventually, newParty } from './support.ts';
 
 let cloud: LocalCloud;

@@ -5,7 +5,7 @@
 
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { DeclarationInput } from '../../shared/domain/declaration.ts';
+import type { DeclarationInput } from '#shared/domain/declaration.ts';
 
 export const validImport = (): DeclarationInput =>
   JSON.parse(readFileSync(new URL('../fixtures/declarations/valid-import.json', import.meta.url), 'utf8')) as DeclarationInput;

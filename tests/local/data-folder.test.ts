@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startLocalCloud } from '../../local/cloud.ts';
+import { startLocalCloud } from '#local/cloud.ts';
 
 describe('--data folders', () => {
   it('are created, or made, private to their owner (0700)', async () => {

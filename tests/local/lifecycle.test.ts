@@ -10,8 +10,8 @@ import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
-import { journal } from '../fixtures/handlers/queue-worker.ts';
+import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
+import { journal } from '#tests/fixtures/handlers/queue-worker.ts';
 import { bearer, eventually, fixture, gatewayFunctions, request } from './support.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };

@@ -4,8 +4,8 @@
  */
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
-import { journal } from '../fixtures/handlers/queue-worker.ts';
+import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
+import { journal } from '#tests/fixtures/handlers/queue-worker.ts';
 import { eventually, fixture } from './support.ts';
 
 const MAX_RECEIVE_COUNT = 2;

@@ -1,5 +1,5 @@
 /** Shared set-up of the local cloud tests: fixture functions and small HTTP helpers. */
-import type { LocalFunctionDefinition } from '../../local/cloud.ts';
+import type { LocalFunctionDefinition } from '#local/cloud.ts';
 
 export const fixture = (name: string): string => `tests/fixtures/handlers/${name}.ts`;
 

@@ -9,39 +9,39 @@
  * until the stage's worker polls.
  */
 import { readFileSync } from 'node:fs';
-import { defaultExchangeRatesUrl, defaultTariffPackUrl } from '../../demo/gb-tariff-pack.ts';
-import { demoProfiles, demoSelection, demoThresholds, demoTraders, demoValuationTable } from '../../demo/risk-seed.ts';
-import { regions } from '../../infra/config/regions.ts';
-import { carryRatesForward } from '../../local/seed.ts';
-import { riskReferenceData } from '../../shared/adapters/risk-reference-data.ts';
-import { tariffFromReferenceDocuments } from '../../shared/adapters/tariff-source.ts';
-import type { Principal } from '../../shared/domain/auth.ts';
-import type { DeclarationInput } from '../../shared/domain/declaration.ts';
-import type { DeclarationRecord } from '../../shared/domain/declaration-record.ts';
-import { validateDeclarationRules } from '../../shared/domain/validation-rules.ts';
-import { ManualClock } from '../../shared/ports/fakes/clock.ts';
-import { InMemoryDeclarationRepository } from '../../shared/ports/fakes/declaration-repository.ts';
-import { InMemoryDocumentArchive } from '../../shared/ports/fakes/document-archive.ts';
-import { InMemoryPipelineQueue } from '../../shared/ports/fakes/pipeline-queue.ts';
-import { InMemoryReferenceDocumentStore } from '../../shared/ports/fakes/reference-document-store.ts';
+import { defaultExchangeRatesUrl, defaultTariffPackUrl } from '#demo/gb-tariff-pack.ts';
+import { demoProfiles, demoSelection, demoThresholds, demoTraders, demoValuationTable } from '#demo/risk-seed.ts';
+import { regions } from '#infra/config/regions.ts';
+import { carryRatesForward } from '#local/seed.ts';
+import { riskReferenceData } from '#shared/adapters/risk-reference-data.ts';
+import { tariffFromReferenceDocuments } from '#shared/adapters/tariff-source.ts';
+import type { Principal } from '#shared/domain/auth.ts';
+import type { DeclarationInput } from '#shared/domain/declaration.ts';
+import type { DeclarationRecord } from '#shared/domain/declaration-record.ts';
+import { validateDeclarationRules } from '#shared/domain/validation-rules.ts';
+import { ManualClock } from '#shared/ports/fakes/clock.ts';
+import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
+import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
+import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
+import { InMemoryReferenceDocumentStore } from '#shared/ports/fakes/reference-document-store.ts';
 import {
   FixedSecretSource,
   InMemoryRiskProfileStore,
   InMemorySelectionStatsStore,
   InMemoryTraderProfileStore,
-} from '../../shared/ports/fakes/risk-stores.ts';
-import type { ReferenceDocumentKind } from '../../shared/ports/reference-documents.ts';
-import { referenceData } from '../../shared/reference/index.ts';
-import type { RiskSettings } from '../../shared/risk/settings.ts';
-import { exchangeRatesSchema } from '../../shared/tariff/model.ts';
-import { assessDuty } from '../../shared/usecases/assess-duty.ts';
-import { decideRelease } from '../../shared/usecases/decide-release.ts';
-import type { StageResult } from '../../shared/usecases/pipeline-stage.ts';
-import { contentVersion } from '../../shared/usecases/reference-documents.ts';
-import { scoreRisk } from '../../shared/usecases/score-risk.ts';
-import { submitDeclaration } from '../../shared/usecases/submit-declaration.ts';
-import { validateDeclaration } from '../../shared/usecases/validate-declaration.ts';
-import { declarationFor } from '../integration/support.ts';
+} from '#shared/ports/fakes/risk-stores.ts';
+import type { ReferenceDocumentKind } from '#shared/ports/reference-documents.ts';
+import { referenceData } from '#shared/reference/index.ts';
+import type { RiskSettings } from '#shared/risk/settings.ts';
+import { exchangeRatesSchema } from '#shared/tariff/model.ts';
+import { assessDuty } from '#shared/usecases/assess-duty.ts';
+import { decideRelease } from '#shared/usecases/decide-release.ts';
+import type { StageResult } from '#shared/usecases/pipeline-stage.ts';
+import { contentVersion } from '#shared/usecases/reference-documents.ts';
+import { scoreRisk } from '#shared/usecases/score-risk.ts';
+import { submitDeclaration } from '#shared/usecases/submit-declaration.ts';
+import { validateDeclaration } from '#shared/usecases/validate-declaration.ts';
+import { declarationFor } from '#tests/integration/support.ts';
 
 export const region = regions['eu-west-2'];
 

@@ -4,13 +4,13 @@
  * object is missing), then its SUBMITTED state item.
  */
 import { expect } from 'vitest';
-import { declarationSchema } from '../../shared/domain/declaration.ts';
-import type { DeclarationRecord } from '../../shared/domain/declaration-record.ts';
-import { newDeclarationId } from '../../shared/domain/ids.ts';
-import type { DeclarationRepository } from '../../shared/ports/declarations.ts';
-import type { DocumentArchive } from '../../shared/ports/document-archive.ts';
-import { sha256Hex, submittedDocumentKey } from '../../shared/usecases/submit-declaration.ts';
-import { declarationFor, newParty } from '../integration/support.ts';
+import { declarationSchema } from '#shared/domain/declaration.ts';
+import type { DeclarationRecord } from '#shared/domain/declaration-record.ts';
+import { newDeclarationId } from '#shared/domain/ids.ts';
+import type { DeclarationRepository } from '#shared/ports/declarations.ts';
+import type { DocumentArchive } from '#shared/ports/document-archive.ts';
+import { sha256Hex, submittedDocumentKey } from '#shared/usecases/submit-declaration.ts';
+import { declarationFor, newParty } from '#tests/integration/support.ts';
 
 type Deps = { repository: DeclarationRepository; archive: DocumentArchive; bucket?: string };
 type Options = { party?: string; at?: string; archived?: boolean };

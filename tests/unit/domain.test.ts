@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { canRead } from '../../shared/domain/auth.ts';
-import { declarationSchema } from '../../shared/domain/declaration.ts';
-import { generateUcr, newDeclarationId } from '../../shared/domain/ids.ts';
-import { problemsFromZod, toPointer } from '../../shared/domain/problems.ts';
-import { principalFromEvent } from '../../shared/http/principal.ts';
-import { validImport } from '../integration/support.ts';
+import { canRead } from '#shared/domain/auth.ts';
+import { declarationSchema } from '#shared/domain/declaration.ts';
+import { generateUcr, newDeclarationId } from '#shared/domain/ids.ts';
+import { problemsFromZod, toPointer } from '#shared/domain/problems.ts';
+import { principalFromEvent } from '#shared/http/principal.ts';
+import { validImport } from '#tests/integration/support.ts';
 
 const problemsOf = (input: unknown) => {
   const parsed = declarationSchema.safeParse(input, { reportInput: true });

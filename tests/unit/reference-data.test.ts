@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referenceData } from '../../shared/reference/index.ts';
-import { buildReferenceData, defaultOutDir, repoRoot, serialize, shortDescription } from '../../tools/build-reference-data.ts';
+import { referenceData } from '#shared/reference/index.ts';
+import { buildReferenceData, defaultOutDir, repoRoot, serialize, shortDescription } from '#tools/build-reference-data.ts';
 
 describe('generated reference data', () => {
   let outDir: string;

@@ -1,9 +1,9 @@
 /** The route table is the one description of the API: resources, OpenAPI and parsing all come from it. */
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '../../shared/http/openapi.ts';
-import { operations } from '../../shared/http/operations/index.ts';
-import { functions, type Trigger } from '../../shared/resources.ts';
+import { buildOpenApiDocument } from '#shared/http/openapi.ts';
+import { operations } from '#shared/http/operations/index.ts';
+import { functions, type Trigger } from '#shared/resources.ts';
 
 const httpTriggers = Object.values(functions).flatMap((definition) =>
   (definition.triggers as readonly Trigger[]).filter((trigger): trigger is Extract<Trigger, { kind: 'http' }> => trigger.kind === 'http'),

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { regions } from '../../infra/config/regions.ts';
-import { type Declaration, declarationSchema } from '../../shared/domain/declaration.ts';
-import type { Problem } from '../../shared/domain/problems.ts';
+import { regions } from '#infra/config/regions.ts';
+import { type Declaration, declarationSchema } from '#shared/domain/declaration.ts';
+import type { Problem } from '#shared/domain/problems.ts';
 import {
   ARRIVAL_MAX_DAYS_AHEAD,
   ARRIVAL_MAX_DAYS_PAST,
   type ValidationContext,
   validateDeclarationRules,
-} from '../../shared/domain/validation-rules.ts';
-import { referenceData } from '../../shared/reference/index.ts';
+} from '#shared/domain/validation-rules.ts';
+import { referenceData } from '#shared/reference/index.ts';
 
 const fixture = (name: string): Declaration =>
   declarationSchema.parse(JSON.parse(readFileSync(new URL(`../fixtures/declarations/${name}.json`, import.meta.url), 'utf8')));

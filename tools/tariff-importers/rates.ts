@@ -5,8 +5,8 @@
  */
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
-import type { ExchangeRate } from '../../shared/tariff/model.ts';
-import { Dec } from '../../shared/tariff/money.ts';
+import type { ExchangeRate } from '#shared/tariff/model.ts';
+import { Dec } from '#shared/tariff/money.ts';
 
 const monetaryRatesSchema = z.array(
   z.object({

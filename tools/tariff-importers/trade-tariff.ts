@@ -6,10 +6,10 @@
  * their own duty), quota order numbers and supplementary units are recorded.
  */
 import { z } from 'zod';
-import { renderExpression } from '../../shared/tariff/expression.ts';
-import { measureTypeInfo } from '../../shared/tariff/measure-types.ts';
-import type { DutyComponent, DutyExpression, Measure, MeasureCondition } from '../../shared/tariff/model.ts';
-import { isSupportedUnit } from '../../shared/tariff/units.ts';
+import { renderExpression } from '#shared/tariff/expression.ts';
+import { measureTypeInfo } from '#shared/tariff/measure-types.ts';
+import type { DutyComponent, DutyExpression, Measure, MeasureCondition } from '#shared/tariff/model.ts';
+import { isSupportedUnit } from '#shared/tariff/units.ts';
 
 const nullableString = z.string().nullish();
 

@@ -9,9 +9,9 @@
  */
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { dutyShape, parseDutyText } from '../../shared/tariff/expression.ts';
-import type { Measure, UnparsedLine } from '../../shared/tariff/model.ts';
-import { qualifierMeanings, unitLabel } from '../../shared/tariff/units.ts';
+import { dutyShape, parseDutyText } from '#shared/tariff/expression.ts';
+import type { Measure, UnparsedLine } from '#shared/tariff/model.ts';
+import { qualifierMeanings, unitLabel } from '#shared/tariff/units.ts';
 
 const rowSchema = z.object({
   commodity: z.string().regex(/^(\d{8}|\d{10})$/),

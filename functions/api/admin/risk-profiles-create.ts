@@ -1,12 +1,12 @@
 /** POST /v1/admin/risk-profiles: an officer or admin creates a risk profile (version 1). */
 
-import { riskDataSources } from '../../../shared/adapters/platform.ts';
-import { systemClock } from '../../../shared/adapters/system-clock.ts';
-import { loadConfig } from '../../../shared/config.ts';
-import { httpOperation } from '../../../shared/http/operation.ts';
-import { createRiskProfileOperation } from '../../../shared/http/operations/admin.ts';
-import { json } from '../../../shared/http/responses.ts';
-import { createRiskProfile } from '../../../shared/usecases/manage-risk-profiles.ts';
+import { riskDataSources } from '#shared/adapters/platform.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
+import { loadConfig } from '#shared/config.ts';
+import { httpOperation } from '#shared/http/operation.ts';
+import { createRiskProfileOperation } from '#shared/http/operations/admin.ts';
+import { json } from '#shared/http/responses.ts';
+import { createRiskProfile } from '#shared/usecases/manage-risk-profiles.ts';
 
 const config = loadConfig('createRiskProfile');
 

@@ -1,13 +1,13 @@
 /** POST /v1/admin/risk-profiles/{id}/disable: a new version with enabled false. */
 
-import { riskDataSources } from '../../../shared/adapters/platform.ts';
-import { systemClock } from '../../../shared/adapters/system-clock.ts';
-import { loadConfig } from '../../../shared/config.ts';
-import { httpOperation } from '../../../shared/http/operation.ts';
-import { disableRiskProfileOperation } from '../../../shared/http/operations/admin.ts';
-import { ifMatchVersion } from '../../../shared/http/request.ts';
-import { json } from '../../../shared/http/responses.ts';
-import { disableRiskProfile } from '../../../shared/usecases/manage-risk-profiles.ts';
+import { riskDataSources } from '#shared/adapters/platform.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
+import { loadConfig } from '#shared/config.ts';
+import { httpOperation } from '#shared/http/operation.ts';
+import { disableRiskProfileOperation } from '#shared/http/operations/admin.ts';
+import { ifMatchVersion } from '#shared/http/request.ts';
+import { json } from '#shared/http/responses.ts';
+import { disableRiskProfile } from '#shared/usecases/manage-risk-profiles.ts';
 
 const config = loadConfig('disableRiskProfile');
 

@@ -1,12 +1,12 @@
 /** POST /v1/admin/risk-profiles/dry-run?days=7&limit=1000: how many recent declarations a draft profile would select. */
 
-import { declarationRepository, riskDataSources } from '../../../shared/adapters/platform.ts';
-import { systemClock } from '../../../shared/adapters/system-clock.ts';
-import { loadConfig } from '../../../shared/config.ts';
-import { httpOperation } from '../../../shared/http/operation.ts';
-import { dryRunRiskProfileOperation } from '../../../shared/http/operations/admin.ts';
-import { json } from '../../../shared/http/responses.ts';
-import { dryRunRiskProfile } from '../../../shared/usecases/manage-risk-profiles.ts';
+import { declarationRepository, riskDataSources } from '#shared/adapters/platform.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
+import { loadConfig } from '#shared/config.ts';
+import { httpOperation } from '#shared/http/operation.ts';
+import { dryRunRiskProfileOperation } from '#shared/http/operations/admin.ts';
+import { json } from '#shared/http/responses.ts';
+import { dryRunRiskProfile } from '#shared/usecases/manage-risk-profiles.ts';
 
 const config = loadConfig('dryRunRiskProfile');
 

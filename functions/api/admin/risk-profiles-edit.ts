@@ -1,13 +1,13 @@
 /** PUT /v1/admin/risk-profiles/{id}: an edit saved as a new version (If-Match: "<version>" guards concurrent edits). */
 
-import { riskDataSources } from '../../../shared/adapters/platform.ts';
-import { systemClock } from '../../../shared/adapters/system-clock.ts';
-import { loadConfig } from '../../../shared/config.ts';
-import { httpOperation } from '../../../shared/http/operation.ts';
-import { editRiskProfileOperation } from '../../../shared/http/operations/admin.ts';
-import { ifMatchVersion } from '../../../shared/http/request.ts';
-import { json } from '../../../shared/http/responses.ts';
-import { editRiskProfile } from '../../../shared/usecases/manage-risk-profiles.ts';
+import { riskDataSources } from '#shared/adapters/platform.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
+import { loadConfig } from '#shared/config.ts';
+import { httpOperation } from '#shared/http/operation.ts';
+import { editRiskProfileOperation } from '#shared/http/operations/admin.ts';
+import { ifMatchVersion } from '#shared/http/request.ts';
+import { json } from '#shared/http/responses.ts';
+import { editRiskProfile } from '#shared/usecases/manage-risk-profiles.ts';
 
 const config = loadConfig('editRiskProfile');
 

@@ -1,11 +1,11 @@
 /** GET /v1/admin/risk-profiles/{id}: every version of one risk profile, oldest first. */
 
-import { riskDataSources } from '../../../shared/adapters/platform.ts';
-import { loadConfig } from '../../../shared/config.ts';
-import { httpOperation } from '../../../shared/http/operation.ts';
-import { getRiskProfileOperation } from '../../../shared/http/operations/admin.ts';
-import { json } from '../../../shared/http/responses.ts';
-import { getRiskProfileVersions } from '../../../shared/usecases/manage-risk-profiles.ts';
+import { riskDataSources } from '#shared/adapters/platform.ts';
+import { loadConfig } from '#shared/config.ts';
+import { httpOperation } from '#shared/http/operation.ts';
+import { getRiskProfileOperation } from '#shared/http/operations/admin.ts';
+import { json } from '#shared/http/responses.ts';
+import { getRiskProfileVersions } from '#shared/usecases/manage-risk-profiles.ts';
 
 const config = loadConfig('getRiskProfile');
 

@@ -1,11 +1,11 @@
 /** GET /v1/admin/risk-profiles: the current version of every risk profile. */
 
-import { riskDataSources } from '../../../shared/adapters/platform.ts';
-import { loadConfig } from '../../../shared/config.ts';
-import { httpOperation } from '../../../shared/http/operation.ts';
-import { listRiskProfilesOperation } from '../../../shared/http/operations/admin.ts';
-import { json } from '../../../shared/http/responses.ts';
-import { listRiskProfiles } from '../../../shared/usecases/manage-risk-profiles.ts';
+import { riskDataSources } from '#shared/adapters/platform.ts';
+import { loadConfig } from '#shared/config.ts';
+import { httpOperation } from '#shared/http/operation.ts';
+import { listRiskProfilesOperation } from '#shared/http/operations/admin.ts';
+import { json } from '#shared/http/responses.ts';
+import { listRiskProfiles } from '#shared/usecases/manage-risk-profiles.ts';
 
 const config = loadConfig('listRiskProfiles');
 

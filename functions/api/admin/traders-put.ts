@@ -1,11 +1,11 @@
 /** PUT /v1/admin/traders/{partyId}: set a trader's AEO / trusted-trader status (admin). */
 
-import { riskDataSources } from '../../../shared/adapters/platform.ts';
-import { loadConfig } from '../../../shared/config.ts';
-import { httpOperation } from '../../../shared/http/operation.ts';
-import { setTraderStatusOperation } from '../../../shared/http/operations/admin.ts';
-import { json } from '../../../shared/http/responses.ts';
-import { setTraderStatus } from '../../../shared/usecases/manage-traders.ts';
+import { riskDataSources } from '#shared/adapters/platform.ts';
+import { loadConfig } from '#shared/config.ts';
+import { httpOperation } from '#shared/http/operation.ts';
+import { setTraderStatusOperation } from '#shared/http/operations/admin.ts';
+import { json } from '#shared/http/responses.ts';
+import { setTraderStatus } from '#shared/usecases/manage-traders.ts';
 
 const config = loadConfig('setTraderStatus');
 

@@ -1,12 +1,12 @@
 /** POST /v1/admin/valuation-references/rebuild?days=90: valuation references from past declarations (admin). */
 
-import { declarationRepository, referenceDocuments, riskDataSources } from '../../../shared/adapters/platform.ts';
-import { systemClock } from '../../../shared/adapters/system-clock.ts';
-import { loadConfig } from '../../../shared/config.ts';
-import { httpOperation } from '../../../shared/http/operation.ts';
-import { rebuildValuationReferencesOperation } from '../../../shared/http/operations/admin.ts';
-import { json } from '../../../shared/http/responses.ts';
-import { rebuildValuationReferences } from '../../../shared/usecases/rebuild-valuation-references.ts';
+import { declarationRepository, referenceDocuments, riskDataSources } from '#shared/adapters/platform.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
+import { loadConfig } from '#shared/config.ts';
+import { httpOperation } from '#shared/http/operation.ts';
+import { rebuildValuationReferencesOperation } from '#shared/http/operations/admin.ts';
+import { json } from '#shared/http/responses.ts';
+import { rebuildValuationReferences } from '#shared/usecases/rebuild-valuation-references.ts';
 
 const config = loadConfig('rebuildValuationReferences');
 

@@ -1,14 +1,14 @@
 /** Administration: reference documents, risk profiles, trader status, valuation references. */
 import { z } from 'zod';
-import { dryRunResultSchema } from '../../risk/dry-run.ts';
-import { profileId, riskProfileInputSchema, riskProfileSchema } from '../../risk/profile.ts';
-import { riskSettingsSchema } from '../../risk/settings.ts';
-import { traderProfileSchema } from '../../risk/trader.ts';
-import { valuationReferenceTableSchema } from '../../risk/valuation.ts';
-import { exchangeRatesSchema, tariffPackSchema } from '../../tariff/model.ts';
-import { traderStatusInputSchema } from '../../usecases/manage-traders.ts';
-import { defineOperation, queryInteger } from '../operation.ts';
-import { referenceDocumentNames } from '../reference-kinds.ts';
+import { defineOperation, queryInteger } from '#shared/http/operation.ts';
+import { referenceDocumentNames } from '#shared/http/reference-kinds.ts';
+import { dryRunResultSchema } from '#shared/risk/dry-run.ts';
+import { profileId, riskProfileInputSchema, riskProfileSchema } from '#shared/risk/profile.ts';
+import { riskSettingsSchema } from '#shared/risk/settings.ts';
+import { traderProfileSchema } from '#shared/risk/trader.ts';
+import { valuationReferenceTableSchema } from '#shared/risk/valuation.ts';
+import { exchangeRatesSchema, tariffPackSchema } from '#shared/tariff/model.ts';
+import { traderStatusInputSchema } from '#shared/usecases/manage-traders.ts';
 import { declarationPath, partyPath } from './parameters.ts';
 
 const ifMatch = {

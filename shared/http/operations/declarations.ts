@@ -1,13 +1,13 @@
 /** Operations on declarations: intake, reads, history. */
 import { z } from 'zod';
-import { declarationSchema, declarationStatus, maxDeclarationBytes, partyId } from '../../domain/declaration.ts';
+import { declarationSchema, declarationStatus, maxDeclarationBytes, partyId } from '#shared/domain/declaration.ts';
 import {
   declarationPageSchema,
   declarationViewSchema,
   historyPageSchema,
   submissionReceiptSchema,
-} from '../../domain/declaration-record.ts';
-import { cursorParameter, defineOperation, queryInteger } from '../operation.ts';
+} from '#shared/domain/declaration-record.ts';
+import { cursorParameter, defineOperation, queryInteger } from '#shared/http/operation.ts';
 import { declarationPath } from './parameters.ts';
 
 export const submitDeclarationOperation = defineOperation({

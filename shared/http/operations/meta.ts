@@ -1,5 +1,5 @@
 /** The API's own description. */
-import { defineOperation } from '../operation.ts';
+import { defineOperation } from '#shared/http/operation.ts';
 
 export const openApiOperation = defineOperation({
   operationId: 'getOpenApi',

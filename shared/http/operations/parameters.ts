@@ -1,6 +1,6 @@
 /** Path and query parameters shared by several operations, checked for shape and length before any use. */
 import { z } from 'zod';
-import { partyId } from '../../domain/declaration.ts';
+import { partyId } from '#shared/domain/declaration.ts';
 
 /** Declaration ids are ULIDs (Crockford base32, 26 characters). */
 export const declarationIdParameter = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a declaration id (a 26-character ULID)');

@@ -1,6 +1,6 @@
 /** Operations of the officers' review. */
 import { z } from 'zod';
-import { cursorParameter, defineOperation, queryInteger } from '../operation.ts';
+import { cursorParameter, defineOperation, queryInteger } from '#shared/http/operation.ts';
 import { customsOfficeCode } from './parameters.ts';
 
 export const reviewQueueOperation = defineOperation({

@@ -1,8 +1,8 @@
 /** Tariff operations: duty estimates and commodity look-ups. */
 import { z } from 'zod';
-import { countryCode, declarationSchema, isoDate, maxDeclarationBytes } from '../../domain/declaration.ts';
-import { assessmentSchema } from '../../tariff/assessment.ts';
-import { defineOperation } from '../operation.ts';
+import { countryCode, declarationSchema, isoDate, maxDeclarationBytes } from '#shared/domain/declaration.ts';
+import { defineOperation } from '#shared/http/operation.ts';
+import { assessmentSchema } from '#shared/tariff/assessment.ts';
 
 export const estimateDutyOperation = defineOperation({
   operationId: 'estimateDuty',

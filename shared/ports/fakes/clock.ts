@@ -1,5 +1,5 @@
 /** A clock the test moves by hand. */
-import type { Clock } from '../clock.ts';
+import type { Clock } from '#shared/ports/clock.ts';
 
 /** A clock that stands still until told to move. */
 export class ManualClock implements Clock {

@@ -3,8 +3,8 @@
  * runs the same checks against it and against the adapter on the local cloud, so a use-case test
  * on the fake says something true about the platform.
  */
-import type { DeclarationStatus } from '../../domain/declaration.ts';
-import type { DeclarationRecord, DeclarationState, HistoryEvent } from '../../domain/declaration-record.ts';
+import type { DeclarationStatus } from '#shared/domain/declaration.ts';
+import type { DeclarationRecord, DeclarationState, HistoryEvent } from '#shared/domain/declaration-record.ts';
 import {
   type ClaimLrnResult,
   type DeclarationRepository,
@@ -13,7 +13,7 @@ import {
   type Page,
   type StalledDeclaration,
   type Transition,
-} from '../declarations.ts';
+} from '#shared/ports/declarations.ts';
 
 const inFlight: readonly DeclarationStatus[] = ['SUBMITTED', 'VALIDATED', 'SCORED', 'ASSESSED'];
 

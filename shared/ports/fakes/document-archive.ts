@@ -4,7 +4,7 @@
  * on the fake says something true about the platform.
  */
 import { createHash } from 'node:crypto';
-import { ArchiveIntegrityError, type ArchiveReader, type DocumentArchive, type StoredDocument } from '../document-archive.ts';
+import { ArchiveIntegrityError, type ArchiveReader, type DocumentArchive, type StoredDocument } from '#shared/ports/document-archive.ts';
 
 /** The archive in memory: checks the SHA-256 on write (as S3 does) and on read (as the adapter does). */
 export class InMemoryDocumentArchive implements DocumentArchive, ArchiveReader {

@@ -3,8 +3,8 @@
  * runs the same checks against it and against the adapter on the local cloud, so a use-case test
  * on the fake says something true about the platform.
  */
-import type { PipelineMessage } from '../../domain/declaration-record.ts';
-import type { PipelineQueue } from '../pipeline-queue.ts';
+import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
+import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 
 /** A queue that keeps what was sent; `failNext` makes the next sends fail, as SQS can. */
 export class InMemoryPipelineQueue implements PipelineQueue {

@@ -4,7 +4,7 @@
  * cloud (S3 objects, pointer and load history in DynamoDB), so a use-case test on the fake says
  * something true about the platform.
  */
-import type { ReferenceDocumentKind, ReferenceDocumentStore, ReferenceDocumentVersion } from '../reference-documents.ts';
+import type { ReferenceDocumentKind, ReferenceDocumentStore, ReferenceDocumentVersion } from '#shared/ports/reference-documents.ts';
 
 /** DynamoDB orders string sort keys by their UTF-8 bytes. */
 const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));

@@ -4,11 +4,12 @@
  * the same checks against them and against the DynamoDB adapter and the local Secrets Manager,
  * so a use-case test on the fakes says something true about the platform.
  */
-import type { Lane } from '../../risk/outcome.ts';
-import { type RiskProfile, riskProfileSchema } from '../../risk/profile.ts';
-import type { RecentSelectionRates } from '../../risk/selection.ts';
-import { type TraderProfile, traderProfileSchema } from '../../risk/trader.ts';
-import type { RiskProfileStore, SecretSource, SelectionStatsStore, TraderProfileStore } from '../risk-stores.ts';
+
+import type { RiskProfileStore, SecretSource, SelectionStatsStore, TraderProfileStore } from '#shared/ports/risk-stores.ts';
+import type { Lane } from '#shared/risk/outcome.ts';
+import { type RiskProfile, riskProfileSchema } from '#shared/risk/profile.ts';
+import type { RecentSelectionRates } from '#shared/risk/selection.ts';
+import { type TraderProfile, traderProfileSchema } from '#shared/risk/trader.ts';
 
 /** What DynamoDB keeps of a value: JSON-like data, without undefined members (`removeUndefinedValues`). */
 const stored = <T>(value: T): Record<string, unknown> => JSON.parse(JSON.stringify(value)) as Record<string, unknown>;

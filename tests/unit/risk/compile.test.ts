@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Declaration } from '../../../shared/domain/declaration.ts';
-import { DeclarationFacts } from '../../../shared/risk/declaration-facts.ts';
-import { matchProfile } from '../../../shared/risk/match-profile.ts';
-import type { Criterion, RiskProfile } from '../../../shared/risk/profile.ts';
-import { compileProfiles } from '../../../shared/risk/profile-set.ts';
-import { assessCriteria } from '../../../shared/risk/score.ts';
-import { mulberry32 as prng } from '../../support/prng.ts';
+import type { Declaration } from '#shared/domain/declaration.ts';
+import { DeclarationFacts } from '#shared/risk/declaration-facts.ts';
+import { matchProfile } from '#shared/risk/match-profile.ts';
+import type { Criterion, RiskProfile } from '#shared/risk/profile.ts';
+import { compileProfiles } from '#shared/risk/profile-set.ts';
+import { assessCriteria } from '#shared/risk/score.ts';
+import { mulberry32 as prng } from '#tests/support/prng.ts';
 import { demoValuation, fixture, profile } from './support.ts';
 
 describe('profile index', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { demoTraders } from '../../../demo/risk-seed.ts';
-import type { Criterion } from '../../../shared/risk/profile.ts';
-import type { TraderProfile } from '../../../shared/risk/trader.ts';
+import { demoTraders } from '#demo/risk-seed.ts';
+import type { Criterion } from '#shared/risk/profile.ts';
+import type { TraderProfile } from '#shared/risk/trader.ts';
 import { fixture, matches, profileText, variant } from './support.ts';
 
 const borealis = demoTraders.find((t) => t.partyId === 'GB987654321000')!;

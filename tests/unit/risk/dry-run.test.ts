@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { demoProfiles, demoTraders } from '../../../demo/risk-seed.ts';
-import { type DryRunSample, dryRun } from '../../../shared/risk/dry-run.ts';
-import { parseRiskProfileInput } from '../../../shared/risk/profile.ts';
+import { demoProfiles, demoTraders } from '#demo/risk-seed.ts';
+import { type DryRunSample, dryRun } from '#shared/risk/dry-run.ts';
+import { parseRiskProfileInput } from '#shared/risk/profile.ts';
 import { demoValuation, fixture, profile, variant } from './support.ts';
 
 const borealis = demoTraders.find((t) => t.partyId === 'GB987654321000')!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DomainError } from '../../../shared/domain/problems.ts';
+import { DomainError } from '#shared/domain/problems.ts';
 import {
   type Criterion,
   criterionSchema,
@@ -14,7 +14,7 @@ import {
   type RiskProfileInput,
   riskProfileInputSchema,
   riskProfileSchema,
-} from '../../../shared/risk/profile.ts';
+} from '#shared/risk/profile.ts';
 import { AT, fixture, profile, score } from './support.ts';
 
 const input = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({

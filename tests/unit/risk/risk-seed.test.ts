@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { demoProfiles, demoSelection, demoThresholds, demoTraders, demoValuationTable } from '../../../demo/risk-seed.ts';
-import { regions } from '../../../infra/config/regions.ts';
-import { referenceData } from '../../../shared/reference/index.ts';
-import { type Criterion, riskProfileSchema } from '../../../shared/risk/profile.ts';
-import { riskThresholdsSchema } from '../../../shared/risk/score.ts';
-import { selectionConfigSchema } from '../../../shared/risk/selection.ts';
-import { newTraderProfile, recordDeclaration, recordInspection, traderParty, traderProfileSchema } from '../../../shared/risk/trader.ts';
-import { valuationReferenceTableSchema } from '../../../shared/risk/valuation.ts';
+import { demoProfiles, demoSelection, demoThresholds, demoTraders, demoValuationTable } from '#demo/risk-seed.ts';
+import { regions } from '#infra/config/regions.ts';
+import { referenceData } from '#shared/reference/index.ts';
+import { type Criterion, riskProfileSchema } from '#shared/risk/profile.ts';
+import { riskThresholdsSchema } from '#shared/risk/score.ts';
+import { selectionConfigSchema } from '#shared/risk/selection.ts';
+import { newTraderProfile, recordDeclaration, recordInspection, traderParty, traderProfileSchema } from '#shared/risk/trader.ts';
+import { valuationReferenceTableSchema } from '#shared/risk/valuation.ts';
 import { fixture } from './support.ts';
 
 const region = regions['eu-west-2'];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { demoProfiles, demoSelection, demoTraders } from '../../../demo/risk-seed.ts';
-import { type RiskOutcome, riskOutcomeSchema } from '../../../shared/risk/outcome.ts';
-import type { Criterion } from '../../../shared/risk/profile.ts';
-import { compileProfiles, riskThresholdsSchema, scoreDeclaration } from '../../../shared/risk/score.ts';
-import { defaultTraderWeights, type TraderProfile, traderAdjustment } from '../../../shared/risk/trader.ts';
+import { demoProfiles, demoSelection, demoTraders } from '#demo/risk-seed.ts';
+import { type RiskOutcome, riskOutcomeSchema } from '#shared/risk/outcome.ts';
+import type { Criterion } from '#shared/risk/profile.ts';
+import { compileProfiles, riskThresholdsSchema, scoreDeclaration } from '#shared/risk/score.ts';
+import { defaultTraderWeights, type TraderProfile, traderAdjustment } from '#shared/risk/trader.ts';
 import { AT, demoValuation, fixture, profile, SECRET, score, variant } from './support.ts';
 
 const borealis = demoTraders.find((t) => t.partyId === 'GB987654321000')!;

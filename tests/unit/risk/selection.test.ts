@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Declaration } from '../../../shared/domain/declaration.ts';
-import { keyedHmacSha256 } from '../../../shared/risk/hmac.ts';
-import type { Lane, RiskOutcome } from '../../../shared/risk/outcome.ts';
-import { compileProfiles, scoreDeclaration } from '../../../shared/risk/score.ts';
+import type { Declaration } from '#shared/domain/declaration.ts';
+import { keyedHmacSha256 } from '#shared/risk/hmac.ts';
+import type { Lane, RiskOutcome } from '#shared/risk/outcome.ts';
+import { compileProfiles, scoreDeclaration } from '#shared/risk/score.ts';
 import {
   laneBeforeTopUp,
   type RecentSelectionRates,
@@ -13,7 +13,7 @@ import {
   selectRandomly,
   tallyRecent,
   topUpProbabilities,
-} from '../../../shared/risk/selection.ts';
+} from '#shared/risk/selection.ts';
 import { AT, demoValuation, fixture, profile, SECRET } from './support.ts';
 
 /** The draw as an auditor computes it: HMAC-SHA256 hex, first 13 hex digits (52 bits) / 2^52. */

@@ -3,13 +3,13 @@
  * and a standard scoring input on the demo seed.
  */
 import { readFileSync } from 'node:fs';
-import { demoSelection, demoToNational, demoValuationTable } from '../../../demo/risk-seed.ts';
-import { type Declaration, declarationSchema } from '../../../shared/domain/declaration.ts';
-import type { RiskOutcome } from '../../../shared/risk/outcome.ts';
-import { type Criterion, type ProfileOutcome, type RiskProfile, riskProfileSchema } from '../../../shared/risk/profile.ts';
-import { type ScoreInput, scoreDeclaration } from '../../../shared/risk/score.ts';
-import type { SelectionConfig } from '../../../shared/risk/selection.ts';
-import { buildValuationReferences, type ValuationContext } from '../../../shared/risk/valuation.ts';
+import { demoSelection, demoToNational, demoValuationTable } from '#demo/risk-seed.ts';
+import { type Declaration, declarationSchema } from '#shared/domain/declaration.ts';
+import type { RiskOutcome } from '#shared/risk/outcome.ts';
+import { type Criterion, type ProfileOutcome, type RiskProfile, riskProfileSchema } from '#shared/risk/profile.ts';
+import { type ScoreInput, scoreDeclaration } from '#shared/risk/score.ts';
+import type { SelectionConfig } from '#shared/risk/selection.ts';
+import { buildValuationReferences, type ValuationContext } from '#shared/risk/valuation.ts';
 
 /** A risk fixture (tests/unit/risk/fixtures) or, with `shared/`, a platform fixture (tests/fixtures/declarations). */
 export function fixture(name: string): Declaration {

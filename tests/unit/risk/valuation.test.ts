@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { demoToNational } from '../../../demo/risk-seed.ts';
+import { demoToNational } from '#demo/risk-seed.ts';
 import {
   buildReferenceTable,
   buildValuationReferences,
@@ -9,7 +9,7 @@ import {
   formatPercent,
   valuationReferenceTableSchema,
   valueItem,
-} from '../../../shared/risk/valuation.ts';
+} from '#shared/risk/valuation.ts';
 import { demoValuation, fixture, variant } from './support.ts';
 
 describe('reference lookup', () => {

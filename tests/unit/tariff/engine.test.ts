@@ -4,9 +4,9 @@
  * measure layers and problems.
  */
 import { describe, expect, it } from 'vitest';
-import { type AssessmentContext, type AssessmentResult, assessDeclaration } from '../../../shared/tariff/assess-declaration.ts';
-import type { Assessment } from '../../../shared/tariff/assessment.ts';
-import type { Measure, TariffPack } from '../../../shared/tariff/model.ts';
+import { type AssessmentContext, type AssessmentResult, assessDeclaration } from '#shared/tariff/assess-declaration.ts';
+import type { Assessment } from '#shared/tariff/assessment.ts';
+import type { Measure, TariffPack } from '#shared/tariff/model.ts';
 import { ACCEPTED, declaration, duty, type ItemInput, makePack, makeRates, measure } from './support.ts';
 
 const rates = makeRates([

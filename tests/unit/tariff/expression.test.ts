@@ -2,7 +2,7 @@
  * Duty text -> expression model, for every shape the UK Global Tariff uses, and back to text.
  */
 import { describe, expect, it } from 'vitest';
-import { dutyShape, parseDutyText, parseExpression } from '../../../shared/tariff/expression.ts';
+import { dutyShape, parseDutyText, parseExpression } from '#shared/tariff/expression.ts';
 
 const components = (text: string) => {
   const parsed = parseExpression(text);

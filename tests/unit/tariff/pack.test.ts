@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDutyText } from '../../../shared/tariff/expression.ts';
-import type { ExchangeRates, TariffPack } from '../../../shared/tariff/model.ts';
-import { loadExchangeRates, loadTariffPack, packVersion } from '../../../shared/tariff/pack.ts';
-import { buildTariffPack, defaultDataDir, defaultOutDir, PACK_FILE, RATES_FILE } from '../../../tools/build-tariff-pack.ts';
+import { parseDutyText } from '#shared/tariff/expression.ts';
+import type { ExchangeRates, TariffPack } from '#shared/tariff/model.ts';
+import { loadExchangeRates, loadTariffPack, packVersion } from '#shared/tariff/pack.ts';
+import { buildTariffPack, defaultDataDir, defaultOutDir, PACK_FILE, RATES_FILE } from '#tools/build-tariff-pack.ts';
 
 const committedPackText = readFileSync(join(defaultOutDir, PACK_FILE), 'utf8');
 const committedRatesText = readFileSync(join(defaultOutDir, RATES_FILE), 'utf8');

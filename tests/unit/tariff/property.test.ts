@@ -5,11 +5,11 @@
  * so no binary floating point can have slipped in.
  */
 import { describe, expect, it } from 'vitest';
-import { assessDeclaration } from '../../../shared/tariff/assess-declaration.ts';
-import type { Assessment } from '../../../shared/tariff/assessment.ts';
-import type { Measure } from '../../../shared/tariff/model.ts';
-import { Dec, fixed2, fixed2FromPlain, plain } from '../../../shared/tariff/money.ts';
-import { mulberry32 } from '../../support/prng.ts';
+import { assessDeclaration } from '#shared/tariff/assess-declaration.ts';
+import type { Assessment } from '#shared/tariff/assessment.ts';
+import type { Measure } from '#shared/tariff/model.ts';
+import { Dec, fixed2, fixed2FromPlain, plain } from '#shared/tariff/money.ts';
+import { mulberry32 } from '#tests/support/prng.ts';
 import { ACCEPTED, declaration, duty, type ItemInput, makePack, makeRates, measure } from './support.ts';
 
 // ---- exact rationals in BigInt: the oracle -------------------------------------------------

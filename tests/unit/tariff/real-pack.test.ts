@@ -2,9 +2,9 @@
  * The engine and the lookup against the committed GB pack built from the real UK data.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultExchangeRates, defaultTariffPack } from '../../../demo/gb-tariff-pack.ts';
-import { assessDeclaration } from '../../../shared/tariff/assess-declaration.ts';
-import { lookupCommodity } from '../../../shared/tariff/lookup.ts';
+import { defaultExchangeRates, defaultTariffPack } from '#demo/gb-tariff-pack.ts';
+import { assessDeclaration } from '#shared/tariff/assess-declaration.ts';
+import { lookupCommodity } from '#shared/tariff/lookup.ts';
 import { declaration, type ItemInput } from './support.ts';
 
 const pack = defaultTariffPack();

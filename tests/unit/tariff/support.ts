@@ -1,10 +1,10 @@
 /**
  * Small hand-made packs, rate tables and declarations for the tariff tests.
  */
-import { type Declaration, type DeclarationInput, declarationSchema } from '../../../shared/domain/declaration.ts';
-import { parseExpression } from '../../../shared/tariff/expression.ts';
-import type { DutyExpression, ExchangeRates, Measure, TariffPack } from '../../../shared/tariff/model.ts';
-import { packVersion, ratesVersion } from '../../../shared/tariff/pack.ts';
+import { type Declaration, type DeclarationInput, declarationSchema } from '#shared/domain/declaration.ts';
+import { parseExpression } from '#shared/tariff/expression.ts';
+import type { DutyExpression, ExchangeRates, Measure, TariffPack } from '#shared/tariff/model.ts';
+import { packVersion, ratesVersion } from '#shared/tariff/pack.ts';
 
 /** A duty expression from its text ("13.80% MIN 13.00 GBP / 100 kg"); throws if it does not parse. */
 export function duty(text: string): DutyExpression {

@@ -3,7 +3,7 @@
  * the unrounded amounts carried into the totals.
  */
 import { describe, expect, it } from 'vitest';
-import { assessDeclaration } from '../../../shared/tariff/assess-declaration.ts';
+import { assessDeclaration } from '#shared/tariff/assess-declaration.ts';
 import { ACCEPTED, declaration, duty, makePack, makeRates, measure } from './support.ts';
 
 const rates = makeRates();

@@ -4,15 +4,15 @@
  * as the worker reads them (tariffFromReferenceDocuments).
  */
 import { describe, expect, it } from 'vitest';
-import { tariffFromReferenceDocuments } from '../../../shared/adapters/tariff-source.ts';
-import type { Principal } from '../../../shared/domain/auth.ts';
-import type { DeclarationInput } from '../../../shared/domain/declaration.ts';
-import { declarationSchema } from '../../../shared/domain/declaration.ts';
-import { MAX_PROBLEMS } from '../../../shared/domain/problems.ts';
-import type { TariffSource } from '../../../shared/ports/tariff-source.ts';
-import { assessDuty, estimateDuty, TariffNotLoadedError } from '../../../shared/usecases/assess-duty.ts';
-import { demoReferenceDocuments, fakePlatform, loadDocument, ordinaryImporter, trustedTrader } from '../../support/fake-platform.ts';
-import { duty, makePack, makeRates, measure } from '../tariff/support.ts';
+import { tariffFromReferenceDocuments } from '#shared/adapters/tariff-source.ts';
+import type { Principal } from '#shared/domain/auth.ts';
+import type { DeclarationInput } from '#shared/domain/declaration.ts';
+import { declarationSchema } from '#shared/domain/declaration.ts';
+import { MAX_PROBLEMS } from '#shared/domain/problems.ts';
+import type { TariffSource } from '#shared/ports/tariff-source.ts';
+import { assessDuty, estimateDuty, TariffNotLoadedError } from '#shared/usecases/assess-duty.ts';
+import { demoReferenceDocuments, fakePlatform, loadDocument, ordinaryImporter, trustedTrader } from '#tests/support/fake-platform.ts';
+import { duty, makePack, makeRates, measure } from '#tests/unit/tariff/support.ts';
 
 const trader: Principal = { subject: 'trader-1', roles: ['trader'], partyId: trustedTrader };
 

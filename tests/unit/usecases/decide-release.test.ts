@@ -4,11 +4,11 @@
  * calculated. The last tests take declarations through the whole pipeline on the fakes.
  */
 import { describe, expect, it } from 'vitest';
-import type { Lane } from '../../../shared/risk/outcome.ts';
-import { decideRelease } from '../../../shared/usecases/decide-release.ts';
-import { newParty } from '../../integration/support.ts';
-import { fakePlatform, trustedTrader } from '../../support/fake-platform.ts';
-import { storeSubmitted } from '../../support/stored-declaration.ts';
+import type { Lane } from '#shared/risk/outcome.ts';
+import { decideRelease } from '#shared/usecases/decide-release.ts';
+import { newParty } from '#tests/integration/support.ts';
+import { fakePlatform, trustedTrader } from '#tests/support/fake-platform.ts';
+import { storeSubmitted } from '#tests/support/stored-declaration.ts';
 
 const problem = { pointer: '/items/0/quantities', code: 'MISSING_QUANTITY', message: 'a quantity is needed' };
 

@@ -5,16 +5,16 @@
  * moved on. (These ran on the local cloud before the contract suite existed.)
  */
 import { describe, expect, it } from 'vitest';
-import type { DeclarationRecord } from '../../../shared/domain/declaration-record.ts';
-import type { DeclarationRepository } from '../../../shared/ports/declarations.ts';
-import { ManualClock } from '../../../shared/ports/fakes/clock.ts';
-import { InMemoryDeclarationRepository } from '../../../shared/ports/fakes/declaration-repository.ts';
-import { InMemoryDocumentArchive } from '../../../shared/ports/fakes/document-archive.ts';
-import { InMemoryPipelineQueue } from '../../../shared/ports/fakes/pipeline-queue.ts';
-import type { PipelineQueue } from '../../../shared/ports/pipeline-queue.ts';
-import { DeclarationMissingError, runStage, type StageDefinition } from '../../../shared/usecases/pipeline-stage.ts';
-import { overridden } from '../../support/overridden.ts';
-import { storeSubmitted } from '../../support/stored-declaration.ts';
+import type { DeclarationRecord } from '#shared/domain/declaration-record.ts';
+import type { DeclarationRepository } from '#shared/ports/declarations.ts';
+import { ManualClock } from '#shared/ports/fakes/clock.ts';
+import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
+import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
+import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
+import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
+import { DeclarationMissingError, runStage, type StageDefinition } from '#shared/usecases/pipeline-stage.ts';
+import { overridden } from '#tests/support/overridden.ts';
+import { storeSubmitted } from '#tests/support/stored-declaration.ts';
 
 function world() {
   const repository = new InMemoryDeclarationRepository();

@@ -1,13 +1,13 @@
 /** Failure marks and retries (shared/usecases/processing-failures.ts) on the fakes; the redrive is in redrive-stalled.test.ts. */
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../../../shared/domain/auth.ts';
-import { ManualClock } from '../../../shared/ports/fakes/clock.ts';
-import { InMemoryDeclarationRepository } from '../../../shared/ports/fakes/declaration-repository.ts';
-import { InMemoryDocumentArchive } from '../../../shared/ports/fakes/document-archive.ts';
-import { InMemoryPipelineQueue } from '../../../shared/ports/fakes/pipeline-queue.ts';
-import { markProcessingFailed, retryDeclaration } from '../../../shared/usecases/processing-failures.ts';
-import { submitDeclaration } from '../../../shared/usecases/submit-declaration.ts';
-import { declarationFor, newParty } from '../../integration/support.ts';
+import type { Principal } from '#shared/domain/auth.ts';
+import { ManualClock } from '#shared/ports/fakes/clock.ts';
+import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
+import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
+import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
+import { markProcessingFailed, retryDeclaration } from '#shared/usecases/processing-failures.ts';
+import { submitDeclaration } from '#shared/usecases/submit-declaration.ts';
+import { declarationFor, newParty } from '#tests/integration/support.ts';
 
 const admin: Principal = { subject: 'admin-1', roles: ['admin'], partyId: undefined };
 const officer: Principal = { subject: 'officer-1', roles: ['officer'], partyId: undefined };

@@ -4,16 +4,16 @@
  * the body cannot be read, history that says what the state says, and listings with cursors.
  */
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../../../shared/domain/auth.ts';
-import { TRADER_FAILURE_REASON } from '../../../shared/domain/declaration-record.ts';
-import { DomainError } from '../../../shared/domain/problems.ts';
-import type { DeclarationRepository } from '../../../shared/ports/declarations.ts';
-import { markProcessingFailed } from '../../../shared/usecases/processing-failures.ts';
-import { getDeclaration, listDeclarationEvents, listDeclarations } from '../../../shared/usecases/read-declarations.ts';
-import { validateDeclaration } from '../../../shared/usecases/validate-declaration.ts';
-import { newParty } from '../../integration/support.ts';
-import { fakePlatform } from '../../support/fake-platform.ts';
-import { overridden } from '../../support/overridden.ts';
+import type { Principal } from '#shared/domain/auth.ts';
+import { TRADER_FAILURE_REASON } from '#shared/domain/declaration-record.ts';
+import { DomainError } from '#shared/domain/problems.ts';
+import type { DeclarationRepository } from '#shared/ports/declarations.ts';
+import { markProcessingFailed } from '#shared/usecases/processing-failures.ts';
+import { getDeclaration, listDeclarationEvents, listDeclarations } from '#shared/usecases/read-declarations.ts';
+import { validateDeclaration } from '#shared/usecases/validate-declaration.ts';
+import { newParty } from '#tests/integration/support.ts';
+import { fakePlatform } from '#tests/support/fake-platform.ts';
+import { overridden } from '#tests/support/overridden.ts';
 
 const traderOf = (party: string): Principal => ({ subject: `trader-${party}`, roles: ['trader'], partyId: party });
 const officer: Principal = { subject: 'officer-1', roles: ['officer'], partyId: undefined };

@@ -5,15 +5,15 @@
  * an index shard that fails never stopping the others.
  */
 import { describe, expect, it } from 'vitest';
-import type { DeclarationStatus } from '../../../shared/domain/declaration.ts';
-import type { DeclarationRepository } from '../../../shared/ports/declarations.ts';
-import { ManualClock } from '../../../shared/ports/fakes/clock.ts';
-import { InMemoryDeclarationRepository } from '../../../shared/ports/fakes/declaration-repository.ts';
-import { InMemoryDocumentArchive } from '../../../shared/ports/fakes/document-archive.ts';
-import { InMemoryPipelineQueue } from '../../../shared/ports/fakes/pipeline-queue.ts';
-import { MAX_REDRIVES, redriveStalled } from '../../../shared/usecases/redrive-stalled.ts';
-import { overridden } from '../../support/overridden.ts';
-import { storeSubmitted } from '../../support/stored-declaration.ts';
+import type { DeclarationStatus } from '#shared/domain/declaration.ts';
+import type { DeclarationRepository } from '#shared/ports/declarations.ts';
+import { ManualClock } from '#shared/ports/fakes/clock.ts';
+import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
+import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
+import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
+import { MAX_REDRIVES, redriveStalled } from '#shared/usecases/redrive-stalled.ts';
+import { overridden } from '#tests/support/overridden.ts';
+import { storeSubmitted } from '#tests/support/stored-declaration.ts';
 
 const MINUTE = 60_000;
 

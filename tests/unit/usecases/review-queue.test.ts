@@ -4,15 +4,15 @@
  * region, oldest first, one page at a time.
  */
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../../../shared/domain/auth.ts';
-import type { DeclarationInput } from '../../../shared/domain/declaration.ts';
-import { DomainError } from '../../../shared/domain/problems.ts';
-import type { DeclarationRepository } from '../../../shared/ports/declarations.ts';
-import { markProcessingFailed } from '../../../shared/usecases/processing-failures.ts';
-import { listReviewQueue } from '../../../shared/usecases/review-queue.ts';
-import { newParty } from '../../integration/support.ts';
-import { fakePlatform, region } from '../../support/fake-platform.ts';
-import { overridden } from '../../support/overridden.ts';
+import type { Principal } from '#shared/domain/auth.ts';
+import type { DeclarationInput } from '#shared/domain/declaration.ts';
+import { DomainError } from '#shared/domain/problems.ts';
+import type { DeclarationRepository } from '#shared/ports/declarations.ts';
+import { markProcessingFailed } from '#shared/usecases/processing-failures.ts';
+import { listReviewQueue } from '#shared/usecases/review-queue.ts';
+import { newParty } from '#tests/integration/support.ts';
+import { fakePlatform, region } from '#tests/support/fake-platform.ts';
+import { overridden } from '#tests/support/overridden.ts';
 
 const officer: Principal = { subject: 'officer-1', roles: ['officer'], partyId: undefined };
 const admin: Principal = { subject: 'admin-1', roles: ['admin'], partyId: undefined };

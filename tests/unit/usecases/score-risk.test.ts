@@ -4,13 +4,13 @@
  * read through the same reference-document wiring as the worker (riskReferenceData).
  */
 import { describe, expect, it } from 'vitest';
-import { NotConfiguredError } from '../../../shared/adapters/risk-reference-data.ts';
-import type { DeclarationInput } from '../../../shared/domain/declaration.ts';
-import type { DeclarationRepository } from '../../../shared/ports/declarations.ts';
-import type { RiskProfile } from '../../../shared/risk/profile.ts';
-import type { RiskSettings } from '../../../shared/risk/settings.ts';
-import { RECENT_SELECTION_DAYS, scoreRisk, versionsInForce } from '../../../shared/usecases/score-risk.ts';
-import { newParty } from '../../integration/support.ts';
+import { NotConfiguredError } from '#shared/adapters/risk-reference-data.ts';
+import type { DeclarationInput } from '#shared/domain/declaration.ts';
+import type { DeclarationRepository } from '#shared/ports/declarations.ts';
+import type { RiskProfile } from '#shared/risk/profile.ts';
+import type { RiskSettings } from '#shared/risk/settings.ts';
+import { RECENT_SELECTION_DAYS, scoreRisk, versionsInForce } from '#shared/usecases/score-risk.ts';
+import { newParty } from '#tests/integration/support.ts';
 import {
   demoReferenceDocuments,
   type FakePlatform,
@@ -19,8 +19,8 @@ import {
   noRandomSelection,
   ordinaryImporter,
   trustedTrader,
-} from '../../support/fake-platform.ts';
-import { overridden } from '../../support/overridden.ts';
+} from '#tests/support/fake-platform.ts';
+import { overridden } from '#tests/support/overridden.ts';
 
 const MINUTE = 60_000;
 

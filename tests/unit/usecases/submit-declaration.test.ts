@@ -3,15 +3,15 @@
  * contract suite (tests/contract) holds to the adapters' behaviour.
  */
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../../../shared/domain/auth.ts';
-import { DomainError } from '../../../shared/domain/problems.ts';
-import type { DeclarationRepository } from '../../../shared/ports/declarations.ts';
-import { ManualClock } from '../../../shared/ports/fakes/clock.ts';
-import { InMemoryDeclarationRepository } from '../../../shared/ports/fakes/declaration-repository.ts';
-import { InMemoryDocumentArchive } from '../../../shared/ports/fakes/document-archive.ts';
-import { InMemoryPipelineQueue } from '../../../shared/ports/fakes/pipeline-queue.ts';
-import { LRN_CLAIM_LEASE_MS, submitDeclaration } from '../../../shared/usecases/submit-declaration.ts';
-import { declarationFor, newParty } from '../../integration/support.ts';
+import type { Principal } from '#shared/domain/auth.ts';
+import { DomainError } from '#shared/domain/problems.ts';
+import type { DeclarationRepository } from '#shared/ports/declarations.ts';
+import { ManualClock } from '#shared/ports/fakes/clock.ts';
+import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
+import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
+import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
+import { LRN_CLAIM_LEASE_MS, submitDeclaration } from '#shared/usecases/submit-declaration.ts';
+import { declarationFor, newParty } from '#tests/integration/support.ts';
 
 function world() {
   const deps = {

@@ -4,11 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { DeclarationInput } from '../../../shared/domain/declaration.ts';
-import { MAX_PROBLEMS } from '../../../shared/domain/problems.ts';
-import { ARRIVAL_MAX_DAYS_PAST } from '../../../shared/domain/validation-rules.ts';
-import { validateDeclaration } from '../../../shared/usecases/validate-declaration.ts';
-import { fakePlatform } from '../../support/fake-platform.ts';
+import type { DeclarationInput } from '#shared/domain/declaration.ts';
+import { MAX_PROBLEMS } from '#shared/domain/problems.ts';
+import { ARRIVAL_MAX_DAYS_PAST } from '#shared/domain/validation-rules.ts';
+import { validateDeclaration } from '#shared/usecases/validate-declaration.ts';
+import { fakePlatform } from '#tests/support/fake-platform.ts';
 
 const DAY = 86_400_000;
 
