@@ -56,13 +56,18 @@ export interface FunctionResources {
   readonly secrets: Readonly<Record<string, ISecret>>;
 }
 
-export interface FunctionFactoryContext {
+/** Where a construct is deployed: the stage, the region and its settings, and how long logs live. */
+export interface DeploymentContext {
+  readonly stage: StageName;
+  /** Key of the region in `infra/config/regions.ts`, and its settings. */
   readonly regionName: string;
   readonly region: RegionConfig;
-  readonly stage: StageName;
   readonly logRetentionDays: number;
-  /** Removal policy of stage-scoped resources (log groups). */
+  /** Removal policy of stage-scoped resources (log groups, tables, queues). */
   readonly removalPolicy: RemovalPolicy;
+}
+
+export interface FunctionFactoryContext extends DeploymentContext {
   /** Repository root: handler entries are relative to it, and it holds package-lock.json. */
   readonly projectRoot: string;
   readonly resources: FunctionResources;

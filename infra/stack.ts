@@ -101,28 +101,21 @@ export class CustomsStack extends Stack {
     const identity = new Identity(this, 'Identity', { retainOnDelete, removalPolicy });
 
     // Stateless.
+    const deployment = { stage, regionName, region, logRetentionDays, removalPolicy };
     const functions = new Functions(this, 'Functions', {
+      ...deployment,
       functions: definitions.functions,
       queueDefinitions: definitions.queues,
       tableDefinitions: definitions.tables,
       resources: { tables: data.tables, buckets: data.buckets, queues: data.queues, secrets: data.secrets },
-      regionName,
-      region,
-      stage,
-      logRetentionDays,
-      removalPolicy,
       projectRoot,
     });
     const api = new CustomsHttpApi(this, 'Api', {
-      stage,
-      regionName,
-      region,
+      ...deployment,
       userPool: identity.userPool,
       userPoolClient: identity.userPoolClient,
       functionDefinitions: definitions.functions,
       functions: Object.fromEntries(Object.entries(functions.functions).map(([name, { fn }]) => [name, fn])),
-      logRetentionDays,
-      removalPolicy,
     });
     new Alarms(this, 'Alarms', { deadLetterQueues: data.deadLetterQueues });
 

@@ -6,26 +6,12 @@
  * Stateless: the functions, roles, log groups, rules and event source mappings live in this
  * construct (logical IDs `Functions<Name>Function…`, `Functions<Name>Role…`, ...).
  */
-import type { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { RegionConfig, StageName } from '#infra/config/regions.ts';
-import { type CreatedFunction, createFunction, type FunctionResources } from '#infra/function-factory.ts';
-import type { FunctionDefinition, QueueDefinition, TableDefinition } from '#shared/resources.ts';
+import { type CreatedFunction, createFunction, type FunctionFactoryContext } from '#infra/function-factory.ts';
+import type { FunctionDefinition } from '#shared/resources.ts';
 
-export interface FunctionsProps {
+export interface FunctionsProps extends FunctionFactoryContext {
   readonly functions: Readonly<Record<string, FunctionDefinition>>;
-  readonly queueDefinitions: Readonly<Record<string, QueueDefinition>>;
-  readonly tableDefinitions: Readonly<Record<string, TableDefinition>>;
-  /** The deployed resources the functions are wired to (`StatefulResources`). */
-  readonly resources: FunctionResources;
-  readonly regionName: string;
-  readonly region: RegionConfig;
-  readonly stage: StageName;
-  readonly logRetentionDays: number;
-  /** Removal policy of the functions' log groups. */
-  readonly removalPolicy: RemovalPolicy;
-  /** Repository root: handler entries are relative to it, and it holds package-lock.json. */
-  readonly projectRoot: string;
 }
 
 export class Functions extends Construct {
@@ -36,17 +22,7 @@ export class Functions extends Construct {
     super(scope, id);
     const created: Record<string, CreatedFunction> = {};
     for (const [name, definition] of Object.entries(props.functions)) {
-      created[name] = createFunction(this, name, definition, {
-        regionName: props.regionName,
-        region: props.region,
-        stage: props.stage,
-        logRetentionDays: props.logRetentionDays,
-        removalPolicy: props.removalPolicy,
-        projectRoot: props.projectRoot,
-        resources: props.resources,
-        queueDefinitions: props.queueDefinitions,
-        tableDefinitions: props.tableDefinitions,
-      });
+      created[name] = createFunction(this, name, definition, props);
     }
     this.functions = created;
   }

@@ -2,9 +2,9 @@
  * The HTTP API (API Gateway v2): the Cognito JWT authoriser, the throttled and logged `$default`
  * stage, and one route per `http` trigger of `shared/resources.ts`.
  *
- * Stateless: its resources live in this construct (logical IDs `ApiHttpApi…`, `ApiAccessLogGroup…`, ...).
+ * Stateless, except that the API and its stage keep the stack-level logical IDs clients depend on (see below).
  */
-import { type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -13,25 +13,18 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { RegionConfig } from '#infra/config/regions.ts';
+import type { DeploymentContext } from '#infra/function-factory.ts';
 import { pascalCase, retentionDays } from '#infra/function-factory.ts';
 import { acknowledgePublicRoute } from '#infra/nag-acknowledgements.ts';
 import type { FunctionDefinition } from '#shared/resources.ts';
 import { statefulScope } from './stateful-resources.ts';
 
-export interface CustomsHttpApiProps {
-  readonly stage: string;
-  /** Key of the region in `infra/config/regions.ts`, and its settings. */
-  readonly regionName: string;
-  readonly region: RegionConfig;
+export interface CustomsHttpApiProps extends DeploymentContext {
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
   /** Definitions whose `http` triggers become routes, and the function of each by name. */
   readonly functionDefinitions: Readonly<Record<string, FunctionDefinition>>;
   readonly functions: Readonly<Record<string, IFunction>>;
-  readonly logRetentionDays: number;
-  /** Removal policy of the access log group. */
-  readonly removalPolicy: RemovalPolicy;
 }
 
 export class CustomsHttpApi extends Construct {

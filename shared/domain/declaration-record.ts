@@ -149,27 +149,31 @@ export const submissionReceiptSchema = z
   .meta({ id: 'SubmissionReceipt' });
 export type SubmissionReceipt = z.infer<typeof submissionReceiptSchema>;
 
+/** What every listing shows of a declaration: the summary fields of its state. */
+const summaryFields = declarationStateSchema.pick({
+  id: true,
+  lrn: true,
+  ucr: true,
+  type: true,
+  office: true,
+  declarantId: true,
+  status: true,
+  version: true,
+  submittedAt: true,
+  updatedAt: true,
+}).shape;
+
 export const declarationViewSchema = z
   .object({
-    id: z.string(),
-    lrn: z.string(),
-    ucr: z.string(),
-    type: z.enum(['IM', 'EX']),
-    office: z.string(),
-    declarantId: z.string(),
-    status: declarationStatus,
-    version: z.number().int(),
-    submittedAt: z.string(),
-    updatedAt: z.string(),
+    ...summaryFields,
     lane: laneSchema.nullable().meta({ description: 'Risk lane once scored' }),
     risk: riskOutcomeSchema.nullable(),
     assessment: assessmentSchema.nullable(),
     assessmentProblems: z.array(problemSchema).nullable(),
     releasedAt: z.string().nullable(),
-    validation: z.object({ at: z.string(), problems: z.array(problemSchema), problemCount: z.number().int().optional() }).nullable(),
-    submission: z.object({ sha256: z.string(), bytes: z.number().int() }),
-    failure: z
-      .object({ stage: declarationStatus, reason: z.string(), at: z.string() })
+    validation: validationOutcomeSchema.nullable(),
+    submission: submissionArchiveSchema.pick({ sha256: true, bytes: true }),
+    failure: processingFailureSchema
       .nullable()
       .meta({ description: 'Why processing stopped (PROCESSING_FAILED); an administrator can retry it' }),
     declaration: declarationSchema.nullable().meta({ description: 'As submitted; null only when its archived bytes cannot be read' }),
