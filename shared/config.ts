@@ -42,6 +42,9 @@ const regionSchema = z.object({
     .regex(/^[0-9]+(\.[0-9]+)?$/)
     .transform(Number)
     .pipe(z.number().positive()),
+  REVIEW_CLAIM_MINUTES: required('REVIEW_CLAIM_MINUTES')
+    .regex(/^[1-9][0-9]{0,3}$/, 'REVIEW_CLAIM_MINUTES must be a whole number of minutes (1 to 9999)')
+    .transform(Number),
   // Empty: the region has no low-value relief.
   DE_MINIMIS: z.string({ error: 'DE_MINIMIS is missing (empty when the region has no low-value relief)' }).transform((value, context) => {
     if (value === '') return undefined;
@@ -60,6 +63,8 @@ export interface RegionSettings {
   customsOffices: readonly string[];
   idempotencyTtlSeconds: number;
   stalledAfterMinutes: number;
+  /** How long an officer's claim on a declaration lasts. */
+  reviewClaimMinutes: number;
   deMinimis: DeMinimis | undefined;
 }
 
@@ -125,6 +130,7 @@ export function loadConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.
       customsOffices: values.CUSTOMS_OFFICES,
       idempotencyTtlSeconds: values.IDEMPOTENCY_TTL_SECONDS,
       stalledAfterMinutes: values.STALLED_AFTER_MINUTES,
+      reviewClaimMinutes: values.REVIEW_CLAIM_MINUTES,
       deMinimis: values.DE_MINIMIS,
     },
     tableName: (table) => resource('table', tableNameEnv(table)),

@@ -17,6 +17,7 @@ export function regionEnvironment(input: { regionName: string; region: RegionCon
     CUSTOMS_OFFICES: region.customsOffices.join(','),
     IDEMPOTENCY_TTL_SECONDS: String(region.idempotencyDays * 24 * 60 * 60),
     STALLED_AFTER_MINUTES: String(region.stalledAfterMinutes),
+    REVIEW_CLAIM_MINUTES: String(region.reviewClaimMinutes),
     DE_MINIMIS: region.deMinimis ? JSON.stringify(region.deMinimis) : '',
   };
 }

@@ -23,6 +23,8 @@ export interface RegionConfig {
    * (the redrive runs every minute), so one stopped by a crash resumes within about this + 1 minute.
    */
   stalledAfterMinutes: number;
+  /** Minutes an officer's claim on a declaration lasts before another officer may take it. */
+  reviewClaimMinutes: number;
   /** Relief for low-value consignments: the tax types not charged up to an intrinsic value. */
   deMinimis: { thresholdValue: string; currency: string; appliesTo: readonly string[] } | undefined;
 }
@@ -42,6 +44,9 @@ export const regions = {
     idempotencyDays: 1,
     // Stages take seconds; two minutes leaves room for a slow batch before it counts as stopped.
     stalledAfterMinutes: 2,
+    // Long enough to examine a declaration and its documents; short enough that one left open
+    // does not block colleagues for a shift.
+    reviewClaimMinutes: 30,
     // UK low-value relief: no customs duty on consignments of intrinsic value up to £135 (HMRC
     // guidance "VAT and overseas goods sold directly to customers in the UK", from 1 January 2021);
     // VAT and excise stay due. Anti-dumping and safeguard duties are duties too.

@@ -8,7 +8,16 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
 import type { DeclarationRecord, DeclarationState, HistoryEvent } from '#shared/domain/declaration-record.ts';
-import type { ClaimLrnResult, DeclarationRepository, LrnClaim, Page, StalledDeclaration, Transition } from '#shared/ports/declarations.ts';
+import type { ReviewClaim } from '#shared/domain/review.ts';
+import type {
+  ClaimLrnResult,
+  ClaimResult,
+  DeclarationRepository,
+  LrnClaim,
+  Page,
+  StalledDeclaration,
+  Transition,
+} from '#shared/ports/declarations.ts';
 import type { ArchiveReader } from '#shared/ports/document-archive.ts';
 import { conditional } from './conditional-write.ts';
 import { decodeCursor, encodeCursor } from './cursor-codec.ts';
@@ -260,8 +269,15 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     } else if (change.reviewQueue === null) {
       removes.push('GSI2PK', 'GSI2SK');
     }
-    const names = Object.fromEntries([...Object.keys(sets), ...removes].map((name) => [`#${name}`, name]));
-    const values = Object.fromEntries(Object.entries(sets).map(([name, value]) => [`:${name}`, value]));
+    if (change.officer?.release) removes.push('claim');
+    const names: Record<string, string> = Object.fromEntries([...Object.keys(sets), ...removes].map((name) => [`#${name}`, name]));
+    const values: Record<string, unknown> = Object.fromEntries(Object.entries(sets).map(([name, value]) => [`:${name}`, value]));
+    let condition = '#version = :expectedVersion AND #status = :from';
+    if (change.officer) {
+      condition += ` AND ${claimFreeFor}`;
+      Object.assign(names, claimNames);
+      Object.assign(values, { ':officer': change.officer.id, ':now': change.officer.now });
+    }
     const update = `SET ${Object.keys(sets)
       .map((name) => `#${name} = :${name}`)
       .join(', ')}${removes.length > 0 ? ` REMOVE ${removes.map((name) => `#${name}`).join(', ')}` : ''}`;
@@ -271,7 +287,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
           TableName: this.tableName,
           Key: keys.declaration(change.id),
           UpdateExpression: update,
-          ConditionExpression: '#version = :expectedVersion AND #status = :from',
+          ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: { ...values, ':expectedVersion': change.expectedVersion, ':from': change.from },
         }),
@@ -285,6 +301,45 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     const chunks = encodePart(id, name, ref, value);
     for (const Item of chunks) await this.documents.send(new PutCommand({ TableName: this.tableName, Item }));
     return { ref, chunks: chunks.length };
+  }
+
+  async claim(id: string, claim: ReviewClaim, reviewable: readonly DeclarationStatus[]): Promise<ClaimResult> {
+    const statuses = Object.fromEntries(reviewable.map((status, index) => [`:reviewable${index}`, status]));
+    const claimed = await conditional(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.declaration(id),
+          UpdateExpression: 'SET #claim = :claim',
+          ConditionExpression: `attribute_exists(PK) AND #status IN (${Object.keys(statuses).join(', ')}) AND ${claimFreeFor}`,
+          ExpressionAttributeNames: { ...claimNames, '#status': 'status' },
+          ExpressionAttributeValues: { ...statuses, ':claim': claim, ':officer': claim.officerId, ':now': claim.claimedAt },
+        }),
+      ),
+    );
+    if (claimed) return { outcome: 'claimed', claim };
+    // Why not: read the state as it is now.
+    const state = await this.getState(id);
+    if (!state) return { outcome: 'not-found' };
+    if (!reviewable.includes(state.status)) return { outcome: 'not-reviewable', status: state.status };
+    if (state.claim && state.claim.officerId !== claim.officerId && state.claim.until >= claim.claimedAt)
+      return { outcome: 'held', claim: state.claim };
+    return this.claim(id, claim, reviewable); // the holder let go or it expired between the two calls
+  }
+
+  releaseClaim(id: string, officerId: string): Promise<boolean> {
+    return conditional(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.declaration(id),
+          UpdateExpression: 'REMOVE #claim',
+          ConditionExpression: '#claim.#officerId = :officer',
+          ExpressionAttributeNames: { '#claim': 'claim', '#officerId': 'officerId' },
+          ExpressionAttributeValues: { ':officer': officerId },
+        }),
+      ),
+    );
   }
 
   async noteRedrive(id: string, version: number, at: string, maxRedrives: number): Promise<'redrive' | 'gave-up' | 'moved-on'> {
@@ -355,6 +410,10 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     return events;
   }
 }
+
+/** No other officer holds an unexpired claim (`:officer` acts at `:now`). */
+const claimFreeFor = '(attribute_not_exists(#claim) OR #claim.#officerId = :officer OR #claim.#until < :now)';
+const claimNames = { '#claim': 'claim', '#officerId': 'officerId', '#until': 'until' };
 
 const states = (page: Page<Record<string, unknown>>): Page<DeclarationState> => ({
   items: page.items.map((item) => decodeStateItem(item).state),

@@ -5,6 +5,7 @@
  */
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
 import type { DeclarationRecord, DeclarationState, HistoryEvent } from '#shared/domain/declaration-record.ts';
+import type { ReviewClaim } from '#shared/domain/review.ts';
 
 export interface LrnClaim {
   declarantId: string;
@@ -28,16 +29,38 @@ export interface Transition {
   expectedVersion: number;
   to: DeclarationStatus;
   at: string;
-  /** Fields of the record to set along with status and version. */
   /** Put the declaration in the officer review queue (UNDER_REVIEW), or take it out (null). */
   reviewQueue?: { lane: string; office: string; queuedAt: string } | null;
+  /**
+   * An officer's change: applied only if no other officer holds an unexpired claim at `now`.
+   * With `release`, the change also ends the claim (the declaration leaves the officer's hands).
+   */
+  officer?: { id: string; now: string; release?: boolean };
+  /** Fields of the record to set along with status and version. */
   set: Partial<
     Pick<
       DeclarationRecord,
-      'validation' | 'risk' | 'lane' | 'assessment' | 'assessmentProblems' | 'releasedAt' | 'queuedAt' | 'lastEvent' | 'failure'
+      | 'validation'
+      | 'risk'
+      | 'lane'
+      | 'assessment'
+      | 'assessmentProblems'
+      | 'releasedAt'
+      | 'queuedAt'
+      | 'lastEvent'
+      | 'failure'
+      | 'decision'
+      | 'cancellation'
     >
   >;
 }
+
+export type ClaimResult =
+  | { outcome: 'claimed'; claim: ReviewClaim }
+  /** Another officer holds an unexpired claim. */
+  | { outcome: 'held'; claim: ReviewClaim }
+  | { outcome: 'not-reviewable'; status: DeclarationStatus }
+  | { outcome: 'not-found' };
 
 export interface StalledDeclaration {
   id: string;
@@ -76,6 +99,18 @@ export interface DeclarationWriter {
   appendEvent(event: HistoryEvent): Promise<boolean>;
   /** Sets a one-time marker (e.g. 'riskCountedAt') on a declaration; false if it was set before. */
   markOnce(id: string, marker: string, at: string): Promise<boolean>;
+}
+
+/** Officers' claims: one officer at a time works on a declaration, until the claim expires. */
+export interface ReviewClaims {
+  /**
+   * Claims the declaration for `claim.officerId` if it is in one of `reviewable` and no other
+   * officer holds an unexpired claim (at `claim.claimedAt`); the same officer renews it. Not a
+   * state change: the version stays, so a decision prepared before the claim still applies.
+   */
+  claim(id: string, claim: ReviewClaim, reviewable: readonly DeclarationStatus[]): Promise<ClaimResult>;
+  /** Ends the officer's own claim; false if they do not hold it. */
+  releaseClaim(id: string, officerId: string): Promise<boolean>;
 }
 
 /** Listings for traders, officers and administrators: one page at a time, with opaque cursors. */
@@ -119,7 +154,8 @@ export interface DeclarationRepository
     DeclarationReader,
     DeclarationWriter,
     DeclarationListings,
-    StalledDeclarations {}
+    StalledDeclarations,
+    ReviewClaims {}
 
 export class InvalidCursorError extends Error {
   constructor() {

@@ -59,6 +59,68 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       expect(await repository.claimLrn(claim)).toEqual({ outcome: 'taken', existing: next });
     });
 
+    it("claims for one officer at a time until the claim expires, and an officer's change respects the claim", async () => {
+      // Prepare: a declaration under review
+      const repository = subject.repository();
+      const record = await stored(subject);
+      const at = (minute: number) => `2026-11-27T10:${String(minute).padStart(2, '0')}:00.000Z`;
+      const claimBy = (officerId: string, minute: number) => ({ officerId, claimedAt: at(minute), until: at(minute + 30) });
+      const reviewable = ['UNDER_REVIEW', 'HELD'] as const;
+      const notYet = await repository.claim(record.id, claimBy('officer-a', 0), reviewable);
+      await repository.transition({
+        id: record.id,
+        from: 'SUBMITTED',
+        expectedVersion: 1,
+        to: 'UNDER_REVIEW',
+        at: at(0),
+        reviewQueue: { lane: 'RED', office: 'GBLHR', queuedAt: at(0) },
+        set: {},
+      });
+
+      // Act
+      const first = await repository.claim(record.id, claimBy('officer-a', 1), reviewable);
+      const other = await repository.claim(record.id, claimBy('officer-b', 2), reviewable);
+      const renewed = await repository.claim(record.id, claimBy('officer-a', 3), reviewable);
+      const blocked = await repository.transition({
+        id: record.id,
+        from: 'UNDER_REVIEW',
+        expectedVersion: 2,
+        to: 'HELD',
+        at: at(4),
+        officer: { id: 'officer-b', now: at(4) },
+        set: {},
+      });
+      const notHeld = await repository.releaseClaim(record.id, 'officer-b');
+      const afterExpiry = await repository.claim(record.id, claimBy('officer-b', 34), reviewable);
+      const byHolder = await repository.transition({
+        id: record.id,
+        from: 'UNDER_REVIEW',
+        expectedVersion: 2,
+        to: 'HELD',
+        at: at(35),
+        officer: { id: 'officer-b', now: at(35), release: true },
+        set: {},
+      });
+      const state = await repository.getState(record.id);
+      const released = await repository.releaseClaim(record.id, 'officer-b');
+      const missing = await repository.claim(newDeclarationId(new Date()), claimBy('officer-a', 0), reviewable);
+
+      // Assess
+      expect(notYet).toEqual({ outcome: 'not-reviewable', status: 'SUBMITTED' });
+      expect(first).toEqual({ outcome: 'claimed', claim: claimBy('officer-a', 1) });
+      expect(other).toEqual({ outcome: 'held', claim: claimBy('officer-a', 1) });
+      expect(renewed).toEqual({ outcome: 'claimed', claim: claimBy('officer-a', 3) });
+      expect(blocked).toBe('conflict');
+      expect(notHeld).toBe(false);
+      expect(afterExpiry).toEqual({ outcome: 'claimed', claim: claimBy('officer-b', 34) });
+      expect(byHolder).toBe('applied');
+      // A claim is not a change of the declaration: the version moved only with the transition.
+      expect(state).toMatchObject({ status: 'HELD', version: 3 });
+      expect(state).not.toHaveProperty('claim');
+      expect(released).toBe(false);
+      expect(missing).toEqual({ outcome: 'not-found' });
+    });
+
     it('stores a declaration once; get reads its body back, getState leaves it out', async () => {
       // Prepare
       const record = await stored(subject);

@@ -5,8 +5,10 @@
  */
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
 import type { DeclarationRecord, DeclarationState, HistoryEvent } from '#shared/domain/declaration-record.ts';
+import type { ReviewClaim } from '#shared/domain/review.ts';
 import {
   type ClaimLrnResult,
+  type ClaimResult,
   type DeclarationRepository,
   InvalidCursorError,
   type LrnClaim,
@@ -26,6 +28,10 @@ interface Stored {
 }
 
 const clone = <T>(value: T): T => structuredClone(value);
+
+/** As the adapter's condition: no claim, the officer's own, or one expired before `now`. */
+const claimFreeFor = (claim: ReviewClaim | undefined, officerId: string, now: string): boolean =>
+  claim === undefined || claim.officerId === officerId || claim.until < now;
 const stateOf = ({ declaration: _body, assessment: _assessment, ...state }: DeclarationRecord): DeclarationState => clone(state);
 
 export class InMemoryDeclarationRepository implements DeclarationRepository {
@@ -156,13 +162,33 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
   async transition(change: Transition): Promise<'applied' | 'conflict'> {
     const stored = this.#items.get(change.id);
     if (!stored || stored.record.version !== change.expectedVersion || stored.record.status !== change.from) return 'conflict';
+    if (change.officer && !claimFreeFor(stored.record.claim, change.officer.id, change.officer.now)) return 'conflict';
     const record = { ...stored.record, ...clone(change.set), status: change.to, version: change.expectedVersion + 1, updatedAt: change.at };
+    if (change.officer?.release) delete record.claim;
     stored.record = record;
     stored.inFlightSk = inFlight.includes(change.to) ? `${change.at}#${change.id}` : undefined;
     if (change.reviewQueue) stored.reviewQueue = { ...change.reviewQueue };
     else if (change.reviewQueue === null) stored.reviewQueue = undefined;
     stored.redriveCount = 0;
     return 'applied';
+  }
+
+  async claim(id: string, claim: ReviewClaim, reviewable: readonly DeclarationStatus[]): Promise<ClaimResult> {
+    const stored = this.#items.get(id);
+    if (!stored) return { outcome: 'not-found' };
+    if (!reviewable.includes(stored.record.status)) return { outcome: 'not-reviewable', status: stored.record.status };
+    const held = stored.record.claim;
+    if (held && !claimFreeFor(held, claim.officerId, claim.claimedAt)) return { outcome: 'held', claim: clone(held) };
+    stored.record = { ...stored.record, claim: clone(claim) };
+    return { outcome: 'claimed', claim: clone(claim) };
+  }
+
+  async releaseClaim(id: string, officerId: string): Promise<boolean> {
+    const stored = this.#items.get(id);
+    if (!stored || stored.record.claim?.officerId !== officerId) return false;
+    const { claim: _released, ...record } = stored.record;
+    stored.record = record;
+    return true;
   }
 
   async noteRedrive(id: string, version: number, at: string, maxRedrives: number): Promise<'redrive' | 'gave-up' | 'moved-on'> {
