@@ -1,7 +1,7 @@
 /** POST /v1/declarations: a trader submits a declaration, optionally with an Idempotency-Key. */
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { checkIdempotencyKey, makeIdempotentOperation } from '#shared/adapters/idempotency.ts';
+import { makeIdempotentOperation } from '#shared/adapters/idempotency.ts';
 import { declarationRepository, documentArchive, pipelineQueue, sharedDynamoDb } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
@@ -28,11 +28,11 @@ const submitOnce = makeIdempotentOperation((_request, command: SubmitDeclaration
 
 export const handler = httpOperation(
   submitDeclarationOperation,
-  async ({ principal, body, event, context }) => {
+  async ({ principal, body, headers, context }) => {
     const command = { principal, body };
-    const key = event.headers['idempotency-key'];
+    const key = headers['Idempotency-Key'];
     const receipt = key
-      ? await submitOnce(context, { partyId: requireParty(principal), key: checkIdempotencyKey(key), sha256: sha256Hex(body) }, command)
+      ? await submitOnce(context, { partyId: requireParty(principal), key, sha256: sha256Hex(body) }, command)
       : await submitDeclaration(command, deps);
     metrics.addMetric('DeclarationsSubmitted', MetricUnit.Count, 1);
     return json(202, receipt, { location: receipt.links.self });

@@ -21,17 +21,6 @@ export interface IdempotentRequest {
   sha256: string;
 }
 
-const keyPattern = /^[\x21-\x7e]{1,255}$/;
-
-export function checkIdempotencyKey(key: string): string {
-  if (!keyPattern.test(key)) {
-    throw new DomainError('BAD_REQUEST', 'Invalid Idempotency-Key', [
-      problem('', 'INVALID_IDEMPOTENCY_KEY', 'the Idempotency-Key header must be 1 to 255 visible ASCII characters'),
-    ]);
-  }
-  return key;
-}
-
 export function makeIdempotentOperation<TArgs extends unknown[], TResult>(
   operation: (request: IdempotentRequest, ...args: TArgs) => Promise<TResult>,
   options: { client: DynamoDBClient; tableName: string; expiresAfterSeconds: number },

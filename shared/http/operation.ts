@@ -42,7 +42,10 @@ export interface BytesBody {
 export interface HeaderParameter {
   name: string;
   description: string;
-  schema: z.ZodType;
+  /** Parses the header's value when present (headers are optional). */
+  schema: z.ZodType<unknown, string>;
+  /** The 400 problem when the value does not parse. */
+  invalid: { code: string; message: string };
 }
 
 export interface OperationSpec {
@@ -63,12 +66,17 @@ export interface OperationSpec {
 }
 
 type Parsed<T, Fallback> = T extends z.ZodType ? z.output<T> : Fallback;
+type HeadersOf<H> = H extends readonly HeaderParameter[]
+  ? { [P in H[number] as P['name']]?: z.output<P['schema']> }
+  : Record<string, never>;
 type BodyOf<B> = B extends BytesBody ? Uint8Array : B extends { schema: z.ZodType } ? z.output<B['schema']> : unknown;
 
 export interface OperationInput<O extends OperationSpec> {
   principal: O['roles'] extends 'public' ? Principal | undefined : Principal;
   path: Parsed<O['pathParameters'], Record<string, never>>;
   query: Parsed<O['query'], Record<string, never>>;
+  /** The declared headers that were sent, parsed. */
+  headers: HeadersOf<O['headers']>;
   body: BodyOf<O['body']>;
   event: HttpEvent;
   context: Context;
@@ -87,8 +95,9 @@ export function httpOperation<const O extends OperationSpec>(
     const principal = operation.roles === 'public' ? undefined : authorise(event, operation.roles);
     const path = parseParameters(operation.pathParameters, event.pathParameters, 'Invalid path');
     const query = parseParameters(operation.query, event.queryStringParameters, 'Invalid query');
+    const headers = parseHeaders(operation.headers, event.headers);
     const body = operation.body ? readBody(event, operation.body) : undefined;
-    return handler({ principal, path, query, body, event, context } as OperationInput<O>);
+    return handler({ principal, path, query, headers, body, event, context } as OperationInput<O>);
   }, options);
   // Which operation this handler serves: tests check it against the route it is deployed on.
   return Object.assign(wrapped, { operation });
@@ -105,6 +114,19 @@ function parseParameters(schema: z.ZodObject | undefined, values: Record<string,
   const parsed = schema.safeParse(values ?? {}, { reportInput: true });
   if (!parsed.success) throw DomainError.fromZod('BAD_REQUEST', title, parsed.error);
   return parsed.data;
+}
+
+function parseHeaders(declared: readonly HeaderParameter[] | undefined, sent: HttpEvent['headers']): Record<string, unknown> {
+  const headers: Record<string, unknown> = {};
+  for (const header of declared ?? []) {
+    const value = sent[header.name.toLowerCase()];
+    if (value === undefined) continue;
+    const parsed = header.schema.safeParse(value);
+    if (!parsed.success)
+      throw new DomainError('BAD_REQUEST', `Invalid ${header.name}`, [problem('', header.invalid.code, header.invalid.message)]);
+    headers[header.name] = parsed.data;
+  }
+  return headers;
 }
 
 const tooLarge = (bytes: number | string, maxBytes: number) =>

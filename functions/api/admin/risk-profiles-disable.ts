@@ -5,7 +5,6 @@ import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
 import { disableRiskProfileOperation } from '#shared/http/operations/admin.ts';
-import { ifMatchVersion } from '#shared/http/request.ts';
 import { json } from '#shared/http/responses.ts';
 import { disableRiskProfile } from '#shared/usecases/manage-risk-profiles.ts';
 
@@ -13,7 +12,7 @@ const config = loadConfig('disableRiskProfile');
 
 const deps = { profiles: riskDataSources(config).profiles, clock: systemClock };
 
-export const handler = httpOperation(disableRiskProfileOperation, async ({ principal, path, event }) => {
-  const profile = await disableRiskProfile({ principal, id: path.id, expectedVersion: ifMatchVersion(event) }, deps);
+export const handler = httpOperation(disableRiskProfileOperation, async ({ principal, path, headers }) => {
+  const profile = await disableRiskProfile({ principal, id: path.id, expectedVersion: headers['If-Match'] }, deps);
   return json(200, profile, { etag: `"${profile.version}"` });
 });

@@ -5,7 +5,6 @@ import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
 import { editRiskProfileOperation } from '#shared/http/operations/admin.ts';
-import { ifMatchVersion } from '#shared/http/request.ts';
 import { json } from '#shared/http/responses.ts';
 import { editRiskProfile } from '#shared/usecases/manage-risk-profiles.ts';
 
@@ -13,7 +12,7 @@ const config = loadConfig('editRiskProfile');
 
 const deps = { profiles: riskDataSources(config).profiles, clock: systemClock };
 
-export const handler = httpOperation(editRiskProfileOperation, async ({ principal, path, body, event }) => {
-  const profile = await editRiskProfile({ principal, id: path.id, body, expectedVersion: ifMatchVersion(event) }, deps);
+export const handler = httpOperation(editRiskProfileOperation, async ({ principal, path, body, headers }) => {
+  const profile = await editRiskProfile({ principal, id: path.id, body, expectedVersion: headers['If-Match'] }, deps);
   return json(200, profile, { etag: `"${profile.version}"` });
 });

@@ -9,13 +9,8 @@ import { traderProfileSchema } from '#shared/risk/trader.ts';
 import { valuationReferenceTableSchema } from '#shared/risk/valuation.ts';
 import { exchangeRatesSchema, tariffPackSchema } from '#shared/tariff/model.ts';
 import { traderStatusInputSchema } from '#shared/usecases/manage-traders.ts';
-import { declarationPath, partyPath } from './parameters.ts';
+import { declarationPath, ifMatchHeader, partyPath } from './parameters.ts';
 
-const ifMatch = {
-  name: 'If-Match',
-  description: 'The version you edit, e.g. "3"; a stale one is refused (412)',
-  schema: z.string().max(20),
-};
 const referenceDocumentPath = z.strictObject({ kind: z.enum(referenceDocumentNames) });
 const riskProfilePath = z.strictObject({ id: profileId });
 /** Risk profiles are small documents; the profile schema bounds their depth and size again. */
@@ -87,7 +82,7 @@ export const editRiskProfileOperation = defineOperation({
   summary: 'Edit a risk profile: saved as a new version; If-Match: "<version>" guards concurrent edits (officer, admin)',
   roles: ['officer', 'admin'],
   pathParameters: riskProfilePath,
-  headers: [ifMatch],
+  headers: [ifMatchHeader],
   body: riskProfileBody,
   responses: { 200: { description: 'The new version', schema: riskProfileSchema } },
   problems: {
@@ -106,7 +101,7 @@ export const disableRiskProfileOperation = defineOperation({
   summary: 'Disable a risk profile: a new version with enabled false (officer, admin)',
   roles: ['officer', 'admin'],
   pathParameters: riskProfilePath,
-  headers: [ifMatch],
+  headers: [ifMatchHeader],
   responses: { 200: { description: 'The new version', schema: riskProfileSchema } },
   problems: {
     404: 'No such profile',

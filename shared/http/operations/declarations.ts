@@ -8,7 +8,7 @@ import {
   submissionReceiptSchema,
 } from '#shared/domain/declaration-record.ts';
 import { cursorParameter, defineOperation, queryInteger } from '#shared/http/operation.ts';
-import { declarationPath } from './parameters.ts';
+import { declarationPath, idempotencyKeyHeader } from './parameters.ts';
 
 export const submitDeclarationOperation = defineOperation({
   operationId: 'submitDeclaration',
@@ -16,13 +16,7 @@ export const submitDeclarationOperation = defineOperation({
   path: '/v1/declarations',
   summary: 'Submit a declaration (trader)',
   roles: ['trader'],
-  headers: [
-    {
-      name: 'Idempotency-Key',
-      description: 'Same key and same body replays the first response; same key with another body is refused (422).',
-      schema: z.string().min(1).max(255),
-    },
-  ],
+  headers: [idempotencyKeyHeader],
   body: { kind: 'bytes', documentedAs: declarationSchema, maxBytes: maxDeclarationBytes },
   responses: { 202: { description: 'Accepted for processing', schema: submissionReceiptSchema } },
   problems: {

@@ -1,6 +1,7 @@
-/** Path and query parameters shared by several operations, checked for shape and length before any use. */
+/** Path, query and header parameters shared by several operations, checked for shape and length before any use. */
 import { z } from 'zod';
 import { partyId } from '#shared/domain/declaration.ts';
+import type { HeaderParameter } from '../operation.ts';
 
 /** Declaration ids are ULIDs (Crockford base32, 26 characters). */
 export const declarationIdParameter = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a declaration id (a 26-character ULID)');
@@ -8,3 +9,23 @@ export const declarationIdParameter = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$
 export const declarationPath = z.strictObject({ id: declarationIdParameter });
 export const partyPath = z.strictObject({ partyId });
 export const customsOfficeCode = z.string().regex(/^[A-Z]{2}[A-Z0-9]{3,6}$/, 'must be a customs office code such as "GBLHR"');
+
+/** `If-Match: "<version>"` (optimistic concurrency): the version the caller read; a stale one is refused (412). */
+export const ifMatchHeader = {
+  name: 'If-Match',
+  description: 'The version you act on, e.g. "3" (the ETag of the read); a stale one is refused (412)',
+  schema: z
+    .string()
+    .trim()
+    .regex(/^(?:W\/)?"?[1-9][0-9]{0,8}"?$/)
+    .transform((value) => Number(value.replace(/\D/g, ''))),
+  invalid: { code: 'INVALID_IF_MATCH', message: 'If-Match must be the version you act on, e.g. "3"' },
+} as const satisfies HeaderParameter;
+
+/** `Idempotency-Key`: the same key and body replays the first response. */
+export const idempotencyKeyHeader = {
+  name: 'Idempotency-Key',
+  description: 'Same key and same body replays the first response; same key with another body is refused (422).',
+  schema: z.string().regex(/^[\x21-\x7e]{1,255}$/),
+  invalid: { code: 'INVALID_IDEMPOTENCY_KEY', message: 'the Idempotency-Key header must be 1 to 255 visible ASCII characters' },
+} as const satisfies HeaderParameter;
