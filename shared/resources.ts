@@ -22,13 +22,19 @@ import {
   setTraderStatusOperation,
 } from './http/operations/admin.ts';
 import {
+  cancelDeclarationOperation,
   getDeclarationOperation,
   listDeclarationEventsOperation,
   listDeclarationsOperation,
   submitDeclarationOperation,
 } from './http/operations/declarations.ts';
 import { openApiOperation } from './http/operations/meta.ts';
-import { reviewQueueOperation } from './http/operations/review.ts';
+import {
+  claimDeclarationOperation,
+  decideOnDeclarationOperation,
+  releaseClaimOperation,
+  reviewQueueOperation,
+} from './http/operations/review.ts';
 import { estimateDutyOperation, lookUpCommodityOperation } from './http/operations/tariff.ts';
 
 /** Queues of the pipeline, by logical name. Each gets a dead-letter queue. */
@@ -241,13 +247,49 @@ export const functions = {
     access: { tables: { main: 'readWrite' }, sendTo: ['validation', 'risk', 'duty', 'release'] },
   },
   reviewQueue: {
-    entry: 'functions/api/review-queue.ts',
+    entry: 'functions/api/review/queue.ts',
     handler: 'handler',
-    description: 'GET /v1/review/queue: UNDER_REVIEW declarations of a lane and office, oldest first (officers)',
+    description: 'GET /v1/review/queue: declarations waiting for an officer, oldest first, with counts per lane (officers)',
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(reviewQueueOperation)],
     access: { tables: { main: 'read' } },
+  },
+  cancelDeclaration: {
+    entry: 'functions/api/cancel-declaration.ts',
+    handler: 'handler',
+    description: 'POST /v1/declarations/{id}/cancel: a trader withdraws its declaration before release',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(cancelDeclarationOperation)],
+    access: { tables: { main: 'readWrite' } },
+  },
+  claimDeclaration: {
+    entry: 'functions/api/review/claim.ts',
+    handler: 'handler',
+    description: 'POST /v1/review/declarations/{id}/claim: an officer takes a declaration under review',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(claimDeclarationOperation)],
+    access: { tables: { main: 'readWrite' } },
+  },
+  releaseDeclarationClaim: {
+    entry: 'functions/api/review/release-claim.ts',
+    handler: 'handler',
+    description: 'DELETE /v1/review/declarations/{id}/claim: an officer lets go of a declaration',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(releaseClaimOperation)],
+    access: { tables: { main: 'readWrite' } },
+  },
+  decideOnDeclaration: {
+    entry: 'functions/api/review/decide.ts',
+    handler: 'handler',
+    description: 'POST /v1/review/declarations/{id}/decisions: release, hold, request documents or reject',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(decideOnDeclarationOperation)],
+    access: { tables: { main: 'readWrite' } },
   },
   decideRelease: {
     entry: 'functions/workers/decide-release.ts',

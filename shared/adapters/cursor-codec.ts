@@ -6,7 +6,7 @@
  */
 import { InvalidCursorError } from '#shared/ports/declarations.ts';
 
-export type ListingIndex = 'GSI1' | 'GSI2' | 'GSI3';
+export type ListingIndex = 'GSI1' | 'GSI3';
 
 export function encodeCursor(lastKey: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(lastKey)).toString('base64url');

@@ -15,6 +15,7 @@ import type {
   DeclarationRepository,
   LrnClaim,
   Page,
+  QueuePosition,
   StalledDeclaration,
   Transition,
 } from '#shared/ports/declarations.ts';
@@ -208,9 +209,45 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   async listReviewQueue(
     lane: string,
     office: string,
-    options: { limit: number; cursor: string | undefined },
-  ): Promise<Page<DeclarationState>> {
-    return states(await this.queryIndex('GSI2', keys.reviewQueuePartition(lane, office), { ...options, newestFirst: false }));
+    options: { limit: number; after?: QueuePosition | undefined },
+  ): Promise<DeclarationState[]> {
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.reviewQueuePartition(lane, office) },
+        ScanIndexForward: true,
+        Limit: options.limit,
+        ExclusiveStartKey: options.after
+          ? {
+              ...keys.declaration(options.after.id),
+              ...keys.reviewQueueEntry(lane, office, options.after.queuedAt, options.after.id),
+            }
+          : undefined,
+      }),
+    );
+    return (result.Items ?? []).map((item) => decodeStateItem(item).state);
+  }
+
+  async countReviewQueue(lane: string, office: string): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI2',
+          KeyConditionExpression: 'GSI2PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.reviewQueuePartition(lane, office) },
+          Select: 'COUNT',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      count += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return count;
   }
 
   async listByDeclarant(
@@ -222,7 +259,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
 
   /** One page of state items from a GSI partition (not decoded); the cursor must come from the same partition. */
   private async queryIndex(
-    index: 'GSI1' | 'GSI2' | 'GSI3',
+    index: 'GSI1' | 'GSI3',
     partition: string,
     options: { limit: number; cursor: string | undefined; status?: DeclarationStatus | undefined; newestFirst: boolean },
   ): Promise<Page<Record<string, unknown>>> {

@@ -13,6 +13,7 @@ import { S3ReferenceDocumentStore } from './reference-document-store.ts';
 import { riskData } from './risk-data.ts';
 import { S3DocumentArchive } from './s3-document-archive.ts';
 import { SqsPipelineQueue } from './sqs-pipeline-queue.ts';
+import { systemClock } from './system-clock.ts';
 import { tariffFromReferenceDocuments } from './tariff-source.ts';
 
 let dynamodb: ReturnType<typeof dynamoDbClient> | undefined;
@@ -61,3 +62,10 @@ export function riskDataSources(config: FunctionConfig) {
     selectionSecretId: () => config.secretId('riskSelection'),
   });
 }
+
+/** What the officers' review use cases need. */
+export const reviewDependencies = (config: FunctionConfig) => ({
+  repository: declarationRepository(config),
+  clock: systemClock,
+  claimMinutes: config.region.reviewClaimMinutes,
+});

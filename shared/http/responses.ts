@@ -29,6 +29,11 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
+/** 204: done, nothing to say. */
+export function noContent(): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: 204, headers: { ...securityHeaders } };
+}
+
 /** RFC 9457 problem document with the platform's `problems` extension. */
 export function problemResponse(
   statusCode: number,

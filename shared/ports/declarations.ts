@@ -55,6 +55,12 @@ export interface Transition {
   >;
 }
 
+/** A place in an officers' queue: the entry's queue time and declaration id (its sort key). */
+export interface QueuePosition {
+  queuedAt: string;
+  id: string;
+}
+
 export type ClaimResult =
   | { outcome: 'claimed'; claim: ReviewClaim }
   /** Another officer holds an unexpired claim. */
@@ -123,8 +129,14 @@ export interface DeclarationListings {
     day: string,
     options: { limit: number; cursor: string | undefined; status?: DeclarationStatus | undefined },
   ): Promise<Page<DeclarationRecord> & { unreadable: number }>;
-  /** UNDER_REVIEW declarations of one lane and office, oldest first. */
-  listReviewQueue(lane: string, office: string, options: { limit: number; cursor: string | undefined }): Promise<Page<DeclarationState>>;
+  /**
+   * Declarations in the officers' queue of one lane and office (UNDER_REVIEW and HELD; the FAILED
+   * queue: PROCESSING_FAILED), oldest first, up to `limit` after `after`. The review use case
+   * merges several queues into one page, so it pages by position rather than by opaque cursor.
+   */
+  listReviewQueue(lane: string, office: string, options: { limit: number; after?: QueuePosition | undefined }): Promise<DeclarationState[]>;
+  /** How many declarations one lane and office's queue holds. */
+  countReviewQueue(lane: string, office: string): Promise<number>;
   /** A declarant's declarations, newest first, optionally in one status. */
   listByDeclarant(
     declarantId: string,

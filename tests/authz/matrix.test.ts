@@ -18,6 +18,7 @@ let cloud: LocalCloud;
 let api: ReturnType<typeof apiClient>['call'];
 const owner = newParty();
 let declarationId = '';
+const missingId = '01M8F0000000000000000000ZZ';
 
 beforeAll(async () => {
   cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
@@ -91,6 +92,15 @@ function requestFor(
       return { path: op.path.replace('{partyId}', 'GB987654321000') };
     case 'retryDeclaration':
       return { path: op.path.replace('{id}', declarationId) };
+    // Officers' actions on a declaration that does not exist: whether the owner's is released or
+    // under review depends on the random draw, so these cells check the role and then the 404.
+    case 'claimDeclaration':
+    case 'releaseDeclarationClaim':
+      return { path: op.path.replace('{id}', missingId) };
+    case 'cancelDeclaration':
+      return { path: op.path.replace('{id}', missingId), body: { reason: 'authorisation matrix' } };
+    case 'decideOnDeclaration':
+      return { path: op.path.replace('{id}', missingId), body: { action: 'RELEASE' } };
     case 'getOpenApi':
       return { path: op.path };
     default:
@@ -121,6 +131,10 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   getTraderProfile: () => 200,
   // The declaration is not PROCESSING_FAILED.
   retryDeclaration: () => 409,
+  cancelDeclaration: () => 404,
+  claimDeclaration: () => 404,
+  releaseDeclarationClaim: () => 404,
+  decideOnDeclaration: () => 404,
   getOpenApi: () => 200,
 };
 

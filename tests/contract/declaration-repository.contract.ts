@@ -217,6 +217,41 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       expect(afterNote).not.toContain(old.id);
     });
 
+    it('pages a review queue oldest first by position and counts it', async () => {
+      // Prepare: three declarations queued a minute apart, in the order 2, 0, 1
+      const repository = subject.repository();
+      const lane = `L${randomInt(1e6)}`;
+      const records = [await stored(subject), await stored(subject), await stored(subject)];
+      const queuedAt = (minute: number) => `2026-11-27T09:0${minute}:00.000Z`;
+      for (const [index, minute] of [
+        [0, 2],
+        [1, 0],
+        [2, 1],
+      ] as const) {
+        await repository.transition({
+          id: records[index]!.id,
+          from: 'SUBMITTED',
+          expectedVersion: 1,
+          to: 'UNDER_REVIEW',
+          at: queuedAt(minute),
+          set: { queuedAt: queuedAt(minute) },
+          reviewQueue: { lane, office: 'GBLHR', queuedAt: queuedAt(minute) },
+        });
+      }
+
+      // Act
+      const first = await repository.listReviewQueue(lane, 'GBLHR', { limit: 2 });
+      const last = first.at(-1)!;
+      const rest = await repository.listReviewQueue(lane, 'GBLHR', { limit: 2, after: { queuedAt: last.queuedAt!, id: last.id } });
+      const count = await repository.countReviewQueue(lane, 'GBLHR');
+      const otherOffice = await repository.countReviewQueue(lane, 'GBDVR');
+
+      // Assess
+      expect(first.map((state) => state.id)).toEqual([records[1]!.id, records[2]!.id]);
+      expect(rest.map((state) => state.id)).toEqual([records[0]!.id]);
+      expect([count, otherOffice]).toEqual([3, 0]);
+    });
+
     it('puts a declaration in a review queue and takes it out', async () => {
       // Prepare
       const record = await stored(subject);
@@ -234,7 +269,7 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
         set: {},
         reviewQueue: { lane, office: 'GBLHR', queuedAt },
       });
-      const queued = await repository.listReviewQueue(lane, 'GBLHR', { limit: 10, cursor: undefined });
+      const queued = await repository.listReviewQueue(lane, 'GBLHR', { limit: 10 });
       await repository.transition({
         id: record.id,
         from: 'UNDER_REVIEW',
@@ -244,11 +279,11 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
         set: {},
         reviewQueue: null,
       });
-      const after = await repository.listReviewQueue(lane, 'GBLHR', { limit: 10, cursor: undefined });
+      const after = await repository.listReviewQueue(lane, 'GBLHR', { limit: 10 });
 
       // Assess
-      expect(queued.items.map((item) => item.id)).toEqual([record.id]);
-      expect(after.items).toEqual([]);
+      expect(queued.map((item) => item.id)).toEqual([record.id]);
+      expect(after).toEqual([]);
     });
 
     it("pages a declarant's declarations newest first, and refuses a cursor of another listing", async () => {

@@ -1,12 +1,14 @@
-/** Operations on declarations: intake, reads, history. */
+/** Operations on declarations: intake, reads, history, cancel. */
 import { z } from 'zod';
 import { declarationSchema, declarationStatus, maxDeclarationBytes, partyId } from '#shared/domain/declaration.ts';
 import {
   declarationPageSchema,
+  declarationSummarySchema,
   declarationViewSchema,
   historyPageSchema,
   submissionReceiptSchema,
 } from '#shared/domain/declaration-record.ts';
+import { cancelRequestSchema } from '#shared/domain/review.ts';
 import { cursorParameter, defineOperation, queryInteger } from '#shared/http/operation.ts';
 import { declarationPath, idempotencyKeyHeader } from './parameters.ts';
 
@@ -62,4 +64,21 @@ export const listDeclarationEventsOperation = defineOperation({
   pathParameters: declarationPath,
   responses: { 200: { description: 'The history', schema: historyPageSchema } },
   problems: { 404: 'No such declaration that you may see' },
+});
+
+export const cancelDeclarationOperation = defineOperation({
+  operationId: 'cancelDeclaration',
+  method: 'POST',
+  path: '/v1/declarations/{id}/cancel',
+  summary: 'Withdraw your declaration before release, with a reason (trader, owner)',
+  roles: ['trader'],
+  pathParameters: declarationPath,
+  body: { kind: 'json', schema: cancelRequestSchema, maxBytes: 4 * 1024 },
+  responses: { 200: { description: 'CANCELLED (or the same cancellation repeated)', schema: declarationSummarySchema } },
+  problems: {
+    404: 'No such declaration that you may see',
+    409: 'Already released, rejected or cancelled',
+    413: 'Body too large',
+    415: 'Body is not JSON',
+  },
 });

@@ -13,6 +13,7 @@ import {
   InvalidCursorError,
   type LrnClaim,
   type Page,
+  type QueuePosition,
   type StalledDeclaration,
   type Transition,
 } from '#shared/ports/declarations.ts';
@@ -100,15 +101,25 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
   async listReviewQueue(
     lane: string,
     office: string,
-    options: { limit: number; cursor: string | undefined },
-  ): Promise<Page<DeclarationState>> {
-    const page = this.#page(
-      `LANE#${lane}#${office}`,
-      (stored) => stored.reviewQueue?.lane === lane && stored.reviewQueue.office === office,
-      (stored) => `${stored.reviewQueue?.queuedAt}#${stored.record.id}`,
-      { ...options, newestFirst: false },
-    );
-    return { items: page.items.map((stored) => stateOf(stored.record)), nextCursor: page.nextCursor };
+    options: { limit: number; after?: QueuePosition | undefined },
+  ): Promise<DeclarationState[]> {
+    const after = options.after ? `${options.after.queuedAt}#${options.after.id}` : undefined;
+    return this.#queue(lane, office)
+      .filter((entry) => after === undefined || entry.sk > after)
+      .slice(0, options.limit)
+      .map((entry) => stateOf(entry.stored.record));
+  }
+
+  async countReviewQueue(lane: string, office: string): Promise<number> {
+    return this.#queue(lane, office).length;
+  }
+
+  /** One lane and office's queue in sort-key order (byte order, as DynamoDB sorts). */
+  #queue(lane: string, office: string): { stored: Stored; sk: string }[] {
+    return [...this.#items.values()]
+      .filter((stored) => stored.reviewQueue?.lane === lane && stored.reviewQueue.office === office)
+      .map((stored) => ({ stored, sk: `${stored.reviewQueue?.queuedAt}#${stored.record.id}` }))
+      .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
   }
 
   async listByDeclarant(

@@ -73,8 +73,8 @@ describe('markProcessingFailed and retryDeclaration', () => {
     await expect(twice).rejects.toMatchObject({ kind: 'CONFLICT' });
     expect(validation.sent).toEqual([{ declarationId: id, version: 3 }]);
     expect(await repository.getState(id)).toMatchObject({ status: 'SUBMITTED', version: 3 });
-    const officersQueue = await repository.listReviewQueue('FAILED', 'ALL', { limit: 100, cursor: undefined });
-    expect(officersQueue.items.map((item) => item.id)).not.toContain(id);
+    const officersQueue = await repository.listReviewQueue('FAILED', 'ALL', { limit: 100 });
+    expect(officersQueue.map((item) => item.id)).not.toContain(id);
     expect((await repository.listEvents(id)).map((event) => [event.version, event.type, event.status])).toEqual([
       [1, 'SUBMITTED', 'SUBMITTED'],
       [2, 'PROCESSING_FAILED', 'PROCESSING_FAILED'],

@@ -1,7 +1,7 @@
 /**
  * Every branch of the officer review queue (shared/usecases/review-queue.ts) on the fakes:
- * officers and admins only, an office of the region for RED and YELLOW, one FAILED queue for the
- * region, oldest first, one page at a time.
+ * officers and admins only, every review lane and office merged oldest first unless narrowed to
+ * an office of the region, one FAILED queue for the region, one page at a time, counts per lane.
  */
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/domain/auth.ts';
@@ -76,7 +76,28 @@ describe('listReviewQueue', () => {
       score: first.risk?.score,
     });
     expect(typeof page.items[0]?.score).toBe('number');
+    expect(page.items[0]?.claim).toBeNull();
     expect(page.nextCursor).toBeNull();
+    expect(page.counts).toEqual({ RED: 3 });
+  });
+
+  it('merges every review lane and office oldest first when not narrowed, with counts per lane', async () => {
+    // Prepare
+    const { deps, red, dover } = await queued();
+
+    // Act
+    const all = await listReviewQueue({ principal: officer, limit: 10 }, deps);
+    const firstTwo = await listReviewQueue({ principal: officer, limit: 2 }, deps);
+    const nextTwo = await listReviewQueue({ principal: officer, limit: 2, cursor: firstTwo.nextCursor ?? undefined }, deps);
+
+    // Assess
+    expect(all.items.map((item) => item.id)).toEqual([...red, dover]);
+    expect(all.counts).toEqual({ RED: 4, YELLOW: 0 });
+    expect(all.nextCursor).toBeNull();
+    expect([...firstTwo.items, ...nextTwo.items].map((item) => item.id)).toEqual([...red, dover]);
+    expect(firstTwo.nextCursor).not.toBeNull();
+    // Each queue gave fewer than asked and all of it is on the page: the end is known, no cursor.
+    expect(nextTwo.nextCursor).toBeNull();
   });
 
   it('keeps the offices apart', async () => {
@@ -103,6 +124,7 @@ describe('listReviewQueue', () => {
     // Assess
     expect(withoutOffice.items).toEqual([expect.objectContaining({ id: failed, status: 'PROCESSING_FAILED', lane: null, score: null })]);
     expect(withoutOffice.items[0]?.queuedAt).toBeNull(); // the failure time is on `failure.at`, not `queuedAt`
+    expect(withoutOffice.counts).toEqual({ FAILED: 1 });
     expect(anyOffice).toEqual(withoutOffice);
   });
 
@@ -125,16 +147,21 @@ describe('listReviewQueue', () => {
     expect(foreign).toMatchObject({ kind: 'BAD_REQUEST', code: 'INVALID_CURSOR' });
   });
 
-  it('asks for an office of the region for the RED and YELLOW queues', async () => {
+  it('refuses an office that is not one of the region', async () => {
     // Prepare
     const { deps } = await queued();
 
     // Act
-    const missing = await refusal(listReviewQueue({ principal: officer, lane: 'YELLOW', limit: 10 }, deps));
     const unknown = await refusal(listReviewQueue({ principal: officer, lane: 'RED', office: 'FRCDG', limit: 10 }, deps));
+    const forged = await refusal(
+      listReviewQueue(
+        { principal: officer, lane: 'RED', limit: 10, cursor: Buffer.from(JSON.stringify({ 'RED#FRCDG': 'done' })).toString('base64url') },
+        deps,
+      ),
+    );
 
     // Assess
-    expect(missing).toMatchObject({ kind: 'BAD_REQUEST', code: 'REQUIRED' });
+    expect(forged).toMatchObject({ kind: 'BAD_REQUEST', code: 'INVALID_CURSOR' });
     expect(unknown).toMatchObject({ kind: 'BAD_REQUEST', code: 'UNKNOWN_OFFICE' });
     expect(unknown.message).toContain(region.customsOffices.join(', '));
   });
