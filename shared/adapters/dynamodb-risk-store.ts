@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { RiskProfileStore, SelectionStatsStore, TraderProfileStore } from '#shared/ports/risk-stores.ts';
+import type { ProfileEffectiveness, RiskProfileStore, SelectionStatsStore, TraderProfileStore } from '#shared/ports/risk-stores.ts';
 import type { Lane } from '#shared/risk/outcome.ts';
 import { type RiskProfile, riskProfileSchema } from '#shared/risk/profile.ts';
 import type { RecentSelectionRates } from '#shared/risk/selection.ts';
@@ -53,6 +53,35 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
       KeyConditionExpression: 'GSI1PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.riskProfilesPartition },
     });
+  }
+
+  async countEffectiveness(profileIds: readonly string[], counts: Partial<ProfileEffectiveness>): Promise<void> {
+    const adds = Object.entries(counts).filter(([, value]) => value !== undefined && value !== 0);
+    if (adds.length === 0) return;
+    await Promise.all(
+      [...new Set(profileIds)].map((id) =>
+        this.documents.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.riskProfileEffectiveness(id),
+            UpdateExpression: `SET entity = :entity ADD ${adds.map(([name]) => `#${name} :${name}`).join(', ')}`,
+            ExpressionAttributeNames: Object.fromEntries(adds.map(([name]) => [`#${name}`, name])),
+            ExpressionAttributeValues: {
+              ':entity': 'RiskProfileEffectiveness',
+              ...Object.fromEntries(adds.map(([name, value]) => [`:${name}`, value])),
+            },
+          }),
+        ),
+      ),
+    );
+  }
+
+  async effectiveness(profileId: string): Promise<ProfileEffectiveness> {
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.riskProfileEffectiveness(profileId), ConsistentRead: true }),
+    );
+    const item = result.Item ?? {};
+    return { selections: Number(item.selections ?? 0), inspections: Number(item.inspections ?? 0), hits: Number(item.hits ?? 0) };
   }
 
   private async queryAll(query: {
@@ -129,6 +158,27 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
           ':zero': 0,
           ':at': at,
           ':one': 1,
+        },
+      }),
+    );
+  }
+
+  async recordInspection(partyId: string, discrepancy: boolean): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.traderProfile(partyId),
+        UpdateExpression:
+          'SET entity = :entity, partyId = :party, aeo = if_not_exists(aeo, :null), trusted = if_not_exists(trusted, :false), ' +
+          'declarationsCount = if_not_exists(declarationsCount, :zero) ADD inspections :one, discrepancies :hit',
+        ExpressionAttributeValues: {
+          ':entity': 'TraderProfile',
+          ':party': partyId,
+          ':null': null,
+          ':false': false,
+          ':zero': 0,
+          ':one': 1,
+          ':hit': discrepancy ? 1 : 0,
         },
       }),
     );

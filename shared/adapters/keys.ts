@@ -43,6 +43,8 @@ export const keys = {
   }),
   riskProfilePrefix: (id: string) => ({ PK: `RISK#${id}`, SKPrefix: 'V#' }),
   riskProfilesPartition: 'RISKPROFILES',
+  /** A profile's effectiveness counts (selections, inspections, hits); 'STATS' sorts apart from 'V#...'. */
+  riskProfileEffectiveness: (id: string) => ({ PK: `RISK#${id}`, SK: 'STATS' }),
   /** Trader profile (AEO / trusted status, compliance history). */
   traderProfile: (partyId: string) => ({ PK: `TRADER#${partyId}`, SK: 'PROFILE' }),
   /** Selection statistics of one office and day (lanes before top-up). */

@@ -11,6 +11,17 @@ export interface RiskProfileStore {
   versions(id: string): Promise<RiskProfile[]>;
   /** Every version of every profile (for scoring and listing; profiles are few). */
   allVersions(): Promise<RiskProfile[]>;
+  /** Adds to each profile's effectiveness counts (selections at scoring; inspections and hits when an officer records one). */
+  countEffectiveness(profileIds: readonly string[], counts: Partial<ProfileEffectiveness>): Promise<void>;
+  /** A profile's effectiveness so far (zeros when it never selected anything). */
+  effectiveness(profileId: string): Promise<ProfileEffectiveness>;
+}
+
+/** How well a profile selects: declarations it selected, how many of those were inspected, how many inspections found a discrepancy. */
+export interface ProfileEffectiveness {
+  selections: number;
+  inspections: number;
+  hits: number;
 }
 
 export interface TraderProfileStore {
@@ -18,6 +29,8 @@ export interface TraderProfileStore {
   put(profile: TraderProfile): Promise<void>;
   /** Sets AEO / trusted status (and name) only, creating a plain profile on first use. */
   setStatus(partyId: string, status: { aeo: TraderProfile['aeo']; trusted: boolean; name?: string | undefined }): Promise<TraderProfile>;
+  /** Counts an inspection an officer recorded, and whether it found a discrepancy (creates a plain profile on first sight). */
+  recordInspection(partyId: string, discrepancy: boolean): Promise<void>;
   /** Counts a declaration lodged by the trader (creates a plain profile on first sight). */
   countDeclaration(partyId: string, at: string): Promise<void>;
 }

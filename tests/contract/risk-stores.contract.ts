@@ -150,6 +150,54 @@ export function riskStoresContract(name: string, subject: RiskStoresSubject): vo
       });
     });
 
+    it("counts a profile's selections, inspections and hits, each profile once per call", async () => {
+      // Prepare
+      const profiles = subject.profiles();
+      const [first, second] = [`C${randomInt(1e9)}`, `C${randomInt(1e9)}`];
+
+      // Act
+      const never = await profiles.effectiveness(first);
+      await profiles.countEffectiveness([first, second, first], { selections: 1 });
+      await profiles.countEffectiveness([first], { inspections: 1, hits: 1 });
+      await profiles.countEffectiveness([second], { inspections: 1, hits: 0 });
+      await profiles.countEffectiveness([second], {});
+
+      // Assess
+      expect(never).toEqual({ selections: 0, inspections: 0, hits: 0 });
+      expect(await profiles.effectiveness(first)).toEqual({ selections: 1, inspections: 1, hits: 1 });
+      expect(await profiles.effectiveness(second)).toEqual({ selections: 1, inspections: 1, hits: 0 });
+      // Counts live apart from the versions.
+      expect(await profiles.versions(first)).toEqual([]);
+    });
+
+    it("records inspections in a trader's compliance history, creating a plain profile on first sight", async () => {
+      // Prepare
+      const traders = subject.traders();
+      const [fresh, counted] = [newParty(), newParty()];
+      await traders.countDeclaration(counted, '2026-11-27T10:00:00.000Z');
+
+      // Act
+      await traders.recordInspection(fresh, true);
+      await traders.recordInspection(counted, false);
+      await traders.recordInspection(counted, true);
+
+      // Assess
+      expect(await traders.get(fresh)).toMatchObject({
+        partyId: fresh,
+        aeo: null,
+        trusted: false,
+        declarationsCount: 0,
+        inspections: 1,
+        discrepancies: 1,
+      });
+      expect(await traders.get(counted)).toMatchObject({
+        declarationsCount: 1,
+        inspections: 2,
+        discrepancies: 1,
+        firstSeen: '2026-11-27T10:00:00.000Z',
+      });
+    });
+
     it('sums the selection figures of one office over the days asked for', async () => {
       // Prepare
       const stats = subject.selectionStats();

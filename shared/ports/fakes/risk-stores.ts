@@ -5,7 +5,13 @@
  * so a use-case test on the fakes says something true about the platform.
  */
 
-import type { RiskProfileStore, SecretSource, SelectionStatsStore, TraderProfileStore } from '#shared/ports/risk-stores.ts';
+import type {
+  ProfileEffectiveness,
+  RiskProfileStore,
+  SecretSource,
+  SelectionStatsStore,
+  TraderProfileStore,
+} from '#shared/ports/risk-stores.ts';
 import type { Lane } from '#shared/risk/outcome.ts';
 import { type RiskProfile, riskProfileSchema } from '#shared/risk/profile.ts';
 import type { RecentSelectionRates } from '#shared/risk/selection.ts';
@@ -43,6 +49,23 @@ export class InMemoryRiskProfileStore implements RiskProfileStore {
 
   #sorted(): [string, Record<string, unknown>][] {
     return [...this.#versions.entries()].sort(([a], [b]) => byteOrder(a, b));
+  }
+
+  readonly #effectiveness = new Map<string, ProfileEffectiveness>();
+
+  async countEffectiveness(profileIds: readonly string[], counts: Partial<ProfileEffectiveness>): Promise<void> {
+    for (const id of new Set(profileIds)) {
+      const current = await this.effectiveness(id);
+      this.#effectiveness.set(id, {
+        selections: current.selections + (counts.selections ?? 0),
+        inspections: current.inspections + (counts.inspections ?? 0),
+        hits: current.hits + (counts.hits ?? 0),
+      });
+    }
+  }
+
+  async effectiveness(profileId: string): Promise<ProfileEffectiveness> {
+    return { ...(this.#effectiveness.get(profileId) ?? { selections: 0, inspections: 0, hits: 0 }) };
   }
 }
 
@@ -85,6 +108,18 @@ export class InMemoryTraderProfileStore implements TraderProfileStore {
     ifMissing('firstSeen', at);
     item.lastSeen = at;
     item.declarationsCount = Number(item.declarationsCount ?? 0) + 1;
+  }
+
+  async recordInspection(partyId: string, discrepancy: boolean): Promise<void> {
+    const item = this.#item(partyId);
+    const ifMissing = (name: string, value: unknown) => {
+      if (!(name in item)) item[name] = value;
+    };
+    ifMissing('aeo', null);
+    ifMissing('trusted', false);
+    ifMissing('declarationsCount', 0);
+    item.inspections = Number(item.inspections ?? 0) + 1;
+    item.discrepancies = Number(item.discrepancies ?? 0) + (discrepancy ? 1 : 0);
   }
 
   /** The stored item, created with only its key when missing (as an UpdateItem does). */
