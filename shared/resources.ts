@@ -32,6 +32,7 @@ import { openApiOperation } from './http/operations/meta.ts';
 import {
   claimDeclarationOperation,
   decideOnDeclarationOperation,
+  recordInspectionOperation,
   releaseClaimOperation,
   reviewQueueOperation,
 } from './http/operations/review.ts';
@@ -290,6 +291,16 @@ export const functions = {
     timeoutSeconds: 5,
     triggers: [api(decideOnDeclarationOperation)],
     access: { tables: { main: 'readWrite' } },
+  },
+  recordInspection: {
+    entry: 'functions/api/review/inspect.ts',
+    handler: 'handler',
+    description: 'POST /v1/review/declarations/{id}/inspections: an inspection result, re-assessing corrected items',
+    memoryMb: 1024,
+    timeoutSeconds: 15,
+    triggers: [api(recordInspectionOperation)],
+    // The archive: the declaration's body; the reference bucket: the tariff pack in force at acceptance.
+    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' } },
   },
   decideRelease: {
     entry: 'functions/workers/decide-release.ts',

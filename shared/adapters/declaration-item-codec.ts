@@ -10,8 +10,10 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { type Declaration, declarationSchema } from '#shared/domain/declaration.ts';
 import {
+  type DeclarationPart,
   type DeclarationRecord,
   type DeclarationState,
+  declarationParts,
   declarationStateSchema,
   type HistoryEvent,
   historyEventSchema,
@@ -49,6 +51,7 @@ const itemOnlyAttributes = [
   'GSI4SK',
   'entity',
   'assessmentRef',
+  'reassessmentRef',
   'declarationGz',
 ] as const;
 
@@ -76,7 +79,7 @@ const unpack = (packed: Uint8Array): unknown => JSON.parse(gunzipSync(packed).to
 
 /** The state item of a new declaration, with the keys of every index it starts in. */
 export function encodeNewDeclaration(record: DeclarationRecord): Record<string, unknown> {
-  const { declaration: _body, assessment: _assessment, ...state } = record;
+  const { declaration: _body, assessment: _assessment, reassessment: _reassessment, ...state } = record;
   return {
     ...keys.declaration(record.id),
     ...keys.declarationByDeclarant(record.declarantId, record.submittedAt, record.id),
@@ -88,7 +91,7 @@ export function encodeNewDeclaration(record: DeclarationRecord): Record<string, 
 }
 
 /** The attributes a state change sets (outcomes compressed). */
-export function encodeChanges(set: Omit<Transition['set'], 'assessment'> | Partial<DeclarationState>): Record<string, unknown> {
+export function encodeChanges(set: Omit<Transition['set'], DeclarationPart> | Partial<DeclarationState>): Record<string, unknown> {
   const stored: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(set)) {
     if (value !== undefined && (compressedFields as readonly string[]).includes(name)) stored[`${name}Gz`] = pack(value);
@@ -99,8 +102,8 @@ export function encodeChanges(set: Omit<Transition['set'], 'assessment'> | Parti
 
 export interface DecodedState {
   state: DeclarationState;
-  /** Where the assessment's part items are, when it has one. */
-  assessmentRef: PartRef | undefined;
+  /** Where each part's items are (`assessment`, `reassessment`), when it has one. */
+  partRefs: Partial<Record<DeclarationPart, PartRef>>;
   /** Items stored before bodies moved to the archive and assessments to part items. */
   legacy: { declarationGz?: Uint8Array | undefined; assessment?: Assessment | undefined };
 }
@@ -118,7 +121,7 @@ export function decodeStateItem(item: Record<string, unknown>): DecodedState {
   const { assessment: legacyAssessment, ...state } = record;
   return {
     state: validated(declarationStateSchema, state, what),
-    assessmentRef: item.assessmentRef as PartRef | undefined,
+    partRefs: Object.fromEntries(declarationParts.flatMap((part) => (item[`${part}Ref`] ? [[part, item[`${part}Ref`] as PartRef]] : []))),
     legacy: {
       declarationGz: item.declarationGz instanceof Uint8Array ? item.declarationGz : undefined,
       assessment: legacyAssessment === undefined ? undefined : validated(assessmentSchema, legacyAssessment, `${what} assessment`),
@@ -147,14 +150,14 @@ export function encodePart(id: string, name: string, ref: string, value: unknown
 
 export const partPrefix = (id: string, name: string, ref: string): string => keys.declarationPart(id, name, ref).SKPrefix;
 
-/** Joins an assessment's chunks (all of them must be there), unpacks and validates it. */
-export function decodeAssessmentPart(items: Record<string, unknown>[], id: string, ref: PartRef): Assessment {
-  const prefix = partPrefix(id, 'assessment', ref.ref);
+/** Joins an assessment part's chunks (all of them must be there), unpacks and validates it. */
+export function decodeAssessmentPart(items: Record<string, unknown>[], id: string, part: DeclarationPart, ref: PartRef): Assessment {
+  const prefix = partPrefix(id, part, ref.ref);
   const found = items
     .filter((item) => typeof item.SK === 'string' && item.SK.startsWith(prefix))
     .sort((a, b) => String(a.SK).localeCompare(String(b.SK)));
   if (found.length !== ref.chunks) throw new Error(`declaration part ${prefix} has ${found.length} of its ${ref.chunks} chunks`);
-  return validated(assessmentSchema, unpack(Buffer.concat(found.map((item) => item.data as Uint8Array))), `declaration ${id} assessment`);
+  return validated(assessmentSchema, unpack(Buffer.concat(found.map((item) => item.data as Uint8Array))), `declaration ${id} ${part}`);
 }
 
 /**

@@ -127,8 +127,10 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     const meta = items.find((item) => item.SK === keys.declaration(id).SK);
     if (!meta) return undefined;
     const decoded = decodeStateItem(meta);
-    const assessment = decoded.assessmentRef ? decodeAssessmentPart(items, id, decoded.assessmentRef) : decoded.legacy.assessment;
-    return { ...decoded.state, declaration: await this.body(decoded), assessment };
+    const { assessment: assessmentRef, reassessment: reassessmentRef } = decoded.partRefs;
+    const assessment = assessmentRef ? decodeAssessmentPart(items, id, 'assessment', assessmentRef) : decoded.legacy.assessment;
+    const reassessment = reassessmentRef ? decodeAssessmentPart(items, id, 'reassessment', reassessmentRef) : undefined;
+    return { ...decoded.state, declaration: await this.body(decoded), assessment, reassessment };
   }
 
   async getState(id: string): Promise<DeclarationState | undefined> {
@@ -194,7 +196,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
         batch.map(async (item) => {
           try {
             const decoded = decodeStateItem(item);
-            return { ...decoded.state, declaration: await this.body(decoded), assessment: undefined };
+            return { ...decoded.state, declaration: await this.body(decoded), assessment: undefined, reassessment: undefined };
           } catch {
             unreadable += 1;
             return undefined;
@@ -283,7 +285,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   }
 
   async transition(change: Transition): Promise<'applied' | 'conflict'> {
-    const { assessment, ...set } = change.set;
+    const { assessment, reassessment, ...set } = change.set;
     const sets: Record<string, unknown> = {
       ...encodeChanges(set),
       status: change.to,
@@ -293,6 +295,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     // The assessment's parts go first, under a fresh reference: a change that then loses the
     // conditional write leaves parts nothing points at, never a half-written assessment.
     if (assessment !== undefined) sets.assessmentRef = await this.writePart(change.id, 'assessment', assessment);
+    if (reassessment !== undefined) sets.reassessmentRef = await this.writePart(change.id, 'reassessment', reassessment);
     // Every change starts the redrive count again: it counts redrives of one stall.
     const removes: string[] = ['redriveCount'];
     // Still in the pipeline: stay in the in-flight index under the new time; finished: leave it.

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { laneSchema, riskOutcomeSchema } from '#shared/risk/outcome.ts';
 import { assessmentSchema } from '#shared/tariff/assessment.ts';
 import { declarationSchema, declarationStatus } from './declaration.ts';
+import { inspectionSchema } from './inspection.ts';
 import { problemSchema } from './problems.ts';
 import { officerDecisionSchema, reviewClaimSchema } from './review.ts';
 
@@ -44,6 +45,7 @@ export const historyEventTypes = [
   'HELD',
   'DOCUMENTS_REQUESTED',
   'CANCELLED',
+  'INSPECTED',
 ] as const;
 export type HistoryEventType = (typeof historyEventTypes)[number];
 
@@ -113,13 +115,21 @@ export const declarationStateSchema = z.object({
   decision: officerDecisionSchema.optional(),
   /** Why and when the trader withdrew it. */
   cancellation: z.object({ reason: z.string(), at: isoTime, by: z.string() }).optional(),
+  /** The latest inspection an officer recorded (its revised assessment is a part, like the assessment). */
+  inspection: inspectionSchema.optional(),
 });
 export type DeclarationState = z.infer<typeof declarationStateSchema>;
+
+/** Outputs that grow with the items: stored as write-once part items, never in the state item. */
+export const declarationParts = ['assessment', 'reassessment'] as const;
+export type DeclarationPart = (typeof declarationParts)[number];
 
 /** A declaration as the platform keeps it: its state, the body as submitted and the assessment. */
 export const declarationRecordSchema = declarationStateSchema.extend({
   declaration: declarationSchema,
   assessment: assessmentSchema.optional(),
+  /** The assessment after an inspection's corrections (the original stays as `assessment`). */
+  reassessment: assessmentSchema.optional(),
 });
 export type DeclarationRecord = z.infer<typeof declarationRecordSchema>;
 
@@ -184,6 +194,14 @@ export const declarationViewSchema = z
       .nullable()
       .meta({ description: "The latest officer decision: action, the trader's message, requested documents (officerId: customs only)" }),
     cancellation: z.object({ reason: z.string(), at: z.string() }).nullable(),
+    inspection: inspectionSchema
+      .omit({ findings: true, officerId: true })
+      .extend({ findings: z.string().nullable(), officerId: z.string().nullable() })
+      .nullable()
+      .meta({ description: 'The latest inspection: result, corrections, the difference it made (findings and officer: customs only)' }),
+    reassessment: assessmentSchema
+      .nullable()
+      .meta({ description: "The assessment after an inspection's corrections; `assessment` stays the original" }),
     links: linksSchema,
   })
   .meta({ id: 'DeclarationView' });
@@ -258,6 +276,14 @@ export function toView(
     claim: audience === 'customs' ? (record.claim ?? null) : null,
     decision: record.decision ? { ...record.decision, officerId: audience === 'customs' ? record.decision.officerId : null } : null,
     cancellation: record.cancellation ? { reason: record.cancellation.reason, at: record.cancellation.at } : null,
+    inspection: record.inspection
+      ? {
+          ...record.inspection,
+          findings: audience === 'customs' ? record.inspection.findings : null,
+          officerId: audience === 'customs' ? record.inspection.officerId : null,
+        }
+      : null,
+    reassessment: record.reassessment ?? null,
   };
 }
 

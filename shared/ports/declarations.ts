@@ -51,6 +51,8 @@ export interface Transition {
       | 'failure'
       | 'decision'
       | 'cancellation'
+      | 'inspection'
+      | 'reassessment'
     >
   >;
 }

@@ -32,7 +32,12 @@ export interface AssessDutyDeps {
   region: RegionTaxSettings;
 }
 
-async function assess(declaration: Declaration, acceptedAt: string, deps: { tariff: TariffSource; region: RegionTaxSettings }) {
+/** The assessment with the tariff pack and rates in force at the moment of acceptance (its date picks measures and the month's rate). */
+export async function assessAtAcceptance(
+  declaration: Declaration,
+  acceptedAt: string,
+  deps: { tariff: TariffSource; region: RegionTaxSettings },
+) {
   const { pack, rates } = await deps.tariff.asOf(acceptedAt);
   return assessDeclaration(declaration, {
     pack,
@@ -55,7 +60,7 @@ export function assessDuty(message: PipelineMessage, deps: AssessDutyDeps): Prom
         if (record.declaration.type === 'EX') return { to: 'ASSESSED', set: {}, detail: 'export: no import duties or taxes to assess' };
         // The declaration is accepted when it is submitted: that moment picks the tariff pack and
         // rates in force, its date the measures and the month's rate. A pack loaded later changes nothing.
-        const result = await assess(record.declaration, record.submittedAt, deps);
+        const result = await assessAtAcceptance(record.declaration, record.submittedAt, deps);
         if (!result.ok) {
           const { problems, problemCount } = capProblems(result.problems);
           return {
@@ -82,7 +87,7 @@ export async function estimateDuty(
   deps: { tariff: TariffSource; region: RegionTaxSettings },
 ): Promise<Assessment> {
   requireRole(command.principal, 'trader', 'officer', 'admin');
-  const result = await assess(command.declaration, command.now, deps);
+  const result = await assessAtAcceptance(command.declaration, command.now, deps);
   if (!result.ok) throw new DomainError('UNPROCESSABLE', 'Duties cannot be calculated', result.problems);
   return result.assessment;
 }

@@ -7,7 +7,7 @@ import { newDeclarationId } from '#shared/domain/ids.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationListings } from '#shared/ports/declarations.ts';
-import type { RiskProfileStore, TraderProfileStore } from '#shared/ports/risk-stores.ts';
+import type { ProfileEffectiveness, RiskProfileStore, TraderProfileStore } from '#shared/ports/risk-stores.ts';
 import { type DryRunResult, dryRun } from '#shared/risk/dry-run.ts';
 import { nextVersion, parseRiskProfileInput, type RiskProfile } from '#shared/risk/profile.ts';
 import { type ScoreRiskDeps, versionsInForce } from './score-risk.ts';
@@ -94,11 +94,11 @@ export async function listRiskProfiles(
 export async function getRiskProfileVersions(
   query: { principal: Principal; id: string },
   deps: { profiles: RiskProfileStore },
-): Promise<{ items: RiskProfile[] }> {
+): Promise<{ items: RiskProfile[]; effectiveness: ProfileEffectiveness }> {
   manage(query.principal);
-  const versions = await deps.profiles.versions(query.id);
+  const [versions, effectiveness] = await Promise.all([deps.profiles.versions(query.id), deps.profiles.effectiveness(query.id)]);
   if (versions.length === 0) throw notFound(query.id);
-  return { items: versions };
+  return { items: versions, effectiveness };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import type { RiskProfileStore, SecretSource, SelectionStatsStore, TraderProfileStore } from '#shared/ports/risk-stores.ts';
+import type { RiskOutcome } from '#shared/risk/outcome.ts';
 import type { RiskProfile } from '#shared/risk/profile.ts';
 import { type CompiledProfiles, compileProfiles, scoreDeclaration } from '#shared/risk/score.ts';
 import { laneBeforeTopUp } from '#shared/risk/selection.ts';
@@ -111,8 +112,14 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
       await Promise.all([
         deps.traders.countDeclaration(record.declarantId, deps.clock.now().toISOString()),
         deps.selectionStats.record(record.declaration.office, record.submittedAt.slice(0, 10), laneBeforeTopUp(risk)),
+        deps.profiles.countEffectiveness(selectingProfiles(risk), { selections: 1 }),
       ]);
     }
   }
   return result;
 }
+
+/** The profiles whose criteria matched the declaration (each counted once, whatever it added). */
+export const selectingProfiles = (risk: RiskOutcome): string[] => [
+  ...new Set(risk.reasons.flatMap((reason) => (reason.kind === 'PROFILE' && reason.profileId ? [reason.profileId] : []))),
+];

@@ -101,6 +101,8 @@ function requestFor(
       return { path: op.path.replace('{id}', missingId), body: { reason: 'authorisation matrix' } };
     case 'decideOnDeclaration':
       return { path: op.path.replace('{id}', missingId), body: { action: 'RELEASE' } };
+    case 'recordInspection':
+      return { path: op.path.replace('{id}', missingId), body: { result: 'NO_DISCREPANCY', findings: 'authorisation matrix' } };
     case 'getOpenApi':
       return { path: op.path };
     default:
@@ -135,6 +137,7 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   claimDeclaration: () => 404,
   releaseDeclarationClaim: () => 404,
   decideOnDeclaration: () => 404,
+  recordInspection: () => 404,
   getOpenApi: () => 200,
 };
 

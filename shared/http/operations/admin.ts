@@ -68,10 +68,24 @@ export const getRiskProfileOperation = defineOperation({
   operationId: 'getRiskProfile',
   method: 'GET',
   path: '/v1/admin/risk-profiles/{id}',
-  summary: 'Every version of a risk profile, oldest first (officer, admin)',
+  summary: 'Every version of a risk profile, oldest first, and how well it selects: selections, inspections, hits (officer, admin)',
   roles: ['officer', 'admin'],
   pathParameters: riskProfilePath,
-  responses: { 200: { description: 'The versions' } },
+  responses: {
+    200: {
+      description: 'The versions and the effectiveness',
+      schema: z
+        .object({
+          items: z.array(riskProfileSchema),
+          effectiveness: z.object({
+            selections: z.number().int().meta({ description: 'Declarations whose scoring this profile matched' }),
+            inspections: z.number().int().meta({ description: 'Of those, inspections an officer recorded' }),
+            hits: z.number().int().meta({ description: 'Inspections that found a discrepancy' }),
+          }),
+        })
+        .meta({ id: 'RiskProfileVersions' }),
+    },
+  },
   problems: { 404: 'No such profile' },
 });
 

@@ -1,5 +1,7 @@
-/** Operations of the officers' review: the queue, claims, decisions. */
+/** Operations of the officers' review: the queue, claims, decisions, inspections. */
 import { z } from 'zod';
+import { declarationViewSchema } from '#shared/domain/declaration-record.ts';
+import { inspectionRequestSchema } from '#shared/domain/inspection.ts';
 import { decisionRequestSchema } from '#shared/domain/review.ts';
 import { queueLanes, reviewEntrySchema, reviewQueuePageSchema } from '#shared/domain/review-views.ts';
 import { cursorParameter, defineOperation, queryInteger } from '#shared/http/operation.ts';
@@ -54,6 +56,31 @@ export const decideOnDeclarationOperation = defineOperation({
   headers: [ifMatchHeader],
   body: { kind: 'json', schema: decisionRequestSchema, maxBytes: 32 * 1024 },
   responses: { 200: { description: 'Decided (or the same decision repeated): the entry as it now stands', schema: reviewEntrySchema } },
+  problems: {
+    404: 'No such declaration',
+    409: 'Another officer holds it, it is not under review, or it changed meanwhile',
+    412: 'If-Match names a version that is no longer current',
+    413: 'Body too large',
+    415: 'Body is not JSON',
+  },
+});
+
+export const recordInspectionOperation = defineOperation({
+  operationId: 'recordInspection',
+  method: 'POST',
+  path: '/v1/review/declarations/{id}/inspections',
+  summary:
+    'Record an inspection: the result, internal findings, and corrections to items, which re-assess the declaration with the tariff in force at acceptance (officer)',
+  roles: ['officer'],
+  pathParameters: declarationPath,
+  headers: [ifMatchHeader],
+  body: { kind: 'json', schema: inspectionRequestSchema, maxBytes: 64 * 1024 },
+  responses: {
+    200: {
+      description: 'Recorded (or the same inspection repeated): the declaration with its inspection and revised assessment',
+      schema: declarationViewSchema,
+    },
+  },
   problems: {
     404: 'No such declaration',
     409: 'Another officer holds it, it is not under review, or it changed meanwhile',

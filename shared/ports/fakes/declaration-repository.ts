@@ -33,7 +33,12 @@ const clone = <T>(value: T): T => structuredClone(value);
 /** As the adapter's condition: no claim, the officer's own, or one expired before `now`. */
 const claimFreeFor = (claim: ReviewClaim | undefined, officerId: string, now: string): boolean =>
   claim === undefined || claim.officerId === officerId || claim.until < now;
-const stateOf = ({ declaration: _body, assessment: _assessment, ...state }: DeclarationRecord): DeclarationState => clone(state);
+const stateOf = ({
+  declaration: _body,
+  assessment: _assessment,
+  reassessment: _reassessment,
+  ...state
+}: DeclarationRecord): DeclarationState => clone(state);
 
 export class InMemoryDeclarationRepository implements DeclarationRepository {
   readonly #items = new Map<string, Stored>();
