@@ -138,6 +138,87 @@ describe('officer review over HTTP', () => {
     expect(cancelAfterRelease.body.problems[0]?.code).toBe('ALREADY_RELEASED');
   });
 
+  it('inspects a RED declaration with a corrected value and commodity code, re-assesses it to the penny, releases it; the trader sees the new assessment, not the findings', async () => {
+    // Prepare: ferro-silicon from China priced CIF in pounds (customs value = invoice amount)
+    const party = newParty();
+    const trader = cloud.mintToken({ role: 'trader', party });
+    const id = await submitted(
+      party,
+      (d) => {
+        ferroSilicon(d);
+        d.valuation = { currency: 'GBP', incoterm: 'CIF', invoiceTotal: '5000.00' };
+        d.items[0]!.invoiceAmount = '5000.00';
+      },
+      ['UNDER_REVIEW'],
+    );
+    const base = `/v1/review/declarations/${id}`;
+    const claimed = await api<Entry>('POST', `${base}/claim`, { token: officerA });
+    const findings = 'the crates hold shaver parts; the real invoice was in the container';
+
+    // Act
+    const inspected = await api<{
+      version: number;
+      assessment: { totals: { total: string } };
+      reassessment: { totals: { byTaxType: Record<string, string>; total: string } };
+      inspection: { difference: { byTaxType: Record<string, string>; total: string; outcome: string } };
+    }>('POST', `${base}/inspections`, {
+      token: officerA,
+      headers: { 'if-match': `"${claimed.body.version}"` },
+      body: { result: 'DISCREPANCY', findings, corrections: [{ itemIndex: 0, commodityCode: '8510900000', invoiceAmount: '6213.37' }] },
+    });
+    const otherOfficer = await api<Problem>('POST', `${base}/inspections`, {
+      token: officerB,
+      body: { result: 'NO_DISCREPANCY', findings: 'x' },
+    });
+    const released = await api<Entry>('POST', `${base}/decisions`, {
+      token: officerA,
+      body: { action: 'RELEASE', message: 'Released; the additional duty and VAT are due' },
+    });
+    const view = await api<Record<string, unknown>>('GET', `/v1/declarations/${id}`, { token: trader });
+    const events = await api<{ items: { type: string; detail: string | null; note: string | null }[] }>(
+      'GET',
+      `/v1/declarations/${id}/events`,
+      {
+        token: trader,
+      },
+    );
+
+    // Assess: by hand, A00 2 % x 6,213.37 = 124.27 (was 0.00); B00 20 % x 6,337.64 = 1,267.53
+    // (was 1,000.00); total 1,391.79 (the rounded sum of the unrounded lines; was 1,000.00)
+    expect(inspected.status).toBe(200);
+    expect(inspected.body.assessment.totals.total).toBe('1000.00');
+    expect(inspected.body.reassessment.totals).toMatchObject({ byTaxType: { A00: '124.27', B00: '1267.53' }, total: '1391.79' });
+    expect(inspected.body.inspection.difference).toEqual({
+      byTaxType: { A00: '124.27', B00: '267.53' },
+      total: '391.79',
+      outcome: 'ADDITIONAL_AMOUNT_DUE',
+    });
+    expect(otherOfficer.status).toBe(409);
+    expect(released.body.status).toBe('RELEASED');
+    expect(view.body).toMatchObject({
+      status: 'RELEASED',
+      reassessment: { totals: { total: '1391.79' } },
+      inspection: { result: 'DISCREPANCY', findings: null, officerId: null },
+    });
+    expect(JSON.stringify([view.body, events.body])).not.toContain(findings);
+    expect(events.body.items.find((event) => event.type === 'INSPECTED')?.detail).toBe(
+      'inspection found a discrepancy; duties re-assessed: additional amount due 391.79',
+    );
+    // The selecting profile's effectiveness counts the inspection and its hit.
+    const officerView = await api<{ risk: { reasons: { kind: string; profileId?: string }[] } }>('GET', `/v1/declarations/${id}`, {
+      token: officerB,
+    });
+    const profileId = officerView.body.risk.reasons.find((reason) => reason.kind === 'PROFILE')?.profileId;
+    const profile = await api<{ effectiveness: { selections: number; inspections: number; hits: number } }>(
+      'GET',
+      `/v1/admin/risk-profiles/${profileId}`,
+      { token: officerB },
+    );
+    expect(profile.body.effectiveness.selections).toBeGreaterThanOrEqual(1);
+    expect(profile.body.effectiveness.hits).toBeGreaterThanOrEqual(1);
+    expect(profile.body.effectiveness.inspections).toBeGreaterThanOrEqual(profile.body.effectiveness.hits);
+  });
+
   it('lets the trader cancel a declaration under review; it leaves the queue', async () => {
     // Prepare
     const party = newParty();
