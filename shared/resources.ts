@@ -22,7 +22,9 @@ import {
   setTraderStatusOperation,
 } from './http/operations/admin.ts';
 import {
+  amendDeclarationOperation,
   cancelDeclarationOperation,
+  getDeclarationAmendmentOperation,
   getDeclarationOperation,
   listDeclarationEventsOperation,
   listDeclarationsOperation,
@@ -190,6 +192,24 @@ export const functions = {
       buckets: { archive: 'readWrite' },
       sendTo: ['validation'],
     },
+  },
+  amendDeclaration: {
+    entry: 'functions/api/amend-declaration.ts',
+    handler: 'handler',
+    description: 'PUT /v1/declarations/{id}: a trader amends its declaration before release',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [api(amendDeclarationOperation)],
+    access: { tables: { main: 'readWrite' }, buckets: { archive: 'readWrite' }, sendTo: ['validation'] },
+  },
+  getDeclarationAmendment: {
+    entry: 'functions/api/get-declaration-amendment.ts',
+    handler: 'handler',
+    description: 'GET /v1/declarations/{id}/amendments/{n}: a declaration as it stood as amendment n',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(getDeclarationAmendmentOperation)],
+    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
   },
   getDeclaration: {
     entry: 'functions/api/get-declaration.ts',

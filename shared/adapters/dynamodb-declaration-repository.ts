@@ -12,6 +12,7 @@ import type { ReviewClaim } from '#shared/domain/review.ts';
 import type {
   ClaimLrnResult,
   ClaimResult,
+  ClearableField,
   DeclarationRepository,
   LrnClaim,
   Page,
@@ -125,12 +126,45 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     const meta = items.find((item) => item.SK === keys.declaration(id).SK);
-    if (!meta) return undefined;
-    const decoded = decodeStateItem(meta);
+    return meta ? this.recordOf(id, meta, items) : undefined;
+  }
+
+  async getAmendment(id: string, n: number): Promise<DeclarationRecord | undefined> {
+    const snapshot = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.declarationAmendment(id, n), ConsistentRead: true }),
+    );
+    if (snapshot.Item) return this.recordOf(id, snapshot.Item, await this.partItems(id));
+    // The body as it stands now is the latest amendment (0 when never amended).
+    const current = await this.get(id);
+    return current && (current.amendment ?? 0) === n ? current : undefined;
+  }
+
+  /** A record from a state item (current or an amendment's copy) and the part items it points at. */
+  private async recordOf(id: string, stateItem: Record<string, unknown>, items: Record<string, unknown>[]): Promise<DeclarationRecord> {
+    const decoded = decodeStateItem(stateItem);
     const { assessment: assessmentRef, reassessment: reassessmentRef } = decoded.partRefs;
     const assessment = assessmentRef ? decodeAssessmentPart(items, id, 'assessment', assessmentRef) : decoded.legacy.assessment;
     const reassessment = reassessmentRef ? decodeAssessmentPart(items, id, 'reassessment', reassessmentRef) : undefined;
     return { ...decoded.state, declaration: await this.body(decoded), assessment, reassessment };
+  }
+
+  private async partItems(id: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :part)',
+          ExpressionAttributeValues: { ':pk': keys.declaration(id).PK, ':part': 'PART#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
   }
 
   async getState(id: string): Promise<DeclarationState | undefined> {
@@ -285,7 +319,8 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   }
 
   async transition(change: Transition): Promise<'applied' | 'conflict'> {
-    const { assessment, reassessment, ...set } = change.set;
+    // The body is never in the state item: it is read back from the archive `submission` names.
+    const { assessment, reassessment, declaration: _body, ...set } = change.set;
     const sets: Record<string, unknown> = {
       ...encodeChanges(set),
       status: change.to,
@@ -310,6 +345,8 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
       removes.push('GSI2PK', 'GSI2SK');
     }
     if (change.officer?.release) removes.push('claim');
+    for (const field of change.clear ?? []) removes.push(...clearedAttributes(field));
+    if (change.archiveCurrentAs !== undefined && !(await this.copyState(change))) return 'conflict';
     const names: Record<string, string> = Object.fromEntries([...Object.keys(sets), ...removes].map((name) => [`#${name}`, name]));
     const values: Record<string, unknown> = Object.fromEntries(Object.entries(sets).map(([name, value]) => [`:${name}`, value]));
     let condition = '#version = :expectedVersion AND #status = :from';
@@ -333,6 +370,27 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
         }),
       ),
     ).then((applied) => (applied ? 'applied' : 'conflict'));
+  }
+
+  /**
+   * Copies the state item as it is at `expectedVersion` to its amendment key, before the change
+   * replaces it. A change that then loses its conditional write leaves a copy that the next
+   * attempt from the same version overwrites with the same content.
+   */
+  private async copyState(change: Transition): Promise<boolean> {
+    const current = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.declaration(change.id), ConsistentRead: true }),
+    );
+    const item = current.Item;
+    if (!item || item.version !== change.expectedVersion || item.status !== change.from) return false;
+    const { GSI1PK: _g1, GSI1SK: _g1s, GSI2PK: _g2, GSI2SK: _g2s, GSI3PK: _g3, GSI3SK: _g3s, GSI4PK: _g4, GSI4SK: _g4s, ...copy } = item;
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...copy, ...keys.declarationAmendment(change.id, change.archiveCurrentAs ?? 0), entity: entityTypes.declarationAmendment },
+      }),
+    );
+    return true;
   }
 
   /** Writes a part's chunks under a fresh reference (write-once: nothing ever rewrites them). */
@@ -450,6 +508,10 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     return events;
   }
 }
+
+/** The stored attributes of a field an amendment clears (outcomes may be stored compressed, parts by reference). */
+const clearedAttributes = (field: ClearableField): string[] =>
+  field === 'assessment' || field === 'reassessment' ? [field, `${field}Gz`, `${field}Ref`] : [field, `${field}Gz`];
 
 /** No other officer holds an unexpired claim (`:officer` acts at `:now`). */
 const claimFreeFor = '(attribute_not_exists(#claim) OR #claim.#officerId = :officer OR #claim.#until < :now)';

@@ -18,6 +18,12 @@ export const keys = {
    * 'PART#' sorts after 'META', so one query `SK >= 'META'` reads the state and its parts.
    */
   declarationPart: (id: string, name: string, ref: string) => ({ PK: `DECL#${id}`, SKPrefix: `PART#${name}#${ref}#` }),
+  /**
+   * The state of a declaration as it stood before the trader's amendment made it amendment n + 1
+   * (a copy of its state item; its parts stay where they are, write-once). 'AMEND#' sorts before
+   * 'EV#' and 'META', so reading the declaration never reads them.
+   */
+  declarationAmendment: (id: string, n: number) => ({ PK: `DECL#${id}`, SK: `AMEND#${String(n).padStart(4, '0')}` }),
   /** History event of a declaration, one per version: zero-padded so they sort. */
   historyEvent: (id: string, version: number) => ({ PK: `DECL#${id}`, SK: `EV#${String(version).padStart(6, '0')}` }),
   historyEventPrefix: 'EV#',
@@ -57,5 +63,6 @@ export const entityTypes = {
   declaration: 'Declaration',
   historyEvent: 'HistoryEvent',
   declarationPart: 'DeclarationPart',
+  declarationAmendment: 'DeclarationAmendment',
   lrnGuard: 'LrnGuard',
 } as const;

@@ -46,6 +46,7 @@ export const historyEventTypes = [
   'DOCUMENTS_REQUESTED',
   'CANCELLED',
   'INSPECTED',
+  'AMENDED',
 ] as const;
 export type HistoryEventType = (typeof historyEventTypes)[number];
 
@@ -117,6 +118,8 @@ export const declarationStateSchema = z.object({
   cancellation: z.object({ reason: z.string(), at: isoTime, by: z.string() }).optional(),
   /** The latest inspection an officer recorded (its revised assessment is a part, like the assessment). */
   inspection: inspectionSchema.optional(),
+  /** Which body this is: 0 (or absent) as first submitted, n after the trader's n-th amendment. */
+  amendment: z.number().int().nonnegative().optional(),
 });
 export type DeclarationState = z.infer<typeof declarationStateSchema>;
 
@@ -202,6 +205,7 @@ export const declarationViewSchema = z
     reassessment: assessmentSchema
       .nullable()
       .meta({ description: "The assessment after an inspection's corrections; `assessment` stays the original" }),
+    amendment: z.number().int().meta({ description: 'Which body this is: 0 as first submitted, n after the n-th amendment' }),
     links: linksSchema,
   })
   .meta({ id: 'DeclarationView' });
@@ -284,6 +288,7 @@ export function toView(
         }
       : null,
     reassessment: record.reassessment ?? null,
+    amendment: record.amendment ?? 0,
   };
 }
 

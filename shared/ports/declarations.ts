@@ -36,6 +36,13 @@ export interface Transition {
    * With `release`, the change also ends the claim (the declaration leaves the officer's hands).
    */
   officer?: { id: string; now: string; release?: boolean };
+  /** Fields of the record to remove (an amendment starts the outcomes again). */
+  clear?: readonly ClearableField[];
+  /**
+   * Keep the state as it is before this change as amendment `n` (readable with `getAmendment`):
+   * the earlier body and outcomes stay in the history when a trader amends.
+   */
+  archiveCurrentAs?: number;
   /** Fields of the record to set along with status and version. */
   set: Partial<
     Pick<
@@ -53,9 +60,30 @@ export interface Transition {
       | 'cancellation'
       | 'inspection'
       | 'reassessment'
+      /** With `submission`: the body now archived there (the adapter reads it back from the archive). */
+      | 'declaration'
+      | 'submission'
+      | 'amendment'
+      | 'type'
+      | 'office'
     >
   >;
 }
+
+/** Outcomes an amendment clears. */
+export type ClearableField =
+  | 'validation'
+  | 'risk'
+  | 'lane'
+  | 'assessment'
+  | 'assessmentProblems'
+  | 'releasedAt'
+  | 'queuedAt'
+  | 'failure'
+  | 'decision'
+  | 'inspection'
+  | 'reassessment'
+  | 'claim';
 
 /** A place in an officers' queue: the entry's queue time and declaration id (its sort key). */
 export interface QueuePosition {
@@ -95,6 +123,8 @@ export interface DeclarationReader {
   getState(id: string): Promise<DeclarationState | undefined>;
   /** Its history, oldest first. */
   listEvents(declarationId: string): Promise<HistoryEvent[]>;
+  /** The declaration as it stood as amendment `n` (0: as first submitted), body and outcomes; undefined if there is none. */
+  getAmendment(id: string, n: number): Promise<DeclarationRecord | undefined>;
 }
 
 /** Changes to declarations: each one conditional, each one recorded in the history. */

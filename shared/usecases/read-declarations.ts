@@ -53,6 +53,21 @@ export async function getDeclaration(
   }
 }
 
+/** GET /v1/declarations/{id}/amendments/{n}: the declaration as it stood as amendment n (0: as first submitted). */
+export async function getDeclarationAmendment(
+  query: { principal: Principal; id: string; amendment: number },
+  deps: { repository: DeclarationReader & DeclarationListings },
+): Promise<DeclarationView> {
+  await readableState(deps.repository, query.principal, query.id);
+  const record = await deps.repository.getAmendment(query.id, query.amendment);
+  if (!record) {
+    throw new DomainError('NOT_FOUND', 'Not found', [
+      problem('', 'AMENDMENT_NOT_FOUND', `declaration ${query.id} has no amendment ${query.amendment}`),
+    ]);
+  }
+  return toView(record, audienceOf(query.principal));
+}
+
 export async function listDeclarationEvents(
   query: { principal: Principal; id: string },
   deps: { repository: DeclarationReader & DeclarationListings },

@@ -168,7 +168,8 @@ async function resume(record: DeclarationState, items: number, deps: SubmitDecla
   return { id: record.id, lrn: record.lrn, ucr: record.ucr, status: record.status, links: linksFor(record.id) };
 }
 
-function parseDeclaration(body: Uint8Array) {
+/** The declaration in a request body: bounded, strict JSON, the schema (intake and amendments). */
+export function parseDeclaration(body: Uint8Array) {
   if (body.byteLength === 0) {
     throw new DomainError('BAD_REQUEST', 'Invalid declaration', [
       problem('', 'BODY_REQUIRED', 'the request needs a JSON declaration body'),

@@ -97,6 +97,10 @@ function requestFor(
     case 'claimDeclaration':
     case 'releaseDeclarationClaim':
       return { path: op.path.replace('{id}', missingId) };
+    case 'amendDeclaration':
+      return { path: op.path.replace('{id}', missingId), body: declarationFor(party), headers: { 'if-match': '"1"' } };
+    case 'getDeclarationAmendment':
+      return { path: op.path.replace('{id}', declarationId).replace('{n}', '0') };
     case 'cancelDeclaration':
       return { path: op.path.replace('{id}', missingId), body: { reason: 'authorisation matrix' } };
     case 'decideOnDeclaration':
@@ -134,6 +138,9 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   // The declaration is not PROCESSING_FAILED.
   retryDeclaration: () => 409,
   cancelDeclaration: () => 404,
+  amendDeclaration: () => 404,
+  // Amendment 0 is the declaration as first submitted; another trader's does not exist for them.
+  getDeclarationAmendment: (caller) => (caller === 'otherTrader' ? 404 : 200),
   claimDeclaration: () => 404,
   releaseDeclarationClaim: () => 404,
   decideOnDeclaration: () => 404,

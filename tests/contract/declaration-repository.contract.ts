@@ -3,7 +3,7 @@
  * the in-memory fakes (fakes.test.ts) and the DynamoDB and S3 adapters on the local cloud
  * (adapters.test.ts). A use-case test on the fakes is only worth what this contract proves.
  */
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { DeclarationRecord, HistoryEvent } from '#shared/domain/declaration-record.ts';
 import { newDeclarationId } from '#shared/domain/ids.ts';
@@ -119,6 +119,64 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       expect(state).not.toHaveProperty('claim');
       expect(released).toBe(false);
       expect(missing).toEqual({ outcome: 'not-found' });
+    });
+
+    it('keeps the state as an amendment before a change replaces the body, clears outcomes, and reads both back', async () => {
+      // Prepare: a scored declaration, then a new body archived as amendment 1
+      const record = await stored(subject);
+      const repository = subject.repository();
+      const at = new Date().toISOString();
+      await repository.transition({
+        id: record.id,
+        from: 'SUBMITTED',
+        expectedVersion: 1,
+        to: 'SCORED',
+        at,
+        set: { lane: 'RED', validation: { at, problems: [] } },
+      });
+      const amended = { ...record.declaration, items: [record.declaration.items[0]!, record.declaration.items[0]!] };
+      const bytes = Buffer.from(JSON.stringify(amended));
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const archived = await subject
+        .archive()
+        .put({ key: `declarations/${record.id}/amendments/1.json`, body: bytes, contentType: 'application/json', sha256 });
+
+      // Act
+      const stale = await repository.transition({
+        id: record.id,
+        from: 'SCORED',
+        expectedVersion: 1,
+        to: 'SUBMITTED',
+        at,
+        archiveCurrentAs: 0,
+        clear: ['lane', 'validation'],
+        set: { declaration: amended, submission: { ...archived, sha256, bytes: bytes.byteLength }, amendment: 1 },
+      });
+      const applied = await repository.transition({
+        id: record.id,
+        from: 'SCORED',
+        expectedVersion: 2,
+        to: 'SUBMITTED',
+        at,
+        archiveCurrentAs: 0,
+        clear: ['lane', 'validation'],
+        set: { declaration: amended, submission: { ...archived, sha256, bytes: bytes.byteLength }, amendment: 1 },
+      });
+      const current = await repository.get(record.id);
+      const first = await repository.getAmendment(record.id, 0);
+      const latest = await repository.getAmendment(record.id, 1);
+      const none = await repository.getAmendment(record.id, 2);
+
+      // Assess
+      expect([stale, applied]).toEqual(['conflict', 'applied']);
+      expect(current).toMatchObject({ status: 'SUBMITTED', version: 3, amendment: 1, submission: { sha256 } });
+      expect(current?.declaration.items).toHaveLength(2);
+      expect(current).not.toHaveProperty('lane');
+      expect(current).not.toHaveProperty('validation');
+      expect(first).toMatchObject({ status: 'SCORED', version: 2, lane: 'RED', submission: { sha256: record.submission.sha256 } });
+      expect(first?.declaration).toEqual(record.declaration);
+      expect(latest).toEqual(current);
+      expect(none).toBeUndefined();
     });
 
     it('stores a declaration once; get reads its body back, getState leaves it out', async () => {

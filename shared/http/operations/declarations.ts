@@ -10,7 +10,7 @@ import {
 } from '#shared/domain/declaration-record.ts';
 import { cancelRequestSchema } from '#shared/domain/review.ts';
 import { cursorParameter, defineOperation, queryInteger } from '#shared/http/operation.ts';
-import { declarationPath, idempotencyKeyHeader } from './parameters.ts';
+import { declarationIdParameter, declarationPath, idempotencyKeyHeader, ifMatchHeader } from './parameters.ts';
 
 export const submitDeclarationOperation = defineOperation({
   operationId: 'submitDeclaration',
@@ -64,6 +64,48 @@ export const listDeclarationEventsOperation = defineOperation({
   pathParameters: declarationPath,
   responses: { 200: { description: 'The history', schema: historyPageSchema } },
   problems: { 404: 'No such declaration that you may see' },
+});
+
+export const amendDeclarationOperation = defineOperation({
+  operationId: 'amendDeclaration',
+  method: 'PUT',
+  path: '/v1/declarations/{id}',
+  summary:
+    'Amend your declaration before release: the full new body, same LRN, with If-Match; it goes through validation, risk and duty again (trader, owner)',
+  roles: ['trader'],
+  pathParameters: declarationPath,
+  headers: [ifMatchHeader],
+  body: { kind: 'bytes', documentedAs: declarationSchema, maxBytes: maxDeclarationBytes },
+  responses: {
+    202: {
+      description: 'Accepted as amendment n + 1 (or the same amendment repeated)',
+      schema: submissionReceiptSchema.extend({ amendment: z.number().int() }).meta({ id: 'AmendmentReceipt' }),
+    },
+  },
+  problems: {
+    404: 'No such declaration that you may see',
+    409: 'Already released, rejected, cancelled or failed',
+    412: 'If-Match names a version that is no longer current',
+    413: 'Body too large',
+    415: 'Body is not JSON',
+    428: 'If-Match is required',
+  },
+});
+
+export const getDeclarationAmendmentOperation = defineOperation({
+  operationId: 'getDeclarationAmendment',
+  method: 'GET',
+  path: '/v1/declarations/{id}/amendments/{n}',
+  summary: 'The declaration as it stood as amendment n (0: as first submitted): body and outcomes (owner, officer, admin)',
+  roles: ['trader', 'officer', 'admin'],
+  pathParameters: z.strictObject({ id: declarationIdParameter, n: queryInteger(0, 9999) }),
+  responses: {
+    200: {
+      description: 'That amendment',
+      schema: declarationViewSchema,
+    },
+  },
+  problems: { 404: 'No such declaration that you may see, or no such amendment' },
 });
 
 export const cancelDeclarationOperation = defineOperation({

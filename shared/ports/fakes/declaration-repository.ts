@@ -44,6 +44,14 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
   readonly #items = new Map<string, Stored>();
   readonly #claims = new Map<string, LrnClaim>();
   readonly #events = new Map<string, Map<number, HistoryEvent>>();
+  readonly #amendments = new Map<string, DeclarationRecord>();
+
+  async getAmendment(id: string, n: number): Promise<DeclarationRecord | undefined> {
+    const kept = this.#amendments.get(`${id}#${n}`);
+    if (kept) return clone(kept);
+    const current = this.#items.get(id)?.record;
+    return current && (current.amendment ?? 0) === n ? clone(current) : undefined;
+  }
 
   async claimLrn(claim: LrnClaim): Promise<ClaimLrnResult> {
     const key = `${claim.declarantId}#${claim.lrn}`;
@@ -179,8 +187,10 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
     const stored = this.#items.get(change.id);
     if (!stored || stored.record.version !== change.expectedVersion || stored.record.status !== change.from) return 'conflict';
     if (change.officer && !claimFreeFor(stored.record.claim, change.officer.id, change.officer.now)) return 'conflict';
+    if (change.archiveCurrentAs !== undefined) this.#amendments.set(`${change.id}#${change.archiveCurrentAs}`, clone(stored.record));
     const record = { ...stored.record, ...clone(change.set), status: change.to, version: change.expectedVersion + 1, updatedAt: change.at };
     if (change.officer?.release) delete record.claim;
+    for (const field of change.clear ?? []) delete record[field];
     stored.record = record;
     stored.inFlightSk = inFlight.includes(change.to) ? `${change.at}#${change.id}` : undefined;
     if (change.reviewQueue) stored.reviewQueue = { ...change.reviewQueue };

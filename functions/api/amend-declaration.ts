@@ -1,0 +1,22 @@
+/** PUT /v1/declarations/{id}: a trader amends its declaration before release (If-Match, full body, same LRN). */
+import { declarationRepository, documentArchive, pipelineQueue } from '#shared/adapters/platform.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
+import { loadConfig } from '#shared/config.ts';
+import { httpOperation } from '#shared/http/operation.ts';
+import { amendDeclarationOperation } from '#shared/http/operations/declarations.ts';
+import { json } from '#shared/http/responses.ts';
+import { amendDeclaration } from '#shared/usecases/amend-declaration.ts';
+
+const config = loadConfig('amendDeclaration');
+
+const deps = {
+  repository: declarationRepository(config),
+  archive: documentArchive(config),
+  validationQueue: pipelineQueue(config, 'validation'),
+  clock: systemClock,
+};
+
+export const handler = httpOperation(amendDeclarationOperation, async ({ principal, path, headers, body }) => {
+  const receipt = await amendDeclaration({ principal, id: path.id, expectedVersion: headers['If-Match'], body }, deps);
+  return json(202, receipt, { location: receipt.links.self });
+});

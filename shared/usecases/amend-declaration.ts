@@ -1,0 +1,161 @@
+/**
+ * A trader amends its declaration before release (UCC Art. 173: the declarant may amend a
+ * declaration after acceptance, before release, unless customs have begun an examination that
+ * found it incorrect; here the officer's review simply starts again). The full new body, same
+ * LRN, is archived with its SHA-256 as amendment n + 1; the declaration leaves the review queue
+ * and goes through validation, risk and duty again. It keeps its moment of acceptance, so the
+ * tariff and rates in force then still apply (UCC Art. 85). The earlier body and outcomes stay
+ * readable as amendment n.
+ */
+import { type Principal, requireParty, requireRole } from '#shared/domain/auth.ts';
+import type { DeclarationStatus } from '#shared/domain/declaration.ts';
+import { type HistoryEvent, linksFor, type SubmissionReceipt } from '#shared/domain/declaration-record.ts';
+import { DomainError, problem } from '#shared/domain/problems.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { ClearableField, DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
+import type { DocumentArchive } from '#shared/ports/document-archive.ts';
+import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
+import { writePendingEvent } from './pipeline-stage.ts';
+import { parseDeclaration, sha256Hex } from './submit-declaration.ts';
+
+export interface AmendDeclarationDeps {
+  repository: DeclarationReader & DeclarationWriter;
+  archive: DocumentArchive;
+  validationQueue: PipelineQueue;
+  clock: Clock;
+}
+
+/** Where amendment n's exact bytes are archived (amendment 0 is `submitted.json`). */
+export const amendmentDocumentKey = (declarationId: string, n: number): string => `declarations/${declarationId}/amendments/${n}.json`;
+
+/** Statuses a declaration can be amended in: not yet released, rejected, cancelled or failed. */
+const amendable: readonly DeclarationStatus[] = [
+  'SUBMITTED',
+  'VALIDATED',
+  'SCORED',
+  'ASSESSED',
+  'UNDER_REVIEW',
+  'HELD',
+  'DOCUMENTS_REQUESTED',
+];
+
+/** Everything the pipeline and the officers produced for the earlier body. */
+const outcomes: readonly ClearableField[] = [
+  'validation',
+  'risk',
+  'lane',
+  'assessment',
+  'assessmentProblems',
+  'releasedAt',
+  'queuedAt',
+  'failure',
+  'decision',
+  'inspection',
+  'reassessment',
+  'claim',
+];
+
+export async function amendDeclaration(
+  command: { principal: Principal; id: string; expectedVersion: number | undefined; body: Uint8Array },
+  deps: AmendDeclarationDeps,
+): Promise<SubmissionReceipt & { amendment: number }> {
+  requireRole(command.principal, 'trader');
+  const party = requireParty(command.principal);
+  if (command.expectedVersion === undefined) {
+    throw new DomainError('PRECONDITION_REQUIRED', 'If-Match required', [
+      problem('', 'IF_MATCH_REQUIRED', 'send If-Match with the version you amend (the ETag of GET /v1/declarations/{id})'),
+    ]);
+  }
+  const state = await deps.repository.getState(command.id);
+  if (!state || state.declarantId !== party) {
+    throw new DomainError('NOT_FOUND', 'Not found', [
+      problem('', 'DECLARATION_NOT_FOUND', `no declaration ${command.id} that you may see`),
+    ]);
+  }
+  const sha256 = sha256Hex(command.body);
+  const receipt = () => ({
+    id: state.id,
+    lrn: state.lrn,
+    ucr: state.ucr,
+    status: 'SUBMITTED' as const,
+    links: linksFor(state.id),
+    amendment: state.amendment ?? 0,
+  });
+  // The same amendment again (a retried request): it is stored; hand it on again in case the
+  // first attempt stopped before its message, and answer as the first time.
+  if (state.lastEvent?.type === 'AMENDED' && state.lastEvent.version === state.version && state.submission.sha256 === sha256) {
+    await writePendingEvent(state, deps.repository);
+    if (state.status === 'SUBMITTED') await deps.validationQueue.send({ declarationId: state.id, version: state.version });
+    return receipt();
+  }
+  if (command.expectedVersion !== state.version) {
+    throw new DomainError('PRECONDITION_FAILED', 'Stale version', [
+      problem('', 'STALE_VERSION', `declaration ${command.id} is at version ${state.version}; read it again before amending`),
+    ]);
+  }
+  if (!amendable.includes(state.status)) {
+    throw new DomainError('CONFLICT', 'Not amendable', [
+      problem(
+        '',
+        state.status === 'RELEASED' ? 'ALREADY_RELEASED' : 'NOT_AMENDABLE',
+        `declaration ${command.id} is ${state.status}; only a declaration not yet released, rejected, cancelled or failed can be amended`,
+      ),
+    ]);
+  }
+  const declaration = parseDeclaration(command.body);
+  if (declaration.lrn !== state.lrn) {
+    throw new DomainError('BAD_REQUEST', 'Invalid amendment', [
+      problem('/lrn', 'LRN_MISMATCH', `an amendment keeps the LRN: ${state.lrn}; a new LRN is a new declaration`),
+    ]);
+  }
+  if (declaration.declarant.id !== party) {
+    throw new DomainError('FORBIDDEN', 'Forbidden', [
+      problem('/declarant/id', 'DECLARANT_MISMATCH', `you act for ${party} and cannot declare as ${declaration.declarant.id}`),
+    ]);
+  }
+
+  await writePendingEvent(state, deps.repository);
+  const amendment = (state.amendment ?? 0) + 1;
+  const stored = await deps.archive.put({
+    key: amendmentDocumentKey(state.id, amendment),
+    body: command.body,
+    contentType: 'application/json',
+    sha256,
+  });
+  const at = deps.clock.now().toISOString();
+  const event: HistoryEvent = {
+    declarationId: state.id,
+    version: state.version + 1,
+    type: 'AMENDED',
+    status: 'SUBMITTED',
+    at,
+    actor: { kind: 'trader', id: party },
+    detail: `amendment ${amendment} (${declaration.items.length} item${declaration.items.length === 1 ? '' : 's'})`,
+  };
+  const outcome = await deps.repository.transition({
+    id: state.id,
+    from: state.status,
+    expectedVersion: state.version,
+    to: 'SUBMITTED',
+    at,
+    reviewQueue: null,
+    archiveCurrentAs: state.amendment ?? 0,
+    clear: outcomes,
+    set: {
+      declaration,
+      submission: { ...stored, sha256, bytes: command.body.byteLength },
+      amendment,
+      type: declaration.type,
+      office: declaration.office,
+      lastEvent: event,
+    },
+  });
+  if (outcome === 'conflict') {
+    throw new DomainError('PRECONDITION_FAILED', 'Changed meanwhile', [
+      problem('', 'STALE_VERSION', `declaration ${command.id} changed meanwhile; read it again before amending`),
+    ]);
+  }
+  await deps.repository.appendEvent(event);
+  await deps.validationQueue.send({ declarationId: state.id, version: state.version + 1 });
+  return { ...receipt(), amendment };
+}

@@ -1,0 +1,150 @@
+/**
+ * Amendments (shared/usecases/amend-declaration.ts) on the fakes: a declaration under review
+ * amended with If-Match leaves the queue, goes through the pipeline again with the new body and
+ * keeps its earlier body and outcomes readable; the refusals; a repeat changes nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Principal } from '#shared/domain/auth.ts';
+import type { DeclarationInput } from '#shared/domain/declaration.ts';
+import { DomainError } from '#shared/domain/problems.ts';
+import { amendDeclaration } from '#shared/usecases/amend-declaration.ts';
+import { getDeclarationAmendment, listDeclarationEvents } from '#shared/usecases/read-declarations.ts';
+import { listReviewQueue } from '#shared/usecases/review-queue.ts';
+import { newParty } from '#tests/integration/support.ts';
+import { fakePlatform, region } from '#tests/support/fake-platform.ts';
+
+const officer: Principal = { subject: 'officer-a', roles: ['officer'], partyId: undefined };
+const traderOf = (party: string): Principal => ({ subject: `trader-${party}`, roles: ['trader'], partyId: party });
+
+/** Ferro-silicon from China: the demo anti-dumping profile sends it to the RED lane. */
+const ferroSilicon = (d: DeclarationInput) => {
+  d.items[0] = { ...d.items[0]!, commodityCode: '7202210000', description: 'Ferro-silicon, containing by weight more than 55% of silicon' };
+};
+
+async function refusal(promise: Promise<unknown>): Promise<{ kind: string; code: string | undefined }> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
+  return { kind: error.kind, code: error.problems[0]?.code };
+}
+
+async function underReview() {
+  const platform = await fakePlatform();
+  const party = newParty();
+  const input = platform.declaration(party, ferroSilicon);
+  const id = await platform.submit(input);
+  await platform.runThrough('release');
+  const deps = {
+    repository: platform.repository,
+    archive: platform.archive,
+    validationQueue: platform.queues.validation,
+    clock: platform.clock,
+  };
+  return { ...platform, party, input, id, deps };
+}
+
+const bytesOf = (input: DeclarationInput) => Buffer.from(JSON.stringify(input));
+
+describe('amendDeclaration', () => {
+  it('takes a declaration out of the review queue and through the pipeline again with the new body; the earlier one stays readable', async () => {
+    // Prepare: the trader corrects the goods to shaver parts (8510 90 00 00), which no profile selects
+    const { id, deps, party, input, record, repository, runThrough } = await underReview();
+    const before = await record(id);
+    const corrected: DeclarationInput = {
+      ...input,
+      items: [{ ...input.items[0]!, commodityCode: '8510900000', description: 'Parts of electric shavers' }],
+    };
+
+    // Act
+    const receipt = await amendDeclaration(
+      { principal: traderOf(party), id, expectedVersion: before.version, body: bytesOf(corrected) },
+      deps,
+    );
+    const queueAfter = await listReviewQueue({ principal: officer, limit: 100 }, { repository, customsOffices: region.customsOffices });
+    await runThrough('release');
+    const after = await record(id);
+    const original = await getDeclarationAmendment({ principal: traderOf(party), id, amendment: 0 }, { repository });
+    const history = await listDeclarationEvents({ principal: traderOf(party), id }, { repository });
+
+    // Assess
+    expect(receipt).toMatchObject({ id, status: 'SUBMITTED', amendment: 1 });
+    expect(queueAfter.items.map((item) => item.id)).not.toContain(id);
+    expect(after.amendment).toBe(1);
+    expect(after.declaration.items[0]?.commodityCode).toBe('8510900000');
+    expect(after.lane).not.toBe('RED');
+    expect(after.submittedAt).toBe(before.submittedAt); // the moment of acceptance stays
+    expect(original).toMatchObject({ amendment: 0, status: 'UNDER_REVIEW', lane: 'RED' });
+    expect(original.declaration?.items[0]?.commodityCode).toBe('7202210000');
+    expect(original.assessment).toEqual(before.assessment ?? null);
+    expect(history.items.map((event) => event.type)).toEqual([
+      'SUBMITTED',
+      'VALIDATED',
+      'SCORED',
+      'ASSESSED',
+      'UNDER_REVIEW',
+      'AMENDED',
+      'VALIDATED',
+      'SCORED',
+      'ASSESSED',
+      after.status === 'RELEASED' ? 'RELEASED' : 'UNDER_REVIEW',
+    ]);
+  });
+
+  it('changes nothing when the same amendment is sent again, and hands it on again', async () => {
+    // Prepare
+    const { id, deps, party, input, record, repository, queues } = await underReview();
+    const version = (await record(id)).version;
+    const body = bytesOf({ ...input, items: [{ ...input.items[0]!, netMassKg: '1999' }] });
+    const first = await amendDeclaration({ principal: traderOf(party), id, expectedVersion: version, body }, deps);
+    queues.validation.sent.splice(0);
+
+    // Act
+    const again = await amendDeclaration({ principal: traderOf(party), id, expectedVersion: version, body }, deps);
+
+    // Assess
+    expect(again).toEqual(first);
+    expect((await repository.listEvents(id)).filter((event) => event.type === 'AMENDED')).toHaveLength(1);
+    expect(queues.validation.sent).toEqual([{ declarationId: id, version: version + 1 }]);
+  });
+
+  it('refuses without If-Match (428), with a stale one (412), another LRN (400), another trader (404), and after release (409)', async () => {
+    // Prepare
+    const { id, deps, party, input, record, submit, declaration, runThrough } = await underReview();
+    const version = (await record(id)).version;
+    const releasedParty = newParty();
+    const releasedInput = declaration(releasedParty);
+    const released = await submit(releasedInput);
+    await runThrough('release');
+    const releasedVersion = (await record(released)).version;
+
+    // Act
+    const noIfMatch = await refusal(
+      amendDeclaration({ principal: traderOf(party), id, expectedVersion: undefined, body: bytesOf(input) }, deps),
+    );
+    const stale = await refusal(
+      amendDeclaration({ principal: traderOf(party), id, expectedVersion: version - 1, body: bytesOf(input) }, deps),
+    );
+    const otherLrn = await refusal(
+      amendDeclaration({ principal: traderOf(party), id, expectedVersion: version, body: bytesOf({ ...input, lrn: 'OTHER-1' }) }, deps),
+    );
+    const otherTrader = await refusal(
+      amendDeclaration({ principal: traderOf(newParty()), id, expectedVersion: version, body: bytesOf(input) }, deps),
+    );
+    const afterRelease = await refusal(
+      amendDeclaration(
+        { principal: traderOf(releasedParty), id: released, expectedVersion: releasedVersion, body: bytesOf(releasedInput) },
+        deps,
+      ),
+    );
+
+    // Assess
+    expect(noIfMatch).toMatchObject({ kind: 'PRECONDITION_REQUIRED', code: 'IF_MATCH_REQUIRED' });
+    expect(stale).toMatchObject({ kind: 'PRECONDITION_FAILED', code: 'STALE_VERSION' });
+    expect(otherLrn).toMatchObject({ kind: 'BAD_REQUEST', code: 'LRN_MISMATCH' });
+    expect(otherTrader).toMatchObject({ kind: 'NOT_FOUND', code: 'DECLARATION_NOT_FOUND' });
+    expect(afterRelease).toMatchObject({ kind: 'CONFLICT', code: 'ALREADY_RELEASED' });
+    expect((await record(id)).version).toBe(version);
+  });
+});
