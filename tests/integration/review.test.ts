@@ -219,6 +219,51 @@ describe('officer review over HTTP', () => {
     expect(profile.body.effectiveness.inspections).toBeGreaterThanOrEqual(profile.body.effectiveness.hits);
   });
 
+  it('takes an amendment through the pipeline again; the earlier body and outcomes stay readable', async () => {
+    // Prepare: a RED declaration; the trader corrects the goods to shaver parts, which no profile selects
+    const party = newParty();
+    const trader = cloud.mintToken({ role: 'trader', party });
+    const id = await submitted(party, ferroSilicon, ['UNDER_REVIEW']);
+    const before = await api<{ version: number; lrn: string }>('GET', `/v1/declarations/${id}`, { token: trader });
+    const corrected = declarationFor(party, (d) => {
+      d.lrn = before.body.lrn;
+      d.items[0] = { ...d.items[0]!, commodityCode: '8510900000', description: 'Parts of electric shavers' };
+    });
+
+    // Act
+    const withoutIfMatch = await api<Problem>('PUT', `/v1/declarations/${id}`, { token: trader, body: corrected });
+    const amended = await api<{ status: string; amendment: number }>('PUT', `/v1/declarations/${id}`, {
+      token: trader,
+      headers: { 'if-match': `"${before.body.version}"` },
+      body: corrected,
+    });
+    const settled = await eventually(async () => {
+      const view = await api<{ status: string; amendment: number; lane: string; declaration: { items: { commodityCode: string }[] } }>(
+        'GET',
+        `/v1/declarations/${id}`,
+        { token: trader },
+      );
+      return ['RELEASED', 'UNDER_REVIEW'].includes(view.body.status) && view.body.amendment === 1 ? view.body : undefined;
+    });
+    const original = await api<{ amendment: number; status: string; lane: string; declaration: { items: { commodityCode: string }[] } }>(
+      'GET',
+      `/v1/declarations/${id}/amendments/0`,
+      { token: trader },
+    );
+    const missing = await api<Problem>('GET', `/v1/declarations/${id}/amendments/7`, { token: trader });
+
+    // Assess
+    expect(withoutIfMatch.status).toBe(428);
+    expect(amended.status).toBe(202);
+    expect(amended.body).toMatchObject({ status: 'SUBMITTED', amendment: 1 });
+    expect(settled.declaration.items[0]?.commodityCode).toBe('8510900000');
+    expect(settled.lane).not.toBe('RED');
+    expect(original.status).toBe(200);
+    expect(original.body).toMatchObject({ amendment: 0, status: 'UNDER_REVIEW', lane: 'RED' });
+    expect(original.body.declaration.items[0]?.commodityCode).toBe('7202210000');
+    expect(missing.status).toBe(404);
+  });
+
   it('lets the trader cancel a declaration under review; it leaves the queue', async () => {
     // Prepare
     const party = newParty();
