@@ -12,6 +12,7 @@ import { DynamoDbDeclarationRepository } from './dynamodb-declaration-repository
 import { S3ReferenceDocumentStore } from './reference-document-store.ts';
 import { riskData } from './risk-data.ts';
 import { S3DocumentArchive } from './s3-document-archive.ts';
+import { S3DocumentUploads } from './s3-document-uploads.ts';
 import { SqsPipelineQueue } from './sqs-pipeline-queue.ts';
 import { systemClock } from './system-clock.ts';
 import { tariffFromReferenceDocuments } from './tariff-source.ts';
@@ -32,6 +33,9 @@ function archiveReader(config: FunctionConfig): ArchiveReader {
   let reader: S3DocumentArchive | undefined;
   return { read: (document) => (reader ??= documentArchive(config)).read(document) };
 }
+
+/** Documents traders upload to the archive: upload URLs, and what arrived. */
+export const documentUploads = (config: FunctionConfig) => new S3DocumentUploads(sharedS3(), config.bucketName('archive'));
 
 export const declarationRepository = (config: FunctionConfig) =>
   new DynamoDbDeclarationRepository(sharedDynamoDb(), config.tableName('main'), archiveReader(config));

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { laneSchema, riskOutcomeSchema } from '#shared/risk/outcome.ts';
 import { assessmentSchema } from '#shared/tariff/assessment.ts';
 import { declarationSchema, declarationStatus } from './declaration.ts';
+import { type DocumentUpload, documentViewSchema, documentViews, receivedDocumentSchema } from './documents.ts';
 import { problemSchema } from './problems.ts';
 import { officerDecisionSchema, reviewClaimSchema } from './review.ts';
 
@@ -43,6 +44,8 @@ export const historyEventTypes = [
   'RETRIED',
   'HELD',
   'DOCUMENTS_REQUESTED',
+  /** A document the trader uploaded was checked and added (and, the last one requested, back under review). */
+  'DOCUMENTS_RECEIVED',
   'CANCELLED',
 ] as const;
 export type HistoryEventType = (typeof historyEventTypes)[number];
@@ -113,6 +116,8 @@ export const declarationStateSchema = z.object({
   decision: officerDecisionSchema.optional(),
   /** Why and when the trader withdrew it. */
   cancellation: z.object({ reason: z.string(), at: isoTime, by: z.string() }).optional(),
+  /** Documents the trader uploaded and the platform checked, each counted against the request it answers. */
+  documents: z.array(receivedDocumentSchema).optional(),
 });
 export type DeclarationState = z.infer<typeof declarationStateSchema>;
 
@@ -184,6 +189,9 @@ export const declarationViewSchema = z
       .nullable()
       .meta({ description: "The latest officer decision: action, the trader's message, requested documents (officerId: customs only)" }),
     cancellation: z.object({ reason: z.string(), at: z.string() }).nullable(),
+    documents: z
+      .array(documentViewSchema)
+      .meta({ description: 'Documents the trader uploaded in answer to a document request, oldest first, each with its status' }),
     links: linksSchema,
   })
   .meta({ id: 'DeclarationView' });
@@ -241,6 +249,7 @@ export const TRADER_FAILURE_REASON =
 export function toView(
   record: Omit<DeclarationRecord, 'declaration'> & { declaration: DeclarationRecord['declaration'] | null },
   audience: 'trader' | 'customs' = 'customs',
+  uploads: readonly DocumentUpload[] = [],
 ): DeclarationView {
   return {
     ...toSummary(record),
@@ -258,6 +267,7 @@ export function toView(
     claim: audience === 'customs' ? (record.claim ?? null) : null,
     decision: record.decision ? { ...record.decision, officerId: audience === 'customs' ? record.decision.officerId : null } : null,
     cancellation: record.cancellation ? { reason: record.cancellation.reason, at: record.cancellation.at } : null,
+    documents: documentViews(record.documents ?? [], uploads),
   };
 }
 
