@@ -12,7 +12,13 @@ import { assertVisibilityTimeouts } from '#infra/function-factory.ts';
 import { defaultDefinitions, type ResourceDefinitions, USER_GROUPS } from '#infra/stack.ts';
 import { bucketNameEnv, type FunctionDefinition, functions, queues, queueUrlEnv, tableNameEnv, tables } from '#shared/resources.ts';
 
-type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; Metadata?: Record<string, any> };
+type Resource = {
+  Type: string;
+  Properties: Record<string, any>;
+  DeletionPolicy?: string;
+  Metadata?: Record<string, any>;
+  DependsOn?: string[];
+};
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
 const region = regions['eu-west-2'];
