@@ -20,10 +20,17 @@ import { tariffFromReferenceDocuments } from './tariff-source.ts';
 let dynamodb: ReturnType<typeof dynamoDbClient> | undefined;
 let s3: ReturnType<typeof s3Client> | undefined;
 let sqs: ReturnType<typeof sqsClient> | undefined;
+let s3MeasuringReads: ReturnType<typeof s3Client> | undefined;
 
 export const sharedDynamoDb = () => (dynamodb ??= dynamoDbClient());
 export const sharedS3 = () => (s3 ??= s3Client());
 export const sharedSqs = () => (sqs ??= sqsClient());
+/**
+ * For reads whose bytes the caller hashes itself: the SDK does not also check them against the
+ * checksum S3 stored with the object (which in AWS is the one signed and enforced at upload, and in
+ * the local cloud whatever checksum header a PUT carried: see docs/local-cloud.md).
+ */
+const sharedS3MeasuringReads = () => (s3MeasuringReads ??= s3Client({ responseChecksumValidation: 'WHEN_REQUIRED' }));
 
 /** The document archive (write and read). */
 export const documentArchive = (config: FunctionConfig) => new S3DocumentArchive(sharedS3(), config.bucketName('archive'));
@@ -35,7 +42,7 @@ function archiveReader(config: FunctionConfig): ArchiveReader {
 }
 
 /** Documents traders upload to the archive: upload URLs, and what arrived. */
-export const documentUploads = (config: FunctionConfig) => new S3DocumentUploads(sharedS3(), config.bucketName('archive'));
+export const documentUploads = (config: FunctionConfig) => new S3DocumentUploads(sharedS3MeasuringReads(), config.bucketName('archive'));
 
 export const declarationRepository = (config: FunctionConfig) =>
   new DynamoDbDeclarationRepository(sharedDynamoDb(), config.tableName('main'), archiveReader(config));

@@ -1,6 +1,9 @@
 /**
  * Document uploads on S3: presigned PUT URLs for the archive bucket, and the objects that arrived,
- * hashed as they stream (never held whole in memory).
+ * hashed as they stream (never held whole in memory). The client should not validate responses
+ * against S3's stored checksum (`responseChecksumValidation: 'WHEN_REQUIRED'`): `inspect` hashes
+ * every byte itself, and must measure an object whose stored checksum is wrong (possible where
+ * uploads are not checked, as in the local cloud) rather than fail to read it.
  *
  * The URL signs the content type, the exact content length and the SHA-256 checksum header, so S3
  * refuses a PUT with other bytes (BadDigest), another length or another type (the signature no

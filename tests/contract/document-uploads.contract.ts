@@ -51,6 +51,30 @@ export function documentUploadsContract(name: string, subject: DocumentUploadsSu
       expect(arrived).toEqual({ size: body.byteLength, sha256: sha256(body), contentType: 'application/pdf' });
     });
 
+    it('measures the bytes a PUT stored rather than those declared, though the checksum stored with them is wrong', async () => {
+      // Prepare: other bytes of the same length, sent with the declared checksum header (S3 in AWS
+      // answers 400 BadDigest; the fake and fauxqs store them, fauxqs with the checksum as sent)
+      const uploads = subject.uploads();
+      const key = newKey();
+      const declared = Buffer.from('%PDF-1.7 the declared bytes');
+      const sent = Buffer.from(declared).fill(0x58, 9, 12);
+      const target = await uploads.presignPut({
+        key,
+        contentType: 'application/pdf',
+        size: declared.byteLength,
+        sha256: sha256(declared),
+        expiresInSeconds: 300,
+      });
+
+      // Act
+      const status = await subject.put(target.url, { headers: target.headers, body: sent });
+      const arrived = await uploads.inspect(key);
+
+      // Assess
+      expect(status).toBe(200);
+      expect(arrived).toEqual({ size: sent.byteLength, sha256: sha256(sent), contentType: 'application/pdf' });
+    });
+
     it('measures the bytes stored, whatever was declared, streaming a large object', async () => {
       // Prepare: 3 MiB, more than one chunk of any stream
       const uploads = subject.uploads();
