@@ -101,6 +101,12 @@ function requestFor(
       return { path: op.path.replace('{id}', missingId), body: { reason: 'authorisation matrix' } };
     case 'decideOnDeclaration':
       return { path: op.path.replace('{id}', missingId), body: { action: 'RELEASE' } };
+    // The owner's declaration is released or under review, never waiting for documents.
+    case 'requestDocumentUpload':
+      return {
+        path: op.path.replace('{id}', declarationId),
+        body: { type: 'N935', ref: 'INV-1', contentType: 'application/pdf', size: 1000, sha256: 'a'.repeat(64) },
+      };
     case 'getOpenApi':
       return { path: op.path };
     default:
@@ -135,6 +141,8 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   claimDeclaration: () => 404,
   releaseDeclarationClaim: () => 404,
   decideOnDeclaration: () => 404,
+  // The owner: not waiting for documents (409); another trader: no such declaration (404).
+  requestDocumentUpload: (caller) => (caller === 'otherTrader' ? 404 : 409),
   getOpenApi: () => 200,
 };
 
