@@ -5,6 +5,7 @@
  * - the tables, queues (+ dead-letter queues) and buckets of `shared/resources.ts`;
  * - the process environment the CDK stack gives each function (handlers reach the emulators only
  *   through the standard `AWS_ENDPOINT_URL_*` variables);
+ * - the S3 event notifications of the buckets, sent to their queues as S3 sends them (fauxqs has none);
  * - a local JWT issuer shaped like Cognito, an HTTP gateway shaped like API Gateway (HTTP API,
  *   payload 2.0, JWT authorizer), and pollers shaped like Lambda's SQS event source mapping.
  *
@@ -40,6 +41,7 @@ import { createLog, describeError, type Log, type LogLevel } from './log.ts';
 import { QueuePoller } from './poller.ts';
 import { ensureBucket, ensureQueue, ensureTable } from './provision.ts';
 import { compileRoute, type Route } from './routes.ts';
+import { startBucketNotifications } from './s3-notifications.ts';
 import { startSecretsManager } from './secrets-manager.ts';
 
 export type { LocalBucketDefinition, LocalFunctionDefinition, LocalQueueDefinition, LocalTableDefinition } from './definitions.ts';
@@ -302,6 +304,18 @@ async function start(
     const outcome = await ensureBucket(s3, names(name), definition, awsRegion);
     progress(`bucket ${names(name)} ${outcome === 'created' ? 'created' : 'found'}`);
   }
+  const notifications = await startBucketNotifications({
+    fauxqs,
+    s3,
+    sqs,
+    awsRegion,
+    log,
+    buckets: bucketDefinitions,
+    bucketNames,
+    queueUrls,
+  });
+  cleanups.push(() => notifications.stop());
+  for (const route of notifications.routes) progress(`S3 events: ${route}`);
 
   // Chaos middleware is registered before any handler (and so any SDK client) exists.
   const chaos = options.chaos ? installChaos(options.chaos) : undefined;

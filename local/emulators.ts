@@ -7,6 +7,9 @@
  * only wired up by `startFauxqs()`; the local cloud wires the same store classes into `buildApp()`
  * (they are not in fauxqs' exports map, so they are imported from its dist folder). If that ever
  * fails (a fauxqs layout change), S3 falls back to memory with a warning.
+ *
+ * fauxqs sends no S3 event notifications: the app reports every request of its S3 API that created
+ * an object (`onObjectCreated`), and `local/s3-notifications.ts` sends the events S3 would send.
  */
 import { chmodSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -62,6 +65,45 @@ export interface FauxqsOptions {
 export interface RunningFauxqs extends RunningEmulator {
   /** Whether S3 objects are stored on disk (false: in memory). */
   s3Persistent: boolean;
+  /** Calls `listener` after each request that created an object (also through a presigned URL); returns the unsubscribe. */
+  onObjectCreated(listener: (created: CreatedObject) => void): () => void;
+}
+
+/** An object a request to fauxqs' S3 API created, as S3 would name it in an event. */
+export interface CreatedObject {
+  bucket: string;
+  key: string;
+  eventName: 'ObjectCreated:Put' | 'ObjectCreated:Copy' | 'ObjectCreated:CompleteMultipartUpload';
+  at: Date;
+  sourceIp: string;
+  requestId: string | undefined;
+}
+
+/**
+ * The object a request created, from its route and answer: a PUT of an object (not of a part, a
+ * rename or a bucket), a copy, or the completion of a multipart upload, answered 200. A presigned
+ * POST form (`POST /<bucket>`) names its key in the form body and is not reported.
+ */
+export function objectCreatedBy(request: {
+  method: string;
+  route: string | undefined;
+  params: unknown;
+  query: unknown;
+  headers: Record<string, unknown>;
+  statusCode: number;
+}): Pick<CreatedObject, 'bucket' | 'key' | 'eventName'> | undefined {
+  if (request.statusCode !== 200 || request.route !== '/:bucket/*') return undefined;
+  const params = (request.params ?? {}) as Record<string, string | undefined>;
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  const bucket = params.bucket;
+  const key = params['*'];
+  if (!bucket || !key) return undefined;
+  if (request.method === 'PUT') {
+    if ('renameObject' in query || ('uploadId' in query && 'partNumber' in query)) return undefined;
+    return { bucket, key, eventName: request.headers['x-amz-copy-source'] ? 'ObjectCreated:Copy' : 'ObjectCreated:Put' };
+  }
+  if (request.method === 'POST' && 'uploadId' in query) return { bucket, key, eventName: 'ObjectCreated:CompleteMultipartUpload' };
+  return undefined;
 }
 
 type Stores = NonNullable<BuildAppOptions['stores']>;
@@ -92,6 +134,33 @@ export async function startFauxqs(options: FauxqsOptions): Promise<RunningFauxqs
       persistence.close();
     });
   }
+  const objectListeners = new Set<(created: CreatedObject) => void>();
+  app.addHook('onResponse', async (request, reply) => {
+    if (objectListeners.size === 0) return;
+    const created = objectCreatedBy({
+      method: request.method,
+      route: request.routeOptions.url,
+      params: request.params,
+      query: request.query,
+      headers: request.headers,
+      statusCode: reply.statusCode,
+    });
+    if (!created) return;
+    const requestId = reply.getHeader('x-amz-request-id');
+    const event: CreatedObject = {
+      ...created,
+      at: new Date(),
+      sourceIp: request.ip,
+      requestId: typeof requestId === 'string' ? requestId : undefined,
+    };
+    for (const listener of objectListeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        options.log.warn(`S3 object listener failed: ${describeError(error)}`);
+      }
+    }
+  });
   let address: string;
   try {
     address = await app.listen({ port: options.port, host: LOOPBACK });
@@ -102,6 +171,10 @@ export async function startFauxqs(options: FauxqsOptions): Promise<RunningFauxqs
   return {
     port: Number(new URL(address).port),
     s3Persistent: s3Persistence !== undefined,
+    onObjectCreated: (listener) => {
+      objectListeners.add(listener);
+      return () => objectListeners.delete(listener);
+    },
     stop: async () => {
       await app.close();
     },

@@ -28,6 +28,7 @@ import {
   getDeclarationOperation,
   listDeclarationEventsOperation,
   listDeclarationsOperation,
+  requestDocumentUploadOperation,
   submitDeclarationOperation,
 } from './http/operations/declarations.ts';
 import { openApiOperation } from './http/operations/meta.ts';
@@ -66,6 +67,13 @@ export const queues = {
     maxReceiveCount: 5,
     retentionDays: 14,
   },
+  documentUploads: {
+    description:
+      "S3 events of objects created under declarations/ in the archive: the documents traders upload (and intake's submissions, ignored)",
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+  },
 } as const satisfies Record<string, QueueDefinition>;
 
 /** DynamoDB tables, by logical name. Key attribute names are fixed here and used by the key builders. */
@@ -98,8 +106,10 @@ export const tables = {
 /** S3 buckets, by logical name. */
 export const buckets = {
   archive: {
-    description: 'Signed document archive: submitted bytes, assessments, release notes (Object Lock)',
+    description: 'Signed document archive: submitted bytes, documents traders upload, assessments, release notes (Object Lock)',
     objectLock: true,
+    // Documents traders upload with a presigned URL arrive here: the worker that checks them learns of each one this way.
+    notifications: [{ events: 'objectCreated', prefix: 'declarations/', queue: 'documentUploads' }],
   },
   reference: {
     description: 'Versioned reference documents an administrator loads: tariff packs, exchange rates, valuation references, risk settings',
@@ -167,6 +177,17 @@ export interface SecretDefinition {
 export interface BucketDefinition {
   description: string;
   objectLock: boolean;
+  /** S3 event notifications the bucket sends to queues (the local cloud sends the same events). */
+  notifications?: readonly BucketNotification[];
+}
+
+export interface BucketNotification {
+  /** Which events: every ObjectCreated (Put, Post, Copy, CompleteMultipartUpload). */
+  events: 'objectCreated';
+  /** Only objects whose key starts with this. */
+  prefix: string;
+  /** The queue the S3 event goes to. */
+  queue: QueueName;
 }
 
 /** An HTTP trigger for an operation of the route table (`shared/http/operations/`). */
@@ -470,6 +491,25 @@ export const functions = {
     timeoutSeconds: 5,
     triggers: [api(retryDeclarationOperation)],
     access: { tables: { main: 'readWrite' }, sendTo: ['validation', 'risk', 'duty', 'release'] },
+  },
+  requestDocumentUpload: {
+    entry: 'functions/api/request-document-upload.ts',
+    handler: 'handler',
+    description: 'POST /v1/declarations/{id}/documents: an upload URL for a document customs requested (trader)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(requestDocumentUploadOperation)],
+    // 'write' on the archive: the upload URL carries this function's permission to put the object.
+    access: { tables: { main: 'readWrite' }, buckets: { archive: 'write' } },
+  },
+  receiveDocument: {
+    entry: 'functions/workers/receive-document.ts',
+    handler: 'handler',
+    description: 'Checks each document a trader uploads (size, SHA-256) and adds it to its declaration, back under review once all are in',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    triggers: [{ kind: 'queue', queue: 'documentUploads', batchSize: 10, maxConcurrency: 5 }],
+    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' } },
   },
   getTraderProfile: {
     entry: 'functions/api/admin/traders-get.ts',

@@ -1,18 +1,20 @@
 /**
  * The stack's data: the KMS key, the DynamoDB tables, the SQS queues with their dead-letter queues,
- * the S3 buckets (archive, reference, access logs) and the Secrets Manager secrets.
+ * the S3 buckets (archive, reference, access logs) with their event notifications, and the Secrets
+ * Manager secrets.
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectLockRetention, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RegionConfig } from '#infra/config/regions.ts';
 import { pascalCase } from '#infra/function-factory.ts';
 import { acknowledgeSecretRotation } from '#infra/nag-acknowledgements.ts';
-import type { BucketDefinition, QueueDefinition, SecretDefinition, TableDefinition } from '#shared/resources.ts';
+import type { BucketDefinition, BucketNotification, QueueDefinition, SecretDefinition, TableDefinition } from '#shared/resources.ts';
 
 /**
  * The scope stateful resources are created in: the stack itself, not the construct that creates
@@ -158,6 +160,7 @@ export class StatefulResources extends Construct {
         serverAccessLogsPrefix: `${name}/`,
         removalPolicy: RemovalPolicy.RETAIN,
       });
+      if (bucket.notifications?.length) this.notify(this.buckets[name], bucket.notifications);
     }
 
     // ---- Secrets Manager ---------------------------------------------------------------------
@@ -170,5 +173,53 @@ export class StatefulResources extends Construct {
       });
       acknowledgeSecretRotation(this.secrets[name], name);
     }
+  }
+
+  /**
+   * S3 event notifications of a bucket to its queues, set on the bucket itself (its
+   * NotificationConfiguration) rather than through CDK's `addEventNotification`, whose custom
+   * resource would add a Lambda function with a managed policy and `s3:PutBucketNotification` on
+   * every bucket. CloudFormation checks the destinations when it configures the bucket, so the
+   * queue's policy must exist first: the bucket depends on it, and the policy therefore names the
+   * account (`aws:SourceAccount`) rather than the bucket's ARN, which would make the two depend on
+   * each other. The queue's KMS key lets S3 encrypt what it sends, as S3 requires for a queue
+   * encrypted with a customer-managed key.
+   */
+  private notify(bucket: Bucket, notifications: readonly BucketNotification[]): void {
+    const stack = Stack.of(this);
+    const cfnBucket = bucket.node.defaultChild as CfnBucket;
+    const queueConfigurations: CfnBucket.QueueConfigurationProperty[] = [];
+    for (const notification of notifications) {
+      const queue = this.queues[notification.queue];
+      if (!queue) throw new Error(`bucket ${bucket.node.id} notifies unknown queue '${notification.queue}'`);
+      const { policyDependable } = queue.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'S3EventNotifications',
+          principals: [new ServicePrincipal('s3.amazonaws.com')],
+          actions: ['sqs:SendMessage'],
+          resources: [queue.queueArn],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': stack.account },
+            ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:s3:::*` },
+          },
+        }),
+      );
+      if (!policyDependable) throw new Error(`queue ${notification.queue} has no policy`);
+      cfnBucket.node.addDependency(policyDependable);
+      queueConfigurations.push({
+        event: 's3:ObjectCreated:*',
+        queue: queue.queueArn,
+        filter: { s3Key: { rules: [{ name: 'prefix', value: notification.prefix }] } },
+      });
+    }
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'S3EventNotificationsToEncryptedQueues',
+        principals: [new ServicePrincipal('s3.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+      }),
+    );
+    cfnBucket.notificationConfiguration = { queueConfigurations };
   }
 }

@@ -4,7 +4,7 @@
  * come from the function's configuration (shared/config.ts).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { tracer } from '#shared/observability.ts';
 
@@ -26,4 +26,4 @@ function created<C extends AwsClient>(client: C, service: 'dynamodb' | 'sqs' | '
 
 export const dynamoDbClient = (): DynamoDBClient => created(new DynamoDBClient({}), 'dynamodb');
 export const sqsClient = (): SQSClient => created(new SQSClient({}), 'sqs');
-export const s3Client = (): S3Client => created(new S3Client({}), 's3');
+export const s3Client = (config: Pick<S3ClientConfig, 'responseChecksumValidation'> = {}): S3Client => created(new S3Client(config), 's3');

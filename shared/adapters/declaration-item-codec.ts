@@ -18,6 +18,7 @@ import {
   type HistoryEvent,
   historyEventSchema,
 } from '#shared/domain/declaration-record.ts';
+import { type DocumentUpload, documentUploadSchema } from '#shared/domain/documents.ts';
 import type { StalledDeclaration, Transition } from '#shared/ports/declarations.ts';
 import { type Assessment, assessmentSchema } from '#shared/tariff/assessment.ts';
 import { entityTypes, keys } from './keys.ts';
@@ -135,6 +136,18 @@ export const decodeStalled = (item: Record<string, unknown>): StalledDeclaration
 
 export const decodeHistoryEvent = (item: Record<string, unknown>): HistoryEvent =>
   validated(historyEventSchema, item, `history event ${String(item.SK)} of ${String(item.declarationId)}`);
+
+/** A document upload's item: its keys beside the declaration's, the upload's fields as they are. */
+export const encodeUpload = (upload: DocumentUpload): Record<string, unknown> => ({
+  ...keys.documentUpload(upload.declarationId, upload.documentId),
+  entity: entityTypes.documentUpload,
+  ...upload,
+});
+
+export function decodeUpload(item: Record<string, unknown>): DocumentUpload {
+  const { PK: _pk, SK: _sk, entity: _entity, ...upload } = item;
+  return validated(documentUploadSchema, upload, `document upload ${String(item.SK)} of ${String(item.declarationId)}`);
+}
 
 /** The part items of a value too big for the state item: gzip, cut into chunks under a fresh reference. */
 export function encodePart(id: string, name: string, ref: string, value: unknown): Record<string, unknown>[] {

@@ -8,6 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
 import type { DeclarationRecord, DeclarationState, HistoryEvent } from '#shared/domain/declaration-record.ts';
+import type { DocumentUpload } from '#shared/domain/documents.ts';
 import type { ReviewClaim } from '#shared/domain/review.ts';
 import type {
   ClaimLrnResult,
@@ -19,6 +20,7 @@ import type {
   QueuePosition,
   StalledDeclaration,
   Transition,
+  UploadSettlement,
 } from '#shared/ports/declarations.ts';
 import type { ArchiveReader } from '#shared/ports/document-archive.ts';
 import { conditional } from './conditional-write.ts';
@@ -30,9 +32,11 @@ import {
   decodeStalled,
   decodeStateItem,
   decodeSubmittedBody,
+  decodeUpload,
   encodeChanges,
   encodeNewDeclaration,
   encodePart,
+  encodeUpload,
   inFlightStatuses,
   type PartRef,
   unpackLegacyBody,
@@ -484,6 +488,63 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
           TableName: this.tableName,
           Item: { ...keys.historyEvent(event.declarationId, event.version), entity: entityTypes.historyEvent, ...event },
           ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+  }
+
+  recordUpload(upload: DocumentUpload): Promise<boolean> {
+    return conditional(() =>
+      this.documents.send(
+        new PutCommand({ TableName: this.tableName, Item: encodeUpload(upload), ConditionExpression: 'attribute_not_exists(PK)' }),
+      ),
+    );
+  }
+
+  async getUpload(declarationId: string, documentId: string): Promise<DocumentUpload | undefined> {
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.documentUpload(declarationId, documentId), ConsistentRead: true }),
+    );
+    return result.Item ? decodeUpload(result.Item) : undefined;
+  }
+
+  async listUploads(declarationId: string): Promise<DocumentUpload[]> {
+    const uploads: DocumentUpload[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.declaration(declarationId).PK, ':prefix': keys.documentUploadPrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) uploads.push(decodeUpload(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return uploads;
+  }
+
+  settleUpload(declarationId: string, documentId: string, settlement: UploadSettlement): Promise<boolean> {
+    const outcome: { update: string; names: Record<string, string>; values: Record<string, unknown> } =
+      settlement.status === 'RECEIVED'
+        ? { update: 'SET #status = :status, #receivedAt = :at', names: { '#receivedAt': 'receivedAt' }, values: { ':at': settlement.at } }
+        : {
+            update: 'SET #status = :status, #refusal = :refusal',
+            names: { '#refusal': 'refusal' },
+            values: { ':refusal': { reason: settlement.reason, at: settlement.at } },
+          };
+    return conditional(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.documentUpload(declarationId, documentId),
+          UpdateExpression: outcome.update,
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status', ...outcome.names },
+          ExpressionAttributeValues: { ':status': settlement.status, ':pending': 'PENDING', ...outcome.values },
         }),
       ),
     );

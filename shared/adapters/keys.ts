@@ -27,6 +27,12 @@ export const keys = {
   /** History event of a declaration, one per version: zero-padded so they sort. */
   historyEvent: (id: string, version: number) => ({ PK: `DECL#${id}`, SK: `EV#${String(version).padStart(6, '0')}` }),
   historyEventPrefix: 'EV#',
+  /**
+   * A document upload of a declaration (pending, received or refused). 'DOC#' sorts before 'EV#'
+   * and 'META', so reading a declaration with its parts (`SK >= 'META'`) does not read them.
+   */
+  documentUpload: (id: string, documentId: string) => ({ PK: `DECL#${id}`, SK: `DOC#${documentId}` }),
+  documentUploadPrefix: 'DOC#',
   /** GSI2: the officer review queue per lane and office, oldest first. */
   reviewQueueEntry: (lane: string, office: string, queuedAt: string, id: string) => ({
     GSI2PK: `LANE#${lane}#${office}`,
@@ -64,5 +70,6 @@ export const entityTypes = {
   historyEvent: 'HistoryEvent',
   declarationPart: 'DeclarationPart',
   declarationAmendment: 'DeclarationAmendment',
+  documentUpload: 'DocumentUpload',
   lrnGuard: 'LrnGuard',
 } as const;

@@ -12,6 +12,7 @@ import { DynamoDbDeclarationRepository } from './dynamodb-declaration-repository
 import { S3ReferenceDocumentStore } from './reference-document-store.ts';
 import { riskData } from './risk-data.ts';
 import { S3DocumentArchive } from './s3-document-archive.ts';
+import { S3DocumentUploads } from './s3-document-uploads.ts';
 import { SqsPipelineQueue } from './sqs-pipeline-queue.ts';
 import { systemClock } from './system-clock.ts';
 import { tariffFromReferenceDocuments } from './tariff-source.ts';
@@ -19,10 +20,17 @@ import { tariffFromReferenceDocuments } from './tariff-source.ts';
 let dynamodb: ReturnType<typeof dynamoDbClient> | undefined;
 let s3: ReturnType<typeof s3Client> | undefined;
 let sqs: ReturnType<typeof sqsClient> | undefined;
+let s3MeasuringReads: ReturnType<typeof s3Client> | undefined;
 
 export const sharedDynamoDb = () => (dynamodb ??= dynamoDbClient());
 export const sharedS3 = () => (s3 ??= s3Client());
 export const sharedSqs = () => (sqs ??= sqsClient());
+/**
+ * For reads whose bytes the caller hashes itself: the SDK does not also check them against the
+ * checksum S3 stored with the object (which in AWS is the one signed and enforced at upload, and in
+ * the local cloud whatever checksum header a PUT carried: see docs/local-cloud.md).
+ */
+const sharedS3MeasuringReads = () => (s3MeasuringReads ??= s3Client({ responseChecksumValidation: 'WHEN_REQUIRED' }));
 
 /** The document archive (write and read). */
 export const documentArchive = (config: FunctionConfig) => new S3DocumentArchive(sharedS3(), config.bucketName('archive'));
@@ -32,6 +40,9 @@ function archiveReader(config: FunctionConfig): ArchiveReader {
   let reader: S3DocumentArchive | undefined;
   return { read: (document) => (reader ??= documentArchive(config)).read(document) };
 }
+
+/** Documents traders upload to the archive: upload URLs, and what arrived. */
+export const documentUploads = (config: FunctionConfig) => new S3DocumentUploads(sharedS3MeasuringReads(), config.bucketName('archive'));
 
 export const declarationRepository = (config: FunctionConfig) =>
   new DynamoDbDeclarationRepository(sharedDynamoDb(), config.tableName('main'), archiveReader(config));

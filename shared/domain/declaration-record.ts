@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { laneSchema, riskOutcomeSchema } from '#shared/risk/outcome.ts';
 import { assessmentSchema } from '#shared/tariff/assessment.ts';
 import { declarationSchema, declarationStatus } from './declaration.ts';
+import { type DocumentUpload, documentViewSchema, documentViews, receivedDocumentSchema } from './documents.ts';
 import { inspectionSchema } from './inspection.ts';
 import { problemSchema } from './problems.ts';
 import { officerDecisionSchema, reviewClaimSchema } from './review.ts';
@@ -44,6 +45,8 @@ export const historyEventTypes = [
   'RETRIED',
   'HELD',
   'DOCUMENTS_REQUESTED',
+  /** A document the trader uploaded was checked and added (and, the last one requested, back under review). */
+  'DOCUMENTS_RECEIVED',
   'CANCELLED',
   'INSPECTED',
   'AMENDED',
@@ -120,6 +123,8 @@ export const declarationStateSchema = z.object({
   inspection: inspectionSchema.optional(),
   /** Which body this is: 0 (or absent) as first submitted, n after the trader's n-th amendment. */
   amendment: z.number().int().nonnegative().optional(),
+  /** Documents the trader uploaded and the platform checked, each counted against the request it answers. */
+  documents: z.array(receivedDocumentSchema).optional(),
 });
 export type DeclarationState = z.infer<typeof declarationStateSchema>;
 
@@ -206,6 +211,9 @@ export const declarationViewSchema = z
       .nullable()
       .meta({ description: "The assessment after an inspection's corrections; `assessment` stays the original" }),
     amendment: z.number().int().meta({ description: 'Which body this is: 0 as first submitted, n after the n-th amendment' }),
+    documents: z
+      .array(documentViewSchema)
+      .meta({ description: 'Documents the trader uploaded in answer to a document request, oldest first, each with its status' }),
     links: linksSchema,
   })
   .meta({ id: 'DeclarationView' });
@@ -263,6 +271,7 @@ export const TRADER_FAILURE_REASON =
 export function toView(
   record: Omit<DeclarationRecord, 'declaration'> & { declaration: DeclarationRecord['declaration'] | null },
   audience: 'trader' | 'customs' = 'customs',
+  uploads: readonly DocumentUpload[] = [],
 ): DeclarationView {
   return {
     ...toSummary(record),
@@ -289,6 +298,7 @@ export function toView(
       : null,
     reassessment: record.reassessment ?? null,
     amendment: record.amendment ?? 0,
+    documents: documentViews(record.documents ?? [], uploads),
   };
 }
 

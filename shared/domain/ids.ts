@@ -6,6 +6,9 @@ const ulid = monotonicFactory();
 /** New declaration id: a ULID, so ids sort by creation time. */
 export const newDeclarationId = (now: Date): string => ulid(now.getTime());
 
+/** New id of a document a trader uploads: a ULID too, so a declaration's uploads sort by time. */
+export const newDocumentId = (now: Date): string => ulid(now.getTime());
+
 /**
  * A WCO Unique Consignment Reference (WCO UCR, Recommendation of the CCC 2004): last digit of
  * the year, the declarant's identifier (an EORI, which starts with its country code), and a

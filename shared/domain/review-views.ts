@@ -3,11 +3,19 @@
  * who holds it and until when, and the latest decision; a page of the merged queues with counts.
  */
 import { z } from 'zod';
-import { laneSchema } from '#shared/risk/outcome.ts';
+import { type Lane, laneSchema } from '#shared/risk/outcome.ts';
 import { type DeclarationState, declarationSummarySchema, toSummary } from './declaration-record.ts';
 import { officerDecisionSchema, reviewClaimSchema } from './review.ts';
 
 export const reviewLanes = ['RED', 'YELLOW'] as const;
+export type ReviewLane = (typeof reviewLanes)[number];
+
+/**
+ * The officers' queue a declaration of this risk lane waits in: its own for RED and YELLOW; GREEN
+ * and BLUE ones (reviewed because their duties could not be calculated) wait in YELLOW, and one
+ * with no lane in RED.
+ */
+export const reviewLaneOf = (lane: Lane | undefined): ReviewLane => (lane === 'GREEN' || lane === 'BLUE' ? 'YELLOW' : (lane ?? 'RED'));
 export const queueLanes = [...reviewLanes, 'FAILED'] as const;
 
 export const reviewEntrySchema = declarationSummarySchema

@@ -5,6 +5,7 @@
  */
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
 import type { DeclarationRecord, DeclarationState, HistoryEvent } from '#shared/domain/declaration-record.ts';
+import type { DocumentUpload } from '#shared/domain/documents.ts';
 import type { ReviewClaim } from '#shared/domain/review.ts';
 
 export interface LrnClaim {
@@ -66,6 +67,7 @@ export interface Transition {
       | 'amendment'
       | 'type'
       | 'office'
+      | 'documents'
     >
   >;
 }
@@ -192,6 +194,24 @@ export interface StalledDeclarations {
   noteRedrive(id: string, version: number, at: string, maxRedrives: number): Promise<'redrive' | 'gave-up' | 'moved-on'>;
 }
 
+/** The outcome of checking an uploaded document: it counts (RECEIVED) or not (REFUSED, with the reason). */
+export type UploadSettlement = { status: 'RECEIVED'; at: string } | { status: 'REFUSED'; at: string; reason: string };
+
+/**
+ * Uploads of documents a trader answers a document request with: one record per upload URL handed
+ * out, PENDING until the worker has checked the bytes that arrived, then RECEIVED or REFUSED once.
+ * Not state changes of the declaration: its version stays (the document it receives is one).
+ */
+export interface DocumentUploadRecords {
+  /** Records a pending upload; false if one with this document id exists already. */
+  recordUpload(upload: DocumentUpload): Promise<boolean>;
+  getUpload(declarationId: string, documentId: string): Promise<DocumentUpload | undefined>;
+  /** Every upload of the declaration, oldest first. */
+  listUploads(declarationId: string): Promise<DocumentUpload[]>;
+  /** Settles a PENDING upload; false if it is not pending (settled before, or unknown). */
+  settleUpload(declarationId: string, documentId: string, settlement: UploadSettlement): Promise<boolean>;
+}
+
 /** Everything the adapter and the fake implement. */
 export interface DeclarationRepository
   extends LrnRegistry,
@@ -199,7 +219,8 @@ export interface DeclarationRepository
     DeclarationWriter,
     DeclarationListings,
     StalledDeclarations,
-    ReviewClaims {}
+    ReviewClaims,
+    DocumentUploadRecords {}
 
 export class InvalidCursorError extends Error {
   constructor() {

@@ -5,6 +5,7 @@
  * also goes to review, whatever its lane, so an officer can resolve it.
  */
 import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
+import { reviewLaneOf } from '#shared/domain/review-views.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
@@ -30,7 +31,7 @@ export function decideRelease(
           };
         }
         // A declaration that could not be assessed is reviewed in the documentary-check queue at least.
-        const reviewLane = lane === 'GREEN' || lane === 'BLUE' ? 'YELLOW' : lane;
+        const reviewLane = reviewLaneOf(lane);
         return {
           to: 'UNDER_REVIEW',
           set: { queuedAt: at },

@@ -14,7 +14,12 @@ import {
   toView,
 } from '#shared/domain/declaration-record.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
-import { type DeclarationListings, type DeclarationReader, InvalidCursorError } from '#shared/ports/declarations.ts';
+import {
+  type DeclarationListings,
+  type DeclarationReader,
+  type DocumentUploadRecords,
+  InvalidCursorError,
+} from '#shared/ports/declarations.ts';
 
 /** Officers and admins read as customs; everyone else as the trader. */
 const audienceOf = (principal: Principal) => (hasRole(principal, 'officer') || hasRole(principal, 'admin') ? 'customs' : 'trader');
@@ -36,20 +41,22 @@ async function readableState(
 
 export async function getDeclaration(
   query: { principal: Principal; id: string },
-  deps: { repository: DeclarationReader & DeclarationListings },
+  deps: { repository: DeclarationReader & DeclarationListings & Pick<DocumentUploadRecords, 'listUploads'> },
 ): Promise<DeclarationView> {
   const audience = audienceOf(query.principal);
   // Checked on the state first: a declaration the caller may not see costs no archive read.
   const state = await readableState(deps.repository, query.principal, query.id);
+  // The documents the trader uploaded in answer to document requests, each with its status.
+  const uploads = await deps.repository.listUploads(query.id);
   try {
     const record = await deps.repository.get(query.id);
     if (!record) throw notFound(query.id);
-    return toView(record, audience);
+    return toView(record, audience, uploads);
   } catch (error) {
     // Its state is still shown when its body or parts cannot be read (a PROCESSING_FAILED
     // declaration whose archived bytes are missing must still show that it failed).
     if (error instanceof DomainError) throw error;
-    return toView({ ...state, declaration: null, assessment: undefined }, audience);
+    return toView({ ...state, declaration: null, assessment: undefined }, audience, uploads);
   }
 }
 

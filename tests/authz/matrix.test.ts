@@ -107,6 +107,12 @@ function requestFor(
       return { path: op.path.replace('{id}', missingId), body: { action: 'RELEASE' } };
     case 'recordInspection':
       return { path: op.path.replace('{id}', missingId), body: { result: 'NO_DISCREPANCY', findings: 'authorisation matrix' } };
+    // The owner's declaration is released or under review, never waiting for documents.
+    case 'requestDocumentUpload':
+      return {
+        path: op.path.replace('{id}', declarationId),
+        body: { type: 'N935', ref: 'INV-1', contentType: 'application/pdf', size: 1000, sha256: 'a'.repeat(64) },
+      };
     case 'getOpenApi':
       return { path: op.path };
     default:
@@ -145,6 +151,8 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   releaseDeclarationClaim: () => 404,
   decideOnDeclaration: () => 404,
   recordInspection: () => 404,
+  // The owner: not waiting for documents (409); another trader: no such declaration (404).
+  requestDocumentUpload: (caller) => (caller === 'otherTrader' ? 404 : 409),
   getOpenApi: () => 200,
 };
 

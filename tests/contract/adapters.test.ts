@@ -1,4 +1,5 @@
 /** The contracts on the DynamoDB, S3 and SQS adapters, against the local cloud (dynalite, fauxqs, local Secrets Manager). */
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,14 +9,17 @@ import { keys } from '#shared/adapters/keys.ts';
 import {
   declarationRepository,
   documentArchive,
+  documentUploads,
   pipelineQueue,
   referenceDocuments,
   riskDataSources,
   sharedDynamoDb,
+  sharedS3,
 } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { storeSubmitted } from '#tests/support/stored-declaration.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
+import { documentUploadsContract } from './document-uploads.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
@@ -82,6 +86,30 @@ riskStoresContract('DynamoDB adapter and local Secrets Manager', {
   traders: () => riskDataSources(loadConfig('scoreRisk')).traders,
   selectionStats: () => riskDataSources(loadConfig('scoreRisk')).selectionStats,
   secrets: () => riskDataSources(loadConfig('scoreRisk')).secrets,
+});
+
+// The upload URL function's configuration presigns; the receiving worker's reads (both name the archive bucket).
+documentUploadsContract('S3 adapter on the local cloud (fetch PUTs to the presigned URL)', {
+  uploads: () => {
+    const presigning = documentUploads(loadConfig('requestDocumentUpload'));
+    const reading = documentUploads(loadConfig('receiveDocument'));
+    return { presignPut: (grant) => presigning.presignPut(grant), inspect: (key) => reading.inspect(key) };
+  },
+  put: async (url, request) => {
+    const response = await fetch(url, { method: 'PUT', headers: request.headers, body: request.body });
+    await response.arrayBuffer();
+    return response.status;
+  },
+  place: async (key, body, contentType) => {
+    await sharedS3().send(
+      new PutObjectCommand({
+        Bucket: loadConfig('submitDeclaration').bucketName('archive'),
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+      }),
+    );
+  },
 });
 
 describe('DynamoDB declaration items read back', () => {

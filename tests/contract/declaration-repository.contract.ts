@@ -6,7 +6,8 @@
 import { createHash, randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { DeclarationRecord, HistoryEvent } from '#shared/domain/declaration-record.ts';
-import { newDeclarationId } from '#shared/domain/ids.ts';
+import { type DocumentUpload, documentKey, type ReceivedDocument } from '#shared/domain/documents.ts';
+import { newDeclarationId, newDocumentId } from '#shared/domain/ids.ts';
 import { type DeclarationRepository, InvalidCursorError } from '#shared/ports/declarations.ts';
 import type { DocumentArchive } from '#shared/ports/document-archive.ts';
 import type { Assessment } from '#shared/tariff/assessment.ts';
@@ -382,6 +383,95 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       expect(results).toEqual([true, true, false]);
       expect((await repository.listEvents(record.id)).map((item) => item.version)).toEqual([1, 2]);
       expect(marks).toEqual([true, false]);
+    });
+
+    it("records an upload once, lists a declaration's uploads oldest first, and settles each pending one once", async () => {
+      // Prepare
+      const record = await stored(subject);
+      const repository = subject.repository();
+      const upload = (minute: number): DocumentUpload => {
+        const documentId = newDocumentId(new Date(Date.UTC(2026, 10, 27, 10, minute)));
+        return {
+          declarationId: record.id,
+          documentId,
+          type: 'N935',
+          ref: `INV-${minute}`,
+          contentType: 'application/pdf',
+          size: 1234,
+          sha256: 'b'.repeat(64),
+          key: documentKey(record.id, documentId),
+          status: 'PENDING',
+          uploadedBy: record.declarantId,
+          requestedAt: `2026-11-27T10:0${minute}:00.000Z`,
+          expiresAt: `2026-11-27T10:0${minute + 5}:00.000Z`,
+        };
+      };
+      // Document ids are ULIDs: made in this order, they sort in it (recorded out of order below).
+      const [first, second, third] = [upload(1), upload(2), upload(3)];
+
+      // Act
+      const recorded = [await repository.recordUpload(second), await repository.recordUpload(first), await repository.recordUpload(third)];
+      const again = await repository.recordUpload({ ...first, ref: 'other' });
+      const received = await repository.settleUpload(record.id, first.documentId, { status: 'RECEIVED', at: '2026-11-27T10:04:00.000Z' });
+      const refused = await repository.settleUpload(record.id, second.documentId, {
+        status: 'REFUSED',
+        at: '2026-11-27T10:05:00.000Z',
+        reason: 'the uploaded file has 12 bytes, not the 1234 declared',
+      });
+      const settledAgain = await repository.settleUpload(record.id, first.documentId, { status: 'REFUSED', at: 'x', reason: 'late' });
+      const unknown = await repository.settleUpload(record.id, newDocumentId(new Date()), { status: 'RECEIVED', at: 'x' });
+      const listed = await repository.listUploads(record.id);
+
+      // Assess
+      expect(recorded).toEqual([true, true, true]);
+      expect(again).toBe(false);
+      expect([received, refused, settledAgain, unknown]).toEqual([true, true, false, false]);
+      expect(listed.map((item) => item.documentId)).toEqual([first.documentId, second.documentId, third.documentId]);
+      expect(listed[0]).toEqual({ ...first, status: 'RECEIVED', receivedAt: '2026-11-27T10:04:00.000Z' });
+      expect(listed[1]).toEqual({
+        ...second,
+        status: 'REFUSED',
+        refusal: { reason: 'the uploaded file has 12 bytes, not the 1234 declared', at: '2026-11-27T10:05:00.000Z' },
+      });
+      expect(await repository.getUpload(record.id, third.documentId)).toEqual(third);
+      expect(await repository.getUpload(record.id, newDocumentId(new Date()))).toBeUndefined();
+      expect(await repository.listUploads(newDeclarationId(new Date()))).toEqual([]);
+      // Uploads are not part of the declaration read with its parts, nor of its history.
+      expect(await repository.get(record.id)).toMatchObject({ id: record.id, version: 1 });
+      expect(await repository.listEvents(record.id)).toEqual([]);
+    });
+
+    it('keeps the documents a state change puts on the declaration', async () => {
+      // Prepare
+      const record = await stored(subject);
+      const repository = subject.repository();
+      const documentId = newDocumentId(new Date());
+      const document: ReceivedDocument = {
+        documentId,
+        type: 'N935',
+        ref: 'INV-1',
+        contentType: 'application/pdf',
+        size: 1234,
+        sha256: 'c'.repeat(64),
+        key: documentKey(record.id, documentId),
+        receivedAt: '2026-11-27T10:04:00.000Z',
+        answers: '2026-11-27T10:00:00.000Z',
+      };
+
+      // Act
+      const outcome = await repository.transition({
+        id: record.id,
+        from: 'SUBMITTED',
+        expectedVersion: 1,
+        to: 'DOCUMENTS_REQUESTED',
+        at: '2026-11-27T10:04:00.000Z',
+        set: { documents: [document] },
+      });
+
+      // Assess
+      expect(outcome).toBe('applied');
+      expect((await repository.getState(record.id))?.documents).toEqual([document]);
+      expect((await repository.get(record.id))?.documents).toEqual([document]);
     });
   });
 }

@@ -1,6 +1,7 @@
 /** The contracts on the in-memory fakes (shared/ports/fakes/). */
 import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
 import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
+import { InMemoryDocumentUploads } from '#shared/ports/fakes/document-uploads.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
 import { InMemoryReferenceDocumentStore } from '#shared/ports/fakes/reference-document-store.ts';
 import {
@@ -10,6 +11,7 @@ import {
   InMemoryTraderProfileStore,
 } from '#shared/ports/fakes/risk-stores.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
+import { documentUploadsContract } from './document-uploads.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
@@ -23,6 +25,7 @@ const profiles = new InMemoryRiskProfileStore();
 const traders = new InMemoryTraderProfileStore();
 const selectionStats = new InMemorySelectionStatsStore();
 const secrets = new FixedSecretSource();
+const uploads = new InMemoryDocumentUploads();
 
 declarationRepositoryContract('in-memory fakes', { repository: () => repository, archive: () => archive });
 
@@ -39,4 +42,10 @@ riskStoresContract('in-memory fakes', {
   traders: () => traders,
   selectionStats: () => selectionStats,
   secrets: () => secrets,
+});
+
+documentUploadsContract('in-memory fake', {
+  uploads: () => uploads,
+  put: (url, request) => uploads.put(url, request),
+  place: async (key, body, contentType) => uploads.store(key, body, contentType),
 });

@@ -12,7 +12,13 @@ import { assertVisibilityTimeouts } from '#infra/function-factory.ts';
 import { defaultDefinitions, type ResourceDefinitions, USER_GROUPS } from '#infra/stack.ts';
 import { bucketNameEnv, type FunctionDefinition, functions, queues, queueUrlEnv, tableNameEnv, tables } from '#shared/resources.ts';
 
-type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; Metadata?: Record<string, any> };
+type Resource = {
+  Type: string;
+  Properties: Record<string, any>;
+  DeletionPolicy?: string;
+  Metadata?: Record<string, any>;
+  DependsOn?: string[];
+};
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
 const region = regions['eu-west-2'];
@@ -320,6 +326,71 @@ describe('CustomsStack (dev, eu-west-2)', () => {
         RestrictPublicBuckets: true,
       });
     }
+  });
+
+  it("sends the archive's ObjectCreated events under declarations/ to the document uploads queue, which only S3 of this account may send to", () => {
+    // Prepare
+    const buckets = resourcesOf(template, 'AWS::S3::Bucket');
+    const queuePolicies = resourcesOf(template, 'AWS::SQS::QueuePolicy');
+    const [, key] = resourcesOf(template, 'AWS::KMS::Key')[0]!;
+
+    // Act
+    const [, archive] = buckets.find(([, b]) => b.Properties.ObjectLockEnabled === true)!;
+    const notified = buckets.filter(([, b]) => b.Properties.NotificationConfiguration !== undefined);
+    const [queueId] = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => id.startsWith('DocumentUploadsQueue'));
+    const [policyId, policy] = queuePolicies.find(([, p]) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: queueId }]))!;
+    const s3Statements = (resource: Resource) =>
+      (resource.Properties.PolicyDocument?.Statement ?? resource.Properties.KeyPolicy.Statement).filter(
+        (statement: { Principal?: { Service?: string } }) => statement.Principal?.Service === 's3.amazonaws.com',
+      );
+
+    // Assess
+    expect(notified).toHaveLength(1);
+    expect(archive.Properties.NotificationConfiguration).toEqual({
+      QueueConfigurations: [
+        {
+          Event: 's3:ObjectCreated:*',
+          Queue: { 'Fn::GetAtt': [queueId, 'Arn'] },
+          Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'declarations/' }] } },
+        },
+      ],
+    });
+    // CloudFormation checks the destination when it configures the bucket: the queue policy comes first.
+    expect(archive.DependsOn).toContain(policyId);
+    expect(s3Statements(policy)).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::*' },
+        },
+      }),
+    ]);
+    expect(s3Statements(key)).toEqual([expect.objectContaining({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'] })]);
+    // No custom resource (CDK's addEventNotification would add a Lambda function with a managed policy).
+    expect(resourcesOf(template, 'Custom::S3BucketNotifications')).toEqual([]);
+  });
+
+  it('lets the upload URL function put objects in the archive but not read them, and the receiving worker read but not put', () => {
+    // Prepare
+    const policies = resourcesOf(template, 'AWS::IAM::Policy');
+    const [archiveId] = resourcesOf(template, 'AWS::S3::Bucket').find(([, b]) => b.Properties.ObjectLockEnabled === true)!;
+
+    // Act
+    const archiveActions = (prefix: string) =>
+      policies
+        .filter(([id]) => id.startsWith(prefix))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[])
+        .filter((statement) => JSON.stringify(statement.Resource).includes(archiveId))
+        .flatMap((statement) => asArray(statement.Action));
+
+    // Assess
+    expect(archiveActions('FunctionsRequestDocumentUploadRole')).toContain('s3:PutObject');
+    expect(archiveActions('FunctionsRequestDocumentUploadRole').filter((action) => action.startsWith('s3:Get'))).toEqual([]);
+    expect(archiveActions('FunctionsReceiveDocumentRole')).toContain('s3:GetObject*');
+    expect(archiveActions('FunctionsReceiveDocumentRole').filter((action) => action.startsWith('s3:Put'))).toEqual([]);
   });
 
   it('gives every bucket a policy denying requests without TLS', () => {

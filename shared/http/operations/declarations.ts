@@ -1,4 +1,4 @@
-/** Operations on declarations: intake, reads, history, cancel. */
+/** Operations on declarations: intake, reads, history, cancel, the trader's documents. */
 import { z } from 'zod';
 import { declarationSchema, declarationStatus, maxDeclarationBytes, partyId } from '#shared/domain/declaration.ts';
 import {
@@ -8,6 +8,7 @@ import {
   historyPageSchema,
   submissionReceiptSchema,
 } from '#shared/domain/declaration-record.ts';
+import { documentUploadRequestSchema, documentUploadTicketSchema } from '#shared/domain/documents.ts';
 import { cancelRequestSchema } from '#shared/domain/review.ts';
 import { cursorParameter, defineOperation, queryInteger } from '#shared/http/operation.ts';
 import { declarationIdParameter, declarationPath, idempotencyKeyHeader, ifMatchHeader } from './parameters.ts';
@@ -120,6 +121,30 @@ export const cancelDeclarationOperation = defineOperation({
   problems: {
     404: 'No such declaration that you may see',
     409: 'Already released, rejected or cancelled',
+    413: 'Body too large',
+    415: 'Body is not JSON',
+  },
+});
+
+export const requestDocumentUploadOperation = defineOperation({
+  operationId: 'requestDocumentUpload',
+  method: 'POST',
+  path: '/v1/declarations/{id}/documents',
+  summary:
+    'Answer a document request: an upload URL for one document customs asked for, signed for its exact size, media type and SHA-256 (trader, owner)',
+  roles: ['trader'],
+  pathParameters: declarationPath,
+  body: { kind: 'json', schema: documentUploadRequestSchema, maxBytes: 4 * 1024 },
+  responses: {
+    201: {
+      description:
+        'PUT the exact bytes to uploadUrl with these headers before expiresAt; the document counts once its bytes are checked (see documents on the declaration)',
+      schema: documentUploadTicketSchema,
+    },
+  },
+  problems: {
+    404: 'No such declaration that you may see',
+    409: 'Customs is not waiting for documents (NOT_AWAITING_DOCUMENTS), did not request this type (DOCUMENT_NOT_REQUESTED), or the declaration holds too many uploads (TOO_MANY_UPLOADS)',
     413: 'Body too large',
     415: 'Body is not JSON',
   },

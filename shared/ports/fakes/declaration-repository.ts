@@ -5,6 +5,7 @@
  */
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
 import type { DeclarationRecord, DeclarationState, HistoryEvent } from '#shared/domain/declaration-record.ts';
+import type { DocumentUpload } from '#shared/domain/documents.ts';
 import type { ReviewClaim } from '#shared/domain/review.ts';
 import {
   type ClaimLrnResult,
@@ -16,6 +17,7 @@ import {
   type QueuePosition,
   type StalledDeclaration,
   type Transition,
+  type UploadSettlement,
 } from '#shared/ports/declarations.ts';
 
 const inFlight: readonly DeclarationStatus[] = ['SUBMITTED', 'VALIDATED', 'SCORED', 'ASSESSED'];
@@ -52,6 +54,7 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
     const current = this.#items.get(id)?.record;
     return current && (current.amendment ?? 0) === n ? clone(current) : undefined;
   }
+  readonly #uploads = new Map<string, Map<string, DocumentUpload>>();
 
   async claimLrn(claim: LrnClaim): Promise<ClaimLrnResult> {
     const key = `${claim.declarantId}#${claim.lrn}`;
@@ -242,5 +245,38 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
 
   async listEvents(declarationId: string): Promise<HistoryEvent[]> {
     return [...(this.#events.get(declarationId)?.values() ?? [])].sort((a, b) => a.version - b.version).map(clone);
+  }
+
+  async recordUpload(upload: DocumentUpload): Promise<boolean> {
+    const uploads = this.#uploads.get(upload.declarationId) ?? new Map<string, DocumentUpload>();
+    this.#uploads.set(upload.declarationId, uploads);
+    if (uploads.has(upload.documentId)) return false;
+    uploads.set(upload.documentId, clone(upload));
+    return true;
+  }
+
+  async getUpload(declarationId: string, documentId: string): Promise<DocumentUpload | undefined> {
+    const upload = this.#uploads.get(declarationId)?.get(documentId);
+    return upload ? clone(upload) : undefined;
+  }
+
+  async listUploads(declarationId: string): Promise<DocumentUpload[]> {
+    // In key order, as the adapter's query returns them: document ids are ULIDs, so oldest first.
+    return [...(this.#uploads.get(declarationId)?.values() ?? [])]
+      .sort((a, b) => (a.documentId < b.documentId ? -1 : a.documentId > b.documentId ? 1 : 0))
+      .map(clone);
+  }
+
+  async settleUpload(declarationId: string, documentId: string, settlement: UploadSettlement): Promise<boolean> {
+    const uploads = this.#uploads.get(declarationId);
+    const upload = uploads?.get(documentId);
+    if (!uploads || upload?.status !== 'PENDING') return false;
+    uploads.set(
+      documentId,
+      settlement.status === 'RECEIVED'
+        ? { ...upload, status: 'RECEIVED', receivedAt: settlement.at }
+        : { ...upload, status: 'REFUSED', refusal: { reason: settlement.reason, at: settlement.at } },
+    );
+    return true;
   }
 }
