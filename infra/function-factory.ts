@@ -172,8 +172,10 @@ export function createFunction(
       minify: true,
       sourceMap: true,
       sourcesContent: false,
-      // The Lambda Node.js 24 runtime provides AWS SDK v3; everything else is bundled.
-      externalModules: ['@aws-sdk/*'],
+      // Everything is bundled, the AWS SDK included: the runtime's own SDK copy is of a version we
+      // never tested, and may lack packages we use (@aws-sdk/s3-request-presigner). AWS's advice
+      // is to ship your own dependencies (Lambda operator guide, "SDKs in functions").
+      externalModules: [],
       forceDockerBundling: false,
     },
   });
