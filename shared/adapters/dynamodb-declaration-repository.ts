@@ -114,21 +114,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
 
   async get(id: string): Promise<DeclarationRecord | undefined> {
     // One query reads the state item and its parts: 'META' < 'PART#...', history 'EV#...' sorts before both.
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND SK >= :meta',
-          ExpressionAttributeValues: { ':pk': keys.declaration(id).PK, ':meta': keys.declaration(id).SK },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await this.declarationItems(id, { from: keys.declaration(id).SK });
     const meta = items.find((item) => item.SK === keys.declaration(id).SK);
     return meta ? this.recordOf(id, meta, items) : undefined;
   }
@@ -137,7 +123,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     const snapshot = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: keys.declarationAmendment(id, n), ConsistentRead: true }),
     );
-    if (snapshot.Item) return this.recordOf(id, snapshot.Item, await this.partItems(id));
+    if (snapshot.Item) return this.recordOf(id, snapshot.Item, await this.declarationItems(id, { prefix: 'PART#' }));
     // The body as it stands now is the latest amendment (0 when never amended).
     const current = await this.get(id);
     return current && (current.amendment ?? 0) === n ? current : undefined;
@@ -152,15 +138,16 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     return { ...decoded.state, declaration: await this.body(decoded), assessment, reassessment };
   }
 
-  private async partItems(id: string): Promise<Record<string, unknown>[]> {
+  /** Every item of a declaration's partition from an SK on, or with an SK prefix, consistently, all pages. */
+  private async declarationItems(id: string, range: { from: string } | { prefix: string }): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.documents.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :part)',
-          ExpressionAttributeValues: { ':pk': keys.declaration(id).PK, ':part': 'PART#' },
+          KeyConditionExpression: 'from' in range ? 'PK = :pk AND SK >= :sk' : 'PK = :pk AND begins_with(SK, :sk)',
+          ExpressionAttributeValues: { ':pk': keys.declaration(id).PK, ':sk': 'from' in range ? range.from : range.prefix },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
@@ -509,22 +496,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   }
 
   async listUploads(declarationId: string): Promise<DocumentUpload[]> {
-    const uploads: DocumentUpload[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.declaration(declarationId).PK, ':prefix': keys.documentUploadPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) uploads.push(decodeUpload(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return uploads;
+    return (await this.declarationItems(declarationId, { prefix: keys.documentUploadPrefix })).map(decodeUpload);
   }
 
   settleUpload(declarationId: string, documentId: string, settlement: UploadSettlement): Promise<boolean> {
@@ -551,22 +523,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   }
 
   async listEvents(declarationId: string): Promise<HistoryEvent[]> {
-    const events: HistoryEvent[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.declaration(declarationId).PK, ':prefix': keys.historyEventPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) events.push(decodeHistoryEvent(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return events;
+    return (await this.declarationItems(declarationId, { prefix: keys.historyEventPrefix })).map(decodeHistoryEvent);
   }
 }
 

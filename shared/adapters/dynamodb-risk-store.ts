@@ -141,36 +141,36 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
     return parseTrader(result.Attributes ?? {});
   }
 
-  async countDeclaration(partyId: string, at: string): Promise<void> {
-    await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.traderProfile(partyId),
-        UpdateExpression:
-          'SET entity = :entity, partyId = :party, aeo = if_not_exists(aeo, :null), trusted = if_not_exists(trusted, :false), ' +
-          'inspections = if_not_exists(inspections, :zero), discrepancies = if_not_exists(discrepancies, :zero), ' +
-          'firstSeen = if_not_exists(firstSeen, :at), lastSeen = :at ADD declarationsCount :one',
-        ExpressionAttributeValues: {
-          ':entity': 'TraderProfile',
-          ':party': partyId,
-          ':null': null,
-          ':false': false,
-          ':zero': 0,
-          ':at': at,
-          ':one': 1,
-        },
-      }),
+  countDeclaration(partyId: string, at: string): Promise<void> {
+    return this.addToTrader(
+      partyId,
+      'inspections = if_not_exists(inspections, :zero), discrepancies = if_not_exists(discrepancies, :zero), ' +
+        'firstSeen = if_not_exists(firstSeen, :at), lastSeen = :at',
+      'declarationsCount :one',
+      { ':at': at },
     );
   }
 
-  async recordInspection(partyId: string, discrepancy: boolean): Promise<void> {
+  recordInspection(partyId: string, discrepancy: boolean): Promise<void> {
+    return this.addToTrader(
+      partyId,
+      'declarationsCount = if_not_exists(declarationsCount, :zero)',
+      'inspections :one, discrepancies :hit',
+      {
+        ':hit': discrepancy ? 1 : 0,
+      },
+    );
+  }
+
+  /** Adds to a trader's counts, creating a plain profile (no AEO, not trusted) on first sight. */
+  private async addToTrader(partyId: string, defaults: string, add: string, values: Record<string, unknown>): Promise<void> {
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.traderProfile(partyId),
         UpdateExpression:
           'SET entity = :entity, partyId = :party, aeo = if_not_exists(aeo, :null), trusted = if_not_exists(trusted, :false), ' +
-          'declarationsCount = if_not_exists(declarationsCount, :zero) ADD inspections :one, discrepancies :hit',
+          `${defaults} ADD ${add}`,
         ExpressionAttributeValues: {
           ':entity': 'TraderProfile',
           ':party': partyId,
@@ -178,7 +178,7 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
           ':false': false,
           ':zero': 0,
           ':one': 1,
-          ':hit': discrepancy ? 1 : 0,
+          ...values,
         },
       }),
     );
