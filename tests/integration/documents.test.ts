@@ -8,10 +8,9 @@
 import { createHash } from 'node:crypto';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSelection, demoThresholds } from '#demo/risk-seed.ts';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
-import type { DeclarationInput } from '#shared/domain/declaration.ts';
+import { ferroSilicon, noRandomSelection } from '#tests/support/scenarios.ts';
 import { apiClient, declarationFor, eventually, newParty } from './support.ts';
 
 let cloud: LocalCloud;
@@ -57,14 +56,7 @@ beforeAll(async () => {
   });
   officer = cloud.mintToken({ role: 'officer', sub: 'officer-docs' });
   // No random selection: lanes come from the criteria alone.
-  const settings = {
-    selection: {
-      ...demoSelection,
-      default: { minimumRandom: { RED: 0, YELLOW: 0, BLUE: 0 }, expected: { RED: 0, YELLOW: 0, BLUE: 0 } },
-      offices: {},
-    },
-    thresholds: demoThresholds,
-  };
+  const settings = noRandomSelection;
   const loaded = await api('PUT', '/v1/admin/reference-documents/risk-settings', {
     token: cloud.mintToken({ role: 'admin' }),
     body: settings,
@@ -76,11 +68,6 @@ afterAll(async () => {
   sqs?.destroy();
   await cloud?.stop();
 });
-
-/** Ferro-silicon from China: the demo anti-dumping profile sends it to the RED lane. */
-const ferroSilicon = (d: DeclarationInput) => {
-  d.items[0] = { ...d.items[0]!, commodityCode: '7202210000', description: 'Ferro-silicon, containing by weight more than 55% of silicon' };
-};
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const pdf = (text: string) => Buffer.from(`%PDF-1.7\n${text}\n%%EOF\n`);

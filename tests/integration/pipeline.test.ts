@@ -4,10 +4,10 @@
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSelection, demoThresholds } from '#demo/risk-seed.ts';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
+import { noRandomSelection } from '#tests/support/scenarios.ts';
 import { apiClient, declarationFor, eventually, newParty } from './support.ts';
 
 let cloud: LocalCloud;
@@ -16,16 +16,6 @@ let admin: string;
 let officer: string;
 
 const trustedTrader = 'GB987654321000';
-
-/** No random selection, so lanes come from the criteria alone and the tests are deterministic. */
-const noRandomSelection = {
-  selection: {
-    ...demoSelection,
-    default: { minimumRandom: { RED: 0, YELLOW: 0, BLUE: 0 }, expected: { RED: 0, YELLOW: 0, BLUE: 0 } },
-    offices: {},
-  },
-  thresholds: demoThresholds,
-};
 
 beforeAll(async () => {
   cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });

@@ -3,10 +3,10 @@
  * decided on over HTTP; what the trader sees of it; cancel before and after release.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSelection, demoThresholds } from '#demo/risk-seed.ts';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
+import { ferroSilicon, noRandomSelection } from '#tests/support/scenarios.ts';
 import { apiClient, declarationFor, eventually, newParty } from './support.ts';
 
 let cloud: LocalCloud;
@@ -31,14 +31,7 @@ beforeAll(async () => {
   officerA = cloud.mintToken({ role: 'officer', sub: 'officer-a' });
   officerB = cloud.mintToken({ role: 'officer', sub: 'officer-b' });
   // No random selection: lanes come from the criteria alone.
-  const settings = {
-    selection: {
-      ...demoSelection,
-      default: { minimumRandom: { RED: 0, YELLOW: 0, BLUE: 0 }, expected: { RED: 0, YELLOW: 0, BLUE: 0 } },
-      offices: {},
-    },
-    thresholds: demoThresholds,
-  };
+  const settings = noRandomSelection;
   const loaded = await api('PUT', '/v1/admin/reference-documents/risk-settings', {
     token: cloud.mintToken({ role: 'admin' }),
     body: settings,
@@ -49,11 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cloud?.stop();
 });
-
-/** Ferro-silicon from China: the demo anti-dumping profile sends it to the RED lane. */
-const ferroSilicon = (d: DeclarationInput) => {
-  d.items[0] = { ...d.items[0]!, commodityCode: '7202210000', description: 'Ferro-silicon, containing by weight more than 55% of silicon' };
-};
 
 async function submitted(party: string, change: (d: DeclarationInput) => void, until: string[]): Promise<string> {
   const trader = cloud.mintToken({ role: 'trader', party });

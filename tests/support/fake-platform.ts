@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { defaultExchangeRatesUrl, defaultTariffPackUrl } from '#demo/gb-tariff-pack.ts';
-import { demoProfiles, demoSelection, demoThresholds, demoTraders, demoValuationTable } from '#demo/risk-seed.ts';
+import { demoProfiles, demoTraders, demoValuationTable } from '#demo/risk-seed.ts';
 import { regions } from '#infra/config/regions.ts';
 import { carryRatesForward } from '#local/seed.ts';
 import { riskReferenceData } from '#shared/adapters/risk-reference-data.ts';
@@ -42,22 +42,13 @@ import { scoreRisk } from '#shared/usecases/score-risk.ts';
 import { submitDeclaration } from '#shared/usecases/submit-declaration.ts';
 import { validateDeclaration } from '#shared/usecases/validate-declaration.ts';
 import { declarationFor } from '#tests/integration/support.ts';
+import { noRandomSelection } from './scenarios.ts';
 
 export const region = regions['eu-west-2'];
 
 /** The demo traders: an AEOF trusted trader with a clean record, and an ordinary importer. */
 export const trustedTrader = 'GB987654321000';
 export const ordinaryImporter = 'GB123456789000';
-
-/** Random selection switched off, so lanes come from the criteria alone and tests are deterministic. */
-export const noRandomSelection: RiskSettings = {
-  selection: {
-    ...demoSelection,
-    default: { minimumRandom: { RED: 0, YELLOW: 0, BLUE: 0 }, expected: { RED: 0, YELLOW: 0, BLUE: 0 } },
-    offices: {},
-  },
-  thresholds: demoThresholds,
-};
 
 /** When the demo documents were loaded: before any declaration of the tests (the clock starts at 2026-11-27T10:00Z). */
 export const LOADED_AT = '2026-11-01T00:00:00.000Z';

@@ -6,29 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/domain/auth.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
-import { DomainError } from '#shared/domain/problems.ts';
 import { amendDeclaration } from '#shared/usecases/amend-declaration.ts';
 import { getDeclarationAmendment, listDeclarationEvents } from '#shared/usecases/read-declarations.ts';
 import { listReviewQueue } from '#shared/usecases/review-queue.ts';
 import { newParty } from '#tests/integration/support.ts';
 import { fakePlatform, region } from '#tests/support/fake-platform.ts';
+import { ferroSilicon, refusal } from '#tests/support/scenarios.ts';
 
 const officer: Principal = { subject: 'officer-a', roles: ['officer'], partyId: undefined };
 const traderOf = (party: string): Principal => ({ subject: `trader-${party}`, roles: ['trader'], partyId: party });
-
-/** Ferro-silicon from China: the demo anti-dumping profile sends it to the RED lane. */
-const ferroSilicon = (d: DeclarationInput) => {
-  d.items[0] = { ...d.items[0]!, commodityCode: '7202210000', description: 'Ferro-silicon, containing by weight more than 55% of silicon' };
-};
-
-async function refusal(promise: Promise<unknown>): Promise<{ kind: string; code: string | undefined }> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
-  return { kind: error.kind, code: error.problems[0]?.code };
-}
 
 async function underReview() {
   const platform = await fakePlatform();

@@ -8,13 +8,13 @@ import { describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/domain/auth.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import type { InspectionRequest } from '#shared/domain/inspection.ts';
-import { DomainError } from '#shared/domain/problems.ts';
 import { getDeclaration } from '#shared/usecases/read-declarations.ts';
 import { recordInspection } from '#shared/usecases/record-inspection.ts';
 import { claimDeclaration } from '#shared/usecases/review-decisions.ts';
 import { selectingProfiles } from '#shared/usecases/score-risk.ts';
 import { newParty } from '#tests/integration/support.ts';
 import { fakePlatform } from '#tests/support/fake-platform.ts';
+import { refusal } from '#tests/support/scenarios.ts';
 
 const officerA: Principal = { subject: 'officer-a', roles: ['officer'], partyId: undefined };
 const officerB: Principal = { subject: 'officer-b', roles: ['officer'], partyId: undefined };
@@ -27,15 +27,6 @@ const ferroSiliconCif = (d: DeclarationInput) => {
   d.valuation = { currency: 'GBP', incoterm: 'CIF', invoiceTotal: '5000.00' };
   d.items[0] = { ...d.items[0]!, commodityCode: '7202210000', description: 'Ferro-silicon', invoiceAmount: '5000.00' };
 };
-
-async function refusal(promise: Promise<unknown>): Promise<{ kind: string; code: string | undefined; pointer: string | undefined }> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
-  return { kind: error.kind, code: error.problems[0]?.code, pointer: error.problems[0]?.pointer };
-}
 
 async function underReview() {
   const platform = await fakePlatform();

@@ -5,31 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/domain/auth.ts';
-import type { DeclarationInput } from '#shared/domain/declaration.ts';
-import { DomainError } from '#shared/domain/problems.ts';
 import type { DeclarationRepository } from '#shared/ports/declarations.ts';
 import { markProcessingFailed } from '#shared/usecases/processing-failures.ts';
 import { listReviewQueue } from '#shared/usecases/review-queue.ts';
 import { newParty } from '#tests/integration/support.ts';
 import { fakePlatform, region } from '#tests/support/fake-platform.ts';
 import { overridden } from '#tests/support/overridden.ts';
+import { ferroSilicon, refusal } from '#tests/support/scenarios.ts';
 
 const officer: Principal = { subject: 'officer-1', roles: ['officer'], partyId: undefined };
 const admin: Principal = { subject: 'admin-1', roles: ['admin'], partyId: undefined };
-
-/** Ferro-silicon from China: the demo anti-dumping profile sends it to the RED lane. */
-const ferroSilicon = (d: DeclarationInput) => {
-  d.items[0] = { ...d.items[0]!, commodityCode: '7202210000', description: 'Ferro-silicon, containing by weight more than 55% of silicon' };
-};
-
-async function refusal(promise: Promise<unknown>): Promise<{ kind: string; code: string | undefined; message: string | undefined }> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
-  return { kind: error.kind, code: error.problems[0]?.code, message: error.problems[0]?.message };
-}
 
 /** Three RED declarations at GBLHR queued a minute apart, one at GBDVR, one PROCESSING_FAILED before scoring. */
 async function queued() {

@@ -16,11 +16,11 @@ import {
   type FakePlatform,
   fakePlatform,
   loadDocument,
-  noRandomSelection,
   ordinaryImporter,
   trustedTrader,
 } from '#tests/support/fake-platform.ts';
 import { overridden } from '#tests/support/overridden.ts';
+import { noRandomSelection } from '#tests/support/scenarios.ts';
 
 const MINUTE = 60_000;
 

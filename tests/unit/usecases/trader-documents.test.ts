@@ -8,7 +8,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/domain/auth.ts';
-import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import {
   type DocumentUploadRequest,
   documentKey,
@@ -18,7 +17,6 @@ import {
   parseDocumentKey,
 } from '#shared/domain/documents.ts';
 import { newDocumentId } from '#shared/domain/ids.ts';
-import { DomainError } from '#shared/domain/problems.ts';
 import type { RequestedDocument } from '#shared/domain/review.ts';
 import { InMemoryDocumentUploads } from '#shared/ports/fakes/document-uploads.ts';
 import { cancelDeclaration } from '#shared/usecases/cancel-declaration.ts';
@@ -30,14 +28,10 @@ import { type DocumentDeps, receiveDocument, requestDocumentUpload } from '#shar
 import { newParty } from '#tests/integration/support.ts';
 import { fakePlatform, region } from '#tests/support/fake-platform.ts';
 import { overridden } from '#tests/support/overridden.ts';
+import { ferroSilicon, refusal } from '#tests/support/scenarios.ts';
 
 const officer: Principal = { subject: 'officer-a', roles: ['officer'], partyId: undefined };
 const traderOf = (party: string): Principal => ({ subject: `trader-${party}`, roles: ['trader'], partyId: party });
-
-/** Ferro-silicon from China: the demo anti-dumping profile sends it to the RED lane. */
-const ferroSilicon = (d: DeclarationInput) => {
-  d.items[0] = { ...d.items[0]!, commodityCode: '7202210000', description: 'Ferro-silicon, containing by weight more than 55% of silicon' };
-};
 
 const invoice: RequestedDocument = { type: 'N935', reason: 'to check the declared value' };
 const origin: RequestedDocument = { type: 'C505', reason: 'to check the preference claimed' };
@@ -51,22 +45,6 @@ const describing = (bytes: Uint8Array, type = 'N935', ref = 'INV-2026-001'): Doc
   size: bytes.byteLength,
   sha256: sha256(bytes),
 });
-
-async function refusal(
-  promise: Promise<unknown>,
-): Promise<{ kind: string; code: string | undefined; pointer: string | undefined; message: string }> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(error)}`);
-  return {
-    kind: error.kind,
-    code: error.problems[0]?.code,
-    pointer: error.problems[0]?.pointer,
-    message: error.problems[0]?.message ?? '',
-  };
-}
 
 /** A RED declaration in the officers' queue, for which the officer then asks `requested` (none: left under review). */
 async function documentsRequested(requested: RequestedDocument[] = [invoice]) {
