@@ -17,7 +17,6 @@ import {
   type InspectionRequest,
 } from '#shared/domain/inspection.ts';
 import { capProblems, DomainError, problem } from '#shared/domain/problems.ts';
-import { reviewableStatuses } from '#shared/domain/review.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
 import type { RiskProfileStore, TraderProfileStore } from '#shared/ports/risk-stores.ts';
@@ -25,6 +24,7 @@ import type { TariffSource } from '#shared/ports/tariff-source.ts';
 import type { Assessment } from '#shared/tariff/assessment.ts';
 import { assessAtAcceptance, type RegionTaxSettings } from './assess-duty.ts';
 import { writePendingEvent } from './pipeline-stage.ts';
+import { assertOfficerMayAct } from './review-decisions.ts';
 import { notFound } from './review-queue.ts';
 import { selectingProfiles } from './score-risk.ts';
 
@@ -53,21 +53,8 @@ export async function recordInspection(
         problem('', 'STALE_VERSION', `declaration ${command.id} is at version ${record.version}; read it again before recording`),
       ]);
     }
-    if (!(reviewableStatuses as readonly string[]).includes(record.status)) {
-      throw new DomainError('CONFLICT', 'Not under review', [
-        problem('', 'NOT_REVIEWABLE', `declaration ${command.id} is ${record.status}; inspections are recorded while it is under review`),
-      ]);
-    }
     const now = deps.clock.now().toISOString();
-    if (record.claim && record.claim.officerId !== officerId && record.claim.until >= now) {
-      throw new DomainError('CONFLICT', 'Claimed by another officer', [
-        problem(
-          '',
-          'CLAIMED_BY_ANOTHER_OFFICER',
-          `officer ${record.claim.officerId} is working on this declaration until ${record.claim.until}`,
-        ),
-      ]);
-    }
+    assertOfficerMayAct(record, officerId, now);
     request.corrections.forEach((correction, index) => {
       if (correction.itemIndex >= record.declaration.items.length) {
         throw new DomainError('BAD_REQUEST', 'Invalid inspection', [

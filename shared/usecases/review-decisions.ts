@@ -47,6 +47,12 @@ const notReviewable = (id: string, status: DeclarationStatus) =>
     problem('', 'NOT_REVIEWABLE', `declaration ${id} is ${status}; officers act on ${reviewableStatuses.join(', ')} declarations`),
   ]);
 
+/** An officer may act on a declaration under review that no other officer holds an unexpired claim on. */
+export function assertOfficerMayAct(state: DeclarationState, officerId: string, now: string): void {
+  if (!(reviewableStatuses as readonly string[]).includes(state.status)) throw notReviewable(state.id, state.status);
+  if (state.claim && state.claim.officerId !== officerId && state.claim.until >= now) throw heldBy(state.claim);
+}
+
 /** POST /v1/review/declarations/{id}/claim: the officer takes (or renews) the declaration. */
 export async function claimDeclaration(command: { principal: Principal; id: string }, deps: ReviewDeps): Promise<ReviewEntry> {
   requireRole(command.principal, 'officer');
@@ -91,9 +97,8 @@ export async function decideOnDeclaration(
   if (!state) throw notFound(command.id);
   if (isRepeat(state, officerId, command.decision)) return toReviewEntry(state);
   if (command.expectedVersion !== undefined && command.expectedVersion !== state.version) throw staleVersion(command.id, state.version);
-  if (!(reviewableStatuses as readonly string[]).includes(state.status)) throw notReviewable(command.id, state.status);
   const now = deps.clock.now().toISOString();
-  if (state.claim && state.claim.officerId !== officerId && state.claim.until >= now) throw heldBy(state.claim);
+  assertOfficerMayAct(state, officerId, now);
 
   await writePendingEvent(state, deps.repository);
   const { action, note, message, documents } = command.decision;
