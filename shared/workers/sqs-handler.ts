@@ -27,7 +27,9 @@ export function sqsHandler<T extends z.ZodType>(
   options?: SqsHandlerOptions<z.infer<T>>,
 ) {
   const handleRecord = async (record: SQSRecord): Promise<void> => {
-    logger.appendKeys({ messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount });
+    // Records of a batch run at once: the message's keys go with each log line, never into the
+    // logger's shared keys (a record would otherwise log under another's messageId).
+    const keys = { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount };
     let message: z.infer<T> | undefined;
     try {
       message = schema.parse(JSON.parse(record.body));
@@ -38,17 +40,15 @@ export function sqsHandler<T extends z.ZodType>(
         exhausted
           ? 'message failed for the last time; it goes to the DLQ'
           : 'message failed; SQS will redeliver it, then move it to the DLQ',
-        error as Error,
+        { ...keys, error: error as Error },
       );
       if (exhausted && message !== undefined && options.onExhausted) {
         // If this fails too, the redrive finds the declaration stopped and gives up on it later.
         await options
           .onExhausted(message, error as Error)
-          .catch((failure: unknown) => logger.error('could not record the failure', failure as Error));
+          .catch((failure: unknown) => logger.error('could not record the failure', { ...keys, error: failure as Error }));
       }
       throw error;
-    } finally {
-      logger.removeKeys(['messageId', 'receiveCount']);
     }
   };
   return middy<SQSEvent, SQSBatchResponse>()
