@@ -41,38 +41,42 @@ import {
 } from './http/operations/review.ts';
 import { estimateDutyOperation, lookUpCommodityOperation } from './http/operations/tariff.ts';
 
-/** Queues of the pipeline, by logical name. Each gets a dead-letter queue. */
+/**
+ * Queues of the pipeline, by logical name. Each gets a dead-letter queue that keeps messages 14
+ * days (the SQS maximum). A message moved to a standard queue's DLQ keeps its first enqueue time,
+ * so the source keeps them 4 days: a message moved on its last day still has 10 days in the DLQ.
+ */
 export const queues = {
   validation: {
     description: 'Declarations accepted at intake, waiting for validation against reference data',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
-    retentionDays: 14,
+    retentionDays: 4,
   },
   risk: {
     description: 'Validated declarations waiting for risk scoring',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
-    retentionDays: 14,
+    retentionDays: 4,
   },
   duty: {
     description: 'Scored declarations waiting for the duty and tax calculation',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
-    retentionDays: 14,
+    retentionDays: 4,
   },
   release: {
     description: 'Assessed declarations waiting for the release decision (release or officer review)',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
-    retentionDays: 14,
+    retentionDays: 4,
   },
   documentUploads: {
     description:
       "S3 events of objects created under declarations/ in the archive: the documents traders upload (and intake's submissions, ignored)",
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
-    retentionDays: 14,
+    retentionDays: 4,
   },
 } as const satisfies Record<string, QueueDefinition>;
 

@@ -219,6 +219,8 @@ describe('CustomsStack (dev, eu-west-2)', () => {
       expect(source.Properties.RedrivePolicy.maxReceiveCount, name).toBe(definition.maxReceiveCount);
       expect(source.Properties.MessageRetentionPeriod, name).toBe(definition.retentionDays * 86_400);
       expect(all[dlqId]!.Properties.MessageRetentionPeriod, name).toBe(14 * 86_400);
+      // A message moved to the DLQ keeps its first enqueue time: the DLQ must keep it longer.
+      expect(all[dlqId]!.Properties.MessageRetentionPeriod, name).toBeGreaterThan(source.Properties.MessageRetentionPeriod);
       expect(all[dlqId]!.Properties.RedrivePolicy, name).toBeUndefined();
     }
   });
