@@ -140,7 +140,7 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const archived = await subject
         .archive()
-        .put({ key: `declarations/${record.id}/amendments/1.json`, body: bytes, contentType: 'application/json', sha256 });
+        .put({ key: `declarations/${record.id}/amendments/1/${sha256}.json`, body: bytes, contentType: 'application/json', sha256 });
 
       // Act
       const stale = await repository.transition({

@@ -8,9 +8,14 @@
  *   - with 415 / 413 where the operation contract names those statuses (media type, encoding, size);
  *   - with 2xx only for a body the contract accepts (JSON media type, UTF-8, unique member names,
  *     the route's schema); those are counted and must be rare;
+ *   - on the routes that move a declaration on (decisions, inspections, cancel, amend), with 2xx
+ *     for every body the contract accepts, unless an earlier accepted one moved the declaration
+ *     on (then 409, or 412 for a stale If-Match);
  * and nothing is stored by a refused request: the fuzzing trader's declarations, the risk
  * profiles, the trader profile and the reference document histories only change by what was
- * accepted (reference documents: never, the generator only sends bodies that cannot load).
+ * accepted (reference documents: never, the generator only sends bodies that cannot load); the
+ * declarations decided on, inspected, cancelled and amended only by the accepted requests (their
+ * versions and history events).
  * A broken invariant fails the test with its smallest reproduction (case index, steps, bytes, answer).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,10 +23,12 @@ import { demoSelection, demoThresholds, demoValuationTable } from '#demo/risk-se
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import { declarationSchema, maxDeclarationBytes } from '#shared/domain/declaration.ts';
+import { inspectionRequestSchema } from '#shared/domain/inspection.ts';
+import { cancelRequestSchema, type decisionActions, decisionRequestSchema, statusAfterDecision } from '#shared/domain/review.ts';
 import { referenceDocumentNames, referenceDocumentPath } from '#shared/http/reference-kinds.ts';
 import { parseRiskProfileInput } from '#shared/risk/profile.ts';
 import { traderStatusInputSchema } from '#shared/usecases/manage-traders.ts';
-import { declarationFor, validImport } from '#tests/integration/support.ts';
+import { declarationFor, eventually, validImport } from '#tests/integration/support.ts';
 import {
   contractAccepts,
   DupObject,
@@ -46,6 +53,10 @@ const FUZZ_TRADER = 'GBFUZZ0000000001';
 const FUZZ_ESTIMATOR = 'GBFUZZ0000000002';
 const FUZZ_PARTY = 'GBFUZZ0000000003';
 const REPRO_PARTY = 'GBFUZZ0000000004';
+const REVIEW_PARTY = 'GBFUZZ0000000005';
+const CANCEL_PARTY = 'GBFUZZ0000000006';
+const AMEND_PARTY = 'GBFUZZ0000000007';
+const RACE_PARTY = 'GBFUZZ0000000008';
 
 let cloud: LocalCloud;
 let profileId = '';
@@ -53,7 +64,23 @@ let profileId = '';
 beforeAll(async () => {
   cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
   await seedDemoData();
-});
+  // No random selection: lanes come from the criteria alone, so ferro-silicon from China is RED
+  // and waits for an officer (the declarations the review, cancel and amend routes act on).
+  const settings = {
+    selection: {
+      ...demoSelection,
+      default: { minimumRandom: { RED: 0, YELLOW: 0, BLUE: 0 }, expected: { RED: 0, YELLOW: 0, BLUE: 0 } },
+      offices: {},
+    },
+    thresholds: demoThresholds,
+  };
+  const loaded = await fetch(`${cloud.apiUrl}/v1/admin/reference-documents/risk-settings`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${admin()}`, 'content-type': 'application/json' },
+    body: JSON.stringify(settings),
+  });
+  expect(loaded.status).toBe(200);
+}, 120_000);
 
 afterAll(async () => {
   await cloud?.stop();
@@ -90,6 +117,99 @@ async function riskProfiles(): Promise<{ id: string; version: number }[]> {
   expect(listed.status).toBe(200);
   return listed.body.items.map(({ id, version }) => ({ id, version })).sort((a, b) => a.id.localeCompare(b.id));
 }
+
+/** A declaration waiting for an officer, as it was before the fuzzing. */
+interface UnderReview {
+  id: string;
+  lrn: string;
+  version: number;
+}
+
+/** Ferro-silicon from China: the demo anti-dumping profile sends it to the RED lane. */
+const ferroSilicon = (party: string, lrn: string) =>
+  declarationFor(party, (d) => {
+    d.lrn = lrn;
+    d.items[0] = {
+      ...d.items[0]!,
+      commodityCode: '7202210000',
+      description: 'Ferro-silicon, containing by weight more than 55% of silicon',
+    };
+  });
+
+/** Submits `count` RED declarations of `party` (LRNs `prefix-n`) and waits until each is UNDER_REVIEW. */
+async function underReview(party: string, prefix: string, count: number): Promise<UnderReview[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, index) => {
+      const lrn = `${prefix}-${index}`;
+      const response = await fetch(`${cloud.apiUrl}/v1/declarations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${trader(party)}`, 'content-type': 'application/json' },
+        body: JSON.stringify(ferroSilicon(party, lrn)),
+      });
+      expect(response.status).toBe(202);
+      const { id } = (await response.json()) as { id: string };
+      const view = await eventually(async () => {
+        const read = await getJson<{ status: string; version: number }>(`/v1/declarations/${id}`, officer());
+        return read.body.status === 'UNDER_REVIEW' ? read.body : undefined;
+      });
+      return { id, lrn, version: view.version };
+    }),
+  );
+}
+
+interface HistoryEvent {
+  version: number;
+  type: string;
+  status: string;
+  actor: { kind: string; id: string };
+  detail: string | null;
+  note: string | null;
+}
+
+/** A declaration now (as customs read it) and its history. */
+async function declarationNow(id: string): Promise<{ status: string; version: number; events: HistoryEvent[] }> {
+  const [view, history] = await Promise.all([
+    getJson<{ status: string; version: number }>(`/v1/declarations/${id}`, officer()),
+    getJson<{ items: HistoryEvent[] }>(`/v1/declarations/${id}/events`, officer()),
+  ]);
+  expect([view.status, history.status]).toEqual([200, 200]);
+  return { status: view.body.status, version: view.body.version, events: history.body.items };
+}
+
+/**
+ * Reads the version of each of `party`'s declarations into `versions` (by their place in
+ * `declarations`) every 50 ms until stopped: one listing a round, over a fresh connection as the
+ * fuzzer sends (a failed read is tried again next round).
+ */
+function followVersions(party: string, declarations: readonly UnderReview[], versions: number[]): { stop: () => Promise<void> } {
+  let following = true;
+  const request = { method: 'GET', path: '/v1/declarations?limit=100', headers: {}, body: undefined, steps: [], expectedStatus: undefined };
+  const read = async () => {
+    const answer = await send(cloud.apiUrl, trader(party), request).catch(() => undefined);
+    if (answer?.status !== 200) return;
+    const listed = (JSON.parse(answer.bytes.toString('utf8')) as { items: { id: string; version: number }[] }).items;
+    declarations.forEach(({ id }, member) => {
+      const found = listed.find((item) => item.id === id);
+      if (found) versions[member] = found.version;
+    });
+  };
+  const loop = (async () => {
+    while (following) {
+      await read();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  return {
+    stop: async () => {
+      following = false;
+      await loop;
+    },
+  };
+}
+
+/** The accepted cases of `outcome` that acted on pool member `member` (variant modulo the pool size). */
+const acceptedOn = (outcome: FuzzOutcome, poolSize: number, member: number) =>
+  outcome.accepted.filter((accepted) => accepted.variant % poolSize === member);
 
 function summary(spec: RouteFuzzSpec, outcome: FuzzOutcome): string {
   const statuses = Object.entries(outcome.statuses)
@@ -305,6 +425,194 @@ const referenceBases: Record<(typeof referenceKinds)[number], () => Node> = {
 
 const referenceKindOf = (variant: number) => referenceKinds[variant % referenceKinds.length]!;
 
+/**
+ * Decisions: a pool of RED declarations under review, each decided on with every action (the
+ * variant names both). HOLD and REQUEST_DOCUMENTS keep a declaration reviewable; the first
+ * RELEASE or REJECT ends its review, and the valid decisions after it are refused (409). Those
+ * two start a quarter of the cases, so a declaration usually takes a few decisions first.
+ */
+const DECISION_POOL = 4;
+let decisionPool: UnderReview[] = [];
+const decisionActionsByVariant = [
+  'HOLD',
+  'REQUEST_DOCUMENTS',
+  'RELEASE',
+  'HOLD',
+  'REQUEST_DOCUMENTS',
+  'HOLD',
+  'REQUEST_DOCUMENTS',
+  'REJECT',
+] as const;
+const decisionBases: Record<(typeof decisionActions)[number], Node> = {
+  RELEASE: fromJson({ action: 'RELEASE', note: 'Value checked against the contract', message: 'Released after a documentary check' }),
+  HOLD: fromJson({ action: 'HOLD', note: 'Seal number differs from the manifest', message: 'Held for a physical examination' }),
+  REQUEST_DOCUMENTS: fromJson({
+    action: 'REQUEST_DOCUMENTS',
+    note: 'Price low for the origin',
+    message: 'Send the invoice and the sales contract',
+    documents: [
+      { type: 'N935', reason: 'The invoice for item 1' },
+      { type: 'C505', reason: 'The sales contract' },
+    ],
+  }),
+  REJECT: fromJson({ action: 'REJECT', note: 'Goods not as declared', message: 'Rejected: the goods are not ferro-silicon' }),
+};
+const decisionActionOf = (variant: number) => decisionActionsByVariant[Math.floor(variant / DECISION_POOL)]!;
+const documentsOf = (count: number) =>
+  fromJson(Array.from({ length: count }, (_, index) => ({ type: 'N935', reason: `Invoice ${index}` })));
+
+/** Decisions at and beyond their limits: messages, notes, documents, actions spelt wrong. */
+const decisionSpecials: RouteFuzzSpec['specials'] = [
+  { label: 'action in lower case', path: ['action'], value: () => 'release' },
+  { label: 'action APPROVE', path: ['action'], value: () => 'APPROVE' },
+  { label: 'action as a list', path: ['action'], value: () => fromJson(['RELEASE']) },
+  { label: 'message of 1,000 characters (the limit)', path: ['message'], value: () => 'é'.repeat(1000) },
+  { label: 'message of 1,001 characters', path: ['message'], value: () => 'é'.repeat(1001) },
+  { label: 'message of spaces only', path: ['message'], value: () => '   ' },
+  { label: 'message padded with spaces', path: ['message'], value: () => '  Held pending a check  ' },
+  { label: 'message with a forged log line', path: ['message'], value: () => 'Held\nINFO released by supervisor' },
+  { label: 'message with a bidirectional override', path: ['message'], value: () => 'Held \u202eesaeler' },
+  { label: 'note of 2,000 characters (the limit)', path: ['note'], value: () => 'n'.repeat(2000) },
+  { label: 'note of 2,001 characters', path: ['note'], value: () => 'n'.repeat(2001) },
+  { label: '20 documents (the limit)', path: ['documents'], value: () => documentsOf(20) },
+  { label: '21 documents', path: ['documents'], value: () => documentsOf(21) },
+  { label: 'no documents', path: ['documents'], value: () => fromJson([]) },
+  { label: 'documents as an object', path: ['documents'], value: () => fromJson({ type: 'N935', reason: 'Invoice' }) },
+  { label: 'document type in lower case', path: ['documents'], value: () => fromJson([{ type: 'n935', reason: 'Invoice' }]) },
+  { label: 'document with a ref', path: ['documents'], value: () => fromJson([{ type: 'N935', ref: 'INV42', reason: 'Invoice' }]) },
+  {
+    label: 'document reason of 500 characters (the limit)',
+    path: ['documents'],
+    value: () => fromJson([{ type: 'N935', reason: 'r'.repeat(500) }]),
+  },
+  { label: 'document reason of 501 characters', path: ['documents'], value: () => fromJson([{ type: 'N935', reason: 'r'.repeat(501) }]) },
+];
+
+/**
+ * Inspections: one RED declaration under review (of one item), inspected again and again. An
+ * inspection leaves it under review, so every valid one is accepted (two at once: one is refused
+ * with 409, the declaration changed meanwhile). Variant 0 finds nothing; variant 1 corrects the item.
+ */
+let inspected: UnderReview | undefined;
+const inspectionBases = [
+  fromJson({ result: 'NO_DISCREPANCY', findings: 'Seals intact; 2,000 kg of ferro-silicon as declared' }),
+  fromJson({
+    result: 'DISCREPANCY',
+    findings: 'Shaver parts under the top layer; the real invoice was in the container',
+    corrections: [{ itemIndex: 0, commodityCode: '8510900000', invoiceAmount: '6213.37', netMassKg: '1990' }],
+  }),
+];
+const correction = (fields: Record<string, unknown>) => fromJson([{ itemIndex: 0, ...fields }]);
+
+/** Corrections at and beyond their limits, and corrected values the tariff cannot assess. */
+const inspectionSpecials: RouteFuzzSpec['specials'] = [
+  { label: 'result in lower case', path: ['result'], value: () => 'discrepancy' },
+  { label: 'result DISCREPANCY', path: ['result'], value: () => 'DISCREPANCY' },
+  { label: 'result NO_DISCREPANCY', path: ['result'], value: () => 'NO_DISCREPANCY' },
+  { label: 'findings of 2,000 characters (the limit)', path: ['findings'], value: () => 'f'.repeat(2000) },
+  { label: 'findings of 2,001 characters', path: ['findings'], value: () => 'f'.repeat(2001) },
+  { label: 'findings of spaces only', path: ['findings'], value: () => ' \u00a0 ' },
+  {
+    label: 'correction of item 1 (the declaration has one)',
+    path: ['corrections'],
+    value: () => fromJson([{ itemIndex: 1, netMassKg: '1' }]),
+  },
+  { label: 'correction of item 998 (the limit)', path: ['corrections'], value: () => fromJson([{ itemIndex: 998, netMassKg: '1' }]) },
+  { label: 'correction of item 999', path: ['corrections'], value: () => fromJson([{ itemIndex: 999, netMassKg: '1' }]) },
+  { label: 'correction of item -1', path: ['corrections'], value: () => fromJson([{ itemIndex: -1, netMassKg: '1' }]) },
+  { label: 'correction of item "0"', path: ['corrections'], value: () => fromJson([{ itemIndex: '0', netMassKg: '1' }]) },
+  { label: 'correction of item -0', path: ['corrections'], value: () => new RawJson('[{"itemIndex":-0,"netMassKg":"1"}]') },
+  { label: 'correction of item 0.0', path: ['corrections'], value: () => new RawJson('[{"itemIndex":0.0,"netMassKg":"1"}]') },
+  { label: 'correction naming no field', path: ['corrections'], value: () => fromJson([{ itemIndex: 0 }]) },
+  {
+    label: 'the same item corrected twice',
+    path: ['corrections'],
+    value: () =>
+      fromJson([
+        { itemIndex: 0, netMassKg: '1' },
+        { itemIndex: 0, origin: 'US' },
+      ]),
+  },
+  {
+    label: '99 corrections (the limit)',
+    path: ['corrections'],
+    value: () => fromJson(Array.from({ length: 99 }, (_, i) => ({ itemIndex: i, origin: 'US' }))),
+  },
+  {
+    label: '100 corrections',
+    path: ['corrections'],
+    value: () => fromJson(Array.from({ length: 100 }, (_, i) => ({ itemIndex: i, origin: 'US' }))),
+  },
+  { label: 'corrected code without a tariff entry', path: ['corrections'], value: () => correction({ commodityCode: '9999999999' }) },
+  { label: 'corrected code of 6 digits', path: ['corrections'], value: () => correction({ commodityCode: '720221' }) },
+  { label: 'corrected code of 9 digits', path: ['corrections'], value: () => correction({ commodityCode: '720221000' }) },
+  { label: 'corrected code needing litres', path: ['corrections'], value: () => correction({ commodityCode: '2204210700' }) },
+  { label: 'corrected origin XX', path: ['corrections'], value: () => correction({ origin: 'XX' }) },
+  { label: 'corrected origin GB', path: ['corrections'], value: () => correction({ origin: 'GB' }) },
+  { label: 'corrected invoice amount 0', path: ['corrections'], value: () => correction({ invoiceAmount: '0' }) },
+  {
+    label: 'corrected invoice amount of 15 integer digits',
+    path: ['corrections'],
+    value: () => correction({ invoiceAmount: '999999999999999.99' }),
+  },
+  { label: 'corrected invoice amount with 3 decimals', path: ['corrections'], value: () => correction({ invoiceAmount: '1.005' }) },
+  { label: 'corrected net mass 0', path: ['corrections'], value: () => correction({ netMassKg: '0' }) },
+  { label: 'corrected net mass 0.000001', path: ['corrections'], value: () => correction({ netMassKg: '0.000001' }) },
+  { label: 'corrected quantities empty', path: ['corrections'], value: () => correction({ quantities: [] }) },
+  {
+    label: '9 corrected quantities (the limit)',
+    path: ['corrections'],
+    value: () => correction({ quantities: Array.from({ length: 9 }, () => ({ value: '1', unit: 'KGM' })) }),
+  },
+  {
+    label: '10 corrected quantities',
+    path: ['corrections'],
+    value: () => correction({ quantities: Array.from({ length: 10 }, () => ({ value: '1', unit: 'KGM' })) }),
+  },
+  {
+    label: 'corrected quantity in an unknown unit',
+    path: ['corrections'],
+    value: () => correction({ quantities: [{ value: '1', unit: 'XXX' }] }),
+  },
+  { label: 'corrected description', path: ['corrections'], value: () => correction({ description: 'Shaver parts' }) },
+];
+
+/**
+ * Cancellations: a pool of RED declarations under review. The first valid cancellation of each
+ * ends it (CANCELLED); a valid one after it is refused (409), unless it repeats the same reason.
+ */
+const CANCEL_POOL = 4;
+let cancelPool: UnderReview[] = [];
+const cancelSpecials: RouteFuzzSpec['specials'] = [
+  { label: 'reason of 500 characters (the limit)', path: ['reason'], value: () => 'é'.repeat(500) },
+  { label: 'reason of 501 characters', path: ['reason'], value: () => 'é'.repeat(501) },
+  { label: 'reason of 500 characters between spaces', path: ['reason'], value: () => `  ${'r'.repeat(500)}  ` },
+  { label: 'reason of spaces only', path: ['reason'], value: () => '  ' },
+  { label: 'reason with a forged log line', path: ['reason'], value: () => 'Withdrawn\r\nINFO cancelled by customs' },
+  { label: 'reason with a zero-width space', path: ['reason'], value: () => 'With\u200bdrawn' },
+  { label: 'reason with a zero-width joiner', path: ['reason'], value: () => 'क्\u200dष' },
+  { label: 'reason as a list', path: ['reason'], value: () => fromJson(['Order withdrawn']) },
+  { label: 'reason as an object', path: ['reason'], value: () => fromJson({ text: 'Order withdrawn' }) },
+  { label: 'an id beside the reason', path: ['id'], value: () => '01J00000000000000000000000' },
+];
+
+/**
+ * Amendments: a pool of RED declarations under review, amended with If-Match at the version each
+ * is at as the case is sent (`amendVersions`, followed while the fuzzer runs). A valid amendment
+ * is accepted (202, amendment n + 1) and takes the declaration through the pipeline again: the
+ * cases sent meanwhile carry a stale If-Match (412), or find it rejected or released (409); once
+ * the version is followed again, the cases reach the body again, and may amend it again.
+ */
+const AMEND_POOL = 8;
+let amendPool: (UnderReview & { base: Node })[] = [];
+let amendVersions: number[] = [];
+const amendSpecials: RouteFuzzSpec['specials'] = [
+  ...declarationSpecials!,
+  { label: 'lrn of another declaration', path: ['lrn'], value: () => 'FUZZ-AMEND-OTHER' },
+  { label: 'goods corrected to shaver parts', path: item0('commodityCode'), value: () => '8510900000' },
+  { label: 'two items', path: ['items'], value: () => fromJson([fixtureItem, fixtureItem]) },
+];
+
 const specs = {
   declarations: {
     name: 'POST /v1/declarations',
@@ -380,6 +688,79 @@ const specs = {
     arrayLengths: [0, 1, 2, 100, 1000],
     sizePercent: 3,
     accepts: (value) => traderStatusInputSchema.safeParse(value).success,
+  },
+  decisions: {
+    name: 'POST /v1/review/declarations/{id}/decisions',
+    method: 'POST',
+    path: (variant) => `/v1/review/declarations/${decisionPool[variant % DECISION_POOL]!.id}/decisions`,
+    maxBytes: 32 * 1024,
+    gzip: false,
+    variants: DECISION_POOL * decisionActionsByVariant.length,
+    base: (variant) => decisionBases[decisionActionOf(variant)],
+    specials: decisionSpecials,
+    // reasons 500, messages 1,000, notes 2,000; then beyond the 32 KB body.
+    stringLengths: [0, 1, 500, 501, 1000, 1001, 2000, 2001, 40_000],
+    // documents 20.
+    arrayLengths: [0, 1, 20, 21, 1000],
+    sizePercent: 3,
+    accepts: (value) => decisionRequestSchema.safeParse(value).success,
+    stateful: { target: (variant) => variant % DECISION_POOL, refusalsAfterAcceptance: [409] },
+  },
+  inspections: {
+    name: 'POST /v1/review/declarations/{id}/inspections',
+    method: 'POST',
+    path: () => `/v1/review/declarations/${inspected!.id}/inspections`,
+    maxBytes: 64 * 1024,
+    gzip: false,
+    variants: inspectionBases.length,
+    base: (variant) => inspectionBases[variant]!,
+    specials: inspectionSpecials,
+    // findings 2,000, codes 6 to 10; then beyond the 64 KB body.
+    stringLengths: [0, 1, 6, 11, 2000, 2001, 70_000],
+    // corrections 99, quantities 9.
+    arrayLengths: [0, 1, 9, 10, 99, 100, 1000],
+    sizePercent: 3,
+    // The declaration has one item: a correction of another is refused (ITEM_NOT_FOUND).
+    accepts: (value) => {
+      const parsed = inspectionRequestSchema.safeParse(value);
+      return parsed.success && parsed.data.corrections.every((fix) => fix.itemIndex === 0);
+    },
+    stateful: { target: () => 0, refusalsAfterAcceptance: [409] },
+  },
+  cancel: {
+    name: 'POST /v1/declarations/{id}/cancel',
+    method: 'POST',
+    path: (variant) => `/v1/declarations/${cancelPool[variant % CANCEL_POOL]!.id}/cancel`,
+    maxBytes: 4 * 1024,
+    gzip: false,
+    variants: CANCEL_POOL,
+    base: () => fromJson({ reason: 'Order withdrawn by the buyer' }),
+    specials: cancelSpecials,
+    // reason 500; then beyond the 4 KB body.
+    stringLengths: [0, 1, 500, 501, 1000, 5000],
+    arrayLengths: [0, 1, 2, 100, 1000],
+    sizePercent: 3,
+    accepts: (value) => cancelRequestSchema.safeParse(value).success,
+    stateful: { target: (variant) => variant % CANCEL_POOL, refusalsAfterAcceptance: [409] },
+  },
+  amend: {
+    name: 'PUT /v1/declarations/{id}',
+    method: 'PUT',
+    path: (variant) => `/v1/declarations/${amendPool[variant % AMEND_POOL]!.id}`,
+    headers: (variant) => ({ 'if-match': `"${amendVersions[variant % AMEND_POOL]}"` }),
+    maxBytes: maxDeclarationBytes,
+    gzip: false,
+    variants: AMEND_POOL,
+    base: (variant) => amendPool[variant % AMEND_POOL]!.base,
+    ...declarationLimits,
+    specials: amendSpecials,
+    sizePercent: 1.5,
+    // Same LRN, same declarant.
+    accepts: (value, variant) => {
+      const parsed = declarationSchema.safeParse(value);
+      return parsed.success && parsed.data.lrn === amendPool[variant % AMEND_POOL]!.lrn && parsed.data.declarant.id === AMEND_PARTY;
+    },
+    stateful: { target: (variant) => variant % AMEND_POOL, refusalsAfterAcceptance: [409, 412] },
   },
 } satisfies Record<string, RouteFuzzSpec>;
 
@@ -537,15 +918,143 @@ describe('hostile bodies on every write route', () => {
     },
     timeout,
   );
+
+  it(
+    `POST /v1/review/declarations/{id}/decisions answers ${runs} hostile bodies within the contract and decides only valid ones`,
+    async () => {
+      // Prepare: RED declarations under review, nobody holding a claim
+      const seed = baseSeed + 8;
+      decisionPool = await underReview(REVIEW_PARTY, 'FUZZ-DECIDE', DECISION_POOL);
+
+      // Act
+      const outcome = await fuzzRoute({ spec: specs.decisions, apiUrl: cloud.apiUrl, token: officer(), runs, seed });
+      const after = await Promise.all(decisionPool.map(({ id }) => declarationNow(id)));
+
+      // Assess: each officer event is one accepted decision, and the version moved by those alone
+      assessOutcome(specs.decisions, outcome, seed);
+      decisionPool.forEach((declaration, member) => {
+        const accepted = acceptedOn(outcome, DECISION_POOL, member).map(({ sent }) => {
+          const { action, message, note } = decisionRequestSchema.parse(sent);
+          return { status: statusAfterDecision[action], detail: message ?? null, note: note ?? null };
+        });
+        const decided = after[member]!.events.filter((event) => event.actor.kind === 'officer');
+        expect(decided.length).toBeLessThanOrEqual(accepted.length);
+        for (const event of decided) expect(accepted).toContainEqual({ status: event.status, detail: event.detail, note: event.note });
+        expect(after[member]!.version).toBe(declaration.version + decided.length);
+        expect(after[member]!.status).toBe(decided.at(-1)?.status ?? 'UNDER_REVIEW');
+      });
+    },
+    timeout,
+  );
+
+  it(
+    `POST /v1/review/declarations/{id}/inspections answers ${runs} hostile bodies within the contract and records only valid ones`,
+    async () => {
+      // Prepare: a RED declaration of one item under review
+      const seed = baseSeed + 9;
+      [inspected] = await underReview(REVIEW_PARTY, 'FUZZ-INSPECT', 1);
+
+      // Act
+      const outcome = await fuzzRoute({ spec: specs.inspections, apiUrl: cloud.apiUrl, token: officer(), runs, seed });
+      const after = await declarationNow(inspected!.id);
+
+      // Assess: each INSPECTED event is one accepted inspection, and the version moved by those alone
+      assessOutcome(specs.inspections, outcome, seed);
+      const findings = outcome.accepted.map(({ sent }) => inspectionRequestSchema.parse(sent).findings);
+      const recorded = after.events.filter((event) => event.type === 'INSPECTED');
+      expect(recorded.length).toBeLessThanOrEqual(findings.length);
+      for (const event of recorded) expect(findings).toContain(event.note);
+      expect(after.version).toBe(inspected!.version + recorded.length);
+      expect(after.status).toBe('UNDER_REVIEW');
+    },
+    timeout,
+  );
+
+  it(
+    `POST /v1/declarations/{id}/cancel answers ${runs} hostile bodies within the contract and cancels only by valid ones`,
+    async () => {
+      // Prepare: RED declarations under review
+      const seed = baseSeed + 10;
+      cancelPool = await underReview(CANCEL_PARTY, 'FUZZ-CANCEL', CANCEL_POOL);
+
+      // Act
+      const outcome = await fuzzRoute({ spec: specs.cancel, apiUrl: cloud.apiUrl, token: trader(CANCEL_PARTY), runs, seed });
+      const after = await Promise.all(cancelPool.map(({ id }) => declarationNow(id)));
+
+      // Assess: CANCELLED only where a valid cancellation was accepted, once, with its reason
+      assessOutcome(specs.cancel, outcome, seed);
+      cancelPool.forEach((declaration, member) => {
+        const reasons = acceptedOn(outcome, CANCEL_POOL, member).map(({ sent }) => cancelRequestSchema.parse(sent).reason);
+        const cancellations = after[member]!.events.filter((event) => event.type === 'CANCELLED');
+        expect(cancellations).toHaveLength(reasons.length > 0 ? 1 : 0);
+        for (const event of cancellations) expect(reasons).toContain(event.detail);
+        expect(after[member]!.status).toBe(reasons.length > 0 ? 'CANCELLED' : 'UNDER_REVIEW');
+        expect(after[member]!.version).toBe(declaration.version + cancellations.length);
+      });
+    },
+    timeout,
+  );
+
+  it(
+    `PUT /v1/declarations/{id} answers ${runs} hostile bodies within the contract and amends only by valid ones`,
+    async () => {
+      // Prepare: RED declarations under review
+      const seed = baseSeed + 11;
+      amendPool = (await underReview(AMEND_PARTY, 'FUZZ-AMEND', AMEND_POOL)).map((declaration) => ({
+        ...declaration,
+        base: fromJson(ferroSilicon(AMEND_PARTY, declaration.lrn)),
+      }));
+      amendVersions = amendPool.map(({ version }) => version);
+
+      // Act: If-Match follows each declaration's version while the fuzzer runs
+      const following = followVersions(AMEND_PARTY, amendPool, amendVersions);
+      const outcome = await fuzzRoute({ spec: specs.amend, apiUrl: cloud.apiUrl, token: trader(AMEND_PARTY), runs, seed });
+      await following.stop();
+      const after = await Promise.all(amendPool.map(({ id }) => declarationNow(id)));
+      // Each amendment an accepted request was told, as it reads back now
+      const stored = await Promise.all(
+        amendPool.map(async ({ id }, member) => {
+          const numbers = [
+            ...new Set(acceptedOn(outcome, AMEND_POOL, member).map(({ body }) => (body as { amendment: number }).amendment)),
+          ];
+          const read = numbers.map((n) => getJson<{ declaration: unknown }>(`/v1/declarations/${id}/amendments/${n}`, officer()));
+          return Promise.all(read);
+        }),
+      );
+
+      // Assess: the AMENDED events are exactly the amendments the accepted requests were told, and
+      // each amendment reads back as the body of one of the accepted requests told its number
+      assessOutcome(specs.amend, outcome, seed);
+      amendPool.forEach((_, member) => {
+        const accepted = acceptedOn(outcome, AMEND_POOL, member).map(({ sent, body }) => ({
+          amendment: (body as { amendment: number }).amendment,
+          declaration: declarationSchema.parse(sent),
+        }));
+        const numbers = [...new Set(accepted.map(({ amendment }) => amendment))];
+        const amendments = after[member]!.events.filter((event) => event.type === 'AMENDED');
+        expect(amendments.map((event) => Number(/^amendment (\d+)/.exec(event.detail ?? '')?.[1]))).toEqual(
+          [...numbers].sort((a, b) => a - b),
+        );
+        numbers.forEach((n, index) => {
+          const read = stored[member]![index]!;
+          expect(read.status).toBe(200);
+          expect(accepted.filter(({ amendment }) => amendment === n).map(({ declaration }) => declaration)).toContainEqual(
+            read.body.declaration,
+          );
+        });
+      });
+    },
+    timeout,
+  );
 });
 
 // ---- reproductions -----------------------------------------------------------------------------------
 
 /** One request of the reproductions below, as the fuzzer sends them (exact bytes, no keep-alive). */
-const exactly = (method: 'POST' | 'PUT', path: string, body: Buffer): HostileRequest => ({
+const exactly = (method: 'POST' | 'PUT', path: string, body: Buffer, headers: Record<string, string> = {}): HostileRequest => ({
   method,
   path,
-  headers: { 'content-type': 'application/json' },
+  headers: { 'content-type': 'application/json', ...headers },
   body,
   steps: [],
   expectedStatus: undefined,
@@ -620,5 +1129,38 @@ describe('what the fuzzing found, one request each', () => {
       problems: expect.arrayContaining([expect.objectContaining({ pointer: '/entries/0/median' })]),
     });
     expect(await history()).toEqual(before);
+  });
+
+  it('keeps the accepted amendment when one sent at the same moment with the same If-Match is refused (412), and processes it', async () => {
+    // Prepare: a RED declaration under review, and two amendments of it that differ in the description
+    const [declaration] = await underReview(RACE_PARTY, 'FUZZ-AMEND-RACE', 1);
+    const { id, lrn, version } = declaration!;
+    const descriptions = ['Ferro-silicon, lumps', 'Ferro-silicon, powder'];
+    const amendments = descriptions.map((description) => {
+      const amended = ferroSilicon(RACE_PARTY, lrn);
+      amended.items[0]!.description = description;
+      return Buffer.from(JSON.stringify(amended));
+    });
+
+    // Act: both at once
+    const answers = await Promise.all(
+      amendments.map((body) =>
+        send(cloud.apiUrl, trader(RACE_PARTY), exactly('PUT', `/v1/declarations/${id}`, body, { 'if-match': `"${version}"` })),
+      ),
+    );
+    const settled = await eventually(async () => {
+      const now = await declarationNow(id);
+      return now.version > version + 1 && ['UNDER_REVIEW', 'PROCESSING_FAILED'].includes(now.status) ? now : undefined;
+    });
+    const amendment1 = await getJson<{ declaration: { items: { description: string }[] } }>(
+      `/v1/declarations/${id}/amendments/1`,
+      officer(),
+    );
+
+    // Assess: the refused amendment's bytes did not replace the accepted one's in the archive
+    expect(answers.map(({ status }) => status).sort()).toEqual([202, 412]);
+    expect(settled.status).toBe('UNDER_REVIEW');
+    expect(amendment1.status).toBe(200);
+    expect(amendment1.body.declaration.items[0]?.description).toBe(descriptions[answers.findIndex(({ status }) => status === 202)]);
   });
 });

@@ -367,6 +367,19 @@ export interface RouteFuzzSpec {
   sizePercent: number;
   /** Whether the decoded JSON value would be accepted (the route's schema and rules). */
   accepts: (value: unknown, variant: number) => boolean;
+  /**
+   * Headers every case of the variant carries besides the generated ones (e.g. the If-Match an
+   * amendment needs); read as each case is built, just before it is sent.
+   */
+  headers?: (variant: number) => Record<string, string>;
+  /**
+   * For a route that moves on what it acts on (a decision, an inspection, a cancellation, an
+   * amendment): a body the contract accepts must then be answered 2xx, or with one of
+   * `refusalsAfterAcceptance` (409, 412) once another body the contract accepts, for the same
+   * `target` (e.g. the declaration of the variant), was accepted before this answer came (sent
+   * concurrently counts: it may have won the race). Without it, a refused valid body is not checked.
+   */
+  stateful?: { target: (variant: number) => number; refusalsAfterAcceptance: readonly number[] };
 }
 
 /**
@@ -765,7 +778,7 @@ export function buildRequest(spec: RouteFuzzSpec, recipe: Recipe): HostileReques
   if (recipe.bytes) bytes = applyBytes(bytes, recipe.bytes, steps);
 
   const contentType = contentTypes[recipe.contentType]!;
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...spec.headers?.(recipe.variant) };
   if (contentType.value !== undefined) headers['content-type'] = contentType.value;
   if (recipe.contentType !== 0)
     steps.push(`content-type ${contentType.value === undefined ? 'absent' : JSON.stringify(preview(contentType.value, 60))}`);
@@ -1005,8 +1018,8 @@ export interface Violation {
 export interface FuzzOutcome {
   sent: number;
   statuses: Record<number, number>;
-  /** Requests the contract accepts that were answered 2xx: case index, steps, the answer's JSON. */
-  accepted: { index: number; steps: string[]; body: unknown }[];
+  /** Requests the contract accepts that were answered 2xx: case index, variant, steps, the body sent (parsed) and the answer's JSON. */
+  accepted: { index: number; variant: number; steps: string[]; sent: unknown; body: unknown }[];
   /** How many requests broke an invariant (a request may break several). */
   violationCount: number;
   /** Per kind of broken invariant: how many requests, and the one with the smallest body. */
@@ -1062,6 +1075,9 @@ export async function fuzzRoute(options: {
     slowest: [],
   };
   let next = 0;
+  /** Orders sends and answers across the workers (for stateful routes: what was accepted before an answer). */
+  let tick = 0;
+  const answeredValid: AnsweredValid[] = [];
   const worker = async () => {
     for (;;) {
       const index = next;
@@ -1071,6 +1087,7 @@ export async function fuzzRoute(options: {
       const request = buildRequest(spec, recipe);
       let answer: Answer;
       const started = performance.now();
+      const sentAt = tick++;
       try {
         answer = await send(options.apiUrl, options.token, request);
       } catch (error) {
@@ -1090,23 +1107,75 @@ export async function fuzzRoute(options: {
       outcome.slowest = outcome.slowest.sort((a, b) => b.ms - a.ms).slice(0, 5);
       outcome.statuses[answer.status] = (outcome.statuses[answer.status] ?? 0) + 1;
       if (request.overGatewayLimit && isGatewayTooLarge(answer)) outcome.gatewayRefusals += 1;
+      const answeredAt = tick++;
       const acceptable = options.acceptable ? options.acceptable(request, recipe) : contractAccepts(spec, request, recipe.variant);
       const broken = checkAnswer(request, answer, acceptable);
       if (broken.length > 0) outcome.violationCount += 1;
       for (const invariant of broken) record(outcome, { index, invariant, request, answer });
+      if (acceptable && spec.stateful && broken.length === 0 && !(request.overGatewayLimit && isGatewayTooLarge(answer)))
+        answeredValid.push({ index, variant: recipe.variant, sentAt, answeredAt, request, answer });
       if (answer.status >= 200 && answer.status < 300 && acceptable) {
-        let body: unknown;
-        try {
-          body = JSON.parse(answer.bytes.toString('utf8'));
-        } catch {
-          body = undefined;
-        }
-        outcome.accepted.push({ index, steps: request.steps, body });
+        outcome.accepted.push({
+          index,
+          variant: recipe.variant,
+          steps: request.steps,
+          sent: parseOrUndefined(request.body),
+          body: parseOrUndefined(answer.bytes),
+        });
       }
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+  if (spec.stateful) checkStatefulRefusals(spec.stateful, answeredValid, outcome);
   return outcome;
+}
+
+/** The JSON value of `bytes` decoded as `contractAccepts` decodes them (a leading byte order mark skipped), or undefined. */
+function parseOrUndefined(bytes: Buffer | undefined): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+const isSuccess = (answer: Answer) => answer.status >= 200 && answer.status < 300;
+
+/** A request the contract accepts on a stateful route, with when it was sent and answered (`tick`s). */
+interface AnsweredValid {
+  index: number;
+  variant: number;
+  sentAt: number;
+  answeredAt: number;
+  request: HostileRequest;
+  answer: Answer;
+}
+
+/**
+ * On a stateful route, every body the contract accepts is answered 2xx, or refused with one of
+ * the route's refusals after another valid body for the same target was accepted first (sent
+ * before this answer came: of two concurrent requests either may win).
+ */
+function checkStatefulRefusals(
+  stateful: NonNullable<RouteFuzzSpec['stateful']>,
+  answered: readonly AnsweredValid[],
+  outcome: FuzzOutcome,
+): void {
+  for (const valid of answered) {
+    if (isSuccess(valid.answer)) continue;
+    const target = stateful.target(valid.variant);
+    const movedOn = answered.some(
+      (other) => other !== valid && isSuccess(other.answer) && stateful.target(other.variant) === target && other.sentAt < valid.answeredAt,
+    );
+    if (movedOn && stateful.refusalsAfterAcceptance.includes(valid.answer.status)) continue;
+    outcome.violationCount += 1;
+    record(outcome, {
+      index: valid.index,
+      invariant: `refused (${valid.answer.status}) a body the contract accepts${movedOn ? '' : ', with none accepted on its target before'}`,
+      request: valid.request,
+      answer: valid.answer,
+    });
+  }
 }
 
 // ---- reporting -----------------------------------------------------------------------------------

@@ -95,6 +95,28 @@ describe('amendDeclaration', () => {
     expect(queues.validation.sent).toEqual([{ declarationId: id, version: version + 1 }]);
   });
 
+  it('refuses one of two amendments sent at once with the same If-Match (412) without touching the bytes archived for the other', async () => {
+    // Prepare: two amendments that differ in the net mass
+    const { id, deps, party, input, record, archive } = await underReview();
+    const version = (await record(id)).version;
+    const bodies = ['1999', '1998'].map((netMassKg) => bytesOf({ ...input, items: [{ ...input.items[0]!, netMassKg }] }));
+
+    // Act: both at once (on the fakes they run in step: both read, both archive, then both write)
+    const outcomes = await Promise.allSettled(
+      bodies.map((body) => amendDeclaration({ principal: traderOf(party), id, expectedVersion: version, body }, deps)),
+    );
+    const after = await record(id);
+
+    // Assess
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = outcomes.find((outcome) => outcome.status === 'rejected')!.reason;
+    expect(refused).toMatchObject({ kind: 'PRECONDITION_FAILED' });
+    const accepted = outcomes.findIndex((outcome) => outcome.status === 'fulfilled');
+    expect(after.declaration.items[0]?.netMassKg).toBe(accepted === 0 ? '1999' : '1998');
+    // Each archived name holds one body: the refused one replaced nothing.
+    expect([...archive.objects.values()].map((versions) => versions.length)).not.toContain(2);
+  });
+
   it('refuses without If-Match (428), with a stale one (412), another LRN (400), another trader (404), and after release (409)', async () => {
     // Prepare
     const { id, deps, party, input, record, submit, declaration, runThrough } = await underReview();
