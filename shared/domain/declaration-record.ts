@@ -65,6 +65,11 @@ export const historyEventSchema = z.object({
   detail: z.string().optional(),
   /** Internal: customs only (an officer's note). */
   note: z.string().optional(),
+  /** SHA-256 of the previous event's canonical JSON (the first event: of the submitted bytes): the history is a hash chain. */
+  previousHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type HistoryEvent = z.infer<typeof historyEventSchema>;
 
@@ -123,6 +128,8 @@ export const declarationStateSchema = z.object({
   inspection: inspectionSchema.optional(),
   /** Which body this is: 0 (or absent) as first submitted, n after the trader's n-th amendment. */
   amendment: z.number().int().nonnegative().optional(),
+  /** After an amendment: the SHA-256 of the bytes first submitted, where the history's hash chain starts. */
+  originalSha256: sha256Hex.optional(),
   /** Documents the trader uploaded and the platform checked, each counted against the request it answers. */
   documents: z.array(receivedDocumentSchema).optional(),
 });
@@ -250,9 +257,27 @@ export const historyEventViewSchema = z
     actor: z.object({ kind: z.enum(['trader', 'officer', 'system']), id: z.string() }),
     detail: z.string().nullable(),
     note: z.string().nullable().meta({ description: "An officer's internal note (customs only; null for traders)" }),
+    previousHash: z
+      .string()
+      .nullable()
+      .meta({ description: "SHA-256 of the previous event's canonical JSON (RFC 8785); the first event's: of the submitted bytes" }),
   })
   .meta({ id: 'HistoryEvent' });
-export const historyPageSchema = z.object({ items: z.array(historyEventViewSchema) }).meta({ id: 'HistoryPage' });
+export const historyPageSchema = z
+  .object({
+    items: z.array(historyEventViewSchema),
+    chain: z
+      .object({
+        status: z.enum(['INTACT', 'BROKEN', 'UNCHAINED']),
+        brokenAt: z.number().int().nullable(),
+        head: z.string().nullable(),
+      })
+      .meta({
+        description:
+          'Whether the hash chain of the history holds: INTACT, BROKEN (at which version), or UNCHAINED (events from before the chain)',
+      }),
+  })
+  .meta({ id: 'HistoryPage' });
 export type HistoryPage = z.infer<typeof historyPageSchema>;
 
 export const linksFor = (id: string) => ({
@@ -304,8 +329,17 @@ export function toView(
 
 /** A history event as a reader sees it: the officer's internal note for customs only. */
 export function toHistoryView(event: HistoryEvent, audience: 'trader' | 'customs'): HistoryPage['items'][number] {
-  const { version, type, status, at, actor, detail, note } = event;
-  return { version, type, status, at, actor, detail: detail ?? null, note: audience === 'customs' ? (note ?? null) : null };
+  const { version, type, status, at, actor, detail, note, previousHash } = event;
+  return {
+    version,
+    type,
+    status,
+    at,
+    actor,
+    detail: detail ?? null,
+    note: audience === 'customs' ? (note ?? null) : null,
+    previousHash: previousHash ?? null,
+  };
 }
 
 export function toSummary(record: DeclarationState): DeclarationSummary {

@@ -65,6 +65,7 @@ export interface Transition {
       | 'declaration'
       | 'submission'
       | 'amendment'
+      | 'originalSha256'
       | 'type'
       | 'office'
       | 'documents'

@@ -9,7 +9,8 @@
  */
 import { type Principal, requireParty, requireRole } from '#shared/domain/auth.ts';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
-import { type HistoryEvent, linksFor, type SubmissionReceipt } from '#shared/domain/declaration-record.ts';
+import { linksFor, type SubmissionReceipt } from '#shared/domain/declaration-record.ts';
+import { nextEvent } from '#shared/domain/history.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { ClearableField, DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
@@ -131,15 +132,13 @@ export async function amendDeclaration(
     sha256,
   });
   const at = deps.clock.now().toISOString();
-  const event: HistoryEvent = {
-    declarationId: state.id,
-    version: state.version + 1,
+  const event = nextEvent(state, {
     type: 'AMENDED',
     status: 'SUBMITTED',
     at,
     actor: { kind: 'trader', id: party },
     detail: `amendment ${amendment} (${declaration.items.length} item${declaration.items.length === 1 ? '' : 's'})`,
-  };
+  });
   const outcome = await deps.repository.transition({
     id: state.id,
     from: state.status,
@@ -153,6 +152,7 @@ export async function amendDeclaration(
       declaration,
       submission: { ...stored, sha256, bytes: command.body.byteLength },
       amendment,
+      originalSha256: state.originalSha256 ?? state.submission.sha256,
       type: declaration.type,
       office: declaration.office,
       lastEvent: event,

@@ -6,7 +6,8 @@
  */
 import { canRead, type Principal, requireParty, requireRole } from '#shared/domain/auth.ts';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
-import { type DeclarationSummary, type HistoryEvent, toSummary } from '#shared/domain/declaration-record.ts';
+import { type DeclarationSummary, toSummary } from '#shared/domain/declaration-record.ts';
+import { nextEvent } from '#shared/domain/history.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
@@ -46,15 +47,13 @@ export async function cancelDeclaration(
     }
     await writePendingEvent(state, deps.repository);
     const at = deps.clock.now().toISOString();
-    const event: HistoryEvent = {
-      declarationId: state.id,
-      version: state.version + 1,
+    const event = nextEvent(state, {
       type: 'CANCELLED',
       status: 'CANCELLED',
       at,
       actor: { kind: 'trader', id: party },
       detail: command.reason,
-    };
+    });
     const outcome = await deps.repository.transition({
       id: state.id,
       from: state.status,

@@ -10,7 +10,8 @@
  * retry would have decided differently (the first decision that was written wins).
  */
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
-import type { DeclarationRecord, HistoryEvent, HistoryEventType, PipelineMessage } from '#shared/domain/declaration-record.ts';
+import type { DeclarationRecord, HistoryEventType, PipelineMessage } from '#shared/domain/declaration-record.ts';
+import { nextEvent } from '#shared/domain/history.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter, Transition } from '#shared/ports/declarations.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
@@ -79,15 +80,13 @@ export async function runStage(
   const at = deps.clock.now().toISOString();
   const decision = await stage.decide(record, at);
   const version = record.version + 1;
-  const event: HistoryEvent = {
-    declarationId: record.id,
-    version,
+  const event = nextEvent(record, {
     type: decision.to,
     status: decision.to,
     at,
     actor: { kind: 'system', id: stage.name },
     detail: decision.detail,
-  };
+  });
   const outcome = await deps.repository.transition({
     id: record.id,
     from: stage.from,

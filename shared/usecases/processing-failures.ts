@@ -8,6 +8,7 @@
 import { type Principal, requireRole } from '#shared/domain/auth.ts';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
 import type { DeclarationState, HistoryEvent, PipelineMessage } from '#shared/domain/declaration-record.ts';
+import { nextEvent } from '#shared/domain/history.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
@@ -120,5 +121,5 @@ function historyEvent(
   actor: HistoryEvent['actor'],
   detail: string,
 ): HistoryEvent {
-  return { declarationId: state.id, version: state.version + 1, type, status, at, actor, detail };
+  return nextEvent(state, { type, status, at, actor, detail });
 }

@@ -13,6 +13,7 @@ import {
   toSummary,
   toView,
 } from '#shared/domain/declaration-record.ts';
+import { checkChain } from '#shared/domain/history.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
 import {
   type DeclarationListings,
@@ -85,7 +86,11 @@ export async function listDeclarationEvents(
   // item from being written (and no later step wrote it), the history still says what the state says.
   const latest = record.lastEvent;
   if (latest && latest.version === record.version && !events.some((event) => event.version === latest.version)) events.push(latest);
-  return { items: events.map((event) => toHistoryView(event, audienceOf(query.principal))) };
+  return {
+    items: events.map((event) => toHistoryView(event, audienceOf(query.principal))),
+    // The chain starts at the bytes first submitted (an amendment's body came later).
+    chain: checkChain(events, record.originalSha256 ?? record.submission.sha256, latest),
+  };
 }
 
 export interface ListDeclarationsQuery {

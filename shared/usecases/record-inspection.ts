@@ -7,8 +7,9 @@
  * declaration stays where it is: the officer then decides (release, hold, reject).
  */
 import { type Principal, requireRole } from '#shared/domain/auth.ts';
-import type { DeclarationState, DeclarationView, HistoryEvent } from '#shared/domain/declaration-record.ts';
+import type { DeclarationState, DeclarationView } from '#shared/domain/declaration-record.ts';
 import { toView } from '#shared/domain/declaration-record.ts';
+import { nextEvent } from '#shared/domain/history.ts';
 import {
   type AssessmentDifference,
   applyCorrections,
@@ -78,16 +79,14 @@ export async function recordInspection(
       ...(revised?.difference ? { difference: revised.difference } : {}),
       ...(revised?.problems ? { reassessmentProblems: revised.problems } : {}),
     };
-    const event: HistoryEvent = {
-      declarationId: record.id,
-      version: record.version + 1,
+    const event = nextEvent(record, {
       type: 'INSPECTED',
       status: record.status,
       at: now,
       actor: { kind: 'officer', id: officerId },
       detail: describe(request, revised?.difference),
       note: request.findings,
-    };
+    });
     const outcome = await deps.repository.transition({
       id: record.id,
       from: record.status,

@@ -7,7 +7,8 @@
  */
 import { type Principal, requireRole } from '#shared/domain/auth.ts';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
-import type { DeclarationState, HistoryEvent, HistoryEventType } from '#shared/domain/declaration-record.ts';
+import type { DeclarationState, HistoryEventType } from '#shared/domain/declaration-record.ts';
+import { nextEvent } from '#shared/domain/history.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
 import {
   type DecisionAction,
@@ -110,16 +111,14 @@ export async function decideOnDeclaration(
     ...(message === undefined ? {} : { message }),
     ...(documents === undefined ? {} : { documents }),
   };
-  const event: HistoryEvent = {
-    declarationId: state.id,
-    version: state.version + 1,
+  const event = nextEvent(state, {
     type: eventTypeOf[action],
     status: to,
     at: now,
     actor: { kind: 'officer', id: officerId },
     ...(message === undefined ? {} : { detail: message }),
     ...(note === undefined ? {} : { note }),
-  };
+  });
   const outcome = await deps.repository.transition({
     id: state.id,
     from: state.status,

@@ -13,6 +13,7 @@ import {
   linksFor,
   type SubmissionReceipt,
 } from '#shared/domain/declaration-record.ts';
+import { firstEvent } from '#shared/domain/history.ts';
 import { generateUcr, newDeclarationId } from '#shared/domain/ids.ts';
 import { parseJsonBytes } from '#shared/domain/json-text.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
@@ -150,15 +151,13 @@ export async function submitDeclaration(command: SubmitDeclarationCommand, deps:
 /** The first history event; stored on the declaration too, so a later step can still write it. */
 function submittedEvent(record: DeclarationState, items: number): HistoryEvent {
   const superseded = record.supersedes ? `; takes the LRN over from abandoned attempt ${record.supersedes.declarationId}` : '';
-  return {
-    declarationId: record.id,
-    version: 1,
+  return firstEvent(record.id, record.submission.sha256, {
     type: 'SUBMITTED',
     status: 'SUBMITTED',
     at: record.submittedAt,
     actor: { kind: 'trader', id: record.declarantId },
     detail: `LRN ${record.lrn}, ${items} item(s), sha256 ${record.submission.sha256}${superseded}`,
-  };
+  });
 }
 
 /** Makes sure the first history event exists and, while still SUBMITTED, that validation has the message. */

@@ -16,7 +16,7 @@
  *    the document by id, and the upload is settled once.
  */
 import { canRead, type Principal, requireParty, requireRole } from '#shared/domain/auth.ts';
-import type { DeclarationState, HistoryEvent } from '#shared/domain/declaration-record.ts';
+import type { DeclarationState } from '#shared/domain/declaration-record.ts';
 import {
   type DocumentUpload,
   type DocumentUploadRequest,
@@ -26,6 +26,7 @@ import {
   type ReceivedDocument,
   UPLOAD_URL_SECONDS,
 } from '#shared/domain/documents.ts';
+import { nextEvent } from '#shared/domain/history.ts';
 import { newDocumentId } from '#shared/domain/ids.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
 import { reviewLaneOf } from '#shared/domain/review-views.ts';
@@ -192,9 +193,7 @@ async function addDocument(
   const present = new Set(documents.filter((held) => held.answers === answers).map((held) => held.type));
   const missing = requested.filter((type) => !present.has(type));
   const to = missing.length === 0 ? 'UNDER_REVIEW' : 'DOCUMENTS_REQUESTED';
-  const event: HistoryEvent = {
-    declarationId: state.id,
-    version: state.version + 1,
+  const event = nextEvent(state, {
     type: 'DOCUMENTS_RECEIVED',
     status: to,
     at,
@@ -203,7 +202,7 @@ async function addDocument(
       missing.length === 0
         ? `${upload.type} ${upload.ref} received; every requested document is in: back under review`
         : `${upload.type} ${upload.ref} received; still waiting for ${[...new Set(missing)].join(', ')}`,
-  };
+  });
   const outcome = await deps.repository.transition({
     id: state.id,
     from: 'DOCUMENTS_REQUESTED',

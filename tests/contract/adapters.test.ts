@@ -17,6 +17,8 @@ import {
   sharedS3,
 } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
+import { firstEvent, nextEvent } from '#shared/domain/history.ts';
+import { listDeclarationEvents } from '#shared/usecases/read-declarations.ts';
 import { storeSubmitted } from '#tests/support/stored-declaration.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
@@ -113,6 +115,45 @@ documentUploadsContract('S3 adapter on the local cloud (fetch PUTs to the presig
 });
 
 describe('DynamoDB declaration items read back', () => {
+  it('shows an event edited in the table as a broken history chain', async () => {
+    // Prepare: a declaration with two events, then its first event changed behind the platform's back
+    const config = loadConfig('submitDeclaration');
+    const repository = declarationRepository(config);
+    const record = await storeSubmitted({ repository, archive: documentArchive(config) });
+    const at = new Date().toISOString();
+    const actor = { kind: 'system', id: 'contract' } as const;
+    const submitted = firstEvent(record.id, record.submission.sha256, { type: 'SUBMITTED', status: 'SUBMITTED', at, actor });
+    const validated = nextEvent({ id: record.id, version: 1, lastEvent: submitted }, { type: 'VALIDATED', status: 'VALIDATED', at, actor });
+    await repository.transition({
+      id: record.id,
+      from: 'SUBMITTED',
+      expectedVersion: 1,
+      to: 'VALIDATED',
+      at,
+      set: { lastEvent: validated },
+    });
+    await repository.appendEvent(submitted);
+    await repository.appendEvent(validated);
+    const trader = { subject: 't', partyId: record.declarantId };
+    const before = await listDeclarationEvents({ principal: { ...trader, roles: ['trader'] }, id: record.id }, { repository });
+    await DynamoDBDocumentClient.from(sharedDynamoDb()).send(
+      new UpdateCommand({
+        TableName: config.tableName('main'),
+        Key: keys.historyEvent(record.id, 1),
+        UpdateExpression: 'SET #at = :at',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':at': '2020-01-01T00:00:00.000Z' },
+      }),
+    );
+
+    // Act
+    const after = await listDeclarationEvents({ principal: { ...trader, roles: ['trader'] }, id: record.id }, { repository });
+
+    // Assess
+    expect(before.chain.status).toBe('INTACT');
+    expect(after.chain).toMatchObject({ status: 'BROKEN', brokenAt: 2 });
+  });
+
   it('refuses a damaged state item with an error naming the declaration and the field', async () => {
     // Prepare: a stored declaration whose item is then changed behind the repository's back
     const config = loadConfig('submitDeclaration');

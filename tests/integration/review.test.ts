@@ -91,7 +91,7 @@ describe('officer review over HTTP', () => {
       body: decision,
     });
     const view = await api<Record<string, unknown>>('GET', `/v1/declarations/${id}`, { token: trader });
-    const traderEvents = await api<{ items: { type: string; actor: { id: string }; note: string | null }[] }>(
+    const traderEvents = await api<{ items: { type: string; actor: { id: string }; note: string | null }[]; chain: { status: string } }>(
       'GET',
       `/v1/declarations/${id}/events`,
       { token: trader },
@@ -122,6 +122,8 @@ describe('officer review over HTTP', () => {
     expect(officerEvents.body.items.filter((event) => event.type === 'RELEASED')).toEqual([
       expect.objectContaining({ actor: expect.objectContaining({ id: 'officer-a' }), note: decision.note }),
     ]);
+    // The history is a hash chain from the submitted bytes to the release, and it holds.
+    expect(traderEvents.body.chain.status).toBe('INTACT');
     expect(cancelAfterRelease.status).toBe(409);
     expect(cancelAfterRelease.body.problems[0]?.code).toBe('ALREADY_RELEASED');
   });
@@ -239,6 +241,9 @@ describe('officer review over HTTP', () => {
       { token: trader },
     );
     const missing = await api<Problem>('GET', `/v1/declarations/${id}/amendments/7`, { token: trader });
+    const history = await api<{ items: { type: string }[]; chain: { status: string } }>('GET', `/v1/declarations/${id}/events`, {
+      token: trader,
+    });
 
     // Assess
     expect(withoutIfMatch.status).toBe(428);
@@ -250,6 +255,9 @@ describe('officer review over HTTP', () => {
     expect(original.body).toMatchObject({ amendment: 0, status: 'UNDER_REVIEW', lane: 'RED' });
     expect(original.body.declaration.items[0]?.commodityCode).toBe('7202210000');
     expect(missing.status).toBe(404);
+    // The chain runs from the bytes first submitted through the amendment.
+    expect(history.body.items.map((event) => event.type)).toContain('AMENDED');
+    expect(history.body.chain.status).toBe('INTACT');
   });
 
   it('lets the trader cancel a declaration under review; it leaves the queue', async () => {
