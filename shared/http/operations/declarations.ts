@@ -9,7 +9,7 @@ import {
   submissionReceiptSchema,
 } from '#shared/domain/declaration-record.ts';
 import { cancelRequestSchema } from '#shared/domain/review.ts';
-import { cursorParameter, defineOperation, queryInteger } from '#shared/http/operation.ts';
+import { cursorParameter, defineOperation, queryInteger } from '#shared/http/operation-spec.ts';
 import { declarationIdParameter, declarationPath, idempotencyKeyHeader, ifMatchHeader } from './parameters.ts';
 
 export const submitDeclarationOperation = defineOperation({
