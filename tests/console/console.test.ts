@@ -23,7 +23,6 @@ const ACME = 'GB123456789000';
 let cloud: LocalCloud;
 let browser: Browser;
 let screenshots: string;
-const problems: string[] = [];
 /** The two RED declarations, oldest first. */
 const red: { id: string; lrn: string }[] = [];
 
@@ -81,7 +80,8 @@ afterAll(async () => {
 });
 
 /** A browser tab that records console errors, failed requests and CSP violations. */
-async function openPage(width = 1280, height = 800): Promise<{ context: BrowserContext; page: Page }> {
+async function openPage(width = 1280, height = 800): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const problems: string[] = [];
   const context = await browser.newContext({ viewport: { width, height }, locale: 'en-GB', timezoneId: 'Europe/London' });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
@@ -90,9 +90,9 @@ async function openPage(width = 1280, height = 800): Promise<{ context: BrowserC
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+    if (response.status() >= 400) problems.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
   });
-  return { context, page };
+  return { context, page, problems };
 }
 
 /**
@@ -120,7 +120,7 @@ async function signIn(page: Page, who: RegExp): Promise<void> {
 
 describe('the customs console in a browser', () => {
   it('an officer inspects the oldest RED declaration with a corrected invoice amount, sees the new assessment and its difference, and releases it', async () => {
-    const { context, page } = await openPage();
+    const { context, page, problems } = await openPage();
     const oldest = red[0]!;
 
     // The sign-in page
@@ -190,8 +190,17 @@ describe('the customs console in a browser', () => {
     expect(await page.getByRole('region', { name: 'Summary', exact: true }).textContent()).toContain('£1,242.67');
     expect(await checkPage(page, '06-inspection-recorded')).toEqual([]);
 
-    // Release, after confirming
+    // The decision form checks with the API's own schema: a rejection needs a message for the trader
     const decision = page.getByRole('form', { name: 'Decide' });
+    await decision.getByRole('button', { name: 'Continue' }).click();
+    await decision.getByText('Choose a decision').waitFor();
+    await decision.getByRole('radio', { name: /^Reject/ }).check();
+    await decision.getByRole('button', { name: 'Continue' }).click();
+    await decision.getByText('a REJECT decision needs a message for the trader').waitFor();
+    expect(await decision.getByLabel(/Message to the trader/).getAttribute('aria-invalid')).toBe('true');
+    expect(await checkPage(page, '07-decision-form-errors')).toEqual([]);
+
+    // Release, after confirming
     await decision.getByRole('radio', { name: /^Release/ }).check();
     await decision.getByLabel(/Message to the trader/).fill('Released; the additional VAT is due');
     await decision.getByRole('button', { name: 'Continue' }).click();
@@ -201,14 +210,14 @@ describe('the customs console in a browser', () => {
     await page.getByText(`Release: declaration ${oldest.lrn} is now released.`).waitFor();
     await page.getByRole('region', { name: 'Summary', exact: true }).locator('.badge', { hasText: 'Released' }).waitFor();
     await page.getByRole('region', { name: 'History', exact: true }).getByText('Released', { exact: true }).waitFor();
-    expect(await checkPage(page, '07-released')).toEqual([]);
+    expect(await checkPage(page, '08-released')).toEqual([]);
 
     await context.close();
     expect(problems).toEqual([]);
   }, 90_000);
 
   it('the trader sees it RELEASED with the new amount, not the findings, and withdraws another declaration', async () => {
-    const { context, page } = await openPage();
+    const { context, page, problems } = await openPage();
     const [released, other] = [red[0]!, red[1]!];
 
     // My declarations: newest first, status, lane and total due
@@ -220,7 +229,7 @@ describe('the customs console in a browser', () => {
     expect(await releasedRow.textContent()).toContain('Released');
     expect(await releasedRow.textContent()).toContain('RED');
     expect(await list.locator('tbody tr').nth(0).getByRole('link').textContent()).toBe(other.lrn);
-    expect(await checkPage(page, '08-my-declarations')).toEqual([]);
+    expect(await checkPage(page, '09-my-declarations')).toEqual([]);
 
     // Filter by status
     await page.getByLabel('Status', { exact: true }).selectOption('RELEASED');
@@ -243,7 +252,7 @@ describe('the customs console in a browser', () => {
     expect(body).toContain('+£242.67');
     expect(body).not.toContain('The real invoice was in the container');
     expect(body).not.toContain('RP-GB-FESI-AD');
-    expect(await checkPage(page, '09-trader-declaration')).toEqual([]);
+    expect(await checkPage(page, '10-trader-declaration')).toEqual([]);
 
     // Withdraw the other one, after confirming
     await page.goto(`${cloud.apiUrl}/declarations/${other.id}`);
@@ -255,14 +264,14 @@ describe('the customs console in a browser', () => {
     await dialog.getByRole('button', { name: 'Withdraw' }).click();
     await page.getByText(`Declaration ${other.lrn} is cancelled.`).waitFor();
     await page.getByRole('region', { name: 'Summary', exact: true }).locator('.badge', { hasText: 'Cancelled' }).waitFor();
-    expect(await checkPage(page, '10-withdrawn')).toEqual([]);
+    expect(await checkPage(page, '11-withdrawn')).toEqual([]);
 
     await context.close();
     expect(problems).toEqual([]);
   }, 60_000);
 
   it('works by keyboard alone and at 390 px: visible focus, no sideways scrolling of the page', async () => {
-    const { context, page } = await openPage(390, 844);
+    const { context, page, problems } = await openPage(390, 844);
 
     // Sign in with the keyboard only: skip link, the choices, the button
     await page.goto(`${cloud.apiUrl}/`);
@@ -285,7 +294,7 @@ describe('the customs console in a browser', () => {
       .filter({ hasText: /Review queue|My declarations/ })
       .waitFor();
     await page.getByRole('heading', { name: 'Waiting per lane' }).waitFor();
-    expect(await checkPage(page, '11-first-page-390px')).toEqual([]);
+    expect(await checkPage(page, '12-first-page-390px')).toEqual([]);
     expect(await sidewaysScrolling(page)).toEqual([]);
 
     // An officer's declaration page at 390 px
@@ -294,10 +303,57 @@ describe('the customs console in a browser', () => {
     await page.goto(`${cloud.apiUrl}/review/declarations/${red[0]!.id}`);
     await page.getByRole('heading', { level: 1, name: `Declaration ${red[0]!.lrn}` }).waitFor();
     await page.getByRole('region', { name: 'History', exact: true }).getByRole('listitem').first().waitFor();
-    expect(await checkPage(page, '12-declaration-390px')).toEqual([]);
+    expect(await checkPage(page, '13-declaration-390px')).toEqual([]);
     expect(await sidewaysScrolling(page)).toEqual([]);
 
     await context.close();
     expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('says what went wrong and what to do: no such declaration, not a declaration id, the wrong role, an expired sign-in', async () => {
+    const { context, page, problems } = await openPage();
+    await signIn(page, /Olivia Okafor/);
+    await page.getByRole('heading', { level: 1, name: 'Review queue' }).waitFor();
+
+    // A declaration id nobody has
+    await page.goto(`${cloud.apiUrl}/review/declarations/01ZZZZZZZZZZZZZZZZZZZZZZZZ`);
+    const missing = page.getByRole('alert');
+    await missing.getByText(/The declaration could not be loaded \(404/).waitFor();
+    expect(await missing.textContent()).toContain('Check the link, or go back to the list');
+    expect(await checkPage(page, '14-no-such-declaration')).toEqual([]);
+
+    // An address that is no declaration id: refused without asking the API
+    await page.goto(`${cloud.apiUrl}/review/declarations/not-an-id`);
+    await page
+      .getByRole('alert')
+      .getByText(/does not name a declaration/)
+      .waitFor();
+
+    // An officer on a trader's page
+    await page.goto(`${cloud.apiUrl}/declarations`);
+    await page.getByRole('heading', { level: 1, name: 'Not a page for your role' }).waitFor();
+    await page.getByRole('link', { name: 'go to your pages' }).waitFor();
+
+    // A sign-in the API no longer accepts: offered to sign in again
+    await page.evaluate(`(() => {
+      const stored = JSON.parse(sessionStorage.getItem('customs-console.session'));
+      stored.token = stored.token.slice(0, -6) + (stored.token.endsWith('AAAAAA') ? 'BBBBBB' : 'AAAAAA');
+      sessionStorage.setItem('customs-console.session', JSON.stringify(stored));
+    })()`);
+    await page.goto(`${cloud.apiUrl}/review`);
+    const expired = page.getByRole('alert');
+    await expired.getByText(/Sign in again\./).waitFor();
+    expect(await checkPage(page, '15-sign-in-expired')).toEqual([]);
+    await expired.getByRole('button', { name: 'Sign in again' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+
+    await context.close();
+    // Only the two refusals asked for (and the browser's own note of each), nothing else
+    expect(problems).toEqual([
+      '404 GET /v1/declarations/01ZZZZZZZZZZZZZZZZZZZZZZZZ',
+      'error: Failed to load resource: the server responded with a status of 404 (Not Found)',
+      '401 GET /v1/review/queue',
+      'error: Failed to load resource: the server responded with a status of 401 (Unauthorized)',
+    ]);
   }, 60_000);
 });

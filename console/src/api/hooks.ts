@@ -17,6 +17,7 @@ import {
   listDeclarationEventsOperation,
   listDeclarationsOperation,
 } from '#shared/http/operations/declarations.ts';
+import { declarationIdParameter } from '#shared/http/operations/parameters.ts';
 import {
   claimDeclarationOperation,
   decideOnDeclarationOperation,
@@ -67,15 +68,26 @@ export function useReviewQueue(filters: QueueFilters, cursor: string | undefined
     queryFn: ({ signal }) =>
       api(reviewQueueOperation, { query: { lane: filters.lane, office: filters.office, cursor, limit: String(PAGE_SIZE) }, signal }),
     placeholderData: keepPreviousData,
+    // New arrivals and colleagues' claims show up without a reload.
+    refetchInterval: 30_000,
     retry,
   });
 }
+
+/** Whether `id` can name a declaration at all (the route table's own path check): no request otherwise. */
+export const isDeclarationId = (id: string): boolean => declarationIdParameter.safeParse(id).success;
+
+/** Statuses the pipeline moves on from by itself within seconds: worth watching. */
+const moving = new Set<DeclarationStatus>(['SUBMITTED', 'VALIDATED', 'SCORED', 'ASSESSED']);
 
 export function useDeclaration(id: string) {
   const api = useCall();
   return useQuery({
     queryKey: queryKeys.declaration(id),
     queryFn: ({ signal }) => api(getDeclarationOperation, { path: { id }, signal }),
+    enabled: isDeclarationId(id),
+    // Follows a declaration through validation, risk and duty until it settles.
+    refetchInterval: (query) => (query.state.data && moving.has(query.state.data.status) ? 2_000 : false),
     retry,
   });
 }

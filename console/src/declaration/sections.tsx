@@ -174,7 +174,7 @@ const itemColumns = columnsFor<Item>();
 const itemTableColumns = itemColumns.columns([
   itemColumns.accessor('index', { header: 'Item', cell: (info) => info.getValue() + 1 }),
   itemColumns.accessor('commodityCode', { header: 'Commodity code', cell: (info) => <code>{info.getValue()}</code> }),
-  itemColumns.accessor('description', { header: 'Description' }),
+  itemColumns.accessor('description', { header: 'Description', cell: (info) => <span className="wide-text">{info.getValue()}</span> }),
   itemColumns.accessor('origin', { header: 'Origin' }),
   itemColumns.accessor('preference', { header: 'Preference' }),
   itemColumns.accessor((item) => item.quantities.map((quantity) => `${decimal(quantity.value)} ${quantity.unit}`).join(', '), {
@@ -231,7 +231,7 @@ export function Risk({ risk }: { risk: NonNullable<DeclarationView['risk']> }) {
         return value === undefined ? '-' : value > 0 ? `+${value}` : String(value);
       },
     }),
-    columns.accessor('text', { header: 'What matched' }),
+    columns.accessor('text', { header: 'What matched', cell: (info) => <span className="wide-text">{info.getValue()}</span> }),
   ]);
   const versions = Object.entries(risk.profileVersions);
   return (

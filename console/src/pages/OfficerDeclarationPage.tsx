@@ -1,6 +1,6 @@
 /** An officer's page of one declaration: everything customs sees, and the review actions. */
 import { Link, useParams } from 'react-router';
-import { useDeclaration } from '../api/hooks.ts';
+import { isDeclarationId, useDeclaration } from '../api/hooks.ts';
 import { ErrorPanel, Loading } from '../components/feedback.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
 import { ClaimLine, OfficerActions } from '../declaration/OfficerActions.tsx';
@@ -16,7 +16,14 @@ export function OfficerDeclarationPage() {
         <Link to="/review">Review queue</Link>
       </p>
       <PageHeading title={view ? `Declaration ${view.lrn}` : 'Declaration'} />
-      {declaration.isPending && <Loading>Loading the declaration…</Loading>}
+      {!isDeclarationId(id) ? (
+        <p className="error-panel" role="alert">
+          This address does not name a declaration (declaration ids have 26 letters and digits). Check the link, or go to{' '}
+          <Link to="/review">the review queue</Link>.
+        </p>
+      ) : (
+        declaration.isPending && <Loading>Loading the declaration…</Loading>
+      )}
       {declaration.isError && (
         <ErrorPanel
           title="The declaration could not be loaded"
