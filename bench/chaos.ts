@@ -96,6 +96,8 @@ function startPlatform(options: {
       '5',
       '--log-level',
       'info',
+      // The chaos run needs the API only: no console build in the measured start.
+      '--no-console',
     ],
     {
       cwd: root,

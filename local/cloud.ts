@@ -94,6 +94,11 @@ export interface LocalCloudOptions {
   scheduleEverySeconds?: number;
   /** Called with each start-up step, for progress output. */
   onProgress?: (step: string) => void;
+  /**
+   * The built console served at `/` beside the API (default `console/dist` of the repository,
+   * served once it exists; `npm start` builds it); false serves none.
+   */
+  consoleDir?: string | false;
 }
 
 /** Locally the redrive is eager: a declaration stopped by a crash resumes within 2 minutes. */
@@ -115,6 +120,8 @@ export interface PreloadResult {
 export interface LocalCloud {
   /** Base URL of the HTTP gateway, e.g. http://127.0.0.1:3000 */
   apiUrl: string;
+  /** The folder of the built console the gateway serves at `/`, if any. */
+  consoleDir: string | undefined;
   endpoints: Endpoints;
   /** Queue URLs by logical name. */
   queueUrls: ResourceMap<QueueName>;
@@ -330,7 +337,9 @@ async function start(
   cleanups.push(() => env.restore());
 
   // Gateway and issuer (the issuer URL carries the gateway's port).
-  const gateway: Gateway = createGateway({ routes, log });
+  const consoleDir =
+    options.consoleDir === false ? undefined : path.resolve(options.consoleDir ?? path.join(repositoryRoot, 'console', 'dist'));
+  const gateway: Gateway = createGateway({ routes, log, ...(consoleDir ? { consoleDir } : {}) });
   const requestedApiPort = options.port ?? DEFAULT_PORTS.api;
   const apiPort = await gateway.listen(requestedApiPort).catch((error: unknown) => {
     if (isAddressInUse(error)) {
@@ -413,6 +422,7 @@ async function start(
   let stopping: Promise<void> | undefined;
   return {
     apiUrl,
+    consoleDir,
     endpoints,
     // Built from the definitions in use: the real ones unless a test passed its own (see ResourceMap).
     queueUrls: queueUrls as ResourceMap<QueueName>,

@@ -5,12 +5,15 @@
  * `auth: 'jwt'` routes (401 `{"message":"Unauthorized"}`), build the v2 event, invoke the handler,
  * map its result back. A handler that throws, times out or cannot be loaded gives 500
  * `{"message":"Internal Server Error"}`. Local-only routes live under `/local/` and `/local-issuer/`.
+ * GET and HEAD requests that match no route are offered to the console (`consoleDir`, the built
+ * single-page app: see console-files.ts) before the 404.
  */
 import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { JWTPayload } from 'jose';
-import { isRole } from './demo-users.ts';
+import { consoleFile } from './console-files.ts';
+import { demoUsers, isRole } from './demo-users.ts';
 import { closeServer, listen } from './emulators.ts';
 import { AuthorizationError, flattenClaims, type LocalIssuer, type MintTokenInput, TOKEN_LIFETIME_SECONDS } from './issuer.ts';
 import { ACCOUNT_ID, InvocationError, type LocalFunction, messageOf } from './lambda.ts';
@@ -24,6 +27,8 @@ export const LOCAL_API_ID = 'local';
 export interface GatewayOptions {
   routes: readonly Route<LocalFunction>[];
   log: Log;
+  /** The built console (`console/dist`) to serve at `/` beside the API; none when undefined. */
+  consoleDir?: string;
 }
 
 export interface Gateway {
@@ -86,7 +91,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (local) return finish(local);
 
     const match = matchRoute(options.routes, method, rawPath);
-    if (!match) return finish(json(404, { message: 'Not Found' }));
+    if (!match) {
+      if (options.consoleDir && (method === 'GET' || method === 'HEAD')) {
+        const file = await consoleFile(options.consoleDir, rawPath, req.headers.accept);
+        if (file) {
+          note = 'console';
+          return finish(file);
+        }
+      }
+      return finish(json(404, { message: 'Not Found' }));
+    }
     const { route } = match;
     functionName = route.target.name;
 
@@ -166,6 +180,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
     }
     if (method === 'GET' && rawPath === '/local/health') return json(200, { status: 'ok' });
+    // The console's local sign-in page lists these (no secrets: the identities are in the repository).
+    if (method === 'GET' && rawPath === '/local/demo-users') {
+      return json(200, {
+        items: demoUsers.map(({ username, role, party, name, sub }) => ({ username, role, party: party ?? null, name, sub })),
+      });
+    }
     if (method === 'POST' && rawPath === '/local/token') {
       // Only for this machine's own clients: a web page elsewhere that reaches the port through
       // DNS rebinding sends its own Host name, and a cross-site form cannot send application/json

@@ -14,6 +14,7 @@ import {
   type LocalCloud,
   startLocalCloud,
 } from './cloud.ts';
+import { buildConsole, consoleBuildState, consoleDistDir } from './console-build.ts';
 import { demoUsers } from './demo-users.ts';
 import { isLogLevel, type LogLevel } from './log.ts';
 
@@ -33,6 +34,7 @@ const usage = `Usage: npm start -- [options]
   --chaos-seed <n>     seed of the fault draw (default 1)
   --schedule-every <s> run scheduled functions (the redrive) every <s> seconds instead
   --region <name>      region configuration (default: infra/config/regions.ts default)
+  --no-console         do not build or serve the web console (console/dist)
   -h, --help           this text
 `;
 
@@ -64,6 +66,7 @@ function parse() {
       'chaos-seed': { type: 'string' },
       'schedule-every': { type: 'string' },
       region: { type: 'string' },
+      'no-console': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -108,6 +111,28 @@ const ports = {
   secretsPort: port(args.values['secrets-port'], DEFAULT_PORTS.secrets, 'secrets-port'),
 };
 
+// The console is built before anything starts, and only when console/dist is missing or older than its sources.
+const consoleShown = path.relative(process.cwd(), consoleDistDir) || consoleDistDir;
+let consoleServed = args.values['no-console'] !== true;
+if (consoleServed) {
+  const state = consoleBuildState();
+  if (state.upToDate) {
+    write(`Console: ${consoleShown} is up to date.`);
+  } else {
+    write(`Building the console (${state.reason})...`);
+    const started = performance.now();
+    try {
+      await buildConsole({ onOutput: (line) => write(`  | ${line}`) });
+      write(`  - console built into ${consoleShown} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    } catch (error) {
+      consoleServed = false;
+      process.stderr.write(
+        `\nThe console did not build; the API starts without it. Fix the error and start again (or npm run console:build):\n${error instanceof Error ? error.message : String(error)}\n\n`,
+      );
+    }
+  }
+}
+
 write('Starting the local cloud (no AWS account needed)...');
 let cloud: LocalCloud;
 try {
@@ -120,6 +145,7 @@ try {
     stalledAfterMinutes: stalledAfter,
     ...(chaosRate !== undefined ? { chaos: { faultRate: chaosRate, seed: chaosSeed } } : {}),
     ...(scheduleEvery !== undefined ? { scheduleEverySeconds: scheduleEvery } : {}),
+    ...(consoleServed ? {} : { consoleDir: false as const }),
     onProgress: (step) => write(`  - ${step}`),
   });
   write('Seeding the demo region (tariff pack, exchange rates, valuation references, risk settings and profiles, traders)...');
@@ -196,6 +222,7 @@ function printBanner(running: LocalCloud): void {
   write(`Customs clearance local cloud is up (region ${running.region}, stage local)`);
   write();
   write(`  API        ${running.apiUrl}`);
+  if (running.consoleDir) write(`  Console    ${running.apiUrl}/   (web console: sign in as a demo user; served from ${consoleShown})`);
   write(
     `  DynamoDB   ${pad(running.endpoints.dynamodb, 40)} dynalite, ${memoryOr(running.persistence.dynamodb, path.join(dataDir, 'dynamodb'))}`,
   );

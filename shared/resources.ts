@@ -6,7 +6,7 @@
  * with least-privilege grants and served locally. HTTP routes come from the route table
  * (`shared/http/operations/`), where each operation is declared once.
  */
-import type { OperationSpec } from './http/operation.ts';
+import type { HttpMethod, OperationSpec } from './http/operation-spec.ts';
 import {
   createRiskProfileOperation,
   disableRiskProfileOperation,
@@ -133,7 +133,7 @@ export type SecretName = keyof typeof secrets;
 export type TableName = keyof typeof tables;
 export type BucketName = keyof typeof buckets;
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+export type { HttpMethod };
 
 export type Trigger =
   | { kind: 'http'; method: HttpMethod; path: string; auth: 'jwt' | 'none'; operationId?: string }

@@ -11,59 +11,17 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type Principal, type Role, requireRole } from '#shared/domain/auth.ts';
 import { parseJsonBytes } from '#shared/domain/json-text.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
-import type { HttpMethod } from '#shared/resources.ts';
 import { type HttpEvent, type HttpResult, httpHandler } from './middleware.ts';
+import type { BytesBody, HeaderParameter, JsonBody, OperationSpec } from './operation-spec.ts';
 import { principalFromEvent } from './principal.ts';
 
-export interface JsonBody {
-  kind: 'json';
-  /** Validates the parsed body; without one the use case parses it (e.g. by path parameter). */
-  schema?: z.ZodType;
-  /** Documented in OpenAPI when the schema is chosen at run time. */
-  documentedAs?: z.ZodType;
-  /** Largest body accepted, in bytes, after decompression. */
-  maxBytes: number;
-  /** Accept `Content-Encoding: gzip` (large admin uploads). */
-  gzip?: boolean;
-}
-
-/** The exact bytes, for intake: archived as sent, parsed by the use case. */
-export interface BytesBody {
-  kind: 'bytes';
-  /** What the bytes must hold (validated by the use case; used for OpenAPI). */
-  documentedAs: z.ZodType;
-  maxBytes: number;
-}
-
-export interface HeaderParameter {
-  name: string;
-  description: string;
-  /** Parses the header's value when present (headers are optional). */
-  schema: z.ZodType<unknown, string>;
-  /** The 400 problem when the value does not parse. */
-  invalid: { code: string; message: string };
-}
-
-export interface OperationSpec {
-  operationId: string;
-  method: HttpMethod;
-  path: string;
-  summary: string;
-  /** Roles allowed to call; 'public' needs no token. */
-  roles: readonly Role[] | 'public';
-  pathParameters?: z.ZodObject;
-  query?: z.ZodObject;
-  headers?: readonly HeaderParameter[];
-  body?: JsonBody | BytesBody;
-  /** Success responses by status code. */
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
-  /** Error statuses this operation may answer beyond 400/401/403, with what they mean. */
-  problems?: Record<number, string>;
-}
+// The declaration side lives in operation-spec.ts (browser-safe); re-exported for the handlers.
+export type { BytesBody, HeaderParameter, JsonBody, OperationSpec } from './operation-spec.ts';
+export { cursorParameter, defineOperation, queryInteger } from './operation-spec.ts';
 
 type Parsed<T, Fallback> = T extends z.ZodType ? z.output<T> : Fallback;
 type HeadersOf<H> = H extends readonly HeaderParameter[]
@@ -81,9 +39,6 @@ export interface OperationInput<O extends OperationSpec> {
   event: HttpEvent;
   context: Context;
 }
-
-/** Declares an operation; the identity function, there for type inference. */
-export const defineOperation = <const O extends OperationSpec>(operation: O): O => operation;
 
 /** Wraps a handler: authorise, parse, then call it with typed input. */
 export function httpOperation<const O extends OperationSpec>(
@@ -179,16 +134,3 @@ function gunzipWithin(bytes: Uint8Array, maxBytes: number): Uint8Array {
     ]);
   }
 }
-
-/** Query integers in plain decimal only (no "0x10", "1e2" or " 16"), within bounds. */
-export const queryInteger = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^(0|[1-9][0-9]{0,8})$/, 'must be a whole number written in decimal digits')
-    .transform(Number)
-    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-
-/** An opaque pagination cursor as the API returned it. */
-export const cursorParameter = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,2048}$/, 'must be a cursor this API returned (base64url, at most 2048 characters)');

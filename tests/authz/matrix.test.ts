@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
-import type { OperationSpec } from '#shared/http/operation.ts';
+import type { OperationSpec } from '#shared/http/operation-spec.ts';
 import { operations } from '#shared/http/operations/index.ts';
 import { apiClient, declarationFor, eventually, newParty } from '#tests/integration/support.ts';
 

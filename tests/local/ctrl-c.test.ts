@@ -21,6 +21,8 @@ function startPlatform() {
       String(port + 2),
       '--secrets-port',
       String(port + 3),
+      // The API is enough to see Ctrl-C handled; the console build has its own tests.
+      '--no-console',
     ],
     {
       detached: true,

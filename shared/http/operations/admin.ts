@@ -1,6 +1,6 @@
 /** Administration: reference documents, risk profiles, trader status, valuation references. */
 import { z } from 'zod';
-import { defineOperation, queryInteger } from '#shared/http/operation.ts';
+import { defineOperation, queryInteger } from '#shared/http/operation-spec.ts';
 import { referenceDocumentNames } from '#shared/http/reference-kinds.ts';
 import { dryRunResultSchema } from '#shared/risk/dry-run.ts';
 import { profileId, riskProfileInputSchema, riskProfileSchema } from '#shared/risk/profile.ts';

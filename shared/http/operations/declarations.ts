@@ -10,7 +10,7 @@ import {
 } from '#shared/domain/declaration-record.ts';
 import { documentUploadRequestSchema, documentUploadTicketSchema } from '#shared/domain/documents.ts';
 import { cancelRequestSchema } from '#shared/domain/review.ts';
-import { cursorParameter, defineOperation, queryInteger } from '#shared/http/operation.ts';
+import { cursorParameter, defineOperation, queryInteger } from '#shared/http/operation-spec.ts';
 import { declarationIdParameter, declarationPath, idempotencyKeyHeader, ifMatchHeader } from './parameters.ts';
 
 export const submitDeclarationOperation = defineOperation({

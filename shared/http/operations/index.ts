@@ -1,5 +1,5 @@
 /** Every operation of the API: the route table read by the OpenAPI generator and the tests. */
-import type { OperationSpec } from '#shared/http/operation.ts';
+import type { OperationSpec } from '#shared/http/operation-spec.ts';
 import * as admin from './admin.ts';
 import * as declarations from './declarations.ts';
 import * as meta from './meta.ts';

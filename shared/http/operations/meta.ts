@@ -1,5 +1,5 @@
 /** The API's own description. */
-import { defineOperation } from '#shared/http/operation.ts';
+import { defineOperation } from '#shared/http/operation-spec.ts';
 
 export const openApiOperation = defineOperation({
   operationId: 'getOpenApi',

@@ -1,7 +1,7 @@
 /** Path, query and header parameters shared by several operations, checked for shape and length before any use. */
 import { z } from 'zod';
 import { partyId } from '#shared/domain/declaration.ts';
-import type { HeaderParameter } from '#shared/http/operation.ts';
+import type { HeaderParameter } from '#shared/http/operation-spec.ts';
 
 /** Declaration ids are ULIDs (Crockford base32, 26 characters). */
 export const declarationIdParameter = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a declaration id (a 26-character ULID)');

@@ -4,7 +4,7 @@ import { declarationViewSchema } from '#shared/domain/declaration-record.ts';
 import { inspectionRequestSchema } from '#shared/domain/inspection.ts';
 import { decisionRequestSchema } from '#shared/domain/review.ts';
 import { queueLanes, reviewEntrySchema, reviewQueuePageSchema } from '#shared/domain/review-views.ts';
-import { cursorParameter, defineOperation, queryInteger } from '#shared/http/operation.ts';
+import { cursorParameter, defineOperation, queryInteger } from '#shared/http/operation-spec.ts';
 import { customsOfficeCode, declarationPath, ifMatchHeader } from './parameters.ts';
 
 export const reviewQueueOperation = defineOperation({

@@ -1,0 +1,213 @@
+/**
+ * The console's data: TanStack Query over the route table. Queries are keyed by what they show;
+ * every change an officer or trader makes refreshes the declaration, its history and the lists
+ * it appears in. The cache is cleared at sign-out (what a trader and an officer see differ).
+ */
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import { z } from 'zod';
+import type { DeclarationStatus } from '#shared/domain/declaration.ts';
+import type { DeclarationView } from '#shared/domain/declaration-record.ts';
+import type { InspectionRequest } from '#shared/domain/inspection.ts';
+import type { CancelRequest, DecisionRequest } from '#shared/domain/review.ts';
+import type { OperationSpec } from '#shared/http/operation-spec.ts';
+import {
+  cancelDeclarationOperation,
+  getDeclarationOperation,
+  listDeclarationEventsOperation,
+  listDeclarationsOperation,
+} from '#shared/http/operations/declarations.ts';
+import { declarationIdParameter } from '#shared/http/operations/parameters.ts';
+import {
+  claimDeclarationOperation,
+  decideOnDeclarationOperation,
+  recordInspectionOperation,
+  releaseClaimOperation,
+  reviewQueueOperation,
+} from '#shared/http/operations/review.ts';
+import { useSession } from '../session.tsx';
+import { ApiError, type CallOptions, call, type Success } from './client.ts';
+
+export const queryKeys = {
+  demoUsers: ['demo-users'] as const,
+  reviewQueue: (filters: QueueFilters, cursor: string | undefined) => ['review-queue', filters, cursor ?? null] as const,
+  reviewQueueAll: ['review-queue'] as const,
+  declaration: (id: string) => ['declaration', id] as const,
+  events: (id: string) => ['declaration', id, 'events'] as const,
+  myDeclarations: (status: DeclarationStatus | undefined, cursor: string | undefined) =>
+    ['declarations', status ?? null, cursor ?? null] as const,
+  myDeclarationsAll: ['declarations'] as const,
+};
+
+export interface QueueFilters {
+  lane?: 'RED' | 'YELLOW' | 'FAILED' | undefined;
+  office?: string | undefined;
+}
+
+/** `call` with the signed-in user's token. */
+export function useCall() {
+  const { session } = useSession();
+  const token = session?.token;
+  return useCallback(
+    <O extends OperationSpec>(operation: O, options: Omit<CallOptions, 'token'> = {}): Promise<Success<O>> =>
+      call(operation, { ...options, token }),
+    [token],
+  );
+}
+
+/** Retries what may pass on a second try (no answer, 5xx), never a refusal. */
+const retry = (failures: number, error: unknown): boolean =>
+  failures < 2 && error instanceof ApiError && (error.kind === 'network' || error.status >= 500);
+
+export const PAGE_SIZE = 25;
+
+export function useReviewQueue(filters: QueueFilters, cursor: string | undefined) {
+  const api = useCall();
+  return useQuery({
+    queryKey: queryKeys.reviewQueue(filters, cursor),
+    queryFn: ({ signal }) =>
+      api(reviewQueueOperation, { query: { lane: filters.lane, office: filters.office, cursor, limit: String(PAGE_SIZE) }, signal }),
+    placeholderData: keepPreviousData,
+    // New arrivals and colleagues' claims show up without a reload.
+    refetchInterval: 30_000,
+    retry,
+  });
+}
+
+/** Whether `id` can name a declaration at all (the route table's own path check): no request otherwise. */
+export const isDeclarationId = (id: string): boolean => declarationIdParameter.safeParse(id).success;
+
+/** Statuses the pipeline moves on from by itself within seconds: worth watching. */
+const moving = new Set<DeclarationStatus>(['SUBMITTED', 'VALIDATED', 'SCORED', 'ASSESSED']);
+
+export function useDeclaration(id: string) {
+  const api = useCall();
+  return useQuery({
+    queryKey: queryKeys.declaration(id),
+    queryFn: ({ signal }) => api(getDeclarationOperation, { path: { id }, signal }),
+    enabled: isDeclarationId(id),
+    // Follows a declaration through validation, risk and duty until it settles.
+    refetchInterval: (query) => (query.state.data && moving.has(query.state.data.status) ? 2_000 : false),
+    retry,
+  });
+}
+
+/** The declarations of a page of the trader's list, each read whole (lane and amount due are on the declaration, not the summary). */
+export function useDeclarations(ids: readonly string[]) {
+  const api = useCall();
+  return useQueries({
+    queries: ids.map((id) => ({
+      queryKey: queryKeys.declaration(id),
+      queryFn: ({ signal }: { signal: AbortSignal }) => api(getDeclarationOperation, { path: { id }, signal }),
+      retry,
+      staleTime: 10_000,
+    })),
+  });
+}
+
+export function useDeclarationEvents(id: string) {
+  const api = useCall();
+  return useQuery({
+    queryKey: queryKeys.events(id),
+    queryFn: ({ signal }) => api(listDeclarationEventsOperation, { path: { id }, signal }),
+    retry,
+  });
+}
+
+export function useMyDeclarations(status: DeclarationStatus | undefined, cursor: string | undefined) {
+  const api = useCall();
+  return useQuery({
+    queryKey: queryKeys.myDeclarations(status, cursor),
+    queryFn: ({ signal }) => api(listDeclarationsOperation, { query: { status, cursor, limit: String(PAGE_SIZE) }, signal }),
+    placeholderData: keepPreviousData,
+    retry,
+  });
+}
+
+const demoUserSchema = z.object({
+  username: z.string(),
+  role: z.enum(['trader', 'officer', 'admin']),
+  party: z.string().nullable(),
+  name: z.string(),
+  sub: z.string(),
+});
+export type DemoUser = z.infer<typeof demoUserSchema>;
+
+/** The local cloud's demo users (`GET /local/demo-users`); a 404 means this is not the local cloud. */
+export function useDemoUsers() {
+  return useQuery({
+    queryKey: queryKeys.demoUsers,
+    queryFn: async ({ signal }) => {
+      let response: Response;
+      try {
+        response = await fetch('/local/demo-users', { signal, headers: { accept: 'application/json' } });
+      } catch (error) {
+        if (signal.aborted) throw error;
+        throw new ApiError('network', 0, 'The local cloud did not answer');
+      }
+      if (!response.ok) throw new ApiError('http', response.status, 'No demo users here');
+      const parsed = z.object({ items: z.array(demoUserSchema) }).safeParse(await response.json());
+      if (!parsed.success) throw new ApiError('unexpected-answer', response.status, 'The demo user list has an unexpected form');
+      return parsed.data.items;
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+    retry,
+  });
+}
+
+/** Refreshes what a change to declaration `id` affects; resolves once the declaration is read again. */
+function useRefresh(id: string) {
+  const client = useQueryClient();
+  return useCallback(async () => {
+    await Promise.all([
+      client.invalidateQueries({ queryKey: queryKeys.declaration(id) }),
+      client.invalidateQueries({ queryKey: queryKeys.reviewQueueAll }),
+      client.invalidateQueries({ queryKey: queryKeys.myDeclarationsAll }),
+    ]);
+  }, [client, id]);
+}
+
+export function useClaim(id: string) {
+  const api = useCall();
+  const refresh = useRefresh(id);
+  return useMutation({ mutationFn: () => api(claimDeclarationOperation, { path: { id } }), onSuccess: refresh });
+}
+
+export function useReleaseClaim(id: string) {
+  const api = useCall();
+  const refresh = useRefresh(id);
+  return useMutation({ mutationFn: () => api(releaseClaimOperation, { path: { id } }), onSuccess: refresh });
+}
+
+export function useDecide(id: string) {
+  const api = useCall();
+  const refresh = useRefresh(id);
+  return useMutation({
+    mutationFn: ({ request, version }: { request: DecisionRequest; version: number }) =>
+      api(decideOnDeclarationOperation, { path: { id }, body: request, ifMatch: version }),
+    onSuccess: refresh,
+  });
+}
+
+export function useInspect(id: string) {
+  const api = useCall();
+  const client = useQueryClient();
+  const refresh = useRefresh(id);
+  return useMutation({
+    mutationFn: ({ request, version }: { request: InspectionRequest; version: number }) =>
+      api(recordInspectionOperation, { path: { id }, body: request, ifMatch: version }),
+    onSuccess: async (view: DeclarationView) => {
+      client.setQueryData(queryKeys.declaration(id), view);
+      await refresh();
+    },
+  });
+}
+
+export function useCancel(id: string) {
+  const api = useCall();
+  const refresh = useRefresh(id);
+  return useMutation({
+    mutationFn: (request: CancelRequest) => api(cancelDeclarationOperation, { path: { id }, body: request }),
+    onSuccess: refresh,
+  });
+}

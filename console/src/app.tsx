@@ -1,0 +1,137 @@
+/** The console's frame (skip link, header, navigation, sign-out) and its routes. */
+import type { ReactNode } from 'react';
+import { Link, Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
+import type { Role } from '#shared/domain/auth.ts';
+import { PageHeading } from './components/PageHeading.tsx';
+import { MyDeclarationsPage } from './pages/MyDeclarationsPage.tsx';
+import { OfficerDeclarationPage } from './pages/OfficerDeclarationPage.tsx';
+import { ReviewQueuePage } from './pages/ReviewQueuePage.tsx';
+import { SignInPage } from './pages/SignInPage.tsx';
+import { TraderDeclarationPage } from './pages/TraderDeclarationPage.tsx';
+import { type Session, useSession } from './session.tsx';
+
+export const homeFor = (session: Session | undefined): string =>
+  !session ? '/sign-in' : session.role === 'trader' ? '/declarations' : '/review';
+
+const roleNames: Record<Role, string> = { trader: 'trader', officer: 'customs officer', admin: 'administrator' };
+
+export function App() {
+  const { session, signOut } = useSession();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <div className="header-inner">
+          <Link to={homeFor(session)} className="brand">
+            Customs console
+          </Link>
+          {session && (
+            <nav aria-label="Main">
+              <ul>
+                {session.role === 'trader' ? (
+                  <li>
+                    <NavLink to="/declarations" end>
+                      My declarations
+                    </NavLink>
+                  </li>
+                ) : (
+                  <li>
+                    <NavLink to="/review" end>
+                      Review queue
+                    </NavLink>
+                  </li>
+                )}
+              </ul>
+            </nav>
+          )}
+          {session && (
+            <div className="who">
+              <span>
+                {session.name}
+                {session.party ? <span className="muted"> · {session.party}</span> : null}
+                {session.name.toLowerCase().includes(roleNames[session.role]) ? null : (
+                  <span className="muted"> ({roleNames[session.role]})</span>
+                )}
+              </span>
+              <button type="button" onClick={signOut}>
+                Sign out
+              </button>
+            </div>
+          )}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Routes>
+          <Route index element={<Navigate to={homeFor(session)} replace />} />
+          <Route path="sign-in" element={<SignInPage />} />
+          <Route
+            path="review"
+            element={
+              <RequireRole roles={['officer', 'admin']}>
+                <ReviewQueuePage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="review/declarations/:id"
+            element={
+              <RequireRole roles={['officer', 'admin']}>
+                <OfficerDeclarationPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="declarations"
+            element={
+              <RequireRole roles={['trader']}>
+                <MyDeclarationsPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="declarations/:id"
+            element={
+              <RequireRole roles={['trader']}>
+                <TraderDeclarationPage />
+              </RequireRole>
+            }
+          />
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      </main>
+    </>
+  );
+}
+
+/** Pages for some roles only: others are sent to sign in, or told where their pages are. */
+function RequireRole({ roles, children }: { roles: readonly Role[]; children: ReactNode }) {
+  const { session } = useSession();
+  const location = useLocation();
+  if (!session) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (!roles.includes(session.role)) {
+    return (
+      <>
+        <PageHeading title="Not a page for your role" />
+        <p>
+          This page is for {roles.map((role) => `${roleNames[role]}s`).join(' and ')}. You are signed in as a {roleNames[session.role]}:{' '}
+          <Link to={homeFor(session)}>go to your pages</Link>, or sign out and sign in as someone else.
+        </p>
+      </>
+    );
+  }
+  return children;
+}
+
+function NotFoundPage() {
+  const { session } = useSession();
+  return (
+    <>
+      <PageHeading title="Page not found" />
+      <p>
+        There is no page at this address. <Link to={homeFor(session)}>Go to the start page</Link>.
+      </p>
+    </>
+  );
+}

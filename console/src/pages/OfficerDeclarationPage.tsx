@@ -1,0 +1,63 @@
+/** An officer's page of one declaration: everything customs sees, and the review actions. */
+import { Link, useParams } from 'react-router';
+import { isDeclarationId, useDeclaration } from '../api/hooks.ts';
+import { ErrorPanel, Loading } from '../components/feedback.tsx';
+import { PageHeading } from '../components/PageHeading.tsx';
+import { ClaimLine, OfficerActions } from '../declaration/OfficerActions.tsx';
+import { Duty, History, InspectionDetail, Items, Outcome, Parties, Risk, Section, Summary } from '../declaration/sections.tsx';
+
+export function OfficerDeclarationPage() {
+  const { id = '' } = useParams();
+  const declaration = useDeclaration(id);
+  const view = declaration.data;
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/review">Review queue</Link>
+      </p>
+      <PageHeading title={view ? `Declaration ${view.lrn}` : 'Declaration'} />
+      {!isDeclarationId(id) ? (
+        <p className="error-panel" role="alert">
+          This address does not name a declaration (declaration ids have 26 letters and digits). Check the link, or go to{' '}
+          <Link to="/review">the review queue</Link>.
+        </p>
+      ) : (
+        declaration.isPending && <Loading>Loading the declaration…</Loading>
+      )}
+      {declaration.isError && (
+        <ErrorPanel
+          title="The declaration could not be loaded"
+          error={declaration.error}
+          onRetry={() => {
+            void declaration.refetch();
+          }}
+        />
+      )}
+      {view && (
+        <div className="declaration-layout">
+          <div className="declaration-main">
+            <Section id="summary" title="Summary">
+              <Summary view={view} claimLine={<ClaimLine view={view} />} />
+            </Section>
+            <Outcome view={view} />
+            {view.risk && <Risk risk={view.risk} />}
+            <Duty view={view} />
+            <InspectionDetail view={view} />
+            {view.declaration ? (
+              <>
+                <Parties declaration={view.declaration} />
+                <Items declaration={view.declaration} />
+              </>
+            ) : (
+              <p className="error-panel">The declaration as submitted cannot be read from the archive just now; reload later.</p>
+            )}
+            <History id={view.id} />
+          </div>
+          <div className="declaration-side">
+            <OfficerActions view={view} />
+          </div>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,139 @@
+/**
+ * A trader's page of one of its declarations: what traders may see (lane and assessment, not the
+ * risk outcome or customs' notes), and withdrawing it before release.
+ */
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { Link, useParams } from 'react-router';
+import type { DeclarationView } from '#shared/domain/declaration-record.ts';
+import { type CancelRequest, cancelRequestSchema } from '#shared/domain/review.ts';
+import { isDeclarationId, useCancel, useDeclaration } from '../api/hooks.ts';
+import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { Field } from '../components/Field.tsx';
+import { ErrorPanel, Loading, Notice } from '../components/feedback.tsx';
+import { PageHeading } from '../components/PageHeading.tsx';
+import { Duty, History, InspectionDetail, Items, Outcome, Parties, Section, Summary } from '../declaration/sections.tsx';
+import { requestResolver } from '../forms.ts';
+
+/** Statuses after which a declaration can no longer be withdrawn. */
+const final = new Set(['RELEASED', 'REJECTED', 'CANCELLED', 'PROCESSING_FAILED']);
+
+export function TraderDeclarationPage() {
+  const { id = '' } = useParams();
+  const declaration = useDeclaration(id);
+  const view = declaration.data;
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/declarations">My declarations</Link>
+      </p>
+      <PageHeading title={view ? `Declaration ${view.lrn}` : 'Declaration'} />
+      {!isDeclarationId(id) ? (
+        <p className="error-panel" role="alert">
+          This address does not name a declaration (declaration ids have 26 letters and digits). Check the link, or go to{' '}
+          <Link to="/declarations">your declarations</Link>.
+        </p>
+      ) : (
+        declaration.isPending && <Loading>Loading the declaration…</Loading>
+      )}
+      {declaration.isError && (
+        <ErrorPanel
+          title="The declaration could not be loaded"
+          error={declaration.error}
+          onRetry={() => {
+            void declaration.refetch();
+          }}
+        />
+      )}
+      {view && (
+        <div className="declaration-layout">
+          <div className="declaration-main">
+            <Section id="summary" title="Summary">
+              <Summary view={view} />
+            </Section>
+            <Outcome view={view} />
+            <Duty view={view} />
+            <InspectionDetail view={view} />
+            {view.declaration && (
+              <>
+                <Parties declaration={view.declaration} />
+                <Items declaration={view.declaration} />
+              </>
+            )}
+            <History id={view.id} />
+          </div>
+          <div className="declaration-side">
+            <TraderActions view={view} />
+          </div>
+        </div>
+      )}
+    </>
+  );
+}
+
+function TraderActions({ view }: { view: DeclarationView }) {
+  const cancel = useCancel(view.id);
+  const [pending, setPending] = useState<CancelRequest | undefined>();
+  const [done, setDone] = useState<string | undefined>();
+  const form = useForm<{ reason: string }, unknown, CancelRequest>({
+    resolver: requestResolver(cancelRequestSchema, (values: { reason: string }) => values),
+    defaultValues: { reason: '' },
+  });
+  const open = !final.has(view.status);
+  return (
+    <Section id="actions" title="Actions">
+      {done && <Notice>{done}</Notice>}
+      {open ? (
+        <form
+          className="action-block"
+          noValidate
+          aria-labelledby="cancel-heading"
+          onSubmit={form.handleSubmit((request) => setPending(request))}
+        >
+          <h3 id="cancel-heading">Withdraw this declaration</h3>
+          <p className="hint">
+            Possible until customs releases it. Amending it (a corrected declaration with the same LRN) is done through the API for now.
+          </p>
+          <Field label="Why you withdraw it" error={form.formState.errors.reason?.message}>
+            {(control) => <textarea rows={2} {...control} {...form.register('reason')} />}
+          </Field>
+          <button type="submit" className="danger" disabled={cancel.isPending}>
+            {cancel.isPending ? 'Withdrawing…' : 'Withdraw declaration'}
+          </button>
+          {cancel.isError && <ErrorPanel title="The declaration was not withdrawn" error={cancel.error} />}
+          <ConfirmDialog
+            open={pending !== undefined}
+            title={`Withdraw declaration ${view.lrn}?`}
+            confirmLabel="Withdraw"
+            danger
+            onCancel={() => setPending(undefined)}
+            onConfirm={() => {
+              const request = pending;
+              setPending(undefined);
+              if (!request) return;
+              cancel.mutateAsync(request).then(
+                () => {
+                  form.reset();
+                  setDone(`Declaration ${view.lrn} is cancelled.`);
+                },
+                () => {},
+              );
+            }}
+          >
+            <p>It will be cancelled for good: to import these goods you submit a new declaration.</p>
+            {pending && (
+              <p>
+                Reason: <q>{pending.reason}</q>
+              </p>
+            )}
+          </ConfirmDialog>
+        </form>
+      ) : (
+        <p>
+          This declaration is {view.status.replace(/_/g, ' ').toLowerCase()}: there is nothing more to do.{' '}
+          <Link to="/declarations">Back to my declarations</Link>.
+        </p>
+      )}
+    </Section>
+  );
+}

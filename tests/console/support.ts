@@ -1,0 +1,67 @@
+/**
+ * Browser tests of the console: headless Chromium (the Debian `chromium` package, or
+ * CHROMIUM_PATH) driven by playwright-core, axe-core injected into each page, a screenshot of
+ * each page saved into .vitest/screenshots/.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AxeResults, Result } from 'axe-core';
+import type { Page } from 'playwright-core';
+
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const screenshotDir = path.join(repositoryRoot, '.vitest', 'screenshots');
+
+const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+
+/** The Chromium to drive: CHROMIUM_PATH, or a system install. */
+export function chromiumPath(): string {
+  const configured = process.env.CHROMIUM_PATH;
+  if (configured) {
+    if (!existsSync(configured)) throw new Error(`CHROMIUM_PATH=${configured} does not exist`);
+    return configured;
+  }
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) {
+    throw new Error(
+      'The console browser tests need Chromium: `apt-get install -y chromium` (Debian; .ci/run does it), or set CHROMIUM_PATH to a Chrome or Chromium binary.',
+    );
+  }
+  return found;
+}
+
+export function freshScreenshotDir(): string {
+  rmSync(screenshotDir, { recursive: true, force: true });
+  mkdirSync(screenshotDir, { recursive: true });
+  return screenshotDir;
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** What a page must not have: axe-core violations of serious or critical impact. */
+export async function seriousViolations(page: Page): Promise<Result[]> {
+  // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern.
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(axeSource);
+  const results = await page.evaluate<AxeResults>('window.axe.run(document, { resultTypes: ["violations"] })');
+  return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+}
+
+export function describeViolations(violations: Result[]): string {
+  return violations
+    .map(
+      (violation) =>
+        `${violation.impact} ${violation.id}: ${violation.help}\n${violation.nodes
+          .slice(0, 5)
+          .map((node) => `    ${node.target.join(' ')}: ${node.failureSummary ?? ''}`.replace(/\n/g, ' '))
+          .join('\n')}`,
+    )
+    .join('\n');
+}
+
+/** Checks the page with axe-core and saves a full-page screenshot named after it. */
+export async function checkPage(page: Page, name: string): Promise<string[]> {
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+  const violations = await seriousViolations(page);
+  return violations.length > 0 ? [`${name}:\n${describeViolations(violations)}`] : [];
+}
