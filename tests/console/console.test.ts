@@ -83,7 +83,8 @@ afterAll(async () => {
 async function openPage(width = 1280, height = 800): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const problems: string[] = [];
   const context = await browser.newContext({ viewport: { width, height }, locale: 'en-GB', timezoneId: 'Europe/London' });
-  context.setDefaultTimeout(10_000);
+  // Generous: CI runs the browser beside the rest of the suite on two cores.
+  context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
