@@ -139,7 +139,7 @@ describe('the customs console in a browser', () => {
     const queue = page.getByRole('table', { name: /Waiting for an officer, RED lane/ });
     await queue.waitFor();
     const rows = queue.locator('tbody tr');
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(2);
     expect(await rows.nth(0).getByRole('link').textContent()).toBe(oldest.lrn);
     expect(await rows.nth(0).textContent()).toContain('nobody');
     expect(await page.getByRole('region', { name: 'Waiting per lane' }).textContent()).toMatch(/2\s*Red/);
