@@ -117,6 +117,11 @@ async function signIn(page: Page, who: RegExp): Promise<void> {
   await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
   await page.getByRole('radio', { name: who }).check();
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // Signed in once the first page shows: navigating earlier would race the token being stored.
+  await page
+    .getByRole('heading', { level: 1 })
+    .filter({ hasText: /Review queue|My declarations/ })
+    .waitFor();
 }
 
 describe('the customs console in a browser', () => {
