@@ -226,21 +226,7 @@ export const declarationViewSchema = z
   .meta({ id: 'DeclarationView' });
 export type DeclarationView = z.infer<typeof declarationViewSchema>;
 
-export const declarationSummarySchema = declarationViewSchema
-  .pick({
-    id: true,
-    lrn: true,
-    ucr: true,
-    type: true,
-    office: true,
-    declarantId: true,
-    status: true,
-    version: true,
-    submittedAt: true,
-    updatedAt: true,
-    links: true,
-  })
-  .meta({ id: 'DeclarationSummary' });
+export const declarationSummarySchema = z.object({ ...summaryFields, links: linksSchema }).meta({ id: 'DeclarationSummary' });
 export type DeclarationSummary = z.infer<typeof declarationSummarySchema>;
 
 export const declarationPageSchema = z

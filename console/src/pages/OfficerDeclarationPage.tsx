@@ -1,8 +1,8 @@
 /** An officer's page of one declaration: everything customs sees, and the review actions. */
 import { Link, useParams } from 'react-router';
-import { isDeclarationId, useDeclaration } from '../api/hooks.ts';
-import { ErrorPanel, Loading } from '../components/feedback.tsx';
+import { useDeclaration } from '../api/hooks.ts';
 import { PageHeading } from '../components/PageHeading.tsx';
+import { DeclarationLoadState } from '../declaration/DeclarationLoadState.tsx';
 import { ClaimLine, OfficerActions } from '../declaration/OfficerActions.tsx';
 import { Duty, History, InspectionDetail, Items, Outcome, Parties, Risk, Section, Summary } from '../declaration/sections.tsx';
 
@@ -16,23 +16,7 @@ export function OfficerDeclarationPage() {
         <Link to="/review">Review queue</Link>
       </p>
       <PageHeading title={view ? `Declaration ${view.lrn}` : 'Declaration'} />
-      {!isDeclarationId(id) ? (
-        <p className="error-panel" role="alert">
-          This address does not name a declaration (declaration ids have 26 letters and digits). Check the link, or go to{' '}
-          <Link to="/review">the review queue</Link>.
-        </p>
-      ) : (
-        declaration.isPending && <Loading>Loading the declaration…</Loading>
-      )}
-      {declaration.isError && (
-        <ErrorPanel
-          title="The declaration could not be loaded"
-          error={declaration.error}
-          onRetry={() => {
-            void declaration.refetch();
-          }}
-        />
-      )}
+      <DeclarationLoadState id={id} declaration={declaration} back={<Link to="/review">the review queue</Link>} />
       {view && (
         <div className="declaration-layout">
           <div className="declaration-main">

@@ -7,11 +7,12 @@ import { useForm } from 'react-hook-form';
 import { Link, useParams } from 'react-router';
 import type { DeclarationView } from '#shared/domain/declaration-record.ts';
 import { type CancelRequest, cancelRequestSchema } from '#shared/domain/review.ts';
-import { isDeclarationId, useCancel, useDeclaration } from '../api/hooks.ts';
+import { useCancel, useDeclaration } from '../api/hooks.ts';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { Field } from '../components/Field.tsx';
-import { ErrorPanel, Loading, Notice } from '../components/feedback.tsx';
+import { ErrorPanel, Notice } from '../components/feedback.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
+import { DeclarationLoadState } from '../declaration/DeclarationLoadState.tsx';
 import { Duty, History, InspectionDetail, Items, Outcome, Parties, Section, Summary } from '../declaration/sections.tsx';
 import { requestResolver } from '../forms.ts';
 
@@ -28,23 +29,7 @@ export function TraderDeclarationPage() {
         <Link to="/declarations">My declarations</Link>
       </p>
       <PageHeading title={view ? `Declaration ${view.lrn}` : 'Declaration'} />
-      {!isDeclarationId(id) ? (
-        <p className="error-panel" role="alert">
-          This address does not name a declaration (declaration ids have 26 letters and digits). Check the link, or go to{' '}
-          <Link to="/declarations">your declarations</Link>.
-        </p>
-      ) : (
-        declaration.isPending && <Loading>Loading the declaration…</Loading>
-      )}
-      {declaration.isError && (
-        <ErrorPanel
-          title="The declaration could not be loaded"
-          error={declaration.error}
-          onRetry={() => {
-            void declaration.refetch();
-          }}
-        />
-      )}
+      <DeclarationLoadState id={id} declaration={declaration} back={<Link to="/declarations">your declarations</Link>} />
       {view && (
         <div className="declaration-layout">
           <div className="declaration-main">
