@@ -8,10 +8,10 @@
 import { createHash } from 'node:crypto';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
-import { seedDemoData } from '#local/seed.ts';
-import { ferroSilicon, noRandomSelection } from '#tests/support/scenarios.ts';
-import { apiClient, declarationFor, eventually, newParty } from './support.ts';
+import type { LocalCloud } from '#local/cloud.ts';
+import { ferroSilicon } from '#tests/support/scenarios.ts';
+import { startSeededCloud } from '#tests/support/seeded-cloud.ts';
+import { type apiClient, declarationFor, eventually, newParty } from './support.ts';
 
 let cloud: LocalCloud;
 let api: ReturnType<typeof apiClient>['call'];
@@ -46,22 +46,13 @@ interface Problem {
 }
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
-  await seedDemoData();
-  api = apiClient(cloud.apiUrl).call;
+  ({ cloud, api } = await startSeededCloud());
   sqs = new SQSClient({
     region: process.env.AWS_REGION,
     endpoint: cloud.endpoints.sqs,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   officer = cloud.mintToken({ role: 'officer', sub: 'officer-docs' });
-  // No random selection: lanes come from the criteria alone.
-  const settings = noRandomSelection;
-  const loaded = await api('PUT', '/v1/admin/reference-documents/risk-settings', {
-    token: cloud.mintToken({ role: 'admin' }),
-    body: settings,
-  });
-  expect(loaded.status).toBe(200);
 }, 120_000);
 
 afterAll(async () => {

@@ -3,11 +3,11 @@
  * decided on over HTTP; what the trader sees of it; cancel before and after release.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
-import { seedDemoData } from '#local/seed.ts';
+import type { LocalCloud } from '#local/cloud.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
-import { ferroSilicon, noRandomSelection } from '#tests/support/scenarios.ts';
-import { apiClient, declarationFor, eventually, newParty } from './support.ts';
+import { ferroSilicon } from '#tests/support/scenarios.ts';
+import { startSeededCloud } from '#tests/support/seeded-cloud.ts';
+import { type apiClient, declarationFor, eventually, newParty } from './support.ts';
 
 let cloud: LocalCloud;
 let api: ReturnType<typeof apiClient>['call'];
@@ -25,18 +25,9 @@ interface Problem {
 }
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
-  await seedDemoData();
-  api = apiClient(cloud.apiUrl).call;
+  ({ cloud, api } = await startSeededCloud());
   officerA = cloud.mintToken({ role: 'officer', sub: 'officer-a' });
   officerB = cloud.mintToken({ role: 'officer', sub: 'officer-b' });
-  // No random selection: lanes come from the criteria alone.
-  const settings = noRandomSelection;
-  const loaded = await api('PUT', '/v1/admin/reference-documents/risk-settings', {
-    token: cloud.mintToken({ role: 'admin' }),
-    body: settings,
-  });
-  expect(loaded.status).toBe(200);
 }, 120_000);
 
 afterAll(async () => {
