@@ -48,19 +48,9 @@ export interface Transition {
   set: Partial<
     Pick<
       DeclarationRecord,
-      | 'validation'
-      | 'risk'
-      | 'lane'
-      | 'assessment'
-      | 'assessmentProblems'
-      | 'releasedAt'
-      | 'queuedAt'
+      | Exclude<ClearableField, 'claim'>
       | 'lastEvent'
-      | 'failure'
-      | 'decision'
       | 'cancellation'
-      | 'inspection'
-      | 'reassessment'
       /** With `submission`: the body now archived there (the adapter reads it back from the archive). */
       | 'declaration'
       | 'submission'
@@ -73,7 +63,7 @@ export interface Transition {
   >;
 }
 
-/** Outcomes an amendment clears. */
+/** Outcomes a change may clear (an amendment clears them all); a transition may set them too, but the claim. */
 export type ClearableField =
   | 'validation'
   | 'risk'
