@@ -128,6 +128,8 @@ export const declarationStateSchema = z.object({
   inspection: inspectionSchema.optional(),
   /** Which body this is: 0 (or absent) as first submitted, n after the trader's n-th amendment. */
   amendment: z.number().int().nonnegative().optional(),
+  /** What the latest assessment (or an inspection's re-assessment) makes due: its total, for listings. */
+  amountDue: z.object({ amount: z.string(), currency: z.string() }).optional(),
   /** After an amendment: the SHA-256 of the bytes first submitted, where the history's hash chain starts. */
   originalSha256: sha256Hex.optional(),
   /** Documents the trader uploaded and the platform checked, each counted against the request it answers. */
@@ -226,7 +228,17 @@ export const declarationViewSchema = z
   .meta({ id: 'DeclarationView' });
 export type DeclarationView = z.infer<typeof declarationViewSchema>;
 
-export const declarationSummarySchema = z.object({ ...summaryFields, links: linksSchema }).meta({ id: 'DeclarationSummary' });
+export const declarationSummarySchema = z
+  .object({
+    ...summaryFields,
+    lane: laneSchema.nullable().meta({ description: 'Risk lane once scored' }),
+    amountDue: z
+      .object({ amount: z.string(), currency: z.string() })
+      .nullable()
+      .meta({ description: 'Total of the latest assessment (after an inspection: its re-assessment); null until assessed' }),
+    links: linksSchema,
+  })
+  .meta({ id: 'DeclarationSummary' });
 export type DeclarationSummary = z.infer<typeof declarationSummarySchema>;
 
 export const declarationPageSchema = z
@@ -340,6 +352,8 @@ export function toSummary(record: DeclarationState): DeclarationSummary {
     version: record.version,
     submittedAt: record.submittedAt,
     updatedAt: record.updatedAt,
+    lane: record.lane ?? null,
+    amountDue: record.amountDue ?? null,
     links: linksFor(record.id),
   };
 }

@@ -76,6 +76,7 @@ export type ClearableField =
   | 'decision'
   | 'inspection'
   | 'reassessment'
+  | 'amountDue'
   | 'claim';
 
 /** A place in an officers' queue: the entry's queue time and declaration id (its sort key). */

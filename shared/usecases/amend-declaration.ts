@@ -61,6 +61,7 @@ const outcomes: readonly ClearableField[] = [
   'decision',
   'inspection',
   'reassessment',
+  'amountDue',
   'claim',
 ];
 

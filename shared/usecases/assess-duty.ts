@@ -72,7 +72,10 @@ export function assessDuty(message: PipelineMessage, deps: AssessDutyDeps): Prom
         const { totals, currency, tariffPackVersion } = result.assessment;
         return {
           to: 'ASSESSED',
-          set: { assessment: result.assessment },
+          set: {
+            assessment: result.assessment,
+            amountDue: { amount: result.assessment.totals.total, currency: result.assessment.currency },
+          },
           detail: `total ${totals.total} ${currency} (tariff pack ${tariffPackVersion})`,
         };
       },

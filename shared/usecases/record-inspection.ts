@@ -94,7 +94,16 @@ export async function recordInspection(
       to: record.status,
       at: now,
       officer: { id: officerId, now },
-      set: { inspection, lastEvent: event, ...(revised?.assessment ? { reassessment: revised.assessment } : {}) },
+      set: {
+        inspection,
+        lastEvent: event,
+        ...(revised?.assessment
+          ? {
+              reassessment: revised.assessment,
+              amountDue: { amount: revised.assessment.totals.total, currency: revised.assessment.currency },
+            }
+          : {}),
+      },
     });
     if (outcome === 'conflict') {
       throw new DomainError('CONFLICT', 'Changed meanwhile', [

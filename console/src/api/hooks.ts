@@ -3,7 +3,7 @@
  * every change an officer or trader makes refreshes the declaration, its history and the lists
  * it appears in. The cache is cleared at sign-out (what a trader and an officer see differ).
  */
-import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { z } from 'zod';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
@@ -93,18 +93,6 @@ export function useDeclaration(id: string) {
 }
 
 /** The declarations of a page of the trader's list, each read whole (lane and amount due are on the declaration, not the summary). */
-export function useDeclarations(ids: readonly string[]) {
-  const api = useCall();
-  return useQueries({
-    queries: ids.map((id) => ({
-      queryKey: queryKeys.declaration(id),
-      queryFn: ({ signal }: { signal: AbortSignal }) => api(getDeclarationOperation, { path: { id }, signal }),
-      retry,
-      staleTime: 10_000,
-    })),
-  });
-}
-
 export function useDeclarationEvents(id: string) {
   const api = useCall();
   return useQuery({

@@ -5,13 +5,12 @@ import { Link, useSearchParams } from 'react-router';
 import { type DeclarationStatus, declarationStatuses } from '#shared/domain/declaration.ts';
 import type { DeclarationSummary } from '#shared/domain/declaration-record.ts';
 import { listDeclarationsOperation } from '#shared/http/operations/declarations.ts';
-import { useDeclarations, useMyDeclarations } from '../api/hooks.ts';
+import { useMyDeclarations } from '../api/hooks.ts';
 import { LaneBadge, StatusBadge } from '../components/badges.tsx';
 import { columnsFor, DataTable } from '../components/DataTable.tsx';
 import { Field } from '../components/Field.tsx';
 import { ErrorPanel, Loading } from '../components/feedback.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
-import { amountDue } from '../declaration/sections.tsx';
 import { dateTime, money, statusLabels } from '../format.ts';
 import { requestResolver } from '../forms.ts';
 import { useSignedIn } from '../session.tsx';
@@ -64,9 +63,7 @@ export function MyDeclarationsPage() {
   );
 }
 
-interface Row extends DeclarationSummary {
-  detail: ReturnType<typeof useDeclarations>[number];
-}
+type Row = DeclarationSummary;
 const columns = columnsFor<Row>();
 const tableColumns = columns.columns([
   columns.accessor('lrn', {
@@ -77,16 +74,13 @@ const tableColumns = columns.columns([
   columns.display({
     id: 'lane',
     header: 'Lane',
-    cell: ({ row }) =>
-      row.original.detail.data ? <LaneBadge lane={row.original.detail.data.lane} /> : <Pending detail={row.original.detail} />,
+    cell: ({ row }) => <LaneBadge lane={row.original.lane} />,
   }),
   columns.display({
     id: 'due',
     header: 'Total due',
     cell: ({ row }) => {
-      const view = row.original.detail.data;
-      if (!view) return <Pending detail={row.original.detail} />;
-      const due = amountDue(view);
+      const due = row.original.amountDue;
       return due ? <span className="number">{money(due.amount, due.currency)}</span> : <span className="muted">not assessed yet</span>;
     },
   }),
@@ -97,14 +91,9 @@ const tableColumns = columns.columns([
   columns.accessor('office', { header: 'Office' }),
 ]);
 
-function Pending({ detail }: { detail: Row['detail'] }) {
-  return detail.isError ? <span>could not be read</span> : <span className="muted">loading…</span>;
-}
-
 function DeclarationList({ status }: { status: DeclarationStatus | undefined }) {
   const [cursors, setCursors] = useState<string[]>([]);
   const list = useMyDeclarations(status, cursors.at(-1));
-  const details = useDeclarations(list.data?.items.map((item) => item.id) ?? []);
   if (list.isPending) return <Loading>Loading your declarations…</Loading>;
   if (list.isError)
     return (
@@ -116,10 +105,7 @@ function DeclarationList({ status }: { status: DeclarationStatus | undefined }) 
         }}
       />
     );
-  const rows: Row[] = list.data.items.flatMap((item, index) => {
-    const detail = details[index];
-    return detail ? [{ ...item, detail }] : [];
-  });
+  const rows: Row[] = list.data.items;
   return (
     <>
       <DataTable

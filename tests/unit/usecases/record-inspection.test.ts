@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/domain/auth.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import type { InspectionRequest } from '#shared/domain/inspection.ts';
-import { getDeclaration } from '#shared/usecases/read-declarations.ts';
+import { getDeclaration, listDeclarations } from '#shared/usecases/read-declarations.ts';
 import { recordInspection } from '#shared/usecases/record-inspection.ts';
 import { claimDeclaration } from '#shared/usecases/review-decisions.ts';
 import { selectingProfiles } from '#shared/usecases/score-risk.ts';
@@ -81,6 +81,9 @@ describe('recordInspection', () => {
     expect(view.assessment).toEqual(original.assessment); // the original stays
     expect(view).toMatchObject({ status: 'UNDER_REVIEW', version: original.version + 1 });
     expect(traderView.reassessment?.totals.total).toBe('1391.79');
+    // Listings carry the lane and what is due now (the re-assessment's total), without reading each declaration.
+    const listed = await listDeclarations({ principal: { subject: 't', roles: ['trader'], partyId: party }, limit: 10 }, { repository });
+    expect(listed.items).toEqual([expect.objectContaining({ id, lane: 'RED', amountDue: { amount: '1391.79', currency: 'GBP' } })]);
     expect(traderView.inspection).toMatchObject({ result: 'DISCREPANCY', findings: null, officerId: null });
     expect(JSON.stringify(traderView)).not.toContain('invoice found in the container');
   });
