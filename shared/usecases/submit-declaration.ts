@@ -130,13 +130,6 @@ export async function submitDeclaration(command: SubmitDeclarationCommand, deps:
     updatedAt: at,
     declaration,
     submission: { ...stored, sha256, bytes: command.body.byteLength },
-    validation: undefined,
-    risk: undefined,
-    lane: undefined,
-    assessment: undefined,
-    assessmentProblems: undefined,
-    releasedAt: undefined,
-    queuedAt: undefined,
     ...(supersedes ? { supersedes } : {}),
   };
   record.lastEvent = submittedEvent(record, declaration.items.length);

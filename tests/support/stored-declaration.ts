@@ -44,13 +44,6 @@ export async function storeSubmittedWithBytes(deps: Deps, options: Options = {})
     updatedAt: at,
     declaration: declarationSchema.parse(JSON.parse(bytes.toString('utf8'))),
     submission: { ...archived, sha256, bytes: bytes.byteLength },
-    validation: undefined,
-    risk: undefined,
-    lane: undefined,
-    assessment: undefined,
-    assessmentProblems: undefined,
-    releasedAt: undefined,
-    queuedAt: undefined,
   };
   expect(await deps.repository.create(record)).toBe(true);
   return { record, bytes };

@@ -124,13 +124,7 @@ export function Outcome({ view }: { view: DeclarationView }) {
             Validation found {view.validation.problemCount ?? view.validation.problems.length} problem
             {(view.validation.problemCount ?? view.validation.problems.length) === 1 ? '' : 's'}:
           </p>
-          <ul>
-            {view.validation.problems.map((problem) => (
-              <li key={`${problem.pointer}:${problem.code}`}>
-                <code>{problem.pointer || '/'}</code> {problem.message}
-              </li>
-            ))}
-          </ul>
+          <ProblemList problems={view.validation.problems} />
         </>
       )}
     </Section>
@@ -363,13 +357,7 @@ export function Duty({ view }: { view: DeclarationView }) {
       {view.assessmentProblems && view.assessmentProblems.length > 0 && (
         <>
           <p>The duty calculation stopped on:</p>
-          <ul>
-            {view.assessmentProblems.map((problem) => (
-              <li key={`${problem.pointer}:${problem.code}`}>
-                <code>{problem.pointer || '/'}</code> {problem.message}
-              </li>
-            ))}
-          </ul>
+          <ProblemList problems={view.assessmentProblems} />
         </>
       )}
     </Section>
@@ -556,5 +544,18 @@ export function History({ id }: { id: string }) {
         </ol>
       )}
     </Section>
+  );
+}
+
+/** Problems as the API reports them: where (JSON pointer) and what. */
+function ProblemList({ problems }: { problems: readonly { pointer: string; code: string; message: string }[] }) {
+  return (
+    <ul>
+      {problems.map((problem) => (
+        <li key={`${problem.pointer}:${problem.code}`}>
+          <code>{problem.pointer || '/'}</code> {problem.message}
+        </li>
+      ))}
+    </ul>
   );
 }
