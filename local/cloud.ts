@@ -39,7 +39,7 @@ import { createIssuer, type MintTokenInput, type TokenOverrides } from './issuer
 import { LocalFunction, processState } from './lambda.ts';
 import { createLog, describeError, type Log, type LogLevel } from './log.ts';
 import { QueuePoller } from './poller.ts';
-import { ensureBucket, ensureQueue, ensureTable } from './provision.ts';
+import { ensureBucket, ensureQueue, ensureTable, repairIndexes } from './provision.ts';
 import { compileRoute, type Route } from './routes.ts';
 import { startBucketNotifications } from './s3-notifications.ts';
 import { startSecretsManager } from './secrets-manager.ts';
@@ -294,6 +294,10 @@ async function start(
     tableNames[name] = names(name);
     const outcome = await ensureTable(dynamodb, names(name), definition);
     progress(`table ${names(name)} ${outcome === 'created' ? 'created' : 'found'}`);
+    // Found on disk after a restart: rewrite its items so that no index misses one (see repairIndexes).
+    if (outcome === 'existing' && Object.keys(definition.globalSecondaryIndexes).length > 0) {
+      progress(`table ${names(name)}: ${await repairIndexes(dynamodb, names(name))} item(s) re-indexed`);
+    }
   }
   const queueUrls: Record<string, string> = {};
   const queueArns: Record<string, string> = {};

@@ -5,11 +5,14 @@
  */
 import {
   type AttributeDefinition,
+  type AttributeValue,
+  BatchWriteItemCommand,
   CreateTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
   type KeySchemaElement,
   ResourceInUseException,
+  ScanCommand,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { type BucketLocationConstraint, CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -73,6 +76,32 @@ export async function ensureTable(
     );
   }
   return 'existing';
+}
+
+/**
+ * Writes every item of a table found on disk back unchanged, which rewrites its index entries.
+ * dynalite writes an item and its index entries separately, so a process killed between the two
+ * (the chaos drill's SIGKILL) can leave an item its indexes do not show: the redrive, which finds
+ * stopped declarations through an index, would never see it. DynamoDB itself never loses an index
+ * entry; this only restores what the emulator's crash lost. Returns how many items were written.
+ */
+export async function repairIndexes(client: DynamoDBClient, tableName: string): Promise<number> {
+  let written = 0;
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, Limit: 250 }));
+    const items = page.Items ?? [];
+    for (let start = 0; start < items.length; start += 25) {
+      let requests = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+      while (requests.length > 0) {
+        const result = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }));
+        requests = (result.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+      }
+    }
+    written += items.length;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return written;
 }
 
 async function waitForActive(client: DynamoDBClient, tableName: string): Promise<TableDescription> {
