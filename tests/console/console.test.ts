@@ -38,7 +38,7 @@ const ferroSilicon = (d: DeclarationInput) => {
 };
 
 beforeAll(async () => {
-  screenshots = freshScreenshotDir();
+  screenshots = freshScreenshotDir('officer-and-trader');
   const executablePath = chromiumPath();
   await ensureConsoleBuilt();
   cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });

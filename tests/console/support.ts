@@ -31,11 +31,19 @@ export function chromiumPath(): string {
   return found;
 }
 
-export function freshScreenshotDir(): string {
-  rmSync(screenshotDir, { recursive: true, force: true });
-  mkdirSync(screenshotDir, { recursive: true });
-  return screenshotDir;
+/**
+ * An emptied folder for one test file's screenshots, `.vitest/screenshots/<suite>/`: console test
+ * files run in parallel, so each owns its own folder.
+ */
+export function freshScreenshotDir(suite: string): string {
+  const folder = path.join(screenshotDir, suite);
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  currentFolder = folder;
+  return folder;
 }
+
+let currentFolder = screenshotDir;
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -61,7 +69,7 @@ export function describeViolations(violations: Result[]): string {
 
 /** Checks the page with axe-core and saves a full-page screenshot named after it. */
 export async function checkPage(page: Page, name: string): Promise<string[]> {
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(currentFolder, `${name}.png`), fullPage: true });
   const violations = await seriousViolations(page);
   return violations.length > 0 ? [`${name}:\n${describeViolations(violations)}`] : [];
 }
