@@ -39,6 +39,7 @@ import {
   releaseClaimOperation,
   reviewQueueOperation,
 } from './http/operations/review.ts';
+import { clearanceStatisticsOperation } from './http/operations/stats.ts';
 import { estimateDutyOperation, lookUpCommodityOperation } from './http/operations/tariff.ts';
 
 /**
@@ -396,6 +397,16 @@ export const functions = {
     timeoutSeconds: 10,
     triggers: [api(lookUpCommodityOperation)],
     access: { tables: { main: 'read' }, buckets: { reference: 'read' } },
+  },
+  clearanceStatistics: {
+    entry: 'functions/api/stats/clearance.ts',
+    handler: 'handler',
+    description:
+      'GET /v1/stats/clearance: declarations by lane, release times and revenue per day, from the counters the stages keep (officers, admins)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(clearanceStatisticsOperation)],
+    access: { tables: { main: 'read' } },
   },
   loadReferenceDocument: {
     entry: 'functions/api/admin/reference-documents-put.ts',

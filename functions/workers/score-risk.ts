@@ -1,6 +1,6 @@
 /** Risk stage worker: lane, score and reasons for each validated declaration. */
 
-import { declarationRepository, pipelineQueue, riskDataSources } from '#shared/adapters/platform.ts';
+import { clearanceCounters, declarationRepository, pipelineQueue, riskDataSources } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { scoreRisk } from '#shared/usecases/score-risk.ts';
@@ -11,6 +11,7 @@ const config = loadConfig('scoreRisk');
 const deps = {
   repository: declarationRepository(config),
   dutyQueue: pipelineQueue(config, 'duty'),
+  counters: clearanceCounters(config),
   clock: systemClock,
   ...riskDataSources(config),
 };

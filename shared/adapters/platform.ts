@@ -8,6 +8,7 @@ import type { FunctionConfig } from '#shared/config.ts';
 import type { ArchiveReader } from '#shared/ports/document-archive.ts';
 import type { QueueName } from '#shared/resources.ts';
 import { dynamoDbClient, s3Client, sqsClient } from './aws-clients.ts';
+import { DynamoDbClearanceCounters } from './dynamodb-clearance-counters.ts';
 import { DynamoDbDeclarationRepository } from './dynamodb-declaration-repository.ts';
 import { S3ReferenceDocumentStore } from './reference-document-store.ts';
 import { riskData } from './risk-data.ts';
@@ -47,6 +48,9 @@ export const documentUploads = (config: FunctionConfig) => new S3DocumentUploads
 export const declarationRepository = (config: FunctionConfig) =>
   new DynamoDbDeclarationRepository(sharedDynamoDb(), config.tableName('main'), archiveReader(config));
 
+/** The clearance counters the stages add to and the statistics read. */
+export const clearanceCounters = (config: FunctionConfig) => new DynamoDbClearanceCounters(sharedDynamoDb(), config.tableName('main'));
+
 export const referenceDocuments = (config: FunctionConfig) =>
   new S3ReferenceDocumentStore(sharedS3(), () => config.bucketName('reference'), sharedDynamoDb(), config.tableName('main'));
 
@@ -77,6 +81,7 @@ export function riskDataSources(config: FunctionConfig) {
 /** What the officers' review use cases need. */
 export const reviewDependencies = (config: FunctionConfig) => ({
   repository: declarationRepository(config),
+  counters: clearanceCounters(config),
   clock: systemClock,
   claimMinutes: config.region.reviewClaimMinutes,
 });

@@ -128,8 +128,11 @@ export const declarationStateSchema = z.object({
   inspection: inspectionSchema.optional(),
   /** Which body this is: 0 (or absent) as first submitted, n after the trader's n-th amendment. */
   amendment: z.number().int().nonnegative().optional(),
-  /** What the latest assessment (or an inspection's re-assessment) makes due: its total, for listings. */
-  amountDue: z.object({ amount: z.string(), currency: z.string() }).optional(),
+  /**
+   * What the latest assessment (or an inspection's re-assessment) makes due: its total, for
+   * listings, and per tax type, for the revenue counted at release (without reading the parts).
+   */
+  amountDue: z.object({ amount: z.string(), currency: z.string(), byTaxType: z.record(z.string(), z.string()).optional() }).optional(),
   /** After an amendment: the SHA-256 of the bytes first submitted, where the history's hash chain starts. */
   originalSha256: sha256Hex.optional(),
   /** Documents the trader uploaded and the platform checked, each counted against the request it answers. */
@@ -353,7 +356,7 @@ export function toSummary(record: DeclarationState): DeclarationSummary {
     submittedAt: record.submittedAt,
     updatedAt: record.updatedAt,
     lane: record.lane ?? null,
-    amountDue: record.amountDue ?? null,
+    amountDue: record.amountDue ? { amount: record.amountDue.amount, currency: record.amountDue.currency } : null,
     links: linksFor(record.id),
   };
 }

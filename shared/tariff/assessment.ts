@@ -64,3 +64,10 @@ export const assessmentSchema = z
   })
   .meta({ id: 'Assessment' });
 export type Assessment = z.infer<typeof assessmentSchema>;
+
+/** What an assessment makes due, as the declaration's state keeps it: the total and per tax type. */
+export const amountDueOf = (assessment: Assessment) => ({
+  amount: assessment.totals.total,
+  currency: assessment.currency,
+  byTaxType: assessment.totals.byTaxType,
+});

@@ -15,7 +15,7 @@ import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declara
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import type { TariffSource } from '#shared/ports/tariff-source.ts';
 import { assessDeclaration } from '#shared/tariff/assess-declaration.ts';
-import type { Assessment } from '#shared/tariff/assessment.ts';
+import { type Assessment, amountDueOf } from '#shared/tariff/assessment.ts';
 import type { DeMinimis } from '#shared/tariff/model.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
 
@@ -74,7 +74,7 @@ export function assessDuty(message: PipelineMessage, deps: AssessDutyDeps): Prom
           to: 'ASSESSED',
           set: {
             assessment: result.assessment,
-            amountDue: { amount: result.assessment.totals.total, currency: result.assessment.currency },
+            amountDue: amountDueOf(result.assessment),
           },
           detail: `total ${totals.total} ${currency} (tariff pack ${tariffPackVersion})`,
         };

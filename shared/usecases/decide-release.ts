@@ -6,15 +6,17 @@
  */
 import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
 import { reviewLaneOf } from '#shared/domain/review-views.ts';
+import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
+import { countRelease } from './clearance-statistics.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
 
-export function decideRelease(
+export async function decideRelease(
   message: PipelineMessage,
-  deps: { repository: DeclarationReader & DeclarationWriter; clock: Clock },
+  deps: { repository: DeclarationReader & DeclarationWriter; counters: ClearanceCounters; clock: Clock },
 ): Promise<StageResult> {
-  return runStage(
+  const result = await runStage(
     message,
     {
       name: 'release',
@@ -44,4 +46,11 @@ export function decideRelease(
     },
     deps,
   );
+  // Released now, or before by a delivery that may have stopped before counting it.
+  const released = result.outcome === 'moved' ? result.to === 'RELEASED' : result.status === 'RELEASED';
+  if (released) {
+    const state = await deps.repository.getState(message.declarationId);
+    if (state) await countRelease(state, deps);
+  }
+  return result;
 }

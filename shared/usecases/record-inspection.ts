@@ -22,7 +22,7 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
 import type { RiskProfileStore, TraderProfileStore } from '#shared/ports/risk-stores.ts';
 import type { TariffSource } from '#shared/ports/tariff-source.ts';
-import type { Assessment } from '#shared/tariff/assessment.ts';
+import { type Assessment, amountDueOf } from '#shared/tariff/assessment.ts';
 import { assessAtAcceptance, type RegionTaxSettings } from './assess-duty.ts';
 import { writePendingEvent } from './pipeline-stage.ts';
 import { assertOfficerMayAct } from './review-decisions.ts';
@@ -100,7 +100,7 @@ export async function recordInspection(
         ...(revised?.assessment
           ? {
               reassessment: revised.assessment,
-              amountDue: { amount: revised.assessment.totals.total, currency: revised.assessment.currency },
+              amountDue: amountDueOf(revised.assessment),
             }
           : {}),
       },

@@ -19,13 +19,17 @@ import {
   statusAfterDecision,
 } from '#shared/domain/review.ts';
 import { type ReviewEntry, toReviewEntry } from '#shared/domain/review-views.ts';
+import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter, ReviewClaims } from '#shared/ports/declarations.ts';
+import { countRelease } from './clearance-statistics.ts';
 import { writePendingEvent } from './pipeline-stage.ts';
 import { notFound } from './review-queue.ts';
 
 export interface ReviewDeps {
   repository: DeclarationReader & DeclarationWriter & ReviewClaims;
+  /** Releases are counted into the clearance statistics. */
+  counters: ClearanceCounters;
   clock: Clock;
   /** How long a claim lasts (region config). */
   claimMinutes: number;
@@ -96,7 +100,11 @@ export async function decideOnDeclaration(
   const officerId = command.principal.subject;
   const state = await deps.repository.getState(command.id);
   if (!state) throw notFound(command.id);
-  if (isRepeat(state, officerId, command.decision)) return toReviewEntry(state);
+  if (isRepeat(state, officerId, command.decision)) {
+    // A repeated release counts what the first request may have stopped before counting.
+    await countRelease(state, deps);
+    return toReviewEntry(state);
+  }
   if (command.expectedVersion !== undefined && command.expectedVersion !== state.version) throw staleVersion(command.id, state.version);
   const now = deps.clock.now().toISOString();
   assertOfficerMayAct(state, officerId, now);
@@ -142,6 +150,7 @@ export async function decideOnDeclaration(
   await deps.repository.appendEvent(event);
   const after = await deps.repository.getState(command.id);
   if (!after) throw notFound(command.id);
+  await countRelease(after, deps);
   return toReviewEntry(after);
 }
 

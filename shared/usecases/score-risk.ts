@@ -5,6 +5,7 @@
  * recorded on the outcome.
  */
 import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
+import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
@@ -24,6 +25,8 @@ export interface ScoreRiskDeps {
   profiles: RiskProfileStore;
   traders: TraderProfileStore;
   selectionStats: SelectionStatsStore;
+  /** Lanes are counted into the clearance statistics. */
+  counters: ClearanceCounters;
   secrets: SecretSource;
   /** Risk settings in force at `at`. */
   settings: (at: string) => Promise<RiskSettings>;
@@ -113,6 +116,7 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
         deps.traders.countDeclaration(record.declarantId, deps.clock.now().toISOString()),
         deps.selectionStats.record(record.declaration.office, record.submittedAt.slice(0, 10), laneBeforeTopUp(risk)),
         deps.profiles.countEffectiveness(selectingProfiles(risk), { selections: 1 }),
+        deps.counters.add({ kind: 'lane', day: record.submittedAt.slice(0, 10), shardOf: record.id, lane: risk.lane }),
       ]);
     }
   }

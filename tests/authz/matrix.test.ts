@@ -68,6 +68,8 @@ function requestFor(
       return { path: `${op.path}?lane=RED&office=GBLHR` };
     case 'estimateDuty':
       return { path: op.path, body: declarationFor(party) };
+    case 'clearanceStatistics':
+      return { path: op.path };
     case 'lookUpCommodity':
       return { path: op.path.replace('{code}', '8510900000') };
     case 'loadReferenceDocument':
@@ -129,6 +131,7 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   listDeclarationEvents: (caller) => (caller === 'otherTrader' ? 404 : 200),
   listReviewQueue: () => 200,
   estimateDuty: () => 200,
+  clearanceStatistics: () => 200,
   lookUpCommodity: () => 200,
   loadReferenceDocument: () => 400,
   referenceDocumentHistory: () => 200,

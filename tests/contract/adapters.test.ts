@@ -7,6 +7,7 @@ import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { StoredItemError } from '#shared/adapters/declaration-item-codec.ts';
 import { keys } from '#shared/adapters/keys.ts';
 import {
+  clearanceCounters,
   declarationRepository,
   documentArchive,
   documentUploads,
@@ -20,6 +21,7 @@ import { loadConfig } from '#shared/config.ts';
 import { firstEvent, nextEvent } from '#shared/domain/history.ts';
 import { listDeclarationEvents } from '#shared/usecases/read-declarations.ts';
 import { storeSubmitted } from '#tests/support/stored-declaration.ts';
+import { clearanceCountersContract } from './clearance-counters.contract.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
@@ -88,6 +90,15 @@ riskStoresContract('DynamoDB adapter and local Secrets Manager', {
   traders: () => riskDataSources(loadConfig('scoreRisk')).traders,
   selectionStats: () => riskDataSources(loadConfig('scoreRisk')).selectionStats,
   secrets: () => riskDataSources(loadConfig('scoreRisk')).secrets,
+});
+
+// The release stage adds to the counters; the statistics function reads them.
+clearanceCountersContract('DynamoDB adapter on the local cloud', {
+  counters: () => {
+    const adding = clearanceCounters(loadConfig('decideRelease'));
+    const reading = clearanceCounters(loadConfig('clearanceStatistics'));
+    return { add: (increment) => adding.add(increment), readDays: (days) => reading.readDays(days) };
+  },
 });
 
 // The upload URL function's configuration presigns; the receiving worker's reads (both name the archive bucket).

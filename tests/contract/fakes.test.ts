@@ -1,4 +1,5 @@
 /** The contracts on the in-memory fakes (shared/ports/fakes/). */
+import { InMemoryClearanceCounters } from '#shared/ports/fakes/clearance-counters.ts';
 import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
 import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
 import { InMemoryDocumentUploads } from '#shared/ports/fakes/document-uploads.ts';
@@ -10,6 +11,7 @@ import {
   InMemorySelectionStatsStore,
   InMemoryTraderProfileStore,
 } from '#shared/ports/fakes/risk-stores.ts';
+import { clearanceCountersContract } from './clearance-counters.contract.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
@@ -49,3 +51,5 @@ documentUploadsContract('in-memory fake', {
   put: (url, request) => uploads.put(url, request),
   place: async (key, body, contentType) => uploads.store(key, body, contentType),
 });
+
+clearanceCountersContract('in-memory fake', { counters: () => new InMemoryClearanceCounters() });

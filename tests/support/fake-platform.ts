@@ -20,6 +20,7 @@ import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import type { DeclarationRecord } from '#shared/domain/declaration-record.ts';
 import { validateDeclarationRules } from '#shared/domain/validation-rules.ts';
 import { ManualClock } from '#shared/ports/fakes/clock.ts';
+import { InMemoryClearanceCounters } from '#shared/ports/fakes/clearance-counters.ts';
 import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
 import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
@@ -106,6 +107,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
   const traders = new InMemoryTraderProfileStore();
   for (const trader of demoTraders) await traders.put(trader);
   const selectionStats = new InMemorySelectionStatsStore();
+  const counters = new InMemoryClearanceCounters();
 
   const deps = {
     intake: { repository, archive, validationQueue: queues.validation, clock },
@@ -127,6 +129,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
       profiles,
       traders,
       selectionStats,
+      counters,
       secrets: new FixedSecretSource(),
       ...riskReferenceData(() => documents),
     },
@@ -137,7 +140,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
       tariff: tariffFromReferenceDocuments(documents),
       region: { nationalCurrency: region.nationalCurrency, deMinimis: { ...region.deMinimis, appliesTo: [...region.deMinimis.appliesTo] } },
     },
-    release: { repository, clock },
+    release: { repository, counters, clock },
   };
 
   const stages = {
@@ -192,6 +195,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
     profiles,
     traders,
     selectionStats,
+    counters,
     deps,
     deliver,
     declaration,

@@ -4,12 +4,14 @@ import * as admin from './admin.ts';
 import * as declarations from './declarations.ts';
 import * as meta from './meta.ts';
 import * as review from './review.ts';
+import * as stats from './stats.ts';
 import * as tariff from './tariff.ts';
 
 export const operations: readonly OperationSpec[] = [
   ...Object.values(declarations),
   ...Object.values(review),
   ...Object.values(tariff),
+  ...Object.values(stats),
   ...Object.values(admin),
   ...Object.values(meta),
 ];

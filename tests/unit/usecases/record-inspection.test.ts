@@ -35,6 +35,7 @@ async function underReview() {
   await platform.runThrough('release');
   const deps = {
     repository: platform.repository,
+    counters: platform.counters,
     clock: platform.clock,
     tariff: platform.deps.duty.tariff,
     region: platform.deps.duty.region,

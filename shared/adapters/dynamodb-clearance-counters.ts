@@ -1,0 +1,127 @@
+/**
+ * Clearance counters in the single table: per UTC day, 8 shards (by the declaration id's last
+ * character), each with a 'LANES' item, a 'RELEASES#<lane>' item per lane (count, total time and
+ * the release-time histogram `b<bucket>`) and a 'REVENUE' item (per tax type). Every add is one
+ * UpdateItem ADD, so concurrent stages never overwrite each other; amounts travel as DynamoDB
+ * numbers written from their decimal strings (exact to 38 digits), never through a JS number.
+ */
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
+  type DynamoDBClient,
+  type KeysAndAttributes,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { Decimal } from 'decimal.js';
+import { type DayCounters, emptyDay, releaseBucketOf, type StatisticsIncrement } from '#shared/domain/clearance-statistics.ts';
+import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
+import { type Lane, lanes } from '#shared/risk/outcome.ts';
+import { keys } from './keys.ts';
+
+const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** The shard of a declaration: its id's last character (random in a ULID), folded onto the shards. */
+export const counterShardOf = (id: string): number =>
+  Math.max(0, crockford.indexOf((id.at(-1) ?? '0').toUpperCase())) % keys.clearanceCounterShards;
+
+const counterNames = ['LANES', 'REVENUE', ...lanes.map((lane) => `RELEASES#${lane}`)];
+/** BatchGetItem takes up to 100 keys a call. */
+const batchSize = 100;
+const maxUnprocessedRounds = 8;
+
+const key = (day: string, shard: number, counter: string): Record<string, AttributeValue> => {
+  const { PK, SK } = keys.clearanceCounters(day, shard, counter);
+  return { PK: { S: PK }, SK: { S: SK } };
+};
+
+export class DynamoDbClearanceCounters implements ClearanceCounters {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async add(increment: StatisticsIncrement): Promise<void> {
+    const shard = counterShardOf(increment.shardOf);
+    if (increment.kind === 'lane') {
+      await this.addTo(key(increment.day, shard, 'LANES'), { [increment.lane]: '1' });
+      return;
+    }
+    await Promise.all([
+      this.addTo(key(increment.day, shard, `RELEASES#${increment.lane}`), {
+        count: '1',
+        totalMilliseconds: String(Math.round(increment.milliseconds)),
+        [`b${releaseBucketOf(increment.milliseconds)}`]: '1',
+      }),
+      Object.keys(increment.revenue).length > 0 ? this.addTo(key(increment.day, shard, 'REVENUE'), increment.revenue) : undefined,
+    ]);
+  }
+
+  private async addTo(itemKey: Record<string, AttributeValue>, amounts: Record<string, string>): Promise<void> {
+    const names = Object.keys(amounts);
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: itemKey,
+        UpdateExpression: `SET #entity = :entity ADD ${names.map((_, index) => `#n${index} :v${index}`).join(', ')}`,
+        ExpressionAttributeNames: { '#entity': 'entity', ...Object.fromEntries(names.map((name, index) => [`#n${index}`, name])) },
+        ExpressionAttributeValues: {
+          ':entity': { S: 'ClearanceCounters' },
+          ...Object.fromEntries(names.map((name, index) => [`:v${index}`, { N: new Decimal(amounts[name] ?? '0').toFixed() }])),
+        },
+      }),
+    );
+  }
+
+  async readDays(days: readonly string[]): Promise<DayCounters[]> {
+    const wanted = days.flatMap((day) =>
+      Array.from({ length: keys.clearanceCounterShards }, (_, shard) => counterNames.map((counter) => key(day, shard, counter))).flat(),
+    );
+    const items: Record<string, AttributeValue>[] = [];
+    for (let start = 0; start < wanted.length; start += batchSize)
+      items.push(...(await this.batchGet(wanted.slice(start, start + batchSize))));
+    const byDay = new Map(days.map((day) => [day, emptyDay(day)]));
+    for (const item of items) {
+      const [, day] = (item.PK?.S ?? '').split('#');
+      const counters = day === undefined ? undefined : byDay.get(day);
+      if (counters) addItem(counters, item.SK?.S ?? '', item);
+    }
+    return days.map((day) => byDay.get(day) ?? emptyDay(day));
+  }
+
+  /** One BatchGetItem, with its unprocessed keys asked again (throttling) after a short wait. */
+  private async batchGet(batchKeys: Record<string, AttributeValue>[]): Promise<Record<string, AttributeValue>[]> {
+    const found: Record<string, AttributeValue>[] = [];
+    let request: Record<string, KeysAndAttributes> | undefined = { [this.tableName]: { Keys: batchKeys } };
+    for (let round = 0; request && Object.keys(request).length > 0; round++) {
+      if (round === maxUnprocessedRounds) throw new Error(`clearance counters: keys still unprocessed after ${round} rounds`);
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+      const result: BatchGetItemCommandOutput = await this.client.send(new BatchGetItemCommand({ RequestItems: request }));
+      found.push(...(result.Responses?.[this.tableName] ?? []));
+      request = result.UnprocessedKeys;
+    }
+    return found;
+  }
+}
+
+const numberOf = (value: AttributeValue | undefined): string => value?.N ?? '0';
+
+/** Adds one stored counter item into a day's counters (shards are summed). */
+function addItem(counters: DayCounters, counter: string, item: Record<string, AttributeValue>): void {
+  if (counter === 'LANES') {
+    for (const lane of lanes) counters.lanes[lane] += Number(numberOf(item[lane]));
+  } else if (counter === 'REVENUE') {
+    for (const [taxType, value] of Object.entries(item)) {
+      if (value.N === undefined) continue;
+      counters.revenue[taxType] = new Decimal(counters.revenue[taxType] ?? '0').plus(value.N).toFixed();
+    }
+  } else if (counter.startsWith('RELEASES#')) {
+    const release = counters.releases[counter.slice('RELEASES#'.length) as Lane];
+    if (!release) return;
+    release.count += Number(numberOf(item.count));
+    release.totalMilliseconds += Number(numberOf(item.totalMilliseconds));
+    release.buckets.forEach((count, index) => {
+      release.buckets[index] = count + Number(numberOf(item[`b${index}`]));
+    });
+  }
+}

@@ -1,0 +1,18 @@
+/** Statistics for the administration, read from pre-aggregated counters (never by scanning declarations). */
+import { z } from 'zod';
+import { clearanceStatisticsSchema } from '#shared/domain/clearance-statistics.ts';
+import { defineOperation } from '#shared/http/operation-spec.ts';
+
+export const clearanceStatisticsOperation = defineOperation({
+  operationId: 'clearanceStatistics',
+  method: 'GET',
+  path: '/v1/stats/clearance',
+  summary:
+    'Declarations per day by lane, time from lodgement to release per lane (median, 90th percentile), revenue per day by tax type; at most 31 days, the last 7 by default (officer, admin)',
+  roles: ['officer', 'admin'],
+  query: z.strictObject({
+    from: z.iso.date().optional().meta({ description: 'First UTC day (YYYY-MM-DD); 6 days before `to` by default' }),
+    to: z.iso.date().optional().meta({ description: 'Last UTC day (YYYY-MM-DD); today by default' }),
+  }),
+  responses: { 200: { description: 'The statistics of the period', schema: clearanceStatisticsSchema } },
+});

@@ -1,0 +1,86 @@
+/**
+ * What every ClearanceCounters must do: run against the in-memory fake (fakes.test.ts) and the
+ * DynamoDB adapter on the local cloud (adapters.test.ts). Adds from many declarations at once (so
+ * from several shards) sum exactly; revenue stays decimal to the last digit; days do not mix.
+ */
+import { describe, expect, it } from 'vitest';
+import { emptyDay, releaseBucketOf } from '#shared/domain/clearance-statistics.ts';
+import { newDeclarationId } from '#shared/domain/ids.ts';
+import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
+
+export interface ClearanceCountersSubject {
+  counters: () => ClearanceCounters;
+}
+
+/** A day of its own per run: both subjects may keep what an earlier run added. */
+const uniqueDay = (): string => {
+  const base = Date.UTC(2001, 0, 1) + Math.floor(Math.random() * 20_000) * 86_400_000;
+  return new Date(base).toISOString().slice(0, 10);
+};
+
+export function clearanceCountersContract(name: string, subject: ClearanceCountersSubject): void {
+  describe(`ClearanceCounters contract: ${name}`, () => {
+    it('sums lanes and releases added at once from many declarations, revenue exactly, one day apart from the next', async () => {
+      // Prepare: 40 declarations (ids spread over every shard), each scored and released
+      const counters = subject.counters();
+      const day = uniqueDay();
+      const nextDay = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      const ids = Array.from({ length: 40 }, () => newDeclarationId(new Date()));
+      const lanes = ['GREEN', 'GREEN', 'YELLOW', 'RED'] as const;
+
+      // Act
+      await Promise.all(
+        ids.flatMap((id, index) => {
+          const lane = lanes[index % lanes.length] ?? 'GREEN';
+          return [
+            counters.add({ kind: 'lane', day, shardOf: id, lane }),
+            counters.add({
+              kind: 'release',
+              day,
+              shardOf: id,
+              lane,
+              milliseconds: 1_000 * (index + 1),
+              // 0.1 + 0.2 is not 0.3 in binary floating point: decimal all the way or this fails.
+              revenue: { A00: '0.10', B00: '0.20', '311': '1234567890123.01' },
+            }),
+          ];
+        }),
+      );
+      await counters.add({ kind: 'lane', day: nextDay, shardOf: ids[0] ?? '', lane: 'BLUE' });
+      const [first, second, unused] = await counters.readDays([day, nextDay, '1999-12-31']);
+
+      // Assess
+      expect(first?.lanes).toEqual({ GREEN: 20, YELLOW: 10, RED: 10, BLUE: 0 });
+      expect(first?.releases.GREEN.count).toBe(20);
+      expect(first?.releases.YELLOW.count).toBe(10);
+      expect(first?.releases.RED.totalMilliseconds).toBe([4, 8, 12, 16, 20, 24, 28, 32, 36, 40].reduce((sum, n) => sum + n * 1_000, 0));
+      const buckets = first?.releases.RED.buckets ?? [];
+      expect(buckets.reduce((sum, count) => sum + count, 0)).toBe(10);
+      expect(buckets[releaseBucketOf(4_000)]).toBeGreaterThanOrEqual(1);
+      expect(first?.revenue).toEqual({ A00: '4', B00: '8', '311': '49382715604920.4' });
+      expect(second?.lanes).toEqual({ GREEN: 0, YELLOW: 0, RED: 0, BLUE: 1 });
+      expect(second?.revenue).toEqual({});
+      expect(unused).toEqual(emptyDay('1999-12-31'));
+    });
+
+    it('reads a month of days at once, in the order asked', async () => {
+      // Prepare
+      const counters = subject.counters();
+      const start = Date.parse(`${uniqueDay()}T00:00:00Z`);
+      const days = Array.from({ length: 31 }, (_, index) => new Date(start + index * 86_400_000).toISOString().slice(0, 10));
+      await Promise.all(
+        days.map((day, index) =>
+          counters.add({ kind: 'lane', day, shardOf: newDeclarationId(new Date()), lane: index % 2 ? 'RED' : 'GREEN' }),
+        ),
+      );
+
+      // Act
+      const read = await counters.readDays(days);
+
+      // Assess
+      expect(read.map((counted) => counted.day)).toEqual(days);
+      expect(read.map((counted) => counted.lanes.GREEN + counted.lanes.RED)).toEqual(days.map(() => 1));
+      expect(read[1]?.lanes.RED).toBe(1);
+    });
+  });
+}
