@@ -39,7 +39,7 @@ import {
   releaseClaimOperation,
   reviewQueueOperation,
 } from './http/operations/review.ts';
-import { clearanceStatisticsOperation } from './http/operations/stats.ts';
+import { clearanceStatisticsOperation, profileSelectionsOperation } from './http/operations/stats.ts';
 import { estimateDutyOperation, lookUpCommodityOperation } from './http/operations/tariff.ts';
 
 /**
@@ -406,6 +406,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [api(clearanceStatisticsOperation)],
+    access: { tables: { main: 'read' } },
+  },
+  profileSelections: {
+    entry: 'functions/api/stats/risk-profiles.ts',
+    handler: 'handler',
+    description: 'GET /v1/stats/risk-profiles: the risk profiles that select most, with their hit rates (officers, admins)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(profileSelectionsOperation)],
     access: { tables: { main: 'read' } },
   },
   loadReferenceDocument: {

@@ -185,3 +185,17 @@ export function summarise(from: string, to: string, days: readonly DayCounters[]
     method: releaseTimeMethod,
   };
 }
+
+export const profileSelectionSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    enabled: z.boolean(),
+    lane: z.string().nullable().meta({ description: 'The lane the profile asks for, if any' }),
+    selections: z.number().int().meta({ description: 'Declarations whose scoring this profile matched (all time)' }),
+    inspections: z.number().int().meta({ description: 'Of those, inspections an officer recorded' }),
+    hits: z.number().int().meta({ description: 'Inspections that found a discrepancy' }),
+    hitRate: z.number().nullable().meta({ description: 'hits / inspections, 0 to 1; null before the first inspection' }),
+  })
+  .meta({ id: 'ProfileSelection' });
+export type ProfileSelection = z.infer<typeof profileSelectionSchema>;

@@ -8,12 +8,14 @@
  * marker and count loses that one count (at most once, as the risk stage's counts).
  */
 import { type Principal, requireRole } from '#shared/domain/auth.ts';
-import { type ClearanceStatistics, summarise } from '#shared/domain/clearance-statistics.ts';
+import { type ClearanceStatistics, type ProfileSelection, summarise } from '#shared/domain/clearance-statistics.ts';
 import type { DeclarationState } from '#shared/domain/declaration-record.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationWriter } from '#shared/ports/declarations.ts';
+import type { RiskProfileStore } from '#shared/ports/risk-stores.ts';
+import type { RiskProfile } from '#shared/risk/profile.ts';
 
 /** A period is at most this long: a month of days is read in 15 batch reads. */
 export const maxStatisticsDays = 31;
@@ -70,4 +72,37 @@ export async function readClearanceStatistics(
     ]);
   }
   return summarise(from, to, await deps.counters.readDays(days), deps.nationalCurrency);
+}
+
+/**
+ * GET /v1/stats/risk-profiles?limit=: the profiles that select most, with their hit rates. Reads
+ * each current profile's effectiveness counters (one item each): a region has tens of profiles.
+ */
+export async function readProfileSelections(
+  query: { principal: Principal; limit: number },
+  deps: { profiles: Pick<RiskProfileStore, 'allVersions' | 'effectiveness'> },
+): Promise<{ items: ProfileSelection[] }> {
+  requireRole(query.principal, 'officer', 'admin');
+  const current = new Map<string, RiskProfile>();
+  for (const profile of await deps.profiles.allVersions()) {
+    const seen = current.get(profile.id);
+    if (!seen || seen.version < profile.version) current.set(profile.id, profile);
+  }
+  const items = await Promise.all(
+    [...current.values()].map(async (profile): Promise<ProfileSelection> => {
+      const { selections, inspections, hits } = await deps.profiles.effectiveness(profile.id);
+      return {
+        id: profile.id,
+        name: profile.name,
+        enabled: profile.enabled,
+        lane: 'lane' in profile.outcome ? profile.outcome.lane : null,
+        selections,
+        inspections,
+        hits,
+        hitRate: inspections === 0 ? null : hits / inspections,
+      };
+    }),
+  );
+  items.sort((a, b) => b.selections - a.selections || a.id.localeCompare(b.id));
+  return { items: items.slice(0, query.limit) };
 }

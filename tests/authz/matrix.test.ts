@@ -69,6 +69,7 @@ function requestFor(
     case 'estimateDuty':
       return { path: op.path, body: declarationFor(party) };
     case 'clearanceStatistics':
+    case 'profileSelections':
       return { path: op.path };
     case 'lookUpCommodity':
       return { path: op.path.replace('{code}', '8510900000') };
@@ -132,6 +133,7 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   listReviewQueue: () => 200,
   estimateDuty: () => 200,
   clearanceStatistics: () => 200,
+  profileSelections: () => 200,
   lookUpCommodity: () => 200,
   loadReferenceDocument: () => 400,
   referenceDocumentHistory: () => 200,

@@ -1,7 +1,7 @@
 /** Statistics for the administration, read from pre-aggregated counters (never by scanning declarations). */
 import { z } from 'zod';
-import { clearanceStatisticsSchema } from '#shared/domain/clearance-statistics.ts';
-import { defineOperation } from '#shared/http/operation-spec.ts';
+import { clearanceStatisticsSchema, profileSelectionSchema } from '#shared/domain/clearance-statistics.ts';
+import { defineOperation, queryInteger } from '#shared/http/operation-spec.ts';
 
 export const clearanceStatisticsOperation = defineOperation({
   operationId: 'clearanceStatistics',
@@ -15,4 +15,19 @@ export const clearanceStatisticsOperation = defineOperation({
     to: z.iso.date().optional().meta({ description: 'Last UTC day (YYYY-MM-DD); today by default' }),
   }),
   responses: { 200: { description: 'The statistics of the period', schema: clearanceStatisticsSchema } },
+});
+
+export const profileSelectionsOperation = defineOperation({
+  operationId: 'profileSelections',
+  method: 'GET',
+  path: '/v1/stats/risk-profiles',
+  summary: 'The risk profiles that select most, with their inspections, hits and hit rates (officer, admin)',
+  roles: ['officer', 'admin'],
+  query: z.strictObject({ limit: queryInteger(1, 100).default(10) }),
+  responses: {
+    200: {
+      description: 'Profiles by selections, most first',
+      schema: z.object({ items: z.array(profileSelectionSchema) }).meta({ id: 'ProfileSelections' }),
+    },
+  },
 });

@@ -6,7 +6,7 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/domain/auth.ts';
-import { readClearanceStatistics } from '#shared/usecases/clearance-statistics.ts';
+import { readClearanceStatistics, readProfileSelections } from '#shared/usecases/clearance-statistics.ts';
 import { decideRelease } from '#shared/usecases/decide-release.ts';
 import { claimDeclaration, decideOnDeclaration } from '#shared/usecases/review-decisions.ts';
 import { newParty } from '#tests/integration/support.ts';
@@ -114,6 +114,32 @@ describe('reading a period', () => {
     expect(reversed).toMatchObject({ kind: 'BAD_REQUEST', code: 'PERIOD_REVERSED' });
     expect(tooLong).toMatchObject({ kind: 'BAD_REQUEST', code: 'PERIOD_TOO_LONG' });
     expect(month.days).toHaveLength(31);
+    expect(forbidden).toMatchObject({ kind: 'FORBIDDEN' });
+  });
+});
+
+describe('profiles that select most', () => {
+  it('lists current profiles by selections, most first, with hit rates', async () => {
+    // Prepare: the demo profiles; two selections and one inspection with a hit for the first, one selection for the second
+    const platform = await fakePlatform();
+    const [first, second] = (await platform.profiles.allVersions()).map((profile) => profile.id);
+    await platform.profiles.countEffectiveness([first ?? '', second ?? ''], { selections: 1 });
+    await platform.profiles.countEffectiveness([first ?? ''], { selections: 1, inspections: 1, hits: 1 });
+
+    // Act
+    const top = await readProfileSelections({ principal: officer, limit: 2 }, { profiles: platform.profiles });
+    const forbidden = await refusal(
+      readProfileSelections(
+        { principal: { subject: 't', roles: ['trader'], partyId: trustedTrader }, limit: 2 },
+        { profiles: platform.profiles },
+      ),
+    );
+
+    // Assess
+    expect(top.items.map((item) => [item.id, item.selections, item.inspections, item.hits, item.hitRate])).toEqual([
+      [first, 2, 1, 1, 1],
+      [second, 1, 0, 0, null],
+    ]);
     expect(forbidden).toMatchObject({ kind: 'FORBIDDEN' });
   });
 });
