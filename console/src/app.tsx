@@ -7,6 +7,7 @@ import { MyDeclarationsPage } from './pages/MyDeclarationsPage.tsx';
 import { OfficerDeclarationPage } from './pages/OfficerDeclarationPage.tsx';
 import { ReviewQueuePage } from './pages/ReviewQueuePage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
+import { StatisticsPage } from './pages/StatisticsPage.tsx';
 import { TraderDeclarationPage } from './pages/TraderDeclarationPage.tsx';
 import { type Session, useSession } from './session.tsx';
 
@@ -37,11 +38,16 @@ export function App() {
                     </NavLink>
                   </li>
                 ) : (
-                  <li>
-                    <NavLink to="/review" end>
-                      Review queue
-                    </NavLink>
-                  </li>
+                  <>
+                    <li>
+                      <NavLink to="/review" end>
+                        Review queue
+                      </NavLink>
+                    </li>
+                    <li>
+                      <NavLink to="/statistics">Statistics</NavLink>
+                    </li>
+                  </>
                 )}
               </ul>
             </nav>
@@ -79,6 +85,14 @@ export function App() {
             element={
               <RequireRole roles={['officer', 'admin']}>
                 <OfficerDeclarationPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="statistics"
+            element={
+              <RequireRole roles={['officer', 'admin']}>
+                <StatisticsPage />
               </RequireRole>
             }
           />

@@ -6,16 +6,15 @@
  * or critical violations) and saved as a screenshot; no page logs an error or breaks its
  * Content-Security-Policy.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSelection, demoThresholds } from '#demo/risk-seed.ts';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { ensureConsoleBuilt } from '#local/console-build.ts';
 import { seedDemoData } from '#local/seed.ts';
-import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { apiClient, declarationFor, eventually } from '#tests/integration/support.ts';
-import { checkPage, chromiumPath, freshScreenshotDir } from './support.ts';
+import { ferroSiliconCif, noRandomSelection } from '#tests/support/scenarios.ts';
+import { checkPage, chromiumPath, freshScreenshotDir, openPage, signIn } from './support.ts';
 
 /** Acme Imports Ltd, the demo trader the console signs in as. */
 const ACME = 'GB123456789000';
@@ -26,17 +25,6 @@ let screenshots: string;
 /** The two RED declarations, oldest first. */
 const red: { id: string; lrn: string }[] = [];
 
-/** Ferro-silicon from China, priced CIF in pounds: the demo anti-dumping profile selects it for the RED lane. */
-const ferroSilicon = (d: DeclarationInput) => {
-  d.items[0] = {
-    ...d.items[0]!,
-    commodityCode: '7202210000',
-    description: 'Ferro-silicon, containing by weight more than 55% of silicon',
-    invoiceAmount: '5000.00',
-  };
-  d.valuation = { currency: 'GBP', incoterm: 'CIF', invoiceTotal: '5000.00' };
-};
-
 beforeAll(async () => {
   screenshots = freshScreenshotDir('officer-and-trader');
   const executablePath = chromiumPath();
@@ -44,23 +32,14 @@ beforeAll(async () => {
   cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
   await seedDemoData();
   const { call } = apiClient(cloud.apiUrl);
-  // No random selection: lanes come from the criteria alone.
-  const settings = {
-    selection: {
-      ...demoSelection,
-      default: { minimumRandom: { RED: 0, YELLOW: 0, BLUE: 0 }, expected: { RED: 0, YELLOW: 0, BLUE: 0 } },
-      offices: {},
-    },
-    thresholds: demoThresholds,
-  };
   const loaded = await call('PUT', '/v1/admin/reference-documents/risk-settings', {
     token: cloud.mintToken({ role: 'admin' }),
-    body: settings,
+    body: noRandomSelection,
   });
   expect(loaded.status).toBe(200);
   const trader = cloud.mintToken({ role: 'trader', party: ACME });
   for (let index = 0; index < 2; index++) {
-    const declaration = declarationFor(ACME, ferroSilicon);
+    const declaration = declarationFor(ACME, ferroSiliconCif);
     const receipt = await call<{ id: string }>('POST', '/v1/declarations', { token: trader, body: declaration });
     expect(receipt.status).toBe(202);
     await eventually(async () => {
@@ -79,23 +58,6 @@ afterAll(async () => {
   console.log(`console screenshots: ${screenshots}`);
 });
 
-/** A browser tab that records console errors, failed requests and CSP violations. */
-async function openPage(width = 1280, height = 800): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const problems: string[] = [];
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'en-GB', timezoneId: 'Europe/London' });
-  // Generous: CI runs the browser beside the rest of the suite on two cores.
-  context.setDefaultTimeout(30_000);
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
-  });
-  return { context, page, problems };
-}
-
 /**
  * What makes the page scroll sideways, if anything: the page's width, then the innermost elements
  * whose content spills out of them (wide tables scroll inside their own region instead).
@@ -112,21 +74,9 @@ async function sidewaysScrolling(page: Page): Promise<string[]> {
   })()`);
 }
 
-async function signIn(page: Page, who: RegExp): Promise<void> {
-  await page.goto(`${cloud.apiUrl}/`);
-  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
-  await page.getByRole('radio', { name: who }).check();
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  // Signed in once the first page shows: navigating earlier would race the token being stored.
-  await page
-    .getByRole('heading', { level: 1 })
-    .filter({ hasText: /Review queue|My declarations/ })
-    .waitFor();
-}
-
 describe('the customs console in a browser', () => {
   it('an officer inspects the oldest RED declaration with a corrected invoice amount, sees the new assessment and its difference, and releases it', async () => {
-    const { context, page, problems } = await openPage();
+    const { context, page, problems } = await openPage(browser);
     const oldest = red[0]!;
 
     // The sign-in page
@@ -223,11 +173,11 @@ describe('the customs console in a browser', () => {
   }, 90_000);
 
   it('the trader sees it RELEASED with the new amount, not the findings, and withdraws another declaration', async () => {
-    const { context, page, problems } = await openPage();
+    const { context, page, problems } = await openPage(browser);
     const [released, other] = [red[0]!, red[1]!];
 
     // My declarations: newest first, status, lane and total due
-    await signIn(page, /Acme Imports Ltd/);
+    await signIn(page, cloud.apiUrl, /Acme Imports Ltd/);
     await page.getByRole('heading', { level: 1, name: 'My declarations' }).waitFor();
     const list = page.getByRole('table', { name: /Your declarations/ });
     const releasedRow = list.getByRole('row', { name: new RegExp(released.lrn) });
@@ -277,7 +227,7 @@ describe('the customs console in a browser', () => {
   }, 60_000);
 
   it('works by keyboard alone and at 390 px: visible focus, no sideways scrolling of the page', async () => {
-    const { context, page, problems } = await openPage(390, 844);
+    const { context, page, problems } = await openPage(browser, 390, 844);
 
     // Sign in with the keyboard only: skip link, the choices, the button
     await page.goto(`${cloud.apiUrl}/`);
@@ -305,7 +255,7 @@ describe('the customs console in a browser', () => {
 
     // An officer's declaration page at 390 px
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await signIn(page, /Olivia Okafor/);
+    await signIn(page, cloud.apiUrl, /Olivia Okafor/);
     await page.goto(`${cloud.apiUrl}/review/declarations/${red[0]!.id}`);
     await page.getByRole('heading', { level: 1, name: `Declaration ${red[0]!.lrn}` }).waitFor();
     await page.getByRole('region', { name: 'History', exact: true }).getByRole('listitem').first().waitFor();
@@ -317,8 +267,8 @@ describe('the customs console in a browser', () => {
   }, 60_000);
 
   it('says what went wrong and what to do: no such declaration, not a declaration id, the wrong role, an expired sign-in', async () => {
-    const { context, page, problems } = await openPage();
-    await signIn(page, /Olivia Okafor/);
+    const { context, page, problems } = await openPage(browser);
+    await signIn(page, cloud.apiUrl, /Olivia Okafor/);
     await page.getByRole('heading', { level: 1, name: 'Review queue' }).waitFor();
 
     // A declaration id nobody has

@@ -26,6 +26,16 @@ export const ferroSilicon = (d: DeclarationInput): void => {
   d.items[0] = { ...d.items[0]!, commodityCode: '7202210000', description: 'Ferro-silicon, containing by weight more than 55% of silicon' };
 };
 
+/**
+ * Ferro-silicon from China (the demo anti-dumping profile: RED), priced CIF in pounds so that the
+ * customs value is the invoice amount: 5,000.00, duty 0 %, VAT 20 % = 1,000.00.
+ */
+export const ferroSiliconCif = (d: DeclarationInput): void => {
+  ferroSilicon(d);
+  d.valuation = { currency: 'GBP', incoterm: 'CIF', invoiceTotal: '5000.00' };
+  d.items[0] = { ...d.items[0]!, invoiceAmount: '5000.00' };
+};
+
 /** Random selection switched off, so lanes come from the criteria alone and tests are deterministic. */
 export const noRandomSelection: RiskSettings = {
   selection: {

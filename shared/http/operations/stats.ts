@@ -10,10 +10,12 @@ export const clearanceStatisticsOperation = defineOperation({
   summary:
     'Declarations per day by lane, time from lodgement to release per lane (median, 90th percentile), revenue per day by tax type; at most 31 days, the last 7 by default (officer, admin)',
   roles: ['officer', 'admin'],
-  query: z.strictObject({
-    from: z.iso.date().optional().meta({ description: 'First UTC day (YYYY-MM-DD); 6 days before `to` by default' }),
-    to: z.iso.date().optional().meta({ description: 'Last UTC day (YYYY-MM-DD); today by default' }),
-  }),
+  query: z
+    .strictObject({
+      from: z.iso.date().optional().meta({ description: 'First UTC day (YYYY-MM-DD); 6 days before `to` by default' }),
+      to: z.iso.date().optional().meta({ description: 'Last UTC day (YYYY-MM-DD); today by default' }),
+    })
+    .refine((period) => !period.from || !period.to || period.from <= period.to, { path: ['from'], message: 'must not be after to' }),
   responses: { 200: { description: 'The statistics of the period', schema: clearanceStatisticsSchema } },
 });
 

@@ -6,7 +6,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/domain/auth.ts';
-import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import type { InspectionRequest } from '#shared/domain/inspection.ts';
 import { getDeclaration, listDeclarations } from '#shared/usecases/read-declarations.ts';
 import { recordInspection } from '#shared/usecases/record-inspection.ts';
@@ -14,19 +13,10 @@ import { claimDeclaration } from '#shared/usecases/review-decisions.ts';
 import { selectingProfiles } from '#shared/usecases/score-risk.ts';
 import { newParty } from '#tests/integration/support.ts';
 import { fakePlatform } from '#tests/support/fake-platform.ts';
-import { refusal } from '#tests/support/scenarios.ts';
+import { ferroSiliconCif, refusal } from '#tests/support/scenarios.ts';
 
 const officerA: Principal = { subject: 'officer-a', roles: ['officer'], partyId: undefined };
 const officerB: Principal = { subject: 'officer-b', roles: ['officer'], partyId: undefined };
-
-/**
- * Ferro-silicon from China (the demo anti-dumping profile: RED), priced CIF in pounds so that the
- * customs value is the invoice amount: 5,000.00, duty 0 %, VAT 20 % = 1,000.00.
- */
-const ferroSiliconCif = (d: DeclarationInput) => {
-  d.valuation = { currency: 'GBP', incoterm: 'CIF', invoiceTotal: '5000.00' };
-  d.items[0] = { ...d.items[0]!, commodityCode: '7202210000', description: 'Ferro-silicon', invoiceAmount: '5000.00' };
-};
 
 async function underReview() {
   const platform = await fakePlatform();
