@@ -7,19 +7,29 @@
  *
  * Options: --requests N (per concurrency level, default 400), --settle N (declarations followed
  * to VALIDATED, default 100).
+ *
+ * `npm run bench -- coldstart [--function name]`: bundle size and import time of every function
+ * (bench/coldstart.ts).
  */
 import './environment.ts';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
+import { benchmarkColdStarts, coldStartTargets } from './coldstart.ts';
+import { writeResults } from './results-file.ts';
 import { benchmarkRisk } from './risk.ts';
 import { benchmarkTariff } from './tariff.ts';
 
-const { values } = parseArgs({
-  options: { requests: { type: 'string', default: '400' }, settle: { type: 'string', default: '100' } },
+const { values, positionals } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '400' },
+    settle: { type: 'string', default: '100' },
+    function: { type: 'string' },
+  },
+  allowPositionals: true,
 });
 const requestsPerLevel = Number(values.requests);
 const settleCount = Number(values.settle);
@@ -154,12 +164,7 @@ async function main(): Promise<void> {
         met: risk.declarationsPerSecond >= targets.riskDeclarationsPerSecond,
       },
     };
-    const folder = new URL('./results/', import.meta.url);
-    mkdirSync(folder, { recursive: true });
-    const text = `${JSON.stringify(results, null, 2)}\n`;
-    writeFileSync(new URL('latest.json', folder), text);
-    writeFileSync(new URL(`${results.at.slice(0, 10)}.json`, folder), text);
-    console.log('results written to bench/results/latest.json');
+    writeResults(results);
   } finally {
     await cloud.stop();
   }
@@ -208,4 +213,27 @@ async function stageTimings(apiUrl: string, token: string, id: string): Promise<
   throw new Error(`declaration ${id} did not reach a release decision within 60 s`);
 }
 
-await main();
+async function coldStarts(): Promise<void> {
+  console.log('bundling every function as the CDK app does, importing each in 5 fresh processes...');
+  const results = await benchmarkColdStarts({ log: (line) => console.log(`  ${line}`), only: values.function });
+  const over = results.filter(
+    (result) =>
+      result.bundleKilobytes > coldStartTargets.bundleKilobytes || result.importMillisecondsMedian > coldStartTargets.importMilliseconds,
+  );
+  console.log(
+    `${results.length - over.length} of ${results.length} functions within ${coldStartTargets.bundleKilobytes} KB and ${coldStartTargets.importMilliseconds} ms`,
+  );
+  writeResults({
+    coldstart: {
+      at: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
+      targets: coldStartTargets,
+      functions: results,
+    },
+  });
+}
+
+const suite = positionals[0];
+if (suite === 'coldstart') await coldStarts();
+else if (suite === undefined) await main();
+else throw new Error(`unknown benchmark suite "${suite}": use no argument, or coldstart`);

@@ -48,6 +48,23 @@ export const VISIBILITY_TIMEOUT_FACTOR = 6;
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __customsCreateRequire } from 'node:module'; const require = __customsCreateRequire(import.meta.url);";
 
+/**
+ * How every function is bundled (esbuild, through NodejsFunction); `npm run bench -- coldstart`
+ * bundles with exactly these options to measure sizes and import times.
+ */
+export const functionBundling = {
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  // Everything is bundled, the AWS SDK included: the runtime's own SDK copy is of a version we
+  // never tested, and may lack packages we use (@aws-sdk/s3-request-presigner). AWS's advice
+  // is to ship your own dependencies (Lambda operator guide, "SDKs in functions").
+  externalModules: [] as string[],
+};
+
 /** The deployed resources a function can be wired to, by logical name. */
 export interface FunctionResources {
   readonly tables: Readonly<Record<string, ITableV2>>;
@@ -164,20 +181,7 @@ export function createFunction(
     environment: functionEnvironment(definition, context),
     projectRoot: context.projectRoot,
     depsLockFilePath: resolve(context.projectRoot, 'package-lock.json'),
-    bundling: {
-      format: OutputFormat.ESM,
-      mainFields: ['module', 'main'],
-      banner: ESM_REQUIRE_BANNER,
-      target: 'node24',
-      minify: true,
-      sourceMap: true,
-      sourcesContent: false,
-      // Everything is bundled, the AWS SDK included: the runtime's own SDK copy is of a version we
-      // never tested, and may lack packages we use (@aws-sdk/s3-request-presigner). AWS's advice
-      // is to ship your own dependencies (Lambda operator guide, "SDKs in functions").
-      externalModules: [],
-      forceDockerBundling: false,
-    },
+    bundling: { ...functionBundling, format: OutputFormat.ESM, forceDockerBundling: false },
   });
 
   grantAccess(fn, name, definition, context.resources);

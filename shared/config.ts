@@ -8,7 +8,7 @@
  * Documented exceptions that read the environment elsewhere: Powertools (POWERTOOLS_*), the AWS
  * SDK (AWS_REGION, AWS_ENDPOINT_URL_*), and `shared/observability.ts` (service name).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { countryCode, currencyCode } from './domain/declaration.ts';
 import {
   type BucketName,

@@ -21,7 +21,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Commodity, ExchangeRate, ExchangeRates, TariffPack } from '#shared/tariff/model.ts';
 import { packVersion, ratesVersion } from '#shared/tariff/pack.ts';
 import { importEcbCrossRates, importMonetaryExchangeRates } from './tariff-importers/rates.ts';

@@ -3,6 +3,6 @@
  * `new Function` unless told otherwise, and the console's Content-Security-Policy forbids eval
  * (zod would fall back, but the browser reports every attempt as a CSP violation).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 z.config({ jitless: true });

@@ -1,7 +1,6 @@
 import type { ReferenceDocumentStore } from '#shared/ports/reference-documents.ts';
-import type { TariffSource } from '#shared/ports/tariff-source.ts';
+import { TariffNotLoadedError, type TariffSource } from '#shared/ports/tariff-source.ts';
 import { exchangeRatesSchema, tariffPackSchema } from '#shared/tariff/model.ts';
-import { TariffNotLoadedError } from '#shared/usecases/assess-duty.ts';
 
 /** The region's current tariff pack and exchange rates, from the reference documents. */
 export function tariffFromReferenceDocuments(store: ReferenceDocumentStore): TariffSource {

@@ -9,7 +9,7 @@
  * the volume, and the counters stay a fixed size.
  */
 import { Decimal } from 'decimal.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Lane, laneSchema, lanes } from '#shared/risk/outcome.ts';
 
 /** Upper bounds (milliseconds) of the release-time buckets: 100 ms growing by 25% to past 30 days; the last is open. */

@@ -1,7 +1,7 @@
 /**
  * A declaration as the platform keeps it (state, version, history) and as the API shows it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { laneSchema, riskOutcomeSchema } from '#shared/risk/outcome.ts';
 import { assessmentSchema } from '#shared/tariff/assessment.ts';
 import { declarationSchema, declarationStatus } from './declaration.ts';

@@ -3,7 +3,7 @@
  * decimal strings (never JSON numbers). These zod schemas are the single source of truth for the
  * TypeScript types, request validation, the OpenAPI document and the console's forms.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { plainText } from './text.ts';
 
 /** Non-negative decimal string for quantities and masses: up to 15 integer and 6 fraction digits. */

@@ -7,7 +7,7 @@
  * size, the media type and the SHA-256, so S3 refuses other bytes; the worker that receives the
  * object checks size and SHA-256 again before the document counts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { documentSchema } from './declaration.ts';
 import { plainText } from './text.ts';
 

@@ -6,7 +6,7 @@
  * (negative). Post-clearance corrections of the customs debt follow UCC Art. 48 (control) and
  * Art. 105 (entry of a further amount in the accounts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Assessment } from '#shared/tariff/assessment.ts';
 import { Dec, fixed2, ZERO } from '#shared/tariff/money.ts';
 import { type Declaration, itemSchema } from './declaration.ts';

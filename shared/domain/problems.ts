@@ -3,7 +3,7 @@
  * whose `problems` list points (RFC 6901 JSON pointer) at what is wrong, with a stable code
  * and a plain message.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const problemSchema = z
   .object({

@@ -2,7 +2,7 @@
  * What officers see of the review queue: each entry with its lane, place in the queue, score,
  * who holds it and until when, and the latest decision; a page of the merged queues with counts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Lane, laneSchema } from '#shared/risk/outcome.ts';
 import { type DeclarationState, declarationSummarySchema, toSummary } from './declaration-record.ts';
 import { officerDecisionSchema, reviewClaimSchema } from './review.ts';

@@ -3,7 +3,7 @@
  * it (a claim that expires), what they decided, and what the trader is told. `note` is internal
  * (officers only); `message` is what the trader reads.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { documentSchema } from './declaration.ts';
 import { plainText as text } from './text.ts';
 

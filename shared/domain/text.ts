@@ -10,7 +10,7 @@
  * - line and paragraph separators (Zl, Zp), private-use (Co) and unassigned (Cn) code points, and
  *   lone surrogates (not well-formed UTF-16).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const forbidden = /(?![\u200C\u200D])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]/u;
 

@@ -3,7 +3,7 @@
  * the zod schemas it names. Every schema registered with `.meta({ id })` becomes a component and
  * is referenced by `$ref`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { problemDocumentSchema } from '#shared/domain/problems.ts';
 import type { OperationSpec } from './operation.ts';
 import { operations } from './operations/index.ts';

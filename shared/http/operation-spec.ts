@@ -3,7 +3,7 @@
  * (`shared/http/operations/`) is written in. Only zod and types, so that the console (a browser
  * bundle) can import the route table for its API client and forms; `operation.ts` serves it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Role } from '#shared/domain/auth.ts';
 
 /** The methods the API uses (`shared/resources.ts` routes functions by them). */

@@ -4,7 +4,7 @@
  * `enabled` flag are ignored); random selection is left out, since it does not depend on
  * criteria. Pure: the caller loads the recent declarations (and their traders) and passes them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Declaration } from '#shared/domain/declaration.ts';
 import { DeclarationFacts } from './declaration-facts.ts';
 import { matchProfile } from './match-profile.ts';

@@ -1,7 +1,7 @@
 /**
  * The result of risk scoring: lane, score and the reasons an officer reads.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** RED physical inspection, YELLOW documentary check, BLUE release then post-clearance audit, GREEN release. */
 export const lanes = ['GREEN', 'BLUE', 'YELLOW', 'RED'] as const;

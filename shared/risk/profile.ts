@@ -11,7 +11,7 @@
  * shared by every item. So "commodity 7202 AND origin CN" needs one item that is both, not one
  * item of 7202 from India and another of something else from China.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { countryCode, isoDate, moneyString, partyId } from '#shared/domain/declaration.ts';
 import { DomainError, problem, toPointer } from '#shared/domain/problems.ts';
 import { plainText } from '#shared/domain/text.ts';

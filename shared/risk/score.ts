@@ -13,7 +13,7 @@
  *    expected-rate top-up may draw a would-be-green one.
  * The strongest lane wins (RED > YELLOW > BLUE > GREEN); BLUE means release, then post-clearance audit.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Declaration } from '#shared/domain/declaration.ts';
 import { DeclarationFacts } from './declaration-facts.ts';
 import { strongerLane } from './lane-rank.ts';

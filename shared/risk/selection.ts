@@ -33,7 +33,7 @@
  *    draw; then the lane rate is exactly e_L when criteria select nothing and at most e_L plus
  *    the criteria's own rate otherwise. If the t_L add up to more than 1 they are scaled down.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { keyedHmacSha256 } from './hmac.ts';
 import type { Lane, RiskOutcome, RiskReason } from './outcome.ts';
 

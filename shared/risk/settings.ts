@@ -1,5 +1,5 @@
 /** Region-wide risk settings an administrator loads as a reference document. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { riskThresholdsSchema } from './score.ts';
 import { selectionConfigSchema } from './selection.ts';
 import { valuationRuleSchema } from './valuation.ts';

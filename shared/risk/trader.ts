@@ -19,7 +19,7 @@
  * Fewer than 5 inspections is too small a sample to judge: no history weight. A first-time
  * trader is left to the officers' profiles (`traderDeclarations` criterion), not weighted here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Declaration, partyId } from '#shared/domain/declaration.ts';
 import type { RiskReason } from './outcome.ts';
 

@@ -15,7 +15,7 @@
  *   contribution is the worst item's (items do not add up, so 999 cheap items are not 999 risks).
  */
 import { Decimal } from 'decimal.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { countryCode, currencyCode, type Declaration, type DeclarationItem } from '#shared/domain/declaration.ts';
 
 const positiveDecimal = z

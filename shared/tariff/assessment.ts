@@ -2,7 +2,7 @@
  * The duty assessment: what a declaration owes and why, line by line. Amounts are decimal
  * strings (never JS numbers); zod schemas are the source of the types and of the OpenAPI doc.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string');
 

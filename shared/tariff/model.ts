@@ -7,7 +7,7 @@
  * it was made with, and loading another pack never changes an assessment already made.
  * The model and its sources are described in docs/tariff.md.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string such as "12.50"');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date in the form YYYY-MM-DD');

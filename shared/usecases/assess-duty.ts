@@ -94,15 +94,3 @@ export async function estimateDuty(
   if (!result.ok) throw new DomainError('UNPROCESSABLE', 'Duties cannot be calculated', result.problems);
   return result.assessment;
 }
-
-export class TariffNotLoadedError extends DomainError {
-  constructor(what: string) {
-    super('UNPROCESSABLE', 'Tariff not loaded', [
-      problem(
-        '',
-        'TARIFF_NOT_LOADED',
-        `${what} not loaded for this region; an administrator loads it with PUT /v1/admin/reference-documents/...`,
-      ),
-    ]);
-  }
-}

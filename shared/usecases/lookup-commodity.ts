@@ -1,5 +1,5 @@
 /** Look a commodity up with the measures that apply for an origin and date (traders, officers). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Principal, requireRole } from '#shared/domain/auth.ts';
 import { countryCode, isoDate } from '#shared/domain/declaration.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';

@@ -1,5 +1,5 @@
 /** Administrators record a trader's AEO and trusted-trader status; the history is kept by the platform. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Principal, requireRole } from '#shared/domain/auth.ts';
 import { partyId } from '#shared/domain/declaration.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';

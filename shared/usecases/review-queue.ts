@@ -5,7 +5,7 @@
  * (lane FAILED). Each queue (lane x office) is its own index partition; a page merges them by
  * queue time, and the cursor records where each queue stands.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Principal, requireRole } from '#shared/domain/auth.ts';
 import type { DeclarationState } from '#shared/domain/declaration-record.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';

@@ -6,7 +6,7 @@
  * in turn. A record that fails fails its message, which SQS delivers again (the records handled
  * before must be idempotent, as every S3 event handler must be: S3 delivers at least once).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '#shared/observability.ts';
 import { type QueueName, queues } from '#shared/resources.ts';
 import { sqsHandler } from './sqs-handler.ts';

@@ -4,7 +4,7 @@
  * Output rows say how many pounds one unit of the currency buys, per calendar month.
  */
 import { Decimal } from 'decimal.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ExchangeRate } from '#shared/tariff/model.ts';
 import { Dec } from '#shared/tariff/money.ts';
 

@@ -5,7 +5,7 @@
  * expression model, conditions are kept as published (document and entry-price conditions carry
  * their own duty), quota order numbers and supplementary units are recorded.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { renderExpression } from '#shared/tariff/expression.ts';
 import { measureTypeInfo } from '#shared/tariff/measure-types.ts';
 import type { DutyComponent, DutyExpression, Measure, MeasureCondition } from '#shared/tariff/model.ts';

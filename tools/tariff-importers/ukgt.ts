@@ -8,7 +8,7 @@
  * states that qualified quantity.
  */
 import { parse } from 'csv-parse/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dutyShape, parseDutyText } from '#shared/tariff/expression.ts';
 import type { Measure, UnparsedLine } from '#shared/tariff/model.ts';
 import { qualifierMeanings, unitLabel } from '#shared/tariff/units.ts';

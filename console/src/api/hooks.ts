@@ -5,7 +5,7 @@
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
 import type { DeclarationView } from '#shared/domain/declaration-record.ts';
 import type { InspectionRequest } from '#shared/domain/inspection.ts';

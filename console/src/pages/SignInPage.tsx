@@ -7,7 +7,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type DemoUser, useDemoUsers } from '../api/hooks.ts';
 import { homeFor } from '../app.tsx';
 import { ErrorPanel, Loading } from '../components/feedback.tsx';

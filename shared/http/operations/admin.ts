@@ -1,5 +1,5 @@
 /** Administration: reference documents, risk profiles, trader status, valuation references. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineOperation, queryInteger } from '#shared/http/operation-spec.ts';
 import { referenceDocumentNames } from '#shared/http/reference-kinds.ts';
 import { dryRunResultSchema } from '#shared/risk/dry-run.ts';

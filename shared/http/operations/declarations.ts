@@ -1,5 +1,5 @@
 /** Operations on declarations: intake, reads, history, cancel, the trader's documents. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { declarationSchema, declarationStatus, maxDeclarationBytes, partyId } from '#shared/domain/declaration.ts';
 import {
   declarationPageSchema,

@@ -1,5 +1,5 @@
 /** Path, query and header parameters shared by several operations, checked for shape and length before any use. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { partyId } from '#shared/domain/declaration.ts';
 import type { HeaderParameter } from '#shared/http/operation-spec.ts';
 

@@ -1,5 +1,5 @@
 /** Operations of the officers' review: the queue, claims, decisions, inspections. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { declarationViewSchema } from '#shared/domain/declaration-record.ts';
 import { inspectionRequestSchema } from '#shared/domain/inspection.ts';
 import { decisionRequestSchema } from '#shared/domain/review.ts';

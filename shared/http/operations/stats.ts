@@ -1,5 +1,5 @@
 /** Statistics for the administration, read from pre-aggregated counters (never by scanning declarations). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { clearanceStatisticsSchema, profileSelectionSchema } from '#shared/domain/clearance-statistics.ts';
 import { defineOperation, queryInteger } from '#shared/http/operation-spec.ts';
 

@@ -1,5 +1,5 @@
 /** Tariff operations: duty estimates and commodity look-ups. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { countryCode, declarationSchema, isoDate, maxDeclarationBytes } from '#shared/domain/declaration.ts';
 import { defineOperation } from '#shared/http/operation-spec.ts';
 import { assessmentSchema } from '#shared/tariff/assessment.ts';

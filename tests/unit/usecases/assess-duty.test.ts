@@ -10,7 +10,8 @@ import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { declarationSchema } from '#shared/domain/declaration.ts';
 import { MAX_PROBLEMS } from '#shared/domain/problems.ts';
 import type { TariffSource } from '#shared/ports/tariff-source.ts';
-import { assessDuty, estimateDuty, TariffNotLoadedError } from '#shared/usecases/assess-duty.ts';
+import { TariffNotLoadedError } from '#shared/ports/tariff-source.ts';
+import { assessDuty, estimateDuty } from '#shared/usecases/assess-duty.ts';
 import { demoReferenceDocuments, fakePlatform, loadDocument, ordinaryImporter, trustedTrader } from '#tests/support/fake-platform.ts';
 import { duty, makePack, makeRates, measure } from '#tests/unit/tariff/support.ts';
 

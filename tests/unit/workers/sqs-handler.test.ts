@@ -4,7 +4,7 @@
  */
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sqsHandler } from '#shared/workers/sqs-handler.ts';
 
 const record = (messageId: string, body: unknown): SQSRecord =>
