@@ -7,6 +7,7 @@ import { MyDeclarationsPage } from './pages/MyDeclarationsPage.tsx';
 import { OfficerDeclarationPage } from './pages/OfficerDeclarationPage.tsx';
 import { ReviewQueuePage } from './pages/ReviewQueuePage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
+import { TraderAmendmentPage } from './pages/TraderAmendmentPage.tsx';
 import { TraderDeclarationPage } from './pages/TraderDeclarationPage.tsx';
 import { type Session, useSession } from './session.tsx';
 
@@ -95,6 +96,14 @@ export function App() {
             element={
               <RequireRole roles={['trader']}>
                 <TraderDeclarationPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="declarations/:id/amendments/:n"
+            element={
+              <RequireRole roles={['trader']}>
+                <TraderAmendmentPage />
               </RequireRole>
             }
           />
