@@ -73,3 +73,32 @@ export async function checkPage(page: Page, name: string): Promise<string[]> {
   const violations = await seriousViolations(page);
   return violations.length > 0 ? [`${name}:\n${describeViolations(violations)}`] : [];
 }
+
+/**
+ * What makes the page scroll sideways, if anything: the page's width, then the innermost elements
+ * whose content spills out of them (wide tables scroll inside their own region instead).
+ */
+export async function sidewaysScrolling(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`(() => {
+    const root = document.documentElement;
+    if (root.scrollWidth <= root.clientWidth) return [];
+    const spilling = [...document.querySelectorAll('body *')].filter(
+      (element) => element.scrollWidth > element.clientWidth + 1 && getComputedStyle(element).overflowX === 'visible',
+    );
+    const innermost = spilling.filter((element) => !spilling.some((other) => other !== element && element.contains(other)));
+    return ['page ' + root.scrollWidth + ' px wide', ...innermost.slice(0, 10).map((element) => element.tagName.toLowerCase() + '.' + element.className + ': ' + (element.textContent ?? '').slice(0, 60))];
+  })()`);
+}
+
+/** Signs in on the local sign-in page as the demo user whose choice matches `who`; resolves on the first page. */
+export async function signInAs(page: Page, apiUrl: string, who: RegExp): Promise<void> {
+  await page.goto(`${apiUrl}/`);
+  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+  await page.getByRole('radio', { name: who }).check();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // Signed in once the first page shows: navigating earlier would race the token being stored.
+  await page
+    .getByRole('heading', { level: 1 })
+    .filter({ hasText: /Review queue|My declarations/ })
+    .waitFor();
+}

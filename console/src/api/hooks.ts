@@ -164,8 +164,8 @@ export function useDemoUsers() {
   });
 }
 
-/** Refreshes what a change to declaration `id` affects; resolves once the declaration is read again. */
-function useRefresh(id: string) {
+/** Refreshes what a change to declaration `id` affects (also its history); resolves once the declaration is read again. */
+export function useRefresh(id: string) {
   const client = useQueryClient();
   return useCallback(async () => {
     await Promise.all([

@@ -9,7 +9,7 @@ import { type FieldErrors, useForm } from 'react-hook-form';
 import type { z } from 'zod';
 import type { DeclarationView } from '#shared/domain/declaration-record.ts';
 import { documentContentTypes, documentUploadRequestSchema } from '#shared/domain/documents.ts';
-import { useDeclaration, useRequestUpload } from '../api/hooks.ts';
+import { useDeclaration, useRefresh, useRequestUpload } from '../api/hooks.ts';
 import { Field } from '../components/Field.tsx';
 import { ErrorPanel, Loading, Notice } from '../components/feedback.tsx';
 import { Section } from '../declaration/sections.tsx';
@@ -58,6 +58,7 @@ export function DocumentRequests({ view }: { view: DeclarationView }) {
 function UploadOne({ view, type, reason }: { view: DeclarationView; type: string; reason: string }) {
   const [step, setStep] = useState<Step>({ kind: 'idle' });
   const ask = useRequestUpload(view.id);
+  const refresh = useRefresh(view.id);
   // Another reader of the declaration's query: while waiting, the declaration is read every second.
   useDeclaration(view.id, step.kind === 'waiting');
   const form = useForm<UploadForm, unknown, z.output<typeof fileSchema>>({
@@ -74,8 +75,11 @@ function UploadOne({ view, type, reason }: { view: DeclarationView; type: string
 
   useEffect(() => {
     if (step.kind !== 'waiting') return;
-    if (arrived?.status === 'RECEIVED') setStep({ kind: 'received', documentId: step.documentId });
-    else if (arrived?.status === 'REFUSED') {
+    if (arrived?.status === 'RECEIVED') {
+      setStep({ kind: 'received', documentId: step.documentId });
+      // Its history and the trader's list changed too.
+      void refresh();
+    } else if (arrived?.status === 'REFUSED') {
       setStep({
         kind: 'failed',
         error: new UploadError(`Customs' archive refused the file: ${arrived.refusal?.reason}. Upload the right file again.`),
@@ -93,7 +97,7 @@ function UploadOne({ view, type, reason }: { view: DeclarationView; type: string
       );
       return () => clearTimeout(timer);
     }
-  }, [step, arrived]);
+  }, [step, arrived, refresh]);
 
   const upload = async (ref: string, file: File): Promise<void> => {
     try {
