@@ -343,7 +343,10 @@ async function start(
   // Gateway and issuer (the issuer URL carries the gateway's port).
   const consoleDir =
     options.consoleDir === false ? undefined : path.resolve(options.consoleDir ?? path.join(repositoryRoot, 'console', 'dist'));
-  const gateway: Gateway = createGateway({ routes, log, ...(consoleDir ? { consoleDir } : {}) });
+  // The console's documents go straight from the browser to the archive bucket (a presigned PUT):
+  // its origin is the one other place the console's CSP lets it send requests to.
+  const archiveOrigin = bucketNames.archive ? [`http://${bucketNames.archive}.s3.localhost:${fauxqs.port}`] : [];
+  const gateway: Gateway = createGateway({ routes, log, ...(consoleDir ? { consoleDir, consoleConnectSources: archiveOrigin } : {}) });
   const requestedApiPort = options.port ?? DEFAULT_PORTS.api;
   const apiPort = await gateway.listen(requestedApiPort).catch((error: unknown) => {
     if (isAddressInUse(error)) {
@@ -353,6 +356,7 @@ async function start(
   });
   cleanups.push(() => gateway.close());
   const apiUrl = `http://127.0.0.1:${apiPort}`;
+  if (consoleDir) fauxqs.allowBrowserUploads([apiUrl, `http://localhost:${apiPort}`]);
   const issuer = await createIssuer({
     issuer: `${apiUrl}/local-issuer`,
     keysDirectory: dataDir ? path.join(dataDir, 'keys') : undefined,

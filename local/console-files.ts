@@ -9,33 +9,40 @@
  * only browser navigations fall back to `index.html`.
  *
  * Every answer carries a strict Content-Security-Policy: scripts, styles and requests from this
- * origin only, no inline scripts or styles, no eval, no framing.
+ * origin only (and, for requests, the origins the gateway names: the local archive bucket that
+ * traders PUT documents to), no inline scripts or styles, no eval, no framing.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-export const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The policy, with `connectSources`: origins beyond this one the console may send requests to. */
+export const consoleCsp = (connectSources: readonly string[] = []): string =>
+  [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    ["connect-src 'self'", ...connectSources].join(' '),
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 
-export const consoleSecurityHeaders: Readonly<Record<string, string>> = {
-  'content-security-policy': CONSOLE_CSP,
+export const CONSOLE_CSP = consoleCsp();
+
+export const securityHeadersFor = (connectSources: readonly string[] = []): Readonly<Record<string, string>> => ({
+  'content-security-policy': consoleCsp(connectSources),
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
   'permissions-policy': 'camera=(), microphone=(), geolocation=()',
-};
+});
+
+export const consoleSecurityHeaders: Readonly<Record<string, string>> = securityHeadersFor();
 
 const contentTypes: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -65,9 +72,16 @@ export interface ConsoleFile {
 /**
  * The console's answer to a GET or HEAD of `rawPath` (the path as sent, still percent-encoded), or
  * undefined when the console has nothing to say (an API path, a missing file asked for by a
- * non-browser client): the gateway then answers its JSON 404.
+ * non-browser client): the gateway then answers its JSON 404. `connectSources` widen the policy's
+ * connect-src (see `consoleCsp`).
  */
-export async function consoleFile(directory: string, rawPath: string, accept: string | undefined): Promise<ConsoleFile | undefined> {
+export async function consoleFile(
+  directory: string,
+  rawPath: string,
+  accept: string | undefined,
+  connectSources: readonly string[] = [],
+): Promise<ConsoleFile | undefined> {
+  const headers = connectSources.length > 0 ? securityHeadersFor(connectSources) : consoleSecurityHeaders;
   if (apiPath.test(rawPath)) return undefined;
   let decoded: string;
   try {
@@ -85,15 +99,15 @@ export async function consoleFile(directory: string, rawPath: string, accept: st
   const file = segments.length === 0 ? path.join(root, 'index.html') : path.join(root, ...segments);
   if (file !== root && !file.startsWith(`${root}${path.sep}`)) return undefined;
   const found = await readRegularFile(file);
-  if (found) return fileAnswer(file, found, segments[0] === 'assets');
+  if (found) return fileAnswer(file, found, segments[0] === 'assets', headers);
 
   // A client-side route: a browser navigation to a path without a file extension gets the app.
   const last = segments.at(-1) ?? '';
   if (segments.length === 0 || (wantsHtml && !last.includes('.'))) {
     const index = path.join(root, 'index.html');
     const html = await readRegularFile(index);
-    if (html) return fileAnswer(index, html, false);
-    return notBuilt();
+    if (html) return fileAnswer(index, html, false, headers);
+    return notBuilt(headers);
   }
   return undefined;
 }
@@ -107,20 +121,20 @@ async function readRegularFile(file: string): Promise<Buffer | undefined> {
   }
 }
 
-function fileAnswer(file: string, body: Buffer, hashed: boolean): ConsoleFile {
+function fileAnswer(file: string, body: Buffer, hashed: boolean, security: Readonly<Record<string, string>>): ConsoleFile {
   return {
     status: 200,
     headers: {
       'content-type': contentTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
       // Vite names every asset by its content hash: cached for good. The rest is checked each time.
       'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-      ...consoleSecurityHeaders,
+      ...security,
     },
     body,
   };
 }
 
-function notBuilt(): ConsoleFile {
+function notBuilt(security: Readonly<Record<string, string>>): ConsoleFile {
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Customs console not built</title></head>
 <body><main><h1>The customs console is not built</h1>
@@ -129,7 +143,7 @@ Build it with <code>npm run console:build</code> and reload this page. The API w
 `;
   return {
     status: 503,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...consoleSecurityHeaders },
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...security },
     body: Buffer.from(html),
   };
 }

@@ -67,7 +67,15 @@ export interface RunningFauxqs extends RunningEmulator {
   s3Persistent: boolean;
   /** Calls `listener` after each request that created an object (also through a presigned URL); returns the unsubscribe. */
   onObjectCreated(listener: (created: CreatedObject) => void): () => void;
+  /**
+   * Lets pages of these origins (the console) PUT objects from a browser, as a bucket's CORS rule
+   * would: only PUT, only the headers a presigned upload carries. No other origin gets CORS headers.
+   */
+  allowBrowserUploads(origins: readonly string[]): void;
 }
+
+/** The headers a presigned document upload sends (content-length is the browser's own). */
+const UPLOAD_HEADERS = 'content-type, x-amz-checksum-sha256';
 
 /** An object a request to fauxqs' S3 API created, as S3 would name it in an event. */
 export interface CreatedObject {
@@ -134,6 +142,22 @@ export async function startFauxqs(options: FauxqsOptions): Promise<RunningFauxqs
       persistence.close();
     });
   }
+  const uploadOrigins = new Set<string>();
+  // fauxqs has no CORS: the preflight of a browser's PUT is answered here, before routing.
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (!origin || !uploadOrigins.has(origin)) return;
+    reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] === 'PUT') {
+      // Answered here: returning the reply from an async hook ends the request.
+      return reply
+        .code(204)
+        .header('access-control-allow-methods', 'PUT')
+        .header('access-control-allow-headers', UPLOAD_HEADERS)
+        .header('access-control-max-age', '300')
+        .send();
+    }
+  });
   const objectListeners = new Set<(created: CreatedObject) => void>();
   app.addHook('onResponse', async (request, reply) => {
     if (objectListeners.size === 0) return;
@@ -174,6 +198,10 @@ export async function startFauxqs(options: FauxqsOptions): Promise<RunningFauxqs
     onObjectCreated: (listener) => {
       objectListeners.add(listener);
       return () => objectListeners.delete(listener);
+    },
+    allowBrowserUploads: (origins) => {
+      uploadOrigins.clear();
+      for (const origin of origins) uploadOrigins.add(origin);
     },
     stop: async () => {
       await app.close();

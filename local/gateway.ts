@@ -29,6 +29,8 @@ export interface GatewayOptions {
   log: Log;
   /** The built console (`console/dist`) to serve at `/` beside the API; none when undefined. */
   consoleDir?: string;
+  /** Origins beyond its own the console may send requests to (its CSP connect-src): the local archive bucket. */
+  consoleConnectSources?: readonly string[];
 }
 
 export interface Gateway {
@@ -93,7 +95,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const match = matchRoute(options.routes, method, rawPath);
     if (!match) {
       if (options.consoleDir && (method === 'GET' || method === 'HEAD')) {
-        const file = await consoleFile(options.consoleDir, rawPath, req.headers.accept);
+        const file = await consoleFile(options.consoleDir, rawPath, req.headers.accept, options.consoleConnectSources);
         if (file) {
           note = 'console';
           return finish(file);

@@ -8,6 +8,7 @@ import { OfficerDeclarationPage } from './pages/OfficerDeclarationPage.tsx';
 import { ReviewQueuePage } from './pages/ReviewQueuePage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { StatisticsPage } from './pages/StatisticsPage.tsx';
+import { TraderAmendmentPage } from './pages/TraderAmendmentPage.tsx';
 import { TraderDeclarationPage } from './pages/TraderDeclarationPage.tsx';
 import { type Session, useSession } from './session.tsx';
 
@@ -109,6 +110,14 @@ export function App() {
             element={
               <RequireRole roles={['trader']}>
                 <TraderDeclarationPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="declarations/:id/amendments/:n"
+            element={
+              <RequireRole roles={['trader']}>
+                <TraderAmendmentPage />
               </RequireRole>
             }
           />

@@ -9,7 +9,7 @@
 import { type Principal, requireRole } from '#shared/domain/auth.ts';
 import type { Declaration } from '#shared/domain/declaration.ts';
 import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
-import { capProblems, DomainError, problem } from '#shared/domain/problems.ts';
+import { capProblems, DomainError } from '#shared/domain/problems.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';

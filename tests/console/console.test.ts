@@ -6,7 +6,7 @@
  * or critical violations) and saved as a screenshot; no page logs an error or breaks its
  * Content-Security-Policy.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
@@ -14,7 +14,7 @@ import { ensureConsoleBuilt } from '#local/console-build.ts';
 import { seedDemoData } from '#local/seed.ts';
 import { apiClient, declarationFor, eventually } from '#tests/integration/support.ts';
 import { ferroSiliconCif, noRandomSelection } from '#tests/support/scenarios.ts';
-import { checkPage, chromiumPath, freshScreenshotDir, openPage, signIn } from './support.ts';
+import { checkPage, chromiumPath, freshScreenshotDir, openPage, sidewaysScrolling, signIn } from './support.ts';
 
 /** Acme Imports Ltd, the demo trader the console signs in as. */
 const ACME = 'GB123456789000';
@@ -57,22 +57,6 @@ afterAll(async () => {
   // Where to look: printed with the test output.
   console.log(`console screenshots: ${screenshots}`);
 });
-
-/**
- * What makes the page scroll sideways, if anything: the page's width, then the innermost elements
- * whose content spills out of them (wide tables scroll inside their own region instead).
- */
-async function sidewaysScrolling(page: Page): Promise<string[]> {
-  return page.evaluate<string[]>(`(() => {
-    const root = document.documentElement;
-    if (root.scrollWidth <= root.clientWidth) return [];
-    const spilling = [...document.querySelectorAll('body *')].filter(
-      (element) => element.scrollWidth > element.clientWidth + 1 && getComputedStyle(element).overflowX === 'visible',
-    );
-    const innermost = spilling.filter((element) => !spilling.some((other) => other !== element && element.contains(other)));
-    return ['page ' + root.scrollWidth + ' px wide', ...innermost.slice(0, 10).map((element) => element.tagName.toLowerCase() + '.' + element.className + ': ' + (element.textContent ?? '').slice(0, 60))];
-  })()`);
-}
 
 describe('the customs console in a browser', () => {
   it('an officer inspects the oldest RED declaration with a corrected invoice amount, sees the new assessment and its difference, and releases it', async () => {

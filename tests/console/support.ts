@@ -74,6 +74,22 @@ export async function checkPage(page: Page, name: string): Promise<string[]> {
   return violations.length > 0 ? [`${name}:\n${describeViolations(violations)}`] : [];
 }
 
+/**
+ * What makes the page scroll sideways, if anything: the page's width, then the innermost elements
+ * whose content spills out of them (wide tables scroll inside their own region instead).
+ */
+export async function sidewaysScrolling(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`(() => {
+    const root = document.documentElement;
+    if (root.scrollWidth <= root.clientWidth) return [];
+    const spilling = [...document.querySelectorAll('body *')].filter(
+      (element) => element.scrollWidth > element.clientWidth + 1 && getComputedStyle(element).overflowX === 'visible',
+    );
+    const innermost = spilling.filter((element) => !spilling.some((other) => other !== element && element.contains(other)));
+    return ['page ' + root.scrollWidth + ' px wide', ...innermost.slice(0, 10).map((element) => element.tagName.toLowerCase() + '.' + element.className + ': ' + (element.textContent ?? '').slice(0, 60))];
+  })()`);
+}
+
 /** A browser tab that records console errors, failed requests and CSP violations. */
 export async function openPage(
   browser: Browser,

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { consoleBuildState } from '#local/console-build.ts';
-import { CONSOLE_CSP } from '#local/console-files.ts';
+import { consoleCsp } from '#local/console-files.ts';
 import { demoUsers } from '#local/demo-users.ts';
 import { bearer, gatewayFunctions, request } from './support.ts';
 
@@ -30,6 +30,11 @@ beforeAll(async () => {
   writeFileSync(path.join(consoleDir, '.build-stamp'), 'built\n');
   cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, functions: gatewayFunctions, consoleDir, logLevel: 'silent' });
 });
+
+/** The archive bucket's origin: the one place beyond its own the console sends requests to (document uploads). */
+const archiveOrigin = () => `http://${cloud.bucketNames.archive}.s3.localhost:${new URL(cloud.endpoints.s3).port}`;
+/** The policy the gateway sends: strict, with the archive's origin in connect-src. */
+const policyOf = () => consoleCsp([archiveOrigin()]);
 
 afterAll(async () => {
   await cloud?.stop();
@@ -56,6 +61,7 @@ describe('the console beside the API', () => {
       'image/svg+xml',
     ]);
     expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const CONSOLE_CSP = policyOf();
     for (const reply of [root, script, style, icon]) {
       expect(reply.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
       expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
@@ -64,6 +70,7 @@ describe('the console beside the API', () => {
     const policy = Object.fromEntries(CONSOLE_CSP.split('; ').map((directive) => [directive.split(' ')[0], directive.split(' ').slice(1)]));
     expect(policy['default-src']).toEqual(["'self'"]);
     expect(policy['script-src']).toEqual(["'self'"]);
+    expect(policy['connect-src']).toEqual(["'self'", archiveOrigin()]);
     expect(CONSOLE_CSP).not.toMatch(/unsafe-inline|unsafe-eval/);
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
@@ -84,7 +91,7 @@ describe('the console beside the API', () => {
     // Assess
     expect(navigation.status).toBe(200);
     expect(navigation.text).toBe(indexHtml);
-    expect(navigation.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
+    expect(navigation.headers.get('content-security-policy')).toBe(policyOf());
     for (const reply of [scripted, missingAsset, ...apiPaths, post]) {
       expect(reply.status).toBe(404);
       expect(reply.json).toEqual({ message: 'Not Found' });
@@ -149,6 +156,29 @@ describe('the console beside the API', () => {
   });
 });
 
+describe('document uploads from the console', () => {
+  it('the archive answers the preflight of a PUT from the console origin, and gives no other origin CORS headers', async () => {
+    // Prepare
+    const url = `${archiveOrigin()}/declarations/01HZX3Y4Z5A6B7C8D9E0F1G2H3/documents/01HZX3Y4Z5A6B7C8D9E0F1G2H4`;
+    const preflight = (origin: string) =>
+      fetch(url, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type,x-amz-checksum-sha256' },
+      });
+
+    // Act
+    const fromConsole = await preflight(cloud.apiUrl);
+    const fromElsewhere = await preflight('http://evil.example');
+
+    // Assess
+    expect(fromConsole.status).toBe(204);
+    expect(fromConsole.headers.get('access-control-allow-origin')).toBe(cloud.apiUrl);
+    expect(fromConsole.headers.get('access-control-allow-methods')).toBe('PUT');
+    expect(fromConsole.headers.get('access-control-allow-headers')).toBe('content-type, x-amz-checksum-sha256');
+    expect(fromElsewhere.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
 describe('without a built console', () => {
   it('tells a browser how to build it, and still answers the API', async () => {
     // Prepare: the folder exists but holds no build
@@ -170,7 +200,7 @@ describe('without a built console', () => {
     // Assess
     expect(page.status).toBe(503);
     expect(page.text).toContain('npm run console:build');
-    expect(page.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
+    expect(page.headers.get('content-security-policy')).toBe(policyOf());
     expect(route.status).toBe(200);
     rmSync(empty, { recursive: true, force: true });
   });

@@ -6,16 +6,20 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import * as z from 'zod';
-import type { DeclarationStatus } from '#shared/domain/declaration.ts';
+import type { DeclarationInput, DeclarationStatus } from '#shared/domain/declaration.ts';
 import type { DeclarationView } from '#shared/domain/declaration-record.ts';
+import type { DocumentUploadRequest } from '#shared/domain/documents.ts';
 import type { InspectionRequest } from '#shared/domain/inspection.ts';
 import type { CancelRequest, DecisionRequest } from '#shared/domain/review.ts';
 import type { OperationSpec } from '#shared/http/operation-spec.ts';
 import {
+  amendDeclarationOperation,
   cancelDeclarationOperation,
+  getDeclarationAmendmentOperation,
   getDeclarationOperation,
   listDeclarationEventsOperation,
   listDeclarationsOperation,
+  requestDocumentUploadOperation,
 } from '#shared/http/operations/declarations.ts';
 import { declarationIdParameter } from '#shared/http/operations/parameters.ts';
 import {
@@ -34,6 +38,7 @@ export const queryKeys = {
   reviewQueueAll: ['review-queue'] as const,
   declaration: (id: string) => ['declaration', id] as const,
   events: (id: string) => ['declaration', id, 'events'] as const,
+  amendment: (id: string, n: number) => ['declaration', id, 'amendments', n] as const,
   myDeclarations: (status: DeclarationStatus | undefined, cursor: string | undefined) =>
     ['declarations', status ?? null, cursor ?? null] as const,
   myDeclarationsAll: ['declarations'] as const,
@@ -80,14 +85,30 @@ export const isDeclarationId = (id: string): boolean => declarationIdParameter.s
 /** Statuses the pipeline moves on from by itself within seconds: worth watching. */
 const moving = new Set<DeclarationStatus>(['SUBMITTED', 'VALIDATED', 'SCORED', 'ASSESSED']);
 
-export function useDeclaration(id: string) {
+/**
+ * A declaration, read again every 2 s while the pipeline moves it on; `watch` reads it again every
+ * second meanwhile too (a page waiting for something, such as an uploaded document being checked).
+ */
+export function useDeclaration(id: string, watch = false) {
   const api = useCall();
   return useQuery({
     queryKey: queryKeys.declaration(id),
     queryFn: ({ signal }) => api(getDeclarationOperation, { path: { id }, signal }),
     enabled: isDeclarationId(id),
     // Follows a declaration through validation, risk and duty until it settles.
-    refetchInterval: (query) => (query.state.data && moving.has(query.state.data.status) ? 2_000 : false),
+    refetchInterval: (query) => (watch ? 1_000 : query.state.data && moving.has(query.state.data.status) ? 2_000 : false),
+    retry,
+  });
+}
+
+/** The declaration as it stood as amendment `n` (0: as first submitted): it never changes. */
+export function useAmendment(id: string, n: number) {
+  const api = useCall();
+  return useQuery({
+    queryKey: queryKeys.amendment(id, n),
+    queryFn: ({ signal }) => api(getDeclarationAmendmentOperation, { path: { id, n: String(n) }, signal }),
+    enabled: isDeclarationId(id) && Number.isInteger(n) && n >= 0,
+    staleTime: Number.POSITIVE_INFINITY,
     retry,
   });
 }
@@ -143,8 +164,8 @@ export function useDemoUsers() {
   });
 }
 
-/** Refreshes what a change to declaration `id` affects; resolves once the declaration is read again. */
-function useRefresh(id: string) {
+/** Refreshes what a change to declaration `id` affects (also its history); resolves once the declaration is read again. */
+export function useRefresh(id: string) {
   const client = useQueryClient();
   return useCallback(async () => {
     await Promise.all([
@@ -196,6 +217,26 @@ export function useCancel(id: string) {
   const refresh = useRefresh(id);
   return useMutation({
     mutationFn: (request: CancelRequest) => api(cancelDeclarationOperation, { path: { id }, body: request }),
+    onSuccess: refresh,
+  });
+}
+
+/** Asks for an upload URL for one requested document (the bytes are PUT to it by `trader/upload.ts`). */
+export function useRequestUpload(id: string) {
+  const api = useCall();
+  return useMutation({
+    mutationFn: (request: DocumentUploadRequest) => api(requestDocumentUploadOperation, { path: { id }, body: request }),
+  });
+}
+
+/** Sends the full amended body with the version it was made from (If-Match). */
+export function useAmend(id: string) {
+  const api = useCall();
+  const refresh = useRefresh(id);
+  return useMutation({
+    mutationFn: ({ declaration, version }: { declaration: DeclarationInput; version: number }) =>
+      api(amendDeclarationOperation, { path: { id }, body: declaration, ifMatch: version }),
+    // The declaration's key prefixes its history's: both are read again.
     onSuccess: refresh,
   });
 }

@@ -502,6 +502,7 @@ const eventLabels: Record<string, string> = {
   RETRIED: 'Retried',
   HELD: 'Held',
   DOCUMENTS_REQUESTED: 'Documents requested',
+  DOCUMENTS_RECEIVED: 'Document received',
   CANCELLED: 'Cancelled',
   INSPECTED: 'Inspected',
   AMENDED: 'Amended',

@@ -114,7 +114,14 @@ function DeclarationList({ status }: { status: DeclarationStatus | undefined }) 
         columns={tableColumns}
         data={rows}
         rowId={(row) => row.id}
-        empty={status ? 'No declarations with this status.' : 'You have no declarations yet. Submit one through the API (see the README).'}
+        empty={
+          // The API filters each page of the trader's declarations by status: a page may hold none while later ones do.
+          status
+            ? list.data.nextCursor
+              ? 'None with this status among these declarations: look at the next page.'
+              : 'No declarations with this status.'
+            : 'You have no declarations yet. Submit one through the API (see the README).'
+        }
       />
       <div className="button-row pager">
         {cursors.length > 0 && (

@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import { useDeclaration } from '../api/hooks.ts';
 import { PageHeading } from '../components/PageHeading.tsx';
 import { DeclarationLoadState } from '../declaration/DeclarationLoadState.tsx';
+import { Documents } from '../declaration/Documents.tsx';
 import { ClaimLine, OfficerActions } from '../declaration/OfficerActions.tsx';
 import { Duty, History, InspectionDetail, Items, Outcome, Parties, Risk, Section, Summary } from '../declaration/sections.tsx';
 
@@ -24,6 +25,7 @@ export function OfficerDeclarationPage() {
               <Summary view={view} claimLine={<ClaimLine view={view} />} />
             </Section>
             <Outcome view={view} />
+            <Documents view={view} />
             {view.risk && <Risk risk={view.risk} />}
             <Duty view={view} />
             <InspectionDetail view={view} />

@@ -1,6 +1,7 @@
 /**
  * A trader's page of one of its declarations: what traders may see (lane and assessment, not the
- * risk outcome or customs' notes), and withdrawing it before release.
+ * risk outcome or customs' notes), the documents customs asked for, its amendments, and amending
+ * or withdrawing it before release.
  */
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
@@ -13,8 +14,12 @@ import { Field } from '../components/Field.tsx';
 import { ErrorPanel, Notice } from '../components/feedback.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
 import { DeclarationLoadState } from '../declaration/DeclarationLoadState.tsx';
+import { Documents } from '../declaration/Documents.tsx';
 import { Duty, History, InspectionDetail, Items, Outcome, Parties, Section, Summary } from '../declaration/sections.tsx';
 import { requestResolver } from '../forms.ts';
+import { AmendForm } from '../trader/AmendForm.tsx';
+import { DocumentRequests } from '../trader/DocumentRequests.tsx';
+import { Versions } from '../trader/Versions.tsx';
 
 /** Statuses after which a declaration can no longer be withdrawn. */
 const final = new Set(['RELEASED', 'REJECTED', 'CANCELLED', 'PROCESSING_FAILED']);
@@ -37,6 +42,8 @@ export function TraderDeclarationPage() {
               <Summary view={view} />
             </Section>
             <Outcome view={view} />
+            <DocumentRequests view={view} />
+            <Documents view={view} />
             <Duty view={view} />
             <InspectionDetail view={view} />
             {view.declaration && (
@@ -45,6 +52,7 @@ export function TraderDeclarationPage() {
                 <Items declaration={view.declaration} />
               </>
             )}
+            <Versions view={view} />
             <History id={view.id} />
           </div>
           <div className="declaration-side">
@@ -68,6 +76,7 @@ function TraderActions({ view }: { view: DeclarationView }) {
   return (
     <Section id="actions" title="Actions">
       {done && <Notice>{done}</Notice>}
+      {open && view.declaration && <AmendForm view={view} declaration={view.declaration} />}
       {open ? (
         <form
           className="action-block"
@@ -76,9 +85,7 @@ function TraderActions({ view }: { view: DeclarationView }) {
           onSubmit={form.handleSubmit((request) => setPending(request))}
         >
           <h3 id="cancel-heading">Withdraw this declaration</h3>
-          <p className="hint">
-            Possible until customs releases it. Amending it (a corrected declaration with the same LRN) is done through the API for now.
-          </p>
+          <p className="hint">Possible until customs releases it.</p>
           <Field label="Why you withdraw it" error={form.formState.errors.reason?.message}>
             {(control) => <textarea rows={2} {...control} {...form.register('reason')} />}
           </Field>
