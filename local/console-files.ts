@@ -9,33 +9,14 @@
  * only browser navigations fall back to `index.html`.
  *
  * Every answer carries a strict Content-Security-Policy: scripts, styles and requests from this
- * origin only, no inline scripts or styles, no eval, no framing.
+ * origin only, no inline scripts or styles, no eval, no framing (`shared/http/console-headers.ts`,
+ * the same policy CloudFront sends for the deployed console).
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { consoleSecurityHeaders } from '#shared/http/console-headers.ts';
 
-export const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-export const consoleSecurityHeaders: Readonly<Record<string, string>> = {
-  'content-security-policy': CONSOLE_CSP,
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
-};
+export { CONSOLE_CSP, consoleSecurityHeaders } from '#shared/http/console-headers.ts';
 
 const contentTypes: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
