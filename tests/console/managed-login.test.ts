@@ -3,7 +3,8 @@
  * serves it (its files, the deployed Content-Security-Policy with connect-src extended to the
  * sign-in origin, and a `config.json` naming the authorization server), signs in against a small
  * OAuth authorization server that plays the Cognito managed login: authorization code with PKCE,
- * the S256 challenge checked against the verifier at the token endpoint, a wrong verifier refused.
+ * the S256 challenge checked against the verifier at the token endpoint, a wrong verifier refused,
+ * and its /logout on sign-out.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -38,6 +39,8 @@ let authority: string;
 let consoleOrigin: string;
 const grants = new Map<string, Grant>();
 const exchanges: Exchanges = { accepted: 0, refused: [] };
+/** The sign-outs the authorization server was asked for, as `client_id logout_uri`. */
+const signOuts: string[] = [];
 /** The bearer tokens the console sent to the API. */
 const apiAuthorizations: string[] = [];
 let issuedIdToken = '';
@@ -126,6 +129,14 @@ async function authorizationServer(request: IncomingMessage, response: ServerRes
     );
     return;
   }
+  if (request.method === 'GET' && url.pathname === '/logout') {
+    const logoutUri = url.searchParams.get('logout_uri') ?? '';
+    signOuts.push(`${url.searchParams.get('client_id')} ${logoutUri}`);
+    if (logoutUri !== `${consoleOrigin}/sign-in`) return send(response, 400, { error: 'invalid_request' });
+    response.writeHead(302, { location: logoutUri });
+    response.end();
+    return;
+  }
   send(response, 404, { error: 'not_found' });
 }
 
@@ -184,6 +195,7 @@ beforeEach(() => {
   exchanges.accepted = 0;
   exchanges.refused = [];
   apiAuthorizations.length = 0;
+  signOuts.length = 0;
 });
 
 /** A browser tab that records console errors, failed requests (but the expected ones) and CSP violations. */
@@ -225,6 +237,25 @@ describe('the deployed console signs in with the managed login (authorization co
     expect(apiAuthorizations.at(-1)).toBe(`Bearer ${issuedIdToken}`);
     expect(await page.evaluate(`sessionStorage.getItem(${JSON.stringify(PENDING_KEY)})`)).toBeNull();
     expect(await checkPage(page, '02-signed-in')).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("signs out of the managed login too, and comes back to the console's sign-in page", async () => {
+    // Prepare
+    const { context, page, problems } = await openPage();
+    await page.goto(`${consoleOrigin}/sign-in`);
+    await page.getByRole('button', { name: 'Continue to sign-in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'My declarations' }).waitFor();
+
+    // Act
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${consoleOrigin}/sign-in`);
+    await page.getByRole('button', { name: 'Continue to sign-in' }).waitFor();
+
+    // Assess
+    expect(signOuts).toEqual([`${CLIENT_ID} ${consoleOrigin}/sign-in`]);
+    expect(await page.evaluate(`sessionStorage.getItem('customs-console.session')`)).toBeNull();
     expect(problems).toEqual([]);
     await context.close();
   });
