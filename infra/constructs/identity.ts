@@ -112,8 +112,9 @@ export class Identity extends Construct {
 
   /**
    * The console's app client: a public client (no secret: the code runs in the browser) that signs
-   * in through the managed login with the authorization code grant and PKCE only, returning to
-   * `<origin>/auth/callback`. Its ID tokens carry the same claims as the API client's.
+   * in through the managed login with the authorization code grant only, returning to
+   * `<origin>/auth/callback`. Cognito cannot make a client require PKCE; the console always sends
+   * an S256 challenge. Its ID tokens carry the same claims as the API client's.
    */
   addConsoleClient(origin: string): UserPoolClient {
     const client = this.userPool.addClient('ConsoleClient', {
