@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ensureConsoleBuilt } from '#local/console-build.ts';
 import { defaultRegion, regionConfig } from './config/regions.ts';
 import { CustomsStack, type DeployStage, type ResourceDefinitions } from './stack.ts';
 
@@ -98,8 +99,11 @@ function contextString(app: App, key: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-// Run by the CDK CLI (`"app": "npx tsx infra/app.ts"`): the App synthesizes itself on exit.
+// Run by the CDK CLI (`"app": "npx tsx infra/app.ts"`): the App synthesizes itself on exit. The
+// console is built first when `console/dist` is missing or older than its sources, so that a
+// deployment ships the console of the checked-out sources.
 const entryPoint = process.argv[1];
 if (entryPoint !== undefined && resolve(entryPoint) === fileURLToPath(import.meta.url)) {
+  await ensureConsoleBuilt({ onOutput: (line) => process.stderr.write(`console build: ${line}\n`) });
   buildApp();
 }

@@ -9,6 +9,7 @@
  */
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { Distribution } from 'aws-cdk-lib/aws-cloudfront';
 import type { UserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Role } from 'aws-cdk-lib/aws-iam';
@@ -97,6 +98,60 @@ export function acknowledgeGrantWildcards(role: Role, definition: FunctionDefini
         "Added by grantReadWriteData/grantPut/grantSendMessages on resources encrypted with the stack's customer-managed key; the statement is scoped to that one key ARN.",
       );
     }
+  }
+}
+
+/** The findings on the console's CloudFront distribution (`infra/constructs/console-site.ts`). */
+export function acknowledgeConsoleDistribution(distribution: Distribution): void {
+  acknowledge(distribution, {
+    id: 'AwsSolutions-CFR1',
+    reason:
+      'No geo restriction: traders, their representatives and customs officers use the console from wherever they work; every page and API call past sign-in requires a Cognito token.',
+  });
+  acknowledge(distribution, {
+    id: 'AwsSolutions-CFR2',
+    reason:
+      'No WAF web ACL yet (a CloudFront web ACL lives in us-east-1, outside this regional stack): the distribution serves static files and the API, whose routes require a Cognito JWT (but GET /openapi.json) and whose stage is throttled per region.',
+  });
+  acknowledge(distribution, {
+    id: 'AwsSolutions-CFR4',
+    reason:
+      'The console uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer security policy; TLSv1.2_2021 needs a custom domain with an ACM certificate, which the stack does not configure yet. Origins are reached over TLS 1.2 only.',
+  });
+}
+
+/**
+ * The findings on the console's BucketDeployment: the wildcards of the grants BucketDeployment adds
+ * to its handler's role, and the runtime aws-cdk-lib chose for its handler.
+ */
+export function acknowledgeConsoleDeployment(role: Role, bucket: IBucket): void {
+  const acknowledgeFinding = (finding: string, reason: string): void => acknowledge(role, { id: `AwsSolutions-IAM5[${finding}]`, reason });
+  const stack = Stack.of(role);
+  acknowledgeFinding(
+    // The default bootstrap qualifier (hnb659fds), as `cdk bootstrap` creates it.
+    `Resource::arn:${stack.partition}:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${stack.region}/*`,
+    "Added by BucketDeployment (grantRead on the CDK asset bucket): the handler reads the console's zipped build from the bootstrap asset bucket of this account and region.",
+  );
+  acknowledgeFinding(
+    `Resource::<${logicalId(bucket)}.Arn>/*`,
+    'Added by BucketDeployment (grantReadWrite on the console bucket): it copies and prunes the objects of this single bucket, which holds only the console build.',
+  );
+  for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*']) {
+    acknowledgeFinding(`Action::${action}`, 'Added by BucketDeployment: reads of the CDK asset bucket and the console bucket only.');
+  }
+  for (const action of ['s3:Abort*', 's3:DeleteObject*']) {
+    acknowledgeFinding(
+      `Action::${action}`,
+      'Added by BucketDeployment (grantReadWrite on the console bucket): it replaces and prunes the console build, in that bucket only.',
+    );
+  }
+  // The handler is a stack-level singleton, outside the BucketDeployment's subtree.
+  for (const handler of stack.node.children.filter((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'))) {
+    acknowledge(handler, {
+      id: 'AwsSolutions-L1',
+      reason:
+        'The BucketDeployment handler runs the Python runtime that aws-cdk-lib builds and tests it for (python3.13 in aws-cdk-lib 2.276); it runs only during deployments and handles no request.',
+    });
   }
 }
 

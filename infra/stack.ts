@@ -2,11 +2,13 @@
  * The customs clearance stack of one region, composed of constructs of one job each
  * (`infra/constructs/`): the stateful resources (KMS key, DynamoDB tables, SQS queues, buckets,
  * secrets), the identity (Cognito), the functions of `shared/resources.ts`, the HTTP API with its
- * routes and the alarms. cdk-nag acknowledgements are in `infra/nag-acknowledgements.ts`.
+ * routes, the console (CloudFront in front of a private bucket, the API on the same domain) and the
+ * alarms. cdk-nag acknowledgements are in `infra/nag-acknowledgements.ts`.
  *
  * Stateful resources keep the logical IDs they had when this constructor created them itself: see
  * `statefulScope` in `infra/constructs/stateful-resources.ts`.
  */
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -21,9 +23,10 @@ import type { BucketDefinition, FunctionDefinition, QueueDefinition, SecretDefin
 import * as resources from '#shared/resources.ts';
 import { type RegionConfig, stages } from './config/regions.ts';
 import { Alarms } from './constructs/alarms.ts';
+import { ConsoleSite } from './constructs/console-site.ts';
 import { Functions } from './constructs/functions.ts';
 import { CustomsHttpApi } from './constructs/http-api.ts';
-import { Identity } from './constructs/identity.ts';
+import { CONSOLE_CALLBACK_PATH, CONSOLE_SIGNED_OUT_PATH, Identity } from './constructs/identity.ts';
 import { StatefulResources } from './constructs/stateful-resources.ts';
 import { assertVisibilityTimeouts, type CreatedFunction } from './function-factory.ts';
 
@@ -55,6 +58,8 @@ export interface CustomsStackProps extends StackProps {
   readonly region: RegionConfig;
   readonly stage: DeployStage;
   readonly definitions?: ResourceDefinitions;
+  /** The built console to deploy; default `console/dist` (build it first: `npm run console:build`). */
+  readonly consoleAssetPath?: string;
 }
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -69,6 +74,9 @@ export class CustomsStack extends Stack {
   readonly accessLogBucket: Bucket;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  /** The console's app client (managed login, authorization code with PKCE). */
+  readonly consoleClient: UserPoolClient;
+  readonly consoleSite: ConsoleSite;
   readonly httpApi: HttpApi;
   readonly apiStage: HttpStage;
   /** The functions of the definitions by name, with their roles and log groups. */
@@ -98,10 +106,25 @@ export class CustomsStack extends Stack {
       retainOnDelete,
       removalPolicy,
     });
-    const identity = new Identity(this, 'Identity', { retainOnDelete, removalPolicy });
+    const identity = new Identity(this, 'Identity', {
+      retainOnDelete,
+      removalPolicy,
+      // Prefix domains are global per region: the account keeps them apart.
+      domainPrefix: `customs-${stage}-${this.account}`,
+    });
 
     // Stateless.
     const deployment = { stage, regionName, region, logRetentionDays, removalPolicy };
+    // The console's address is its distribution's: the console's Cognito client needs it, and the
+    // API needs that client (it accepts the console's ID tokens).
+    const consoleSite = new ConsoleSite(this, 'ConsoleSite', {
+      logRetentionDays,
+      removalPolicy,
+      assetPath: props.consoleAssetPath ?? path.join(projectRoot, 'console', 'dist'),
+      signInOrigin: identity.signInOrigin,
+      accessLogBucket: data.accessLogBucket,
+    });
+    const consoleClient = identity.addConsoleClient(consoleSite.origin);
     const functions = new Functions(this, 'Functions', {
       ...deployment,
       functions: definitions.functions,
@@ -113,9 +136,16 @@ export class CustomsStack extends Stack {
     const api = new CustomsHttpApi(this, 'Api', {
       ...deployment,
       userPool: identity.userPool,
-      userPoolClient: identity.userPoolClient,
+      userPoolClients: [identity.userPoolClient, consoleClient],
       functionDefinitions: definitions.functions,
       functions: Object.fromEntries(Object.entries(functions.functions).map(([name, { fn }]) => [name, fn])),
+    });
+    consoleSite.routeApi(api.httpApi);
+    consoleSite.publish({
+      authority: identity.signInOrigin,
+      clientId: consoleClient.userPoolClientId,
+      redirectUri: `${consoleSite.origin}${CONSOLE_CALLBACK_PATH}`,
+      logoutUri: `${consoleSite.origin}${CONSOLE_SIGNED_OUT_PATH}`,
     });
     new Alarms(this, 'Alarms', { deadLetterQueues: data.deadLetterQueues });
 
@@ -128,6 +158,8 @@ export class CustomsStack extends Stack {
     this.accessLogBucket = data.accessLogBucket;
     this.userPool = identity.userPool;
     this.userPoolClient = identity.userPoolClient;
+    this.consoleClient = consoleClient;
+    this.consoleSite = consoleSite;
     this.httpApi = api.httpApi;
     this.apiStage = api.stage;
     this.functions = functions.functions;
@@ -136,6 +168,7 @@ export class CustomsStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'ConsoleUrl', { value: consoleSite.origin, description: 'The customs console (and the API under /v1)' });
     const archive = this.buckets.archive;
     if (archive) new CfnOutput(this, 'ArchiveBucketName', { value: archive.bucketName });
     const main = this.tables.main;

@@ -10,39 +10,15 @@
  *
  * Every answer carries a strict Content-Security-Policy: scripts, styles and requests from this
  * origin only (and, for requests, the origins the gateway names: the local archive bucket that
- * traders PUT documents to), no inline scripts or styles, no eval, no framing.
+ * traders PUT documents to), no inline scripts or styles, no eval, no framing
+ * (`shared/http/console-headers.ts`, the same policy CloudFront sends for the deployed console).
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-/** The policy, with `connectSources`: origins beyond this one the console may send requests to. */
-export const consoleCsp = (connectSources: readonly string[] = []): string =>
-  [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    ["connect-src 'self'", ...connectSources].join(' '),
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+import { consoleSecurityHeaders, securityHeadersFor } from '#shared/http/console-headers.ts';
 
-export const CONSOLE_CSP = consoleCsp();
-
-export const securityHeadersFor = (connectSources: readonly string[] = []): Readonly<Record<string, string>> => ({
-  'content-security-policy': consoleCsp(connectSources),
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
-});
-
-export const consoleSecurityHeaders: Readonly<Record<string, string>> = securityHeadersFor();
+export { CONSOLE_CSP, consoleCsp, consoleSecurityHeaders, securityHeadersFor } from '#shared/http/console-headers.ts';
 
 const contentTypes: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { Link, Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import type { Role } from '#shared/domain/auth.ts';
 import { PageHeading } from './components/PageHeading.tsx';
+import { AuthCallbackPage } from './pages/AuthCallbackPage.tsx';
 import { MyDeclarationsPage } from './pages/MyDeclarationsPage.tsx';
 import { OfficerDeclarationPage } from './pages/OfficerDeclarationPage.tsx';
 import { ReviewQueuePage } from './pages/ReviewQueuePage.tsx';
@@ -73,6 +74,7 @@ export function App() {
         <Routes>
           <Route index element={<Navigate to={homeFor(session)} replace />} />
           <Route path="sign-in" element={<SignInPage />} />
+          <Route path="auth/callback" element={<AuthCallbackPage />} />
           <Route
             path="review"
             element={

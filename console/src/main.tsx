@@ -6,6 +6,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { App } from './app.tsx';
+import { signOutUrl } from './auth/managed-login.ts';
+import { loadSignInConfig, SignInConfigContext } from './auth/sign-in-config.ts';
 import { SessionProvider } from './session.tsx';
 import './styles.css';
 
@@ -15,14 +17,29 @@ const queryClient = new QueryClient({
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
+
+// How to sign in (config.json: the local demo users, or the Cognito managed login when deployed).
+const signInConfig = await loadSignInConfig().catch((error: unknown) => {
+  root.textContent = `The console cannot start: ${error instanceof Error ? error.message : String(error)}`;
+  throw error;
+});
+
+/** Signing out of the console also ends the managed login's session, or the next sign-in would skip the password. */
+function onSignOut(): void {
+  queryClient.clear();
+  if (signInConfig.signIn === 'cognito') window.location.assign(signOutUrl(signInConfig));
+}
+
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <SessionProvider onSignOut={() => queryClient.clear()}>
-        <BrowserRouter>
-          <App />
-        </BrowserRouter>
-      </SessionProvider>
+      <SignInConfigContext value={signInConfig}>
+        <SessionProvider onSignOut={onSignOut}>
+          <BrowserRouter>
+            <App />
+          </BrowserRouter>
+        </SessionProvider>
+      </SignInConfigContext>
     </QueryClientProvider>
   </StrictMode>,
 );

@@ -1,5 +1,5 @@
 /**
- * Who is signed in: the ID token (the local cloud's, shaped like Cognito's) and what it says. Kept
+ * Who is signed in: the ID token (Cognito's, or the local cloud's shaped like it) and what it says. Kept
  * in sessionStorage, so it lasts as long as the browser tab; the Content-Security-Policy keeps
  * other scripts away from it.
  */
@@ -47,6 +47,13 @@ export function sessionFromToken(token: string, name: string): Session | undefin
   if (!role || typeof sub !== 'string' || typeof exp !== 'number') return undefined;
   const party = typeof claims['custom:party_id'] === 'string' ? claims['custom:party_id'] : null;
   return { token, role, party, subject: sub, name, expiresAt: exp * 1000 };
+}
+
+/** Who a Cognito ID token names, for the header: given and family name, else the e-mail address. */
+export function nameFromToken(token: string): string {
+  const claims = claimsOf(token) ?? {};
+  const text = (key: string): string => (typeof claims[key] === 'string' ? (claims[key] as string) : '');
+  return [text('given_name'), text('family_name')].filter(Boolean).join(' ') || text('name') || text('email') || 'Signed in';
 }
 
 function stored(): Session | undefined {

@@ -21,7 +21,8 @@ import { statefulScope } from './stateful-resources.ts';
 
 export interface CustomsHttpApiProps extends DeploymentContext {
   readonly userPool: IUserPool;
-  readonly userPoolClient: IUserPoolClient;
+  /** The app clients whose ID tokens the API accepts (the API client's and the console's). */
+  readonly userPoolClients: readonly IUserPoolClient[];
   /** Definitions whose `http` triggers become routes, and the function of each by name. */
   readonly functionDefinitions: Readonly<Record<string, FunctionDefinition>>;
   readonly functions: Readonly<Record<string, IFunction>>;
@@ -37,7 +38,7 @@ export class CustomsHttpApi extends Construct {
     const authorizer = new HttpJwtAuthorizer(
       'CognitoJwtAuthorizer',
       `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${props.userPool.userPoolId}`,
-      { jwtAudience: [props.userPoolClient.userPoolClientId] },
+      { jwtAudience: props.userPoolClients.map((client) => client.userPoolClientId) },
     );
     // The API and its stage keep their logical IDs like the stateful resources (see `statefulScope`):
     // clients address the API by its id (the execute-api URL), which a replacement would change.

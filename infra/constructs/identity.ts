@@ -1,17 +1,23 @@
 /**
  * Who may call the API: the Cognito user pool (the users, with their groups and `party_id`), its
- * groups and the API's app client.
+ * groups, the API's app client, and the console's sign-in: the managed login domain and the
+ * console's app client (authorization code with PKCE, added once the console's address is known).
  */
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  CfnManagedLoginBranding,
   ClientAttributes,
   FeaturePlan,
+  ManagedLoginVersion,
   Mfa,
+  OAuthScope,
   StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { pascalCase } from '#infra/function-factory.ts';
@@ -29,11 +35,20 @@ export interface IdentityProps {
   /** Deletion protection of the user pool. */
   readonly retainOnDelete: boolean;
   readonly removalPolicy: RemovalPolicy;
+  /** Prefix of the managed login domain, `https://<prefix>.auth.<region>.amazoncognito.com`. */
+  readonly domainPrefix: string;
 }
+
+/** Where the console's sign-in returns to, below the console's origin. */
+export const CONSOLE_CALLBACK_PATH = '/auth/callback';
+/** Where the managed login sends the browser after signing out. */
+export const CONSOLE_SIGNED_OUT_PATH = '/sign-in';
 
 export class Identity extends Construct {
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  /** The managed login (v2) of the console: sign-in pages, `/oauth2/authorize`, `/oauth2/token`, `/logout`. */
+  readonly domain: UserPoolDomain;
 
   constructor(scope: Construct, id: string, props: IdentityProps) {
     super(scope, id);
@@ -81,11 +96,63 @@ export class Identity extends Construct {
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(1),
       readAttributes: new ClientAttributes().withStandardAttributes({ email: true, emailVerified: true }).withCustomAttributes('party_id'),
-      // custom:party_id decides whose declarations a trader sees, so only administrators
-      // (AdminUpdateUserAttributes) may set it. The list must not be empty: Cognito treats an empty
-      // WriteAttributes like an absent one and leaves every mutable attribute, custom ones included,
-      // writable by the user (aws/aws-cdk#30608).
-      writeAttributes: new ClientAttributes().withStandardAttributes({ givenName: true, familyName: true }),
+      // Users may not write custom:party_id (see the function).
+      writeAttributes: userWritableAttributes(),
+    });
+    this.domain = this.userPool.addDomain('ConsoleDomain', {
+      cognitoDomain: { domainPrefix: props.domainPrefix },
+      managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
   }
+
+  /** The managed login's base URL, `https://<prefix>.auth.<region>.amazoncognito.com`. */
+  get signInOrigin(): string {
+    return this.domain.baseUrl();
+  }
+
+  /**
+   * The console's app client: a public client (no secret: the code runs in the browser) that signs
+   * in through the managed login with the authorization code grant only, returning to
+   * `<origin>/auth/callback`. Cognito cannot make a client require PKCE; the console always sends
+   * an S256 challenge. Its ID tokens carry the same claims as the API client's.
+   */
+  addConsoleClient(origin: string): UserPoolClient {
+    const client = this.userPool.addClient('ConsoleClient', {
+      generateSecret: false,
+      // No sign-in flow of the API (the browser never sees a password, only the managed login
+      // does); CDK adds only ALLOW_REFRESH_TOKEN_AUTH. An empty object would leave Cognito's defaults.
+      authFlows: { userSrp: false, custom: false },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [`${origin}${CONSOLE_CALLBACK_PATH}`],
+        logoutUrls: [`${origin}${CONSOLE_SIGNED_OUT_PATH}`],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(1),
+      readAttributes: new ClientAttributes().withStandardAttributes({ email: true, emailVerified: true }).withCustomAttributes('party_id'),
+      writeAttributes: userWritableAttributes(),
+    });
+    // Managed login v2 shows its pages to a client only once the client has a branding style.
+    new CfnManagedLoginBranding(client, 'Branding', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: client.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
+    return client;
+  }
+}
+
+/**
+ * custom:party_id decides whose declarations a trader sees, so only administrators
+ * (AdminUpdateUserAttributes) may set it. The list must not be empty: Cognito treats an empty
+ * WriteAttributes like an absent one and leaves every mutable attribute, custom ones included,
+ * writable by the user (aws/aws-cdk#30608).
+ */
+function userWritableAttributes(): ClientAttributes {
+  return new ClientAttributes().withStandardAttributes({ givenName: true, familyName: true });
 }

@@ -10,6 +10,7 @@ import { type BuildAppOptions, type BuiltApp, buildApp, parseStage, stackName } 
 import { regions } from '#infra/config/regions.ts';
 import { assertVisibilityTimeouts } from '#infra/function-factory.ts';
 import { defaultDefinitions, type ResourceDefinitions, USER_GROUPS } from '#infra/stack.ts';
+import { ensureConsoleBuilt } from '#local/console-build.ts';
 import { bucketNameEnv, type FunctionDefinition, functions, queues, queueUrlEnv, tableNameEnv, tables } from '#shared/resources.ts';
 
 type Resource = {
@@ -45,14 +46,22 @@ function resourcesOf(template: Template, type: string): [string, Resource][] {
   return Object.entries(template.findResources(type)) as [string, Resource][];
 }
 
+/** The platform's functions: not the handler aws-cdk-lib adds for the console's BucketDeployment (tests/infra/console-site.test.ts). */
+function platformFunctions(template: Template): [string, Resource][] {
+  return resourcesOf(template, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
+}
+
 function functionByDescription(template: Template, description: string): Resource {
-  const found = resourcesOf(template, 'AWS::Lambda::Function').filter(([, r]) => r.Properties.Description === description);
+  const found = platformFunctions(template).filter(([, r]) => r.Properties.Description === description);
   expect(found).toHaveLength(1);
   return found[0]![1];
 }
 
+/** Statements of the platform's policies (the console deployment's role is tested with the console). */
 function statementsOf(template: Template): Statement[] {
-  return resourcesOf(template, 'AWS::IAM::Policy').flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  return resourcesOf(template, 'AWS::IAM::Policy')
+    .filter(([id]) => !id.startsWith('ConsoleSiteDeploymentRole'))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
 }
 
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
@@ -73,6 +82,11 @@ function statefulLogicalIds(template: Template): Record<string, string[]> {
     Object.keys(recordedStatefulLogicalIds).map((type) => [type, Object.keys(template.findResources(type)).sort()]),
   );
 }
+
+// The stack deploys console/dist: build it when missing or stale (about a second).
+beforeAll(async () => {
+  await ensureConsoleBuilt();
+}, 120_000);
 
 afterAll(() => {
   for (const outdir of outdirs) rmSync(outdir, { recursive: true, force: true });
@@ -140,7 +154,7 @@ describe('CustomsStack (dev, eu-west-2)', () => {
 
   it('runs every function on nodejs24.x, arm64, with active tracing and a log group with retention', () => {
     // Prepare
-    const lambdas = resourcesOf(template, 'AWS::Lambda::Function');
+    const lambdas = platformFunctions(template);
     const logGroups = template.findResources('AWS::Logs::LogGroup');
 
     // Act
@@ -291,7 +305,8 @@ describe('CustomsStack (dev, eu-west-2)', () => {
 
   it('locks the archive in COMPLIANCE mode for the retention years, versioned, SSE-KMS, private, logged and retained', () => {
     // Prepare
-    const buckets = resourcesOf(template, 'AWS::S3::Bucket');
+    // The console's buckets are tested with the console (tests/infra/console-site.test.ts).
+    const buckets = resourcesOf(template, 'AWS::S3::Bucket').filter(([id]) => !id.startsWith('ConsoleSite'));
     const sse = (b: (typeof buckets)[number][1]) =>
       b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm;
 
@@ -446,7 +461,8 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     const groups = resourcesOf(template, 'AWS::Cognito::UserPoolGroup');
 
     // Act
-    const clients = resourcesOf(template, 'AWS::Cognito::UserPoolClient');
+    // The console's client is tested with the console (tests/infra/console-site.test.ts).
+    const clients = resourcesOf(template, 'AWS::Cognito::UserPoolClient').filter(([id]) => id.startsWith('UserPoolApiClient'));
 
     // Assess
     expect(groups.map(([, g]) => g.Properties.GroupName).sort()).toEqual(Object.keys(USER_GROUPS).sort());
@@ -459,9 +475,9 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     expect(client.WriteAttributes).not.toContain('custom:party_id');
   });
 
-  it('protects the HTTP API with a Cognito JWT authorizer, throttles and logs its default stage', () => {
+  it("protects the HTTP API with a Cognito JWT authorizer (ID tokens of the API's and the console's clients), throttles and logs its default stage", () => {
     // Prepare
-    const [clientId] = Object.keys(template.findResources('AWS::Cognito::UserPoolClient'));
+    const clientIds = Object.keys(template.findResources('AWS::Cognito::UserPoolClient'));
     const [poolId] = Object.keys(template.findResources('AWS::Cognito::UserPool'));
 
     // Act
@@ -474,7 +490,7 @@ describe('CustomsStack (dev, eu-west-2)', () => {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Audience: [{ Ref: clientId }],
+        Audience: clientIds.map((id) => ({ Ref: id })),
         Issuer: { 'Fn::Join': ['', ['https://cognito-idp.eu-west-2.amazonaws.com/', { Ref: poolId }]] },
       },
     });
@@ -597,7 +613,7 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     expect(readers[0]![0]).toMatch(/^FunctionsScoreRiskRoleDefaultPolicy/);
   });
 
-  it('exports the API URL, user pool, client, archive bucket and table names', () => {
+  it('exports the API URL, console URL, user pool, client, archive bucket and table names', () => {
     // Prepare
     const outputs = template.findOutputs('*');
 
@@ -605,7 +621,7 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     const names = Object.keys(outputs).sort();
 
     // Assess
-    expect(names).toEqual(['ApiUrl', 'ArchiveBucketName', 'TableName', 'UserPoolClientId', 'UserPoolId']);
+    expect(names).toEqual(['ApiUrl', 'ArchiveBucketName', 'ConsoleUrl', 'TableName', 'UserPoolClientId', 'UserPoolId']);
   });
 });
 
@@ -649,7 +665,7 @@ describe('CustomsStack (prod, eu-west-2)', () => {
     const logGroups = template.findResources('AWS::Logs::LogGroup') as Record<string, Resource>;
 
     // Act
-    const retentions = resourcesOf(template, 'AWS::Lambda::Function').map(
+    const retentions = platformFunctions(template).map(
       ([, fn]) => logGroups[fn.Properties.LoggingConfig.LogGroup.Ref]!.Properties.RetentionInDays,
     );
 
@@ -716,6 +732,14 @@ describe('cdk-nag AwsSolutions checks', () => {
         expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<ArchiveBucket[0-9A-F]{8}\.Arn>\/\*\]$/),
         expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<ReferenceBucket[0-9A-F]{8}\.Arn>\/\*\]$/),
         expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<MainTable[0-9A-F]{8}\.Arn>\/index\/\*\]$/),
+        // The console (infra/constructs/console-site.ts): its distribution and its BucketDeployment.
+        'AwsSolutions-CFR1',
+        'AwsSolutions-CFR2',
+        'AwsSolutions-CFR4',
+        'AwsSolutions-L1',
+        'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+        'AwsSolutions-IAM5[Resource::arn:aws:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-eu-west-2/*]',
+        expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<ConsoleSiteBucket[0-9A-F]{8}\.Arn>\/\*\]$/),
       ]),
     );
     expect(new Set(recorded.map((r) => r.id))).toEqual(ids);

@@ -1,7 +1,7 @@
 /**
- * Local sign-in: pick one of the local cloud's demo users and get a token from its token endpoint
- * (`POST /local/token`, which answers only to this machine). The deployed console will sign in
- * with Cognito instead (not built yet).
+ * The sign-in page. Deployed, it leads to the Cognito managed login (CognitoSignInPage). Locally:
+ * pick one of the local cloud's demo users and get a token from its token endpoint
+ * (`POST /local/token`, which answers only to this machine).
  */
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
@@ -10,9 +10,11 @@ import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import * as z from 'zod';
 import { type DemoUser, useDemoUsers } from '../api/hooks.ts';
 import { homeFor } from '../app.tsx';
+import { useSignInConfig } from '../auth/sign-in-config.ts';
 import { ErrorPanel, Loading } from '../components/feedback.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
 import { sessionFromToken, useSession } from '../session.tsx';
+import { CognitoSignInPage } from './CognitoSignInPage.tsx';
 
 const signInSchema = z.object({ username: z.string({ error: 'Choose who to sign in as' }).min(1, 'Choose who to sign in as') });
 type SignInForm = z.infer<typeof signInSchema>;
@@ -20,6 +22,13 @@ type SignInForm = z.infer<typeof signInSchema>;
 const roleOrder = { officer: 0, trader: 1, admin: 2 } as const;
 
 export function SignInPage() {
+  const config = useSignInConfig();
+  const { session } = useSession();
+  if (session) return <Navigate to={homeFor(session)} replace />;
+  return config.signIn === 'cognito' ? <CognitoSignInPage config={config} /> : <LocalSignIn />;
+}
+
+function LocalSignIn() {
   const { session, signIn } = useSession();
   const users = useDemoUsers();
   const navigate = useNavigate();
