@@ -7,6 +7,9 @@
  *
  * Options: --requests N (per concurrency level, default 400), --settle N (declarations followed
  * to VALIDATED, default 100).
+ *
+ * `npm run bench -- cost [--per-scenario N]` runs the cost and heat model instead (bench/cost/,
+ * docs/cost.md) and merges its figures into the same files under `cost`.
  */
 import './environment.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,11 +18,18 @@ import { parseArgs } from 'node:util';
 import { startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
+import { mergeCost, printCost } from './cost/report.ts';
+import { benchmarkCost } from './cost/run-cost.ts';
 import { benchmarkRisk } from './risk.ts';
 import { benchmarkTariff } from './tariff.ts';
 
-const { values } = parseArgs({
-  options: { requests: { type: 'string', default: '400' }, settle: { type: 'string', default: '100' } },
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    requests: { type: 'string', default: '400' },
+    settle: { type: 'string', default: '100' },
+    'per-scenario': { type: 'string', default: '20' },
+  },
 });
 const requestsPerLevel = Number(values.requests);
 const settleCount = Number(values.settle);
@@ -208,4 +218,11 @@ async function stageTimings(apiUrl: string, token: string, id: string): Promise<
   throw new Error(`declaration ${id} did not reach a release decision within 60 s`);
 }
 
-await main();
+async function cost(): Promise<void> {
+  const results = await benchmarkCost({ perScenario: Number(values['per-scenario']), log: (line) => console.log(line) });
+  printCost(results, (line) => console.log(line));
+  console.log(`\nresults merged into ${mergeCost(results)} under "cost"`);
+}
+
+if (positionals.includes('cost')) await cost();
+else await main();

@@ -98,7 +98,15 @@ export interface IndexWrite {
   index: string;
   kind: IndexWriteKind;
   units: number;
+  /** The index partitions (their key values) that take these units: for the heat model. */
+  partitions: { key: string; units: number }[];
 }
+
+/** The value of an index entry's partition key, as text (S, N or base64 of B). */
+export const partitionOf = (entry: Item, index: IndexDefinition): string => {
+  const value = entry[index.partitionKey];
+  return value?.S ?? value?.N ?? (value?.B ? Buffer.from(value.B).toString('base64') : '');
+};
 
 /**
  * [GSI] Provisioned throughput considerations, case by case:
@@ -119,15 +127,25 @@ export function indexWrite(
 ): IndexWrite {
   const old = indexEntry(before, table, index);
   const next = indexEntry(after, table, index);
-  if (!old && !next) return { index: name, kind: 'none', units: 0 };
-  if (!old && next) return { index: name, kind: 'put', units: writeUnits(itemSize(next)) };
-  if (old && !next) return { index: name, kind: 'delete', units: writeUnits(itemSize(old)) };
+  const write = (kind: IndexWriteKind, partitions: { key: string; units: number }[]): IndexWrite => ({
+    index: name,
+    kind,
+    units: partitions.reduce((sum, partition) => sum + partition.units, 0),
+    partitions,
+  });
+  if (!old && !next) return write('none', []);
+  if (!old && next) return write('put', [{ key: partitionOf(next, index), units: writeUnits(itemSize(next)) }]);
+  if (old && !next) return write('delete', [{ key: partitionOf(old, index), units: writeUnits(itemSize(old)) }]);
+  if (!old || !next) throw new Error('unreachable');
   const keyNames = [index.partitionKey, index.sortKey].filter((key): key is string => key !== undefined);
-  if (keyNames.some((key) => canonical(old?.[key]) !== canonical(next?.[key]))) {
-    return { index: name, kind: 'delete+put', units: writeUnits(itemSize(old)) + writeUnits(itemSize(next)) };
+  if (keyNames.some((key) => canonical(old[key]) !== canonical(next[key]))) {
+    return write('delete+put', [
+      { key: partitionOf(old, index), units: writeUnits(itemSize(old)) },
+      { key: partitionOf(next, index), units: writeUnits(itemSize(next)) },
+    ]);
   }
-  if (canonical(old) === canonical(next)) return { index: name, kind: 'none', units: 0 };
-  return { index: name, kind: 'update', units: writeUnits(Math.max(itemSize(old), itemSize(next))) };
+  if (canonical(old) === canonical(next)) return write('none', []);
+  return write('update', [{ key: partitionOf(next, index), units: writeUnits(Math.max(itemSize(old), itemSize(next))) }]);
 }
 
 export interface WriteCost {
@@ -159,7 +177,11 @@ export function writeCost(input: {
     ? []
     : Object.entries(input.indexes)
         .map(([name, index]) => indexWrite(name, input.before, input.after, input.table, index))
-        .map((write) => ({ ...write, units: write.units * factor }));
+        .map((write) => ({
+          ...write,
+          units: write.units * factor,
+          partitions: write.partitions.map((partition) => ({ ...partition, units: partition.units * factor })),
+        }));
   return { billedBytes, tableUnits, indexes, totalUnits: tableUnits + indexes.reduce((sum, write) => sum + write.units, 0) };
 }
 

@@ -111,7 +111,12 @@ describe('write cost with global secondary indexes', () => {
 
     // Assess
     expect(shrink.tableUnits).toBe(2);
-    expect(shrink.indexes.find((write) => write.index === 'GSI1')).toEqual({ index: 'GSI1', kind: 'delete', units: 2 });
+    expect(shrink.indexes.find((write) => write.index === 'GSI1')).toEqual({
+      index: 'GSI1',
+      kind: 'delete',
+      units: 2,
+      partitions: [{ key: 'PARTY#A', units: 2 }],
+    });
     expect([failed.tableUnits, failed.indexes.length]).toEqual([2, 0]);
     expect(failedOnNothing.totalUnits).toBe(1);
   });
