@@ -8,7 +8,7 @@ export function printCost(results: CostResults, print: (line: string) => void): 
   const names = results.scenarios.map((scenario) => scenario.scenario);
   const items = results.scenarios[0]?.lines.map((line) => line.item) ?? [];
   const width = 38;
-  const column = 14;
+  const column = 18;
   print(
     `\n$ per million declarations (eu-west-2 list prices of ${results.prices.checkedOn}, ${results.perScenario} declarations per scenario)`,
   );
