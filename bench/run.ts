@@ -10,6 +10,8 @@
  *
  * `npm run bench -- coldstart [--function name]`: bundle size and import time of every function
  * (bench/coldstart.ts).
+ * `npm run bench -- cost [--per-scenario N]` runs the cost and heat model instead (bench/cost/,
+ * docs/cost.md) and merges its figures into the same files under `cost`.
  */
 import './environment.ts';
 import { readFileSync } from 'node:fs';
@@ -19,6 +21,8 @@ import { startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { benchmarkColdStarts, coldStartTargets } from './coldstart.ts';
+import { printCost } from './cost/report.ts';
+import { benchmarkCost } from './cost/run-cost.ts';
 import { writeResults } from './results-file.ts';
 import { benchmarkRisk } from './risk.ts';
 import { benchmarkTariff } from './tariff.ts';
@@ -28,6 +32,7 @@ const { values, positionals } = parseArgs({
     requests: { type: 'string', default: '400' },
     settle: { type: 'string', default: '100' },
     function: { type: 'string' },
+    'per-scenario': { type: 'string', default: '20' },
   },
   allowPositionals: true,
 });
@@ -235,7 +240,14 @@ async function coldStarts(): Promise<void> {
   });
 }
 
+async function cost(): Promise<void> {
+  const results = await benchmarkCost({ perScenario: Number(values['per-scenario']), log: (line) => console.log(line) });
+  printCost(results, (line) => console.log(line));
+  writeResults({ cost: results });
+}
+
 const suite = positionals[0];
 if (suite === 'coldstart') await coldStarts();
+else if (suite === 'cost') await cost();
 else if (suite === undefined) await main();
-else throw new Error(`unknown benchmark suite "${suite}": use no argument, or coldstart`);
+else throw new Error(`unknown benchmark suite "${suite}": use no argument, coldstart or cost`);

@@ -1,0 +1,85 @@
+/**
+ * What one scenario consumed, counted call by call: the raw quantities AWS bills (request units,
+ * requests, GB-seconds, log bytes), before any price is applied.
+ */
+
+/** Where an SQS request came from: a function, Lambda's event source mapping, or an S3 event notification. */
+export type SqsOrigin = 'function' | 'event-source-mapping' | 's3-notification';
+
+export class Ledger {
+  readonly dynamodb = {
+    readUnits: 0,
+    /** Write units on the tables themselves. */
+    tableWriteUnits: 0,
+    /** Write units per global secondary index ("main GSI1"...). */
+    indexWriteUnits: {} as Record<string, number>,
+    /** Calls per operation ("main PutItem"...). */
+    calls: {} as Record<string, number>,
+    conditionFailures: 0,
+    /** Write and read units per partition key value ("main PK DECL#01J..." / "main GSI3 DAY#2026-11-27"). */
+    partitionWrites: new Map<string, number>(),
+    partitionReads: new Map<string, number>(),
+    /** Read and write units per function, to see which stage costs what. */
+    byFunction: {} as Record<string, { readUnits: number; writeUnits: number }>,
+  };
+  /** SQS billed requests (64 KB chunks) per origin and operation ("event-source-mapping ReceiveMessage"). */
+  readonly sqs = { requests: {} as Record<string, number>, emptyReceives: 0 };
+  /** S3 requests by pricing class: tier 1 = PUT, COPY, POST, LIST; tier 2 = GET, HEAD and the rest. */
+  readonly s3 = { tier1: 0, tier2: 0, bytesPut: 0, calls: {} as Record<string, number> };
+  readonly secretsManager = { calls: 0 };
+  /** Per function: invocations and summed handler milliseconds (each rounded up to 1 ms, as Lambda bills). */
+  readonly lambda: Record<string, { invocations: number; ms: number }> = {};
+  /** Bytes the functions wrote to stdout/stderr (CloudWatch Logs ingestion), application logs and EMF metrics apart. */
+  readonly logs = { applicationBytes: 0, metricsBytes: 0, byFunction: {} as Record<string, number> };
+  readonly api = { requests: 0, billedRequests: 0 };
+
+  dynamoRead(fn: string, call: string, partition: string, units: number): void {
+    this.dynamodb.readUnits += units;
+    add(this.dynamodb.calls, call, 1);
+    this.#byFunction(fn).readUnits += units;
+    this.dynamodb.partitionReads.set(partition, (this.dynamodb.partitionReads.get(partition) ?? 0) + units);
+  }
+
+  dynamoWrite(fn: string, call: string, partitionUnits: { partition: string; units: number; index?: string }[], failed: boolean): void {
+    add(this.dynamodb.calls, call, 1);
+    if (failed) this.dynamodb.conditionFailures += 1;
+    for (const { partition, units, index } of partitionUnits) {
+      if (index) add(this.dynamodb.indexWriteUnits, index, units);
+      else this.dynamodb.tableWriteUnits += units;
+      this.#byFunction(fn).writeUnits += units;
+      this.dynamodb.partitionWrites.set(partition, (this.dynamodb.partitionWrites.get(partition) ?? 0) + units);
+    }
+  }
+
+  sqsRequest(origin: SqsOrigin, operation: string, billed: number, empty = false): void {
+    add(this.sqs.requests, `${origin} ${operation}`, billed);
+    if (empty) this.sqs.emptyReceives += billed;
+  }
+
+  s3Request(operation: string, bytesPut: number): void {
+    add(this.s3.calls, operation, 1);
+    if (/^(Put|Copy|Post|List|CreateMultipart|UploadPart|CompleteMultipart)/.test(operation)) this.s3.tier1 += 1;
+    else this.s3.tier2 += 1;
+    this.s3.bytesPut += bytesPut;
+  }
+
+  invocation(fn: string, ms: number): void {
+    const entry = (this.lambda[fn] ??= { invocations: 0, ms: 0 });
+    entry.invocations += 1;
+    entry.ms += Math.ceil(ms);
+  }
+
+  logged(fn: string, bytes: number, metrics: boolean): void {
+    if (metrics) this.logs.metricsBytes += bytes;
+    else this.logs.applicationBytes += bytes;
+    add(this.logs.byFunction, fn, bytes);
+  }
+
+  #byFunction(fn: string): { readUnits: number; writeUnits: number } {
+    return (this.dynamodb.byFunction[fn] ??= { readUnits: 0, writeUnits: 0 });
+  }
+}
+
+const add = (record: Record<string, number>, key: string, amount: number): void => {
+  record[key] = (record[key] ?? 0) + amount;
+};
