@@ -1,5 +1,5 @@
 /**
- * Clearance counters in the single table: per UTC day, 8 shards (by the declaration id's last
+ * Clearance counters in the single table: per UTC day, 16 shards (by the declaration id's last
  * character), each with a 'LANES' item, a 'RELEASES#<lane>' item per lane (count, total time and
  * the release-time histogram `b<bucket>`) and a 'REVENUE' item (per tax type). Every add is one
  * UpdateItem ADD, so concurrent stages never overwrite each other; amounts travel as DynamoDB

@@ -62,12 +62,13 @@ export const keys = {
   /** Selection statistics of one office and day (lanes before top-up). */
   selectionStats: (office: string, day: string) => ({ PK: `STATS#${office}`, SK: `DAY#${day}` }),
   /**
-   * Clearance counters of one UTC day, in 8 shards picked by the declaration id's last (random)
-   * character: each shard takes an eighth of the writes, so a day holds at 1,000 declarations/s.
+   * Clearance counters of one UTC day, in 16 shards picked by the declaration id's last (random)
+   * character: each shard takes a sixteenth of the writes (3 WRU a declaration: about 190 WCU/s
+   * per shard at 1,000 declarations/s, under the 300 the cost model allows; see docs/cost.md).
    * Sort keys: 'LANES', 'RELEASES#<lane>', 'REVENUE'.
    */
   clearanceCounters: (day: string, shard: number, counter: string) => ({ PK: `COUNTERS#${day}#${shard}`, SK: counter }),
-  clearanceCounterShards: 8,
+  clearanceCounterShards: 16,
   /** Guard that makes an LRN unique per declarant. */
   lrnGuard: (declarantId: string, lrn: string) => ({ PK: `LRN#${declarantId}#${lrn}`, SK: 'META' }),
 } as const;

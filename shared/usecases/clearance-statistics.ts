@@ -17,7 +17,7 @@ import type { DeclarationWriter } from '#shared/ports/declarations.ts';
 import type { RiskProfileStore } from '#shared/ports/risk-stores.ts';
 import type { RiskProfile } from '#shared/risk/profile.ts';
 
-/** A period is at most this long: a month of days is read in 15 batch reads. */
+/** A period is at most this long: a month of days is read in 30 batch reads. */
 export const maxStatisticsDays = 31;
 
 export interface CountingDeps {
