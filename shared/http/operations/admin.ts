@@ -14,6 +14,14 @@ import { declarationPath, ifMatchHeader, partyPath } from './parameters.ts';
 const referenceDocumentPath = z.strictObject({ kind: z.enum(referenceDocumentNames) });
 const riskProfilePath = z.strictObject({ id: profileId });
 /** Risk profiles are small documents; the profile schema bounds their depth and size again. */
+/** How well a profile selects (the counts `RiskProfileStore.effectiveness` keeps). */
+const profileEffectivenessSchema = z
+  .object({
+    selections: z.number().int().meta({ description: 'Declarations whose scoring this profile matched' }),
+    inspections: z.number().int().meta({ description: 'Of those, inspections an officer recorded' }),
+    hits: z.number().int().meta({ description: 'Inspections that found a discrepancy' }),
+  })
+  .meta({ id: 'RiskProfileEffectiveness' });
 const riskProfileBody = { kind: 'json', documentedAs: riskProfileInputSchema, maxBytes: 64 * 1024 } as const;
 
 export const loadReferenceDocumentOperation = defineOperation({
@@ -59,9 +67,16 @@ export const listRiskProfilesOperation = defineOperation({
   operationId: 'listRiskProfiles',
   method: 'GET',
   path: '/v1/admin/risk-profiles',
-  summary: 'The current version of every risk profile (officer, admin)',
+  summary: 'The current version of every risk profile, by id, and how well each selects (officer, admin)',
   roles: ['officer', 'admin'],
-  responses: { 200: { description: 'The profiles' } },
+  responses: {
+    200: {
+      description: 'The profiles and, per profile id, its effectiveness',
+      schema: z
+        .object({ items: z.array(riskProfileSchema), effectiveness: z.record(profileId, profileEffectivenessSchema) })
+        .meta({ id: 'RiskProfileList' }),
+    },
+  },
 });
 
 export const getRiskProfileOperation = defineOperation({
@@ -75,14 +90,7 @@ export const getRiskProfileOperation = defineOperation({
     200: {
       description: 'The versions and the effectiveness',
       schema: z
-        .object({
-          items: z.array(riskProfileSchema),
-          effectiveness: z.object({
-            selections: z.number().int().meta({ description: 'Declarations whose scoring this profile matched' }),
-            inspections: z.number().int().meta({ description: 'Of those, inspections an officer recorded' }),
-            hits: z.number().int().meta({ description: 'Inspections that found a discrepancy' }),
-          }),
-        })
+        .object({ items: z.array(riskProfileSchema), effectiveness: profileEffectivenessSchema })
         .meta({ id: 'RiskProfileVersions' }),
     },
   },
@@ -132,7 +140,14 @@ export const dryRunRiskProfileOperation = defineOperation({
   roles: ['officer', 'admin'],
   query: z.strictObject({ days: queryInteger(1, 90).default(7), limit: queryInteger(1, 5000).default(1000) }),
   body: riskProfileBody,
-  responses: { 200: { description: 'The dry-run result', schema: dryRunResultSchema } },
+  responses: {
+    200: {
+      description: 'The dry-run result and the days it covers',
+      schema: dryRunResultSchema
+        .extend({ window: z.object({ from: z.string().meta({ description: 'First day (UTC)' }), to: z.string() }) })
+        .meta({ id: 'RiskDryRunWindowResult' }),
+    },
+  },
   problems: { 413: 'Body too large', 415: 'Body is not JSON' },
 });
 
