@@ -9,7 +9,7 @@ import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import { referenceDocuments } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
-import { listRiskProfilesOperation } from '#shared/http/operations/admin.ts';
+import { listRiskProfilesOperation } from '#shared/http/operations/risk-profiles.ts';
 import { lookUpCommodityOperation } from '#shared/http/operations/tariff.ts';
 import { apiClient, declarationFor, newParty } from './support.ts';
 

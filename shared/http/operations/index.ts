@@ -4,6 +4,7 @@ import * as admin from './admin.ts';
 import * as declarations from './declarations.ts';
 import * as meta from './meta.ts';
 import * as review from './review.ts';
+import * as riskProfiles from './risk-profiles.ts';
 import * as tariff from './tariff.ts';
 
 export const operations: readonly OperationSpec[] = [
@@ -11,5 +12,6 @@ export const operations: readonly OperationSpec[] = [
   ...Object.values(review),
   ...Object.values(tariff),
   ...Object.values(admin),
+  ...Object.values(riskProfiles),
   ...Object.values(meta),
 ];
