@@ -56,7 +56,7 @@ export function useCall() {
 }
 
 /** Retries what may pass on a second try (no answer, 5xx), never a refusal. */
-const retry = (failures: number, error: unknown): boolean =>
+export const retry = (failures: number, error: unknown): boolean =>
   failures < 2 && error instanceof ApiError && (error.kind === 'network' || error.status >= 500);
 
 export const PAGE_SIZE = 25;
