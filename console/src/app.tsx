@@ -3,10 +3,15 @@ import type { ReactNode } from 'react';
 import { Link, Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import type { Role } from '#shared/domain/auth.ts';
 import { PageHeading } from './components/PageHeading.tsx';
+import { DutyEstimatePage } from './pages/DutyEstimatePage.tsx';
 import { MyDeclarationsPage } from './pages/MyDeclarationsPage.tsx';
+import { NewRiskProfilePage } from './pages/NewRiskProfilePage.tsx';
 import { OfficerDeclarationPage } from './pages/OfficerDeclarationPage.tsx';
 import { ReviewQueuePage } from './pages/ReviewQueuePage.tsx';
+import { RiskProfilePage } from './pages/RiskProfilePage.tsx';
+import { RiskProfilesPage } from './pages/RiskProfilesPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
+import { TariffPage } from './pages/TariffPage.tsx';
 import { TraderDeclarationPage } from './pages/TraderDeclarationPage.tsx';
 import { type Session, useSession } from './session.tsx';
 
@@ -31,17 +36,30 @@ export function App() {
             <nav aria-label="Main">
               <ul>
                 {session.role === 'trader' ? (
-                  <li>
-                    <NavLink to="/declarations" end>
-                      My declarations
-                    </NavLink>
-                  </li>
+                  <>
+                    <li>
+                      <NavLink to="/declarations" end>
+                        My declarations
+                      </NavLink>
+                    </li>
+                    <li>
+                      <NavLink to="/estimate">Duty estimate</NavLink>
+                    </li>
+                  </>
                 ) : (
-                  <li>
-                    <NavLink to="/review" end>
-                      Review queue
-                    </NavLink>
-                  </li>
+                  <>
+                    <li>
+                      <NavLink to="/review" end>
+                        Review queue
+                      </NavLink>
+                    </li>
+                    <li>
+                      <NavLink to="/risk-profiles">Risk profiles</NavLink>
+                    </li>
+                    <li>
+                      <NavLink to="/tariff">Tariff</NavLink>
+                    </li>
+                  </>
                 )}
               </ul>
             </nav>
@@ -95,6 +113,46 @@ export function App() {
             element={
               <RequireRole roles={['trader']}>
                 <TraderDeclarationPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="risk-profiles"
+            element={
+              <RequireRole roles={['officer', 'admin']}>
+                <RiskProfilesPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="risk-profiles/new"
+            element={
+              <RequireRole roles={['officer', 'admin']}>
+                <NewRiskProfilePage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="risk-profiles/:id"
+            element={
+              <RequireRole roles={['officer', 'admin']}>
+                <RiskProfilePage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="tariff"
+            element={
+              <RequireRole roles={['officer', 'admin']}>
+                <TariffPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="estimate"
+            element={
+              <RequireRole roles={['trader']}>
+                <DutyEstimatePage />
               </RequireRole>
             }
           />
