@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AxeResults, Result } from 'axe-core';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const screenshotDir = path.join(repositoryRoot, '.vitest', 'screenshots');
@@ -72,4 +72,54 @@ export async function checkPage(page: Page, name: string): Promise<string[]> {
   await page.screenshot({ path: path.join(currentFolder, `${name}.png`), fullPage: true });
   const violations = await seriousViolations(page);
   return violations.length > 0 ? [`${name}:\n${describeViolations(violations)}`] : [];
+}
+
+/** A browser tab that records console errors and warnings, page errors and answers of 400 or more. */
+export async function openRecordingPage(
+  browser: Browser,
+  width = 1280,
+  height = 800,
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const problems: string[] = [];
+  const context = await browser.newContext({ viewport: { width, height }, locale: 'en-GB', timezoneId: 'Europe/London' });
+  // Generous: CI runs the browser beside the rest of the suite on two cores.
+  context.setDefaultTimeout(30_000);
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
+  });
+  return { context, page, problems };
+}
+
+/** Signs in as the demo user whose choice matches `who`; resolves once the first page shows. */
+export async function signInAs(page: Page, baseUrl: string, who: RegExp): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+  await page.getByRole('radio', { name: who }).check();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // Signed in once the first page shows: navigating earlier would race the token being stored.
+  await page
+    .getByRole('heading', { level: 1 })
+    .filter({ hasText: /Review queue|My declarations/ })
+    .waitFor();
+}
+
+/**
+ * What makes the page scroll sideways, if anything: the page's width, then the innermost elements
+ * whose content spills out of them (wide tables scroll inside their own region instead).
+ */
+export async function sidewaysScrolling(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`(() => {
+    const root = document.documentElement;
+    if (root.scrollWidth <= root.clientWidth) return [];
+    const spilling = [...document.querySelectorAll('body *')].filter(
+      (element) => element.scrollWidth > element.clientWidth + 1 && getComputedStyle(element).overflowX === 'visible',
+    );
+    const innermost = spilling.filter((element) => !spilling.some((other) => other !== element && element.contains(other)));
+    return ['page ' + root.scrollWidth + ' px wide', ...innermost.slice(0, 10).map((element) => element.tagName.toLowerCase() + '.' + element.className + ': ' + (element.textContent ?? '').slice(0, 60))];
+  })()`);
 }

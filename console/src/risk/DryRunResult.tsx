@@ -1,4 +1,5 @@
 /** What a dry run found: how many recent declarations the draft selects, and the lanes with it in force. */
+import { useId } from 'react';
 import { Link } from 'react-router';
 import type { dryRunRiskProfileOperation } from '#shared/http/operations/risk-profiles.ts';
 import type { Success } from '../api/client.ts';
@@ -11,10 +12,11 @@ type Result = Success<typeof dryRunRiskProfileOperation>;
 const MAX_LINKS = 20;
 
 export function DryRunResult({ result }: { result: Result }) {
+  const headingId = useId();
   const lanes = Object.entries(result.lanes).filter(([, count]) => count > 0);
   return (
-    <section className="panel dry-run" aria-labelledby="dry-run-heading" aria-live="polite">
-      <h3 id="dry-run-heading">Dry run: not saved</h3>
+    <section className="panel dry-run" aria-labelledby={headingId} aria-live="polite">
+      <h3 id={headingId}>Dry run: not saved</h3>
       <p className="dry-run-count">
         Would select <strong data-testid="dry-run-matched">{decimal(String(result.matched))}</strong> of {decimal(String(result.evaluated))}{' '}
         declarations lodged from {result.window.from} to {result.window.to} (UTC days).

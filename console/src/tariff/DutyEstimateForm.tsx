@@ -3,6 +3,7 @@
  * and the total, from the API's own calculation (`POST /v1/duty-estimates`; nothing is stored).
  * Used by officers on the tariff page and by traders on their estimate page.
  */
+import { useId } from 'react';
 import { useForm } from 'react-hook-form';
 import { type Declaration, declarationSchema, incoterms } from '#shared/domain/declaration.ts';
 import { useDutyEstimate } from '../api/tariff.ts';
@@ -22,6 +23,7 @@ export function DutyEstimateForm({ defaultValues = emptyEstimate }: { defaultVal
   const { session } = useSession();
   const party = session?.role === 'trader' ? session.party : null;
   const estimate = useDutyEstimate();
+  const headingId = useId();
   const form = useForm<EstimateFormValues, unknown, Declaration>({
     resolver: requestResolver(declarationSchema, (values: EstimateFormValues) =>
       toEstimateRequest(values, party, new Date().toISOString().slice(0, 10)),
@@ -127,8 +129,8 @@ export function DutyEstimateForm({ defaultValues = emptyEstimate }: { defaultVal
       </button>
       {estimate.isError && <ErrorPanel title="The duty could not be estimated" error={estimate.error} />}
       {estimate.data && (
-        <section className="panel" aria-labelledby="estimate-heading" aria-live="polite">
-          <h3 id="estimate-heading">Estimated duty and taxes</h3>
+        <section className="panel" aria-labelledby={headingId} aria-live="polite">
+          <h3 id={headingId}>Estimated duty and taxes</h3>
           <p className="muted">An estimate at today's tariff and rates: nothing was declared or stored.</p>
           <AssessmentDetail assessment={estimate.data} idPrefix="estimate" />
         </section>

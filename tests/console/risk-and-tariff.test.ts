@@ -1,0 +1,333 @@
+/**
+ * The officers' risk profile and tariff pages in headless Chromium against the local cloud: the
+ * profiles with their effectiveness (checked against the API), an edit refused at the field by
+ * the profile schema, a dry run whose count matches the dry-run route's, a save as the next
+ * version and a save refused because a colleague saved first; a commodity's measures and a duty
+ * estimate whose total matches the estimate route's. Every page is checked with axe-core and
+ * saved as a screenshot; the pages work by keyboard and at 390 px.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoSelection, demoThresholds } from '#demo/risk-seed.ts';
+import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
+import { ensureConsoleBuilt } from '#local/console-build.ts';
+import { seedDemoData } from '#local/seed.ts';
+import type { DeclarationInput } from '#shared/domain/declaration.ts';
+import { listRiskProfilesOperation } from '#shared/http/operations/risk-profiles.ts';
+import { apiClient, declarationFor, eventually } from '#tests/integration/support.ts';
+import { checkPage, chromiumPath, freshScreenshotDir, openRecordingPage, sidewaysScrolling, signInAs } from './support.ts';
+
+/** Acme Imports Ltd, the demo trader. */
+const ACME = 'GB123456789000';
+/** The demo anti-dumping profile: ferro-silicon from China or Russia to the RED lane. */
+const FESI = 'RP-GB-FESI-AD';
+const OFFICER = /Olivia Okafor/;
+
+let cloud: LocalCloud;
+let browser: Browser;
+let screenshots: string;
+let api: ReturnType<typeof apiClient>['call'];
+let officer: string;
+
+const ferroSilicon = (d: DeclarationInput) => {
+  d.items[0] = {
+    ...d.items[0]!,
+    commodityCode: '7202210000',
+    description: 'Ferro-silicon, containing by weight more than 55% of silicon',
+    invoiceAmount: '5000.00',
+  };
+  d.valuation = { currency: 'GBP', incoterm: 'CIF', invoiceTotal: '5000.00' };
+};
+
+/** Money as the console writes it (en-GB), from the API's decimal string. */
+const money = (amount: string, currency: string) =>
+  new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(amount as Intl.StringNumericLiteral);
+
+beforeAll(async () => {
+  screenshots = freshScreenshotDir('risk-and-tariff');
+  const executablePath = chromiumPath();
+  await ensureConsoleBuilt();
+  cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
+  await seedDemoData();
+  api = apiClient(cloud.apiUrl).call;
+  officer = cloud.mintToken({ role: 'officer' });
+  // No random selection: lanes come from the criteria alone.
+  const settings = {
+    selection: {
+      ...demoSelection,
+      default: { minimumRandom: { RED: 0, YELLOW: 0, BLUE: 0 }, expected: { RED: 0, YELLOW: 0, BLUE: 0 } },
+      offices: {},
+    },
+    thresholds: demoThresholds,
+  };
+  expect(
+    (await api('PUT', '/v1/admin/reference-documents/risk-settings', { token: cloud.mintToken({ role: 'admin' }), body: settings })).status,
+  ).toBe(200);
+  // Two ferro-silicon declarations the anti-dumping profile selects; one inspected, with a discrepancy.
+  const trader = cloud.mintToken({ role: 'trader', party: ACME });
+  const selected: { id: string; version: number }[] = [];
+  for (let index = 0; index < 2; index++) {
+    const receipt = await api<{ id: string }>('POST', '/v1/declarations', { token: trader, body: declarationFor(ACME, ferroSilicon) });
+    expect(receipt.status).toBe(202);
+    selected.push(
+      await eventually(async () => {
+        const view = await api<{ status: string; version: number }>('GET', `/v1/declarations/${receipt.body.id}`, { token: officer });
+        return view.body.status === 'UNDER_REVIEW' ? { id: receipt.body.id, version: view.body.version } : undefined;
+      }),
+    );
+  }
+  const inspected = selected[0]!;
+  const claimed = await api<{ version: number }>('POST', `/v1/review/declarations/${inspected.id}/claim`, { token: officer });
+  expect(claimed.status).toBe(200);
+  const inspection = await api('POST', `/v1/review/declarations/${inspected.id}/inspections`, {
+    token: officer,
+    headers: { 'if-match': `"${claimed.body.version}"` },
+    body: { result: 'DISCREPANCY', findings: 'Silicon content below what was declared' },
+  });
+  expect(inspection.status).toBe(200);
+  browser = await chromium.launch({ executablePath, headless: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await cloud?.stop();
+  console.log(`console screenshots: ${screenshots}`);
+});
+
+/** The profile list as the API answers it. */
+async function listedProfiles() {
+  const listed = await api<unknown>('GET', '/v1/admin/risk-profiles', { token: officer });
+  return listRiskProfilesOperation.responses[200].schema.parse(listed.body);
+}
+
+const criteriaBox = (page: Page) => page.getByRole('form', { name: 'Edit the risk profile' }).getByLabel('Criteria (JSON)');
+
+describe('risk profiles and the tariff in the console', () => {
+  it('an officer sees the profiles with their effectiveness, dry-runs an edit, saves it as the next version, and is told when a colleague saved first', async () => {
+    // Prepare
+    const { context, page, problems } = await openRecordingPage(browser);
+    const before = await listedProfiles();
+    const fesi = before.items.find((profile) => profile.id === FESI)!;
+    await signInAs(page, cloud.apiUrl, OFFICER);
+
+    // Act: the list, from the header navigation
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Risk profiles' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Risk profiles' }).waitFor();
+    const table = page.getByRole('table', { name: /Risk profiles \(current versions\)/ });
+    await table.waitFor();
+
+    // Assess: every profile, with the API's version and counts; hit rate = hits / inspections
+    expect(await table.locator('tbody tr').count()).toBe(before.items.length);
+    for (const profile of before.items) {
+      const counts = before.effectiveness[profile.id]!;
+      const cells = await table
+        .getByRole('row', { name: new RegExp(profile.id) })
+        .getByRole('cell')
+        .allTextContents();
+      expect(cells[2]).toBe(`v${profile.version}`);
+      expect(cells.slice(5, 8)).toEqual([String(counts.selections), String(counts.inspections), String(counts.hits)]);
+      if (counts.inspections === 0) expect(cells[8]).toBe('—');
+    }
+    expect(before.effectiveness[FESI]).toEqual({ selections: 2, inspections: 1, hits: 1 });
+    const fesiCells = await table
+      .getByRole('row', { name: new RegExp(FESI) })
+      .getByRole('cell')
+      .allTextContents();
+    expect(fesiCells[1]).toBe('Enabled');
+    expect(fesiCells[4]).toBe('commodity 720221, 720229 and origin CN, RU');
+    expect(fesiCells[8]).toBe('100%');
+    expect(await checkPage(page, '01-risk-profiles')).toEqual([]);
+
+    // Act: the profile page
+    await table.getByRole('link', { name: fesi.name }).click();
+    await page.getByRole('heading', { level: 1, name: `Risk profile: ${fesi.name}` }).waitFor();
+    await page.getByRole('table', { name: 'Versions, newest first' }).waitFor();
+    expect(await page.getByTestId('current-version').textContent()).toBe(`v${fesi.version}`);
+    expect(await checkPage(page, '02-risk-profile')).toEqual([]);
+
+    // Act: an invalid country in the criteria, and a validity that ends before it starts
+    await criteriaBox(page).fill(JSON.stringify({ kind: 'origin', countries: ['china'] }));
+    await page.getByLabel('Valid to (optional)').fill('2025-12-31');
+    await page.getByRole('button', { name: 'Save as a new version' }).click();
+
+    // Assess: the schema's messages at their fields, criteria ones with their pointer; nothing sent
+    await page.getByText('/countries/0: must be an ISO 3166-1 alpha-2 country code such as "CN"').waitFor();
+    expect(await criteriaBox(page).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Valid to (optional)').getAttribute('aria-invalid')).toBe('true');
+    await page.getByText('must be after validFrom').waitFor();
+    expect(await checkPage(page, '03-profile-errors')).toEqual([]);
+
+    // Act: a valid draft (ferro-silicon from China only), dry-run first
+    const draftCriteria = {
+      kind: 'and',
+      of: [
+        { kind: 'commodityCode', prefixes: ['720221'] },
+        { kind: 'origin', countries: ['CN'] },
+      ],
+    };
+    await criteriaBox(page).fill(JSON.stringify(draftCriteria, null, 2));
+    await page.getByLabel('Valid to (optional)').fill('');
+    const dryRunRequest = page.waitForRequest((request) => request.url().includes('/v1/admin/risk-profiles/dry-run'));
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    const posted = (await dryRunRequest).postDataJSON() as Record<string, unknown>;
+    await page.getByRole('heading', { name: 'Dry run: not saved' }).waitFor();
+    const direct = await api<{ matched: number; evaluated: number }>('POST', '/v1/admin/risk-profiles/dry-run?days=7', {
+      token: officer,
+      body: posted,
+    });
+
+    // Assess: the draft as the form sends it, and the API's own count on the page; nothing saved yet
+    expect(posted).toMatchObject({ name: fesi.name, criteria: draftCriteria, outcome: { lane: 'RED' }, enabled: true });
+    expect(direct.body.matched).toBeGreaterThanOrEqual(2);
+    expect(await page.getByTestId('dry-run-matched').textContent()).toBe(String(direct.body.matched));
+    expect(await page.locator('.dry-run-count').textContent()).toContain(`of ${direct.body.evaluated} declarations`);
+    expect((await listedProfiles()).items.find((profile) => profile.id === FESI)?.version).toBe(fesi.version);
+    expect(await checkPage(page, '04-dry-run')).toEqual([]);
+
+    // Act: save
+    await page.getByRole('button', { name: 'Save as a new version' }).click();
+
+    // Assess: version + 1, in the API and on the page
+    await page.getByText(`Saved: version ${fesi.version + 1} is now in force`).waitFor();
+    await expect.poll(() => page.getByTestId('current-version').textContent()).toBe(`v${fesi.version + 1}`);
+    const saved = (await listedProfiles()).items.find((profile) => profile.id === FESI)!;
+    expect(saved.version).toBe(fesi.version + 1);
+    expect(saved.criteria).toEqual(draftCriteria);
+    await page
+      .getByRole('table', { name: 'Versions, newest first' })
+      .getByRole('row', { name: new RegExp(`v${fesi.version + 1}`) })
+      .waitFor();
+    expect(await checkPage(page, '05-profile-saved')).toEqual([]);
+
+    // Act: a colleague saves the next version meanwhile; this officer saves the page's version
+    const { id: _id, version: _version, createdAt: _at, createdBy: _by, ...input } = saved;
+    const colleague = await api('PUT', `/v1/admin/risk-profiles/${FESI}`, {
+      token: cloud.mintToken({ role: 'officer' }),
+      headers: { 'if-match': `"${saved.version}"` },
+      body: { ...input, owner: 'Colleague' },
+    });
+    expect(colleague.status).toBe(200);
+    await page.getByLabel('Name').fill(`${fesi.name} (checked)`);
+    await page.getByRole('button', { name: 'Save as a new version' }).click();
+
+    // Assess: refused, and told what to do; loading the latest puts the colleague's version in the form
+    const refusal = page.getByRole('alert').filter({ hasText: 'The profile was not saved' });
+    await refusal.getByText(/Someone else saved a new version of this profile while you were editing/).waitFor();
+    expect(await refusal.textContent()).toContain('412');
+    expect(await checkPage(page, '06-profile-edited-meanwhile')).toEqual([]);
+    await page.getByRole('button', { name: 'Load the latest version (your changes are discarded)' }).click();
+    await page.getByRole('heading', { name: `Edit (saved as version ${saved.version + 2})` }).waitFor();
+    expect(await page.getByLabel('Owner (optional)').inputValue()).toBe('Colleague');
+
+    await context.close();
+    expect(problems).toEqual([
+      `412 PUT /v1/admin/risk-profiles/${FESI}`,
+      'error: Failed to load resource: the server responded with a status of 412 (Precondition Failed)',
+    ]);
+  }, 120_000);
+
+  it('an officer looks up ferro-silicon from China and estimates its duty: the total is the estimate route’s', async () => {
+    // Prepare
+    const { context, page, problems } = await openRecordingPage(browser);
+    await signInAs(page, cloud.apiUrl, OFFICER);
+    const found = await api<{ measures: unknown[] }>('GET', '/v1/tariff/commodities/7202210000?origin=CN', { token: officer });
+
+    // Act: the measures
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tariff' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tariff' }).waitFor();
+    const lookup = page.getByRole('form', { name: 'Look up a commodity' });
+    await lookup.getByLabel('Commodity code').fill('7202210000');
+    await lookup.getByLabel('Origin (optional)').fill('CN');
+    await lookup.getByRole('button', { name: 'Look up' }).click();
+
+    // Assess
+    const measures = page.getByRole('table', { name: /^Measures for 7202210000 from CN/ });
+    await measures.waitFor();
+    expect(await measures.locator('tbody tr').count()).toBe(found.body.measures.length);
+    expect(await measures.textContent()).toContain('Value added tax');
+
+    // Act: an estimate with nothing filled in, then the ferro-silicon
+    const estimate = page.getByRole('form', { name: 'Duty estimate' });
+    await estimate.getByRole('button', { name: 'Estimate the duty' }).click();
+    await estimate.getByText('must be a commodity code of 6, 8 or 10 digits such as "8510900000"').waitFor();
+    expect(await estimate.getByLabel('Commodity code').getAttribute('aria-invalid')).toBe('true');
+    expect(await checkPage(page, '07-tariff-errors')).toEqual([]);
+    await estimate.getByLabel('Commodity code').fill('7202210000');
+    await estimate.getByLabel('Country of origin').fill('CN');
+    await estimate.getByLabel('Invoice amount (GBP)').fill('5000.00');
+    await estimate.getByLabel('Net mass (kg)').fill('1000');
+    const estimateRequest = page.waitForRequest((request) => request.url().endsWith('/v1/duty-estimates'));
+    await estimate.getByRole('button', { name: 'Estimate the duty' }).click();
+    const posted = (await estimateRequest).postDataJSON() as unknown;
+    const direct = await api<{ currency: string; totals: { total: string; byTaxType: Record<string, string> } }>(
+      'POST',
+      '/v1/duty-estimates',
+      {
+        token: officer,
+        body: posted,
+      },
+    );
+
+    // Assess: the route's total and lines, with their calculation
+    expect(direct.status).toBe(200);
+    const result = estimate.getByRole('region', { name: 'Estimated duty and taxes' });
+    await result.waitFor();
+    expect(await result.textContent()).toContain(money(direct.body.totals.total, direct.body.currency));
+    expect(direct.body.totals.byTaxType.B00).toBe('1000.00');
+    const lines = result.getByRole('table', { name: /^Item 1: 7202210/ });
+    expect(await lines.getByRole('row', { name: /B00/ }).textContent()).toContain('20.00% * £5,000.00');
+    expect(await checkPage(page, '08-tariff-estimate')).toEqual([]);
+
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('works by keyboard at 390 px, and a trader has the duty estimate page', async () => {
+    // Prepare
+    const { context, page, problems } = await openRecordingPage(browser, 390, 844);
+    await signInAs(page, cloud.apiUrl, OFFICER);
+
+    // Act: the tariff page, the look-up by keyboard alone
+    await page.goto(`${cloud.apiUrl}/tariff`);
+    await page.getByRole('heading', { level: 1, name: 'Tariff' }).waitFor();
+    const code = page.getByRole('form', { name: 'Look up a commodity' }).getByLabel('Commodity code');
+    const codeId = await code.getAttribute('id');
+    let reached = false;
+    for (let presses = 0; presses < 15 && !reached; presses++) {
+      await page.keyboard.press('Tab');
+      reached = (await page.evaluate<string>('document.activeElement.id')) === codeId;
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.type('7202210000');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('CN');
+    await page.keyboard.press('Enter');
+
+    // Assess
+    await page.getByRole('table', { name: /^Measures for 7202210000 from CN/ }).waitFor();
+    expect(await checkPage(page, '09-tariff-390px')).toEqual([]);
+    expect(await sidewaysScrolling(page)).toEqual([]);
+
+    // Act: the risk profiles at 390 px
+    await page.goto(`${cloud.apiUrl}/risk-profiles`);
+    await page.getByRole('table', { name: /Risk profiles \(current versions\)/ }).waitFor();
+    expect(await checkPage(page, '10-risk-profiles-390px')).toEqual([]);
+    expect(await sidewaysScrolling(page)).toEqual([]);
+    await page.goto(`${cloud.apiUrl}/risk-profiles/new`);
+    await page.getByRole('heading', { level: 1, name: 'New risk profile' }).waitFor();
+    expect(await checkPage(page, '11-new-risk-profile-390px')).toEqual([]);
+    expect(await sidewaysScrolling(page)).toEqual([]);
+
+    // Act: a trader's duty estimate page
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInAs(page, cloud.apiUrl, /Acme Imports Ltd/);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Duty estimate' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Duty estimate' }).waitFor();
+    expect(await checkPage(page, '12-trader-estimate-390px')).toEqual([]);
+    expect(await sidewaysScrolling(page)).toEqual([]);
+
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
