@@ -247,15 +247,33 @@ describe('risk profiles and the tariff in the console', () => {
     expect(await measures.locator('tbody tr').count()).toBe(found.body.measures.length);
     expect(await measures.textContent()).toContain('Value added tax');
 
-    // Act: an estimate with nothing filled in, then the ferro-silicon
+    // Act: an estimate with nothing filled in
     const estimate = page.getByRole('form', { name: 'Duty estimate' });
     await estimate.getByRole('button', { name: 'Estimate the duty' }).click();
+
+    // Assess: the declaration schema's messages at the fields; nothing sent
     await estimate.getByText('must be a commodity code of 6, 8 or 10 digits such as "8510900000"').waitFor();
     expect(await estimate.getByLabel('Commodity code').getAttribute('aria-invalid')).toBe('true');
     expect(await checkPage(page, '07-tariff-errors')).toEqual([]);
-    await estimate.getByLabel('Commodity code').fill('7202210000');
+
+    // Act: wrist-watches, whose duty is per item, without the number of items
+    await estimate.getByLabel('Commodity code').fill('9101110000');
     await estimate.getByLabel('Country of origin').fill('CN');
     await estimate.getByLabel('Invoice amount (GBP)').fill('5000.00');
+    await estimate.getByLabel('Net mass (kg)').fill('10');
+    await estimate.getByRole('button', { name: 'Estimate the duty' }).click();
+
+    // Assess: the API's problem (a JSON pointer to the item's quantities) shown at the quantity field
+    const quantity = estimate.getByLabel('Supplementary quantity (optional)');
+    await estimate
+      .locator('.field-invalid')
+      .getByText(/needs a quantity in .*unit NAR/)
+      .waitFor();
+    expect(await quantity.getAttribute('aria-invalid')).toBe('true');
+    expect(await checkPage(page, '08-estimate-needs-quantity')).toEqual([]);
+
+    // Act: ferro-silicon from China
+    await estimate.getByLabel('Commodity code').fill('7202210000');
     await estimate.getByLabel('Net mass (kg)').fill('1000');
     const estimateRequest = page.waitForRequest((request) => request.url().endsWith('/v1/duty-estimates'));
     await estimate.getByRole('button', { name: 'Estimate the duty' }).click();
@@ -277,10 +295,14 @@ describe('risk profiles and the tariff in the console', () => {
     expect(direct.body.totals.byTaxType.B00).toBe('1000.00');
     const lines = result.getByRole('table', { name: /^Item 1: 7202210/ });
     expect(await lines.getByRole('row', { name: /B00/ }).textContent()).toContain('20.00% * £5,000.00');
-    expect(await checkPage(page, '08-tariff-estimate')).toEqual([]);
+    expect(await quantity.getAttribute('aria-invalid')).toBeNull();
+    expect(await checkPage(page, '09-tariff-estimate')).toEqual([]);
 
     await context.close();
-    expect(problems).toEqual([]);
+    expect(problems).toEqual([
+      '422 POST /v1/duty-estimates',
+      'error: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)',
+    ]);
   }, 60_000);
 
   it('works by keyboard at 390 px, and a trader has the duty estimate page', async () => {
@@ -306,17 +328,17 @@ describe('risk profiles and the tariff in the console', () => {
 
     // Assess
     await page.getByRole('table', { name: /^Measures for 7202210000 from CN/ }).waitFor();
-    expect(await checkPage(page, '09-tariff-390px')).toEqual([]);
+    expect(await checkPage(page, '10-tariff-390px')).toEqual([]);
     expect(await sidewaysScrolling(page)).toEqual([]);
 
     // Act: the risk profiles at 390 px
     await page.goto(`${cloud.apiUrl}/risk-profiles`);
     await page.getByRole('table', { name: /Risk profiles \(current versions\)/ }).waitFor();
-    expect(await checkPage(page, '10-risk-profiles-390px')).toEqual([]);
+    expect(await checkPage(page, '11-risk-profiles-390px')).toEqual([]);
     expect(await sidewaysScrolling(page)).toEqual([]);
     await page.goto(`${cloud.apiUrl}/risk-profiles/new`);
     await page.getByRole('heading', { level: 1, name: 'New risk profile' }).waitFor();
-    expect(await checkPage(page, '11-new-risk-profile-390px')).toEqual([]);
+    expect(await checkPage(page, '12-new-risk-profile-390px')).toEqual([]);
     expect(await sidewaysScrolling(page)).toEqual([]);
 
     // Act: a trader's duty estimate page
@@ -324,7 +346,7 @@ describe('risk profiles and the tariff in the console', () => {
     await signInAs(page, cloud.apiUrl, /Acme Imports Ltd/);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Duty estimate' }).click();
     await page.getByRole('heading', { level: 1, name: 'Duty estimate' }).waitFor();
-    expect(await checkPage(page, '12-trader-estimate-390px')).toEqual([]);
+    expect(await checkPage(page, '13-trader-estimate-390px')).toEqual([]);
     expect(await sidewaysScrolling(page)).toEqual([]);
 
     await context.close();

@@ -12,10 +12,12 @@ import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { ErrorPanel, Loading, Notice } from '../components/feedback.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
 import { Section } from '../declaration/sections.tsx';
-import { ProfileStatus } from '../risk/ProfileBadges.tsx';
+import { dateTime } from '../format.ts';
+import { usePeople } from '../people.ts';
+import { OutcomeBadge, ProfileStatus } from '../risk/ProfileBadges.tsx';
 import { ProfileForm } from '../risk/ProfileForm.tsx';
 import { formValuesOf } from '../risk/profile-form-values.ts';
-import { hitRate } from '../risk/summary.ts';
+import { describeCriteria, hitRate } from '../risk/summary.ts';
 import { VersionHistory } from '../risk/VersionHistory.tsx';
 
 export function RiskProfilePage() {
@@ -74,6 +76,7 @@ function LoadedProfile({ versions, current, effectiveness, reload }: LoadedProps
   // The version the form edits: changes on a save or an explicit reload, never behind the officer's back.
   const [base, setBase] = useState(current);
   const [done, setDone] = useState<string | undefined>();
+  const people = usePeople();
   const edit = useEditRiskProfile(base.id);
   const newer = current.version > base.version;
 
@@ -87,16 +90,33 @@ function LoadedProfile({ versions, current, effectiveness, reload }: LoadedProps
   return (
     <>
       {done && <Notice>{done}</Notice>}
-      <dl className="pairs">
-        <dt>Id</dt>
-        <dd>{base.id}</dd>
-        <dt>Current version</dt>
-        <dd data-testid="current-version">v{current.version}</dd>
-        <dt>Status</dt>
-        <dd>
-          <ProfileStatus profile={current} />
-        </dd>
-      </dl>
+      <Section id="current" title="Current version">
+        <dl className="pairs">
+          <dt>Id</dt>
+          <dd>
+            <code>{current.id}</code>
+          </dd>
+          <dt>Version</dt>
+          <dd data-testid="current-version">v{current.version}</dd>
+          <dt>Status</dt>
+          <dd>
+            <ProfileStatus profile={current} />
+          </dd>
+          <dt>Saved</dt>
+          <dd>
+            <time dateTime={current.createdAt} title={`${current.createdAt} (UTC)`}>
+              {dateTime(current.createdAt)}
+            </time>{' '}
+            by {people(current.createdBy)}
+          </dd>
+          <dt>Matches</dt>
+          <dd>{describeCriteria(current.criteria)}</dd>
+          <dt>Lane or score</dt>
+          <dd>
+            <OutcomeBadge outcome={current.outcome} />
+          </dd>
+        </dl>
+      </Section>
       <Section id="effectiveness" title="How well it selects">
         <dl className="pairs">
           <dt>Selections</dt>
