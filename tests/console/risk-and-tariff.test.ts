@@ -227,6 +227,66 @@ describe('risk profiles and the tariff in the console', () => {
     ]);
   }, 120_000);
 
+  it('an officer creates a profile with the same form, then disables it after confirming', async () => {
+    // Prepare
+    const { context, page, problems } = await openRecordingPage(browser);
+    await signInAs(page, cloud.apiUrl, OFFICER);
+    await page.goto(`${cloud.apiUrl}/risk-profiles`);
+    await page.getByRole('link', { name: 'New profile' }).click();
+    await page.getByRole('heading', { level: 1, name: 'New risk profile' }).waitFor();
+    const form = page.getByRole('form', { name: 'New risk profile' });
+
+    // Act: a score profile for shaver parts from Vietnam
+    await form.getByLabel('Name').fill('Shaver parts from Vietnam');
+    await form.getByLabel('Reason').fill('Origin checks on shaver parts declared as Vietnamese.');
+    await form.getByRole('radio', { name: 'Add to the score' }).check();
+    await form.getByLabel('Score points').fill('25');
+    await form.getByLabel('Criteria (JSON)').fill(
+      JSON.stringify({
+        kind: 'and',
+        of: [
+          { kind: 'commodityCode', prefixes: ['8510'] },
+          { kind: 'origin', countries: ['VN'] },
+        ],
+      }),
+    );
+    expect(await checkPage(page, '07-new-risk-profile')).toEqual([]);
+    await form.getByRole('button', { name: 'Create profile' }).click();
+
+    // Assess: its own page, version 1, as the API has it
+    await page.getByRole('heading', { level: 1, name: 'Risk profile: Shaver parts from Vietnam' }).waitFor();
+    const id = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1) ?? '');
+    expect(await page.getByTestId('current-version').textContent()).toBe('v1');
+    const created = await api<{ items: { version: number; enabled: boolean; outcome: unknown }[] }>(
+      'GET',
+      `/v1/admin/risk-profiles/${id}`,
+      { token: officer },
+    );
+    expect(created.body.items.map((version) => [version.version, version.enabled, version.outcome])).toEqual([[1, true, { score: 25 }]]);
+
+    // Act: disable, after confirming
+    await page.getByRole('button', { name: 'Disable this profile' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Disable Shaver parts from Vietnam?' });
+    await dialog.waitFor();
+    expect(await checkPage(page, '08-disable-confirmation')).toEqual([]);
+    await dialog.getByRole('button', { name: 'Disable' }).click();
+
+    // Assess: version 2, disabled, on the page and in the API
+    await page.getByText('Disabled: version 2 no longer selects declarations.').waitFor();
+    await expect.poll(() => page.getByTestId('current-version').textContent()).toBe('v2');
+    await page.getByRole('region', { name: 'Current version' }).getByText('Disabled', { exact: true }).waitFor();
+    const disabled = await api<{ items: { version: number; enabled: boolean }[] }>('GET', `/v1/admin/risk-profiles/${id}`, {
+      token: officer,
+    });
+    expect(disabled.body.items.map((version) => [version.version, version.enabled])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
+
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   it('an officer looks up ferro-silicon from China and estimates its duty: the total is the estimate route’s', async () => {
     // Prepare
     const { context, page, problems } = await openRecordingPage(browser);
@@ -254,7 +314,7 @@ describe('risk profiles and the tariff in the console', () => {
     // Assess: the declaration schema's messages at the fields; nothing sent
     await estimate.getByText('must be a commodity code of 6, 8 or 10 digits such as "8510900000"').waitFor();
     expect(await estimate.getByLabel('Commodity code').getAttribute('aria-invalid')).toBe('true');
-    expect(await checkPage(page, '07-tariff-errors')).toEqual([]);
+    expect(await checkPage(page, '09-tariff-errors')).toEqual([]);
 
     // Act: wrist-watches, whose duty is per item, without the number of items
     await estimate.getByLabel('Commodity code').fill('9101110000');
@@ -270,7 +330,7 @@ describe('risk profiles and the tariff in the console', () => {
       .getByText(/needs a quantity in .*unit NAR/)
       .waitFor();
     expect(await quantity.getAttribute('aria-invalid')).toBe('true');
-    expect(await checkPage(page, '08-estimate-needs-quantity')).toEqual([]);
+    expect(await checkPage(page, '10-estimate-needs-quantity')).toEqual([]);
 
     // Act: ferro-silicon from China
     await estimate.getByLabel('Commodity code').fill('7202210000');
@@ -296,7 +356,7 @@ describe('risk profiles and the tariff in the console', () => {
     const lines = result.getByRole('table', { name: /^Item 1: 7202210/ });
     expect(await lines.getByRole('row', { name: /B00/ }).textContent()).toContain('20.00% * £5,000.00');
     expect(await quantity.getAttribute('aria-invalid')).toBeNull();
-    expect(await checkPage(page, '09-tariff-estimate')).toEqual([]);
+    expect(await checkPage(page, '11-tariff-estimate')).toEqual([]);
 
     await context.close();
     expect(problems).toEqual([
@@ -328,17 +388,17 @@ describe('risk profiles and the tariff in the console', () => {
 
     // Assess
     await page.getByRole('table', { name: /^Measures for 7202210000 from CN/ }).waitFor();
-    expect(await checkPage(page, '10-tariff-390px')).toEqual([]);
+    expect(await checkPage(page, '12-tariff-390px')).toEqual([]);
     expect(await sidewaysScrolling(page)).toEqual([]);
 
     // Act: the risk profiles at 390 px
     await page.goto(`${cloud.apiUrl}/risk-profiles`);
     await page.getByRole('table', { name: /Risk profiles \(current versions\)/ }).waitFor();
-    expect(await checkPage(page, '11-risk-profiles-390px')).toEqual([]);
+    expect(await checkPage(page, '13-risk-profiles-390px')).toEqual([]);
     expect(await sidewaysScrolling(page)).toEqual([]);
     await page.goto(`${cloud.apiUrl}/risk-profiles/new`);
     await page.getByRole('heading', { level: 1, name: 'New risk profile' }).waitFor();
-    expect(await checkPage(page, '12-new-risk-profile-390px')).toEqual([]);
+    expect(await checkPage(page, '14-new-risk-profile-390px')).toEqual([]);
     expect(await sidewaysScrolling(page)).toEqual([]);
 
     // Act: a trader's duty estimate page
@@ -346,7 +406,7 @@ describe('risk profiles and the tariff in the console', () => {
     await signInAs(page, cloud.apiUrl, /Acme Imports Ltd/);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Duty estimate' }).click();
     await page.getByRole('heading', { level: 1, name: 'Duty estimate' }).waitFor();
-    expect(await checkPage(page, '13-trader-estimate-390px')).toEqual([]);
+    expect(await checkPage(page, '15-trader-estimate-390px')).toEqual([]);
     expect(await sidewaysScrolling(page)).toEqual([]);
 
     await context.close();
