@@ -189,7 +189,7 @@ describe('risk profiles and the tariff in the console', () => {
     await page.getByRole('button', { name: 'Save as a new version' }).click();
 
     // Assess: version + 1, in the API and on the page
-    await page.getByText(`Saved: version ${fesi.version + 1} is now in force`).waitFor();
+    await page.getByText(`Saved as version ${fesi.version + 1}: declarations scored from now on use it`).waitFor();
     await expect.poll(() => page.getByTestId('current-version').textContent()).toBe(`v${fesi.version + 1}`);
     const saved = (await listedProfiles()).items.find((profile) => profile.id === FESI)!;
     expect(saved.version).toBe(fesi.version + 1);

@@ -13,7 +13,7 @@ import {
   getRiskProfileOperation,
   listRiskProfilesOperation,
 } from '#shared/http/operations/risk-profiles.ts';
-import type { RiskProfileInput } from '#shared/risk/profile.ts';
+import { profileId, type RiskProfileInput } from '#shared/risk/profile.ts';
 import { retry, useCall } from './hooks.ts';
 
 export const riskKeys = {
@@ -34,6 +34,8 @@ export function useRiskProfile(id: string) {
   return useQuery({
     queryKey: riskKeys.profile(id),
     queryFn: ({ signal }) => api(getRiskProfileOperation, { path: { id }, signal }),
+    // An address that names no profile is not asked about.
+    enabled: profileId.safeParse(id).success,
     retry,
   });
 }

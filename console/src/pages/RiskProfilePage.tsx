@@ -7,13 +7,13 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { profileId, type RiskProfile } from '#shared/risk/profile.ts';
 import { ApiError } from '../api/client.ts';
-import { useDisableRiskProfile, useEditRiskProfile, useRiskProfile } from '../api/risk.ts';
-import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { useEditRiskProfile, useRiskProfile } from '../api/risk.ts';
 import { ErrorPanel, Loading, Notice } from '../components/feedback.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
 import { Section } from '../declaration/sections.tsx';
 import { dateTime } from '../format.ts';
 import { usePeople } from '../people.ts';
+import { DisableProfile } from '../risk/DisableProfile.tsx';
 import { OutcomeBadge, ProfileStatus } from '../risk/ProfileBadges.tsx';
 import { ProfileForm } from '../risk/ProfileForm.tsx';
 import { formValuesOf } from '../risk/profile-form-values.ts';
@@ -53,6 +53,7 @@ export function RiskProfilePage() {
       ) : (
         current && (
           <LoadedProfile
+            key={current.id}
             versions={profile.data.items}
             current={current}
             effectiveness={profile.data.effectiveness}
@@ -151,7 +152,9 @@ function LoadedProfile({ versions, current, effectiveness, reload }: LoadedProps
             setDone(undefined);
             const saved = await edit.mutateAsync({ input, version: base.version });
             setBase(saved);
-            setDone(`Saved: version ${saved.version} is now in force for declarations scored from now on.`);
+            setDone(
+              `Saved as version ${saved.version}: ${saved.enabled ? 'declarations scored from now on use it (within its validity dates)' : 'disabled, it selects nothing'}.`,
+            );
           }}
         />
         {edit.isError && (
@@ -184,44 +187,5 @@ function LoadedProfile({ versions, current, effectiveness, reload }: LoadedProps
         <VersionHistory versions={versions} />
       </Section>
     </>
-  );
-}
-
-function DisableProfile({ profile, onDone }: { profile: RiskProfile; onDone: (saved: RiskProfile) => void }) {
-  const disable = useDisableRiskProfile(profile.id);
-  const [asking, setAsking] = useState(false);
-  return (
-    <Section id="disable" title="Disable">
-      <p>
-        A disabled profile stops selecting declarations; its versions and counts stay. Enable it again by saving it with Enabled ticked.
-      </p>
-      <button type="button" className="danger" disabled={disable.isPending} onClick={() => setAsking(true)}>
-        {disable.isPending ? 'Disabling…' : 'Disable this profile'}
-      </button>
-      {disable.isError && (
-        <ErrorPanel
-          title="The profile was not disabled"
-          error={disable.error}
-          advice={
-            disable.error instanceof ApiError && (disable.error.status === 412 || disable.error.status === 409)
-              ? 'Someone else saved a new version meanwhile. Reload the page, check the new version, and disable it again if it should be.'
-              : undefined
-          }
-        />
-      )}
-      <ConfirmDialog
-        open={asking}
-        title={`Disable ${profile.name}?`}
-        confirmLabel="Disable"
-        danger
-        onCancel={() => setAsking(false)}
-        onConfirm={() => {
-          setAsking(false);
-          disable.mutateAsync(profile.version).then(onDone, () => {});
-        }}
-      >
-        <p>Declarations scored from now on are no longer selected by it. Version {profile.version + 1} will be saved, disabled.</p>
-      </ConfirmDialog>
-    </Section>
   );
 }
