@@ -250,7 +250,12 @@ describe('risk profiles and the tariff in the console', () => {
         ],
       }),
     );
+    await form.getByRole('button', { name: 'Dry run' }).click();
+    await form.getByRole('heading', { name: 'Dry run: not saved' }).waitFor();
     expect(await checkPage(page, '07-new-risk-profile')).toEqual([]);
+    // A changed draft takes the dry run of the previous one away
+    await form.getByLabel('Score points').fill('30');
+    await form.getByRole('heading', { name: 'Dry run: not saved' }).waitFor({ state: 'detached' });
     await form.getByRole('button', { name: 'Create profile' }).click();
 
     // Assess: its own page, version 1, as the API has it
@@ -262,7 +267,7 @@ describe('risk profiles and the tariff in the console', () => {
       `/v1/admin/risk-profiles/${id}`,
       { token: officer },
     );
-    expect(created.body.items.map((version) => [version.version, version.enabled, version.outcome])).toEqual([[1, true, { score: 25 }]]);
+    expect(created.body.items.map((version) => [version.version, version.enabled, version.outcome])).toEqual([[1, true, { score: 30 }]]);
 
     // Act: disable, after confirming
     await page.getByRole('button', { name: 'Disable this profile' }).click();

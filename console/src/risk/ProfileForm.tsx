@@ -3,6 +3,7 @@
  * "Dry run" checks the draft with the same schema and asks the API how many recent declarations
  * it would select, before anything is saved. Problems the API answers are shown at their fields.
  */
+import { useEffect } from 'react';
 import { useForm } from 'react-hook-form';
 import type { RiskProfileInput } from '#shared/risk/profile.ts';
 import { useDryRun } from '../api/risk.ts';
@@ -30,6 +31,12 @@ export function ProfileForm({ defaultValues, label, saveLabel, onSave, saving }:
   const dryRun = useDryRun();
   const { errors } = form.formState;
   const outcomeKind = form.watch('outcomeKind');
+  const { reset: clearDryRun } = dryRun;
+  useEffect(() => {
+    // A dry run speaks for the draft it ran on: any change to the draft takes it away.
+    const subscription = form.watch(() => clearDryRun());
+    return () => subscription.unsubscribe();
+  }, [form, clearDryRun]);
 
   // The API's problems go to their fields too; the error panel lists them all.
   const placeProblem = (error: unknown) =>
