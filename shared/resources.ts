@@ -8,13 +8,7 @@
  */
 import type { HttpMethod, OperationSpec } from './http/operation-spec.ts';
 import {
-  createRiskProfileOperation,
-  disableRiskProfileOperation,
-  dryRunRiskProfileOperation,
-  editRiskProfileOperation,
-  getRiskProfileOperation,
   getTraderProfileOperation,
-  listRiskProfilesOperation,
   loadReferenceDocumentOperation,
   rebuildValuationReferencesOperation,
   referenceDocumentHistoryOperation,
@@ -39,6 +33,14 @@ import {
   releaseClaimOperation,
   reviewQueueOperation,
 } from './http/operations/review.ts';
+import {
+  createRiskProfileOperation,
+  disableRiskProfileOperation,
+  dryRunRiskProfileOperation,
+  editRiskProfileOperation,
+  getRiskProfileOperation,
+  listRiskProfilesOperation,
+} from './http/operations/risk-profiles.ts';
 import { clearanceStatisticsOperation, profileSelectionsOperation } from './http/operations/stats.ts';
 import { estimateDutyOperation, lookUpCommodityOperation } from './http/operations/tariff.ts';
 

@@ -4,11 +4,16 @@ import { Link, Navigate, NavLink, Route, Routes, useLocation } from 'react-route
 import type { Role } from '#shared/domain/auth.ts';
 import { PageHeading } from './components/PageHeading.tsx';
 import { AuthCallbackPage } from './pages/AuthCallbackPage.tsx';
+import { DutyEstimatePage } from './pages/DutyEstimatePage.tsx';
 import { MyDeclarationsPage } from './pages/MyDeclarationsPage.tsx';
+import { NewRiskProfilePage } from './pages/NewRiskProfilePage.tsx';
 import { OfficerDeclarationPage } from './pages/OfficerDeclarationPage.tsx';
 import { ReviewQueuePage } from './pages/ReviewQueuePage.tsx';
+import { RiskProfilePage } from './pages/RiskProfilePage.tsx';
+import { RiskProfilesPage } from './pages/RiskProfilesPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { StatisticsPage } from './pages/StatisticsPage.tsx';
+import { TariffPage } from './pages/TariffPage.tsx';
 import { TraderAmendmentPage } from './pages/TraderAmendmentPage.tsx';
 import { TraderDeclarationPage } from './pages/TraderDeclarationPage.tsx';
 import { type Session, useSession } from './session.tsx';
@@ -34,11 +39,16 @@ export function App() {
             <nav aria-label="Main">
               <ul>
                 {session.role === 'trader' ? (
-                  <li>
-                    <NavLink to="/declarations" end>
-                      My declarations
-                    </NavLink>
-                  </li>
+                  <>
+                    <li>
+                      <NavLink to="/declarations" end>
+                        My declarations
+                      </NavLink>
+                    </li>
+                    <li>
+                      <NavLink to="/estimate">Duty estimate</NavLink>
+                    </li>
+                  </>
                 ) : (
                   <>
                     <li>
@@ -48,6 +58,12 @@ export function App() {
                     </li>
                     <li>
                       <NavLink to="/statistics">Statistics</NavLink>
+                    </li>
+                    <li>
+                      <NavLink to="/risk-profiles">Risk profiles</NavLink>
+                    </li>
+                    <li>
+                      <NavLink to="/tariff">Tariff</NavLink>
                     </li>
                   </>
                 )}
@@ -120,6 +136,46 @@ export function App() {
             element={
               <RequireRole roles={['trader']}>
                 <TraderAmendmentPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="risk-profiles"
+            element={
+              <RequireRole roles={['officer', 'admin']}>
+                <RiskProfilesPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="risk-profiles/new"
+            element={
+              <RequireRole roles={['officer', 'admin']}>
+                <NewRiskProfilePage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="risk-profiles/:id"
+            element={
+              <RequireRole roles={['officer', 'admin']}>
+                <RiskProfilePage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="tariff"
+            element={
+              <RequireRole roles={['officer', 'admin']}>
+                <TariffPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="estimate"
+            element={
+              <RequireRole roles={['trader']}>
+                <DutyEstimatePage />
               </RequireRole>
             }
           />

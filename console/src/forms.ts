@@ -7,6 +7,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import type { FieldValues, Resolver } from 'react-hook-form';
 import type { z } from 'zod';
+import { ApiError } from './api/client.ts';
 
 export function requestResolver<Form extends FieldValues, Schema extends z.ZodType>(
   schema: Schema,
@@ -28,3 +29,43 @@ export const optionalText = (value: string | undefined): string | undefined => {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
 };
+
+/** A JSON pointer ("/items/0/origin") as a form field path ("items.0.origin"). */
+export const pointerToPath = (pointer: string): string =>
+  pointer
+    .split('/')
+    .slice(1)
+    .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
+
+/** A zod issue path as a JSON pointer ("/criteria/countries/0"), as the API writes problems. */
+export const pathToPointer = (path: readonly PropertyKey[]): string =>
+  path.map((key) => `/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+
+/** The field a problem is about: the one its pointer names, else the nearest field above it. */
+export function fieldAt<Name extends string>(pointer: string, fields: readonly Name[]): Name | undefined {
+  let path = pointerToPath(pointer);
+  while (path) {
+    const found = fields.find((field) => field === path);
+    if (found) return found;
+    const dot = path.lastIndexOf('.');
+    path = dot < 0 ? '' : path.slice(0, dot);
+  }
+  return undefined;
+}
+
+/**
+ * Puts a refusal's problems (RFC 9457, JSON pointers into the request) at the fields they point
+ * to, as the schema's own messages would be: the same field, the same place on the page.
+ */
+export function showProblemsAtFields<Name extends string>(
+  error: unknown,
+  fieldOf: (pointer: string) => Name | undefined,
+  setError: (name: Name, error: { type: string; message: string }, pointer: string) => void,
+): void {
+  if (!(error instanceof ApiError)) return;
+  for (const problem of error.problems) {
+    const field = fieldOf(problem.pointer);
+    if (field) setError(field, { type: problem.code, message: problem.message }, problem.pointer);
+  }
+}

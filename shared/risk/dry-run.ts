@@ -4,11 +4,11 @@
  * `enabled` flag are ignored); random selection is left out, since it does not depend on
  * criteria. Pure: the caller loads the recent declarations (and their traders) and passes them.
  */
-import * as z from 'zod';
 import type { Declaration } from '#shared/domain/declaration.ts';
 import { DeclarationFacts } from './declaration-facts.ts';
+import type { DryRunResult } from './dry-run-result.ts';
 import { matchProfile } from './match-profile.ts';
-import { lanes as allLanes, type Lane, laneSchema } from './outcome.ts';
+import { lanes as allLanes, type Lane } from './outcome.ts';
 import type { RiskProfile, RiskProfileInput } from './profile.ts';
 import { compileProfiles } from './profile-set.ts';
 import { assessCriteria, type RiskThresholds } from './score.ts';
@@ -37,20 +37,7 @@ export interface DryRunOptions {
   maxIds?: number;
 }
 
-export const dryRunResultSchema = z
-  .object({
-    evaluated: z.number().int(),
-    matched: z.number().int(),
-    /** Ids of matched declarations, in input order, up to `maxIds`. */
-    matchedIds: z.array(z.string()),
-    matchedIdsTruncated: z.boolean(),
-    /** Criteria lane of every evaluated declaration with the profile in force (no random selection). */
-    lanes: z.record(laneSchema, z.number().int()),
-    /** Declarations whose criteria lane differs from the one the profiles in force give (for an edit: with its current version). */
-    changed: z.number().int(),
-  })
-  .meta({ id: 'RiskDryRunResult' });
-export type DryRunResult = z.infer<typeof dryRunResultSchema>;
+export { type DryRunResult, dryRunResultSchema } from './dry-run-result.ts';
 
 export const DRY_RUN_PROFILE_ID = 'DRY-RUN';
 

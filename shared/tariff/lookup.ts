@@ -3,45 +3,12 @@
  * as the UK Online Trade Tariff shows them (duties, preferences, trade remedies, excise, VAT and
  * the measures the engine only lists: controls, quotas, suspensions).
  */
+
+import type { CommodityLookup, MeasureView } from './commodity-lookup.ts';
 import { applicableMeasures, type CompiledMeasure, type CompiledPack, compilePack, resolveCommodity } from './compile.ts';
-import type { Measure, TariffPack } from './model.ts';
+import type { TariffPack } from './model.ts';
 
-export interface MeasureView {
-  readonly id: string;
-  readonly type: string;
-  readonly typeDescription: string;
-  readonly role: CompiledMeasure['role'];
-  /** CDS tax type the measure's amount is declared under (A00, A30, B00, 611, ...). */
-  readonly taxType?: string;
-  readonly area: { readonly id: string; readonly description: string };
-  readonly excluded?: readonly string[];
-  readonly additionalCode?: string;
-  readonly validFrom: string;
-  readonly validTo?: string;
-  readonly season?: { readonly from: string; readonly to: string };
-  /** The duty as text ("10.00% + 77.00 GBP / 100 kg"); conditional duties are under `conditions`. */
-  readonly duty?: string;
-  readonly conditions?: Measure['conditions'];
-  readonly quota?: string;
-  readonly supplementaryUnit?: string;
-  /** False when the engine cannot evaluate it; `note` says why. */
-  readonly evaluable: boolean;
-  readonly note?: string;
-  readonly source: Measure['source'] | 'pack-default';
-}
-
-export interface CommodityLookup {
-  /** The code asked for. */
-  readonly code: string;
-  /** The pack code it resolved to (the 8-digit line when a 10-digit code has no line of its own). */
-  readonly resolvedCode: string;
-  readonly description: string;
-  readonly flags: readonly string[];
-  readonly tariffPackVersion: string;
-  readonly date: string;
-  readonly origin?: string;
-  readonly measures: readonly MeasureView[];
-}
+export type { CommodityLookup, MeasureView } from './commodity-lookup.ts';
 
 const roleOrder: Readonly<Record<CompiledMeasure['role'], number>> = {
   'third-country': 0,
@@ -106,7 +73,7 @@ export function lookupCommodity(pack: TariffPack, code: string, options: { origi
     code,
     resolvedCode: commodity.code,
     description: commodity.description,
-    flags: commodity.flags,
+    flags: [...commodity.flags],
     tariffPackVersion: pack.version,
     date: options.date,
     ...(options.origin ? { origin: options.origin } : {}),

@@ -15,7 +15,7 @@ import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationWriter } from '#shared/ports/declarations.ts';
 import type { RiskProfileStore } from '#shared/ports/risk-stores.ts';
-import type { RiskProfile } from '#shared/risk/profile.ts';
+import { listRiskProfiles } from './manage-risk-profiles.ts';
 
 /** A period is at most this long: a month of days is read in 30 batch reads. */
 export const maxStatisticsDays = 31;
@@ -75,34 +75,27 @@ export async function readClearanceStatistics(
 }
 
 /**
- * GET /v1/stats/risk-profiles?limit=: the profiles that select most, with their hit rates. Reads
- * each current profile's effectiveness counters (one item each): a region has tens of profiles.
+ * GET /v1/stats/risk-profiles?limit=: the profiles that select most, with their hit rates (the
+ * profile list with its effectiveness counters, sorted by selections).
  */
 export async function readProfileSelections(
   query: { principal: Principal; limit: number },
-  deps: { profiles: Pick<RiskProfileStore, 'allVersions' | 'effectiveness'> },
+  deps: { profiles: RiskProfileStore },
 ): Promise<{ items: ProfileSelection[] }> {
-  requireRole(query.principal, 'officer', 'admin');
-  const current = new Map<string, RiskProfile>();
-  for (const profile of await deps.profiles.allVersions()) {
-    const seen = current.get(profile.id);
-    if (!seen || seen.version < profile.version) current.set(profile.id, profile);
-  }
-  const items = await Promise.all(
-    [...current.values()].map(async (profile): Promise<ProfileSelection> => {
-      const { selections, inspections, hits } = await deps.profiles.effectiveness(profile.id);
-      return {
-        id: profile.id,
-        name: profile.name,
-        enabled: profile.enabled,
-        lane: 'lane' in profile.outcome ? profile.outcome.lane : null,
-        selections,
-        inspections,
-        hits,
-        hitRate: inspections === 0 ? null : hits / inspections,
-      };
-    }),
-  );
-  items.sort((a, b) => b.selections - a.selections || a.id.localeCompare(b.id));
-  return { items: items.slice(0, query.limit) };
+  const { items, effectiveness } = await listRiskProfiles(query, deps);
+  const selections = items.map((profile): ProfileSelection => {
+    const { selections, inspections, hits } = effectiveness[profile.id] ?? { selections: 0, inspections: 0, hits: 0 };
+    return {
+      id: profile.id,
+      name: profile.name,
+      enabled: profile.enabled,
+      lane: 'lane' in profile.outcome ? profile.outcome.lane : null,
+      selections,
+      inspections,
+      hits,
+      hitRate: inspections === 0 ? null : hits / inspections,
+    };
+  });
+  selections.sort((a, b) => b.selections - a.selections || a.id.localeCompare(b.id));
+  return { items: selections.slice(0, query.limit) };
 }

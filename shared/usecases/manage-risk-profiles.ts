@@ -81,14 +81,17 @@ const staleEdit = (id: string, version: number) =>
 export async function listRiskProfiles(
   query: { principal: Principal },
   deps: { profiles: RiskProfileStore },
-): Promise<{ items: RiskProfile[] }> {
+): Promise<{ items: RiskProfile[]; effectiveness: Record<string, ProfileEffectiveness> }> {
   manage(query.principal);
   const current = new Map<string, RiskProfile>();
   for (const profile of await deps.profiles.allVersions()) {
     const seen = current.get(profile.id);
     if (!seen || seen.version < profile.version) current.set(profile.id, profile);
   }
-  return { items: [...current.values()].sort((a, b) => a.id.localeCompare(b.id)) };
+  const items = [...current.values()].sort((a, b) => a.id.localeCompare(b.id));
+  // One read per profile: profiles are tens, and the list page shows how well each selects.
+  const counts = await Promise.all(items.map((profile) => deps.profiles.effectiveness(profile.id)));
+  return { items, effectiveness: Object.fromEntries(items.map((profile, index) => [profile.id, counts[index]!])) };
 }
 
 export async function getRiskProfileVersions(

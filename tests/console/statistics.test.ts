@@ -168,5 +168,5 @@ describe('the statistics page', () => {
     expect(await page.getByRole('textbox', { name: 'From' }).getAttribute('aria-invalid')).toBe('true');
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, 90_000);
 });

@@ -9,6 +9,8 @@ import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import { referenceDocuments } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
+import { listRiskProfilesOperation } from '#shared/http/operations/risk-profiles.ts';
+import { lookUpCommodityOperation } from '#shared/http/operations/tariff.ts';
 import { apiClient, declarationFor, newParty } from './support.ts';
 
 let cloud: LocalCloud;
@@ -142,6 +144,49 @@ describe('traders and risk profiles', () => {
     // Assess
     expect(stale.status).toBe(412);
     expect(stale.body.problems[0]?.code).toBe('RISK_PROFILE_EDITED');
+  });
+});
+
+describe('risk profile listing', () => {
+  it('lists the current version of each profile with its effectiveness, in the form the route table declares', async () => {
+    // Prepare: a profile edited once (version 2)
+    const profile = {
+      name: 'Listed profile',
+      reason: 'Testing the list.',
+      validFrom: '2020-01-01',
+      criteria: { kind: 'origin', countries: ['TO'] },
+      outcome: { score: 5 },
+    };
+    const created = await api<{ id: string }>('POST', '/v1/admin/risk-profiles', { token: officer, body: profile });
+    await api('PUT', `/v1/admin/risk-profiles/${created.body.id}`, { token: officer, body: profile, headers: { 'if-match': '"1"' } });
+
+    // Act
+    const listed = await api<unknown>('GET', '/v1/admin/risk-profiles', { token: officer });
+    const one = await api<{ effectiveness: unknown }>('GET', `/v1/admin/risk-profiles/${created.body.id}`, { token: officer });
+
+    // Assess
+    expect(listed.status).toBe(200);
+    const body = listRiskProfilesOperation.responses[200].schema.parse(listed.body);
+    const ids = body.items.map((item) => item.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(ids).toContain('RP-GB-FESI-AD');
+    expect(body.items.find((item) => item.id === created.body.id)?.version).toBe(2);
+    expect(body.effectiveness[created.body.id]).toEqual({ selections: 0, inspections: 0, hits: 0 });
+    expect(Object.keys(body.effectiveness).sort()).toEqual([...ids].sort());
+    expect(one.body.effectiveness).toEqual(body.effectiveness[created.body.id]);
+  });
+});
+
+describe('commodity look-up', () => {
+  it('answers in the form the route table declares', async () => {
+    // Act
+    const found = await api<unknown>('GET', '/v1/tariff/commodities/7202210000?origin=CN&date=2026-11-20', { token: officer });
+
+    // Assess
+    expect(found.status).toBe(200);
+    const body = lookUpCommodityOperation.responses[200].schema.parse(found.body);
+    expect(body).toMatchObject({ code: '7202210000', origin: 'CN', date: '2026-11-20' });
+    expect(body.measures.map((measure) => measure.role)).toEqual(expect.arrayContaining(['third-country', 'vat']));
   });
 });
 

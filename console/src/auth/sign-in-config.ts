@@ -4,7 +4,7 @@
  * stack, written there by its deployment (`infra/constructs/console-site.ts`).
  */
 import { createContext, useContext } from 'react';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const localSchema = z.object({ signIn: z.literal('local') });
 

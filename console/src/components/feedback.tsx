@@ -41,7 +41,18 @@ export function adviceFor(error: unknown): string {
   }
 }
 
-export function ErrorPanel({ title, error, onRetry }: { title: string; error: unknown; onRetry?: () => void }) {
+export function ErrorPanel({
+  title,
+  error,
+  onRetry,
+  advice,
+}: {
+  title: string;
+  error: unknown;
+  onRetry?: () => void;
+  /** What to do, when the page knows better than the status code (e.g. a 404 of something other than a declaration). */
+  advice?: string | undefined;
+}) {
   const { signOut } = useSession();
   const problems = error instanceof ApiError ? error.problems : [];
   const heading = error instanceof ApiError && error.status > 0 ? `${title} (${error.status} ${error.title})` : title;
@@ -57,7 +68,7 @@ export function ErrorPanel({ title, error, onRetry }: { title: string; error: un
           ))}
         </ul>
       )}
-      <p>{adviceFor(error)}</p>
+      <p>{advice ?? adviceFor(error)}</p>
       <div className="button-row">
         {onRetry && (
           <button type="button" onClick={onRetry}>

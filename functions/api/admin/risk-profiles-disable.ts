@@ -4,7 +4,7 @@ import { riskDataSources } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
-import { disableRiskProfileOperation } from '#shared/http/operations/admin.ts';
+import { disableRiskProfileOperation } from '#shared/http/operations/risk-profiles.ts';
 import { json } from '#shared/http/responses.ts';
 import { disableRiskProfile } from '#shared/usecases/manage-risk-profiles.ts';
 

@@ -4,7 +4,7 @@ import { declarationRepository, riskDataSources } from '#shared/adapters/platfor
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
-import { dryRunRiskProfileOperation } from '#shared/http/operations/admin.ts';
+import { dryRunRiskProfileOperation } from '#shared/http/operations/risk-profiles.ts';
 import { json } from '#shared/http/responses.ts';
 import { dryRunRiskProfile } from '#shared/usecases/manage-risk-profiles.ts';
 

@@ -3,7 +3,7 @@
 import { riskDataSources } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
-import { listRiskProfilesOperation } from '#shared/http/operations/admin.ts';
+import { listRiskProfilesOperation } from '#shared/http/operations/risk-profiles.ts';
 import { json } from '#shared/http/responses.ts';
 import { listRiskProfiles } from '#shared/usecases/manage-risk-profiles.ts';
 

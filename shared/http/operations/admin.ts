@@ -1,20 +1,15 @@
-/** Administration: reference documents, risk profiles, trader status, valuation references. */
+/** Administration: reference documents, trader status, valuation references (risk profiles: `risk-profiles.ts`). */
 import * as z from 'zod';
 import { defineOperation, queryInteger } from '#shared/http/operation-spec.ts';
 import { referenceDocumentNames } from '#shared/http/reference-kinds.ts';
-import { dryRunResultSchema } from '#shared/risk/dry-run.ts';
-import { profileId, riskProfileInputSchema, riskProfileSchema } from '#shared/risk/profile.ts';
 import { riskSettingsSchema } from '#shared/risk/settings.ts';
 import { traderProfileSchema } from '#shared/risk/trader.ts';
 import { valuationReferenceTableSchema } from '#shared/risk/valuation.ts';
 import { exchangeRatesSchema, tariffPackSchema } from '#shared/tariff/model.ts';
 import { traderStatusInputSchema } from '#shared/usecases/manage-traders.ts';
-import { declarationPath, ifMatchHeader, partyPath } from './parameters.ts';
+import { declarationPath, partyPath } from './parameters.ts';
 
 const referenceDocumentPath = z.strictObject({ kind: z.enum(referenceDocumentNames) });
-const riskProfilePath = z.strictObject({ id: profileId });
-/** Risk profiles are small documents; the profile schema bounds their depth and size again. */
-const riskProfileBody = { kind: 'json', documentedAs: riskProfileInputSchema, maxBytes: 64 * 1024 } as const;
 
 export const loadReferenceDocumentOperation = defineOperation({
   operationId: 'loadReferenceDocument',
@@ -42,98 +37,6 @@ export const referenceDocumentHistoryOperation = defineOperation({
   roles: ['officer', 'admin'],
   pathParameters: referenceDocumentPath,
   responses: { 200: { description: 'The versions' } },
-});
-
-export const createRiskProfileOperation = defineOperation({
-  operationId: 'createRiskProfile',
-  method: 'POST',
-  path: '/v1/admin/risk-profiles',
-  summary: 'Create a risk profile (officer, admin)',
-  roles: ['officer', 'admin'],
-  body: riskProfileBody,
-  responses: { 201: { description: 'Version 1', schema: riskProfileSchema } },
-  problems: { 409: 'A profile with this id exists already', 413: 'Body too large', 415: 'Body is not JSON' },
-});
-
-export const listRiskProfilesOperation = defineOperation({
-  operationId: 'listRiskProfiles',
-  method: 'GET',
-  path: '/v1/admin/risk-profiles',
-  summary: 'The current version of every risk profile (officer, admin)',
-  roles: ['officer', 'admin'],
-  responses: { 200: { description: 'The profiles' } },
-});
-
-export const getRiskProfileOperation = defineOperation({
-  operationId: 'getRiskProfile',
-  method: 'GET',
-  path: '/v1/admin/risk-profiles/{id}',
-  summary: 'Every version of a risk profile, oldest first, and how well it selects: selections, inspections, hits (officer, admin)',
-  roles: ['officer', 'admin'],
-  pathParameters: riskProfilePath,
-  responses: {
-    200: {
-      description: 'The versions and the effectiveness',
-      schema: z
-        .object({
-          items: z.array(riskProfileSchema),
-          effectiveness: z.object({
-            selections: z.number().int().meta({ description: 'Declarations whose scoring this profile matched' }),
-            inspections: z.number().int().meta({ description: 'Of those, inspections an officer recorded' }),
-            hits: z.number().int().meta({ description: 'Inspections that found a discrepancy' }),
-          }),
-        })
-        .meta({ id: 'RiskProfileVersions' }),
-    },
-  },
-  problems: { 404: 'No such profile' },
-});
-
-export const editRiskProfileOperation = defineOperation({
-  operationId: 'editRiskProfile',
-  method: 'PUT',
-  path: '/v1/admin/risk-profiles/{id}',
-  summary: 'Edit a risk profile: saved as a new version; If-Match: "<version>" guards concurrent edits (officer, admin)',
-  roles: ['officer', 'admin'],
-  pathParameters: riskProfilePath,
-  headers: [ifMatchHeader],
-  body: riskProfileBody,
-  responses: { 200: { description: 'The new version', schema: riskProfileSchema } },
-  problems: {
-    404: 'No such profile',
-    409: 'Another edit saved the same version first',
-    412: 'If-Match names a version that is no longer current',
-    413: 'Body too large',
-    415: 'Body is not JSON',
-  },
-});
-
-export const disableRiskProfileOperation = defineOperation({
-  operationId: 'disableRiskProfile',
-  method: 'POST',
-  path: '/v1/admin/risk-profiles/{id}/disable',
-  summary: 'Disable a risk profile: a new version with enabled false (officer, admin)',
-  roles: ['officer', 'admin'],
-  pathParameters: riskProfilePath,
-  headers: [ifMatchHeader],
-  responses: { 200: { description: 'The new version', schema: riskProfileSchema } },
-  problems: {
-    404: 'No such profile',
-    409: 'Another edit saved the same version first',
-    412: 'If-Match names a version that is no longer current',
-  },
-});
-
-export const dryRunRiskProfileOperation = defineOperation({
-  operationId: 'dryRunRiskProfile',
-  method: 'POST',
-  path: '/v1/admin/risk-profiles/dry-run',
-  summary: 'How many recent declarations a draft profile would select (officer, admin)',
-  roles: ['officer', 'admin'],
-  query: z.strictObject({ days: queryInteger(1, 90).default(7), limit: queryInteger(1, 5000).default(1000) }),
-  body: riskProfileBody,
-  responses: { 200: { description: 'The dry-run result', schema: dryRunResultSchema } },
-  problems: { 413: 'Body too large', 415: 'Body is not JSON' },
 });
 
 export const rebuildValuationReferencesOperation = defineOperation({

@@ -4,6 +4,7 @@ import * as admin from './admin.ts';
 import * as declarations from './declarations.ts';
 import * as meta from './meta.ts';
 import * as review from './review.ts';
+import * as riskProfiles from './risk-profiles.ts';
 import * as stats from './stats.ts';
 import * as tariff from './tariff.ts';
 
@@ -13,5 +14,6 @@ export const operations: readonly OperationSpec[] = [
   ...Object.values(tariff),
   ...Object.values(stats),
   ...Object.values(admin),
+  ...Object.values(riskProfiles),
   ...Object.values(meta),
 ];

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { countryCode, declarationSchema, isoDate, maxDeclarationBytes } from '#shared/domain/declaration.ts';
 import { defineOperation } from '#shared/http/operation-spec.ts';
 import { assessmentSchema } from '#shared/tariff/assessment.ts';
+import { commodityLookupSchema } from '#shared/tariff/commodity-lookup.ts';
 
 export const estimateDutyOperation = defineOperation({
   operationId: 'estimateDuty',
@@ -27,6 +28,6 @@ export const lookUpCommodityOperation = defineOperation({
   roles: ['trader', 'officer', 'admin'],
   pathParameters: z.strictObject({ code: z.string().regex(/^(\d{8}|\d{10})$/, 'must be a commodity code of 8 or 10 digits') }),
   query: z.strictObject({ origin: countryCode.optional(), date: isoDate.optional() }),
-  responses: { 200: { description: 'The commodity and its measures' } },
+  responses: { 200: { description: 'The commodity and its measures', schema: commodityLookupSchema } },
   problems: { 404: 'Unknown commodity code' },
 });
