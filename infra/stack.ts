@@ -15,6 +15,7 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { BucketDefinition, FunctionDefinition, QueueDefinition, SecretDefinition, TableDefinition } from '#shared/resources.ts';
@@ -24,6 +25,7 @@ import { Alarms } from './constructs/alarms.ts';
 import { Functions } from './constructs/functions.ts';
 import { CustomsHttpApi } from './constructs/http-api.ts';
 import { Identity } from './constructs/identity.ts';
+import { Operations } from './constructs/operations.ts';
 import { StatefulResources } from './constructs/stateful-resources.ts';
 import { assertVisibilityTimeouts, type CreatedFunction } from './function-factory.ts';
 
@@ -73,6 +75,8 @@ export class CustomsStack extends Stack {
   readonly apiStage: HttpStage;
   /** The functions of the definitions by name, with their roles and log groups. */
   readonly functions: Readonly<Record<string, CreatedFunction>>;
+  /** Every alarm notifies this topic; its e-mail subscription is the region's `alarmEmail`. */
+  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: CustomsStackProps) {
     super(scope, id, props);
@@ -99,6 +103,7 @@ export class CustomsStack extends Stack {
       removalPolicy,
     });
     const identity = new Identity(this, 'Identity', { retainOnDelete, removalPolicy });
+    const operations = new Operations(this, 'Operations', { stage, alarmEmail: region.alarmEmail, removalPolicy });
 
     // Stateless.
     const deployment = { stage, regionName, region, logRetentionDays, removalPolicy };
@@ -109,6 +114,7 @@ export class CustomsStack extends Stack {
       tableDefinitions: definitions.tables,
       resources: { tables: data.tables, buckets: data.buckets, queues: data.queues, secrets: data.secrets },
       projectRoot,
+      operationsKey: operations.key,
     });
     const api = new CustomsHttpApi(this, 'Api', {
       ...deployment,
@@ -117,7 +123,17 @@ export class CustomsStack extends Stack {
       functionDefinitions: definitions.functions,
       functions: Object.fromEntries(Object.entries(functions.functions).map(([name, { fn }]) => [name, fn])),
     });
-    new Alarms(this, 'Alarms', { deadLetterQueues: data.deadLetterQueues });
+    new Alarms(this, 'Alarms', {
+      topic: operations.alarmTopic,
+      queueAgeAlarmMinutes: region.queueAgeAlarmMinutes,
+      deadLetterQueues: data.deadLetterQueues,
+      queues: data.queues,
+      functions: functions.functions,
+      tables: data.tables,
+      tableDefinitions: definitions.tables,
+      apiStage: api.stage,
+      apiAccessLogGroup: api.accessLogGroup,
+    });
 
     this.key = data.key;
     this.tables = data.tables;
@@ -131,6 +147,7 @@ export class CustomsStack extends Stack {
     this.httpApi = api.httpApi;
     this.apiStage = api.stage;
     this.functions = functions.functions;
+    this.alarmTopic = operations.alarmTopic;
 
     // ---- Outputs -----------------------------------------------------------------------------
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
