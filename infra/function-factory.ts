@@ -9,18 +9,19 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
   accessEnvironment,
@@ -34,7 +35,7 @@ import {
 } from '#shared/resources.ts';
 import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, regionEnvironment } from './config/environment.ts';
 import type { RegionConfig, StageName } from './config/regions.ts';
-import { acknowledgeGrantWildcards } from './nag-acknowledgements.ts';
+import { acknowledgeEventTargetDeadLetterQueue, acknowledgeGrantWildcards } from './nag-acknowledgements.ts';
 
 export { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME };
 
@@ -90,13 +91,20 @@ export interface FunctionFactoryContext extends DeploymentContext {
   readonly resources: FunctionResources;
   readonly queueDefinitions: Readonly<Record<string, QueueDefinition>>;
   readonly tableDefinitions: Readonly<Record<string, TableDefinition>>;
+  /** Encrypts the dead-letter queues of scheduled rules (the operations key, `infra/constructs/operations.ts`). */
+  readonly operationsKey: IKey;
 }
 
 export interface CreatedFunction {
   readonly fn: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
+  /** Where EventBridge puts the scheduled events it could not deliver, for a function with a `schedule` trigger. */
+  readonly scheduleDeadLetterQueue: Queue | undefined;
 }
+
+/** Days the dead-letter queue of a schedule keeps an event it could not deliver (the SQS maximum). */
+export const SCHEDULE_DEAD_LETTER_RETENTION_DAYS = 14;
 
 /**
  * Throws when a queue's visibility timeout is shorter than six times the timeout of a function
@@ -179,15 +187,33 @@ export function createFunction(
     logGroup,
     role,
     environment: functionEnvironment(definition, context),
+    // A ceiling and a floor from the region config (intake: sized for the stage's request rate).
+    ...reservedConcurrency(name, context.region),
     projectRoot: context.projectRoot,
     depsLockFilePath: resolve(context.projectRoot, 'package-lock.json'),
     bundling: { ...functionBundling, format: OutputFormat.ESM, forceDockerBundling: false },
   });
 
   grantAccess(fn, name, definition, context.resources);
-  addTriggers(fn, name, definition, context);
+  const scheduleDeadLetterQueue = addTriggers(fn, name, definition, context);
   acknowledgeGrantWildcards(role, definition, context);
-  return { fn, role, logGroup };
+  return { fn, role, logGroup, scheduleDeadLetterQueue };
+}
+
+function reservedConcurrency(name: string, region: RegionConfig): { reservedConcurrentExecutions?: number } {
+  const reserved = (region.reservedConcurrency as Readonly<Partial<Record<string, number>>>)[name];
+  return reserved === undefined ? {} : { reservedConcurrentExecutions: reserved };
+}
+
+/** `maxConcurrency` of the event source mapping of a queue, from the region config. */
+export function queueConcurrency(queue: string, region: RegionConfig): number {
+  const maxConcurrency = (region.queueConcurrency as Readonly<Partial<Record<string, number>>>)[queue];
+  if (maxConcurrency === undefined) throw new Error(`No queueConcurrency for queue '${queue}' in the region config`);
+  // The limits of an SQS event source mapping's maximum concurrency.
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000) {
+    throw new Error(`queueConcurrency of queue '${queue}' must be an integer from 2 to 1000, not ${maxConcurrency}`);
+  }
+  return maxConcurrency;
 }
 
 /** Turns `access` into grants; nothing else adds permissions to a function's role. */
@@ -211,13 +237,34 @@ function grantAccess(fn: NodejsFunction, name: string, definition: FunctionDefin
   }
 }
 
-function addTriggers(fn: NodejsFunction, name: string, definition: FunctionDefinition, context: FunctionFactoryContext): void {
+/** Adds the queue event sources and schedules; returns the dead-letter queue of the schedule, if any. */
+function addTriggers(fn: NodejsFunction, name: string, definition: FunctionDefinition, context: FunctionFactoryContext): Queue | undefined {
+  let scheduleDeadLetterQueue: Queue | undefined;
   for (const trigger of definition.triggers) {
     if (trigger.kind === 'schedule') {
+      if (scheduleDeadLetterQueue) throw new Error(`Function '${name}' has more than one schedule`);
+      // EventBridge puts an event here when it cannot invoke the function (throttled, missing
+      // permission, function gone) after its retries; failures of the function itself are its
+      // Errors alarm. Created with the stack as scope, like the other queues (see `statefulScope`).
+      scheduleDeadLetterQueue = new Queue(Stack.of(fn), `${pascalCase(name)}ScheduleDeadLetterQueue`, {
+        retentionPeriod: Duration.days(SCHEDULE_DEAD_LETTER_RETENTION_DAYS),
+        encryption: QueueEncryption.KMS,
+        encryptionMasterKey: context.operationsKey,
+        enforceSSL: true,
+        removalPolicy: context.removalPolicy,
+      });
+      acknowledgeEventTargetDeadLetterQueue(scheduleDeadLetterQueue, name);
       new Rule(fn, 'Schedule', {
         description: `Runs ${name} every ${trigger.everyMinutes} minute(s)`,
         schedule: Schedule.rate(Duration.minutes(trigger.everyMinutes)),
-        targets: [new LambdaFunction(fn, { retryAttempts: 2 })],
+        targets: [
+          new LambdaFunction(fn, {
+            deadLetterQueue: scheduleDeadLetterQueue,
+            retryAttempts: 2,
+            // A run that could not start within its interval is superseded by the next one.
+            maxEventAge: Duration.minutes(Math.max(1, trigger.everyMinutes)),
+          }),
+        ],
       });
       continue;
     }
@@ -229,10 +276,11 @@ function addTriggers(fn: NodejsFunction, name: string, definition: FunctionDefin
       new SqsEventSource(required(context.resources.queues, trigger.queue, 'queue', name), {
         batchSize: trigger.batchSize,
         reportBatchItemFailures: true,
-        ...(trigger.maxConcurrency === undefined ? {} : { maxConcurrency: trigger.maxConcurrency }),
+        maxConcurrency: queueConcurrency(trigger.queue, context.region),
       }),
     );
   }
+  return scheduleDeadLetterQueue;
 }
 
 export function retentionDays(days: number): RetentionDays {

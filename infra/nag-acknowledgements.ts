@@ -15,6 +15,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import type { FunctionDefinition, Trigger } from '#shared/resources.ts';
 import type { FunctionFactoryContext } from './function-factory.ts';
@@ -153,6 +154,17 @@ export function acknowledgeConsoleDeployment(role: Role, bucket: IBucket): void 
         'The BucketDeployment handler runs the Python runtime that aws-cdk-lib builds and tests it for (python3.13 in aws-cdk-lib 2.276); it runs only during deployments and handles no request.',
     });
   }
+}
+
+/**
+ * AwsSolutions-SQS3 (no DLQ, not used as one) on the dead-letter queue of a scheduled rule's target:
+ * cdk-nag recognises queues named as DLQ by other queues and Lambda functions, not by EventBridge targets.
+ */
+export function acknowledgeEventTargetDeadLetterQueue(queue: IQueue, functionName: string): void {
+  acknowledge(queue, {
+    id: 'AwsSolutions-SQS3',
+    reason: `This queue is the dead-letter queue of the EventBridge schedule of ${functionName} (the rule target's DeadLetterConfig): cdk-nag only recognises DLQs named by queues and functions.`,
+  });
 }
 
 /** The one call of `Validations.of(...).acknowledge` in `infra/`. */

@@ -17,6 +17,7 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { BucketDefinition, FunctionDefinition, QueueDefinition, SecretDefinition, TableDefinition } from '#shared/resources.ts';
@@ -27,6 +28,7 @@ import { ConsoleSite } from './constructs/console-site.ts';
 import { Functions } from './constructs/functions.ts';
 import { CustomsHttpApi } from './constructs/http-api.ts';
 import { CONSOLE_CALLBACK_PATH, CONSOLE_SIGNED_OUT_PATH, Identity } from './constructs/identity.ts';
+import { Operations } from './constructs/operations.ts';
 import { StatefulResources } from './constructs/stateful-resources.ts';
 import { assertVisibilityTimeouts, type CreatedFunction } from './function-factory.ts';
 
@@ -81,6 +83,8 @@ export class CustomsStack extends Stack {
   readonly apiStage: HttpStage;
   /** The functions of the definitions by name, with their roles and log groups. */
   readonly functions: Readonly<Record<string, CreatedFunction>>;
+  /** Every alarm notifies this topic; its e-mail subscription is the region's `alarmEmail`. */
+  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: CustomsStackProps) {
     super(scope, id, props);
@@ -112,6 +116,7 @@ export class CustomsStack extends Stack {
       // Prefix domains are global per region: the account keeps them apart.
       domainPrefix: `customs-${stage}-${this.account}`,
     });
+    const operations = new Operations(this, 'Operations', { stage, alarmEmail: region.alarmEmail, removalPolicy });
 
     // Stateless.
     const deployment = { stage, regionName, region, logRetentionDays, removalPolicy };
@@ -132,6 +137,7 @@ export class CustomsStack extends Stack {
       tableDefinitions: definitions.tables,
       resources: { tables: data.tables, buckets: data.buckets, queues: data.queues, secrets: data.secrets },
       projectRoot,
+      operationsKey: operations.key,
     });
     const api = new CustomsHttpApi(this, 'Api', {
       ...deployment,
@@ -147,7 +153,17 @@ export class CustomsStack extends Stack {
       redirectUri: `${consoleSite.origin}${CONSOLE_CALLBACK_PATH}`,
       logoutUri: `${consoleSite.origin}${CONSOLE_SIGNED_OUT_PATH}`,
     });
-    new Alarms(this, 'Alarms', { deadLetterQueues: data.deadLetterQueues });
+    new Alarms(this, 'Alarms', {
+      topic: operations.alarmTopic,
+      queueAgeAlarmMinutes: region.queueAgeAlarmMinutes,
+      deadLetterQueues: data.deadLetterQueues,
+      queues: data.queues,
+      functions: functions.functions,
+      tables: data.tables,
+      tableDefinitions: definitions.tables,
+      apiStage: api.stage,
+      apiAccessLogGroup: api.accessLogGroup,
+    });
 
     this.key = data.key;
     this.tables = data.tables;
@@ -163,6 +179,7 @@ export class CustomsStack extends Stack {
     this.httpApi = api.httpApi;
     this.apiStage = api.stage;
     this.functions = functions.functions;
+    this.alarmTopic = operations.alarmTopic;
 
     // ---- Outputs -----------------------------------------------------------------------------
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });

@@ -140,7 +140,8 @@ export type { HttpMethod };
 
 export type Trigger =
   | { kind: 'http'; method: HttpMethod; path: string; auth: 'jwt' | 'none'; operationId?: string }
-  | { kind: 'queue'; queue: QueueName; batchSize: number; maxConcurrency?: number }
+  // How many consumers a queue may have at once is a region setting (`queueConcurrency` in infra/config/regions.ts).
+  | { kind: 'queue'; queue: QueueName; batchSize: number }
   | { kind: 'schedule'; everyMinutes: number };
 
 export interface FunctionDefinition {
@@ -281,8 +282,7 @@ export const functions = {
     description: 'Validation stage: checks a submitted declaration against reference data',
     memoryMb: 512,
     timeoutSeconds: 30,
-    // maxConcurrency protects the table from a burst of a large backlog.
-    triggers: [{ kind: 'queue', queue: 'validation', batchSize: 10, maxConcurrency: 10 }],
+    triggers: [{ kind: 'queue', queue: 'validation', batchSize: 10 }],
     access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['risk'] },
   },
   redriveStalled: {
@@ -356,7 +356,7 @@ export const functions = {
     description: 'Release stage: releases GREEN and BLUE declarations, queues YELLOW and RED ones for officers',
     memoryMb: 256,
     timeoutSeconds: 30,
-    triggers: [{ kind: 'queue', queue: 'release', batchSize: 10, maxConcurrency: 10 }],
+    triggers: [{ kind: 'queue', queue: 'release', batchSize: 10 }],
     access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' } },
   },
   scoreRisk: {
@@ -365,7 +365,7 @@ export const functions = {
     description: 'Risk stage: lane, score and reasons from risk profiles, trader profile, valuation and random selection',
     memoryMb: 1024,
     timeoutSeconds: 30,
-    triggers: [{ kind: 'queue', queue: 'risk', batchSize: 10, maxConcurrency: 10 }],
+    triggers: [{ kind: 'queue', queue: 'risk', batchSize: 10 }],
     access: {
       tables: { main: 'readWrite' },
       buckets: { reference: 'read', archive: 'read' },
@@ -379,7 +379,7 @@ export const functions = {
     description: 'Duty stage: customs value, duties, excise and VAT against the current tariff pack',
     memoryMb: 1024,
     timeoutSeconds: 30,
-    triggers: [{ kind: 'queue', queue: 'duty', batchSize: 10, maxConcurrency: 10 }],
+    triggers: [{ kind: 'queue', queue: 'duty', batchSize: 10 }],
     access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' }, sendTo: ['release'] },
   },
   estimateDuty: {
@@ -534,7 +534,7 @@ export const functions = {
     description: 'Checks each document a trader uploads (size, SHA-256) and adds it to its declaration, back under review once all are in',
     memoryMb: 512,
     timeoutSeconds: 30,
-    triggers: [{ kind: 'queue', queue: 'documentUploads', batchSize: 10, maxConcurrency: 5 }],
+    triggers: [{ kind: 'queue', queue: 'documentUploads', batchSize: 10 }],
     access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' } },
   },
   getTraderProfile: {

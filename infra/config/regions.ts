@@ -1,3 +1,5 @@
+import type { FunctionName, QueueName } from '#shared/resources.ts';
+
 /**
  * Per-region configuration. One independent stack is deployed per AWS region (one customs
  * administration or office group per region); choose it with `-c region=... -c stage=...`.
@@ -14,8 +16,23 @@ export interface RegionConfig {
   customsOffices: readonly string[];
   /** Years the document archive keeps objects under Object Lock (COMPLIANCE mode). */
   archiveRetentionYears: number;
-  /** API Gateway stage throttling. */
+  /** API Gateway stage throttling (the stage's default route settings: the limits of each route). */
   throttle: { rateLimit: number; burstLimit: number };
+  /**
+   * Lambda reserved concurrency by function: kept free for it in the account, and its ceiling.
+   * Functions not named share the account's unreserved concurrency.
+   */
+  reservedConcurrency: Readonly<Partial<Record<FunctionName, number>>>;
+  /** `maxConcurrency` of each queue's event source mapping: how many consumers at most (2 to 1,000). */
+  queueConcurrency: Readonly<Record<QueueName, number>>;
+  /**
+   * The e-mail address subscribed to the stack's alarm topic. Required, with no default in code:
+   * each region's operators set their on-call address and confirm the subscription from the
+   * e-mail SNS sends after the first deploy.
+   */
+  alarmEmail: string;
+  /** Alarm when the oldest message of a pipeline queue has waited longer than this. */
+  queueAgeAlarmMinutes: number;
   /** Days an Idempotency-Key is remembered. */
   idempotencyDays: number;
   /**
@@ -40,7 +57,24 @@ export const regions = {
     // UK customs records must be kept 4 years (Customs and Excise Management Act 1979, s.75A
     // and UCC Art. 51 for the EU); we keep 6 to cover VAT records (VATA 1994 Sch. 11 para 6).
     archiveRetentionYears: 6,
-    throttle: { rateLimit: 200, burstLimit: 400 },
+    // Sized for 1,000 declarations a second at intake (POST /v1/declarations).
+    // API: 1,000 requests/s sustained on each route, a burst bucket of two seconds of that. The
+    // account's regional API Gateway quota (10,000 requests/s, burst 5,000 by default) caps all
+    // routes of all APIs together.
+    throttle: { rateLimit: 1_000, burstLimit: 2_000 },
+    // Intake: concurrency = rate x duration (Little's law). 1,000/s x ~0.2 s (five DynamoDB, S3 and
+    // SQS calls) = ~200 in use; 400 doubles that for cold starts and slow calls, and caps what a
+    // flood of submissions can take from the workers and the other routes.
+    reservedConcurrency: { submitDeclaration: 400 },
+    // Stages: a batch of 10 records handled at once in ~0.5 s is 20 declarations/s per consumer, so
+    // 50 keep up with 1,000/s; 100 also drain a backlog. Documents arrive at human pace.
+    // At full load intake and stages use up to 400 + 4 x 100 + 10 = 810 of the account's Lambda
+    // concurrency (1,000 by default per region): ask for more before taking 1,000 declarations/s.
+    queueConcurrency: { validation: 100, risk: 100, duty: 100, release: 100, documentUploads: 10 },
+    // A placeholder: operators put the region's on-call address here before deploying.
+    alarmEmail: 'customs-oncall@example.org',
+    // Stages take seconds; a message older than 5 minutes is a backlog or a failing message being retried.
+    queueAgeAlarmMinutes: 5,
     idempotencyDays: 1,
     // Stages take seconds; two minutes leaves room for a slow batch before it counts as stopped.
     stalledAfterMinutes: 2,

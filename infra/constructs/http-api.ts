@@ -31,6 +31,8 @@ export interface CustomsHttpApiProps extends DeploymentContext {
 export class CustomsHttpApi extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
+  /** The stage's JSON access log; the alarms count its throttled (429) requests. */
+  readonly accessLogGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: CustomsHttpApiProps) {
     super(scope, id);
@@ -50,6 +52,7 @@ export class CustomsHttpApi extends Construct {
       retention: retentionDays(props.logRetentionDays),
       removalPolicy: props.removalPolicy,
     });
+    this.accessLogGroup = accessLogGroup;
     this.stage = new HttpStage(statefulScope(this), 'ApiDefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',

@@ -64,6 +64,10 @@ function statementsOf(template: Template): Statement[] {
     .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
 }
 
+const scheduleTriggerCount = Object.values(functions as Record<string, FunctionDefinition>).filter((d) =>
+  d.triggers.some((t) => t.kind === 'schedule'),
+).length;
+
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
 /**
@@ -100,7 +104,8 @@ describe('CustomsStack (dev, eu-west-2)', () => {
   beforeAll(() => {
     built = build();
     template = Template.fromStack(built.stack);
-    const keys = Object.keys(template.findResources('AWS::KMS::Key'));
+    // The data key; the operations key (alarm topic, schedule DLQs) is asserted in operations.test.ts.
+    const keys = Object.keys(template.findResources('AWS::KMS::Key')).filter((id) => id.startsWith('DataKey'));
     expect(keys).toHaveLength(1);
     keyId = keys[0]!;
   });
@@ -134,6 +139,8 @@ describe('CustomsStack (dev, eu-west-2)', () => {
       'AWS::S3::Bucket',
       'AWS::SecretsManager::Secret',
       'AWS::Cognito::UserPool',
+      'AWS::SNS::Topic',
+      'AWS::SNS::Subscription',
     ]) {
       expect(Object.keys(expected), 'fixture lists the type').toContain(type);
     }
@@ -214,7 +221,8 @@ describe('CustomsStack (dev, eu-west-2)', () => {
 
   it('gives every queue a KMS-encrypted dead-letter queue with the defined maxReceiveCount and 14 days retention', () => {
     // Prepare
-    const all = template.findResources('AWS::SQS::Queue') as Record<string, Resource>;
+    // Pipeline queues only: the dead-letter queues of schedules are asserted in operations.test.ts.
+    const all = Object.fromEntries(resourcesOf(template, 'AWS::SQS::Queue').filter(([id]) => !id.includes('ScheduleDeadLetterQueue')));
 
     // Act
     const sources = Object.entries(all).filter(([, q]) => q.Properties.RedrivePolicy !== undefined);
@@ -251,7 +259,7 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     );
 
     // Assess
-    expect(policies).toHaveLength(2 * Object.keys(queues).length);
+    expect(policies).toHaveLength(2 * Object.keys(queues).length + scheduleTriggerCount);
     expect(denies.every(Boolean)).toBe(true);
   });
 
@@ -270,7 +278,7 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     expect(responseTypes.every((types) => types.length === 1 && types[0] === 'ReportBatchItemFailures')).toBe(true);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 10,
-      ScalingConfig: { MaximumConcurrency: 10 },
+      ScalingConfig: { MaximumConcurrency: region.queueConcurrency.validation },
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ValidationQueue'), 'Arn'] },
     });
   });
@@ -579,7 +587,9 @@ describe('CustomsStack (dev, eu-west-2)', () => {
 
   it('alarms on any message in a dead-letter queue', () => {
     // Prepare
-    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(([id]) => id.includes('DeadLetterAlarm'));
+    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(
+      ([id]) => id.includes('DeadLetterAlarm') && !id.includes('ScheduleDeadLetterAlarm'),
+    );
 
     // Assess
     expect(alarms).toHaveLength(Object.keys(defaultDefinitions.queues).length);
@@ -722,6 +732,7 @@ describe('cdk-nag AwsSolutions checks', () => {
         'AwsSolutions-COG2',
         'AwsSolutions-APIG4',
         'AwsSolutions-SMG4',
+        'AwsSolutions-SQS3',
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
         'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
