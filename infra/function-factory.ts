@@ -30,6 +30,7 @@ import {
   type QueueDefinition,
   type QueueName,
   type SecretName,
+  type SigningKeyName,
   type TableDefinition,
   type TableName,
 } from '#shared/resources.ts';
@@ -72,6 +73,7 @@ export interface FunctionResources {
   readonly buckets: Readonly<Record<string, IBucket>>;
   readonly queues: Readonly<Record<string, IQueue>>;
   readonly secrets: Readonly<Record<string, ISecret>>;
+  readonly signingKeys: Readonly<Record<string, IKey>>;
 }
 
 /** Where a construct is deployed: the stage, the region and its settings, and how long logs live. */
@@ -145,6 +147,7 @@ export function functionEnvironment(definition: FunctionDefinition, context: Fun
       bucket: (name) => required(resources.buckets, name, 'bucket').bucketName,
       queue: (name) => required(resources.queues, name, 'queue').queueUrl,
       secret: (name) => required(resources.secrets, name, 'secret').secretArn,
+      signingKey: (name) => required(resources.signingKeys, name, 'signing key').keyArn,
     }),
   };
   return environment;
@@ -235,6 +238,10 @@ function grantAccess(fn: NodejsFunction, name: string, definition: FunctionDefin
   for (const secret of definition.access.secrets ?? []) {
     required(resources.secrets, secret, 'secret', name).grantRead(fn);
   }
+  // Sign and read the public key: nothing else (no encrypt, decrypt or key administration).
+  for (const key of definition.access.signWith ?? []) {
+    required(resources.signingKeys, key, 'signing key', name).grant(fn, 'kms:Sign', 'kms:GetPublicKey');
+  }
 }
 
 /** Adds the queue event sources and schedules; returns the dead-letter queue of the schedule, if any. */
@@ -297,7 +304,7 @@ function entries<K extends string, V>(record: Partial<Record<K, V>> | undefined)
 
 function required<T>(
   record: Readonly<Record<string, T>>,
-  key: TableName | BucketName | QueueName | SecretName,
+  key: TableName | BucketName | QueueName | SecretName | SigningKeyName,
   kind: string,
   user?: string,
 ): T {

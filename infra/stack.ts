@@ -20,7 +20,14 @@ import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { BucketDefinition, FunctionDefinition, QueueDefinition, SecretDefinition, TableDefinition } from '#shared/resources.ts';
+import type {
+  BucketDefinition,
+  FunctionDefinition,
+  QueueDefinition,
+  SecretDefinition,
+  SigningKeyDefinition,
+  TableDefinition,
+} from '#shared/resources.ts';
 import * as resources from '#shared/resources.ts';
 import { type RegionConfig, stages } from './config/regions.ts';
 import { Alarms } from './constructs/alarms.ts';
@@ -44,6 +51,7 @@ export interface ResourceDefinitions {
   readonly tables: Readonly<Record<string, TableDefinition>>;
   readonly buckets: Readonly<Record<string, BucketDefinition>>;
   readonly secrets?: Readonly<Record<string, SecretDefinition>>;
+  readonly signingKeys?: Readonly<Record<string, SigningKeyDefinition>>;
 }
 
 export const defaultDefinitions: ResourceDefinitions = {
@@ -52,6 +60,7 @@ export const defaultDefinitions: ResourceDefinitions = {
   tables: resources.tables,
   buckets: resources.buckets,
   secrets: resources.secrets,
+  signingKeys: resources.signingKeys,
 };
 
 export interface CustomsStackProps extends StackProps {
@@ -107,6 +116,7 @@ export class CustomsStack extends Stack {
       queues: definitions.queues,
       buckets: definitions.buckets,
       secrets: definitions.secrets ?? {},
+      signingKeys: definitions.signingKeys ?? {},
       retainOnDelete,
       removalPolicy,
     });
@@ -135,7 +145,7 @@ export class CustomsStack extends Stack {
       functions: definitions.functions,
       queueDefinitions: definitions.queues,
       tableDefinitions: definitions.tables,
-      resources: { tables: data.tables, buckets: data.buckets, queues: data.queues, secrets: data.secrets },
+      resources: { tables: data.tables, buckets: data.buckets, queues: data.queues, secrets: data.secrets, signingKeys: data.signingKeys },
       projectRoot,
       operationsKey: operations.key,
     });

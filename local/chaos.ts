@@ -86,11 +86,21 @@ export function installChaos(options: ChaosOptions): Chaos {
   };
 }
 
-function awsError(service: 'dynamodb' | 'sqs' | 's3', fault: Exclude<Fault, 'applied-then-500'>): Error {
+function awsError(service: 'dynamodb' | 'sqs' | 's3' | 'kms', fault: Exclude<Fault, 'applied-then-500'>): Error {
   const shapes = {
-    throttled: { dynamodb: ['ThrottlingException', 400], sqs: ['RequestThrottled', 400], s3: ['SlowDown', 503] },
-    timeout: { dynamodb: ['TimeoutError', 0], sqs: ['TimeoutError', 0], s3: ['TimeoutError', 0] },
-    'server-error': { dynamodb: ['InternalServerError', 500], sqs: ['InternalError', 500], s3: ['InternalError', 500] },
+    throttled: {
+      dynamodb: ['ThrottlingException', 400],
+      sqs: ['RequestThrottled', 400],
+      s3: ['SlowDown', 503],
+      kms: ['ThrottlingException', 400],
+    },
+    timeout: { dynamodb: ['TimeoutError', 0], sqs: ['TimeoutError', 0], s3: ['TimeoutError', 0], kms: ['TimeoutError', 0] },
+    'server-error': {
+      dynamodb: ['InternalServerError', 500],
+      sqs: ['InternalError', 500],
+      s3: ['InternalError', 500],
+      kms: ['KMSInternalException', 500],
+    },
   } as const;
   const [name, status] = shapes[fault][service];
   const error = new Error(`chaos: injected ${name} on ${service}`) as Error & { $metadata: unknown; $fault: string; $retryable?: unknown };

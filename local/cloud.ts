@@ -27,6 +27,7 @@ import {
   functions as realFunctions,
   queues as realQueues,
   secrets as realSecrets,
+  signingKeys as realSigningKeys,
   tables as realTables,
   type TableName,
 } from '#shared/resources.ts';
@@ -36,6 +37,7 @@ import { isAddressInUse, type RunningEmulator, type RunningFauxqs, startDynalite
 import { applyEnvironment, type Endpoints } from './environment.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { createIssuer, type MintTokenInput, type TokenOverrides } from './issuer.ts';
+import { startKms } from './kms.ts';
 import { LocalFunction, processState } from './lambda.ts';
 import { createLog, describeError, type Log, type LogLevel } from './log.ts';
 import { QueuePoller } from './poller.ts';
@@ -49,7 +51,7 @@ export type { Endpoints } from './environment.ts';
 export type { MintTokenInput, TokenOverrides } from './issuer.ts';
 export type { LogLevel } from './log.ts';
 
-export const DEFAULT_PORTS = { api: 3000, dynamodb: 8000, aws: 4566, secrets: 4584 } as const;
+export const DEFAULT_PORTS = { api: 3000, dynamodb: 8000, aws: 4566, secrets: 4584, kms: 4599 } as const;
 export const DEFAULT_RETRY_DELAY_SECONDS = 2;
 export const RESOURCE_PREFIX = 'customs-local';
 
@@ -62,6 +64,8 @@ export interface LocalCloudOptions {
   awsPort?: number;
   /** Port of the local Secrets Manager (default 4584; with awsPort 0 also 0). */
   secretsPort?: number;
+  /** Port of the local KMS (default 4599; with awsPort 0 also 0). */
+  kmsPort?: number;
   /** Keep DynamoDB data, S3 objects and the signing key here; everything in memory when omitted. */
   dataDir?: string;
   /** Functions to serve (default: the real ones of shared/resources.ts). */
@@ -157,7 +161,7 @@ export interface LocalCloud {
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Ports used last in this process: clouds asking for port 0 get them again (see stickyPort). */
-const lastPorts: { dynamodb?: number; aws?: number; secrets?: number } = {};
+const lastPorts: { dynamodb?: number; aws?: number; secrets?: number; kms?: number } = {};
 let lastEndpoints: Endpoints | undefined;
 let running = false;
 
@@ -258,6 +262,14 @@ async function start(
     `Secrets Manager (local) with ${Object.keys(secretNames).length} secret(s)${dataDir ? ` kept in ${path.join(dataDir, 'secrets.json')}` : ', random per start'}`,
   );
 
+  const kms = await stickyPort('kms', options.kmsPort ?? (options.awsPort === 0 ? 0 : DEFAULT_PORTS.kms), log, (port) =>
+    startKms({ port, region: awsRegion, keys: Object.keys(realSigningKeys), dataDir }),
+  );
+  cleanups.push(() => kms.stop());
+  progress(
+    `KMS (local) with ${Object.keys(kms.keyIds).length} signing key(s)${dataDir ? ` kept in ${path.join(dataDir, 'kms-keys.json')}` : ', random per start'}`,
+  );
+
   // fauxqs names queues http://sqs.<region>.localhost:<port>/... and S3 is addressed
   // virtual-hosted style (<bucket>.s3.localhost): make *.localhost resolve in this process.
   const restoreDns = interceptLocalhostDns();
@@ -268,6 +280,7 @@ async function start(
     sqs: `http://sqs.${awsRegion}.localhost:${fauxqs.port}`,
     s3: `http://s3.localhost:${fauxqs.port}`,
     secretsManager: `http://127.0.0.1:${secretsManager.port}`,
+    kms: `http://127.0.0.1:${kms.port}`,
   };
   if (processState.handlersLoaded && lastEndpoints && JSON.stringify(lastEndpoints) !== JSON.stringify(endpoints)) {
     log.warn(
@@ -337,7 +350,13 @@ async function start(
 
   // The handlers' environment, before any handler module is imported.
   const logLevel = options.logLevel ?? 'info';
-  const env = applyEnvironment({ regionName, region, endpoints, resources: { tableNames, queueUrls, bucketNames, secretNames }, logLevel });
+  const env = applyEnvironment({
+    regionName,
+    region,
+    endpoints,
+    resources: { tableNames, queueUrls, bucketNames, secretNames, signingKeyIds: kms.keyIds },
+    logLevel,
+  });
   cleanups.push(() => env.restore());
 
   // Gateway and issuer (the issuer URL carries the gateway's port).
@@ -501,6 +520,7 @@ async function stickyPort<T extends RunningEmulator>(
         aws: 'fauxqs, SQS and S3: --aws-port',
         dynamodb: 'dynalite, DynamoDB: --dynamodb-port',
         secrets: 'local Secrets Manager: --secrets-port',
+        kms: 'local KMS: --kms-port',
       }[key];
       throw new Error(`Port ${requested} (${what}) is already in use; choose another one or 0`, { cause: error });
     }

@@ -12,7 +12,9 @@ import {
   type QueueName,
   queueUrlEnv,
   type SecretName,
+  type SigningKeyName,
   secretIdEnv,
+  signingKeyIdEnv,
   type TableName,
   tableNameEnv,
 } from '#shared/resources.ts';
@@ -27,6 +29,8 @@ export interface Endpoints {
   s3: string;
   /** Secrets Manager (local/secrets-manager.ts), e.g. http://127.0.0.1:4584 */
   secretsManager: string;
+  /** KMS (local/kms.ts), e.g. http://127.0.0.1:4599 */
+  kms: string;
 }
 
 export interface ResourceNames {
@@ -34,6 +38,7 @@ export interface ResourceNames {
   queueUrls: Record<string, string>;
   bucketNames: Record<string, string>;
   secretNames?: Record<string, string>;
+  signingKeyIds?: Record<string, string>;
 }
 
 export interface EnvironmentInput {
@@ -70,12 +75,14 @@ export function requiredEnvironment(input: EnvironmentInput): Record<string, str
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
+    AWS_ENDPOINT_URL_KMS: endpoints.kms,
     ...regionEnvironment({ regionName: input.regionName, region, stage: 'local' }),
   };
   for (const [name, tableName] of Object.entries(resources.tableNames)) env[tableEnv(name)] = tableName;
   for (const [name, queueUrl] of Object.entries(resources.queueUrls)) env[queueEnv(name)] = queueUrl;
   for (const [name, bucketName] of Object.entries(resources.bucketNames)) env[bucketEnv(name)] = bucketName;
   for (const [name, secretName] of Object.entries(resources.secretNames ?? {})) env[secretIdEnv(name as SecretName)] = secretName;
+  for (const [name, keyId] of Object.entries(resources.signingKeyIds ?? {})) env[signingKeyIdEnv(name as SigningKeyName)] = keyId;
   return env;
 }
 

@@ -25,6 +25,7 @@ const usage = `Usage: npm start -- [options]
   --dynamodb-port <n>  dynalite port (default ${DEFAULT_PORTS.dynamodb})
   --aws-port <n>       fauxqs port, SQS and S3 (default ${DEFAULT_PORTS.aws})
   --secrets-port <n>   local Secrets Manager port (default ${DEFAULT_PORTS.secrets})
+  --kms-port <n>       local KMS port, the customs seal's signing key (default ${DEFAULT_PORTS.kms})
   --log-level <level>  debug | info | warn | error | silent (default info)
   --retry-delay <s>    seconds before a failed SQS record is retried (default ${DEFAULT_RETRY_DELAY_SECONDS})
   --stalled-after <m>  minutes unchanged before the redrive hands a declaration back to its stage
@@ -59,6 +60,7 @@ function parse() {
       'dynamodb-port': { type: 'string' },
       'aws-port': { type: 'string' },
       'secrets-port': { type: 'string' },
+      'kms-port': { type: 'string' },
       'log-level': { type: 'string' },
       'retry-delay': { type: 'string' },
       'stalled-after': { type: 'string' },
@@ -109,6 +111,7 @@ const ports = {
   dynamodbPort: port(args.values['dynamodb-port'], DEFAULT_PORTS.dynamodb, 'dynamodb-port'),
   awsPort: port(args.values['aws-port'], DEFAULT_PORTS.aws, 'aws-port'),
   secretsPort: port(args.values['secrets-port'], DEFAULT_PORTS.secrets, 'secrets-port'),
+  kmsPort: port(args.values['kms-port'], DEFAULT_PORTS.kms, 'kms-port'),
 };
 
 // The console is built before anything starts, and only when console/dist is missing or older than its sources.
@@ -229,6 +232,7 @@ function printBanner(running: LocalCloud): void {
   write(`  SQS        ${pad(running.endpoints.sqs, 40)} fauxqs, in memory`);
   write(`  S3         ${pad(running.endpoints.s3, 40)} fauxqs, ${memoryOr(running.persistence.s3, path.join(dataDir, 's3'))}`);
   write(`  Secrets    ${pad(running.endpoints.secretsManager, 40)} local Secrets Manager (GetSecretValue)`);
+  write(`  KMS        ${pad(running.endpoints.kms, 40)} local KMS (the customs seal: Sign, GetPublicKey)`);
   write(`  Issuer     ${running.issuer} (audience ${running.audience}, JWKS ${running.jwksUrl})`);
   write();
   write('Routes');

@@ -19,7 +19,9 @@ import {
   type QueueName,
   queueUrlEnv,
   type SecretName,
+  type SigningKeyName,
   secretIdEnv,
+  signingKeyIdEnv,
   type TableName,
   tableNameEnv,
 } from './resources.ts';
@@ -76,6 +78,7 @@ export interface FunctionConfig {
   bucketName(bucket: BucketName): string;
   queueUrl(queue: QueueName): string;
   secretId(secret: SecretName): string;
+  signingKeyId(key: SigningKeyName): string;
 }
 
 export class ConfigurationError extends Error {
@@ -92,6 +95,7 @@ function resourceVariables(definition: FunctionDefinition): string[] {
     ...Object.keys(definition.access.buckets ?? {}).map((bucket) => bucketNameEnv(bucket as BucketName)),
     ...(definition.access.sendTo ?? []).map((queue) => queueUrlEnv(queue)),
     ...(definition.access.secrets ?? []).map((secret) => secretIdEnv(secret)),
+    ...(definition.access.signWith ?? []).map((key) => signingKeyIdEnv(key)),
   ];
 }
 
@@ -137,5 +141,6 @@ export function loadConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.
     bucketName: (bucket) => resource('bucket', bucketNameEnv(bucket)),
     queueUrl: (queue) => resource('queue', queueUrlEnv(queue)),
     secretId: (secret) => resource('secret', secretIdEnv(secret)),
+    signingKeyId: (key) => resource('signing key', signingKeyIdEnv(key)),
   };
 }

@@ -41,6 +41,7 @@ import {
   getRiskProfileOperation,
   listRiskProfilesOperation,
 } from './http/operations/risk-profiles.ts';
+import { getReleaseNoteOperation, sealKeySetOperation, verifyDocumentOperation } from './http/operations/sealed-documents.ts';
 import { clearanceStatisticsOperation, profileSelectionsOperation } from './http/operations/stats.ts';
 import { estimateDutyOperation, lookUpCommodityOperation } from './http/operations/tariff.ts';
 
@@ -70,6 +71,13 @@ export const queues = {
   },
   release: {
     description: 'Assessed declarations waiting for the release decision (release or officer review)',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+  },
+  documents: {
+    description:
+      'Released declarations waiting for their release note under the customs seal (KMS Sign is rate-limited: a throttle delays a note, never a clearance)',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 4,
@@ -131,8 +139,20 @@ export const secrets = {
   },
 } as const satisfies Record<string, SecretDefinition>;
 
+/**
+ * Signing keys (AWS KMS asymmetric keys in AWS; the local cloud's KMS keeps them in `--data`), by
+ * logical name. Only the functions whose access names a key may sign with it.
+ */
+export const signingKeys = {
+  seal: {
+    description:
+      'The customs seal: ECDSA P-256 (KMS ECC_NIST_P256, SIGN_VERIFY) over the statements of the documents customs issues (release notes); its public keys are published at /.well-known/jwks.json',
+  },
+} as const satisfies Record<string, SigningKeyDefinition>;
+
 export type QueueName = keyof typeof queues;
 export type SecretName = keyof typeof secrets;
+export type SigningKeyName = keyof typeof signingKeys;
 export type TableName = keyof typeof tables;
 export type BucketName = keyof typeof buckets;
 
@@ -159,6 +179,8 @@ export interface FunctionDefinition {
     buckets?: Partial<Record<BucketName, 'read' | 'write' | 'readWrite'>>;
     sendTo?: readonly QueueName[];
     secrets?: readonly SecretName[];
+    /** Keys the function signs with (kms:Sign and kms:GetPublicKey on that key only). */
+    signWith?: readonly SigningKeyName[];
   };
 }
 
@@ -179,6 +201,10 @@ export interface TableDefinition {
 }
 
 export interface SecretDefinition {
+  description: string;
+}
+
+export interface SigningKeyDefinition {
   description: string;
 }
 
@@ -338,7 +364,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(decideOnDeclarationOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: 'readWrite' }, sendTo: ['documents'] },
   },
   recordInspection: {
     entry: 'functions/api/review/inspect.ts',
@@ -357,7 +383,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'release', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' } },
+    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['documents'] },
   },
   scoreRisk: {
     entry: 'functions/workers/score-risk.ts',
@@ -399,6 +425,42 @@ export const functions = {
     timeoutSeconds: 10,
     triggers: [api(lookUpCommodityOperation)],
     access: { tables: { main: 'read' }, buckets: { reference: 'read' } },
+  },
+  issueDocuments: {
+    entry: 'functions/workers/issue-documents.ts',
+    handler: 'handler',
+    description: 'Issues the release note of each released declaration under the customs seal (KMS Sign) and archives it',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    triggers: [{ kind: 'queue', queue: 'documents', batchSize: 10 }],
+    access: { tables: { main: 'readWrite' }, buckets: { archive: 'readWrite' }, signWith: ['seal'] },
+  },
+  getReleaseNote: {
+    entry: 'functions/api/release-note.ts',
+    handler: 'handler',
+    description: "GET /v1/declarations/{id}/release-note: a released declaration's sealed release note (declarant, officers, admins)",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(getReleaseNoteOperation)],
+    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
+  },
+  getSealKeys: {
+    entry: 'functions/api/seal-keys.ts',
+    handler: 'handler',
+    description: 'GET /.well-known/jwks.json: the public keys of the customs seal (public)',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(sealKeySetOperation)],
+    access: { tables: { main: 'read' } },
+  },
+  verifyDocument: {
+    entry: 'functions/api/verify-document.ts',
+    handler: 'handler',
+    description: 'POST /v1/verify: whether a sealed document is genuine (public)',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(verifyDocumentOperation)],
+    access: { tables: { main: 'read' } },
   },
   clearanceStatistics: {
     entry: 'functions/api/stats/clearance.ts',
@@ -556,6 +618,8 @@ export const queueUrlEnv = (queue: QueueName): string => `${toEnvName(queue)}_QU
 export const tableNameEnv = (table: TableName): string => `${toEnvName(table)}_TABLE_NAME`;
 /** Environment variable that carries a secret's name or ARN, e.g. RISK_SELECTION_SECRET_ID. */
 export const secretIdEnv = (secret: SecretName): string => `${toEnvName(secret)}_SECRET_ID`;
+/** Environment variable that carries a signing key's id or ARN, e.g. SEAL_KEY_ID. */
+export const signingKeyIdEnv = (key: SigningKeyName): string => `${toEnvName(key)}_KEY_ID`;
 /** Environment variable that carries a bucket's name, e.g. ARCHIVE_BUCKET_NAME. */
 export const bucketNameEnv = (bucket: BucketName): string => `${toEnvName(bucket)}_BUCKET_NAME`;
 
@@ -570,6 +634,7 @@ export function accessEnvironment(
     bucket(name: BucketName): string;
     queue(name: QueueName): string;
     secret(name: SecretName): string;
+    signingKey(name: SigningKeyName): string;
   },
 ): Record<string, string> {
   const environment: Record<string, string> = {};
@@ -578,6 +643,7 @@ export function accessEnvironment(
     environment[bucketNameEnv(bucket)] = resolve.bucket(bucket);
   for (const queue of definition.access.sendTo ?? []) environment[queueUrlEnv(queue)] = resolve.queue(queue);
   for (const secret of definition.access.secrets ?? []) environment[secretIdEnv(secret)] = resolve.secret(secret);
+  for (const key of definition.access.signWith ?? []) environment[signingKeyIdEnv(key)] = resolve.signingKey(key);
   return environment;
 }
 

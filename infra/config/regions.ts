@@ -67,10 +67,13 @@ export const regions = {
     // flood of submissions can take from the workers and the other routes.
     reservedConcurrency: { submitDeclaration: 400 },
     // Stages: a batch of 10 records handled at once in ~0.5 s is 20 declarations/s per consumer, so
-    // 50 keep up with 1,000/s; 100 also drain a backlog. Documents arrive at human pace.
-    // At full load intake and stages use up to 400 + 4 x 100 + 10 = 810 of the account's Lambda
-    // concurrency (1,000 by default per region): ask for more before taking 1,000 declarations/s.
-    queueConcurrency: { validation: 100, risk: 100, duty: 100, release: 100, documentUploads: 10 },
+    // 50 keep up with 1,000/s; 100 also drain a backlog. Documents arrive at human pace. Release
+    // notes are sealed with KMS Sign, whose ECC quota (about 300 requests/s per account and
+    // region) is below the release rate at peak: 10 consumers keep under it and the queue absorbs
+    // the peak (a note is issued later; the release itself never waits for it).
+    // At full load intake and stages use up to 400 + 4 x 100 + 10 + 10 = 820 of the account's
+    // Lambda concurrency (1,000 by default per region): ask for more before taking 1,000/s.
+    queueConcurrency: { validation: 100, risk: 100, duty: 100, release: 100, documents: 10, documentUploads: 10 },
     // A placeholder: operators put the region's on-call address here before deploying.
     alarmEmail: 'customs-oncall@example.org',
     // Stages take seconds; a message older than 5 minutes is a backlog or a failing message being retried.

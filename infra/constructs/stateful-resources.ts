@@ -6,7 +6,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectLockRetention, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -14,7 +14,14 @@ import { Construct } from 'constructs';
 import type { RegionConfig } from '#infra/config/regions.ts';
 import { pascalCase } from '#infra/function-factory.ts';
 import { acknowledgeSecretRotation } from '#infra/nag-acknowledgements.ts';
-import type { BucketDefinition, BucketNotification, QueueDefinition, SecretDefinition, TableDefinition } from '#shared/resources.ts';
+import type {
+  BucketDefinition,
+  BucketNotification,
+  QueueDefinition,
+  SecretDefinition,
+  SigningKeyDefinition,
+  TableDefinition,
+} from '#shared/resources.ts';
 
 /**
  * The scope stateful resources are created in: the stack itself, not the construct that creates
@@ -48,6 +55,7 @@ export interface StatefulResourcesProps {
   readonly queues: Readonly<Record<string, QueueDefinition>>;
   readonly buckets: Readonly<Record<string, BucketDefinition>>;
   readonly secrets: Readonly<Record<string, SecretDefinition>>;
+  readonly signingKeys: Readonly<Record<string, SigningKeyDefinition>>;
   /** Whether stage-scoped resources (tables, queues) are kept on stack deletion. */
   readonly retainOnDelete: boolean;
   /** Removal policy of stage-scoped resources (tables, queues). */
@@ -62,6 +70,7 @@ export class StatefulResources extends Construct {
   readonly buckets: Record<string, Bucket> = {};
   readonly accessLogBucket: Bucket;
   readonly secrets: Record<string, Secret> = {};
+  readonly signingKeys: Record<string, Key> = {};
 
   constructor(scope: Construct, id: string, props: StatefulResourcesProps) {
     super(scope, id);
@@ -172,6 +181,19 @@ export class StatefulResources extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
       });
       acknowledgeSecretRotation(this.secrets[name], name);
+    }
+
+    // ---- KMS signing keys ---------------------------------------------------------------------
+    // Asymmetric: the private key never leaves KMS; kms:Sign is granted to the issuing function
+    // only. KMS rotates no asymmetric key itself: rotation is a new key whose id the region's
+    // functions then get, the old key's public part staying published for verification.
+    for (const [name, key] of Object.entries(props.signingKeys)) {
+      this.signingKeys[name] = new Key(stack, `${pascalCase(name)}SigningKey`, {
+        description: key.description,
+        keySpec: KeySpec.ECC_NIST_P256,
+        keyUsage: KeyUsage.SIGN_VERIFY,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
     }
   }
 

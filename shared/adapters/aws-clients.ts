@@ -4,22 +4,23 @@
  * come from the function's configuration (shared/config.ts).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { tracer } from '#shared/observability.ts';
 
-export type AwsClient = DynamoDBClient | SQSClient | S3Client;
+export type AwsClient = DynamoDBClient | SQSClient | S3Client | KMSClient;
 
 /**
  * Called with every client this module creates. Nothing registers one in AWS; the local cloud
  * uses it to add SDK middleware (fault injection with `npm start -- --chaos`, call recording).
  */
-const clientListeners: ((client: AwsClient, service: 'dynamodb' | 'sqs' | 's3') => void)[] = [];
-export const onClientCreated = (listener: (client: AwsClient, service: 'dynamodb' | 'sqs' | 's3') => void): void => {
+const clientListeners: ((client: AwsClient, service: 'dynamodb' | 'sqs' | 's3' | 'kms') => void)[] = [];
+export const onClientCreated = (listener: (client: AwsClient, service: 'dynamodb' | 'sqs' | 's3' | 'kms') => void): void => {
   clientListeners.push(listener);
 };
 
-function created<C extends AwsClient>(client: C, service: 'dynamodb' | 'sqs' | 's3'): C {
+function created<C extends AwsClient>(client: C, service: 'dynamodb' | 'sqs' | 's3' | 'kms'): C {
   for (const listener of clientListeners) listener(client, service);
   return tracer.captureAWSv3Client(client);
 }
@@ -27,3 +28,4 @@ function created<C extends AwsClient>(client: C, service: 'dynamodb' | 'sqs' | '
 export const dynamoDbClient = (): DynamoDBClient => created(new DynamoDBClient({}), 'dynamodb');
 export const sqsClient = (): SQSClient => created(new SQSClient({}), 'sqs');
 export const s3Client = (config: Pick<S3ClientConfig, 'responseChecksumValidation'> = {}): S3Client => created(new S3Client(config), 's3');
+export const kmsClient = (): KMSClient => created(new KMSClient({}), 'kms');

@@ -69,6 +69,14 @@ export const keys = {
    */
   clearanceCounters: (day: string, shard: number, counter: string) => ({ PK: `COUNTERS#${day}#${shard}`, SK: counter }),
   clearanceCounterShards: 16,
+  /** A public key of the customs seal, published once (every key ever used stays, for verification). */
+  sealKey: (kid: string) => ({ PK: 'SEALKEYS', SK: `KEY#${kid}` }),
+  sealKeysPartition: 'SEALKEYS',
+  /**
+   * A document customs issued for a declaration (the release note), written once. 'ISSUED#'
+   * sorts before 'META', so reading a declaration with its parts does not read it.
+   */
+  issuedDocument: (id: string, kind: string) => ({ PK: `DECL#${id}`, SK: `ISSUED#${kind}` }),
   /** Guard that makes an LRN unique per declarant. */
   lrnGuard: (declarantId: string, lrn: string) => ({ PK: `LRN#${declarantId}#${lrn}`, SK: 'META' }),
 } as const;

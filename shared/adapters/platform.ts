@@ -5,11 +5,14 @@
  * handler that reaches for it fails in the local cloud and in tests as it would in AWS.
  */
 import type { FunctionConfig } from '#shared/config.ts';
+import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
 import type { ArchiveReader } from '#shared/ports/document-archive.ts';
 import type { QueueName } from '#shared/resources.ts';
-import { dynamoDbClient, s3Client, sqsClient } from './aws-clients.ts';
+import { dynamoDbClient, kmsClient, s3Client, sqsClient } from './aws-clients.ts';
 import { DynamoDbClearanceCounters } from './dynamodb-clearance-counters.ts';
 import { DynamoDbDeclarationRepository } from './dynamodb-declaration-repository.ts';
+import { DynamoDbDocumentSeal } from './dynamodb-document-seal.ts';
+import { KmsDocumentSealer } from './kms-document-sealer.ts';
 import { S3ReferenceDocumentStore } from './reference-document-store.ts';
 import { riskData } from './risk-data.ts';
 import { S3DocumentArchive } from './s3-document-archive.ts';
@@ -82,6 +85,14 @@ export function riskDataSources(config: FunctionConfig) {
 export const reviewDependencies = (config: FunctionConfig) => ({
   repository: declarationRepository(config),
   counters: clearanceCounters(config),
+  // Built on first send: of the review functions, only the decisions send (release notes).
+  documentsQueue: { send: (message: PipelineMessage) => pipelineQueue(config, 'documents').send(message) },
   clock: systemClock,
   claimMinutes: config.region.reviewClaimMinutes,
 });
+
+/** The customs seal's published keys and the documents issued (the table). */
+export const documentSeal = (config: FunctionConfig) => new DynamoDbDocumentSeal(sharedDynamoDb(), config.tableName('main'));
+
+/** The customs seal itself: only the functions whose access signs with it get a key id. */
+export const documentSealer = (config: FunctionConfig) => new KmsDocumentSealer(kmsClient(), config.signingKeyId('seal'));

@@ -9,12 +9,19 @@ import { reviewLaneOf } from '#shared/domain/review-views.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
+import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import { countRelease } from './clearance-statistics.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
 
 export async function decideRelease(
   message: PipelineMessage,
-  deps: { repository: DeclarationReader & DeclarationWriter; counters: ClearanceCounters; clock: Clock },
+  deps: {
+    repository: DeclarationReader & DeclarationWriter;
+    counters: ClearanceCounters;
+    /** Where a released declaration's release note is asked for (issued under the seal from its own queue). */
+    documentsQueue: PipelineQueue;
+    clock: Clock;
+  },
 ): Promise<StageResult> {
   const result = await runStage(
     message,
@@ -50,7 +57,11 @@ export async function decideRelease(
   const released = result.outcome === 'moved' ? result.to === 'RELEASED' : result.status === 'RELEASED';
   if (released) {
     const state = await deps.repository.getState(message.declarationId);
-    if (state) await countRelease(state, deps);
+    if (state) {
+      await countRelease(state, deps);
+      // Asked again by a redelivery: the documents worker issues each note once.
+      await deps.documentsQueue.send({ declarationId: state.id, version: state.version });
+    }
   }
   return result;
 }

@@ -22,6 +22,7 @@ import { type ReviewEntry, toReviewEntry } from '#shared/domain/review-views.ts'
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter, ReviewClaims } from '#shared/ports/declarations.ts';
+import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import { countRelease } from './clearance-statistics.ts';
 import { writePendingEvent } from './pipeline-stage.ts';
 import { notFound } from './review-queue.ts';
@@ -30,6 +31,8 @@ export interface ReviewDeps {
   repository: DeclarationReader & DeclarationWriter & ReviewClaims;
   /** Releases are counted into the clearance statistics. */
   counters: ClearanceCounters;
+  /** Where a released declaration's release note is asked for. */
+  documentsQueue: PipelineQueue;
   clock: Clock;
   /** How long a claim lasts (region config). */
   claimMinutes: number;
@@ -101,8 +104,8 @@ export async function decideOnDeclaration(
   const state = await deps.repository.getState(command.id);
   if (!state) throw notFound(command.id);
   if (isRepeat(state, officerId, command.decision)) {
-    // A repeated release counts what the first request may have stopped before counting.
-    await countRelease(state, deps);
+    // A repeated release counts (and asks for the note) what the first request may have stopped before.
+    await afterRelease(state, deps);
     return toReviewEntry(state);
   }
   if (command.expectedVersion !== undefined && command.expectedVersion !== state.version) throw staleVersion(command.id, state.version);
@@ -150,8 +153,15 @@ export async function decideOnDeclaration(
   await deps.repository.appendEvent(event);
   const after = await deps.repository.getState(command.id);
   if (!after) throw notFound(command.id);
-  await countRelease(after, deps);
+  await afterRelease(after, deps);
   return toReviewEntry(after);
+}
+
+/** What follows a release: the statistics count it, the documents queue issues its release note. */
+async function afterRelease(state: DeclarationState, deps: ReviewDeps): Promise<void> {
+  if (state.status !== 'RELEASED') return;
+  await countRelease(state, deps);
+  await deps.documentsQueue.send({ declarationId: state.id, version: state.version });
 }
 
 const staleVersion = (id: string, version: number) =>

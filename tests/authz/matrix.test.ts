@@ -10,6 +10,7 @@ import { seedDemoData } from '#local/seed.ts';
 import type { OperationSpec } from '#shared/http/operation-spec.ts';
 import { operations } from '#shared/http/operations/index.ts';
 import { apiClient, declarationFor, eventually, newParty } from '#tests/integration/support.ts';
+import { noRandomSelection } from '#tests/support/scenarios.ts';
 
 type Caller = 'anonymous' | 'owner' | 'otherTrader' | 'officer' | 'admin';
 const callers: readonly Caller[] = ['anonymous', 'owner', 'otherTrader', 'officer', 'admin'];
@@ -24,11 +25,19 @@ beforeAll(async () => {
   cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
   await seedDemoData();
   api = apiClient(cloud.apiUrl).call;
+  // No random selection: the declaration is released (and gets its release note) every time.
+  const settings = await api('PUT', '/v1/admin/reference-documents/risk-settings', { token: token('admin'), body: noRandomSelection });
+  expect(settings.status).toBe(200);
   const submitted = await api<{ id: string }>('POST', '/v1/declarations', { token: token('owner'), body: declarationFor(owner) });
   declarationId = submitted.body.id;
   await eventually(async () => {
     const view = await api<{ status: string }>('GET', `/v1/declarations/${declarationId}`, { token: token('owner') });
-    return ['RELEASED', 'UNDER_REVIEW'].includes(view.body.status) ? true : undefined;
+    return view.body.status === 'RELEASED' ? true : undefined;
+  });
+  // Its release note is issued from the documents queue, shortly after.
+  await eventually(async () => {
+    const note = await api('GET', `/v1/declarations/${declarationId}/release-note`, { token: token('owner') });
+    return note.status === 200 ? true : undefined;
   });
 });
 
@@ -63,7 +72,12 @@ function requestFor(
       return { path: caller === 'officer' || caller === 'admin' ? `${op.path}?declarant=${owner}` : op.path };
     case 'getDeclaration':
     case 'listDeclarationEvents':
+    case 'getReleaseNote':
       return { path: op.path.replace('{id}', declarationId) };
+    case 'getSealKeys':
+      return { path: op.path };
+    case 'verifyDocument':
+      return { path: op.path, body: { document: { kind: 'RELEASE_NOTE', declarationId }, seal: 'e30.e30.AAAA' } };
     case 'listReviewQueue':
       return { path: `${op.path}?lane=RED&office=GBLHR` };
     case 'estimateDuty':
@@ -159,6 +173,11 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   // The owner: not waiting for documents (409); another trader: no such declaration (404).
   requestDocumentUpload: (caller) => (caller === 'otherTrader' ? 404 : 409),
   getOpenApi: () => 200,
+  // Released with its note; another trader's does not exist for them.
+  getReleaseNote: (caller) => (caller === 'otherTrader' ? 404 : 200),
+  getSealKeys: () => 200,
+  // Anyone may ask; a made-up seal is not genuine (200 with genuine: false).
+  verifyDocument: () => 200,
 };
 
 function expected(op: OperationSpec, caller: Caller): number {

@@ -10,6 +10,8 @@ import {
   clearanceCounters,
   declarationRepository,
   documentArchive,
+  documentSeal,
+  documentSealer,
   documentUploads,
   pipelineQueue,
   referenceDocuments,
@@ -23,6 +25,7 @@ import { listDeclarationEvents } from '#shared/usecases/read-declarations.ts';
 import { storeSubmitted } from '#tests/support/stored-declaration.ts';
 import { clearanceCountersContract } from './clearance-counters.contract.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
+import { documentSealContract } from './document-seal.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
@@ -90,6 +93,13 @@ riskStoresContract('DynamoDB adapter and local Secrets Manager', {
   traders: () => riskDataSources(loadConfig('scoreRisk')).traders,
   selectionStats: () => riskDataSources(loadConfig('scoreRisk')).selectionStats,
   secrets: () => riskDataSources(loadConfig('scoreRisk')).secrets,
+});
+
+// The documents worker seals (the local cloud's KMS) and records; the public routes read the keys.
+documentSealContract('KMS adapter (local KMS) and DynamoDB adapter on the local cloud', {
+  sealer: () => documentSealer(loadConfig('issueDocuments')),
+  keys: () => documentSeal(loadConfig('issueDocuments')),
+  issued: () => documentSeal(loadConfig('issueDocuments')),
 });
 
 // The release stage adds to the counters; the statistics function reads them.

@@ -2,6 +2,7 @@
 import { InMemoryClearanceCounters } from '#shared/ports/fakes/clearance-counters.ts';
 import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
 import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
+import { InMemoryDocumentSealer, InMemoryIssuedDocuments, InMemorySealKeyRegistry } from '#shared/ports/fakes/document-seal.ts';
 import { InMemoryDocumentUploads } from '#shared/ports/fakes/document-uploads.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
 import { InMemoryReferenceDocumentStore } from '#shared/ports/fakes/reference-document-store.ts';
@@ -13,6 +14,7 @@ import {
 } from '#shared/ports/fakes/risk-stores.ts';
 import { clearanceCountersContract } from './clearance-counters.contract.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
+import { documentSealContract } from './document-seal.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
@@ -53,3 +55,8 @@ documentUploadsContract('in-memory fake', {
 });
 
 clearanceCountersContract('in-memory fake', { counters: () => new InMemoryClearanceCounters() });
+
+const sealer = new InMemoryDocumentSealer();
+const sealKeys = new InMemorySealKeyRegistry();
+const issuedDocuments = new InMemoryIssuedDocuments();
+documentSealContract('in-memory fakes', { sealer: () => sealer, keys: () => sealKeys, issued: () => issuedDocuments });

@@ -117,7 +117,7 @@ describe('operations (dev, eu-west-2)', () => {
       );
     });
 
-    it('lets CloudWatch and EventBridge use the operations key, and neither the data key', () => {
+    it('lets CloudWatch and EventBridge use the operations key, and neither the data key nor the seal', () => {
       // Prepare
       const keys = resourcesOf(template, 'AWS::KMS::Key');
       const servicesOf = (resource: Resource): string[] =>
@@ -128,7 +128,8 @@ describe('operations (dev, eu-west-2)', () => {
       const dataKey = keys.find(([id]) => id.startsWith('DataKey'))![1];
 
       // Assess
-      expect(keys).toHaveLength(2);
+      // The data key, the operations key and the customs seal (an asymmetric signing key).
+      expect(keys).toHaveLength(3);
       expect(servicesOf(operationsKey).sort()).toEqual(['cloudwatch.amazonaws.com', 'events.amazonaws.com']);
       expect(servicesOf(dataKey)).not.toContain('cloudwatch.amazonaws.com');
       expect(servicesOf(dataKey)).not.toContain('events.amazonaws.com');

@@ -100,6 +100,8 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
     risk: new InMemoryPipelineQueue(),
     duty: new InMemoryPipelineQueue(),
     release: new InMemoryPipelineQueue(),
+    /** Release notes asked for (the documents worker is not part of the pipeline's stages). */
+    documents: new InMemoryPipelineQueue(),
   };
   const documents = options.documents ?? (await (sharedDocuments ??= demoReferenceDocuments()));
   const profiles = new InMemoryRiskProfileStore();
@@ -140,7 +142,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
       tariff: tariffFromReferenceDocuments(documents),
       region: { nationalCurrency: region.nationalCurrency, deMinimis: { ...region.deMinimis, appliesTo: [...region.deMinimis.appliesTo] } },
     },
-    release: { repository, counters, clock },
+    release: { repository, counters, documentsQueue: queues.documents, clock },
   };
 
   const stages = {

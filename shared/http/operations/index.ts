@@ -5,6 +5,7 @@ import * as declarations from './declarations.ts';
 import * as meta from './meta.ts';
 import * as review from './review.ts';
 import * as riskProfiles from './risk-profiles.ts';
+import * as sealedDocuments from './sealed-documents.ts';
 import * as stats from './stats.ts';
 import * as tariff from './tariff.ts';
 
@@ -15,5 +16,6 @@ export const operations: readonly OperationSpec[] = [
   ...Object.values(stats),
   ...Object.values(admin),
   ...Object.values(riskProfiles),
+  ...Object.values(sealedDocuments),
   ...Object.values(meta),
 ];

@@ -20,7 +20,7 @@ describe('counting', () => {
   it('counts lanes by day of submission, and releases with their time and revenue, once each', async () => {
     // Prepare: two GREEN declarations of the trusted trader and one RED one
     const platform = await fakePlatform();
-    const deps = { counters: platform.counters, clock: platform.clock, nationalCurrency: 'GBP' };
+    const deps = { counters: platform.counters, documentsQueue: platform.queues.documents, clock: platform.clock, nationalCurrency: 'GBP' };
     const green = [await platform.submit(platform.declaration(trustedTrader)), await platform.submit(platform.declaration(trustedTrader))];
     const red = await platform.submit(platform.declaration(newParty(), ferroSilicon));
     platform.clock.advance(90_000);
@@ -60,7 +60,13 @@ describe('counting', () => {
     const platform = await fakePlatform();
     const id = await platform.submit(platform.declaration(newParty(), ferroSilicon));
     await platform.runThrough('release');
-    const reviewDeps = { repository: platform.repository, counters: platform.counters, clock: platform.clock, claimMinutes: 30 };
+    const reviewDeps = {
+      repository: platform.repository,
+      counters: platform.counters,
+      documentsQueue: platform.queues.documents,
+      clock: platform.clock,
+      claimMinutes: 30,
+    };
     await claimDeclaration({ principal: officer, id }, reviewDeps);
     platform.clock.advance(3_600_000);
 
@@ -89,7 +95,7 @@ describe('reading a period', () => {
   it('defaults to the last 7 days and refuses reversed or over-long periods and traders', async () => {
     // Prepare
     const platform = await fakePlatform();
-    const deps = { counters: platform.counters, clock: platform.clock, nationalCurrency: 'GBP' };
+    const deps = { counters: platform.counters, documentsQueue: platform.queues.documents, clock: platform.clock, nationalCurrency: 'GBP' };
     const trader: Principal = { subject: 'trader', roles: ['trader'], partyId: trustedTrader };
 
     // Act

@@ -26,6 +26,7 @@ async function underReview() {
   const deps = {
     repository: platform.repository,
     counters: platform.counters,
+    documentsQueue: platform.queues.documents,
     clock: platform.clock,
     tariff: platform.deps.duty.tariff,
     region: platform.deps.duty.region,

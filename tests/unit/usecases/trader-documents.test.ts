@@ -52,7 +52,13 @@ async function documentsRequested(requested: RequestedDocument[] = [invoice]) {
   const party = newParty();
   const id = await platform.submit(platform.declaration(party, ferroSilicon));
   await platform.runThrough('release');
-  const reviewDeps = { repository: platform.repository, counters: platform.counters, clock: platform.clock, claimMinutes: 30 };
+  const reviewDeps = {
+    repository: platform.repository,
+    counters: platform.counters,
+    documentsQueue: platform.queues.documents,
+    clock: platform.clock,
+    claimMinutes: 30,
+  };
   if (requested.length > 0) {
     platform.clock.advance(60_000);
     await decideOnDeclaration(

@@ -1,0 +1,90 @@
+/**
+ * What the seal's ports must do: run against the in-memory fakes (fakes.test.ts) and against the
+ * KMS adapter (the local cloud's KMS) and the DynamoDB adapter (adapters.test.ts). A signature
+ * verifies as ES256 with the published key; keys are published once and all stay; an issued
+ * document is recorded once.
+ */
+import { createPublicKey, verify } from 'node:crypto';
+import { calculateJwkThumbprint } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { newDeclarationId } from '#shared/domain/ids.ts';
+import type { DocumentSealer, IssuedDocuments, SealKeyRegistry } from '#shared/ports/document-seal.ts';
+
+export interface DocumentSealSubject {
+  sealer: () => DocumentSealer;
+  keys: () => SealKeyRegistry;
+  issued: () => IssuedDocuments;
+}
+
+export function documentSealContract(name: string, subject: DocumentSealSubject): void {
+  describe(`Document seal contract: ${name}`, () => {
+    it('signs with ES256 (r || s) what its public key verifies; the kid is the key’s RFC 7638 thumbprint', async () => {
+      // Prepare
+      const sealer = subject.sealer();
+      const input = Buffer.from('eyJhbGciOiJFUzI1NiJ9.eyJ0eXAiOiJjdXN0b21zLXNlYWwifQ', 'ascii');
+
+      // Act
+      const key = await sealer.publicKey();
+      const signature = await sealer.sign(input);
+      const again = await sealer.publicKey();
+
+      // Assess
+      expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+      expect(key.d).toBeUndefined();
+      expect(key.kid).toBe(await calculateJwkThumbprint({ kty: key.kty, crv: key.crv, x: key.x, y: key.y }));
+      expect(again).toEqual(key);
+      expect(signature).toHaveLength(64);
+      const nodeKey = {
+        key: createPublicKey({ key: { kty: key.kty ?? '', crv: key.crv, x: key.x, y: key.y }, format: 'jwk' }),
+        dsaEncoding: 'ieee-p1363',
+      } as const;
+      expect(verify('sha256', input, nodeKey, signature)).toBe(true);
+      expect(verify('sha256', Buffer.from('something else'), nodeKey, signature)).toBe(false);
+    });
+
+    it('publishes each key once and keeps every key, oldest first', async () => {
+      // Prepare
+      const keys = subject.keys();
+      const before = await keys.all();
+      const first = { kty: 'EC', crv: 'P-256', x: 'a', y: 'b', kid: `first-${newDeclarationId(new Date())}` };
+      const second = { kty: 'EC', crv: 'P-256', x: 'c', y: 'd', kid: `second-${newDeclarationId(new Date())}` };
+
+      // Act
+      await keys.publish(first, '2026-11-27T10:00:00.000Z');
+      await keys.publish(first, '2026-11-27T11:00:00.000Z');
+      await keys.publish(second, '2026-11-27T12:00:00.000Z');
+      const after = await keys.all();
+
+      // Assess
+      const added = after.filter((key) => !before.some((seen) => seen.kid === key.kid));
+      expect(added.map((key) => key.kid)).toEqual([first.kid, second.kid]);
+      expect(added[0]).toEqual(first);
+    });
+
+    it('records a declaration’s document of a kind once: the first counts', async () => {
+      // Prepare
+      const issued = subject.issued();
+      const declarationId = newDeclarationId(new Date());
+      const document = {
+        declarationId,
+        kind: 'RELEASE_NOTE' as const,
+        archiveKey: `issued/${declarationId}/release-note/a.json`,
+        sha256: 'a'.repeat(64),
+        documentSha256: 'b'.repeat(64),
+        kid: 'kid-1',
+        issuedAt: '2026-11-27T10:00:00.000Z',
+      };
+
+      // Act
+      const first = await issued.record(document);
+      const second = await issued.record({ ...document, archiveKey: 'other', sha256: 'c'.repeat(64) });
+      const found = await issued.get(declarationId, 'RELEASE_NOTE');
+      const none = await issued.get(newDeclarationId(new Date()), 'RELEASE_NOTE');
+
+      // Assess
+      expect([first, second]).toEqual([true, false]);
+      expect(found).toEqual(document);
+      expect(none).toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * The customs seal in the stack: an asymmetric KMS key for signing (ECC_NIST_P256, SIGN_VERIFY),
+ * which only the documents worker's role may use (kms:Sign, kms:GetPublicKey, nothing else), and
+ * the documents queue it works from, with its dead-letter queue.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '#infra/app.ts';
+import { queues } from '#shared/resources.ts';
+
+interface Resource {
+  Properties: Record<string, any>;
+}
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+  Effect: string;
+}
+
+let template: Template;
+let outdir: string;
+let sealKeyId: string;
+
+const resourcesOf = (type: string): [string, Resource][] => Object.entries(template.findResources(type)) as [string, Resource][];
+const actionsOf = (statement: Statement): string[] => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]);
+const namesKey = (statement: Statement): boolean => JSON.stringify(statement.Resource).includes(sealKeyId);
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'customs-cdk-'));
+  const { stack } = buildApp({ region: 'eu-west-2', stage: 'dev', outdir, nag: false, context: { 'aws:cdk:bundling-stacks': [] } });
+  template = Template.fromStack(stack);
+  const found = resourcesOf('AWS::KMS::Key').filter(([id]) => id.startsWith('SealSigningKey'));
+  expect(found).toHaveLength(1);
+  sealKeyId = found[0]![0];
+});
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('the customs seal', () => {
+  it('is an asymmetric P-256 signing key that KMS keeps, retained on delete', () => {
+    // Act
+    const key = template.findResources('AWS::KMS::Key')[sealKeyId] as Resource & { DeletionPolicy: string };
+
+    // Assess
+    expect(key.Properties).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    expect(key.Properties.EnableKeyRotation).toBeUndefined();
+    expect(key.DeletionPolicy).toBe('Retain');
+  });
+
+  it('may be used by the documents worker only, to sign and read its public key', () => {
+    // Prepare: every IAM policy statement that names the seal key
+    const policies = resourcesOf('AWS::IAM::Policy');
+
+    // Act
+    const using = policies.flatMap(([id, policy]) =>
+      (policy.Properties.PolicyDocument.Statement as Statement[])
+        .filter(namesKey)
+        .map((statement) => ({ id, statement, roles: policy.Properties.Roles })),
+    );
+
+    // Assess
+    expect(using).toHaveLength(1);
+    expect(using[0]!.id).toMatch(/^FunctionsIssueDocuments/);
+    expect(actionsOf(using[0]!.statement).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+    expect(using[0]!.statement.Effect).toBe('Allow');
+    expect(JSON.stringify(using[0]!.roles)).toContain('FunctionsIssueDocuments');
+  });
+
+  it('is used from its own queue, with a dead-letter queue, so a throttle delays notes, never clearance', () => {
+    // Prepare
+    const documents = resourcesOf('AWS::SQS::Queue').find(([id]) => id.startsWith('DocumentsQueue'));
+    const deadLetters = resourcesOf('AWS::SQS::Queue').find(([id]) => id.startsWith('DocumentsDeadLetterQueue'));
+
+    // Act
+    const mapping = resourcesOf('AWS::Lambda::EventSourceMapping').find(([, m]) =>
+      JSON.stringify(m.Properties.EventSourceArn).includes(documents?.[0] ?? '-'),
+    );
+
+    // Assess
+    expect(documents?.[1].Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters?.[0], 'Arn'] },
+      maxReceiveCount: queues.documents.maxReceiveCount,
+    });
+    expect(JSON.stringify(mapping?.[1].Properties.FunctionName)).toContain('FunctionsIssueDocuments');
+  });
+});
