@@ -16,6 +16,7 @@ import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import { HttpMethods } from 'aws-cdk-lib/aws-s3';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -138,6 +139,17 @@ export class CustomsStack extends Stack {
       assetPath: props.consoleAssetPath ?? path.join(projectRoot, 'console', 'dist'),
       signInOrigin: identity.signInOrigin,
       accessLogBucket: data.accessLogBucket,
+      // The archive's regional endpoint, by pattern: naming the bucket here would make the
+      // distribution depend on it while the bucket's CORS rule (below) depends on the distribution.
+      uploadOrigins: [`https://*.s3.${region.awsRegion}.amazonaws.com`],
+    });
+    // Traders' browsers PUT requested documents straight to the archive with a presigned URL:
+    // from the console's origin only, PUT only, with the headers the URL signs.
+    data.buckets.archive?.addCorsRule({
+      allowedOrigins: [consoleSite.origin],
+      allowedMethods: [HttpMethods.PUT],
+      allowedHeaders: ['content-type', 'x-amz-checksum-sha256'],
+      maxAge: 3600,
     });
     const consoleClient = identity.addConsoleClient(consoleSite.origin);
     const functions = new Functions(this, 'Functions', {

@@ -59,6 +59,11 @@ export interface ConsoleSiteProps extends Pick<DeploymentContext, 'logRetentionD
   readonly signInOrigin: string;
   /** Where the bucket's server access logs and the distribution's access logs go. */
   readonly accessLogBucket: IBucket;
+  /**
+   * Further origins the console sends requests to: the archive's regional S3 endpoint, which
+   * traders PUT requested documents to with the presigned URL the API hands out.
+   */
+  readonly uploadOrigins?: readonly string[];
 }
 
 /** Paths of the API, answered by the HTTP API rather than the bucket. */
@@ -93,7 +98,7 @@ export class ConsoleSite extends Construct {
     this.responseHeadersPolicy = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Customs console: shared/http/console-headers.ts, with HSTS',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: consoleCsp([props.signInOrigin]), override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: consoleCsp([props.signInOrigin, ...(props.uploadOrigins ?? [])]), override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },

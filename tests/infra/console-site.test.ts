@@ -66,7 +66,7 @@ describe('the console distribution', () => {
     }
   });
 
-  it("adds the console's security headers to every answer: the local gateway's CSP with the Cognito domain, HSTS, no framing, no sniffing, no referrer", () => {
+  it("adds the console's security headers to every answer: the local gateway's CSP with the Cognito domain and the archive's S3 endpoint, HSTS, no framing, no sniffing, no referrer", () => {
     // Prepare
     const [policyId, policy] = only('AWS::CloudFront::ResponseHeadersPolicy');
     const [domainId] = only('AWS::Cognito::UserPoolDomain');
@@ -79,7 +79,7 @@ describe('the console distribution', () => {
 
     // Assess
     expect(rendered(security.ContentSecurityPolicy.ContentSecurityPolicy)).toBe(
-      consoleCsp([`https://<${domainId}>.auth.eu-west-2.amazoncognito.com`]),
+      consoleCsp([`https://<${domainId}>.auth.eu-west-2.amazoncognito.com`, 'https://*.s3.eu-west-2.amazonaws.com']),
     );
     expect(security.ContentSecurityPolicy.Override).toBe(true);
     expect(security.StrictTransportSecurity).toMatchObject({ IncludeSubdomains: true, Override: true });
@@ -121,6 +121,20 @@ describe('the console distribution', () => {
     expect(rendered(allows[0].Condition.StringEquals['AWS:SourceArn'])).toBe(
       `arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution/<${distributionId}>`,
     );
+  });
+
+  it("lets the console's origin, and no other, PUT requested documents to the archive with the upload URL's headers", () => {
+    // Prepare
+    const [distributionId] = only('AWS::CloudFront::Distribution');
+    const [, archive] = only('AWS::S3::Bucket', 'ArchiveBucket');
+
+    // Act
+    const rules = archive.Properties.CorsConfiguration.CorsRules as Record<string, any>[];
+
+    // Assess
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({ AllowedMethods: ['PUT'], AllowedHeaders: ['content-type', 'x-amz-checksum-sha256'] });
+    expect(rules[0]!.AllowedOrigins.map(rendered)).toEqual([`https://<${distributionId}.DomainName>`]);
   });
 
   it('keeps the console bucket private, encrypted, TLS-only, logged and without website hosting', () => {
