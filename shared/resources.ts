@@ -74,7 +74,7 @@ export const queues = {
   },
   documentUploads: {
     description:
-      "S3 events of objects created under declarations/ in the archive: the documents traders upload (and intake's submissions, ignored)",
+      'S3 events of objects created under declarations/ in the archive: the documents traders upload (what the platform archives is under <2 hex>/declarations/, outside the prefix)',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 4,

@@ -4,6 +4,7 @@
  * resumes where a failed attempt stopped and answers with the same receipt.
  */
 import { createHash } from 'node:crypto';
+import { archiveKeys } from '#shared/domain/archive-keys.ts';
 import { type Principal, requireParty, requireRole } from '#shared/domain/auth.ts';
 import { declarationSchema, maxDeclarationBytes } from '#shared/domain/declaration.ts';
 import {
@@ -42,8 +43,6 @@ export interface SubmitDeclarationCommand {
 export const LRN_CLAIM_LEASE_MS = 60_000;
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
-export const submittedDocumentKey = (declarationId: string): string => `declarations/${declarationId}/submitted.json`;
 
 export async function submitDeclaration(command: SubmitDeclarationCommand, deps: SubmitDeclarationDeps): Promise<SubmissionReceipt> {
   requireRole(command.principal, 'trader');
@@ -104,14 +103,14 @@ export async function submitDeclaration(command: SubmitDeclarationCommand, deps:
       // deleted): the declaration that takes its LRN over names them, so nothing is left orphaned.
       supersedes = {
         declarationId: claimed.existing.declarationId,
-        archiveKey: submittedDocumentKey(claimed.existing.declarationId),
+        archiveKey: archiveKeys.submitted(claimed.existing.declarationId, claimed.existing.sha256),
         sha256: claimed.existing.sha256,
       };
     }
   }
 
   const stored = await deps.archive.put({
-    key: submittedDocumentKey(claim.declarationId),
+    key: archiveKeys.submitted(claim.declarationId, sha256),
     body: command.body,
     contentType: 'application/json',
     sha256,

@@ -13,6 +13,7 @@ import {
 } from '#shared/ports/fakes/risk-stores.ts';
 import { clearanceCountersContract } from './clearance-counters.contract.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
+import { documentArchiveContract } from './document-archive.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
@@ -30,6 +31,8 @@ const secrets = new FixedSecretSource();
 const uploads = new InMemoryDocumentUploads();
 
 declarationRepositoryContract('in-memory fakes', { repository: () => repository, archive: () => archive });
+
+documentArchiveContract('in-memory fake', { archive: () => archive });
 
 pipelineQueueContract('in-memory fake', {
   queue: () => queue,

@@ -3,6 +3,7 @@
  * contract suite (tests/contract) holds to the adapters' behaviour.
  */
 import { describe, expect, it } from 'vitest';
+import { archiveKeys } from '#shared/domain/archive-keys.ts';
 import type { Principal } from '#shared/domain/auth.ts';
 import { DomainError } from '#shared/domain/problems.ts';
 import type { DeclarationRepository } from '#shared/ports/declarations.ts';
@@ -10,7 +11,7 @@ import { ManualClock } from '#shared/ports/fakes/clock.ts';
 import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
 import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
-import { LRN_CLAIM_LEASE_MS, submitDeclaration } from '#shared/usecases/submit-declaration.ts';
+import { LRN_CLAIM_LEASE_MS, sha256Hex, submitDeclaration } from '#shared/usecases/submit-declaration.ts';
 import { declarationFor, newParty } from '#tests/integration/support.ts';
 
 function world() {
@@ -60,7 +61,7 @@ describe('submitDeclaration', () => {
     expect(receipt).toMatchObject({ lrn: 'LRN-1', status: 'SUBMITTED' });
     expect(deps.validationQueue.sent).toEqual([{ declarationId: receipt.id, version: 1 }]);
     expect((await deps.repository.listEvents(receipt.id)).map((event) => event.type)).toEqual(['SUBMITTED']);
-    expect([...deps.archive.objects.keys()]).toEqual([`declarations/${receipt.id}/submitted.json`]);
+    expect([...deps.archive.objects.keys()]).toEqual([archiveKeys.submitted(receipt.id, sha256Hex(body()))]);
   });
 
   it('answers the same bytes again with the first receipt', async () => {
@@ -98,7 +99,7 @@ describe('submitDeclaration', () => {
 
     // Assess: one declaration, under the claim's id, with the archive key the first attempt wrote
     expect(retry.status).toBe('SUBMITTED');
-    expect([...deps.archive.objects.keys()]).toEqual([`declarations/${retry.id}/submitted.json`]);
+    expect([...deps.archive.objects.keys()]).toEqual([archiveKeys.submitted(retry.id, sha256Hex(body()))]);
     expect(deps.validationQueue.sent).toEqual([{ declarationId: retry.id, version: 1 }]);
   });
 
