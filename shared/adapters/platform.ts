@@ -10,6 +10,7 @@ import type { QueueName } from '#shared/resources.ts';
 import { dynamoDbClient, s3Client, sqsClient } from './aws-clients.ts';
 import { DynamoDbClearanceCounters } from './dynamodb-clearance-counters.ts';
 import { DynamoDbDeclarationRepository } from './dynamodb-declaration-repository.ts';
+import { DynamoDbSigningKeyStore } from './dynamodb-signing-keys.ts';
 import { S3ReferenceDocumentStore } from './reference-document-store.ts';
 import { riskData } from './risk-data.ts';
 import { S3DocumentArchive } from './s3-document-archive.ts';
@@ -47,6 +48,9 @@ export const documentUploads = (config: FunctionConfig) => new S3DocumentUploads
 
 export const declarationRepository = (config: FunctionConfig) =>
   new DynamoDbDeclarationRepository(sharedDynamoDb(), config.tableName('main'), archiveReader(config));
+
+/** Traders' public signing keys (registration, and intake's signature check). */
+export const signingKeys = (config: FunctionConfig) => new DynamoDbSigningKeyStore(sharedDynamoDb(), config.tableName('main'));
 
 /** The clearance counters the stages add to and the statistics read. */
 export const clearanceCounters = (config: FunctionConfig) => new DynamoDbClearanceCounters(sharedDynamoDb(), config.tableName('main'));

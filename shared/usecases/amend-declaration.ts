@@ -38,8 +38,12 @@ const amendable: readonly DeclarationStatus[] = [
   'DOCUMENTS_REQUESTED',
 ];
 
-/** Everything the pipeline and the officers produced for the earlier body. */
+/**
+ * Everything the pipeline and the officers produced for the earlier body, and the trader's
+ * signature over it (it stays on amendment n; an amendment is not signed yet).
+ */
 const outcomes: readonly ClearableField[] = [
+  'signature',
   'validation',
   'risk',
   'lane',

@@ -17,6 +17,7 @@ import {
   riskDataSources,
   sharedDynamoDb,
   sharedS3,
+  signingKeys,
 } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { firstEvent, nextEvent } from '#shared/domain/history.ts';
@@ -29,6 +30,7 @@ import { documentUploadsContract } from './document-uploads.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
+import { signingKeyStoreContract } from './signing-keys.contract.ts';
 
 let cloud: LocalCloud;
 let sqs: SQSClient;
@@ -53,6 +55,9 @@ declarationRepositoryContract('DynamoDB and S3 adapters on the local cloud', {
   repository: () => declarationRepository(loadConfig('submitDeclaration')),
   archive: () => documentArchive(loadConfig('submitDeclaration')),
 });
+
+// The registration function writes keys; intake reads them.
+signingKeyStoreContract('DynamoDB adapter on the local cloud', { keys: () => signingKeys(loadConfig('registerSigningKey')) });
 
 documentArchiveContract('S3 adapter on the local cloud', { archive: () => documentArchive(loadConfig('submitDeclaration')) });
 

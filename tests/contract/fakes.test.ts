@@ -11,6 +11,7 @@ import {
   InMemorySelectionStatsStore,
   InMemoryTraderProfileStore,
 } from '#shared/ports/fakes/risk-stores.ts';
+import { InMemorySigningKeyStore } from '#shared/ports/fakes/signing-keys.ts';
 import { clearanceCountersContract } from './clearance-counters.contract.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
 import { documentArchiveContract } from './document-archive.contract.ts';
@@ -18,6 +19,7 @@ import { documentUploadsContract } from './document-uploads.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
+import { signingKeyStoreContract } from './signing-keys.contract.ts';
 
 // One instance of each, as the adapters share one table, bucket and queue.
 const repository = new InMemoryDeclarationRepository();
@@ -56,3 +58,5 @@ documentUploadsContract('in-memory fake', {
 });
 
 clearanceCountersContract('in-memory fake', { counters: () => new InMemoryClearanceCounters() });
+
+signingKeyStoreContract('in-memory fake', { keys: () => new InMemorySigningKeyStore() });
