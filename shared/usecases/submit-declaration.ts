@@ -20,7 +20,7 @@ import { firstEvent } from '#shared/domain/history.ts';
 import { generateUcr, newDeclarationId } from '#shared/domain/ids.ts';
 import { parseJsonBytes } from '#shared/domain/json-text.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
-import type { DeclarationSignature } from '#shared/domain/signing-keys.ts';
+import type { DeclarationSignature, SigningAlgorithm } from '#shared/domain/signing-keys.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter, LrnClaim, LrnRegistry } from '#shared/ports/declarations.ts';
 import type { DocumentArchive } from '#shared/ports/document-archive.ts';
@@ -67,7 +67,10 @@ export async function submitDeclaration(command: SubmitDeclarationCommand, deps:
   const signed =
     command.signature === undefined
       ? undefined
-      : await verifyDeclarationSignature({ jws: command.signature, json, partyId, at: now.toISOString() }, deps.signatures.keys);
+      : {
+          jws: command.signature,
+          ...(await verifyDeclarationSignature({ jws: command.signature, json, partyId, at: now.toISOString() }, deps.signatures.keys)),
+        };
   if (!signed && deps.signatures.required) {
     throw new DomainError('BAD_REQUEST', 'Signature required', [
       problem(
@@ -137,9 +140,7 @@ export async function submitDeclaration(command: SubmitDeclarationCommand, deps:
     contentType: 'application/json',
     sha256,
   });
-  const signature = signed
-    ? await archiveSignature(claim.declarationId, { ...signed, jws: command.signature ?? '' }, json, sha256, deps)
-    : undefined;
+  const signature = signed ? await archiveSignature(claim.declarationId, signed, json, sha256, deps) : undefined;
   const at = now.toISOString();
   const record: DeclarationRecord = {
     id: claim.declarationId,
@@ -173,7 +174,7 @@ export async function submitDeclaration(command: SubmitDeclarationCommand, deps:
  */
 async function archiveSignature(
   declarationId: string,
-  signed: { kid: string; alg: 'ES256' | 'EdDSA'; jws: string },
+  signed: { kid: string; alg: SigningAlgorithm; jws: string },
   json: unknown,
   submittedSha256: string,
   deps: SubmitDeclarationDeps,
