@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { archiveKeys } from '#shared/domain/archive-keys.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -375,8 +376,10 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
         `${id}: state v${view.version} ${view.status}, history ${JSON.stringify(events.map((event) => [event.version, event.status]))}`,
       );
     }
-    const object = await s3.send(new GetObjectCommand({ Bucket: 'customs-local-archive', Key: `declarations/${id}/submitted.json` }));
-    const bytes = await object.Body?.transformToByteArray();
+    // Keys name the SHA-256 of what they hold: a missing object is a mismatch too.
+    const key = archiveKeys.submitted(id, view.submission.sha256);
+    const object = await s3.send(new GetObjectCommand({ Bucket: 'customs-local-archive', Key: key })).catch(() => undefined);
+    const bytes = await object?.Body?.transformToByteArray();
     const sha256 = bytes ? createHash('sha256').update(bytes).digest('hex') : '';
     if (sha256 !== view.submission.sha256 || Buffer.from(bytes ?? []).toString('utf8') !== entry.body) archiveMismatches.push(id);
   }

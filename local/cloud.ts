@@ -89,6 +89,8 @@ export interface LocalCloudOptions {
    * with the redrive running every minute, a crashed declaration resumes within 2 minutes).
    */
   stalledAfterMinutes?: number;
+  /** Refuse declarations without the declarant's signature (default: the region config's `requireDeclarationSignatures`). */
+  requireDeclarationSignatures?: boolean;
   /**
    * Chaos: fail this share of the handlers' DynamoDB, S3 and SQS calls and deliver every SQS
    * batch twice. Faults start disabled: call `chaos.enable()` (e.g. after seeding).
@@ -202,7 +204,12 @@ async function start(
   cleanup: () => Promise<void>,
 ): Promise<LocalCloud> {
   const regionName = options.region ?? defaultRegion;
-  const region = { ...regionConfig(regionName), stalledAfterMinutes: options.stalledAfterMinutes ?? DEFAULT_LOCAL_STALLED_AFTER_MINUTES };
+  const configured = regionConfig(regionName);
+  const region = {
+    ...configured,
+    stalledAfterMinutes: options.stalledAfterMinutes ?? DEFAULT_LOCAL_STALLED_AFTER_MINUTES,
+    requireDeclarationSignatures: options.requireDeclarationSignatures ?? configured.requireDeclarationSignatures,
+  };
   const awsRegion = region.awsRegion;
   const rootDir = options.rootDir ?? repositoryRoot;
   const dataDir = options.dataDir ? path.resolve(options.dataDir) : undefined;

@@ -10,6 +10,10 @@
  *
  * fauxqs sends no S3 event notifications: the app reports every request of its S3 API that created
  * an object (`onObjectCreated`), and `local/s3-notifications.ts` sends the events S3 would send.
+ *
+ * fauxqs 2.4 ignores `If-None-Match: *` on a PUT (it overwrites): `refuseOverwrites` answers such a
+ * PUT of an existing key 412 PreconditionFailed, as S3 does, so the archive's write-once puts
+ * behave locally as in AWS.
  */
 import { chmodSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -115,6 +119,44 @@ export function objectCreatedBy(request: {
 }
 
 type Stores = NonNullable<BuildAppOptions['stores']>;
+type FauxqsApp = ReturnType<typeof buildApp>;
+
+/** S3's answer to a conditional write whose condition does not hold. */
+const PRECONDITION_FAILED =
+  '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>';
+
+/**
+ * `If-None-Match: *` on a PUT of an object (conditional write, S3 since 2024): written only if no
+ * object has the key, 412 otherwise. fauxqs ignores the header, so this hook asks fauxqs itself
+ * (a HEAD of the same path) before the PUT runs. Two such PUTs of one key at once: the second is
+ * answered 412 while the first runs (S3 lets the first to finish win and refuses the other).
+ */
+export function refuseOverwrites(app: FauxqsApp): void {
+  const pending = new Set<string>();
+  const holding = new WeakMap<object, string>();
+  const release = async (request: object): Promise<void> => {
+    const key = holding.get(request);
+    if (key !== undefined) pending.delete(key);
+  };
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method !== 'PUT' || request.routeOptions.url !== '/:bucket/*') return;
+    if (String(request.headers['if-none-match'] ?? '').trim() !== '*') return;
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    if ('uploadId' in query || 'renameObject' in query) return;
+    // Path-style (`/<bucket>/<key>`): fauxqs rewrote a virtual-hosted request's URL before routing.
+    const target = request.url.split('?')[0] ?? request.url;
+    const head = pending.has(target)
+      ? { statusCode: 200 }
+      : await app.inject({ method: 'HEAD', url: target, headers: { host: 'localhost' } });
+    if (head.statusCode !== 404) {
+      return reply.code(412).header('content-type', 'application/xml').send(PRECONDITION_FAILED);
+    }
+    pending.add(target);
+    holding.set(request, target);
+  });
+  app.addHook('onResponse', release);
+  app.addHook('onRequestAbort', release);
+}
 
 interface S3FilePersistence {
   loadS3(store: Stores['s3Store']): void;
@@ -158,6 +200,7 @@ export async function startFauxqs(options: FauxqsOptions): Promise<RunningFauxqs
         .send();
     }
   });
+  refuseOverwrites(app);
   const objectListeners = new Set<(created: CreatedObject) => void>();
   app.addHook('onResponse', async (request, reply) => {
     if (objectListeners.size === 0) return;

@@ -47,6 +47,9 @@ const regionSchema = z.object({
   REVIEW_CLAIM_MINUTES: required('REVIEW_CLAIM_MINUTES')
     .regex(/^[1-9][0-9]{0,3}$/, 'REVIEW_CLAIM_MINUTES must be a whole number of minutes (1 to 9999)')
     .transform(Number),
+  REQUIRE_DECLARATION_SIGNATURES: required('REQUIRE_DECLARATION_SIGNATURES')
+    .pipe(z.enum(['true', 'false'], { error: 'REQUIRE_DECLARATION_SIGNATURES must be "true" or "false"' }))
+    .transform((value) => value === 'true'),
   // Empty: the region has no low-value relief.
   DE_MINIMIS: z.string({ error: 'DE_MINIMIS is missing (empty when the region has no low-value relief)' }).transform((value, context) => {
     if (value === '') return undefined;
@@ -67,6 +70,8 @@ export interface RegionSettings {
   stalledAfterMinutes: number;
   /** How long an officer's claim on a declaration lasts. */
   reviewClaimMinutes: number;
+  /** Whether intake refuses a declaration without the declarant's signature. */
+  requireDeclarationSignatures: boolean;
   deMinimis: DeMinimis | undefined;
 }
 
@@ -135,6 +140,7 @@ export function loadConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.
       idempotencyTtlSeconds: values.IDEMPOTENCY_TTL_SECONDS,
       stalledAfterMinutes: values.STALLED_AFTER_MINUTES,
       reviewClaimMinutes: values.REVIEW_CLAIM_MINUTES,
+      requireDeclarationSignatures: values.REQUIRE_DECLARATION_SIGNATURES,
       deMinimis: values.DE_MINIMIS,
     },
     tableName: (table) => resource('table', tableNameEnv(table)),

@@ -9,6 +9,7 @@
 import type { HttpMethod, OperationSpec } from './http/operation-spec.ts';
 import {
   getTraderProfileOperation,
+  listTraderSigningKeysOperation,
   loadReferenceDocumentOperation,
   rebuildValuationReferencesOperation,
   referenceDocumentHistoryOperation,
@@ -44,6 +45,7 @@ import {
 import { getReleaseNoteOperation, sealKeySetOperation, verifyDocumentOperation } from './http/operations/sealed-documents.ts';
 import { clearanceStatisticsOperation, profileSelectionsOperation } from './http/operations/stats.ts';
 import { estimateDutyOperation, lookUpCommodityOperation } from './http/operations/tariff.ts';
+import { listSigningKeysOperation, registerSigningKeyOperation, revokeSigningKeyOperation } from './http/operations/traders.ts';
 
 /**
  * Queues of the pipeline, by logical name. Each gets a dead-letter queue that keeps messages 14
@@ -84,7 +86,7 @@ export const queues = {
   },
   documentUploads: {
     description:
-      "S3 events of objects created under declarations/ in the archive: the documents traders upload (and intake's submissions, ignored)",
+      'S3 events of objects created under declarations/ in the archive: the documents traders upload (what the platform archives is under <2 hex>/declarations/, outside the prefix)',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 4,
@@ -607,6 +609,42 @@ export const functions = {
     timeoutSeconds: 5,
     triggers: [api(getTraderProfileOperation)],
     access: { tables: { main: 'read' } },
+  },
+  listTraderSigningKeys: {
+    entry: 'functions/api/admin/traders-keys-list.ts',
+    handler: 'handler',
+    description: "GET /v1/admin/traders/{partyId}/keys: a party's signing keys, active and revoked (officer, admin)",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(listTraderSigningKeysOperation)],
+    access: { tables: { main: 'read' } },
+  },
+  registerSigningKey: {
+    entry: 'functions/api/traders/keys-register.ts',
+    handler: 'handler',
+    description: 'POST /v1/traders/me/keys: a trader registers a public signing key (JWK) for its party',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(registerSigningKeyOperation)],
+    access: { tables: { main: 'readWrite' } },
+  },
+  listSigningKeys: {
+    entry: 'functions/api/traders/keys-list.ts',
+    handler: 'handler',
+    description: "GET /v1/traders/me/keys: the trader's signing keys, active and revoked",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(listSigningKeysOperation)],
+    access: { tables: { main: 'read' } },
+  },
+  revokeSigningKey: {
+    entry: 'functions/api/traders/keys-revoke.ts',
+    handler: 'handler',
+    description: 'DELETE /v1/traders/me/keys/{kid}: a trader revokes a signing key (kept, marked revoked with the time)',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(revokeSigningKeyOperation)],
+    access: { tables: { main: 'readWrite' } },
   },
 } as const satisfies Record<string, FunctionDefinition>;
 

@@ -1,8 +1,8 @@
-/** POST /v1/declarations: a trader submits a declaration, optionally with an Idempotency-Key. */
+/** POST /v1/declarations: a trader submits a declaration, optionally with an Idempotency-Key and a Signature. */
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { makeIdempotentOperation } from '#shared/adapters/idempotency.ts';
-import { declarationRepository, documentArchive, pipelineQueue, sharedDynamoDb } from '#shared/adapters/platform.ts';
+import { declarationRepository, documentArchive, pipelineQueue, sharedDynamoDb, signingKeys } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { requireParty } from '#shared/domain/auth.ts';
@@ -19,6 +19,7 @@ const deps = {
   archive: documentArchive(config),
   validationQueue: pipelineQueue(config, 'validation'),
   clock: systemClock,
+  signatures: { keys: signingKeys(config), required: config.region.requireDeclarationSignatures },
 };
 const submitOnce = makeIdempotentOperation((_request, command: SubmitDeclarationCommand) => submitDeclaration(command, deps), {
   client: sharedDynamoDb(),
@@ -29,7 +30,7 @@ const submitOnce = makeIdempotentOperation((_request, command: SubmitDeclaration
 export const handler = httpOperation(
   submitDeclarationOperation,
   async ({ principal, body, headers, context }) => {
-    const command = { principal, body };
+    const command = { principal, body, signature: headers.Signature };
     const key = headers['Idempotency-Key'];
     const receipt = key
       ? await submitOnce(context, { partyId: requireParty(principal), key, sha256: sha256Hex(body) }, command)

@@ -18,6 +18,7 @@ export function regionEnvironment(input: { regionName: string; region: RegionCon
     IDEMPOTENCY_TTL_SECONDS: String(region.idempotencyDays * 24 * 60 * 60),
     STALLED_AFTER_MINUTES: String(region.stalledAfterMinutes),
     REVIEW_CLAIM_MINUTES: String(region.reviewClaimMinutes),
+    REQUIRE_DECLARATION_SIGNATURES: String(region.requireDeclarationSignatures),
     DE_MINIMIS: region.deMinimis ? JSON.stringify(region.deMinimis) : '',
   };
 }

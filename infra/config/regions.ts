@@ -42,6 +42,12 @@ export interface RegionConfig {
   stalledAfterMinutes: number;
   /** Minutes an officer's claim on a declaration lasts before another officer may take it. */
   reviewClaimMinutes: number;
+  /**
+   * Whether every declaration must carry the declarant's signature (a `Signature` header: detached
+   * JWS over the body's RFC 8785 canonical JSON, with a key registered at POST /v1/traders/me/keys).
+   * When false a signature is optional, and checked when sent.
+   */
+  requireDeclarationSignatures: boolean;
   /** Relief for low-value consignments: the tax types not charged up to an intrinsic value. */
   deMinimis: { thresholdValue: string; currency: string; appliesTo: readonly string[] } | undefined;
 }
@@ -84,6 +90,9 @@ export const regions = {
     // Long enough to examine a declaration and its documents; short enough that one left open
     // does not block colleagues for a shift.
     reviewClaimMinutes: 30,
+    // CDS accepts declarations authenticated by the software's credentials, not signed per
+    // declaration: signatures are optional here (and verified when sent).
+    requireDeclarationSignatures: false,
     // UK low-value relief: no customs duty on consignments of intrinsic value up to £135 (HMRC
     // guidance "VAT and overseas goods sold directly to customers in the UK", from 1 January 2021);
     // VAT and excise stay due. Anti-dumping and safeguard duties are duties too.

@@ -59,6 +59,12 @@ export const keys = {
   riskProfileEffectiveness: (id: string) => ({ PK: `RISK#${id}`, SK: 'STATS' }),
   /** Trader profile (AEO / trusted status, compliance history). */
   traderProfile: (partyId: string) => ({ PK: `TRADER#${partyId}`, SK: 'PROFILE' }),
+  /**
+   * A trader's public signing key, under its party next to its profile ('KEY#' sorts before
+   * 'PROFILE'); never deleted, revocation sets `revokedAt`.
+   */
+  signingKey: (partyId: string, kid: string) => ({ PK: `TRADER#${partyId}`, SK: `KEY#${kid}` }),
+  signingKeyPrefix: (partyId: string) => ({ PK: `TRADER#${partyId}`, SKPrefix: 'KEY#' }),
   /** Selection statistics of one office and day (lanes before top-up). */
   selectionStats: (office: string, day: string) => ({ PK: `STATS#${office}`, SK: `DAY#${day}` }),
   /**
@@ -88,4 +94,5 @@ export const entityTypes = {
   declarationAmendment: 'DeclarationAmendment',
   documentUpload: 'DocumentUpload',
   lrnGuard: 'LrnGuard',
+  signingKey: 'SigningKey',
 } as const;

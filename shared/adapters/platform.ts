@@ -12,6 +12,7 @@ import { dynamoDbClient, kmsClient, s3Client, sqsClient } from './aws-clients.ts
 import { DynamoDbClearanceCounters } from './dynamodb-clearance-counters.ts';
 import { DynamoDbDeclarationRepository } from './dynamodb-declaration-repository.ts';
 import { DynamoDbDocumentSeal } from './dynamodb-document-seal.ts';
+import { DynamoDbSigningKeyStore } from './dynamodb-signing-keys.ts';
 import { KmsDocumentSealer } from './kms-document-sealer.ts';
 import { S3ReferenceDocumentStore } from './reference-document-store.ts';
 import { riskData } from './risk-data.ts';
@@ -50,6 +51,9 @@ export const documentUploads = (config: FunctionConfig) => new S3DocumentUploads
 
 export const declarationRepository = (config: FunctionConfig) =>
   new DynamoDbDeclarationRepository(sharedDynamoDb(), config.tableName('main'), archiveReader(config));
+
+/** Traders' public signing keys (registration, and intake's signature check). */
+export const signingKeys = (config: FunctionConfig) => new DynamoDbSigningKeyStore(sharedDynamoDb(), config.tableName('main'));
 
 /** The clearance counters the stages add to and the statistics read. */
 export const clearanceCounters = (config: FunctionConfig) => new DynamoDbClearanceCounters(sharedDynamoDb(), config.tableName('main'));

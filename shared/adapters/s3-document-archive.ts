@@ -1,11 +1,24 @@
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { ArchiveIntegrityError, type ArchiveReader, type DocumentArchive, type StoredDocument } from '#shared/ports/document-archive.ts';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  ArchiveConflictError,
+  ArchiveIntegrityError,
+  type ArchiveReader,
+  type DocumentArchive,
+  type StoredDocument,
+} from '#shared/ports/document-archive.ts';
+
+/** S3's answers to a conditional write that found the key taken (412), or raced another one to it (409). */
+const keyTaken = (error: unknown): boolean => {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === 412 || status === 409;
+};
 
 /**
  * The document archive. In AWS the bucket has Object Lock (COMPLIANCE) and versioning, so a
  * stored document can never be changed or deleted before its retention ends; S3 checks the
- * SHA-256 we send against the bytes it receives.
+ * SHA-256 we send against the bytes it receives. Every put is also conditional
+ * (`If-None-Match: *`): a key is written once, and never gets a second version.
  */
 export class S3DocumentArchive implements DocumentArchive, ArchiveReader {
   constructor(
@@ -14,17 +27,26 @@ export class S3DocumentArchive implements DocumentArchive, ArchiveReader {
   ) {}
 
   async put(document: { key: string; body: Uint8Array; contentType: string; sha256: string }): Promise<StoredDocument> {
-    const result = await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: document.key,
-        Body: document.body,
-        ContentType: document.contentType,
-        ChecksumSHA256: Buffer.from(document.sha256, 'hex').toString('base64'),
-        Metadata: { sha256: document.sha256 },
-      }),
-    );
-    return { bucket: this.bucket, key: document.key, versionId: result.VersionId };
+    try {
+      const result = await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: document.key,
+          Body: document.body,
+          ContentType: document.contentType,
+          ChecksumSHA256: Buffer.from(document.sha256, 'hex').toString('base64'),
+          Metadata: { sha256: document.sha256 },
+          IfNoneMatch: '*',
+        }),
+      );
+      return { bucket: this.bucket, key: document.key, versionId: result.VersionId };
+    } catch (error) {
+      if (!keyTaken(error)) throw error;
+      // Taken: by these bytes (a retry, keys name their SHA-256) or, refused, by others.
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: document.key }));
+      if (head.Metadata?.sha256 !== document.sha256) throw new ArchiveConflictError(document.key);
+      return { bucket: this.bucket, key: document.key, versionId: head.VersionId };
+    }
   }
 
   async read(document: { key: string; versionId?: string | undefined; sha256: string }): Promise<Uint8Array> {

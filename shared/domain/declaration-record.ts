@@ -9,6 +9,7 @@ import { type DocumentUpload, documentViewSchema, documentViews, receivedDocumen
 import { inspectionSchema } from './inspection.ts';
 import { problemSchema } from './problems.ts';
 import { officerDecisionSchema, reviewClaimSchema } from './review.ts';
+import { declarationSignatureSchema } from './signing-keys.ts';
 
 const isoTime = z.string().min(1);
 const declarationId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a declaration id (ULID)');
@@ -114,6 +115,8 @@ export const declarationStateSchema = z.object({
    * it wrote them, kept under Object Lock) are named here, so they are never orphaned.
    */
   supersedes: z.object({ declarationId, archiveKey: z.string(), sha256: sha256Hex }).optional(),
+  /** The trader's signature over the submitted body (amendment 0): its key, and the archived JWS. */
+  signature: declarationSignatureSchema.optional(),
   /** Redrives since the declaration last changed (the redrive backs off and gives up by it). */
   redriveCount: z.number().int().nonnegative().optional(),
   /** Why processing stopped (PROCESSING_FAILED), kept after a retry for the record. */
@@ -203,6 +206,9 @@ export const declarationViewSchema = z
     releasedAt: z.string().nullable(),
     validation: validationOutcomeSchema.nullable(),
     submission: submissionArchiveSchema.pick({ sha256: true, bytes: true }),
+    signature: declarationSignatureSchema.nullable().meta({
+      description: "The declarant's signature over this body, verified at intake: key id, algorithm, the archived JWS; null when unsigned",
+    }),
     failure: processingFailureSchema
       .nullable()
       .meta({ description: 'Why processing stopped (PROCESSING_FAILED); an administrator can retry it' }),
@@ -308,6 +314,7 @@ export function toView(
     releasedAt: record.releasedAt ?? null,
     validation: record.validation ?? null,
     submission: { sha256: record.submission.sha256, bytes: record.submission.bytes },
+    signature: record.signature ?? null,
     // Traders learn that processing failed and that customs will act, not the technical reason
     // (exception texts may name infrastructure).
     failure: record.failure ? (audience === 'customs' ? record.failure : { ...record.failure, reason: TRADER_FAILURE_REASON }) : null,

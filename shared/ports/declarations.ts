@@ -65,6 +65,7 @@ export interface Transition {
 
 /** Outcomes a change may clear (an amendment clears them all); a transition may set them too, but the claim. */
 export type ClearableField =
+  | 'signature'
   | 'validation'
   | 'risk'
   | 'lane'

@@ -6,8 +6,21 @@ export interface StoredDocument {
   versionId: string | undefined;
 }
 
+/**
+ * Write-once: `put` writes only if nothing is stored under the key (`If-None-Match: *`). Keys name
+ * the SHA-256 of what they hold (`shared/domain/archive-keys.ts`), so a retry that finds its key
+ * taken finds its own bytes: it gets the stored object back. Other bytes under a taken key are
+ * refused (ArchiveConflictError) and nothing is overwritten.
+ */
 export interface DocumentArchive {
   put(document: { key: string; body: Uint8Array; contentType: string; sha256: string }): Promise<StoredDocument>;
+}
+
+export class ArchiveConflictError extends Error {
+  constructor(key: string) {
+    super(`archive key ${key} holds other bytes already; archived objects are never overwritten`);
+    this.name = 'ArchiveConflictError';
+  }
 }
 
 /**

@@ -7,6 +7,7 @@
  * tariff and rates in force then still apply (UCC Art. 85). The earlier body and outcomes stay
  * readable as amendment n.
  */
+import { archiveKeys } from '#shared/domain/archive-keys.ts';
 import { type Principal, requireParty, requireRole } from '#shared/domain/auth.ts';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
 import { linksFor, type SubmissionReceipt } from '#shared/domain/declaration-record.ts';
@@ -26,17 +27,6 @@ export interface AmendDeclarationDeps {
   clock: Clock;
 }
 
-/**
- * Where amendment n's exact bytes are archived (amendment 0 is `submitted.json`), named by their
- * SHA-256 too: two amendments sent at once with the same If-Match both archive their bytes before
- * one wins the conditional write, and the one refused (412) must not replace the bytes the
- * declaration now names. Under one name per n it did: an archive without versions (the local
- * cloud) then read back the refused body, failed its hash check and the declaration could not be
- * processed any more; a versioned bucket kept the refused body as the current version.
- */
-export const amendmentDocumentKey = (declarationId: string, n: number, sha256: string): string =>
-  `declarations/${declarationId}/amendments/${n}/${sha256}.json`;
-
 /** Statuses a declaration can be amended in: not yet released, rejected, cancelled or failed. */
 const amendable: readonly DeclarationStatus[] = [
   'SUBMITTED',
@@ -48,8 +38,12 @@ const amendable: readonly DeclarationStatus[] = [
   'DOCUMENTS_REQUESTED',
 ];
 
-/** Everything the pipeline and the officers produced for the earlier body. */
+/**
+ * Everything the pipeline and the officers produced for the earlier body, and the trader's
+ * signature over it (it stays on amendment n; an amendment is not signed yet).
+ */
 const outcomes: readonly ClearableField[] = [
+  'signature',
   'validation',
   'risk',
   'lane',
@@ -127,7 +121,7 @@ export async function amendDeclaration(
   await writePendingEvent(state, deps.repository);
   const amendment = (state.amendment ?? 0) + 1;
   const stored = await deps.archive.put({
-    key: amendmentDocumentKey(state.id, amendment, sha256),
+    key: archiveKeys.amendment(state.id, amendment, sha256),
     body: command.body,
     contentType: 'application/json',
     sha256,

@@ -4,6 +4,7 @@
  * the owner and officers read it back; anyone verifies one, here or offline with the JWKS.
  */
 import { createHash } from 'node:crypto';
+import { archiveKeys } from '#shared/domain/archive-keys.ts';
 import { canRead, type Principal, requireRole } from '#shared/domain/auth.ts';
 import type { DeclarationRecord, PipelineMessage } from '#shared/domain/declaration-record.ts';
 import { eventHash } from '#shared/domain/history.ts';
@@ -90,7 +91,7 @@ export async function issueReleaseNote(message: PipelineMessage, deps: IssueDeps
   const body = Buffer.from(`${JSON.stringify({ document, seal } satisfies SealedDocument, null, 2)}\n`);
   const sha256 = createHash('sha256').update(body).digest('hex');
   // ECDSA signatures differ each time: a retry's copy has its own key; the record names the one that counts.
-  const archiveKey = `issued/${record.id}/release-note/${sha256}.json`;
+  const archiveKey = archiveKeys.issued(record.id, document.kind, sha256);
   await deps.archive.put({ key: archiveKey, body, contentType: 'application/json', sha256 });
   const recorded = await deps.issued.record({
     declarationId: record.id,

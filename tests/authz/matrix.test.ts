@@ -4,6 +4,7 @@
  * resource. Each cell states what the platform must answer; a route added to the table without
  * a row here fails the test.
  */
+import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
@@ -20,6 +21,8 @@ let api: ReturnType<typeof apiClient>['call'];
 const owner = newParty();
 let declarationId = '';
 const missingId = '01M8F0000000000000000000ZZ';
+/** A public signing key (Ed25519) to register. */
+let publicJwk: Record<string, unknown> = {};
 
 beforeAll(async () => {
   cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
@@ -28,6 +31,8 @@ beforeAll(async () => {
   // No random selection: the declaration is released (and gets its release note) every time.
   const settings = await api('PUT', '/v1/admin/reference-documents/risk-settings', { token: token('admin'), body: noRandomSelection });
   expect(settings.status).toBe(200);
+  const { publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+  publicJwk = { ...(await exportJWK(publicKey)) };
   const submitted = await api<{ id: string }>('POST', '/v1/declarations', { token: token('owner'), body: declarationFor(owner) });
   declarationId = submitted.body.id;
   await eventually(async () => {
@@ -130,6 +135,15 @@ function requestFor(
         path: op.path.replace('{id}', declarationId),
         body: { type: 'N935', ref: 'INV-1', contentType: 'application/pdf', size: 1000, sha256: 'a'.repeat(64) },
       };
+    // Each trader registers the key for its own party.
+    case 'registerSigningKey':
+      return { path: op.path, body: { jwk: publicJwk } };
+    case 'listSigningKeys':
+      return { path: op.path };
+    case 'revokeSigningKey':
+      return { path: op.path.replace('{kid}', 'matrix-no-such-key') };
+    case 'listTraderSigningKeys':
+      return { path: op.path.replace('{partyId}', owner) };
     case 'getOpenApi':
       return { path: op.path };
     default:
@@ -172,6 +186,10 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   recordInspection: () => 404,
   // The owner: not waiting for documents (409); another trader: no such declaration (404).
   requestDocumentUpload: (caller) => (caller === 'otherTrader' ? 404 : 409),
+  registerSigningKey: () => 201,
+  listSigningKeys: () => 200,
+  revokeSigningKey: () => 404,
+  listTraderSigningKeys: () => 200,
   getOpenApi: () => 200,
   // Released with its note; another trader's does not exist for them.
   getReleaseNote: (caller) => (caller === 'otherTrader' ? 404 : 200),

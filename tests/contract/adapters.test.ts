@@ -1,5 +1,6 @@
 /** The contracts on the DynamoDB, S3 and SQS adapters, against the local cloud (dynalite, fauxqs, local Secrets Manager). */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { randomUUID } from 'node:crypto';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ import {
   riskDataSources,
   sharedDynamoDb,
   sharedS3,
+  signingKeys,
 } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { firstEvent, nextEvent } from '#shared/domain/history.ts';
@@ -25,11 +27,13 @@ import { listDeclarationEvents } from '#shared/usecases/read-declarations.ts';
 import { storeSubmitted } from '#tests/support/stored-declaration.ts';
 import { clearanceCountersContract } from './clearance-counters.contract.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
+import { documentArchiveContract } from './document-archive.contract.ts';
 import { documentSealContract } from './document-seal.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
+import { signingKeyStoreContract } from './signing-keys.contract.ts';
 
 let cloud: LocalCloud;
 let sqs: SQSClient;
@@ -54,6 +58,11 @@ declarationRepositoryContract('DynamoDB and S3 adapters on the local cloud', {
   repository: () => declarationRepository(loadConfig('submitDeclaration')),
   archive: () => documentArchive(loadConfig('submitDeclaration')),
 });
+
+// The registration function writes keys; intake reads them.
+signingKeyStoreContract('DynamoDB adapter on the local cloud', { keys: () => signingKeys(loadConfig('registerSigningKey')) });
+
+documentArchiveContract('S3 adapter on the local cloud', { archive: () => documentArchive(loadConfig('submitDeclaration')) });
 
 pipelineQueueContract('SQS adapter on the local cloud', {
   queue: () => pipelineQueue(loadConfig('submitDeclaration'), 'validation'),
@@ -196,5 +205,50 @@ describe('DynamoDB declaration items read back', () => {
     // Assess
     await expect(reading).rejects.toThrow(StoredItemError);
     await expect(reading).rejects.toThrow(`declaration ${record.id} is not a valid stored item (/version:`);
+  });
+});
+
+describe('the archive bucket on the local cloud', () => {
+  it('answers a second PutObject with If-None-Match: * on a key 412, and keeps the first bytes', async () => {
+    // Prepare
+    const bucket = loadConfig('submitDeclaration').bucketName('archive');
+    const key = `contract/write-once/${randomUUID()}.json`;
+    const put = (body: string) => sharedS3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, IfNoneMatch: '*' }));
+    await put('first');
+
+    // Act
+    const second = await put('second').then(
+      () => undefined,
+      (error: unknown) => error as { name?: string; $metadata?: { httpStatusCode?: number } },
+    );
+
+    // Assess
+    expect(second?.$metadata?.httpStatusCode).toBe(412);
+    expect(second?.name).toBe('PreconditionFailed');
+    const stored = await sharedS3().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    expect(await stored.Body?.transformToString()).toBe('first');
+  });
+
+  it('answers the second of two concurrent conditional PUTs of one key 412: one object, the winner', async () => {
+    // Prepare
+    const bucket = loadConfig('submitDeclaration').bucketName('archive');
+    const key = `contract/write-once/${randomUUID()}.json`;
+    const put = (body: string) =>
+      sharedS3()
+        .send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, IfNoneMatch: '*' }))
+        .then(
+          () => body,
+          (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode,
+        );
+
+    // Act
+    const outcomes = await Promise.all([put('a'), put('b')]);
+
+    // Assess
+    const winners = outcomes.filter((outcome) => typeof outcome === 'string');
+    expect(winners).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome === 412)).toHaveLength(1);
+    const stored = await sharedS3().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    expect(await stored.Body?.transformToString()).toBe(winners[0]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { archiveKeys } from '#shared/domain/archive-keys.ts';
 import type { DeclarationRecord, HistoryEvent } from '#shared/domain/declaration-record.ts';
 import { type DocumentUpload, documentKey, type ReceivedDocument } from '#shared/domain/documents.ts';
 import { newDeclarationId, newDocumentId } from '#shared/domain/ids.ts';
@@ -140,7 +141,7 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const archived = await subject
         .archive()
-        .put({ key: `declarations/${record.id}/amendments/1/${sha256}.json`, body: bytes, contentType: 'application/json', sha256 });
+        .put({ key: archiveKeys.amendment(record.id, 1, sha256), body: bytes, contentType: 'application/json', sha256 });
 
       // Act
       const stale = await repository.transition({

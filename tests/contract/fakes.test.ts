@@ -12,13 +12,16 @@ import {
   InMemorySelectionStatsStore,
   InMemoryTraderProfileStore,
 } from '#shared/ports/fakes/risk-stores.ts';
+import { InMemorySigningKeyStore } from '#shared/ports/fakes/signing-keys.ts';
 import { clearanceCountersContract } from './clearance-counters.contract.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
+import { documentArchiveContract } from './document-archive.contract.ts';
 import { documentSealContract } from './document-seal.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
+import { signingKeyStoreContract } from './signing-keys.contract.ts';
 
 // One instance of each, as the adapters share one table, bucket and queue.
 const repository = new InMemoryDeclarationRepository();
@@ -32,6 +35,8 @@ const secrets = new FixedSecretSource();
 const uploads = new InMemoryDocumentUploads();
 
 declarationRepositoryContract('in-memory fakes', { repository: () => repository, archive: () => archive });
+
+documentArchiveContract('in-memory fake', { archive: () => archive });
 
 pipelineQueueContract('in-memory fake', {
   queue: () => queue,
@@ -60,3 +65,4 @@ const sealer = new InMemoryDocumentSealer();
 const sealKeys = new InMemorySealKeyRegistry();
 const issuedDocuments = new InMemoryIssuedDocuments();
 documentSealContract('in-memory fakes', { sealer: () => sealer, keys: () => sealKeys, issued: () => issuedDocuments });
+signingKeyStoreContract('in-memory fake', { keys: () => new InMemorySigningKeyStore() });

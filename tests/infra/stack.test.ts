@@ -204,6 +204,7 @@ describe('CustomsStack (dev, eu-west-2)', () => {
         IDEMPOTENCY_TTL_SECONDS: String(region.idempotencyDays * 86_400),
         STALLED_AFTER_MINUTES: String(region.stalledAfterMinutes),
         REVIEW_CLAIM_MINUTES: String(region.reviewClaimMinutes),
+        REQUIRE_DECLARATION_SIGNATURES: String(region.requireDeclarationSignatures),
       });
       // Only what a function reads (shared/config.ts): no unused variables.
       for (const unused of ['REGION_NAME', 'STAGE', 'ARCHIVE_RETENTION_YEARS']) expect(env).not.toHaveProperty(unused);

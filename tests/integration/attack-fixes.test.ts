@@ -12,7 +12,7 @@ import { loadConfig } from '#shared/config.ts';
 const intake = () => loadConfig('submitDeclaration');
 
 import { seedDemoData } from '#local/seed.ts';
-import { declarationRepository, documentArchive, pipelineQueue } from '#shared/adapters/platform.ts';
+import { declarationRepository, documentArchive, pipelineQueue, signingKeys } from '#shared/adapters/platform.ts';
 import { TRADER_FAILURE_REASON } from '#shared/domain/declaration-record.ts';
 import { submitDeclaration } from '#shared/usecases/submit-declaration.ts';
 import { mulberry32 } from '#tests/support/prng.ts';
@@ -99,6 +99,7 @@ describe('1. a declaration intake accepts is always processable', () => {
       archive: documentArchive(intake()),
       validationQueue: pipelineQueue(intake(), 'validation'),
       clock: { now: () => new Date() },
+      signatures: { keys: signingKeys(intake()), required: false },
     };
     const principal = { subject: 'test', roles: ['trader'] as const, partyId: party };
 

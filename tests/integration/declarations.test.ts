@@ -9,6 +9,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, S
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
+import { archiveKeys } from '#shared/domain/archive-keys.ts';
 import { generateUcr } from '#shared/domain/ids.ts';
 import { apiClient, declarationFor, eventually, newParty } from './support.ts';
 
@@ -98,7 +99,7 @@ describe('POST /v1/declarations', () => {
     expect(validated.submission).toEqual({ sha256, bytes: Buffer.byteLength(bytes) });
     const s3 = new S3Client({ endpoint: cloud.endpoints.s3 });
     const archived = await s3.send(
-      new GetObjectCommand({ Bucket: cloud.bucketNames.archive, Key: `declarations/${submitted.body.id}/submitted.json` }),
+      new GetObjectCommand({ Bucket: cloud.bucketNames.archive, Key: archiveKeys.submitted(submitted.body.id, sha256) }),
     );
     expect(await archived.Body?.transformToString()).toBe(bytes);
     s3.destroy();

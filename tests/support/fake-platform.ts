@@ -31,6 +31,7 @@ import {
   InMemorySelectionStatsStore,
   InMemoryTraderProfileStore,
 } from '#shared/ports/fakes/risk-stores.ts';
+import { InMemorySigningKeyStore } from '#shared/ports/fakes/signing-keys.ts';
 import type { ReferenceDocumentKind } from '#shared/ports/reference-documents.ts';
 import { referenceData } from '#shared/reference/index.ts';
 import type { RiskSettings } from '#shared/risk/settings.ts';
@@ -110,9 +111,10 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
   for (const trader of demoTraders) await traders.put(trader);
   const selectionStats = new InMemorySelectionStatsStore();
   const counters = new InMemoryClearanceCounters();
+  const signingKeys = new InMemorySigningKeyStore();
 
   const deps = {
-    intake: { repository, archive, validationQueue: queues.validation, clock },
+    intake: { repository, archive, validationQueue: queues.validation, clock, signatures: { keys: signingKeys, required: false } },
     validation: {
       repository,
       riskQueue: queues.risk,

@@ -4,12 +4,13 @@
  * object is missing), then its SUBMITTED state item.
  */
 import { expect } from 'vitest';
+import { archiveKeys } from '#shared/domain/archive-keys.ts';
 import { declarationSchema } from '#shared/domain/declaration.ts';
 import type { DeclarationRecord } from '#shared/domain/declaration-record.ts';
 import { newDeclarationId } from '#shared/domain/ids.ts';
 import type { DeclarationRepository } from '#shared/ports/declarations.ts';
 import type { DocumentArchive } from '#shared/ports/document-archive.ts';
-import { sha256Hex, submittedDocumentKey } from '#shared/usecases/submit-declaration.ts';
+import { sha256Hex } from '#shared/usecases/submit-declaration.ts';
 import { declarationFor, newParty } from '#tests/integration/support.ts';
 
 type Deps = { repository: DeclarationRepository; archive: DocumentArchive; bucket?: string };
@@ -26,7 +27,7 @@ export async function storeSubmittedWithBytes(deps: Deps, options: Options = {})
   const id = newDeclarationId(new Date(at));
   const bytes = Buffer.from(JSON.stringify(declarationFor(party)));
   const sha256 = sha256Hex(bytes);
-  const key = submittedDocumentKey(id);
+  const key = archiveKeys.submitted(id, sha256);
   const archived =
     options.archived === false
       ? { bucket: deps.bucket ?? 'not-archived', key, versionId: undefined }

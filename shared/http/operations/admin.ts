@@ -1,5 +1,6 @@
 /** Administration: reference documents, trader status, valuation references (risk profiles: `risk-profiles.ts`). */
 import * as z from 'zod';
+import { signingKeyListSchema } from '#shared/domain/signing-keys.ts';
 import { defineOperation, queryInteger } from '#shared/http/operation-spec.ts';
 import { referenceDocumentNames } from '#shared/http/reference-kinds.ts';
 import { riskSettingsSchema } from '#shared/risk/settings.ts';
@@ -70,6 +71,16 @@ export const getTraderProfileOperation = defineOperation({
   pathParameters: partyPath,
   responses: { 200: { description: 'The trader profile', schema: traderProfileSchema } },
   problems: { 404: 'No trader profile for this party' },
+});
+
+export const listTraderSigningKeysOperation = defineOperation({
+  operationId: 'listTraderSigningKeys',
+  method: 'GET',
+  path: '/v1/admin/traders/{partyId}/keys',
+  summary: "A party's signing keys, active and revoked, to check its declarations' signatures (officer, admin)",
+  roles: ['officer', 'admin'],
+  pathParameters: partyPath,
+  responses: { 200: { description: 'The keys (an empty list for a party without keys)', schema: signingKeyListSchema } },
 });
 
 export const retryDeclarationOperation = defineOperation({

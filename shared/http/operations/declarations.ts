@@ -11,7 +11,7 @@ import {
 import { documentUploadRequestSchema, documentUploadTicketSchema } from '#shared/domain/documents.ts';
 import { cancelRequestSchema } from '#shared/domain/review.ts';
 import { cursorParameter, defineOperation, queryInteger } from '#shared/http/operation-spec.ts';
-import { declarationIdParameter, declarationPath, idempotencyKeyHeader, ifMatchHeader } from './parameters.ts';
+import { declarationIdParameter, declarationPath, idempotencyKeyHeader, ifMatchHeader, signatureHeader } from './parameters.ts';
 
 export const submitDeclarationOperation = defineOperation({
   operationId: 'submitDeclaration',
@@ -19,10 +19,11 @@ export const submitDeclarationOperation = defineOperation({
   path: '/v1/declarations',
   summary: 'Submit a declaration (trader)',
   roles: ['trader'],
-  headers: [idempotencyKeyHeader],
+  headers: [idempotencyKeyHeader, signatureHeader],
   body: { kind: 'bytes', documentedAs: declarationSchema, maxBytes: maxDeclarationBytes },
   responses: { 202: { description: 'Accepted for processing', schema: submissionReceiptSchema } },
   problems: {
+    400: 'Invalid request (every problem with a JSON pointer, a code and a message); also when the Signature does not verify (SIGNATURE_INVALID), names an unknown or revoked key (SIGNING_KEY_UNKNOWN, SIGNING_KEY_REVOKED) or another algorithm than ES256 / EdDSA (SIGNATURE_ALGORITHM_NOT_ALLOWED), or is missing where signatures are required (SIGNATURE_REQUIRED); nothing is stored',
     409: 'The LRN is already used by another declaration of this declarant, or a submission with it is in progress',
     413: 'Body too large',
     415: 'Body is not JSON, or has a Content-Encoding other than identity',

@@ -8,11 +8,13 @@ import * as riskProfiles from './risk-profiles.ts';
 import * as sealedDocuments from './sealed-documents.ts';
 import * as stats from './stats.ts';
 import * as tariff from './tariff.ts';
+import * as traders from './traders.ts';
 
 export const operations: readonly OperationSpec[] = [
   ...Object.values(declarations),
   ...Object.values(review),
   ...Object.values(tariff),
+  ...Object.values(traders),
   ...Object.values(stats),
   ...Object.values(admin),
   ...Object.values(riskProfiles),

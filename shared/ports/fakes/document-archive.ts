@@ -4,9 +4,18 @@
  * on the fake says something true about the platform.
  */
 import { createHash } from 'node:crypto';
-import { ArchiveIntegrityError, type ArchiveReader, type DocumentArchive, type StoredDocument } from '#shared/ports/document-archive.ts';
+import {
+  ArchiveConflictError,
+  ArchiveIntegrityError,
+  type ArchiveReader,
+  type DocumentArchive,
+  type StoredDocument,
+} from '#shared/ports/document-archive.ts';
 
-/** The archive in memory: checks the SHA-256 on write (as S3 does) and on read (as the adapter does). */
+/**
+ * The archive in memory: checks the SHA-256 on write (as S3 does) and on read (as the adapter does);
+ * write-once as the adapter (the same bytes again get the stored object, other bytes are refused).
+ */
 export class InMemoryDocumentArchive implements DocumentArchive, ArchiveReader {
   readonly objects = new Map<string, Uint8Array[]>();
 
@@ -14,6 +23,11 @@ export class InMemoryDocumentArchive implements DocumentArchive, ArchiveReader {
     if (createHash('sha256').update(document.body).digest('hex') !== document.sha256)
       throw new Error(`the body of ${document.key} does not match its SHA-256`);
     const versions = this.objects.get(document.key) ?? [];
+    const stored = versions.at(-1);
+    if (stored) {
+      if (createHash('sha256').update(stored).digest('hex') !== document.sha256) throw new ArchiveConflictError(document.key);
+      return { bucket: 'in-memory', key: document.key, versionId: String(versions.length) };
+    }
     versions.push(Uint8Array.from(document.body));
     this.objects.set(document.key, versions);
     return { bucket: 'in-memory', key: document.key, versionId: String(versions.length) };

@@ -5,6 +5,7 @@ import { ManualClock } from '#shared/ports/fakes/clock.ts';
 import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
 import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
+import { InMemorySigningKeyStore } from '#shared/ports/fakes/signing-keys.ts';
 import { markProcessingFailed, retryDeclaration } from '#shared/usecases/processing-failures.ts';
 import { submitDeclaration } from '#shared/usecases/submit-declaration.ts';
 import { declarationFor, newParty } from '#tests/integration/support.ts';
@@ -16,7 +17,13 @@ async function world(count = 1) {
   const clock = new ManualClock();
   const repository = new InMemoryDeclarationRepository();
   const validation = new InMemoryPipelineQueue();
-  const intake = { repository, archive: new InMemoryDocumentArchive(), validationQueue: new InMemoryPipelineQueue(), clock };
+  const intake = {
+    repository,
+    archive: new InMemoryDocumentArchive(),
+    validationQueue: new InMemoryPipelineQueue(),
+    clock,
+    signatures: { keys: new InMemorySigningKeyStore(), required: false },
+  };
   const ids: string[] = [];
   for (let index = 0; index < count; index += 1) {
     const party = newParty();

@@ -1,0 +1,33 @@
+/**
+ * Where the platform archives what it writes (S3 keys of the archive bucket). Every key names the
+ * object's own SHA-256 and is written once (`If-None-Match: *`), and starts with two hex
+ * characters of the SHA-256 of the declaration id: declaration ids are ULIDs, whose first ten
+ * characters are the time, so `declarations/<id>/...` keys written at one moment share a long
+ * prefix and land in one S3 partition (3,500 PUT/s at most); hashed first, the writes of 1,000
+ * declarations/s spread over 256 prefixes (docs/data-model.md, "Archive keys").
+ *
+ * Readers never rebuild a key: the record stores the key it was written under, so objects
+ * archived under earlier layouts (`declarations/<id>/submitted.json`) stay readable.
+ */
+import { createHash } from 'node:crypto';
+
+/** Two hex characters (256 prefixes) from the SHA-256 of the declaration id. */
+export const archiveSpread = (declarationId: string): string => createHash('sha256').update(declarationId).digest('hex').slice(0, 2);
+
+const declarationFolder = (declarationId: string): string => `${archiveSpread(declarationId)}/declarations/${declarationId}`;
+
+export const archiveKeys = {
+  /** The exact bytes a trader submitted. */
+  submitted: (declarationId: string, sha256: string): string => `${declarationFolder(declarationId)}/submitted/${sha256}.json`,
+  /**
+   * Amendment n's exact bytes: named by their SHA-256, so two amendments sent at once with the same
+   * If-Match (both archive before one wins the conditional write) never share a key.
+   */
+  amendment: (declarationId: string, n: number, sha256: string): string =>
+    `${declarationFolder(declarationId)}/amendments/${n}/${sha256}.json`,
+  /** The trader's detached JWS over a submission, with its kid (a JSON object, named by its own SHA-256). */
+  signature: (declarationId: string, sha256: string): string => `${declarationFolder(declarationId)}/signatures/${sha256}.json`,
+  /** A document customs issued (e.g. the release note) with its seal, named by the SHA-256 of those bytes. */
+  issued: (declarationId: string, kind: string, sha256: string): string =>
+    `${declarationFolder(declarationId)}/issued/${kind.toLowerCase().replace(/_/g, '-')}/${sha256}.json`,
+} as const;
