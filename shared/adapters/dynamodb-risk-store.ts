@@ -9,7 +9,7 @@ import { conditional } from './conditional-write.ts';
 import { keys } from './keys.ts';
 
 const strip = (item: Record<string, unknown>): Record<string, unknown> => {
-  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, entity: _entity, ...rest } = item;
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, GSI5PK: _g5, GSI5SK: _g5s, entity: _entity, ...rest } = item;
   return rest;
 };
 
@@ -49,8 +49,8 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
 
   allVersions(): Promise<RiskProfile[]> {
     return this.queryAll({
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
+      IndexName: 'GSI5',
+      KeyConditionExpression: 'GSI5PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.riskProfilesPartition },
     });
   }

@@ -40,6 +40,12 @@ export interface Transition {
   /** Fields of the record to remove (an amendment starts the outcomes again). */
   clear?: readonly ClearableField[];
   /**
+   * The declaration had been redriven (it has a `redriveCount`): its in-flight entry, which the
+   * redrive moved later to back off, moves to this change's time, so a stall at the next stage is
+   * found after the usual wait. Without it a change between in-flight statuses leaves the entry alone.
+   */
+  restartStallWait?: boolean;
+  /**
    * Keep the state as it is before this change as amendment `n` (readable with `getAmendment`):
    * the earlier body and outcomes stay in the history when a trader amends.
    */
@@ -92,10 +98,9 @@ export type ClaimResult =
   | { outcome: 'not-reviewable'; status: DeclarationStatus }
   | { outcome: 'not-found' };
 
+/** An entry of the in-flight index: the declaration's id only (the redrive reads its state item). */
 export interface StalledDeclaration {
   id: string;
-  version: number;
-  status: DeclarationStatus;
 }
 
 /** Intake: one declaration per declarant and LRN. */
@@ -173,9 +178,10 @@ export interface DeclarationListings {
 /** The redrive: finds declarations whose pipeline stage went quiet. */
 export interface StalledDeclarations {
   /**
-   * Declarations in the pipeline (SUBMITTED, VALIDATED, SCORED, ASSESSED) whose last change is
-   * older than `before`. `failedShards`: parts of the index that could not be read this time (the
-   * rest is returned).
+   * Declarations in the pipeline (SUBMITTED, VALIDATED, SCORED, ASSESSED) whose in-flight entry is
+   * due before `before`: they entered the pipeline (or were last redriven or deferred) before it.
+   * Whether they changed since is for the caller to read. `failedShards`: parts of the index that
+   * could not be read this time (the rest is returned).
    */
   listStalled(before: string, limit: number): Promise<{ items: StalledDeclaration[]; failedShards: number }>;
   /**
@@ -184,6 +190,12 @@ export interface StalledDeclarations {
    * declaration stays in the index until a change, such as PROCESSING_FAILED, takes it out).
    */
   noteRedrive(id: string, version: number, at: string, maxRedrives: number): Promise<'redrive' | 'gave-up' | 'moved-on'>;
+  /**
+   * Moves the in-flight entry of a declaration still at `version` to `dueAt` without counting a
+   * redrive: it is moving (it changed since the entry's time), so the redrive looks again once it
+   * has been quiet long enough. False if it changed meanwhile or left the pipeline.
+   */
+  deferStalled(id: string, version: number, dueAt: string): Promise<boolean>;
 }
 
 /** The outcome of checking an uploaded document: it counts (RECEIVED) or not (REFUSED, with the reason). */

@@ -95,6 +95,7 @@ export async function runStage(
     at,
     set: { ...decision.set, lastEvent: event },
     ...(decision.reviewQueue !== undefined ? { reviewQueue: decision.reviewQueue } : {}),
+    ...(record.redriveCount ? { restartStallWait: true } : {}),
   });
   if (outcome === 'conflict') {
     // A concurrent delivery moved it first: act on what is stored now.
