@@ -31,7 +31,7 @@ const patterns: { test: RegExp; label: string; kind: PartitionHeat['kind']; shar
   { test: /^COUNTERS#/, label: 'COUNTERS#<day>#<shard>', kind: 'shared', shards: keys.clearanceCounterShards },
   { test: /^INFLIGHT#/, label: 'INFLIGHT#<c>', kind: 'shared', shards: keys.inFlightShards.length },
   { test: /^LANE#/, label: 'LANE#<lane>#<office>', kind: 'shared', shards: 1 },
-  { test: /^STATS#/, label: 'STATS#<office>', kind: 'shared', shards: 1 },
+  { test: /^STATS#/, label: 'STATS#<office>#<shard>', kind: 'shared', shards: keys.selectionStatsShards },
   { test: /^RISKPROFILES$/, label: 'RISKPROFILES', kind: 'shared', shards: 1 },
   { test: /^RISK#/, label: 'RISK#<profile>', kind: 'shared', shards: 1 },
   { test: /^TRADER#/, label: 'TRADER#<party>', kind: 'shared', shards: 1 },

@@ -498,13 +498,10 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   markOnce(id: string, marker: string, at: string): Promise<boolean> {
     return conditional(() =>
       this.documents.send(
-        new UpdateCommand({
+        new PutCommand({
           TableName: this.tableName,
-          Key: keys.declaration(id),
-          UpdateExpression: 'SET #marker = :at',
-          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#marker)',
-          ExpressionAttributeNames: { '#marker': marker },
-          ExpressionAttributeValues: { ':at': at },
+          Item: { ...keys.declarationMarker(id, marker), entity: entityTypes.declarationMarker, at },
+          ConditionExpression: 'attribute_not_exists(PK)',
         }),
       ),
     );
@@ -562,6 +559,19 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
         }),
       ),
     );
+  }
+
+  async hasEvent(declarationId: string, version: number): Promise<boolean> {
+    // Keys only: a consistent read of up to 4 KB is 1 RRU whatever is projected; less to transfer.
+    const result = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.historyEvent(declarationId, version),
+        ConsistentRead: true,
+        ProjectionExpression: 'PK',
+      }),
+    );
+    return result.Item !== undefined;
   }
 
   async listEvents(declarationId: string): Promise<HistoryEvent[]> {

@@ -45,6 +45,12 @@ export const keys = {
    * 'EV#' and 'META', so reading the declaration never reads them.
    */
   declarationAmendment: (id: string, n: number) => ({ PK: `DECL#${id}`, SK: `AMEND#${String(n).padStart(4, '0')}` }),
+  /**
+   * A one-time marker of a declaration (e.g. `riskCountedAt`: its counts were made). An item of its
+   * own, so setting it writes ~100 bytes (1 WRU) rather than the whole state item again; 'MARK#'
+   * sorts between 'META' and 'PART#', read along with the state and ignored.
+   */
+  declarationMarker: (id: string, marker: string) => ({ PK: `DECL#${id}`, SK: `MARK#${marker}` }),
   /** History event of a declaration, one per version: zero-padded so they sort. */
   historyEvent: (id: string, version: number) => ({ PK: `DECL#${id}`, SK: `EV#${String(version).padStart(6, '0')}` }),
   historyEventPrefix: 'EV#',
@@ -84,8 +90,13 @@ export const keys = {
   riskProfileEffectiveness: (id: string) => ({ PK: `RISK#${id}`, SK: 'STATS' }),
   /** Trader profile (AEO / trusted status, compliance history). */
   traderProfile: (partyId: string) => ({ PK: `TRADER#${partyId}`, SK: 'PROFILE' }),
-  /** Selection statistics of one office and day (lanes before top-up). */
-  selectionStats: (office: string, day: string) => ({ PK: `STATS#${office}`, SK: `DAY#${day}` }),
+  /**
+   * Selection statistics of one office and day (lanes before top-up), in 4 shards: a declaration
+   * counts into any one (1 WRU: 250 WCU/s per shard at 1,000 declarations/s of one office), a read
+   * sums them all.
+   */
+  selectionStats: (office: string, day: string, shard: number) => ({ PK: `STATS#${office}#${shard}`, SK: `DAY#${day}` }),
+  selectionStatsShards: 4,
   /**
    * Clearance counters of one UTC day, in 16 shards picked by the declaration id's last (random)
    * character: each shard takes a sixteenth of the writes (3 WRU a declaration: about 190 WCU/s
@@ -103,6 +114,7 @@ export const entityTypes = {
   historyEvent: 'HistoryEvent',
   declarationPart: 'DeclarationPart',
   declarationAmendment: 'DeclarationAmendment',
+  declarationMarker: 'DeclarationMarker',
   documentUpload: 'DocumentUpload',
   lrnGuard: 'LrnGuard',
 } as const;

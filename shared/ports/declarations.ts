@@ -122,6 +122,8 @@ export interface DeclarationReader {
   getState(id: string): Promise<DeclarationState | undefined>;
   /** Its history, oldest first. */
   listEvents(declarationId: string): Promise<HistoryEvent[]>;
+  /** Whether the history event of `version` is stored (read consistently). */
+  hasEvent(declarationId: string, version: number): Promise<boolean>;
   /** The declaration as it stood as amendment `n` (0: as first submitted), body and outcomes; undefined if there is none. */
   getAmendment(id: string, n: number): Promise<DeclarationRecord | undefined>;
 }
@@ -134,7 +136,10 @@ export interface DeclarationWriter {
   transition(change: Transition): Promise<'applied' | 'conflict'>;
   /** Appends a history event; false if the event for that version exists already. */
   appendEvent(event: HistoryEvent): Promise<boolean>;
-  /** Sets a one-time marker (e.g. 'riskCountedAt') on a declaration; false if it was set before. */
+  /**
+   * Sets a one-time marker (e.g. 'riskCountedAt') of a declaration that exists; false if it was set
+   * before. Not a state change: it is an item of its own beside the state item (a small write).
+   */
   markOnce(id: string, marker: string, at: string): Promise<boolean>;
 }
 

@@ -464,12 +464,13 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       expect(submitted.map((record) => record.id)).toEqual([...ids].reverse().filter((id) => id !== rejected));
     });
 
-    it('appends each history event once, lists them in order, and sets a marker once', async () => {
+    it('appends each history event once, tells whether one is stored, lists them in order, and sets a marker once', async () => {
       // Prepare
       const record = await stored(subject);
       const repository = subject.repository();
 
       // Act
+      const storedBefore = await repository.hasEvent(record.id, 2);
       const results = [
         await repository.appendEvent(event(record, 2)),
         await repository.appendEvent(event(record, 1)),
@@ -477,7 +478,11 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       ];
       const marks = [await repository.markOnce(record.id, 'countedAt', 'x'), await repository.markOnce(record.id, 'countedAt', 'y')];
 
+      const storedAfter = [await repository.hasEvent(record.id, 2), await repository.hasEvent(record.id, 3)];
+
       // Assess
+      expect(storedBefore).toBe(false);
+      expect(storedAfter).toEqual([true, false]);
       expect(results).toEqual([true, true, false]);
       expect((await repository.listEvents(record.id)).map((item) => item.version)).toEqual([1, 2]);
       expect(marks).toEqual([true, false]);

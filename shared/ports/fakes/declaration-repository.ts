@@ -253,6 +253,10 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
     return true;
   }
 
+  async hasEvent(declarationId: string, version: number): Promise<boolean> {
+    return this.#events.get(declarationId)?.has(version) ?? false;
+  }
+
   async listEvents(declarationId: string): Promise<HistoryEvent[]> {
     return [...(this.#events.get(declarationId)?.values() ?? [])].sort((a, b) => a.version - b.version).map(clone);
   }
