@@ -44,9 +44,12 @@ export async function ensureTable(
   const indexes = Object.entries(definition.globalSecondaryIndexes).map(([indexName, index]) => ({
     IndexName: indexName,
     KeySchema: key(index.partitionKey, index.sortKey),
-    Projection: index.include
-      ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.include] }
-      : { ProjectionType: 'ALL' as const },
+    Projection:
+      index.include === undefined
+        ? { ProjectionType: 'ALL' as const }
+        : index.include.length === 0
+          ? { ProjectionType: 'KEYS_ONLY' as const }
+          : { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.include] },
   }));
   try {
     await client.send(

@@ -100,14 +100,19 @@ export const tables = {
     partitionKey: 'PK',
     sortKey: 'SK',
     globalSecondaryIndexes: {
-      /** Declarations of one declarant, newest first. */
-      GSI1: { partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+      // Declaration indexes hold keys only: a state change then never rewrites an index copy (an
+      // ALL copy is rewritten at every stage), and listings read the state items they name
+      // (BatchGetItem: half a read unit per item, a write unit costs five times a read unit).
+      /** Declarations of one declarant, newest first (sharded: `PARTY#<declarant>#<shard>`). */
+      GSI1: { partitionKey: 'GSI1PK', sortKey: 'GSI1SK', include: [] },
       /** Officer review queue by lane and office, oldest first (used from the risk stage on). */
-      GSI2: { partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
-      /** All declarations of one day, in submission order (risk profile dry-runs, statistics). */
-      GSI3: { partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
-      /** Declarations still in the pipeline, oldest change first (sparse; sharded by id). */
-      GSI4: { partitionKey: 'GSI4PK', sortKey: 'GSI4SK', include: ['id', 'version', 'status'] },
+      GSI2: { partitionKey: 'GSI2PK', sortKey: 'GSI2SK', include: [] },
+      /** All declarations of one day, in submission order (sharded: `DAY#<date>#<shard>`; risk profile dry-runs, valuation rebuild). */
+      GSI3: { partitionKey: 'GSI3PK', sortKey: 'GSI3SK', include: [] },
+      /** Declarations in the pipeline, by when they entered it (sparse; sharded by id; written once, removed when they leave). */
+      GSI4: { partitionKey: 'GSI4PK', sortKey: 'GSI4SK', include: [] },
+      /** Every version of every risk profile (immutable items, written once: the whole item). */
+      GSI5: { partitionKey: 'GSI5PK', sortKey: 'GSI5SK' },
     },
     timeToLiveAttribute: undefined,
   },
@@ -197,7 +202,7 @@ export interface TableDefinition {
   description: string;
   partitionKey: string;
   sortKey: string | undefined;
-  /** `include`: project only these attributes (plus keys); without it, the whole item. */
+  /** `include`: project only these attributes (plus keys; `[]`: keys only); without it, the whole item. */
   globalSecondaryIndexes: Record<string, { partitionKey: string; sortKey: string; include?: readonly string[] }>;
   timeToLiveAttribute: string | undefined;
 }

@@ -6,6 +6,8 @@
  * Guide, "Partitions and data distribution"); 300 WCU/s is the issue's own head-room target.
  */
 
+import { keys } from '#shared/adapters/keys.ts';
+
 export interface PartitionHeat {
   pattern: string;
   kind: 'per-declaration' | 'shared';
@@ -18,12 +20,18 @@ export interface PartitionHeat {
 const patterns: { test: RegExp; label: string; kind: PartitionHeat['kind']; shards: number }[] = [
   { test: /^DECL#/, label: 'DECL#<id>', kind: 'per-declaration', shards: 1 },
   { test: /^LRN#/, label: 'LRN#<party>#<lrn>', kind: 'per-declaration', shards: 1 },
-  { test: /^PARTY#/, label: 'PARTY#<declarant> (one declarant sending them all)', kind: 'shared', shards: 1 },
-  { test: /^DAY#/, label: 'DAY#<date>', kind: 'shared', shards: 1 },
-  { test: /^COUNTERS#/, label: 'COUNTERS#<day>#<shard>', kind: 'shared', shards: 8 },
-  { test: /^INFLIGHT#/, label: 'INFLIGHT#<c>', kind: 'shared', shards: 32 },
+  // Sharded keys: as many shards as keys.ts builds (a shard takes its share of the writes).
+  {
+    test: /^PARTY#/,
+    label: 'PARTY#<declarant>#<shard> (one declarant sending them all)',
+    kind: 'shared',
+    shards: keys.declarantShards,
+  },
+  { test: /^DAY#/, label: 'DAY#<date>#<shard>', kind: 'shared', shards: keys.dayShards },
+  { test: /^COUNTERS#/, label: 'COUNTERS#<day>#<shard>', kind: 'shared', shards: keys.clearanceCounterShards },
+  { test: /^INFLIGHT#/, label: 'INFLIGHT#<c>', kind: 'shared', shards: keys.inFlightShards.length },
   { test: /^LANE#/, label: 'LANE#<lane>#<office>', kind: 'shared', shards: 1 },
-  { test: /^STATS#/, label: 'STATS#<office>', kind: 'shared', shards: 1 },
+  { test: /^STATS#/, label: 'STATS#<office>#<shard>', kind: 'shared', shards: keys.selectionStatsShards },
   { test: /^RISKPROFILES$/, label: 'RISKPROFILES', kind: 'shared', shards: 1 },
   { test: /^RISK#/, label: 'RISK#<profile>', kind: 'shared', shards: 1 },
   { test: /^TRADER#/, label: 'TRADER#<party>', kind: 'shared', shards: 1 },

@@ -101,7 +101,11 @@ export class StatefulResources extends Construct {
           indexName,
           partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
           sortKey: { name: index.sortKey, type: AttributeType.STRING },
-          ...(index.include ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] } : {}),
+          ...(index.include === undefined
+            ? {}
+            : index.include.length === 0
+              ? { projectionType: ProjectionType.KEYS_ONLY }
+              : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }),
         })),
       });
     }

@@ -130,9 +130,9 @@ export function decodeStateItem(item: Record<string, unknown>): DecodedState {
   };
 }
 
-/** A stalled declaration as the in-flight index projects it (id, version, status). */
+/** A stalled declaration as the in-flight index (keys only) names it: the id of its table key. */
 export const decodeStalled = (item: Record<string, unknown>): StalledDeclaration =>
-  validated(declarationStateSchema.pick({ id: true, version: true, status: true }), item, `in-flight entry ${String(item.id)}`);
+  validated(declarationStateSchema.pick({ id: true }), { id: String(item.PK).slice('DECL#'.length) }, `in-flight entry ${String(item.PK)}`);
 
 export const decodeHistoryEvent = (item: Record<string, unknown>): HistoryEvent =>
   validated(historyEventSchema, item, `history event ${String(item.SK)} of ${String(item.declarationId)}`);

@@ -17,13 +17,10 @@ import { Decimal } from 'decimal.js';
 import { type DayCounters, emptyDay, releaseBucketOf, type StatisticsIncrement } from '#shared/domain/clearance-statistics.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import { type Lane, lanes } from '#shared/risk/outcome.ts';
-import { keys } from './keys.ts';
-
-const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+import { keys, shardOf } from './keys.ts';
 
 /** The shard of a declaration: its id's last character (random in a ULID), folded onto the shards. */
-export const counterShardOf = (id: string): number =>
-  Math.max(0, crockford.indexOf((id.at(-1) ?? '0').toUpperCase())) % keys.clearanceCounterShards;
+export const counterShardOf = (id: string): number => shardOf(id, keys.clearanceCounterShards);
 
 const counterNames = ['LANES', 'REVENUE', ...lanes.map((lane) => `RELEASES#${lane}`)];
 /** BatchGetItem takes up to 100 keys a call. */

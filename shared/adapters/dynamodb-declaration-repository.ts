@@ -5,7 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
 import type { DeclarationRecord, DeclarationState, HistoryEvent } from '#shared/domain/declaration-record.ts';
 import type { DocumentUpload } from '#shared/domain/documents.ts';
@@ -24,7 +32,6 @@ import type {
 } from '#shared/ports/declarations.ts';
 import type { ArchiveReader } from '#shared/ports/document-archive.ts';
 import { conditional } from './conditional-write.ts';
-import { decodeCursor, encodeCursor } from './cursor-codec.ts';
 import {
   type DecodedState,
   decodeAssessmentPart,
@@ -42,6 +49,7 @@ import {
   unpackLegacyBody,
 } from './declaration-item-codec.ts';
 import { entityTypes, keys } from './keys.ts';
+import { listShardedIndex } from './sharded-listing.ts';
 
 export class DynamoDbDeclarationRepository implements DeclarationRepository {
   private readonly documents: DynamoDBDocumentClient;
@@ -185,8 +193,6 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
               IndexName: 'GSI4',
               KeyConditionExpression: 'GSI4PK = :pk AND GSI4SK < :before',
               ExpressionAttributeValues: { ':pk': shard, ':before': before },
-              ExpressionAttributeNames: { '#id': 'id', '#version': 'version', '#status': 'status' },
-              ProjectionExpression: '#id, #version, #status',
               ExclusiveStartKey: startKey,
             }),
           );
@@ -211,12 +217,20 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     day: string,
     options: { limit: number; cursor: string | undefined; status?: DeclarationStatus | undefined },
   ): Promise<Page<DeclarationRecord> & { unreadable: number }> {
-    const page = await this.queryIndex('GSI3', keys.dayPartition(day), { ...options, newestFirst: true });
+    const page = await listShardedIndex(this.documents, this.tableName, {
+      index: 'GSI3',
+      partition: keys.dayPartition(day),
+      shards: keys.dayShards,
+      limit: options.limit,
+      cursor: options.cursor,
+    });
+    // The status filter runs on the state items, before any body is read.
+    const stateItems = (await this.stateItems(page.ids)).filter((item) => !options.status || item.status === options.status);
     const items: DeclarationRecord[] = [];
     let unreadable = 0;
     // Bodies are read a few at a time: a page is at most 100 declarations.
-    for (let start = 0; start < page.items.length; start += 8) {
-      const batch = page.items.slice(start, start + 8);
+    for (let start = 0; start < stateItems.length; start += 8) {
+      const batch = stateItems.slice(start, start + 8);
       const read = await Promise.all(
         batch.map(async (item) => {
           try {
@@ -231,6 +245,30 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
       for (const record of read) if (record) items.push(record);
     }
     return { items, nextCursor: page.nextCursor, unreadable };
+  }
+
+  /**
+   * The state items of declarations a keys-only index named, in that order: BatchGetItem, eventually
+   * consistent (half a read unit per item, like the index read itself), unprocessed keys asked again.
+   */
+  private async stateItems(ids: readonly string[]): Promise<Record<string, unknown>[]> {
+    const byId = new Map<string, Record<string, unknown>>();
+    for (let start = 0; start < ids.length; start += 100) {
+      let pending: Record<string, unknown>[] | undefined = [...new Set(ids.slice(start, start + 100))].map((id) => keys.declaration(id));
+      for (let attempt = 0; pending && pending.length > 0; attempt += 1) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+        const result: BatchGetCommandOutput = await this.documents.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) byId.set(String(item.id), item);
+        pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    // A declaration is never deleted; one missing here was named by an entry of an unknown item.
+    return ids.flatMap((id) => {
+      const item = byId.get(id);
+      return item ? [item] : [];
+    });
   }
 
   async listReviewQueue(
@@ -254,7 +292,8 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
           : undefined,
       }),
     );
-    return (result.Items ?? []).map((item) => decodeStateItem(item).state);
+    const ids = (result.Items ?? []).map((item) => String(item.PK).slice('DECL#'.length));
+    return (await this.stateItems(ids)).map((item) => decodeStateItem(item).state);
   }
 
   async countReviewQueue(lane: string, office: string): Promise<number> {
@@ -281,32 +320,18 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     declarantId: string,
     options: { limit: number; cursor: string | undefined; status: DeclarationStatus | undefined },
   ): Promise<Page<DeclarationState>> {
-    return states(await this.queryIndex('GSI1', keys.declarantPartition(declarantId), { ...options, newestFirst: true }));
-  }
-
-  /** One page of state items from a GSI partition (not decoded); the cursor must come from the same partition. */
-  private async queryIndex(
-    index: 'GSI1' | 'GSI3',
-    partition: string,
-    options: { limit: number; cursor: string | undefined; status?: DeclarationStatus | undefined; newestFirst: boolean },
-  ): Promise<Page<Record<string, unknown>>> {
-    const result = await this.documents.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index,
-        KeyConditionExpression: `${index}PK = :pk`,
-        ExpressionAttributeValues: { ':pk': partition, ...(options.status ? { ':status': options.status } : {}) },
-        // With a filter a page may hold fewer than `limit` items: follow nextCursor.
-        ...(options.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
-        ScanIndexForward: !options.newestFirst,
-        Limit: options.limit,
-        ExclusiveStartKey: options.cursor ? decodeCursor(options.cursor, partition, index) : undefined,
-      }),
-    );
-    return {
-      items: result.Items ?? [],
-      nextCursor: result.LastEvaluatedKey ? encodeCursor(result.LastEvaluatedKey) : null,
-    };
+    const page = await listShardedIndex(this.documents, this.tableName, {
+      index: 'GSI1',
+      partition: keys.declarantPartition(declarantId),
+      shards: keys.declarantShards,
+      limit: options.limit,
+      cursor: options.cursor,
+    });
+    // With a status filter a page may hold fewer than `limit` items: follow nextCursor.
+    const items = (await this.stateItems(page.ids))
+      .map((item) => decodeStateItem(item).state)
+      .filter((state) => !options.status || state.status === options.status);
+    return { items, nextCursor: page.nextCursor };
   }
 
   async transition(change: Transition): Promise<'applied' | 'conflict'> {
@@ -324,9 +349,11 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     if (reassessment !== undefined) sets.reassessmentRef = await this.writePart(change.id, 'reassessment', reassessment);
     // Every change starts the redrive count again: it counts redrives of one stall.
     const removes: string[] = ['redriveCount'];
-    // Still in the pipeline: stay in the in-flight index under the new time; finished: leave it.
-    if (inFlightStatuses.includes(change.to)) Object.assign(sets, keys.inFlight(change.at, change.id));
-    else removes.push('GSI4PK', 'GSI4SK');
+    // The in-flight entry is written when the declaration enters the pipeline and removed when it
+    // leaves; between two stages it stays (the redrive reads `updatedAt`), unless a redrive had
+    // backed it off.
+    if (!inFlightStatuses.includes(change.to)) removes.push('GSI4PK', 'GSI4SK');
+    else if (!inFlightStatuses.includes(change.from) || change.restartStallWait) Object.assign(sets, keys.inFlight(change.at, change.id));
     if (change.reviewQueue) {
       Object.assign(
         sets,
@@ -453,16 +480,28 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     return count <= maxRedrives ? 'redrive' : 'gave-up';
   }
 
-  markOnce(id: string, marker: string, at: string): Promise<boolean> {
+  deferStalled(id: string, version: number, dueAt: string): Promise<boolean> {
     return conditional(() =>
       this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.declaration(id),
-          UpdateExpression: 'SET #marker = :at',
-          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#marker)',
-          ExpressionAttributeNames: { '#marker': marker },
-          ExpressionAttributeValues: { ':at': at },
+          UpdateExpression: 'SET GSI4SK = :sk',
+          ConditionExpression: '#version = :version AND attribute_exists(GSI4PK)',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':sk': keys.inFlight(dueAt, id).GSI4SK, ':version': version },
+        }),
+      ),
+    );
+  }
+
+  markOnce(id: string, marker: string, at: string): Promise<boolean> {
+    return conditional(() =>
+      this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.declarationMarker(id, marker), entity: entityTypes.declarationMarker, at },
+          ConditionExpression: 'attribute_not_exists(PK)',
         }),
       ),
     );
@@ -522,6 +561,19 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     );
   }
 
+  async hasEvent(declarationId: string, version: number): Promise<boolean> {
+    // Keys only: a consistent read of up to 4 KB is 1 RRU whatever is projected; less to transfer.
+    const result = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.historyEvent(declarationId, version),
+        ConsistentRead: true,
+        ProjectionExpression: 'PK',
+      }),
+    );
+    return result.Item !== undefined;
+  }
+
   async listEvents(declarationId: string): Promise<HistoryEvent[]> {
     return (await this.declarationItems(declarationId, { prefix: keys.historyEventPrefix })).map(decodeHistoryEvent);
   }
@@ -534,8 +586,3 @@ const clearedAttributes = (field: ClearableField): string[] =>
 /** No other officer holds an unexpired claim (`:officer` acts at `:now`). */
 const claimFreeFor = '(attribute_not_exists(#claim) OR #claim.#officerId = :officer OR #claim.#until < :now)';
 const claimNames = { '#claim': 'claim', '#officerId': 'officerId', '#until': 'until' };
-
-const states = (page: Page<Record<string, unknown>>): Page<DeclarationState> => ({
-  items: page.items.map((item) => decodeStateItem(item).state),
-  nextCursor: page.nextCursor,
-});

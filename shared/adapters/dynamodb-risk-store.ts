@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProfileEffectiveness, RiskProfileStore, SelectionStatsStore, TraderProfileStore } from '#shared/ports/risk-stores.ts';
@@ -9,7 +10,7 @@ import { conditional } from './conditional-write.ts';
 import { keys } from './keys.ts';
 
 const strip = (item: Record<string, unknown>): Record<string, unknown> => {
-  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, entity: _entity, ...rest } = item;
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, GSI5PK: _g5, GSI5SK: _g5s, entity: _entity, ...rest } = item;
   return rest;
 };
 
@@ -49,8 +50,8 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
 
   allVersions(): Promise<RiskProfile[]> {
     return this.queryAll({
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
+      IndexName: 'GSI5',
+      KeyConditionExpression: 'GSI5PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.riskProfilesPartition },
     });
   }
@@ -185,10 +186,11 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
   }
 
   async record(office: string, day: string, laneBeforeTopUp: Lane): Promise<void> {
+    // Any shard will do: reads sum them all.
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.selectionStats(office, day),
+        Key: keys.selectionStats(office, day, randomInt(keys.selectionStatsShards)),
         UpdateExpression: 'SET entity = :entity ADD #declarations :one, #lane :one',
         ExpressionAttributeNames: { '#declarations': 'declarations', '#lane': laneBeforeTopUp },
         ExpressionAttributeValues: { ':entity': 'SelectionStats', ':one': 1 },
@@ -200,18 +202,22 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
     const tally: RecentSelectionRates = { declarations: 0, lanes: { GREEN: 0, BLUE: 0, YELLOW: 0, RED: 0 } };
     if (days.length === 0) return tally;
     const sorted = [...days].sort();
-    const result = await this.documents.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': keys.selectionStats(office, '').PK,
-          ':from': keys.selectionStats(office, sorted[0]!).SK,
-          ':to': keys.selectionStats(office, sorted.at(-1)!).SK,
-        },
-      }),
+    const shards = await Promise.all(
+      Array.from({ length: keys.selectionStatsShards }, (_, shard) =>
+        this.documents.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':pk': keys.selectionStats(office, '', shard).PK,
+              ':from': keys.selectionStats(office, sorted[0]!, shard).SK,
+              ':to': keys.selectionStats(office, sorted.at(-1)!, shard).SK,
+            },
+          }),
+        ),
+      ),
     );
-    for (const item of result.Items ?? []) {
+    for (const item of shards.flatMap((result) => result.Items ?? [])) {
       tally.declarations += Number(item.declarations ?? 0);
       for (const lane of ['GREEN', 'BLUE', 'YELLOW', 'RED'] as const) tally.lanes[lane] += Number(item[lane] ?? 0);
     }

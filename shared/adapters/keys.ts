@@ -2,17 +2,38 @@
  * DynamoDB key builders for the single table. Every access pattern is listed in
  * docs/data-model.md next to the keys it uses; add new patterns there too.
  */
+const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A declaration's shard of a sharded partition: its id's last character (random in a ULID), folded onto `count` shards. */
+export const shardOf = (id: string, count: number): number => Math.max(0, crockford.indexOf((id.at(-1) ?? '0').toUpperCase())) % count;
+
+/**
+ * Shards of the declaration listings' index partitions. Each declaration writes one keys-only entry
+ * (1 WRU) to each: at 1,000 declarations/s a day's partition takes 1,000 / 8 = 125 WCU/s per
+ * shard, and one declarant sending them all 1,000 / 4 = 250, under the 300 the cost model allows
+ * (docs/cost.md). A listing reads every shard and merges them (shared/adapters/sharded-listing.ts).
+ */
+const DECLARANT_SHARDS = 4;
+const DAY_SHARDS = 8;
+
 export const keys = {
   declaration: (id: string) => ({ PK: `DECL#${id}`, SK: 'META' }),
-  /** GSI1: a declarant's declarations, newest first. */
+  /** GSI1 (keys only): a declarant's declarations, newest first, in DECLARANT_SHARDS shards by id. */
   declarationByDeclarant: (declarantId: string, submittedAt: string, id: string) => ({
-    GSI1PK: `PARTY#${declarantId}`,
+    GSI1PK: `PARTY#${declarantId}#${shardOf(id, DECLARANT_SHARDS)}`,
     GSI1SK: `${submittedAt}#${id}`,
   }),
   declarantPartition: (declarantId: string) => `PARTY#${declarantId}`,
-  /** GSI3: every declaration of one UTC day, in submission order. */
-  declarationByDay: (submittedAt: string, id: string) => ({ GSI3PK: `DAY#${submittedAt.slice(0, 10)}`, GSI3SK: `${submittedAt}#${id}` }),
+  declarantShards: DECLARANT_SHARDS,
+  /** GSI3 (keys only): every declaration of one UTC day, in submission order, in DAY_SHARDS shards by id. */
+  declarationByDay: (submittedAt: string, id: string) => ({
+    GSI3PK: `DAY#${submittedAt.slice(0, 10)}#${shardOf(id, DAY_SHARDS)}`,
+    GSI3SK: `${submittedAt}#${id}`,
+  }),
   dayPartition: (day: string) => `DAY#${day}`,
+  dayShards: DAY_SHARDS,
+  /** Shard `shard` of a sharded listing partition (`PARTY#<declarant>`, `DAY#<date>`). */
+  listingShard: (partition: string, shard: number) => `${partition}#${shard}`,
   /**
    * A write-once part of a declaration (e.g. its assessment), in chunks under a fresh reference.
    * 'PART#' sorts after 'META', so one query `SK >= 'META'` reads the state and its parts.
@@ -24,6 +45,12 @@ export const keys = {
    * 'EV#' and 'META', so reading the declaration never reads them.
    */
   declarationAmendment: (id: string, n: number) => ({ PK: `DECL#${id}`, SK: `AMEND#${String(n).padStart(4, '0')}` }),
+  /**
+   * A one-time marker of a declaration (e.g. `riskCountedAt`: its counts were made). An item of its
+   * own, so setting it writes ~100 bytes (1 WRU) rather than the whole state item again; 'MARK#'
+   * sorts between 'META' and 'PART#', read along with the state and ignored.
+   */
+  declarationMarker: (id: string, marker: string) => ({ PK: `DECL#${id}`, SK: `MARK#${marker}` }),
   /** History event of a declaration, one per version: zero-padded so they sort. */
   historyEvent: (id: string, version: number) => ({ PK: `DECL#${id}`, SK: `EV#${String(version).padStart(6, '0')}` }),
   historyEventPrefix: 'EV#',
@@ -39,19 +66,23 @@ export const keys = {
     GSI2SK: `${queuedAt}#${id}`,
   }),
   reviewQueuePartition: (lane: string, office: string) => `LANE#${lane}#${office}`,
-  /** GSI4: a declaration still in the pipeline, by the time of its last change (32 shards by id). */
-  inFlight: (updatedAt: string, id: string) => ({ GSI4PK: `INFLIGHT#${id.slice(-1)}`, GSI4SK: `${updatedAt}#${id}` }),
-  inFlightShards: [...'0123456789ABCDEFGHJKMNPQRSTVWXYZ'].map((shard) => `INFLIGHT#${shard}`),
+  /**
+   * GSI4 (keys only): a declaration in the pipeline, 32 shards by id. The sort key is the time the
+   * redrive should look at it from: when it entered the pipeline, later when a redrive backs off.
+   * It is written when the declaration enters and removed when it leaves, not at every stage.
+   */
+  inFlight: (dueAt: string, id: string) => ({ GSI4PK: `INFLIGHT#${id.slice(-1)}`, GSI4SK: `${dueAt}#${id}` }),
+  inFlightShards: [...crockford].map((shard) => `INFLIGHT#${shard}`),
   /** Pointer to the current version of a reference document (tariff pack, exchange rates...). */
   referenceDocumentCurrent: (kind: string) => ({ PK: `REFDOC#${kind}`, SK: 'CURRENT' }),
   /** One load of a reference document, newest last by SK. */
   referenceDocumentLoad: (kind: string, loadedAt: string, version: string) => ({ PK: `REFDOC#${kind}`, SK: `LOAD#${loadedAt}#${version}` }),
-  /** One immutable version of a risk profile; GSI1 lists every version of every profile. */
+  /** One immutable version of a risk profile; GSI5 (whole items) lists every version of every profile. */
   riskProfileVersion: (id: string, version: number) => ({
     PK: `RISK#${id}`,
     SK: `V#${String(version).padStart(6, '0')}`,
-    GSI1PK: 'RISKPROFILES',
-    GSI1SK: `${id}#${String(version).padStart(6, '0')}`,
+    GSI5PK: 'RISKPROFILES',
+    GSI5SK: `${id}#${String(version).padStart(6, '0')}`,
   }),
   riskProfilePrefix: (id: string) => ({ PK: `RISK#${id}`, SKPrefix: 'V#' }),
   riskProfilesPartition: 'RISKPROFILES',
@@ -65,8 +96,13 @@ export const keys = {
    */
   signingKey: (partyId: string, kid: string) => ({ PK: `TRADER#${partyId}`, SK: `KEY#${kid}` }),
   signingKeyPrefix: (partyId: string) => ({ PK: `TRADER#${partyId}`, SKPrefix: 'KEY#' }),
-  /** Selection statistics of one office and day (lanes before top-up). */
-  selectionStats: (office: string, day: string) => ({ PK: `STATS#${office}`, SK: `DAY#${day}` }),
+  /**
+   * Selection statistics of one office and day (lanes before top-up), in 4 shards: a declaration
+   * counts into any one (1 WRU: 250 WCU/s per shard at 1,000 declarations/s of one office), a read
+   * sums them all.
+   */
+  selectionStats: (office: string, day: string, shard: number) => ({ PK: `STATS#${office}#${shard}`, SK: `DAY#${day}` }),
+  selectionStatsShards: 4,
   /**
    * Clearance counters of one UTC day, in 16 shards picked by the declaration id's last (random)
    * character: each shard takes a sixteenth of the writes (3 WRU a declaration: about 190 WCU/s
@@ -92,6 +128,7 @@ export const entityTypes = {
   historyEvent: 'HistoryEvent',
   declarationPart: 'DeclarationPart',
   declarationAmendment: 'DeclarationAmendment',
+  declarationMarker: 'DeclarationMarker',
   documentUpload: 'DocumentUpload',
   lrnGuard: 'LrnGuard',
   signingKey: 'SigningKey',

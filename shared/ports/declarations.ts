@@ -40,6 +40,12 @@ export interface Transition {
   /** Fields of the record to remove (an amendment starts the outcomes again). */
   clear?: readonly ClearableField[];
   /**
+   * The declaration had been redriven (it has a `redriveCount`): its in-flight entry, which the
+   * redrive moved later to back off, moves to this change's time, so a stall at the next stage is
+   * found after the usual wait. Without it a change between in-flight statuses leaves the entry alone.
+   */
+  restartStallWait?: boolean;
+  /**
    * Keep the state as it is before this change as amendment `n` (readable with `getAmendment`):
    * the earlier body and outcomes stay in the history when a trader amends.
    */
@@ -93,10 +99,9 @@ export type ClaimResult =
   | { outcome: 'not-reviewable'; status: DeclarationStatus }
   | { outcome: 'not-found' };
 
+/** An entry of the in-flight index: the declaration's id only (the redrive reads its state item). */
 export interface StalledDeclaration {
   id: string;
-  version: number;
-  status: DeclarationStatus;
 }
 
 /** Intake: one declaration per declarant and LRN. */
@@ -118,6 +123,8 @@ export interface DeclarationReader {
   getState(id: string): Promise<DeclarationState | undefined>;
   /** Its history, oldest first. */
   listEvents(declarationId: string): Promise<HistoryEvent[]>;
+  /** Whether the history event of `version` is stored (read consistently). */
+  hasEvent(declarationId: string, version: number): Promise<boolean>;
   /** The declaration as it stood as amendment `n` (0: as first submitted), body and outcomes; undefined if there is none. */
   getAmendment(id: string, n: number): Promise<DeclarationRecord | undefined>;
 }
@@ -130,7 +137,10 @@ export interface DeclarationWriter {
   transition(change: Transition): Promise<'applied' | 'conflict'>;
   /** Appends a history event; false if the event for that version exists already. */
   appendEvent(event: HistoryEvent): Promise<boolean>;
-  /** Sets a one-time marker (e.g. 'riskCountedAt') on a declaration; false if it was set before. */
+  /**
+   * Sets a one-time marker (e.g. 'riskCountedAt') of a declaration that exists; false if it was set
+   * before. Not a state change: it is an item of its own beside the state item (a small write).
+   */
   markOnce(id: string, marker: string, at: string): Promise<boolean>;
 }
 
@@ -174,9 +184,10 @@ export interface DeclarationListings {
 /** The redrive: finds declarations whose pipeline stage went quiet. */
 export interface StalledDeclarations {
   /**
-   * Declarations in the pipeline (SUBMITTED, VALIDATED, SCORED, ASSESSED) whose last change is
-   * older than `before`. `failedShards`: parts of the index that could not be read this time (the
-   * rest is returned).
+   * Declarations in the pipeline (SUBMITTED, VALIDATED, SCORED, ASSESSED) whose in-flight entry is
+   * due before `before`: they entered the pipeline (or were last redriven or deferred) before it.
+   * Whether they changed since is for the caller to read. `failedShards`: parts of the index that
+   * could not be read this time (the rest is returned).
    */
   listStalled(before: string, limit: number): Promise<{ items: StalledDeclaration[]; failedShards: number }>;
   /**
@@ -185,6 +196,12 @@ export interface StalledDeclarations {
    * declaration stays in the index until a change, such as PROCESSING_FAILED, takes it out).
    */
   noteRedrive(id: string, version: number, at: string, maxRedrives: number): Promise<'redrive' | 'gave-up' | 'moved-on'>;
+  /**
+   * Moves the in-flight entry of a declaration still at `version` to `dueAt` without counting a
+   * redrive: it is moving (it changed since the entry's time), so the redrive looks again once it
+   * has been quiet long enough. False if it changed meanwhile or left the pipeline.
+   */
+  deferStalled(id: string, version: number, dueAt: string): Promise<boolean>;
 }
 
 /** The outcome of checking an uploaded document: it counts (RECEIVED) or not (REFUSED, with the reason). */

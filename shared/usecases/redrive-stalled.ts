@@ -35,6 +35,12 @@ export async function redriveStalled(
       const declaration = await deps.repository.getState(listed.id);
       const queue = declaration ? deps.stageQueues[declaration.status] : undefined;
       if (!declaration || !queue) continue;
+      // The entry keeps the time the declaration entered the pipeline: one that changed since
+      // `before` is moving. Its entry moves to its last change, to be looked at once quiet that long.
+      if (declaration.updatedAt >= before) {
+        await deps.repository.deferStalled(declaration.id, declaration.version, declaration.updatedAt);
+        continue;
+      }
       // Noted first (conditional on the version): a declaration that moved meanwhile is left alone,
       // a redriven one goes to the back of the index, and one that keeps failing is given up.
       // Backing off: each redrive of one stall waits twice as long as the one before (1, 3, 7, 15

@@ -109,12 +109,13 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
   // Counted once per declaration: a marker on the declaration guards the counts, so a retry after
   // a crash counts what the first attempt did not (a crash between marker and counts loses one).
   if (result.outcome !== 'skipped') {
-    const record = await deps.repository.get(message.declarationId);
+    // The state only: the counts need no body (an archive read) and no part.
+    const record = await deps.repository.getState(message.declarationId);
     const risk = record?.risk;
     if (record && risk && (await deps.repository.markOnce(record.id, 'riskCountedAt', deps.clock.now().toISOString()))) {
       await Promise.all([
         deps.traders.countDeclaration(record.declarantId, deps.clock.now().toISOString()),
-        deps.selectionStats.record(record.declaration.office, record.submittedAt.slice(0, 10), laneBeforeTopUp(risk)),
+        deps.selectionStats.record(record.office, record.submittedAt.slice(0, 10), laneBeforeTopUp(risk)),
         deps.profiles.countEffectiveness(selectingProfiles(risk), { selections: 1 }),
         deps.counters.add({ kind: 'lane', day: record.submittedAt.slice(0, 10), shardOf: record.id, lane: risk.lane }),
       ]);

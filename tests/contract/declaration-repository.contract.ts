@@ -277,6 +277,58 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       expect(afterNote).not.toContain(old.id);
     });
 
+    it('keeps the in-flight entry from entering the pipeline to leaving it, and defers it without counting a redrive', async () => {
+      // Prepare: entered an hour ago, moved on a stage now
+      const hourAgo = new Date(Date.now() - 60 * 60_000).toISOString();
+      const now = new Date().toISOString();
+      const moving = await stored(subject, { at: hourAgo });
+      const repository = subject.repository();
+      await repository.transition({ id: moving.id, from: 'SUBMITTED', expectedVersion: 1, to: 'VALIDATED', at: now, set: {} });
+      const before = new Date(Date.now() - 30 * 60_000).toISOString();
+      const listed = async () => (await repository.listStalled(before, 10_000)).items.map((item) => item.id);
+
+      // Act
+      const betweenStages = await listed();
+      const staleDefer = await repository.deferStalled(moving.id, 1, now);
+      const deferred = await repository.deferStalled(moving.id, 2, now);
+      const afterDefer = await listed();
+      await repository.transition({ id: moving.id, from: 'VALIDATED', expectedVersion: 2, to: 'REJECTED', at: now, set: {} });
+      const leftDefer = await repository.deferStalled(moving.id, 3, hourAgo);
+      const afterLeaving = (await repository.listStalled(new Date(Date.now() + 60_000).toISOString(), 10_000)).items.map((item) => item.id);
+
+      // Assess: the change between stages left the entry at its entry time; the redrive reads the state
+      expect(betweenStages).toContain(moving.id);
+      expect([staleDefer, deferred, leftDefer]).toEqual([false, true, false]);
+      expect(afterDefer).not.toContain(moving.id);
+      expect(afterLeaving).not.toContain(moving.id);
+      expect((await repository.getState(moving.id))?.redriveCount).toBeUndefined();
+    });
+
+    it('moves a backed-off in-flight entry to the time of the next change when asked', async () => {
+      // Prepare: redriven, backed off far ahead
+      const hourAgo = new Date(Date.now() - 60 * 60_000).toISOString();
+      const record = await stored(subject, { at: hourAgo });
+      const repository = subject.repository();
+      await repository.noteRedrive(record.id, 1, new Date(Date.now() + 24 * 60 * 60_000).toISOString(), 5);
+      const halfHourAgo = new Date(Date.now() - 30 * 60_000).toISOString();
+
+      // Act
+      await repository.transition({
+        id: record.id,
+        from: 'SUBMITTED',
+        expectedVersion: 1,
+        to: 'VALIDATED',
+        at: halfHourAgo,
+        set: {},
+        restartStallWait: true,
+      });
+      const listed = (await repository.listStalled(new Date(Date.now() - 20 * 60_000).toISOString(), 10_000)).items.map((item) => item.id);
+
+      // Assess
+      expect(listed).toContain(record.id);
+      expect((await repository.getState(record.id))?.redriveCount).toBeUndefined();
+    });
+
     it('pages a review queue oldest first by position and counts it', async () => {
       // Prepare: three declarations queued a minute apart, in the order 2, 0, 1
       const repository = subject.repository();
@@ -346,33 +398,80 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       expect(after).toEqual([]);
     });
 
-    it("pages a declarant's declarations newest first, and refuses a cursor of another listing", async () => {
-      // Prepare
+    it("pages a declarant's declarations newest first over every shard, and refuses a cursor of another listing", async () => {
+      // Prepare: enough declarations to land in several shards (by id)
       const party = newParty();
       const ids = [];
-      for (let minute = 0; minute < 3; minute += 1)
+      for (let minute = 0; minute < 7; minute += 1)
         ids.push((await stored(subject, { party, at: new Date(Date.now() - (10 - minute) * 60_000).toISOString() })).id);
       const repository = subject.repository();
 
       // Act
-      const first = await repository.listByDeclarant(party, { limit: 2, cursor: undefined, status: undefined });
-      const second = await repository.listByDeclarant(party, { limit: 2, cursor: first.nextCursor ?? undefined, status: undefined });
-      const foreign = repository.listByDeclarant(newParty(), { limit: 2, cursor: first.nextCursor ?? undefined, status: undefined });
+      const pages = [];
+      let cursor: string | undefined;
+      do {
+        const page = await repository.listByDeclarant(party, { limit: 3, cursor, status: undefined });
+        pages.push(page);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && pages.length < 10);
+      const first = pages[0];
+      const foreign = repository.listByDeclarant(newParty(), { limit: 2, cursor: first?.nextCursor ?? undefined, status: undefined });
       const garbage = repository.listByDeclarant(party, { limit: 2, cursor: 'bm90IGEgY3Vyc29y', status: undefined });
 
       // Assess
-      expect([...first.items, ...second.items].map((item) => item.id)).toEqual([...ids].reverse());
-      expect(first.nextCursor).not.toBeNull();
+      expect(pages.flatMap((page) => page.items).map((item) => item.id)).toEqual([...ids].reverse());
+      expect(pages.slice(0, -1).every((page) => page.items.length === 3)).toBe(true);
+      expect(first?.nextCursor).not.toBeNull();
       await expect(foreign).rejects.toBeInstanceOf(InvalidCursorError);
       await expect(garbage).rejects.toBeInstanceOf(InvalidCursorError);
     });
 
-    it('appends each history event once, lists them in order, and sets a marker once', async () => {
+    it('pages the declarations of a day newest first over every shard, with their bodies, optionally in one status', async () => {
+      // Prepare: a day of its own, one declaration of it rejected
+      const day = `19${String(randomInt(10, 99))}-0${randomInt(1, 9)}-1${randomInt(0, 9)}`;
+      const ids: string[] = [];
+      for (let minute = 0; minute < 9; minute += 1)
+        ids.push((await stored(subject, { at: `${day}T10:${String(minute).padStart(2, '0')}:00.000Z` })).id);
+      const repository = subject.repository();
+      const rejected = ids[4] ?? '';
+      await repository.transition({
+        id: rejected,
+        from: 'SUBMITTED',
+        expectedVersion: 1,
+        to: 'REJECTED',
+        at: new Date().toISOString(),
+        set: {},
+      });
+      const all = async (status?: 'SUBMITTED') => {
+        const records = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await repository.listByDay(day, { limit: 4, cursor, status });
+          records.push(...page.items);
+          cursor = page.nextCursor ?? undefined;
+          pages += 1;
+        } while (cursor && pages < 10);
+        return records;
+      };
+
+      // Act
+      const every = await all();
+      const submitted = await all('SUBMITTED');
+
+      // Assess
+      expect(every.map((record) => record.id)).toEqual([...ids].reverse());
+      expect(every.every((record) => record.declaration.items.length > 0)).toBe(true);
+      expect(submitted.map((record) => record.id)).toEqual([...ids].reverse().filter((id) => id !== rejected));
+    });
+
+    it('appends each history event once, tells whether one is stored, lists them in order, and sets a marker once', async () => {
       // Prepare
       const record = await stored(subject);
       const repository = subject.repository();
 
       // Act
+      const storedBefore = await repository.hasEvent(record.id, 2);
       const results = [
         await repository.appendEvent(event(record, 2)),
         await repository.appendEvent(event(record, 1)),
@@ -380,7 +479,11 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       ];
       const marks = [await repository.markOnce(record.id, 'countedAt', 'x'), await repository.markOnce(record.id, 'countedAt', 'y')];
 
+      const storedAfter = [await repository.hasEvent(record.id, 2), await repository.hasEvent(record.id, 3)];
+
       // Assess
+      expect(storedBefore).toBe(false);
+      expect(storedAfter).toEqual([true, false]);
       expect(results).toEqual([true, true, false]);
       expect((await repository.listEvents(record.id)).map((item) => item.version)).toEqual([1, 2]);
       expect(marks).toEqual([true, false]);

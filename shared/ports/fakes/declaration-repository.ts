@@ -81,7 +81,7 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
 
   async get(id: string): Promise<DeclarationRecord | undefined> {
     const stored = this.#items.get(id);
-    return stored ? clone(stored.record) : undefined;
+    return stored ? { ...clone(stored.record), ...(stored.redriveCount > 0 ? { redriveCount: stored.redriveCount } : {}) } : undefined;
   }
 
   async getState(id: string): Promise<DeclarationState | undefined> {
@@ -94,7 +94,7 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
       .filter((stored) => stored.inFlightSk !== undefined && stored.inFlightSk < before)
       .sort((a, b) => (a.inFlightSk ?? '').localeCompare(b.inFlightSk ?? ''))
       .slice(0, limit)
-      .map(({ record }) => ({ id: record.id, version: record.version, status: record.status }));
+      .map(({ record }) => ({ id: record.id }));
     return { items, failedShards: 0 };
   }
 
@@ -195,7 +195,10 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
     if (change.officer?.release) delete record.claim;
     for (const field of change.clear ?? []) delete record[field];
     stored.record = record;
-    stored.inFlightSk = inFlight.includes(change.to) ? `${change.at}#${change.id}` : undefined;
+    // As the adapter: the in-flight entry is written on entering the pipeline, kept between stages
+    // (unless a redrive had backed it off), removed on leaving.
+    if (!inFlight.includes(change.to)) stored.inFlightSk = undefined;
+    else if (!inFlight.includes(change.from) || change.restartStallWait) stored.inFlightSk = `${change.at}#${change.id}`;
     if (change.reviewQueue) stored.reviewQueue = { ...change.reviewQueue };
     else if (change.reviewQueue === null) stored.reviewQueue = undefined;
     stored.redriveCount = 0;
@@ -228,6 +231,13 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
     return stored.redriveCount <= maxRedrives ? 'redrive' : 'gave-up';
   }
 
+  async deferStalled(id: string, version: number, dueAt: string): Promise<boolean> {
+    const stored = this.#items.get(id);
+    if (!stored || stored.record.version !== version || stored.inFlightSk === undefined) return false;
+    stored.inFlightSk = `${dueAt}#${id}`;
+    return true;
+  }
+
   async markOnce(id: string, marker: string): Promise<boolean> {
     const stored = this.#items.get(id);
     if (!stored || stored.markers.has(marker)) return false;
@@ -241,6 +251,10 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
     if (events.has(event.version)) return false;
     events.set(event.version, clone(event));
     return true;
+  }
+
+  async hasEvent(declarationId: string, version: number): Promise<boolean> {
+    return this.#events.get(declarationId)?.has(version) ?? false;
   }
 
   async listEvents(declarationId: string): Promise<HistoryEvent[]> {

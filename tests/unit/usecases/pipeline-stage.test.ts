@@ -203,6 +203,33 @@ describe('runStage', () => {
     ]);
   });
 
+  it("looks the previous change's event up rather than putting it again when it is stored (a failed put is billed)", async () => {
+    // Prepare: validated by the first stage, its event written
+    const { repository, clock, storedSubmitted } = world();
+    const record = await storedSubmitted();
+    await runStage({ declarationId: record.id, version: 1 }, stage(new InMemoryPipelineQueue()), { repository, clock });
+    const appended: number[] = [];
+    const counting = overridden<DeclarationRepository>(repository, {
+      appendEvent: async (event) => {
+        appended.push(event.version);
+        return repository.appendEvent(event);
+      },
+    });
+    const next = {
+      name: 'risk',
+      from: 'VALIDATED' as const,
+      next: {},
+      decide: () => ({ to: 'SCORED' as const, set: {}, detail: 'scored' }),
+    };
+
+    // Act
+    await runStage({ declarationId: record.id, version: 2 }, next, { repository: counting, clock });
+
+    // Assess: only the stage's own event was put
+    expect(appended).toEqual([3]);
+    expect((await repository.listEvents(record.id)).map((event) => event.version)).toEqual([2, 3]);
+  });
+
   it('leaves a declaration that has moved further alone', async () => {
     // Prepare
     const { repository, clock, storedSubmitted } = world();

@@ -254,4 +254,26 @@ describe('redriveStalled', () => {
     expect(result).toEqual({ redriven: 1, byStatus: { SUBMITTED: 1 }, gaveUp: [], errors: 2 });
     expect(queues.SUBMITTED.sent).toEqual([{ declarationId: id, version: 1 }]);
   });
+
+  it('leaves a declaration that entered long ago but moved within the wait, and redrives it once quiet that long', async () => {
+    // Prepare: entered 30 minutes ago, validated 5 minutes ago, then nothing
+    const { clock, repository, queues, stored, run } = world();
+    const { id } = await stored();
+    clock.advance(25 * MINUTE);
+    await repository.transition({ id, from: 'SUBMITTED', expectedVersion: 1, to: 'VALIDATED', at: clock.now().toISOString(), set: {} });
+    clock.advance(5 * MINUTE);
+
+    // Act
+    const whileMoving = await run();
+    const tenMinutesAgo = new Date(clock.now().getTime() - 10 * MINUTE).toISOString();
+    const listedAfter = (await repository.listStalled(tenMinutesAgo, 100)).items.map((item) => item.id);
+    clock.advance(6 * MINUTE);
+    const onceQuiet = await run();
+
+    // Assess: deferred to its last change (not counted as a redrive), then redriven at the version it stopped at
+    expect(whileMoving.redriven).toBe(0);
+    expect(listedAfter).toEqual([]);
+    expect(onceQuiet).toEqual({ redriven: 1, byStatus: { VALIDATED: 1 }, gaveUp: [], errors: 0 });
+    expect(queues.VALIDATED.sent).toEqual([{ declarationId: id, version: 2 }]);
+  });
 });
