@@ -274,14 +274,18 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   async listReviewQueue(
     lane: string,
     office: string,
-    options: { limit: number; after?: QueuePosition | undefined },
+    options: { limit: number; after?: QueuePosition | undefined; before?: string | undefined },
   ): Promise<DeclarationState[]> {
     const result = await this.documents.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.reviewQueuePartition(lane, office) },
+        // GSI2SK is `<queuedAt>#<id>`: below `<before>` exactly when queued strictly before it.
+        KeyConditionExpression: options.before === undefined ? 'GSI2PK = :pk' : 'GSI2PK = :pk AND GSI2SK < :before',
+        ExpressionAttributeValues: {
+          ':pk': keys.reviewQueuePartition(lane, office),
+          ...(options.before === undefined ? {} : { ':before': options.before }),
+        },
         ScanIndexForward: true,
         Limit: options.limit,
         ExclusiveStartKey: options.after

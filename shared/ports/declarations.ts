@@ -171,7 +171,12 @@ export interface DeclarationListings {
    * queue: PROCESSING_FAILED), oldest first, up to `limit` after `after`. The review use case
    * merges several queues into one page, so it pages by position rather than by opaque cursor.
    */
-  listReviewQueue(lane: string, office: string, options: { limit: number; after?: QueuePosition | undefined }): Promise<DeclarationState[]>;
+  listReviewQueue(
+    lane: string,
+    office: string,
+    /** `before`: only those queued strictly before this ISO time (a prefix of the queue: the ones waiting longest). */
+    options: { limit: number; after?: QueuePosition | undefined; before?: string | undefined },
+  ): Promise<DeclarationState[]>;
   /** How many declarations one lane and office's queue holds. */
   countReviewQueue(lane: string, office: string): Promise<number>;
   /** A declarant's declarations, newest first, optionally in one status. */

@@ -1,15 +1,23 @@
 /**
  * The officers' review queue: declarations waiting for an officer (UNDER_REVIEW, or HELD by one),
- * oldest first, over every review lane and the region's offices unless the officer narrows it to
- * one lane or office; or the region's one queue of declarations that could not be processed
- * (lane FAILED). Each queue (lane x office) is its own index partition; a page merges them by
- * queue time, and the cursor records where each queue stands.
+ * RED before YELLOW and each oldest first, over every review lane and the region's offices unless
+ * the officer narrows it to one lane or office, or to those waiting longer than some hours; or the
+ * region's one queue of declarations that could not be processed (lane FAILED). Each queue
+ * (lane x office) is its own index partition; a page merges them by (lane priority, queue time),
+ * and the cursor records where each queue stands.
+ *
+ * Paging stays consistent: within one queue the lane is fixed, so each queue's own order (queue
+ * time, id) agrees with the page order, and merging the next `limit` of every queue and keeping
+ * the first `limit` of them is an exact k-way merge whatever the order between queues. The age
+ * filter is a bound on each queue's read: those waiting longer than N hours are a prefix of each
+ * oldest-first queue.
  */
 import * as z from 'zod';
 import { type Principal, requireRole } from '#shared/domain/auth.ts';
 import type { DeclarationState } from '#shared/domain/declaration-record.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
 import { type queueLanes, type ReviewQueuePage, reviewLanes, toReviewEntry } from '#shared/domain/review-views.ts';
+import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationListings, QueuePosition } from '#shared/ports/declarations.ts';
 import { FAILED_QUEUE } from './processing-failures.ts';
 
@@ -19,6 +27,8 @@ export interface ReviewQueueQuery {
   lane?: (typeof queueLanes)[number] | undefined;
   /** One office only; without it every office of the region. Ignored for FAILED. */
   office?: string | undefined;
+  /** Only those waiting longer than this many hours (queued, or failed, before now minus that). */
+  minAgeHours?: number | undefined;
   cursor?: string | undefined;
   limit: number;
 }
@@ -52,24 +62,27 @@ type Positions = Record<string, QueuePosition | 'done'>;
 
 export async function listReviewQueue(
   query: ReviewQueueQuery,
-  deps: { repository: DeclarationListings; customsOffices: readonly string[] },
+  deps: { repository: DeclarationListings; customsOffices: readonly string[]; clock: Clock },
 ): Promise<ReviewQueuePage> {
   requireRole(query.principal, 'officer', 'admin');
   const queues = queuesOf(query, deps.customsOffices);
   const positions = query.cursor === undefined ? {} : decodeCursor(query.cursor, queues);
 
-  // Up to `limit` from each queue not yet done; the page is the oldest `limit` of them all.
+  const before =
+    query.minAgeHours === undefined ? undefined : new Date(deps.clock.now().getTime() - query.minAgeHours * 3_600_000).toISOString();
+
+  // Up to `limit` from each queue not yet done; the page is the first `limit` of them all.
   const fetched = await Promise.all(
     queues.map(async (queue) => {
       const position = positions[queueKey(queue)];
       if (position === 'done') return { queue, items: [] };
-      const items = await deps.repository.listReviewQueue(queue.lane, queue.office, { limit: query.limit, after: position });
+      const items = await deps.repository.listReviewQueue(queue.lane, queue.office, { limit: query.limit, after: position, before });
       return { queue, items };
     }),
   );
   const candidates = fetched
     .flatMap(({ queue, items }) => items.map((state) => ({ queue, state, queuedAt: queueTime(queue, state) })))
-    .map((entry) => ({ ...entry, sortKey: `${entry.queuedAt}#${entry.state.id}` }))
+    .map((entry) => ({ ...entry, sortKey: `${lanePriority(entry.queue.lane)}#${entry.queuedAt}#${entry.state.id}` }))
     .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
   const page = candidates.slice(0, query.limit);
 
@@ -100,6 +113,9 @@ export async function listReviewQueue(
     counts,
   };
 }
+
+/** RED (physical inspection) before YELLOW (documentary check); one digit, so the keys compare as strings. */
+const lanePriority = (lane: string): number => (lane === 'RED' ? 0 : lane === 'YELLOW' ? 1 : 2);
 
 /** The entry's sort key time in its queue: when it was queued for review, or when it failed. */
 function queueTime(queue: Queue, state: DeclarationState): string {

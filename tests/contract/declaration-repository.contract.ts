@@ -357,10 +357,19 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       const rest = await repository.listReviewQueue(lane, 'GBLHR', { limit: 2, after: { queuedAt: last.queuedAt!, id: last.id } });
       const count = await repository.countReviewQueue(lane, 'GBLHR');
       const otherOffice = await repository.countReviewQueue(lane, 'GBDVR');
+      // Queued strictly before 09:01: only the one queued at 09:00 (the one at 09:01 exactly is not older).
+      const older = await repository.listReviewQueue(lane, 'GBLHR', { limit: 10, before: queuedAt(1) });
+      const olderAfter = await repository.listReviewQueue(lane, 'GBLHR', {
+        limit: 10,
+        before: queuedAt(2),
+        after: { queuedAt: queuedAt(0), id: records[1]!.id },
+      });
 
       // Assess
       expect(first.map((state) => state.id)).toEqual([records[1]!.id, records[2]!.id]);
       expect(rest.map((state) => state.id)).toEqual([records[0]!.id]);
+      expect(older.map((state) => state.id)).toEqual([records[1]!.id]);
+      expect(olderAfter.map((state) => state.id)).toEqual([records[2]!.id]);
       expect([count, otherOffice]).toEqual([3, 0]);
     });
 

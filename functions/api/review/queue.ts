@@ -1,6 +1,7 @@
-/** GET /v1/review/queue?lane=&office=&cursor=: declarations waiting for an officer, oldest first. */
+/** GET /v1/review/queue?lane=&office=&minAgeHours=&cursor=: declarations waiting for an officer, RED first, oldest first. */
 
 import { declarationRepository } from '#shared/adapters/platform.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
 import { reviewQueueOperation } from '#shared/http/operations/review.ts';
@@ -12,6 +13,7 @@ const config = loadConfig('reviewQueue');
 const deps = {
   repository: declarationRepository(config),
   customsOffices: config.region.customsOffices,
+  clock: systemClock,
 };
 
 export const handler = httpOperation(reviewQueueOperation, async ({ principal, query }) =>

@@ -12,11 +12,13 @@ export const reviewQueueOperation = defineOperation({
   method: 'GET',
   path: '/v1/review/queue',
   summary:
-    "Declarations waiting for an officer, oldest first, over every review lane and the region's offices unless narrowed to one; lane FAILED lists those that could not be processed (officer, admin)",
+    "Declarations waiting for an officer, RED before YELLOW and each oldest first, over every review lane and the region's offices unless narrowed to one, or to those waiting longer than `minAgeHours` (the counts per lane stay the whole queue's); lane FAILED lists those that could not be processed (officer, admin)",
   roles: ['officer', 'admin'],
   query: z.strictObject({
     lane: z.enum(queueLanes).optional(),
     office: customsOfficeCode.optional(),
+    /** Only those waiting longer than this many hours (up to 30 days). */
+    minAgeHours: queryInteger(1, 720).optional(),
     cursor: cursorParameter.optional(),
     limit: queryInteger(1, 100).default(25),
   }),

@@ -117,11 +117,13 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
   async listReviewQueue(
     lane: string,
     office: string,
-    options: { limit: number; after?: QueuePosition | undefined },
+    options: { limit: number; after?: QueuePosition | undefined; before?: string | undefined },
   ): Promise<DeclarationState[]> {
     const after = options.after ? `${options.after.queuedAt}#${options.after.id}` : undefined;
+    const { before } = options;
     return this.#queue(lane, office)
       .filter((entry) => after === undefined || entry.sk > after)
+      .filter((entry) => before === undefined || entry.sk < before)
       .slice(0, options.limit)
       .map((entry) => stateOf(entry.stored.record));
   }

@@ -48,7 +48,10 @@ describe('amendDeclaration', () => {
       { principal: traderOf(party), id, expectedVersion: before.version, body: bytesOf(corrected) },
       deps,
     );
-    const queueAfter = await listReviewQueue({ principal: officer, limit: 100 }, { repository, customsOffices: region.customsOffices });
+    const queueAfter = await listReviewQueue(
+      { principal: officer, limit: 100 },
+      { repository, customsOffices: region.customsOffices, clock: deps.clock },
+    );
     await runThrough('release');
     const after = await record(id);
     const original = await getDeclarationAmendment({ principal: traderOf(party), id, amendment: 0 }, { repository });

@@ -41,7 +41,10 @@ describe('claims', () => {
     // Act
     const claimed = await claimDeclaration({ principal: officerA, id }, deps);
     const blocked = await refusal(claimDeclaration({ principal: officerB, id }, deps));
-    const queue = await listReviewQueue({ principal: officerB, limit: 10 }, { repository, customsOffices: region.customsOffices });
+    const queue = await listReviewQueue(
+      { principal: officerB, limit: 10 },
+      { repository, customsOffices: region.customsOffices, clock: deps.clock },
+    );
     deps.clock.advance(31 * 60_000);
     const afterExpiry = await claimDeclaration({ principal: officerB, id }, deps);
 
@@ -110,7 +113,10 @@ describe('decisions', () => {
     const officerView = await getDeclaration({ principal: officerB, id }, { repository });
     const traderHistory = await listDeclarationEvents({ principal: traderOf(party), id }, { repository });
     const officerHistory = await listDeclarationEvents({ principal: officerB, id }, { repository });
-    const queue = await listReviewQueue({ principal: officerA, limit: 10 }, { repository, customsOffices: region.customsOffices });
+    const queue = await listReviewQueue(
+      { principal: officerA, limit: 10 },
+      { repository, customsOffices: region.customsOffices, clock: deps.clock },
+    );
 
     // Assess
     expect(decided).toMatchObject({ status: 'RELEASED', version: claimed.version + 1, claim: null });
@@ -143,7 +149,10 @@ describe('decisions', () => {
       { principal: officerA, id, expectedVersion: undefined, decision: { action: 'HOLD', message: 'Held pending a laboratory test' } },
       deps,
     );
-    const queueWhileHeld = await listReviewQueue({ principal: officerA, limit: 10 }, { repository, customsOffices: region.customsOffices });
+    const queueWhileHeld = await listReviewQueue(
+      { principal: officerA, limit: 10 },
+      { repository, customsOffices: region.customsOffices, clock: deps.clock },
+    );
     const requested = await decideOnDeclaration(
       {
         principal: officerA,
@@ -157,7 +166,10 @@ describe('decisions', () => {
       },
       deps,
     );
-    const queueAfter = await listReviewQueue({ principal: officerA, limit: 10 }, { repository, customsOffices: region.customsOffices });
+    const queueAfter = await listReviewQueue(
+      { principal: officerA, limit: 10 },
+      { repository, customsOffices: region.customsOffices, clock: deps.clock },
+    );
 
     // Assess
     expect(held).toMatchObject({ status: 'HELD', claim: null, decision: { action: 'HOLD', message: 'Held pending a laboratory test' } });
@@ -265,7 +277,10 @@ describe('cancel', () => {
     const again = await cancelDeclaration({ principal: traderOf(party), id, reason: 'order withdrawn' }, cancelDeps);
     const tooLate = await refusal(cancelDeclaration({ principal: traderOf(releasedParty), id: released, reason: 'late' }, cancelDeps));
     const notTheirs = await refusal(cancelDeclaration({ principal: traderOf(newParty()), id: released, reason: 'x' }, cancelDeps));
-    const queue = await listReviewQueue({ principal: officerA, limit: 10 }, { repository, customsOffices: region.customsOffices });
+    const queue = await listReviewQueue(
+      { principal: officerA, limit: 10 },
+      { repository, customsOffices: region.customsOffices, clock: deps.clock },
+    );
     const history = await listDeclarationEvents({ principal: traderOf(party), id }, { repository });
 
     // Assess

@@ -1,7 +1,8 @@
 /**
  * Every branch of the officer review queue (shared/usecases/review-queue.ts) on the fakes:
- * officers and admins only, every review lane and office merged oldest first unless narrowed to
- * an office of the region, one FAILED queue for the region, one page at a time, counts per lane.
+ * officers and admins only, every review lane and office merged RED first and each oldest first
+ * unless narrowed to an office of the region, those waiting longer than some hours, one FAILED
+ * queue for the region, one page at a time (consistent across pages), counts per lane.
  */
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/domain/auth.ts';
@@ -38,8 +39,46 @@ async function queued() {
     { declarationId: failed, version: 1, reason: 'stopped', actor: 'validation' },
     { repository: platform.repository, clock: platform.clock },
   );
-  const deps = { repository: platform.repository, customsOffices: region.customsOffices };
+  const deps = { repository: platform.repository, customsOffices: region.customsOffices, clock: platform.clock };
   return { ...platform, red, dover, failed, deps };
+}
+
+/** As `queued`, with two YELLOW declarations (GBDVR, GBLHR) queued 2 h and 1 h before the first RED one. */
+async function withYellow() {
+  const platform = await queued();
+  const firstRed = Date.parse((await platform.record(platform.red[0]!)).queuedAt ?? '');
+  const yellow: string[] = [];
+  for (const [office, hoursBefore] of [
+    ['GBDVR', 2],
+    ['GBLHR', 1],
+  ] as const) {
+    const id = await platform.submit(platform.declaration(newParty()));
+    const queuedAt = new Date(firstRed - hoursBefore * 3_600_000).toISOString();
+    await platform.repository.transition({
+      id,
+      from: 'SUBMITTED',
+      expectedVersion: 1,
+      to: 'UNDER_REVIEW',
+      at: queuedAt,
+      set: { queuedAt, lane: 'YELLOW' },
+      reviewQueue: { lane: 'YELLOW', office, queuedAt },
+    });
+    yellow.push(id);
+  }
+  platform.queues.validation.sent.splice(0);
+  return { ...platform, yellow, firstRed };
+}
+
+/** Every page of a listing, following the cursor. */
+async function allPages(query: Parameters<typeof listReviewQueue>[0], deps: Parameters<typeof listReviewQueue>[1]) {
+  const pages: string[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listReviewQueue({ ...query, cursor }, deps);
+    pages.push(page.items.map((item) => item.id));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined && pages.length < 20);
+  return pages;
 }
 
 describe('listReviewQueue', () => {
@@ -83,6 +122,53 @@ describe('listReviewQueue', () => {
     expect(firstTwo.nextCursor).not.toBeNull();
     // Each queue gave fewer than asked and all of it is on the page: the end is known, no cursor.
     expect(nextTwo.nextCursor).toBeNull();
+  });
+
+  it('lists RED before YELLOW, each oldest first, when no lane is named, and pages consistently in that order', async () => {
+    // Prepare: the YELLOW ones waited longest, yet come after every RED one
+    const { deps, red, dover, yellow } = await withYellow();
+    const expected = [...red, dover, ...yellow];
+
+    // Act
+    const whole = await listReviewQueue({ principal: officer, limit: 10 }, deps);
+    const byOne = await allPages({ principal: officer, limit: 1 }, deps);
+    const byTwo = await allPages({ principal: officer, limit: 2 }, deps);
+    const byFour = await allPages({ principal: officer, limit: 4 }, deps);
+
+    // Assess
+    expect(whole.items.map((item) => item.id)).toEqual(expected);
+    expect(whole.items.map((item) => item.lane)).toEqual(['RED', 'RED', 'RED', 'RED', 'YELLOW', 'YELLOW']);
+    expect(whole.counts).toEqual({ RED: 4, YELLOW: 2 });
+    for (const pages of [byOne, byTwo, byFour]) expect(pages.flat()).toEqual(expected);
+    expect(byTwo).toEqual([
+      [red[0], red[1]],
+      [red[2], dover],
+      [yellow[0], yellow[1]],
+    ]);
+  });
+
+  it('narrows to those waiting longer than some hours, a prefix of each queue, across pages; the counts stay whole', async () => {
+    // Prepare: now is 2 h after the second RED one was queued (and a millisecond)
+    const { deps, red, yellow, clock, record } = await withYellow();
+    const secondRed = Date.parse((await record(red[1]!)).queuedAt ?? '');
+    clock.advance(secondRed + 2 * 3_600_000 + 1 - clock.now().getTime());
+
+    // Act
+    const twoHours = await listReviewQueue({ principal: officer, minAgeHours: 2, limit: 10 }, deps);
+    const paged = await allPages({ principal: officer, minAgeHours: 2, limit: 1 }, deps);
+    const redOnly = await listReviewQueue({ principal: officer, lane: 'RED', office: 'GBLHR', minAgeHours: 2, limit: 10 }, deps);
+    const longer = await listReviewQueue({ principal: officer, minAgeHours: 4, limit: 10 }, deps);
+    const nobody = await listReviewQueue({ principal: officer, minAgeHours: 24, limit: 10 }, deps);
+
+    // Assess
+    expect(twoHours.items.map((item) => item.id)).toEqual([red[0], red[1], ...yellow]);
+    expect(twoHours.nextCursor).toBeNull();
+    expect(twoHours.counts).toEqual({ RED: 4, YELLOW: 2 });
+    expect(paged.flat()).toEqual([red[0], red[1], ...yellow]);
+    expect(redOnly.items.map((item) => item.id)).toEqual([red[0], red[1]]);
+    expect(longer.items.map((item) => item.id)).toEqual([yellow[0]]); // 2 h before the first RED: over 4 h ago
+    expect(nobody.items).toEqual([]);
+    expect(nobody.nextCursor).toBeNull();
   });
 
   it('keeps the offices apart', async () => {

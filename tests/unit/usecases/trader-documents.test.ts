@@ -266,7 +266,7 @@ describe('receiving the document', () => {
     const queue = (limit: number) =>
       listReviewQueue(
         { principal: officer, lane: 'RED', office: before!.office, limit },
-        { repository, customsOffices: region.customsOffices },
+        { repository, customsOffices: region.customsOffices, clock },
       );
     const firstPage = await queue(1);
     const whole = await queue(10);
