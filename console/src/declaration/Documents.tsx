@@ -5,7 +5,8 @@
 import type { DeclarationView } from '#shared/domain/declaration-record.ts';
 import type { DocumentView } from '#shared/domain/documents.ts';
 import { columnsFor, DataTable } from '../components/DataTable.tsx';
-import { dateTime, decimal } from '../format.ts';
+import { Time } from '../components/Time.tsx';
+import { decimal } from '../format.ts';
 import { Section } from './sections.tsx';
 
 const statusLabels: Record<DocumentView['status'], string> = {
@@ -29,7 +30,14 @@ const documentColumns = columns.columns([
     header: 'Status',
     cell: ({ row }) => {
       const { status, receivedAt, refusal } = row.original;
-      if (status === 'RECEIVED') return `${statusLabels.RECEIVED}${receivedAt ? ` ${dateTime(receivedAt)}` : ''}`;
+      if (status === 'RECEIVED')
+        return receivedAt ? (
+          <>
+            {statusLabels.RECEIVED} <Time value={receivedAt} />
+          </>
+        ) : (
+          statusLabels.RECEIVED
+        );
       if (status === 'REFUSED') return `${statusLabels.REFUSED}: ${refusal?.reason ?? 'no reason given'}`;
       return statusLabels.PENDING;
     },

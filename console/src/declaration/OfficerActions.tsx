@@ -19,7 +19,8 @@ import { useClaim, useDecide, useInspect, useReleaseClaim } from '../api/hooks.t
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { Field } from '../components/Field.tsx';
 import { ErrorPanel, Notice } from '../components/feedback.tsx';
-import { dateTime, decisionLabels, money } from '../format.ts';
+import { Time } from '../components/Time.tsx';
+import { decisionLabels, money } from '../format.ts';
 import { optionalText, requestResolver } from '../forms.ts';
 import { usePeople } from '../people.ts';
 import { type Session, useSignedIn } from '../session.tsx';
@@ -41,7 +42,7 @@ export function ClaimLine({ view }: { view: DeclarationView }) {
   if (state.kind === 'free') return <span>Nobody is working on it</span>;
   return (
     <span>
-      Claimed by {state.kind === 'mine' ? 'you' : people(state.officerId)} until {dateTime(state.until)}
+      Claimed by {state.kind === 'mine' ? 'you' : people(state.officerId)} until <Time value={state.until} />
     </span>
   );
 }
@@ -70,7 +71,7 @@ export function OfficerActions({ view }: { view: DeclarationView }) {
         </p>
       ) : state.kind === 'other' ? (
         <p>
-          {people(state.officerId)} is working on it until {dateTime(state.until)}. You can act on it once they let it go or the claim
+          {people(state.officerId)} is working on it until <Time value={state.until} />. You can act on it once they let it go or the claim
           expires.
         </p>
       ) : state.kind === 'free' ? (

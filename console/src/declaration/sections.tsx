@@ -11,7 +11,8 @@ import { useDeclarationEvents } from '../api/hooks.ts';
 import { LaneBadge, StatusBadge } from '../components/badges.tsx';
 import { columnsFor, DataTable } from '../components/DataTable.tsx';
 import { ErrorPanel, Loading } from '../components/feedback.tsx';
-import { date, dateTime, decimal, decisionLabels, money, taxTypeName, transportModes } from '../format.ts';
+import { Time } from '../components/Time.tsx';
+import { date, decimal, decisionLabels, money, taxTypeName, transportModes } from '../format.ts';
 import { usePeople } from '../people.ts';
 
 export function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
@@ -67,11 +68,19 @@ export function Summary({ view, claimLine }: { view: DeclarationView; claimLine?
       <Pair term="Type">{view.type === 'IM' ? 'Import' : 'Export'}</Pair>
       <Pair term="Office">{view.office}</Pair>
       <Pair term="Declarant">{view.declarantId}</Pair>
-      <Pair term="Submitted">{dateTime(view.submittedAt)}</Pair>
-      <Pair term="Last change">{dateTime(view.updatedAt)}</Pair>
+      <Pair term="Submitted">
+        <Time value={view.submittedAt} />
+      </Pair>
+      <Pair term="Last change">
+        <Time value={view.updatedAt} />
+      </Pair>
       <Pair term="Version">{view.version}</Pair>
       {view.amendment > 0 && <Pair term="Amendment">{view.amendment}</Pair>}
-      {view.releasedAt && <Pair term="Released">{dateTime(view.releasedAt)}</Pair>}
+      {view.releasedAt && (
+        <Pair term="Released">
+          <Time value={view.releasedAt} />
+        </Pair>
+      )}
       {claimLine && <Pair term="Claim">{claimLine}</Pair>}
     </Pairs>
   );
@@ -86,7 +95,7 @@ export function Outcome({ view }: { view: DeclarationView }) {
       {view.decision && (
         <div>
           <p>
-            <strong>{decisionLabels[view.decision.action]}</strong> on {dateTime(view.decision.at)}
+            <strong>{decisionLabels[view.decision.action]}</strong> on <Time value={view.decision.at} />
             {view.decision.officerId ? ` by ${people(view.decision.officerId)}` : ''}.
           </p>
           {view.decision.message && (
@@ -110,12 +119,12 @@ export function Outcome({ view }: { view: DeclarationView }) {
       )}
       {view.cancellation && (
         <p>
-          Cancelled on {dateTime(view.cancellation.at)}: {view.cancellation.reason}
+          Cancelled on <Time value={view.cancellation.at} />: {view.cancellation.reason}
         </p>
       )}
       {view.failure && (
         <p>
-          Processing failed at {view.failure.stage} on {dateTime(view.failure.at)}: {view.failure.reason}
+          Processing failed at {view.failure.stage} on <Time value={view.failure.at} />: {view.failure.reason}
         </p>
       )}
       {view.validation && view.validation.problems.length > 0 && (
@@ -235,7 +244,9 @@ export function Risk({ risk }: { risk: NonNullable<DeclarationView['risk']> }) {
           <LaneBadge lane={risk.lane} />
         </Pair>
         <Pair term="Score">{risk.score}</Pair>
-        <Pair term="Scored">{dateTime(risk.scoredAt)}</Pair>
+        <Pair term="Scored">
+          <Time value={risk.scoredAt} />
+        </Pair>
         <Pair term="Post-clearance audit">{risk.postClearanceAudit ? 'yes' : 'no'}</Pair>
         {risk.selection && <Pair term="Lane from criteria">{risk.selection.criteriaLane}</Pair>}
         {risk.selection && <Pair term="Random selection">{risk.selection.randomLane ?? risk.selection.topUpLane ?? 'none'}</Pair>}
@@ -392,7 +403,7 @@ export function InspectionDetail({ view }: { view: DeclarationView }) {
       <Pairs>
         <Pair term="Result">{inspection.result === 'DISCREPANCY' ? 'Discrepancy found' : 'No discrepancy'}</Pair>
         <Pair term="Recorded">
-          {dateTime(inspection.at)}
+          <Time value={inspection.at} />
           {inspection.officerId ? ` by ${people(inspection.officerId)}` : ''}
         </Pair>
         {inspection.findings !== null && <Pair term="Findings (customs only)">{inspection.findings}</Pair>}
@@ -528,7 +539,7 @@ export function History({ id }: { id: string }) {
           {events.data.items.map((event) => (
             <li key={event.version}>
               <p className="timeline-head">
-                <strong>{eventLabels[event.type] ?? event.type}</strong> <time dateTime={event.at}>{dateTime(event.at)}</time>
+                <strong>{eventLabels[event.type] ?? event.type}</strong> <Time value={event.at} />
               </p>
               <p className="muted">
                 {event.actor.kind === 'system' ? 'by the platform' : `by ${event.actor.kind} ${people(event.actor.id)}`}, version{' '}

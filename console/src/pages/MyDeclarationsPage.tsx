@@ -11,7 +11,8 @@ import { columnsFor, DataTable } from '../components/DataTable.tsx';
 import { Field } from '../components/Field.tsx';
 import { ErrorPanel, Loading } from '../components/feedback.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
-import { dateTime, money, statusLabels } from '../format.ts';
+import { Time } from '../components/Time.tsx';
+import { money, statusLabels } from '../format.ts';
 import { requestResolver } from '../forms.ts';
 import { useSignedIn } from '../session.tsx';
 
@@ -86,7 +87,7 @@ const tableColumns = columns.columns([
   }),
   columns.accessor('submittedAt', {
     header: 'Submitted',
-    cell: (info) => <time dateTime={info.getValue()}>{dateTime(info.getValue())}</time>,
+    cell: (info) => <Time value={info.getValue()} />,
   }),
   columns.accessor('office', { header: 'Office' }),
 ]);

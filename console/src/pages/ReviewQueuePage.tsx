@@ -14,7 +14,8 @@ import { columnsFor, DataTable } from '../components/DataTable.tsx';
 import { Field } from '../components/Field.tsx';
 import { ErrorPanel, Loading } from '../components/feedback.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
-import { dateTime, decisionLabels, laneLabels } from '../format.ts';
+import { Time } from '../components/Time.tsx';
+import { decisionLabels, laneLabels } from '../format.ts';
 import { optionalText, requestResolver } from '../forms.ts';
 import { usePeople } from '../people.ts';
 
@@ -104,7 +105,7 @@ function QueueTable({ filters }: { filters: QueueFilters }) {
       header: 'Queued',
       cell: (info) => {
         const value = info.getValue();
-        return value ? <time dateTime={value}>{dateTime(value)}</time> : '-';
+        return value ? <Time value={value} /> : '-';
       },
     }),
     columns.accessor('lrn', {
@@ -124,7 +125,10 @@ function QueueTable({ filters }: { filters: QueueFilters }) {
         return (
           <span>
             {people(claim.officerId)}
-            <span className="muted"> until {dateTime(claim.until)}</span>
+            <span className="muted">
+              {' '}
+              until <Time value={claim.until} />
+            </span>
           </span>
         );
       },

@@ -10,8 +10,8 @@ import { ApiError } from '../api/client.ts';
 import { useEditRiskProfile, useRiskProfile } from '../api/risk.ts';
 import { ErrorPanel, Loading, Notice } from '../components/feedback.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
+import { Time } from '../components/Time.tsx';
 import { Section } from '../declaration/sections.tsx';
-import { dateTime } from '../format.ts';
 import { usePeople } from '../people.ts';
 import { DisableProfile } from '../risk/DisableProfile.tsx';
 import { OutcomeBadge, ProfileStatus } from '../risk/ProfileBadges.tsx';
@@ -105,10 +105,7 @@ function LoadedProfile({ versions, current, effectiveness, reload }: LoadedProps
           </dd>
           <dt>Saved</dt>
           <dd>
-            <time dateTime={current.createdAt} title={`${current.createdAt} (UTC)`}>
-              {dateTime(current.createdAt)}
-            </time>{' '}
-            by {people(current.createdBy)}
+            <Time value={current.createdAt} /> by {people(current.createdBy)}
           </dd>
           <dt>Matches</dt>
           <dd>{describeCriteria(current.criteria)}</dd>

@@ -1,7 +1,7 @@
 /** A profile's versions, newest first: when, who, and what each said. */
 import type { RiskProfile } from '#shared/risk/profile.ts';
 import { columnsFor, DataTable } from '../components/DataTable.tsx';
-import { dateTime } from '../format.ts';
+import { Time } from '../components/Time.tsx';
 import { usePeople } from '../people.ts';
 import { OutcomeBadge } from './ProfileBadges.tsx';
 import { describeCriteria } from './summary.ts';
@@ -14,11 +14,7 @@ export function VersionHistory({ versions }: { versions: readonly RiskProfile[] 
     columns.accessor('version', { header: 'Version', cell: (info) => `v${info.getValue()}` }),
     columns.accessor('createdAt', {
       header: 'Saved',
-      cell: (info) => (
-        <time dateTime={info.getValue()} title={`${info.getValue()} (UTC)`}>
-          {dateTime(info.getValue())}
-        </time>
-      ),
+      cell: (info) => <Time value={info.getValue()} />,
     }),
     columns.accessor('createdBy', { header: 'By', cell: (info) => people(info.getValue()) }),
     columns.accessor('enabled', { header: 'Enabled', cell: (info) => (info.getValue() ? 'yes' : 'no') }),
