@@ -47,6 +47,8 @@ export const queryKeys = {
 export interface QueueFilters {
   lane?: 'RED' | 'YELLOW' | 'FAILED' | undefined;
   office?: string | undefined;
+  /** Only those waiting longer than this many hours. */
+  minAgeHours?: number | undefined;
 }
 
 /** `call` with the signed-in user's token. */
@@ -71,7 +73,16 @@ export function useReviewQueue(filters: QueueFilters, cursor: string | undefined
   return useQuery({
     queryKey: queryKeys.reviewQueue(filters, cursor),
     queryFn: ({ signal }) =>
-      api(reviewQueueOperation, { query: { lane: filters.lane, office: filters.office, cursor, limit: String(PAGE_SIZE) }, signal }),
+      api(reviewQueueOperation, {
+        query: {
+          lane: filters.lane,
+          office: filters.office,
+          minAgeHours: filters.minAgeHours === undefined ? undefined : String(filters.minAgeHours),
+          cursor,
+          limit: String(PAGE_SIZE),
+        },
+        signal,
+      }),
     placeholderData: keepPreviousData,
     // New arrivals and colleagues' claims show up without a reload.
     refetchInterval: 30_000,

@@ -1,11 +1,27 @@
 /**
  * A table with TanStack Table: a caption, column headers, and a region that scrolls sideways on a
- * narrow screen (keyboard users reach it with Tab and scroll it with the arrow keys).
+ * narrow screen (keyboard users reach it with Tab and scroll it with the arrow keys). A `sortable`
+ * table sorts the rows it shows by a column when its header button is pressed (again: the other
+ * way, a third time: back to the order given); the header says how it is sorted (`aria-sort`).
  */
-import { createColumnHelper, type RowData, type TableOptions, tableFeatures, useTable } from '@tanstack/react-table';
+import {
+  createColumnHelper,
+  createSortedRowModel,
+  type RowData,
+  rowSortingFeature,
+  sortFn_basic,
+  sortFn_text,
+  type TableOptions,
+  tableFeatures,
+  useTable,
+} from '@tanstack/react-table';
 import type { ReactNode } from 'react';
 
-const features = tableFeatures({});
+const features = tableFeatures({
+  rowSortingFeature,
+  sortedRowModel: createSortedRowModel(),
+  sortFns: { basic: sortFn_basic, text: sortFn_text },
+});
 export type Features = typeof features;
 export const columnsFor = <T extends RowData>() => createColumnHelper<Features, T>();
 
@@ -19,10 +35,24 @@ export interface DataTableProps<T extends RowData> {
   /** Shown instead of the table when there are no rows. */
   empty: ReactNode;
   captionHidden?: boolean;
+  /** Columns sort when their header is pressed (those with `enableSorting: false` do not). */
+  sortable?: boolean;
 }
 
-export function DataTable<T extends RowData>({ caption, label, columns, data, rowId, empty, captionHidden = false }: DataTableProps<T>) {
-  const table = useTable({ features, columns, data, getRowId: rowId });
+const ariaSort = { asc: 'ascending', desc: 'descending' } as const;
+const arrows = { asc: ' ▲', desc: ' ▼' } as const;
+
+export function DataTable<T extends RowData>({
+  caption,
+  label,
+  columns,
+  data,
+  rowId,
+  empty,
+  captionHidden = false,
+  sortable = false,
+}: DataTableProps<T>) {
+  const table = useTable({ features, columns, data, getRowId: rowId, enableSorting: sortable, enableMultiSort: false });
   const headerGroups = table.getHeaderGroups();
   const rows = table.getRowModel().rows;
   if (rows.length === 0) {
@@ -42,11 +72,22 @@ export function DataTable<T extends RowData>({ caption, label, columns, data, ro
         <thead>
           {headerGroups.map((group) => (
             <tr key={group.id}>
-              {group.headers.map((header) => (
-                <th key={header.id} scope="col">
-                  {header.isPlaceholder ? null : <table.FlexRender header={header} />}
-                </th>
-              ))}
+              {group.headers.map((header) => {
+                const canSort = !header.isPlaceholder && header.column.getCanSort();
+                const sorted = header.column.getIsSorted();
+                return (
+                  <th key={header.id} scope="col" aria-sort={canSort ? (sorted ? ariaSort[sorted] : 'none') : undefined}>
+                    {header.isPlaceholder ? null : canSort ? (
+                      <button type="button" className="sort-button" onClick={header.column.getToggleSortingHandler()}>
+                        <table.FlexRender header={header} />
+                        <span aria-hidden="true">{sorted ? arrows[sorted] : ' ↕'}</span>
+                      </button>
+                    ) : (
+                      <table.FlexRender header={header} />
+                    )}
+                  </th>
+                );
+              })}
             </tr>
           ))}
         </thead>

@@ -1,6 +1,8 @@
 /**
- * The officers' review queue: declarations waiting for an officer, oldest first, over every lane
- * and office unless narrowed; how many each lane holds; who is working on each.
+ * The officers' review queue: declarations waiting for an officer, RED before YELLOW and each
+ * oldest first, over every lane and office unless narrowed (to a lane, an office, or those waiting
+ * longer than some hours); how many each lane holds; who is working on each. The loaded page can
+ * be sorted by its columns.
  */
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
@@ -20,16 +22,33 @@ import { optionalText, requestResolver } from '../forms.ts';
 import { usePeople } from '../people.ts';
 
 /** The filters the queue operation takes, checked with its own query schema. */
-const filterSchema = reviewQueueOperation.query.pick({ lane: true, office: true });
-type FilterForm = { lane: string; office: string };
+const filterSchema = reviewQueueOperation.query.pick({ lane: true, office: true, minAgeHours: true });
+type FilterForm = { lane: string; office: string; minAgeHours: string };
 const toFilters = (form: FilterForm) => ({
   ...(form.lane ? { lane: form.lane } : {}),
   ...(optionalText(form.office) ? { office: optionalText(form.office)?.toUpperCase() } : {}),
+  ...(optionalText(form.minAgeHours) ? { minAgeHours: optionalText(form.minAgeHours) } : {}),
+});
+const formOf = (filters: QueueFilters): FilterForm => ({
+  lane: filters.lane ?? '',
+  office: filters.office ?? '',
+  minAgeHours: filters.minAgeHours === undefined ? '' : String(filters.minAgeHours),
 });
 
 function filtersFrom(params: URLSearchParams): QueueFilters {
-  const parsed = filterSchema.safeParse(toFilters({ lane: params.get('lane') ?? '', office: params.get('office') ?? '' }));
+  const parsed = filterSchema.safeParse(
+    toFilters({ lane: params.get('lane') ?? '', office: params.get('office') ?? '', minAgeHours: params.get('minAgeHours') ?? '' }),
+  );
   return parsed.success ? parsed.data : {};
+}
+
+/** "RED lane, office GBLHR, waiting over 4 h": the filters in words, for the caption. */
+function describe(filters: QueueFilters): string {
+  return [
+    filters.lane ? `, ${filters.lane} lane` : '',
+    filters.office ? `, office ${filters.office}` : '',
+    filters.minAgeHours !== undefined ? `, waiting longer than ${filters.minAgeHours} h` : '',
+  ].join('');
 }
 
 export function ReviewQueuePage() {
@@ -38,17 +57,21 @@ export function ReviewQueuePage() {
   return (
     <>
       <PageHeading title="Review queue" />
-      <p>Declarations that risk selected for a documentary check (yellow) or a physical inspection (red), oldest first.</p>
+      <p>
+        Declarations that risk selected for a physical inspection (red) or a documentary check (yellow): red first, each oldest first. Times
+        are in your time zone; hover over one for UTC.
+      </p>
       <FilterBar
         filters={filters}
         onApply={(next) => {
           const search = new URLSearchParams();
           if (next.lane) search.set('lane', next.lane);
           if (next.office) search.set('office', next.office);
+          if (next.minAgeHours !== undefined) search.set('minAgeHours', String(next.minAgeHours));
           setParams(search);
         }}
       />
-      <QueueTable key={`${filters.lane ?? ''}:${filters.office ?? ''}`} filters={filters} />
+      <QueueTable key={`${filters.lane ?? ''}:${filters.office ?? ''}:${filters.minAgeHours ?? ''}`} filters={filters} />
     </>
   );
 }
@@ -56,7 +79,7 @@ export function ReviewQueuePage() {
 function FilterBar({ filters, onApply }: { filters: QueueFilters; onApply: (filters: QueueFilters) => void }) {
   const form = useForm<FilterForm, unknown, QueueFilters>({
     resolver: requestResolver(filterSchema, toFilters),
-    values: { lane: filters.lane ?? '', office: filters.office ?? '' },
+    values: formOf(filters),
   });
   const { errors } = form.formState;
   return (
@@ -76,12 +99,15 @@ function FilterBar({ filters, onApply }: { filters: QueueFilters; onApply: (filt
       <Field label="Customs office" hint="e.g. GBLHR; empty for all" error={errors.office?.message}>
         {(control) => <input className="code-input" autoComplete="off" {...control} {...form.register('office')} />}
       </Field>
+      <Field label="Waiting longer than (hours)" hint="e.g. 4; empty for any" error={errors.minAgeHours?.message}>
+        {(control) => <input inputMode="numeric" autoComplete="off" {...control} {...form.register('minAgeHours')} />}
+      </Field>
       <div className="filter-actions">
         <button type="submit">Apply filters</button>
         <button
           type="button"
           onClick={() => {
-            form.reset({ lane: '', office: '' });
+            form.reset({ lane: '', office: '', minAgeHours: '' });
             onApply({});
           }}
         >
@@ -103,6 +129,7 @@ function QueueTable({ filters }: { filters: QueueFilters }) {
   const tableColumns = columns.columns([
     columns.accessor('queuedAt', {
       header: 'Queued',
+      sortFn: 'basic',
       cell: (info) => {
         const value = info.getValue();
         return value ? <Time value={value} /> : '-';
@@ -111,14 +138,16 @@ function QueueTable({ filters }: { filters: QueueFilters }) {
     columns.accessor('lrn', {
       header: 'Declaration (LRN)',
       cell: ({ row }) => <Link to={`/review/declarations/${row.original.id}`}>{row.original.lrn}</Link>,
+      enableSorting: false,
     }),
-    columns.accessor('lane', { header: 'Lane', cell: (info) => <LaneBadge lane={info.getValue()} /> }),
-    columns.accessor('status', { header: 'Status', cell: (info) => <StatusBadge status={info.getValue()} /> }),
-    columns.accessor('office', { header: 'Office' }),
-    columns.accessor('declarantId', { header: 'Declarant' }),
-    columns.accessor('score', { header: 'Score', cell: (info) => info.getValue() ?? '-' }),
+    columns.accessor('lane', { header: 'Lane', sortFn: 'text', cell: (info) => <LaneBadge lane={info.getValue()} /> }),
+    columns.accessor('status', { header: 'Status', enableSorting: false, cell: (info) => <StatusBadge status={info.getValue()} /> }),
+    columns.accessor('office', { header: 'Office', enableSorting: false }),
+    columns.accessor('declarantId', { header: 'Declarant', sortFn: 'text' }),
+    columns.accessor('score', { header: 'Score', sortFn: 'basic', sortUndefined: 'last', cell: (info) => info.getValue() ?? '-' }),
     columns.accessor('claim', {
       header: 'Claimed by',
+      enableSorting: false,
       cell: (info) => {
         const claim = info.getValue();
         if (!claim || Date.parse(claim.until) <= Date.now()) return <span className="muted">nobody</span>;
@@ -135,6 +164,7 @@ function QueueTable({ filters }: { filters: QueueFilters }) {
     }),
     columns.accessor('decision', {
       header: 'Latest decision',
+      enableSorting: false,
       cell: (info) => {
         const decision = info.getValue();
         return decision ? decisionLabels[decision.action] : <span className="muted">none</span>;
@@ -171,11 +201,12 @@ function QueueTable({ filters }: { filters: QueueFilters }) {
       <DataTable
         caption={
           <>
-            Waiting for an officer{filters.lane ? `, ${filters.lane} lane` : ''}
-            {filters.office ? `, office ${filters.office}` : ''} (oldest first{cursors.length > 0 ? `, page ${cursors.length + 1}` : ''})
+            Waiting for an officer{describe(filters)} ({filters.lane ? 'oldest first' : 'red first, each oldest first'}
+            {cursors.length > 0 ? `, page ${cursors.length + 1}` : ''}; the column buttons sort this page)
           </>
         }
         label="Review queue"
+        sortable
         columns={tableColumns}
         data={page.items}
         rowId={(entry) => entry.id}
