@@ -7,36 +7,25 @@
  * Content-Security-Policy.
  */
 import type { Browser } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
-import { ensureConsoleBuilt } from '#local/console-build.ts';
-import { seedDemoData } from '#local/seed.ts';
+import type { LocalCloud } from '#local/cloud.ts';
 import { apiClient, declarationFor, eventually } from '#tests/integration/support.ts';
-import { ferroSiliconCif, noRandomSelection } from '#tests/support/scenarios.ts';
-import { checkPage, chromiumPath, freshScreenshotDir, openPage, sidewaysScrolling, signIn } from './support.ts';
+import { ferroSiliconCif } from '#tests/support/scenarios.ts';
+import { type ConsoleRig, checkPage, openPage, sidewaysScrolling, signIn, startConsoleRig } from './support.ts';
 
 /** Acme Imports Ltd, the demo trader the console signs in as. */
 const ACME = 'GB123456789000';
 
 let cloud: LocalCloud;
+let rig: ConsoleRig;
 let browser: Browser;
-let screenshots: string;
 /** The two RED declarations, oldest first. */
 const red: { id: string; lrn: string }[] = [];
 
 beforeAll(async () => {
-  screenshots = freshScreenshotDir('officer-and-trader');
-  const executablePath = chromiumPath();
-  await ensureConsoleBuilt();
-  cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
-  await seedDemoData();
+  rig = await startConsoleRig('officer-and-trader');
+  ({ cloud, browser } = rig);
   const { call } = apiClient(cloud.apiUrl);
-  const loaded = await call('PUT', '/v1/admin/reference-documents/risk-settings', {
-    token: cloud.mintToken({ role: 'admin' }),
-    body: noRandomSelection,
-  });
-  expect(loaded.status).toBe(200);
   const trader = cloud.mintToken({ role: 'trader', party: ACME });
   for (let index = 0; index < 2; index++) {
     const declaration = declarationFor(ACME, ferroSiliconCif);
@@ -48,14 +37,10 @@ beforeAll(async () => {
     });
     red.push({ id: receipt.body.id, lrn: declaration.lrn });
   }
-  browser = await chromium.launch({ executablePath, headless: true });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await cloud?.stop();
-  // Where to look: printed with the test output.
-  console.log(`console screenshots: ${screenshots}`);
+  await rig?.stop();
 });
 
 describe('the customs console in a browser', () => {

@@ -4,31 +4,25 @@
  * `aria-sort`, and times in the user's zone with the UTC time on hover. Checked with axe-core.
  */
 import type { Browser } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
-import { ensureConsoleBuilt } from '#local/console-build.ts';
-import { seedDemoData } from '#local/seed.ts';
+import type { LocalCloud } from '#local/cloud.ts';
 import { apiClient, declarationFor, eventually } from '#tests/integration/support.ts';
-import { ferroSiliconCif, noRandomSelection } from '#tests/support/scenarios.ts';
-import { checkPage, chromiumPath, freshScreenshotDir, openPage, signIn } from './support.ts';
+import { ferroSiliconCif } from '#tests/support/scenarios.ts';
+import { type ConsoleRig, checkPage, openPage, signIn, startConsoleRig } from './support.ts';
 
 const ACME = 'GB123456789000';
 
 let cloud: LocalCloud;
+let rig: ConsoleRig;
 let browser: Browser;
 /** Queued in this order: one YELLOW (a documentary check of shaver parts), then two RED. */
 const lrns: { lane: 'RED' | 'YELLOW'; lrn: string }[] = [];
 
 beforeAll(async () => {
-  freshScreenshotDir('review-queue');
-  const executablePath = chromiumPath();
-  await ensureConsoleBuilt();
-  cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
-  await seedDemoData();
+  rig = await startConsoleRig('review-queue');
+  ({ cloud, browser } = rig);
   const { call } = apiClient(cloud.apiUrl);
-  const admin = cloud.mintToken({ role: 'admin' });
-  expect((await call('PUT', '/v1/admin/reference-documents/risk-settings', { token: admin, body: noRandomSelection })).status).toBe(200);
+  const _admin = cloud.mintToken({ role: 'admin' });
   const profile = await call('POST', '/v1/admin/risk-profiles', {
     token: cloud.mintToken({ role: 'officer' }),
     body: {
@@ -51,12 +45,10 @@ beforeAll(async () => {
     });
     lrns.push({ lane, lrn: declaration.lrn });
   }
-  browser = await chromium.launch({ executablePath, headless: true });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await cloud?.stop();
+  await rig?.stop();
 });
 
 describe('the review queue page', () => {

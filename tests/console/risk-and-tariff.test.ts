@@ -7,15 +7,12 @@
  * saved as a screenshot; the pages work by keyboard and at 390 px.
  */
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
-import { ensureConsoleBuilt } from '#local/console-build.ts';
-import { seedDemoData } from '#local/seed.ts';
+import type { LocalCloud } from '#local/cloud.ts';
 import { listRiskProfilesOperation } from '#shared/http/operations/risk-profiles.ts';
 import { apiClient, declarationFor, eventually } from '#tests/integration/support.ts';
-import { ferroSiliconCif, noRandomSelection } from '#tests/support/scenarios.ts';
-import { checkPage, chromiumPath, freshScreenshotDir, openPage, sidewaysScrolling, signIn } from './support.ts';
+import { ferroSiliconCif } from '#tests/support/scenarios.ts';
+import { type ConsoleRig, checkPage, openPage, sidewaysScrolling, signIn, startConsoleRig } from './support.ts';
 
 /** Acme Imports Ltd, the demo trader. */
 const ACME = 'GB123456789000';
@@ -24,8 +21,8 @@ const FESI = 'RP-GB-FESI-AD';
 const OFFICER = /Olivia Okafor/;
 
 let cloud: LocalCloud;
+let rig: ConsoleRig;
 let browser: Browser;
-let screenshots: string;
 let api: ReturnType<typeof apiClient>['call'];
 let officer: string;
 
@@ -34,21 +31,10 @@ const money = (amount: string, currency: string) =>
   new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(amount as Intl.StringNumericLiteral);
 
 beforeAll(async () => {
-  screenshots = freshScreenshotDir('risk-and-tariff');
-  const executablePath = chromiumPath();
-  await ensureConsoleBuilt();
-  cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
-  await seedDemoData();
+  rig = await startConsoleRig('risk-and-tariff');
+  ({ cloud, browser } = rig);
   api = apiClient(cloud.apiUrl).call;
   officer = cloud.mintToken({ role: 'officer' });
-  expect(
-    (
-      await api('PUT', '/v1/admin/reference-documents/risk-settings', {
-        token: cloud.mintToken({ role: 'admin' }),
-        body: noRandomSelection,
-      })
-    ).status,
-  ).toBe(200);
   // Two ferro-silicon declarations the anti-dumping profile selects; one inspected, with a discrepancy.
   const trader = cloud.mintToken({ role: 'trader', party: ACME });
   const selected: { id: string; version: number }[] = [];
@@ -71,13 +57,10 @@ beforeAll(async () => {
     body: { result: 'DISCREPANCY', findings: 'Silicon content below what was declared' },
   });
   expect(inspection.status).toBe(200);
-  browser = await chromium.launch({ executablePath, headless: true });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await cloud?.stop();
-  console.log(`console screenshots: ${screenshots}`);
+  await rig?.stop();
 });
 
 /** The profile list as the API answers it. */

@@ -6,15 +6,12 @@
  */
 import { Decimal } from 'decimal.js';
 import type { Browser } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
-import { ensureConsoleBuilt } from '#local/console-build.ts';
-import { seedDemoData } from '#local/seed.ts';
+import type { LocalCloud } from '#local/cloud.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { apiClient, declarationFor, eventually } from '#tests/integration/support.ts';
-import { ferroSiliconCif, noRandomSelection } from '#tests/support/scenarios.ts';
-import { checkPage, chromiumPath, freshScreenshotDir, openPage, signIn } from './support.ts';
+import { ferroSiliconCif } from '#tests/support/scenarios.ts';
+import { type ConsoleRig, checkPage, openPage, signIn, startConsoleRig } from './support.ts';
 
 const ACME = 'GB123456789000';
 const BOREALIS = 'GB987654321000';
@@ -27,20 +24,16 @@ interface Settled {
 }
 
 let cloud: LocalCloud;
+let rig: ConsoleRig;
 let browser: Browser;
-let screenshots: string;
 const settled: Settled[] = [];
 
 beforeAll(async () => {
-  screenshots = freshScreenshotDir('statistics');
-  const executablePath = chromiumPath();
-  await ensureConsoleBuilt();
-  cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
-  await seedDemoData();
+  rig = await startConsoleRig('statistics');
+  ({ cloud, browser } = rig);
   const { call } = apiClient(cloud.apiUrl);
-  const admin = cloud.mintToken({ role: 'admin' });
+  const _admin = cloud.mintToken({ role: 'admin' });
   const officer = cloud.mintToken({ role: 'officer' });
-  expect((await call('PUT', '/v1/admin/reference-documents/risk-settings', { token: admin, body: noRandomSelection })).status).toBe(200);
 
   const submissions: { party: string; change?: (d: DeclarationInput) => void }[] = [
     { party: BOREALIS },
@@ -82,13 +75,10 @@ beforeAll(async () => {
       byTaxType: final.body.assessment?.totals.byTaxType ?? {},
     });
   }
-  browser = await chromium.launch({ executablePath, headless: true });
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await cloud?.stop();
-  console.log(`console screenshots: ${screenshots}`);
+  await rig?.stop();
 });
 
 describe('the statistics page', () => {

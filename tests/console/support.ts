@@ -9,6 +9,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AxeResults, Result } from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { expect } from 'vitest';
+import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
+import { ensureConsoleBuilt } from '#local/console-build.ts';
+import { seedDemoData } from '#local/seed.ts';
+import { apiClient } from '#tests/integration/support.ts';
+import { noRandomSelection } from '#tests/support/scenarios.ts';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const screenshotDir = path.join(repositoryRoot, '.vitest', 'screenshots');
@@ -122,4 +129,44 @@ export async function signIn(page: Page, apiUrl: string, who: RegExp): Promise<v
     .getByRole('heading', { level: 1 })
     .filter({ hasText: /Review queue|My declarations/ })
     .waitFor();
+}
+
+/** What a console test file runs against: a seeded local cloud and headless Chromium. */
+export interface ConsoleRig {
+  cloud: LocalCloud;
+  browser: Browser;
+  call: ReturnType<typeof apiClient>['call'];
+  /** Closes the browser, stops the cloud and prints where the screenshots are. */
+  stop(): Promise<void>;
+}
+
+/**
+ * For one console test file: its emptied screenshot folder (`.vitest/screenshots/<suite>/`), the
+ * console built, a local cloud seeded with the demo data and without random selection (lanes
+ * come from the criteria alone), and Chromium.
+ */
+export async function startConsoleRig(suite: string): Promise<ConsoleRig> {
+  const screenshots = freshScreenshotDir(suite);
+  const executablePath = chromiumPath();
+  await ensureConsoleBuilt();
+  const cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
+  await seedDemoData();
+  const { call } = apiClient(cloud.apiUrl);
+  const settings = await call('PUT', '/v1/admin/reference-documents/risk-settings', {
+    token: cloud.mintToken({ role: 'admin' }),
+    body: noRandomSelection,
+  });
+  expect(settings.status).toBe(200);
+  const browser = await chromium.launch({ executablePath, headless: true });
+  return {
+    cloud,
+    browser,
+    call,
+    stop: async () => {
+      await browser.close();
+      await cloud.stop();
+      // Where to look: printed with the test output.
+      console.log(`console screenshots: ${screenshots}`);
+    },
+  };
 }

@@ -9,15 +9,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
-import { ensureConsoleBuilt } from '#local/console-build.ts';
-import { seedDemoData } from '#local/seed.ts';
+import type { LocalCloud } from '#local/cloud.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { apiClient, declarationFor, eventually } from '#tests/integration/support.ts';
-import { ferroSiliconCif, noRandomSelection } from '#tests/support/scenarios.ts';
-import { checkPage, chromiumPath, freshScreenshotDir, openPage, sidewaysScrolling, signIn } from './support.ts';
+import { ferroSiliconCif } from '#tests/support/scenarios.ts';
+import { type ConsoleRig, checkPage, openPage, sidewaysScrolling, signIn, startConsoleRig } from './support.ts';
 
 /** Acme Imports Ltd, the demo trader the console signs in as. */
 const ACME = 'GB123456789000';
@@ -25,8 +22,8 @@ const invoicePath = new URL('../fixtures/documents/invoice.pdf', import.meta.url
 const invoice = readFileSync(invoicePath);
 
 let cloud: LocalCloud;
+let rig: ConsoleRig;
 let browser: Browser;
-let screenshots: string;
 let trader: string;
 let call: ReturnType<typeof apiClient>['call'];
 /** RED declarations under review: [0] gets a document request, [1] is amended. */
@@ -61,28 +58,17 @@ async function read(id: string): Promise<View> {
 }
 
 beforeAll(async () => {
-  screenshots = freshScreenshotDir('trader-flows');
-  const executablePath = chromiumPath();
-  await ensureConsoleBuilt();
-  cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
-  await seedDemoData();
+  rig = await startConsoleRig('trader-flows');
+  ({ cloud, browser } = rig);
   ({ call } = apiClient(cloud.apiUrl));
-  const loaded = await call('PUT', '/v1/admin/reference-documents/risk-settings', {
-    token: cloud.mintToken({ role: 'admin' }),
-    body: noRandomSelection,
-  });
-  expect(loaded.status).toBe(200);
   trader = cloud.mintToken({ role: 'trader', party: ACME });
   plain = await submit(declarationFor(ACME));
   for (let index = 0; index < 2; index++) red.push(await submit(declarationFor(ACME, ferroSiliconCif)));
   for (const declaration of red) expect((await read(declaration.id)).status).toBe('UNDER_REVIEW');
-  browser = await chromium.launch({ executablePath, headless: true });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await cloud?.stop();
-  console.log(`console screenshots: ${screenshots}`);
+  await rig?.stop();
 });
 
 /** The officer holds the declaration (claims it when nobody does). */
