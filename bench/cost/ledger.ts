@@ -27,6 +27,13 @@ export class Ledger {
   /** S3 requests by pricing class: tier 1 = PUT, COPY, POST, LIST; tier 2 = GET, HEAD and the rest. */
   readonly s3 = { tier1: 0, tier2: 0, bytesPut: 0, calls: {} as Record<string, number> };
   readonly secretsManager = { calls: 0 };
+  /** KMS requests with an asymmetric key (the customs seal), by operation. */
+  readonly kms = { requests: 0, calls: {} as Record<string, number> };
+
+  kmsRequest(operation: string): void {
+    this.kms.requests += 1;
+    add(this.kms.calls, operation, 1);
+  }
   /** Per function: invocations and summed handler milliseconds (each rounded up to 1 ms, as Lambda bills). */
   readonly lambda: Record<string, { invocations: number; ms: number }> = {};
   /** Bytes the functions wrote to stdout/stderr (CloudWatch Logs ingestion), application logs and EMF metrics apart. */

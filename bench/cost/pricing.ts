@@ -26,6 +26,7 @@ type PriceName =
   | 'apiGatewayHttpRequest'
   | 'cloudwatchLogsIngestionGb'
   | 'kmsRequest'
+  | 'kmsAsymmetricRequest'
   | 'secretsManagerApiCall';
 
 export const loadPrices = (region = 'eu-west-2'): PriceTable =>
@@ -115,6 +116,7 @@ export function priceLedger(
     ],
     ['API Gateway HTTP API', per(ledger.api.billedRequests), 'requests', 'apiGatewayHttpRequest'],
     ['CloudWatch Logs ingestion', per(logBytes).div(2 ** 30), 'GB', 'cloudwatchLogsIngestionGb'],
+    ['KMS asymmetric requests (the customs seal)', per(ledger.kms.requests), 'requests', 'kmsAsymmetricRequest'],
     ['Secrets Manager', per(ledger.secretsManager.calls), 'calls', 'secretsManagerApiCall'],
   ];
   const lines = rows.map(([item, quantity, unit, price]) => ({

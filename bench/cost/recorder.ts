@@ -100,6 +100,11 @@ export function installRecorder(options: {
           ledgerOf(fn).s3Request(operation, typeof body === 'string' || body instanceof Uint8Array ? Buffer.byteLength(body) : 0);
           return next(args);
         }
+        if (service === 'kms') {
+          // The customs seal: Sign per release note, GetPublicKey once per execution environment.
+          ledgerOf(fn).kmsRequest(operation);
+          return next(args);
+        }
         const result = await next(args);
         recordSqs(ledgerOf(fn), 'function', operation, args.input, undefined);
         return result;
