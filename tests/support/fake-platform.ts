@@ -145,6 +145,8 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
       region: { nationalCurrency: region.nationalCurrency, deMinimis: { ...region.deMinimis, appliesTo: [...region.deMinimis.appliesTo] } },
     },
     release: { repository, counters, documentsQueue: queues.documents, clock },
+    /** The officers' review (claims, decisions): a claim lasts 30 minutes, as in eu-west-2. */
+    review: { repository, counters, documentsQueue: queues.documents, clock, claimMinutes: 30 },
   };
 
   const stages = {

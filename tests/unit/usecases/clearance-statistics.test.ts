@@ -60,13 +60,7 @@ describe('counting', () => {
     const platform = await fakePlatform();
     const id = await platform.submit(platform.declaration(newParty(), ferroSilicon));
     await platform.runThrough('release');
-    const reviewDeps = {
-      repository: platform.repository,
-      counters: platform.counters,
-      documentsQueue: platform.queues.documents,
-      clock: platform.clock,
-      claimMinutes: 30,
-    };
+    const reviewDeps = platform.deps.review;
     await claimDeclaration({ principal: officer, id }, reviewDeps);
     platform.clock.advance(3_600_000);
 

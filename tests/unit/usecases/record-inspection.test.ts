@@ -24,10 +24,7 @@ async function underReview() {
   const id = await platform.submit(platform.declaration(party, ferroSiliconCif));
   await platform.runThrough('release');
   const deps = {
-    repository: platform.repository,
-    counters: platform.counters,
-    documentsQueue: platform.queues.documents,
-    clock: platform.clock,
+    ...platform.deps.review,
     tariff: platform.deps.duty.tariff,
     region: platform.deps.duty.region,
     traders: platform.traders,
@@ -146,7 +143,7 @@ describe('recordInspection', () => {
     const stale = await refusal(
       recordInspection({ principal: officerA, id, expectedVersion: version - 1, inspection: { ...findings, corrections: [] } }, deps),
     );
-    await claimDeclaration({ principal: officerB, id }, { ...deps, claimMinutes: 30 });
+    await claimDeclaration({ principal: officerB, id }, deps);
     const claimed = await refusal(
       recordInspection({ principal: officerA, id, expectedVersion: undefined, inspection: { ...findings, corrections: [] } }, deps),
     );

@@ -23,13 +23,7 @@ async function underReview() {
   const party = newParty();
   const id = await platform.submit(platform.declaration(party, ferroSilicon));
   await platform.runThrough('release');
-  const deps = {
-    repository: platform.repository,
-    counters: platform.counters,
-    documentsQueue: platform.queues.documents,
-    clock: platform.clock,
-    claimMinutes: 30,
-  };
+  const deps = platform.deps.review;
   return { ...platform, party, id, deps };
 }
 

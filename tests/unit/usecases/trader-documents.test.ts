@@ -52,13 +52,7 @@ async function documentsRequested(requested: RequestedDocument[] = [invoice]) {
   const party = newParty();
   const id = await platform.submit(platform.declaration(party, ferroSilicon));
   await platform.runThrough('release');
-  const reviewDeps = {
-    repository: platform.repository,
-    counters: platform.counters,
-    documentsQueue: platform.queues.documents,
-    clock: platform.clock,
-    claimMinutes: 30,
-  };
+  const reviewDeps = platform.deps.review;
   if (requested.length > 0) {
     platform.clock.advance(60_000);
     await decideOnDeclaration(
