@@ -263,16 +263,14 @@ function DecisionForm({ view, onDone }: { view: DeclarationView; onDone: (messag
           const request = pending;
           setPending(undefined);
           if (!request) return;
-          decide.mutate(
-            { request, version: view.version },
-            {
-              onSuccess: (entry) => {
-                form.reset();
-                onDone(
-                  `${decisionLabels[request.action]}: declaration ${view.lrn} is now ${entry.status.replace(/_/g, ' ').toLowerCase()}.`,
-                );
-              },
+          // Not mutate's own onSuccess: a decision other than HOLD lets the claim go, so this form is
+          // unmounted once the declaration is read back, and mutate's callbacks never fire after that.
+          decide.mutateAsync({ request, version: view.version }).then(
+            (entry) => {
+              form.reset();
+              onDone(`${decisionLabels[request.action]}: declaration ${view.lrn} is now ${entry.status.replace(/_/g, ' ').toLowerCase()}.`);
             },
+            () => {},
           );
         }}
       >
