@@ -157,7 +157,14 @@ export class CustomsStack extends Stack {
       functions: definitions.functions,
       queueDefinitions: definitions.queues,
       tableDefinitions: definitions.tables,
-      resources: { tables: data.tables, buckets: data.buckets, queues: data.queues, secrets: data.secrets, signingKeys: data.signingKeys },
+      resources: {
+        tables: data.tables,
+        buckets: data.buckets,
+        queues: data.queues,
+        secrets: data.secrets,
+        signingKeys: data.signingKeys,
+        publicSite: consoleSite.origin,
+      },
       projectRoot,
       operationsKey: operations.key,
     });

@@ -355,17 +355,6 @@ async function start(
       `chaos: ${Math.round(options.chaos.faultRate * 100)}% of handler SDK calls fail once enabled; every SQS batch delivered twice`,
     );
 
-  // The handlers' environment, before any handler module is imported.
-  const logLevel = options.logLevel ?? 'info';
-  const env = applyEnvironment({
-    regionName,
-    region,
-    endpoints,
-    resources: { tableNames, queueUrls, bucketNames, secretNames, signingKeyIds: kms.keyIds },
-    logLevel,
-  });
-  cleanups.push(() => env.restore());
-
   // Gateway and issuer (the issuer URL carries the gateway's port).
   const consoleDir =
     options.consoleDir === false ? undefined : path.resolve(options.consoleDir ?? path.join(repositoryRoot, 'console', 'dist'));
@@ -382,6 +371,17 @@ async function start(
   });
   cleanups.push(() => gateway.close());
   const apiUrl = `http://127.0.0.1:${apiPort}`;
+  // The handlers' environment, before any handler module is imported (the gateway answers 503
+  // until the issuer is set below); it names the gateway, whose port is known only now.
+  const logLevel = options.logLevel ?? 'info';
+  const env = applyEnvironment({
+    regionName,
+    region,
+    endpoints,
+    resources: { tableNames, queueUrls, bucketNames, secretNames, signingKeyIds: kms.keyIds, publicSite: apiUrl },
+    logLevel,
+  });
+  cleanups.push(() => env.restore());
   if (consoleDir) fauxqs.allowBrowserUploads([apiUrl, `http://localhost:${apiPort}`]);
   const issuer = await createIssuer({
     issuer: `${apiUrl}/local-issuer`,

@@ -16,6 +16,7 @@ import {
   type FunctionDefinition,
   type FunctionName,
   functions,
+  PUBLIC_SITE_URL_ENV,
   type QueueName,
   queueUrlEnv,
   type SecretName,
@@ -84,6 +85,8 @@ export interface FunctionConfig {
   queueUrl(queue: QueueName): string;
   secretId(secret: SecretName): string;
   signingKeyId(key: SigningKeyName): string;
+  /** The console's public address (`access.publicSite`), without a trailing slash: the links printed documents carry. */
+  publicSiteUrl(): string;
 }
 
 export class ConfigurationError extends Error {
@@ -101,6 +104,7 @@ function resourceVariables(definition: FunctionDefinition): string[] {
     ...(definition.access.sendTo ?? []).map((queue) => queueUrlEnv(queue)),
     ...(definition.access.secrets ?? []).map((secret) => secretIdEnv(secret)),
     ...(definition.access.signWith ?? []).map((key) => signingKeyIdEnv(key)),
+    ...(definition.access.publicSite ? [PUBLIC_SITE_URL_ENV] : []),
   ];
 }
 
@@ -148,5 +152,11 @@ export function loadConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.
     queueUrl: (queue) => resource('queue', queueUrlEnv(queue)),
     secretId: (secret) => resource('secret', secretIdEnv(secret)),
     signingKeyId: (key) => resource('signing key', signingKeyIdEnv(key)),
+    publicSiteUrl: () => {
+      const url = resource('public site', PUBLIC_SITE_URL_ENV);
+      if (!/^https?:\/\/[^/\s]+\/?$/.test(url))
+        throw new ConfigurationError(name, [`${PUBLIC_SITE_URL_ENV} must be an origin such as https://customs.example.org`]);
+      return url.replace(/\/$/, '');
+    },
   };
 }

@@ -42,7 +42,13 @@ import {
   getRiskProfileOperation,
   listRiskProfilesOperation,
 } from './http/operations/risk-profiles.ts';
-import { getReleaseNoteOperation, sealKeySetOperation, verifyDocumentOperation } from './http/operations/sealed-documents.ts';
+import {
+  getDocumentOperation,
+  getReleaseNoteOperation,
+  listDeclarationDocumentsOperation,
+  sealKeySetOperation,
+  verifyDocumentOperation,
+} from './http/operations/sealed-documents.ts';
 import { clearanceStatisticsOperation, profileSelectionsOperation } from './http/operations/stats.ts';
 import { estimateDutyOperation, lookUpCommodityOperation } from './http/operations/tariff.ts';
 import { listSigningKeysOperation, registerSigningKeyOperation, revokeSigningKeyOperation } from './http/operations/traders.ts';
@@ -79,7 +85,14 @@ export const queues = {
   },
   documents: {
     description:
-      'Released declarations waiting for their release note under the customs seal (KMS Sign is rate-limited: a throttle delays a note, never a clearance)',
+      'Assessed and released declarations waiting for their assessment notice or release note under the customs seal (KMS Sign is rate-limited: a throttle delays a document, never a clearance)',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+  },
+  printing: {
+    description:
+      'Sealed documents waiting for their printable copy (a PDF with a QR code to the verification page): rendered apart, so the seal stays small and fast',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 4,
@@ -153,7 +166,7 @@ export const secrets = {
 export const signingKeys = {
   seal: {
     description:
-      'The customs seal: ECDSA P-256 (KMS ECC_NIST_P256, SIGN_VERIFY) over the statements of the documents customs issues (release notes); its public keys are published at /.well-known/jwks.json',
+      'The customs seal: ECDSA P-256 (KMS ECC_NIST_P256, SIGN_VERIFY) over the statements of the documents customs issues (assessment notices, release notes); its public keys are published at /.well-known/jwks.json',
   },
 } as const satisfies Record<string, SigningKeyDefinition>;
 
@@ -188,6 +201,8 @@ export interface FunctionDefinition {
     secrets?: readonly SecretName[];
     /** Keys the function signs with (kms:Sign and kms:GetPublicKey on that key only). */
     signWith?: readonly SigningKeyName[];
+    /** Whether the function needs the public address of the console and its verification page (links it prints). */
+    publicSite?: boolean;
   };
 }
 
@@ -413,7 +428,7 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'duty', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' }, sendTo: ['release'] },
+    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' }, sendTo: ['release', 'documents'] },
   },
   estimateDuty: {
     entry: 'functions/api/duty-estimates.ts',
@@ -436,11 +451,40 @@ export const functions = {
   issueDocuments: {
     entry: 'functions/workers/issue-documents.ts',
     handler: 'handler',
-    description: 'Issues the release note of each released declaration under the customs seal (KMS Sign) and archives it',
+    description:
+      'Issues the assessment notice of each assessed declaration and the release note of each released one under the customs seal (KMS Sign), archives them',
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'documents', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'readWrite' }, signWith: ['seal'] },
+    access: { tables: { main: 'readWrite' }, buckets: { archive: 'readWrite' }, signWith: ['seal'], sendTo: ['printing'] },
+  },
+  printDocuments: {
+    entry: 'functions/workers/print-documents.ts',
+    handler: 'handler',
+    description: 'Renders the printable copy (PDF with a QR code to the verification page) of each sealed document, archived beside it',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    triggers: [{ kind: 'queue', queue: 'printing', batchSize: 5 }],
+    access: { tables: { main: 'readWrite' }, buckets: { archive: 'readWrite' }, publicSite: true },
+  },
+  listDeclarationDocuments: {
+    entry: 'functions/api/list-declaration-documents.ts',
+    handler: 'handler',
+    description: 'GET /v1/declarations/{id}/documents: the documents customs issued and the trader uploaded, with their hashes',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(listDeclarationDocumentsOperation)],
+    access: { tables: { main: 'read' } },
+  },
+  getDocument: {
+    entry: 'functions/api/get-document.ts',
+    handler: 'handler',
+    description: "GET /v1/documents/{docId}: short-lived links to a document's archived files (declarant, officers, admins)",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(getDocumentOperation)],
+    // 'read' on the archive: the presigned links carry this function's permission to get the objects.
+    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
   },
   getReleaseNote: {
     entry: 'functions/api/release-note.ts',
@@ -467,7 +511,8 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(verifyDocumentOperation)],
-    access: { tables: { main: 'read' } },
+    // The archive: a printed copy's QR code names its document, which is read back to be checked.
+    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
   },
   clearanceStatistics: {
     entry: 'functions/api/stats/clearance.ts',
@@ -663,6 +708,8 @@ export const tableNameEnv = (table: TableName): string => `${toEnvName(table)}_T
 export const secretIdEnv = (secret: SecretName): string => `${toEnvName(secret)}_SECRET_ID`;
 /** Environment variable that carries a signing key's id or ARN, e.g. SEAL_KEY_ID. */
 export const signingKeyIdEnv = (key: SigningKeyName): string => `${toEnvName(key)}_KEY_ID`;
+/** Environment variable that carries the console's public address (`access.publicSite`). */
+export const PUBLIC_SITE_URL_ENV = 'PUBLIC_SITE_URL';
 /** Environment variable that carries a bucket's name, e.g. ARCHIVE_BUCKET_NAME. */
 export const bucketNameEnv = (bucket: BucketName): string => `${toEnvName(bucket)}_BUCKET_NAME`;
 
@@ -678,6 +725,8 @@ export function accessEnvironment(
     queue(name: QueueName): string;
     secret(name: SecretName): string;
     signingKey(name: SigningKeyName): string;
+    /** The public address of the console (its `/verify` page), e.g. https://d1234.cloudfront.net. */
+    publicSite(): string;
   },
 ): Record<string, string> {
   const environment: Record<string, string> = {};
@@ -687,6 +736,7 @@ export function accessEnvironment(
   for (const queue of definition.access.sendTo ?? []) environment[queueUrlEnv(queue)] = resolve.queue(queue);
   for (const secret of definition.access.secrets ?? []) environment[secretIdEnv(secret)] = resolve.secret(secret);
   for (const key of definition.access.signWith ?? []) environment[signingKeyIdEnv(key)] = resolve.signingKey(key);
+  if (definition.access.publicSite) environment[PUBLIC_SITE_URL_ENV] = resolve.publicSite();
   return environment;
 }
 

@@ -79,7 +79,7 @@ export const regions = {
     // the peak (a note is issued later; the release itself never waits for it).
     // At full load intake and stages use up to 400 + 4 x 100 + 10 + 10 = 820 of the account's
     // Lambda concurrency (1,000 by default per region): ask for more before taking 1,000/s.
-    queueConcurrency: { validation: 100, risk: 100, duty: 100, release: 100, documents: 10, documentUploads: 10 },
+    queueConcurrency: { validation: 100, risk: 100, duty: 100, release: 100, documents: 10, printing: 5, documentUploads: 10 },
     // A placeholder: operators put the region's on-call address here before deploying.
     alarmEmail: 'customs-oncall@example.org',
     // Stages take seconds; a message older than 5 minutes is a backlog or a failing message being retried.

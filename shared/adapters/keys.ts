@@ -115,10 +115,15 @@ export const keys = {
   sealKey: (kid: string) => ({ PK: 'SEALKEYS', SK: `KEY#${kid}` }),
   sealKeysPartition: 'SEALKEYS',
   /**
-   * A document customs issued for a declaration (the release note), written once. 'ISSUED#'
-   * sorts before 'META', so reading a declaration with its parts does not read it.
+   * A document customs issued for a declaration (an assessment notice, the release note), one per
+   * kind and documented version, written once. 'ISSUED#' sorts before 'META', so reading a
+   * declaration with its parts does not read it.
    */
-  issuedDocument: (id: string, kind: string) => ({ PK: `DECL#${id}`, SK: `ISSUED#${kind}` }),
+  issuedDocument: (id: string, kind: string, version: number) => ({
+    PK: `DECL#${id}`,
+    SK: `ISSUED#${kind}#${String(version).padStart(6, '0')}`,
+  }),
+  issuedDocumentPrefix: 'ISSUED#',
   /** Guard that makes an LRN unique per declarant. */
   lrnGuard: (declarantId: string, lrn: string) => ({ PK: `LRN#${declarantId}#${lrn}`, SK: 'META' }),
 } as const;
