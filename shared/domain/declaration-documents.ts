@@ -6,7 +6,7 @@
  * `01J….release-note.7`), `<declaration id>.<upload id>` for an uploaded one.
  */
 import * as z from 'zod';
-import { type IssuedDocumentKind, issuedDocumentKinds } from './sealed-documents.ts';
+import { type IssuedDocumentKind, issuedDocumentKinds } from './sealed-document-schemas.ts';
 
 const ulid = '[0-9A-HJKMNP-TV-Z]{26}';
 const kindSlugs = issuedDocumentKinds.map((kind) => kind.toLowerCase().replace(/_/g, '-'));

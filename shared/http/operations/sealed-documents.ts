@@ -1,7 +1,7 @@
 /** The documents customs issues under its seal and a declaration's documents: list, download, the published keys, verify one. */
 import * as z from 'zod';
 import { declarationDocumentListSchema, documentDownloadSchema, documentIdParameter } from '#shared/domain/declaration-documents.ts';
-import { documentReferenceSchema, sealedDocumentSchema, verificationSchema } from '#shared/domain/sealed-documents.ts';
+import { documentReferenceSchema, sealedDocumentSchema, verificationSchema } from '#shared/domain/sealed-document-schemas.ts';
 import { defineOperation } from '#shared/http/operation-spec.ts';
 import { declarationPath } from './parameters.ts';
 
