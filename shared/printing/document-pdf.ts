@@ -14,6 +14,8 @@ import type { AssessmentNotice, CustomsDocument, ReleaseNote } from '#shared/dom
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 50;
 const QR_SIZE = 120;
+/** The labels' column: wide enough for "Type and office". */
+const LABEL_WIDTH = 100;
 
 const titles: Record<CustomsDocument['kind'], string> = { ASSESSMENT_NOTICE: 'Assessment notice', RELEASE_NOTE: 'Release note' };
 
@@ -68,14 +70,28 @@ class Writer {
   }
 
   /** A label and its value on one line. */
-  field(label: string, value: string, right = 0): void {
+  field(label: string, value: string): void {
     this.room(14);
     this.page.drawText(printable(label), { x: MARGIN, y: this.y - 10, size: 10, font: this.bold });
-    const x = MARGIN + 150;
-    const width = A4[0] - MARGIN - x - right;
+    const x = MARGIN + LABEL_WIDTH;
+    const width = A4[0] - MARGIN - x;
     const shown = fitted(printable(value), this.font, 10, width);
     this.page.drawText(shown, { x, y: this.y - 10, size: 10, font: this.font });
     this.y -= 14;
+  }
+
+  /** Text over as many lines as it takes, broken anywhere (hashes and URLs have no spaces). */
+  wrapped(text: string, size: number): void {
+    const width = A4[0] - 2 * MARGIN;
+    let rest = printable(text);
+    while (rest.length > 0) {
+      let end = rest.length;
+      while (end > 1 && this.font.widthOfTextAtSize(rest.slice(0, end), size) > width) end -= 1;
+      this.room(size + 3);
+      this.page.drawText(rest.slice(0, end), { x: MARGIN, y: this.y - size, size, font: this.font });
+      this.y -= size + 3;
+      rest = rest.slice(end);
+    }
   }
 
   gap(height = 8): void {
@@ -167,13 +183,13 @@ export async function renderDocumentPdf(document: CustomsDocument, context: Prin
   const beside = QR_SIZE + 10;
   writer.line(`Customs of ${document.issuer.country}`, { size: 10, right: beside });
   writer.line(titles[document.kind], { size: 20, bold: true, right: beside });
-  writer.gap(4);
-  writer.field('Declaration', document.declarationId, beside);
-  writer.field('UCR', document.ucr, beside);
-  writer.field('LRN', document.lrn, beside);
-  writer.field('Type and office', `${document.type} at ${document.office}`, beside);
-  writer.field('Issued at', document.issuedAt, beside);
-  writer.y = Math.min(writer.y, top - QR_SIZE - 8);
+  // Below the QR code, the fields have the page's width: a 35-character UCR always fits.
+  writer.y = Math.min(writer.y, top - QR_SIZE - 14);
+  writer.field('Declaration', document.declarationId);
+  writer.field('UCR', document.ucr);
+  writer.field('LRN', document.lrn);
+  writer.field('Type and office', `${document.type} at ${document.office}`);
+  writer.field('Issued at', document.issuedAt);
   writer.page.drawText('Scan to verify', { x: A4[0] - MARGIN - QR_SIZE + 28, y: top - QR_SIZE - 10, size: 8, font: writer.font });
 
   if (document.kind === 'ASSESSMENT_NOTICE') notice(writer, document);
@@ -181,12 +197,12 @@ export async function renderDocumentPdf(document: CustomsDocument, context: Prin
 
   writer.gap();
   writer.line('Seal', { size: 12, bold: true });
-  writer.line(`Document ${context.documentId}, sealed with key ${context.kid} (ES256).`, { size: 8 });
-  writer.line(`SHA-256 of the canonical document: ${context.documentSha256}`, { size: 8 });
-  writer.line(`SHA-256 of the submitted declaration: ${document.submittedSha256}`, { size: 8 });
-  writer.line(`History head: version ${document.history.version}, SHA-256 ${document.history.sha256}`, { size: 8 });
+  writer.wrapped(`Document ${context.documentId}, sealed with key ${context.kid} (ES256).`, 8);
+  writer.wrapped(`SHA-256 of the canonical document: ${context.documentSha256}`, 8);
+  writer.wrapped(`SHA-256 of the submitted declaration: ${document.submittedSha256}`, 8);
+  writer.wrapped(`History head: version ${document.history.version}, SHA-256 ${document.history.sha256}`, 8);
   writer.gap(4);
-  writer.line('This paper is a copy. The sealed original is the JSON document with its seal; check it at:', { size: 8 });
-  writer.line(context.verificationUrl, { size: 7 });
+  writer.wrapped('This paper is a copy. The sealed original is the JSON document with its seal; check it at:', 8);
+  writer.wrapped(context.verificationUrl, 8);
   return pdf.save();
 }

@@ -10,7 +10,8 @@ import { derToJoseSignature, type SealedDocument, verifySealedDocument } from '#
 import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
 import { InMemoryDocumentSealer, InMemoryIssuedDocuments, InMemorySealKeyRegistry } from '#shared/ports/fakes/document-seal.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
-import { getReleaseNote, issueDocuments, sealKeySet, verifyDocument } from '#shared/usecases/sealed-documents.ts';
+import { printDocuments } from '#shared/usecases/print-documents.ts';
+import { getReleaseNote, issueDocuments, listDeclarationDocuments, sealKeySet, verifyDocument } from '#shared/usecases/sealed-documents.ts';
 import { newParty } from '#tests/integration/support.ts';
 import { fakePlatform, trustedTrader } from '#tests/support/fake-platform.ts';
 import { ferroSiliconCif, refusal } from '#tests/support/scenarios.ts';
@@ -167,5 +168,48 @@ describe('verifying a sealed document', () => {
       expect(raw).toHaveLength(64);
       expect(verify('sha256', message, { key: privateKey, dsaEncoding: 'ieee-p1363' }, raw)).toBe(true);
     }
+  });
+});
+
+describe('printed copies and their references', () => {
+  it('prints each sealed document once (asked again, prints nothing), and lists both files with their hashes', async () => {
+    // Prepare
+    const platform = await released();
+    await issueDocuments({ declarationId: platform.id, version: 5 }, platform.deps);
+    const printing = { issued: platform.deps.issued, archive: platform.archive, publicSiteUrl: 'https://customs.example.org' };
+
+    // Act
+    const first = await printDocuments({ declarationId: platform.id, version: 5 }, printing);
+    const again = await printDocuments({ declarationId: platform.id, version: 5 }, printing);
+    const listed = await listDeclarationDocuments({ principal: owner, id: platform.id }, platform.deps);
+
+    // Assess
+    expect([first, again]).toEqual([2, 0]);
+    expect(platform.deps.printingQueue.sent).toHaveLength(2);
+    expect(listed.items.map((item) => [item.kind, item.files.map((file) => file.contentType)])).toEqual([
+      ['ASSESSMENT_NOTICE', ['application/json', 'application/pdf']],
+      ['RELEASE_NOTE', ['application/json', 'application/pdf']],
+    ]);
+    expect(listed.items[1]?.documentId).toBe(`${platform.id}.release-note.5`);
+  });
+
+  it('verifies a printed copy by its reference and returns the original; a wrong hash finds no document', async () => {
+    // Prepare
+    const platform = await released();
+    await issueDocuments({ declarationId: platform.id, version: 5 }, platform.deps);
+    const [notice] = (await listDeclarationDocuments({ principal: owner, id: platform.id }, platform.deps)).items;
+    const deps = { ...platform.deps, archive: platform.archive };
+
+    // Act
+    const genuine = await verifyDocument({ documentId: notice?.documentId ?? '', documentSha256: notice?.documentSha256 ?? '' }, deps);
+    const wrong = await refusal(verifyDocument({ documentId: notice?.documentId ?? '', documentSha256: 'f'.repeat(64) }, deps));
+
+    // Assess
+    expect(genuine).toMatchObject({
+      genuine: true,
+      kind: 'ASSESSMENT_NOTICE',
+      document: { kind: 'ASSESSMENT_NOTICE', declarationId: platform.id },
+    });
+    expect(wrong).toMatchObject({ kind: 'NOT_FOUND', code: 'DOCUMENT_NOT_FOUND' });
   });
 });
