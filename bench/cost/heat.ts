@@ -30,7 +30,7 @@ const patterns: { test: RegExp; label: string; kind: PartitionHeat['kind']; shar
   { test: /^DAY#/, label: 'DAY#<date>#<shard>', kind: 'shared', shards: keys.dayShards },
   { test: /^COUNTERS#/, label: 'COUNTERS#<day>#<shard>', kind: 'shared', shards: keys.clearanceCounterShards },
   { test: /^INFLIGHT#/, label: 'INFLIGHT#<c>', kind: 'shared', shards: keys.inFlightShards.length },
-  { test: /^LANE#/, label: 'LANE#<lane>#<office>', kind: 'shared', shards: 1 },
+  { test: /^LANE#/, label: 'LANE#<lane>#<office>#<shard>', kind: 'shared', shards: keys.reviewQueueShardCount },
   { test: /^STATS#/, label: 'STATS#<office>#<shard>', kind: 'shared', shards: keys.selectionStatsShards },
   { test: /^RISKPROFILES$/, label: 'RISKPROFILES', kind: 'shared', shards: 1 },
   { test: /^RISK#/, label: 'RISK#<profile>', kind: 'shared', shards: 1 },
