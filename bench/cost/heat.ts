@@ -34,7 +34,14 @@ const patterns: { test: RegExp; label: string; kind: PartitionHeat['kind']; shar
   { test: /^STATS#/, label: 'STATS#<office>#<shard>', kind: 'shared', shards: keys.selectionStatsShards },
   { test: /^RISKPROFILES$/, label: 'RISKPROFILES', kind: 'shared', shards: 1 },
   { test: /^RISK#/, label: 'RISK#<profile>', kind: 'shared', shards: 1 },
+  { test: /^RISKSTATS#/, label: 'RISKSTATS#<profile>#<shard>', kind: 'shared', shards: keys.riskProfileEffectivenessShards },
   { test: /^TRADER#/, label: 'TRADER#<party>', kind: 'shared', shards: 1 },
+  {
+    test: /^TRADERCOUNT#/,
+    label: 'TRADERCOUNT#<party>#<shard> (one trader sending them all)',
+    kind: 'shared',
+    shards: keys.traderDeclarationCountShards,
+  },
 ];
 
 /** "main GSI3 DAY#2026-11-27" -> its pattern; REFDOC keys keep their kind (a handful of fixed keys). */
