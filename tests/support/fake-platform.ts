@@ -115,6 +115,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
 
   const deps = {
     intake: { repository, archive, validationQueue: queues.validation, clock, signatures: { keys: signingKeys, required: false } },
+    amend: { repository, archive, validationQueue: queues.validation, clock, signatures: { keys: signingKeys, required: false } },
     validation: {
       repository,
       riskQueue: queues.risk,
