@@ -22,6 +22,8 @@ export default defineConfig({
           // Integration suites each start their own local cloud on random loopback ports.
           pool: 'forks',
           env,
+          // Each test file's local cloud records its handlers' AWS calls (least privilege, checked by `access`).
+          setupFiles: ['tests/support/record-aws-calls.ts'],
         },
       },
       {
