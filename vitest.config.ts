@@ -15,7 +15,7 @@ export default defineConfig({
         test: {
           name: 'main',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/chaos/**'],
+          exclude: ['tests/chaos/**', 'tests/access/**'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -27,6 +27,17 @@ export default defineConfig({
         },
       },
       {
+        // Least privilege: checks the AWS calls the handlers made during `main` against their
+        // declarations (tests/access/least-privilege.test.ts), so it runs after `main`.
+        test: {
+          name: 'access',
+          include: ['tests/access/**/*.test.ts'],
+          environment: 'node',
+          sequence: { groupOrder: 1 },
+          env,
+        },
+      },
+      {
         // The chaos run starts a whole platform in a child process: alone, after everything else,
         // so that no other suite competes with it for the two cores.
         test: {
@@ -35,7 +46,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 1_200_000,
           pool: 'forks',
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
           env,
         },
       },

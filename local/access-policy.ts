@@ -81,7 +81,8 @@ function describeDynamoDbCall(operation: string, input: Input, resources: Resour
     case 'Query': {
       const table = tableOf(input.TableName);
       const index = input.IndexName === undefined ? undefined : String(input.IndexName);
-      const attribute = index === undefined ? table?.definition.partitionKey : table?.definition.globalSecondaryIndexes[index]?.partitionKey;
+      const attribute =
+        index === undefined ? table?.definition.partitionKey : table?.definition.globalSecondaryIndexes[index]?.partitionKey;
       const value = attribute === undefined ? undefined : queriedPartition(input, attribute);
       return [{ service, action: operation, resource: logical(input.TableName), index, keys: value === undefined ? [] : [value] }];
     }
@@ -91,7 +92,9 @@ function describeDynamoDbCall(operation: string, input: Input, resources: Resour
         const items =
           operation === 'BatchGetItem'
             ? ((request as { Keys?: unknown[] }).Keys ?? [])
-            : (request as Input[]).map((write) => (write.PutRequest as Input | undefined)?.Item ?? (write.DeleteRequest as Input | undefined)?.Key);
+            : (request as Input[]).map(
+                (write) => (write.PutRequest as Input | undefined)?.Item ?? (write.DeleteRequest as Input | undefined)?.Key,
+              );
         return { service, action: operation, resource: logical(name), keys: items.flatMap((item) => partitionOf(name, item)) };
       });
     case 'TransactWriteItems':
@@ -147,11 +150,12 @@ export function authorise(access: FunctionAccess, call: AwsCall): Decision {
   }
   const grants: readonly { actions: readonly string[]; keys: readonly string[]; index?: string }[] =
     call.service === 'dynamodb'
-      ? ((access.tables as Record<string, readonly { actions: readonly string[]; keys: readonly string[]; index?: string }[]> | undefined)?.[
+      ? ((
+          access.tables as Record<string, readonly { actions: readonly string[]; keys: readonly string[]; index?: string }[]> | undefined
+        )?.[call.resource] ?? [])
+      : ((access.buckets as Record<string, readonly { actions: readonly string[]; keys: readonly string[] }[]> | undefined)?.[
           call.resource
-        ] ?? [])
-      : ((access.buckets as Record<string, readonly { actions: readonly string[]; keys: readonly string[] }[]> | undefined)?.[call.resource] ??
-        []);
+        ] ?? []);
   for (const [position, grant] of grants.entries()) {
     if (grant.index !== call.index || !grant.actions.includes(call.action)) continue;
     const patterns = call.keys.map((key) => grant.keys.find((pattern) => stringLike(pattern, key)));
@@ -163,6 +167,9 @@ export function authorise(access: FunctionAccess, call: AwsCall): Decision {
 
 /** IAM's StringLike: `*` any run of characters (`/` included), `?` one character. */
 export function stringLike(pattern: string, value: string): boolean {
-  const expression = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  const expression = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('*', '.*')
+    .replaceAll('?', '.');
   return new RegExp(`^${expression}$`, 's').test(value);
 }

@@ -54,7 +54,9 @@ const httpFunctions = Object.values(functions as Record<string, FunctionDefiniti
 
 /** The logical ID of the one resource whose ID starts with `prefix` (`ArchiveBucket` -> `ArchiveBucket1A2B3C4D`). */
 function logicalIdOf(template: Template, prefix: string): string {
-  const ids = Object.keys(template.toJSON().Resources as Record<string, unknown>).filter((id) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id));
+  const ids = Object.keys(template.toJSON().Resources as Record<string, unknown>).filter((id) =>
+    new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id),
+  );
   expect(ids).toHaveLength(1);
   return ids[0]!;
 }

@@ -11,6 +11,8 @@ import { AWS_CALLS_FILE_ENV } from '#local/access-control.ts';
 
 export const AWS_CALLS_DIRECTORY = path.resolve(import.meta.dirname, '../../.vitest/aws-calls');
 
+// vitest hands the suite as the second argument; the first (fixtures) must be an object pattern.
+// biome-ignore lint/correctness/noEmptyPattern: vitest requires an object pattern for the fixtures argument
 beforeAll(({}, suite) => {
   const testFile = path.relative(path.resolve(import.meta.dirname, '../..'), suite.file.filepath);
   const file = path.join(AWS_CALLS_DIRECTORY, `${testFile.replaceAll(path.sep, '__')}.jsonl`);
