@@ -180,15 +180,56 @@ export interface FunctionDefinition {
   memoryMb: number;
   timeoutSeconds: number;
   triggers: readonly Trigger[];
-  /** What the function may touch; the CDK app turns these into grant* calls. */
-  access: {
-    tables?: Partial<Record<TableName, 'read' | 'readWrite'>>;
-    buckets?: Partial<Record<BucketName, 'read' | 'write' | 'readWrite'>>;
-    sendTo?: readonly QueueName[];
-    secrets?: readonly SecretName[];
-    /** Keys the function signs with (kms:Sign and kms:GetPublicKey on that key only). */
-    signWith?: readonly SigningKeyName[];
-  };
+  /**
+   * What the function may do, and nothing more: the CDK app turns each entry into one IAM
+   * statement (infra/function-factory.ts), and the local cloud refuses any other call of the
+   * handler as AWS would (local/access-control.ts). See docs/infrastructure.md, "Least privilege".
+   */
+  access: FunctionAccess;
+}
+
+/** What a function may do on each resource; every table and bucket entry is a list of grants. */
+export interface FunctionAccess {
+  tables?: Partial<Record<TableName, readonly TableGrant[]>>;
+  buckets?: Partial<Record<BucketName, readonly BucketGrant[]>>;
+  /** Queues the function sends to (sqs:SendMessage, which also covers SendMessageBatch). */
+  sendTo?: readonly QueueName[];
+  /** Secrets the function reads (secretsmanager:GetSecretValue only). */
+  secrets?: readonly SecretName[];
+  /** Keys the function signs with (kms:Sign and kms:GetPublicKey on that key only). */
+  signWith?: readonly SigningKeyName[];
+}
+
+/** DynamoDB calls a grant may allow: the IAM actions of the same names (`dynamodb:GetItem`...). */
+export type TableAction = 'GetItem' | 'Query' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+
+/**
+ * Some DynamoDB calls on the items of a few partitions: one IAM statement with a
+ * `ForAllValues:StringLike` condition on `dynamodb:LeadingKeys`.
+ */
+export interface TableGrant {
+  actions: readonly TableAction[];
+  /**
+   * The partition key values these calls may name, as IAM `StringLike` patterns (`DECL#*`,
+   * `SEALKEYS`): of the table, or of the index's partition key for a grant on an `index`. The
+   * prefixes are those of the key builders (shared/adapters/keys.ts, docs/data-model.md).
+   */
+  keys: readonly string[];
+  /** A global secondary index (Query only): the statement names the index, not the table. */
+  index?: string;
+}
+
+/**
+ * S3 calls a grant may allow, by IAM action: `GetObject` also covers HeadObject, `GetObjectVersion`
+ * is a read that names a version (the archive's reads of what the platform stored), `PutObject`
+ * also covers the presigned upload URLs a function signs.
+ */
+export type ObjectAction = 'GetObject' | 'GetObjectVersion' | 'PutObject';
+
+/** Some S3 calls on the objects whose keys match `keys` (IAM resource patterns of this bucket's objects, `*` matches `/`). */
+export interface BucketGrant {
+  actions: readonly ObjectAction[];
+  keys: readonly string[];
 }
 
 export interface QueueDefinition {
@@ -240,6 +281,64 @@ const api = (operation: OperationSpec): Trigger => ({
   operationId: operation.operationId,
 });
 
+/**
+ * Partition keys of the main table a grant may name (`dynamodb:LeadingKeys`), as built by
+ * shared/adapters/keys.ts (docs/data-model.md). `DECL#*` covers every item of a declaration (state,
+ * history, parts, markers, uploads, amendments, issued documents); the last five are partition keys
+ * of the indexes a Query names.
+ */
+export const key = {
+  declaration: 'DECL#*',
+  lrnGuard: 'LRN#*',
+  trader: 'TRADER#*',
+  riskProfile: 'RISK#*',
+  referenceDocument: 'REFDOC#*',
+  selectionStats: 'STATS#*',
+  clearanceCounters: 'COUNTERS#*',
+  sealKeys: 'SEALKEYS',
+  /** GSI1 */
+  declarant: 'PARTY#*',
+  /** GSI2 */
+  reviewQueue: 'LANE#*',
+  /** GSI3 */
+  day: 'DAY#*',
+  /** GSI4 */
+  inFlight: 'INFLIGHT#*',
+  /** GSI5 */
+  riskProfiles: 'RISKPROFILES',
+} as const;
+
+/**
+ * Object keys of the archive a grant may name (shared/domain/archive-keys.ts). The leading `*`
+ * stands for the two hex characters that spread the keys; it also matches nothing, so objects of
+ * the earlier layout (`declarations/<id>/submitted.json`) stay readable.
+ */
+export const archived = {
+  submissions: '*declarations/*/submitted*',
+  amendments: '*declarations/*/amendments/*',
+  signatures: '*declarations/*/signatures/*',
+  releaseNotes: '*declarations/*/issued/release-note/*',
+  /** Documents traders upload with a presigned URL (no hex prefix: the bucket notification's prefix). */
+  uploads: 'declarations/*/documents/*',
+} as const;
+
+/** Object keys of the reference bucket, by kind (`<kind>/<version>.json.gz`, shared/adapters/reference-document-store.ts). */
+export const referenceKeys = {
+  tariffPack: 'tariffPack/*',
+  exchangeRates: 'exchangeRates/*',
+  valuationReferences: 'valuationReferences/*',
+  riskSettings: 'riskSettings/*',
+} as const;
+
+/**
+ * Reading a declaration's body: the submitted or amended bytes, by the key (and, in AWS, the
+ * version: the archive is versioned under Object Lock) its record stores.
+ */
+const readsDeclarationBodies: BucketGrant = {
+  actions: ['GetObject', 'GetObjectVersion'],
+  keys: [archived.submissions, archived.amendments],
+};
+
 /** Lambda functions, by logical name. */
 export const functions = {
   submitDeclaration: {
@@ -250,8 +349,24 @@ export const functions = {
     timeoutSeconds: 10,
     triggers: [api(submitDeclarationOperation)],
     access: {
-      tables: { main: 'readWrite', idempotency: 'readWrite' },
-      buckets: { archive: 'readWrite' },
+      tables: {
+        main: [
+          // Pattern 3 (UpdateItem): an orphaned LRN claim moved to the new declaration.
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.lrnGuard] },
+          { actions: ['GetItem', 'PutItem'], keys: [key.declaration] },
+          // Pattern 37: the declarant's signing key, when a Signature header came.
+          { actions: ['GetItem'], keys: [key.trader] },
+        ],
+        // Powertools idempotency records (`submitDeclaration#<hash>`): it deletes the record of a request that failed.
+        idempotency: [{ actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], keys: ['submitDeclaration#*'] }],
+      },
+      buckets: {
+        archive: [
+          { actions: ['PutObject'], keys: [archived.submissions, archived.signatures] },
+          // HeadObject when a retry finds its key taken (write-once archive: docs/data-model.md, Archive keys).
+          { actions: ['GetObject'], keys: [archived.submissions, archived.signatures] },
+        ],
+      },
       sendTo: ['validation'],
     },
   },
@@ -262,7 +377,17 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 10,
     triggers: [api(amendDeclarationOperation)],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'readWrite' }, sendTo: ['validation'] },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] },
+      buckets: {
+        archive: [
+          { actions: ['PutObject'], keys: [archived.amendments] },
+          // HeadObject when a retry finds its key taken.
+          { actions: ['GetObject'], keys: [archived.amendments] },
+        ],
+      },
+      sendTo: ['validation'],
+    },
   },
   getDeclarationAmendment: {
     entry: 'functions/api/get-declaration-amendment.ts',
@@ -271,7 +396,10 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getDeclarationAmendmentOperation)],
-    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] },
+      buckets: { archive: [readsDeclarationBodies] },
+    },
   },
   getDeclaration: {
     entry: 'functions/api/get-declaration.ts',
@@ -280,7 +408,10 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getDeclarationOperation)],
-    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] },
+      buckets: { archive: [readsDeclarationBodies] },
+    },
   },
   listDeclarations: {
     entry: 'functions/api/list-declarations.ts',
@@ -289,7 +420,14 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listDeclarationsOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI1', keys: [key.declarant] },
+          { actions: ['BatchGetItem'], keys: [key.declaration] },
+        ],
+      },
+    },
   },
   listDeclarationEvents: {
     entry: 'functions/api/list-declaration-events.ts',
@@ -298,7 +436,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listDeclarationEventsOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] } },
   },
   openApi: {
     entry: 'functions/api/openapi.ts',
@@ -316,7 +454,11 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'validation', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['risk'] },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] },
+      buckets: { archive: [readsDeclarationBodies] },
+      sendTo: ['risk'],
+    },
   },
   redriveStalled: {
     entry: 'functions/workers/redrive-stalled.ts',
@@ -326,7 +468,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 60,
     triggers: [{ kind: 'schedule', everyMinutes: 1 }],
-    access: { tables: { main: 'readWrite' }, sendTo: ['validation', 'risk', 'duty', 'release'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI4', keys: [key.inFlight] },
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+        ],
+      },
+      sendTo: ['validation', 'risk', 'duty', 'release'],
+    },
   },
   reviewQueue: {
     entry: 'functions/api/review/queue.ts',
@@ -335,7 +485,14 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(reviewQueueOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI2', keys: [key.reviewQueue] },
+          { actions: ['BatchGetItem'], keys: [key.declaration] },
+        ],
+      },
+    },
   },
   cancelDeclaration: {
     entry: 'functions/api/cancel-declaration.ts',
@@ -344,7 +501,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(cancelDeclarationOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] } },
   },
   claimDeclaration: {
     entry: 'functions/api/review/claim.ts',
@@ -353,7 +510,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(claimDeclarationOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.declaration] }] } },
   },
   releaseDeclarationClaim: {
     entry: 'functions/api/review/release-claim.ts',
@@ -362,7 +519,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(releaseClaimOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.declaration] }] } },
   },
   decideOnDeclaration: {
     entry: 'functions/api/review/decide.ts',
@@ -371,7 +528,16 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(decideOnDeclarationOperation)],
-    access: { tables: { main: 'readWrite' }, sendTo: ['documents'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // Pattern 34: a release counted.
+          { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
+        ],
+      },
+      sendTo: ['documents'],
+    },
   },
   recordInspection: {
     entry: 'functions/api/review/inspect.ts',
@@ -381,7 +547,20 @@ export const functions = {
     timeoutSeconds: 15,
     triggers: [api(recordInspectionOperation)],
     // The archive: the declaration's body; the reference bucket: the tariff pack in force at acceptance.
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          { actions: ['Query'], keys: [key.referenceDocument] },
+          // Patterns 18b and 18c: the trader's and the profiles' inspection counts.
+          { actions: ['UpdateItem'], keys: [key.trader, key.riskProfile] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [{ actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates] }],
+      },
+    },
   },
   decideRelease: {
     entry: 'functions/workers/decide-release.ts',
@@ -390,7 +569,16 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'release', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['documents'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
+        ],
+      },
+      buckets: { archive: [readsDeclarationBodies] },
+      sendTo: ['documents'],
+    },
   },
   scoreRisk: {
     entry: 'functions/workers/score-risk.ts',
@@ -400,8 +588,22 @@ export const functions = {
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'risk', batchSize: 10 }],
     access: {
-      tables: { main: 'readWrite' },
-      buckets: { reference: 'read', archive: 'read' },
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          { actions: ['GetItem', 'UpdateItem'], keys: [key.trader] },
+          { actions: ['Query'], keys: [key.referenceDocument] },
+          { actions: ['Query', 'UpdateItem'], keys: [key.selectionStats] },
+          { actions: ['UpdateItem'], keys: [key.riskProfile, key.clearanceCounters] },
+          { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.riskSettings, referenceKeys.valuationReferences, referenceKeys.exchangeRates] },
+        ],
+      },
       sendTo: ['duty'],
       secrets: ['riskSelection'],
     },
@@ -413,7 +615,19 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'duty', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' }, sendTo: ['release'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          { actions: ['Query'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [{ actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates] }],
+      },
+      sendTo: ['release'],
+    },
   },
   estimateDuty: {
     entry: 'functions/api/duty-estimates.ts',
@@ -422,7 +636,10 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 10,
     triggers: [api(estimateDutyOperation)],
-    access: { tables: { main: 'read' }, buckets: { reference: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['Query'], keys: [key.referenceDocument] }] },
+      buckets: { reference: [{ actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates] }] },
+    },
   },
   lookUpCommodity: {
     entry: 'functions/api/tariff-commodity.ts',
@@ -431,7 +648,10 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 10,
     triggers: [api(lookUpCommodityOperation)],
-    access: { tables: { main: 'read' }, buckets: { reference: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['Query'], keys: [key.referenceDocument] }] },
+      buckets: { reference: [{ actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates] }] },
+    },
   },
   issueDocuments: {
     entry: 'functions/workers/issue-documents.ts',
@@ -440,7 +660,24 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'documents', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'readWrite' }, signWith: ['seal'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem'], keys: [key.declaration] },
+          // Pattern 40: the seal's public key, published once per execution environment.
+          { actions: ['PutItem'], keys: [key.sealKeys] },
+        ],
+      },
+      buckets: {
+        archive: [
+          readsDeclarationBodies,
+          { actions: ['PutObject'], keys: [archived.releaseNotes] },
+          // HeadObject when a retry finds its key taken.
+          { actions: ['GetObject'], keys: [archived.releaseNotes] },
+        ],
+      },
+      signWith: ['seal'],
+    },
   },
   getReleaseNote: {
     entry: 'functions/api/release-note.ts',
@@ -449,7 +686,10 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getReleaseNoteOperation)],
-    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem'], keys: [key.declaration] }] },
+      buckets: { archive: [{ actions: ['GetObject', 'GetObjectVersion'], keys: [archived.releaseNotes] }] },
+    },
   },
   getSealKeys: {
     entry: 'functions/api/seal-keys.ts',
@@ -458,7 +698,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(sealKeySetOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.sealKeys] }] } },
   },
   verifyDocument: {
     entry: 'functions/api/verify-document.ts',
@@ -467,7 +707,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(verifyDocumentOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.sealKeys] }] } },
   },
   clearanceStatistics: {
     entry: 'functions/api/stats/clearance.ts',
@@ -477,7 +717,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [api(clearanceStatisticsOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['BatchGetItem'], keys: [key.clearanceCounters] }] } },
   },
   profileSelections: {
     entry: 'functions/api/stats/risk-profiles.ts',
@@ -486,7 +726,14 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [api(profileSelectionsOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
+          { actions: ['GetItem'], keys: [key.riskProfile] },
+        ],
+      },
+    },
   },
   loadReferenceDocument: {
     entry: 'functions/api/admin/reference-documents-put.ts',
@@ -495,7 +742,17 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 30,
     triggers: [api(loadReferenceDocumentOperation)],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'write' } },
+    access: {
+      tables: { main: [{ actions: ['PutItem'], keys: [key.referenceDocument] }] },
+      buckets: {
+        reference: [
+          {
+            actions: ['PutObject'],
+            keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.valuationReferences, referenceKeys.riskSettings],
+          },
+        ],
+      },
+    },
   },
   referenceDocumentHistory: {
     entry: 'functions/api/admin/reference-documents-get.ts',
@@ -504,7 +761,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(referenceDocumentHistoryOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.referenceDocument] }] } },
   },
   createRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-create.ts',
@@ -513,7 +770,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(createRiskProfileOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['PutItem'], keys: [key.riskProfile] }] } },
   },
   listRiskProfiles: {
     entry: 'functions/api/admin/risk-profiles-list.ts',
@@ -522,7 +779,14 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listRiskProfilesOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
+          { actions: ['GetItem'], keys: [key.riskProfile] },
+        ],
+      },
+    },
   },
   getRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-get.ts',
@@ -531,7 +795,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getRiskProfileOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.riskProfile] }] } },
   },
   editRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-edit.ts',
@@ -540,7 +804,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(editRiskProfileOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['Query', 'PutItem'], keys: [key.riskProfile] }] } },
   },
   disableRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-disable.ts',
@@ -549,7 +813,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(disableRiskProfileOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['Query', 'PutItem'], keys: [key.riskProfile] }] } },
   },
   dryRunRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-dry-run.ts',
@@ -558,7 +822,23 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 29,
     triggers: [api(dryRunRiskProfileOperation)],
-    access: { tables: { main: 'read' }, buckets: { reference: 'read', archive: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI3', keys: [key.day] },
+          { actions: ['BatchGetItem'], keys: [key.declaration] },
+          { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
+          { actions: ['GetItem'], keys: [key.trader] },
+          { actions: ['Query'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.riskSettings, referenceKeys.valuationReferences, referenceKeys.exchangeRates] },
+        ],
+      },
+    },
   },
   rebuildValuationReferences: {
     entry: 'functions/api/admin/valuation-references-rebuild.ts',
@@ -567,7 +847,22 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 29,
     triggers: [api(rebuildValuationReferencesOperation)],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'readWrite', archive: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI3', keys: [key.day] },
+          { actions: ['BatchGetItem'], keys: [key.declaration] },
+          { actions: ['Query', 'PutItem'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.valuationReferences, referenceKeys.exchangeRates] },
+          { actions: ['PutObject'], keys: [referenceKeys.valuationReferences] },
+        ],
+      },
+    },
   },
   setTraderStatus: {
     entry: 'functions/api/admin/traders-put.ts',
@@ -576,7 +871,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(setTraderStatusOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['UpdateItem'], keys: [key.trader] }] } },
   },
   retryDeclaration: {
     entry: 'functions/api/admin/declarations-retry.ts',
@@ -585,7 +880,10 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(retryDeclarationOperation)],
-    access: { tables: { main: 'readWrite' }, sendTo: ['validation', 'risk', 'duty', 'release'] },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] },
+      sendTo: ['validation', 'risk', 'duty', 'release'],
+    },
   },
   requestDocumentUpload: {
     entry: 'functions/api/request-document-upload.ts',
@@ -595,7 +893,10 @@ export const functions = {
     timeoutSeconds: 10,
     triggers: [api(requestDocumentUploadOperation)],
     // 'write' on the archive: the upload URL carries this function's permission to put the object.
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'write' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'Query', 'PutItem'], keys: [key.declaration] }] },
+      buckets: { archive: [{ actions: ['PutObject'], keys: [archived.uploads] }] },
+    },
   },
   receiveDocument: {
     entry: 'functions/workers/receive-document.ts',
@@ -604,7 +905,10 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'documentUploads', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] },
+      buckets: { archive: [{ actions: ['GetObject'], keys: [archived.uploads] }] },
+    },
   },
   getTraderProfile: {
     entry: 'functions/api/admin/traders-get.ts',
@@ -613,7 +917,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getTraderProfileOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['GetItem'], keys: [key.trader] }] } },
   },
   listTraderSigningKeys: {
     entry: 'functions/api/admin/traders-keys-list.ts',
@@ -622,7 +926,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listTraderSigningKeysOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.trader] }] } },
   },
   registerSigningKey: {
     entry: 'functions/api/traders/keys-register.ts',
@@ -631,7 +935,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(registerSigningKeyOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['Query', 'PutItem'], keys: [key.trader] }] } },
   },
   listSigningKeys: {
     entry: 'functions/api/traders/keys-list.ts',
@@ -640,7 +944,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listSigningKeysOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.trader] }] } },
   },
   revokeSigningKey: {
     entry: 'functions/api/traders/keys-revoke.ts',
@@ -649,7 +953,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(revokeSigningKeyOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.trader] }] } },
   },
 } as const satisfies Record<string, FunctionDefinition>;
 
