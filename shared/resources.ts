@@ -291,7 +291,11 @@ export const key = {
   declaration: 'DECL#*',
   lrnGuard: 'LRN#*',
   trader: 'TRADER#*',
+  /** A trader's declaration count, in shards (`TRADERCOUNT#<party>#<shard>`). */
+  traderCount: 'TRADERCOUNT#*',
   riskProfile: 'RISK#*',
+  /** A risk profile's effectiveness counts, in shards (`RISKSTATS#<profile>#<shard>`). */
+  riskEffectiveness: 'RISKSTATS#*',
   referenceDocument: 'REFDOC#*',
   selectionStats: 'STATS#*',
   clearanceCounters: 'COUNTERS#*',
@@ -378,12 +382,18 @@ export const functions = {
     timeoutSeconds: 10,
     triggers: [api(amendDeclarationOperation)],
     access: {
-      tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] },
+      tables: {
+        main: [
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // Pattern 37: the declarant's signing key, when a Signature header came.
+          { actions: ['GetItem'], keys: [key.trader] },
+        ],
+      },
       buckets: {
         archive: [
-          { actions: ['PutObject'], keys: [archived.amendments] },
+          { actions: ['PutObject'], keys: [archived.amendments, archived.signatures] },
           // HeadObject when a retry finds its key taken.
-          { actions: ['GetObject'], keys: [archived.amendments] },
+          { actions: ['GetObject'], keys: [archived.amendments, archived.signatures] },
         ],
       },
       sendTo: ['validation'],
@@ -553,7 +563,7 @@ export const functions = {
           { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
           { actions: ['Query'], keys: [key.referenceDocument] },
           // Patterns 18b and 18c: the trader's and the profiles' inspection counts.
-          { actions: ['UpdateItem'], keys: [key.trader, key.riskProfile] },
+          { actions: ['UpdateItem'], keys: [key.trader, key.riskEffectiveness] },
         ],
       },
       buckets: {
@@ -591,10 +601,11 @@ export const functions = {
       tables: {
         main: [
           { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
-          { actions: ['GetItem', 'UpdateItem'], keys: [key.trader] },
+          // Pattern 17: the trader's profile and the shards of its count.
+          { actions: ['BatchGetItem'], keys: [key.trader, key.traderCount] },
           { actions: ['Query'], keys: [key.referenceDocument] },
           { actions: ['Query', 'UpdateItem'], keys: [key.selectionStats] },
-          { actions: ['UpdateItem'], keys: [key.riskProfile, key.clearanceCounters] },
+          { actions: ['UpdateItem'], keys: [key.traderCount, key.riskEffectiveness, key.clearanceCounters] },
           { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
         ],
       },
@@ -730,7 +741,8 @@ export const functions = {
       tables: {
         main: [
           { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
-          { actions: ['GetItem'], keys: [key.riskProfile] },
+          // Pattern 18c: a profile's effectiveness, its first item and its shards.
+          { actions: ['BatchGetItem'], keys: [key.riskProfile, key.riskEffectiveness] },
         ],
       },
     },
@@ -783,7 +795,8 @@ export const functions = {
       tables: {
         main: [
           { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
-          { actions: ['GetItem'], keys: [key.riskProfile] },
+          // Pattern 18c: a profile's effectiveness, its first item and its shards.
+          { actions: ['BatchGetItem'], keys: [key.riskProfile, key.riskEffectiveness] },
         ],
       },
     },
@@ -795,7 +808,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getRiskProfileOperation)],
-    access: { tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.riskProfile] }] } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], keys: [key.riskProfile] },
+          // Pattern 18c: its effectiveness, the first item and the shards.
+          { actions: ['BatchGetItem'], keys: [key.riskProfile, key.riskEffectiveness] },
+        ],
+      },
+    },
   },
   editRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-edit.ts',
@@ -826,9 +847,9 @@ export const functions = {
       tables: {
         main: [
           { actions: ['Query'], index: 'GSI3', keys: [key.day] },
-          { actions: ['BatchGetItem'], keys: [key.declaration] },
+          // BatchGetItem: the day's declarations, and each trader's profile with the shards of its count (pattern 17).
+          { actions: ['BatchGetItem'], keys: [key.declaration, key.trader, key.traderCount] },
           { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
-          { actions: ['GetItem'], keys: [key.trader] },
           { actions: ['Query'], keys: [key.referenceDocument] },
         ],
       },
@@ -871,7 +892,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(setTraderStatusOperation)],
-    access: { tables: { main: [{ actions: ['UpdateItem'], keys: [key.trader] }] } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['UpdateItem'], keys: [key.trader] },
+          // The profile as it now stands, with the shards of its declaration count (pattern 17).
+          { actions: ['BatchGetItem'], keys: [key.trader, key.traderCount] },
+        ],
+      },
+    },
   },
   retryDeclaration: {
     entry: 'functions/api/admin/declarations-retry.ts',
@@ -917,7 +946,8 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getTraderProfileOperation)],
-    access: { tables: { main: [{ actions: ['GetItem'], keys: [key.trader] }] } },
+    // Pattern 17: the profile and the shards of its declaration count.
+    access: { tables: { main: [{ actions: ['BatchGetItem'], keys: [key.trader, key.traderCount] }] } },
   },
   listTraderSigningKeys: {
     entry: 'functions/api/admin/traders-keys-list.ts',

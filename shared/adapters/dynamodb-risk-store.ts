@@ -153,7 +153,7 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
     partyId: string,
     status: { aeo: TraderProfile['aeo']; trusted: boolean; name?: string | undefined },
   ): Promise<TraderProfile> {
-    const result = await this.documents.send(
+    await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.traderProfile(partyId),
@@ -172,10 +172,10 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
           ':zero': 0,
           ...(status.name ? { ':name': status.name } : {}),
         },
-        ReturnValues: 'ALL_NEW',
       }),
     );
-    return parseTrader(result.Attributes ?? {});
+    // As a read sees it: with the shards of its declaration count.
+    return (await this.get(partyId)) ?? parseTrader({});
   }
 
   async countDeclaration(partyId: string, at: string): Promise<void> {

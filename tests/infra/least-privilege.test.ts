@@ -107,17 +107,22 @@ describe('least privilege of the function policies (dev, eu-west-2)', () => {
     expect(unconditioned.map(({ name, statement }) => `${name}: ${asArray(statement.Action).join(',')}`)).toEqual([]);
   });
 
-  it('lets the trader-status function update trader profiles only: no declaration item', () => {
+  it('lets the trader-status function update trader profiles only and read them back with their counts: no declaration item', () => {
     // Act
     const statements = functionPolicies(template).find(([name]) => name === 'SetTraderStatus')?.[1] ?? [];
     const tableStatements = statements.filter((statement) => asArray(statement.Action).some((action) => action.startsWith('dynamodb:')));
 
     // Assess
-    expect(tableStatements).toHaveLength(1);
-    expect(tableStatements[0]).toMatchObject({
-      Action: 'dynamodb:UpdateItem',
-      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TRADER#*'] } },
-    });
+    expect(tableStatements).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:UpdateItem',
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TRADER#*'] } },
+      }),
+      expect.objectContaining({
+        Action: 'dynamodb:BatchGetItem',
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TRADER#*', 'TRADERCOUNT#*'] } },
+      }),
+    ]);
   });
 
   it('lets intake only put (and head) its own objects in the archive, and use the data key only through the services it calls', () => {
