@@ -32,6 +32,6 @@ export function defaultExchangeRates(): ExchangeRates {
 
 /** HMRC's rate table, validated (it is small, and the schema is what the admin API applies). */
 export function defaultAlcoholDutyRates(): AlcoholDutyRates {
-  alcoholDutyRates ??= Object.freeze(alcoholDutyRatesSchema.parse(JSON.parse(readFileSync(defaultAlcoholDutyRatesUrl, 'utf8'))));
+  alcoholDutyRates ??= alcoholDutyRatesSchema.parse(JSON.parse(readFileSync(defaultAlcoholDutyRatesUrl, 'utf8')));
   return alcoholDutyRates;
 }

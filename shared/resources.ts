@@ -134,7 +134,8 @@ export const buckets = {
     notifications: [{ events: 'objectCreated', prefix: 'declarations/', queue: 'documentUploads' }],
   },
   reference: {
-    description: 'Versioned reference documents an administrator loads: tariff packs, exchange rates, valuation references, risk settings',
+    description:
+      'Versioned reference documents an administrator loads: tariff packs, exchange rates, alcohol duty rate tables, valuation references, risk settings',
     objectLock: false,
   },
 } as const satisfies Record<string, BucketDefinition>;
@@ -312,11 +313,12 @@ export const functions = {
   validateDeclaration: {
     entry: 'functions/workers/validate-declaration.ts',
     handler: 'handler',
-    description: 'Validation stage: checks a submitted declaration against reference data',
+    description:
+      'Validation stage: checks a submitted declaration against reference data (and alcohol items against the alcohol duty rate table)',
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'validation', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['risk'] },
+    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read', reference: 'read' }, sendTo: ['risk'] },
   },
   redriveStalled: {
     entry: 'functions/workers/redrive-stalled.ts',
