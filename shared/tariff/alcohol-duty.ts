@@ -18,6 +18,7 @@ import {
   type RatePeriod,
   ratePeriodOn,
 } from './alcohol-duty-rates.ts';
+import type { AlcoholDutyView } from './commodity-lookup.ts';
 import { Dec, formatQuantity, HUNDRED, plain } from './money.ts';
 import { units } from './units.ts';
 
@@ -300,6 +301,45 @@ export function alcoholDutyProblems(declaration: Declaration, table: AlcoholDuty
     }
   });
   return problems;
+}
+
+/** The bands a commodity may be declared under on `date`, as the commodity look-up shows them. */
+export function alcoholDutyView(commodityCode: string, table: AlcoholDutyRates | undefined, date: string): AlcoholDutyView | undefined {
+  const product = alcoholProductOf(commodityCode);
+  if (!product) return undefined;
+  const base = { product: product.label, alcoholTypes: [...product.types] };
+  if (!table) return { ...base, bands: [], note: 'the alcohol duty rate table is not loaded for this region' };
+  const inForce = ratePeriodOn(table, date);
+  if (!inForce.ok) {
+    const note =
+      inForce.reason === 'before-reform'
+        ? `tax types 311-380 took effect on ${ALCOHOL_DUTY_REFORM_DATE}: the rate table has no rate for ${date}`
+        : `the alcohol duty rate table has no rate period for ${date}`;
+    return { ...base, bands: [], note };
+  }
+  const { period } = inForce;
+  const bands = period.rateBands.flatMap((band) => {
+    const abvRanges = band.rangeDetails
+      .flatMap((detail) => detail.abvRanges)
+      .filter((range) => product.types.includes(range.alcoholType))
+      .map((range) => ({ alcoholType: range.alcoholType, minABV: String(range.minABV), maxABV: String(range.maxABV) }));
+    if (abvRanges.length === 0) return [];
+    const rate = bandRate(band);
+    return [
+      {
+        taxType: band.taxTypeCode,
+        description: band.description,
+        rateType: band.rateType,
+        ...(rate ? { rate: rate.toFixed(2) } : {}),
+        abvRanges,
+      },
+    ];
+  });
+  return {
+    ...base,
+    ratePeriod: { name: period.name, from: period.validityStartDate, ...(period.validityEndDate ? { to: period.validityEndDate } : {}) },
+    bands,
+  };
 }
 
 /** Rounded down to the penny: "Work out how much Alcohol Duty you have to pay ... by rounding down to the nearest penny" (HMRC). */

@@ -10,6 +10,7 @@ import { type Declaration, type DeclarationInput, declarationSchema } from '#sha
 import { alcoholDutyProblems } from '#shared/tariff/alcohol-duty.ts';
 import { alcoholDutyRatesSchema } from '#shared/tariff/alcohol-duty-rates.ts';
 import { assessDeclaration } from '#shared/tariff/assess-declaration.ts';
+import { lookupCommodity } from '#shared/tariff/lookup.ts';
 import { makeRates } from './support.ts';
 
 const fixture = (name: string): DeclarationInput =>
@@ -330,6 +331,37 @@ describe('Alcohol Duty problems: pointed, and nothing assessed', () => {
     expect(withoutTable.map((p) => p.code)).toEqual(['ALCOHOL_STRENGTH_REQUIRED', 'ALCOHOL_TAX_TYPE_REQUIRED', 'ALCOHOL_VOLUME_REQUIRED']);
     expect(bandWithoutTable).toEqual([]);
     expect(bandWithTable.map((p) => p.code)).toEqual(['ALCOHOL_BAND_MISMATCH']);
+  });
+});
+
+describe('the commodity look-up lists the tax types of a chapter 22 commodity', () => {
+  it('lists the wine bands of the period in force with their rates, SPR bands without one', () => {
+    // Act
+    const found = lookupCommodity(defaultTariffPack(), '2204219811', { date: '2026-11-27', alcoholDutyRates: defaultAlcoholDutyRates() });
+
+    // Assess
+    const view = found?.alcoholDuty;
+    expect(view?.ratePeriod).toEqual({ name: '2026-2', from: '2026-02' });
+    expect(view?.alcoholTypes).toEqual(['Wine']);
+    expect(view?.bands.map((b) => b.taxType)).toEqual(['313', '323', '333', '343', '353', '358', '363', '368', '373', '378']);
+    expect(view?.bands.find((b) => b.taxType === '333')).toEqual({
+      taxType: '333',
+      description: 'Wine (including sparkling wine) from 8.5 to 22 percent',
+      rateType: 'Core',
+      rate: '30.62',
+      abvRanges: [{ alcoholType: 'Wine', minABV: '8.5', maxABV: '22' }],
+    });
+    expect(view?.bands.find((b) => b.taxType === '368')?.rate).toBeUndefined();
+  });
+
+  it('says there is no rate before the reform, and lists nothing for goods that are not alcohol', () => {
+    // Act
+    const before = lookupCommodity(defaultTariffPack(), '2204219811', { date: '2023-07-31', alcoholDutyRates: defaultAlcoholDutyRates() });
+    const vinegar = lookupCommodity(defaultTariffPack(), '2209001100', { date: '2026-11-27', alcoholDutyRates: defaultAlcoholDutyRates() });
+
+    // Assess
+    expect(before?.alcoholDuty).toMatchObject({ bands: [], note: expect.stringContaining('2023-08-01') });
+    expect(vinegar?.alcoholDuty).toBeUndefined();
   });
 });
 
