@@ -134,7 +134,8 @@ export const buckets = {
     notifications: [{ events: 'objectCreated', prefix: 'declarations/', queue: 'documentUploads' }],
   },
   reference: {
-    description: 'Versioned reference documents an administrator loads: tariff packs, exchange rates, valuation references, risk settings',
+    description:
+      'Versioned reference documents an administrator loads: tariff packs, exchange rates, alcohol duty rate tables, valuation references, risk settings',
     objectLock: false,
   },
 } as const satisfies Record<string, BucketDefinition>;
@@ -330,6 +331,7 @@ export const archived = {
 export const referenceKeys = {
   tariffPack: 'tariffPack/*',
   exchangeRates: 'exchangeRates/*',
+  alcoholDutyRates: 'alcoholDutyRates/*',
   valuationReferences: 'valuationReferences/*',
   riskSettings: 'riskSettings/*',
 } as const;
@@ -460,13 +462,20 @@ export const functions = {
   validateDeclaration: {
     entry: 'functions/workers/validate-declaration.ts',
     handler: 'handler',
-    description: 'Validation stage: checks a submitted declaration against reference data',
+    description:
+      'Validation stage: checks a submitted declaration against reference data (and alcohol items against the alcohol duty rate table)',
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'validation', batchSize: 10 }],
     access: {
-      tables: { main: [{ actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] },
-      buckets: { archive: [readsDeclarationBodies] },
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // The alcohol duty rate table in force (its version pointer), only for a declaration with alcohol items.
+          { actions: ['Query'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: { archive: [readsDeclarationBodies], reference: [{ actions: ['GetObject'], keys: [referenceKeys.alcoholDutyRates] }] },
       sendTo: ['risk'],
     },
   },
@@ -568,7 +577,9 @@ export const functions = {
       },
       buckets: {
         archive: [readsDeclarationBodies],
-        reference: [{ actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates] }],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
+        ],
       },
     },
   },
@@ -635,7 +646,9 @@ export const functions = {
       },
       buckets: {
         archive: [readsDeclarationBodies],
-        reference: [{ actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates] }],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
+        ],
       },
       sendTo: ['release'],
     },
@@ -649,7 +662,11 @@ export const functions = {
     triggers: [api(estimateDutyOperation)],
     access: {
       tables: { main: [{ actions: ['Query'], keys: [key.referenceDocument] }] },
-      buckets: { reference: [{ actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates] }] },
+      buckets: {
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
+        ],
+      },
     },
   },
   lookUpCommodity: {
@@ -661,7 +678,11 @@ export const functions = {
     triggers: [api(lookUpCommodityOperation)],
     access: {
       tables: { main: [{ actions: ['Query'], keys: [key.referenceDocument] }] },
-      buckets: { reference: [{ actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates] }] },
+      buckets: {
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
+        ],
+      },
     },
   },
   issueDocuments: {
@@ -760,7 +781,13 @@ export const functions = {
         reference: [
           {
             actions: ['PutObject'],
-            keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.valuationReferences, referenceKeys.riskSettings],
+            keys: [
+              referenceKeys.tariffPack,
+              referenceKeys.exchangeRates,
+              referenceKeys.alcoholDutyRates,
+              referenceKeys.valuationReferences,
+              referenceKeys.riskSettings,
+            ],
           },
         ],
       },
