@@ -147,7 +147,8 @@ export const buckets = {
     notifications: [{ events: 'objectCreated', prefix: 'declarations/', queue: 'documentUploads' }],
   },
   reference: {
-    description: 'Versioned reference documents an administrator loads: tariff packs, exchange rates, valuation references, risk settings',
+    description:
+      'Versioned reference documents an administrator loads: tariff packs, exchange rates, alcohol duty rate tables, valuation references, risk settings',
     objectLock: false,
   },
 } as const satisfies Record<string, BucketDefinition>;
@@ -193,17 +194,61 @@ export interface FunctionDefinition {
   memoryMb: number;
   timeoutSeconds: number;
   triggers: readonly Trigger[];
-  /** What the function may touch; the CDK app turns these into grant* calls. */
-  access: {
-    tables?: Partial<Record<TableName, 'read' | 'readWrite'>>;
-    buckets?: Partial<Record<BucketName, 'read' | 'write' | 'readWrite'>>;
-    sendTo?: readonly QueueName[];
-    secrets?: readonly SecretName[];
-    /** Keys the function signs with (kms:Sign and kms:GetPublicKey on that key only). */
-    signWith?: readonly SigningKeyName[];
-    /** Whether the function needs the public address of the console and its verification page (links it prints). */
-    publicSite?: boolean;
-  };
+  /**
+   * What the function may do, and nothing more: the CDK app turns each entry into one IAM
+   * statement (infra/function-factory.ts), and the local cloud refuses any other call of the
+   * handler as AWS would (local/access-control.ts). See docs/infrastructure.md, "Least privilege".
+   */
+  access: FunctionAccess;
+}
+
+/** What a function may do on each resource; every table and bucket entry is a list of grants. */
+export interface FunctionAccess {
+  tables?: Partial<Record<TableName, readonly TableGrant[]>>;
+  buckets?: Partial<Record<BucketName, readonly BucketGrant[]>>;
+  /** Queues the function sends to (sqs:SendMessage, which also covers SendMessageBatch). */
+  sendTo?: readonly QueueName[];
+  /** Secrets the function reads (secretsmanager:GetSecretValue only). */
+  secrets?: readonly SecretName[];
+  /** Keys the function signs with (kms:Sign and kms:GetPublicKey on that key only). */
+  signWith?: readonly SigningKeyName[];
+  /**
+   * Whether the function needs the public address of the console and its verification page (the
+   * links it prints): no permission, an environment variable (`PUBLIC_SITE_URL`).
+   */
+  publicSite?: boolean;
+}
+
+/** DynamoDB calls a grant may allow: the IAM actions of the same names (`dynamodb:GetItem`...). */
+export type TableAction = 'GetItem' | 'Query' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+
+/**
+ * Some DynamoDB calls on the items of a few partitions: one IAM statement with a
+ * `ForAllValues:StringLike` condition on `dynamodb:LeadingKeys`.
+ */
+export interface TableGrant {
+  actions: readonly TableAction[];
+  /**
+   * The partition key values these calls may name, as IAM `StringLike` patterns (`DECL#*`,
+   * `SEALKEYS`): of the table, or of the index's partition key for a grant on an `index`. The
+   * prefixes are those of the key builders (shared/adapters/keys.ts, docs/data-model.md).
+   */
+  keys: readonly string[];
+  /** A global secondary index (Query only): the statement names the index, not the table. */
+  index?: string;
+}
+
+/**
+ * S3 calls a grant may allow, by IAM action: `GetObject` also covers HeadObject, `GetObjectVersion`
+ * is a read that names a version (the archive's reads of what the platform stored), `PutObject`
+ * also covers the presigned upload URLs a function signs.
+ */
+export type ObjectAction = 'GetObject' | 'GetObjectVersion' | 'PutObject';
+
+/** Some S3 calls on the objects whose keys match `keys` (IAM resource patterns of this bucket's objects, `*` matches `/`). */
+export interface BucketGrant {
+  actions: readonly ObjectAction[];
+  keys: readonly string[];
 }
 
 export interface QueueDefinition {
@@ -255,6 +300,73 @@ const api = (operation: OperationSpec): Trigger => ({
   operationId: operation.operationId,
 });
 
+/**
+ * Partition keys of the main table a grant may name (`dynamodb:LeadingKeys`), as built by
+ * shared/adapters/keys.ts (docs/data-model.md). `DECL#*` covers every item of a declaration (state,
+ * history, parts, markers, uploads, amendments, issued documents); the last five are partition keys
+ * of the indexes a Query names.
+ */
+export const key = {
+  declaration: 'DECL#*',
+  lrnGuard: 'LRN#*',
+  trader: 'TRADER#*',
+  /** A trader's declaration count, in shards (`TRADERCOUNT#<party>#<shard>`). */
+  traderCount: 'TRADERCOUNT#*',
+  riskProfile: 'RISK#*',
+  /** A risk profile's effectiveness counts, in shards (`RISKSTATS#<profile>#<shard>`). */
+  riskEffectiveness: 'RISKSTATS#*',
+  referenceDocument: 'REFDOC#*',
+  selectionStats: 'STATS#*',
+  clearanceCounters: 'COUNTERS#*',
+  sealKeys: 'SEALKEYS',
+  /** GSI1 */
+  declarant: 'PARTY#*',
+  /** GSI2 */
+  reviewQueue: 'LANE#*',
+  /** GSI3 */
+  day: 'DAY#*',
+  /** GSI4 */
+  inFlight: 'INFLIGHT#*',
+  /** GSI5 */
+  riskProfiles: 'RISKPROFILES',
+} as const;
+
+/**
+ * Object keys of the archive a grant may name (shared/domain/archive-keys.ts). The leading `*`
+ * stands for the two hex characters that spread the keys; it also matches nothing, so objects of
+ * the earlier layout (`declarations/<id>/submitted.json`) stay readable.
+ */
+export const archived = {
+  submissions: '*declarations/*/submitted*',
+  amendments: '*declarations/*/amendments/*',
+  signatures: '*declarations/*/signatures/*',
+  /** Sealed documents customs issued (`{ document, seal }` JSON), by kind. */
+  assessmentNotices: '*declarations/*/issued/assessment-notice/*.json',
+  releaseNotes: '*declarations/*/issued/release-note/*.json',
+  /** Their printable copies (PDF), beside them. */
+  printedDocuments: '*declarations/*/issued/*/*.pdf',
+  /** Documents traders upload with a presigned URL (no hex prefix: the bucket notification's prefix). */
+  uploads: 'declarations/*/documents/*',
+} as const;
+
+/** Object keys of the reference bucket, by kind (`<kind>/<version>.json.gz`, shared/adapters/reference-document-store.ts). */
+export const referenceKeys = {
+  tariffPack: 'tariffPack/*',
+  exchangeRates: 'exchangeRates/*',
+  alcoholDutyRates: 'alcoholDutyRates/*',
+  valuationReferences: 'valuationReferences/*',
+  riskSettings: 'riskSettings/*',
+} as const;
+
+/**
+ * Reading a declaration's body: the submitted or amended bytes, by the key (and, in AWS, the
+ * version: the archive is versioned under Object Lock) its record stores.
+ */
+const readsDeclarationBodies: BucketGrant = {
+  actions: ['GetObject', 'GetObjectVersion'],
+  keys: [archived.submissions, archived.amendments],
+};
+
 /** Lambda functions, by logical name. */
 export const functions = {
   submitDeclaration: {
@@ -265,8 +377,24 @@ export const functions = {
     timeoutSeconds: 10,
     triggers: [api(submitDeclarationOperation)],
     access: {
-      tables: { main: 'readWrite', idempotency: 'readWrite' },
-      buckets: { archive: 'readWrite' },
+      tables: {
+        main: [
+          // Pattern 3 (UpdateItem): an orphaned LRN claim moved to the new declaration.
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.lrnGuard] },
+          { actions: ['GetItem', 'PutItem'], keys: [key.declaration] },
+          // Pattern 37: the declarant's signing key, when a Signature header came.
+          { actions: ['GetItem'], keys: [key.trader] },
+        ],
+        // Powertools idempotency records (`submitDeclaration#<hash>`): it deletes the record of a request that failed.
+        idempotency: [{ actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], keys: ['submitDeclaration#*'] }],
+      },
+      buckets: {
+        archive: [
+          { actions: ['PutObject'], keys: [archived.submissions, archived.signatures] },
+          // HeadObject when a retry finds its key taken (write-once archive: docs/data-model.md, Archive keys).
+          { actions: ['GetObject'], keys: [archived.submissions, archived.signatures] },
+        ],
+      },
       sendTo: ['validation'],
     },
   },
@@ -277,7 +405,23 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 10,
     triggers: [api(amendDeclarationOperation)],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'readWrite' }, sendTo: ['validation'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // Pattern 37: the declarant's signing key, when a Signature header came.
+          { actions: ['GetItem'], keys: [key.trader] },
+        ],
+      },
+      buckets: {
+        archive: [
+          { actions: ['PutObject'], keys: [archived.amendments, archived.signatures] },
+          // HeadObject when a retry finds its key taken.
+          { actions: ['GetObject'], keys: [archived.amendments, archived.signatures] },
+        ],
+      },
+      sendTo: ['validation'],
+    },
   },
   getDeclarationAmendment: {
     entry: 'functions/api/get-declaration-amendment.ts',
@@ -286,7 +430,10 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getDeclarationAmendmentOperation)],
-    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] },
+      buckets: { archive: [readsDeclarationBodies] },
+    },
   },
   getDeclaration: {
     entry: 'functions/api/get-declaration.ts',
@@ -295,7 +442,10 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getDeclarationOperation)],
-    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] },
+      buckets: { archive: [readsDeclarationBodies] },
+    },
   },
   listDeclarations: {
     entry: 'functions/api/list-declarations.ts',
@@ -304,7 +454,14 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listDeclarationsOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI1', keys: [key.declarant] },
+          { actions: ['BatchGetItem'], keys: [key.declaration] },
+        ],
+      },
+    },
   },
   listDeclarationEvents: {
     entry: 'functions/api/list-declaration-events.ts',
@@ -313,7 +470,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listDeclarationEventsOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] } },
   },
   openApi: {
     entry: 'functions/api/openapi.ts',
@@ -327,11 +484,22 @@ export const functions = {
   validateDeclaration: {
     entry: 'functions/workers/validate-declaration.ts',
     handler: 'handler',
-    description: 'Validation stage: checks a submitted declaration against reference data',
+    description:
+      'Validation stage: checks a submitted declaration against reference data (and alcohol items against the alcohol duty rate table)',
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'validation', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['risk'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // The alcohol duty rate table in force (its version pointer), only for a declaration with alcohol items.
+          { actions: ['Query'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: { archive: [readsDeclarationBodies], reference: [{ actions: ['GetObject'], keys: [referenceKeys.alcoholDutyRates] }] },
+      sendTo: ['risk'],
+    },
   },
   redriveStalled: {
     entry: 'functions/workers/redrive-stalled.ts',
@@ -341,7 +509,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 60,
     triggers: [{ kind: 'schedule', everyMinutes: 1 }],
-    access: { tables: { main: 'readWrite' }, sendTo: ['validation', 'risk', 'duty', 'release'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI4', keys: [key.inFlight] },
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+        ],
+      },
+      sendTo: ['validation', 'risk', 'duty', 'release'],
+    },
   },
   reviewQueue: {
     entry: 'functions/api/review/queue.ts',
@@ -350,7 +526,14 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(reviewQueueOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI2', keys: [key.reviewQueue] },
+          { actions: ['BatchGetItem'], keys: [key.declaration] },
+        ],
+      },
+    },
   },
   cancelDeclaration: {
     entry: 'functions/api/cancel-declaration.ts',
@@ -359,7 +542,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(cancelDeclarationOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] } },
   },
   claimDeclaration: {
     entry: 'functions/api/review/claim.ts',
@@ -368,7 +551,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(claimDeclarationOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.declaration] }] } },
   },
   releaseDeclarationClaim: {
     entry: 'functions/api/review/release-claim.ts',
@@ -377,7 +560,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(releaseClaimOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.declaration] }] } },
   },
   decideOnDeclaration: {
     entry: 'functions/api/review/decide.ts',
@@ -386,7 +569,16 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(decideOnDeclarationOperation)],
-    access: { tables: { main: 'readWrite' }, sendTo: ['documents'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // Pattern 34: a release counted.
+          { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
+        ],
+      },
+      sendTo: ['documents'],
+    },
   },
   recordInspection: {
     entry: 'functions/api/review/inspect.ts',
@@ -396,7 +588,22 @@ export const functions = {
     timeoutSeconds: 15,
     triggers: [api(recordInspectionOperation)],
     // The archive: the declaration's body; the reference bucket: the tariff pack in force at acceptance.
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          { actions: ['Query'], keys: [key.referenceDocument] },
+          // Patterns 18b and 18c: the trader's and the profiles' inspection counts.
+          { actions: ['UpdateItem'], keys: [key.trader, key.riskEffectiveness] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
+        ],
+      },
+    },
   },
   decideRelease: {
     entry: 'functions/workers/decide-release.ts',
@@ -405,7 +612,16 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'release', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['documents'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
+        ],
+      },
+      buckets: { archive: [readsDeclarationBodies] },
+      sendTo: ['documents'],
+    },
   },
   scoreRisk: {
     entry: 'functions/workers/score-risk.ts',
@@ -415,8 +631,23 @@ export const functions = {
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'risk', batchSize: 10 }],
     access: {
-      tables: { main: 'readWrite' },
-      buckets: { reference: 'read', archive: 'read' },
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // Pattern 17: the trader's profile and the shards of its count.
+          { actions: ['BatchGetItem'], keys: [key.trader, key.traderCount] },
+          { actions: ['Query'], keys: [key.referenceDocument] },
+          { actions: ['Query', 'UpdateItem'], keys: [key.selectionStats] },
+          { actions: ['UpdateItem'], keys: [key.traderCount, key.riskEffectiveness, key.clearanceCounters] },
+          { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.riskSettings, referenceKeys.valuationReferences, referenceKeys.exchangeRates] },
+        ],
+      },
       sendTo: ['duty'],
       secrets: ['riskSelection'],
     },
@@ -428,7 +659,22 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'duty', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' }, sendTo: ['release', 'documents'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          { actions: ['Query'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
+        ],
+      },
+      // The release stage, and the documents worker for the assessment notice.
+      sendTo: ['release', 'documents'],
+    },
   },
   estimateDuty: {
     entry: 'functions/api/duty-estimates.ts',
@@ -437,7 +683,14 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 10,
     triggers: [api(estimateDutyOperation)],
-    access: { tables: { main: 'read' }, buckets: { reference: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['Query'], keys: [key.referenceDocument] }] },
+      buckets: {
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
+        ],
+      },
+    },
   },
   lookUpCommodity: {
     entry: 'functions/api/tariff-commodity.ts',
@@ -446,7 +699,14 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 10,
     triggers: [api(lookUpCommodityOperation)],
-    access: { tables: { main: 'read' }, buckets: { reference: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['Query'], keys: [key.referenceDocument] }] },
+      buckets: {
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
+        ],
+      },
+    },
   },
   issueDocuments: {
     entry: 'functions/workers/issue-documents.ts',
@@ -456,7 +716,26 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'documents', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'readWrite' }, signWith: ['seal'], sendTo: ['printing'] },
+    access: {
+      tables: {
+        main: [
+          // Pattern 40: the declaration, its history and its issued documents (ISSUED#<kind>#<version>).
+          { actions: ['GetItem', 'Query', 'PutItem'], keys: [key.declaration] },
+          // Pattern 40: the seal's public key, published once per execution environment.
+          { actions: ['PutItem'], keys: [key.sealKeys] },
+        ],
+      },
+      buckets: {
+        archive: [
+          readsDeclarationBodies,
+          { actions: ['PutObject'], keys: [archived.assessmentNotices, archived.releaseNotes] },
+          // HeadObject when a retry finds its key taken.
+          { actions: ['GetObject'], keys: [archived.assessmentNotices, archived.releaseNotes] },
+        ],
+      },
+      signWith: ['seal'],
+      sendTo: ['printing'],
+    },
   },
   printDocuments: {
     entry: 'functions/workers/print-documents.ts',
@@ -465,7 +744,22 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'printing', batchSize: 5 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'readWrite' }, publicSite: true },
+    access: {
+      tables: {
+        // Pattern 40a: the declaration's issued documents, and the PDF noted on each.
+        main: [{ actions: ['Query', 'UpdateItem'], keys: [key.declaration] }],
+      },
+      buckets: {
+        archive: [
+          // The sealed JSON a PDF prints.
+          { actions: ['GetObject'], keys: [archived.assessmentNotices, archived.releaseNotes] },
+          { actions: ['PutObject'], keys: [archived.printedDocuments] },
+          // HeadObject when a retry finds its key taken.
+          { actions: ['GetObject'], keys: [archived.printedDocuments] },
+        ],
+      },
+      publicSite: true,
+    },
   },
   listDeclarationDocuments: {
     entry: 'functions/api/list-declaration-documents.ts',
@@ -474,7 +768,8 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listDeclarationDocumentsOperation)],
-    access: { tables: { main: 'read' } },
+    // Patterns 5b and 40b: the state (owner, uploads), then the issued documents.
+    access: { tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] } },
   },
   getDocument: {
     entry: 'functions/api/get-document.ts',
@@ -483,8 +778,19 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getDocumentOperation)],
-    // 'read' on the archive: the presigned links carry this function's permission to get the objects.
-    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
+    access: {
+      // Pattern 40c: the state (owner, uploads) and the issued document.
+      tables: { main: [{ actions: ['GetItem'], keys: [key.declaration] }] },
+      buckets: {
+        // The presigned links carry this function's permission to get the objects.
+        archive: [
+          {
+            actions: ['GetObject'],
+            keys: [archived.assessmentNotices, archived.releaseNotes, archived.printedDocuments, archived.uploads],
+          },
+        ],
+      },
+    },
   },
   getReleaseNote: {
     entry: 'functions/api/release-note.ts',
@@ -493,7 +799,12 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getReleaseNoteOperation)],
-    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
+    access: {
+      // Patterns 5b and 40b: the state (owner), then the issued documents.
+      tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] },
+      // Issued documents are written once and their record names no version: a plain read.
+      buckets: { archive: [{ actions: ['GetObject'], keys: [archived.releaseNotes] }] },
+    },
   },
   getSealKeys: {
     entry: 'functions/api/seal-keys.ts',
@@ -502,7 +813,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(sealKeySetOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.sealKeys] }] } },
   },
   verifyDocument: {
     entry: 'functions/api/verify-document.ts',
@@ -511,8 +822,17 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(verifyDocumentOperation)],
-    // The archive: a printed copy's QR code names its document, which is read back to be checked.
-    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
+    access: {
+      tables: {
+        main: [
+          // Pattern 41: the seal's published keys.
+          { actions: ['Query'], keys: [key.sealKeys] },
+          // Pattern 40c: a printed copy's reference names its issued document, read back to be checked.
+          { actions: ['GetItem'], keys: [key.declaration] },
+        ],
+      },
+      buckets: { archive: [{ actions: ['GetObject'], keys: [archived.assessmentNotices, archived.releaseNotes] }] },
+    },
   },
   clearanceStatistics: {
     entry: 'functions/api/stats/clearance.ts',
@@ -522,7 +842,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [api(clearanceStatisticsOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['BatchGetItem'], keys: [key.clearanceCounters] }] } },
   },
   profileSelections: {
     entry: 'functions/api/stats/risk-profiles.ts',
@@ -531,7 +851,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [api(profileSelectionsOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
+          // Pattern 18c: a profile's effectiveness, its first item and its shards.
+          { actions: ['BatchGetItem'], keys: [key.riskProfile, key.riskEffectiveness] },
+        ],
+      },
+    },
   },
   loadReferenceDocument: {
     entry: 'functions/api/admin/reference-documents-put.ts',
@@ -540,7 +868,23 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 30,
     triggers: [api(loadReferenceDocumentOperation)],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'write' } },
+    access: {
+      tables: { main: [{ actions: ['PutItem'], keys: [key.referenceDocument] }] },
+      buckets: {
+        reference: [
+          {
+            actions: ['PutObject'],
+            keys: [
+              referenceKeys.tariffPack,
+              referenceKeys.exchangeRates,
+              referenceKeys.alcoholDutyRates,
+              referenceKeys.valuationReferences,
+              referenceKeys.riskSettings,
+            ],
+          },
+        ],
+      },
+    },
   },
   referenceDocumentHistory: {
     entry: 'functions/api/admin/reference-documents-get.ts',
@@ -549,7 +893,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(referenceDocumentHistoryOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.referenceDocument] }] } },
   },
   createRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-create.ts',
@@ -558,7 +902,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(createRiskProfileOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['PutItem'], keys: [key.riskProfile] }] } },
   },
   listRiskProfiles: {
     entry: 'functions/api/admin/risk-profiles-list.ts',
@@ -567,7 +911,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listRiskProfilesOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
+          // Pattern 18c: a profile's effectiveness, its first item and its shards.
+          { actions: ['BatchGetItem'], keys: [key.riskProfile, key.riskEffectiveness] },
+        ],
+      },
+    },
   },
   getRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-get.ts',
@@ -576,7 +928,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getRiskProfileOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], keys: [key.riskProfile] },
+          // Pattern 18c: its effectiveness, the first item and the shards.
+          { actions: ['BatchGetItem'], keys: [key.riskProfile, key.riskEffectiveness] },
+        ],
+      },
+    },
   },
   editRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-edit.ts',
@@ -585,7 +945,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(editRiskProfileOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['Query', 'PutItem'], keys: [key.riskProfile] }] } },
   },
   disableRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-disable.ts',
@@ -594,7 +954,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(disableRiskProfileOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['Query', 'PutItem'], keys: [key.riskProfile] }] } },
   },
   dryRunRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-dry-run.ts',
@@ -603,7 +963,23 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 29,
     triggers: [api(dryRunRiskProfileOperation)],
-    access: { tables: { main: 'read' }, buckets: { reference: 'read', archive: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI3', keys: [key.day] },
+          // BatchGetItem: the day's declarations, and each trader's profile with the shards of its count (pattern 17).
+          { actions: ['BatchGetItem'], keys: [key.declaration, key.trader, key.traderCount] },
+          { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
+          { actions: ['Query'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.riskSettings, referenceKeys.valuationReferences, referenceKeys.exchangeRates] },
+        ],
+      },
+    },
   },
   rebuildValuationReferences: {
     entry: 'functions/api/admin/valuation-references-rebuild.ts',
@@ -612,7 +988,22 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 29,
     triggers: [api(rebuildValuationReferencesOperation)],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'readWrite', archive: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI3', keys: [key.day] },
+          { actions: ['BatchGetItem'], keys: [key.declaration] },
+          { actions: ['Query', 'PutItem'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.valuationReferences, referenceKeys.exchangeRates] },
+          { actions: ['PutObject'], keys: [referenceKeys.valuationReferences] },
+        ],
+      },
+    },
   },
   setTraderStatus: {
     entry: 'functions/api/admin/traders-put.ts',
@@ -621,7 +1012,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(setTraderStatusOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['UpdateItem'], keys: [key.trader] },
+          // The profile as it now stands, with the shards of its declaration count (pattern 17).
+          { actions: ['BatchGetItem'], keys: [key.trader, key.traderCount] },
+        ],
+      },
+    },
   },
   retryDeclaration: {
     entry: 'functions/api/admin/declarations-retry.ts',
@@ -630,7 +1029,10 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(retryDeclarationOperation)],
-    access: { tables: { main: 'readWrite' }, sendTo: ['validation', 'risk', 'duty', 'release'] },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] },
+      sendTo: ['validation', 'risk', 'duty', 'release'],
+    },
   },
   requestDocumentUpload: {
     entry: 'functions/api/request-document-upload.ts',
@@ -640,7 +1042,10 @@ export const functions = {
     timeoutSeconds: 10,
     triggers: [api(requestDocumentUploadOperation)],
     // 'write' on the archive: the upload URL carries this function's permission to put the object.
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'write' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'Query', 'PutItem'], keys: [key.declaration] }] },
+      buckets: { archive: [{ actions: ['PutObject'], keys: [archived.uploads] }] },
+    },
   },
   receiveDocument: {
     entry: 'functions/workers/receive-document.ts',
@@ -649,7 +1054,10 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'documentUploads', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] },
+      buckets: { archive: [{ actions: ['GetObject'], keys: [archived.uploads] }] },
+    },
   },
   getTraderProfile: {
     entry: 'functions/api/admin/traders-get.ts',
@@ -658,7 +1066,8 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getTraderProfileOperation)],
-    access: { tables: { main: 'read' } },
+    // Pattern 17: the profile and the shards of its declaration count.
+    access: { tables: { main: [{ actions: ['BatchGetItem'], keys: [key.trader, key.traderCount] }] } },
   },
   listTraderSigningKeys: {
     entry: 'functions/api/admin/traders-keys-list.ts',
@@ -667,7 +1076,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listTraderSigningKeysOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.trader] }] } },
   },
   registerSigningKey: {
     entry: 'functions/api/traders/keys-register.ts',
@@ -676,7 +1085,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(registerSigningKeyOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['Query', 'PutItem'], keys: [key.trader] }] } },
   },
   listSigningKeys: {
     entry: 'functions/api/traders/keys-list.ts',
@@ -685,7 +1094,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listSigningKeysOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.trader] }] } },
   },
   revokeSigningKey: {
     entry: 'functions/api/traders/keys-revoke.ts',
@@ -694,7 +1103,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(revokeSigningKeyOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.trader] }] } },
   },
 } as const satisfies Record<string, FunctionDefinition>;
 
