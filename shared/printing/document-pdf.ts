@@ -30,12 +30,26 @@ export interface PrintContext {
 /** WinAnsi has no glyph for most of Unicode: those characters print as "?" rather than fail. */
 const printable = (text: string): string => text.replace(/[^\x20-\x7e\xa0-\xff]/g, '?');
 
+/**
+ * The length of the longest start of `text` that, followed by `suffix`, fits in `width` points
+ * (at least `minimum`). A binary search, since widths only grow with length: cutting one character
+ * at a time measured a 512-character description some 500 times (17 s for a 999-item notice).
+ */
+function longestFitting(text: string, font: PDFFont, size: number, width: number, suffix = '', minimum = 0): number {
+  let fits = minimum;
+  let tooLong = text.length + 1;
+  while (tooLong - fits > 1) {
+    const middle = Math.floor((fits + tooLong) / 2);
+    if (font.widthOfTextAtSize(`${text.slice(0, middle)}${suffix}`, size) <= width) fits = middle;
+    else tooLong = middle;
+  }
+  return fits;
+}
+
 /** The text, cut (with "...") to what fits in `width` points. */
 function fitted(text: string, font: PDFFont, size: number, width: number): string {
   if (font.widthOfTextAtSize(text, size) <= width) return text;
-  let shown = text;
-  while (shown.length > 0 && font.widthOfTextAtSize(`${shown}...`, size) > width) shown = shown.slice(0, -1);
-  return `${shown}...`;
+  return `${text.slice(0, longestFitting(text, font, size, width, '...'))}...`;
 }
 
 class Writer {
@@ -85,8 +99,8 @@ class Writer {
     const width = A4[0] - 2 * MARGIN;
     let rest = printable(text);
     while (rest.length > 0) {
-      let end = rest.length;
-      while (end > 1 && this.font.widthOfTextAtSize(rest.slice(0, end), size) > width) end -= 1;
+      // At least one character a line, however narrow the page.
+      const end = longestFitting(rest, this.font, size, width, '', 1);
       this.room(size + 3);
       this.page.drawText(rest.slice(0, end), { x: MARGIN, y: this.y - size, size, font: this.font });
       this.y -= size + 3;

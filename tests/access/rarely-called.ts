@@ -28,8 +28,12 @@ export const rarelyCalled: readonly { permission: string; reason: string }[] = [
     reason: 'HeadObject when a retried amendment finds its archive key taken.',
   },
   {
-    permission: 'issueDocuments s3:GetObject on archive [*release-note*]',
-    reason: 'HeadObject when a retried release note finds its archive key taken.',
+    permission: 'issueDocuments s3:GetObject on archive [*assessment-notice* *release-note*]',
+    reason: 'HeadObject when a retried assessment notice or release note finds its archive key taken.',
+  },
+  {
+    permission: 'printDocuments s3:GetObject on archive [*.pdf]',
+    reason: "HeadObject when a retried printing finds its PDF's archive key taken (a PDF's bytes are deterministic: the same key).",
   },
   {
     permission: 'redriveStalled dynamodb:* on main [DECL#*]',

@@ -110,8 +110,11 @@ describe('release notes under the customs seal', () => {
       token: trader,
     });
 
-    // Act
+    // Act: verified as sent, and by its reference (as a printed copy's QR code names it)
     const verdict = await call<{ genuine: boolean; kind?: string }>('POST', '/v1/verify', { body: sealed });
+    const byReference = await call<{ genuine: boolean; kind?: string; document?: unknown }>('POST', '/v1/verify', {
+      body: { documentId: notice?.documentId, documentSha256: notice?.documentSha256 },
+    });
 
     // Assess
     expect(documents.map((document) => document.kind)).toEqual(['ASSESSMENT_NOTICE', 'RELEASE_NOTE']);
@@ -125,6 +128,7 @@ describe('release notes under the customs seal', () => {
       history: { version: events.body.items.find((event) => event.type === 'ASSESSED')?.version },
     });
     expect(verdict.body).toMatchObject({ genuine: true, kind: 'ASSESSMENT_NOTICE' });
+    expect(byReference.body).toMatchObject({ genuine: true, kind: 'ASSESSMENT_NOTICE', document: sealed.document });
   });
 
   it('prints the release note: its PDF shows the key facts, and its QR code leads to a verification that answers genuine', async () => {
