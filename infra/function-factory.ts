@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -26,6 +27,7 @@ import type { Construct } from 'constructs';
 import {
   accessEnvironment,
   type BucketName,
+  type EventBusName,
   type FunctionDefinition,
   type QueueDefinition,
   type QueueName,
@@ -74,6 +76,7 @@ export interface FunctionResources {
   readonly queues: Readonly<Record<string, IQueue>>;
   readonly secrets: Readonly<Record<string, ISecret>>;
   readonly signingKeys: Readonly<Record<string, IKey>>;
+  readonly eventBuses: Readonly<Record<string, IEventBus>>;
 }
 
 /** Where a construct is deployed: the stage, the region and its settings, and how long logs live. */
@@ -148,6 +151,7 @@ export function functionEnvironment(definition: FunctionDefinition, context: Fun
       queue: (name) => required(resources.queues, name, 'queue').queueUrl,
       secret: (name) => required(resources.secrets, name, 'secret').secretArn,
       signingKey: (name) => required(resources.signingKeys, name, 'signing key').keyArn,
+      eventBus: (name) => required(resources.eventBuses, name, 'event bus').eventBusName,
     }),
   };
   return environment;
@@ -242,6 +246,10 @@ function grantAccess(fn: NodejsFunction, name: string, definition: FunctionDefin
   for (const key of definition.access.signWith ?? []) {
     required(resources.signingKeys, key, 'signing key', name).grant(fn, 'kms:Sign', 'kms:GetPublicKey');
   }
+  // events:PutEvents on that bus only.
+  for (const bus of definition.access.publishTo ?? []) {
+    required(resources.eventBuses, bus, 'event bus', name).grantPutEventsTo(fn);
+  }
 }
 
 /** Adds the queue event sources and schedules; returns the dead-letter queue of the schedule, if any. */
@@ -304,7 +312,7 @@ function entries<K extends string, V>(record: Partial<Record<K, V>> | undefined)
 
 function required<T>(
   record: Readonly<Record<string, T>>,
-  key: TableName | BucketName | QueueName | SecretName | SigningKeyName,
+  key: TableName | BucketName | QueueName | SecretName | SigningKeyName | EventBusName,
   kind: string,
   user?: string,
 ): T {

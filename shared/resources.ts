@@ -44,6 +44,12 @@ import {
 } from './http/operations/risk-profiles.ts';
 import { getReleaseNoteOperation, sealKeySetOperation, verifyDocumentOperation } from './http/operations/sealed-documents.ts';
 import { clearanceStatisticsOperation, profileSelectionsOperation } from './http/operations/stats.ts';
+import {
+  createSubscriptionOperation,
+  deleteSubscriptionOperation,
+  listSubscriptionDeliveriesOperation,
+  listSubscriptionsOperation,
+} from './http/operations/subscriptions.ts';
 import { estimateDutyOperation, lookUpCommodityOperation } from './http/operations/tariff.ts';
 import { listSigningKeysOperation, registerSigningKeyOperation, revokeSigningKeyOperation } from './http/operations/traders.ts';
 
@@ -87,6 +93,19 @@ export const queues = {
   documentUploads: {
     description:
       'S3 events of objects created under declarations/ in the archive: the documents traders upload (what the platform archives is under <2 hex>/declarations/, outside the prefix)',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+  },
+  notifications: {
+    description:
+      'History events of declarations, queued before each is stored: published on the event bus and fanned out to webhook subscriptions',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+  },
+  webhookDeliveries: {
+    description: 'Webhook delivery attempts; a retry is the next attempt, delayed with exponential back-off',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 4,
@@ -144,7 +163,17 @@ export const secrets = {
   riskSelection: {
     description: 'Per-region key of the random selection draw (HMAC-SHA256 over the declaration id)',
   },
+  webhookSigning: {
+    description: "Per-region master secret of the webhook subscriptions' signing secrets (HKDF-SHA256 per subscription id)",
+  },
 } as const satisfies Record<string, SecretDefinition>;
+
+/** Event buses (EventBridge in AWS, in-process in the local cloud), by logical name. */
+export const eventBuses = {
+  clearance: {
+    description: "The region's notifications (source customs.clearance): declaration status changes, for the region's own consumers",
+  },
+} as const satisfies Record<string, EventBusDefinition>;
 
 /**
  * Signing keys (AWS KMS asymmetric keys in AWS; the local cloud's KMS keeps them in `--data`), by
@@ -160,6 +189,7 @@ export const signingKeys = {
 export type QueueName = keyof typeof queues;
 export type SecretName = keyof typeof secrets;
 export type SigningKeyName = keyof typeof signingKeys;
+export type EventBusName = keyof typeof eventBuses;
 export type TableName = keyof typeof tables;
 export type BucketName = keyof typeof buckets;
 
@@ -188,6 +218,8 @@ export interface FunctionDefinition {
     secrets?: readonly SecretName[];
     /** Keys the function signs with (kms:Sign and kms:GetPublicKey on that key only). */
     signWith?: readonly SigningKeyName[];
+    /** Event buses the function puts events on (events:PutEvents on that bus only). */
+    publishTo?: readonly EventBusName[];
   };
 }
 
@@ -212,6 +244,10 @@ export interface SecretDefinition {
 }
 
 export interface SigningKeyDefinition {
+  description: string;
+}
+
+export interface EventBusDefinition {
   description: string;
 }
 
@@ -252,7 +288,7 @@ export const functions = {
     access: {
       tables: { main: 'readWrite', idempotency: 'readWrite' },
       buckets: { archive: 'readWrite' },
-      sendTo: ['validation'],
+      sendTo: ['validation', 'notifications'],
     },
   },
   amendDeclaration: {
@@ -262,7 +298,7 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 10,
     triggers: [api(amendDeclarationOperation)],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'readWrite' }, sendTo: ['validation'] },
+    access: { tables: { main: 'readWrite' }, buckets: { archive: 'readWrite' }, sendTo: ['validation', 'notifications'] },
   },
   getDeclarationAmendment: {
     entry: 'functions/api/get-declaration-amendment.ts',
@@ -316,7 +352,7 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'validation', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['risk'] },
+    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['risk', 'notifications'] },
   },
   redriveStalled: {
     entry: 'functions/workers/redrive-stalled.ts',
@@ -326,7 +362,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 60,
     triggers: [{ kind: 'schedule', everyMinutes: 1 }],
-    access: { tables: { main: 'readWrite' }, sendTo: ['validation', 'risk', 'duty', 'release'] },
+    access: { tables: { main: 'readWrite' }, sendTo: ['validation', 'risk', 'duty', 'release', 'notifications'] },
   },
   reviewQueue: {
     entry: 'functions/api/review/queue.ts',
@@ -344,7 +380,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(cancelDeclarationOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: 'readWrite' }, sendTo: ['notifications'] },
   },
   claimDeclaration: {
     entry: 'functions/api/review/claim.ts',
@@ -371,7 +407,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(decideOnDeclarationOperation)],
-    access: { tables: { main: 'readWrite' }, sendTo: ['documents'] },
+    access: { tables: { main: 'readWrite' }, sendTo: ['documents', 'notifications'] },
   },
   recordInspection: {
     entry: 'functions/api/review/inspect.ts',
@@ -381,7 +417,7 @@ export const functions = {
     timeoutSeconds: 15,
     triggers: [api(recordInspectionOperation)],
     // The archive: the declaration's body; the reference bucket: the tariff pack in force at acceptance.
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' } },
+    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' }, sendTo: ['notifications'] },
   },
   decideRelease: {
     entry: 'functions/workers/decide-release.ts',
@@ -390,7 +426,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'release', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['documents'] },
+    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['documents', 'notifications'] },
   },
   scoreRisk: {
     entry: 'functions/workers/score-risk.ts',
@@ -402,7 +438,7 @@ export const functions = {
     access: {
       tables: { main: 'readWrite' },
       buckets: { reference: 'read', archive: 'read' },
-      sendTo: ['duty'],
+      sendTo: ['duty', 'notifications'],
       secrets: ['riskSelection'],
     },
   },
@@ -413,7 +449,7 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'duty', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' }, sendTo: ['release'] },
+    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' }, sendTo: ['release', 'notifications'] },
   },
   estimateDuty: {
     entry: 'functions/api/duty-estimates.ts',
@@ -585,7 +621,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(retryDeclarationOperation)],
-    access: { tables: { main: 'readWrite' }, sendTo: ['validation', 'risk', 'duty', 'release'] },
+    access: { tables: { main: 'readWrite' }, sendTo: ['validation', 'risk', 'duty', 'release', 'notifications'] },
   },
   requestDocumentUpload: {
     entry: 'functions/api/request-document-upload.ts',
@@ -604,7 +640,7 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'documentUploads', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' } },
+    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['notifications'] },
   },
   getTraderProfile: {
     entry: 'functions/api/admin/traders-get.ts',
@@ -651,6 +687,62 @@ export const functions = {
     triggers: [api(revokeSigningKeyOperation)],
     access: { tables: { main: 'readWrite' } },
   },
+  fanOutNotifications: {
+    entry: 'functions/workers/fan-out-notifications.ts',
+    handler: 'handler',
+    description:
+      'Publishes each history event on the event bus and queues a webhook delivery per matching subscription of the parties it concerns',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    triggers: [{ kind: 'queue', queue: 'notifications', batchSize: 10 }],
+    access: { tables: { main: 'readWrite' }, sendTo: ['webhookDeliveries'], publishTo: ['clearance'] },
+  },
+  deliverWebhooks: {
+    entry: 'functions/workers/deliver-webhooks.ts',
+    handler: 'handler',
+    description:
+      'One signed attempt of each webhook delivery (SSRF-checked at connect time), recorded; retried with back-off, subscriptions disabled after repeated failure',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    triggers: [{ kind: 'queue', queue: 'webhookDeliveries', batchSize: 10 }],
+    access: { tables: { main: 'readWrite' }, sendTo: ['webhookDeliveries'], secrets: ['webhookSigning'] },
+  },
+  createSubscription: {
+    entry: 'functions/api/subscriptions/create.ts',
+    handler: 'handler',
+    description: 'POST /v1/subscriptions: a trader registers a webhook subscription (SSRF-checked target; the signing secret shown once)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(createSubscriptionOperation)],
+    access: { tables: { main: 'readWrite' }, secrets: ['webhookSigning'] },
+  },
+  listSubscriptions: {
+    entry: 'functions/api/subscriptions/list.ts',
+    handler: 'handler',
+    description: "GET /v1/subscriptions: the caller's webhook subscriptions",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(listSubscriptionsOperation)],
+    access: { tables: { main: 'read' } },
+  },
+  deleteSubscription: {
+    entry: 'functions/api/subscriptions/delete.ts',
+    handler: 'handler',
+    description: 'DELETE /v1/subscriptions/{id}: a trader deletes one of its webhook subscriptions',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(deleteSubscriptionOperation)],
+    access: { tables: { main: 'readWrite' } },
+  },
+  listSubscriptionDeliveries: {
+    entry: 'functions/api/subscriptions/deliveries.ts',
+    handler: 'handler',
+    description: "GET /v1/subscriptions/{id}/deliveries: a subscription's delivery log, newest first (its owner)",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(listSubscriptionDeliveriesOperation)],
+    access: { tables: { main: 'read' } },
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof functions;
@@ -663,6 +755,8 @@ export const tableNameEnv = (table: TableName): string => `${toEnvName(table)}_T
 export const secretIdEnv = (secret: SecretName): string => `${toEnvName(secret)}_SECRET_ID`;
 /** Environment variable that carries a signing key's id or ARN, e.g. SEAL_KEY_ID. */
 export const signingKeyIdEnv = (key: SigningKeyName): string => `${toEnvName(key)}_KEY_ID`;
+/** Environment variable that carries an event bus's name, e.g. CLEARANCE_EVENT_BUS_NAME. */
+export const eventBusNameEnv = (bus: EventBusName): string => `${toEnvName(bus)}_EVENT_BUS_NAME`;
 /** Environment variable that carries a bucket's name, e.g. ARCHIVE_BUCKET_NAME. */
 export const bucketNameEnv = (bucket: BucketName): string => `${toEnvName(bucket)}_BUCKET_NAME`;
 
@@ -678,6 +772,7 @@ export function accessEnvironment(
     queue(name: QueueName): string;
     secret(name: SecretName): string;
     signingKey(name: SigningKeyName): string;
+    eventBus(name: EventBusName): string;
   },
 ): Record<string, string> {
   const environment: Record<string, string> = {};
@@ -687,6 +782,7 @@ export function accessEnvironment(
   for (const queue of definition.access.sendTo ?? []) environment[queueUrlEnv(queue)] = resolve.queue(queue);
   for (const secret of definition.access.secrets ?? []) environment[secretIdEnv(secret)] = resolve.secret(secret);
   for (const key of definition.access.signWith ?? []) environment[signingKeyIdEnv(key)] = resolve.signingKey(key);
+  for (const bus of definition.access.publishTo ?? []) environment[eventBusNameEnv(bus)] = resolve.eventBus(bus);
   return environment;
 }
 

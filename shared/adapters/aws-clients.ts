@@ -4,6 +4,7 @@
  * come from the function's configuration (shared/config.ts).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -29,3 +30,6 @@ export const dynamoDbClient = (): DynamoDBClient => created(new DynamoDBClient({
 export const sqsClient = (): SQSClient => created(new SQSClient({}), 'sqs');
 export const s3Client = (config: Pick<S3ClientConfig, 'responseChecksumValidation'> = {}): S3Client => created(new S3Client(config), 's3');
 export const kmsClient = (): KMSClient => created(new KMSClient({}), 'kms');
+
+/** EventBridge (the notifications bus; the local cloud's in-process bus speaks the same API). Not one of the chaos-injected clients. */
+export const eventBridgeClient = (): EventBridgeClient => tracer.captureAWSv3Client(new EventBridgeClient({}));
