@@ -84,9 +84,12 @@ export const regions = {
     // region) is below the release rate at peak: 10 consumers keep under it and the queue absorbs
     // the peak (a note is issued later; the release itself never waits for it).
     // At full load intake and stages use up to 400 + 4 x 100 + 10 + 10 = 820 of the account's
-    // Lambda concurrency (1,000 by default per region): ask for more before taking 1,000/s.
-    // Notifications: one message per history event (about five per declaration), cheap to fan out;
-    // deliveries wait on receivers' answers (at most 10 s each), so a slow receiver holds a consumer.
+    // Lambda concurrency (1,000 by default per region), notifications 80 more: ask for more before taking 1,000/s.
+    // Notifications: one message per history event (about five per declaration). 40 fan-out
+    // consumers (10 events in ~0.5 s each: 800/s) fall behind at full load and catch up after it:
+    // the queue absorbs the peak, and clearance never waits for a notification. Deliveries wait on
+    // receivers (at most 10 s each). Both fit the account's default concurrency beside the stages
+    // (820 + 40 + 40 = 900); a region that wants notifications in step at peak asks for more.
     queueConcurrency: {
       validation: 100,
       risk: 100,
@@ -94,8 +97,8 @@ export const regions = {
       release: 100,
       documents: 10,
       documentUploads: 10,
-      notifications: 50,
-      webhookDeliveries: 50,
+      notifications: 40,
+      webhookDeliveries: 40,
     },
     // A placeholder: operators put the region's on-call address here before deploying.
     alarmEmail: 'customs-oncall@example.org',
