@@ -153,7 +153,8 @@ export const buckets = {
     notifications: [{ events: 'objectCreated', prefix: 'declarations/', queue: 'documentUploads' }],
   },
   reference: {
-    description: 'Versioned reference documents an administrator loads: tariff packs, exchange rates, valuation references, risk settings',
+    description:
+      'Versioned reference documents an administrator loads: tariff packs, exchange rates, alcohol duty rate tables, valuation references, risk settings',
     objectLock: false,
   },
 } as const satisfies Record<string, BucketDefinition>;
@@ -210,17 +211,58 @@ export interface FunctionDefinition {
   memoryMb: number;
   timeoutSeconds: number;
   triggers: readonly Trigger[];
-  /** What the function may touch; the CDK app turns these into grant* calls. */
-  access: {
-    tables?: Partial<Record<TableName, 'read' | 'readWrite'>>;
-    buckets?: Partial<Record<BucketName, 'read' | 'write' | 'readWrite'>>;
-    sendTo?: readonly QueueName[];
-    secrets?: readonly SecretName[];
-    /** Keys the function signs with (kms:Sign and kms:GetPublicKey on that key only). */
-    signWith?: readonly SigningKeyName[];
-    /** Event buses the function puts events on (events:PutEvents on that bus only). */
-    publishTo?: readonly EventBusName[];
-  };
+  /**
+   * What the function may do, and nothing more: the CDK app turns each entry into one IAM
+   * statement (infra/function-factory.ts), and the local cloud refuses any other call of the
+   * handler as AWS would (local/access-control.ts). See docs/infrastructure.md, "Least privilege".
+   */
+  access: FunctionAccess;
+}
+
+/** What a function may do on each resource; every table and bucket entry is a list of grants. */
+export interface FunctionAccess {
+  tables?: Partial<Record<TableName, readonly TableGrant[]>>;
+  buckets?: Partial<Record<BucketName, readonly BucketGrant[]>>;
+  /** Queues the function sends to (sqs:SendMessage, which also covers SendMessageBatch). */
+  sendTo?: readonly QueueName[];
+  /** Secrets the function reads (secretsmanager:GetSecretValue only). */
+  secrets?: readonly SecretName[];
+  /** Keys the function signs with (kms:Sign and kms:GetPublicKey on that key only). */
+  signWith?: readonly SigningKeyName[];
+  /** Event buses the function puts events on (events:PutEvents on that bus only). */
+  publishTo?: readonly EventBusName[];
+}
+
+/** DynamoDB calls a grant may allow: the IAM actions of the same names (`dynamodb:GetItem`...). */
+export type TableAction = 'GetItem' | 'Query' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+
+/**
+ * Some DynamoDB calls on the items of a few partitions: one IAM statement with a
+ * `ForAllValues:StringLike` condition on `dynamodb:LeadingKeys`.
+ */
+export interface TableGrant {
+  actions: readonly TableAction[];
+  /**
+   * The partition key values these calls may name, as IAM `StringLike` patterns (`DECL#*`,
+   * `SEALKEYS`): of the table, or of the index's partition key for a grant on an `index`. The
+   * prefixes are those of the key builders (shared/adapters/keys.ts, docs/data-model.md).
+   */
+  keys: readonly string[];
+  /** A global secondary index (Query only): the statement names the index, not the table. */
+  index?: string;
+}
+
+/**
+ * S3 calls a grant may allow, by IAM action: `GetObject` also covers HeadObject, `GetObjectVersion`
+ * is a read that names a version (the archive's reads of what the platform stored), `PutObject`
+ * also covers the presigned upload URLs a function signs.
+ */
+export type ObjectAction = 'GetObject' | 'GetObjectVersion' | 'PutObject';
+
+/** Some S3 calls on the objects whose keys match `keys` (IAM resource patterns of this bucket's objects, `*` matches `/`). */
+export interface BucketGrant {
+  actions: readonly ObjectAction[];
+  keys: readonly string[];
 }
 
 export interface QueueDefinition {
@@ -276,6 +318,73 @@ const api = (operation: OperationSpec): Trigger => ({
   operationId: operation.operationId,
 });
 
+/**
+ * Partition keys of the main table a grant may name (`dynamodb:LeadingKeys`), as built by
+ * shared/adapters/keys.ts (docs/data-model.md). `DECL#*` covers every item of a declaration (state,
+ * history, parts, markers, uploads, amendments, issued documents); the last five are partition keys
+ * of the indexes a Query names.
+ */
+export const key = {
+  declaration: 'DECL#*',
+  lrnGuard: 'LRN#*',
+  trader: 'TRADER#*',
+  /** A trader's declaration count, in shards (`TRADERCOUNT#<party>#<shard>`). */
+  traderCount: 'TRADERCOUNT#*',
+  riskProfile: 'RISK#*',
+  /** A risk profile's effectiveness counts, in shards (`RISKSTATS#<profile>#<shard>`). */
+  riskEffectiveness: 'RISKSTATS#*',
+  referenceDocument: 'REFDOC#*',
+  selectionStats: 'STATS#*',
+  clearanceCounters: 'COUNTERS#*',
+  sealKeys: 'SEALKEYS',
+  /** A subscriber's webhook subscriptions (`SUBSCRIBER#<kind>#<id>`, patterns 42 to 45). */
+  subscriber: 'SUBSCRIBER#*',
+  /** A webhook subscription's delivery log (`WEBHOOK#<subscription>`, patterns 46 to 49). */
+  webhookDeliveries: 'WEBHOOK#*',
+  /** GSI1 */
+  declarant: 'PARTY#*',
+  /** GSI2 */
+  reviewQueue: 'LANE#*',
+  /** GSI3 */
+  day: 'DAY#*',
+  /** GSI4 */
+  inFlight: 'INFLIGHT#*',
+  /** GSI5 */
+  riskProfiles: 'RISKPROFILES',
+} as const;
+
+/**
+ * Object keys of the archive a grant may name (shared/domain/archive-keys.ts). The leading `*`
+ * stands for the two hex characters that spread the keys; it also matches nothing, so objects of
+ * the earlier layout (`declarations/<id>/submitted.json`) stay readable.
+ */
+export const archived = {
+  submissions: '*declarations/*/submitted*',
+  amendments: '*declarations/*/amendments/*',
+  signatures: '*declarations/*/signatures/*',
+  releaseNotes: '*declarations/*/issued/release-note/*',
+  /** Documents traders upload with a presigned URL (no hex prefix: the bucket notification's prefix). */
+  uploads: 'declarations/*/documents/*',
+} as const;
+
+/** Object keys of the reference bucket, by kind (`<kind>/<version>.json.gz`, shared/adapters/reference-document-store.ts). */
+export const referenceKeys = {
+  tariffPack: 'tariffPack/*',
+  exchangeRates: 'exchangeRates/*',
+  alcoholDutyRates: 'alcoholDutyRates/*',
+  valuationReferences: 'valuationReferences/*',
+  riskSettings: 'riskSettings/*',
+} as const;
+
+/**
+ * Reading a declaration's body: the submitted or amended bytes, by the key (and, in AWS, the
+ * version: the archive is versioned under Object Lock) its record stores.
+ */
+const readsDeclarationBodies: BucketGrant = {
+  actions: ['GetObject', 'GetObjectVersion'],
+  keys: [archived.submissions, archived.amendments],
+};
+
 /** Lambda functions, by logical name. */
 export const functions = {
   submitDeclaration: {
@@ -286,8 +395,24 @@ export const functions = {
     timeoutSeconds: 10,
     triggers: [api(submitDeclarationOperation)],
     access: {
-      tables: { main: 'readWrite', idempotency: 'readWrite' },
-      buckets: { archive: 'readWrite' },
+      tables: {
+        main: [
+          // Pattern 3 (UpdateItem): an orphaned LRN claim moved to the new declaration.
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.lrnGuard] },
+          { actions: ['GetItem', 'PutItem'], keys: [key.declaration] },
+          // Pattern 37: the declarant's signing key, when a Signature header came.
+          { actions: ['GetItem'], keys: [key.trader] },
+        ],
+        // Powertools idempotency records (`submitDeclaration#<hash>`): it deletes the record of a request that failed.
+        idempotency: [{ actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], keys: ['submitDeclaration#*'] }],
+      },
+      buckets: {
+        archive: [
+          { actions: ['PutObject'], keys: [archived.submissions, archived.signatures] },
+          // HeadObject when a retry finds its key taken (write-once archive: docs/data-model.md, Archive keys).
+          { actions: ['GetObject'], keys: [archived.submissions, archived.signatures] },
+        ],
+      },
       sendTo: ['validation', 'notifications'],
     },
   },
@@ -298,7 +423,23 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 10,
     triggers: [api(amendDeclarationOperation)],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'readWrite' }, sendTo: ['validation', 'notifications'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // Pattern 37: the declarant's signing key, when a Signature header came.
+          { actions: ['GetItem'], keys: [key.trader] },
+        ],
+      },
+      buckets: {
+        archive: [
+          { actions: ['PutObject'], keys: [archived.amendments, archived.signatures] },
+          // HeadObject when a retry finds its key taken.
+          { actions: ['GetObject'], keys: [archived.amendments, archived.signatures] },
+        ],
+      },
+      sendTo: ['validation', 'notifications'],
+    },
   },
   getDeclarationAmendment: {
     entry: 'functions/api/get-declaration-amendment.ts',
@@ -307,7 +448,10 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getDeclarationAmendmentOperation)],
-    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] },
+      buckets: { archive: [readsDeclarationBodies] },
+    },
   },
   getDeclaration: {
     entry: 'functions/api/get-declaration.ts',
@@ -316,7 +460,10 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getDeclarationOperation)],
-    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] },
+      buckets: { archive: [readsDeclarationBodies] },
+    },
   },
   listDeclarations: {
     entry: 'functions/api/list-declarations.ts',
@@ -325,7 +472,14 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listDeclarationsOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI1', keys: [key.declarant] },
+          { actions: ['BatchGetItem'], keys: [key.declaration] },
+        ],
+      },
+    },
   },
   listDeclarationEvents: {
     entry: 'functions/api/list-declaration-events.ts',
@@ -334,7 +488,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listDeclarationEventsOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] } },
   },
   openApi: {
     entry: 'functions/api/openapi.ts',
@@ -348,11 +502,22 @@ export const functions = {
   validateDeclaration: {
     entry: 'functions/workers/validate-declaration.ts',
     handler: 'handler',
-    description: 'Validation stage: checks a submitted declaration against reference data',
+    description:
+      'Validation stage: checks a submitted declaration against reference data (and alcohol items against the alcohol duty rate table)',
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'validation', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['risk', 'notifications'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // The alcohol duty rate table in force (its version pointer), only for a declaration with alcohol items.
+          { actions: ['Query'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: { archive: [readsDeclarationBodies], reference: [{ actions: ['GetObject'], keys: [referenceKeys.alcoholDutyRates] }] },
+      sendTo: ['risk', 'notifications'],
+    },
   },
   redriveStalled: {
     entry: 'functions/workers/redrive-stalled.ts',
@@ -362,7 +527,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 60,
     triggers: [{ kind: 'schedule', everyMinutes: 1 }],
-    access: { tables: { main: 'readWrite' }, sendTo: ['validation', 'risk', 'duty', 'release', 'notifications'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI4', keys: [key.inFlight] },
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+        ],
+      },
+      sendTo: ['validation', 'risk', 'duty', 'release', 'notifications'],
+    },
   },
   reviewQueue: {
     entry: 'functions/api/review/queue.ts',
@@ -371,7 +544,14 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(reviewQueueOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI2', keys: [key.reviewQueue] },
+          { actions: ['BatchGetItem'], keys: [key.declaration] },
+        ],
+      },
+    },
   },
   cancelDeclaration: {
     entry: 'functions/api/cancel-declaration.ts',
@@ -380,7 +560,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(cancelDeclarationOperation)],
-    access: { tables: { main: 'readWrite' }, sendTo: ['notifications'] },
+    access: { tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] }, sendTo: ['notifications'] },
   },
   claimDeclaration: {
     entry: 'functions/api/review/claim.ts',
@@ -389,7 +569,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(claimDeclarationOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.declaration] }] } },
   },
   releaseDeclarationClaim: {
     entry: 'functions/api/review/release-claim.ts',
@@ -398,7 +578,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(releaseClaimOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.declaration] }] } },
   },
   decideOnDeclaration: {
     entry: 'functions/api/review/decide.ts',
@@ -407,7 +587,16 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(decideOnDeclarationOperation)],
-    access: { tables: { main: 'readWrite' }, sendTo: ['documents', 'notifications'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // Pattern 34: a release counted.
+          { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
+        ],
+      },
+      sendTo: ['documents', 'notifications'],
+    },
   },
   recordInspection: {
     entry: 'functions/api/review/inspect.ts',
@@ -417,7 +606,23 @@ export const functions = {
     timeoutSeconds: 15,
     triggers: [api(recordInspectionOperation)],
     // The archive: the declaration's body; the reference bucket: the tariff pack in force at acceptance.
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' }, sendTo: ['notifications'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          { actions: ['Query'], keys: [key.referenceDocument] },
+          // Patterns 18b and 18c: the trader's and the profiles' inspection counts.
+          { actions: ['UpdateItem'], keys: [key.trader, key.riskEffectiveness] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
+        ],
+      },
+      sendTo: ['notifications'],
+    },
   },
   decideRelease: {
     entry: 'functions/workers/decide-release.ts',
@@ -426,7 +631,16 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'release', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['documents', 'notifications'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
+        ],
+      },
+      buckets: { archive: [readsDeclarationBodies] },
+      sendTo: ['documents', 'notifications'],
+    },
   },
   scoreRisk: {
     entry: 'functions/workers/score-risk.ts',
@@ -436,8 +650,23 @@ export const functions = {
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'risk', batchSize: 10 }],
     access: {
-      tables: { main: 'readWrite' },
-      buckets: { reference: 'read', archive: 'read' },
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // Pattern 17: the trader's profile and the shards of its count.
+          { actions: ['BatchGetItem'], keys: [key.trader, key.traderCount] },
+          { actions: ['Query'], keys: [key.referenceDocument] },
+          { actions: ['Query', 'UpdateItem'], keys: [key.selectionStats] },
+          { actions: ['UpdateItem'], keys: [key.traderCount, key.riskEffectiveness, key.clearanceCounters] },
+          { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.riskSettings, referenceKeys.valuationReferences, referenceKeys.exchangeRates] },
+        ],
+      },
       sendTo: ['duty', 'notifications'],
       secrets: ['riskSelection'],
     },
@@ -449,7 +678,21 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'duty', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' }, sendTo: ['release', 'notifications'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          { actions: ['Query'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
+        ],
+      },
+      sendTo: ['release', 'notifications'],
+    },
   },
   estimateDuty: {
     entry: 'functions/api/duty-estimates.ts',
@@ -458,7 +701,14 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 10,
     triggers: [api(estimateDutyOperation)],
-    access: { tables: { main: 'read' }, buckets: { reference: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['Query'], keys: [key.referenceDocument] }] },
+      buckets: {
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
+        ],
+      },
+    },
   },
   lookUpCommodity: {
     entry: 'functions/api/tariff-commodity.ts',
@@ -467,7 +717,14 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 10,
     triggers: [api(lookUpCommodityOperation)],
-    access: { tables: { main: 'read' }, buckets: { reference: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['Query'], keys: [key.referenceDocument] }] },
+      buckets: {
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
+        ],
+      },
+    },
   },
   issueDocuments: {
     entry: 'functions/workers/issue-documents.ts',
@@ -476,7 +733,24 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'documents', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'readWrite' }, signWith: ['seal'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem'], keys: [key.declaration] },
+          // Pattern 40: the seal's public key, published once per execution environment.
+          { actions: ['PutItem'], keys: [key.sealKeys] },
+        ],
+      },
+      buckets: {
+        archive: [
+          readsDeclarationBodies,
+          { actions: ['PutObject'], keys: [archived.releaseNotes] },
+          // HeadObject when a retry finds its key taken.
+          { actions: ['GetObject'], keys: [archived.releaseNotes] },
+        ],
+      },
+      signWith: ['seal'],
+    },
   },
   getReleaseNote: {
     entry: 'functions/api/release-note.ts',
@@ -485,7 +759,10 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getReleaseNoteOperation)],
-    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem'], keys: [key.declaration] }] },
+      buckets: { archive: [{ actions: ['GetObject', 'GetObjectVersion'], keys: [archived.releaseNotes] }] },
+    },
   },
   getSealKeys: {
     entry: 'functions/api/seal-keys.ts',
@@ -494,7 +771,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(sealKeySetOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.sealKeys] }] } },
   },
   verifyDocument: {
     entry: 'functions/api/verify-document.ts',
@@ -503,7 +780,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(verifyDocumentOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.sealKeys] }] } },
   },
   clearanceStatistics: {
     entry: 'functions/api/stats/clearance.ts',
@@ -513,7 +790,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [api(clearanceStatisticsOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['BatchGetItem'], keys: [key.clearanceCounters] }] } },
   },
   profileSelections: {
     entry: 'functions/api/stats/risk-profiles.ts',
@@ -522,7 +799,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [api(profileSelectionsOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
+          // Pattern 18c: a profile's effectiveness, its first item and its shards.
+          { actions: ['BatchGetItem'], keys: [key.riskProfile, key.riskEffectiveness] },
+        ],
+      },
+    },
   },
   loadReferenceDocument: {
     entry: 'functions/api/admin/reference-documents-put.ts',
@@ -531,7 +816,23 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 30,
     triggers: [api(loadReferenceDocumentOperation)],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'write' } },
+    access: {
+      tables: { main: [{ actions: ['PutItem'], keys: [key.referenceDocument] }] },
+      buckets: {
+        reference: [
+          {
+            actions: ['PutObject'],
+            keys: [
+              referenceKeys.tariffPack,
+              referenceKeys.exchangeRates,
+              referenceKeys.alcoholDutyRates,
+              referenceKeys.valuationReferences,
+              referenceKeys.riskSettings,
+            ],
+          },
+        ],
+      },
+    },
   },
   referenceDocumentHistory: {
     entry: 'functions/api/admin/reference-documents-get.ts',
@@ -540,7 +841,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(referenceDocumentHistoryOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.referenceDocument] }] } },
   },
   createRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-create.ts',
@@ -549,7 +850,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(createRiskProfileOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['PutItem'], keys: [key.riskProfile] }] } },
   },
   listRiskProfiles: {
     entry: 'functions/api/admin/risk-profiles-list.ts',
@@ -558,7 +859,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listRiskProfilesOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
+          // Pattern 18c: a profile's effectiveness, its first item and its shards.
+          { actions: ['BatchGetItem'], keys: [key.riskProfile, key.riskEffectiveness] },
+        ],
+      },
+    },
   },
   getRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-get.ts',
@@ -567,7 +876,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getRiskProfileOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], keys: [key.riskProfile] },
+          // Pattern 18c: its effectiveness, the first item and the shards.
+          { actions: ['BatchGetItem'], keys: [key.riskProfile, key.riskEffectiveness] },
+        ],
+      },
+    },
   },
   editRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-edit.ts',
@@ -576,7 +893,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(editRiskProfileOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['Query', 'PutItem'], keys: [key.riskProfile] }] } },
   },
   disableRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-disable.ts',
@@ -585,7 +902,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(disableRiskProfileOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['Query', 'PutItem'], keys: [key.riskProfile] }] } },
   },
   dryRunRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-dry-run.ts',
@@ -594,7 +911,23 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 29,
     triggers: [api(dryRunRiskProfileOperation)],
-    access: { tables: { main: 'read' }, buckets: { reference: 'read', archive: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI3', keys: [key.day] },
+          // BatchGetItem: the day's declarations, and each trader's profile with the shards of its count (pattern 17).
+          { actions: ['BatchGetItem'], keys: [key.declaration, key.trader, key.traderCount] },
+          { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
+          { actions: ['Query'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.riskSettings, referenceKeys.valuationReferences, referenceKeys.exchangeRates] },
+        ],
+      },
+    },
   },
   rebuildValuationReferences: {
     entry: 'functions/api/admin/valuation-references-rebuild.ts',
@@ -603,7 +936,22 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 29,
     triggers: [api(rebuildValuationReferencesOperation)],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'readWrite', archive: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI3', keys: [key.day] },
+          { actions: ['BatchGetItem'], keys: [key.declaration] },
+          { actions: ['Query', 'PutItem'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.valuationReferences, referenceKeys.exchangeRates] },
+          { actions: ['PutObject'], keys: [referenceKeys.valuationReferences] },
+        ],
+      },
+    },
   },
   setTraderStatus: {
     entry: 'functions/api/admin/traders-put.ts',
@@ -612,7 +960,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(setTraderStatusOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['UpdateItem'], keys: [key.trader] },
+          // The profile as it now stands, with the shards of its declaration count (pattern 17).
+          { actions: ['BatchGetItem'], keys: [key.trader, key.traderCount] },
+        ],
+      },
+    },
   },
   retryDeclaration: {
     entry: 'functions/api/admin/declarations-retry.ts',
@@ -621,7 +977,10 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(retryDeclarationOperation)],
-    access: { tables: { main: 'readWrite' }, sendTo: ['validation', 'risk', 'duty', 'release', 'notifications'] },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] },
+      sendTo: ['validation', 'risk', 'duty', 'release', 'notifications'],
+    },
   },
   requestDocumentUpload: {
     entry: 'functions/api/request-document-upload.ts',
@@ -631,7 +990,10 @@ export const functions = {
     timeoutSeconds: 10,
     triggers: [api(requestDocumentUploadOperation)],
     // 'write' on the archive: the upload URL carries this function's permission to put the object.
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'write' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'Query', 'PutItem'], keys: [key.declaration] }] },
+      buckets: { archive: [{ actions: ['PutObject'], keys: [archived.uploads] }] },
+    },
   },
   receiveDocument: {
     entry: 'functions/workers/receive-document.ts',
@@ -640,7 +1002,11 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'documentUploads', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['notifications'] },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] },
+      buckets: { archive: [{ actions: ['GetObject'], keys: [archived.uploads] }] },
+      sendTo: ['notifications'],
+    },
   },
   getTraderProfile: {
     entry: 'functions/api/admin/traders-get.ts',
@@ -649,7 +1015,8 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getTraderProfileOperation)],
-    access: { tables: { main: 'read' } },
+    // Pattern 17: the profile and the shards of its declaration count.
+    access: { tables: { main: [{ actions: ['BatchGetItem'], keys: [key.trader, key.traderCount] }] } },
   },
   listTraderSigningKeys: {
     entry: 'functions/api/admin/traders-keys-list.ts',
@@ -658,7 +1025,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listTraderSigningKeysOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.trader] }] } },
   },
   registerSigningKey: {
     entry: 'functions/api/traders/keys-register.ts',
@@ -667,7 +1034,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(registerSigningKeyOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['Query', 'PutItem'], keys: [key.trader] }] } },
   },
   listSigningKeys: {
     entry: 'functions/api/traders/keys-list.ts',
@@ -676,7 +1043,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listSigningKeysOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.trader] }] } },
   },
   revokeSigningKey: {
     entry: 'functions/api/traders/keys-revoke.ts',
@@ -685,7 +1052,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(revokeSigningKeyOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.trader] }] } },
   },
   fanOutNotifications: {
     entry: 'functions/workers/fan-out-notifications.ts',
@@ -695,7 +1062,18 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'notifications', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, sendTo: ['webhookDeliveries'], publishTo: ['clearance'] },
+    access: {
+      tables: {
+        main: [
+          // The state (and, until it carries the event, the history) of the declaration notified.
+          { actions: ['GetItem', 'Query'], keys: [key.declaration] },
+          { actions: ['Query'], keys: [key.subscriber] },
+          { actions: ['GetItem', 'PutItem'], keys: [key.webhookDeliveries] },
+        ],
+      },
+      sendTo: ['webhookDeliveries'],
+      publishTo: ['clearance'],
+    },
   },
   deliverWebhooks: {
     entry: 'functions/workers/deliver-webhooks.ts',
@@ -705,7 +1083,17 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'webhookDeliveries', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, sendTo: ['webhookDeliveries'], secrets: ['webhookSigning'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'UpdateItem'], keys: [key.webhookDeliveries] },
+          // The subscription: its target and status; its count of failed deliveries.
+          { actions: ['GetItem', 'UpdateItem'], keys: [key.subscriber] },
+        ],
+      },
+      sendTo: ['webhookDeliveries'],
+      secrets: ['webhookSigning'],
+    },
   },
   createSubscription: {
     entry: 'functions/api/subscriptions/create.ts',
@@ -714,7 +1102,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [api(createSubscriptionOperation)],
-    access: { tables: { main: 'readWrite' }, secrets: ['webhookSigning'] },
+    access: { tables: { main: [{ actions: ['Query', 'PutItem'], keys: [key.subscriber] }] }, secrets: ['webhookSigning'] },
   },
   listSubscriptions: {
     entry: 'functions/api/subscriptions/list.ts',
@@ -723,7 +1111,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listSubscriptionsOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.subscriber] }] } },
   },
   deleteSubscription: {
     entry: 'functions/api/subscriptions/delete.ts',
@@ -732,7 +1120,8 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(deleteSubscriptionOperation)],
-    access: { tables: { main: 'readWrite' } },
+    // Deleting a subscription deletes its item (deliveries waiting for it are then skipped).
+    access: { tables: { main: [{ actions: ['DeleteItem'], keys: [key.subscriber] }] } },
   },
   listSubscriptionDeliveries: {
     entry: 'functions/api/subscriptions/deliveries.ts',
@@ -741,7 +1130,14 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listSubscriptionDeliveriesOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem'], keys: [key.subscriber] },
+          { actions: ['Query'], keys: [key.webhookDeliveries] },
+        ],
+      },
+    },
   },
 } as const satisfies Record<string, FunctionDefinition>;
 

@@ -8,22 +8,23 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { tracer } from '#shared/observability.ts';
+import { traceClient } from '#shared/observability.ts';
 
-export type AwsClient = DynamoDBClient | SQSClient | S3Client | KMSClient;
+export type AwsClient = DynamoDBClient | SQSClient | S3Client | KMSClient | EventBridgeClient;
+export type AwsClientService = 'dynamodb' | 'sqs' | 's3' | 'kms' | 'events';
 
 /**
  * Called with every client this module creates. Nothing registers one in AWS; the local cloud
  * uses it to add SDK middleware (fault injection with `npm start -- --chaos`, call recording).
  */
-const clientListeners: ((client: AwsClient, service: 'dynamodb' | 'sqs' | 's3' | 'kms') => void)[] = [];
-export const onClientCreated = (listener: (client: AwsClient, service: 'dynamodb' | 'sqs' | 's3' | 'kms') => void): void => {
+const clientListeners: ((client: AwsClient, service: AwsClientService) => void)[] = [];
+export const onClientCreated = (listener: (client: AwsClient, service: AwsClientService) => void): void => {
   clientListeners.push(listener);
 };
 
-function created<C extends AwsClient>(client: C, service: 'dynamodb' | 'sqs' | 's3' | 'kms'): C {
+function created<C extends AwsClient>(client: C, service: AwsClientService): C {
   for (const listener of clientListeners) listener(client, service);
-  return tracer.captureAWSv3Client(client);
+  return traceClient(client);
 }
 
 export const dynamoDbClient = (): DynamoDBClient => created(new DynamoDBClient({}), 'dynamodb');
@@ -31,5 +32,5 @@ export const sqsClient = (): SQSClient => created(new SQSClient({}), 'sqs');
 export const s3Client = (config: Pick<S3ClientConfig, 'responseChecksumValidation'> = {}): S3Client => created(new S3Client(config), 's3');
 export const kmsClient = (): KMSClient => created(new KMSClient({}), 'kms');
 
-/** EventBridge (the notifications bus; the local cloud's in-process bus speaks the same API). Not one of the chaos-injected clients. */
-export const eventBridgeClient = (): EventBridgeClient => tracer.captureAWSv3Client(new EventBridgeClient({}));
+/** EventBridge (the notifications bus; the local cloud's in-process bus speaks the same API). */
+export const eventBridgeClient = (): EventBridgeClient => created(new EventBridgeClient({}), 'events');
