@@ -63,7 +63,7 @@ export function describeCall(service: AwsService, operation: string, input: Inpu
   }
   if (service === 'events') {
     // An entry without EventBusName goes to the account's default bus.
-    const entries = (operation === 'PutEvents' ? (input.Entries ?? []) : [{}]) as Input[];
+    const entries = (operation === 'PutEvents' ? (input.Entries ?? []) : [input]) as Input[];
     const names = [...new Set(entries.map((entry) => String(entry.EventBusName ?? 'default')))];
     return names.map((name) => ({ service, action: operation, resource: resources.eventBuses[name] ?? name, keys: [] }));
   }
