@@ -43,6 +43,7 @@ function environmentOf(name: string, definition: FunctionDefinition): Record<str
       secret: (secret) => `arn:aws:secretsmanager:${region.awsRegion}:123456789012:secret:customs-dev-${secret}`,
       signingKey: (key) => `arn:aws:kms:${region.awsRegion}:123456789012:key/customs-dev-${key}`,
       publicSite: () => 'https://d111111abcdef8.cloudfront.net',
+      eventBus: (bus) => `customs-dev-${bus}`,
     }),
     POWERTOOLS_SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE,

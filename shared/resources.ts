@@ -50,6 +50,12 @@ import {
   verifyDocumentOperation,
 } from './http/operations/sealed-documents.ts';
 import { clearanceStatisticsOperation, profileSelectionsOperation } from './http/operations/stats.ts';
+import {
+  createSubscriptionOperation,
+  deleteSubscriptionOperation,
+  listSubscriptionDeliveriesOperation,
+  listSubscriptionsOperation,
+} from './http/operations/subscriptions.ts';
 import { estimateDutyOperation, lookUpCommodityOperation } from './http/operations/tariff.ts';
 import { listSigningKeysOperation, registerSigningKeyOperation, revokeSigningKeyOperation } from './http/operations/traders.ts';
 
@@ -100,6 +106,19 @@ export const queues = {
   documentUploads: {
     description:
       'S3 events of objects created under declarations/ in the archive: the documents traders upload (what the platform archives is under <2 hex>/declarations/, outside the prefix)',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+  },
+  notifications: {
+    description:
+      'History events of declarations, queued before each is stored: published on the event bus and fanned out to webhook subscriptions',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+  },
+  webhookDeliveries: {
+    description: 'Webhook delivery attempts; a retry is the next attempt, delayed with exponential back-off',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 4,
@@ -158,7 +177,17 @@ export const secrets = {
   riskSelection: {
     description: 'Per-region key of the random selection draw (HMAC-SHA256 over the declaration id)',
   },
+  webhookSigning: {
+    description: "Per-region master secret of the webhook subscriptions' signing secrets (HKDF-SHA256 per subscription id)",
+  },
 } as const satisfies Record<string, SecretDefinition>;
+
+/** Event buses (EventBridge in AWS, in-process in the local cloud), by logical name. */
+export const eventBuses = {
+  clearance: {
+    description: "The region's notifications (source customs.clearance): declaration status changes, for the region's own consumers",
+  },
+} as const satisfies Record<string, EventBusDefinition>;
 
 /**
  * Signing keys (AWS KMS asymmetric keys in AWS; the local cloud's KMS keeps them in `--data`), by
@@ -174,6 +203,7 @@ export const signingKeys = {
 export type QueueName = keyof typeof queues;
 export type SecretName = keyof typeof secrets;
 export type SigningKeyName = keyof typeof signingKeys;
+export type EventBusName = keyof typeof eventBuses;
 export type TableName = keyof typeof tables;
 export type BucketName = keyof typeof buckets;
 
@@ -217,6 +247,8 @@ export interface FunctionAccess {
    * links it prints): no permission, an environment variable (`PUBLIC_SITE_URL`).
    */
   publicSite?: boolean;
+  /** Event buses the function puts events on (events:PutEvents on that bus only). */
+  publishTo?: readonly EventBusName[];
 }
 
 /** DynamoDB calls a grant may allow: the IAM actions of the same names (`dynamodb:GetItem`...). */
@@ -275,6 +307,10 @@ export interface SigningKeyDefinition {
   description: string;
 }
 
+export interface EventBusDefinition {
+  description: string;
+}
+
 export interface BucketDefinition {
   description: string;
   objectLock: boolean;
@@ -319,6 +355,10 @@ export const key = {
   selectionStats: 'STATS#*',
   clearanceCounters: 'COUNTERS#*',
   sealKeys: 'SEALKEYS',
+  /** A subscriber's webhook subscriptions (`SUBSCRIBER#<kind>#<id>`, patterns 42 to 45). */
+  subscriber: 'SUBSCRIBER#*',
+  /** A webhook subscription's delivery log (`WEBHOOK#<subscription>`, patterns 46 to 49). */
+  webhookDeliveries: 'WEBHOOK#*',
   /** GSI1 */
   declarant: 'PARTY#*',
   /** GSI2 */
@@ -395,7 +435,7 @@ export const functions = {
           { actions: ['GetObject'], keys: [archived.submissions, archived.signatures] },
         ],
       },
-      sendTo: ['validation'],
+      sendTo: ['validation', 'notifications'],
     },
   },
   amendDeclaration: {
@@ -420,7 +460,7 @@ export const functions = {
           { actions: ['GetObject'], keys: [archived.amendments, archived.signatures] },
         ],
       },
-      sendTo: ['validation'],
+      sendTo: ['validation', 'notifications'],
     },
   },
   getDeclarationAmendment: {
@@ -498,7 +538,7 @@ export const functions = {
         ],
       },
       buckets: { archive: [readsDeclarationBodies], reference: [{ actions: ['GetObject'], keys: [referenceKeys.alcoholDutyRates] }] },
-      sendTo: ['risk'],
+      sendTo: ['risk', 'notifications'],
     },
   },
   redriveStalled: {
@@ -516,7 +556,7 @@ export const functions = {
           { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
         ],
       },
-      sendTo: ['validation', 'risk', 'duty', 'release'],
+      sendTo: ['validation', 'risk', 'duty', 'release', 'notifications'],
     },
   },
   reviewQueue: {
@@ -542,7 +582,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(cancelDeclarationOperation)],
-    access: { tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] } },
+    access: { tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] }, sendTo: ['notifications'] },
   },
   claimDeclaration: {
     entry: 'functions/api/review/claim.ts',
@@ -577,7 +617,7 @@ export const functions = {
           { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
         ],
       },
-      sendTo: ['documents'],
+      sendTo: ['documents', 'notifications'],
     },
   },
   recordInspection: {
@@ -603,6 +643,7 @@ export const functions = {
           { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
         ],
       },
+      sendTo: ['notifications'],
     },
   },
   decideRelease: {
@@ -620,7 +661,7 @@ export const functions = {
         ],
       },
       buckets: { archive: [readsDeclarationBodies] },
-      sendTo: ['documents'],
+      sendTo: ['documents', 'notifications'],
     },
   },
   scoreRisk: {
@@ -648,7 +689,7 @@ export const functions = {
           { actions: ['GetObject'], keys: [referenceKeys.riskSettings, referenceKeys.valuationReferences, referenceKeys.exchangeRates] },
         ],
       },
-      sendTo: ['duty'],
+      sendTo: ['duty', 'notifications'],
       secrets: ['riskSelection'],
     },
   },
@@ -672,8 +713,8 @@ export const functions = {
           { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
         ],
       },
-      // The release stage, and the documents worker for the assessment notice.
-      sendTo: ['release', 'documents'],
+      // The release stage, the documents worker for the assessment notice, and the notifications of the ASSESSED event.
+      sendTo: ['release', 'documents', 'notifications'],
     },
   },
   estimateDuty: {
@@ -1031,7 +1072,7 @@ export const functions = {
     triggers: [api(retryDeclarationOperation)],
     access: {
       tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] },
-      sendTo: ['validation', 'risk', 'duty', 'release'],
+      sendTo: ['validation', 'risk', 'duty', 'release', 'notifications'],
     },
   },
   requestDocumentUpload: {
@@ -1057,6 +1098,7 @@ export const functions = {
     access: {
       tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] },
       buckets: { archive: [{ actions: ['GetObject'], keys: [archived.uploads] }] },
+      sendTo: ['notifications'],
     },
   },
   getTraderProfile: {
@@ -1105,6 +1147,91 @@ export const functions = {
     triggers: [api(revokeSigningKeyOperation)],
     access: { tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.trader] }] } },
   },
+  fanOutNotifications: {
+    entry: 'functions/workers/fan-out-notifications.ts',
+    handler: 'handler',
+    description:
+      'Publishes each history event on the event bus and queues a webhook delivery per matching subscription of the parties it concerns',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    triggers: [{ kind: 'queue', queue: 'notifications', batchSize: 10 }],
+    access: {
+      tables: {
+        main: [
+          // The state (and, until it carries the event, the history) of the declaration notified.
+          { actions: ['GetItem', 'Query'], keys: [key.declaration] },
+          { actions: ['Query'], keys: [key.subscriber] },
+          { actions: ['GetItem', 'PutItem'], keys: [key.webhookDeliveries] },
+        ],
+      },
+      sendTo: ['webhookDeliveries'],
+      publishTo: ['clearance'],
+    },
+  },
+  deliverWebhooks: {
+    entry: 'functions/workers/deliver-webhooks.ts',
+    handler: 'handler',
+    description:
+      'One signed attempt of each webhook delivery (SSRF-checked at connect time), recorded; retried with back-off, subscriptions disabled after repeated failure',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    triggers: [{ kind: 'queue', queue: 'webhookDeliveries', batchSize: 10 }],
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'UpdateItem'], keys: [key.webhookDeliveries] },
+          // The subscription: its target and status; its count of failed deliveries.
+          { actions: ['GetItem', 'UpdateItem'], keys: [key.subscriber] },
+        ],
+      },
+      sendTo: ['webhookDeliveries'],
+      secrets: ['webhookSigning'],
+    },
+  },
+  createSubscription: {
+    entry: 'functions/api/subscriptions/create.ts',
+    handler: 'handler',
+    description: 'POST /v1/subscriptions: a trader registers a webhook subscription (SSRF-checked target; the signing secret shown once)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(createSubscriptionOperation)],
+    access: { tables: { main: [{ actions: ['Query', 'PutItem'], keys: [key.subscriber] }] }, secrets: ['webhookSigning'] },
+  },
+  listSubscriptions: {
+    entry: 'functions/api/subscriptions/list.ts',
+    handler: 'handler',
+    description: "GET /v1/subscriptions: the caller's webhook subscriptions",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(listSubscriptionsOperation)],
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.subscriber] }] } },
+  },
+  deleteSubscription: {
+    entry: 'functions/api/subscriptions/delete.ts',
+    handler: 'handler',
+    description: 'DELETE /v1/subscriptions/{id}: a trader deletes one of its webhook subscriptions',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(deleteSubscriptionOperation)],
+    // Deleting a subscription deletes its item (deliveries waiting for it are then skipped).
+    access: { tables: { main: [{ actions: ['DeleteItem'], keys: [key.subscriber] }] } },
+  },
+  listSubscriptionDeliveries: {
+    entry: 'functions/api/subscriptions/deliveries.ts',
+    handler: 'handler',
+    description: "GET /v1/subscriptions/{id}/deliveries: a subscription's delivery log, newest first (its owner)",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(listSubscriptionDeliveriesOperation)],
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem'], keys: [key.subscriber] },
+          { actions: ['Query'], keys: [key.webhookDeliveries] },
+        ],
+      },
+    },
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof functions;
@@ -1119,6 +1246,8 @@ export const secretIdEnv = (secret: SecretName): string => `${toEnvName(secret)}
 export const signingKeyIdEnv = (key: SigningKeyName): string => `${toEnvName(key)}_KEY_ID`;
 /** Environment variable that carries the console's public address (`access.publicSite`). */
 export const PUBLIC_SITE_URL_ENV = 'PUBLIC_SITE_URL';
+/** Environment variable that carries an event bus's name, e.g. CLEARANCE_EVENT_BUS_NAME. */
+export const eventBusNameEnv = (bus: EventBusName): string => `${toEnvName(bus)}_EVENT_BUS_NAME`;
 /** Environment variable that carries a bucket's name, e.g. ARCHIVE_BUCKET_NAME. */
 export const bucketNameEnv = (bucket: BucketName): string => `${toEnvName(bucket)}_BUCKET_NAME`;
 
@@ -1136,6 +1265,7 @@ export function accessEnvironment(
     signingKey(name: SigningKeyName): string;
     /** The public address of the console (its `/verify` page), e.g. https://d1234.cloudfront.net. */
     publicSite(): string;
+    eventBus(name: EventBusName): string;
   },
 ): Record<string, string> {
   const environment: Record<string, string> = {};
@@ -1146,6 +1276,7 @@ export function accessEnvironment(
   for (const secret of definition.access.secrets ?? []) environment[secretIdEnv(secret)] = resolve.secret(secret);
   for (const key of definition.access.signWith ?? []) environment[signingKeyIdEnv(key)] = resolve.signingKey(key);
   if (definition.access.publicSite) environment[PUBLIC_SITE_URL_ENV] = resolve.publicSite();
+  for (const bus of definition.access.publishTo ?? []) environment[eventBusNameEnv(bus)] = resolve.eventBus(bus);
   return environment;
 }
 

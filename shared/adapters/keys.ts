@@ -153,6 +153,18 @@ export const keys = {
     SK: `ISSUED#${kind}#${String(version).padStart(6, '0')}`,
   }),
   issuedDocumentPrefix: 'ISSUED#',
+  /**
+   * A webhook subscription, under its subscriber (a kind and its id: `trader#<party>`; carriers and
+   * agencies later), so the fan-out reads a party's subscriptions with one query.
+   */
+  subscription: (kind: string, subscriberId: string, id: string) => ({ PK: `SUBSCRIBER#${kind}#${subscriberId}`, SK: `SUB#${id}` }),
+  subscriptionPrefix: (kind: string, subscriberId: string) => ({ PK: `SUBSCRIBER#${kind}#${subscriberId}`, SKPrefix: 'SUB#' }),
+  /** One delivery of one event to one subscription: the event's time first, so the log reads newest first. */
+  webhookDelivery: (subscriptionId: string, occurredAt: string, eventId: string) => ({
+    PK: `WEBHOOK#${subscriptionId}`,
+    SK: `DLV#${occurredAt}#${eventId}`,
+  }),
+  webhookDeliveryPrefix: (subscriptionId: string) => ({ PK: `WEBHOOK#${subscriptionId}`, SKPrefix: 'DLV#' }),
   /** Guard that makes an LRN unique per declarant. */
   lrnGuard: (declarantId: string, lrn: string) => ({ PK: `LRN#${declarantId}#${lrn}`, SK: 'META' }),
 } as const;
@@ -166,4 +178,6 @@ export const entityTypes = {
   documentUpload: 'DocumentUpload',
   lrnGuard: 'LrnGuard',
   signingKey: 'SigningKey',
+  subscription: 'WebhookSubscription',
+  webhookDelivery: 'WebhookDelivery',
 } as const;

@@ -6,6 +6,11 @@
  */
 export const rarelyCalled: readonly { permission: string; reason: string }[] = [
   {
+    permission: 'recordInspection reference key alcoholDutyRates/*',
+    reason:
+      "An inspection's re-assessment reads the alcohol duty rate table only when the corrected declaration has chapter 22 goods; the inspection tests correct other goods (the rate table's own reads are tested through validation and duty).",
+  },
+  {
     permission: '* s3:GetObjectVersion on archive [*]',
     reason:
       'The archive is versioned in AWS (Object Lock): a put answers a VersionId that the record stores and every read names. The local S3 (fauxqs) keeps no versions, so locally the same reads are GetObject.',
@@ -56,6 +61,11 @@ export const rarelyCalled: readonly { permission: string; reason: string }[] = [
     permission: 'loadReferenceDocument reference key *',
     reason:
       'One PutObject per kind of reference document, the same code path for the four kinds: the tests load some kinds through the API, the seed loads the others.',
+  },
+  {
+    permission: 'fanOutNotifications dynamodb:GetItem on main [WEBHOOK#*]',
+    reason:
+      'A redelivered notification (SQS at least once) finds its delivery created and reads it, to queue it again only if no attempt was made: tests/unit/usecases/notifications.test.ts covers it on the fakes, tests/chaos delivers every batch twice.',
   },
   {
     permission: '* archive key *amendments*',

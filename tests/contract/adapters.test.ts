@@ -20,6 +20,7 @@ import {
   sharedDynamoDb,
   sharedS3,
   signingKeys,
+  webhookStore,
 } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { firstEvent, nextEvent } from '#shared/domain/history.ts';
@@ -34,6 +35,7 @@ import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
 import { signingKeyStoreContract } from './signing-keys.contract.ts';
+import { webhookStoreContract } from './webhooks.contract.ts';
 
 let cloud: LocalCloud;
 let sqs: SQSClient;
@@ -61,6 +63,12 @@ declarationRepositoryContract('DynamoDB and S3 adapters on the local cloud', {
 
 // The registration function writes keys; intake reads them.
 signingKeyStoreContract('DynamoDB adapter on the local cloud', { keys: () => signingKeys(loadConfig('registerSigningKey')) });
+
+// The delivery worker writes deliveries and counts failures; the fan-out creates deliveries.
+webhookStoreContract('DynamoDB adapter on the local cloud', {
+  subscriptions: () => webhookStore(loadConfig('deliverWebhooks')),
+  deliveries: () => webhookStore(loadConfig('deliverWebhooks')),
+});
 
 documentArchiveContract('S3 adapter on the local cloud', { archive: () => documentArchive(loadConfig('submitDeclaration')) });
 

@@ -13,6 +13,7 @@ import {
   InMemoryTraderProfileStore,
 } from '#shared/ports/fakes/risk-stores.ts';
 import { InMemorySigningKeyStore } from '#shared/ports/fakes/signing-keys.ts';
+import { InMemoryDeliveryLog, InMemorySubscriptionStore } from '#shared/ports/fakes/webhooks.ts';
 import { clearanceCountersContract } from './clearance-counters.contract.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
 import { documentArchiveContract } from './document-archive.contract.ts';
@@ -22,6 +23,7 @@ import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
 import { signingKeyStoreContract } from './signing-keys.contract.ts';
+import { webhookStoreContract } from './webhooks.contract.ts';
 
 // One instance of each, as the adapters share one table, bucket and queue.
 const repository = new InMemoryDeclarationRepository();
@@ -66,3 +68,7 @@ const sealKeys = new InMemorySealKeyRegistry();
 const issuedDocuments = new InMemoryIssuedDocuments();
 documentSealContract('in-memory fakes', { sealer: () => sealer, keys: () => sealKeys, issued: () => issuedDocuments });
 signingKeyStoreContract('in-memory fake', { keys: () => new InMemorySigningKeyStore() });
+webhookStoreContract('in-memory fakes', {
+  subscriptions: () => new InMemorySubscriptionStore(),
+  deliveries: () => new InMemoryDeliveryLog(),
+});
