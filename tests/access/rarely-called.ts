@@ -37,10 +37,6 @@ export const rarelyCalled: readonly { permission: string; reason: string }[] = [
     reason: 'HeadObject when a retried assessment notice or release note finds its archive key taken.',
   },
   {
-    permission: 'printDocuments s3:GetObject on archive [*.pdf]',
-    reason: "HeadObject when a retried printing finds its PDF's archive key taken (a PDF's bytes are deterministic: the same key).",
-  },
-  {
     permission: 'redriveStalled dynamodb:* on main [DECL#*]',
     reason:
       'The redrive reads and moves only declarations stalled for stalledAfterMinutes: tests/chaos exercises it (a platform in a child process, not recorded).',

@@ -5,6 +5,7 @@
  * with the published JWKS only) call them genuine, and a copy with one changed character is not.
  * The printable PDF is rendered to PNG by pdf.js in headless Chromium: it shows the key facts and
  * its QR code decodes (jsQR, from the canvas pixels) to a verification URL that answers genuine.
+ * A printing stopped after archiving its PDF finishes when its message comes again.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,11 +13,14 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
-import type { DeclarationDocument, DocumentDownload } from '#shared/domain/declaration-documents.ts';
+import { keys } from '#shared/adapters/keys.ts';
+import { type DeclarationDocument, type DocumentDownload, parseDocumentId } from '#shared/domain/declaration-documents.ts';
 import type { AssessmentNotice, ReleaseNote, SealedDocument } from '#shared/domain/sealed-documents.ts';
 import { chromiumPath, screenshotDir } from '#tests/console/support.ts';
 import { noRandomSelection } from '#tests/support/scenarios.ts';
@@ -164,6 +168,41 @@ describe('release notes under the customs seal', () => {
     expect(url.searchParams.get('document')).toBe(listed?.documentId);
     expect(verdict.body).toMatchObject({ genuine: true, kind: 'RELEASE_NOTE', document: { ucr: note.document.ucr } });
   }, 90_000);
+
+  it('finishes a printing that stopped after archiving its PDF: the message delivered again finds the same PDF and notes it', async () => {
+    // Prepare: the release note's record loses its PDF, as if the worker had stopped between the archive and the record
+    const listed = (await printedDocuments()).find((document) => document.kind === 'RELEASE_NOTE');
+    const reference = parseDocumentId(listed?.documentId ?? '');
+    if (reference?.source !== 'CUSTOMS') throw new Error(`not an issued document: ${listed?.documentId}`);
+    const printed = listed?.files.find((file) => file.contentType === 'application/pdf');
+    const { PK, SK } = keys.issuedDocument(declarationId, reference.kind, reference.version);
+    const dynamodb = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb });
+    const sqs = new SQSClient({ endpoint: cloud.endpoints.sqs });
+    await dynamodb.send(
+      new UpdateItemCommand({ TableName: cloud.tableNames.main, Key: { PK: { S: PK }, SK: { S: SK } }, UpdateExpression: 'REMOVE pdf' }),
+    );
+    const unprinted = await call<{ items: DeclarationDocument[] }>('GET', `/v1/declarations/${declarationId}/documents`, { token: trader });
+
+    // Act
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: cloud.queueUrls.printing,
+        MessageBody: JSON.stringify({ declarationId, version: reference.version }),
+      }),
+    );
+    const reprinted = await eventually(async () => {
+      const answer = await call<{ items: DeclarationDocument[] }>('GET', `/v1/declarations/${declarationId}/documents`, { token: trader });
+      const document = answer.body.items.find((item) => item.documentId === listed?.documentId);
+      return document?.files.find((file) => file.contentType === 'application/pdf');
+    });
+    dynamodb.destroy();
+    sqs.destroy();
+
+    // Assess
+    const releaseNote = unprinted.body.items.find((item) => item.documentId === listed?.documentId);
+    expect(releaseNote?.files.map((file) => file.contentType)).toEqual(['application/json']);
+    expect(reprinted.sha256).toBe(printed?.sha256);
+  });
 });
 
 /** The declaration's documents once the notice and the release note both have their PDF. */
