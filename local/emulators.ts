@@ -50,6 +50,11 @@ export async function startDynalite(options: DynaliteOptions): Promise<RunningEm
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  // Node's default of 5 s lets the server close an idle keep-alive connection just as the SDK
+  // reuses it (ECONNRESET, and a burst of those drains the SDK's retry quota); AWS endpoints keep
+  // connections far longer.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   const port = await listen(server, options.port);
   return {
     port,
