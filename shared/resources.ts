@@ -28,6 +28,13 @@ import {
 } from './http/operations/declarations.ts';
 import { openApiOperation } from './http/operations/meta.ts';
 import {
+  getAccountOperation,
+  listAccountsOperation,
+  openAccountOperation,
+  paymentCallbackOperation,
+  topUpAccountOperation,
+} from './http/operations/revenue.ts';
+import {
   claimDeclarationOperation,
   decideOnDeclarationOperation,
   recordInspectionOperation,
@@ -143,6 +150,9 @@ export const buckets = {
 export const secrets = {
   riskSelection: {
     description: 'Per-region key of the random selection draw (HMAC-SHA256 over the declaration id)',
+  },
+  paymentProviders: {
+    description: "Per-region key each payment provider's callback secret is derived from (HKDF-SHA256 with the provider's name)",
   },
 } as const satisfies Record<string, SecretDefinition>;
 
@@ -650,6 +660,53 @@ export const functions = {
     timeoutSeconds: 5,
     triggers: [api(revokeSigningKeyOperation)],
     access: { tables: { main: 'readWrite' } },
+  },
+  // Revenue (docs/revenue.md): trader accounts and payment provider callbacks.
+  openAccount: {
+    entry: 'functions/api/admin/accounts-open.ts',
+    handler: 'handler',
+    description: "POST /v1/admin/accounts: open a trader's cash or duty deferment account (admin)",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(openAccountOperation)],
+    access: { tables: { main: 'readWrite' } },
+  },
+  topUpAccount: {
+    entry: 'functions/api/admin/accounts-top-up.ts',
+    handler: 'handler',
+    description: 'POST /v1/admin/accounts/{number}/top-ups: a bank transfer into a cash account, once per reference (admin)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(topUpAccountOperation)],
+    access: { tables: { main: 'readWrite' } },
+  },
+  listAccounts: {
+    entry: 'functions/api/accounts-list.ts',
+    handler: 'handler',
+    description: "GET /v1/accounts: a trader's accounts (officers and admins name the holder)",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    // readWrite: a read finishes a booking another writer left half done (shared/adapters/dynamodb-accounts.ts).
+    triggers: [api(listAccountsOperation)],
+    access: { tables: { main: 'readWrite' } },
+  },
+  getAccount: {
+    entry: 'functions/api/accounts-get.ts',
+    handler: 'handler',
+    description: 'GET /v1/accounts/{number}: an account and its ledger (its holder, officers, admins)',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(getAccountOperation)],
+    access: { tables: { main: 'readWrite' } },
+  },
+  paymentCallback: {
+    entry: 'functions/api/payment-callback.ts',
+    handler: 'handler',
+    description: "POST /v1/payments/callbacks/{provider}: a payment provider's signed confirmation; the declaration continues (public)",
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(paymentCallbackOperation)],
+    access: { tables: { main: 'readWrite' }, sendTo: ['documents'], secrets: ['paymentProviders'] },
   },
 } as const satisfies Record<string, FunctionDefinition>;
 

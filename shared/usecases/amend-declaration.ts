@@ -56,6 +56,7 @@ const outcomes: readonly ClearableField[] = [
   'inspection',
   'reassessment',
   'amountDue',
+  'duties',
   'claim',
 ];
 

@@ -3,7 +3,7 @@
  * real SDK calls to the emulators over loopback. No mocks.
  */
 
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 
@@ -13,10 +13,19 @@ export const validImport = (): DeclarationInput =>
 /** A fresh EORI per test keeps listings independent of other tests. */
 export const newParty = (): string => `GB${String(randomInt(100_000_000, 999_999_999))}${String(randomInt(100, 999))}`;
 
+/** The party's duty deferment account number in the tests (7 digits from its EORI). */
+export const defermentAccountOf = (party: string): string =>
+  String((Number.parseInt(createHash('sha256').update(party).digest('hex').slice(0, 12), 16) % 9_000_000) + 1_000_000);
+
+/**
+ * A declaration of the party's, drawing on its deferment account (`defermentAccountOf`): open it
+ * with `openDefermentAccount` for the declaration to be released without waiting for payment.
+ */
 export function declarationFor(party: string, overrides: (d: DeclarationInput) => void = () => {}): DeclarationInput {
   const declaration = validImport();
   declaration.declarant.id = party;
   declaration.importer.id = party;
+  declaration.payment = { method: 'E', account: defermentAccountOf(party) };
   declaration.lrn = `LRN-${randomInt(1_000_000, 9_999_999)}`;
   delete declaration.consignment.ucr;
   declaration.consignment.arrivalDate = new Date().toISOString().slice(0, 10);
@@ -58,4 +67,25 @@ export async function eventually<T>(check: () => Promise<T | undefined>, { timeo
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/** Opens the party's deferment account as an administrator would (a limit no test reaches unless it means to). */
+export async function openDefermentAccount(
+  api: ReturnType<typeof apiClient>['call'],
+  adminToken: string,
+  party: string,
+  monthlyLimit = '10000000.00',
+): Promise<void> {
+  const opened = await api('POST', '/v1/admin/accounts', {
+    token: adminToken,
+    body: {
+      kind: 'DEFERMENT',
+      number: defermentAccountOf(party),
+      ownerId: party,
+      currency: 'GBP',
+      deferment: { monthlyLimit, guarantee: { amount: monthlyLimit, guarantor: 'Test Bank plc' } },
+    },
+  });
+  if (opened.status !== 201 && opened.status !== 200)
+    throw new Error(`account of ${party} not opened: ${opened.status} ${JSON.stringify(opened.body)}`);
 }
