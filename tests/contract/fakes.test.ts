@@ -1,9 +1,11 @@
 /** The contracts on the in-memory fakes (shared/ports/fakes/). */
+import { InMemoryAccountLedger } from '#shared/ports/fakes/accounts.ts';
 import { InMemoryClearanceCounters } from '#shared/ports/fakes/clearance-counters.ts';
 import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
 import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
 import { InMemoryDocumentSealer, InMemoryIssuedDocuments, InMemorySealKeyRegistry } from '#shared/ports/fakes/document-seal.ts';
 import { InMemoryDocumentUploads } from '#shared/ports/fakes/document-uploads.ts';
+import { InMemoryPaymentRequests } from '#shared/ports/fakes/payments.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
 import { InMemoryReferenceDocumentStore } from '#shared/ports/fakes/reference-document-store.ts';
 import {
@@ -20,6 +22,7 @@ import { documentSealContract } from './document-seal.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
+import { accountLedgerContract, paymentRequestsContract } from './revenue.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
 import { signingKeyStoreContract } from './signing-keys.contract.ts';
 
@@ -66,3 +69,8 @@ const sealKeys = new InMemorySealKeyRegistry();
 const issuedDocuments = new InMemoryIssuedDocuments();
 documentSealContract('in-memory fakes', { sealer: () => sealer, keys: () => sealKeys, issued: () => issuedDocuments });
 signingKeyStoreContract('in-memory fake', { keys: () => new InMemorySigningKeyStore() });
+
+const accounts = new InMemoryAccountLedger();
+const payments = new InMemoryPaymentRequests();
+accountLedgerContract('in-memory fake', { ledger: () => accounts });
+paymentRequestsContract('in-memory fake', { payments: () => payments });
