@@ -39,6 +39,14 @@ export interface ApiResponse<T = unknown> {
   body: T;
 }
 
+const parsedOrUndefined = (text: string | undefined): unknown => {
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
 /** Test deferment accounts already opened, by API. */
 const openedAccounts = new Set<string>();
 
@@ -68,7 +76,7 @@ export function apiClient(apiUrl: string) {
     options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
   ): Promise<ApiResponse<T>> {
     if (/^\/v1\/declarations(\/[^/]+)?$/.test(path) && (method === 'POST' || method === 'PUT'))
-      await ensureTestAccount(apiUrl, options.body, call);
+      await ensureTestAccount(apiUrl, options.body ?? parsedOrUndefined(options.rawBody), call);
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined;
