@@ -15,12 +15,25 @@ export default defineConfig({
         test: {
           name: 'main',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/chaos/**'],
+          exclude: ['tests/chaos/**', 'tests/access/**'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,
           // Integration suites each start their own local cloud on random loopback ports.
           pool: 'forks',
+          env,
+          // Each test file's local cloud records its handlers' AWS calls (least privilege, checked by `access`).
+          setupFiles: ['tests/support/record-aws-calls.ts'],
+        },
+      },
+      {
+        // Least privilege: checks the AWS calls the handlers made during `main` against their
+        // declarations (tests/access/least-privilege.test.ts), so it runs after `main`.
+        test: {
+          name: 'access',
+          include: ['tests/access/**/*.test.ts'],
+          environment: 'node',
+          sequence: { groupOrder: 1 },
           env,
         },
       },
@@ -33,7 +46,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 1_200_000,
           pool: 'forks',
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
           env,
         },
       },

@@ -3,9 +3,10 @@
  *
  * Every function gets the same runtime defaults (Node.js 24 on arm64, ESM bundle built by the
  * local esbuild, source maps, X-Ray, an explicit log group with retention) and a role of its own
- * whose permissions come only from `grant*` calls derived from the definition's `access`. The
- * cdk-nag IAM5 findings those grants produce are acknowledged by `acknowledgeGrantWildcards` of
- * `infra/nag-acknowledgements.ts`, from the same `access` entries.
+ * whose permissions come only from the statements `grantAccess` makes of the definition's
+ * `access` (least privilege: docs/infrastructure.md). The cdk-nag IAM5 findings those statements
+ * produce are acknowledged by `acknowledgeGrantWildcards` of `infra/nag-acknowledgements.ts`,
+ * from the same `access` entries.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,7 +14,7 @@ import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -31,6 +32,7 @@ import {
   type QueueName,
   type SecretName,
   type SigningKeyName,
+  type TableAction,
   type TableDefinition,
   type TableName,
 } from '#shared/resources.ts';
@@ -197,7 +199,7 @@ export function createFunction(
     bundling: { ...functionBundling, format: OutputFormat.ESM, forceDockerBundling: false },
   });
 
-  grantAccess(fn, name, definition, context.resources);
+  grantAccess(fn, name, definition, context);
   const scheduleDeadLetterQueue = addTriggers(fn, name, definition, context);
   acknowledgeGrantWildcards(role, definition, context);
   return { fn, role, logGroup, scheduleDeadLetterQueue };
@@ -219,28 +221,98 @@ export function queueConcurrency(queue: string, region: RegionConfig): number {
   return maxConcurrency;
 }
 
-/** Turns `access` into grants; nothing else adds permissions to a function's role. */
-function grantAccess(fn: NodejsFunction, name: string, definition: FunctionDefinition, resources: FunctionResources): void {
-  for (const [table, level] of entries(definition.access.tables)) {
+/**
+ * Turns `access` into IAM statements, one per grant, with exactly the actions it names: DynamoDB
+ * statements on the table (or the one index a grant queries) with a `dynamodb:LeadingKeys`
+ * condition on the grant's key patterns; S3 statements on the grant's object key patterns; and
+ * the customer-managed key's use those calls need, only through the service that makes them
+ * (`kms:ViaService`). Nothing else adds permissions to a function's role but the log group, the
+ * queue event sources (receive and delete) and X-Ray.
+ */
+function grantAccess(fn: NodejsFunction, name: string, definition: FunctionDefinition, context: FunctionFactoryContext): void {
+  const { resources } = context;
+  const keyUse = new KeyUse(Stack.of(fn).region);
+  for (const [table, grants] of entries(definition.access.tables)) {
     const target = required(resources.tables, table, 'table', name);
-    if (level === 'read') target.grantReadData(fn);
-    else target.grantReadWriteData(fn);
+    const indexes = Object.keys(required(context.tableDefinitions, table, 'table', name).globalSecondaryIndexes);
+    for (const grant of grants) {
+      if (grant.index !== undefined && !indexes.includes(grant.index)) {
+        throw new Error(`Function '${name}' queries unknown index '${grant.index}' of table '${table}'`);
+      }
+      if (grant.index !== undefined && grant.actions.some((action) => action !== 'Query')) {
+        throw new Error(`Function '${name}': a grant on index '${grant.index}' of table '${table}' may only Query`);
+      }
+      if (grant.keys.length === 0) throw new Error(`Function '${name}': a grant on table '${table}' names no partition keys`);
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: grant.actions.map((action) => `dynamodb:${action}`),
+          resources: [grant.index === undefined ? target.tableArn : `${target.tableArn}/index/${grant.index}`],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.keys] } },
+        }),
+      );
+      const writes = grant.actions.some((action) => !TABLE_READS.includes(action));
+      keyUse.add(target.encryptionKey, 'dynamodb', writes ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt']);
+    }
   }
-  for (const [bucket, level] of entries(definition.access.buckets)) {
+  for (const [bucket, grants] of entries(definition.access.buckets)) {
     const target = required(resources.buckets, bucket, 'bucket', name);
-    // Write means put only: nothing may delete or overwrite-by-delete from the archive.
-    if (level === 'read' || level === 'readWrite') target.grantRead(fn);
-    if (level === 'write' || level === 'readWrite') target.grantPut(fn);
+    for (const grant of grants) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: grant.actions.map((action) => `s3:${action}`),
+          resources: grant.keys.map((pattern) => target.arnForObjects(pattern)),
+        }),
+      );
+      if (grant.actions.includes('PutObject')) keyUse.add(target.encryptionKey, 's3', ['kms:GenerateDataKey']);
+      if (grant.actions.some((action) => action !== 'PutObject')) keyUse.add(target.encryptionKey, 's3', ['kms:Decrypt']);
+    }
   }
   for (const queue of definition.access.sendTo ?? []) {
-    required(resources.queues, queue, 'queue', name).grantSendMessages(fn);
+    const target = required(resources.queues, queue, 'queue', name);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [target.queueArn] }));
+    // A producer of an SSE-KMS queue makes (GenerateDataKey) and reuses (Decrypt) the data key.
+    keyUse.add(target.encryptionMasterKey, 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']);
   }
   for (const secret of definition.access.secrets ?? []) {
-    required(resources.secrets, secret, 'secret', name).grantRead(fn);
+    const target = required(resources.secrets, secret, 'secret', name);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [target.secretArn] }));
+    keyUse.add(target.encryptionKey, 'secretsmanager', ['kms:Decrypt']);
   }
   // Sign and read the public key: nothing else (no encrypt, decrypt or key administration).
   for (const key of definition.access.signWith ?? []) {
     required(resources.signingKeys, key, 'signing key', name).grant(fn, 'kms:Sign', 'kms:GetPublicKey');
+  }
+  for (const statement of keyUse.statements()) fn.addToRolePolicy(statement);
+}
+
+/** The DynamoDB actions that only read: a grant of these needs the table's key to decrypt only. */
+const TABLE_READS: readonly TableAction[] = ['GetItem', 'Query', 'BatchGetItem'];
+
+/** The uses of customer-managed keys the statements need, per key and per service that calls KMS for the function. */
+class KeyUse {
+  readonly #uses = new Map<IKey, Map<string, Set<string>>>();
+  constructor(private readonly region: string) {}
+
+  add(key: IKey | undefined, service: string, actions: readonly string[]): void {
+    if (!key) return;
+    const byService = this.#uses.get(key) ?? new Map<string, Set<string>>();
+    this.#uses.set(key, byService);
+    const set = byService.get(service) ?? new Set<string>();
+    byService.set(service, set);
+    for (const action of actions) set.add(action);
+  }
+
+  statements(): PolicyStatement[] {
+    return [...this.#uses].flatMap(([key, byService]) =>
+      [...byService].map(
+        ([service, actions]) =>
+          new PolicyStatement({
+            actions: [...actions].sort(),
+            resources: [key.keyArn],
+            conditions: { StringEquals: { 'kms:ViaService': `${service}.${this.region}.amazonaws.com` } },
+          }),
+      ),
+    );
   }
 }
 

@@ -31,6 +31,7 @@ import {
   tables as realTables,
   type TableName,
 } from '#shared/resources.ts';
+import { enforceAccess } from './access-control.ts';
 import { type Chaos, installChaos } from './chaos.ts';
 import type { LocalBucketDefinition, LocalFunctionDefinition, LocalQueueDefinition, LocalTableDefinition } from './definitions.ts';
 import { isAddressInUse, type RunningEmulator, type RunningFauxqs, startDynalite, startFauxqs } from './emulators.ts';
@@ -38,7 +39,7 @@ import { applyEnvironment, type Endpoints } from './environment.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { createIssuer, type MintTokenInput, type TokenOverrides } from './issuer.ts';
 import { startKms } from './kms.ts';
-import { LocalFunction, processState } from './lambda.ts';
+import { ACCOUNT_ID, LocalFunction, processState } from './lambda.ts';
 import { createLog, describeError, type Log, type LogLevel } from './log.ts';
 import { QueuePoller } from './poller.ts';
 import { ensureBucket, ensureQueue, ensureTable, repairIndexes } from './provision.ts';
@@ -354,6 +355,20 @@ async function start(
     progress(
       `chaos: ${Math.round(options.chaos.faultRate * 100)}% of handler SDK calls fail once enabled; every SQS batch delivered twice`,
     );
+
+  // Each handler call is checked against its function's access, as IAM would (local/access-control.ts).
+  const stopEnforcing = enforceAccess(
+    {
+      tables: Object.fromEntries(
+        Object.entries(tableDefinitions).map(([name, definition]) => [tableNames[name] ?? name, { logical: name, definition }]),
+      ),
+      buckets: Object.fromEntries(Object.entries(bucketNames).map(([name, physical]) => [physical, name])),
+      queues: Object.fromEntries(Object.entries(queueUrls).map(([name, url]) => [url, name])),
+      signingKeys: Object.fromEntries(Object.entries(kms.keyIds).map(([name, keyId]) => [keyId, name])),
+    },
+    { awsRegion, accountId: ACCOUNT_ID },
+  );
+  cleanups.push(() => stopEnforcing());
 
   // The handlers' environment, before any handler module is imported.
   const logLevel = options.logLevel ?? 'info';

@@ -2,7 +2,7 @@
  * The shapes the local cloud reads from `shared/resources.ts`, loosened so tests can pass their own
  * functions and queues (fixture handlers, small maxReceiveCount). The real definitions satisfy them.
  */
-import type { BucketDefinition, HttpMethod, TableDefinition } from '#shared/resources.ts';
+import type { BucketDefinition, FunctionAccess, HttpMethod, TableDefinition } from '#shared/resources.ts';
 
 export type LocalTrigger =
   | { kind: 'http'; method: HttpMethod; path: string; auth: 'jwt' | 'none' }
@@ -18,6 +18,8 @@ export interface LocalFunctionDefinition {
   memoryMb?: number;
   timeoutSeconds: number;
   triggers: readonly LocalTrigger[];
+  /** What the handler may call (shared/resources.ts); without it (fixture handlers), nothing is checked. */
+  access?: FunctionAccess;
 }
 
 export interface LocalQueueDefinition {

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { invocationScope } from './access-control.ts';
 import type { LocalFunctionDefinition } from './definitions.ts';
 
 export const ACCOUNT_ID = '000000000000';
@@ -97,7 +98,10 @@ export class LocalFunction {
     });
     let result: unknown;
     try {
-      result = await Promise.race([Promise.resolve().then(() => handler(JSON.parse(eventJson), context)), timeout]);
+      // The scope tells the SDK calls of the handler whose access they are checked against.
+      const scope = { functionName: this.name, access: this.definition.access };
+      const running = invocationScope.run(scope, () => Promise.resolve().then(() => handler(JSON.parse(eventJson), context)));
+      result = await Promise.race([running, timeout]);
     } catch (error) {
       if (error instanceof InvocationError) throw error;
       throw new InvocationError(messageOf(error), 'error', { cause: error });

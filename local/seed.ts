@@ -1,13 +1,14 @@
 /**
  * Seeds a running local cloud with the demo region's reference data, through the same adapters
  * and use cases the admin API uses: the GB tariff pack built from the project's copies of the UK
- * tariff data, exchange rates, valuation references, risk settings, the demo risk profiles,
+ * tariff data, exchange rates, HMRC's alcohol duty rate table, valuation references, risk settings, the demo risk profiles,
  * trader profiles and the demo traders' accounts. Idempotent: documents are content-addressed, profiles and traders are only
  * written when missing, so a restart with --data keeps what an administrator changed.
  */
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { demoAccounts } from '#demo/accounts-seed.ts';
+import { defaultAlcoholDutyRatesUrl } from '#demo/gb-tariff-pack.ts';
 import { demoProfiles, demoSelection, demoThresholds, demoTraders, demoValuationTable } from '#demo/risk-seed.ts';
 import { DynamoDbRiskStore } from '#shared/adapters/dynamodb-risk-store.ts';
 import { accountLedger, referenceDocuments, sharedDynamoDb } from '#shared/adapters/platform.ts';
@@ -17,6 +18,7 @@ import type { Principal } from '#shared/domain/auth.ts';
 import type { ReferenceDocumentKind } from '#shared/ports/reference-documents.ts';
 import { riskSettingsSchema } from '#shared/risk/settings.ts';
 import { valuationReferenceTableSchema } from '#shared/risk/valuation.ts';
+import { alcoholDutyRatesSchema } from '#shared/tariff/alcohol-duty-rates.ts';
 import { type ExchangeRates, exchangeRatesSchema, tariffPackSchema } from '#shared/tariff/model.ts';
 import { openTraderAccount } from '#shared/usecases/manage-accounts.ts';
 import { loadReferenceDocument } from '#shared/usecases/reference-documents.ts';
@@ -79,6 +81,8 @@ export async function seedDemoData(options: { now?: Date; onProgress?: (line: st
 
   await load('tariffPack', tariffPackSchema, generated('gb-tariff-pack.json'));
   await load('exchangeRates', exchangeRatesSchema, carryRatesForward(exchangeRatesSchema.parse(generated('exchange-rates.json')), now));
+  // HMRC's Alcohol Duty rate table, as published (data/SOURCES.md section 9).
+  await load('alcoholDutyRates', alcoholDutyRatesSchema, JSON.parse(readFileSync(defaultAlcoholDutyRatesUrl, 'utf8')));
   await load('valuationReferences', valuationReferenceTableSchema, demoValuationTable);
   await load('riskSettings', riskSettingsSchema, { selection: demoSelection, thresholds: demoThresholds });
 

@@ -141,7 +141,8 @@ export const buckets = {
     notifications: [{ events: 'objectCreated', prefix: 'declarations/', queue: 'documentUploads' }],
   },
   reference: {
-    description: 'Versioned reference documents an administrator loads: tariff packs, exchange rates, valuation references, risk settings',
+    description:
+      'Versioned reference documents an administrator loads: tariff packs, exchange rates, alcohol duty rate tables, valuation references, risk settings',
     objectLock: false,
   },
 } as const satisfies Record<string, BucketDefinition>;
@@ -190,15 +191,56 @@ export interface FunctionDefinition {
   memoryMb: number;
   timeoutSeconds: number;
   triggers: readonly Trigger[];
-  /** What the function may touch; the CDK app turns these into grant* calls. */
-  access: {
-    tables?: Partial<Record<TableName, 'read' | 'readWrite'>>;
-    buckets?: Partial<Record<BucketName, 'read' | 'write' | 'readWrite'>>;
-    sendTo?: readonly QueueName[];
-    secrets?: readonly SecretName[];
-    /** Keys the function signs with (kms:Sign and kms:GetPublicKey on that key only). */
-    signWith?: readonly SigningKeyName[];
-  };
+  /**
+   * What the function may do, and nothing more: the CDK app turns each entry into one IAM
+   * statement (infra/function-factory.ts), and the local cloud refuses any other call of the
+   * handler as AWS would (local/access-control.ts). See docs/infrastructure.md, "Least privilege".
+   */
+  access: FunctionAccess;
+}
+
+/** What a function may do on each resource; every table and bucket entry is a list of grants. */
+export interface FunctionAccess {
+  tables?: Partial<Record<TableName, readonly TableGrant[]>>;
+  buckets?: Partial<Record<BucketName, readonly BucketGrant[]>>;
+  /** Queues the function sends to (sqs:SendMessage, which also covers SendMessageBatch). */
+  sendTo?: readonly QueueName[];
+  /** Secrets the function reads (secretsmanager:GetSecretValue only). */
+  secrets?: readonly SecretName[];
+  /** Keys the function signs with (kms:Sign and kms:GetPublicKey on that key only). */
+  signWith?: readonly SigningKeyName[];
+}
+
+/** DynamoDB calls a grant may allow: the IAM actions of the same names (`dynamodb:GetItem`...). */
+export type TableAction = 'GetItem' | 'Query' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+
+/**
+ * Some DynamoDB calls on the items of a few partitions: one IAM statement with a
+ * `ForAllValues:StringLike` condition on `dynamodb:LeadingKeys`.
+ */
+export interface TableGrant {
+  actions: readonly TableAction[];
+  /**
+   * The partition key values these calls may name, as IAM `StringLike` patterns (`DECL#*`,
+   * `SEALKEYS`): of the table, or of the index's partition key for a grant on an `index`. The
+   * prefixes are those of the key builders (shared/adapters/keys.ts, docs/data-model.md).
+   */
+  keys: readonly string[];
+  /** A global secondary index (Query only): the statement names the index, not the table. */
+  index?: string;
+}
+
+/**
+ * S3 calls a grant may allow, by IAM action: `GetObject` also covers HeadObject, `GetObjectVersion`
+ * is a read that names a version (the archive's reads of what the platform stored), `PutObject`
+ * also covers the presigned upload URLs a function signs.
+ */
+export type ObjectAction = 'GetObject' | 'GetObjectVersion' | 'PutObject';
+
+/** Some S3 calls on the objects whose keys match `keys` (IAM resource patterns of this bucket's objects, `*` matches `/`). */
+export interface BucketGrant {
+  actions: readonly ObjectAction[];
+  keys: readonly string[];
 }
 
 export interface QueueDefinition {
@@ -250,6 +292,88 @@ const api = (operation: OperationSpec): Trigger => ({
   operationId: operation.operationId,
 });
 
+/**
+ * Partition keys of the main table a grant may name (`dynamodb:LeadingKeys`), as built by
+ * shared/adapters/keys.ts (docs/data-model.md). `DECL#*` covers every item of a declaration (state,
+ * history, parts, markers, uploads, amendments, issued documents); the last five are partition keys
+ * of the indexes a Query names.
+ */
+export const key = {
+  declaration: 'DECL#*',
+  lrnGuard: 'LRN#*',
+  trader: 'TRADER#*',
+  /** A trader's declaration count, in shards (`TRADERCOUNT#<party>#<shard>`). */
+  traderCount: 'TRADERCOUNT#*',
+  riskProfile: 'RISK#*',
+  /** A risk profile's effectiveness counts, in shards (`RISKSTATS#<profile>#<shard>`). */
+  riskEffectiveness: 'RISKSTATS#*',
+  referenceDocument: 'REFDOC#*',
+  selectionStats: 'STATS#*',
+  clearanceCounters: 'COUNTERS#*',
+  sealKeys: 'SEALKEYS',
+  /** A trader account: its cache, ledger entries and source guards (patterns 42-44); its listing under the owner is `TRADER#*`. */
+  account: 'ACCOUNT#*',
+  /** A payment request the platform issued (patterns 46, 47). */
+  paymentRequest: 'PAYMENT#*',
+  /** A payment provider's confirmation event, accepted once (pattern 47). */
+  paymentEvent: 'PAYEVENT#*',
+  /** GSI1 */
+  declarant: 'PARTY#*',
+  /** GSI2 */
+  reviewQueue: 'LANE#*',
+  /** GSI3 */
+  day: 'DAY#*',
+  /** GSI4 */
+  inFlight: 'INFLIGHT#*',
+  /** GSI5 */
+  riskProfiles: 'RISKPROFILES',
+} as const;
+
+/**
+ * Object keys of the archive a grant may name (shared/domain/archive-keys.ts). The leading `*`
+ * stands for the two hex characters that spread the keys; it also matches nothing, so objects of
+ * the earlier layout (`declarations/<id>/submitted.json`) stay readable.
+ */
+export const archived = {
+  submissions: '*declarations/*/submitted*',
+  amendments: '*declarations/*/amendments/*',
+  signatures: '*declarations/*/signatures/*',
+  releaseNotes: '*declarations/*/issued/release-note/*',
+  /** Documents traders upload with a presigned URL (no hex prefix: the bucket notification's prefix). */
+  uploads: 'declarations/*/documents/*',
+} as const;
+
+/** Object keys of the reference bucket, by kind (`<kind>/<version>.json.gz`, shared/adapters/reference-document-store.ts). */
+export const referenceKeys = {
+  tariffPack: 'tariffPack/*',
+  exchangeRates: 'exchangeRates/*',
+  alcoholDutyRates: 'alcoholDutyRates/*',
+  valuationReferences: 'valuationReferences/*',
+  riskSettings: 'riskSettings/*',
+} as const;
+
+/**
+ * Reading a declaration's body: the submitted or amended bytes, by the key (and, in AWS, the
+ * version: the archive is versioned under Object Lock) its record stores.
+ */
+const readsDeclarationBodies: BucketGrant = {
+  actions: ['GetObject', 'GetObjectVersion'],
+  keys: [archived.submissions, archived.amendments],
+};
+
+/**
+ * Booking on a trader account (patterns 43, 44): the cache and entry at the next sequence are read,
+ * the entry, its source guard and the cache put. A booking that finds an account's opening not
+ * finished rolls it forward, which lists the account under its owner (pattern 42).
+ */
+const booksOnAccounts: readonly TableGrant[] = [
+  { actions: ['GetItem', 'PutItem'], keys: [key.account] },
+  { actions: ['PutItem'], keys: [key.trader] },
+];
+
+/** Securing duties (docs/revenue.md): drawn on the declared account, or a payment request issued (pattern 46). */
+const securesDuties: readonly TableGrant[] = [...booksOnAccounts, { actions: ['GetItem', 'PutItem'], keys: [key.paymentRequest] }];
+
 /** Lambda functions, by logical name. */
 export const functions = {
   submitDeclaration: {
@@ -260,8 +384,24 @@ export const functions = {
     timeoutSeconds: 10,
     triggers: [api(submitDeclarationOperation)],
     access: {
-      tables: { main: 'readWrite', idempotency: 'readWrite' },
-      buckets: { archive: 'readWrite' },
+      tables: {
+        main: [
+          // Pattern 3 (UpdateItem): an orphaned LRN claim moved to the new declaration.
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.lrnGuard] },
+          { actions: ['GetItem', 'PutItem'], keys: [key.declaration] },
+          // Pattern 37: the declarant's signing key, when a Signature header came.
+          { actions: ['GetItem'], keys: [key.trader] },
+        ],
+        // Powertools idempotency records (`submitDeclaration#<hash>`): it deletes the record of a request that failed.
+        idempotency: [{ actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], keys: ['submitDeclaration#*'] }],
+      },
+      buckets: {
+        archive: [
+          { actions: ['PutObject'], keys: [archived.submissions, archived.signatures] },
+          // HeadObject when a retry finds its key taken (write-once archive: docs/data-model.md, Archive keys).
+          { actions: ['GetObject'], keys: [archived.submissions, archived.signatures] },
+        ],
+      },
       sendTo: ['validation'],
     },
   },
@@ -272,7 +412,23 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 10,
     triggers: [api(amendDeclarationOperation)],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'readWrite' }, sendTo: ['validation'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // Pattern 37: the declarant's signing key, when a Signature header came.
+          { actions: ['GetItem'], keys: [key.trader] },
+        ],
+      },
+      buckets: {
+        archive: [
+          { actions: ['PutObject'], keys: [archived.amendments, archived.signatures] },
+          // HeadObject when a retry finds its key taken.
+          { actions: ['GetObject'], keys: [archived.amendments, archived.signatures] },
+        ],
+      },
+      sendTo: ['validation'],
+    },
   },
   getDeclarationAmendment: {
     entry: 'functions/api/get-declaration-amendment.ts',
@@ -281,7 +437,10 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getDeclarationAmendmentOperation)],
-    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] },
+      buckets: { archive: [readsDeclarationBodies] },
+    },
   },
   getDeclaration: {
     entry: 'functions/api/get-declaration.ts',
@@ -290,7 +449,10 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getDeclarationOperation)],
-    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] },
+      buckets: { archive: [readsDeclarationBodies] },
+    },
   },
   listDeclarations: {
     entry: 'functions/api/list-declarations.ts',
@@ -299,7 +461,14 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listDeclarationsOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI1', keys: [key.declarant] },
+          { actions: ['BatchGetItem'], keys: [key.declaration] },
+        ],
+      },
+    },
   },
   listDeclarationEvents: {
     entry: 'functions/api/list-declaration-events.ts',
@@ -308,7 +477,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listDeclarationEventsOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] } },
   },
   openApi: {
     entry: 'functions/api/openapi.ts',
@@ -322,11 +491,22 @@ export const functions = {
   validateDeclaration: {
     entry: 'functions/workers/validate-declaration.ts',
     handler: 'handler',
-    description: 'Validation stage: checks a submitted declaration against reference data',
+    description:
+      'Validation stage: checks a submitted declaration against reference data (and alcohol items against the alcohol duty rate table)',
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'validation', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['risk'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // The alcohol duty rate table in force (its version pointer), only for a declaration with alcohol items.
+          { actions: ['Query'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: { archive: [readsDeclarationBodies], reference: [{ actions: ['GetObject'], keys: [referenceKeys.alcoholDutyRates] }] },
+      sendTo: ['risk'],
+    },
   },
   redriveStalled: {
     entry: 'functions/workers/redrive-stalled.ts',
@@ -336,7 +516,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 60,
     triggers: [{ kind: 'schedule', everyMinutes: 1 }],
-    access: { tables: { main: 'readWrite' }, sendTo: ['validation', 'risk', 'duty', 'release'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI4', keys: [key.inFlight] },
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+        ],
+      },
+      sendTo: ['validation', 'risk', 'duty', 'release'],
+    },
   },
   reviewQueue: {
     entry: 'functions/api/review/queue.ts',
@@ -345,7 +533,14 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(reviewQueueOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI2', keys: [key.reviewQueue] },
+          { actions: ['BatchGetItem'], keys: [key.declaration] },
+        ],
+      },
+    },
   },
   cancelDeclaration: {
     entry: 'functions/api/cancel-declaration.ts',
@@ -354,7 +549,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(cancelDeclarationOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] } },
   },
   claimDeclaration: {
     entry: 'functions/api/review/claim.ts',
@@ -363,7 +558,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(claimDeclarationOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.declaration] }] } },
   },
   releaseDeclarationClaim: {
     entry: 'functions/api/review/release-claim.ts',
@@ -372,7 +567,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(releaseClaimOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.declaration] }] } },
   },
   decideOnDeclaration: {
     entry: 'functions/api/review/decide.ts',
@@ -381,7 +576,16 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(decideOnDeclarationOperation)],
-    access: { tables: { main: 'readWrite' }, sendTo: ['documents'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // Pattern 34: a release counted.
+          { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
+        ],
+      },
+      sendTo: ['documents'],
+    },
   },
   recordInspection: {
     entry: 'functions/api/review/inspect.ts',
@@ -391,7 +595,24 @@ export const functions = {
     timeoutSeconds: 15,
     triggers: [api(recordInspectionOperation)],
     // The archive: the declaration's body; the reference bucket: the tariff pack in force at acceptance.
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          { actions: ['Query'], keys: [key.referenceDocument] },
+          // Patterns 18b and 18c: the trader's and the profiles' inspection counts.
+          { actions: ['UpdateItem'], keys: [key.trader, key.riskEffectiveness] },
+          // The re-assessment's difference, booked like the assessment.
+          ...securesDuties,
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
+        ],
+      },
+    },
   },
   decideRelease: {
     entry: 'functions/workers/decide-release.ts',
@@ -400,7 +621,17 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'release', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' }, sendTo: ['documents'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
+          ...securesDuties,
+        ],
+      },
+      buckets: { archive: [readsDeclarationBodies] },
+      sendTo: ['documents'],
+    },
   },
   scoreRisk: {
     entry: 'functions/workers/score-risk.ts',
@@ -410,8 +641,23 @@ export const functions = {
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'risk', batchSize: 10 }],
     access: {
-      tables: { main: 'readWrite' },
-      buckets: { reference: 'read', archive: 'read' },
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // Pattern 17: the trader's profile and the shards of its count.
+          { actions: ['BatchGetItem'], keys: [key.trader, key.traderCount] },
+          { actions: ['Query'], keys: [key.referenceDocument] },
+          { actions: ['Query', 'UpdateItem'], keys: [key.selectionStats] },
+          { actions: ['UpdateItem'], keys: [key.traderCount, key.riskEffectiveness, key.clearanceCounters] },
+          { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.riskSettings, referenceKeys.valuationReferences, referenceKeys.exchangeRates] },
+        ],
+      },
       sendTo: ['duty'],
       secrets: ['riskSelection'],
     },
@@ -423,7 +669,21 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'duty', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'read', archive: 'read' }, sendTo: ['release'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          { actions: ['Query'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
+        ],
+      },
+      sendTo: ['release'],
+    },
   },
   estimateDuty: {
     entry: 'functions/api/duty-estimates.ts',
@@ -432,7 +692,14 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 10,
     triggers: [api(estimateDutyOperation)],
-    access: { tables: { main: 'read' }, buckets: { reference: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['Query'], keys: [key.referenceDocument] }] },
+      buckets: {
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
+        ],
+      },
+    },
   },
   lookUpCommodity: {
     entry: 'functions/api/tariff-commodity.ts',
@@ -441,7 +708,14 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 10,
     triggers: [api(lookUpCommodityOperation)],
-    access: { tables: { main: 'read' }, buckets: { reference: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['Query'], keys: [key.referenceDocument] }] },
+      buckets: {
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
+        ],
+      },
+    },
   },
   issueDocuments: {
     entry: 'functions/workers/issue-documents.ts',
@@ -450,7 +724,24 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'documents', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'readWrite' }, signWith: ['seal'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem'], keys: [key.declaration] },
+          // Pattern 40: the seal's public key, published once per execution environment.
+          { actions: ['PutItem'], keys: [key.sealKeys] },
+        ],
+      },
+      buckets: {
+        archive: [
+          readsDeclarationBodies,
+          { actions: ['PutObject'], keys: [archived.releaseNotes] },
+          // HeadObject when a retry finds its key taken.
+          { actions: ['GetObject'], keys: [archived.releaseNotes] },
+        ],
+      },
+      signWith: ['seal'],
+    },
   },
   getReleaseNote: {
     entry: 'functions/api/release-note.ts',
@@ -459,7 +750,10 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getReleaseNoteOperation)],
-    access: { tables: { main: 'read' }, buckets: { archive: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem'], keys: [key.declaration] }] },
+      buckets: { archive: [{ actions: ['GetObject', 'GetObjectVersion'], keys: [archived.releaseNotes] }] },
+    },
   },
   getSealKeys: {
     entry: 'functions/api/seal-keys.ts',
@@ -468,7 +762,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(sealKeySetOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.sealKeys] }] } },
   },
   verifyDocument: {
     entry: 'functions/api/verify-document.ts',
@@ -477,7 +771,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(verifyDocumentOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.sealKeys] }] } },
   },
   clearanceStatistics: {
     entry: 'functions/api/stats/clearance.ts',
@@ -487,7 +781,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [api(clearanceStatisticsOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['BatchGetItem'], keys: [key.clearanceCounters] }] } },
   },
   profileSelections: {
     entry: 'functions/api/stats/risk-profiles.ts',
@@ -496,7 +790,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [api(profileSelectionsOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
+          // Pattern 18c: a profile's effectiveness, its first item and its shards.
+          { actions: ['BatchGetItem'], keys: [key.riskProfile, key.riskEffectiveness] },
+        ],
+      },
+    },
   },
   loadReferenceDocument: {
     entry: 'functions/api/admin/reference-documents-put.ts',
@@ -505,7 +807,23 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 30,
     triggers: [api(loadReferenceDocumentOperation)],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'write' } },
+    access: {
+      tables: { main: [{ actions: ['PutItem'], keys: [key.referenceDocument] }] },
+      buckets: {
+        reference: [
+          {
+            actions: ['PutObject'],
+            keys: [
+              referenceKeys.tariffPack,
+              referenceKeys.exchangeRates,
+              referenceKeys.alcoholDutyRates,
+              referenceKeys.valuationReferences,
+              referenceKeys.riskSettings,
+            ],
+          },
+        ],
+      },
+    },
   },
   referenceDocumentHistory: {
     entry: 'functions/api/admin/reference-documents-get.ts',
@@ -514,7 +832,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(referenceDocumentHistoryOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.referenceDocument] }] } },
   },
   createRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-create.ts',
@@ -523,7 +841,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(createRiskProfileOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['PutItem'], keys: [key.riskProfile] }] } },
   },
   listRiskProfiles: {
     entry: 'functions/api/admin/risk-profiles-list.ts',
@@ -532,7 +850,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listRiskProfilesOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
+          // Pattern 18c: a profile's effectiveness, its first item and its shards.
+          { actions: ['BatchGetItem'], keys: [key.riskProfile, key.riskEffectiveness] },
+        ],
+      },
+    },
   },
   getRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-get.ts',
@@ -541,7 +867,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getRiskProfileOperation)],
-    access: { tables: { main: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], keys: [key.riskProfile] },
+          // Pattern 18c: its effectiveness, the first item and the shards.
+          { actions: ['BatchGetItem'], keys: [key.riskProfile, key.riskEffectiveness] },
+        ],
+      },
+    },
   },
   editRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-edit.ts',
@@ -550,7 +884,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(editRiskProfileOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['Query', 'PutItem'], keys: [key.riskProfile] }] } },
   },
   disableRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-disable.ts',
@@ -559,7 +893,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(disableRiskProfileOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['Query', 'PutItem'], keys: [key.riskProfile] }] } },
   },
   dryRunRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-dry-run.ts',
@@ -568,7 +902,23 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 29,
     triggers: [api(dryRunRiskProfileOperation)],
-    access: { tables: { main: 'read' }, buckets: { reference: 'read', archive: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI3', keys: [key.day] },
+          // BatchGetItem: the day's declarations, and each trader's profile with the shards of its count (pattern 17).
+          { actions: ['BatchGetItem'], keys: [key.declaration, key.trader, key.traderCount] },
+          { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
+          { actions: ['Query'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.riskSettings, referenceKeys.valuationReferences, referenceKeys.exchangeRates] },
+        ],
+      },
+    },
   },
   rebuildValuationReferences: {
     entry: 'functions/api/admin/valuation-references-rebuild.ts',
@@ -577,7 +927,22 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 29,
     triggers: [api(rebuildValuationReferencesOperation)],
-    access: { tables: { main: 'readWrite' }, buckets: { reference: 'readWrite', archive: 'read' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI3', keys: [key.day] },
+          { actions: ['BatchGetItem'], keys: [key.declaration] },
+          { actions: ['Query', 'PutItem'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [
+          { actions: ['GetObject'], keys: [referenceKeys.valuationReferences, referenceKeys.exchangeRates] },
+          { actions: ['PutObject'], keys: [referenceKeys.valuationReferences] },
+        ],
+      },
+    },
   },
   setTraderStatus: {
     entry: 'functions/api/admin/traders-put.ts',
@@ -586,7 +951,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(setTraderStatusOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['UpdateItem'], keys: [key.trader] },
+          // The profile as it now stands, with the shards of its declaration count (pattern 17).
+          { actions: ['BatchGetItem'], keys: [key.trader, key.traderCount] },
+        ],
+      },
+    },
   },
   retryDeclaration: {
     entry: 'functions/api/admin/declarations-retry.ts',
@@ -595,7 +968,10 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(retryDeclarationOperation)],
-    access: { tables: { main: 'readWrite' }, sendTo: ['validation', 'risk', 'duty', 'release'] },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] },
+      sendTo: ['validation', 'risk', 'duty', 'release'],
+    },
   },
   requestDocumentUpload: {
     entry: 'functions/api/request-document-upload.ts',
@@ -605,7 +981,10 @@ export const functions = {
     timeoutSeconds: 10,
     triggers: [api(requestDocumentUploadOperation)],
     // 'write' on the archive: the upload URL carries this function's permission to put the object.
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'write' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'Query', 'PutItem'], keys: [key.declaration] }] },
+      buckets: { archive: [{ actions: ['PutObject'], keys: [archived.uploads] }] },
+    },
   },
   receiveDocument: {
     entry: 'functions/workers/receive-document.ts',
@@ -614,7 +993,10 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'documentUploads', batchSize: 10 }],
-    access: { tables: { main: 'readWrite' }, buckets: { archive: 'read' } },
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] },
+      buckets: { archive: [{ actions: ['GetObject'], keys: [archived.uploads] }] },
+    },
   },
   getTraderProfile: {
     entry: 'functions/api/admin/traders-get.ts',
@@ -623,7 +1005,8 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getTraderProfileOperation)],
-    access: { tables: { main: 'read' } },
+    // Pattern 17: the profile and the shards of its declaration count.
+    access: { tables: { main: [{ actions: ['BatchGetItem'], keys: [key.trader, key.traderCount] }] } },
   },
   listTraderSigningKeys: {
     entry: 'functions/api/admin/traders-keys-list.ts',
@@ -632,7 +1015,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listTraderSigningKeysOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.trader] }] } },
   },
   registerSigningKey: {
     entry: 'functions/api/traders/keys-register.ts',
@@ -641,7 +1024,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(registerSigningKeyOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['Query', 'PutItem'], keys: [key.trader] }] } },
   },
   listSigningKeys: {
     entry: 'functions/api/traders/keys-list.ts',
@@ -650,7 +1033,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listSigningKeysOperation)],
-    access: { tables: { main: 'read' } },
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.trader] }] } },
   },
   revokeSigningKey: {
     entry: 'functions/api/traders/keys-revoke.ts',
@@ -659,7 +1042,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(revokeSigningKeyOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.trader] }] } },
   },
   // Revenue (docs/revenue.md): trader accounts and payment provider callbacks.
   openAccount: {
@@ -669,7 +1052,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(openAccountOperation)],
-    access: { tables: { main: 'readWrite' } },
+    // Pattern 42; an account opened before is read back with its opening entry (pattern 44).
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'PutItem', 'Query'], keys: [key.account] },
+          { actions: ['PutItem'], keys: [key.trader] },
+        ],
+      },
+    },
   },
   topUpAccount: {
     entry: 'functions/api/admin/accounts-top-up.ts',
@@ -678,7 +1069,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [api(topUpAccountOperation)],
-    access: { tables: { main: 'readWrite' } },
+    access: { tables: { main: booksOnAccounts } },
   },
   listAccounts: {
     entry: 'functions/api/accounts-list.ts',
@@ -686,9 +1077,16 @@ export const functions = {
     description: "GET /v1/accounts: a trader's accounts (officers and admins name the holder)",
     memoryMb: 256,
     timeoutSeconds: 5,
-    // readWrite: a read finishes a booking another writer left half done (shared/adapters/dynamodb-accounts.ts).
     triggers: [api(listAccountsOperation)],
-    access: { tables: { main: 'readWrite' } },
+    // Pattern 45, then 44 for each account. Put: a read finishes a booking another writer left half done (shared/adapters/dynamodb-accounts.ts).
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'PutItem'], keys: [key.account] },
+          { actions: ['Query', 'PutItem'], keys: [key.trader] },
+        ],
+      },
+    },
   },
   getAccount: {
     entry: 'functions/api/accounts-get.ts',
@@ -697,7 +1095,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getAccountOperation)],
-    access: { tables: { main: 'readWrite' } },
+    // Pattern 44. Put: a read finishes a booking another writer left half done.
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem'], keys: [key.account] },
+          { actions: ['PutItem'], keys: [key.trader] },
+        ],
+      },
+    },
   },
   paymentCallback: {
     entry: 'functions/api/payment-callback.ts',
@@ -706,7 +1112,20 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [api(paymentCallbackOperation)],
-    access: { tables: { main: 'readWrite' }, sendTo: ['documents'], secrets: ['paymentProviders'] },
+    access: {
+      tables: {
+        main: [
+          // Pattern 47: the request confirmed once, the provider's event recorded once.
+          { actions: ['GetItem', 'UpdateItem'], keys: [key.paymentRequest] },
+          { actions: ['GetItem', 'PutItem'], keys: [key.paymentEvent] },
+          // The declaration's charge secured, AWAITING_PAYMENT to RELEASED (pattern 7), a release counted (pattern 34).
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
+        ],
+      },
+      sendTo: ['documents'],
+      secrets: ['paymentProviders'],
+    },
   },
 } as const satisfies Record<string, FunctionDefinition>;
 

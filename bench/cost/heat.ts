@@ -30,11 +30,18 @@ const patterns: { test: RegExp; label: string; kind: PartitionHeat['kind']; shar
   { test: /^DAY#/, label: 'DAY#<date>#<shard>', kind: 'shared', shards: keys.dayShards },
   { test: /^COUNTERS#/, label: 'COUNTERS#<day>#<shard>', kind: 'shared', shards: keys.clearanceCounterShards },
   { test: /^INFLIGHT#/, label: 'INFLIGHT#<c>', kind: 'shared', shards: keys.inFlightShards.length },
-  { test: /^LANE#/, label: 'LANE#<lane>#<office>', kind: 'shared', shards: 1 },
+  { test: /^LANE#/, label: 'LANE#<lane>#<office>#<shard>', kind: 'shared', shards: keys.reviewQueueShardCount },
   { test: /^STATS#/, label: 'STATS#<office>#<shard>', kind: 'shared', shards: keys.selectionStatsShards },
   { test: /^RISKPROFILES$/, label: 'RISKPROFILES', kind: 'shared', shards: 1 },
   { test: /^RISK#/, label: 'RISK#<profile>', kind: 'shared', shards: 1 },
+  { test: /^RISKSTATS#/, label: 'RISKSTATS#<profile>#<shard>', kind: 'shared', shards: keys.riskProfileEffectivenessShards },
   { test: /^TRADER#/, label: 'TRADER#<party>', kind: 'shared', shards: 1 },
+  {
+    test: /^TRADERCOUNT#/,
+    label: 'TRADERCOUNT#<party>#<shard> (one trader sending them all)',
+    kind: 'shared',
+    shards: keys.traderDeclarationCountShards,
+  },
 ];
 
 /** "main GSI3 DAY#2026-11-27" -> its pattern; REFDOC keys keep their kind (a handful of fixed keys). */

@@ -25,6 +25,7 @@ const submitOnce = makeIdempotentOperation((_request, command: SubmitDeclaration
   client: sharedDynamoDb(),
   tableName: config.tableName('idempotency'),
   expiresAfterSeconds: config.region.idempotencyTtlSeconds,
+  keyPrefix: 'submitDeclaration',
 });
 
 export const handler = httpOperation(

@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { tracer } from '#shared/observability.ts';
+import { traceClient } from '#shared/observability.ts';
 
 export type AwsClient = DynamoDBClient | SQSClient | S3Client | KMSClient;
 
@@ -22,7 +22,7 @@ export const onClientCreated = (listener: (client: AwsClient, service: 'dynamodb
 
 function created<C extends AwsClient>(client: C, service: 'dynamodb' | 'sqs' | 's3' | 'kms'): C {
   for (const listener of clientListeners) listener(client, service);
-  return tracer.captureAWSv3Client(client);
+  return traceClient(client);
 }
 
 export const dynamoDbClient = (): DynamoDBClient => created(new DynamoDBClient({}), 'dynamodb');

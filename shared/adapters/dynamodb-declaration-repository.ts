@@ -276,48 +276,57 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     office: string,
     options: { limit: number; after?: QueuePosition | undefined; before?: string | undefined },
   ): Promise<DeclarationState[]> {
-    const result = await this.documents.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'GSI2',
-        // GSI2SK is `<queuedAt>#<id>`: below `<before>` exactly when queued strictly before it.
-        KeyConditionExpression: options.before === undefined ? 'GSI2PK = :pk' : 'GSI2PK = :pk AND GSI2SK < :before',
-        ExpressionAttributeValues: {
-          ':pk': keys.reviewQueuePartition(lane, office),
-          ...(options.before === undefined ? {} : { ':before': options.before }),
-        },
-        ScanIndexForward: true,
-        Limit: options.limit,
-        ExclusiveStartKey: options.after
-          ? {
-              ...keys.declaration(options.after.id),
-              ...keys.reviewQueueEntry(lane, office, options.after.queuedAt, options.after.id),
-            }
-          : undefined,
+    // The queue is sharded: read the next `limit` of every shard from the same position (the sort
+    // key is a total order, so a position is a place in each shard) and keep the oldest `limit`.
+    const after = options.after === undefined ? undefined : keys.reviewQueueSortKey(options.after.queuedAt, options.after.id);
+    // Past the bound already (BETWEEN would refuse a lower bound above its upper one).
+    if (after !== undefined && options.before !== undefined && after >= options.before) return [];
+    const shards = await Promise.all(
+      keys.reviewQueueShards(lane, office).map(async (partition) => {
+        const result = await this.documents.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'GSI2',
+            ...reviewQueueRange(partition, after, options.before),
+            ScanIndexForward: true,
+            // BETWEEN includes its lower bound: one more, so that dropping the entry at `after` leaves `limit`.
+            Limit: after !== undefined && options.before !== undefined ? options.limit + 1 : options.limit,
+          }),
+        );
+        return (result.Items ?? []).map((item) => String(item.GSI2SK)).filter((sortKey) => sortKey !== after);
       }),
     );
-    const ids = (result.Items ?? []).map((item) => String(item.PK).slice('DECL#'.length));
+    const ids = shards
+      .flat()
+      .sort()
+      .slice(0, options.limit)
+      .map((sortKey) => sortKey.slice(sortKey.lastIndexOf('#') + 1));
     return (await this.stateItems(ids)).map((item) => decodeStateItem(item).state);
   }
 
   async countReviewQueue(lane: string, office: string): Promise<number> {
-    let count = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'GSI2',
-          KeyConditionExpression: 'GSI2PK = :pk',
-          ExpressionAttributeValues: { ':pk': keys.reviewQueuePartition(lane, office) },
-          Select: 'COUNT',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      count += page.Count ?? 0;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return count;
+    const counts = await Promise.all(
+      keys.reviewQueueShards(lane, office).map(async (partition) => {
+        let count = 0;
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const page = await this.documents.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: 'GSI2',
+              KeyConditionExpression: 'GSI2PK = :pk',
+              ExpressionAttributeValues: { ':pk': partition },
+              Select: 'COUNT',
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          count += page.Count ?? 0;
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+        return count;
+      }),
+    );
+    return counts.reduce((sum, count) => sum + count, 0);
   }
 
   async listByDeclarant(
@@ -590,3 +599,32 @@ const clearedAttributes = (field: ClearableField): string[] =>
 /** No other officer holds an unexpired claim (`:officer` acts at `:now`). */
 const claimFreeFor = '(attribute_not_exists(#claim) OR #claim.#officerId = :officer OR #claim.#until < :now)';
 const claimNames = { '#claim': 'claim', '#officerId': 'officerId', '#until': 'until' };
+
+/**
+ * The key condition of one review queue shard: entries after `after` (a sort key) and queued
+ * strictly before `before` (a time: `<queuedAt>#<id>` is below `<before>` exactly when queued
+ * before it). A key condition takes one range on the sort key, so with both bounds it is an
+ * inclusive BETWEEN and the caller drops the entry at `after`.
+ */
+function reviewQueueRange(
+  partition: string,
+  after: string | undefined,
+  before: string | undefined,
+): { KeyConditionExpression: string; ExpressionAttributeValues: Record<string, string> } {
+  if (after !== undefined && before !== undefined) {
+    return {
+      KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK BETWEEN :after AND :before',
+      ExpressionAttributeValues: { ':pk': partition, ':after': after, ':before': before },
+    };
+  }
+  if (after !== undefined) {
+    return { KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK > :after', ExpressionAttributeValues: { ':pk': partition, ':after': after } };
+  }
+  if (before !== undefined) {
+    return {
+      KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :before',
+      ExpressionAttributeValues: { ':pk': partition, ':before': before },
+    };
+  }
+  return { KeyConditionExpression: 'GSI2PK = :pk', ExpressionAttributeValues: { ':pk': partition } };
+}

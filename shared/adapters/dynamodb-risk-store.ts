@@ -1,6 +1,13 @@
 import { randomInt } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { ProfileEffectiveness, RiskProfileStore, SelectionStatsStore, TraderProfileStore } from '#shared/ports/risk-stores.ts';
 import type { Lane } from '#shared/risk/outcome.ts';
 import { type RiskProfile, riskProfileSchema } from '#shared/risk/profile.ts';
@@ -64,7 +71,8 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
         this.documents.send(
           new UpdateCommand({
             TableName: this.tableName,
-            Key: keys.riskProfileEffectiveness(id),
+            // Any shard will do: reads sum them all.
+            Key: keys.riskProfileEffectivenessShard(id, randomInt(keys.riskProfileEffectivenessShards)),
             UpdateExpression: `SET entity = :entity ADD ${adds.map(([name]) => `#${name} :${name}`).join(', ')}`,
             ExpressionAttributeNames: Object.fromEntries(adds.map(([name]) => [`#${name}`, name])),
             ExpressionAttributeValues: {
@@ -78,11 +86,26 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
   }
 
   async effectiveness(profileId: string): Promise<ProfileEffectiveness> {
-    const result = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.riskProfileEffectiveness(profileId), ConsistentRead: true }),
-    );
-    const item = result.Item ?? {};
-    return { selections: Number(item.selections ?? 0), inspections: Number(item.inspections ?? 0), hits: Number(item.hits ?? 0) };
+    const items = await this.getAll([
+      keys.riskProfileEffectiveness(profileId),
+      ...Array.from({ length: keys.riskProfileEffectivenessShards }, (_, shard) => keys.riskProfileEffectivenessShard(profileId, shard)),
+    ]);
+    const sum = (name: string) => items.reduce((total, item) => total + Number(item[name] ?? 0), 0);
+    return { selections: sum('selections'), inspections: sum('inspections'), hits: sum('hits') };
+  }
+
+  /** The items of these keys that exist (strongly consistent, in one BatchGetItem and its retries). */
+  private async getAll(keysToRead: Record<string, string>[]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let pending: Record<string, unknown>[] | undefined = keysToRead;
+    while (pending && pending.length > 0) {
+      const result: BatchGetCommandOutput = await this.documents.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      items.push(...(result.Responses?.[this.tableName] ?? []));
+      pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
+    }
+    return items;
   }
 
   private async queryAll(query: {
@@ -101,10 +124,23 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
   }
 
   async get(partyId: string): Promise<TraderProfile | undefined> {
-    const result = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.traderProfile(partyId), ConsistentRead: true }),
-    );
-    return result.Item ? parseTrader(result.Item) : undefined;
+    const items = await this.getAll([
+      keys.traderProfile(partyId),
+      ...Array.from({ length: keys.traderDeclarationCountShards }, (_, shard) => keys.traderDeclarationCount(partyId, shard)),
+    ]);
+    const profile = items.find((item) => item.SK === keys.traderProfile(partyId).SK);
+    const counts = items.filter((item) => item !== profile);
+    if (!profile && counts.length === 0) return undefined;
+    // The profile's own count and times are those kept before the count had shards (or put by an admin).
+    const parts = [...(profile ? [profile] : []), ...counts];
+    const times = (name: 'firstSeen' | 'lastSeen') =>
+      parts.flatMap((item) => (typeof item[name] === 'string' ? [item[name] as string] : [])).sort();
+    return parseTrader({
+      ...(profile ?? { partyId, aeo: null, trusted: false, inspections: 0, discrepancies: 0 }),
+      declarationsCount: parts.reduce((total, item) => total + Number(item.declarationsCount ?? 0), 0),
+      firstSeen: times('firstSeen')[0] ?? null,
+      lastSeen: times('lastSeen').at(-1) ?? null,
+    });
   }
 
   async put(profile: TraderProfile): Promise<void> {
@@ -117,7 +153,7 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
     partyId: string,
     status: { aeo: TraderProfile['aeo']; trusted: boolean; name?: string | undefined },
   ): Promise<TraderProfile> {
-    const result = await this.documents.send(
+    await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.traderProfile(partyId),
@@ -136,19 +172,21 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
           ':zero': 0,
           ...(status.name ? { ':name': status.name } : {}),
         },
-        ReturnValues: 'ALL_NEW',
       }),
     );
-    return parseTrader(result.Attributes ?? {});
+    // As a read sees it: with the shards of its declaration count.
+    return (await this.get(partyId)) ?? parseTrader({});
   }
 
-  countDeclaration(partyId: string, at: string): Promise<void> {
-    return this.addToTrader(
-      partyId,
-      'inspections = if_not_exists(inspections, :zero), discrepancies = if_not_exists(discrepancies, :zero), ' +
-        'firstSeen = if_not_exists(firstSeen, :at), lastSeen = :at',
-      'declarationsCount :one',
-      { ':at': at },
+  async countDeclaration(partyId: string, at: string): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        // Any shard will do: a read sums the counts and takes the earliest first and latest last time.
+        Key: keys.traderDeclarationCount(partyId, randomInt(keys.traderDeclarationCountShards)),
+        UpdateExpression: 'SET entity = :entity, firstSeen = if_not_exists(firstSeen, :at), lastSeen = :at ADD declarationsCount :one',
+        ExpressionAttributeValues: { ':entity': 'TraderDeclarationCount', ':at': at, ':one': 1 },
+      }),
     );
   }
 

@@ -23,7 +23,17 @@ export interface IdempotentRequest {
 
 export function makeIdempotentOperation<TArgs extends unknown[], TResult>(
   operation: (request: IdempotentRequest, ...args: TArgs) => Promise<TResult>,
-  options: { client: DynamoDBClient; tableName: string; expiresAfterSeconds: number },
+  options: {
+    client: DynamoDBClient;
+    tableName: string;
+    expiresAfterSeconds: number;
+    /**
+     * The records' key prefix (`<keyPrefix>#<hash>`): the function's logical name, so that its IAM
+     * policy can hold it to its own records (dynamodb:LeadingKeys `<keyPrefix>#*`); Powertools'
+     * default, the deployed function name, is only known once deployed.
+     */
+    keyPrefix: string;
+  },
 ) {
   const config = new IdempotencyConfig({
     eventKeyJmesPath: '[partyId, key]',
@@ -32,7 +42,7 @@ export function makeIdempotentOperation<TArgs extends unknown[], TResult>(
     hashFunction: 'sha256',
   });
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName: options.tableName, awsSdkV3Client: options.client });
-  const idempotent = makeIdempotent(operation, { persistenceStore, config });
+  const idempotent = makeIdempotent(operation, { persistenceStore, config, keyPrefix: options.keyPrefix });
 
   return async (context: Context, request: IdempotentRequest, ...args: TArgs): Promise<TResult> => {
     config.registerLambdaContext(context);

@@ -16,6 +16,16 @@ export const shardOf = (id: string, count: number): number => Math.max(0, crockf
 const DECLARANT_SHARDS = 4;
 const DAY_SHARDS = 8;
 
+/**
+ * Shards of each review queue (GSI2 `LANE#<lane>#<office>`). A declaration selected for review is
+ * put in (1 WRU) and later taken out (1 WRU): one office whose every declaration is RED takes, at
+ * 1,000 declarations/s, 2,000 / 8 = 250 WCU/s per shard, under the 300 the cost model allows.
+ */
+const REVIEW_QUEUE_SHARDS = 8;
+
+/** `<queuedAt>#<id>`: oldest first, and a total order (ids break ties), so a position names one place in every shard. */
+const reviewQueueSortKey = (queuedAt: string, id: string) => `${queuedAt}#${id}`;
+
 export const keys = {
   declaration: (id: string) => ({ PK: `DECL#${id}`, SK: 'META' }),
   /** GSI1 (keys only): a declarant's declarations, newest first, in DECLARANT_SHARDS shards by id. */
@@ -60,12 +70,16 @@ export const keys = {
    */
   documentUpload: (id: string, documentId: string) => ({ PK: `DECL#${id}`, SK: `DOC#${documentId}` }),
   documentUploadPrefix: 'DOC#',
-  /** GSI2: the officer review queue per lane and office, oldest first. */
+  /** GSI2 (keys only): the officer review queue per lane and office, oldest first, in REVIEW_QUEUE_SHARDS shards by id. */
   reviewQueueEntry: (lane: string, office: string, queuedAt: string, id: string) => ({
-    GSI2PK: `LANE#${lane}#${office}`,
-    GSI2SK: `${queuedAt}#${id}`,
+    GSI2PK: `LANE#${lane}#${office}#${shardOf(id, REVIEW_QUEUE_SHARDS)}`,
+    GSI2SK: reviewQueueSortKey(queuedAt, id),
   }),
-  reviewQueuePartition: (lane: string, office: string) => `LANE#${lane}#${office}`,
+  /** Every shard of one lane and office's queue: a listing reads them all and merges them. */
+  reviewQueueShards: (lane: string, office: string) =>
+    Array.from({ length: REVIEW_QUEUE_SHARDS }, (_, shard) => `LANE#${lane}#${office}#${shard}`),
+  reviewQueueSortKey: (queuedAt: string, id: string) => reviewQueueSortKey(queuedAt, id),
+  reviewQueueShardCount: REVIEW_QUEUE_SHARDS,
   /**
    * GSI4 (keys only): a declaration in the pipeline, 32 shards by id. The sort key is the time the
    * redrive should look at it from: when it entered the pipeline, later when a redrive backs off.
@@ -86,10 +100,25 @@ export const keys = {
   }),
   riskProfilePrefix: (id: string) => ({ PK: `RISK#${id}`, SKPrefix: 'V#' }),
   riskProfilesPartition: 'RISKPROFILES',
-  /** A profile's effectiveness counts (selections, inspections, hits); 'STATS' sorts apart from 'V#...'. */
+  /**
+   * A profile's effectiveness counts (selections, inspections, hits) as first kept, in one item
+   * beside its versions; read and added to the shards' counts, never written any more.
+   */
   riskProfileEffectiveness: (id: string) => ({ PK: `RISK#${id}`, SK: 'STATS' }),
+  /**
+   * A profile's effectiveness counts in 4 shards (any one takes an addition; a read sums them): a
+   * profile selecting every declaration at 1,000 declarations/s takes 250 WCU/s a shard.
+   */
+  riskProfileEffectivenessShard: (id: string, shard: number) => ({ PK: `RISKSTATS#${id}#${shard}`, SK: 'STATS' }),
+  riskProfileEffectivenessShards: 4,
   /** Trader profile (AEO / trusted status, compliance history). */
   traderProfile: (partyId: string) => ({ PK: `TRADER#${partyId}`, SK: 'PROFILE' }),
+  /**
+   * A trader's declaration count (and first / last time counted) in 4 shards, apart from the
+   * profile: one trader lodging every declaration at 1,000 declarations/s takes 250 WCU/s a shard.
+   */
+  traderDeclarationCount: (partyId: string, shard: number) => ({ PK: `TRADERCOUNT#${partyId}#${shard}`, SK: 'COUNT' }),
+  traderDeclarationCountShards: 4,
   /**
    * A trader's public signing key, under its party next to its profile ('KEY#' sorts before
    * 'PROFILE'); never deleted, revocation sets `revokedAt`.

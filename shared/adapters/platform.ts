@@ -90,7 +90,6 @@ export function riskDataSources(config: FunctionConfig) {
 
 /** What the officers' review use cases need. */
 export const reviewDependencies = (config: FunctionConfig) => ({
-  ...revenueDependencies(config),
   repository: declarationRepository(config),
   counters: clearanceCounters(config),
   // Built on first send: of the review functions, only the decisions send (release notes).

@@ -70,6 +70,27 @@ export const quantitySchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * What Alcohol Duty needs beyond the tax type (additional code X311 ... X380, as on CDS) and the
+ * strength and volume (quantities ASV, and LPA or LTR). See docs/alcohol-duty.md.
+ */
+export const alcoholFactsSchema = z.strictObject({
+  /**
+   * Nominal capacity of each container, in litres. Draught relief (tax types 351-360 and 371-380)
+   * is only for containers of at least 20 litres (Finance (No. 2) Act 2023, ss. 50-53: a "large
+   * draught container").
+   */
+  containerLitres: quantityString.optional(),
+  /**
+   * GBP per litre of pure alcohol from the producer's small producer relief calculation (tax types
+   * 361-380, which have no fixed rate); declared as CDS declares a tax rate (DE 4/5).
+   */
+  smallProducerReliefRate: z
+    .string()
+    .regex(/^(0|[1-9]\d{0,5})(\.\d{1,4})?$/, 'must be a rate in GBP per litre of pure alcohol such as "18.25"')
+    .optional(),
+});
+
 export const itemSchema = z
   .strictObject({
     commodityCode: z.string().regex(/^(\d{6}|\d{8}|\d{10})$/, 'must be a commodity code of 6, 8 or 10 digits such as "8510900000"'),
@@ -91,6 +112,8 @@ export const itemSchema = z
      */
     valuationMethod: z.enum(['1', '2', '3', '4', '5', '6']).optional(),
     documents: z.array(documentSchema).max(99, 'must have at most 99 documents').default([]),
+    /** Alcohol Duty facts for draught and small producer relief bands (docs/alcohol-duty.md). */
+    alcohol: alcoholFactsSchema.optional(),
   })
   .superRefine((item, context) => {
     if (/^0(\.0+)?$/.test(item.invoiceAmount) && (item.valuationMethod ?? '1') === '1') {

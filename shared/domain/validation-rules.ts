@@ -10,6 +10,8 @@
  */
 import { Decimal } from 'decimal.js';
 import type { ReferenceData } from '#shared/reference/index.ts';
+import { alcoholDutyProblems } from '#shared/tariff/alcohol-duty.ts';
+import type { AlcoholDutyRates } from '#shared/tariff/alcohol-duty-rates.ts';
 import type { Declaration, DeclarationItem } from './declaration.ts';
 import { type Problem, problem, toPointer } from './problems.ts';
 
@@ -53,6 +55,11 @@ export interface ValidationContext {
   customsOffices: readonly string[];
   /** ISO 3166-1 alpha-2 code of the region's customs territory, e.g. "GB". */
   nationalCountry: string;
+  /**
+   * HMRC's Alcohol Duty rate table in force when the declaration was accepted (on `today`). Without
+   * it only what an alcohol item lacks is checked (tax type, strength, volume), not its band.
+   */
+  alcoholDutyRates?: AlcoholDutyRates | undefined;
 }
 
 type Path = ReadonlyArray<string | number>;
@@ -74,6 +81,8 @@ export function validateDeclarationRules(declaration: Declaration, ref: Referenc
   checkCurrency(declaration, ref, report);
   checkInvoiceTotal(declaration, ref, report);
   for (const [index, item] of declaration.items.entries()) checkItem(item, index, declaration.consignment.grossMassKg, ref, report);
+  // Alcohol Duty facts (tax type, strength, volume, band, reliefs): the duty engine's own checks.
+  problems.push(...alcoholDutyProblems(declaration, context.alcoholDutyRates, context.today));
   checkPayment(declaration, report);
 
   return inBodyOrder(declaration, problems);

@@ -5,11 +5,10 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError, problem } from '#shared/domain/problems.ts';
-import { logger, metrics, tracer } from '#shared/observability.ts';
+import { logger, metrics, tracingMiddleware } from '#shared/observability.ts';
 import { problemResponse, statusByKind } from './responses.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -38,7 +37,7 @@ const problemErrors: middy.MiddlewareObj<HttpEvent, HttpResult> = {
  */
 export function httpHandler(handler: (event: HttpEvent, context: Context) => Promise<HttpResult>, options: { metrics?: boolean } = {}) {
   const wrapped = middy<HttpEvent, HttpResult>()
-    .use(captureLambdaHandler(tracer))
+    .use(tracingMiddleware())
     .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }));
   if (options.metrics) wrapped.use(logMetrics(metrics, { captureColdStartMetric: true }));
   return wrapped.use(problemErrors).handler(handler);

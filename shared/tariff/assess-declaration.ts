@@ -10,7 +10,8 @@
  *  2. customs duty: the tariff preference when claimed (DE 4/17 2xx/3xx), the origin is in the
  *     preference's area and a proof of origin is declared; otherwise the third-country duty;
  *  3. additional duties, anti-dumping and countervailing duties (selected by additional code),
- *     excise (selected by X-code);
+ *     excise (selected by X-code); Alcohol Duty on goods of headings 2203-2208 from HMRC's rate
+ *     table for the acceptance date (alcohol-duty.ts, docs/alcohol-duty.md);
  *  4. VAT on the customs value + all duties + excise (unrounded).
  * Each line is rounded half-up to 2 decimals; totals are the rounded sums of the unrounded lines.
  * Steps 2 to 4 are assess-item.ts; de minimis relief is de-minimis.ts.
@@ -18,6 +19,8 @@
 import type { Declaration } from '#shared/domain/declaration.ts';
 import { type Problem, problem } from '#shared/domain/problems.ts';
 import { referenceData } from '#shared/reference/index.ts';
+import { type AlcoholFacts, isAlcoholItem, priceAlcohol, readDeclaredAlcohol } from './alcohol-duty.ts';
+import type { AlcoholDutyRates } from './alcohol-duty-rates.ts';
 import { assessItem } from './assess-item.ts';
 import type { Assessment, ItemAssessment } from './assessment.ts';
 import { applicableMeasures, compilePack, resolveCommodity } from './compile.ts';
@@ -36,11 +39,38 @@ export interface AssessmentContext {
   /** The region's currency, e.g. "GBP"; must be the pack's and the rate table's. */
   readonly nationalCurrency: string;
   readonly deMinimis?: DeMinimis;
+  /** HMRC's Alcohol Duty rate table; needed when an item is alcohol (headings 2203-2208 or an X3xx code). */
+  readonly alcoholDutyRates?: AlcoholDutyRates | undefined;
   /** Defaults to the platform reference data's list of proof-of-origin document codes. */
   readonly isProofOfOriginDocument?: (documentCode: string) => boolean;
 }
 
 export type AssessmentResult = { ok: true; assessment: Assessment } | { ok: false; problems: Problem[] };
+
+/** The item's Alcohol Duty facts priced on the acceptance date (problems go to the run; undefined when none is owed). */
+function alcoholFactsOf(run: ItemRun, ctx: AssessmentContext): AlcoholFacts | undefined {
+  const read = readDeclaredAlcohol(run.item, run.index);
+  if (!read.ok) {
+    for (const found of read.problems) run.fail(found.code, found.message, found.pointer.slice(run.pointer.length));
+    return undefined;
+  }
+  if (read.note) run.notes.push(read.note);
+  if (!read.declared) return undefined;
+  if (!ctx.alcoholDutyRates) {
+    run.fail(
+      'ALCOHOL_DUTY_RATES_NOT_LOADED',
+      'the alcohol duty rate table is not loaded for this region; an administrator loads it with PUT /v1/admin/reference-documents/alcohol-duty-rates',
+      '/additionalCodes',
+    );
+    return undefined;
+  }
+  const priced = priceAlcohol(run.item, run.index, read.declared, ctx.alcoholDutyRates, ctx.acceptanceDate);
+  if (!priced.ok) {
+    for (const found of priced.problems) run.fail(found.code, found.message, found.pointer.slice(run.pointer.length));
+    return undefined;
+  }
+  return priced.facts;
+}
 
 /** Assesses a (schema-valid) declaration against a tariff pack. */
 export function assessDeclaration(declaration: Declaration, ctx: AssessmentContext): AssessmentResult {
@@ -119,7 +149,8 @@ export function assessDeclaration(declaration: Declaration, ctx: AssessmentConte
     }
     const run = new ItemRun(index, item, itemCustomsValue(basis, index), env);
     const measures = applicableMeasures(compiled, commodity, ctx.acceptanceDate, item.origin);
-    const owed = assessItem(run, measures, env);
+    const alcohol = isAlcoholItem(item) ? alcoholFactsOf(run, ctx) : undefined;
+    const owed = assessItem(run, measures, env, alcohol);
     for (const { line, exact } of owed) exactByType.set(line.taxType, (exactByType.get(line.taxType) ?? ZERO).plus(exact));
     const assessed: ItemAssessment = {
       itemIndex: index,

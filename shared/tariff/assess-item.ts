@@ -4,6 +4,7 @@
  * trade-remedy duties and excise (selected by additional code), and VAT on the customs value plus
  * all of them; each becomes a tax line (zero when relieved under de minimis) with its exact amount.
  */
+import { type AlcoholFacts, alcoholDutyOwed } from './alcohol-duty.ts';
 import type { TaxLine } from './assessment.ts';
 import type { CompiledMeasure } from './compile.ts';
 import { type Evaluated, evalMeasure } from './evaluate-measure.ts';
@@ -50,8 +51,36 @@ function toLine(m: CompiledMeasure, e: Evaluated, env: Env, taxType = m.taxType!
   };
 }
 
-/** The tax lines one item owes under its applicable measures (problems go to the environment). */
-export function assessItem(run: ItemRun, measures: readonly CompiledMeasure[], env: Env): Owed[] {
+/** The Alcohol Duty line: the rate table's rate (or the stated small producer rate) on the litres of pure alcohol. */
+function alcoholLine(facts: AlcoholFacts, env: Env): Owed {
+  const owed = alcoholDutyOwed(facts);
+  const taxType = facts.band.taxTypeCode;
+  const relieved = env.relieved.has(taxType);
+  const exact = relieved ? ZERO : owed.exact;
+  const exactText = plain(exact);
+  return {
+    exact,
+    line: {
+      taxType,
+      base: owed.base,
+      expression: owed.expression,
+      rate: owed.rate,
+      amount: fixed2FromPlain(exactText),
+      exactAmount: exactText,
+      measureId: owed.measureId,
+      calculation: relieved ? `${owed.calculation} = ${formatMoney(owed.exact, env.national)}, relieved (de minimis)` : owed.calculation,
+    },
+  };
+}
+
+/** Alcohol Duty tax types as additional codes: X311 ... X380. */
+const ALCOHOL_TAX_TYPE = /^X3\d{2}$/;
+
+/**
+ * The tax lines one item owes under its applicable measures and, for alcohol, the rate table
+ * (problems go to the environment).
+ */
+export function assessItem(run: ItemRun, measures: readonly CompiledMeasure[], env: Env, alcohol?: AlcoholFacts): Owed[] {
   const lines: Owed[] = [];
   const byRole: Partial<Record<MeasureRole, CompiledMeasure[]>> = {};
   for (const m of measures) {
@@ -115,9 +144,11 @@ export function assessItem(run: ItemRun, measures: readonly CompiledMeasure[], e
     }
   }
 
-  // Excise, by X additional code.
-  const excise = byRole.excise;
-  if (excise) {
+  // Excise, by X additional code. Alcohol Duty comes from the rate table: a tariff measure for the
+  // same tax type would charge it twice.
+  if (alcohol) lines.push(alcoholLine(alcohol, env));
+  const excise = alcohol ? byRole.excise?.filter((m) => !ALCOHOL_TAX_TYPE.test(m.additionalCode ?? '')) : byRole.excise;
+  if (excise && excise.length > 0) {
     for (const m of selectByAdditionalCode(excise, run) ?? []) {
       const e = evalMeasure(m, run, env);
       if (e) lines.push(toLine(m, e, env));

@@ -4,6 +4,7 @@
  * description and what the console parses it with; `lookup.ts` builds it from a pack.
  */
 import * as z from 'zod';
+import { alcoholTypes, rateTypes } from './alcohol-duty-rates.ts';
 import type { MeasureRole } from './measure-types.ts';
 import { measureConditionSchema, measureSchema } from './model.ts';
 
@@ -45,6 +46,29 @@ export const measureViewSchema = z
   .meta({ id: 'MeasureView', description: 'A measure as the look-up lists it' });
 export type MeasureView = z.infer<typeof measureViewSchema>;
 
+export const alcoholDutyViewSchema = z
+  .object({
+    /** What the commodity is, and the alcohol types of HMRC's table it may be declared as. */
+    product: z.string(),
+    alcoholTypes: z.array(z.enum(alcoholTypes)),
+    /** The rate period in force on the date (absent when none is: `note` says why). */
+    ratePeriod: z.object({ name: z.string(), from: z.string(), to: z.string().optional() }).optional(),
+    bands: z.array(
+      z.object({
+        /** Declared as additional code X + this tax type. */
+        taxType: z.string(),
+        description: z.string(),
+        rateType: z.enum(rateTypes),
+        /** GBP per litre of pure alcohol; absent for small producer relief (the declarant states its rate). */
+        rate: z.string().optional(),
+        abvRanges: z.array(z.object({ alcoholType: z.enum(alcoholTypes), minABV: z.string(), maxABV: z.string() })),
+      }),
+    ),
+    note: z.string().optional(),
+  })
+  .meta({ id: 'AlcoholDutyView', description: "The Alcohol Duty tax types of a chapter 22 commodity on a date, from HMRC's rate table" });
+export type AlcoholDutyView = z.infer<typeof alcoholDutyViewSchema>;
+
 export const commodityLookupSchema = z
   .object({
     /** The code asked for. */
@@ -57,6 +81,8 @@ export const commodityLookupSchema = z
     date: z.string(),
     origin: z.string().optional(),
     measures: z.array(measureViewSchema),
+    /** Added for goods that owe Alcohol Duty (headings 2203-2208): the tax types to declare and their rates. */
+    alcoholDuty: alcoholDutyViewSchema.optional(),
   })
   .meta({ id: 'CommodityLookup', description: 'A commodity and the measures in force for an origin and date' });
 export type CommodityLookup = z.infer<typeof commodityLookupSchema>;

@@ -1,9 +1,12 @@
 /**
  * The read side of a pack: a commodity and the measures that apply to it for an origin and date,
  * as the UK Online Trade Tariff shows them (duties, preferences, trade remedies, excise, VAT and
- * the measures the engine only lists: controls, quotas, suspensions).
+ * the measures the engine only lists: controls, quotas, suspensions), and for alcohol the tax types
+ * of HMRC's rate table in force on the date.
  */
 
+import { alcoholDutyView } from './alcohol-duty.ts';
+import type { AlcoholDutyRates } from './alcohol-duty-rates.ts';
 import type { CommodityLookup, MeasureView } from './commodity-lookup.ts';
 import { applicableMeasures, type CompiledMeasure, type CompiledPack, compilePack, resolveCommodity } from './compile.ts';
 import type { TariffPack } from './model.ts';
@@ -61,7 +64,11 @@ function view(compiled: CompiledPack, m: CompiledMeasure, source: MeasureView['s
  * The commodity `code` (8 or 10 digits) and the measures in force on `date` for `origin` (every
  * origin when omitted). Returns undefined for a code the pack does not know.
  */
-export function lookupCommodity(pack: TariffPack, code: string, options: { origin?: string; date: string }): CommodityLookup | undefined {
+export function lookupCommodity(
+  pack: TariffPack,
+  code: string,
+  options: { origin?: string; date: string; alcoholDutyRates?: AlcoholDutyRates | undefined },
+): CommodityLookup | undefined {
   const compiled = compilePack(pack);
   const commodity = resolveCommodity(compiled, code);
   if (!commodity) return undefined;
@@ -69,6 +76,7 @@ export function lookupCommodity(pack: TariffPack, code: string, options: { origi
   const views = measures.map((m) => view(compiled, m, m.measure.source));
   if (!commodity.hasVat) views.push(...compiled.defaultVat.map((m) => view(compiled, m, 'pack-default')));
   views.sort((a, b) => roleOrder[a.role] - roleOrder[b.role] || a.type.localeCompare(b.type) || a.id.localeCompare(b.id));
+  const alcoholDuty = alcoholDutyView(code, options.alcoholDutyRates, options.date);
   return {
     code,
     resolvedCode: commodity.code,
@@ -78,5 +86,6 @@ export function lookupCommodity(pack: TariffPack, code: string, options: { origi
     date: options.date,
     ...(options.origin ? { origin: options.origin } : {}),
     measures: views,
+    ...(alcoholDuty ? { alcoholDuty } : {}),
   };
 }

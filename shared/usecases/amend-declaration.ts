@@ -17,14 +17,17 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { ClearableField, DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
 import type { DocumentArchive } from '#shared/ports/document-archive.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
+import { archiveSignature, checkSignature, type SignaturePolicy, signedWithDetail } from './declaration-signatures.ts';
 import { writePendingEvent } from './pipeline-stage.ts';
-import { parseDeclaration, sha256Hex } from './submit-declaration.ts';
+import { readDeclaration, sha256Hex } from './submit-declaration.ts';
 
 export interface AmendDeclarationDeps {
   repository: DeclarationReader & DeclarationWriter;
   archive: DocumentArchive;
   validationQueue: PipelineQueue;
   clock: Clock;
+  /** The declarant's keys an amendment's signature is checked against, and whether the region requires one. */
+  signatures: SignaturePolicy;
 }
 
 /** Statuses a declaration can be amended in: not yet released, rejected, cancelled or failed. */
@@ -40,7 +43,7 @@ const amendable: readonly DeclarationStatus[] = [
 
 /**
  * Everything the pipeline and the officers produced for the earlier body, and the trader's
- * signature over it (it stays on amendment n; an amendment is not signed yet).
+ * signature over it (it stays on amendment n; a signed amendment carries its own).
  */
 const outcomes: readonly ClearableField[] = [
   'signature',
@@ -61,7 +64,14 @@ const outcomes: readonly ClearableField[] = [
 ];
 
 export async function amendDeclaration(
-  command: { principal: Principal; id: string; expectedVersion: number | undefined; body: Uint8Array },
+  command: {
+    principal: Principal;
+    id: string;
+    expectedVersion: number | undefined;
+    body: Uint8Array;
+    /** The `Signature` header: a detached JWS over the amended body's RFC 8785 canonical JSON. */
+    signature?: string | undefined;
+  },
   deps: AmendDeclarationDeps,
 ): Promise<SubmissionReceipt & { amendment: number }> {
   requireRole(command.principal, 'trader');
@@ -107,7 +117,7 @@ export async function amendDeclaration(
       ),
     ]);
   }
-  const declaration = parseDeclaration(command.body);
+  const { json, declaration } = readDeclaration(command.body);
   if (declaration.lrn !== state.lrn) {
     throw new DomainError('BAD_REQUEST', 'Invalid amendment', [
       problem('/lrn', 'LRN_MISMATCH', `an amendment keeps the LRN: ${state.lrn}; a new LRN is a new declaration`),
@@ -119,6 +129,10 @@ export async function amendDeclaration(
     ]);
   }
 
+  const at = deps.clock.now().toISOString();
+  // Before anything is stored: a refused signature leaves the declaration as it was.
+  const signed = await checkSignature({ signature: command.signature, json, partyId: party, at }, deps.signatures);
+
   await writePendingEvent(state, deps.repository);
   const amendment = (state.amendment ?? 0) + 1;
   const stored = await deps.archive.put({
@@ -127,13 +141,15 @@ export async function amendDeclaration(
     contentType: 'application/json',
     sha256,
   });
-  const at = deps.clock.now().toISOString();
+  const signature = signed
+    ? await archiveSignature({ declarationId: state.id, signed, json, submittedSha256: sha256, amendment }, deps.archive)
+    : undefined;
   const event = nextEvent(state, {
     type: 'AMENDED',
     status: 'SUBMITTED',
     at,
     actor: { kind: 'trader', id: party },
-    detail: `amendment ${amendment} (${declaration.items.length} item${declaration.items.length === 1 ? '' : 's'})`,
+    detail: `amendment ${amendment} (${declaration.items.length} item${declaration.items.length === 1 ? '' : 's'})${signedWithDetail(signature)}`,
   });
   const outcome = await deps.repository.transition({
     id: state.id,
@@ -143,8 +159,10 @@ export async function amendDeclaration(
     at,
     reviewQueue: null,
     archiveCurrentAs: state.amendment ?? 0,
-    clear: outcomes,
+    // The earlier signature goes with the earlier body; a signed amendment sets its own.
+    clear: signature ? outcomes.filter((field) => field !== 'signature') : outcomes,
     set: {
+      ...(signature ? { signature } : {}),
       declaration,
       submission: { ...stored, sha256, bytes: command.body.byteLength },
       amendment,

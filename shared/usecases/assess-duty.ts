@@ -14,6 +14,7 @@ import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import type { TariffSource } from '#shared/ports/tariff-source.ts';
+import { needsAlcoholDutyRates } from '#shared/tariff/alcohol-duty.ts';
 import { assessDeclaration } from '#shared/tariff/assess-declaration.ts';
 import { type Assessment, amountDueOf } from '#shared/tariff/assessment.ts';
 import type { DeMinimis } from '#shared/tariff/model.ts';
@@ -32,16 +33,24 @@ export interface AssessDutyDeps {
   region: RegionTaxSettings;
 }
 
-/** The assessment with the tariff pack and rates in force at the moment of acceptance (its date picks measures and the month's rate). */
+/**
+ * The assessment with the tariff pack, rates and alcohol duty rate table in force at the moment of
+ * acceptance (its date picks measures, the month's rate and the alcohol duty rate period).
+ */
 export async function assessAtAcceptance(
   declaration: Declaration,
   acceptedAt: string,
   deps: { tariff: TariffSource; region: RegionTaxSettings },
 ) {
-  const { pack, rates } = await deps.tariff.asOf(acceptedAt);
+  const [{ pack, rates }, alcoholDutyRates] = await Promise.all([
+    deps.tariff.asOf(acceptedAt),
+    // Only declarations with alcohol read the rate table.
+    needsAlcoholDutyRates(declaration) ? deps.tariff.alcoholDutyRatesAsOf(acceptedAt) : undefined,
+  ]);
   return assessDeclaration(declaration, {
     pack,
     rates,
+    alcoholDutyRates,
     acceptanceDate: acceptedAt.slice(0, 10),
     nationalCurrency: deps.region.nationalCurrency,
     ...(deps.region.deMinimis ? { deMinimis: deps.region.deMinimis } : {}),

@@ -4,7 +4,6 @@
  * resumes where a failed attempt stopped and answers with the same receipt.
  */
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import { archiveKeys } from '#shared/domain/archive-keys.ts';
 import { type Principal, requireParty, requireRole } from '#shared/domain/auth.ts';
 import { declarationSchema, maxDeclarationBytes } from '#shared/domain/declaration.ts';
@@ -15,17 +14,15 @@ import {
   linksFor,
   type SubmissionReceipt,
 } from '#shared/domain/declaration-record.ts';
-import { signedPayload, verifyDeclarationSignature } from '#shared/domain/declaration-signature.ts';
 import { firstEvent } from '#shared/domain/history.ts';
 import { generateUcr, newDeclarationId } from '#shared/domain/ids.ts';
 import { parseJsonBytes } from '#shared/domain/json-text.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
-import type { DeclarationSignature, SigningAlgorithm } from '#shared/domain/signing-keys.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter, LrnClaim, LrnRegistry } from '#shared/ports/declarations.ts';
 import type { DocumentArchive } from '#shared/ports/document-archive.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
-import type { SigningKeyReader } from '#shared/ports/signing-keys.ts';
+import { archiveSignature, checkSignature, type SignaturePolicy, signedWithDetail } from './declaration-signatures.ts';
 
 export interface SubmitDeclarationDeps {
   repository: LrnRegistry & DeclarationReader & DeclarationWriter;
@@ -33,7 +30,7 @@ export interface SubmitDeclarationDeps {
   validationQueue: PipelineQueue;
   clock: Clock;
   /** The declarants' keys a signature is checked against, and whether the region requires one. */
-  signatures: { keys: SigningKeyReader; required: boolean };
+  signatures: SignaturePolicy;
 }
 
 export interface SubmitDeclarationCommand {
@@ -64,22 +61,7 @@ export async function submitDeclaration(command: SubmitDeclarationCommand, deps:
 
   const now = deps.clock.now();
   // Before anything is stored: a refused signature leaves no LRN claim and no archive object.
-  const signed =
-    command.signature === undefined
-      ? undefined
-      : {
-          jws: command.signature,
-          ...(await verifyDeclarationSignature({ jws: command.signature, json, partyId, at: now.toISOString() }, deps.signatures.keys)),
-        };
-  if (!signed && deps.signatures.required) {
-    throw new DomainError('BAD_REQUEST', 'Signature required', [
-      problem(
-        '',
-        'SIGNATURE_REQUIRED',
-        'this customs territory requires signed declarations: send a Signature header with a detached JWS over the RFC 8785 canonical JSON of the body',
-      ),
-    ]);
-  }
+  const signed = await checkSignature({ signature: command.signature, json, partyId, at: now.toISOString() }, deps.signatures);
   const sha256 = sha256Hex(command.body);
   const claim: LrnClaim = {
     declarantId: partyId,
@@ -140,7 +122,9 @@ export async function submitDeclaration(command: SubmitDeclarationCommand, deps:
     contentType: 'application/json',
     sha256,
   });
-  const signature = signed ? await archiveSignature(claim.declarationId, signed, json, sha256, deps) : undefined;
+  const signature = signed
+    ? await archiveSignature({ declarationId: claim.declarationId, signed, json, submittedSha256: sha256 }, deps.archive)
+    : undefined;
   const at = now.toISOString();
   const record: DeclarationRecord = {
     id: claim.declarationId,
@@ -167,50 +151,15 @@ export async function submitDeclaration(command: SubmitDeclarationCommand, deps:
   return resume(record, declaration.items.length, deps);
 }
 
-/**
- * The signature, archived next to the bytes it signs (write-once, named by its own SHA-256): the
- * compact JWS with its payload detached, the key id and algorithm, and what it covers (the RFC 8785
- * canonical JSON of the body, and the SHA-256 of the bytes as submitted).
- */
-async function archiveSignature(
-  declarationId: string,
-  signed: { kid: string; alg: SigningAlgorithm; jws: string },
-  json: unknown,
-  submittedSha256: string,
-  deps: SubmitDeclarationDeps,
-): Promise<DeclarationSignature> {
-  const payload = signedPayload(json);
-  const object = Buffer.from(
-    canonicalize({
-      declarationId,
-      kid: signed.kid,
-      alg: signed.alg,
-      jws: signed.jws,
-      payload: 'RFC 8785 canonical JSON of the submitted bytes',
-      payloadSha256: sha256Hex(payload),
-      submittedSha256,
-    }) ?? '',
-  );
-  const objectSha256 = sha256Hex(object);
-  const stored = await deps.archive.put({
-    key: archiveKeys.signature(declarationId, objectSha256),
-    body: object,
-    contentType: 'application/json',
-    sha256: objectSha256,
-  });
-  return { kid: signed.kid, alg: signed.alg, archiveKey: stored.key, sha256: objectSha256 };
-}
-
 /** The first history event; stored on the declaration too, so a later step can still write it. */
 function submittedEvent(record: DeclarationState, items: number): HistoryEvent {
   const superseded = record.supersedes ? `; takes the LRN over from abandoned attempt ${record.supersedes.declarationId}` : '';
-  const signedWith = record.signature ? `, signed with key ${record.signature.kid} (${record.signature.alg})` : '';
   return firstEvent(record.id, record.submission.sha256, {
     type: 'SUBMITTED',
     status: 'SUBMITTED',
     at: record.submittedAt,
     actor: { kind: 'trader', id: record.declarantId },
-    detail: `LRN ${record.lrn}, ${items} item(s), sha256 ${record.submission.sha256}${signedWith}${superseded}`,
+    detail: `LRN ${record.lrn}, ${items} item(s), sha256 ${record.submission.sha256}${signedWithDetail(record.signature)}${superseded}`,
   });
 }
 
@@ -221,13 +170,11 @@ async function resume(record: DeclarationState, items: number, deps: SubmitDecla
   return { id: record.id, lrn: record.lrn, ucr: record.ucr, status: record.status, links: linksFor(record.id) };
 }
 
-/** The declaration in a request body: bounded, strict JSON, the schema (intake and amendments). */
-export function parseDeclaration(body: Uint8Array) {
-  return readDeclaration(body).declaration;
-}
-
-/** The same, with the JSON as parsed (what a signature covers, canonicalised). */
-function readDeclaration(body: Uint8Array) {
+/**
+ * The declaration in a request body (intake and amendments): bounded, strict JSON, the schema; with
+ * the JSON as parsed (what a signature covers, canonicalised).
+ */
+export function readDeclaration(body: Uint8Array) {
   if (body.byteLength === 0) {
     throw new DomainError('BAD_REQUEST', 'Invalid declaration', [
       problem('', 'BODY_REQUIRED', 'the request needs a JSON declaration body'),

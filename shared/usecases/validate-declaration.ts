@@ -14,8 +14,11 @@ export interface ValidateDeclarationDeps {
   repository: DeclarationReader & DeclarationWriter;
   riskQueue: PipelineQueue;
   clock: Clock;
-  /** The rules to apply, bound to reference data and the region. */
-  rules: (declaration: Declaration, today: string) => Problem[];
+  /**
+   * The rules to apply, bound to reference data and the region; `acceptedAt` (ISO date-time)
+   * picks the reference documents in force, such as the alcohol duty rate table.
+   */
+  rules: (declaration: Declaration, today: string, acceptedAt: string) => Problem[] | Promise<Problem[]>;
 }
 
 export function validateDeclaration(message: PipelineMessage, deps: ValidateDeclarationDeps): Promise<StageResult> {
@@ -25,9 +28,9 @@ export function validateDeclaration(message: PipelineMessage, deps: ValidateDecl
       name: 'validation',
       from: 'SUBMITTED',
       next: { VALIDATED: deps.riskQueue },
-      decide: (record, at) => {
+      decide: async (record, at) => {
         // Judged as of the day it was submitted, so a retry on another day decides the same.
-        const found = deps.rules(record.declaration, record.submittedAt.slice(0, 10));
+        const found = await deps.rules(record.declaration, record.submittedAt.slice(0, 10), record.submittedAt);
         // Stored and shown: the first problems and the count, so the item stays small.
         const { problems, problemCount } = capProblems(found);
         const codes = [...new Set(problems.map((p) => p.code))];

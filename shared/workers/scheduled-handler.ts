@@ -3,14 +3,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
-import { logger, metrics, tracer } from '#shared/observability.ts';
+import { logger, metrics, tracingMiddleware } from '#shared/observability.ts';
 
 export function scheduledHandler(run: (event: ScheduledEvent) => Promise<void>) {
   return middy<ScheduledEvent, void>()
-    .use(captureLambdaHandler(tracer))
+    .use(tracingMiddleware())
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .handler(async (event) => {

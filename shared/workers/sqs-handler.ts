@@ -8,11 +8,10 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
-import { logger, metrics, tracer } from '#shared/observability.ts';
+import { logger, metrics, tracingMiddleware } from '#shared/observability.ts';
 
 export interface SqsHandlerOptions<T> {
   /** The queue's maxReceiveCount: the delivery at which a failure sends the message to the DLQ. */
@@ -52,7 +51,7 @@ export function sqsHandler<T extends z.ZodType>(
     }
   };
   return middy<SQSEvent, SQSBatchResponse>()
-    .use(captureLambdaHandler(tracer))
+    .use(tracingMiddleware())
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .handler(async (event, context) => {

@@ -338,6 +338,51 @@ describe('risk profiles and the tariff in the console', () => {
     ]);
   }, 60_000);
 
+  it('an officer estimates the Alcohol Duty on wine from its alcohol facts: the lines are the estimate route’s', async () => {
+    // Prepare
+    const { context, page, problems } = await openPage(browser);
+    await signIn(page, cloud.apiUrl, OFFICER);
+    await page.goto(`${cloud.apiUrl}/tariff`);
+    const estimate = page.getByRole('form', { name: 'Duty estimate' });
+    await estimate.getByLabel('Commodity code').fill('2204219811');
+    await estimate.getByLabel('Country of origin').fill('CL');
+    await estimate.getByLabel('Invoice amount (GBP)').fill('4000.00');
+    await estimate.getByLabel('Net mass (kg)').fill('1000');
+    await estimate.getByLabel('Alcohol duty tax type').fill('X333');
+    await estimate.getByLabel('Strength (% vol)').fill('13');
+    await estimate.getByLabel('Litres', { exact: true }).fill('1000');
+
+    // Act
+    const estimateRequest = page.waitForRequest((request) => request.url().endsWith('/v1/duty-estimates'));
+    await estimate.getByRole('button', { name: 'Estimate the duty' }).click();
+    const posted = (await estimateRequest).postDataJSON() as { items: { additionalCodes: string[]; quantities: unknown[] }[] };
+    const direct = await api<{ totals: { byTaxType: Record<string, string> } }>('POST', '/v1/duty-estimates', {
+      token: officer,
+      body: posted,
+    });
+
+    // Assess: 130 LPA x 30.62 = 3,980.60 in the page and from the route
+    expect(posted.items[0]).toMatchObject({
+      additionalCodes: ['X333'],
+      quantities: [
+        { value: '13', unit: 'ASV' },
+        { value: '1000', unit: 'LTR' },
+      ],
+    });
+    expect(direct.body.totals.byTaxType['333']).toBe('3980.60');
+    const result = estimate.getByRole('region', { name: 'Estimated duty and taxes' });
+    await result.waitFor();
+    expect(
+      await result
+        .getByRole('table', { name: /^Item 1: 2204219811/ })
+        .getByRole('row', { name: /333/ })
+        .textContent(),
+    ).toContain('130 LPA');
+
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   it('works by keyboard at 390 px, and a trader has the duty estimate page', async () => {
     // Prepare
     const { context, page, problems } = await openPage(browser, 390, 844);

@@ -373,6 +373,53 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       expect([count, otherOffice]).toEqual([3, 0]);
     });
 
+    it('pages a queue of many declarations in one order across its shards, also below an age bound', async () => {
+      // Prepare: twelve declarations (the adapter spreads a queue over shards by id) queued in five
+      // minutes, several in the same minute: the order is queue time, then id
+      const repository = subject.repository();
+      const lane = `L${randomInt(1e6)}`;
+      const queuedAt = (minute: number) => `2026-11-27T10:0${minute}:00.000Z`;
+      const queued: { id: string; queuedAt: string }[] = [];
+      for (let index = 0; index < 12; index++) {
+        const record = await stored(subject);
+        const at = queuedAt((index * 3) % 5);
+        await repository.transition({
+          id: record.id,
+          from: 'SUBMITTED',
+          expectedVersion: 1,
+          to: 'UNDER_REVIEW',
+          at,
+          set: { queuedAt: at },
+          reviewQueue: { lane, office: 'GBLHR', queuedAt: at },
+        });
+        queued.push({ id: record.id, queuedAt: at });
+      }
+      const inOrder = [...queued].sort((a, b) => (`${a.queuedAt}#${a.id}` < `${b.queuedAt}#${b.id}` ? -1 : 1)).map((entry) => entry.id);
+      const pageThrough = async (before: string | undefined): Promise<string[]> => {
+        const seen: string[] = [];
+        let after: { queuedAt: string; id: string } | undefined;
+        for (let page = 0; page < 10; page++) {
+          const states = await repository.listReviewQueue(lane, 'GBLHR', { limit: 5, after, before });
+          seen.push(...states.map((state) => state.id));
+          const last = states.at(-1);
+          if (states.length < 5 || !last) break;
+          after = { queuedAt: last.queuedAt!, id: last.id };
+        }
+        return seen;
+      };
+
+      // Act
+      const all = await pageThrough(undefined);
+      // Queued strictly before 10:03: minutes 0, 1 and 2.
+      const older = await pageThrough(queuedAt(3));
+
+      // Assess
+      expect(all).toEqual(inOrder);
+      expect(older).toEqual(inOrder.filter((id) => queued.find((entry) => entry.id === id)!.queuedAt < queuedAt(3)));
+      expect(older.length).toBeGreaterThan(5);
+      expect(await repository.countReviewQueue(lane, 'GBLHR')).toBe(12);
+    });
+
     it('puts a declaration in a review queue and takes it out', async () => {
       // Prepare
       const record = await stored(subject);

@@ -116,12 +116,12 @@ export function riskStoresContract(name: string, subject: RiskStoresSubject): vo
       await traders.countDeclaration(fresh, '2026-11-20T10:00:00.000Z');
       const afterOne = await traders.get(fresh);
       await traders.countDeclaration(fresh, '2026-11-21T10:00:00.000Z');
-      await traders.countDeclaration(fresh, '2026-11-19T08:00:00.000Z');
+      await traders.countDeclaration(fresh, '2026-11-21T18:00:00.000Z');
       const afterThree = await traders.get(fresh);
       await traders.countDeclaration(withStatus, '2026-11-22T10:00:00.000Z');
       const statusThenCount = await traders.get(withStatus);
 
-      // Assess: last seen is the last one counted, not the latest moment
+      // Assess: first and last seen are the first and last time counted (the stage counts with its clock)
       expect(afterOne).toEqual({
         partyId: fresh,
         aeo: null,
@@ -135,7 +135,7 @@ export function riskStoresContract(name: string, subject: RiskStoresSubject): vo
       expect(afterThree).toMatchObject({
         declarationsCount: 3,
         firstSeen: '2026-11-20T10:00:00.000Z',
-        lastSeen: '2026-11-19T08:00:00.000Z',
+        lastSeen: '2026-11-21T18:00:00.000Z',
       });
       expect(statusThenCount).toEqual({
         partyId: withStatus,
@@ -168,6 +168,24 @@ export function riskStoresContract(name: string, subject: RiskStoresSubject): vo
       expect(await profiles.effectiveness(second)).toEqual({ selections: 1, inspections: 1, hits: 0 });
       // Counts live apart from the versions.
       expect(await profiles.versions(first)).toEqual([]);
+    });
+
+    it('sums counts added many times at once (the adapter spreads them over shards)', async () => {
+      // Prepare
+      const profiles = subject.profiles();
+      const traders = subject.traders();
+      const profile = `C${randomInt(1e9)}`;
+      const party = newParty();
+      const times = Array.from({ length: 24 }, (_, index) => `2026-11-27T10:${String(index).padStart(2, '0')}:00.000Z`);
+
+      // Act
+      await Promise.all(times.map(() => profiles.countEffectiveness([profile], { selections: 1 })));
+      await Promise.all(times.map((at) => traders.countDeclaration(party, at)));
+      await profiles.countEffectiveness([profile], { inspections: 2, hits: 1 });
+
+      // Assess
+      expect(await profiles.effectiveness(profile)).toEqual({ selections: 24, inspections: 2, hits: 1 });
+      expect(await traders.get(party)).toMatchObject({ declarationsCount: 24, aeo: null, trusted: false });
     });
 
     it("records inspections in a trader's compliance history, creating a plain profile on first sight", async () => {

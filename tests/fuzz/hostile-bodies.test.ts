@@ -386,6 +386,8 @@ const referenceKinds = referenceDocumentNames;
 const spoilers: Record<(typeof referenceKinds)[number], { field: string; values: Node[] }> = {
   'tariff-pack': { field: 'format', values: ['customs-clearance/tariff-pack@999', 1, null, 'CUSTOMS-CLEARANCE/TARIFF-PACK@1'] },
   'exchange-rates': { field: 'format', values: ['customs-clearance/exchange-rates@999', 'customs-clearance/tariff-pack@1', false, ''] },
+  // HMRC's table is an array of rate periods: its first period is spoilt.
+  'alcohol-duty-rates': { field: 'validityStartDate', values: ['2026-13', '2026', 202602, null] },
   'valuation-references': { field: 'currency', values: ['gbp', 'GBPX', 826, null] },
   // risk settings are a strict object: any `format` member is refused.
   'risk-settings': { field: 'format', values: ['customs-clearance/risk-settings@1', 1, null, {}] },
@@ -419,6 +421,22 @@ const referenceBases: Record<(typeof referenceKinds)[number], () => Node> = {
       rates: [{ currency: 'USD', period: '2026-11', rate: '0.79', source: 'fuzz' }],
       notes: ['fuzz'],
     }),
+  'alcohol-duty-rates': () =>
+    fromJson([
+      {
+        name: 'fuzz',
+        validityStartDate: '2026-02',
+        rateBands: [
+          {
+            taxTypeCode: '333',
+            description: 'Wine (including sparkling wine) from 8.5 to 22 percent',
+            rateType: 'Core',
+            rate: 30.62,
+            rangeDetails: [{ alcoholRegime: 'Wine', abvRanges: [{ alcoholType: 'Wine', minABV: 8.5, maxABV: 22 }] }],
+          },
+        ],
+      },
+    ]),
   'valuation-references': () => fromJson(demoValuationTable),
   'risk-settings': () => fromJson({ selection: demoSelection, thresholds: demoThresholds }),
 };
@@ -652,6 +670,17 @@ const specs = {
       const value = values[Math.floor(variant / referenceKinds.length) % SPOILS]!;
       steps.push(`spoilt: ${field} = ${JSON.stringify(value)}`);
       if (root instanceof DupObject) return new DupObject([...root.entries, [field, value]]);
+      const first = Array.isArray(root) ? root[0] : undefined;
+      if (
+        first !== null &&
+        typeof first === 'object' &&
+        !Array.isArray(first) &&
+        !(first instanceof RawJson) &&
+        !(first instanceof DupObject)
+      ) {
+        Object.defineProperty(first, field, { value, enumerable: true, writable: true, configurable: true });
+        return root;
+      }
       if (root !== null && typeof root === 'object' && !Array.isArray(root) && !(root instanceof RawJson)) {
         Object.defineProperty(root, field, { value, enumerable: true, writable: true, configurable: true });
       }

@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
+import { ferroSiliconCif } from '#tests/support/scenarios.ts';
 import { newSigner, signDetached, type TestSigner } from '#tests/support/signing.ts';
-import { apiClient, declarationFor, newParty } from './support.ts';
+import { apiClient, declarationFor, eventually, newParty } from './support.ts';
 
 let cloud: LocalCloud;
 let api: ReturnType<typeof apiClient>['call'];
@@ -141,5 +142,43 @@ describe('signed declarations', () => {
     expect([refused.status, refused.body.problems[0]?.code]).toEqual([400, 'SIGNING_KEY_REVOKED']);
     expect(earlier.body.signature?.kid).toBe(kid);
     expect(customs.body.items).toMatchObject([{ kid, status: 'REVOKED', revokedAt: revoked.body.revokedAt }]);
+  });
+
+  it('takes a signed amendment (PUT with If-Match and Signature), refuses an unsigned one, and shows the new signature', async () => {
+    // Prepare: a signed declaration the demo anti-dumping profile sends for review, read once it waits there
+    const { party, token, signer, kid } = await trader('ES256');
+    const declaration = declarationFor(party, ferroSiliconCif);
+    const submitted = await api<{ id: string }>('POST', '/v1/declarations', {
+      token,
+      body: declaration,
+      headers: { signature: await signDetached(declaration, signer, kid) },
+    });
+    const id = submitted.body.id;
+    const first = await eventually(async () => {
+      const read = await api<View & { version: number; status: string }>('GET', `/v1/declarations/${id}`, { token });
+      return read.body.status === 'UNDER_REVIEW' ? read : undefined;
+    });
+    const amended: DeclarationInput = { ...declaration, items: [{ ...declaration.items[0]!, description: 'Amended description' }] };
+    const ifMatch = { 'if-match': `"${first.body.version}"` };
+
+    // Act
+    const unsigned = await api<Problems>('PUT', `/v1/declarations/${id}`, { token, body: amended, headers: ifMatch });
+    const unchanged = await api<View & { version: number }>('GET', `/v1/declarations/${id}`, { token });
+    const signed = await api<{ amendment: number }>('PUT', `/v1/declarations/${id}`, {
+      token,
+      rawBody: differentlySerialised(amended),
+      headers: { ...ifMatch, signature: await signDetached(amended, signer, kid) },
+    });
+    const view = await api<View>('GET', `/v1/declarations/${id}`, { token });
+
+    // Assess
+    expect([unsigned.status, unsigned.body.problems[0]?.code]).toEqual([400, 'SIGNATURE_REQUIRED']);
+    expect(unchanged.body.version).toBe(first.body.version);
+    expect([signed.status, signed.body.amendment]).toEqual([202, 1]);
+    expect(view.body.signature).toMatchObject({ kid, alg: 'ES256' });
+    expect(view.body.signature?.archiveKey).not.toBe(first.body.signature?.archiveKey);
+    const archived = await s3.send(new GetObjectCommand({ Bucket: cloud.bucketNames.archive, Key: view.body.signature?.archiveKey }));
+    const bytes = Buffer.from((await archived.Body?.transformToByteArray()) ?? []);
+    expect(JSON.parse(bytes.toString('utf8'))).toMatchObject({ declarationId: id, amendment: 1, kid });
   });
 });

@@ -9,7 +9,7 @@
  * until the stage's worker polls.
  */
 import { readFileSync } from 'node:fs';
-import { defaultExchangeRatesUrl, defaultTariffPackUrl } from '#demo/gb-tariff-pack.ts';
+import { defaultAlcoholDutyRates, defaultExchangeRatesUrl, defaultTariffPackUrl } from '#demo/gb-tariff-pack.ts';
 import { demoProfiles, demoTraders, demoValuationTable } from '#demo/risk-seed.ts';
 import { regions } from '#infra/config/regions.ts';
 import { carryRatesForward } from '#local/seed.ts';
@@ -38,6 +38,7 @@ import { InMemorySigningKeyStore } from '#shared/ports/fakes/signing-keys.ts';
 import type { ReferenceDocumentKind } from '#shared/ports/reference-documents.ts';
 import { referenceData } from '#shared/reference/index.ts';
 import type { RiskSettings } from '#shared/risk/settings.ts';
+import { needsAlcoholDutyRates } from '#shared/tariff/alcohol-duty.ts';
 import { exchangeRatesSchema } from '#shared/tariff/model.ts';
 import { assessDuty } from '#shared/usecases/assess-duty.ts';
 import { decideRelease } from '#shared/usecases/decide-release.ts';
@@ -70,13 +71,13 @@ export async function loadDocument(
 }
 
 /**
- * The demo region's reference documents: the GB tariff pack, exchange rates, valuation references
- * and risk settings (without random selection unless `settings` says otherwise; `null`: none),
+ * The demo region's reference documents: the GB tariff pack, exchange rates, HMRC's alcohol duty
+ * rate table, valuation references and risk settings (without random selection unless `settings` says otherwise; `null`: none),
  * each left out on request. One store holding the 4 MB pack is shared by the tests of a file that
  * do not change it (`fakePlatform()`): it is parsed once, then cached.
  */
 export async function demoReferenceDocuments(
-  options: { pack?: boolean; rates?: boolean; settings?: RiskSettings | null } = {},
+  options: { pack?: boolean; rates?: boolean; alcoholDutyRates?: boolean; settings?: RiskSettings | null } = {},
 ): Promise<InMemoryReferenceDocumentStore> {
   const store = new InMemoryReferenceDocumentStore();
   if (options.pack !== false) {
@@ -87,6 +88,7 @@ export async function demoReferenceDocuments(
     const rates = exchangeRatesSchema.parse(JSON.parse(readFileSync(defaultExchangeRatesUrl, 'utf8')));
     await loadDocument(store, 'exchangeRates', carryRatesForward(rates, new ManualClock().now()));
   }
+  if (options.alcoholDutyRates !== false) await loadDocument(store, 'alcoholDutyRates', defaultAlcoholDutyRates());
   await loadDocument(store, 'valuationReferences', demoValuationTable);
   if (options.settings !== null) await loadDocument(store, 'riskSettings', options.settings ?? noRandomSelection);
   return store;
@@ -119,17 +121,20 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
   const payments = new InMemoryPaymentRequests();
   const paymentSecrets = new FixedPaymentProviderSecrets();
 
+  const tariff = tariffFromReferenceDocuments(documents);
   const deps = {
     intake: { repository, archive, validationQueue: queues.validation, clock, signatures: { keys: signingKeys, required: false } },
+    amend: { repository, archive, validationQueue: queues.validation, clock, signatures: { keys: signingKeys, required: false } },
     validation: {
       repository,
       riskQueue: queues.risk,
       clock,
-      rules: (declaration: Parameters<typeof validateDeclarationRules>[0], today: string) =>
+      rules: async (declaration: Parameters<typeof validateDeclarationRules>[0], today: string, acceptedAt: string) =>
         validateDeclarationRules(declaration, referenceData, {
           today,
           customsOffices: region.customsOffices,
           nationalCountry: region.country,
+          alcoholDutyRates: needsAlcoholDutyRates(declaration) ? await tariff.alcoholDutyRatesAsOf(acceptedAt) : undefined,
         }),
     },
     risk: {
@@ -147,7 +152,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
       repository,
       releaseQueue: queues.release,
       clock,
-      tariff: tariffFromReferenceDocuments(documents),
+      tariff,
       region: { nationalCurrency: region.nationalCurrency, deMinimis: { ...region.deMinimis, appliesTo: [...region.deMinimis.appliesTo] } },
     },
     release: { repository, counters, documentsQueue: queues.documents, clock, accounts, payments },

@@ -33,6 +33,7 @@ export function DutyEstimateForm({ defaultValues = emptyEstimate }: { defaultVal
   const errors = form.formState.errors;
   const item = errors.items?.[0];
   const quantity = item?.quantities?.[0];
+  const alcohol = item?.alcohol;
   const currency = form.watch('valuation.currency').trim().toUpperCase() || 'currency';
 
   return (
@@ -124,6 +125,68 @@ export function DutyEstimateForm({ defaultValues = emptyEstimate }: { defaultVal
           {(control) => <input className="code-input" autoComplete="off" {...control} {...form.register('items.0.quantities.0.unit')} />}
         </Field>
       </div>
+      <fieldset>
+        <legend>Alcohol (headings 2203 to 2208)</legend>
+        <div className="field-grid">
+          <Field label="Alcohol duty tax type" hint="e.g. X333 (wine of 8.5% to 22%)" error={alcohol?.taxType?.message}>
+            {(control) => <input className="code-input" autoComplete="off" {...control} {...form.register('items.0.alcohol.taxType')} />}
+          </Field>
+          <Field label="Strength (% vol)" hint="As on the label, e.g. 13" error={alcohol?.strength?.message}>
+            {(control) => (
+              <input
+                className="code-input"
+                inputMode="decimal"
+                autoComplete="off"
+                {...control}
+                {...form.register('items.0.alcohol.strength')}
+              />
+            )}
+          </Field>
+          <Field label="Litres" hint="Litres of product; pure alcohol = litres x strength / 100" error={alcohol?.litres?.message}>
+            {(control) => (
+              <input
+                className="code-input"
+                inputMode="decimal"
+                autoComplete="off"
+                {...control}
+                {...form.register('items.0.alcohol.litres')}
+              />
+            )}
+          </Field>
+        </div>
+        <div className="field-grid">
+          <Field
+            label="Container (litres, draught relief only)"
+            hint="Tax types 351 to 360 and 371 to 380: at least 20"
+            error={alcohol?.containerLitres?.message}
+          >
+            {(control) => (
+              <input
+                className="code-input"
+                inputMode="decimal"
+                autoComplete="off"
+                {...control}
+                {...form.register('items.0.alcohol.containerLitres')}
+              />
+            )}
+          </Field>
+          <Field
+            label="Small producer rate (GBP per litre of pure alcohol)"
+            hint="Tax types 361 to 380: from your small producer relief calculation"
+            error={alcohol?.smallProducerReliefRate?.message}
+          >
+            {(control) => (
+              <input
+                className="code-input"
+                inputMode="decimal"
+                autoComplete="off"
+                {...control}
+                {...form.register('items.0.alcohol.smallProducerReliefRate')}
+              />
+            )}
+          </Field>
+        </div>
+      </fieldset>
       <button type="submit" className="primary" disabled={estimate.isPending}>
         {estimate.isPending ? 'Calculating…' : 'Estimate the duty'}
       </button>

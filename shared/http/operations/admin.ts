@@ -6,6 +6,7 @@ import { referenceDocumentNames } from '#shared/http/reference-kinds.ts';
 import { riskSettingsSchema } from '#shared/risk/settings.ts';
 import { traderProfileSchema } from '#shared/risk/trader.ts';
 import { valuationReferenceTableSchema } from '#shared/risk/valuation.ts';
+import { alcoholDutyRatesSchema } from '#shared/tariff/alcohol-duty-rates.ts';
 import { exchangeRatesSchema, tariffPackSchema } from '#shared/tariff/model.ts';
 import { traderStatusInputSchema } from '#shared/usecases/manage-traders.ts';
 import { declarationPath, partyPath } from './parameters.ts';
@@ -22,7 +23,13 @@ export const loadReferenceDocumentOperation = defineOperation({
   // A whole tariff pack is a few MB of JSON; gzip keeps the upload under API Gateway's 10 MB.
   body: {
     kind: 'json',
-    documentedAs: z.union([tariffPackSchema, exchangeRatesSchema, valuationReferenceTableSchema, riskSettingsSchema]),
+    documentedAs: z.union([
+      tariffPackSchema,
+      exchangeRatesSchema,
+      alcoholDutyRatesSchema,
+      valuationReferenceTableSchema,
+      riskSettingsSchema,
+    ]),
     maxBytes: 50_000_000,
     gzip: true,
   },

@@ -76,7 +76,7 @@ export const amendDeclarationOperation = defineOperation({
     'Amend your declaration before release: the full new body, same LRN, with If-Match; it goes through validation, risk and duty again (trader, owner)',
   roles: ['trader'],
   pathParameters: declarationPath,
-  headers: [ifMatchHeader],
+  headers: [ifMatchHeader, signatureHeader],
   body: { kind: 'bytes', documentedAs: declarationSchema, maxBytes: maxDeclarationBytes },
   responses: {
     202: {
@@ -85,6 +85,7 @@ export const amendDeclarationOperation = defineOperation({
     },
   },
   problems: {
+    400: 'Invalid body (every problem with a JSON pointer); also a Signature that does not verify against your keys, or none where signatures are required (the codes of POST /v1/declarations); nothing is changed',
     404: 'No such declaration that you may see',
     409: 'Already released, rejected, cancelled or failed',
     412: 'If-Match names a version that is no longer current',

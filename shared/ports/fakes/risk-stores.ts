@@ -55,7 +55,8 @@ export class InMemoryRiskProfileStore implements RiskProfileStore {
 
   async countEffectiveness(profileIds: readonly string[], counts: Partial<ProfileEffectiveness>): Promise<void> {
     for (const id of new Set(profileIds)) {
-      const current = await this.effectiveness(id);
+      // Read and written in one step, as an ADD is: no await between them, so no update is lost.
+      const current = this.#effectiveness.get(id) ?? { selections: 0, inspections: 0, hits: 0 };
       this.#effectiveness.set(id, {
         selections: current.selections + (counts.selections ?? 0),
         inspections: current.inspections + (counts.inspections ?? 0),

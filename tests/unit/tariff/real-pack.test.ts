@@ -100,14 +100,14 @@ describe('assessing against the GB pack', () => {
   });
 
   it('assesses a UKGT-only commodity with the pack VAT rate', () => {
-    // Act
-    const result = assess([{ commodityCode: '2204210600', origin: 'US', quantities: [{ value: '75', unit: 'LTR' }] }]);
+    // Act: wine vinegar (wine itself owes Alcohol Duty too: tests/unit/tariff/alcohol-duty.test.ts).
+    const result = assess([{ commodityCode: '2209001100', origin: 'US', quantities: [{ value: '75', unit: 'LTR' }] }]);
 
-    // Assess
+    // Assess: 5.30 GBP / hl x 0.75 hl = 3.975; VAT 20% x (1,000 + 3.975).
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     expect(result.assessment.items[0]!.lines.map((l) => [l.taxType, l.calculation])).toEqual([
-      ['A00', '26.00 GBP / hl * 0.75'],
-      ['B00', '20.00% * £1,019.50'],
+      ['A00', '5.30 GBP / hl * 0.75'],
+      ['B00', '20.00% * £1,003.98'],
     ]);
   });
 });

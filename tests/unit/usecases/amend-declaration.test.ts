@@ -4,14 +4,18 @@
  * keeps its earlier body and outcomes readable; the refusals; a repeat changes nothing.
  */
 import { describe, expect, it } from 'vitest';
+import { archiveKeys } from '#shared/domain/archive-keys.ts';
 import type { Principal } from '#shared/domain/auth.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
+import { DomainError } from '#shared/domain/problems.ts';
 import { amendDeclaration } from '#shared/usecases/amend-declaration.ts';
+import { registerSigningKey } from '#shared/usecases/manage-signing-keys.ts';
 import { getDeclarationAmendment, listDeclarationEvents } from '#shared/usecases/read-declarations.ts';
 import { listReviewQueue } from '#shared/usecases/review-queue.ts';
 import { newParty } from '#tests/integration/support.ts';
 import { fakePlatform, region } from '#tests/support/fake-platform.ts';
 import { ferroSilicon, refusal } from '#tests/support/scenarios.ts';
+import { newSigner, signDetached } from '#tests/support/signing.ts';
 
 const officer: Principal = { subject: 'officer-a', roles: ['officer'], partyId: undefined };
 const traderOf = (party: string): Principal => ({ subject: `trader-${party}`, roles: ['trader'], partyId: party });
@@ -22,12 +26,7 @@ async function underReview() {
   const input = platform.declaration(party, ferroSilicon);
   const id = await platform.submit(input);
   await platform.runThrough('release');
-  const deps = {
-    repository: platform.repository,
-    archive: platform.archive,
-    validationQueue: platform.queues.validation,
-    clock: platform.clock,
-  };
+  const deps = platform.deps.amend;
   return { ...platform, party, input, id, deps };
 }
 
@@ -157,5 +156,77 @@ describe('amendDeclaration', () => {
     expect(otherTrader).toMatchObject({ kind: 'NOT_FOUND', code: 'DECLARATION_NOT_FOUND' });
     expect(afterRelease).toMatchObject({ kind: 'CONFLICT', code: 'ALREADY_RELEASED' });
     expect((await record(id)).version).toBe(version);
+  });
+});
+
+describe('amendDeclaration with a signature', () => {
+  /** A declaration under review whose trader registered an ES256 key "key-1". */
+  async function signingTrader() {
+    const world = await underReview();
+    const signer = await newSigner('ES256');
+    await registerSigningKey(
+      { principal: traderOf(world.party), input: { jwk: { ...signer.publicJwk, kid: 'key-1' } } },
+      { keys: world.deps.signatures.keys, clock: world.clock },
+    );
+    const corrected: DeclarationInput = { ...world.input, items: [{ ...world.input.items[0]!, description: 'Ferro-silicon, lumps' }] };
+    return { ...world, signer, corrected };
+  }
+
+  it('takes a signed amendment: its signature is archived beside the amended bytes, on the declaration and in the history', async () => {
+    // Prepare
+    const { id, deps, party, record, signer, corrected } = await signingTrader();
+    const before = await record(id);
+    const signature = await signDetached(corrected, signer, 'key-1');
+
+    // Act
+    const receipt = await amendDeclaration(
+      { principal: traderOf(party), id, expectedVersion: before.version, body: bytesOf(corrected), signature },
+      deps,
+    );
+
+    // Assess
+    const after = await record(id);
+    expect(receipt.amendment).toBe(1);
+    expect(after.signature).toMatchObject({ kid: 'key-1', alg: 'ES256' });
+    expect(after.signature?.archiveKey).toBe(archiveKeys.signature(id, after.signature?.sha256 ?? ''));
+    const archived = JSON.parse(
+      Buffer.from(await deps.archive.read({ key: after.signature!.archiveKey, sha256: after.signature!.sha256 })).toString('utf8'),
+    ) as Record<string, unknown>;
+    expect(archived).toMatchObject({
+      declarationId: id,
+      amendment: 1,
+      kid: 'key-1',
+      jws: signature,
+      submittedSha256: after.submission.sha256,
+    });
+    const history = await deps.repository.listEvents(id);
+    expect(history.at(-1)).toMatchObject({ type: 'AMENDED', detail: expect.stringContaining('signed with key key-1 (ES256)') });
+  });
+
+  it('refuses an amendment whose signature covers another body, and one unsigned where signatures are required; nothing changes', async () => {
+    // Prepare: a signature over the body before the correction
+    const { id, deps, party, input, record, signer, corrected } = await signingTrader();
+    const before = await record(id);
+    const objectsBefore = deps.archive.objects.size;
+    const stale = await signDetached(input, signer, 'key-1');
+    const amend = (signature: string | undefined, required: boolean) =>
+      amendDeclaration(
+        { principal: traderOf(party), id, expectedVersion: before.version, body: bytesOf(corrected), signature },
+        { ...deps, signatures: { ...deps.signatures, required } },
+      ).then(
+        () => 'accepted',
+        (error: unknown) => (error instanceof DomainError ? error.problems[0]?.code : String(error)),
+      );
+
+    // Act
+    const wrongBody = await amend(stale, false);
+    const unsigned = await amend(undefined, true);
+
+    // Assess
+    expect([wrongBody, unsigned]).toEqual(['SIGNATURE_INVALID', 'SIGNATURE_REQUIRED']);
+    const after = await record(id);
+    expect(after).toEqual(before);
+    expect(deps.archive.objects.size).toBe(objectsBefore);
+    expect(deps.validationQueue.sent.filter((message) => message.version > before.version)).toEqual([]);
   });
 });

@@ -36,6 +36,10 @@ function counting(tariff: TariffSource): TariffSource & { reads: number } {
       counted.reads += 1;
       return tariff.asOf(at);
     },
+    alcoholDutyRatesAsOf: (at: string) => {
+      counted.reads += 1;
+      return tariff.alcoholDutyRatesAsOf(at);
+    },
   };
   return counted;
 }

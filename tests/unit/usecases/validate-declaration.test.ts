@@ -103,7 +103,8 @@ describe('validateDeclaration', () => {
     // Assess: on the delivery day the same declaration would be refused
     expect((await platform.record(id)).status).toBe('VALIDATED');
     const record = await platform.record(id);
-    expect(platform.deps.validation.rules(record.declaration, today).map((problem) => problem.code)).toContain('ARRIVAL_DATE_IMPLAUSIBLE');
+    const problems = await platform.deps.validation.rules(record.declaration, today, platform.clock.now().toISOString());
+    expect(problems.map((problem) => problem.code)).toContain('ARRIVAL_DATE_IMPLAUSIBLE');
   });
 
   it('on redelivery re-sends a validated declaration to risk scoring without judging it again, and leaves a rejected one', async () => {

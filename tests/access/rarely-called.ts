@@ -1,0 +1,60 @@
+/**
+ * Permissions that the tests' recorded calls never use, each declared for a code path that is real
+ * but rare (or that the local cloud cannot take), with the reason. Entries are IAM-like patterns
+ * (`*`: any run) of the names `unusedPermissions` (tests/access/audit.ts) gives; an entry no
+ * longer needed fails the check, so this list cannot go stale.
+ */
+export const rarelyCalled: readonly { permission: string; reason: string }[] = [
+  {
+    permission: '* s3:GetObjectVersion on archive [*]',
+    reason:
+      'The archive is versioned in AWS (Object Lock): a put answers a VersionId that the record stores and every read names. The local S3 (fauxqs) keeps no versions, so locally the same reads are GetObject.',
+  },
+  {
+    permission: 'submitDeclaration dynamodb:UpdateItem on main [LRN#*]',
+    reason: "Pattern 3: an LRN claim whose declaration was never stored is moved to a new attempt's declaration after its lease.",
+  },
+  {
+    permission: 'submitDeclaration dynamodb:DeleteItem on idempotency [submitDeclaration#*]',
+    reason:
+      'Powertools idempotency deletes the in-progress record when the operation throws an error it does not answer itself (a failure of AWS).',
+  },
+  {
+    permission: 'submitDeclaration s3:GetObject on archive [*]',
+    reason: 'HeadObject when a retried write-once put finds its key taken (docs/data-model.md, Archive keys): a retry after a lost answer.',
+  },
+  {
+    permission: 'amendDeclaration s3:GetObject on archive [*]',
+    reason: 'HeadObject when a retried amendment finds its archive key taken.',
+  },
+  {
+    permission: 'issueDocuments s3:GetObject on archive [*release-note*]',
+    reason: 'HeadObject when a retried release note finds its archive key taken.',
+  },
+  {
+    permission: 'redriveStalled dynamodb:* on main [DECL#*]',
+    reason:
+      'The redrive reads and moves only declarations stalled for stalledAfterMinutes: tests/chaos exercises it (a platform in a child process, not recorded).',
+  },
+  {
+    permission: 'redriveStalled main key DECL#*',
+    reason: 'As above: only stalled declarations are read.',
+  },
+  {
+    permission: 'redriveStalled sqs:SendMessage on *',
+    reason: 'As above: a stalled declaration is handed to the queue of its stage.',
+  },
+  {
+    permission: 'retryDeclaration sqs:SendMessage on *',
+    reason: 'A failed declaration goes back to the stage it failed at (failure.stage): the tests retry failures of one stage.',
+  },
+  {
+    permission: 'loadReferenceDocument reference key *',
+    reason:
+      'One PutObject per kind of reference document, the same code path for the four kinds: the tests load some kinds through the API, the seed loads the others.',
+  },
+  {
+    permission: '* archive key *amendments*',
+    reason: 'Reading the body of an amended declaration: the same read as the submitted body, under the key the record stores.',
+  },
+];
