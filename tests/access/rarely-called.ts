@@ -6,6 +6,11 @@
  */
 export const rarelyCalled: readonly { permission: string; reason: string }[] = [
   {
+    permission: 'recordInspection reference key alcoholDutyRates/*',
+    reason:
+      "An inspection's re-assessment reads the alcohol duty rate table only when the corrected declaration has chapter 22 goods; the inspection tests correct other goods (the rate table's own reads are tested through validation and duty).",
+  },
+  {
     permission: '* s3:GetObjectVersion on archive [*]',
     reason:
       'The archive is versioned in AWS (Object Lock): a put answers a VersionId that the record stores and every read names. The local S3 (fauxqs) keeps no versions, so locally the same reads are GetObject.',
