@@ -1,13 +1,18 @@
 /**
  * Duties secured before release, end to end on the local cloud (docs/revenue.md): deferment and
  * cash accounts drawn on at the release stage, payment requests paid through the provider
- * simulator's signed callback, refused callbacks, postponed VAT, an inspection's extra duty.
+ * simulator's signed callback, refused callbacks, postponed VAT, an inspection's extra duty (on the
+ * account or asked for), and the accounts' listing, which finishes what a stopped writer left.
  */
 import { randomInt } from 'node:crypto';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
 import { sendConfirmation, signedConfirmation, simulatorKey } from '#local/payment-simulator.ts';
+import { entityTypes, keys } from '#shared/adapters/keys.ts';
+import { sharedDynamoDb } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
+import { applyEntry, type LedgerEntry, openAccount as openingOf } from '#shared/domain/accounts.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { Dec, fixed2 } from '#shared/tariff/money.ts';
 import { ferroSiliconCif } from '#tests/support/scenarios.ts';
@@ -269,5 +274,106 @@ describe('duties secured before release', () => {
     ]);
     expect(defermentAccount.deferment?.used).toBe('1391.79');
     expect(released.body.status).toBe('RELEASED');
+  });
+
+  it("asks for an inspection's extra duty with a payment request when the duties are paid immediately", async () => {
+    // Prepare: RED-lane goods of a new trader paying immediately (H): the assessed duties are asked for.
+    const party = newParty();
+    const officer = cloud.mintToken({ role: 'officer', sub: 'officer-revenue' });
+    const id = await submit(party, (d) => {
+      ferroSiliconCif(d);
+      d.payment = { method: 'H', postponedVat: false };
+    });
+    const queued = await settled(party, id, ['UNDER_REVIEW']);
+    const base = `/v1/review/declarations/${id}`;
+    expect((await api('POST', `${base}/claim`, { token: officer })).status).toBe(200);
+
+    // Act
+    const inspected = await api<View>('POST', `${base}/inspections`, {
+      token: officer,
+      body: {
+        result: 'DISCREPANCY',
+        findings: 'shaver parts, not ferro-silicon',
+        corrections: [{ itemIndex: 0, commodityCode: '8510900000', invoiceAmount: '6213.37' }],
+      },
+    });
+    const decided = await api<View>('POST', `${base}/decisions`, { token: officer, body: { action: 'RELEASE' } });
+    const waiting = await settled(party, id, ['AWAITING_PAYMENT']);
+
+    // Assess
+    expect(queued.duties).toMatchObject({ status: 'AWAITING_PAYMENT', charges: [{ amount: '1000.00', status: 'PENDING' }] });
+    expect(inspected.status).toBe(200);
+    expect(inspected.body.duties?.charges.map((charge) => [charge.amount, charge.status, charge.account])).toEqual([
+      ['1000.00', 'PENDING', undefined],
+      ['391.79', 'PENDING', undefined],
+    ]);
+    expect(decided.body.status).toBe('AWAITING_PAYMENT');
+    expect(waiting.paymentsDue.map((due) => due.amount)).toEqual(['1000.00', '391.79']);
+    expect(new Set(waiting.paymentsDue.map((due) => due.reference)).size).toBe(2);
+  });
+});
+
+describe('trader accounts', () => {
+  // Written behind the API's back, as a writer that stopped part way left them (the cloud runs by then).
+  const put = (item: Record<string, unknown>) =>
+    DynamoDBDocumentClient.from(sharedDynamoDb(), { marshallOptions: { removeUndefinedValues: true } }).send(
+      new PutCommand({ TableName: loadConfig('openAccount').tableName('main'), Item: item }),
+    );
+  const putEntry = (entry: LedgerEntry) =>
+    put({ ...keys.ledgerEntry(entry.accountNumber, entry.sequence), entity: entityTypes.ledgerEntry, ...entry });
+
+  it("lists a trader's own accounts, and a party's to an officer naming it", async () => {
+    // Prepare
+    const party = newParty();
+    const numbers = [
+      await openAccount({ kind: 'CASH', ownerId: party }),
+      await openAccount({ ...deferment('5000.00'), ownerId: party }),
+    ].sort();
+    const officer = cloud.mintToken({ role: 'officer' });
+    const numbersOf = (response: { body: { items: { number: string }[] } }) => response.body.items.map((item) => item.number).sort();
+
+    // Act
+    const own = await api<{ items: Account[] }>('GET', '/v1/accounts', { token: cloud.mintToken({ role: 'trader', party }) });
+    const named = await api<{ items: Account[] }>('GET', `/v1/accounts?owner=${party}`, { token: officer });
+    const other = await api<{ items: Account[] }>('GET', '/v1/accounts', { token: cloud.mintToken({ role: 'trader', party: newParty() }) });
+
+    // Assess
+    expect([own.status, named.status, other.status]).toEqual([200, 200, 200]);
+    expect(numbersOf(own)).toEqual(numbers);
+    expect(numbersOf(named)).toEqual(numbers);
+    expect(other.body.items).toEqual([]);
+  });
+
+  it('finishes an opening and a top-up that stopped writers left half done when the accounts are read', async () => {
+    // Prepare: account A opened up to its listing (no cache yet), then a top-up that claimed its
+    // sequence and stopped; account B's opening stopped right after claiming entry 1.
+    const party = newParty();
+    const at = new Date().toISOString();
+    const [numberA, numberB] = [accountNumber(), accountNumber()];
+    const openedA = openingOf({ kind: 'CASH', number: numberA, ownerId: party, currency: 'GBP' }, at, 'test-admin');
+    await putEntry(openedA.entry);
+    await put({ ...keys.ledgerSource(numberA, openedA.entry.source), entity: entityTypes.ledgerSource, sequence: 1 });
+    await put({ ...keys.accountOfOwner(party, numberA), entity: entityTypes.accountOfOwner, number: numberA });
+    const topUp = applyEntry(openedA.account, { kind: 'TOP_UP', at, amount: '250.00', source: 'TOPUP#BANK-HALF-DONE', by: 'test-admin' });
+    if (!topUp.ok) throw new Error(topUp.refusal.message);
+    await putEntry(topUp.entry);
+    await putEntry(openingOf({ kind: 'CASH', number: numberB, ownerId: party, currency: 'GBP' }, at, 'test-admin').entry);
+    const trader = cloud.mintToken({ role: 'trader', party });
+
+    // Act
+    const before = await api<{ items: Account[] }>('GET', '/v1/accounts', { token: trader });
+    const readB = await api<Account>('GET', `/v1/accounts/${numberB}`, { token: admin });
+    const after = await api<{ items: Account[] }>('GET', '/v1/accounts', { token: trader });
+
+    // Assess: A rolled forward over both entries; B listed once its read finished the opening.
+    expect(before.body.items.map((item) => [item.number, item.version, item.balance])).toEqual([[numberA, 2, '250.00']]);
+    expect(readB.status).toBe(200);
+    expect(readB.body).toMatchObject({ number: numberB, version: 1, balance: '0.00' });
+    expect(readB.body.entries.map((entry) => entry.kind)).toEqual(['OPENED']);
+    expect(after.body.items.map((item) => item.number).sort()).toEqual([numberA, numberB].sort());
+    expect((await account(numberA)).entries.map((entry) => [entry.kind, entry.amount])).toEqual([
+      ['OPENED', '0.00'],
+      ['TOP_UP', '250.00'],
+    ]);
   });
 });
