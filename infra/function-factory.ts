@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -27,6 +28,7 @@ import type { Construct } from 'constructs';
 import {
   accessEnvironment,
   type BucketName,
+  type EventBusName,
   type FunctionDefinition,
   type QueueDefinition,
   type QueueName,
@@ -76,6 +78,7 @@ export interface FunctionResources {
   readonly queues: Readonly<Record<string, IQueue>>;
   readonly secrets: Readonly<Record<string, ISecret>>;
   readonly signingKeys: Readonly<Record<string, IKey>>;
+  readonly eventBuses: Readonly<Record<string, IEventBus>>;
 }
 
 /** Where a construct is deployed: the stage, the region and its settings, and how long logs live. */
@@ -150,6 +153,7 @@ export function functionEnvironment(definition: FunctionDefinition, context: Fun
       queue: (name) => required(resources.queues, name, 'queue').queueUrl,
       secret: (name) => required(resources.secrets, name, 'secret').secretArn,
       signingKey: (name) => required(resources.signingKeys, name, 'signing key').keyArn,
+      eventBus: (name) => required(resources.eventBuses, name, 'event bus').eventBusName,
     }),
   };
   return environment;
@@ -282,6 +286,11 @@ function grantAccess(fn: NodejsFunction, name: string, definition: FunctionDefin
   for (const key of definition.access.signWith ?? []) {
     required(resources.signingKeys, key, 'signing key', name).grant(fn, 'kms:Sign', 'kms:GetPublicKey');
   }
+  // events:PutEvents on that bus only (the bus is encrypted with an AWS owned key: no KMS statement).
+  for (const bus of definition.access.publishTo ?? []) {
+    const target = required(resources.eventBuses, bus, 'event bus', name);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['events:PutEvents'], resources: [target.eventBusArn] }));
+  }
   for (const statement of keyUse.statements()) fn.addToRolePolicy(statement);
 }
 
@@ -376,7 +385,7 @@ function entries<K extends string, V>(record: Partial<Record<K, V>> | undefined)
 
 function required<T>(
   record: Readonly<Record<string, T>>,
-  key: TableName | BucketName | QueueName | SecretName | SigningKeyName,
+  key: TableName | BucketName | QueueName | SecretName | SigningKeyName | EventBusName,
   kind: string,
   user?: string,
 ): T {

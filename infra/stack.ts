@@ -23,6 +23,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type {
   BucketDefinition,
+  EventBusDefinition,
   FunctionDefinition,
   QueueDefinition,
   SecretDefinition,
@@ -53,6 +54,7 @@ export interface ResourceDefinitions {
   readonly buckets: Readonly<Record<string, BucketDefinition>>;
   readonly secrets?: Readonly<Record<string, SecretDefinition>>;
   readonly signingKeys?: Readonly<Record<string, SigningKeyDefinition>>;
+  readonly eventBuses?: Readonly<Record<string, EventBusDefinition>>;
 }
 
 export const defaultDefinitions: ResourceDefinitions = {
@@ -62,6 +64,7 @@ export const defaultDefinitions: ResourceDefinitions = {
   buckets: resources.buckets,
   secrets: resources.secrets,
   signingKeys: resources.signingKeys,
+  eventBuses: resources.eventBuses,
 };
 
 export interface CustomsStackProps extends StackProps {
@@ -118,6 +121,7 @@ export class CustomsStack extends Stack {
       buckets: definitions.buckets,
       secrets: definitions.secrets ?? {},
       signingKeys: definitions.signingKeys ?? {},
+      eventBuses: definitions.eventBuses ?? {},
       retainOnDelete,
       removalPolicy,
     });
@@ -157,7 +161,14 @@ export class CustomsStack extends Stack {
       functions: definitions.functions,
       queueDefinitions: definitions.queues,
       tableDefinitions: definitions.tables,
-      resources: { tables: data.tables, buckets: data.buckets, queues: data.queues, secrets: data.secrets, signingKeys: data.signingKeys },
+      resources: {
+        tables: data.tables,
+        buckets: data.buckets,
+        queues: data.queues,
+        secrets: data.secrets,
+        signingKeys: data.signingKeys,
+        eventBuses: data.eventBuses,
+      },
       projectRoot,
       operationsKey: operations.key,
     });

@@ -9,13 +9,14 @@
  * - S3: HeadObject is `s3:GetObject`, a read naming a version `s3:GetObjectVersion`, a presigned
  *   PUT `s3:PutObject`; the object key must match a pattern of the grant;
  * - SQS: SendMessage and SendMessageBatch are `sqs:SendMessage` on a queue of `sendTo`;
- * - KMS: Sign and GetPublicKey on a key of `signWith`.
+ * - KMS: Sign and GetPublicKey on a key of `signWith`;
+ * - EventBridge: PutEvents on a bus of `publishTo` (one request per bus its entries name).
  * Used by the local cloud to refuse calls (local/access-control.ts) and by the test that checks
  * the recorded calls against the declarations (tests/access/least-privilege.test.ts).
  */
 import type { FunctionAccess, TableDefinition } from '#shared/resources.ts';
 
-export type AwsService = 'dynamodb' | 's3' | 'sqs' | 'kms';
+export type AwsService = 'dynamodb' | 's3' | 'sqs' | 'kms' | 'events';
 
 /** One authorisation request of a call (a BatchGetItem over two tables is two). */
 export interface AwsCall {
@@ -40,6 +41,8 @@ export interface ResourceIndex {
   queues: Readonly<Record<string, string>>;
   /** Logical signing key name by key id. */
   signingKeys: Readonly<Record<string, string>>;
+  /** Logical event bus name by bus name. */
+  eventBuses: Readonly<Record<string, string>>;
 }
 
 type Input = Record<string, unknown>;
@@ -57,6 +60,12 @@ export function describeCall(service: AwsService, operation: string, input: Inpu
     const url = String(input.QueueUrl ?? '');
     const action = operation === 'SendMessageBatch' ? 'SendMessage' : operation;
     return [{ service, action, resource: resources.queues[url] ?? url, keys: [] }];
+  }
+  if (service === 'events') {
+    // An entry without EventBusName goes to the account's default bus.
+    const entries = (operation === 'PutEvents' ? (input.Entries ?? []) : [input]) as Input[];
+    const names = [...new Set(entries.map((entry) => String(entry.EventBusName ?? 'default')))];
+    return names.map((name) => ({ service, action: operation, resource: resources.eventBuses[name] ?? name, keys: [] }));
   }
   const keyId = String(input.KeyId ?? '');
   return [{ service, action: operation, resource: resources.signingKeys[keyId] ?? keyId, keys: [] }];
@@ -141,6 +150,12 @@ export function authorise(access: FunctionAccess, call: AwsCall): Decision {
     if (call.action !== 'SendMessage') return denied(`sqs:${call.action} is granted to no function`);
     const position = queues.indexOf(call.resource);
     return position >= 0 ? { allowed: true, grant: position, patterns: [] } : denied(`queue ${call.resource} is not in sendTo`);
+  }
+  if (call.service === 'events') {
+    const buses: readonly string[] = access.publishTo ?? [];
+    if (call.action !== 'PutEvents') return denied(`events:${call.action} is granted to no function`);
+    const position = buses.indexOf(call.resource);
+    return position >= 0 ? { allowed: true, grant: position, patterns: [] } : denied(`event bus ${call.resource} is not in publishTo`);
   }
   if (call.service === 'kms') {
     const keys: readonly string[] = access.signWith ?? [];

@@ -19,11 +19,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { interceptLocalhostDns } from 'fauxqs';
-import { defaultRegion, regionConfig } from '#infra/config/regions.ts';
+import { defaultRegion, type RegionConfig, regionConfig } from '#infra/config/regions.ts';
 import {
   type BucketName,
   type QueueName,
   buckets as realBuckets,
+  eventBuses as realEventBuses,
   functions as realFunctions,
   queues as realQueues,
   secrets as realSecrets,
@@ -36,6 +37,7 @@ import { type Chaos, installChaos } from './chaos.ts';
 import type { LocalBucketDefinition, LocalFunctionDefinition, LocalQueueDefinition, LocalTableDefinition } from './definitions.ts';
 import { isAddressInUse, type RunningEmulator, type RunningFauxqs, startDynalite, startFauxqs } from './emulators.ts';
 import { applyEnvironment, type Endpoints } from './environment.ts';
+import { type RunningEventBridge, startEventBridge } from './eventbridge.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { createIssuer, type MintTokenInput, type TokenOverrides } from './issuer.ts';
 import { startKms } from './kms.ts';
@@ -49,10 +51,11 @@ import { startSecretsManager } from './secrets-manager.ts';
 
 export type { LocalBucketDefinition, LocalFunctionDefinition, LocalQueueDefinition, LocalTableDefinition } from './definitions.ts';
 export type { Endpoints } from './environment.ts';
+export type { BusEvent } from './eventbridge.ts';
 export type { MintTokenInput, TokenOverrides } from './issuer.ts';
 export type { LogLevel } from './log.ts';
 
-export const DEFAULT_PORTS = { api: 3000, dynamodb: 8000, aws: 4566, secrets: 4584, kms: 4599 } as const;
+export const DEFAULT_PORTS = { api: 3000, dynamodb: 8000, aws: 4566, secrets: 4584, kms: 4599, events: 4589 } as const;
 export const DEFAULT_RETRY_DELAY_SECONDS = 2;
 export const RESOURCE_PREFIX = 'customs-local';
 
@@ -92,6 +95,8 @@ export interface LocalCloudOptions {
   stalledAfterMinutes?: number;
   /** Refuse declarations without the declarant's signature (default: the region config's `requireDeclarationSignatures`). */
   requireDeclarationSignatures?: boolean;
+  /** Webhook retries and disabling (default: the region config's `webhooks`); tests make them small. */
+  webhooks?: Partial<RegionConfig['webhooks']>;
   /**
    * Chaos: fail this share of the handlers' DynamoDB, S3 and SQS calls and deliver every SQS
    * batch twice. Faults start disabled: call `chaos.enable()` (e.g. after seeding).
@@ -151,6 +156,8 @@ export interface LocalCloud {
   functionNames: string[];
   /** Issues an ID-token-shaped JWT the gateway accepts (overrides: for tests of refusals). */
   mintToken(input: MintTokenInput, overrides?: TokenOverrides): string;
+  /** The in-process event bus (the notifications the platform publishes, as EventBridge would receive them). */
+  eventBus: Pick<RunningEventBridge, 'events' | 'subscribe'>;
   /** Fault injection, when started with `chaos`. */
   chaos: Chaos | undefined;
   /** Invokes a scheduled function now, with an EventBridge scheduled event (also runs on its schedule). */
@@ -164,7 +171,7 @@ export interface LocalCloud {
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Ports used last in this process: clouds asking for port 0 get them again (see stickyPort). */
-const lastPorts: { dynamodb?: number; aws?: number; secrets?: number; kms?: number } = {};
+const lastPorts: { dynamodb?: number; aws?: number; secrets?: number; kms?: number; events?: number } = {};
 let lastEndpoints: Endpoints | undefined;
 let running = false;
 
@@ -210,6 +217,7 @@ async function start(
     ...configured,
     stalledAfterMinutes: options.stalledAfterMinutes ?? DEFAULT_LOCAL_STALLED_AFTER_MINUTES,
     requireDeclarationSignatures: options.requireDeclarationSignatures ?? configured.requireDeclarationSignatures,
+    webhooks: { ...configured.webhooks, ...options.webhooks },
   };
   const awsRegion = region.awsRegion;
   const rootDir = options.rootDir ?? repositoryRoot;
@@ -278,6 +286,13 @@ async function start(
     `KMS (local) with ${Object.keys(kms.keyIds).length} signing key(s)${dataDir ? ` kept in ${path.join(dataDir, 'kms-keys.json')}` : ', random per start'}`,
   );
 
+  const busNames = Object.fromEntries(Object.keys(realEventBuses).map((name) => [name, `${RESOURCE_PREFIX}-${name}`]));
+  const eventBridge = await stickyPort('events', options.awsPort === 0 ? 0 : DEFAULT_PORTS.events, log, (port) =>
+    startEventBridge({ port, buses: busNames }),
+  );
+  cleanups.push(() => eventBridge.stop());
+  progress(`EventBridge (local, in-process) with ${Object.keys(busNames).length} bus(es)`);
+
   // fauxqs names queues http://sqs.<region>.localhost:<port>/... and S3 is addressed
   // virtual-hosted style (<bucket>.s3.localhost): make *.localhost resolve in this process.
   const restoreDns = interceptLocalhostDns();
@@ -289,6 +304,7 @@ async function start(
     s3: `http://s3.localhost:${fauxqs.port}`,
     secretsManager: `http://127.0.0.1:${secretsManager.port}`,
     kms: `http://127.0.0.1:${kms.port}`,
+    eventBridge: `http://127.0.0.1:${eventBridge.port}`,
   };
   if (processState.handlersLoaded && lastEndpoints && JSON.stringify(lastEndpoints) !== JSON.stringify(endpoints)) {
     log.warn(
@@ -365,6 +381,7 @@ async function start(
       buckets: Object.fromEntries(Object.entries(bucketNames).map(([name, physical]) => [physical, name])),
       queues: Object.fromEntries(Object.entries(queueUrls).map(([name, url]) => [url, name])),
       signingKeys: Object.fromEntries(Object.entries(kms.keyIds).map(([name, keyId]) => [keyId, name])),
+      eventBuses: Object.fromEntries(Object.entries(busNames).map(([name, physical]) => [physical, name])),
     },
     { awsRegion, accountId: ACCOUNT_ID },
   );
@@ -376,7 +393,7 @@ async function start(
     regionName,
     region,
     endpoints,
-    resources: { tableNames, queueUrls, bucketNames, secretNames, signingKeyIds: kms.keyIds },
+    resources: { tableNames, queueUrls, bucketNames, secretNames, signingKeyIds: kms.keyIds, eventBusNames: busNames },
     logLevel,
   });
   cleanups.push(() => env.restore());
@@ -493,6 +510,7 @@ async function start(
     region: regionName,
     functionNames: [...localFunctions.keys()],
     mintToken: (input, overrides) => issuer.mint(input, overrides),
+    eventBus: { events: () => eventBridge.events(), subscribe: (listener) => eventBridge.subscribe(listener) },
     runScheduled,
     chaos,
     preloadHandlers: async () =>
@@ -543,6 +561,7 @@ async function stickyPort<T extends RunningEmulator>(
         dynamodb: 'dynalite, DynamoDB: --dynamodb-port',
         secrets: 'local Secrets Manager: --secrets-port',
         kms: 'local KMS: --kms-port',
+        events: 'local EventBridge',
       }[key];
       throw new Error(`Port ${requested} (${what}) is already in use; choose another one or 0`, { cause: error });
     }

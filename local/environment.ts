@@ -9,6 +9,8 @@ import type { RegionConfig } from '#infra/config/regions.ts';
 import {
   type BucketName,
   bucketNameEnv,
+  type EventBusName,
+  eventBusNameEnv,
   type QueueName,
   queueUrlEnv,
   type SecretName,
@@ -31,6 +33,8 @@ export interface Endpoints {
   secretsManager: string;
   /** KMS (local/kms.ts), e.g. http://127.0.0.1:4599 */
   kms: string;
+  /** EventBridge (local/eventbridge.ts), e.g. http://127.0.0.1:4589 */
+  eventBridge: string;
 }
 
 export interface ResourceNames {
@@ -39,6 +43,7 @@ export interface ResourceNames {
   bucketNames: Record<string, string>;
   secretNames?: Record<string, string>;
   signingKeyIds?: Record<string, string>;
+  eventBusNames?: Record<string, string>;
 }
 
 export interface EnvironmentInput {
@@ -76,6 +81,7 @@ export function requiredEnvironment(input: EnvironmentInput): Record<string, str
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
     AWS_ENDPOINT_URL_KMS: endpoints.kms,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventBridge,
     ...regionEnvironment({ regionName: input.regionName, region, stage: 'local' }),
   };
   for (const [name, tableName] of Object.entries(resources.tableNames)) env[tableEnv(name)] = tableName;
@@ -83,6 +89,7 @@ export function requiredEnvironment(input: EnvironmentInput): Record<string, str
   for (const [name, bucketName] of Object.entries(resources.bucketNames)) env[bucketEnv(name)] = bucketName;
   for (const [name, secretName] of Object.entries(resources.secretNames ?? {})) env[secretIdEnv(name as SecretName)] = secretName;
   for (const [name, keyId] of Object.entries(resources.signingKeyIds ?? {})) env[signingKeyIdEnv(name as SigningKeyName)] = keyId;
+  for (const [name, busName] of Object.entries(resources.eventBusNames ?? {})) env[eventBusNameEnv(name as EventBusName)] = busName;
   return env;
 }
 

@@ -10,9 +10,12 @@
  */
 import * as z from 'zod';
 import { countryCode, currencyCode } from './domain/declaration.ts';
+import type { WebhookSettings } from './domain/notifications.ts';
 import {
   type BucketName,
   bucketNameEnv,
+  type EventBusName,
+  eventBusNameEnv,
   type FunctionDefinition,
   type FunctionName,
   functions,
@@ -50,6 +53,19 @@ const regionSchema = z.object({
   REQUIRE_DECLARATION_SIGNATURES: required('REQUIRE_DECLARATION_SIGNATURES')
     .pipe(z.enum(['true', 'false'], { error: 'REQUIRE_DECLARATION_SIGNATURES must be "true" or "false"' }))
     .transform((value) => value === 'true'),
+  WEBHOOK_MAX_ATTEMPTS: required('WEBHOOK_MAX_ATTEMPTS')
+    .regex(/^([1-9]|1[0-9]|20)$/, 'WEBHOOK_MAX_ATTEMPTS must be a whole number from 1 to 20')
+    .transform(Number),
+  WEBHOOK_RETRY_BASE_SECONDS: required('WEBHOOK_RETRY_BASE_SECONDS')
+    .regex(/^[1-9][0-9]{0,2}$/, 'WEBHOOK_RETRY_BASE_SECONDS must be a whole number of seconds from 1 to 999')
+    .transform(Number),
+  WEBHOOK_DISABLE_AFTER_FAILURES: required('WEBHOOK_DISABLE_AFTER_FAILURES')
+    .regex(/^[1-9][0-9]{0,2}$/, 'WEBHOOK_DISABLE_AFTER_FAILURES must be a whole number from 1 to 999')
+    .transform(Number),
+  // Local cloud only (infra/config/environment.ts sets it from the stage): http and loopback webhook targets.
+  WEBHOOK_ALLOW_LOOPBACK_TARGETS: required('WEBHOOK_ALLOW_LOOPBACK_TARGETS')
+    .pipe(z.enum(['true', 'false'], { error: 'WEBHOOK_ALLOW_LOOPBACK_TARGETS must be "true" or "false"' }))
+    .transform((value) => value === 'true'),
   // Empty: the region has no low-value relief.
   DE_MINIMIS: z.string({ error: 'DE_MINIMIS is missing (empty when the region has no low-value relief)' }).transform((value, context) => {
     if (value === '') return undefined;
@@ -73,6 +89,10 @@ export interface RegionSettings {
   /** Whether intake refuses a declaration without the declarant's signature. */
   requireDeclarationSignatures: boolean;
   deMinimis: DeMinimis | undefined;
+  /** Webhook retries and when a subscription is disabled. */
+  webhooks: WebhookSettings;
+  /** Local cloud only: webhooks may go to http:// and loopback addresses (never in AWS). */
+  allowLoopbackWebhookTargets: boolean;
 }
 
 /** A function's configuration: the region, and the names of exactly the resources it may access. */
@@ -84,6 +104,7 @@ export interface FunctionConfig {
   queueUrl(queue: QueueName): string;
   secretId(secret: SecretName): string;
   signingKeyId(key: SigningKeyName): string;
+  eventBusName(bus: EventBusName): string;
 }
 
 export class ConfigurationError extends Error {
@@ -101,6 +122,7 @@ function resourceVariables(definition: FunctionDefinition): string[] {
     ...(definition.access.sendTo ?? []).map((queue) => queueUrlEnv(queue)),
     ...(definition.access.secrets ?? []).map((secret) => secretIdEnv(secret)),
     ...(definition.access.signWith ?? []).map((key) => signingKeyIdEnv(key)),
+    ...(definition.access.publishTo ?? []).map((bus) => eventBusNameEnv(bus)),
   ];
 }
 
@@ -142,11 +164,18 @@ export function loadConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.
       reviewClaimMinutes: values.REVIEW_CLAIM_MINUTES,
       requireDeclarationSignatures: values.REQUIRE_DECLARATION_SIGNATURES,
       deMinimis: values.DE_MINIMIS,
+      webhooks: {
+        maxAttempts: values.WEBHOOK_MAX_ATTEMPTS,
+        retryBaseSeconds: values.WEBHOOK_RETRY_BASE_SECONDS,
+        disableAfterFailedDeliveries: values.WEBHOOK_DISABLE_AFTER_FAILURES,
+      },
+      allowLoopbackWebhookTargets: values.WEBHOOK_ALLOW_LOOPBACK_TARGETS,
     },
     tableName: (table) => resource('table', tableNameEnv(table)),
     bucketName: (bucket) => resource('bucket', bucketNameEnv(bucket)),
     queueUrl: (queue) => resource('queue', queueUrlEnv(queue)),
     secretId: (secret) => resource('secret', secretIdEnv(secret)),
     signingKeyId: (key) => resource('signing key', signingKeyIdEnv(key)),
+    eventBusName: (bus) => resource('event bus', eventBusNameEnv(bus)),
   };
 }

@@ -51,6 +51,12 @@ import {
 } from './http/operations/risk-profiles.ts';
 import { getReleaseNoteOperation, sealKeySetOperation, verifyDocumentOperation } from './http/operations/sealed-documents.ts';
 import { clearanceStatisticsOperation, profileSelectionsOperation } from './http/operations/stats.ts';
+import {
+  createSubscriptionOperation,
+  deleteSubscriptionOperation,
+  listSubscriptionDeliveriesOperation,
+  listSubscriptionsOperation,
+} from './http/operations/subscriptions.ts';
 import { estimateDutyOperation, lookUpCommodityOperation } from './http/operations/tariff.ts';
 import { listSigningKeysOperation, registerSigningKeyOperation, revokeSigningKeyOperation } from './http/operations/traders.ts';
 
@@ -94,6 +100,19 @@ export const queues = {
   documentUploads: {
     description:
       'S3 events of objects created under declarations/ in the archive: the documents traders upload (what the platform archives is under <2 hex>/declarations/, outside the prefix)',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+  },
+  notifications: {
+    description:
+      'History events of declarations, queued before each is stored: published on the event bus and fanned out to webhook subscriptions',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+  },
+  webhookDeliveries: {
+    description: 'Webhook delivery attempts; a retry is the next attempt, delayed with exponential back-off',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 4,
@@ -155,7 +174,17 @@ export const secrets = {
   paymentProviders: {
     description: "Per-region key each payment provider's callback secret is derived from (HKDF-SHA256 with the provider's name)",
   },
+  webhookSigning: {
+    description: "Per-region master secret of the webhook subscriptions' signing secrets (HKDF-SHA256 per subscription id)",
+  },
 } as const satisfies Record<string, SecretDefinition>;
+
+/** Event buses (EventBridge in AWS, in-process in the local cloud), by logical name. */
+export const eventBuses = {
+  clearance: {
+    description: "The region's notifications (source customs.clearance): declaration status changes, for the region's own consumers",
+  },
+} as const satisfies Record<string, EventBusDefinition>;
 
 /**
  * Signing keys (AWS KMS asymmetric keys in AWS; the local cloud's KMS keeps them in `--data`), by
@@ -171,6 +200,7 @@ export const signingKeys = {
 export type QueueName = keyof typeof queues;
 export type SecretName = keyof typeof secrets;
 export type SigningKeyName = keyof typeof signingKeys;
+export type EventBusName = keyof typeof eventBuses;
 export type TableName = keyof typeof tables;
 export type BucketName = keyof typeof buckets;
 
@@ -209,6 +239,8 @@ export interface FunctionAccess {
   secrets?: readonly SecretName[];
   /** Keys the function signs with (kms:Sign and kms:GetPublicKey on that key only). */
   signWith?: readonly SigningKeyName[];
+  /** Event buses the function puts events on (events:PutEvents on that bus only). */
+  publishTo?: readonly EventBusName[];
 }
 
 /** DynamoDB calls a grant may allow: the IAM actions of the same names (`dynamodb:GetItem`...). */
@@ -267,6 +299,10 @@ export interface SigningKeyDefinition {
   description: string;
 }
 
+export interface EventBusDefinition {
+  description: string;
+}
+
 export interface BucketDefinition {
   description: string;
   objectLock: boolean;
@@ -311,12 +347,16 @@ export const key = {
   selectionStats: 'STATS#*',
   clearanceCounters: 'COUNTERS#*',
   sealKeys: 'SEALKEYS',
-  /** A trader account: its cache, ledger entries and source guards (patterns 42-44); its listing under the owner is `TRADER#*`. */
+  /** A trader account: its cache, ledger entries and source guards (patterns 50-52); its listing under the owner is `TRADER#*`. */
   account: 'ACCOUNT#*',
-  /** A payment request the platform issued (patterns 46, 47). */
+  /** A payment request the platform issued (patterns 54, 55). */
   paymentRequest: 'PAYMENT#*',
-  /** A payment provider's confirmation event, accepted once (pattern 47). */
+  /** A payment provider's confirmation event, accepted once (pattern 55). */
   paymentEvent: 'PAYEVENT#*',
+  /** A subscriber's webhook subscriptions (`SUBSCRIBER#<kind>#<id>`, patterns 42 to 45). */
+  subscriber: 'SUBSCRIBER#*',
+  /** A webhook subscription's delivery log (`WEBHOOK#<subscription>`, patterns 46 to 49). */
+  webhookDeliveries: 'WEBHOOK#*',
   /** GSI1 */
   declarant: 'PARTY#*',
   /** GSI2 */
@@ -362,16 +402,16 @@ const readsDeclarationBodies: BucketGrant = {
 };
 
 /**
- * Booking on a trader account (patterns 43, 44): the cache and entry at the next sequence are read,
+ * Booking on a trader account (patterns 51, 52): the cache and entry at the next sequence are read,
  * the entry, its source guard and the cache put. A booking that finds an account's opening not
- * finished rolls it forward, which lists the account under its owner (pattern 42).
+ * finished rolls it forward, which lists the account under its owner (pattern 50).
  */
 const booksOnAccounts: readonly TableGrant[] = [
   { actions: ['GetItem', 'PutItem'], keys: [key.account] },
   { actions: ['PutItem'], keys: [key.trader] },
 ];
 
-/** Securing duties (docs/revenue.md): drawn on the declared account, or a payment request issued (pattern 46). */
+/** Securing duties (docs/revenue.md): drawn on the declared account, or a payment request issued (pattern 54). */
 const securesDuties: readonly TableGrant[] = [...booksOnAccounts, { actions: ['GetItem', 'PutItem'], keys: [key.paymentRequest] }];
 
 /** Lambda functions, by logical name. */
@@ -402,7 +442,7 @@ export const functions = {
           { actions: ['GetObject'], keys: [archived.submissions, archived.signatures] },
         ],
       },
-      sendTo: ['validation'],
+      sendTo: ['validation', 'notifications'],
     },
   },
   amendDeclaration: {
@@ -427,7 +467,7 @@ export const functions = {
           { actions: ['GetObject'], keys: [archived.amendments, archived.signatures] },
         ],
       },
-      sendTo: ['validation'],
+      sendTo: ['validation', 'notifications'],
     },
   },
   getDeclarationAmendment: {
@@ -505,7 +545,7 @@ export const functions = {
         ],
       },
       buckets: { archive: [readsDeclarationBodies], reference: [{ actions: ['GetObject'], keys: [referenceKeys.alcoholDutyRates] }] },
-      sendTo: ['risk'],
+      sendTo: ['risk', 'notifications'],
     },
   },
   redriveStalled: {
@@ -523,7 +563,7 @@ export const functions = {
           { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
         ],
       },
-      sendTo: ['validation', 'risk', 'duty', 'release'],
+      sendTo: ['validation', 'risk', 'duty', 'release', 'notifications'],
     },
   },
   reviewQueue: {
@@ -549,7 +589,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(cancelDeclarationOperation)],
-    access: { tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] } },
+    access: { tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] }, sendTo: ['notifications'] },
   },
   claimDeclaration: {
     entry: 'functions/api/review/claim.ts',
@@ -584,7 +624,7 @@ export const functions = {
           { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
         ],
       },
-      sendTo: ['documents'],
+      sendTo: ['documents', 'notifications'],
     },
   },
   recordInspection: {
@@ -612,6 +652,7 @@ export const functions = {
           { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
         ],
       },
+      sendTo: ['notifications'],
     },
   },
   decideRelease: {
@@ -630,7 +671,7 @@ export const functions = {
         ],
       },
       buckets: { archive: [readsDeclarationBodies] },
-      sendTo: ['documents'],
+      sendTo: ['documents', 'notifications'],
     },
   },
   scoreRisk: {
@@ -658,7 +699,7 @@ export const functions = {
           { actions: ['GetObject'], keys: [referenceKeys.riskSettings, referenceKeys.valuationReferences, referenceKeys.exchangeRates] },
         ],
       },
-      sendTo: ['duty'],
+      sendTo: ['duty', 'notifications'],
       secrets: ['riskSelection'],
     },
   },
@@ -682,7 +723,7 @@ export const functions = {
           { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
         ],
       },
-      sendTo: ['release'],
+      sendTo: ['release', 'notifications'],
     },
   },
   estimateDuty: {
@@ -970,7 +1011,7 @@ export const functions = {
     triggers: [api(retryDeclarationOperation)],
     access: {
       tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] },
-      sendTo: ['validation', 'risk', 'duty', 'release'],
+      sendTo: ['validation', 'risk', 'duty', 'release', 'notifications'],
     },
   },
   requestDocumentUpload: {
@@ -996,6 +1037,7 @@ export const functions = {
     access: {
       tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] },
       buckets: { archive: [{ actions: ['GetObject'], keys: [archived.uploads] }] },
+      sendTo: ['notifications'],
     },
   },
   getTraderProfile: {
@@ -1052,7 +1094,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(openAccountOperation)],
-    // Pattern 42; an account opened before is read back with its opening entry (pattern 44).
+    // Pattern 50; an account opened before is read back with its opening entry (pattern 52).
     access: {
       tables: {
         main: [
@@ -1078,7 +1120,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listAccountsOperation)],
-    // Pattern 45, then 44 for each account. Put: a read finishes a booking another writer left half done (shared/adapters/dynamodb-accounts.ts).
+    // Pattern 53, then 52 for each account. Put: a read finishes a booking another writer left half done (shared/adapters/dynamodb-accounts.ts).
     access: {
       tables: {
         main: [
@@ -1095,7 +1137,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(getAccountOperation)],
-    // Pattern 44. Put: a read finishes a booking another writer left half done.
+    // Pattern 52. Put: a read finishes a booking another writer left half done.
     access: {
       tables: {
         main: [
@@ -1115,7 +1157,7 @@ export const functions = {
     access: {
       tables: {
         main: [
-          // Pattern 47: the request confirmed once, the provider's event recorded once.
+          // Pattern 55: the request confirmed once, the provider's event recorded once.
           { actions: ['GetItem', 'UpdateItem'], keys: [key.paymentRequest] },
           { actions: ['GetItem', 'PutItem'], keys: [key.paymentEvent] },
           // The declaration's charge secured, AWAITING_PAYMENT to RELEASED (pattern 7), a release counted (pattern 34).
@@ -1123,8 +1165,93 @@ export const functions = {
           { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
         ],
       },
-      sendTo: ['documents'],
+      sendTo: ['documents', 'notifications'],
       secrets: ['paymentProviders'],
+    },
+  },
+  fanOutNotifications: {
+    entry: 'functions/workers/fan-out-notifications.ts',
+    handler: 'handler',
+    description:
+      'Publishes each history event on the event bus and queues a webhook delivery per matching subscription of the parties it concerns',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    triggers: [{ kind: 'queue', queue: 'notifications', batchSize: 10 }],
+    access: {
+      tables: {
+        main: [
+          // The state (and, until it carries the event, the history) of the declaration notified.
+          { actions: ['GetItem', 'Query'], keys: [key.declaration] },
+          { actions: ['Query'], keys: [key.subscriber] },
+          { actions: ['GetItem', 'PutItem'], keys: [key.webhookDeliveries] },
+        ],
+      },
+      sendTo: ['webhookDeliveries'],
+      publishTo: ['clearance'],
+    },
+  },
+  deliverWebhooks: {
+    entry: 'functions/workers/deliver-webhooks.ts',
+    handler: 'handler',
+    description:
+      'One signed attempt of each webhook delivery (SSRF-checked at connect time), recorded; retried with back-off, subscriptions disabled after repeated failure',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    triggers: [{ kind: 'queue', queue: 'webhookDeliveries', batchSize: 10 }],
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'UpdateItem'], keys: [key.webhookDeliveries] },
+          // The subscription: its target and status; its count of failed deliveries.
+          { actions: ['GetItem', 'UpdateItem'], keys: [key.subscriber] },
+        ],
+      },
+      sendTo: ['webhookDeliveries'],
+      secrets: ['webhookSigning'],
+    },
+  },
+  createSubscription: {
+    entry: 'functions/api/subscriptions/create.ts',
+    handler: 'handler',
+    description: 'POST /v1/subscriptions: a trader registers a webhook subscription (SSRF-checked target; the signing secret shown once)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(createSubscriptionOperation)],
+    access: { tables: { main: [{ actions: ['Query', 'PutItem'], keys: [key.subscriber] }] }, secrets: ['webhookSigning'] },
+  },
+  listSubscriptions: {
+    entry: 'functions/api/subscriptions/list.ts',
+    handler: 'handler',
+    description: "GET /v1/subscriptions: the caller's webhook subscriptions",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(listSubscriptionsOperation)],
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.subscriber] }] } },
+  },
+  deleteSubscription: {
+    entry: 'functions/api/subscriptions/delete.ts',
+    handler: 'handler',
+    description: 'DELETE /v1/subscriptions/{id}: a trader deletes one of its webhook subscriptions',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(deleteSubscriptionOperation)],
+    // Deleting a subscription deletes its item (deliveries waiting for it are then skipped).
+    access: { tables: { main: [{ actions: ['DeleteItem'], keys: [key.subscriber] }] } },
+  },
+  listSubscriptionDeliveries: {
+    entry: 'functions/api/subscriptions/deliveries.ts',
+    handler: 'handler',
+    description: "GET /v1/subscriptions/{id}/deliveries: a subscription's delivery log, newest first (its owner)",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(listSubscriptionDeliveriesOperation)],
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem'], keys: [key.subscriber] },
+          { actions: ['Query'], keys: [key.webhookDeliveries] },
+        ],
+      },
     },
   },
 } as const satisfies Record<string, FunctionDefinition>;
@@ -1139,6 +1266,8 @@ export const tableNameEnv = (table: TableName): string => `${toEnvName(table)}_T
 export const secretIdEnv = (secret: SecretName): string => `${toEnvName(secret)}_SECRET_ID`;
 /** Environment variable that carries a signing key's id or ARN, e.g. SEAL_KEY_ID. */
 export const signingKeyIdEnv = (key: SigningKeyName): string => `${toEnvName(key)}_KEY_ID`;
+/** Environment variable that carries an event bus's name, e.g. CLEARANCE_EVENT_BUS_NAME. */
+export const eventBusNameEnv = (bus: EventBusName): string => `${toEnvName(bus)}_EVENT_BUS_NAME`;
 /** Environment variable that carries a bucket's name, e.g. ARCHIVE_BUCKET_NAME. */
 export const bucketNameEnv = (bucket: BucketName): string => `${toEnvName(bucket)}_BUCKET_NAME`;
 
@@ -1154,6 +1283,7 @@ export function accessEnvironment(
     queue(name: QueueName): string;
     secret(name: SecretName): string;
     signingKey(name: SigningKeyName): string;
+    eventBus(name: EventBusName): string;
   },
 ): Record<string, string> {
   const environment: Record<string, string> = {};
@@ -1163,6 +1293,7 @@ export function accessEnvironment(
   for (const queue of definition.access.sendTo ?? []) environment[queueUrlEnv(queue)] = resolve.queue(queue);
   for (const secret of definition.access.secrets ?? []) environment[secretIdEnv(secret)] = resolve.secret(secret);
   for (const key of definition.access.signWith ?? []) environment[signingKeyIdEnv(key)] = resolve.signingKey(key);
+  for (const bus of definition.access.publishTo ?? []) environment[eventBusNameEnv(bus)] = resolve.eventBus(bus);
   return environment;
 }
 

@@ -7,7 +7,8 @@ export const POWERTOOLS_METRICS_NAMESPACE = 'CustomsClearance';
 /**
  * Region settings every function receives as environment variables, the same in the CDK stack
  * (infra/function-factory.ts) and the local cloud (local/environment.ts); shared/config.ts
- * parses exactly these. Archive retention and the stage act in the stack, not in functions.
+ * parses exactly these. Archive retention acts in the stack, not in functions; of the stage, functions
+ * learn only whether it is the local cloud (which alone allows loopback webhook receivers).
  */
 export function regionEnvironment(input: { regionName: string; region: RegionConfig; stage: string }): Record<string, string> {
   const { region } = input;
@@ -20,5 +21,10 @@ export function regionEnvironment(input: { regionName: string; region: RegionCon
     REVIEW_CLAIM_MINUTES: String(region.reviewClaimMinutes),
     REQUIRE_DECLARATION_SIGNATURES: String(region.requireDeclarationSignatures),
     DE_MINIMIS: region.deMinimis ? JSON.stringify(region.deMinimis) : '',
+    WEBHOOK_MAX_ATTEMPTS: String(region.webhooks.maxAttempts),
+    WEBHOOK_RETRY_BASE_SECONDS: String(region.webhooks.retryBaseSeconds),
+    WEBHOOK_DISABLE_AFTER_FAILURES: String(region.webhooks.disableAfterFailedDeliveries),
+    // Only the local cloud lets webhooks go to http:// and loopback receivers (the tests' own); never a deployed stage.
+    WEBHOOK_ALLOW_LOOPBACK_TARGETS: String(input.stage === 'local'),
   };
 }

@@ -50,6 +50,12 @@ export interface RegionConfig {
   requireDeclarationSignatures: boolean;
   /** Relief for low-value consignments: the tax types not charged up to an intrinsic value. */
   deMinimis: { thresholdValue: string; currency: string; appliesTo: readonly string[] } | undefined;
+  /**
+   * Webhook deliveries: attempts per event (the first included), the wait before the second
+   * (doubled each time, at most 15 minutes: the SQS delay limit), and how many deliveries in a row
+   * may fail every attempt before the subscription is disabled.
+   */
+  webhooks: { maxAttempts: number; retryBaseSeconds: number; disableAfterFailedDeliveries: number };
 }
 
 export type StageName = 'dev' | 'prod' | 'local';
@@ -78,8 +84,22 @@ export const regions = {
     // region) is below the release rate at peak: 10 consumers keep under it and the queue absorbs
     // the peak (a note is issued later; the release itself never waits for it).
     // At full load intake and stages use up to 400 + 4 x 100 + 10 + 10 = 820 of the account's
-    // Lambda concurrency (1,000 by default per region): ask for more before taking 1,000/s.
-    queueConcurrency: { validation: 100, risk: 100, duty: 100, release: 100, documents: 10, documentUploads: 10 },
+    // Lambda concurrency (1,000 by default per region), notifications 80 more: ask for more before taking 1,000/s.
+    // Notifications: one message per history event (about five per declaration). 40 fan-out
+    // consumers (10 events in ~0.5 s each: 800/s) fall behind at full load and catch up after it:
+    // the queue absorbs the peak, and clearance never waits for a notification. Deliveries wait on
+    // receivers (at most 10 s each). Both fit the account's default concurrency beside the stages
+    // (820 + 40 + 40 = 900); a region that wants notifications in step at peak asks for more.
+    queueConcurrency: {
+      validation: 100,
+      risk: 100,
+      duty: 100,
+      release: 100,
+      documents: 10,
+      documentUploads: 10,
+      notifications: 40,
+      webhookDeliveries: 40,
+    },
     // A placeholder: operators put the region's on-call address here before deploying.
     alarmEmail: 'customs-oncall@example.org',
     // Stages take seconds; a message older than 5 minutes is a backlog or a failing message being retried.
@@ -97,6 +117,9 @@ export const regions = {
     // guidance "VAT and overseas goods sold directly to customers in the UK", from 1 January 2021);
     // VAT and excise stay due. Anti-dumping and safeguard duties are duties too.
     deMinimis: { thresholdValue: '135.00', currency: 'GBP', appliesTo: ['A00', 'A20', 'A30', 'A35', 'A40', 'A45'] },
+    // 8 attempts 30 s, 1, 2, 4, 8, 15, 15 minutes apart: a receiver may be down for about 45 minutes
+    // without losing an event; 5 events in a row lost that way disable the subscription.
+    webhooks: { maxAttempts: 8, retryBaseSeconds: 30, disableAfterFailedDeliveries: 5 },
   },
 } as const satisfies Record<string, RegionConfig>;
 

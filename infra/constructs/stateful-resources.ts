@@ -5,6 +5,7 @@
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectLockRetention, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -17,6 +18,7 @@ import { acknowledgeSecretRotation } from '#infra/nag-acknowledgements.ts';
 import type {
   BucketDefinition,
   BucketNotification,
+  EventBusDefinition,
   QueueDefinition,
   SecretDefinition,
   SigningKeyDefinition,
@@ -56,6 +58,7 @@ export interface StatefulResourcesProps {
   readonly buckets: Readonly<Record<string, BucketDefinition>>;
   readonly secrets: Readonly<Record<string, SecretDefinition>>;
   readonly signingKeys: Readonly<Record<string, SigningKeyDefinition>>;
+  readonly eventBuses: Readonly<Record<string, EventBusDefinition>>;
   /** Whether stage-scoped resources (tables, queues) are kept on stack deletion. */
   readonly retainOnDelete: boolean;
   /** Removal policy of stage-scoped resources (tables, queues). */
@@ -71,6 +74,7 @@ export class StatefulResources extends Construct {
   readonly accessLogBucket: Bucket;
   readonly secrets: Record<string, Secret> = {};
   readonly signingKeys: Record<string, Key> = {};
+  readonly eventBuses: Record<string, EventBus> = {};
 
   constructor(scope: Construct, id: string, props: StatefulResourcesProps) {
     super(scope, id);
@@ -197,6 +201,15 @@ export class StatefulResources extends Construct {
         keySpec: KeySpec.ECC_NIST_P256,
         keyUsage: KeyUsage.SIGN_VERIFY,
         removalPolicy: RemovalPolicy.RETAIN,
+      });
+    }
+
+    // ---- EventBridge buses ---------------------------------------------------------------------
+    // A custom bus per stack: the region adds its own rules; only functions whose access names it may put events.
+    for (const [name, bus] of Object.entries(props.eventBuses)) {
+      this.eventBuses[name] = new EventBus(stack, `${pascalCase(name)}EventBus`, {
+        eventBusName: `customs-${props.stage}-${name}`,
+        description: bus.description.slice(0, 512),
       });
     }
   }

@@ -4,23 +4,25 @@
  * come from the function's configuration (shared/config.ts).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { traceClient } from '#shared/observability.ts';
 
-export type AwsClient = DynamoDBClient | SQSClient | S3Client | KMSClient;
+export type AwsClient = DynamoDBClient | SQSClient | S3Client | KMSClient | EventBridgeClient;
+export type AwsClientService = 'dynamodb' | 'sqs' | 's3' | 'kms' | 'events';
 
 /**
  * Called with every client this module creates. Nothing registers one in AWS; the local cloud
  * uses it to add SDK middleware (fault injection with `npm start -- --chaos`, call recording).
  */
-const clientListeners: ((client: AwsClient, service: 'dynamodb' | 'sqs' | 's3' | 'kms') => void)[] = [];
-export const onClientCreated = (listener: (client: AwsClient, service: 'dynamodb' | 'sqs' | 's3' | 'kms') => void): void => {
+const clientListeners: ((client: AwsClient, service: AwsClientService) => void)[] = [];
+export const onClientCreated = (listener: (client: AwsClient, service: AwsClientService) => void): void => {
   clientListeners.push(listener);
 };
 
-function created<C extends AwsClient>(client: C, service: 'dynamodb' | 'sqs' | 's3' | 'kms'): C {
+function created<C extends AwsClient>(client: C, service: AwsClientService): C {
   for (const listener of clientListeners) listener(client, service);
   return traceClient(client);
 }
@@ -29,3 +31,6 @@ export const dynamoDbClient = (): DynamoDBClient => created(new DynamoDBClient({
 export const sqsClient = (): SQSClient => created(new SQSClient({}), 'sqs');
 export const s3Client = (config: Pick<S3ClientConfig, 'responseChecksumValidation'> = {}): S3Client => created(new S3Client(config), 's3');
 export const kmsClient = (): KMSClient => created(new KMSClient({}), 'kms');
+
+/** EventBridge (the notifications bus; the local cloud's in-process bus speaks the same API). */
+export const eventBridgeClient = (): EventBridgeClient => created(new EventBridgeClient({}), 'events');

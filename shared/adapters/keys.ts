@@ -162,6 +162,18 @@ export const keys = {
   paymentRequest: (reference: string) => ({ PK: `PAYMENT#${reference}`, SK: 'META' }),
   /** A payment provider's confirmation event, accepted once. */
   paymentEvent: (provider: string, eventId: string) => ({ PK: `PAYEVENT#${provider}#${eventId}`, SK: 'META' }),
+  /**
+   * A webhook subscription, under its subscriber (a kind and its id: `trader#<party>`; carriers and
+   * agencies later), so the fan-out reads a party's subscriptions with one query.
+   */
+  subscription: (kind: string, subscriberId: string, id: string) => ({ PK: `SUBSCRIBER#${kind}#${subscriberId}`, SK: `SUB#${id}` }),
+  subscriptionPrefix: (kind: string, subscriberId: string) => ({ PK: `SUBSCRIBER#${kind}#${subscriberId}`, SKPrefix: 'SUB#' }),
+  /** One delivery of one event to one subscription: the event's time first, so the log reads newest first. */
+  webhookDelivery: (subscriptionId: string, occurredAt: string, eventId: string) => ({
+    PK: `WEBHOOK#${subscriptionId}`,
+    SK: `DLV#${occurredAt}#${eventId}`,
+  }),
+  webhookDeliveryPrefix: (subscriptionId: string) => ({ PK: `WEBHOOK#${subscriptionId}`, SKPrefix: 'DLV#' }),
   /** Guard that makes an LRN unique per declarant. */
   lrnGuard: (declarantId: string, lrn: string) => ({ PK: `LRN#${declarantId}#${lrn}`, SK: 'META' }),
 } as const;
@@ -181,4 +193,6 @@ export const entityTypes = {
   accountOfOwner: 'AccountOfOwner',
   paymentRequest: 'PaymentRequest',
   paymentEvent: 'PaymentEvent',
+  subscription: 'WebhookSubscription',
+  webhookDelivery: 'WebhookDelivery',
 } as const;

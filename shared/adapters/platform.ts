@@ -8,22 +8,29 @@ import type { FunctionConfig } from '#shared/config.ts';
 import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
 import type { ArchiveReader } from '#shared/ports/document-archive.ts';
 import type { QueueName } from '#shared/resources.ts';
-import { dynamoDbClient, kmsClient, s3Client, sqsClient } from './aws-clients.ts';
+import { dynamoDbClient, eventBridgeClient, kmsClient, s3Client, sqsClient } from './aws-clients.ts';
+import { dnsHostResolver } from './dns-host-resolver.ts';
 import { DynamoDbAccountLedger } from './dynamodb-accounts.ts';
 import { DynamoDbClearanceCounters } from './dynamodb-clearance-counters.ts';
 import { DynamoDbDeclarationRepository } from './dynamodb-declaration-repository.ts';
 import { DynamoDbDocumentSeal } from './dynamodb-document-seal.ts';
 import { DynamoDbPaymentRequests } from './dynamodb-payment-requests.ts';
 import { DynamoDbSigningKeyStore } from './dynamodb-signing-keys.ts';
+import { DynamoDbWebhookStore } from './dynamodb-webhooks.ts';
+import { EventBridgeEventBus } from './eventbridge-event-bus.ts';
+import { HttpsWebhookSender } from './https-webhook-sender.ts';
 import { KmsDocumentSealer } from './kms-document-sealer.ts';
+import { withEventNotifications } from './notifying-repository.ts';
 import { SecretsManagerPaymentProviderSecrets } from './payment-provider-secrets.ts';
 import { S3ReferenceDocumentStore } from './reference-document-store.ts';
 import { riskData } from './risk-data.ts';
 import { S3DocumentArchive } from './s3-document-archive.ts';
 import { S3DocumentUploads } from './s3-document-uploads.ts';
 import { SqsPipelineQueue } from './sqs-pipeline-queue.ts';
+import { SqsWebhookQueue } from './sqs-webhook-queue.ts';
 import { systemClock } from './system-clock.ts';
 import { tariffFromReferenceDocuments } from './tariff-source.ts';
+import { secretsManagerWebhookSecrets } from './webhook-secrets.ts';
 
 let dynamodb: ReturnType<typeof dynamoDbClient> | undefined;
 let s3: ReturnType<typeof s3Client> | undefined;
@@ -52,8 +59,14 @@ function archiveReader(config: FunctionConfig): ArchiveReader {
 /** Documents traders upload to the archive: upload URLs, and what arrived. */
 export const documentUploads = (config: FunctionConfig) => new S3DocumentUploads(sharedS3MeasuringReads(), config.bucketName('archive'));
 
+/**
+ * The declarations; every history event it stores is first queued for notification (the queue is
+ * built on first send: only functions that change declarations send, and their access names it).
+ */
 export const declarationRepository = (config: FunctionConfig) =>
-  new DynamoDbDeclarationRepository(sharedDynamoDb(), config.tableName('main'), archiveReader(config));
+  withEventNotifications(new DynamoDbDeclarationRepository(sharedDynamoDb(), config.tableName('main'), archiveReader(config)), {
+    send: (message) => pipelineQueue(config, 'notifications').send(message),
+  });
 
 /** Traders' public signing keys (registration, and intake's signature check). */
 export const signingKeys = (config: FunctionConfig) => new DynamoDbSigningKeyStore(sharedDynamoDb(), config.tableName('main'));
@@ -116,3 +129,31 @@ export const revenueDependencies = (config: FunctionConfig) => ({ accounts: acco
 /** The payment providers' callback secrets (each derived from the region's payment provider secret). */
 export const paymentProviderSecrets = (config: FunctionConfig) =>
   new SecretsManagerPaymentProviderSecrets(() => config.secretId('paymentProviders'));
+
+/** Webhook subscriptions and their delivery log (the table). */
+export const webhookStore = (config: FunctionConfig) => new DynamoDbWebhookStore(sharedDynamoDb(), config.tableName('main'));
+
+/** Where webhooks may go: loopback receivers in the local cloud only. */
+const targetPolicy = (config: FunctionConfig) => ({ allowLoopback: config.region.allowLoopbackWebhookTargets });
+
+/** What the subscription API needs: the store, DNS for the target check, and the secrets. */
+export const subscriptionDependencies = (config: FunctionConfig) => ({
+  subscriptions: webhookStore(config),
+  deliveries: webhookStore(config),
+  resolver: dnsHostResolver,
+  secrets: secretsManagerWebhookSecrets(() => config.secretId('webhookSigning')),
+  clock: systemClock,
+  policy: targetPolicy(config),
+});
+
+/** The webhook deliveries queue (attempts, delayed retries). */
+export const webhookQueue = (config: FunctionConfig) => new SqsWebhookQueue(sharedSqs(), config.queueUrl('webhookDeliveries'));
+
+/** The region's event bus. */
+export const eventBus = (config: FunctionConfig) => new EventBridgeEventBus(eventBridgeClient(), config.eventBusName('clearance'));
+
+/** The HTTP client of deliveries, checking every address at connect time. */
+export const webhookSender = (config: FunctionConfig) => new HttpsWebhookSender(targetPolicy(config));
+
+/** The subscriptions' secrets, derived from the region's master secret. */
+export const webhookSecrets = (config: FunctionConfig) => secretsManagerWebhookSecrets(() => config.secretId('webhookSigning'));

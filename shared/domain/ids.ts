@@ -25,3 +25,6 @@ export function generateUcr(now: Date, declarantId: string, lrn: string): string
     .toUpperCase();
   return prefix + digest.slice(0, 35 - prefix.length);
 }
+
+/** New id of a webhook subscription: a ULID (its secret is derived from it). */
+export const newSubscriptionId = (now: Date): string => ulid(now.getTime());

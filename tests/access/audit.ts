@@ -39,7 +39,8 @@ export function undeclaredCalls(calls: readonly RecordedCall[], definitions: Def
  * allow-list names them:
  * - `<function> <service>:<action> on <resource>[/index/<index>] [<keys>]`: an action of a grant;
  * - `<function> <resource>[/index/<index>] key <pattern>`: a key pattern no allowed call matched;
- * - `<function> sqs:SendMessage on <queue>`, `<function> kms:<Sign|GetPublicKey> on <key>`.
+ * - `<function> sqs:SendMessage on <queue>`, `<function> kms:<Sign|GetPublicKey> on <key>`,
+ *   `<function> events:PutEvents on <bus>`.
  * Secrets are left out: Powertools reads them with a client of its own, which is not recorded.
  */
 export function unusedPermissions(calls: readonly RecordedCall[], definitions: Definitions): string[] {
@@ -76,6 +77,9 @@ export function unusedPermissions(calls: readonly RecordedCall[], definitions: D
     }
     for (const [position, queue] of (access.sendTo ?? []).entries()) {
       if (!used.has(`${name} sqs ${queue}  #${position} SendMessage`)) unused.push(`${name} sqs:SendMessage on ${queue}`);
+    }
+    for (const [position, bus] of (access.publishTo ?? []).entries()) {
+      if (!used.has(`${name} events ${bus}  #${position} PutEvents`)) unused.push(`${name} events:PutEvents on ${bus}`);
     }
     for (const [position, key] of (access.signWith ?? []).entries()) {
       for (const action of ['Sign', 'GetPublicKey']) {

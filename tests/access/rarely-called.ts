@@ -59,13 +59,18 @@ export const rarelyCalled: readonly { permission: string; reason: string }[] = [
       'One PutObject per kind of reference document, the same code path for the four kinds: the tests load some kinds through the API, the seed loads the others.',
   },
   {
+    permission: 'fanOutNotifications dynamodb:GetItem on main [WEBHOOK#*]',
+    reason:
+      'A redelivered notification (SQS at least once) finds its delivery created and reads it, to queue it again only if no attempt was made: tests/unit/usecases/notifications.test.ts covers it on the fakes, tests/chaos delivers every batch twice.',
+  },
+  {
     permission: '* archive key *amendments*',
     reason: 'Reading the body of an amended declaration: the same read as the submitted body, under the key the record stores.',
   },
   {
     permission: 'decideRelease dynamodb:PutItem on main [TRADER#*]',
     reason:
-      "Pattern 42 rolled forward: a booking that finds an account's opening stopped before its cache lists the account under its owner (TRADER#). The accounts' reads are tested finishing such an opening (tests/integration/revenue.test.ts); a booking meets one only if it comes before any read.",
+      "Pattern 50 rolled forward: a booking that finds an account's opening stopped before its cache lists the account under its owner (TRADER#). The accounts' reads are tested finishing such an opening (tests/integration/revenue.test.ts); a booking meets one only if it comes before any read.",
   },
   {
     permission: 'decideRelease main key TRADER#*',

@@ -21,6 +21,8 @@ let api: ReturnType<typeof apiClient>['call'];
 const owner = newParty();
 let declarationId = '';
 const missingId = '01M8F0000000000000000000ZZ';
+/** The owner's webhook subscription (to a loopback receiver: the local cloud allows one). */
+let subscriptionId = '';
 /** A public signing key (Ed25519) to register. */
 let publicJwk: Record<string, unknown> = {};
 
@@ -39,6 +41,11 @@ beforeAll(async () => {
     const view = await api<{ status: string }>('GET', `/v1/declarations/${declarationId}`, { token: token('owner') });
     return view.body.status === 'RELEASED' ? true : undefined;
   });
+  const subscribed = await api<{ id: string }>('POST', '/v1/subscriptions', {
+    token: token('owner'),
+    body: { url: 'http://127.0.0.1:9/matrix', events: ['declaration.held'] },
+  });
+  subscriptionId = subscribed.body.id;
   // Its release note is issued from the documents queue, shortly after.
   await eventually(async () => {
     const note = await api('GET', `/v1/declarations/${declarationId}/release-note`, { token: token('owner') });
@@ -144,6 +151,15 @@ function requestFor(
       return { path: op.path.replace('{kid}', 'matrix-no-such-key') };
     case 'listTraderSigningKeys':
       return { path: op.path.replace('{partyId}', owner) };
+    // Each trader subscribes for its own party; a subscription of the owner's is read by id.
+    case 'createSubscription':
+      return { path: op.path, body: { url: 'http://127.0.0.1:9/matrix', events: ['declaration.released'] } };
+    case 'listSubscriptions':
+      return { path: op.path };
+    case 'deleteSubscription':
+      return { path: op.path.replace('{id}', missingId) };
+    case 'listSubscriptionDeliveries':
+      return { path: op.path.replace('{id}', subscriptionId) };
     case 'getOpenApi':
       return { path: op.path };
     // The owner's test deferment account (opened before its declaration was submitted).
@@ -205,6 +221,11 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   listSigningKeys: () => 200,
   revokeSigningKey: () => 404,
   listTraderSigningKeys: () => 200,
+  createSubscription: () => 201,
+  listSubscriptions: () => 200,
+  deleteSubscription: () => 404,
+  // Another trader's subscription does not exist for it.
+  listSubscriptionDeliveries: (caller) => (caller === 'otherTrader' ? 404 : 200),
   getOpenApi: () => 200,
   // Released with its note; another trader's does not exist for them.
   getReleaseNote: (caller) => (caller === 'otherTrader' ? 404 : 200),

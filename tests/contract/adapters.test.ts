@@ -22,6 +22,7 @@ import {
   sharedDynamoDb,
   sharedS3,
   signingKeys,
+  webhookStore,
 } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { firstEvent, nextEvent } from '#shared/domain/history.ts';
@@ -37,6 +38,7 @@ import { referenceDocumentStoreContract } from './reference-document-store.contr
 import { accountLedgerContract, paymentRequestsContract } from './revenue.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
 import { signingKeyStoreContract } from './signing-keys.contract.ts';
+import { webhookStoreContract } from './webhooks.contract.ts';
 
 let cloud: LocalCloud;
 let sqs: SQSClient;
@@ -68,6 +70,12 @@ paymentRequestsContract('DynamoDB adapter on the local cloud', { payments: () =>
 
 // The registration function writes keys; intake reads them.
 signingKeyStoreContract('DynamoDB adapter on the local cloud', { keys: () => signingKeys(loadConfig('registerSigningKey')) });
+
+// The delivery worker writes deliveries and counts failures; the fan-out creates deliveries.
+webhookStoreContract('DynamoDB adapter on the local cloud', {
+  subscriptions: () => webhookStore(loadConfig('deliverWebhooks')),
+  deliveries: () => webhookStore(loadConfig('deliverWebhooks')),
+});
 
 documentArchiveContract('S3 adapter on the local cloud', { archive: () => documentArchive(loadConfig('submitDeclaration')) });
 

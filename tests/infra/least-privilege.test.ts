@@ -21,6 +21,7 @@ const broadActions: { pattern: RegExp; calledBy: Record<string, string> }[] = [
     calledBy: {
       SubmitDeclaration:
         'Powertools idempotency deletes the in-progress record of a request that failed (idempotency table, submitDeclaration#*)',
+      DeleteSubscription: "A trader deletes one of its webhook subscriptions: the subscription's item (SUBSCRIBER#*) and nothing else",
     },
   },
   { pattern: /^dynamodb:(BatchWriteItem|DescribeTable|ConditionCheckItem|GetRecords|GetShardIterator|DescribeStream)$/, calledBy: {} },
@@ -44,7 +45,13 @@ describe('least privilege of the function policies (dev, eu-west-2)', () => {
   beforeAll(() => {
     // Prepare
     outdir = mkdtempSync(join(tmpdir(), 'customs-cdk-'));
-    const { stack } = buildApp({ region: 'eu-west-2', stage: 'dev', outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+    // The policies are checked, not the stack's size (tests/infra/stack.test.ts): synthesized past CloudFormation's 500 resources.
+    const { stack } = buildApp({
+      region: 'eu-west-2',
+      stage: 'dev',
+      outdir,
+      context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:stackResourceLimit': 0 },
+    });
     template = Template.fromStack(stack);
   });
 
@@ -76,18 +83,39 @@ describe('least privilege of the function policies (dev, eu-west-2)', () => {
     expect(found).toEqual([]);
   });
 
-  it('holds dynamodb:DeleteItem only on the idempotency table', () => {
+  it('holds dynamodb:DeleteItem only on intake idempotency records and webhook subscriptions', () => {
     // Act
     const deletes = functionPolicies(template).flatMap(([name, statements]) =>
       statements.filter((statement) => asArray(statement.Action).includes('dynamodb:DeleteItem')).map((statement) => ({ name, statement })),
     );
+    const byName = new Map(deletes.map(({ name, statement }) => [name, statement]));
 
     // Assess
-    expect(deletes.map(({ name }) => name)).toEqual(['SubmitDeclaration']);
-    expect(JSON.stringify(deletes[0]?.statement.Resource)).toMatch(/IdempotencyTable/);
-    expect(deletes[0]?.statement.Condition).toEqual({
+    expect(deletes.map(({ name }) => name).sort()).toEqual(['DeleteSubscription', 'SubmitDeclaration']);
+    expect(JSON.stringify(byName.get('SubmitDeclaration')?.Resource)).toMatch(/IdempotencyTable/);
+    expect(byName.get('SubmitDeclaration')?.Condition).toEqual({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['submitDeclaration#*'] },
     });
+    expect(byName.get('DeleteSubscription')).toEqual(
+      expect.objectContaining({
+        Action: 'dynamodb:DeleteItem',
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SUBSCRIBER#*'] } },
+      }),
+    );
+  });
+
+  it('lets only the notifications fan-out put events, on the clearance bus', () => {
+    // Act
+    const publishers = functionPolicies(template).flatMap(([name, statements]) =>
+      statements
+        .filter((statement) => asArray(statement.Action).some((action) => action.startsWith('events:')))
+        .map((statement) => ({ name, statement })),
+    );
+
+    // Assess
+    expect(publishers.map(({ name }) => name)).toEqual(['FanOutNotifications']);
+    expect(publishers[0]?.statement.Action).toBe('events:PutEvents');
+    expect(JSON.stringify(publishers[0]?.statement.Resource)).toMatch(/ClearanceEventBus/);
   });
 
   it('puts a dynamodb:LeadingKeys condition on every table statement of a function', () => {

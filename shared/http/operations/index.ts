@@ -8,6 +8,7 @@ import * as review from './review.ts';
 import * as riskProfiles from './risk-profiles.ts';
 import * as sealedDocuments from './sealed-documents.ts';
 import * as stats from './stats.ts';
+import * as subscriptions from './subscriptions.ts';
 import * as tariff from './tariff.ts';
 import * as traders from './traders.ts';
 
@@ -16,6 +17,7 @@ export const operations: readonly OperationSpec[] = [
   ...Object.values(review),
   ...Object.values(tariff),
   ...Object.values(traders),
+  ...Object.values(subscriptions),
   ...Object.values(stats),
   ...Object.values(admin),
   ...Object.values(riskProfiles),

@@ -1,0 +1,30 @@
+/** Notifications worker: each history event on the event bus, and a queued delivery per matching webhook subscription. */
+import { declarationRepository, eventBus, webhookQueue, webhookStore } from '#shared/adapters/platform.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
+import { loadConfig } from '#shared/config.ts';
+import { pipelineMessageSchema } from '#shared/domain/declaration-record.ts';
+import { logger } from '#shared/observability.ts';
+import { queues } from '#shared/resources.ts';
+import { fanOutNotification } from '#shared/usecases/fan-out-notifications.ts';
+import { sqsHandler } from '#shared/workers/sqs-handler.ts';
+
+const config = loadConfig('fanOutNotifications');
+const store = webhookStore(config);
+
+const deps = {
+  repository: declarationRepository(config),
+  subscriptions: store,
+  deliveries: store,
+  queue: webhookQueue(config),
+  bus: eventBus(config),
+  clock: systemClock,
+};
+
+export const handler = sqsHandler(
+  pipelineMessageSchema,
+  async (message) => {
+    const result = await fanOutNotification(message, deps);
+    logger.info('notification', { declarationId: message.declarationId, version: message.version, result });
+  },
+  { maxReceiveCount: queues.notifications.maxReceiveCount },
+);

@@ -1,0 +1,276 @@
+/**
+ * Push notifications: the events a party may subscribe to, the webhook subscriptions and their
+ * delivery log, and how a declaration's history event becomes a notification. Only zod and pure
+ * functions here (the route table imports these schemas).
+ *
+ * Subscribers are parties of a kind: traders today. Carriers and partner agencies slot in by adding
+ * their kind to `subscriberKinds`, mapping their role in `subscriberOf`, and naming them in the
+ * audience of the events that concern them (`audienceOf`).
+ */
+import * as z from 'zod';
+import { hasRole, type Principal, requireParty } from './auth.ts';
+import { declarationStatus } from './declaration.ts';
+import type { DeclarationState, HistoryEvent } from './declaration-record.ts';
+import { DomainError, problem } from './problems.ts';
+import { plainText } from './text.ts';
+
+const isoTime = z.string().min(1);
+const ulidSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a subscription id (ULID)');
+
+/**
+ * What a subscriber may ask for. `declaration.status_changed` covers every change of a
+ * declaration's status; the others are the moments that need the trader (documents requested, a
+ * hold) or end the wait (release). A notification has the most specific type that fits it.
+ */
+export const notificationTypes = [
+  'declaration.status_changed',
+  'declaration.documents_requested',
+  'declaration.held',
+  'declaration.released',
+] as const;
+export const notificationType = z.enum(notificationTypes);
+export type NotificationType = z.infer<typeof notificationType>;
+
+export const subscriberKinds = ['trader'] as const;
+export const subscriberSchema = z.object({ kind: z.enum(subscriberKinds), id: z.string() });
+export type Subscriber = z.infer<typeof subscriberSchema>;
+
+/** The subscriber a caller acts as (a trader: its party); other roles have no subscriptions yet. */
+export function subscriberOf(principal: Principal): Subscriber {
+  if (hasRole(principal, 'trader')) return { kind: 'trader', id: requireParty(principal) };
+  throw new DomainError('FORBIDDEN', 'Forbidden', [problem('', 'ROLE_REQUIRED', 'webhook subscriptions are for traders')]);
+}
+
+/** Who a declaration's events concern: its declarant (carriers and agencies of the consignment, later). */
+export const audienceOf = (state: Pick<DeclarationState, 'declarantId'>): Subscriber[] => [{ kind: 'trader', id: state.declarantId }];
+
+/** Subscriptions a subscriber may hold at once: fan-out reads them all for every event. */
+export const MAX_SUBSCRIPTIONS = 10;
+
+export const createSubscriptionInputSchema = z
+  .strictObject({
+    url: z
+      .string()
+      .max(2048, 'must be at most 2048 characters')
+      .meta({ description: 'https URL of your receiver (public addresses only)' }),
+    events: z
+      .array(notificationType)
+      .min(1, 'name at least one event type')
+      .max(notificationTypes.length)
+      .refine((types) => new Set(types).size === types.length, { message: 'must not repeat an event type', params: { code: 'DUPLICATE' } }),
+    description: plainText(200).optional(),
+  })
+  .meta({ id: 'SubscriptionInput' });
+export type CreateSubscriptionInput = z.infer<typeof createSubscriptionInputSchema>;
+
+export const subscriptionStatuses = ['ACTIVE', 'DISABLED'] as const;
+
+export const subscriptionSchema = z.object({
+  id: ulidSchema,
+  subscriber: subscriberSchema,
+  url: z.string(),
+  events: z.array(notificationType),
+  description: z.string().optional(),
+  status: z.enum(subscriptionStatuses),
+  createdAt: isoTime,
+  createdBy: z.string(),
+  /** Deliveries in a row that failed every attempt; reset by a delivery that succeeds. */
+  consecutiveFailures: z.number().int().nonnegative(),
+  /** The event of the last failed delivery counted (so a retried count counts once). */
+  lastFailedEventId: z.string().optional(),
+  disabledAt: isoTime.optional(),
+  disabledReason: z.string().optional(),
+});
+export type Subscription = z.infer<typeof subscriptionSchema>;
+
+export const subscriptionViewSchema = z
+  .object({
+    id: ulidSchema,
+    url: z.string(),
+    events: z.array(notificationType),
+    description: z.string().nullable(),
+    status: z.enum(subscriptionStatuses),
+    createdAt: isoTime,
+    consecutiveFailures: z.number().int(),
+    disabledAt: isoTime.nullable(),
+    disabledReason: z.string().nullable(),
+  })
+  .meta({ id: 'Subscription' });
+export type SubscriptionView = z.infer<typeof subscriptionViewSchema>;
+
+export const createdSubscriptionSchema = subscriptionViewSchema
+  .extend({
+    secret: z.string().meta({ description: 'whsec_<base64>: the key of the webhook signatures, shown this once' }),
+  })
+  .meta({ id: 'CreatedSubscription' });
+
+export const subscriptionListSchema = z.object({ items: z.array(subscriptionViewSchema) }).meta({ id: 'SubscriptionList' });
+
+export const toSubscriptionView = (subscription: Subscription): SubscriptionView => ({
+  id: subscription.id,
+  url: subscription.url,
+  events: subscription.events,
+  description: subscription.description ?? null,
+  status: subscription.status,
+  createdAt: subscription.createdAt,
+  consecutiveFailures: subscription.consecutiveFailures,
+  disabledAt: subscription.disabledAt ?? null,
+  disabledReason: subscription.disabledReason ?? null,
+});
+
+/** What is delivered (the webhook body) and put on the event bus. */
+export const notificationSchema = z
+  .object({
+    /** `evt_<declarationId>_<version>`: the same for every delivery and retry of this event. */
+    id: z.string(),
+    type: notificationType,
+    /** When the change happened (the history event's time). */
+    occurredAt: isoTime,
+    data: z.object({
+      declarationId: z.string(),
+      lrn: z.string(),
+      ucr: z.string(),
+      /** The status the change left the declaration in. */
+      status: declarationStatus,
+      /** The declaration's version after the change (its history event's version). */
+      version: z.number().int().positive(),
+      /** The history event's type (e.g. DOCUMENTS_RECEIVED). */
+      event: z.string(),
+      /** What the trader may read about the change (an officer's message); never customs' internal note. */
+      detail: z.string().nullable(),
+    }),
+  })
+  .meta({ id: 'Notification' });
+export type Notification = z.infer<typeof notificationSchema>;
+
+export const notificationId = (declarationId: string, version: number): string => `evt_${declarationId}_${version}`;
+
+/** The most specific type of a history event's notification; none for events that change nothing the trader sees. */
+function typeOf(event: HistoryEvent): NotificationType | undefined {
+  switch (event.type) {
+    // An inspection is customs' own work on the declaration: its status stays, its findings are internal.
+    case 'INSPECTED':
+      return undefined;
+    case 'DOCUMENTS_REQUESTED':
+      return 'declaration.documents_requested';
+    case 'HELD':
+      return 'declaration.held';
+    case 'RELEASED':
+      return 'declaration.released';
+    default:
+      return 'declaration.status_changed';
+  }
+}
+
+/** The notification of a declaration's history event, or undefined when it notifies nobody. */
+export function notificationOf(event: HistoryEvent, state: Pick<DeclarationState, 'id' | 'lrn' | 'ucr'>): Notification | undefined {
+  const type = typeOf(event);
+  if (!type) return undefined;
+  return {
+    id: notificationId(state.id, event.version),
+    type,
+    occurredAt: event.at,
+    data: {
+      declarationId: state.id,
+      lrn: state.lrn,
+      ucr: state.ucr,
+      status: event.status,
+      version: event.version,
+      event: event.type,
+      detail: event.detail ?? null,
+    },
+  };
+}
+
+/** A subscription to `declaration.status_changed` takes every notification; the others their own type. */
+export const wants = (subscription: Pick<Subscription, 'events' | 'status'>, type: NotificationType): boolean =>
+  subscription.status === 'ACTIVE' && (subscription.events.includes(type) || subscription.events.includes('declaration.status_changed'));
+
+export const deliveryStatuses = ['PENDING', 'DELIVERED', 'FAILED', 'SKIPPED'] as const;
+
+export const deliveryAttemptSchema = z.object({
+  at: isoTime,
+  outcome: z.enum(['DELIVERED', 'FAILED']),
+  /** The receiver's HTTP status, when it answered. */
+  statusCode: z.number().int().nullable(),
+  /** Why the attempt failed, when it did (e.g. ECONNREFUSED, TIMEOUT, TARGET_FORBIDDEN: ...). */
+  error: z.string().nullable(),
+});
+export type DeliveryAttempt = z.infer<typeof deliveryAttemptSchema>;
+
+/** One delivery of one event to one subscription: created once, then one attempt recorded at a time. */
+export const deliverySchema = z.object({
+  subscriptionId: ulidSchema,
+  eventId: z.string(),
+  eventType: notificationType,
+  occurredAt: isoTime,
+  createdAt: isoTime,
+  status: z.enum(deliveryStatuses),
+  attempts: z.array(deliveryAttemptSchema),
+  nextAttemptAt: isoTime.optional(),
+  /** Why it was not attempted (SKIPPED). */
+  skippedReason: z.string().optional(),
+  /** The exact body delivered (the same bytes on every attempt). */
+  payload: z.string(),
+});
+export type Delivery = z.infer<typeof deliverySchema>;
+
+/** Names one delivery: its subscription, and the event (time first, so a subscription's log sorts by time). */
+export interface DeliveryKey {
+  subscriptionId: string;
+  occurredAt: string;
+  eventId: string;
+}
+
+export const deliveryViewSchema = z
+  .object({
+    eventId: z.string(),
+    eventType: notificationType,
+    occurredAt: isoTime,
+    status: z.enum(deliveryStatuses),
+    attempts: z.array(deliveryAttemptSchema),
+    nextAttemptAt: isoTime.nullable(),
+    skippedReason: z.string().nullable(),
+    payload: z.string(),
+  })
+  .meta({ id: 'WebhookDelivery' });
+
+export const deliveryListSchema = z
+  .object({ items: z.array(deliveryViewSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'WebhookDeliveryList' });
+
+export const toDeliveryView = (delivery: Delivery): z.infer<typeof deliveryViewSchema> => ({
+  eventId: delivery.eventId,
+  eventType: delivery.eventType,
+  occurredAt: delivery.occurredAt,
+  status: delivery.status,
+  attempts: delivery.attempts,
+  nextAttemptAt: delivery.nextAttemptAt ?? null,
+  skippedReason: delivery.skippedReason ?? null,
+  payload: delivery.payload,
+});
+
+/** The message of the webhook deliveries queue: one attempt of one delivery. */
+export const deliveryMessageSchema = z.object({
+  subscriber: subscriberSchema,
+  subscriptionId: ulidSchema,
+  occurredAt: isoTime,
+  eventId: z.string(),
+  /** Which attempt this message asks for (1 for the first). */
+  attempt: z.number().int().positive(),
+});
+export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
+
+/** How deliveries are retried and when a subscription is disabled (region config). */
+export interface WebhookSettings {
+  /** Attempts per delivery, the first included. */
+  maxAttempts: number;
+  /** Wait before the second attempt; doubled before each next one, at most 900 s (the SQS delay limit). */
+  retryBaseSeconds: number;
+  /** Deliveries in a row that failed every attempt before the subscription is disabled. */
+  disableAfterFailedDeliveries: number;
+}
+
+/** Seconds to wait before attempt `next` (2 or more): exponential, capped at SQS's 15-minute delay. */
+export const retryDelaySeconds = (settings: Pick<WebhookSettings, 'retryBaseSeconds'>, next: number): number =>
+  Math.min(900, settings.retryBaseSeconds * 2 ** (next - 2));

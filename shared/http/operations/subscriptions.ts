@@ -1,0 +1,60 @@
+/** Webhook subscriptions: push notifications of the events that concern the caller (traders now). */
+import * as z from 'zod';
+import {
+  createdSubscriptionSchema,
+  createSubscriptionInputSchema,
+  deliveryListSchema,
+  subscriptionListSchema,
+} from '#shared/domain/notifications.ts';
+import { cursorParameter, defineOperation, queryInteger } from '#shared/http/operation-spec.ts';
+
+const subscriptionIdParameter = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a subscription id (ULID)');
+
+export const createSubscriptionOperation = defineOperation({
+  operationId: 'createSubscription',
+  method: 'POST',
+  path: '/v1/subscriptions',
+  summary:
+    'Subscribe an https URL (public addresses only) to notifications: declaration status changes, document requests, holds, release. Deliveries are signed (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature v1 HMAC-SHA256) with the secret returned this once (trader)',
+  roles: ['trader'],
+  body: { kind: 'json', documentedAs: createSubscriptionInputSchema, maxBytes: 8 * 1024 },
+  responses: { 201: { description: 'Subscribed: keep `secret`, it is not shown again', schema: createdSubscriptionSchema } },
+  problems: {
+    409: 'You hold the most subscriptions (TOO_MANY_SUBSCRIPTIONS)',
+    413: 'Body too large',
+    415: 'Body is not JSON',
+  },
+});
+
+export const listSubscriptionsOperation = defineOperation({
+  operationId: 'listSubscriptions',
+  method: 'GET',
+  path: '/v1/subscriptions',
+  summary: 'Your webhook subscriptions, ACTIVE or DISABLED (after repeated failed deliveries), oldest first (trader)',
+  roles: ['trader'],
+  responses: { 200: { description: 'The subscriptions (never their secrets)', schema: subscriptionListSchema } },
+});
+
+export const deleteSubscriptionOperation = defineOperation({
+  operationId: 'deleteSubscription',
+  method: 'DELETE',
+  path: '/v1/subscriptions/{id}',
+  summary: 'Delete one of your subscriptions: nothing more is delivered to it (trader)',
+  roles: ['trader'],
+  pathParameters: z.strictObject({ id: subscriptionIdParameter }),
+  responses: { 204: { description: 'Deleted' } },
+  problems: { 404: 'You have no subscription with this id' },
+});
+
+export const listSubscriptionDeliveriesOperation = defineOperation({
+  operationId: 'listSubscriptionDeliveries',
+  method: 'GET',
+  path: '/v1/subscriptions/{id}/deliveries',
+  summary:
+    "One of your subscriptions' delivery log, newest first: each event's status (PENDING, DELIVERED, FAILED, SKIPPED) and attempts (trader)",
+  roles: ['trader'],
+  pathParameters: z.strictObject({ id: subscriptionIdParameter }),
+  query: z.strictObject({ cursor: cursorParameter.optional(), limit: queryInteger(1, 100).default(25) }),
+  responses: { 200: { description: 'The deliveries', schema: deliveryListSchema } },
+  problems: { 404: 'You have no subscription with this id' },
+});

@@ -1,0 +1,103 @@
+/**
+ * A subscriber registers webhook subscriptions, lists them, deletes them and reads their delivery
+ * log. A subscriber sees only its own: another party's subscription does not exist for it (404).
+ * The target URL is checked against SSRF before anything is stored (see webhook-targets.ts); the
+ * secret is derived from the subscription id and shown once, in the answer to the creation.
+ */
+import type { Principal } from '#shared/domain/auth.ts';
+import { newSubscriptionId } from '#shared/domain/ids.ts';
+import {
+  createSubscriptionInputSchema,
+  MAX_SUBSCRIPTIONS,
+  type Subscription,
+  subscriberOf,
+  toDeliveryView,
+  toSubscriptionView,
+} from '#shared/domain/notifications.ts';
+import { DomainError, problem } from '#shared/domain/problems.ts';
+import { checkResolvedAddresses, checkTargetUrl, isProblem, type TargetPolicy } from '#shared/domain/webhook-targets.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import { InvalidCursorError } from '#shared/ports/declarations.ts';
+import type { DeliveryLog, HostResolver, SubscriptionStore, WebhookSecrets } from '#shared/ports/webhooks.ts';
+
+export interface SubscriptionDeps {
+  subscriptions: SubscriptionStore;
+  resolver: HostResolver;
+  secrets: WebhookSecrets;
+  clock: Clock;
+  policy: TargetPolicy;
+}
+
+const refusedTarget = (found: ReturnType<typeof problem>) => new DomainError('BAD_REQUEST', 'Webhook target refused', [found]);
+
+/** POST /v1/subscriptions: the subscription and, this once, its secret. */
+export async function createSubscription(command: { principal: Principal; input: unknown }, deps: SubscriptionDeps) {
+  const subscriber = subscriberOf(command.principal);
+  const parsed = createSubscriptionInputSchema.safeParse(command.input, { reportInput: true });
+  if (!parsed.success) throw DomainError.fromZod('BAD_REQUEST', 'Invalid subscription', parsed.error);
+  const target = checkTargetUrl(parsed.data.url, deps.policy);
+  if (isProblem(target)) throw refusedTarget(target);
+  if (!target.isAddress) {
+    let addresses: string[];
+    try {
+      addresses = await deps.resolver.resolve(target.host);
+    } catch {
+      throw refusedTarget(problem('/url', 'TARGET_UNRESOLVABLE', `${target.host} does not resolve`));
+    }
+    const forbidden = checkResolvedAddresses(target.host, addresses, deps.policy);
+    if (forbidden) throw refusedTarget(forbidden);
+  }
+  if ((await deps.subscriptions.list(subscriber)).length >= MAX_SUBSCRIPTIONS) {
+    throw new DomainError('CONFLICT', 'Too many subscriptions', [
+      problem('', 'TOO_MANY_SUBSCRIPTIONS', `a party holds at most ${MAX_SUBSCRIPTIONS} subscriptions; delete one first`),
+    ]);
+  }
+  const now = deps.clock.now();
+  const subscription: Subscription = {
+    id: newSubscriptionId(now),
+    subscriber,
+    url: target.url.href,
+    events: parsed.data.events,
+    ...(parsed.data.description === undefined ? {} : { description: parsed.data.description }),
+    status: 'ACTIVE',
+    createdAt: now.toISOString(),
+    createdBy: command.principal.subject,
+    consecutiveFailures: 0,
+  };
+  // A new ULID: taken only if the same id was made twice, which the monotonic factory rules out.
+  if (!(await deps.subscriptions.create(subscription))) throw new Error(`subscription id ${subscription.id} exists already`);
+  return { ...toSubscriptionView(subscription), secret: await deps.secrets.secretFor(subscription.id) };
+}
+
+/** GET /v1/subscriptions: the caller's subscriptions, oldest first. */
+export async function listSubscriptions(query: { principal: Principal }, deps: Pick<SubscriptionDeps, 'subscriptions'>) {
+  return { items: (await deps.subscriptions.list(subscriberOf(query.principal))).map(toSubscriptionView) };
+}
+
+const notFound = (id: string) =>
+  new DomainError('NOT_FOUND', 'Not found', [problem('', 'SUBSCRIPTION_NOT_FOUND', `you have no subscription ${id}`)]);
+
+/** DELETE /v1/subscriptions/{id}: gone; deliveries waiting for it are skipped. */
+export async function deleteSubscription(command: { principal: Principal; id: string }, deps: Pick<SubscriptionDeps, 'subscriptions'>) {
+  if (!(await deps.subscriptions.delete(subscriberOf(command.principal), command.id))) throw notFound(command.id);
+}
+
+/** GET /v1/subscriptions/{id}/deliveries: the delivery log of one of the caller's subscriptions, newest first. */
+export async function listSubscriptionDeliveries(
+  query: { principal: Principal; id: string; limit: number; cursor?: string | undefined },
+  deps: { subscriptions: SubscriptionStore; deliveries: DeliveryLog },
+) {
+  const subscription = await deps.subscriptions.get(subscriberOf(query.principal), query.id);
+  if (!subscription) throw notFound(query.id);
+  try {
+    const page = await deps.deliveries.listDeliveries(subscription.id, { limit: query.limit, cursor: query.cursor });
+    return { items: page.items.map(toDeliveryView), nextCursor: page.nextCursor };
+  } catch (error) {
+    if (error instanceof InvalidCursorError) {
+      throw new DomainError('BAD_REQUEST', 'Invalid cursor', [
+        problem('/cursor', 'INVALID_CURSOR', 'the cursor is not one this API returned for this listing'),
+      ]);
+    }
+    throw error;
+  }
+}

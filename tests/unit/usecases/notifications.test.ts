@@ -1,0 +1,272 @@
+/**
+ * Notifications on the in-memory fakes: subscribing (SSRF checks with the flag off, as in AWS),
+ * the fan-out of a history event, and the delivery attempts with their back-off, disabling and
+ * idempotence; and the repository that queues each event's notification before storing it.
+ */
+import { describe, expect, it } from 'vitest';
+import { dnsHostResolver } from '#shared/adapters/dns-host-resolver.ts';
+import { withEventNotifications } from '#shared/adapters/notifying-repository.ts';
+import type { Principal } from '#shared/domain/auth.ts';
+import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
+import { firstEvent, nextEvent } from '#shared/domain/history.ts';
+import { verifyWebhook } from '#shared/domain/webhook-signature.ts';
+import { ManualClock } from '#shared/ports/fakes/clock.ts';
+import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
+import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
+import { InMemoryEventBus } from '#shared/ports/fakes/event-bus.ts';
+import {
+  FixedWebhookSecrets,
+  InMemoryDeliveryLog,
+  InMemorySubscriptionStore,
+  InMemoryWebhookQueue,
+  ScriptedWebhookSender,
+  StaticHostResolver,
+} from '#shared/ports/fakes/webhooks.ts';
+import type { PostOutcome } from '#shared/ports/webhooks.ts';
+import { deliverWebhook } from '#shared/usecases/deliver-webhook.ts';
+import { fanOutNotification } from '#shared/usecases/fan-out-notifications.ts';
+import { createSubscription, listSubscriptionDeliveries } from '#shared/usecases/manage-subscriptions.ts';
+import { newParty } from '#tests/integration/support.ts';
+import { refusal } from '#tests/support/scenarios.ts';
+import { storeSubmitted } from '#tests/support/stored-declaration.ts';
+
+const trader = (party: string): Principal => ({ subject: `user-${party}`, roles: ['trader'], partyId: party });
+const settings = { maxAttempts: 3, retryBaseSeconds: 30, disableAfterFailedDeliveries: 2 };
+
+function platform(script: PostOutcome[] = []) {
+  const subscriptions = new InMemorySubscriptionStore();
+  const deliveries = new InMemoryDeliveryLog();
+  const queue = new InMemoryWebhookQueue();
+  const sender = new ScriptedWebhookSender(script);
+  const secrets = new FixedWebhookSecrets();
+  const clock = new ManualClock();
+  const repository = new InMemoryDeclarationRepository();
+  const bus = new InMemoryEventBus();
+  const subscribing = {
+    subscriptions,
+    resolver: new StaticHostResolver({ 'hooks.example.com': ['93.184.215.14'], 'rebind.example.com': ['93.184.215.14', '10.0.0.1'] }),
+    secrets,
+    clock,
+    policy: { allowLoopback: false },
+  };
+  const fanOutDeps = { repository, subscriptions, deliveries, queue, bus, clock };
+  const deliverDeps = { subscriptions, deliveries, sender, secrets, queue, clock, settings };
+  return { subscriptions, deliveries, queue, sender, secrets, clock, repository, bus, subscribing, fanOutDeps, deliverDeps };
+}
+
+const submittedEvent = (record: { id: string; submittedAt: string; submission: { sha256: string } }) =>
+  firstEvent(record.id, record.submission.sha256, {
+    type: 'SUBMITTED',
+    status: 'SUBMITTED',
+    at: record.submittedAt,
+    actor: { kind: 'trader', id: 'user-1' },
+  });
+
+/** A stored declaration of `party` with its first event stored. */
+async function declarationOf(p: ReturnType<typeof platform>, party: string) {
+  const record = await storeSubmitted({ repository: p.repository, archive: new InMemoryDocumentArchive() }, { party });
+  await p.repository.appendEvent(submittedEvent(record));
+  return record;
+}
+
+describe('subscribing', () => {
+  it.each([
+    ['https://[::1]/hooks', /loopback/],
+    ['https://127.0.0.1/hooks', /loopback/],
+    ['https://localhost/hooks', /loopback/],
+    ['https://rebind.example.com/hooks', /10\.0\.0\.1, a private address/],
+  ])('refuses %s when the local flag is off (in AWS)', async (url, message) => {
+    // Prepare: real DNS for localhost (it resolves to 127.0.0.1 or ::1), the table for the rest
+    const p = platform();
+    const resolver = url.includes('localhost') ? dnsHostResolver : p.subscribing.resolver;
+
+    // Act
+    const refused = await refusal(
+      createSubscription(
+        { principal: trader(newParty()), input: { url, events: ['declaration.released'] } },
+        { ...p.subscribing, resolver },
+      ),
+    );
+
+    // Assess
+    expect(refused).toMatchObject({ kind: 'BAD_REQUEST', code: 'TARGET_FORBIDDEN', pointer: '/url' });
+    expect(refused.message).toMatch(message);
+  });
+
+  it('subscribes a public https URL and hands out the secret the deliveries are signed with, once', async () => {
+    // Prepare
+    const p = platform();
+    const party = newParty();
+
+    // Act
+    const created = await createSubscription(
+      {
+        principal: trader(party),
+        input: { url: 'https://hooks.example.com/customs', events: ['declaration.released', 'declaration.held'] },
+      },
+      p.subscribing,
+    );
+
+    // Assess
+    expect(created).toMatchObject({ url: 'https://hooks.example.com/customs', status: 'ACTIVE', consecutiveFailures: 0 });
+    expect(created.secret).toBe(await p.secrets.secretFor(created.id));
+    expect(await p.subscriptions.list({ kind: 'trader', id: party })).toHaveLength(1);
+  });
+
+  it('refuses officers: subscriptions are for traders (carriers and agencies later)', async () => {
+    const p = platform();
+    const refused = await refusal(
+      createSubscription(
+        {
+          principal: { subject: 'o', roles: ['officer'], partyId: undefined },
+          input: { url: 'https://hooks.example.com/', events: ['declaration.held'] },
+        },
+        p.subscribing,
+      ),
+    );
+    expect(refused).toMatchObject({ kind: 'FORBIDDEN', code: 'ROLE_REQUIRED' });
+  });
+});
+
+describe('fan-out and delivery', () => {
+  it('fans an event out to the matching subscriptions of its declarant, once however often the message comes', async () => {
+    // Prepare
+    const p = platform();
+    const party = newParty();
+    const all = await createSubscription(
+      { principal: trader(party), input: { url: 'https://hooks.example.com/a', events: ['declaration.status_changed'] } },
+      p.subscribing,
+    );
+    await createSubscription(
+      { principal: trader(party), input: { url: 'https://hooks.example.com/b', events: ['declaration.released'] } },
+      p.subscribing,
+    );
+    await createSubscription(
+      { principal: trader(newParty()), input: { url: 'https://hooks.example.com/c', events: ['declaration.status_changed'] } },
+      p.subscribing,
+    );
+    const record = await declarationOf(p, party);
+    const message: PipelineMessage = { declarationId: record.id, version: 1 };
+
+    // Act
+    const first = await fanOutNotification(message, p.fanOutDeps);
+    const again = await fanOutNotification(message, p.fanOutDeps);
+
+    // Assess: the SUBMITTED event goes to the status_changed subscription only, and is queued once
+    expect(first).toEqual({ outcome: 'published', deliveries: 1 });
+    expect(again).toEqual({ outcome: 'published', deliveries: 1 });
+    expect(p.queue.sent.map((sent) => [sent.message.subscriptionId, sent.message.attempt, sent.delaySeconds])).toEqual([
+      [all.id, 1, 0],
+      [all.id, 1, 0],
+    ]);
+    expect(p.bus.published.map((notification) => notification.id)).toEqual([`evt_${record.id}_1`, `evt_${record.id}_1`]);
+    const attempts = [];
+    for (const sent of p.queue.sent.splice(0)) attempts.push(await deliverWebhook(sent.message, p.deliverDeps));
+    expect(attempts.map((result) => result.outcome)).toEqual(['DELIVERED', 'stale']);
+    expect(p.sender.requests).toHaveLength(1);
+  });
+
+  it('signs each attempt, retries with exponential back-off, then fails the delivery and disables the subscription after two such', async () => {
+    // Prepare: a receiver that answers 503 every time
+    const failing: PostOutcome = { outcome: 'FAILED', statusCode: 503, error: 'HTTP 503' };
+    const p = platform(Array.from({ length: 6 }, () => failing));
+    const party = newParty();
+    const subscription = await createSubscription(
+      { principal: trader(party), input: { url: 'https://hooks.example.com/a', events: ['declaration.status_changed'] } },
+      p.subscribing,
+    );
+    const record = await declarationOf(p, party);
+    const second = nextEvent(
+      { id: record.id, version: 1, lastEvent: submittedEvent(record) },
+      {
+        type: 'VALIDATED',
+        status: 'VALIDATED',
+        at: '2026-11-27T10:00:05.000Z',
+        actor: { kind: 'system', id: 'validation' },
+      },
+    );
+    await p.repository.appendEvent(second);
+
+    // Act: both events fanned out, then every queued attempt run until none is left
+    await fanOutNotification({ declarationId: record.id, version: 1 }, p.fanOutDeps);
+    await fanOutNotification({ declarationId: record.id, version: 2 }, p.fanOutDeps);
+    const delays: number[] = [];
+    while (p.queue.sent.length > 0) {
+      const { message, delaySeconds } = p.queue.sent.shift()!;
+      delays.push(delaySeconds);
+      await deliverWebhook(message, p.deliverDeps);
+    }
+    const log = await listSubscriptionDeliveries({ principal: trader(party), id: subscription.id, limit: 10, cursor: undefined }, p);
+
+    // Assess
+    expect(delays).toEqual([0, 0, 30, 30, 60, 60]);
+    expect(log.items.map((item) => [item.status, item.attempts.length])).toEqual([
+      ['FAILED', 3],
+      ['FAILED', 3],
+    ]);
+    expect((await p.subscriptions.get({ kind: 'trader', id: party }, subscription.id))?.status).toBe('DISABLED');
+    for (const request of p.sender.requests) {
+      expect(
+        verifyWebhook({
+          headers: request.headers,
+          body: request.body,
+          secret: subscription.secret,
+          nowSeconds: Math.floor(p.clock.now().getTime() / 1000),
+        }),
+      ).toEqual({ valid: true });
+    }
+  });
+
+  it('skips what is waiting for a disabled subscription, without a request', async () => {
+    // Prepare
+    const p = platform();
+    const party = newParty();
+    const subscription = await createSubscription(
+      { principal: trader(party), input: { url: 'https://hooks.example.com/a', events: ['declaration.status_changed'] } },
+      p.subscribing,
+    );
+    const record = await declarationOf(p, party);
+    await fanOutNotification({ declarationId: record.id, version: 1 }, p.fanOutDeps);
+    await p.subscriptions.countFailedDelivery({ kind: 'trader', id: party }, subscription.id, {
+      eventId: 'evt_x',
+      at: '2026-11-27T10:00:00.000Z',
+      disableAfter: 1,
+    });
+
+    // Act
+    const result = await deliverWebhook(p.queue.sent.shift()!.message, p.deliverDeps);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'skipped', reason: 'the subscription is disabled' });
+    expect(p.sender.requests).toEqual([]);
+  });
+});
+
+describe('the notifying repository', () => {
+  it('queues an event’s notification before it stores the event, so a stored event has been queued', async () => {
+    // Prepare
+    const steps: string[] = [];
+    const inner = new InMemoryDeclarationRepository();
+    const record = await storeSubmitted({ repository: inner, archive: new InMemoryDocumentArchive() });
+    const failingQueue = { send: async () => Promise.reject(new Error('SQS unavailable')) };
+    const recordingQueue = {
+      send: async (message: PipelineMessage) => {
+        steps.push(`queued ${message.version}; stored before: ${await inner.hasEvent(message.declarationId, message.version)}`);
+      },
+    };
+    const event = submittedEvent(record);
+
+    // Act
+    const failed = await withEventNotifications(inner, failingQueue)
+      .appendEvent(event)
+      .catch((error: Error) => error.message);
+    const storedAfterFailure = await inner.hasEvent(record.id, 1);
+    const appended = await withEventNotifications(inner, recordingQueue).appendEvent(event);
+
+    // Assess
+    expect(failed).toBe('SQS unavailable');
+    expect(storedAfterFailure).toBe(false);
+    expect(appended).toBe(true);
+    expect(steps).toEqual(['queued 1; stored before: false']);
+  });
+});
