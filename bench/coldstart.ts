@@ -42,6 +42,7 @@ function environmentOf(name: string, definition: FunctionDefinition): Record<str
       queue: (queue) => `https://sqs.${region.awsRegion}.amazonaws.com/123456789012/customs-dev-${queue}`,
       secret: (secret) => `arn:aws:secretsmanager:${region.awsRegion}:123456789012:secret:customs-dev-${secret}`,
       signingKey: (key) => `arn:aws:kms:${region.awsRegion}:123456789012:key/customs-dev-${key}`,
+      publicSite: () => 'https://d111111abcdef8.cloudfront.net',
       eventBus: (bus) => `customs-dev-${bus}`,
     }),
     POWERTOOLS_SERVICE_NAME,

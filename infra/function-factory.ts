@@ -78,6 +78,12 @@ export interface FunctionResources {
   readonly queues: Readonly<Record<string, IQueue>>;
   readonly secrets: Readonly<Record<string, ISecret>>;
   readonly signingKeys: Readonly<Record<string, IKey>>;
+  /**
+   * The console's public address (`https://<distribution domain>`), for functions whose access
+   * names `publicSite`. None of them may be behind the HTTP API: the distribution routes to the
+   * API, so an API function that named it would close a dependency cycle.
+   */
+  readonly publicSite: string;
   readonly eventBuses: Readonly<Record<string, IEventBus>>;
 }
 
@@ -153,6 +159,12 @@ export function functionEnvironment(definition: FunctionDefinition, context: Fun
       queue: (name) => required(resources.queues, name, 'queue').queueUrl,
       secret: (name) => required(resources.secrets, name, 'secret').secretArn,
       signingKey: (name) => required(resources.signingKeys, name, 'signing key').keyArn,
+      publicSite: () => {
+        // The distribution routes to the HTTP API: an API function naming its address would close a cycle.
+        if (definition.triggers.some((trigger) => trigger.kind === 'http'))
+          throw new Error(`Function '${definition.entry}' is behind the HTTP API and cannot have access.publicSite`);
+        return resources.publicSite;
+      },
       eventBus: (name) => required(resources.eventBuses, name, 'event bus').eventBusName,
     }),
   };

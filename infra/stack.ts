@@ -5,12 +5,17 @@
  * routes, the console (CloudFront in front of a private bucket, the API on the same domain) and the
  * alarms. cdk-nag acknowledgements are in `infra/nag-acknowledgements.ts`.
  *
+ * CloudFormation allows 500 resources per stack: the API's routes (with their integrations and
+ * invoke permissions) and the alarms, three and two resources per function, are in nested stacks of
+ * their own (`apiRoutesStack`, `alarmsStack`); everything else is in this stack (docs/infrastructure.md,
+ * Stack layout).
+ *
  * Stateful resources keep the logical IDs they had when this constructor created them itself: see
  * `statefulScope` in `infra/constructs/stateful-resources.ts`.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, NestedStack, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -36,6 +41,7 @@ import { Alarms } from './constructs/alarms.ts';
 import { ConsoleSite } from './constructs/console-site.ts';
 import { Functions } from './constructs/functions.ts';
 import { CustomsHttpApi } from './constructs/http-api.ts';
+import { HttpRoutes } from './constructs/http-routes.ts';
 import { CONSOLE_CALLBACK_PATH, CONSOLE_SIGNED_OUT_PATH, Identity } from './constructs/identity.ts';
 import { Operations } from './constructs/operations.ts';
 import { StatefulResources } from './constructs/stateful-resources.ts';
@@ -98,6 +104,10 @@ export class CustomsStack extends Stack {
   readonly functions: Readonly<Record<string, CreatedFunction>>;
   /** Every alarm notifies this topic; its e-mail subscription is the region's `alarmEmail`. */
   readonly alarmTopic: Topic;
+  /** The nested stack of the API's routes, their Lambda integrations and invoke permissions. */
+  readonly apiRoutesStack: NestedStack;
+  /** The nested stack of the CloudWatch alarms and the metric filter of the API's throttled requests. */
+  readonly alarmsStack: NestedStack;
 
   constructor(scope: Construct, id: string, props: CustomsStackProps) {
     super(scope, id, props);
@@ -167,6 +177,7 @@ export class CustomsStack extends Stack {
         queues: data.queues,
         secrets: data.secrets,
         signingKeys: data.signingKeys,
+        publicSite: consoleSite.origin,
         eventBuses: data.eventBuses,
       },
       projectRoot,
@@ -176,6 +187,14 @@ export class CustomsStack extends Stack {
       ...deployment,
       userPool: identity.userPool,
       userPoolClients: [identity.userPoolClient, consoleClient],
+    });
+    // Nested stacks: each passes one parameter per function (its ARN, or its name), and a few more.
+    const apiRoutesStack = new NestedStack(this, 'ApiRoutesStack', {
+      description: `Customs clearance API routes (${stage}, ${regionName}): one route, Lambda integration and invoke permission per http trigger`,
+    });
+    new HttpRoutes(apiRoutesStack, 'Routes', {
+      httpApi: api.httpApi,
+      authorizer: api.authorizer,
       functionDefinitions: definitions.functions,
       functions: Object.fromEntries(Object.entries(functions.functions).map(([name, { fn }]) => [name, fn])),
     });
@@ -186,7 +205,11 @@ export class CustomsStack extends Stack {
       redirectUri: `${consoleSite.origin}${CONSOLE_CALLBACK_PATH}`,
       logoutUri: `${consoleSite.origin}${CONSOLE_SIGNED_OUT_PATH}`,
     });
-    new Alarms(this, 'Alarms', {
+    const alarmsStack = new NestedStack(this, 'AlarmsStack', {
+      description: `Customs clearance alarms (${stage}, ${regionName}): per function, queue, table and the API stage`,
+    });
+    // The construct's id inside the nested stack keeps the alarms' logical IDs (`Alarms<Name>…`).
+    new Alarms(alarmsStack, 'Alarms', {
       topic: operations.alarmTopic,
       queueAgeAlarmMinutes: region.queueAgeAlarmMinutes,
       deadLetterQueues: data.deadLetterQueues,
@@ -213,6 +236,8 @@ export class CustomsStack extends Stack {
     this.apiStage = api.stage;
     this.functions = functions.functions;
     this.alarmTopic = operations.alarmTopic;
+    this.apiRoutesStack = apiRoutesStack;
+    this.alarmsStack = alarmsStack;
 
     // ---- Outputs -----------------------------------------------------------------------------
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });

@@ -114,12 +114,17 @@ function recorder(file: string): (call: RecordedCall) => void {
 
 /**
  * What a key looks like, ids left out: a partition key up to its first `#` (`DECL#`, `SEALKEYS`),
- * an object key with the segments that are not plain words (ids, hashes, the two hex characters) as `*`.
+ * an object key with the segments that are not plain words (ids, hashes, the two hex characters) as
+ * `*`, their extension kept (`*.json`, `*.pdf`: grants may tell a sealed document from its PDF).
  */
 export function keyShape(service: AwsService, key: string): string {
   if (service === 'dynamodb') return key.includes('#') ? key.slice(0, key.indexOf('#') + 1) : key;
   return key
     .split('/')
-    .map((segment) => (/^[A-Za-z-]+$/.test(segment) && !/^[0-9a-f]{2}$/.test(segment) ? segment : '*'))
+    .map((segment) =>
+      /^[A-Za-z-]+$/.test(segment) && !/^[0-9a-f]{2}$/.test(segment)
+        ? segment
+        : `*${/(\.[A-Za-z][A-Za-z0-9]*)+$/.exec(segment)?.[0] ?? ''}`,
+    )
     .join('/');
 }

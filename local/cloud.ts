@@ -387,17 +387,6 @@ async function start(
   );
   cleanups.push(() => stopEnforcing());
 
-  // The handlers' environment, before any handler module is imported.
-  const logLevel = options.logLevel ?? 'info';
-  const env = applyEnvironment({
-    regionName,
-    region,
-    endpoints,
-    resources: { tableNames, queueUrls, bucketNames, secretNames, signingKeyIds: kms.keyIds, eventBusNames: busNames },
-    logLevel,
-  });
-  cleanups.push(() => env.restore());
-
   // Gateway and issuer (the issuer URL carries the gateway's port).
   const consoleDir =
     options.consoleDir === false ? undefined : path.resolve(options.consoleDir ?? path.join(repositoryRoot, 'console', 'dist'));
@@ -414,6 +403,17 @@ async function start(
   });
   cleanups.push(() => gateway.close());
   const apiUrl = `http://127.0.0.1:${apiPort}`;
+  // The handlers' environment, before any handler module is imported (the gateway answers 503
+  // until the issuer is set below); it names the gateway, whose port is known only now.
+  const logLevel = options.logLevel ?? 'info';
+  const env = applyEnvironment({
+    regionName,
+    region,
+    endpoints,
+    resources: { tableNames, queueUrls, bucketNames, secretNames, signingKeyIds: kms.keyIds, eventBusNames: busNames, publicSite: apiUrl },
+    logLevel,
+  });
+  cleanups.push(() => env.restore());
   if (consoleDir) fauxqs.allowBrowserUploads([apiUrl, `http://localhost:${apiPort}`]);
   const issuer = await createIssuer({
     issuer: `${apiUrl}/local-issuer`,

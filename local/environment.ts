@@ -11,6 +11,7 @@ import {
   bucketNameEnv,
   type EventBusName,
   eventBusNameEnv,
+  PUBLIC_SITE_URL_ENV,
   type QueueName,
   queueUrlEnv,
   type SecretName,
@@ -43,6 +44,8 @@ export interface ResourceNames {
   bucketNames: Record<string, string>;
   secretNames?: Record<string, string>;
   signingKeyIds?: Record<string, string>;
+  /** The gateway's own address, where the console and its `/verify` page are served (the printed QR codes lead there). */
+  publicSite?: string;
   eventBusNames?: Record<string, string>;
 }
 
@@ -89,6 +92,7 @@ export function requiredEnvironment(input: EnvironmentInput): Record<string, str
   for (const [name, bucketName] of Object.entries(resources.bucketNames)) env[bucketEnv(name)] = bucketName;
   for (const [name, secretName] of Object.entries(resources.secretNames ?? {})) env[secretIdEnv(name as SecretName)] = secretName;
   for (const [name, keyId] of Object.entries(resources.signingKeyIds ?? {})) env[signingKeyIdEnv(name as SigningKeyName)] = keyId;
+  if (resources.publicSite) env[PUBLIC_SITE_URL_ENV] = resources.publicSite;
   for (const [name, busName] of Object.entries(resources.eventBusNames ?? {})) env[eventBusNameEnv(name as EventBusName)] = busName;
   return env;
 }

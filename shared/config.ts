@@ -19,6 +19,7 @@ import {
   type FunctionDefinition,
   type FunctionName,
   functions,
+  PUBLIC_SITE_URL_ENV,
   type QueueName,
   queueUrlEnv,
   type SecretName,
@@ -104,6 +105,8 @@ export interface FunctionConfig {
   queueUrl(queue: QueueName): string;
   secretId(secret: SecretName): string;
   signingKeyId(key: SigningKeyName): string;
+  /** The console's public address (`access.publicSite`), without a trailing slash: the links printed documents carry. */
+  publicSiteUrl(): string;
   eventBusName(bus: EventBusName): string;
 }
 
@@ -122,6 +125,7 @@ function resourceVariables(definition: FunctionDefinition): string[] {
     ...(definition.access.sendTo ?? []).map((queue) => queueUrlEnv(queue)),
     ...(definition.access.secrets ?? []).map((secret) => secretIdEnv(secret)),
     ...(definition.access.signWith ?? []).map((key) => signingKeyIdEnv(key)),
+    ...(definition.access.publicSite ? [PUBLIC_SITE_URL_ENV] : []),
     ...(definition.access.publishTo ?? []).map((bus) => eventBusNameEnv(bus)),
   ];
 }
@@ -176,6 +180,12 @@ export function loadConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.
     queueUrl: (queue) => resource('queue', queueUrlEnv(queue)),
     secretId: (secret) => resource('secret', secretIdEnv(secret)),
     signingKeyId: (key) => resource('signing key', signingKeyIdEnv(key)),
+    publicSiteUrl: () => {
+      const url = resource('public site', PUBLIC_SITE_URL_ENV);
+      if (!/^https?:\/\/[^/\s]+\/?$/.test(url))
+        throw new ConfigurationError(name, [`${PUBLIC_SITE_URL_ENV} must be an origin such as https://customs.example.org`]);
+      return url.replace(/\/$/, '');
+    },
     eventBusName: (bus) => resource('event bus', eventBusNameEnv(bus)),
   };
 }

@@ -49,7 +49,13 @@ import {
   getRiskProfileOperation,
   listRiskProfilesOperation,
 } from './http/operations/risk-profiles.ts';
-import { getReleaseNoteOperation, sealKeySetOperation, verifyDocumentOperation } from './http/operations/sealed-documents.ts';
+import {
+  getDocumentOperation,
+  getReleaseNoteOperation,
+  listDeclarationDocumentsOperation,
+  sealKeySetOperation,
+  verifyDocumentOperation,
+} from './http/operations/sealed-documents.ts';
 import { clearanceStatisticsOperation, profileSelectionsOperation } from './http/operations/stats.ts';
 import {
   createSubscriptionOperation,
@@ -92,7 +98,14 @@ export const queues = {
   },
   documents: {
     description:
-      'Released declarations waiting for their release note under the customs seal (KMS Sign is rate-limited: a throttle delays a note, never a clearance)',
+      'Assessed and released declarations waiting for their assessment notice or release note under the customs seal (KMS Sign is rate-limited: a throttle delays a document, never a clearance)',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+  },
+  printing: {
+    description:
+      'Sealed documents waiting for their printable copy (a PDF with a QR code to the verification page): rendered apart, so the seal stays small and fast',
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 4,
@@ -193,7 +206,7 @@ export const eventBuses = {
 export const signingKeys = {
   seal: {
     description:
-      'The customs seal: ECDSA P-256 (KMS ECC_NIST_P256, SIGN_VERIFY) over the statements of the documents customs issues (release notes); its public keys are published at /.well-known/jwks.json',
+      'The customs seal: ECDSA P-256 (KMS ECC_NIST_P256, SIGN_VERIFY) over the statements of the documents customs issues (assessment notices, release notes); its public keys are published at /.well-known/jwks.json',
   },
 } as const satisfies Record<string, SigningKeyDefinition>;
 
@@ -239,6 +252,11 @@ export interface FunctionAccess {
   secrets?: readonly SecretName[];
   /** Keys the function signs with (kms:Sign and kms:GetPublicKey on that key only). */
   signWith?: readonly SigningKeyName[];
+  /**
+   * Whether the function needs the public address of the console and its verification page (the
+   * links it prints): no permission, an environment variable (`PUBLIC_SITE_URL`).
+   */
+  publicSite?: boolean;
   /** Event buses the function puts events on (events:PutEvents on that bus only). */
   publishTo?: readonly EventBusName[];
 }
@@ -378,7 +396,11 @@ export const archived = {
   submissions: '*declarations/*/submitted*',
   amendments: '*declarations/*/amendments/*',
   signatures: '*declarations/*/signatures/*',
-  releaseNotes: '*declarations/*/issued/release-note/*',
+  /** Sealed documents customs issued (`{ document, seal }` JSON), by kind. */
+  assessmentNotices: '*declarations/*/issued/assessment-notice/*.json',
+  releaseNotes: '*declarations/*/issued/release-note/*.json',
+  /** Their printable copies (PDF), beside them. */
+  printedDocuments: '*declarations/*/issued/*/*.pdf',
   /** Documents traders upload with a presigned URL (no hex prefix: the bucket notification's prefix). */
   uploads: 'declarations/*/documents/*',
 } as const;
@@ -723,7 +745,8 @@ export const functions = {
           { actions: ['GetObject'], keys: [referenceKeys.tariffPack, referenceKeys.exchangeRates, referenceKeys.alcoholDutyRates] },
         ],
       },
-      sendTo: ['release', 'notifications'],
+      // The release stage, the documents worker for the assessment notice, and the notifications of the ASSESSED event.
+      sendTo: ['release', 'documents', 'notifications'],
     },
   },
   estimateDuty: {
@@ -761,13 +784,15 @@ export const functions = {
   issueDocuments: {
     entry: 'functions/workers/issue-documents.ts',
     handler: 'handler',
-    description: 'Issues the release note of each released declaration under the customs seal (KMS Sign) and archives it',
+    description:
+      'Issues the assessment notice of each assessed declaration and the release note of each released one under the customs seal (KMS Sign), archives them',
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'documents', batchSize: 10 }],
     access: {
       tables: {
         main: [
+          // Pattern 40: the declaration, its history and its issued documents (ISSUED#<kind>#<version>).
           { actions: ['GetItem', 'Query', 'PutItem'], keys: [key.declaration] },
           // Pattern 40: the seal's public key, published once per execution environment.
           { actions: ['PutItem'], keys: [key.sealKeys] },
@@ -776,12 +801,68 @@ export const functions = {
       buckets: {
         archive: [
           readsDeclarationBodies,
-          { actions: ['PutObject'], keys: [archived.releaseNotes] },
+          { actions: ['PutObject'], keys: [archived.assessmentNotices, archived.releaseNotes] },
           // HeadObject when a retry finds its key taken.
-          { actions: ['GetObject'], keys: [archived.releaseNotes] },
+          { actions: ['GetObject'], keys: [archived.assessmentNotices, archived.releaseNotes] },
         ],
       },
       signWith: ['seal'],
+      sendTo: ['printing'],
+    },
+  },
+  printDocuments: {
+    entry: 'functions/workers/print-documents.ts',
+    handler: 'handler',
+    description: 'Renders the printable copy (PDF with a QR code to the verification page) of each sealed document, archived beside it',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    triggers: [{ kind: 'queue', queue: 'printing', batchSize: 5 }],
+    access: {
+      tables: {
+        // Pattern 40a: the declaration's issued documents, and the PDF noted on each.
+        main: [{ actions: ['Query', 'UpdateItem'], keys: [key.declaration] }],
+      },
+      buckets: {
+        archive: [
+          // The sealed JSON a PDF prints.
+          { actions: ['GetObject'], keys: [archived.assessmentNotices, archived.releaseNotes] },
+          { actions: ['PutObject'], keys: [archived.printedDocuments] },
+          // HeadObject when a retry finds its key taken.
+          { actions: ['GetObject'], keys: [archived.printedDocuments] },
+        ],
+      },
+      publicSite: true,
+    },
+  },
+  listDeclarationDocuments: {
+    entry: 'functions/api/list-declaration-documents.ts',
+    handler: 'handler',
+    description: 'GET /v1/declarations/{id}/documents: the documents customs issued and the trader uploaded, with their hashes',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(listDeclarationDocumentsOperation)],
+    // Patterns 5b and 40b: the state (owner, uploads), then the issued documents.
+    access: { tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] } },
+  },
+  getDocument: {
+    entry: 'functions/api/get-document.ts',
+    handler: 'handler',
+    description: "GET /v1/documents/{docId}: short-lived links to a document's archived files (declarant, officers, admins)",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(getDocumentOperation)],
+    access: {
+      // Pattern 40c: the state (owner, uploads) and the issued document.
+      tables: { main: [{ actions: ['GetItem'], keys: [key.declaration] }] },
+      buckets: {
+        // The presigned links carry this function's permission to get the objects.
+        archive: [
+          {
+            actions: ['GetObject'],
+            keys: [archived.assessmentNotices, archived.releaseNotes, archived.printedDocuments, archived.uploads],
+          },
+        ],
+      },
     },
   },
   getReleaseNote: {
@@ -792,8 +873,10 @@ export const functions = {
     timeoutSeconds: 5,
     triggers: [api(getReleaseNoteOperation)],
     access: {
-      tables: { main: [{ actions: ['GetItem'], keys: [key.declaration] }] },
-      buckets: { archive: [{ actions: ['GetObject', 'GetObjectVersion'], keys: [archived.releaseNotes] }] },
+      // Patterns 5b and 40b: the state (owner), then the issued documents.
+      tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] },
+      // Issued documents are written once and their record names no version: a plain read.
+      buckets: { archive: [{ actions: ['GetObject'], keys: [archived.releaseNotes] }] },
     },
   },
   getSealKeys: {
@@ -812,7 +895,17 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(verifyDocumentOperation)],
-    access: { tables: { main: [{ actions: ['Query'], keys: [key.sealKeys] }] } },
+    access: {
+      tables: {
+        main: [
+          // Pattern 41: the seal's published keys.
+          { actions: ['Query'], keys: [key.sealKeys] },
+          // Pattern 40c: a printed copy's reference names its issued document, read back to be checked.
+          { actions: ['GetItem'], keys: [key.declaration] },
+        ],
+      },
+      buckets: { archive: [{ actions: ['GetObject'], keys: [archived.assessmentNotices, archived.releaseNotes] }] },
+    },
   },
   clearanceStatistics: {
     entry: 'functions/api/stats/clearance.ts',
@@ -1266,6 +1359,8 @@ export const tableNameEnv = (table: TableName): string => `${toEnvName(table)}_T
 export const secretIdEnv = (secret: SecretName): string => `${toEnvName(secret)}_SECRET_ID`;
 /** Environment variable that carries a signing key's id or ARN, e.g. SEAL_KEY_ID. */
 export const signingKeyIdEnv = (key: SigningKeyName): string => `${toEnvName(key)}_KEY_ID`;
+/** Environment variable that carries the console's public address (`access.publicSite`). */
+export const PUBLIC_SITE_URL_ENV = 'PUBLIC_SITE_URL';
 /** Environment variable that carries an event bus's name, e.g. CLEARANCE_EVENT_BUS_NAME. */
 export const eventBusNameEnv = (bus: EventBusName): string => `${toEnvName(bus)}_EVENT_BUS_NAME`;
 /** Environment variable that carries a bucket's name, e.g. ARCHIVE_BUCKET_NAME. */
@@ -1283,6 +1378,8 @@ export function accessEnvironment(
     queue(name: QueueName): string;
     secret(name: SecretName): string;
     signingKey(name: SigningKeyName): string;
+    /** The public address of the console (its `/verify` page), e.g. https://d1234.cloudfront.net. */
+    publicSite(): string;
     eventBus(name: EventBusName): string;
   },
 ): Record<string, string> {
@@ -1293,6 +1390,7 @@ export function accessEnvironment(
   for (const queue of definition.access.sendTo ?? []) environment[queueUrlEnv(queue)] = resolve.queue(queue);
   for (const secret of definition.access.secrets ?? []) environment[secretIdEnv(secret)] = resolve.secret(secret);
   for (const key of definition.access.signWith ?? []) environment[signingKeyIdEnv(key)] = resolve.signingKey(key);
+  if (definition.access.publicSite) environment[PUBLIC_SITE_URL_ENV] = resolve.publicSite();
   for (const bus of definition.access.publishTo ?? []) environment[eventBusNameEnv(bus)] = resolve.eventBus(bus);
   return environment;
 }

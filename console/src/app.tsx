@@ -16,6 +16,7 @@ import { StatisticsPage } from './pages/StatisticsPage.tsx';
 import { TariffPage } from './pages/TariffPage.tsx';
 import { TraderAmendmentPage } from './pages/TraderAmendmentPage.tsx';
 import { TraderDeclarationPage } from './pages/TraderDeclarationPage.tsx';
+import { VerifyPage } from './pages/VerifyPage.tsx';
 import { type Session, useSession } from './session.tsx';
 
 export const homeFor = (session: Session | undefined): string =>
@@ -91,6 +92,8 @@ export function App() {
           <Route index element={<Navigate to={homeFor(session)} replace />} />
           <Route path="sign-in" element={<SignInPage />} />
           <Route path="auth/callback" element={<AuthCallbackPage />} />
+          {/* Public: a printed document's QR code leads here; no sign-in. */}
+          <Route path="verify" element={<VerifyPage />} />
           <Route
             path="review"
             element={

@@ -11,6 +11,7 @@ const config = loadConfig('assessDuty');
 const deps = {
   repository: declarationRepository(config),
   releaseQueue: pipelineQueue(config, 'release'),
+  documentsQueue: pipelineQueue(config, 'documents'),
   clock: systemClock,
   tariff: tariffSource(config),
   region: config.region,

@@ -1,11 +1,11 @@
-/** Documents worker: issues the release note of each released declaration under the customs seal. */
-import { declarationRepository, documentArchive, documentSeal, documentSealer } from '#shared/adapters/platform.ts';
+/** Documents worker: issues the assessment notice and the release note of each declaration under the customs seal. */
+import { declarationRepository, documentArchive, documentSeal, documentSealer, pipelineQueue } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { pipelineMessageSchema } from '#shared/domain/declaration-record.ts';
 import { logger } from '#shared/observability.ts';
 import { queues } from '#shared/resources.ts';
-import { issueReleaseNote } from '#shared/usecases/sealed-documents.ts';
+import { issueDocuments } from '#shared/usecases/sealed-documents.ts';
 import { sqsHandler } from '#shared/workers/sqs-handler.ts';
 
 const config = loadConfig('issueDocuments');
@@ -17,6 +17,7 @@ const deps = {
   sealer: documentSealer(config),
   keys: seal,
   issued: seal,
+  printingQueue: pipelineQueue(config, 'printing'),
   clock: systemClock,
   country: config.region.country,
 };
@@ -24,8 +25,8 @@ const deps = {
 export const handler = sqsHandler(
   pipelineMessageSchema,
   async (message) => {
-    const outcome = await issueReleaseNote(message, deps);
-    logger.info('release note', { declarationId: message.declarationId, outcome });
+    const documents = await issueDocuments(message, deps);
+    logger.info('sealed documents', { declarationId: message.declarationId, documents });
   },
   { maxReceiveCount: queues.documents.maxReceiveCount },
 );

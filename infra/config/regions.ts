@@ -83,19 +83,21 @@ export const regions = {
     // notes are sealed with KMS Sign, whose ECC quota (about 300 requests/s per account and
     // region) is below the release rate at peak: 10 consumers keep under it and the queue absorbs
     // the peak (a note is issued later; the release itself never waits for it).
-    // At full load intake and stages use up to 400 + 4 x 100 + 10 + 10 = 820 of the account's
+    // The printing worker renders PDFs apart: 5 consumers (a late PDF delays only the paper copy).
+    // At full load intake and stages use up to 400 + 4 x 100 + 10 + 5 + 10 = 825 of the account's
     // Lambda concurrency (1,000 by default per region), notifications 80 more: ask for more before taking 1,000/s.
     // Notifications: one message per history event (about five per declaration). 40 fan-out
     // consumers (10 events in ~0.5 s each: 800/s) fall behind at full load and catch up after it:
     // the queue absorbs the peak, and clearance never waits for a notification. Deliveries wait on
     // receivers (at most 10 s each). Both fit the account's default concurrency beside the stages
-    // (820 + 40 + 40 = 900); a region that wants notifications in step at peak asks for more.
+    // (825 + 40 + 40 = 905); a region that wants notifications in step at peak asks for more.
     queueConcurrency: {
       validation: 100,
       risk: 100,
       duty: 100,
       release: 100,
       documents: 10,
+      printing: 5,
       documentUploads: 10,
       notifications: 40,
       webhookDeliveries: 40,

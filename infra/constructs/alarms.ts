@@ -10,7 +10,10 @@
  * - per table: read and write throttle events, of the table and its GSIs.
  *
  * Stateless: the alarms live in this construct (logical IDs `Alarms<Queue>DeadLetterAlarm…`,
- * `AlarmsProcessingFailedAlarm…`, `Alarms<Function>ErrorsAlarm…`, ...).
+ * `AlarmsProcessingFailedAlarm…`, `Alarms<Function>ErrorsAlarm…`, ...), which `infra/stack.ts`
+ * creates in the nested stack `AlarmsStack`: two alarms per function would otherwise take the
+ * parent's resource quota. Alarms are given no `alarmName`, so CloudFormation names them after their
+ * stack and logical ID and they can move between stacks without colliding.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';

@@ -1,7 +1,7 @@
 /**
  * The Lambda functions of `shared/resources.ts` `functions`, each made by `createFunction` of
  * `infra/function-factory.ts` with its role, log group, grants, queue event sources and schedules.
- * HTTP routes are added by `http-api.ts`.
+ * HTTP routes are added by `http-routes.ts`, in the routes' nested stack.
  *
  * Stateless: the functions, roles, log groups, rules and event source mappings live in this
  * construct (logical IDs `Functions<Name>Function…`, `Functions<Name>Role…`, ...).

@@ -1,43 +1,42 @@
 /**
- * The HTTP API (API Gateway v2): the Cognito JWT authoriser, the throttled and logged `$default`
- * stage, and one route per `http` trigger of `shared/resources.ts`.
+ * The HTTP API (API Gateway v2): the Cognito JWT authoriser and the throttled and logged `$default`
+ * stage. The routes are `HttpRoutes` (`http-routes.ts`), in a nested stack of their own.
  *
  * Stateless, except that the API and its stage keep the stack-level logical IDs clients depend on (see below).
  */
 import { Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DeploymentContext } from '#infra/function-factory.ts';
-import { pascalCase, retentionDays } from '#infra/function-factory.ts';
-import { acknowledgePublicRoute } from '#infra/nag-acknowledgements.ts';
-import type { FunctionDefinition } from '#shared/resources.ts';
+import { retentionDays } from '#infra/function-factory.ts';
 import { statefulScope } from './stateful-resources.ts';
 
 export interface CustomsHttpApiProps extends DeploymentContext {
   readonly userPool: IUserPool;
   /** The app clients whose ID tokens the API accepts (the API client's and the console's). */
   readonly userPoolClients: readonly IUserPoolClient[];
-  /** Definitions whose `http` triggers become routes, and the function of each by name. */
-  readonly functionDefinitions: Readonly<Record<string, FunctionDefinition>>;
-  readonly functions: Readonly<Record<string, IFunction>>;
 }
 
 export class CustomsHttpApi extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
+  /**
+   * The Cognito JWT authoriser of the `auth: 'jwt'` routes. Its `AWS::ApiGatewayV2::Authorizer` is
+   * created when the first route binds it, in the API's scope (`HttpApiCognitoJwtAuthorizer…`),
+   * wherever the route is.
+   */
+  readonly authorizer: HttpJwtAuthorizer;
   /** The stage's JSON access log; the alarms count its throttled (429) requests. */
   readonly accessLogGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: CustomsHttpApiProps) {
     super(scope, id);
     const { region } = props;
-    const authorizer = new HttpJwtAuthorizer(
+    this.authorizer = new HttpJwtAuthorizer(
       'CognitoJwtAuthorizer',
       `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${props.userPool.userPoolId}`,
       { jwtAudience: props.userPoolClients.map((client) => client.userPoolClientId) },
@@ -79,22 +78,5 @@ export class CustomsHttpApi extends Construct {
         ),
       },
     });
-
-    for (const [name, definition] of Object.entries(props.functionDefinitions)) {
-      for (const trigger of definition.triggers) {
-        if (trigger.kind !== 'http') continue;
-        const fn = props.functions[name];
-        if (!fn) throw new Error(`No function '${name}' for the route ${trigger.method} ${trigger.path}`);
-        const routes = this.httpApi.addRoutes({
-          path: trigger.path,
-          methods: [HttpMethod[trigger.method]],
-          integration: new HttpLambdaIntegration(`${pascalCase(name)}${trigger.method}Integration`, fn),
-          authorizer: trigger.auth === 'jwt' ? authorizer : new HttpNoneAuthorizer(),
-        });
-        if (trigger.auth === 'none') {
-          for (const route of routes) acknowledgePublicRoute(route, trigger);
-        }
-      }
-    }
   }
 }

@@ -1,12 +1,13 @@
 /**
  * The seal's published keys and the documents issued, in the single table: `SEALKEYS` /
- * `KEY#<kid>` (one item per key ever used), and `DECL#<id>` / `ISSUED#<kind>` (one per document
- * of a kind, written once: the first sealed copy is the one that counts).
+ * `KEY#<kid>` (one item per key ever used), and `DECL#<id>` / `ISSUED#<kind>#<version>` (one per
+ * document of a kind and documented version, written once: the first sealed copy is the one that
+ * counts; its printable copy is added once, later).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PublicJwk } from '#shared/domain/sealed-documents.ts';
-import type { IssuedDocument, IssuedDocumentKind, IssuedDocuments, SealKeyRegistry } from '#shared/ports/document-seal.ts';
+import type { ArchivedPdf, IssuedDocument, IssuedDocumentKind, IssuedDocuments, SealKeyRegistry } from '#shared/ports/document-seal.ts';
 import { conditional } from './conditional-write.ts';
 import { keys } from './keys.ts';
 
@@ -59,19 +60,55 @@ export class DynamoDbDocumentSeal implements SealKeyRegistry, IssuedDocuments {
       this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.issuedDocument(document.declarationId, document.kind), entity: 'IssuedDocument', ...document },
+          Item: { ...keys.issuedDocument(document.declarationId, document.kind, document.version), entity: 'IssuedDocument', ...document },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       ),
     );
   }
 
-  async get(declarationId: string, kind: IssuedDocumentKind): Promise<IssuedDocument | undefined> {
+  async get(declarationId: string, kind: IssuedDocumentKind, version: number): Promise<IssuedDocument | undefined> {
     const result = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.issuedDocument(declarationId, kind), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: keys.issuedDocument(declarationId, kind, version), ConsistentRead: true }),
     );
-    if (!result.Item) return undefined;
-    const { PK: _pk, SK: _sk, entity: _entity, ...document } = result.Item;
-    return document as IssuedDocument;
+    return result.Item ? issuedDocumentOf(result.Item) : undefined;
   }
+
+  async list(declarationId: string): Promise<IssuedDocument[]> {
+    const found: IssuedDocument[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :issued)',
+          ExpressionAttributeValues: { ':pk': keys.declaration(declarationId).PK, ':issued': keys.issuedDocumentPrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      found.push(...(page.Items ?? []).map(issuedDocumentOf));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return found;
+  }
+
+  attachPdf(declarationId: string, kind: IssuedDocumentKind, version: number, pdf: ArchivedPdf): Promise<boolean> {
+    return conditional(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.issuedDocument(declarationId, kind, version),
+          UpdateExpression: 'SET pdf = :pdf',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(pdf)',
+          ExpressionAttributeValues: { ':pdf': pdf },
+        }),
+      ),
+    );
+  }
+}
+
+function issuedDocumentOf(item: Record<string, unknown>): IssuedDocument {
+  const { PK: _pk, SK: _sk, entity: _entity, ...document } = item;
+  return document as unknown as IssuedDocument;
 }

@@ -144,10 +144,15 @@ export const keys = {
   sealKey: (kid: string) => ({ PK: 'SEALKEYS', SK: `KEY#${kid}` }),
   sealKeysPartition: 'SEALKEYS',
   /**
-   * A document customs issued for a declaration (the release note), written once. 'ISSUED#'
-   * sorts before 'META', so reading a declaration with its parts does not read it.
+   * A document customs issued for a declaration (an assessment notice, the release note), one per
+   * kind and documented version, written once. 'ISSUED#' sorts before 'META', so reading a
+   * declaration with its parts does not read it.
    */
-  issuedDocument: (id: string, kind: string) => ({ PK: `DECL#${id}`, SK: `ISSUED#${kind}` }),
+  issuedDocument: (id: string, kind: string, version: number) => ({
+    PK: `DECL#${id}`,
+    SK: `ISSUED#${kind}#${String(version).padStart(6, '0')}`,
+  }),
+  issuedDocumentPrefix: 'ISSUED#',
   /** A trader account: the cache of what its ledger adds up to, with the latest entry's sequence as version. */
   account: (number: string) => ({ PK: `ACCOUNT#${number}`, SK: 'META' }),
   /** A ledger entry, written once at its sequence (the conditional put that claims the sequence is what serialises charges). */

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
   ArchiveConflictError,
+  type ArchiveDownloads,
   ArchiveIntegrityError,
   type ArchiveReader,
   type DocumentArchive,
@@ -20,7 +22,7 @@ const keyTaken = (error: unknown): boolean => {
  * SHA-256 we send against the bytes it receives. Every put is also conditional
  * (`If-None-Match: *`): a key is written once, and never gets a second version.
  */
-export class S3DocumentArchive implements DocumentArchive, ArchiveReader {
+export class S3DocumentArchive implements DocumentArchive, ArchiveReader, ArchiveDownloads {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
@@ -56,5 +58,18 @@ export class S3DocumentArchive implements DocumentArchive, ArchiveReader {
     const bytes = await result.Body?.transformToByteArray();
     if (!bytes || createHash('sha256').update(bytes).digest('hex') !== document.sha256) throw new ArchiveIntegrityError(document.key);
     return bytes;
+  }
+
+  /** Signing is local (no call to S3): the URL carries this function's read permission, for `expiresInSeconds`. */
+  presignGet(object: { key: string; fileName: string; expiresInSeconds: number }): Promise<string> {
+    return getSignedUrl(
+      this.client,
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: object.key,
+        ResponseContentDisposition: `attachment; filename="${object.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+      }),
+      { expiresIn: object.expiresInSeconds },
+    );
   }
 }

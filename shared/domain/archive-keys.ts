@@ -30,4 +30,7 @@ export const archiveKeys = {
   /** A document customs issued (e.g. the release note) with its seal, named by the SHA-256 of those bytes. */
   issued: (declarationId: string, kind: string, sha256: string): string =>
     `${declarationFolder(declarationId)}/issued/${kind.toLowerCase().replace(/_/g, '-')}/${sha256}.json`,
+  /** The printable copy (PDF) of a document customs issued, beside it, named by its own SHA-256. */
+  issuedPdf: (declarationId: string, kind: string, sha256: string): string =>
+    `${declarationFolder(declarationId)}/issued/${kind.toLowerCase().replace(/_/g, '-')}/${sha256}.pdf`,
 } as const;

@@ -1,5 +1,6 @@
 /**
- * Documents customs issues, sealed: a release note is canonical JSON (RFC 8785) whose SHA-256 a
+ * Documents customs issues, sealed: an assessment notice (what the duty stage made due) and a
+ * release note (what the release let go). Each is canonical JSON (RFC 8785) whose SHA-256 a
  * short statement names; the statement is signed with the region's seal key as a compact JWS
  * (RFC 7515, ES256 = ECDSA P-256 with SHA-256, RFC 7518 §3.4). Anyone holding the sealed
  * document and the published JWKS (`/.well-known/jwks.json`) can check it offline: the JWS
@@ -11,72 +12,9 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { compactVerify, createLocalJWKSet, errors, type JSONWebKeySet, type JWK } from 'jose';
-import * as z from 'zod';
+import { type SealStatement, sealStatementSchema, type Verification } from './sealed-document-schemas.ts';
 
-const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
-const money = z.string().regex(/^-?\d+(\.\d+)?$/);
-
-export const releaseNoteSchema = z
-  .object({
-    kind: z.literal('RELEASE_NOTE'),
-    format: z.literal(1),
-    /** The customs administration that issued it (the region's country). */
-    issuer: z.object({ country: z.string(), authority: z.string() }),
-    declarationId: z.string(),
-    ucr: z.string(),
-    lrn: z.string(),
-    type: z.string(),
-    office: z.string(),
-    declarant: z.object({ id: z.string() }),
-    goods: z.array(z.object({ item: z.number().int(), commodityCode: z.string(), description: z.string(), origin: z.string().nullable() })),
-    /** What the release made due (the latest assessment); null when nothing was assessed (exports). */
-    duties: z.object({ currency: z.string(), byTaxType: z.record(z.string(), money), total: money }).nullable(),
-    released: z.object({ at: z.string(), by: z.enum(['RELEASE_STAGE', 'OFFICER']) }),
-    /** The SHA-256 of the bytes the trader submitted (after an amendment: of the amended body). */
-    submittedSha256: sha256Hex,
-    /** The head of the declaration's hash-chained history when it was released. */
-    history: z.object({ version: z.number().int(), sha256: sha256Hex }),
-    issuedAt: z.string(),
-  })
-  .meta({ id: 'ReleaseNote', description: 'A release note as customs issues it (canonical JSON, RFC 8785)' });
-export type ReleaseNote = z.infer<typeof releaseNoteSchema>;
-
-/** What the seal signs: which document (by the SHA-256 of its canonical JSON), of which declaration, when. */
-export const sealStatementSchema = z.strictObject({
-  typ: z.literal('customs-seal'),
-  kind: z.string(),
-  declarationId: z.string(),
-  documentSha256: sha256Hex,
-  issuedAt: z.string(),
-});
-export type SealStatement = z.infer<typeof sealStatementSchema>;
-
-export const sealedDocumentSchema = z
-  .object({
-    document: z.record(z.string(), z.unknown()).meta({ description: 'The document as issued (e.g. a ReleaseNote)' }),
-    seal: z.string().max(4096).meta({ description: 'Compact JWS (ES256) over the seal statement' }),
-  })
-  .meta({ id: 'SealedDocument' });
-export type SealedDocument = { document: ReleaseNote; seal: string };
-
-export const verificationSchema = z
-  .discriminatedUnion('genuine', [
-    z.object({
-      genuine: z.literal(true),
-      kind: z.string(),
-      declarationId: z.string(),
-      issuedAt: z.string(),
-      kid: z.string(),
-      alg: z.literal('ES256'),
-    }),
-    z.object({
-      genuine: z.literal(false),
-      reason: z.enum(['SEAL_INVALID', 'SEAL_KEY_UNKNOWN', 'DOCUMENT_ALTERED', 'STATEMENT_MISMATCH']),
-      message: z.string(),
-    }),
-  ])
-  .meta({ id: 'Verification' });
-export type Verification = z.infer<typeof verificationSchema>;
+export * from './sealed-document-schemas.ts';
 
 /** The SHA-256 (hex) of a document's canonical JSON. */
 export const documentSha256 = (document: unknown): string =>

@@ -37,3 +37,9 @@ export class ArchiveIntegrityError extends Error {
     this.name = 'ArchiveIntegrityError';
   }
 }
+
+/** Short-lived links to archived objects: a reader downloads the exact bytes straight from the archive. */
+export interface ArchiveDownloads {
+  /** A URL that GETs the object at `key` until it expires, offered for saving under `fileName`. */
+  presignGet(object: { key: string; fileName: string; expiresInSeconds: number }): Promise<string>;
+}

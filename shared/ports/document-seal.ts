@@ -1,5 +1,7 @@
 /** The customs seal: a signing key the platform never sees, its published public keys, and what it sealed. */
-import type { PublicJwk } from '#shared/domain/sealed-documents.ts';
+import type { IssuedDocumentKind, PublicJwk } from '#shared/domain/sealed-documents.ts';
+
+export type { IssuedDocumentKind };
 
 export interface DocumentSealer {
   /** The seal key's public JWK, with its `kid` (the RFC 7638 thumbprint). */
@@ -16,12 +18,12 @@ export interface SealKeyRegistry {
   all(): Promise<PublicJwk[]>;
 }
 
-export type IssuedDocumentKind = 'RELEASE_NOTE';
-
-/** A document customs issued for a declaration, archived with its seal. */
+/** A document customs issued for a declaration, archived with its seal (and, once printed, its PDF). */
 export interface IssuedDocument {
   declarationId: string;
   kind: IssuedDocumentKind;
+  /** The declaration version (history event) it documents: an amended declaration is assessed again. */
+  version: number;
   /** The sealed document's archive key and the SHA-256 of its bytes there. */
   archiveKey: string;
   sha256: string;
@@ -29,10 +31,22 @@ export interface IssuedDocument {
   documentSha256: string;
   kid: string;
   issuedAt: string;
+  /** The printable copy (PDF), archived beside the sealed JSON once it is rendered. */
+  pdf?: ArchivedPdf | undefined;
+}
+
+export interface ArchivedPdf {
+  archiveKey: string;
+  sha256: string;
+  bytes: number;
 }
 
 export interface IssuedDocuments {
-  /** Records the document; false if one of its kind was recorded for the declaration already (that one counts). */
+  /** Records the document; false if one of its kind and version was recorded already (that one counts). */
   record(document: IssuedDocument): Promise<boolean>;
-  get(declarationId: string, kind: IssuedDocumentKind): Promise<IssuedDocument | undefined>;
+  get(declarationId: string, kind: IssuedDocumentKind, version: number): Promise<IssuedDocument | undefined>;
+  /** Every document issued for the declaration, by kind then version. */
+  list(declarationId: string): Promise<IssuedDocument[]>;
+  /** Notes the printable copy of a document; false if it has one already (that one counts) or is not recorded. */
+  attachPdf(declarationId: string, kind: IssuedDocumentKind, version: number, pdf: ArchivedPdf): Promise<boolean>;
 }

@@ -28,6 +28,8 @@ export interface RegionTaxSettings {
 export interface AssessDutyDeps {
   repository: DeclarationReader & DeclarationWriter;
   releaseQueue: PipelineQueue;
+  /** Where an assessed declaration's assessment notice is asked for (issued under the seal from its own queue). */
+  documentsQueue: PipelineQueue;
   clock: Clock;
   tariff: TariffSource;
   region: RegionTaxSettings;
@@ -57,8 +59,8 @@ export async function assessAtAcceptance(
   });
 }
 
-export function assessDuty(message: PipelineMessage, deps: AssessDutyDeps): Promise<StageResult> {
-  return runStage(
+export async function assessDuty(message: PipelineMessage, deps: AssessDutyDeps): Promise<StageResult> {
+  const result = await runStage(
     message,
     {
       name: 'duty',
@@ -91,6 +93,12 @@ export function assessDuty(message: PipelineMessage, deps: AssessDutyDeps): Prom
     },
     deps,
   );
+  // Assessed now, or before by a delivery that may have stopped before asking: the documents
+  // worker issues a notice for a calculated assessment, once (an export or a failed calculation gets none).
+  if (result.outcome === 'moved' ? result.to === 'ASSESSED' : result.outcome === 'resent' && result.status === 'ASSESSED') {
+    await deps.documentsQueue.send({ declarationId: message.declarationId, version: message.version + 1 });
+  }
+  return result;
 }
 
 /** POST /v1/duty-estimates: the same calculation for a declaration body, storing nothing. */

@@ -1,17 +1,31 @@
 /**
- * Documents customs issues under its seal: the release note of a released declaration, issued
- * from its own queue (a KMS throttle delays a note, never a clearance), archived with its seal;
- * the owner and officers read it back; anyone verifies one, here or offline with the JWKS.
+ * Documents customs issues under its seal: the assessment notice of an assessed declaration and
+ * the release note of a released one, issued from their own queue (a KMS throttle delays a
+ * document, never a clearance), archived write-once with their seal and handed to the printing
+ * queue for their PDF; the owner and officers list and download them; anyone verifies one, here
+ * or offline with the JWKS.
  */
 import { createHash } from 'node:crypto';
 import { archiveKeys } from '#shared/domain/archive-keys.ts';
 import { canRead, type Principal, requireRole } from '#shared/domain/auth.ts';
-import type { DeclarationRecord, PipelineMessage } from '#shared/domain/declaration-record.ts';
+import {
+  type DeclarationDocument,
+  DOWNLOAD_URL_SECONDS,
+  type DocumentDownload,
+  issuedDocumentId,
+  parseDocumentId,
+  uploadedDocumentId,
+} from '#shared/domain/declaration-documents.ts';
+import type { DeclarationRecord, HistoryEvent, PipelineMessage } from '#shared/domain/declaration-record.ts';
 import { eventHash } from '#shared/domain/history.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
 import {
+  type AssessmentNotice,
+  assessmentNoticeSchema,
+  type CustomsDocument,
   compactJws,
   documentSha256,
+  type IssuedDocumentKind,
   type PublicJwk,
   type ReleaseNote,
   releaseNoteSchema,
@@ -23,26 +37,83 @@ import {
 } from '#shared/domain/sealed-documents.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader } from '#shared/ports/declarations.ts';
-import type { ArchiveReader, DocumentArchive } from '#shared/ports/document-archive.ts';
-import type { DocumentSealer, IssuedDocuments, SealKeyRegistry } from '#shared/ports/document-seal.ts';
+import type { ArchiveDownloads, ArchiveReader, DocumentArchive } from '#shared/ports/document-archive.ts';
+import type { DocumentSealer, IssuedDocument, IssuedDocuments, SealKeyRegistry } from '#shared/ports/document-seal.ts';
+import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import { notFound } from './review-queue.ts';
 
 export interface IssueDeps {
-  repository: Pick<DeclarationReader, 'get'>;
+  repository: Pick<DeclarationReader, 'get' | 'listEvents'>;
   archive: DocumentArchive;
   sealer: DocumentSealer;
   keys: SealKeyRegistry;
   issued: IssuedDocuments;
+  /** Where each newly issued document is sent for its printable copy (PDF). */
+  printingQueue: PipelineQueue;
   clock: Clock;
   /** The issuing administration's country (region config). */
   country: string;
 }
 
-export type IssueOutcome = 'issued' | 'issued-before' | 'not-released';
+export type IssueOutcome = 'issued' | 'issued-before';
 
-/** The release note of a released declaration, from its record: deterministic, so a retry builds the same document. */
-export function releaseNoteOf(record: DeclarationRecord, country: string): ReleaseNote {
-  if (!record.releasedAt || !record.lastEvent) throw new Error(`declaration ${record.id} is not released`);
+/** A document a declaration calls for: the history event it documents, and the document built from the record. */
+export interface DueDocument {
+  version: number;
+  document: CustomsDocument;
+}
+
+const latestOf = (events: readonly HistoryEvent[], type: HistoryEvent['type']): HistoryEvent | undefined =>
+  events.findLast((event) => event.type === type);
+
+const goodsOf = (record: DeclarationRecord) =>
+  record.declaration.items.map((item, index) => ({
+    item: index + 1,
+    commodityCode: item.commodityCode,
+    description: item.description,
+    origin: item.origin ?? null,
+  }));
+
+/** The assessment notice of the assessment an ASSESSED event recorded (only a calculated assessment: exports owe none). */
+export function assessmentNoticeOf(record: DeclarationRecord, assessed: HistoryEvent, country: string): AssessmentNotice | undefined {
+  const assessment = record.assessment;
+  if (!assessment) return undefined;
+  const { declarant, importer, exporter } = record.declaration;
+  return assessmentNoticeSchema.parse({
+    kind: 'ASSESSMENT_NOTICE',
+    format: 1,
+    issuer: { country, authority: 'customs' },
+    declarationId: record.id,
+    ucr: record.ucr,
+    lrn: record.lrn,
+    type: record.declaration.type,
+    office: record.office,
+    parties: {
+      declarant: { id: declarant.id, name: declarant.name },
+      importer: { id: importer.id ?? null, name: importer.name, country: importer.country },
+      exporter: { id: exporter.id ?? null, name: exporter.name, country: exporter.country },
+    },
+    goods: goodsOf(record).map((item, index) => ({
+      ...item,
+      customsValue: assessment.items.find((assessed) => assessed.itemIndex === index)?.customsValue ?? '0.00',
+    })),
+    duties: {
+      currency: assessment.currency,
+      byTaxType: assessment.totals.byTaxType,
+      total: assessment.totals.total,
+      tariffPackVersion: assessment.tariffPackVersion,
+      acceptanceDate: assessment.acceptanceDate,
+    },
+    assessed: { at: assessed.at },
+    submittedSha256: record.submission.sha256,
+    history: { version: assessed.version, sha256: eventHash(assessed) },
+    issuedAt: assessed.at,
+  });
+}
+
+/** The release note of a released declaration: the RELEASED event is the head of its history. */
+export function releaseNoteOf(record: DeclarationRecord, released: HistoryEvent, country: string): ReleaseNote {
+  if (!record.releasedAt) throw new Error(`declaration ${record.id} is not released`);
   const assessment = record.reassessment ?? record.assessment;
   return releaseNoteSchema.parse({
     kind: 'RELEASE_NOTE',
@@ -54,28 +125,59 @@ export function releaseNoteOf(record: DeclarationRecord, country: string): Relea
     type: record.declaration.type,
     office: record.office,
     declarant: { id: record.declarantId },
-    goods: record.declaration.items.map((item, index) => ({
-      item: index + 1,
-      commodityCode: item.commodityCode,
-      description: item.description,
-      origin: item.origin ?? null,
-    })),
+    goods: goodsOf(record),
     duties: assessment ? { currency: assessment.currency, byTaxType: assessment.totals.byTaxType, total: assessment.totals.total } : null,
     released: { at: record.releasedAt, by: record.decision?.action === 'RELEASE' ? 'OFFICER' : 'RELEASE_STAGE' },
     submittedSha256: record.submission.sha256,
-    // The state carries the event of its latest change: the head of the chain at release.
-    history: { version: record.lastEvent.version, sha256: eventHash(record.lastEvent) },
+    history: { version: released.version, sha256: eventHash(released) },
     issuedAt: record.releasedAt,
   });
 }
 
-/** Documents queue worker: issues the release note of a released declaration once. */
-export async function issueReleaseNote(message: PipelineMessage, deps: IssueDeps): Promise<IssueOutcome> {
-  if (await deps.issued.get(message.declarationId, 'RELEASE_NOTE')) return 'issued-before';
+/**
+ * The documents a declaration calls for now, each built from its record and history alone: a
+ * retry builds the same bytes. The latest assessment gets its notice (an amended declaration is
+ * assessed again, and gets another); a released declaration its release note.
+ */
+export function dueDocuments(record: DeclarationRecord, events: readonly HistoryEvent[], country: string): DueDocument[] {
+  const due: DueDocument[] = [];
+  const assessed = latestOf(events, 'ASSESSED');
+  const notice = assessed && assessmentNoticeOf(record, assessed, country);
+  if (assessed && notice) due.push({ version: assessed.version, document: notice });
+  const released = record.status === 'RELEASED' ? latestOf(events, 'RELEASED') : undefined;
+  if (released) due.push({ version: released.version, document: releaseNoteOf(record, released, country) });
+  return due;
+}
+
+/**
+ * Documents queue worker: issues every document the declaration calls for and has not got, each
+ * once. The stage that asked wrote its state before its event: until the history has caught up
+ * with the state, the message is retried rather than a document built from a history behind it.
+ */
+export async function issueDocuments(
+  message: PipelineMessage,
+  deps: IssueDeps,
+): Promise<{ kind: IssuedDocumentKind; version: number; outcome: IssueOutcome }[]> {
   const record = await deps.repository.get(message.declarationId);
   if (!record) throw notFound(message.declarationId);
-  if (record.status !== 'RELEASED') return 'not-released';
-  const document = releaseNoteOf(record, deps.country);
+  const events = await deps.repository.listEvents(record.id);
+  if ((events.at(-1)?.version ?? 0) < record.version)
+    throw new Error(`declaration ${record.id} is at version ${record.version}; its history is not written that far yet`);
+  const outcomes: { kind: IssuedDocumentKind; version: number; outcome: IssueOutcome }[] = [];
+  for (const due of dueDocuments(record, events, deps.country)) {
+    const { kind } = due.document;
+    const before = await deps.issued.get(record.id, kind, due.version);
+    const outcome = before ? 'issued-before' : await seal(due, deps);
+    // Asked again for one issued before: its printing may be what a crash left undone (printing is idempotent).
+    if (!before?.pdf) await deps.printingQueue.send({ declarationId: record.id, version: due.version });
+    outcomes.push({ kind, version: due.version, outcome });
+  }
+  return outcomes;
+}
+
+/** Seals one document, archives it write-once and records it (the first recorded copy counts). */
+async function seal(due: DueDocument, deps: IssueDeps): Promise<IssueOutcome> {
+  const { document } = due;
   const statement: SealStatement = {
     typ: 'customs-seal',
     kind: document.kind,
@@ -84,18 +186,19 @@ export async function issueReleaseNote(message: PipelineMessage, deps: IssueDeps
     issuedAt: document.issuedAt,
   };
   const key = await deps.sealer.publicKey();
-  // Published before the first note it verifies leaves the platform.
+  // Published before the first document it verifies leaves the platform.
   await deps.keys.publish(key, deps.clock.now().toISOString());
   const input = signingInput(statement, key.kid);
-  const seal = compactJws(input, await deps.sealer.sign(Buffer.from(input, 'ascii')));
-  const body = Buffer.from(`${JSON.stringify({ document, seal } satisfies SealedDocument, null, 2)}\n`);
+  const sealValue = compactJws(input, await deps.sealer.sign(Buffer.from(input, 'ascii')));
+  const body = Buffer.from(`${JSON.stringify({ document, seal: sealValue } satisfies SealedDocument, null, 2)}\n`);
   const sha256 = createHash('sha256').update(body).digest('hex');
   // ECDSA signatures differ each time: a retry's copy has its own key; the record names the one that counts.
-  const archiveKey = archiveKeys.issued(record.id, document.kind, sha256);
+  const archiveKey = archiveKeys.issued(document.declarationId, document.kind, sha256);
   await deps.archive.put({ key: archiveKey, body, contentType: 'application/json', sha256 });
   const recorded = await deps.issued.record({
-    declarationId: record.id,
-    kind: 'RELEASE_NOTE',
+    declarationId: document.declarationId,
+    kind: document.kind,
+    version: due.version,
     archiveKey,
     sha256,
     documentSha256: statement.documentSha256,
@@ -110,18 +213,108 @@ const notIssued = (id: string) =>
     problem('', 'RELEASE_NOTE_NOT_ISSUED', `declaration ${id} has no release note yet: it is issued shortly after release`),
   ]);
 
+type ReadDeps = { repository: Pick<DeclarationReader, 'getState'>; issued: IssuedDocuments };
+
+/** The declaration's state, if the principal may read it (others are told it does not exist: no existence oracle). */
+async function readableState(principal: Principal, id: string, deps: Pick<ReadDeps, 'repository'>) {
+  requireRole(principal, 'trader', 'officer', 'admin');
+  const state = await deps.repository.getState(id);
+  if (!state || !canRead(principal, state.declarantId)) throw notFound(id);
+  return state;
+}
+
+const readSealed = async (issued: IssuedDocument, archive: ArchiveReader): Promise<SealedDocument> =>
+  JSON.parse(Buffer.from(await archive.read({ key: issued.archiveKey, sha256: issued.sha256 })).toString('utf8')) as SealedDocument;
+
 /** GET /v1/declarations/{id}/release-note: the sealed release note (the declarant, officers, admins). */
 export async function getReleaseNote(
   query: { principal: Principal; id: string },
-  deps: { repository: Pick<DeclarationReader, 'getState'>; issued: IssuedDocuments; archive: ArchiveReader },
-): Promise<SealedDocument> {
-  requireRole(query.principal, 'trader', 'officer', 'admin');
-  const state = await deps.repository.getState(query.id);
-  if (!state || !canRead(query.principal, state.declarantId)) throw notFound(query.id);
-  const issued = await deps.issued.get(query.id, 'RELEASE_NOTE');
+  deps: ReadDeps & { archive: ArchiveReader },
+): Promise<SealedDocument<ReleaseNote>> {
+  await readableState(query.principal, query.id, deps);
+  const issued = (await deps.issued.list(query.id)).findLast((document) => document.kind === 'RELEASE_NOTE');
   if (!issued) throw notIssued(query.id);
-  const bytes = await deps.archive.read({ key: issued.archiveKey, sha256: issued.sha256 });
-  return JSON.parse(Buffer.from(bytes).toString('utf8')) as SealedDocument;
+  return (await readSealed(issued, deps.archive)) as SealedDocument<ReleaseNote>;
+}
+
+/** GET /v1/declarations/{id}/documents: what customs issued and what the trader uploaded (and the platform checked), with their hashes. */
+export async function listDeclarationDocuments(
+  query: { principal: Principal; id: string },
+  deps: ReadDeps,
+): Promise<{ items: DeclarationDocument[] }> {
+  const state = await readableState(query.principal, query.id, deps);
+  const issued = (await deps.issued.list(query.id)).map(
+    (document): DeclarationDocument => ({
+      documentId: issuedDocumentId(document.declarationId, document.kind, document.version),
+      source: 'CUSTOMS',
+      kind: document.kind,
+      ref: null,
+      at: document.issuedAt,
+      files: [
+        { contentType: 'application/json', sha256: document.sha256 },
+        ...(document.pdf ? [{ contentType: 'application/pdf', sha256: document.pdf.sha256 }] : []),
+      ],
+      documentSha256: document.documentSha256,
+      kid: document.kid,
+    }),
+  );
+  const uploaded = (state.documents ?? []).map(
+    (document): DeclarationDocument => ({
+      documentId: uploadedDocumentId(state.id, document.documentId),
+      source: 'TRADER',
+      kind: document.type,
+      ref: document.ref,
+      at: document.receivedAt,
+      files: [{ contentType: document.contentType, sha256: document.sha256 }],
+      documentSha256: null,
+      kid: null,
+    }),
+  );
+  return { items: [...issued, ...uploaded].sort((a, b) => a.at.localeCompare(b.at)) };
+}
+
+const noDocument = (documentId: string) =>
+  new DomainError('NOT_FOUND', 'Not found', [problem('', 'DOCUMENT_NOT_FOUND', `no document ${documentId} that you may see`)]);
+
+/** GET /v1/documents/{docId}: short-lived links to a document's archived files (the declarant, officers, admins). */
+export async function getDocumentDownload(
+  query: { principal: Principal; documentId: string },
+  deps: ReadDeps & { links: ArchiveDownloads; clock: Clock },
+): Promise<DocumentDownload> {
+  const reference = parseDocumentId(query.documentId);
+  if (!reference) throw noDocument(query.documentId);
+  const state = await readableState(query.principal, reference.declarationId, deps).catch((error: unknown) => {
+    throw error instanceof DomainError && error.kind === 'NOT_FOUND' ? noDocument(query.documentId) : error;
+  });
+  const files: { key: string; fileName: string; contentType: string; sha256: string }[] = [];
+  if (reference.source === 'CUSTOMS') {
+    const issued = await deps.issued.get(state.id, reference.kind, reference.version);
+    if (!issued) throw noDocument(query.documentId);
+    files.push({ key: issued.archiveKey, fileName: `${query.documentId}.json`, contentType: 'application/json', sha256: issued.sha256 });
+    if (issued.pdf)
+      files.push({
+        key: issued.pdf.archiveKey,
+        fileName: `${query.documentId}.pdf`,
+        contentType: 'application/pdf',
+        sha256: issued.pdf.sha256,
+      });
+  } else {
+    const held = state.documents?.find((document) => document.documentId === reference.uploadId);
+    if (!held) throw noDocument(query.documentId);
+    files.push({ key: held.key, fileName: `${held.type}-${held.documentId}`, contentType: held.contentType, sha256: held.sha256 });
+  }
+  const expiresAt = new Date(deps.clock.now().getTime() + DOWNLOAD_URL_SECONDS * 1000).toISOString();
+  return {
+    documentId: query.documentId,
+    expiresAt,
+    files: await Promise.all(
+      files.map(async ({ key, fileName, contentType, sha256 }) => ({
+        contentType,
+        sha256,
+        url: await deps.links.presignGet({ key, fileName, expiresInSeconds: DOWNLOAD_URL_SECONDS }),
+      })),
+    ),
+  };
 }
 
 /** GET /.well-known/jwks.json: every key the seal was ever made with (public). */
@@ -129,7 +322,23 @@ export async function sealKeySet(deps: { keys: SealKeyRegistry }): Promise<{ key
   return { keys: await deps.keys.all() };
 }
 
-/** POST /v1/verify: whether a sealed document is genuine (public: a haulier, a port, a bank). */
-export async function verifyDocument(sealed: { document: unknown; seal: string }, deps: { keys: SealKeyRegistry }): Promise<Verification> {
-  return verifySealedDocument(sealed, { keys: await deps.keys.all() });
+/**
+ * POST /v1/verify: whether a sealed document is genuine (public: a haulier, a port, a bank). Sent
+ * whole, it is checked as sent; sent by reference (the QR code of a printed copy: its id and the
+ * SHA-256 its seal names), the archived document is checked and returned, to compare with the paper.
+ */
+export async function verifyDocument(
+  input: { document: unknown; seal: string } | { documentId: string; documentSha256: string },
+  deps: { keys: SealKeyRegistry; issued: IssuedDocuments; archive: ArchiveReader },
+): Promise<Verification> {
+  const jwks = { keys: await deps.keys.all() };
+  if ('seal' in input) return verifySealedDocument(input, jwks);
+  const reference = parseDocumentId(input.documentId);
+  const issued =
+    reference?.source === 'CUSTOMS' ? await deps.issued.get(reference.declarationId, reference.kind, reference.version) : undefined;
+  // A wrong hash and an unknown id look the same: the reference is a secret only the paper holds.
+  if (!issued || issued.documentSha256 !== input.documentSha256) throw noDocument(input.documentId);
+  const sealed = await readSealed(issued, deps.archive);
+  const verdict = await verifySealedDocument(sealed, jwks);
+  return verdict.genuine ? { ...verdict, document: sealed.document } : verdict;
 }

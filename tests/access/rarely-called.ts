@@ -33,8 +33,8 @@ export const rarelyCalled: readonly { permission: string; reason: string }[] = [
     reason: 'HeadObject when a retried amendment finds its archive key taken.',
   },
   {
-    permission: 'issueDocuments s3:GetObject on archive [*release-note*]',
-    reason: 'HeadObject when a retried release note finds its archive key taken.',
+    permission: 'issueDocuments s3:GetObject on archive [*assessment-notice* *release-note*]',
+    reason: 'HeadObject when a retried assessment notice or release note finds its archive key taken.',
   },
   {
     permission: 'redriveStalled dynamodb:* on main [DECL#*]',

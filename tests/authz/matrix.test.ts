@@ -20,6 +20,8 @@ let cloud: LocalCloud;
 let api: ReturnType<typeof apiClient>['call'];
 const owner = newParty();
 let declarationId = '';
+/** The owner's release note as GET /v1/declarations/{id}/documents names it. */
+let releaseNoteId = '';
 const missingId = '01M8F0000000000000000000ZZ';
 /** The owner's webhook subscription (to a loopback receiver: the local cloud allows one). */
 let subscriptionId = '';
@@ -51,6 +53,11 @@ beforeAll(async () => {
     const note = await api('GET', `/v1/declarations/${declarationId}/release-note`, { token: token('owner') });
     return note.status === 200 ? true : undefined;
   });
+  const listed = await api<{ items: { documentId: string; kind: string }[] }>('GET', `/v1/declarations/${declarationId}/documents`, {
+    token: token('owner'),
+  });
+  releaseNoteId = listed.body.items.find((item) => item.kind === 'RELEASE_NOTE')?.documentId ?? '';
+  expect(releaseNoteId).not.toBe('');
 });
 
 afterAll(async () => {
@@ -85,7 +92,10 @@ function requestFor(
     case 'getDeclaration':
     case 'listDeclarationEvents':
     case 'getReleaseNote':
+    case 'listDeclarationDocuments':
       return { path: op.path.replace('{id}', declarationId) };
+    case 'getDocument':
+      return { path: op.path.replace('{docId}', releaseNoteId) };
     case 'getSealKeys':
       return { path: op.path };
     case 'verifyDocument':
@@ -230,6 +240,9 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   // Released with its note; another trader's does not exist for them.
   getReleaseNote: (caller) => (caller === 'otherTrader' ? 404 : 200),
   getSealKeys: () => 200,
+  // The owner's documents (the notice and the release note) and their download links: another trader's do not exist for them.
+  listDeclarationDocuments: (caller) => (caller === 'otherTrader' ? 404 : 200),
+  getDocument: (caller) => (caller === 'otherTrader' ? 404 : 200),
   // Anyone may ask; a made-up seal is not genuine (200 with genuine: false).
   verifyDocument: () => 200,
   openAccount: () => 201,

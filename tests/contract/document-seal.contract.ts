@@ -61,13 +61,14 @@ export function documentSealContract(name: string, subject: DocumentSealSubject)
       expect(added[0]).toEqual(first);
     });
 
-    it('records a declaration’s document of a kind once: the first counts', async () => {
+    it('records a declaration’s document of a kind and version once: the first counts', async () => {
       // Prepare
       const issued = subject.issued();
       const declarationId = newDeclarationId(new Date());
       const document = {
         declarationId,
         kind: 'RELEASE_NOTE' as const,
+        version: 7,
         archiveKey: `issued/${declarationId}/release-note/a.json`,
         sha256: 'a'.repeat(64),
         documentSha256: 'b'.repeat(64),
@@ -78,13 +79,46 @@ export function documentSealContract(name: string, subject: DocumentSealSubject)
       // Act
       const first = await issued.record(document);
       const second = await issued.record({ ...document, archiveKey: 'other', sha256: 'c'.repeat(64) });
-      const found = await issued.get(declarationId, 'RELEASE_NOTE');
-      const none = await issued.get(newDeclarationId(new Date()), 'RELEASE_NOTE');
+      const found = await issued.get(declarationId, 'RELEASE_NOTE', 7);
+      const otherVersion = await issued.get(declarationId, 'RELEASE_NOTE', 8);
+      const none = await issued.get(newDeclarationId(new Date()), 'RELEASE_NOTE', 7);
 
       // Assess
       expect([first, second]).toEqual([true, false]);
       expect(found).toEqual(document);
+      expect(otherVersion).toBeUndefined();
       expect(none).toBeUndefined();
+    });
+
+    it('lists a declaration’s documents by kind then version, and notes each one’s printable copy once', async () => {
+      // Prepare: an assessment notice of each of two assessments, and the release note
+      const issued = subject.issued();
+      const declarationId = newDeclarationId(new Date());
+      const base = {
+        declarationId,
+        sha256: 'a'.repeat(64),
+        documentSha256: 'b'.repeat(64),
+        kid: 'kid-1',
+        issuedAt: '2026-11-27T10:00:00.000Z',
+      };
+      const release = { ...base, kind: 'RELEASE_NOTE' as const, version: 12, archiveKey: 'release' };
+      const second = { ...base, kind: 'ASSESSMENT_NOTICE' as const, version: 10, archiveKey: 'second' };
+      const first = { ...base, kind: 'ASSESSMENT_NOTICE' as const, version: 4, archiveKey: 'first' };
+      for (const document of [release, second, first]) await issued.record(document);
+      await issued.record({ ...first, declarationId: newDeclarationId(new Date()) });
+      const pdf = { archiveKey: 'release.pdf', sha256: 'd'.repeat(64), bytes: 2048 };
+
+      // Act
+      const attached = await issued.attachPdf(declarationId, 'RELEASE_NOTE', 12, pdf);
+      const again = await issued.attachPdf(declarationId, 'RELEASE_NOTE', 12, { ...pdf, archiveKey: 'other.pdf' });
+      const unknown = await issued.attachPdf(declarationId, 'RELEASE_NOTE', 13, pdf);
+      const listed = await issued.list(declarationId);
+
+      // Assess
+      expect([attached, again, unknown]).toEqual([true, false, false]);
+      expect(listed.map((document) => document.archiveKey)).toEqual(['first', 'second', 'release']);
+      expect(listed[2]?.pdf).toEqual(pdf);
+      expect(await issued.get(declarationId, 'RELEASE_NOTE', 13)).toBeUndefined();
     });
   });
 }

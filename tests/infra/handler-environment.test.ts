@@ -20,7 +20,7 @@ afterEach(() => {
 /** The environment the CDK stack gives a function (values are placeholders). */
 function applyStackEnvironment(definition: FunctionDefinition): void {
   for (const key of Object.keys(process.env))
-    if (/_(TABLE_NAME|BUCKET_NAME|QUEUE_URL|SECRET_ID|KEY_ID|EVENT_BUS_NAME)$/.test(key)) delete process.env[key];
+    if (/_(TABLE_NAME|BUCKET_NAME|QUEUE_URL|SECRET_ID|KEY_ID|EVENT_BUS_NAME)$|^PUBLIC_SITE_URL$/.test(key)) delete process.env[key];
   Object.assign(
     process.env,
     { AWS_REGION: 'eu-west-2' },
@@ -31,6 +31,7 @@ function applyStackEnvironment(definition: FunctionDefinition): void {
       queue: (name) => `https://sqs.eu-west-2.amazonaws.com/000000000000/${name}`,
       secret: (name) => `arn:aws:secretsmanager:eu-west-2:000000000000:secret:${name}`,
       signingKey: (name) => `arn:aws:kms:eu-west-2:000000000000:key/${name}`,
+      publicSite: () => 'https://d111111abcdef8.cloudfront.net',
       eventBus: (name) => `bus-${name}`,
     }),
   );

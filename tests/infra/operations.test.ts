@@ -1,7 +1,9 @@
 /**
  * Operations: the alarm topic and who may use its key, the alarms and where they send, the
  * concurrency the region config gives intake and the queue consumers, and the redrive schedule's
- * dead-letter queue. (cdk-nag runs over the same stack in stack.test.ts.)
+ * dead-letter queue. (cdk-nag runs over the same stack in stack.test.ts.) The alarms are in the
+ * stack's `alarmsStack`, read with the parameters the parent passes it resolved: they name the
+ * parent's topic, functions, queues and tables by their logical IDs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { type RegionConfig, regions } from '#infra/config/regions.ts';
 import { SCHEDULE_DEAD_LETTER_RETENTION_DAYS } from '#infra/function-factory.ts';
 import { CustomsStack } from '#infra/stack.ts';
 import { type FunctionDefinition, functions, queues, tables } from '#shared/resources.ts';
+import { resolvedNestedTemplate } from './support/nested-template.ts';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 type Statement = { Sid?: string; Effect: string; Principal?: any; Action: string | string[]; Condition?: any; Resource?: unknown };
@@ -33,8 +36,9 @@ function onlyOne(template: Template, type: string, idPrefix: string): [string, R
   return found[0]!;
 }
 
-function alarm(template: Template, idPrefix: string): Resource {
-  return onlyOne(template, 'AWS::CloudWatch::Alarm', `Alarms${idPrefix}`)[1];
+/** The one alarm whose logical ID starts with `Alarms<idPrefix>`, in the alarms' nested stack. */
+function alarm(alarmsTemplate: Template, idPrefix: string): Resource {
+  return onlyOne(alarmsTemplate, 'AWS::CloudWatch::Alarm', `Alarms${idPrefix}`)[1];
 }
 
 function functionId(template: Template, name: string): string {
@@ -60,6 +64,7 @@ afterAll(() => {
 
 describe('operations (dev, eu-west-2)', () => {
   let template: Template;
+  let alarms: Template;
   let topicId: string;
   let operationsKeyId: string;
 
@@ -68,6 +73,7 @@ describe('operations (dev, eu-west-2)', () => {
     outdirs.push(outdir);
     const { stack } = buildApp({ region: 'eu-west-2', stage: 'dev', outdir, nag: false, context: { 'aws:cdk:bundling-stacks': [] } });
     template = Template.fromStack(stack);
+    alarms = resolvedNestedTemplate(stack.alarmsStack);
     [topicId] = onlyOne(template, 'AWS::SNS::Topic', 'AlarmTopic');
     [operationsKeyId] = onlyOne(template, 'AWS::KMS::Key', 'OperationsKey');
   });
@@ -148,19 +154,19 @@ describe('operations (dev, eu-west-2)', () => {
   describe('alarms', () => {
     it('all notify the alarm topic, and all but the per-event ProcessingFailed alarm say when they are OK again', () => {
       // Prepare
-      const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm');
+      const all = resourcesOf(alarms, 'AWS::CloudWatch::Alarm');
 
       // Act
-      const withoutOk = alarms.filter(([, a]) => a.Properties.OKActions === undefined).map(([id]) => id);
+      const withoutOk = all.filter(([, a]) => a.Properties.OKActions === undefined).map(([id]) => id);
 
       // Assess
-      expect(alarms.length).toBeGreaterThan(0);
-      for (const [id, a] of alarms) {
+      expect(all.length).toBeGreaterThan(0);
+      for (const [id, a] of all) {
         expect(a.Properties.AlarmActions, id).toEqual([{ Ref: topicId }]);
         expect(a.Properties.ActionsEnabled ?? true, id).toBe(true);
       }
       expect(withoutOk).toEqual([expect.stringMatching(/^AlarmsProcessingFailedAlarm/)]);
-      expect(alarms.filter(([id]) => !withoutOk.includes(id)).every(([, a]) => a.Properties.OKActions[0].Ref === topicId)).toBe(true);
+      expect(all.filter(([id]) => !withoutOk.includes(id)).every(([, a]) => a.Properties.OKActions[0].Ref === topicId)).toBe(true);
     });
 
     it('alarms on Errors and on Throttles of every function, over 1-minute periods, two bad minutes in five', () => {
@@ -168,7 +174,7 @@ describe('operations (dev, eu-west-2)', () => {
       const expected = definitions.flatMap(([name]) => (['Errors', 'Throttles'] as const).map((metric) => ({ name, metric })));
 
       // Act
-      const actual = expected.map(({ name, metric }) => ({ name, metric, alarm: alarm(template, `${pascal(name)}${metric}Alarm`) }));
+      const actual = expected.map(({ name, metric }) => ({ name, metric, alarm: alarm(alarms, `${pascal(name)}${metric}Alarm`) }));
 
       // Assess
       for (const { name, metric, alarm: a } of actual) {
@@ -192,7 +198,7 @@ describe('operations (dev, eu-west-2)', () => {
       const queueIds = resourcesOf(template, 'AWS::SQS::Queue').map(([id]) => id);
 
       // Act
-      const actual = Object.keys(queues).map((name) => ({ name, alarm: alarm(template, `${pascal(name)}QueueAgeAlarm`) }));
+      const actual = Object.keys(queues).map((name) => ({ name, alarm: alarm(alarms, `${pascal(name)}QueueAgeAlarm`) }));
 
       // Assess
       expect(region.queueAgeAlarmMinutes).toBe(5);
@@ -215,7 +221,7 @@ describe('operations (dev, eu-west-2)', () => {
       const [apiId] = onlyOne(template, 'AWS::ApiGatewayV2::Api', 'HttpApi');
 
       // Act
-      const a = alarm(template, 'ApiServerErrorAlarm');
+      const a = alarm(alarms, 'ApiServerErrorAlarm');
 
       // Assess
       expect(a.Properties).toMatchObject({
@@ -239,8 +245,8 @@ describe('operations (dev, eu-west-2)', () => {
       const [accessLogId] = onlyOne(template, 'AWS::Logs::LogGroup', 'ApiAccessLogGroup');
 
       // Act
-      const [, filter] = onlyOne(template, 'AWS::Logs::MetricFilter', 'AlarmsApiThrottledRequestsFilter');
-      const a = alarm(template, 'ApiThrottledAlarm');
+      const [, filter] = onlyOne(alarms, 'AWS::Logs::MetricFilter', 'AlarmsApiThrottledRequestsFilter');
+      const a = alarm(alarms, 'ApiThrottledAlarm');
 
       // Assess
       expect(filter.Properties).toEqual({
@@ -267,7 +273,7 @@ describe('operations (dev, eu-west-2)', () => {
           name,
           definition,
           kind,
-          alarm: alarm(template, `${pascal(name)}Table${kind}ThrottleAlarm`),
+          alarm: alarm(alarms, `${pascal(name)}Table${kind}ThrottleAlarm`),
         })),
       );
 
@@ -295,8 +301,8 @@ describe('operations (dev, eu-west-2)', () => {
       const names = Object.keys(queues);
 
       // Act
-      const deadLetter = names.map((name) => alarm(template, `${pascal(name)}DeadLetterAlarm`));
-      const failed = alarm(template, 'ProcessingFailedAlarm');
+      const deadLetter = names.map((name) => alarm(alarms, `${pascal(name)}DeadLetterAlarm`));
+      const failed = alarm(alarms, 'ProcessingFailedAlarm');
 
       // Assess
       for (const a of [...deadLetter, failed]) expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
@@ -409,7 +415,7 @@ describe('operations (dev, eu-west-2)', () => {
       const [queueId] = onlyOne(template, 'AWS::SQS::Queue', 'RedriveStalledScheduleDeadLetterQueue');
 
       // Act
-      const a = alarm(template, 'RedriveStalledScheduleDeadLetterAlarm');
+      const a = alarm(alarms, 'RedriveStalledScheduleDeadLetterAlarm');
 
       // Assess
       expect(a.Properties).toMatchObject({

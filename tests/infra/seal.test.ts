@@ -1,7 +1,8 @@
 /**
  * The customs seal in the stack: an asymmetric KMS key for signing (ECC_NIST_P256, SIGN_VERIFY),
- * which only the documents worker's role may use (kms:Sign, kms:GetPublicKey, nothing else), and
- * the documents queue it works from, with its dead-letter queue.
+ * which only the documents worker's role may use (kms:Sign, kms:GetPublicKey, nothing else), the
+ * documents and printing queues they work from, each with its dead-letter queue, and the console's
+ * address given to the printing worker alone.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,21 +70,41 @@ describe('the customs seal', () => {
     expect(JSON.stringify(using[0]!.roles)).toContain('FunctionsIssueDocuments');
   });
 
-  it('is used from its own queue, with a dead-letter queue, so a throttle delays notes, never clearance', () => {
-    // Prepare
-    const documents = resourcesOf('AWS::SQS::Queue').find(([id]) => id.startsWith('DocumentsQueue'));
-    const deadLetters = resourcesOf('AWS::SQS::Queue').find(([id]) => id.startsWith('DocumentsDeadLetterQueue'));
+  it.each([
+    ['Documents', 'FunctionsIssueDocuments', queues.documents.maxReceiveCount],
+    ['Printing', 'FunctionsPrintDocuments', queues.printing.maxReceiveCount],
+  ])(
+    'is used from its own queues, each with a dead-letter queue, so a throttle delays documents, never clearance (%s)',
+    (queue, consumer, maxReceiveCount) => {
+      // Prepare
+      const source = resourcesOf('AWS::SQS::Queue').find(([id]) => id.startsWith(`${queue}Queue`));
+      const deadLetters = resourcesOf('AWS::SQS::Queue').find(([id]) => id.startsWith(`${queue}DeadLetterQueue`));
 
-    // Act
-    const mapping = resourcesOf('AWS::Lambda::EventSourceMapping').find(([, m]) =>
-      JSON.stringify(m.Properties.EventSourceArn).includes(documents?.[0] ?? '-'),
+      // Act
+      const mapping = resourcesOf('AWS::Lambda::EventSourceMapping').find(([, m]) =>
+        JSON.stringify(m.Properties.EventSourceArn).includes(source?.[0] ?? '-'),
+      );
+
+      // Assess
+      expect(source?.[1].Properties.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters?.[0], 'Arn'] },
+        maxReceiveCount,
+      });
+      expect(JSON.stringify(mapping?.[1].Properties.FunctionName)).toContain(consumer);
+    },
+  );
+
+  it('gives the printing worker the console’s address for its QR codes, and no function behind the API', () => {
+    // Prepare
+    const functionsWithSite = resourcesOf('AWS::Lambda::Function').filter(
+      ([, fn]) => 'PUBLIC_SITE_URL' in (fn.Properties.Environment?.Variables ?? {}),
     );
 
+    // Act
+    const site = functionsWithSite.map(([id, fn]) => [id, JSON.stringify(fn.Properties.Environment.Variables.PUBLIC_SITE_URL)]);
+
     // Assess
-    expect(documents?.[1].Properties.RedrivePolicy).toEqual({
-      deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters?.[0], 'Arn'] },
-      maxReceiveCount: queues.documents.maxReceiveCount,
-    });
-    expect(JSON.stringify(mapping?.[1].Properties.FunctionName)).toContain('FunctionsIssueDocuments');
+    expect(site.map(([id]) => id?.replace(/Function[0-9A-F]{8}$/, ''))).toEqual(['FunctionsPrintDocuments']);
+    expect(site[0]?.[1]).toContain('DomainName');
   });
 });

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuildAppOptions, type BuiltApp, buildApp, parseStage, stackName } from '#infra/app.ts';
@@ -22,6 +25,7 @@ import {
   tableNameEnv,
   tables,
 } from '#shared/resources.ts';
+import { resolvedNestedTemplate, templatesOf } from './support/nested-template.ts';
 
 type Resource = {
   Type: string;
@@ -106,6 +110,16 @@ function statefulLogicalIds(template: Template): Record<string, string[]> {
   );
 }
 
+/** The message of the error the synth fails with ('' when it succeeds): one synth, several assertions. */
+function synthError(app: BuiltApp['app']): string {
+  try {
+    app.synth();
+    return '';
+  } catch (error) {
+    return String(error);
+  }
+}
+
 // The stack deploys console/dist: build it when missing or stale (about a second).
 beforeAll(async () => {
   await ensureConsoleBuilt();
@@ -118,11 +132,16 @@ afterAll(() => {
 describe('CustomsStack (dev, eu-west-2)', () => {
   let built: BuiltApp;
   let template: Template;
+  /** The nested stacks, their parameters resolved to the parent's values (tests/infra/support/nested-template.ts). */
+  let routesTemplate: Template;
+  let alarmsTemplate: Template;
   let keyId: string;
 
   beforeAll(() => {
     built = build();
     template = Template.fromStack(built.stack);
+    routesTemplate = resolvedNestedTemplate(built.stack.apiRoutesStack);
+    alarmsTemplate = resolvedNestedTemplate(built.stack.alarmsStack);
     // The data key; the operations key (alarm topic, schedule DLQs) is asserted in operations.test.ts.
     const keys = Object.keys(template.findResources('AWS::KMS::Key')).filter((id) => id.startsWith('DataKey'));
     expect(keys).toHaveLength(1);
@@ -537,8 +556,9 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
 
     // Act
+    // The routes are in the routes' nested stack; the authorizer stays with the API in the parent.
     const routes = new Map(
-      resourcesOf(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey as string, r.Properties]),
+      resourcesOf(routesTemplate, 'AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey as string, r.Properties]),
     );
 
     // Assess
@@ -554,6 +574,51 @@ describe('CustomsStack (dev, eu-west-2)', () => {
         expect(route!.AuthorizerId).toBeUndefined();
       }
     }
+  });
+
+  it("integrates each route with its function, which only this API's route may invoke", () => {
+    // Prepare
+    const [apiId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Api'));
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
+    const permissions = resourcesOf(routesTemplate, 'AWS::Lambda::Permission');
+
+    // Act
+    const routed = resourcesOf(routesTemplate, 'AWS::ApiGatewayV2::Route').map(([, route]) => {
+      const integrationId = route.Properties.Target['Fn::Join'][1][1].Ref as string;
+      const integration = routesTemplate.toJSON().Resources[integrationId] as Resource;
+      const functionArn = integration.Properties.IntegrationUri;
+      return { routeKey: route.Properties.RouteKey as string, route, integration, functionArn };
+    });
+
+    // Assess
+    expect(integrations).toEqual({});
+    expect(routed).toHaveLength(httpFunctions.length);
+    for (const { definition, trigger } of httpFunctions) {
+      if (trigger.kind !== 'http') continue;
+      const routeKey = `${trigger.method} ${trigger.path}`;
+      const found = routed.find((r) => r.routeKey === routeKey)!;
+      const [functionId] = platformFunctions(template).find(([, fn]) => fn.Properties.Description === definition.description)!;
+      expect(found.route.Properties.ApiId, routeKey).toEqual({ Ref: apiId });
+      expect(found.integration.Properties, routeKey).toMatchObject({
+        ApiId: { Ref: apiId },
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [functionId, 'Arn'] },
+      });
+      const invokers = permissions.filter(([, p]) => JSON.stringify(p.Properties.FunctionName) === JSON.stringify(found.functionArn));
+      expect(
+        invokers.map(([, p]) => p.Properties),
+        routeKey,
+      ).toContainEqual({
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: {
+          'Fn::Join': ['', ['arn:aws:execute-api:eu-west-2:', { Ref: 'AWS::AccountId' }, ':', { Ref: apiId }, `/*/*${trigger.path}`]],
+        },
+      });
+    }
+    expect(permissions).toHaveLength(httpFunctions.length);
   });
 
   it('grants named actions only: no wildcard in any action, Resource "*" only for X-Ray', () => {
@@ -590,7 +655,7 @@ describe('CustomsStack (dev, eu-west-2)', () => {
 
   it('alarms on any declaration marked PROCESSING_FAILED', () => {
     // Prepare
-    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(([id]) => id.includes('ProcessingFailedAlarm'));
+    const alarms = resourcesOf(alarmsTemplate, 'AWS::CloudWatch::Alarm').filter(([id]) => id.includes('ProcessingFailedAlarm'));
 
     // Assess
     expect(alarms).toHaveLength(1);
@@ -606,7 +671,7 @@ describe('CustomsStack (dev, eu-west-2)', () => {
 
   it('alarms on any message in a dead-letter queue', () => {
     // Prepare
-    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(
+    const alarms = resourcesOf(alarmsTemplate, 'AWS::CloudWatch::Alarm').filter(
       ([id]) => id.includes('DeadLetterAlarm') && !id.includes('ScheduleDeadLetterAlarm'),
     );
 
@@ -735,9 +800,10 @@ describe('cdk-nag AwsSolutions checks', () => {
       .findAll()
       .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
       .flatMap((m) => Object.entries(m.data as Record<string, string>));
-    const recorded = Object.values(template.toJSON().Resources as Record<string, Resource>).flatMap(
-      (r) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as { id: string; reason: string }[],
-    );
+    // In the parent's template and the nested stacks' (the public route's acknowledgement is in the routes' stack).
+    const recorded = Object.values(templatesOf(stack))
+      .flatMap((each) => Object.values(each.toJSON().Resources as Record<string, Resource>))
+      .flatMap((r) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as { id: string; reason: string }[]);
 
     // Assess
     expect(acknowledgments.length).toBeGreaterThan(0);
@@ -788,6 +854,51 @@ describe('cdk-nag AwsSolutions checks', () => {
 
     // Assess
     expect(synth).toThrow(/AwsSolutions-IAM5\[Action::s3:\*\]/);
+  });
+});
+
+describe('cdk-nag in the nested stacks', () => {
+  it('checks the resources of the nested stacks too: an unacknowledged finding in either fails the synth', () => {
+    // Prepare: a public route without acknowledgement in the routes' stack, a queue without
+    // encryption or dead-letter queue in the alarms' stack.
+    const { app, stack } = build({ nag: true });
+    new HttpRoute(stack.apiRoutesStack, 'UnacknowledgedPublicRoute', {
+      httpApi: stack.httpApi,
+      routeKey: HttpRouteKey.with('/v1/unacknowledged', HttpMethod.GET),
+      integration: new HttpLambdaIntegration('UnacknowledgedIntegration', stack.functions.openApi!.fn),
+    });
+    new Queue(stack.alarmsStack, 'UnacknowledgedQueue');
+
+    // Act
+    const failure = synthError(app);
+
+    // Assess
+    // Each finding names the resource's construct path, then the rule to acknowledge.
+    expect(failure).toMatch(
+      /ApiRoutesStack\/UnacknowledgedPublicRoute\/Resource .*\n\s*Acknowledge with 'AwsSolutions::AwsSolutions-APIG4'/,
+    );
+    expect(failure).toMatch(/AlarmsStack\/UnacknowledgedQueue\/Resource .*\n\s*Acknowledge with 'AwsSolutions::AwsSolutions-SQS3'/);
+  });
+
+  it("applies the stack's tags to the nested stacks and to their resources", () => {
+    // Prepare
+    const { stack } = build({ nag: false });
+
+    // Act
+    const alarms = resourcesOf(Template.fromStack(stack.alarmsStack), 'AWS::CloudWatch::Alarm');
+    const nestedStackResources = resourcesOf(Template.fromStack(stack), 'AWS::CloudFormation::Stack');
+
+    // Assess
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const [id, resource] of [...alarms, ...nestedStackResources]) {
+      expect(resource.Properties.Tags, id).toEqual(
+        expect.arrayContaining([
+          { Key: 'project', Value: 'customs-clearance' },
+          { Key: 'stage', Value: 'dev' },
+        ]),
+      );
+    }
+    expect(nestedStackResources).toHaveLength(2);
   });
 });
 

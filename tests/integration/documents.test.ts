@@ -3,12 +3,14 @@
  * the invoice (N935), the trader gets an upload URL, PUTs the bytes to it with fetch, the archive's
  * ObjectCreated event reaches the receive-document worker through the documentUploads queue, and
  * the declaration is back UNDER_REVIEW at the front of its queue. Wrong bytes and types are
- * refused with nothing changed; an event delivered again changes nothing.
+ * refused with nothing changed; an event delivered again changes nothing. A received document is
+ * listed with the declaration's documents and downloaded through its short-lived link.
  */
 import { createHash } from 'node:crypto';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
+import type { DeclarationDocument, DocumentDownload } from '#shared/domain/declaration-documents.ts';
 import { ferroSilicon } from '#tests/support/scenarios.ts';
 import { startSeededCloud } from '#tests/support/seeded-cloud.ts';
 import { type apiClient, declarationFor, eventually, newParty } from './support.ts';
@@ -176,6 +178,37 @@ describe('the trader answers a document request over HTTP', () => {
     const order = queue.body.items.map((item) => item.id);
     expect(order.indexOf(id)).toBeLessThan(order.indexOf(later.id));
     expect(events.body.items.at(-1)).toMatchObject({ type: 'DOCUMENTS_RECEIVED', status: 'UNDER_REVIEW', actor: { kind: 'trader' } });
+  });
+
+  it("lists a received document among the declaration's documents, and its short-lived link gives the officer the exact bytes", async () => {
+    // Prepare: the invoice asked for, uploaded and received
+    const { id, trader } = await underReview();
+    await requestDocuments(id, ['N935']);
+    const bytes = pdf('Commercial invoice INV-2026-042');
+    const ticket = await api<Ticket>('POST', `/v1/declarations/${id}/documents`, {
+      token: trader,
+      body: { type: 'N935', ref: 'INV-2026-042', contentType: 'application/pdf', size: bytes.byteLength, sha256: sha256(bytes) },
+    });
+    await put(ticket.body, bytes);
+    await view(id, trader, (current) => current.status === 'UNDER_REVIEW');
+
+    // Act
+    const listed = await api<{ items: DeclarationDocument[] }>('GET', `/v1/declarations/${id}/documents`, { token: officer });
+    const upload = listed.body.items.find((document) => document.source === 'TRADER');
+    const links = await api<DocumentDownload>('GET', `/v1/documents/${upload?.documentId}`, { token: officer });
+    const downloaded = Buffer.from(await (await fetch(links.body.files[0]?.url ?? '')).arrayBuffer());
+
+    // Assess
+    expect(upload).toMatchObject({
+      documentId: `${id}.${ticket.body.documentId}`,
+      kind: 'N935',
+      ref: 'INV-2026-042',
+      files: [{ contentType: 'application/pdf', sha256: sha256(bytes) }],
+      documentSha256: null,
+    });
+    expect(links.status).toBe(200);
+    expect(links.body.files).toEqual([expect.objectContaining({ contentType: 'application/pdf', sha256: sha256(bytes) })]);
+    expect(downloaded.equals(bytes)).toBe(true);
   });
 
   it('refuses a disallowed media type, a type not requested, and bytes other than those declared; nothing changes', async () => {

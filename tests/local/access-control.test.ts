@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AWS_CALLS_FILE_ENV } from '#local/access-control.ts';
+import { AWS_CALLS_FILE_ENV, keyShape } from '#local/access-control.ts';
 import { type LocalCloud, type LocalFunctionDefinition, startLocalCloud } from '#local/cloud.ts';
 import type { FunctionAccess } from '#shared/resources.ts';
 import { readRecordedCalls, undeclaredCalls, unusedPermissions } from '../access/audit.ts';
@@ -69,5 +69,28 @@ describe('the local cloud holds each handler to its declared access', () => {
     // Assess
     expect(undeclaredCalls(calls, withinAccess)).toEqual([]);
     expect(unusedPermissions(calls, withinAccess)).toEqual([]);
+  });
+});
+
+describe('the shape a call is recorded under', () => {
+  it('keeps the extension of an object key, so a grant on PDFs is told from one on the sealed JSON beside them', () => {
+    // Prepare
+    const folder = '42/declarations/01M8FH9SKM27EAF46ECDX6F5YH/issued/release-note';
+
+    // Act
+    const shapes = [
+      `${folder}/9a40ad3a.json`,
+      `${folder}/33c09d3b.pdf`,
+      'tariffPack/958295b6d8dae717.json.gz',
+      'declarations/01M8/documents/01M9',
+    ].map((key) => keyShape('s3', key));
+
+    // Assess
+    expect(shapes).toEqual([
+      '*/declarations/*/issued/release-note/*.json',
+      '*/declarations/*/issued/release-note/*.pdf',
+      'tariffPack/*.json.gz',
+      'declarations/*/documents/*',
+    ]);
   });
 });

@@ -106,7 +106,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
     risk: new InMemoryPipelineQueue(),
     duty: new InMemoryPipelineQueue(),
     release: new InMemoryPipelineQueue(),
-    /** Release notes asked for (the documents worker is not part of the pipeline's stages). */
+    /** Sealed documents asked for, by the duty and release stages (the documents worker is not part of the pipeline's stages). */
     documents: new InMemoryPipelineQueue(),
   };
   const documents = options.documents ?? (await (sharedDocuments ??= demoReferenceDocuments()));
@@ -151,6 +151,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
     duty: {
       repository,
       releaseQueue: queues.release,
+      documentsQueue: queues.documents,
       clock,
       tariff,
       region: { nationalCurrency: region.nationalCurrency, deMinimis: { ...region.deMinimis, appliesTo: [...region.deMinimis.appliesTo] } },

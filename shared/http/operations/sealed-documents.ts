@@ -1,8 +1,31 @@
-/** The documents customs issues under its seal: read one, the published keys, verify one. */
+/** The documents customs issues under its seal and a declaration's documents: list, download, the published keys, verify one. */
 import * as z from 'zod';
-import { sealedDocumentSchema, verificationSchema } from '#shared/domain/sealed-documents.ts';
+import { declarationDocumentListSchema, documentDownloadSchema, documentIdParameter } from '#shared/domain/declaration-documents.ts';
+import { documentReferenceSchema, sealedDocumentSchema, verificationSchema } from '#shared/domain/sealed-document-schemas.ts';
 import { defineOperation } from '#shared/http/operation-spec.ts';
 import { declarationPath } from './parameters.ts';
+
+export const listDeclarationDocumentsOperation = defineOperation({
+  operationId: 'listDeclarationDocuments',
+  method: 'GET',
+  path: '/v1/declarations/{id}/documents',
+  summary: "A declaration's documents: those customs issued under its seal and those the trader uploaded, with their hashes",
+  roles: ['trader', 'officer', 'admin'],
+  pathParameters: declarationPath,
+  responses: { 200: { description: 'Oldest first', schema: declarationDocumentListSchema } },
+  problems: { 404: 'No such declaration (or not yours)' },
+});
+
+export const getDocumentOperation = defineOperation({
+  operationId: 'getDocument',
+  method: 'GET',
+  path: '/v1/documents/{docId}',
+  summary: "Short-lived links to a document's archived files (the declarant, officer, admin)",
+  roles: ['trader', 'officer', 'admin'],
+  pathParameters: z.strictObject({ docId: documentIdParameter }),
+  responses: { 200: { description: 'A presigned GET link per file, valid for minutes', schema: documentDownloadSchema } },
+  problems: { 404: 'No such document (or not yours)' },
+});
 
 export const getReleaseNoteOperation = defineOperation({
   operationId: 'getReleaseNote',
@@ -35,9 +58,15 @@ export const verifyDocumentOperation = defineOperation({
   operationId: 'verifyDocument',
   method: 'POST',
   path: '/v1/verify',
-  summary: 'Whether a sealed document (e.g. a release note) is genuine: which key sealed it and when (public)',
+  summary:
+    'Whether a sealed document (a release note, an assessment notice) is genuine: which key sealed it and when; sent whole, or by the reference its printed copy’s QR code carries (public)',
   roles: 'public',
-  body: { kind: 'json', schema: sealedDocumentSchema, maxBytes: 256 * 1024 },
-  responses: { 200: { description: 'The verdict (genuine or not, and why)', schema: verificationSchema } },
-  problems: { 413: 'Body too large', 415: 'Body is not JSON' },
+  body: { kind: 'json', schema: z.union([sealedDocumentSchema, documentReferenceSchema]), maxBytes: 256 * 1024 },
+  responses: {
+    200: {
+      description: 'The verdict (genuine or not, and why); asked by reference, with the sealed document to compare with the paper',
+      schema: verificationSchema,
+    },
+  },
+  problems: { 404: 'No document with this reference', 413: 'Body too large', 415: 'Body is not JSON' },
 });

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import {
   ArchiveConflictError,
+  type ArchiveDownloads,
   ArchiveIntegrityError,
   type ArchiveReader,
   type DocumentArchive,
@@ -16,7 +17,7 @@ import {
  * The archive in memory: checks the SHA-256 on write (as S3 does) and on read (as the adapter does);
  * write-once as the adapter (the same bytes again get the stored object, other bytes are refused).
  */
-export class InMemoryDocumentArchive implements DocumentArchive, ArchiveReader {
+export class InMemoryDocumentArchive implements DocumentArchive, ArchiveReader, ArchiveDownloads {
   readonly objects = new Map<string, Uint8Array[]>();
 
   async put(document: { key: string; body: Uint8Array; contentType: string; sha256: string }): Promise<StoredDocument> {
@@ -39,5 +40,11 @@ export class InMemoryDocumentArchive implements DocumentArchive, ArchiveReader {
     if (!bytes) throw Object.assign(new Error(`no archived document ${document.key}`), { name: 'NoSuchKey' });
     if (createHash('sha256').update(bytes).digest('hex') !== document.sha256) throw new ArchiveIntegrityError(document.key);
     return Uint8Array.from(bytes);
+  }
+
+  /** A `memory:` URL naming the object, its file name and when it expires (the fakes' stand-in for a presigned URL). */
+  async presignGet(object: { key: string; fileName: string; expiresInSeconds: number }): Promise<string> {
+    if (!this.objects.has(object.key)) throw Object.assign(new Error(`no archived document ${object.key}`), { name: 'NoSuchKey' });
+    return `memory:${encodeURIComponent(object.key)}?filename=${encodeURIComponent(object.fileName)}&expires=${object.expiresInSeconds}`;
   }
 }

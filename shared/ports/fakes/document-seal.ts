@@ -5,7 +5,14 @@
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 import type { PublicJwk } from '#shared/domain/sealed-documents.ts';
-import type { DocumentSealer, IssuedDocument, IssuedDocumentKind, IssuedDocuments, SealKeyRegistry } from '#shared/ports/document-seal.ts';
+import type {
+  ArchivedPdf,
+  DocumentSealer,
+  IssuedDocument,
+  IssuedDocumentKind,
+  IssuedDocuments,
+  SealKeyRegistry,
+} from '#shared/ports/document-seal.ts';
 
 export class InMemoryDocumentSealer implements DocumentSealer {
   readonly #privateKey: KeyObject;
@@ -47,15 +54,33 @@ export class InMemorySealKeyRegistry implements SealKeyRegistry {
 export class InMemoryIssuedDocuments implements IssuedDocuments {
   readonly #documents = new Map<string, IssuedDocument>();
 
+  static #key(declarationId: string, kind: IssuedDocumentKind, version: number): string {
+    return `${declarationId}/${kind}/${String(version).padStart(6, '0')}`;
+  }
+
   async record(document: IssuedDocument): Promise<boolean> {
-    const key = `${document.declarationId}/${document.kind}`;
+    const key = InMemoryIssuedDocuments.#key(document.declarationId, document.kind, document.version);
     if (this.#documents.has(key)) return false;
     this.#documents.set(key, structuredClone(document));
     return true;
   }
 
-  async get(declarationId: string, kind: IssuedDocumentKind): Promise<IssuedDocument | undefined> {
-    const found = this.#documents.get(`${declarationId}/${kind}`);
+  async get(declarationId: string, kind: IssuedDocumentKind, version: number): Promise<IssuedDocument | undefined> {
+    const found = this.#documents.get(InMemoryIssuedDocuments.#key(declarationId, kind, version));
     return found ? structuredClone(found) : undefined;
+  }
+
+  async list(declarationId: string): Promise<IssuedDocument[]> {
+    return [...this.#documents.entries()]
+      .filter(([key]) => key.startsWith(`${declarationId}/`))
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([, document]) => structuredClone(document));
+  }
+
+  async attachPdf(declarationId: string, kind: IssuedDocumentKind, version: number, pdf: ArchivedPdf): Promise<boolean> {
+    const document = this.#documents.get(InMemoryIssuedDocuments.#key(declarationId, kind, version));
+    if (!document || document.pdf) return false;
+    document.pdf = structuredClone(pdf);
+    return true;
   }
 }
