@@ -85,12 +85,13 @@ export const regions = {
     // the peak (a note is issued later; the release itself never waits for it).
     // The printing worker renders PDFs apart: 5 consumers (a late PDF delays only the paper copy).
     // At full load intake and stages use up to 400 + 4 x 100 + 10 + 5 + 10 = 825 of the account's
-    // Lambda concurrency (1,000 by default per region), notifications 80 more: ask for more before taking 1,000/s.
+    // Lambda concurrency (1,000 by default per region), notifications 75 more: ask for more before taking 1,000/s.
     // Notifications: one message per history event (about five per declaration). 40 fan-out
     // consumers (10 events in ~0.5 s each: 800/s) fall behind at full load and catch up after it:
     // the queue absorbs the peak, and clearance never waits for a notification. Deliveries wait on
     // receivers (at most 10 s each). Both fit the account's default concurrency beside the stages
-    // (825 + 40 + 40 = 905); a region that wants notifications in step at peak asks for more.
+    // (825 + 40 fan-out + 35 deliveries = 900, leaving Lambda's unreserved 100); a region that wants
+    // notifications in step at peak asks for more.
     queueConcurrency: {
       validation: 100,
       risk: 100,
@@ -100,7 +101,7 @@ export const regions = {
       printing: 5,
       documentUploads: 10,
       notifications: 40,
-      webhookDeliveries: 40,
+      webhookDeliveries: 35,
     },
     // A placeholder: operators put the region's on-call address here before deploying.
     alarmEmail: 'customs-oncall@example.org',
