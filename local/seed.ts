@@ -1,16 +1,18 @@
 /**
  * Seeds a running local cloud with the demo region's reference data, through the same adapters
  * and use cases the admin API uses: the GB tariff pack built from the project's copies of the UK
- * tariff data, exchange rates, HMRC's alcohol duty rate table, valuation references, risk settings, the demo risk profiles and
- * trader profiles. Idempotent: documents are content-addressed, profiles and traders are only
+ * tariff data, exchange rates, HMRC's alcohol duty rate table, valuation references, risk settings, the demo risk profiles,
+ * trader profiles and the demo traders' accounts. Idempotent: documents are content-addressed, profiles and traders are only
  * written when missing, so a restart with --data keeps what an administrator changed.
  */
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
+import { demoAccounts } from '#demo/accounts-seed.ts';
 import { defaultAlcoholDutyRatesUrl } from '#demo/gb-tariff-pack.ts';
 import { demoProfiles, demoSelection, demoThresholds, demoTraders, demoValuationTable } from '#demo/risk-seed.ts';
 import { DynamoDbRiskStore } from '#shared/adapters/dynamodb-risk-store.ts';
-import { referenceDocuments, sharedDynamoDb } from '#shared/adapters/platform.ts';
+import { accountLedger, referenceDocuments, sharedDynamoDb } from '#shared/adapters/platform.ts';
+import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import type { Principal } from '#shared/domain/auth.ts';
 import type { ReferenceDocumentKind } from '#shared/ports/reference-documents.ts';
@@ -18,6 +20,7 @@ import { riskSettingsSchema } from '#shared/risk/settings.ts';
 import { valuationReferenceTableSchema } from '#shared/risk/valuation.ts';
 import { alcoholDutyRatesSchema } from '#shared/tariff/alcohol-duty-rates.ts';
 import { type ExchangeRates, exchangeRatesSchema, tariffPackSchema } from '#shared/tariff/model.ts';
+import { openTraderAccount } from '#shared/usecases/manage-accounts.ts';
 import { loadReferenceDocument } from '#shared/usecases/reference-documents.ts';
 
 const seeder: Principal = { subject: 'local-seed', roles: ['admin'], partyId: undefined };
@@ -58,6 +61,7 @@ export interface SeedReport {
   documents: { kind: ReferenceDocumentKind; version: string }[];
   profilesAdded: number;
   tradersAdded: number;
+  accountsOpened: number;
 }
 
 /** Seeds the cloud whose environment is applied to this process (startLocalCloud does that). */
@@ -92,5 +96,10 @@ export async function seedDemoData(options: { now?: Date; onProgress?: (line: st
     tradersAdded += 1;
   }
   progress(`${profilesAdded} demo risk profile(s) and ${tradersAdded} trader profile(s) added`);
-  return { documents, profilesAdded, tradersAdded };
+  // Opened once: a restart with --data finds them open with the same terms (and their ledgers kept).
+  const accounts = { accounts: accountLedger(loadConfig('openAccount')), clock: systemClock };
+  let accountsOpened = 0;
+  for (const input of demoAccounts) if ((await openTraderAccount({ principal: seeder, input }, accounts)).created) accountsOpened += 1;
+  progress(`${accountsOpened} demo account(s) opened`);
+  return { documents, profilesAdded, tradersAdded, accountsOpened };
 }

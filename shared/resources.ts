@@ -28,6 +28,13 @@ import {
 } from './http/operations/declarations.ts';
 import { openApiOperation } from './http/operations/meta.ts';
 import {
+  getAccountOperation,
+  listAccountsOperation,
+  openAccountOperation,
+  paymentCallbackOperation,
+  topUpAccountOperation,
+} from './http/operations/revenue.ts';
+import {
   claimDeclarationOperation,
   decideOnDeclarationOperation,
   recordInspectionOperation,
@@ -176,6 +183,9 @@ export const buckets = {
 export const secrets = {
   riskSelection: {
     description: 'Per-region key of the random selection draw (HMAC-SHA256 over the declaration id)',
+  },
+  paymentProviders: {
+    description: "Per-region key each payment provider's callback secret is derived from (HKDF-SHA256 with the provider's name)",
   },
   webhookSigning: {
     description: "Per-region master secret of the webhook subscriptions' signing secrets (HKDF-SHA256 per subscription id)",
@@ -355,6 +365,12 @@ export const key = {
   selectionStats: 'STATS#*',
   clearanceCounters: 'COUNTERS#*',
   sealKeys: 'SEALKEYS',
+  /** A trader account: its cache, ledger entries and source guards (patterns 50-52); its listing under the owner is `TRADER#*`. */
+  account: 'ACCOUNT#*',
+  /** A payment request the platform issued (patterns 54, 55). */
+  paymentRequest: 'PAYMENT#*',
+  /** A payment provider's confirmation event, accepted once (pattern 55). */
+  paymentEvent: 'PAYEVENT#*',
   /** A subscriber's webhook subscriptions (`SUBSCRIBER#<kind>#<id>`, patterns 42 to 45). */
   subscriber: 'SUBSCRIBER#*',
   /** A webhook subscription's delivery log (`WEBHOOK#<subscription>`, patterns 46 to 49). */
@@ -406,6 +422,19 @@ const readsDeclarationBodies: BucketGrant = {
   actions: ['GetObject', 'GetObjectVersion'],
   keys: [archived.submissions, archived.amendments],
 };
+
+/**
+ * Booking on a trader account (patterns 51, 52): the cache and entry at the next sequence are read,
+ * the entry, its source guard and the cache put. A booking that finds an account's opening not
+ * finished rolls it forward, which lists the account under its owner (pattern 50).
+ */
+const booksOnAccounts: readonly TableGrant[] = [
+  { actions: ['GetItem', 'PutItem'], keys: [key.account] },
+  { actions: ['PutItem'], keys: [key.trader] },
+];
+
+/** Securing duties (docs/revenue.md): drawn on the declared account, or a payment request issued (pattern 54). */
+const securesDuties: readonly TableGrant[] = [...booksOnAccounts, { actions: ['GetItem', 'PutItem'], keys: [key.paymentRequest] }];
 
 /** Lambda functions, by logical name. */
 export const functions = {
@@ -635,6 +664,8 @@ export const functions = {
           { actions: ['Query'], keys: [key.referenceDocument] },
           // Patterns 18b and 18c: the trader's and the profiles' inspection counts.
           { actions: ['UpdateItem'], keys: [key.trader, key.riskEffectiveness] },
+          // The re-assessment's difference, booked like the assessment.
+          ...securesDuties,
         ],
       },
       buckets: {
@@ -658,6 +689,7 @@ export const functions = {
         main: [
           { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
           { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
+          ...securesDuties,
         ],
       },
       buckets: { archive: [readsDeclarationBodies] },
@@ -1146,6 +1178,89 @@ export const functions = {
     timeoutSeconds: 5,
     triggers: [api(revokeSigningKeyOperation)],
     access: { tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.trader] }] } },
+  },
+  // Revenue (docs/revenue.md): trader accounts and payment provider callbacks.
+  openAccount: {
+    entry: 'functions/api/admin/accounts-open.ts',
+    handler: 'handler',
+    description: "POST /v1/admin/accounts: open a trader's cash or duty deferment account (admin)",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(openAccountOperation)],
+    // Pattern 50; an account opened before is read back with its opening entry (pattern 52).
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'PutItem', 'Query'], keys: [key.account] },
+          { actions: ['PutItem'], keys: [key.trader] },
+        ],
+      },
+    },
+  },
+  topUpAccount: {
+    entry: 'functions/api/admin/accounts-top-up.ts',
+    handler: 'handler',
+    description: 'POST /v1/admin/accounts/{number}/top-ups: a bank transfer into a cash account, once per reference (admin)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(topUpAccountOperation)],
+    access: { tables: { main: booksOnAccounts } },
+  },
+  listAccounts: {
+    entry: 'functions/api/accounts-list.ts',
+    handler: 'handler',
+    description: "GET /v1/accounts: a trader's accounts (officers and admins name the holder)",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(listAccountsOperation)],
+    // Pattern 53, then 52 for each account. Put: a read finishes a booking another writer left half done (shared/adapters/dynamodb-accounts.ts).
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'PutItem'], keys: [key.account] },
+          { actions: ['Query', 'PutItem'], keys: [key.trader] },
+        ],
+      },
+    },
+  },
+  getAccount: {
+    entry: 'functions/api/accounts-get.ts',
+    handler: 'handler',
+    description: 'GET /v1/accounts/{number}: an account and its ledger (its holder, officers, admins)',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(getAccountOperation)],
+    // Pattern 52. Put: a read finishes a booking another writer left half done.
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem'], keys: [key.account] },
+          { actions: ['PutItem'], keys: [key.trader] },
+        ],
+      },
+    },
+  },
+  paymentCallback: {
+    entry: 'functions/api/payment-callback.ts',
+    handler: 'handler',
+    description: "POST /v1/payments/callbacks/{provider}: a payment provider's signed confirmation; the declaration continues (public)",
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(paymentCallbackOperation)],
+    access: {
+      tables: {
+        main: [
+          // Pattern 55: the request confirmed once, the provider's event recorded once.
+          { actions: ['GetItem', 'UpdateItem'], keys: [key.paymentRequest] },
+          { actions: ['GetItem', 'PutItem'], keys: [key.paymentEvent] },
+          // The declaration's charge secured, AWAITING_PAYMENT to RELEASED (pattern 7), a release counted (pattern 34).
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
+        ],
+      },
+      sendTo: ['documents', 'notifications'],
+      secrets: ['paymentProviders'],
+    },
   },
   fanOutNotifications: {
     entry: 'functions/workers/fan-out-notifications.ts',

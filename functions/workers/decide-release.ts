@@ -1,6 +1,6 @@
-/** Release stage worker: releases GREEN/BLUE declarations, queues YELLOW/RED ones for officers. */
+/** Release stage worker: secures the duties, releases GREEN/BLUE declarations (or waits for payment), queues YELLOW/RED ones for officers. */
 
-import { clearanceCounters, declarationRepository, pipelineQueue } from '#shared/adapters/platform.ts';
+import { clearanceCounters, declarationRepository, pipelineQueue, revenueDependencies } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { decideRelease } from '#shared/usecases/decide-release.ts';
@@ -9,6 +9,7 @@ import { stageWorker } from '#shared/workers/stage-worker.ts';
 const config = loadConfig('decideRelease');
 
 const deps = {
+  ...revenueDependencies(config),
   repository: declarationRepository(config),
   counters: clearanceCounters(config),
   documentsQueue: pipelineQueue(config, 'documents'),

@@ -153,6 +153,20 @@ export const keys = {
     SK: `ISSUED#${kind}#${String(version).padStart(6, '0')}`,
   }),
   issuedDocumentPrefix: 'ISSUED#',
+  /** A trader account: the cache of what its ledger adds up to, with the latest entry's sequence as version. */
+  account: (number: string) => ({ PK: `ACCOUNT#${number}`, SK: 'META' }),
+  /** A ledger entry, written once at its sequence (the conditional put that claims the sequence is what serialises charges). */
+  ledgerEntry: (number: string, sequence: number) => ({ PK: `ACCOUNT#${number}`, SK: `ENTRY#${String(sequence).padStart(10, '0')}` }),
+  ledgerEntryPrefix: (number: string) => ({ PK: `ACCOUNT#${number}`, SKPrefix: 'ENTRY#' }),
+  /** Which entry booked a source (a declaration's charge, a bank transfer's top-up): a repeat finds it here. */
+  ledgerSource: (number: string, source: string) => ({ PK: `ACCOUNT#${number}`, SK: `SOURCE#${source}` }),
+  /** A party's account, listed under its trader partition ('ACCOUNT#' sorts before 'KEY#' and 'PROFILE'). */
+  accountOfOwner: (ownerId: string, number: string) => ({ PK: `TRADER#${ownerId}`, SK: `ACCOUNT#${number}` }),
+  accountOfOwnerPrefix: (ownerId: string) => ({ PK: `TRADER#${ownerId}`, SKPrefix: 'ACCOUNT#' }),
+  /** A payment request the platform issued, by its reference. */
+  paymentRequest: (reference: string) => ({ PK: `PAYMENT#${reference}`, SK: 'META' }),
+  /** A payment provider's confirmation event, accepted once. */
+  paymentEvent: (provider: string, eventId: string) => ({ PK: `PAYEVENT#${provider}#${eventId}`, SK: 'META' }),
   /**
    * A webhook subscription, under its subscriber (a kind and its id: `trader#<party>`; carriers and
    * agencies later), so the fan-out reads a party's subscriptions with one query.
@@ -178,6 +192,12 @@ export const entityTypes = {
   documentUpload: 'DocumentUpload',
   lrnGuard: 'LrnGuard',
   signingKey: 'SigningKey',
+  account: 'Account',
+  ledgerEntry: 'LedgerEntry',
+  ledgerSource: 'LedgerSource',
+  accountOfOwner: 'AccountOfOwner',
+  paymentRequest: 'PaymentRequest',
+  paymentEvent: 'PaymentEvent',
   subscription: 'WebhookSubscription',
   webhookDelivery: 'WebhookDelivery',
 } as const;

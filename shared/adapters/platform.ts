@@ -10,15 +10,18 @@ import type { ArchiveReader } from '#shared/ports/document-archive.ts';
 import type { QueueName } from '#shared/resources.ts';
 import { dynamoDbClient, eventBridgeClient, kmsClient, s3Client, sqsClient } from './aws-clients.ts';
 import { dnsHostResolver } from './dns-host-resolver.ts';
+import { DynamoDbAccountLedger } from './dynamodb-accounts.ts';
 import { DynamoDbClearanceCounters } from './dynamodb-clearance-counters.ts';
 import { DynamoDbDeclarationRepository } from './dynamodb-declaration-repository.ts';
 import { DynamoDbDocumentSeal } from './dynamodb-document-seal.ts';
+import { DynamoDbPaymentRequests } from './dynamodb-payment-requests.ts';
 import { DynamoDbSigningKeyStore } from './dynamodb-signing-keys.ts';
 import { DynamoDbWebhookStore } from './dynamodb-webhooks.ts';
 import { EventBridgeEventBus } from './eventbridge-event-bus.ts';
 import { HttpsWebhookSender } from './https-webhook-sender.ts';
 import { KmsDocumentSealer } from './kms-document-sealer.ts';
 import { withEventNotifications } from './notifying-repository.ts';
+import { SecretsManagerPaymentProviderSecrets } from './payment-provider-secrets.ts';
 import { S3ReferenceDocumentStore } from './reference-document-store.ts';
 import { riskData } from './risk-data.ts';
 import { S3DocumentArchive } from './s3-document-archive.ts';
@@ -113,6 +116,19 @@ export const documentSeal = (config: FunctionConfig) => new DynamoDbDocumentSeal
 
 /** The customs seal itself: only the functions whose access signs with it get a key id. */
 export const documentSealer = (config: FunctionConfig) => new KmsDocumentSealer(kmsClient(), config.signingKeyId('seal'));
+
+/** Trader accounts and their ledgers. */
+export const accountLedger = (config: FunctionConfig) => new DynamoDbAccountLedger(sharedDynamoDb(), config.tableName('main'));
+
+/** Payment requests and provider confirmations. */
+export const paymentRequests = (config: FunctionConfig) => new DynamoDbPaymentRequests(sharedDynamoDb(), config.tableName('main'));
+
+/** What securing duties draws on: accounts, and payment requests when an account cannot be drawn on. */
+export const revenueDependencies = (config: FunctionConfig) => ({ accounts: accountLedger(config), payments: paymentRequests(config) });
+
+/** The payment providers' callback secrets (each derived from the region's payment provider secret). */
+export const paymentProviderSecrets = (config: FunctionConfig) =>
+  new SecretsManagerPaymentProviderSecrets(() => config.secretId('paymentProviders'));
 
 /** Webhook subscriptions and their delivery log (the table). */
 export const webhookStore = (config: FunctionConfig) => new DynamoDbWebhookStore(sharedDynamoDb(), config.tableName('main'));

@@ -6,6 +6,7 @@ import { laneSchema, riskOutcomeSchema } from '#shared/risk/outcome.ts';
 import { assessmentSchema } from '#shared/tariff/assessment.ts';
 import { declarationSchema, declarationStatus } from './declaration.ts';
 import { type DocumentUpload, documentViewSchema, documentViews, receivedDocumentSchema } from './documents.ts';
+import { dutiesSchema, paymentDueSchema, paymentInstructions } from './duties.ts';
 import { inspectionSchema } from './inspection.ts';
 import { problemSchema } from './problems.ts';
 import { officerDecisionSchema, reviewClaimSchema } from './review.ts';
@@ -51,6 +52,10 @@ export const historyEventTypes = [
   'CANCELLED',
   'INSPECTED',
   'AMENDED',
+  /** Duties due could not be drawn on an account: a payment request waits for the payment. */
+  'AWAITING_PAYMENT',
+  /** A charge booked while the status stays: a payment confirmed, an inspection's difference drawn or asked for. */
+  'DUTIES_BOOKED',
 ] as const;
 export type HistoryEventType = (typeof historyEventTypes)[number];
 
@@ -140,6 +145,8 @@ export const declarationStateSchema = z.object({
   originalSha256: sha256Hex.optional(),
   /** Documents the trader uploaded and the platform checked, each counted against the request it answers. */
   documents: z.array(receivedDocumentSchema).optional(),
+  /** How the duties due are paid or secured (from the release stage on): release waits for SECURED. */
+  duties: dutiesSchema.optional(),
 });
 export type DeclarationState = z.infer<typeof declarationStateSchema>;
 
@@ -232,6 +239,8 @@ export const declarationViewSchema = z
     documents: z
       .array(documentViewSchema)
       .meta({ description: 'Documents the trader uploaded in answer to a document request, oldest first, each with its status' }),
+    duties: dutiesSchema.nullable(),
+    paymentsDue: z.array(paymentDueSchema).meta({ description: 'What is to be paid before release, and how (AWAITING_PAYMENT)' }),
     links: linksSchema,
   })
   .meta({ id: 'DeclarationView' });
@@ -332,6 +341,19 @@ export function toView(
     reassessment: record.reassessment ?? null,
     amendment: record.amendment ?? 0,
     documents: documentViews(record.documents ?? [], uploads),
+    duties: record.duties ?? null,
+    paymentsDue: (record.duties?.charges ?? []).flatMap((charge) =>
+      charge.status === 'PENDING' && charge.reference && record.duties
+        ? [
+            {
+              reference: charge.reference,
+              amount: charge.amount,
+              currency: record.duties.currency,
+              instructions: paymentInstructions(charge.reference, charge.amount, record.duties.currency),
+            },
+          ]
+        : [],
+    ),
   };
 }
 

@@ -151,6 +151,36 @@ export const valuationSchema = z.strictObject({
   insurance: moneyString.optional(),
 });
 
+/**
+ * DE 4/8 method of payment, with the codes the UK CDS uses (docs/revenue.md): how the duties and
+ * taxes this declaration makes due are paid or secured before the goods are released.
+ */
+export const paymentMethods = {
+  /** Immediate payment by electronic credit transfer: a payment request with a reference. */
+  H: 'immediate payment',
+  /** Debited from the declarant's cash account (within its balance). */
+  P: 'cash account',
+  /** Charged to the declarant's duty deferment account (within its monthly limit), collected by direct debit. */
+  E: 'duty deferment account',
+  /** Secured under the guarantee of the declarant's duty deferment account (security held, not yet paid). */
+  M: 'guarantee',
+} as const;
+export type PaymentMethod = keyof typeof paymentMethods;
+/** A trader account number as customs issues it (the deferment approval number style: 7 digits). */
+export const accountNumber = z.string().regex(/^\d{7}$/, 'must be a 7-digit account number such as "1234567"');
+
+export const paymentSchema = z.strictObject({
+  method: z.enum(Object.keys(paymentMethods) as [PaymentMethod, ...PaymentMethod[]]),
+  /** The account drawn on: required for P, E and M, not given for H. */
+  account: accountNumber.optional(),
+  /**
+   * Postponed VAT accounting (DE 4/8 code G on the VAT lines): the importer, VAT-registered,
+   * accounts for the import VAT on its VAT return; the VAT lines are recorded, not paid here.
+   */
+  postponedVat: z.boolean().default(false),
+});
+export type Payment = z.infer<typeof paymentSchema>;
+
 export const declarationSchema = z
   .strictObject({
     /** Local reference number: unique per declarant. */
@@ -165,6 +195,8 @@ export const declarationSchema = z
     consignment: consignmentSchema,
     valuation: valuationSchema,
     items: z.array(itemSchema).min(1, 'must have at least one item').max(999, 'must have at most 999 items'),
+    /** DE 4/8 method of payment: required on an import (a validation rule), absent on an export. */
+    payment: paymentSchema.optional(),
   })
   .meta({ id: 'Declaration', description: 'An import or export declaration as submitted by a trader' });
 
@@ -182,6 +214,8 @@ export const declarationStatuses = [
   /** Duties and taxes calculated. */
   'ASSESSED',
   'UNDER_REVIEW',
+  /** Duties due are neither paid nor secured: a payment request waits for the provider's confirmation. */
+  'AWAITING_PAYMENT',
   'RELEASED',
   'HELD',
   'DOCUMENTS_REQUESTED',

@@ -41,6 +41,10 @@ export const validationRuleCodes = [
   'UNKNOWN_COMMODITY_CODE',
   'UNKNOWN_PREFERENCE',
   'PREFERENCE_WITHOUT_PROOF',
+  'PAYMENT_METHOD_MISSING',
+  'PAYMENT_ACCOUNT_MISSING',
+  'PAYMENT_ACCOUNT_UNEXPECTED',
+  'POSTPONED_VAT_WITHOUT_IMPORTER_ID',
 ] as const;
 export type ValidationRuleCode = (typeof validationRuleCodes)[number];
 
@@ -79,6 +83,7 @@ export function validateDeclarationRules(declaration: Declaration, ref: Referenc
   for (const [index, item] of declaration.items.entries()) checkItem(item, index, declaration.consignment.grossMassKg, ref, report);
   // Alcohol Duty facts (tax type, strength, volume, band, reliefs): the duty engine's own checks.
   problems.push(...alcoholDutyProblems(declaration, context.alcoholDutyRates, context.today));
+  checkPayment(declaration, report);
 
   return inBodyOrder(declaration, problems);
 }
@@ -311,6 +316,39 @@ function checkItem(item: DeclarationItem, index: number, grossMassKg: string, re
       `net mass ${item.netMassKg} kg is more than the consignment gross mass of ${grossMassKg} kg; expected at most ${grossMassKg} kg`,
     );
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Method of payment (DE 4/8; docs/revenue.md).
+// ---------------------------------------------------------------------------------------------
+
+function checkPayment(declaration: Declaration, report: Report): void {
+  const payment = declaration.payment;
+  // Exports owe no import duties (export duties are not modelled): a method of payment is not needed.
+  if (declaration.type === 'EX') return;
+  if (!payment) {
+    report(
+      ['payment'],
+      'PAYMENT_METHOD_MISSING',
+      'an import names its method of payment (DE 4/8): H immediate payment, P cash account, E duty deferment account or M guarantee',
+    );
+    return;
+  }
+  if (payment.method === 'H' && payment.account !== undefined)
+    report(['payment', 'account'], 'PAYMENT_ACCOUNT_UNEXPECTED', 'immediate payment (H) draws on no account: leave out the account');
+  if (payment.method !== 'H' && payment.account === undefined)
+    report(
+      ['payment', 'account'],
+      'PAYMENT_ACCOUNT_MISSING',
+      `method ${payment.method} draws on an account: give the number of your ${payment.method === 'P' ? 'cash' : 'duty deferment'} account`,
+    );
+  // Postponed VAT accounting is for VAT-registered importers: the importer must be identified (its EORI carries the VAT number in GB).
+  if (payment.postponedVat && declaration.importer.id === undefined)
+    report(
+      ['payment', 'postponedVat'],
+      'POSTPONED_VAT_WITHOUT_IMPORTER_ID',
+      'postponed VAT accounting needs the VAT-registered importer identified: give importer.id',
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

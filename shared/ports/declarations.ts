@@ -65,6 +65,7 @@ export interface Transition {
       | 'type'
       | 'office'
       | 'documents'
+      | 'duties'
     >
   >;
 }
@@ -84,6 +85,7 @@ export type ClearableField =
   | 'inspection'
   | 'reassessment'
   | 'amountDue'
+  | 'duties'
   | 'claim';
 
 /** A place in an officers' queue: the entry's queue time and declaration id (its sort key). */

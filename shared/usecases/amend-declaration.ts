@@ -59,6 +59,7 @@ const outcomes: readonly ClearableField[] = [
   'inspection',
   'reassessment',
   'amountDue',
+  'duties',
   'claim',
 ];
 

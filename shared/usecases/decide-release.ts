@@ -1,8 +1,11 @@
 /**
- * Release decision, after the assessment: GREEN and BLUE declarations are released (BLUE is
- * flagged for post-clearance audit by its risk outcome); YELLOW and RED ones go UNDER_REVIEW in
- * the officer queue of their lane and office. A declaration whose duty could not be calculated
- * also goes to review, whatever its lane, so an officer can resolve it.
+ * Release decision, after the assessment. First the duties are secured, for every lane (drawn on
+ * the declared account or asked for with a payment request: secure-duties.ts). Then GREEN and
+ * BLUE declarations are released if their duties are secured (BLUE is flagged for post-clearance
+ * audit by its risk outcome) or wait in AWAITING_PAYMENT until the payment is confirmed; YELLOW and
+ * RED ones go UNDER_REVIEW in the officer queue of their lane and office (an officer's release of
+ * one whose duties are not secured leads to AWAITING_PAYMENT). A declaration whose duty could not
+ * be calculated also goes to review, whatever its lane, so an officer can resolve it.
  */
 import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
 import { reviewLaneOf } from '#shared/domain/review-views.ts';
@@ -12,10 +15,11 @@ import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declara
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import { countRelease } from './clearance-statistics.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
+import { type SecureDutiesDeps, secureAssessment } from './secure-duties.ts';
 
 export async function decideRelease(
   message: PipelineMessage,
-  deps: {
+  deps: SecureDutiesDeps & {
     repository: DeclarationReader & DeclarationWriter;
     counters: ClearanceCounters;
     /** Where a released declaration's release note is asked for (issued under the seal from its own queue). */
@@ -29,13 +33,24 @@ export async function decideRelease(
       name: 'release',
       from: 'ASSESSED',
       next: {},
-      decide: (record, at) => {
+      decide: async (record, at) => {
         const lane = record.lane ?? 'RED';
         const unassessed = (record.assessmentProblems?.length ?? 0) > 0;
+        // Booked once per source (this version): a redelivery finds the charge or the request it made.
+        const duties = await secureAssessment(record, at, deps);
+        const withDuties = duties ? { duties } : {};
         if ((lane === 'GREEN' || lane === 'BLUE') && !unassessed) {
+          if (duties?.status === 'AWAITING_PAYMENT') {
+            const pending = duties.charges.find((charge) => charge.status === 'PENDING');
+            return {
+              to: 'AWAITING_PAYMENT',
+              set: withDuties,
+              detail: `${lane} lane: waiting for payment of ${pending?.amount} ${duties.currency}, reference ${pending?.reference} (${pending?.reason})`,
+            };
+          }
           return {
             to: 'RELEASED',
-            set: { releasedAt: at },
+            set: { releasedAt: at, ...withDuties },
             detail: lane === 'BLUE' ? 'released (BLUE lane): selected for post-clearance audit' : 'released (GREEN lane)',
           };
         }
@@ -43,7 +58,7 @@ export async function decideRelease(
         const reviewLane = reviewLaneOf(lane);
         return {
           to: 'UNDER_REVIEW',
-          set: { queuedAt: at },
+          set: { queuedAt: at, ...withDuties },
           reviewQueue: { lane: reviewLane, office: record.office, queuedAt: at },
           detail: unassessed
             ? `queued for officer review (${reviewLane}): duties could not be calculated`

@@ -7,8 +7,9 @@
  * declaration stays where it is: the officer then decides (release, hold, reject).
  */
 import { type Principal, requireRole } from '#shared/domain/auth.ts';
-import type { DeclarationState, DeclarationView } from '#shared/domain/declaration-record.ts';
+import type { DeclarationRecord, DeclarationState, DeclarationView } from '#shared/domain/declaration-record.ts';
 import { toView } from '#shared/domain/declaration-record.ts';
+import { allSecured, amountToSecure, paymentReferenceOf } from '#shared/domain/duties.ts';
 import { nextEvent } from '#shared/domain/history.ts';
 import {
   type AssessmentDifference,
@@ -28,8 +29,9 @@ import { writePendingEvent } from './pipeline-stage.ts';
 import { assertOfficerMayAct } from './review-decisions.ts';
 import { notFound } from './review-queue.ts';
 import { selectingProfiles } from './score-risk.ts';
+import { chargeSource, type SecureDutiesDeps, secureCharge } from './secure-duties.ts';
 
-export interface RecordInspectionDeps {
+export interface RecordInspectionDeps extends SecureDutiesDeps {
   repository: DeclarationReader & DeclarationWriter;
   clock: Clock;
   tariff: TariffSource;
@@ -121,7 +123,8 @@ export async function recordInspection(
   // attempt stopped between its write and its counts.
   const after = await deps.repository.get(command.id);
   if (!after?.inspection) throw notFound(command.id);
-  const inspectedAt = after.lastEvent?.type === 'INSPECTED' ? after.lastEvent.version : after.version;
+  const inspectedAt =
+    after.lastEvent?.type === 'INSPECTED' ? after.lastEvent.version : bookedAfterInspection(after) ? after.version - 1 : after.version;
   if (await deps.repository.markOnce(after.id, `inspectionCounted${inspectedAt}`, deps.clock.now().toISOString())) {
     const discrepancy = after.inspection.result === 'DISCREPANCY';
     await Promise.all([
@@ -131,7 +134,62 @@ export async function recordInspection(
         : undefined,
     ]);
   }
-  return toView(after, 'customs');
+  return toView(await bookDifference(after.id, inspectedAt, deps), 'customs');
+}
+
+/**
+ * The re-assessment's difference, booked like the assessment was (UCC Art. 105: entry of a
+ * further amount in the accounts): drawn on the declared account or asked for, or credited back.
+ * Once per inspection (its source is the inspection's version): a repeated request finds it.
+ */
+async function bookDifference(id: string, inspectedAt: number, deps: RecordInspectionDeps): Promise<DeclarationRecord> {
+  for (;;) {
+    const record = await deps.repository.get(id);
+    if (!record) throw notFound(id);
+    const difference = record.inspection?.difference;
+    const duties = record.duties;
+    const source = chargeSource(id, inspectedAt);
+    if (!duties || !difference || difference.outcome === 'NO_CHANGE' || duties.charges.some((charge) => charge.source === source))
+      return record;
+    const due = amountToSecure(difference, record.declaration.payment?.postponedVat ?? false);
+    const at = deps.clock.now().toISOString();
+    const charge = await secureCharge(
+      {
+        declarationId: id,
+        declaration: record.declaration,
+        source,
+        reference: paymentReferenceOf(id, inspectedAt),
+        amount: due.amount,
+        byTaxType: due.byTaxType,
+        currency: duties.currency,
+        at,
+        by: 'inspection',
+      },
+      deps,
+    );
+    const charges = [...duties.charges, charge];
+    await writePendingEvent(record, deps.repository);
+    const event = nextEvent(record, {
+      type: 'DUTIES_BOOKED',
+      status: record.status,
+      at,
+      actor: { kind: 'system', id: 'inspection' },
+      detail:
+        charge.status === 'PENDING'
+          ? `additional ${charge.amount} ${duties.currency} to pay, reference ${charge.reference} (${charge.reason})`
+          : `re-assessment booked: ${charge.amount} ${duties.currency}${charge.account ? ` on account ${charge.account.number}` : ''}`,
+    });
+    const outcome = await deps.repository.transition({
+      id,
+      from: record.status,
+      expectedVersion: record.version,
+      to: record.status,
+      at,
+      set: { duties: { ...duties, charges, status: allSecured(charges) ? 'SECURED' : 'AWAITING_PAYMENT' }, lastEvent: event },
+    });
+    if (outcome === 'conflict') continue;
+    await deps.repository.appendEvent(event);
+  }
 }
 
 /** The revised assessment and its difference from the original, when the corrections change anything that is assessed. */
@@ -156,7 +214,11 @@ function describe(request: InspectionRequest, difference: AssessmentDifference |
   return `${result}; duties re-assessed: ${difference.outcome === 'ADDITIONAL_AMOUNT_DUE' ? 'additional amount due' : 'amount to repay'} ${difference.total.replace('-', '')}`;
 }
 
-/** The declaration's latest change is exactly this inspection by this officer (a retried request). */
+/** The latest change booked the difference of the inspection just before it. */
+const bookedAfterInspection = (state: DeclarationState): boolean =>
+  state.lastEvent?.type === 'DUTIES_BOOKED' && state.lastEvent.actor.id === 'inspection';
+
+/** The declaration's latest change is exactly this inspection by this officer (or the booking of its difference): a retried request. */
 function isRepeat(state: DeclarationState, officerId: string, request: InspectionRequest): boolean {
   const last = state.lastEvent;
   const inspection = state.inspection;
@@ -164,8 +226,8 @@ function isRepeat(state: DeclarationState, officerId: string, request: Inspectio
     last !== undefined &&
     inspection !== undefined &&
     last.version === state.version &&
-    last.type === 'INSPECTED' &&
-    last.actor.id === officerId &&
+    (last.type === 'INSPECTED' || bookedAfterInspection(state)) &&
+    inspection.officerId === officerId &&
     inspection.result === request.result &&
     inspection.findings === request.findings &&
     JSON.stringify(inspection.corrections) === JSON.stringify(request.corrections)

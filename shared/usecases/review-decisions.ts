@@ -114,7 +114,9 @@ export async function decideOnDeclaration(
 
   await writePendingEvent(state, deps.repository);
   const { action, note, message, documents } = command.decision;
-  const to = statusAfterDecision[action];
+  // A release needs the duties secured too: until they are paid the declaration waits (docs/revenue.md).
+  const awaitingPayment = action === 'RELEASE' && state.duties?.status === 'AWAITING_PAYMENT';
+  const to = awaitingPayment ? 'AWAITING_PAYMENT' : statusAfterDecision[action];
   const decision: OfficerDecision = {
     action,
     officerId,
@@ -123,11 +125,15 @@ export async function decideOnDeclaration(
     ...(documents === undefined ? {} : { documents }),
   };
   const event = nextEvent(state, {
-    type: eventTypeOf[action],
+    type: awaitingPayment ? 'AWAITING_PAYMENT' : eventTypeOf[action],
     status: to,
     at: now,
     actor: { kind: 'officer', id: officerId },
-    ...(message === undefined ? {} : { detail: message }),
+    ...(message === undefined
+      ? awaitingPayment
+        ? { detail: 'released by the officer once the duties are paid' }
+        : {}
+      : { detail: message }),
     ...(note === undefined ? {} : { note }),
   });
   const outcome = await deps.repository.transition({
@@ -140,7 +146,7 @@ export async function decideOnDeclaration(
     // it: released and rejected for good, documents requested until the trader answers.
     ...(action === 'HOLD' ? {} : { reviewQueue: null }),
     officer: { id: officerId, now, release: action !== 'HOLD' },
-    set: { decision, lastEvent: event, ...(action === 'RELEASE' ? { releasedAt: now } : {}) },
+    set: { decision, lastEvent: event, ...(to === 'RELEASED' ? { releasedAt: now } : {}) },
   });
   if (outcome === 'conflict') {
     // Explain from the state as it is now: another officer's claim, or a change meanwhile.
@@ -179,7 +185,7 @@ function isRepeat(state: DeclarationState, officerId: string, request: DecisionR
     last.version === state.version &&
     last.actor.kind === 'officer' &&
     last.actor.id === officerId &&
-    last.type === eventTypeOf[request.action] &&
+    (last.type === eventTypeOf[request.action] || (request.action === 'RELEASE' && last.type === 'AWAITING_PAYMENT')) &&
     decision.action === request.action &&
     decision.message === request.message &&
     last.note === request.note &&

@@ -67,4 +67,25 @@ export const rarelyCalled: readonly { permission: string; reason: string }[] = [
     permission: '* archive key *amendments*',
     reason: 'Reading the body of an amended declaration: the same read as the submitted body, under the key the record stores.',
   },
+  {
+    permission: 'decideRelease dynamodb:PutItem on main [TRADER#*]',
+    reason:
+      "Pattern 50 rolled forward: a booking that finds an account's opening stopped before its cache lists the account under its owner (TRADER#). The accounts' reads are tested finishing such an opening (tests/integration/revenue.test.ts); a booking meets one only if it comes before any read.",
+  },
+  {
+    permission: 'decideRelease main key TRADER#*',
+    reason: "As above: the release stage's only TRADER# write is that listing of a half-opened account.",
+  },
+  {
+    permission: 'recordInspection dynamodb:PutItem on main [TRADER#*]',
+    reason: "As above: an inspection's difference booked on an account whose opening stopped before its cache.",
+  },
+  {
+    permission: 'topUpAccount dynamodb:PutItem on main [TRADER#*]',
+    reason: 'As above: a top-up into an account whose opening stopped before its cache lists the account first.',
+  },
+  {
+    permission: 'topUpAccount main key TRADER#*',
+    reason: "As above: a top-up's only TRADER# write is that listing of a half-opened account.",
+  },
 ];

@@ -10,7 +10,7 @@ import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import type { OperationSpec } from '#shared/http/operation-spec.ts';
 import { operations } from '#shared/http/operations/index.ts';
-import { apiClient, declarationFor, eventually, newParty } from '#tests/integration/support.ts';
+import { apiClient, declarationFor, defermentAccountOf, eventually, newParty } from '#tests/integration/support.ts';
 import { noRandomSelection } from '#tests/support/scenarios.ts';
 
 type Caller = 'anonymous' | 'owner' | 'otherTrader' | 'officer' | 'admin';
@@ -172,6 +172,21 @@ function requestFor(
       return { path: op.path.replace('{id}', subscriptionId) };
     case 'getOpenApi':
       return { path: op.path };
+    // The owner's test deferment account (opened before its declaration was submitted).
+    case 'openAccount':
+      return { path: op.path, body: { kind: 'CASH', number: '1111111', ownerId: owner, currency: 'GBP' } };
+    case 'topUpAccount':
+      return { path: op.path.replace('{number}', defermentAccountOf(owner)), body: { amount: '1.00', reference: 'MATRIX-1' } };
+    case 'listAccounts':
+      return { path: caller === 'officer' || caller === 'admin' ? `${op.path}?owner=${owner}` : op.path };
+    case 'getAccount':
+      return { path: op.path.replace('{number}', defermentAccountOf(owner)) };
+    // Unsigned: refused whoever sends it.
+    case 'paymentCallback':
+      return {
+        path: op.path.replace('{provider}', 'simulator'),
+        body: { eventId: 'matrix', type: 'payment.succeeded', reference: `${declarationId}-4`, amount: '1.00', currency: 'GBP' },
+      };
     default:
       throw new Error(`no request for ${op.operationId}: add its row to the authorisation matrix`);
   }
@@ -230,6 +245,14 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   getDocument: (caller) => (caller === 'otherTrader' ? 404 : 200),
   // Anyone may ask; a made-up seal is not genuine (200 with genuine: false).
   verifyDocument: () => 200,
+  openAccount: () => 201,
+  // A deferment account takes no top-ups.
+  topUpAccount: () => 409,
+  listAccounts: () => 200,
+  // Another trader's account does not exist for them.
+  getAccount: (caller) => (caller === 'otherTrader' ? 404 : 200),
+  // No Payment-Signature: refused before the body is read.
+  paymentCallback: () => 401,
 };
 
 function expected(op: OperationSpec, caller: Caller): number {

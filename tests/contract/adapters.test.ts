@@ -8,12 +8,14 @@ import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { StoredItemError } from '#shared/adapters/declaration-item-codec.ts';
 import { keys } from '#shared/adapters/keys.ts';
 import {
+  accountLedger,
   clearanceCounters,
   declarationRepository,
   documentArchive,
   documentSeal,
   documentSealer,
   documentUploads,
+  paymentRequests,
   pipelineQueue,
   referenceDocuments,
   riskDataSources,
@@ -33,6 +35,7 @@ import { documentSealContract } from './document-seal.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
+import { accountLedgerContract, paymentRequestsContract } from './revenue.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
 import { signingKeyStoreContract } from './signing-keys.contract.ts';
 import { webhookStoreContract } from './webhooks.contract.ts';
@@ -60,6 +63,10 @@ declarationRepositoryContract('DynamoDB and S3 adapters on the local cloud', {
   repository: () => declarationRepository(loadConfig('submitDeclaration')),
   archive: () => documentArchive(loadConfig('submitDeclaration')),
 });
+
+// Admins open accounts; the release stage draws on them; payment callbacks confirm requests.
+accountLedgerContract('DynamoDB adapter on the local cloud', { ledger: () => accountLedger(loadConfig('openAccount')) });
+paymentRequestsContract('DynamoDB adapter on the local cloud', { payments: () => paymentRequests(loadConfig('paymentCallback')) });
 
 // The registration function writes keys; intake reads them.
 signingKeyStoreContract('DynamoDB adapter on the local cloud', { keys: () => signingKeys(loadConfig('registerSigningKey')) });

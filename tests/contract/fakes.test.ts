@@ -1,9 +1,11 @@
 /** The contracts on the in-memory fakes (shared/ports/fakes/). */
+import { InMemoryAccountLedger } from '#shared/ports/fakes/accounts.ts';
 import { InMemoryClearanceCounters } from '#shared/ports/fakes/clearance-counters.ts';
 import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
 import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
 import { InMemoryDocumentSealer, InMemoryIssuedDocuments, InMemorySealKeyRegistry } from '#shared/ports/fakes/document-seal.ts';
 import { InMemoryDocumentUploads } from '#shared/ports/fakes/document-uploads.ts';
+import { InMemoryPaymentRequests } from '#shared/ports/fakes/payments.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
 import { InMemoryReferenceDocumentStore } from '#shared/ports/fakes/reference-document-store.ts';
 import {
@@ -21,6 +23,7 @@ import { documentSealContract } from './document-seal.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
+import { accountLedgerContract, paymentRequestsContract } from './revenue.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
 import { signingKeyStoreContract } from './signing-keys.contract.ts';
 import { webhookStoreContract } from './webhooks.contract.ts';
@@ -68,6 +71,11 @@ const sealKeys = new InMemorySealKeyRegistry();
 const issuedDocuments = new InMemoryIssuedDocuments();
 documentSealContract('in-memory fakes', { sealer: () => sealer, keys: () => sealKeys, issued: () => issuedDocuments });
 signingKeyStoreContract('in-memory fake', { keys: () => new InMemorySigningKeyStore() });
+
+const accounts = new InMemoryAccountLedger();
+const payments = new InMemoryPaymentRequests();
+accountLedgerContract('in-memory fake', { ledger: () => accounts });
+paymentRequestsContract('in-memory fake', { payments: () => payments });
 webhookStoreContract('in-memory fakes', {
   subscriptions: () => new InMemorySubscriptionStore(),
   deliveries: () => new InMemoryDeliveryLog(),

@@ -34,13 +34,15 @@ interface View {
   assessment: { totals: { total: string; byTaxType: Record<string, string> }; items: { lines: Line[] }[] } | null;
 }
 
-/** The wine fixture (13% vol, 1,000 litres, X333) for the demo trader, arriving today. */
+/** The wine fixture (13% vol, 1,000 litres, X333) for the demo trader, deferred on its account, arriving today. */
 function wine(change: (d: DeclarationInput) => void = () => {}): DeclarationInput {
   const fixture = JSON.parse(
     readFileSync(new URL('../fixtures/declarations/alcohol-wine-import.json', import.meta.url), 'utf8'),
   ) as DeclarationInput;
   fixture.declarant.id = party;
   fixture.importer.id = party;
+  // The demo trader's duty deferment account (demo/accounts-seed.ts).
+  fixture.payment = { method: 'E', account: '7654321' };
   fixture.lrn = `WINE-${randomInt(1_000_000, 9_999_999)}`;
   fixture.consignment.arrivalDate = new Date().toISOString().slice(0, 10);
   change(fixture);

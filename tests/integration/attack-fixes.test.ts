@@ -17,7 +17,7 @@ import { TRADER_FAILURE_REASON } from '#shared/domain/declaration-record.ts';
 import { submitDeclaration } from '#shared/usecases/submit-declaration.ts';
 import { mulberry32 } from '#tests/support/prng.ts';
 import { storeSubmittedWithBytes } from '#tests/support/stored-declaration.ts';
-import { apiClient, declarationFor, eventually, newParty } from './support.ts';
+import { apiClient, declarationFor, eventually, newParty, openDefermentAccount } from './support.ts';
 
 let cloud: LocalCloud;
 let api: ReturnType<typeof apiClient>['call'];
@@ -408,6 +408,8 @@ describe('a declaration that cannot be processed is never silent', () => {
     );
     const { id, declarantId: party, submission } = record;
     const officer = cloud.mintToken({ role: 'officer' });
+    // Stored without the API: its deferment account is opened here, so that it is released once it resumes.
+    await openDefermentAccount(api, admin(), party);
 
     // Act: the validation message fails on each of its 3 deliveries
     await pipelineQueue(intake(), 'validation').send({ declarationId: id, version: 1 });

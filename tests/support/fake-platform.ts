@@ -15,14 +15,17 @@ import { regions } from '#infra/config/regions.ts';
 import { carryRatesForward } from '#local/seed.ts';
 import { riskReferenceData } from '#shared/adapters/risk-reference-data.ts';
 import { tariffFromReferenceDocuments } from '#shared/adapters/tariff-source.ts';
+import { openAccount } from '#shared/domain/accounts.ts';
 import type { Principal } from '#shared/domain/auth.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import type { DeclarationRecord } from '#shared/domain/declaration-record.ts';
 import { validateDeclarationRules } from '#shared/domain/validation-rules.ts';
+import { InMemoryAccountLedger } from '#shared/ports/fakes/accounts.ts';
 import { InMemoryClearanceCounters } from '#shared/ports/fakes/clearance-counters.ts';
 import { ManualClock } from '#shared/ports/fakes/clock.ts';
 import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
 import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
+import { FixedPaymentProviderSecrets, InMemoryPaymentRequests } from '#shared/ports/fakes/payments.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
 import { InMemoryReferenceDocumentStore } from '#shared/ports/fakes/reference-document-store.ts';
 import {
@@ -44,7 +47,7 @@ import { contentVersion } from '#shared/usecases/reference-documents.ts';
 import { scoreRisk } from '#shared/usecases/score-risk.ts';
 import { submitDeclaration } from '#shared/usecases/submit-declaration.ts';
 import { validateDeclaration } from '#shared/usecases/validate-declaration.ts';
-import { declarationFor } from '#tests/integration/support.ts';
+import { declarationFor, defermentAccountOf } from '#tests/integration/support.ts';
 import { noRandomSelection } from './scenarios.ts';
 
 export const region = regions['eu-west-2'];
@@ -114,6 +117,9 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
   const selectionStats = new InMemorySelectionStatsStore();
   const counters = new InMemoryClearanceCounters();
   const signingKeys = new InMemorySigningKeyStore();
+  const accounts = new InMemoryAccountLedger();
+  const payments = new InMemoryPaymentRequests();
+  const paymentSecrets = new FixedPaymentProviderSecrets();
 
   const tariff = tariffFromReferenceDocuments(documents);
   const deps = {
@@ -150,9 +156,11 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
       tariff,
       region: { nationalCurrency: region.nationalCurrency, deMinimis: { ...region.deMinimis, appliesTo: [...region.deMinimis.appliesTo] } },
     },
-    release: { repository, counters, documentsQueue: queues.documents, clock },
+    release: { repository, counters, documentsQueue: queues.documents, clock, accounts, payments },
     /** The officers' review (claims, decisions): a claim lasts 30 minutes, as in eu-west-2. */
-    review: { repository, counters, documentsQueue: queues.documents, clock, claimMinutes: 30 },
+    review: { repository, counters, documentsQueue: queues.documents, clock, claimMinutes: 30, accounts, payments },
+    /** Payment provider callbacks. */
+    payments: { payments, secrets: paymentSecrets, repository, counters, documentsQueue: queues.documents, clock },
   };
 
   const stages = {
@@ -177,8 +185,26 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
       change(d);
     });
 
-  /** Submits as the declarant's trader; the message waits in the validation queue. */
+  /**
+   * Submits as the declarant's trader; the message waits in the validation queue. The declarant's
+   * test deferment account (`defermentAccountOf`) is opened first, as an administrator would, with
+   * a limit no test reaches unless it opens the account itself.
+   */
   async function submit(input: DeclarationInput): Promise<string> {
+    if (input.payment?.account === defermentAccountOf(input.declarant.id) && !(await accounts.get(input.payment.account))) {
+      const opened = openAccount(
+        {
+          kind: 'DEFERMENT',
+          number: input.payment.account,
+          ownerId: input.declarant.id,
+          currency: 'GBP',
+          deferment: { monthlyLimit: '10000000.00', guarantee: { amount: '10000000.00', guarantor: 'Test Bank plc' } },
+        },
+        clock.now().toISOString(),
+        'test-admin',
+      );
+      await accounts.open(opened.account, opened.entry);
+    }
     const principal: Principal = { subject: `trader-${input.declarant.id}`, roles: ['trader'], partyId: input.declarant.id };
     return (await submitDeclaration({ principal, body: Buffer.from(JSON.stringify(input)) }, deps.intake)).id;
   }
@@ -208,6 +234,8 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
     traders,
     selectionStats,
     counters,
+    accounts,
+    payments,
     deps,
     deliver,
     declaration,

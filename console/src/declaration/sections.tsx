@@ -517,7 +517,29 @@ const eventLabels: Record<string, string> = {
   CANCELLED: 'Cancelled',
   INSPECTED: 'Inspected',
   AMENDED: 'Amended',
+  AWAITING_PAYMENT: 'Awaiting payment',
+  DUTIES_BOOKED: 'Duties booked',
 };
+
+/** What the trader must pay before release (AWAITING_PAYMENT, or a further amount after an inspection), and how. */
+export function PaymentsDue({ view }: { view: DeclarationView }) {
+  if (view.paymentsDue.length === 0) return null;
+  return (
+    <Section id="payments-due" title="Payment due">
+      <p>The goods are released once these payments are confirmed:</p>
+      <ul>
+        {view.paymentsDue.map((due) => (
+          <li key={due.reference}>
+            <strong>
+              {due.amount} {due.currency}
+            </strong>
+            , reference <code>{due.reference}</code>: {due.instructions}
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
 
 export function History({ id }: { id: string }) {
   const events = useDeclarationEvents(id);

@@ -15,7 +15,7 @@ import { ErrorPanel, Notice } from '../components/feedback.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
 import { DeclarationLoadState } from '../declaration/DeclarationLoadState.tsx';
 import { Documents } from '../declaration/Documents.tsx';
-import { Duty, History, InspectionDetail, Items, Outcome, Parties, Section, Summary } from '../declaration/sections.tsx';
+import { Duty, History, InspectionDetail, Items, Outcome, Parties, PaymentsDue, Section, Summary } from '../declaration/sections.tsx';
 import { requestResolver } from '../forms.ts';
 import { AmendForm } from '../trader/AmendForm.tsx';
 import { DocumentRequests } from '../trader/DocumentRequests.tsx';
@@ -42,6 +42,7 @@ export function TraderDeclarationPage() {
               <Summary view={view} />
             </Section>
             <Outcome view={view} />
+            <PaymentsDue view={view} />
             <DocumentRequests view={view} />
             <Documents view={view} />
             <Duty view={view} />

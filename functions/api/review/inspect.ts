@@ -1,5 +1,5 @@
 /** POST /v1/review/declarations/{id}/inspections: an officer records an inspection; corrections re-assess. */
-import { declarationRepository, riskDataSources, tariffSource } from '#shared/adapters/platform.ts';
+import { declarationRepository, revenueDependencies, riskDataSources, tariffSource } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
@@ -11,6 +11,7 @@ const config = loadConfig('recordInspection');
 const risk = riskDataSources(config);
 
 const deps = {
+  ...revenueDependencies(config),
   repository: declarationRepository(config),
   clock: systemClock,
   tariff: tariffSource(config),

@@ -3,6 +3,7 @@ import type { OperationSpec } from '#shared/http/operation-spec.ts';
 import * as admin from './admin.ts';
 import * as declarations from './declarations.ts';
 import * as meta from './meta.ts';
+import * as revenue from './revenue.ts';
 import * as review from './review.ts';
 import * as riskProfiles from './risk-profiles.ts';
 import * as sealedDocuments from './sealed-documents.ts';
@@ -21,5 +22,6 @@ export const operations: readonly OperationSpec[] = [
   ...Object.values(admin),
   ...Object.values(riskProfiles),
   ...Object.values(sealedDocuments),
+  ...Object.values(revenue),
   ...Object.values(meta),
 ];

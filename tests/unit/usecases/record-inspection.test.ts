@@ -68,7 +68,9 @@ describe('recordInspection', () => {
       outcome: 'ADDITIONAL_AMOUNT_DUE',
     });
     expect(view.assessment).toEqual(original.assessment); // the original stays
-    expect(view).toMatchObject({ status: 'UNDER_REVIEW', version: original.version + 1 });
+    // Inspected, then the difference booked on the declared deferment account (docs/revenue.md).
+    expect(view).toMatchObject({ status: 'UNDER_REVIEW', version: original.version + 2 });
+    expect(view.duties?.charges.at(-1)).toMatchObject({ amount: '391.79', status: 'SECURED', account: { kind: 'CHARGE' } });
     expect(traderView.reassessment?.totals.total).toBe('1391.79');
     // Listings carry the lane and what is due now (the re-assessment's total), without reading each declaration.
     const listed = await listDeclarations({ principal: { subject: 't', roles: ['trader'], partyId: party }, limit: 10 }, { repository });
@@ -91,7 +93,7 @@ describe('recordInspection', () => {
 
     // Act
     const first = await recordInspection({ principal: officerA, id, expectedVersion: undefined, inspection }, deps);
-    const repeated = await recordInspection({ principal: officerA, id, expectedVersion: first.version - 1, inspection }, deps);
+    const repeated = await recordInspection({ principal: officerA, id, expectedVersion: first.version - 2, inspection }, deps);
 
     // Assess
     expect(profile).toBeDefined();

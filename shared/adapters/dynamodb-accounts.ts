@@ -1,0 +1,192 @@
+/**
+ * Trader accounts and ledgers in the main table (docs/data-model.md, docs/revenue.md), with single
+ * conditional writes only (the local cloud's dynalite has no transactions):
+ *
+ * 1. the entry is put at its sequence (`ENTRY#<n>`, attribute_not_exists): whoever claims the
+ *    sequence first books; everyone else reads the entry and helps finish it;
+ * 2. its source guard is put (`SOURCE#<source>`, naming the sequence);
+ * 3. the account cache moves to the entry's sequence (conditional on the previous version).
+ *
+ * A writer that stops between the steps leaves an entry the next reader or writer rolls forward
+ * (guard, then cache), so an account at version n always has the guards of entries 1..n: a
+ * repeated source is found either in its guard or as the entry at the sequence it tried to claim.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type Account, accountSchema, applyEntry, deriveAccount, type LedgerEntry, ledgerEntrySchema } from '#shared/domain/accounts.ts';
+import type { AccountLedger, PostOutcome } from '#shared/ports/accounts.ts';
+import { conditional } from './conditional-write.ts';
+import { entityTypes, keys } from './keys.ts';
+
+const strip = (item: Record<string, unknown>): Record<string, unknown> => {
+  const { PK: _pk, SK: _sk, entity: _entity, ...rest } = item;
+  return rest;
+};
+
+export class DynamoDbAccountLedger implements AccountLedger {
+  private readonly documents: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async open(account: Account, entry: LedgerEntry): Promise<boolean> {
+    const opened = await conditional(() => this.put({ ...keys.ledgerEntry(account.number, 1), entity: entityTypes.ledgerEntry, ...entry }));
+    if (!opened) return false;
+    await this.putOnce({ ...keys.ledgerSource(account.number, entry.source), entity: entityTypes.ledgerSource, sequence: 1 });
+    await this.putOnce({
+      ...keys.accountOfOwner(account.ownerId, account.number),
+      entity: entityTypes.accountOfOwner,
+      number: account.number,
+    });
+    await conditional(() =>
+      this.put({ ...keys.account(account.number), entity: entityTypes.account, ...account }, 'attribute_not_exists(PK)'),
+    );
+    return true;
+  }
+
+  async get(number: string): Promise<Account | undefined> {
+    let account = await this.cached(number);
+    // Roll forward over entries a writer booked but did not finish.
+    for (;;) {
+      if (!account) {
+        const opening = await this.entryAt(number, 1);
+        if (!opening) return undefined;
+        await this.finish(undefined, opening);
+        account = await this.cached(number);
+        continue;
+      }
+      const next = await this.entryAt(number, account.version + 1);
+      if (!next) return account;
+      account = await this.finish(account, next);
+    }
+  }
+
+  async listByOwner(ownerId: string): Promise<Account[]> {
+    const { PK, SKPrefix } = keys.accountOfOwnerPrefix(ownerId);
+    const items = await this.queryAll(PK, SKPrefix);
+    const accounts = await Promise.all(items.map((item) => this.get(String(item.number))));
+    return accounts.filter((account): account is Account => account !== undefined);
+  }
+
+  async entries(number: string): Promise<LedgerEntry[]> {
+    const { PK, SKPrefix } = keys.ledgerEntryPrefix(number);
+    return (await this.queryAll(PK, SKPrefix)).map((item) => ledgerEntrySchema.parse(strip(item)));
+  }
+
+  async findBySource(number: string, source: string): Promise<LedgerEntry | undefined> {
+    const guard = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.ledgerSource(number, source), ConsistentRead: true }),
+    );
+    if (!guard.Item) return undefined;
+    return this.entryAt(number, Number(guard.Item.sequence));
+  }
+
+  async post(change: { account: Account; expectedVersion: number; entry: LedgerEntry }): Promise<PostOutcome> {
+    const { account, entry } = change;
+    const booked = await this.findBySource(account.number, entry.source);
+    if (booked) return { outcome: 'duplicate', entry: booked };
+    const claimed = await conditional(() =>
+      this.put({ ...keys.ledgerEntry(account.number, entry.sequence), entity: entityTypes.ledgerEntry, ...entry }),
+    );
+    if (!claimed) {
+      const other = await this.entryAt(account.number, entry.sequence);
+      const current = await this.cached(account.number);
+      if (other && current?.version === change.expectedVersion) await this.finish(current, other);
+      if (other?.source === entry.source) return { outcome: 'duplicate', entry: other };
+      return { outcome: 'conflict' };
+    }
+    await this.putOnce({ ...keys.ledgerSource(account.number, entry.source), entity: entityTypes.ledgerSource, sequence: entry.sequence });
+    await this.storeCache(account, change.expectedVersion);
+    return { outcome: 'applied' };
+  }
+
+  /** Writes the guard of `entry` and moves the cache over it (from `before`, or from nothing for the opening). */
+  private async finish(before: Account | undefined, entry: LedgerEntry): Promise<Account> {
+    await this.putOnce({
+      ...keys.ledgerSource(entry.accountNumber, entry.source),
+      entity: entityTypes.ledgerSource,
+      sequence: entry.sequence,
+    });
+    let after: Account;
+    if (!before) {
+      const opened = entry.opened;
+      if (!opened) throw new Error(`account ${entry.accountNumber}: entry 1 is not its opening`);
+      await this.putOnce({
+        ...keys.accountOfOwner(opened.ownerId, entry.accountNumber),
+        entity: entityTypes.accountOfOwner,
+        number: entry.accountNumber,
+      });
+      after = deriveAccount([entry]);
+    } else {
+      const { accountNumber: _n, sequence: _s, opened: _o, ...draft } = entry;
+      const applied = applyEntry(before, draft);
+      if (!applied.ok) throw new Error(`account ${before.number}: entry ${entry.sequence} does not apply: ${applied.refusal.message}`);
+      after = applied.account;
+    }
+    await this.storeCache(after, before?.version);
+    return after;
+  }
+
+  private storeCache(account: Account, expectedVersion: number | undefined): Promise<boolean> {
+    return conditional(() =>
+      this.put(
+        { ...keys.account(account.number), entity: entityTypes.account, ...account },
+        expectedVersion === undefined ? 'attribute_not_exists(PK)' : 'version = :expected',
+        expectedVersion === undefined ? undefined : { ':expected': expectedVersion },
+      ),
+    );
+  }
+
+  private async cached(number: string): Promise<Account | undefined> {
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.account(number), ConsistentRead: true }),
+    );
+    return result.Item ? accountSchema.parse(strip(result.Item)) : undefined;
+  }
+
+  private async entryAt(number: string, sequence: number): Promise<LedgerEntry | undefined> {
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.ledgerEntry(number, sequence), ConsistentRead: true }),
+    );
+    return result.Item ? ledgerEntrySchema.parse(strip(result.Item)) : undefined;
+  }
+
+  private put(item: Record<string, unknown>, condition = 'attribute_not_exists(PK)', values?: Record<string, unknown>) {
+    return this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: item,
+        ConditionExpression: condition,
+        ...(values ? { ExpressionAttributeValues: values } : {}),
+      }),
+    );
+  }
+
+  /** A write-once fact (a guard, an index entry) that a writer finishing another's work may write again. */
+  private putOnce(item: Record<string, unknown>): Promise<boolean> {
+    return conditional(() => this.put(item));
+  }
+
+  private async queryAll(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      found.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  }
+}

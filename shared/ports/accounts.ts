@@ -1,0 +1,33 @@
+/**
+ * Trader accounts and their ledgers (docs/revenue.md). The ledger is the truth: immutable
+ * entries numbered from 1; the account item caches what they add up to, with the number of the
+ * latest entry as its version. An entry is stored only together with the account at that version
+ * and only if no entry has the same `source` yet: one conditional transaction, so two charges at
+ * the same time can never both spend the same funds, and a repeated charge is never booked twice.
+ */
+import type { Account, LedgerEntry } from '#shared/domain/accounts.ts';
+
+export type PostOutcome =
+  /** Booked. */
+  | { outcome: 'applied' }
+  /** The account moved on since it was read (or is missing): read it again and decide again. */
+  | { outcome: 'conflict' }
+  /** An entry with this source is booked already: it is that entry. */
+  | { outcome: 'duplicate'; entry: LedgerEntry };
+
+export interface AccountLedger {
+  /** Opens an account with its opening entry (sequence 1); false if the number is taken. */
+  open(account: Account, entry: LedgerEntry): Promise<boolean>;
+  get(number: string): Promise<Account | undefined>;
+  /** The accounts a party holds, by number. */
+  listByOwner(ownerId: string): Promise<Account[]>;
+  /** The ledger, oldest first. */
+  entries(number: string): Promise<LedgerEntry[]>;
+  /** The entry booked for `source`, if any. */
+  findBySource(number: string, source: string): Promise<LedgerEntry | undefined>;
+  /**
+   * Books `entry` (sequence `expectedVersion + 1`) and stores `account` (at that version), if the
+   * account is still at `expectedVersion` and no entry has `entry.source`.
+   */
+  post(change: { account: Account; expectedVersion: number; entry: LedgerEntry }): Promise<PostOutcome>;
+}

@@ -1,0 +1,135 @@
+/**
+ * A payment provider confirms that a payment request was paid (docs/revenue.md). The callback is
+ * authenticated before its body is read (HMAC over timestamp and body, timestamp window), its
+ * event accepted once, and the amount must be the one asked for. The declaration then continues:
+ * one waiting for payment is released once all its charges are secured; one under review keeps its
+ * status with its duties secured (the officer's release then releases it).
+ */
+import type { DeclarationState } from '#shared/domain/declaration-record.ts';
+import { allSecured, declarationOfReference, paymentConfirmationSchema } from '#shared/domain/duties.ts';
+import { nextEvent } from '#shared/domain/history.ts';
+import { parseJsonBytes } from '#shared/domain/json-text.ts';
+import { verifyCallbackSignature } from '#shared/domain/payment-signature.ts';
+import { DomainError, problem } from '#shared/domain/problems.ts';
+import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
+import type { PaymentProviderSecrets, PaymentRequests } from '#shared/ports/payments.ts';
+import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
+import { countRelease } from './clearance-statistics.ts';
+import { writePendingEvent } from './pipeline-stage.ts';
+
+export interface PaymentCallbackDeps {
+  payments: PaymentRequests;
+  secrets: PaymentProviderSecrets;
+  repository: DeclarationReader & DeclarationWriter;
+  counters: ClearanceCounters;
+  documentsQueue: PipelineQueue;
+  clock: Clock;
+}
+
+export interface CallbackResult {
+  reference: string;
+  outcome: 'CONFIRMED' | 'ALREADY_PAID';
+  declarationStatus: string;
+}
+
+export async function acceptPaymentCallback(
+  command: { provider: string; signature: string | undefined; body: Uint8Array },
+  deps: PaymentCallbackDeps,
+): Promise<CallbackResult> {
+  const secret = await deps.secrets.secretFor(command.provider);
+  if (!secret)
+    throw new DomainError('NOT_FOUND', 'Unknown provider', [problem('', 'UNKNOWN_PROVIDER', `no payment provider ${command.provider}`)]);
+  const now = deps.clock.now();
+  const verdict = verifyCallbackSignature(command.signature, secret, command.body, Math.floor(now.getTime() / 1000));
+  if (!verdict.ok) throw new DomainError('UNAUTHENTICATED', 'Callback refused', [problem('', verdict.code, verdict.message)]);
+  const parsed = paymentConfirmationSchema.safeParse(parseJsonBytes(command.body), { reportInput: true });
+  if (!parsed.success) throw DomainError.fromZod('BAD_REQUEST', 'Invalid body', parsed.error);
+  const confirmation = parsed.data;
+
+  const request = await deps.payments.get(confirmation.reference);
+  if (!request)
+    throw new DomainError('NOT_FOUND', 'Unknown reference', [
+      problem('/reference', 'PAYMENT_REFERENCE_NOT_FOUND', `no payment request ${confirmation.reference}`),
+    ]);
+  if (request.amount !== confirmation.amount || request.currency !== confirmation.currency)
+    throw new DomainError('UNPROCESSABLE', 'Amount mismatch', [
+      problem('/amount', 'PAYMENT_AMOUNT_MISMATCH', `reference ${request.reference} asks for ${request.amount} ${request.currency}`),
+    ]);
+  const at = now.toISOString();
+  const confirmed = await deps.payments.confirm(request.reference, { provider: command.provider, eventId: confirmation.eventId, at });
+  if (confirmed.outcome === 'not-found')
+    throw new DomainError('NOT_FOUND', 'Unknown reference', [
+      problem('/reference', 'PAYMENT_REFERENCE_NOT_FOUND', `no payment request ${request.reference}`),
+    ]);
+  // Whatever the outcome, the declaration is brought up to date: a confirmation that stopped before doing so is finished here.
+  const declarationId = declarationOfReference(request.reference) ?? request.declarationId;
+  const state = await continueAfterPayment(declarationId, request.reference, at, deps);
+  if (confirmed.outcome === 'replayed')
+    throw new DomainError('CONFLICT', 'Replayed', [
+      problem('', 'CALLBACK_REPLAYED', `event ${confirmation.eventId} of ${command.provider} was accepted before`),
+    ]);
+  return {
+    reference: request.reference,
+    outcome: confirmed.outcome === 'confirmed' ? 'CONFIRMED' : 'ALREADY_PAID',
+    declarationStatus: state?.status ?? 'UNKNOWN',
+  };
+}
+
+/** Marks the declaration's charge paid (one conditional write); releases it if it was waiting only for that. */
+export async function continueAfterPayment(
+  declarationId: string,
+  reference: string,
+  at: string,
+  deps: Pick<PaymentCallbackDeps, 'repository' | 'counters' | 'documentsQueue' | 'clock'>,
+): Promise<DeclarationState | undefined> {
+  for (;;) {
+    const state = await deps.repository.getState(declarationId);
+    const duties = state?.duties;
+    const charge = duties?.charges.find((candidate) => candidate.reference === reference);
+    if (!state || !duties || !charge) return state;
+    if (charge.status === 'SECURED') {
+      if (state.status === 'RELEASED') await afterRelease(state, deps);
+      return state;
+    }
+    await writePendingEvent(state, deps.repository);
+    const charges = duties.charges.map((candidate) => (candidate === charge ? { ...candidate, status: 'SECURED' as const } : candidate));
+    const secured = allSecured(charges);
+    const release = secured && state.status === 'AWAITING_PAYMENT';
+    const to = release ? 'RELEASED' : state.status;
+    const event = nextEvent(state, {
+      type: release ? 'RELEASED' : 'DUTIES_BOOKED',
+      status: to,
+      at,
+      actor: { kind: 'system', id: 'payments' },
+      detail: `payment of ${charge.amount} ${duties.currency} confirmed (reference ${reference})${release ? ': released' : ''}`,
+    });
+    const outcome = await deps.repository.transition({
+      id: state.id,
+      from: state.status,
+      expectedVersion: state.version,
+      to,
+      at,
+      set: {
+        duties: { ...duties, charges, status: secured ? 'SECURED' : 'AWAITING_PAYMENT' },
+        lastEvent: event,
+        ...(release ? { releasedAt: at } : {}),
+      },
+    });
+    if (outcome === 'conflict') continue;
+    await deps.repository.appendEvent(event);
+    const after = await deps.repository.getState(declarationId);
+    if (after?.status === 'RELEASED') await afterRelease(after, deps);
+    return after;
+  }
+}
+
+/** The statistics count the release (once), the documents queue issues its release note (once). */
+async function afterRelease(
+  state: DeclarationState,
+  deps: Pick<PaymentCallbackDeps, 'repository' | 'counters' | 'documentsQueue' | 'clock'>,
+): Promise<void> {
+  await countRelease(state, deps);
+  await deps.documentsQueue.send({ declarationId: state.id, version: state.version });
+}
