@@ -282,7 +282,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     // Past the bound already (BETWEEN would refuse a lower bound above its upper one).
     if (after !== undefined && options.before !== undefined && after >= options.before) return [];
     const shards = await Promise.all(
-      keys.reviewQueueShards(lane, office).map(async (partition) => {
+      keys.reviewQueuePartitions(lane, office).map(async (partition) => {
         const result = await this.documents.send(
           new QueryCommand({
             TableName: this.tableName,
@@ -306,7 +306,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
 
   async countReviewQueue(lane: string, office: string): Promise<number> {
     const counts = await Promise.all(
-      keys.reviewQueueShards(lane, office).map(async (partition) => {
+      keys.reviewQueuePartitions(lane, office).map(async (partition) => {
         let count = 0;
         let startKey: Record<string, unknown> | undefined;
         do {

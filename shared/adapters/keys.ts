@@ -75,9 +75,16 @@ export const keys = {
     GSI2PK: `LANE#${lane}#${office}#${shardOf(id, REVIEW_QUEUE_SHARDS)}`,
     GSI2SK: reviewQueueSortKey(queuedAt, id),
   }),
-  /** Every shard of one lane and office's queue: a listing reads them all and merges them. */
-  reviewQueueShards: (lane: string, office: string) =>
-    Array.from({ length: REVIEW_QUEUE_SHARDS }, (_, shard) => `LANE#${lane}#${office}#${shard}`),
+  /**
+   * Every shard of one lane and office's queue, a listing reads them all and merges them; and the
+   * partition entries had before the queue had shards (`LANE#<lane>#<office>`), where nothing is
+   * written any more and an entry leaves as any other (REMOVE GSI2PK), so that a declaration
+   * queued before the change is still listed and counted.
+   */
+  reviewQueuePartitions: (lane: string, office: string) => [
+    ...Array.from({ length: REVIEW_QUEUE_SHARDS }, (_, shard) => `LANE#${lane}#${office}#${shard}`),
+    `LANE#${lane}#${office}`,
+  ],
   reviewQueueSortKey: (queuedAt: string, id: string) => reviewQueueSortKey(queuedAt, id),
   reviewQueueShardCount: REVIEW_QUEUE_SHARDS,
   /**

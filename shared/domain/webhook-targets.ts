@@ -25,6 +25,7 @@ const forbiddenRanges: ReadonlyArray<{ reason: string; subnets: ReadonlyArray<[s
       ['192.168.0.0', 16, 'ipv4'],
       ['100.64.0.0', 10, 'ipv4'], // carrier-grade NAT (RFC 6598)
       ['fc00::', 7, 'ipv6'], // unique local (RFC 4193)
+      ['fec0::', 10, 'ipv6'], // site-local, deprecated (RFC 3879) but still routed by some stacks
     ],
   },
   {
@@ -45,7 +46,9 @@ const forbiddenRanges: ReadonlyArray<{ reason: string; subnets: ReadonlyArray<[s
       ['203.0.113.0', 24, 'ipv4'],
       ['224.0.0.0', 4, 'ipv4'],
       ['240.0.0.0', 4, 'ipv4'],
-      ['::', 128, 'ipv6'],
+      // The unspecified address and IPv4-compatible addresses (`::a.b.c.d`, deprecated by RFC 4291 2.5.5.1).
+      ['::', 96, 'ipv6'],
+      ['100::', 64, 'ipv6'], // discard-only (RFC 6666)
       ['2001:db8::', 32, 'ipv6'],
       ['ff00::', 8, 'ipv6'],
       // Prefixes that embed an IPv4 address a gateway would reach: NAT64 (RFC 6052), 6to4 (RFC 3056), Teredo (RFC 4380).

@@ -199,6 +199,49 @@ describe('DynamoDB declaration items read back', () => {
     expect(after.chain).toMatchObject({ status: 'BROKEN', brokenAt: 2 });
   });
 
+  it('lists and counts a declaration queued before the review queue had shards, and lets it leave as any other', async () => {
+    // Prepare: a declaration under review whose queue entry is in the partition of before the shards
+    const config = loadConfig('submitDeclaration');
+    const repository = declarationRepository(config);
+    const record = await storeSubmitted({ repository, archive: documentArchive(config) });
+    const lane = `LEGACY${Date.now()}`;
+    const queuedAt = new Date().toISOString();
+    await repository.transition({
+      id: record.id,
+      from: 'SUBMITTED',
+      expectedVersion: 1,
+      to: 'UNDER_REVIEW',
+      at: queuedAt,
+      set: { queuedAt },
+    });
+    await DynamoDBDocumentClient.from(sharedDynamoDb()).send(
+      new UpdateCommand({
+        TableName: config.tableName('main'),
+        Key: keys.declaration(record.id),
+        UpdateExpression: 'SET GSI2PK = :pk, GSI2SK = :sk',
+        ExpressionAttributeValues: { ':pk': `LANE#${lane}#GBLHR`, ':sk': `${queuedAt}#${record.id}` },
+      }),
+    );
+
+    // Act
+    const listed = await repository.listReviewQueue(lane, 'GBLHR', { limit: 10 });
+    const counted = await repository.countReviewQueue(lane, 'GBLHR');
+    await repository.transition({
+      id: record.id,
+      from: 'UNDER_REVIEW',
+      expectedVersion: 2,
+      to: 'RELEASED',
+      at: queuedAt,
+      set: {},
+      reviewQueue: null,
+    });
+    const afterLeaving = await repository.countReviewQueue(lane, 'GBLHR');
+
+    // Assess
+    expect(listed.map((state) => state.id)).toEqual([record.id]);
+    expect([counted, afterLeaving]).toEqual([1, 0]);
+  });
+
   it('refuses a damaged state item with an error naming the declaration and the field', async () => {
     // Prepare: a stored declaration whose item is then changed behind the repository's back
     const config = loadConfig('submitDeclaration');

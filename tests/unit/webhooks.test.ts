@@ -77,6 +77,10 @@ describe('webhook targets (SSRF)', () => {
     ['::ffff:7f00:1', /loopback/],
     ['64:ff9b::a00:1', /special-purpose/],
     ['2002:a00:1::1', /special-purpose/],
+    ['::127.0.0.1', /special-purpose/],
+    ['::a9fe:a9fe', /special-purpose/],
+    ['fec0::1', /private/],
+    ['100::1', /special-purpose/],
   ])('refuses %s in AWS', (address, reason) => {
     expect(forbiddenAddressReason(address, inAws)).toMatch(reason);
   });
