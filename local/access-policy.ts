@@ -10,13 +10,14 @@
  *   PUT `s3:PutObject`; the object key must match a pattern of the grant;
  * - SQS: SendMessage and SendMessageBatch are `sqs:SendMessage` on a queue of `sendTo`;
  * - KMS: Sign and GetPublicKey on a key of `signWith`;
- * - EventBridge: PutEvents on a bus of `publishTo` (one request per bus its entries name).
+ * - EventBridge: PutEvents on a bus of `publishTo` (one request per bus its entries name);
+ * - Secrets Manager: GetSecretValue on a secret of `secrets`.
  * Used by the local cloud to refuse calls (local/access-control.ts) and by the test that checks
  * the recorded calls against the declarations (tests/access/least-privilege.test.ts).
  */
 import type { FunctionAccess, TableDefinition } from '#shared/resources.ts';
 
-export type AwsService = 'dynamodb' | 's3' | 'sqs' | 'kms' | 'events';
+export type AwsService = 'dynamodb' | 's3' | 'sqs' | 'kms' | 'events' | 'secretsmanager';
 
 /** One authorisation request of a call (a BatchGetItem over two tables is two). */
 export interface AwsCall {
@@ -43,6 +44,8 @@ export interface ResourceIndex {
   signingKeys: Readonly<Record<string, string>>;
   /** Logical event bus name by bus name. */
   eventBuses: Readonly<Record<string, string>>;
+  /** Logical secret name by secret id. */
+  secrets: Readonly<Record<string, string>>;
 }
 
 type Input = Record<string, unknown>;
@@ -66,6 +69,10 @@ export function describeCall(service: AwsService, operation: string, input: Inpu
     const entries = (operation === 'PutEvents' ? (input.Entries ?? []) : [input]) as Input[];
     const names = [...new Set(entries.map((entry) => String(entry.EventBusName ?? 'default')))];
     return names.map((name) => ({ service, action: operation, resource: resources.eventBuses[name] ?? name, keys: [] }));
+  }
+  if (service === 'secretsmanager') {
+    const secretId = String(input.SecretId ?? '');
+    return [{ service, action: operation, resource: resources.secrets[secretId] ?? secretId, keys: [] }];
   }
   const keyId = String(input.KeyId ?? '');
   return [{ service, action: operation, resource: resources.signingKeys[keyId] ?? keyId, keys: [] }];
@@ -156,6 +163,12 @@ export function authorise(access: FunctionAccess, call: AwsCall): Decision {
     if (call.action !== 'PutEvents') return denied(`events:${call.action} is granted to no function`);
     const position = buses.indexOf(call.resource);
     return position >= 0 ? { allowed: true, grant: position, patterns: [] } : denied(`event bus ${call.resource} is not in publishTo`);
+  }
+  if (call.service === 'secretsmanager') {
+    const secrets: readonly string[] = access.secrets ?? [];
+    if (call.action !== 'GetSecretValue') return denied(`secretsmanager:${call.action} is granted to no function`);
+    const position = secrets.indexOf(call.resource);
+    return position >= 0 ? { allowed: true, grant: position, patterns: [] } : denied(`secret ${call.resource} is not in secrets`);
   }
   if (call.service === 'kms') {
     const keys: readonly string[] = access.signWith ?? [];

@@ -52,8 +52,9 @@ export function installChaos(options: ChaosOptions): Chaos {
   };
 
   onClientCreated((client: AwsClient, service) => {
-    // The event bus is not one of the services chaos injects faults into (the notifications' publish is at least once anyway).
-    if (service === 'events') return;
+    // The event bus and Secrets Manager are not among the services chaos injects faults into (the
+    // notifications' publish is at least once anyway; a secret is read once per five minutes).
+    if (service === 'events' || service === 'secretsmanager') return;
     const stack = client.middlewareStack as { add(middleware: unknown, options: Record<string, unknown>): void };
     const middleware = (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
       const fault = draw();

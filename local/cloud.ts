@@ -382,6 +382,7 @@ async function start(
       queues: Object.fromEntries(Object.entries(queueUrls).map(([name, url]) => [url, name])),
       signingKeys: Object.fromEntries(Object.entries(kms.keyIds).map(([name, keyId]) => [keyId, name])),
       eventBuses: Object.fromEntries(Object.entries(busNames).map(([name, physical]) => [physical, name])),
+      secrets: Object.fromEntries(Object.entries(secretNames).map(([name, physical]) => [physical, name])),
     },
     { awsRegion, accountId: ACCOUNT_ID },
   );

@@ -4,8 +4,8 @@
  * secret to rotate; the key handed to a provider is good for that provider only.
  */
 import { hkdfSync } from 'node:crypto';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { PaymentProviderSecrets } from '#shared/ports/payments.ts';
+import { secretReader } from './secret-values.ts';
 
 /** The providers the platform takes confirmations from (the local cloud's simulator is `simulator`). */
 export const paymentProviders = ['simulator', 'bank'] as const;
@@ -14,11 +14,13 @@ export const providerKey = (secret: string, provider: string): Buffer =>
   Buffer.from(hkdfSync('sha256', secret, 'customs-payment-callbacks', provider, 32));
 
 export class SecretsManagerPaymentProviderSecrets implements PaymentProviderSecrets {
+  private readonly secretValue = secretReader();
+
   constructor(private readonly secretId: () => string) {}
 
   async secretFor(provider: string): Promise<Buffer | undefined> {
     if (!(paymentProviders as readonly string[]).includes(provider)) return undefined;
-    const value = await getSecret(this.secretId(), { maxAge: 300 });
+    const value = await this.secretValue(this.secretId());
     if (typeof value !== 'string' || value.length < 32) throw new Error('the payment provider secret is missing or too short');
     return providerKey(value, provider);
   }

@@ -5,12 +5,12 @@
  * Parameters).
  */
 
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ReferenceDocumentStore } from '#shared/ports/reference-documents.ts';
 import type { SecretSource } from '#shared/ports/risk-stores.ts';
 import { DynamoDbRiskStore } from './dynamodb-risk-store.ts';
 import { riskReferenceData } from './risk-reference-data.ts';
+import { secretReader } from './secret-values.ts';
 
 export { NotConfiguredError, nationalConverter } from './risk-reference-data.ts';
 
@@ -23,9 +23,10 @@ export function riskData(options: {
 }) {
   const store = new DynamoDbRiskStore(options.dynamodb, options.tableName);
 
+  const secretValue = secretReader();
   const secrets: SecretSource = {
     async selectionSecret() {
-      const value = await getSecret(options.selectionSecretId(), { maxAge: 300 });
+      const value = await secretValue(options.selectionSecretId());
       if (typeof value !== 'string' || value.length < 32) throw new Error('the risk selection secret is missing or too short');
       return value;
     },

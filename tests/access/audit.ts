@@ -40,8 +40,7 @@ export function undeclaredCalls(calls: readonly RecordedCall[], definitions: Def
  * - `<function> <service>:<action> on <resource>[/index/<index>] [<keys>]`: an action of a grant;
  * - `<function> <resource>[/index/<index>] key <pattern>`: a key pattern no allowed call matched;
  * - `<function> sqs:SendMessage on <queue>`, `<function> kms:<Sign|GetPublicKey> on <key>`,
- *   `<function> events:PutEvents on <bus>`.
- * Secrets are left out: Powertools reads them with a client of its own, which is not recorded.
+ *   `<function> events:PutEvents on <bus>`, `<function> secretsmanager:GetSecretValue on <secret>`.
  */
 export function unusedPermissions(calls: readonly RecordedCall[], definitions: Definitions): string[] {
   const used = new Set<string>();
@@ -80,6 +79,10 @@ export function unusedPermissions(calls: readonly RecordedCall[], definitions: D
     }
     for (const [position, bus] of (access.publishTo ?? []).entries()) {
       if (!used.has(`${name} events ${bus}  #${position} PutEvents`)) unused.push(`${name} events:PutEvents on ${bus}`);
+    }
+    for (const [position, secret] of (access.secrets ?? []).entries()) {
+      if (!used.has(`${name} secretsmanager ${secret}  #${position} GetSecretValue`))
+        unused.push(`${name} secretsmanager:GetSecretValue on ${secret}`);
     }
     for (const [position, key] of (access.signWith ?? []).entries()) {
       for (const action of ['Sign', 'GetPublicKey']) {

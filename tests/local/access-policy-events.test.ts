@@ -9,6 +9,7 @@ const resources: ResourceIndex = {
   queues: {},
   signingKeys: {},
   eventBuses: { 'customs-local-clearance': 'clearance' },
+  secrets: { 'customs-local/risk-selection': 'riskSelection' },
 };
 
 describe('EventBridge calls against publishTo', () => {
@@ -45,5 +46,28 @@ describe('EventBridge calls against publishTo', () => {
     expect(byDelivery).toEqual({ allowed: false, reason: 'event bus clearance is not in publishTo' });
     expect(toDefault).toEqual({ allowed: false, reason: 'event bus default is not in publishTo' });
     expect(ruleChange).toEqual({ allowed: false, reason: 'events:PutRule is granted to no function' });
+  });
+});
+
+describe('Secrets Manager calls against secrets', () => {
+  it('lets the risk stage read the selection secret, and refuses it to a function that names no secret and any other action', () => {
+    // Prepare
+    const input = { SecretId: 'customs-local/risk-selection' };
+
+    // Act
+    const [byRisk] = describeCall('secretsmanager', 'GetSecretValue', input, resources).map((call) =>
+      authorise(functions.scoreRisk.access, call),
+    );
+    const [byIntake] = describeCall('secretsmanager', 'GetSecretValue', input, resources).map((call) =>
+      authorise(functions.submitDeclaration.access, call),
+    );
+    const [rotation] = describeCall('secretsmanager', 'PutSecretValue', input, resources).map((call) =>
+      authorise(functions.scoreRisk.access, call),
+    );
+
+    // Assess
+    expect(byRisk).toEqual({ allowed: true, grant: 0, patterns: [] });
+    expect(byIntake).toEqual({ allowed: false, reason: 'secret riskSelection is not in secrets' });
+    expect(rotation).toEqual({ allowed: false, reason: 'secretsmanager:PutSecretValue is granted to no function' });
   });
 });
