@@ -83,7 +83,9 @@ export const alcoholFactsSchema = z.strictObject({
   containerLitres: quantityString.optional(),
   /**
    * GBP per litre of pure alcohol from the producer's small producer relief calculation (tax types
-   * 361-380, which have no fixed rate); declared as CDS declares a tax rate (DE 4/5).
+   * 361-380, which have no fixed rate); declared as CDS declares a tax rate (DE 4/5). More than 0 and
+   * at most the full rate of the corresponding standard band (checked against the rate table:
+   * SMALL_PRODUCER_RATE_OUT_OF_RANGE, shared/tariff/alcohol-duty.ts).
    */
   smallProducerReliefRate: z
     .string()

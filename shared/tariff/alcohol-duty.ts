@@ -16,6 +16,7 @@ import {
   isSmallProducerBand,
   type RateBand,
   type RatePeriod,
+  type RateType,
   ratePeriodOn,
 } from './alcohol-duty-rates.ts';
 import type { AlcoholDutyView } from './commodity-lookup.ts';
@@ -166,6 +167,18 @@ export function readDeclaredAlcohol(
     pureAlcoholFrom = `${formatQuantity(litres)} l * ${strength.toFixed()}% vol / 100`;
   }
 
+  // A relief lowers a rate, never to nothing; the upper bound needs the rate table (priceAlcohol).
+  const stated = item.alcohol?.smallProducerReliefRate;
+  if (stated !== undefined && new Dec(stated).isZero()) {
+    problems.push(
+      problem(
+        `${at}/alcohol/smallProducerReliefRate`,
+        'SMALL_PRODUCER_RATE_OUT_OF_RANGE',
+        `the stated small producer rate must be more than 0 GBP per LPA: small producer relief reduces the rate, it does not remove the duty`,
+      ),
+    );
+  }
+
   if (problems.length > 0 || !strength || !pureAlcohol || codes.length === 0) return { ok: false, problems };
   const first = codes[0]!;
   return {
@@ -204,6 +217,46 @@ function fits(band: RateBand, types: readonly AlcoholType[] | undefined, strengt
         strength.lte(String(range.maxABV)),
     ),
   );
+}
+
+/**
+ * The rate type whose rate a small producer relief band reduces: small producer relief lowers the
+ * rate the product would otherwise pay (HMRC, "Calculate Alcohol Duty with Small Producer Relief";
+ * Finance (No. 2) Act 2023, Part 2), the core rate, or for a draught product the draught relief
+ * rate. HMRC's table pairs them by product and strength: 366 "Beer from 3.5 to 8.4 percent,
+ * eligible for small producer relief" with core 321, 376 (also draught) with draught relief 356.
+ */
+const standardRateTypeOf = (band: RateBand): RateType => (isDraughtBand(band) ? 'DraughtRelief' : 'Core');
+
+/**
+ * The full (non-relief) rate of the standard band for the same product and strength as a small
+ * producer relief band, in the same period: the most a stated small producer rate can be. Should
+ * two standard bands fit (none do in HMRC's table), the higher rate bounds, so no honest rate is refused.
+ */
+function standardRateFor(
+  band: RateBand,
+  period: RatePeriod,
+  types: readonly AlcoholType[] | undefined,
+  strength: Dec,
+): { band: RateBand; rate: Dec } | undefined {
+  // The alcohol types the relief band covers for this product at this strength (e.g. cider, not sparkling cider).
+  const covered = band.rangeDetails
+    .flatMap((detail) => detail.abvRanges)
+    .filter(
+      (range) =>
+        (types === undefined || types.includes(range.alcoholType)) &&
+        strength.gte(String(range.minABV)) &&
+        strength.lte(String(range.maxABV)),
+    )
+    .map((range) => range.alcoholType);
+  const rateType = standardRateTypeOf(band);
+  return period.rateBands
+    .filter((candidate) => candidate.rateType === rateType && fits(candidate, covered, strength))
+    .flatMap((candidate) => {
+      const rate = bandRate(candidate);
+      return rate ? [{ band: candidate, rate }] : [];
+    })
+    .reduce<{ band: RateBand; rate: Dec } | undefined>((highest, next) => (highest?.rate.gte(next.rate) ? highest : next), undefined);
 }
 
 /** Checks the declared tax type against the period in force on `date` and the product, and finds the rate. */
@@ -272,7 +325,19 @@ export function priceAlcohol(
         `tax type ${band.taxTypeCode} has no fixed rate: state alcohol.smallProducerReliefRate, GBP per LPA from your small producer relief calculation`,
       );
     }
-    return { ok: true, facts: { ...declared, period, band, rate: new Dec(stated), rateStated: true } };
+    const full = standardRateFor(band, period, product?.types, declared.strength);
+    const rate = new Dec(stated);
+    if (!full || rate.isZero() || rate.gt(full.rate)) {
+      const allowed = full
+        ? `more than 0 and at most ${full.rate.toFixed(2)}, the full rate of tax type ${full.band.taxTypeCode} (${full.band.description}) in rate period ${period.name}`
+        : `more than 0, but rate period ${period.name} has no ${standardRateTypeOf(band)} band for this product at ${strength}% vol to bound it`;
+      return fail(
+        `${at}/alcohol/smallProducerReliefRate`,
+        'SMALL_PRODUCER_RATE_OUT_OF_RANGE',
+        `small producer relief reduces the rate of tax type ${band.taxTypeCode}: the stated rate ${stated} GBP per LPA must be ${allowed}`,
+      );
+    }
+    return { ok: true, facts: { ...declared, period, band, rate, rateStated: true } };
   }
   if (stated !== undefined) {
     return fail(

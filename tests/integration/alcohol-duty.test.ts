@@ -34,20 +34,23 @@ interface View {
   assessment: { totals: { total: string; byTaxType: Record<string, string> }; items: { lines: Line[] }[] } | null;
 }
 
-/** The wine fixture (13% vol, 1,000 litres, X333) for the demo trader, deferred on its account, arriving today. */
-function wine(change: (d: DeclarationInput) => void = () => {}): DeclarationInput {
-  const fixture = JSON.parse(
-    readFileSync(new URL('../fixtures/declarations/alcohol-wine-import.json', import.meta.url), 'utf8'),
-  ) as DeclarationInput;
+/** A declaration fixture for the demo trader, deferred on its account, arriving today. */
+function forTrader(name: string, change: (d: DeclarationInput) => void = () => {}): DeclarationInput {
+  const fixture = JSON.parse(readFileSync(new URL(`../fixtures/declarations/${name}.json`, import.meta.url), 'utf8')) as DeclarationInput;
   fixture.declarant.id = party;
   fixture.importer.id = party;
   // The demo trader's duty deferment account (demo/accounts-seed.ts).
   fixture.payment = { method: 'E', account: '7654321' };
-  fixture.lrn = `WINE-${randomInt(1_000_000, 9_999_999)}`;
+  fixture.lrn = `ALC-${randomInt(1_000_000, 9_999_999)}`;
   fixture.consignment.arrivalDate = new Date().toISOString().slice(0, 10);
   change(fixture);
   return fixture;
 }
+
+/** The wine fixture: 13% vol, 1,000 litres, X333. */
+const wine = (change?: (d: DeclarationInput) => void) => forTrader('alcohol-wine-import', change);
+/** The small producer beer fixture: 4.5% vol, 2,000 litres, X366 at a stated 15.10 GBP per LPA. */
+const beer = (change?: (d: DeclarationInput) => void) => forTrader('alcohol-beer-small-producer-import', change);
 
 async function submit(declaration: DeclarationInput): Promise<string> {
   const response = await api<{ id: string }>('POST', '/v1/declarations', { token: trader, body: declaration });
@@ -118,6 +121,53 @@ describe('Alcohol Duty through the API', () => {
       amount: '3980.60',
       rate: '30.62 GBP / l alc. 100%',
     });
+  });
+
+  it('refuses a stated small producer rate of 0 at validation, pointing at it, and assesses nothing', async () => {
+    // Act
+    const view = await settled(
+      await submit(
+        beer((d) => {
+          d.items[0]!.alcohol = { smallProducerReliefRate: '0' };
+        }),
+      ),
+    );
+
+    // Assess
+    expect(view.status).toBe('REJECTED');
+    expect(view.validation?.problems.map((p) => [p.pointer, p.code])).toEqual([
+      ['/items/0/alcohol/smallProducerReliefRate', 'SMALL_PRODUCER_RATE_OUT_OF_RANGE'],
+    ]);
+    expect(view.assessment).toBeNull();
+  });
+
+  it('estimates a plausible stated small producer rate, and refuses one above the core rate with the maximum named', async () => {
+    // Act
+    const plausible = await api<{ items: { lines: (Line & { calculation: string })[] }[] }>('POST', '/v1/duty-estimates', {
+      token: trader,
+      body: beer(),
+    });
+    const above = await api<{ code: string; problems: { pointer: string; code: string; message: string }[] }>(
+      'POST',
+      '/v1/duty-estimates',
+      {
+        token: trader,
+        body: beer((d) => {
+          d.items[0]!.alcohol = { smallProducerReliefRate: '30.00' };
+        }),
+      },
+    );
+
+    // Assess: 90 LPA x 15.10 = 1,359.00; 30.00 is above core 321 (22.58 in 2026-2).
+    expect(plausible.status).toBe(200);
+    const line = plausible.body.items[0]?.lines.find((l) => l.taxType === '366');
+    expect(line).toMatchObject({ amount: '1359.00', rate: '15.10 GBP / l alc. 100%' });
+    expect(line?.calculation).toContain('rate stated by the declarant');
+    expect(above.status).toBe(422);
+    expect(above.body.problems).toEqual([
+      expect.objectContaining({ pointer: '/items/0/alcohol/smallProducerReliefRate', code: 'SMALL_PRODUCER_RATE_OUT_OF_RANGE' }),
+    ]);
+    expect(above.body.problems[0]?.message).toContain('at most 22.58');
   });
 
   it('applies a rate period loaded through the admin API from its start, not before it', async () => {

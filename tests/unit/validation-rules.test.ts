@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { defaultAlcoholDutyRates } from '#demo/gb-tariff-pack.ts';
 import { regions } from '#infra/config/regions.ts';
 import { type Declaration, declarationSchema } from '#shared/domain/declaration.ts';
 import type { Problem } from '#shared/domain/problems.ts';
@@ -702,6 +703,46 @@ describe('validateDeclarationRules', () => {
 
       // Assess
       expect(act).toThrow(RangeError);
+    });
+  });
+
+  describe('SMALL_PRODUCER_RATE_OUT_OF_RANGE (Alcohol Duty, docs/alcohol-duty.md)', () => {
+    /** Beer 4.5% vol under small producer band 366 (core 321: 22.58 in 2026-2), with HMRC's rate table. */
+    const withRates: ValidationContext = { ...context, alcoholDutyRates: defaultAlcoholDutyRates() };
+    const beerAt = (rate: string): Declaration =>
+      variant('alcohol-beer-small-producer-import', (d) => (d.items[0]!.alcohol = { smallProducerReliefRate: rate }));
+
+    it('accepts a stated rate below the full rate of the standard band', () => {
+      // Prepare
+      const declaration = fixture('alcohol-beer-small-producer-import');
+
+      // Act
+      const problems = validate(declaration, withRates);
+
+      // Assess
+      expect(problems).toEqual([]);
+    });
+
+    it.each(['0', '22.59'])('refuses a stated rate of %s, pointing at it', (rate) => {
+      // Prepare
+      const declaration = beerAt(rate);
+
+      // Act
+      const problems = validate(declaration, withRates);
+
+      // Assess
+      expect(codesAndPointers(problems)).toEqual(['SMALL_PRODUCER_RATE_OUT_OF_RANGE /items/0/alcohol/smallProducerReliefRate']);
+    });
+
+    it('names the allowed maximum', () => {
+      // Prepare
+      const declaration = beerAt('30');
+
+      // Act
+      const [problem] = validate(declaration, withRates);
+
+      // Assess
+      expect(problem?.message).toContain('at most 22.58, the full rate of tax type 321');
     });
   });
 });

@@ -17,6 +17,8 @@ const fixture = (name: string): DeclarationInput =>
   JSON.parse(readFileSync(new URL(`../../fixtures/declarations/${name}.json`, import.meta.url), 'utf8')) as DeclarationInput;
 const wine = () => fixture('alcohol-wine-import');
 const spirits = () => fixture('alcohol-spirits-import');
+/** Beer 4.5% vol, 2,000 litres, tax type 366 (small producer relief) at a stated 15.10 GBP per LPA. */
+const beer = () => fixture('alcohol-beer-small-producer-import');
 
 /** The fixture with changes to its first item. */
 function withItem(input: DeclarationInput, change: (item: DeclarationInput['items'][number]) => void): Declaration {
@@ -137,16 +139,8 @@ describe('Alcohol Duty worked examples (rate period 2026-2, GB pack)', () => {
   });
 
   it('a small producer relief band takes the rate the declarant states, and the line says so', () => {
-    // Prepare: beer, 4.5% vol, 2,000 litres, tax type 366 at a stated 15.10 GBP per LPA.
-    const declaration = withItem(wine(), (item) => {
-      item.commodityCode = '2203000100';
-      item.additionalCodes = ['X366'];
-      item.quantities = [
-        { value: '4.5', unit: 'ASV' },
-        { value: '2000', unit: 'LTR' },
-      ];
-      item.alcohol = { smallProducerReliefRate: '15.10' };
-    });
+    // Prepare: beer, 4.5% vol, 2,000 litres, tax type 366 at a stated 15.10 GBP per LPA (core 321: 22.58).
+    const declaration = declarationSchema.parse(beer());
 
     // Act
     const result = assess(declaration, '2026-11-27');
@@ -154,8 +148,27 @@ describe('Alcohol Duty worked examples (rate period 2026-2, GB pack)', () => {
     // Assess: LPA 2,000 x 4.5 / 100 = 90; 90 x 15.10 = 1,359.00.
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     const excise = result.assessment.items[0]!.lines.find((line) => line.taxType === '366')!;
-    expect(excise.amount).toBe('1359.00');
-    expect(excise.calculation).toContain('rate stated by the declarant from its small producer relief calculation');
+    expect(excise).toMatchObject({ amount: '1359.00', rate: '15.10 GBP / l alc. 100%', measureId: 'alcohol-duty/2026-2/366' });
+    expect(excise.expression).toBe(
+      'Alcohol Duty 366 (Beer from 3.5 to 8.4 percent, eligible for small producer relief), rate period 2026-2: small producer rate',
+    );
+    expect(excise.calculation).toBe(
+      '15.10 GBP / l alc. 100% (rate stated by the declarant from its small producer relief calculation) * 90 LPA (2,000 l * 4.5% vol / 100 = 90 LPA), rounded down to the penny',
+    );
+  });
+
+  it('accepts a stated small producer rate equal to the full rate of the standard band (no relief earned)', () => {
+    // Prepare: 366 at 22.58, the 2026-2 core rate of 321 (beer 3.5 to 8.4%).
+    const declaration = withItem(beer(), (item) => {
+      item.alcohol = { smallProducerReliefRate: '22.58' };
+    });
+
+    // Act
+    const result = assess(declaration, '2026-11-27');
+
+    // Assess: 90 LPA x 22.58 = 2,032.20.
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.assessment.items[0]!.lines.find((line) => line.taxType === '366')?.amount).toBe('2032.20');
   });
 
   it('a draught relief band applies to containers of at least 20 litres', () => {
@@ -275,6 +288,79 @@ describe('Alcohol Duty problems: pointed, and nothing assessed', () => {
 
     // Assess
     expect(problems.map((p) => [p.pointer, p.code])).toEqual([['/items/0/alcohol', 'SMALL_PRODUCER_RATE_REQUIRED']]);
+  });
+
+  it('refuses a stated small producer rate of 0, with or without the rate table', () => {
+    // Prepare
+    const declaration = withItem(beer(), (item) => {
+      item.alcohol = { smallProducerReliefRate: '0.00' };
+    });
+
+    // Act
+    const problems = refused(declaration);
+    const withoutTable = alcoholDutyProblems(declaration, undefined, '2026-11-27');
+
+    // Assess
+    const expected = [['/items/0/alcohol/smallProducerReliefRate', 'SMALL_PRODUCER_RATE_OUT_OF_RANGE']];
+    expect(problems.map((p) => [p.pointer, p.code])).toEqual(expected);
+    expect(withoutTable.map((p) => [p.pointer, p.code])).toEqual(expected);
+    expect(problems[0]!.message).toContain('more than 0');
+  });
+
+  it('refuses a stated small producer rate above the full rate of the corresponding core band, naming the maximum', () => {
+    // Prepare: 366 (beer 3.5 to 8.4%, small producer) at 22.59; core 321 is 22.58 in 2026-2.
+    const declaration = withItem(beer(), (item) => {
+      item.alcohol = { smallProducerReliefRate: '22.59' };
+    });
+
+    // Act
+    const problems = refused(declaration);
+
+    // Assess
+    expect(problems).toEqual([
+      {
+        pointer: '/items/0/alcohol/smallProducerReliefRate',
+        code: 'SMALL_PRODUCER_RATE_OUT_OF_RANGE',
+        message:
+          'small producer relief reduces the rate of tax type 366: the stated rate 22.59 GBP per LPA must be more than 0 and at most 22.58, the full rate of tax type 321 (Beer from 3.5 to 8.4 percent) in rate period 2026-2',
+      },
+    ]);
+  });
+
+  it('bounds a stated small producer rate by the rate period in force: 22.00 is within 2026-2 (22.58), above 2025-2 (21.78)', () => {
+    // Prepare
+    const declaration = withItem(beer(), (item) => {
+      item.alcohol = { smallProducerReliefRate: '22.00' };
+    });
+
+    // Act
+    const in2026 = assess(declaration, '2026-11-27');
+    const in2025 = refused(declaration, '2025-03-10');
+
+    // Assess
+    expect(in2026.ok).toBe(true);
+    expect(in2025.map((p) => p.code)).toEqual(['SMALL_PRODUCER_RATE_OUT_OF_RANGE']);
+    expect(in2025[0]!.message).toContain('at most 21.78, the full rate of tax type 321');
+  });
+
+  it('bounds a draught small producer rate by the draught relief band, not the core band', () => {
+    // Prepare: 376 (beer 3.5 to 8.4%, draught and small producer) in 50-litre kegs at 20.00: under core
+    // 321 (22.58) but over draught relief 356 (19.45) in 2026-2.
+    const declaration = withItem(beer(), (item) => {
+      item.additionalCodes = ['X376'];
+      item.alcohol = { containerLitres: '50', smallProducerReliefRate: '20.00' };
+    });
+
+    // Act
+    const problems = refused(declaration);
+
+    // Assess
+    expect(problems.map((p) => [p.pointer, p.code])).toEqual([
+      ['/items/0/alcohol/smallProducerReliefRate', 'SMALL_PRODUCER_RATE_OUT_OF_RANGE'],
+    ]);
+    expect(problems[0]!.message).toContain(
+      'at most 19.45, the full rate of tax type 356 (Beer from 3.5 to 8.4 percent, eligible for draught relief)',
+    );
   });
 
   it('refuses draught relief for containers under 20 litres', () => {
