@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
+import { benchAccountOf, openBenchAccount } from './accounts.ts';
 import { benchmarkColdStarts, coldStartTargets } from './coldstart.ts';
 import { printCost } from './cost/report.ts';
 import { benchmarkCost } from './cost/run-cost.ts';
@@ -50,6 +51,7 @@ const nextBody = (): string => {
     ...template,
     lrn: `BENCH-${process.pid}-${sequence}`,
     declarant: { ...template.declarant, id: party },
+    payment: { method: 'E', account: benchAccountOf(party), postponedVat: false },
     consignment: { ...template.consignment, ucr: undefined, arrivalDate: new Date().toISOString().slice(0, 10) },
   });
 };
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
   console.log('starting the local cloud...');
   const cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, logLevel: 'error', retryDelaySeconds: 1 });
   await seedDemoData();
+  await openBenchAccount(cloud.apiUrl, cloud.mintToken({ role: 'admin' }), party);
   const token = cloud.mintToken({ role: 'trader', party });
   const submit = async (): Promise<{ ms: number; id: string }> => {
     const started = performance.now();

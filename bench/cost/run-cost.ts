@@ -11,6 +11,7 @@ import { seedDemoData } from '#local/seed.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { functions, tables } from '#shared/resources.ts';
 import { ferroSiliconCif, noRandomSelection } from '#tests/support/scenarios.ts';
+import { benchAccountOf, openBenchAccount } from '../accounts.ts';
 import { heat, type PartitionHeat } from './heat.ts';
 import { Ledger } from './ledger.ts';
 import { type CostLine, LOCAL_TO_LAMBDA_DURATION_FACTOR, loadPrices, priceLedger } from './pricing.ts';
@@ -68,6 +69,7 @@ function declaration(scenario: Scenario, sequence: number): DeclarationInput {
   body.lrn = `COST-${process.pid}-${sequence}`;
   body.declarant.id = party;
   body.importer.id = party;
+  body.payment = { method: 'E', account: benchAccountOf(party), postponedVat: false };
   delete body.consignment.ucr;
   body.consignment.arrivalDate = new Date().toISOString().slice(0, 10);
   if (scenario.lane === 'RED') ferroSiliconCif(body);
@@ -181,6 +183,7 @@ export async function benchmarkCost(options: { perScenario: number; log: (line: 
     recorder.ledger = new Ledger(); // set-up: not counted
     await seedDemoData();
     const admin = cloud.mintToken({ role: 'admin' });
+    for (const party of [TRADER, TRUSTED_TRADER]) await openBenchAccount(cloud.apiUrl, admin, party);
     const settings = await api('PUT', '/v1/admin/reference-documents/risk-settings', admin, noRandomSelection);
     if (settings.status !== 200) throw new Error(`risk settings answered ${settings.status}`);
     log('warming up: one declaration of each scenario (handler imports, SDK connections, reference data caches)...');
