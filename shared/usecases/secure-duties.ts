@@ -13,9 +13,9 @@ import { type Account, applyEntry, type EntryDraft, periodOf } from '#shared/dom
 import type { Declaration } from '#shared/domain/declaration.ts';
 import type { DeclarationRecord } from '#shared/domain/declaration-record.ts';
 import { allSecured, type Duties, type DutyCharge, dueOf, isPositive, paymentReferenceOf } from '#shared/domain/duties.ts';
-import { Dec, fixed2, ZERO } from '#shared/tariff/money.ts';
 import type { AccountLedger } from '#shared/ports/accounts.ts';
 import type { PaymentRequests } from '#shared/ports/payments.ts';
+import { Dec, fixed2, ZERO } from '#shared/tariff/money.ts';
 
 export interface SecureDutiesDeps {
   accounts: AccountLedger;
@@ -132,10 +132,15 @@ async function creditBack(
   const payment = request.declaration.payment;
   const toRepay = new Dec(request.amount).abs();
   const onRepaymentClaim = 'to repay on a repayment claim';
-  if (!payment?.account || (payment.method !== 'P' && payment.method !== 'E')) return { ...base, status: 'SECURED', reason: onRepaymentClaim };
+  if (!payment?.account || (payment.method !== 'P' && payment.method !== 'E'))
+    return { ...base, status: 'SECURED', reason: onRepaymentClaim };
   const booked = await deps.accounts.findBySource(payment.account, request.source);
   if (booked)
-    return { ...base, status: 'SECURED', account: { number: booked.accountNumber, sequence: booked.sequence, kind: chargeKind(booked.kind) } };
+    return {
+      ...base,
+      status: 'SECURED',
+      account: { number: booked.accountNumber, sequence: booked.sequence, kind: chargeKind(booked.kind) },
+    };
   const drawn = await drawnOn(payment.account, request, deps);
   const credit = Dec.min(toRepay, drawn.creditable);
   if (!credit.greaterThan(ZERO))
