@@ -148,6 +148,31 @@ describe('duties secured before release', () => {
     expect((await account(number)).deferment?.used).toBe('0.00');
   });
 
+  it("never draws on another party's account: the declaration waits for payment, told none of that account's figures", async () => {
+    // Prepare: B's cash account holds 5,000.00; A (GREEN lane) names it, with B as importer.
+    const [traderA, traderB] = [trustedTrader, newParty()];
+    const accountOfB = await openAccount({ kind: 'CASH', ownerId: traderB });
+    const topUp = await api('POST', `/v1/admin/accounts/${accountOfB}/top-ups`, {
+      token: admin,
+      body: { amount: '5000.00', reference: 'B-1' },
+    });
+    expect(topUp.status).toBeLessThan(300);
+
+    // Act
+    const id = await submit(traderA, (d) => {
+      d.importer.id = traderB;
+      d.payment = { method: 'P', account: accountOfB, postponedVat: false };
+    });
+    const waiting = await settled(traderA, id, ['AWAITING_PAYMENT', 'RELEASED', 'UNDER_REVIEW']);
+
+    // Assess
+    expect(waiting).toMatchObject({ status: 'AWAITING_PAYMENT', duties: { status: 'AWAITING_PAYMENT', charges: [{ status: 'PENDING' }] } });
+    expect(waiting.paymentsDue).toHaveLength(1);
+    expect(JSON.stringify(waiting.duties)).not.toContain('5000');
+    expect(JSON.stringify(waiting.duties)).toContain(`account ${accountOfB} cannot be drawn on by ${traderA}: ask its holder`);
+    expect((await account(accountOfB)).balance).toBe('5000.00');
+  });
+
   it('refuses a forged, a replayed and a stale callback, changing nothing', async () => {
     // Prepare
     const id = await submit(trustedTrader, (d) => {
