@@ -173,6 +173,30 @@ describe('duties secured before release', () => {
     expect((await account(accountOfB)).balance).toBe('5000.00');
   });
 
+  it('refuses to amend a declaration under review whose duties are asked for (409 DUTIES_SECURED), changing nothing', async () => {
+    // Prepare: RED-lane goods paid immediately: under review, the duties asked for with a payment request.
+    const party = newParty();
+    const trader = cloud.mintToken({ role: 'trader', party });
+    const id = await submit(party, (d) => {
+      ferroSiliconCif(d);
+      d.payment = { method: 'H', postponedVat: false };
+    });
+    const waiting = await settled(party, id, ['UNDER_REVIEW']);
+    const read = await api<{ declaration: DeclarationInput }>('GET', `/v1/declarations/${id}`, { token: trader });
+
+    // Act
+    const refused = await api<{ problems: { code: string }[] }>('PUT', `/v1/declarations/${id}`, {
+      token: trader,
+      headers: { 'if-match': `"${waiting.version}"` },
+      body: read.body.declaration,
+    });
+    const after = await settled(party, id, ['UNDER_REVIEW']);
+
+    // Assess
+    expect([refused.status, refused.body.problems[0]?.code]).toEqual([409, 'DUTIES_SECURED']);
+    expect(after).toMatchObject({ version: waiting.version, paymentsDue: waiting.paymentsDue });
+  });
+
   it('refuses a forged, a replayed and a stale callback, changing nothing', async () => {
     // Prepare
     const id = await submit(trustedTrader, (d) => {
