@@ -199,7 +199,7 @@ export function applyEntry(
       }
       if (!deferment || !draft.period) return wrongKind(account, 'a deferment charge names its period');
       // The period never moves back: a charge dated in an earlier month (booked late) counts in the current one.
-      const period = draft.period > deferment.period ? draft.period : deferment.period;
+      const period = draft.period.localeCompare(deferment.period) > 0 ? draft.period : deferment.period;
       const used = (period === deferment.period ? new Dec(deferment.used) : ZERO).plus(amount);
       if (used.greaterThan(deferment.monthlyLimit))
         return refuse(

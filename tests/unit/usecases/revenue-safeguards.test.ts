@@ -258,6 +258,7 @@ describe('a payment confirmation', () => {
       to: state.status,
       at: platform.clock.now().toISOString(),
       clear: ['duties'],
+      set: {},
     });
     const before = await platform.record(id);
 
