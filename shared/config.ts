@@ -67,6 +67,9 @@ const regionSchema = z.object({
   WEBHOOK_ALLOW_LOOPBACK_TARGETS: required('WEBHOOK_ALLOW_LOOPBACK_TARGETS')
     .pipe(z.enum(['true', 'false'], { error: 'WEBHOOK_ALLOW_LOOPBACK_TARGETS must be "true" or "false"' }))
     .transform((value) => value === 'true'),
+  PAYMENT_SIMULATOR_ALLOWED: required('PAYMENT_SIMULATOR_ALLOWED')
+    .pipe(z.enum(['true', 'false'], { error: 'PAYMENT_SIMULATOR_ALLOWED must be "true" or "false"' }))
+    .transform((value) => value === 'true'),
   // Empty: the region has no low-value relief.
   DE_MINIMIS: z.string({ error: 'DE_MINIMIS is missing (empty when the region has no low-value relief)' }).transform((value, context) => {
     if (value === '') return undefined;
@@ -94,6 +97,8 @@ export interface RegionSettings {
   webhooks: WebhookSettings;
   /** Local cloud only: webhooks may go to http:// and loopback addresses (never in AWS). */
   allowLoopbackWebhookTargets: boolean;
+  /** Local cloud only: payment confirmations of the provider simulator are taken (never in AWS). */
+  allowPaymentSimulator: boolean;
 }
 
 /** A function's configuration: the region, and the names of exactly the resources it may access. */
@@ -174,6 +179,7 @@ export function loadConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.
         disableAfterFailedDeliveries: values.WEBHOOK_DISABLE_AFTER_FAILURES,
       },
       allowLoopbackWebhookTargets: values.WEBHOOK_ALLOW_LOOPBACK_TARGETS,
+      allowPaymentSimulator: values.PAYMENT_SIMULATOR_ALLOWED,
     },
     tableName: (table) => resource('table', tableNameEnv(table)),
     bucketName: (bucket) => resource('bucket', bucketNameEnv(bucket)),

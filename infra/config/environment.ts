@@ -26,5 +26,7 @@ export function regionEnvironment(input: { regionName: string; region: RegionCon
     WEBHOOK_DISABLE_AFTER_FAILURES: String(region.webhooks.disableAfterFailedDeliveries),
     // Only the local cloud lets webhooks go to http:// and loopback receivers (the tests' own); never a deployed stage.
     WEBHOOK_ALLOW_LOOPBACK_TARGETS: String(input.stage === 'local'),
+    // Only the local cloud takes confirmations of the payment provider simulator (`npm run pay`).
+    PAYMENT_SIMULATOR_ALLOWED: String(input.stage === 'local'),
   };
 }

@@ -128,7 +128,9 @@ export const revenueDependencies = (config: FunctionConfig) => ({ accounts: acco
 
 /** The payment providers' callback secrets (each derived from the region's payment provider secret). */
 export const paymentProviderSecrets = (config: FunctionConfig) =>
-  new SecretsManagerPaymentProviderSecrets(() => config.secretId('paymentProviders'));
+  new SecretsManagerPaymentProviderSecrets(() => config.secretId('paymentProviders'), {
+    allowSimulator: config.region.allowPaymentSimulator,
+  });
 
 /** Webhook subscriptions and their delivery log (the table). */
 export const webhookStore = (config: FunctionConfig) => new DynamoDbWebhookStore(sharedDynamoDb(), config.tableName('main'));

@@ -198,13 +198,19 @@ export function applyEntry(
         return { ok: true, account: { ...next, balance: fixed2(left) }, entry };
       }
       if (!deferment || !draft.period) return wrongKind(account, 'a deferment charge names its period');
-      const used = (draft.period === deferment.period ? new Dec(deferment.used) : ZERO).plus(amount);
+      // The period never moves back: a charge dated in an earlier month (booked late) counts in the current one.
+      const period = draft.period.localeCompare(deferment.period) > 0 ? draft.period : deferment.period;
+      const used = (period === deferment.period ? new Dec(deferment.used) : ZERO).plus(amount);
       if (used.greaterThan(deferment.monthlyLimit))
         return refuse(
           'LIMIT_EXCEEDED',
-          `deferment account ${account.number} has ${fixed2(new Dec(deferment.monthlyLimit).minus(used).plus(amount))} ${account.currency} left of its limit for ${draft.period}, ${draft.amount} is due`,
+          `deferment account ${account.number} has ${fixed2(new Dec(deferment.monthlyLimit).minus(used).plus(amount))} ${account.currency} left of its limit for ${period}, ${draft.amount} is due`,
         );
-      return { ok: true, account: { ...next, deferment: { ...deferment, period: draft.period, used: fixed2(used) } }, entry };
+      return {
+        ok: true,
+        account: { ...next, deferment: { ...deferment, period, used: fixed2(used) } },
+        entry: { ...entry, period },
+      };
     }
     case 'SECURITY': {
       if (!deferment) return wrongKind(account, 'security is held under the guarantee of a duty deferment account');

@@ -117,6 +117,17 @@ export async function amendDeclaration(
       ),
     ]);
   }
+  // Booked duties (drawn, or asked for with a payment request the trader may be paying) would be
+  // lost by an amendment and charged again: until reversals exist, the trader cancels and declares again.
+  if ((state.duties?.charges.length ?? 0) > 0) {
+    throw new DomainError('CONFLICT', 'Duties secured', [
+      problem(
+        '',
+        'DUTIES_SECURED',
+        `declaration ${command.id} has duties drawn or asked for; it cannot be amended: cancel it and declare again, or ask customs to correct it`,
+      ),
+    ]);
+  }
   const { json, declaration } = readDeclaration(command.body);
   if (declaration.lrn !== state.lrn) {
     throw new DomainError('BAD_REQUEST', 'Invalid amendment', [

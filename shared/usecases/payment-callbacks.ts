@@ -57,6 +57,16 @@ export async function acceptPaymentCallback(
     throw new DomainError('UNPROCESSABLE', 'Amount mismatch', [
       problem('/amount', 'PAYMENT_AMOUNT_MISMATCH', `reference ${request.reference} asks for ${request.amount} ${request.currency}`),
     ]);
+  // A request whose declaration no longer asks for it (its duties gone, or cancelled or rejected
+  // before it was paid) takes no money for nothing.
+  const declarationId = declarationOfReference(request.reference) ?? request.declarationId;
+  const declaration = await deps.repository.getState(declarationId);
+  const charge = declaration?.duties?.charges.find((candidate) => candidate.reference === request.reference);
+  const ended = declaration?.status === 'CANCELLED' || declaration?.status === 'REJECTED';
+  if (!charge || (ended && charge.status === 'PENDING'))
+    throw new DomainError('CONFLICT', 'Not due', [
+      problem('/reference', 'PAYMENT_NOT_DUE', `declaration ${declarationId} no longer asks for payment ${request.reference}`),
+    ]);
   const at = now.toISOString();
   const confirmed = await deps.payments.confirm(request.reference, { provider: command.provider, eventId: confirmation.eventId, at });
   if (confirmed.outcome === 'not-found')
@@ -64,7 +74,6 @@ export async function acceptPaymentCallback(
       problem('/reference', 'PAYMENT_REFERENCE_NOT_FOUND', `no payment request ${request.reference}`),
     ]);
   // Whatever the outcome, the declaration is brought up to date: a confirmation that stopped before doing so is finished here.
-  const declarationId = declarationOfReference(request.reference) ?? request.declarationId;
   const state = await continueAfterPayment(declarationId, request.reference, at, deps);
   if (confirmed.outcome === 'replayed')
     throw new DomainError('CONFLICT', 'Replayed', [

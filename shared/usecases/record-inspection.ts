@@ -29,7 +29,7 @@ import { writePendingEvent } from './pipeline-stage.ts';
 import { assertOfficerMayAct } from './review-decisions.ts';
 import { notFound } from './review-queue.ts';
 import { selectingProfiles } from './score-risk.ts';
-import { chargeSource, type SecureDutiesDeps, secureCharge } from './secure-duties.ts';
+import { chargeSource, type SecureDutiesDeps, secureAssessment, secureCharge } from './secure-duties.ts';
 
 export interface RecordInspectionDeps extends SecureDutiesDeps {
   repository: DeclarationReader & DeclarationWriter;
@@ -149,13 +149,20 @@ async function bookDifference(id: string, inspectedAt: number, deps: RecordInspe
     const difference = record.inspection?.difference;
     const duties = record.duties;
     const source = chargeSource(id, inspectedAt);
-    if (!duties || !difference || difference.outcome === 'NO_CHANGE' || duties.charges.some((charge) => charge.source === source))
-      return record;
+    if (!duties) {
+      // The duties could not be calculated before (nothing secured): the re-assessment is secured as the release stage would.
+      if (!record.reassessment || !(await secureReassessment(record, inspectedAt, deps))) return record;
+      continue;
+    }
+    // Secured from the re-assessment itself (there was no assessment to differ from): nothing more to book.
+    if (!record.assessment || (record.assessmentProblems?.length ?? 0) > 0) return record;
+    if (!difference || difference.outcome === 'NO_CHANGE' || duties.charges.some((charge) => charge.source === source)) return record;
     const due = amountToSecure(difference, record.declaration.payment?.postponedVat ?? false);
     const at = deps.clock.now().toISOString();
     const charge = await secureCharge(
       {
         declarationId: id,
+        declarantId: record.declarantId,
         declaration: record.declaration,
         source,
         reference: paymentReferenceOf(id, inspectedAt),
@@ -164,6 +171,7 @@ async function bookDifference(id: string, inspectedAt: number, deps: RecordInspe
         currency: duties.currency,
         at,
         by: 'inspection',
+        earlier: duties.charges,
       },
       deps,
     );
@@ -190,6 +198,35 @@ async function bookDifference(id: string, inspectedAt: number, deps: RecordInspe
     if (outcome === 'conflict') continue;
     await deps.repository.appendEvent(event);
   }
+}
+
+/** Secures an import's re-assessment when it had no duties (its assessment failed); false: nothing to secure, or changed meanwhile. */
+async function secureReassessment(record: DeclarationRecord, inspectedAt: number, deps: RecordInspectionDeps): Promise<boolean> {
+  const at = deps.clock.now().toISOString();
+  const duties = await secureAssessment(record, at, deps, { assessment: record.reassessment, version: inspectedAt, by: 'inspection' });
+  if (!duties) return false;
+  await writePendingEvent(record, deps.repository);
+  const pending = duties.charges.find((charge) => charge.status === 'PENDING');
+  const event = nextEvent(record, {
+    type: 'DUTIES_BOOKED',
+    status: record.status,
+    at,
+    actor: { kind: 'system', id: 'inspection' },
+    detail: pending
+      ? `re-assessed duties of ${pending.amount} ${duties.currency} to pay, reference ${pending.reference} (${pending.reason})`
+      : `re-assessed duties secured${duties.account ? ` on account ${duties.account}` : ''}`,
+  });
+  const outcome = await deps.repository.transition({
+    id: record.id,
+    from: record.status,
+    expectedVersion: record.version,
+    to: record.status,
+    at,
+    set: { duties, lastEvent: event },
+  });
+  if (outcome === 'conflict') return true;
+  await deps.repository.appendEvent(event);
+  return true;
 }
 
 /** The revised assessment and its difference from the original, when the corrections change anything that is assessed. */

@@ -112,8 +112,17 @@ export async function decideOnDeclaration(
   const now = deps.clock.now().toISOString();
   assertOfficerMayAct(state, officerId, now);
 
-  await writePendingEvent(state, deps.repository);
   const { action, note, message, documents } = command.decision;
+  // UCC Art. 194: goods are released once the customs debt is paid or secured; an import whose duties were never calculated has neither.
+  if (action === 'RELEASE' && state.type === 'IM' && !state.duties)
+    throw new DomainError('CONFLICT', 'Duties not calculated', [
+      problem(
+        '',
+        'DUTIES_NOT_CALCULATED',
+        `declaration ${command.id} has no duties calculated: correct it with an inspection (re-assessed and secured) or reject it`,
+      ),
+    ]);
+  await writePendingEvent(state, deps.repository);
   // A release needs the duties secured too: until they are paid the declaration waits (docs/revenue.md).
   const awaitingPayment = action === 'RELEASE' && state.duties?.status === 'AWAITING_PAYMENT';
   const to = awaitingPayment ? 'AWAITING_PAYMENT' : statusAfterDecision[action];

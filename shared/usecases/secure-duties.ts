@@ -15,6 +15,7 @@ import type { DeclarationRecord } from '#shared/domain/declaration-record.ts';
 import { allSecured, type Duties, type DutyCharge, dueOf, isPositive, paymentReferenceOf } from '#shared/domain/duties.ts';
 import type { AccountLedger } from '#shared/ports/accounts.ts';
 import type { PaymentRequests } from '#shared/ports/payments.ts';
+import { Dec, fixed2, ZERO } from '#shared/tariff/money.ts';
 
 export interface SecureDutiesDeps {
   accounts: AccountLedger;
@@ -31,25 +32,37 @@ export const chargeSource = (declarationId: string, version: number): string => 
  * to secure (undefined) for an export, or when the duty could not be calculated (an officer
  * resolves it first).
  */
-export async function secureAssessment(record: DeclarationRecord, at: string, deps: SecureDutiesDeps): Promise<Duties | undefined> {
+export async function secureAssessment(
+  record: DeclarationRecord,
+  at: string,
+  deps: SecureDutiesDeps,
+  /** What is secured: the assessment at the release stage, or an inspection's re-assessment of one that could not be assessed. */
+  basis: { assessment: DeclarationRecord['assessment']; version: number; by: string } = {
+    assessment: (record.assessmentProblems?.length ?? 0) > 0 ? undefined : record.assessment,
+    version: record.version,
+    by: 'release',
+  },
+): Promise<Duties | undefined> {
   if (record.duties) return record.duties;
   const payment = record.declaration.payment;
-  if (record.declaration.type !== 'IM' || !record.assessment || (record.assessmentProblems?.length ?? 0) > 0) return undefined;
+  const assessment = basis.assessment;
+  if (record.declaration.type !== 'IM' || !assessment) return undefined;
   const method = payment?.method ?? 'H';
-  const due = dueOf(record.assessment, payment?.postponedVat ?? false);
+  const due = dueOf(assessment, payment?.postponedVat ?? false);
   const charges = isPositive(due.amount)
     ? [
         await secureCharge(
           {
             declarationId: record.id,
+            declarantId: record.declarantId,
             declaration: record.declaration,
-            source: chargeSource(record.id, record.version),
-            reference: paymentReferenceOf(record.id, record.version),
+            source: chargeSource(record.id, basis.version),
+            reference: paymentReferenceOf(record.id, basis.version),
             amount: due.amount,
             byTaxType: due.byTaxType,
-            currency: record.assessment.currency,
+            currency: assessment.currency,
             at,
-            by: 'release',
+            by: basis.by,
           },
           deps,
         ),
@@ -58,7 +71,7 @@ export async function secureAssessment(record: DeclarationRecord, at: string, de
   return {
     method,
     ...(payment?.account ? { account: payment.account } : {}),
-    currency: record.assessment.currency,
+    currency: assessment.currency,
     status: allSecured(charges) ? 'SECURED' : 'AWAITING_PAYMENT',
     postponedVat: due.postponedVat,
     charges,
@@ -67,6 +80,8 @@ export async function secureAssessment(record: DeclarationRecord, at: string, de
 
 export interface ChargeRequest {
   declarationId: string;
+  /** The authenticated declarant: the only party whose account the declaration may draw on. */
+  declarantId: string;
   declaration: Declaration;
   source: string;
   /** The payment request's reference, should the account not be drawn on. */
@@ -76,25 +91,21 @@ export interface ChargeRequest {
   currency: string;
   at: string;
   by: string;
+  /** The declaration's charges booked before this one: what a credit may give back. */
+  earlier?: readonly DutyCharge[];
 }
 
 /**
  * One amount: drawn on the declared account, or asked for. A negative amount (a re-assessment
- * that lowers the duties) is credited back to a cash or deferment account; one paid immediately
- * or secured under a guarantee is recorded as owed back (repaid on a claim).
+ * that lowers the duties) is credited back to a cash or deferment account, at most what the
+ * declaration's charges drew on that account less what was credited before; the rest (paid
+ * immediately, secured under a guarantee, or still asked for) is recorded as owed back (repaid on
+ * a claim, or by the payment request's amount being paid in full first).
  */
 export async function secureCharge(request: ChargeRequest, deps: SecureDutiesDeps): Promise<DutyCharge> {
   const payment = request.declaration.payment;
   const base = { source: request.source, amount: request.amount, byTaxType: request.byTaxType, at: request.at };
-  if (!isPositive(request.amount)) {
-    const credit = { ...request, amount: request.amount.replace('-', ''), byTaxType: negated(request.byTaxType) };
-    if (payment?.account && (payment.method === 'P' || payment.method === 'E')) {
-      const credited = await drawOnAccount(payment.account, 'CREDIT', credit, deps);
-      if (credited.ok) return { ...base, status: 'SECURED', account: credited.account };
-      return { ...base, status: 'SECURED', reason: `to repay: ${credited.reason}` };
-    }
-    return { ...base, status: 'SECURED', reason: 'to repay on a repayment claim' };
-  }
+  if (!isPositive(request.amount)) return creditBack(request, base, deps);
   if (payment?.account && payment.method !== 'H') {
     const booked = await deps.accounts.findBySource(payment.account, request.source);
     if (booked)
@@ -112,6 +123,69 @@ export async function secureCharge(request: ChargeRequest, deps: SecureDutiesDep
   return requestPayment(base, request, 'immediate payment', deps);
 }
 
+/** A lower re-assessment: credited on the account up to what was drawn on it, the rest owed back. */
+async function creditBack(
+  request: ChargeRequest,
+  base: Pick<DutyCharge, 'source' | 'amount' | 'byTaxType' | 'at'>,
+  deps: SecureDutiesDeps,
+): Promise<DutyCharge> {
+  const payment = request.declaration.payment;
+  const toRepay = new Dec(request.amount).abs();
+  const onRepaymentClaim = 'to repay on a repayment claim';
+  if (!payment?.account || (payment.method !== 'P' && payment.method !== 'E'))
+    return { ...base, status: 'SECURED', reason: onRepaymentClaim };
+  const booked = await deps.accounts.findBySource(payment.account, request.source);
+  if (booked)
+    return {
+      ...base,
+      status: 'SECURED',
+      account: { number: booked.accountNumber, sequence: booked.sequence, kind: chargeKind(booked.kind) },
+    };
+  const drawn = await drawnOn(payment.account, request, deps);
+  const credit = Dec.min(toRepay, drawn.creditable);
+  if (!credit.greaterThan(ZERO))
+    return { ...base, status: 'SECURED', reason: `${onRepaymentClaim}: nothing of it was drawn on account ${payment.account}` };
+  const amount = fixed2(credit);
+  const creditRequest = {
+    ...request,
+    amount,
+    byTaxType: credit.equals(toRepay) ? negated(request.byTaxType) : {},
+    ...(drawn.period ? { period: drawn.period } : {}),
+  };
+  const credited = await drawOnAccount(payment.account, 'CREDIT', creditRequest, deps);
+  if (!credited.ok) return { ...base, status: 'SECURED', reason: `to repay: ${credited.reason}` };
+  const rest = toRepay.minus(credit);
+  return {
+    ...base,
+    status: 'SECURED',
+    account: credited.account,
+    ...(rest.greaterThan(ZERO) ? { reason: `${amount} credited to account ${payment.account}; ${fixed2(rest)} ${onRepaymentClaim}` } : {}),
+  };
+}
+
+/**
+ * What the declaration's secured charges drew on the account less what was credited back (read
+ * from their ledger entries), and the deferment period to credit: the one they were charged in
+ * when all were charged in one, else the earliest (a closed period: recorded, the current month's
+ * use not lowered).
+ */
+async function drawnOn(number: string, request: ChargeRequest, deps: SecureDutiesDeps): Promise<{ creditable: Dec; period?: string }> {
+  let creditable = ZERO;
+  const periods = new Set<string>();
+  for (const charge of request.earlier ?? []) {
+    if (charge.status !== 'SECURED' || charge.account?.number !== number || charge.account.kind === 'SECURITY') continue;
+    const entry = await deps.accounts.findBySource(number, charge.source);
+    if (!entry) continue;
+    if (entry.kind === 'CHARGE') {
+      creditable = creditable.plus(entry.amount);
+      if (entry.period) periods.add(entry.period);
+    }
+    if (entry.kind === 'CREDIT') creditable = creditable.minus(entry.amount);
+  }
+  const period = [...periods].sort()[0];
+  return { creditable: Dec.max(ZERO, creditable), ...(period ? { period } : {}) };
+}
+
 const chargeKind = (kind: string): 'CHARGE' | 'SECURITY' | 'CREDIT' =>
   kind === 'SECURITY' ? 'SECURITY' : kind === 'CREDIT' ? 'CREDIT' : 'CHARGE';
 
@@ -123,7 +197,8 @@ const negated = (byTaxType: Record<string, string>): Record<string, string> =>
 async function drawOnAccount(
   number: string,
   kind: 'CHARGE' | 'SECURITY' | 'CREDIT',
-  request: ChargeRequest,
+  /** A credit names the deferment period of the charges it gives back. */
+  request: ChargeRequest & { period?: string },
   deps: SecureDutiesDeps,
 ): Promise<{ ok: true; account: NonNullable<DutyCharge['account']> } | { ok: false; reason: string }> {
   const method = request.declaration.payment?.method;
@@ -135,7 +210,7 @@ async function drawOnAccount(
       kind,
       at: request.at,
       amount: request.amount,
-      ...(account.kind === 'DEFERMENT' && kind !== 'SECURITY' ? { period: periodOf(request.at) } : {}),
+      ...(account.kind === 'DEFERMENT' && kind !== 'SECURITY' ? { period: request.period ?? periodOf(request.at) } : {}),
       source: request.source,
       declarationId: request.declarationId,
       byTaxType: request.byTaxType,
@@ -155,10 +230,14 @@ async function drawOnAccount(
   throw new Error(`account ${number} is too busy: ${MAX_ATTEMPTS} attempts lost to other charges`);
 }
 
-/** Why the declaration may not draw on the account (undefined: it may). */
+/**
+ * Why the declaration may not draw on the account (undefined: it may). Only the authenticated
+ * declarant's own account: the importer named in the body is whatever the trader typed. A
+ * non-holder learns nothing of the account (neither its balance nor its limit).
+ */
 function whyUnusable(account: Account, request: ChargeRequest): string | undefined {
-  const parties = [request.declaration.declarant.id, request.declaration.importer.id];
-  if (!parties.includes(account.ownerId)) return `account ${account.number} is not held by the declarant or the importer`;
+  if (account.ownerId !== request.declarantId)
+    return `account ${account.number} cannot be drawn on by ${request.declarantId}: ask its holder`;
   if (account.currency !== request.currency)
     return `account ${account.number} is kept in ${account.currency}, the duties are in ${request.currency}`;
   return undefined;

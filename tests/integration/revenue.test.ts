@@ -148,6 +148,55 @@ describe('duties secured before release', () => {
     expect((await account(number)).deferment?.used).toBe('0.00');
   });
 
+  it("never draws on another party's account: the declaration waits for payment, told none of that account's figures", async () => {
+    // Prepare: B's cash account holds 5,000.00; A (GREEN lane) names it, with B as importer.
+    const [traderA, traderB] = [trustedTrader, newParty()];
+    const accountOfB = await openAccount({ kind: 'CASH', ownerId: traderB });
+    const topUp = await api('POST', `/v1/admin/accounts/${accountOfB}/top-ups`, {
+      token: admin,
+      body: { amount: '5000.00', reference: 'B-1' },
+    });
+    expect(topUp.status).toBeLessThan(300);
+
+    // Act
+    const id = await submit(traderA, (d) => {
+      d.importer.id = traderB;
+      d.payment = { method: 'P', account: accountOfB, postponedVat: false };
+    });
+    const waiting = await settled(traderA, id, ['AWAITING_PAYMENT', 'RELEASED', 'UNDER_REVIEW']);
+
+    // Assess
+    expect(waiting).toMatchObject({ status: 'AWAITING_PAYMENT', duties: { status: 'AWAITING_PAYMENT', charges: [{ status: 'PENDING' }] } });
+    expect(waiting.paymentsDue).toHaveLength(1);
+    expect(JSON.stringify(waiting.duties)).not.toContain('5000');
+    expect(JSON.stringify(waiting.duties)).toContain(`account ${accountOfB} cannot be drawn on by ${traderA}: ask its holder`);
+    expect((await account(accountOfB)).balance).toBe('5000.00');
+  });
+
+  it('refuses to amend a declaration under review whose duties are asked for (409 DUTIES_SECURED), changing nothing', async () => {
+    // Prepare: RED-lane goods paid immediately: under review, the duties asked for with a payment request.
+    const party = newParty();
+    const trader = cloud.mintToken({ role: 'trader', party });
+    const id = await submit(party, (d) => {
+      ferroSiliconCif(d);
+      d.payment = { method: 'H', postponedVat: false };
+    });
+    const waiting = await settled(party, id, ['UNDER_REVIEW']);
+    const read = await api<{ declaration: DeclarationInput }>('GET', `/v1/declarations/${id}`, { token: trader });
+
+    // Act
+    const refused = await api<{ problems: { code: string }[] }>('PUT', `/v1/declarations/${id}`, {
+      token: trader,
+      headers: { 'if-match': `"${waiting.version}"` },
+      body: read.body.declaration,
+    });
+    const after = await settled(party, id, ['UNDER_REVIEW']);
+
+    // Assess
+    expect([refused.status, refused.body.problems[0]?.code]).toEqual([409, 'DUTIES_SECURED']);
+    expect(after).toMatchObject({ version: waiting.version, paymentsDue: waiting.paymentsDue });
+  });
+
   it('refuses a forged, a replayed and a stale callback, changing nothing', async () => {
     // Prepare
     const id = await submit(trustedTrader, (d) => {

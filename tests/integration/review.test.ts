@@ -201,10 +201,18 @@ describe('officer review over HTTP', () => {
   });
 
   it('takes an amendment through the pipeline again; the earlier body and outcomes stay readable', async () => {
-    // Prepare: a RED declaration; the trader corrects the goods to shaver parts, which no profile selects
+    // Prepare: a RED declaration with nothing booked (VAT postponed, no duty: one with duties booked
+    // may not be amended, docs/revenue.md); the trader corrects the goods to shaver parts, which no profile selects
     const party = newParty();
     const trader = cloud.mintToken({ role: 'trader', party });
-    const id = await submitted(party, ferroSilicon, ['UNDER_REVIEW']);
+    const id = await submitted(
+      party,
+      (d) => {
+        ferroSilicon(d);
+        d.payment = { ...d.payment, method: 'E', postponedVat: true };
+      },
+      ['UNDER_REVIEW'],
+    );
     const before = await api<{ version: number; lrn: string }>('GET', `/v1/declarations/${id}`, { token: trader });
     const corrected = declarationFor(party, (d) => {
       d.lrn = before.body.lrn;

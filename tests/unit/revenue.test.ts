@@ -1,7 +1,9 @@
 /** Revenue rules without I/O: the method of payment's validation, what is secured, callback signatures, the ledger's arithmetic. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { regionEnvironment } from '#infra/config/environment.ts';
 import { regions } from '#infra/config/regions.ts';
+import { acceptedProviders, SecretsManagerPaymentProviderSecrets } from '#shared/adapters/payment-provider-secrets.ts';
 import { applyEntry, deriveAccount, openAccount } from '#shared/domain/accounts.ts';
 import { type Declaration, declarationSchema } from '#shared/domain/declaration.ts';
 import { amountToSecure } from '#shared/domain/duties.ts';
@@ -121,5 +123,83 @@ describe('the ledger', () => {
     expect(over).toMatchObject({ ok: false, refusal: { code: 'LIMIT_EXCEEDED' } });
     expect(nextMonth.account.deferment).toMatchObject({ period: '2026-12', used: '90.00' });
     expect(deriveAccount([opened.entry, first.entry, nextMonth.entry])).toEqual(nextMonth.account);
+  });
+});
+
+describe('the deferment period', () => {
+  it('never moves back: a charge dated in an earlier month counts in the current period', () => {
+    // Prepare: December already charged 50.00 of a 100.00 limit.
+    const opened = openAccount(
+      {
+        kind: 'DEFERMENT',
+        number: '7654321',
+        ownerId: 'GB123456789000',
+        currency: 'GBP',
+        deferment: { monthlyLimit: '100', guarantee: { amount: '100', guarantor: 'Bank' } },
+      },
+      '2026-11-01T00:00:00.000Z',
+      'admin',
+    );
+    const december = applyEntry(opened.account, {
+      kind: 'CHARGE',
+      at: '2026-12-01T00:00:00.000Z',
+      amount: '50.00',
+      period: '2026-12',
+      source: 'D',
+      by: 'release',
+    });
+    if (!december.ok) throw new Error('December charge refused');
+
+    // Act: a charge dated in November is booked late.
+    const late = applyEntry(december.account, {
+      kind: 'CHARGE',
+      at: '2026-11-30T23:59:59.000Z',
+      amount: '60.00',
+      period: '2026-11',
+      source: 'N',
+      by: 'release',
+    });
+    const fits = applyEntry(december.account, {
+      kind: 'CHARGE',
+      at: '2026-11-30T23:59:59.000Z',
+      amount: '40.00',
+      period: '2026-11',
+      source: 'N',
+      by: 'release',
+    });
+
+    // Assess
+    expect(late).toMatchObject({ ok: false, refusal: { code: 'LIMIT_EXCEEDED' } });
+    expect(fits).toMatchObject({ ok: true, account: { deferment: { period: '2026-12', used: '90.00' } }, entry: { period: '2026-12' } });
+  });
+});
+
+describe('payment providers', () => {
+  it('takes the simulator only where the stage allows it (the local cloud), never in a deployed stage', () => {
+    // Prepare
+    const deployed = regionEnvironment({ regionName: 'eu-west-2', region: regions['eu-west-2'], stage: 'prod' });
+    const local = regionEnvironment({ regionName: 'eu-west-2', region: regions['eu-west-2'], stage: 'local' });
+
+    // Act
+    const providers = [deployed, local].map((environment) => acceptedProviders(environment.PAYMENT_SIMULATOR_ALLOWED === 'true'));
+
+    // Assess
+    expect(providers).toEqual([['bank'], ['simulator', 'bank']]);
+  });
+
+  it('refuses the simulator without reading the secret when the stage does not allow it', async () => {
+    // Prepare: a secret id that fails if read.
+    const secrets = new SecretsManagerPaymentProviderSecrets(
+      () => {
+        throw new Error('the secret was read');
+      },
+      { allowSimulator: false },
+    );
+
+    // Act
+    const key = await secrets.secretFor('simulator');
+
+    // Assess
+    expect(key).toBeUndefined();
   });
 });
