@@ -74,6 +74,17 @@ const goodsOf = (record: DeclarationRecord) =>
     origin: item.origin ?? null,
   }));
 
+/** What every document customs issues names first: its format, the issuer and the declaration. */
+const documentHeader = (record: DeclarationRecord, country: string) => ({
+  format: 1,
+  issuer: { country, authority: 'customs' },
+  declarationId: record.id,
+  ucr: record.ucr,
+  lrn: record.lrn,
+  type: record.declaration.type,
+  office: record.office,
+});
+
 /** The assessment notice of the assessment an ASSESSED event recorded (only a calculated assessment: exports owe none). */
 export function assessmentNoticeOf(record: DeclarationRecord, assessed: HistoryEvent, country: string): AssessmentNotice | undefined {
   const assessment = record.assessment;
@@ -81,13 +92,7 @@ export function assessmentNoticeOf(record: DeclarationRecord, assessed: HistoryE
   const { declarant, importer, exporter } = record.declaration;
   return assessmentNoticeSchema.parse({
     kind: 'ASSESSMENT_NOTICE',
-    format: 1,
-    issuer: { country, authority: 'customs' },
-    declarationId: record.id,
-    ucr: record.ucr,
-    lrn: record.lrn,
-    type: record.declaration.type,
-    office: record.office,
+    ...documentHeader(record, country),
     parties: {
       declarant: { id: declarant.id, name: declarant.name },
       importer: { id: importer.id ?? null, name: importer.name, country: importer.country },
@@ -117,13 +122,7 @@ export function releaseNoteOf(record: DeclarationRecord, released: HistoryEvent,
   const assessment = record.reassessment ?? record.assessment;
   return releaseNoteSchema.parse({
     kind: 'RELEASE_NOTE',
-    format: 1,
-    issuer: { country, authority: 'customs' },
-    declarationId: record.id,
-    ucr: record.ucr,
-    lrn: record.lrn,
-    type: record.declaration.type,
-    office: record.office,
+    ...documentHeader(record, country),
     declarant: { id: record.declarantId },
     goods: goodsOf(record),
     duties: assessment ? { currency: assessment.currency, byTaxType: assessment.totals.byTaxType, total: assessment.totals.total } : null,
