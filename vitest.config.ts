@@ -24,6 +24,10 @@ export default defineConfig({
           env,
           // Each test file's local cloud records its handlers' AWS calls (least privilege, checked by `access`).
           setupFiles: ['tests/support/record-aws-calls.ts'],
+          // First, explicitly: with one worker (a two-core machine) vitest runs projects of the
+          // default order 0 in a group of their own after every numbered group, which would run
+          // `access` before the calls it checks were recorded.
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -33,7 +37,7 @@ export default defineConfig({
           name: 'access',
           include: ['tests/access/**/*.test.ts'],
           environment: 'node',
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
           env,
         },
       },
@@ -46,7 +50,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 1_200_000,
           pool: 'forks',
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           env,
         },
       },
