@@ -126,6 +126,10 @@ interface UnderReview {
 }
 
 /** Ferro-silicon from China: the demo anti-dumping profile sends it to the RED lane. */
+/**
+ * Ferro-silicon (RED by the demo profile), duty-free with its VAT postponed: nothing is booked on
+ * an account, so it stays amendable under review (a declaration with duties booked is not).
+ */
 const ferroSilicon = (party: string, lrn: string) =>
   declarationFor(party, (d) => {
     d.lrn = lrn;
@@ -134,6 +138,7 @@ const ferroSilicon = (party: string, lrn: string) =>
       commodityCode: '7202210000',
       description: 'Ferro-silicon, containing by weight more than 55% of silicon',
     };
+    d.payment = { ...d.payment, method: 'E', postponedVat: true };
   });
 
 /** Submits `count` RED declarations of `party` (LRNs `prefix-n`) and waits until each is UNDER_REVIEW. */

@@ -147,7 +147,11 @@ describe('signed declarations', () => {
   it('takes a signed amendment (PUT with If-Match and Signature), refuses an unsigned one, and shows the new signature', async () => {
     // Prepare: a signed declaration the demo anti-dumping profile sends for review, read once it waits there
     const { party, token, signer, kid } = await trader('ES256');
-    const declaration = declarationFor(party, ferroSiliconCif);
+    // Duty-free with its VAT postponed: nothing booked, so it stays amendable under review.
+    const declaration = declarationFor(party, (d) => {
+      ferroSiliconCif(d);
+      d.payment = { ...d.payment, method: 'E', postponedVat: true };
+    });
     const submitted = await api<{ id: string }>('POST', '/v1/declarations', {
       token,
       body: declaration,
