@@ -178,17 +178,41 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   const fixture = JSON.parse(readFileSync(path.join(root, 'tests/fixtures/declarations/valid-import.json'), 'utf8')) as DeclarationInput;
   const parties = Array.from({ length: 10 }, (_, index) => `GB${String(700_000_000 + options.seed * 100 + index)}001`);
   const tokens = new Map<string, string>();
-  async function token(party: string): Promise<string> {
+  async function token(party: string, role: 'trader' | 'admin' = 'trader'): Promise<string> {
     const known = tokens.get(party);
     if (known) return known;
     const response = await fetch(`${api}/local/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ role: 'trader', party }),
+      body: JSON.stringify(role === 'trader' ? { role, party } : { role }),
     });
     const value = ((await response.json()) as { token: string }).token;
     tokens.set(party, value);
     return value;
+  }
+
+  // Each party draws on a deferment account of its own, opened as an administrator would, with a
+  // limit no run reaches: otherwise every declaration would wait for payment, which is not final.
+  // Retried: the platform's own calls fail at the chaos rate here too.
+  const accountOf = (party: string): string => `9${party.slice(-9, -3).padStart(6, '0')}`;
+  const admin = await token('admin-setup', 'admin');
+  for (const party of parties) {
+    for (let attempt = 0; ; attempt += 1) {
+      const response = await fetch(`${api}/v1/admin/accounts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          kind: 'DEFERMENT',
+          number: accountOf(party),
+          ownerId: party,
+          currency: 'GBP',
+          deferment: { monthlyLimit: '1000000000.00', guarantee: { amount: '1000000000.00', guarantor: 'Chaos Bank plc' } },
+        }),
+      });
+      if (response.status === 200 || response.status === 201) break;
+      if (attempt >= 20) throw new Error(`account of ${party} not opened: ${response.status} ${await response.text()}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   const runId = `${options.seed}-${Date.now().toString(36)}`.toUpperCase();
@@ -198,6 +222,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     declaration.lrn = `CHAOS-${runId}-${index}`;
     declaration.declarant.id = party;
     declaration.importer.id = party;
+    declaration.payment = { method: 'E', account: accountOf(party), postponedVat: false };
     delete declaration.consignment.ucr;
     declaration.consignment.arrivalDate = new Date().toISOString().slice(0, 10);
     return {
