@@ -63,6 +63,9 @@ const regionSchema = z.object({
   WEBHOOK_DISABLE_AFTER_FAILURES: required('WEBHOOK_DISABLE_AFTER_FAILURES')
     .regex(/^[1-9][0-9]{0,2}$/, 'WEBHOOK_DISABLE_AFTER_FAILURES must be a whole number from 1 to 999')
     .transform(Number),
+  WEBHOOK_DELIVERY_RETENTION_DAYS: required('WEBHOOK_DELIVERY_RETENTION_DAYS')
+    .regex(/^[1-9][0-9]{0,3}$/, 'WEBHOOK_DELIVERY_RETENTION_DAYS must be a whole number of days from 1 to 9999')
+    .transform(Number),
   // Local cloud only (infra/config/environment.ts sets it from the stage): http and loopback webhook targets.
   WEBHOOK_ALLOW_LOOPBACK_TARGETS: required('WEBHOOK_ALLOW_LOOPBACK_TARGETS')
     .pipe(z.enum(['true', 'false'], { error: 'WEBHOOK_ALLOW_LOOPBACK_TARGETS must be "true" or "false"' }))
@@ -177,6 +180,7 @@ export function loadConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.
         maxAttempts: values.WEBHOOK_MAX_ATTEMPTS,
         retryBaseSeconds: values.WEBHOOK_RETRY_BASE_SECONDS,
         disableAfterFailedDeliveries: values.WEBHOOK_DISABLE_AFTER_FAILURES,
+        deliveryRetentionDays: values.WEBHOOK_DELIVERY_RETENTION_DAYS,
       },
       allowLoopbackWebhookTargets: values.WEBHOOK_ALLOW_LOOPBACK_TARGETS,
       allowPaymentSimulator: values.PAYMENT_SIMULATOR_ALLOWED,

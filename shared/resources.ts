@@ -60,8 +60,10 @@ import { clearanceStatisticsOperation, profileSelectionsOperation } from './http
 import {
   createSubscriptionOperation,
   deleteSubscriptionOperation,
+  enableSubscriptionOperation,
   listSubscriptionDeliveriesOperation,
   listSubscriptionsOperation,
+  rotateSubscriptionSecretOperation,
 } from './http/operations/subscriptions.ts';
 import { estimateDutyOperation, lookUpCommodityOperation } from './http/operations/tariff.ts';
 import { listSigningKeysOperation, registerSigningKeyOperation, revokeSigningKeyOperation } from './http/operations/traders.ts';
@@ -153,7 +155,8 @@ export const tables = {
       /** Every version of every risk profile (immutable items, written once: the whole item). */
       GSI5: { partitionKey: 'GSI5PK', sortKey: 'GSI5SK' },
     },
-    timeToLiveAttribute: undefined,
+    // Webhook delivery records only (`purgeAt`, Unix seconds; docs/notifications.md): nothing else on the table carries it.
+    timeToLiveAttribute: 'purgeAt',
   },
   idempotency: {
     description: 'Powertools idempotency records for Idempotency-Key on POST /v1/declarations',
@@ -1330,6 +1333,26 @@ export const functions = {
     triggers: [api(deleteSubscriptionOperation)],
     // Deleting a subscription deletes its item (deliveries waiting for it are then skipped).
     access: { tables: { main: [{ actions: ['DeleteItem'], keys: [key.subscriber] }] } },
+  },
+  rotateSubscriptionSecret: {
+    entry: 'functions/api/subscriptions/rotate-secret.ts',
+    handler: 'handler',
+    description:
+      "POST /v1/subscriptions/{id}/secret: a new signing secret for one of the caller's subscriptions (the previous one signs beside it for a day)",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(rotateSubscriptionSecretOperation)],
+    // Reads the version, moves it on with a conditional update, derives the new secret from the master secret.
+    access: { tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.subscriber] }] }, secrets: ['webhookSigning'] },
+  },
+  enableSubscription: {
+    entry: 'functions/api/subscriptions/enable.ts',
+    handler: 'handler',
+    description: "POST /v1/subscriptions/{id}/enable: a disabled subscription of the caller's takes deliveries again",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(enableSubscriptionOperation)],
+    access: { tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.subscriber] }] } },
   },
   listSubscriptionDeliveries: {
     entry: 'functions/api/subscriptions/deliveries.ts',

@@ -18,6 +18,7 @@ const deps = {
   queue: webhookQueue(config),
   bus: eventBus(config),
   clock: systemClock,
+  settings: config.region.webhooks,
 };
 
 export const handler = sqsHandler(

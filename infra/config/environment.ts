@@ -24,6 +24,7 @@ export function regionEnvironment(input: { regionName: string; region: RegionCon
     WEBHOOK_MAX_ATTEMPTS: String(region.webhooks.maxAttempts),
     WEBHOOK_RETRY_BASE_SECONDS: String(region.webhooks.retryBaseSeconds),
     WEBHOOK_DISABLE_AFTER_FAILURES: String(region.webhooks.disableAfterFailedDeliveries),
+    WEBHOOK_DELIVERY_RETENTION_DAYS: String(region.webhooks.deliveryRetentionDays),
     // Only the local cloud lets webhooks go to http:// and loopback receivers (the tests' own); never a deployed stage.
     WEBHOOK_ALLOW_LOOPBACK_TARGETS: String(input.stage === 'local'),
     // Only the local cloud takes confirmations of the payment provider simulator (`npm run pay`).

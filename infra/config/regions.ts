@@ -53,9 +53,10 @@ export interface RegionConfig {
   /**
    * Webhook deliveries: attempts per event (the first included), the wait before the second
    * (doubled each time, at most 15 minutes: the SQS delay limit), and how many deliveries in a row
-   * may fail every attempt before the subscription is disabled.
+   * may fail every attempt before the subscription is disabled; how many days a delivery record
+   * (payload and attempts) stays in the subscriber's log before DynamoDB's TTL removes it.
    */
-  webhooks: { maxAttempts: number; retryBaseSeconds: number; disableAfterFailedDeliveries: number };
+  webhooks: { maxAttempts: number; retryBaseSeconds: number; disableAfterFailedDeliveries: number; deliveryRetentionDays: number };
 }
 
 export type StageName = 'dev' | 'prod' | 'local';
@@ -122,7 +123,8 @@ export const regions = {
     deMinimis: { thresholdValue: '135.00', currency: 'GBP', appliesTo: ['A00', 'A20', 'A30', 'A35', 'A40', 'A45'] },
     // 8 attempts 30 s, 1, 2, 4, 8, 15, 15 minutes apart: a receiver may be down for about 45 minutes
     // without losing an event; 5 events in a row lost that way disable the subscription.
-    webhooks: { maxAttempts: 8, retryBaseSeconds: 30, disableAfterFailedDeliveries: 5 },
+    // Deliveries are notices of events the platform keeps for good (the declaration's history): 90 days of log is for debugging a receiver.
+    webhooks: { maxAttempts: 8, retryBaseSeconds: 30, disableAfterFailedDeliveries: 5, deliveryRetentionDays: 90 },
   },
 } as const satisfies Record<string, RegionConfig>;
 

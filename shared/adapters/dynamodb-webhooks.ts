@@ -138,6 +138,50 @@ export class DynamoDbWebhookStore implements SubscriptionStore, DeliveryLog {
     );
   }
 
+  async rotateSecret(
+    subscriber: Subscriber,
+    id: string,
+    rotation: { fromVersion: number; previousValidUntil: string },
+  ): Promise<Subscription | 'CHANGED' | undefined> {
+    // Items stored before rotation existed have no secretVersion: they are at version 0.
+    const atVersion =
+      rotation.fromVersion === 0 ? '(attribute_not_exists(secretVersion) OR secretVersion = :from)' : 'secretVersion = :from';
+    const rotated = await conditional(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriptionKey(subscriber, id),
+          UpdateExpression: 'SET secretVersion = :next, previousSecret = :previous',
+          ConditionExpression: `attribute_exists(PK) AND ${atVersion}`,
+          ExpressionAttributeValues: {
+            ':from': rotation.fromVersion,
+            ':next': rotation.fromVersion + 1,
+            ':previous': { version: rotation.fromVersion, validUntil: rotation.previousValidUntil },
+          },
+        }),
+      ),
+    );
+    const after = await this.get(subscriber, id);
+    if (!after) return undefined;
+    return rotated ? after : 'CHANGED';
+  }
+
+  async enable(subscriber: Subscriber, id: string): Promise<Subscription | undefined> {
+    await conditional(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriptionKey(subscriber, id),
+          UpdateExpression: 'SET #status = :active, consecutiveFailures = :zero REMOVE disabledAt, disabledReason',
+          ConditionExpression: 'attribute_exists(PK) AND #status = :disabled',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':active': 'ACTIVE', ':disabled': 'DISABLED', ':zero': 0 },
+        }),
+      ),
+    );
+    return this.get(subscriber, id);
+  }
+
   createDelivery(delivery: Delivery): Promise<boolean> {
     return conditional(() =>
       this.documents.send(

@@ -6,10 +6,10 @@ import { secretReader } from './secret-values.ts';
 export function secretsManagerWebhookSecrets(secretId: () => string): WebhookSecrets {
   const secretValue = secretReader();
   return {
-    async secretFor(subscriptionId) {
+    async secretFor(subscriptionId, version) {
       const master = await secretValue(secretId());
       if (typeof master !== 'string' || master.length < 32) throw new Error('the webhook master secret is missing or too short');
-      return deriveWebhookSecret(master, subscriptionId);
+      return deriveWebhookSecret(master, subscriptionId, version);
     },
   };
 }

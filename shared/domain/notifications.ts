@@ -80,8 +80,26 @@ export const subscriptionSchema = z.object({
   lastFailedEventId: z.string().optional(),
   disabledAt: isoTime.optional(),
   disabledReason: z.string().optional(),
+  /** Which derivation of the secret signs deliveries: 0 at creation, one more at each rotation (items stored before rotation existed have none). */
+  secretVersion: z.number().int().nonnegative().default(0),
+  /** The secret before the last rotation, which still signs deliveries (beside the new one) until `validUntil`. */
+  previousSecret: z.object({ version: z.number().int().nonnegative(), validUntil: isoTime }).optional(),
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;
+
+/**
+ * How long the secret before a rotation keeps signing deliveries beside the new one, so a receiver
+ * can switch keys without losing one (Standard Webhooks: several space-separated signatures; 24 h as Svix does).
+ */
+export const SECRET_ROTATION_OVERLAP_HOURS = 24;
+
+/** The versions of the secret that sign a delivery at `now`: the current one, and the previous one while it overlaps. */
+export function signingSecretVersions(subscription: Pick<Subscription, 'secretVersion' | 'previousSecret'>, now: Date): number[] {
+  const previous = subscription.previousSecret;
+  return previous && Date.parse(previous.validUntil) > now.getTime()
+    ? [subscription.secretVersion, previous.version]
+    : [subscription.secretVersion];
+}
 
 export const subscriptionViewSchema = z
   .object({
@@ -94,6 +112,10 @@ export const subscriptionViewSchema = z
     consecutiveFailures: z.number().int(),
     disabledAt: isoTime.nullable(),
     disabledReason: z.string().nullable(),
+    secretVersion: z.number().int().meta({ description: '0 at creation, one more at each rotation' }),
+    previousSecretValidUntil: isoTime
+      .nullable()
+      .meta({ description: 'Until when the secret before the last rotation still signs deliveries beside the new one' }),
   })
   .meta({ id: 'Subscription' });
 export type SubscriptionView = z.infer<typeof subscriptionViewSchema>;
@@ -116,7 +138,17 @@ export const toSubscriptionView = (subscription: Subscription): SubscriptionView
   consecutiveFailures: subscription.consecutiveFailures,
   disabledAt: subscription.disabledAt ?? null,
   disabledReason: subscription.disabledReason ?? null,
+  secretVersion: subscription.secretVersion,
+  previousSecretValidUntil: subscription.previousSecret?.validUntil ?? null,
 });
+
+export const rotatedSecretSchema = subscriptionViewSchema
+  .extend({
+    secret: z.string().meta({
+      description: `whsec_<base64>: the new key of the webhook signatures, shown this once; the previous one signs beside it for ${SECRET_ROTATION_OVERLAP_HOURS} hours`,
+    }),
+  })
+  .meta({ id: 'RotatedSubscriptionSecret' });
 
 /** What is delivered (the webhook body) and put on the event bus. */
 export const notificationSchema = z
@@ -212,6 +244,8 @@ export const deliverySchema = z.object({
   skippedReason: z.string().optional(),
   /** The exact body delivered (the same bytes on every attempt). */
   payload: z.string(),
+  /** Unix seconds after which DynamoDB's TTL removes the record (the region's delivery retention); absent on records kept for good. */
+  purgeAt: z.number().int().positive().optional(),
 });
 export type Delivery = z.infer<typeof deliverySchema>;
 
@@ -269,7 +303,13 @@ export interface WebhookSettings {
   retryBaseSeconds: number;
   /** Deliveries in a row that failed every attempt before the subscription is disabled. */
   disableAfterFailedDeliveries: number;
+  /** Days a delivery record (payload and attempts) is kept in the log before DynamoDB's TTL removes it. */
+  deliveryRetentionDays: number;
 }
+
+/** When a delivery created at `createdAt` leaves the log: Unix seconds, DynamoDB's TTL format. */
+export const deliveryPurgeAt = (settings: Pick<WebhookSettings, 'deliveryRetentionDays'>, createdAt: Date): number =>
+  Math.floor(createdAt.getTime() / 1000) + settings.deliveryRetentionDays * 24 * 60 * 60;
 
 /** Seconds to wait before attempt `next` (2 or more): exponential, capped at SQS's 15-minute delay. */
 export const retryDelaySeconds = (settings: Pick<WebhookSettings, 'retryBaseSeconds'>, next: number): number =>

@@ -6,8 +6,10 @@
  * The secret is `whsec_<base64 of 32 bytes>`; receivers use the decoded bytes as the HMAC key.
  *
  * Secrets are never stored: each is derived (HKDF-SHA256, RFC 5869) from the region's webhook
- * master secret and the subscription id, handed to the subscriber once at creation, and derived
- * again by the delivery worker. Deleting the subscription is how a subscriber replaces its secret.
+ * master secret, the subscription id and the secret's version (0 at creation, one more at each
+ * rotation), handed to the subscriber once (at creation or rotation), and derived again by the
+ * delivery worker. After a rotation both the new and the previous secret sign each delivery for a
+ * while (several space-separated signatures, as the scheme allows), so receivers switch without a gap.
  */
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
@@ -15,9 +17,11 @@ export const WEBHOOK_SECRET_PREFIX = 'whsec_';
 /** How far a receiver should let a timestamp stray from its clock (Standard Webhooks' default tolerance). */
 export const TIMESTAMP_TOLERANCE_SECONDS = 5 * 60;
 
-/** The secret of one subscription: HKDF-SHA256 of the master secret, the subscription id as info. */
-export function deriveWebhookSecret(masterSecret: string, subscriptionId: string): string {
-  const key = hkdfSync('sha256', Buffer.from(masterSecret, 'utf8'), Buffer.alloc(0), `customs-webhook-secret:${subscriptionId}`, 32);
+/** The secret of one subscription: HKDF-SHA256 of the master secret, the subscription id (and, after a rotation, the version) as info. */
+export function deriveWebhookSecret(masterSecret: string, subscriptionId: string, version = 0): string {
+  // Version 0 keeps the info of secrets handed out before rotation existed.
+  const info = version === 0 ? `customs-webhook-secret:${subscriptionId}` : `customs-webhook-secret:${subscriptionId}:v${version}`;
+  const key = hkdfSync('sha256', Buffer.from(masterSecret, 'utf8'), Buffer.alloc(0), info, 32);
   return `${WEBHOOK_SECRET_PREFIX}${Buffer.from(key).toString('base64')}`;
 }
 
@@ -30,13 +34,13 @@ export function signWebhook(input: { id: string; timestamp: number; body: string
   return `v1,${mac}`;
 }
 
-/** The headers of one delivery attempt (lower case, as HTTP/2 and Node name them). */
-export function webhookHeaders(input: { id: string; timestamp: number; body: string; secret: string }): Record<string, string> {
+/** The headers of one delivery attempt (lower case, as HTTP/2 and Node name them), one signature per secret, space-separated. */
+export function webhookHeaders(input: { id: string; timestamp: number; body: string; secrets: readonly string[] }): Record<string, string> {
   return {
     'content-type': 'application/json',
     'webhook-id': input.id,
     'webhook-timestamp': String(input.timestamp),
-    'webhook-signature': signWebhook(input),
+    'webhook-signature': input.secrets.map((secret) => signWebhook({ ...input, secret })).join(' '),
   };
 }
 

@@ -26,6 +26,18 @@ export interface SubscriptionStore {
   ): Promise<Subscription | undefined>;
   /** A delivery succeeded: the failures in a row start again from 0 (no write when already 0). */
   resetFailures(subscriber: Subscriber, id: string): Promise<void>;
+  /**
+   * Moves the secret from version `fromVersion` to the next, the old one signing beside it until
+   * `previousValidUntil`; only if the secret is still at `fromVersion`. The subscription afterwards;
+   * 'CHANGED' when another rotation came first; undefined when there is no such subscription.
+   */
+  rotateSecret(
+    subscriber: Subscriber,
+    id: string,
+    rotation: { fromVersion: number; previousValidUntil: string },
+  ): Promise<Subscription | 'CHANGED' | undefined>;
+  /** A DISABLED subscription ACTIVE again, its failures in a row at 0 (no write when ACTIVE). The subscription afterwards, or undefined. */
+  enable(subscriber: Subscriber, id: string): Promise<Subscription | undefined>;
 }
 
 export interface DeliveryLog {
@@ -67,7 +79,7 @@ export interface HostResolver {
   resolve(host: string): Promise<string[]>;
 }
 
-/** The secret of a subscription (derived from the region's webhook master secret). */
+/** The secrets of a subscription (derived from the region's webhook master secret), by version: 0 at creation, one more per rotation. */
 export interface WebhookSecrets {
-  secretFor(subscriptionId: string): Promise<string>;
+  secretFor(subscriptionId: string, version: number): Promise<string>;
 }

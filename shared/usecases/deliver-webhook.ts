@@ -10,7 +10,7 @@
  * it did); older messages change nothing. The receiver may see an attempt twice when two
  * deliveries of one message race: it deduplicates by `webhook-id`.
  */
-import { type DeliveryMessage, retryDelaySeconds, type WebhookSettings } from '#shared/domain/notifications.ts';
+import { type DeliveryMessage, retryDelaySeconds, signingSecretVersions, type WebhookSettings } from '#shared/domain/notifications.ts';
 import { webhookHeaders } from '#shared/domain/webhook-signature.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeliveryLog, SubscriptionStore, WebhookQueue, WebhookSecrets, WebhookSender } from '#shared/ports/webhooks.ts';
@@ -55,7 +55,8 @@ export async function deliverWebhook(message: DeliveryMessage, deps: DeliverDeps
     id: delivery.eventId,
     timestamp: Math.floor(now.getTime() / 1000),
     body: delivery.payload,
-    secret: await deps.secrets.secretFor(subscription.id),
+    // After a rotation the previous secret signs too, for a while: receivers switch without a gap.
+    secrets: await Promise.all(signingSecretVersions(subscription, now).map((version) => deps.secrets.secretFor(subscription.id, version))),
   });
   const posted = await deps.sender.post({
     url: subscription.url,

@@ -9,7 +9,7 @@
  * only deliveries that have not been attempted yet.
  */
 import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
-import { audienceOf, notificationOf, wants } from '#shared/domain/notifications.ts';
+import { audienceOf, deliveryPurgeAt, notificationOf, type WebhookSettings, wants } from '#shared/domain/notifications.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader } from '#shared/ports/declarations.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
@@ -22,6 +22,7 @@ export interface FanOutDeps {
   queue: WebhookQueue;
   bus: EventBus;
   clock: Clock;
+  settings: Pick<WebhookSettings, 'deliveryRetentionDays'>;
 }
 
 export type FanOutResult = { outcome: 'silent' } | { outcome: 'published'; deliveries: number };
@@ -52,10 +53,12 @@ export async function fanOutNotification(message: PipelineMessage, deps: FanOutD
     const subscriptions = (await deps.subscriptions.list(subscriber)).filter((subscription) => wants(subscription, notification.type));
     for (const subscription of subscriptions) {
       const key = { subscriptionId: subscription.id, occurredAt: notification.occurredAt, eventId: notification.id };
+      const createdAt = deps.clock.now();
       const created = await deps.deliveries.createDelivery({
         ...key,
         eventType: notification.type,
-        createdAt: deps.clock.now().toISOString(),
+        createdAt: createdAt.toISOString(),
+        purgeAt: deliveryPurgeAt(deps.settings, createdAt),
         status: 'PENDING',
         attempts: [],
         payload,

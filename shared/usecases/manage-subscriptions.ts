@@ -2,13 +2,16 @@
  * A subscriber registers webhook subscriptions, lists them, deletes them and reads their delivery
  * log. A subscriber sees only its own: another party's subscription does not exist for it (404).
  * The target URL is checked against SSRF before anything is stored (see webhook-targets.ts); the
- * secret is derived from the subscription id and shown once, in the answer to the creation.
+ * secret is derived from the subscription id and its version, and shown once: in the answer to
+ * the creation, or to a rotation. A subscription disabled after failed deliveries is enabled again
+ * by its owner once the receiver is fixed.
  */
 import type { Principal } from '#shared/domain/auth.ts';
 import { newSubscriptionId } from '#shared/domain/ids.ts';
 import {
   createSubscriptionInputSchema,
   MAX_SUBSCRIPTIONS,
+  SECRET_ROTATION_OVERLAP_HOURS,
   type Subscription,
   subscriberOf,
   toDeliveryView,
@@ -63,10 +66,11 @@ export async function createSubscription(command: { principal: Principal; input:
     createdAt: now.toISOString(),
     createdBy: command.principal.subject,
     consecutiveFailures: 0,
+    secretVersion: 0,
   };
   // A new ULID: taken only if the same id was made twice, which the monotonic factory rules out.
   if (!(await deps.subscriptions.create(subscription))) throw new Error(`subscription id ${subscription.id} exists already`);
-  return { ...toSubscriptionView(subscription), secret: await deps.secrets.secretFor(subscription.id) };
+  return { ...toSubscriptionView(subscription), secret: await deps.secrets.secretFor(subscription.id, subscription.secretVersion) };
 }
 
 /** GET /v1/subscriptions: the caller's subscriptions, oldest first. */
@@ -80,6 +84,37 @@ const notFound = (id: string) =>
 /** DELETE /v1/subscriptions/{id}: gone; deliveries waiting for it are skipped. */
 export async function deleteSubscription(command: { principal: Principal; id: string }, deps: Pick<SubscriptionDeps, 'subscriptions'>) {
   if (!(await deps.subscriptions.delete(subscriberOf(command.principal), command.id))) throw notFound(command.id);
+}
+
+/**
+ * POST /v1/subscriptions/{id}/secret: a new secret, shown this once; the previous one keeps
+ * signing beside it for SECRET_ROTATION_OVERLAP_HOURS. Two rotations at once: one wins, the other
+ * is told to read the subscription again (409), so no caller holds a secret that never signs.
+ */
+export async function rotateSubscriptionSecret(
+  command: { principal: Principal; id: string },
+  deps: Pick<SubscriptionDeps, 'subscriptions' | 'secrets' | 'clock'>,
+) {
+  const subscriber = subscriberOf(command.principal);
+  const current = await deps.subscriptions.get(subscriber, command.id);
+  if (!current) throw notFound(command.id);
+  const previousValidUntil = new Date(deps.clock.now().getTime() + SECRET_ROTATION_OVERLAP_HOURS * 60 * 60 * 1000).toISOString();
+  const rotated = await deps.subscriptions.rotateSecret(subscriber, command.id, { fromVersion: current.secretVersion, previousValidUntil });
+  if (!rotated) throw notFound(command.id);
+  if (rotated === 'CHANGED') {
+    throw new DomainError('CONFLICT', 'Secret rotated meanwhile', [
+      problem('', 'SECRET_ROTATED_CONCURRENTLY', 'another rotation of this secret came first; rotate again if you do not hold its answer'),
+    ]);
+  }
+  const newVersion = current.secretVersion + 1;
+  return { ...toSubscriptionView(rotated), secret: await deps.secrets.secretFor(rotated.id, newVersion) };
+}
+
+/** POST /v1/subscriptions/{id}/enable: a DISABLED subscription takes deliveries again (an ACTIVE one stays as it is). */
+export async function enableSubscription(command: { principal: Principal; id: string }, deps: Pick<SubscriptionDeps, 'subscriptions'>) {
+  const enabled = await deps.subscriptions.enable(subscriberOf(command.principal), command.id);
+  if (!enabled) throw notFound(command.id);
+  return toSubscriptionView(enabled);
 }
 
 /** GET /v1/subscriptions/{id}/deliveries: the delivery log of one of the caller's subscriptions, newest first. */

@@ -169,6 +169,8 @@ function requestFor(
     case 'deleteSubscription':
       return { path: op.path.replace('{id}', missingId) };
     case 'listSubscriptionDeliveries':
+    case 'rotateSubscriptionSecret':
+    case 'enableSubscription':
       return { path: op.path.replace('{id}', subscriptionId) };
     case 'getOpenApi':
       return { path: op.path };
@@ -236,6 +238,8 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   deleteSubscription: () => 404,
   // Another trader's subscription does not exist for it.
   listSubscriptionDeliveries: (caller) => (caller === 'otherTrader' ? 404 : 200),
+  rotateSubscriptionSecret: (caller) => (caller === 'otherTrader' ? 404 : 200),
+  enableSubscription: (caller) => (caller === 'otherTrader' ? 404 : 200),
   getOpenApi: () => 200,
   // Released with its note; another trader's does not exist for them.
   getReleaseNote: (caller) => (caller === 'otherTrader' ? 404 : 200),

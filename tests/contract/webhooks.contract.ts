@@ -18,6 +18,7 @@ const subscriptionOf = (subscriber: Subscriber, id = newSubscriptionId(new Date(
   createdAt: '2026-11-27T10:00:00.000Z',
   createdBy: 'trader-1',
   consecutiveFailures: 0,
+  secretVersion: 0,
 });
 
 const deliveryOf = (subscriptionId: string, declarationId: string, version: number): Delivery => ({
@@ -99,6 +100,55 @@ export function webhookStoreContract(name: string, subject: { subscriptions: () 
       expect(disabled).toMatchObject({ status: 'DISABLED', consecutiveFailures: 2, disabledAt: '2026-11-27T11:05:00.000Z' });
       expect(disabled?.disabledReason).toMatch(/2 deliveries in a row failed/);
       expect((await store.get(owner, resetting.id))?.consecutiveFailures).toBe(0);
+      expect(missing).toBeUndefined();
+    });
+
+    it('rotates a secret only from the version it is at, keeping the previous one with its end; unknown ids are undefined', async () => {
+      // Prepare
+      const store = subject.subscriptions();
+      const owner: Subscriber = { kind: 'trader', id: newParty() };
+      const subscription = subscriptionOf(owner);
+      await store.create(subscription);
+
+      // Act
+      const first = await store.rotateSecret(owner, subscription.id, { fromVersion: 0, previousValidUntil: '2026-11-28T10:00:00.000Z' });
+      const stale = await store.rotateSecret(owner, subscription.id, { fromVersion: 0, previousValidUntil: '2026-11-28T11:00:00.000Z' });
+      const second = await store.rotateSecret(owner, subscription.id, { fromVersion: 1, previousValidUntil: '2026-11-28T12:00:00.000Z' });
+      const missing = await store.rotateSecret(owner, newSubscriptionId(new Date()), {
+        fromVersion: 0,
+        previousValidUntil: '2026-11-28T10:00:00.000Z',
+      });
+      const stranger = await store.rotateSecret({ kind: 'trader', id: newParty() }, subscription.id, {
+        fromVersion: 2,
+        previousValidUntil: '2026-11-28T10:00:00.000Z',
+      });
+
+      // Assess
+      expect(first).toMatchObject({ secretVersion: 1, previousSecret: { version: 0, validUntil: '2026-11-28T10:00:00.000Z' } });
+      expect(stale).toBe('CHANGED');
+      expect(second).toMatchObject({ secretVersion: 2, previousSecret: { version: 1, validUntil: '2026-11-28T12:00:00.000Z' } });
+      expect([missing, stranger]).toEqual([undefined, undefined]);
+      expect(await store.get(owner, subscription.id)).toEqual(second);
+    });
+
+    it('enables a disabled subscription with its failures at 0 and leaves an active one unchanged', async () => {
+      // Prepare
+      const store = subject.subscriptions();
+      const owner: Subscriber = { kind: 'trader', id: newParty() };
+      const subscription = subscriptionOf(owner);
+      await store.create(subscription);
+      await store.countFailedDelivery(owner, subscription.id, { eventId: 'evt_1', at: '2026-11-27T10:00:00.000Z', disableAfter: 1 });
+
+      // Act
+      const enabled = await store.enable(owner, subscription.id);
+      const again = await store.enable(owner, subscription.id);
+      const missing = await store.enable({ kind: 'trader', id: newParty() }, subscription.id);
+
+      // Assess
+      expect(enabled).toMatchObject({ status: 'ACTIVE', consecutiveFailures: 0 });
+      expect(enabled?.disabledAt).toBeUndefined();
+      expect(enabled?.disabledReason).toBeUndefined();
+      expect(again).toEqual(enabled);
       expect(missing).toBeUndefined();
     });
 

@@ -344,7 +344,7 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     expect(main.Properties.GlobalSecondaryIndexes.map((i: any) => [i.IndexName, i.KeySchema.map((k: any) => k.AttributeName)])).toEqual(
       Object.entries(tables.main.globalSecondaryIndexes).map(([name, index]) => [name, [index.partitionKey, index.sortKey]]),
     );
-    expect(main.Properties.TimeToLiveSpecification).toBeUndefined();
+    expect(main.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'purgeAt', Enabled: true });
     const idempotency = byKey(tables.idempotency.partitionKey);
     expect(idempotency.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
     expect(idempotency.Properties.GlobalSecondaryIndexes).toBeUndefined();

@@ -19,7 +19,7 @@ let cloud: LocalCloud;
 let api: ReturnType<typeof apiClient>['call'];
 
 /** Small retry settings: 3 attempts 1 s and 2 s apart; 2 deliveries failed in a row disable a subscription. */
-const webhooks = { maxAttempts: 3, retryBaseSeconds: 1, disableAfterFailedDeliveries: 2 };
+const webhooks = { maxAttempts: 3, retryBaseSeconds: 1, disableAfterFailedDeliveries: 2, deliveryRetentionDays: 90 };
 
 beforeAll(async () => {
   cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent', webhooks });
@@ -43,9 +43,10 @@ interface Received {
   body: string;
 }
 
-/** A webhook receiver on 127.0.0.1 that answers `status` and keeps every request. */
-async function startReceiver(status: number): Promise<{ url: string; received: Received[] }> {
+/** A webhook receiver on 127.0.0.1 that answers `status` (until `answer` changes it) and keeps every request. */
+async function startReceiver(initialStatus: number): Promise<{ url: string; received: Received[]; answer: (status: number) => void }> {
   const received: Received[] = [];
+  let status = initialStatus;
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -56,7 +57,13 @@ async function startReceiver(status: number): Promise<{ url: string; received: R
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   receivers.push(server);
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/customs`, received };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/customs`,
+    received,
+    answer: (next) => {
+      status = next;
+    },
+  };
 }
 
 interface Created {
@@ -165,6 +172,79 @@ describe('webhook notifications', () => {
       expect(receiver.received.filter((request) => request.headers['webhook-id'] === delivery.eventId)).toHaveLength(3);
     }
     expect(log.items.every((item) => item.status === 'FAILED' || item.status === 'SKIPPED')).toBe(true);
+  }, 60_000);
+
+  it('rotates a secret: the old and the new one both verify every delivery of the overlap, and only the owner may rotate', async () => {
+    // Prepare
+    const party = newParty();
+    const token = cloud.mintToken({ role: 'trader', party });
+    const receiver = await startReceiver(204);
+    const created = await api<Created>('POST', '/v1/subscriptions', {
+      token,
+      body: { url: receiver.url, events: ['declaration.released'] },
+    });
+
+    // Act
+    const rotated = await api<Created & { secretVersion: number; previousSecretValidUntil: string }>(
+      'POST',
+      `/v1/subscriptions/${created.body.id}/secret`,
+      { token },
+    );
+    const stranger = await api('POST', `/v1/subscriptions/${created.body.id}/secret`, {
+      token: cloud.mintToken({ role: 'trader', party: newParty() }),
+    });
+    await api('POST', '/v1/declarations', { token, body: declarationFor(party) });
+    const [delivery] = await eventually(async () => (receiver.received.length > 0 ? receiver.received : undefined));
+
+    // Assess
+    expect(rotated.status).toBe(200);
+    expect(rotated.body).toMatchObject({ id: created.body.id, secretVersion: 1 });
+    expect(Date.parse(rotated.body.previousSecretValidUntil) - Date.now()).toBeGreaterThan(23 * 60 * 60 * 1000);
+    expect(rotated.body.secret).not.toBe(created.body.secret);
+    expect(stranger.status).toBe(404);
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    for (const secret of [created.body.secret, rotated.body.secret]) {
+      expect(verifyWebhook({ headers: delivery!.headers, body: delivery!.body, secret, nowSeconds })).toEqual({ valid: true });
+    }
+    expect(String(delivery!.headers['webhook-signature']).split(' ')).toHaveLength(2);
+  });
+
+  it('enables a subscription disabled after failed deliveries: once the receiver is fixed, deliveries arrive again', async () => {
+    // Prepare: a receiver that fails until it is fixed; two released declarations disable the subscription
+    const party = newParty();
+    const token = cloud.mintToken({ role: 'trader', party });
+    const receiver = await startReceiver(503);
+    const created = await api<Created>('POST', '/v1/subscriptions', {
+      token,
+      body: { url: receiver.url, events: ['declaration.released'] },
+    });
+    for (let n = 0; n < 2; n++) await api('POST', '/v1/declarations', { token, body: declarationFor(party) });
+    await eventually(
+      async () => {
+        const list = await api<{ items: { id: string; status: string }[] }>('GET', '/v1/subscriptions', { token });
+        return list.body.items.find((item) => item.id === created.body.id)?.status === 'DISABLED' ? true : undefined;
+      },
+      { timeoutMs: 40_000 },
+    );
+    receiver.answer(204);
+
+    // Act
+    const enabled = await api<{ status: string; consecutiveFailures: number; disabledAt: string | null }>(
+      'POST',
+      `/v1/subscriptions/${created.body.id}/enable`,
+      { token },
+    );
+    const submitted = await api<{ id: string }>('POST', '/v1/declarations', { token, body: declarationFor(party) });
+    const delivered = await eventually(async () => {
+      const page = await api<{ items: Delivery[] }>('GET', `/v1/subscriptions/${created.body.id}/deliveries`, { token });
+      const mine = page.body.items.find((item) => item.eventId.startsWith(`evt_${submitted.body.id}_`));
+      return mine?.status === 'DELIVERED' ? mine : undefined;
+    });
+
+    // Assess
+    expect(enabled.status).toBe(200);
+    expect(enabled.body).toMatchObject({ status: 'ACTIVE', consecutiveFailures: 0, disabledAt: null });
+    expect(delivered.attempts.at(-1)).toMatchObject({ outcome: 'DELIVERED', statusCode: 204 });
   }, 60_000);
 
   it.each([

@@ -34,7 +34,7 @@ describe('webhook signatures (Standard Webhooks)', () => {
   it('refuses an altered body, another secret, a stale timestamp and missing headers', () => {
     // Prepare
     const secret = deriveWebhookSecret('a-master-secret-of-at-least-32-characters', '01KB0000000000000000000000');
-    const headers = webhookHeaders({ id: 'evt_1', timestamp: 1_800_000_000, body: '{"a":1}', secret });
+    const headers = webhookHeaders({ id: 'evt_1', timestamp: 1_800_000_000, body: '{"a":1}', secrets: [secret] });
     const check = (overrides: Partial<Parameters<typeof verifyWebhook>[0]>) =>
       verifyWebhook({ headers, body: '{"a":1}', secret, nowSeconds: 1_800_000_060, ...overrides });
 
@@ -56,6 +56,28 @@ describe('webhook signatures (Standard Webhooks)', () => {
       { valid: false, reason: 'MISSING_HEADERS' },
     ]);
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+  });
+
+  it('derives another secret for each version, version 0 as before rotation existed, and signs once per secret', () => {
+    // Prepare
+    const master = 'a-master-secret-of-at-least-32-characters';
+    const id = '01KB0000000000000000000000';
+    const [first, second] = [deriveWebhookSecret(master, id, 0), deriveWebhookSecret(master, id, 1)];
+    const body = '{"a":1}';
+
+    // Act
+    const headers = webhookHeaders({ id: 'evt_1', timestamp: 1_800_000_000, body, secrets: [second, first] });
+    const check = (secret: string) => verifyWebhook({ headers, body, secret, nowSeconds: 1_800_000_000 });
+
+    // Assess: either secret verifies the delivery; a third does not
+    expect(deriveWebhookSecret(master, id)).toBe(first);
+    expect(second).not.toBe(first);
+    expect(headers['webhook-signature']?.split(' ')).toHaveLength(2);
+    expect([check(first), check(second), check(deriveWebhookSecret(master, id, 2))]).toEqual([
+      { valid: true },
+      { valid: true },
+      { valid: false, reason: 'NO_MATCHING_SIGNATURE' },
+    ]);
   });
 });
 

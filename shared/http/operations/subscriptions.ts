@@ -4,7 +4,10 @@ import {
   createdSubscriptionSchema,
   createSubscriptionInputSchema,
   deliveryListSchema,
+  rotatedSecretSchema,
+  SECRET_ROTATION_OVERLAP_HOURS,
   subscriptionListSchema,
+  subscriptionViewSchema,
 } from '#shared/domain/notifications.ts';
 import { cursorParameter, defineOperation, queryInteger } from '#shared/http/operation-spec.ts';
 
@@ -56,5 +59,28 @@ export const listSubscriptionDeliveriesOperation = defineOperation({
   pathParameters: z.strictObject({ id: subscriptionIdParameter }),
   query: z.strictObject({ cursor: cursorParameter.optional(), limit: queryInteger(1, 100).default(25) }),
   responses: { 200: { description: 'The deliveries', schema: deliveryListSchema } },
+  problems: { 404: 'You have no subscription with this id' },
+});
+
+export const rotateSubscriptionSecretOperation = defineOperation({
+  operationId: 'rotateSubscriptionSecret',
+  method: 'POST',
+  path: '/v1/subscriptions/{id}/secret',
+  summary: `A new signing secret for one of your subscriptions, shown this once; the previous one signs beside it for ${SECRET_ROTATION_OVERLAP_HOURS} hours (trader)`,
+  roles: ['trader'],
+  pathParameters: z.strictObject({ id: subscriptionIdParameter }),
+  responses: { 200: { description: 'Rotated: keep `secret`, it is not shown again', schema: rotatedSecretSchema } },
+  problems: { 404: 'You have no subscription with this id', 409: 'Another rotation came first (SECRET_ROTATED_CONCURRENTLY)' },
+});
+
+export const enableSubscriptionOperation = defineOperation({
+  operationId: 'enableSubscription',
+  method: 'POST',
+  path: '/v1/subscriptions/{id}/enable',
+  summary:
+    'Take deliveries again on a subscription disabled after repeated failed deliveries, its failures counted from 0 (an active one stays as it is) (trader)',
+  roles: ['trader'],
+  pathParameters: z.strictObject({ id: subscriptionIdParameter }),
+  responses: { 200: { description: 'The subscription, ACTIVE', schema: subscriptionViewSchema } },
   problems: { 404: 'You have no subscription with this id' },
 });

@@ -66,6 +66,31 @@ export class InMemorySubscriptionStore implements SubscriptionStore {
     const item = this.#items.get(subscriberKey(subscriber, id));
     if (item) item.consecutiveFailures = 0;
   }
+
+  async rotateSecret(
+    subscriber: Subscriber,
+    id: string,
+    rotation: { fromVersion: number; previousValidUntil: string },
+  ): Promise<Subscription | 'CHANGED' | undefined> {
+    const item = this.#items.get(subscriberKey(subscriber, id));
+    if (!item) return undefined;
+    if (item.secretVersion !== rotation.fromVersion) return 'CHANGED';
+    item.previousSecret = { version: item.secretVersion, validUntil: rotation.previousValidUntil };
+    item.secretVersion += 1;
+    return structuredClone(item);
+  }
+
+  async enable(subscriber: Subscriber, id: string): Promise<Subscription | undefined> {
+    const item = this.#items.get(subscriberKey(subscriber, id));
+    if (!item) return undefined;
+    if (item.status === 'DISABLED') {
+      item.status = 'ACTIVE';
+      item.consecutiveFailures = 0;
+      delete item.disabledAt;
+      delete item.disabledReason;
+    }
+    return structuredClone(item);
+  }
 }
 
 const deliveryId = (key: DeliveryKey) => `${key.subscriptionId}#${key.occurredAt}#${key.eventId}`;
@@ -157,7 +182,7 @@ export class StaticHostResolver implements HostResolver {
 /** Secrets derived from a fixed master secret, as the adapter derives them from Secrets Manager's. */
 export class FixedWebhookSecrets implements WebhookSecrets {
   constructor(private readonly master = 'test-webhook-master-secret-0123456789abcdef') {}
-  async secretFor(subscriptionId: string): Promise<string> {
-    return deriveWebhookSecret(this.master, subscriptionId);
+  async secretFor(subscriptionId: string, version: number): Promise<string> {
+    return deriveWebhookSecret(this.master, subscriptionId, version);
   }
 }

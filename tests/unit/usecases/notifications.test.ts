@@ -25,13 +25,18 @@ import {
 import type { PostOutcome } from '#shared/ports/webhooks.ts';
 import { deliverWebhook } from '#shared/usecases/deliver-webhook.ts';
 import { fanOutNotification } from '#shared/usecases/fan-out-notifications.ts';
-import { createSubscription, listSubscriptionDeliveries } from '#shared/usecases/manage-subscriptions.ts';
+import {
+  createSubscription,
+  enableSubscription,
+  listSubscriptionDeliveries,
+  rotateSubscriptionSecret,
+} from '#shared/usecases/manage-subscriptions.ts';
 import { newParty } from '#tests/integration/support.ts';
 import { refusal } from '#tests/support/scenarios.ts';
 import { storeSubmitted } from '#tests/support/stored-declaration.ts';
 
 const trader = (party: string): Principal => ({ subject: `user-${party}`, roles: ['trader'], partyId: party });
-const settings = { maxAttempts: 3, retryBaseSeconds: 30, disableAfterFailedDeliveries: 2 };
+const settings = { maxAttempts: 3, retryBaseSeconds: 30, disableAfterFailedDeliveries: 2, deliveryRetentionDays: 90 };
 
 function platform(script: PostOutcome[] = []) {
   const subscriptions = new InMemorySubscriptionStore();
@@ -49,7 +54,7 @@ function platform(script: PostOutcome[] = []) {
     clock,
     policy: { allowLoopback: false },
   };
-  const fanOutDeps = { repository, subscriptions, deliveries, queue, bus, clock };
+  const fanOutDeps = { repository, subscriptions, deliveries, queue, bus, clock, settings };
   const deliverDeps = { subscriptions, deliveries, sender, secrets, queue, clock, settings };
   return { subscriptions, deliveries, queue, sender, secrets, clock, repository, bus, subscribing, fanOutDeps, deliverDeps };
 }
@@ -109,7 +114,7 @@ describe('subscribing', () => {
 
     // Assess
     expect(created).toMatchObject({ url: 'https://hooks.example.com/customs', status: 'ACTIVE', consecutiveFailures: 0 });
-    expect(created.secret).toBe(await p.secrets.secretFor(created.id));
+    expect(created.secret).toBe(await p.secrets.secretFor(created.id, 0));
     expect(await p.subscriptions.list({ kind: 'trader', id: party })).toHaveLength(1);
   });
 
@@ -239,6 +244,111 @@ describe('fan-out and delivery', () => {
     // Assess
     expect(result).toEqual({ outcome: 'skipped', reason: 'the subscription is disabled' });
     expect(p.sender.requests).toEqual([]);
+  });
+
+  it('keeps each delivery record for the retention days, then lets DynamoDB TTL remove it (purgeAt, Unix seconds)', async () => {
+    // Prepare
+    const p = platform();
+    const party = newParty();
+    const subscription = await createSubscription(
+      { principal: trader(party), input: { url: 'https://hooks.example.com/a', events: ['declaration.status_changed'] } },
+      p.subscribing,
+    );
+    const record = await declarationOf(p, party);
+
+    // Act
+    await fanOutNotification({ declarationId: record.id, version: 1 }, p.fanOutDeps);
+    const { message } = p.queue.sent[0]!;
+    const delivery = await p.deliveries.getDelivery(message);
+
+    // Assess: 2026-11-27T10:00:00Z is 1795773600; 90 days later is 1795773600 + 7776000
+    expect(message.subscriptionId).toBe(subscription.id);
+    expect(delivery?.purgeAt).toBe(1_795_773_600 + 90 * 24 * 60 * 60);
+  });
+});
+
+describe('secret rotation and enabling', () => {
+  const verifiedBy = (request: { headers: Record<string, string>; body: string }, secret: string, now: Date) =>
+    verifyWebhook({ headers: request.headers, body: request.body, secret, nowSeconds: Math.floor(now.getTime() / 1000) }).valid;
+
+  it('hands out a new secret once; both sign deliveries for 24 hours, then only the new one', async () => {
+    // Prepare
+    const p = platform();
+    const party = newParty();
+    const created = await createSubscription(
+      { principal: trader(party), input: { url: 'https://hooks.example.com/a', events: ['declaration.status_changed'] } },
+      p.subscribing,
+    );
+    const record = await declarationOf(p, party);
+    const later = nextEvent(
+      { id: record.id, version: 1, lastEvent: submittedEvent(record) },
+      { type: 'VALIDATED', status: 'VALIDATED', at: '2026-11-28T11:00:00.000Z', actor: { kind: 'system', id: 'validation' } },
+    );
+    await p.repository.appendEvent(later);
+
+    // Act: rotate, deliver the first event at once and the second 25 hours later
+    const rotated = await rotateSubscriptionSecret({ principal: trader(party), id: created.id }, p.subscribing);
+    await fanOutNotification({ declarationId: record.id, version: 1 }, p.fanOutDeps);
+    await deliverWebhook(p.queue.sent.shift()!.message, p.deliverDeps);
+    const during = p.clock.now();
+    p.clock.advance(25 * 60 * 60 * 1000);
+    await fanOutNotification({ declarationId: record.id, version: 2 }, p.fanOutDeps);
+    await deliverWebhook(p.queue.sent.shift()!.message, p.deliverDeps);
+    const after = p.clock.now();
+
+    // Assess
+    expect(rotated).toMatchObject({ id: created.id, secretVersion: 1, previousSecretValidUntil: '2026-11-28T10:00:00.000Z' });
+    expect(rotated.secret).not.toBe(created.secret);
+    expect(rotated.secret).toBe(await p.secrets.secretFor(created.id, 1));
+    const [first, second] = p.sender.requests;
+    expect([verifiedBy(first!, created.secret, during), verifiedBy(first!, rotated.secret, during)]).toEqual([true, true]);
+    expect([verifiedBy(second!, created.secret, after), verifiedBy(second!, rotated.secret, after)]).toEqual([false, true]);
+  });
+
+  it('lets one of two rotations from the same version win and tells the other (409); another party’s subscription is 404', async () => {
+    // Prepare
+    const p = platform();
+    const party = newParty();
+    const created = await createSubscription(
+      { principal: trader(party), input: { url: 'https://hooks.example.com/a', events: ['declaration.released'] } },
+      p.subscribing,
+    );
+    const owner = { kind: 'trader' as const, id: party };
+    await p.subscriptions.rotateSecret(owner, created.id, { fromVersion: 0, previousValidUntil: '2026-11-28T10:00:00.000Z' });
+
+    // Act
+    const stale = await p.subscriptions.rotateSecret(owner, created.id, { fromVersion: 0, previousValidUntil: '2026-11-28T10:00:00.000Z' });
+    const stranger = await refusal(rotateSubscriptionSecret({ principal: trader(newParty()), id: created.id }, p.subscribing));
+
+    // Assess
+    expect(stale).toBe('CHANGED');
+    expect(stranger).toMatchObject({ kind: 'NOT_FOUND', code: 'SUBSCRIPTION_NOT_FOUND' });
+    expect((await p.subscriptions.get(owner, created.id))?.secretVersion).toBe(1);
+  });
+
+  it('enables a disabled subscription again with its failures at 0, leaves an active one as it is, and hides others’', async () => {
+    // Prepare
+    const p = platform();
+    const party = newParty();
+    const created = await createSubscription(
+      { principal: trader(party), input: { url: 'https://hooks.example.com/a', events: ['declaration.released'] } },
+      p.subscribing,
+    );
+    await p.subscriptions.countFailedDelivery({ kind: 'trader', id: party }, created.id, {
+      eventId: 'evt_x',
+      at: '2026-11-27T10:00:00.000Z',
+      disableAfter: 1,
+    });
+
+    // Act
+    const enabled = await enableSubscription({ principal: trader(party), id: created.id }, p.subscribing);
+    const again = await enableSubscription({ principal: trader(party), id: created.id }, p.subscribing);
+    const stranger = await refusal(enableSubscription({ principal: trader(newParty()), id: created.id }, p.subscribing));
+
+    // Assess
+    expect(enabled).toMatchObject({ status: 'ACTIVE', consecutiveFailures: 0, disabledAt: null, disabledReason: null });
+    expect(again).toEqual(enabled);
+    expect(stranger).toMatchObject({ kind: 'NOT_FOUND', code: 'SUBSCRIPTION_NOT_FOUND' });
   });
 });
 
