@@ -2,8 +2,8 @@
  * The fan-out's view of a party's subscriptions, kept per execution environment for a short while
  * (docs/notifications.md, "How fresh the subscriptions are"). A declaration makes about six history
  * events in a few seconds: without the cache each one queried its declarant's subscriptions, one
- * consistent read per event on one partition (6,000 RCU/s on `SUBSCRIBER#trader#<party>` when one
- * trader sends 1,000 declarations a second, twice DynamoDB's per-partition limit; docs/cost.md).
+ * consistent read per event on one partition (5,000-6,000 RCU/s on `SUBSCRIBER#trader#<party>` when one
+ * trader sends 1,000 declarations a second, above DynamoDB's 3,000 RCU/s per-partition limit; docs/cost.md).
  * With it an environment reads a party's subscriptions at most once per `ttlSeconds`.
  *
  * What a stale list can do, and why it is safe: a subscription created in the last `ttlSeconds`
