@@ -1,4 +1,9 @@
 /** Notifications worker: each history event on the event bus, and a queued delivery per matching webhook subscription. */
+import {
+  cachedSubscriptionList,
+  SUBSCRIPTION_CACHE_ENTRIES,
+  SUBSCRIPTION_CACHE_SECONDS,
+} from '#shared/adapters/cached-subscription-list.ts';
 import { declarationRepository, eventBus, webhookQueue, webhookStore } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
@@ -13,7 +18,12 @@ const store = webhookStore(config);
 
 const deps = {
   repository: declarationRepository(config),
-  subscriptions: store,
+  // Read once per party and 30 s per environment, not once per event (docs/notifications.md).
+  subscriptions: cachedSubscriptionList(store, {
+    clock: systemClock,
+    ttlSeconds: SUBSCRIPTION_CACHE_SECONDS,
+    maxEntries: SUBSCRIPTION_CACHE_ENTRIES,
+  }),
   deliveries: store,
   queue: webhookQueue(config),
   bus: eventBus(config),
@@ -25,7 +35,10 @@ export const handler = sqsHandler(
   pipelineMessageSchema,
   async (message) => {
     const result = await fanOutNotification(message, deps);
-    logger.info('notification', { declarationId: message.declarationId, version: message.version, result });
+    const fields = { declarationId: message.declarationId, version: message.version, result };
+    // Most events have no subscriber: an INFO line for each was the largest part of a declaration's log bytes (docs/cost.md).
+    if (result.outcome === 'published' && result.deliveries > 0) logger.info('notification', fields);
+    else logger.debug('notification', fields);
   },
   { maxReceiveCount: queues.notifications.maxReceiveCount },
 );

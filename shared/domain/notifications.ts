@@ -214,9 +214,14 @@ export function notificationOf(event: HistoryEvent, state: Pick<DeclarationState
   };
 }
 
-/** A subscription to `declaration.status_changed` takes every notification; the others their own type. */
-export const wants = (subscription: Pick<Subscription, 'events' | 'status'>, type: NotificationType): boolean =>
-  subscription.status === 'ACTIVE' && (subscription.events.includes(type) || subscription.events.includes('declaration.status_changed'));
+/**
+ * A subscription to `declaration.status_changed` takes every notification; the others their own
+ * type. Whatever its status: the fan-out's list may be up to 30 s old (a subscription enabled
+ * again must not miss events for it), so the delivery worker, which reads the subscription
+ * before every attempt, is the one that skips a disabled or deleted one (the owner sees SKIPPED).
+ */
+export const wants = (subscription: Pick<Subscription, 'events'>, type: NotificationType): boolean =>
+  subscription.events.includes(type) || subscription.events.includes('declaration.status_changed');
 
 export const deliveryStatuses = ['PENDING', 'DELIVERED', 'FAILED', 'SKIPPED'] as const;
 

@@ -62,6 +62,8 @@ export interface DeliveryLog {
 /** The queue of delivery attempts; a retry waits `delaySeconds` (0 to 900) before it is visible. */
 export interface WebhookQueue {
   send(message: DeliveryMessage, delaySeconds: number): Promise<void>;
+  /** First attempts of one event's deliveries, visible at once, queued together (SQS: one request per 10 messages). */
+  sendAll(messages: readonly DeliveryMessage[]): Promise<void>;
 }
 
 export type PostOutcome =

@@ -9,7 +9,14 @@
  * only deliveries that have not been attempted yet.
  */
 import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
-import { audienceOf, deliveryPurgeAt, notificationOf, type WebhookSettings, wants } from '#shared/domain/notifications.ts';
+import {
+  audienceOf,
+  type DeliveryMessage,
+  deliveryPurgeAt,
+  notificationOf,
+  type WebhookSettings,
+  wants,
+} from '#shared/domain/notifications.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader } from '#shared/ports/declarations.ts';
 import type { EventBus } from '#shared/ports/event-bus.ts';
@@ -48,7 +55,7 @@ export async function fanOutNotification(message: PipelineMessage, deps: FanOutD
 
   await deps.bus.publish([notification]);
   const payload = JSON.stringify(notification);
-  let queued = 0;
+  const firstAttempts: DeliveryMessage[] = [];
   for (const subscriber of audienceOf(state)) {
     const subscriptions = (await deps.subscriptions.list(subscriber)).filter((subscription) => wants(subscription, notification.type));
     for (const subscription of subscriptions) {
@@ -68,12 +75,10 @@ export async function fanOutNotification(message: PipelineMessage, deps: FanOutD
         const existing = await deps.deliveries.getDelivery(key);
         if (existing?.status !== 'PENDING' || existing.attempts.length > 0) continue;
       }
-      await deps.queue.send(
-        { subscriber, subscriptionId: subscription.id, occurredAt: key.occurredAt, eventId: key.eventId, attempt: 1 },
-        0,
-      );
-      queued++;
+      firstAttempts.push({ subscriber, subscriptionId: subscription.id, occurredAt: key.occurredAt, eventId: key.eventId, attempt: 1 });
     }
   }
-  return { outcome: 'published', deliveries: queued };
+  // Every delivery is recorded before any is queued: a send that fails is retried with the message, and finds them PENDING.
+  if (firstAttempts.length > 0) await deps.queue.sendAll(firstAttempts);
+  return { outcome: 'published', deliveries: firstAttempts.length };
 }

@@ -154,8 +154,14 @@ export class InMemoryDeliveryLog implements DeliveryLog {
 /** Holds what was sent until a test takes it (as SQS holds messages until a worker polls). */
 export class InMemoryWebhookQueue implements WebhookQueue {
   readonly sent: Array<{ message: DeliveryMessage; delaySeconds: number }> = [];
+  /** The size of each `sendAll` (one SQS request per 10 messages in AWS). */
+  readonly batches: number[] = [];
   async send(message: DeliveryMessage, delaySeconds: number): Promise<void> {
     this.sent.push({ message: structuredClone(message), delaySeconds });
+  }
+  async sendAll(messages: readonly DeliveryMessage[]): Promise<void> {
+    this.batches.push(messages.length);
+    for (const message of messages) this.sent.push({ message: structuredClone(message), delaySeconds: 0 });
   }
 }
 

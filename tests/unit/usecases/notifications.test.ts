@@ -134,6 +134,33 @@ describe('subscribing', () => {
 });
 
 describe('fan-out and delivery', () => {
+  it("queues an event's deliveries to several subscriptions together, after recording them all", async () => {
+    // Prepare: three subscriptions of the declarant that want the SUBMITTED event
+    const p = platform();
+    const party = newParty();
+    const created = [];
+    for (const name of ['a', 'b', 'c'])
+      created.push(
+        await createSubscription(
+          { principal: trader(party), input: { url: `https://hooks.example.com/${name}`, events: ['declaration.status_changed'] } },
+          p.subscribing,
+        ),
+      );
+    const record = await declarationOf(p, party);
+
+    // Act
+    const result = await fanOutNotification({ declarationId: record.id, version: 1 }, p.fanOutDeps);
+
+    // Assess: one batch of three first attempts, each with its PENDING delivery recorded
+    expect(result).toEqual({ outcome: 'published', deliveries: 3 });
+    expect(p.queue.batches).toEqual([3]);
+    expect(p.queue.sent.map((sent) => sent.message.subscriptionId).sort()).toEqual(created.map((subscription) => subscription.id).sort());
+    for (const sent of p.queue.sent) {
+      const delivery = await p.deliveries.getDelivery(sent.message);
+      expect(delivery).toMatchObject({ status: 'PENDING', attempts: [] });
+    }
+  });
+
   it('fans an event out to the matching subscriptions of its declarant, once however often the message comes', async () => {
     // Prepare
     const p = platform();
