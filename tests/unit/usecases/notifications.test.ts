@@ -9,6 +9,7 @@ import { withEventNotifications } from '#shared/adapters/notifying-repository.ts
 import type { Principal } from '#shared/domain/auth.ts';
 import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
 import { firstEvent, nextEvent } from '#shared/domain/history.ts';
+import type { NotificationType } from '#shared/domain/notifications.ts';
 import { verifyWebhook } from '#shared/domain/webhook-signature.ts';
 import { ManualClock } from '#shared/ports/fakes/clock.ts';
 import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
@@ -66,6 +67,10 @@ const submittedEvent = (record: { id: string; submittedAt: string; submission: {
     at: record.submittedAt,
     actor: { kind: 'trader', id: 'user-1' },
   });
+
+/** A subscription of `party` to `events` through the use case (its secret included). */
+const subscribe = (p: ReturnType<typeof platform>, party: string, events: NotificationType[], url = 'https://hooks.example.com/a') =>
+  createSubscription({ principal: trader(party), input: { url, events } }, p.subscribing);
 
 /** A stored declaration of `party` with its first event stored. */
 async function declarationOf(p: ReturnType<typeof platform>, party: string) {
@@ -165,18 +170,9 @@ describe('fan-out and delivery', () => {
     // Prepare
     const p = platform();
     const party = newParty();
-    const all = await createSubscription(
-      { principal: trader(party), input: { url: 'https://hooks.example.com/a', events: ['declaration.status_changed'] } },
-      p.subscribing,
-    );
-    await createSubscription(
-      { principal: trader(party), input: { url: 'https://hooks.example.com/b', events: ['declaration.released'] } },
-      p.subscribing,
-    );
-    await createSubscription(
-      { principal: trader(newParty()), input: { url: 'https://hooks.example.com/c', events: ['declaration.status_changed'] } },
-      p.subscribing,
-    );
+    const all = await subscribe(p, party, ['declaration.status_changed'], 'https://hooks.example.com/a');
+    await subscribe(p, party, ['declaration.released'], 'https://hooks.example.com/b');
+    await subscribe(p, newParty(), ['declaration.status_changed'], 'https://hooks.example.com/c');
     const record = await declarationOf(p, party);
     const message: PipelineMessage = { declarationId: record.id, version: 1 };
 
@@ -203,10 +199,7 @@ describe('fan-out and delivery', () => {
     const failing: PostOutcome = { outcome: 'FAILED', statusCode: 503, error: 'HTTP 503' };
     const p = platform(Array.from({ length: 6 }, () => failing));
     const party = newParty();
-    const subscription = await createSubscription(
-      { principal: trader(party), input: { url: 'https://hooks.example.com/a', events: ['declaration.status_changed'] } },
-      p.subscribing,
-    );
+    const subscription = await subscribe(p, party, ['declaration.status_changed'], 'https://hooks.example.com/a');
     const record = await declarationOf(p, party);
     const second = nextEvent(
       { id: record.id, version: 1, lastEvent: submittedEvent(record) },
@@ -253,10 +246,7 @@ describe('fan-out and delivery', () => {
     // Prepare
     const p = platform();
     const party = newParty();
-    const subscription = await createSubscription(
-      { principal: trader(party), input: { url: 'https://hooks.example.com/a', events: ['declaration.status_changed'] } },
-      p.subscribing,
-    );
+    const subscription = await subscribe(p, party, ['declaration.status_changed'], 'https://hooks.example.com/a');
     const record = await declarationOf(p, party);
     await fanOutNotification({ declarationId: record.id, version: 1 }, p.fanOutDeps);
     await p.subscriptions.countFailedDelivery({ kind: 'trader', id: party }, subscription.id, {
@@ -277,10 +267,7 @@ describe('fan-out and delivery', () => {
     // Prepare
     const p = platform();
     const party = newParty();
-    const subscription = await createSubscription(
-      { principal: trader(party), input: { url: 'https://hooks.example.com/a', events: ['declaration.status_changed'] } },
-      p.subscribing,
-    );
+    const subscription = await subscribe(p, party, ['declaration.status_changed'], 'https://hooks.example.com/a');
     const record = await declarationOf(p, party);
 
     // Act
@@ -302,10 +289,7 @@ describe('secret rotation and enabling', () => {
     // Prepare
     const p = platform();
     const party = newParty();
-    const created = await createSubscription(
-      { principal: trader(party), input: { url: 'https://hooks.example.com/a', events: ['declaration.status_changed'] } },
-      p.subscribing,
-    );
+    const created = await subscribe(p, party, ['declaration.status_changed'], 'https://hooks.example.com/a');
     const record = await declarationOf(p, party);
     const later = nextEvent(
       { id: record.id, version: 1, lastEvent: submittedEvent(record) },
@@ -336,10 +320,7 @@ describe('secret rotation and enabling', () => {
     // Prepare
     const p = platform();
     const party = newParty();
-    const created = await createSubscription(
-      { principal: trader(party), input: { url: 'https://hooks.example.com/a', events: ['declaration.released'] } },
-      p.subscribing,
-    );
+    const created = await subscribe(p, party, ['declaration.released'], 'https://hooks.example.com/a');
     const owner = { kind: 'trader' as const, id: party };
     await p.subscriptions.rotateSecret(owner, created.id, { fromVersion: 0, previousValidUntil: '2026-11-28T10:00:00.000Z' });
 
@@ -357,10 +338,7 @@ describe('secret rotation and enabling', () => {
     // Prepare
     const p = platform();
     const party = newParty();
-    const created = await createSubscription(
-      { principal: trader(party), input: { url: 'https://hooks.example.com/a', events: ['declaration.released'] } },
-      p.subscribing,
-    );
+    const created = await subscribe(p, party, ['declaration.released'], 'https://hooks.example.com/a');
     await p.subscriptions.countFailedDelivery({ kind: 'trader', id: party }, created.id, {
       eventId: 'evt_x',
       at: '2026-11-27T10:00:00.000Z',
