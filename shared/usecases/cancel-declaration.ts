@@ -69,7 +69,9 @@ export async function cancelDeclaration(
     if (outcome === 'applied') {
       await deps.repository.appendEvent(event);
       await reverseCancelledCharges(state.id, deps);
-      return toSummary((await deps.repository.getState(state.id)) ?? { ...state, status: 'CANCELLED', version: state.version + 1, updatedAt: at });
+      return toSummary(
+        (await deps.repository.getState(state.id)) ?? { ...state, status: 'CANCELLED', version: state.version + 1, updatedAt: at },
+      );
     }
     if (attempt === ATTEMPTS) {
       throw new DomainError('CONFLICT', 'Changed meanwhile', [

@@ -44,7 +44,8 @@ const MAX_CLAIMS = 20;
 
 const declarationNotFound = (id: string) =>
   new DomainError('NOT_FOUND', 'Not found', [problem('', 'DECLARATION_NOT_FOUND', `no declaration ${id} that you may see`)]);
-const claimNotFound = (id: string) => new DomainError('NOT_FOUND', 'Not found', [problem('', 'CLAIM_NOT_FOUND', `no repayment claim ${id}`)]);
+const claimNotFound = (id: string) =>
+  new DomainError('NOT_FOUND', 'Not found', [problem('', 'CLAIM_NOT_FOUND', `no repayment claim ${id}`)]);
 
 /** POST /v1/declarations/{id}/repayment-claims: the declarant claims; the same claim again answers the pending one. */
 export async function claimRepayment(
@@ -68,7 +69,9 @@ export async function claimRepayment(
   const amounts = normalised(command.input.amounts);
   for (;;) {
     const claims = await deps.claims.listByDeclaration(state.id);
-    const same = claims.find((claim) => claim.status === 'PENDING' && claim.claimantId === party && isSameClaim(claim, command.input, amounts));
+    const same = claims.find(
+      (claim) => claim.status === 'PENDING' && claim.claimantId === party && isSameClaim(claim, command.input, amounts),
+    );
     if (same) return { claim: same, created: false };
     if (claims.length >= MAX_CLAIMS)
       throw new DomainError('CONFLICT', 'Too many claims', [
@@ -114,7 +117,9 @@ function refuseOverClaim(state: DeclarationState, claims: readonly RepaymentClai
   for (const [type, amount] of Object.entries(amounts)) {
     const left = claimable[type];
     if (!left || !charged[type]?.greaterThan(0)) {
-      problems.push(problem(`/amounts/${type}`, 'TAX_TYPE_NOT_CHARGED', `declaration ${state.id} was charged nothing for tax type ${type}`));
+      problems.push(
+        problem(`/amounts/${type}`, 'TAX_TYPE_NOT_CHARGED', `declaration ${state.id} was charged nothing for tax type ${type}`),
+      );
     } else if (new Dec(amount).greaterThan(left)) {
       problems.push(
         problem(
@@ -180,7 +185,11 @@ export async function decideRepaymentClaim(
   }
   if (!isSameDecision(claim, command.decision))
     throw new DomainError('CONFLICT', 'Decided already', [
-      problem('', 'CLAIM_ALREADY_DECIDED', `repayment claim ${claim.id} was ${claim.status} on ${claim.decision?.at ?? 'an earlier request'}`),
+      problem(
+        '',
+        'CLAIM_ALREADY_DECIDED',
+        `repayment claim ${claim.id} was ${claim.status} on ${claim.decision?.at ?? 'an earlier request'}`,
+      ),
     ]);
   return finishDecision(claim, deps);
 }
@@ -191,9 +200,12 @@ function approvable(claim: RepaymentClaim, amounts: Record<string, string>): Rec
   const problems: Problem[] = [];
   for (const [type, amount] of Object.entries(approved)) {
     const claimed = claim.amounts[type];
-    if (claimed === undefined) problems.push(problem(`/amounts/${type}`, 'TAX_TYPE_NOT_CLAIMED', `claim ${claim.id} claims nothing for ${type}`));
+    if (claimed === undefined)
+      problems.push(problem(`/amounts/${type}`, 'TAX_TYPE_NOT_CLAIMED', `claim ${claim.id} claims nothing for ${type}`));
     else if (new Dec(amount).greaterThan(claimed))
-      problems.push(problem(`/amounts/${type}`, 'APPROVAL_EXCEEDS_CLAIM', `claim ${claim.id} claims ${claimed} for ${type}: approve at most that`));
+      problems.push(
+        problem(`/amounts/${type}`, 'APPROVAL_EXCEEDS_CLAIM', `claim ${claim.id} claims ${claimed} for ${type}: approve at most that`),
+      );
   }
   if (problems.length > 0) throw new DomainError('UNPROCESSABLE', 'Approval exceeds the claim', problems);
   return approved;
@@ -260,7 +272,13 @@ async function pay(claim: RepaymentClaim, deps: RepaymentDeps): Promise<Repaymen
   for (const account of accounts) {
     const booked = await deps.accounts.findBySource(account.number, source);
     if (booked)
-      return { method: 'CASH_ACCOUNT', account: { number: account.number, sequence: booked.sequence }, amount, byTaxType: amounts, at: booked.at };
+      return {
+        method: 'CASH_ACCOUNT',
+        account: { number: account.number, sequence: booked.sequence },
+        amount,
+        byTaxType: amounts,
+        at: booked.at,
+      };
   }
   const into = accounts[0];
   if (into) {

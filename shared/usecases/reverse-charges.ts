@@ -12,9 +12,10 @@
  *
  * The reversals are added to the declaration's charges with one DUTIES_REVERSED event.
  */
-import { nextEvent } from '#shared/domain/history.ts';
+
 import type { DeclarationState } from '#shared/domain/declaration-record.ts';
 import type { Duties, DutyCharge } from '#shared/domain/duties.ts';
+import { nextEvent } from '#shared/domain/history.ts';
 import type { AccountLedger } from '#shared/ports/accounts.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
@@ -41,7 +42,7 @@ export async function reverseCancelledCharges(declarationId: string, deps: Rever
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const state = await deps.repository.getState(declarationId);
     const duties = state?.duties;
-    if (!state || state.status !== 'CANCELLED' || !duties || duties.charges.some(isReversal)) return;
+    if (state?.status !== 'CANCELLED' || !duties || duties.charges.some(isReversal)) return;
     const at = deps.clock.now().toISOString();
     const reversals = await reversalsOf(state, duties, at, deps);
     if (reversals.length === 0) return;
@@ -101,7 +102,12 @@ async function reversalsOf(state: DeclarationState, duties: Duties, at: string, 
       });
       reversals.push(
         booked.ok
-          ? { ...base, amount: `-${fixed2(credit)}`, byTaxType: full ? negated(charge.byTaxType) : {}, account: accountOf(booked.entry, 'CREDIT') }
+          ? {
+              ...base,
+              amount: `-${fixed2(credit)}`,
+              byTaxType: full ? negated(charge.byTaxType) : {},
+              account: accountOf(booked.entry, 'CREDIT'),
+            }
           : { ...base, amount: `-${fixed2(credit)}`, byTaxType: {}, reason: `to repay: ${booked.reason}` },
       );
     } else if (charge.account?.kind === 'SECURITY') {
@@ -131,7 +137,13 @@ async function reversalsOf(state: DeclarationState, duties: Duties, at: string, 
         status: 'REQUESTED',
         createdAt: at,
       });
-      reversals.push({ ...base, amount: `-${charge.amount}`, byTaxType: negated(charge.byTaxType), reference: charge.reference, reason: 'paid back by payout' });
+      reversals.push({
+        ...base,
+        amount: `-${charge.amount}`,
+        byTaxType: negated(charge.byTaxType),
+        reference: charge.reference,
+        reason: 'paid back by payout',
+      });
     }
   }
   return reversals;

@@ -33,14 +33,14 @@ export class InMemoryRepaymentClaims implements RepaymentClaims {
 
   async decide(claimId: string, decision: NonNullable<RepaymentClaim['decision']>): Promise<'applied' | 'conflict'> {
     const claim = this.#claims.get(claimId);
-    if (!claim || claim.status !== 'PENDING') return 'conflict';
+    if (claim?.status !== 'PENDING') return 'conflict';
     Object.assign(claim, { status: decision.outcome === 'APPROVE' ? 'APPROVED' : 'REFUSED', decision: structuredClone(decision) });
     return 'applied';
   }
 
   async recordRepayment(claimId: string, repayment: Repayment): Promise<boolean> {
     const claim = this.#claims.get(claimId);
-    if (!claim || claim.status !== 'APPROVED' || claim.repayment) return false;
+    if (claim?.status !== 'APPROVED' || claim.repayment) return false;
     claim.repayment = structuredClone(repayment);
     return true;
   }

@@ -24,7 +24,7 @@ async function underReview() {
   const id = await platform.submit(platform.declaration(party, ferroSilicon));
   await platform.runThrough('release');
   const deps = platform.deps.review;
-  return { ...platform, party, id, deps };
+  return { ...platform, party, id, deps, cancelDeps: platform.deps.cancel };
 }
 
 describe('claims', () => {
@@ -260,11 +260,10 @@ describe('decisions', () => {
 describe('cancel', () => {
   it('cancels before release: CANCELLED, out of the queue, a repeat answers the same; after release 409', async () => {
     // Prepare
-    const { id, deps, party, repository, submit, declaration, runThrough } = await underReview();
+    const { id, deps, cancelDeps, party, repository, submit, declaration, runThrough } = await underReview();
     const releasedParty = newParty();
     const released = await submit(declaration(releasedParty));
     await runThrough('release');
-    const cancelDeps = { repository, clock: deps.clock };
 
     // Act
     const cancelled = await cancelDeclaration({ principal: traderOf(party), id, reason: 'order withdrawn' }, cancelDeps);
@@ -291,10 +290,7 @@ describe('cancel', () => {
     const platform = await fakePlatform();
     const party = newParty();
     const id = await platform.submit(platform.declaration(party));
-    await cancelDeclaration(
-      { principal: traderOf(party), id, reason: 'sent by mistake' },
-      { repository: platform.repository, clock: platform.clock },
-    );
+    await cancelDeclaration({ principal: traderOf(party), id, reason: 'sent by mistake' }, platform.deps.cancel);
 
     // Act
     await platform.runThrough('release');
