@@ -282,7 +282,11 @@ describe('cancel', () => {
     expect(tooLate).toMatchObject({ kind: 'CONFLICT', code: 'ALREADY_RELEASED' });
     expect(notTheirs).toMatchObject({ kind: 'NOT_FOUND', code: 'DECLARATION_NOT_FOUND' });
     expect(queue.items.map((item) => item.id)).not.toContain(id);
-    expect(history.items.at(-1)).toMatchObject({ type: 'CANCELLED', actor: { kind: 'trader', id: party }, detail: 'order withdrawn' });
+    // The duties the release stage drew on the deferment account are given back after the cancellation.
+    expect(history.items.slice(-2)).toMatchObject([
+      { type: 'CANCELLED', actor: { kind: 'trader', id: party }, detail: 'order withdrawn' },
+      { type: 'DUTIES_REVERSED', status: 'CANCELLED', actor: { kind: 'system', id: 'cancellation' } },
+    ]);
   });
 
   it('stops the pipeline: a stage still holding a message for a cancelled declaration does nothing', async () => {
