@@ -624,11 +624,11 @@ export const functions = {
     access: {
       tables: {
         main: [
-          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
           // Duties drawn before the cancellation given back (pattern 62): credits and security released, a paid request paid out.
           ...booksOnAccounts,
           { actions: ['GetItem'], keys: [key.paymentRequest] },
-          { actions: ['GetItem', 'PutItem'], keys: [key.payout] },
+          { actions: ['PutItem'], keys: [key.payout] },
         ],
       },
       sendTo: ['notifications'],

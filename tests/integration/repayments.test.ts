@@ -8,6 +8,8 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
+import { sendConfirmation, signedConfirmation, simulatorKey } from '#local/payment-simulator.ts';
+import { loadConfig } from '#shared/config.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { Dec, fixed2 } from '#shared/tariff/money.ts';
 import { ferroSiliconCif } from '#tests/support/scenarios.ts';
@@ -18,6 +20,7 @@ let cloud: LocalCloud;
 let api: ReturnType<typeof apiClient>['call'];
 let admin: string;
 let officer: string;
+let simulator: Buffer;
 
 interface Claim {
   id: string;
@@ -37,6 +40,11 @@ beforeAll(async () => {
   ({ cloud, api } = await startSeededCloud());
   admin = cloud.mintToken({ role: 'admin' });
   officer = cloud.mintToken({ role: 'officer' });
+  simulator = await simulatorKey({
+    secretsEndpoint: cloud.endpoints.secretsManager,
+    secretId: loadConfig('paymentCallback').secretId('paymentProviders'),
+    region: process.env.AWS_REGION ?? 'eu-west-2',
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -207,7 +215,75 @@ describe('repayment claims', () => {
   });
 });
 
+describe('repayment without a cash account', () => {
+  it('pays an approved claim by a payout with the claim as its reference when the declarant holds no cash account', async () => {
+    // Prepare: drawn on the declarant's deferment account (the test client opens it), no cash account
+    const party = newParty();
+    const trader = cloud.mintToken({ role: 'trader', party });
+    const submitted = await api<{ id: string }>('POST', '/v1/declarations', { token: trader, body: declarationFor(party) });
+    const view = await eventually(async () => {
+      const read = await api<{ status: string; duties: { charges: { byTaxType: Record<string, string> }[] } }>(
+        'GET',
+        `/v1/declarations/${submitted.body.id}`,
+        { token: trader },
+      );
+      return read.body.status === 'RELEASED' ? read.body : undefined;
+    });
+    const taxType = Object.keys(view.duties.charges[0]?.byTaxType ?? {})[0] ?? 'A00';
+    const claimed = await claim(trader, submitted.body.id, { [taxType]: '0.50' });
+
+    // Act
+    const approved = await decide(claimed.body.id, { outcome: 'APPROVE', amounts: { [taxType]: '0.50' } });
+
+    // Assess
+    expect(approved.body).toMatchObject({
+      status: 'APPROVED',
+      repayment: { method: 'PAYOUT', payoutReference: claimed.body.id, amount: '0.50' },
+    });
+  });
+});
+
 describe('cancellation after duties were drawn', () => {
+  it('pays back by payout what was paid on a payment request (immediate payment) before the cancellation', async () => {
+    // Prepare: RED-lane goods paid immediately, the payment confirmed while under review
+    const party = newParty();
+    const trader = cloud.mintToken({ role: 'trader', party });
+    const submitted = await api<{ id: string }>('POST', '/v1/declarations', {
+      token: trader,
+      body: declarationFor(party, (d) => {
+        ferroSiliconCif(d);
+        d.payment = { method: 'H', postponedVat: false };
+      }),
+    });
+    const id = submitted.body.id;
+    type View = { status: string; paymentsDue: { reference: string; amount: string; currency: string }[]; duties: { status: string } };
+    const read = () => api<View>('GET', `/v1/declarations/${id}`, { token: trader });
+    const waiting = await eventually(async () => ((await read()).body.paymentsDue.length > 0 ? (await read()).body : undefined));
+    const due = waiting.paymentsDue[0];
+    if (!due) throw new Error('nothing to pay');
+    expect((await sendConfirmation(cloud.apiUrl, signedConfirmation(simulator, due))).status).toBe(200);
+    await eventually(async () => ((await read()).body.duties.status === 'SECURED' ? true : undefined));
+
+    // Act
+    const cancelled = await api<{ status: string }>('POST', `/v1/declarations/${id}/cancel`, {
+      token: trader,
+      body: { reason: 'order withdrawn' },
+    });
+
+    // Assess
+    expect(cancelled.status).toBe(200);
+    const after = await api<{ duties: { charges: { source: string; amount: string; reference?: string; reason?: string }[] } }>(
+      'GET',
+      `/v1/declarations/${id}`,
+      { token: trader },
+    );
+    expect(after.body.duties.charges.at(-1)).toMatchObject({
+      amount: `-${due.amount}`,
+      reference: due.reference,
+      reason: 'paid back by payout',
+    });
+  });
+
   it('credits the charge back to the cash account once: the balance is what it was before the declaration', async () => {
     // Prepare: RED-lane goods, under review with the duties drawn from the cash account
     const { trader, cash, id } = await paidFromCash(['UNDER_REVIEW'], ferroSiliconCif);
