@@ -28,6 +28,12 @@ import {
 } from './http/operations/declarations.ts';
 import { openApiOperation } from './http/operations/meta.ts';
 import {
+  claimRepaymentOperation,
+  decideRepaymentClaimOperation,
+  listDeclarationRepaymentClaimsOperation,
+  listPendingRepaymentClaimsOperation,
+} from './http/operations/repayments.ts';
+import {
   getAccountOperation,
   listAccountsOperation,
   openAccountOperation,
@@ -374,6 +380,8 @@ export const key = {
   paymentRequest: 'PAYMENT#*',
   /** A payment provider's confirmation event, accepted once (pattern 55). */
   paymentEvent: 'PAYEVENT#*',
+  /** A payout the payment provider makes to a trader (patterns 60, 61); repayment claims themselves are `DECL#*` items. */
+  payout: 'PAYOUT#*',
   /** A subscriber's webhook subscriptions (`SUBSCRIBER#<kind>#<id>`, patterns 42 to 45). */
   subscriber: 'SUBSCRIBER#*',
   /** A webhook subscription's delivery log (`WEBHOOK#<subscription>`, patterns 46 to 49). */
@@ -388,6 +396,8 @@ export const key = {
   inFlight: 'INFLIGHT#*',
   /** GSI5 */
   riskProfiles: 'RISKPROFILES',
+  /** GSI2: repayment claims waiting for an officer (pattern 58). */
+  pendingRepaymentClaims: 'REPAYCLAIMS#*',
 } as const;
 
 /**
@@ -614,7 +624,18 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(cancelDeclarationOperation)],
-    access: { tables: { main: [{ actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] }, sendTo: ['notifications'] },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // Duties drawn before the cancellation given back (pattern 62): credits and security released, a paid request paid out.
+          ...booksOnAccounts,
+          { actions: ['GetItem'], keys: [key.paymentRequest] },
+          { actions: ['PutItem'], keys: [key.payout] },
+        ],
+      },
+      sendTo: ['notifications'],
+    },
   },
   claimDeclaration: {
     entry: 'functions/api/review/claim.ts',
@@ -1263,6 +1284,68 @@ export const functions = {
       },
       sendTo: ['documents', 'notifications'],
       secrets: ['paymentProviders'],
+    },
+  },
+  // Repayment claims (docs/revenue.md, "Repayments").
+  claimRepayment: {
+    entry: 'functions/api/repayments/claim.ts',
+    handler: 'handler',
+    description: 'POST /v1/declarations/{id}/repayment-claims: the declarant claims duties back on a released declaration',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(claimRepaymentOperation)],
+    // Patterns 56, 57 (the declaration's claims), then the history (patterns 7, 8).
+    access: {
+      tables: { main: [{ actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] }] },
+      sendTo: ['notifications'],
+    },
+  },
+  listDeclarationRepaymentClaims: {
+    entry: 'functions/api/repayments/list-declaration.ts',
+    handler: 'handler',
+    description: "GET /v1/declarations/{id}/repayment-claims: a declaration's repayment claims (its declarant, officers, admins)",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(listDeclarationRepaymentClaimsOperation)],
+    access: { tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] } },
+  },
+  listPendingRepaymentClaims: {
+    entry: 'functions/api/repayments/list-pending.ts',
+    handler: 'handler',
+    description: 'GET /v1/review/repayment-claims: repayment claims waiting for an officer, oldest first',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(listPendingRepaymentClaimsOperation)],
+    // Pattern 58: the index entries, then the claims they name.
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], index: 'GSI2', keys: [key.pendingRepaymentClaims] },
+          { actions: ['BatchGetItem'], keys: [key.declaration] },
+        ],
+      },
+    },
+  },
+  decideRepaymentClaim: {
+    entry: 'functions/api/repayments/decide.ts',
+    handler: 'handler',
+    description:
+      "POST /v1/review/repayment-claims/{claimId}/decisions: approve (paid into the declarant's cash account, or by payout) or refuse, once",
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(decideRepaymentClaimOperation)],
+    // Patterns 59 (the decision), 60 (the repayment: a ledger entry or a payout), then the history (patterns 7, 8).
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // The declarant's cash accounts (pattern 53) and the repayment booked on one (pattern 51).
+          { actions: ['GetItem', 'PutItem'], keys: [key.account] },
+          { actions: ['Query', 'PutItem'], keys: [key.trader] },
+          { actions: ['GetItem', 'PutItem'], keys: [key.payout] },
+        ],
+      },
+      sendTo: ['notifications'],
     },
   },
   fanOutNotifications: {

@@ -172,6 +172,20 @@ export const keys = {
   accountOfOwnerPrefix: (ownerId: string) => ({ PK: `TRADER#${ownerId}`, SKPrefix: 'ACCOUNT#' }),
   /** A payment request the platform issued, by its reference. */
   paymentRequest: (reference: string) => ({ PK: `PAYMENT#${reference}`, SK: 'META' }),
+  /**
+   * A repayment claim of a declaration, numbered from 1 (its id is `<declaration>-R<n>`). 'CLAIM#'
+   * sorts before 'EV#' and 'META', so reading a declaration with its parts never reads it.
+   */
+  repaymentClaim: (declarationId: string, n: number) => ({ PK: `DECL#${declarationId}`, SK: `CLAIM#${String(n).padStart(4, '0')}` }),
+  repaymentClaimPrefix: (declarationId: string) => ({ PK: `DECL#${declarationId}`, SKPrefix: 'CLAIM#' }),
+  /**
+   * GSI2 (keys only): a claim waiting for an officer, oldest first; removed by the decision in the
+   * same conditional write. One partition: claims are a few a day per region, not one per declaration.
+   */
+  pendingRepaymentClaim: (claimedAt: string, claimId: string) => ({ GSI2PK: 'REPAYCLAIMS#PENDING', GSI2SK: `${claimedAt}#${claimId}` }),
+  pendingRepaymentClaimsPartition: 'REPAYCLAIMS#PENDING',
+  /** A payout the payment provider makes to a trader (a repayment without a cash account), by its reference. */
+  payout: (reference: string) => ({ PK: `PAYOUT#${reference}`, SK: 'META' }),
   /** A payment provider's confirmation event, accepted once. */
   paymentEvent: (provider: string, eventId: string) => ({ PK: `PAYEVENT#${provider}#${eventId}`, SK: 'META' }),
   /**
@@ -205,6 +219,8 @@ export const entityTypes = {
   accountOfOwner: 'AccountOfOwner',
   paymentRequest: 'PaymentRequest',
   paymentEvent: 'PaymentEvent',
+  repaymentClaim: 'RepaymentClaim',
+  payout: 'Payout',
   subscription: 'WebhookSubscription',
   webhookDelivery: 'WebhookDelivery',
 } as const;

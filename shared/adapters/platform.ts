@@ -15,6 +15,7 @@ import { DynamoDbClearanceCounters } from './dynamodb-clearance-counters.ts';
 import { DynamoDbDeclarationRepository } from './dynamodb-declaration-repository.ts';
 import { DynamoDbDocumentSeal } from './dynamodb-document-seal.ts';
 import { DynamoDbPaymentRequests } from './dynamodb-payment-requests.ts';
+import { DynamoDbRepaymentClaims } from './dynamodb-repayment-claims.ts';
 import { DynamoDbSigningKeyStore } from './dynamodb-signing-keys.ts';
 import { DynamoDbWebhookStore } from './dynamodb-webhooks.ts';
 import { EventBridgeEventBus } from './eventbridge-event-bus.ts';
@@ -125,6 +126,15 @@ export const paymentRequests = (config: FunctionConfig) => new DynamoDbPaymentRe
 
 /** What securing duties draws on: accounts, and payment requests when an account cannot be drawn on. */
 export const revenueDependencies = (config: FunctionConfig) => ({ accounts: accountLedger(config), payments: paymentRequests(config) });
+
+/** Repayment claims and the payouts that pay a claim (or a cancelled declaration's payment) to a trader without a cash account. */
+export const repaymentClaims = (config: FunctionConfig) => new DynamoDbRepaymentClaims(sharedDynamoDb(), config.tableName('main'));
+
+/** What repayment claims need: the declarations (history), the claims, the accounts paid into, payouts. */
+export const repaymentDependencies = (config: FunctionConfig) => {
+  const claims = repaymentClaims(config);
+  return { repository: declarationRepository(config), claims, payouts: claims, accounts: accountLedger(config), clock: systemClock };
+};
 
 /** The payment providers' callback secrets (each derived from the region's payment provider secret). */
 export const paymentProviderSecrets = (config: FunctionConfig) =>

@@ -86,7 +86,17 @@ export const accountSchema = z
   .meta({ id: 'Account' });
 export type Account = z.infer<typeof accountSchema>;
 
-export const ledgerEntryKinds = ['OPENED', 'TOP_UP', 'CHARGE', 'SECURITY', 'CREDIT'] as const;
+export const ledgerEntryKinds = [
+  'OPENED',
+  'TOP_UP',
+  'CHARGE',
+  'SECURITY',
+  'CREDIT',
+  /** An approved repayment claim paid into a cash account (`REPAY#<claim>`): counts as a negative charge, per tax type. */
+  'REPAYMENT',
+  /** Security held under the guarantee given back (a cancelled declaration's method M charge): lowers `secured`. */
+  'SECURITY_RELEASED',
+] as const;
 export type LedgerEntryKind = (typeof ledgerEntryKinds)[number];
 
 export const ledgerEntrySchema = z
@@ -222,6 +232,16 @@ export function applyEntry(
         );
       return { ok: true, account: { ...next, deferment: { ...deferment, secured: fixed2(secured) } }, entry };
     }
+    case 'REPAYMENT':
+      if (account.kind !== 'CASH') return wrongKind(account, 'a repayment is paid into a cash account');
+      return { ok: true, account: { ...next, balance: fixed2(new Dec(account.balance).plus(amount)) }, entry };
+    case 'SECURITY_RELEASED':
+      if (!deferment) return wrongKind(account, 'security is held under the guarantee of a duty deferment account');
+      return {
+        ok: true,
+        account: { ...next, deferment: { ...deferment, secured: fixed2(Dec.max(ZERO, new Dec(deferment.secured).minus(amount))) } },
+        entry,
+      };
     case 'OPENED':
       return wrongKind(account, 'an account is opened once');
   }

@@ -56,6 +56,14 @@ export const historyEventTypes = [
   'AWAITING_PAYMENT',
   /** A charge booked while the status stays: a payment confirmed, an inspection's difference drawn or asked for. */
   'DUTIES_BOOKED',
+  /** Cancelled after duties were drawn: each charge credited back (or the security released, or a payout requested) once. */
+  'DUTIES_REVERSED',
+  /** The declarant claimed duties back (docs/revenue.md, "Repayments"). */
+  'REPAYMENT_CLAIMED',
+  'REPAYMENT_APPROVED',
+  'REPAYMENT_REFUSED',
+  /** An approved claim paid: into the declarant's cash account, or by a payout. */
+  'REPAYMENT_PAID',
 ] as const;
 export type HistoryEventType = (typeof historyEventTypes)[number];
 

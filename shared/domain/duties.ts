@@ -22,7 +22,9 @@ export const dutyChargeSchema = z.object({
   /** SECURED: drawn on the account (or paid); PENDING: waiting for the payment request's payment. */
   status: z.enum(['SECURED', 'PENDING']),
   /** Drawn on an account: which, and its ledger entry. */
-  account: z.object({ number: z.string(), sequence: z.number().int(), kind: z.enum(['CHARGE', 'SECURITY', 'CREDIT']) }).optional(),
+  account: z
+    .object({ number: z.string(), sequence: z.number().int(), kind: z.enum(['CHARGE', 'SECURITY', 'CREDIT', 'SECURITY_RELEASED']) })
+    .optional(),
   /** Asked for: the payment request's reference, and why the account could not be drawn on. */
   reference: z.string().optional(),
   reason: z.string().optional(),

@@ -2,7 +2,8 @@
  * A trader withdraws its own declaration before release: CANCELLED, out of the officers' queue and
  * of the pipeline (a stage still holding a message for it finds it moved on and does nothing).
  * Released, rejected and cancelled declarations stay as they are (409). Repeating the same
- * cancellation answers as the first time.
+ * cancellation answers as the first time. Duties already drawn are given back once the
+ * cancellation stands (reverse-charges.ts); a repeat finishes a reversal that stopped halfway.
  */
 import { canRead, type Principal, requireParty, requireRole } from '#shared/domain/auth.ts';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
@@ -12,6 +13,7 @@ import { DomainError, problem } from '#shared/domain/problems.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
 import { writePendingEvent } from './pipeline-stage.ts';
+import { type ReverseChargesDeps, reverseCancelledCharges } from './reverse-charges.ts';
 
 /** Final statuses: nothing more happens to the declaration. */
 const finalStatuses: readonly DeclarationStatus[] = ['RELEASED', 'REJECTED', 'CANCELLED'];
@@ -21,7 +23,7 @@ const ATTEMPTS = 3;
 
 export async function cancelDeclaration(
   command: { principal: Principal; id: string; reason: string },
-  deps: { repository: DeclarationReader & DeclarationWriter; clock: Clock },
+  deps: { repository: DeclarationReader & DeclarationWriter; clock: Clock } & Omit<ReverseChargesDeps, 'repository' | 'clock'>,
 ): Promise<DeclarationSummary> {
   requireRole(command.principal, 'trader');
   const party = requireParty(command.principal);
@@ -34,7 +36,8 @@ export async function cancelDeclaration(
       ]);
     }
     if (state.status === 'CANCELLED' && state.cancellation?.by === party && state.cancellation.reason === command.reason) {
-      return toSummary(state);
+      await reverseCancelledCharges(state.id, deps);
+      return toSummary((await deps.repository.getState(state.id)) ?? state);
     }
     if (finalStatuses.includes(state.status)) {
       throw new DomainError('CONFLICT', 'Not cancellable', [
@@ -65,7 +68,10 @@ export async function cancelDeclaration(
     });
     if (outcome === 'applied') {
       await deps.repository.appendEvent(event);
-      return toSummary({ ...state, status: 'CANCELLED', version: state.version + 1, updatedAt: at });
+      await reverseCancelledCharges(state.id, deps);
+      return toSummary(
+        (await deps.repository.getState(state.id)) ?? { ...state, status: 'CANCELLED', version: state.version + 1, updatedAt: at },
+      );
     }
     if (attempt === ATTEMPTS) {
       throw new DomainError('CONFLICT', 'Changed meanwhile', [

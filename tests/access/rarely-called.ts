@@ -81,6 +81,20 @@ export const rarelyCalled: readonly { permission: string; reason: string }[] = [
     reason: "As above: an inspection's difference booked on an account whose opening stopped before its cache.",
   },
   {
+    permission: 'cancelDeclaration dynamodb:PutItem on main [TRADER#*]',
+    reason:
+      "Pattern 50 rolled forward, as above: a cancellation's credit back to an account whose opening stopped before its cache (and before any read of it) lists the account under its owner.",
+  },
+  {
+    permission: 'cancelDeclaration main key TRADER#*',
+    reason: "As above: a cancellation's only TRADER# write is that listing of a half-opened account.",
+  },
+  {
+    permission: 'decideRepaymentClaim dynamodb:PutItem on main [TRADER#*]',
+    reason:
+      "Pattern 50 rolled forward, as above: a repayment booked on a cash account whose opening stopped before its cache lists the account under its owner (the claim's own reads list the owner's accounts with a Query).",
+  },
+  {
     permission: 'topUpAccount dynamodb:PutItem on main [TRADER#*]',
     reason: 'As above: a top-up into an account whose opening stopped before its cache lists the account first.',
   },

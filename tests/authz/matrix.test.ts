@@ -189,6 +189,18 @@ function requestFor(
         path: op.path.replace('{provider}', 'simulator'),
         body: { eventId: 'matrix', type: 'payment.succeeded', reference: `${declarationId}-4`, amount: '1.00', currency: 'GBP' },
       };
+    // A claim far above anything charged: refused (422) for the owner, nothing stored; no such declaration for another trader.
+    case 'claimRepayment':
+      return {
+        path: op.path.replace('{id}', declarationId),
+        body: { reason: 'OVERPAID', amounts: { A00: '999999999.00' }, explanation: 'authorisation matrix', documents: [] },
+      };
+    case 'listDeclarationRepaymentClaims':
+      return { path: op.path.replace('{id}', declarationId) };
+    case 'listPendingRepaymentClaims':
+      return { path: op.path };
+    case 'decideRepaymentClaim':
+      return { path: op.path.replace('{claimId}', `${missingId}-R1`), body: { outcome: 'REFUSE', reason: 'authorisation matrix' } };
     default:
       throw new Error(`no request for ${op.operationId}: add its row to the authorisation matrix`);
   }
@@ -257,6 +269,11 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   getAccount: (caller) => (caller === 'otherTrader' ? 404 : 200),
   // No Payment-Signature: refused before the body is read.
   paymentCallback: () => 401,
+  // Above what was charged (422, pointing at the tax type); another trader's declaration does not exist for them.
+  claimRepayment: (caller) => (caller === 'otherTrader' ? 404 : 422),
+  listDeclarationRepaymentClaims: (caller) => (caller === 'otherTrader' ? 404 : 200),
+  listPendingRepaymentClaims: () => 200,
+  decideRepaymentClaim: () => 404,
 };
 
 function expected(op: OperationSpec, caller: Caller): number {

@@ -18,6 +18,7 @@ import {
   paymentRequests,
   pipelineQueue,
   referenceDocuments,
+  repaymentClaims,
   riskDataSources,
   sharedDynamoDb,
   sharedS3,
@@ -35,6 +36,7 @@ import { documentSealContract } from './document-seal.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
+import { repaymentClaimsContract } from './repayments.contract.ts';
 import { accountLedgerContract, paymentRequestsContract } from './revenue.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
 import { signingKeyStoreContract } from './signing-keys.contract.ts';
@@ -67,6 +69,11 @@ declarationRepositoryContract('DynamoDB and S3 adapters on the local cloud', {
 // Admins open accounts; the release stage draws on them; payment callbacks confirm requests.
 accountLedgerContract('DynamoDB adapter on the local cloud', { ledger: () => accountLedger(loadConfig('openAccount')) });
 paymentRequestsContract('DynamoDB adapter on the local cloud', { payments: () => paymentRequests(loadConfig('paymentCallback')) });
+// Officers decide claims (and list the pending ones); the decision pays out to a trader without a cash account.
+repaymentClaimsContract('DynamoDB adapter on the local cloud', {
+  claims: () => repaymentClaims(loadConfig('decideRepaymentClaim')),
+  payouts: () => repaymentClaims(loadConfig('decideRepaymentClaim')),
+});
 
 // The registration function writes keys; intake reads them.
 signingKeyStoreContract('DynamoDB adapter on the local cloud', { keys: () => signingKeys(loadConfig('registerSigningKey')) });

@@ -8,6 +8,7 @@ import { InMemoryDocumentUploads } from '#shared/ports/fakes/document-uploads.ts
 import { InMemoryPaymentRequests } from '#shared/ports/fakes/payments.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
 import { InMemoryReferenceDocumentStore } from '#shared/ports/fakes/reference-document-store.ts';
+import { InMemoryPayouts, InMemoryRepaymentClaims } from '#shared/ports/fakes/repayments.ts';
 import {
   FixedSecretSource,
   InMemoryRiskProfileStore,
@@ -23,6 +24,7 @@ import { documentSealContract } from './document-seal.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
+import { repaymentClaimsContract } from './repayments.contract.ts';
 import { accountLedgerContract, paymentRequestsContract } from './revenue.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
 import { signingKeyStoreContract } from './signing-keys.contract.ts';
@@ -80,3 +82,7 @@ webhookStoreContract('in-memory fakes', {
   subscriptions: () => new InMemorySubscriptionStore(),
   deliveries: () => new InMemoryDeliveryLog(),
 });
+
+const repaymentClaims = new InMemoryRepaymentClaims();
+const payouts = new InMemoryPayouts();
+repaymentClaimsContract('in-memory fakes', { claims: () => repaymentClaims, payouts: () => payouts });

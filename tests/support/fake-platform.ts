@@ -28,6 +28,7 @@ import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts
 import { FixedPaymentProviderSecrets, InMemoryPaymentRequests } from '#shared/ports/fakes/payments.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
 import { InMemoryReferenceDocumentStore } from '#shared/ports/fakes/reference-document-store.ts';
+import { InMemoryPayouts, InMemoryRepaymentClaims } from '#shared/ports/fakes/repayments.ts';
 import {
   FixedSecretSource,
   InMemoryRiskProfileStore,
@@ -120,6 +121,8 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
   const accounts = new InMemoryAccountLedger();
   const payments = new InMemoryPaymentRequests();
   const paymentSecrets = new FixedPaymentProviderSecrets();
+  const repaymentClaims = new InMemoryRepaymentClaims();
+  const payouts = new InMemoryPayouts();
 
   const tariff = tariffFromReferenceDocuments(documents);
   const deps = {
@@ -159,6 +162,10 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
     release: { repository, counters, documentsQueue: queues.documents, clock, accounts, payments },
     /** The officers' review (claims, decisions): a claim lasts 30 minutes, as in eu-west-2. */
     review: { repository, counters, documentsQueue: queues.documents, clock, claimMinutes: 30, accounts, payments },
+    /** A trader's cancellation: duties drawn before it are given back. */
+    cancel: { repository, clock, accounts, payments, payouts },
+    /** Repayment claims: the declarant claims, officers decide, approved amounts paid. */
+    repayments: { repository, claims: repaymentClaims, accounts, payouts, clock },
     /** Payment provider callbacks. */
     payments: { payments, secrets: paymentSecrets, repository, counters, documentsQueue: queues.documents, clock },
   };
@@ -236,6 +243,8 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
     counters,
     accounts,
     payments,
+    repaymentClaims,
+    payouts,
     deps,
     deliver,
     declaration,

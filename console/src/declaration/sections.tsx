@@ -519,6 +519,11 @@ const eventLabels: Record<string, string> = {
   AMENDED: 'Amended',
   AWAITING_PAYMENT: 'Awaiting payment',
   DUTIES_BOOKED: 'Duties booked',
+  DUTIES_REVERSED: 'Duties given back',
+  REPAYMENT_CLAIMED: 'Repayment claimed',
+  REPAYMENT_APPROVED: 'Repayment approved',
+  REPAYMENT_REFUSED: 'Repayment refused',
+  REPAYMENT_PAID: 'Repayment paid',
 };
 
 /** What the trader must pay before release (AWAITING_PAYMENT, or a further amount after an inspection), and how. */

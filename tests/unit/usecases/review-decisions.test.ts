@@ -24,7 +24,7 @@ async function underReview() {
   const id = await platform.submit(platform.declaration(party, ferroSilicon));
   await platform.runThrough('release');
   const deps = platform.deps.review;
-  return { ...platform, party, id, deps };
+  return { ...platform, party, id, deps, cancelDeps: platform.deps.cancel };
 }
 
 describe('claims', () => {
@@ -260,11 +260,10 @@ describe('decisions', () => {
 describe('cancel', () => {
   it('cancels before release: CANCELLED, out of the queue, a repeat answers the same; after release 409', async () => {
     // Prepare
-    const { id, deps, party, repository, submit, declaration, runThrough } = await underReview();
+    const { id, deps, cancelDeps, party, repository, submit, declaration, runThrough } = await underReview();
     const releasedParty = newParty();
     const released = await submit(declaration(releasedParty));
     await runThrough('release');
-    const cancelDeps = { repository, clock: deps.clock };
 
     // Act
     const cancelled = await cancelDeclaration({ principal: traderOf(party), id, reason: 'order withdrawn' }, cancelDeps);
@@ -283,7 +282,11 @@ describe('cancel', () => {
     expect(tooLate).toMatchObject({ kind: 'CONFLICT', code: 'ALREADY_RELEASED' });
     expect(notTheirs).toMatchObject({ kind: 'NOT_FOUND', code: 'DECLARATION_NOT_FOUND' });
     expect(queue.items.map((item) => item.id)).not.toContain(id);
-    expect(history.items.at(-1)).toMatchObject({ type: 'CANCELLED', actor: { kind: 'trader', id: party }, detail: 'order withdrawn' });
+    // The duties the release stage drew on the deferment account are given back after the cancellation.
+    expect(history.items.slice(-2)).toMatchObject([
+      { type: 'CANCELLED', actor: { kind: 'trader', id: party }, detail: 'order withdrawn' },
+      { type: 'DUTIES_REVERSED', status: 'CANCELLED', actor: { kind: 'system', id: 'cancellation' } },
+    ]);
   });
 
   it('stops the pipeline: a stage still holding a message for a cancelled declaration does nothing', async () => {
@@ -291,10 +294,7 @@ describe('cancel', () => {
     const platform = await fakePlatform();
     const party = newParty();
     const id = await platform.submit(platform.declaration(party));
-    await cancelDeclaration(
-      { principal: traderOf(party), id, reason: 'sent by mistake' },
-      { repository: platform.repository, clock: platform.clock },
-    );
+    await cancelDeclaration({ principal: traderOf(party), id, reason: 'sent by mistake' }, platform.deps.cancel);
 
     // Act
     await platform.runThrough('release');

@@ -78,7 +78,7 @@ async function documentsRequested(requested: RequestedDocument[] = [invoice]) {
   /** The worker receives the S3 event of a document's object. */
   const arrive = (documentId: string) => receiveDocument({ declarationId: id, documentId }, deps);
 
-  return { ...platform, party, id, trader, uploads, deps, reviewDeps, upload, arrive };
+  return { ...platform, platformDeps: platform.deps, party, id, trader, uploads, deps, reviewDeps, upload, arrive };
 }
 
 describe('the upload URL', () => {
@@ -326,7 +326,7 @@ describe('receiving the document', () => {
     const cancelled = await documentsRequested();
     const bytes = pdf('invoice');
     const late = await cancelled.upload(describing(bytes), bytes);
-    await cancelDeclaration({ principal: cancelled.trader, id: cancelled.id, reason: 'order withdrawn' }, cancelled.deps);
+    await cancelDeclaration({ principal: cancelled.trader, id: cancelled.id, reason: 'order withdrawn' }, cancelled.platformDeps.cancel);
     const superseded = await documentsRequested([invoice]);
     const stale = await superseded.upload(describing(bytes), bytes);
     // The officer asks again, for another document only (from DOCUMENTS_REQUESTED).

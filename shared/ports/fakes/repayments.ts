@@ -1,0 +1,64 @@
+/** In-memory repayment claims and payouts; the contract suite holds them to the DynamoDB adapters. */
+import type { Payout, Repayment, RepaymentClaim } from '#shared/domain/repayments.ts';
+import type { Payouts, RepaymentClaims } from '#shared/ports/repayments.ts';
+
+export class InMemoryRepaymentClaims implements RepaymentClaims {
+  readonly #claims = new Map<string, RepaymentClaim>();
+
+  async create(claim: RepaymentClaim): Promise<boolean> {
+    if (this.#claims.has(claim.id)) return false;
+    this.#claims.set(claim.id, structuredClone(claim));
+    return true;
+  }
+
+  async get(claimId: string): Promise<RepaymentClaim | undefined> {
+    const claim = this.#claims.get(claimId);
+    return claim ? structuredClone(claim) : undefined;
+  }
+
+  async listByDeclaration(declarationId: string): Promise<RepaymentClaim[]> {
+    return [...this.#claims.values()]
+      .filter((claim) => claim.declarationId === declarationId)
+      .sort((a, b) => numberOf(a) - numberOf(b))
+      .map((claim) => structuredClone(claim));
+  }
+
+  async listPending(limit: number): Promise<RepaymentClaim[]> {
+    return [...this.#claims.values()]
+      .filter((claim) => claim.status === 'PENDING')
+      .sort((a, b) => `${a.claimedAt}#${a.id}`.localeCompare(`${b.claimedAt}#${b.id}`))
+      .slice(0, limit)
+      .map((claim) => structuredClone(claim));
+  }
+
+  async decide(claimId: string, decision: NonNullable<RepaymentClaim['decision']>): Promise<'applied' | 'conflict'> {
+    const claim = this.#claims.get(claimId);
+    if (claim?.status !== 'PENDING') return 'conflict';
+    Object.assign(claim, { status: decision.outcome === 'APPROVE' ? 'APPROVED' : 'REFUSED', decision: structuredClone(decision) });
+    return 'applied';
+  }
+
+  async recordRepayment(claimId: string, repayment: Repayment): Promise<boolean> {
+    const claim = this.#claims.get(claimId);
+    if (claim?.status !== 'APPROVED' || claim.repayment) return false;
+    claim.repayment = structuredClone(repayment);
+    return true;
+  }
+}
+
+const numberOf = (claim: RepaymentClaim): number => Number(claim.id.split('-R')[1]);
+
+export class InMemoryPayouts implements Payouts {
+  readonly #payouts = new Map<string, Payout>();
+
+  async requestPayout(payout: Payout): Promise<boolean> {
+    if (this.#payouts.has(payout.reference)) return false;
+    this.#payouts.set(payout.reference, structuredClone(payout));
+    return true;
+  }
+
+  async getPayout(reference: string): Promise<Payout | undefined> {
+    const payout = this.#payouts.get(reference);
+    return payout ? structuredClone(payout) : undefined;
+  }
+}

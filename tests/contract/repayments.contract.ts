@@ -1,0 +1,114 @@
+/**
+ * What every RepaymentClaims and Payouts must do: run against the in-memory fakes (fakes.test.ts)
+ * and the DynamoDB adapter on the local cloud (adapters.test.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { newDeclarationId } from '#shared/domain/ids.ts';
+import { type Payout, type RepaymentClaim, repaymentClaimId } from '#shared/domain/repayments.ts';
+import type { Payouts, RepaymentClaims } from '#shared/ports/repayments.ts';
+import { newParty } from '#tests/integration/support.ts';
+
+const at = '2026-11-27T10:00:00.000Z';
+
+function claimOf(declarationId: string, n: number, claimedAt = at): RepaymentClaim {
+  return {
+    id: repaymentClaimId(declarationId, n),
+    declarationId,
+    claimantId: newParty(),
+    reason: 'OVERPAID',
+    amounts: { A00: '12.50' },
+    currency: 'GBP',
+    explanation: 'customs value declared twice',
+    documents: [{ type: 'N935', ref: 'INV-1' }],
+    status: 'PENDING',
+    claimedAt,
+  };
+}
+
+export function repaymentClaimsContract(name: string, subject: { claims: () => RepaymentClaims; payouts: () => Payouts }) {
+  describe(`RepaymentClaims contract: ${name}`, () => {
+    it('creates a claim once under its number and lists a declaration’s claims by number', async () => {
+      // Prepare
+      const claims = subject.claims();
+      const declarationId = newDeclarationId(new Date());
+      const first = claimOf(declarationId, 1);
+
+      // Act
+      const created = await claims.create(first);
+      const taken = await claims.create({ ...first, explanation: 'another' });
+      await claims.create(claimOf(declarationId, 2));
+
+      // Assess
+      expect([created, taken]).toEqual([true, false]);
+      expect(await claims.get(first.id)).toEqual(first);
+      expect((await claims.listByDeclaration(declarationId)).map((claim) => claim.id)).toEqual([
+        first.id,
+        repaymentClaimId(declarationId, 2),
+      ]);
+      expect(await claims.get(repaymentClaimId(newDeclarationId(new Date()), 1))).toBeUndefined();
+    });
+
+    it('decides a pending claim once, takes it off the pending list, and records its repayment once', async () => {
+      // Prepare
+      const claims = subject.claims();
+      const claim = claimOf(newDeclarationId(new Date()), 1, '2026-11-27T10:00:01.000Z');
+      const refused = claimOf(newDeclarationId(new Date()), 1, '2026-11-27T10:00:02.000Z');
+      await claims.create(claim);
+      await claims.create(refused);
+      const pendingBefore = (await claims.listPending(100)).map((pending) => pending.id);
+      const approve = { outcome: 'APPROVE' as const, amounts: { A00: '10.00' }, officerId: 'officer-1', at };
+      const repayment = {
+        method: 'CASH_ACCOUNT' as const,
+        account: { number: '1234567', sequence: 3 },
+        amount: '10.00',
+        byTaxType: { A00: '10.00' },
+        at,
+      };
+
+      // Act
+      const decided = await claims.decide(claim.id, approve);
+      const second = await claims.decide(claim.id, { outcome: 'REFUSE', reason: 'late', officerId: 'officer-2', at });
+      await claims.decide(refused.id, { outcome: 'REFUSE', reason: 'no proof', officerId: 'officer-1', at });
+      const recorded = await claims.recordRepayment(claim.id, repayment);
+      const again = await claims.recordRepayment(claim.id, { ...repayment, amount: '99.00' });
+      const onRefused = await claims.recordRepayment(refused.id, repayment);
+
+      // Assess
+      expect(pendingBefore).toEqual(expect.arrayContaining([claim.id, refused.id]));
+      expect(pendingBefore.indexOf(claim.id)).toBeLessThan(pendingBefore.indexOf(refused.id));
+      expect([decided, second]).toEqual(['applied', 'conflict']);
+      expect([recorded, again, onRefused]).toEqual([true, false, false]);
+      expect(await claims.get(claim.id)).toEqual({ ...claim, status: 'APPROVED', decision: approve, repayment });
+      expect((await claims.get(refused.id))?.status).toBe('REFUSED');
+      const pendingAfter = (await claims.listPending(100)).map((pending) => pending.id);
+      expect(pendingAfter).not.toContain(claim.id);
+      expect(pendingAfter).not.toContain(refused.id);
+    });
+  });
+
+  describe(`Payouts contract: ${name}`, () => {
+    it('requests a payout once per reference and reads it back', async () => {
+      // Prepare
+      const payouts = subject.payouts();
+      const payout: Payout = {
+        reference: repaymentClaimId(newDeclarationId(new Date()), 1),
+        declarationId: newDeclarationId(new Date()),
+        payeeId: newParty(),
+        amount: '7.25',
+        byTaxType: { B00: '7.25' },
+        currency: 'GBP',
+        status: 'REQUESTED',
+        createdAt: at,
+      };
+
+      // Act
+      const requested = await payouts.requestPayout(payout);
+      const again = await payouts.requestPayout({ ...payout, amount: '1.00' });
+
+      // Assess
+      expect([requested, again]).toEqual([true, false]);
+      expect(await payouts.getPayout(payout.reference)).toEqual(payout);
+      expect(await payouts.getPayout('no-such-reference')).toBeUndefined();
+    });
+  });
+}

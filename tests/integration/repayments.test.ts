@@ -1,0 +1,313 @@
+/**
+ * Repayment claims end to end on the local cloud (docs/revenue.md, "Repayments"): a declarant
+ * claims on a released import paid from its cash account, an officer approves in part (credited
+ * exactly) or refuses (nothing credited), a decision repeated changes nothing and concurrent
+ * approvals credit once; claims over the charge and other parties are refused; and a declaration
+ * cancelled after its duties were drawn gets them back.
+ */
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalCloud } from '#local/cloud.ts';
+import { sendConfirmation, signedConfirmation, simulatorKey } from '#local/payment-simulator.ts';
+import { loadConfig } from '#shared/config.ts';
+import type { DeclarationInput } from '#shared/domain/declaration.ts';
+import { Dec, fixed2 } from '#shared/tariff/money.ts';
+import { ferroSiliconCif } from '#tests/support/scenarios.ts';
+import { startSeededCloud } from '#tests/support/seeded-cloud.ts';
+import { type apiClient, declarationFor, eventually, newParty } from './support.ts';
+
+let cloud: LocalCloud;
+let api: ReturnType<typeof apiClient>['call'];
+let admin: string;
+let officer: string;
+let simulator: Buffer;
+
+interface Claim {
+  id: string;
+  status: string;
+  amounts: Record<string, string>;
+  repayment?: { method: string; amount: string; account?: { number: string; sequence: number } };
+}
+interface Problems {
+  problems: { pointer: string; code: string }[];
+}
+interface Ledger {
+  balance: string;
+  entries: { kind: string; amount: string; source: string; byTaxType?: Record<string, string> }[];
+}
+
+beforeAll(async () => {
+  ({ cloud, api } = await startSeededCloud());
+  admin = cloud.mintToken({ role: 'admin' });
+  officer = cloud.mintToken({ role: 'officer' });
+  simulator = await simulatorKey({
+    secretsEndpoint: cloud.endpoints.secretsManager,
+    secretId: loadConfig('paymentCallback').secretId('paymentProviders'),
+    region: process.env.AWS_REGION ?? 'eu-west-2',
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+async function openCash(owner: string, balance: string): Promise<string> {
+  const number = String(randomInt(1_000_000, 9_999_999));
+  const opened = await api('POST', '/v1/admin/accounts', { token: admin, body: { kind: 'CASH', number, ownerId: owner, currency: 'GBP' } });
+  expect(opened.status).toBe(201);
+  const topUp = await api('POST', `/v1/admin/accounts/${number}/top-ups`, {
+    token: admin,
+    body: { amount: balance, reference: `T-${number}` },
+  });
+  expect(topUp.status).toBe(200);
+  return number;
+}
+
+const ledger = async (number: string): Promise<Ledger> => (await api<Ledger>('GET', `/v1/accounts/${number}`, { token: admin })).body;
+
+/** A declaration of a new party paid from its own cash account, settled in one of `statuses`. */
+async function paidFromCash(statuses: string[], change: (d: DeclarationInput) => void = () => {}) {
+  const party = newParty();
+  const trader = cloud.mintToken({ role: 'trader', party });
+  const cash = await openCash(party, '100000.00');
+  const submitted = await api<{ id: string }>('POST', '/v1/declarations', {
+    token: trader,
+    body: declarationFor(party, (d) => {
+      change(d);
+      d.payment = { method: 'P', account: cash };
+    }),
+  });
+  expect(submitted.status).toBe(202);
+  const id = submitted.body.id;
+  const view = await eventually(
+    async () => {
+      const read = await api<{ status: string; duties: { charges: { byTaxType: Record<string, string> }[] } }>(
+        'GET',
+        `/v1/declarations/${id}`,
+        {
+          token: trader,
+        },
+      );
+      return statuses.includes(read.body.status) ? read.body : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
+  const [taxType, charged] =
+    Object.entries(view.duties.charges[0]?.byTaxType ?? {}).find(([, amount]) => new Dec(amount).greaterThan(1)) ?? [];
+  if (!taxType || !charged) throw new Error('nothing charged');
+  return { party, trader, cash, id, taxType, charged, status: view.status };
+}
+
+const claim = (trader: string, id: string, amounts: Record<string, string>, explanation = 'the invoice was counted twice') =>
+  api<Claim & Problems>('POST', `/v1/declarations/${id}/repayment-claims`, {
+    token: trader,
+    body: { reason: 'OVERPAID', amounts, explanation, documents: [{ type: 'N935', ref: 'INV-2026-7' }] },
+  });
+
+const decide = (claimId: string, body: Record<string, unknown>) =>
+  api<Claim & Problems>('POST', `/v1/review/repayment-claims/${claimId}/decisions`, { token: officer, body });
+
+describe('repayment claims', () => {
+  it('credits a claim approved in part exactly, to the penny, and records claimed, approved and paid in the history', async () => {
+    // Prepare
+    const { trader, cash, id, taxType, charged } = await paidFromCash(['RELEASED']);
+    const before = await ledger(cash);
+    const claimed = await claim(trader, id, { [taxType]: charged });
+    const part = fixed2(new Dec(charged).div(3));
+    const pending = await api<{ items: Claim[] }>('GET', '/v1/review/repayment-claims?limit=100', { token: officer });
+
+    // Act
+    const approved = await decide(claimed.body.id, { outcome: 'APPROVE', amounts: { [taxType]: part } });
+
+    // Assess
+    expect(claimed.status).toBe(201);
+    expect(pending.body.items.map((item) => item.id)).toContain(claimed.body.id);
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({
+      status: 'APPROVED',
+      repayment: { method: 'CASH_ACCOUNT', amount: part, account: { number: cash } },
+    });
+    const after = await ledger(cash);
+    expect(after.balance).toBe(fixed2(new Dec(before.balance).plus(part)));
+    expect(after.entries.at(-1)).toMatchObject({
+      kind: 'REPAYMENT',
+      amount: part,
+      source: `REPAY#${claimed.body.id}`,
+      byTaxType: { [taxType]: part },
+    });
+    const events = await api<{ items: { type: string; status: string }[] }>('GET', `/v1/declarations/${id}/events`, { token: trader });
+    expect(events.body.items.slice(-3)).toMatchObject([
+      { type: 'REPAYMENT_CLAIMED', status: 'RELEASED' },
+      { type: 'REPAYMENT_APPROVED', status: 'RELEASED' },
+      { type: 'REPAYMENT_PAID', status: 'RELEASED' },
+    ]);
+  });
+
+  it('refuses a claim over the amount charged for its tax type (422, pointing at it) and stores nothing', async () => {
+    // Prepare
+    const { trader, id, taxType, charged } = await paidFromCash(['RELEASED']);
+
+    // Act
+    const over = await claim(trader, id, { [taxType]: fixed2(new Dec(charged).plus('0.01')) });
+    const listed = await api<{ items: Claim[] }>('GET', `/v1/declarations/${id}/repayment-claims`, { token: trader });
+
+    // Assess
+    expect(over.status).toBe(422);
+    expect(over.body.problems).toEqual([expect.objectContaining({ pointer: `/amounts/${taxType}`, code: 'CLAIM_EXCEEDS_CHARGED' })]);
+    expect(listed.body.items).toEqual([]);
+  });
+
+  it('lets no other trader claim on a declaration or read its claims (404)', async () => {
+    // Prepare
+    const { trader, id, taxType } = await paidFromCash(['RELEASED']);
+    await claim(trader, id, { [taxType]: '1.00' });
+    const other = cloud.mintToken({ role: 'trader', party: newParty() });
+
+    // Act
+    const claimed = await claim(other, id, { [taxType]: '1.00' });
+    const read = await api<Problems>('GET', `/v1/declarations/${id}/repayment-claims`, { token: other });
+    const own = await api<{ items: Claim[] }>('GET', `/v1/declarations/${id}/repayment-claims`, { token: trader });
+
+    // Assess
+    expect([claimed.status, read.status]).toEqual([404, 404]);
+    expect(own.body.items).toHaveLength(1);
+  });
+
+  it('credits nothing for a refused claim; the decision repeated changes nothing, a different one is refused (409)', async () => {
+    // Prepare
+    const { trader, cash, id, taxType } = await paidFromCash(['RELEASED']);
+    const claimed = await claim(trader, id, { [taxType]: '5.00' });
+    const before = await ledger(cash);
+    const refuse = { outcome: 'REFUSE', reason: 'the invoice was counted once' };
+
+    // Act
+    const refused = await decide(claimed.body.id, refuse);
+    const events = await api<{ items: unknown[] }>('GET', `/v1/declarations/${id}/events`, { token: trader });
+    const again = await decide(claimed.body.id, refuse);
+    const approve = await decide(claimed.body.id, { outcome: 'APPROVE', amounts: { [taxType]: '5.00' } });
+
+    // Assess
+    expect([refused.status, refused.body.status]).toEqual([200, 'REFUSED']);
+    expect(again).toMatchObject({ status: 200, body: refused.body });
+    expect([approve.status, approve.body.problems[0]?.code]).toEqual([409, 'CLAIM_ALREADY_DECIDED']);
+    expect(await ledger(cash)).toEqual(before);
+    const eventsAfter = await api<{ items: unknown[] }>('GET', `/v1/declarations/${id}/events`, { token: trader });
+    expect(eventsAfter.body.items).toHaveLength(events.body.items.length);
+  });
+
+  it('credits once when the same approval is sent five times at once, and a repeat afterwards changes nothing', async () => {
+    // Prepare
+    const { trader, cash, id, taxType } = await paidFromCash(['RELEASED']);
+    const claimed = await claim(trader, id, { [taxType]: '3.33' });
+    const before = await ledger(cash);
+    const approve = { outcome: 'APPROVE', amounts: { [taxType]: '3.33' } };
+
+    // Act
+    const answers = await Promise.all(Array.from({ length: 5 }, () => decide(claimed.body.id, approve)));
+    const repeated = await decide(claimed.body.id, approve);
+
+    // Assess
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(repeated.body).toMatchObject({ status: 'APPROVED', repayment: { amount: '3.33' } });
+    const after = await ledger(cash);
+    expect(after.balance).toBe(fixed2(new Dec(before.balance).plus('3.33')));
+    expect(after.entries.filter((entry) => entry.kind === 'REPAYMENT')).toHaveLength(1);
+  });
+});
+
+describe('repayment without a cash account', () => {
+  it('pays an approved claim by a payout with the claim as its reference when the declarant holds no cash account', async () => {
+    // Prepare: drawn on the declarant's deferment account (the test client opens it), no cash account
+    const party = newParty();
+    const trader = cloud.mintToken({ role: 'trader', party });
+    const submitted = await api<{ id: string }>('POST', '/v1/declarations', { token: trader, body: declarationFor(party) });
+    const view = await eventually(async () => {
+      const read = await api<{ status: string; duties: { charges: { byTaxType: Record<string, string> }[] } }>(
+        'GET',
+        `/v1/declarations/${submitted.body.id}`,
+        { token: trader },
+      );
+      return read.body.status === 'RELEASED' ? read.body : undefined;
+    });
+    const taxType = Object.keys(view.duties.charges[0]?.byTaxType ?? {})[0] ?? 'A00';
+    const claimed = await claim(trader, submitted.body.id, { [taxType]: '0.50' });
+
+    // Act
+    const approved = await decide(claimed.body.id, { outcome: 'APPROVE', amounts: { [taxType]: '0.50' } });
+
+    // Assess
+    expect(approved.body).toMatchObject({
+      status: 'APPROVED',
+      repayment: { method: 'PAYOUT', payoutReference: claimed.body.id, amount: '0.50' },
+    });
+  });
+});
+
+describe('cancellation after duties were drawn', () => {
+  it('pays back by payout what was paid on a payment request (immediate payment) before the cancellation', async () => {
+    // Prepare: RED-lane goods paid immediately, the payment confirmed while under review
+    const party = newParty();
+    const trader = cloud.mintToken({ role: 'trader', party });
+    const submitted = await api<{ id: string }>('POST', '/v1/declarations', {
+      token: trader,
+      body: declarationFor(party, (d) => {
+        ferroSiliconCif(d);
+        d.payment = { method: 'H', postponedVat: false };
+      }),
+    });
+    const id = submitted.body.id;
+    type View = { status: string; paymentsDue: { reference: string; amount: string; currency: string }[]; duties: { status: string } };
+    const read = () => api<View>('GET', `/v1/declarations/${id}`, { token: trader });
+    const waiting = await eventually(async () => ((await read()).body.paymentsDue.length > 0 ? (await read()).body : undefined));
+    const due = waiting.paymentsDue[0];
+    if (!due) throw new Error('nothing to pay');
+    expect((await sendConfirmation(cloud.apiUrl, signedConfirmation(simulator, due))).status).toBe(200);
+    await eventually(async () => ((await read()).body.duties.status === 'SECURED' ? true : undefined));
+
+    // Act
+    const cancelled = await api<{ status: string }>('POST', `/v1/declarations/${id}/cancel`, {
+      token: trader,
+      body: { reason: 'order withdrawn' },
+    });
+
+    // Assess
+    expect(cancelled.status).toBe(200);
+    const after = await api<{ duties: { charges: { source: string; amount: string; reference?: string; reason?: string }[] } }>(
+      'GET',
+      `/v1/declarations/${id}`,
+      { token: trader },
+    );
+    expect(after.body.duties.charges.at(-1)).toMatchObject({
+      amount: `-${due.amount}`,
+      reference: due.reference,
+      reason: 'paid back by payout',
+    });
+  });
+
+  it('credits the charge back to the cash account once: the balance is what it was before the declaration', async () => {
+    // Prepare: RED-lane goods, under review with the duties drawn from the cash account
+    const { trader, cash, id } = await paidFromCash(['UNDER_REVIEW'], ferroSiliconCif);
+    const drawn = await ledger(cash);
+
+    // Act
+    const cancelled = await api<{ status: string }>('POST', `/v1/declarations/${id}/cancel`, {
+      token: trader,
+      body: { reason: 'order withdrawn' },
+    });
+    const again = await api<{ status: string }>('POST', `/v1/declarations/${id}/cancel`, {
+      token: trader,
+      body: { reason: 'order withdrawn' },
+    });
+
+    // Assess
+    expect([cancelled.status, again.status]).toEqual([200, 200]);
+    expect(drawn.balance).not.toBe('100000.00');
+    const after = await ledger(cash);
+    expect(after.balance).toBe('100000.00');
+    expect(after.entries.filter((entry) => entry.kind === 'CREDIT').map((entry) => entry.source)).toEqual([
+      expect.stringMatching(/^CANCEL#DECL#/),
+    ]);
+    const events = await api<{ items: { type: string }[] }>('GET', `/v1/declarations/${id}/events`, { token: trader });
+    expect(events.body.items.slice(-2).map((event) => event.type)).toEqual(['CANCELLED', 'DUTIES_REVERSED']);
+  });
+});
