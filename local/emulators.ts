@@ -50,11 +50,6 @@ export async function startDynalite(options: DynaliteOptions): Promise<RunningEm
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  // Node's default of 5 s lets the server close an idle keep-alive connection just as the SDK
-  // reuses it (ECONNRESET, and a burst of those drains the SDK's retry quota); AWS endpoints keep
-  // connections far longer.
-  server.keepAliveTimeout = 120_000;
-  server.headersTimeout = 125_000;
   const port = await listen(server, options.port);
   return {
     port,
@@ -303,8 +298,17 @@ function fauxqsDist(): string {
   }
 }
 
-/** Listens on 127.0.0.1; rejects (EADDRINUSE...) instead of emitting an unhandled error. */
+/**
+ * Listens on 127.0.0.1; rejects (EADDRINUSE...) instead of emitting an unhandled error. Every
+ * emulator (and the gateway) keeps idle connections 120 s: Node's default of 5 s lets a server
+ * close an idle keep-alive connection just as the SDK reuses it ("socket hang up", ECONNRESET; a
+ * burst of those drains the SDK's retry quota and a call fails unretried), which the bench's
+ * 16 clients provoked on the local KMS, Secrets Manager and event bus. AWS endpoints keep
+ * connections far longer.
+ */
 export function listen(server: Server, port: number): Promise<number> {
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => {
       server.off('listening', onListening);
