@@ -4,6 +4,7 @@
  * (`esbuildOptions`) by `npm run bench -- coldstart` and the bundle tests, so what is measured
  * and tested is what is deployed.
  */
+import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 
 /**
@@ -25,7 +26,11 @@ export const functionBundling = {
   // is to ship your own dependencies (Lambda operator guide, "SDKs in functions").
   externalModules: [] as string[],
   /** Modules replaced in every bundle (esbuild `alias`): package name -> absolute path. */
-  alias: {} as Record<string, string>,
+  alias: {
+    // Credentials from the environment, as the Lambda runtime gives them: the SDK's default
+    // chain without its links that cannot apply in Lambda (shared/adapters/lambda-credentials.ts).
+    '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../shared/adapters/lambda-credentials.ts', import.meta.url)),
+  } as Record<string, string>,
 };
 
 /** The `bundling` props of NodejsFunction (the alias goes through `esbuildArgs`: NodejsFunction has no prop of its own for it). */
