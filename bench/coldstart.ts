@@ -1,12 +1,16 @@
 /**
  * `npm run bench -- coldstart`: bundles every function of the manifest exactly as the CDK app does
- * (`functionBundling` of infra/function-factory.ts, through esbuild) and measures, per function,
+ * (`esbuildOptions` of infra/function-bundling.ts) and measures, per function,
  * the minified bundle size and the time a fresh Node.js process takes to import it (median of 5),
  * with the environment the stack gives the function. The import is what a cold start pays before
  * the first event: module evaluation included (configuration parsed, clients built).
  *
  * Written to bench/results/latest.json under `coldstart`. Targets (issue 11): under 250 KB and
  * under 150 ms per function.
+ *
+ * `npm run bench -- coldstart --analyse` only bundles (no imports, nothing written) and prints what
+ * the bundles are made of: per package (or folder of ours), its KB of output and in how many
+ * functions it is, then each function's size and largest inputs. `--function NAME` narrows both.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -16,7 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, regionEnvironment } from '#infra/config/environment.ts';
 import { defaultRegion, regions } from '#infra/config/regions.ts';
-import { functionBundling } from '#infra/function-factory.ts';
+import { esbuildOptions } from '#infra/function-bundling.ts';
 import { accessEnvironment, type FunctionDefinition, functions } from '#shared/resources.ts';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -59,21 +63,34 @@ function environmentOf(name: string, definition: FunctionDefinition): Record<str
 
 const kilobytes = (bytes: number): number => Math.round(bytes / 102.4) / 10;
 
-function largestInputs(metafile: Metafile): { input: string; kilobytes: number }[] {
+/** Output bytes per package (or folder of ours: what one would act on), largest first. */
+function inputsByPackage(metafile: Metafile): [string, number][] {
   const output = Object.values(metafile.outputs).find((entry) => entry.entryPoint);
-  const inputs = Object.entries(output?.inputs ?? {}).map(([input, { bytesInOutput }]) => ({ input, bytes: bytesInOutput }));
-  // Grouped by package (or our own folder), which is what one would act on.
   const grouped = new Map<string, number>();
-  for (const { input, bytes } of inputs) {
+  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    if (bytesInOutput === 0) continue;
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
     const key = match?.[1] ?? input.split('/').slice(0, 2).join('/');
-    grouped.set(key, (grouped.get(key) ?? 0) + bytes);
+    grouped.set(key, (grouped.get(key) ?? 0) + bytesInOutput);
   }
-  return [...grouped]
-    .sort((a, b) => b[1] - a[1])
+  return [...grouped].sort((a, b) => b[1] - a[1]);
+}
+
+function largestInputs(metafile: Metafile): { input: string; kilobytes: number }[] {
+  return inputsByPackage(metafile)
     .slice(0, 3)
     .map(([input, bytes]) => ({ input, kilobytes: kilobytes(bytes) }));
 }
+
+/** Bundles the function as the CDK app does, into `folder`/`name`/index.mjs. */
+async function bundle(folder: string, name: string, definition: FunctionDefinition): Promise<{ outfile: string; metafile: Metafile }> {
+  const outfile = path.join(folder, name, 'index.mjs');
+  const bundled = await build(esbuildOptions(path.join(repositoryRoot, definition.entry), outfile));
+  return { outfile, metafile: bundled.metafile };
+}
+
+const selected = (only: string | undefined) =>
+  (Object.entries(functions) as [string, FunctionDefinition][]).filter(([name]) => only === undefined || name === only);
 
 /** Milliseconds a fresh process takes to import the bundle (module evaluation included). */
 function importMilliseconds(file: string, environment: Record<string, string>): number {
@@ -94,32 +111,15 @@ export async function benchmarkColdStarts(options: { log: (line: string) => void
   const folder = mkdtempSync(path.join(os.tmpdir(), 'customs-coldstart-'));
   const results: ColdStartResult[] = [];
   try {
-    for (const [name, definition] of Object.entries(functions) as [string, FunctionDefinition][]) {
-      if (options.only && name !== options.only) continue;
-      const outfile = path.join(folder, name, 'index.mjs');
-      const bundled = await build({
-        entryPoints: [path.join(repositoryRoot, definition.entry)],
-        outfile,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: functionBundling.target,
-        mainFields: functionBundling.mainFields,
-        banner: { js: functionBundling.banner },
-        minify: functionBundling.minify,
-        sourcemap: functionBundling.sourceMap,
-        sourcesContent: functionBundling.sourcesContent,
-        external: functionBundling.externalModules,
-        metafile: true,
-        logLevel: 'error',
-      });
+    for (const [name, definition] of selected(options.only)) {
+      const { outfile, metafile } = await bundle(folder, name, definition);
       const environment = environmentOf(name, definition);
       const times = Array.from({ length: IMPORTS }, () => importMilliseconds(outfile, environment));
       const result = {
         function: name,
         bundleKilobytes: kilobytes(statSync(outfile).size),
         importMillisecondsMedian: Math.round(median(times)),
-        largestInputs: largestInputs(bundled.metafile),
+        largestInputs: largestInputs(metafile),
       };
       options.log(
         `${name.padEnd(28)} ${String(result.bundleKilobytes).padStart(7)} KB ${String(result.importMillisecondsMedian).padStart(5)} ms  (${result.largestInputs.map((entry) => `${entry.input} ${entry.kilobytes} KB`).join(', ')})`,
@@ -130,4 +130,36 @@ export async function benchmarkColdStarts(options: { log: (line: string) => void
     rmSync(folder, { recursive: true, force: true });
   }
   return results;
+}
+
+/** What the bundles are made of (`--analyse`): per package across functions, then per function. */
+export async function analyseBundles(options: { log: (line: string) => void; only?: string | undefined }): Promise<void> {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'customs-coldstart-'));
+  try {
+    const bundles: { name: string; kilobytes: number; packages: [string, number][] }[] = [];
+    for (const [name, definition] of selected(options.only)) {
+      const { outfile, metafile } = await bundle(folder, name, definition);
+      bundles.push({ name, kilobytes: kilobytes(statSync(outfile).size), packages: inputsByPackage(metafile) });
+    }
+    const totals = new Map<string, { bytes: number; functions: number }>();
+    for (const { packages } of bundles) {
+      for (const [input, bytes] of packages) {
+        const total = totals.get(input) ?? { bytes: 0, functions: 0 };
+        totals.set(input, { bytes: total.bytes + bytes, functions: total.functions + 1 });
+      }
+    }
+    options.log('package or folder                               KB per function  functions');
+    for (const [input, { bytes, functions: count }] of [...totals].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 40)) {
+      options.log(`${input.padEnd(50)} ${String(kilobytes(bytes / count)).padStart(10)} ${String(count).padStart(10)}`);
+    }
+    options.log('');
+    const sizes = bundles.map((entry) => entry.kilobytes);
+    for (const { name, kilobytes: size, packages } of bundles.sort((a, b) => b.kilobytes - a.kilobytes)) {
+      const largest = packages.slice(0, 6).map(([input, bytes]) => `${input} ${kilobytes(bytes)}`);
+      options.log(`${name.padEnd(28)} ${String(size).padStart(7)} KB  ${largest.join(', ')}`);
+    }
+    options.log(`${bundles.length} functions, median ${median(sizes)} KB, max ${Math.max(...sizes)} KB`);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }

@@ -10,8 +10,8 @@
  * Options: --requests N (per concurrency level, default 400), --settle N (declarations followed
  * to VALIDATED, default 100), --steady-rate N, --steady-seconds N (0 skips the steady load).
  *
- * `npm run bench -- coldstart [--function name]`: bundle size and import time of every function
- * (bench/coldstart.ts).
+ * `npm run bench -- coldstart [--function name] [--analyse]`: bundle size and import time of every
+ * function, or with --analyse what the bundles are made of (bench/coldstart.ts).
  * `npm run bench -- cost [--per-scenario N]` runs the cost and heat model instead (bench/cost/,
  * docs/cost.md) and merges its figures into the same files under `cost`.
  */
@@ -23,7 +23,7 @@ import { startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { benchAccountOf, openBenchAccount } from './accounts.ts';
-import { benchmarkColdStarts, coldStartTargets } from './coldstart.ts';
+import { analyseBundles, benchmarkColdStarts, coldStartTargets } from './coldstart.ts';
 import { printCost } from './cost/report.ts';
 import { benchmarkCost } from './cost/run-cost.ts';
 import { writeResults } from './results-file.ts';
@@ -36,6 +36,7 @@ const { values, positionals } = parseArgs({
     requests: { type: 'string', default: '400' },
     settle: { type: 'string', default: '100' },
     function: { type: 'string' },
+    analyse: { type: 'boolean', default: false },
     'per-scenario': { type: 'string', default: '20' },
     'steady-rate': { type: 'string', default: '50' },
     'steady-seconds': { type: 'string', default: '60' },
@@ -277,6 +278,10 @@ async function stageTimings(apiUrl: string, token: string, id: string): Promise<
 }
 
 async function coldStarts(): Promise<void> {
+  if (values.analyse) {
+    await analyseBundles({ log: (line) => console.log(line), only: values.function });
+    return;
+  }
   console.log('bundling every function as the CDK app does, importing each in 5 fresh processes...');
   const results = await benchmarkColdStarts({ log: (line) => console.log(`  ${line}`), only: values.function });
   const over = results.filter(

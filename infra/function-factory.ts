@@ -40,36 +40,13 @@ import {
 } from '#shared/resources.ts';
 import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, regionEnvironment } from './config/environment.ts';
 import type { RegionConfig, StageName } from './config/regions.ts';
+import { nodejsFunctionBundling } from './function-bundling.ts';
 import { acknowledgeEventTargetDeadLetterQueue, acknowledgeGrantWildcards } from './nag-acknowledgements.ts';
 
 export { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME };
 
 /** AWS recommends a queue visibility timeout of at least six times the consumer's timeout. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
-
-/**
- * Defines `require` in the ESM bundle: esbuild turns `require()` calls of bundled CommonJS
- * dependencies into a shim that needs a real `require`, which ES modules do not have.
- */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __customsCreateRequire } from 'node:module'; const require = __customsCreateRequire(import.meta.url);";
-
-/**
- * How every function is bundled (esbuild, through NodejsFunction); `npm run bench -- coldstart`
- * bundles with exactly these options to measure sizes and import times.
- */
-export const functionBundling = {
-  mainFields: ['module', 'main'],
-  banner: ESM_REQUIRE_BANNER,
-  target: 'node24',
-  minify: true,
-  sourceMap: true,
-  sourcesContent: false,
-  // Everything is bundled, the AWS SDK included: the runtime's own SDK copy is of a version we
-  // never tested, and may lack packages we use (@aws-sdk/s3-request-presigner). AWS's advice
-  // is to ship your own dependencies (Lambda operator guide, "SDKs in functions").
-  externalModules: [] as string[],
-};
 
 /** The deployed resources a function can be wired to, by logical name. */
 export interface FunctionResources {
@@ -212,7 +189,7 @@ export function createFunction(
     ...reservedConcurrency(name, context.region),
     projectRoot: context.projectRoot,
     depsLockFilePath: resolve(context.projectRoot, 'package-lock.json'),
-    bundling: { ...functionBundling, format: OutputFormat.ESM, forceDockerBundling: false },
+    bundling: { ...nodejsFunctionBundling(), format: OutputFormat.ESM, forceDockerBundling: false },
   });
 
   grantAccess(fn, name, definition, context);

@@ -31,14 +31,19 @@ const problemErrors: middy.MiddlewareObj<HttpEvent, HttpResult> = {
   },
 };
 
+/** The API Gateway request id on every log line of the request (`correlation_id`). */
+const correlationId: middy.MiddlewareObj<HttpEvent, HttpResult> = {
+  before: async (request) => {
+    logger.setCorrelationId(request.event.requestContext.requestId);
+  },
+};
+
 /**
  * Wraps an HTTP handler. API Gateway already measures requests, latency and errors per route;
  * handlers that record business metrics (e.g. declarations submitted) pass `{ metrics: true }`.
  */
 export function httpHandler(handler: (event: HttpEvent, context: Context) => Promise<HttpResult>, options: { metrics?: boolean } = {}) {
-  const wrapped = middy<HttpEvent, HttpResult>()
-    .use(tracingMiddleware())
-    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }));
+  const wrapped = middy<HttpEvent, HttpResult>().use(tracingMiddleware()).use(injectLambdaContext(logger)).use(correlationId);
   if (options.metrics) wrapped.use(logMetrics(metrics, { captureColdStartMetric: true }));
   return wrapped.use(problemErrors).handler(handler);
 }

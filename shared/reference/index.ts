@@ -15,6 +15,7 @@ import locationsJson from '#generated/reference/locations.json' with { type: 'js
 import manifestJson from '#generated/reference/manifest.json' with { type: 'json' };
 import preferenceCodesJson from '#generated/reference/preference-codes.json' with { type: 'json' };
 import procedureCodesJson from '#generated/reference/procedure-codes.json' with { type: 'json' };
+import { createProofOfOrigin } from './proof-of-origin.ts';
 import type {
   CodeAndName,
   CountryRecord,
@@ -94,10 +95,7 @@ export function createReferenceData(files: GeneratedReferenceFiles): ReferenceDa
     headings: toMap(files.hs.headings),
     subheadings: toMap(files.hs.subheadings),
   };
-  const proofOfOriginCertificateTypes: ReadonlySet<string> = new Set(files.documents.proofOfOrigin.certificateTypes);
-  const proofOfOriginDocumentCodes: ReadonlyMap<string, string> = new Map(
-    files.documents.proofOfOrigin.codes.map((c) => [c.code, c.description]),
-  );
+  const proofOfOrigin = createProofOfOrigin(files.documents);
   return {
     hs,
     hasHsSubheading: (commodityCode) => /^\d{6}/.test(commodityCode) && hs.subheadings.has(commodityCode.slice(0, 6)),
@@ -106,10 +104,9 @@ export function createReferenceData(files: GeneratedReferenceFiles): ReferenceDa
     procedureCodes: new Map(files.procedureCodes.map((p) => [p.code, p])),
     preferenceCodes: new Map(files.preferenceCodes.map((p) => [p.code, p.description])),
     documentCodes: new Set(files.documents.documentCodes),
-    proofOfOriginCertificateTypes,
-    proofOfOriginDocumentCodes,
-    isProofOfOriginDocument: (code) =>
-      proofOfOriginDocumentCodes.has(code) || (code.length === 4 && proofOfOriginCertificateTypes.has(code.charAt(0))),
+    proofOfOriginCertificateTypes: proofOfOrigin.certificateTypes,
+    proofOfOriginDocumentCodes: proofOfOrigin.documentCodes,
+    isProofOfOriginDocument: proofOfOrigin.isProofOfOriginDocument,
     unLocodeCountries: new Set(files.locations.unLocodeCountries),
     knownLocations: toMap(files.locations.known),
     knownLocationCountries: new Set(files.locations.knownLocationCountries),

@@ -18,7 +18,7 @@
  */
 import type { Declaration } from '#shared/domain/declaration.ts';
 import { type Problem, problem } from '#shared/domain/problems.ts';
-import { referenceData } from '#shared/reference/index.ts';
+import { proofOfOrigin } from '#shared/reference/proof-of-origin.ts';
 import { type AlcoholFacts, isAlcoholItem, priceAlcohol, readDeclaredAlcohol } from './alcohol-duty.ts';
 import type { AlcoholDutyRates } from './alcohol-duty-rates.ts';
 import { assessItem } from './assess-item.ts';
@@ -125,7 +125,7 @@ export function assessDeclaration(declaration: Declaration, ctx: AssessmentConte
     date: ctx.acceptanceDate,
     period,
     national,
-    isProof: ctx.isProofOfOriginDocument ?? referenceData.isProofOfOriginDocument,
+    isProof: ctx.isProofOfOriginDocument ?? proofOfOrigin.isProofOfOriginDocument,
     relieved,
     problems,
     otherRates: new Map(),

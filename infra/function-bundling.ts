@@ -1,0 +1,64 @@
+/**
+ * How every function is bundled: one set of esbuild options, given to the CDK app's
+ * NodejsFunction (`nodejsFunctionBundling`, which runs the esbuild CLI) and to esbuild's API
+ * (`esbuildOptions`) by `npm run bench -- coldstart` and the bundle tests, so what is measured
+ * and tested is what is deployed.
+ */
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+
+/**
+ * Defines `require` in the ESM bundle: esbuild turns `require()` calls of bundled CommonJS
+ * dependencies into a shim that needs a real `require`, which ES modules do not have.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __customsCreateRequire } from 'node:module'; const require = __customsCreateRequire(import.meta.url);";
+
+export const functionBundling = {
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  // Everything is bundled, the AWS SDK included: the runtime's own SDK copy is of a version we
+  // never tested, and may lack packages we use (@aws-sdk/s3-request-presigner). AWS's advice
+  // is to ship your own dependencies (Lambda operator guide, "SDKs in functions").
+  externalModules: [] as string[],
+  /** Modules replaced in every bundle (esbuild `alias`): package name -> absolute path. */
+  alias: {
+    // Credentials from the environment, as the Lambda runtime gives them: the SDK's default
+    // chain without its links that cannot apply in Lambda (shared/adapters/lambda-credentials.ts).
+    '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../shared/adapters/lambda-credentials.ts', import.meta.url)),
+  } as Record<string, string>,
+};
+
+/** The `bundling` props of NodejsFunction (the alias goes through `esbuildArgs`: NodejsFunction has no prop of its own for it). */
+export function nodejsFunctionBundling() {
+  const { alias, ...options } = functionBundling;
+  const esbuildArgs: Record<string, string[]> = {
+    '--alias': Object.entries(alias).map(([module, replacement]) => `${module}=${replacement}`),
+  };
+  return { ...options, esbuildArgs };
+}
+
+/** The same options for esbuild's `build` API: `entry` bundled into `outfile`, with a metafile. */
+export function esbuildOptions(entry: string, outfile: string): BuildOptions & { metafile: true } {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: functionBundling.target,
+    mainFields: functionBundling.mainFields,
+    banner: { js: functionBundling.banner },
+    minify: functionBundling.minify,
+    sourcemap: functionBundling.sourceMap,
+    sourcesContent: functionBundling.sourcesContent,
+    external: functionBundling.externalModules,
+    alias: functionBundling.alias,
+    metafile: true,
+    logLevel: 'error',
+  };
+}

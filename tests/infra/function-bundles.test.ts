@@ -1,0 +1,87 @@
+/**
+ * What the function bundles are made of, bundled with the options the CDK app uses
+ * (infra/function-bundling.ts): code a function never runs must not be in its bundle, since every
+ * KB is parsed at each cold start (issue 11; sizes in docs/benchmarks.md).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { esbuildOptions } from '#infra/function-bundling.ts';
+import { type FunctionDefinition, type FunctionName, functions } from '#shared/resources.ts';
+
+const repositoryRoot = join(import.meta.dirname, '..', '..');
+const folder = mkdtempSync(join(tmpdir(), 'customs-bundles-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** The inputs that put bytes in the bundle of `entry` (tree-shaken modules excluded). */
+async function bundledInputs(entry: string, name: string): Promise<string[]> {
+  const { metafile } = await build(esbuildOptions(entry, join(folder, name, 'index.mjs')));
+  const output = Object.values(metafile.outputs as Metafile['outputs']).find((candidate) => candidate.entryPoint);
+  return Object.entries(output?.inputs ?? {})
+    .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+    .map(([input]) => input);
+}
+
+const functionInputs = (name: FunctionName) => bundledInputs(join(repositoryRoot, (functions[name] as FunctionDefinition).entry), name);
+
+describe('function bundles', () => {
+  it('take AWS credentials from the environment only: no SSO, profile, STS or metadata providers', async () => {
+    // Prepare
+    const name: FunctionName = 'getAccount';
+
+    // Act
+    const inputs = await functionInputs(name);
+
+    // Assess
+    expect(inputs.some((input) => input.includes('@aws-sdk/client-dynamodb/'))).toBe(true);
+    expect(inputs.filter((input) => /@aws-sdk\/(nested-clients|credential-provider-(?!env)|token-providers)/.test(input))).toEqual([]);
+  });
+
+  it('resolve the credentials the Lambda runtime puts in the environment, and fail without them', async () => {
+    // Prepare: a client of the composition root, bundled and run in a process of its own.
+    const entry = join(folder, 'credentials-entry.ts');
+    const clients = join(repositoryRoot, 'shared', 'adapters', 'aws-clients.ts');
+    writeFileSync(
+      entry,
+      `import { dynamoDbClient } from ${JSON.stringify(clients)};\nconst client = dynamoDbClient();\nprocess.stdout.write(JSON.stringify(await client.config.credentials()));\n`,
+    );
+    await bundledInputs(entry, 'credentials');
+
+    // Act
+    const run = (environment: Record<string, string>) =>
+      execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(folder, 'credentials', 'index.mjs')).href)})`],
+        {
+          env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-2', ...environment },
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+    const credentials = JSON.parse(
+      run({ AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'session' }),
+    ) as Record<string, unknown>;
+
+    // Assess
+    expect(credentials).toMatchObject({ accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'session' });
+    expect(() => run({})).toThrow(/Unable to find environment variable credentials/);
+  });
+
+  it('carry the HS nomenclature only where declarations are validated against it, not in the duty functions', async () => {
+    // Prepare
+    const names: FunctionName[] = ['validateDeclaration', 'assessDuty', 'estimateDuty'];
+
+    // Act
+    const [validation, duty, estimate] = await Promise.all(names.map(functionInputs));
+
+    // Assess
+    expect(validation).toContain('generated/reference/hs.json');
+    expect(duty).not.toContain('generated/reference/hs.json');
+    expect(estimate).not.toContain('generated/reference/hs.json');
+    expect(duty).toContain('generated/reference/documents.json');
+  });
+});
