@@ -375,6 +375,12 @@ export const key = {
   subscriber: 'SUBSCRIBER#*',
   /** A webhook subscription's delivery log (`WEBHOOK#<subscription>`, patterns 46 to 49). */
   webhookDeliveries: 'WEBHOOK#*',
+  /** An arrival manifest a carrier reported (pattern 56). */
+  manifest: 'MANIFEST#*',
+  /** A manifest line under its transport document, and the declarations waiting for it (`CARGO#<type>#<ref>`, patterns 56 to 58). */
+  cargo: 'CARGO#*',
+  /** An office's lines not yet declared, by arrival time (`UNDECLARED#<office>`, pattern 59). */
+  undeclaredGoods: 'UNDECLARED#*',
   /** GSI1 */
   declarant: 'PARTY#*',
   /** GSI2 */
@@ -680,7 +686,8 @@ export const functions = {
   decideRelease: {
     entry: 'functions/workers/decide-release.ts',
     handler: 'handler',
-    description: 'Release stage: releases GREEN and BLUE declarations, queues YELLOW and RED ones for officers',
+    description:
+      "Release stage: matches imports to the carrier's manifest line (or waits for it), releases GREEN and BLUE declarations, queues YELLOW and RED ones for officers",
     memoryMb: 256,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'release', batchSize: 10 }],
@@ -690,6 +697,10 @@ export const functions = {
           { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
           { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
           ...securesDuties,
+          // Pattern 57: the manifest line read (BatchGet, Get), discharged (Update); the wait recorded (Put) and ended (Delete).
+          { actions: ['BatchGetItem', 'GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'], keys: [key.cargo] },
+          // Pattern 59: a discharged line leaves the undeclared goods.
+          { actions: ['DeleteItem'], keys: [key.undeclaredGoods] },
         ],
       },
       buckets: { archive: [readsDeclarationBodies] },

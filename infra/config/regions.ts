@@ -56,6 +56,13 @@ export interface RegionConfig {
    * may fail every attempt before the subscription is disabled.
    */
   webhooks: { maxAttempts: number; retryBaseSeconds: number; disableAfterFailedDeliveries: number };
+  /**
+   * Cargo reports (docs/single-window.md): whether every import waits for its goods to be reported
+   * arrived (false: only those lodged before arrival, DE 1/2 D, wait), whether such pre-lodgement is
+   * allowed, the hours after arrival within which goods must be declared (later, officers see them
+   * listed), and the gross mass difference tolerated between declaration and manifest (percent).
+   */
+  cargoReports: { requireArrival: boolean; preLodgement: boolean; declareWithinHours: number; massTolerancePercent: string };
 }
 
 export type StageName = 'dev' | 'prod' | 'local';
@@ -123,6 +130,12 @@ export const regions = {
     // 8 attempts 30 s, 1, 2, 4, 8, 15, 15 minutes apart: a receiver may be down for about 45 minutes
     // without losing an event; 5 events in a row lost that way disable the subscription.
     webhooks: { maxAttempts: 8, retryBaseSeconds: 30, disableAfterFailedDeliveries: 5 },
+    // Not every carrier reports electronically yet: only pre-lodged imports (UCC Art. 171) wait for
+    // the arrival report; goods arrived are to be declared within 90 days of presentation (UCC
+    // Art. 149: temporary storage ends after 90 days), listed for officers after 14 days here so
+    // they follow them up well before; a declared gross mass more than 5% off the carrier's is
+    // looked at by an officer.
+    cargoReports: { requireArrival: false, preLodgement: true, declareWithinHours: 14 * 24, massTolerancePercent: '5' },
   },
 } as const satisfies Record<string, RegionConfig>;
 

@@ -25,6 +25,7 @@ import { InMemoryClearanceCounters } from '#shared/ports/fakes/clearance-counter
 import { ManualClock } from '#shared/ports/fakes/clock.ts';
 import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
 import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
+import { InMemoryCargoReports } from '#shared/ports/fakes/cargo-reports.ts';
 import { FixedPaymentProviderSecrets, InMemoryPaymentRequests } from '#shared/ports/fakes/payments.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
 import { InMemoryReferenceDocumentStore } from '#shared/ports/fakes/reference-document-store.ts';
@@ -119,6 +120,8 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
   const signingKeys = new InMemorySigningKeyStore();
   const accounts = new InMemoryAccountLedger();
   const payments = new InMemoryPaymentRequests();
+  const cargo = new InMemoryCargoReports();
+  const cargoSettings = { ...region.cargoReports };
   const paymentSecrets = new FixedPaymentProviderSecrets();
 
   const tariff = tariffFromReferenceDocuments(documents);
@@ -156,7 +159,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
       tariff,
       region: { nationalCurrency: region.nationalCurrency, deMinimis: { ...region.deMinimis, appliesTo: [...region.deMinimis.appliesTo] } },
     },
-    release: { repository, counters, documentsQueue: queues.documents, clock, accounts, payments },
+    release: { repository, counters, documentsQueue: queues.documents, clock, accounts, payments, cargo, cargoSettings },
     /** The officers' review (claims, decisions): a claim lasts 30 minutes, as in eu-west-2. */
     review: { repository, counters, documentsQueue: queues.documents, clock, claimMinutes: 30, accounts, payments },
     /** Payment provider callbacks. */
@@ -236,6 +239,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
     counters,
     accounts,
     payments,
+    cargo,
     deps,
     deliver,
     declaration,
