@@ -79,7 +79,9 @@ export interface Identity {
  * a stable made-up identity (same role and party give the same `sub` on every start).
  */
 export function resolveIdentity(role: Role, party?: string, sub?: string): Identity {
-  const demoUser = demoUsers.find((user) => user.role === role && (role === 'trader' || role === 'carrier' ? user.party === party : party === undefined));
+  const demoUser = demoUsers.find(
+    (user) => user.role === role && (role === 'trader' || role === 'carrier' ? user.party === party : party === undefined),
+  );
   if (demoUser && (sub === undefined || sub === demoUser.sub)) {
     return { role, party: demoUser.party, sub: demoUser.sub, username: demoUser.username, email: demoUser.email, demoUser };
   }

@@ -16,6 +16,7 @@ import {
   retryDeclarationOperation,
   setTraderStatusOperation,
 } from './http/operations/admin.ts';
+import { getManifestOperation, listUndeclaredGoodsOperation, submitManifestOperation } from './http/operations/cargo-reports.ts';
 import {
   amendDeclarationOperation,
   cancelDeclarationOperation,
@@ -1271,6 +1272,62 @@ export const functions = {
       },
       sendTo: ['documents', 'notifications'],
       secrets: ['paymentProviders'],
+    },
+  },
+  submitManifest: {
+    entry: 'functions/api/manifests/submit.ts',
+    handler: 'handler',
+    description: "POST /v1/manifests: a carrier's arrival manifest; the declarations waiting for its goods go back to the release stage",
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    triggers: [api(submitManifestOperation)],
+    access: {
+      tables: {
+        main: [
+          // Pattern 56: the manifest written once (Put; Get when it exists), its lines checked (BatchGet) and written once (Put; Get when taken).
+          { actions: ['GetItem', 'PutItem'], keys: [key.manifest] },
+          // Pattern 57 too: the declarations waiting for each line's goods (Query).
+          { actions: ['BatchGetItem', 'GetItem', 'PutItem', 'Query'], keys: [key.cargo] },
+          // Pattern 59: each line listed as undeclared until discharged.
+          { actions: ['PutItem'], keys: [key.undeclaredGoods] },
+        ],
+      },
+      sendTo: ['release'],
+    },
+  },
+  getManifest: {
+    entry: 'functions/api/manifests/get.ts',
+    handler: 'handler',
+    description: 'GET /v1/manifests/{id}: a manifest and its lines, discharged or not (its carrier, officers, admins)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(getManifestOperation)],
+    // Pattern 58: the manifest, then its lines (BatchGet).
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem'], keys: [key.manifest] },
+          { actions: ['BatchGetItem'], keys: [key.cargo] },
+        ],
+      },
+    },
+  },
+  listUndeclaredGoods: {
+    entry: 'functions/api/review/undeclared-goods.ts',
+    handler: 'handler',
+    description:
+      "GET /v1/review/undeclared-goods: an office's goods arrived longer ago than the region allows and not declared (officers, admins)",
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(listUndeclaredGoodsOperation)],
+    // Pattern 59: one query of the office's entries, then their lines (BatchGet).
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], keys: [key.undeclaredGoods] },
+          { actions: ['BatchGetItem'], keys: [key.cargo] },
+        ],
+      },
     },
   },
   fanOutNotifications: {

@@ -43,6 +43,8 @@ export type ManifestLine = z.infer<typeof manifestLineSchema>;
 
 /** Most lines one manifest may carry: a manifest is one request (and its checks one batch of reads each ten lines). */
 export const MAX_MANIFEST_LINES = 999;
+/** Largest manifest body (bytes): 999 lines of realistic size fit well under it. */
+export const MAX_MANIFEST_BYTES = 1_000_000;
 
 export const manifestInputSchema = z
   .strictObject({
@@ -162,7 +164,13 @@ export const manifestViewSchema = z
     office: z.string(),
     arrivedAt: z.string(),
     reportedAt: z.string(),
-    lines: z.array(cargoLineSchema),
+    lines: z.array(
+      cargoLineSchema.omit({ dischargedBy: true }).extend({
+        dischargedBy: z.object({ declarationId: z.string().nullable(), at: z.string() }).optional().meta({
+          description: 'Which declaration discharged the line (customs only: null for the carrier) and when; absent while undeclared',
+        }),
+      }),
+    ),
   })
   .meta({ id: 'Manifest' });
 export type ManifestView = z.infer<typeof manifestViewSchema>;
@@ -200,7 +208,10 @@ export const cargoReportSettingsSchema = z.strictObject({
   /** Whether declarations may be lodged before the goods arrive (DE 1/2 D); refused at validation otherwise. */
   preLodgement: z.boolean(),
   /** Hours after arrival within which the goods must be declared; later they are listed for officers. */
-  declareWithinHours: z.int().min(1).max(24 * 90),
+  declareWithinHours: z
+    .int()
+    .min(1)
+    .max(24 * 90),
   /** Difference between declared and reported gross mass tolerated, in percent of the reported mass (a decimal string). */
   massTolerancePercent: z.string().regex(/^(0|[1-9]\d{0,1})(\.\d{1,2})?$/, 'must be a percentage such as "5"'),
 });

@@ -3,8 +3,8 @@
  */
 import * as z from 'zod';
 import { laneSchema, riskOutcomeSchema } from '#shared/risk/outcome.ts';
-import { arrivalSchema } from './cargo-reports.ts';
 import { assessmentSchema } from '#shared/tariff/assessment.ts';
+import { arrivalSchema } from './cargo-reports.ts';
 import { declarationSchema, declarationStatus } from './declaration.ts';
 import { type DocumentUpload, documentViewSchema, documentViews, receivedDocumentSchema } from './documents.ts';
 import { dutiesSchema, paymentDueSchema, paymentInstructions } from './duties.ts';

@@ -47,7 +47,10 @@ export interface CargoReports {
   /** The declarations waiting for the document's goods (a bounded query of one partition). */
   waitingFor(document: TransportDocument): Promise<ArrivalWaiter[]>;
   /** The office's lines that arrived before `arrivedBefore` and are not discharged, oldest first. */
-  listUndeclared(office: string, options: { arrivedBefore: string; limit: number; cursor: string | undefined }): Promise<UndeclaredGoodsPage>;
+  listUndeclared(
+    office: string,
+    options: { arrivedBefore: string; limit: number; cursor: string | undefined },
+  ): Promise<UndeclaredGoodsPage>;
 }
 
 /** Where an undeclared goods listing stands: after this entry (`<arrivedAt>#<manifest>#<line>`) of the office. */

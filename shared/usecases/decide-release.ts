@@ -14,12 +14,12 @@
  */
 import type { DeclarationRecord, PipelineMessage } from '#shared/domain/declaration-record.ts';
 import { reviewLaneOf } from '#shared/domain/review-views.ts';
-import { strongerLane } from '#shared/risk/lane-rank.ts';
-import type { RiskOutcome } from '#shared/risk/outcome.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter, Transition } from '#shared/ports/declarations.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
+import { strongerLane } from '#shared/risk/lane-rank.ts';
+import type { RiskOutcome } from '#shared/risk/outcome.ts';
 import { countRelease } from './clearance-statistics.ts';
 import { type ArrivalMatch, type MatchArrivalDeps, matchArrival } from './match-arrival.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
@@ -29,12 +29,12 @@ export async function decideRelease(
   message: PipelineMessage,
   deps: SecureDutiesDeps &
     MatchArrivalDeps & {
-    repository: DeclarationReader & DeclarationWriter;
-    counters: ClearanceCounters;
-    /** Where a released declaration's release note is asked for (issued under the seal from its own queue). */
-    documentsQueue: PipelineQueue;
-    clock: Clock;
-  },
+      repository: DeclarationReader & DeclarationWriter;
+      counters: ClearanceCounters;
+      /** Where a released declaration's release note is asked for (issued under the seal from its own queue). */
+      documentsQueue: PipelineQueue;
+      clock: Clock;
+    },
 ): Promise<StageResult> {
   const result = await runStage(
     message,
@@ -72,7 +72,8 @@ export async function decideRelease(
           return {
             to: 'RELEASED',
             set: { releasedAt: at, ...withDuties },
-            detail: lane === 'BLUE' ? `released (BLUE lane)${arrived}: selected for post-clearance audit` : `released (GREEN lane)${arrived}`,
+            detail:
+              lane === 'BLUE' ? `released (BLUE lane)${arrived}: selected for post-clearance audit` : `released (GREEN lane)${arrived}`,
           };
         }
         // A declaration that could not be assessed is reviewed in the documentary-check queue at least.
@@ -117,6 +118,10 @@ function withArrival(
   const reasons = match.facts.map((fact) => ({ kind: 'CARGO' as const, lane: 'YELLOW' as const, text: `${fact.code}: ${fact.text}` }));
   return {
     lane: checked,
-    matched: { arrival: match.arrival, lane: checked, ...(risk ? { risk: { ...risk, lane: checked, reasons: [...risk.reasons, ...reasons] } } : {}) },
+    matched: {
+      arrival: match.arrival,
+      lane: checked,
+      ...(risk ? { risk: { ...risk, lane: checked, reasons: [...risk.reasons, ...reasons] } } : {}),
+    },
   };
 }

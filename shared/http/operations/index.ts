@@ -1,6 +1,7 @@
 /** Every operation of the API: the route table read by the OpenAPI generator and the tests. */
 import type { OperationSpec } from '#shared/http/operation-spec.ts';
 import * as admin from './admin.ts';
+import * as cargoReports from './cargo-reports.ts';
 import * as declarations from './declarations.ts';
 import * as meta from './meta.ts';
 import * as revenue from './revenue.ts';
@@ -23,5 +24,6 @@ export const operations: readonly OperationSpec[] = [
   ...Object.values(riskProfiles),
   ...Object.values(sealedDocuments),
   ...Object.values(revenue),
+  ...Object.values(cargoReports),
   ...Object.values(meta),
 ];
