@@ -698,10 +698,10 @@ export const functions = {
           { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
           { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
           ...securesDuties,
-          // Pattern 57: the manifest line read (BatchGet, Get), discharged (Update); the wait recorded (Put) and ended (Delete).
-          { actions: ['BatchGetItem', 'GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'], keys: [key.cargo] },
-          // Pattern 59: a discharged line leaves the undeclared goods.
-          { actions: ['DeleteItem'], keys: [key.undeclaredGoods] },
+          // Pattern 57: the manifest line read (BatchGet, Get) and discharged (Update); the declaration's wait recorded (Put).
+          { actions: ['BatchGetItem', 'GetItem', 'UpdateItem', 'PutItem'], keys: [key.cargo] },
+          // Pattern 57: once discharged, the wait ends and the line leaves the office's undeclared goods (pattern 59).
+          { actions: ['DeleteItem'], keys: [key.cargo, key.undeclaredGoods] },
         ],
       },
       buckets: { archive: [readsDeclarationBodies] },
