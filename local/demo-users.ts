@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 
-export const roles = ['trader', 'officer', 'admin'] as const;
+export const roles = ['trader', 'officer', 'admin', 'carrier'] as const;
 export type Role = (typeof roles)[number];
 
 export function isRole(value: unknown): value is Role {
@@ -15,7 +15,7 @@ export function isRole(value: unknown): value is Role {
 export interface DemoUser {
   username: string;
   role: Role;
-  /** EORI of the trader's company; officers and admins have none. */
+  /** EORI of the trader's (or carrier's) company; officers and admins have none. */
   party?: string;
   /** Display name (the company for traders). */
   name: string;
@@ -48,6 +48,14 @@ export const demoUsers: readonly DemoUser[] = [
     sub: '8c3f6e40-2d9f-4073-9e5c-3f4051627383',
   },
   {
+    username: 'tidewater',
+    role: 'carrier',
+    party: 'GB555000111000',
+    name: 'Tidewater Shipping Line',
+    email: 'manifests@tidewater-shipping.example',
+    sub: 'ae518062-4f11-4295-9a7e-5162738495a5',
+  },
+  {
     username: 'admin',
     role: 'admin',
     name: 'Arun Admin',
@@ -71,7 +79,9 @@ export interface Identity {
  * a stable made-up identity (same role and party give the same `sub` on every start).
  */
 export function resolveIdentity(role: Role, party?: string, sub?: string): Identity {
-  const demoUser = demoUsers.find((user) => user.role === role && (role === 'trader' ? user.party === party : party === undefined));
+  const demoUser = demoUsers.find(
+    (user) => user.role === role && (role === 'trader' || role === 'carrier' ? user.party === party : party === undefined),
+  );
   if (demoUser && (sub === undefined || sub === demoUser.sub)) {
     return { role, party: demoUser.party, sub: demoUser.sub, username: demoUser.username, email: demoUser.email, demoUser };
   }

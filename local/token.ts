@@ -9,9 +9,9 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_PORTS } from './cloud.ts';
 import { demoUsers, isRole } from './demo-users.ts';
 
-const usage = `Usage: npm run -s token -- --role trader|officer|admin [--party EORI] [--api URL]
+const usage = `Usage: npm run -s token -- --role trader|officer|admin|carrier [--party EORI] [--api URL]
 
-  --role   trader, officer or admin
+  --role   trader, officer, admin or carrier
   --party  the trader's EORI (required for traders), e.g. ${demoUsers
     .filter((user) => user.party)
     .map((user) => `${user.party ?? ''} (${user.name})`)
@@ -45,8 +45,9 @@ if (values.help) {
   process.stdout.write(usage);
   process.exit(0);
 }
-if (!isRole(values.role)) fail('--role must be trader, officer or admin');
+if (!isRole(values.role)) fail('--role must be trader, officer, admin or carrier');
 if (values.role === 'trader' && !values.party) fail('a trader token needs --party (the EORI), e.g. --party GB123456789000');
+if (values.role === 'carrier' && !values.party) fail('a carrier token needs --party (the EORI), e.g. --party GB555000111000');
 
 const api = (values.api ?? process.env.LOCAL_API_URL ?? `http://127.0.0.1:${DEFAULT_PORTS.api}`).replace(/\/+$/, '');
 let response: Response;

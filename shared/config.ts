@@ -9,6 +9,7 @@
  * SDK (AWS_REGION, AWS_ENDPOINT_URL_*), and `shared/observability.ts` (service name).
  */
 import * as z from 'zod';
+import { type CargoReportSettings, cargoReportSettingsSchema } from './domain/cargo-reports.ts';
 import { countryCode, currencyCode } from './domain/declaration.ts';
 import type { WebhookSettings } from './domain/notifications.ts';
 import {
@@ -54,6 +55,18 @@ const regionSchema = z.object({
   REQUIRE_DECLARATION_SIGNATURES: required('REQUIRE_DECLARATION_SIGNATURES')
     .pipe(z.enum(['true', 'false'], { error: 'REQUIRE_DECLARATION_SIGNATURES must be "true" or "false"' }))
     .transform((value) => value === 'true'),
+  CARGO_REPORTS: required('CARGO_REPORTS').transform((value, context) => {
+    const parsed = (() => {
+      try {
+        return cargoReportSettingsSchema.safeParse(JSON.parse(value));
+      } catch {
+        return undefined;
+      }
+    })();
+    if (parsed?.success) return parsed.data;
+    context.addIssue({ code: 'custom', message: 'CARGO_REPORTS must be the JSON of the cargo report settings (infra/config/regions.ts)' });
+    return z.NEVER;
+  }),
   WEBHOOK_MAX_ATTEMPTS: required('WEBHOOK_MAX_ATTEMPTS')
     .regex(/^([1-9]|1[0-9]|20)$/, 'WEBHOOK_MAX_ATTEMPTS must be a whole number from 1 to 20')
     .transform(Number),
@@ -98,6 +111,8 @@ export interface RegionSettings {
   deMinimis: DeMinimis | undefined;
   /** Webhook retries and when a subscription is disabled. */
   webhooks: WebhookSettings;
+  /** Cargo reports: who waits for arrival, pre-lodgement, the time limit to declare, the mass tolerance. */
+  cargoReports: CargoReportSettings;
   /** Local cloud only: webhooks may go to http:// and loopback addresses (never in AWS). */
   allowLoopbackWebhookTargets: boolean;
   /** Local cloud only: payment confirmations of the provider simulator are taken (never in AWS). */
@@ -176,6 +191,7 @@ export function loadConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.
       reviewClaimMinutes: values.REVIEW_CLAIM_MINUTES,
       requireDeclarationSignatures: values.REQUIRE_DECLARATION_SIGNATURES,
       deMinimis: values.DE_MINIMIS,
+      cargoReports: values.CARGO_REPORTS,
       webhooks: {
         maxAttempts: values.WEBHOOK_MAX_ATTEMPTS,
         retryBaseSeconds: values.WEBHOOK_RETRY_BASE_SECONDS,

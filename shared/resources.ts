@@ -16,6 +16,7 @@ import {
   retryDeclarationOperation,
   setTraderStatusOperation,
 } from './http/operations/admin.ts';
+import { getManifestOperation, listUndeclaredGoodsOperation, submitManifestOperation } from './http/operations/cargo-reports.ts';
 import {
   amendDeclarationOperation,
   cancelDeclarationOperation,
@@ -386,6 +387,12 @@ export const key = {
   subscriber: 'SUBSCRIBER#*',
   /** A webhook subscription's delivery log (`WEBHOOK#<subscription>`, patterns 46 to 49). */
   webhookDeliveries: 'WEBHOOK#*',
+  /** An arrival manifest a carrier reported (pattern 63). */
+  manifest: 'MANIFEST#*',
+  /** A manifest line under its transport document, and the declarations waiting for it (`CARGO#<type>#<ref>`, patterns 63 to 65). */
+  cargo: 'CARGO#*',
+  /** An office's lines not yet declared, by arrival time (`UNDECLARED#<office>`, pattern 66). */
+  undeclaredGoods: 'UNDECLARED#*',
   /** GSI1 */
   declarant: 'PARTY#*',
   /** GSI2 */
@@ -704,7 +711,8 @@ export const functions = {
   decideRelease: {
     entry: 'functions/workers/decide-release.ts',
     handler: 'handler',
-    description: 'Release stage: releases GREEN and BLUE declarations, queues YELLOW and RED ones for officers',
+    description:
+      "Release stage: matches imports to the carrier's manifest line (or waits for it), releases GREEN and BLUE declarations, queues YELLOW and RED ones for officers",
     memoryMb: 256,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'release', batchSize: 10 }],
@@ -714,6 +722,10 @@ export const functions = {
           { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
           { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
           ...securesDuties,
+          // Pattern 64: the manifest line read (BatchGet, Get) and discharged (Update); the declaration's wait recorded (Put).
+          { actions: ['BatchGetItem', 'GetItem', 'UpdateItem', 'PutItem'], keys: [key.cargo] },
+          // Pattern 64: once discharged, the wait ends and the line leaves the office's undeclared goods (pattern 66).
+          { actions: ['DeleteItem'], keys: [key.cargo, key.undeclaredGoods] },
         ],
       },
       buckets: { archive: [readsDeclarationBodies] },
@@ -1326,6 +1338,44 @@ export const functions = {
       },
     },
   },
+  submitManifest: {
+    entry: 'functions/api/manifests/submit.ts',
+    handler: 'handler',
+    description: "POST /v1/manifests: a carrier's arrival manifest; the declarations waiting for its goods go back to the release stage",
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    triggers: [api(submitManifestOperation)],
+    access: {
+      tables: {
+        main: [
+          // Pattern 63: the manifest written once (Put; Get when it exists), its lines checked (BatchGet) and written once (Put; Get when taken).
+          { actions: ['GetItem', 'PutItem'], keys: [key.manifest] },
+          // Pattern 64 too: the declarations waiting for each line's goods (Query).
+          { actions: ['BatchGetItem', 'GetItem', 'PutItem', 'Query'], keys: [key.cargo] },
+          // Pattern 66: each line listed as undeclared until discharged.
+          { actions: ['PutItem'], keys: [key.undeclaredGoods] },
+        ],
+      },
+      sendTo: ['release'],
+    },
+  },
+  getManifest: {
+    entry: 'functions/api/manifests/get.ts',
+    handler: 'handler',
+    description: 'GET /v1/manifests/{id}: a manifest and its lines, discharged or not (its carrier, officers, admins)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(getManifestOperation)],
+    // Pattern 65: the manifest, then its lines (BatchGet).
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem'], keys: [key.manifest] },
+          { actions: ['BatchGetItem'], keys: [key.cargo] },
+        ],
+      },
+    },
+  },
   decideRepaymentClaim: {
     entry: 'functions/api/repayments/decide.ts',
     handler: 'handler',
@@ -1346,6 +1396,24 @@ export const functions = {
         ],
       },
       sendTo: ['notifications'],
+    },
+  },
+  listUndeclaredGoods: {
+    entry: 'functions/api/review/undeclared-goods.ts',
+    handler: 'handler',
+    description:
+      "GET /v1/review/undeclared-goods: an office's goods arrived longer ago than the region allows and not declared (officers, admins)",
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(listUndeclaredGoodsOperation)],
+    // Pattern 66: one query of the office's entries, then their lines (BatchGet).
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], keys: [key.undeclaredGoods] },
+          { actions: ['BatchGetItem'], keys: [key.cargo] },
+        ],
+      },
     },
   },
   fanOutNotifications: {

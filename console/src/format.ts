@@ -62,6 +62,7 @@ export const statusLabels: Record<DeclarationStatus, string> = {
   SCORED: 'Risk scored',
   ASSESSED: 'Assessed',
   UNDER_REVIEW: 'Under review',
+  ARRIVAL_PENDING: 'Waiting for arrival',
   AWAITING_PAYMENT: 'Awaiting payment',
   RELEASED: 'Released',
   HELD: 'Held',

@@ -1,6 +1,6 @@
 /** Release stage worker: secures the duties, releases GREEN/BLUE declarations (or waits for payment), queues YELLOW/RED ones for officers. */
 
-import { clearanceCounters, declarationRepository, pipelineQueue, revenueDependencies } from '#shared/adapters/platform.ts';
+import { cargoReports, clearanceCounters, declarationRepository, pipelineQueue, revenueDependencies } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { decideRelease } from '#shared/usecases/decide-release.ts';
@@ -14,6 +14,8 @@ const deps = {
   counters: clearanceCounters(config),
   documentsQueue: pipelineQueue(config, 'documents'),
   clock: systemClock,
+  cargo: cargoReports(config),
+  cargoSettings: config.region.cargoReports,
 };
 
 export const handler = stageWorker('release', deps, (message) => decideRelease(message, deps));

@@ -21,6 +21,7 @@ export function regionEnvironment(input: { regionName: string; region: RegionCon
     REVIEW_CLAIM_MINUTES: String(region.reviewClaimMinutes),
     REQUIRE_DECLARATION_SIGNATURES: String(region.requireDeclarationSignatures),
     DE_MINIMIS: region.deMinimis ? JSON.stringify(region.deMinimis) : '',
+    CARGO_REPORTS: JSON.stringify(region.cargoReports),
     WEBHOOK_MAX_ATTEMPTS: String(region.webhooks.maxAttempts),
     WEBHOOK_RETRY_BASE_SECONDS: String(region.webhooks.retryBaseSeconds),
     WEBHOOK_DISABLE_AFTER_FAILURES: String(region.webhooks.disableAfterFailedDeliveries),

@@ -57,6 +57,13 @@ export interface RegionConfig {
    * (payload and attempts) stays in the subscriber's log before DynamoDB's TTL removes it.
    */
   webhooks: { maxAttempts: number; retryBaseSeconds: number; disableAfterFailedDeliveries: number; deliveryRetentionDays: number };
+  /**
+   * Cargo reports (docs/single-window.md): whether every import waits for its goods to be reported
+   * arrived (false: only those lodged before arrival, DE 1/2 D, wait), whether such pre-lodgement is
+   * allowed, the hours after arrival within which goods must be declared (later, officers see them
+   * listed), and the gross mass difference tolerated between declaration and manifest (percent).
+   */
+  cargoReports: { requireArrival: boolean; preLodgement: boolean; declareWithinHours: number; massTolerancePercent: string };
 }
 
 export type StageName = 'dev' | 'prod' | 'local';
@@ -125,6 +132,12 @@ export const regions = {
     // without losing an event; 5 events in a row lost that way disable the subscription.
     // Deliveries are notices of events the platform keeps for good (the declaration's history): 90 days of log is for debugging a receiver.
     webhooks: { maxAttempts: 8, retryBaseSeconds: 30, disableAfterFailedDeliveries: 5, deliveryRetentionDays: 90 },
+    // Not every carrier reports electronically yet: only pre-lodged imports (UCC Art. 171) wait for
+    // the arrival report; goods arrived are to be declared within 90 days of presentation (UCC
+    // Art. 149: temporary storage ends after 90 days), listed for officers after 14 days here so
+    // they follow them up well before; a declared gross mass more than 5% off the carrier's is
+    // looked at by an officer.
+    cargoReports: { requireArrival: false, preLodgement: true, declareWithinHours: 14 * 24, massTolerancePercent: '5' },
   },
 } as const satisfies Record<string, RegionConfig>;
 

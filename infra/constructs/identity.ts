@@ -29,6 +29,7 @@ export const USER_GROUPS = {
   trader: 'Traders and customs representatives: submit and read their own party declarations',
   officer: 'Customs officers: read and decide on declarations of their offices',
   admin: 'Administrators: manage users and reference data',
+  carrier: 'Carriers: report the arrival manifests of their own party and read them',
 } as const;
 
 export interface IdentityProps {

@@ -200,6 +200,26 @@ export const keys = {
     SK: `DLV#${occurredAt}#${eventId}`,
   }),
   webhookDeliveryPrefix: (subscriptionId: string) => ({ PK: `WEBHOOK#${subscriptionId}`, SKPrefix: 'DLV#' }),
+  /** An arrival manifest a carrier reported (pattern 63): its id is `<carrier>-<voyage>-<arrival day>`, so a repeat finds it. */
+  manifest: (id: string) => ({ PK: `MANIFEST#${id}`, SK: 'META' }),
+  /**
+   * A manifest line under its transport document (patterns 63 to 65): written once (a transport
+   * document arrives once), discharged once by one declaration (a conditional update).
+   */
+  cargoLine: (documentKey: string) => ({ PK: `CARGO#${documentKey}`, SK: 'LINE' }),
+  /** A declaration waiting for the goods of this transport document to arrive (pattern 64): 'WAIT#' sorts after 'LINE'. */
+  arrivalWait: (documentKey: string, declarationId: string) => ({ PK: `CARGO#${documentKey}`, SK: `WAIT#${declarationId}` }),
+  arrivalWaitPrefix: (documentKey: string) => ({ PK: `CARGO#${documentKey}`, SKPrefix: 'WAIT#' }),
+  /**
+   * A line not yet declared, listed under its office by arrival time (pattern 66): written with the
+   * line, deleted when a declaration discharges it. The line is the truth: a listing drops entries
+   * whose line is discharged (one a carrier's retry wrote again after the discharge).
+   */
+  undeclaredGoods: (office: string, arrivedAt: string, manifestId: string, line: number) => ({
+    PK: `UNDECLARED#${office}`,
+    SK: `${arrivedAt}#${manifestId}#${String(line).padStart(4, '0')}`,
+  }),
+  undeclaredGoodsPartition: (office: string) => `UNDECLARED#${office}`,
   /** Guard that makes an LRN unique per declarant. */
   lrnGuard: (declarantId: string, lrn: string) => ({ PK: `LRN#${declarantId}#${lrn}`, SK: 'META' }),
 } as const;
@@ -223,4 +243,8 @@ export const entityTypes = {
   payout: 'Payout',
   subscription: 'WebhookSubscription',
   webhookDelivery: 'WebhookDelivery',
+  manifest: 'Manifest',
+  cargoLine: 'CargoLine',
+  arrivalWait: 'ArrivalWait',
+  undeclaredGoods: 'UndeclaredGoods',
 } as const;

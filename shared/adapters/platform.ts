@@ -11,6 +11,7 @@ import type { QueueName } from '#shared/resources.ts';
 import { dynamoDbClient, eventBridgeClient, kmsClient, s3Client, sqsClient } from './aws-clients.ts';
 import { dnsHostResolver } from './dns-host-resolver.ts';
 import { DynamoDbAccountLedger } from './dynamodb-accounts.ts';
+import { DynamoDbCargoReports } from './dynamodb-cargo-reports.ts';
 import { DynamoDbClearanceCounters } from './dynamodb-clearance-counters.ts';
 import { DynamoDbDeclarationRepository } from './dynamodb-declaration-repository.ts';
 import { DynamoDbDocumentSeal } from './dynamodb-document-seal.ts';
@@ -169,3 +170,6 @@ export const webhookSender = (config: FunctionConfig) => new HttpsWebhookSender(
 
 /** The subscriptions' secrets, derived from the region's master secret. */
 export const webhookSecrets = (config: FunctionConfig) => secretsManagerWebhookSecrets(() => config.secretId('webhookSigning'));
+
+/** The carriers' arrival manifests, their lines and the declarations waiting for goods (the table). */
+export const cargoReports = (config: FunctionConfig) => new DynamoDbCargoReports(sharedDynamoDb(), config.tableName('main'));

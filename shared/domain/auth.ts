@@ -1,17 +1,18 @@
 /**
  * Who is calling, and what they may see. Roles come from the Cognito groups claim, the party
- * (EORI) a trader acts for from the `custom:party_id` claim of the ID token.
+ * (EORI) a trader or carrier acts for from the `custom:party_id` claim of the ID token.
  */
 import { DomainError, problem } from './problems.ts';
 
-export const roles = ['trader', 'officer', 'admin'] as const;
+/** `carrier`: a shipping line, airline or haulier reporting the goods it brings in (docs/single-window.md). */
+export const roles = ['trader', 'officer', 'admin', 'carrier'] as const;
 export type Role = (typeof roles)[number];
 
 export interface Principal {
   /** Stable subject of the identity provider. */
   subject: string;
   roles: readonly Role[];
-  /** EORI of the party a trader acts for; officers and admins have none. */
+  /** EORI of the party a trader or carrier acts for; officers and admins have none. */
   partyId: string | undefined;
 }
 
@@ -31,7 +32,7 @@ export function requireRole(principal: Principal, ...allowed: Role[]): void {
   }
 }
 
-/** The party a trader acts for; a trader token without one is misconfigured. */
+/** The party a trader or carrier acts for; such a token without one is misconfigured. */
 export function requireParty(principal: Principal): string {
   if (!principal.partyId) {
     throw new DomainError('FORBIDDEN', 'Forbidden', [

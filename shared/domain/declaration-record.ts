@@ -4,6 +4,7 @@
 import * as z from 'zod';
 import { laneSchema, riskOutcomeSchema } from '#shared/risk/outcome.ts';
 import { assessmentSchema } from '#shared/tariff/assessment.ts';
+import { arrivalSchema } from './cargo-reports.ts';
 import { declarationSchema, declarationStatus } from './declaration.ts';
 import { type DocumentUpload, documentViewSchema, documentViews, receivedDocumentSchema } from './documents.ts';
 import { dutiesSchema, paymentDueSchema, paymentInstructions } from './duties.ts';
@@ -52,6 +53,8 @@ export const historyEventTypes = [
   'CANCELLED',
   'INSPECTED',
   'AMENDED',
+  /** Processed before arrival: waiting for the carrier's report that the goods arrived. */
+  'ARRIVAL_PENDING',
   /** Duties due could not be drawn on an account: a payment request waits for the payment. */
   'AWAITING_PAYMENT',
   /** A charge booked while the status stays: a payment confirmed, an inspection's difference drawn or asked for. */
@@ -155,6 +158,8 @@ export const declarationStateSchema = z.object({
   documents: z.array(receivedDocumentSchema).optional(),
   /** How the duties due are paid or secured (from the release stage on): release waits for SECURED. */
   duties: dutiesSchema.optional(),
+  /** The carrier's manifest line the release stage matched the goods to (docs/single-window.md). */
+  arrival: arrivalSchema.optional(),
 });
 export type DeclarationState = z.infer<typeof declarationStateSchema>;
 
@@ -249,6 +254,9 @@ export const declarationViewSchema = z
       .meta({ description: 'Documents the trader uploaded in answer to a document request, oldest first, each with its status' }),
     duties: dutiesSchema.nullable(),
     paymentsDue: z.array(paymentDueSchema).meta({ description: 'What is to be paid before release, and how (AWAITING_PAYMENT)' }),
+    arrival: arrivalSchema
+      .nullable()
+      .meta({ description: "The carrier's manifest line the goods were matched to at release; null before (or with no cargo report)" }),
     links: linksSchema,
   })
   .meta({ id: 'DeclarationView' });
@@ -362,6 +370,7 @@ export function toView(
           ]
         : [],
     ),
+    arrival: record.arrival ?? null,
   };
 }
 

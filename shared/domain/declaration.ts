@@ -136,6 +136,11 @@ export const consignmentSchema = z.strictObject({
     .optional(),
   /** DE 7/4 mode of transport at the border: 1 sea, 2 rail, 3 road, 4 air, 5 post, 7 fixed installation, 8 inland waterway, 9 own propulsion. */
   transportMode: z.enum(['1', '2', '3', '4', '5', '7', '8', '9']),
+  /**
+   * The transport document (a previous document, DE 2/1 in CDS numbering: N705 bill of lading,
+   * N740 air waybill, N741 master air waybill, N730 road consignment note): the carrier's arrival
+   * manifest names it on the line of these goods, and the declaration is matched to that line by it.
+   */
   transportDocument: z.strictObject({
     type: z.string().regex(/^[A-Z0-9]{4}$/, 'must be a 4-character document code such as "N741"'),
     ref: text(35),
@@ -188,6 +193,12 @@ export const declarationSchema = z
     /** Local reference number: unique per declarant. */
     lrn: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9\-_/.]{0,34}$/, 'must be 1 to 35 letters, digits, "-", "_", "/" or "."'),
     type: z.enum(['IM', 'EX']),
+    /**
+     * DE 1/2 additional declaration type: A standard (the goods are presented, the default), D
+     * lodged before the goods are presented (UCC Art. 171): a pre-lodged import is processed at once
+     * and released only once the carrier reports its goods arrived (docs/single-window.md).
+     */
+    additionalType: z.enum(['A', 'D']).optional(),
     /** Requested + previous procedure (DE 1/10), e.g. 4000 release for free circulation. */
     procedureCode: z.string().regex(/^\d{4}$/, 'must be a 4-digit procedure code such as "4000"'),
     office: z.string().regex(/^[A-Z]{2}[A-Z0-9]{3,6}$/, 'must be a customs office code such as "GBLHR"'),
@@ -216,6 +227,8 @@ export const declarationStatuses = [
   /** Duties and taxes calculated. */
   'ASSESSED',
   'UNDER_REVIEW',
+  /** Processed, waiting for the carrier to report the goods arrived (a pre-lodged import): released on arrival. */
+  'ARRIVAL_PENDING',
   /** Duties due are neither paid nor secured: a payment request waits for the provider's confirmation. */
   'AWAITING_PAYMENT',
   'RELEASED',

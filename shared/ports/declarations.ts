@@ -66,6 +66,7 @@ export interface Transition {
       | 'office'
       | 'documents'
       | 'duties'
+      | 'arrival'
     >
   >;
 }

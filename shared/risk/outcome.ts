@@ -10,8 +10,8 @@ export type Lane = z.infer<typeof laneSchema>;
 
 export const riskReasonSchema = z
   .object({
-    /** PROFILE, TRADER, VALUATION, RANDOM, THRESHOLD */
-    kind: z.enum(['PROFILE', 'TRADER', 'VALUATION', 'RANDOM', 'THRESHOLD']),
+    /** PROFILE, TRADER, VALUATION, RANDOM, THRESHOLD; CARGO: the carrier's arrival report differs (added at release). */
+    kind: z.enum(['PROFILE', 'TRADER', 'VALUATION', 'RANDOM', 'THRESHOLD', 'CARGO']),
     profileId: z.string().optional(),
     profileVersion: z.number().int().optional(),
     lane: laneSchema.optional(),

@@ -36,6 +36,8 @@ const amendable: readonly DeclarationStatus[] = [
   'VALIDATED',
   'SCORED',
   'ASSESSED',
+  // Waiting for its goods: processed, nothing booked yet.
+  'ARRIVAL_PENDING',
   'UNDER_REVIEW',
   'HELD',
   'DOCUMENTS_REQUESTED',

@@ -6,52 +6,74 @@
  * RED ones go UNDER_REVIEW in the officer queue of their lane and office (an officer's release of
  * one whose duties are not secured leads to AWAITING_PAYMENT). A declaration whose duty could not
  * be calculated also goes to review, whatever its lane, so an officer can resolve it.
+ *
+ * Before all that, an import is matched to the carrier's manifest line (match-arrival.ts): one
+ * that must wait for its goods and finds none waits in ARRIVAL_PENDING (nothing booked yet), and
+ * comes back here when the carrier reports them; a line that differs from the declaration (risk
+ * facts of kind CARGO) sends it to review in the YELLOW lane at least.
  */
-import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
+import type { DeclarationRecord, PipelineMessage } from '#shared/domain/declaration-record.ts';
 import { reviewLaneOf } from '#shared/domain/review-views.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import type { Clock } from '#shared/ports/clock.ts';
-import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
+import type { DeclarationReader, DeclarationWriter, Transition } from '#shared/ports/declarations.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
+import { strongerLane } from '#shared/risk/lane-rank.ts';
+import type { RiskOutcome } from '#shared/risk/outcome.ts';
 import { countRelease } from './clearance-statistics.ts';
+import { type ArrivalMatch, type MatchArrivalDeps, matchArrival } from './match-arrival.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
 import { type SecureDutiesDeps, secureAssessment } from './secure-duties.ts';
 
 export async function decideRelease(
   message: PipelineMessage,
-  deps: SecureDutiesDeps & {
-    repository: DeclarationReader & DeclarationWriter;
-    counters: ClearanceCounters;
-    /** Where a released declaration's release note is asked for (issued under the seal from its own queue). */
-    documentsQueue: PipelineQueue;
-    clock: Clock;
-  },
+  deps: SecureDutiesDeps &
+    MatchArrivalDeps & {
+      repository: DeclarationReader & DeclarationWriter;
+      counters: ClearanceCounters;
+      /** Where a released declaration's release note is asked for (issued under the seal from its own queue). */
+      documentsQueue: PipelineQueue;
+      clock: Clock;
+    },
 ): Promise<StageResult> {
   const result = await runStage(
     message,
     {
       name: 'release',
-      from: 'ASSESSED',
+      from: ['ASSESSED', 'ARRIVAL_PENDING'],
       next: {},
       decide: async (record, at) => {
-        const lane = record.lane ?? 'RED';
+        const match = await matchArrival(record, at, deps);
+        if (match.kind === 'pending') {
+          // Still waiting (a message that came before the goods): nothing changes.
+          if (record.status === 'ARRIVAL_PENDING') return undefined;
+          const document = record.declaration.consignment.transportDocument;
+          return {
+            to: 'ARRIVAL_PENDING',
+            set: {},
+            detail: `waiting for the carrier to report the goods of transport document ${document.type} ${document.ref} arrived`,
+          };
+        }
+        const { lane, matched } = withArrival(record.lane ?? 'RED', record.risk, match);
         const unassessed = (record.assessmentProblems?.length ?? 0) > 0;
         // Booked once per source (this version): a redelivery finds the charge or the request it made.
         const duties = await secureAssessment(record, at, deps);
-        const withDuties = duties ? { duties } : {};
+        const withDuties = { ...(duties ? { duties } : {}), ...matched };
+        const arrived = match.kind === 'arrived' ? ` on arrival (manifest ${match.arrival.manifestId}, line ${match.arrival.line})` : '';
         if ((lane === 'GREEN' || lane === 'BLUE') && !unassessed) {
           if (duties?.status === 'AWAITING_PAYMENT') {
             const pending = duties.charges.find((charge) => charge.status === 'PENDING');
             return {
               to: 'AWAITING_PAYMENT',
               set: withDuties,
-              detail: `${lane} lane: waiting for payment of ${pending?.amount} ${duties.currency}, reference ${pending?.reference} (${pending?.reason})`,
+              detail: `${lane} lane: waiting for payment of ${pending?.amount} ${duties.currency}, reference ${pending?.reference} (${pending?.reason})${arrived}`,
             };
           }
           return {
             to: 'RELEASED',
             set: { releasedAt: at, ...withDuties },
-            detail: lane === 'BLUE' ? 'released (BLUE lane): selected for post-clearance audit' : 'released (GREEN lane)',
+            detail:
+              lane === 'BLUE' ? `released (BLUE lane)${arrived}: selected for post-clearance audit` : `released (GREEN lane)${arrived}`,
           };
         }
         // A declaration that could not be assessed is reviewed in the documentary-check queue at least.
@@ -62,7 +84,7 @@ export async function decideRelease(
           reviewQueue: { lane: reviewLane, office: record.office, queuedAt: at },
           detail: unassessed
             ? `queued for officer review (${reviewLane}): duties could not be calculated`
-            : `queued for officer review (${lane} lane at ${record.office})`,
+            : `queued for officer review (${lane} lane at ${record.office})${arrived}`,
         };
       },
     },
@@ -79,4 +101,27 @@ export async function decideRelease(
     }
   }
   return result;
+}
+
+/**
+ * The lane and what the release records of the arrival: the line matched, and the differences
+ * found added to the risk outcome's reasons (kind CARGO), for a documentary check at least.
+ */
+function withArrival(
+  lane: NonNullable<DeclarationRecord['lane']>,
+  risk: RiskOutcome | undefined,
+  match: ArrivalMatch,
+): { lane: NonNullable<DeclarationRecord['lane']>; matched: Pick<Transition['set'], 'arrival' | 'risk' | 'lane'> } {
+  if (match.kind !== 'arrived') return { lane, matched: {} };
+  if (match.facts.length === 0) return { lane, matched: { arrival: match.arrival } };
+  const checked = strongerLane(lane, 'YELLOW');
+  const reasons = match.facts.map((fact) => ({ kind: 'CARGO' as const, lane: 'YELLOW' as const, text: `${fact.code}: ${fact.text}` }));
+  return {
+    lane: checked,
+    matched: {
+      arrival: match.arrival,
+      lane: checked,
+      ...(risk ? { risk: { ...risk, lane: checked, reasons: [...risk.reasons, ...reasons] } } : {}),
+    },
+  };
 }

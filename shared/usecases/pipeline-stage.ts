@@ -27,10 +27,12 @@ export interface StageDecision {
 export interface StageDefinition {
   /** Name used as the actor of the history event. */
   name: string;
-  from: DeclarationStatus;
+  /** The status it takes declarations in (the release stage: ASSESSED, and ARRIVAL_PENDING once their goods arrive). */
+  from: DeclarationStatus | readonly DeclarationStatus[];
   /** Outcomes that hand the declaration on, and to which queue. */
   next: Partial<Record<DeclarationStatus, PipelineQueue>>;
-  decide(record: DeclarationRecord, at: string): Promise<StageDecision> | StageDecision;
+  /** The change to make; undefined: none yet (the declaration stays as it is, e.g. still waiting for its goods). */
+  decide(record: DeclarationRecord, at: string): Promise<StageDecision | undefined> | StageDecision | undefined;
 }
 
 export type StageResult =
@@ -70,7 +72,8 @@ export async function runStage(
   const record = await deps.repository.get(message.declarationId);
   if (!record) throw new DeclarationMissingError(message.declarationId);
 
-  if (record.status !== stage.from) {
+  const from: readonly DeclarationStatus[] = typeof stage.from === 'string' ? [stage.from] : stage.from;
+  if (!from.includes(record.status)) {
     // Only a declaration this stage moved (one version on from the message) is finished again.
     if (record.version !== message.version + 1) return { outcome: 'skipped', status: record.status };
     await writePendingEvent(record, deps.repository);
@@ -84,6 +87,7 @@ export async function runStage(
   await writePendingEvent(record, deps.repository);
   const at = deps.clock.now().toISOString();
   const decision = await stage.decide(record, at);
+  if (!decision) return { outcome: 'skipped', status: record.status };
   const version = record.version + 1;
   const event = nextEvent(record, {
     type: decision.to,
@@ -94,7 +98,7 @@ export async function runStage(
   });
   const outcome = await deps.repository.transition({
     id: record.id,
-    from: stage.from,
+    from: record.status,
     expectedVersion: record.version,
     to: decision.to,
     at,

@@ -1,9 +1,10 @@
 /**
  * The authorisation matrix, generated from the route table: every route x every caller
- * (anonymous, the owning trader, another trader, an officer, an admin) x owned or foreign
+ * (anonymous, the owning trader, another trader, an officer, an admin, the owning carrier, another carrier) x owned or foreign
  * resource. Each cell states what the platform must answer; a route added to the table without
  * a row here fails the test.
  */
+import { randomInt } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
@@ -13,8 +14,8 @@ import { operations } from '#shared/http/operations/index.ts';
 import { apiClient, declarationFor, defermentAccountOf, eventually, newParty } from '#tests/integration/support.ts';
 import { noRandomSelection } from '#tests/support/scenarios.ts';
 
-type Caller = 'anonymous' | 'owner' | 'otherTrader' | 'officer' | 'admin';
-const callers: readonly Caller[] = ['anonymous', 'owner', 'otherTrader', 'officer', 'admin'];
+type Caller = 'anonymous' | 'owner' | 'otherTrader' | 'officer' | 'admin' | 'carrier' | 'otherCarrier';
+const callers: readonly Caller[] = ['anonymous', 'owner', 'otherTrader', 'officer', 'admin', 'carrier', 'otherCarrier'];
 
 let cloud: LocalCloud;
 let api: ReturnType<typeof apiClient>['call'];
@@ -25,6 +26,9 @@ let releaseNoteId = '';
 const missingId = '01M8F0000000000000000000ZZ';
 /** The owner's webhook subscription (to a loopback receiver: the local cloud allows one). */
 let subscriptionId = '';
+/** The carrier whose manifest the manifest cells read, and that manifest's id. */
+const carrier = newParty();
+let manifestId = '';
 /** A public signing key (Ed25519) to register. */
 let publicJwk: Record<string, unknown> = {};
 
@@ -58,6 +62,9 @@ beforeAll(async () => {
   });
   releaseNoteId = listed.body.items.find((item) => item.kind === 'RELEASE_NOTE')?.documentId ?? '';
   expect(releaseNoteId).not.toBe('');
+  const reported = await api<{ id: string }>('POST', '/v1/manifests', { token: token('carrier'), body: manifestFor(carrier) });
+  manifestId = reported.body.id;
+  expect(reported.status).toBe(201);
 });
 
 afterAll(async () => {
@@ -68,8 +75,26 @@ function token(caller: Caller): string | undefined {
   if (caller === 'anonymous') return undefined;
   if (caller === 'owner') return cloud.mintToken({ role: 'trader', party: owner });
   if (caller === 'otherTrader') return cloud.mintToken({ role: 'trader', party: 'GB999999999999' });
+  if (caller === 'carrier') return cloud.mintToken({ role: 'carrier', party: carrier });
+  if (caller === 'otherCarrier') return cloud.mintToken({ role: 'carrier', party: 'GB888888888888' });
   return cloud.mintToken({ role: caller });
 }
+
+/** A one-line arrival manifest of the carrier, a new voyage and transport document each time. */
+const manifestFor = (party: string) => ({
+  carrier: { id: party, name: 'Matrix Line' },
+  transport: { mode: '1', voyage: `MX${randomInt(100_000, 999_999)}` },
+  office: 'GBFXT',
+  arrivedAt: new Date().toISOString(),
+  lines: [
+    {
+      transportDocument: { type: 'N705', ref: `MX-BL-${randomInt(1_000_000, 9_999_999)}` },
+      packages: { count: 1, kind: 'PX' },
+      grossMassKg: '100',
+      goodsDescription: 'Authorisation matrix',
+    },
+  ],
+});
 
 /** A request each operation accepts from an allowed caller (valid path, query and body). */
 function requestFor(
@@ -201,6 +226,13 @@ function requestFor(
       return { path: op.path };
     case 'decideRepaymentClaim':
       return { path: op.path.replace('{claimId}', `${missingId}-R1`), body: { outcome: 'REFUSE', reason: 'authorisation matrix' } };
+    // Each carrier reports for its own party; the carrier's manifest is read by id.
+    case 'submitManifest':
+      return { path: op.path, body: manifestFor(caller === 'otherCarrier' ? 'GB888888888888' : carrier) };
+    case 'getManifest':
+      return { path: op.path.replace('{id}', manifestId) };
+    case 'listUndeclaredGoods':
+      return { path: `${op.path}?office=GBFXT` };
     default:
       throw new Error(`no request for ${op.operationId}: add its row to the authorisation matrix`);
   }
@@ -274,12 +306,16 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   listDeclarationRepaymentClaims: (caller) => (caller === 'otherTrader' ? 404 : 200),
   listPendingRepaymentClaims: () => 200,
   decideRepaymentClaim: () => 404,
+  submitManifest: () => 201,
+  // Another carrier's manifest does not exist for it.
+  getManifest: (caller) => (caller === 'otherCarrier' ? 404 : 200),
+  listUndeclaredGoods: () => 200,
 };
 
 function expected(op: OperationSpec, caller: Caller): number {
   if (op.roles === 'public') return allowedStatus[op.operationId]!(caller);
   if (caller === 'anonymous') return 401;
-  const role = caller === 'owner' || caller === 'otherTrader' ? 'trader' : caller;
+  const role = caller === 'owner' || caller === 'otherTrader' ? 'trader' : caller === 'otherCarrier' ? 'carrier' : caller;
   if (!op.roles.includes(role)) return 403;
   return allowedStatus[op.operationId]!(caller);
 }

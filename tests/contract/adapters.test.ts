@@ -9,6 +9,7 @@ import { StoredItemError } from '#shared/adapters/declaration-item-codec.ts';
 import { keys } from '#shared/adapters/keys.ts';
 import {
   accountLedger,
+  cargoReports,
   clearanceCounters,
   declarationRepository,
   documentArchive,
@@ -29,6 +30,7 @@ import { loadConfig } from '#shared/config.ts';
 import { firstEvent, nextEvent } from '#shared/domain/history.ts';
 import { listDeclarationEvents } from '#shared/usecases/read-declarations.ts';
 import { storeSubmitted } from '#tests/support/stored-declaration.ts';
+import { cargoReportsContract } from './cargo-reports.contract.ts';
 import { clearanceCountersContract } from './clearance-counters.contract.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
 import { documentArchiveContract } from './document-archive.contract.ts';
@@ -317,3 +319,5 @@ describe('the archive bucket on the local cloud', () => {
     expect(await stored.Body?.transformToString()).toBe(winners[0]);
   });
 });
+
+cargoReportsContract('DynamoDB adapter on the local cloud', { cargo: () => cargoReports(loadConfig('decideRelease')) });

@@ -1,5 +1,6 @@
 /** The contracts on the in-memory fakes (shared/ports/fakes/). */
 import { InMemoryAccountLedger } from '#shared/ports/fakes/accounts.ts';
+import { InMemoryCargoReports } from '#shared/ports/fakes/cargo-reports.ts';
 import { InMemoryClearanceCounters } from '#shared/ports/fakes/clearance-counters.ts';
 import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
 import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
@@ -17,6 +18,7 @@ import {
 } from '#shared/ports/fakes/risk-stores.ts';
 import { InMemorySigningKeyStore } from '#shared/ports/fakes/signing-keys.ts';
 import { InMemoryDeliveryLog, InMemorySubscriptionStore } from '#shared/ports/fakes/webhooks.ts';
+import { cargoReportsContract } from './cargo-reports.contract.ts';
 import { clearanceCountersContract } from './clearance-counters.contract.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
 import { documentArchiveContract } from './document-archive.contract.ts';
@@ -86,3 +88,4 @@ webhookStoreContract('in-memory fakes', {
 const repaymentClaims = new InMemoryRepaymentClaims();
 const payouts = new InMemoryPayouts();
 repaymentClaimsContract('in-memory fakes', { claims: () => repaymentClaims, payouts: () => payouts });
+cargoReportsContract('in-memory fake', { cargo: () => new InMemoryCargoReports() });

@@ -22,6 +22,8 @@ const broadActions: { pattern: RegExp; calledBy: Record<string, string> }[] = [
       SubmitDeclaration:
         'Powertools idempotency deletes the in-progress record of a request that failed (idempotency table, submitDeclaration#*)',
       DeleteSubscription: "A trader deletes one of its webhook subscriptions: the subscription's item (SUBSCRIBER#*) and nothing else",
+      DecideRelease:
+        "The release stage, once a declaration discharged its manifest line: the declaration's wait for the goods (CARGO#*) and the line's entry in the office's undeclared goods (UNDECLARED#*)",
     },
   },
   { pattern: /^dynamodb:(BatchWriteItem|DescribeTable|ConditionCheckItem|GetRecords|GetShardIterator|DescribeStream)$/, calledBy: {} },
@@ -82,7 +84,7 @@ describe('least privilege of the function policies (dev, eu-west-2)', () => {
     expect(found).toEqual([]);
   });
 
-  it('holds dynamodb:DeleteItem only on intake idempotency records and webhook subscriptions', () => {
+  it('holds dynamodb:DeleteItem only on intake idempotency records, webhook subscriptions and discharged cargo waits', () => {
     // Act
     const deletes = functionPolicies(template).flatMap(([name, statements]) =>
       statements.filter((statement) => asArray(statement.Action).includes('dynamodb:DeleteItem')).map((statement) => ({ name, statement })),
@@ -90,7 +92,7 @@ describe('least privilege of the function policies (dev, eu-west-2)', () => {
     const byName = new Map(deletes.map(({ name, statement }) => [name, statement]));
 
     // Assess
-    expect(deletes.map(({ name }) => name).sort()).toEqual(['DeleteSubscription', 'SubmitDeclaration']);
+    expect(deletes.map(({ name }) => name).sort()).toEqual(['DecideRelease', 'DeleteSubscription', 'SubmitDeclaration']);
     expect(JSON.stringify(byName.get('SubmitDeclaration')?.Resource)).toMatch(/IdempotencyTable/);
     expect(byName.get('SubmitDeclaration')?.Condition).toEqual({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['submitDeclaration#*'] },
@@ -99,6 +101,12 @@ describe('least privilege of the function policies (dev, eu-west-2)', () => {
       expect.objectContaining({
         Action: 'dynamodb:DeleteItem',
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SUBSCRIBER#*'] } },
+      }),
+    );
+    expect(byName.get('DecideRelease')).toEqual(
+      expect.objectContaining({
+        Action: 'dynamodb:DeleteItem',
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CARGO#*', 'UNDECLARED#*'] } },
       }),
     );
   });

@@ -21,6 +21,7 @@ import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import type { DeclarationRecord } from '#shared/domain/declaration-record.ts';
 import { validateDeclarationRules } from '#shared/domain/validation-rules.ts';
 import { InMemoryAccountLedger } from '#shared/ports/fakes/accounts.ts';
+import { InMemoryCargoReports } from '#shared/ports/fakes/cargo-reports.ts';
 import { InMemoryClearanceCounters } from '#shared/ports/fakes/clearance-counters.ts';
 import { ManualClock } from '#shared/ports/fakes/clock.ts';
 import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
@@ -120,6 +121,8 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
   const signingKeys = new InMemorySigningKeyStore();
   const accounts = new InMemoryAccountLedger();
   const payments = new InMemoryPaymentRequests();
+  const cargo = new InMemoryCargoReports();
+  const cargoSettings = { ...region.cargoReports };
   const paymentSecrets = new FixedPaymentProviderSecrets();
   const repaymentClaims = new InMemoryRepaymentClaims();
   const payouts = new InMemoryPayouts();
@@ -159,7 +162,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
       tariff,
       region: { nationalCurrency: region.nationalCurrency, deMinimis: { ...region.deMinimis, appliesTo: [...region.deMinimis.appliesTo] } },
     },
-    release: { repository, counters, documentsQueue: queues.documents, clock, accounts, payments },
+    release: { repository, counters, documentsQueue: queues.documents, clock, accounts, payments, cargo, cargoSettings },
     /** The officers' review (claims, decisions): a claim lasts 30 minutes, as in eu-west-2. */
     review: { repository, counters, documentsQueue: queues.documents, clock, claimMinutes: 30, accounts, payments },
     /** A trader's cancellation: duties drawn before it are given back. */
@@ -245,6 +248,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
     payments,
     repaymentClaims,
     payouts,
+    cargo,
     deps,
     deliver,
     declaration,

@@ -1,6 +1,7 @@
 /** Every operation of the API: the route table read by the OpenAPI generator and the tests. */
 import type { OperationSpec } from '#shared/http/operation-spec.ts';
 import * as admin from './admin.ts';
+import * as cargoReports from './cargo-reports.ts';
 import * as declarations from './declarations.ts';
 import * as meta from './meta.ts';
 import * as repayments from './repayments.ts';
@@ -25,5 +26,6 @@ export const operations: readonly OperationSpec[] = [
   ...Object.values(sealedDocuments),
   ...Object.values(revenue),
   ...Object.values(repayments),
+  ...Object.values(cargoReports),
   ...Object.values(meta),
 ];
