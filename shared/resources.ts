@@ -27,6 +27,7 @@ import {
   submitDeclarationOperation,
 } from './http/operations/declarations.ts';
 import { openApiOperation } from './http/operations/meta.ts';
+import { applyForPermitOperation, decidePermitOperation, getPermitOperation, listPermitsOperation } from './http/operations/permits.ts';
 import {
   getAccountOperation,
   listAccountsOperation,
@@ -375,6 +376,10 @@ export const key = {
   subscriber: 'SUBSCRIBER#*',
   /** A webhook subscription's delivery log (`WEBHOOK#<subscription>`, patterns 46 to 49). */
   webhookDeliveries: 'WEBHOOK#*',
+  /** A permit and its drawings (patterns 56 to 60); its listing under the holder is `TRADER#*`. */
+  permit: 'PERMIT#*',
+  /** The permits of a partner agency (`AGENCY#<agency>`, pattern 58). */
+  agency: 'AGENCY#*',
   /** GSI1 */
   declarant: 'PARTY#*',
   /** GSI2 */
@@ -412,6 +417,7 @@ export const referenceKeys = {
   alcoholDutyRates: 'alcoholDutyRates/*',
   valuationReferences: 'valuationReferences/*',
   riskSettings: 'riskSettings/*',
+  permitRules: 'permitRules/*',
 } as const;
 
 /**
@@ -554,7 +560,7 @@ export const functions = {
     entry: 'functions/workers/validate-declaration.ts',
     handler: 'handler',
     description:
-      'Validation stage: checks a submitted declaration against reference data (and alcohol items against the alcohol duty rate table)',
+      'Validation stage: checks a submitted declaration against reference data (alcohol items against the alcohol duty rate table, goods that need a permit against the permits they cite)',
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'validation', batchSize: 10 }],
@@ -562,11 +568,16 @@ export const functions = {
       tables: {
         main: [
           { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
-          // The alcohol duty rate table in force (its version pointer), only for a declaration with alcohol items.
+          // The alcohol duty rate table (only for a declaration with alcohol items) and the permit rules in force (their version pointers).
           { actions: ['Query'], keys: [key.referenceDocument] },
+          // Pattern 56: the permits the declaration cites.
+          { actions: ['GetItem'], keys: [key.permit] },
         ],
       },
-      buckets: { archive: [readsDeclarationBodies], reference: [{ actions: ['GetObject'], keys: [referenceKeys.alcoholDutyRates] }] },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [{ actions: ['GetObject'], keys: [referenceKeys.alcoholDutyRates, referenceKeys.permitRules] }],
+      },
       sendTo: ['risk', 'notifications'],
     },
   },
@@ -680,7 +691,7 @@ export const functions = {
   decideRelease: {
     entry: 'functions/workers/decide-release.ts',
     handler: 'handler',
-    description: 'Release stage: releases GREEN and BLUE declarations, queues YELLOW and RED ones for officers',
+    description: 'Release stage: draws the cited permits, releases GREEN and BLUE declarations, queues YELLOW and RED ones for officers',
     memoryMb: 256,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'release', batchSize: 10 }],
@@ -688,6 +699,8 @@ export const functions = {
       tables: {
         main: [
           { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // Patterns 59 and 60: a permit drawn (or given back, with its drawing's record deleted).
+          { actions: ['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'], keys: [key.permit] },
           { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
           ...securesDuties,
         ],
@@ -937,7 +950,8 @@ export const functions = {
   loadReferenceDocument: {
     entry: 'functions/api/admin/reference-documents-put.ts',
     handler: 'handler',
-    description: 'PUT /v1/admin/reference-documents/{kind}: load a tariff pack, exchange rates, valuation references or risk settings',
+    description:
+      'PUT /v1/admin/reference-documents/{kind}: load a tariff pack, exchange rates, valuation references, risk settings or permit rules',
     memoryMb: 1024,
     timeoutSeconds: 30,
     triggers: [api(loadReferenceDocumentOperation)],
@@ -953,6 +967,7 @@ export const functions = {
               referenceKeys.alcoholDutyRates,
               referenceKeys.valuationReferences,
               referenceKeys.riskSettings,
+              referenceKeys.permitRules,
             ],
           },
         ],
@@ -1238,6 +1253,70 @@ export const functions = {
           { actions: ['PutItem'], keys: [key.trader] },
         ],
       },
+    },
+  },
+  // Single window (docs/single-window.md): permits partner agencies issue.
+  applyForPermit: {
+    entry: 'functions/api/permits/apply.ts',
+    handler: 'handler',
+    description: 'POST /v1/permits: a trader applies for a permit to the agency that issues its type',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(applyForPermitOperation)],
+    // Pattern 57: the permit and its listing entries; the permit rules now in force.
+    access: {
+      tables: {
+        main: [
+          { actions: ['PutItem'], keys: [key.permit, key.agency, key.trader] },
+          { actions: ['GetItem'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: { reference: [{ actions: ['GetObject'], keys: [referenceKeys.permitRules] }] },
+    },
+  },
+  listPermits: {
+    entry: 'functions/api/permits/list.ts',
+    handler: 'handler',
+    description: "GET /v1/permits: a trader's or an agency's permits (officers and admins name the agency or the holder)",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(listPermitsOperation)],
+    // Pattern 58, then 56 for each permit.
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], keys: [key.agency, key.trader] },
+          { actions: ['GetItem'], keys: [key.permit] },
+        ],
+      },
+    },
+  },
+  getPermit: {
+    entry: 'functions/api/permits/get.ts',
+    handler: 'handler',
+    description: 'GET /v1/permits/{id}: a permit and the declarations that drew on it (its holder, its agency, officers, admins)',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(getPermitOperation)],
+    // Patterns 56 and 61.
+    access: { tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.permit] }] } },
+  },
+  decidePermit: {
+    entry: 'functions/api/permits/decide.ts',
+    handler: 'handler',
+    description: 'POST /v1/permits/{id}/decision: the issuing agency approves an application with conditions or refuses it',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(decidePermitOperation)],
+    // Patterns 56 and 59 (the decision, conditional on APPLIED); the permit rules now in force (the longest validity).
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'PutItem'], keys: [key.permit] },
+          { actions: ['GetItem'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: { reference: [{ actions: ['GetObject'], keys: [referenceKeys.permitRules] }] },
     },
   },
   paymentCallback: {

@@ -15,6 +15,7 @@ import { DynamoDbClearanceCounters } from './dynamodb-clearance-counters.ts';
 import { DynamoDbDeclarationRepository } from './dynamodb-declaration-repository.ts';
 import { DynamoDbDocumentSeal } from './dynamodb-document-seal.ts';
 import { DynamoDbPaymentRequests } from './dynamodb-payment-requests.ts';
+import { DynamoDbPermitStore } from './dynamodb-permits.ts';
 import { DynamoDbSigningKeyStore } from './dynamodb-signing-keys.ts';
 import { DynamoDbWebhookStore } from './dynamodb-webhooks.ts';
 import { EventBridgeEventBus } from './eventbridge-event-bus.ts';
@@ -159,3 +160,6 @@ export const webhookSender = (config: FunctionConfig) => new HttpsWebhookSender(
 
 /** The subscriptions' secrets, derived from the region's master secret. */
 export const webhookSecrets = (config: FunctionConfig) => secretsManagerWebhookSecrets(() => config.secretId('webhookSigning'));
+
+/** Permits partner agencies issue, and the declarations' drawings on them. */
+export const permitStore = (config: FunctionConfig) => new DynamoDbPermitStore(sharedDynamoDb(), config.tableName('main'));

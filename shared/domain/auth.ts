@@ -1,10 +1,11 @@
 /**
  * Who is calling, and what they may see. Roles come from the Cognito groups claim, the party
- * (EORI) a trader acts for from the `custom:party_id` claim of the ID token.
+ * (EORI) a trader acts for from the `custom:party_id` claim of the ID token, the partner agency an
+ * agency user acts for from `custom:agency_id` (docs/single-window.md).
  */
 import { DomainError, problem } from './problems.ts';
 
-export const roles = ['trader', 'officer', 'admin'] as const;
+export const roles = ['trader', 'officer', 'admin', 'agency'] as const;
 export type Role = (typeof roles)[number];
 
 export interface Principal {
@@ -13,13 +14,19 @@ export interface Principal {
   roles: readonly Role[];
   /** EORI of the party a trader acts for; officers and admins have none. */
   partyId: string | undefined;
+  /** The partner agency an agency user acts for; nobody else has one. */
+  agencyId?: string | undefined;
 }
 
 export const hasRole = (principal: Principal, role: Role): boolean => principal.roles.includes(role);
 
-/** Officers and admins see every declaration; a trader only those it declared. */
-export function canRead(principal: Principal, declarantId: string): boolean {
+/**
+ * Officers and admins see every declaration; a trader only those it declared; an agency user only
+ * those that cite a permit of its agency (`citedAgencies`).
+ */
+export function canRead(principal: Principal, declarantId: string, citedAgencies: readonly string[] = []): boolean {
   if (hasRole(principal, 'officer') || hasRole(principal, 'admin')) return true;
+  if (hasRole(principal, 'agency') && principal.agencyId !== undefined && citedAgencies.includes(principal.agencyId)) return true;
   return hasRole(principal, 'trader') && principal.partyId === declarantId;
 }
 
@@ -39,4 +46,14 @@ export function requireParty(principal: Principal): string {
     ]);
   }
   return principal.partyId;
+}
+
+/** The agency an agency user acts for; an agency token without one is misconfigured. */
+export function requireAgency(principal: Principal): string {
+  if (!principal.agencyId) {
+    throw new DomainError('FORBIDDEN', 'Forbidden', [
+      problem('', 'AGENCY_REQUIRED', 'the token carries no agency id (custom:agency_id) to act for'),
+    ]);
+  }
+  return principal.agencyId;
 }

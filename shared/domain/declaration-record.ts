@@ -8,6 +8,7 @@ import { declarationSchema, declarationStatus } from './declaration.ts';
 import { type DocumentUpload, documentViewSchema, documentViews, receivedDocumentSchema } from './documents.ts';
 import { dutiesSchema, paymentDueSchema, paymentInstructions } from './duties.ts';
 import { inspectionSchema } from './inspection.ts';
+import { permitCitationSchema } from './permits.ts';
 import { problemSchema } from './problems.ts';
 import { officerDecisionSchema, reviewClaimSchema } from './review.ts';
 import { declarationSignatureSchema } from './signing-keys.ts';
@@ -147,6 +148,10 @@ export const declarationStateSchema = z.object({
   documents: z.array(receivedDocumentSchema).optional(),
   /** How the duties due are paid or secured (from the release stage on): release waits for SECURED. */
   duties: dutiesSchema.optional(),
+  /** The permits validation found cited, with what the release stage draws from each (docs/single-window.md). */
+  permits: z.array(permitCitationSchema).optional(),
+  /** When the release stage drew them: from then on the declaration cannot be amended. */
+  permitsDrawnAt: isoTime.optional(),
 });
 export type DeclarationState = z.infer<typeof declarationStateSchema>;
 

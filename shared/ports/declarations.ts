@@ -66,6 +66,7 @@ export interface Transition {
       | 'office'
       | 'documents'
       | 'duties'
+      | 'permitsDrawnAt'
     >
   >;
 }
@@ -86,6 +87,7 @@ export type ClearableField =
   | 'reassessment'
   | 'amountDue'
   | 'duties'
+  | 'permits'
   | 'claim';
 
 /** A place in an officers' queue: the entry's queue time and declaration id (its sort key). */

@@ -6,14 +6,19 @@
  * RED ones go UNDER_REVIEW in the officer queue of their lane and office (an officer's release of
  * one whose duties are not secured leads to AWAITING_PAYMENT). A declaration whose duty could not
  * be calculated also goes to review, whatever its lane, so an officer can resolve it.
+ *
+ * Before all that, the quantities of the permits it cites are drawn (docs/single-window.md): one
+ * that no longer has enough left rejects the declaration, with nothing drawn and no duties booked.
  */
 import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
 import { reviewLaneOf } from '#shared/domain/review-views.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
+import type { PermitStore } from '#shared/ports/permits.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import { countRelease } from './clearance-statistics.ts';
+import { drawPermits } from './permit-drawings.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
 import { type SecureDutiesDeps, secureAssessment } from './secure-duties.ts';
 
@@ -24,6 +29,8 @@ export async function decideRelease(
     counters: ClearanceCounters;
     /** Where a released declaration's release note is asked for (issued under the seal from its own queue). */
     documentsQueue: PipelineQueue;
+    /** The permits the declaration draws on. */
+    permits: PermitStore;
     clock: Clock;
   },
 ): Promise<StageResult> {
@@ -36,9 +43,19 @@ export async function decideRelease(
       decide: async (record, at) => {
         const lane = record.lane ?? 'RED';
         const unassessed = (record.assessmentProblems?.length ?? 0) > 0;
+        const citations = record.permits ?? [];
+        const permitProblems = await drawPermits(record.id, citations, at, deps.permits);
+        if (permitProblems.length > 0) {
+          return {
+            to: 'REJECTED',
+            set: { validation: { at, problems: permitProblems } },
+            detail: `rejected at release: ${permitProblems.map((p) => p.message).join('; ')}`,
+          };
+        }
+        const drawn = citations.length > 0 ? { permitsDrawnAt: at } : {};
         // Booked once per source (this version): a redelivery finds the charge or the request it made.
         const duties = await secureAssessment(record, at, deps);
-        const withDuties = duties ? { duties } : {};
+        const withDuties = { ...drawn, ...(duties ? { duties } : {}) };
         if ((lane === 'GREEN' || lane === 'BLUE') && !unassessed) {
           if (duties?.status === 'AWAITING_PAYMENT') {
             const pending = duties.charges.find((charge) => charge.status === 'PENDING');

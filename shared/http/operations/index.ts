@@ -3,6 +3,7 @@ import type { OperationSpec } from '#shared/http/operation-spec.ts';
 import * as admin from './admin.ts';
 import * as declarations from './declarations.ts';
 import * as meta from './meta.ts';
+import * as permits from './permits.ts';
 import * as revenue from './revenue.ts';
 import * as review from './review.ts';
 import * as riskProfiles from './risk-profiles.ts';
@@ -23,5 +24,6 @@ export const operations: readonly OperationSpec[] = [
   ...Object.values(riskProfiles),
   ...Object.values(sealedDocuments),
   ...Object.values(revenue),
+  ...Object.values(permits),
   ...Object.values(meta),
 ];
