@@ -245,6 +245,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
     counters,
     accounts,
     payments,
+    permits,
     deps,
     deliver,
     declaration,
