@@ -16,6 +16,7 @@ import {
   documentSealer,
   documentUploads,
   paymentRequests,
+  permitStore,
   pipelineQueue,
   referenceDocuments,
   riskDataSources,
@@ -33,6 +34,7 @@ import { declarationRepositoryContract } from './declaration-repository.contract
 import { documentArchiveContract } from './document-archive.contract.ts';
 import { documentSealContract } from './document-seal.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
+import { permitStoreContract } from './permits.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
 import { accountLedgerContract, paymentRequestsContract } from './revenue.contract.ts';
@@ -67,6 +69,7 @@ declarationRepositoryContract('DynamoDB and S3 adapters on the local cloud', {
 // Admins open accounts; the release stage draws on them; payment callbacks confirm requests.
 accountLedgerContract('DynamoDB adapter on the local cloud', { ledger: () => accountLedger(loadConfig('openAccount')) });
 paymentRequestsContract('DynamoDB adapter on the local cloud', { payments: () => paymentRequests(loadConfig('paymentCallback')) });
+permitStoreContract('DynamoDB adapter on the local cloud', { permits: () => permitStore(loadConfig('decideRelease')) });
 
 // The registration function writes keys; intake reads them.
 signingKeyStoreContract('DynamoDB adapter on the local cloud', { keys: () => signingKeys(loadConfig('registerSigningKey')) });
