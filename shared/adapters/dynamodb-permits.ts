@@ -2,7 +2,7 @@
  * Permits in the main table (docs/data-model.md, patterns 56 to 61). The listing entries under the
  * agency and the holder are put before the permit, so a listing never misses a stored permit (an
  * entry whose permit was never stored is skipped). What remains of a permit is a DynamoDB number,
- * exact to 38 digits, so the drawing is one conditional update: `remaining >= quantity` and this
+ * exact to 38 digits (written from the decimal string), so the drawing is one conditional update: `remaining >= quantity` and this
  * declaration not among `drawnFor` (no transactions: the local cloud's dynalite has none).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -33,11 +33,10 @@ export class DynamoDbPermitStore implements PermitStore {
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
-    this.documents = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-      // Numbers stay exact (NumberValue), never JS numbers.
-      unmarshallOptions: { wrapNumbers: true },
-    });
+    // No `wrapNumbers`: DynamoDBDocumentClient.from() sets its options on the shared client's
+    // configuration, so they would reach every other adapter's reads. `remaining` is read back as a
+    // JS number, exact because permit quantities have at most 15 significant digits (shared/domain/permits.ts).
+    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
   async create(permit: Permit): Promise<boolean> {

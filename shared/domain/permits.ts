@@ -23,9 +23,19 @@ export const permitId = z.string().regex(/^PRM[0-9A-HJKMNP-TV-Z]{26}$/, 'must be
 const commodityPrefix = z.string().regex(/^\d{2,10}$/, 'must be a commodity code prefix of 2 to 10 digits such as "0702"');
 const unitCode = z.string().regex(/^[A-Z0-9]{3}$/, 'must be a 3-character unit code such as "KGM"');
 
-/** A positive quantity with its unit (units as in the tariff: KGM kilograms, NAR items...). */
+/**
+ * A positive quantity with its unit (units as in the tariff: KGM kilograms, NAR items...). At most
+ * 9 integer and 6 fraction digits: 15 significant digits survive a JS number exactly, which is
+ * how the DynamoDB document client reads back what remains of a permit.
+ */
 export const permitQuantitySchema = z.strictObject({
-  value: quantityString.refine((value) => !/^0(\.0+)?$/.test(value), { message: 'must be more than 0' }),
+  value: z
+    .string()
+    .regex(
+      /^(0|[1-9]\d{0,8})(\.\d{1,6})?$/,
+      'must be a decimal string of at most 9 integer and 6 fraction digits, such as "2000" or "12.5"',
+    )
+    .refine((value) => !/^0(\.0+)?$/.test(value), { message: 'must be more than 0' }),
   unit: unitCode,
 });
 export type PermitQuantity = z.infer<typeof permitQuantitySchema>;

@@ -1,20 +1,23 @@
 /**
  * The authorisation matrix, generated from the route table: every route x every caller
- * (anonymous, the owning trader, another trader, an officer, an admin) x owned or foreign
+ * (anonymous, the owning trader, another trader, an officer, an admin, the plant health agency's
+ * user and another agency's user) x owned or foreign
  * resource. Each cell states what the platform must answer; a route added to the table without
  * a row here fails the test.
  */
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { citesAgency } from '#demo/permit-rules-seed.ts';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import type { OperationSpec } from '#shared/http/operation-spec.ts';
 import { operations } from '#shared/http/operations/index.ts';
 import { apiClient, declarationFor, defermentAccountOf, eventually, newParty } from '#tests/integration/support.ts';
+import { tomatoesApplication } from '#tests/support/permits.ts';
 import { noRandomSelection } from '#tests/support/scenarios.ts';
 
-type Caller = 'anonymous' | 'owner' | 'otherTrader' | 'officer' | 'admin';
-const callers: readonly Caller[] = ['anonymous', 'owner', 'otherTrader', 'officer', 'admin'];
+type Caller = 'anonymous' | 'owner' | 'otherTrader' | 'officer' | 'admin' | 'agency' | 'otherAgency';
+const callers: readonly Caller[] = ['anonymous', 'owner', 'otherTrader', 'officer', 'admin', 'agency', 'otherAgency'];
 
 let cloud: LocalCloud;
 let api: ReturnType<typeof apiClient>['call'];
@@ -25,6 +28,8 @@ let releaseNoteId = '';
 const missingId = '01M8F0000000000000000000ZZ';
 /** The owner's webhook subscription (to a loopback receiver: the local cloud allows one). */
 let subscriptionId = '';
+/** The owner's application for a plant health permit (to the agency of `agency`, not of `otherAgency`). */
+let permitId = '';
 /** A public signing key (Ed25519) to register. */
 let publicJwk: Record<string, unknown> = {};
 
@@ -37,6 +42,9 @@ beforeAll(async () => {
   expect(settings.status).toBe(200);
   const { publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
   publicJwk = { ...(await exportJWK(publicKey)) };
+  const applied = await api<{ id: string }>('POST', '/v1/permits', { token: token('owner'), body: tomatoesApplication() });
+  permitId = applied.body.id;
+  expect(applied.status).toBe(201);
   const submitted = await api<{ id: string }>('POST', '/v1/declarations', { token: token('owner'), body: declarationFor(owner) });
   declarationId = submitted.body.id;
   await eventually(async () => {
@@ -68,6 +76,9 @@ function token(caller: Caller): string | undefined {
   if (caller === 'anonymous') return undefined;
   if (caller === 'owner') return cloud.mintToken({ role: 'trader', party: owner });
   if (caller === 'otherTrader') return cloud.mintToken({ role: 'trader', party: 'GB999999999999' });
+  // The demo plant health agency's user, and a user of the CITES authority.
+  if (caller === 'agency') return cloud.mintToken({ role: 'agency' });
+  if (caller === 'otherAgency') return cloud.mintToken({ role: 'agency', agency: citesAgency });
   return cloud.mintToken({ role: caller });
 }
 
@@ -187,6 +198,15 @@ function requestFor(
         path: op.path.replace('{provider}', 'simulator'),
         body: { eventId: 'matrix', type: 'payment.succeeded', reference: `${declarationId}-4`, amount: '1.00', currency: 'GBP' },
       };
+    // The owner's application; deciding one that does not exist (a decision would change the owner's).
+    case 'applyForPermit':
+      return { path: op.path, body: tomatoesApplication() };
+    case 'listPermits':
+      return { path: caller === 'officer' || caller === 'admin' ? `${op.path}?holder=${owner}` : op.path };
+    case 'getPermit':
+      return { path: op.path.replace('{id}', permitId) };
+    case 'decidePermit':
+      return { path: op.path.replace('{id}', `PRM${missingId}`), body: { decision: 'REFUSE', reason: 'authorisation matrix' } };
     default:
       throw new Error(`no request for ${op.operationId}: add its row to the authorisation matrix`);
   }
@@ -196,8 +216,9 @@ function requestFor(
 const allowedStatus: Record<string, (caller: Caller) => number> = {
   submitDeclaration: () => 202,
   listDeclarations: () => 200,
-  // Another trader's declaration does not exist for a trader: 404, no existence oracle.
-  getDeclaration: (caller) => (caller === 'otherTrader' ? 404 : 200),
+  // Another trader's declaration does not exist for a trader: 404, no existence oracle. It cites no
+  // permit, so it does not exist for any agency user either.
+  getDeclaration: (caller) => (caller === 'otherTrader' || caller === 'agency' || caller === 'otherAgency' ? 404 : 200),
   listDeclarationEvents: (caller) => (caller === 'otherTrader' ? 404 : 200),
   listReviewQueue: () => 200,
   estimateDuty: () => 200,
@@ -253,12 +274,17 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   getAccount: (caller) => (caller === 'otherTrader' ? 404 : 200),
   // No Payment-Signature: refused before the body is read.
   paymentCallback: () => 401,
+  applyForPermit: () => 201,
+  listPermits: () => 200,
+  // The holder, its agency and customs see the application; nobody else learns it exists.
+  getPermit: (caller) => (caller === 'otherTrader' || caller === 'otherAgency' ? 404 : 200),
+  decidePermit: () => 404,
 };
 
 function expected(op: OperationSpec, caller: Caller): number {
   if (op.roles === 'public') return allowedStatus[op.operationId]!(caller);
   if (caller === 'anonymous') return 401;
-  const role = caller === 'owner' || caller === 'otherTrader' ? 'trader' : caller;
+  const role = caller === 'owner' || caller === 'otherTrader' ? 'trader' : caller === 'otherAgency' ? 'agency' : caller;
   if (!op.roles.includes(role)) return 403;
   return allowedStatus[op.operationId]!(caller);
 }
