@@ -699,8 +699,8 @@ export const functions = {
       tables: {
         main: [
           { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
-          // Patterns 59 and 60: a permit drawn (or given back, with its drawing's record deleted).
-          { actions: ['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'], keys: [key.permit] },
+          // Pattern 60: a permit drawn (or given back, its drawing's record marked).
+          { actions: ['GetItem', 'UpdateItem', 'PutItem'], keys: [key.permit] },
           { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
           ...securesDuties,
         ],

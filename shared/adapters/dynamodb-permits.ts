@@ -6,15 +6,7 @@
  * declaration not among `drawnFor` (no transactions: the local cloud's dynalite has none).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  NumberValue,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, NumberValue, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Permit, type PermitDraw, permitDrawSchema, permitSchema } from '#shared/domain/permits.ts';
 import type { DrawOutcome, PermitStore } from '#shared/ports/permits.ts';
 import { conditional } from './conditional-write.ts';
@@ -99,8 +91,13 @@ export class DynamoDbPermitStore implements PermitStore {
       const drawnFor = permit.Item?.drawnFor as Set<string> | undefined;
       if (!drawnFor?.has(declarationId)) return 'insufficient';
     }
-    // Written after the drawing; a redelivery that finds the drawing made writes it if it is missing.
-    await this.putOnce({ ...keys.permitDraw(permitId, declarationId), entity: entityTypes.permitDraw, declarationId, quantity, at });
+    // Written after the drawing, and again by a redelivery that finds the drawing made (it may be missing).
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.permitDraw(permitId, declarationId), entity: entityTypes.permitDraw, declarationId, quantity, at },
+      }),
+    );
     return drawn ? 'drawn' : 'already';
   }
 
@@ -120,13 +117,24 @@ export class DynamoDbPermitStore implements PermitStore {
         }),
       ),
     );
-    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: keys.permitDraw(permitId, declarationId) }));
+    // Marked, not deleted: the release stage deletes nothing (least privilege).
+    await conditional(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.permitDraw(permitId, declarationId),
+          UpdateExpression: 'SET givenBack = :yes',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':yes': true },
+        }),
+      ),
+    );
     return given;
   }
 
   async draws(permitId: string): Promise<PermitDraw[]> {
     const { PK, SKPrefix } = keys.permitDrawPrefix(permitId);
-    return (await this.queryAll(PK, SKPrefix)).map((item) => permitDrawSchema.parse(item));
+    return (await this.queryAll(PK, SKPrefix)).filter((item) => item.givenBack !== true).map((item) => permitDrawSchema.parse(item));
   }
 
   /** The permit as stored: `remaining` as a number, so the drawing can compare and subtract it. */
@@ -141,7 +149,7 @@ export class DynamoDbPermitStore implements PermitStore {
     return permits.filter((permit): permit is Permit => permit !== undefined);
   }
 
-  /** A write-once item (a listing entry, a drawing's record): a repeat finds it there. */
+  /** A write-once item (a listing entry, the permit): a repeat finds it there. */
   private putOnce(item: Record<string, unknown>): Promise<boolean> {
     return conditional(() =>
       this.documents.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' })),

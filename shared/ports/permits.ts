@@ -30,6 +30,6 @@ export interface PermitStore extends PermitReader {
   draw(permitId: string, declarationId: string, quantity: string, at: string): Promise<DrawOutcome>;
   /** Gives back what a declaration drew (a release refused after part of its permits were drawn); false if it had drawn nothing. */
   giveBack(permitId: string, declarationId: string, quantity: string): Promise<boolean>;
-  /** The declarations that drew on the permit, by declaration id. */
+  /** The declarations that drew on the permit (and did not give it back), by declaration id. */
   draws(permitId: string): Promise<PermitDraw[]>;
 }
