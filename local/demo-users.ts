@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 
-export const roles = ['trader', 'officer', 'admin', 'carrier'] as const;
+export const roles = ['trader', 'officer', 'admin', 'carrier', 'agency'] as const;
 export type Role = (typeof roles)[number];
 
 export function isRole(value: unknown): value is Role {
@@ -17,6 +17,8 @@ export interface DemoUser {
   role: Role;
   /** EORI of the trader's (or carrier's) company; officers and admins have none. */
   party?: string;
+  /** The partner agency an agency user acts for (`custom:agency_id`). */
+  agency?: string;
   /** Display name (the company for traders). */
   name: string;
   email: string;
@@ -62,11 +64,20 @@ export const demoUsers: readonly DemoUser[] = [
     email: 'arun.admin@customs.example',
     sub: '9d407f51-3e00-4184-8f6d-405162738494',
   },
+  {
+    username: 'phsi',
+    role: 'agency',
+    agency: 'GB-PHSI',
+    name: 'Priya Shah (Plant Health and Seeds Inspector)',
+    email: 'priya.shah@plant-health.example',
+    sub: 'ae518062-4f11-4295-9a7e-516273849505',
+  },
 ];
 
 export interface Identity {
   role: Role;
   party: string | undefined;
+  agency: string | undefined;
   sub: string;
   username: string;
   email: string | undefined;
@@ -75,22 +86,35 @@ export interface Identity {
 }
 
 /**
- * The identity for a role and optional party: the matching demo user when there is one, otherwise
- * a stable made-up identity (same role and party give the same `sub` on every start).
+ * The identity for a role and optional party (traders) or agency (agency users; the demo agency
+ * user's when none is named): the matching demo user when there is one, otherwise a stable
+ * made-up identity (same role, party and agency give the same `sub` on every start).
  */
-export function resolveIdentity(role: Role, party?: string, sub?: string): Identity {
+export function resolveIdentity(role: Role, party?: string, sub?: string, agency?: string): Identity {
   const demoUser = demoUsers.find(
-    (user) => user.role === role && (role === 'trader' || role === 'carrier' ? user.party === party : party === undefined),
+    (user) =>
+      user.role === role &&
+      (role === 'trader' || role === 'carrier' ? user.party === party : party === undefined) &&
+      (role === 'agency' ? agency === undefined || user.agency === agency : agency === undefined),
   );
   if (demoUser && (sub === undefined || sub === demoUser.sub)) {
-    return { role, party: demoUser.party, sub: demoUser.sub, username: demoUser.username, email: demoUser.email, demoUser };
+    return {
+      role,
+      party: demoUser.party,
+      agency: demoUser.agency,
+      sub: demoUser.sub,
+      username: demoUser.username,
+      email: demoUser.email,
+      demoUser,
+    };
   }
-  const derivedSub = sub ?? stableUuid(`${role}:${party ?? ''}`);
+  const derivedSub = sub ?? stableUuid(agency === undefined ? `${role}:${party ?? ''}` : `${role}:${party ?? ''}:${agency}`);
   return {
     role,
     party,
+    agency,
     sub: derivedSub,
-    username: `${role}-${party ?? derivedSub.slice(0, 8)}`.toLowerCase(),
+    username: `${role}-${party ?? agency ?? derivedSub.slice(0, 8)}`.toLowerCase(),
     email: undefined,
     demoUser: undefined,
   };

@@ -230,8 +230,8 @@ export const isLoopbackHost = (host: string | undefined): boolean => /^(127\.0\.
 
 function parseTokenRequest(input: unknown): MintTokenInput | string {
   if (typeof input !== 'object' || input === null) return 'Body must be a JSON object';
-  const { role, party, sub } = input as Record<string, unknown>;
-  if (!isRole(role)) return "role must be one of 'trader', 'officer', 'admin', 'carrier'";
+  const { role, party, sub, agency } = input as Record<string, unknown>;
+  if (!isRole(role)) return "role must be one of 'trader', 'officer', 'admin', 'carrier', 'agency'";
   if (party !== undefined && (typeof party !== 'string' || party.trim() === '' || party.length > 17)) {
     return 'party must be an EORI such as GB123456789000';
   }
@@ -239,7 +239,16 @@ function parseTokenRequest(input: unknown): MintTokenInput | string {
   if (role === 'carrier' && party === undefined) return 'a carrier token needs a party (EORI), e.g. GB555000111000';
   if (role !== 'trader' && role !== 'carrier' && party !== undefined) return `a ${role} token has no party`;
   if (sub !== undefined && (typeof sub !== 'string' || sub === '')) return 'sub must be a non-empty string';
-  return { role, ...(party !== undefined ? { party: party.trim() } : {}), ...(sub !== undefined ? { sub } : {}) };
+  if (agency !== undefined && (typeof agency !== 'string' || !/^[A-Z]{2}-[A-Z0-9]{2,16}$/.test(agency))) {
+    return 'agency must be an agency id such as GB-PHSI';
+  }
+  if (role !== 'agency' && agency !== undefined) return `a ${role} token has no agency`;
+  return {
+    role,
+    ...(party !== undefined ? { party: party.trim() } : {}),
+    ...(sub !== undefined ? { sub } : {}),
+    ...(agency !== undefined ? { agency } : {}),
+  };
 }
 
 interface EventInput {

@@ -2,7 +2,7 @@
  * The local token issuer and the JWT check of the local gateway.
  *
  * The issuer (RS256 via node:crypto, synchronous) mimics a Cognito user pool closely enough for the API: RS256 keys published as a JWKS,
- * ID-token-shaped JWTs (`token_use: 'id'`, `cognito:groups`, `custom:party_id`). The check mirrors
+ * ID-token-shaped JWTs (`token_use: 'id'`, `cognito:groups`, `custom:party_id`, `custom:agency_id`). The check mirrors
  * API Gateway's JWT authorizer: signature against the issuer's JWKS, `iss`, `aud` (or `client_id`),
  * `exp`, `nbf`, `iat`. It never exists in the deployed stack.
  */
@@ -21,6 +21,8 @@ export interface MintTokenInput {
   role: Role;
   /** EORI of the trader's company (`custom:party_id`). */
   party?: string;
+  /** The partner agency of an agency user (`custom:agency_id`). */
+  agency?: string;
   /** Subject; defaults to the demo user's, or a stable one derived from role and party. */
   sub?: string;
 }
@@ -68,7 +70,7 @@ export async function createIssuer(options: { issuer: string; keysDirectory: str
     audience: LOCAL_CLIENT_ID,
     jwks,
     mint: (input, overrides = {}) => {
-      const identity = resolveIdentity(input.role, input.party, input.sub);
+      const identity = resolveIdentity(input.role, input.party, input.sub, input.agency);
       const now = Math.floor(Date.now() / 1000);
       const payload: Record<string, unknown> = {
         sub: identity.sub,
@@ -77,6 +79,7 @@ export async function createIssuer(options: { issuer: string; keysDirectory: str
         'cognito:username': identity.username,
         ...(identity.email ? { email: identity.email, email_verified: true } : {}),
         ...(identity.party ? { 'custom:party_id': identity.party } : {}),
+        ...(identity.agency ? { 'custom:agency_id': identity.agency } : {}),
         origin_jti: randomUUID(),
         aud: overrides.audience ?? LOCAL_CLIENT_ID,
         event_id: randomUUID(),

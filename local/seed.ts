@@ -1,7 +1,7 @@
 /**
  * Seeds a running local cloud with the demo region's reference data, through the same adapters
  * and use cases the admin API uses: the GB tariff pack built from the project's copies of the UK
- * tariff data, exchange rates, HMRC's alcohol duty rate table, valuation references, risk settings, the demo risk profiles,
+ * tariff data, exchange rates, HMRC's alcohol duty rate table, valuation references, risk settings, the partner agencies' permit rules, the demo risk profiles,
  * trader profiles and the demo traders' accounts. Idempotent: documents are content-addressed, profiles and traders are only
  * written when missing, so a restart with --data keeps what an administrator changed.
  */
@@ -9,12 +9,14 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { demoAccounts } from '#demo/accounts-seed.ts';
 import { defaultAlcoholDutyRatesUrl } from '#demo/gb-tariff-pack.ts';
+import { demoPermitRules } from '#demo/permit-rules-seed.ts';
 import { demoProfiles, demoSelection, demoThresholds, demoTraders, demoValuationTable } from '#demo/risk-seed.ts';
 import { DynamoDbRiskStore } from '#shared/adapters/dynamodb-risk-store.ts';
 import { accountLedger, referenceDocuments, sharedDynamoDb } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import type { Principal } from '#shared/domain/auth.ts';
+import { permitRulesSchema } from '#shared/domain/permits.ts';
 import type { ReferenceDocumentKind } from '#shared/ports/reference-documents.ts';
 import { riskSettingsSchema } from '#shared/risk/settings.ts';
 import { valuationReferenceTableSchema } from '#shared/risk/valuation.ts';
@@ -85,6 +87,8 @@ export async function seedDemoData(options: { now?: Date; onProgress?: (line: st
   await load('alcoholDutyRates', alcoholDutyRatesSchema, JSON.parse(readFileSync(defaultAlcoholDutyRatesUrl, 'utf8')));
   await load('valuationReferences', valuationReferenceTableSchema, demoValuationTable);
   await load('riskSettings', riskSettingsSchema, { selection: demoSelection, thresholds: demoThresholds });
+  // The partner agencies and which goods need their permits (docs/single-window.md).
+  await load('permitRules', permitRulesSchema, demoPermitRules);
 
   const risk = new DynamoDbRiskStore(sharedDynamoDb(), config.tableName('main'));
   let profilesAdded = 0;

@@ -255,8 +255,12 @@ function printBanner(running: LocalCloud): void {
   write();
   write('Demo users (tokens valid 12 h; the local cloud has no user store, these identities are built in)');
   for (const user of demoUsers) {
-    const token = running.mintToken({ role: user.role, ...(user.party ? { party: user.party } : {}) });
-    write(`  ${pad(user.username, 9)} ${pad(user.role, 8)} ${pad(user.party ?? '-', 15)} ${user.name}`);
+    const token = running.mintToken({
+      role: user.role,
+      ...(user.party ? { party: user.party } : {}),
+      ...(user.agency ? { agency: user.agency } : {}),
+    });
+    write(`  ${pad(user.username, 9)} ${pad(user.role, 8)} ${pad(user.party ?? user.agency ?? '-', 15)} ${user.name}`);
     write(`    export TOKEN_${user.username.toUpperCase()}=${token}`);
   }
   write();

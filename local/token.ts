@@ -9,13 +9,17 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_PORTS } from './cloud.ts';
 import { demoUsers, isRole } from './demo-users.ts';
 
-const usage = `Usage: npm run -s token -- --role trader|officer|admin|carrier [--party EORI] [--api URL]
+const usage = `Usage: npm run -s token -- --role trader|officer|admin|carrier|agency [--party EORI] [--agency ID] [--api URL]
 
-  --role   trader, officer, admin or carrier
+  --role   trader, officer, admin, carrier or agency
   --party  the trader's EORI (required for traders), e.g. ${demoUsers
     .filter((user) => user.party)
     .map((user) => `${user.party ?? ''} (${user.name})`)
     .join(', ')}
+  --agency the agency an agency user acts for (default: the demo agency user's, ${demoUsers
+    .filter((user) => user.agency)
+    .map((user) => user.agency ?? '')
+    .join(', ')})
   --sub    override the subject (default: the demo user's)
   --api    the local API (default $LOCAL_API_URL or http://127.0.0.1:${DEFAULT_PORTS.api})
 `;
@@ -26,12 +30,13 @@ function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
-let values: { role?: string; party?: string; sub?: string; api?: string; help?: boolean };
+let values: { role?: string; party?: string; agency?: string; sub?: string; api?: string; help?: boolean };
 try {
   ({ values } = parseArgs({
     options: {
       role: { type: 'string' },
       party: { type: 'string' },
+      agency: { type: 'string' },
       sub: { type: 'string' },
       api: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -45,7 +50,7 @@ if (values.help) {
   process.stdout.write(usage);
   process.exit(0);
 }
-if (!isRole(values.role)) fail('--role must be trader, officer, admin or carrier');
+if (!isRole(values.role)) fail('--role must be trader, officer, admin, carrier or agency');
 if (values.role === 'trader' && !values.party) fail('a trader token needs --party (the EORI), e.g. --party GB123456789000');
 if (values.role === 'carrier' && !values.party) fail('a carrier token needs --party (the EORI), e.g. --party GB555000111000');
 
@@ -55,7 +60,7 @@ try {
   response = await fetch(`${api}/local/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ role: values.role, party: values.party, sub: values.sub }),
+    body: JSON.stringify({ role: values.role, party: values.party, agency: values.agency, sub: values.sub }),
     signal: AbortSignal.timeout(10_000),
   });
 } catch (error) {

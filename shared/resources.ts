@@ -28,6 +28,7 @@ import {
   submitDeclarationOperation,
 } from './http/operations/declarations.ts';
 import { openApiOperation } from './http/operations/meta.ts';
+import { applyForPermitOperation, decidePermitOperation, getPermitOperation, listPermitsOperation } from './http/operations/permits.ts';
 import {
   claimRepaymentOperation,
   decideRepaymentClaimOperation,
@@ -393,6 +394,10 @@ export const key = {
   cargo: 'CARGO#*',
   /** An office's lines not yet declared, by arrival time (`UNDECLARED#<office>`, pattern 66). */
   undeclaredGoods: 'UNDECLARED#*',
+  /** A permit and its drawings (patterns 67 to 71); its listing under the holder is `TRADER#*`. */
+  permit: 'PERMIT#*',
+  /** The permits of a partner agency (`AGENCY#<agency>`, pattern 69). */
+  agency: 'AGENCY#*',
   /** GSI1 */
   declarant: 'PARTY#*',
   /** GSI2 */
@@ -432,6 +437,7 @@ export const referenceKeys = {
   alcoholDutyRates: 'alcoholDutyRates/*',
   valuationReferences: 'valuationReferences/*',
   riskSettings: 'riskSettings/*',
+  permitRules: 'permitRules/*',
 } as const;
 
 /**
@@ -574,7 +580,7 @@ export const functions = {
     entry: 'functions/workers/validate-declaration.ts',
     handler: 'handler',
     description:
-      'Validation stage: checks a submitted declaration against reference data (and alcohol items against the alcohol duty rate table)',
+      'Validation stage: checks a submitted declaration against reference data (alcohol items against the alcohol duty rate table, goods that need a permit against the permits they cite)',
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'validation', batchSize: 10 }],
@@ -582,11 +588,16 @@ export const functions = {
       tables: {
         main: [
           { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
-          // The alcohol duty rate table in force (its version pointer), only for a declaration with alcohol items.
+          // The alcohol duty rate table (only for a declaration with alcohol items) and the permit rules in force (their version pointers).
           { actions: ['Query'], keys: [key.referenceDocument] },
+          // Pattern 67: the permits the declaration cites.
+          { actions: ['GetItem'], keys: [key.permit] },
         ],
       },
-      buckets: { archive: [readsDeclarationBodies], reference: [{ actions: ['GetObject'], keys: [referenceKeys.alcoholDutyRates] }] },
+      buckets: {
+        archive: [readsDeclarationBodies],
+        reference: [{ actions: ['GetObject'], keys: [referenceKeys.alcoholDutyRates, referenceKeys.permitRules] }],
+      },
       sendTo: ['risk', 'notifications'],
     },
   },
@@ -712,7 +723,7 @@ export const functions = {
     entry: 'functions/workers/decide-release.ts',
     handler: 'handler',
     description:
-      "Release stage: matches imports to the carrier's manifest line (or waits for it), releases GREEN and BLUE declarations, queues YELLOW and RED ones for officers",
+      "Release stage: matches imports to the carrier's manifest line (or waits for it), draws the cited permits, releases GREEN and BLUE declarations, queues YELLOW and RED ones for officers",
     memoryMb: 256,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'release', batchSize: 10 }],
@@ -720,6 +731,8 @@ export const functions = {
       tables: {
         main: [
           { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // Pattern 71: a permit drawn (or given back, its drawing's record marked).
+          { actions: ['GetItem', 'UpdateItem', 'PutItem'], keys: [key.permit] },
           { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
           ...securesDuties,
           // Pattern 64: the manifest line read (BatchGet, Get) and discharged (Update); the declaration's wait recorded (Put).
@@ -973,7 +986,8 @@ export const functions = {
   loadReferenceDocument: {
     entry: 'functions/api/admin/reference-documents-put.ts',
     handler: 'handler',
-    description: 'PUT /v1/admin/reference-documents/{kind}: load a tariff pack, exchange rates, valuation references or risk settings',
+    description:
+      'PUT /v1/admin/reference-documents/{kind}: load a tariff pack, exchange rates, valuation references, risk settings or permit rules',
     memoryMb: 1024,
     timeoutSeconds: 30,
     triggers: [api(loadReferenceDocumentOperation)],
@@ -989,6 +1003,7 @@ export const functions = {
               referenceKeys.alcoholDutyRates,
               referenceKeys.valuationReferences,
               referenceKeys.riskSettings,
+              referenceKeys.permitRules,
             ],
           },
         ],
@@ -1274,6 +1289,70 @@ export const functions = {
           { actions: ['PutItem'], keys: [key.trader] },
         ],
       },
+    },
+  },
+  // Single window (docs/single-window.md): permits partner agencies issue.
+  applyForPermit: {
+    entry: 'functions/api/permits/apply.ts',
+    handler: 'handler',
+    description: 'POST /v1/permits: a trader applies for a permit to the agency that issues its type',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(applyForPermitOperation)],
+    // Pattern 68: the permit and its listing entries; the permit rules now in force.
+    access: {
+      tables: {
+        main: [
+          { actions: ['PutItem'], keys: [key.permit, key.agency, key.trader] },
+          { actions: ['GetItem'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: { reference: [{ actions: ['GetObject'], keys: [referenceKeys.permitRules] }] },
+    },
+  },
+  listPermits: {
+    entry: 'functions/api/permits/list.ts',
+    handler: 'handler',
+    description: "GET /v1/permits: a trader's or an agency's permits (officers and admins name the agency or the holder)",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(listPermitsOperation)],
+    // Pattern 69, then 67 for each permit.
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], keys: [key.agency, key.trader] },
+          { actions: ['GetItem'], keys: [key.permit] },
+        ],
+      },
+    },
+  },
+  getPermit: {
+    entry: 'functions/api/permits/get.ts',
+    handler: 'handler',
+    description: 'GET /v1/permits/{id}: a permit and the declarations that drew on it (its holder, its agency, officers, admins)',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(getPermitOperation)],
+    // Patterns 67 and 72.
+    access: { tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.permit] }] } },
+  },
+  decidePermit: {
+    entry: 'functions/api/permits/decide.ts',
+    handler: 'handler',
+    description: 'POST /v1/permits/{id}/decision: the issuing agency approves an application with conditions or refuses it',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(decidePermitOperation)],
+    // Patterns 67 and 70 (the decision, conditional on APPLIED); the permit rules now in force (the longest validity).
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'PutItem'], keys: [key.permit] },
+          { actions: ['GetItem'], keys: [key.referenceDocument] },
+        ],
+      },
+      buckets: { reference: [{ actions: ['GetObject'], keys: [referenceKeys.permitRules] }] },
     },
   },
   paymentCallback: {

@@ -22,7 +22,13 @@ import { type Session, useSession } from './session.tsx';
 export const homeFor = (session: Session | undefined): string =>
   !session ? '/sign-in' : session.role === 'trader' ? '/declarations' : '/review';
 
-const roleNames: Record<Role, string> = { trader: 'trader', officer: 'customs officer', admin: 'administrator', carrier: 'carrier' };
+const roleNames: Record<Role, string> = {
+  trader: 'trader',
+  officer: 'customs officer',
+  admin: 'administrator',
+  carrier: 'carrier',
+  agency: 'partner agency',
+};
 
 export function App() {
   const { session, signOut } = useSession();

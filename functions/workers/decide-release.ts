@@ -1,6 +1,13 @@
-/** Release stage worker: secures the duties, releases GREEN/BLUE declarations (or waits for payment), queues YELLOW/RED ones for officers. */
+/** Release stage worker: draws the cited permits, secures the duties, releases GREEN/BLUE declarations (or waits for payment), queues YELLOW/RED ones for officers. */
 
-import { cargoReports, clearanceCounters, declarationRepository, pipelineQueue, revenueDependencies } from '#shared/adapters/platform.ts';
+import {
+  cargoReports,
+  clearanceCounters,
+  declarationRepository,
+  permitStore,
+  pipelineQueue,
+  revenueDependencies,
+} from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { decideRelease } from '#shared/usecases/decide-release.ts';
@@ -13,6 +20,7 @@ const deps = {
   repository: declarationRepository(config),
   counters: clearanceCounters(config),
   documentsQueue: pipelineQueue(config, 'documents'),
+  permits: permitStore(config),
   clock: systemClock,
   cargo: cargoReports(config),
   cargoSettings: config.region.cargoReports,

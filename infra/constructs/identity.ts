@@ -30,6 +30,8 @@ export const USER_GROUPS = {
   officer: 'Customs officers: read and decide on declarations of their offices',
   admin: 'Administrators: manage users and reference data',
   carrier: 'Carriers: report the arrival manifests of their own party and read them',
+  agency:
+    'Partner agency users (custom:agency_id): decide on permit applications to their agency, read the declarations citing its permits',
 } as const;
 
 export interface IdentityProps {
@@ -73,6 +75,8 @@ export class Identity extends Construct {
       customAttributes: {
         // The party (EORI) a trader acts for; set by administrators, not by the user (see the client).
         party_id: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        // The partner agency an agency user acts for; set by administrators, like party_id.
+        agency_id: new StringAttribute({ minLen: 1, maxLen: 32, mutable: true }),
       },
       mfa: Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
@@ -96,7 +100,9 @@ export class Identity extends Construct {
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(1),
-      readAttributes: new ClientAttributes().withStandardAttributes({ email: true, emailVerified: true }).withCustomAttributes('party_id'),
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true })
+        .withCustomAttributes('party_id', 'agency_id'),
       // Users may not write custom:party_id (see the function).
       writeAttributes: userWritableAttributes(),
     });
@@ -135,7 +141,9 @@ export class Identity extends Construct {
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(1),
-      readAttributes: new ClientAttributes().withStandardAttributes({ email: true, emailVerified: true }).withCustomAttributes('party_id'),
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true })
+        .withCustomAttributes('party_id', 'agency_id'),
       writeAttributes: userWritableAttributes(),
     });
     // Managed login v2 shows its pages to a client only once the client has a branding style.
@@ -149,7 +157,8 @@ export class Identity extends Construct {
 }
 
 /**
- * custom:party_id decides whose declarations a trader sees, so only administrators
+ * custom:party_id decides whose declarations a trader sees (custom:agency_id which permits an
+ * agency user decides on), so only administrators
  * (AdminUpdateUserAttributes) may set it. The list must not be empty: Cognito treats an empty
  * WriteAttributes like an absent one and leaves every mutable attribute, custom ones included,
  * writable by the user (aws/aws-cdk#30608).

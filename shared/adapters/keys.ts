@@ -220,6 +220,20 @@ export const keys = {
     SK: `${arrivedAt}#${manifestId}#${String(line).padStart(4, '0')}`,
   }),
   undeclaredGoodsPartition: (office: string) => `UNDECLARED#${office}`,
+  /**
+   * A permit a partner agency issues (docs/single-window.md): the application, the decision, what
+   * remains, and the ids of the declarations that drew on it (a string set the drawing's condition reads).
+   */
+  permit: (id: string) => ({ PK: `PERMIT#${id}`, SK: 'META' }),
+  /** One declaration's drawing on a permit, written after the drawing ('DRAW#' sorts before 'META'). */
+  permitDraw: (id: string, declarationId: string) => ({ PK: `PERMIT#${id}`, SK: `DRAW#${declarationId}` }),
+  permitDrawPrefix: (id: string) => ({ PK: `PERMIT#${id}`, SKPrefix: 'DRAW#' }),
+  /** A permit listed under its agency. */
+  permitOfAgency: (agencyId: string, id: string) => ({ PK: `AGENCY#${agencyId}`, SK: `PERMIT#${id}` }),
+  permitOfAgencyPrefix: (agencyId: string) => ({ PK: `AGENCY#${agencyId}`, SKPrefix: 'PERMIT#' }),
+  /** A permit listed under its holder's trader partition ('PERMIT#' sorts between 'KEY#' and 'PROFILE'). */
+  permitOfHolder: (holderId: string, id: string) => ({ PK: `TRADER#${holderId}`, SK: `PERMIT#${id}` }),
+  permitOfHolderPrefix: (holderId: string) => ({ PK: `TRADER#${holderId}`, SKPrefix: 'PERMIT#' }),
   /** Guard that makes an LRN unique per declarant. */
   lrnGuard: (declarantId: string, lrn: string) => ({ PK: `LRN#${declarantId}#${lrn}`, SK: 'META' }),
 } as const;
@@ -247,4 +261,7 @@ export const entityTypes = {
   cargoLine: 'CargoLine',
   arrivalWait: 'ArrivalWait',
   undeclaredGoods: 'UndeclaredGoods',
+  permit: 'Permit',
+  permitDraw: 'PermitDraw',
+  permitListing: 'PermitListing',
 } as const;

@@ -16,6 +16,7 @@ import { DynamoDbClearanceCounters } from './dynamodb-clearance-counters.ts';
 import { DynamoDbDeclarationRepository } from './dynamodb-declaration-repository.ts';
 import { DynamoDbDocumentSeal } from './dynamodb-document-seal.ts';
 import { DynamoDbPaymentRequests } from './dynamodb-payment-requests.ts';
+import { DynamoDbPermitStore } from './dynamodb-permits.ts';
 import { DynamoDbRepaymentClaims } from './dynamodb-repayment-claims.ts';
 import { DynamoDbSigningKeyStore } from './dynamodb-signing-keys.ts';
 import { DynamoDbWebhookStore } from './dynamodb-webhooks.ts';
@@ -173,3 +174,5 @@ export const webhookSecrets = (config: FunctionConfig) => secretsManagerWebhookS
 
 /** The carriers' arrival manifests, their lines and the declarations waiting for goods (the table). */
 export const cargoReports = (config: FunctionConfig) => new DynamoDbCargoReports(sharedDynamoDb(), config.tableName('main'));
+/** Permits partner agencies issue, and the declarations' drawings on them. */
+export const permitStore = (config: FunctionConfig) => new DynamoDbPermitStore(sharedDynamoDb(), config.tableName('main'));

@@ -9,6 +9,7 @@ import { declarationSchema, declarationStatus } from './declaration.ts';
 import { type DocumentUpload, documentViewSchema, documentViews, receivedDocumentSchema } from './documents.ts';
 import { dutiesSchema, paymentDueSchema, paymentInstructions } from './duties.ts';
 import { inspectionSchema } from './inspection.ts';
+import { permitCitationSchema } from './permits.ts';
 import { problemSchema } from './problems.ts';
 import { officerDecisionSchema, reviewClaimSchema } from './review.ts';
 import { declarationSignatureSchema } from './signing-keys.ts';
@@ -160,6 +161,10 @@ export const declarationStateSchema = z.object({
   duties: dutiesSchema.optional(),
   /** The carrier's manifest line the release stage matched the goods to (docs/single-window.md). */
   arrival: arrivalSchema.optional(),
+  /** The permits validation found cited, with what the release stage draws from each (docs/single-window.md). */
+  permits: z.array(permitCitationSchema).optional(),
+  /** When the release stage drew them: from then on the declaration cannot be amended. */
+  permitsDrawnAt: isoTime.optional(),
 });
 export type DeclarationState = z.infer<typeof declarationStateSchema>;
 

@@ -28,3 +28,6 @@ export function generateUcr(now: Date, declarantId: string, lrn: string): string
 
 /** New id of a webhook subscription: a ULID (its secret is derived from it). */
 export const newSubscriptionId = (now: Date): string => ulid(now.getTime());
+
+/** New permit id: `PRM` and a ULID, so an agency's applications sort by time. */
+export const newPermitId = (now: Date): string => `PRM${ulid(now.getTime())}`;

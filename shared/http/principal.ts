@@ -18,14 +18,22 @@ export function principalFromEvent(event: APIGatewayProxyEventV2WithJWTAuthorize
       problem('', 'PARTY_INVALID', "the token's party id (custom:party_id) is not an EORI number"),
     ]);
   }
+  const agencyId = claims['custom:agency_id'];
+  if (agencyId !== undefined && agencyId !== '' && (typeof agencyId !== 'string' || !agencyIdPattern.test(agencyId))) {
+    throw new DomainError('FORBIDDEN', 'Forbidden', [
+      problem('', 'AGENCY_INVALID', "the token's agency id (custom:agency_id) is not an agency id such as GB-PHSI"),
+    ]);
+  }
   return {
     subject,
     roles: parseGroups(claims['cognito:groups']),
     partyId: typeof partyId === 'string' && partyId.length > 0 ? partyId : undefined,
+    ...(typeof agencyId === 'string' && agencyId.length > 0 ? { agencyId } : {}),
   };
 }
 
 const partyIdPattern = /^[A-Z]{2}[A-Z0-9]{1,15}$/;
+const agencyIdPattern = /^[A-Z]{2}-[A-Z0-9]{2,16}$/;
 
 /**
  * Cognito puts the groups in an array; API Gateway flattens an array claim to "[a b]". A plain

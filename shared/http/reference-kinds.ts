@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { permitRulesSchema } from '#shared/domain/permits.ts';
 import type { ReferenceDocumentKind } from '#shared/ports/reference-documents.ts';
 import { riskSettingsSchema } from '#shared/risk/settings.ts';
 import { valuationReferenceTableSchema } from '#shared/risk/valuation.ts';
@@ -12,6 +13,7 @@ export const referenceDocumentNames = [
   'alcohol-duty-rates',
   'valuation-references',
   'risk-settings',
+  'permit-rules',
 ] as const;
 export type ReferenceDocumentName = (typeof referenceDocumentNames)[number];
 
@@ -22,6 +24,7 @@ export const referenceDocumentPaths: ReadonlyMap<ReferenceDocumentName, { kind: 
   ['alcohol-duty-rates', { kind: 'alcoholDutyRates', schema: alcoholDutyRatesSchema }],
   ['valuation-references', { kind: 'valuationReferences', schema: valuationReferenceTableSchema }],
   ['risk-settings', { kind: 'riskSettings', schema: riskSettingsSchema }],
+  ['permit-rules', { kind: 'permitRules', schema: permitRulesSchema }],
 ] as const);
 
 export function referenceDocumentPath(name: ReferenceDocumentName) {

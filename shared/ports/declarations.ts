@@ -67,6 +67,7 @@ export interface Transition {
       | 'documents'
       | 'duties'
       | 'arrival'
+      | 'permitsDrawnAt'
     >
   >;
 }
@@ -87,6 +88,7 @@ export type ClearableField =
   | 'reassessment'
   | 'amountDue'
   | 'duties'
+  | 'permits'
   | 'claim';
 
 /** A place in an officers' queue: the entry's queue time and declaration id (its sort key). */

@@ -2,7 +2,14 @@
  * The reference document store: each load an immutable version named by its content, the current
  * version a pointer, and the version in force at any past moment readable.
  */
-export const referenceDocumentKinds = ['tariffPack', 'exchangeRates', 'alcoholDutyRates', 'valuationReferences', 'riskSettings'] as const;
+export const referenceDocumentKinds = [
+  'tariffPack',
+  'exchangeRates',
+  'alcoholDutyRates',
+  'valuationReferences',
+  'riskSettings',
+  'permitRules',
+] as const;
 export type ReferenceDocumentKind = (typeof referenceDocumentKinds)[number];
 
 export interface ReferenceDocumentVersion {

@@ -62,6 +62,7 @@ const outcomes: readonly ClearableField[] = [
   'reassessment',
   'amountDue',
   'duties',
+  'permits',
   'claim',
 ];
 
@@ -128,6 +129,12 @@ export async function amendDeclaration(
         'DUTIES_SECURED',
         `declaration ${command.id} has duties drawn or asked for; it cannot be amended: cancel it and declare again, or ask customs to correct it`,
       ),
+    ]);
+  }
+  // Likewise the quantities drawn from its permits: drawn once per declaration, an amendment could not draw its own.
+  if (state.permitsDrawnAt !== undefined) {
+    throw new DomainError('CONFLICT', 'Permits drawn', [
+      problem('', 'PERMITS_DRAWN', `declaration ${command.id} has drawn on its permits; it cannot be amended: ask customs to correct it`),
     ]);
   }
   const { json, declaration } = readDeclaration(command.body);

@@ -10,18 +10,22 @@
  * Before all that, an import is matched to the carrier's manifest line (match-arrival.ts): one
  * that must wait for its goods and finds none waits in ARRIVAL_PENDING (nothing booked yet), and
  * comes back here when the carrier reports them; a line that differs from the declaration (risk
- * facts of kind CARGO) sends it to review in the YELLOW lane at least.
+ * facts of kind CARGO) sends it to review in the YELLOW lane at least. Then (the goods are there)
+ * the quantities of the permits it cites are drawn (docs/single-window.md): one that no longer has
+ * enough left rejects the declaration, with nothing drawn and no duties booked.
  */
 import type { DeclarationRecord, PipelineMessage } from '#shared/domain/declaration-record.ts';
 import { reviewLaneOf } from '#shared/domain/review-views.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter, Transition } from '#shared/ports/declarations.ts';
+import type { PermitStore } from '#shared/ports/permits.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import { strongerLane } from '#shared/risk/lane-rank.ts';
 import type { RiskOutcome } from '#shared/risk/outcome.ts';
 import { countRelease } from './clearance-statistics.ts';
 import { type ArrivalMatch, type MatchArrivalDeps, matchArrival } from './match-arrival.ts';
+import { drawPermits } from './permit-drawings.ts';
 import { runStage, type StageResult } from './pipeline-stage.ts';
 import { type SecureDutiesDeps, secureAssessment } from './secure-duties.ts';
 
@@ -33,6 +37,8 @@ export async function decideRelease(
       counters: ClearanceCounters;
       /** Where a released declaration's release note is asked for (issued under the seal from its own queue). */
       documentsQueue: PipelineQueue;
+      /** The permits the declaration draws on. */
+      permits: PermitStore;
       clock: Clock;
     },
 ): Promise<StageResult> {
@@ -56,9 +62,19 @@ export async function decideRelease(
         }
         const { lane, matched } = withArrival(record.lane ?? 'RED', record.risk, match);
         const unassessed = (record.assessmentProblems?.length ?? 0) > 0;
+        const citations = record.permits ?? [];
+        const permitProblems = await drawPermits(record.id, citations, at, deps.permits);
+        if (permitProblems.length > 0) {
+          return {
+            to: 'REJECTED',
+            set: { validation: { at, problems: permitProblems } },
+            detail: `rejected at release: ${permitProblems.map((p) => p.message).join('; ')}`,
+          };
+        }
+        const drawn = citations.length > 0 ? { permitsDrawnAt: at } : {};
         // Booked once per source (this version): a redelivery finds the charge or the request it made.
         const duties = await secureAssessment(record, at, deps);
-        const withDuties = { ...(duties ? { duties } : {}), ...matched };
+        const withDuties = { ...drawn, ...(duties ? { duties } : {}), ...matched };
         const arrived = match.kind === 'arrived' ? ` on arrival (manifest ${match.arrival.manifestId}, line ${match.arrival.line})` : '';
         if ((lane === 'GREEN' || lane === 'BLUE') && !unassessed) {
           if (duties?.status === 'AWAITING_PAYMENT') {

@@ -1,6 +1,7 @@
 /**
- * Reading declarations. A trader sees only its own; anyone else asking for a declaration they
- * may not see gets the same answer as for one that does not exist (no existence oracle).
+ * Reading declarations. A trader sees only its own, an agency user only those citing a permit of
+ * its agency (as a trader sees them, without customs' notes); anyone else asking for a declaration
+ * they may not see gets the same answer as for one that does not exist (no existence oracle).
  */
 import { canRead, hasRole, type Principal, requireParty, requireRole } from '#shared/domain/auth.ts';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
@@ -34,9 +35,10 @@ async function readableState(
   principal: Principal,
   id: string,
 ): Promise<DeclarationState> {
-  requireRole(principal, 'trader', 'officer', 'admin');
+  requireRole(principal, 'trader', 'officer', 'admin', 'agency');
   const state = await repository.getState(id);
-  if (!state || !canRead(principal, state.declarantId)) throw notFound(id);
+  const citedAgencies = (state?.permits ?? []).map((permit) => permit.agencyId);
+  if (!state || !canRead(principal, state.declarantId, citedAgencies)) throw notFound(id);
   return state;
 }
 

@@ -1,21 +1,34 @@
 /**
  * The authorisation matrix, generated from the route table: every route x every caller
- * (anonymous, the owning trader, another trader, an officer, an admin, the owning carrier, another carrier) x owned or foreign
+ * (anonymous, the owning trader, another trader, an officer, an admin, the owning carrier, another
+ * carrier, the plant health agency's user and another agency's user) x owned or foreign
  * resource. Each cell states what the platform must answer; a route added to the table without
  * a row here fails the test.
  */
 import { randomInt } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { citesAgency } from '#demo/permit-rules-seed.ts';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import type { OperationSpec } from '#shared/http/operation-spec.ts';
 import { operations } from '#shared/http/operations/index.ts';
 import { apiClient, declarationFor, defermentAccountOf, eventually, newParty } from '#tests/integration/support.ts';
+import { tomatoesApplication } from '#tests/support/permits.ts';
 import { noRandomSelection } from '#tests/support/scenarios.ts';
 
-type Caller = 'anonymous' | 'owner' | 'otherTrader' | 'officer' | 'admin' | 'carrier' | 'otherCarrier';
-const callers: readonly Caller[] = ['anonymous', 'owner', 'otherTrader', 'officer', 'admin', 'carrier', 'otherCarrier'];
+type Caller = 'anonymous' | 'owner' | 'otherTrader' | 'officer' | 'admin' | 'carrier' | 'otherCarrier' | 'agency' | 'otherAgency';
+const callers: readonly Caller[] = [
+  'anonymous',
+  'owner',
+  'otherTrader',
+  'officer',
+  'admin',
+  'carrier',
+  'otherCarrier',
+  'agency',
+  'otherAgency',
+];
 
 let cloud: LocalCloud;
 let api: ReturnType<typeof apiClient>['call'];
@@ -29,6 +42,8 @@ let subscriptionId = '';
 /** The carrier whose manifest the manifest cells read, and that manifest's id. */
 const carrier = newParty();
 let manifestId = '';
+/** The owner's application for a plant health permit (to the agency of `agency`, not of `otherAgency`). */
+let permitId = '';
 /** A public signing key (Ed25519) to register. */
 let publicJwk: Record<string, unknown> = {};
 
@@ -41,6 +56,9 @@ beforeAll(async () => {
   expect(settings.status).toBe(200);
   const { publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
   publicJwk = { ...(await exportJWK(publicKey)) };
+  const applied = await api<{ id: string }>('POST', '/v1/permits', { token: token('owner'), body: tomatoesApplication() });
+  permitId = applied.body.id;
+  expect(applied.status).toBe(201);
   const submitted = await api<{ id: string }>('POST', '/v1/declarations', { token: token('owner'), body: declarationFor(owner) });
   declarationId = submitted.body.id;
   await eventually(async () => {
@@ -77,6 +95,9 @@ function token(caller: Caller): string | undefined {
   if (caller === 'otherTrader') return cloud.mintToken({ role: 'trader', party: 'GB999999999999' });
   if (caller === 'carrier') return cloud.mintToken({ role: 'carrier', party: carrier });
   if (caller === 'otherCarrier') return cloud.mintToken({ role: 'carrier', party: 'GB888888888888' });
+  // The demo plant health agency's user, and a user of the CITES authority.
+  if (caller === 'agency') return cloud.mintToken({ role: 'agency' });
+  if (caller === 'otherAgency') return cloud.mintToken({ role: 'agency', agency: citesAgency });
   return cloud.mintToken({ role: caller });
 }
 
@@ -233,6 +254,15 @@ function requestFor(
       return { path: op.path.replace('{id}', manifestId) };
     case 'listUndeclaredGoods':
       return { path: `${op.path}?office=GBFXT` };
+    // The owner's application; deciding one that does not exist (a decision would change the owner's).
+    case 'applyForPermit':
+      return { path: op.path, body: tomatoesApplication() };
+    case 'listPermits':
+      return { path: caller === 'officer' || caller === 'admin' ? `${op.path}?holder=${owner}` : op.path };
+    case 'getPermit':
+      return { path: op.path.replace('{id}', permitId) };
+    case 'decidePermit':
+      return { path: op.path.replace('{id}', `PRM${missingId}`), body: { decision: 'REFUSE', reason: 'authorisation matrix' } };
     default:
       throw new Error(`no request for ${op.operationId}: add its row to the authorisation matrix`);
   }
@@ -242,8 +272,9 @@ function requestFor(
 const allowedStatus: Record<string, (caller: Caller) => number> = {
   submitDeclaration: () => 202,
   listDeclarations: () => 200,
-  // Another trader's declaration does not exist for a trader: 404, no existence oracle.
-  getDeclaration: (caller) => (caller === 'otherTrader' ? 404 : 200),
+  // Another trader's declaration does not exist for a trader: 404, no existence oracle. It cites no
+  // permit, so it does not exist for any agency user either.
+  getDeclaration: (caller) => (caller === 'otherTrader' || caller === 'agency' || caller === 'otherAgency' ? 404 : 200),
   listDeclarationEvents: (caller) => (caller === 'otherTrader' ? 404 : 200),
   listReviewQueue: () => 200,
   estimateDuty: () => 200,
@@ -310,12 +341,24 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   // Another carrier's manifest does not exist for it.
   getManifest: (caller) => (caller === 'otherCarrier' ? 404 : 200),
   listUndeclaredGoods: () => 200,
+  applyForPermit: () => 201,
+  listPermits: () => 200,
+  // The holder, its agency and customs see the application; nobody else learns it exists.
+  getPermit: (caller) => (caller === 'otherTrader' || caller === 'otherAgency' ? 404 : 200),
+  decidePermit: () => 404,
 };
 
 function expected(op: OperationSpec, caller: Caller): number {
   if (op.roles === 'public') return allowedStatus[op.operationId]!(caller);
   if (caller === 'anonymous') return 401;
-  const role = caller === 'owner' || caller === 'otherTrader' ? 'trader' : caller === 'otherCarrier' ? 'carrier' : caller;
+  const role =
+    caller === 'owner' || caller === 'otherTrader'
+      ? 'trader'
+      : caller === 'otherCarrier'
+        ? 'carrier'
+        : caller === 'otherAgency'
+          ? 'agency'
+          : caller;
   if (!op.roles.includes(role)) return 403;
   return allowedStatus[op.operationId]!(caller);
 }

@@ -17,6 +17,7 @@ import {
   documentSealer,
   documentUploads,
   paymentRequests,
+  permitStore,
   pipelineQueue,
   referenceDocuments,
   repaymentClaims,
@@ -36,6 +37,7 @@ import { declarationRepositoryContract } from './declaration-repository.contract
 import { documentArchiveContract } from './document-archive.contract.ts';
 import { documentSealContract } from './document-seal.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
+import { permitStoreContract } from './permits.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
 import { repaymentClaimsContract } from './repayments.contract.ts';
@@ -76,6 +78,7 @@ repaymentClaimsContract('DynamoDB adapter on the local cloud', {
   claims: () => repaymentClaims(loadConfig('decideRepaymentClaim')),
   payouts: () => repaymentClaims(loadConfig('decideRepaymentClaim')),
 });
+permitStoreContract('DynamoDB adapter on the local cloud', { permits: () => permitStore(loadConfig('decideRelease')) });
 
 // The registration function writes keys; intake reads them.
 signingKeyStoreContract('DynamoDB adapter on the local cloud', { keys: () => signingKeys(loadConfig('registerSigningKey')) });

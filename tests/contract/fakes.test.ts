@@ -7,6 +7,7 @@ import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts
 import { InMemoryDocumentSealer, InMemoryIssuedDocuments, InMemorySealKeyRegistry } from '#shared/ports/fakes/document-seal.ts';
 import { InMemoryDocumentUploads } from '#shared/ports/fakes/document-uploads.ts';
 import { InMemoryPaymentRequests } from '#shared/ports/fakes/payments.ts';
+import { InMemoryPermitStore } from '#shared/ports/fakes/permits.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
 import { InMemoryReferenceDocumentStore } from '#shared/ports/fakes/reference-document-store.ts';
 import { InMemoryPayouts, InMemoryRepaymentClaims } from '#shared/ports/fakes/repayments.ts';
@@ -24,6 +25,7 @@ import { declarationRepositoryContract } from './declaration-repository.contract
 import { documentArchiveContract } from './document-archive.contract.ts';
 import { documentSealContract } from './document-seal.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
+import { permitStoreContract } from './permits.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
 import { repaymentClaimsContract } from './repayments.contract.ts';
@@ -42,6 +44,7 @@ const traders = new InMemoryTraderProfileStore();
 const selectionStats = new InMemorySelectionStatsStore();
 const secrets = new FixedSecretSource();
 const uploads = new InMemoryDocumentUploads();
+const permits = new InMemoryPermitStore();
 
 declarationRepositoryContract('in-memory fakes', { repository: () => repository, archive: () => archive });
 
@@ -79,6 +82,7 @@ signingKeyStoreContract('in-memory fake', { keys: () => new InMemorySigningKeySt
 const accounts = new InMemoryAccountLedger();
 const payments = new InMemoryPaymentRequests();
 accountLedgerContract('in-memory fake', { ledger: () => accounts });
+permitStoreContract('in-memory fake', { permits: () => permits });
 paymentRequestsContract('in-memory fake', { payments: () => payments });
 webhookStoreContract('in-memory fakes', {
   subscriptions: () => new InMemorySubscriptionStore(),

@@ -19,6 +19,7 @@
  * A broken invariant fails the test with its smallest reproduction (case index, steps, bytes, answer).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoPermitRules } from '#demo/permit-rules-seed.ts';
 import { demoSelection, demoThresholds, demoValuationTable } from '#demo/risk-seed.ts';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
@@ -396,6 +397,8 @@ const spoilers: Record<(typeof referenceKinds)[number], { field: string; values:
   'valuation-references': { field: 'currency', values: ['gbp', 'GBPX', 826, null] },
   // risk settings are a strict object: any `format` member is refused.
   'risk-settings': { field: 'format', values: ['customs-clearance/risk-settings@1', 1, null, {}] },
+  // permit rules are a strict object too.
+  'permit-rules': { field: 'format', values: ['customs-clearance/permit-rules@1', 1, null, {}] },
 };
 const SPOILS = 4;
 
@@ -444,6 +447,7 @@ const referenceBases: Record<(typeof referenceKinds)[number], () => Node> = {
     ]),
   'valuation-references': () => fromJson(demoValuationTable),
   'risk-settings': () => fromJson({ selection: demoSelection, thresholds: demoThresholds }),
+  'permit-rules': () => fromJson(demoPermitRules),
 };
 
 const referenceKindOf = (variant: number) => referenceKinds[variant % referenceKinds.length]!;

@@ -480,7 +480,7 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     }
   });
 
-  it('creates an admin-only Cognito user pool with a strong password policy, threat protection and the party_id attribute', () => {
+  it('creates an admin-only Cognito user pool with a strong password policy, threat protection and the party_id and agency_id attributes', () => {
     // Prepare
     const pools = resourcesOf(template, 'AWS::Cognito::UserPool');
 
@@ -500,10 +500,13 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     expect(pool.MfaConfiguration).toBe('OPTIONAL');
     expect(pool.UserPoolTier).toBe('PLUS');
     expect(pool.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
-    expect(pool.Schema).toEqual([expect.objectContaining({ Name: 'party_id', AttributeDataType: 'String', Mutable: true })]);
+    expect(pool.Schema).toEqual([
+      expect.objectContaining({ Name: 'party_id', AttributeDataType: 'String', Mutable: true }),
+      expect.objectContaining({ Name: 'agency_id', AttributeDataType: 'String', Mutable: true }),
+    ]);
   });
 
-  it('creates the trader, officer and admin groups and an API client without secret that cannot write party_id', () => {
+  it('creates the trader, officer, admin and agency groups and an API client without secret that cannot write party_id or agency_id', () => {
     // Prepare
     const groups = resourcesOf(template, 'AWS::Cognito::UserPoolGroup');
 
@@ -520,6 +523,8 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     // An empty list would leave every attribute writable (aws/aws-cdk#30608).
     expect(client.WriteAttributes.length).toBeGreaterThan(0);
     expect(client.WriteAttributes).not.toContain('custom:party_id');
+    expect(client.ReadAttributes).toContain('custom:agency_id');
+    expect(client.WriteAttributes).not.toContain('custom:agency_id');
   });
 
   it("protects the HTTP API with a Cognito JWT authorizer (ID tokens of the API's and the console's clients), throttles and logs its default stage", () => {

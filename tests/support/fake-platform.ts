@@ -19,6 +19,7 @@ import { openAccount } from '#shared/domain/accounts.ts';
 import type { Principal } from '#shared/domain/auth.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import type { DeclarationRecord } from '#shared/domain/declaration-record.ts';
+import { permitRulesSchema } from '#shared/domain/permits.ts';
 import { validateDeclarationRules } from '#shared/domain/validation-rules.ts';
 import { InMemoryAccountLedger } from '#shared/ports/fakes/accounts.ts';
 import { InMemoryCargoReports } from '#shared/ports/fakes/cargo-reports.ts';
@@ -27,6 +28,7 @@ import { ManualClock } from '#shared/ports/fakes/clock.ts';
 import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
 import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
 import { FixedPaymentProviderSecrets, InMemoryPaymentRequests } from '#shared/ports/fakes/payments.ts';
+import { InMemoryPermitStore } from '#shared/ports/fakes/permits.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
 import { InMemoryReferenceDocumentStore } from '#shared/ports/fakes/reference-document-store.ts';
 import { InMemoryPayouts, InMemoryRepaymentClaims } from '#shared/ports/fakes/repayments.ts';
@@ -44,6 +46,7 @@ import { needsAlcoholDutyRates } from '#shared/tariff/alcohol-duty.ts';
 import { exchangeRatesSchema } from '#shared/tariff/model.ts';
 import { assessDuty } from '#shared/usecases/assess-duty.ts';
 import { decideRelease } from '#shared/usecases/decide-release.ts';
+import { permitChecks } from '#shared/usecases/permit-drawings.ts';
 import type { StageResult } from '#shared/usecases/pipeline-stage.ts';
 import { contentVersion } from '#shared/usecases/reference-documents.ts';
 import { scoreRisk } from '#shared/usecases/score-risk.ts';
@@ -118,6 +121,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
   for (const trader of demoTraders) await traders.put(trader);
   const selectionStats = new InMemorySelectionStatsStore();
   const counters = new InMemoryClearanceCounters();
+  const permits = new InMemoryPermitStore();
   const signingKeys = new InMemorySigningKeyStore();
   const accounts = new InMemoryAccountLedger();
   const payments = new InMemoryPaymentRequests();
@@ -142,6 +146,11 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
           nationalCountry: region.country,
           alcoholDutyRates: needsAlcoholDutyRates(declaration) ? await tariff.alcoholDutyRatesAsOf(acceptedAt) : undefined,
         }),
+      permits: async (declaration: Parameters<typeof validateDeclarationRules>[0], today: string, acceptedAt: string) =>
+        permitChecks(declaration, today, {
+          permits,
+          rules: (await documents.asOf('permitRules', acceptedAt, (raw) => permitRulesSchema.parse(raw)))?.document,
+        }),
     },
     risk: {
       repository,
@@ -162,7 +171,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
       tariff,
       region: { nationalCurrency: region.nationalCurrency, deMinimis: { ...region.deMinimis, appliesTo: [...region.deMinimis.appliesTo] } },
     },
-    release: { repository, counters, documentsQueue: queues.documents, clock, accounts, payments, cargo, cargoSettings },
+    release: { repository, counters, documentsQueue: queues.documents, clock, accounts, payments, cargo, cargoSettings, permits },
     /** The officers' review (claims, decisions): a claim lasts 30 minutes, as in eu-west-2. */
     review: { repository, counters, documentsQueue: queues.documents, clock, claimMinutes: 30, accounts, payments },
     /** A trader's cancellation: duties drawn before it are given back. */
@@ -249,6 +258,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
     repaymentClaims,
     payouts,
     cargo,
+    permits,
     deps,
     deliver,
     declaration,

@@ -144,9 +144,11 @@ export function useMyDeclarations(status: DeclarationStatus | undefined, cursor:
   });
 }
 
+/** The roles the console has pages for (partner agency users have none yet: they use the API). */
+const consoleRoles = ['trader', 'officer', 'admin'] as const;
 const demoUserSchema = z.object({
   username: z.string(),
-  role: z.enum(['trader', 'officer', 'admin']),
+  role: z.enum(consoleRoles),
   party: z.string().nullable(),
   name: z.string(),
   sub: z.string(),
@@ -166,9 +168,14 @@ export function useDemoUsers() {
         throw new ApiError('network', 0, 'The local cloud did not answer');
       }
       if (!response.ok) throw new ApiError('http', response.status, 'No demo users here');
-      const parsed = z.object({ items: z.array(demoUserSchema) }).safeParse(await response.json());
+      const parsed = z.object({ items: z.array(z.object({ role: z.string() }).loose()) }).safeParse(await response.json());
       if (!parsed.success) throw new ApiError('unexpected-answer', response.status, 'The demo user list has an unexpected form');
-      return parsed.data.items;
+      const users = parsed.data.items
+        .filter((item) => (consoleRoles as readonly string[]).includes(item.role))
+        .map((item) => demoUserSchema.safeParse(item));
+      if (users.some((user) => !user.success))
+        throw new ApiError('unexpected-answer', response.status, 'The demo user list has an unexpected form');
+      return users.flatMap((user) => (user.success ? [user.data] : []));
     },
     staleTime: Number.POSITIVE_INFINITY,
     retry,

@@ -1,5 +1,6 @@
 /** Administration: reference documents, trader status, valuation references (risk profiles: `risk-profiles.ts`). */
 import * as z from 'zod';
+import { permitRulesSchema } from '#shared/domain/permits.ts';
 import { signingKeyListSchema } from '#shared/domain/signing-keys.ts';
 import { defineOperation, queryInteger } from '#shared/http/operation-spec.ts';
 import { referenceDocumentNames } from '#shared/http/reference-kinds.ts';
@@ -29,6 +30,7 @@ export const loadReferenceDocumentOperation = defineOperation({
       alcoholDutyRatesSchema,
       valuationReferenceTableSchema,
       riskSettingsSchema,
+      permitRulesSchema,
     ]),
     maxBytes: 50_000_000,
     gzip: true,

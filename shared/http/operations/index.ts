@@ -4,6 +4,7 @@ import * as admin from './admin.ts';
 import * as cargoReports from './cargo-reports.ts';
 import * as declarations from './declarations.ts';
 import * as meta from './meta.ts';
+import * as permits from './permits.ts';
 import * as repayments from './repayments.ts';
 import * as revenue from './revenue.ts';
 import * as review from './review.ts';
@@ -27,5 +28,6 @@ export const operations: readonly OperationSpec[] = [
   ...Object.values(revenue),
   ...Object.values(repayments),
   ...Object.values(cargoReports),
+  ...Object.values(permits),
   ...Object.values(meta),
 ];
