@@ -200,10 +200,7 @@ describe('permits in the pipeline', () => {
     await platform.runThrough('duty');
 
     // Act
-    await cancelDeclaration(
-      { principal: trader(party), id, reason: 'consignment lost' },
-      platform.deps.cancel,
-    );
+    await cancelDeclaration({ principal: trader(party), id, reason: 'consignment lost' }, platform.deps.cancel);
     await platform.deliver('release');
 
     // Assess
