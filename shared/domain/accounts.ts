@@ -19,6 +19,16 @@ export type AccountKind = (typeof accountKinds)[number];
 /** A calendar month, the duty deferment period (UK: the month's charges are collected on the 15th of the next). */
 export const periodSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month such as "2026-11"');
 export const periodOf = (at: string): string => at.slice(0, 7);
+/** The calendar month after `period` ("2026-12" after "2026-11", "2027-01" after "2026-12"). */
+export function periodAfter(period: string): string {
+  const [year, month] = period.split('-').map(Number) as [number, number];
+  return month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
+}
+/** The calendar month before `period`. */
+export function periodBefore(period: string): string {
+  const [year, month] = period.split('-').map(Number) as [number, number];
+  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+}
 
 const twoDecimals = z.string().regex(/^\d+\.\d{2}$/, 'must be an amount with 2 decimals');
 
@@ -86,7 +96,7 @@ export const accountSchema = z
   .meta({ id: 'Account' });
 export type Account = z.infer<typeof accountSchema>;
 
-export const ledgerEntryKinds = ['OPENED', 'TOP_UP', 'CHARGE', 'SECURITY', 'CREDIT'] as const;
+export const ledgerEntryKinds = ['OPENED', 'TOP_UP', 'CHARGE', 'SECURITY', 'CREDIT', 'DIRECT_DEBIT'] as const;
 export type LedgerEntryKind = (typeof ledgerEntryKinds)[number];
 
 export const ledgerEntrySchema = z
@@ -221,6 +231,13 @@ export function applyEntry(
           `the guarantee of account ${account.number} has ${fixed2(new Dec(deferment.guarantee.amount).minus(deferment.secured))} ${account.currency} free, ${draft.amount} is due`,
         );
       return { ok: true, account: { ...next, deferment: { ...deferment, secured: fixed2(secured) } }, entry };
+    }
+    case 'DIRECT_DEBIT': {
+      // Closes a deferment period: its charges are collected (UK: on the 15th of the next month), and
+      // an account still counting that period (or an earlier one) starts the next one from zero.
+      if (!deferment || !draft.period) return wrongKind(account, 'a direct debit closes a period of a duty deferment account');
+      if (deferment.period.localeCompare(draft.period) > 0) return { ok: true, account: next, entry };
+      return { ok: true, account: { ...next, deferment: { ...deferment, period: periodAfter(draft.period), used: '0.00' } }, entry };
     }
     case 'OPENED':
       return wrongKind(account, 'an account is opened once');

@@ -7,6 +7,7 @@ import * as revenue from './revenue.ts';
 import * as review from './review.ts';
 import * as riskProfiles from './risk-profiles.ts';
 import * as sealedDocuments from './sealed-documents.ts';
+import * as statements from './statements.ts';
 import * as stats from './stats.ts';
 import * as subscriptions from './subscriptions.ts';
 import * as tariff from './tariff.ts';
@@ -23,5 +24,6 @@ export const operations: readonly OperationSpec[] = [
   ...Object.values(riskProfiles),
   ...Object.values(sealedDocuments),
   ...Object.values(revenue),
+  ...Object.values(statements),
   ...Object.values(meta),
 ];
