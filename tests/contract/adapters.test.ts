@@ -22,6 +22,7 @@ import {
   sharedDynamoDb,
   sharedS3,
   signingKeys,
+  statementIndex,
   webhookStore,
 } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
@@ -38,6 +39,7 @@ import { referenceDocumentStoreContract } from './reference-document-store.contr
 import { accountLedgerContract, paymentRequestsContract } from './revenue.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
 import { signingKeyStoreContract } from './signing-keys.contract.ts';
+import { statementsContract } from './statements.contract.ts';
 import { webhookStoreContract } from './webhooks.contract.ts';
 
 let cloud: LocalCloud;
@@ -67,6 +69,12 @@ declarationRepositoryContract('DynamoDB and S3 adapters on the local cloud', {
 // Admins open accounts; the release stage draws on them; payment callbacks confirm requests.
 accountLedgerContract('DynamoDB adapter on the local cloud', { ledger: () => accountLedger(loadConfig('openAccount')) });
 paymentRequestsContract('DynamoDB adapter on the local cloud', { payments: () => paymentRequests(loadConfig('paymentCallback')) });
+// Accounts are opened by the opening function; the statements job lists them, the reconciliation reads a declaration's entries.
+statementsContract('DynamoDB adapters on the local cloud', {
+  ledger: () => accountLedger(loadConfig('openAccount')),
+  reader: () => accountLedger(loadConfig('closeStatements')),
+  statements: () => statementIndex(loadConfig('closeStatements')),
+});
 
 // The registration function writes keys; intake reads them.
 signingKeyStoreContract('DynamoDB adapter on the local cloud', { keys: () => signingKeys(loadConfig('registerSigningKey')) });

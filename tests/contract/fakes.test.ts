@@ -15,6 +15,7 @@ import {
   InMemoryTraderProfileStore,
 } from '#shared/ports/fakes/risk-stores.ts';
 import { InMemorySigningKeyStore } from '#shared/ports/fakes/signing-keys.ts';
+import { InMemoryStatementIndex } from '#shared/ports/fakes/statements.ts';
 import { InMemoryDeliveryLog, InMemorySubscriptionStore } from '#shared/ports/fakes/webhooks.ts';
 import { clearanceCountersContract } from './clearance-counters.contract.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
@@ -26,6 +27,7 @@ import { referenceDocumentStoreContract } from './reference-document-store.contr
 import { accountLedgerContract, paymentRequestsContract } from './revenue.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
 import { signingKeyStoreContract } from './signing-keys.contract.ts';
+import { statementsContract } from './statements.contract.ts';
 import { webhookStoreContract } from './webhooks.contract.ts';
 
 // One instance of each, as the adapters share one table, bucket and queue.
@@ -76,6 +78,7 @@ const accounts = new InMemoryAccountLedger();
 const payments = new InMemoryPaymentRequests();
 accountLedgerContract('in-memory fake', { ledger: () => accounts });
 paymentRequestsContract('in-memory fake', { payments: () => payments });
+statementsContract('in-memory fakes', { ledger: () => accounts, reader: () => accounts, statements: () => new InMemoryStatementIndex() });
 webhookStoreContract('in-memory fakes', {
   subscriptions: () => new InMemorySubscriptionStore(),
   deliveries: () => new InMemoryDeliveryLog(),

@@ -650,7 +650,8 @@ describe('CustomsStack (dev, eu-west-2)', () => {
 
     // Assess
     expect(rules.map(([, rule]) => rule.Properties.ScheduleExpression).sort()).toEqual(['rate(1 hour)', 'rate(1 minute)']);
-    const targetOf = (rate: string) => JSON.stringify(rules.find(([, rule]) => rule.Properties.ScheduleExpression === rate)?.[1].Properties.Targets);
+    const targetOf = (rate: string) =>
+      JSON.stringify(rules.find(([, rule]) => rule.Properties.ScheduleExpression === rate)?.[1].Properties.Targets);
     expect(targetOf('rate(1 minute)')).toMatch(/RedriveStalled/);
     expect(targetOf('rate(1 hour)')).toMatch(/CloseEndedStatements/);
   });
