@@ -9,10 +9,11 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
+import { sendConfirmation, signedConfirmation, simulatorKey } from '#local/payment-simulator.ts';
 import { DynamoDbAccountLedger } from '#shared/adapters/dynamodb-accounts.ts';
 import { sharedDynamoDb } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
-import { applyEntry, periodOf } from '#shared/domain/accounts.ts';
+import { applyEntry, openAccount as openingOf, periodBefore, periodOf } from '#shared/domain/accounts.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { Dec, fixed2, ZERO } from '#shared/tariff/money.ts';
 import { ferroSiliconCif } from '#tests/support/scenarios.ts';
@@ -29,6 +30,7 @@ let admin: string;
 interface View {
   id: string;
   status: string;
+  paymentsDue: { reference: string; amount: string; currency: string }[];
   assessment: { totals: { total: string; byTaxType: Record<string, string> } } | null;
   duties: { postponedVat: string; charges: { amount: string }[] } | null;
 }
@@ -170,6 +172,57 @@ describe('monthly statements', () => {
     expect(refused.map((response) => response.status)).toEqual([404, 404]);
   });
 
+  it('the scheduled job closes the month that ended on an account opened before it, once', async () => {
+    // Prepare: an account opened last month with one charge of last month, written through the ledger.
+    const ledger = new DynamoDbAccountLedger(sharedDynamoDb(), loadConfig('openAccount').tableName('main'));
+    const lastMonth = periodBefore(periodOf(new Date().toISOString()));
+    const at = `${lastMonth}-15T12:00:00.000Z`;
+    const number = String(randomInt(1_000_000, 9_999_999));
+    const opened = openingOf(
+      {
+        kind: 'DEFERMENT',
+        number,
+        ownerId: newParty(),
+        currency: 'GBP',
+        deferment: { monthlyLimit: '5000.00', guarantee: { amount: '5000.00', guarantor: 'Test Bank plc' } },
+      },
+      at,
+      'test-admin',
+    );
+    expect(await ledger.open(opened.account, opened.entry)).toBe(true);
+    const charge = applyEntry(opened.account, {
+      kind: 'CHARGE',
+      at,
+      amount: '12.34',
+      period: lastMonth,
+      source: 'DECL#01LASTMONTH#4',
+      declarationId: '01LASTMONTH',
+      byTaxType: { A00: '2.34', B00: '10.00' },
+      by: 'release',
+    });
+    if (!charge.ok) throw new Error(charge.refusal.message);
+    expect((await ledger.post({ account: charge.account, expectedVersion: 1, entry: charge.entry })).outcome).toBe('applied');
+
+    // Act
+    await Promise.all([cloud.runScheduled('closeEndedStatements'), cloud.runScheduled('closeEndedStatements')]);
+    const listed = await api<{ items: Summary[] }>('GET', `/v1/accounts/${number}/statements`, { token: admin });
+
+    // Assess
+    const entries = await entriesOf(number);
+    expect(entries.map((entry) => [entry.kind, entry.amount, entry.period])).toEqual([
+      ['OPENED', '0.00', undefined],
+      ['CHARGE', '12.34', lastMonth],
+      ['DIRECT_DEBIT', '12.34', lastMonth],
+    ]);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({
+        period: lastMonth,
+        declarations: 1,
+        totals: expect.objectContaining({ byTaxType: { A00: '2.34', B00: '10.00' } }),
+      }),
+    ]);
+  });
+
   it('refuses to close a period that has not ended (409 PERIOD_NOT_ENDED)', async () => {
     // Prepare
     const next = new Date();
@@ -191,8 +244,23 @@ describe('monthly statements', () => {
 
 describe('revenue reconciliation', () => {
   it('finds no difference for a GREEN release, an inspected RED release with extra duty and postponed VAT, then the one injected', async () => {
-    // Prepare: the three kinds of release, all charged to deferment accounts.
+    // Prepare: the three kinds of release charged to deferment accounts, and one paid immediately.
     const green = await released(trustedTrader, () => {});
+    const waiting = await released(
+      trustedTrader,
+      (d) => {
+        d.payment = { method: 'H' };
+      },
+      ['AWAITING_PAYMENT'],
+    );
+    const simulator = await simulatorKey({
+      secretsEndpoint: cloud.endpoints.secretsManager,
+      secretId: loadConfig('paymentCallback').secretId('paymentProviders'),
+      region: process.env.AWS_REGION ?? 'eu-west-2',
+    });
+    const [due] = waiting.paymentsDue;
+    if (!due) throw new Error('nothing to pay');
+    expect((await sendConfirmation(cloud.apiUrl, signedConfirmation(simulator, due))).status).toBe(200);
     const postponed = await released(trustedTrader, (d) => {
       d.payment = { method: 'E', account: d.payment?.account ?? '', postponedVat: true };
     });
@@ -243,7 +311,7 @@ describe('revenue reconciliation', () => {
     expect(new Dec(postponed.duties?.postponedVat ?? '0').greaterThan(0)).toBe(true);
     expect(clean.status).toBe(200);
     // The first test released three of them; the seeded cloud may hold more of its own.
-    expect(clean.body.declarations).toBeGreaterThanOrEqual(6);
+    expect(clean.body.declarations).toBeGreaterThanOrEqual(7);
     expect(clean.body.differences).toEqual([]);
     expect(afterInjection.body.differences).toEqual([
       { declarationId: green.id, taxType: 'A00', expected: fixed2(new Dec(greenA00)), booked: fixed2(new Dec(greenA00).plus('1.00')) },
