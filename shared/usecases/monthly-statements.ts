@@ -83,7 +83,7 @@ export async function closeAccountPeriod(number: string, period: string, deps: S
   const recorded = await deps.statements.get(number, period);
   if (recorded) return recorded;
   const account = await deps.accounts.get(number);
-  if (!account || account.kind !== 'DEFERMENT' || periodOf(account.openedAt) > period) return undefined;
+  if (account?.kind !== 'DEFERMENT' || periodOf(account.openedAt) > period) return undefined;
   const directDebit = await bookDirectDebit(account, period, deps);
   const entries = await deps.accounts.entries(number);
   const statement = buildStatement(account, entries, directDebit);
