@@ -86,6 +86,10 @@ const regionSchema = z.object({
   PAYMENT_SIMULATOR_ALLOWED: required('PAYMENT_SIMULATOR_ALLOWED')
     .pipe(z.enum(['true', 'false'], { error: 'PAYMENT_SIMULATOR_ALLOWED must be "true" or "false"' }))
     .transform((value) => value === 'true'),
+  // Local cloud only: an administrator may close the current deferment period early (docs/revenue.md, monthly statements).
+  EARLY_STATEMENTS_ALLOWED: required('EARLY_STATEMENTS_ALLOWED')
+    .pipe(z.enum(['true', 'false'], { error: 'EARLY_STATEMENTS_ALLOWED must be "true" or "false"' }))
+    .transform((value) => value === 'true'),
   // Empty: the region has no low-value relief.
   DE_MINIMIS: z.string({ error: 'DE_MINIMIS is missing (empty when the region has no low-value relief)' }).transform((value, context) => {
     if (value === '') return undefined;
@@ -117,6 +121,8 @@ export interface RegionSettings {
   allowLoopbackWebhookTargets: boolean;
   /** Local cloud only: payment confirmations of the provider simulator are taken (never in AWS). */
   allowPaymentSimulator: boolean;
+  /** Local cloud only: an administrator may close the current month's deferment period before it ends (never in AWS). */
+  allowEarlyStatements: boolean;
 }
 
 /** A function's configuration: the region, and the names of exactly the resources it may access. */
@@ -200,6 +206,7 @@ export function loadConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.
       },
       allowLoopbackWebhookTargets: values.WEBHOOK_ALLOW_LOOPBACK_TARGETS,
       allowPaymentSimulator: values.PAYMENT_SIMULATOR_ALLOWED,
+      allowEarlyStatements: values.EARLY_STATEMENTS_ALLOWED,
     },
     tableName: (table) => resource('table', tableNameEnv(table)),
     bucketName: (bucket) => resource('bucket', bucketNameEnv(bucket)),

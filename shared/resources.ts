@@ -64,6 +64,12 @@ import {
   sealKeySetOperation,
   verifyDocumentOperation,
 } from './http/operations/sealed-documents.ts';
+import {
+  closeStatementsOperation,
+  getStatementOperation,
+  listStatementsOperation,
+  revenueReconciliationOperation,
+} from './http/operations/statements.ts';
 import { clearanceStatisticsOperation, profileSelectionsOperation } from './http/operations/stats.ts';
 import {
   createSubscriptionOperation,
@@ -378,6 +384,8 @@ export const key = {
   sealKeys: 'SEALKEYS',
   /** A trader account: its cache, ledger entries and source guards (patterns 50-52); its listing under the owner is `TRADER#*`. */
   account: 'ACCOUNT#*',
+  /** Every deferment account, listed when it is opened (pattern 74): the accounts the statements job closes. */
+  defermentAccounts: 'DEFERMENTS',
   /** A payment request the platform issued (patterns 54, 55). */
   paymentRequest: 'PAYMENT#*',
   /** A payment provider's confirmation event, accepted once (pattern 55). */
@@ -426,6 +434,8 @@ export const archived = {
   releaseNotes: '*declarations/*/issued/release-note/*.json',
   /** Their printable copies (PDF), beside them. */
   printedDocuments: '*declarations/*/issued/*/*.pdf',
+  /** Monthly statements of deferment accounts (JSON and CSV), spread by the account number. */
+  statements: '*statements/*',
   /** Documents traders upload with a presigned URL (no hex prefix: the bucket notification's prefix). */
   uploads: 'declarations/*/documents/*',
 } as const;
@@ -461,6 +471,22 @@ const booksOnAccounts: readonly TableGrant[] = [
 
 /** Securing duties (docs/revenue.md): drawn on the declared account, or a payment request issued (pattern 54). */
 const securesDuties: readonly TableGrant[] = [...booksOnAccounts, { actions: ['GetItem', 'PutItem'], keys: [key.paymentRequest] }];
+
+/**
+ * Closing a deferment period (patterns 74, 75): the deferment accounts listed, the direct debit
+ * booked on each (patterns 51, 52), its statement archived (write-once: a repeat reads the stored
+ * object's head) and recorded.
+ */
+const closesStatements: FunctionAccess = {
+  tables: {
+    main: [
+      { actions: ['Query'], keys: [key.defermentAccounts] },
+      { actions: ['GetItem', 'PutItem', 'Query'], keys: [key.account] },
+      { actions: ['PutItem'], keys: [key.trader] },
+    ],
+  },
+  buckets: { archive: [{ actions: ['GetObject', 'PutObject'], keys: [archived.statements] }] },
+};
 
 /** Lambda functions, by logical name. */
 export const functions = {
@@ -1244,6 +1270,8 @@ export const functions = {
         main: [
           { actions: ['GetItem', 'PutItem', 'Query'], keys: [key.account] },
           { actions: ['PutItem'], keys: [key.trader] },
+          // Pattern 74: a deferment account listed for the statements job.
+          { actions: ['PutItem'], keys: [key.defermentAccounts] },
         ],
       },
     },
@@ -1327,6 +1355,23 @@ export const functions = {
       },
     },
   },
+  listStatements: {
+    entry: 'functions/api/accounts-statements-list.ts',
+    handler: 'handler',
+    description: "GET /v1/accounts/{number}/statements: a deferment account's monthly statements (its holder, officers, admins)",
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(listStatementsOperation)],
+    // Pattern 52 (the account, rolled forward), then 75. Put: a read finishes a booking another writer left half done.
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query', 'PutItem'], keys: [key.account] },
+          { actions: ['PutItem'], keys: [key.trader] },
+        ],
+      },
+    },
+  },
   getPermit: {
     entry: 'functions/api/permits/get.ts',
     handler: 'handler',
@@ -1353,6 +1398,67 @@ export const functions = {
         ],
       },
       buckets: { reference: [{ actions: ['GetObject'], keys: [referenceKeys.permitRules] }] },
+    },
+  },
+  getStatement: {
+    entry: 'functions/api/accounts-statements-get.ts',
+    handler: 'handler',
+    description:
+      'GET /v1/accounts/{number}/statements/{period}: a monthly statement with links to its JSON and CSV (its holder, officers, admins)',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [api(getStatementOperation)],
+    // Pattern 52 (the account), then 75; the links are presigned reads of the archived files.
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'PutItem'], keys: [key.account] },
+          { actions: ['PutItem'], keys: [key.trader] },
+        ],
+      },
+      buckets: { archive: [{ actions: ['GetObject'], keys: [archived.statements] }] },
+    },
+  },
+  closeStatements: {
+    entry: 'functions/api/admin/statements-close.ts',
+    handler: 'handler',
+    description:
+      'POST /v1/admin/statements/close?period=: an administrator closes a deferment period now on every deferment account (admin)',
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    triggers: [api(closeStatementsOperation)],
+    access: closesStatements,
+  },
+  closeEndedStatements: {
+    entry: 'functions/workers/close-statements.ts',
+    handler: 'handler',
+    description:
+      'Every hour: closes the month that ended on every deferment account (direct debit booked, statement archived as JSON and CSV), once per account and period',
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    triggers: [{ kind: 'schedule', everyMinutes: 60 }],
+    access: closesStatements,
+  },
+  revenueReconciliation: {
+    entry: 'functions/api/admin/revenue-reconciliation.ts',
+    handler: 'handler',
+    description:
+      "GET /v1/admin/revenue/reconciliation: released imports' tax lines against the ledger's charges, per tax type (officers, admins)",
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+    triggers: [api(revenueReconciliationOperation)],
+    access: {
+      tables: {
+        main: [
+          // Pattern 13: the declarations lodged each day of the period, with their bodies.
+          { actions: ['Query'], index: 'GSI3', keys: [key.day] },
+          { actions: ['BatchGetItem'], keys: [key.declaration] },
+          // Pattern 76: a declaration's ledger entries, by their source guards; pattern 54: its payment requests.
+          { actions: ['GetItem', 'Query'], keys: [key.account] },
+          { actions: ['GetItem'], keys: [key.paymentRequest] },
+        ],
+      },
+      buckets: { archive: [readsDeclarationBodies] },
     },
   },
   paymentCallback: {

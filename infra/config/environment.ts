@@ -30,5 +30,7 @@ export function regionEnvironment(input: { regionName: string; region: RegionCon
     WEBHOOK_ALLOW_LOOPBACK_TARGETS: String(input.stage === 'local'),
     // Only the local cloud takes confirmations of the payment provider simulator (`npm run pay`).
     PAYMENT_SIMULATOR_ALLOWED: String(input.stage === 'local'),
+    // Only the local cloud lets an administrator close the current month's statements before the month ends.
+    EARLY_STATEMENTS_ALLOWED: String(input.stage === 'local'),
   };
 }

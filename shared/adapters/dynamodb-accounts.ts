@@ -34,6 +34,10 @@ export class DynamoDbAccountLedger implements AccountLedger {
   }
 
   async open(account: Account, entry: LedgerEntry): Promise<boolean> {
+    // Listed first, so an opening that stops halfway is still found by the statements job (which
+    // skips a number whose account it cannot read, or that another kind of account holds).
+    if (account.kind === 'DEFERMENT')
+      await this.putOnce({ ...keys.defermentAccount(account.number), entity: entityTypes.defermentAccount, number: account.number });
     const opened = await conditional(() => this.put({ ...keys.ledgerEntry(account.number, 1), entity: entityTypes.ledgerEntry, ...entry }));
     if (!opened) return false;
     await this.putOnce({ ...keys.ledgerSource(account.number, entry.source), entity: entityTypes.ledgerSource, sequence: 1 });
@@ -102,6 +106,17 @@ export class DynamoDbAccountLedger implements AccountLedger {
     await this.putOnce({ ...keys.ledgerSource(account.number, entry.source), entity: entityTypes.ledgerSource, sequence: entry.sequence });
     await this.storeCache(account, change.expectedVersion);
     return { outcome: 'applied' };
+  }
+
+  async listDefermentAccounts(): Promise<string[]> {
+    const items = await this.queryAll(keys.defermentAccountsPartition, 'ACCOUNT#');
+    return items.map((item) => String(item.number));
+  }
+
+  async entriesBySourcePrefix(number: string, prefix: string): Promise<LedgerEntry[]> {
+    const guards = await this.queryAll(keys.ledgerSource(number, prefix).PK, keys.ledgerSource(number, prefix).SK);
+    const entries = await Promise.all(guards.map((guard) => this.entryAt(number, Number(guard.sequence))));
+    return entries.filter((entry): entry is LedgerEntry => entry !== undefined).sort((a, b) => a.sequence - b.sequence);
   }
 
   /** Writes the guard of `entry` and moves the cache over it (from `before`, or from nothing for the opening). */

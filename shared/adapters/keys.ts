@@ -170,6 +170,12 @@ export const keys = {
   /** A party's account, listed under its trader partition ('ACCOUNT#' sorts before 'KEY#' and 'PROFILE'). */
   accountOfOwner: (ownerId: string, number: string) => ({ PK: `TRADER#${ownerId}`, SK: `ACCOUNT#${number}` }),
   accountOfOwnerPrefix: (ownerId: string) => ({ PK: `TRADER#${ownerId}`, SKPrefix: 'ACCOUNT#' }),
+  /** A period's statement of a deferment account (its summary and archive keys), written once when the period closes. */
+  statement: (number: string, period: string) => ({ PK: `ACCOUNT#${number}`, SK: `STATEMENT#${period}` }),
+  statementPrefix: (number: string) => ({ PK: `ACCOUNT#${number}`, SKPrefix: 'STATEMENT#' }),
+  /** Every deferment account, listed once when it is opened: the accounts whose periods the statements job closes. */
+  defermentAccount: (number: string) => ({ PK: 'DEFERMENTS', SK: `ACCOUNT#${number}` }),
+  defermentAccountsPartition: 'DEFERMENTS',
   /** A payment request the platform issued, by its reference. */
   paymentRequest: (reference: string) => ({ PK: `PAYMENT#${reference}`, SK: 'META' }),
   /**
@@ -251,6 +257,8 @@ export const entityTypes = {
   ledgerEntry: 'LedgerEntry',
   ledgerSource: 'LedgerSource',
   accountOfOwner: 'AccountOfOwner',
+  statement: 'Statement',
+  defermentAccount: 'DefermentAccount',
   paymentRequest: 'PaymentRequest',
   paymentEvent: 'PaymentEvent',
   repaymentClaim: 'RepaymentClaim',

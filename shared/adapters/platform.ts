@@ -19,6 +19,7 @@ import { DynamoDbPaymentRequests } from './dynamodb-payment-requests.ts';
 import { DynamoDbPermitStore } from './dynamodb-permits.ts';
 import { DynamoDbRepaymentClaims } from './dynamodb-repayment-claims.ts';
 import { DynamoDbSigningKeyStore } from './dynamodb-signing-keys.ts';
+import { DynamoDbStatementIndex } from './dynamodb-statements.ts';
 import { DynamoDbWebhookStore } from './dynamodb-webhooks.ts';
 import { EventBridgeEventBus } from './eventbridge-event-bus.ts';
 import { HttpsWebhookSender } from './https-webhook-sender.ts';
@@ -122,6 +123,17 @@ export const documentSealer = (config: FunctionConfig) => new KmsDocumentSealer(
 
 /** Trader accounts and their ledgers. */
 export const accountLedger = (config: FunctionConfig) => new DynamoDbAccountLedger(sharedDynamoDb(), config.tableName('main'));
+
+/** The statements recorded under each deferment account. */
+export const statementIndex = (config: FunctionConfig) => new DynamoDbStatementIndex(sharedDynamoDb(), config.tableName('main'));
+
+/** Monthly statements of deferment accounts: the closing of a period (ledger, index, archive) and their downloads. */
+export const statementDependencies = (config: FunctionConfig) => ({
+  accounts: accountLedger(config),
+  statements: statementIndex(config),
+  archive: documentArchive(config),
+  clock: systemClock,
+});
 
 /** Payment requests and provider confirmations. */
 export const paymentRequests = (config: FunctionConfig) => new DynamoDbPaymentRequests(sharedDynamoDb(), config.tableName('main'));

@@ -19,6 +19,16 @@ export type AccountKind = (typeof accountKinds)[number];
 /** A calendar month, the duty deferment period (UK: the month's charges are collected on the 15th of the next). */
 export const periodSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month such as "2026-11"');
 export const periodOf = (at: string): string => at.slice(0, 7);
+/** The calendar month after `period` ("2026-12" after "2026-11", "2027-01" after "2026-12"). */
+export function periodAfter(period: string): string {
+  const [year, month] = period.split('-').map(Number) as [number, number];
+  return month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
+}
+/** The calendar month before `period`. */
+export function periodBefore(period: string): string {
+  const [year, month] = period.split('-').map(Number) as [number, number];
+  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+}
 
 const twoDecimals = z.string().regex(/^\d+\.\d{2}$/, 'must be an amount with 2 decimals');
 
@@ -96,6 +106,8 @@ export const ledgerEntryKinds = [
   'REPAYMENT',
   /** Security held under the guarantee given back (a cancelled declaration's method M charge): lowers `secured`. */
   'SECURITY_RELEASED',
+  /** A deferment period closed: its charges collected by direct debit (monthly statements). */
+  'DIRECT_DEBIT',
 ] as const;
 export type LedgerEntryKind = (typeof ledgerEntryKinds)[number];
 
@@ -242,6 +254,13 @@ export function applyEntry(
         account: { ...next, deferment: { ...deferment, secured: fixed2(Dec.max(ZERO, new Dec(deferment.secured).minus(amount))) } },
         entry,
       };
+    case 'DIRECT_DEBIT': {
+      // Closes a deferment period: its charges are collected (UK: on the 15th of the next month), and
+      // an account still counting that period (or an earlier one) starts the next one from zero.
+      if (!deferment || !draft.period) return wrongKind(account, 'a direct debit closes a period of a duty deferment account');
+      if (deferment.period.localeCompare(draft.period) > 0) return { ok: true, account: next, entry };
+      return { ok: true, account: { ...next, deferment: { ...deferment, period: periodAfter(draft.period), used: '0.00' } }, entry };
+    }
     case 'OPENED':
       return wrongKind(account, 'an account is opened once');
   }

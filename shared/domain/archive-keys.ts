@@ -33,4 +33,7 @@ export const archiveKeys = {
   /** The printable copy (PDF) of a document customs issued, beside it, named by its own SHA-256. */
   issuedPdf: (declarationId: string, kind: string, sha256: string): string =>
     `${declarationFolder(declarationId)}/issued/${kind.toLowerCase().replace(/_/g, '-')}/${sha256}.pdf`,
+  /** A deferment account's monthly statement (JSON or CSV), spread by the account number, named by its own SHA-256. */
+  statement: (accountNumber: string, period: string, sha256: string, format: 'json' | 'csv'): string =>
+    `${archiveSpread(accountNumber)}/statements/${accountNumber}/${period}/${sha256}.${format}`,
 } as const;

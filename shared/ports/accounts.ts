@@ -30,4 +30,8 @@ export interface AccountLedger {
    * account is still at `expectedVersion` and no entry has `entry.source`.
    */
   post(change: { account: Account; expectedVersion: number; entry: LedgerEntry }): Promise<PostOutcome>;
+  /** The numbers of every deferment account opened (the accounts whose periods the statements job closes), in order. */
+  listDefermentAccounts(): Promise<string[]>;
+  /** The entries booked for sources that start with `prefix` (`DECL#<declaration>#`: a declaration's), in sequence order. */
+  entriesBySourcePrefix(number: string, prefix: string): Promise<LedgerEntry[]>;
 }

@@ -102,4 +102,30 @@ export const rarelyCalled: readonly { permission: string; reason: string }[] = [
     permission: 'topUpAccount main key TRADER#*',
     reason: "As above: a top-up's only TRADER# write is that listing of a half-opened account.",
   },
+  {
+    permission: 'listStatements dynamodb:PutItem on main [*]',
+    reason:
+      'Reading the account (the holder check) finishes a booking or an opening another writer left half done (pattern 52): tests/integration/revenue.test.ts exercises that roll-forward through GET /v1/accounts, the same adapter code.',
+  },
+  {
+    permission: 'listStatements main key TRADER#*',
+    reason: 'As above: rolling forward an opening lists the account under its owner.',
+  },
+  {
+    permission: 'getStatement dynamodb:PutItem on main [*]',
+    reason: 'As for listStatements: the holder check reads the account, which finishes a half-done booking or opening.',
+  },
+  {
+    permission: 'getStatement main key TRADER#*',
+    reason: 'As above: rolling forward an opening lists the account under its owner.',
+  },
+  {
+    permission: 'close*Statements dynamodb:PutItem on main [TRADER#*]',
+    reason:
+      'Closing a period reads each deferment account; one whose opening stopped before its cache was written is rolled forward, which lists it under its owner (tested through GET /v1/accounts).',
+  },
+  {
+    permission: 'close*Statements main key TRADER#*',
+    reason: 'As above: only an opening left half done is listed under its owner by the statements job.',
+  },
 ];

@@ -229,6 +229,15 @@ function requestFor(
       return { path: caller === 'officer' || caller === 'admin' ? `${op.path}?owner=${owner}` : op.path };
     case 'getAccount':
       return { path: op.path.replace('{number}', defermentAccountOf(owner)) };
+    // The owner's deferment account: no period of it is closed yet (a period long before it was opened closes nothing).
+    case 'listStatements':
+      return { path: op.path.replace('{number}', defermentAccountOf(owner)) };
+    case 'getStatement':
+      return { path: op.path.replace('{number}', defermentAccountOf(owner)).replace('{period}', '2020-01') };
+    case 'closeStatements':
+      return { path: `${op.path}?period=2020-01` };
+    case 'revenueReconciliation':
+      return { path: op.path };
     // Unsigned: refused whoever sends it.
     case 'paymentCallback':
       return {
@@ -330,6 +339,12 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   listAccounts: () => 200,
   // Another trader's account does not exist for them.
   getAccount: (caller) => (caller === 'otherTrader' ? 404 : 200),
+  // Another trader's account does not exist for them; its statements neither.
+  listStatements: (caller) => (caller === 'otherTrader' ? 404 : 200),
+  // No statement of that period (and another trader's account does not exist for them).
+  getStatement: () => 404,
+  closeStatements: () => 200,
+  revenueReconciliation: () => 200,
   // No Payment-Signature: refused before the body is read.
   paymentCallback: () => 401,
   // Above what was charged (422, pointing at the tax type); another trader's declaration does not exist for them.

@@ -25,6 +25,7 @@ import {
   sharedDynamoDb,
   sharedS3,
   signingKeys,
+  statementIndex,
   webhookStore,
 } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
@@ -44,6 +45,7 @@ import { repaymentClaimsContract } from './repayments.contract.ts';
 import { accountLedgerContract, paymentRequestsContract } from './revenue.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
 import { signingKeyStoreContract } from './signing-keys.contract.ts';
+import { statementsContract } from './statements.contract.ts';
 import { webhookStoreContract } from './webhooks.contract.ts';
 
 let cloud: LocalCloud;
@@ -79,6 +81,12 @@ repaymentClaimsContract('DynamoDB adapter on the local cloud', {
   payouts: () => repaymentClaims(loadConfig('decideRepaymentClaim')),
 });
 permitStoreContract('DynamoDB adapter on the local cloud', { permits: () => permitStore(loadConfig('decideRelease')) });
+// Accounts are opened by the opening function; the statements job lists them, the reconciliation reads a declaration's entries.
+statementsContract('DynamoDB adapters on the local cloud', {
+  ledger: () => accountLedger(loadConfig('openAccount')),
+  reader: () => accountLedger(loadConfig('closeStatements')),
+  statements: () => statementIndex(loadConfig('closeStatements')),
+});
 
 // The registration function writes keys; intake reads them.
 signingKeyStoreContract('DynamoDB adapter on the local cloud', { keys: () => signingKeys(loadConfig('registerSigningKey')) });

@@ -18,6 +18,7 @@ import {
   InMemoryTraderProfileStore,
 } from '#shared/ports/fakes/risk-stores.ts';
 import { InMemorySigningKeyStore } from '#shared/ports/fakes/signing-keys.ts';
+import { InMemoryStatementIndex } from '#shared/ports/fakes/statements.ts';
 import { InMemoryDeliveryLog, InMemorySubscriptionStore } from '#shared/ports/fakes/webhooks.ts';
 import { cargoReportsContract } from './cargo-reports.contract.ts';
 import { clearanceCountersContract } from './clearance-counters.contract.ts';
@@ -32,6 +33,7 @@ import { repaymentClaimsContract } from './repayments.contract.ts';
 import { accountLedgerContract, paymentRequestsContract } from './revenue.contract.ts';
 import { riskStoresContract } from './risk-stores.contract.ts';
 import { signingKeyStoreContract } from './signing-keys.contract.ts';
+import { statementsContract } from './statements.contract.ts';
 import { webhookStoreContract } from './webhooks.contract.ts';
 
 // One instance of each, as the adapters share one table, bucket and queue.
@@ -84,6 +86,7 @@ const payments = new InMemoryPaymentRequests();
 accountLedgerContract('in-memory fake', { ledger: () => accounts });
 permitStoreContract('in-memory fake', { permits: () => permits });
 paymentRequestsContract('in-memory fake', { payments: () => payments });
+statementsContract('in-memory fakes', { ledger: () => accounts, reader: () => accounts, statements: () => new InMemoryStatementIndex() });
 webhookStoreContract('in-memory fakes', {
   subscriptions: () => new InMemorySubscriptionStore(),
   deliveries: () => new InMemoryDeliveryLog(),

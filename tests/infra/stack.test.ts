@@ -654,8 +654,11 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     const rules = resourcesOf(template, 'AWS::Events::Rule');
 
     // Assess
-    expect(rules.map(([, rule]) => rule.Properties.ScheduleExpression)).toEqual(['rate(1 minute)']);
-    expect(JSON.stringify(rules[0]![1].Properties.Targets)).toMatch(/RedriveStalled/);
+    expect(rules.map(([, rule]) => rule.Properties.ScheduleExpression).sort()).toEqual(['rate(1 hour)', 'rate(1 minute)']);
+    const targetOf = (rate: string) =>
+      JSON.stringify(rules.find(([, rule]) => rule.Properties.ScheduleExpression === rate)?.[1].Properties.Targets);
+    expect(targetOf('rate(1 minute)')).toMatch(/RedriveStalled/);
+    expect(targetOf('rate(1 hour)')).toMatch(/CloseEndedStatements/);
   });
 
   it('alarms on any declaration marked PROCESSING_FAILED', () => {

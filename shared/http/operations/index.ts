@@ -10,6 +10,7 @@ import * as revenue from './revenue.ts';
 import * as review from './review.ts';
 import * as riskProfiles from './risk-profiles.ts';
 import * as sealedDocuments from './sealed-documents.ts';
+import * as statements from './statements.ts';
 import * as stats from './stats.ts';
 import * as subscriptions from './subscriptions.ts';
 import * as tariff from './tariff.ts';
@@ -29,5 +30,6 @@ export const operations: readonly OperationSpec[] = [
   ...Object.values(repayments),
   ...Object.values(cargoReports),
   ...Object.values(permits),
+  ...Object.values(statements),
   ...Object.values(meta),
 ];

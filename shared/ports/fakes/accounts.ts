@@ -45,4 +45,15 @@ export class InMemoryAccountLedger implements AccountLedger {
     entries.push(structuredClone(change.entry));
     return { outcome: 'applied' };
   }
+
+  async listDefermentAccounts(): Promise<string[]> {
+    return [...this.#accounts.values()]
+      .filter((account) => account.kind === 'DEFERMENT')
+      .map((account) => account.number)
+      .sort();
+  }
+
+  async entriesBySourcePrefix(number: string, prefix: string): Promise<LedgerEntry[]> {
+    return structuredClone((this.#entries.get(number) ?? []).filter((entry) => entry.source.startsWith(prefix)));
+  }
 }
