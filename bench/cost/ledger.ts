@@ -6,6 +6,14 @@
 /** Where an SQS request came from: a function, Lambda's event source mapping, or an S3 event notification. */
 export type SqsOrigin = 'function' | 'event-source-mapping' | 's3-notification';
 
+export interface MappingTraffic {
+  receiveRequests: number;
+  receivedMessages: number;
+  receivedBytes: number;
+  deleteRequests: number;
+  deletedMessages: number;
+}
+
 export class Ledger {
   readonly dynamodb = {
     readUnits: 0,
@@ -27,12 +35,35 @@ export class Ledger {
   /** S3 requests by pricing class: tier 1 = PUT, COPY, POST, LIST; tier 2 = GET, HEAD and the rest. */
   readonly s3 = { tier1: 0, tier2: 0, bytesPut: 0, calls: {} as Record<string, number> };
   readonly secretsManager = { calls: 0 };
-  /** KMS requests with an asymmetric key (the customs seal), by operation. */
-  readonly kms = { requests: 0, calls: {} as Record<string, number> };
+  /**
+   * Lambda's event source mappings per queue (logical name): the billed requests of their non-empty
+   * receives and of their deletes, and the messages and bytes those carried, to model full batches.
+   */
+  readonly mappings: Record<string, MappingTraffic> = {};
+  /** KMS requests with an asymmetric key (the customs seal), by operation, and by function and operation. */
+  readonly kms = { requests: 0, calls: {} as Record<string, number>, byFunction: {} as Record<string, Record<string, number>> };
 
-  kmsRequest(operation: string): void {
+  kmsRequest(fn: string, operation: string): void {
     this.kms.requests += 1;
     add(this.kms.calls, operation, 1);
+    add((this.kms.byFunction[fn] ??= {}), operation, 1);
+  }
+
+  mappingReceive(queue: string, billed: number, messages: number, bytes: number): void {
+    const traffic = this.#mapping(queue);
+    traffic.receiveRequests += billed;
+    traffic.receivedMessages += messages;
+    traffic.receivedBytes += bytes;
+  }
+
+  mappingDelete(queue: string, messages: number): void {
+    const traffic = this.#mapping(queue);
+    traffic.deleteRequests += 1;
+    traffic.deletedMessages += messages;
+  }
+
+  #mapping(queue: string): MappingTraffic {
+    return (this.mappings[queue] ??= { receiveRequests: 0, receivedMessages: 0, receivedBytes: 0, deleteRequests: 0, deletedMessages: 0 });
   }
   /** Per function: invocations and summed handler milliseconds (each rounded up to 1 ms, as Lambda bills). */
   readonly lambda: Record<string, { invocations: number; ms: number }> = {};

@@ -77,11 +77,16 @@ export interface CostLine {
   usdPerMillion: string;
 }
 
+/**
+ * Prices a ledger. `atVolume` replaces the measured SQS and KMS request totals by those of the
+ * volume model (bench/cost/volume.ts): full batches instead of one message a batch.
+ */
 export function priceLedger(
   ledger: Ledger,
   declarations: number,
   prices: PriceTable,
   memoryMb: (fn: string) => number,
+  atVolume?: { sqsBilledRequests: number; kmsRequests: number },
 ): { lines: CostLine[]; totalUsdPerMillion: string } {
   const per = (quantity: number): Decimal => new Decimal(quantity).div(declarations);
   const perMillion = (quantity: Decimal, price: PriceName): Decimal => {
@@ -93,7 +98,8 @@ export function priceLedger(
     (sum, [fn, entry]) => sum.plus(new Decimal(entry.ms).div(1000).mul(memoryMb(fn)).div(1024)),
     new Decimal(0),
   );
-  const sqsBilled = Object.values(ledger.sqs.requests).reduce((sum, count) => sum + count, 0) - ledger.sqs.emptyReceives;
+  const sqsBilled =
+    atVolume?.sqsBilledRequests ?? Object.values(ledger.sqs.requests).reduce((sum, count) => sum + count, 0) - ledger.sqs.emptyReceives;
   const indexWrites = Object.values(ledger.dynamodb.indexWriteUnits).reduce((sum, units) => sum + units, 0);
   const logBytes =
     ledger.logs.applicationBytes +
@@ -116,7 +122,7 @@ export function priceLedger(
     ],
     ['API Gateway HTTP API', per(ledger.api.billedRequests), 'requests', 'apiGatewayHttpRequest'],
     ['CloudWatch Logs ingestion', per(logBytes).div(2 ** 30), 'GB', 'cloudwatchLogsIngestionGb'],
-    ['KMS asymmetric requests (the customs seal)', per(ledger.kms.requests), 'requests', 'kmsAsymmetricRequest'],
+    ['KMS asymmetric requests (the customs seal)', per(atVolume?.kmsRequests ?? ledger.kms.requests), 'requests', 'kmsAsymmetricRequest'],
     ['Secrets Manager', per(ledger.secretsManager.calls), 'calls', 'secretsManagerApiCall'],
   ];
   const lines = rows.map(([item, quantity, unit, price]) => ({

@@ -61,6 +61,8 @@ export function installRecorder(options: {
   region: string;
   /** Functions counted apart, in `background`. */
   backgroundFunctions: readonly string[];
+  /** Logical queue names by queue URL: the event source mappings' traffic is kept per queue. */
+  queueNames: Record<string, string>;
 }): Recorder {
   const tables: Tables = {
     byName: new Map(Object.entries(options.tables).map(([logical, { physical, definition }]) => [physical, { logical, definition }])),
@@ -101,8 +103,8 @@ export function installRecorder(options: {
           return next(args);
         }
         if (service === 'kms') {
-          // The customs seal: Sign per release note, GetPublicKey once per execution environment.
-          ledgerOf(fn).kmsRequest(operation);
+          // The customs seal: Sign once per documents worker invocation (a batch), GetPublicKey once per execution environment.
+          ledgerOf(fn).kmsRequest(fn, operation);
           return next(args);
         }
         const result = await next(args);
@@ -254,7 +256,10 @@ export function installRecorder(options: {
       // The local cloud sends S3's notifications itself: in AWS, S3 sends them to the queue.
       const origin: SqsOrigin = operation === 'SendMessage' ? 's3-notification' : 'event-source-mapping';
       const fn = invocation.getStore()?.fn;
-      recordSqs(fn ? ledgerOf(fn) : recorder.ledger, origin, operation, (command as { input: Record<string, unknown> }).input, result);
+      const input = (command as { input: Record<string, unknown> }).input;
+      const ledger = fn ? ledgerOf(fn) : recorder.ledger;
+      recordSqs(ledger, origin, operation, input, result);
+      if (origin === 'event-source-mapping') recordMapping(ledger, options.queueNames[String(input.QueueUrl)], operation, input, result);
     }
     return result;
   } as typeof sqsSend;
@@ -337,6 +342,28 @@ function recordSqs(ledger: Ledger, origin: SqsOrigin, operation: string, input: 
   }
   // Deletes and visibility changes, single or batched: one request each.
   ledger.sqsRequest(origin, operation, 1);
+}
+
+/** An event source mapping's non-empty receive or its delete, with the messages it carried (for the volume model). */
+function recordMapping(
+  ledger: Ledger,
+  queue: string | undefined,
+  operation: string,
+  input: Record<string, unknown>,
+  output: unknown,
+): void {
+  if (queue === undefined) return;
+  if (operation === 'ReceiveMessage') {
+    const messages = (output as { Messages?: Message[] } | undefined)?.Messages ?? [];
+    if (messages.length === 0) return;
+    const bytes = messages.reduce(
+      (sum, message) => sum + Buffer.byteLength(message.Body ?? '') + attributesBytes(message.MessageAttributes),
+      0,
+    );
+    ledger.mappingReceive(queue, Math.max(1, Math.ceil(bytes / SQS_CHUNK_BYTES)), messages.length, bytes);
+  } else if (operation === 'DeleteMessageBatch' || operation === 'DeleteMessage') {
+    ledger.mappingDelete(queue, operation === 'DeleteMessage' ? 1 : ((input.Entries as unknown[] | undefined) ?? []).length);
+  }
 }
 
 /** Message attributes count towards the 256 KB message size and the 64 KB billing chunks: name, type and value. */

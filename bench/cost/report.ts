@@ -1,7 +1,19 @@
 /** The cost benchmark's tables on stdout (bench/run.ts writes its figures into bench/results). */
+import { Decimal } from 'decimal.js';
+import type { CostLine } from './pricing.ts';
 import type { benchmarkCost } from './run-cost.ts';
 
 type CostResults = Awaited<ReturnType<typeof benchmarkCost>>;
+
+/** Lambda duration varies with the machine's load; totals are compared without it (docs/cost.md). */
+const withoutDuration = (lines: readonly CostLine[]): string =>
+  lines
+    .filter((line) => !line.item.startsWith('Lambda duration'))
+    .reduce((sum, line) => sum.plus(line.usdPerMillion), new Decimal(0))
+    .toFixed(2);
+
+const lineOf = (lines: readonly CostLine[], prefix: string): string =>
+  lines.find((line) => line.item.startsWith(prefix))?.usdPerMillion ?? '';
 
 export function printCost(results: CostResults, print: (line: string) => void): void {
   const names = results.scenarios.map((scenario) => scenario.scenario);
@@ -18,7 +30,31 @@ export function printCost(results: CostResults, print: (line: string) => void): 
     );
     print(`${item.padEnd(width)}${cells.join('')}`);
   }
-  print(`${'TOTAL'.padEnd(width)}${results.scenarios.map((scenario) => scenario.totalUsdPerMillion.padStart(column + 4)).join('')}`);
+  const row = (label: string, value: (scenario: CostResults['scenarios'][number]) => string) =>
+    print(`${label.padEnd(width)}${results.scenarios.map((scenario) => value(scenario).padStart(column + 4)).join('')}`);
+  row('TOTAL, as measured (1 at a time)', (scenario) => scenario.totalUsdPerMillion);
+  row('  without Lambda duration', (scenario) => withoutDuration(scenario.lines));
+  row('TOTAL, modelled at volume', (scenario) => scenario.atVolume.totalUsdPerMillion);
+  row('  without Lambda duration', (scenario) => withoutDuration(scenario.atVolume.lines));
+  row('  SQS at volume', (scenario) => lineOf(scenario.atVolume.lines, 'SQS'));
+  row('  KMS at volume', (scenario) => lineOf(scenario.atVolume.lines, 'KMS'));
+  const first = results.scenarios[0];
+  if (first) {
+    print(`\nModelled at volume: ${first.atVolume.assumption}`);
+    print(
+      `  ${'queue (function, batch size)'.padEnd(width + 12)}${'messages'.padStart(10)}${'measured'.padStart(10)}${'modelled'.padStart(10)}  receive + delete requests per declaration (${first.scenario})`,
+    );
+    for (const queue of first.atVolume.queues) {
+      print(
+        `  ${`${queue.queue} (${queue.fn}, ${queue.batchSize})`.padEnd(width + 12)}${String(queue.messagesPerDeclaration).padStart(10)}${String(queue.measuredRequestsPerDeclaration).padStart(10)}${String(queue.modelledRequestsPerDeclaration).padStart(10)}`,
+      );
+    }
+    for (const seal of first.atVolume.seals) {
+      print(
+        `  KMS Sign of ${seal.fn}: ${seal.signsPerInvocation} per invocation; ${seal.measuredSignsPerDeclaration} per declaration measured, ${seal.modelledSignsPerDeclaration} at batch size ${seal.batchSize}`,
+      );
+    }
+  }
 
   for (const scenario of results.scenarios) {
     print(`\n${scenario.scenario}: quantities per declaration`);

@@ -16,12 +16,22 @@ import { heat, type PartitionHeat } from './heat.ts';
 import { Ledger } from './ledger.ts';
 import { type CostLine, LOCAL_TO_LAMBDA_DURATION_FACTOR, loadPrices, priceLedger } from './pricing.ts';
 import { installRecorder } from './recorder.ts';
+import { type QueueTrigger, type VolumeModel, volumeModel } from './volume.ts';
 
 const TRUSTED_TRADER = 'GB987654321000';
 const TRADER = 'GB123456789000';
 /** API Gateway meters HTTP API requests in 512 KB increments. */
 const API_CHUNK_BYTES = 512 * 1024;
 const RATE_PER_SECOND = 1000;
+/** Workers that sign once per invocation, whatever its batch holds (issueDocumentBatch: one Sign over a Merkle root). */
+const BATCH_SIGNERS = ['issueDocuments'];
+
+/** Every queue an event source mapping reads, with its function and batch size (shared/resources.ts). */
+const queueTriggers: QueueTrigger[] = Object.entries(functions).flatMap(([fn, definition]) =>
+  (definition.triggers as readonly { kind: string; queue?: string; batchSize?: number }[]).flatMap((trigger) =>
+    trigger.kind === 'queue' && trigger.queue && trigger.batchSize ? [{ fn, queue: trigger.queue, batchSize: trigger.batchSize }] : [],
+  ),
+);
 
 interface Scenario {
   name: string;
@@ -33,8 +43,11 @@ interface Scenario {
 export interface ScenarioCost {
   scenario: string;
   declarations: number;
+  /** As measured: one declaration at a time, one message per batch. */
   lines: CostLine[];
   totalUsdPerMillion: string;
+  /** Modelled at 1,000 declarations/s: full batches on every event source mapping, one Sign per documents batch. */
+  atVolume: VolumeModel & { lines: CostLine[]; totalUsdPerMillion: string };
   /** Local pollers' empty receives: not per declaration in AWS (see docs/cost.md). */
   emptyReceivesPerDeclaration: number;
   invocationsPerDeclaration: Record<string, number>;
@@ -104,6 +117,7 @@ export async function benchmarkCost(options: { perScenario: number; log: (line: 
     dynamodbEndpoint: cloud.endpoints.dynamodb,
     region: process.env.AWS_REGION ?? 'eu-west-2',
     backgroundFunctions: ['redriveStalled'],
+    queueNames: Object.fromEntries(Object.entries(cloud.queueUrls).map(([logical, url]) => [url, logical])),
   });
   const raw = new DynamoDBClient({
     region: process.env.AWS_REGION ?? 'eu-west-2',
@@ -200,7 +214,7 @@ export async function benchmarkCost(options: { perScenario: number; log: (line: 
       recorder.ledger = new Ledger();
       const result = summarise(scenario.name, ledger, options.perScenario, prices);
       log(
-        `  ${scenario.name}: ${options.perScenario} declarations in ${Math.round((performance.now() - started) / 1000)} s, $${result.totalUsdPerMillion} per million`,
+        `  ${scenario.name}: ${options.perScenario} declarations in ${Math.round((performance.now() - started) / 1000)} s, $${result.totalUsdPerMillion} per million as measured, $${result.atVolume.totalUsdPerMillion} modelled at volume`,
       );
       results.push(result);
     }
@@ -221,6 +235,7 @@ export async function benchmarkCost(options: { perScenario: number; log: (line: 
 function summarise(name: string, ledger: Ledger, declarations: number, prices: ReturnType<typeof loadPrices>): ScenarioCost {
   const memory = (fn: string): number => (functions as Record<string, { memoryMb: number }>)[fn]?.memoryMb ?? 128;
   const { lines, totalUsdPerMillion } = priceLedger(ledger, declarations, prices, memory);
+  const volume = volumeModel(ledger, declarations, queueTriggers, BATCH_SIGNERS);
   const per = (value: number): number => Math.round((value / declarations) * 1000) / 1000;
   const perRecord = (record: Record<string, number>) => Object.fromEntries(Object.entries(record).map(([key, value]) => [key, per(value)]));
   return {
@@ -228,6 +243,7 @@ function summarise(name: string, ledger: Ledger, declarations: number, prices: R
     declarations,
     lines,
     totalUsdPerMillion,
+    atVolume: { ...volume, ...priceLedger(ledger, declarations, prices, memory, volume) },
     emptyReceivesPerDeclaration: per(ledger.sqs.emptyReceives),
     invocationsPerDeclaration: perRecord(Object.fromEntries(Object.entries(ledger.lambda).map(([fn, entry]) => [fn, entry.invocations]))),
     handlerMsPerDeclaration: perRecord(Object.fromEntries(Object.entries(ledger.lambda).map(([fn, entry]) => [fn, entry.ms]))),

@@ -1,12 +1,15 @@
-/** Documents worker: issues the assessment notice and the release note of each declaration under the customs seal. */
+/**
+ * Documents worker: issues the assessment notice and the release note of each declaration under the
+ * customs seal, a whole SQS batch under one signature (a Merkle root: issueDocumentBatch).
+ */
 import { declarationRepository, documentArchive, documentSeal, documentSealer, pipelineQueue } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { pipelineMessageSchema } from '#shared/domain/declaration-record.ts';
 import { logger } from '#shared/observability.ts';
 import { queues } from '#shared/resources.ts';
-import { issueDocuments } from '#shared/usecases/sealed-documents.ts';
-import { sqsHandler } from '#shared/workers/sqs-handler.ts';
+import { issueDocumentBatch } from '#shared/usecases/sealed-documents.ts';
+import { sqsBatchHandler } from '#shared/workers/sqs-handler.ts';
 
 const config = loadConfig('issueDocuments');
 const seal = documentSeal(config);
@@ -22,11 +25,15 @@ const deps = {
   country: config.region.country,
 };
 
-export const handler = sqsHandler(
+export const handler = sqsBatchHandler(
   pipelineMessageSchema,
-  async (message) => {
-    const documents = await issueDocuments(message, deps);
-    logger.info('sealed documents', { declarationId: message.declarationId, documents });
+  async (messages) => {
+    const results = await issueDocumentBatch(messages, deps);
+    return results.map((result, index) => {
+      if (!result.ok) return result.error;
+      logger.info('sealed documents', { declarationId: messages[index]?.declarationId, documents: result.documents });
+      return undefined;
+    });
   },
   { maxReceiveCount: queues.documents.maxReceiveCount },
 );

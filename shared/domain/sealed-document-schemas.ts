@@ -81,7 +81,10 @@ export type ReleaseNote = z.infer<typeof releaseNoteSchema>;
 export const customsDocumentSchema = z.discriminatedUnion('kind', [assessmentNoticeSchema, releaseNoteSchema]);
 export type CustomsDocument = z.infer<typeof customsDocumentSchema>;
 
-/** What the seal signs: which document (by the SHA-256 of its canonical JSON), of which declaration, when. */
+/**
+ * What a format-1 seal signs (documents issued before batch sealing, still verified): which
+ * document (by the SHA-256 of its canonical JSON), of which declaration, when. One KMS Sign each.
+ */
 export const sealStatementSchema = z.strictObject({
   typ: z.literal('customs-seal'),
   kind: z.string(),
@@ -91,13 +94,43 @@ export const sealStatementSchema = z.strictObject({
 });
 export type SealStatement = z.infer<typeof sealStatementSchema>;
 
+/**
+ * What a format-2 seal signs: the root of a Merkle tree (RFC 9162 §2.1 hashing, leaves the
+ * documents' SHA-256) over every document one worker invocation issued, and the tree's size. One
+ * KMS Sign seals the batch; each document carries its inclusion proof.
+ */
+export const treeSealStatementSchema = z.strictObject({
+  typ: z.literal('customs-seal'),
+  format: z.literal(2),
+  treeSize: z.number().int().min(1),
+  rootSha256: sha256Hex,
+  sealedAt: z.string(),
+});
+export type TreeSealStatement = z.infer<typeof treeSealStatementSchema>;
+
+/** Either format: a statement without `format` is format 1. */
+export const anySealStatementSchema = z.union([sealStatementSchema, treeSealStatementSchema]);
+
+/** Where a document sits in the tree its seal signed, and the sibling hashes from its leaf to the root (RFC 9162 §2.1.3). */
+export const inclusionProofSchema = z
+  .strictObject({
+    leafIndex: z.number().int().min(0),
+    treeSize: z.number().int().min(1),
+    auditPath: z.array(sha256Hex).max(64),
+  })
+  .meta({ id: 'InclusionProof', description: 'The document’s inclusion proof in the Merkle tree its seal signed (format-2 seals)' });
+export type InclusionProof = z.infer<typeof inclusionProofSchema>;
+
 export const sealedDocumentSchema = z
   .object({
     document: z.record(z.string(), z.unknown()).meta({ description: 'The document as issued (an AssessmentNotice or a ReleaseNote)' }),
     seal: z.string().max(4096).meta({ description: 'Compact JWS (ES256) over the seal statement' }),
+    proof: inclusionProofSchema
+      .optional()
+      .meta({ description: 'Format-2 seals (one signature over a batch): the document’s inclusion proof; absent in format-1 seals' }),
   })
   .meta({ id: 'SealedDocument' });
-export type SealedDocument<D extends CustomsDocument = CustomsDocument> = { document: D; seal: string };
+export type SealedDocument<D extends CustomsDocument = CustomsDocument> = { document: D; seal: string; proof?: InclusionProof | undefined };
 
 /**
  * A document by reference, as the QR code of its printed copy names it: the document id and the
@@ -124,6 +157,10 @@ export const verificationSchema = z
       issuedAt: z.string(),
       kid: z.string(),
       alg: z.literal('ES256'),
+      /** 1: the seal signed this document alone; 2: it signed the root of a batch's Merkle tree. */
+      sealFormat: z.union([z.literal(1), z.literal(2)]),
+      /** Format 2: the tree the seal signed and where the document sits in it. */
+      tree: z.object({ rootSha256: sha256Hex, treeSize: z.number().int(), leafIndex: z.number().int() }).optional(),
       /** Asked by reference (a printed copy's QR code): the sealed document, to compare with the paper. */
       document: z.record(z.string(), z.unknown()).optional(),
     }),

@@ -18,6 +18,7 @@ import {
 } from '#shared/domain/declaration-documents.ts';
 import type { DeclarationRecord, HistoryEvent, PipelineMessage } from '#shared/domain/declaration-record.ts';
 import { eventHash } from '#shared/domain/history.ts';
+import { merkleTree } from '#shared/domain/merkle-tree.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
 import {
   type AssessmentNotice,
@@ -25,13 +26,14 @@ import {
   type CustomsDocument,
   compactJws,
   documentSha256,
+  type InclusionProof,
   type IssuedDocumentKind,
   type PublicJwk,
   type ReleaseNote,
   releaseNoteSchema,
   type SealedDocument,
-  type SealStatement,
   signingInput,
+  type TreeSealStatement,
   type Verification,
   verifySealedDocument,
 } from '#shared/domain/sealed-documents.ts';
@@ -148,48 +150,131 @@ export function dueDocuments(record: DeclarationRecord, events: readonly History
   return due;
 }
 
+type IssuedReport = { kind: IssuedDocumentKind; version: number; outcome: IssueOutcome };
+
+/** What issuing did for one message of a batch: its declaration's documents, or why not (SQS delivers it again). */
+export type IssueResult = { ok: true; documents: IssuedReport[] } | { ok: false; error: Error };
+
+/** A document the declaration calls for, and its record if it was issued before. */
+interface Planned {
+  due: DueDocument;
+  before: IssuedDocument | undefined;
+}
+
+const documentKey = (declarationId: string, kind: IssuedDocumentKind, version: number): string => `${declarationId}#${kind}#${version}`;
+const keyOfDue = ({ document, version }: DueDocument): string => documentKey(document.declarationId, document.kind, version);
+const asError = (reason: unknown): Error => (reason instanceof Error ? reason : new Error(String(reason)));
+
 /**
- * Documents queue worker: issues every document the declaration calls for and has not got, each
- * once. The stage that asked wrote its state before its event: until the history has caught up
- * with the state, the message is retried rather than a document built from a history behind it.
+ * Documents queue worker, one message: issues every document the declaration calls for and has
+ * not got, each once (a batch of one: see issueDocumentBatch).
  */
-export async function issueDocuments(
-  message: PipelineMessage,
-  deps: IssueDeps,
-): Promise<{ kind: IssuedDocumentKind; version: number; outcome: IssueOutcome }[]> {
+export async function issueDocuments(message: PipelineMessage, deps: IssueDeps): Promise<IssuedReport[]> {
+  const [result] = await issueDocumentBatch([message], deps);
+  if (!result?.ok) throw result?.error ?? new Error('no result for the message');
+  return result.documents;
+}
+
+/**
+ * Documents queue worker, one SQS batch: every document the batch's declarations call for and
+ * have not got is sealed with ONE signature over the root of a Merkle tree of their SHA-256
+ * (format 2, merkle-tree.ts), then archived write-once with its inclusion proof and recorded.
+ * Idempotent as before: a document recorded already (ISSUED#<kind>#<version>) is not sealed
+ * again, and when two deliveries race, the first record counts (the other copy stays an
+ * unreferenced archive object). A message fails alone (its declaration could not be read, or its
+ * history is behind its state); if the signature fails, every message with a new document fails.
+ */
+export async function issueDocumentBatch(messages: readonly PipelineMessage[], deps: IssueDeps): Promise<IssueResult[]> {
+  const plans = await Promise.allSettled(messages.map((message) => plan(message, deps)));
+  // Two messages for one declaration (the duty and the release stage both ask) seal its documents once.
+  const toSeal = new Map<string, DueDocument>();
+  for (const planned of plans) {
+    if (planned.status === 'fulfilled') for (const { due, before } of planned.value) if (!before) toSeal.set(keyOfDue(due), due);
+  }
+  const sealed: Map<string, IssueOutcome | Error> | Error =
+    toSeal.size === 0 ? new Map() : await sealBatch([...toSeal.values()], deps).catch(asError);
+  const printing = new Map<string, Promise<void>>();
+  const print = (declarationId: string, version: number): Promise<void> => {
+    const key = `${declarationId}#${version}`;
+    const sending = printing.get(key) ?? deps.printingQueue.send({ declarationId, version });
+    printing.set(key, sending);
+    return sending;
+  };
+  return Promise.all(
+    plans.map(async (planned): Promise<IssueResult> => {
+      if (planned.status === 'rejected') return { ok: false, error: asError(planned.reason) };
+      const documents: IssuedReport[] = [];
+      for (const { due, before } of planned.value) {
+        const outcome = before ? 'issued-before' : sealed instanceof Error ? sealed : sealed.get(keyOfDue(due));
+        if (outcome === undefined || outcome instanceof Error) return { ok: false, error: outcome ?? new Error('document not sealed') };
+        documents.push({ kind: due.document.kind, version: due.version, outcome });
+      }
+      try {
+        // Asked again for one issued before: its printing may be what a crash left undone (printing is idempotent).
+        for (const { due, before } of planned.value) if (!before?.pdf) await print(due.document.declarationId, due.version);
+      } catch (error) {
+        return { ok: false, error: asError(error) };
+      }
+      return { ok: true, documents };
+    }),
+  );
+}
+
+/**
+ * The documents a message's declaration calls for and whether each was issued before. The stage
+ * that asked wrote its state before its event: until the history has caught up with the state,
+ * the message is retried rather than a document built from a history behind it.
+ */
+async function plan(message: PipelineMessage, deps: IssueDeps): Promise<Planned[]> {
   const record = await deps.repository.get(message.declarationId);
   if (!record) throw notFound(message.declarationId);
   const events = await deps.repository.listEvents(record.id);
   if ((events.at(-1)?.version ?? 0) < record.version)
     throw new Error(`declaration ${record.id} is at version ${record.version}; its history is not written that far yet`);
-  const outcomes: { kind: IssuedDocumentKind; version: number; outcome: IssueOutcome }[] = [];
-  for (const due of dueDocuments(record, events, deps.country)) {
-    const { kind } = due.document;
-    const before = await deps.issued.get(record.id, kind, due.version);
-    const outcome = before ? 'issued-before' : await seal(due, deps);
-    // Asked again for one issued before: its printing may be what a crash left undone (printing is idempotent).
-    if (!before?.pdf) await deps.printingQueue.send({ declarationId: record.id, version: due.version });
-    outcomes.push({ kind, version: due.version, outcome });
-  }
-  return outcomes;
+  return Promise.all(
+    dueDocuments(record, events, deps.country).map(async (due) => ({
+      due,
+      before: await deps.issued.get(record.id, due.document.kind, due.version),
+    })),
+  );
 }
 
-/** Seals one document, archives it write-once and records it (the first recorded copy counts). */
-async function seal(due: DueDocument, deps: IssueDeps): Promise<IssueOutcome> {
-  const { document } = due;
-  const statement: SealStatement = {
+/** Seals documents with one signature over their Merkle root; each document's outcome, or why it was not stored. */
+async function sealBatch(due: readonly DueDocument[], deps: IssueDeps): Promise<Map<string, IssueOutcome | Error>> {
+  const sha256s = due.map(({ document }) => documentSha256(document));
+  const tree = merkleTree(sha256s);
+  const statement: TreeSealStatement = {
     typ: 'customs-seal',
-    kind: document.kind,
-    declarationId: document.declarationId,
-    documentSha256: documentSha256(document),
-    issuedAt: document.issuedAt,
+    format: 2,
+    treeSize: due.length,
+    rootSha256: tree.rootSha256,
+    sealedAt: deps.clock.now().toISOString(),
   };
   const key = await deps.sealer.publicKey();
   // Published before the first document it verifies leaves the platform.
   await deps.keys.publish(key, deps.clock.now().toISOString());
   const input = signingInput(statement, key.kid);
-  const sealValue = compactJws(input, await deps.sealer.sign(Buffer.from(input, 'ascii')));
-  const body = Buffer.from(`${JSON.stringify({ document, seal: sealValue } satisfies SealedDocument, null, 2)}\n`);
+  const seal = compactJws(input, await deps.sealer.sign(Buffer.from(input, 'ascii')));
+  const stored = await Promise.allSettled(
+    due.map((document, index) =>
+      store(document, { seal, proof: tree.proofs[index] as InclusionProof, documentSha256: sha256s[index] as string, kid: key.kid }, deps),
+    ),
+  );
+  return new Map(due.map((document, index) => [keyOfDue(document), settledValue(stored[index])]));
+}
+
+const settledValue = <T>(settled: PromiseSettledResult<T> | undefined): T | Error =>
+  settled?.status === 'fulfilled' ? settled.value : asError(settled?.reason);
+
+/** Archives one sealed document write-once and records it (the first recorded copy counts). */
+async function store(
+  due: DueDocument,
+  sealing: { seal: string; proof: InclusionProof; documentSha256: string; kid: string },
+  deps: IssueDeps,
+): Promise<IssueOutcome> {
+  const { document } = due;
+  const sealed: SealedDocument = { document, seal: sealing.seal, proof: sealing.proof };
+  const body = Buffer.from(`${JSON.stringify(sealed, null, 2)}\n`);
   const sha256 = createHash('sha256').update(body).digest('hex');
   // ECDSA signatures differ each time: a retry's copy has its own key; the record names the one that counts.
   const archiveKey = archiveKeys.issued(document.declarationId, document.kind, sha256);
@@ -200,8 +285,8 @@ async function seal(due: DueDocument, deps: IssueDeps): Promise<IssueOutcome> {
     version: due.version,
     archiveKey,
     sha256,
-    documentSha256: statement.documentSha256,
-    kid: key.kid,
+    documentSha256: sealing.documentSha256,
+    kid: sealing.kid,
     issuedAt: document.issuedAt,
   });
   return recorded ? 'issued' : 'issued-before';

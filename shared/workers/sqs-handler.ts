@@ -9,7 +9,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
 import { logger, metrics, tracingMiddleware } from '#shared/observability.ts';
 
@@ -20,47 +20,85 @@ export interface SqsHandlerOptions<T> {
   onExhausted?: (message: T, error: Error) => Promise<unknown>;
 }
 
+/** Logs a record's failure; on its last delivery, calls onExhausted before the message goes to the DLQ. */
+async function recordFailed<T>(record: SQSRecord, message: T | undefined, error: Error, options: SqsHandlerOptions<T> | undefined) {
+  // Records of a batch run at once: the message's keys go with each log line, never into the
+  // logger's shared keys (a record would otherwise log under another's messageId).
+  const keys = { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount };
+  const exhausted = options !== undefined && Number(record.attributes.ApproximateReceiveCount) >= options.maxReceiveCount;
+  logger.error(
+    exhausted ? 'message failed for the last time; it goes to the DLQ' : 'message failed; SQS will redeliver it, then move it to the DLQ',
+    { ...keys, error },
+  );
+  if (exhausted && message !== undefined && options.onExhausted) {
+    // If this fails too, the redrive finds the declaration stopped and gives up on it later.
+    await options
+      .onExhausted(message, error)
+      .catch((failure: unknown) => logger.error('could not record the failure', { ...keys, error: failure as Error }));
+  }
+}
+
+const withMiddleware = (handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>) =>
+  middy<SQSEvent, SQSBatchResponse>()
+    .use(tracingMiddleware())
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .handler(async (event, context) => {
+      metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
+      const response = await handler(event, context);
+      metrics.addMetric('RecordsFailed', MetricUnit.Count, response.batchItemFailures.length);
+      return response;
+    });
+
 export function sqsHandler<T extends z.ZodType>(
   schema: T,
   handleMessage: (message: z.infer<T>, record: SQSRecord) => Promise<void>,
   options?: SqsHandlerOptions<z.infer<T>>,
 ) {
   const handleRecord = async (record: SQSRecord): Promise<void> => {
-    // Records of a batch run at once: the message's keys go with each log line, never into the
-    // logger's shared keys (a record would otherwise log under another's messageId).
-    const keys = { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount };
     let message: z.infer<T> | undefined;
     try {
       message = schema.parse(JSON.parse(record.body));
       await handleMessage(message as z.infer<T>, record);
     } catch (error) {
-      const exhausted = options !== undefined && Number(record.attributes.ApproximateReceiveCount) >= options.maxReceiveCount;
-      logger.error(
-        exhausted
-          ? 'message failed for the last time; it goes to the DLQ'
-          : 'message failed; SQS will redeliver it, then move it to the DLQ',
-        { ...keys, error: error as Error },
-      );
-      if (exhausted && message !== undefined && options.onExhausted) {
-        // If this fails too, the redrive finds the declaration stopped and gives up on it later.
-        await options
-          .onExhausted(message, error as Error)
-          .catch((failure: unknown) => logger.error('could not record the failure', { ...keys, error: failure as Error }));
-      }
+      await recordFailed(record, message, error as Error, options);
       throw error;
     }
   };
-  return middy<SQSEvent, SQSBatchResponse>()
-    .use(tracingMiddleware())
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .handler(async (event, context) => {
-      metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
-      // One processor per invocation: it holds the batch's state, and the local cloud runs
-      // several invocations of a function at once in one process (Lambda never does).
-      const processor = new BatchProcessor(EventType.SQS);
-      const response = await processPartialResponse(event, handleRecord, processor, { context });
-      metrics.addMetric('RecordsFailed', MetricUnit.Count, response.batchItemFailures.length);
-      return response;
+  return withMiddleware((event, context) =>
+    // One processor per invocation: it holds the batch's state, and the local cloud runs
+    // several invocations of a function at once in one process (Lambda never does).
+    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { context }),
+  );
+}
+
+/**
+ * The same wrapper for a worker that handles the batch as a whole (the documents worker seals a
+ * batch with one signature): it gets every message that parsed, answers an error or nothing for
+ * each, and the failed records (unparsable ones too) are reported as batch item failures.
+ */
+export function sqsBatchHandler<T extends z.ZodType>(
+  schema: T,
+  handleBatch: (messages: z.infer<T>[]) => Promise<(Error | undefined)[]>,
+  options?: SqsHandlerOptions<z.infer<T>>,
+) {
+  return withMiddleware(async (event) => {
+    const parsed = event.Records.map((record) => {
+      try {
+        return { record, message: schema.parse(JSON.parse(record.body)) as z.infer<T> };
+      } catch (error) {
+        return { record, error: error as Error };
+      }
     });
+    const valid = parsed.filter((entry) => entry.error === undefined);
+    const answers = await handleBatch(valid.map((entry) => entry.message)).catch((error: unknown) => valid.map(() => error as Error));
+    if (answers.length !== valid.length) throw new Error(`the batch handler answered ${answers.length} of ${valid.length} messages`);
+    const errors = new Map(valid.map((entry, index) => [entry, answers[index]]));
+    const failed = parsed.flatMap((entry) => {
+      const error = entry.error ?? errors.get(entry);
+      return error ? [{ ...entry, error }] : [];
+    });
+    await Promise.all(failed.map(({ record, message, error }) => recordFailed(record, message, error, options)));
+    return { batchItemFailures: failed.map(({ record }) => ({ itemIdentifier: record.messageId })) };
+  });
 }

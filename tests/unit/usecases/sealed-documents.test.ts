@@ -4,6 +4,7 @@
  * byte, a forged seal, an unknown key are not genuine; a rotated key still verifies old notes.
  */
 import { createPrivateKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/domain/auth.ts';
 import { derToJoseSignature, type SealedDocument, verifySealedDocument } from '#shared/domain/sealed-documents.ts';
@@ -11,7 +12,14 @@ import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts
 import { InMemoryDocumentSealer, InMemoryIssuedDocuments, InMemorySealKeyRegistry } from '#shared/ports/fakes/document-seal.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
 import { printDocuments } from '#shared/usecases/print-documents.ts';
-import { getReleaseNote, issueDocuments, listDeclarationDocuments, sealKeySet, verifyDocument } from '#shared/usecases/sealed-documents.ts';
+import {
+  getReleaseNote,
+  issueDocumentBatch,
+  issueDocuments,
+  listDeclarationDocuments,
+  sealKeySet,
+  verifyDocument,
+} from '#shared/usecases/sealed-documents.ts';
 import { newParty } from '#tests/integration/support.ts';
 import { fakePlatform, trustedTrader } from '#tests/support/fake-platform.ts';
 import { ferroSiliconCif, refusal } from '#tests/support/scenarios.ts';
@@ -33,6 +41,18 @@ async function released() {
   };
   return { ...platform, id, archive, deps };
 }
+
+/** The fake seal, counting its signatures (each one a KMS Sign in AWS). */
+class CountingSealer extends InMemoryDocumentSealer {
+  signatures = 0;
+  override async sign(input: Uint8Array): Promise<Uint8Array> {
+    this.signatures += 1;
+    return super.sign(input);
+  }
+}
+
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/sealed-documents/${name}`, import.meta.url), 'utf8'));
 
 const owner: Principal = { subject: 'trader', roles: ['trader'], partyId: trustedTrader };
 const otherTrader: Principal = { subject: 'other', roles: ['trader'], partyId: 'GB999999999999' };
@@ -211,5 +231,148 @@ describe('printed copies and their references', () => {
       document: { kind: 'ASSESSMENT_NOTICE', declarationId: platform.id },
     });
     expect(wrong).toMatchObject({ kind: 'NOT_FOUND', code: 'DOCUMENT_NOT_FOUND' });
+  });
+});
+
+describe('sealing a batch with one signature', () => {
+  /** Three released declarations (a notice and a release note each) and one under review (its notice): 7 documents. */
+  async function batchOfSeven() {
+    const platform = await released();
+    const more = [await platform.submit(platform.declaration(trustedTrader)), await platform.submit(platform.declaration(trustedTrader))];
+    const red = await platform.submit(platform.declaration(newParty(), ferroSiliconCif));
+    await platform.runThrough('release');
+    const sealer = new CountingSealer();
+    const deps = { ...platform.deps, sealer };
+    const messages = [platform.id, ...more, red].map((declarationId) => ({ declarationId, version: 5 }));
+    return { platform, deps, sealer, messages };
+  }
+
+  const sealedDocuments = async (platform: Awaited<ReturnType<typeof released>>, declarationIds: string[]): Promise<SealedDocument[]> => {
+    const issued = (await Promise.all(declarationIds.map((id) => platform.deps.issued.list(id)))).flat();
+    return Promise.all(
+      issued.map(async (document) =>
+        JSON.parse(Buffer.from(await platform.archive.read({ key: document.archiveKey, sha256: document.sha256 })).toString('utf8')),
+      ),
+    );
+  };
+
+  it('seals the 7 documents of a batch with one signature; each verifies alone and fails when its document is altered', async () => {
+    // Prepare
+    const { platform, deps, sealer, messages } = await batchOfSeven();
+
+    // Act
+    const results = await issueDocumentBatch(messages, deps);
+    const sealed = await sealedDocuments(
+      platform,
+      messages.map((message) => message.declarationId),
+    );
+    const jwks = await sealKeySet(deps);
+    const verdicts = await Promise.all(sealed.map((document) => verifySealedDocument(document, jwks)));
+    const altered = await Promise.all(
+      sealed.map((document) => verifySealedDocument({ ...document, document: { ...document.document, lrn: 'LRN-ALTERED' } }, jwks)),
+    );
+
+    // Assess
+    expect(sealer.signatures).toBe(1);
+    expect(results.map((result) => result.ok && result.documents.map(({ outcome }) => outcome))).toEqual([
+      ['issued', 'issued'],
+      ['issued', 'issued'],
+      ['issued', 'issued'],
+      ['issued'],
+    ]);
+    expect(sealed).toHaveLength(7);
+    expect(new Set(sealed.map((document) => document.seal)).size).toBe(1);
+    expect(sealed.map((document) => document.proof?.leafIndex).sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    for (const [index, verdict] of verdicts.entries()) {
+      expect(verdict).toMatchObject({
+        genuine: true,
+        kind: sealed[index]?.document.kind,
+        declarationId: sealed[index]?.document.declarationId,
+        sealFormat: 2,
+        tree: { treeSize: 7, leafIndex: sealed[index]?.proof?.leafIndex },
+      });
+    }
+    for (const verdict of altered) expect(verdict).toMatchObject({ genuine: false, reason: 'DOCUMENT_ALTERED' });
+  });
+
+  it('refuses a document with another document’s proof, with a proof from another batch, or without its proof', async () => {
+    // Prepare: two batches
+    const { platform, deps, messages } = await batchOfSeven();
+    await issueDocumentBatch(messages.slice(0, 2), deps);
+    await issueDocumentBatch(messages.slice(2), deps);
+    const [first, second] = await sealedDocuments(platform, [messages[0]?.declarationId ?? '']);
+    const [other] = await sealedDocuments(platform, [messages[2]?.declarationId ?? '']);
+    if (!first || !second || !other) throw new Error('documents not issued');
+    const jwks = await sealKeySet(deps);
+    const { proof: _, ...withoutProof } = first;
+
+    // Act
+    const swapped = await verifySealedDocument({ ...first, proof: second.proof }, jwks);
+    const foreign = await verifySealedDocument({ ...first, proof: other.proof }, jwks);
+    const missing = await verifySealedDocument(withoutProof, jwks);
+
+    // Assess
+    expect(swapped).toMatchObject({ genuine: false, reason: 'DOCUMENT_ALTERED' });
+    expect(foreign).toMatchObject({ genuine: false });
+    expect(missing).toMatchObject({ genuine: false, reason: 'SEAL_INVALID' });
+  });
+
+  it('does not seal again what a batch delivered again (or two messages for one declaration) already issued', async () => {
+    // Prepare: the duty and the release stage both asked for the first declaration
+    const { platform, deps, sealer, messages } = await batchOfSeven();
+    const withTwin = [...messages, messages[0] ?? { declarationId: platform.id, version: 5 }];
+
+    // Act
+    const first = await issueDocumentBatch(withTwin, deps);
+    const recorded = await sealedDocuments(platform, [platform.id]);
+    const again = await issueDocumentBatch(withTwin, deps);
+    const after = await sealedDocuments(platform, [platform.id]);
+
+    // Assess
+    expect(sealer.signatures).toBe(1);
+    expect(first.at(-1)).toEqual(first[0]);
+    expect(again.every((result) => result.ok && result.documents.every(({ outcome }) => outcome === 'issued-before'))).toBe(true);
+    expect(after).toEqual(recorded);
+  });
+
+  it('fails every message with a new document when the signature fails, and a message whose declaration is unknown alone', async () => {
+    // Prepare
+    const { deps, messages } = await batchOfSeven();
+    const broken = {
+      ...deps,
+      sealer: Object.assign(new InMemoryDocumentSealer(), { sign: () => Promise.reject(new Error('KMS throttled')) }),
+    };
+    const unknown = { declarationId: '01J0000000000000000000000Z', version: 5 };
+
+    // Act
+    const failed = await issueDocumentBatch(messages.slice(0, 2), broken);
+    const mixed = await issueDocumentBatch([messages[0] ?? unknown, unknown], deps);
+
+    // Assess
+    expect(failed.map((result) => !result.ok && result.error.message)).toEqual(['KMS throttled', 'KMS throttled']);
+    expect(mixed.map((result) => result.ok)).toEqual([true, false]);
+  });
+
+  it('still verifies a format-1 release note sealed before batch sealing (stored fixture), and not when altered', async () => {
+    // Prepare
+    const old = fixture('release-note-format-1.json') as SealedDocument;
+    const jwks = fixture('jwks-format-1.json') as Awaited<ReturnType<typeof sealKeySet>>;
+
+    // Act
+    const genuine = await verifySealedDocument(old, jwks);
+    const altered = await verifySealedDocument({ ...old, document: { ...old.document, ucr: `${old.document.ucr}0` } }, jwks);
+
+    // Assess
+    expect(old.proof).toBeUndefined();
+    expect(genuine).toEqual({
+      genuine: true,
+      kind: 'RELEASE_NOTE',
+      declarationId: old.document.declarationId,
+      issuedAt: old.document.issuedAt,
+      kid: jwks.keys[0]?.kid,
+      alg: 'ES256',
+      sealFormat: 1,
+    });
+    expect(altered).toMatchObject({ genuine: false, reason: 'DOCUMENT_ALTERED' });
   });
 });

@@ -1,11 +1,12 @@
 /**
  * The SQS worker wrapper (shared/workers/sqs-handler.ts): partial batch failures, and log lines
- * that name the message they are about even when the records of a batch run at once.
+ * that name the message they are about even when the records of a batch run at once; its batch
+ * form hands the whole batch to one call and reports the records it answered with an error.
  */
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import { sqsHandler } from '#shared/workers/sqs-handler.ts';
+import { sqsBatchHandler, sqsHandler } from '#shared/workers/sqs-handler.ts';
 
 const record = (messageId: string, body: unknown): SQSRecord =>
   ({
@@ -63,5 +64,39 @@ describe('sqsHandler', () => {
       .map((line) => JSON.parse(line) as { messageId?: string; error?: { message: string } });
     expect(failures).toHaveLength(2);
     for (const failure of failures) expect(failure.error?.message).toBe(`failed ${failure.messageId?.slice(2)}`);
+  });
+});
+
+describe('sqsBatchHandler', () => {
+  it('hands every parsable message to one call, and reports the unparsable records and those answered with an error', async () => {
+    // Prepare
+    for (const stream of [process.stdout, process.stderr]) vi.spyOn(stream, 'write').mockImplementation(() => true);
+    const calls: string[][] = [];
+    const onExhausted = vi.fn(async () => undefined);
+    const handler = sqsBatchHandler(
+      z.object({ name: z.string() }),
+      async (messages) => {
+        calls.push(messages.map(({ name }) => name));
+        return messages.map(({ name }) => (name === 'bad' ? new Error('no document') : undefined));
+      },
+      { maxReceiveCount: 1, onExhausted },
+    );
+    const event: SQSEvent = {
+      Records: [
+        record('m-a', { name: 'a' }),
+        record('m-broken', { title: 'no name' }),
+        record('m-bad', { name: 'bad' }),
+        record('m-b', { name: 'b' }),
+      ],
+    };
+
+    // Act
+    const response = await handler(event, context);
+
+    // Assess
+    expect(calls).toEqual([['a', 'bad', 'b']]);
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(['m-broken', 'm-bad']);
+    expect(onExhausted).toHaveBeenCalledTimes(1);
+    expect(onExhausted).toHaveBeenCalledWith({ name: 'bad' }, expect.objectContaining({ message: 'no document' }));
   });
 });

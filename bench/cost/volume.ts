@@ -1,0 +1,115 @@
+/**
+ * The volume view of a scenario's ledger. The benchmark runs one declaration at a time, so every
+ * batch an event source mapping receives (and deletes) carries one message, and the documents
+ * worker seals each one-message batch with its own KMS Sign. At 1,000 declarations a second every
+ * queue holds more than a batch whenever its mapping polls: batches are full (the `batchSize` of
+ * each trigger in shared/resources.ts), one ReceiveMessage and one DeleteMessageBatch per batch,
+ * and a worker that signs once per invocation signs once per full batch.
+ *
+ * Nothing here is a total: each figure is what the recorder counted (messages and bytes each
+ * mapping received, messages it deleted, Sign calls and invocations of the signing worker) divided
+ * by the trigger's batch size. Everything else (sends, Lambda requests and duration) stays as
+ * measured, which overstates Lambda requests at volume (the workers' invocations drop the same way).
+ */
+import type { Ledger } from './ledger.ts';
+
+/** SQS bills a request per 64 KB chunk of payload. */
+const SQS_CHUNK_BYTES = 64 * 1024;
+
+export interface QueueTrigger {
+  fn: string;
+  queue: string;
+  batchSize: number;
+}
+
+export interface QueueAtVolume extends QueueTrigger {
+  messagesPerDeclaration: number;
+  /** Receives (billed, non-empty) and deletes per declaration as measured, one message a batch. */
+  measuredRequestsPerDeclaration: number;
+  /** The same messages in full batches: receives (by the 64 KB chunks of a full batch) and deletes, per declaration. */
+  modelledRequestsPerDeclaration: number;
+}
+
+export interface SealAtVolume {
+  fn: string;
+  batchSize: number;
+  signsPerInvocation: number;
+  measuredSignsPerDeclaration: number;
+  modelledSignsPerDeclaration: number;
+}
+
+export interface VolumeModel {
+  assumption: string;
+  queues: QueueAtVolume[];
+  seals: SealAtVolume[];
+  /** The scenario's billed SQS requests and KMS requests (all declarations) once batches are full. */
+  sqsBilledRequests: number;
+  kmsRequests: number;
+}
+
+const round = (value: number): number => Math.round(value * 10_000) / 10_000;
+
+/**
+ * Full batches for every queue an event source mapping reads, and one Sign per full batch for the
+ * workers that sign once per invocation (`batchSigners`: the documents worker, issueDocumentBatch).
+ */
+export function volumeModel(
+  ledger: Ledger,
+  declarations: number,
+  triggers: readonly QueueTrigger[],
+  batchSigners: readonly string[],
+): VolumeModel {
+  let sqsMeasuredOnMappings = 0;
+  let sqsModelledOnMappings = 0;
+  const queues = triggers.flatMap((trigger): QueueAtVolume[] => {
+    const traffic = ledger.mappings[trigger.queue];
+    if (!traffic || traffic.receivedMessages === 0) return [];
+    const bytesPerMessage = traffic.receivedBytes / traffic.receivedMessages;
+    const receivesPerFullBatch = Math.max(1, Math.ceil((bytesPerMessage * trigger.batchSize) / SQS_CHUNK_BYTES));
+    const measured = traffic.receiveRequests + traffic.deleteRequests;
+    const modelled = (traffic.receivedMessages / trigger.batchSize) * receivesPerFullBatch + traffic.deletedMessages / trigger.batchSize;
+    sqsMeasuredOnMappings += measured;
+    sqsModelledOnMappings += modelled;
+    return [
+      {
+        ...trigger,
+        messagesPerDeclaration: round(traffic.receivedMessages / declarations),
+        measuredRequestsPerDeclaration: round(measured / declarations),
+        modelledRequestsPerDeclaration: round(modelled / declarations),
+      },
+    ];
+  });
+  let signsMeasured = 0;
+  let signsModelled = 0;
+  const seals = triggers.flatMap((trigger): SealAtVolume[] => {
+    const signs = ledger.kms.byFunction[trigger.fn]?.Sign ?? 0;
+    const invocations = ledger.lambda[trigger.fn]?.invocations ?? 0;
+    const messages = ledger.mappings[trigger.queue]?.receivedMessages ?? 0;
+    if (!batchSigners.includes(trigger.fn) || signs === 0 || invocations === 0) return [];
+    const signsPerInvocation = signs / invocations;
+    const modelled = signsPerInvocation * (messages / trigger.batchSize);
+    signsMeasured += signs;
+    signsModelled += modelled;
+    return [
+      {
+        fn: trigger.fn,
+        batchSize: trigger.batchSize,
+        signsPerInvocation: round(signsPerInvocation),
+        measuredSignsPerDeclaration: round(signs / declarations),
+        modelledSignsPerDeclaration: round(modelled / declarations),
+      },
+    ];
+  });
+  const sqsMeasured = Object.values(ledger.sqs.requests).reduce((sum, count) => sum + count, 0) - ledger.sqs.emptyReceives;
+  const sqsBilledRequests = sqsMeasured - sqsMeasuredOnMappings + sqsModelledOnMappings;
+  const kmsRequests = ledger.kms.requests - signsMeasured + signsModelled;
+  return {
+    assumption:
+      'at 1,000 declarations/s every event source mapping receives full batches (its trigger batchSize in shared/resources.ts) and deletes each with one DeleteMessageBatch; ' +
+      `${batchSigners.join(', ')} signs once per full batch (one KMS Sign over a Merkle root); sends, Lambda requests and duration as measured`,
+    queues,
+    seals,
+    sqsBilledRequests,
+    kmsRequests,
+  };
+}

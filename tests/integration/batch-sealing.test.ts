@@ -1,0 +1,203 @@
+/**
+ * Batch sealing against the local cloud (its KMS signs): the documents worker gets the messages of
+ * two released declarations in ONE SQS batch and seals their four documents with one signature
+ * over a Merkle root; both release notes verify through POST /v1/verify, sent whole and by their
+ * printed copy's reference. A release note sealed one by one before batch sealing (format 1, a
+ * stored fixture sealed with a key since rotated, still published) verifies too.
+ *
+ * The documents queue has no event source mapping here: the test receives the four messages and
+ * hands them to the worker as one batch, as Lambda's mapping does under load (locally, one
+ * declaration at a time, its batches hold one message).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
+import { LocalFunction } from '#local/lambda.ts';
+import { seedDemoData } from '#local/seed.ts';
+import { DynamoDbDocumentSeal } from '#shared/adapters/dynamodb-document-seal.ts';
+import type { DeclarationDocument } from '#shared/domain/declaration-documents.ts';
+import type { PublicJwk, ReleaseNote, SealedDocument } from '#shared/domain/sealed-documents.ts';
+import { functions } from '#shared/resources.ts';
+import { noRandomSelection } from '#tests/support/scenarios.ts';
+import { apiClient, declarationFor, eventually } from './support.ts';
+
+const BOREALIS = 'GB987654321000';
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../fixtures/sealed-documents/${name}`, import.meta.url), 'utf8'));
+
+let cloud: LocalCloud;
+let call: ReturnType<typeof apiClient>['call'];
+let trader: string;
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({
+    port: 0,
+    dynamodbPort: 0,
+    awsPort: 0,
+    retryDelaySeconds: 0,
+    logLevel: 'silent',
+    functions: { ...functions, issueDocuments: { ...functions.issueDocuments, triggers: [] } },
+  });
+  await seedDemoData();
+  ({ call } = apiClient(cloud.apiUrl));
+  const admin = cloud.mintToken({ role: 'admin' });
+  expect((await call('PUT', '/v1/admin/reference-documents/risk-settings', { token: admin, body: noRandomSelection })).status).toBe(200);
+  trader = cloud.mintToken({ role: 'trader', party: BOREALIS });
+}, 120_000);
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+/** Receives from the documents queue until `count` messages are held (invisible to others for a minute). */
+async function receiveDocumentMessages(sqs: SQSClient, count: number): Promise<Message[]> {
+  const held: Message[] = [];
+  return eventually(
+    async () => {
+      const answer = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: cloud.queueUrls.documents,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 60,
+          WaitTimeSeconds: 1,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        }),
+      );
+      held.push(...(answer.Messages ?? []));
+      return held.length >= count ? held : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
+}
+
+/** The SQS event Lambda's event source mapping would hand the worker for these messages. */
+const sqsEvent = (messages: Message[]): SQSEvent => ({
+  Records: messages.map((message) => ({
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'local',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: cloud.queueArns.documents,
+    awsRegion: cloud.environment.AWS_REGION ?? 'eu-west-2',
+  })),
+});
+
+describe('documents sealed in one batch', () => {
+  it('seals the documents of two declarations released together with one signature; both release notes verify', async () => {
+    // Prepare: two GREEN declarations released; their four documents messages (duty and release stage each) wait in the queue
+    const ids: string[] = [];
+    for (let index = 0; index < 2; index += 1) {
+      const receipt = await call<{ id: string }>('POST', '/v1/declarations', { token: trader, body: declarationFor(BOREALIS) });
+      expect(receipt.status).toBe(202);
+      ids.push(receipt.body.id);
+    }
+    for (const id of ids) {
+      await eventually(
+        async () => {
+          const view = await call<{ status: string }>('GET', `/v1/declarations/${id}`, { token: trader });
+          return view.body.status === 'RELEASED' ? view.body : undefined;
+        },
+        { timeoutMs: 60_000 },
+      );
+    }
+    const sqs = new SQSClient({ endpoint: cloud.endpoints.sqs });
+    const messages = await receiveDocumentMessages(sqs, 4);
+    const worker = new LocalFunction('issueDocuments', functions.issueDocuments, path.resolve('.'), cloud.environment.AWS_REGION ?? '');
+
+    // Act: one invocation for the whole batch, as the event source mapping hands it over
+    const response = (await worker.invoke(sqsEvent(messages))) as SQSBatchResponse;
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: cloud.queueUrls.documents,
+        Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? '' })),
+      }),
+    );
+    sqs.destroy();
+    const notes = await Promise.all(
+      ids.map(
+        async (id) => (await call<SealedDocument<ReleaseNote>>('GET', `/v1/declarations/${id}/release-note`, { token: trader })).body,
+      ),
+    );
+    const verdicts = await Promise.all(notes.map(async (note) => (await call('POST', '/v1/verify', { body: note })).body));
+    const listed = await Promise.all(
+      ids.map(
+        async (id) =>
+          (await call<{ items: DeclarationDocument[] }>('GET', `/v1/declarations/${id}/documents`, { token: trader })).body.items,
+      ),
+    );
+    const byReference = await Promise.all(
+      listed.flat().map(async (document) => {
+        const body = { documentId: document.documentId, documentSha256: document.documentSha256 };
+        return (await call('POST', '/v1/verify', { body })).body;
+      }),
+    );
+    const altered = await call('POST', '/v1/verify', {
+      body: { ...notes[0], document: { ...notes[0]?.document, lrn: notes[1]?.document.lrn } },
+    });
+
+    // Assess
+    expect(messages.map((message) => JSON.parse(message.Body ?? '{}').declarationId).sort()).toEqual([...ids, ...ids].sort());
+    expect(response.batchItemFailures).toEqual([]);
+    expect(new Set(notes.map((note) => note.seal)).size).toBe(1);
+    expect(notes.map((note) => note.proof?.treeSize)).toEqual([4, 4]);
+    expect(verdicts).toEqual(
+      ids.map((declarationId) =>
+        expect.objectContaining({
+          genuine: true,
+          kind: 'RELEASE_NOTE',
+          declarationId,
+          sealFormat: 2,
+          tree: expect.objectContaining({ treeSize: 4 }),
+        }),
+      ),
+    );
+    expect(listed.flat().map((document) => document.kind)).toEqual([
+      'ASSESSMENT_NOTICE',
+      'RELEASE_NOTE',
+      'ASSESSMENT_NOTICE',
+      'RELEASE_NOTE',
+    ]);
+    for (const verdict of byReference) expect(verdict).toMatchObject({ genuine: true, sealFormat: 2 });
+    expect(altered.body).toMatchObject({ genuine: false, reason: 'DOCUMENT_ALTERED' });
+  }, 120_000);
+
+  it('still verifies a release note sealed alone before batch sealing (format 1), with its rotated key still published', async () => {
+    // Prepare: the fixture's key was the seal key once; every key ever used stays in the JWKS
+    const old = fixture('release-note-format-1.json') as SealedDocument;
+    const [key] = (fixture('jwks-format-1.json') as { keys: PublicJwk[] }).keys;
+    if (!key) throw new Error('the fixture JWKS has no key');
+    const dynamodb = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb });
+    await new DynamoDbDocumentSeal(dynamodb, cloud.tableNames.main).publish(key, '2026-01-01T00:00:00.000Z');
+    dynamodb.destroy();
+
+    // Act
+    const genuine = await call('POST', '/v1/verify', { body: old });
+    const altered = await call('POST', '/v1/verify', { body: { ...old, document: { ...old.document, ucr: `${old.document.ucr}0` } } });
+    const published = await call<{ keys: { kid: string }[] }>('GET', '/.well-known/jwks.json', {});
+
+    // Assess
+    expect(published.body.keys.map((published) => published.kid)).toContain(key.kid);
+    expect(genuine.body).toEqual({
+      genuine: true,
+      kind: 'RELEASE_NOTE',
+      declarationId: old.document.declarationId,
+      issuedAt: old.document.issuedAt,
+      kid: key.kid,
+      alg: 'ES256',
+      sealFormat: 1,
+    });
+    expect(altered.body).toMatchObject({ genuine: false, reason: 'DOCUMENT_ALTERED' });
+  });
+});

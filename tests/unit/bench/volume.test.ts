@@ -1,0 +1,76 @@
+/**
+ * The cost model's volume view (bench/cost/volume.ts): what was recorded one message a batch,
+ * divided by each trigger's batch size, and one Sign per full batch for the batch-sealing worker.
+ */
+import { describe, expect, it } from 'vitest';
+import { Ledger } from '#bench/cost/ledger.ts';
+import { volumeModel } from '#bench/cost/volume.ts';
+
+const triggers = [
+  { fn: 'validateDeclaration', queue: 'validation', batchSize: 10 },
+  { fn: 'issueDocuments', queue: 'documents', batchSize: 10 },
+  { fn: 'printDocuments', queue: 'printing', batchSize: 5 },
+];
+
+/** Two declarations one at a time: 2 validation messages, 4 documents messages (each its own Sign), 4 printing messages. */
+function recordedOneAtATime(): Ledger {
+  const ledger = new Ledger();
+  for (let declaration = 0; declaration < 2; declaration += 1) {
+    ledger.sqsRequest('function', 'SendMessage', 1);
+    ledger.sqsRequest('event-source-mapping', 'ReceiveMessage', 1);
+    ledger.mappingReceive('validation', 1, 1, 300);
+    ledger.sqsRequest('event-source-mapping', 'DeleteMessageBatch', 1);
+    ledger.mappingDelete('validation', 1);
+    for (let document = 0; document < 2; document += 1) {
+      ledger.sqsRequest('event-source-mapping', 'ReceiveMessage', 1);
+      ledger.mappingReceive('documents', 1, 1, 100);
+      ledger.sqsRequest('event-source-mapping', 'DeleteMessageBatch', 1);
+      ledger.mappingDelete('documents', 1);
+      ledger.invocation('issueDocuments', 20);
+      ledger.kmsRequest('issueDocuments', 'Sign');
+      // Printing messages of 20 KB: a full batch of 5 is 100 KB, two 64 KB chunks per receive.
+      ledger.sqsRequest('event-source-mapping', 'ReceiveMessage', 1);
+      ledger.mappingReceive('printing', 1, 1, 20 * 1024);
+      ledger.sqsRequest('event-source-mapping', 'DeleteMessageBatch', 1);
+      ledger.mappingDelete('printing', 1);
+    }
+  }
+  return ledger;
+}
+
+describe('cost model at volume', () => {
+  it('divides each mapping’s recorded receives and deletes by its batch size, and the batch sealer’s Sign calls by the documents batch size', () => {
+    // Prepare
+    const ledger = recordedOneAtATime();
+
+    // Act
+    const model = volumeModel(ledger, 2, triggers, ['issueDocuments']);
+
+    // Assess: per declaration, validation 1 message (2 requests measured, 2/10 modelled); documents 2 (4, 4/10);
+    // printing 2 (4 measured; 2/5 receives x 2 chunks + 2/5 deletes = 1.2)
+    expect(model.queues).toEqual([
+      { ...triggers[0], messagesPerDeclaration: 1, measuredRequestsPerDeclaration: 2, modelledRequestsPerDeclaration: 0.2 },
+      { ...triggers[1], messagesPerDeclaration: 2, measuredRequestsPerDeclaration: 4, modelledRequestsPerDeclaration: 0.4 },
+      { ...triggers[2], messagesPerDeclaration: 2, measuredRequestsPerDeclaration: 4, modelledRequestsPerDeclaration: 1.2 },
+    ]);
+    expect(model.seals).toEqual([
+      { fn: 'issueDocuments', batchSize: 10, signsPerInvocation: 1, measuredSignsPerDeclaration: 2, modelledSignsPerDeclaration: 0.2 },
+    ]);
+    // 22 requests recorded (2 sends + 20 on mappings) become 2 sends + 2 x (0.2 + 0.4 + 1.2); 4 Signs become 0.4
+    expect(model.sqsBilledRequests).toBeCloseTo(2 + 2 * 1.8, 10);
+    expect(model.kmsRequests).toBeCloseTo(0.4, 10);
+  });
+
+  it('leaves a worker that does not sign per batch as measured, and a queue nothing received from out', () => {
+    // Prepare
+    const ledger = recordedOneAtATime();
+
+    // Act
+    const model = volumeModel(ledger, 2, [...triggers, { fn: 'scoreRisk', queue: 'risk', batchSize: 10 }], []);
+
+    // Assess
+    expect(model.seals).toEqual([]);
+    expect(model.kmsRequests).toBe(4);
+    expect(model.queues.map((queue) => queue.queue)).toEqual(['validation', 'documents', 'printing']);
+  });
+});
