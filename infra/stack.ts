@@ -47,8 +47,8 @@ import { HttpRoutes } from './constructs/http-routes.ts';
 import { CONSOLE_CALLBACK_PATH, CONSOLE_SIGNED_OUT_PATH, Identity } from './constructs/identity.ts';
 import { Operations } from './constructs/operations.ts';
 import { StatefulResources, statefulScope } from './constructs/stateful-resources.ts';
-import { type FunctionGroupName, functionGroups, groupFunctions } from './function-groups.ts';
 import { assertVisibilityTimeouts, type CreatedFunction } from './function-factory.ts';
+import { type FunctionGroupName, functionGroups, groupFunctions } from './function-groups.ts';
 
 export { USER_GROUPS } from './constructs/identity.ts';
 
