@@ -83,6 +83,11 @@ export interface FunctionFactoryContext extends DeploymentContext {
   readonly tableDefinitions: Readonly<Record<string, TableDefinition>>;
   /** Encrypts the dead-letter queues of scheduled rules (the operations key, `infra/constructs/operations.ts`). */
   readonly operationsKey: IKey;
+  /**
+   * The parent stack: the dead-letter queues of scheduled rules are stateful and are created there,
+   * with their recorded logical IDs, while the functions are in nested stacks (`infra/function-groups.ts`).
+   */
+  readonly statefulStack: Stack;
 }
 
 export interface CreatedFunction {
@@ -322,8 +327,8 @@ function addTriggers(fn: NodejsFunction, name: string, definition: FunctionDefin
       if (scheduleDeadLetterQueue) throw new Error(`Function '${name}' has more than one schedule`);
       // EventBridge puts an event here when it cannot invoke the function (throttled, missing
       // permission, function gone) after its retries; failures of the function itself are its
-      // Errors alarm. Created with the stack as scope, like the other queues (see `statefulScope`).
-      scheduleDeadLetterQueue = new Queue(Stack.of(fn), `${pascalCase(name)}ScheduleDeadLetterQueue`, {
+      // Errors alarm. Created with the parent stack as scope, like the other queues (see `statefulScope`).
+      scheduleDeadLetterQueue = new Queue(context.statefulStack, `${pascalCase(name)}ScheduleDeadLetterQueue`, {
         retentionPeriod: Duration.days(SCHEDULE_DEAD_LETTER_RETENTION_DAYS),
         encryption: QueueEncryption.KMS,
         encryptionMasterKey: context.operationsKey,

@@ -7,7 +7,7 @@
  * recorded (with its reason) in the `cdk_nag` metadata of the resources it covers
  * (`writeSuppressionsToCloudFormation`); any finding not acknowledged here fails the synth.
  */
-import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Names, Stack, Validations } from 'aws-cdk-lib';
 import type { HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Distribution } from 'aws-cdk-lib/aws-cloudfront';
 import type { UserPool } from 'aws-cdk-lib/aws-cognito';
@@ -67,7 +67,7 @@ export function acknowledgeGrantWildcards(role: Role, definition: FunctionDefini
     for (const grant of grants) {
       for (const pattern of grant.keys) {
         acknowledgeFinding(
-          `Resource::<${logicalId(target)}.Arn>/${pattern}`,
+          `Resource::${arnAsNamedIn(role, target)}/${pattern}`,
           `${grant.actions.map((action) => `s3:${action}`).join(', ')} on the objects of the ${bucket} bucket whose keys match ${pattern}: the keys of one kind of object carry ids and hashes (shared/resources.ts, access).`,
         );
       }
@@ -107,7 +107,7 @@ export function acknowledgeConsoleDeployment(role: Role, bucket: IBucket): void 
     "Added by BucketDeployment (grantRead on the CDK asset bucket): the handler reads the console's zipped build from the bootstrap asset bucket of this account and region.",
   );
   acknowledgeFinding(
-    `Resource::<${logicalId(bucket)}.Arn>/*`,
+    `Resource::${arnAsNamedIn(role, bucket)}/*`,
     'Added by BucketDeployment (grantReadWrite on the console bucket): it copies and prunes the objects of this single bucket, which holds only the console build.',
   );
   for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*']) {
@@ -145,11 +145,21 @@ function acknowledge(construct: IConstruct, acknowledgement: { id: string; reaso
   Validations.of(construct).acknowledge(acknowledgement);
 }
 
-/** The logical ID cdk-nag names a resource by in an IAM5 finding (`<MainTable74195DAB.Arn>`). */
-function logicalId(resource: IBucket): string {
+/**
+ * How cdk-nag names the ARN of `resource` in an IAM5 finding on `user`: by the resource's logical ID
+ * in its own stack (`<ArchiveBucket9DECBF5D.Arn>`); in a nested stack (the functions'), by the
+ * parameter through which the parent passes the ARN (`<referencetoCustomsdeveuwest2ArchiveBucket9DECBF5DArn>`).
+ */
+function arnAsNamedIn(user: IConstruct, resource: IBucket): string {
   const cfn = resource.node.defaultChild as CfnElement | undefined;
   if (!cfn) throw new Error(`Resource ${resource.node.path} has no CloudFormation element`);
-  return Stack.of(resource).getLogicalId(cfn);
+  if (Stack.of(user) === Stack.of(resource)) return `<${Stack.of(resource).getLogicalId(cfn)}.Arn>`;
+  if (Stack.of(user).nestedStackParent !== Stack.of(resource)) {
+    throw new Error(`${user.node.path} is neither in the stack of ${resource.node.path} nor in a stack nested directly in it`);
+  }
+  // aws-cdk-lib names the parameter `reference-to-<unique id of the target><attribute>` (core,
+  // private/refs.ts, createNestedStackParameter); its logical ID keeps the alphanumerics only.
+  return `<${`referenceto${Names.nodeUniqueId(cfn.node)}Arn`.replace(/[^A-Za-z0-9]/g, '')}>`;
 }
 
 function entries<K extends string, V>(record: Partial<Record<K, V>> | undefined): [K, V][] {

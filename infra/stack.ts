@@ -5,10 +5,12 @@
  * routes, the console (CloudFront in front of a private bucket, the API on the same domain) and the
  * alarms. cdk-nag acknowledgements are in `infra/nag-acknowledgements.ts`.
  *
- * CloudFormation allows 500 resources per stack: the API's routes (with their integrations and
- * invoke permissions) and the alarms, three and two resources per function, are in nested stacks of
- * their own (`apiRoutesStack`, `alarmsStack`); everything else is in this stack (docs/infrastructure.md,
- * Stack layout).
+ * CloudFormation allows 500 resources per stack: the functions (four resources each, with their
+ * roles, policies, log groups and triggers) are in one nested stack per area (`functionStacks`,
+ * grouped by `infra/function-groups.ts`), the API's routes (with their integrations and invoke
+ * permissions) and the alarms, three and two resources per function, in nested stacks of their own
+ * (`apiRoutesStack`, `alarmsStack`); everything stateful, the API, the console and the operations
+ * topic are in this stack (docs/infrastructure.md, Stack layout).
  *
  * Stateful resources keep the logical IDs they had when this constructor created them itself: see
  * `statefulScope` in `infra/constructs/stateful-resources.ts`.
@@ -44,8 +46,9 @@ import { CustomsHttpApi } from './constructs/http-api.ts';
 import { HttpRoutes } from './constructs/http-routes.ts';
 import { CONSOLE_CALLBACK_PATH, CONSOLE_SIGNED_OUT_PATH, Identity } from './constructs/identity.ts';
 import { Operations } from './constructs/operations.ts';
-import { StatefulResources } from './constructs/stateful-resources.ts';
+import { StatefulResources, statefulScope } from './constructs/stateful-resources.ts';
 import { assertVisibilityTimeouts, type CreatedFunction } from './function-factory.ts';
+import { type FunctionGroupName, functionGroups, groupFunctions } from './function-groups.ts';
 
 export { USER_GROUPS } from './constructs/identity.ts';
 
@@ -108,6 +111,8 @@ export class CustomsStack extends Stack {
   readonly apiRoutesStack: NestedStack;
   /** The nested stack of the CloudWatch alarms and the metric filter of the API's throttled requests. */
   readonly alarmsStack: NestedStack;
+  /** The nested stacks of the functions, by group of `infra/function-groups.ts` (a group without functions has none). */
+  readonly functionStacks: Readonly<Partial<Record<FunctionGroupName, NestedStack>>>;
 
   constructor(scope: Construct, id: string, props: CustomsStackProps) {
     super(scope, id, props);
@@ -166,9 +171,11 @@ export class CustomsStack extends Stack {
       maxAge: 3600,
     });
     const consoleClient = identity.addConsoleClient(consoleSite.origin);
-    const functions = new Functions(this, 'Functions', {
+    // The functions, in one nested stack per area (`infra/function-groups.ts`). Inside each, the
+    // construct keeps its id `Functions`, so the functions, roles, policies and log groups keep their
+    // logical IDs (`Functions<Name>…`), now in the nested templates.
+    const functionContext = {
       ...deployment,
-      functions: definitions.functions,
       queueDefinitions: definitions.queues,
       tableDefinitions: definitions.tables,
       resources: {
@@ -182,7 +189,24 @@ export class CustomsStack extends Stack {
       },
       projectRoot,
       operationsKey: operations.key,
-    });
+      statefulStack: statefulScope(this),
+    };
+    const functionStacks: Partial<Record<FunctionGroupName, NestedStack>> = {};
+    const createdFunctions: Record<string, CreatedFunction> = {};
+    for (const [group, members] of Object.entries(groupFunctions(definitions.functions)) as [
+      FunctionGroupName,
+      Record<string, FunctionDefinition>,
+    ][]) {
+      // A nested stack without resources cannot be deployed: a group without functions has none.
+      if (Object.keys(members).length === 0) continue;
+      const { stackId, holds } = functionGroups[group];
+      const nested = new NestedStack(this, stackId, {
+        description: `Customs clearance functions (${stage}, ${regionName}): ${holds}; each with its role, policy, log group and triggers but routes`,
+      });
+      const created = new Functions(nested, 'Functions', { ...functionContext, functions: members });
+      functionStacks[group] = nested;
+      Object.assign(createdFunctions, created.functions);
+    }
     const api = new CustomsHttpApi(this, 'Api', {
       ...deployment,
       userPool: identity.userPool,
@@ -196,7 +220,7 @@ export class CustomsStack extends Stack {
       httpApi: api.httpApi,
       authorizer: api.authorizer,
       functionDefinitions: definitions.functions,
-      functions: Object.fromEntries(Object.entries(functions.functions).map(([name, { fn }]) => [name, fn])),
+      functions: Object.fromEntries(Object.entries(createdFunctions).map(([name, { fn }]) => [name, fn])),
     });
     consoleSite.routeApi(api.httpApi);
     consoleSite.publish({
@@ -214,7 +238,7 @@ export class CustomsStack extends Stack {
       queueAgeAlarmMinutes: region.queueAgeAlarmMinutes,
       deadLetterQueues: data.deadLetterQueues,
       queues: data.queues,
-      functions: functions.functions,
+      functions: createdFunctions,
       tables: data.tables,
       tableDefinitions: definitions.tables,
       apiStage: api.stage,
@@ -234,10 +258,11 @@ export class CustomsStack extends Stack {
     this.consoleSite = consoleSite;
     this.httpApi = api.httpApi;
     this.apiStage = api.stage;
-    this.functions = functions.functions;
+    this.functions = createdFunctions;
     this.alarmTopic = operations.alarmTopic;
     this.apiRoutesStack = apiRoutesStack;
     this.alarmsStack = alarmsStack;
+    this.functionStacks = functionStacks;
 
     // ---- Outputs -----------------------------------------------------------------------------
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });

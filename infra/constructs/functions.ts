@@ -4,7 +4,9 @@
  * HTTP routes are added by `http-routes.ts`, in the routes' nested stack.
  *
  * Stateless: the functions, roles, log groups, rules and event source mappings live in this
- * construct (logical IDs `Functions<Name>Function…`, `Functions<Name>Role…`, ...).
+ * construct (logical IDs `Functions<Name>Function…`, `Functions<Name>Role…`, ...). `infra/stack.ts`
+ * creates one per group of `infra/function-groups.ts`, each in a nested stack of its own; the
+ * dead-letter queues of schedules are created in the parent (`statefulStack`).
  */
 import { Construct } from 'constructs';
 import { type CreatedFunction, createFunction, type FunctionFactoryContext } from '#infra/function-factory.ts';

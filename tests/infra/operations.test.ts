@@ -3,20 +3,21 @@
  * concurrency the region config gives intake and the queue consumers, and the redrive schedule's
  * dead-letter queue. (cdk-nag runs over the same stack in stack.test.ts.) The alarms are in the
  * stack's `alarmsStack`, read with the parameters the parent passes it resolved: they name the
- * parent's topic, functions, queues and tables by their logical IDs.
+ * parent's topic, queues and tables and the functions (in the functions' nested stacks, read merged
+ * with the parent) by their logical IDs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, featureFlags } from '#infra/app.ts';
 import { type RegionConfig, regions } from '#infra/config/regions.ts';
 import { SCHEDULE_DEAD_LETTER_RETENTION_DAYS } from '#infra/function-factory.ts';
 import { CustomsStack } from '#infra/stack.ts';
 import { type FunctionDefinition, functions, queues, tables } from '#shared/resources.ts';
-import { resolvedNestedTemplate } from './support/nested-template.ts';
+import { resolvedNestedTemplate, templateWithNestedStacks } from './support/nested-template.ts';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 type Statement = { Sid?: string; Effect: string; Principal?: any; Action: string | string[]; Condition?: any; Resource?: unknown };
@@ -72,7 +73,8 @@ describe('operations (dev, eu-west-2)', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'customs-cdk-'));
     outdirs.push(outdir);
     const { stack } = buildApp({ region: 'eu-west-2', stage: 'dev', outdir, nag: false, context: { 'aws:cdk:bundling-stacks': [] } });
-    template = Template.fromStack(stack);
+    // The functions (and their schedules) are in nested stacks, one per group: merged with the parent.
+    template = templateWithNestedStacks(stack, Object.values(stack.functionStacks));
     alarms = resolvedNestedTemplate(stack.alarmsStack);
     [topicId] = onlyOne(template, 'AWS::SNS::Topic', 'AlarmTopic');
     [operationsKeyId] = onlyOne(template, 'AWS::KMS::Key', 'OperationsKey');

@@ -7,10 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '#infra/app.ts';
 import { queues } from '#shared/resources.ts';
+import { templateWithNestedStacks } from './support/nested-template.ts';
 
 interface Resource {
   Properties: Record<string, any>;
@@ -32,7 +33,8 @@ const namesKey = (statement: Statement): boolean => JSON.stringify(statement.Res
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'customs-cdk-'));
   const { stack } = buildApp({ region: 'eu-west-2', stage: 'dev', outdir, nag: false, context: { 'aws:cdk:bundling-stacks': [] } });
-  template = Template.fromStack(stack);
+  // The functions are in nested stacks, one per group: merged with the parent.
+  template = templateWithNestedStacks(stack, Object.values(stack.functionStacks));
   const found = resourcesOf('AWS::KMS::Key').filter(([id]) => id.startsWith('SealSigningKey'));
   expect(found).toHaveLength(1);
   sealKeyId = found[0]![0];
