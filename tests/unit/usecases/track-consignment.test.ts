@@ -82,7 +82,12 @@ beforeAll(async () => {
     },
     platform.deps.amend,
   );
-  citing = await platform.submit(platform.declaration(owner, (d) => ((d.consignment.ucr = ucr), tomatoes(permitId)(d))));
+  citing = await platform.submit(
+    platform.declaration(owner, (d) => {
+      d.consignment.ucr = ucr;
+      tomatoes(permitId)(d);
+    }),
+  );
   others = await platform.submit(
     platform.declaration(otherDeclarant, (d) => {
       d.consignment.ucr = ucr;
