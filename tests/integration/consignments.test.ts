@@ -24,7 +24,8 @@ let api: ReturnType<typeof apiClient>['call'];
 
 const owner = newParty();
 const carrier = newParty();
-const ucr = `6${owner}-C${randomInt(100_000, 999_999)}`;
+/** With a `/` (a UCR may have one): sent percent-encoded in the path. */
+const ucr = `6${owner}-C/${randomInt(100_000, 999_999)}`;
 const ref = `CONS-${randomInt(1_000_000, 9_999_999)}`;
 let ownerToken = '';
 /** The pre-lodged declaration amended while it waited, then released on arrival; and the one citing the permit. */
@@ -43,7 +44,7 @@ async function statusOf(id: string, wanted: string): Promise<{ version: number }
   });
 }
 
-const consignment = (token: string, asked = ucr) => api<ConsignmentView>('GET', `/v1/consignments/${asked}`, { token });
+const consignment = (token: string, asked = ucr) => api<ConsignmentView>('GET', `/v1/consignments/${encodeURIComponent(asked)}`, { token });
 
 beforeAll(async () => {
   cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
