@@ -4,7 +4,8 @@
  * released when they arrive, another declaration under the same UCR citing a plant health permit;
  * customs see the whole chain with times, the declarant its own, the carrier its line and that the
  * goods were declared and released, the agency the declaration citing its permit; anyone else,
- * and a UCR nothing names, get 404.
+ * and a UCR nothing names, get 404. A declaration lodged after the manifest discharges its line that
+ * names no UCR: that line is found through the declaration.
  */
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -27,10 +28,13 @@ const carrier = newParty();
 /** With a `/` (a UCR may have one): sent percent-encoded in the path. */
 const ucr = `6${owner}-C/${randomInt(100_000, 999_999)}`;
 const ref = `CONS-${randomInt(1_000_000, 9_999_999)}`;
+/** The manifest's other line: it names no UCR; a declaration lodged after the manifest discharges it. */
+const otherRef = `CONS-${randomInt(1_000_000, 9_999_999)}`;
 let ownerToken = '';
 /** The pre-lodged declaration amended while it waited, then released on arrival; and the one citing the permit. */
 let amended = '';
 let citing = '';
+let latecomer = '';
 let permitId = '';
 
 const manifestFixture = JSON.parse(
@@ -108,10 +112,26 @@ beforeAll(async () => {
   manifest.carrier.id = carrier;
   manifest.transport.voyage = `TW${randomInt(100_000, 999_999)}`;
   manifest.arrivedAt = new Date().toISOString();
-  manifest.lines = [{ ...(manifestFixture.lines[0] as ManifestInput['lines'][number]), transportDocument: { type: 'N741', ref }, ucr }];
+  const [named, unnamed] = manifestFixture.lines as [ManifestInput['lines'][number], ManifestInput['lines'][number]];
+  manifest.lines = [
+    { ...named, transportDocument: { type: 'N741', ref }, ucr },
+    { ...unnamed, transportDocument: { type: 'N741', ref: otherRef } },
+  ];
   const reported = await api('POST', '/v1/manifests', { token: cloud.mintToken({ role: 'carrier', party: carrier }), body: manifest });
   expect(reported.status).toBe(201);
   await statusOf(amended, 'RELEASED');
+
+  // Declared after the goods arrived, under the UCR, for the line that names none: it discharges that line.
+  const late = await api<{ id: string }>('POST', '/v1/declarations', {
+    token: ownerToken,
+    body: declarationFor(owner, (d) => {
+      d.consignment.ucr = ucr;
+      d.consignment.transportDocument = { type: 'N741', ref: otherRef };
+      d.consignment.grossMassKg = unnamed.grossMassKg;
+    }),
+  });
+  latecomer = late.body.id;
+  await statusOf(latecomer, 'RELEASED');
 }, 120_000);
 
 afterAll(async () => {
@@ -129,13 +149,18 @@ describe('GET /v1/consignments/{ucr}', () => {
     // Assess
     expect(response.status).toBe(200);
     const view = response.body;
-    expect(fullIds(view)).toEqual([amended, citing]);
+    expect(fullIds(view)).toEqual([amended, citing, latecomer]);
     expect(view.manifestLines).toEqual([
       expect.objectContaining({
         ucr,
         carrierId: carrier,
         transportDocument: { type: 'N741', ref },
         dischargedBy: { declarationId: amended, at: expect.any(String) },
+      }),
+      // Found through the declaration that discharged it, not the UCR's index.
+      expect.objectContaining({
+        transportDocument: { type: 'N741', ref: otherRef },
+        dischargedBy: { declarationId: latecomer, at: expect.any(String) },
       }),
     ]);
     expect(view.declarations[0]).toMatchObject({
@@ -173,8 +198,8 @@ describe('GET /v1/consignments/{ucr}', () => {
 
     // Assess
     expect(own.status).toBe(200);
-    expect(fullIds(own.body)).toEqual([amended, citing]);
-    expect(own.body.manifestLines.map((line) => line.dischargedBy?.declarationId)).toEqual([amended]);
+    expect(fullIds(own.body)).toEqual([amended, citing, latecomer]);
+    expect(own.body.manifestLines.map((line) => line.dischargedBy?.declarationId)).toEqual([amended, latecomer]);
     expect(stranger.status).toBe(404);
   });
 
@@ -188,10 +213,10 @@ describe('GET /v1/consignments/{ucr}', () => {
     expect(response.body.manifestLines).toEqual([
       expect.objectContaining({ ucr, dischargedBy: { declarationId: null, at: expect.any(String) } }),
     ]);
-    expect(response.body.declarations).toEqual([
-      { visibility: 'declared', submittedAt: expect.any(String), releasedAt: expect.any(String) },
-      { visibility: 'declared', submittedAt: expect.any(String), releasedAt: expect.any(String) },
-    ]);
+    // Its line only (the other names no UCR); every declaration only as declared and released, with times.
+    expect(response.body.declarations).toEqual(
+      [amended, citing, latecomer].map(() => ({ visibility: 'declared', submittedAt: expect.any(String), releasedAt: expect.any(String) })),
+    );
     expect(JSON.stringify(response.body)).not.toContain(amended);
     expect(JSON.stringify(response.body)).not.toContain(citing);
     expect(otherCarrier.status).toBe(404);
