@@ -17,6 +17,7 @@ import {
   setTraderStatusOperation,
 } from './http/operations/admin.ts';
 import { getManifestOperation, listUndeclaredGoodsOperation, submitManifestOperation } from './http/operations/cargo-reports.ts';
+import { getConsignmentOperation } from './http/operations/consignments.ts';
 import {
   amendDeclarationOperation,
   cancelDeclarationOperation,
@@ -406,6 +407,8 @@ export const key = {
   permit: 'PERMIT#*',
   /** The permits of a partner agency (`AGENCY#<agency>`, pattern 69). */
   agency: 'AGENCY#*',
+  /** A consignment's index: its declarations and manifest lines by UCR (`UCR#<ucr>`, patterns 77 to 79). */
+  consignment: 'UCR#*',
   /** GSI1 */
   declarant: 'PARTY#*',
   /** GSI2 */
@@ -503,6 +506,8 @@ export const functions = {
           // Pattern 3 (UpdateItem): an orphaned LRN claim moved to the new declaration.
           { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.lrnGuard] },
           { actions: ['GetItem', 'PutItem'], keys: [key.declaration] },
+          // Pattern 77: the declaration indexed under its UCR, before it is stored.
+          { actions: ['PutItem'], keys: [key.consignment] },
           // Pattern 37: the declarant's signing key, when a Signature header came.
           { actions: ['GetItem'], keys: [key.trader] },
         ],
@@ -1539,6 +1544,8 @@ export const functions = {
           { actions: ['BatchGetItem', 'GetItem', 'PutItem', 'Query'], keys: [key.cargo] },
           // Pattern 66: each line listed as undeclared until discharged.
           { actions: ['PutItem'], keys: [key.undeclaredGoods] },
+          // Pattern 78: a line naming a UCR indexed under it.
+          { actions: ['PutItem'], keys: [key.consignment] },
         ],
       },
       sendTo: ['release'],
@@ -1557,6 +1564,27 @@ export const functions = {
         main: [
           { actions: ['GetItem'], keys: [key.manifest] },
           { actions: ['BatchGetItem'], keys: [key.cargo] },
+        ],
+      },
+    },
+  },
+  getConsignment: {
+    entry: 'functions/api/consignments/get.ts',
+    handler: 'handler',
+    description:
+      "GET /v1/consignments/{ucr}: a consignment's manifest lines, declarations and timeline, as the caller may see them (trader, carrier, agency, officer, admin)",
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(getConsignmentOperation)],
+    // Pattern 79: the UCR's index (Query), the declarations' states (BatchGet) and histories (Query, pattern 9), the
+    // lines (BatchGet); a discharged line naming no UCR through its manifest (Get, pattern 65).
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query'], keys: [key.consignment] },
+          { actions: ['BatchGetItem', 'Query'], keys: [key.declaration] },
+          { actions: ['BatchGetItem'], keys: [key.cargo] },
+          { actions: ['GetItem'], keys: [key.manifest] },
         ],
       },
     },

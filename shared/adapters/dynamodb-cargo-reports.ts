@@ -98,6 +98,20 @@ export class DynamoDbCargoReports implements CargoReports {
   }
 
   async putLine(line: CargoLine): Promise<PutLineResult> {
+    // Pattern 78: indexed under its UCR before the line is written (repeatable), so a stored line is
+    // always found by it; an entry for a document another manifest holds is dropped when read.
+    if (line.ucr !== undefined) {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.consignmentLine(line.ucr, transportDocumentKey(line.transportDocument)),
+            entity: entityTypes.consignmentEntry,
+            transportDocument: line.transportDocument,
+          },
+        }),
+      );
+    }
     const written = await conditional(() =>
       this.documents.send(
         new PutCommand({
@@ -123,6 +137,21 @@ export class DynamoDbCargoReports implements CargoReports {
       );
     }
     return existing ? { outcome: 'taken', existing } : { outcome: 'written' };
+  }
+
+  async linesByUcr(ucr: string, limit: number): Promise<CargoLine[]> {
+    const prefix = keys.consignmentLinePrefix(ucr);
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': prefix.PK, ':prefix': prefix.SKPrefix },
+        Limit: limit,
+      }),
+    );
+    const lines = await this.findLines((result.Items ?? []).map((item) => item.transportDocument as TransportDocument));
+    // The line is the truth: an entry whose document went to another manifest's line, naming another UCR, is not listed.
+    return lines.filter((line): line is CargoLine => line?.ucr === ucr);
   }
 
   async discharge(document: TransportDocument, declarationId: string, at: string): Promise<DischargeResult> {

@@ -112,7 +112,15 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     );
   }
 
-  create(record: DeclarationRecord): Promise<boolean> {
+  async create(record: DeclarationRecord): Promise<boolean> {
+    // Pattern 77: the consignment's index entry first (a repeat writes the same item), so a stored
+    // declaration is always found by its UCR; an entry whose declaration never got stored names nothing and is skipped.
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.consignmentDeclaration(record.ucr, record.id), entity: entityTypes.consignmentEntry, declarationId: record.id },
+      }),
+    );
     return conditional(() =>
       this.documents.send(
         new PutCommand({ TableName: this.tableName, Item: encodeNewDeclaration(record), ConditionExpression: 'attribute_not_exists(PK)' }),
@@ -327,6 +335,20 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
       }),
     );
     return counts.reduce((sum, count) => sum + count, 0);
+  }
+
+  async listByUcr(ucr: string, limit: number): Promise<DeclarationState[]> {
+    const prefix = keys.consignmentDeclarationPrefix(ucr);
+    const result = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': prefix.PK, ':prefix': prefix.SKPrefix },
+        Limit: limit,
+      }),
+    );
+    const ids = (result.Items ?? []).map((item) => String(item.declarationId));
+    return (await this.stateItems(ids)).map((item) => decodeStateItem(item).state).filter((state) => state.ucr === ucr);
   }
 
   async listByDeclarant(

@@ -240,6 +240,15 @@ export const keys = {
   /** A permit listed under its holder's trader partition ('PERMIT#' sorts between 'KEY#' and 'PROFILE'). */
   permitOfHolder: (holderId: string, id: string) => ({ PK: `TRADER#${holderId}`, SK: `PERMIT#${id}` }),
   permitOfHolderPrefix: (holderId: string) => ({ PK: `TRADER#${holderId}`, SKPrefix: 'PERMIT#' }),
+  /**
+   * A consignment's index (docs/single-window.md, patterns 77 to 79): one write-once item per
+   * declaration and per manifest line that names the UCR, so one bounded query finds them all.
+   * `DECL#` sorts before `LINE#`.
+   */
+  consignmentDeclaration: (ucr: string, declarationId: string) => ({ PK: `UCR#${ucr}`, SK: `DECL#${declarationId}` }),
+  consignmentDeclarationPrefix: (ucr: string) => ({ PK: `UCR#${ucr}`, SKPrefix: 'DECL#' }),
+  consignmentLine: (ucr: string, documentKey: string) => ({ PK: `UCR#${ucr}`, SK: `LINE#${documentKey}` }),
+  consignmentLinePrefix: (ucr: string) => ({ PK: `UCR#${ucr}`, SKPrefix: 'LINE#' }),
   /** Guard that makes an LRN unique per declarant. */
   lrnGuard: (declarantId: string, lrn: string) => ({ PK: `LRN#${declarantId}#${lrn}`, SK: 'META' }),
 } as const;
@@ -272,4 +281,5 @@ export const entityTypes = {
   permit: 'Permit',
   permitDraw: 'PermitDraw',
   permitListing: 'PermitListing',
+  consignmentEntry: 'ConsignmentEntry',
 } as const;

@@ -37,9 +37,14 @@ export interface CargoReports {
   /**
    * Writes a line under its transport document unless the document has one already ('taken', with
    * it); then, when the line is this manifest's (a retry too) and not discharged, its entry in the
-   * office's undeclared goods.
+   * office's undeclared goods. A line naming a UCR is indexed under it first (repeatable).
    */
   putLine(line: CargoLine): Promise<PutLineResult>;
+  /**
+   * The stored lines (with their discharges) that name `ucr`, by transport document, at most
+   * `limit`: each line naming a UCR is indexed under it when written (docs/single-window.md).
+   */
+  linesByUcr(ucr: string, limit: number): Promise<CargoLine[]>;
   /** Discharges the document's line by the declaration: one conditional write, so only one declaration ever does. */
   discharge(document: TransportDocument, declarationId: string, at: string): Promise<DischargeResult>;
   /** Records that a declaration waits for the document's goods (before it looks for the line, so an arrival in between finds it). */

@@ -184,6 +184,12 @@ export interface DeclarationListings {
   ): Promise<DeclarationState[]>;
   /** How many declarations one lane and office's queue holds. */
   countReviewQueue(lane: string, office: string): Promise<number>;
+  /**
+   * The declarations whose UCR is `ucr`, oldest first, at most `limit` (their consignment's index,
+   * written at intake before the declaration: docs/single-window.md). Declarations stored before
+   * the index existed are not in it.
+   */
+  listByUcr(ucr: string, limit: number): Promise<DeclarationState[]>;
   /** A declarant's declarations, newest first, optionally in one status. */
   listByDeclarant(
     declarantId: string,

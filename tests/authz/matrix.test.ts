@@ -34,6 +34,8 @@ let cloud: LocalCloud;
 let api: ReturnType<typeof apiClient>['call'];
 const owner = newParty();
 let declarationId = '';
+/** The owner's declaration's UCR (generated at intake), which the carrier's manifest line names too. */
+let ucr = '';
 /** The owner's release note as GET /v1/declarations/{id}/documents names it. */
 let releaseNoteId = '';
 const missingId = '01M8F0000000000000000000ZZ';
@@ -59,8 +61,12 @@ beforeAll(async () => {
   const applied = await api<{ id: string }>('POST', '/v1/permits', { token: token('owner'), body: tomatoesApplication() });
   permitId = applied.body.id;
   expect(applied.status).toBe(201);
-  const submitted = await api<{ id: string }>('POST', '/v1/declarations', { token: token('owner'), body: declarationFor(owner) });
+  const submitted = await api<{ id: string; ucr: string }>('POST', '/v1/declarations', {
+    token: token('owner'),
+    body: declarationFor(owner),
+  });
   declarationId = submitted.body.id;
+  ucr = submitted.body.ucr;
   await eventually(async () => {
     const view = await api<{ status: string }>('GET', `/v1/declarations/${declarationId}`, { token: token('owner') });
     return view.body.status === 'RELEASED' ? true : undefined;
@@ -80,7 +86,9 @@ beforeAll(async () => {
   });
   releaseNoteId = listed.body.items.find((item) => item.kind === 'RELEASE_NOTE')?.documentId ?? '';
   expect(releaseNoteId).not.toBe('');
-  const reported = await api<{ id: string }>('POST', '/v1/manifests', { token: token('carrier'), body: manifestFor(carrier) });
+  const manifest = manifestFor(carrier);
+  for (const line of manifest.lines) Object.assign(line, { ucr });
+  const reported = await api<{ id: string }>('POST', '/v1/manifests', { token: token('carrier'), body: manifest });
   manifestId = reported.body.id;
   expect(reported.status).toBe(201);
 });
@@ -261,6 +269,8 @@ function requestFor(
       return { path: op.path, body: manifestFor(caller === 'otherCarrier' ? 'GB888888888888' : carrier) };
     case 'getManifest':
       return { path: op.path.replace('{id}', manifestId) };
+    case 'getConsignment':
+      return { path: op.path.replace('{ucr}', ucr) };
     case 'listUndeclaredGoods':
       return { path: `${op.path}?office=GBFXT` };
     // The owner's application; deciding one that does not exist (a decision would change the owner's).
@@ -356,6 +366,9 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   // Another carrier's manifest does not exist for it.
   getManifest: (caller) => (caller === 'otherCarrier' ? 404 : 200),
   listUndeclaredGoods: () => 200,
+  // The owner's declaration and the carrier's line name the UCR: another trader, another carrier and
+  // agency users (the declaration cites no permit) get 404, as for a UCR nothing names.
+  getConsignment: (caller) => (['otherTrader', 'otherCarrier', 'agency', 'otherAgency'].includes(caller) ? 404 : 200),
   applyForPermit: () => 201,
   listPermits: () => 200,
   // The holder, its agency and customs see the application; nobody else learns it exists.

@@ -65,6 +65,29 @@ export function cargoReportsContract(name: string, subject: { cargo: () => Cargo
       expect(await cargo.findLines([line.transportDocument, { type: 'N705', ref: 'NEVER-REPORTED' }])).toEqual([line, undefined]);
     });
 
+    it('finds the lines naming a UCR, with their discharges; a document another manifest holds is not listed under it', async () => {
+      // Prepare: the fixture's second line names a UCR; this consignment's own
+      const cargo = subject.cargo();
+      const ucr = `6${newParty()}-TRACK`;
+      const manifest = newManifest();
+      const lines = cargoLinesOf(manifest).map((line) => (line.ucr ? { ...line, ucr } : line));
+      const [, named] = lines;
+      if (!named) throw new Error('the fixture has two lines');
+      for (const line of lines) await cargo.putLine(line);
+      await cargo.discharge(named.transportDocument, declarationId(), '2026-11-20T08:00:00.000Z');
+      // Another manifest naming another UCR for the same document is refused, and leaves nothing under that UCR.
+      const otherUcr = `6${newParty()}-OTHER`;
+      await cargo.putLine({ ...named, manifestId: newManifest().id, ucr: otherUcr });
+
+      // Act
+      const found = await cargo.linesByUcr(ucr, 10);
+      const underOther = await cargo.linesByUcr(otherUcr, 10);
+
+      // Assess
+      expect(found).toEqual([{ ...named, dischargedBy: { declarationId: expect.any(String), at: '2026-11-20T08:00:00.000Z' } }]);
+      expect(underOther).toEqual([]);
+    });
+
     it('lets one declaration discharge a line: a second is told who did, the first may repeat', async () => {
       // Prepare
       const cargo = subject.cargo();

@@ -482,6 +482,26 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       await expect(garbage).rejects.toBeInstanceOf(InvalidCursorError);
     });
 
+    it('finds the declarations of a UCR, oldest first, at most the limit asked, and nothing for a UCR none names', async () => {
+      // Prepare: three declarations of one party, which storeSubmitted gives the same UCR
+      const party = newParty();
+      const records = [];
+      for (let n = 0; n < 3; n += 1) records.push(await stored(subject, { party }));
+      const repository = subject.repository();
+      const [first] = records;
+
+      // Act
+      const all = await repository.listByUcr(first?.ucr ?? '', 10);
+      const two = await repository.listByUcr(first?.ucr ?? '', 2);
+      const none = await repository.listByUcr(`6${newParty()}-X`, 10);
+
+      // Assess
+      expect(all.map((state) => state.id)).toEqual(records.map((record) => record.id).sort());
+      expect(all[0]).toMatchObject({ id: first?.id, ucr: first?.ucr, declarantId: party, status: 'SUBMITTED' });
+      expect(two.map((state) => state.id)).toEqual(all.slice(0, 2).map((state) => state.id));
+      expect(none).toEqual([]);
+    });
+
     it('pages the declarations of a day newest first over every shard, with their bodies, optionally in one status', async () => {
       // Prepare: a day of its own, one declaration of it rejected
       const day = `19${String(randomInt(10, 99))}-0${randomInt(1, 9)}-1${randomInt(0, 9)}`;

@@ -2,6 +2,7 @@
 import type { OperationSpec } from '#shared/http/operation-spec.ts';
 import * as admin from './admin.ts';
 import * as cargoReports from './cargo-reports.ts';
+import * as consignments from './consignments.ts';
 import * as declarations from './declarations.ts';
 import * as meta from './meta.ts';
 import * as permits from './permits.ts';
@@ -29,6 +30,7 @@ export const operations: readonly OperationSpec[] = [
   ...Object.values(revenue),
   ...Object.values(repayments),
   ...Object.values(cargoReports),
+  ...Object.values(consignments),
   ...Object.values(permits),
   ...Object.values(statements),
   ...Object.values(meta),

@@ -51,6 +51,14 @@ export class InMemoryCargoReports implements CargoReports {
     return existing ? { outcome: 'taken', existing: structuredClone(existing) } : { outcome: 'written' };
   }
 
+  async linesByUcr(ucr: string, limit: number): Promise<CargoLine[]> {
+    return [...this.#lines.entries()]
+      .filter(([, line]) => line.ucr === ucr)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .slice(0, limit)
+      .map(([, line]) => structuredClone(line));
+  }
+
   async discharge(document: TransportDocument, declarationId: string, at: string): Promise<DischargeResult> {
     const line = this.#lines.get(transportDocumentKey(document));
     if (!line) return { outcome: 'missing' };

@@ -140,6 +140,14 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
       .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
   }
 
+  async listByUcr(ucr: string, limit: number): Promise<DeclarationState[]> {
+    return [...this.#items.values()]
+      .filter((stored) => stored.record.ucr === ucr)
+      .sort((a, b) => (a.record.id < b.record.id ? -1 : 1))
+      .slice(0, limit)
+      .map((stored) => stateOf(stored.record));
+  }
+
   async listByDeclarant(
     declarantId: string,
     options: { limit: number; cursor: string | undefined; status: DeclarationStatus | undefined },
