@@ -143,6 +143,12 @@ export async function amendDeclaration(
       problem('/lrn', 'LRN_MISMATCH', `an amendment keeps the LRN: ${state.lrn}; a new LRN is a new declaration`),
     ]);
   }
+  // The UCR tracks the consignment across declarations and manifests (GET /v1/consignments/{ucr}): it stays.
+  if (declaration.consignment.ucr !== undefined && declaration.consignment.ucr !== state.ucr) {
+    throw new DomainError('BAD_REQUEST', 'Invalid amendment', [
+      problem('/consignment/ucr', 'UCR_MISMATCH', `an amendment keeps the UCR: ${state.ucr}; leave it out or send it unchanged`),
+    ]);
+  }
   if (declaration.declarant.id !== party) {
     throw new DomainError('FORBIDDEN', 'Forbidden', [
       problem('/declarant/id', 'DECLARANT_MISMATCH', `you act for ${party} and cannot declare as ${declaration.declarant.id}`),

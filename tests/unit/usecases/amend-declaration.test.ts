@@ -144,6 +144,17 @@ describe('amendDeclaration', () => {
     const otherLrn = await refusal(
       amendDeclaration({ principal: traderOf(party), id, expectedVersion: version, body: bytesOf({ ...input, lrn: 'OTHER-1' }) }, deps),
     );
+    const otherUcr = await refusal(
+      amendDeclaration(
+        {
+          principal: traderOf(party),
+          id,
+          expectedVersion: version,
+          body: bytesOf({ ...input, consignment: { ...input.consignment, ucr: '6GB000000000000-OTHER' } }),
+        },
+        deps,
+      ),
+    );
     const otherTrader = await refusal(
       amendDeclaration({ principal: traderOf(newParty()), id, expectedVersion: version, body: bytesOf(input) }, deps),
     );
@@ -158,6 +169,7 @@ describe('amendDeclaration', () => {
     expect(noIfMatch).toMatchObject({ kind: 'PRECONDITION_REQUIRED', code: 'IF_MATCH_REQUIRED' });
     expect(stale).toMatchObject({ kind: 'PRECONDITION_FAILED', code: 'STALE_VERSION' });
     expect(otherLrn).toMatchObject({ kind: 'BAD_REQUEST', code: 'LRN_MISMATCH' });
+    expect(otherUcr).toMatchObject({ kind: 'BAD_REQUEST', code: 'UCR_MISMATCH', pointer: '/consignment/ucr' });
     expect(otherTrader).toMatchObject({ kind: 'NOT_FOUND', code: 'DECLARATION_NOT_FOUND' });
     expect(afterRelease).toMatchObject({ kind: 'CONFLICT', code: 'ALREADY_RELEASED' });
     expect((await record(id)).version).toBe(version);
