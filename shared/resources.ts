@@ -135,7 +135,7 @@ export const queues = {
   },
   notifications: {
     description:
-      'History events of declarations, queued before each is stored: published on the event bus and fanned out to webhook subscriptions',
+      "History events of declarations and permits' applications and decisions, queued before each is stored: published on the event bus and fanned out to webhook subscriptions",
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 4,
@@ -1327,7 +1327,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(applyForPermitOperation)],
-    // Pattern 68: the permit and its listing entries; the permit rules now in force.
+    // Pattern 68: the permit and its listing entries; the permit rules now in force; the application queued for the agency's notifications.
     access: {
       tables: {
         main: [
@@ -1336,6 +1336,7 @@ export const functions = {
         ],
       },
       buckets: { reference: [{ actions: ['GetObject'], keys: [referenceKeys.permitRules] }] },
+      sendTo: ['notifications'],
     },
   },
   listPermits: {
@@ -1389,7 +1390,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(decidePermitOperation)],
-    // Patterns 67 and 70 (the decision, conditional on APPLIED); the permit rules now in force (the longest validity).
+    // Patterns 67 and 70 (the decision, conditional on APPLIED); the permit rules now in force (the longest validity); the decision queued for the holder's notifications.
     access: {
       tables: {
         main: [
@@ -1398,6 +1399,7 @@ export const functions = {
         ],
       },
       buckets: { reference: [{ actions: ['GetObject'], keys: [referenceKeys.permitRules] }] },
+      sendTo: ['notifications'],
     },
   },
   getStatement: {
@@ -1605,7 +1607,7 @@ export const functions = {
     entry: 'functions/workers/fan-out-notifications.ts',
     handler: 'handler',
     description:
-      'Publishes each history event on the event bus and queues a webhook delivery per matching subscription of the parties it concerns',
+      'Publishes each declaration history event and permit application or decision on the event bus and queues a webhook delivery per matching subscription of the traders, carriers and agencies it concerns',
     memoryMb: 256,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'notifications', batchSize: 10 }],
@@ -1614,6 +1616,8 @@ export const functions = {
         main: [
           // The state (and, until it carries the event, the history) of the declaration notified.
           { actions: ['GetItem', 'Query'], keys: [key.declaration] },
+          // The permit whose application or decision is notified (pattern 67): only what is stored is notified.
+          { actions: ['GetItem'], keys: [key.permit] },
           { actions: ['Query'], keys: [key.subscriber] },
           { actions: ['GetItem', 'PutItem'], keys: [key.webhookDeliveries] },
         ],
@@ -1645,7 +1649,8 @@ export const functions = {
   createSubscription: {
     entry: 'functions/api/subscriptions/create.ts',
     handler: 'handler',
-    description: 'POST /v1/subscriptions: a trader registers a webhook subscription (SSRF-checked target; the signing secret shown once)',
+    description:
+      'POST /v1/subscriptions: a trader, carrier or agency registers a webhook subscription (SSRF-checked target; the signing secret shown once)',
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [api(createSubscriptionOperation)],
@@ -1663,7 +1668,7 @@ export const functions = {
   deleteSubscription: {
     entry: 'functions/api/subscriptions/delete.ts',
     handler: 'handler',
-    description: 'DELETE /v1/subscriptions/{id}: a trader deletes one of its webhook subscriptions',
+    description: 'DELETE /v1/subscriptions/{id}: a subscriber deletes one of its webhook subscriptions',
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(deleteSubscriptionOperation)],
