@@ -9,7 +9,13 @@ export class SqsNotificationQueue implements NotificationQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async send(message: NotificationMessage): Promise<void> {
-    await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message) }));
+  async send(message: NotificationMessage, delaySeconds: number): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(message),
+        DelaySeconds: Math.max(0, Math.min(900, Math.round(delaySeconds))),
+      }),
+    );
   }
 }

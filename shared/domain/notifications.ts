@@ -412,6 +412,12 @@ export const permitEventMessageSchema = z.strictObject({
   at: isoTime,
 });
 export type PermitEventMessage = z.infer<typeof permitEventMessageSchema>;
+/**
+ * How long a permit's event waits on the queue: it is queued just before the permit's write, and
+ * the fan-out notifies only what is stored, so it should arrive after the write (a few ms); one
+ * that arrives earlier is retried after the queue's visibility timeout (3 minutes).
+ */
+export const PERMIT_EVENT_DELAY_SECONDS = 2;
 export const notificationMessageSchema = z.union([pipelineMessageSchema, permitEventMessageSchema]);
 export type NotificationMessage = z.infer<typeof notificationMessageSchema>;
 

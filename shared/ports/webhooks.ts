@@ -76,7 +76,8 @@ export interface WebhookQueue {
 
 /** The notifications queue, for what is not a declaration's history event (a permit's application or decision). */
 export interface NotificationQueue {
-  send(message: NotificationMessage): Promise<void>;
+  /** Visible after `delaySeconds` (0 to 900). */
+  send(message: NotificationMessage, delaySeconds: number): Promise<void>;
 }
 
 export type PostOutcome =

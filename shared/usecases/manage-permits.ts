@@ -10,6 +10,7 @@
  */
 import { hasRole, type Principal, requireAgency, requireParty, requireRole } from '#shared/domain/auth.ts';
 import { newPermitId } from '#shared/domain/ids.ts';
+import { PERMIT_EVENT_DELAY_SECONDS } from '#shared/domain/notifications.ts';
 import {
   type Permit,
   type PermitApplication,
@@ -72,7 +73,7 @@ export async function applyForPermit(command: { principal: Principal; input: Per
     appliedBy: command.principal.subject,
   };
   // Queued first: a write that then fails leaves a message the fan-out drops (no such permit).
-  await deps.notifications.send({ permitId: permit.id, event: 'APPLIED', at: permit.appliedAt });
+  await deps.notifications.send({ permitId: permit.id, event: 'APPLIED', at: permit.appliedAt }, PERMIT_EVENT_DELAY_SECONDS);
   if (!(await deps.permits.create(permit))) throw new Error(`permit id ${permit.id} taken`);
   return permit;
 }
@@ -155,7 +156,7 @@ export async function decidePermit(
     };
   }
   // Queued first: the fan-out notifies the decision only if it is the one stored (same time and outcome).
-  await deps.notifications.send({ permitId: permit.id, event: 'DECIDED', at: decided.decidedAt });
+  await deps.notifications.send({ permitId: permit.id, event: 'DECIDED', at: decided.decidedAt }, PERMIT_EVENT_DELAY_SECONDS);
   // Conditional on APPLIED: of two decisions at once, one is stored.
   if (!(await deps.permits.decide(next))) throw alreadyDecided((await deps.permits.get(permit.id)) ?? permit);
   return next;

@@ -8,7 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { demoPermitRules, plantHealthAgency } from '#demo/permit-rules-seed.ts';
 import type { Principal } from '#shared/domain/auth.ts';
 import type { DeclarationState, HistoryEvent } from '#shared/domain/declaration-record.ts';
-import { type NotificationType, notificationsOf, type PermitEventMessage, wants } from '#shared/domain/notifications.ts';
+import {
+  type NotificationType,
+  notificationsOf,
+  PERMIT_EVENT_DELAY_SECONDS,
+  type PermitEventMessage,
+  wants,
+} from '#shared/domain/notifications.ts';
 import { permitRulesSchema } from '#shared/domain/permits.ts';
 import { ManualClock } from '#shared/ports/fakes/clock.ts';
 import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
@@ -267,6 +273,8 @@ describe('permit events', () => {
     expect(approved).toMatchObject({ data: { permit: { status: 'APPROVED', granted: { value: '80', unit: 'KGM' } } } });
     expect(approved.data.permit).not.toHaveProperty('decidedBy');
     expect(p.bus.published.map((notification) => notification.type)).toEqual(['permit.applied', 'permit.applied', 'permit.approved']);
+    // Queued before the write, and delayed so the fan-out normally finds it written.
+    expect(p.notifications.delays).toEqual([PERMIT_EVENT_DELAY_SECONDS, PERMIT_EVENT_DELAY_SECONDS]);
   });
 
   it('waits for a write that has not landed yet, then drops the message of a write that never did', async () => {
