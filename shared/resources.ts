@@ -136,7 +136,7 @@ export const queues = {
   },
   notifications: {
     description:
-      'History events of declarations, queued before each is stored: published on the event bus and fanned out to webhook subscriptions',
+      "History events of declarations and permits' applications and decisions, queued before each is stored: published on the event bus and fanned out to webhook subscriptions",
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 4,
@@ -1332,7 +1332,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(applyForPermitOperation)],
-    // Pattern 68: the permit and its listing entries; the permit rules now in force.
+    // Pattern 68: the permit and its listing entries; the permit rules now in force; the application queued for the agency's notifications.
     access: {
       tables: {
         main: [
@@ -1341,6 +1341,7 @@ export const functions = {
         ],
       },
       buckets: { reference: [{ actions: ['GetObject'], keys: [referenceKeys.permitRules] }] },
+      sendTo: ['notifications'],
     },
   },
   listPermits: {
@@ -1394,7 +1395,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(decidePermitOperation)],
-    // Patterns 67 and 70 (the decision, conditional on APPLIED); the permit rules now in force (the longest validity).
+    // Patterns 67 and 70 (the decision, conditional on APPLIED); the permit rules now in force (the longest validity); the decision queued for the holder's notifications.
     access: {
       tables: {
         main: [
@@ -1403,6 +1404,7 @@ export const functions = {
         ],
       },
       buckets: { reference: [{ actions: ['GetObject'], keys: [referenceKeys.permitRules] }] },
+      sendTo: ['notifications'],
     },
   },
   getStatement: {
@@ -1633,7 +1635,7 @@ export const functions = {
     entry: 'functions/workers/fan-out-notifications.ts',
     handler: 'handler',
     description:
-      'Publishes each history event on the event bus and queues a webhook delivery per matching subscription of the parties it concerns',
+      'Publishes each declaration history event and permit application or decision on the event bus and queues a webhook delivery per matching subscription of the traders, carriers and agencies it concerns',
     memoryMb: 256,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'notifications', batchSize: 10 }],
@@ -1642,6 +1644,8 @@ export const functions = {
         main: [
           // The state (and, until it carries the event, the history) of the declaration notified.
           { actions: ['GetItem', 'Query'], keys: [key.declaration] },
+          // The permit whose application or decision is notified (pattern 67): only what is stored is notified.
+          { actions: ['GetItem'], keys: [key.permit] },
           { actions: ['Query'], keys: [key.subscriber] },
           { actions: ['GetItem', 'PutItem'], keys: [key.webhookDeliveries] },
         ],
@@ -1673,7 +1677,8 @@ export const functions = {
   createSubscription: {
     entry: 'functions/api/subscriptions/create.ts',
     handler: 'handler',
-    description: 'POST /v1/subscriptions: a trader registers a webhook subscription (SSRF-checked target; the signing secret shown once)',
+    description:
+      'POST /v1/subscriptions: a trader, carrier or agency registers a webhook subscription (SSRF-checked target; the signing secret shown once)',
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [api(createSubscriptionOperation)],
@@ -1691,7 +1696,7 @@ export const functions = {
   deleteSubscription: {
     entry: 'functions/api/subscriptions/delete.ts',
     handler: 'handler',
-    description: 'DELETE /v1/subscriptions/{id}: a trader deletes one of its webhook subscriptions',
+    description: 'DELETE /v1/subscriptions/{id}: a subscriber deletes one of its webhook subscriptions',
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(deleteSubscriptionOperation)],

@@ -1,13 +1,13 @@
-/** Notifications worker: each history event on the event bus, and a queued delivery per matching webhook subscription. */
+/** Notifications worker: each history event and permit event on the event bus, and a queued delivery per matching webhook subscription. */
 import {
   cachedSubscriptionList,
   SUBSCRIPTION_CACHE_ENTRIES,
   SUBSCRIPTION_CACHE_SECONDS,
 } from '#shared/adapters/cached-subscription-list.ts';
-import { declarationRepository, eventBus, webhookQueue, webhookStore } from '#shared/adapters/platform.ts';
+import { declarationRepository, eventBus, permitStore, webhookQueue, webhookStore } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
-import { pipelineMessageSchema } from '#shared/domain/declaration-record.ts';
+import { notificationMessageSchema } from '#shared/domain/notifications.ts';
 import { logger } from '#shared/observability.ts';
 import { queues } from '#shared/resources.ts';
 import { fanOutNotification } from '#shared/usecases/fan-out-notifications.ts';
@@ -18,6 +18,7 @@ const store = webhookStore(config);
 
 const deps = {
   repository: declarationRepository(config),
+  permits: permitStore(config),
   // Read once per party and 30 s per environment, not once per event (docs/notifications.md).
   subscriptions: cachedSubscriptionList(store, {
     clock: systemClock,
@@ -32,10 +33,10 @@ const deps = {
 };
 
 export const handler = sqsHandler(
-  pipelineMessageSchema,
+  notificationMessageSchema,
   async (message) => {
     const result = await fanOutNotification(message, deps);
-    const fields = { declarationId: message.declarationId, version: message.version, result };
+    const fields = { ...message, result };
     // Most events have no subscriber: an INFO line for each was the largest part of a declaration's log bytes (docs/cost.md).
     if (result.outcome === 'published' && result.deliveries > 0) logger.info('notification', fields);
     else logger.debug('notification', fields);

@@ -30,6 +30,7 @@ import { S3ReferenceDocumentStore } from './reference-document-store.ts';
 import { riskData } from './risk-data.ts';
 import { S3DocumentArchive } from './s3-document-archive.ts';
 import { S3DocumentUploads } from './s3-document-uploads.ts';
+import { SqsNotificationQueue } from './sqs-notification-queue.ts';
 import { SqsPipelineQueue } from './sqs-pipeline-queue.ts';
 import { SqsWebhookQueue } from './sqs-webhook-queue.ts';
 import { systemClock } from './system-clock.ts';
@@ -171,6 +172,9 @@ export const subscriptionDependencies = (config: FunctionConfig) => ({
   clock: systemClock,
   policy: targetPolicy(config),
 });
+
+/** The notifications queue, for a permit's application and decision (the declaration repository queues history events itself). */
+export const notificationQueue = (config: FunctionConfig) => new SqsNotificationQueue(sharedSqs(), config.queueUrl('notifications'));
 
 /** The webhook deliveries queue (attempts, delayed retries). */
 export const webhookQueue = (config: FunctionConfig) => new SqsWebhookQueue(sharedSqs(), config.queueUrl('webhookDeliveries'));

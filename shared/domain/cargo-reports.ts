@@ -191,6 +191,8 @@ export const arrivalSchema = z
   .object({
     manifestId: manifestIdSchema,
     line: z.int().positive(),
+    /** The carrier that reported the line (absent on declarations matched before it was recorded): its push notifications. */
+    carrierId: z.string().optional(),
     arrivedAt: z.string(),
     office: z.string(),
     /** The gross mass the carrier reported, beside the declared one. */

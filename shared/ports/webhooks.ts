@@ -3,7 +3,15 @@
  * the queue of delivery attempts, the HTTP client that posts them (and refuses forbidden
  * addresses at connect time), DNS for the check at registration, and the subscriptions' secrets.
  */
-import type { Delivery, DeliveryAttempt, DeliveryKey, DeliveryMessage, Subscriber, Subscription } from '#shared/domain/notifications.ts';
+import type {
+  Delivery,
+  DeliveryAttempt,
+  DeliveryKey,
+  DeliveryMessage,
+  NotificationMessage,
+  Subscriber,
+  Subscription,
+} from '#shared/domain/notifications.ts';
 import type { Page } from './declarations.ts';
 
 export interface SubscriptionStore {
@@ -64,6 +72,12 @@ export interface WebhookQueue {
   send(message: DeliveryMessage, delaySeconds: number): Promise<void>;
   /** First attempts of one event's deliveries, visible at once, queued together (SQS: one request per 10 messages). */
   sendAll(messages: readonly DeliveryMessage[]): Promise<void>;
+}
+
+/** The notifications queue, for what is not a declaration's history event (a permit's application or decision). */
+export interface NotificationQueue {
+  /** Visible after `delaySeconds` (0 to 900). */
+  send(message: NotificationMessage, delaySeconds: number): Promise<void>;
 }
 
 export type PostOutcome =

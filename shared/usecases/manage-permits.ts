@@ -2,9 +2,15 @@
  * Permits (docs/single-window.md): a trader applies to the agency that issues the permit type, the
  * agency approves with conditions (the quantity granted, the validity) or refuses; the holder, its
  * agency and customs read it with the declarations that drew on it. Nobody else learns it exists.
+ *
+ * The application is pushed to the agency's subscriptions (`permit.applied`), the decision to the
+ * holder's (`permit.approved`, `permit.refused`): each is queued for notification just before its
+ * write, as the declaration repository does with history events, and the fan-out notifies only
+ * what the stored permit shows (docs/notifications.md, "How nothing is lost").
  */
 import { hasRole, type Principal, requireAgency, requireParty, requireRole } from '#shared/domain/auth.ts';
 import { newPermitId } from '#shared/domain/ids.ts';
+import { PERMIT_EVENT_DELAY_SECONDS } from '#shared/domain/notifications.ts';
 import {
   type Permit,
   type PermitApplication,
@@ -16,6 +22,7 @@ import {
 import { DomainError, problem } from '#shared/domain/problems.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { PermitStore } from '#shared/ports/permits.ts';
+import type { NotificationQueue } from '#shared/ports/webhooks.ts';
 import { Dec } from '#shared/tariff/money.ts';
 
 export interface PermitDeps {
@@ -23,6 +30,8 @@ export interface PermitDeps {
   /** The region's permit rules now in force (undefined when none are loaded). */
   rules: () => Promise<PermitRules | undefined>;
   clock: Clock;
+  /** Where the application and the decision are queued for notification (before their write). */
+  notifications: NotificationQueue;
 }
 
 const notFound = (id: string) =>
@@ -63,6 +72,8 @@ export async function applyForPermit(command: { principal: Principal; input: Per
     appliedAt: now.toISOString(),
     appliedBy: command.principal.subject,
   };
+  // Queued first: a write that then fails leaves a message the fan-out drops (no such permit).
+  await deps.notifications.send({ permitId: permit.id, event: 'APPLIED', at: permit.appliedAt }, PERMIT_EVENT_DELAY_SECONDS);
   if (!(await deps.permits.create(permit))) throw new Error(`permit id ${permit.id} taken`);
   return permit;
 }
@@ -144,6 +155,8 @@ export async function decidePermit(
       ...(input.conditions !== undefined ? { conditions: input.conditions } : {}),
     };
   }
+  // Queued first: the fan-out notifies the decision only if it is the one stored (same time and outcome).
+  await deps.notifications.send({ permitId: permit.id, event: 'DECIDED', at: decided.decidedAt }, PERMIT_EVENT_DELAY_SECONDS);
   // Conditional on APPLIED: of two decisions at once, one is stored.
   if (!(await deps.permits.decide(next))) throw alreadyDecided((await deps.permits.get(permit.id)) ?? permit);
   return next;

@@ -1,5 +1,6 @@
 /**
- * A subscriber registers webhook subscriptions, lists them, deletes them and reads their delivery
+ * A subscriber (a trader, a carrier or a partner agency: subscriberOf) registers webhook subscriptions
+ * to the event types its kind may hear of, lists them, deletes them and reads their delivery
  * log. A subscriber sees only its own: another party's subscription does not exist for it (404).
  * The target URL is checked against SSRF before anything is stored (see webhook-targets.ts); the
  * secret is derived from the subscription id and its version, and shown once: in the answer to
@@ -10,6 +11,7 @@ import type { Principal } from '#shared/domain/auth.ts';
 import { newSubscriptionId } from '#shared/domain/ids.ts';
 import {
   createSubscriptionInputSchema,
+  eventTypesFor,
   MAX_SUBSCRIPTIONS,
   SECRET_ROTATION_OVERLAP_HOURS,
   type Subscription,
@@ -38,6 +40,14 @@ export async function createSubscription(command: { principal: Principal; input:
   const subscriber = subscriberOf(command.principal);
   const parsed = createSubscriptionInputSchema.safeParse(command.input, { reportInput: true });
   if (!parsed.success) throw DomainError.fromZod('BAD_REQUEST', 'Invalid subscription', parsed.error);
+  // Each kind of subscriber hears only of what is its own (a carrier of its lines' goods, not of permits).
+  const allowed = eventTypesFor[subscriber.kind];
+  const foreign = parsed.data.events.flatMap((type, index) =>
+    allowed.includes(type)
+      ? []
+      : [problem(`/events/${index}`, 'EVENT_TYPE_NOT_ALLOWED', `a ${subscriber.kind} may subscribe to ${allowed.join(', ')}; not ${type}`)],
+  );
+  if (foreign.length > 0) throw new DomainError('BAD_REQUEST', 'Invalid subscription', foreign);
   const target = checkTargetUrl(parsed.data.url, deps.policy);
   if (isProblem(target)) throw refusedTarget(target);
   if (!target.isAddress) {

@@ -44,6 +44,7 @@ export async function matchArrival(record: DeclarationRecord, at: string, deps: 
     arrival: {
       manifestId: line.manifestId,
       line: line.line,
+      carrierId: line.carrierId,
       arrivedAt: line.arrivedAt,
       office: line.office,
       grossMassKg: line.grossMassKg,

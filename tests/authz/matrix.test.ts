@@ -109,6 +109,14 @@ function token(caller: Caller): string | undefined {
   return cloud.mintToken({ role: caller });
 }
 
+/** An event type the caller's kind may subscribe to (a carrier: its lines' goods; an agency: applications to it). */
+const subscribableBy = (caller: Caller): string =>
+  caller === 'carrier' || caller === 'otherCarrier'
+    ? 'cargo.released'
+    : caller === 'agency' || caller === 'otherAgency'
+      ? 'permit.applied'
+      : 'declaration.released';
+
 /** A one-line arrival manifest of the carrier, a new voyage and transport document each time. */
 const manifestFor = (party: string) => ({
   carrier: { id: party, name: 'Matrix Line' },
@@ -215,9 +223,10 @@ function requestFor(
       return { path: op.path.replace('{kid}', 'matrix-no-such-key') };
     case 'listTraderSigningKeys':
       return { path: op.path.replace('{partyId}', owner) };
-    // Each trader subscribes for its own party; a subscription of the owner's is read by id.
+    // Each trader or carrier subscribes for its own party, each agency user for its agency, to events
+    // of its kind; a subscription of the owner's is read by id.
     case 'createSubscription':
-      return { path: op.path, body: { url: 'http://127.0.0.1:9/matrix', events: ['declaration.released'] } };
+      return { path: op.path, body: { url: 'http://127.0.0.1:9/matrix', events: [subscribableBy(caller)] } };
     case 'listSubscriptions':
       return { path: op.path };
     case 'deleteSubscription':
@@ -330,10 +339,10 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   createSubscription: () => 201,
   listSubscriptions: () => 200,
   deleteSubscription: () => 404,
-  // Another trader's subscription does not exist for it.
-  listSubscriptionDeliveries: (caller) => (caller === 'otherTrader' ? 404 : 200),
-  rotateSubscriptionSecret: (caller) => (caller === 'otherTrader' ? 404 : 200),
-  enableSubscription: (caller) => (caller === 'otherTrader' ? 404 : 200),
+  // The owner's subscription does not exist for anyone else (another trader, a carrier, an agency).
+  listSubscriptionDeliveries: (caller) => (caller === 'owner' ? 200 : 404),
+  rotateSubscriptionSecret: (caller) => (caller === 'owner' ? 200 : 404),
+  enableSubscription: (caller) => (caller === 'owner' ? 200 : 404),
   getOpenApi: () => 200,
   // Released with its note; another trader's does not exist for them.
   getReleaseNote: (caller) => (caller === 'otherTrader' ? 404 : 200),

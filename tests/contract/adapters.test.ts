@@ -16,6 +16,7 @@ import {
   documentSeal,
   documentSealer,
   documentUploads,
+  notificationQueue,
   paymentRequests,
   permitStore,
   pipelineQueue,
@@ -38,6 +39,7 @@ import { declarationRepositoryContract } from './declaration-repository.contract
 import { documentArchiveContract } from './document-archive.contract.ts';
 import { documentSealContract } from './document-seal.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
+import { notificationQueueContract } from './notification-queue.contract.ts';
 import { permitStoreContract } from './permits.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
@@ -116,6 +118,28 @@ pipelineQueueContract('SQS adapter on the local cloud', {
         expect(message.MessageAttributes?.declarationId?.StringValue).toBe(body.declarationId);
         bodies.push(body);
       }
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+        }),
+      );
+    }
+  },
+});
+
+// The permit routes queue their events; nothing consumes the queue here (no functions).
+notificationQueueContract('SQS adapter on the local cloud', {
+  queue: () => notificationQueue(loadConfig('decidePermit')),
+  received: async () => {
+    const queueUrl = loadConfig('decidePermit').queueUrl('notifications');
+    const bodies: unknown[] = [];
+    for (;;) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
+      if (Messages.length === 0) return bodies;
+      bodies.push(...Messages.map((message) => JSON.parse(message.Body ?? '') as unknown));
       await sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: queueUrl,

@@ -6,6 +6,7 @@ import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-r
 import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
 import { InMemoryDocumentSealer, InMemoryIssuedDocuments, InMemorySealKeyRegistry } from '#shared/ports/fakes/document-seal.ts';
 import { InMemoryDocumentUploads } from '#shared/ports/fakes/document-uploads.ts';
+import { InMemoryNotificationQueue } from '#shared/ports/fakes/notification-queue.ts';
 import { InMemoryPaymentRequests } from '#shared/ports/fakes/payments.ts';
 import { InMemoryPermitStore } from '#shared/ports/fakes/permits.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
@@ -26,6 +27,7 @@ import { declarationRepositoryContract } from './declaration-repository.contract
 import { documentArchiveContract } from './document-archive.contract.ts';
 import { documentSealContract } from './document-seal.contract.ts';
 import { documentUploadsContract } from './document-uploads.contract.ts';
+import { notificationQueueContract } from './notification-queue.contract.ts';
 import { permitStoreContract } from './permits.contract.ts';
 import { pipelineQueueContract } from './pipeline-queue.contract.ts';
 import { referenceDocumentStoreContract } from './reference-document-store.contract.ts';
@@ -57,6 +59,9 @@ pipelineQueueContract('in-memory fake', {
   // What the fake holds is what was sent; taking it empties the fake, as a receive and delete would.
   received: async () => queue.sent.splice(0),
 });
+
+const notifications = new InMemoryNotificationQueue();
+notificationQueueContract('in-memory fake', { queue: () => notifications, received: async () => notifications.sent.splice(0) });
 
 referenceDocumentStoreContract('in-memory fake', { store: () => referenceDocuments });
 

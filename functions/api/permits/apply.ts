@@ -1,5 +1,5 @@
 /** POST /v1/permits: a trader applies for a permit; it goes to the agency that issues its type. */
-import { permitStore, referenceDocuments } from '#shared/adapters/platform.ts';
+import { notificationQueue, permitStore, referenceDocuments } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { permitRulesSchema } from '#shared/domain/permits.ts';
@@ -14,6 +14,7 @@ const deps = {
   permits: permitStore(config),
   rules: async () => (await documents.current('permitRules', (raw) => permitRulesSchema.parse(raw)))?.document,
   clock: systemClock,
+  notifications: notificationQueue(config),
 };
 
 export const handler = httpOperation(applyForPermitOperation, async ({ principal, body }) => {

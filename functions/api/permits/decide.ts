@@ -1,5 +1,5 @@
 /** POST /v1/permits/{id}/decision: the issuing agency approves with conditions or refuses, once. */
-import { permitStore, referenceDocuments } from '#shared/adapters/platform.ts';
+import { notificationQueue, permitStore, referenceDocuments } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { permitRulesSchema } from '#shared/domain/permits.ts';
@@ -14,6 +14,7 @@ const deps = {
   permits: permitStore(config),
   rules: async () => (await documents.current('permitRules', (raw) => permitRulesSchema.parse(raw)))?.document,
   clock: systemClock,
+  notifications: notificationQueue(config),
 };
 
 export const handler = httpOperation(decidePermitOperation, async ({ principal, path, body }) =>

@@ -15,6 +15,7 @@ import { ManualClock } from '#shared/ports/fakes/clock.ts';
 import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
 import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
 import { InMemoryEventBus } from '#shared/ports/fakes/event-bus.ts';
+import { InMemoryPermitStore } from '#shared/ports/fakes/permits.ts';
 import {
   FixedWebhookSecrets,
   InMemoryDeliveryLog,
@@ -55,7 +56,7 @@ function platform(script: PostOutcome[] = []) {
     clock,
     policy: { allowLoopback: false },
   };
-  const fanOutDeps = { repository, subscriptions, deliveries, queue, bus, clock, settings };
+  const fanOutDeps = { repository, permits: new InMemoryPermitStore(), subscriptions, deliveries, queue, bus, clock, settings };
   const deliverDeps = { subscriptions, deliveries, sender, secrets, queue, clock, settings };
   return { subscriptions, deliveries, queue, sender, secrets, clock, repository, bus, subscribing, fanOutDeps, deliverDeps };
 }
@@ -123,7 +124,7 @@ describe('subscribing', () => {
     expect(await p.subscriptions.list({ kind: 'trader', id: party })).toHaveLength(1);
   });
 
-  it('refuses officers: subscriptions are for traders (carriers and agencies later)', async () => {
+  it('refuses officers: subscriptions are for traders, carriers and agencies', async () => {
     const p = platform();
     const refused = await refusal(
       createSubscription(

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { demoPermitRules, plantHealthAgency } from '#demo/permit-rules-seed.ts';
 import type { Principal } from '#shared/domain/auth.ts';
 import { permitRulesSchema, rulesForItem } from '#shared/domain/permits.ts';
+import { InMemoryNotificationQueue } from '#shared/ports/fakes/notification-queue.ts';
 import { cancelDeclaration } from '#shared/usecases/cancel-declaration.ts';
 import { applyForPermit, decidePermit, getPermit } from '#shared/usecases/manage-permits.ts';
 import { newParty, validImport } from '#tests/integration/support.ts';
@@ -28,6 +29,7 @@ async function platformWithRules() {
     permits: platform.permits,
     rules: async () => rules,
     clock: platform.clock,
+    notifications: new InMemoryNotificationQueue(),
   };
   /** A permit of the party's for 100 kg of tomatoes, approved for 30 days from today. */
   async function approvedPermit(party: string, value = '100') {
