@@ -11,6 +11,7 @@ import type { Principal } from '#shared/domain/auth.ts';
 import type { ManifestInput } from '#shared/domain/cargo-reports.ts';
 import type { ConsignmentView } from '#shared/domain/consignments.ts';
 import { permitRulesSchema } from '#shared/domain/permits.ts';
+import { InMemoryNotificationQueue } from '#shared/ports/fakes/notification-queue.ts';
 import { amendDeclaration } from '#shared/usecases/amend-declaration.ts';
 import { submitManifest } from '#shared/usecases/cargo-reports.ts';
 import { applyForPermit, decidePermit } from '#shared/usecases/manage-permits.ts';
@@ -55,7 +56,12 @@ beforeAll(async () => {
     { principal: carrierOf(carrier), body: Buffer.from(JSON.stringify(manifest)) },
     { cargo: platform.cargo, releaseQueue: platform.queues.release, clock: platform.clock, customsOffices: region.customsOffices },
   );
-  const permitDeps = { permits: platform.permits, rules: async () => permitRulesSchema.parse(demoPermitRules), clock: platform.clock };
+  const permitDeps = {
+    permits: platform.permits,
+    rules: async () => permitRulesSchema.parse(demoPermitRules),
+    clock: platform.clock,
+    notifications: new InMemoryNotificationQueue(),
+  };
   permitId = (await applyForPermit({ principal: trader(owner), input: tomatoesApplication() }, permitDeps)).id;
   const today = now.slice(0, 10);
   await decidePermit(
