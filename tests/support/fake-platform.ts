@@ -123,7 +123,8 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
   const counters = new InMemoryClearanceCounters();
   const permits = new InMemoryPermitStore();
   const signingKeys = new InMemorySigningKeyStore();
-  const accounts = new InMemoryAccountLedger();
+  // The ledger counts each entry that moves revenue into the statistics, as the DynamoDB ledger does.
+  const accounts = new InMemoryAccountLedger(counters);
   const payments = new InMemoryPaymentRequests();
   const cargo = new InMemoryCargoReports();
   const cargoSettings = { ...region.cargoReports };
