@@ -45,9 +45,10 @@ export class InMemoryAccountLedger implements AccountLedger {
     const duplicate = entries.find((entry) => entry.source === change.entry.source);
     if (duplicate) return { outcome: 'duplicate', entry: structuredClone(duplicate) };
     if (current.version !== change.expectedVersion) return { outcome: 'conflict' };
+    // Entry and account together (nothing awaited between the check and the writes), then counted.
     entries.push(structuredClone(change.entry));
-    await this.revenue?.countLedgerEntry(structuredClone(change.entry));
     this.#accounts.set(change.account.number, structuredClone(change.account));
+    await this.revenue?.countLedgerEntry(structuredClone(change.entry));
     return { outcome: 'applied' };
   }
 
