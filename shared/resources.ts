@@ -460,13 +460,21 @@ const readsDeclarationBodies: BucketGrant = {
 };
 
 /**
+ * Counting what a ledger entry moves into its booking day's revenue (pattern 80): whoever books an
+ * entry, or finishes one another writer left (any read of an account rolls it forward), counts it.
+ */
+const countsLedgerRevenue: TableGrant = { actions: ['UpdateItem'], keys: [key.clearanceCounters] };
+
+/**
  * Booking on a trader account (patterns 51, 52): the cache and entry at the next sequence are read,
- * the entry, its source guard and the cache put. A booking that finds an account's opening not
- * finished rolls it forward, which lists the account under its owner (pattern 50).
+ * the entry, its source guard and the cache put, its revenue counted (pattern 80). A booking that
+ * finds an account's opening not finished rolls it forward, which lists the account under its
+ * owner (pattern 50).
  */
 const booksOnAccounts: readonly TableGrant[] = [
   { actions: ['GetItem', 'PutItem'], keys: [key.account] },
   { actions: ['PutItem'], keys: [key.trader] },
+  countsLedgerRevenue,
 ];
 
 /** Securing duties (docs/revenue.md): drawn on the declared account, or a payment request issued (pattern 54). */
@@ -483,6 +491,7 @@ const closesStatements: FunctionAccess = {
       { actions: ['Query'], keys: [key.defermentAccounts] },
       { actions: ['GetItem', 'PutItem', 'Query'], keys: [key.account] },
       { actions: ['PutItem'], keys: [key.trader] },
+      countsLedgerRevenue,
     ],
   },
   buckets: { archive: [{ actions: ['GetObject', 'PutObject'], keys: [archived.statements] }] },
@@ -1269,6 +1278,7 @@ export const functions = {
       tables: {
         main: [
           { actions: ['GetItem', 'PutItem', 'Query'], keys: [key.account] },
+          countsLedgerRevenue,
           { actions: ['PutItem'], keys: [key.trader] },
           // Pattern 74: a deferment account listed for the statements job.
           { actions: ['PutItem'], keys: [key.defermentAccounts] },
@@ -1297,6 +1307,7 @@ export const functions = {
       tables: {
         main: [
           { actions: ['GetItem', 'PutItem'], keys: [key.account] },
+          countsLedgerRevenue,
           { actions: ['Query', 'PutItem'], keys: [key.trader] },
         ],
       },
@@ -1314,6 +1325,7 @@ export const functions = {
       tables: {
         main: [
           { actions: ['GetItem', 'Query', 'PutItem'], keys: [key.account] },
+          countsLedgerRevenue,
           { actions: ['PutItem'], keys: [key.trader] },
         ],
       },
@@ -1367,6 +1379,7 @@ export const functions = {
       tables: {
         main: [
           { actions: ['GetItem', 'Query', 'PutItem'], keys: [key.account] },
+          countsLedgerRevenue,
           { actions: ['PutItem'], keys: [key.trader] },
         ],
       },
@@ -1411,10 +1424,7 @@ export const functions = {
     // Pattern 52 (the account), then 75; the links are presigned reads of the archived files.
     access: {
       tables: {
-        main: [
-          { actions: ['GetItem', 'PutItem'], keys: [key.account] },
-          { actions: ['PutItem'], keys: [key.trader] },
-        ],
+        main: [{ actions: ['GetItem', 'PutItem'], keys: [key.account] }, countsLedgerRevenue, { actions: ['PutItem'], keys: [key.trader] }],
       },
       buckets: { archive: [{ actions: ['GetObject'], keys: [archived.statements] }] },
     },
@@ -1576,6 +1586,7 @@ export const functions = {
           { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
           // The declarant's cash accounts (pattern 53) and the repayment booked on one (pattern 51).
           { actions: ['GetItem', 'PutItem'], keys: [key.account] },
+          countsLedgerRevenue,
           { actions: ['Query', 'PutItem'], keys: [key.trader] },
           { actions: ['GetItem', 'PutItem'], keys: [key.payout] },
         ],
