@@ -92,7 +92,11 @@ export async function acceptPaymentCallback(
  * Counts a paid request's tax types into the revenue of the day it was paid (the statistics; it has
  * no ledger entry): once per reference, however many callbacks confirm it.
  */
-async function countPayment(reference: string, byTaxType: Record<string, string>, deps: Pick<PaymentCallbackDeps, 'payments' | 'counters'>) {
+async function countPayment(
+  reference: string,
+  byTaxType: Record<string, string>,
+  deps: Pick<PaymentCallbackDeps, 'payments' | 'counters'>,
+) {
   const paid = await deps.payments.get(reference);
   if (paid?.status === 'PAID' && paid.paidAt) await deps.counters.countPaidPayment({ reference, paidAt: paid.paidAt, byTaxType });
 }
