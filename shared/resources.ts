@@ -685,6 +685,8 @@ export const functions = {
           ...booksOnAccounts,
           { actions: ['GetItem'], keys: [key.paymentRequest] },
           { actions: ['PutItem'], keys: [key.payout] },
+          // Pattern 82: permit quantities the release stage drew given back.
+          { actions: ['UpdateItem'], keys: [key.permit] },
         ],
       },
       sendTo: ['notifications'],
@@ -721,6 +723,8 @@ export const functions = {
           { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
           // Pattern 34: a release counted.
           { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
+          // Pattern 82: a rejection gives back the permit quantities the release stage drew.
+          { actions: ['UpdateItem'], keys: [key.permit] },
         ],
       },
       sendTo: ['documents', 'notifications'],

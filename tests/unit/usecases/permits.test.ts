@@ -9,14 +9,13 @@ import { demoPermitRules, plantHealthAgency } from '#demo/permit-rules-seed.ts';
 import type { Principal } from '#shared/domain/auth.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { permitRulesSchema, rulesForItem } from '#shared/domain/permits.ts';
-import { fixed2, ZERO } from '#shared/tariff/money.ts';
 import { cancelDeclaration } from '#shared/usecases/cancel-declaration.ts';
 import { applyForPermit, decidePermit, getPermit } from '#shared/usecases/manage-permits.ts';
 import { claimDeclaration, decideOnDeclaration } from '#shared/usecases/review-decisions.ts';
 import { newParty, validImport } from '#tests/integration/support.ts';
 import { demoReferenceDocuments, fakePlatform, loadDocument, trustedTrader } from '#tests/support/fake-platform.ts';
-import { daysFrom, tomatoes, tomatoesApplication } from '#tests/support/permits.ts';
-import { ferroSilicon, refusal } from '#tests/support/scenarios.ts';
+import { daysFrom, tomatoes, tomatoesApplication, tomatoesWithFerroSilicon } from '#tests/support/permits.ts';
+import { refusal } from '#tests/support/scenarios.ts';
 
 const rules = permitRulesSchema.parse(demoPermitRules);
 const agency: Principal = { subject: 'inspector-1', roles: ['agency'], partyId: undefined, agencyId: plantHealthAgency };
@@ -235,18 +234,6 @@ describe('permits in the pipeline', () => {
     expect(await platform.permits.get(permitId)).toMatchObject({ remaining: '2.5' });
   });
 });
-
-/** The permit's tomatoes and, beside them, ferro-silicon from China (the demo anti-dumping profile: RED, reviewed by an officer). */
-const tomatoesWithFerroSilicon =
-  (permitId: string) =>
-  (d: DeclarationInput): void => {
-    ferroSilicon(d);
-    const [ferro] = d.items;
-    tomatoes(permitId)(d);
-    if (ferro) d.items.push(ferro);
-    // The invoice total is what the items add up to.
-    d.valuation.invoiceTotal = fixed2(d.items.reduce((sum, item) => sum.plus(item.invoiceAmount), ZERO));
-  };
 
 describe('permit quantities given back', () => {
   const officer: Principal = { subject: 'officer-permits', roles: ['officer'], partyId: undefined };
