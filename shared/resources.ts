@@ -772,7 +772,7 @@ export const functions = {
           { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
           // Pattern 71: a permit drawn (or given back, its drawing's record marked).
           { actions: ['GetItem', 'UpdateItem', 'PutItem'], keys: [key.permit] },
-          { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
+          // Patterns 51, 54 and 80 (the ledger counts its entries' revenue), and 34 (a release counted): UpdateItem on COUNTERS#.
           ...securesDuties,
           // Pattern 64: the manifest line read (BatchGet, Get) and discharged (Update); the declaration's wait recorded (Put).
           { actions: ['BatchGetItem', 'GetItem', 'UpdateItem', 'PutItem'], keys: [key.cargo] },
