@@ -149,7 +149,7 @@ export const rarelyCalled: readonly { permission: string; reason: string }[] = [
   {
     permission: 'listAccounts dynamodb:UpdateItem on main [COUNTERS#*]',
     reason:
-      "Reading accounts finishes an entry a writer left half done (pattern 52), counting its revenue (pattern 80); the count itself is exercised by every booking (tests/integration/ledger-revenue.test.ts).",
+      'Reading accounts finishes an entry a writer left half done (pattern 52), counting its revenue (pattern 80); the count itself is exercised by every booking (tests/integration/ledger-revenue.test.ts).',
   },
   {
     permission: 'listAccounts main key COUNTERS#*',
