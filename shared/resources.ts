@@ -463,13 +463,21 @@ const readsDeclarationBodies: BucketGrant = {
 };
 
 /**
+ * Counting what a ledger entry moves into its booking day's revenue (pattern 80): whoever books an
+ * entry, or finishes one another writer left (any read of an account rolls it forward), counts it.
+ */
+const countsLedgerRevenue: TableGrant = { actions: ['UpdateItem'], keys: [key.clearanceCounters] };
+
+/**
  * Booking on a trader account (patterns 51, 52): the cache and entry at the next sequence are read,
- * the entry, its source guard and the cache put. A booking that finds an account's opening not
- * finished rolls it forward, which lists the account under its owner (pattern 50).
+ * the entry, its source guard and the cache put, its revenue counted (pattern 80). A booking that
+ * finds an account's opening not finished rolls it forward, which lists the account under its
+ * owner (pattern 50).
  */
 const booksOnAccounts: readonly TableGrant[] = [
   { actions: ['GetItem', 'PutItem'], keys: [key.account] },
   { actions: ['PutItem'], keys: [key.trader] },
+  countsLedgerRevenue,
 ];
 
 /** Securing duties (docs/revenue.md): drawn on the declared account, or a payment request issued (pattern 54). */
@@ -486,6 +494,7 @@ const closesStatements: FunctionAccess = {
       { actions: ['Query'], keys: [key.defermentAccounts] },
       { actions: ['GetItem', 'PutItem', 'Query'], keys: [key.account] },
       { actions: ['PutItem'], keys: [key.trader] },
+      countsLedgerRevenue,
     ],
   },
   buckets: { archive: [{ actions: ['GetObject', 'PutObject'], keys: [archived.statements] }] },
@@ -681,6 +690,8 @@ export const functions = {
           ...booksOnAccounts,
           { actions: ['GetItem'], keys: [key.paymentRequest] },
           { actions: ['PutItem'], keys: [key.payout] },
+          // Pattern 82: permit quantities the release stage drew given back.
+          { actions: ['UpdateItem'], keys: [key.permit] },
         ],
       },
       sendTo: ['notifications'],
@@ -717,6 +728,8 @@ export const functions = {
           { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
           // Pattern 34: a release counted.
           { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
+          // Pattern 82: a rejection gives back the permit quantities the release stage drew.
+          { actions: ['UpdateItem'], keys: [key.permit] },
         ],
       },
       sendTo: ['documents', 'notifications'],
@@ -764,7 +777,7 @@ export const functions = {
           { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
           // Pattern 71: a permit drawn (or given back, its drawing's record marked).
           { actions: ['GetItem', 'UpdateItem', 'PutItem'], keys: [key.permit] },
-          { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
+          // Patterns 51, 54 and 80 (the ledger counts its entries' revenue), and 34 (a release counted): UpdateItem on COUNTERS#.
           ...securesDuties,
           // Pattern 64: the manifest line read (BatchGet, Get) and discharged (Update); the declaration's wait recorded (Put).
           { actions: ['BatchGetItem', 'GetItem', 'UpdateItem', 'PutItem'], keys: [key.cargo] },
@@ -1274,6 +1287,7 @@ export const functions = {
       tables: {
         main: [
           { actions: ['GetItem', 'PutItem', 'Query'], keys: [key.account] },
+          countsLedgerRevenue,
           { actions: ['PutItem'], keys: [key.trader] },
           // Pattern 74: a deferment account listed for the statements job.
           { actions: ['PutItem'], keys: [key.defermentAccounts] },
@@ -1302,6 +1316,7 @@ export const functions = {
       tables: {
         main: [
           { actions: ['GetItem', 'PutItem'], keys: [key.account] },
+          countsLedgerRevenue,
           { actions: ['Query', 'PutItem'], keys: [key.trader] },
         ],
       },
@@ -1319,6 +1334,7 @@ export const functions = {
       tables: {
         main: [
           { actions: ['GetItem', 'Query', 'PutItem'], keys: [key.account] },
+          countsLedgerRevenue,
           { actions: ['PutItem'], keys: [key.trader] },
         ],
       },
@@ -1373,6 +1389,7 @@ export const functions = {
       tables: {
         main: [
           { actions: ['GetItem', 'Query', 'PutItem'], keys: [key.account] },
+          countsLedgerRevenue,
           { actions: ['PutItem'], keys: [key.trader] },
         ],
       },
@@ -1418,10 +1435,7 @@ export const functions = {
     // Pattern 52 (the account), then 75; the links are presigned reads of the archived files.
     access: {
       tables: {
-        main: [
-          { actions: ['GetItem', 'PutItem'], keys: [key.account] },
-          { actions: ['PutItem'], keys: [key.trader] },
-        ],
+        main: [{ actions: ['GetItem', 'PutItem'], keys: [key.account] }, countsLedgerRevenue, { actions: ['PutItem'], keys: [key.trader] }],
       },
       buckets: { archive: [{ actions: ['GetObject'], keys: [archived.statements] }] },
     },
@@ -1606,6 +1620,7 @@ export const functions = {
           { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
           // The declarant's cash accounts (pattern 53) and the repayment booked on one (pattern 51).
           { actions: ['GetItem', 'PutItem'], keys: [key.account] },
+          countsLedgerRevenue,
           { actions: ['Query', 'PutItem'], keys: [key.trader] },
           { actions: ['GetItem', 'PutItem'], keys: [key.payout] },
         ],

@@ -5,16 +5,20 @@
  * 1. the entry is put at its sequence (`ENTRY#<n>`, attribute_not_exists): whoever claims the
  *    sequence first books; everyone else reads the entry and helps finish it;
  * 2. its source guard is put (`SOURCE#<source>`, naming the sequence);
- * 3. the account cache moves to the entry's sequence (conditional on the previous version).
+ * 3. what it moves of revenue is counted into its booking day (pattern 80, conditional on the
+ *    account's last sequence counted that day: once);
+ * 4. the account cache moves to the entry's sequence (conditional on the previous version).
  *
  * A writer that stops between the steps leaves an entry the next reader or writer rolls forward
- * (guard, then cache), so an account at version n always has the guards of entries 1..n: a
- * repeated source is found either in its guard or as the entry at the sequence it tried to claim.
+ * (guard, count, then cache), so an account at version n always has the guards and the counts of
+ * entries 1..n: a repeated source is found either in its guard or as the entry at the sequence it
+ * tried to claim, and entries are counted in sequence order.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Account, accountSchema, applyEntry, deriveAccount, type LedgerEntry, ledgerEntrySchema } from '#shared/domain/accounts.ts';
 import type { AccountLedger, PostOutcome } from '#shared/ports/accounts.ts';
+import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import { conditional } from './conditional-write.ts';
 import { entityTypes, keys } from './keys.ts';
 
@@ -29,6 +33,8 @@ export class DynamoDbAccountLedger implements AccountLedger {
   constructor(
     client: DynamoDBClient,
     private readonly tableName: string,
+    /** Where each entry that moves revenue is counted, before the account moves past it. */
+    private readonly revenue: Pick<ClearanceCounters, 'countLedgerEntry'>,
   ) {
     this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
@@ -104,6 +110,7 @@ export class DynamoDbAccountLedger implements AccountLedger {
       return { outcome: 'conflict' };
     }
     await this.putOnce({ ...keys.ledgerSource(account.number, entry.source), entity: entityTypes.ledgerSource, sequence: entry.sequence });
+    await this.revenue.countLedgerEntry(entry);
     await this.storeCache(account, change.expectedVersion);
     return { outcome: 'applied' };
   }
@@ -119,7 +126,7 @@ export class DynamoDbAccountLedger implements AccountLedger {
     return entries.filter((entry): entry is LedgerEntry => entry !== undefined).sort((a, b) => a.sequence - b.sequence);
   }
 
-  /** Writes the guard of `entry` and moves the cache over it (from `before`, or from nothing for the opening). */
+  /** Writes the guard of `entry`, counts its revenue and moves the cache over it (from `before`, or from nothing for the opening). */
   private async finish(before: Account | undefined, entry: LedgerEntry): Promise<Account> {
     await this.putOnce({
       ...keys.ledgerSource(entry.accountNumber, entry.source),
@@ -141,6 +148,7 @@ export class DynamoDbAccountLedger implements AccountLedger {
       const applied = applyEntry(before, draft);
       if (!applied.ok) throw new Error(`account ${before.number}: entry ${entry.sequence} does not apply: ${applied.refusal.message}`);
       after = applied.account;
+      await this.revenue.countLedgerEntry(entry);
     }
     await this.storeCache(after, before?.version);
     return after;

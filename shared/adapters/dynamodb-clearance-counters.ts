@@ -1,9 +1,13 @@
 /**
  * Clearance counters in the single table: per UTC day, 16 shards (by the declaration id's last
  * character), each with a 'LANES' item, a 'RELEASES#<lane>' item per lane (count, total time and
- * the release-time histogram `b<bucket>`) and a 'REVENUE' item (per tax type). Every add is one
- * UpdateItem ADD, so concurrent stages never overwrite each other; amounts travel as DynamoDB
- * numbers written from their decimal strings (exact to 38 digits), never through a JS number.
+ * the release-time histogram `b<bucket>`), and the revenue booked that day: a 'LEDGER' item (per
+ * tax type `t#<type>`, and per account the last entry counted `a#<account>`) and a 'PAID' item
+ * (per tax type, and `p#<reference>` per immediate payment counted), both in the shard of the
+ * account's or the reference's hash. Every add is one UpdateItem ADD, so concurrent writers never
+ * overwrite each other; a revenue add is conditional on its guard attribute in the same item,
+ * which makes it count once. Amounts travel as DynamoDB numbers written from their decimal
+ * strings (exact to 38 digits), never through a JS number.
  */
 import {
   type AttributeValue,
@@ -14,15 +18,20 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { Decimal } from 'decimal.js';
+import type { LedgerEntry } from '#shared/domain/accounts.ts';
 import { type DayCounters, emptyDay, releaseBucketOf, type StatisticsIncrement } from '#shared/domain/clearance-statistics.ts';
+import { type RevenueCount, revenueOfEntry, revenueOfPayment } from '#shared/domain/ledger-revenue.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import { type Lane, lanes } from '#shared/risk/outcome.ts';
+import { conditional } from './conditional-write.ts';
 import { keys, shardOf } from './keys.ts';
 
 /** The shard of a declaration: its id's last character (random in a ULID), folded onto the shards. */
 export const counterShardOf = (id: string): number => shardOf(id, keys.clearanceCounterShards);
 
-const counterNames = ['LANES', 'REVENUE', ...lanes.map((lane) => `RELEASES#${lane}`)];
+const counterNames = ['LANES', 'LEDGER', 'PAID', ...lanes.map((lane) => `RELEASES#${lane}`)];
+/** Revenue items: a tax type's total is `t#<tax type>`; `a#`/`p#` attributes are the guards. */
+const taxPrefix = 't#';
 /** BatchGetItem takes up to 100 keys a call. */
 const batchSize = 100;
 const maxUnprocessedRounds = 8;
@@ -44,14 +53,67 @@ export class DynamoDbClearanceCounters implements ClearanceCounters {
       await this.addTo(key(increment.day, shard, 'LANES'), { [increment.lane]: '1' });
       return;
     }
-    await Promise.all([
-      this.addTo(key(increment.day, shard, `RELEASES#${increment.lane}`), {
-        count: '1',
-        totalMilliseconds: String(Math.round(increment.milliseconds)),
-        [`b${releaseBucketOf(increment.milliseconds)}`]: '1',
-      }),
-      Object.keys(increment.revenue).length > 0 ? this.addTo(key(increment.day, shard, 'REVENUE'), increment.revenue) : undefined,
-    ]);
+    await this.addTo(key(increment.day, shard, `RELEASES#${increment.lane}`), {
+      count: '1',
+      totalMilliseconds: String(Math.round(increment.milliseconds)),
+      [`b${releaseBucketOf(increment.milliseconds)}`]: '1',
+    });
+  }
+
+  async countLedgerEntry(entry: LedgerEntry): Promise<boolean> {
+    const revenue = revenueOfEntry(entry);
+    if (!revenue) return false;
+    const { PK, SK } = keys.ledgerRevenue(revenue.day, entry.accountNumber);
+    // Entries of one account are counted in sequence order: a later one counted means this one was.
+    return this.addRevenueOnce({ PK: { S: PK }, SK: { S: SK } }, revenue, {
+      set: '#guard = :sequence',
+      condition: 'attribute_not_exists(#guard) OR #guard < :sequence',
+      name: `a#${entry.accountNumber}`,
+      values: { ':sequence': { N: String(entry.sequence) } },
+    });
+  }
+
+  async countPaidPayment(payment: { reference: string; paidAt: string; byTaxType: Record<string, string> }): Promise<boolean> {
+    const revenue = revenueOfPayment(payment);
+    if (!revenue) return false;
+    const { PK, SK } = keys.paidRevenue(revenue.day, payment.reference);
+    return this.addRevenueOnce({ PK: { S: PK }, SK: { S: SK } }, revenue, {
+      set: '#guard = :counted',
+      condition: 'attribute_not_exists(#guard)',
+      name: `p#${payment.reference}`,
+      values: { ':counted': { BOOL: true } },
+    });
+  }
+
+  /** One conditional UpdateItem: the guard and the amounts in the same item, so the amounts count once. */
+  private async addRevenueOnce(
+    itemKey: Record<string, AttributeValue>,
+    revenue: RevenueCount,
+    guard: { set: string; condition: string; name: string; values: Record<string, AttributeValue> },
+  ): Promise<boolean> {
+    const taxTypes = Object.keys(revenue.byTaxType);
+    return conditional(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: itemKey,
+          UpdateExpression: `SET #entity = :entity, ${guard.set} ADD ${taxTypes.map((_, index) => `#t${index} :t${index}`).join(', ')}`,
+          ConditionExpression: guard.condition,
+          ExpressionAttributeNames: {
+            '#entity': 'entity',
+            '#guard': guard.name,
+            ...Object.fromEntries(taxTypes.map((taxType, index) => [`#t${index}`, `${taxPrefix}${taxType}`])),
+          },
+          ExpressionAttributeValues: {
+            ':entity': { S: 'ClearanceCounters' },
+            ...guard.values,
+            ...Object.fromEntries(
+              taxTypes.map((taxType, index) => [`:t${index}`, { N: new Decimal(revenue.byTaxType[taxType] ?? '0').toFixed() }]),
+            ),
+          },
+        }),
+      ),
+    );
   }
 
   private async addTo(itemKey: Record<string, AttributeValue>, amounts: Record<string, string>): Promise<void> {
@@ -107,9 +169,10 @@ const numberOf = (value: AttributeValue | undefined): string => value?.N ?? '0';
 function addItem(counters: DayCounters, counter: string, item: Record<string, AttributeValue>): void {
   if (counter === 'LANES') {
     for (const lane of lanes) counters.lanes[lane] += Number(numberOf(item[lane]));
-  } else if (counter === 'REVENUE') {
-    for (const [taxType, value] of Object.entries(item)) {
-      if (value.N === undefined) continue;
+  } else if (counter === 'LEDGER' || counter === 'PAID') {
+    for (const [name, value] of Object.entries(item)) {
+      if (!name.startsWith(taxPrefix) || value.N === undefined) continue;
+      const taxType = name.slice(taxPrefix.length);
       counters.revenue[taxType] = new Decimal(counters.revenue[taxType] ?? '0').plus(value.N).toFixed();
     }
   } else if (counter.startsWith('RELEASES#')) {

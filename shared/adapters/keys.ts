@@ -2,10 +2,15 @@
  * DynamoDB key builders for the single table. Every access pattern is listed in
  * docs/data-model.md next to the keys it uses; add new patterns there too.
  */
+import { createHash } from 'node:crypto';
+
 const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** A declaration's shard of a sharded partition: its id's last character (random in a ULID), folded onto `count` shards. */
 export const shardOf = (id: string, count: number): number => Math.max(0, crockford.indexOf((id.at(-1) ?? '0').toUpperCase())) % count;
+
+/** The shard of a name that has no random last character (an account number, a payment reference): its SHA-256, folded onto `count` shards. */
+export const hashedShardOf = (name: string, count: number): number => createHash('sha256').update(name).digest().readUInt32BE(0) % count;
 
 /**
  * Shards of the declaration listings' index partitions. Each declaration writes one keys-only entry
@@ -22,6 +27,9 @@ const DAY_SHARDS = 8;
  * 1,000 declarations/s, 2,000 / 8 = 250 WCU/s per shard, under the 300 the cost model allows.
  */
 const REVIEW_QUEUE_SHARDS = 8;
+
+/** Shards of each day's clearance counters (see `clearanceCounters`). */
+const CLEARANCE_COUNTER_SHARDS = 16;
 
 /** `<queuedAt>#<id>`: oldest first, and a total order (ids break ties), so a position names one place in every shard. */
 const reviewQueueSortKey = (queuedAt: string, id: string) => `${queuedAt}#${id}`;
@@ -143,10 +151,25 @@ export const keys = {
    * Clearance counters of one UTC day, in 16 shards picked by the declaration id's last (random)
    * character: each shard takes a sixteenth of the writes (3 WRU a declaration: about 190 WCU/s
    * per shard at 1,000 declarations/s, under the 300 the cost model allows; see docs/cost.md).
-   * Sort keys: 'LANES', 'RELEASES#<lane>', 'REVENUE'.
+   * Sort keys: 'LANES', 'RELEASES#<lane>', 'LEDGER' and 'PAID' (revenue, below); 'REVENUE' (what
+   * releases made due, before revenue came from the ledger) is no longer written or read.
    */
   clearanceCounters: (day: string, shard: number, counter: string) => ({ PK: `COUNTERS#${day}#${shard}`, SK: counter }),
-  clearanceCounterShards: 16,
+  clearanceCounterShards: CLEARANCE_COUNTER_SHARDS,
+  /**
+   * Revenue the ledger booked on a UTC day (pattern 80), in the clearance counters' shards picked by
+   * the account number's hash: one account's entries always count into the same item, which keeps
+   * the last sequence counted per account (`a#<account>`) beside the totals (`t#<tax type>`).
+   */
+  ledgerRevenue: (day: string, accountNumber: string) => ({
+    PK: `COUNTERS#${day}#${hashedShardOf(accountNumber, CLEARANCE_COUNTER_SHARDS)}`,
+    SK: 'LEDGER',
+  }),
+  /** Confirmed immediate payments of a UTC day (pattern 81), sharded by the reference's hash; `p#<reference>` marks one counted. */
+  paidRevenue: (day: string, reference: string) => ({
+    PK: `COUNTERS#${day}#${hashedShardOf(reference, CLEARANCE_COUNTER_SHARDS)}`,
+    SK: 'PAID',
+  }),
   /** A public key of the customs seal, published once (every key ever used stays, for verification). */
   sealKey: (kid: string) => ({ PK: 'SEALKEYS', SK: `KEY#${kid}` }),
   sealKeysPartition: 'SEALKEYS',

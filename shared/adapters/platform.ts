@@ -123,7 +123,9 @@ export const documentSeal = (config: FunctionConfig) => new DynamoDbDocumentSeal
 export const documentSealer = (config: FunctionConfig) => new KmsDocumentSealer(kmsClient(), config.signingKeyId('seal'));
 
 /** Trader accounts and their ledgers. */
-export const accountLedger = (config: FunctionConfig) => new DynamoDbAccountLedger(sharedDynamoDb(), config.tableName('main'));
+/** The ledger counts each entry that moves revenue into the clearance counters as it books it (pattern 80). */
+export const accountLedger = (config: FunctionConfig) =>
+  new DynamoDbAccountLedger(sharedDynamoDb(), config.tableName('main'), clearanceCounters(config));
 
 /** The statements recorded under each deferment account. */
 export const statementIndex = (config: FunctionConfig) => new DynamoDbStatementIndex(sharedDynamoDb(), config.tableName('main'));

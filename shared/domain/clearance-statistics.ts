@@ -2,7 +2,8 @@
  * Clearance statistics as the administration reads them: declarations per day by lane, the time
  * from lodgement to release per lane (median and 90th percentile, as the WCO Time Release Study
  * reports it), revenue per day by tax type. The stages add to pre-aggregated counters as
- * declarations move; nothing here ever reads a declaration.
+ * declarations move, and the ledger counts each entry that moves revenue on its booking day
+ * (shared/domain/ledger-revenue.ts); nothing here ever reads a declaration.
  *
  * Release times are counted in a histogram whose buckets grow by a quarter: a percentile is
  * estimated by interpolating inside its bucket, so it is within 25% of the exact value whatever
@@ -41,8 +42,6 @@ export type StatisticsIncrement =
       lane: Lane;
       /** From lodgement (submission) to release. */
       milliseconds: number;
-      /** What the release made due, per tax type, in the national currency (decimal strings). */
-      revenue: Record<string, string>;
     };
 
 /** The counters of one day, summed over their shards. */
@@ -50,7 +49,7 @@ export interface DayCounters {
   day: string;
   lanes: Record<Lane, number>;
   releases: Record<Lane, { count: number; totalMilliseconds: number; buckets: number[] }>;
-  /** Per tax type, decimal strings in the national currency. */
+  /** Booked that day per tax type (the ledger and confirmed immediate payments), decimal strings in the national currency. */
   revenue: Record<string, string>;
 }
 
@@ -70,17 +69,12 @@ export function addIncrement(day: DayCounters, increment: StatisticsIncrement): 
   const buckets = [...release.buckets];
   const bucket = releaseBucketOf(increment.milliseconds);
   buckets[bucket] = (buckets[bucket] ?? 0) + 1;
-  const revenue = { ...day.revenue };
-  for (const [taxType, amount] of Object.entries(increment.revenue)) {
-    revenue[taxType] = new Decimal(revenue[taxType] ?? '0').plus(amount).toFixed();
-  }
   return {
     ...day,
     releases: {
       ...day.releases,
       [increment.lane]: { count: release.count + 1, totalMilliseconds: release.totalMilliseconds + increment.milliseconds, buckets },
     },
-    revenue,
   };
 }
 
@@ -128,9 +122,10 @@ export const clearanceStatisticsSchema = z
         day,
         lanes: z.record(laneSchema, z.number().int()).meta({ description: 'Declarations scored into each lane, by day of submission' }),
         released: z.number().int().meta({ description: 'Declarations released that day' }),
-        revenue: z
-          .record(z.string(), z.string())
-          .meta({ description: 'Duty and tax made due by the day’s releases, per tax type (decimal strings)' }),
+        revenue: z.record(z.string(), z.string()).meta({
+          description:
+            'Duty and tax booked that day (UTC), per tax type (decimal strings): charges, security and credits on the ledger, immediate payments confirmed, less repayments',
+        }),
         revenueTotal: z.string(),
       }),
     ),

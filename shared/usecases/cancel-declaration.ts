@@ -3,7 +3,8 @@
  * of the pipeline (a stage still holding a message for it finds it moved on and does nothing).
  * Released, rejected and cancelled declarations stay as they are (409). Repeating the same
  * cancellation answers as the first time. Duties already drawn are given back once the
- * cancellation stands (reverse-charges.ts); a repeat finishes a reversal that stopped halfway.
+ * cancellation stands (reverse-charges.ts), and so are the permit quantities the release stage
+ * drew (permit-drawings.ts); a repeat finishes a reversal that stopped halfway.
  */
 import { canRead, type Principal, requireParty, requireRole } from '#shared/domain/auth.ts';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
@@ -12,6 +13,8 @@ import { nextEvent } from '#shared/domain/history.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
+import type { PermitStore } from '#shared/ports/permits.ts';
+import { givePermitsBack } from './permit-drawings.ts';
 import { writePendingEvent } from './pipeline-stage.ts';
 import { type ReverseChargesDeps, reverseCancelledCharges } from './reverse-charges.ts';
 
@@ -23,7 +26,10 @@ const ATTEMPTS = 3;
 
 export async function cancelDeclaration(
   command: { principal: Principal; id: string; reason: string },
-  deps: { repository: DeclarationReader & DeclarationWriter; clock: Clock } & Omit<ReverseChargesDeps, 'repository' | 'clock'>,
+  deps: { repository: DeclarationReader & DeclarationWriter; clock: Clock; permits: Pick<PermitStore, 'giveBack'> } & Omit<
+    ReverseChargesDeps,
+    'repository' | 'clock'
+  >,
 ): Promise<DeclarationSummary> {
   requireRole(command.principal, 'trader');
   const party = requireParty(command.principal);
@@ -36,6 +42,7 @@ export async function cancelDeclaration(
       ]);
     }
     if (state.status === 'CANCELLED' && state.cancellation?.by === party && state.cancellation.reason === command.reason) {
+      await givePermitsBack(state, deps.permits);
       await reverseCancelledCharges(state.id, deps);
       return toSummary((await deps.repository.getState(state.id)) ?? state);
     }
@@ -68,6 +75,7 @@ export async function cancelDeclaration(
     });
     if (outcome === 'applied') {
       await deps.repository.appendEvent(event);
+      await givePermitsBack(state, deps.permits);
       await reverseCancelledCharges(state.id, deps);
       return toSummary(
         (await deps.repository.getState(state.id)) ?? { ...state, status: 'CANCELLED', version: state.version + 1, updatedAt: at },

@@ -27,7 +27,8 @@ export interface CountingDeps {
 }
 
 /**
- * Counts a release, on its day, with its time from lodgement and the revenue it made due (once):
+ * Counts a release, on its day, with its time from lodgement (once; revenue is counted by the
+ * ledger as it is booked, shared/domain/ledger-revenue.ts):
  * called with the state after the release, by whichever path released it (and again by a retry,
  * which counts only what the first attempt did not).
  */
@@ -40,7 +41,6 @@ export async function countRelease(state: DeclarationState, deps: CountingDeps):
     shardOf: state.id,
     lane: state.lane ?? 'RED',
     milliseconds: Math.max(0, Date.parse(state.releasedAt) - Date.parse(state.submittedAt)),
-    revenue: state.amountDue?.byTaxType ?? {},
   });
 }
 
@@ -55,7 +55,10 @@ function daysBetween(from: string, to: string): string[] {
   return days;
 }
 
-/** GET /v1/stats/clearance?from=&to=: a period's declarations by lane, release times and revenue (officers, admins). */
+/**
+ * GET /v1/stats/clearance?from=&to=: a period's declarations by lane, release times and the
+ * revenue booked each day (officers, admins).
+ */
 export async function readClearanceStatistics(
   query: { principal: Principal; from?: string | undefined; to?: string | undefined },
   deps: { counters: ClearanceCounters; clock: Clock; nationalCurrency: string },

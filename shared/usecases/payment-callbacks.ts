@@ -73,7 +73,9 @@ export async function acceptPaymentCallback(
     throw new DomainError('NOT_FOUND', 'Unknown reference', [
       problem('/reference', 'PAYMENT_REFERENCE_NOT_FOUND', `no payment request ${request.reference}`),
     ]);
-  // Whatever the outcome, the declaration is brought up to date: a confirmation that stopped before doing so is finished here.
+  // Whatever the outcome, the payment is counted (once) and the declaration brought up to date: a
+  // confirmation that stopped before doing so is finished here.
+  await countPayment(request.reference, charge.byTaxType, deps);
   const state = await continueAfterPayment(declarationId, request.reference, at, deps);
   if (confirmed.outcome === 'replayed')
     throw new DomainError('CONFLICT', 'Replayed', [
@@ -84,6 +86,19 @@ export async function acceptPaymentCallback(
     outcome: confirmed.outcome === 'confirmed' ? 'CONFIRMED' : 'ALREADY_PAID',
     declarationStatus: state?.status ?? 'UNKNOWN',
   };
+}
+
+/**
+ * Counts a paid request's tax types into the revenue of the day it was paid (the statistics; it has
+ * no ledger entry): once per reference, however many callbacks confirm it.
+ */
+async function countPayment(
+  reference: string,
+  byTaxType: Record<string, string>,
+  deps: Pick<PaymentCallbackDeps, 'payments' | 'counters'>,
+) {
+  const paid = await deps.payments.get(reference);
+  if (paid?.status === 'PAID' && paid.paidAt) await deps.counters.countPaidPayment({ reference, paidAt: paid.paidAt, byTaxType });
 }
 
 /** Marks the declaration's charge paid (one conditional write); releases it if it was waiting only for that. */

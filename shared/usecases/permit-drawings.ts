@@ -1,9 +1,11 @@
 /**
  * Permits in the pipeline (docs/single-window.md): validation checks what a declaration cites
  * against the permit rules in force when it was accepted and the permits as they stand, and keeps
- * what it will draw; the release stage draws it, all or nothing.
+ * what it will draw; the release stage draws it, all or nothing; a declaration refused or
+ * cancelled after that gives it back.
  */
 import type { Declaration } from '#shared/domain/declaration.ts';
+import type { DeclarationState } from '#shared/domain/declaration-record.ts';
 import { checkPermits, citedPermitIds, type Permit, type PermitCitation, type PermitRules } from '#shared/domain/permits.ts';
 import { type Problem, problem } from '#shared/domain/problems.ts';
 import type { PermitReader, PermitStore } from '#shared/ports/permits.ts';
@@ -48,4 +50,21 @@ export async function drawPermits(
     drawn.push(citation);
   }
   return [];
+}
+
+/**
+ * Gives back what a refused (an officer's REJECT) or cancelled declaration drew on its permits:
+ * it will never be released, so the quantity is the holder's again. Each permit gives back only
+ * if this declaration is among those that drew on it (one conditional update), so a repeated
+ * decision or cancellation gives nothing more, and a permit it never drew on is left as it is.
+ * Every citation is tried, not only once `permitsDrawnAt` is recorded: the release stage draws
+ * before its own write, which a cancellation at that moment makes fail.
+ */
+export async function givePermitsBack(
+  state: Pick<DeclarationState, 'id' | 'permits'>,
+  permits: Pick<PermitStore, 'giveBack'>,
+): Promise<number> {
+  let given = 0;
+  for (const citation of state.permits ?? []) if (await permits.giveBack(citation.permitId, state.id, citation.quantity)) given += 1;
+  return given;
 }

@@ -22,8 +22,10 @@ import { type ReviewEntry, toReviewEntry } from '#shared/domain/review-views.ts'
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter, ReviewClaims } from '#shared/ports/declarations.ts';
+import type { PermitStore } from '#shared/ports/permits.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import { countRelease } from './clearance-statistics.ts';
+import { givePermitsBack } from './permit-drawings.ts';
 import { writePendingEvent } from './pipeline-stage.ts';
 import { notFound } from './review-queue.ts';
 
@@ -36,6 +38,11 @@ export interface ReviewDeps {
   clock: Clock;
   /** How long a claim lasts (region config). */
   claimMinutes: number;
+}
+
+/** Deciding also gives back what a rejected declaration drew on its permits. */
+export interface DecisionDeps extends ReviewDeps {
+  permits: Pick<PermitStore, 'giveBack'>;
 }
 
 const eventTypeOf: Record<DecisionAction, HistoryEventType> = {
@@ -97,15 +104,15 @@ export async function releaseDeclarationClaim(command: { principal: Principal; i
 /** POST /v1/review/declarations/{id}/decisions */
 export async function decideOnDeclaration(
   command: { principal: Principal; id: string; expectedVersion: number | undefined; decision: DecisionRequest },
-  deps: ReviewDeps,
+  deps: DecisionDeps,
 ): Promise<ReviewEntry> {
   requireRole(command.principal, 'officer');
   const officerId = command.principal.subject;
   const state = await deps.repository.getState(command.id);
   if (!state) throw notFound(command.id);
   if (isRepeat(state, officerId, command.decision)) {
-    // A repeated release counts (and asks for the note) what the first request may have stopped before.
-    await afterRelease(state, deps);
+    // A repeated decision finishes what the first request may have stopped before (counts, the note, permits given back).
+    await afterDecision(state, deps);
     return toReviewEntry(state);
   }
   if (command.expectedVersion !== undefined && command.expectedVersion !== state.version) throw staleVersion(command.id, state.version);
@@ -168,12 +175,16 @@ export async function decideOnDeclaration(
   await deps.repository.appendEvent(event);
   const after = await deps.repository.getState(command.id);
   if (!after) throw notFound(command.id);
-  await afterRelease(after, deps);
+  await afterDecision(after, deps);
   return toReviewEntry(after);
 }
 
-/** What follows a release: the statistics count it, the documents queue issues its release note. */
-async function afterRelease(state: DeclarationState, deps: ReviewDeps): Promise<void> {
+/**
+ * What follows a decision: a release is counted by the statistics and its release note issued; a
+ * rejection gives back what the declaration drew on its permits (once: see givePermitsBack).
+ */
+async function afterDecision(state: DeclarationState, deps: DecisionDeps): Promise<void> {
+  if (state.status === 'REJECTED') await givePermitsBack(state, deps.permits);
   if (state.status !== 'RELEASED') return;
   await countRelease(state, deps);
   await deps.documentsQueue.send({ declarationId: state.id, version: state.version });

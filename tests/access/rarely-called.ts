@@ -128,4 +128,66 @@ export const rarelyCalled: readonly { permission: string; reason: string }[] = [
     permission: 'close*Statements main key TRADER#*',
     reason: 'As above: only an opening left half done is listed under its owner by the statements job.',
   },
+  {
+    permission: 'openAccount dynamodb:UpdateItem on main [COUNTERS#*]',
+    reason:
+      'Opening a number already taken reads that account (pattern 52), which rolls forward an entry another writer left half done and so counts its revenue (pattern 80): only after a writer stopped between its steps.',
+  },
+  {
+    permission: 'openAccount main key COUNTERS#*',
+    reason: 'As above: its only COUNTERS# write is the revenue count of an entry it finishes for another writer.',
+  },
+  {
+    permission: 'topUpAccount dynamodb:UpdateItem on main [COUNTERS#*]',
+    reason:
+      'A top-up moves no revenue; it counts one (pattern 80) only when the account read before it rolls forward a charge, credit or repayment another writer left half done.',
+  },
+  {
+    permission: 'topUpAccount main key COUNTERS#*',
+    reason: 'As above: its only COUNTERS# write is the revenue count of an entry it finishes for another writer.',
+  },
+  {
+    permission: 'listAccounts dynamodb:UpdateItem on main [COUNTERS#*]',
+    reason:
+      'Reading accounts finishes an entry a writer left half done (pattern 52), counting its revenue (pattern 80); the count itself is exercised by every booking (tests/integration/ledger-revenue.test.ts).',
+  },
+  {
+    permission: 'listAccounts main key COUNTERS#*',
+    reason: 'As above: its only COUNTERS# write is the revenue count of an entry it finishes for another writer.',
+  },
+  {
+    permission: 'getAccount dynamodb:UpdateItem on main [COUNTERS#*]',
+    reason: 'As for listAccounts: only an entry left half done by a stopped writer is counted by a read of its account.',
+  },
+  {
+    permission: 'getAccount main key COUNTERS#*',
+    reason: 'As above: its only COUNTERS# write is the revenue count of an entry it finishes for another writer.',
+  },
+  {
+    permission: 'listStatements dynamodb:UpdateItem on main [COUNTERS#*]',
+    reason:
+      'As for listAccounts: the holder check reads the account, which finishes (and counts) an entry a stopped writer left half done.',
+  },
+  {
+    permission: 'listStatements main key COUNTERS#*',
+    reason: 'As above: its only COUNTERS# write is the revenue count of an entry it finishes for another writer.',
+  },
+  {
+    permission: 'getStatement dynamodb:UpdateItem on main [COUNTERS#*]',
+    reason:
+      'As for listAccounts: the holder check reads the account, which finishes (and counts) an entry a stopped writer left half done.',
+  },
+  {
+    permission: 'getStatement main key COUNTERS#*',
+    reason: 'As above: its only COUNTERS# write is the revenue count of an entry it finishes for another writer.',
+  },
+  {
+    permission: 'close*Statements dynamodb:UpdateItem on main [COUNTERS#*]',
+    reason:
+      'The direct debit moves no revenue; the statements job counts one (pattern 80) only when reading an account rolls forward an entry a stopped writer left half done.',
+  },
+  {
+    permission: 'close*Statements main key COUNTERS#*',
+    reason: 'As above: its only COUNTERS# write is the revenue count of an entry it finishes for another writer.',
+  },
 ];

@@ -170,12 +170,19 @@ documentSealContract('KMS adapter (local KMS) and DynamoDB adapter on the local 
   issued: () => documentSeal(loadConfig('issueDocuments')),
 });
 
-// The release stage adds to the counters; the statistics function reads them.
+// The release stage adds to the counters and books (the ledger counts its entries), the payment
+// callback counts immediate payments; the statistics function reads them.
 clearanceCountersContract('DynamoDB adapter on the local cloud', {
   counters: () => {
     const adding = clearanceCounters(loadConfig('decideRelease'));
+    const paying = clearanceCounters(loadConfig('paymentCallback'));
     const reading = clearanceCounters(loadConfig('clearanceStatistics'));
-    return { add: (increment) => adding.add(increment), readDays: (days) => reading.readDays(days) };
+    return {
+      add: (increment) => adding.add(increment),
+      countLedgerEntry: (entry) => adding.countLedgerEntry(entry),
+      countPaidPayment: (payment) => paying.countPaidPayment(payment),
+      readDays: (days) => reading.readDays(days),
+    };
   },
 });
 

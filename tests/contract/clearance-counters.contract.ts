@@ -1,9 +1,12 @@
 /**
  * What every ClearanceCounters must do: run against the in-memory fake (fakes.test.ts) and the
  * DynamoDB adapter on the local cloud (adapters.test.ts). Adds from many declarations at once (so
- * from several shards) sum exactly; revenue stays decimal to the last digit; days do not mix.
+ * from several shards) sum exactly; days do not mix. Revenue is counted from ledger entries and
+ * paid requests once each, decimal to the last digit, on the booking day.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { LedgerEntry } from '#shared/domain/accounts.ts';
 import { emptyDay, releaseBucketOf } from '#shared/domain/clearance-statistics.ts';
 import { newDeclarationId } from '#shared/domain/ids.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
@@ -40,8 +43,6 @@ export function clearanceCountersContract(name: string, subject: ClearanceCounte
               shardOf: id,
               lane,
               milliseconds: 1_000 * (index + 1),
-              // 0.1 + 0.2 is not 0.3 in binary floating point: decimal all the way or this fails.
-              revenue: { A00: '0.10', B00: '0.20', '311': '1234567890123.01' },
             }),
           ];
         }),
@@ -57,7 +58,6 @@ export function clearanceCountersContract(name: string, subject: ClearanceCounte
       const buckets = first?.releases.RED.buckets ?? [];
       expect(buckets.reduce((sum, count) => sum + count, 0)).toBe(10);
       expect(buckets[releaseBucketOf(4_000)]).toBeGreaterThanOrEqual(1);
-      expect(first?.revenue).toEqual({ A00: '4', B00: '8', '311': '49382715604920.4' });
       expect(second?.lanes).toEqual({ GREEN: 0, YELLOW: 0, RED: 0, BLUE: 1 });
       expect(second?.revenue).toEqual({});
       expect(unused).toEqual(emptyDay('1999-12-31'));
@@ -82,5 +82,53 @@ export function clearanceCountersContract(name: string, subject: ClearanceCounte
       expect(read.map((counted) => counted.lanes.GREEN + counted.lanes.RED)).toEqual(days.map(() => 1));
       expect(read[1]?.lanes.RED).toBe(1);
     });
+
+    it('counts ledger entries once each, in order per account, repayments negative, exactly to the last digit', async () => {
+      // Prepare: 20 accounts (so several shards), each with a charge, a credit and a repayment on one day
+      const counters = subject.counters();
+      const day = uniqueDay();
+      const at = `${day}T10:00:00.000Z`;
+      const accounts = Array.from({ length: 20 }, (_, index) => `C${Date.now()}${index}${Math.random().toString().slice(2, 8)}`);
+      const entries = accounts.flatMap((accountNumber) => ledgerEntriesFixture().map((entry) => ({ ...entry, accountNumber, at })));
+
+      // Act: each entry counted in order, then all again (a retried booking, a roll-forward)
+      const first = await Promise.all(
+        accounts.map(async (number) => {
+          const own = entries.filter((entry) => entry.accountNumber === number);
+          const counted: boolean[] = [];
+          for (const entry of own) counted.push(await counters.countLedgerEntry(entry));
+          return counted;
+        }),
+      );
+      const again = await Promise.all(entries.map((entry) => counters.countLedgerEntry(entry)));
+      const [read] = await counters.readDays([day]);
+
+      // Assess: per account A00 0.10 charged less 0.05 credited, B00 0.20 charged less 0.10 repaid, 311
+      // charged; a top-up moves no revenue (decimal all the way, or 20 of these do not sum exactly)
+      expect(first).toEqual(accounts.map(() => [true, true, false, true]));
+      expect(again.every((counted) => !counted)).toBe(true);
+      expect(read?.revenue).toEqual({ A00: '1', B00: '2', '311': '24691357802460.2' });
+    });
+
+    it('counts a paid payment once, on the day it was paid', async () => {
+      // Prepare
+      const counters = subject.counters();
+      const day = uniqueDay();
+      const reference = `${newDeclarationId(new Date())}-3`;
+      const payment = { reference, paidAt: `${day}T23:59:59.999Z`, byTaxType: { A00: '12.34', B00: '0.66' } };
+
+      // Act
+      const counted = await counters.countPaidPayment(payment);
+      const repeated = await counters.countPaidPayment(payment);
+      const [read] = await counters.readDays([day]);
+
+      // Assess
+      expect([counted, repeated]).toEqual([true, false]);
+      expect(read?.revenue).toEqual({ A00: '12.34', B00: '0.66' });
+    });
   });
 }
+
+/** A charge, a credit, a top-up and a repayment of one account (sequences 2 to 5), from the fixture. */
+const ledgerEntriesFixture = (): LedgerEntry[] =>
+  JSON.parse(readFileSync(new URL('../fixtures/revenue/ledger-entries.json', import.meta.url), 'utf8')) as LedgerEntry[];

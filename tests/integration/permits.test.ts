@@ -1,8 +1,9 @@
 /**
  * Partner agencies and permits against the local cloud (docs/single-window.md), with the demo
  * region's permit rules seeded: a trader applies, the plant health agency approves, declarations
- * of tomatoes cite the permit and draw it down at release, never below zero; an agency user sees
- * only its agency's permits and the declarations citing them.
+ * of tomatoes cite the permit and draw it down at release, never below zero, and give it back when
+ * an officer rejects them or their trader cancels them afterwards (once); an agency user sees only
+ * its agency's permits and the declarations citing them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { citesAgency } from '#demo/permit-rules-seed.ts';
@@ -10,7 +11,7 @@ import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import type { PermitView } from '#shared/domain/permits.ts';
 import { Dec, plain } from '#shared/tariff/money.ts';
-import { daysFrom, tomatoes, tomatoesApplication } from '#tests/support/permits.ts';
+import { daysFrom, tomatoes, tomatoesApplication, tomatoesWithFerroSilicon } from '#tests/support/permits.ts';
 import { noRandomSelection } from '#tests/support/scenarios.ts';
 import { apiClient, declarationFor, eventually, newParty } from './support.ts';
 
@@ -152,5 +153,59 @@ describe('permits', () => {
     expect(inspectorsList.body.items.map((item) => item.id)).toContain(permitId);
     expect(citesList.body.items.map((item) => item.id)).not.toContain(permitId);
     expect(listing.status).toBe(403);
+  }, 120_000);
+
+  it('gives the quantity back once when an officer rejects a declaration that drew on the permit', async () => {
+    // Prepare: a RED declaration under review, drawn at its release stage
+    const party = newParty();
+    const trader = cloud.mintToken({ role: 'trader', party });
+    const officer = cloud.mintToken({ role: 'officer', sub: 'officer-permits' });
+    const permitId = await approvedPermit(trader, '100');
+    const reviewed = await submitAndSettle(trader, declarationFor(party, tomatoesWithFerroSilicon(permitId)));
+    const drawn = await permitOf(permitId, trader);
+    const review = `/v1/review/declarations/${reviewed.id}`;
+    expect((await api('POST', `${review}/claim`, { token: officer })).status).toBe(200);
+    const reject = { action: 'REJECT', message: 'Goods not as declared' };
+
+    // Act: rejected, then the same rejection again
+    const rejected = await api<View>('POST', `${review}/decisions`, { token: officer, body: reject });
+    const afterRejection = await permitOf(permitId, trader);
+    const repeated = await api<View>('POST', `${review}/decisions`, { token: officer, body: reject });
+
+    // Assess
+    expect(reviewed.status).toBe('UNDER_REVIEW');
+    expect(drawn.remaining).toBe('92.5');
+    expect([rejected.status, rejected.body.status, repeated.status]).toEqual([200, 'REJECTED', 200]);
+    expect(afterRejection.remaining).toBe('100');
+    expect(afterRejection.draws).toEqual([]);
+    expect((await permitOf(permitId, trader)).remaining).toBe('100');
+  }, 120_000);
+
+  it('gives the quantity back once when the trader cancels a declaration awaiting payment after it drew on the permit', async () => {
+    // Prepare: the trusted trader's GREEN declaration paid immediately (method H): it waits for payment, drawn
+    const party = 'GB987654321000';
+    const trader = cloud.mintToken({ role: 'trader', party });
+    const permitId = await approvedPermit(trader, '100');
+    const waiting = await submitAndSettle(
+      trader,
+      declarationFor(party, (d) => {
+        tomatoes(permitId)(d);
+        d.payment = { method: 'H' };
+      }),
+    );
+    const drawn = await permitOf(permitId, trader);
+    const cancel = { reason: 'consignment lost' };
+
+    // Act: cancelled, then the same cancellation again
+    const cancelled = await api<View>('POST', `/v1/declarations/${waiting.id}/cancel`, { token: trader, body: cancel });
+    const afterCancellation = await permitOf(permitId, trader);
+    const repeated = await api<View>('POST', `/v1/declarations/${waiting.id}/cancel`, { token: trader, body: cancel });
+
+    // Assess
+    expect(waiting.status).toBe('AWAITING_PAYMENT');
+    expect(drawn.remaining).toBe('92.5');
+    expect([cancelled.status, cancelled.body.status, repeated.status]).toEqual([200, 'CANCELLED', 200]);
+    expect(afterCancellation.remaining).toBe('100');
+    expect((await permitOf(permitId, trader)).remaining).toBe('100');
   }, 120_000);
 });

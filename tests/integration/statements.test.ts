@@ -10,8 +10,7 @@ import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
 import { sendConfirmation, signedConfirmation, simulatorKey } from '#local/payment-simulator.ts';
-import { DynamoDbAccountLedger } from '#shared/adapters/dynamodb-accounts.ts';
-import { sharedDynamoDb } from '#shared/adapters/platform.ts';
+import { accountLedger } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { applyEntry, openAccount as openingOf, periodBefore, periodOf } from '#shared/domain/accounts.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
@@ -174,7 +173,7 @@ describe('monthly statements', () => {
 
   it('the scheduled job closes the month that ended on an account opened before it, once', async () => {
     // Prepare: an account opened last month with one charge of last month, written through the ledger.
-    const ledger = new DynamoDbAccountLedger(sharedDynamoDb(), loadConfig('openAccount').tableName('main'));
+    const ledger = accountLedger(loadConfig('openAccount'));
     const lastMonth = periodBefore(periodOf(new Date().toISOString()));
     const at = `${lastMonth}-15T12:00:00.000Z`;
     const number = String(randomInt(1_000_000, 9_999_999));
@@ -284,7 +283,7 @@ describe('revenue reconciliation', () => {
 
     // Act
     const clean = await reconcile();
-    const ledger = new DynamoDbAccountLedger(sharedDynamoDb(), loadConfig('getAccount').tableName('main'));
+    const ledger = accountLedger(loadConfig('getAccount'));
     const accountOfGreen = declarationFor(trustedTrader).payment?.account ?? '';
     const current = await ledger.get(accountOfGreen);
     if (!current) throw new Error(`no account ${accountOfGreen}`);

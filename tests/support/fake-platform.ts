@@ -123,7 +123,8 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
   const counters = new InMemoryClearanceCounters();
   const permits = new InMemoryPermitStore();
   const signingKeys = new InMemorySigningKeyStore();
-  const accounts = new InMemoryAccountLedger();
+  // The ledger counts each entry that moves revenue into the statistics, as the DynamoDB ledger does.
+  const accounts = new InMemoryAccountLedger(counters);
   const payments = new InMemoryPaymentRequests();
   const cargo = new InMemoryCargoReports();
   const cargoSettings = { ...region.cargoReports };
@@ -173,9 +174,9 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
     },
     release: { repository, counters, documentsQueue: queues.documents, clock, accounts, payments, cargo, cargoSettings, permits },
     /** The officers' review (claims, decisions): a claim lasts 30 minutes, as in eu-west-2. */
-    review: { repository, counters, documentsQueue: queues.documents, clock, claimMinutes: 30, accounts, payments },
+    review: { repository, counters, documentsQueue: queues.documents, clock, claimMinutes: 30, accounts, payments, permits },
     /** A trader's cancellation: duties drawn before it are given back. */
-    cancel: { repository, clock, accounts, payments, payouts },
+    cancel: { repository, clock, accounts, payments, payouts, permits },
     /** Repayment claims: the declarant claims, officers decide, approved amounts paid. */
     repayments: { repository, claims: repaymentClaims, accounts, payouts, clock },
     /** Payment provider callbacks. */

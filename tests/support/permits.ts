@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import type { PermitApplication } from '#shared/domain/permits.ts';
+import { fixed2, ZERO } from '#shared/tariff/money.ts';
+import { ferroSilicon } from './scenarios.ts';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/permits/${name}`, import.meta.url), 'utf8'));
 
@@ -14,6 +16,21 @@ export const tomatoes =
   (d: DeclarationInput): void => {
     const item = fixture('tomatoes-item.json') as DeclarationInput['items'][number];
     d.items = [{ ...item, netMassKg, documents: [...(item.documents ?? []), ...(permitId ? [{ type: 'N851', ref: permitId }] : [])] }];
+  };
+
+/**
+ * The permit's tomatoes and, beside them, ferro-silicon from China (the demo anti-dumping profile:
+ * RED, so the declaration waits for an officer after its release stage drew on the permit).
+ */
+export const tomatoesWithFerroSilicon =
+  (permitId: string) =>
+  (d: DeclarationInput): void => {
+    ferroSilicon(d);
+    const [ferro] = d.items;
+    tomatoes(permitId)(d);
+    if (ferro) d.items.push(ferro);
+    // The invoice total is what the items add up to.
+    d.valuation.invoiceTotal = fixed2(d.items.reduce((sum, item) => sum.plus(item.invoiceAmount), ZERO));
   };
 
 /** An ISO date `days` from `at`. */

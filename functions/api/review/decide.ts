@@ -1,12 +1,14 @@
 /** POST /v1/review/declarations/{id}/decisions: release, hold, request documents or reject. */
-import { reviewDependencies } from '#shared/adapters/platform.ts';
+import { permitStore, reviewDependencies } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
 import { decideOnDeclarationOperation } from '#shared/http/operations/review.ts';
 import { json } from '#shared/http/responses.ts';
 import { decideOnDeclaration } from '#shared/usecases/review-decisions.ts';
 
-const deps = reviewDependencies(loadConfig('decideOnDeclaration'));
+const config = loadConfig('decideOnDeclaration');
+// A rejection gives back what the declaration drew on its permits.
+const deps = { ...reviewDependencies(config), permits: permitStore(config) };
 
 export const handler = httpOperation(decideOnDeclarationOperation, async ({ principal, path, headers, body }) => {
   const entry = await decideOnDeclaration({ principal, id: path.id, expectedVersion: headers['If-Match'], decision: body }, deps);

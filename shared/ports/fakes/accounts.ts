@@ -1,10 +1,14 @@
 /** In-memory trader accounts and ledgers; the contract suite holds them to what the DynamoDB adapter does. */
 import type { Account, LedgerEntry } from '#shared/domain/accounts.ts';
 import type { AccountLedger, PostOutcome } from '#shared/ports/accounts.ts';
+import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 
 export class InMemoryAccountLedger implements AccountLedger {
   readonly #accounts = new Map<string, Account>();
   readonly #entries = new Map<string, LedgerEntry[]>();
+
+  /** `revenue`: where each entry booked is counted (as the DynamoDB ledger counts it before its account moves on). */
+  constructor(private readonly revenue?: Pick<ClearanceCounters, 'countLedgerEntry'>) {}
 
   async open(account: Account, entry: LedgerEntry): Promise<boolean> {
     if (this.#accounts.has(account.number)) return false;
@@ -41,8 +45,10 @@ export class InMemoryAccountLedger implements AccountLedger {
     const duplicate = entries.find((entry) => entry.source === change.entry.source);
     if (duplicate) return { outcome: 'duplicate', entry: structuredClone(duplicate) };
     if (current.version !== change.expectedVersion) return { outcome: 'conflict' };
-    this.#accounts.set(change.account.number, structuredClone(change.account));
+    // Entry and account together (nothing awaited between the check and the writes), then counted.
     entries.push(structuredClone(change.entry));
+    this.#accounts.set(change.account.number, structuredClone(change.account));
+    await this.revenue?.countLedgerEntry(structuredClone(change.entry));
     return { outcome: 'applied' };
   }
 

@@ -1,18 +1,21 @@
 /**
  * Permits on the fakes (docs/single-window.md): which goods need one (the demo rules), the
  * agency's decision, validation of what a declaration cites, and the release stage's drawing,
- * once per declaration.
+ * once per declaration; a declaration rejected by an officer or cancelled after the drawing gives
+ * the quantity back, once.
  */
 import { describe, expect, it } from 'vitest';
 import { demoPermitRules, plantHealthAgency } from '#demo/permit-rules-seed.ts';
 import type { Principal } from '#shared/domain/auth.ts';
+import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { permitRulesSchema, rulesForItem } from '#shared/domain/permits.ts';
 import { InMemoryNotificationQueue } from '#shared/ports/fakes/notification-queue.ts';
 import { cancelDeclaration } from '#shared/usecases/cancel-declaration.ts';
 import { applyForPermit, decidePermit, getPermit } from '#shared/usecases/manage-permits.ts';
+import { claimDeclaration, decideOnDeclaration } from '#shared/usecases/review-decisions.ts';
 import { newParty, validImport } from '#tests/integration/support.ts';
-import { demoReferenceDocuments, fakePlatform, loadDocument } from '#tests/support/fake-platform.ts';
-import { daysFrom, tomatoes, tomatoesApplication } from '#tests/support/permits.ts';
+import { demoReferenceDocuments, fakePlatform, loadDocument, trustedTrader } from '#tests/support/fake-platform.ts';
+import { daysFrom, tomatoes, tomatoesApplication, tomatoesWithFerroSilicon } from '#tests/support/permits.ts';
 import { refusal } from '#tests/support/scenarios.ts';
 
 const rules = permitRulesSchema.parse(demoPermitRules);
@@ -231,5 +234,72 @@ describe('permits in the pipeline', () => {
     ]);
     expect(rejected.duties).toBeUndefined();
     expect(await platform.permits.get(permitId)).toMatchObject({ remaining: '2.5' });
+  });
+});
+
+describe('permit quantities given back', () => {
+  const officer: Principal = { subject: 'officer-permits', roles: ['officer'], partyId: undefined };
+
+  it('gives back what a declaration drew when an officer rejects it, once however often the rejection is repeated', async () => {
+    // Prepare: drawn at the release stage, then under review
+    const platform = await platformWithRules();
+    const party = newParty();
+    const permitId = await platform.approvedPermit(party);
+    const id = await platform.submit(platform.declaration(party, tomatoesWithFerroSilicon(permitId)));
+    await platform.runThrough('release');
+    const drawn = await platform.permits.get(permitId);
+    await claimDeclaration({ principal: officer, id }, platform.deps.review);
+    const reject = { action: 'REJECT', message: 'Goods not as declared' } as const;
+
+    // Act: rejected, the same rejection again, and what another declaration then draws
+    await decideOnDeclaration({ principal: officer, id, expectedVersion: undefined, decision: reject }, platform.deps.review);
+    const afterRejection = await platform.permits.get(permitId);
+    const other = await platform.submit(platform.declaration(party, tomatoes(permitId)));
+    await platform.runThrough('release');
+    await decideOnDeclaration({ principal: officer, id, expectedVersion: undefined, decision: reject }, platform.deps.review);
+
+    // Assess
+    expect((await platform.record(id)).permitsDrawnAt).toBeDefined();
+    expect(drawn?.remaining).toBe('92.5');
+    expect((await platform.record(id)).status).toBe('REJECTED');
+    expect(afterRejection?.remaining).toBe('100');
+    expect((await platform.record(other)).permitsDrawnAt).toBeDefined();
+    expect((await platform.permits.get(permitId))?.remaining).toBe('92.5');
+    expect((await platform.permits.draws(permitId)).map((draw) => draw.declarationId)).toEqual([other]);
+  });
+
+  it.each([
+    ['under review', (permitId: string) => tomatoesWithFerroSilicon(permitId), 'UNDER_REVIEW'],
+    [
+      'awaiting payment',
+      (permitId: string) => (d: DeclarationInput) => {
+        tomatoes(permitId)(d);
+        d.payment = { method: 'H' };
+      },
+      'AWAITING_PAYMENT',
+    ],
+  ] as const)('gives back what a declaration %s drew when its trader cancels it, once', async (_, goods, status) => {
+    // Prepare: the trusted trader's declaration (GREEN unless its goods are selected), drawn at the release stage
+    const platform = await platformWithRules();
+    const permitId = await platform.approvedPermit(trustedTrader);
+    const id = await platform.submit(platform.declaration(trustedTrader, goods(permitId)));
+    await platform.runThrough('release');
+    const before = await platform.record(id);
+    const drawn = await platform.permits.get(permitId);
+    const cancel = { principal: trader(trustedTrader), id, reason: 'consignment lost' };
+
+    // Act: cancelled, then the same cancellation again
+    await cancelDeclaration(cancel, platform.deps.cancel);
+    const afterCancellation = await platform.permits.get(permitId);
+    await cancelDeclaration(cancel, platform.deps.cancel);
+
+    // Assess
+    expect(before.status).toBe(status);
+    expect(before.permitsDrawnAt).toBeDefined();
+    expect(drawn?.remaining).toBe('92.5');
+    expect((await platform.record(id)).status).toBe('CANCELLED');
+    expect(afterCancellation?.remaining).toBe('100');
+    expect((await platform.permits.get(permitId))?.remaining).toBe('100');
+    expect(await platform.permits.draws(permitId)).toEqual([]);
   });
 });
