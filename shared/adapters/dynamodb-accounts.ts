@@ -15,11 +15,12 @@
  * tried to claim, and entries are counted in sequence order.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type Account, accountSchema, applyEntry, deriveAccount, type LedgerEntry, ledgerEntrySchema } from '#shared/domain/accounts.ts';
 import type { AccountLedger, PostOutcome } from '#shared/ports/accounts.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import { conditional } from './conditional-write.ts';
+import { documentClientOf, queryByPrefix } from './dynamodb-items.ts';
 import { entityTypes, keys } from './keys.ts';
 
 const strip = (item: Record<string, unknown>): Record<string, unknown> => {
@@ -36,7 +37,7 @@ export class DynamoDbAccountLedger implements AccountLedger {
     /** Where each entry that moves revenue is counted, before the account moves past it. */
     private readonly revenue: Pick<ClearanceCounters, 'countLedgerEntry'>,
   ) {
-    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.documents = documentClientOf(client);
   }
 
   async open(account: Account, entry: LedgerEntry): Promise<boolean> {
@@ -194,22 +195,7 @@ export class DynamoDbAccountLedger implements AccountLedger {
     return conditional(() => this.put(item));
   }
 
-  private async queryAll(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
-    const found: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      found.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return found;
+  private queryAll(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
+    return queryByPrefix(this.documents, this.tableName, { PK: pk, SKPrefix: prefix }, { consistent: true });
   }
 }

@@ -4,7 +4,7 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -30,15 +30,11 @@ import {
   undeclaredPosition,
 } from '#shared/ports/cargo-reports.ts';
 import { conditional } from './conditional-write.ts';
+import { documentClientOf, queryByPrefix, withoutKeys } from './dynamodb-items.ts';
 import { entityTypes, keys } from './keys.ts';
 
 /** BatchGetItem reads at most 100 keys a call. */
 const BATCH_GET_KEYS = 100;
-
-const withoutKeys = (item: Record<string, unknown>): Record<string, unknown> => {
-  const { PK: _pk, SK: _sk, entity: _entity, ...rest } = item;
-  return rest;
-};
 
 export class DynamoDbCargoReports implements CargoReports {
   private readonly documents: DynamoDBDocumentClient;
@@ -47,7 +43,7 @@ export class DynamoDbCargoReports implements CargoReports {
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
-    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.documents = documentClientOf(client);
   }
 
   async createManifest(manifest: StoredManifest): Promise<CreateManifestResult> {
@@ -188,23 +184,10 @@ export class DynamoDbCargoReports implements CargoReports {
   }
 
   async waitingFor(document: TransportDocument): Promise<ArrivalWaiter[]> {
-    const prefix = keys.arrivalWaitPrefix(transportDocumentKey(document));
-    const waiters: ArrivalWaiter[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const result = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': prefix.PK, ':prefix': prefix.SKPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of result.Items ?? []) waiters.push({ declarationId: String(item.declarationId), version: Number(item.version) });
-      start = result.LastEvaluatedKey;
-    } while (start);
-    return waiters;
+    const items = await queryByPrefix(this.documents, this.tableName, keys.arrivalWaitPrefix(transportDocumentKey(document)), {
+      consistent: true,
+    });
+    return items.map((item) => ({ declarationId: String(item.declarationId), version: Number(item.version) }));
   }
 
   async listUndeclared(

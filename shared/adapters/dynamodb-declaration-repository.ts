@@ -8,7 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -48,6 +48,7 @@ import {
   type PartRef,
   unpackLegacyBody,
 } from './declaration-item-codec.ts';
+import { documentClientOf } from './dynamodb-items.ts';
 import { entityTypes, keys } from './keys.ts';
 import { listShardedIndex } from './sharded-listing.ts';
 
@@ -60,7 +61,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     /** The archive holding the submitted bytes; only `get` and `listByDay` read it. */
     private readonly archive: ArchiveReader,
   ) {
-    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.documents = documentClientOf(client);
   }
 
   async claimLrn(claim: LrnClaim): Promise<ClaimLrnResult> {

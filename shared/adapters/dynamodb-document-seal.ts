@@ -5,10 +5,11 @@
  * counts; its printable copy is added once, later).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PublicJwk } from '#shared/domain/sealed-documents.ts';
 import type { ArchivedPdf, IssuedDocument, IssuedDocumentKind, IssuedDocuments, SealKeyRegistry } from '#shared/ports/document-seal.ts';
 import { conditional } from './conditional-write.ts';
+import { documentClientOf } from './dynamodb-items.ts';
 import { keys } from './keys.ts';
 
 export class DynamoDbDocumentSeal implements SealKeyRegistry, IssuedDocuments {
@@ -20,7 +21,7 @@ export class DynamoDbDocumentSeal implements SealKeyRegistry, IssuedDocuments {
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
-    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.documents = documentClientOf(client);
   }
 
   async publish(key: PublicJwk, at: string): Promise<void> {

@@ -1,9 +1,10 @@
 /** Payment requests and accepted provider events in the main table (docs/data-model.md), single conditional writes. */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type PaymentRequest, paymentRequestSchema } from '#shared/domain/duties.ts';
 import type { ConfirmOutcome, PaymentRequests } from '#shared/ports/payments.ts';
 import { conditional } from './conditional-write.ts';
+import { documentClientOf } from './dynamodb-items.ts';
 import { entityTypes, keys } from './keys.ts';
 
 export class DynamoDbPaymentRequests implements PaymentRequests {
@@ -13,7 +14,7 @@ export class DynamoDbPaymentRequests implements PaymentRequests {
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
-    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.documents = documentClientOf(client);
   }
 
   create(request: PaymentRequest): Promise<boolean> {

@@ -6,10 +6,11 @@
  * declaration not among `drawnFor` (no transactions: the local cloud's dynalite has none).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, NumberValue, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, NumberValue, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Permit, type PermitDraw, permitDrawSchema, permitSchema } from '#shared/domain/permits.ts';
 import type { DrawOutcome, PermitStore } from '#shared/ports/permits.ts';
 import { conditional } from './conditional-write.ts';
+import { documentClientOf, queryByPrefix, withoutKeys } from './dynamodb-items.ts';
 import { entityTypes, keys } from './keys.ts';
 
 /** The stored item as the domain sees it: no keys, `remaining` as a decimal string, no `drawnFor`. */
@@ -28,7 +29,7 @@ export class DynamoDbPermitStore implements PermitStore {
     // No `wrapNumbers`: DynamoDBDocumentClient.from() sets its options on the shared client's
     // configuration, so they would reach every other adapter's reads. `remaining` is read back as a
     // JS number, exact because permit quantities have at most 15 significant digits (shared/domain/permits.ts).
-    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.documents = documentClientOf(client);
   }
 
   async create(permit: Permit): Promise<boolean> {
@@ -157,21 +158,6 @@ export class DynamoDbPermitStore implements PermitStore {
   }
 
   private async queryAll(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
-    const found: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      found.push(...(page.Items ?? []).map(({ PK: _pk, SK: _sk, entity: _entity, ...rest }) => rest));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return found;
+    return (await queryByPrefix(this.documents, this.tableName, { PK: pk, SKPrefix: prefix }, { consistent: true })).map(withoutKeys);
   }
 }

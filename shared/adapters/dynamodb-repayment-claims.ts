@@ -8,7 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -24,6 +24,7 @@ import {
 } from '#shared/domain/repayments.ts';
 import type { Payouts, RepaymentClaims } from '#shared/ports/repayments.ts';
 import { conditional } from './conditional-write.ts';
+import { documentClientOf, queryByPrefix } from './dynamodb-items.ts';
 import { entityTypes, keys } from './keys.ts';
 
 const STORAGE_ONLY = new Set(['PK', 'SK', 'GSI2PK', 'GSI2SK', 'entity']);
@@ -43,7 +44,7 @@ export class DynamoDbRepaymentClaims implements RepaymentClaims, Payouts {
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
-    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.documents = documentClientOf(client);
   }
 
   create(claim: RepaymentClaim): Promise<boolean> {
@@ -70,23 +71,9 @@ export class DynamoDbRepaymentClaims implements RepaymentClaims, Payouts {
   }
 
   async listByDeclaration(declarationId: string): Promise<RepaymentClaim[]> {
-    const { PK, SKPrefix } = keys.repaymentClaimPrefix(declarationId);
-    const claims: RepaymentClaim[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': PK, ':prefix': SKPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      claims.push(...(page.Items ?? []).map(decode));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return claims;
+    return (await queryByPrefix(this.documents, this.tableName, keys.repaymentClaimPrefix(declarationId), { consistent: true })).map(
+      decode,
+    );
   }
 
   /** The index is eventually consistent: the claims it names are read again, and only those still PENDING kept. */

@@ -3,7 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
   UpdateCommand,
@@ -14,6 +14,7 @@ import { type RiskProfile, riskProfileSchema } from '#shared/risk/profile.ts';
 import type { RecentSelectionRates } from '#shared/risk/selection.ts';
 import { type TraderProfile, traderProfileSchema } from '#shared/risk/trader.ts';
 import { conditional } from './conditional-write.ts';
+import { documentClientOf } from './dynamodb-items.ts';
 import { keys } from './keys.ts';
 
 const strip = (item: Record<string, unknown>): Record<string, unknown> => {
@@ -32,7 +33,7 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
-    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.documents = documentClientOf(client);
   }
 
   saveVersion(profile: RiskProfile): Promise<boolean> {

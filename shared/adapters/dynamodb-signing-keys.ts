@@ -1,15 +1,13 @@
 /** Traders' signing keys in the main table, under `TRADER#<party>` / `KEY#<kid>` (docs/data-model.md). */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type SigningKey, signingKeySchema } from '#shared/domain/signing-keys.ts';
 import type { SigningKeyStore } from '#shared/ports/signing-keys.ts';
 import { conditional } from './conditional-write.ts';
+import { documentClientOf, queryByPrefix, withoutKeys } from './dynamodb-items.ts';
 import { entityTypes, keys } from './keys.ts';
 
-const decode = (item: Record<string, unknown>): SigningKey => {
-  const { PK: _pk, SK: _sk, entity: _entity, ...key } = item;
-  return signingKeySchema.parse(key);
-};
+const decode = (item: Record<string, unknown>): SigningKey => signingKeySchema.parse(withoutKeys(item));
 
 export class DynamoDbSigningKeyStore implements SigningKeyStore {
   private readonly documents: DynamoDBDocumentClient;
@@ -18,7 +16,7 @@ export class DynamoDbSigningKeyStore implements SigningKeyStore {
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
-    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.documents = documentClientOf(client);
   }
 
   register(key: SigningKey): Promise<boolean> {
@@ -41,23 +39,7 @@ export class DynamoDbSigningKeyStore implements SigningKeyStore {
   }
 
   async list(partyId: string): Promise<SigningKey[]> {
-    const { PK, SKPrefix } = keys.signingKeyPrefix(partyId);
-    const found: SigningKey[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': PK, ':prefix': SKPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) found.push(decode(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return found;
+    return (await queryByPrefix(this.documents, this.tableName, keys.signingKeyPrefix(partyId), { consistent: true })).map(decode);
   }
 
   async revoke(partyId: string, kid: string, at: string, by: string): Promise<SigningKey | undefined> {

@@ -1,15 +1,13 @@
 /** Statements of deferment accounts in the main table, beside the account's ledger (`ACCOUNT#<n>` / `STATEMENT#<period>`). */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type StatementSummary, statementSummarySchema } from '#shared/domain/statements.ts';
 import type { StatementIndex } from '#shared/ports/statements.ts';
 import { conditional } from './conditional-write.ts';
+import { documentClientOf, queryByPrefix, withoutKeys } from './dynamodb-items.ts';
 import { entityTypes, keys } from './keys.ts';
 
-const summaryOf = (item: Record<string, unknown>): StatementSummary => {
-  const { PK: _pk, SK: _sk, entity: _entity, ...rest } = item;
-  return statementSummarySchema.parse(rest);
-};
+const summaryOf = (item: Record<string, unknown>): StatementSummary => statementSummarySchema.parse(withoutKeys(item));
 
 export class DynamoDbStatementIndex implements StatementIndex {
   private readonly documents: DynamoDBDocumentClient;
@@ -18,7 +16,7 @@ export class DynamoDbStatementIndex implements StatementIndex {
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
-    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.documents = documentClientOf(client);
   }
 
   record(summary: StatementSummary): Promise<boolean> {
@@ -41,21 +39,6 @@ export class DynamoDbStatementIndex implements StatementIndex {
   }
 
   async list(accountNumber: string): Promise<StatementSummary[]> {
-    const { PK, SKPrefix } = keys.statementPrefix(accountNumber);
-    const found: StatementSummary[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': PK, ':prefix': SKPrefix },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      found.push(...(page.Items ?? []).map(summaryOf));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return found;
+    return (await queryByPrefix(this.documents, this.tableName, keys.statementPrefix(accountNumber), { consistent: false })).map(summaryOf);
   }
 }

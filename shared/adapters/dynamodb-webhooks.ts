@@ -4,7 +4,7 @@
  * `WEBHOOK#<subscriptionId>` / `DLV#<occurredAt>#<eventId>`. Every change is a conditional write.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type Delivery,
   type DeliveryAttempt,
@@ -17,12 +17,9 @@ import {
 import { InvalidCursorError, type Page } from '#shared/ports/declarations.ts';
 import type { DeliveryLog, SubscriptionStore } from '#shared/ports/webhooks.ts';
 import { conditional } from './conditional-write.ts';
+import { documentClientOf, queryByPrefix, withoutKeys } from './dynamodb-items.ts';
 import { entityTypes, keys } from './keys.ts';
 
-const withoutKeys = (item: Record<string, unknown>) => {
-  const { PK: _pk, SK: _sk, entity: _entity, ...rest } = item;
-  return rest;
-};
 const subscriptionKey = (subscriber: Subscriber, id: string) => keys.subscription(subscriber.kind, subscriber.id, id);
 const deliveryKey = (key: DeliveryKey) => keys.webhookDelivery(key.subscriptionId, key.occurredAt, key.eventId);
 const deliverySortKey = /^DLV#[0-9T:.Z-]{1,40}#evt_[0-9A-HJKMNP-TV-Z]{26}_[0-9]{1,9}$/;
@@ -34,7 +31,7 @@ export class DynamoDbWebhookStore implements SubscriptionStore, DeliveryLog {
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
-    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.documents = documentClientOf(client);
   }
 
   create(subscription: Subscription): Promise<boolean> {
@@ -57,23 +54,9 @@ export class DynamoDbWebhookStore implements SubscriptionStore, DeliveryLog {
   }
 
   async list(subscriber: Subscriber): Promise<Subscription[]> {
-    const { PK, SKPrefix } = keys.subscriptionPrefix(subscriber.kind, subscriber.id);
-    const found: Subscription[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': PK, ':prefix': SKPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) found.push(subscriptionSchema.parse(withoutKeys(item)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return found;
+    const prefix = keys.subscriptionPrefix(subscriber.kind, subscriber.id);
+    const items = await queryByPrefix(this.documents, this.tableName, prefix, { consistent: true });
+    return items.map((item) => subscriptionSchema.parse(withoutKeys(item)));
   }
 
   delete(subscriber: Subscriber, id: string): Promise<boolean> {
