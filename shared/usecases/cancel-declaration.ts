@@ -16,7 +16,7 @@ import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declara
 import type { PermitStore } from '#shared/ports/permits.ts';
 import { givePermitsBack } from './permit-drawings.ts';
 import { writePendingEvent } from './pipeline-stage.ts';
-import { type ReverseChargesDeps, reverseCancelledCharges } from './reverse-charges.ts';
+import { type ReverseChargesDeps, reverseUnreleasedCharges } from './reverse-charges.ts';
 
 /** Final statuses: nothing more happens to the declaration. */
 const finalStatuses: readonly DeclarationStatus[] = ['RELEASED', 'REJECTED', 'CANCELLED'];
@@ -43,7 +43,7 @@ export async function cancelDeclaration(
     }
     if (state.status === 'CANCELLED' && state.cancellation?.by === party && state.cancellation.reason === command.reason) {
       await givePermitsBack(state, deps.permits);
-      await reverseCancelledCharges(state.id, deps);
+      await reverseUnreleasedCharges(state.id, deps);
       return toSummary((await deps.repository.getState(state.id)) ?? state);
     }
     if (finalStatuses.includes(state.status)) {
@@ -76,7 +76,7 @@ export async function cancelDeclaration(
     if (outcome === 'applied') {
       await deps.repository.appendEvent(event);
       await givePermitsBack(state, deps.permits);
-      await reverseCancelledCharges(state.id, deps);
+      await reverseUnreleasedCharges(state.id, deps);
       return toSummary(
         (await deps.repository.getState(state.id)) ?? { ...state, status: 'CANCELLED', version: state.version + 1, updatedAt: at },
       );

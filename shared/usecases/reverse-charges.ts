@@ -1,6 +1,7 @@
 /**
- * A declaration cancelled after its duties were secured owes nothing (no goods were released, so
- * no customs debt stands: UCC Art. 124(1)(b) read with Art. 174): what was drawn is given back,
+ * A declaration cancelled or rejected after its duties were secured owes nothing (no goods were
+ * released, so no customs debt stands: UCC Art. 124(1)(b) read with Art. 174 for an invalidated
+ * declaration, and a rejected one was never accepted for release): what was drawn is given back,
  * charge by charge, once (docs/revenue.md, "Cancelling a declaration with duties secured").
  *
  * - drawn on a cash or deferment account (`CHARGE`): a `CREDIT` entry (source `CANCEL#<charge
@@ -37,28 +38,35 @@ const reversalSource = (charge: DutyCharge) => `CANCEL#${charge.source}`;
 const isReversal = (charge: DutyCharge) => charge.source.startsWith('CANCEL#');
 const ATTEMPTS = 5;
 
-/** Gives back what a CANCELLED declaration's charges drew; once (a repeat finds the reversals on its charges). */
-export async function reverseCancelledCharges(declarationId: string, deps: ReverseChargesDeps): Promise<void> {
+/** The final statuses without a release, whose secured duties are given back. */
+const unreleased = ['CANCELLED', 'REJECTED'] as const;
+type Unreleased = (typeof unreleased)[number];
+const isUnreleased = (status: string | undefined): status is Unreleased => (unreleased as readonly string[]).includes(status ?? '');
+
+/** Gives back what a CANCELLED or REJECTED declaration's charges drew; once (a repeat finds the reversals on its charges). */
+export async function reverseUnreleasedCharges(declarationId: string, deps: ReverseChargesDeps): Promise<void> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const state = await deps.repository.getState(declarationId);
     const duties = state?.duties;
-    if (state?.status !== 'CANCELLED' || !duties || duties.charges.some(isReversal)) return;
+    if (!state || !isUnreleased(state.status) || !duties || duties.charges.some(isReversal)) return;
+    const status = state.status;
+    const by = status === 'CANCELLED' ? 'cancellation' : 'rejection';
     const at = deps.clock.now().toISOString();
-    const reversals = await reversalsOf(state, duties, at, deps);
+    const reversals = await reversalsOf(state, duties, at, by, deps);
     if (reversals.length === 0) return;
     await writePendingEvent(state, deps.repository);
     const event = nextEvent(state, {
       type: 'DUTIES_REVERSED',
-      status: 'CANCELLED',
+      status,
       at,
-      actor: { kind: 'system', id: 'cancellation' },
-      detail: `cancelled: ${reversals.map(describe).join('; ')}`,
+      actor: { kind: 'system', id: by },
+      detail: `${status === 'CANCELLED' ? 'cancelled' : 'rejected'}: ${reversals.map(describe).join('; ')}`,
     });
     const outcome = await deps.repository.transition({
       id: state.id,
-      from: 'CANCELLED',
+      from: status,
       expectedVersion: state.version,
-      to: 'CANCELLED',
+      to: status,
       at,
       set: { duties: { ...duties, charges: [...duties.charges, ...reversals] }, lastEvent: event },
     });
@@ -69,7 +77,13 @@ export async function reverseCancelledCharges(declarationId: string, deps: Rever
   }
 }
 
-async function reversalsOf(state: DeclarationState, duties: Duties, at: string, deps: ReverseChargesDeps): Promise<DutyCharge[]> {
+async function reversalsOf(
+  state: DeclarationState,
+  duties: Duties,
+  at: string,
+  by: 'cancellation' | 'rejection',
+  deps: ReverseChargesDeps,
+): Promise<DutyCharge[]> {
   const charges = duties.charges;
   // What may still be credited on each account: its charges less the credits an inspection gave back.
   const creditable = new Map<string, Dec>();
@@ -98,7 +112,7 @@ async function reversalsOf(state: DeclarationState, duties: Duties, at: string, 
         source: base.source,
         declarationId: state.id,
         byTaxType: full ? negated(charge.byTaxType) : {},
-        by: 'cancellation',
+        by,
       });
       reversals.push(
         booked.ok
@@ -118,7 +132,7 @@ async function reversalsOf(state: DeclarationState, duties: Duties, at: string, 
         source: base.source,
         declarationId: state.id,
         byTaxType: negated(charge.byTaxType),
-        by: 'cancellation',
+        by,
       });
       reversals.push({
         ...base,

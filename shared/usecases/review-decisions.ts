@@ -27,6 +27,7 @@ import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import { countRelease } from './clearance-statistics.ts';
 import { givePermitsBack } from './permit-drawings.ts';
 import { writePendingEvent } from './pipeline-stage.ts';
+import { type ReverseChargesDeps, reverseUnreleasedCharges } from './reverse-charges.ts';
 import { notFound } from './review-queue.ts';
 
 export interface ReviewDeps {
@@ -40,8 +41,8 @@ export interface ReviewDeps {
   claimMinutes: number;
 }
 
-/** Deciding also gives back what a rejected declaration drew on its permits. */
-export interface DecisionDeps extends ReviewDeps {
+/** Deciding also gives back what a rejected declaration drew: on its permits, and the duties secured for it. */
+export interface DecisionDeps extends ReviewDeps, Omit<ReverseChargesDeps, 'repository' | 'clock'> {
   permits: Pick<PermitStore, 'giveBack'>;
 }
 
@@ -181,10 +182,14 @@ export async function decideOnDeclaration(
 
 /**
  * What follows a decision: a release is counted by the statistics and its release note issued; a
- * rejection gives back what the declaration drew on its permits (once: see givePermitsBack).
+ * rejection gives back what the declaration drew on its permits and the duties secured for it
+ * (each once: see givePermitsBack, reverseUnreleasedCharges).
  */
 async function afterDecision(state: DeclarationState, deps: DecisionDeps): Promise<void> {
-  if (state.status === 'REJECTED') await givePermitsBack(state, deps.permits);
+  if (state.status === 'REJECTED') {
+    await givePermitsBack(state, deps.permits);
+    await reverseUnreleasedCharges(state.id, deps);
+  }
   if (state.status !== 'RELEASED') return;
   await countRelease(state, deps);
   await deps.documentsQueue.send({ declarationId: state.id, version: state.version });
@@ -199,6 +204,15 @@ const staleVersion = (id: string, version: number) =>
 function isRepeat(state: DeclarationState, officerId: string, request: DecisionRequest): boolean {
   const last = state.lastEvent;
   const decision = state.decision;
+  // A rejection's duties given back come after it (DUTIES_REVERSED): the rejection is still the officer's latest decision.
+  if (last?.type === 'DUTIES_REVERSED' && state.status === 'REJECTED') {
+    return (
+      request.action === 'REJECT' &&
+      decision?.action === 'REJECT' &&
+      decision.officerId === officerId &&
+      decision.message === request.message
+    );
+  }
   return (
     last !== undefined &&
     decision !== undefined &&

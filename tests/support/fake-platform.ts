@@ -174,7 +174,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
     },
     release: { repository, counters, documentsQueue: queues.documents, clock, accounts, payments, cargo, cargoSettings, permits },
     /** The officers' review (claims, decisions): a claim lasts 30 minutes, as in eu-west-2. */
-    review: { repository, counters, documentsQueue: queues.documents, clock, claimMinutes: 30, accounts, payments, permits },
+    review: { repository, counters, documentsQueue: queues.documents, clock, claimMinutes: 30, accounts, payments, permits, payouts },
     /** A trader's cancellation: duties drawn before it are given back. */
     cancel: { repository, clock, accounts, payments, payouts, permits },
     /** Repayment claims: the declarant claims, officers decide, approved amounts paid. */

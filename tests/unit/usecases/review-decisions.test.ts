@@ -191,6 +191,33 @@ describe('decisions', () => {
     expect(view.decision).toMatchObject({ action: 'REJECT', message: 'Goods misdescribed' });
   });
 
+  it('gives back the duties secured for a rejected declaration, once, and answers a repeated rejection the same', async () => {
+    // Prepare: the release stage drew the declaration's VAT on its deferment account
+    const { id, deps, repository, accounts } = await underReview();
+    const charged = (await repository.getState(id))?.duties?.charges.find((charge) => charge.account?.kind === 'CHARGE');
+    const number = charged?.account?.number ?? '';
+    const usedWithCharge = (await accounts.get(number))?.deferment?.used;
+    const decision = { action: 'REJECT', message: 'Goods misdescribed' } as const;
+
+    // Act
+    const rejected = await decideOnDeclaration({ principal: officerA, id, expectedVersion: undefined, decision }, deps);
+    const again = await decideOnDeclaration({ principal: officerA, id, expectedVersion: undefined, decision }, deps);
+    const history = await repository.listEvents(id);
+    const credits = (await accounts.entries(number)).filter((entry) => entry.kind === 'CREDIT');
+
+    // Assess
+    expect(charged?.amount).toMatch(/^[1-9][0-9]*\.[0-9]{2}$/);
+    expect(usedWithCharge).not.toBe('0.00');
+    expect((await accounts.get(number))?.deferment?.used).toBe('0.00');
+    expect(credits).toMatchObject([{ source: `CANCEL#${charged?.source}`, amount: charged?.amount, by: 'rejection' }]);
+    expect(history.slice(-2)).toMatchObject([
+      { type: 'REJECTED', actor: { kind: 'officer', id: 'officer-a' } },
+      { type: 'DUTIES_REVERSED', status: 'REJECTED', actor: { kind: 'system', id: 'rejection' } },
+    ]);
+    // The repeat answers the same rejection, now with its duties given back (one version on).
+    expect(again).toEqual({ ...rejected, version: rejected.version + 1 });
+  });
+
   it('changes nothing when the same decision is sent again, even with the version it was made on', async () => {
     // Prepare
     const { id, deps, repository } = await underReview();
