@@ -2,9 +2,15 @@
  * Permissions that the tests' recorded calls never use, each declared for a code path that is real
  * but rare (or that the local cloud cannot take), with the reason. Entries are IAM-like patterns
  * (`*`: any run) of the names `unusedPermissions` (tests/access/audit.ts) gives; an entry no
- * longer needed fails the check, so this list cannot go stale.
+ * longer needed fails the check, so this list cannot go stale (but for the few marked
+ * `timingDependent`, whose path a slow run may take).
  */
-export const rarelyCalled: readonly { permission: string; reason: string }[] = [
+export const rarelyCalled: readonly {
+  permission: string;
+  reason: string;
+  /** The path depends on timing (a lease expiring under a slow machine): some runs use it, some do not, so an unneeded entry is not an error. */
+  timingDependent?: true;
+}[] = [
   {
     permission: 'recordInspection reference key alcoholDutyRates/*',
     reason:
@@ -17,7 +23,9 @@ export const rarelyCalled: readonly { permission: string; reason: string }[] = [
   },
   {
     permission: 'submitDeclaration dynamodb:UpdateItem on main [LRN#*]',
-    reason: "Pattern 3: an LRN claim whose declaration was never stored is moved to a new attempt's declaration after its lease.",
+    reason:
+      "Pattern 3: an LRN claim whose declaration was never stored is moved to a new attempt's declaration after its lease. tests/integration/declarations.test.ts takes this path when a concurrent attempt outlives the lease on a slow machine (seen in a clean-clone CI run), not otherwise.",
+    timingDependent: true,
   },
   {
     permission: 'submitDeclaration dynamodb:DeleteItem on idempotency [submitDeclaration#*]',
