@@ -730,8 +730,10 @@ export const functions = {
           { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
           // Pattern 82: a rejection gives back the permit quantities the release stage drew.
           { actions: ['UpdateItem'], keys: [key.permit] },
-          // Pattern 62: and the duties secured for it (credits and security released, a paid request paid out).
-          ...booksOnAccounts,
+          // Pattern 62: and the duties secured for it (credits and security released, a paid request paid out);
+          // the credits' revenue counted under the counters grant above (pattern 80).
+          { actions: ['GetItem', 'PutItem'], keys: [key.account] },
+          { actions: ['PutItem'], keys: [key.trader] },
           { actions: ['GetItem'], keys: [key.paymentRequest] },
           { actions: ['PutItem'], keys: [key.payout] },
         ],

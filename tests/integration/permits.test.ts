@@ -13,7 +13,7 @@ import type { PermitView } from '#shared/domain/permits.ts';
 import { Dec, plain } from '#shared/tariff/money.ts';
 import { daysFrom, tomatoes, tomatoesApplication, tomatoesWithFerroSilicon } from '#tests/support/permits.ts';
 import { noRandomSelection } from '#tests/support/scenarios.ts';
-import { apiClient, declarationFor, eventually, newParty } from './support.ts';
+import { apiClient, declarationFor, defermentAccountOf, eventually, newParty } from './support.ts';
 
 let cloud: LocalCloud;
 let api: ReturnType<typeof apiClient>['call'];
@@ -155,7 +155,7 @@ describe('permits', () => {
     expect(listing.status).toBe(403);
   }, 120_000);
 
-  it('gives the quantity back once when an officer rejects a declaration that drew on the permit', async () => {
+  it('gives the quantity back once when an officer rejects a declaration that drew on the permit, and the duties drawn', async () => {
     // Prepare: a RED declaration under review, drawn at its release stage
     const party = newParty();
     const trader = cloud.mintToken({ role: 'trader', party });
@@ -163,6 +163,10 @@ describe('permits', () => {
     const permitId = await approvedPermit(trader, '100');
     const reviewed = await submitAndSettle(trader, declarationFor(party, tomatoesWithFerroSilicon(permitId)));
     const drawn = await permitOf(permitId, trader);
+    const usedOf = async () =>
+      (await api<{ deferment?: { used: string } }>('GET', `/v1/accounts/${defermentAccountOf(party)}`, { token: trader })).body.deferment
+        ?.used;
+    const usedUnderReview = await usedOf();
     const review = `/v1/review/declarations/${reviewed.id}`;
     expect((await api('POST', `${review}/claim`, { token: officer })).status).toBe(200);
     const reject = { action: 'REJECT', message: 'Goods not as declared' };
@@ -179,6 +183,9 @@ describe('permits', () => {
     expect(afterRejection.remaining).toBe('100');
     expect(afterRejection.draws).toEqual([]);
     expect((await permitOf(permitId, trader)).remaining).toBe('100');
+    // The duties the release stage drew on the deferment account are given back too.
+    expect(usedUnderReview).not.toBe('0.00');
+    expect(await usedOf()).toBe('0.00');
   }, 120_000);
 
   it('gives the quantity back once when the trader cancels a declaration awaiting payment after it drew on the permit', async () => {
