@@ -14,7 +14,11 @@ import { stageWorker } from '#shared/workers/stage-worker.ts';
 
 const config = loadConfig('validateDeclaration');
 
-const region = { customsOffices: [...config.region.customsOffices], nationalCountry: config.region.country };
+const region = {
+  customsOffices: [...config.region.customsOffices],
+  nationalCountry: config.region.country,
+  preLodgementAllowed: config.region.cargoReports.preLodgement,
+};
 const tariff = tariffSource(config);
 const documents = referenceDocuments(config);
 const permits = permitStore(config);

@@ -45,6 +45,7 @@ export const validationRuleCodes = [
   'PAYMENT_ACCOUNT_MISSING',
   'PAYMENT_ACCOUNT_UNEXPECTED',
   'POSTPONED_VAT_WITHOUT_IMPORTER_ID',
+  'PRE_LODGEMENT_NOT_ALLOWED',
 ] as const;
 export type ValidationRuleCode = (typeof validationRuleCodes)[number];
 
@@ -55,6 +56,8 @@ export interface ValidationContext {
   customsOffices: readonly string[];
   /** ISO 3166-1 alpha-2 code of the region's customs territory, e.g. "GB". */
   nationalCountry: string;
+  /** Whether the region takes declarations lodged before the goods arrive (DE 1/2 `D`; region config `cargoReports.preLodgement`). */
+  preLodgementAllowed: boolean;
   /**
    * HMRC's Alcohol Duty rate table in force when the declaration was accepted (on `today`). Without
    * it only what an alcohol item lacks is checked (tax type, strength, volume), not its band.
@@ -73,6 +76,7 @@ export function validateDeclarationRules(declaration: Declaration, ref: Referenc
 
   checkProcedureCode(declaration, ref, report);
   checkOffice(declaration, context, report);
+  checkPreLodgement(declaration, context, report);
   checkCountry(declaration.importer.country, ['importer', 'country'], 'importer country', ref, report);
   checkCountry(declaration.exporter.country, ['exporter', 'country'], 'exporter country', ref, report);
   checkLoadingLocation(declaration, ref, context, report);
@@ -121,6 +125,16 @@ function checkOffice(declaration: Declaration, context: ValidationContext, repor
     ['office'],
     'UNKNOWN_OFFICE',
     `office '${declaration.office}' is not a customs office of this region; expected one of ${context.customsOffices.join(', ') || '(none configured)'}`,
+  );
+}
+
+/** UCC Art. 171: a declaration may be lodged before the goods are presented where the region allows it. */
+function checkPreLodgement(declaration: Declaration, context: ValidationContext, report: Report): void {
+  if (declaration.additionalType !== 'D' || context.preLodgementAllowed) return;
+  report(
+    ['additionalType'],
+    'PRE_LODGEMENT_NOT_ALLOWED',
+    'this region does not take declarations lodged before arrival (D): declare once the carrier has reported the goods arrived',
   );
 }
 

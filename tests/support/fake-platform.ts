@@ -145,6 +145,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
           today,
           customsOffices: region.customsOffices,
           nationalCountry: region.country,
+          preLodgementAllowed: region.cargoReports.preLodgement,
           alcoholDutyRates: needsAlcoholDutyRates(declaration) ? await tariff.alcoholDutyRatesAsOf(acceptedAt) : undefined,
         }),
       permits: async (declaration: Parameters<typeof validateDeclarationRules>[0], today: string, acceptedAt: string) =>

@@ -18,6 +18,7 @@ const codes = (declaration: Declaration): string[] =>
     today: '2026-11-18',
     customsOffices: regions['eu-west-2'].customsOffices,
     nationalCountry: regions['eu-west-2'].country,
+    preLodgementAllowed: true,
   }).map((problem) => `${problem.code} ${problem.pointer}`);
 
 describe('method of payment (DE 4/8)', () => {

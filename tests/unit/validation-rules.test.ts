@@ -19,6 +19,7 @@ const context: ValidationContext = {
   today: '2026-11-18',
   customsOffices: regions['eu-west-2'].customsOffices,
   nationalCountry: regions['eu-west-2'].country,
+  preLodgementAllowed: true,
 };
 
 /** A copy of a fixture with some changes applied. */
@@ -71,6 +72,23 @@ describe('validateDeclarationRules', () => {
 
       // Assess
       expect(declaration).toEqual(before);
+    });
+
+    it('takes a declaration lodged before arrival (D) only where the region allows pre-lodgement', () => {
+      // Prepare
+      const preLodged = variant('valid-import', (d) => {
+        d.additionalType = 'D';
+      });
+
+      // Act
+      const allowed = validate(preLodged);
+      const refused = validate(preLodged, { ...context, preLodgementAllowed: false });
+      const arrivedInRefusingRegion = validate(fixture('valid-import'), { ...context, preLodgementAllowed: false });
+
+      // Assess
+      expect(allowed).toEqual([]);
+      expect(codesAndPointers(refused)).toEqual(['PRE_LODGEMENT_NOT_ALLOWED /additionalType']);
+      expect(arrivedInRefusingRegion).toEqual([]);
     });
   });
 
