@@ -1,14 +1,16 @@
 /**
  * The local cloud's payment provider simulator (docs/revenue.md): it "receives" a trader's
- * payment and confirms it to the platform as a real provider would, with a callback signed by the
- * provider's secret (derived from the local Secrets Manager's payment provider secret). Local
- * only: in AWS each provider signs with the key customs gave it.
+ * payment and confirms it to the platform as a real provider would, and pays a payout the
+ * platform sent it (or reports it failed), each with a callback signed by the provider's secret
+ * (derived from the local Secrets Manager's payment provider secret). Local only: in AWS each
+ * provider signs with the key customs gave it.
  */
 import { randomUUID } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { providerKey } from '#shared/adapters/payment-provider-secrets.ts';
 import type { PaymentConfirmation } from '#shared/domain/duties.ts';
 import { signCallback } from '#shared/domain/payment-signature.ts';
+import type { PayoutSettlement } from '#shared/domain/repayments.ts';
 
 export const SIMULATOR = 'simulator';
 
@@ -45,7 +47,27 @@ export function signedConfirmation(
   return { body, signature: signCallback(key, timestamp, body), confirmation };
 }
 
-/** Sends the confirmation to the platform's callback route; the status and the answer. */
+/** The provider's word that it paid a payout (or, with a reason, that it could not), and the signed request that carries it. */
+export function signedPayoutSettlement(
+  key: Buffer,
+  payout: { reference: string; amount: string; currency: string; failureReason?: string; eventId?: string },
+  timestamp = Math.floor(Date.now() / 1000),
+): { body: string; signature: string; settlement: PayoutSettlement } {
+  const common = {
+    eventId: payout.eventId ?? `evt_${randomUUID().replaceAll('-', '')}`,
+    reference: payout.reference,
+    amount: payout.amount,
+    currency: payout.currency,
+  };
+  const settlement: PayoutSettlement =
+    payout.failureReason === undefined
+      ? { type: 'payout.succeeded', ...common }
+      : { type: 'payout.failed', ...common, reason: payout.failureReason };
+  const body = JSON.stringify(settlement);
+  return { body, signature: signCallback(key, timestamp, body), settlement };
+}
+
+/** Sends a confirmation or a payout's settlement to the platform's callback route; the status and the answer. */
 export async function sendConfirmation(
   apiUrl: string,
   signed: { body: string; signature: string },

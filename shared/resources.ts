@@ -391,7 +391,7 @@ export const key = {
   paymentRequest: 'PAYMENT#*',
   /** A payment provider's confirmation event, accepted once (pattern 55). */
   paymentEvent: 'PAYEVENT#*',
-  /** A payout the payment provider makes to a trader (patterns 60, 61); repayment claims themselves are `DECL#*` items. */
+  /** A payout the payment provider makes to a trader (patterns 60, 61, 90, 91); repayment claims themselves are `DECL#*` items. */
   payout: 'PAYOUT#*',
   /** A subscriber's webhook subscriptions (`SUBSCRIBER#<kind>#<id>`, patterns 42 to 45). */
   subscriber: 'SUBSCRIBER#*',
@@ -689,7 +689,8 @@ export const functions = {
           // Duties drawn before the cancellation given back (pattern 62): credits and security released, a paid request paid out.
           ...booksOnAccounts,
           { actions: ['GetItem'], keys: [key.paymentRequest] },
-          { actions: ['PutItem'], keys: [key.payout] },
+          // Patterns 62, 61, 90: the payout requested, then handed to the provider (REQUESTED -> SENT).
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.payout] },
           // Pattern 82: permit quantities the release stage drew given back.
           { actions: ['UpdateItem'], keys: [key.permit] },
         ],
@@ -735,7 +736,7 @@ export const functions = {
           { actions: ['GetItem', 'PutItem'], keys: [key.account] },
           { actions: ['PutItem'], keys: [key.trader] },
           { actions: ['GetItem'], keys: [key.paymentRequest] },
-          { actions: ['PutItem'], keys: [key.payout] },
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.payout] },
         ],
       },
       sendTo: ['documents', 'notifications'],
@@ -1491,7 +1492,8 @@ export const functions = {
   paymentCallback: {
     entry: 'functions/api/payment-callback.ts',
     handler: 'handler',
-    description: "POST /v1/payments/callbacks/{provider}: a payment provider's signed confirmation; the declaration continues (public)",
+    description:
+      "POST /v1/payments/callbacks/{provider}: a payment provider's signed confirmation of a payment (the declaration continues) or of a payout (PAID or FAILED) (public)",
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [api(paymentCallbackOperation)],
@@ -1501,8 +1503,11 @@ export const functions = {
           // Pattern 55: the request confirmed once, the provider's event recorded once.
           { actions: ['GetItem', 'UpdateItem'], keys: [key.paymentRequest] },
           { actions: ['GetItem', 'PutItem'], keys: [key.paymentEvent] },
-          // The declaration's charge secured, AWAITING_PAYMENT to RELEASED (pattern 7), a release counted (pattern 34).
-          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
+          // Pattern 91: a payout PAID or FAILED once.
+          { actions: ['GetItem', 'UpdateItem'], keys: [key.payout] },
+          // The declaration's charge secured, AWAITING_PAYMENT to RELEASED (pattern 7), a release counted (pattern 34);
+          // a payout's settlement in the history, once (patterns 7, 8, 9).
+          { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
           { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
         ],
       },
@@ -1527,11 +1532,20 @@ export const functions = {
   listDeclarationRepaymentClaims: {
     entry: 'functions/api/repayments/list-declaration.ts',
     handler: 'handler',
-    description: "GET /v1/declarations/{id}/repayment-claims: a declaration's repayment claims (its declarant, officers, admins)",
+    description:
+      "GET /v1/declarations/{id}/repayment-claims: a declaration's repayment claims with their payouts' progress (its declarant, officers, admins)",
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(listDeclarationRepaymentClaimsOperation)],
-    access: { tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['GetItem', 'Query'], keys: [key.declaration] },
+          // Pattern 61: each claim paid by payout with its payout's progress.
+          { actions: ['GetItem'], keys: [key.payout] },
+        ],
+      },
+    },
   },
   listPendingRepaymentClaims: {
     entry: 'functions/api/repayments/list-pending.ts',
@@ -1628,7 +1642,8 @@ export const functions = {
           { actions: ['GetItem', 'PutItem'], keys: [key.account] },
           countsLedgerRevenue,
           { actions: ['Query', 'PutItem'], keys: [key.trader] },
-          { actions: ['GetItem', 'PutItem'], keys: [key.payout] },
+          // Patterns 60, 61, 90: a payout requested, then handed to the provider (REQUESTED -> SENT).
+          { actions: ['GetItem', 'PutItem', 'UpdateItem'], keys: [key.payout] },
         ],
       },
       sendTo: ['notifications'],

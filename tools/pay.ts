@@ -1,28 +1,42 @@
 /**
  * `npm run -s pay -- <reference> <amount> [--currency GBP] [--api URL] [--secrets URL]`
+ * `npm run -s pay -- --payout <reference> <amount> [--fail "reason"] [--currency GBP] ...`
  *
  * Pays a payment request on the local cloud: the payment provider simulator confirms the payment
  * to the platform with a signed callback, as a bank would once the trader's transfer arrived.
+ * With `--payout`, the simulator pays a payout the platform sent it (`payout.succeeded`), or with
+ * `--fail` reports that it could not (`payout.failed` with the reason).
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORTS, RESOURCE_PREFIX } from '#local/cloud.ts';
-import { sendConfirmation, signedConfirmation, simulatorKey } from '#local/payment-simulator.ts';
+import { sendConfirmation, signedConfirmation, signedPayoutSettlement, simulatorKey } from '#local/payment-simulator.ts';
 
 const usage = `Usage: npm run -s pay -- <reference> <amount> [--currency GBP] [--api URL] [--secrets URL]
+       npm run -s pay -- --payout <reference> <amount> [--fail "reason"] [--currency GBP] [--api URL] [--secrets URL]
 
-  <reference>  the payment reference the declaration shows (paymentsDue), e.g. 01K...-5
+  <reference>  the payment reference the declaration shows (paymentsDue), e.g. 01K...-5;
+               with --payout, the payout's reference (the repayment claim's id, e.g. 01K...-R1,
+               or a cancelled declaration's payment reference)
   <amount>     the amount paid, with 2 decimals, e.g. 391.79
+  --payout     the simulator pays a payout the platform sent it (payout.succeeded)
+  --fail       with --payout: the payout failed, for this reason (payout.failed)
   --api        the local API (default $LOCAL_API_URL or http://127.0.0.1:${DEFAULT_PORTS.api})
   --secrets    the local Secrets Manager (default http://127.0.0.1:${DEFAULT_PORTS.secrets})
 `;
 
 const { values, positionals } = parseArgs({
-  options: { currency: { type: 'string', default: 'GBP' }, api: { type: 'string' }, secrets: { type: 'string' } },
+  options: {
+    currency: { type: 'string', default: 'GBP' },
+    api: { type: 'string' },
+    secrets: { type: 'string' },
+    payout: { type: 'boolean', default: false },
+    fail: { type: 'string' },
+  },
   allowPositionals: true,
   strict: true,
 });
 const [reference, amount] = positionals;
-if (!reference || !amount) {
+if (!reference || !amount || (values.fail !== undefined && !values.payout)) {
   process.stderr.write(usage);
   process.exit(2);
 }
@@ -31,9 +45,12 @@ const key = await simulatorKey({
   secretId: `${RESOURCE_PREFIX}/payment-providers`,
   region: process.env.AWS_REGION ?? 'eu-west-2',
 });
+const payment = { reference, amount, currency: values.currency ?? 'GBP' };
 const result = await sendConfirmation(
   values.api ?? process.env.LOCAL_API_URL ?? `http://127.0.0.1:${DEFAULT_PORTS.api}`,
-  signedConfirmation(key, { reference, amount, currency: values.currency ?? 'GBP' }),
+  values.payout
+    ? signedPayoutSettlement(key, { ...payment, ...(values.fail === undefined ? {} : { failureReason: values.fail }) })
+    : signedConfirmation(key, payment),
 );
 process.stdout.write(`${JSON.stringify(result.body, null, 2)}\n`);
 process.exit(result.status === 200 ? 0 : 1);

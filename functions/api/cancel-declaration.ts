@@ -1,5 +1,12 @@
 /** POST /v1/declarations/{id}/cancel: a trader withdraws its declaration before release. */
-import { accountLedger, declarationRepository, paymentRequests, permitStore, repaymentClaims } from '#shared/adapters/platform.ts';
+import {
+  accountLedger,
+  declarationRepository,
+  paymentRequests,
+  payoutProvider,
+  permitStore,
+  repaymentClaims,
+} from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
@@ -14,6 +21,7 @@ const deps = {
   accounts: accountLedger(config),
   payments: paymentRequests(config),
   payouts: repaymentClaims(config),
+  payoutProvider: payoutProvider(config),
   // Permit quantities the release stage drew are given back.
   permits: permitStore(config),
   clock: systemClock,

@@ -1,10 +1,11 @@
-/** POST /v1/payments/callbacks/{provider}: a payment provider's signed confirmation (public). */
+/** POST /v1/payments/callbacks/{provider}: a payment provider's signed confirmation of a payment or a payout (public). */
 import {
   clearanceCounters,
   declarationRepository,
   paymentProviderSecrets,
   paymentRequests,
   pipelineQueue,
+  repaymentClaims,
 } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
@@ -16,6 +17,7 @@ import { acceptPaymentCallback } from '#shared/usecases/payment-callbacks.ts';
 const config = loadConfig('paymentCallback');
 const deps = {
   payments: paymentRequests(config),
+  payouts: repaymentClaims(config),
   secrets: paymentProviderSecrets(config),
   repository: declarationRepository(config),
   counters: clearanceCounters(config),

@@ -1,7 +1,7 @@
 /**
  * Repayment claims beside their declaration (`DECL#<id>` / `CLAIM#<n>`) and payouts
- * (`PAYOUT#<reference>`) in the main table (docs/data-model.md, patterns 56 to 60), single
- * conditional writes. A pending claim is in GSI2 (`REPAYCLAIMS#PENDING`) until its decision
+ * (`PAYOUT#<reference>`, settled by provider events `PAYEVENT#<provider>#<event id>`) in the main
+ * table (docs/data-model.md, patterns 56 to 61, 90, 91), single conditional writes. A pending claim is in GSI2 (`REPAYCLAIMS#PENDING`) until its decision
  * removes it in the same write that decides it.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -22,7 +22,7 @@ import {
   type RepaymentClaim,
   repaymentClaimSchema,
 } from '#shared/domain/repayments.ts';
-import type { Payouts, RepaymentClaims } from '#shared/ports/repayments.ts';
+import type { Payouts, RepaymentClaims, SettleOutcome } from '#shared/ports/repayments.ts';
 import { conditional } from './conditional-write.ts';
 import { documentClientOf, queryByPrefix } from './dynamodb-items.ts';
 import { entityTypes, keys } from './keys.ts';
@@ -155,5 +155,74 @@ export class DynamoDbRepaymentClaims implements RepaymentClaims, Payouts {
     if (!result.Item) return undefined;
     const { PK: _pk, SK: _sk, entity: _entity, ...payout } = result.Item;
     return payoutSchema.parse(payout);
+  }
+
+  /** Pattern 90: REQUESTED -> SENT. */
+  markSent(reference: string, at: string): Promise<boolean> {
+    return conditional(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.payout(reference),
+          UpdateExpression: 'SET #status = :sent, sentAt = :at',
+          ConditionExpression: 'attribute_exists(PK) AND #status = :requested',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sent': 'SENT', ':requested': 'REQUESTED', ':at': at },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Pattern 91, as a payment's confirmation (pattern 55): the payout moves to PAID or FAILED naming
+   * the event first, then the event is recorded; a settlement that stopped between the two is
+   * recognised by the event the payout names.
+   */
+  async settle(
+    reference: string,
+    settlement: { status: 'PAID' | 'FAILED'; failureReason?: string; provider: string; eventId: string; at: string },
+  ): Promise<SettleOutcome> {
+    const eventKey = keys.paymentEvent(settlement.provider, settlement.eventId);
+    const seen = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: eventKey, ConsistentRead: true }));
+    if (seen.Item) return { outcome: 'replayed' };
+    const settledBy = { provider: settlement.provider, eventId: settlement.eventId };
+    const settled = await conditional(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.payout(reference),
+          UpdateExpression: `SET #status = :to, settledAt = :at, settledBy = :by${settlement.failureReason ? ', failureReason = :reason' : ''}`,
+          // From REQUESTED too: the provider may confirm a payout whose SENT mark was not written yet.
+          ConditionExpression: 'attribute_exists(PK) AND #status IN (:requested, :sent)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':to': settlement.status,
+            ':requested': 'REQUESTED',
+            ':sent': 'SENT',
+            ':at': settlement.at,
+            ':by': settledBy,
+            ...(settlement.failureReason ? { ':reason': settlement.failureReason } : {}),
+          },
+        }),
+      ),
+    );
+    const payout = await this.getPayout(reference);
+    if (!payout) return { outcome: 'not-found' };
+    const byThisEvent = payout.settledBy?.provider === settlement.provider && payout.settledBy.eventId === settlement.eventId;
+    if (byThisEvent) await this.recordEvent(eventKey, reference, settlement.at);
+    if (settled) return { outcome: 'settled', payout };
+    return byThisEvent ? { outcome: 'replayed' } : { outcome: 'already-settled', payout };
+  }
+
+  private recordEvent(key: { PK: string; SK: string }, reference: string, at: string): Promise<boolean> {
+    return conditional(() =>
+      this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, entity: entityTypes.paymentEvent, payoutReference: reference, at },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
   }
 }

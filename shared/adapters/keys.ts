@@ -215,7 +215,7 @@ export const keys = {
   pendingRepaymentClaimsPartition: 'REPAYCLAIMS#PENDING',
   /** A payout the payment provider makes to a trader (a repayment without a cash account), by its reference. */
   payout: (reference: string) => ({ PK: `PAYOUT#${reference}`, SK: 'META' }),
-  /** A payment provider's confirmation event, accepted once. */
+  /** A payment provider's event (a payment confirmed, a payout paid or failed), accepted once whatever it is about. */
   paymentEvent: (provider: string, eventId: string) => ({ PK: `PAYEVENT#${provider}#${eventId}`, SK: 'META' }),
   /**
    * A webhook subscription, under its subscriber (a kind and its id: `trader#<party>`; carriers and

@@ -7,6 +7,7 @@
 import type { FunctionConfig } from '#shared/config.ts';
 import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
 import type { ArchiveReader } from '#shared/ports/document-archive.ts';
+import type { PayoutProvider } from '#shared/ports/repayments.ts';
 import type { QueueName } from '#shared/resources.ts';
 import { dynamoDbClient, eventBridgeClient, kmsClient, s3Client, sqsClient } from './aws-clients.ts';
 import { dnsHostResolver } from './dns-host-resolver.ts';
@@ -26,6 +27,7 @@ import { HttpsWebhookSender } from './https-webhook-sender.ts';
 import { KmsDocumentSealer } from './kms-document-sealer.ts';
 import { withEventNotifications } from './notifying-repository.ts';
 import { SecretsManagerPaymentProviderSecrets } from './payment-provider-secrets.ts';
+import { NoPayoutProvider, SimulatorPayoutProvider } from './payout-providers.ts';
 import { S3ReferenceDocumentStore } from './reference-document-store.ts';
 import { riskData } from './risk-data.ts';
 import { S3DocumentArchive } from './s3-document-archive.ts';
@@ -147,10 +149,21 @@ export const revenueDependencies = (config: FunctionConfig) => ({ accounts: acco
 /** Repayment claims and the payouts that pay a claim (or a cancelled declaration's payment) to a trader without a cash account. */
 export const repaymentClaims = (config: FunctionConfig) => new DynamoDbRepaymentClaims(sharedDynamoDb(), config.tableName('main'));
 
-/** What repayment claims need: the declarations (history), the claims, the accounts paid into, payouts. */
+/** Where payouts go: the provider simulator in the local cloud; no provider takes payouts in a deployed stage yet. */
+export const payoutProvider = (config: FunctionConfig): PayoutProvider =>
+  config.region.allowPaymentSimulator ? new SimulatorPayoutProvider() : new NoPayoutProvider();
+
+/** What repayment claims need: the declarations (history), the claims, the accounts paid into, payouts and their provider. */
 export const repaymentDependencies = (config: FunctionConfig) => {
   const claims = repaymentClaims(config);
-  return { repository: declarationRepository(config), claims, payouts: claims, accounts: accountLedger(config), clock: systemClock };
+  return {
+    repository: declarationRepository(config),
+    claims,
+    payouts: claims,
+    payoutProvider: payoutProvider(config),
+    accounts: accountLedger(config),
+    clock: systemClock,
+  };
 };
 
 /** The payment providers' callback secrets (each derived from the region's payment provider secret). */

@@ -68,6 +68,10 @@ export const historyEventTypes = [
   'REPAYMENT_REFUSED',
   /** An approved claim paid: into the declarant's cash account, or by a payout. */
   'REPAYMENT_PAID',
+  /** The payment provider confirmed it paid a payout (a repayment, or a cancelled declaration's payment paid back). */
+  'REPAYMENT_PAID_OUT',
+  /** The payment provider could not pay a payout (its reason in the detail). */
+  'PAYOUT_FAILED',
 ] as const;
 export type HistoryEventType = (typeof historyEventTypes)[number];
 

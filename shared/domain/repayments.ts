@@ -57,6 +57,9 @@ export const declarationOfClaim = (claimId: string): { declarationId: string; n:
   return match?.[1] && match[2] ? { declarationId: match[1], n: Number(match[2]) } : undefined;
 };
 
+/** A payout's way: REQUESTED, SENT to the provider, then PAID or FAILED (docs/revenue.md, "Payouts"). */
+export const payoutStatuses = ['REQUESTED', 'SENT', 'PAID', 'FAILED'] as const;
+
 export const repaymentSchema = z.object({
   /** Paid into a cash account (an entry of its ledger), or by a payout the provider makes (a reference). */
   method: z.enum(['CASH_ACCOUNT', 'PAYOUT']),
@@ -95,9 +98,38 @@ export const repaymentClaimSchema = z
   })
   .meta({ id: 'RepaymentClaim' });
 export type RepaymentClaim = z.infer<typeof repaymentClaimSchema>;
-export const repaymentClaimListSchema = z.object({ items: z.array(repaymentClaimSchema) }).meta({ id: 'RepaymentClaimList' });
 
-/** A payout the payment provider makes to a trader without a cash account (a reference, an amount). */
+/** What the trader sees of a claim's payout: where the provider is with it. */
+export const payoutProgressSchema = z
+  .object({
+    reference: z.string(),
+    status: z.enum(payoutStatuses),
+    sentAt: z.string().optional(),
+    settledAt: z.string().optional(),
+    failureReason: z.string().optional(),
+  })
+  .meta({ id: 'PayoutProgress' });
+export type PayoutProgress = z.infer<typeof payoutProgressSchema>;
+export const progressOf = (payout: Payout): PayoutProgress => ({
+  reference: payout.reference,
+  status: payout.status,
+  ...(payout.sentAt ? { sentAt: payout.sentAt } : {}),
+  ...(payout.settledAt ? { settledAt: payout.settledAt } : {}),
+  ...(payout.failureReason ? { failureReason: payout.failureReason } : {}),
+});
+
+/** A claim as listed: with its payout's progress when it is paid by payout. */
+export const repaymentClaimViewSchema = repaymentClaimSchema
+  .extend({ payout: payoutProgressSchema.optional() })
+  .meta({ id: 'RepaymentClaimView' });
+export type RepaymentClaimView = z.infer<typeof repaymentClaimViewSchema>;
+export const repaymentClaimListSchema = z.object({ items: z.array(repaymentClaimViewSchema) }).meta({ id: 'RepaymentClaimList' });
+
+/**
+ * A payout the payment provider makes to a trader without a cash account (a reference, an amount):
+ * REQUESTED when recorded, SENT once handed to the provider, then PAID or FAILED (with the
+ * provider's reason) by the provider's signed callback, once (docs/revenue.md, "Payouts").
+ */
 export const payoutSchema = z.object({
   reference: z.string(),
   declarationId: z.string(),
@@ -105,8 +137,14 @@ export const payoutSchema = z.object({
   amount: z.string(),
   byTaxType: z.record(z.string(), z.string()),
   currency: z.string(),
-  status: z.literal('REQUESTED'),
+  status: z.enum(payoutStatuses),
   createdAt: z.string(),
+  sentAt: z.string().optional(),
+  /** When the provider confirmed it paid, or that it failed. */
+  settledAt: z.string().optional(),
+  failureReason: z.string().optional(),
+  /** The provider event that settled it (each event is accepted once). */
+  settledBy: z.object({ provider: z.string(), eventId: z.string() }).optional(),
 });
 export type Payout = z.infer<typeof payoutSchema>;
 
@@ -151,3 +189,22 @@ export const normalised = (amounts: Readonly<Record<string, string>>): Record<st
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([type, amount]) => [type, fixed2(new Dec(amount))]),
   );
+
+/**
+ * The provider's word on a payout it was sent: paid to the trader, or failed (its reason, e.g. the
+ * bank account closed). Signed and accepted once, like a payment confirmation (docs/revenue.md).
+ */
+const payoutEventFields = {
+  /** The provider's id of this notification: each is accepted once. */
+  eventId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, "_" or "-"'),
+  reference: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}-R?\d{1,6}$/, 'must be a payout reference this platform issued'),
+  amount: z.string().regex(/^\d{1,15}\.\d{2}$/, 'must be an amount with 2 decimals'),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+};
+export const payoutSettlementSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('payout.succeeded'), ...payoutEventFields }),
+    z.strictObject({ type: z.literal('payout.failed'), ...payoutEventFields, reason: plainText(500) }),
+  ])
+  .meta({ id: 'PayoutSettlement' });
+export type PayoutSettlement = z.infer<typeof payoutSettlementSchema>;

@@ -19,9 +19,41 @@ export interface RepaymentClaims {
   recordRepayment(claimId: string, repayment: Repayment): Promise<boolean>;
 }
 
-/** Payouts the payment provider makes to traders (a repayment to one without a cash account). */
+export type SettleOutcome =
+  | { outcome: 'settled'; payout: Payout }
+  /** This provider event was accepted before: nothing changes. */
+  | { outcome: 'replayed' }
+  /** Paid or failed already (by another event): nothing changes. */
+  | { outcome: 'already-settled'; payout: Payout }
+  | { outcome: 'not-found' };
+
+/**
+ * Payouts the payment provider makes to traders (a repayment to one without a cash account, a
+ * cancelled declaration's immediate payment paid back): REQUESTED -> SENT -> PAID or FAILED, each
+ * move one conditional write.
+ */
 export interface Payouts {
   /** Requests a payout once per reference; false if one with this reference exists already. */
   requestPayout(payout: Payout): Promise<boolean>;
   getPayout(reference: string): Promise<Payout | undefined>;
+  /** REQUESTED -> SENT once it was handed to the provider; false if it was not REQUESTED (sent or settled already, or unknown). */
+  markSent(reference: string, at: string): Promise<boolean>;
+  /**
+   * REQUESTED or SENT -> PAID or FAILED by a provider's event, and the event recorded (once): a
+   * replayed event and a payout settled twice change nothing.
+   */
+  settle(
+    reference: string,
+    settlement: { status: 'PAID' | 'FAILED'; failureReason?: string; provider: string; eventId: string; at: string },
+  ): Promise<SettleOutcome>;
+}
+
+/** The payment provider's payout side: it is handed a payout to pay and confirms it later by a signed callback. */
+export interface PayoutProvider {
+  /**
+   * Hands the payout to the provider; idempotent per payout reference (the provider pays a
+   * reference once). 'not-taken' when the stage has no provider that takes payouts: the payout
+   * stays REQUESTED. A provider that cannot be reached throws.
+   */
+  send(payout: Payout): Promise<'taken' | 'not-taken'>;
 }

@@ -1,26 +1,31 @@
 /**
- * A payment provider confirms that a payment request was paid (docs/revenue.md). The callback is
- * authenticated before its body is read (HMAC over timestamp and body, timestamp window), its
- * event accepted once, and the amount must be the one asked for. The declaration then continues:
+ * A payment provider confirms that a payment request was paid, or that a payout was paid or failed
+ * (docs/revenue.md). The callback is authenticated before its body is read (HMAC over timestamp
+ * and body, timestamp window), its event accepted once, and the amount must be the one asked for
+ * (payouts: shared/usecases/payouts.ts). The declaration then continues:
  * one waiting for payment is released once all its charges are secured; one under review keeps its
  * status with its duties secured (the officer's release then releases it).
  */
 import type { DeclarationState } from '#shared/domain/declaration-record.ts';
-import { allSecured, declarationOfReference, paymentConfirmationSchema } from '#shared/domain/duties.ts';
+import { allSecured, declarationOfReference, type PaymentConfirmation } from '#shared/domain/duties.ts';
 import { nextEvent } from '#shared/domain/history.ts';
 import { parseJsonBytes } from '#shared/domain/json-text.ts';
 import { verifyCallbackSignature } from '#shared/domain/payment-signature.ts';
 import { DomainError, problem } from '#shared/domain/problems.ts';
+import { providerCallbackSchema } from '#shared/domain/provider-callbacks.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
 import type { PaymentProviderSecrets, PaymentRequests } from '#shared/ports/payments.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
+import type { Payouts } from '#shared/ports/repayments.ts';
 import { countRelease } from './clearance-statistics.ts';
+import { type PayoutSettlementResult, settlePayout } from './payouts.ts';
 import { writePendingEvent } from './pipeline-stage.ts';
 
 export interface PaymentCallbackDeps {
   payments: PaymentRequests;
+  payouts: Payouts;
   secrets: PaymentProviderSecrets;
   repository: DeclarationReader & DeclarationWriter;
   counters: ClearanceCounters;
@@ -37,17 +42,27 @@ export interface CallbackResult {
 export async function acceptPaymentCallback(
   command: { provider: string; signature: string | undefined; body: Uint8Array },
   deps: PaymentCallbackDeps,
-): Promise<CallbackResult> {
+): Promise<CallbackResult | PayoutSettlementResult> {
   const secret = await deps.secrets.secretFor(command.provider);
   if (!secret)
     throw new DomainError('NOT_FOUND', 'Unknown provider', [problem('', 'UNKNOWN_PROVIDER', `no payment provider ${command.provider}`)]);
   const now = deps.clock.now();
   const verdict = verifyCallbackSignature(command.signature, secret, command.body, Math.floor(now.getTime() / 1000));
   if (!verdict.ok) throw new DomainError('UNAUTHENTICATED', 'Callback refused', [problem('', verdict.code, verdict.message)]);
-  const parsed = paymentConfirmationSchema.safeParse(parseJsonBytes(command.body), { reportInput: true });
+  const parsed = providerCallbackSchema.safeParse(parseJsonBytes(command.body), { reportInput: true });
   if (!parsed.success) throw DomainError.fromZod('BAD_REQUEST', 'Invalid body', parsed.error);
-  const confirmation = parsed.data;
+  const callback = parsed.data;
+  if (callback.type !== 'payment.succeeded')
+    return settlePayout({ provider: command.provider, settlement: callback, at: now.toISOString() }, deps);
+  return confirmPayment(command.provider, callback, now, deps);
+}
 
+async function confirmPayment(
+  provider: string,
+  confirmation: PaymentConfirmation,
+  now: Date,
+  deps: PaymentCallbackDeps,
+): Promise<CallbackResult> {
   const request = await deps.payments.get(confirmation.reference);
   if (!request)
     throw new DomainError('NOT_FOUND', 'Unknown reference', [
@@ -68,7 +83,7 @@ export async function acceptPaymentCallback(
       problem('/reference', 'PAYMENT_NOT_DUE', `declaration ${declarationId} no longer asks for payment ${request.reference}`),
     ]);
   const at = now.toISOString();
-  const confirmed = await deps.payments.confirm(request.reference, { provider: command.provider, eventId: confirmation.eventId, at });
+  const confirmed = await deps.payments.confirm(request.reference, { provider: provider, eventId: confirmation.eventId, at });
   if (confirmed.outcome === 'not-found')
     throw new DomainError('NOT_FOUND', 'Unknown reference', [
       problem('/reference', 'PAYMENT_REFERENCE_NOT_FOUND', `no payment request ${request.reference}`),
@@ -79,7 +94,7 @@ export async function acceptPaymentCallback(
   const state = await continueAfterPayment(declarationId, request.reference, at, deps);
   if (confirmed.outcome === 'replayed')
     throw new DomainError('CONFLICT', 'Replayed', [
-      problem('', 'CALLBACK_REPLAYED', `event ${confirmation.eventId} of ${command.provider} was accepted before`),
+      problem('', 'CALLBACK_REPLAYED', `event ${confirmation.eventId} of ${provider} was accepted before`),
     ]);
   return {
     reference: request.reference,

@@ -5,7 +5,8 @@
  * once (a conditional write: the same decision again changes nothing, another one is refused);
  * an approved amount is paid exactly once, into the declarant's cash account (a `REPAYMENT`
  * ledger entry whose source `REPAY#<claim>` is booked once, however many approvals race) or, with
- * no cash account, by a payout the payment provider makes. Each step is in the declaration's history.
+ * no cash account, by a payout handed to the payment provider (shared/usecases/payouts.ts). Each
+ * step is in the declaration's history.
  */
 import type { Account } from '#shared/domain/accounts.ts';
 import { canRead, type Principal, requireParty, requireRole } from '#shared/domain/auth.ts';
@@ -16,9 +17,11 @@ import {
   claimableByTaxType,
   declarationOfClaim,
   normalised,
+  progressOf,
   type Repayment,
   type RepaymentClaim,
   type RepaymentClaimInput,
+  type RepaymentClaimView,
   type RepaymentDecisionInput,
   repaymentClaimId,
   totalOf,
@@ -26,9 +29,10 @@ import {
 import type { AccountLedger } from '#shared/ports/accounts.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
-import type { Payouts, RepaymentClaims } from '#shared/ports/repayments.ts';
+import type { PayoutProvider, Payouts, RepaymentClaims } from '#shared/ports/repayments.ts';
 import { Dec, fixed2 } from '#shared/tariff/money.ts';
 import { bookOnAccount } from './book-on-account.ts';
+import { sendPayout } from './payouts.ts';
 import { recordInHistory } from './record-in-history.ts';
 
 export interface RepaymentDeps {
@@ -36,6 +40,8 @@ export interface RepaymentDeps {
   claims: RepaymentClaims;
   accounts: AccountLedger;
   payouts: Payouts;
+  /** Where a payout goes to be paid. */
+  payoutProvider: PayoutProvider;
   clock: Clock;
 }
 
@@ -139,15 +145,22 @@ const isSameClaim = (claim: RepaymentClaim, input: RepaymentClaimInput, amounts:
   JSON.stringify(claim.amounts) === JSON.stringify(amounts) &&
   JSON.stringify(claim.documents) === JSON.stringify(input.documents);
 
-/** GET /v1/declarations/{id}/repayment-claims: the declarant's own, and customs'. */
+/** GET /v1/declarations/{id}/repayment-claims: the declarant's own, and customs', each paid by payout with the payout's progress. */
 export async function listDeclarationClaims(
   query: { principal: Principal; declarationId: string },
-  deps: Pick<RepaymentDeps, 'repository' | 'claims'>,
-): Promise<RepaymentClaim[]> {
+  deps: Pick<RepaymentDeps, 'repository' | 'claims'> & { payouts: Pick<Payouts, 'getPayout'> },
+): Promise<RepaymentClaimView[]> {
   requireRole(query.principal, 'trader', 'officer', 'admin');
   const state = await deps.repository.getState(query.declarationId);
   if (!state || !canRead(query.principal, state.declarantId)) throw declarationNotFound(query.declarationId);
-  return deps.claims.listByDeclaration(state.id);
+  const claims = await deps.claims.listByDeclaration(state.id);
+  return Promise.all(
+    claims.map(async (claim) => {
+      const reference = claim.repayment?.method === 'PAYOUT' ? claim.repayment.payoutReference : undefined;
+      const payout = reference ? await deps.payouts.getPayout(reference) : undefined;
+      return payout ? { ...claim, payout: progressOf(payout) } : claim;
+    }),
+  );
 }
 
 /** GET /v1/review/repayment-claims: claims waiting for an officer, oldest first. */
@@ -253,6 +266,7 @@ async function finishDecision(claim: RepaymentClaim, deps: RepaymentDeps): Promi
     },
     deps.repository,
   );
+  if (repayment.payoutReference) await sendPayout(repayment.payoutReference, { ...deps, provider: deps.payoutProvider });
   return (await deps.claims.get(claim.id)) ?? { ...claim, repayment };
 }
 

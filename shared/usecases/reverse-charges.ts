@@ -8,7 +8,8 @@
  *   source>`), at most what the declaration's charges drew on that account less what an
  *   inspection credited back; a deferment credit names the period the charge was made in;
  * - held under a guarantee (`SECURITY`): a `SECURITY_RELEASED` entry lowering `secured`;
- * - paid on a payment request: a payout of the amount paid (reference `<payment reference>`);
+ * - paid on a payment request: a payout of the amount paid (reference `<payment reference>`),
+ *   handed to the payment provider (shared/usecases/payouts.ts);
  * - still only asked for: nothing (the provider's confirmation of it is refused: PAYMENT_NOT_DUE).
  *
  * The reversals are added to the declaration's charges with one DUTIES_REVERSED event.
@@ -21,9 +22,10 @@ import type { AccountLedger } from '#shared/ports/accounts.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
 import type { PaymentRequests } from '#shared/ports/payments.ts';
-import type { Payouts } from '#shared/ports/repayments.ts';
+import type { PayoutProvider, Payouts } from '#shared/ports/repayments.ts';
 import { Dec, fixed2, ZERO } from '#shared/tariff/money.ts';
 import { bookOnAccount } from './book-on-account.ts';
+import { sendPayout } from './payouts.ts';
 import { writePendingEvent } from './pipeline-stage.ts';
 
 export interface ReverseChargesDeps {
@@ -31,11 +33,13 @@ export interface ReverseChargesDeps {
   accounts: AccountLedger;
   payments: Pick<PaymentRequests, 'get'>;
   payouts: Payouts;
+  payoutProvider: PayoutProvider;
   clock: Clock;
 }
 
 const reversalSource = (charge: DutyCharge) => `CANCEL#${charge.source}`;
 const isReversal = (charge: DutyCharge) => charge.source.startsWith('CANCEL#');
+const PAID_BACK_BY_PAYOUT = 'paid back by payout';
 const ATTEMPTS = 5;
 
 /** The final statuses without a release, whose secured duties are given back. */
@@ -43,8 +47,18 @@ const unreleased = ['CANCELLED', 'REJECTED'] as const;
 type Unreleased = (typeof unreleased)[number];
 const isUnreleased = (status: string | undefined): status is Unreleased => (unreleased as readonly string[]).includes(status ?? '');
 
-/** Gives back what a CANCELLED or REJECTED declaration's charges drew; once (a repeat finds the reversals on its charges). */
+/**
+ * Gives back what a CANCELLED or REJECTED declaration's charges drew; once (a repeat finds the
+ * reversals on its charges, and sends the payouts among them that were not sent yet).
+ */
 export async function reverseUnreleasedCharges(declarationId: string, deps: ReverseChargesDeps): Promise<void> {
+  await reverseCharges(declarationId, deps);
+  const charges = (await deps.repository.getState(declarationId))?.duties?.charges ?? [];
+  for (const reversal of charges.filter((charge) => isReversal(charge) && charge.reason === PAID_BACK_BY_PAYOUT))
+    if (reversal.reference) await sendPayout(reversal.reference, { ...deps, provider: deps.payoutProvider });
+}
+
+async function reverseCharges(declarationId: string, deps: ReverseChargesDeps): Promise<void> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const state = await deps.repository.getState(declarationId);
     const duties = state?.duties;
@@ -156,7 +170,7 @@ async function reversalsOf(
         amount: `-${charge.amount}`,
         byTaxType: negated(charge.byTaxType),
         reference: charge.reference,
-        reason: 'paid back by payout',
+        reason: PAID_BACK_BY_PAYOUT,
       });
     }
   }

@@ -129,9 +129,9 @@ export const rarelyCalled: readonly {
     reason: 'As above: a rejection reads a payment request only to pay out what was paid on it.',
   },
   {
-    permission: 'decideOnDeclaration dynamodb:PutItem on main [PAYOUT#*]',
+    permission: 'decideOnDeclaration dynamodb:*Item on main [PAYOUT#*]',
     reason:
-      'As above: the payout of a paid payment request of a rejected declaration (covered for cancellations by tests/integration/repayments.test.ts).',
+      'As above: the payout of a paid payment request of a rejected declaration, recorded and handed to the provider (covered for cancellations by tests/integration/repayments.test.ts).',
   },
   {
     permission: 'decideOnDeclaration main key PAYOUT#*',

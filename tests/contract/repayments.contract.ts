@@ -110,5 +110,72 @@ export function repaymentClaimsContract(name: string, subject: { claims: () => R
       expect(await payouts.getPayout(payout.reference)).toEqual(payout);
       expect(await payouts.getPayout('no-such-reference')).toBeUndefined();
     });
+
+    it('moves a payout REQUESTED -> SENT once, then PAID by one provider event once (a replay or another event changes nothing)', async () => {
+      // Prepare
+      const payouts = subject.payouts();
+      const payout = payoutOf('3.10');
+      await payouts.requestPayout(payout);
+      const settledAt = '2026-11-27T10:05:00.000Z';
+      const eventId = `evt_${payout.reference.slice(-8)}`;
+
+      // Act
+      const sent = [await payouts.markSent(payout.reference, at), await payouts.markSent(payout.reference, settledAt)];
+      const paid = await payouts.settle(payout.reference, { status: 'PAID', provider: 'simulator', eventId, at: settledAt });
+      const replayed = await payouts.settle(payout.reference, { status: 'PAID', provider: 'simulator', eventId, at: settledAt });
+      const other = await payouts.settle(payout.reference, {
+        status: 'FAILED',
+        failureReason: 'late',
+        provider: 'simulator',
+        eventId: `${eventId}b`,
+        at: settledAt,
+      });
+      const unknown = await payouts.settle('no-such-reference', { status: 'PAID', provider: 'simulator', eventId: `${eventId}c`, at });
+
+      // Assess
+      const settled = { ...payout, status: 'PAID', sentAt: at, settledAt, settledBy: { provider: 'simulator', eventId } };
+      expect(sent).toEqual([true, false]);
+      expect(paid).toEqual({ outcome: 'settled', payout: settled });
+      expect(replayed).toEqual({ outcome: 'replayed' });
+      expect(other).toEqual({ outcome: 'already-settled', payout: settled });
+      expect(unknown).toEqual({ outcome: 'not-found' });
+      expect(await payouts.getPayout(payout.reference)).toEqual(settled);
+      expect(await payouts.markSent('no-such-reference', at)).toBe(false);
+    });
+
+    it('marks a payout FAILED with the provider’s reason', async () => {
+      // Prepare
+      const payouts = subject.payouts();
+      const payout = payoutOf('4.00');
+      await payouts.requestPayout(payout);
+      await payouts.markSent(payout.reference, at);
+      const eventId = `evt_f${payout.reference.slice(-8)}`;
+
+      // Act
+      const failed = await payouts.settle(payout.reference, {
+        status: 'FAILED',
+        failureReason: 'account closed',
+        provider: 'simulator',
+        eventId,
+        at,
+      });
+
+      // Assess
+      expect(failed).toMatchObject({ outcome: 'settled', payout: { status: 'FAILED', failureReason: 'account closed', settledAt: at } });
+      expect(await payouts.getPayout(payout.reference)).toMatchObject({ status: 'FAILED', failureReason: 'account closed' });
+    });
   });
+}
+
+function payoutOf(amount: string): Payout {
+  return {
+    reference: repaymentClaimId(newDeclarationId(new Date()), 1),
+    declarationId: newDeclarationId(new Date()),
+    payeeId: newParty(),
+    amount,
+    byTaxType: { B00: amount },
+    currency: 'GBP',
+    status: 'REQUESTED',
+    createdAt: at,
+  };
 }

@@ -2,13 +2,14 @@
  * Repayment claims end to end on the local cloud (docs/revenue.md, "Repayments"): a declarant
  * claims on a released import paid from its cash account, an officer approves in part (credited
  * exactly) or refuses (nothing credited), a decision repeated changes nothing and concurrent
- * approvals credit once; claims over the charge and other parties are refused; and a declaration
- * cancelled after its duties were drawn gets them back.
+ * approvals credit once; claims over the charge and other parties are refused; a declarant
+ * without a cash account is paid by a payout the provider simulator pays (PAID, visible to it);
+ * and a declaration cancelled after its duties were drawn gets them back.
  */
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
-import { sendConfirmation, signedConfirmation, simulatorKey } from '#local/payment-simulator.ts';
+import { sendConfirmation, signedConfirmation, signedPayoutSettlement, simulatorKey } from '#local/payment-simulator.ts';
 import { loadConfig } from '#shared/config.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { Dec, fixed2 } from '#shared/tariff/money.ts';
@@ -216,7 +217,7 @@ describe('repayment claims', () => {
 });
 
 describe('repayment without a cash account', () => {
-  it('pays an approved claim by a payout with the claim as its reference when the declarant holds no cash account', async () => {
+  it('pays an approved claim by a payout the provider is sent and confirms: PAID once, in the history, visible to the declarant', async () => {
     // Prepare: drawn on the declarant's deferment account (the test client opens it), no cash account
     const party = newParty();
     const trader = cloud.mintToken({ role: 'trader', party });
@@ -232,14 +233,32 @@ describe('repayment without a cash account', () => {
     const taxType = Object.keys(view.duties.charges[0]?.byTaxType ?? {})[0] ?? 'A00';
     const claimed = await claim(trader, submitted.body.id, { [taxType]: '0.50' });
 
+    type Listed = { items: { id: string; payout?: { reference: string; status: string; sentAt?: string; settledAt?: string } }[] };
+    const listed = async () =>
+      (await api<Listed>('GET', `/v1/declarations/${submitted.body.id}/repayment-claims`, { token: trader })).body.items[0]?.payout;
+
     // Act
     const approved = await decide(claimed.body.id, { outcome: 'APPROVE', amounts: { [taxType]: '0.50' } });
+    const sent = await listed();
+    const payout = { reference: claimed.body.id, amount: '0.50', currency: 'GBP' };
+    const paid = await sendConfirmation(cloud.apiUrl, signedPayoutSettlement(simulator, { ...payout, eventId: `evt_${party}` }));
+    const replayed = await sendConfirmation(cloud.apiUrl, signedPayoutSettlement(simulator, { ...payout, eventId: `evt_${party}` }));
 
     // Assess
     expect(approved.body).toMatchObject({
       status: 'APPROVED',
       repayment: { method: 'PAYOUT', payoutReference: claimed.body.id, amount: '0.50' },
     });
+    expect(sent).toMatchObject({ reference: claimed.body.id, status: 'SENT' });
+    expect(paid).toMatchObject({ status: 200, body: { reference: claimed.body.id, outcome: 'PAID_OUT', declarationStatus: 'RELEASED' } });
+    expect(replayed).toMatchObject({ status: 409, body: { problems: [{ code: 'CALLBACK_REPLAYED' }] } });
+    expect(await listed()).toMatchObject({ reference: claimed.body.id, status: 'PAID', settledAt: expect.any(String) });
+    const history = await api<{ items: { type: string; detail?: string }[] }>('GET', `/v1/declarations/${submitted.body.id}/events`, {
+      token: trader,
+    });
+    expect(history.body.items.filter((event) => event.type === 'REPAYMENT_PAID_OUT')).toEqual([
+      expect.objectContaining({ detail: `payout ${claimed.body.id} paid: 0.50 GBP to ${party}` }),
+    ]);
   });
 });
 
@@ -281,6 +300,11 @@ describe('cancellation after duties were drawn', () => {
       amount: `-${due.amount}`,
       reference: due.reference,
       reason: 'paid back by payout',
+    });
+    const paidBack = await sendConfirmation(cloud.apiUrl, signedPayoutSettlement(simulator, due));
+    expect(paidBack).toMatchObject({
+      status: 200,
+      body: { reference: due.reference, outcome: 'PAID_OUT', declarationStatus: 'CANCELLED' },
     });
   });
 

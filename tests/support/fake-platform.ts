@@ -31,7 +31,7 @@ import { FixedPaymentProviderSecrets, InMemoryPaymentRequests } from '#shared/po
 import { InMemoryPermitStore } from '#shared/ports/fakes/permits.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
 import { InMemoryReferenceDocumentStore } from '#shared/ports/fakes/reference-document-store.ts';
-import { InMemoryPayouts, InMemoryRepaymentClaims } from '#shared/ports/fakes/repayments.ts';
+import { InMemoryPayouts, InMemoryRepaymentClaims, RecordingPayoutProvider } from '#shared/ports/fakes/repayments.ts';
 import {
   FixedSecretSource,
   InMemoryRiskProfileStore,
@@ -131,6 +131,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
   const paymentSecrets = new FixedPaymentProviderSecrets();
   const repaymentClaims = new InMemoryRepaymentClaims();
   const payouts = new InMemoryPayouts();
+  const payoutProvider = new RecordingPayoutProvider();
 
   const tariff = tariffFromReferenceDocuments(documents);
   const deps = {
@@ -175,13 +176,24 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
     },
     release: { repository, counters, documentsQueue: queues.documents, clock, accounts, payments, cargo, cargoSettings, permits },
     /** The officers' review (claims, decisions): a claim lasts 30 minutes, as in eu-west-2. */
-    review: { repository, counters, documentsQueue: queues.documents, clock, claimMinutes: 30, accounts, payments, permits, payouts },
+    review: {
+      repository,
+      counters,
+      documentsQueue: queues.documents,
+      clock,
+      claimMinutes: 30,
+      accounts,
+      payments,
+      permits,
+      payouts,
+      payoutProvider,
+    },
     /** A trader's cancellation: duties drawn before it are given back. */
-    cancel: { repository, clock, accounts, payments, payouts, permits },
+    cancel: { repository, clock, accounts, payments, payouts, payoutProvider, permits },
     /** Repayment claims: the declarant claims, officers decide, approved amounts paid. */
-    repayments: { repository, claims: repaymentClaims, accounts, payouts, clock },
+    repayments: { repository, claims: repaymentClaims, accounts, payouts, payoutProvider, clock },
     /** Payment provider callbacks. */
-    payments: { payments, secrets: paymentSecrets, repository, counters, documentsQueue: queues.documents, clock },
+    payments: { payments, payouts, secrets: paymentSecrets, repository, counters, documentsQueue: queues.documents, clock },
   };
 
   const stages = {
@@ -259,6 +271,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
     payments,
     repaymentClaims,
     payouts,
+    payoutProvider,
     cargo,
     permits,
     deps,

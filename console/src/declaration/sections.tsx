@@ -524,6 +524,8 @@ const eventLabels: Record<string, string> = {
   REPAYMENT_APPROVED: 'Repayment approved',
   REPAYMENT_REFUSED: 'Repayment refused',
   REPAYMENT_PAID: 'Repayment paid',
+  REPAYMENT_PAID_OUT: 'Repayment paid out',
+  PAYOUT_FAILED: 'Payout failed',
 };
 
 /** What the trader must pay before release (AWAITING_PAYMENT, or a further amount after an inspection), and how. */

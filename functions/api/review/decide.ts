@@ -1,5 +1,12 @@
 /** POST /v1/review/declarations/{id}/decisions: release, hold, request documents or reject. */
-import { accountLedger, paymentRequests, permitStore, repaymentClaims, reviewDependencies } from '#shared/adapters/platform.ts';
+import {
+  accountLedger,
+  paymentRequests,
+  payoutProvider,
+  permitStore,
+  repaymentClaims,
+  reviewDependencies,
+} from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
 import { decideOnDeclarationOperation } from '#shared/http/operations/review.ts';
@@ -14,6 +21,7 @@ const deps = {
   accounts: accountLedger(config),
   payments: paymentRequests(config),
   payouts: repaymentClaims(config),
+  payoutProvider: payoutProvider(config),
 };
 
 export const handler = httpOperation(decideOnDeclarationOperation, async ({ principal, path, headers, body }) => {

@@ -40,7 +40,8 @@ export const listDeclarationRepaymentClaimsOperation = defineOperation({
   operationId: 'listDeclarationRepaymentClaims',
   method: 'GET',
   path: '/v1/declarations/{id}/repayment-claims',
-  summary: "A declaration's repayment claims, with their decisions and repayments (its declarant, officer, admin)",
+  summary:
+    "A declaration's repayment claims, with their decisions, repayments and payouts' progress (REQUESTED, SENT, PAID, FAILED) (its declarant, officer, admin)",
   roles: ['trader', 'officer', 'admin'],
   pathParameters: declarationPath,
   responses: { 200: { description: 'The claims, by number', schema: repaymentClaimListSchema } },

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { accountListSchema, accountSchema, accountViewSchema, openAccountInputSchema, topUpInputSchema } from '#shared/domain/accounts.ts';
 import { accountNumber, partyId } from '#shared/domain/declaration.ts';
-import { paymentConfirmationSchema } from '#shared/domain/duties.ts';
+import { providerCallbackSchema } from '#shared/domain/provider-callbacks.ts';
 import { defineOperation } from '#shared/http/operation-spec.ts';
 
 const accountPath = z.strictObject({ number: accountNumber });
@@ -61,23 +61,27 @@ export const paymentCallbackOperation = defineOperation({
   method: 'POST',
   path: '/v1/payments/callbacks/{provider}',
   summary:
-    'A payment provider confirms a payment (public, signed): Payment-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">; each event once',
+    'A payment provider confirms a payment, or a payout paid or failed (public, signed): Payment-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">; each event once',
   roles: 'public',
   pathParameters: z.strictObject({ provider: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a provider name') }),
-  body: { kind: 'bytes', documentedAs: paymentConfirmationSchema, maxBytes: 4 * 1024 },
+  body: { kind: 'bytes', documentedAs: providerCallbackSchema, maxBytes: 4 * 1024 },
   responses: {
     200: {
       description:
-        'Accepted: the payment is recorded and its declaration continues (a payment confirmed before by another event changes nothing)',
-      schema: z.object({ reference: z.string(), outcome: z.enum(['CONFIRMED', 'ALREADY_PAID']), declarationStatus: z.string() }),
+        'Accepted: the payment is recorded and its declaration continues, or the payout is PAID or FAILED (a payment or payout settled before by another event changes nothing: ALREADY_PAID, ALREADY_SETTLED)',
+      schema: z.object({
+        reference: z.string(),
+        outcome: z.enum(['CONFIRMED', 'ALREADY_PAID', 'PAID_OUT', 'PAYOUT_FAILED', 'ALREADY_SETTLED']),
+        declarationStatus: z.string(),
+      }),
     },
   },
   problems: {
     401: 'Signature missing or wrong (CALLBACK_SIGNATURE_INVALID), or timestamp outside the window (CALLBACK_STALE)',
-    404: 'Unknown provider or payment reference',
+    404: 'Unknown provider, payment reference or payout reference',
     409: 'This event was accepted before (CALLBACK_REPLAYED)',
     413: 'Body too large',
     415: 'Body is not JSON',
-    422: 'The amount or currency is not what the reference asks for (PAYMENT_AMOUNT_MISMATCH)',
+    422: 'The amount or currency is not what the reference asks for (PAYMENT_AMOUNT_MISMATCH, PAYOUT_AMOUNT_MISMATCH)',
   },
 });

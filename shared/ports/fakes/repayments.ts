@@ -1,6 +1,6 @@
 /** In-memory repayment claims and payouts; the contract suite holds them to the DynamoDB adapters. */
 import type { Payout, Repayment, RepaymentClaim } from '#shared/domain/repayments.ts';
-import type { Payouts, RepaymentClaims } from '#shared/ports/repayments.ts';
+import type { PayoutProvider, Payouts, RepaymentClaims, SettleOutcome } from '#shared/ports/repayments.ts';
 
 export class InMemoryRepaymentClaims implements RepaymentClaims {
   readonly #claims = new Map<string, RepaymentClaim>();
@@ -50,6 +50,7 @@ const numberOf = (claim: RepaymentClaim): number => Number(claim.id.split('-R')[
 
 export class InMemoryPayouts implements Payouts {
   readonly #payouts = new Map<string, Payout>();
+  readonly #events = new Set<string>();
 
   async requestPayout(payout: Payout): Promise<boolean> {
     if (this.#payouts.has(payout.reference)) return false;
@@ -60,5 +61,50 @@ export class InMemoryPayouts implements Payouts {
   async getPayout(reference: string): Promise<Payout | undefined> {
     const payout = this.#payouts.get(reference);
     return payout ? structuredClone(payout) : undefined;
+  }
+
+  async markSent(reference: string, at: string): Promise<boolean> {
+    const payout = this.#payouts.get(reference);
+    if (payout?.status !== 'REQUESTED') return false;
+    Object.assign(payout, { status: 'SENT', sentAt: at });
+    return true;
+  }
+
+  async settle(
+    reference: string,
+    settlement: { status: 'PAID' | 'FAILED'; failureReason?: string; provider: string; eventId: string; at: string },
+  ): Promise<SettleOutcome> {
+    const event = `${settlement.provider}#${settlement.eventId}`;
+    if (this.#events.has(event)) return { outcome: 'replayed' };
+    const payout = this.#payouts.get(reference);
+    if (!payout) return { outcome: 'not-found' };
+    if (payout.status === 'PAID' || payout.status === 'FAILED') return { outcome: 'already-settled', payout: structuredClone(payout) };
+    this.#events.add(event);
+    Object.assign(payout, {
+      status: settlement.status,
+      settledAt: settlement.at,
+      settledBy: { provider: settlement.provider, eventId: settlement.eventId },
+      ...(settlement.failureReason ? { failureReason: settlement.failureReason } : {}),
+    });
+    return { outcome: 'settled', payout: structuredClone(payout) };
+  }
+}
+
+/** A provider that takes every payout and remembers what it was sent (a reference is paid once, however often sent). */
+export class RecordingPayoutProvider implements PayoutProvider {
+  readonly sent = new Map<string, Payout>();
+  /** How often `send` was called, per reference. */
+  readonly calls = new Map<string, number>();
+  /** The next send throws, as a provider that cannot be reached. */
+  failNext = false;
+
+  async send(payout: Payout): Promise<'taken'> {
+    this.calls.set(payout.reference, (this.calls.get(payout.reference) ?? 0) + 1);
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('provider unavailable');
+    }
+    if (!this.sent.has(payout.reference)) this.sent.set(payout.reference, structuredClone(payout));
+    return 'taken';
   }
 }
