@@ -29,6 +29,8 @@ export class Ledger {
     partitionReads: new Map<string, number>(),
     /** Read and write units per function, to see which stage costs what. */
     byFunction: {} as Record<string, { readUnits: number; writeUnits: number }>,
+    /** Writes and their units (table and index copies) per function, operation and key shape ("decideRelease main PutItem ACCOUNT#<n> / ENTRY#<n>"). */
+    writesByItem: {} as Record<string, { writes: number; units: number; largestItemBytes: number }>,
   };
   /** SQS billed requests (64 KB chunks) per origin and operation ("event-source-mapping ReceiveMessage"). */
   readonly sqs = { requests: {} as Record<string, number>, emptyReceives: 0 };
@@ -78,8 +80,25 @@ export class Ledger {
     this.dynamodb.partitionReads.set(partition, (this.dynamodb.partitionReads.get(partition) ?? 0) + units);
   }
 
-  dynamoWrite(fn: string, call: string, partitionUnits: { partition: string; units: number; index?: string }[], failed: boolean): void {
+  dynamoWrite(
+    fn: string,
+    call: string,
+    partitionUnits: { partition: string; units: number; index?: string }[],
+    failed: boolean,
+    itemShape?: string,
+    itemBytes = 0,
+  ): void {
     add(this.dynamodb.calls, call, 1);
+    if (itemShape) {
+      const entry = (this.dynamodb.writesByItem[`${fn} ${call} ${itemShape}${failed ? ' (condition failed)' : ''}`] ??= {
+        writes: 0,
+        units: 0,
+        largestItemBytes: 0,
+      });
+      entry.writes += 1;
+      entry.largestItemBytes = Math.max(entry.largestItemBytes, itemBytes);
+      entry.units += partitionUnits.reduce((sum, { units }) => sum + units, 0);
+    }
     if (failed) this.dynamodb.conditionFailures += 1;
     for (const { partition, units, index } of partitionUnits) {
       if (index) add(this.dynamodb.indexWriteUnits, index, units);

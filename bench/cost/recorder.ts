@@ -160,6 +160,8 @@ export function installRecorder(options: {
             ),
           ],
           conditionFailed,
+          keyShape(key),
+          Math.max(itemSize(before), itemSize(after)),
         );
       }
     }
@@ -389,4 +391,20 @@ function firstValue(values: Record<string, AttributeValue> | undefined): string 
 
 function sameKey(item: Item, key: Item): boolean {
   return Object.entries(key).every(([name, value]) => JSON.stringify(item[name]) === JSON.stringify(value));
+}
+
+/**
+ * A key with its identifiers generalised, to group writes of the same item shape: ULIDs, dates,
+ * long numbers and hex digests become placeholders ("DECL#<ulid> / EVENT#<n>").
+ */
+export function keyShape(key: Item): string {
+  return Object.values(key)
+    .map((value) =>
+      String(value.S ?? value.N ?? '?')
+        .replace(/[0-9A-HJKMNP-TV-Z]{26}/g, '<ulid>')
+        .replace(/\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?/g, '<date>')
+        .replace(/[0-9a-f]{16,}/g, '<hex>')
+        .replace(/\d{3,}/g, '<n>'),
+    )
+    .join(' / ');
 }

@@ -54,6 +54,8 @@ export interface ScenarioCost {
   handlerMsPerDeclaration: Record<string, number>;
   dynamodbByFunction: Record<string, { readUnits: number; writeUnits: number }>;
   dynamodbCallsPerDeclaration: Record<string, number>;
+  /** Each write per declaration by function, operation and key shape, with its units (table and index copies) and the largest item it wrote (the larger of before and after). */
+  dynamodbWritesPerDeclaration: Record<string, { writes: number; units: number; largestItemBytes: number }>;
   logBytesPerDeclaration: Record<string, number>;
   s3BytesPutPerDeclaration: number;
   writeHeat: PartitionHeat[];
@@ -254,6 +256,11 @@ function summarise(name: string, ledger: Ledger, declarations: number, prices: R
       ]),
     ),
     dynamodbCallsPerDeclaration: perRecord(ledger.dynamodb.calls),
+    dynamodbWritesPerDeclaration: Object.fromEntries(
+      Object.entries(ledger.dynamodb.writesByItem)
+        .sort(([, a], [, b]) => b.units - a.units)
+        .map(([shape, entry]) => [shape, { writes: per(entry.writes), units: per(entry.units), largestItemBytes: entry.largestItemBytes }]),
+    ),
     logBytesPerDeclaration: perRecord(ledger.logs.byFunction),
     s3BytesPutPerDeclaration: per(ledger.s3.bytesPut),
     writeHeat: heat(ledger.dynamodb.partitionWrites, declarations, RATE_PER_SECOND, 'write'),
