@@ -696,6 +696,8 @@ export const functions = {
         ],
       },
       sendTo: ['notifications'],
+      // The payout provider's key signs each payout sent to it (the key its callbacks are signed with).
+      secrets: ['paymentProviders'],
     },
   },
   claimDeclaration: {
@@ -740,6 +742,8 @@ export const functions = {
         ],
       },
       sendTo: ['documents', 'notifications'],
+      // The payout provider's key signs each payout sent to it.
+      secrets: ['paymentProviders'],
     },
   },
   recordInspection: {
@@ -1647,6 +1651,8 @@ export const functions = {
         ],
       },
       sendTo: ['notifications'],
+      // The payout provider's key signs each payout sent to it.
+      secrets: ['paymentProviders'],
     },
   },
   listUndeclaredGoods: {

@@ -250,6 +250,7 @@ describe('repayment without a cash account', () => {
       repayment: { method: 'PAYOUT', payoutReference: claimed.body.id, amount: '0.50' },
     });
     expect(sent).toMatchObject({ reference: claimed.body.id, status: 'SENT' });
+    expect(cloud.paymentSimulator.taken(claimed.body.id)).toMatchObject({ amount: '0.50', currency: 'GBP', payee: party });
     expect(paid).toMatchObject({ status: 200, body: { reference: claimed.body.id, outcome: 'PAID_OUT', declarationStatus: 'RELEASED' } });
     expect(replayed).toMatchObject({ status: 409, body: { problems: [{ code: 'CALLBACK_REPLAYED' }] } });
     expect(await listed()).toMatchObject({ reference: claimed.body.id, status: 'PAID', settledAt: expect.any(String) });
