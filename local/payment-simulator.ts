@@ -17,7 +17,7 @@ import * as z from 'zod';
 import { providerKey } from '#shared/adapters/payment-provider-secrets.ts';
 import type { PaymentConfirmation } from '#shared/domain/duties.ts';
 import { signCallback, verifyCallbackSignature } from '#shared/domain/payment-signature.ts';
-import type { PayoutSettlement } from '#shared/domain/repayments.ts';
+import { idempotencyKeyOf, type PayoutSettlement } from '#shared/domain/repayments.ts';
 
 export const SIMULATOR = 'simulator';
 
@@ -29,6 +29,7 @@ const payoutInstructionSchema = z.strictObject({
   amount: z.string().regex(/^\d{1,15}\.\d{2}$/),
   currency: z.string().regex(/^[A-Z]{3}$/),
   payee: z.string().min(1).max(64),
+  attempt: z.number().int().min(2).optional(),
 });
 export type TakenPayout = z.infer<typeof payoutInstructionSchema> & { takenAt: string };
 
@@ -36,12 +37,15 @@ type DeskAnswer = { status: number; body: unknown };
 
 /**
  * The simulator's payouts endpoint: a payout signed with the simulator's key and carrying its
- * reference as `Idempotency-Key` is taken once (202; the same payout again answers 200 with what was
- * taken, a different body under a taken reference 409). While `available` is false it answers 503,
+ * idempotency key (`<reference>`, or `<reference>.<attempt>` once resent) is taken once (202; the
+ * same payout again answers 200 with what was taken, a different body under a taken key 409). While `available` is false it answers 503,
  * as a provider that is down.
  */
 export class PayoutDesk {
+  /** The latest payout taken under each reference. */
   readonly #taken = new Map<string, TakenPayout>();
+  /** Each payout taken, by its idempotency key (a resent payout comes with a new one, and is paid anew). */
+  readonly #byKey = new Map<string, TakenPayout>();
   /** Set to false to play a provider that is down (503 to every payout). */
   available = true;
 
@@ -80,14 +84,18 @@ export class PayoutDesk {
     })();
     if (!parsed?.success) return { status: 400, body: { message: 'send { reference, amount, currency, payee } as JSON' } };
     const payout = parsed.data;
-    if (header(request.headers['idempotency-key']) !== payout.reference)
-      return { status: 400, body: { message: 'Idempotency-Key must carry the payout reference' } };
-    const earlier = this.#taken.get(payout.reference);
+    const key = header(request.headers['idempotency-key']);
+    if (key !== idempotencyKeyOf(payout))
+      return { status: 400, body: { message: 'Idempotency-Key must carry the payout reference (and its attempt once resent)' } };
+    const earlier = this.#byKey.get(key);
     if (earlier) {
       const same = earlier.amount === payout.amount && earlier.currency === payout.currency && earlier.payee === payout.payee;
-      return same ? { status: 200, body: earlier } : { status: 409, body: { message: 'this reference was taken with another payout' } };
+      return same
+        ? { status: 200, body: earlier }
+        : { status: 409, body: { message: 'this idempotency key was taken with another payout' } };
     }
     const taken = { ...payout, takenAt: new Date().toISOString() };
+    this.#byKey.set(key, taken);
     this.#taken.set(payout.reference, taken);
     return { status: 202, body: taken };
   }

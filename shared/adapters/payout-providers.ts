@@ -6,7 +6,7 @@
  */
 
 import { signCallback } from '#shared/domain/payment-signature.ts';
-import type { Payout } from '#shared/domain/repayments.ts';
+import { attemptOf, idempotencyKeyOf, type Payout } from '#shared/domain/repayments.ts';
 import { logger } from '#shared/observability.ts';
 import type { PaymentProviderSecrets } from '#shared/ports/payments.ts';
 import type { PayoutProvider } from '#shared/ports/repayments.ts';
@@ -17,17 +17,21 @@ import type { PayoutProvider } from '#shared/ports/repayments.ts';
  */
 export const PAYOUT_TIMEOUT_MS = 3_000;
 
-/** The header carrying the payout's reference: the provider pays a reference once, however often it is sent. */
+/**
+ * The header carrying the payout's reference (with its attempt once an administrator resent it:
+ * `<reference>.<attempt>`): the provider pays a key once, however often it is sent.
+ */
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** The signature header, as the provider's callbacks carry it (`t=<unix seconds>,v1=<hex HMAC-SHA256>`). */
 export const SIGNATURE_HEADER = 'payment-signature';
 
-/** What the provider is sent: the amount as a decimal string, never a number. */
+/** What the provider is sent: the amount as a decimal string, never a number; the attempt once resent. */
 export interface PayoutInstruction {
   reference: string;
   amount: string;
   currency: string;
   payee: string;
+  attempt?: number;
 }
 
 export const payoutInstruction = (payout: Payout): PayoutInstruction => ({
@@ -35,6 +39,7 @@ export const payoutInstruction = (payout: Payout): PayoutInstruction => ({
   amount: payout.amount,
   currency: payout.currency,
   payee: payout.payeeId,
+  ...(attemptOf(payout) > 1 ? { attempt: attemptOf(payout) } : {}),
 });
 
 /**
@@ -69,7 +74,7 @@ export class HttpsPayoutProvider implements PayoutProvider {
         headers: {
           'content-type': 'application/json',
           [SIGNATURE_HEADER]: signCallback(key, timestamp, body),
-          [IDEMPOTENCY_HEADER]: payout.reference,
+          [IDEMPOTENCY_HEADER]: idempotencyKeyOf(payout),
         },
         body,
         redirect: 'manual',
