@@ -43,6 +43,7 @@ import { createIssuer, type MintTokenInput, type TokenOverrides } from './issuer
 import { startKms } from './kms.ts';
 import { ACCOUNT_ID, LocalFunction, processState } from './lambda.ts';
 import { createLog, describeError, type Log, type LogLevel } from './log.ts';
+import { PayoutDesk, SIMULATOR_PAYOUTS_PATH, simulatorKey } from './payment-simulator.ts';
 import { QueuePoller } from './poller.ts';
 import { ensureBucket, ensureQueue, ensureTable, repairIndexes } from './provision.ts';
 import { compileRoute, type Route } from './routes.ts';
@@ -160,6 +161,8 @@ export interface LocalCloud {
   eventBus: Pick<RunningEventBridge, 'events' | 'subscribe'>;
   /** Fault injection, when started with `chaos`. */
   chaos: Chaos | undefined;
+  /** The payment provider simulator's payouts endpoint (what it took; `available = false` plays a provider that is down). */
+  paymentSimulator: PayoutDesk;
   /** Invokes a scheduled function now, with an EventBridge scheduled event (also runs on its schedule). */
   runScheduled(functionName: string): Promise<void>;
   /** Imports every handler module now instead of on first use; reports failures without throwing. */
@@ -394,7 +397,22 @@ async function start(
   // The console's documents go straight from the browser to the archive bucket (a presigned PUT):
   // its origin is the one other place the console's CSP lets it send requests to.
   const archiveOrigin = bucketNames.archive ? [`http://${bucketNames.archive}.s3.localhost:${fauxqs.port}`] : [];
-  const gateway: Gateway = createGateway({ routes, log, ...(consoleDir ? { consoleDir, consoleConnectSources: archiveOrigin } : {}) });
+  // The payment provider simulator's payouts endpoint, which the local stage's HTTPS payout adapter calls (over loopback).
+  let simulatorKeyRead: Promise<Buffer> | undefined;
+  const paymentSimulator = new PayoutDesk(() => {
+    simulatorKeyRead ??= simulatorKey({
+      secretsEndpoint: `http://127.0.0.1:${secretsManager.port}`,
+      secretId: secretNames.paymentProviders ?? '',
+      region: awsRegion,
+    });
+    return simulatorKeyRead;
+  });
+  const gateway: Gateway = createGateway({
+    routes,
+    log,
+    localRoutes: (request) => paymentSimulator.handle(request),
+    ...(consoleDir ? { consoleDir, consoleConnectSources: archiveOrigin } : {}),
+  });
   const requestedApiPort = options.port ?? DEFAULT_PORTS.api;
   const apiPort = await gateway.listen(requestedApiPort).catch((error: unknown) => {
     if (isAddressInUse(error)) {
@@ -412,6 +430,7 @@ async function start(
     region,
     endpoints,
     resources: { tableNames, queueUrls, bucketNames, secretNames, signingKeyIds: kms.keyIds, eventBusNames: busNames, publicSite: apiUrl },
+    payoutSimulatorUrl: `${apiUrl}${SIMULATOR_PAYOUTS_PATH}`,
     logLevel,
   });
   cleanups.push(() => env.restore());
@@ -514,6 +533,7 @@ async function start(
     eventBus: { events: () => eventBridge.events(), subscribe: (listener) => eventBridge.subscribe(listener) },
     runScheduled,
     chaos,
+    paymentSimulator,
     preloadHandlers: async () =>
       Promise.all(
         [...localFunctions.values()].map(async (fn): Promise<PreloadResult> => {

@@ -54,6 +54,8 @@ export interface EnvironmentInput {
   region: RegionConfig;
   endpoints: Endpoints;
   resources: ResourceNames;
+  /** The provider simulator's payouts endpoint on the gateway: the local stage's payouts go there. */
+  payoutSimulatorUrl: string;
   logLevel: LogLevel;
 }
 
@@ -85,7 +87,7 @@ export function requiredEnvironment(input: EnvironmentInput): Record<string, str
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
     AWS_ENDPOINT_URL_KMS: endpoints.kms,
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventBridge,
-    ...regionEnvironment({ regionName: input.regionName, region, stage: 'local' }),
+    ...regionEnvironment({ regionName: input.regionName, region, stage: 'local', payoutSimulatorUrl: input.payoutSimulatorUrl }),
   };
   for (const [name, tableName] of Object.entries(resources.tableNames)) env[tableEnv(name)] = tableName;
   for (const [name, queueUrl] of Object.entries(resources.queueUrls)) env[queueEnv(name)] = queueUrl;

@@ -31,6 +31,13 @@ export interface GatewayOptions {
   consoleDir?: string;
   /** Origins beyond its own the console may send requests to (its CSP connect-src): the local archive bucket. */
   consoleConnectSources?: readonly string[];
+  /** More local-only routes under `/local/` (the payment provider simulator's payouts endpoint): a JSON answer, or undefined. */
+  localRoutes?: (request: {
+    method: string;
+    path: string;
+    headers: IncomingMessage['headers'];
+    body: Buffer | undefined;
+  }) => Promise<{ status: number; body: unknown } | undefined>;
 }
 
 export interface Gateway {
@@ -182,6 +189,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
     }
     if (method === 'GET' && rawPath === '/local/health') return json(200, { status: 'ok' });
+    if (options.localRoutes && rawPath.startsWith('/local/')) {
+      const answer = await options.localRoutes({ method, path: rawPath, headers: req.headers, body });
+      if (answer) return json(answer.status, answer.body);
+    }
     // The console's local sign-in page lists these (no secrets: the identities are in the repository).
     if (method === 'GET' && rawPath === '/local/demo-users') {
       return json(200, {

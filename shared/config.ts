@@ -12,6 +12,7 @@ import * as z from 'zod';
 import { type CargoReportSettings, cargoReportSettingsSchema } from './domain/cargo-reports.ts';
 import { countryCode, currencyCode } from './domain/declaration.ts';
 import type { WebhookSettings } from './domain/notifications.ts';
+import { type PayoutProviderSettings, payoutProviderSettingsSchema } from './domain/payout-provider-settings.ts';
 import {
   type BucketName,
   bucketNameEnv,
@@ -90,6 +91,22 @@ const regionSchema = z.object({
   EARLY_STATEMENTS_ALLOWED: required('EARLY_STATEMENTS_ALLOWED')
     .pipe(z.enum(['true', 'false'], { error: 'EARLY_STATEMENTS_ALLOWED must be "true" or "false"' }))
     .transform((value) => value === 'true'),
+  // Who pays payouts (infra/config/regions.ts `payouts`; the provider simulator in the local stage), named explicitly.
+  PAYOUT_PROVIDER: required('PAYOUT_PROVIDER').transform((value, context) => {
+    const parsed = (() => {
+      try {
+        return payoutProviderSettingsSchema.safeParse(JSON.parse(value));
+      } catch {
+        return undefined;
+      }
+    })();
+    if (parsed?.success) return parsed.data;
+    context.addIssue({
+      code: 'custom',
+      message: `PAYOUT_PROVIDER must be the JSON of {"kind":"none"}, {"kind":"https","provider":"bank","url":"https://..."} or {"kind":"simulator","url":"http://127.0.0.1:<port>/..."} (${parsed?.error.issues[0]?.message ?? 'not JSON'})`,
+    });
+    return z.NEVER;
+  }),
   // Empty: the region has no low-value relief.
   DE_MINIMIS: z.string({ error: 'DE_MINIMIS is missing (empty when the region has no low-value relief)' }).transform((value, context) => {
     if (value === '') return undefined;
@@ -123,6 +140,8 @@ export interface RegionSettings {
   allowPaymentSimulator: boolean;
   /** Local cloud only: an administrator may close the current month's deferment period before it ends (never in AWS). */
   allowEarlyStatements: boolean;
+  /** Who pays payouts: none, a provider's HTTPS endpoint, or (local cloud only) the provider simulator. */
+  payoutProvider: PayoutProviderSettings;
 }
 
 /** A function's configuration: the region, and the names of exactly the resources it may access. */
@@ -181,6 +200,10 @@ export function loadConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.
     );
   }
   const values = parsed.data as z.infer<typeof regionSchema> & Record<string, string>;
+  if (values.PAYOUT_PROVIDER.kind === 'simulator' && !values.PAYMENT_SIMULATOR_ALLOWED)
+    throw new ConfigurationError(name, [
+      'PAYOUT_PROVIDER: the provider simulator pays payouts only where PAYMENT_SIMULATOR_ALLOWED is "true"',
+    ]);
   const resource = (kind: string, variable: string) => {
     if (!variables.includes(variable))
       throw new ConfigurationError(name, [`${kind} ${variable} is not in this function's access (shared/resources.ts)`]);
@@ -207,6 +230,7 @@ export function loadConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.
       allowLoopbackWebhookTargets: values.WEBHOOK_ALLOW_LOOPBACK_TARGETS,
       allowPaymentSimulator: values.PAYMENT_SIMULATOR_ALLOWED,
       allowEarlyStatements: values.EARLY_STATEMENTS_ALLOWED,
+      payoutProvider: values.PAYOUT_PROVIDER,
     },
     tableName: (table) => resource('table', tableNameEnv(table)),
     bucketName: (bucket) => resource('bucket', bucketNameEnv(bucket)),

@@ -35,6 +35,7 @@ import {
   decideRepaymentClaimOperation,
   listDeclarationRepaymentClaimsOperation,
   listPendingRepaymentClaimsOperation,
+  resendPayoutOperation,
 } from './http/operations/repayments.ts';
 import {
   getAccountOperation,
@@ -391,7 +392,7 @@ export const key = {
   paymentRequest: 'PAYMENT#*',
   /** A payment provider's confirmation event, accepted once (pattern 55). */
   paymentEvent: 'PAYEVENT#*',
-  /** A payout the payment provider makes to a trader (patterns 60, 61, 90, 91); repayment claims themselves are `DECL#*` items. */
+  /** A payout the payment provider makes to a trader (patterns 60, 61, 90 to 94); repayment claims themselves are `DECL#*` items. */
   payout: 'PAYOUT#*',
   /** A subscriber's webhook subscriptions (`SUBSCRIBER#<kind>#<id>`, patterns 42 to 45). */
   subscriber: 'SUBSCRIBER#*',
@@ -421,6 +422,8 @@ export const key = {
   riskProfiles: 'RISKPROFILES',
   /** GSI2: repayment claims waiting for an officer (pattern 58). */
   pendingRepaymentClaims: 'REPAYCLAIMS#*',
+  /** GSI4: payouts waiting to be sent, REQUESTED (pattern 92). */
+  payoutsDue: 'PAYOUTSDUE',
 } as const;
 
 /**
@@ -696,6 +699,8 @@ export const functions = {
         ],
       },
       sendTo: ['notifications'],
+      // The payout provider's key signs each payout sent to it (the key its callbacks are signed with).
+      secrets: ['paymentProviders'],
     },
   },
   claimDeclaration: {
@@ -740,6 +745,8 @@ export const functions = {
         ],
       },
       sendTo: ['documents', 'notifications'],
+      // The payout provider's key signs each payout sent to it.
+      secrets: ['paymentProviders'],
     },
   },
   recordInspection: {
@@ -1447,6 +1454,48 @@ export const functions = {
       buckets: { archive: [{ actions: ['GetObject'], keys: [archived.statements] }] },
     },
   },
+  sendDuePayouts: {
+    entry: 'functions/workers/send-due-payouts.ts',
+    handler: 'handler',
+    description:
+      'Every 5 minutes: sends again the payouts left REQUESTED (the provider was down or did not answer), idempotent per reference; one not taken waits 5 minutes more',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    triggers: [{ kind: 'schedule', everyMinutes: 5 }],
+    access: {
+      tables: {
+        main: [
+          // Pattern 92: the payouts due; 61, 90, 93: each read, sent (REQUESTED -> SENT) or due again later.
+          { actions: ['Query'], index: 'GSI4', keys: [key.payoutsDue] },
+          { actions: ['GetItem', 'UpdateItem'], keys: [key.payout] },
+        ],
+      },
+      // The payout provider's key signs each payout sent to it.
+      secrets: ['paymentProviders'],
+    },
+  },
+  resendPayout: {
+    entry: 'functions/api/admin/payouts-resend.ts',
+    handler: 'handler',
+    description:
+      'POST /v1/admin/payouts/{reference}/resend: an administrator resends a FAILED payout (FAILED -> REQUESTED -> SENT) (admin)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [api(resendPayoutOperation)],
+    access: {
+      tables: {
+        main: [
+          // Patterns 61, 94, 90: read, FAILED -> REQUESTED at the next attempt, then sent (REQUESTED -> SENT).
+          { actions: ['GetItem', 'UpdateItem'], keys: [key.payout] },
+          // PAYOUT_RESENT in the declaration's history (patterns 7, 8, 9).
+          { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], keys: [key.declaration] },
+        ],
+      },
+      // History events are queued for notification; the payout provider's key signs the payout.
+      sendTo: ['notifications'],
+      secrets: ['paymentProviders'],
+    },
+  },
   closeStatements: {
     entry: 'functions/api/admin/statements-close.ts',
     handler: 'handler',
@@ -1647,6 +1696,8 @@ export const functions = {
         ],
       },
       sendTo: ['notifications'],
+      // The payout provider's key signs each payout sent to it.
+      secrets: ['paymentProviders'],
     },
   },
   listUndeclaredGoods: {

@@ -1,3 +1,4 @@
+import type { PayoutProviderSettings } from '#shared/domain/payout-provider-settings.ts';
 import type { RegionConfig } from './regions.ts';
 
 /** Service name and metrics namespace of every function, deployed or local. */
@@ -10,7 +11,13 @@ export const POWERTOOLS_METRICS_NAMESPACE = 'CustomsClearance';
  * parses exactly these. Archive retention acts in the stack, not in functions; of the stage, functions
  * learn only whether it is the local cloud (which alone allows loopback webhook receivers).
  */
-export function regionEnvironment(input: { regionName: string; region: RegionConfig; stage: string }): Record<string, string> {
+export function regionEnvironment(input: {
+  regionName: string;
+  region: RegionConfig;
+  stage: string;
+  /** The local cloud's provider simulator (its loopback payouts endpoint): the local stage's payouts go there. */
+  payoutSimulatorUrl?: string;
+}): Record<string, string> {
   const { region } = input;
   return {
     CUSTOMS_COUNTRY: region.country,
@@ -32,5 +39,13 @@ export function regionEnvironment(input: { regionName: string; region: RegionCon
     PAYMENT_SIMULATOR_ALLOWED: String(input.stage === 'local'),
     // Only the local cloud lets an administrator close the current month's statements before the month ends.
     EARLY_STATEMENTS_ALLOWED: String(input.stage === 'local'),
+    PAYOUT_PROVIDER: JSON.stringify(payoutProvider(input)),
   };
+}
+
+/** The local cloud pays its payouts through the provider simulator; a deployed stage through the region's provider (or none). */
+function payoutProvider(input: { region: RegionConfig; stage: string; payoutSimulatorUrl?: string }): PayoutProviderSettings {
+  if (input.stage !== 'local') return input.region.payouts;
+  if (!input.payoutSimulatorUrl) throw new Error('the local stage pays payouts through the provider simulator: name its payouts URL');
+  return { kind: 'simulator', url: input.payoutSimulatorUrl };
 }

@@ -1,3 +1,4 @@
+import type { PayoutProviderSettings } from '#shared/domain/payout-provider-settings.ts';
 import type { FunctionName, QueueName } from '#shared/resources.ts';
 
 /**
@@ -64,6 +65,12 @@ export interface RegionConfig {
    * listed), and the gross mass difference tolerated between declaration and manifest (percent).
    */
   cargoReports: { requireArrival: boolean; preLodgement: boolean; declareWithinHours: number; massTolerancePercent: string };
+  /**
+   * Who pays the region's payouts (docs/revenue.md, "Payouts"), named explicitly: `{ kind: 'none' }`
+   * (they stay REQUESTED, visible, until a provider is contracted), or `{ kind: 'https', provider,
+   * url }`, the provider's payouts endpoint. The local stage always uses the provider simulator.
+   */
+  payouts: Exclude<PayoutProviderSettings, { kind: 'simulator' }>;
 }
 
 export type StageName = 'dev' | 'prod' | 'local';
@@ -138,6 +145,9 @@ export const regions = {
     // they follow them up well before; a declared gross mass more than 5% off the carrier's is
     // looked at by an officer.
     cargoReports: { requireArrival: false, preLodgement: true, declareWithinHours: 14 * 24, massTolerancePercent: '5' },
+    // No payment provider is contracted for payouts yet: they stay REQUESTED (visible to the trader
+    // and to customs) until one is, e.g. { kind: 'https', provider: 'bank', url: 'https://payouts.bank.example/v1/payouts' }.
+    payouts: { kind: 'none' },
   },
 } as const satisfies Record<string, RegionConfig>;
 

@@ -141,7 +141,13 @@ export class DynamoDbRepaymentClaims implements RepaymentClaims, Payouts {
       this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.payout(payout.reference), entity: entityTypes.payout, ...payout },
+          Item: {
+            ...keys.payout(payout.reference),
+            entity: entityTypes.payout,
+            ...payout,
+            // Pattern 92: listed while it waits to be sent.
+            ...(payout.status === 'REQUESTED' ? keys.payoutDue(payout.createdAt, payout.reference) : {}),
+          },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       ),
@@ -153,7 +159,7 @@ export class DynamoDbRepaymentClaims implements RepaymentClaims, Payouts {
       new GetCommand({ TableName: this.tableName, Key: keys.payout(reference), ConsistentRead: true }),
     );
     if (!result.Item) return undefined;
-    const { PK: _pk, SK: _sk, entity: _entity, ...payout } = result.Item;
+    const { PK: _pk, SK: _sk, entity: _entity, GSI4PK: _due, GSI4SK: _dueAt, ...payout } = result.Item;
     return payoutSchema.parse(payout);
   }
 
@@ -164,10 +170,74 @@ export class DynamoDbRepaymentClaims implements RepaymentClaims, Payouts {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.payout(reference),
-          UpdateExpression: 'SET #status = :sent, sentAt = :at',
+          UpdateExpression: 'SET #status = :sent, sentAt = :at REMOVE GSI4PK, GSI4SK',
           ConditionExpression: 'attribute_exists(PK) AND #status = :requested',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':sent': 'SENT', ':requested': 'REQUESTED', ':at': at },
+        }),
+      ),
+    );
+  }
+
+  /** Pattern 92: REQUESTED payouts due before `before`, oldest first (GSI4, keys only: the reference is in the key). */
+  async listDue(before: string, limit: number): Promise<string[]> {
+    const page = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'GSI4',
+        KeyConditionExpression: 'GSI4PK = :pk AND GSI4SK < :before',
+        ExpressionAttributeValues: { ':pk': keys.payoutsDuePartition, ':before': before },
+        Limit: limit,
+      }),
+    );
+    return (page.Items ?? []).map((item) => String(item.PK).slice('PAYOUT#'.length));
+  }
+
+  /** Pattern 93: a payout the provider did not take, due again later. */
+  deferDue(reference: string, dueAt: string): Promise<boolean> {
+    return conditional(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.payout(reference),
+          UpdateExpression: 'SET GSI4PK = :pk, GSI4SK = :sk',
+          ConditionExpression: 'attribute_exists(PK) AND #status = :requested',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':pk': keys.payoutsDuePartition,
+            ':sk': keys.payoutDue(dueAt, reference).GSI4SK,
+            ':requested': 'REQUESTED',
+          },
+        }),
+      ),
+    );
+  }
+
+  /** Pattern 94: FAILED at `attempt` -> REQUESTED at the next attempt, its failure kept, due now. */
+  async resend(reference: string, attempt: number, at: string): Promise<boolean> {
+    const payout = await this.getPayout(reference);
+    if (payout?.status !== 'FAILED' || (payout.attempt ?? 1) !== attempt) return false;
+    const failure = { attempt, reason: payout.failureReason ?? 'no reason given', settledAt: payout.settledAt ?? at };
+    return conditional(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.payout(reference),
+          UpdateExpression:
+            'SET #status = :requested, attempt = :next, failures = list_append(if_not_exists(failures, :none), :failure), GSI4PK = :pk, GSI4SK = :sk ' +
+            'REMOVE sentAt, settledAt, settledBy, failureReason',
+          ConditionExpression: `attribute_exists(PK) AND #status = :failed AND ${attempt === 1 ? 'attribute_not_exists(attempt)' : 'attempt = :attempt'}`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':requested': 'REQUESTED',
+            ':failed': 'FAILED',
+            ':next': attempt + 1,
+            ':none': [],
+            ':failure': [failure],
+            ':pk': keys.payoutsDuePartition,
+            ':sk': keys.payoutDue(at, reference).GSI4SK,
+            ...(attempt === 1 ? {} : { ':attempt': attempt }),
+          },
         }),
       ),
     );
@@ -191,7 +261,7 @@ export class DynamoDbRepaymentClaims implements RepaymentClaims, Payouts {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.payout(reference),
-          UpdateExpression: `SET #status = :to, settledAt = :at, settledBy = :by${settlement.failureReason ? ', failureReason = :reason' : ''}`,
+          UpdateExpression: `SET #status = :to, settledAt = :at, settledBy = :by${settlement.failureReason ? ', failureReason = :reason' : ''} REMOVE GSI4PK, GSI4SK`,
           // From REQUESTED too: the provider may confirm a payout whose SENT mark was not written yet.
           ConditionExpression: 'attribute_exists(PK) AND #status IN (:requested, :sent)',
           ExpressionAttributeNames: { '#status': 'status' },

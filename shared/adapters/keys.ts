@@ -215,6 +215,13 @@ export const keys = {
   pendingRepaymentClaimsPartition: 'REPAYCLAIMS#PENDING',
   /** A payout the payment provider makes to a trader (a repayment without a cash account), by its reference. */
   payout: (reference: string) => ({ PK: `PAYOUT#${reference}`, SK: 'META' }),
+  /**
+   * GSI4 (keys only): a payout waiting to be sent (REQUESTED), by when it is due to be sent (again);
+   * written with the request or an administrator's resend, removed when it is SENT or settled
+   * (pattern 92). One partition: payouts are a few a day per region.
+   */
+  payoutDue: (dueAt: string, reference: string) => ({ GSI4PK: 'PAYOUTSDUE', GSI4SK: `${dueAt}#${reference}` }),
+  payoutsDuePartition: 'PAYOUTSDUE',
   /** A payment provider's event (a payment confirmed, a payout paid or failed), accepted once whatever it is about. */
   paymentEvent: (provider: string, eventId: string) => ({ PK: `PAYEVENT#${provider}#${eventId}`, SK: 'META' }),
   /**

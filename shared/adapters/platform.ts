@@ -27,7 +27,7 @@ import { HttpsWebhookSender } from './https-webhook-sender.ts';
 import { KmsDocumentSealer } from './kms-document-sealer.ts';
 import { withEventNotifications } from './notifying-repository.ts';
 import { SecretsManagerPaymentProviderSecrets } from './payment-provider-secrets.ts';
-import { NoPayoutProvider, SimulatorPayoutProvider } from './payout-providers.ts';
+import { HttpsPayoutProvider, NoPayoutProvider } from './payout-providers.ts';
 import { S3ReferenceDocumentStore } from './reference-document-store.ts';
 import { riskData } from './risk-data.ts';
 import { S3DocumentArchive } from './s3-document-archive.ts';
@@ -149,9 +149,17 @@ export const revenueDependencies = (config: FunctionConfig) => ({ accounts: acco
 /** Repayment claims and the payouts that pay a claim (or a cancelled declaration's payment) to a trader without a cash account. */
 export const repaymentClaims = (config: FunctionConfig) => new DynamoDbRepaymentClaims(sharedDynamoDb(), config.tableName('main'));
 
-/** Where payouts go: the provider simulator in the local cloud; no provider takes payouts in a deployed stage yet. */
-export const payoutProvider = (config: FunctionConfig): PayoutProvider =>
-  config.region.allowPaymentSimulator ? new SimulatorPayoutProvider() : new NoPayoutProvider();
+/**
+ * Where payouts go (the region's `payouts`): a provider's HTTPS endpoint, or in the local cloud the
+ * simulator's, both signed with the provider's key (the secret is read only when a payout is sent);
+ * or none, whose payouts stay REQUESTED.
+ */
+export function payoutProvider(config: FunctionConfig): PayoutProvider {
+  const settings = config.region.payoutProvider;
+  if (settings.kind === 'none') return new NoPayoutProvider();
+  const provider = settings.kind === 'simulator' ? 'simulator' : settings.provider;
+  return new HttpsPayoutProvider({ url: settings.url, provider, secrets: paymentProviderSecrets(config) });
+}
 
 /** What repayment claims need: the declarations (history), the claims, the accounts paid into, payouts and their provider. */
 export const repaymentDependencies = (config: FunctionConfig) => {

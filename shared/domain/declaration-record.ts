@@ -66,8 +66,13 @@ export const historyEventTypes = [
   'REPAYMENT_CLAIMED',
   'REPAYMENT_APPROVED',
   'REPAYMENT_REFUSED',
-  /** An approved claim paid: into the declarant's cash account, or by a payout. */
+  /**
+   * An approved claim repaid: paid into the declarant's cash account, or a payout requested from the
+   * payment provider (paid once it confirms: REPAYMENT_PAID_OUT).
+   */
   'REPAYMENT_PAID',
+  /** An administrator resent a FAILED payout (its attempt number and reason in the detail). */
+  'PAYOUT_RESENT',
   /** The payment provider confirmed it paid a payout (a repayment, or a cancelled declaration's payment paid back). */
   'REPAYMENT_PAID_OUT',
   /** The payment provider could not pay a payout (its reason in the detail). */

@@ -104,6 +104,8 @@ export const payoutProgressSchema = z
   .object({
     reference: z.string(),
     status: z.enum(payoutStatuses),
+    /** Present once an administrator resent it after it FAILED (2, 3...). */
+    attempt: z.number().int().min(2).optional(),
     sentAt: z.string().optional(),
     settledAt: z.string().optional(),
     failureReason: z.string().optional(),
@@ -113,6 +115,7 @@ export type PayoutProgress = z.infer<typeof payoutProgressSchema>;
 export const progressOf = (payout: Payout): PayoutProgress => ({
   reference: payout.reference,
   status: payout.status,
+  ...(payout.attempt ? { attempt: payout.attempt } : {}),
   ...(payout.sentAt ? { sentAt: payout.sentAt } : {}),
   ...(payout.settledAt ? { settledAt: payout.settledAt } : {}),
   ...(payout.failureReason ? { failureReason: payout.failureReason } : {}),
@@ -145,8 +148,21 @@ export const payoutSchema = z.object({
   failureReason: z.string().optional(),
   /** The provider event that settled it (each event is accepted once). */
   settledBy: z.object({ provider: z.string(), eventId: z.string() }).optional(),
+  /** Which sending this is: 1 (absent) until an administrator resends it after it FAILED. */
+  attempt: z.number().int().min(1).optional(),
+  /** The failures of earlier attempts, kept when it is resent. */
+  failures: z.array(z.object({ attempt: z.number().int().min(1), reason: z.string(), settledAt: z.string() })).optional(),
 });
 export type Payout = z.infer<typeof payoutSchema>;
+
+export const attemptOf = (payout: Pick<Payout, 'attempt'>): number => payout.attempt ?? 1;
+
+/**
+ * The key the provider pays once: the reference for the first sending, `<reference>.<attempt>` for
+ * an administrator's resending of a FAILED payout (which the provider must pay anew).
+ */
+export const idempotencyKeyOf = (payout: Pick<Payout, 'reference' | 'attempt'>): string =>
+  attemptOf(payout) === 1 ? payout.reference : `${payout.reference}.${attemptOf(payout)}`;
 
 /**
  * What the declaration was charged per tax type: its secured charges drawn on a cash or deferment
@@ -190,6 +206,12 @@ export const normalised = (amounts: Readonly<Record<string, string>>): Record<st
       .map(([type, amount]) => [type, fixed2(new Dec(amount))]),
   );
 
+/** A payout reference this platform issued: a claim's (`<declaration id>-R<n>`) or a payment request's (`<declaration id>-<version>`). */
+export const payoutReferencePattern = /^[0-9A-HJKMNP-TV-Z]{26}-R?\d{1,6}$/;
+
+/** An administrator's resend of a FAILED payout: why (e.g. the trader's bank details corrected), recorded in the history. */
+export const payoutResendInputSchema = z.strictObject({ reason: plainText(500) }).meta({ id: 'PayoutResend' });
+
 /**
  * The provider's word on a payout it was sent: paid to the trader, or failed (its reason, e.g. the
  * bank account closed). Signed and accepted once, like a payment confirmation (docs/revenue.md).
@@ -197,7 +219,7 @@ export const normalised = (amounts: Readonly<Record<string, string>>): Record<st
 const payoutEventFields = {
   /** The provider's id of this notification: each is accepted once. */
   eventId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, "_" or "-"'),
-  reference: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}-R?\d{1,6}$/, 'must be a payout reference this platform issued'),
+  reference: z.string().regex(payoutReferencePattern, 'must be a payout reference this platform issued'),
   amount: z.string().regex(/^\d{1,15}\.\d{2}$/, 'must be an amount with 2 decimals'),
   currency: z.string().regex(/^[A-Z]{3}$/),
 };

@@ -38,6 +38,15 @@ export interface Payouts {
   getPayout(reference: string): Promise<Payout | undefined>;
   /** REQUESTED -> SENT once it was handed to the provider; false if it was not REQUESTED (sent or settled already, or unknown). */
   markSent(reference: string, at: string): Promise<boolean>;
+  /** References of REQUESTED payouts due to be sent before `before` (oldest first, at most `limit`; eventually consistent). */
+  listDue(before: string, limit: number): Promise<string[]>;
+  /** A REQUESTED payout the provider did not take: due again at `dueAt`; false if it is no longer REQUESTED. */
+  deferDue(reference: string, dueAt: string): Promise<boolean>;
+  /**
+   * An administrator's resend: FAILED at `attempt` -> REQUESTED at attempt + 1 (the failure kept in
+   * `failures`, due now); false if it is not FAILED at that attempt (resent or changed meanwhile).
+   */
+  resend(reference: string, attempt: number, at: string): Promise<boolean>;
   /**
    * REQUESTED or SENT -> PAID or FAILED by a provider's event, and the event recorded (once): a
    * replayed event and a payout settled twice change nothing.

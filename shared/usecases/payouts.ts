@@ -2,12 +2,13 @@
  * Payouts through the payment provider (docs/revenue.md, "Payouts"): a payout recorded REQUESTED
  * (a repayment to a trader without a cash account, a cancelled declaration's paid immediate
  * payment) is handed to the provider and marked SENT; the provider's signed callback then marks it
- * PAID or FAILED, once, and the declaration's history records it. A FAILED payout stays FAILED
- * and visible (to the trader on its claim, to customs in the history): it is not sent again.
+ * PAID or FAILED, once, and the declaration's history records it. A payout the provider did not
+ * take stays REQUESTED and is sent again by the scheduled `sendDuePayouts`; a FAILED one stays FAILED
+ * and visible until an administrator resends it (`resendPayout`: FAILED -> REQUESTED -> SENT).
  */
 
 import { DomainError, problem } from '#shared/domain/problems.ts';
-import { type Payout, type PayoutSettlement, progressOf } from '#shared/domain/repayments.ts';
+import { attemptOf, type Payout, type PayoutProgress, type PayoutSettlement, progressOf } from '#shared/domain/repayments.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
 import type { PayoutProvider, Payouts } from '#shared/ports/repayments.ts';
@@ -32,6 +33,90 @@ export async function sendPayout(reference: string, deps: SendPayoutDeps): Promi
   if ((await deps.provider.send(payout)) === 'not-taken') return payout;
   await deps.payouts.markSent(reference, deps.clock.now().toISOString());
   return deps.payouts.getPayout(reference);
+}
+
+/** How long a payout the provider did not take waits before the sweeper sends it again. */
+export const RESEND_AFTER_MINUTES = 5;
+/** Payouts in a row the provider does not take before a run stops: it is down, the next run tries again. */
+export const STOP_AFTER_NOT_TAKEN = 3;
+
+/**
+ * The sweeper (scheduled): every REQUESTED payout due is sent again, so none is silently stuck when
+ * the provider was down or the request that recorded it stopped. Sending is idempotent per reference
+ * (sendPayout; the provider pays an idempotency key once), so a payout being sent by its request
+ * at the same moment is harmless. One the provider does not take is due again later; a run stops
+ * after a few in a row (the provider is down) and the next run goes on.
+ */
+export async function sendDuePayouts(
+  command: { now: Date; limit: number },
+  deps: SendPayoutDeps,
+): Promise<{ sent: number; notTaken: number; errors: number }> {
+  const due = await deps.payouts.listDue(command.now.toISOString(), command.limit);
+  const result = { sent: 0, notTaken: 0, errors: 0 };
+  let notTakenInARow = 0;
+  for (const reference of due) {
+    if (notTakenInARow >= STOP_AFTER_NOT_TAKEN) break;
+    try {
+      const payout = await sendPayout(reference, deps);
+      if (payout?.status !== 'REQUESTED') {
+        // Sent now, or sent or settled meanwhile (the index is eventually consistent): no longer listed.
+        if (payout?.status === 'SENT') result.sent += 1;
+        notTakenInARow = 0;
+        continue;
+      }
+      result.notTaken += 1;
+      notTakenInARow += 1;
+      await deps.payouts.deferDue(reference, new Date(command.now.getTime() + RESEND_AFTER_MINUTES * 60_000).toISOString());
+    } catch {
+      // One that cannot be handled this time does not stop the others: it stays listed for the next run.
+      result.errors += 1;
+    }
+  }
+  return result;
+}
+
+export interface ResendPayoutDeps extends SendPayoutDeps {
+  repository: DeclarationReader & DeclarationWriter;
+}
+
+/**
+ * An administrator resends a FAILED payout (e.g. once the trader's bank details are right):
+ * FAILED -> REQUESTED at the next attempt (a conditional write naming the attempt it saw), a
+ * `PAYOUT_RESENT` event in the declaration's history, then sent as any payout (REQUESTED -> SENT;
+ * one the provider does not take now is sent by the sweeper). The provider is sent a new
+ * idempotency key per attempt, so it pays the resent payout anew. Any other state: 409.
+ */
+export async function resendPayout(
+  command: { reference: string; reason: string; adminId: string },
+  deps: ResendPayoutDeps,
+): Promise<PayoutProgress> {
+  const payout = await deps.payouts.getPayout(command.reference);
+  if (!payout) throw unknownPayout(command.reference);
+  const notFailed = (status: string) =>
+    new DomainError('CONFLICT', 'Payout not failed', [
+      problem('', 'PAYOUT_NOT_FAILED', `payout ${command.reference} is ${status}: only a FAILED payout is resent`),
+    ]);
+  if (payout.status !== 'FAILED') throw notFailed(payout.status);
+  const at = deps.clock.now().toISOString();
+  const attempt = attemptOf(payout) + 1;
+  if (!(await deps.payouts.resend(payout.reference, attemptOf(payout), at))) {
+    const now = await deps.payouts.getPayout(payout.reference);
+    throw notFailed(now?.status === 'FAILED' ? 'FAILED at another attempt' : (now?.status ?? 'gone'));
+  }
+  await recordInHistory(
+    {
+      declarationId: payout.declarationId,
+      type: 'PAYOUT_RESENT',
+      mark: `payout ${payout.reference} attempt ${attempt} `,
+      detail: `payout ${payout.reference} attempt ${attempt} resent: ${payout.amount} ${payout.currency} to ${payout.payeeId} (${command.reason}; attempt ${attempt - 1} failed: ${payout.failureReason ?? 'no reason given'})`,
+      at,
+      actor: { kind: 'officer', id: command.adminId },
+    },
+    deps.repository,
+  );
+  const sent = await sendPayout(payout.reference, deps);
+  if (!sent) throw unknownPayout(payout.reference);
+  return progressOf(sent);
 }
 
 export interface PayoutSettlementDeps {
@@ -91,14 +176,16 @@ async function recordSettlement(payout: Payout, repository: DeclarationReader & 
   if (payout.status !== 'PAID' && payout.status !== 'FAILED') return;
   const progress = progressOf(payout);
   const paid = payout.status === 'PAID';
+  // Once per attempt: the first attempt's events keep their wording; a resent payout's name its attempt.
+  const name = attemptOf(payout) === 1 ? `payout ${payout.reference}` : `payout ${payout.reference} attempt ${attemptOf(payout)}`;
   await recordInHistory(
     {
       declarationId: payout.declarationId,
       type: paid ? 'REPAYMENT_PAID_OUT' : 'PAYOUT_FAILED',
-      mark: `payout ${payout.reference} `,
+      mark: `${name} `,
       detail: paid
-        ? `payout ${payout.reference} paid: ${payout.amount} ${payout.currency} to ${payout.payeeId}`
-        : `payout ${payout.reference} failed: ${progress.failureReason ?? 'no reason given'}`,
+        ? `${name} paid: ${payout.amount} ${payout.currency} to ${payout.payeeId}`
+        : `${name} failed: ${progress.failureReason ?? 'no reason given'}`,
       at: payout.settledAt ?? payout.createdAt,
       actor: { kind: 'system', id: 'payments' },
     },

@@ -256,11 +256,13 @@ async function finishDecision(claim: RepaymentClaim, deps: RepaymentDeps): Promi
     {
       declarationId: claim.declarationId,
       type: 'REPAYMENT_PAID',
-      mark: `repayment claim ${claim.id} paid`,
+      // One per claim, whichever way it is paid (the mark also finds events recorded before the payout wording).
+      mark: `repayment claim ${claim.id} `,
       detail:
         repayment.method === 'CASH_ACCOUNT'
           ? `repayment claim ${claim.id} paid: ${repayment.amount} ${claim.currency} into cash account ${repayment.account?.number}`
-          : `repayment claim ${claim.id} paid: ${repayment.amount} ${claim.currency} by payout ${repayment.payoutReference}`,
+          : // Not paid yet: the provider pays it later and confirms it (REPAYMENT_PAID_OUT, or PAYOUT_FAILED).
+            `repayment claim ${claim.id} payout requested: ${repayment.amount} ${claim.currency} by payout ${repayment.payoutReference}, paid once the provider confirms it`,
       at: repayment.at,
       actor: { kind: 'system', id: 'repayment' },
     },

@@ -138,6 +138,11 @@ export const rarelyCalled: readonly {
     reason: 'As above: a rejection writes PAYOUT# only for that payout.',
   },
   {
+    permission: 'decideOnDeclaration secretsmanager:GetSecretValue on paymentProviders',
+    reason:
+      "As above: the payment provider's key signs that payout when it is sent (the same HTTPS payout adapter signs the cancellations' and repayments' payouts in tests/integration/repayments.test.ts).",
+  },
+  {
     permission: 'decideRepaymentClaim dynamodb:PutItem on main [TRADER#*]',
     reason:
       "Pattern 50 rolled forward, as above: a repayment booked on a cash account whose opening stopped before its cache lists the account under its owner (the claim's own reads list the owner's accounts with a Query).",

@@ -193,6 +193,8 @@ function requestFor(
       return { path: op.path.replace('{partyId}', 'GB987654321000') };
     case 'retryDeclaration':
       return { path: op.path.replace('{id}', declarationId) };
+    case 'resendPayout':
+      return { path: op.path.replace('{reference}', `${missingId}-R1`), body: { reason: 'authorisation matrix' } };
     // Officers' actions on a declaration that does not exist: whether the owner's is released or
     // under review depends on the random draw, so these cells check the role and then the 404.
     case 'claimDeclaration':
@@ -371,6 +373,8 @@ const allowedStatus: Record<string, (caller: Caller) => number> = {
   listDeclarationRepaymentClaims: (caller) => (caller === 'otherTrader' ? 404 : 200),
   listPendingRepaymentClaims: () => 200,
   decideRepaymentClaim: () => 404,
+  // No such payout.
+  resendPayout: () => 404,
   submitManifest: () => 201,
   // Another carrier's manifest does not exist for it.
   getManifest: (caller) => (caller === 'otherCarrier' ? 404 : 200),

@@ -2,6 +2,7 @@
  * What every RepaymentClaims and Payouts must do: run against the in-memory fakes (fakes.test.ts)
  * and the DynamoDB adapter on the local cloud (adapters.test.ts).
  */
+import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { newDeclarationId } from '#shared/domain/ids.ts';
 import { type Payout, type RepaymentClaim, repaymentClaimId } from '#shared/domain/repayments.ts';
@@ -141,6 +142,70 @@ export function repaymentClaimsContract(name: string, subject: { claims: () => R
       expect(unknown).toEqual({ outcome: 'not-found' });
       expect(await payouts.getPayout(payout.reference)).toEqual(settled);
       expect(await payouts.markSent('no-such-reference', at)).toBe(false);
+    });
+
+    it('lists a REQUESTED payout as due until it is sent; one deferred is due only from its new time', async () => {
+      // Prepare: requested at a moment of its own (the table is shared), so that "due before" names it alone
+      const payouts = subject.payouts();
+      const requestedAt = new Date(Date.UTC(2001, 0, 1) + randomInt(1_000_000_000));
+      const later = (ms: number) => new Date(requestedAt.getTime() + ms).toISOString();
+      const sent = { ...payoutOf('5.10'), createdAt: requestedAt.toISOString() };
+      const deferred = { ...payoutOf('5.20'), createdAt: requestedAt.toISOString() };
+      await payouts.requestPayout(sent);
+      await payouts.requestPayout(deferred);
+
+      // Act
+      const dueFirst = await payouts.listDue(later(1), 100);
+      await payouts.markSent(sent.reference, later(2));
+      const deferredNow = await payouts.deferDue(deferred.reference, later(60_000));
+      const dueThen = await payouts.listDue(later(3), 100);
+      const dueLater = await payouts.listDue(later(60_001), 100);
+      const deferSent = await payouts.deferDue(sent.reference, later(60_000));
+
+      // Assess
+      expect(dueFirst).toEqual(expect.arrayContaining([sent.reference, deferred.reference]));
+      expect(deferredNow).toBe(true);
+      expect(dueThen).not.toContain(sent.reference);
+      expect(dueThen).not.toContain(deferred.reference);
+      expect(dueLater).toContain(deferred.reference);
+      expect(dueLater).not.toContain(sent.reference);
+      expect(deferSent).toBe(false);
+      expect(await payouts.getPayout(deferred.reference)).toEqual(deferred);
+    });
+
+    it('resends a FAILED payout once per attempt: REQUESTED at the next attempt, its failure kept, due again', async () => {
+      // Prepare
+      const payouts = subject.payouts();
+      const payout = payoutOf('6.00');
+      await payouts.requestPayout(payout);
+      await payouts.markSent(payout.reference, at);
+      const failedAt = '2026-11-27T10:10:00.000Z';
+      await payouts.settle(payout.reference, {
+        status: 'FAILED',
+        failureReason: 'account closed',
+        provider: 'simulator',
+        eventId: `evt_r${payout.reference.slice(-8)}`,
+        at: failedAt,
+      });
+      const resentAt = '2026-11-27T11:00:00.000Z';
+
+      // Act
+      const wrongAttempt = await payouts.resend(payout.reference, 2, resentAt);
+      const resent = await payouts.resend(payout.reference, 1, resentAt);
+      const again = await payouts.resend(payout.reference, 1, resentAt);
+      const requested = await payouts.getPayout(payout.reference);
+      const due = await payouts.listDue('2026-11-27T11:00:00.001Z', 1000);
+
+      // Assess
+      expect([wrongAttempt, resent, again]).toEqual([false, true, false]);
+      expect(requested).toEqual({
+        ...payout,
+        status: 'REQUESTED',
+        attempt: 2,
+        failures: [{ attempt: 1, reason: 'account closed', settledAt: failedAt }],
+      });
+      expect(due).toContain(payout.reference);
+      expect(await payouts.resend('no-such-reference', 1, resentAt)).toBe(false);
     });
 
     it('marks a payout FAILED with the provider’s reason', async () => {

@@ -673,11 +673,16 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     const rules = resourcesOf(functionsTemplate, 'AWS::Events::Rule');
 
     // Assess
-    expect(rules.map(([, rule]) => rule.Properties.ScheduleExpression).sort()).toEqual(['rate(1 hour)', 'rate(1 minute)']);
+    expect(rules.map(([, rule]) => rule.Properties.ScheduleExpression).sort()).toEqual([
+      'rate(1 hour)',
+      'rate(1 minute)',
+      'rate(5 minutes)',
+    ]);
     const targetOf = (rate: string) =>
       JSON.stringify(rules.find(([, rule]) => rule.Properties.ScheduleExpression === rate)?.[1].Properties.Targets);
     expect(targetOf('rate(1 minute)')).toMatch(/RedriveStalled/);
     expect(targetOf('rate(1 hour)')).toMatch(/CloseEndedStatements/);
+    expect(targetOf('rate(5 minutes)')).toMatch(/SendDuePayouts/);
   });
 
   it('alarms on any declaration marked PROCESSING_FAILED', () => {

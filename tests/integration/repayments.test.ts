@@ -250,6 +250,7 @@ describe('repayment without a cash account', () => {
       repayment: { method: 'PAYOUT', payoutReference: claimed.body.id, amount: '0.50' },
     });
     expect(sent).toMatchObject({ reference: claimed.body.id, status: 'SENT' });
+    expect(cloud.paymentSimulator.taken(claimed.body.id)).toMatchObject({ amount: '0.50', currency: 'GBP', payee: party });
     expect(paid).toMatchObject({ status: 200, body: { reference: claimed.body.id, outcome: 'PAID_OUT', declarationStatus: 'RELEASED' } });
     expect(replayed).toMatchObject({ status: 409, body: { problems: [{ code: 'CALLBACK_REPLAYED' }] } });
     expect(await listed()).toMatchObject({ reference: claimed.body.id, status: 'PAID', settledAt: expect.any(String) });
@@ -333,5 +334,85 @@ describe('cancellation after duties were drawn', () => {
     ]);
     const events = await api<{ items: { type: string }[] }>('GET', `/v1/declarations/${id}/events`, { token: trader });
     expect(events.body.items.slice(-2).map((event) => event.type)).toEqual(['CANCELLED', 'DUTIES_REVERSED']);
+  });
+});
+
+describe('payouts never silently stuck', () => {
+  type Progress = { reference: string; status: string; attempt?: number; failureReason?: string };
+  type Listed = { items: { id: string; payout?: Progress }[] };
+
+  /** A released import of a new party without a cash account (drawn on its deferment account), and its claim of `amount`, approved. */
+  async function approvedPayout(amount: string) {
+    const party = newParty();
+    const trader = cloud.mintToken({ role: 'trader', party });
+    const submitted = await api<{ id: string }>('POST', '/v1/declarations', { token: trader, body: declarationFor(party) });
+    const id = submitted.body.id;
+    const view = await eventually(async () => {
+      const read = await api<{ status: string; duties: { charges: { byTaxType: Record<string, string> }[] } }>(
+        'GET',
+        `/v1/declarations/${id}`,
+        { token: trader },
+      );
+      return read.body.status === 'RELEASED' ? read.body : undefined;
+    });
+    const taxType = Object.keys(view.duties.charges[0]?.byTaxType ?? {})[0] ?? 'A00';
+    const claimed = await claim(trader, id, { [taxType]: amount });
+    const approved = await decide(claimed.body.id, { outcome: 'APPROVE', amounts: { [taxType]: amount } });
+    expect(approved.status).toBe(200);
+    const payout = async () =>
+      (await api<Listed>('GET', `/v1/declarations/${id}/repayment-claims`, { token: trader })).body.items[0]?.payout;
+    const history = async () =>
+      (await api<{ items: { type: string; detail?: string }[] }>('GET', `/v1/declarations/${id}/events`, { token: trader })).body.items;
+    return { party, trader, id, reference: claimed.body.id, payout, history };
+  }
+
+  it('sends a payout left REQUESTED while the provider was down once the scheduled sweeper runs', async () => {
+    // Prepare: the provider is down when the claim is approved
+    cloud.paymentSimulator.available = false;
+    const approved = await approvedPayout('0.40').finally(() => {
+      cloud.paymentSimulator.available = true;
+    });
+    const stuck = await approved.payout();
+
+    // Act
+    await cloud.runScheduled('sendDuePayouts');
+
+    // Assess
+    expect(stuck).toMatchObject({ reference: approved.reference, status: 'REQUESTED' });
+    expect(await approved.payout()).toMatchObject({ reference: approved.reference, status: 'SENT' });
+    expect(cloud.paymentSimulator.taken(approved.reference)).toMatchObject({ amount: '0.40', currency: 'GBP', payee: approved.party });
+  });
+
+  it('lets only an administrator resend a payout, only a FAILED one: FAILED -> resent -> PAID through the simulator', async () => {
+    // Prepare: a payout sent to the provider
+    const approved = await approvedPayout('0.30');
+    const path = `/v1/admin/payouts/${approved.reference}/resend`;
+    const payout = { reference: approved.reference, amount: '0.30', currency: 'GBP' };
+
+    // Act: refused roles (a body the route would refuse: the role is checked first), a SENT payout, then FAILED and resent
+    const byTrader = await api<Problems>('POST', path, { token: approved.trader, body: { unexpected: true } });
+    const byOfficer = await api<Problems>('POST', path, { token: officer, body: { unexpected: true } });
+    const whileSent = await api<Problems>('POST', path, { token: admin, body: { reason: 'bank details corrected' } });
+    const unknown = await api<Problems>('POST', `/v1/admin/payouts/${approved.id}-R9/resend`, { token: admin, body: { reason: 'x' } });
+    const failed = await sendConfirmation(cloud.apiUrl, signedPayoutSettlement(simulator, { ...payout, failureReason: 'account closed' }));
+    const resent = await api<Progress>('POST', path, { token: admin, body: { reason: 'bank details corrected' } });
+    const resentAgain = await api<Problems>('POST', path, { token: admin, body: { reason: 'bank details corrected' } });
+    const paid = await sendConfirmation(cloud.apiUrl, signedPayoutSettlement(simulator, payout));
+
+    // Assess
+    expect([byTrader.status, byOfficer.status]).toEqual([403, 403]);
+    expect(whileSent).toMatchObject({ status: 409, body: { problems: [{ code: 'PAYOUT_NOT_FAILED' }] } });
+    expect(unknown).toMatchObject({ status: 404, body: { problems: [{ code: 'PAYOUT_REFERENCE_NOT_FOUND' }] } });
+    expect(failed).toMatchObject({ status: 200, body: { outcome: 'PAYOUT_FAILED' } });
+    expect(resent).toMatchObject({ status: 200, body: { reference: approved.reference, status: 'SENT', attempt: 2 } });
+    expect(resentAgain).toMatchObject({ status: 409, body: { problems: [{ code: 'PAYOUT_NOT_FAILED' }] } });
+    expect(cloud.paymentSimulator.taken(approved.reference)).toMatchObject({ amount: '0.30', attempt: 2 });
+    expect(paid).toMatchObject({ status: 200, body: { reference: approved.reference, outcome: 'PAID_OUT' } });
+    expect(await approved.payout()).toMatchObject({ status: 'PAID', attempt: 2 });
+    const events = (await approved.history()).filter((event) => /PAYOUT|REPAYMENT_PAID/.test(event.type));
+    expect(events.map((event) => event.type)).toEqual(['REPAYMENT_PAID', 'PAYOUT_FAILED', 'PAYOUT_RESENT', 'REPAYMENT_PAID_OUT']);
+    expect(events[0]?.detail).toContain(`payout requested: 0.30 GBP by payout ${approved.reference}`);
+    expect(events[2]?.detail).toContain('attempt 2 resent: 0.30 GBP');
+    expect(events[3]?.detail).toBe(`payout ${approved.reference} attempt 2 paid: 0.30 GBP to ${approved.party}`);
   });
 });

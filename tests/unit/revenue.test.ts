@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { regionEnvironment } from '#infra/config/environment.ts';
 import { regions } from '#infra/config/regions.ts';
 import { acceptedProviders, SecretsManagerPaymentProviderSecrets } from '#shared/adapters/payment-provider-secrets.ts';
+import { loadConfig } from '#shared/config.ts';
 import { applyEntry, deriveAccount, openAccount } from '#shared/domain/accounts.ts';
 import { type Declaration, declarationSchema } from '#shared/domain/declaration.ts';
 import { amountToSecure } from '#shared/domain/duties.ts';
@@ -179,13 +180,53 @@ describe('payment providers', () => {
   it('takes the simulator only where the stage allows it (the local cloud), never in a deployed stage', () => {
     // Prepare
     const deployed = regionEnvironment({ regionName: 'eu-west-2', region: regions['eu-west-2'], stage: 'prod' });
-    const local = regionEnvironment({ regionName: 'eu-west-2', region: regions['eu-west-2'], stage: 'local' });
+    const local = regionEnvironment({
+      regionName: 'eu-west-2',
+      region: regions['eu-west-2'],
+      stage: 'local',
+      payoutSimulatorUrl: 'http://127.0.0.1:3000/local/payment-provider/payouts',
+    });
 
     // Act
     const providers = [deployed, local].map((environment) => acceptedProviders(environment.PAYMENT_SIMULATOR_ALLOWED === 'true'));
 
     // Assess
     expect(providers).toEqual([['bank'], ['simulator', 'bank']]);
+  });
+
+  it('pays payouts through the simulator only in the local stage, through the region provider (here none) when deployed', () => {
+    // Prepare
+    const deployed = regionEnvironment({ regionName: 'eu-west-2', region: regions['eu-west-2'], stage: 'prod' });
+    const local = regionEnvironment({
+      regionName: 'eu-west-2',
+      region: regions['eu-west-2'],
+      stage: 'local',
+      payoutSimulatorUrl: 'http://127.0.0.1:3000/local/payment-provider/payouts',
+    });
+    const resources = {
+      MAIN_TABLE_NAME: 'main',
+      PAYMENT_PROVIDERS_SECRET_ID: 'secret',
+      NOTIFICATIONS_QUEUE_URL: 'https://q',
+      ARCHIVE_BUCKET_NAME: 'a',
+    };
+    const simulatorWhenDeployed = { ...deployed, ...resources, PAYOUT_PROVIDER: local.PAYOUT_PROVIDER };
+    const plainHttpProvider = {
+      ...deployed,
+      ...resources,
+      PAYOUT_PROVIDER: '{"kind":"https","provider":"bank","url":"http://bank.example/payouts"}',
+    };
+
+    // Act
+    const settings = [deployed, local].map(
+      (environment) => loadConfig('cancelDeclaration', { ...environment, ...resources }).region.payoutProvider,
+    );
+    const refusals = [simulatorWhenDeployed, plainHttpProvider].map((environment) => () => loadConfig('cancelDeclaration', environment));
+
+    // Assess
+    expect(settings).toEqual([{ kind: 'none' }, { kind: 'simulator', url: 'http://127.0.0.1:3000/local/payment-provider/payouts' }]);
+    expect(refusals[0]).toThrow(/PAYOUT_PROVIDER: the provider simulator pays payouts only where PAYMENT_SIMULATOR_ALLOWED/);
+    expect(refusals[1]).toThrow(/PAYOUT_PROVIDER must be the JSON/);
+    expect(() => regionEnvironment({ regionName: 'eu-west-2', region: regions['eu-west-2'], stage: 'local' })).toThrow(/payouts URL/);
   });
 
   it('refuses the simulator without reading the secret when the stage does not allow it', async () => {

@@ -523,9 +523,10 @@ const eventLabels: Record<string, string> = {
   REPAYMENT_CLAIMED: 'Repayment claimed',
   REPAYMENT_APPROVED: 'Repayment approved',
   REPAYMENT_REFUSED: 'Repayment refused',
-  REPAYMENT_PAID: 'Repayment paid',
+  REPAYMENT_PAID: 'Repayment paid or payout requested',
   REPAYMENT_PAID_OUT: 'Repayment paid out',
   PAYOUT_FAILED: 'Payout failed',
+  PAYOUT_RESENT: 'Payout resent',
 };
 
 /** What the trader must pay before release (AWAITING_PAYMENT, or a further amount after an inspection), and how. */

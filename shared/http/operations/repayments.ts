@@ -1,6 +1,9 @@
 /** Repayment claims (docs/revenue.md, "Repayments"): the declarant claims, officers decide. */
 import * as z from 'zod';
 import {
+  payoutProgressSchema,
+  payoutReferencePattern,
+  payoutResendInputSchema,
   repaymentClaimIdPattern,
   repaymentClaimInputSchema,
   repaymentClaimListSchema,
@@ -74,5 +77,32 @@ export const decideRepaymentClaimOperation = defineOperation({
     413: 'Body too large',
     415: 'Body is not JSON',
     422: 'A tax type approved above what was claimed for it (APPROVAL_EXCEEDS_CLAIM) or not claimed (TAX_TYPE_NOT_CLAIMED), pointed at',
+  },
+});
+
+const payoutPath = z.strictObject({
+  reference: z.string().regex(payoutReferencePattern, 'must be a payout reference such as "01KB3Z9Q0000000000000000AB-R1"'),
+});
+
+export const resendPayoutOperation = defineOperation({
+  operationId: 'resendPayout',
+  method: 'POST',
+  path: '/v1/admin/payouts/{reference}/resend',
+  summary:
+    'Resend a FAILED payout to the payment provider (e.g. once the trader corrected its bank details): FAILED -> REQUESTED at the next attempt -> SENT, with the reason in the declaration history (admin)',
+  roles: ['admin'],
+  pathParameters: payoutPath,
+  body: { kind: 'json', schema: payoutResendInputSchema, maxBytes: 4 * 1024 },
+  responses: {
+    200: {
+      description: 'Resent: the payout at its new attempt, SENT (or REQUESTED when the provider did not take it now: sent again later)',
+      schema: payoutProgressSchema,
+    },
+  },
+  problems: {
+    404: 'No such payout (PAYOUT_REFERENCE_NOT_FOUND)',
+    409: 'The payout is not FAILED (PAYOUT_NOT_FAILED): REQUESTED and SENT payouts are being paid, PAID ones were',
+    413: 'Body too large',
+    415: 'Body is not JSON',
   },
 });

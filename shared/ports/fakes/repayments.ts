@@ -51,10 +51,38 @@ const numberOf = (claim: RepaymentClaim): number => Number(claim.id.split('-R')[
 export class InMemoryPayouts implements Payouts {
   readonly #payouts = new Map<string, Payout>();
   readonly #events = new Set<string>();
+  /** When each REQUESTED payout is due to be sent (again). */
+  readonly #due = new Map<string, string>();
 
   async requestPayout(payout: Payout): Promise<boolean> {
     if (this.#payouts.has(payout.reference)) return false;
     this.#payouts.set(payout.reference, structuredClone(payout));
+    if (payout.status === 'REQUESTED') this.#due.set(payout.reference, payout.createdAt);
+    return true;
+  }
+
+  async listDue(before: string, limit: number): Promise<string[]> {
+    return [...this.#due]
+      .map(([reference, dueAt]) => `${dueAt}#${reference}`)
+      .filter((key) => key < before)
+      .sort()
+      .slice(0, limit)
+      .map((key) => key.slice(key.indexOf('#') + 1));
+  }
+
+  async deferDue(reference: string, dueAt: string): Promise<boolean> {
+    if (this.#payouts.get(reference)?.status !== 'REQUESTED') return false;
+    this.#due.set(reference, dueAt);
+    return true;
+  }
+
+  async resend(reference: string, attempt: number, at: string): Promise<boolean> {
+    const payout = this.#payouts.get(reference);
+    if (payout?.status !== 'FAILED' || (payout.attempt ?? 1) !== attempt) return false;
+    const failure = { attempt, reason: payout.failureReason ?? 'no reason given', settledAt: payout.settledAt ?? at };
+    const { sentAt: _sent, settledAt: _settled, settledBy: _by, failureReason: _reason, ...rest } = payout;
+    this.#payouts.set(reference, { ...rest, status: 'REQUESTED', attempt: attempt + 1, failures: [...(payout.failures ?? []), failure] });
+    this.#due.set(reference, at);
     return true;
   }
 
@@ -67,6 +95,7 @@ export class InMemoryPayouts implements Payouts {
     const payout = this.#payouts.get(reference);
     if (payout?.status !== 'REQUESTED') return false;
     Object.assign(payout, { status: 'SENT', sentAt: at });
+    this.#due.delete(reference);
     return true;
   }
 
@@ -80,6 +109,7 @@ export class InMemoryPayouts implements Payouts {
     if (!payout) return { outcome: 'not-found' };
     if (payout.status === 'PAID' || payout.status === 'FAILED') return { outcome: 'already-settled', payout: structuredClone(payout) };
     this.#events.add(event);
+    this.#due.delete(reference);
     Object.assign(payout, {
       status: settlement.status,
       settledAt: settlement.at,
