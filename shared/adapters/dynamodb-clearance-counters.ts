@@ -20,7 +20,7 @@ import {
 import { Decimal } from 'decimal.js';
 import type { LedgerEntry } from '#shared/domain/accounts.ts';
 import { type DayCounters, emptyDay, releaseBucketOf, type StatisticsIncrement } from '#shared/domain/clearance-statistics.ts';
-import { type RevenueCount, revenueOfEntry, revenueOfPayment } from '#shared/domain/ledger-revenue.ts';
+import { type RevenueCount, revenueOfEntry, revenueOfPayment, revenueOfPayout } from '#shared/domain/ledger-revenue.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import { type Lane, lanes } from '#shared/risk/outcome.ts';
 import { conditional } from './conditional-write.ts';
@@ -30,7 +30,7 @@ import { keys, shardOf } from './keys.ts';
 export const counterShardOf = (id: string): number => shardOf(id, keys.clearanceCounterShards);
 
 const counterNames = ['LANES', 'LEDGER', 'PAID', ...lanes.map((lane) => `RELEASES#${lane}`)];
-/** Revenue items: a tax type's total is `t#<tax type>`; `a#`/`p#` attributes are the guards. */
+/** Revenue items: a tax type's total is `t#<tax type>`; `a#`/`p#`/`o#` attributes are the guards. */
 const taxPrefix = 't#';
 /** BatchGetItem takes up to 100 keys a call. */
 const batchSize = 100;
@@ -81,6 +81,19 @@ export class DynamoDbClearanceCounters implements ClearanceCounters {
       set: '#guard = :counted',
       condition: 'attribute_not_exists(#guard)',
       name: `p#${payment.reference}`,
+      values: { ':counted': { BOOL: true } },
+    });
+  }
+
+  /** In the day's PAID item beside the payments (no more items to read), guarded by `o#<reference>`. */
+  async countPaidPayout(payout: { reference: string; paidAt: string; byTaxType: Record<string, string> }): Promise<boolean> {
+    const revenue = revenueOfPayout(payout);
+    if (!revenue) return false;
+    const { PK, SK } = keys.paidRevenue(revenue.day, payout.reference);
+    return this.addRevenueOnce({ PK: { S: PK }, SK: { S: SK } }, revenue, {
+      set: '#guard = :counted',
+      condition: 'attribute_not_exists(#guard)',
+      name: `o#${payout.reference}`,
       values: { ':counted': { BOOL: true } },
     });
   }

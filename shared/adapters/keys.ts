@@ -165,7 +165,10 @@ export const keys = {
     PK: `COUNTERS#${day}#${hashedShardOf(accountNumber, CLEARANCE_COUNTER_SHARDS)}`,
     SK: 'LEDGER',
   }),
-  /** Confirmed immediate payments of a UTC day (pattern 81), sharded by the reference's hash; `p#<reference>` marks one counted. */
+  /**
+   * Confirmed immediate payments of a UTC day (pattern 81), sharded by the reference's hash; `p#<reference>` marks one counted;
+   * payouts confirmed paid that day are taken off in the same item (pattern 81b), `o#<reference>` marking one counted.
+   */
   paidRevenue: (day: string, reference: string) => ({
     PK: `COUNTERS#${day}#${hashedShardOf(reference, CLEARANCE_COUNTER_SHARDS)}`,
     SK: 'PAID',

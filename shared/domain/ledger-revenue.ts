@@ -42,6 +42,13 @@ export function revenueOfEntry(entry: LedgerEntry): RevenueCount | undefined {
   }
 }
 
+/**
+ * A payout the provider confirmed paid (a repayment or a cancelled declaration's paid payment given
+ * back: no ledger entry), counted negated on the day it was paid, as a repayment entry is.
+ */
+export const revenueOfPayout = (payout: { paidAt: string; byTaxType: Record<string, string> }): RevenueCount | undefined =>
+  Object.keys(payout.byTaxType).length === 0 ? undefined : { day: bookingDayOf(payout.paidAt), byTaxType: negated(payout.byTaxType) };
+
 /** A confirmed immediate payment (a paid payment request: no ledger entry), counted on the day it was paid. */
 export const revenueOfPayment = (payment: { paidAt: string; byTaxType: Record<string, string> }): RevenueCount | undefined =>
   Object.keys(payment.byTaxType).length === 0 ? undefined : { day: bookingDayOf(payment.paidAt), byTaxType: payment.byTaxType };

@@ -18,6 +18,11 @@ export interface ClearanceCounters {
   countLedgerEntry(entry: LedgerEntry): Promise<boolean>;
   /** Adds a confirmed immediate payment to the day it was paid, once per reference; false when counted before. */
   countPaidPayment(payment: { reference: string; paidAt: string; byTaxType: Record<string, string> }): Promise<boolean>;
+  /**
+   * Takes a payout the provider confirmed paid off the day it was paid (its tax types negated), once
+   * per reference (a payout and the payment it gives back may share a reference: counted apart).
+   */
+  countPaidPayout(payout: { reference: string; paidAt: string; byTaxType: Record<string, string> }): Promise<boolean>;
   /** The counters of each day asked for, in the order asked (zeros for a day with nothing). */
   readDays(days: readonly string[]): Promise<DayCounters[]>;
 }

@@ -9,6 +9,7 @@
 
 import { DomainError, problem } from '#shared/domain/problems.ts';
 import { attemptOf, type Payout, type PayoutProgress, type PayoutSettlement, progressOf } from '#shared/domain/repayments.ts';
+import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
 import type { PayoutProvider, Payouts } from '#shared/ports/repayments.ts';
@@ -122,6 +123,7 @@ export async function resendPayout(
 export interface PayoutSettlementDeps {
   payouts: Payouts;
   repository: DeclarationReader & DeclarationWriter;
+  counters: ClearanceCounters;
 }
 
 export interface PayoutSettlementResult {
@@ -159,6 +161,9 @@ export async function settlePayout(
   // Whatever the outcome, the history is brought up to date: a settlement that stopped before recording it is finished here.
   const final = await deps.payouts.getPayout(payout.reference);
   if (final) await recordSettlement(final, deps.repository);
+  // A paid payout gives revenue back: taken off the statistics of the day it was paid, once (also finished by a repeat).
+  if (final?.status === 'PAID' && final.settledAt)
+    await deps.counters.countPaidPayout({ reference: final.reference, paidAt: final.settledAt, byTaxType: final.byTaxType });
   if (settled.outcome === 'replayed')
     throw new DomainError('CONFLICT', 'Replayed', [
       problem('', 'CALLBACK_REPLAYED', `event ${settlement.eventId} of ${command.provider} was accepted before`),

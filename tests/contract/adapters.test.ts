@@ -171,7 +171,7 @@ documentSealContract('KMS adapter (local KMS) and DynamoDB adapter on the local 
 });
 
 // The release stage adds to the counters and books (the ledger counts its entries), the payment
-// callback counts immediate payments; the statistics function reads them.
+// callback counts immediate payments and paid payouts; the statistics function reads them.
 clearanceCountersContract('DynamoDB adapter on the local cloud', {
   counters: () => {
     const adding = clearanceCounters(loadConfig('decideRelease'));
@@ -181,6 +181,7 @@ clearanceCountersContract('DynamoDB adapter on the local cloud', {
       add: (increment) => adding.add(increment),
       countLedgerEntry: (entry) => adding.countLedgerEntry(entry),
       countPaidPayment: (payment) => paying.countPaidPayment(payment),
+      countPaidPayout: (payout) => paying.countPaidPayout(payout),
       readDays: (days) => reading.readDays(days),
     };
   },

@@ -126,6 +126,25 @@ export function clearanceCountersContract(name: string, subject: ClearanceCounte
       expect([counted, repeated]).toEqual([true, false]);
       expect(read?.revenue).toEqual({ A00: '12.34', B00: '0.66' });
     });
+
+    it('takes a paid payout off the day it was paid, once, apart from a payment of the same reference', async () => {
+      // Prepare: a cancelled declaration's paid payment given back by a payout of the same reference
+      const counters = subject.counters();
+      const day = uniqueDay();
+      const reference = `${newDeclarationId(new Date())}-4`;
+      const payment = { reference, paidAt: `${day}T08:00:00.000Z`, byTaxType: { A00: '12.34', B00: '0.66' } };
+      const payout = { reference, paidAt: `${day}T17:30:00.000Z`, byTaxType: { A00: '12.34', B00: '0.50' } };
+
+      // Act
+      const paymentCounted = await counters.countPaidPayment(payment);
+      const payoutCounted = await counters.countPaidPayout(payout);
+      const payoutRepeated = await counters.countPaidPayout(payout);
+      const [read] = await counters.readDays([day]);
+
+      // Assess: A00 paid and paid back, B00 0.16 kept; the repeat takes nothing more off
+      expect([paymentCounted, payoutCounted, payoutRepeated]).toEqual([true, true, false]);
+      expect(read?.revenue).toEqual({ A00: '0', B00: '0.16' });
+    });
   });
 }
 

@@ -3,12 +3,13 @@
  * reads (docs/revenue.md, "Revenue per day"), end to end on the local cloud: after a GREEN release
  * on a deferment account, a RED one whose inspection adds duty, an immediate payment confirmed
  * through the provider simulator and a repayment into a cash account, what the statistics added
- * for the day per tax type is what the reconciliation found booked, less what was repaid.
+ * for the day per tax type is what the reconciliation found booked, less what was repaid; a
+ * repayment paid by a payout is taken off the day the provider confirms it paid, once.
  */
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '#local/cloud.ts';
-import { sendConfirmation, signedConfirmation, simulatorKey } from '#local/payment-simulator.ts';
+import { sendConfirmation, signedConfirmation, signedPayoutSettlement, simulatorKey } from '#local/payment-simulator.ts';
 import { loadConfig } from '#shared/config.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { Dec, fixed2, ZERO } from '#shared/tariff/money.ts';
@@ -168,5 +169,48 @@ describe('revenue per day from the ledger', () => {
     const added = change(after.revenue, before.revenue);
     expect(Object.keys(added).length).toBeGreaterThan(0);
     expect(added).toEqual(change(after.reconciliation.totals.booked, before.reconciliation.totals.booked, repaid));
+  });
+
+  it('takes a repayment paid by payout off the day the provider confirms it, once, and leaves the bookings as they were', async () => {
+    // Prepare: a release on a declarant's deferment account (no cash account: repaid by payout), a claim approved
+    const today = new Date().toISOString().slice(0, 10);
+    const party = newParty();
+    const trader = cloud.mintToken({ role: 'trader', party });
+    const released = await settled(party, () => {}, ['RELEASED']);
+    const taxType = Object.keys(released.duties?.charges[0]?.byTaxType ?? {})[0];
+    if (!taxType) throw new Error('nothing charged');
+    const claimed = await api<{ id: string }>('POST', `/v1/declarations/${released.id}/repayment-claims`, {
+      token: trader,
+      body: {
+        reason: 'OVERPAID',
+        amounts: { [taxType]: '0.75' },
+        explanation: 'counted twice',
+        documents: [{ type: 'N935', ref: 'INV-2' }],
+      },
+    });
+    const approved = await api<{ repayment?: { method: string } }>('POST', `/v1/review/repayment-claims/${claimed.body.id}/decisions`, {
+      token: officer,
+      body: { outcome: 'APPROVE', amounts: { [taxType]: '0.75' } },
+    });
+    const simulator = await simulatorKey({
+      secretsEndpoint: cloud.endpoints.secretsManager,
+      secretId: loadConfig('paymentCallback').secretId('paymentProviders'),
+      region: process.env.AWS_REGION ?? 'eu-west-2',
+    });
+    const payout = { reference: claimed.body.id, amount: '0.75', currency: 'GBP' };
+    const before = await figures(today);
+
+    // Act: the provider confirms the payout, then the same confirmation as a new event (already settled)
+    const paid = await sendConfirmation(cloud.apiUrl, signedPayoutSettlement(simulator, payout));
+    const again = await sendConfirmation(cloud.apiUrl, signedPayoutSettlement(simulator, payout));
+    const after = await figures(today);
+
+    // Assess
+    expect(approved.body.repayment?.method).toBe('PAYOUT');
+    expect(paid).toMatchObject({ status: 200, body: { outcome: 'PAID_OUT' } });
+    expect(again).toMatchObject({ status: 200, body: { outcome: 'ALREADY_SETTLED' } });
+    expect(change(after.revenue, before.revenue)).toEqual({ [taxType]: '-0.75' });
+    expect(after.reconciliation.totals.booked).toEqual(before.reconciliation.totals.booked);
+    expect(after.reconciliation.differences).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 import { Decimal } from 'decimal.js';
 import type { LedgerEntry } from '#shared/domain/accounts.ts';
 import { addIncrement, type DayCounters, emptyDay, type StatisticsIncrement } from '#shared/domain/clearance-statistics.ts';
-import { type RevenueCount, revenueOfEntry, revenueOfPayment } from '#shared/domain/ledger-revenue.ts';
+import { type RevenueCount, revenueOfEntry, revenueOfPayment, revenueOfPayout } from '#shared/domain/ledger-revenue.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 
 export class InMemoryClearanceCounters implements ClearanceCounters {
@@ -10,6 +10,7 @@ export class InMemoryClearanceCounters implements ClearanceCounters {
   /** Per day and account, the last sequence counted. */
   readonly #countedSequences = new Map<string, number>();
   readonly #countedPayments = new Set<string>();
+  readonly #countedPayouts = new Set<string>();
 
   async add(increment: StatisticsIncrement): Promise<void> {
     this.#days.set(increment.day, addIncrement(this.#days.get(increment.day) ?? emptyDay(increment.day), increment));
@@ -29,6 +30,14 @@ export class InMemoryClearanceCounters implements ClearanceCounters {
     const revenue = revenueOfPayment(payment);
     if (!revenue || this.#countedPayments.has(payment.reference)) return false;
     this.#countedPayments.add(payment.reference);
+    this.#addRevenue(revenue);
+    return true;
+  }
+
+  async countPaidPayout(payout: { reference: string; paidAt: string; byTaxType: Record<string, string> }): Promise<boolean> {
+    const revenue = revenueOfPayout(payout);
+    if (!revenue || this.#countedPayouts.has(payout.reference)) return false;
+    this.#countedPayouts.add(payout.reference);
     this.#addRevenue(revenue);
     return true;
   }
