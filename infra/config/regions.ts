@@ -64,6 +64,13 @@ export interface RegionConfig {
    * listed), and the gross mass difference tolerated between declaration and manifest (percent).
    */
   cargoReports: { requireArrival: boolean; preLodgement: boolean; declareWithinHours: number; massTolerancePercent: string };
+  /**
+   * When the printable copy (PDF) of a sealed document is rendered (docs/sealed-documents.md,
+   * "Printing"): `at-issue`, every document as soon as it is sealed; `on-request`, the first time
+   * someone asks `GET /v1/documents/{docId}` for it (a document exchanged system-to-system and
+   * never downloaded is never rendered nor archived twice).
+   */
+  documentPrinting: 'at-issue' | 'on-request';
 }
 
 export type StageName = 'dev' | 'prod' | 'local';
@@ -138,6 +145,10 @@ export const regions = {
     // they follow them up well before; a declared gross mass more than 5% off the carrier's is
     // looked at by an officer.
     cargoReports: { requireArrival: false, preLodgement: true, declareWithinHours: 14 * 24, massTolerancePercent: '5' },
+    // Most declarations at national volume are exchanged system-to-system and their PDFs never
+    // downloaded: a PDF is rendered the first time someone asks for it (2 S3 PUTs and 2 printing
+    // invocations fewer per GREEN declaration, docs/cost.md).
+    documentPrinting: 'on-request',
   },
 } as const satisfies Record<string, RegionConfig>;
 
