@@ -96,6 +96,8 @@ export interface LocalCloudOptions {
   stalledAfterMinutes?: number;
   /** Refuse declarations without the declarant's signature (default: the region config's `requireDeclarationSignatures`). */
   requireDeclarationSignatures?: boolean;
+  /** When sealed documents are printed (default: the region config's `documentPrinting`); a test of at-issue printing sets it. */
+  documentPrinting?: RegionConfig['documentPrinting'];
   /** Webhook retries and disabling (default: the region config's `webhooks`); tests make them small. */
   webhooks?: Partial<RegionConfig['webhooks']>;
   /**
@@ -221,6 +223,7 @@ async function start(
     stalledAfterMinutes: options.stalledAfterMinutes ?? DEFAULT_LOCAL_STALLED_AFTER_MINUTES,
     requireDeclarationSignatures: options.requireDeclarationSignatures ?? configured.requireDeclarationSignatures,
     webhooks: { ...configured.webhooks, ...options.webhooks },
+    documentPrinting: options.documentPrinting ?? configured.documentPrinting,
   };
   const awsRegion = region.awsRegion;
   const rootDir = options.rootDir ?? repositoryRoot;

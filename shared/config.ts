@@ -68,6 +68,9 @@ const regionSchema = z.object({
     context.addIssue({ code: 'custom', message: 'CARGO_REPORTS must be the JSON of the cargo report settings (infra/config/regions.ts)' });
     return z.NEVER;
   }),
+  DOCUMENT_PRINTING: required('DOCUMENT_PRINTING').pipe(
+    z.enum(['at-issue', 'on-request'], { error: 'DOCUMENT_PRINTING must be "at-issue" or "on-request"' }),
+  ),
   WEBHOOK_MAX_ATTEMPTS: required('WEBHOOK_MAX_ATTEMPTS')
     .regex(/^([1-9]|1[0-9]|20)$/, 'WEBHOOK_MAX_ATTEMPTS must be a whole number from 1 to 20')
     .transform(Number),
@@ -134,6 +137,8 @@ export interface RegionSettings {
   webhooks: WebhookSettings;
   /** Cargo reports: who waits for arrival, pre-lodgement, the time limit to declare, the mass tolerance. */
   cargoReports: CargoReportSettings;
+  /** When a sealed document's PDF is rendered: as soon as it is sealed, or on its first download. */
+  documentPrinting: 'at-issue' | 'on-request';
   /** Local cloud only: webhooks may go to http:// and loopback addresses (never in AWS). */
   allowLoopbackWebhookTargets: boolean;
   /** Local cloud only: payment confirmations of the provider simulator are taken (never in AWS). */
@@ -221,6 +226,7 @@ export function loadConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.
       requireDeclarationSignatures: values.REQUIRE_DECLARATION_SIGNATURES,
       deMinimis: values.DE_MINIMIS,
       cargoReports: values.CARGO_REPORTS,
+      documentPrinting: values.DOCUMENT_PRINTING,
       webhooks: {
         maxAttempts: values.WEBHOOK_MAX_ATTEMPTS,
         retryBaseSeconds: values.WEBHOOK_RETRY_BASE_SECONDS,

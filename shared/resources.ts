@@ -914,6 +914,7 @@ export const functions = {
         ],
       },
       signWith: ['seal'],
+      // Printing at issue (region config `documentPrinting`).
       sendTo: ['printing'],
     },
   },
@@ -959,8 +960,8 @@ export const functions = {
     timeoutSeconds: 5,
     triggers: [api(getDocumentOperation)],
     access: {
-      // Pattern 40c: the state (owner, uploads) and the issued document.
-      tables: { main: [{ actions: ['GetItem'], keys: [key.declaration] }] },
+      // Pattern 40c: the state (owner, uploads) and the issued document; a PDF not printed yet is asked for once (UpdateItem).
+      tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.declaration] }] },
       buckets: {
         // The presigned links carry this function's permission to get the objects.
         archive: [
@@ -970,6 +971,8 @@ export const functions = {
           },
         ],
       },
+      // Printing on request (region config `documentPrinting`): the first download asks the printing worker.
+      sendTo: ['printing'],
     },
   },
   getReleaseNote: {

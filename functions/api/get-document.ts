@@ -1,10 +1,11 @@
 /** GET /v1/documents/{docId}: short-lived links to a document's archived files. */
-import { declarationRepository, documentArchive, documentSeal } from '#shared/adapters/platform.ts';
+import { declarationRepository, documentArchive, documentSeal, pipelineQueue } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
 import { getDocumentOperation } from '#shared/http/operations/sealed-documents.ts';
 import { json } from '#shared/http/responses.ts';
+import { queues } from '#shared/resources.ts';
 import { getDocumentDownload } from '#shared/usecases/sealed-documents.ts';
 
 const config = loadConfig('getDocument');
@@ -14,9 +15,15 @@ const deps = {
   issued: documentSeal(config),
   links: documentArchive(config),
   clock: systemClock,
+  // Asks the printing worker for a PDF not printed yet; the rendering (pdf-lib) stays out of this function.
+  printingQueue: pipelineQueue(config, 'printing'),
+  reaskPrintingAfterSeconds: queues.printing.visibilityTimeoutSeconds * queues.printing.maxReceiveCount,
 };
 
 // The links expire within minutes: nobody may keep the answer.
-export const handler = httpOperation(getDocumentOperation, async ({ principal, path }) =>
-  json(200, await getDocumentDownload({ principal, documentId: path.docId }, deps), { 'cache-control': 'no-store' }),
-);
+export const handler = httpOperation(getDocumentOperation, async ({ principal, path }) => {
+  const download = await getDocumentDownload({ principal, documentId: path.docId }, deps);
+  const retryAfter: Record<string, string> =
+    download.pdf?.status === 'printing' ? { 'retry-after': String(download.pdf.retryAfterSeconds) } : {};
+  return json(200, download, { 'cache-control': 'no-store', ...retryAfter });
+});

@@ -21,6 +21,7 @@ const deps = {
   keys: seal,
   issued: seal,
   printingQueue: pipelineQueue(config, 'printing'),
+  documentPrinting: config.region.documentPrinting,
   clock: systemClock,
   country: config.region.country,
 };

@@ -29,6 +29,7 @@ export function regionEnvironment(input: {
     REQUIRE_DECLARATION_SIGNATURES: String(region.requireDeclarationSignatures),
     DE_MINIMIS: region.deMinimis ? JSON.stringify(region.deMinimis) : '',
     CARGO_REPORTS: JSON.stringify(region.cargoReports),
+    DOCUMENT_PRINTING: region.documentPrinting,
     WEBHOOK_MAX_ATTEMPTS: String(region.webhooks.maxAttempts),
     WEBHOOK_RETRY_BASE_SECONDS: String(region.webhooks.retryBaseSeconds),
     WEBHOOK_DISABLE_AFTER_FAILURES: String(region.webhooks.disableAfterFailedDeliveries),

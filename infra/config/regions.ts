@@ -71,6 +71,13 @@ export interface RegionConfig {
    * url }`, the provider's payouts endpoint. The local stage always uses the provider simulator.
    */
   payouts: Exclude<PayoutProviderSettings, { kind: 'simulator' }>;
+  /**
+   * When the printable copy (PDF) of a sealed document is rendered (docs/sealed-documents.md,
+   * "Printing"): `at-issue`, every document as soon as it is sealed; `on-request`, the first time
+   * someone asks `GET /v1/documents/{docId}` for it (a document exchanged system-to-system and
+   * never downloaded is never rendered nor archived twice).
+   */
+  documentPrinting: 'at-issue' | 'on-request';
 }
 
 export type StageName = 'dev' | 'prod' | 'local';
@@ -148,6 +155,10 @@ export const regions = {
     // No payment provider is contracted for payouts yet: they stay REQUESTED (visible to the trader
     // and to customs) until one is, e.g. { kind: 'https', provider: 'bank', url: 'https://payouts.bank.example/v1/payouts' }.
     payouts: { kind: 'none' },
+    // Most declarations at national volume are exchanged system-to-system and their PDFs never
+    // downloaded: a PDF is rendered the first time someone asks for it (2 S3 PUTs and 2 printing
+    // invocations fewer per GREEN declaration, docs/cost.md).
+    documentPrinting: 'on-request',
   },
 } as const satisfies Record<string, RegionConfig>;
 

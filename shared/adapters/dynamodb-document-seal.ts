@@ -2,7 +2,7 @@
  * The seal's published keys and the documents issued, in the single table: `SEALKEYS` /
  * `KEY#<kid>` (one item per key ever used), and `DECL#<id>` / `ISSUED#<kind>#<version>` (one per
  * document of a kind and documented version, written once: the first sealed copy is the one that
- * counts; its printable copy is added once, later).
+ * counts; its printable copy is added once, later, and asked for by a download when printing is on request).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -92,6 +92,22 @@ export class DynamoDbDocumentSeal implements SealKeyRegistry, IssuedDocuments {
       start = page.LastEvaluatedKey;
     } while (start);
     return found;
+  }
+
+  requestPrinting(declarationId: string, kind: IssuedDocumentKind, version: number, at: string, askedBefore: string): Promise<boolean> {
+    return conditional(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.issuedDocument(declarationId, kind, version),
+          UpdateExpression: 'SET printRequestedAt = :at',
+          // ISO 8601 instants of one format compare as strings.
+          ConditionExpression:
+            'attribute_exists(PK) AND attribute_not_exists(pdf) AND (attribute_not_exists(printRequestedAt) OR printRequestedAt < :askedBefore)',
+          ExpressionAttributeValues: { ':at': at, ':askedBefore': askedBefore },
+        }),
+      ),
+    );
   }
 
   attachPdf(declarationId: string, kind: IssuedDocumentKind, version: number, pdf: ArchivedPdf): Promise<boolean> {

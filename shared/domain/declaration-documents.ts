@@ -15,6 +15,13 @@ const documentIdPattern = new RegExp(`^(${ulid})\\.(?:(${kindSlugs.join('|')})\\
 /** How long a download link of `GET /v1/documents/{docId}` stays valid. */
 export const DOWNLOAD_URL_SECONDS = 300;
 
+/**
+ * When to ask again for a PDF being printed (the `Retry-After` of `GET /v1/documents/{docId}`): the
+ * printing worker renders one in about a second once it runs; its cold start and the queue's
+ * polling add a few.
+ */
+export const PRINTING_RETRY_AFTER_SECONDS = 5;
+
 export const documentIdParameter = z
   .string()
   .regex(documentIdPattern, 'must be a document id as GET /v1/declarations/{id}/documents lists them, e.g. 01J….release-note.7');
@@ -74,6 +81,14 @@ export const declarationDocumentListSchema = z
   .object({ items: z.array(declarationDocumentSchema) })
   .meta({ id: 'DeclarationDocumentList' });
 
+export const documentPdfStatusSchema = z
+  .discriminatedUnion('status', [
+    z.object({ status: z.literal('printed') }),
+    z.object({ status: z.literal('printing'), retryAfterSeconds: z.number().int().positive() }),
+  ])
+  .meta({ id: 'DocumentPdfStatus' });
+export type DocumentPdfStatus = z.infer<typeof documentPdfStatusSchema>;
+
 export const documentDownloadSchema = z
   .object({
     documentId: z.string(),
@@ -81,6 +96,11 @@ export const documentDownloadSchema = z
     expiresAt: z.string(),
     /** A short-lived link to each archived file of the document (GET it; no credentials needed). */
     files: z.array(fileSchema.extend({ url: z.string() })),
+    /**
+     * An issued document's printable copy: `printed` (its link is in `files`), or `printing` (asked
+     * for: GET this again after `retryAfterSeconds`, also sent as `Retry-After`). Absent for an upload.
+     */
+    pdf: documentPdfStatusSchema.optional(),
   })
   .meta({ id: 'DocumentDownload' });
 export type DocumentDownload = z.infer<typeof documentDownloadSchema>;

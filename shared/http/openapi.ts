@@ -58,6 +58,13 @@ function describe(operation: OperationSpec) {
   for (const [status, response] of Object.entries(operation.responses)) {
     responses[status] = {
       description: response.description,
+      ...(response.headers
+        ? {
+            headers: Object.fromEntries(
+              Object.entries(response.headers).map(([name, description]) => [name, { description, schema: { type: 'integer' } }]),
+            ),
+          }
+        : {}),
       ...(response.schema ? { content: { 'application/json': { schema: schemaOf(response.schema, 'output') } } } : {}),
     };
   }

@@ -49,8 +49,8 @@ export interface OperationSpec {
   query?: z.ZodObject;
   headers?: readonly HeaderParameter[];
   body?: JsonBody | BytesBody;
-  /** Success responses by status code. */
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Success responses by status code, with the headers they may carry (name: what it says; an integer). */
+  responses: Record<number, { description: string; schema?: z.ZodType; headers?: Record<string, string> }>;
   /** Error statuses this operation may answer beyond 400/401/403, with what they mean. */
   problems?: Record<number, string>;
 }

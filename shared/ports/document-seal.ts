@@ -33,6 +33,8 @@ export interface IssuedDocument {
   issuedAt: string;
   /** The printable copy (PDF), archived beside the sealed JSON once it is rendered. */
   pdf?: ArchivedPdf | undefined;
+  /** When a download last asked the printing worker for the PDF (printing on request), until it is printed. */
+  printRequestedAt?: string | undefined;
 }
 
 export interface ArchivedPdf {
@@ -47,6 +49,12 @@ export interface IssuedDocuments {
   get(declarationId: string, kind: IssuedDocumentKind, version: number): Promise<IssuedDocument | undefined>;
   /** Every document issued for the declaration, by kind then version. */
   list(declarationId: string): Promise<IssuedDocument[]>;
+  /**
+   * Notes that the document's PDF is asked for at `at`, once: true for the one caller that should
+   * send the printing message; false if the document has its PDF, is not recorded, or was asked
+   * for after `askedBefore` (a printing under way; an older ask is taken as lost and asked again).
+   */
+  requestPrinting(declarationId: string, kind: IssuedDocumentKind, version: number, at: string, askedBefore: string): Promise<boolean>;
   /** Notes the printable copy of a document; false if it has one already (that one counts) or is not recorded. */
   attachPdf(declarationId: string, kind: IssuedDocumentKind, version: number, pdf: ArchivedPdf): Promise<boolean>;
 }

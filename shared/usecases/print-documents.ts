@@ -20,11 +20,14 @@ export interface PrintDeps {
   publicSiteUrl: string;
 }
 
-/** Prints every sealed document of the declaration that has no PDF yet; the number printed. */
+/**
+ * Prints the sealed documents of the message's declaration version (the history event they
+ * document: one at issue, the one a download asked for) that have no PDF yet; the number printed.
+ */
 export async function printDocuments(message: PipelineMessage, deps: PrintDeps): Promise<number> {
   let printed = 0;
   for (const issued of await deps.issued.list(message.declarationId)) {
-    if (issued.pdf) continue;
+    if (issued.pdf || issued.version !== message.version) continue;
     const sealed = JSON.parse(Buffer.from(await deps.archive.read({ key: issued.archiveKey, sha256: issued.sha256 })).toString('utf8')) as {
       document: unknown;
     };

@@ -1,9 +1,9 @@
 /**
  * Documents customs issues under its seal: the assessment notice of an assessed declaration and
  * the release note of a released one, issued from their own queue (a KMS throttle delays a
- * document, never a clearance), archived write-once with their seal and handed to the printing
- * queue for their PDF; the owner and officers list and download them; anyone verifies one, here
- * or offline with the JWKS.
+ * document, never a clearance), archived write-once with their seal; their PDF is printed by the
+ * printing queue's worker at issue or on the first download, as the region says; the owner and
+ * officers list and download them; anyone verifies one, here or offline with the JWKS.
  */
 import { createHash } from 'node:crypto';
 import { archiveKeys } from '#shared/domain/archive-keys.ts';
@@ -12,7 +12,9 @@ import {
   type DeclarationDocument,
   DOWNLOAD_URL_SECONDS,
   type DocumentDownload,
+  type DocumentPdfStatus,
   issuedDocumentId,
+  PRINTING_RETRY_AFTER_SECONDS,
   parseDocumentId,
   uploadedDocumentId,
 } from '#shared/domain/declaration-documents.ts';
@@ -50,8 +52,10 @@ export interface IssueDeps {
   sealer: DocumentSealer;
   keys: SealKeyRegistry;
   issued: IssuedDocuments;
-  /** Where each newly issued document is sent for its printable copy (PDF). */
+  /** Where each newly issued document is sent for its printable copy (PDF), when printed at issue. */
   printingQueue: PipelineQueue;
+  /** The region's `documentPrinting`: at issue, or on the first download (then issuing prints nothing). */
+  documentPrinting: 'at-issue' | 'on-request';
   clock: Clock;
   /** The issuing administration's country (region config). */
   country: string;
@@ -209,6 +213,7 @@ export async function issueDocumentBatch(messages: readonly PipelineMessage[], d
         if (outcome === undefined || outcome instanceof Error) return { ok: false, error: outcome ?? new Error('document not sealed') };
         documents.push({ kind: due.document.kind, version: due.version, outcome });
       }
+      if (deps.documentPrinting === 'on-request') return { ok: true, documents };
       try {
         // Asked again for one issued before: its printing may be what a crash left undone (printing is idempotent).
         for (const { due, before } of planned.value) if (!before?.pdf) await print(due.document.declarationId, due.version);
@@ -360,10 +365,27 @@ export async function listDeclarationDocuments(
 const noDocument = (documentId: string) =>
   new DomainError('NOT_FOUND', 'Not found', [problem('', 'DOCUMENT_NOT_FOUND', `no document ${documentId} that you may see`)]);
 
-/** GET /v1/documents/{docId}: short-lived links to a document's archived files (the declarant, officers, admins). */
+export interface DownloadDeps extends ReadDeps {
+  links: ArchiveDownloads;
+  clock: Clock;
+  /** Where a download asks for an issued document's PDF not printed yet. */
+  printingQueue: PipelineQueue;
+  /**
+   * After how long an ask for a PDF that is still not printed counts as lost and is sent again: the
+   * printing queue's whole retry budget (a message that failed every time is in its DLQ by then).
+   */
+  reaskPrintingAfterSeconds: number;
+}
+
+/**
+ * GET /v1/documents/{docId}: short-lived links to a document's archived files (the declarant,
+ * officers, admins). An issued document's PDF not printed yet is asked for once (a conditional
+ * write on its record, then one printing message: a concurrent or repeated download finds it
+ * asked) and answered as printing, with when to ask again; the sealed JSON's link is there at once.
+ */
 export async function getDocumentDownload(
   query: { principal: Principal; documentId: string },
-  deps: ReadDeps & { links: ArchiveDownloads; clock: Clock },
+  deps: DownloadDeps,
 ): Promise<DocumentDownload> {
   const reference = parseDocumentId(query.documentId);
   if (!reference) throw noDocument(query.documentId);
@@ -371,17 +393,23 @@ export async function getDocumentDownload(
     throw error instanceof DomainError && error.kind === 'NOT_FOUND' ? noDocument(query.documentId) : error;
   });
   const files: { key: string; fileName: string; contentType: string; sha256: string }[] = [];
+  let pdf: DocumentPdfStatus | undefined;
   if (reference.source === 'CUSTOMS') {
     const issued = await deps.issued.get(state.id, reference.kind, reference.version);
     if (!issued) throw noDocument(query.documentId);
     files.push({ key: issued.archiveKey, fileName: `${query.documentId}.json`, contentType: 'application/json', sha256: issued.sha256 });
-    if (issued.pdf)
+    if (issued.pdf) {
       files.push({
         key: issued.pdf.archiveKey,
         fileName: `${query.documentId}.pdf`,
         contentType: 'application/pdf',
         sha256: issued.pdf.sha256,
       });
+      pdf = { status: 'printed' };
+    } else {
+      await askForPdf(issued, deps);
+      pdf = { status: 'printing', retryAfterSeconds: PRINTING_RETRY_AFTER_SECONDS };
+    }
   } else {
     const held = state.documents?.find((document) => document.documentId === reference.uploadId);
     if (!held) throw noDocument(query.documentId);
@@ -398,7 +426,21 @@ export async function getDocumentDownload(
         url: await deps.links.presignGet({ key, fileName, expiresInSeconds: DOWNLOAD_URL_SECONDS }),
       })),
     ),
+    ...(pdf ? { pdf } : {}),
   };
+}
+
+/**
+ * Sends one printing message for a document without its PDF, unless one was asked for within the
+ * re-ask limit. The record is written first: of two downloads at once, one sends. If the send then
+ * fails the download fails, and the ask stands until the limit: the next download after it asks
+ * again (printing is idempotent, so a message that was not lost after all only prints once).
+ */
+async function askForPdf(issued: IssuedDocument, deps: DownloadDeps): Promise<void> {
+  const now = deps.clock.now();
+  const askedBefore = new Date(now.getTime() - deps.reaskPrintingAfterSeconds * 1000).toISOString();
+  if (await deps.issued.requestPrinting(issued.declarationId, issued.kind, issued.version, now.toISOString(), askedBefore))
+    await deps.printingQueue.send({ declarationId: issued.declarationId, version: issued.version });
 }
 
 /** GET /.well-known/jwks.json: every key the seal was ever made with (public). */

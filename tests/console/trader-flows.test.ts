@@ -3,7 +3,8 @@
  * for the invoice of a RED declaration, the trader uploads a real PDF from the browser (hashed
  * there, PUT to the archive's presigned URL), the officer sees it with its SHA-256 and releases;
  * the trader amends another declaration and reads the earlier version; the status filter narrows
- * the trader's list. Every page is checked with axe-core (no serious or critical violations) and
+ * the trader's list; the trader downloads a release note, whose PDF is printed on that request
+ * (the page says it is being prepared and asks again when the API says to). Every page is checked with axe-core (no serious or critical violations) and
  * saved as a screenshot; no page logs an error or breaks its Content-Security-Policy.
  */
 import { createHash } from 'node:crypto';
@@ -268,6 +269,53 @@ describe("the trader's side of the console", () => {
     expect(await checkPage(page, '08-trader-declaration-390px')).toEqual([]);
     expect(await sidewaysScrolling(page)).toEqual([]);
 
+    await context.close();
+    expect(problems).toEqual([]);
+  }, 90_000);
+
+  it('downloads a release note: the sealed JSON at once, "preparing the PDF" while it prints, then the PDF once printed', async () => {
+    // Prepare: the GREEN declaration's documents issued, nobody has asked for their PDF
+    const issued = await eventually(
+      async () => {
+        const answer = await call<{ items: { kind: string; documentId: string; files: { contentType: string; sha256: string }[] }[] }>(
+          'GET',
+          `/v1/declarations/${plain.id}/documents`,
+          { token: trader },
+        );
+        const note = answer.body.items.find((item) => item.kind === 'RELEASE_NOTE');
+        return answer.body.items.length === 2 && note ? { items: answer.body.items, note } : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(issued.items.every((item) => item.files.map((file) => file.contentType).join() === 'application/json')).toBe(true);
+    const { context, page, problems } = await openPage(browser);
+
+    // Act
+    await signIn(page, cloud.apiUrl, /Acme Imports Ltd/);
+    await page.goto(`${cloud.apiUrl}/declarations/${plain.id}`);
+    const section = page.getByRole('region', { name: /Customs documents/ });
+    await section.getByRole('button', { name: 'Download release note' }).click();
+    const files = section.getByRole('list', { name: 'Release note files' });
+    await files.getByRole('link', { name: 'Release note, sealed (JSON)' }).waitFor();
+    const preparing = await files.getByRole('status').textContent();
+    expect(await checkPage(page, '09-release-note-preparing-pdf')).toEqual([]);
+    const pdfLink = files.getByRole('link', { name: 'Release note, printable copy (PDF)' });
+    await pdfLink.waitFor();
+    const pdf = Buffer.from(await (await fetch((await pdfLink.getAttribute('href')) ?? '')).arrayBuffer());
+    const json = await fetch((await files.getByRole('link', { name: 'Release note, sealed (JSON)' }).getAttribute('href')) ?? '');
+    expect(await checkPage(page, '10-release-note-printed')).toEqual([]);
+    const listed = await call<{ items: { documentId: string; files: { contentType: string; sha256: string }[] }[] }>(
+      'GET',
+      `/v1/declarations/${plain.id}/documents`,
+      { token: trader },
+    );
+
+    // Assess
+    expect(preparing).toMatch(/Preparing the PDF: asking again in 5 seconds/);
+    expect(json.status).toBe(200);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const note = listed.body.items.find((item) => item.documentId === issued.note.documentId);
+    expect(note?.files.find((file) => file.contentType === 'application/pdf')?.sha256).toBe(createHash('sha256').update(pdf).digest('hex'));
     await context.close();
     expect(problems).toEqual([]);
   }, 90_000);

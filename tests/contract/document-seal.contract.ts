@@ -2,7 +2,7 @@
  * What the seal's ports must do: run against the in-memory fakes (fakes.test.ts) and against the
  * KMS adapter (the local cloud's KMS) and the DynamoDB adapter (adapters.test.ts). A signature
  * verifies as ES256 with the published key; keys are published once and all stay; an issued
- * document is recorded once.
+ * document is recorded once; its PDF is asked for once until the ask is old or the PDF is there.
  */
 import { createPublicKey, verify } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
@@ -119,6 +119,69 @@ export function documentSealContract(name: string, subject: DocumentSealSubject)
       expect(listed.map((document) => document.archiveKey)).toEqual(['first', 'second', 'release']);
       expect(listed[2]?.pdf).toEqual(pdf);
       expect(await issued.get(declarationId, 'RELEASE_NOTE', 13)).toBeUndefined();
+    });
+
+    it('asks for a document’s PDF once: a second ask finds it asked, an ask older than the limit is asked again, a printed one never', async () => {
+      // Prepare
+      const issued = subject.issued();
+      const declarationId = newDeclarationId(new Date());
+      const document = {
+        declarationId,
+        kind: 'ASSESSMENT_NOTICE' as const,
+        version: 4,
+        archiveKey: 'notice',
+        sha256: 'a'.repeat(64),
+        documentSha256: 'b'.repeat(64),
+        kid: 'kid-1',
+        issuedAt: '2026-11-27T10:00:00.000Z',
+      };
+      await issued.record(document);
+      await issued.record({ ...document, kind: 'RELEASE_NOTE', version: 6, archiveKey: 'release' });
+      await issued.attachPdf(declarationId, 'RELEASE_NOTE', 6, { archiveKey: 'release.pdf', sha256: 'd'.repeat(64), bytes: 2048 });
+
+      // Act: asked at 10:01, again at 10:02 (the 10:01 ask is recent), then at 10:20 (the 10:01 ask is older than 10:05)
+      const first = await issued.requestPrinting(
+        declarationId,
+        'ASSESSMENT_NOTICE',
+        4,
+        '2026-11-27T10:01:00.000Z',
+        '2026-11-27T09:46:00.000Z',
+      );
+      const underWay = await issued.requestPrinting(
+        declarationId,
+        'ASSESSMENT_NOTICE',
+        4,
+        '2026-11-27T10:02:00.000Z',
+        '2026-11-27T09:47:00.000Z',
+      );
+      const asked = await issued.get(declarationId, 'ASSESSMENT_NOTICE', 4);
+      const stale = await issued.requestPrinting(
+        declarationId,
+        'ASSESSMENT_NOTICE',
+        4,
+        '2026-11-27T10:20:00.000Z',
+        '2026-11-27T10:05:00.000Z',
+      );
+      const printed = await issued.requestPrinting(
+        declarationId,
+        'RELEASE_NOTE',
+        6,
+        '2026-11-27T10:01:00.000Z',
+        '2026-11-27T09:46:00.000Z',
+      );
+      const unknown = await issued.requestPrinting(
+        declarationId,
+        'RELEASE_NOTE',
+        7,
+        '2026-11-27T10:01:00.000Z',
+        '2026-11-27T09:46:00.000Z',
+      );
+
+      // Assess
+      expect([first, underWay, stale, printed, unknown]).toEqual([true, false, true, false, false]);
+      expect(asked?.printRequestedAt).toBe('2026-11-27T10:01:00.000Z');
+      expect((await issued.get(declarationId, 'ASSESSMENT_NOTICE', 4))?.printRequestedAt).toBe('2026-11-27T10:20:00.000Z');
+      expect(await issued.get(declarationId, 'RELEASE_NOTE', 7)).toBeUndefined();
     });
   });
 }

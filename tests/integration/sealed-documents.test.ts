@@ -3,9 +3,13 @@
  * is assessed and released, the documents queue issues its assessment notice and its release
  * note, the owner downloads them; the public verification route and `npm run verify` (offline,
  * with the published JWKS only) call them genuine, and a copy with one changed character is not.
- * The printable PDF is rendered to PNG by pdf.js in headless Chromium: it shows the key facts and
- * its QR code decodes (jsQR, from the canvas pixels) to a verification URL that answers genuine.
- * A printing stopped after archiving its PDF finishes when its message comes again.
+ * The local region prints on request: issuing archives no PDF and sends no printing message; the
+ * first download asks for the PDF once (two downloads at once: one message) and answers it
+ * printing, the sealed JSON's link at once. The printing queue has no event source mapping here:
+ * the test counts its messages and hands them to the printing worker (printing-at-issue.test.ts
+ * follows the mapping). The printable PDF is rendered to PNG by pdf.js in headless Chromium: it
+ * shows the key facts and its QR code decodes (jsQR, from the canvas pixels) to a verification URL
+ * that answers genuine. A printing stopped after archiving its PDF finishes when its message comes again.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,14 +18,26 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
+import { LocalFunction } from '#local/lambda.ts';
 import { seedDemoData } from '#local/seed.ts';
 import { keys } from '#shared/adapters/keys.ts';
+import { archiveSpread } from '#shared/domain/archive-keys.ts';
 import { type DeclarationDocument, type DocumentDownload, parseDocumentId } from '#shared/domain/declaration-documents.ts';
 import type { AssessmentNotice, ReleaseNote, SealedDocument } from '#shared/domain/sealed-documents.ts';
+import { functions } from '#shared/resources.ts';
 import { chromiumPath, screenshotDir } from '#tests/console/support.ts';
 import { noRandomSelection } from '#tests/support/scenarios.ts';
 import { apiClient, declarationFor, eventually } from './support.ts';
@@ -36,7 +52,15 @@ let note: SealedDocument<ReleaseNote>;
 let trader: string;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
+  cloud = await startLocalCloud({
+    port: 0,
+    dynamodbPort: 0,
+    awsPort: 0,
+    retryDelaySeconds: 0,
+    logLevel: 'silent',
+    functions: { ...functions, printDocuments: { ...functions.printDocuments, triggers: [] } },
+  });
+  expect(cloud.environment.DOCUMENT_PRINTING).toBe('on-request');
   await seedDemoData();
   ({ call } = apiClient(cloud.apiUrl));
   const admin = cloud.mintToken({ role: 'admin' });
@@ -103,9 +127,70 @@ describe('release notes under the customs seal', () => {
     expect(altered.stdout).toContain('NOT GENUINE (DOCUMENT_ALTERED)');
   }, 60_000);
 
+  it('issues the sealed JSON only: no PDF archived, no printing message', async () => {
+    // Prepare
+    const s3 = new S3Client({ endpoint: cloud.endpoints.s3 });
+    const sqs = new SQSClient({ endpoint: cloud.endpoints.sqs });
+
+    // Act
+    const documents = await issuedDocuments();
+    const archived = await s3.send(
+      new ListObjectsV2Command({
+        Bucket: cloud.bucketNames.archive,
+        Prefix: `${archiveSpread(declarationId)}/declarations/${declarationId}/issued/`,
+      }),
+    );
+    const waiting = await printingMessagesWaiting(sqs);
+    s3.destroy();
+    sqs.destroy();
+
+    // Assess
+    expect(documents.map((document) => [document.kind, document.files.map((file) => file.contentType)])).toEqual([
+      ['ASSESSMENT_NOTICE', ['application/json']],
+      ['RELEASE_NOTE', ['application/json']],
+    ]);
+    const keys = (archived.Contents ?? []).map((object) => object.Key ?? '');
+    expect(keys).toHaveLength(2);
+    expect(keys.every((key) => key.endsWith('.json'))).toBe(true);
+    expect(waiting).toBe(0);
+  });
+
+  it('asks for the PDF on the first download, once for two downloads at once, and links it once printed', async () => {
+    // Prepare
+    const listed = (await issuedDocuments()).find((document) => document.kind === 'RELEASE_NOTE');
+    const documentId = listed?.documentId ?? '';
+    const reference = parseDocumentId(documentId);
+    const version = reference?.source === 'CUSTOMS' ? reference.version : undefined;
+    const sqs = new SQSClient({ endpoint: cloud.endpoints.sqs });
+
+    // Act: two downloads at once, then the printing worker takes what they asked for, then a third download
+    const downloads = await Promise.all([1, 2].map(() => call<DocumentDownload>('GET', `/v1/documents/${documentId}`, { token: trader })));
+    const asked = await printWaitingDocuments(sqs);
+    const printed = await call<DocumentDownload>('GET', `/v1/documents/${documentId}`, { token: trader });
+    sqs.destroy();
+
+    // Assess: both answered printing with the sealed JSON's link; one printing message; then the PDF's link
+    for (const download of downloads) {
+      expect(download.status).toBe(200);
+      expect(download.headers.get('retry-after')).toBe('5');
+      expect(download.body.pdf).toEqual({ status: 'printing', retryAfterSeconds: 5 });
+      expect(download.body.files.map((file) => file.contentType)).toEqual(['application/json']);
+    }
+    const json = await fetch(downloads[0]?.body.files[0]?.url ?? '');
+    expect(
+      createHash('sha256')
+        .update(Buffer.from(await json.arrayBuffer()))
+        .digest('hex'),
+    ).toBe(listed?.files[0]?.sha256);
+    expect(asked.map((message) => JSON.parse(message.Body ?? '{}'))).toEqual([{ declarationId, version }]);
+    expect(printed.headers.get('retry-after')).toBeNull();
+    expect(printed.body.pdf).toEqual({ status: 'printed' });
+    expect(printed.body.files.map((file) => file.contentType)).toEqual(['application/json', 'application/pdf']);
+  });
+
   it('issues the assessment notice too: the parties, the duties per tax type, the ASSESSED head of the history, genuine', async () => {
-    // Prepare: the documents as listed, once both are printed
-    const documents = await printedDocuments();
+    // Prepare: the notice's sealed JSON, linked at once (its PDF not printed)
+    const documents = await issuedDocuments();
     const notice = documents.find((document) => document.kind === 'ASSESSMENT_NOTICE');
     const links = await call<DocumentDownload>('GET', `/v1/documents/${notice?.documentId}`, { token: trader });
     const json = links.body.files.find((file) => file.contentType === 'application/json');
@@ -136,12 +221,12 @@ describe('release notes under the customs seal', () => {
   });
 
   it('prints the release note: its PDF shows the key facts, and its QR code leads to a verification that answers genuine', async () => {
-    // Prepare: the owner downloads the PDF through its short-lived link
-    const documents = await printedDocuments();
-    const listed = documents.find((document) => document.kind === 'RELEASE_NOTE');
-    const links = await call<DocumentDownload>('GET', `/v1/documents/${listed?.documentId}`, { token: trader });
-    const pdfFile = links.body.files.find((file) => file.contentType === 'application/pdf');
+    // Prepare: the owner downloads the PDF through its short-lived link, once printed
+    const listed = (await issuedDocuments()).find((document) => document.kind === 'RELEASE_NOTE');
+    const links = await printedDownload(listed?.documentId ?? '');
+    const pdfFile = links.files.find((file) => file.contentType === 'application/pdf');
     const pdf = Buffer.from(await (await fetch(pdfFile?.url ?? '')).arrayBuffer());
+    const relisted = (await issuedDocuments()).find((document) => document.kind === 'RELEASE_NOTE');
 
     // Act: pdf.js draws page 1 in Chromium; its text and the QR code read back from the canvas
     const rendered = await renderFirstPage(pdf, path.join(screenshotDir, 'sealed-documents', 'release-note.png'));
@@ -151,9 +236,8 @@ describe('release notes under the customs seal', () => {
     });
 
     // Assess
-    expect(links.status).toBe(200);
     expect(createHash('sha256').update(pdf).digest('hex')).toBe(pdfFile?.sha256);
-    expect(listed?.files.map((file) => file.sha256)).toContain(pdfFile?.sha256);
+    expect(relisted?.files.map((file) => file.sha256)).toContain(pdfFile?.sha256);
     for (const fact of [
       'Release note',
       declarationId,
@@ -171,10 +255,10 @@ describe('release notes under the customs seal', () => {
 
   it('finishes a printing that stopped after archiving its PDF: the message delivered again finds the same PDF and notes it', async () => {
     // Prepare: the release note's record loses its PDF, as if the worker had stopped between the archive and the record
-    const listed = (await printedDocuments()).find((document) => document.kind === 'RELEASE_NOTE');
-    const reference = parseDocumentId(listed?.documentId ?? '');
-    if (reference?.source !== 'CUSTOMS') throw new Error(`not an issued document: ${listed?.documentId}`);
-    const printed = listed?.files.find((file) => file.contentType === 'application/pdf');
+    const documentId = (await issuedDocuments()).find((document) => document.kind === 'RELEASE_NOTE')?.documentId ?? '';
+    const printed = (await printedDownload(documentId)).files.find((file) => file.contentType === 'application/pdf');
+    const reference = parseDocumentId(documentId);
+    if (reference?.source !== 'CUSTOMS') throw new Error(`not an issued document: ${documentId}`);
     const { PK, SK } = keys.issuedDocument(declarationId, reference.kind, reference.version);
     const dynamodb = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb });
     const sqs = new SQSClient({ endpoint: cloud.endpoints.sqs });
@@ -190,33 +274,98 @@ describe('release notes under the customs seal', () => {
         MessageBody: JSON.stringify({ declarationId, version: reference.version }),
       }),
     );
-    const reprinted = await eventually(async () => {
-      const answer = await call<{ items: DeclarationDocument[] }>('GET', `/v1/declarations/${declarationId}/documents`, { token: trader });
-      const document = answer.body.items.find((item) => item.documentId === listed?.documentId);
-      return document?.files.find((file) => file.contentType === 'application/pdf');
-    });
+    await printWaitingDocuments(sqs);
+    const reprinted = await call<{ items: DeclarationDocument[] }>('GET', `/v1/declarations/${declarationId}/documents`, { token: trader });
     dynamodb.destroy();
     sqs.destroy();
 
     // Assess
-    const releaseNote = unprinted.body.items.find((item) => item.documentId === listed?.documentId);
-    expect(releaseNote?.files.map((file) => file.contentType)).toEqual(['application/json']);
-    expect(reprinted.sha256).toBe(printed?.sha256);
+    const file = (listing: { items: DeclarationDocument[] }, contentType: string) =>
+      listing.items.find((item) => item.documentId === documentId)?.files.find((file) => file.contentType === contentType);
+    expect(file(unprinted.body, 'application/pdf')).toBeUndefined();
+    expect(file(reprinted.body, 'application/pdf')?.sha256).toBe(printed?.sha256);
   });
 });
 
-/** The declaration's documents once the notice and the release note both have their PDF. */
-function printedDocuments(): Promise<DeclarationDocument[]> {
+/** The declaration's documents once the notice and the release note are both issued. */
+function issuedDocuments(): Promise<DeclarationDocument[]> {
   return eventually(
     async () => {
       const answer = await call<{ items: DeclarationDocument[] }>('GET', `/v1/declarations/${declarationId}/documents`, { token: trader });
       const issued = answer.body.items.filter((item) => item.source === 'CUSTOMS');
-      return issued.length === 2 && issued.every((item) => item.files.some((file) => file.contentType === 'application/pdf'))
-        ? issued
-        : undefined;
+      return issued.length === 2 ? issued : undefined;
     },
     { timeoutMs: 60_000 },
   );
+}
+
+/** How many messages the printing queue holds (every send of a download is done when its answer comes). */
+async function printingMessagesWaiting(sqs: SQSClient): Promise<number> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: cloud.queueUrls.printing,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+/**
+ * The printing worker, as its event source mapping would run it: every message waiting in the
+ * printing queue, handed over in one batch, then deleted. The messages it printed.
+ */
+async function printWaitingDocuments(sqs: SQSClient): Promise<Message[]> {
+  const expected = await printingMessagesWaiting(sqs);
+  const held: Message[] = [];
+  while (held.length < expected) {
+    const answer = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: cloud.queueUrls.printing, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: 1 }),
+    );
+    held.push(...(answer.Messages ?? []));
+  }
+  if (held.length === 0) return held;
+  const worker = new LocalFunction('printDocuments', functions.printDocuments, path.resolve('.'), cloud.environment.AWS_REGION ?? '');
+  const event: SQSEvent = {
+    Records: held.map((message) => ({
+      messageId: message.MessageId ?? '',
+      receiptHandle: message.ReceiptHandle ?? '',
+      body: message.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(Date.now()),
+        SenderId: 'local',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: message.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: cloud.queueArns.printing,
+      awsRegion: cloud.environment.AWS_REGION ?? 'eu-west-2',
+    })),
+  };
+  await worker.invoke(event);
+  await sqs.send(
+    new DeleteMessageBatchCommand({
+      QueueUrl: cloud.queueUrls.printing,
+      Entries: held.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? '' })),
+    }),
+  );
+  return held;
+}
+
+/** An issued document's download once its PDF is printed: asked for by the first download, printed by the worker. */
+async function printedDownload(documentId: string): Promise<DocumentDownload> {
+  const sqs = new SQSClient({ endpoint: cloud.endpoints.sqs });
+  try {
+    return await eventually(async () => {
+      const answer = await call<DocumentDownload>('GET', `/v1/documents/${documentId}`, { token: trader });
+      if (answer.body.pdf?.status === 'printed') return answer.body;
+      await printWaitingDocuments(sqs);
+      return undefined;
+    });
+  } finally {
+    sqs.destroy();
+  }
 }
 
 /**

@@ -29,6 +29,7 @@ import {
   releaseClaimOperation,
   reviewQueueOperation,
 } from '#shared/http/operations/review.ts';
+import { getDocumentOperation, listDeclarationDocumentsOperation } from '#shared/http/operations/sealed-documents.ts';
 import { useSession } from '../session.tsx';
 import { ApiError, type CallOptions, call, type Success } from './client.ts';
 
@@ -39,6 +40,8 @@ export const queryKeys = {
   declaration: (id: string) => ['declaration', id] as const,
   events: (id: string) => ['declaration', id, 'events'] as const,
   amendment: (id: string, n: number) => ['declaration', id, 'amendments', n] as const,
+  declarationDocuments: (id: string) => ['declaration', id, 'documents'] as const,
+  documentDownload: (documentId: string) => ['document', documentId] as const,
   myDeclarations: (status: DeclarationStatus | undefined, cursor: string | undefined) =>
     ['declarations', status ?? null, cursor ?? null] as const,
   myDeclarationsAll: ['declarations'] as const,
@@ -108,6 +111,43 @@ export function useDeclaration(id: string, watch = false) {
     enabled: isDeclarationId(id),
     // Follows a declaration through validation, risk and duty until it settles.
     refetchInterval: (query) => (watch ? 1_000 : query.state.data && moving.has(query.state.data.status) ? 2_000 : false),
+    retry,
+  });
+}
+
+/**
+ * A declaration's documents (issued under the customs seal, uploaded by the trader). Its documents
+ * are issued from their own queue shortly after assessment and release: read again every 5 s
+ * while a released declaration has no release note yet.
+ */
+export function useDeclarationDocuments(id: string, released: boolean) {
+  const api = useCall();
+  return useQuery({
+    queryKey: queryKeys.declarationDocuments(id),
+    queryFn: ({ signal }) => api(listDeclarationDocumentsOperation, { path: { id }, signal }),
+    enabled: isDeclarationId(id),
+    refetchInterval: (query) => (released && !query.state.data?.items.some((document) => document.kind === 'RELEASE_NOTE') ? 5_000 : false),
+    retry,
+  });
+}
+
+/**
+ * A document's short-lived download links, once asked for. An issued document's PDF not printed
+ * yet is printed on this request: the answer says `printing` and when to ask again, and it is asked
+ * again then until the PDF's link is there.
+ */
+export function useDocumentDownload(documentId: string, enabled: boolean) {
+  const api = useCall();
+  return useQuery({
+    queryKey: queryKeys.documentDownload(documentId),
+    queryFn: ({ signal }) => api(getDocumentOperation, { path: { docId: documentId }, signal }),
+    enabled,
+    refetchInterval: (query) => {
+      const pdf = query.state.data?.pdf;
+      return pdf?.status === 'printing' ? pdf.retryAfterSeconds * 1000 : false;
+    },
+    // The links expire after 5 minutes: older ones are asked for again.
+    staleTime: 60_000,
     retry,
   });
 }

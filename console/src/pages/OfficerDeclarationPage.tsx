@@ -2,6 +2,7 @@
 import { Link, useParams } from 'react-router';
 import { useDeclaration } from '../api/hooks.ts';
 import { PageHeading } from '../components/PageHeading.tsx';
+import { CustomsDocuments } from '../declaration/CustomsDocuments.tsx';
 import { DeclarationLoadState } from '../declaration/DeclarationLoadState.tsx';
 import { Documents } from '../declaration/Documents.tsx';
 import { ClaimLine, OfficerActions } from '../declaration/OfficerActions.tsx';
@@ -26,6 +27,7 @@ export function OfficerDeclarationPage() {
             </Section>
             <Outcome view={view} />
             <Documents view={view} />
+            <CustomsDocuments view={view} />
             {view.risk && <Risk risk={view.risk} />}
             <Duty view={view} />
             <InspectionDetail view={view} />

@@ -1,6 +1,7 @@
 /**
  * A trader's page of one of its declarations: what traders may see (lane and assessment, not the
- * risk outcome or customs' notes), the documents customs asked for, its amendments, and amending
+ * risk outcome or customs' notes), the documents customs asked for and those it issued under its
+ * seal (sealed JSON and PDF, printed on request), its amendments, and amending
  * or withdrawing it before release.
  */
 import { useState } from 'react';
@@ -13,6 +14,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { Field } from '../components/Field.tsx';
 import { ErrorPanel, Notice } from '../components/feedback.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
+import { CustomsDocuments } from '../declaration/CustomsDocuments.tsx';
 import { DeclarationLoadState } from '../declaration/DeclarationLoadState.tsx';
 import { Documents } from '../declaration/Documents.tsx';
 import { Duty, History, InspectionDetail, Items, Outcome, Parties, PaymentsDue, Section, Summary } from '../declaration/sections.tsx';
@@ -45,6 +47,7 @@ export function TraderDeclarationPage() {
             <PaymentsDue view={view} />
             <DocumentRequests view={view} />
             <Documents view={view} />
+            <CustomsDocuments view={view} />
             <Duty view={view} />
             <InspectionDetail view={view} />
             {view.declaration && (

@@ -20,10 +20,18 @@ export const getDocumentOperation = defineOperation({
   operationId: 'getDocument',
   method: 'GET',
   path: '/v1/documents/{docId}',
-  summary: "Short-lived links to a document's archived files (the declarant, officer, admin)",
+  summary:
+    "Short-lived links to a document's archived files (the declarant, officer, admin); an issued document's PDF not printed yet is asked for and answered as printing",
   roles: ['trader', 'officer', 'admin'],
   pathParameters: z.strictObject({ docId: documentIdParameter }),
-  responses: { 200: { description: 'A presigned GET link per file, valid for minutes', schema: documentDownloadSchema } },
+  responses: {
+    200: {
+      description:
+        'A presigned GET link per archived file, valid for minutes; while an issued document’s PDF is printing, the sealed JSON’s link and `pdf.status` printing',
+      schema: documentDownloadSchema,
+      headers: { 'Retry-After': 'While the PDF is printing: seconds after which to GET this again' },
+    },
+  },
   problems: { 404: 'No such document (or not yours)' },
 });
 

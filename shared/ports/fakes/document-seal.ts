@@ -77,6 +77,20 @@ export class InMemoryIssuedDocuments implements IssuedDocuments {
       .map(([, document]) => structuredClone(document));
   }
 
+  async requestPrinting(
+    declarationId: string,
+    kind: IssuedDocumentKind,
+    version: number,
+    at: string,
+    askedBefore: string,
+  ): Promise<boolean> {
+    const document = this.#documents.get(InMemoryIssuedDocuments.#key(declarationId, kind, version));
+    if (!document || document.pdf) return false;
+    if (document.printRequestedAt !== undefined && document.printRequestedAt >= askedBefore) return false;
+    document.printRequestedAt = at;
+    return true;
+  }
+
   async attachPdf(declarationId: string, kind: IssuedDocumentKind, version: number, pdf: ArchivedPdf): Promise<boolean> {
     const document = this.#documents.get(InMemoryIssuedDocuments.#key(declarationId, kind, version));
     if (!document || document.pdf) return false;

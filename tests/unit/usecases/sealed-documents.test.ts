@@ -13,6 +13,7 @@ import { InMemoryDocumentSealer, InMemoryIssuedDocuments, InMemorySealKeyRegistr
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
 import { printDocuments } from '#shared/usecases/print-documents.ts';
 import {
+  getDocumentDownload,
   getReleaseNote,
   issueDocumentBatch,
   issueDocuments,
@@ -36,8 +37,11 @@ async function released() {
     keys: new InMemorySealKeyRegistry(),
     issued: new InMemoryIssuedDocuments(),
     printingQueue: new InMemoryPipelineQueue(),
+    documentPrinting: 'at-issue' as 'at-issue' | 'on-request',
     clock: platform.clock,
     country: 'GB',
+    links: archive,
+    reaskPrintingAfterSeconds: 900,
   };
   return { ...platform, id, archive, deps };
 }
@@ -198,14 +202,19 @@ describe('printed copies and their references', () => {
     await issueDocuments({ declarationId: platform.id, version: 5 }, platform.deps);
     const printing = { issued: platform.deps.issued, archive: platform.archive, publicSiteUrl: 'https://customs.example.org' };
 
-    // Act
-    const first = await printDocuments({ declarationId: platform.id, version: 5 }, printing);
-    const again = await printDocuments({ declarationId: platform.id, version: 5 }, printing);
+    const asked = platform.deps.printingQueue.sent;
+
+    // Act: each message the issuing sent, then each again
+    const first = await Promise.all(asked.map((message) => printDocuments(message, printing)));
+    const again = await Promise.all(asked.map((message) => printDocuments(message, printing)));
     const listed = await listDeclarationDocuments({ principal: owner, id: platform.id }, platform.deps);
 
-    // Assess
-    expect([first, again]).toEqual([2, 0]);
-    expect(platform.deps.printingQueue.sent).toHaveLength(2);
+    // Assess: one message per document (its own version), each printing its document alone
+    expect(asked).toHaveLength(2);
+    expect([first, again]).toEqual([
+      [1, 1],
+      [0, 0],
+    ]);
     expect(listed.items.map((item) => [item.kind, item.files.map((file) => file.contentType)])).toEqual([
       ['ASSESSMENT_NOTICE', ['application/json', 'application/pdf']],
       ['RELEASE_NOTE', ['application/json', 'application/pdf']],
@@ -231,6 +240,83 @@ describe('printed copies and their references', () => {
       document: { kind: 'ASSESSMENT_NOTICE', declarationId: platform.id },
     });
     expect(wrong).toMatchObject({ kind: 'NOT_FOUND', code: 'DOCUMENT_NOT_FOUND' });
+  });
+});
+
+describe('printing on request', () => {
+  const printingOnRequest = async () => {
+    const platform = await released();
+    platform.deps.documentPrinting = 'on-request';
+    await issueDocuments({ declarationId: platform.id, version: 5 }, platform.deps);
+    const printing = { issued: platform.deps.issued, archive: platform.archive, publicSiteUrl: 'https://customs.example.org' };
+    return { platform, printing, documentId: `${platform.id}.release-note.5` };
+  };
+
+  it('issues the sealed JSON only: no printing message, no PDF', async () => {
+    // Prepare
+    const { platform } = await printingOnRequest();
+
+    // Act
+    const listed = await listDeclarationDocuments({ principal: owner, id: platform.id }, platform.deps);
+
+    // Assess
+    expect(platform.deps.printingQueue.sent).toEqual([]);
+    expect(listed.items.map((item) => item.files.map((file) => file.contentType))).toEqual([['application/json'], ['application/json']]);
+  });
+
+  it('asks for the PDF on the first download only, answers it printing with the JSON link, then the PDF link once printed', async () => {
+    // Prepare
+    const { platform, printing, documentId } = await printingOnRequest();
+
+    // Act: two downloads before printing, the printing worker takes the message, a third download
+    const first = await getDocumentDownload({ principal: owner, documentId }, platform.deps);
+    const second = await getDocumentDownload({ principal: owner, documentId }, platform.deps);
+    const sent = [...platform.deps.printingQueue.sent];
+    const printed = await Promise.all(sent.map((message) => printDocuments(message, printing)));
+    const after = await getDocumentDownload({ principal: owner, documentId }, platform.deps);
+
+    // Assess
+    expect(sent).toEqual([{ declarationId: platform.id, version: 5 }]);
+    for (const answer of [first, second]) {
+      expect(answer.pdf).toEqual({ status: 'printing', retryAfterSeconds: 5 });
+      expect(answer.files.map((file) => file.contentType)).toEqual(['application/json']);
+    }
+    expect(printed).toEqual([1]);
+    expect(after.pdf).toEqual({ status: 'printed' });
+    expect(after.files.map((file) => file.contentType)).toEqual(['application/json', 'application/pdf']);
+    expect(platform.deps.printingQueue.sent).toHaveLength(1);
+    const notice = await platform.deps.issued.list(platform.id);
+    expect(notice.find((document) => document.kind === 'ASSESSMENT_NOTICE')?.pdf).toBeUndefined();
+  });
+
+  it('asks again when the PDF is still not printed after the re-ask limit (its message lost or dead-lettered), not before', async () => {
+    // Prepare: asked once, and the message never printed
+    const { platform, documentId } = await printingOnRequest();
+    await getDocumentDownload({ principal: owner, documentId }, platform.deps);
+
+    // Act
+    platform.clock.advance(899_000);
+    const withinLimit = await getDocumentDownload({ principal: owner, documentId }, platform.deps);
+    const sentWithin = platform.deps.printingQueue.sent.length;
+    platform.clock.advance(2_000);
+    const afterLimit = await getDocumentDownload({ principal: owner, documentId }, platform.deps);
+
+    // Assess
+    expect(sentWithin).toBe(1);
+    expect(platform.deps.printingQueue.sent).toHaveLength(2);
+    expect([withinLimit.pdf?.status, afterLimit.pdf?.status]).toEqual(['printing', 'printing']);
+  });
+
+  it('asks nothing for a document the principal may not see (told it does not exist)', async () => {
+    // Prepare
+    const { platform, documentId } = await printingOnRequest();
+
+    // Act
+    const refused = await refusal(getDocumentDownload({ principal: otherTrader, documentId }, platform.deps));
+
+    // Assess
+    expect(refused).toMatchObject({ kind: 'NOT_FOUND', code: 'DOCUMENT_NOT_FOUND' });
+    expect(platform.deps.printingQueue.sent).toEqual([]);
   });
 });
 
