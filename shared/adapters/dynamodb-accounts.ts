@@ -193,11 +193,9 @@ export class DynamoDbAccountLedger implements AccountLedger {
       replacing
         ? this.put(
             item,
-            'shard = :shard AND #sequence = :sequence',
+            '#shard = :shard AND #sequence = :sequence',
             { ':shard': replacing.shard, ':sequence': replacing.sequence },
-            {
-              '#sequence': 'sequence',
-            },
+            { '#shard': 'shard', '#sequence': 'sequence' },
           )
         : this.put(item),
     );

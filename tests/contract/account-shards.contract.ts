@@ -112,7 +112,7 @@ export function shardedLedgerContract(
       const charges = (await entriesWithShards(reader, account)).filter((entry) => entry.kind === 'CHARGE');
       expect(charges).toHaveLength(23);
       await assessInvariant(reader, account);
-    });
+    }, 180_000);
 
     it('books a redelivered charge once, whichever shard each delivery tries, and finds it by its source', async () => {
       // Prepare
@@ -132,7 +132,7 @@ export function shardedLedgerContract(
       expect(later).toEqual({ ok: true, entry: charges[0] });
       expect(await ledger.findBySource(account.number, 'DECL#D1#5')).toEqual(charges[0]);
       expect((await accountAsHeld(reader, account.number, at))?.balance).toBe('92.50');
-    });
+    }, 60_000);
 
     it("keeps a 16-shard deferment account within its monthly limit, and closing the period gives the shards' allowance back", async () => {
       // Prepare
@@ -163,6 +163,6 @@ export function shardedLedgerContract(
       // A charge dated in the closed period counts in the next one (the period never moves back).
       expect(late.ok && late.entry.period).toBe('2026-12');
       await assessInvariant(reader, opened.account);
-    });
+    }, 180_000);
   });
 }
