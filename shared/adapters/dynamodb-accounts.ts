@@ -101,10 +101,8 @@ export class DynamoDbAccountLedger implements AccountLedger {
   }
 
   async findBySource(number: string, source: string): Promise<LedgerEntry | undefined> {
-    const guard = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.ledgerSource(number, source), ConsistentRead: true }),
-    );
-    if (guard.Item) return this.entryAt(number, Number(guard.Item.sequence));
+    const booked = await this.bookedOnAccount(number, source);
+    if (booked) return booked;
     const charge = await this.chargeGuard(number, source);
     const entry = charge ? await this.shardEntryAt(number, charge.shard, charge.sequence) : undefined;
     return entry?.source === source ? entry : undefined;
@@ -112,7 +110,7 @@ export class DynamoDbAccountLedger implements AccountLedger {
 
   async post(change: { account: Account; expectedVersion: number; entry: LedgerEntry }): Promise<PostOutcome> {
     const { account, entry } = change;
-    const booked = await this.findBySource(account.number, entry.source);
+    const booked = await this.bookedOnAccount(account.number, entry.source);
     if (booked) return { outcome: 'duplicate', entry: booked };
     const claimed = await conditional(() =>
       this.put({ ...keys.ledgerEntry(account.number, entry.sequence), entity: entityTypes.ledgerEntry, ...entry }),
@@ -139,6 +137,14 @@ export class DynamoDbAccountLedger implements AccountLedger {
     const guards = await this.queryAll(keys.ledgerSource(number, prefix).PK, keys.ledgerSource(number, prefix).SK);
     const entries = await Promise.all(guards.map((guard) => this.entryAt(number, Number(guard.sequence))));
     return entries.filter((entry): entry is LedgerEntry => entry !== undefined).sort((a, b) => a.sequence - b.sequence);
+  }
+
+  /** The entry of the account's own ledger booked for `source` (its guard), if any. */
+  private async bookedOnAccount(number: string, source: string): Promise<LedgerEntry | undefined> {
+    const guard = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.ledgerSource(number, source), ConsistentRead: true }),
+    );
+    return guard.Item ? this.entryAt(number, Number(guard.Item.sequence)) : undefined;
   }
 
   async getShard(number: string, shard: number): Promise<AccountShard | undefined> {
