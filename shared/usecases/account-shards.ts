@@ -77,12 +77,22 @@ export async function chargeOnShards(accounts: AccountLedger, account: Account, 
       await reserveInto(accounts, shard, fixed2(slice), period, draft);
       continue;
     }
-    if (await gatherAllowance(accounts, account, index, period, draft)) continue;
+    // The account alone cannot cover it: what the other shards hold (read before the account, so
+    // allowance on its way back is seen once) decides between gathering it and refusing.
+    const others = await Promise.all(
+      Array.from({ length: count }, (_, other) => other)
+        .filter((other) => other !== index)
+        .map((other) => settledShard(accounts, number, other, draft)),
+    );
     const now = await accounts.get(number);
     if (!now) return { ok: false, reason: `account ${number} does not exist` };
-    if (freeOn(now, period).greaterThanOrEqualTo(needed)) continue;
-    // Refused as the account's own ledger would refuse it: on what the account and this shard hold.
-    const refused = applyEntry(accountWithShards(now, [shard]), draft);
+    const elsewhere = others.reduce((total, other) => total.plus(heldFor(other, period)), ZERO);
+    if (freeOn(now, period).plus(elsewhere).greaterThanOrEqualTo(needed)) {
+      await gatherAllowance(accounts, others, period, draft);
+      continue;
+    }
+    // Refused as the account's own ledger would refuse it: on what the account and all its shards hold.
+    const refused = applyEntry(accountWithShards(now, [shard, ...others]), draft);
     if (!refused.ok) return { ok: false, reason: refused.refusal.message };
   }
   throw new Error(`account ${number} is too busy: ${MAX_ATTEMPTS} attempts lost to other charges`);
@@ -222,24 +232,16 @@ async function giveBack(
   return posted === 'applied';
 }
 
-/** Every other shard's allowance of the period back to the account; true if any came back. */
+/** The allowance these shards hold of the period, given back to the account. */
 async function gatherAllowance(
   accounts: AccountLedger,
-  account: Account,
-  except: number,
+  shards: readonly AccountShard[],
   period: string | undefined,
   context: Pick<EntryDraft, 'at' | 'by'>,
-): Promise<boolean> {
-  let returned = false;
-  for (let index = 0; index < shardsOf(account); index += 1) {
-    if (index === except) continue;
-    const shard = await settledShard(accounts, account.number, index, context);
-    if (!heldFor(shard, period).greaterThan(ZERO)) continue;
-    // Given back, or another writer moved the shard on first: either way, look again.
-    await giveBack(accounts, shard, 'RETURNED', undefined, context);
-    returned = true;
-  }
-  return returned;
+): Promise<void> {
+  const holding = shards.filter((shard) => heldFor(shard, period).greaterThan(ZERO));
+  // Given back, or another writer moved the shard on first: either way the charge looks again.
+  await Promise.all(holding.map((shard) => giveBack(accounts, shard, 'RETURNED', undefined, context)));
 }
 
 /**
