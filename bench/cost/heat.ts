@@ -7,6 +7,7 @@
  */
 
 import { keys } from '#shared/adapters/keys.ts';
+import { BENCH_ACCOUNT_SHARDS } from '../accounts.ts';
 
 export interface PartitionHeat {
   pattern: string;
@@ -36,6 +37,15 @@ const patterns: { test: RegExp; label: string; kind: PartitionHeat['kind']; shar
   { test: /^RISK#/, label: 'RISK#<profile>', kind: 'shared', shards: 1 },
   { test: /^RISKSTATS#/, label: 'RISKSTATS#<profile>#<shard>', kind: 'shared', shards: keys.riskProfileEffectivenessShards },
   { test: /^TRADER#/, label: 'TRADER#<party>', kind: 'shared', shards: 1 },
+  // A sharded account (docs/revenue.md): one charge guard per declaration, its charges over the shards, the account itself.
+  { test: /^ACCOUNT#\d+#SOURCE#/, label: 'ACCOUNT#<number>#SOURCE#<source>', kind: 'per-declaration', shards: 1 },
+  {
+    test: /^ACCOUNT#\d+#\d+$/,
+    label: 'ACCOUNT#<number>#<shard> (one account taking every charge)',
+    kind: 'shared',
+    shards: BENCH_ACCOUNT_SHARDS,
+  },
+  { test: /^ACCOUNT#\d+$/, label: 'ACCOUNT#<number> (one account taking every charge)', kind: 'shared', shards: 1 },
   {
     test: /^TRADERCOUNT#/,
     label: 'TRADERCOUNT#<party>#<shard> (one trader sending them all)',

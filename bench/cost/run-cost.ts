@@ -11,7 +11,7 @@ import { seedDemoData } from '#local/seed.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { functions, tables } from '#shared/resources.ts';
 import { ferroSiliconCif, noRandomSelection } from '#tests/support/scenarios.ts';
-import { benchAccountOf, openBenchAccount } from '../accounts.ts';
+import { benchAccountOf, openBenchAccount, warmBenchShards } from '../accounts.ts';
 import { heat, type PartitionHeat } from './heat.ts';
 import { Ledger } from './ledger.ts';
 import { type CostLine, LOCAL_TO_LAMBDA_DURATION_FACTOR, loadPrices, priceLedger } from './pricing.ts';
@@ -199,7 +199,10 @@ export async function benchmarkCost(options: { perScenario: number; log: (line: 
     recorder.ledger = new Ledger(); // set-up: not counted
     await seedDemoData();
     const admin = cloud.mintToken({ role: 'admin' });
-    for (const party of [TRADER, TRUSTED_TRADER]) await openBenchAccount(cloud.apiUrl, admin, party);
+    for (const party of [TRADER, TRUSTED_TRADER]) {
+      await openBenchAccount(cloud.apiUrl, admin, party);
+      await warmBenchShards(party);
+    }
     const settings = await api('PUT', '/v1/admin/reference-documents/risk-settings', admin, noRandomSelection);
     if (settings.status !== 200) throw new Error(`risk settings answered ${settings.status}`);
     log('warming up: one declaration of each scenario (handler imports, SDK connections, reference data caches)...');

@@ -13,9 +13,21 @@
  * (guard, count, then cache), so an account at version n always has the guards and the counts of
  * entries 1..n: a repeated source is found either in its guard or as the entry at the sequence it
  * tried to claim, and entries are counted in sequence order.
+ *
+ * A sharded account's shards (`ACCOUNT#<n>#<k>`) are ledgers of the same kind, without source
+ * guards of their own: a charge's guard is its own item (`ACCOUNT#<n>#SOURCE#<source>`), naming the
+ * shard and sequence it is booked at (shared/usecases/account-shards.ts decides what is booked).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type AccountShard,
+  accountShardSchema,
+  applyShardEntry,
+  type ChargeGuard,
+  chargeGuardSchema,
+  draftOf,
+} from '#shared/domain/account-shards.ts';
 import { type Account, accountSchema, applyEntry, deriveAccount, type LedgerEntry, ledgerEntrySchema } from '#shared/domain/accounts.ts';
 import type { AccountLedger, PostOutcome } from '#shared/ports/accounts.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
@@ -89,16 +101,16 @@ export class DynamoDbAccountLedger implements AccountLedger {
   }
 
   async findBySource(number: string, source: string): Promise<LedgerEntry | undefined> {
-    const guard = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.ledgerSource(number, source), ConsistentRead: true }),
-    );
-    if (!guard.Item) return undefined;
-    return this.entryAt(number, Number(guard.Item.sequence));
+    const booked = await this.bookedOnAccount(number, source);
+    if (booked) return booked;
+    const charge = await this.chargeGuard(number, source);
+    const entry = charge ? await this.shardEntryAt(number, charge.shard, charge.sequence) : undefined;
+    return entry?.source === source ? entry : undefined;
   }
 
   async post(change: { account: Account; expectedVersion: number; entry: LedgerEntry }): Promise<PostOutcome> {
     const { account, entry } = change;
-    const booked = await this.findBySource(account.number, entry.source);
+    const booked = await this.bookedOnAccount(account.number, entry.source);
     if (booked) return { outcome: 'duplicate', entry: booked };
     const claimed = await conditional(() =>
       this.put({ ...keys.ledgerEntry(account.number, entry.sequence), entity: entityTypes.ledgerEntry, ...entry }),
@@ -125,6 +137,91 @@ export class DynamoDbAccountLedger implements AccountLedger {
     const guards = await this.queryAll(keys.ledgerSource(number, prefix).PK, keys.ledgerSource(number, prefix).SK);
     const entries = await Promise.all(guards.map((guard) => this.entryAt(number, Number(guard.sequence))));
     return entries.filter((entry): entry is LedgerEntry => entry !== undefined).sort((a, b) => a.sequence - b.sequence);
+  }
+
+  /** The entry of the account's own ledger booked for `source` (its guard), if any. */
+  private async bookedOnAccount(number: string, source: string): Promise<LedgerEntry | undefined> {
+    const guard = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.ledgerSource(number, source), ConsistentRead: true }),
+    );
+    return guard.Item ? this.entryAt(number, Number(guard.Item.sequence)) : undefined;
+  }
+
+  async getShard(number: string, shard: number): Promise<AccountShard | undefined> {
+    let current = await this.cachedShard(number, shard);
+    // Roll forward over entries a writer claimed but did not cache.
+    for (;;) {
+      const next = await this.shardEntryAt(number, shard, (current?.version ?? 0) + 1);
+      if (!next) return current;
+      const before = current ?? { number, shard, version: 0, free: '0.00', updatedAt: next.at };
+      const applied = applyShardEntry(before, draftOf(next));
+      if (!applied.ok)
+        throw new Error(`shard ${shard} of account ${number}: entry ${next.sequence} does not apply: ${applied.refusal.message}`);
+      await this.revenue.countLedgerEntry(next);
+      await this.storeShard(applied.shard, before.version);
+      current = applied.shard;
+    }
+  }
+
+  async shardEntries(number: string, shard: number): Promise<LedgerEntry[]> {
+    const { PK, SKPrefix } = keys.accountShardEntryPrefix(number, shard);
+    return (await this.queryAll(PK, SKPrefix)).map((item) => ledgerEntrySchema.parse(strip(item)));
+  }
+
+  async shardEntryAt(number: string, shard: number, sequence: number): Promise<LedgerEntry | undefined> {
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.accountShardEntry(number, shard, sequence), ConsistentRead: true }),
+    );
+    return result.Item ? ledgerEntrySchema.parse(strip(result.Item)) : undefined;
+  }
+
+  async postOnShard(change: { shard: AccountShard; expectedVersion: number; entry: LedgerEntry }): Promise<'applied' | 'conflict'> {
+    const { shard, entry } = change;
+    const claimed = await conditional(() =>
+      this.put({ ...keys.accountShardEntry(shard.number, shard.shard, entry.sequence), entity: entityTypes.ledgerEntry, ...entry }),
+    );
+    if (!claimed) return 'conflict';
+    await this.revenue.countLedgerEntry(entry);
+    await this.storeShard(shard, change.expectedVersion);
+    return 'applied';
+  }
+
+  async chargeGuard(number: string, source: string): Promise<ChargeGuard | undefined> {
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.chargeGuard(number, source), ConsistentRead: true }),
+    );
+    return result.Item ? chargeGuardSchema.parse({ shard: result.Item.shard, sequence: result.Item.sequence }) : undefined;
+  }
+
+  placeChargeGuard(number: string, source: string, guard: ChargeGuard, replacing?: ChargeGuard): Promise<boolean> {
+    const item = { ...keys.chargeGuard(number, source), entity: entityTypes.chargeGuard, ...guard };
+    return conditional(() =>
+      replacing
+        ? this.put(
+            item,
+            '#shard = :shard AND #sequence = :sequence',
+            { ':shard': replacing.shard, ':sequence': replacing.sequence },
+            { '#shard': 'shard', '#sequence': 'sequence' },
+          )
+        : this.put(item),
+    );
+  }
+
+  private storeShard(shard: AccountShard, expectedVersion: number): Promise<boolean> {
+    return conditional(() =>
+      this.put(
+        { ...keys.accountShard(shard.number, shard.shard), entity: entityTypes.accountShard, ...shard },
+        expectedVersion === 0 ? 'attribute_not_exists(PK)' : 'version = :expected',
+        expectedVersion === 0 ? undefined : { ':expected': expectedVersion },
+      ),
+    );
+  }
+
+  private async cachedShard(number: string, shard: number): Promise<AccountShard | undefined> {
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.accountShard(number, shard), ConsistentRead: true }),
+    );
+    return result.Item ? accountShardSchema.parse(strip(result.Item)) : undefined;
   }
 
   /** Writes the guard of `entry`, counts its revenue and moves the cache over it (from `before`, or from nothing for the opening). */
@@ -179,13 +276,19 @@ export class DynamoDbAccountLedger implements AccountLedger {
     return result.Item ? ledgerEntrySchema.parse(strip(result.Item)) : undefined;
   }
 
-  private put(item: Record<string, unknown>, condition = 'attribute_not_exists(PK)', values?: Record<string, unknown>) {
+  private put(
+    item: Record<string, unknown>,
+    condition = 'attribute_not_exists(PK)',
+    values?: Record<string, unknown>,
+    names?: Record<string, string>,
+  ) {
     return this.documents.send(
       new PutCommand({
         TableName: this.tableName,
         Item: item,
         ConditionExpression: condition,
         ...(values ? { ExpressionAttributeValues: values } : {}),
+        ...(names ? { ExpressionAttributeNames: names } : {}),
       }),
     );
   }

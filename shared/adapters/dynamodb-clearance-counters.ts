@@ -18,7 +18,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { Decimal } from 'decimal.js';
-import type { LedgerEntry } from '#shared/domain/accounts.ts';
+import { type LedgerEntry, ledgerOf } from '#shared/domain/accounts.ts';
 import { type DayCounters, emptyDay, releaseBucketOf, type StatisticsIncrement } from '#shared/domain/clearance-statistics.ts';
 import { type RevenueCount, revenueOfEntry, revenueOfPayment, revenueOfPayout } from '#shared/domain/ledger-revenue.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
@@ -63,12 +63,12 @@ export class DynamoDbClearanceCounters implements ClearanceCounters {
   async countLedgerEntry(entry: LedgerEntry): Promise<boolean> {
     const revenue = revenueOfEntry(entry);
     if (!revenue) return false;
-    const { PK, SK } = keys.ledgerRevenue(revenue.day, entry.accountNumber);
-    // Entries of one account are counted in sequence order: a later one counted means this one was.
+    const { PK, SK } = keys.ledgerRevenue(revenue.day, ledgerOf(entry));
+    // Entries of one ledger (an account's, or one of its shards') are counted in sequence order: a later one counted means this one was.
     return this.addRevenueOnce({ PK: { S: PK }, SK: { S: SK } }, revenue, {
       set: '#guard = :sequence',
       condition: 'attribute_not_exists(#guard) OR #guard < :sequence',
-      name: `a#${entry.accountNumber}`,
+      name: `a#${ledgerOf(entry)}`,
       values: { ':sequence': { N: String(entry.sequence) } },
     });
   }

@@ -193,6 +193,18 @@ export const keys = {
   ledgerEntryPrefix: (number: string) => ({ PK: `ACCOUNT#${number}`, SKPrefix: 'ENTRY#' }),
   /** Which entry booked a source (a declaration's charge, a bank transfer's top-up): a repeat finds it here. */
   ledgerSource: (number: string, source: string) => ({ PK: `ACCOUNT#${number}`, SK: `SOURCE#${source}` }),
+  /**
+   * Allowance shard k of a sharded account (docs/revenue.md, patterns 96, 97): its cache (`META`)
+   * and its ledger (`ENTRY#<n>`), a partition of its own so the account's charges spread over N keys.
+   */
+  accountShard: (number: string, shard: number) => ({ PK: `ACCOUNT#${number}#${shard}`, SK: 'META' }),
+  accountShardEntry: (number: string, shard: number, sequence: number) => ({
+    PK: `ACCOUNT#${number}#${shard}`,
+    SK: `ENTRY#${String(sequence).padStart(10, '0')}`,
+  }),
+  accountShardEntryPrefix: (number: string, shard: number) => ({ PK: `ACCOUNT#${number}#${shard}`, SKPrefix: 'ENTRY#' }),
+  /** Where a sharded account's charge of `source` is booked (pattern 98): one item per charge, its own partition. */
+  chargeGuard: (number: string, source: string) => ({ PK: `ACCOUNT#${number}#SOURCE#${source}`, SK: 'GUARD' }),
   /** A party's account, listed under its trader partition ('ACCOUNT#' sorts before 'KEY#' and 'PROFILE'). */
   accountOfOwner: (ownerId: string, number: string) => ({ PK: `TRADER#${ownerId}`, SK: `ACCOUNT#${number}` }),
   accountOfOwnerPrefix: (ownerId: string) => ({ PK: `TRADER#${ownerId}`, SKPrefix: 'ACCOUNT#' }),
@@ -298,6 +310,8 @@ export const entityTypes = {
   account: 'Account',
   ledgerEntry: 'LedgerEntry',
   ledgerSource: 'LedgerSource',
+  accountShard: 'AccountShard',
+  chargeGuard: 'ChargeGuard',
   accountOfOwner: 'AccountOfOwner',
   statement: 'Statement',
   defermentAccount: 'DefermentAccount',

@@ -44,16 +44,31 @@ export const defermentSettingsSchema = z.strictObject({
   guarantee: guaranteeSchema,
 });
 
+/**
+ * Allowance shards (docs/revenue.md, "One account at 1,000 charges a second"): how many shard
+ * ledgers take the account's charges. 1 (the default): charges are booked on the account's own
+ * ledger; 16 for an account expected to take more than 100 charges a second.
+ */
+export const MAX_ACCOUNT_SHARDS = 32;
+const shardCount = z.number().int().min(1).max(MAX_ACCOUNT_SHARDS);
+
 /** What an administrator opens an account with. */
 export const openAccountInputSchema = z
   .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('CASH'), number: accountNumber, ownerId: partyId, currency: currencyCode }),
+    z.strictObject({
+      kind: z.literal('CASH'),
+      number: accountNumber,
+      ownerId: partyId,
+      currency: currencyCode,
+      shards: shardCount.optional(),
+    }),
     z.strictObject({
       kind: z.literal('DEFERMENT'),
       number: accountNumber,
       ownerId: partyId,
       currency: currencyCode,
       deferment: defermentSettingsSchema,
+      shards: shardCount.optional(),
     }),
   ])
   .meta({ id: 'OpenAccountInput' });
@@ -76,6 +91,8 @@ export const accountSchema = z
     currency: z.string(),
     /** The sequence number of the latest ledger entry: every change is conditional on it. */
     version: z.number().int().positive(),
+    /** Allowance shards taking its charges (absent: 1, charges on this ledger). */
+    shards: shardCount.optional(),
     openedAt: z.string(),
     updatedAt: z.string(),
     /** Cash account: the funds available (never below zero). Deferment account: "0.00". */
@@ -108,13 +125,27 @@ export const ledgerEntryKinds = [
   'SECURITY_RELEASED',
   /** A deferment period closed: its charges collected by direct debit (monthly statements). */
   'DIRECT_DEBIT',
+  /** Account ledger of a sharded account: allowance moved to a shard (`RESERVE#<shard>#<shard sequence>`), within the balance or limit. */
+  'RESERVE',
+  /** Account ledger of a sharded account: a shard's unused allowance given back (`RETURN#<shard>#<shard sequence>`). */
+  'RETURN',
+  /** Shard ledger: a reservation asked for (settled by the account's `RESERVE` of the same source). */
+  'RESERVING',
+  /** Shard ledger: what the account's `RESERVE` granted (possibly nothing). */
+  'RESERVED',
+  /** Shard ledger: unused allowance given back to the account (its `RETURN` follows). */
+  'RETURNED',
+  /** Shard ledger: a deferment period closed, its unused allowance given back; the shard counts the next period. */
+  'CLOSED',
 ] as const;
 export type LedgerEntryKind = (typeof ledgerEntryKinds)[number];
 
 export const ledgerEntrySchema = z
   .object({
     accountNumber,
-    /** 1 for the opening, then one more per entry: the account's version after it. */
+    /** An entry of the account's allowance shard `shard` (its own sequence); absent: of the account's ledger. */
+    shard: z.number().int().min(0).optional(),
+    /** 1 for the opening, then one more per entry: the account's (or its shard's) version after it. */
     sequence: z.number().int().positive(),
     kind: z.enum(ledgerEntryKinds),
     at: z.string(),
@@ -131,14 +162,24 @@ export const ledgerEntrySchema = z
     by: z.string(),
     /** The opening entry carries the account's terms. */
     opened: z
-      .object({ kind: z.enum(accountKinds), ownerId: z.string(), currency: z.string(), deferment: defermentSettingsSchema.optional() })
+      .object({
+        kind: z.enum(accountKinds),
+        ownerId: z.string(),
+        currency: z.string(),
+        deferment: defermentSettingsSchema.optional(),
+        shards: shardCount.optional(),
+      })
       .optional(),
   })
   .meta({ id: 'LedgerEntry' });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
+/** The ledger an entry belongs to: the account's (`<number>`) or one of its shards' (`<number>#<shard>`), each numbered on its own. */
+export const ledgerOf = (entry: Pick<LedgerEntry, 'accountNumber' | 'shard'>): string =>
+  entry.shard === undefined ? entry.accountNumber : `${entry.accountNumber}#${entry.shard}`;
+
 /** An entry before it is numbered. */
-export type EntryDraft = Omit<LedgerEntry, 'accountNumber' | 'sequence' | 'opened'>;
+export type EntryDraft = Omit<LedgerEntry, 'accountNumber' | 'sequence' | 'opened' | 'shard'>;
 
 export type Refusal = { code: 'INSUFFICIENT_FUNDS' | 'LIMIT_EXCEEDED' | 'GUARANTEE_EXCEEDED' | 'WRONG_ACCOUNT_KIND'; message: string };
 
@@ -157,6 +198,7 @@ export function openAccount(input: OpenAccountInput, at: string, by: string): { 
       ownerId: input.ownerId,
       currency: input.currency,
       ...(input.kind === 'DEFERMENT' ? { deferment: input.deferment } : {}),
+      ...((input.shards ?? 1) > 1 ? { shards: input.shards } : {}),
     },
   };
   return { account: accountFromOpening(entry), entry };
@@ -171,6 +213,7 @@ function accountFromOpening(entry: LedgerEntry): Account {
     ownerId: opened.ownerId,
     currency: opened.currency,
     version: 1,
+    ...(opened.shards ? { shards: opened.shards } : {}),
     openedAt: entry.at,
     updatedAt: entry.at,
     balance: '0.00',
@@ -209,6 +252,16 @@ export function applyEntry(
         account: { ...next, deferment: { ...deferment, used: fixed2(Dec.max(ZERO, new Dec(deferment.used).minus(amount))) } },
         entry,
       };
+    case 'RETURN':
+      // Unused allowance back from a shard: as a credit of the period it was reserved in.
+      if (account.kind === 'CASH') return { ok: true, account: { ...next, balance: fixed2(new Dec(account.balance).plus(amount)) }, entry };
+      if (!deferment || draft.period !== deferment.period) return { ok: true, account: next, entry };
+      return {
+        ok: true,
+        account: { ...next, deferment: { ...deferment, used: fixed2(Dec.max(ZERO, new Dec(deferment.used).minus(amount))) } },
+        entry,
+      };
+    case 'RESERVE':
     case 'CHARGE': {
       if (account.kind === 'CASH') {
         const left = new Dec(account.balance).minus(amount);
@@ -263,12 +316,28 @@ export function applyEntry(
     }
     case 'OPENED':
       return wrongKind(account, 'an account is opened once');
+    case 'RESERVING':
+    case 'RESERVED':
+    case 'RETURNED':
+    case 'CLOSED':
+      return wrongKind(account, `a ${draft.kind} entry is booked on an allowance shard`);
   }
 }
 
 const refuse = (code: Refusal['code'], message: string) => ({ ok: false as const, refusal: { code, message } });
 const wrongKind = (account: Account, message: string) =>
   refuse('WRONG_ACCOUNT_KIND', `account ${account.number} is a ${account.kind.toLowerCase()} account: ${message}`);
+
+/**
+ * What the account can still cover in `period` (deferment; the balance for cash): a charge or a
+ * reservation up to this amount fits.
+ */
+export function freeOn(account: Account, period: string | undefined): Dec {
+  const deferment = account.deferment;
+  if (account.kind === 'CASH' || !deferment) return new Dec(account.balance);
+  const counted = period && period.localeCompare(deferment.period) > 0 ? period : deferment.period;
+  return new Dec(deferment.monthlyLimit).minus(counted === deferment.period ? deferment.used : ZERO);
+}
 
 /** What the ledger adds up to: the account as its entries, in sequence order, make it. */
 export function deriveAccount(entries: readonly LedgerEntry[]): Account {

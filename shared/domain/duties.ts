@@ -23,7 +23,13 @@ export const dutyChargeSchema = z.object({
   status: z.enum(['SECURED', 'PENDING']),
   /** Drawn on an account: which, and its ledger entry. */
   account: z
-    .object({ number: z.string(), sequence: z.number().int(), kind: z.enum(['CHARGE', 'SECURITY', 'CREDIT', 'SECURITY_RELEASED']) })
+    .object({
+      number: z.string(),
+      /** A sharded account's charge: the shard whose ledger holds it (`sequence` is the shard's). */
+      shard: z.number().int().optional(),
+      sequence: z.number().int(),
+      kind: z.enum(['CHARGE', 'SECURITY', 'CREDIT', 'SECURITY_RELEASED']),
+    })
     .optional(),
   /** Asked for: the payment request's reference, and why the account could not be drawn on. */
   reference: z.string().optional(),

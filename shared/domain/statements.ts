@@ -12,11 +12,20 @@ import { type Account, type LedgerEntry, periodSchema } from './accounts.ts';
 
 export const directDebitSource = (period: string): string => `DIRECTDEBIT#${period}`;
 
-/** The entries a period's statement lists: its charges and credits, before the direct debit that closed it. */
+/**
+ * The entries a period's statement lists: its charges and credits, before the direct debit that
+ * closed it. A sharded account's shard charges (numbered on their own ledgers) are all listed: a
+ * shard books no charge of a period after its `CLOSED` entry, written before the direct debit.
+ */
 export function periodEntries(entries: readonly LedgerEntry[], period: string, before: number): LedgerEntry[] {
   return entries
-    .filter((entry) => entry.sequence < before && entry.period === period && (entry.kind === 'CHARGE' || entry.kind === 'CREDIT'))
-    .sort((a, b) => a.sequence - b.sequence);
+    .filter(
+      (entry) =>
+        (entry.shard !== undefined || entry.sequence < before) &&
+        entry.period === period &&
+        (entry.kind === 'CHARGE' || entry.kind === 'CREDIT'),
+    )
+    .sort((a, b) => (a.shard === b.shard ? a.sequence - b.sequence : a.at.localeCompare(b.at) || (a.shard ?? -1) - (b.shard ?? -1)));
 }
 
 /** What a period's entries add up to: charged, credited, per tax type, and the direct debit (never below zero). */
@@ -58,6 +67,8 @@ export const statementSchema = z
     closedAt: z.string(),
     lines: z.array(
       z.object({
+        /** A sharded account's charge: the shard whose ledger numbers it. */
+        shard: z.number().int().optional(),
         sequence: z.number().int(),
         kind: z.enum(['CHARGE', 'CREDIT']),
         at: z.string(),
@@ -82,6 +93,7 @@ export function buildStatement(account: Account, entries: readonly LedgerEntry[]
     period,
     closedAt: directDebit.at,
     lines: lines.map((entry) => ({
+      ...(entry.shard === undefined ? {} : { shard: entry.shard }),
       sequence: entry.sequence,
       kind: entry.kind === 'CREDIT' ? 'CREDIT' : 'CHARGE',
       at: entry.at,
@@ -106,7 +118,8 @@ export function statementCsv(statement: Statement): string {
     const signed = line.kind === 'CREDIT' ? fixed2(new Dec(line.amount).negated()) : line.amount;
     rows.push(
       csvRow([
-        String(line.sequence),
+        // A shard's charge: "<shard>/<sequence>" (numbered on the shard's ledger).
+        line.shard === undefined ? String(line.sequence) : `${line.shard}/${line.sequence}`,
         line.kind,
         line.at,
         line.declarationId ?? '',

@@ -15,6 +15,7 @@ import { hasRole, type Principal, requireParty, requireRole } from '#shared/doma
 import { DomainError, problem } from '#shared/domain/problems.ts';
 import type { AccountLedger } from '#shared/ports/accounts.ts';
 import type { Clock } from '#shared/ports/clock.ts';
+import { accountAsHeld, entriesWithShards } from './account-shards.ts';
 
 export interface AccountDeps {
   accounts: AccountLedger;
@@ -78,12 +79,20 @@ export async function listTraderAccounts(
   if (hasRole(query.principal, 'officer') || hasRole(query.principal, 'admin')) {
     if (!query.owner)
       throw new DomainError('BAD_REQUEST', 'Invalid query', [problem('/owner', 'OWNER_REQUIRED', 'name the party whose accounts to list')]);
-    return deps.accounts.listByOwner(query.owner);
+    return asHeld(await deps.accounts.listByOwner(query.owner), deps);
   }
   const party = requireParty(query.principal);
   if (query.owner !== undefined && query.owner !== party)
     throw new DomainError('FORBIDDEN', 'Forbidden', [problem('/owner', 'OWNER_MISMATCH', 'a trader lists only its own accounts')]);
-  return deps.accounts.listByOwner(party);
+  return asHeld(await deps.accounts.listByOwner(party), deps);
+}
+
+/** A sharded account as its holder sees it: what its shards hold unspent is not spent (shared/usecases/account-shards.ts). */
+async function asHeld(accounts: Account[], deps: AccountDeps): Promise<Account[]> {
+  const at = deps.clock.now().toISOString();
+  return Promise.all(
+    accounts.map(async (account) => (account.shards ? ((await accountAsHeld(deps.accounts, account.number, at)) ?? account) : account)),
+  );
 }
 
 /** GET /v1/accounts/{number}: another party's account does not exist for a trader (no existence oracle). */
@@ -92,5 +101,8 @@ export async function getTraderAccount(query: { principal: Principal; number: st
   const account = await deps.accounts.get(query.number);
   const customs = hasRole(query.principal, 'officer') || hasRole(query.principal, 'admin');
   if (!account || (!customs && account.ownerId !== query.principal.partyId)) throw notFound(query.number);
-  return { ...account, entries: await deps.accounts.entries(account.number) };
+  if (!account.shards) return { ...account, entries: await deps.accounts.entries(account.number) };
+  // N + 1 reads: the account and each shard, settled (docs/revenue.md).
+  const held = (await accountAsHeld(deps.accounts, account.number, deps.clock.now().toISOString())) ?? account;
+  return { ...held, entries: await entriesWithShards(deps.accounts, held) };
 }

@@ -24,6 +24,7 @@ import type { AccountLedger } from '#shared/ports/accounts.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { ArchiveDownloads, DocumentArchive } from '#shared/ports/document-archive.ts';
 import type { StatementIndex } from '#shared/ports/statements.ts';
+import { closeShardsForPeriod, entriesWithShards, shardsOf } from './account-shards.ts';
 
 export interface StatementDeps {
   accounts: AccountLedger;
@@ -84,8 +85,10 @@ export async function closeAccountPeriod(number: string, period: string, deps: S
   if (recorded) return recorded;
   const account = await deps.accounts.get(number);
   if (account?.kind !== 'DEFERMENT' || periodOf(account.openedAt) > period) return undefined;
+  // A sharded account's shards close the period first: no charge of it is booked on them after.
+  if (shardsOf(account) > 1) await closeShardsForPeriod(deps.accounts, account, period, deps.clock.now().toISOString());
   const directDebit = await bookDirectDebit(account, period, deps);
-  const entries = await deps.accounts.entries(number);
+  const entries = await entriesWithShards(deps.accounts, account);
   const statement = buildStatement(account, entries, directDebit);
   const [json, csv] = await Promise.all([
     archive(deps, number, period, 'json', `${JSON.stringify(statement, null, 2)}\n`, 'application/json'),
@@ -113,7 +116,9 @@ async function bookDirectDebit(opened: Account, period: string, deps: StatementD
     const booked = await deps.accounts.findBySource(account.number, source);
     if (booked) return booked;
     const version = account.version;
-    const entries = (await deps.accounts.entries(account.number)).filter((entry) => entry.sequence <= version);
+    const entries = (await entriesWithShards(deps.accounts, account)).filter(
+      (entry) => entry.shard !== undefined || entry.sequence <= version,
+    );
     const totals = periodTotals(periodEntries(entries, period, version + 1));
     const applied = applyEntry(account, {
       kind: 'DIRECT_DEBIT',

@@ -7,6 +7,7 @@
  * and its immediate payments the provider confirmed (a paid payment request, which has no ledger
  * entry). Any difference is listed with the declaration, tax type and both amounts.
  */
+import type { LedgerEntry } from '#shared/domain/accounts.ts';
 import { type Principal, requireRole } from '#shared/domain/auth.ts';
 import type { DeclarationRecord } from '#shared/domain/declaration-record.ts';
 import { amountToSecure } from '#shared/domain/duties.ts';
@@ -21,7 +22,7 @@ import { maxStatisticsDays } from './clearance-statistics.ts';
 
 export interface ReconciliationDeps {
   listings: Pick<DeclarationListings, 'listByDay'>;
-  accounts: Pick<AccountLedger, 'entriesBySourcePrefix'>;
+  accounts: Pick<AccountLedger, 'entriesBySourcePrefix' | 'findBySource'>;
   payments: Pick<PaymentRequests, 'get'>;
   clock: Clock;
 }
@@ -119,7 +120,15 @@ async function bookedFor(record: DeclarationRecord, deps: ReconciliationDeps): P
   const accounts = new Set(charges.flatMap((charge) => (charge.account ? [charge.account.number] : [])));
   if (record.duties?.account) accounts.add(record.duties.account);
   for (const number of accounts) {
-    for (const entry of await deps.accounts.entriesBySourcePrefix(number, `DECL#${record.id}#`)) {
+    const own = await deps.accounts.entriesBySourcePrefix(number, `DECL#${record.id}#`);
+    // A sharded account's charges are on its shards: found by their sources (each charge's guard).
+    const sharded = await Promise.all(
+      charges
+        .filter((charge) => charge.account?.number === number && charge.account.shard !== undefined)
+        .map((charge) => deps.accounts.findBySource(number, charge.source)),
+    );
+    const onShards = sharded.filter((entry): entry is LedgerEntry => entry?.shard !== undefined);
+    for (const entry of [...own, ...onShards]) {
       if (entry.kind !== 'CHARGE' && entry.kind !== 'SECURITY' && entry.kind !== 'CREDIT') continue;
       // A credit's tax types are negative already (the re-assessment's difference).
       addInto(booked, new Map(Object.entries(entry.byTaxType ?? {}).map(([taxType, amount]) => [taxType, new Dec(amount)])));

@@ -9,13 +9,14 @@
  * or the payment request) and books nothing again.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Account, applyEntry, type EntryDraft, periodOf } from '#shared/domain/accounts.ts';
+import { type Account, applyEntry, type EntryDraft, type LedgerEntry, periodOf } from '#shared/domain/accounts.ts';
 import type { Declaration } from '#shared/domain/declaration.ts';
 import type { DeclarationRecord } from '#shared/domain/declaration-record.ts';
 import { allSecured, type Duties, type DutyCharge, dueOf, isPositive, paymentReferenceOf } from '#shared/domain/duties.ts';
 import type { AccountLedger } from '#shared/ports/accounts.ts';
 import type { PaymentRequests } from '#shared/ports/payments.ts';
 import { Dec, fixed2, ZERO } from '#shared/tariff/money.ts';
+import { chargeOnShards, shardsOf } from './account-shards.ts';
 
 export interface SecureDutiesDeps {
   accounts: AccountLedger;
@@ -112,7 +113,7 @@ export async function secureCharge(request: ChargeRequest, deps: SecureDutiesDep
       return {
         ...base,
         status: 'SECURED',
-        account: { number: booked.accountNumber, sequence: booked.sequence, kind: chargeKind(booked.kind) },
+        account: entryOf(booked),
       };
     // Asked for already by an attempt that did not finish: the trader may be paying it.
     if (await deps.payments.get(request.reference)) return requested(base, request, 'asked for before');
@@ -135,12 +136,7 @@ async function creditBack(
   if (!payment?.account || (payment.method !== 'P' && payment.method !== 'E'))
     return { ...base, status: 'SECURED', reason: onRepaymentClaim };
   const booked = await deps.accounts.findBySource(payment.account, request.source);
-  if (booked)
-    return {
-      ...base,
-      status: 'SECURED',
-      account: { number: booked.accountNumber, sequence: booked.sequence, kind: chargeKind(booked.kind) },
-    };
+  if (booked) return { ...base, status: 'SECURED', account: entryOf(booked) };
   const drawn = await drawnOn(payment.account, request, deps);
   const credit = Dec.min(toRepay, drawn.creditable);
   if (!credit.greaterThan(ZERO))
@@ -186,6 +182,14 @@ async function drawnOn(number: string, request: ChargeRequest, deps: SecureDutie
   return { creditable: Dec.max(ZERO, creditable), ...(period ? { period } : {}) };
 }
 
+/** The ledger entry a charge names: the account's, or a shard's of a sharded account. */
+const entryOf = (entry: LedgerEntry): NonNullable<DutyCharge['account']> => ({
+  number: entry.accountNumber,
+  ...(entry.shard === undefined ? {} : { shard: entry.shard }),
+  sequence: entry.sequence,
+  kind: chargeKind(entry.kind),
+});
+
 const chargeKind = (kind: string): 'CHARGE' | 'SECURITY' | 'CREDIT' =>
   kind === 'SECURITY' ? 'SECURITY' : kind === 'CREDIT' ? 'CREDIT' : 'CHARGE';
 
@@ -218,12 +222,16 @@ async function drawOnAccount(
     };
     if ((method === 'P') !== (account.kind === 'CASH'))
       return { ok: false, reason: `method ${method} draws on a ${method === 'P' ? 'cash' : 'deferment'} account; ${number} is not one` };
+    if (kind === 'CHARGE' && shardsOf(account) > 1) {
+      // A sharded account: booked on one of its allowance shards (shared/usecases/account-shards.ts).
+      const charged = await chargeOnShards(deps.accounts, account, draft);
+      return charged.ok ? { ok: true, account: entryOf(charged.entry) } : charged;
+    }
     const applied = applyEntry(account, draft);
     if (!applied.ok) return { ok: false, reason: applied.refusal.message };
     const posted = await deps.accounts.post({ account: applied.account, expectedVersion: account.version, entry: applied.entry });
     if (posted.outcome === 'applied') return { ok: true, account: { number, sequence: applied.entry.sequence, kind } };
-    if (posted.outcome === 'duplicate')
-      return { ok: true, account: { number, sequence: posted.entry.sequence, kind: chargeKind(posted.entry.kind) } };
+    if (posted.outcome === 'duplicate') return { ok: true, account: entryOf(posted.entry) };
     // Another charge took this sequence: try again on the account as it is now, after a short random pause.
     await sleep(Math.floor(Math.random() * Math.min(50, 2 + attempt * 2)));
   }

@@ -33,6 +33,7 @@ import { loadConfig } from '#shared/config.ts';
 import { firstEvent, nextEvent } from '#shared/domain/history.ts';
 import { listDeclarationEvents } from '#shared/usecases/read-declarations.ts';
 import { storeSubmitted } from '#tests/support/stored-declaration.ts';
+import { shardedLedgerContract } from './account-shards.contract.ts';
 import { cargoReportsContract } from './cargo-reports.contract.ts';
 import { clearanceCountersContract } from './clearance-counters.contract.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
@@ -77,6 +78,12 @@ declarationRepositoryContract('DynamoDB and S3 adapters on the local cloud', {
 // Admins open accounts; the release stage draws on them; payment callbacks confirm requests.
 accountLedgerContract('DynamoDB adapter on the local cloud', { ledger: () => accountLedger(loadConfig('openAccount')) });
 paymentRequestsContract('DynamoDB adapter on the local cloud', { payments: () => paymentRequests(loadConfig('paymentCallback')) });
+// Sharded accounts: opened by the opening function, charged by the release stage, read and closed by the statements job.
+shardedLedgerContract('DynamoDB adapter on the local cloud', {
+  opener: () => accountLedger(loadConfig('openAccount')),
+  ledger: () => accountLedger(loadConfig('decideRelease')),
+  reader: () => accountLedger(loadConfig('closeStatements')),
+});
 // Officers decide claims (and list the pending ones); the decision pays out to a trader without a cash account.
 repaymentClaimsContract('DynamoDB adapter on the local cloud', {
   claims: () => repaymentClaims(loadConfig('decideRepaymentClaim')),

@@ -21,6 +21,7 @@ import {
 import { InMemorySigningKeyStore } from '#shared/ports/fakes/signing-keys.ts';
 import { InMemoryStatementIndex } from '#shared/ports/fakes/statements.ts';
 import { InMemoryDeliveryLog, InMemorySubscriptionStore } from '#shared/ports/fakes/webhooks.ts';
+import { shardedLedgerContract } from './account-shards.contract.ts';
 import { cargoReportsContract } from './cargo-reports.contract.ts';
 import { clearanceCountersContract } from './clearance-counters.contract.ts';
 import { declarationRepositoryContract } from './declaration-repository.contract.ts';
@@ -89,6 +90,7 @@ signingKeyStoreContract('in-memory fake', { keys: () => new InMemorySigningKeySt
 const accounts = new InMemoryAccountLedger();
 const payments = new InMemoryPaymentRequests();
 accountLedgerContract('in-memory fake', { ledger: () => accounts });
+shardedLedgerContract('in-memory fake', { opener: () => accounts, ledger: () => accounts, reader: () => accounts });
 permitStoreContract('in-memory fake', { permits: () => permits });
 paymentRequestsContract('in-memory fake', { payments: () => payments });
 statementsContract('in-memory fakes', { ledger: () => accounts, reader: () => accounts, statements: () => new InMemoryStatementIndex() });

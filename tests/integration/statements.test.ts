@@ -61,7 +61,8 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-async function openAccount(owner: string): Promise<string> {
+/** `shards`: allowance shards taking its charges (docs/revenue.md); 1, charges on the account's own ledger. */
+async function openAccount(owner: string, shards = 1): Promise<string> {
   const number = String(randomInt(1_000_000, 9_999_999));
   const opened = await api('POST', '/v1/admin/accounts', {
     token: admin,
@@ -71,6 +72,7 @@ async function openAccount(owner: string): Promise<string> {
       kind: 'DEFERMENT',
       ownerId: owner,
       deferment: { monthlyLimit: '100000.00', guarantee: { amount: '100000.00', guarantor: 'Test Bank plc' } },
+      ...(shards > 1 ? { shards } : {}),
     },
   });
   expect(opened.status).toBe(201);
@@ -107,69 +109,78 @@ const sumByTaxType = (views: readonly View[]): Record<string, string> => {
 };
 
 describe('monthly statements', () => {
-  it('closes the period once, lists exactly its declarations to the penny, and shows the statement to its holder only', async () => {
-    // Prepare: two declarations charged this month; the local cloud lets an admin close the current month early.
-    const period = periodOf(new Date().toISOString());
-    const number = await openAccount(trustedTrader);
-    const inPeriod = [
-      await released(trustedTrader, (d) => {
-        d.payment = { method: 'E', account: number };
-      }),
-      await released(trustedTrader, (d) => {
-        d.payment = { method: 'E', account: number };
-      }),
-    ];
+  it.each([1, 16])(
+    'closes the period once, lists exactly its declarations to the penny, and shows the statement to its holder only (%i shards)',
+    async (shards) => {
+      // Prepare: two declarations charged this month; the local cloud lets an admin close the current month early.
+      const period = periodOf(new Date().toISOString());
+      const number = await openAccount(trustedTrader, shards);
+      const inPeriod = [
+        await released(trustedTrader, (d) => {
+          d.payment = { method: 'E', account: number };
+        }),
+        await released(trustedTrader, (d) => {
+          d.payment = { method: 'E', account: number };
+        }),
+      ];
 
-    // Act: two closings at once and the scheduled job (which closes the month before), a declaration after, a closing again.
-    const [first, second] = await Promise.all([close(period), close(period), cloud.runScheduled('closeEndedStatements')]);
-    const later = await released(trustedTrader, (d) => {
-      d.payment = { method: 'E', account: number };
-    });
-    const again = await close(period);
-    const holder = cloud.mintToken({ role: 'trader', party: trustedTrader });
-    const stranger = cloud.mintToken({ role: 'trader', party: newParty() });
-    const listed = await api<{ items: Summary[] }>('GET', `/v1/accounts/${number}/statements`, { token: holder });
-    const read = await api<Summary & { files: { format: string; url: string; sha256: string }[] }>(
-      'GET',
-      `/v1/accounts/${number}/statements/${period}`,
-      { token: holder },
-    );
-    const downloads = Object.fromEntries(
-      await Promise.all((read.body.files ?? []).map(async (file) => [file.format, await (await fetch(file.url)).text()] as const)),
-    );
-    const refused = await Promise.all([
-      api('GET', `/v1/accounts/${number}/statements`, { token: stranger }),
-      api('GET', `/v1/accounts/${number}/statements/${period}`, { token: stranger }),
-    ]);
+      // Act: two closings at once and the scheduled job (which closes the month before), a declaration after, a closing again.
+      const [first, second] = await Promise.all([close(period), close(period), cloud.runScheduled('closeEndedStatements')]);
+      const later = await released(trustedTrader, (d) => {
+        d.payment = { method: 'E', account: number };
+      });
+      const again = await close(period);
+      const holder = cloud.mintToken({ role: 'trader', party: trustedTrader });
+      const stranger = cloud.mintToken({ role: 'trader', party: newParty() });
+      const listed = await api<{ items: Summary[] }>('GET', `/v1/accounts/${number}/statements`, { token: holder });
+      const read = await api<Summary & { files: { format: string; url: string; sha256: string }[] }>(
+        'GET',
+        `/v1/accounts/${number}/statements/${period}`,
+        { token: holder },
+      );
+      const downloads = Object.fromEntries(
+        await Promise.all((read.body.files ?? []).map(async (file) => [file.format, await (await fetch(file.url)).text()] as const)),
+      );
+      const refused = await Promise.all([
+        api('GET', `/v1/accounts/${number}/statements`, { token: stranger }),
+        api('GET', `/v1/accounts/${number}/statements/${period}`, { token: stranger }),
+      ]);
 
-    // Assess
-    const expectedTotal = fixed2(inPeriod.reduce((sum, view) => sum.plus(view.assessment?.totals.total ?? '0'), ZERO));
-    const statementOf = (answer: typeof first) => answer.body.closed.find((summary) => summary.accountNumber === number);
-    const entries = await entriesOf(number);
-    const debits = entries.filter((entry) => entry.kind === 'DIRECT_DEBIT');
-    expect([first.status, second.status, again.status]).toEqual([200, 200, 200]);
-    expect(statementOf(first)).toEqual(statementOf(second));
-    expect(statementOf(again)).toEqual(statementOf(first));
-    expect(statementOf(first)).toMatchObject({
-      period,
-      declarations: 2,
-      totals: { charged: expectedTotal, credited: '0.00', byTaxType: sumByTaxType(inPeriod), directDebit: expectedTotal },
-      directDebit: { amount: expectedTotal },
-    });
-    expect(debits.map((entry) => [entry.amount, entry.period])).toEqual([[expectedTotal, period]]);
-    expect(entries.filter((entry) => entry.declarationId === later.id).map((entry) => entry.period)).not.toContain(period);
-    expect(listed.body).toEqual({ items: [statementOf(first)] });
-    expect(read.status).toBe(200);
-    const json = JSON.parse(downloads.json ?? '{}') as { lines: { declarationId: string; amount: string }[] };
-    expect(json.lines.map((line) => [line.declarationId, line.amount])).toEqual(
-      inPeriod.map((view) => [view.id, view.assessment?.totals.total]),
-    );
-    expect(
-      downloads.csv?.split('\r\n').filter((row) => row.includes(inPeriod[0]?.id ?? '-') || row.includes(inPeriod[1]?.id ?? '-')),
-    ).toHaveLength(2);
-    expect(downloads.csv).not.toContain(later.id);
-    expect(refused.map((response) => response.status)).toEqual([404, 404]);
-  });
+      // Assess
+      const expectedTotal = fixed2(inPeriod.reduce((sum, view) => sum.plus(view.assessment?.totals.total ?? '0'), ZERO));
+      const statementOf = (answer: typeof first) => answer.body.closed.find((summary) => summary.accountNumber === number);
+      const entries = await entriesOf(number);
+      const debits = entries.filter((entry) => entry.kind === 'DIRECT_DEBIT');
+      expect([first.status, second.status, again.status]).toEqual([200, 200, 200]);
+      expect(statementOf(first)).toEqual(statementOf(second));
+      expect(statementOf(again)).toEqual(statementOf(first));
+      expect(statementOf(first)).toMatchObject({
+        period,
+        declarations: 2,
+        totals: { charged: expectedTotal, credited: '0.00', byTaxType: sumByTaxType(inPeriod), directDebit: expectedTotal },
+        directDebit: { amount: expectedTotal },
+      });
+      expect(debits.map((entry) => [entry.amount, entry.period])).toEqual([[expectedTotal, period]]);
+      expect(entries.filter((entry) => entry.declarationId === later.id).map((entry) => entry.period)).not.toContain(period);
+      expect(listed.body).toEqual({ items: [statementOf(first)] });
+      expect(read.status).toBe(200);
+      const json = JSON.parse(downloads.json ?? '{}') as { lines: { declarationId: string; amount: string }[] };
+      expect(json.lines.map((line) => [line.declarationId, line.amount])).toEqual(
+        inPeriod.map((view) => [view.id, view.assessment?.totals.total]),
+      );
+      expect(
+        downloads.csv?.split('\r\n').filter((row) => row.includes(inPeriod[0]?.id ?? '-') || row.includes(inPeriod[1]?.id ?? '-')),
+      ).toHaveLength(2);
+      expect(downloads.csv).not.toContain(later.id);
+      expect(refused.map((response) => response.status)).toEqual([404, 404]);
+      const today = new Date().toISOString().slice(0, 10);
+      const reconciled = await api<Reconciliation>('GET', `/v1/admin/revenue/reconciliation?from=${today}&to=${today}`, { token: admin });
+      const ours = new Set([...inPeriod, later].map((view) => view.id));
+      expect(reconciled.body.differences.filter((difference) => ours.has(difference.declarationId))).toEqual([]);
+      const account = await api<{ deferment: { used: string } }>('GET', `/v1/accounts/${number}`, { token: holder });
+      expect(account.body.deferment.used).toBe(later.assessment?.totals.total);
+    },
+  );
 
   it('the scheduled job closes the month that ended on an account opened before it, once', async () => {
     // Prepare: an account opened last month with one charge of last month, written through the ledger.

@@ -1,6 +1,6 @@
 /** In-memory clearance counters; the contract suite holds them to what the DynamoDB adapter does. */
 import { Decimal } from 'decimal.js';
-import type { LedgerEntry } from '#shared/domain/accounts.ts';
+import { type LedgerEntry, ledgerOf } from '#shared/domain/accounts.ts';
 import { addIncrement, type DayCounters, emptyDay, type StatisticsIncrement } from '#shared/domain/clearance-statistics.ts';
 import { type RevenueCount, revenueOfEntry, revenueOfPayment, revenueOfPayout } from '#shared/domain/ledger-revenue.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
@@ -19,7 +19,7 @@ export class InMemoryClearanceCounters implements ClearanceCounters {
   async countLedgerEntry(entry: LedgerEntry): Promise<boolean> {
     const revenue = revenueOfEntry(entry);
     if (!revenue) return false;
-    const guard = `${revenue.day}#${entry.accountNumber}`;
+    const guard = `${revenue.day}#${ledgerOf(entry)}`;
     if ((this.#countedSequences.get(guard) ?? 0) >= entry.sequence) return false;
     this.#countedSequences.set(guard, entry.sequence);
     this.#addRevenue(revenue);
