@@ -40,9 +40,9 @@ export const PART_CHUNK_BYTES = 300_000;
  * State fields stored compressed as `<name>Z` (raw deflate with the preset dictionary below), so
  * the item stays under 1 KB for a typical declaration (one write unit per change) whatever the
  * outcomes hold. Items stored before carry `<name>Gz` (gzip, no dictionary; 'risk' and
- * 'assessment' from before they became part items) or `duties` as a map: both still read.
+ * 'assessment' from before they became part items) or `duties`, `amountDue` and `decision` as maps: all still read.
  */
-const compressedFields = ['validation', 'assessmentProblems', 'lastEvent', 'duties'] as const;
+const compressedFields = ['validation', 'assessmentProblems', 'lastEvent', 'duties', 'amountDue', 'decision'] as const;
 const gzipFields = ['validation', 'risk', 'assessment', 'assessmentProblems', 'lastEvent'] as const;
 
 /**
@@ -62,6 +62,8 @@ const DICTIONARY_V1 = Buffer.from(
     'T00:00:00.000Z","actor":{"kind":"trader","id":"GB',
     '"actor":{"kind":"officer","id":"},"actor":{"kind":"system","id":"release"},"detail":"lane GREEN","detail":"lane RED',
     '"detail":"assessed: total GBP ","detail":"queued for officer review (RED lane at GB","detail":"released (GREEN lane)"}',
+    '{"action":"RELEASE","action":"REQUEST_DOCUMENTS","action":"HOLD","officerId":"","at":"2026-","message":"Released after ","documents":[{"type":"',
+    '{"amount":"","currency":"GBP","byTaxType":{"A00":"","B00":""}}',
   ].join(''),
 );
 
@@ -153,13 +155,16 @@ function withoutDeclarationId(id: string, event: HistoryEvent): Partial<HistoryE
 }
 
 /**
- * Where the submitted bytes are, as stored: the SHA-256, size and S3 version only. The bucket is the
- * function's archive bucket (config); the key is left out when the key rule rebuilds it from the id,
- * the amendment and the SHA-256 (`archiveKeys`), and kept when it does not (an earlier layout).
+ * Where the submitted bytes are, as stored: the SHA-256, size and S3 version. The bucket is the
+ * function's archive bucket (config). The key is left out when the key rule rebuilds it from the id,
+ * the SHA-256 and the amendment (`archiveKeys`; the amendment number is then stored with it, not
+ * taken from the item, so a later change of `amendment` alone cannot misdirect it), and kept when
+ * it does not (an earlier layout) or the amendment is not known here.
  */
 function compactSubmission(id: string, amendment: number | undefined, submission: SubmissionArchive): Record<string, unknown> {
   const { bucket: _bucket, key, ...kept } = submission;
-  return amendment !== undefined && key === submissionKey(id, amendment, submission.sha256) ? kept : { ...kept, key };
+  if (amendment === undefined || key !== submissionKey(id, amendment, submission.sha256)) return { ...kept, key };
+  return amendment === 0 ? kept : { ...kept, amendment };
 }
 
 const submissionKey = (id: string, amendment: number, sha256: string): string =>
@@ -189,10 +194,11 @@ export function decodeStateItem(item: Record<string, unknown>): DecodedState {
   }
   if (record.lastEvent && typeof record.lastEvent === 'object') record.lastEvent = { declarationId: item.id, ...record.lastEvent };
   if (record.submission && typeof record.submission === 'object') {
-    const submission = record.submission as Partial<SubmissionArchive>;
-    const amendment = typeof item.amendment === 'number' ? item.amendment : 0;
-    if (submission.key === undefined && typeof submission.sha256 === 'string')
-      record.submission = { ...submission, key: submissionKey(String(item.id), amendment, submission.sha256) };
+    const { amendment = 0, ...submission } = record.submission as Partial<SubmissionArchive> & { amendment?: number };
+    record.submission =
+      submission.key === undefined && typeof submission.sha256 === 'string' && typeof amendment === 'number'
+        ? { ...submission, key: submissionKey(String(item.id), amendment, submission.sha256) }
+        : submission;
   }
   const what = `declaration ${String(item.id)}`;
   const { assessment: legacyAssessment, risk: legacyRisk, ...state } = record;
