@@ -120,9 +120,15 @@ export function encodeNewDeclaration(record: DeclarationRecord): Record<string, 
     ...keys.declarationByDay(record.submittedAt, record.id),
     ...(inFlightStatuses.includes(record.status) ? keys.inFlight(record.updatedAt, record.id) : {}),
     entity: entityTypes.declaration,
-    ...encodeChanges(record.id, state, record.amendment ?? 0).set,
+    // The id is the table key's (`DECL#<id>`): not stored twice.
+    ...encodeChanges(record.id, withoutId(state), record.amendment ?? 0).set,
   };
 }
+
+const withoutId = <T extends { id?: string }>({ id: _id, ...rest }: T): Omit<T, 'id'> => rest;
+
+/** The declaration id of a state item: its table key's (items stored before also carry `id`). */
+export const idOfStateItem = (item: Record<string, unknown>): string => String(item.PK).slice('DECL#'.length);
 
 /**
  * The attributes a state change sets (outcomes compressed, the submission without what config and
@@ -179,7 +185,8 @@ export interface DecodedState {
 }
 
 /** Reads a declaration's state item back: keys stripped, outcomes unpacked, the whole validated. */
-export function decodeStateItem(item: Record<string, unknown>): DecodedState {
+export function decodeStateItem(stored: Record<string, unknown>): DecodedState {
+  const item: Record<string, unknown> = { ...stored, id: idOfStateItem(stored) };
   const record: Record<string, unknown> = { ...item };
   for (const name of itemOnlyAttributes) delete record[name];
   for (const name of gzipFields) {
@@ -218,7 +225,7 @@ export function decodeStateItem(item: Record<string, unknown>): DecodedState {
 
 /** A stalled declaration as the in-flight index (keys only) names it: the id of its table key. */
 export const decodeStalled = (item: Record<string, unknown>): StalledDeclaration =>
-  validated(declarationStateSchema.pick({ id: true }), { id: String(item.PK).slice('DECL#'.length) }, `in-flight entry ${String(item.PK)}`);
+  validated(declarationStateSchema.pick({ id: true }), { id: idOfStateItem(item) }, `in-flight entry ${String(item.PK)}`);
 
 export const decodeHistoryEvent = (item: Record<string, unknown>): HistoryEvent =>
   validated(historyEventSchema, item, `history event ${String(item.SK)} of ${String(item.declarationId)}`);

@@ -43,6 +43,7 @@ import {
   encodeNewDeclaration,
   encodePart,
   encodeUpload,
+  idOfStateItem,
   inFlightStatuses,
   newPartRef,
   type PartRef,
@@ -276,7 +277,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
         const result: BatchGetCommandOutput = await this.documents.send(
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
         );
-        for (const item of result.Responses?.[this.tableName] ?? []) byId.set(String(item.id), item);
+        for (const item of result.Responses?.[this.tableName] ?? []) byId.set(idOfStateItem(item), item);
         pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
       }
     }

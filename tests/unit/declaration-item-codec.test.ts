@@ -62,7 +62,7 @@ describe('the state item codec', () => {
     expect(decoded.partRefs.risk).toBeUndefined();
   });
 
-  it('round-trips a new state item: the same state back, without the risk outcome, the bucket or a derivable key', () => {
+  it('round-trips a new state item: the same state back, without the risk outcome, the id, the bucket or a derivable key', () => {
     // Prepare
     const record = releasedRecord();
 
@@ -74,6 +74,8 @@ describe('the state item codec', () => {
     expect(decoded.state).toEqual(stateOf(record));
     expect(item.submission).toEqual({ versionId: '1', sha256: record.submission.sha256, bytes: 863 });
     expect(Object.keys(item).filter((name) => name.endsWith('Gz') || name === 'risk' || name === 'riskGz')).toEqual([]);
+    // The id is the table key's, stored once.
+    expect(item).not.toHaveProperty('id');
     expect(item).toHaveProperty('lastEventZ');
     expect(item).toHaveProperty('dutiesZ');
   });
