@@ -3,7 +3,6 @@
  * encoded and decoded by declaration-item-codec.ts, cursors by cursor-codec.ts; this class holds
  * the queries and the conditional writes.
  */
-import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -15,7 +14,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
-import type { DeclarationRecord, DeclarationState, HistoryEvent } from '#shared/domain/declaration-record.ts';
+import { type DeclarationRecord, type DeclarationState, declarationParts, type HistoryEvent } from '#shared/domain/declaration-record.ts';
 import type { DocumentUpload } from '#shared/domain/documents.ts';
 import type { ReviewClaim } from '#shared/domain/review.ts';
 import type {
@@ -34,8 +33,8 @@ import type { ArchiveReader } from '#shared/ports/document-archive.ts';
 import { conditional } from './conditional-write.ts';
 import {
   type DecodedState,
-  decodeAssessmentPart,
   decodeHistoryEvent,
+  decodePart,
   decodeStalled,
   decodeStateItem,
   decodeSubmittedBody,
@@ -44,7 +43,9 @@ import {
   encodeNewDeclaration,
   encodePart,
   encodeUpload,
+  idOfStateItem,
   inFlightStatuses,
+  newPartRef,
   type PartRef,
   unpackLegacyBody,
 } from './declaration-item-codec.ts';
@@ -149,10 +150,11 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   /** A record from a state item (current or an amendment's copy) and the part items it points at. */
   private async recordOf(id: string, stateItem: Record<string, unknown>, items: Record<string, unknown>[]): Promise<DeclarationRecord> {
     const decoded = decodeStateItem(stateItem);
-    const { assessment: assessmentRef, reassessment: reassessmentRef } = decoded.partRefs;
-    const assessment = assessmentRef ? decodeAssessmentPart(items, id, 'assessment', assessmentRef) : decoded.legacy.assessment;
-    const reassessment = reassessmentRef ? decodeAssessmentPart(items, id, 'reassessment', reassessmentRef) : undefined;
-    return { ...decoded.state, declaration: await this.body(decoded), assessment, reassessment };
+    const { assessment: assessmentRef, reassessment: reassessmentRef, risk: riskRef } = decoded.partRefs;
+    const assessment = assessmentRef ? decodePart(items, id, 'assessment', assessmentRef) : decoded.legacy.assessment;
+    const reassessment = reassessmentRef ? decodePart(items, id, 'reassessment', reassessmentRef) : undefined;
+    const risk = riskRef ? decodePart(items, id, 'risk', riskRef) : decoded.legacy.risk;
+    return { ...decoded.state, declaration: await this.body(decoded), risk, assessment, reassessment };
   }
 
   /** Every item of a declaration's partition from an SK on, or with an SK prefix, consistently, all pages. */
@@ -244,7 +246,13 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
         batch.map(async (item) => {
           try {
             const decoded = decodeStateItem(item);
-            return { ...decoded.state, declaration: await this.body(decoded), assessment: undefined, reassessment: undefined };
+            return {
+              ...decoded.state,
+              declaration: await this.body(decoded),
+              risk: undefined,
+              assessment: undefined,
+              reassessment: undefined,
+            };
           } catch {
             unreadable += 1;
             return undefined;
@@ -269,7 +277,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
         const result: BatchGetCommandOutput = await this.documents.send(
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
         );
-        for (const item of result.Responses?.[this.tableName] ?? []) byId.set(String(item.id), item);
+        for (const item of result.Responses?.[this.tableName] ?? []) byId.set(idOfStateItem(item), item);
         pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
       }
     }
@@ -372,19 +380,23 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
 
   async transition(change: Transition): Promise<'applied' | 'conflict'> {
     // The body is never in the state item: it is read back from the archive `submission` names.
-    const { assessment, reassessment, declaration: _body, ...set } = change.set;
+    const { assessment, reassessment, risk, declaration: _body, ...set } = change.set;
+    const encoded = encodeChanges(change.id, set);
     const sets: Record<string, unknown> = {
-      ...encodeChanges(set),
+      ...encoded.set,
       status: change.to,
       version: change.expectedVersion + 1,
       updatedAt: change.at,
     };
-    // The assessment's parts go first, under a fresh reference: a change that then loses the
-    // conditional write leaves parts nothing points at, never a half-written assessment.
+    // The parts go first, under a fresh reference: a change that then loses the conditional
+    // write leaves parts nothing points at, never a half-written outcome.
     if (assessment !== undefined) sets.assessmentRef = await this.writePart(change.id, 'assessment', assessment);
     if (reassessment !== undefined) sets.reassessmentRef = await this.writePart(change.id, 'reassessment', reassessment);
-    // Every change starts the redrive count again: it counts redrives of one stall.
-    const removes: string[] = ['redriveCount'];
+    // The outcome stored inside the item before it became a part goes (riskGz).
+    if (risk !== undefined) sets.riskRef = await this.writePart(change.id, 'risk', risk);
+    // Every change starts the redrive count again: it counts redrives of one stall; a field set
+    // anew drops the other forms it was stored in (`validationGz` when `validationZ` is set).
+    const removes: string[] = ['redriveCount', ...encoded.remove, ...(risk !== undefined ? ['risk', 'riskGz'] : [])];
     // The in-flight entry is written when the declaration enters the pipeline and removed when it
     // leaves; between two stages it stays (the redrive reads `updatedAt`), unless a redrive had
     // backed it off.
@@ -449,7 +461,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
 
   /** Writes a part's chunks under a fresh reference (write-once: nothing ever rewrites them). */
   private async writePart(id: string, name: string, value: unknown): Promise<PartRef> {
-    const ref = randomUUID();
+    const ref = newPartRef();
     const chunks = encodePart(id, name, ref, value);
     for (const Item of chunks) await this.documents.send(new PutCommand({ TableName: this.tableName, Item }));
     return { ref, chunks: chunks.length };
@@ -615,9 +627,9 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   }
 }
 
-/** The stored attributes of a field an amendment clears (outcomes may be stored compressed, parts by reference). */
+/** The stored attributes of a field an amendment clears (outcomes may be stored compressed, with or without a dictionary; parts by reference). */
 const clearedAttributes = (field: ClearableField): string[] =>
-  field === 'assessment' || field === 'reassessment' ? [field, `${field}Gz`, `${field}Ref`] : [field, `${field}Gz`];
+  (declarationParts as readonly string[]).includes(field) ? [field, `${field}Gz`, `${field}Ref`] : [field, `${field}Gz`, `${field}Z`];
 
 /** No other officer holds an unexpired claim (`:officer` acts at `:now`). */
 const claimFreeFor = '(attribute_not_exists(#claim) OR #claim.#officerId = :officer OR #claim.#until < :now)';

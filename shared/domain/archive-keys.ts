@@ -6,8 +6,10 @@
  * prefix and land in one S3 partition (3,500 PUT/s at most); hashed first, the writes of 1,000
  * declarations/s spread over 256 prefixes (docs/data-model.md, "Archive keys").
  *
- * Readers never rebuild a key: the record stores the key it was written under, so objects
- * archived under earlier layouts (`declarations/<id>/submitted.json`) stay readable.
+ * Readers read the key the record names, so objects archived under earlier layouts
+ * (`declarations/<id>/submitted.json`) stay readable. The state item leaves out a submission key
+ * these rules rebuild (from the id, the amendment and the SHA-256): `submitted` and `amendment`
+ * must never change for keys already written (a new layout is a new rule, its keys stored whole).
  */
 import { createHash } from 'node:crypto';
 

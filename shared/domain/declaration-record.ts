@@ -19,7 +19,8 @@ const declarationId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a de
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256');
 
 export const submissionArchiveSchema = z.object({
-  bucket: z.string(),
+  /** The region's archive bucket (its functions' config names it); the state item no longer stores it. */
+  bucket: z.string().optional(),
   key: z.string(),
   /** Hex SHA-256 of the exact bytes the trader submitted. */
   sha256: sha256Hex,
@@ -110,7 +111,8 @@ export type ProcessingFailure = z.infer<typeof processingFailureSchema>;
 
 /**
  * What listings and access checks read, and what the state item stores: the declaration without
- * the parts that grow with its items (the body stays in the archive, the assessment in part items).
+ * the parts that grow with its items or are read only with the whole declaration (the body stays
+ * in the archive, the assessment and the risk outcome in part items).
  * The repository validates every state item it reads back against this schema.
  */
 export const declarationStateSchema = z.object({
@@ -127,7 +129,8 @@ export const declarationStateSchema = z.object({
   updatedAt: isoTime,
   submission: submissionArchiveSchema,
   validation: validationOutcomeSchema.optional(),
-  risk: riskOutcomeSchema.optional(),
+  /** The risk outcome's score, for the officers' queue; the outcome itself is a part (`risk` of the record). */
+  riskScore: z.number().optional(),
   lane: laneSchema.optional(),
   /** Problems that stopped the duty calculation (e.g. a missing quantity); the officer resolves them. */
   assessmentProblems: z.array(problemSchema).optional(),
@@ -177,13 +180,17 @@ export const declarationStateSchema = z.object({
 });
 export type DeclarationState = z.infer<typeof declarationStateSchema>;
 
-/** Outputs that grow with the items: stored as write-once part items, never in the state item. */
-export const declarationParts = ['assessment', 'reassessment'] as const;
+/**
+ * Outputs stored as write-once part items, never in the state item: the assessments grow with the
+ * items; the risk outcome (reasons, selection) would double the state item that every later change rewrites.
+ */
+export const declarationParts = ['assessment', 'reassessment', 'risk'] as const;
 export type DeclarationPart = (typeof declarationParts)[number];
 
-/** A declaration as the platform keeps it: its state, the body as submitted and the assessment. */
+/** A declaration as the platform keeps it: its state, the body as submitted, the risk outcome and the assessment. */
 export const declarationRecordSchema = declarationStateSchema.extend({
   declaration: declarationSchema,
+  risk: riskOutcomeSchema.optional(),
   assessment: assessmentSchema.optional(),
   /** The assessment after an inspection's corrections (the original stays as `assessment`). */
   reassessment: assessmentSchema.optional(),

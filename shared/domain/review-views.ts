@@ -45,7 +45,7 @@ export function toReviewEntry(state: DeclarationState): ReviewEntry {
     ...toSummary(state),
     lane: state.lane ?? null,
     queuedAt: state.queuedAt ?? null,
-    score: state.risk?.score ?? null,
+    score: state.riskScore ?? null,
     claim: state.claim ?? null,
     decision: state.decision ?? null,
   };

@@ -77,6 +77,7 @@ export type ClearableField =
   | 'signature'
   | 'validation'
   | 'risk'
+  | 'riskScore'
   | 'lane'
   | 'assessment'
   | 'assessmentProblems'
@@ -124,7 +125,7 @@ export interface LrnRegistry {
 export interface DeclarationReader {
   /** The declaration with its body (read from the archive) and every stage output. */
   get(id: string): Promise<DeclarationRecord | undefined>;
-  /** The declaration's state only: no body, no assessment (for access checks and history). */
+  /** The declaration's state only: no body, no risk outcome, no assessment (for access checks and history). */
   getState(id: string): Promise<DeclarationState | undefined>;
   /** Its history, oldest first. */
   listEvents(declarationId: string): Promise<HistoryEvent[]>;

@@ -51,6 +51,7 @@ const outcomes: readonly ClearableField[] = [
   'signature',
   'validation',
   'risk',
+  'riskScore',
   'lane',
   'assessment',
   'assessmentProblems',

@@ -64,6 +64,8 @@ function compileCached(profiles: RiskProfile[]): CompiledProfiles {
 }
 
 export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): Promise<StageResult> {
+  // The outcome this delivery stored, if it moved the declaration (the last one decided is the one applied).
+  let scored: RiskOutcome | undefined;
   const result = await runStage(
     message,
     {
@@ -96,9 +98,10 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
           recent,
         });
         const risk = { ...outcome, scoredAt: at, ...(outcome.selection ? { selection: { ...outcome.selection, recent } } : {}) };
+        scored = risk;
         return {
           to: 'SCORED',
-          set: { risk, lane: risk.lane },
+          set: { risk, riskScore: risk.score, lane: risk.lane },
           // History is shown to the trader too: the lane only; score and reasons stay on the risk outcome.
           detail: `lane ${risk.lane}`,
         };
@@ -109,9 +112,12 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
   // Counted once per declaration: a marker on the declaration guards the counts, so a retry after
   // a crash counts what the first attempt did not (a crash between marker and counts loses one).
   if (result.outcome !== 'skipped') {
-    // The state only: the counts need no body (an archive read) and no part.
-    const record = await deps.repository.getState(message.declarationId);
-    const risk = record?.risk;
+    // The state only (the counts need no body, an archive read) with the outcome this delivery
+    // stored; a redelivery reads the stored outcome (a part item) with the whole declaration.
+    const { record, risk } =
+      result.outcome === 'moved'
+        ? { record: await deps.repository.getState(message.declarationId), risk: scored }
+        : await deps.repository.get(message.declarationId).then((record) => ({ record, risk: record?.risk }));
     if (record && risk && (await deps.repository.markOnce(record.id, 'riskCountedAt', deps.clock.now().toISOString()))) {
       await Promise.all([
         deps.traders.countDeclaration(record.declarantId, deps.clock.now().toISOString()),

@@ -11,6 +11,7 @@ import { type DocumentUpload, documentKey, type ReceivedDocument } from '#shared
 import { newDeclarationId, newDocumentId } from '#shared/domain/ids.ts';
 import { type DeclarationRepository, InvalidCursorError } from '#shared/ports/declarations.ts';
 import type { DocumentArchive } from '#shared/ports/document-archive.ts';
+import type { RiskOutcome } from '#shared/risk/outcome.ts';
 import type { Assessment } from '#shared/tariff/assessment.ts';
 import { newParty } from '#tests/integration/support.ts';
 import { storeSubmitted } from '#tests/support/stored-declaration.ts';
@@ -179,6 +180,53 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       expect(first?.declaration).toEqual(record.declaration);
       expect(latest).toEqual(current);
       expect(none).toBeUndefined();
+    });
+
+    it('keeps the risk outcome beside the state: get reads it, getState has its score only; an amendment keeps it on its copy', async () => {
+      // Prepare: a declaration scored RED
+      const record = await stored(subject);
+      const repository = subject.repository();
+      const at = new Date().toISOString();
+      const risk: RiskOutcome = {
+        lane: 'RED',
+        score: 70,
+        reasons: [{ kind: 'PROFILE', profileId: 'RP-CONTRACT', profileVersion: 1, lane: 'RED', text: 'contract profile selects RED' }],
+        profileVersions: { 'RP-CONTRACT': 1 },
+        scoredAt: at,
+        postClearanceAudit: false,
+      };
+      await repository.transition({
+        id: record.id,
+        from: 'SUBMITTED',
+        expectedVersion: 1,
+        to: 'SCORED',
+        at,
+        set: { risk, riskScore: risk.score, lane: risk.lane },
+      });
+
+      // Act
+      const scored = await repository.get(record.id);
+      const state = await repository.getState(record.id);
+      await repository.transition({
+        id: record.id,
+        from: 'SCORED',
+        expectedVersion: 2,
+        to: 'SUBMITTED',
+        at,
+        archiveCurrentAs: 0,
+        clear: ['risk', 'riskScore', 'lane'],
+        set: { amendment: 1 },
+      });
+      const amended = await repository.get(record.id);
+      const asFirstSubmitted = await repository.getAmendment(record.id, 0);
+
+      // Assess
+      expect(scored?.risk).toEqual(risk);
+      expect(state).toMatchObject({ riskScore: 70, lane: 'RED' });
+      expect(state).not.toHaveProperty('risk');
+      expect(amended?.risk).toBeUndefined();
+      expect(amended).not.toHaveProperty('riskScore');
+      expect(asFirstSubmitted).toMatchObject({ risk, riskScore: 70 });
     });
 
     it('stores a declaration once; get reads its body back, getState leaves it out', async () => {

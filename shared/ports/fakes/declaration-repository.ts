@@ -39,6 +39,7 @@ const stateOf = ({
   declaration: _body,
   assessment: _assessment,
   reassessment: _reassessment,
+  risk: _risk,
   ...state
 }: DeclarationRecord): DeclarationState => clone(state);
 
