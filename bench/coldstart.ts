@@ -85,7 +85,7 @@ function largestInputs(metafile: Metafile): { input: string; kilobytes: number }
 /** Bundles the function as the CDK app does, into `folder`/`name`/index.mjs. */
 async function bundle(folder: string, name: string, definition: FunctionDefinition): Promise<{ outfile: string; metafile: Metafile }> {
   const outfile = path.join(folder, name, 'index.mjs');
-  const bundled = await build(esbuildOptions(path.join(repositoryRoot, definition.entry), outfile));
+  const bundled = await build(esbuildOptions(path.join(repositoryRoot, definition.entry), outfile, definition));
   return { outfile, metafile: bundled.metafile };
 }
 

@@ -253,6 +253,15 @@ export interface FunctionDefinition {
   timeoutSeconds: number;
   triggers: readonly Trigger[];
   /**
+   * Whether the function bundles the Powertools Tracer: its handler segment (cold start annotated)
+   * and a subsegment per AWS call, for the price of the X-Ray SDK, about 120 KB parsed at every
+   * cold start (docs/benchmarks.md). Only intake and the four clearance stages, the path whose
+   * latency is the trader's time to release and where a slow call must be found; every function
+   * still has Lambda's active tracing (the service's own segments: initialisation, invocation),
+   * and the SDK passes the trace header on through SQS, so a declaration's trace stays whole.
+   */
+  traced?: true;
+  /**
    * What the function may do, and nothing more: the CDK app turns each entry into one IAM
    * statement (infra/function-factory.ts), and the local cloud refuses any other call of the
    * handler as AWS would (local/access-control.ts). See docs/infrastructure.md, "Least privilege".
@@ -509,6 +518,7 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 10,
     triggers: [api(submitDeclarationOperation)],
+    traced: true,
     access: {
       tables: {
         main: [
@@ -624,6 +634,7 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'validation', batchSize: 10 }],
+    traced: true,
     access: {
       tables: {
         main: [
@@ -778,6 +789,7 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'release', batchSize: 10 }],
+    traced: true,
     access: {
       tables: {
         main: [
@@ -803,6 +815,7 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'risk', batchSize: 10 }],
+    traced: true,
     access: {
       tables: {
         main: [
@@ -832,6 +845,7 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'duty', batchSize: 10 }],
+    traced: true,
     access: {
       tables: {
         main: [

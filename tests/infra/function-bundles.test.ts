@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { esbuildOptions } from '#infra/function-bundling.ts';
+import { esbuildOptions, nodejsFunctionBundling } from '#infra/function-bundling.ts';
 import { type FunctionDefinition, type FunctionName, functions } from '#shared/resources.ts';
 
 const repositoryRoot = join(import.meta.dirname, '..', '..');
@@ -18,15 +18,18 @@ const folder = mkdtempSync(join(tmpdir(), 'customs-bundles-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 /** The inputs that put bytes in the bundle of `entry` (tree-shaken modules excluded). */
-async function bundledInputs(entry: string, name: string): Promise<string[]> {
-  const { metafile } = await build(esbuildOptions(entry, join(folder, name, 'index.mjs')));
+async function bundledInputs(entry: string, name: string, definition?: FunctionDefinition): Promise<string[]> {
+  const { metafile } = await build(esbuildOptions(entry, join(folder, name, 'index.mjs'), definition));
   const output = Object.values(metafile.outputs as Metafile['outputs']).find((candidate) => candidate.entryPoint);
   return Object.entries(output?.inputs ?? {})
     .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
     .map(([input]) => input);
 }
 
-const functionInputs = (name: FunctionName) => bundledInputs(join(repositoryRoot, (functions[name] as FunctionDefinition).entry), name);
+const functionInputs = (name: FunctionName) => {
+  const definition: FunctionDefinition = functions[name];
+  return bundledInputs(join(repositoryRoot, definition.entry), name, definition);
+};
 
 describe('function bundles', () => {
   it('take AWS credentials from the environment only: no SSO, profile, STS or metadata providers', async () => {
@@ -83,5 +86,25 @@ describe('function bundles', () => {
     expect(duty).not.toContain('generated/reference/hs.json');
     expect(estimate).not.toContain('generated/reference/hs.json');
     expect(duty).toContain('generated/reference/documents.json');
+  });
+
+  it('carry the X-Ray SDK and Powertools Tracer only in the functions whose definition says traced', async () => {
+    // Prepare: a traced stage and an untraced API function, both SQS or DynamoDB users
+    const names: FunctionName[] = ['assessDuty', 'getAccount'];
+    expect(names.map((name) => (functions[name] as FunctionDefinition).traced)).toEqual([true, undefined]);
+
+    // Act
+    const [traced, untraced] = await Promise.all(names.map(functionInputs));
+
+    // Assess
+    const tracerInputs = (inputs: string[]) =>
+      inputs.filter((input) => /aws-xray-sdk-core|@aws-lambda-powertools\/tracer|cls-hooked/.test(input));
+    expect(tracerInputs(traced ?? []).length).toBeGreaterThan(0);
+    expect(tracerInputs(untraced ?? [])).toEqual([]);
+    // The CDK app defines the same facts as the bundles measured here.
+    for (const name of names) {
+      const definition: FunctionDefinition = functions[name];
+      expect(nodejsFunctionBundling(definition).define).toEqual(esbuildOptions(definition.entry, 'index.mjs', definition).define);
+    }
   });
 });
