@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 import { bundleFactNames } from '#shared/bundle-facts.ts';
+import { resourceVariables } from '#shared/config.ts';
 import type { FunctionDefinition } from '#shared/resources.ts';
 
 /**
@@ -39,8 +40,11 @@ export const functionBundling = {
  * The facts fixed in a function's bundle (esbuild `define`, shared/bundle-facts.ts): what a function
  * does not use is then dead code, and esbuild leaves it out.
  */
-export function bundleDefines(definition: Pick<FunctionDefinition, 'traced'>): Record<string, string> {
-  return { [bundleFactNames.traced]: JSON.stringify(definition.traced === true) };
+export function bundleDefines(definition: Pick<FunctionDefinition, 'traced' | 'access'>): Record<string, string> {
+  return {
+    [bundleFactNames.traced]: JSON.stringify(definition.traced === true),
+    [bundleFactNames.resourceVariables]: JSON.stringify(resourceVariables(definition.access).join(',')),
+  };
 }
 
 /** The `bundling` props of NodejsFunction for a function (the alias goes through `esbuildArgs`: NodejsFunction has no prop of its own for it). */

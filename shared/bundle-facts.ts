@@ -7,9 +7,12 @@
 declare global {
   /** Whether the function bundles the Powertools Tracer and the X-Ray SDK (`traced` in shared/resources.ts). */
   var CUSTOMS_BUNDLE_TRACED: boolean | undefined;
+  /** The environment variables of the function's resources, comma-separated (its `access`, shared/config.ts). */
+  var CUSTOMS_BUNDLE_RESOURCE_VARIABLES: string | undefined;
 }
 
 /** The names esbuild replaces, with the function's values as JavaScript source (esbuild `define`). */
 export const bundleFactNames = {
   traced: 'globalThis.CUSTOMS_BUNDLE_TRACED',
+  resourceVariables: 'globalThis.CUSTOMS_BUNDLE_RESOURCE_VARIABLES',
 } as const;

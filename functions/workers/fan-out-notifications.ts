@@ -9,7 +9,7 @@ import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { notificationMessageSchema } from '#shared/domain/notifications.ts';
 import { logger } from '#shared/observability.ts';
-import { queues } from '#shared/resources.ts';
+import { queues } from '#shared/stateful-resources.ts';
 import { fanOutNotification } from '#shared/usecases/fan-out-notifications.ts';
 import { sqsHandler } from '#shared/workers/sqs-handler.ts';
 

@@ -7,7 +7,7 @@ import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { pipelineMessageSchema } from '#shared/domain/declaration-record.ts';
 import { logger } from '#shared/observability.ts';
-import { queues } from '#shared/resources.ts';
+import { queues } from '#shared/stateful-resources.ts';
 import { issueDocumentBatch } from '#shared/usecases/sealed-documents.ts';
 import { sqsBatchHandler } from '#shared/workers/sqs-handler.ts';
 

@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { regionEnvironment } from '#infra/config/environment.ts';
+import { regions } from '#infra/config/regions.ts';
 import { esbuildOptions, nodejsFunctionBundling } from '#infra/function-bundling.ts';
-import { type FunctionDefinition, type FunctionName, functions } from '#shared/resources.ts';
+import { accessEnvironment, type FunctionDefinition, type FunctionName, functions } from '#shared/resources.ts';
 
 const repositoryRoot = join(import.meta.dirname, '..', '..');
 const folder = mkdtempSync(join(tmpdir(), 'customs-bundles-'));
@@ -106,5 +108,56 @@ describe('function bundles', () => {
       const definition: FunctionDefinition = functions[name];
       expect(nodejsFunctionBundling(definition).define).toEqual(esbuildOptions(definition.entry, 'index.mjs', definition).define);
     }
+  });
+
+  it('carry their own configuration facts, not the resource manifest with every HTTP operation', async () => {
+    // Prepare
+    const name: FunctionName = 'getAccount';
+
+    // Act
+    const inputs = await functionInputs(name);
+
+    // Assess: its own operation only (revenue), no other area's, and the manifest left out
+    expect(inputs).toContain('shared/http/operations/revenue.ts');
+    expect(inputs).toContain('shared/config.ts');
+    expect(inputs).not.toContain('shared/resources.ts');
+    expect(inputs.filter((input) => /shared\/http\/operations\/(declarations|admin|review|risk-profiles)\.ts$/.test(input))).toEqual([]);
+  });
+
+  it('start with the variables of their own access fixed at bundling, and fail at cold start naming one that is missing', async () => {
+    // Prepare: the bundle as deployed, and the environment the stack gives it
+    const name: FunctionName = 'getAccount';
+    const definition: FunctionDefinition = functions[name];
+    await functionInputs(name);
+    const stackEnvironment: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: 'eu-west-2',
+      AWS_ACCESS_KEY_ID: 'bundle-test',
+      AWS_SECRET_ACCESS_KEY: 'bundle-test',
+      ...regionEnvironment({ regionName: 'eu-west-2', region: regions['eu-west-2'], stage: 'dev' }),
+      ...accessEnvironment(definition, {
+        table: (table) => `table-${table}`,
+        bucket: (bucket) => `bucket-${bucket}`,
+        queue: (queue) => `https://sqs.eu-west-2.amazonaws.com/000000000000/${queue}`,
+        secret: (secret) => `secret-${secret}`,
+        signingKey: (key) => `key-${key}`,
+        publicSite: () => 'https://d111111abcdef8.cloudfront.net',
+        eventBus: (bus) => `bus-${bus}`,
+      }),
+    };
+    const withoutTable = Object.fromEntries(Object.entries(stackEnvironment).filter(([variable]) => variable !== 'MAIN_TABLE_NAME'));
+    const start = (environment: Record<string, string>) =>
+      execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(folder, name, 'index.mjs')).href)})`],
+        { env: environment, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+
+    // Act
+    const started = start(stackEnvironment);
+
+    // Assess
+    expect(started).toBe('');
+    expect(() => start(withoutTable)).toThrow(/configuration of getAccount is incomplete: MAIN_TABLE_NAME/);
   });
 });
