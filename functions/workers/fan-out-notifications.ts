@@ -17,7 +17,7 @@ const config = loadConfig('fanOutNotifications');
 const store = webhookStore(config);
 
 const deps = {
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, 'no bodies'),
   permits: permitStore(config),
   // Read once per party and 30 s per environment, not once per event (docs/notifications.md).
   subscriptions: cachedSubscriptionList(store, {

@@ -2,7 +2,14 @@
  * Documents worker: issues the assessment notice and the release note of each declaration under the
  * customs seal, a whole SQS batch under one signature (a Merkle root: issueDocumentBatch).
  */
-import { declarationRepository, documentArchive, documentSeal, documentSealer, pipelineQueue } from '#shared/adapters/platform.ts';
+import {
+  declarationBodies,
+  declarationRepository,
+  documentArchive,
+  documentSeal,
+  documentSealer,
+  pipelineQueue,
+} from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { pipelineMessageSchema } from '#shared/domain/declaration-record.ts';
@@ -15,7 +22,7 @@ const config = loadConfig('issueDocuments');
 const seal = documentSeal(config);
 
 const deps = {
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, declarationBodies(config)),
   archive: documentArchive(config),
   sealer: documentSealer(config),
   keys: seal,

@@ -1,0 +1,11 @@
+import { build } from 'esbuild';
+import { esbuildOptions } from '#infra/function-bundling.ts';
+import { functions } from '#shared/resources.ts';
+const name = process.argv[2] as keyof typeof functions;
+const d = functions[name];
+const r = await build(esbuildOptions('/tmp/wt-bundles/' + d.entry, '/tmp/esb-exp/out/' + name + '/index.mjs', d));
+const out = Object.values(r.metafile.outputs).find((o) => o.entryPoint)!;
+const filter = process.argv[3] ?? '';
+const rows = Object.entries(out.inputs).filter(([f, i]) => i.bytesInOutput > 0 && f.includes(filter)).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput);
+for (const [f, i] of rows.slice(0, Number(process.argv[4] ?? 40))) console.log(String(i.bytesInOutput).padStart(7), f.replace('../../work/main/node_modules/', ''));
+if (process.argv[5]) for (const [file, info] of Object.entries(r.metafile.inputs)) for (const imp of info.imports) if (imp.path.includes(process.argv[5])) console.log('IMPORTER', file, '->', imp.path);
