@@ -10,8 +10,8 @@
  * Options: --requests N (per concurrency level, default 400), --settle N (declarations followed
  * to VALIDATED, default 100), --steady-rate N, --steady-seconds N (0 skips the steady load).
  *
- * `npm run bench -- coldstart [--function name] [--analyse]`: bundle size and import time of every
- * function, or with --analyse what the bundles are made of (bench/coldstart.ts).
+ * `npm run bench -- coldstart [--function name] [--analyse [--external-aws-sdk]]`: bundle size and
+ * import time of every function, or with --analyse what the bundles are made of (bench/coldstart.ts).
  * `npm run bench -- cost [--per-scenario N]` runs the cost and heat model instead (bench/cost/,
  * docs/cost.md) and merges its figures into the same files under `cost`.
  */
@@ -37,6 +37,7 @@ const { values, positionals } = parseArgs({
     settle: { type: 'string', default: '100' },
     function: { type: 'string' },
     analyse: { type: 'boolean', default: false },
+    'external-aws-sdk': { type: 'boolean', default: false },
     'per-scenario': { type: 'string', default: '20' },
     'steady-rate': { type: 'string', default: '50' },
     'steady-seconds': { type: 'string', default: '60' },
@@ -279,7 +280,7 @@ async function stageTimings(apiUrl: string, token: string, id: string): Promise<
 
 async function coldStarts(): Promise<void> {
   if (values.analyse) {
-    await analyseBundles({ log: (line) => console.log(line), only: values.function });
+    await analyseBundles({ log: (line) => console.log(line), only: values.function, externalAwsSdk: values['external-aws-sdk'] });
     return;
   }
   console.log('bundling every function as the CDK app does, importing each in 5 fresh processes...');

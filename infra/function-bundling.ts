@@ -6,6 +6,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
+import { bundleFactNames } from '#shared/bundle-facts.ts';
+import { resourceVariables } from '#shared/config.ts';
+import type { FunctionDefinition } from '#shared/resources.ts';
 
 /**
  * Defines `require` in the ESM bundle: esbuild turns `require()` calls of bundled CommonJS
@@ -33,17 +36,31 @@ export const functionBundling = {
   } as Record<string, string>,
 };
 
-/** The `bundling` props of NodejsFunction (the alias goes through `esbuildArgs`: NodejsFunction has no prop of its own for it). */
-export function nodejsFunctionBundling() {
+/**
+ * The facts fixed in a function's bundle (esbuild `define`, shared/bundle-facts.ts): what a function
+ * does not use is then dead code, and esbuild leaves it out.
+ */
+export function bundleDefines(definition: Pick<FunctionDefinition, 'traced' | 'access'>): Record<string, string> {
+  return {
+    [bundleFactNames.traced]: JSON.stringify(definition.traced === true),
+    [bundleFactNames.resourceVariables]: JSON.stringify(resourceVariables(definition.access).join(',')),
+  };
+}
+
+/** The `bundling` props of NodejsFunction for a function (the alias goes through `esbuildArgs`: NodejsFunction has no prop of its own for it). */
+export function nodejsFunctionBundling(definition: FunctionDefinition) {
   const { alias, ...options } = functionBundling;
   const esbuildArgs: Record<string, string[]> = {
     '--alias': Object.entries(alias).map(([module, replacement]) => `${module}=${replacement}`),
   };
-  return { ...options, esbuildArgs };
+  return { ...options, define: bundleDefines(definition), esbuildArgs };
 }
 
-/** The same options for esbuild's `build` API: `entry` bundled into `outfile`, with a metafile. */
-export function esbuildOptions(entry: string, outfile: string): BuildOptions & { metafile: true } {
+/**
+ * The same options for esbuild's `build` API: `entry` bundled into `outfile`, with a metafile;
+ * with a function's definition, its facts are defined as the CDK app defines them.
+ */
+export function esbuildOptions(entry: string, outfile: string, definition?: FunctionDefinition): BuildOptions & { metafile: true } {
   return {
     entryPoints: [entry],
     outfile,
@@ -58,6 +75,7 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions & {
     sourcesContent: functionBundling.sourcesContent,
     external: functionBundling.externalModules,
     alias: functionBundling.alias,
+    ...(definition ? { define: bundleDefines(definition) } : {}),
     metafile: true,
     logLevel: 'error',
   };

@@ -194,7 +194,7 @@ export function createFunction(
     ...reservedConcurrency(name, context.region),
     projectRoot: context.projectRoot,
     depsLockFilePath: resolve(context.projectRoot, 'package-lock.json'),
-    bundling: { ...nodejsFunctionBundling(), format: OutputFormat.ESM, forceDockerBundling: false },
+    bundling: { ...nodejsFunctionBundling(definition), format: OutputFormat.ESM, forceDockerBundling: false },
   });
 
   grantAccess(fn, name, definition, context);

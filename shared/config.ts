@@ -13,14 +13,12 @@ import { type CargoReportSettings, cargoReportSettingsSchema } from './domain/ca
 import { countryCode, currencyCode } from './domain/declaration.ts';
 import type { WebhookSettings } from './domain/notifications.ts';
 import { type PayoutProviderSettings, payoutProviderSettingsSchema } from './domain/payout-provider-settings.ts';
+import type { FunctionAccess, FunctionName } from './resources.ts';
 import {
   type BucketName,
   bucketNameEnv,
   type EventBusName,
   eventBusNameEnv,
-  type FunctionDefinition,
-  type FunctionName,
-  functions,
   PUBLIC_SITE_URL_ENV,
   type QueueName,
   queueUrlEnv,
@@ -30,7 +28,7 @@ import {
   signingKeyIdEnv,
   type TableName,
   tableNameEnv,
-} from './resources.ts';
+} from './stateful-resources.ts';
 import { type DeMinimis, deMinimisSchema } from './tariff/model.ts';
 
 const officeCode = z.string().regex(/^[A-Z]{2}[A-Z0-9]{3,6}$/);
@@ -171,28 +169,41 @@ export class ConfigurationError extends Error {
 }
 
 /** The variables a function's resources come in, by its `access`. */
-function resourceVariables(definition: FunctionDefinition): string[] {
+export function resourceVariables(access: FunctionAccess): string[] {
   return [
-    ...Object.keys(definition.access.tables ?? {}).map((table) => tableNameEnv(table as TableName)),
-    ...Object.keys(definition.access.buckets ?? {}).map((bucket) => bucketNameEnv(bucket as BucketName)),
-    ...(definition.access.sendTo ?? []).map((queue) => queueUrlEnv(queue)),
-    ...(definition.access.secrets ?? []).map((secret) => secretIdEnv(secret)),
-    ...(definition.access.signWith ?? []).map((key) => signingKeyIdEnv(key)),
-    ...(definition.access.publicSite ? [PUBLIC_SITE_URL_ENV] : []),
-    ...(definition.access.publishTo ?? []).map((bus) => eventBusNameEnv(bus)),
+    ...Object.keys(access.tables ?? {}).map((table) => tableNameEnv(table as TableName)),
+    ...Object.keys(access.buckets ?? {}).map((bucket) => bucketNameEnv(bucket as BucketName)),
+    ...(access.sendTo ?? []).map((queue) => queueUrlEnv(queue)),
+    ...(access.secrets ?? []).map((secret) => secretIdEnv(secret)),
+    ...(access.signWith ?? []).map((key) => signingKeyIdEnv(key)),
+    ...(access.publicSite ? [PUBLIC_SITE_URL_ENV] : []),
+    ...(access.publishTo ?? []).map((bus) => eventBusNameEnv(bus)),
   ];
 }
 
+/**
+ * The manifest, only where the code runs unbundled (the tests, the local cloud, the tools): in a
+ * function's bundle its resource variables are fixed at bundling (`CUSTOMS_BUNDLE_RESOURCE_VARIABLES`,
+ * shared/bundle-facts.ts), this import is dead code and the bundle carries neither the manifest nor
+ * every HTTP operation's schemas it builds routes from (about 46 KB). The test stays in the
+ * condition itself: esbuild drops a branch whose test is a literal, not one that reads a variable.
+ */
+const manifest = globalThis.CUSTOMS_BUNDLE_RESOURCE_VARIABLES === undefined ? await import('./resources.ts') : undefined;
+
+/** The function's resource variables: fixed in its bundle, else from its `access` in the manifest. */
+function functionResourceVariables(name: FunctionName): string[] {
+  const bundled = globalThis.CUSTOMS_BUNDLE_RESOURCE_VARIABLES;
+  if (bundled !== undefined) return bundled === '' ? [] : bundled.split(',');
+  if (manifest === undefined) throw new ConfigurationError(name, ['the resource manifest did not load']);
+  return resourceVariables(manifest.functions[name].access);
+}
+
 /** Every variable a function needs: for the tests that start each handler with one missing. */
-export const requiredVariables = (name: FunctionName): string[] => [
-  ...Object.keys(regionSchema.shape),
-  ...resourceVariables(functions[name]),
-];
+export const requiredVariables = (name: FunctionName): string[] => [...Object.keys(regionSchema.shape), ...functionResourceVariables(name)];
 
 /** Parses the function's environment once; throws a ConfigurationError naming every problem. */
 export function loadConfig(name: FunctionName, env: NodeJS.ProcessEnv = process.env): FunctionConfig {
-  const definition: FunctionDefinition = functions[name];
-  const variables = resourceVariables(definition);
+  const variables = functionResourceVariables(name);
   const schema = regionSchema.extend(Object.fromEntries(variables.map((variable) => [variable, required(variable)])));
   const parsed = schema.safeParse(env);
   if (!parsed.success) {

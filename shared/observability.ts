@@ -4,8 +4,6 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj } from '@middy/core';
 
 // No correlationIdSearchFn: the HTTP middleware sets the correlation id from the event itself,
@@ -13,22 +11,33 @@ import type { MiddlewareObj } from '@middy/core';
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'customs' });
 
 /**
- * The tracer, only where it will trace: in a Lambda execution environment (the runtime sets
- * AWS_EXECUTION_ENV) unless POWERTOOLS_TRACE_ENABLED=false. Importing it loads the X-Ray SDK, whose
- * async hooks slow every promise in the process, traced or not (measured on Node 24: 2 million
- * awaits took 0.5 s without it and 6.8 s with it), so the local cloud, the tests and the tools,
- * which have no X-Ray daemon, never import it.
+ * The tracer, only in the functions whose definition says `traced` (shared/resources.ts), and there
+ * only in a Lambda execution environment (the runtime sets AWS_EXECUTION_ENV) unless
+ * POWERTOOLS_TRACE_ENABLED=false. In the other bundles the bundling makes `CUSTOMS_BUNDLE_TRACED`
+ * false (shared/bundle-facts.ts), so esbuild drops these imports: the X-Ray SDK, Powertools Tracer,
+ * cls-hooked and semver, about 120 KB parsed at every cold start. Importing it also slows every
+ * promise in the process, traced or not (the X-Ray SDK's async hooks; measured on Node 24: 2
+ * million awaits took 0.5 s without it and 6.8 s with it), so the local cloud, the tests and the
+ * tools, which have no X-Ray daemon, never import it.
  */
-const tracing = process.env.AWS_EXECUTION_ENV?.startsWith('AWS_Lambda_') === true && process.env.POWERTOOLS_TRACE_ENABLED !== 'false';
-const tracer: Tracer | undefined = tracing
-  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'customs' })
-  : undefined;
+const inLambdaWithTracing = (): boolean =>
+  process.env.AWS_EXECUTION_ENV?.startsWith('AWS_Lambda_') === true && process.env.POWERTOOLS_TRACE_ENABLED !== 'false';
+// The bundle fact stays in the condition itself: esbuild drops a branch whose test is a literal, not one that reads a variable.
+const traced =
+  globalThis.CUSTOMS_BUNDLE_TRACED === true && inLambdaWithTracing()
+    ? await Promise.all([import('@aws-lambda-powertools/tracer'), import('@aws-lambda-powertools/tracer/middleware')]).then(
+        ([{ Tracer }, { captureLambdaHandler }]) => ({
+          tracer: new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'customs' }),
+          captureLambdaHandler,
+        }),
+      )
+    : undefined;
 
 /** The handler's trace segment (cold start, response, error), or no middleware where tracing is off. */
-export const tracingMiddleware = (): MiddlewareObj[] => (tracer ? [captureLambdaHandler(tracer)] : []);
+export const tracingMiddleware = (): MiddlewareObj[] => (traced ? [traced.captureLambdaHandler(traced.tracer)] : []);
 
 /** The client with its calls traced as subsegments, or as it is where tracing is off. */
-export const traceClient = <C>(client: C): C => (tracer ? tracer.captureAWSv3Client(client) : client);
+export const traceClient = <C>(client: C): C => (traced ? traced.tracer.captureAWSv3Client(client) : client);
 export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Customs',
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'customs',

@@ -10,7 +10,7 @@ import { amendDeclaration } from '#shared/usecases/amend-declaration.ts';
 const config = loadConfig('amendDeclaration');
 
 const deps = {
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, 'no bodies'),
   archive: documentArchive(config),
   validationQueue: pipelineQueue(config, 'validation'),
   clock: systemClock,

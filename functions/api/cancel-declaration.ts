@@ -16,7 +16,7 @@ import { cancelDeclaration } from '#shared/usecases/cancel-declaration.ts';
 
 const config = loadConfig('cancelDeclaration');
 const deps = {
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, 'no bodies'),
   // Duties drawn before the cancellation are given back: credits, security released, payouts.
   accounts: accountLedger(config),
   payments: paymentRequests(config),

@@ -1,12 +1,13 @@
 /** GET /v1/declarations/{id}/amendments/{n}: the declaration as it stood as amendment n. */
-import { declarationRepository } from '#shared/adapters/platform.ts';
+import { declarationBodies, declarationRepository } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
 import { getDeclarationAmendmentOperation } from '#shared/http/operations/declarations.ts';
 import { json } from '#shared/http/responses.ts';
 import { getDeclarationAmendment } from '#shared/usecases/read-declarations.ts';
 
-const deps = { repository: declarationRepository(loadConfig('getDeclarationAmendment')) };
+const config = loadConfig('getDeclarationAmendment');
+const deps = { repository: declarationRepository(config, declarationBodies(config)) };
 
 export const handler = httpOperation(getDeclarationAmendmentOperation, async ({ principal, path }) =>
   json(200, await getDeclarationAmendment({ principal, id: path.id, amendment: path.n }, deps)),

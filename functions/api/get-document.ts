@@ -11,7 +11,7 @@ import { getDocumentDownload } from '#shared/usecases/sealed-documents.ts';
 const config = loadConfig('getDocument');
 
 const deps = {
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, 'no bodies'),
   issued: documentSeal(config),
   links: documentArchive(config),
   clock: systemClock,

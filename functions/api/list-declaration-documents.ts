@@ -8,7 +8,7 @@ import { listDeclarationDocuments } from '#shared/usecases/sealed-documents.ts';
 
 const config = loadConfig('listDeclarationDocuments');
 
-const deps = { repository: declarationRepository(config), issued: documentSeal(config) };
+const deps = { repository: declarationRepository(config, 'no bodies'), issued: documentSeal(config) };
 
 export const handler = httpOperation(listDeclarationDocumentsOperation, async ({ principal, path }) =>
   json(200, await listDeclarationDocuments({ principal, id: path.id }, deps)),

@@ -9,7 +9,7 @@ import { listDeclarationEvents } from '#shared/usecases/read-declarations.ts';
 
 const config = loadConfig('listDeclarationEvents');
 
-const deps = { repository: declarationRepository(config) };
+const deps = { repository: declarationRepository(config, 'no bodies') };
 
 export const handler = httpOperation(listDeclarationEventsOperation, async ({ principal, path }) =>
   json(200, await listDeclarationEvents({ principal, id: path.id }, deps)),

@@ -9,7 +9,7 @@ import { listDeclarations } from '#shared/usecases/read-declarations.ts';
 
 const config = loadConfig('listDeclarations');
 
-const deps = { repository: declarationRepository(config) };
+const deps = { repository: declarationRepository(config, 'no bodies') };
 
 export const handler = httpOperation(listDeclarationsOperation, async ({ principal, query }) =>
   json(200, await listDeclarations({ principal, ...query }, deps)),

@@ -19,7 +19,7 @@ const deps = {
   payments: paymentRequests(config),
   payouts: repaymentClaims(config),
   secrets: paymentProviderSecrets(config),
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, 'no bodies'),
   counters: clearanceCounters(config),
   documentsQueue: pipelineQueue(config, 'documents'),
   clock: systemClock,

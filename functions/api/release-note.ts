@@ -8,7 +8,7 @@ import { getReleaseNote } from '#shared/usecases/sealed-documents.ts';
 
 const config = loadConfig('getReleaseNote');
 
-const deps = { repository: declarationRepository(config), issued: documentSeal(config), archive: documentArchive(config) };
+const deps = { repository: declarationRepository(config, 'no bodies'), issued: documentSeal(config), archive: documentArchive(config) };
 
 export const handler = httpOperation(getReleaseNoteOperation, async ({ principal, path }) =>
   json(200, await getReleaseNote({ principal, id: path.id }, deps)),

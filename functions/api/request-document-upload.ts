@@ -9,7 +9,7 @@ import { requestDocumentUpload } from '#shared/usecases/trader-documents.ts';
 
 const config = loadConfig('requestDocumentUpload');
 
-const deps = { repository: declarationRepository(config), uploads: documentUploads(config), clock: systemClock };
+const deps = { repository: declarationRepository(config, 'no bodies'), uploads: documentUploads(config), clock: systemClock };
 
 export const handler = httpOperation(requestDocumentUploadOperation, async ({ principal, path, body }) =>
   json(201, await requestDocumentUpload({ principal, id: path.id, document: body }, deps)),

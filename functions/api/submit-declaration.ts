@@ -15,7 +15,7 @@ import { type SubmitDeclarationCommand, sha256Hex, submitDeclaration } from '#sh
 const config = loadConfig('submitDeclaration');
 
 const deps = {
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, 'no bodies'),
   archive: documentArchive(config),
   validationQueue: pipelineQueue(config, 'validation'),
   clock: systemClock,

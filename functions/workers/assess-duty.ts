@@ -1,6 +1,6 @@
 /** Duty stage worker: customs duty, excise and VAT for each scored declaration. */
 
-import { declarationRepository, pipelineQueue, tariffSource } from '#shared/adapters/platform.ts';
+import { declarationBodies, declarationRepository, pipelineQueue, tariffSource } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { assessDuty } from '#shared/usecases/assess-duty.ts';
@@ -9,7 +9,7 @@ import { stageWorker } from '#shared/workers/stage-worker.ts';
 const config = loadConfig('assessDuty');
 
 const deps = {
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, declarationBodies(config)),
   releaseQueue: pipelineQueue(config, 'release'),
   documentsQueue: pipelineQueue(config, 'documents'),
   clock: systemClock,

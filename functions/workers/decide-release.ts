@@ -3,6 +3,7 @@
 import {
   cargoReports,
   clearanceCounters,
+  declarationBodies,
   declarationRepository,
   permitStore,
   pipelineQueue,
@@ -17,7 +18,7 @@ const config = loadConfig('decideRelease');
 
 const deps = {
   ...revenueDependencies(config),
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, declarationBodies(config)),
   counters: clearanceCounters(config),
   documentsQueue: pipelineQueue(config, 'documents'),
   permits: permitStore(config),

@@ -4,7 +4,7 @@ import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { deliveryMessageSchema } from '#shared/domain/notifications.ts';
 import { logger } from '#shared/observability.ts';
-import { queues } from '#shared/resources.ts';
+import { queues } from '#shared/stateful-resources.ts';
 import { deliverWebhook } from '#shared/usecases/deliver-webhook.ts';
 import { sqsHandler } from '#shared/workers/sqs-handler.ts';
 

@@ -9,7 +9,7 @@ import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { notificationMessageSchema } from '#shared/domain/notifications.ts';
 import { logger } from '#shared/observability.ts';
-import { queues } from '#shared/resources.ts';
+import { queues } from '#shared/stateful-resources.ts';
 import { fanOutNotification } from '#shared/usecases/fan-out-notifications.ts';
 import { sqsHandler } from '#shared/workers/sqs-handler.ts';
 
@@ -17,7 +17,7 @@ const config = loadConfig('fanOutNotifications');
 const store = webhookStore(config);
 
 const deps = {
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, 'no bodies'),
   permits: permitStore(config),
   // Read once per party and 30 s per environment, not once per event (docs/notifications.md).
   subscriptions: cachedSubscriptionList(store, {

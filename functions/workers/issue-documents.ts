@@ -2,12 +2,19 @@
  * Documents worker: issues the assessment notice and the release note of each declaration under the
  * customs seal, a whole SQS batch under one signature (a Merkle root: issueDocumentBatch).
  */
-import { declarationRepository, documentArchive, documentSeal, documentSealer, pipelineQueue } from '#shared/adapters/platform.ts';
+import {
+  declarationBodies,
+  declarationRepository,
+  documentArchive,
+  documentSeal,
+  documentSealer,
+  pipelineQueue,
+} from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { pipelineMessageSchema } from '#shared/domain/declaration-record.ts';
 import { logger } from '#shared/observability.ts';
-import { queues } from '#shared/resources.ts';
+import { queues } from '#shared/stateful-resources.ts';
 import { issueDocumentBatch } from '#shared/usecases/sealed-documents.ts';
 import { sqsBatchHandler } from '#shared/workers/sqs-handler.ts';
 
@@ -15,7 +22,7 @@ const config = loadConfig('issueDocuments');
 const seal = documentSeal(config);
 
 const deps = {
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, declarationBodies(config)),
   archive: documentArchive(config),
   sealer: documentSealer(config),
   keys: seal,

@@ -3,7 +3,7 @@ import { documentArchive, documentSeal } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { pipelineMessageSchema } from '#shared/domain/declaration-record.ts';
 import { logger } from '#shared/observability.ts';
-import { queues } from '#shared/resources.ts';
+import { queues } from '#shared/stateful-resources.ts';
 import { printDocuments } from '#shared/usecases/print-documents.ts';
 import { sqsHandler } from '#shared/workers/sqs-handler.ts';
 

@@ -8,7 +8,7 @@ import { s3EventWorker } from '#shared/workers/s3-event-worker.ts';
 
 const config = loadConfig('receiveDocument');
 
-const deps = { repository: declarationRepository(config), uploads: documentUploads(config), clock: systemClock };
+const deps = { repository: declarationRepository(config, 'no bodies'), uploads: documentUploads(config), clock: systemClock };
 
 export const handler = s3EventWorker('documentUploads', config.bucketName('archive'), async (object) => {
   const document = parseDocumentKey(object.key);

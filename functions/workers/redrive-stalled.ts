@@ -11,7 +11,7 @@ import { scheduledHandler } from '#shared/workers/scheduled-handler.ts';
 const config = loadConfig('redriveStalled');
 
 const deps = {
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, 'no bodies'),
   clock: systemClock,
   stageQueues: stageQueues(config),
 };

@@ -1,6 +1,6 @@
 /** Risk stage worker: lane, score and reasons for each validated declaration. */
 
-import { clearanceCounters, declarationRepository, pipelineQueue, riskDataSources } from '#shared/adapters/platform.ts';
+import { clearanceCounters, declarationBodies, declarationRepository, pipelineQueue, riskDataSources } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { scoreRisk } from '#shared/usecases/score-risk.ts';
@@ -9,7 +9,7 @@ import { stageWorker } from '#shared/workers/stage-worker.ts';
 const config = loadConfig('scoreRisk');
 
 const deps = {
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, declarationBodies(config)),
   dutyQueue: pipelineQueue(config, 'duty'),
   counters: clearanceCounters(config),
   clock: systemClock,

@@ -1,6 +1,13 @@
 /** Validation stage worker: SQS messages from the validation queue, one declaration each. */
 
-import { declarationRepository, permitStore, pipelineQueue, referenceDocuments, tariffSource } from '#shared/adapters/platform.ts';
+import {
+  declarationBodies,
+  declarationRepository,
+  permitStore,
+  pipelineQueue,
+  referenceDocuments,
+  tariffSource,
+} from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import type { Declaration } from '#shared/domain/declaration.ts';
@@ -23,7 +30,7 @@ const tariff = tariffSource(config);
 const documents = referenceDocuments(config);
 const permits = permitStore(config);
 const deps = {
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, declarationBodies(config)),
   riskQueue: pipelineQueue(config, 'risk'),
   clock: systemClock,
   // Only a declaration with alcohol reads the alcohol duty rate table in force when it was accepted.

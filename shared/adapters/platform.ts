@@ -19,6 +19,7 @@ import { DynamoDbDocumentSeal } from './dynamodb-document-seal.ts';
 import { DynamoDbPaymentRequests } from './dynamodb-payment-requests.ts';
 import { DynamoDbPermitStore } from './dynamodb-permits.ts';
 import { DynamoDbRepaymentClaims } from './dynamodb-repayment-claims.ts';
+import { DynamoDbRiskStore } from './dynamodb-risk-store.ts';
 import { DynamoDbSigningKeyStore } from './dynamodb-signing-keys.ts';
 import { DynamoDbStatementIndex } from './dynamodb-statements.ts';
 import { DynamoDbWebhookStore } from './dynamodb-webhooks.ts';
@@ -57,11 +58,24 @@ const sharedS3MeasuringReads = () => (s3MeasuringReads ??= s3Client({ responseCh
 /** The document archive (write and read). */
 export const documentArchive = (config: FunctionConfig) => new S3DocumentArchive(sharedS3(), config.bucketName('archive'));
 
-/** Submitted bytes read back; built on first read (not every function reads the archive). */
-function archiveReader(config: FunctionConfig): ArchiveReader {
+/**
+ * Declaration bodies (the submitted and amended bytes) read back from the archive, for the
+ * functions whose access reads them (`readsDeclarationBodies` in shared/resources.ts); the client is
+ * built on first read.
+ */
+export function declarationBodies(config: FunctionConfig): ArchiveReader {
   let reader: S3DocumentArchive | undefined;
   return { read: (document) => (reader ??= documentArchive(config)).read(document) };
 }
+
+/** In a function that reads no declaration body, reaching for one is a wiring error, not an absent body. */
+const readsNoBodies = (config: FunctionConfig): ArchiveReader => ({
+  read: async ({ key }) => {
+    throw new Error(
+      `${config.name} reads no declaration bodies (asked for ${key}): its access has no archive read (shared/resources.ts), so its repository has no archive reader`,
+    );
+  },
+});
 
 /** Documents traders upload to the archive: upload URLs, and what arrived. */
 export const documentUploads = (config: FunctionConfig) => new S3DocumentUploads(sharedS3MeasuringReads(), config.bucketName('archive'));
@@ -69,11 +83,14 @@ export const documentUploads = (config: FunctionConfig) => new S3DocumentUploads
 /**
  * The declarations; every history event it stores is first queued for notification (the queue is
  * built on first send: only functions that change declarations send, and their access names it).
+ * `bodies`: `declarationBodies(config)` in a function that reads bodies, or 'no bodies': states,
+ * history and parts only, and no S3 client in the function's bundle (about 120 KB).
  */
-export const declarationRepository = (config: FunctionConfig) =>
-  withEventNotifications(new DynamoDbDeclarationRepository(sharedDynamoDb(), config.tableName('main'), archiveReader(config)), {
-    send: (message) => pipelineQueue(config, 'notifications').send(message),
-  });
+export const declarationRepository = (config: FunctionConfig, bodies: ArchiveReader | 'no bodies') =>
+  withEventNotifications(
+    new DynamoDbDeclarationRepository(sharedDynamoDb(), config.tableName('main'), bodies === 'no bodies' ? readsNoBodies(config) : bodies),
+    { send: (message) => pipelineQueue(config, 'notifications').send(message) },
+  );
 
 /** Traders' public signing keys (registration, and intake's signature check). */
 export const signingKeys = (config: FunctionConfig) => new DynamoDbSigningKeyStore(sharedDynamoDb(), config.tableName('main'));
@@ -108,9 +125,15 @@ export function riskDataSources(config: FunctionConfig) {
   });
 }
 
-/** What the officers' review use cases need. */
+/**
+ * Risk profiles, traders' status and selection counts: the table only. For the functions that
+ * need no reference document and no secret, whose bundles then carry neither S3 nor Secrets Manager.
+ */
+export const riskStore = (config: FunctionConfig) => new DynamoDbRiskStore(sharedDynamoDb(), config.tableName('main'));
+
+/** What the officers' claims and decisions need (none of them reads a declaration's body; the inspection does, apart). */
 export const reviewDependencies = (config: FunctionConfig) => ({
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, 'no bodies'),
   counters: clearanceCounters(config),
   // Built on first send: of the review functions, only the decisions send (release notes).
   documentsQueue: { send: (message: PipelineMessage) => pipelineQueue(config, 'documents').send(message) },
@@ -161,11 +184,11 @@ export function payoutProvider(config: FunctionConfig): PayoutProvider {
   return new HttpsPayoutProvider({ url: settings.url, provider, secrets: paymentProviderSecrets(config) });
 }
 
-/** What repayment claims need: the declarations (history), the claims, the accounts paid into, payouts and their provider. */
+/** What repayment claims need: the declarations (states and history, no body), the claims, the accounts paid into, payouts and their provider. */
 export const repaymentDependencies = (config: FunctionConfig) => {
   const claims = repaymentClaims(config);
   return {
-    repository: declarationRepository(config),
+    repository: declarationRepository(config, 'no bodies'),
     claims,
     payouts: claims,
     payoutProvider: payoutProvider(config),

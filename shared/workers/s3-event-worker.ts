@@ -8,7 +8,7 @@
  */
 import * as z from 'zod';
 import { logger } from '#shared/observability.ts';
-import { type QueueName, queues } from '#shared/resources.ts';
+import { type QueueName, queues } from '#shared/stateful-resources.ts';
 import { sqsHandler } from './sqs-handler.ts';
 
 const objectCreatedRecord = z.object({

@@ -5,7 +5,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type PipelineMessage, pipelineMessageSchema } from '#shared/domain/declaration-record.ts';
 import { logger, metrics } from '#shared/observability.ts';
-import { type QueueName, queues } from '#shared/resources.ts';
+import { type QueueName, queues } from '#shared/stateful-resources.ts';
 import type { StageResult } from '#shared/usecases/pipeline-stage.ts';
 import { type FailureDeps, markProcessingFailed } from '#shared/usecases/processing-failures.ts';
 import { sqsHandler } from './sqs-handler.ts';

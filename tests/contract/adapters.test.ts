@@ -11,6 +11,7 @@ import {
   accountLedger,
   cargoReports,
   clearanceCounters,
+  declarationBodies,
   declarationRepository,
   documentArchive,
   documentSeal,
@@ -71,7 +72,10 @@ afterAll(async () => {
 
 // The intake function's configuration: it may read and write the table and the archive, and send to validation.
 declarationRepositoryContract('DynamoDB and S3 adapters on the local cloud', {
-  repository: () => declarationRepository(loadConfig('submitDeclaration')),
+  repository: () => {
+    const config = loadConfig('submitDeclaration');
+    return declarationRepository(config, declarationBodies(config));
+  },
   archive: () => documentArchive(loadConfig('submitDeclaration')),
 });
 
@@ -222,7 +226,7 @@ describe('DynamoDB declaration items read back', () => {
   it('shows an event edited in the table as a broken history chain', async () => {
     // Prepare: a declaration with two events, then its first event changed behind the platform's back
     const config = loadConfig('submitDeclaration');
-    const repository = declarationRepository(config);
+    const repository = declarationRepository(config, declarationBodies(config));
     const record = await storeSubmitted({ repository, archive: documentArchive(config) });
     const at = new Date().toISOString();
     const actor = { kind: 'system', id: 'contract' } as const;
@@ -261,7 +265,7 @@ describe('DynamoDB declaration items read back', () => {
   it('lists and counts a declaration queued before the review queue had shards, and lets it leave as any other', async () => {
     // Prepare: a declaration under review whose queue entry is in the partition of before the shards
     const config = loadConfig('submitDeclaration');
-    const repository = declarationRepository(config);
+    const repository = declarationRepository(config, declarationBodies(config));
     const record = await storeSubmitted({ repository, archive: documentArchive(config) });
     const lane = `LEGACY${Date.now()}`;
     const queuedAt = new Date().toISOString();
@@ -304,7 +308,7 @@ describe('DynamoDB declaration items read back', () => {
   it('refuses a damaged state item with an error naming the declaration and the field', async () => {
     // Prepare: a stored declaration whose item is then changed behind the repository's back
     const config = loadConfig('submitDeclaration');
-    const repository = declarationRepository(config);
+    const repository = declarationRepository(config, declarationBodies(config));
     const record = await storeSubmitted({ repository, archive: documentArchive(config) });
     await DynamoDBDocumentClient.from(sharedDynamoDb()).send(
       new UpdateCommand({

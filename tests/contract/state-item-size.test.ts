@@ -96,7 +96,7 @@ async function storedSizes(lane: 'GREEN' | 'RED'): Promise<{ after: string; byte
   const { id, steps } = await pipelineWrites(lane);
   const sizes: { after: string; bytes: number }[] = [];
   for (const { fn, step } of steps) {
-    const repository = declarationRepository(loadConfig(fn));
+    const repository = declarationRepository(loadConfig(fn), 'no bodies');
     if (step.kind === 'create') expect(await repository.create(step.record)).toBe(true);
     else if (step.kind === 'transition') expect(await repository.transition(step.change)).toBe('applied');
     else expect((await repository.claim(...step.args)).outcome).toBe('claimed');

@@ -10,23 +10,28 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { esbuildOptions } from '#infra/function-bundling.ts';
-import { type FunctionDefinition, type FunctionName, functions } from '#shared/resources.ts';
+import { regionEnvironment } from '#infra/config/environment.ts';
+import { regions } from '#infra/config/regions.ts';
+import { esbuildOptions, nodejsFunctionBundling } from '#infra/function-bundling.ts';
+import { accessEnvironment, type FunctionDefinition, type FunctionName, functions } from '#shared/resources.ts';
 
 const repositoryRoot = join(import.meta.dirname, '..', '..');
 const folder = mkdtempSync(join(tmpdir(), 'customs-bundles-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 /** The inputs that put bytes in the bundle of `entry` (tree-shaken modules excluded). */
-async function bundledInputs(entry: string, name: string): Promise<string[]> {
-  const { metafile } = await build(esbuildOptions(entry, join(folder, name, 'index.mjs')));
+async function bundledInputs(entry: string, name: string, definition?: FunctionDefinition): Promise<string[]> {
+  const { metafile } = await build(esbuildOptions(entry, join(folder, name, 'index.mjs'), definition));
   const output = Object.values(metafile.outputs as Metafile['outputs']).find((candidate) => candidate.entryPoint);
   return Object.entries(output?.inputs ?? {})
     .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
     .map(([input]) => input);
 }
 
-const functionInputs = (name: FunctionName) => bundledInputs(join(repositoryRoot, (functions[name] as FunctionDefinition).entry), name);
+const functionInputs = (name: FunctionName) => {
+  const definition: FunctionDefinition = functions[name];
+  return bundledInputs(join(repositoryRoot, definition.entry), name, definition);
+};
 
 describe('function bundles', () => {
   it('take AWS credentials from the environment only: no SSO, profile, STS or metadata providers', async () => {
@@ -83,5 +88,92 @@ describe('function bundles', () => {
     expect(duty).not.toContain('generated/reference/hs.json');
     expect(estimate).not.toContain('generated/reference/hs.json');
     expect(duty).toContain('generated/reference/documents.json');
+  });
+
+  it('carry the X-Ray SDK and Powertools Tracer only in the functions whose definition says traced', async () => {
+    // Prepare: a traced stage and an untraced API function, both SQS or DynamoDB users
+    const names: FunctionName[] = ['assessDuty', 'getAccount'];
+    expect(names.map((name) => (functions[name] as FunctionDefinition).traced)).toEqual([true, undefined]);
+
+    // Act
+    const [traced, untraced] = await Promise.all(names.map(functionInputs));
+
+    // Assess
+    const tracerInputs = (inputs: string[]) =>
+      inputs.filter((input) => /aws-xray-sdk-core|@aws-lambda-powertools\/tracer|cls-hooked/.test(input));
+    expect(tracerInputs(traced ?? []).length).toBeGreaterThan(0);
+    expect(tracerInputs(untraced ?? [])).toEqual([]);
+    // The CDK app defines the same facts as the bundles measured here.
+    for (const name of names) {
+      const definition: FunctionDefinition = functions[name];
+      expect(nodejsFunctionBundling(definition).define).toEqual(esbuildOptions(definition.entry, 'index.mjs', definition).define);
+    }
+  });
+
+  it('carry their own configuration facts, not the resource manifest with every HTTP operation', async () => {
+    // Prepare
+    const name: FunctionName = 'getAccount';
+
+    // Act
+    const inputs = await functionInputs(name);
+
+    // Assess: its own operation only (revenue), no other area's, and the manifest left out
+    expect(inputs).toContain('shared/http/operations/revenue.ts');
+    expect(inputs).toContain('shared/config.ts');
+    expect(inputs).not.toContain('shared/resources.ts');
+    expect(inputs.filter((input) => /shared\/http\/operations\/(declarations|admin|review|risk-profiles)\.ts$/.test(input))).toEqual([]);
+  });
+
+  it('start with the variables of their own access fixed at bundling, and fail at cold start naming one that is missing', async () => {
+    // Prepare: the bundle as deployed, and the environment the stack gives it
+    const name: FunctionName = 'getAccount';
+    const definition: FunctionDefinition = functions[name];
+    await functionInputs(name);
+    const stackEnvironment: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: 'eu-west-2',
+      AWS_ACCESS_KEY_ID: 'bundle-test',
+      AWS_SECRET_ACCESS_KEY: 'bundle-test',
+      ...regionEnvironment({ regionName: 'eu-west-2', region: regions['eu-west-2'], stage: 'dev' }),
+      ...accessEnvironment(definition, {
+        table: (table) => `table-${table}`,
+        bucket: (bucket) => `bucket-${bucket}`,
+        queue: (queue) => `https://sqs.eu-west-2.amazonaws.com/000000000000/${queue}`,
+        secret: (secret) => `secret-${secret}`,
+        signingKey: (key) => `key-${key}`,
+        publicSite: () => 'https://d111111abcdef8.cloudfront.net',
+        eventBus: (bus) => `bus-${bus}`,
+      }),
+    };
+    const withoutTable = Object.fromEntries(Object.entries(stackEnvironment).filter(([variable]) => variable !== 'MAIN_TABLE_NAME'));
+    const start = (environment: Record<string, string>) =>
+      execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(folder, name, 'index.mjs')).href)})`],
+        { env: environment, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+
+    // Act
+    const started = start(stackEnvironment);
+
+    // Assess
+    expect(started).toBe('');
+    expect(() => start(withoutTable)).toThrow(/configuration of getAccount is incomplete: MAIN_TABLE_NAME/);
+  });
+
+  it('carry the S3 client only where the function uses the archive or the reference bucket, not with every declaration repository', async () => {
+    // Prepare: two readers of declarations, one of them reads bodies (its access reads the archive); a risk administration function
+    const names: FunctionName[] = ['getDeclaration', 'listDeclarations', 'getRiskProfile'];
+    expect(names.map((name) => Object.keys((functions[name] as FunctionDefinition).access.buckets ?? {}))).toEqual([['archive'], [], []]);
+
+    // Act
+    const [readsBodies, listsStates, riskAdministration] = await Promise.all(names.map(functionInputs));
+
+    // Assess
+    const s3Inputs = (inputs: string[]) => inputs.filter((input) => input.includes('@aws-sdk/client-s3/'));
+    expect(s3Inputs(readsBodies ?? []).length).toBeGreaterThan(0);
+    expect(s3Inputs(listsStates ?? [])).toEqual([]);
+    expect(s3Inputs(riskAdministration ?? [])).toEqual([]);
+    expect((riskAdministration ?? []).filter((input) => input.includes('@aws-sdk/client-secrets-manager/'))).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { loadConfig } from '#shared/config.ts';
 const intake = () => loadConfig('submitDeclaration');
 
 import { seedDemoData } from '#local/seed.ts';
-import { declarationRepository, documentArchive, pipelineQueue, signingKeys } from '#shared/adapters/platform.ts';
+import { declarationBodies, declarationRepository, documentArchive, pipelineQueue, signingKeys } from '#shared/adapters/platform.ts';
 import { TRADER_FAILURE_REASON } from '#shared/domain/declaration-record.ts';
 import { submitDeclaration } from '#shared/usecases/submit-declaration.ts';
 import { mulberry32 } from '#tests/support/prng.ts';
@@ -86,7 +86,7 @@ describe('1. a declaration intake accepts is always processable', () => {
     // Prepare: an intake whose state write fails once, after the LRN claim and the archive write
     const party = newParty();
     const body = Buffer.from(JSON.stringify(declarationFor(party)));
-    const repository = declarationRepository(intake());
+    const repository = declarationRepository(intake(), declarationBodies(intake()));
     let failures = 1;
     const failingOnce = Object.assign(Object.create(repository) as typeof repository, {
       create: async (record: Parameters<typeof repository.create>[0]) => {
@@ -403,7 +403,11 @@ describe('a declaration that cannot be processed is never silent', () => {
   it('moves to PROCESSING_FAILED when its last delivery fails, shows in the FAILED queue, and resumes on an admin retry', async () => {
     // Prepare: a stored declaration whose archived bytes are missing, so every stage attempt fails
     const { record, bytes } = await storeSubmittedWithBytes(
-      { repository: declarationRepository(intake()), archive: documentArchive(intake()), bucket: intake().bucketName('archive') },
+      {
+        repository: declarationRepository(intake(), declarationBodies(intake())),
+        archive: documentArchive(intake()),
+        bucket: intake().bucketName('archive'),
+      },
       { archived: false },
     );
     const { id, declarantId: party, submission } = record;

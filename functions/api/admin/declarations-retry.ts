@@ -11,7 +11,7 @@ import { retryDeclaration } from '#shared/usecases/processing-failures.ts';
 const config = loadConfig('retryDeclaration');
 
 const deps = {
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, 'no bodies'),
   clock: systemClock,
   stageQueues: stageQueues(config),
 };

@@ -11,7 +11,7 @@ const config = loadConfig('resendPayout');
 const deps = {
   payouts: repaymentClaims(config),
   provider: payoutProvider(config),
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, 'no bodies'),
   clock: systemClock,
 };
 

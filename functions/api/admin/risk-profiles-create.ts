@@ -1,6 +1,6 @@
 /** POST /v1/admin/risk-profiles: an officer or admin creates a risk profile (version 1). */
 
-import { riskDataSources } from '#shared/adapters/platform.ts';
+import { riskStore } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
@@ -10,7 +10,7 @@ import { createRiskProfile } from '#shared/usecases/manage-risk-profiles.ts';
 
 const config = loadConfig('createRiskProfile');
 
-const deps = { profiles: riskDataSources(config).profiles, clock: systemClock };
+const deps = { profiles: riskStore(config), clock: systemClock };
 
 export const handler = httpOperation(createRiskProfileOperation, async ({ principal, body }) => {
   const profile = await createRiskProfile({ principal, body }, deps);

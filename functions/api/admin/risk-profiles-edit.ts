@@ -1,6 +1,6 @@
 /** PUT /v1/admin/risk-profiles/{id}: an edit saved as a new version (If-Match: "<version>" guards concurrent edits). */
 
-import { riskDataSources } from '#shared/adapters/platform.ts';
+import { riskStore } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
@@ -10,7 +10,7 @@ import { editRiskProfile } from '#shared/usecases/manage-risk-profiles.ts';
 
 const config = loadConfig('editRiskProfile');
 
-const deps = { profiles: riskDataSources(config).profiles, clock: systemClock };
+const deps = { profiles: riskStore(config), clock: systemClock };
 
 export const handler = httpOperation(editRiskProfileOperation, async ({ principal, path, body, headers }) => {
   const profile = await editRiskProfile({ principal, id: path.id, body, expectedVersion: headers['If-Match'] }, deps);

@@ -7,7 +7,7 @@ import { json } from '#shared/http/responses.ts';
 import { trackConsignment } from '#shared/usecases/track-consignment.ts';
 
 const config = loadConfig('getConsignment');
-const deps = { repository: declarationRepository(config), cargo: cargoReports(config) };
+const deps = { repository: declarationRepository(config, 'no bodies'), cargo: cargoReports(config) };
 
 export const handler = httpOperation(getConsignmentOperation, async ({ principal, path }) =>
   json(200, await trackConsignment({ principal, ucr: path.ucr }, deps)),

@@ -7,7 +7,7 @@ import { json } from '#shared/http/responses.ts';
 import { listDeclarationClaims } from '#shared/usecases/repayment-claims.ts';
 
 const config = loadConfig('listDeclarationRepaymentClaims');
-const deps = { repository: declarationRepository(config), claims: repaymentClaims(config), payouts: repaymentClaims(config) };
+const deps = { repository: declarationRepository(config, 'no bodies'), claims: repaymentClaims(config), payouts: repaymentClaims(config) };
 
 export const handler = httpOperation(listDeclarationRepaymentClaimsOperation, async ({ principal, path }) =>
   json(200, { items: await listDeclarationClaims({ principal, declarationId: path.id }, deps) }),

@@ -1,5 +1,5 @@
 /** POST /v1/review/declarations/{id}/inspections: an officer records an inspection; corrections re-assess. */
-import { declarationRepository, revenueDependencies, riskDataSources, tariffSource } from '#shared/adapters/platform.ts';
+import { declarationBodies, declarationRepository, revenueDependencies, riskDataSources, tariffSource } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
@@ -12,7 +12,7 @@ const risk = riskDataSources(config);
 
 const deps = {
   ...revenueDependencies(config),
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, declarationBodies(config)),
   clock: systemClock,
   tariff: tariffSource(config),
   region: config.region,

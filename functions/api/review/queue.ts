@@ -11,7 +11,7 @@ import { listReviewQueue } from '#shared/usecases/review-queue.ts';
 const config = loadConfig('reviewQueue');
 
 const deps = {
-  repository: declarationRepository(config),
+  repository: declarationRepository(config, 'no bodies'),
   customsOffices: config.region.customsOffices,
   clock: systemClock,
 };

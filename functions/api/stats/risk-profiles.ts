@@ -1,5 +1,5 @@
 /** GET /v1/stats/risk-profiles?limit=: the risk profiles that select most, with their hit rates. */
-import { riskDataSources } from '#shared/adapters/platform.ts';
+import { riskStore } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
 import { profileSelectionsOperation } from '#shared/http/operations/stats.ts';
@@ -8,7 +8,7 @@ import { readProfileSelections } from '#shared/usecases/clearance-statistics.ts'
 
 const config = loadConfig('profileSelections');
 
-const deps = { profiles: riskDataSources(config).profiles };
+const deps = { profiles: riskStore(config) };
 
 export const handler = httpOperation(profileSelectionsOperation, async ({ principal, query }) =>
   json(200, await readProfileSelections({ principal, ...query }, deps)),
