@@ -19,6 +19,8 @@ import {
   accountWithShards,
   applyShardEntry,
   chargePeriodOn,
+  closePeriodOfUnshardedSource,
+  closeSource,
   emptyShard,
   heldFor,
   reserveSource,
@@ -77,25 +79,43 @@ export async function chargeOnShards(accounts: AccountLedger, account: Account, 
       await reserveInto(accounts, shard, fixed2(slice), period, draft);
       continue;
     }
-    // The account alone cannot cover it: what the other shards hold (read before the account, so
-    // allowance on its way back is seen once) decides between gathering it and refusing.
-    const others = await Promise.all(
-      Array.from({ length: count }, (_, other) => other)
-        .filter((other) => other !== index)
-        .map((other) => settledShard(accounts, number, other, draft)),
-    );
-    const now = await accounts.get(number);
-    if (!now) return { ok: false, reason: `account ${number} does not exist` };
-    const elsewhere = others.reduce((total, other) => total.plus(heldFor(other, period)), ZERO);
-    if (freeOn(now, period).plus(elsewhere).greaterThanOrEqualTo(needed)) {
+    // The account alone cannot cover it: what all the shards hold decides between gathering it and refusing.
+    const snapshot = await allowanceSnapshot(accounts, current, draft);
+    if (!snapshot) return { ok: false, reason: `account ${number} does not exist` };
+    const others = snapshot.shards.filter((other) => other.shard !== index);
+    const held = snapshot.shards.reduce((total, any) => total.plus(heldFor(any, period)), ZERO);
+    if (freeOn(snapshot.account, period).plus(held).greaterThanOrEqualTo(draft.amount)) {
       await gatherAllowance(accounts, others, period, draft);
       continue;
     }
+    // Allowance moved between the account and a shard while the shards were read: look again.
+    if (!snapshot.consistent) continue;
     // Refused as the account's own ledger would refuse it: on what the account and all its shards hold.
-    const refused = applyEntry(accountWithShards(now, [shard, ...others]), draft);
+    const refused = applyEntry(accountWithShards(snapshot.account, snapshot.shards), draft);
     if (!refused.ok) return { ok: false, reason: refused.refusal.message };
   }
   throw new Error(`account ${number} is too busy: ${MAX_ATTEMPTS} attempts lost to other charges`);
+}
+
+/**
+ * The account and all its shards (each settled) as read between two reads of the account.
+ * `consistent`: the account did not move between them. Allowance moves between the account and
+ * a shard only through an entry on the account (a `RESERVE` after the shard's `RESERVING`, a
+ * `RETURN` after its `RETURNED` or `CLOSED`, each settled by whoever reads the shard next), so on
+ * a consistent snapshot every allowance is counted exactly once: a charge refused on it is one the
+ * account and its shards could not cover at that moment, never one whose funds were on their way
+ * between two reads. Charges meanwhile only lower what the shards hold.
+ */
+async function allowanceSnapshot(
+  accounts: AccountLedger,
+  before: Account,
+  context: Pick<EntryDraft, 'at' | 'by'>,
+): Promise<{ account: Account; shards: AccountShard[]; consistent: boolean } | undefined> {
+  const shards = await Promise.all(
+    Array.from({ length: shardsOf(before) }, (_, index) => settledShard(accounts, before.number, index, context)),
+  );
+  const account = await accounts.get(before.number);
+  return account ? { account, shards, consistent: account.version === before.version } : undefined;
 }
 
 /** The shard with what it asked of the account, or owes it, settled: ready for its next entry. */
@@ -115,7 +135,7 @@ export async function settledShard(
         at: shard.updatedAt,
         amount: outstanding.amount,
         ...(outstanding.period ? { period: outstanding.period } : {}),
-        source: outstanding.source,
+        source: await returnSourceOnAccount(accounts, shard, outstanding),
         by: context.by,
       });
       if (!returned.ok) throw new Error(`account ${number}: allowance of shard ${index} not given back: ${returned.reason}`);
@@ -134,6 +154,34 @@ export async function settledShard(
     await accounts.postOnShard({ shard: granted.shard, expectedVersion: shard.version, entry: granted.entry });
   }
   throw new Error(`shard ${index} of account ${number} is too busy to settle`);
+}
+
+/**
+ * The source of the account's `RETURN` for what the shard gives back: the shard's own source, but
+ * for a `CLOSED` of `CLOSE#<period>` (written before closes were per shard, the one source of every
+ * shard's close) the account's `RETURN` of that source is this shard's only if this shard booked it:
+ * the close went shard by shard, each settled before the next, so it was the lowest-numbered shard
+ * whose close gave anything back (and for the same amount). Every other shard's return is booked as
+ * `CLOSE#<period>#<shard>`, as a close writes it now.
+ */
+async function returnSourceOnAccount(
+  accounts: AccountLedger,
+  shard: AccountShard,
+  outstanding: { source: string; amount: string },
+): Promise<string> {
+  const period = closePeriodOfUnshardedSource(outstanding.source);
+  if (!period) return outstanding.source;
+  const own = closeSource(period, shard.shard);
+  const booked = await accounts.findBySource(shard.number, outstanding.source);
+  if (!booked || booked.amount !== outstanding.amount) return own;
+  for (let earlier = 0; earlier < shard.shard; earlier += 1) {
+    const entries = await accounts.shardEntries(shard.number, earlier);
+    const gaveBack = entries.some(
+      (entry) => entry.kind === 'CLOSED' && entry.source === outstanding.source && new Dec(entry.amount).greaterThan(ZERO),
+    );
+    if (gaveBack) return own;
+  }
+  return outstanding.source;
 }
 
 /**
@@ -222,7 +270,7 @@ async function giveBack(
     at: context.at,
     amount: shard.free,
     ...(period ? { period } : {}),
-    source: kind === 'CLOSED' ? `CLOSE#${period}` : returnSource(shard.shard, shard.version + 1),
+    source: kind === 'CLOSED' && period ? closeSource(period, shard.shard) : returnSource(shard.shard, shard.version + 1),
     by: context.by,
   };
   const applied = applyShardEntry(shard, draft);
