@@ -118,6 +118,16 @@ async function allowanceSnapshot(
   return account ? { account, shards, consistent: account.version === before.version } : undefined;
 }
 
+/**
+ * The entry booked for `source` on the account or, a charge, on one of its shards: a shard's is
+ * rolled forward first (counted and cached), as a writer that stopped after claiming it left it.
+ */
+export async function bookedEntry(accounts: AccountLedger, number: string, source: string): Promise<LedgerEntry | undefined> {
+  const booked = await accounts.findBySource(number, source);
+  if (booked?.shard !== undefined) await accounts.getShard(number, booked.shard);
+  return booked;
+}
+
 /** The shard with what it asked of the account, or owes it, settled: ready for its next entry. */
 export async function settledShard(
   accounts: AccountLedger,
