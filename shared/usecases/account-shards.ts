@@ -7,7 +7,9 @@
  *   enough: booked there. Not enough: the shard reserves a slice of what the account has free
  *   (at least the shortfall, else 1/N of it). The account has too little: every other shard gives
  *   its allowance back, and the charge tries again; refused only when a pass found nothing to give
- *   back and the account still cannot cover it, so funds are never stranded in shards.
+ *   back and the account still cannot cover it on a consistent read of the account and all its shards
+ *   (the account's version the same before and after), so funds are never stranded in shards nor
+ *   missed while on their way between the account and a shard.
  * - Once per source across shards: the guard (`chargeGuard`) is placed before the entry, naming the
  *   shard and sequence; a retry finishes what it names, or moves it once that sequence is taken.
  * - What a shard asked of the account, or owes it, is settled before the shard's next entry.
