@@ -187,13 +187,31 @@ async function returnSourceOnAccount(
   const booked = await accounts.findBySource(shard.number, outstanding.source);
   if (!booked || booked.amount !== outstanding.amount) return own;
   for (let earlier = 0; earlier < shard.shard; earlier += 1) {
-    const entries = await accounts.shardEntries(shard.number, earlier);
-    const gaveBack = entries.some(
-      (entry) => entry.kind === 'CLOSED' && entry.source === outstanding.source && new Dec(entry.amount).greaterThan(ZERO),
-    );
-    if (gaveBack) return own;
+    const closed = await closedUnder(accounts, shard.number, earlier, outstanding.source, period);
+    if (closed && new Dec(closed.amount).greaterThan(ZERO)) return own;
   }
   return outstanding.source;
+}
+
+/**
+ * Shard `index`'s entry of `source` (its close of `period`), read back from its latest entry one
+ * item at a time (a get, as every writer that settles a shard may; no query): after the close its
+ * entries count from the next period, so the first entry of `period` or earlier ends the search.
+ */
+async function closedUnder(
+  accounts: AccountLedger,
+  number: string,
+  index: number,
+  source: string,
+  period: string,
+): Promise<LedgerEntry | undefined> {
+  const latest = (await accounts.getShard(number, index))?.version ?? 0;
+  for (let sequence = latest; sequence > 0; sequence -= 1) {
+    const entry = await accounts.shardEntryAt(number, index, sequence);
+    if (!entry || entry.source === source) return entry;
+    if (entry.period !== undefined && entry.period.localeCompare(period) <= 0) return undefined;
+  }
+  return undefined;
 }
 
 /**

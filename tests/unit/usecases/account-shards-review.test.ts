@@ -77,7 +77,7 @@ describe('allowance shards: closing a period', () => {
   it("settles a close written before closes were per shard (CLOSE#<period> on every shard) without losing any shard's return", async () => {
     // Prepare: a 3-shard deferment account whose shards hold 200.00, 0.00 and 200.00 of November,
     // closed as closes were written before: one source, CLOSE#2026-11, on every shard. Shard 0's
-    // return was booked under it; shard 2's is still outstanding.
+    // return was booked under it (and shard 0 has reserved of December since); shard 2's is still outstanding.
     const ledger = new InMemoryAccountLedger();
     const deferment = { monthlyLimit: '500.00', guarantee: { amount: '500.00', guarantor: 'Bank plc' } };
     const opened = openAccount(
@@ -105,6 +105,7 @@ describe('allowance shards: closing a period', () => {
       by: 'statements',
     });
     expect(first.ok).toBe(true);
+    await reserve(ledger, number, 0, '50.00', '2026-12'); // shard 0 moved on since its close
 
     // Act: every shard settled, shard 0 (whose return the account holds) included, twice.
     for (const index of [0, 1, 2, 0, 1, 2]) await settledShard(ledger, number, index, ctx);
@@ -115,7 +116,9 @@ describe('allowance shards: closing a period', () => {
       ['CLOSE#2026-11', '200.00'],
       ['CLOSE#2026-11#2', '200.00'],
     ]);
-    expect((await ledger.get(number))?.deferment?.used).toBe('0.00');
+    const november = (await ledger.entries(number)).filter((entry) => entry.period === '2026-11');
+    expect(sumOf(november, 'RESERVE').minus(sumOf(november, 'RETURN')).toFixed(2)).toBe('0.00');
+    expect((await ledger.get(number))?.deferment).toMatchObject({ period: '2026-12', used: '50.00' });
   });
 });
 
