@@ -7,7 +7,9 @@
  *   enough: booked there. Not enough: the shard reserves a slice of what the account has free
  *   (at least the shortfall, else 1/N of it). The account has too little: every other shard gives
  *   its allowance back, and the charge tries again; refused only when a pass found nothing to give
- *   back and the account still cannot cover it, so funds are never stranded in shards.
+ *   back and the account still cannot cover it on a consistent read of the account and all its shards
+ *   (the account's version the same before and after), so funds are never stranded in shards nor
+ *   missed while on their way between the account and a shard.
  * - Once per source across shards: the guard (`chargeGuard`) is placed before the entry, naming the
  *   shard and sequence; a retry finishes what it names, or moves it once that sequence is taken.
  * - What a shard asked of the account, or owes it, is settled before the shard's next entry.
@@ -19,6 +21,8 @@ import {
   accountWithShards,
   applyShardEntry,
   chargePeriodOn,
+  closePeriodOfUnshardedSource,
+  closeSource,
   emptyShard,
   heldFor,
   reserveSource,
@@ -77,25 +81,53 @@ export async function chargeOnShards(accounts: AccountLedger, account: Account, 
       await reserveInto(accounts, shard, fixed2(slice), period, draft);
       continue;
     }
-    // The account alone cannot cover it: what the other shards hold (read before the account, so
-    // allowance on its way back is seen once) decides between gathering it and refusing.
-    const others = await Promise.all(
-      Array.from({ length: count }, (_, other) => other)
-        .filter((other) => other !== index)
-        .map((other) => settledShard(accounts, number, other, draft)),
-    );
-    const now = await accounts.get(number);
-    if (!now) return { ok: false, reason: `account ${number} does not exist` };
-    const elsewhere = others.reduce((total, other) => total.plus(heldFor(other, period)), ZERO);
-    if (freeOn(now, period).plus(elsewhere).greaterThanOrEqualTo(needed)) {
+    // The account alone cannot cover it: what all the shards hold decides between gathering it and refusing.
+    const snapshot = await allowanceSnapshot(accounts, current, draft);
+    if (!snapshot) return { ok: false, reason: `account ${number} does not exist` };
+    const others = snapshot.shards.filter((other) => other.shard !== index);
+    const held = snapshot.shards.reduce((total, any) => total.plus(heldFor(any, period)), ZERO);
+    if (freeOn(snapshot.account, period).plus(held).greaterThanOrEqualTo(draft.amount)) {
       await gatherAllowance(accounts, others, period, draft);
       continue;
     }
+    // Allowance moved between the account and a shard while the shards were read: look again.
+    if (!snapshot.consistent) continue;
     // Refused as the account's own ledger would refuse it: on what the account and all its shards hold.
-    const refused = applyEntry(accountWithShards(now, [shard, ...others]), draft);
+    const refused = applyEntry(accountWithShards(snapshot.account, snapshot.shards), draft);
     if (!refused.ok) return { ok: false, reason: refused.refusal.message };
   }
   throw new Error(`account ${number} is too busy: ${MAX_ATTEMPTS} attempts lost to other charges`);
+}
+
+/**
+ * The account and all its shards (each settled) as read between two reads of the account.
+ * `consistent`: the account did not move between them. Allowance moves between the account and
+ * a shard only through an entry on the account (a `RESERVE` after the shard's `RESERVING`, a
+ * `RETURN` after its `RETURNED` or `CLOSED`, each settled by whoever reads the shard next), so on
+ * a consistent snapshot every allowance is counted exactly once: a charge refused on it is one the
+ * account and its shards could not cover at that moment, never one whose funds were on their way
+ * between two reads. Charges meanwhile only lower what the shards hold.
+ */
+async function allowanceSnapshot(
+  accounts: AccountLedger,
+  before: Account,
+  context: Pick<EntryDraft, 'at' | 'by'>,
+): Promise<{ account: Account; shards: AccountShard[]; consistent: boolean } | undefined> {
+  const shards = await Promise.all(
+    Array.from({ length: shardsOf(before) }, (_, index) => settledShard(accounts, before.number, index, context)),
+  );
+  const account = await accounts.get(before.number);
+  return account ? { account, shards, consistent: account.version === before.version } : undefined;
+}
+
+/**
+ * The entry booked for `source` on the account or, a charge, on one of its shards: a shard's is
+ * rolled forward first (counted and cached), as a writer that stopped after claiming it left it.
+ */
+export async function bookedEntry(accounts: AccountLedger, number: string, source: string): Promise<LedgerEntry | undefined> {
+  const booked = await accounts.findBySource(number, source);
+  if (booked?.shard !== undefined) await accounts.getShard(number, booked.shard);
+  return booked;
 }
 
 /** The shard with what it asked of the account, or owes it, settled: ready for its next entry. */
@@ -115,7 +147,7 @@ export async function settledShard(
         at: shard.updatedAt,
         amount: outstanding.amount,
         ...(outstanding.period ? { period: outstanding.period } : {}),
-        source: outstanding.source,
+        source: await returnSourceOnAccount(accounts, shard, outstanding),
         by: context.by,
       });
       if (!returned.ok) throw new Error(`account ${number}: allowance of shard ${index} not given back: ${returned.reason}`);
@@ -134,6 +166,52 @@ export async function settledShard(
     await accounts.postOnShard({ shard: granted.shard, expectedVersion: shard.version, entry: granted.entry });
   }
   throw new Error(`shard ${index} of account ${number} is too busy to settle`);
+}
+
+/**
+ * The source of the account's `RETURN` for what the shard gives back: the shard's own source, but
+ * for a `CLOSED` of `CLOSE#<period>` (written before closes were per shard, the one source of every
+ * shard's close) the account's `RETURN` of that source is this shard's only if this shard booked it:
+ * the close went shard by shard, each settled before the next, so it was the lowest-numbered shard
+ * whose close gave anything back (and for the same amount). Every other shard's return is booked as
+ * `CLOSE#<period>#<shard>`, as a close writes it now.
+ */
+async function returnSourceOnAccount(
+  accounts: AccountLedger,
+  shard: AccountShard,
+  outstanding: { source: string; amount: string },
+): Promise<string> {
+  const period = closePeriodOfUnshardedSource(outstanding.source);
+  if (!period) return outstanding.source;
+  const own = closeSource(period, shard.shard);
+  const booked = await accounts.findBySource(shard.number, outstanding.source);
+  if (!booked || booked.amount !== outstanding.amount) return own;
+  for (let earlier = 0; earlier < shard.shard; earlier += 1) {
+    const closed = await closedUnder(accounts, shard.number, earlier, outstanding.source, period);
+    if (closed && new Dec(closed.amount).greaterThan(ZERO)) return own;
+  }
+  return outstanding.source;
+}
+
+/**
+ * Shard `index`'s entry of `source` (its close of `period`), read back from its latest entry one
+ * item at a time (a get, as every writer that settles a shard may; no query): after the close its
+ * entries count from the next period, so the first entry of `period` or earlier ends the search.
+ */
+async function closedUnder(
+  accounts: AccountLedger,
+  number: string,
+  index: number,
+  source: string,
+  period: string,
+): Promise<LedgerEntry | undefined> {
+  const latest = (await accounts.getShard(number, index))?.version ?? 0;
+  for (let sequence = latest; sequence > 0; sequence -= 1) {
+    const entry = await accounts.shardEntryAt(number, index, sequence);
+    if (!entry || entry.source === source) return entry;
+    if (entry.period !== undefined && entry.period.localeCompare(period) <= 0) return undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -222,7 +300,7 @@ async function giveBack(
     at: context.at,
     amount: shard.free,
     ...(period ? { period } : {}),
-    source: kind === 'CLOSED' ? `CLOSE#${period}` : returnSource(shard.shard, shard.version + 1),
+    source: kind === 'CLOSED' && period ? closeSource(period, shard.shard) : returnSource(shard.shard, shard.version + 1),
     by: context.by,
   };
   const applied = applyShardEntry(shard, draft);

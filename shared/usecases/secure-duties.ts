@@ -16,7 +16,7 @@ import { allSecured, type Duties, type DutyCharge, dueOf, isPositive, paymentRef
 import type { AccountLedger } from '#shared/ports/accounts.ts';
 import type { PaymentRequests } from '#shared/ports/payments.ts';
 import { Dec, fixed2, ZERO } from '#shared/tariff/money.ts';
-import { chargeOnShards, shardsOf } from './account-shards.ts';
+import { bookedEntry, chargeOnShards, shardsOf } from './account-shards.ts';
 
 export interface SecureDutiesDeps {
   accounts: AccountLedger;
@@ -108,7 +108,8 @@ export async function secureCharge(request: ChargeRequest, deps: SecureDutiesDep
   const base = { source: request.source, amount: request.amount, byTaxType: request.byTaxType, at: request.at };
   if (!isPositive(request.amount)) return creditBack(request, base, deps);
   if (payment?.account && payment.method !== 'H') {
-    const booked = await deps.accounts.findBySource(payment.account, request.source);
+    // A redelivery: the charge booked already (on a shard: rolled forward, so its revenue is counted).
+    const booked = await bookedEntry(deps.accounts, payment.account, request.source);
     if (booked)
       return {
         ...base,

@@ -9,7 +9,13 @@ import { emptyShard } from '#shared/domain/account-shards.ts';
 import { type Account, type EntryDraft, type LedgerEntry, openAccount } from '#shared/domain/accounts.ts';
 import type { AccountLedger } from '#shared/ports/accounts.ts';
 import { Dec, fixed2, ZERO } from '#shared/tariff/money.ts';
-import { accountAsHeld, chargeOnShards, closeShardsForPeriod, entriesWithShards } from '#shared/usecases/account-shards.ts';
+import {
+  accountAsHeld,
+  chargeOnShards,
+  closeShardsForPeriod,
+  entriesWithShards,
+  reserveOnEveryShard,
+} from '#shared/usecases/account-shards.ts';
 import { bookOnAccount } from '#shared/usecases/book-on-account.ts';
 import { newParty } from '#tests/integration/support.ts';
 
@@ -166,5 +172,54 @@ export function shardedLedgerContract(
       expect(late.ok && late.entry.period).toBe('2026-12');
       await assessInvariant(reader, opened.account);
     }, 180_000);
+
+    it("closing a period gives every shard's allowance back to the account, each shard's return under its own source", async () => {
+      // Prepare: a 4-shard deferment account of 400.00 a month, every shard holding its slice of November.
+      const ledger = subject.ledger();
+      const reader = subject.reader();
+      const deferment = { monthlyLimit: '400.00', guarantee: { amount: '400.00', guarantor: 'Bank plc' } };
+      const opened = openAccount(
+        { kind: 'DEFERMENT', number: newNumber(), ownerId: newParty(), currency: 'GBP', deferment, shards: 4 },
+        at,
+        'admin-1',
+      );
+      await subject.opener().open(opened.account, opened.entry);
+      await reserveOnEveryShard(ledger, opened.account, '2026-11', { at, by: 'release' });
+      const reserved = await reader.get(opened.account.number);
+
+      // Act
+      await closeShardsForPeriod(reader, opened.account, '2026-11', at);
+
+      // Assess: 100.00, 75.00, 56.25 and 42.18 reserved (a quarter of what was free each time), all given back.
+      expect(reserved?.deferment?.used).toBe('273.43');
+      const returns = (await reader.entries(opened.account.number)).filter((entry) => entry.kind === 'RETURN');
+      expect(returns.map((entry) => entry.source).sort()).toEqual([
+        'CLOSE#2026-11#0',
+        'CLOSE#2026-11#1',
+        'CLOSE#2026-11#2',
+        'CLOSE#2026-11#3',
+      ]);
+      expect((await reader.get(opened.account.number))?.deferment?.used).toBe('0.00');
+      await assessInvariant(reader, opened.account);
+    }, 60_000);
+
+    it('books a charge of nearly all the balance while smaller charges reserve on the other shards at the same moment', async () => {
+      // Prepare: a 4-shard cash account of 100.00, every shard holding its slice.
+      const ledger = subject.ledger();
+      const reader = subject.reader();
+      const account = await openCash(subject.opener(), 4, '100.00');
+      await reserveOnEveryShard(ledger, account, undefined, { at, by: 'release' });
+
+      // Act: 90.00 and five of 1.00 at once: 95.00 of 100.00.
+      const outcomes = await Promise.all([
+        chargeOnShards(ledger, account, charge(0, '90.00')),
+        ...Array.from({ length: 5 }, (_, index) => chargeOnShards(ledger, account, charge(index + 1, '1.00'))),
+      ]);
+
+      // Assess: every charge booked, 5.00 left.
+      expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, true, true, true, true, true]);
+      expect((await accountAsHeld(reader, account.number, at))?.balance).toBe('5.00');
+      await assessInvariant(reader, account);
+    }, 60_000);
   });
 }

@@ -2,10 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { StoredItemError } from '#shared/adapters/declaration-item-codec.ts';
+import { DynamoDbAccountLedger } from '#shared/adapters/dynamodb-accounts.ts';
 import { keys } from '#shared/adapters/keys.ts';
 import {
   accountLedger,
@@ -31,7 +32,11 @@ import {
   webhookStore,
 } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
+import { openAccount } from '#shared/domain/accounts.ts';
 import { firstEvent, nextEvent } from '#shared/domain/history.ts';
+import { Dec, fixed2 } from '#shared/tariff/money.ts';
+import { bookedEntry, chargeOnShards } from '#shared/usecases/account-shards.ts';
+import { bookOnAccount } from '#shared/usecases/book-on-account.ts';
 import { listDeclarationEvents } from '#shared/usecases/read-declarations.ts';
 import { storeSubmitted } from '#tests/support/stored-declaration.ts';
 import { shardedLedgerContract } from './account-shards.contract.ts';
@@ -375,3 +380,51 @@ describe('the archive bucket on the local cloud', () => {
 });
 
 cargoReportsContract('DynamoDB adapter on the local cloud', { cargo: () => cargoReports(loadConfig('decideRelease')) });
+
+describe('DynamoDB sharded account after a writer stopped', () => {
+  it('counts a shard charge whose writer stopped after claiming it, when a redelivery finds it by its source', async () => {
+    // Prepare: a 2-shard cash account of 50.00; the release stage claims a charge's entry on a shard
+    // and stops before counting it (its counter fails for charges), so the shard's cache stays behind.
+    const config = loadConfig('decideRelease');
+    const ledger = accountLedger(config);
+    const counters = clearanceCounters(config);
+    const at = '2033-02-17T09:00:00.000Z'; // a day of its own: its revenue is this charge's only
+    const opened = openAccount(
+      { kind: 'CASH', number: String(Date.now()).slice(-7), ownerId: `P${randomUUID()}`, currency: 'GBP', shards: 2 },
+      at,
+      'admin-1',
+    );
+    await accountLedger(loadConfig('openAccount')).open(opened.account, opened.entry);
+    const number = opened.account.number;
+    expect((await bookOnAccount(ledger, number, { kind: 'TOP_UP', at, amount: '50.00', source: 'TOPUP#T1', by: 'admin-1' })).ok).toBe(true);
+    const stopping = new DynamoDbAccountLedger(sharedDynamoDb(), config.tableName('main'), {
+      countLedgerEntry: (entry) => (entry.kind === 'CHARGE' ? Promise.reject(new Error('stopped')) : counters.countLedgerEntry(entry)),
+    });
+    const source = 'DECL#STOPPED#1';
+    const draft = {
+      kind: 'CHARGE' as const,
+      at,
+      amount: '12.30',
+      source,
+      declarationId: 'STOPPED',
+      byTaxType: { A00: '12.30' },
+      by: 'release',
+    };
+    await expect(chargeOnShards(stopping, opened.account, draft)).rejects.toThrow('stopped');
+    const before = await counters.readDays(['2033-02-17']);
+
+    // Act: the redelivery finds the charge by its source.
+    const booked = await bookedEntry(ledger, number, source);
+
+    // Assess: the same entry, now counted on its day and cached at its sequence on its shard.
+    expect(booked).toMatchObject({ kind: 'CHARGE', source, amount: '12.30' });
+    expect(before[0]?.revenue).toEqual({});
+    const after = await counters.readDays(['2033-02-17']);
+    expect(Object.keys(after[0]?.revenue ?? {})).toEqual(['A00']);
+    expect(fixed2(new Dec(after[0]?.revenue.A00 ?? '0'))).toBe('12.30');
+    const cache = await DynamoDBDocumentClient.from(sharedDynamoDb()).send(
+      new GetCommand({ TableName: config.tableName('main'), Key: keys.accountShard(number, booked?.shard ?? -1), ConsistentRead: true }),
+    );
+    expect(cache.Item?.version).toBe(booked?.sequence);
+  });
+});
