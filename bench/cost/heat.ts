@@ -21,6 +21,8 @@ export interface PartitionHeat {
 const patterns: { test: RegExp; label: string; kind: PartitionHeat['kind']; shards: number }[] = [
   { test: /^DECL#/, label: 'DECL#<id>', kind: 'per-declaration', shards: 1 },
   { test: /^LRN#/, label: 'LRN#<party>#<lrn>', kind: 'per-declaration', shards: 1 },
+  // A consignment's UCR index (pattern 77): the few declarations of one consignment, not a key every declaration shares.
+  { test: /^UCR#/, label: 'UCR#<ucr>', kind: 'per-declaration', shards: 1 },
   // Sharded keys: as many shards as keys.ts builds (a shard takes its share of the writes).
   {
     test: /^PARTY#/,
