@@ -53,11 +53,6 @@ export const reserveSource = (shard: number, sequence: number): string => `RESER
 export const returnSource = (shard: number, sequence: number): string => `RETURN#${shard}#${sequence}`;
 /** The source of shard `shard`'s `CLOSED` of `period` and of the account's `RETURN` that follows it: one per shard. */
 export const closeSource = (period: string, shard: number): string => `CLOSE#${period}#${shard}`;
-/**
- * The period of a `CLOSED` source written before closes were per shard (`CLOSE#<period>`, one
- * source for every shard; docs/revenue.md, "Periods"), undefined for any other source.
- */
-export const closePeriodOfUnshardedSource = (source: string): string | undefined => /^CLOSE#(\d{4}-\d{2})$/.exec(source)?.[1];
 
 /** The period a charge of `period` counts in on this shard: never before the shard's own (as on an account). */
 export const chargePeriodOn = (shard: AccountShard, period: string | undefined): string | undefined =>

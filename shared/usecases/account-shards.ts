@@ -21,7 +21,6 @@ import {
   accountWithShards,
   applyShardEntry,
   chargePeriodOn,
-  closePeriodOfUnshardedSource,
   closeSource,
   emptyShard,
   heldFor,
@@ -147,7 +146,7 @@ export async function settledShard(
         at: shard.updatedAt,
         amount: outstanding.amount,
         ...(outstanding.period ? { period: outstanding.period } : {}),
-        source: await returnSourceOnAccount(accounts, shard, outstanding),
+        source: outstanding.source,
         by: context.by,
       });
       if (!returned.ok) throw new Error(`account ${number}: allowance of shard ${index} not given back: ${returned.reason}`);
@@ -166,52 +165,6 @@ export async function settledShard(
     await accounts.postOnShard({ shard: granted.shard, expectedVersion: shard.version, entry: granted.entry });
   }
   throw new Error(`shard ${index} of account ${number} is too busy to settle`);
-}
-
-/**
- * The source of the account's `RETURN` for what the shard gives back: the shard's own source, but
- * for a `CLOSED` of `CLOSE#<period>` (written before closes were per shard, the one source of every
- * shard's close) the account's `RETURN` of that source is this shard's only if this shard booked it:
- * the close went shard by shard, each settled before the next, so it was the lowest-numbered shard
- * whose close gave anything back (and for the same amount). Every other shard's return is booked as
- * `CLOSE#<period>#<shard>`, as a close writes it now.
- */
-async function returnSourceOnAccount(
-  accounts: AccountLedger,
-  shard: AccountShard,
-  outstanding: { source: string; amount: string },
-): Promise<string> {
-  const period = closePeriodOfUnshardedSource(outstanding.source);
-  if (!period) return outstanding.source;
-  const own = closeSource(period, shard.shard);
-  const booked = await accounts.findBySource(shard.number, outstanding.source);
-  if (!booked || booked.amount !== outstanding.amount) return own;
-  for (let earlier = 0; earlier < shard.shard; earlier += 1) {
-    const closed = await closedUnder(accounts, shard.number, earlier, outstanding.source, period);
-    if (closed && new Dec(closed.amount).greaterThan(ZERO)) return own;
-  }
-  return outstanding.source;
-}
-
-/**
- * Shard `index`'s entry of `source` (its close of `period`), read back from its latest entry one
- * item at a time (a get, as every writer that settles a shard may; no query): after the close its
- * entries count from the next period, so the first entry of `period` or earlier ends the search.
- */
-async function closedUnder(
-  accounts: AccountLedger,
-  number: string,
-  index: number,
-  source: string,
-  period: string,
-): Promise<LedgerEntry | undefined> {
-  const latest = (await accounts.getShard(number, index))?.version ?? 0;
-  for (let sequence = latest; sequence > 0; sequence -= 1) {
-    const entry = await accounts.shardEntryAt(number, index, sequence);
-    if (!entry || entry.source === source) return entry;
-    if (entry.period !== undefined && entry.period.localeCompare(period) <= 0) return undefined;
-  }
-  return undefined;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { applyShardEntry, emptyShard, reserveSource } from '#shared/domain/account-shards.ts';
+import { applyShardEntry, reserveSource } from '#shared/domain/account-shards.ts';
 import { type Account, type EntryDraft, openAccount } from '#shared/domain/accounts.ts';
 import type { AccountLedger } from '#shared/ports/accounts.ts';
 import { InMemoryAccountLedger } from '#shared/ports/fakes/accounts.ts';
@@ -72,53 +72,6 @@ describe('allowance shards: closing a period', () => {
     expect(sumOf(own, 'RETURN').toFixed(2)).toBe('400.00');
     expect(own.filter((entry) => entry.kind === 'RETURN').map((entry) => entry.source)).toEqual(['CLOSE#2026-11#0', 'CLOSE#2026-11#1']);
     expect((await ledger.get(opened.account.number))?.deferment?.used).toBe('0.00');
-  });
-
-  it("settles a close written before closes were per shard (CLOSE#<period> on every shard) without losing any shard's return", async () => {
-    // Prepare: a 3-shard deferment account whose shards hold 200.00, 0.00 and 200.00 of November,
-    // closed as closes were written before: one source, CLOSE#2026-11, on every shard. Shard 0's
-    // return was booked under it (and shard 0 has reserved of December since); shard 2's is still outstanding.
-    const ledger = new InMemoryAccountLedger();
-    const deferment = { monthlyLimit: '500.00', guarantee: { amount: '500.00', guarantor: 'Bank plc' } };
-    const opened = openAccount(
-      { kind: 'DEFERMENT', number: newNumber(), ownerId: 'P1', currency: 'GBP', deferment, shards: 3 },
-      at,
-      'admin',
-    );
-    const number = opened.account.number;
-    await ledger.open(opened.account, opened.entry);
-    await reserve(ledger, number, 0, '200.00', '2026-11');
-    await reserve(ledger, number, 2, '200.00', '2026-11');
-    for (const index of [0, 1, 2]) {
-      const shard = (await ledger.getShard(number, index)) ?? emptyShard(number, index, at);
-      const unsharded = { kind: 'CLOSED' as const, at, amount: shard.free, period: '2026-11', source: 'CLOSE#2026-11', by: 'statements' };
-      const closed = applyShardEntry(shard, unsharded);
-      if (!closed.ok) throw new Error(closed.refusal.message);
-      expect(await ledger.postOnShard({ shard: closed.shard, expectedVersion: shard.version, entry: closed.entry })).toBe('applied');
-    }
-    const first = await bookOnAccount(ledger, number, {
-      kind: 'RETURN',
-      at,
-      amount: '200.00',
-      period: '2026-11',
-      source: 'CLOSE#2026-11',
-      by: 'statements',
-    });
-    expect(first.ok).toBe(true);
-    await reserve(ledger, number, 0, '50.00', '2026-12'); // shard 0 moved on since its close
-
-    // Act: every shard settled, shard 0 (whose return the account holds) included, twice.
-    for (const index of [0, 1, 2, 0, 1, 2]) await settledShard(ledger, number, index, ctx);
-
-    // Assess: shard 0's return found as its own, shard 2's booked under its own source; nothing twice.
-    const returns = (await ledger.entries(number)).filter((entry) => entry.kind === 'RETURN');
-    expect(returns.map((entry) => [entry.source, entry.amount])).toEqual([
-      ['CLOSE#2026-11', '200.00'],
-      ['CLOSE#2026-11#2', '200.00'],
-    ]);
-    const november = (await ledger.entries(number)).filter((entry) => entry.period === '2026-11');
-    expect(sumOf(november, 'RESERVE').minus(sumOf(november, 'RETURN')).toFixed(2)).toBe('0.00');
-    expect((await ledger.get(number))?.deferment).toMatchObject({ period: '2026-12', used: '50.00' });
   });
 });
 
