@@ -6,11 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
-import { seedDemoData } from '#local/seed.ts';
+import type { LocalCloud } from '#local/cloud.ts';
 import type { DeclarationDocument, DocumentDownload } from '#shared/domain/declaration-documents.ts';
-import { noRandomSelection } from '#tests/support/scenarios.ts';
-import { apiClient, declarationFor, eventually } from './support.ts';
+import { startSeededCloud } from '#tests/support/seeded-cloud.ts';
+import { type apiClient, declarationFor, eventually } from './support.ts';
 
 const BOREALIS = 'GB987654321000';
 
@@ -19,18 +18,7 @@ let call: ReturnType<typeof apiClient>['call'];
 let trader: string;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({
-    port: 0,
-    dynamodbPort: 0,
-    awsPort: 0,
-    retryDelaySeconds: 0,
-    logLevel: 'silent',
-    documentPrinting: 'at-issue',
-  });
-  await seedDemoData();
-  ({ call } = apiClient(cloud.apiUrl));
-  const admin = cloud.mintToken({ role: 'admin' });
-  expect((await call('PUT', '/v1/admin/reference-documents/risk-settings', { token: admin, body: noRandomSelection })).status).toBe(200);
+  ({ cloud, api: call } = await startSeededCloud({ documentPrinting: 'at-issue' }));
   trader = cloud.mintToken({ role: 'trader', party: BOREALIS });
 }, 120_000);
 
