@@ -1,5 +1,6 @@
 import type { PayoutProviderSettings } from '#shared/domain/payout-provider-settings.ts';
 import type { FunctionName, QueueName } from '#shared/resources.ts';
+import { type DynamodbCapacity, parseDynamodbCapacity } from './dynamodb-capacity.ts';
 
 /**
  * Per-region configuration. One independent stack is deployed per AWS region (one customs
@@ -78,6 +79,14 @@ export interface RegionConfig {
    * never downloaded is never rendered nor archived twice).
    */
   documentPrinting: 'at-issue' | 'on-request';
+  /**
+   * DynamoDB capacity mode of the region's tables (infra/config/dynamodb-capacity.ts, checked by its
+   * zod schema): `{ mode: 'on-demand' }` (billed per request), or `{ mode: 'provisioned',
+   * targetUtilizationPercent, tables }` with auto scaling between a `min` and a `max` of reads and
+   * writes for every table and each of its global secondary indexes (billed per provisioned
+   * unit-hour, docs/cost.md "DynamoDB capacity mode"). The local cloud ignores it.
+   */
+  dynamodbCapacity: DynamodbCapacity;
 }
 
 export type StageName = 'dev' | 'prod' | 'local';
@@ -159,6 +168,41 @@ export const regions = {
     // downloaded: a PDF is rendered the first time someone asks for it (2 S3 PUTs and 2 printing
     // invocations fewer per GREEN declaration, docs/cost.md).
     documentPrinting: 'on-request',
+    // Provisioned with auto scaling: at a steady national volume a provisioned unit kept 70 % busy
+    // costs about 40 % of the same unit on demand (docs/cost.md, "DynamoDB capacity mode").
+    // Sized from the cost bench at volume (docs/cost.md, "Where it stands"), per declaration: the
+    // table 26 WRU GREEN, 34 RED with an Idempotency-Key (the costliest); its indexes GSI1 and GSI3
+    // 1 each (the put at intake, keys only), GSI4 2 (in the pipeline: put, then delete), GSI2 2 per
+    // RED declaration (the review queue: put, then delete); reads 44.5 RRU GREEN, 48.5 RED, one of
+    // them a GSI5 query (risk profiles); the idempotency table 2 WRU per keyed declaration.
+    // max = 1,000 declarations/s x units per declaration / 70 %, rounded up: the costliest scenario
+    // at full rate stays at the target. min = a tenth of max (100 declarations/s): the floor paid
+    // when idle (about $4,300 a month at eu-west-2 list prices), and what auto scaling grows from;
+    // it scales out in steps of minutes, so a floor far below the morning's rate throttles the ramp.
+    // Listings at human pace (traders' GSI1, officers' GSI2, the redrive's GSI4) and the day's
+    // batch readers of GSI3 (risk profile dry runs, valuation rebuild) get a small floor.
+    // AWS's default quotas are 40,000 RCU and 40,000 WCU per table and 80,000 of each per account
+    // and region: ask for more (the main table's 50,000 WCU and 70,000 RCU) before taking 1,000/s.
+    dynamodbCapacity: {
+      mode: 'provisioned',
+      targetUtilizationPercent: 70,
+      tables: {
+        main: {
+          reads: { min: 7_000, max: 70_000 },
+          writes: { min: 5_000, max: 50_000 },
+          indexes: {
+            GSI1: { reads: { min: 10, max: 1_000 }, writes: { min: 150, max: 1_500 } },
+            GSI2: { reads: { min: 5, max: 500 }, writes: { min: 300, max: 3_000 } },
+            GSI3: { reads: { min: 5, max: 3_000 }, writes: { min: 150, max: 1_500 } },
+            GSI4: { reads: { min: 5, max: 500 }, writes: { min: 300, max: 3_000 } },
+            // Risk profile versions: written by administrators, read by the risk stage (one query a
+            // declaration as measured, a few KB of profiles, eventually consistent: ~2 RCU).
+            GSI5: { reads: { min: 300, max: 3_000 }, writes: { min: 1, max: 10 } },
+          },
+        },
+        idempotency: { reads: { min: 10, max: 1_000 }, writes: { min: 300, max: 3_000 }, indexes: {} },
+      },
+    },
   },
 } as const satisfies Record<string, RegionConfig>;
 
@@ -171,7 +215,8 @@ export function regionConfig(region: string | undefined): RegionConfig {
   if (!(name in regions)) {
     throw new Error(`Unknown region '${name}'. Known regions: ${Object.keys(regions).join(', ')}`);
   }
-  return regions[name as RegionName];
+  const config: RegionConfig = regions[name as RegionName];
+  return { ...config, dynamodbCapacity: parseDynamodbCapacity(name, config.dynamodbCapacity) };
 }
 
 /** Stage-specific overrides: production keeps everything on delete, dev can be torn down. */

@@ -4,7 +4,7 @@
  * Manager secrets.
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
@@ -13,6 +13,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RegionConfig } from '#infra/config/regions.ts';
+import { tableCapacity } from '#infra/constructs/table-capacity.ts';
 import { pascalCase } from '#infra/function-factory.ts';
 import { acknowledgeSecretRotation } from '#infra/nag-acknowledgements.ts';
 import type {
@@ -23,6 +24,7 @@ import type {
   SecretDefinition,
   SigningKeyDefinition,
   TableDefinition,
+  TableName,
 } from '#shared/resources.ts';
 
 /**
@@ -92,10 +94,12 @@ export class StatefulResources extends Construct {
 
     // ---- DynamoDB ----------------------------------------------------------------------------
     for (const [name, table] of Object.entries(props.tables)) {
+      // The region's capacity mode: on-demand, or provisioned with auto scaling (table and each index).
+      const capacity = tableCapacity(region.dynamodbCapacity, name as TableName);
       this.tables[name] = new TableV2(stack, `${pascalCase(name)}Table`, {
         partitionKey: { name: table.partitionKey, type: AttributeType.STRING },
         ...(table.sortKey === undefined ? {} : { sortKey: { name: table.sortKey, type: AttributeType.STRING } }),
-        billing: Billing.onDemand(),
+        billing: capacity.billing,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         deletionProtection: props.retainOnDelete,
         removalPolicy,
@@ -105,6 +109,7 @@ export class StatefulResources extends Construct {
           indexName,
           partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
           sortKey: { name: index.sortKey, type: AttributeType.STRING },
+          ...capacity.indexes[indexName],
           ...(index.include === undefined
             ? {}
             : index.include.length === 0
