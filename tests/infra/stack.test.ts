@@ -341,7 +341,7 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     });
   });
 
-  it('creates the tables with on-demand billing, PITR, CMK encryption, their GSIs and TTL', () => {
+  it('creates the tables with the region capacity mode, PITR, CMK encryption, their GSIs and TTL', () => {
     // Prepare
     const all = resourcesOf(template, 'AWS::DynamoDB::GlobalTable');
 
@@ -352,7 +352,8 @@ describe('CustomsStack (dev, eu-west-2)', () => {
     expect(all).toHaveLength(Object.keys(tables).length);
     for (const [id, table] of all) {
       const replica = table.Properties.Replicas[0];
-      expect(table.Properties.BillingMode, id).toBe('PAY_PER_REQUEST');
+      // eu-west-2 is provisioned (tests/infra/table-capacity.test.ts checks each table's and index's auto scaling, and on-demand).
+      expect(table.Properties.BillingMode, id).toBe(region.dynamodbCapacity.mode === 'provisioned' ? 'PROVISIONED' : 'PAY_PER_REQUEST');
       expect(table.Properties.SSESpecification, id).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
       expect(replica.SSESpecification, id).toEqual({ KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
       expect(replica.PointInTimeRecoverySpecification, id).toEqual({ PointInTimeRecoveryEnabled: true });
