@@ -16,6 +16,8 @@ export interface PriceTable {
 type PriceName =
   | 'dynamodbWriteRequestUnit'
   | 'dynamodbReadRequestUnit'
+  | 'dynamodbWriteCapacityUnitHour'
+  | 'dynamodbReadCapacityUnitHour'
   | 'dynamodbStorageGbMonth'
   | 'sqsStandardRequest'
   | 's3Tier1Request'

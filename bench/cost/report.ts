@@ -1,5 +1,6 @@
 /** The cost benchmark's tables on stdout (bench/run.ts writes its figures into bench/results). */
 import { Decimal } from 'decimal.js';
+import { capacityNote, capacityRows } from './capacity-pricing.ts';
 import type { CostLine } from './pricing.ts';
 import type { benchmarkCost } from './run-cost.ts';
 
@@ -36,6 +37,7 @@ export function printCost(results: CostResults, print: (line: string) => void): 
   row('  without Lambda duration', (scenario) => withoutDuration(scenario.lines));
   row('TOTAL, modelled at volume', (scenario) => scenario.atVolume.totalUsdPerMillion);
   row('  without Lambda duration', (scenario) => withoutDuration(scenario.atVolume.lines));
+  for (const { label, value } of capacityRows(results.dynamodbCapacity)) row(label, value);
   row('  SQS at volume', (scenario) => lineOf(scenario.atVolume.lines, 'SQS'));
   row('  KMS at volume', (scenario) => lineOf(scenario.atVolume.lines, 'KMS'));
   const first = results.scenarios[0];
@@ -54,6 +56,7 @@ export function printCost(results: CostResults, print: (line: string) => void): 
         `  KMS Sign of ${seal.fn}: ${seal.signsPerInvocation} per invocation; ${seal.measuredSignsPerDeclaration} per declaration measured, ${seal.modelledSignsPerDeclaration} at batch size ${seal.batchSize}`,
       );
     }
+    print(capacityNote(results.prices.region, results.dynamodbCapacity));
   }
 
   for (const scenario of results.scenarios) {

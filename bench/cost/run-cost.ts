@@ -6,12 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { regionConfig } from '#infra/config/regions.ts';
 import { startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { functions, tables } from '#shared/resources.ts';
 import { ferroSiliconCif, noRandomSelection } from '#tests/support/scenarios.ts';
 import { benchAccountOf, openBenchAccount, warmBenchShards } from '../accounts.ts';
+import { type DynamodbUnitPricing, dynamodbUnitPricing, inCapacityMode } from './capacity-pricing.ts';
 import { heat, type PartitionHeat } from './heat.ts';
 import { Ledger } from './ledger.ts';
 import { type CostLine, LOCAL_TO_LAMBDA_DURATION_FACTOR, loadPrices, priceLedger } from './pricing.ts';
@@ -48,6 +50,8 @@ export interface ScenarioCost {
   totalUsdPerMillion: string;
   /** Modelled at 1,000 declarations/s: full batches on every event source mapping, one Sign per documents batch. */
   atVolume: VolumeModel & { lines: CostLine[]; totalUsdPerMillion: string };
+  /** The same at volume with DynamoDB priced in the region's capacity mode (`atVolume` prices it on demand). */
+  atVolumeInRegionCapacity: ReturnType<typeof inCapacityMode>;
   /** Local pollers' empty receives: not per declaration in AWS (see docs/cost.md). */
   emptyReceivesPerDeclaration: number;
   invocationsPerDeclaration: Record<string, number>;
@@ -106,6 +110,8 @@ export async function benchmarkCost(options: { perScenario: number; log: (line: 
   at: string;
   perScenario: number;
   prices: { region: string; checkedOn: string };
+  /** How DynamoDB units are priced in `atVolumeInRegionCapacity`: the region's capacity mode, and on demand beside it. */
+  dynamodbCapacity: DynamodbUnitPricing;
   lambdaDurationFactor: number;
   scenarios: ScenarioCost[];
 }> {
@@ -127,6 +133,7 @@ export async function benchmarkCost(options: { perScenario: number; log: (line: 
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const prices = loadPrices();
+  const capacityPricing = dynamodbUnitPricing(regionConfig(prices.region).dynamodbCapacity, prices);
   const officer = cloud.mintToken({ role: 'officer' });
 
   const api = async (method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -217,7 +224,7 @@ export async function benchmarkCost(options: { perScenario: number; log: (line: 
       for (let index = 0; index < options.perScenario; index += 1) await clear(scenario);
       await settle();
       recorder.ledger = new Ledger();
-      const result = summarise(scenario.name, ledger, options.perScenario, prices);
+      const result = summarise(scenario.name, ledger, options.perScenario, prices, capacityPricing);
       log(
         `  ${scenario.name}: ${options.perScenario} declarations in ${Math.round((performance.now() - started) / 1000)} s, $${result.totalUsdPerMillion} per million as measured, $${result.atVolume.totalUsdPerMillion} modelled at volume`,
       );
@@ -227,6 +234,7 @@ export async function benchmarkCost(options: { perScenario: number; log: (line: 
       at: new Date().toISOString(),
       perScenario: options.perScenario,
       prices: { region: 'eu-west-2', checkedOn: loadPrices().checkedOn },
+      dynamodbCapacity: capacityPricing,
       lambdaDurationFactor: LOCAL_TO_LAMBDA_DURATION_FACTOR,
       scenarios: results,
     };
@@ -237,10 +245,17 @@ export async function benchmarkCost(options: { perScenario: number; log: (line: 
   }
 }
 
-function summarise(name: string, ledger: Ledger, declarations: number, prices: ReturnType<typeof loadPrices>): ScenarioCost {
+function summarise(
+  name: string,
+  ledger: Ledger,
+  declarations: number,
+  prices: ReturnType<typeof loadPrices>,
+  capacityPricing: DynamodbUnitPricing,
+): ScenarioCost {
   const memory = (fn: string): number => (functions as Record<string, { memoryMb: number }>)[fn]?.memoryMb ?? 128;
   const { lines, totalUsdPerMillion } = priceLedger(ledger, declarations, prices, memory);
   const volume = volumeModel(ledger, declarations, queueTriggers, BATCH_SIGNERS);
+  const atVolume = { ...volume, ...priceLedger(ledger, declarations, prices, memory, volume) };
   const per = (value: number): number => Math.round((value / declarations) * 1000) / 1000;
   const perRecord = (record: Record<string, number>) => Object.fromEntries(Object.entries(record).map(([key, value]) => [key, per(value)]));
   return {
@@ -248,7 +263,8 @@ function summarise(name: string, ledger: Ledger, declarations: number, prices: R
     declarations,
     lines,
     totalUsdPerMillion,
-    atVolume: { ...volume, ...priceLedger(ledger, declarations, prices, memory, volume) },
+    atVolume,
+    atVolumeInRegionCapacity: inCapacityMode(atVolume.lines, capacityPricing),
     emptyReceivesPerDeclaration: per(ledger.sqs.emptyReceives),
     invocationsPerDeclaration: perRecord(Object.fromEntries(Object.entries(ledger.lambda).map(([fn, entry]) => [fn, entry.invocations]))),
     handlerMsPerDeclaration: perRecord(Object.fromEntries(Object.entries(ledger.lambda).map(([fn, entry]) => [fn, entry.ms]))),
