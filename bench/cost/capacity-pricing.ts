@@ -37,6 +37,11 @@ export interface DynamodbUnitPricing {
   onDemandReadUsdPerMillionUnits: string;
   /** Provisioned: what the floor (every table's and index's `min`) costs a month, idle or not. */
   floorUsdPerMonth?: string;
+  /**
+   * Provisioned: the average utilisation below which a unit costs more than on demand (writes, reads):
+   * unit-hour price / 3,600 / on-demand price of a unit.
+   */
+  breakEvenUtilizationPercent?: { writes: string; reads: string };
   assumption: string;
 }
 
@@ -50,7 +55,7 @@ const unitHour = (prices: PriceTable, name: 'dynamodbWriteCapacityUnitHour' | 'd
 export function dynamodbUnitPricing(capacity: DynamodbCapacity, prices: PriceTable): DynamodbUnitPricing {
   const onDemandWrite = onDemandPerMillion(prices, 'dynamodbWriteRequestUnit');
   const onDemandRead = onDemandPerMillion(prices, 'dynamodbReadRequestUnit');
-  const onDemand = { onDemandWriteUsdPerMillionUnits: onDemandWrite.toFixed(4), onDemandReadUsdPerMillionUnits: onDemandRead.toFixed(4) };
+  const onDemand = { onDemandWriteUsdPerMillionUnits: onDemandWrite.toFixed(6), onDemandReadUsdPerMillionUnits: onDemandRead.toFixed(6) };
   if (capacity.mode === 'on-demand') {
     return {
       mode: 'on-demand',
@@ -70,10 +75,14 @@ export function dynamodbUnitPricing(capacity: DynamodbCapacity, prices: PriceTab
   return {
     mode: 'provisioned',
     targetUtilizationPercent: target,
-    writeUsdPerMillionUnits: provisionedUsdPerMillionUnits(write, target).toFixed(4),
-    readUsdPerMillionUnits: provisionedUsdPerMillionUnits(read, target).toFixed(4),
+    writeUsdPerMillionUnits: provisionedUsdPerMillionUnits(write, target).toFixed(6),
+    readUsdPerMillionUnits: provisionedUsdPerMillionUnits(read, target).toFixed(6),
     ...onDemand,
     floorUsdPerMonth: floor.toFixed(2),
+    breakEvenUtilizationPercent: {
+      writes: provisionedUsdPerMillionUnits(write, 100).div(onDemandWrite).mul(100).toFixed(1),
+      reads: provisionedUsdPerMillionUnits(read, 100).div(onDemandRead).mul(100).toFixed(1),
+    },
     assumption:
       `DynamoDB provisioned with auto scaling at ${target} % target utilisation: $ per million units = unit-hour price / 3,600 / ${target / 100} x 1,000,000, ` +
       `a steady load at the target all day; diurnal traffic lowers the average utilisation (a higher price per unit), and the floor of every table and index (min) costs $${floor.toFixed(2)} a month idle or not`,
@@ -104,7 +113,7 @@ export function capacityRows(pricing: DynamodbUnitPricing): {
 }[] {
   const mode = pricing.mode === 'provisioned' ? `provisioned ${pricing.targetUtilizationPercent} %` : 'on-demand';
   return [
-    { label: `  DynamoDB ${mode} (region's mode)`, value: (scenario) => scenario.atVolumeInRegionCapacity.totalUsdPerMillion },
+    { label: `  with DynamoDB ${mode}`, value: (scenario) => scenario.atVolumeInRegionCapacity.totalUsdPerMillion },
     { label: '    without Lambda duration', value: (scenario) => scenario.atVolumeInRegionCapacity.withoutLambdaDurationUsdPerMillion },
   ];
 }
@@ -112,8 +121,11 @@ export function capacityRows(pricing: DynamodbUnitPricing): {
 /** One line for the report: the unit prices in both modes and the assumption. */
 export function capacityNote(region: string, pricing: DynamodbUnitPricing): string {
   return (
-    `\nDynamoDB in ${region}: ${pricing.assumption}.\n` +
+    `\nIn ${region}, ${pricing.assumption}.\n` +
     `  $ per million units, write / read: ${pricing.writeUsdPerMillionUnits} / ${pricing.readUsdPerMillionUnits} in the region's mode, ` +
-    `${pricing.onDemandWriteUsdPerMillionUnits} / ${pricing.onDemandReadUsdPerMillionUnits} on demand ("TOTAL, modelled at volume" above)`
+    `${pricing.onDemandWriteUsdPerMillionUnits} / ${pricing.onDemandReadUsdPerMillionUnits} on demand ("TOTAL, modelled at volume" above)` +
+    (pricing.breakEvenUtilizationPercent
+      ? `\n  provisioned costs more than on demand below an average utilisation of ${pricing.breakEvenUtilizationPercent.writes} % (writes), ${pricing.breakEvenUtilizationPercent.reads} % (reads)`
+      : '')
   );
 }

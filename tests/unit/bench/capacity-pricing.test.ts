@@ -64,10 +64,12 @@ describe('DynamoDB unit pricing by capacity mode', () => {
     expect(pricing).toMatchObject({
       mode: 'provisioned',
       targetUtilizationPercent: 70,
-      writeUsdPerMillionUnits: '1.0000',
-      readUsdPerMillionUnits: '0.2000',
-      onDemandWriteUsdPerMillionUnits: '0.7425',
-      onDemandReadUsdPerMillionUnits: '0.1485',
+      writeUsdPerMillionUnits: '1.000000',
+      readUsdPerMillionUnits: '0.200000',
+      onDemandWriteUsdPerMillionUnits: '0.742500',
+      onDemandReadUsdPerMillionUnits: '0.148500',
+      // Below 0.70 / 0.7425 (writes) and 0.14 / 0.1485 (reads) of the time busy, a provisioned unit costs more than on demand
+      breakEvenUtilizationPercent: { writes: '94.3', reads: '94.3' },
     });
     // Floor: main 100 + 5 indexes x 10 = 150 WCU and 50 + 5 x 5 = 75 RCU; idempotency 100 and 50.
     // (250 x $0.00252 + 125 x $0.000504) x 730 hours = (0.63 + 0.063) x 730 = $505.89
@@ -80,7 +82,7 @@ describe('DynamoDB unit pricing by capacity mode', () => {
     const pricing = dynamodbUnitPricing({ mode: 'on-demand' }, roundPrices);
 
     // Assess
-    expect(pricing).toMatchObject({ mode: 'on-demand', writeUsdPerMillionUnits: '0.7425', readUsdPerMillionUnits: '0.1485' });
+    expect(pricing).toMatchObject({ mode: 'on-demand', writeUsdPerMillionUnits: '0.742500', readUsdPerMillionUnits: '0.148500' });
     expect(pricing.floorUsdPerMonth).toBeUndefined();
   });
 
