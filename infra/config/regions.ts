@@ -219,9 +219,19 @@ export function regionConfig(region: string | undefined): RegionConfig {
   return { ...config, dynamodbCapacity: parseDynamodbCapacity(name, config.dynamodbCapacity) };
 }
 
-/** Stage-specific overrides: production keeps everything on delete, dev can be torn down. */
+/**
+ * Stage-specific overrides: production keeps everything on delete, dev can be torn down.
+ * `tableCapacity`: prod takes the region's `dynamodbCapacity`; dev and local are billed on demand
+ * whatever the region says, so a test stack never pays a provisioned floor sized for national
+ * volume (eu-west-2's is about $4,300 a month).
+ */
 export const stages = {
-  dev: { retainOnDelete: false, logRetentionDays: 30 },
-  prod: { retainOnDelete: true, logRetentionDays: 365 },
-  local: { retainOnDelete: false, logRetentionDays: 1 },
-} as const satisfies Record<StageName, { retainOnDelete: boolean; logRetentionDays: number }>;
+  dev: { retainOnDelete: false, logRetentionDays: 30, tableCapacity: 'on-demand' },
+  prod: { retainOnDelete: true, logRetentionDays: 365, tableCapacity: 'region' },
+  local: { retainOnDelete: false, logRetentionDays: 1, tableCapacity: 'on-demand' },
+} as const satisfies Record<StageName, { retainOnDelete: boolean; logRetentionDays: number; tableCapacity: 'region' | 'on-demand' }>;
+
+/** The capacity mode a stage's tables get: the region's in prod, on demand in dev and local. */
+export function stageTableCapacity(region: RegionConfig, stage: StageName): DynamodbCapacity {
+  return stages[stage].tableCapacity === 'region' ? region.dynamodbCapacity : { mode: 'on-demand' };
+}

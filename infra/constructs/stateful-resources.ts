@@ -12,7 +12,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectLock
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { RegionConfig } from '#infra/config/regions.ts';
+import { type RegionConfig, type StageName, stageTableCapacity } from '#infra/config/regions.ts';
 import { tableCapacity } from '#infra/constructs/table-capacity.ts';
 import { pascalCase } from '#infra/function-factory.ts';
 import { acknowledgeSecretRotation } from '#infra/nag-acknowledgements.ts';
@@ -53,7 +53,7 @@ export function statefulScope(construct: Construct): Stack {
 }
 
 export interface StatefulResourcesProps {
-  readonly stage: string;
+  readonly stage: StageName;
   readonly region: RegionConfig;
   readonly tables: Readonly<Record<string, TableDefinition>>;
   readonly queues: Readonly<Record<string, QueueDefinition>>;
@@ -94,8 +94,9 @@ export class StatefulResources extends Construct {
 
     // ---- DynamoDB ----------------------------------------------------------------------------
     for (const [name, table] of Object.entries(props.tables)) {
-      // The region's capacity mode: on-demand, or provisioned with auto scaling (table and each index).
-      const capacity = tableCapacity(region.dynamodbCapacity, name as TableName);
+      // The stage's capacity mode (the region's in prod, on demand in dev): on-demand, or
+      // provisioned with auto scaling (table and each index).
+      const capacity = tableCapacity(stageTableCapacity(region, props.stage), name as TableName);
       this.tables[name] = new TableV2(stack, `${pascalCase(name)}Table`, {
         partitionKey: { name: table.partitionKey, type: AttributeType.STRING },
         ...(table.sortKey === undefined ? {} : { sortKey: { name: table.sortKey, type: AttributeType.STRING } }),

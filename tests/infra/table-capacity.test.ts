@@ -3,7 +3,8 @@
  * provisioned, every table and each of its global secondary indexes gets auto scaling of reads and
  * writes (TableV2 renders each as a scalable range with a target-tracking policy in the
  * AWS::DynamoDB::GlobalTable); on-demand, PAY_PER_REQUEST and no capacity at all. cdk-nag runs over
- * the on-demand stack here (the provisioned eu-west-2 stack is checked in stack.test.ts).
+ * both. Only a prod stage takes the region's mode: dev and local stacks are billed on demand
+ * (`stages` in infra/config/regions.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,7 @@ type GlobalTable = { Properties: Record<string, any> };
 
 const outdirs: string[] = [];
 
-function appAndStack(config: RegionConfig): { app: App; stack: CustomsStack } {
+function appAndStack(config: RegionConfig, stage: 'dev' | 'prod'): { app: App; stack: CustomsStack } {
   const outdir = mkdtempSync(join(tmpdir(), 'customs-cdk-'));
   outdirs.push(outdir);
   const app = new App({ outdir, context: { ...featureFlags, 'aws:cdk:bundling-stacks': [] } });
@@ -31,7 +32,7 @@ function appAndStack(config: RegionConfig): { app: App; stack: CustomsStack } {
     env: { region: config.awsRegion },
     regionName: 'eu-west-2',
     region: config,
-    stage: 'dev',
+    stage,
   });
   return { app, stack };
 }
@@ -64,12 +65,24 @@ afterAll(() => {
   for (const outdir of outdirs) rmSync(outdir, { recursive: true, force: true });
 });
 
-describe('table capacity, provisioned (eu-west-2 as configured)', () => {
+describe('table capacity, provisioned (eu-west-2 as configured, prod stage)', () => {
   const region = regionConfig('eu-west-2');
+  let app: App;
   let synthesised: Record<TableName, GlobalTable>;
 
   beforeAll(() => {
-    synthesised = globalTables(Template.fromStack(appAndStack(region).stack));
+    const built = appAndStack(region, 'prod');
+    app = built.app;
+    synthesised = globalTables(Template.fromStack(built.stack));
+  });
+
+  it('passes the cdk-nag AwsSolutions checks with no new acknowledgement', () => {
+    // Act
+    const report = new AwsSolutionsChecks().validateScope(app);
+
+    // Assess
+    expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(report.success).toBe(true);
   });
 
   it('autoscales the reads and writes of every table and of each of its indexes at the target utilisation, within its range', () => {
@@ -119,7 +132,7 @@ describe('table capacity, on-demand', () => {
   let synthesised: Record<TableName, GlobalTable>;
 
   beforeAll(() => {
-    const built = appAndStack(region);
+    const built = appAndStack(region, 'dev');
     app = built.app;
     synthesised = globalTables(Template.fromStack(built.stack));
   });
@@ -148,5 +161,22 @@ describe('table capacity, on-demand', () => {
     // Assess
     expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
     expect(report.success).toBe(true);
+  });
+});
+
+describe('table capacity of a dev stage in a provisioned region', () => {
+  it('bills every table on demand: a test stack never pays the floor sized for national volume', () => {
+    // Prepare
+    const region = regionConfig('eu-west-2');
+    expect(region.dynamodbCapacity.mode).toBe('provisioned');
+
+    // Act
+    const synthesised = globalTables(Template.fromStack(appAndStack(region, 'dev').stack));
+
+    // Assess
+    for (const name of Object.keys(tables) as TableName[]) {
+      expect(synthesised[name].Properties.BillingMode, name).toBe('PAY_PER_REQUEST');
+      expect(JSON.stringify(synthesised[name].Properties), name).not.toContain('AutoScalingSettings');
+    }
   });
 });
