@@ -20,7 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, regionEnvironment } from '#infra/config/environment.ts';
 import { defaultRegion, regions } from '#infra/config/regions.ts';
-import { esbuildOptions } from '#infra/function-bundling.ts';
+import { copyDataFiles, esbuildOptions } from '#infra/function-bundling.ts';
 import { accessEnvironment, type FunctionDefinition, functions } from '#shared/resources.ts';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,7 +89,10 @@ function largestInputs(metafile: Metafile): { input: string; kilobytes: number }
  */
 const RUNTIME_PROVIDED_MODULES = ['@aws-sdk/*', '@smithy/*'];
 
-/** Bundles the function as the CDK app does, into `folder`/`name`/index.mjs (optionally without the runtime-provided SDK). */
+/**
+ * Bundles the function as the CDK app does, into `folder`/`name`/index.mjs with its data files
+ * beside it (optionally without the runtime-provided SDK).
+ */
 async function bundle(
   folder: string,
   name: string,
@@ -101,6 +104,7 @@ async function bundle(
   const bundled = await build(
     externalAwsSdk ? { ...options, external: [...(options.external ?? []), ...RUNTIME_PROVIDED_MODULES] } : options,
   );
+  copyDataFiles(definition, repositoryRoot, path.dirname(outfile));
   return { outfile, metafile: bundled.metafile };
 }
 

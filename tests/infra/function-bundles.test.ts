@@ -76,7 +76,7 @@ describe('function bundles', () => {
     expect(() => run({})).toThrow(/Unable to find environment variable credentials/);
   });
 
-  it('carry the HS nomenclature only where declarations are validated against it, not in the duty functions', async () => {
+  it('carry no reference code lists: no bundle compiles the HS nomenclature in, the duty functions keep their proof-of-origin codes', async () => {
     // Prepare
     const names: FunctionName[] = ['validateDeclaration', 'assessDuty', 'estimateDuty'];
 
@@ -84,10 +84,61 @@ describe('function bundles', () => {
     const [validation, duty, estimate] = await Promise.all(names.map(functionInputs));
 
     // Assess
-    expect(validation).toContain('generated/reference/hs.json');
-    expect(duty).not.toContain('generated/reference/hs.json');
-    expect(estimate).not.toContain('generated/reference/hs.json');
+    for (const inputs of [validation, duty, estimate]) {
+      expect((inputs ?? []).filter((input) => input.startsWith('generated/reference/') && !input.endsWith('/documents.json'))).toEqual([]);
+    }
     expect(duty).toContain('generated/reference/documents.json');
+  });
+
+  it("read the reference data shipped beside the bundle, copied there by the CDK app's afterBundling commands", async () => {
+    // Prepare: an entry that validates with the reference data, bundled with validateDeclaration's facts;
+    // the commands NodejsFunction runs with bash after esbuild (local bundling), with the repository as input
+    const definition: FunctionDefinition = functions.validateDeclaration;
+    const entry = join(folder, 'reference-entry.ts');
+    const reference = join(repositoryRoot, 'shared', 'reference', 'index.ts');
+    writeFileSync(
+      entry,
+      `import { referenceData } from ${JSON.stringify(reference)};\nconst data = referenceData();\nprocess.stdout.write(JSON.stringify({ subheadings: data.hs.subheadings.size, horses: data.hasHsSubheading('0101210000'), usd: data.currencies.has('USD') }));\n`,
+    );
+    const inputs = await bundledInputs(entry, 'reference', definition);
+    const commands = nodejsFunctionBundling(definition).commandHooks.afterBundling(repositoryRoot, join(folder, 'reference'));
+    execFileSync('bash', ['-c', commands.join(' && ')]);
+    const run = () =>
+      execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(folder, 'reference', 'index.mjs')).href)})`],
+        { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+
+    // Act
+    const read = JSON.parse(run()) as Record<string, unknown>;
+
+    // Assess
+    expect(inputs.filter((input) => input.endsWith('hs.json'))).toEqual([]);
+    expect(read).toEqual({ subheadings: 5612, horses: true, usd: true });
+  });
+
+  it('say which definition to change when a bundle uses the reference data without shipping it', async () => {
+    // Prepare: the same entry, bundled with the facts of a function that ships no data files
+    const definition: FunctionDefinition = functions.assessDuty;
+    expect(definition.dataFiles).toBeUndefined();
+    const entry = join(folder, 'unshipped-entry.ts');
+    writeFileSync(
+      entry,
+      `import { referenceData } from ${JSON.stringify(join(repositoryRoot, 'shared', 'reference', 'index.ts'))};\nreferenceData();\n`,
+    );
+    await bundledInputs(entry, 'unshipped', definition);
+
+    // Act
+    const run = () =>
+      execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(folder, 'unshipped', 'index.mjs')).href)})`],
+        { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+
+    // Assess
+    expect(run).toThrow(/ships no reference data: add dataFiles: \['referenceData'\]/);
   });
 
   it('carry the X-Ray SDK and Powertools Tracer only in the functions whose definition says traced', async () => {
