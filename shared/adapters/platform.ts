@@ -6,6 +6,7 @@
  */
 import type { FunctionConfig } from '#shared/config.ts';
 import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
+import type { DeclarationRepository } from '#shared/ports/declarations.ts';
 import type { ArchiveReader } from '#shared/ports/document-archive.ts';
 import type { PayoutProvider } from '#shared/ports/repayments.ts';
 import type { QueueName } from '#shared/resources.ts';
@@ -91,6 +92,34 @@ export const declarationRepository = (config: FunctionConfig, bodies: ArchiveRea
     new DynamoDbDeclarationRepository(sharedDynamoDb(), config.tableName('main'), bodies === 'no bodies' ? readsNoBodies(config) : bodies),
     { send: (message) => pipelineQueue(config, 'notifications').send(message) },
   );
+
+/**
+ * The declarations, for a function that stores no history event (its access sends no
+ * notification): the repository without the notifying decorator, so no SQS client in the bundle
+ * of a function that sends nothing (about 25 KB). Storing an event through it is a wiring error.
+ */
+export const declarationReader = (config: FunctionConfig, bodies: ArchiveReader | 'no bodies') =>
+  withoutEvents(
+    new DynamoDbDeclarationRepository(sharedDynamoDb(), config.tableName('main'), bodies === 'no bodies' ? readsNoBodies(config) : bodies),
+    config,
+  );
+
+/** A repository whose `appendEvent` refuses: every stored event must be notified (notifying-repository.ts). */
+function withoutEvents<T extends Pick<DeclarationRepository, 'appendEvent'>>(repository: T, config: FunctionConfig): T {
+  return new Proxy(repository, {
+    get(target, property, receiver) {
+      if (property === 'appendEvent') {
+        return async () => {
+          throw new Error(
+            `${config.name} stores no history events: its access sends no notifications (shared/resources.ts), so it has a declarationReader, not a declarationRepository`,
+          );
+        };
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
 
 /** Traders' public signing keys (registration, and intake's signature check). */
 export const signingKeys = (config: FunctionConfig) => new DynamoDbSigningKeyStore(sharedDynamoDb(), config.tableName('main'));

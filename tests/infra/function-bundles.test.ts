@@ -227,4 +227,22 @@ describe('function bundles', () => {
     expect(s3Inputs(riskAdministration ?? [])).toEqual([]);
     expect((riskAdministration ?? []).filter((input) => input.includes('@aws-sdk/client-secrets-manager/'))).toEqual([]);
   });
+
+  it('carry the SQS client only where the function sends: a reader of declarations has no notifying repository', async () => {
+    // Prepare: a reader of declarations that sends nothing, and a stage that stores history events
+    const names: FunctionName[] = ['listDeclarations', 'assessDuty'];
+    expect(names.map((name) => (functions[name] as FunctionDefinition).access.sendTo ?? [])).toEqual([
+      [],
+      ['release', 'documents', 'notifications'],
+    ]);
+
+    // Act
+    const [reader, stage] = await Promise.all(names.map(functionInputs));
+
+    // Assess
+    const sqsInputs = (inputs: string[]) => inputs.filter((input) => input.includes('@aws-sdk/client-sqs/'));
+    expect(sqsInputs(reader ?? [])).toEqual([]);
+    expect(sqsInputs(stage ?? []).length).toBeGreaterThan(0);
+    expect(reader).not.toContain('shared/adapters/notifying-repository.ts');
+  });
 });
