@@ -30,6 +30,7 @@ import { KmsDocumentSealer } from './kms-document-sealer.ts';
 import { withEventNotifications } from './notifying-repository.ts';
 import { SecretsManagerPaymentProviderSecrets } from './payment-provider-secrets.ts';
 import { HttpsPayoutProvider, NoPayoutProvider } from './payout-providers.ts';
+import { dynamoDbReferenceDocumentHistory } from './reference-document-history.ts';
 import { S3ReferenceDocumentStore } from './reference-document-store.ts';
 import { riskData } from './risk-data.ts';
 import { S3DocumentArchive } from './s3-document-archive.ts';
@@ -129,6 +130,10 @@ export const clearanceCounters = (config: FunctionConfig) => new DynamoDbClearan
 
 export const referenceDocuments = (config: FunctionConfig) =>
   new S3ReferenceDocumentStore(sharedS3(), () => config.bucketName('reference'), sharedDynamoDb(), config.tableName('main'));
+
+/** The load history of the reference documents alone: the table, no S3 client in the bundle (about 120 KB). */
+export const referenceDocumentHistoryReader = (config: FunctionConfig) =>
+  dynamoDbReferenceDocumentHistory(sharedDynamoDb(), config.tableName('main'));
 
 export const pipelineQueue = (config: FunctionConfig, queue: QueueName) => new SqsPipelineQueue(sharedSqs(), config.queueUrl(queue));
 

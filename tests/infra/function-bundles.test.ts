@@ -214,17 +214,18 @@ describe('function bundles', () => {
 
   it('carry the S3 client only where the function uses the archive or the reference bucket, not with every declaration repository', async () => {
     // Prepare: two readers of declarations, one of them reads bodies (its access reads the archive); a risk administration function
-    const names: FunctionName[] = ['getDeclaration', 'listDeclarations', 'getRiskProfile'];
-    expect(names.map((name) => Object.keys((functions[name] as FunctionDefinition).access.buckets ?? {}))).toEqual([['archive'], [], []]);
+    const names: FunctionName[] = ['getDeclaration', 'listDeclarations', 'getRiskProfile', 'referenceDocumentHistory'];
+    expect(names.map((name) => Object.keys((functions[name] as FunctionDefinition).access.buckets ?? {}))).toEqual([['archive'], [], [], []]);
 
     // Act
-    const [readsBodies, listsStates, riskAdministration] = await Promise.all(names.map(functionInputs));
+    const [readsBodies, listsStates, riskAdministration, loadHistory] = await Promise.all(names.map(functionInputs));
 
     // Assess
     const s3Inputs = (inputs: string[]) => inputs.filter((input) => input.includes('@aws-sdk/client-s3/'));
     expect(s3Inputs(readsBodies ?? []).length).toBeGreaterThan(0);
     expect(s3Inputs(listsStates ?? [])).toEqual([]);
     expect(s3Inputs(riskAdministration ?? [])).toEqual([]);
+    expect(s3Inputs(loadHistory ?? [])).toEqual([]);
     expect((riskAdministration ?? []).filter((input) => input.includes('@aws-sdk/client-secrets-manager/'))).toEqual([]);
   });
 
