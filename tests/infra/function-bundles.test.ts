@@ -213,9 +213,14 @@ describe('function bundles', () => {
   });
 
   it('carry the S3 client only where the function uses the archive or the reference bucket, not with every declaration repository', async () => {
-    // Prepare: two readers of declarations, one of them reads bodies (its access reads the archive); a risk administration function
+    // Prepare: two readers of declarations, one of them reads bodies (its access reads the archive); a risk administration function; the reference documents load history
     const names: FunctionName[] = ['getDeclaration', 'listDeclarations', 'getRiskProfile', 'referenceDocumentHistory'];
-    expect(names.map((name) => Object.keys((functions[name] as FunctionDefinition).access.buckets ?? {}))).toEqual([['archive'], [], [], []]);
+    expect(names.map((name) => Object.keys((functions[name] as FunctionDefinition).access.buckets ?? {}))).toEqual([
+      ['archive'],
+      [],
+      [],
+      [],
+    ]);
 
     // Act
     const [readsBodies, listsStates, riskAdministration, loadHistory] = await Promise.all(names.map(functionInputs));
