@@ -10,8 +10,10 @@
  * Options: --requests N (per concurrency level, default 400), --settle N (declarations followed
  * to VALIDATED, default 100), --steady-rate N, --steady-seconds N (0 skips the steady load).
  *
- * `npm run bench -- coldstart [--function name] [--analyse [--external-aws-sdk]]`: bundle size and
- * import time of every function, or with --analyse what the bundles are made of (bench/coldstart.ts).
+ * `npm run bench -- coldstart [--function name] [--analyse [--external-aws-sdk]] [--first-duty-assessment]`:
+ * bundle size and import time of every function and the first duty assessment of a fresh process,
+ * or with --analyse what the bundles are made of, or with --first-duty-assessment that figure alone
+ * (bench/coldstart.ts).
  * `npm run bench -- cost [--per-scenario N]` runs the cost and heat model instead (bench/cost/,
  * docs/cost.md) and merges its figures into the same files under `cost`.
  */
@@ -23,7 +25,7 @@ import { startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { benchAccountOf, openBenchAccount } from './accounts.ts';
-import { analyseBundles, benchmarkColdStarts, coldStartTargets } from './coldstart.ts';
+import { analyseBundles, benchmarkColdStarts, benchmarkFirstDutyAssessment, coldStartTargets } from './coldstart.ts';
 import { printCost } from './cost/report.ts';
 import { benchmarkCost } from './cost/run-cost.ts';
 import { writeResults } from './results-file.ts';
@@ -38,6 +40,7 @@ const { values, positionals } = parseArgs({
     function: { type: 'string' },
     analyse: { type: 'boolean', default: false },
     'external-aws-sdk': { type: 'boolean', default: false },
+    'first-duty-assessment': { type: 'boolean', default: false },
     'per-scenario': { type: 'string', default: '20' },
     'steady-rate': { type: 'string', default: '50' },
     'steady-seconds': { type: 'string', default: '60' },
@@ -283,8 +286,15 @@ async function coldStarts(): Promise<void> {
     await analyseBundles({ log: (line) => console.log(line), only: values.function, externalAwsSdk: values['external-aws-sdk'] });
     return;
   }
+  const log = (line: string) => console.log(`  ${line}`);
+  if (values['first-duty-assessment']) {
+    // Alone: the figure replaces its own in the results, the last full run's functions are kept.
+    const firstDuty = await benchmarkFirstDutyAssessment({ log });
+    writeResults({ coldstart: { ...lastResults().coldstart, ...firstDutyAssessmentPart(firstDuty) } });
+    return;
+  }
   console.log('bundling every function as the CDK app does, importing each in 5 fresh processes...');
-  const results = await benchmarkColdStarts({ log: (line) => console.log(`  ${line}`), only: values.function });
+  const results = await benchmarkColdStarts({ log, only: values.function });
   const over = results.filter(
     (result) =>
       result.bundleKilobytes > coldStartTargets.bundleKilobytes || result.importMillisecondsMedian > coldStartTargets.importMilliseconds,
@@ -294,14 +304,37 @@ async function coldStarts(): Promise<void> {
   );
   // One function is a look at it, not a result: the file keeps the last full run.
   if (values.function) return;
+  const firstDuty = await benchmarkFirstDutyAssessment({ log });
   writeResults({
     coldstart: {
       at: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
       targets: coldStartTargets,
       functions: results,
+      ...firstDutyAssessmentPart(firstDuty),
     },
   });
+}
+
+function firstDutyAssessmentPart(result: Awaited<ReturnType<typeof benchmarkFirstDutyAssessment>>) {
+  return {
+    firstDutyAssessmentMilliseconds: result.milliseconds,
+    firstDutyAssessment: {
+      at: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
+      target: coldStartTargets.firstDutyAssessmentMilliseconds,
+      ...result,
+    },
+  };
+}
+
+/** The results file as the last runs left it (bench/results/latest.json). */
+function lastResults(): { coldstart?: Record<string, unknown> } {
+  try {
+    return JSON.parse(readFileSync(new URL('./results/latest.json', import.meta.url), 'utf8')) as { coldstart?: Record<string, unknown> };
+  } catch {
+    return {};
+  }
 }
 
 async function cost(): Promise<void> {

@@ -4,11 +4,14 @@
  * (`esbuildOptions`) by `npm run bench -- coldstart` and the bundle tests, so what is measured
  * and tested is what is deployed.
  */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 import { bundleFactNames } from '#shared/bundle-facts.ts';
 import { resourceVariables } from '#shared/config.ts';
-import type { FunctionDefinition } from '#shared/resources.ts';
+import { BUNDLED_REFERENCE_FOLDER, GENERATED_REFERENCE_FOLDER, referenceFileNames } from '#shared/reference/files.ts';
+import type { DataFiles, FunctionDefinition } from '#shared/resources.ts';
 
 /**
  * Defines `require` in the ESM bundle: esbuild turns `require()` calls of bundled CommonJS
@@ -40,20 +43,59 @@ export const functionBundling = {
  * The facts fixed in a function's bundle (esbuild `define`, shared/bundle-facts.ts): what a function
  * does not use is then dead code, and esbuild leaves it out.
  */
-export function bundleDefines(definition: Pick<FunctionDefinition, 'traced' | 'access'>): Record<string, string> {
+export function bundleDefines(definition: Pick<FunctionDefinition, 'traced' | 'access' | 'dataFiles'>): Record<string, string> {
   return {
     [bundleFactNames.traced]: JSON.stringify(definition.traced === true),
     [bundleFactNames.resourceVariables]: JSON.stringify(resourceVariables(definition.access).join(',')),
+    [bundleFactNames.dataFiles]: JSON.stringify((definition.dataFiles ?? []).join(',')),
   };
 }
 
-/** The `bundling` props of NodejsFunction for a function (the alias goes through `esbuildArgs`: NodejsFunction has no prop of its own for it). */
+/** The files of each set of data files: where they are in the repository, where beside the bundle. */
+const dataFileSets: Record<DataFiles, { from: string; to: string }[]> = {
+  referenceData: Object.values(referenceFileNames).map((file) => ({
+    from: `${GENERATED_REFERENCE_FOLDER}/${file}`,
+    to: `${BUNDLED_REFERENCE_FOLDER}/${file}`,
+  })),
+};
+
+/** The data files a function ships beside its bundle (`dataFiles`), relative to the repository root and to the bundle's folder. */
+export function dataFileCopies(definition: Pick<FunctionDefinition, 'dataFiles'>): { from: string; to: string }[] {
+  return (definition.dataFiles ?? []).flatMap((set) => dataFileSets[set]);
+}
+
+/** Copies the function's data files into the folder of its bundle, as the CDK app's bundling does (the bench, the bundle tests). */
+export function copyDataFiles(definition: Pick<FunctionDefinition, 'dataFiles'>, repositoryRoot: string, bundleFolder: string): void {
+  for (const { from, to } of dataFileCopies(definition)) {
+    mkdirSync(path.dirname(path.join(bundleFolder, to)), { recursive: true });
+    copyFileSync(path.join(repositoryRoot, from), path.join(bundleFolder, to));
+  }
+}
+
+/** The shell commands that copy the data files after esbuild (NodejsFunction's `afterBundling`, run by bash in local bundling). */
+function dataFileCommands(definition: FunctionDefinition, inputDir: string, outputDir: string): string[] {
+  const folders = [...new Set(dataFileCopies(definition).map(({ to }) => path.posix.dirname(to)))];
+  return [
+    ...folders.map((folder) => `mkdir -p "${outputDir}/${folder}"`),
+    ...dataFileCopies(definition).map(({ from, to }) => `cp "${inputDir}/${from}" "${outputDir}/${to}"`),
+  ];
+}
+
+/**
+ * The `bundling` props of NodejsFunction for a function (the alias goes through `esbuildArgs`:
+ * NodejsFunction has no prop of its own for it; the data files are copied by `afterBundling`).
+ */
 export function nodejsFunctionBundling(definition: FunctionDefinition) {
   const { alias, ...options } = functionBundling;
   const esbuildArgs: Record<string, string[]> = {
     '--alias': Object.entries(alias).map(([module, replacement]) => `${module}=${replacement}`),
   };
-  return { ...options, define: bundleDefines(definition), esbuildArgs };
+  const commandHooks = {
+    beforeBundling: (): string[] => [],
+    beforeInstall: (): string[] => [],
+    afterBundling: (inputDir: string, outputDir: string): string[] => dataFileCommands(definition, inputDir, outputDir),
+  };
+  return { ...options, define: bundleDefines(definition), esbuildArgs, commandHooks };
 }
 
 /**

@@ -9,10 +9,13 @@ declare global {
   var CUSTOMS_BUNDLE_TRACED: boolean | undefined;
   /** The environment variables of the function's resources, comma-separated (its `access`, shared/config.ts). */
   var CUSTOMS_BUNDLE_RESOURCE_VARIABLES: string | undefined;
+  /** The data files shipped beside the bundle, comma-separated (`dataFiles` in shared/resources.ts). */
+  var CUSTOMS_BUNDLE_DATA_FILES: string | undefined;
 }
 
 /** The names esbuild replaces, with the function's values as JavaScript source (esbuild `define`). */
 export const bundleFactNames = {
   traced: 'globalThis.CUSTOMS_BUNDLE_TRACED',
   resourceVariables: 'globalThis.CUSTOMS_BUNDLE_RESOURCE_VARIABLES',
+  dataFiles: 'globalThis.CUSTOMS_BUNDLE_DATA_FILES',
 } as const;

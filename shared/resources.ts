@@ -132,12 +132,21 @@ export interface FunctionDefinition {
    */
   traced?: true;
   /**
+   * Data files shipped beside the bundle rather than compiled into it, read at first use:
+   * `referenceData` is `generated/reference/` (HS nomenclature and code lists, 650 KB,
+   * shared/reference/files.ts). infra/function-bundling.ts copies them into the function's asset.
+   */
+  dataFiles?: readonly DataFiles[];
+  /**
    * What the function may do, and nothing more: the CDK app turns each entry into one IAM
    * statement (infra/function-factory.ts), and the local cloud refuses any other call of the
    * handler as AWS would (local/access-control.ts). See docs/infrastructure.md, "Least privilege".
    */
   access: FunctionAccess;
 }
+
+/** The sets of data files a function can ship beside its bundle (`dataFiles`). */
+export type DataFiles = 'referenceData';
 
 /** What a function may do on each resource; every table and bucket entry is a list of grants. */
 export interface FunctionAccess {
@@ -463,6 +472,7 @@ export const functions = {
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'validation', batchSize: 10 }],
     traced: true,
+    dataFiles: ['referenceData'],
     access: {
       tables: {
         main: [

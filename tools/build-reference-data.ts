@@ -1,7 +1,7 @@
 /**
  * Builds the platform's reference data from the copies of open data under `data/` (see
  * data/SOURCES.md) into compact, sorted, deterministic JSON under `generated/reference/`,
- * which `shared/reference/index.ts` imports (and esbuild bundles into the Lambdas).
+ * which `shared/reference/index.ts` reads (shipped beside the bundles of the functions that use it).
  *
  *   npx tsx tools/build-reference-data.ts            # rebuild in place
  *   npx tsx tools/build-reference-data.ts --out DIR  # build somewhere else (used by the tests)

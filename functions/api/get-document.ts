@@ -1,5 +1,5 @@
 /** GET /v1/documents/{docId}: short-lived links to a document's archived files. */
-import { declarationRepository, documentArchive, documentSeal, pipelineQueue } from '#shared/adapters/platform.ts';
+import { declarationReader, documentArchive, documentSeal, pipelineQueue } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
@@ -11,7 +11,7 @@ import { getDocumentDownload } from '#shared/usecases/sealed-documents.ts';
 const config = loadConfig('getDocument');
 
 const deps = {
-  repository: declarationRepository(config, 'no bodies'),
+  repository: declarationReader(config, 'no bodies'),
   issued: documentSeal(config),
   links: documentArchive(config),
   clock: systemClock,

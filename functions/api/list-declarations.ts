@@ -1,6 +1,6 @@
 /** GET /v1/declarations: a trader's own declarations (officers name a declarant), newest first. */
 
-import { declarationRepository } from '#shared/adapters/platform.ts';
+import { declarationReader } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
 import { listDeclarationsOperation } from '#shared/http/operations/declarations.ts';
@@ -9,7 +9,7 @@ import { listDeclarations } from '#shared/usecases/read-declarations.ts';
 
 const config = loadConfig('listDeclarations');
 
-const deps = { repository: declarationRepository(config, 'no bodies') };
+const deps = { repository: declarationReader(config, 'no bodies') };
 
 export const handler = httpOperation(listDeclarationsOperation, async ({ principal, query }) =>
   json(200, await listDeclarations({ principal, ...query }, deps)),

@@ -1,5 +1,5 @@
 /** GET /v1/declarations/{id}/release-note: a released declaration's release note under the customs seal. */
-import { declarationRepository, documentArchive, documentSeal } from '#shared/adapters/platform.ts';
+import { declarationReader, documentArchive, documentSeal } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
 import { getReleaseNoteOperation } from '#shared/http/operations/sealed-documents.ts';
@@ -8,7 +8,7 @@ import { getReleaseNote } from '#shared/usecases/sealed-documents.ts';
 
 const config = loadConfig('getReleaseNote');
 
-const deps = { repository: declarationRepository(config, 'no bodies'), issued: documentSeal(config), archive: documentArchive(config) };
+const deps = { repository: declarationReader(config, 'no bodies'), issued: documentSeal(config), archive: documentArchive(config) };
 
 export const handler = httpOperation(getReleaseNoteOperation, async ({ principal, path }) =>
   json(200, await getReleaseNote({ principal, id: path.id }, deps)),

@@ -4,7 +4,7 @@ import {
   SUBSCRIPTION_CACHE_ENTRIES,
   SUBSCRIPTION_CACHE_SECONDS,
 } from '#shared/adapters/cached-subscription-list.ts';
-import { declarationRepository, eventBus, permitStore, webhookQueue, webhookStore } from '#shared/adapters/platform.ts';
+import { declarationReader, eventBus, permitStore, webhookQueue, webhookStore } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { notificationMessageSchema } from '#shared/domain/notifications.ts';
@@ -17,7 +17,7 @@ const config = loadConfig('fanOutNotifications');
 const store = webhookStore(config);
 
 const deps = {
-  repository: declarationRepository(config, 'no bodies'),
+  repository: declarationReader(config, 'no bodies'),
   permits: permitStore(config),
   // Read once per party and 30 s per environment, not once per event (docs/notifications.md).
   subscriptions: cachedSubscriptionList(store, {

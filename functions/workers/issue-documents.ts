@@ -4,7 +4,7 @@
  */
 import {
   declarationBodies,
-  declarationRepository,
+  declarationReader,
   documentArchive,
   documentSeal,
   documentSealer,
@@ -22,7 +22,7 @@ const config = loadConfig('issueDocuments');
 const seal = documentSeal(config);
 
 const deps = {
-  repository: declarationRepository(config, declarationBodies(config)),
+  repository: declarationReader(config, declarationBodies(config)),
   archive: documentArchive(config),
   sealer: documentSealer(config),
   keys: seal,

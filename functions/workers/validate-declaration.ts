@@ -35,7 +35,7 @@ const deps = {
   clock: systemClock,
   // Only a declaration with alcohol reads the alcohol duty rate table in force when it was accepted.
   rules: async (declaration: Declaration, today: string, acceptedAt: string) =>
-    validateDeclarationRules(declaration, referenceData, {
+    validateDeclarationRules(declaration, referenceData(), {
       today,
       ...region,
       alcoholDutyRates: needsAlcoholDutyRates(declaration) ? await tariff.alcoholDutyRatesAsOf(acceptedAt) : undefined,

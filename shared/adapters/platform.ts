@@ -6,6 +6,7 @@
  */
 import type { FunctionConfig } from '#shared/config.ts';
 import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
+import type { DeclarationRepository } from '#shared/ports/declarations.ts';
 import type { ArchiveReader } from '#shared/ports/document-archive.ts';
 import type { PayoutProvider } from '#shared/ports/repayments.ts';
 import type { QueueName } from '#shared/resources.ts';
@@ -29,6 +30,7 @@ import { KmsDocumentSealer } from './kms-document-sealer.ts';
 import { withEventNotifications } from './notifying-repository.ts';
 import { SecretsManagerPaymentProviderSecrets } from './payment-provider-secrets.ts';
 import { HttpsPayoutProvider, NoPayoutProvider } from './payout-providers.ts';
+import { dynamoDbReferenceDocumentHistory } from './reference-document-history.ts';
 import { S3ReferenceDocumentStore } from './reference-document-store.ts';
 import { riskData } from './risk-data.ts';
 import { S3DocumentArchive } from './s3-document-archive.ts';
@@ -92,6 +94,34 @@ export const declarationRepository = (config: FunctionConfig, bodies: ArchiveRea
     { send: (message) => pipelineQueue(config, 'notifications').send(message) },
   );
 
+/**
+ * The declarations, for a function that stores no history event (its access sends no
+ * notification): the repository without the notifying decorator, so no SQS client in the bundle
+ * of a function that sends nothing (about 25 KB). Storing an event through it is a wiring error.
+ */
+export const declarationReader = (config: FunctionConfig, bodies: ArchiveReader | 'no bodies') =>
+  withoutEvents(
+    new DynamoDbDeclarationRepository(sharedDynamoDb(), config.tableName('main'), bodies === 'no bodies' ? readsNoBodies(config) : bodies),
+    config,
+  );
+
+/** A repository whose `appendEvent` refuses: every stored event must be notified (notifying-repository.ts). */
+function withoutEvents<T extends Pick<DeclarationRepository, 'appendEvent'>>(repository: T, config: FunctionConfig): T {
+  return new Proxy(repository, {
+    get(target, property, receiver) {
+      if (property === 'appendEvent') {
+        return async () => {
+          throw new Error(
+            `${config.name} stores no history events: its access sends no notifications (shared/resources.ts), so it has a declarationReader, not a declarationRepository`,
+          );
+        };
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /** Traders' public signing keys (registration, and intake's signature check). */
 export const signingKeys = (config: FunctionConfig) => new DynamoDbSigningKeyStore(sharedDynamoDb(), config.tableName('main'));
 
@@ -100,6 +130,10 @@ export const clearanceCounters = (config: FunctionConfig) => new DynamoDbClearan
 
 export const referenceDocuments = (config: FunctionConfig) =>
   new S3ReferenceDocumentStore(sharedS3(), () => config.bucketName('reference'), sharedDynamoDb(), config.tableName('main'));
+
+/** The load history of the reference documents alone: the table, no S3 client in the bundle (about 120 KB). */
+export const referenceDocumentHistoryReader = (config: FunctionConfig) =>
+  dynamoDbReferenceDocumentHistory(sharedDynamoDb(), config.tableName('main'));
 
 export const pipelineQueue = (config: FunctionConfig, queue: QueueName) => new SqsPipelineQueue(sharedSqs(), config.queueUrl(queue));
 

@@ -4,6 +4,7 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReferenceDocumentKind, ReferenceDocumentStore, ReferenceDocumentVersion } from '#shared/ports/reference-documents.ts';
 import { keys } from './keys.ts';
+import { referenceDocumentLoads } from './reference-document-history.ts';
 
 /**
  * Reference documents as gzip-compressed JSON objects in the reference bucket
@@ -105,19 +106,8 @@ export class S3ReferenceDocumentStore implements ReferenceDocumentStore {
     return { version, document: this.cache.get(cacheKey) as T };
   }
 
-  async history(kind: ReferenceDocumentKind): Promise<ReferenceDocumentVersion[]> {
-    const result = await this.documents.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.referenceDocumentCurrent(kind).PK, ':prefix': 'LOAD#' },
-        ScanIndexForward: false,
-        Limit: 100,
-      }),
-    );
-    return (result.Items ?? []).map(
-      ({ kind: k, version, loadedAt, loadedBy, bytes }) => ({ kind: k, version, loadedAt, loadedBy, bytes }) as ReferenceDocumentVersion,
-    );
+  history(kind: ReferenceDocumentKind): Promise<ReferenceDocumentVersion[]> {
+    return referenceDocumentLoads(this.documents, this.tableName, kind);
   }
 }
 

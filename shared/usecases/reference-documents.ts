@@ -15,7 +15,7 @@ export const contentVersion = (content: Uint8Array): string => createHash('sha25
 
 export async function referenceDocumentHistory(
   query: { principal: Principal; kind: ReferenceDocumentKind },
-  deps: { store: ReferenceDocumentStore },
+  deps: { store: Pick<ReferenceDocumentStore, 'history'> },
 ): Promise<{ items: ReferenceDocumentVersion[] }> {
   requireRole(query.principal, 'officer', 'admin');
   return { items: await deps.store.history(query.kind) };

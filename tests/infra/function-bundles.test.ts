@@ -76,7 +76,7 @@ describe('function bundles', () => {
     expect(() => run({})).toThrow(/Unable to find environment variable credentials/);
   });
 
-  it('carry the HS nomenclature only where declarations are validated against it, not in the duty functions', async () => {
+  it('carry no reference code lists: no bundle compiles the HS nomenclature in, the duty functions keep their proof-of-origin codes', async () => {
     // Prepare
     const names: FunctionName[] = ['validateDeclaration', 'assessDuty', 'estimateDuty'];
 
@@ -84,10 +84,61 @@ describe('function bundles', () => {
     const [validation, duty, estimate] = await Promise.all(names.map(functionInputs));
 
     // Assess
-    expect(validation).toContain('generated/reference/hs.json');
-    expect(duty).not.toContain('generated/reference/hs.json');
-    expect(estimate).not.toContain('generated/reference/hs.json');
+    for (const inputs of [validation, duty, estimate]) {
+      expect((inputs ?? []).filter((input) => input.startsWith('generated/reference/') && !input.endsWith('/documents.json'))).toEqual([]);
+    }
     expect(duty).toContain('generated/reference/documents.json');
+  });
+
+  it("read the reference data shipped beside the bundle, copied there by the CDK app's afterBundling commands", async () => {
+    // Prepare: an entry that validates with the reference data, bundled with validateDeclaration's facts;
+    // the commands NodejsFunction runs with bash after esbuild (local bundling), with the repository as input
+    const definition: FunctionDefinition = functions.validateDeclaration;
+    const entry = join(folder, 'reference-entry.ts');
+    const reference = join(repositoryRoot, 'shared', 'reference', 'index.ts');
+    writeFileSync(
+      entry,
+      `import { referenceData } from ${JSON.stringify(reference)};\nconst data = referenceData();\nprocess.stdout.write(JSON.stringify({ subheadings: data.hs.subheadings.size, horses: data.hasHsSubheading('0101210000'), usd: data.currencies.has('USD') }));\n`,
+    );
+    const inputs = await bundledInputs(entry, 'reference', definition);
+    const commands = nodejsFunctionBundling(definition).commandHooks.afterBundling(repositoryRoot, join(folder, 'reference'));
+    execFileSync('bash', ['-c', commands.join(' && ')]);
+    const run = () =>
+      execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(folder, 'reference', 'index.mjs')).href)})`],
+        { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+
+    // Act
+    const read = JSON.parse(run()) as Record<string, unknown>;
+
+    // Assess
+    expect(inputs.filter((input) => input.endsWith('hs.json'))).toEqual([]);
+    expect(read).toEqual({ subheadings: 5612, horses: true, usd: true });
+  });
+
+  it('say which definition to change when a bundle uses the reference data without shipping it', async () => {
+    // Prepare: the same entry, bundled with the facts of a function that ships no data files
+    const definition: FunctionDefinition = functions.assessDuty;
+    expect(definition.dataFiles).toBeUndefined();
+    const entry = join(folder, 'unshipped-entry.ts');
+    writeFileSync(
+      entry,
+      `import { referenceData } from ${JSON.stringify(join(repositoryRoot, 'shared', 'reference', 'index.ts'))};\nreferenceData();\n`,
+    );
+    await bundledInputs(entry, 'unshipped', definition);
+
+    // Act
+    const run = () =>
+      execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(folder, 'unshipped', 'index.mjs')).href)})`],
+        { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+
+    // Assess
+    expect(run).toThrow(/ships no reference data: add dataFiles: \['referenceData'\]/);
   });
 
   it('carry the X-Ray SDK and Powertools Tracer only in the functions whose definition says traced', async () => {
@@ -162,18 +213,42 @@ describe('function bundles', () => {
   });
 
   it('carry the S3 client only where the function uses the archive or the reference bucket, not with every declaration repository', async () => {
-    // Prepare: two readers of declarations, one of them reads bodies (its access reads the archive); a risk administration function
-    const names: FunctionName[] = ['getDeclaration', 'listDeclarations', 'getRiskProfile'];
-    expect(names.map((name) => Object.keys((functions[name] as FunctionDefinition).access.buckets ?? {}))).toEqual([['archive'], [], []]);
+    // Prepare: two readers of declarations, one of them reads bodies (its access reads the archive); a risk administration function; the reference documents load history
+    const names: FunctionName[] = ['getDeclaration', 'listDeclarations', 'getRiskProfile', 'referenceDocumentHistory'];
+    expect(names.map((name) => Object.keys((functions[name] as FunctionDefinition).access.buckets ?? {}))).toEqual([
+      ['archive'],
+      [],
+      [],
+      [],
+    ]);
 
     // Act
-    const [readsBodies, listsStates, riskAdministration] = await Promise.all(names.map(functionInputs));
+    const [readsBodies, listsStates, riskAdministration, loadHistory] = await Promise.all(names.map(functionInputs));
 
     // Assess
     const s3Inputs = (inputs: string[]) => inputs.filter((input) => input.includes('@aws-sdk/client-s3/'));
     expect(s3Inputs(readsBodies ?? []).length).toBeGreaterThan(0);
     expect(s3Inputs(listsStates ?? [])).toEqual([]);
     expect(s3Inputs(riskAdministration ?? [])).toEqual([]);
+    expect(s3Inputs(loadHistory ?? [])).toEqual([]);
     expect((riskAdministration ?? []).filter((input) => input.includes('@aws-sdk/client-secrets-manager/'))).toEqual([]);
+  });
+
+  it('carry the SQS client only where the function sends: a reader of declarations has no notifying repository', async () => {
+    // Prepare: a reader of declarations that sends nothing, and a stage that stores history events
+    const names: FunctionName[] = ['listDeclarations', 'assessDuty'];
+    expect(names.map((name) => (functions[name] as FunctionDefinition).access.sendTo ?? [])).toEqual([
+      [],
+      ['release', 'documents', 'notifications'],
+    ]);
+
+    // Act
+    const [reader, stage] = await Promise.all(names.map(functionInputs));
+
+    // Assess
+    const sqsInputs = (inputs: string[]) => inputs.filter((input) => input.includes('@aws-sdk/client-sqs/'));
+    expect(sqsInputs(reader ?? [])).toEqual([]);
+    expect(sqsInputs(stage ?? []).length).toBeGreaterThan(0);
+    expect(reader).not.toContain('shared/adapters/notifying-repository.ts');
   });
 });

@@ -142,7 +142,7 @@ export async function fakePlatform(options: { documents?: InMemoryReferenceDocum
       riskQueue: queues.risk,
       clock,
       rules: async (declaration: Parameters<typeof validateDeclarationRules>[0], today: string, acceptedAt: string) =>
-        validateDeclarationRules(declaration, referenceData, {
+        validateDeclarationRules(declaration, referenceData(), {
           today,
           customsOffices: region.customsOffices,
           nationalCountry: region.country,

@@ -35,7 +35,7 @@ describe('generated reference data', () => {
 
   it('reads only data/ and records the SHA-256 of every source file', () => {
     // Prepare
-    const manifest = referenceData.manifest;
+    const manifest = referenceData().manifest;
 
     // Act
     const mismatched = manifest.sources.filter(
@@ -68,75 +68,75 @@ describe('generated reference data', () => {
   describe('counts and contents', () => {
     it('has the HS 2022 nomenclature without the Comtrade aggregates', () => {
       // Assess: the source has 5613 level-6 rows, one of which is the 999999 aggregate
-      expect(referenceData.hs.edition).toBe('HS 2022');
-      expect(referenceData.hs.chapters.size).toBe(96);
-      expect(referenceData.hs.headings.size).toBe(1228);
-      expect(referenceData.hs.subheadings.size).toBe(5612);
-      expect(referenceData.hs.subheadings.get('010121')).toBe('Horses; live, pure-bred breeding animals');
-      expect(referenceData.hasHsSubheading('8510900000')).toBe(true);
-      expect(referenceData.hasHsSubheading('999999')).toBe(false);
-      expect(referenceData.hs.chapters.has('77')).toBe(false);
-      expect([...referenceData.hs.subheadings.values()].every((d) => d.length <= 80)).toBe(true);
+      expect(referenceData().hs.edition).toBe('HS 2022');
+      expect(referenceData().hs.chapters.size).toBe(96);
+      expect(referenceData().hs.headings.size).toBe(1228);
+      expect(referenceData().hs.subheadings.size).toBe(5612);
+      expect(referenceData().hs.subheadings.get('010121')).toBe('Horses; live, pure-bred breeding animals');
+      expect(referenceData().hasHsSubheading('8510900000')).toBe(true);
+      expect(referenceData().hasHsSubheading('999999')).toBe(false);
+      expect(referenceData().hs.chapters.has('77')).toBe(false);
+      expect([...referenceData().hs.subheadings.values()].every((d) => d.length <= 80)).toBe(true);
     });
 
     it('has ISO 3166-1 countries plus the HMRC-specific codes', () => {
       // Assess
-      expect(referenceData.countries.size).toBe(266);
-      expect(referenceData.countries.get('GB')).toMatchObject({ iso: true, hmrc: true });
-      expect(referenceData.countries.get('XK')).toEqual({ code: 'XK', name: 'Kosovo', iso: false, hmrc: true });
-      expect(referenceData.countries.get('RS')).toMatchObject({ iso: true, hmrc: false });
-      expect(referenceData.countries.has('EU')).toBe(false);
+      expect(referenceData().countries.size).toBe(266);
+      expect(referenceData().countries.get('GB')).toMatchObject({ iso: true, hmrc: true });
+      expect(referenceData().countries.get('XK')).toEqual({ code: 'XK', name: 'Kosovo', iso: false, hmrc: true });
+      expect(referenceData().countries.get('RS')).toMatchObject({ iso: true, hmrc: false });
+      expect(referenceData().countries.has('EU')).toBe(false);
     });
 
     it('has current ISO 4217 currencies only, with their minor units', () => {
       // Assess
-      expect(referenceData.currencies.size).toBe(178);
-      expect(referenceData.currencies.get('USD')).toMatchObject({ minorUnits: 2, numeric: '840' });
-      expect(referenceData.currencies.get('JPY')?.minorUnits).toBe(0);
-      expect(referenceData.currencies.get('KWD')?.minorUnits).toBe(3);
-      expect(referenceData.currencies.get('XAU')?.minorUnits).toBeNull();
-      for (const withdrawn of ['BGN', 'HRK', 'DEM', 'ZWL', 'ANG']) expect(referenceData.currencies.has(withdrawn)).toBe(false);
+      expect(referenceData().currencies.size).toBe(178);
+      expect(referenceData().currencies.get('USD')).toMatchObject({ minorUnits: 2, numeric: '840' });
+      expect(referenceData().currencies.get('JPY')?.minorUnits).toBe(0);
+      expect(referenceData().currencies.get('KWD')?.minorUnits).toBe(3);
+      expect(referenceData().currencies.get('XAU')?.minorUnits).toBeNull();
+      for (const withdrawn of ['BGN', 'HRK', 'DEM', 'ZWL', 'ANG']) expect(referenceData().currencies.has(withdrawn)).toBe(false);
     });
 
     it('has export procedure codes from the HMRC lists and the cited import codes', () => {
       // Prepare
-      const codes = [...referenceData.procedureCodes.values()];
+      const codes = [...referenceData().procedureCodes.values()];
 
       // Assess
       expect(codes.filter((p) => p.direction === 'export')).toHaveLength(23);
       expect(codes.filter((p) => p.direction === 'import')).toHaveLength(44);
-      expect(referenceData.procedureCodes.get('1040')).toMatchObject({ direction: 'export', kind: 'declaration' });
-      expect(referenceData.procedureCodes.get('0012')).toMatchObject({ direction: 'export', kind: 'clearance-request' });
-      expect(referenceData.procedureCodes.get('4071')?.description).toBe(
+      expect(referenceData().procedureCodes.get('1040')).toMatchObject({ direction: 'export', kind: 'declaration' });
+      expect(referenceData().procedureCodes.get('0012')).toMatchObject({ direction: 'export', kind: 'clearance-request' });
+      expect(referenceData().procedureCodes.get('4071')?.description).toBe(
         'Release for free circulation and home use; previous procedure: customs warehousing',
       );
-      expect(referenceData.procedureCodes.has('4010')).toBe(false);
+      expect(referenceData().procedureCodes.has('4010')).toBe(false);
     });
 
     it('has the 28 CDS preference codes', () => {
       // Assess
-      expect(referenceData.preferenceCodes.size).toBe(28);
-      expect(referenceData.preferenceCodes.get('300')).toMatch(/^Preferential duty rate/);
+      expect(referenceData().preferenceCodes.size).toBe(28);
+      expect(referenceData().preferenceCodes.get('300')).toMatch(/^Preferential duty rate/);
     });
 
     it('recognises proofs of origin by code and by certificate type U', () => {
       // Assess
-      expect([...referenceData.proofOfOriginCertificateTypes]).toEqual(['U']);
-      expect([...referenceData.proofOfOriginDocumentCodes.keys()]).toEqual(['N864', 'N865', 'N954', 'U077', 'U088', 'U112', 'U117']);
-      expect(referenceData.isProofOfOriginDocument('U116')).toBe(true);
-      expect(referenceData.isProofOfOriginDocument('N954')).toBe(true);
-      expect(referenceData.isProofOfOriginDocument('N935')).toBe(false);
-      expect(referenceData.isProofOfOriginDocument('U')).toBe(false);
+      expect([...referenceData().proofOfOriginCertificateTypes]).toEqual(['U']);
+      expect([...referenceData().proofOfOriginDocumentCodes.keys()]).toEqual(['N864', 'N865', 'N954', 'U077', 'U088', 'U112', 'U117']);
+      expect(referenceData().isProofOfOriginDocument('U116')).toBe(true);
+      expect(referenceData().isProofOfOriginDocument('N954')).toBe(true);
+      expect(referenceData().isProofOfOriginDocument('N935')).toBe(false);
+      expect(referenceData().isProofOfOriginDocument('U')).toBe(false);
     });
 
     it('knows GB and IM locations from the HMRC goods-location codes', () => {
       // Assess
-      expect(referenceData.knownLocations.size).toBe(698);
-      expect([...referenceData.knownLocationCountries]).toEqual(['GB', 'IM']);
-      expect(referenceData.knownLocations.get('GBLHR')).toBe('London Heathrow Airport');
-      expect(referenceData.knownLocations.has('GBFXT')).toBe(true);
-      expect(referenceData.unLocodeCountries.size).toBe(249);
-      expect(referenceData.unLocodeCountries.has('XZ')).toBe(true);
+      expect(referenceData().knownLocations.size).toBe(698);
+      expect([...referenceData().knownLocationCountries]).toEqual(['GB', 'IM']);
+      expect(referenceData().knownLocations.get('GBLHR')).toBe('London Heathrow Airport');
+      expect(referenceData().knownLocations.has('GBFXT')).toBe(true);
+      expect(referenceData().unLocodeCountries.size).toBe(249);
+      expect(referenceData().unLocodeCountries.has('XZ')).toBe(true);
     });
   });
 

@@ -15,7 +15,7 @@ import { referenceData } from '#shared/reference/index.ts';
 const validImport = (): Declaration =>
   declarationSchema.parse(JSON.parse(readFileSync(new URL('../fixtures/declarations/valid-import.json', import.meta.url), 'utf8')));
 const codes = (declaration: Declaration): string[] =>
-  validateDeclarationRules(declaration, referenceData, {
+  validateDeclarationRules(declaration, referenceData(), {
     today: '2026-11-18',
     customsOffices: regions['eu-west-2'].customsOffices,
     nationalCountry: regions['eu-west-2'].country,

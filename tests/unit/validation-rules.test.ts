@@ -30,7 +30,7 @@ function variant(name: string, change: (d: Declaration) => void): Declaration {
 }
 
 const validate = (declaration: Declaration, ctx: ValidationContext = context): Problem[] =>
-  validateDeclarationRules(declaration, referenceData, ctx);
+  validateDeclarationRules(declaration, referenceData(), ctx);
 
 const codesAndPointers = (problems: Problem[]): string[] => problems.map((p) => `${p.code} ${p.pointer}`);
 

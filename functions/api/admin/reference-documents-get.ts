@@ -1,6 +1,6 @@
 /** GET /v1/admin/reference-documents/{kind}: the loaded versions, newest first (officer, admin). */
 
-import { referenceDocuments } from '#shared/adapters/platform.ts';
+import { referenceDocumentHistoryReader } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
 import { referenceDocumentHistoryOperation } from '#shared/http/operations/admin.ts';
@@ -10,7 +10,7 @@ import { referenceDocumentHistory } from '#shared/usecases/reference-documents.t
 
 const config = loadConfig('referenceDocumentHistory');
 
-const deps = { store: referenceDocuments(config) };
+const deps = { store: referenceDocumentHistoryReader(config) };
 
 export const handler = httpOperation(referenceDocumentHistoryOperation, async ({ principal, path }) =>
   json(200, await referenceDocumentHistory({ principal, kind: referenceDocumentPath(path.kind).kind }, deps)),

@@ -1,6 +1,6 @@
 /** POST /v1/admin/valuation-references/rebuild?days=90: valuation references from past declarations (admin). */
 
-import { declarationBodies, declarationRepository, referenceDocuments, riskDataSources } from '#shared/adapters/platform.ts';
+import { declarationBodies, declarationReader, referenceDocuments, riskDataSources } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
@@ -13,7 +13,7 @@ const config = loadConfig('rebuildValuationReferences');
 const store = referenceDocuments(config);
 const risk = riskDataSources(config);
 const deps = {
-  repository: declarationRepository(config, declarationBodies(config)),
+  repository: declarationReader(config, declarationBodies(config)),
   store,
   clock: systemClock,
   nationalCurrency: config.region.nationalCurrency,

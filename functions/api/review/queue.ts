@@ -1,6 +1,6 @@
 /** GET /v1/review/queue?lane=&office=&minAgeHours=&cursor=: declarations waiting for an officer, RED first, oldest first. */
 
-import { declarationRepository } from '#shared/adapters/platform.ts';
+import { declarationReader } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { httpOperation } from '#shared/http/operation.ts';
@@ -11,7 +11,7 @@ import { listReviewQueue } from '#shared/usecases/review-queue.ts';
 const config = loadConfig('reviewQueue');
 
 const deps = {
-  repository: declarationRepository(config, 'no bodies'),
+  repository: declarationReader(config, 'no bodies'),
   customsOffices: config.region.customsOffices,
   clock: systemClock,
 };

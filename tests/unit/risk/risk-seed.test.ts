@@ -42,7 +42,7 @@ describe('demo seed', () => {
 
     // Act
     const unknown = codes.filter((code) => {
-      const hs = referenceData.hs;
+      const hs = referenceData().hs;
       return !(code.length === 4 ? hs.headings.has(code) : code.length === 6 ? hs.subheadings.has(code) : false);
     });
 
