@@ -74,7 +74,11 @@ export function addTransactWriteItems(server: Server): void {
     const target = String(request.headers['x-amz-target'] ?? '');
     if (target === `${TARGET_PREFIX}TransactWriteItems`) {
       const port = (server.address() as AddressInfo).port;
-      const call = internalCaller(port, token, String(request.headers.authorization ?? ''));
+      // dynalite asks for a signature's headers (it checks no signature): the caller's are passed on.
+      const call = internalCaller(port, token, {
+        authorization: String(request.headers.authorization ?? ''),
+        'x-amz-date': String(request.headers['x-amz-date'] ?? ''),
+      });
       void readBody(request)
         .then((body) => lock.run(true, () => transactWrite(JSON.parse(body) as Json, call, keySchemas)))
         .then(
@@ -96,14 +100,14 @@ export function addTransactWriteItems(server: Server): void {
 
 type Call = (operation: string, input: Json) => Promise<{ status: number; body: Json }>;
 
-function internalCaller(port: number, token: string, authorization: string): Call {
+function internalCaller(port: number, token: string, signature: Record<string, string>): Call {
   return async (operation, input) => {
     const response = await fetch(`http://127.0.0.1:${port}/`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-amz-json-1.0',
         'x-amz-target': `${TARGET_PREFIX}${operation}`,
-        authorization,
+        ...signature,
         [INTERNAL_HEADER]: token,
       },
       body: JSON.stringify(input),
@@ -125,7 +129,8 @@ async function transactWrite(input: Json, call: Call, keySchemas: Map<string, st
     keyed.push({ element, table, key });
   }
   const identities = keyed.map(({ table, key }) => JSON.stringify([table, Object.entries(key).sort()]));
-  if (new Set(identities).size !== identities.length) return validation('Transaction request cannot include multiple operations on one item');
+  if (new Set(identities).size !== identities.length)
+    return validation('Transaction request cannot include multiple operations on one item');
 
   const written: { table: string; key: Json; before: Json | undefined }[] = [];
   const restore = async (): Promise<void> => {
@@ -172,8 +177,7 @@ async function transactWrite(input: Json, call: Call, keySchemas: Map<string, st
 }
 
 function elementOf(item: Json): Element | undefined {
-  for (const kind of ['Put', 'Update', 'Delete', 'ConditionCheck'] as const)
-    if (item[kind]) return { kind, request: item[kind] as Json };
+  for (const kind of ['Put', 'Update', 'Delete', 'ConditionCheck'] as const) if (item[kind]) return { kind, request: item[kind] as Json };
   return undefined;
 }
 
