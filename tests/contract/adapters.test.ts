@@ -294,6 +294,11 @@ describe('DynamoDB clearance counters: items counted before each ledger had its 
     expect(repeats).toEqual([false, false, false]);
     expect(fourth).toBe(true);
     expect(after[0]?.revenue).toEqual({ A00: '6.25' });
+    // The refused transactions left no guard item (the local cloud put back what their first element wrote).
+    const guard = await documents.send(
+      new GetCommand({ TableName: tableName, Key: keys.revenueCounted(paidBefore, 'PAYMENT'), ConsistentRead: true }),
+    );
+    expect(guard.Item).toBeUndefined();
   });
 });
 
