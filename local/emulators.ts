@@ -1,5 +1,6 @@
 /**
- * Starts the emulators in-process on 127.0.0.1: dynalite (DynamoDB) and fauxqs (SQS and S3).
+ * Starts the emulators in-process on 127.0.0.1: dynalite (DynamoDB, with TransactWriteItems from
+ * local/dynamodb-transactions.ts) and fauxqs (SQS and S3).
  *
  * fauxqs' `startFauxqs()` always binds 0.0.0.0, so the local cloud builds the fauxqs app with its
  * public `buildApp()` and listens on 127.0.0.1 itself. SQS state is always in memory (fauxqs' SQLite
@@ -22,6 +23,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import dynalite from 'dynalite';
 import { type BuildAppOptions, buildApp } from 'fauxqs';
+import { addTransactWriteItems } from './dynamodb-transactions.ts';
 import { describeError, type Log } from './log.ts';
 
 export const LOOPBACK = '127.0.0.1';
@@ -50,6 +52,7 @@ export async function startDynalite(options: DynaliteOptions): Promise<RunningEm
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  addTransactWriteItems(server);
   const port = await listen(server, options.port);
   return {
     port,

@@ -226,6 +226,7 @@ export const key = {
   referenceDocument: 'REFDOC#*',
   selectionStats: 'STATS#*',
   clearanceCounters: 'COUNTERS#*',
+  revenueCounted: 'REVENUECOUNTED#*',
   sealKeys: 'SEALKEYS',
   /** A trader account: its cache, ledger entries and source guards (patterns 50-52); its listing under the owner is `TRADER#*`. */
   account: 'ACCOUNT#*',
@@ -309,10 +310,12 @@ const readsDeclarationBodies: BucketGrant = {
 };
 
 /**
- * Counting what a ledger entry moves into its booking day's revenue (pattern 80): whoever books an
- * entry, or finishes one another writer left (any read of an account rolls it forward), counts it.
+ * Counting what a ledger entry moves into its booking day's revenue (pattern 105): whoever books an
+ * entry, or finishes one another writer left (any read of an account rolls it forward), counts it;
+ * a finisher first reads the day's older `LEDGER` item, where the entry may have been counted
+ * before each ledger had its own item (pattern 106).
  */
-const countsLedgerRevenue: TableGrant = { actions: ['UpdateItem'], keys: [key.clearanceCounters] };
+const countsLedgerRevenue: TableGrant = { actions: ['GetItem', 'UpdateItem'], keys: [key.clearanceCounters] };
 
 /**
  * Booking on a trader account (patterns 51, 52): the cache and entry at the next sequence are read,
@@ -874,7 +877,8 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [api(clearanceStatisticsOperation)],
-    access: { tables: { main: [{ actions: ['BatchGetItem'], keys: [key.clearanceCounters] }] } },
+    // Pattern 107: every counter item of each day's shards.
+    access: { tables: { main: [{ actions: ['Query'], keys: [key.clearanceCounters] }] } },
   },
   profileSelections: {
     entry: 'functions/api/stats/risk-profiles.ts',
@@ -1410,6 +1414,8 @@ export const functions = {
           // a payout's settlement in the history, once (patterns 7, 8, 9).
           { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], keys: [key.declaration] },
           { actions: ['UpdateItem'], keys: [key.clearanceCounters] },
+          // Patterns 108, 109: a paid payment or payout counted into its day in one transaction with its guard item.
+          { actions: ['PutItem'], keys: [key.revenueCounted] },
         ],
       },
       sendTo: ['documents', 'notifications'],

@@ -5,7 +5,7 @@
  * 1. the entry is put at its sequence (`ENTRY#<n>`, attribute_not_exists): whoever claims the
  *    sequence first books; everyone else reads the entry and helps finish it;
  * 2. its source guard is put (`SOURCE#<source>`, naming the sequence);
- * 3. what it moves of revenue is counted into its booking day (pattern 80, conditional on the
+ * 3. what it moves of revenue is counted into its booking day (pattern 105, conditional on the
  *    account's last sequence counted that day: once);
  * 4. the account cache moves to the entry's sequence (conditional on the previous version).
  *
@@ -157,7 +157,7 @@ export class DynamoDbAccountLedger implements AccountLedger {
       const applied = applyShardEntry(before, draftOf(next));
       if (!applied.ok)
         throw new Error(`shard ${shard} of account ${number}: entry ${next.sequence} does not apply: ${applied.refusal.message}`);
-      await this.revenue.countLedgerEntry(next);
+      await this.revenue.countLedgerEntry(next, { finishing: true });
       await this.storeShard(applied.shard, before.version);
       current = applied.shard;
     }
@@ -246,7 +246,7 @@ export class DynamoDbAccountLedger implements AccountLedger {
       const applied = applyEntry(before, draft);
       if (!applied.ok) throw new Error(`account ${before.number}: entry ${entry.sequence} does not apply: ${applied.refusal.message}`);
       after = applied.account;
-      await this.revenue.countLedgerEntry(entry);
+      await this.revenue.countLedgerEntry(entry, { finishing: true });
     }
     await this.storeCache(after, before?.version);
     return after;

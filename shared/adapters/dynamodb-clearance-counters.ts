@@ -1,27 +1,36 @@
 /**
  * Clearance counters in the single table: per UTC day, 16 shards (by the declaration id's last
  * character), each with a 'LANES' item, a 'RELEASES#<lane>' item per lane (count, total time and
- * the release-time histogram `b<bucket>`), and the revenue booked that day: a 'LEDGER' item (per
- * tax type `t#<type>`, and per account the last entry counted `a#<account>`) and a 'PAID' item
- * (per tax type, and `p#<reference>` per immediate payment counted), both in the shard of the
- * account's or the reference's hash. Every add is one UpdateItem ADD, so concurrent writers never
- * overwrite each other; a revenue add is conditional on its guard attribute in the same item,
- * which makes it count once. Amounts travel as DynamoDB numbers written from their decimal
- * strings (exact to 38 digits), never through a JS number.
+ * the release-time histogram `b<bucket>`), and the revenue booked that day (docs/revenue.md,
+ * "Revenue per day"), in the shard of the ledger's or the reference's hash. No revenue item grows
+ * through the day (an update is billed by the item's size):
+ *
+ * - a ledger's entries count into its own item of the day, 'LEDGER#<ledger>' (pattern 105): the
+ *   totals per tax type `t#<type>` and the last sequence counted, in one conditional UpdateItem
+ *   (entries of a ledger are counted in sequence order, so that one number makes each count once);
+ * - a confirmed payment or a paid payout counts into the day's 'PAID' totals in one transaction
+ *   with its own guard item (`REVENUECOUNTED#<reference>`, patterns 108, 109).
+ *
+ * Items counted before then (the day's 'LEDGER' item with `a#<ledger>` guards inside, 'PAID' with
+ * `p#`/`o#` guards) are still read and their guards still honoured, so nothing counts twice across
+ * the change. Amounts travel as DynamoDB numbers written from their decimal strings (exact to 38
+ * digits), never through a JS number.
  */
 import {
   type AttributeValue,
-  BatchGetItemCommand,
-  type BatchGetItemCommandOutput,
   type DynamoDBClient,
-  type KeysAndAttributes,
+  GetItemCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { Decimal } from 'decimal.js';
 import { type LedgerEntry, ledgerOf } from '#shared/domain/accounts.ts';
 import { type DayCounters, emptyDay, releaseBucketOf, type StatisticsIncrement } from '#shared/domain/clearance-statistics.ts';
 import { type RevenueCount, revenueOfEntry, revenueOfPayment, revenueOfPayout } from '#shared/domain/ledger-revenue.ts';
-import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
+import type { ClearanceCounters, LedgerCount } from '#shared/ports/clearance-counters.ts';
 import { type Lane, lanes } from '#shared/risk/outcome.ts';
 import { conditional } from './conditional-write.ts';
 import { keys, shardOf } from './keys.ts';
@@ -29,17 +38,33 @@ import { keys, shardOf } from './keys.ts';
 /** The shard of a declaration: its id's last character (random in a ULID), folded onto the shards. */
 export const counterShardOf = (id: string): number => shardOf(id, keys.clearanceCounterShards);
 
-const counterNames = ['LANES', 'LEDGER', 'PAID', ...lanes.map((lane) => `RELEASES#${lane}`)];
-/** Revenue items: a tax type's total is `t#<tax type>`; `a#`/`p#`/`o#` attributes are the guards. */
+/** Revenue items: a tax type's total is `t#<tax type>`; `a#`/`p#`/`o#` attributes are the guards items kept before patterns 105-109. */
 const taxPrefix = 't#';
-/** BatchGetItem takes up to 100 keys a call. */
-const batchSize = 100;
-const maxUnprocessedRounds = 8;
+/** Day shards queried at once by a read of several days. */
+const queriesAtOnce = 16;
+const entity = { S: 'ClearanceCounters' };
 
 const key = (day: string, shard: number, counter: string): Record<string, AttributeValue> => {
   const { PK, SK } = keys.clearanceCounters(day, shard, counter);
   return { PK: { S: PK }, SK: { S: SK } };
 };
+const itemKey = ({ PK, SK }: { PK: string; SK: string }): Record<string, AttributeValue> => ({ PK: { S: PK }, SK: { S: SK } });
+
+/** `ADD t#<type> :amount` of each tax type, with its names and values. */
+function additions(revenue: RevenueCount): { expression: string; names: Record<string, string>; values: Record<string, AttributeValue> } {
+  const taxTypes = Object.keys(revenue.byTaxType);
+  return {
+    expression: `ADD ${taxTypes.map((_, index) => `#t${index} :t${index}`).join(', ')}`,
+    names: Object.fromEntries(taxTypes.map((taxType, index) => [`#t${index}`, `${taxPrefix}${taxType}`])),
+    values: Object.fromEntries(
+      taxTypes.map((taxType, index) => [`:t${index}`, { N: new Decimal(revenue.byTaxType[taxType] ?? '0').toFixed() }]),
+    ),
+  };
+}
+
+const isCancelledByCondition = (error: unknown): boolean =>
+  (error instanceof TransactionCanceledException || (error as { name?: string }).name === 'TransactionCanceledException') &&
+  ((error as TransactionCanceledException).CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
 
 export class DynamoDbClearanceCounters implements ClearanceCounters {
   constructor(
@@ -60,73 +85,95 @@ export class DynamoDbClearanceCounters implements ClearanceCounters {
     });
   }
 
-  async countLedgerEntry(entry: LedgerEntry): Promise<boolean> {
+  async countLedgerEntry(entry: LedgerEntry, count: LedgerCount = {}): Promise<boolean> {
     const revenue = revenueOfEntry(entry);
     if (!revenue) return false;
-    const { PK, SK } = keys.ledgerRevenue(revenue.day, ledgerOf(entry));
-    // Entries of one ledger (an account's, or one of its shards') are counted in sequence order: a later one counted means this one was.
-    return this.addRevenueOnce({ PK: { S: PK }, SK: { S: SK } }, revenue, {
-      set: '#guard = :sequence',
-      condition: 'attribute_not_exists(#guard) OR #guard < :sequence',
-      name: `a#${ledgerOf(entry)}`,
-      values: { ':sequence': { N: String(entry.sequence) } },
-    });
+    const ledger = ledgerOf(entry);
+    if (count.finishing && (await this.countedInLegacyItem(revenue.day, ledger, entry.sequence))) return false;
+    const add = additions(revenue);
+    // Entries of one ledger are counted in sequence order: a later one counted means this one was.
+    return conditional(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: itemKey(keys.ledgerRevenue(revenue.day, ledger)),
+          UpdateExpression: `SET #entity = :entity, #sequence = :sequence ${add.expression}`,
+          ConditionExpression: 'attribute_not_exists(#sequence) OR #sequence < :sequence',
+          ExpressionAttributeNames: { '#entity': 'entity', '#sequence': 'sequence', ...add.names },
+          ExpressionAttributeValues: { ':entity': entity, ':sequence': { N: String(entry.sequence) }, ...add.values },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Whether the day's 'LEDGER' item, where entries were counted before pattern 105, counted this
+   * entry (its guard `a#<ledger>` at or past the sequence; pattern 106). Only an entry another
+   * writer left can have been: one this writer just put was not counted by anyone.
+   */
+  private async countedInLegacyItem(day: string, ledger: string, sequence: number): Promise<boolean> {
+    const result = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: itemKey(keys.legacyLedgerRevenue(day, ledger)),
+        ProjectionExpression: '#guard',
+        ExpressionAttributeNames: { '#guard': `a#${ledger}` },
+        ConsistentRead: true,
+      }),
+    );
+    const counted = result.Item?.[`a#${ledger}`]?.N;
+    return counted !== undefined && Number(counted) >= sequence;
   }
 
   async countPaidPayment(payment: { reference: string; paidAt: string; byTaxType: Record<string, string> }): Promise<boolean> {
     const revenue = revenueOfPayment(payment);
     if (!revenue) return false;
-    const { PK, SK } = keys.paidRevenue(revenue.day, payment.reference);
-    return this.addRevenueOnce({ PK: { S: PK }, SK: { S: SK } }, revenue, {
-      set: '#guard = :counted',
-      condition: 'attribute_not_exists(#guard)',
-      name: `p#${payment.reference}`,
-      values: { ':counted': { BOOL: true } },
-    });
+    return this.countPaidOnce(payment.reference, 'PAYMENT', revenue, `p#${payment.reference}`);
   }
 
-  /** In the day's PAID item beside the payments (no more items to read), guarded by `o#<reference>`. */
+  /** In the day's PAID item beside the payments (no more items to read); its guard item apart from the payment's (same reference). */
   async countPaidPayout(payout: { reference: string; paidAt: string; byTaxType: Record<string, string> }): Promise<boolean> {
     const revenue = revenueOfPayout(payout);
     if (!revenue) return false;
-    const { PK, SK } = keys.paidRevenue(revenue.day, payout.reference);
-    return this.addRevenueOnce({ PK: { S: PK }, SK: { S: SK } }, revenue, {
-      set: '#guard = :counted',
-      condition: 'attribute_not_exists(#guard)',
-      name: `o#${payout.reference}`,
-      values: { ':counted': { BOOL: true } },
-    });
+    return this.countPaidOnce(payout.reference, 'PAYOUT', revenue, `o#${payout.reference}`);
   }
 
-  /** One conditional UpdateItem: the guard and the amounts in the same item, so the amounts count once. */
-  private async addRevenueOnce(
-    itemKey: Record<string, AttributeValue>,
-    revenue: RevenueCount,
-    guard: { set: string; condition: string; name: string; values: Record<string, AttributeValue> },
-  ): Promise<boolean> {
-    const taxTypes = Object.keys(revenue.byTaxType);
-    return conditional(() =>
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: itemKey,
-          UpdateExpression: `SET #entity = :entity, ${guard.set} ADD ${taxTypes.map((_, index) => `#t${index} :t${index}`).join(', ')}`,
-          ConditionExpression: guard.condition,
-          ExpressionAttributeNames: {
-            '#entity': 'entity',
-            '#guard': guard.name,
-            ...Object.fromEntries(taxTypes.map((taxType, index) => [`#t${index}`, `${taxPrefix}${taxType}`])),
-          },
-          ExpressionAttributeValues: {
-            ':entity': { S: 'ClearanceCounters' },
-            ...guard.values,
-            ...Object.fromEntries(
-              taxTypes.map((taxType, index) => [`:t${index}`, { N: new Decimal(revenue.byTaxType[taxType] ?? '0').toFixed() }]),
-            ),
-          },
+  /**
+   * One transaction (patterns 108, 109): the guard item put if absent, and the day's PAID totals
+   * added to unless that item still holds the guard it was counted under before (`legacyGuard`).
+   * Both small items, whatever the day holds: 2 WRU each.
+   */
+  private async countPaidOnce(reference: string, kind: 'PAYMENT' | 'PAYOUT', revenue: RevenueCount, legacyGuard: string): Promise<boolean> {
+    const add = additions(revenue);
+    try {
+      await this.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...itemKey(keys.revenueCounted(reference, kind)), entity: { S: 'RevenueCounted' }, day: { S: revenue.day } },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: itemKey(keys.paidRevenue(revenue.day, reference)),
+                UpdateExpression: `SET #entity = :entity ${add.expression}`,
+                ConditionExpression: 'attribute_not_exists(#legacyGuard)',
+                ExpressionAttributeNames: { '#entity': 'entity', '#legacyGuard': legacyGuard, ...add.names },
+                ExpressionAttributeValues: { ':entity': entity, ...add.values },
+              },
+            },
+          ],
         }),
-      ),
-    );
+      );
+      return true;
+    } catch (error) {
+      if (isCancelledByCondition(error)) return false;
+      throw error;
+    }
   }
 
   private async addTo(itemKey: Record<string, AttributeValue>, amounts: Record<string, string>): Promise<void> {
@@ -145,34 +192,36 @@ export class DynamoDbClearanceCounters implements ClearanceCounters {
     );
   }
 
+  /** Every item of each day's shards, one Query per shard (pattern 107): the ledgers' items of the day included. */
   async readDays(days: readonly string[]): Promise<DayCounters[]> {
-    const wanted = days.flatMap((day) =>
-      Array.from({ length: keys.clearanceCounterShards }, (_, shard) => counterNames.map((counter) => key(day, shard, counter))).flat(),
-    );
-    const items: Record<string, AttributeValue>[] = [];
-    for (let start = 0; start < wanted.length; start += batchSize)
-      items.push(...(await this.batchGet(wanted.slice(start, start + batchSize))));
+    const partitions = days.flatMap((day) => Array.from({ length: keys.clearanceCounterShards }, (_, shard) => ({ day, shard })));
     const byDay = new Map(days.map((day) => [day, emptyDay(day)]));
-    for (const item of items) {
-      const [, day] = (item.PK?.S ?? '').split('#');
-      const counters = day === undefined ? undefined : byDay.get(day);
-      if (counters) addItem(counters, item.SK?.S ?? '', item);
+    for (let start = 0; start < partitions.length; start += queriesAtOnce) {
+      const read = await Promise.all(partitions.slice(start, start + queriesAtOnce).map(({ day, shard }) => this.partition(day, shard)));
+      read.forEach((items, index) => {
+        const counters = byDay.get(partitions[start + index]?.day ?? '');
+        if (counters) for (const item of items) addItem(counters, item.SK?.S ?? '', item);
+      });
     }
     return days.map((day) => byDay.get(day) ?? emptyDay(day));
   }
 
-  /** One BatchGetItem, with its unprocessed keys asked again (throttling) after a short wait. */
-  private async batchGet(batchKeys: Record<string, AttributeValue>[]): Promise<Record<string, AttributeValue>[]> {
-    const found: Record<string, AttributeValue>[] = [];
-    let request: Record<string, KeysAndAttributes> | undefined = { [this.tableName]: { Keys: batchKeys } };
-    for (let round = 0; request && Object.keys(request).length > 0; round++) {
-      if (round === maxUnprocessedRounds) throw new Error(`clearance counters: keys still unprocessed after ${round} rounds`);
-      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
-      const result: BatchGetItemCommandOutput = await this.client.send(new BatchGetItemCommand({ RequestItems: request }));
-      found.push(...(result.Responses?.[this.tableName] ?? []));
-      request = result.UnprocessedKeys;
-    }
-    return found;
+  private async partition(day: string, shard: number): Promise<Record<string, AttributeValue>[]> {
+    const items: Record<string, AttributeValue>[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page: QueryCommandOutput = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :partition',
+          ExpressionAttributeValues: { ':partition': { S: keys.clearanceCountersPartition(day, shard) } },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
   }
 }
 
@@ -182,7 +231,7 @@ const numberOf = (value: AttributeValue | undefined): string => value?.N ?? '0';
 function addItem(counters: DayCounters, counter: string, item: Record<string, AttributeValue>): void {
   if (counter === 'LANES') {
     for (const lane of lanes) counters.lanes[lane] += Number(numberOf(item[lane]));
-  } else if (counter === 'LEDGER' || counter === 'PAID') {
+  } else if (counter === 'LEDGER' || counter.startsWith('LEDGER#') || counter === 'PAID') {
     for (const [name, value] of Object.entries(item)) {
       if (!name.startsWith(taxPrefix) || value.N === undefined) continue;
       const taxType = name.slice(taxPrefix.length);

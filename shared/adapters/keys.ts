@@ -151,28 +151,49 @@ export const keys = {
    * Clearance counters of one UTC day, in 16 shards picked by the declaration id's last (random)
    * character: each shard takes a sixteenth of the writes (3 WRU a declaration: about 190 WCU/s
    * per shard at 1,000 declarations/s, under the 300 the cost model allows; see docs/cost.md).
-   * Sort keys: 'LANES', 'RELEASES#<lane>', 'LEDGER' and 'PAID' (revenue, below); 'REVENUE' (what
-   * releases made due, before revenue came from the ledger) is no longer written or read.
+   * Sort keys: 'LANES', 'RELEASES#<lane>', 'LEDGER#<ledger>' and 'PAID' (revenue, below); 'LEDGER'
+   * (revenue with its guards inside, before pattern 105) is read, no longer written; 'REVENUE'
+   * (what releases made due, before revenue came from the ledger) is no longer written or read.
    */
   clearanceCounters: (day: string, shard: number, counter: string) => ({ PK: `COUNTERS#${day}#${shard}`, SK: counter }),
+  /** Every counter item of one day's shard, read in one query (pattern 107). */
+  clearanceCountersPartition: (day: string, shard: number) => `COUNTERS#${day}#${shard}`,
   clearanceCounterShards: CLEARANCE_COUNTER_SHARDS,
   /**
-   * Revenue the ledger booked on a UTC day (pattern 80), in the clearance counters' shards picked by
-   * the account number's hash: one account's entries always count into the same item, which keeps
-   * the last sequence counted per account (`a#<account>`) beside the totals (`t#<tax type>`).
+   * Revenue the ledger booked on a UTC day (pattern 105), in the clearance counters' shards picked
+   * by the ledger's hash (an account number, or `<account>#<shard>`): one item per ledger and day,
+   * with the totals (`t#<tax type>`) and the last sequence counted (`sequence`), so its size does
+   * not grow with the day (a few tax types).
    */
-  ledgerRevenue: (day: string, accountNumber: string) => ({
-    PK: `COUNTERS#${day}#${hashedShardOf(accountNumber, CLEARANCE_COUNTER_SHARDS)}`,
+  ledgerRevenue: (day: string, ledger: string) => ({
+    PK: `COUNTERS#${day}#${hashedShardOf(ledger, CLEARANCE_COUNTER_SHARDS)}`,
+    SK: `LEDGER#${ledger}`,
+  }),
+  /**
+   * The item every ledger's revenue of the day was counted in before pattern 105 (its guards
+   * `a#<ledger>` inside): read by the statistics, and by a count that finishes an entry another
+   * writer left, in case that writer counted it there (pattern 106).
+   */
+  legacyLedgerRevenue: (day: string, ledger: string) => ({
+    PK: `COUNTERS#${day}#${hashedShardOf(ledger, CLEARANCE_COUNTER_SHARDS)}`,
     SK: 'LEDGER',
   }),
   /**
-   * Confirmed immediate payments of a UTC day (pattern 81), sharded by the reference's hash; `p#<reference>` marks one counted;
-   * payouts confirmed paid that day are taken off in the same item (pattern 81b), `o#<reference>` marking one counted.
+   * Confirmed immediate payments of a UTC day (pattern 81), sharded by the reference's hash, and
+   * payouts confirmed paid that day, taken off in the same item (pattern 81b): totals only. Before
+   * patterns 108 and 109 the item also kept a guard per payment (`p#<reference>`) and payout
+   * (`o#<reference>`); those of past days are still honoured.
    */
   paidRevenue: (day: string, reference: string) => ({
     PK: `COUNTERS#${day}#${hashedShardOf(reference, CLEARANCE_COUNTER_SHARDS)}`,
     SK: 'PAID',
   }),
+  /**
+   * That a confirmed payment (`PAYMENT`) or paid payout (`PAYOUT`) of this reference was counted
+   * into its day's revenue (patterns 108, 109): put in the same transaction as the count, its own
+   * partition (not the day's counters, which the statistics read whole).
+   */
+  revenueCounted: (reference: string, kind: 'PAYMENT' | 'PAYOUT') => ({ PK: `REVENUECOUNTED#${reference}`, SK: kind }),
   /** A public key of the customs seal, published once (every key ever used stays, for verification). */
   sealKey: (kid: string) => ({ PK: 'SEALKEYS', SK: `KEY#${kid}` }),
   sealKeysPartition: 'SEALKEYS',

@@ -6,6 +6,16 @@
 import type { LedgerEntry } from '#shared/domain/accounts.ts';
 import type { DayCounters, StatisticsIncrement } from '#shared/domain/clearance-statistics.ts';
 
+/** How a ledger entry comes to be counted. */
+export interface LedgerCount {
+  /**
+   * The entry was put by another writer, who may have stopped after counting it: also look where
+   * counts were kept before each ledger had its own item of the day (pattern 106). An entry the
+   * caller has just put itself was counted by no one.
+   */
+  finishing?: boolean;
+}
+
 export interface ClearanceCounters {
   /** Adds one event to its day's counters (not idempotent: callers count each event once). */
   add(increment: StatisticsIncrement): Promise<void>;
@@ -15,7 +25,7 @@ export interface ClearanceCounters {
    * moves past it), so an entry at or below the account's last counted sequence of that day is
    * not counted again. False when nothing was added (counted before, or no revenue).
    */
-  countLedgerEntry(entry: LedgerEntry): Promise<boolean>;
+  countLedgerEntry(entry: LedgerEntry, count?: LedgerCount): Promise<boolean>;
   /** Adds a confirmed immediate payment to the day it was paid, once per reference; false when counted before. */
   countPaidPayment(payment: { reference: string; paidAt: string; byTaxType: Record<string, string> }): Promise<boolean>;
   /**

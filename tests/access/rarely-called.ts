@@ -243,4 +243,9 @@ export const rarelyCalled: readonly {
     permission: 'close*Statements main key COUNTERS#*',
     reason: 'As above: its only COUNTERS# write is the revenue count of an entry it finishes for another writer.',
   },
+  {
+    permission: '* dynamodb:GetItem on main [COUNTERS#*]',
+    reason:
+      "Pattern 106: a count that finishes an entry another writer left reads the day's older LEDGER item, where that writer may have counted it before each ledger had its own item. Only functions whose tests roll such an entry forward use it (tests/contract/adapters.test.ts reads it through the adapter directly).",
+  },
 ];

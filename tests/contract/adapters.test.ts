@@ -1,8 +1,10 @@
 /** The contracts on the DynamoDB, S3 and SQS adapters, against the local cloud (dynalite, fauxqs, local Secrets Manager). */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type AttributeValue, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { StoredItemError } from '#shared/adapters/declaration-item-codec.ts';
@@ -32,7 +34,7 @@ import {
   webhookStore,
 } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
-import { openAccount } from '#shared/domain/accounts.ts';
+import { type LedgerEntry, openAccount } from '#shared/domain/accounts.ts';
 import { firstEvent, nextEvent } from '#shared/domain/history.ts';
 import { Dec, fixed2 } from '#shared/tariff/money.ts';
 import { bookedEntry, chargeOnShards } from '#shared/usecases/account-shards.ts';
@@ -195,12 +197,109 @@ clearanceCountersContract('DynamoDB adapter on the local cloud', {
     const reading = clearanceCounters(loadConfig('clearanceStatistics'));
     return {
       add: (increment) => adding.add(increment),
-      countLedgerEntry: (entry) => adding.countLedgerEntry(entry),
+      countLedgerEntry: (entry, count) => adding.countLedgerEntry(entry, count),
       countPaidPayment: (payment) => paying.countPaidPayment(payment),
       countPaidPayout: (payout) => paying.countPaidPayout(payout),
       readDays: (days) => reading.readDays(days),
     };
   },
+  largestItemBytes: async (day) => {
+    const items = await dayCounterItems(day);
+    return Math.max(0, ...items.map(itemBytes));
+  },
+});
+
+/** Every stored counter item of a day (all its shards), read by the test itself. */
+async function dayCounterItems(day: string): Promise<Record<string, AttributeValue>[]> {
+  const tableName = loadConfig('clearanceStatistics').tableName('main');
+  const shards = Array.from({ length: keys.clearanceCounterShards }, (_, shard) => shard);
+  const pages = await Promise.all(
+    shards.map((shard) =>
+      sharedDynamoDb().send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :partition',
+          ExpressionAttributeValues: { ':partition': { S: keys.clearanceCountersPartition(day, shard) } },
+        }),
+      ),
+    ),
+  );
+  return pages.flatMap((page) => page.Items ?? []);
+}
+
+/** An item's size as DynamoDB bills it (attribute names plus values; a number at most its digits' length). */
+function itemBytes(item: Record<string, AttributeValue>): number {
+  return Object.entries(item).reduce((size, [name, value]) => {
+    const valueBytes = value.S !== undefined ? Buffer.byteLength(value.S) : value.N !== undefined ? value.N.length + 1 : 1;
+    return size + Buffer.byteLength(name) + valueBytes;
+  }, 0);
+}
+
+describe('DynamoDB clearance counters: items counted before each ledger had its own item', () => {
+  it('reads the older items and honours their guards: nothing counted there counts again', async () => {
+    // Prepare: a day counted by the previous version, its guards inside the revenue items (a ledger's
+    // last entry counted a#, a paid payment p#, a paid payout o#), as data-model.md described them
+    const counters = clearanceCounters(loadConfig('decideRelease'));
+    const paying = clearanceCounters(loadConfig('paymentCallback'));
+    const reading = clearanceCounters(loadConfig('clearanceStatistics'));
+    const documents = DynamoDBDocumentClient.from(sharedDynamoDb());
+    const tableName = loadConfig('decideRelease').tableName('main');
+    const day = '2034-05-06';
+    const at = `${day}T09:00:00.000Z`;
+    const [charge] = JSON.parse(readFileSync(new URL('../fixtures/revenue/ledger-entries.json', import.meta.url), 'utf8')) as LedgerEntry[];
+    const ledger = `L${randomUUID().slice(0, 8)}`;
+    const paidBefore = `${randomUUID()}-1`;
+    const paidOutBefore = `${randomUUID()}-2`;
+    await documents.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...keys.legacyLedgerRevenue(day, ledger), entity: 'ClearanceCounters', [`a#${ledger}`]: 3, 't#A00': 5 },
+      }),
+    );
+    await documents.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...keys.paidRevenue(day, paidBefore), entity: 'ClearanceCounters', [`p#${paidBefore}`]: true, 't#A00': 2 },
+      }),
+    );
+    await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.paidRevenue(day, paidOutBefore),
+        UpdateExpression: 'SET #guard = :counted ADD #total :amount',
+        ExpressionAttributeNames: { '#guard': `o#${paidOutBefore}`, '#total': 't#A00' },
+        ExpressionAttributeValues: { ':counted': true, ':amount': -1 },
+      }),
+    );
+    const entry = (sequence: number): LedgerEntry => ({
+      ...(charge as LedgerEntry),
+      accountNumber: ledger,
+      sequence,
+      at,
+      byTaxType: { A00: '0.25' },
+    });
+
+    // Act: after the change, the callbacks repeated, entry 3 finished again by a reader, entry 4 booked
+    const before = await reading.readDays([day]);
+    const repeats = [
+      await paying.countPaidPayment({ reference: paidBefore, paidAt: at, byTaxType: { A00: '2' } }),
+      await paying.countPaidPayout({ reference: paidOutBefore, paidAt: at, byTaxType: { A00: '1' } }),
+      await counters.countLedgerEntry(entry(3), { finishing: true }),
+    ];
+    const fourth = await counters.countLedgerEntry(entry(4), { finishing: true });
+    const after = await reading.readDays([day]);
+
+    // Assess: 5 + 2 - 1 before; only entry 4 adds (0.25)
+    expect(before[0]?.revenue).toEqual({ A00: '6' });
+    expect(repeats).toEqual([false, false, false]);
+    expect(fourth).toBe(true);
+    expect(after[0]?.revenue).toEqual({ A00: '6.25' });
+    // The refused transactions left no guard item (the local cloud put back what their first element wrote).
+    const guard = await documents.send(
+      new GetCommand({ TableName: tableName, Key: keys.revenueCounted(paidBefore, 'PAYMENT'), ConsistentRead: true }),
+    );
+    expect(guard.Item).toBeUndefined();
+  });
 });
 
 // The upload URL function's configuration presigns; the receiving worker's reads (both name the archive bucket).

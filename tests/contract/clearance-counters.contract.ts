@@ -2,7 +2,8 @@
  * What every ClearanceCounters must do: run against the in-memory fake (fakes.test.ts) and the
  * DynamoDB adapter on the local cloud (adapters.test.ts). Adds from many declarations at once (so
  * from several shards) sum exactly; days do not mix. Revenue is counted from ledger entries and
- * paid requests once each, decimal to the last digit, on the booking day.
+ * paid requests once each, decimal to the last digit, on the booking day; a store's items do not
+ * grow with what a day counts (docs/revenue.md, "Revenue per day").
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +14,12 @@ import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 
 export interface ClearanceCountersSubject {
   counters: () => ClearanceCounters;
+  /** The size in bytes of the largest stored item of the day's counters (a store that keeps items; DynamoDB bills an update by it). */
+  largestItemBytes?: (day: string) => Promise<number>;
 }
+
+/** Every counter item stays under this, however much a day counts: an update of it costs 1 WRU. */
+const ITEM_BYTES_BOUND = 1_024;
 
 /** A day of its own per run: both subjects may keep what an earlier run added. */
 const uniqueDay = (): string => {
@@ -126,6 +132,60 @@ export function clearanceCountersContract(name: string, subject: ClearanceCounte
       expect([counted, repeated]).toEqual([true, false]);
       expect(read?.revenue).toEqual({ A00: '12.34', B00: '0.66' });
     });
+
+    it('counts a payment confirmed by several callbacks at once, and again later, exactly once', async () => {
+      // Prepare: the provider's confirmation delivered five times at once (retries), then once more
+      const counters = subject.counters();
+      const day = uniqueDay();
+      const payment = { reference: `${newDeclarationId(new Date())}-2`, paidAt: `${day}T12:00:00.000Z`, byTaxType: { A00: '7.01' } };
+
+      // Act
+      const together = await Promise.all(Array.from({ length: 5 }, () => counters.countPaidPayment(payment)));
+      const later = await counters.countPaidPayment(payment);
+      const [read] = await counters.readDays([day]);
+
+      // Assess
+      expect(together.filter(Boolean)).toHaveLength(1);
+      expect(later).toBe(false);
+      expect(read?.revenue).toEqual({ A00: '7.01' });
+    });
+
+    it.runIf(subject.largestItemBytes)(
+      'keeps every counter item of a day small however many payments, payouts and accounts it counts',
+      async () => {
+        // Prepare: 200 immediate payments, 40 payouts and 200 accounts' charges of one day
+        const counters = subject.counters();
+        const day = uniqueDay();
+        const at = `${day}T11:00:00.000Z`;
+        const [charge] = ledgerEntriesFixture();
+        const payments = Array.from({ length: 200 }, (_, index) => ({
+          reference: `${newDeclarationId(new Date())}-${index}`,
+          paidAt: at,
+          byTaxType: { A00: '0.01', B00: '1.10' },
+        }));
+        const charges = payments.map((_, index) => ({
+          ...(charge as LedgerEntry),
+          accountNumber: `S${Date.now()}${index}${Math.random().toString().slice(2, 6)}`,
+          at,
+          byTaxType: { A00: '0.02' },
+        }));
+
+        // Act: ten at a time, as callbacks and releases of a busy day arrive
+        for (let start = 0; start < payments.length; start += 10)
+          await Promise.all([
+            ...payments.slice(start, start + 10).map((payment) => counters.countPaidPayment(payment)),
+            ...charges.slice(start, start + 10).map((entry) => counters.countLedgerEntry(entry)),
+            ...(start < 40 ? payments.slice(start, start + 10).map((payment) => counters.countPaidPayout(payment)) : []),
+          ]);
+        const [read] = await counters.readDays([day]);
+        const largest = await subject.largestItemBytes?.(day);
+
+        // Assess: 200 x 0.01 paid less 40 x 0.01 paid back, plus 200 x 0.02 charged; 160 x 1.10 kept
+        expect(read?.revenue).toEqual({ A00: '5.6', B00: '176' });
+        expect(largest).toBeGreaterThan(0);
+        expect(largest).toBeLessThan(ITEM_BYTES_BOUND);
+      },
+    );
 
     it('takes a paid payout off the day it was paid, once, apart from a payment of the same reference', async () => {
       // Prepare: a cancelled declaration's paid payment given back by a payout of the same reference

@@ -3,7 +3,7 @@ import { Decimal } from 'decimal.js';
 import { type LedgerEntry, ledgerOf } from '#shared/domain/accounts.ts';
 import { addIncrement, type DayCounters, emptyDay, type StatisticsIncrement } from '#shared/domain/clearance-statistics.ts';
 import { type RevenueCount, revenueOfEntry, revenueOfPayment, revenueOfPayout } from '#shared/domain/ledger-revenue.ts';
-import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
+import type { ClearanceCounters, LedgerCount } from '#shared/ports/clearance-counters.ts';
 
 export class InMemoryClearanceCounters implements ClearanceCounters {
   readonly #days = new Map<string, DayCounters>();
@@ -16,7 +16,8 @@ export class InMemoryClearanceCounters implements ClearanceCounters {
     this.#days.set(increment.day, addIncrement(this.#days.get(increment.day) ?? emptyDay(increment.day), increment));
   }
 
-  async countLedgerEntry(entry: LedgerEntry): Promise<boolean> {
+  /** Each ledger's last sequence counted per day, as its own item of the day keeps it (the fake keeps no older items to finish from). */
+  async countLedgerEntry(entry: LedgerEntry, _count?: LedgerCount): Promise<boolean> {
     const revenue = revenueOfEntry(entry);
     if (!revenue) return false;
     const guard = `${revenue.day}#${ledgerOf(entry)}`;
