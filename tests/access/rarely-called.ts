@@ -43,8 +43,9 @@ export const rarelyCalled: readonly {
     reason: 'HeadObject when a retried amendment finds its archive key taken.',
   },
   {
-    permission: 'issueDocuments s3:GetObject on archive [*assessment-notice* *release-note*]',
-    reason: 'HeadObject when a retried assessment notice or release note finds its archive key taken.',
+    permission: 'issueDocuments s3:GetObject on archive [*sealed-batches*]',
+    reason:
+      "HeadObject when a retried sealing batch finds its archive key taken (the same batch's bytes again: a retry after a lost answer).",
   },
   {
     permission: 'redriveStalled dynamodb:Query on main/index/GSI4 [INFLIGHT#*]',
