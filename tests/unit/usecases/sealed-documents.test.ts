@@ -577,7 +577,7 @@ describe('one archive object per sealing batch', () => {
     await platform.deps.issued.record(old);
     const [key] = (fixture('jwks-format-1.json') as { keys: PublicJwk[] }).keys;
     if (!key) throw new Error('the fixture JWKS has no key');
-    await platform.deps.keys.publish(key, '2026-01-01T00:00:00.000Z');
+    await platform.deps.keys.publish(key);
     const printing = { issued: platform.deps.issued, archive: platform.archive, publicSiteUrl: 'https://customs.example.org' };
 
     // Act
