@@ -38,6 +38,7 @@ export function printCost(results: CostResults, print: (line: string) => void): 
   row('  without Lambda duration', (scenario) => withoutDuration(scenario.atVolume.lines));
   row('  SQS at volume', (scenario) => lineOf(scenario.atVolume.lines, 'SQS'));
   row('  KMS at volume', (scenario) => lineOf(scenario.atVolume.lines, 'KMS'));
+  row('  S3 PUT at volume', (scenario) => lineOf(scenario.atVolume.lines, 'S3 PUT'));
   const first = results.scenarios[0];
   if (first) {
     print(`\nModelled at volume: ${first.atVolume.assumption}`);
@@ -52,6 +53,9 @@ export function printCost(results: CostResults, print: (line: string) => void): 
     for (const seal of first.atVolume.seals) {
       print(
         `  KMS Sign of ${seal.fn}: ${seal.signsPerInvocation} per invocation; ${seal.measuredSignsPerDeclaration} per declaration measured, ${seal.modelledSignsPerDeclaration} at batch size ${seal.batchSize}`,
+      );
+      print(
+        `  S3 PutObject of ${seal.fn} (one archive object per sealing batch): ${seal.putsPerInvocation} per invocation; ${seal.measuredPutsPerDeclaration} per declaration measured, ${seal.modelledPutsPerDeclaration} at batch size ${seal.batchSize}`,
       );
     }
   }
