@@ -279,7 +279,12 @@ export const archived = {
   submissions: '*declarations/*/submitted*',
   amendments: '*declarations/*/amendments/*',
   signatures: '*declarations/*/signatures/*',
-  /** Sealed documents customs issued (`{ document, seal }` JSON), by kind. */
+  /**
+   * Every sealed document one documents-worker invocation issued, as one NDJSON object (spread by
+   * its own SHA-256); a reader reads its document's byte range (a ranged GET: GetObject).
+   */
+  sealedBatches: '*sealed-batches/*.ndjson',
+  /** Sealed documents customs issued one object each (`{ document, seal }` JSON), by kind: no longer written, still read. */
   assessmentNotices: '*declarations/*/issued/assessment-notice/*.json',
   releaseNotes: '*declarations/*/issued/release-note/*.json',
   /** Their printable copies (PDF), beside them. */
@@ -760,9 +765,10 @@ export const functions = {
       buckets: {
         archive: [
           readsDeclarationBodies,
-          { actions: ['PutObject'], keys: [archived.assessmentNotices, archived.releaseNotes] },
+          // One object per sealing batch (pattern 40).
+          { actions: ['PutObject'], keys: [archived.sealedBatches] },
           // HeadObject when a retry finds its key taken.
-          { actions: ['GetObject'], keys: [archived.assessmentNotices, archived.releaseNotes] },
+          { actions: ['GetObject'], keys: [archived.sealedBatches] },
         ],
       },
       signWith: ['seal'],
@@ -784,8 +790,8 @@ export const functions = {
       },
       buckets: {
         archive: [
-          // The sealed JSON a PDF prints.
-          { actions: ['GetObject'], keys: [archived.assessmentNotices, archived.releaseNotes] },
+          // The sealed JSON a PDF prints: its range of its batch's object, or its own object (issued before).
+          { actions: ['GetObject'], keys: [archived.sealedBatches, archived.assessmentNotices, archived.releaseNotes] },
           { actions: ['PutObject'], keys: [archived.printedDocuments] },
           // HeadObject when a retry finds its key taken.
           { actions: ['GetObject'], keys: [archived.printedDocuments] },
@@ -815,11 +821,12 @@ export const functions = {
       // Pattern 40c: the state (owner, uploads) and the issued document; a PDF not printed yet is asked for once (UpdateItem).
       tables: { main: [{ actions: ['GetItem', 'UpdateItem'], keys: [key.declaration] }] },
       buckets: {
-        // The presigned links carry this function's permission to get the objects.
+        // The presigned links carry this function's permission to get the objects; a document of a
+        // sealing batch is read here (its range) and answered inline, never linked.
         archive: [
           {
             actions: ['GetObject'],
-            keys: [archived.assessmentNotices, archived.releaseNotes, archived.printedDocuments, archived.uploads],
+            keys: [archived.sealedBatches, archived.assessmentNotices, archived.releaseNotes, archived.printedDocuments, archived.uploads],
           },
         ],
       },
@@ -838,7 +845,7 @@ export const functions = {
       // Patterns 5b and 40b: the state (owner), then the issued documents.
       tables: { main: [{ actions: ['GetItem', 'Query'], keys: [key.declaration] }] },
       // Issued documents are written once and their record names no version: a plain read.
-      buckets: { archive: [{ actions: ['GetObject'], keys: [archived.releaseNotes] }] },
+      buckets: { archive: [{ actions: ['GetObject'], keys: [archived.sealedBatches, archived.releaseNotes] }] },
     },
   },
   getSealKeys: {
@@ -866,7 +873,7 @@ export const functions = {
           { actions: ['GetItem'], keys: [key.declaration] },
         ],
       },
-      buckets: { archive: [{ actions: ['GetObject'], keys: [archived.assessmentNotices, archived.releaseNotes] }] },
+      buckets: { archive: [{ actions: ['GetObject'], keys: [archived.sealedBatches, archived.assessmentNotices, archived.releaseNotes] }] },
     },
   },
   clearanceStatistics: {

@@ -34,8 +34,14 @@ export class Ledger {
   };
   /** SQS billed requests (64 KB chunks) per origin and operation ("event-source-mapping ReceiveMessage"). */
   readonly sqs = { requests: {} as Record<string, number>, emptyReceives: 0 };
-  /** S3 requests by pricing class: tier 1 = PUT, COPY, POST, LIST; tier 2 = GET, HEAD and the rest. */
-  readonly s3 = { tier1: 0, tier2: 0, bytesPut: 0, calls: {} as Record<string, number> };
+  /** S3 requests by pricing class: tier 1 = PUT, COPY, POST, LIST; tier 2 = GET, HEAD and the rest; and by function and operation. */
+  readonly s3 = {
+    tier1: 0,
+    tier2: 0,
+    bytesPut: 0,
+    calls: {} as Record<string, number>,
+    byFunction: {} as Record<string, Record<string, number>>,
+  };
   readonly secretsManager = { calls: 0 };
   /**
    * Lambda's event source mappings per queue (logical name): the billed requests of their non-empty
@@ -113,8 +119,9 @@ export class Ledger {
     if (empty) this.sqs.emptyReceives += billed;
   }
 
-  s3Request(operation: string, bytesPut: number): void {
+  s3Request(fn: string, operation: string, bytesPut: number): void {
     add(this.s3.calls, operation, 1);
+    add((this.s3.byFunction[fn] ??= {}), operation, 1);
     if (/^(Put|Copy|Post|List|CreateMultipart|UploadPart|CompleteMultipart)/.test(operation)) this.s3.tier1 += 1;
     else this.s3.tier2 += 1;
     this.s3.bytesPut += bytesPut;

@@ -80,15 +80,15 @@ export interface CostLine {
 }
 
 /**
- * Prices a ledger. `atVolume` replaces the measured SQS and KMS request totals by those of the
- * volume model (bench/cost/volume.ts): full batches instead of one message a batch.
+ * Prices a ledger. `atVolume` replaces the measured SQS, KMS and S3 tier-1 request totals by those
+ * of the volume model (bench/cost/volume.ts): full batches instead of one message a batch.
  */
 export function priceLedger(
   ledger: Ledger,
   declarations: number,
   prices: PriceTable,
   memoryMb: (fn: string) => number,
-  atVolume?: { sqsBilledRequests: number; kmsRequests: number },
+  atVolume?: { sqsBilledRequests: number; kmsRequests: number; s3Tier1Requests: number },
 ): { lines: CostLine[]; totalUsdPerMillion: string } {
   const per = (quantity: number): Decimal => new Decimal(quantity).div(declarations);
   const perMillion = (quantity: Decimal, price: PriceName): Decimal => {
@@ -113,7 +113,7 @@ export function priceLedger(
     ['DynamoDB writes, GSIs', per(indexWrites), 'WRU', 'dynamodbWriteRequestUnit'],
     ['DynamoDB reads', per(ledger.dynamodb.readUnits), 'RRU', 'dynamodbReadRequestUnit'],
     ['SQS requests (excl. empty receives)', per(sqsBilled), 'requests', 'sqsStandardRequest'],
-    ['S3 PUT/COPY/POST/LIST', per(ledger.s3.tier1), 'requests', 's3Tier1Request'],
+    ['S3 PUT/COPY/POST/LIST', per(atVolume?.s3Tier1Requests ?? ledger.s3.tier1), 'requests', 's3Tier1Request'],
     ['S3 GET/HEAD/other', per(ledger.s3.tier2), 'requests', 's3Tier2Request'],
     ['Lambda requests', per(invocations), 'invocations', 'lambdaRequest'],
     [

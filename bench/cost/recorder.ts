@@ -99,7 +99,7 @@ export function installRecorder(options: {
         if (service === 'dynamodb') return recordDynamo(ledgerOf(fn), fn, operation, args, next);
         if (service === 's3') {
           const body = args.input.Body;
-          ledgerOf(fn).s3Request(operation, typeof body === 'string' || body instanceof Uint8Array ? Buffer.byteLength(body) : 0);
+          ledgerOf(fn).s3Request(fn, operation, typeof body === 'string' || body instanceof Uint8Array ? Buffer.byteLength(body) : 0);
           return next(args);
         }
         if (service === 'kms') {

@@ -40,6 +40,7 @@ export function printCost(results: CostResults, print: (line: string) => void): 
   for (const { label, value } of capacityRows(results.dynamodbCapacity)) row(label, value);
   row('  SQS at volume', (scenario) => lineOf(scenario.atVolume.lines, 'SQS'));
   row('  KMS at volume', (scenario) => lineOf(scenario.atVolume.lines, 'KMS'));
+  row('  S3 PUT at volume', (scenario) => lineOf(scenario.atVolume.lines, 'S3 PUT'));
   const first = results.scenarios[0];
   if (first) {
     print(`\nModelled at volume: ${first.atVolume.assumption}`);
@@ -54,6 +55,9 @@ export function printCost(results: CostResults, print: (line: string) => void): 
     for (const seal of first.atVolume.seals) {
       print(
         `  KMS Sign of ${seal.fn}: ${seal.signsPerInvocation} per invocation; ${seal.measuredSignsPerDeclaration} per declaration measured, ${seal.modelledSignsPerDeclaration} at batch size ${seal.batchSize}`,
+      );
+      print(
+        `  S3 PutObject of ${seal.fn} (one archive object per sealing batch): ${seal.putsPerInvocation} per invocation; ${seal.measuredPutsPerDeclaration} per declaration measured, ${seal.modelledPutsPerDeclaration} at batch size ${seal.batchSize}`,
       );
     }
     print(capacityNote(results.prices.region, results.dynamodbCapacity));

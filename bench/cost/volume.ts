@@ -1,14 +1,15 @@
 /**
  * The volume view of a scenario's ledger. The benchmark runs one declaration at a time, so every
  * batch an event source mapping receives (and deletes) carries one message, and the documents
- * worker seals each one-message batch with its own KMS Sign. At 1,000 declarations a second every
- * queue holds more than a batch whenever its mapping polls: batches are full (the `batchSize` of
- * each trigger in shared/resources.ts), one ReceiveMessage and one DeleteMessageBatch per batch,
- * and a worker that signs once per invocation signs once per full batch.
+ * worker seals each one-message batch with its own KMS Sign and archives it as its own S3 object.
+ * At 1,000 declarations a second every queue holds more than a batch whenever its mapping polls:
+ * batches are full (the `batchSize` of each trigger in shared/resources.ts), one ReceiveMessage and
+ * one DeleteMessageBatch per batch, and a worker that signs and archives once per invocation signs
+ * once and PUTs one archive object per full batch.
  *
  * Nothing here is a total: each figure is what the recorder counted (messages and bytes each
- * mapping received, messages it deleted, Sign calls and invocations of the signing worker) divided
- * by the trigger's batch size. Everything else (sends, Lambda requests and duration) stays as
+ * mapping received, messages it deleted, Sign calls, S3 PutObject calls and invocations of the
+ * batch-sealing worker) divided by the trigger's batch size. Everything else (sends, Lambda requests and duration) stays as
  * measured, which overstates Lambda requests at volume (the workers' invocations drop the same way).
  */
 import type { Ledger } from './ledger.ts';
@@ -36,22 +37,29 @@ export interface SealAtVolume {
   signsPerInvocation: number;
   measuredSignsPerDeclaration: number;
   modelledSignsPerDeclaration: number;
+  /** Its S3 PutObject calls (one archive object per sealing batch), likewise. */
+  putsPerInvocation: number;
+  measuredPutsPerDeclaration: number;
+  modelledPutsPerDeclaration: number;
 }
 
 export interface VolumeModel {
   assumption: string;
   queues: QueueAtVolume[];
   seals: SealAtVolume[];
-  /** The scenario's billed SQS requests and KMS requests (all declarations) once batches are full. */
+  /** The scenario's billed SQS requests, KMS requests and S3 tier-1 requests (all declarations) once batches are full. */
   sqsBilledRequests: number;
   kmsRequests: number;
+  s3Tier1Requests: number;
 }
 
 const round = (value: number): number => Math.round(value * 10_000) / 10_000;
 
 /**
- * Full batches for every queue an event source mapping reads, and one Sign per full batch for the
- * workers that sign once per invocation (`batchSigners`: the documents worker, issueDocumentBatch).
+ * Full batches for every queue an event source mapping reads, and one Sign and one archive PUT per
+ * full batch for the workers that sign and archive once per invocation (`batchSigners`: the
+ * documents worker, issueDocumentBatch): their calls per invocation as recorded x the messages
+ * received / the batch size.
  */
 export function volumeModel(
   ledger: Ledger,
@@ -81,35 +89,47 @@ export function volumeModel(
   });
   let signsMeasured = 0;
   let signsModelled = 0;
+  let putsMeasured = 0;
+  let putsModelled = 0;
   const seals = triggers.flatMap((trigger): SealAtVolume[] => {
     const signs = ledger.kms.byFunction[trigger.fn]?.Sign ?? 0;
+    const puts = ledger.s3.byFunction[trigger.fn]?.PutObject ?? 0;
     const invocations = ledger.lambda[trigger.fn]?.invocations ?? 0;
     const messages = ledger.mappings[trigger.queue]?.receivedMessages ?? 0;
     if (!batchSigners.includes(trigger.fn) || signs === 0 || invocations === 0) return [];
-    const signsPerInvocation = signs / invocations;
-    const modelled = signsPerInvocation * (messages / trigger.batchSize);
+    const fullBatches = messages / trigger.batchSize;
+    const modelledSigns = (signs / invocations) * fullBatches;
+    const modelledPuts = (puts / invocations) * fullBatches;
     signsMeasured += signs;
-    signsModelled += modelled;
+    signsModelled += modelledSigns;
+    putsMeasured += puts;
+    putsModelled += modelledPuts;
     return [
       {
         fn: trigger.fn,
         batchSize: trigger.batchSize,
-        signsPerInvocation: round(signsPerInvocation),
+        signsPerInvocation: round(signs / invocations),
         measuredSignsPerDeclaration: round(signs / declarations),
-        modelledSignsPerDeclaration: round(modelled / declarations),
+        modelledSignsPerDeclaration: round(modelledSigns / declarations),
+        putsPerInvocation: round(puts / invocations),
+        measuredPutsPerDeclaration: round(puts / declarations),
+        modelledPutsPerDeclaration: round(modelledPuts / declarations),
       },
     ];
   });
   const sqsMeasured = Object.values(ledger.sqs.requests).reduce((sum, count) => sum + count, 0) - ledger.sqs.emptyReceives;
   const sqsBilledRequests = sqsMeasured - sqsMeasuredOnMappings + sqsModelledOnMappings;
   const kmsRequests = ledger.kms.requests - signsMeasured + signsModelled;
+  const s3Tier1Requests = ledger.s3.tier1 - putsMeasured + putsModelled;
   return {
     assumption:
       'at 1,000 declarations/s every event source mapping receives full batches (its trigger batchSize in shared/resources.ts) and deletes each with one DeleteMessageBatch; ' +
-      `${batchSigners.join(', ')} signs once per full batch (one KMS Sign over a Merkle root); sends, Lambda requests and duration as measured`,
+      `${batchSigners.join(', ')} signs once per full batch (one KMS Sign over a Merkle root) and archives the batch's sealed documents as one S3 object ` +
+      '(its PutObject calls per invocation as recorded x messages received / batch size); sends, Lambda requests and duration as measured',
     queues,
     seals,
     sqsBilledRequests,
     kmsRequests,
+    s3Tier1Requests,
   };
 }

@@ -9,11 +9,13 @@ import { queues } from '#shared/resources.ts';
 import { getDocumentDownload } from '#shared/usecases/sealed-documents.ts';
 
 const config = loadConfig('getDocument');
+const archive = documentArchive(config);
 
 const deps = {
   repository: declarationReader(config, 'no bodies'),
   issued: documentSeal(config),
-  links: documentArchive(config),
+  links: archive,
+  archive,
   clock: systemClock,
   // Asks the printing worker for a PDF not printed yet; the rendering (pdf-lib) stays out of this function.
   printingQueue: pipelineQueue(config, 'printing'),

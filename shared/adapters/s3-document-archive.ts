@@ -6,6 +6,7 @@ import {
   type ArchiveDownloads,
   ArchiveIntegrityError,
   type ArchiveReader,
+  type ByteRange,
   type DocumentArchive,
   type StoredDocument,
 } from '#shared/ports/document-archive.ts';
@@ -51,9 +52,21 @@ export class S3DocumentArchive implements DocumentArchive, ArchiveReader, Archiv
     }
   }
 
-  async read(document: { key: string; versionId?: string | undefined; sha256: string }): Promise<Uint8Array> {
+  /** With a range, one ranged GET (`Range: bytes=<first>-<last>`, RFC 9110 §14.1.2: both inclusive): the same GetObject permission. */
+  async read(document: {
+    key: string;
+    versionId?: string | undefined;
+    sha256: string;
+    range?: ByteRange | undefined;
+  }): Promise<Uint8Array> {
+    const { range } = document;
     const result = await this.client.send(
-      new GetObjectCommand({ Bucket: this.bucket, Key: document.key, ...(document.versionId ? { VersionId: document.versionId } : {}) }),
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: document.key,
+        ...(document.versionId ? { VersionId: document.versionId } : {}),
+        ...(range ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` } : {}),
+      }),
     );
     const bytes = await result.Body?.transformToByteArray();
     if (!bytes || createHash('sha256').update(bytes).digest('hex') !== document.sha256) throw new ArchiveIntegrityError(document.key);

@@ -29,9 +29,19 @@ export const archiveKeys = {
     `${declarationFolder(declarationId)}/amendments/${n}/${sha256}.json`,
   /** The trader's detached JWS over a submission, with its kid (a JSON object, named by its own SHA-256). */
   signature: (declarationId: string, sha256: string): string => `${declarationFolder(declarationId)}/signatures/${sha256}.json`,
-  /** A document customs issued (e.g. the release note) with its seal, named by the SHA-256 of those bytes. */
+  /**
+   * A document customs issued (e.g. the release note) with its seal, named by the SHA-256 of those
+   * bytes: one object per document, as issued before sealing batches were archived as one object
+   * (`sealedBatch`); no longer written, still read.
+   */
   issued: (declarationId: string, kind: string, sha256: string): string =>
     `${declarationFolder(declarationId)}/issued/${kind.toLowerCase().replace(/_/g, '-')}/${sha256}.json`,
+  /**
+   * Every document one documents-worker invocation sealed (a sealing batch, several declarations),
+   * one after the other as NDJSON: one object, one PUT. Spread by its own SHA-256 (already uniform);
+   * each document's record names the object and its bytes' range there.
+   */
+  sealedBatch: (sha256: string): string => `${sha256.slice(0, 2)}/sealed-batches/${sha256}.ndjson`,
   /** The printable copy (PDF) of a document customs issued, beside it, named by its own SHA-256. */
   issuedPdf: (declarationId: string, kind: string, sha256: string): string =>
     `${declarationFolder(declarationId)}/issued/${kind.toLowerCase().replace(/_/g, '-')}/${sha256}.pdf`,

@@ -94,7 +94,11 @@ export const documentDownloadSchema = z
     documentId: z.string(),
     /** When the links stop working. */
     expiresAt: z.string(),
-    /** A short-lived link to each archived file of the document (GET it; no credentials needed). */
+    /**
+     * Each file of the document: a short-lived link to the archived file (GET it; no credentials
+     * needed) or, for a sealed document archived in its sealing batch's object, its exact bytes as
+     * an RFC 2397 `data:` URL (a link to the object would disclose the batch's other documents).
+     */
     files: z.array(fileSchema.extend({ url: z.string() })),
     /**
      * An issued document's printable copy: `printed` (its link is in `files`), or `printing` (asked

@@ -23,12 +23,21 @@ export class ArchiveConflictError extends Error {
   }
 }
 
+/** Where one document's bytes are inside an archived object that holds several (a sealing batch). */
+export interface ByteRange {
+  /** The first byte, from 0. */
+  offset: number;
+  /** How many bytes (at least 1). */
+  length: number;
+}
+
 /**
  * Reads archived bytes back, checked against the SHA-256 recorded when they were stored: the
- * pipeline works from exactly what the trader submitted, and a changed object is an error.
+ * pipeline works from exactly what the trader submitted, and a changed object is an error. With a
+ * `range`, only those bytes of the object are read (an S3 ranged GET) and the SHA-256 is theirs.
  */
 export interface ArchiveReader {
-  read(document: { key: string; versionId?: string | undefined; sha256: string }): Promise<Uint8Array>;
+  read(document: { key: string; versionId?: string | undefined; sha256: string; range?: ByteRange | undefined }): Promise<Uint8Array>;
 }
 
 export class ArchiveIntegrityError extends Error {

@@ -1,5 +1,6 @@
 /** The customs seal: a signing key the platform never sees, its published public keys, and what it sealed. */
 import type { IssuedDocumentKind, PublicJwk } from '#shared/domain/sealed-documents.ts';
+import type { ByteRange } from './document-archive.ts';
 
 export type { IssuedDocumentKind };
 
@@ -24,8 +25,13 @@ export interface IssuedDocument {
   kind: IssuedDocumentKind;
   /** The declaration version (history event) it documents: an amended declaration is assessed again. */
   version: number;
-  /** The sealed document's archive key and the SHA-256 of its bytes there. */
+  /**
+   * The archived object holding the sealed document, and the SHA-256 of the document's bytes there:
+   * its sealing batch's object (`range`: where its bytes are in it) or, for documents issued before
+   * batches were archived as one object, its own object (no `range`: the whole object).
+   */
   archiveKey: string;
+  range?: ByteRange | undefined;
   sha256: string;
   /** The SHA-256 of the document's canonical JSON (what the seal names). */
   documentSha256: string;

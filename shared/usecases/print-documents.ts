@@ -12,6 +12,7 @@ import { customsDocumentSchema, verificationUrl } from '#shared/domain/sealed-do
 import type { ArchiveReader, DocumentArchive } from '#shared/ports/document-archive.ts';
 import type { IssuedDocuments } from '#shared/ports/document-seal.ts';
 import { renderDocumentPdf } from '#shared/printing/document-pdf.ts';
+import { readIssuedBytes } from './read-issued-document.ts';
 
 export interface PrintDeps {
   issued: IssuedDocuments;
@@ -28,9 +29,7 @@ export async function printDocuments(message: PipelineMessage, deps: PrintDeps):
   let printed = 0;
   for (const issued of await deps.issued.list(message.declarationId)) {
     if (issued.pdf || issued.version !== message.version) continue;
-    const sealed = JSON.parse(Buffer.from(await deps.archive.read({ key: issued.archiveKey, sha256: issued.sha256 })).toString('utf8')) as {
-      document: unknown;
-    };
+    const sealed = JSON.parse((await readIssuedBytes(issued, deps.archive)).toString('utf8')) as { document: unknown };
     const document = customsDocumentSchema.parse(sealed.document);
     const documentId = issuedDocumentId(issued.declarationId, issued.kind, issued.version);
     const body = await renderDocumentPdf(document, {

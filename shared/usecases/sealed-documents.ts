@@ -41,9 +41,10 @@ import {
 } from '#shared/domain/sealed-documents.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader } from '#shared/ports/declarations.ts';
-import type { ArchiveDownloads, ArchiveReader, DocumentArchive } from '#shared/ports/document-archive.ts';
+import type { ArchiveDownloads, ArchiveReader, ByteRange, DocumentArchive } from '#shared/ports/document-archive.ts';
 import type { DocumentSealer, IssuedDocument, IssuedDocuments, SealKeyRegistry } from '#shared/ports/document-seal.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
+import { readIssuedBytes } from './read-issued-document.ts';
 import { notFound } from './review-queue.ts';
 
 export interface IssueDeps {
@@ -182,11 +183,12 @@ export async function issueDocuments(message: PipelineMessage, deps: IssueDeps):
 /**
  * Documents queue worker, one SQS batch: every document the batch's declarations call for and
  * have not got is sealed with ONE signature over the root of a Merkle tree of their SHA-256
- * (format 2, merkle-tree.ts), then archived write-once with its inclusion proof and recorded.
- * Idempotent as before: a document recorded already (ISSUED#<kind>#<version>) is not sealed
- * again, and when two deliveries race, the first record counts (the other copy stays an
- * unreferenced archive object). A message fails alone (its declaration could not be read, or its
- * history is behind its state); if the signature fails, every message with a new document fails.
+ * (format 2, merkle-tree.ts), then all are archived with their inclusion proofs as ONE write-once
+ * object, and each is recorded with its byte range there. Idempotent as before: a document
+ * recorded already (ISSUED#<kind>#<version>) is not sealed again, and when two deliveries race,
+ * the first record counts (the other copy stays in an archive object no record names). A message
+ * fails alone (its declaration could not be read, or its history is behind its state); if the
+ * signature or the archive PUT fails, every message with a new document fails.
  */
 export async function issueDocumentBatch(messages: readonly PipelineMessage[], deps: IssueDeps): Promise<IssueResult[]> {
   const plans = await Promise.allSettled(messages.map((message) => plan(message, deps)));
@@ -244,7 +246,11 @@ async function plan(message: PipelineMessage, deps: IssueDeps): Promise<Planned[
   );
 }
 
-/** Seals documents with one signature over their Merkle root; each document's outcome, or why it was not stored. */
+/**
+ * Seals documents with one signature over their Merkle root and archives them all as ONE object
+ * (one S3 PUT per batch, not one per document: docs/cost.md, "One archive object per batch"),
+ * then records each; each document's outcome, or why it was not stored.
+ */
 async function sealBatch(due: readonly DueDocument[], deps: IssueDeps): Promise<Map<string, IssueOutcome | Error>> {
   const sha256s = due.map(({ document }) => documentSha256(document));
   const tree = merkleTree(sha256s);
@@ -260,38 +266,62 @@ async function sealBatch(due: readonly DueDocument[], deps: IssueDeps): Promise<
   await deps.keys.publish(key, deps.clock.now().toISOString());
   const input = signingInput(statement, key.kid);
   const seal = compactJws(input, await deps.sealer.sign(Buffer.from(input, 'ascii')));
-  const stored = await Promise.allSettled(
-    due.map((document, index) =>
-      store(document, { seal, proof: tree.proofs[index] as InclusionProof, documentSha256: sha256s[index] as string, kid: key.kid }, deps),
-    ),
+  const batch = sealedBatchObject(due.map(({ document }, index) => ({ document, seal, proof: tree.proofs[index] as InclusionProof })));
+  // The object first, then the records: no record ever names an object that was not written. If
+  // the PUT fails, every document of the batch fails (and its message is delivered again).
+  await deps.archive.put({ key: batch.key, body: batch.body, contentType: 'application/x-ndjson', sha256: batch.sha256 });
+  const recorded = await Promise.allSettled(
+    due.map((document, index) => {
+      const part = batch.parts[index] as (typeof batch.parts)[number];
+      return record(document, { archiveKey: batch.key, ...part, documentSha256: sha256s[index] as string, kid: key.kid }, deps);
+    }),
   );
-  return new Map(due.map((document, index) => [keyOfDue(document), settledValue(stored[index])]));
+  return new Map(due.map((document, index) => [keyOfDue(document), settledValue(recorded[index])]));
 }
 
 const settledValue = <T>(settled: PromiseSettledResult<T> | undefined): T | Error =>
   settled?.status === 'fulfilled' ? settled.value : asError(settled?.reason);
 
-/** Archives one sealed document write-once and records it (the first recorded copy counts). */
-async function store(
+/**
+ * One sealing batch's archive object: each sealed document as one line of JSON (NDJSON), one
+ * after the other. A document's bytes are its line (with its newline): the bytes its record's
+ * range names and its SHA-256 hashes, what a ranged GET reads back and what is verified.
+ */
+export function sealedBatchObject(sealed: readonly SealedDocument[]): {
+  key: string;
+  body: Buffer;
+  sha256: string;
+  parts: { range: ByteRange; sha256: string }[];
+} {
+  const lines = sealed.map((document) => Buffer.from(`${JSON.stringify(document)}\n`));
+  let offset = 0;
+  const parts = lines.map((line) => {
+    const part = { range: { offset, length: line.byteLength }, sha256: createHash('sha256').update(line).digest('hex') };
+    offset += line.byteLength;
+    return part;
+  });
+  const body = Buffer.concat(lines);
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  // ECDSA signatures differ each time: a retry's object has its own key; the records name the one that counts.
+  return { key: archiveKeys.sealedBatch(sha256), body, sha256, parts };
+}
+
+/** Records one document of an archived batch (the first recorded copy counts). */
+async function record(
   due: DueDocument,
-  sealing: { seal: string; proof: InclusionProof; documentSha256: string; kid: string },
+  stored: { archiveKey: string; range: ByteRange; sha256: string; documentSha256: string; kid: string },
   deps: IssueDeps,
 ): Promise<IssueOutcome> {
   const { document } = due;
-  const sealed: SealedDocument = { document, seal: sealing.seal, proof: sealing.proof };
-  const body = Buffer.from(`${JSON.stringify(sealed, null, 2)}\n`);
-  const sha256 = createHash('sha256').update(body).digest('hex');
-  // ECDSA signatures differ each time: a retry's copy has its own key; the record names the one that counts.
-  const archiveKey = archiveKeys.issued(document.declarationId, document.kind, sha256);
-  await deps.archive.put({ key: archiveKey, body, contentType: 'application/json', sha256 });
   const recorded = await deps.issued.record({
     declarationId: document.declarationId,
     kind: document.kind,
     version: due.version,
-    archiveKey,
-    sha256,
-    documentSha256: sealing.documentSha256,
-    kid: sealing.kid,
+    archiveKey: stored.archiveKey,
+    range: stored.range,
+    sha256: stored.sha256,
+    documentSha256: stored.documentSha256,
+    kid: stored.kid,
     issuedAt: document.issuedAt,
   });
   return recorded ? 'issued' : 'issued-before';
@@ -313,7 +343,7 @@ async function readableState(principal: Principal, id: string, deps: Pick<ReadDe
 }
 
 const readSealed = async (issued: IssuedDocument, archive: ArchiveReader): Promise<SealedDocument> =>
-  JSON.parse(Buffer.from(await archive.read({ key: issued.archiveKey, sha256: issued.sha256 })).toString('utf8')) as SealedDocument;
+  JSON.parse((await readIssuedBytes(issued, archive)).toString('utf8')) as SealedDocument;
 
 /** GET /v1/declarations/{id}/release-note: the sealed release note (the declarant, officers, admins). */
 export async function getReleaseNote(
@@ -365,8 +395,13 @@ export async function listDeclarationDocuments(
 const noDocument = (documentId: string) =>
   new DomainError('NOT_FOUND', 'Not found', [problem('', 'DOCUMENT_NOT_FOUND', `no document ${documentId} that you may see`)]);
 
+/** A file of a download: an archived object (a presigned link), or bytes read here (an RFC 2397 `data:` URL). */
+type DownloadFile = { contentType: string; sha256: string } & ({ key: string; fileName: string } | { inline: Buffer });
+
 export interface DownloadDeps extends ReadDeps {
   links: ArchiveDownloads;
+  /** Reads a document of a sealing batch's object: its own range, never a link to the whole object. */
+  archive: ArchiveReader;
   clock: Clock;
   /** Where a download asks for an issued document's PDF not printed yet. */
   printingQueue: PipelineQueue;
@@ -392,12 +427,17 @@ export async function getDocumentDownload(
   const state = await readableState(query.principal, reference.declarationId, deps).catch((error: unknown) => {
     throw error instanceof DomainError && error.kind === 'NOT_FOUND' ? noDocument(query.documentId) : error;
   });
-  const files: { key: string; fileName: string; contentType: string; sha256: string }[] = [];
+  const files: DownloadFile[] = [];
   let pdf: DocumentPdfStatus | undefined;
   if (reference.source === 'CUSTOMS') {
     const issued = await deps.issued.get(state.id, reference.kind, reference.version);
     if (!issued) throw noDocument(query.documentId);
-    files.push({ key: issued.archiveKey, fileName: `${query.documentId}.json`, contentType: 'application/json', sha256: issued.sha256 });
+    files.push(
+      issued.range
+        ? // A link to its batch's object would disclose every document of the batch: the document's own bytes instead.
+          { inline: await readIssuedBytes(issued, deps.archive), contentType: 'application/json', sha256: issued.sha256 }
+        : { key: issued.archiveKey, fileName: `${query.documentId}.json`, contentType: 'application/json', sha256: issued.sha256 },
+    );
     if (issued.pdf) {
       files.push({
         key: issued.pdf.archiveKey,
@@ -420,10 +460,13 @@ export async function getDocumentDownload(
     documentId: query.documentId,
     expiresAt,
     files: await Promise.all(
-      files.map(async ({ key, fileName, contentType, sha256 }) => ({
-        contentType,
-        sha256,
-        url: await deps.links.presignGet({ key, fileName, expiresInSeconds: DOWNLOAD_URL_SECONDS }),
+      files.map(async (file) => ({
+        contentType: file.contentType,
+        sha256: file.sha256,
+        url:
+          'inline' in file
+            ? `data:${file.contentType};base64,${file.inline.toString('base64')}`
+            : await deps.links.presignGet({ key: file.key, fileName: file.fileName, expiresInSeconds: DOWNLOAD_URL_SECONDS }),
       })),
     ),
     ...(pdf ? { pdf } : {}),

@@ -43,8 +43,28 @@ export const rarelyCalled: readonly {
     reason: 'HeadObject when a retried amendment finds its archive key taken.',
   },
   {
-    permission: 'issueDocuments s3:GetObject on archive [*assessment-notice* *release-note*]',
-    reason: 'HeadObject when a retried assessment notice or release note finds its archive key taken.',
+    permission: 'issueDocuments s3:GetObject on archive [*sealed-batches*]',
+    reason:
+      "HeadObject when a retried sealing batch finds its archive key taken (the same batch's bytes again: a retry after a lost answer).",
+  },
+  {
+    permission: 'printDocuments archive key *declarations/*/issued/*/*.json',
+    reason:
+      'Documents issued before sealing batches were archived as one object each: their records (no `range`) name their own object. No longer written; printing one on request reads it (tests/unit/usecases/sealed-documents.test.ts reads such a record, the fixture issued-record-one-object.json, on the fakes).',
+  },
+  {
+    permission: 'getDocument archive key *declarations/*/issued/*/*.json',
+    reason:
+      "As above: a download of a document issued before sealing batches were one object presigns a link to its own object (a record without `range`); the tests' declarations issue their documents in batch objects.",
+  },
+  {
+    permission: 'getReleaseNote archive key *declarations/*/issued/release-note/*.json',
+    reason: 'As above: the release note of a declaration released before sealing batches were one object, read whole.',
+  },
+  {
+    permission: 'verifyDocument archive key *declarations/*/issued/assessment-notice/*.json',
+    reason:
+      'As above: an assessment notice issued before sealing batches were one object, verified by reference (tests/integration/batch-sealing.test.ts verifies the format-1 release note of that shape).',
   },
   {
     permission: 'redriveStalled dynamodb:Query on main/index/GSI4 [INFLIGHT#*]',

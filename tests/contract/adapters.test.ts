@@ -454,6 +454,27 @@ describe('the archive bucket on the local cloud', () => {
     expect(await stored.Body?.transformToString()).toBe('first');
   });
 
+  it('answers a GetObject with Range: bytes=a-b 206 with those bytes (both inclusive), and a range past the end 416', async () => {
+    // Prepare
+    const bucket = loadConfig('submitDeclaration').bucketName('archive');
+    const key = `contract/ranges/${randomUUID()}.ndjson`;
+    await sharedS3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'first\nsecond\nthird\n' }));
+    const get = (range: string) => sharedS3().send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range }));
+
+    // Act
+    const middle = await get('bytes=6-12');
+    const past = await get('bytes=100-120').then(
+      () => undefined,
+      (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode,
+    );
+
+    // Assess
+    expect(middle.$metadata.httpStatusCode).toBe(206);
+    expect(middle.ContentRange).toBe('bytes 6-12/19');
+    expect(await middle.Body?.transformToString()).toBe('second\n');
+    expect(past).toBe(416);
+  });
+
   it('answers the second of two concurrent conditional PUTs of one key 412: one object, the winner', async () => {
     // Prepare
     const bucket = loadConfig('submitDeclaration').bucketName('archive');

@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { archiveKeys } from '#shared/domain/archive-keys.ts';
 import { newDeclarationId } from '#shared/domain/ids.ts';
-import { ArchiveConflictError, type ArchiveReader, type DocumentArchive } from '#shared/ports/document-archive.ts';
+import { ArchiveConflictError, ArchiveIntegrityError, type ArchiveReader, type DocumentArchive } from '#shared/ports/document-archive.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -42,6 +42,24 @@ export function documentArchiveContract(name: string, subject: { archive: () => 
       // Assess
       await expect(refused).rejects.toBeInstanceOf(ArchiveConflictError);
       expect(Buffer.from(await archive.read({ key, sha256: sha256(body) }))).toEqual(body);
+    });
+    it('reads a byte range of an object (a ranged GET), checked against the SHA-256 of those bytes', async () => {
+      // Prepare: three lines in one object, as a sealing batch archives its documents (under a key the subject may write)
+      const archive = subject.archive();
+      const lines = ['{"a":1}\n', `{"nonce":"${randomUUID()}"}\n`, '{"c":3}\n'].map((line) => Buffer.from(line));
+      const body = Buffer.concat(lines);
+      const key = archiveKeys.submitted(newDeclarationId(new Date()), sha256(body));
+      await archive.put({ key, body, contentType: 'application/x-ndjson', sha256: sha256(body) });
+      const middle = lines[1] ?? Buffer.alloc(0);
+      const range = { offset: lines[0]?.byteLength ?? 0, length: middle.byteLength };
+
+      // Act
+      const read = await archive.read({ key, sha256: sha256(middle), range });
+      const wrongHash = archive.read({ key, sha256: sha256(body), range });
+
+      // Assess
+      expect(Buffer.from(read)).toEqual(middle);
+      await expect(wrongHash).rejects.toBeInstanceOf(ArchiveIntegrityError);
     });
   });
 }

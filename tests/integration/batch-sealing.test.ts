@@ -9,17 +9,20 @@
  * hands them to the worker as one batch, as Lambda's mapping does under load (locally, one
  * declaration at a time, its batches hold one message).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { LocalFunction } from '#local/lambda.ts';
 import { seedDemoData } from '#local/seed.ts';
 import { DynamoDbDocumentSeal } from '#shared/adapters/dynamodb-document-seal.ts';
-import type { DeclarationDocument } from '#shared/domain/declaration-documents.ts';
+import type { DeclarationDocument, DocumentDownload } from '#shared/domain/declaration-documents.ts';
 import type { PublicJwk, ReleaseNote, SealedDocument } from '#shared/domain/sealed-documents.ts';
 import { functions } from '#shared/resources.ts';
 import { noRandomSelection } from '#tests/support/scenarios.ts';
@@ -32,6 +35,8 @@ const fixture = (name: string): unknown =>
 let cloud: LocalCloud;
 let call: ReturnType<typeof apiClient>['call'];
 let trader: string;
+/** The declarations whose documents the first test sealed in one batch. */
+let batchIds: string[] = [];
 
 beforeAll(async () => {
   cloud = await startLocalCloud({
@@ -171,7 +176,66 @@ describe('documents sealed in one batch', () => {
     ]);
     for (const verdict of byReference) expect(verdict).toMatchObject({ genuine: true, sealFormat: 2 });
     expect(altered.body).toMatchObject({ genuine: false, reason: 'DOCUMENT_ALTERED' });
+    batchIds = ids;
   }, 120_000);
+
+  it('archives the batch as ONE object: each record names it and its range, read back byte-exact with a ranged GET; downloads carry the bytes', async () => {
+    // Prepare: the batch of the test above (its four documents)
+    const dynamodb = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb });
+    const records = (await Promise.all(batchIds.map((id) => new DynamoDbDocumentSeal(dynamodb, cloud.tableNames.main).list(id)))).flat();
+    dynamodb.destroy();
+    const s3 = new S3Client({ endpoint: cloud.endpoints.s3 });
+    const objectKey = records[0]?.archiveKey ?? '';
+
+    // Act
+    const whole = Buffer.from(
+      (await (await s3.send(new GetObjectCommand({ Bucket: cloud.bucketNames.archive, Key: objectKey }))).Body?.transformToByteArray()) ??
+        [],
+    );
+    const ranged = await Promise.all(
+      records.map(async ({ range }) => {
+        const part = await s3.send(
+          new GetObjectCommand({
+            Bucket: cloud.bucketNames.archive,
+            Key: objectKey,
+            Range: `bytes=${range?.offset}-${(range?.offset ?? 0) + (range?.length ?? 0) - 1}`,
+          }),
+        );
+        return Buffer.from((await part.Body?.transformToByteArray()) ?? []);
+      }),
+    );
+    s3.destroy();
+    const downloads = await Promise.all(
+      records.map(async (record) => {
+        const kind = record.kind === 'RELEASE_NOTE' ? 'release-note' : 'assessment-notice';
+        const answer = await call<DocumentDownload>('GET', `/v1/documents/${record.declarationId}.${kind}.${record.version}`, {
+          token: trader,
+        });
+        const json = answer.body.files.find((file) => file.contentType === 'application/json');
+        return Buffer.from(await (await fetch(json?.url ?? '')).arrayBuffer());
+      }),
+    );
+    const verdicts = await Promise.all(
+      ranged.map(async (bytes) => (await call('POST', '/v1/verify', { body: JSON.parse(bytes.toString('utf8')) })).body),
+    );
+
+    // Assess
+    expect(records).toHaveLength(4);
+    expect(objectKey).toMatch(/^[0-9a-f]{2}\/sealed-batches\/[0-9a-f]{64}\.ndjson$/);
+    expect(new Set(records.map((record) => record.archiveKey)).size).toBe(1);
+    expect(whole.byteLength).toBe(records.reduce((total, record) => total + (record.range?.length ?? 0), 0));
+    for (const [index, record] of records.entries()) {
+      const { offset = -1, length = 0 } = record.range ?? {};
+      expect(ranged[index]).toEqual(whole.subarray(offset, offset + length));
+      expect(
+        createHash('sha256')
+          .update(ranged[index] ?? '')
+          .digest('hex'),
+      ).toBe(record.sha256);
+      expect(downloads[index]).toEqual(ranged[index]);
+    }
+    for (const verdict of verdicts) expect(verdict).toMatchObject({ genuine: true, sealFormat: 2, tree: { treeSize: 4 } });
+  });
 
   it('still verifies a release note sealed alone before batch sealing (format 1), with its rotated key still published', async () => {
     // Prepare: the fixture's key was the seal key once; every key ever used stays in the JWKS
@@ -199,5 +263,29 @@ describe('documents sealed in one batch', () => {
       sealFormat: 1,
     });
     expect(altered.body).toMatchObject({ genuine: false, reason: 'DOCUMENT_ALTERED' });
+  });
+  it('reads a document recorded before batches were one object (its own object, no range): verified by its reference', async () => {
+    // Prepare: the stored record of the format-1 release note (fixture) and the object it names, its exact bytes
+    const stored = fixture('issued-record-one-object.json') as Record<string, unknown> & { archiveKey: string; sha256: string };
+    const bytes = readFileSync(new URL('../fixtures/sealed-documents/release-note-format-1.json', import.meta.url));
+    const s3 = new S3Client({ endpoint: cloud.endpoints.s3 });
+    await s3.send(new PutObjectCommand({ Bucket: cloud.bucketNames.archive, Key: stored.archiveKey, Body: bytes }));
+    s3.destroy();
+    const dynamodb = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb });
+    await DynamoDBDocumentClient.from(dynamodb).send(new PutCommand({ TableName: cloud.tableNames.main, Item: stored }));
+    const [key] = (fixture('jwks-format-1.json') as { keys: PublicJwk[] }).keys;
+    if (!key) throw new Error('the fixture JWKS has no key');
+    await new DynamoDbDocumentSeal(dynamodb, cloud.tableNames.main).publish(key, '2026-01-01T00:00:00.000Z');
+    dynamodb.destroy();
+    const old = JSON.parse(bytes.toString('utf8')) as SealedDocument;
+
+    // Act
+    const verdict = await call('POST', '/v1/verify', {
+      body: { documentId: `${old.document.declarationId}.release-note.5`, documentSha256: stored.documentSha256 },
+    });
+
+    // Assess
+    expect(verdict.status).toBe(200);
+    expect(verdict.body).toMatchObject({ genuine: true, sealFormat: 1, kind: 'RELEASE_NOTE', document: old.document });
   });
 });

@@ -65,7 +65,7 @@ function DownloadLinks({ label, download }: { label: string; download: DocumentD
     <ul className="download-links" aria-label={`${label} files`}>
       {json && (
         <li>
-          <a href={json.url} download>
+          <a href={json.url} download={`${download.documentId}.json`}>
             {label}, sealed (JSON)
           </a>
         </li>

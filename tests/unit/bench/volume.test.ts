@@ -1,6 +1,7 @@
 /**
  * The cost model's volume view (bench/cost/volume.ts): what was recorded one message a batch,
- * divided by each trigger's batch size, and one Sign per full batch for the batch-sealing worker.
+ * divided by each trigger's batch size, and one Sign and one archive PUT per full batch for the
+ * batch-sealing worker.
  */
 import { describe, expect, it } from 'vitest';
 import { Ledger } from '#bench/cost/ledger.ts';
@@ -12,10 +13,14 @@ const triggers = [
   { fn: 'printDocuments', queue: 'printing', batchSize: 5 },
 ];
 
-/** Two declarations one at a time: 2 validation messages, 4 documents messages (each its own Sign), 4 printing messages. */
+/**
+ * Two declarations one at a time: 2 validation messages, 4 documents messages (each its own Sign
+ * and its own archive PUT), 4 printing messages; and each declaration's submission PUT (intake).
+ */
 function recordedOneAtATime(): Ledger {
   const ledger = new Ledger();
   for (let declaration = 0; declaration < 2; declaration += 1) {
+    ledger.s3Request('submitDeclaration', 'PutObject', 2048);
     ledger.sqsRequest('function', 'SendMessage', 1);
     ledger.sqsRequest('event-source-mapping', 'ReceiveMessage', 1);
     ledger.mappingReceive('validation', 1, 1, 300);
@@ -28,6 +33,7 @@ function recordedOneAtATime(): Ledger {
       ledger.mappingDelete('documents', 1);
       ledger.invocation('issueDocuments', 20);
       ledger.kmsRequest('issueDocuments', 'Sign');
+      ledger.s3Request('issueDocuments', 'PutObject', 3000);
       // Printing messages of 20 KB: a full batch of 5 is 100 KB, two 64 KB chunks per receive.
       ledger.sqsRequest('event-source-mapping', 'ReceiveMessage', 1);
       ledger.mappingReceive('printing', 1, 1, 20 * 1024);
@@ -39,7 +45,7 @@ function recordedOneAtATime(): Ledger {
 }
 
 describe('cost model at volume', () => {
-  it('divides each mapping’s recorded receives and deletes by its batch size, and the batch sealer’s Sign calls by the documents batch size', () => {
+  it('divides each mapping’s recorded receives and deletes by its batch size, and the batch sealer’s Sign and PUT calls by the documents batch size', () => {
     // Prepare
     const ledger = recordedOneAtATime();
 
@@ -54,11 +60,23 @@ describe('cost model at volume', () => {
       { ...triggers[2], messagesPerDeclaration: 2, measuredRequestsPerDeclaration: 4, modelledRequestsPerDeclaration: 1.2 },
     ]);
     expect(model.seals).toEqual([
-      { fn: 'issueDocuments', batchSize: 10, signsPerInvocation: 1, measuredSignsPerDeclaration: 2, modelledSignsPerDeclaration: 0.2 },
+      {
+        fn: 'issueDocuments',
+        batchSize: 10,
+        signsPerInvocation: 1,
+        measuredSignsPerDeclaration: 2,
+        modelledSignsPerDeclaration: 0.2,
+        putsPerInvocation: 1,
+        measuredPutsPerDeclaration: 2,
+        modelledPutsPerDeclaration: 0.2,
+      },
     ]);
     // 22 requests recorded (2 sends + 20 on mappings) become 2 sends + 2 x (0.2 + 0.4 + 1.2); 4 Signs become 0.4
     expect(model.sqsBilledRequests).toBeCloseTo(2 + 2 * 1.8, 10);
     expect(model.kmsRequests).toBeCloseTo(0.4, 10);
+    // 6 PUTs recorded (2 submissions + 4 sealed documents) become 2 + 0.4: the intake's stay as measured
+    expect(model.s3Tier1Requests).toBeCloseTo(2.4, 10);
+    expect(model.assumption).toContain('archives the batch');
   });
 
   it('leaves a worker that does not sign per batch as measured, and a queue nothing received from out', () => {
@@ -71,6 +89,7 @@ describe('cost model at volume', () => {
     // Assess
     expect(model.seals).toEqual([]);
     expect(model.kmsRequests).toBe(4);
+    expect(model.s3Tier1Requests).toBe(6);
     expect(model.queues.map((queue) => queue.queue)).toEqual(['validation', 'documents', 'printing']);
   });
 });

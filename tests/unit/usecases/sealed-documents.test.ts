@@ -3,15 +3,17 @@
  * once for a released declaration, verified offline from the published keys alone; an altered
  * byte, a forged seal, an unknown key are not genuine; a rotated key still verifies old notes.
  */
-import { createPrivateKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/domain/auth.ts';
-import { derToJoseSignature, type SealedDocument, verifySealedDocument } from '#shared/domain/sealed-documents.ts';
+import { derToJoseSignature, type PublicJwk, type SealedDocument, verifySealedDocument } from '#shared/domain/sealed-documents.ts';
+import type { IssuedDocument } from '#shared/ports/document-seal.ts';
 import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts';
 import { InMemoryDocumentSealer, InMemoryIssuedDocuments, InMemorySealKeyRegistry } from '#shared/ports/fakes/document-seal.ts';
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
 import { printDocuments } from '#shared/usecases/print-documents.ts';
+import { readIssuedBytes } from '#shared/usecases/read-issued-document.ts';
 import {
   getDocumentDownload,
   getReleaseNote,
@@ -335,11 +337,7 @@ describe('sealing a batch with one signature', () => {
 
   const sealedDocuments = async (platform: Awaited<ReturnType<typeof released>>, declarationIds: string[]): Promise<SealedDocument[]> => {
     const issued = (await Promise.all(declarationIds.map((id) => platform.deps.issued.list(id)))).flat();
-    return Promise.all(
-      issued.map(async (document) =>
-        JSON.parse(Buffer.from(await platform.archive.read({ key: document.archiveKey, sha256: document.sha256 })).toString('utf8')),
-      ),
-    );
+    return Promise.all(issued.map(async (document) => JSON.parse((await readIssuedBytes(document, platform.archive)).toString('utf8'))));
   };
 
   it('seals the 7 documents of a batch with one signature; each verifies alone and fails when its document is altered', async () => {
@@ -462,3 +460,148 @@ describe('sealing a batch with one signature', () => {
     expect(altered).toMatchObject({ genuine: false, reason: 'DOCUMENT_ALTERED' });
   });
 });
+
+describe('one archive object per sealing batch', () => {
+  /** The archive's objects under a key rule's folder (the fake keeps each key's versions). */
+  const objectsUnder = (archive: InMemoryDocumentArchive, folder: string) =>
+    [...archive.objects.keys()].filter((key) => key.includes(folder));
+
+  it('archives the 7 documents of a batch as ONE object; each record names it and its range, which reads back byte-exact and verifies', async () => {
+    // Prepare
+    const { platform, deps, messages } = await batchOfSevenOnFakes();
+
+    // Act
+    await issueDocumentBatch(messages, deps);
+    const records = (await Promise.all(messages.map(({ declarationId }) => deps.issued.list(declarationId)))).flat();
+    const [objectKey] = objectsUnder(platform.archive, '/sealed-batches/');
+    const object = Buffer.from((await platform.archive.objects.get(objectKey ?? ''))?.[0] ?? []);
+    const read = await Promise.all(records.map((record) => readIssuedBytes(record, platform.archive)));
+    const verdicts = await Promise.all(read.map((bytes) => verifySealedDocument(JSON.parse(bytes.toString('utf8')), { keys: [] })));
+    const jwks = await sealKeySet(deps);
+    const verified = await Promise.all(read.map((bytes) => verifySealedDocument(JSON.parse(bytes.toString('utf8')), jwks)));
+
+    // Assess
+    expect(objectsUnder(platform.archive, '/sealed-batches/')).toHaveLength(1);
+    expect(objectsUnder(platform.archive, '/issued/')).toEqual([]);
+    expect(objectKey).toMatch(/^[0-9a-f]{2}\/sealed-batches\/[0-9a-f]{64}\.ndjson$/);
+    expect(records).toHaveLength(7);
+    for (const [index, record] of records.entries()) {
+      expect(record.archiveKey).toBe(objectKey);
+      const { offset, length } = record.range ?? { offset: -1, length: 0 };
+      expect(read[index]).toEqual(object.subarray(offset, offset + length));
+      expect(
+        createHash('sha256')
+          .update(read[index] ?? '')
+          .digest('hex'),
+      ).toBe(record.sha256);
+    }
+    // The ranges tile the object: one NDJSON line each, nothing between them.
+    const ranges = records.map((record) => record.range).sort((a, b) => (a?.offset ?? 0) - (b?.offset ?? 0));
+    expect(ranges.reduce((end, range) => (range?.offset === end ? end + (range?.length ?? 0) : Number.NaN), 0)).toBe(object.byteLength);
+    expect(object.toString('utf8').split('\n').slice(0, -1)).toHaveLength(7);
+    for (const verdict of verdicts) expect(verdict).toMatchObject({ genuine: false });
+    for (const verdict of verified) expect(verdict).toMatchObject({ genuine: true, sealFormat: 2, tree: { treeSize: 7 } });
+  });
+
+  it('records nothing when the archive PUT fails (every message with a new document fails); delivered again, it issues', async () => {
+    // Prepare
+    const { platform, deps, messages } = await batchOfSevenOnFakes();
+    const failing = { ...deps, archive: { put: () => Promise.reject(new Error('S3 unavailable')) } };
+
+    // Act
+    const failed = await issueDocumentBatch(messages, failing);
+    const recordedAfterFailure = (await Promise.all(messages.map(({ declarationId }) => deps.issued.list(declarationId)))).flat();
+    const again = await issueDocumentBatch(messages, deps);
+
+    // Assess
+    expect(failed.map((result) => !result.ok && result.error.message)).toEqual(Array(4).fill('S3 unavailable'));
+    expect(recordedAfterFailure).toEqual([]);
+    expect(again.every((result) => result.ok && result.documents.every(({ outcome }) => outcome === 'issued'))).toBe(true);
+    expect(objectsUnder(platform.archive, '/sealed-batches/')).toHaveLength(1);
+  });
+
+  it('keeps the first record when a redelivery races it: the second object is written, no record names it', async () => {
+    // Prepare: two deliveries of one message both find nothing issued (they plan before either records)
+    const { platform, deps, messages } = await batchOfSevenOnFakes();
+    const [message] = messages;
+    if (!message) throw new Error('no message');
+
+    // Act
+    const [first, second] = await Promise.all([issueDocumentBatch([message], deps), issueDocumentBatch([message], deps)]);
+    const records = await deps.issued.list(message.declarationId);
+
+    // Assess
+    const outcomes = [first, second].map((results) => results[0]?.ok && results[0].documents.map(({ outcome }) => outcome));
+    expect(outcomes).toEqual([
+      ['issued', 'issued'],
+      ['issued-before', 'issued-before'],
+    ]);
+    const objects = objectsUnder(platform.archive, '/sealed-batches/');
+    expect(objects).toHaveLength(2);
+    expect(records).toHaveLength(2);
+    expect(new Set(records.map((record) => record.archiveKey))).toEqual(new Set([objects[0]]));
+  });
+
+  it("answers a batch document's download with its own bytes (a data: URL), never a link to the batch's object", async () => {
+    // Prepare
+    const { deps, messages } = await batchOfSevenOnFakes();
+    await issueDocumentBatch(messages, deps);
+    const [record] = await deps.issued.list(messages[0]?.declarationId ?? '');
+    if (!record) throw new Error('not issued');
+
+    // Act
+    const download = await getDocumentDownload(
+      {
+        principal: owner,
+        documentId: `${record.declarationId}.${record.kind === 'RELEASE_NOTE' ? 'release-note' : 'assessment-notice'}.${record.version}`,
+      },
+      deps,
+    );
+
+    // Assess
+    const [json] = download.files;
+    expect(json?.url).toMatch(/^data:application\/json;base64,/);
+    const bytes = Buffer.from(json?.url.slice('data:application/json;base64,'.length) ?? '', 'base64');
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(record.sha256);
+    expect(json?.sha256).toBe(record.sha256);
+    expect((JSON.parse(bytes.toString('utf8')) as SealedDocument).document.declarationId).toBe(record.declarationId);
+  });
+
+  it('reads a record stored before batches were one object (its own object, no range): verified by reference, printed, linked', async () => {
+    // Prepare: the stored record (fixture) and the object it names, the format-1 release note's exact bytes
+    const platform = await released();
+    const stored = fixture('issued-record-one-object.json') as IssuedDocument & { PK: string; SK: string; entity: string };
+    const { PK: _pk, SK: _sk, entity: _entity, ...old } = stored;
+    const bytes = readFileSync(new URL('../../fixtures/sealed-documents/release-note-format-1.json', import.meta.url));
+    await platform.archive.put({ key: old.archiveKey, body: bytes, contentType: 'application/json', sha256: old.sha256 });
+    await platform.deps.issued.record(old);
+    const [key] = (fixture('jwks-format-1.json') as { keys: PublicJwk[] }).keys;
+    if (!key) throw new Error('the fixture JWKS has no key');
+    await platform.deps.keys.publish(key);
+    const printing = { issued: platform.deps.issued, archive: platform.archive, publicSiteUrl: 'https://customs.example.org' };
+
+    // Act
+    const read = await readIssuedBytes(old, platform.archive);
+    const verdict = await verifyDocument(
+      { documentId: `${old.declarationId}.release-note.5`, documentSha256: old.documentSha256 },
+      platform.deps,
+    );
+    const printed = await printDocuments({ declarationId: old.declarationId, version: 5 }, printing);
+
+    // Assess
+    expect(old.range).toBeUndefined();
+    expect(read).toEqual(bytes);
+    expect(verdict).toMatchObject({ genuine: true, sealFormat: 1, kind: 'RELEASE_NOTE', declarationId: old.declarationId });
+    expect(printed).toBe(1);
+  });
+});
+
+/** Three released declarations and one under review: 7 documents for one batch of 4 messages (the fake seal). */
+async function batchOfSevenOnFakes() {
+  const platform = await released();
+  const more = [await platform.submit(platform.declaration(trustedTrader)), await platform.submit(platform.declaration(trustedTrader))];
+  const red = await platform.submit(platform.declaration(newParty(), ferroSiliconCif));
+  await platform.runThrough('release');
+  const messages = [platform.id, ...more, red].map((declarationId) => ({ declarationId, version: 5 }));
+  return { platform, deps: { ...platform.deps, documentPrinting: 'on-request' as const }, messages };
+}
