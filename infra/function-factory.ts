@@ -45,7 +45,10 @@ import { acknowledgeEventTargetDeadLetterQueue, acknowledgeGrantWildcards } from
 
 export { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME };
 
-/** AWS recommends a queue visibility timeout of at least six times the consumer's timeout. */
+/**
+ * AWS recommends a queue visibility timeout of at least six times the consumer's timeout, plus the
+ * mapping's batching window (Lambda developer guide, "Using Lambda with Amazon SQS").
+ */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
 /** The deployed resources a function can be wired to, by logical name. */
@@ -115,12 +118,12 @@ export function assertVisibilityTimeouts(
       if (trigger.kind !== 'queue') continue;
       const queue = queueDefinitions[trigger.queue];
       if (!queue) throw new Error(`Function '${name}' consumes unknown queue '${trigger.queue}'`);
-      const minimum = VISIBILITY_TIMEOUT_FACTOR * definition.timeoutSeconds;
+      const minimum = VISIBILITY_TIMEOUT_FACTOR * definition.timeoutSeconds + (trigger.maxBatchingWindowSeconds ?? 0);
       if (queue.visibilityTimeoutSeconds < minimum) {
         throw new Error(
           `Queue '${trigger.queue}' has a visibility timeout of ${queue.visibilityTimeoutSeconds}s, but its consumer ` +
             `'${name}' has a timeout of ${definition.timeoutSeconds}s: the visibility timeout must be at least ` +
-            `${VISIBILITY_TIMEOUT_FACTOR}x the function timeout (${minimum}s)`,
+            `${VISIBILITY_TIMEOUT_FACTOR}x the function timeout plus the batching window (${minimum}s)`,
         );
       }
     }
@@ -354,9 +357,13 @@ function addTriggers(fn: NodejsFunction, name: string, definition: FunctionDefin
     const queueDefinition = context.queueDefinitions[trigger.queue];
     if (!queueDefinition) throw new Error(`Function '${name}' consumes unknown queue '${trigger.queue}'`);
     assertVisibilityTimeouts({ [name]: definition }, { [trigger.queue]: queueDefinition });
+    if (trigger.batchSize > 10 && !trigger.maxBatchingWindowSeconds) {
+      throw new Error(`Function '${name}': a batch size above 10 (${trigger.batchSize}) needs maxBatchingWindowSeconds`);
+    }
     fn.addEventSource(
       new SqsEventSource(required(context.resources.queues, trigger.queue, 'queue', name), {
         batchSize: trigger.batchSize,
+        ...(trigger.maxBatchingWindowSeconds ? { maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds) } : {}),
         reportBatchItemFailures: true,
         maxConcurrency: queueConcurrency(trigger.queue, context.region),
       }),

@@ -38,7 +38,8 @@ export const queues = {
   documents: {
     description:
       'Assessed and released declarations waiting for their assessment notice or release note under the customs seal (KMS Sign is rate-limited: a throttle delays a document, never a clearance)',
-    visibilityTimeoutSeconds: 180,
+    // Six times its consumer's 30 s timeout plus its 1 s batching window, rounded up.
+    visibilityTimeoutSeconds: 190,
     maxReceiveCount: 5,
     retentionDays: 4,
   },

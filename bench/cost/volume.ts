@@ -16,6 +16,8 @@ import type { Ledger } from './ledger.ts';
 
 /** SQS bills a request per 64 KB chunk of payload. */
 const SQS_CHUNK_BYTES = 64 * 1024;
+/** The most messages one ReceiveMessage returns or one DeleteMessageBatch deletes. */
+const SQS_MESSAGES_PER_REQUEST = 10;
 
 export interface QueueTrigger {
   fn: string;
@@ -73,9 +75,12 @@ export function volumeModel(
     const traffic = ledger.mappings[trigger.queue];
     if (!traffic || traffic.receivedMessages === 0) return [];
     const bytesPerMessage = traffic.receivedBytes / traffic.receivedMessages;
-    const receivesPerFullBatch = Math.max(1, Math.ceil((bytesPerMessage * trigger.batchSize) / SQS_CHUNK_BYTES));
+    // A ReceiveMessage returns and a DeleteMessageBatch takes at most 10 messages, whatever the
+    // mapping's batch size: a batch of 100 is gathered by ten receives and deleted by ten calls.
+    const perRequest = Math.min(trigger.batchSize, SQS_MESSAGES_PER_REQUEST);
+    const chunksPerReceive = Math.max(1, Math.ceil((bytesPerMessage * perRequest) / SQS_CHUNK_BYTES));
     const measured = traffic.receiveRequests + traffic.deleteRequests;
-    const modelled = (traffic.receivedMessages / trigger.batchSize) * receivesPerFullBatch + traffic.deletedMessages / trigger.batchSize;
+    const modelled = (traffic.receivedMessages / perRequest) * chunksPerReceive + traffic.deletedMessages / perRequest;
     sqsMeasuredOnMappings += measured;
     sqsModelledOnMappings += modelled;
     return [
@@ -123,7 +128,7 @@ export function volumeModel(
   const s3Tier1Requests = ledger.s3.tier1 - putsMeasured + putsModelled;
   return {
     assumption:
-      'at 1,000 declarations/s every event source mapping receives full batches (its trigger batchSize in shared/resources.ts) and deletes each with one DeleteMessageBatch; ' +
+      'at 1,000 declarations/s every event source mapping receives full batches (its trigger batchSize in shared/resources.ts), by ReceiveMessage calls of 10 messages each, and deletes them by DeleteMessageBatch calls of 10; ' +
       `${batchSigners.join(', ')} signs once per full batch (one KMS Sign over a Merkle root) and archives the batch's sealed documents as one S3 object ` +
       '(its PutObject calls per invocation as recorded x messages received / batch size); sends, Lambda requests and duration as measured',
     queues,

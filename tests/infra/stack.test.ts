@@ -339,6 +339,29 @@ describe('CustomsStack (dev, eu-west-2)', () => {
       ScalingConfig: { MaximumConcurrency: region.queueConcurrency.validation },
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ValidationQueue'), 'Arn'] },
     });
+    // The documents worker seals and archives once per invocation: batches of 100, filled for up to a second.
+    functionsTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DocumentsQueue'), 'Arn'] },
+    });
+  });
+
+  it('refuses a queue trigger above 10 messages a batch without a batching window', () => {
+    // Prepare
+    const unwindowed: ResourceDefinitions = {
+      ...defaultDefinitions,
+      functions: {
+        ...defaultDefinitions.functions,
+        issueDocuments: { ...functions.issueDocuments, triggers: [{ kind: 'queue', queue: 'documents', batchSize: 100 }] },
+      },
+    };
+
+    // Act
+    const synth = (): unknown => build({ definitions: unwindowed, nag: false });
+
+    // Assess
+    expect(synth).toThrow(/'issueDocuments': a batch size above 10 \(100\) needs maxBatchingWindowSeconds/);
   });
 
   it('creates the tables with the region capacity mode, PITR, CMK encryption, their GSIs and TTL', () => {
@@ -981,7 +1004,18 @@ describe('queue visibility timeout rule', () => {
     const synth = (): unknown => build(options);
 
     // Assess
-    expect(synth).toThrow(/at least 6x the function timeout \(186s\)/);
+    expect(synth).toThrow(/at least 6x the function timeout plus the batching window \(186s\)/);
+  });
+
+  it('counts the batching window: a documents queue kept at 6x its consumer timeout alone is refused', () => {
+    // Prepare: issueDocuments waits up to 1 s to fill its batch of 100, so 6 x 30 s is 1 s short.
+    const documentsAt180 = { documents: { ...queues.documents, visibilityTimeoutSeconds: 180 } };
+
+    // Act
+    const check = (): void => assertVisibilityTimeouts({ issueDocuments: functions.issueDocuments }, documentsAt180);
+
+    // Assess
+    expect(check).toThrow(/Queue 'documents' has a visibility timeout of 180s.*plus the batching window \(181s\)/);
   });
 });
 

@@ -79,6 +79,26 @@ describe('cost model at volume', () => {
     expect(model.assumption).toContain('archives the batch');
   });
 
+  it('receives and deletes a batch above 10 messages ten at a time, but signs and archives it once', () => {
+    // Prepare: the documents mapping takes batches of 100 (shared/resources.ts)
+    const ledger = recordedOneAtATime();
+    const hundred = [triggers[0]!, { fn: 'issueDocuments', queue: 'documents', batchSize: 100 }, triggers[2]!];
+
+    // Act
+    const model = volumeModel(ledger, 2, hundred, ['issueDocuments']);
+
+    // Assess: documents 2 messages per declaration: 2/10 receives + 2/10 deletes (not 2/100), 2/100 Sign and PUT
+    expect(model.queues[1]).toEqual({
+      ...hundred[1],
+      messagesPerDeclaration: 2,
+      measuredRequestsPerDeclaration: 4,
+      modelledRequestsPerDeclaration: 0.4,
+    });
+    expect(model.seals[0]).toMatchObject({ batchSize: 100, modelledSignsPerDeclaration: 0.02, modelledPutsPerDeclaration: 0.02 });
+    expect(model.kmsRequests).toBeCloseTo(0.04, 10);
+    expect(model.s3Tier1Requests).toBeCloseTo(2.04, 10);
+  });
+
   it('leaves a worker that does not sign per batch as measured, and a queue nothing received from out', () => {
     // Prepare
     const ledger = recordedOneAtATime();
