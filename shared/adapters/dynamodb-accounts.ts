@@ -88,6 +88,13 @@ export class DynamoDbAccountLedger implements AccountLedger {
     }
   }
 
+  async peek(number: string): Promise<Account | undefined> {
+    // Eventually consistent (half a read unit, served by any replica): a sharded account's charges
+    // read their account this way only, so its one partition is not read strongly per charge.
+    const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.account(number) }));
+    return result.Item ? accountSchema.parse(strip(result.Item)) : undefined;
+  }
+
   async listByOwner(ownerId: string): Promise<Account[]> {
     const { PK, SKPrefix } = keys.accountOfOwnerPrefix(ownerId);
     const items = await this.queryAll(PK, SKPrefix);

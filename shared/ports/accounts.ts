@@ -20,6 +20,12 @@ export interface AccountLedger {
   /** Opens an account with its opening entry (sequence 1); false if the number is taken. */
   open(account: Account, entry: LedgerEntry): Promise<boolean>;
   get(number: string): Promise<Account | undefined>;
+  /**
+   * The account as last cached, read eventually consistent and not rolled forward: possibly a
+   * moment old. Only for what cannot change under a charge (its kind, its shards: both fixed at
+   * opening) or may race it anyway (its status); never for an amount or a version.
+   */
+  peek(number: string): Promise<Account | undefined>;
   /** The accounts a party holds, by number. */
   listByOwner(ownerId: string): Promise<Account[]>;
   /** The ledger, oldest first. */

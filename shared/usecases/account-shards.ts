@@ -123,6 +123,19 @@ async function allowanceSnapshot(
  * The entry booked for `source` on the account or, a charge, on one of its shards: a shard's is
  * rolled forward first (counted and cached), as a writer that stopped after claiming it left it.
  */
+/**
+ * The charge of `source` booked on a shard of a sharded account (named by its guard; the shard
+ * rolled forward, so its revenue is counted), if any. A sharded account books every charge on a
+ * shard (its shards are fixed at opening), so its own ledger need not be read.
+ */
+export async function bookedOnShards(accounts: AccountLedger, number: string, source: string): Promise<LedgerEntry | undefined> {
+  const guard = await accounts.chargeGuard(number, source);
+  const entry = guard ? await accounts.shardEntryAt(number, guard.shard, guard.sequence) : undefined;
+  if (!guard || entry?.source !== source) return undefined;
+  await accounts.getShard(number, guard.shard);
+  return entry;
+}
+
 export async function bookedEntry(accounts: AccountLedger, number: string, source: string): Promise<LedgerEntry | undefined> {
   const booked = await accounts.findBySource(number, source);
   if (booked?.shard !== undefined) await accounts.getShard(number, booked.shard);

@@ -11,6 +11,7 @@ import type { AccountLedger } from '#shared/ports/accounts.ts';
 import { Dec, fixed2, ZERO } from '#shared/tariff/money.ts';
 import {
   accountAsHeld,
+  bookedOnShards,
   chargeOnShards,
   closeShardsForPeriod,
   entriesWithShards,
@@ -139,8 +140,23 @@ export function shardedLedgerContract(
       expect(new Set(entries.map((entry) => `${entry?.shard}/${entry?.sequence}`)).size).toBe(1);
       expect(later).toEqual({ ok: true, entry: charges[0] });
       expect(await ledger.findBySource(account.number, 'DECL#D1#5')).toEqual(charges[0]);
+      expect(await bookedOnShards(ledger, account.number, 'DECL#D1#5')).toEqual(charges[0]);
+      expect(await bookedOnShards(ledger, account.number, 'DECL#D2#5')).toBeUndefined();
       expect((await accountAsHeld(reader, account.number, at))?.balance).toBe('92.50');
     }, 60_000);
+
+    it('peeks at an account as cached: its kind and shards as opened, what a charge is routed by', async () => {
+      // Prepare
+      const account = await openCash(subject.opener(), 16, '100.00');
+
+      // Act
+      const peeked = await subject.ledger().peek(account.number);
+      const unknown = await subject.ledger().peek(newNumber());
+
+      // Assess
+      expect(peeked).toMatchObject({ number: account.number, kind: 'CASH', shards: 16, ownerId: account.ownerId });
+      expect(unknown).toBeUndefined();
+    });
 
     it("keeps a 16-shard deferment account within its monthly limit, and closing the period gives the shards' allowance back", async () => {
       // Prepare

@@ -27,6 +27,10 @@ export class InMemoryAccountLedger implements AccountLedger {
     return account ? structuredClone(account) : undefined;
   }
 
+  peek(number: string): Promise<Account | undefined> {
+    return this.get(number);
+  }
+
   async listByOwner(ownerId: string): Promise<Account[]> {
     return [...this.#accounts.values()]
       .filter((account) => account.ownerId === ownerId)
