@@ -43,6 +43,13 @@ export class Ledger {
     byFunction: {} as Record<string, Record<string, number>>,
   };
   readonly secretsManager = { calls: 0 };
+  /** EventBridge custom events put (each 64 KB chunk of an entry is one billed event), by function. */
+  readonly eventBridge = { events: 0, byFunction: {} as Record<string, number> };
+
+  eventBridgeEvents(fn: string, billed: number): void {
+    this.eventBridge.events += billed;
+    add(this.eventBridge.byFunction, fn, billed);
+  }
   /**
    * Lambda's event source mappings per queue (logical name): the billed requests of their non-empty
    * receives and of their deletes, and the messages and bytes those carried, to model full batches.

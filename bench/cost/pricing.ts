@@ -29,7 +29,8 @@ type PriceName =
   | 'cloudwatchLogsIngestionGb'
   | 'kmsRequest'
   | 'kmsAsymmetricRequest'
-  | 'secretsManagerApiCall';
+  | 'secretsManagerApiCall'
+  | 'eventBridgeCustomEvent';
 
 export const loadPrices = (region = 'eu-west-2'): PriceTable =>
   JSON.parse(readFileSync(new URL(`../prices/${region}.json`, import.meta.url), 'utf8')) as PriceTable;
@@ -126,6 +127,7 @@ export function priceLedger(
     ['CloudWatch Logs ingestion', per(logBytes).div(2 ** 30), 'GB', 'cloudwatchLogsIngestionGb'],
     ['KMS asymmetric requests (the customs seal)', per(atVolume?.kmsRequests ?? ledger.kms.requests), 'requests', 'kmsAsymmetricRequest'],
     ['Secrets Manager', per(ledger.secretsManager.calls), 'calls', 'secretsManagerApiCall'],
+    ['EventBridge custom events (the notifications bus)', per(ledger.eventBridge.events), 'events', 'eventBridgeCustomEvent'],
   ];
   const lines = rows.map(([item, quantity, unit, price]) => ({
     item,

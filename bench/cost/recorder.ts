@@ -38,6 +38,8 @@ const invocation = new AsyncLocalStorage<{ fn: string }>();
 
 /** SQS bills each 64 KB chunk of a request's payload as one request. */
 const SQS_CHUNK_BYTES = 64 * 1024;
+/** EventBridge bills each 64 KB chunk of a PutEvents entry as one event. */
+const EVENTBRIDGE_CHUNK_BYTES = 64 * 1024;
 
 interface Tables {
   /** Logical name and definition by physical table name. */
@@ -102,6 +104,25 @@ export function installRecorder(options: {
           ledgerOf(fn).s3Request(fn, operation, typeof body === 'string' || body instanceof Uint8Array ? Buffer.byteLength(body) : 0);
           return next(args);
         }
+        if (service === 'events') {
+          // PutEvents: billed per entry, each 64 KB chunk of it one event (not an SQS request).
+          const entries = (args.input.Entries as { Detail?: string; DetailType?: string; Source?: string }[] | undefined) ?? [];
+          const billed = entries.reduce(
+            (sum, entry) =>
+              sum +
+              Math.max(
+                1,
+                Math.ceil(
+                  Buffer.byteLength(`${entry.Detail ?? ''}${entry.DetailType ?? ''}${entry.Source ?? ''}`) / EVENTBRIDGE_CHUNK_BYTES,
+                ),
+              ),
+            0,
+          );
+          ledgerOf(fn).eventBridgeEvents(fn, billed);
+          return next(args);
+        }
+        // Counted by the patched send below (Powertools' own client is not created here).
+        if (service === 'secretsmanager') return next(args);
         if (service === 'kms') {
           // The customs seal: Sign once per documents worker invocation (a batch), GetPublicKey once per execution environment.
           ledgerOf(fn).kmsRequest(fn, operation);
