@@ -81,7 +81,7 @@ export interface CostLine {
 }
 
 /**
- * Prices a ledger. `atVolume` replaces the measured SQS, KMS and S3 tier-1 request totals by those
+ * Prices a ledger. `atVolume` replaces the measured SQS, KMS, S3 tier-1 and Lambda request totals by those
  * of the volume model (bench/cost/volume.ts): full batches instead of one message a batch.
  */
 export function priceLedger(
@@ -89,7 +89,7 @@ export function priceLedger(
   declarations: number,
   prices: PriceTable,
   memoryMb: (fn: string) => number,
-  atVolume?: { sqsBilledRequests: number; kmsRequests: number; s3Tier1Requests: number },
+  atVolume?: { sqsBilledRequests: number; kmsRequests: number; s3Tier1Requests: number; lambdaRequests: number },
 ): { lines: CostLine[]; totalUsdPerMillion: string } {
   const per = (quantity: number): Decimal => new Decimal(quantity).div(declarations);
   const perMillion = (quantity: Decimal, price: PriceName): Decimal => {
@@ -116,7 +116,7 @@ export function priceLedger(
     ['SQS requests (excl. empty receives)', per(sqsBilled), 'requests', 'sqsStandardRequest'],
     ['S3 PUT/COPY/POST/LIST', per(atVolume?.s3Tier1Requests ?? ledger.s3.tier1), 'requests', 's3Tier1Request'],
     ['S3 GET/HEAD/other', per(ledger.s3.tier2), 'requests', 's3Tier2Request'],
-    ['Lambda requests', per(invocations), 'invocations', 'lambdaRequest'],
+    ['Lambda requests', per(atVolume?.lambdaRequests ?? invocations), 'invocations', 'lambdaRequest'],
     [
       `Lambda duration (local x${LOCAL_TO_LAMBDA_DURATION_FACTOR})`,
       gbSeconds.mul(LOCAL_TO_LAMBDA_DURATION_FACTOR).div(declarations),

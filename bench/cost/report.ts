@@ -41,6 +41,7 @@ export function printCost(results: CostResults, print: (line: string) => void): 
   row('  SQS at volume', (scenario) => lineOf(scenario.atVolume.lines, 'SQS'));
   row('  KMS at volume', (scenario) => lineOf(scenario.atVolume.lines, 'KMS'));
   row('  S3 PUT at volume', (scenario) => lineOf(scenario.atVolume.lines, 'S3 PUT'));
+  row('  Lambda requests at volume', (scenario) => lineOf(scenario.atVolume.lines, 'Lambda requests'));
   const first = results.scenarios[0];
   if (first) {
     print(`\nModelled at volume: ${first.atVolume.assumption}`);
@@ -60,6 +61,10 @@ export function printCost(results: CostResults, print: (line: string) => void): 
         `  S3 PutObject of ${seal.fn} (one archive object per sealing batch): ${seal.putsPerInvocation} per invocation; ${seal.measuredPutsPerDeclaration} per declaration measured, ${seal.modelledPutsPerDeclaration} at batch size ${seal.batchSize}`,
       );
     }
+    const invoked = first.atVolume.invocations
+      .map((each) => `${each.fn} ${each.measuredPerDeclaration} -> ${each.modelledPerDeclaration} (batch ${each.batchSize})`)
+      .join(', ');
+    print(`  Lambda requests per declaration of the queue-triggered functions, measured -> at volume: ${invoked}`);
     print(capacityNote(results.prices.region, results.dynamodbCapacity));
   }
 

@@ -9,8 +9,9 @@
  *
  * Nothing here is a total: each figure is what the recorder counted (messages and bytes each
  * mapping received, messages it deleted, Sign calls, S3 PutObject calls and invocations of the
- * batch-sealing worker) divided by the trigger's batch size. Everything else (sends, Lambda requests and duration) stays as
- * measured, which overstates Lambda requests at volume (the workers' invocations drop the same way).
+ * batch-sealing worker, invocations of each queue-triggered function) divided by the trigger's batch
+ * size. Everything else (sends, API and scheduled invocations, Lambda duration) stays as measured;
+ * duration overstates a little at volume (a batch shares one invocation's start-up work).
  */
 import type { Ledger } from './ledger.ts';
 
@@ -49,8 +50,11 @@ export interface VolumeModel {
   assumption: string;
   queues: QueueAtVolume[];
   seals: SealAtVolume[];
-  /** The scenario's billed SQS requests, KMS requests and S3 tier-1 requests (all declarations) once batches are full. */
+  /** Lambda requests per queue-triggered function: one invocation per full batch (messages received / batch size). */
+  invocations: { fn: string; batchSize: number; measuredPerDeclaration: number; modelledPerDeclaration: number }[];
+  /** The scenario's billed SQS requests, KMS requests, S3 tier-1 requests and Lambda requests (all declarations) once batches are full. */
   sqsBilledRequests: number;
+  lambdaRequests: number;
   kmsRequests: number;
   s3Tier1Requests: number;
 }
@@ -122,6 +126,27 @@ export function volumeModel(
       },
     ];
   });
+  // A mapping invokes its function once per batch it receives: at volume, once per full batch.
+  let invocationsMeasuredOnMappings = 0;
+  let invocationsModelledOnMappings = 0;
+  const invocations = triggers.flatMap((trigger) => {
+    const measured = ledger.lambda[trigger.fn]?.invocations ?? 0;
+    const messages = ledger.mappings[trigger.queue]?.receivedMessages ?? 0;
+    if (measured === 0 || messages === 0) return [];
+    const modelled = messages / trigger.batchSize;
+    invocationsMeasuredOnMappings += measured;
+    invocationsModelledOnMappings += modelled;
+    return [
+      {
+        fn: trigger.fn,
+        batchSize: trigger.batchSize,
+        measuredPerDeclaration: round(measured / declarations),
+        modelledPerDeclaration: round(modelled / declarations),
+      },
+    ];
+  });
+  const invocationsMeasured = Object.values(ledger.lambda).reduce((sum, entry) => sum + entry.invocations, 0);
+  const lambdaRequests = invocationsMeasured - invocationsMeasuredOnMappings + invocationsModelledOnMappings;
   const sqsMeasured = Object.values(ledger.sqs.requests).reduce((sum, count) => sum + count, 0) - ledger.sqs.emptyReceives;
   const sqsBilledRequests = sqsMeasured - sqsMeasuredOnMappings + sqsModelledOnMappings;
   const kmsRequests = ledger.kms.requests - signsMeasured + signsModelled;
@@ -130,10 +155,13 @@ export function volumeModel(
     assumption:
       'at 1,000 declarations/s every event source mapping receives full batches (its trigger batchSize in shared/resources.ts), by ReceiveMessage calls of 10 messages each, and deletes them by DeleteMessageBatch calls of 10; ' +
       `${batchSigners.join(', ')} signs once per full batch (one KMS Sign over a Merkle root) and archives the batch's sealed documents as one S3 object ` +
-      '(its PutObject calls per invocation as recorded x messages received / batch size); sends, Lambda requests and duration as measured',
+      '(its PutObject calls per invocation as recorded x messages received / batch size); each queue-triggered function is invoked once per full batch ' +
+      '(Lambda requests = messages received / batch size); sends, API and scheduled invocations, and Lambda duration as measured',
     queues,
     seals,
+    invocations,
     sqsBilledRequests,
+    lambdaRequests,
     kmsRequests,
     s3Tier1Requests,
   };

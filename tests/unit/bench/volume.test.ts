@@ -99,6 +99,27 @@ describe('cost model at volume', () => {
     expect(model.s3Tier1Requests).toBeCloseTo(2.04, 10);
   });
 
+  it('invokes each queue-triggered function once per full batch, and leaves API invocations as measured', () => {
+    // Prepare: each declaration also invoked intake (API) and the validation stage once
+    const ledger = recordedOneAtATime();
+    for (let declaration = 0; declaration < 2; declaration += 1) {
+      ledger.invocation('submitDeclaration', 30);
+      ledger.invocation('validateDeclaration', 30);
+    }
+
+    // Act
+    const model = volumeModel(ledger, 2, triggers, ['issueDocuments']);
+
+    // Assess: 8 invocations recorded (2 intake, 2 validation, 4 documents) become 2 + 2/10 + 4/10;
+    // printing received messages but was never invoked here, so it is left out
+    expect(model.invocations).toEqual([
+      { fn: 'validateDeclaration', batchSize: 10, measuredPerDeclaration: 1, modelledPerDeclaration: 0.1 },
+      { fn: 'issueDocuments', batchSize: 10, measuredPerDeclaration: 2, modelledPerDeclaration: 0.2 },
+    ]);
+    expect(model.lambdaRequests).toBeCloseTo(2 + 0.2 + 0.4, 10);
+    expect(model.assumption).toContain('invoked once per full batch');
+  });
+
   it('leaves a worker that does not sign per batch as measured, and a queue nothing received from out', () => {
     // Prepare
     const ledger = recordedOneAtATime();
