@@ -3,7 +3,7 @@
  * (infra/function-bundling.ts): code a function never runs must not be in its bundle, since every
  * KB is parsed at each cold start (issue 11; sizes in docs/benchmarks.md).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -209,7 +209,20 @@ describe('function bundles', () => {
 
     // Assess
     expect(started).toBe('');
-    expect(() => start(withoutTable)).toThrow(/configuration of getAccount is incomplete: MAIN_TABLE_NAME/);
+    // With source maps, as deployed (NODE_OPTIONS=--enable-source-maps): without them node prints the
+    // bundle's minified source line and a caret line of over 100 KB before the error.
+    const failed = spawnSync(
+      process.execPath,
+      [
+        '--enable-source-maps',
+        '--input-type=module',
+        '-e',
+        `await import(${JSON.stringify(pathToFileURL(join(folder, name, 'index.mjs')).href)})`,
+      ],
+      { env: withoutTable, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    expect(failed.status).not.toBe(0);
+    expect(failed.stderr).toMatch(/configuration of getAccount is incomplete: MAIN_TABLE_NAME/);
   });
 
   it('carry the S3 client only where the function uses the archive or the reference bucket, not with every declaration repository', async () => {
