@@ -83,7 +83,13 @@ export class Ledger {
   /** Per function: invocations and summed handler milliseconds (each rounded up to 1 ms, as Lambda bills). */
   readonly lambda: Record<string, { invocations: number; ms: number }> = {};
   /** Bytes the functions wrote to stdout/stderr (CloudWatch Logs ingestion), application logs and EMF metrics apart. */
-  readonly logs = { applicationBytes: 0, metricsBytes: 0, byFunction: {} as Record<string, number> };
+  readonly logs = {
+    applicationBytes: 0,
+    metricsBytes: 0,
+    byFunction: {} as Record<string, number>,
+    /** EMF bytes per function: flushed once per invocation (the logMetrics middleware), so fewer at volume. */
+    metricsByFunction: {} as Record<string, number>,
+  };
   readonly api = { requests: 0, billedRequests: 0 };
 
   dynamoRead(fn: string, call: string, partition: string, units: number): void {
@@ -141,8 +147,10 @@ export class Ledger {
   }
 
   logged(fn: string, bytes: number, metrics: boolean): void {
-    if (metrics) this.logs.metricsBytes += bytes;
-    else this.logs.applicationBytes += bytes;
+    if (metrics) {
+      this.logs.metricsBytes += bytes;
+      add(this.logs.metricsByFunction, fn, bytes);
+    } else this.logs.applicationBytes += bytes;
     add(this.logs.byFunction, fn, bytes);
   }
 

@@ -89,7 +89,7 @@ export function priceLedger(
   declarations: number,
   prices: PriceTable,
   memoryMb: (fn: string) => number,
-  atVolume?: { sqsBilledRequests: number; kmsRequests: number; s3Tier1Requests: number; lambdaRequests: number },
+  atVolume?: { sqsBilledRequests: number; kmsRequests: number; s3Tier1Requests: number; lambdaRequests: number; metricsBytes: number },
 ): { lines: CostLine[]; totalUsdPerMillion: string } {
   const per = (quantity: number): Decimal => new Decimal(quantity).div(declarations);
   const perMillion = (quantity: Decimal, price: PriceName): Decimal => {
@@ -106,8 +106,8 @@ export function priceLedger(
   const indexWrites = Object.values(ledger.dynamodb.indexWriteUnits).reduce((sum, units) => sum + units, 0);
   const logBytes =
     ledger.logs.applicationBytes +
-    ledger.logs.metricsBytes +
-    invocations * LAMBDA_PLATFORM_LOG_BYTES +
+    (atVolume?.metricsBytes ?? ledger.logs.metricsBytes) +
+    (atVolume?.lambdaRequests ?? invocations) * LAMBDA_PLATFORM_LOG_BYTES +
     ledger.api.requests * API_ACCESS_LOG_BYTES;
   const rows: [string, Decimal, string, PriceName][] = [
     ['DynamoDB writes, table', per(ledger.dynamodb.tableWriteUnits), 'WRU', 'dynamodbWriteRequestUnit'],

@@ -57,6 +57,8 @@ export interface VolumeModel {
   lambdaRequests: number;
   kmsRequests: number;
   s3Tier1Requests: number;
+  /** EMF metric bytes once invocations are full batches: each queue-triggered function's flushes x modelled / measured invocations. */
+  metricsBytes: number;
 }
 
 const round = (value: number): number => Math.round(value * 10_000) / 10_000;
@@ -145,6 +147,15 @@ export function volumeModel(
       },
     ];
   });
+  // The logMetrics middleware flushes one EMF blob per invocation: fewer invocations, fewer blobs.
+  let metricsBytes = ledger.logs.metricsBytes;
+  for (const trigger of triggers) {
+    const measured = ledger.lambda[trigger.fn]?.invocations ?? 0;
+    const messages = ledger.mappings[trigger.queue]?.receivedMessages ?? 0;
+    const emf = ledger.logs.metricsByFunction[trigger.fn] ?? 0;
+    if (measured === 0 || messages === 0 || emf === 0) continue;
+    metricsBytes -= emf - emf * (messages / trigger.batchSize / measured);
+  }
   const invocationsMeasured = Object.values(ledger.lambda).reduce((sum, entry) => sum + entry.invocations, 0);
   const lambdaRequests = invocationsMeasured - invocationsMeasuredOnMappings + invocationsModelledOnMappings;
   const sqsMeasured = Object.values(ledger.sqs.requests).reduce((sum, count) => sum + count, 0) - ledger.sqs.emptyReceives;
@@ -156,7 +167,8 @@ export function volumeModel(
       'at 1,000 declarations/s every event source mapping receives full batches (its trigger batchSize in shared/resources.ts), by ReceiveMessage calls of 10 messages each, and deletes them by DeleteMessageBatch calls of 10; ' +
       `${batchSigners.join(', ')} signs once per full batch (one KMS Sign over a Merkle root) and archives the batch's sealed documents as one S3 object ` +
       '(its PutObject calls per invocation as recorded x messages received / batch size); each queue-triggered function is invoked once per full batch ' +
-      '(Lambda requests = messages received / batch size); sends, API and scheduled invocations, and Lambda duration as measured',
+      '(Lambda requests = messages received / batch size), and so writes its platform log lines and its EMF metrics once per full batch; ' +
+      'sends, API and scheduled invocations, application log lines and Lambda duration as measured',
     queues,
     seals,
     invocations,
@@ -164,5 +176,6 @@ export function volumeModel(
     lambdaRequests,
     kmsRequests,
     s3Tier1Requests,
+    metricsBytes,
   };
 }

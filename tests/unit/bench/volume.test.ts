@@ -105,6 +105,10 @@ describe('cost model at volume', () => {
     for (let declaration = 0; declaration < 2; declaration += 1) {
       ledger.invocation('submitDeclaration', 30);
       ledger.invocation('validateDeclaration', 30);
+      // Each invocation flushes one EMF blob of 250 bytes, and the validation stage logs a 300-byte line per record
+      ledger.logged('submitDeclaration', 250, true);
+      ledger.logged('validateDeclaration', 250, true);
+      ledger.logged('validateDeclaration', 300, false);
     }
 
     // Act
@@ -117,6 +121,8 @@ describe('cost model at volume', () => {
       { fn: 'issueDocuments', batchSize: 10, measuredPerDeclaration: 2, modelledPerDeclaration: 0.2 },
     ]);
     expect(model.lambdaRequests).toBeCloseTo(2 + 0.2 + 0.4, 10);
+    // EMF once per invocation: intake's 500 bytes as measured, validation's 500 become 500 x 0.2 / 2; per-record lines are not metrics
+    expect(model.metricsBytes).toBeCloseTo(500 + 50, 10);
     expect(model.assumption).toContain('invoked once per full batch');
   });
 
