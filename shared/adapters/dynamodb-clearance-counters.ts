@@ -16,6 +16,8 @@
  * the change. Amounts travel as DynamoDB numbers written from their decimal strings (exact to 38
  * digits), never through a JS number.
  */
+import { randomInt } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AttributeValue,
   type DynamoDBClient,
@@ -65,6 +67,19 @@ function additions(revenue: RevenueCount): { expression: string; names: Record<s
 const isCancelledByCondition = (error: unknown): boolean =>
   (error instanceof TransactionCanceledException || (error as { name?: string }).name === 'TransactionCanceledException') &&
   ((error as TransactionCanceledException).CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
+
+/**
+ * DynamoDB cancels a transaction that overlaps another on the same item (every payment of a day
+ * and shard adds to one PAID item) with `TransactionConflict` and no failed condition; the SDK does
+ * not retry it, so the count is tried again here, after a short random pause.
+ */
+const isTransactionConflict = (error: unknown): boolean =>
+  (error as { name?: string }).name === 'TransactionCanceledException' &&
+  ((error as TransactionCanceledException).CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict') &&
+  !isCancelledByCondition(error);
+
+/** Attempts at one payment's count among others on the same day's PAID item. */
+const MAX_CONFLICT_ATTEMPTS = 8;
 
 export class DynamoDbClearanceCounters implements ClearanceCounters {
   constructor(
@@ -144,6 +159,22 @@ export class DynamoDbClearanceCounters implements ClearanceCounters {
    * Both small items, whatever the day holds: 2 WRU each.
    */
   private async countPaidOnce(reference: string, kind: 'PAYMENT' | 'PAYOUT', revenue: RevenueCount, legacyGuard: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.countPaidTransaction(reference, kind, revenue, legacyGuard);
+      } catch (error) {
+        if (!isTransactionConflict(error) || attempt >= MAX_CONFLICT_ATTEMPTS) throw error;
+        await sleep(randomInt(5, 20 * 2 ** Math.min(attempt, 5)));
+      }
+    }
+  }
+
+  private async countPaidTransaction(
+    reference: string,
+    kind: 'PAYMENT' | 'PAYOUT',
+    revenue: RevenueCount,
+    legacyGuard: string,
+  ): Promise<boolean> {
     const add = additions(revenue);
     try {
       await this.client.send(
