@@ -4,9 +4,9 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
   ArchiveConflictError,
   type ArchiveDownloads,
+  type ArchivedDocumentToRead,
   ArchiveIntegrityError,
   type ArchiveReader,
-  type ByteRange,
   type DocumentArchive,
   type StoredDocument,
 } from '#shared/ports/document-archive.ts';
@@ -53,12 +53,7 @@ export class S3DocumentArchive implements DocumentArchive, ArchiveReader, Archiv
   }
 
   /** With a range, one ranged GET (`Range: bytes=<first>-<last>`, RFC 9110 §14.1.2: both inclusive): the same GetObject permission. */
-  async read(document: {
-    key: string;
-    versionId?: string | undefined;
-    sha256: string;
-    range?: ByteRange | undefined;
-  }): Promise<Uint8Array> {
+  async read(document: ArchivedDocumentToRead): Promise<Uint8Array> {
     const { range } = document;
     const result = await this.client.send(
       new GetObjectCommand({

@@ -37,7 +37,15 @@ export interface ByteRange {
  * `range`, only those bytes of the object are read (an S3 ranged GET) and the SHA-256 is theirs.
  */
 export interface ArchiveReader {
-  read(document: { key: string; versionId?: string | undefined; sha256: string; range?: ByteRange | undefined }): Promise<Uint8Array>;
+  read(document: ArchivedDocumentToRead): Promise<Uint8Array>;
+}
+
+/** What a reader names to read an archived document back: its key (and version), its SHA-256, and a byte range of a batch object. */
+export interface ArchivedDocumentToRead {
+  key: string;
+  versionId?: string | undefined;
+  sha256: string;
+  range?: ByteRange | undefined;
 }
 
 export class ArchiveIntegrityError extends Error {

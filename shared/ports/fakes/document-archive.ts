@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
 import {
   ArchiveConflictError,
   type ArchiveDownloads,
+  type ArchivedDocumentToRead,
   ArchiveIntegrityError,
   type ArchiveReader,
-  type ByteRange,
   type DocumentArchive,
   type StoredDocument,
 } from '#shared/ports/document-archive.ts';
@@ -35,12 +35,7 @@ export class InMemoryDocumentArchive implements DocumentArchive, ArchiveReader, 
     return { bucket: 'in-memory', key: document.key, versionId: String(versions.length) };
   }
 
-  async read(document: {
-    key: string;
-    versionId?: string | undefined;
-    sha256: string;
-    range?: ByteRange | undefined;
-  }): Promise<Uint8Array> {
+  async read(document: ArchivedDocumentToRead): Promise<Uint8Array> {
     const versions = this.objects.get(document.key);
     const stored = versions?.[document.versionId ? Number(document.versionId) - 1 : versions.length - 1];
     if (!stored) throw Object.assign(new Error(`no archived document ${document.key}`), { name: 'NoSuchKey' });
