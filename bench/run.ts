@@ -15,7 +15,9 @@
  * or with --analyse what the bundles are made of, or with --first-duty-assessment that figure alone
  * (bench/coldstart.ts).
  * `npm run bench -- cost [--per-scenario N]` runs the cost and heat model instead (bench/cost/,
- * docs/cost.md) and merges its figures into the same files under `cost`.
+ * docs/cost.md) and merges its figures into the same files under `cost`; with `--scenario "GREEN 1 item"`
+ * (repeatable) only those scenarios run, and their figures are printed, not written (a partial run
+ * would replace the full one's).
  */
 import './environment.ts';
 import { readFileSync } from 'node:fs';
@@ -42,6 +44,7 @@ const { values, positionals } = parseArgs({
     'external-aws-sdk': { type: 'boolean', default: false },
     'first-duty-assessment': { type: 'boolean', default: false },
     'per-scenario': { type: 'string', default: '20' },
+    scenario: { type: 'string', multiple: true },
     'steady-rate': { type: 'string', default: '50' },
     'steady-seconds': { type: 'string', default: '60' },
   },
@@ -338,9 +341,13 @@ function lastResults(): { coldstart?: Record<string, unknown> } {
 }
 
 async function cost(): Promise<void> {
-  const results = await benchmarkCost({ perScenario: Number(values['per-scenario']), log: (line) => console.log(line) });
+  const only = values.scenario;
+  const results = await benchmarkCost({ perScenario: Number(values['per-scenario']), log: (line) => console.log(line), only });
   printCost(results, (line) => console.log(line));
-  writeResults({ cost: results });
+  if (only) {
+    for (const scenario of results.scenarios)
+      console.log(`log bytes per declaration, ${scenario.scenario}:`, scenario.logBytesPerDeclaration);
+  } else writeResults({ cost: results });
 }
 
 const suite = positionals[0];

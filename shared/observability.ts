@@ -5,10 +5,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { CompactLogFormatter } from './log-formatter.ts';
 
 // No correlationIdSearchFn: the HTTP middleware sets the correlation id from the event itself,
 // which keeps Powertools' JMESPath engine (about 23 KB) out of every bundle.
-export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'customs' });
+// The compact formatter leaves out of INFO and DEBUG lines what the log group and Lambda's own lines already say (shared/log-formatter.ts).
+export const logger = new Logger({
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'customs',
+  logFormatter: new CompactLogFormatter(),
+});
 
 /**
  * The tracer, only in the functions whose definition says `traced` (shared/resources.ts), and there
@@ -43,4 +49,23 @@ export const metrics = new Metrics({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'customs',
   // Route the library's own warnings (e.g. "no metrics to publish") through the logger's level.
   logger,
+});
+
+const flushMetrics = (): void => {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+};
+
+/**
+ * Powertools' `logMetrics` for the workers, except that an invocation that added no metric writes
+ * nothing: `logMetrics` flushes regardless, and an empty flush logs a warning ("No application
+ * metrics to publish") on every such invocation. One flush, one EMF line, holds every metric the
+ * invocation added (Powertools flushes by itself only at 100 metrics). `coldStart` adds the
+ * ColdStart metric once per execution environment, in an EMF line of its own.
+ */
+export const metricsWhenAny = (options: { coldStart: boolean }): MiddlewareObj<unknown, unknown, Error, Context> => ({
+  before: (request) => {
+    if (options.coldStart) metrics.captureColdStartMetric(request.context.functionName);
+  },
+  after: flushMetrics,
+  onError: flushMetrics,
 });

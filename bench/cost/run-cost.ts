@@ -106,7 +106,15 @@ function declaration(scenario: Scenario, sequence: number): DeclarationInput {
   return body;
 }
 
-export async function benchmarkCost(options: { perScenario: number; log: (line: string) => void }): Promise<{
+/** The scenarios' names, for `--scenario`. */
+export const scenarioNames: readonly string[] = scenarios.map((scenario) => scenario.name);
+
+export async function benchmarkCost(options: {
+  perScenario: number;
+  log: (line: string) => void;
+  /** Only these scenarios (warm-up included); all of them when absent. */
+  only?: readonly string[];
+}): Promise<{
   at: string;
   perScenario: number;
   prices: { region: string; checkedOn: string };
@@ -116,6 +124,8 @@ export async function benchmarkCost(options: { perScenario: number; log: (line: 
   scenarios: ScenarioCost[];
 }> {
   const { log } = options;
+  const selected = options.only ? scenarios.filter((scenario) => options.only?.includes(scenario.name)) : scenarios;
+  if (selected.length === 0) throw new Error(`no scenario named ${options.only?.join(', ')}: ${scenarioNames.join('; ')}`);
   log('starting the local cloud...');
   const cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, logLevel: 'error', retryDelaySeconds: 1 });
   const recorder = installRecorder({
@@ -213,11 +223,11 @@ export async function benchmarkCost(options: { perScenario: number; log: (line: 
     const settings = await api('PUT', '/v1/admin/reference-documents/risk-settings', admin, noRandomSelection);
     if (settings.status !== 200) throw new Error(`risk settings answered ${settings.status}`);
     log('warming up: one declaration of each scenario (handler imports, SDK connections, reference data caches)...');
-    for (const scenario of scenarios) await clear(scenario);
+    for (const scenario of selected) await clear(scenario);
     await settle();
 
     const results: ScenarioCost[] = [];
-    for (const scenario of scenarios) {
+    for (const scenario of selected) {
       const ledger = new Ledger();
       recorder.ledger = ledger;
       const started = performance.now();

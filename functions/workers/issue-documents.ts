@@ -15,7 +15,7 @@ import { loadConfig } from '#shared/config.ts';
 import { pipelineMessageSchema } from '#shared/domain/declaration-record.ts';
 import { logger } from '#shared/observability.ts';
 import { queues } from '#shared/stateful-resources.ts';
-import { issueDocumentBatch } from '#shared/usecases/sealed-documents.ts';
+import { type IssueOutcome, issueDocumentBatch } from '#shared/usecases/sealed-documents.ts';
 import { sqsBatchHandler } from '#shared/workers/sqs-handler.ts';
 
 const config = loadConfig('issueDocuments');
@@ -39,7 +39,14 @@ export const handler = sqsBatchHandler(
     const results = await issueDocumentBatch(messages, deps);
     return results.map((result, index) => {
       if (!result.ok) return result.error;
-      logger.info('sealed documents', { declarationId: messages[index]?.declarationId, documents: result.documents });
+      const kinds = (outcome: IssueOutcome) => result.documents.filter((document) => document.outcome === outcome).map(({ kind }) => kind);
+      // Kinds only, empty ones left out: a document's version is that of the history event it documents.
+      logger.info('sealed documents', {
+        declarationId: messages[index]?.declarationId,
+        version: messages[index]?.version,
+        issued: kinds('issued').join(',') || undefined,
+        issuedBefore: kinds('issued-before').join(',') || undefined,
+      });
       return undefined;
     });
   },

@@ -4,11 +4,10 @@
  */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError, problem } from '#shared/domain/problems.ts';
-import { logger, metrics, tracingMiddleware } from '#shared/observability.ts';
+import { logger, metricsWhenAny, tracingMiddleware } from '#shared/observability.ts';
 import { problemResponse, statusByKind } from './responses.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -40,10 +39,11 @@ const correlationId: middy.MiddlewareObj<HttpEvent, HttpResult> = {
 
 /**
  * Wraps an HTTP handler. API Gateway already measures requests, latency and errors per route;
- * handlers that record business metrics (e.g. declarations submitted) pass `{ metrics: true }`.
+ * handlers that record business metrics (e.g. declarations submitted) pass `{ metrics: true }`
+ * (a request that records none, such as a refused submission, writes no EMF line).
  */
 export function httpHandler(handler: (event: HttpEvent, context: Context) => Promise<HttpResult>, options: { metrics?: boolean } = {}) {
   const wrapped = middy<HttpEvent, HttpResult>().use(tracingMiddleware()).use(injectLambdaContext(logger)).use(correlationId);
-  if (options.metrics) wrapped.use(logMetrics(metrics, { captureColdStartMetric: true }));
+  if (options.metrics) wrapped.use(metricsWhenAny({ coldStart: true }));
   return wrapped.use(problemErrors).handler(handler);
 }

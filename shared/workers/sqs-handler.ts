@@ -2,16 +2,19 @@
  * The one SQS worker wrapper: Powertools batch processing with partial batch failures (the
  * event source mapping has ReportBatchItemFailures), logging, tracing and metrics. A record
  * whose handler throws is retried by SQS and lands in the DLQ after maxReceiveCount.
+ *
+ * Metrics: `RecordsFailed` only for an invocation with failed records (all of them when the whole
+ * batch failed and the invocation with it); an invocation without writes no EMF line (CloudWatch Logs bills its bytes: about 230 for each message of a batch of
+ * one). Records received are SQS's `NumberOfMessagesReceived` and Lambda's `Invocations`.
  */
 
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
-import { logger, metrics, tracingMiddleware } from '#shared/observability.ts';
+import { logger, metrics, metricsWhenAny, tracingMiddleware } from '#shared/observability.ts';
 
 export interface SqsHandlerOptions<T> {
   /** The queue's maxReceiveCount: the delivery at which a failure sends the message to the DLQ. */
@@ -42,11 +45,14 @@ const withMiddleware = (handler: (event: SQSEvent, context: Context) => Promise<
   middy<SQSEvent, SQSBatchResponse>()
     .use(tracingMiddleware())
     .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(metricsWhenAny({ coldStart: true }))
     .handler(async (event, context) => {
-      metrics.addMetric('RecordsReceived', MetricUnit.Count, event.Records.length);
-      const response = await handler(event, context);
-      metrics.addMetric('RecordsFailed', MetricUnit.Count, response.batchItemFailures.length);
+      const response = await handler(event, context).catch((error: unknown) => {
+        // Every record failed (Powertools' FullBatchFailureError): the invocation fails, and so do all its records.
+        metrics.addMetric('RecordsFailed', MetricUnit.Count, event.Records.length);
+        throw error;
+      });
+      if (response.batchItemFailures.length > 0) metrics.addMetric('RecordsFailed', MetricUnit.Count, response.batchItemFailures.length);
       return response;
     });
 

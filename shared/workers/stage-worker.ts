@@ -1,8 +1,10 @@
 /**
  * The one pipeline stage worker: an SQS handler for pipeline messages that runs the stage, logs
- * its result, and marks the declaration PROCESSING_FAILED when the message's last delivery fails.
+ * its outcome (one INFO line per record, `stageOutcome`), and marks the declaration
+ * PROCESSING_FAILED when the message's last delivery fails.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SQSRecord } from 'aws-lambda';
 import { type PipelineMessage, pipelineMessageSchema } from '#shared/domain/declaration-record.ts';
 import { logger, metrics } from '#shared/observability.ts';
 import { type QueueName, queues } from '#shared/stateful-resources.ts';
@@ -10,12 +12,26 @@ import type { StageResult } from '#shared/usecases/pipeline-stage.ts';
 import { type FailureDeps, markProcessingFailed } from '#shared/usecases/processing-failures.ts';
 import { sqsHandler } from './sqs-handler.ts';
 
+/**
+ * The keys of a stage's INFO line for one record: what it did to which declaration, from which
+ * message (its SQS messageId ties it to that message's failure lines, and to the message in the DLQ).
+ * Flat and small: CloudWatch Logs bills every byte, and this line is written once per record.
+ */
+export const stageOutcome = (stage: QueueName, message: PipelineMessage, record: SQSRecord, result: StageResult) => ({
+  stage,
+  declarationId: message.declarationId,
+  version: message.version,
+  messageId: record.messageId,
+  outcome: result.outcome,
+  status: result.outcome === 'moved' ? result.to : result.status,
+});
+
 export function stageWorker(queue: QueueName, deps: FailureDeps, runStage: (message: PipelineMessage) => Promise<StageResult>) {
   return sqsHandler(
     pipelineMessageSchema,
-    async (message) => {
+    async (message, record) => {
       const result = await runStage(message);
-      logger.info(`${queue} stage done`, { declarationId: message.declarationId, result });
+      logger.info('stage outcome', stageOutcome(queue, message, record, result));
     },
     {
       maxReceiveCount: queues[queue].maxReceiveCount,
