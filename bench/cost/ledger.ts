@@ -14,6 +14,13 @@ export interface MappingTraffic {
   deletedMessages: number;
 }
 
+export interface FunctionSends {
+  calls: number;
+  billedRequests: number;
+  messages: number;
+  bytes: number;
+}
+
 export class Ledger {
   readonly dynamodb = {
     readUnits: 0,
@@ -62,6 +69,21 @@ export class Ledger {
     this.kms.requests += 1;
     add(this.kms.calls, operation, 1);
     add((this.kms.byFunction[fn] ??= {}), operation, 1);
+  }
+
+  /**
+   * The functions' own sends, per function, queue (logical name) and operation
+   * ("decideRelease" / "documents" / "SendMessageBatch"): calls, billed requests, messages and their bytes.
+   */
+  readonly sends: Record<string, Record<string, Record<string, FunctionSends>>> = {};
+
+  functionSend(fn: string, queue: string, operation: string, billed: number, messages: number, bytes: number): void {
+    const byOperation = ((this.sends[fn] ??= {})[queue] ??= {});
+    const sends = (byOperation[operation] ??= { calls: 0, billedRequests: 0, messages: 0, bytes: 0 });
+    sends.calls += 1;
+    sends.billedRequests += billed;
+    sends.messages += messages;
+    sends.bytes += bytes;
   }
 
   mappingReceive(queue: string, billed: number, messages: number, bytes: number): void {

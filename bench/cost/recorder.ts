@@ -129,7 +129,14 @@ export function installRecorder(options: {
           return next(args);
         }
         const result = await next(args);
-        recordSqs(ledgerOf(fn), 'function', operation, args.input, undefined);
+        const billed = recordSqs(ledgerOf(fn), 'function', operation, args.input, undefined);
+        const queue = options.queueNames[String(args.input.QueueUrl)];
+        if (queue !== undefined && (operation === 'SendMessage' || operation === 'SendMessageBatch')) {
+          const messages =
+            operation === 'SendMessage' ? [args.input] : ((args.input.Entries as Record<string, unknown>[] | undefined) ?? []);
+          const bytes = messages.reduce((sum, message) => sum + messageBytes(message), 0);
+          ledgerOf(fn).functionSend(fn, queue, operation, billed, messages.length, bytes);
+        }
         return result;
       };
     stack.add(middleware, { step: 'build', priority: 'high', name: 'costRecorder' });
@@ -339,32 +346,32 @@ export function installRecorder(options: {
   return recorder;
 }
 
-function recordSqs(ledger: Ledger, origin: SqsOrigin, operation: string, input: Record<string, unknown>, output: unknown): void {
+/** A message's billed bytes: its body and its attributes. */
+function messageBytes(message: Record<string, unknown>): number {
+  return Buffer.byteLength(String(message.MessageBody ?? '')) + attributesBytes(message.MessageAttributes as never);
+}
+
+/** Records one SQS request in the ledger; answers the requests it is billed as. */
+function recordSqs(ledger: Ledger, origin: SqsOrigin, operation: string, input: Record<string, unknown>, output: unknown): number {
+  let billed = 1;
   if (operation === 'ReceiveMessage') {
     const messages = (output as { Messages?: Message[] } | undefined)?.Messages ?? [];
     const bytes = messages.reduce(
       (sum, message) => sum + Buffer.byteLength(message.Body ?? '') + attributesBytes(message.MessageAttributes),
       0,
     );
-    ledger.sqsRequest(origin, operation, Math.max(1, Math.ceil(bytes / SQS_CHUNK_BYTES)), messages.length === 0);
-    return;
+    billed = Math.max(1, Math.ceil(bytes / SQS_CHUNK_BYTES));
+    ledger.sqsRequest(origin, operation, billed, messages.length === 0);
+    return billed;
   }
-  if (operation === 'SendMessage') {
-    const bytes = Buffer.byteLength(String(input.MessageBody ?? '')) + attributesBytes(input.MessageAttributes as never);
-    ledger.sqsRequest(origin, operation, Math.max(1, Math.ceil(bytes / SQS_CHUNK_BYTES)));
-    return;
-  }
+  if (operation === 'SendMessage') billed = Math.max(1, Math.ceil(messageBytes(input) / SQS_CHUNK_BYTES));
   if (operation === 'SendMessageBatch') {
-    const entries = (input.Entries as { MessageBody?: string; MessageAttributes?: never }[] | undefined) ?? [];
-    const bytes = entries.reduce(
-      (sum, entry) => sum + Buffer.byteLength(entry.MessageBody ?? '') + attributesBytes(entry.MessageAttributes),
-      0,
-    );
-    ledger.sqsRequest(origin, operation, Math.max(1, Math.ceil(bytes / SQS_CHUNK_BYTES)));
-    return;
+    const entries = (input.Entries as Record<string, unknown>[] | undefined) ?? [];
+    billed = Math.max(1, Math.ceil(entries.reduce((sum, entry) => sum + messageBytes(entry), 0) / SQS_CHUNK_BYTES));
   }
   // Deletes and visibility changes, single or batched: one request each.
-  ledger.sqsRequest(origin, operation, 1);
+  ledger.sqsRequest(origin, operation, billed);
+  return billed;
 }
 
 /** An event source mapping's non-empty receive or its delete, with the messages it carried (for the volume model). */

@@ -53,6 +53,11 @@ export function printCost(results: CostResults, print: (line: string) => void): 
         `  ${`${queue.queue} (${queue.fn}, ${queue.batchSize})`.padEnd(width + 12)}${String(queue.messagesPerDeclaration).padStart(10)}${String(queue.measuredRequestsPerDeclaration).padStart(10)}${String(queue.modelledRequestsPerDeclaration).padStart(10)}`,
       );
     }
+    for (const send of first.atVolume.sends) {
+      print(
+        `  sends of ${send.fn} to ${send.queue}: ${send.messagesPerRecord} per record, ${send.messagesPerDeclaration} per declaration; requests per declaration ${send.measuredRequestsPerDeclaration} measured, ${send.modelledRequestsPerDeclaration} coalesced at batch size ${send.batchSize}`,
+      );
+    }
     for (const seal of first.atVolume.seals) {
       print(
         `  KMS Sign of ${seal.fn}: ${seal.signsPerInvocation} per invocation; ${seal.measuredSignsPerDeclaration} per declaration measured, ${seal.modelledSignsPerDeclaration} at batch size ${seal.batchSize}`,

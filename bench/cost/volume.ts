@@ -10,15 +10,22 @@
  * Nothing here is a total: each figure is what the recorder counted (messages and bytes each
  * mapping received, messages it deleted, Sign calls, S3 PutObject calls and invocations of the
  * batch-sealing worker, invocations of each queue-triggered function) divided by the trigger's batch
- * size. Everything else (sends, API and scheduled invocations, Lambda duration) stays as measured;
- * duration overstates a little at volume (a batch shares one invocation's start-up work).
+ * size. The sends of a queue-triggered function are coalesced per invocation
+ * (shared/adapters/sqs-send-coalescer.ts): a full batch of B records whose function sends n messages
+ * to a queue per message it receives sends B x n of them in ceil(B x n / 10) SendMessageBatch calls
+ * (more if 256 KB or 64 KB chunks say so), so its sends per declaration are
+ * (m / B) x ceil(B x n / 10) for m messages received per declaration. Everything else (API and
+ * scheduled functions' sends and invocations, Lambda duration) stays as measured; duration
+ * overstates a little at volume (a batch shares one invocation's start-up work).
  */
 import type { Ledger } from './ledger.ts';
 
 /** SQS bills a request per 64 KB chunk of payload. */
 const SQS_CHUNK_BYTES = 64 * 1024;
-/** The most messages one ReceiveMessage returns or one DeleteMessageBatch deletes. */
+/** The most messages one ReceiveMessage returns, one DeleteMessageBatch deletes or one SendMessageBatch sends. */
 const SQS_MESSAGES_PER_REQUEST = 10;
+/** The payload of one SendMessageBatch the coalescer sends at most (shared/adapters/sqs-send-coalescer.ts). */
+const SQS_BATCH_SEND_BYTES = 256 * 1024;
 
 export interface QueueTrigger {
   fn: string;
@@ -31,6 +38,18 @@ export interface QueueAtVolume extends QueueTrigger {
   /** Receives (billed, non-empty) and deletes per declaration as measured, one message a batch. */
   measuredRequestsPerDeclaration: number;
   /** The same messages in full batches: receives (by the 64 KB chunks of a full batch) and deletes, per declaration. */
+  modelledRequestsPerDeclaration: number;
+}
+
+/** A queue-triggered function's sends to one queue: as measured (one record an invocation), and coalesced over a full batch. */
+export interface SendsAtVolume {
+  fn: string;
+  batchSize: number;
+  queue: string;
+  /** Messages it sends to the queue per message it receives. */
+  messagesPerRecord: number;
+  messagesPerDeclaration: number;
+  measuredRequestsPerDeclaration: number;
   modelledRequestsPerDeclaration: number;
 }
 
@@ -49,6 +68,8 @@ export interface SealAtVolume {
 export interface VolumeModel {
   assumption: string;
   queues: QueueAtVolume[];
+  /** The sends of the queue-triggered functions, coalesced per full batch. */
+  sends: SendsAtVolume[];
   seals: SealAtVolume[];
   /** Lambda requests per queue-triggered function: one invocation per full batch (messages received / batch size). */
   invocations: { fn: string; batchSize: number; measuredPerDeclaration: number; modelledPerDeclaration: number }[];
@@ -97,6 +118,38 @@ export function volumeModel(
         modelledRequestsPerDeclaration: round(modelled / declarations),
       },
     ];
+  });
+  // A full batch's records send to a queue at the same barrier: B x n entries, 10 to a call.
+  let sendsMeasured = 0;
+  let sendsModelled = 0;
+  const sends = triggers.flatMap((trigger): SendsAtVolume[] => {
+    const received = ledger.mappings[trigger.queue]?.receivedMessages ?? 0;
+    if (received === 0) return [];
+    return Object.entries(ledger.sends[trigger.fn] ?? {}).map(([queue, byOperation]) => {
+      const operations = Object.values(byOperation);
+      const messages = operations.reduce((sum, each) => sum + each.messages, 0);
+      const bytes = operations.reduce((sum, each) => sum + each.bytes, 0);
+      const measured = operations.reduce((sum, each) => sum + each.billedRequests, 0);
+      const entriesPerBatch = (trigger.batchSize * messages) / received;
+      const bytesPerBatch = (trigger.batchSize * bytes) / received;
+      const callsPerBatch = Math.max(
+        Math.ceil(entriesPerBatch / SQS_MESSAGES_PER_REQUEST),
+        Math.ceil(bytesPerBatch / SQS_BATCH_SEND_BYTES),
+        Math.ceil(bytesPerBatch / SQS_CHUNK_BYTES),
+      );
+      const modelled = (received / trigger.batchSize) * callsPerBatch;
+      sendsMeasured += measured;
+      sendsModelled += modelled;
+      return {
+        fn: trigger.fn,
+        batchSize: trigger.batchSize,
+        queue,
+        messagesPerRecord: round(messages / received),
+        messagesPerDeclaration: round(messages / declarations),
+        measuredRequestsPerDeclaration: round(measured / declarations),
+        modelledRequestsPerDeclaration: round(modelled / declarations),
+      };
+    });
   });
   let signsMeasured = 0;
   let signsModelled = 0;
@@ -159,7 +212,7 @@ export function volumeModel(
   const invocationsMeasured = Object.values(ledger.lambda).reduce((sum, entry) => sum + entry.invocations, 0);
   const lambdaRequests = invocationsMeasured - invocationsMeasuredOnMappings + invocationsModelledOnMappings;
   const sqsMeasured = Object.values(ledger.sqs.requests).reduce((sum, count) => sum + count, 0) - ledger.sqs.emptyReceives;
-  const sqsBilledRequests = sqsMeasured - sqsMeasuredOnMappings + sqsModelledOnMappings;
+  const sqsBilledRequests = sqsMeasured - sqsMeasuredOnMappings + sqsModelledOnMappings - sendsMeasured + sendsModelled;
   const kmsRequests = ledger.kms.requests - signsMeasured + signsModelled;
   const s3Tier1Requests = ledger.s3.tier1 - putsMeasured + putsModelled;
   return {
@@ -168,8 +221,11 @@ export function volumeModel(
       `${batchSigners.join(', ')} signs once per full batch (one KMS Sign over a Merkle root) and archives the batch's sealed documents as one S3 object ` +
       '(its PutObject calls per invocation as recorded x messages received / batch size); each queue-triggered function is invoked once per full batch ' +
       '(Lambda requests = messages received / batch size), and so writes its platform log lines and its EMF metrics once per full batch; ' +
-      'sends, API and scheduled invocations, application log lines and Lambda duration as measured',
+      'a queue-triggered function that sends n messages to a queue per message it receives sends the B x n of a full batch of B as ' +
+      'ceil(B x n / 10) SendMessageBatch calls (more if 256 KB a call or 64 KB chunks say so; its records reach each send together), ' +
+      "so (messages received / B) x ceil(B x n / 10) calls; API and scheduled functions' sends and invocations, application log lines and Lambda duration as measured",
     queues,
+    sends,
     seals,
     invocations,
     sqsBilledRequests,

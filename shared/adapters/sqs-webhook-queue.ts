@@ -1,11 +1,12 @@
-import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DeliveryMessage } from '#shared/domain/notifications.ts';
 import type { WebhookQueue } from '#shared/ports/webhooks.ts';
+import { sendMessage } from './sqs-send-coalescer.ts';
 
 /** SendMessageBatch takes at most 10 entries. */
 const SQS_BATCH = 10;
 
-/** The webhook deliveries queue: a retry is the next attempt's message, delayed (SQS DelaySeconds, at most 900); an event's first attempts go in batches. */
+/** The webhook deliveries queue: a retry is the next attempt's message, delayed (SQS DelaySeconds, at most 900; coalesced inside an SQS invocation, sqs-send-coalescer.ts); an event's first attempts go in batches. */
 export class SqsWebhookQueue implements WebhookQueue {
   constructor(
     private readonly client: SQSClient,
@@ -13,13 +14,11 @@ export class SqsWebhookQueue implements WebhookQueue {
   ) {}
 
   async send(message: DeliveryMessage, delaySeconds: number): Promise<void> {
-    await this.client.send(
-      new SendMessageCommand({
-        QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify(message),
-        DelaySeconds: Math.max(0, Math.min(900, Math.round(delaySeconds))),
-      }),
-    );
+    await sendMessage(this.client, {
+      QueueUrl: this.queueUrl,
+      MessageBody: JSON.stringify(message),
+      DelaySeconds: Math.max(0, Math.min(900, Math.round(delaySeconds))),
+    });
   }
 
   async sendAll(messages: readonly DeliveryMessage[]): Promise<void> {

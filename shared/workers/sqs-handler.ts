@@ -6,6 +6,10 @@
  * Metrics: `RecordsFailed` only for an invocation with failed records (all of them when the whole
  * batch failed and the invocation with it); an invocation without writes no EMF line (CloudWatch Logs bills its bytes: about 230 for each message of a batch of
  * one). Records received are SQS's `NumberOfMessagesReceived` and Lambda's `Invocations`.
+ *
+ * Sends: the records of an invocation run behind one send barrier (shared/adapters/sqs-send-coalescer.ts):
+ * their SQS sends to a queue go as SendMessageBatch calls once every running record waits on a send or
+ * has finished. The batch form's handler is one record of its barrier.
  */
 
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -14,6 +18,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
+import { withSendBarrier } from '#shared/adapters/sqs-send-coalescer.ts';
 import { logger, metrics, metricsWhenAny, tracingMiddleware } from '#shared/observability.ts';
 
 export interface SqsHandlerOptions<T> {
@@ -73,8 +78,14 @@ export function sqsHandler<T extends z.ZodType>(
   };
   return withMiddleware((event, context) =>
     // One processor per invocation: it holds the batch's state, and the local cloud runs
-    // several invocations of a function at once in one process (Lambda never does).
-    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { context }),
+    // several invocations of a function at once in one process (Lambda never does). Records run
+    // in parallel (Powertools' default), all started at once: the send barrier counts them all.
+    withSendBarrier((runRecord) =>
+      processPartialResponse(event, (record: SQSRecord) => runRecord(() => handleRecord(record)), new BatchProcessor(EventType.SQS), {
+        context,
+        processInParallel: true,
+      }),
+    ),
   );
 }
 
@@ -97,7 +108,9 @@ export function sqsBatchHandler<T extends z.ZodType>(
       }
     });
     const valid = parsed.filter((entry) => entry.error === undefined);
-    const answers = await handleBatch(valid.map((entry) => entry.message)).catch((error: unknown) => valid.map(() => error as Error));
+    const answers = await withSendBarrier((runRecord) => runRecord(() => handleBatch(valid.map((entry) => entry.message)))).catch(
+      (error: unknown) => valid.map(() => error as Error),
+    );
     if (answers.length !== valid.length) throw new Error(`the batch handler answered ${answers.length} of ${valid.length} messages`);
     const errors = new Map(valid.map((entry, index) => [entry, answers[index]]));
     const failed = parsed.flatMap((entry) => {

@@ -139,4 +139,59 @@ describe('cost model at volume', () => {
     expect(model.s3Tier1Requests).toBe(6);
     expect(model.queues.map((queue) => queue.queue)).toEqual(['validation', 'documents', 'printing']);
   });
+
+  it('coalesces a queue-triggered function’s sends per full batch, 10 to a call, and leaves the API’s sends as measured', () => {
+    // Prepare: per declaration, intake (API) sends 1 validation message; the validation stage sends
+    // 1 notification and 1 risk message, and the issuing worker 3 printing messages per documents message
+    const ledger = recordedOneAtATime();
+    for (let declaration = 0; declaration < 2; declaration += 1) {
+      ledger.functionSend('submitDeclaration', 'validation', 'SendMessage', 1, 1, 120);
+      for (const queue of ['notifications', 'risk']) {
+        ledger.sqsRequest('function', 'SendMessage', 1);
+        ledger.functionSend('validateDeclaration', queue, 'SendMessage', 1, 1, 120);
+      }
+      for (let send = 0; send < 6; send += 1) {
+        ledger.sqsRequest('function', 'SendMessage', 1);
+        ledger.functionSend('issueDocuments', 'printing', 'SendMessage', 1, 1, 200);
+      }
+    }
+
+    // Act
+    const model = volumeModel(ledger, 2, triggers, ['issueDocuments']);
+
+    // Assess: validation (batch 10, 1 message per record): (1 / 10) x ceil(10 x 1 / 10) = 0.1 a queue;
+    // documents (batch 10, 3 printing messages per record): (2 / 10) x ceil(10 x 3 / 10) = 0.6
+    expect(model.sends).toEqual([
+      {
+        fn: 'validateDeclaration',
+        batchSize: 10,
+        queue: 'notifications',
+        messagesPerRecord: 1,
+        messagesPerDeclaration: 1,
+        measuredRequestsPerDeclaration: 1,
+        modelledRequestsPerDeclaration: 0.1,
+      },
+      {
+        fn: 'validateDeclaration',
+        batchSize: 10,
+        queue: 'risk',
+        messagesPerRecord: 1,
+        messagesPerDeclaration: 1,
+        measuredRequestsPerDeclaration: 1,
+        modelledRequestsPerDeclaration: 0.1,
+      },
+      {
+        fn: 'issueDocuments',
+        batchSize: 10,
+        queue: 'printing',
+        messagesPerRecord: 3,
+        messagesPerDeclaration: 6,
+        measuredRequestsPerDeclaration: 6,
+        modelledRequestsPerDeclaration: 0.6,
+      },
+    ]);
+    // 38 requests recorded (2 intake sends + 16 worker sends + 20 on mappings) become 2 + 2 x (0.1 + 0.1 + 0.6) + 2 x 1.8
+    expect(model.sqsBilledRequests).toBeCloseTo(2 + 2 * 0.8 + 2 * 1.8, 10);
+    expect(model.assumption).toContain('ceil(B x n / 10) SendMessageBatch calls');
+  });
 });

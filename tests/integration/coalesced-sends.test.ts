@@ -1,0 +1,155 @@
+/**
+ * Coalesced sends against the local cloud (fauxqs, the access audit, the cost recorder of
+ * bench/cost/ counting each function's calls): the validation stage gets the messages of three
+ * declarations in ONE SQS batch, as Lambda's mapping hands them over under load, and sends the
+ * three history notifications as one SendMessageBatch and the three risk messages as another; the
+ * declarations go on through the pipeline from those messages (their `declarationId` attribute kept).
+ *
+ * The validation queue has no event source mapping here: the test receives the three messages and
+ * invokes the worker itself (locally, one declaration at a time, a batch holds one message).
+ */
+import path from 'node:path';
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ledger } from '#bench/cost/ledger.ts';
+import { installRecorder, type Recorder } from '#bench/cost/recorder.ts';
+import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
+import { LocalFunction } from '#local/lambda.ts';
+import { seedDemoData } from '#local/seed.ts';
+import { functions, tables } from '#shared/resources.ts';
+import { noRandomSelection } from '#tests/support/scenarios.ts';
+import { apiClient, declarationFor, eventually } from './support.ts';
+
+const BOREALIS = 'GB987654321000';
+
+let cloud: LocalCloud;
+let recorder: Recorder;
+let call: ReturnType<typeof apiClient>['call'];
+let trader: string;
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({
+    port: 0,
+    dynamodbPort: 0,
+    awsPort: 0,
+    retryDelaySeconds: 0,
+    logLevel: 'silent',
+    functions: { ...functions, validateDeclaration: { ...functions.validateDeclaration, triggers: [] } },
+  });
+  // Before any handler creates its clients: the recorder counts the calls of clients created from now on.
+  recorder = installRecorder({
+    tables: Object.fromEntries(
+      Object.entries(tables).map(([logical, definition]) => [logical, { physical: cloud.tableNames[logical] ?? '', definition }]),
+    ),
+    dynamodbEndpoint: cloud.endpoints.dynamodb,
+    region: cloud.environment.AWS_REGION ?? 'eu-west-2',
+    backgroundFunctions: [],
+    queueNames: Object.fromEntries(Object.entries(cloud.queueUrls).map(([logical, url]) => [url, logical])),
+  });
+  await seedDemoData();
+  ({ call } = apiClient(cloud.apiUrl));
+  const admin = cloud.mintToken({ role: 'admin' });
+  expect((await call('PUT', '/v1/admin/reference-documents/risk-settings', { token: admin, body: noRandomSelection })).status).toBe(200);
+  trader = cloud.mintToken({ role: 'trader', party: BOREALIS });
+}, 120_000);
+
+afterAll(async () => {
+  recorder?.uninstall();
+  await cloud?.stop();
+});
+
+/** Receives from the validation queue until `count` messages are held (invisible to others for a minute). */
+async function receiveValidationMessages(sqs: SQSClient, count: number): Promise<Message[]> {
+  const held: Message[] = [];
+  return eventually(
+    async () => {
+      const answer = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: cloud.queueUrls.validation,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 60,
+          WaitTimeSeconds: 1,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        }),
+      );
+      held.push(...(answer.Messages ?? []));
+      return held.length >= count ? held : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
+}
+
+/** The SQS event Lambda's event source mapping would hand the worker for these messages. */
+const sqsEvent = (messages: Message[]): SQSEvent => ({
+  Records: messages.map((message) => ({
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'local',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: cloud.queueArns.validation,
+    awsRegion: cloud.environment.AWS_REGION ?? 'eu-west-2',
+  })),
+});
+
+describe('sends coalesced inside an SQS invocation', () => {
+  it('sends the notifications and the risk messages of a batch of three records as one SendMessageBatch each; the declarations go on to release', async () => {
+    // Prepare: three declarations submitted; their validation messages wait in the queue
+    const ids: string[] = [];
+    for (let index = 0; index < 3; index += 1) {
+      const receipt = await call<{ id: string }>('POST', '/v1/declarations', { token: trader, body: declarationFor(BOREALIS) });
+      expect(receipt.status).toBe(202);
+      ids.push(receipt.body.id);
+    }
+    const sqs = new SQSClient({ endpoint: cloud.endpoints.sqs });
+    const messages = await receiveValidationMessages(sqs, 3);
+    const worker = new LocalFunction(
+      'validateDeclaration',
+      functions.validateDeclaration,
+      path.resolve('.'),
+      cloud.environment.AWS_REGION ?? '',
+    );
+    recorder.ledger = new Ledger();
+
+    // Act: one invocation for the whole batch, as the event source mapping hands it over
+    const response = (await worker.invoke(sqsEvent(messages))) as SQSBatchResponse;
+    const sends = recorder.ledger.sends.validateDeclaration ?? {};
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: cloud.queueUrls.validation,
+        Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? '' })),
+      }),
+    );
+    sqs.destroy();
+    const statuses = await Promise.all(
+      ids.map((id) =>
+        eventually(
+          async () => {
+            const view = await call<{ status: string }>('GET', `/v1/declarations/${id}`, { token: trader });
+            return view.body.status === 'RELEASED' ? view.body.status : undefined;
+          },
+          { timeoutMs: 60_000 },
+        ),
+      ),
+    );
+
+    // Assess
+    expect(messages.map((message) => JSON.parse(message.Body ?? '{}').declarationId).sort()).toEqual([...ids].sort());
+    expect(response.batchItemFailures).toEqual([]);
+    expect(Object.keys(sends).sort()).toEqual(['notifications', 'risk']);
+    expect(sends.risk).toEqual({ SendMessageBatch: expect.objectContaining({ calls: 1, messages: 3 }) });
+    // Each round of history notifications (one per record) is one batch of three
+    const notifications = sends.notifications ?? {};
+    expect(Object.keys(notifications)).toEqual(['SendMessageBatch']);
+    expect(notifications.SendMessageBatch?.messages).toBe(3 * (notifications.SendMessageBatch?.calls ?? 0));
+    expect(statuses).toEqual(['RELEASED', 'RELEASED', 'RELEASED']);
+  }, 180_000);
+});
