@@ -25,6 +25,7 @@ import type {
   LrnClaim,
   Page,
   QueuePosition,
+  RecordWithEvents,
   StalledDeclaration,
   Transition,
   UploadSettlement,
@@ -135,6 +136,21 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     const items = await this.declarationItems(id, { from: keys.declaration(id).SK });
     const meta = items.find((item) => item.SK === keys.declaration(id).SK);
     return meta ? this.recordOf(id, meta, items) : undefined;
+  }
+
+  async getWithEvents(id: string, fromVersion: number): Promise<RecordWithEvents | undefined> {
+    // The same query from the event of `fromVersion` on (pattern 110): 'EV#' < 'ISSUED#' < 'MARK#' < 'META' < 'PART#',
+    // so it also reads the later events, issued-document and marker items (small), never an amendment, claim or upload.
+    const items = await this.declarationItems(id, { from: keys.historyEvent(id, fromVersion).SK });
+    const meta = items.find((item) => item.SK === keys.declaration(id).SK);
+    if (!meta) return undefined;
+    const storedEvents = new Set(
+      items.flatMap((item) => {
+        const sk = String(item.SK);
+        return sk.startsWith(keys.historyEventPrefix) ? [Number(sk.slice(keys.historyEventPrefix.length))] : [];
+      }),
+    );
+    return { record: await this.recordOf(id, meta, items), eventsFrom: fromVersion, storedEvents };
   }
 
   async getAmendment(id: string, n: number): Promise<DeclarationRecord | undefined> {

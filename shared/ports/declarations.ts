@@ -131,8 +131,21 @@ export interface DeclarationReader {
   listEvents(declarationId: string): Promise<HistoryEvent[]>;
   /** Whether the history event of `version` is stored (read consistently). */
   hasEvent(declarationId: string, version: number): Promise<boolean>;
+  /**
+   * The declaration as `get` reads it, and which of its history events from `fromVersion` on are
+   * stored: one consistent read of both, for a stage that must store the previous change's event
+   * if it is missing (pipeline-stage.ts) without a read of its own.
+   */
+  getWithEvents(id: string, fromVersion: number): Promise<RecordWithEvents | undefined>;
   /** The declaration as it stood as amendment `n` (0: as first submitted), body and outcomes; undefined if there is none. */
   getAmendment(id: string, n: number): Promise<DeclarationRecord | undefined>;
+}
+
+/** A declaration and the versions of its history events stored from `eventsFrom` on (as one read saw them). */
+export interface RecordWithEvents {
+  record: DeclarationRecord;
+  eventsFrom: number;
+  storedEvents: ReadonlySet<number>;
 }
 
 /** Changes to declarations: each one conditional, each one recorded in the history. */

@@ -112,11 +112,11 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
   // Counted once per declaration: a marker on the declaration guards the counts, so a retry after
   // a crash counts what the first attempt did not (a crash between marker and counts loses one).
   if (result.outcome !== 'skipped') {
-    // The state only (the counts need no body, an archive read) with the outcome this delivery
-    // stored; a redelivery reads the stored outcome (a part item) with the whole declaration.
+    // Moved: the declaration as this delivery's conditional write stored it, with its outcome (no
+    // read); a redelivery reads the stored outcome (a part item) with the whole declaration.
     const { record, risk } =
       result.outcome === 'moved'
-        ? { record: await deps.repository.getState(message.declarationId), risk: scored }
+        ? { record: result.record, risk: scored }
         : await deps.repository.get(message.declarationId).then((record) => ({ record, risk: record?.risk }));
     if (record && risk && (await deps.repository.markOnce(record.id, 'riskCountedAt', deps.clock.now().toISOString()))) {
       await Promise.all([

@@ -15,6 +15,7 @@ import {
   type LrnClaim,
   type Page,
   type QueuePosition,
+  type RecordWithEvents,
   type StalledDeclaration,
   type Transition,
   type UploadSettlement,
@@ -266,6 +267,13 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
 
   async hasEvent(declarationId: string, version: number): Promise<boolean> {
     return this.#events.get(declarationId)?.has(version) ?? false;
+  }
+
+  async getWithEvents(id: string, fromVersion: number): Promise<RecordWithEvents | undefined> {
+    const record = await this.get(id);
+    if (!record) return undefined;
+    const versions = [...(this.#events.get(id)?.keys() ?? [])].filter((version) => version >= fromVersion);
+    return { record, eventsFrom: fromVersion, storedEvents: new Set(versions) };
   }
 
   async listEvents(declarationId: string): Promise<HistoryEvent[]> {

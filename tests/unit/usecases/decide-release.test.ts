@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Lane } from '#shared/risk/outcome.ts';
 import { decideRelease } from '#shared/usecases/decide-release.ts';
 import { newParty } from '#tests/integration/support.ts';
+import { counted } from '#tests/support/counted.ts';
 import { fakePlatform, trustedTrader } from '#tests/support/fake-platform.ts';
 import { storeSubmitted } from '#tests/support/stored-declaration.ts';
 
@@ -50,7 +51,7 @@ describe('decideRelease', () => {
 
     // Assess
     const at = platform.clock.now().toISOString();
-    expect(result).toEqual({ outcome: 'moved', to: 'RELEASED' });
+    expect(result).toMatchObject({ outcome: 'moved', to: 'RELEASED' });
     const released = await platform.record(platform.id);
     expect(released).toMatchObject({ status: 'RELEASED', version: 3, releasedAt: at });
     expect(released.queuedAt).toBeUndefined();
@@ -71,7 +72,7 @@ describe('decideRelease', () => {
 
     // Assess
     const at = platform.clock.now().toISOString();
-    expect(result).toEqual({ outcome: 'moved', to: 'UNDER_REVIEW' });
+    expect(result).toMatchObject({ outcome: 'moved', to: 'UNDER_REVIEW' });
     const queued = await platform.record(platform.id);
     expect(queued).toMatchObject({ status: 'UNDER_REVIEW', queuedAt: at });
     expect(queued.releasedAt).toBeUndefined();
@@ -92,7 +93,7 @@ describe('decideRelease', () => {
     const result = await decideRelease(platform.message, platform.deps.release);
 
     // Assess
-    expect(result).toEqual({ outcome: 'moved', to: 'UNDER_REVIEW' });
+    expect(result).toMatchObject({ outcome: 'moved', to: 'UNDER_REVIEW' });
     expect((await platform.record(platform.id)).lastEvent?.detail).toBe(
       `queued for officer review (${queue}): duties could not be calculated`,
     );
@@ -107,7 +108,7 @@ describe('decideRelease', () => {
     const result = await decideRelease(platform.message, platform.deps.release);
 
     // Assess
-    expect(result).toEqual({ outcome: 'moved', to: 'RELEASED' });
+    expect(result).toMatchObject({ outcome: 'moved', to: 'RELEASED' });
   });
 
   it('on redelivery leaves a decided declaration as it is and queues it only once', async () => {
@@ -124,6 +125,23 @@ describe('decideRelease', () => {
     expect(again).toEqual({ outcome: 'skipped', status: 'UNDER_REVIEW' });
     expect(await platform.record(platform.id)).toEqual(decided);
     expect(await reviewQueue(platform, 'RED')).toEqual([platform.id]);
+  });
+
+  it('counts a release and asks for its release note from the record it stored: one read of the declaration, no second', async () => {
+    // Prepare
+    const platform = await assessed({ lane: 'GREEN' });
+    const reads = counted(platform.repository);
+
+    // Act
+    await decideRelease(platform.message, { ...platform.deps.release, repository: reads.port });
+
+    // Assess
+    expect(reads.calls.getWithEvents).toBe(1);
+    expect((reads.calls.get ?? 0) + (reads.calls.getState ?? 0) + (reads.calls.hasEvent ?? 0)).toBe(0);
+    const released = await platform.record(platform.id);
+    expect(platform.queues.documents.sent).toEqual([{ declarationId: platform.id, version: released.version }]);
+    const [day] = await platform.counters.readDays([released.releasedAt?.slice(0, 10) ?? '']);
+    expect(day?.releases.GREEN?.count).toBe(1);
   });
 });
 
