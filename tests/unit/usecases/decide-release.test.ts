@@ -4,9 +4,11 @@
  * calculated. The last tests take declarations through the whole pipeline on the fakes.
  */
 import { describe, expect, it } from 'vitest';
+import { openAccount, periodOf } from '#shared/domain/accounts.ts';
 import type { Lane } from '#shared/risk/outcome.ts';
+import { reserveOnEveryShard } from '#shared/usecases/account-shards.ts';
 import { decideRelease } from '#shared/usecases/decide-release.ts';
-import { newParty } from '#tests/integration/support.ts';
+import { defermentAccountOf, newParty } from '#tests/integration/support.ts';
 import { counted } from '#tests/support/counted.ts';
 import { fakePlatform, trustedTrader } from '#tests/support/fake-platform.ts';
 import { storeSubmitted } from '#tests/support/stored-declaration.ts';
@@ -125,6 +127,32 @@ describe('decideRelease', () => {
     expect(again).toEqual({ outcome: 'skipped', status: 'UNDER_REVIEW' });
     expect(await platform.record(platform.id)).toEqual(decided);
     expect(await reviewQueue(platform, 'RED')).toEqual([platform.id]);
+  });
+
+  it("books a GREEN declaration's duties on a shard of its sharded account reading the charge's guard once", async () => {
+    // Prepare: the trusted trader's deferment account opened with 4 allowance shards, the declaration assessed
+    const platform = await fakePlatform();
+    const number = defermentAccountOf(trustedTrader);
+    const deferment = { monthlyLimit: '10000000.00', guarantee: { amount: '10000000.00', guarantor: 'Test Bank plc' } };
+    const at = platform.clock.now().toISOString();
+    const opened = openAccount({ kind: 'DEFERMENT', number, ownerId: trustedTrader, currency: 'GBP', deferment, shards: 4 }, at, 'admin');
+    await platform.accounts.open(opened.account, opened.entry);
+    // Past their first reservation, as a busy account's shards are (a first charge on a shard reserves, then tries again).
+    await reserveOnEveryShard(platform.accounts, opened.account, periodOf(at), { at, by: 'admin' });
+    const id = await platform.submit(platform.declaration(trustedTrader));
+    await platform.runThrough('duty');
+    const [message] = platform.queues.release.sent.splice(0);
+    const accounts = counted(platform.accounts);
+
+    // Act
+    const result = await decideRelease(message!, { ...platform.deps.release, accounts: accounts.port });
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'moved', to: 'RELEASED' });
+    const [charge] = (await platform.record(id)).duties?.charges ?? [];
+    expect(charge).toMatchObject({ status: 'SECURED', account: { number, kind: 'CHARGE' } });
+    expect(charge?.account?.shard).toBeDefined();
+    expect(accounts.calls.chargeGuard).toBe(1);
   });
 
   it('counts a release and asks for its release note from the record it stored: one read of the declaration, no second', async () => {
