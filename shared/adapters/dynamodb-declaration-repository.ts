@@ -193,9 +193,9 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     return items;
   }
 
-  async getState(id: string): Promise<DeclarationState | undefined> {
+  async getState(id: string, read: { consistent: boolean } = { consistent: true }): Promise<DeclarationState | undefined> {
     const result = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.declaration(id), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: keys.declaration(id), ConsistentRead: read.consistent }),
     );
     return result.Item ? decodeStateItem(result.Item).state : undefined;
   }

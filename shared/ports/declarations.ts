@@ -125,8 +125,12 @@ export interface LrnRegistry {
 export interface DeclarationReader {
   /** The declaration with its body (read from the archive) and every stage output. */
   get(id: string): Promise<DeclarationRecord | undefined>;
-  /** The declaration's state only: no body, no risk outcome, no assessment (for access checks and history). */
-  getState(id: string): Promise<DeclarationState | undefined>;
+  /**
+   * The declaration's state only: no body, no risk outcome, no assessment (for access checks and
+   * history). Read strongly consistent unless `read.consistent` is false (half the read units; it
+   * may be a moment behind the last write, never ahead of what was written).
+   */
+  getState(id: string, read?: { consistent: boolean }): Promise<DeclarationState | undefined>;
   /** Its history, oldest first. */
   listEvents(declarationId: string): Promise<HistoryEvent[]>;
   /** Whether the history event of `version` is stored (read consistently). */

@@ -633,6 +633,18 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       expect(missing).toBeUndefined();
     });
 
+    it('reads the state eventually consistent when asked to, as stored once the write has settled', async () => {
+      // Prepare
+      const record = await stored(subject);
+      const repository = subject.repository();
+
+      // Act
+      const eventually = await repository.getState(record.id, { consistent: false });
+
+      // Assess
+      expect(eventually).toEqual(await repository.getState(record.id));
+    });
+
     it("records an upload once, lists a declaration's uploads oldest first, and settles each pending one once", async () => {
       // Prepare
       const record = await stored(subject);

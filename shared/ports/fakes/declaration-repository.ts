@@ -86,7 +86,8 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
     return stored ? { ...clone(stored.record), ...(stored.redriveCount > 0 ? { redriveCount: stored.redriveCount } : {}) } : undefined;
   }
 
-  async getState(id: string): Promise<DeclarationState | undefined> {
+  /** Always as stored now: an eventually consistent read may be behind, and callers must be right either way. */
+  async getState(id: string, _read?: { consistent: boolean }): Promise<DeclarationState | undefined> {
     const stored = this.#items.get(id);
     return stored ? { ...stateOf(stored.record), ...(stored.redriveCount > 0 ? { redriveCount: stored.redriveCount } : {}) } : undefined;
   }
