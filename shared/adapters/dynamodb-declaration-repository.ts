@@ -144,13 +144,8 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     const items = await this.declarationItems(id, { from: keys.historyEvent(id, fromVersion).SK });
     const meta = items.find((item) => item.SK === keys.declaration(id).SK);
     if (!meta) return undefined;
-    const storedEvents = new Set(
-      items.flatMap((item) => {
-        const sk = String(item.SK);
-        return sk.startsWith(keys.historyEventPrefix) ? [Number(sk.slice(keys.historyEventPrefix.length))] : [];
-      }),
-    );
-    return { record: await this.recordOf(id, meta, items), eventsFrom: fromVersion, storedEvents };
+    const events = items.filter((item) => String(item.SK).startsWith(keys.historyEventPrefix)).map(decodeHistoryEvent);
+    return { record: await this.recordOf(id, meta, items), eventsFrom: fromVersion, events };
   }
 
   async getAmendment(id: string, n: number): Promise<DeclarationRecord | undefined> {

@@ -136,20 +136,21 @@ export interface DeclarationReader {
   /** Whether the history event of `version` is stored (read consistently). */
   hasEvent(declarationId: string, version: number): Promise<boolean>;
   /**
-   * The declaration as `get` reads it, and which of its history events from `fromVersion` on are
-   * stored: one consistent read of both, for a stage that must store the previous change's event
-   * if it is missing (pipeline-stage.ts) without a read of its own.
+   * The declaration as `get` reads it, and its history events from `fromVersion` on: one
+   * consistent read of both, for a stage that must store the previous change's event if it is
+   * missing (pipeline-stage.ts), or the documents worker that needs the whole history, without a
+   * read of their own.
    */
   getWithEvents(id: string, fromVersion: number): Promise<RecordWithEvents | undefined>;
   /** The declaration as it stood as amendment `n` (0: as first submitted), body and outcomes; undefined if there is none. */
   getAmendment(id: string, n: number): Promise<DeclarationRecord | undefined>;
 }
 
-/** A declaration and the versions of its history events stored from `eventsFrom` on (as one read saw them). */
+/** A declaration and its history events stored from version `eventsFrom` on, oldest first (as one read saw them). */
 export interface RecordWithEvents {
   record: DeclarationRecord;
   eventsFrom: number;
-  storedEvents: ReadonlySet<number>;
+  events: HistoryEvent[];
 }
 
 /** Changes to declarations: each one conditional, each one recorded in the history. */

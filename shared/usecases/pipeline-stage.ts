@@ -63,13 +63,13 @@ export async function writePendingEvent(
   record: Pick<DeclarationRecord, 'version' | 'lastEvent'>,
   repository: DeclarationReader & DeclarationWriter,
   /** The events stored as the same consistent read as `record` saw them (a stage's getWithEvents): no read of its own. */
-  read?: Pick<RecordWithEvents, 'eventsFrom' | 'storedEvents'>,
+  read?: Pick<RecordWithEvents, 'eventsFrom' | 'events'>,
 ): Promise<void> {
   const pending = record.lastEvent;
   if (pending?.version !== record.version) return;
   const stored =
     read && pending.version >= read.eventsFrom
-      ? read.storedEvents.has(pending.version)
+      ? read.events.some((event) => event.version === pending.version)
       : await repository.hasEvent(pending.declarationId, pending.version);
   if (stored) return;
   await repository.appendEvent(pending);

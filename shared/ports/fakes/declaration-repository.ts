@@ -273,8 +273,8 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
   async getWithEvents(id: string, fromVersion: number): Promise<RecordWithEvents | undefined> {
     const record = await this.get(id);
     if (!record) return undefined;
-    const versions = [...(this.#events.get(id)?.keys() ?? [])].filter((version) => version >= fromVersion);
-    return { record, eventsFrom: fromVersion, storedEvents: new Set(versions) };
+    const events = (await this.listEvents(id)).filter((event) => event.version >= fromVersion);
+    return { record, eventsFrom: fromVersion, events };
   }
 
   async listEvents(declarationId: string): Promise<HistoryEvent[]> {
