@@ -79,7 +79,10 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
         const office = record.declaration.office;
         const [all, trader, secret, settings, valuation, recent] = await Promise.all([
           deps.profiles.allVersions(),
-          deps.traders.get(party),
+          // Eventually consistent (half the read units on the trader's partitions, the hottest reads of a busy
+          // trader): an admin's status change or a count a moment old is as a score made a moment earlier
+          // would see it; the counts are at most once anyway (clearance-statistics.ts).
+          deps.traders.get(party, { consistent: false }),
           deps.secrets.selectionSecret(),
           deps.settings(record.submittedAt),
           deps.valuation(record.submittedAt),

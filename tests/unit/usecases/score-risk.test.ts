@@ -231,6 +231,26 @@ describe('scoreRisk', () => {
     expect(await platform.selectionStats.recent(record.office, [record.submittedAt.slice(0, 10)])).toMatchObject({ declarations: 1 });
   });
 
+  it("reads the declarant's trader profile eventually consistent (half the read units of the busiest trader's partitions)", async () => {
+    // Prepare
+    const platform = await fakePlatform();
+    const { message } = await validated(platform, trustedTrader);
+    const reads: { party: string; consistent: boolean | undefined }[] = [];
+    const traders = overridden(platform.traders, {
+      get: async (party, read) => {
+        reads.push({ party, consistent: read?.consistent });
+        return platform.traders.get(party);
+      },
+    });
+
+    // Act
+    const result = await scoreRisk(message, { ...platform.deps.risk, traders });
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'moved', to: 'SCORED' });
+    expect(reads).toEqual([{ party: trustedTrader, consistent: false }]);
+  });
+
   it(`reads the office's figures of the last ${RECENT_SELECTION_DAYS} days, the submission day included`, async () => {
     // Prepare: figures recorded 6 and 7 days before the submission day
     const platform = await fakePlatform();
