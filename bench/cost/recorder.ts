@@ -41,7 +41,7 @@ const SQS_CHUNK_BYTES = 64 * 1024;
 /** EventBridge bills each 64 KB chunk of a PutEvents entry as one event. */
 const EVENTBRIDGE_CHUNK_BYTES = 64 * 1024;
 
-interface Tables {
+export interface Tables {
   /** Logical name and definition by physical table name. */
   byName: Map<string, { logical: string; definition: TableDefinition }>;
 }
@@ -410,7 +410,7 @@ function attributesBytes(
  * One call as the per-function listing names it: service (or table), operation, the key shape it
  * touches and whether the read is strongly consistent ("main GetItem DECL#<ulid> / META consistent").
  */
-function describeCall(service: string, operation: string, input: Record<string, unknown>, tables: Tables): string {
+export function describeCall(service: string, operation: string, input: Record<string, unknown>, tables: Tables): string {
   if (service !== 'dynamodb') return `${service} ${operation}`;
   const logical = (name: unknown): string => tables.byName.get(String(name))?.logical ?? String(name);
   const consistent = input.ConsistentRead === true ? ' consistent' : '';
