@@ -113,6 +113,15 @@ export class Ledger {
     metricsByFunction: {} as Record<string, number>,
   };
   readonly api = { requests: 0, billedRequests: 0 };
+  /**
+   * Every AWS call a function made, by service, operation and key shape ("main GetItem DECL#<ulid> / META
+   * consistent", "s3 GetObject", "sqs SendMessageBatch"): to find the calls a stage could do without.
+   */
+  readonly callsByFunction: Record<string, Record<string, number>> = {};
+
+  call(fn: string, what: string): void {
+    add((this.callsByFunction[fn] ??= {}), what, 1);
+  }
 
   dynamoRead(fn: string, call: string, partition: string, units: number): void {
     this.dynamodb.readUnits += units;

@@ -41,7 +41,7 @@ const SQS_CHUNK_BYTES = 64 * 1024;
 /** EventBridge bills each 64 KB chunk of a PutEvents entry as one event. */
 const EVENTBRIDGE_CHUNK_BYTES = 64 * 1024;
 
-interface Tables {
+export interface Tables {
   /** Logical name and definition by physical table name. */
   byName: Map<string, { logical: string; definition: TableDefinition }>;
 }
@@ -98,6 +98,7 @@ export function installRecorder(options: {
         const fn = invocation.getStore()?.fn;
         if (fn === undefined) return next(args); // seeding and set-up from the benchmark itself
         const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+        ledgerOf(fn).call(fn, describeCall(service, operation, args.input, tables));
         if (service === 'dynamodb') return recordDynamo(ledgerOf(fn), fn, operation, args, next);
         if (service === 's3') {
           const body = args.input.Body;
@@ -410,6 +411,49 @@ function attributesBytes(
       (value.BinaryValue?.byteLength ?? 0),
     0,
   );
+}
+
+/**
+ * One call as the per-function listing names it: service (or table), operation, the key shape it
+ * touches and whether the read is strongly consistent ("main GetItem DECL#<ulid> / META consistent").
+ */
+export function describeCall(service: string, operation: string, input: Record<string, unknown>, tables: Tables): string {
+  if (service !== 'dynamodb') return `${service} ${operation}`;
+  const logical = (name: unknown): string => tables.byName.get(String(name))?.logical ?? String(name);
+  const consistent = input.ConsistentRead === true ? ' consistent' : '';
+  const shapeOf = (table: unknown, item: Item): string => {
+    const definition = tables.byName.get(String(table))?.definition;
+    const names = definition ? [definition.partitionKey, definition.sortKey].filter((name): name is string => name !== undefined) : [];
+    return keyShape(Object.fromEntries(names.flatMap((name) => (item[name] ? [[name, item[name]]] : []))));
+  };
+  if (operation === 'PutItem') return `${logical(input.TableName)} PutItem ${shapeOf(input.TableName, input.Item as Item)}`;
+  if (['GetItem', 'UpdateItem', 'DeleteItem'].includes(operation)) {
+    return `${logical(input.TableName)} ${operation} ${shapeOf(input.TableName, input.Key as Item)}${consistent}`;
+  }
+  if (operation === 'Query') {
+    const values = (input.ExpressionAttributeValues ?? {}) as Record<string, AttributeValue>;
+    const expression = String(input.KeyConditionExpression ?? '');
+    const used = Object.entries(values).filter(([name]) => expression.includes(name));
+    const index = input.IndexName ? ` ${String(input.IndexName)}` : '';
+    return `${logical(input.TableName)} Query${index} ${keyShape(Object.fromEntries(used))}${consistent}`;
+  }
+  if (operation === 'BatchGetItem') {
+    const requests = input.RequestItems as Record<string, { Keys: Item[]; ConsistentRead?: boolean }>;
+    return Object.entries(requests)
+      .map(
+        ([table, request]) =>
+          `${logical(table)} BatchGetItem [${[...new Set(request.Keys.map((key) => shapeOf(table, key)))].join(', ')}]${request.ConsistentRead ? ' consistent' : ''}`,
+      )
+      .join('; ');
+  }
+  if (operation === 'TransactWriteItems') {
+    const items = input.TransactItems as Record<string, { TableName?: string; Key?: Item; Item?: Item }>[];
+    const parts = items.flatMap((entry) =>
+      Object.entries(entry).map(([kind, action]) => `${kind} ${shapeOf(action.TableName, (action.Key ?? action.Item) as Item)}`),
+    );
+    return `TransactWriteItems [${parts.join(', ')}]`;
+  }
+  return `${logical(input.TableName)} ${operation}`;
 }
 
 function firstValue(values: Record<string, AttributeValue> | undefined): string {

@@ -85,6 +85,12 @@ export function printCost(results: CostResults, print: (line: string) => void): 
     for (const entry of scenario.writeHeat.filter((heat) => heat.kind === 'per-declaration')) {
       print(`    ${entry.pattern.padEnd(60)}${String(entry.units).padStart(10)} WRU per declaration, on its own key`);
     }
+    print(`  AWS calls per declaration by function (the functions' own SDK calls; event source mappings apart):`);
+    for (const [fn, calls] of Object.entries(scenario.callsByFunctionPerDeclaration)) {
+      const sum = Object.values(calls).reduce((total, count) => total + count, 0);
+      print(`    ${fn} ${Math.round(sum * 1000) / 1000}`);
+      for (const [call, count] of Object.entries(calls)) print(`      ${String(count).padStart(6)}  ${call}`);
+    }
     print(`  read heat at 1,000 declarations/s, RCU/s per partition (shared keys):`);
     for (const entry of scenario.readHeat.filter((heat) => heat.kind === 'shared')) {
       print(`    ${entry.pattern.padEnd(60)}${String(entry.units).padStart(10)} ${entry.flag}`);

@@ -61,6 +61,8 @@ export interface ScenarioCost {
   /** Each write per declaration by function, operation and key shape, with its units (table and index copies) and the largest item it wrote (the larger of before and after). */
   dynamodbWritesPerDeclaration: Record<string, { writes: number; units: number; largestItemBytes: number }>;
   logBytesPerDeclaration: Record<string, number>;
+  /** Every AWS call per declaration, by function, then service/table, operation and key shape (most calls first). */
+  callsByFunctionPerDeclaration: Record<string, Record<string, number>>;
   s3BytesPutPerDeclaration: number;
   writeHeat: PartitionHeat[];
   readHeat: PartitionHeat[];
@@ -255,6 +257,8 @@ export async function benchmarkCost(options: {
   }
 }
 
+const total = (calls: Record<string, number>): number => Object.values(calls).reduce((sum, count) => sum + count, 0);
+
 function summarise(
   name: string,
   ledger: Ledger,
@@ -291,6 +295,11 @@ function summarise(
         .map(([shape, entry]) => [shape, { writes: per(entry.writes), units: per(entry.units), largestItemBytes: entry.largestItemBytes }]),
     ),
     logBytesPerDeclaration: perRecord(ledger.logs.byFunction),
+    callsByFunctionPerDeclaration: Object.fromEntries(
+      Object.entries(ledger.callsByFunction)
+        .map(([fn, calls]) => [fn, Object.fromEntries(Object.entries(perRecord(calls)).sort(([, a], [, b]) => b - a))] as const)
+        .sort(([, a], [, b]) => total(b) - total(a)),
+    ),
     s3BytesPutPerDeclaration: per(ledger.s3.bytesPut),
     writeHeat: heat(ledger.dynamodb.partitionWrites, declarations, RATE_PER_SECOND, 'write'),
     readHeat: heat(ledger.dynamodb.partitionReads, declarations, RATE_PER_SECOND, 'read'),

@@ -25,6 +25,7 @@ import type {
   LrnClaim,
   Page,
   QueuePosition,
+  RecordWithEvents,
   StalledDeclaration,
   Transition,
   UploadSettlement,
@@ -137,6 +138,16 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     return meta ? this.recordOf(id, meta, items) : undefined;
   }
 
+  async getWithEvents(id: string, fromVersion: number): Promise<RecordWithEvents | undefined> {
+    // The same query from the event of `fromVersion` on (pattern 110): 'EV#' < 'ISSUED#' < 'MARK#' < 'META' < 'PART#',
+    // so it also reads the later events, issued-document and marker items (small), never an amendment, claim or upload.
+    const items = await this.declarationItems(id, { from: keys.historyEvent(id, fromVersion).SK });
+    const meta = items.find((item) => item.SK === keys.declaration(id).SK);
+    if (!meta) return undefined;
+    const events = items.filter((item) => String(item.SK).startsWith(keys.historyEventPrefix)).map(decodeHistoryEvent);
+    return { record: await this.recordOf(id, meta, items), eventsFrom: fromVersion, events };
+  }
+
   async getAmendment(id: string, n: number): Promise<DeclarationRecord | undefined> {
     const snapshot = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: keys.declarationAmendment(id, n), ConsistentRead: true }),
@@ -177,9 +188,9 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     return items;
   }
 
-  async getState(id: string): Promise<DeclarationState | undefined> {
+  async getState(id: string, read: { consistent: boolean } = { consistent: true }): Promise<DeclarationState | undefined> {
     const result = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.declaration(id), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: keys.declaration(id), ConsistentRead: read.consistent }),
     );
     return result.Item ? decodeStateItem(result.Item).state : undefined;
   }

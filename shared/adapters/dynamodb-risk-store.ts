@@ -95,13 +95,16 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
     return { selections: sum('selections'), inspections: sum('inspections'), hits: sum('hits') };
   }
 
-  /** The items of these keys that exist (strongly consistent, in one BatchGetItem and its retries). */
-  private async getAll(keysToRead: Record<string, string>[]): Promise<Record<string, unknown>[]> {
+  /** The items of these keys that exist (strongly consistent unless asked otherwise, in one BatchGetItem and its retries). */
+  private async getAll(
+    keysToRead: Record<string, string>[],
+    read: { consistent: boolean } = { consistent: true },
+  ): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let pending: Record<string, unknown>[] | undefined = keysToRead;
     while (pending && pending.length > 0) {
       const result: BatchGetCommandOutput = await this.documents.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: read.consistent } } }),
       );
       items.push(...(result.Responses?.[this.tableName] ?? []));
       pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
@@ -124,11 +127,14 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
     return profiles;
   }
 
-  async get(partyId: string): Promise<TraderProfile | undefined> {
-    const items = await this.getAll([
-      keys.traderProfile(partyId),
-      ...Array.from({ length: keys.traderDeclarationCountShards }, (_, shard) => keys.traderDeclarationCount(partyId, shard)),
-    ]);
+  async get(partyId: string, read: { consistent: boolean } = { consistent: true }): Promise<TraderProfile | undefined> {
+    const items = await this.getAll(
+      [
+        keys.traderProfile(partyId),
+        ...Array.from({ length: keys.traderDeclarationCountShards }, (_, shard) => keys.traderDeclarationCount(partyId, shard)),
+      ],
+      read,
+    );
     const profile = items.find((item) => item.SK === keys.traderProfile(partyId).SK);
     const counts = items.filter((item) => item !== profile);
     if (!profile && counts.length === 0) return undefined;

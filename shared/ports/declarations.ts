@@ -125,14 +125,32 @@ export interface LrnRegistry {
 export interface DeclarationReader {
   /** The declaration with its body (read from the archive) and every stage output. */
   get(id: string): Promise<DeclarationRecord | undefined>;
-  /** The declaration's state only: no body, no risk outcome, no assessment (for access checks and history). */
-  getState(id: string): Promise<DeclarationState | undefined>;
+  /**
+   * The declaration's state only: no body, no risk outcome, no assessment (for access checks and
+   * history). Read strongly consistent unless `read.consistent` is false (half the read units; it
+   * may be a moment behind the last write, never ahead of what was written).
+   */
+  getState(id: string, read?: { consistent: boolean }): Promise<DeclarationState | undefined>;
   /** Its history, oldest first. */
   listEvents(declarationId: string): Promise<HistoryEvent[]>;
   /** Whether the history event of `version` is stored (read consistently). */
   hasEvent(declarationId: string, version: number): Promise<boolean>;
+  /**
+   * The declaration as `get` reads it, and its history events from `fromVersion` on: one
+   * consistent read of both, for a stage that must store the previous change's event if it is
+   * missing (pipeline-stage.ts), or the documents worker that needs the whole history, without a
+   * read of their own.
+   */
+  getWithEvents(id: string, fromVersion: number): Promise<RecordWithEvents | undefined>;
   /** The declaration as it stood as amendment `n` (0: as first submitted), body and outcomes; undefined if there is none. */
   getAmendment(id: string, n: number): Promise<DeclarationRecord | undefined>;
+}
+
+/** A declaration and its history events stored from version `eventsFrom` on, oldest first (as one read saw them). */
+export interface RecordWithEvents {
+  record: DeclarationRecord;
+  eventsFrom: number;
+  events: HistoryEvent[];
 }
 
 /** Changes to declarations: each one conditional, each one recorded in the history. */

@@ -25,7 +25,11 @@ export interface ProfileEffectiveness {
 }
 
 export interface TraderProfileStore {
-  get(partyId: string): Promise<TraderProfile | undefined>;
+  /**
+   * The profile with its declaration count summed over the shards. Strongly consistent unless
+   * `read.consistent` is false (half the read units; a moment behind the last write at most).
+   */
+  get(partyId: string, read?: { consistent: boolean }): Promise<TraderProfile | undefined>;
   put(profile: TraderProfile): Promise<void>;
   /** Sets AEO / trusted status (and name) only, creating a plain profile on first use. */
   setStatus(partyId: string, status: { aeo: TraderProfile['aeo']; trusted: boolean; name?: string | undefined }): Promise<TraderProfile>;

@@ -16,6 +16,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChargeGuard } from '#shared/domain/account-shards.ts';
 import {
   type AccountShard,
   accountWithShards,
@@ -38,12 +39,23 @@ const MAX_ATTEMPTS = 400;
 export const shardsOf = (account: Pick<Account, 'shards'>): number => account.shards ?? 1;
 
 /** A charge (`draft.kind` CHARGE) booked on one of the account's shards, or why the account cannot cover it. */
-export async function chargeOnShards(accounts: AccountLedger, account: Account, draft: EntryDraft): Promise<Booking> {
+export async function chargeOnShards(
+  accounts: AccountLedger,
+  account: Account,
+  draft: EntryDraft,
+  /**
+   * The charge's guard as the caller has just read it (bookedOnShards): the first attempt starts
+   * from it instead of reading it again. Safe when stale: the guard is placed or moved only on a
+   * condition that it is as read, so an attempt that started from an old one places nothing and
+   * the next attempt reads it.
+   */
+  known?: { guard: ChargeGuard | undefined },
+): Promise<Booking> {
   const { number } = account;
   const count = shardsOf(account);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     if (attempt > 0) await sleep(randomInt(0, Math.min(40, 2 + attempt)));
-    const guard = await accounts.chargeGuard(number, draft.source);
+    const guard = attempt === 0 && known ? known.guard : await accounts.chargeGuard(number, draft.source);
     if (guard) {
       const named = await accounts.shardEntryAt(number, guard.shard, guard.sequence);
       if (named?.source === draft.source) {
@@ -128,8 +140,14 @@ async function allowanceSnapshot(
  * rolled forward, so its revenue is counted), if any. A sharded account books every charge on a
  * shard (its shards are fixed at opening), so its own ledger need not be read.
  */
-export async function bookedOnShards(accounts: AccountLedger, number: string, source: string): Promise<LedgerEntry | undefined> {
-  const guard = await accounts.chargeGuard(number, source);
+export async function bookedOnShards(
+  accounts: AccountLedger,
+  number: string,
+  source: string,
+  /** The guard already read by the caller (it passes the same to chargeOnShards): not read again. */
+  known?: { guard: ChargeGuard | undefined },
+): Promise<LedgerEntry | undefined> {
+  const guard = known ? known.guard : await accounts.chargeGuard(number, source);
   const entry = guard ? await accounts.shardEntryAt(number, guard.shard, guard.sequence) : undefined;
   if (!guard || entry?.source !== source) return undefined;
   await accounts.getShard(number, guard.shard);

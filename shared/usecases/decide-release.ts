@@ -109,7 +109,8 @@ export async function decideRelease(
   // Released now, or before by a delivery that may have stopped before counting it.
   const released = result.outcome === 'moved' ? result.to === 'RELEASED' : result.status === 'RELEASED';
   if (released) {
-    const state = await deps.repository.getState(message.declarationId);
+    // Moved: the declaration as this delivery's conditional write stored it (no read); else as stored now.
+    const state = result.outcome === 'moved' ? result.record : await deps.repository.getState(message.declarationId);
     if (state) {
       await countRelease(state, deps);
       // Asked again by a redelivery: the documents worker issues each note once.

@@ -91,7 +91,12 @@ export async function fanOutNotification(message: NotificationMessage, deps: Fan
 
 /** A declaration's history event: for its declarant, and the carrier and agencies it concerns. */
 async function declarationEvent(message: PipelineMessage, deps: FanOutDeps): Promise<AddressedNotification[]> {
-  const state = await deps.repository.getState(message.declarationId);
+  // Eventually consistent first (half the read units of the one read per event): it can only show
+  // what was written, so a state at or past the event's version is as good as a consistent read's.
+  // The event is queued after its state change is written: a read behind it is read again, strongly.
+  const seen = await deps.repository.getState(message.declarationId, { consistent: false });
+  const state =
+    seen && seen.version >= message.version ? seen : await deps.repository.getState(message.declarationId, { consistent: true });
   // The event is queued just before its item is written: the state carries it until then.
   const event =
     state?.lastEvent?.version === message.version

@@ -13,7 +13,7 @@ import type { DeclarationStatus } from '#shared/domain/declaration.ts';
 import type { DeclarationRecord, HistoryEventType, PipelineMessage } from '#shared/domain/declaration-record.ts';
 import { nextEvent } from '#shared/domain/history.ts';
 import type { Clock } from '#shared/ports/clock.ts';
-import type { DeclarationReader, DeclarationWriter, Transition } from '#shared/ports/declarations.ts';
+import type { DeclarationReader, DeclarationWriter, RecordWithEvents, Transition } from '#shared/ports/declarations.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 
 export interface StageDecision {
@@ -35,10 +35,15 @@ export interface StageDefinition {
   decide(record: DeclarationRecord, at: string): Promise<StageDecision | undefined> | StageDecision | undefined;
 }
 
-export type StageResult =
+/** What a stage did, as its log line tells it. */
+export type StageOutcome =
   | { outcome: 'moved'; to: DeclarationStatus }
   | { outcome: 'resent'; status: DeclarationStatus }
   | { outcome: 'skipped'; status: DeclarationStatus };
+
+export type StageResult =
+  /** `record`: the declaration as this delivery's conditional write stored it (the record read, the change applied). */
+  { outcome: 'moved'; to: DeclarationStatus; record: DeclarationRecord } | Exclude<StageOutcome, { outcome: 'moved' }>;
 
 export class DeclarationMissingError extends Error {
   constructor(id: string) {
@@ -57,10 +62,16 @@ export class DeclarationMissingError extends Error {
 export async function writePendingEvent(
   record: Pick<DeclarationRecord, 'version' | 'lastEvent'>,
   repository: DeclarationReader & DeclarationWriter,
+  /** The events stored as the same consistent read as `record` saw them (a stage's getWithEvents): no read of its own. */
+  read?: Pick<RecordWithEvents, 'eventsFrom' | 'events'>,
 ): Promise<void> {
   const pending = record.lastEvent;
   if (pending?.version !== record.version) return;
-  if (await repository.hasEvent(pending.declarationId, pending.version)) return;
+  const stored =
+    read && pending.version >= read.eventsFrom
+      ? read.events.some((event) => event.version === pending.version)
+      : await repository.hasEvent(pending.declarationId, pending.version);
+  if (stored) return;
   await repository.appendEvent(pending);
 }
 
@@ -69,14 +80,17 @@ export async function runStage(
   stage: StageDefinition,
   deps: { repository: DeclarationReader & DeclarationWriter; clock: Clock },
 ): Promise<StageResult> {
-  const record = await deps.repository.get(message.declarationId);
-  if (!record) throw new DeclarationMissingError(message.declarationId);
+  // The declaration and its events from the message's version on, in one consistent read (the
+  // pending event below is looked up in it: events are never deleted while the declaration is kept).
+  const read = await deps.repository.getWithEvents(message.declarationId, message.version);
+  if (!read) throw new DeclarationMissingError(message.declarationId);
+  const { record } = read;
 
   const from: readonly DeclarationStatus[] = typeof stage.from === 'string' ? [stage.from] : stage.from;
   if (!from.includes(record.status)) {
     // Only a declaration this stage moved (one version on from the message) is finished again.
     if (record.version !== message.version + 1) return { outcome: 'skipped', status: record.status };
-    await writePendingEvent(record, deps.repository);
+    await writePendingEvent(record, deps.repository, read);
     const queue = stage.next[record.status];
     if (!queue) return { outcome: 'skipped', status: record.status };
     await queue.send({ declarationId: record.id, version: record.version });
@@ -84,7 +98,7 @@ export async function runStage(
   }
 
   // The previous step's event, in case it stopped before writing it (the change carries it).
-  await writePendingEvent(record, deps.repository);
+  await writePendingEvent(record, deps.repository, read);
   const at = deps.clock.now().toISOString();
   const decision = await stage.decide(record, at);
   if (!decision) return { outcome: 'skipped', status: record.status };
@@ -112,5 +126,9 @@ export async function runStage(
   }
   await deps.repository.appendEvent(event);
   await stage.next[decision.to]?.send({ declarationId: record.id, version });
-  return { outcome: 'moved', to: decision.to };
+  // What the conditional write stored: the record it expected (same version) with the change applied,
+  // the redrive count started again (the repository's transition).
+  const { redriveCount: _redrives, ...before } = record;
+  const moved: DeclarationRecord = { ...before, ...decision.set, status: decision.to, version, updatedAt: at, lastEvent: event };
+  return { outcome: 'moved', to: decision.to, record: moved };
 }

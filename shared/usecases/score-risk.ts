@@ -79,7 +79,10 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
         const office = record.declaration.office;
         const [all, trader, secret, settings, valuation, recent] = await Promise.all([
           deps.profiles.allVersions(),
-          deps.traders.get(party),
+          // Eventually consistent (half the read units on the trader's partitions, the hottest reads of a busy
+          // trader): an admin's status change or a count a moment old is as a score made a moment earlier
+          // would see it; the counts are at most once anyway (clearance-statistics.ts).
+          deps.traders.get(party, { consistent: false }),
           deps.secrets.selectionSecret(),
           deps.settings(record.submittedAt),
           deps.valuation(record.submittedAt),
@@ -112,11 +115,11 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
   // Counted once per declaration: a marker on the declaration guards the counts, so a retry after
   // a crash counts what the first attempt did not (a crash between marker and counts loses one).
   if (result.outcome !== 'skipped') {
-    // The state only (the counts need no body, an archive read) with the outcome this delivery
-    // stored; a redelivery reads the stored outcome (a part item) with the whole declaration.
+    // Moved: the declaration as this delivery's conditional write stored it, with its outcome (no
+    // read); a redelivery reads the stored outcome (a part item) with the whole declaration.
     const { record, risk } =
       result.outcome === 'moved'
-        ? { record: await deps.repository.getState(message.declarationId), risk: scored }
+        ? { record: result.record, risk: scored }
         : await deps.repository.get(message.declarationId).then((record) => ({ record, risk: record?.risk }));
     if (record && risk && (await deps.repository.markOnce(record.id, 'riskCountedAt', deps.clock.now().toISOString()))) {
       await Promise.all([

@@ -48,7 +48,7 @@ import { readIssuedBytes } from './read-issued-document.ts';
 import { notFound } from './review-queue.ts';
 
 export interface IssueDeps {
-  repository: Pick<DeclarationReader, 'get' | 'listEvents'>;
+  repository: Pick<DeclarationReader, 'getWithEvents'>;
   archive: DocumentArchive;
   sealer: DocumentSealer;
   keys: SealKeyRegistry;
@@ -233,9 +233,10 @@ export async function issueDocumentBatch(messages: readonly PipelineMessage[], d
  * the message is retried rather than a document built from a history behind it.
  */
 async function plan(message: PipelineMessage, deps: IssueDeps): Promise<Planned[]> {
-  const record = await deps.repository.get(message.declarationId);
-  if (!record) throw notFound(message.declarationId);
-  const events = await deps.repository.listEvents(record.id);
+  // The declaration and its whole history in one consistent query (pattern 110 from version 1).
+  const read = await deps.repository.getWithEvents(message.declarationId, 1);
+  if (!read) throw notFound(message.declarationId);
+  const { record, events } = read;
   if ((events.at(-1)?.version ?? 0) < record.version)
     throw new Error(`declaration ${record.id} is at version ${record.version}; its history is not written that far yet`);
   return Promise.all(

@@ -9,6 +9,7 @@
  * or the payment request) and books nothing again.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChargeGuard } from '#shared/domain/account-shards.ts';
 import { type Account, applyEntry, type EntryDraft, type LedgerEntry, periodOf } from '#shared/domain/accounts.ts';
 import type { Declaration } from '#shared/domain/declaration.ts';
 import type { DeclarationRecord } from '#shared/domain/declaration-record.ts';
@@ -114,9 +115,12 @@ export async function secureCharge(request: ChargeRequest, deps: SecureDutiesDep
     // (docs/revenue.md). Not yet visible (just opened) or not sharded: read as before.
     const peeked = kind === 'CHARGE' ? await deps.accounts.peek(payment.account) : undefined;
     const sharded = peeked && shardsOf(peeked) > 1 ? peeked : undefined;
+    // Its guard across shards, read once: whether it was booked, and where booking it starts (the
+    // guard is placed only on a condition that it is as read: account-shards.ts).
+    const known = sharded ? { guard: await deps.accounts.chargeGuard(payment.account, request.source) } : undefined;
     // A redelivery: the charge booked already (on a shard: rolled forward, so its revenue is counted).
     const booked = sharded
-      ? await bookedOnShards(deps.accounts, payment.account, request.source)
+      ? await bookedOnShards(deps.accounts, payment.account, request.source, known)
       : await bookedEntry(deps.accounts, payment.account, request.source);
     if (booked)
       return {
@@ -126,7 +130,7 @@ export async function secureCharge(request: ChargeRequest, deps: SecureDutiesDep
       };
     // Asked for already by an attempt that did not finish: the trader may be paying it.
     if (await deps.payments.get(request.reference)) return requested(base, request, 'asked for before');
-    const drawn = await drawOnAccount(payment.account, kind, request, deps, sharded);
+    const drawn = await drawOnAccount(payment.account, kind, request, deps, sharded, known);
     if (drawn.ok) return { ...base, status: 'SECURED', account: drawn.account };
     return requestPayment(base, request, drawn.reason, deps);
   }
@@ -215,6 +219,8 @@ async function drawOnAccount(
   deps: SecureDutiesDeps,
   /** A sharded account as peeked: its charge goes to a shard, which reads the account strongly only when it needs allowance. */
   sharded?: Account,
+  /** The charge's guard as read with `sharded` (chargeOnShards starts from it). */
+  known?: { guard: ChargeGuard | undefined },
 ): Promise<{ ok: true; account: NonNullable<DutyCharge['account']> } | { ok: false; reason: string }> {
   const method = request.declaration.payment?.method;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
@@ -235,7 +241,8 @@ async function drawOnAccount(
       return { ok: false, reason: `method ${method} draws on a ${method === 'P' ? 'cash' : 'deferment'} account; ${number} is not one` };
     if (kind === 'CHARGE' && shardsOf(account) > 1) {
       // A sharded account: booked on one of its allowance shards (shared/usecases/account-shards.ts).
-      const charged = await chargeOnShards(deps.accounts, account, draft);
+      // The guard as read before only for the account as peeked (the first attempt); a later one reads it again.
+      const charged = await chargeOnShards(deps.accounts, account, draft, attempt === 0 ? known : undefined);
       return charged.ok ? { ok: true, account: entryOf(charged.entry) } : charged;
     }
     const applied = applyEntry(account, draft);

@@ -8,7 +8,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { type PipelineMessage, pipelineMessageSchema } from '#shared/domain/declaration-record.ts';
 import { logger, metrics } from '#shared/observability.ts';
 import { type QueueName, queues } from '#shared/stateful-resources.ts';
-import type { StageResult } from '#shared/usecases/pipeline-stage.ts';
+import type { StageOutcome } from '#shared/usecases/pipeline-stage.ts';
 import { type FailureDeps, markProcessingFailed } from '#shared/usecases/processing-failures.ts';
 import { sqsHandler } from './sqs-handler.ts';
 
@@ -17,7 +17,7 @@ import { sqsHandler } from './sqs-handler.ts';
  * message (its SQS messageId ties it to that message's failure lines, and to the message in the DLQ).
  * Flat and small: CloudWatch Logs bills every byte, and this line is written once per record.
  */
-export const stageOutcome = (stage: QueueName, message: PipelineMessage, record: SQSRecord, result: StageResult) => ({
+export const stageOutcome = (stage: QueueName, message: PipelineMessage, record: SQSRecord, result: StageOutcome) => ({
   stage,
   declarationId: message.declarationId,
   version: message.version,
@@ -26,7 +26,7 @@ export const stageOutcome = (stage: QueueName, message: PipelineMessage, record:
   status: result.outcome === 'moved' ? result.to : result.status,
 });
 
-export function stageWorker(queue: QueueName, deps: FailureDeps, runStage: (message: PipelineMessage) => Promise<StageResult>) {
+export function stageWorker(queue: QueueName, deps: FailureDeps, runStage: (message: PipelineMessage) => Promise<StageOutcome>) {
   return sqsHandler(
     pipelineMessageSchema,
     async (message, record) => {

@@ -268,4 +268,13 @@ export const rarelyCalled: readonly {
     reason:
       "Pattern 106: a count that finishes an entry another writer left reads the day's older LEDGER item, where that writer may have counted it before each ledger had its own item. Only functions whose tests roll such an entry forward use it (tests/contract/adapters.test.ts reads it through the adapter directly).",
   },
+  {
+    permission: 'scoreRisk dynamodb:GetItem on main [DECL#*]',
+    reason:
+      "A stage reads its declaration and the previous change's event in one Query (pattern 110); it reads the state item alone (pattern 5b) and looks an event up (pattern 8b) only when it marks the declaration PROCESSING_FAILED after its last delivery failed (processing-failures.ts). The local-cloud tests fail only the validation stage that way (tests/integration/attack-fixes.test.ts); tests/unit/usecases/processing-failures.test.ts covers the others on the fakes.",
+  },
+  {
+    permission: 'assessDuty dynamodb:GetItem on main [DECL#*]',
+    reason: 'As above (scoreRisk): the duty stage reads the state item alone only when it marks a declaration PROCESSING_FAILED.',
+  },
 ];

@@ -613,6 +613,39 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       expect(marks).toEqual([true, false]);
     });
 
+    it('reads a declaration with its events stored from a version on, as get and listEvents read them (pattern 110)', async () => {
+      // Prepare: events 1, 2 and 4 stored (3 missing), a marker beside them
+      const record = await stored(subject);
+      const repository = subject.repository();
+      for (const version of [1, 2, 4]) await repository.appendEvent(event(record, version));
+      await repository.markOnce(record.id, 'countedAt', 'x');
+
+      // Act
+      const fromTwo = await repository.getWithEvents(record.id, 2);
+      const fromFive = await repository.getWithEvents(record.id, 5);
+      const missing = await repository.getWithEvents('01M8GRYAS4HK7SM1PZACFJ5T89', 1);
+
+      // Assess
+      expect(fromTwo?.record).toEqual(await repository.get(record.id));
+      expect(fromTwo?.eventsFrom).toBe(2);
+      expect(fromTwo?.events).toEqual((await repository.listEvents(record.id)).filter((stored) => stored.version >= 2));
+      expect(fromTwo?.events.map((stored) => stored.version)).toEqual([2, 4]);
+      expect(fromFive?.events).toEqual([]);
+      expect(missing).toBeUndefined();
+    });
+
+    it('reads the state eventually consistent when asked to, as stored once the write has settled', async () => {
+      // Prepare
+      const record = await stored(subject);
+      const repository = subject.repository();
+
+      // Act
+      const eventually = await repository.getState(record.id, { consistent: false });
+
+      // Assess
+      expect(eventually).toEqual(await repository.getState(record.id));
+    });
+
     it("records an upload once, lists a declaration's uploads oldest first, and settles each pending one once", async () => {
       // Prepare
       const record = await stored(subject);

@@ -77,6 +77,21 @@ export function riskStoresContract(name: string, subject: RiskStoresSubject): vo
       expect(replaced).toEqual({ ...unnamed, declarationsCount: 7 });
     });
 
+    it('reads a trader profile eventually consistent when asked to, as stored once the write has settled', async () => {
+      // Prepare
+      const traders = subject.traders();
+      const trader = { ...(demoTraders[0] as (typeof demoTraders)[number]), partyId: newParty() };
+      await traders.put(trader);
+      await traders.countDeclaration(trader.partyId, '2026-11-27T10:00:00.000Z');
+
+      // Act
+      const eventually = await traders.get(trader.partyId, { consistent: false });
+
+      // Assess
+      expect(eventually).toEqual(await traders.get(trader.partyId));
+      expect(eventually?.declarationsCount).toBe(trader.declarationsCount + 1);
+    });
+
     it('sets a status on a party never seen as a plain profile, and on a known one keeps its history', async () => {
       // Prepare
       const traders = subject.traders();

@@ -15,6 +15,7 @@ import {
   type LrnClaim,
   type Page,
   type QueuePosition,
+  type RecordWithEvents,
   type StalledDeclaration,
   type Transition,
   type UploadSettlement,
@@ -85,7 +86,8 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
     return stored ? { ...clone(stored.record), ...(stored.redriveCount > 0 ? { redriveCount: stored.redriveCount } : {}) } : undefined;
   }
 
-  async getState(id: string): Promise<DeclarationState | undefined> {
+  /** Always as stored now: an eventually consistent read may be behind, and callers must be right either way. */
+  async getState(id: string, _read?: { consistent: boolean }): Promise<DeclarationState | undefined> {
     const stored = this.#items.get(id);
     return stored ? { ...stateOf(stored.record), ...(stored.redriveCount > 0 ? { redriveCount: stored.redriveCount } : {}) } : undefined;
   }
@@ -266,6 +268,13 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
 
   async hasEvent(declarationId: string, version: number): Promise<boolean> {
     return this.#events.get(declarationId)?.has(version) ?? false;
+  }
+
+  async getWithEvents(id: string, fromVersion: number): Promise<RecordWithEvents | undefined> {
+    const record = await this.get(id);
+    if (!record) return undefined;
+    const events = (await this.listEvents(id)).filter((event) => event.version >= fromVersion);
+    return { record, eventsFrom: fromVersion, events };
   }
 
   async listEvents(declarationId: string): Promise<HistoryEvent[]> {

@@ -74,7 +74,8 @@ export class InMemoryRiskProfileStore implements RiskProfileStore {
 export class InMemoryTraderProfileStore implements TraderProfileStore {
   readonly #items = new Map<string, Record<string, unknown>>();
 
-  async get(partyId: string): Promise<TraderProfile | undefined> {
+  /** Always as stored now: an eventually consistent read may be behind, and callers must be right either way. */
+  async get(partyId: string, _read?: { consistent: boolean }): Promise<TraderProfile | undefined> {
     const item = this.#items.get(partyId);
     return item ? parseTrader(item) : undefined;
   }

@@ -4,9 +4,12 @@
  * calculated. The last tests take declarations through the whole pipeline on the fakes.
  */
 import { describe, expect, it } from 'vitest';
+import { openAccount, periodOf } from '#shared/domain/accounts.ts';
 import type { Lane } from '#shared/risk/outcome.ts';
+import { reserveOnEveryShard } from '#shared/usecases/account-shards.ts';
 import { decideRelease } from '#shared/usecases/decide-release.ts';
-import { newParty } from '#tests/integration/support.ts';
+import { defermentAccountOf, newParty } from '#tests/integration/support.ts';
+import { counted } from '#tests/support/counted.ts';
 import { fakePlatform, trustedTrader } from '#tests/support/fake-platform.ts';
 import { storeSubmitted } from '#tests/support/stored-declaration.ts';
 
@@ -50,7 +53,7 @@ describe('decideRelease', () => {
 
     // Assess
     const at = platform.clock.now().toISOString();
-    expect(result).toEqual({ outcome: 'moved', to: 'RELEASED' });
+    expect(result).toMatchObject({ outcome: 'moved', to: 'RELEASED' });
     const released = await platform.record(platform.id);
     expect(released).toMatchObject({ status: 'RELEASED', version: 3, releasedAt: at });
     expect(released.queuedAt).toBeUndefined();
@@ -71,7 +74,7 @@ describe('decideRelease', () => {
 
     // Assess
     const at = platform.clock.now().toISOString();
-    expect(result).toEqual({ outcome: 'moved', to: 'UNDER_REVIEW' });
+    expect(result).toMatchObject({ outcome: 'moved', to: 'UNDER_REVIEW' });
     const queued = await platform.record(platform.id);
     expect(queued).toMatchObject({ status: 'UNDER_REVIEW', queuedAt: at });
     expect(queued.releasedAt).toBeUndefined();
@@ -92,7 +95,7 @@ describe('decideRelease', () => {
     const result = await decideRelease(platform.message, platform.deps.release);
 
     // Assess
-    expect(result).toEqual({ outcome: 'moved', to: 'UNDER_REVIEW' });
+    expect(result).toMatchObject({ outcome: 'moved', to: 'UNDER_REVIEW' });
     expect((await platform.record(platform.id)).lastEvent?.detail).toBe(
       `queued for officer review (${queue}): duties could not be calculated`,
     );
@@ -107,7 +110,7 @@ describe('decideRelease', () => {
     const result = await decideRelease(platform.message, platform.deps.release);
 
     // Assess
-    expect(result).toEqual({ outcome: 'moved', to: 'RELEASED' });
+    expect(result).toMatchObject({ outcome: 'moved', to: 'RELEASED' });
   });
 
   it('on redelivery leaves a decided declaration as it is and queues it only once', async () => {
@@ -124,6 +127,49 @@ describe('decideRelease', () => {
     expect(again).toEqual({ outcome: 'skipped', status: 'UNDER_REVIEW' });
     expect(await platform.record(platform.id)).toEqual(decided);
     expect(await reviewQueue(platform, 'RED')).toEqual([platform.id]);
+  });
+
+  it("books a GREEN declaration's duties on a shard of its sharded account reading the charge's guard once", async () => {
+    // Prepare: the trusted trader's deferment account opened with 4 allowance shards, the declaration assessed
+    const platform = await fakePlatform();
+    const number = defermentAccountOf(trustedTrader);
+    const deferment = { monthlyLimit: '10000000.00', guarantee: { amount: '10000000.00', guarantor: 'Test Bank plc' } };
+    const at = platform.clock.now().toISOString();
+    const opened = openAccount({ kind: 'DEFERMENT', number, ownerId: trustedTrader, currency: 'GBP', deferment, shards: 4 }, at, 'admin');
+    await platform.accounts.open(opened.account, opened.entry);
+    // Past their first reservation, as a busy account's shards are (a first charge on a shard reserves, then tries again).
+    await reserveOnEveryShard(platform.accounts, opened.account, periodOf(at), { at, by: 'admin' });
+    const id = await platform.submit(platform.declaration(trustedTrader));
+    await platform.runThrough('duty');
+    const [message] = platform.queues.release.sent.splice(0);
+    const accounts = counted(platform.accounts);
+
+    // Act
+    const result = await decideRelease(message!, { ...platform.deps.release, accounts: accounts.port });
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'moved', to: 'RELEASED' });
+    const [charge] = (await platform.record(id)).duties?.charges ?? [];
+    expect(charge).toMatchObject({ status: 'SECURED', account: { number, kind: 'CHARGE' } });
+    expect(charge?.account?.shard).toBeDefined();
+    expect(accounts.calls.chargeGuard).toBe(1);
+  });
+
+  it('counts a release and asks for its release note from the record it stored: one read of the declaration, no second', async () => {
+    // Prepare
+    const platform = await assessed({ lane: 'GREEN' });
+    const reads = counted(platform.repository);
+
+    // Act
+    await decideRelease(platform.message, { ...platform.deps.release, repository: reads.port });
+
+    // Assess
+    expect(reads.calls.getWithEvents).toBe(1);
+    expect((reads.calls.get ?? 0) + (reads.calls.getState ?? 0) + (reads.calls.hasEvent ?? 0)).toBe(0);
+    const released = await platform.record(platform.id);
+    expect(platform.queues.documents.sent).toEqual([{ declarationId: platform.id, version: released.version }]);
+    const [day] = await platform.counters.readDays([released.releasedAt?.slice(0, 10) ?? '']);
+    expect(day?.releases.GREEN?.count).toBe(1);
   });
 });
 

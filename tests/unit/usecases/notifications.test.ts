@@ -34,6 +34,7 @@ import {
   rotateSubscriptionSecret,
 } from '#shared/usecases/manage-subscriptions.ts';
 import { newParty } from '#tests/integration/support.ts';
+import { overridden } from '#tests/support/overridden.ts';
 import { refusal } from '#tests/support/scenarios.ts';
 import { storeSubmitted } from '#tests/support/stored-declaration.ts';
 
@@ -140,6 +141,48 @@ describe('subscribing', () => {
 });
 
 describe('fan-out and delivery', () => {
+  it("reads the declaration's state once, eventually consistent, when that read shows the event (half the read units)", async () => {
+    // Prepare
+    const p = platform();
+    const record = await declarationOf(p, newParty());
+    const reads: { consistent: boolean | undefined }[] = [];
+    const repository = overridden(p.repository, {
+      getState: async (id, read) => {
+        reads.push({ consistent: read?.consistent });
+        return p.repository.getState(id);
+      },
+    });
+
+    // Act
+    const result = await fanOutNotification({ declarationId: record.id, version: 1 }, { ...p.fanOutDeps, repository });
+
+    // Assess
+    expect(result.outcome).toBe('published');
+    expect(reads).toEqual([{ consistent: false }]);
+    expect(p.bus.published.map((notification) => notification.id)).toEqual([`evt_${record.id}_1`]);
+  });
+
+  it('reads the state again, strongly consistent, when the eventually consistent read is behind the event', async () => {
+    // Prepare: an eventually consistent read that has not seen the declaration yet
+    const p = platform();
+    const record = await declarationOf(p, newParty());
+    const reads: { consistent: boolean | undefined }[] = [];
+    const repository = overridden(p.repository, {
+      getState: async (id, read) => {
+        reads.push({ consistent: read?.consistent });
+        return read?.consistent === false ? undefined : p.repository.getState(id);
+      },
+    });
+
+    // Act
+    const result = await fanOutNotification({ declarationId: record.id, version: 1 }, { ...p.fanOutDeps, repository });
+
+    // Assess: notified from the consistent read
+    expect(result.outcome).toBe('published');
+    expect(reads).toEqual([{ consistent: false }, { consistent: true }]);
+    expect(p.bus.published.map((notification) => notification.id)).toEqual([`evt_${record.id}_1`]);
+  });
+
   it("queues an event's deliveries to several subscriptions together, after recording them all", async () => {
     // Prepare: three subscriptions of the declarant that want the SUBMITTED event
     const p = platform();

@@ -13,6 +13,7 @@ import { InMemoryDocumentArchive } from '#shared/ports/fakes/document-archive.ts
 import { InMemoryPipelineQueue } from '#shared/ports/fakes/pipeline-queue.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import { DeclarationMissingError, runStage, type StageDefinition } from '#shared/usecases/pipeline-stage.ts';
+import { counted } from '#tests/support/counted.ts';
 import { overridden } from '#tests/support/overridden.ts';
 import { storeSubmitted } from '#tests/support/stored-declaration.ts';
 
@@ -63,7 +64,7 @@ describe('runStage', () => {
     const result = await runStage({ declarationId: record.id, version: 1 }, stage(queue), { repository, clock });
 
     // Assess
-    expect(result).toEqual({ outcome: 'moved', to: 'VALIDATED' });
+    expect(result).toMatchObject({ outcome: 'moved', to: 'VALIDATED' });
     const stored = await repository.get(record.id);
     expect(stored).toMatchObject({ status: 'VALIDATED', version: 2, updatedAt: clock.now().toISOString() });
     expect(stored?.lastEvent).toEqual({
@@ -195,7 +196,7 @@ describe('runStage', () => {
     const result = await runStage({ declarationId: record.id, version: 2 }, next, { repository, clock });
 
     // Assess: moved, and with no queue for SCORED in `next`, nothing sent
-    expect(result).toEqual({ outcome: 'moved', to: 'SCORED' });
+    expect(result).toMatchObject({ outcome: 'moved', to: 'SCORED' });
     const events = await repository.listEvents(record.id);
     expect(events.map((e) => [e.version, e.type])).toEqual([
       [2, 'VALIDATED'],
@@ -228,6 +229,28 @@ describe('runStage', () => {
     // Assess: only the stage's own event was put
     expect(appended).toEqual([3]);
     expect((await repository.listEvents(record.id)).map((event) => event.version)).toEqual([2, 3]);
+  });
+
+  it("reads the declaration and whether the previous change's event is stored in one read, and returns the record as it stored it", async () => {
+    // Prepare: validated by the first stage, its event written
+    const { repository, clock, storedSubmitted } = world();
+    const record = await storedSubmitted();
+    await runStage({ declarationId: record.id, version: 1 }, stage(new InMemoryPipelineQueue()), { repository, clock });
+    const reads = counted(repository);
+    const next = {
+      name: 'risk',
+      from: 'VALIDATED' as const,
+      next: {},
+      decide: () => ({ to: 'SCORED' as const, set: { riskScore: 12 }, detail: 'scored' }),
+    };
+    clock.advance(1_000);
+
+    // Act
+    const result = await runStage({ declarationId: record.id, version: 2 }, next, { repository: reads.port, clock });
+
+    // Assess: one read (pattern 110), no event lookup of its own; the record returned is the one stored
+    expect(reads.calls).toEqual({ getWithEvents: 1, transition: 1, appendEvent: 1 });
+    expect(result.outcome === 'moved' ? result.record : undefined).toEqual(await repository.get(record.id));
   });
 
   it('leaves a declaration that has moved further alone', async () => {

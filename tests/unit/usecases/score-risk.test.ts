@@ -11,6 +11,7 @@ import type { RiskProfile } from '#shared/risk/profile.ts';
 import type { RiskSettings } from '#shared/risk/settings.ts';
 import { RECENT_SELECTION_DAYS, scoreRisk, versionsInForce } from '#shared/usecases/score-risk.ts';
 import { newParty } from '#tests/integration/support.ts';
+import { counted } from '#tests/support/counted.ts';
 import {
   demoReferenceDocuments,
   type FakePlatform,
@@ -64,7 +65,7 @@ describe('scoreRisk', () => {
     // Assess
     const at = platform.clock.now().toISOString();
     const record = await platform.record(id);
-    expect(result).toEqual({ outcome: 'moved', to: 'SCORED' });
+    expect(result).toMatchObject({ outcome: 'moved', to: 'SCORED' });
     expect(record).toMatchObject({ status: 'SCORED', version: 3, lane: 'GREEN', risk: { lane: 'GREEN', scoredAt: at } });
     expect(record.risk?.reasons).toContainEqual(expect.objectContaining({ kind: 'TRADER', text: expect.stringContaining('AEOF') }));
     expect(record.risk?.profileVersions).toEqual({
@@ -210,6 +211,44 @@ describe('scoreRisk', () => {
       declarationsCount: 2402,
       lastSeen: platform.clock.now().toISOString(),
     });
+  });
+
+  it('counts a declaration it scored from the record it stored: one read of the declaration, no second', async () => {
+    // Prepare
+    const platform = await fakePlatform();
+    const { id, message } = await validated(platform, trustedTrader);
+    const reads = counted(platform.repository);
+
+    // Act
+    await scoreRisk(message, { ...platform.deps.risk, repository: reads.port });
+
+    // Assess
+    expect(reads.calls.getWithEvents).toBe(1);
+    expect((reads.calls.get ?? 0) + (reads.calls.getState ?? 0) + (reads.calls.hasEvent ?? 0)).toBe(0);
+    const record = await platform.record(id);
+    const [day] = await platform.counters.readDays([record.submittedAt.slice(0, 10)]);
+    expect(day?.lanes).toEqual({ GREEN: 1, BLUE: 0, YELLOW: 0, RED: 0 });
+    expect(await platform.selectionStats.recent(record.office, [record.submittedAt.slice(0, 10)])).toMatchObject({ declarations: 1 });
+  });
+
+  it("reads the declarant's trader profile eventually consistent (half the read units of the busiest trader's partitions)", async () => {
+    // Prepare
+    const platform = await fakePlatform();
+    const { message } = await validated(platform, trustedTrader);
+    const reads: { party: string; consistent: boolean | undefined }[] = [];
+    const traders = overridden(platform.traders, {
+      get: async (party, read) => {
+        reads.push({ party, consistent: read?.consistent });
+        return platform.traders.get(party);
+      },
+    });
+
+    // Act
+    const result = await scoreRisk(message, { ...platform.deps.risk, traders });
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'moved', to: 'SCORED' });
+    expect(reads).toEqual([{ party: trustedTrader, consistent: false }]);
   });
 
   it(`reads the office's figures of the last ${RECENT_SELECTION_DAYS} days, the submission day included`, async () => {

@@ -24,6 +24,7 @@ import {
   verifyDocument,
 } from '#shared/usecases/sealed-documents.ts';
 import { newParty } from '#tests/integration/support.ts';
+import { counted } from '#tests/support/counted.ts';
 import { fakePlatform, trustedTrader } from '#tests/support/fake-platform.ts';
 import { ferroSiliconCif, refusal } from '#tests/support/scenarios.ts';
 
@@ -72,6 +73,19 @@ async function issuedNote(platform: Awaited<ReturnType<typeof released>>): Promi
 }
 
 describe('release notes', () => {
+  it('reads the declaration with its history in one read to plan its documents', async () => {
+    // Prepare
+    const platform = await released();
+    const reads = counted(platform.deps.repository);
+
+    // Act
+    const issued = await issueDocuments({ declarationId: platform.id, version: 5 }, { ...platform.deps, repository: reads.port });
+
+    // Assess
+    expect(issued.map(({ outcome }) => outcome)).toEqual(['issued', 'issued']);
+    expect(reads.calls).toEqual({ getWithEvents: 1 });
+  });
+
   it('issues the assessment notice and the release note of a released declaration once, asked for by the duty and release stages', async () => {
     // Prepare
     const platform = await released();

@@ -9,7 +9,7 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '#shared/ports/fakes/clock.ts';
 import { InMemoryDeclarationRepository } from '#shared/ports/fakes/declaration-repository.ts';
-import type { StageResult } from '#shared/usecases/pipeline-stage.ts';
+import type { StageOutcome } from '#shared/usecases/pipeline-stage.ts';
 import event from '#tests/fixtures/sqs/duty-stage-event.json' with { type: 'json' };
 
 const context = {
@@ -22,7 +22,7 @@ const context = {
 } as unknown as Context;
 
 /** The handler as a function would build it, and the lines it writes to stdout / stderr. */
-async function dutyStage(runStage: () => Promise<StageResult>) {
+async function dutyStage(runStage: () => Promise<StageOutcome>) {
   const { stageWorker } = await import('#shared/workers/stage-worker.ts');
   const handler = stageWorker('duty', { repository: new InMemoryDeclarationRepository(), clock: new ManualClock() }, runStage);
   /** `failed`: the messageIds reported as batch item failures, or the error's name when the invocation failed. */
