@@ -10,6 +10,10 @@
  * Options: --requests N (per concurrency level, default 400), --settle N (declarations followed
  * to VALIDATED, default 100), --steady-rate N, --steady-seconds N (0 skips the steady load).
  *
+ * `npm run bench -- intake [--requests N] [--emulators-in-process]`: the intake levels alone and the
+ * CPU each declaration costs the local cloud (main thread and whole process): the figure to compare
+ * changes by on a busy machine; --emulators-in-process runs dynalite and fauxqs in the main thread
+ * (the A/B of their worker threads).
  * `npm run bench -- coldstart [--function name] [--analyse [--external-aws-sdk]] [--first-duty-assessment]`:
  * bundle size and import time of every function and the first duty assessment of a fresh process,
  * or with --analyse what the bundles are made of, or with --first-duty-assessment that figure alone
@@ -42,6 +46,7 @@ const { values, positionals } = parseArgs({
     function: { type: 'string' },
     analyse: { type: 'boolean', default: false },
     'external-aws-sdk': { type: 'boolean', default: false },
+    'emulators-in-process': { type: 'boolean', default: false },
     'first-duty-assessment': { type: 'boolean', default: false },
     'per-scenario': { type: 'string', default: '20' },
     scenario: { type: 'string', multiple: true },
@@ -91,53 +96,10 @@ async function main(): Promise<void> {
   const risk = await benchmarkRisk();
   console.log(`  ${Math.round(risk.declarationsPerSecond)} declarations/s (target ${targets.riskDeclarationsPerSecond})`);
 
-  console.log('starting the local cloud...');
-  const cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, logLevel: 'error', retryDelaySeconds: 1 });
-  await seedDemoData();
-  await openBenchAccount(cloud.apiUrl, cloud.mintToken({ role: 'admin' }), party);
-  const token = cloud.mintToken({ role: 'trader', party });
-  const submit = async (): Promise<{ ms: number; id: string }> => {
-    const started = performance.now();
-    const response = await fetch(`${cloud.apiUrl}/v1/declarations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: nextBody(),
-    });
-    const body = (await response.json()) as { id: string };
-    if (response.status !== 202) throw new Error(`submit answered ${response.status}: ${JSON.stringify(body)}`);
-    return { ms: performance.now() - started, id: body.id };
-  };
+  const { cloud, submit, token } = await startBenchCloud();
 
   try {
-    // Warm-up: first calls import handler modules and create SDK connections.
-    for (let index = 0; index < 20; index += 1) await submit();
-
-    const intake = [];
-    for (const concurrency of [1, 16]) {
-      console.log(`POST /v1/declarations: ${requestsPerLevel} requests at ${concurrency} concurrent client(s)...`);
-      const latencies: number[] = [];
-      let remaining = requestsPerLevel;
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (remaining > 0) {
-            remaining -= 1;
-            latencies.push((await submit()).ms);
-          }
-        }),
-      );
-      const seconds = (performance.now() - started) / 1000;
-      latencies.sort((a, b) => a - b);
-      const result = {
-        concurrency,
-        requests: latencies.length,
-        perSecond: round(latencies.length / seconds),
-        p50Ms: round(percentile(latencies, 50)),
-        p99Ms: round(percentile(latencies, 99)),
-      };
-      console.log(`  ${result.perSecond} submissions/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
-      intake.push(result);
-    }
+    const intake = await measureIntake(submit);
 
     console.log(`waiting for the backlog to drain, then following ${settleCount} declarations through the pipeline...`);
     await drain(cloud.apiUrl, token);
@@ -200,7 +162,7 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
       setup:
-        'local cloud in one process: gateway, handlers, dynalite, fauxqs, the four stage pollers (see docs/benchmarks.md); engines measured alone before it starts',
+        'local cloud in one process: gateway, handlers and the stage pollers on the main thread, dynalite and fauxqs each on a worker thread (see docs/benchmarks.md); engines measured alone before it starts',
       intake,
       intakeTarget: {
         perSecondAt16: targets.intakePerSecondAt16,
@@ -236,6 +198,90 @@ async function main(): Promise<void> {
       },
     };
     writeResults(results);
+  } finally {
+    await cloud.stop();
+  }
+}
+
+/** The local cloud as every local benchmark uses it: seeded, the bench account open, handlers warm. */
+async function startBenchCloud(emulatorThreads = true) {
+  console.log(`starting the local cloud (dynalite and fauxqs ${emulatorThreads ? 'in worker threads' : 'in the main thread'})...`);
+  const cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, logLevel: 'error', retryDelaySeconds: 1, emulatorThreads });
+  try {
+    await seedDemoData();
+    await openBenchAccount(cloud.apiUrl, cloud.mintToken({ role: 'admin' }), party);
+    const token = cloud.mintToken({ role: 'trader', party });
+    const submit = async (): Promise<{ ms: number; id: string }> => {
+      const started = performance.now();
+      const response = await fetch(`${cloud.apiUrl}/v1/declarations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: nextBody(),
+      });
+      const body = (await response.json()) as { id: string };
+      if (response.status !== 202) throw new Error(`submit answered ${response.status}: ${JSON.stringify(body)}`);
+      return { ms: performance.now() - started, id: body.id };
+    };
+    // Warm-up: first calls import handler modules and create SDK connections.
+    for (let index = 0; index < 20; index += 1) await submit();
+    return { cloud, submit, token };
+  } catch (error) {
+    await cloud.stop();
+    throw error;
+  }
+}
+
+/** POST /v1/declarations at 1 and 16 concurrent clients, requestsPerLevel each (the pipeline runs meanwhile). */
+async function measureIntake(submit: () => Promise<{ ms: number; id: string }>) {
+  const intake = [];
+  for (const concurrency of [1, 16]) {
+    console.log(`POST /v1/declarations: ${requestsPerLevel} requests at ${concurrency} concurrent client(s)...`);
+    const latencies: number[] = [];
+    let remaining = requestsPerLevel;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (remaining > 0) {
+          remaining -= 1;
+          latencies.push((await submit()).ms);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const result = {
+      concurrency,
+      requests: latencies.length,
+      perSecond: round(latencies.length / seconds),
+      p50Ms: round(percentile(latencies, 50)),
+      p99Ms: round(percentile(latencies, 99)),
+    };
+    console.log(`  ${result.perSecond} submissions/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
+    intake.push(result);
+  }
+  return intake;
+}
+
+/**
+ * `npm run bench -- intake`: the intake levels alone, then the CPU each declaration cost the local
+ * cloud's main thread (gateway, handlers and their SDK clients) and the whole process (with the
+ * emulator threads), from its submission to its release decision. On a shared machine the rates
+ * move with the neighbours' load; CPU per declaration much less: compare changes by it. A look,
+ * not a result: nothing is written to bench/results.
+ */
+async function intakeOnly(): Promise<void> {
+  const { cloud, submit, token } = await startBenchCloud(!values['emulators-in-process']);
+  try {
+    const mainThreadBefore = process.threadCpuUsage();
+    const processBefore = process.cpuUsage();
+    const intake = await measureIntake(submit);
+    console.log('waiting for the backlog to drain...');
+    await drain(cloud.apiUrl, token);
+    const declarations = intake.reduce((sum, level) => sum + level.requests, 0);
+    const perDeclarationMs = (usage: NodeJS.CpuUsage): number => round((usage.user + usage.system) / 1000 / declarations);
+    console.log(
+      `  CPU per declaration, submitted and taken to its release decision: main thread ${perDeclarationMs(process.threadCpuUsage(mainThreadBefore))} ms, whole process ${perDeclarationMs(process.cpuUsage(processBefore))} ms`,
+    );
   } finally {
     await cloud.stop();
   }
@@ -353,5 +399,6 @@ async function cost(): Promise<void> {
 const suite = positionals[0];
 if (suite === 'coldstart') await coldStarts();
 else if (suite === 'cost') await cost();
+else if (suite === 'intake') await intakeOnly();
 else if (suite === undefined) await main();
-else throw new Error(`unknown benchmark suite "${suite}": use no argument, coldstart or cost`);
+else throw new Error(`unknown benchmark suite "${suite}": use no argument, intake, coldstart or cost`);

@@ -1,7 +1,8 @@
 /**
  * The local cloud: the whole platform on one machine, no AWS account, no Docker.
  *
- * - dynalite (DynamoDB) and fauxqs (SQS, S3) in-process on 127.0.0.1;
+ * - dynalite (DynamoDB) and fauxqs (SQS, S3) on 127.0.0.1, each in a worker thread of this process
+ *   (local/emulator-thread.ts: their work runs on other cores than the gateway and the handlers);
  * - the tables, queues (+ dead-letter queues) and buckets of `shared/resources.ts`;
  * - the process environment the CDK stack gives each function (handlers reach the emulators only
  *   through the standard `AWS_ENDPOINT_URL_*` variables);
@@ -35,7 +36,7 @@ import {
 import { enforceAccess } from './access-control.ts';
 import { type Chaos, installChaos } from './chaos.ts';
 import type { LocalBucketDefinition, LocalFunctionDefinition, LocalQueueDefinition, LocalTableDefinition } from './definitions.ts';
-import { isAddressInUse, type RunningEmulator, type RunningFauxqs, startDynalite, startFauxqs } from './emulators.ts';
+import { type RunningFauxqs, startDynalite, startFauxqs, startFauxqsThread } from './emulators.ts';
 import { applyEnvironment, type Endpoints } from './environment.ts';
 import { type RunningEventBridge, startEventBridge } from './eventbridge.ts';
 import { createGateway, type Gateway } from './gateway.ts';
@@ -49,6 +50,7 @@ import { ensureBucket, ensureQueue, ensureTable, repairIndexes } from './provisi
 import { compileRoute, type Route } from './routes.ts';
 import { startBucketNotifications } from './s3-notifications.ts';
 import { startSecretsManager } from './secrets-manager.ts';
+import { isAddressInUse, type RunningEmulator } from './servers.ts';
 
 export type { LocalBucketDefinition, LocalFunctionDefinition, LocalQueueDefinition, LocalTableDefinition } from './definitions.ts';
 export type { Endpoints } from './environment.ts';
@@ -107,6 +109,12 @@ export interface LocalCloudOptions {
   chaos?: { faultRate: number; seed: number };
   /** Run scheduled functions this often instead of their schedule (chaos runs; default: the schedule). */
   scheduleEverySeconds?: number;
+  /**
+   * Run dynalite and fauxqs each in a worker thread of their own (default true). false runs them in
+   * the main thread beside the gateway and the handlers, as before: for A/B measurements
+   * (`npm run bench -- intake --emulators-in-process`).
+   */
+  emulatorThreads?: boolean;
   /** Called with each start-up step, for progress output. */
   onProgress?: (step: string) => void;
   /**
@@ -259,14 +267,20 @@ async function start(
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     chmodSync(dataDir, 0o700);
   }
+  const emulatorThreads = options.emulatorThreads ?? true;
   progress(`starting DynamoDB (dynalite)${dataDir ? ` with data in ${path.join(dataDir, 'dynamodb')}` : ' in memory'}`);
   const dynamo = await stickyPort('dynamodb', options.dynamodbPort ?? DEFAULT_PORTS.dynamodb, log, (port) =>
-    startDynalite({ port, directory: dataDir ? path.join(dataDir, 'dynamodb') : undefined }),
+    startDynalite({ port, directory: dataDir ? path.join(dataDir, 'dynamodb') : undefined, inThread: emulatorThreads }),
   );
   cleanups.push(() => dynamo.stop());
   progress(`starting SQS and S3 (fauxqs)${dataDir ? `, S3 objects in ${path.join(dataDir, 's3')}` : ' in memory'}`);
   const fauxqs: RunningFauxqs = await stickyPort('aws', options.awsPort ?? DEFAULT_PORTS.aws, log, (port) =>
-    startFauxqs({ port, region: awsRegion, s3Directory: dataDir ? path.join(dataDir, 's3') : undefined, log }),
+    (emulatorThreads ? startFauxqsThread : startFauxqs)({
+      port,
+      region: awsRegion,
+      s3Directory: dataDir ? path.join(dataDir, 's3') : undefined,
+      log,
+    }),
   );
   cleanups.push(() => fauxqs.stop());
 

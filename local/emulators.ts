@@ -1,6 +1,9 @@
 /**
- * Starts the emulators in-process on 127.0.0.1: dynalite (DynamoDB, with TransactWriteItems from
- * local/dynamodb-transactions.ts) and fauxqs (SQS and S3).
+ * Starts the emulators on 127.0.0.1, each in a worker thread of its own (local/emulator-thread.ts):
+ * dynalite (DynamoDB, with TransactWriteItems from local/dynamodb-transactions.ts; built by
+ * local/dynalite-server.ts, run by local/dynalite-worker.ts) and fauxqs (SQS and S3; `startFauxqs`
+ * runs in local/fauxqs-worker.ts). With `inThread: false` the same emulators run in the calling
+ * thread instead (`LocalCloudOptions.emulatorThreads`: the before of an A/B measurement).
  *
  * fauxqs' `startFauxqs()` always binds 0.0.0.0, so the local cloud builds the fauxqs app with its
  * public `buildApp()` and listens on 127.0.0.1 itself. SQS state is always in memory (fauxqs' SQLite
@@ -17,47 +20,41 @@
  * behave locally as in AWS.
  */
 import { chmodSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import dynalite from 'dynalite';
 import { type BuildAppOptions, buildApp } from 'fauxqs';
-import { addTransactWriteItems } from './dynamodb-transactions.ts';
-import { describeError, type Log } from './log.ts';
-
-export const LOOPBACK = '127.0.0.1';
-
-export interface RunningEmulator {
-  port: number;
-  stop(): Promise<void>;
-}
+import type { DynaliteThreadData } from './dynalite-worker.ts';
+import { startEmulatorThread } from './emulator-thread.ts';
+import { describeError, type Log, type LogLevel } from './log.ts';
+import { closeServer, LOOPBACK, listen, type RunningEmulator } from './servers.ts';
 
 export interface DynaliteOptions {
   port: number;
   /** LevelDB directory; in memory when undefined. */
   directory: string | undefined;
+  /** In a worker thread of its own (true) or in the calling thread. */
+  inThread: boolean;
 }
 
+/**
+ * dynalite runs in a worker thread (local/dynalite-worker.ts): its request parsing and LevelDB work
+ * use a second core instead of competing with the gateway and the handlers for the first. It is
+ * the same dynalite behind the same loopback port; only the thread it runs on differs.
+ */
 export async function startDynalite(options: DynaliteOptions): Promise<RunningEmulator> {
   // Private to the user who runs the platform: it holds declarations and documents.
   if (options.directory) {
     mkdirSync(options.directory, { recursive: true, mode: 0o700 });
     chmodSync(options.directory, 0o700);
   }
-  const server: Server = dynalite({
-    ...(options.directory ? { path: options.directory } : {}),
-    // Tables are ACTIVE at once: nothing to wait for locally.
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
-  addTransactWriteItems(server);
-  const port = await listen(server, options.port);
-  return {
-    port,
-    stop: () => closeServer(server),
-  };
+  if (options.inThread) {
+    const data: DynaliteThreadData = { port: options.port, directory: options.directory };
+    return startEmulatorThread(new URL('./dynalite-worker.ts', import.meta.url), data);
+  }
+  // Imported here only: fauxqs' thread loads this module too and needs no dynalite.
+  const { createDynaliteServer } = await import('./dynalite-server.ts');
+  const server = createDynaliteServer(options.directory);
+  return { port: await listen(server, options.port), stop: () => closeServer(server) };
 }
 
 export interface FauxqsOptions {
@@ -255,6 +252,46 @@ export async function startFauxqs(options: FauxqsOptions): Promise<RunningFauxqs
   };
 }
 
+/** What the main thread passes to local/fauxqs-worker.ts. */
+export type FauxqsThreadData = Omit<FauxqsOptions, 'log'>;
+/** What local/fauxqs-worker.ts sends back. */
+export type FauxqsThreadEvent =
+  | { kind: 'objectCreated'; created: CreatedObject }
+  | { kind: 'log'; level: Exclude<LogLevel, 'silent'>; message: string };
+
+/**
+ * fauxqs in a worker thread (local/fauxqs-worker.ts), as `startFauxqs` would run it in this one:
+ * the same app on the same loopback port; its objects created and log lines come back as messages.
+ */
+export async function startFauxqsThread(options: FauxqsOptions): Promise<RunningFauxqs> {
+  const objectListeners = new Set<(created: CreatedObject) => void>();
+  const data: FauxqsThreadData = { port: options.port, region: options.region, s3Directory: options.s3Directory };
+  const thread = await startEmulatorThread(new URL('./fauxqs-worker.ts', import.meta.url), data, (message) => {
+    const event = message as FauxqsThreadEvent;
+    if (event.kind === 'log') {
+      options.log[event.level](event.message);
+      return;
+    }
+    for (const listener of objectListeners) {
+      try {
+        listener(event.created);
+      } catch (error) {
+        options.log.warn(`S3 object listener failed: ${describeError(error)}`);
+      }
+    }
+  });
+  return {
+    port: thread.port,
+    s3Persistent: (thread.detail as { s3Persistent: boolean }).s3Persistent,
+    onObjectCreated: (listener) => {
+      objectListeners.add(listener);
+      return () => objectListeners.delete(listener);
+    },
+    allowBrowserUploads: (origins) => thread.send({ allowBrowserUploads: [...origins] }),
+    stop: () => thread.stop(),
+  };
+}
+
 async function fileBackedStores(directory: string): Promise<{ stores: Stores; s3Persistence: S3FilePersistence }> {
   const dist = fauxqsDist();
   const load = async (relative: string): Promise<Record<string, unknown>> =>
@@ -299,52 +336,4 @@ function fauxqsDist(): string {
     if (parent === directory) throw new Error('node_modules/fauxqs not found');
     directory = parent;
   }
-}
-
-/**
- * Listens on 127.0.0.1; rejects (EADDRINUSE...) instead of emitting an unhandled error. Every
- * emulator (and the gateway) keeps idle connections 120 s: Node's default of 5 s lets a server
- * close an idle keep-alive connection just as the SDK reuses it ("socket hang up", ECONNRESET; a
- * burst of those drains the SDK's retry quota and a call fails unretried), which the bench's
- * 16 clients provoked on the local KMS, Secrets Manager and event bus. AWS endpoints keep
- * connections far longer.
- */
-export function listen(server: Server, port: number): Promise<number> {
-  server.keepAliveTimeout = 120_000;
-  server.headersTimeout = 125_000;
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => {
-      server.off('listening', onListening);
-      reject(error);
-    };
-    const onListening = (): void => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, LOOPBACK);
-  });
-}
-
-/** Closes a server: stops accepting, ends idle keep-alive sockets, forces the rest after a grace period. */
-export function closeServer(server: Server, graceMs = 5_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (!server.listening) {
-      resolve();
-      return;
-    }
-    const force = setTimeout(() => server.closeAllConnections(), graceMs);
-    force.unref();
-    server.close((error) => {
-      clearTimeout(force);
-      if (error) reject(error);
-      else resolve();
-    });
-    server.closeIdleConnections();
-  });
-}
-
-export function isAddressInUse(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'EADDRINUSE';
 }

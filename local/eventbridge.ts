@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { closeServer, listen, type RunningEmulator } from './emulators.ts';
+import { closeServer, listen, type RunningEmulator } from './servers.ts';
 
 /** An event as EventBridge would hand it to a rule's target. */
 export interface BusEvent {

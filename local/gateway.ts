@@ -14,11 +14,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { JWTPayload } from 'jose';
 import { consoleFile } from './console-files.ts';
 import { demoUsers, isRole } from './demo-users.ts';
-import { closeServer, listen } from './emulators.ts';
 import { AuthorizationError, flattenClaims, type LocalIssuer, type MintTokenInput, TOKEN_LIFETIME_SECONDS } from './issuer.ts';
 import { ACCOUNT_ID, InvocationError, type LocalFunction, messageOf } from './lambda.ts';
 import { describeError, type Log } from './log.ts';
 import { matchRoute, type Route } from './routes.ts';
+import { closeServer, listen } from './servers.ts';
 
 /** API Gateway's request payload limit. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;

@@ -9,7 +9,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject,
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
-import { closeServer, listen, type RunningEmulator } from './emulators.ts';
+import { closeServer, listen, type RunningEmulator } from './servers.ts';
 
 export interface RunningKms extends RunningEmulator {
   /** Key ids by logical name (the keys of shared/resources.ts `signingKeys`). */

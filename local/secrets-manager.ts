@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
-import { closeServer, listen, type RunningEmulator } from './emulators.ts';
+import { closeServer, listen, type RunningEmulator } from './servers.ts';
 
 export interface RunningSecretsManager extends RunningEmulator {
   /** Secret names by logical name. */

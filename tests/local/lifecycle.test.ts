@@ -3,6 +3,7 @@
  * sequential clouds in one process, what survives a restart with a data directory.
  */
 import dns from 'node:dns';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,6 +40,21 @@ function handles(): Record<string, number> {
   return counts;
 }
 
+/**
+ * The worker threads of this process, by their OS thread name (Node names them `WorkerThread`);
+ * undefined where /proc is not there to ask (not Linux).
+ */
+function workerThreads(): number | undefined {
+  if (!existsSync('/proc/self/task')) return undefined;
+  return readdirSync('/proc/self/task').filter((task) => {
+    try {
+      return readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim() === 'WorkerThread';
+    } catch {
+      return false; // the thread ended while being listed
+    }
+  }).length;
+}
+
 describe('stop()', () => {
   it('leaves no servers or sockets behind and puts DNS and environment back', async () => {
     // Prepare
@@ -72,6 +88,21 @@ describe('stop()', () => {
     await eventually(() => (JSON.stringify(handles()) === JSON.stringify(before) ? true : undefined), 5_000);
     const refused = await fetch(cloud.apiUrl).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(Error);
+  });
+
+  it('ends the worker threads of the emulators (dynalite, fauxqs)', async (context) => {
+    // Prepare
+    const before = workerThreads();
+    if (before === undefined) context.skip('no /proc to list threads by');
+    const cloud = await start();
+    const running = workerThreads();
+
+    // Act
+    await cloud.stop();
+
+    // Assess
+    expect(running).toBe((before ?? 0) + 2);
+    expect(workerThreads()).toBe(before);
   });
 
   it('refuses a second cloud while one is running', async () => {
@@ -110,6 +141,28 @@ describe('sequential clouds in one process', () => {
     );
     dynamodb.destroy();
     expect(item.Item).toBeDefined();
+  });
+});
+
+describe('emulators in the main thread (emulatorThreads: false, the A/B of the bench)', () => {
+  it('serve the same requests, and no worker thread is started', async () => {
+    // Prepare
+    const before = workerThreads();
+    const cloud = await start({ emulatorThreads: false });
+    const threadsWhileRunning = workerThreads();
+
+    // Act
+    const reply = await request(`${cloud.apiUrl}/store/in-process`, { method: 'PUT', headers: bearer(cloud.mintToken({ role: 'admin' })) });
+
+    // Assess
+    expect(reply.status).toBe(201);
+    const dynamodb = new DynamoDBClient({ region: 'eu-west-2', endpoint: cloud.endpoints.dynamodb, credentials });
+    const item = await dynamodb.send(
+      new GetItemCommand({ TableName: cloud.tableNames.main, Key: { PK: { S: 'FIXTURE#in-process' }, SK: { S: 'META' } } }),
+    );
+    dynamodb.destroy();
+    expect(item.Item).toBeDefined();
+    expect(threadsWhileRunning).toBe(before);
   });
 });
 
