@@ -47,6 +47,7 @@ import { createLog, describeError, type Log, type LogLevel } from './log.ts';
 import { PayoutDesk, SIMULATOR_PAYOUTS_PATH, simulatorKey } from './payment-simulator.ts';
 import { QueuePoller } from './poller.ts';
 import { ensureBucket, ensureQueue, ensureTable, repairIndexes } from './provision.ts';
+import { signWithPlaceholders } from './request-signing.ts';
 import { compileRoute, type Route } from './routes.ts';
 import { startBucketNotifications } from './s3-notifications.ts';
 import { startSecretsManager } from './secrets-manager.ts';
@@ -392,6 +393,8 @@ async function start(
       `chaos: ${Math.round(options.chaos.faultRate * 100)}% of handler SDK calls fail once enabled; every SQS batch delivered twice`,
     );
 
+  // No emulator checks a signature: the handlers' requests carry a placeholder (local/request-signing.ts).
+  signWithPlaceholders();
   // Each handler call is checked against its function's access, as IAM would (local/access-control.ts).
   const stopEnforcing = enforceAccess(
     {
