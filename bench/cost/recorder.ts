@@ -14,7 +14,7 @@
  * with a separate, unrecorded client (consistent GetItem); for a read, the read is repeated with
  * that client without projection or filter (billing counts whole items, before any filter).
  * A concurrent write to the same item between those reads could skew one figure; the benchmark
- * runs one declaration at a time.
+ * counts units one declaration at a time (its bursts are timed only, in a ledger of their own).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
@@ -315,7 +315,8 @@ export function installRecorder(options: {
         return await invoke.call(this, event);
       } finally {
         running -= 1;
-        ledgerOf(this.name).invocation(this.name, performance.now() - start);
+        const records = (event as { Records?: unknown } | undefined)?.Records;
+        ledgerOf(this.name).invocation(this.name, performance.now() - start, Array.isArray(records) ? records.length : 0);
       }
     });
   };
