@@ -30,7 +30,15 @@ export interface FunctionDurationAtVolume {
   /** Handler milliseconds per record one declaration at a time (one record an invocation). */
   aloneMsPerRecord: number;
   /** The burst: its invocations, records, average and largest batch, and milliseconds per record; absent if the burst did not invoke it. */
-  burst?: { invocations: number; records: number; recordsPerInvocation: number; largestBatch: number; msPerRecord: number };
+  burst?: {
+    invocations: number;
+    records: number;
+    recordsPerInvocation: number;
+    largestBatch: number;
+    msPerRecord: number;
+    /** The burst's one-record invocations, mean ms: the same isolation as its batches, without a batch (absent if none). */
+    msPerSingleRecordInvocation?: number;
+  };
   /** The burst's average batch was below the local poller's limit: the figure is for that smaller batch. */
   partial: boolean;
   /** Handler milliseconds per declaration at volume, before the local factor. */
@@ -81,6 +89,8 @@ export function durationAtVolume(
     const modelled = msPerRecord * measured.records;
     msByFunction[trigger.fn] = modelled;
     const recordsPerInvocation = records / batches.length;
+    const singles = batches.filter((invocation) => invocation.records === 1);
+    const singlesMs = singles.reduce((sum, invocation) => sum + invocation.ms, 0);
     return [
       {
         fn: trigger.fn,
@@ -94,6 +104,7 @@ export function durationAtVolume(
           recordsPerInvocation: round(recordsPerInvocation),
           largestBatch: Math.max(...batches.map((invocation) => invocation.records)),
           msPerRecord: round(msPerRecord),
+          ...(singles.length > 0 ? { msPerSingleRecordInvocation: round(singlesMs / singles.length) } : {}),
         },
         partial: recordsPerInvocation < localBatchLimit,
         msPerDeclaration: round(modelled / declarations),
@@ -105,7 +116,7 @@ export function durationAtVolume(
     functions,
     msByFunction,
     assumption:
-      `${burstSize} declarations submitted at once; each queue-triggered function's handler time per declaration = ` +
+      `${burstSize} declarations submitted at once, invocations run one at a time (locally all share one process; in Lambda each has its own environment), the records of one together; each queue-triggered function's handler time per declaration = ` +
       'the burst invocations’ summed ms / the records they received x its records per declaration one at a time, ' +
       'at the average batch the burst achieved (not extrapolated to the trigger batchSize); API and scheduled functions, ' +
       'and a queue-triggered function the burst did not invoke, as measured one at a time',

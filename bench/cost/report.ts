@@ -109,12 +109,12 @@ function printDuration(scenario: CostResults['scenarios'][number], print: (line:
   if (!duration) return;
   print(`  Lambda duration at volume (${duration.assumption}):`);
   print(
-    `    ${'function (batch size, local limit)'.padEnd(44)}${'records/decl'.padStart(13)}${'ms/record alone'.padStart(16)}${'batch avg (max)'.padStart(17)}${'ms/record burst'.padStart(16)}${'ms/decl at volume'.padStart(18)}`,
+    `    ${'function (batch size, local limit)'.padEnd(44)}${'records/decl'.padStart(13)}${'ms/record alone'.padStart(16)}${'batch avg (max)'.padStart(17)}${'ms/record burst'.padStart(16)}${'ms 1-record (burst)'.padStart(20)}${'ms/decl at volume'.padStart(18)}`,
   );
   for (const each of duration.functions) {
     const batch = each.burst ? `${each.burst.recordsPerInvocation} (${each.burst.largestBatch})` : 'not invoked';
     print(
-      `    ${`${each.fn} (${each.batchSize}, ${each.localBatchLimit})`.padEnd(44)}${String(each.recordsPerDeclaration).padStart(13)}${String(each.aloneMsPerRecord).padStart(16)}${batch.padStart(17)}${String(each.burst?.msPerRecord ?? '-').padStart(16)}${String(each.msPerDeclaration).padStart(18)}${each.partial ? '  partial batches' : ''}`,
+      `    ${`${each.fn} (${each.batchSize}, ${each.localBatchLimit})`.padEnd(44)}${String(each.recordsPerDeclaration).padStart(13)}${String(each.aloneMsPerRecord).padStart(16)}${batch.padStart(17)}${String(each.burst?.msPerRecord ?? '-').padStart(16)}${String(each.burst?.msPerSingleRecordInvocation ?? '-').padStart(20)}${String(each.msPerDeclaration).padStart(18)}${each.partial ? '  partial batches' : ''}`,
     );
   }
 }

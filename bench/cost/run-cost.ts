@@ -253,9 +253,11 @@ export async function benchmarkCost(options: {
     for (const scenario of options.burst > 0 ? selected : []) {
       const ledger = new Ledger();
       recorder.ledger = ledger;
+      recorder.oneInvocationAtATime = true;
       const started = performance.now();
       await Promise.all(Array.from({ length: options.burst }, () => clear(scenario)));
       await settle();
+      recorder.oneInvocationAtATime = false;
       recorder.ledger = new Ledger();
       bursts.set(scenario, ledger);
       log(`  ${scenario.name}: a burst of ${options.burst} declarations in ${Math.round((performance.now() - started) / 1000)} s`);
