@@ -106,7 +106,8 @@ export function priceLedger(
     return quantity.mul(1_000_000).mul(usd).div(priceUnit);
   };
   const invocations = Object.values(ledger.lambda).reduce((sum, entry) => sum + entry.invocations, 0);
-  const handlerMs = atVolume?.duration?.msByFunction ?? Object.fromEntries(Object.entries(ledger.lambda).map(([fn, entry]) => [fn, entry.ms]));
+  const handlerMs =
+    atVolume?.duration?.msByFunction ?? Object.fromEntries(Object.entries(ledger.lambda).map(([fn, entry]) => [fn, entry.ms]));
   const gbSeconds = Object.entries(handlerMs).reduce(
     (sum, [fn, ms]) => sum.plus(new Decimal(ms).div(1000).mul(memoryMb(fn)).div(1024)),
     new Decimal(0),

@@ -42,9 +42,8 @@ export function printCost(results: CostResults, print: (line: string) => void): 
   row('  KMS at volume', (scenario) => lineOf(scenario.atVolume.lines, 'KMS'));
   row('  S3 PUT at volume', (scenario) => lineOf(scenario.atVolume.lines, 'S3 PUT'));
   row('  Lambda requests at volume', (scenario) => lineOf(scenario.atVolume.lines, 'Lambda requests'));
-  row(
-    results.burst > 0 ? `  Lambda duration, burst of ${results.burst}` : '  Lambda duration at volume (as measured)',
-    (scenario) => lineOf(scenario.atVolume.lines, 'Lambda duration'),
+  row(results.burst > 0 ? `  Lambda duration, burst of ${results.burst}` : '  Lambda duration at volume (as measured)', (scenario) =>
+    lineOf(scenario.atVolume.lines, 'Lambda duration'),
   );
   const first = results.scenarios[0];
   if (first) {
