@@ -18,8 +18,10 @@
  * bundle size and import time of every function and the first duty assessment of a fresh process,
  * or with --analyse what the bundles are made of, or with --first-duty-assessment that figure alone
  * (bench/coldstart.ts).
- * `npm run bench -- cost [--per-scenario N]` runs the cost and heat model instead (bench/cost/,
- * docs/cost.md) and merges its figures into the same files under `cost`; with `--scenario "GREEN 1 item"`
+ * `npm run bench -- cost [--per-scenario N] [--burst N]` runs the cost and heat model instead (bench/cost/,
+ * docs/cost.md) and merges its figures into the same files under `cost`; --burst (default 10, 0 skips it)
+ * also submits that many declarations of each scenario at once to time the workers on batches
+ * (Lambda duration at volume, bench/cost/duration.ts); with `--scenario "GREEN 1 item"`
  * (repeatable) only those scenarios run, and their figures are printed, not written (a partial run
  * would replace the full one's).
  */
@@ -49,6 +51,7 @@ const { values, positionals } = parseArgs({
     'emulators-in-process': { type: 'boolean', default: false },
     'first-duty-assessment': { type: 'boolean', default: false },
     'per-scenario': { type: 'string', default: '20' },
+    burst: { type: 'string', default: '10' },
     scenario: { type: 'string', multiple: true },
     'steady-rate': { type: 'string', default: '50' },
     'steady-seconds': { type: 'string', default: '60' },
@@ -388,7 +391,12 @@ function lastResults(): { coldstart?: Record<string, unknown> } {
 
 async function cost(): Promise<void> {
   const only = values.scenario;
-  const results = await benchmarkCost({ perScenario: Number(values['per-scenario']), log: (line) => console.log(line), only });
+  const results = await benchmarkCost({
+    perScenario: Number(values['per-scenario']),
+    burst: Number(values.burst),
+    log: (line) => console.log(line),
+    only,
+  });
   printCost(results, (line) => console.log(line));
   if (only) {
     for (const scenario of results.scenarios)

@@ -102,8 +102,13 @@ export class Ledger {
   #mapping(queue: string): MappingTraffic {
     return (this.mappings[queue] ??= { receiveRequests: 0, receivedMessages: 0, receivedBytes: 0, deleteRequests: 0, deletedMessages: 0 });
   }
-  /** Per function: invocations and summed handler milliseconds (each rounded up to 1 ms, as Lambda bills). */
-  readonly lambda: Record<string, { invocations: number; ms: number }> = {};
+  /**
+   * Per function: invocations, summed handler milliseconds (each rounded up to 1 ms, as Lambda bills)
+   * and the SQS records those invocations received (0 for an API or scheduled invocation).
+   */
+  readonly lambda: Record<string, { invocations: number; ms: number; records: number }> = {};
+  /** Every invocation of each function: its billed milliseconds and its SQS records (the burst's batches, bench/cost/duration.ts). */
+  readonly invocationsOf: Record<string, { ms: number; records: number }[]> = {};
   /** Bytes the functions wrote to stdout/stderr (CloudWatch Logs ingestion), application logs and EMF metrics apart. */
   readonly logs = {
     applicationBytes: 0,
@@ -171,10 +176,12 @@ export class Ledger {
     this.s3.bytesPut += bytesPut;
   }
 
-  invocation(fn: string, ms: number): void {
-    const entry = (this.lambda[fn] ??= { invocations: 0, ms: 0 });
+  invocation(fn: string, ms: number, records = 0): void {
+    const entry = (this.lambda[fn] ??= { invocations: 0, ms: 0, records: 0 });
     entry.invocations += 1;
     entry.ms += Math.ceil(ms);
+    entry.records += records;
+    (this.invocationsOf[fn] ??= []).push({ ms: Math.ceil(ms), records });
   }
 
   logged(fn: string, bytes: number, metrics: boolean): void {

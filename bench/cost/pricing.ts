@@ -82,14 +82,23 @@ export interface CostLine {
 
 /**
  * Prices a ledger. `atVolume` replaces the measured SQS, KMS, S3 tier-1 and Lambda request totals by those
- * of the volume model (bench/cost/volume.ts): full batches instead of one message a batch.
+ * of the volume model (bench/cost/volume.ts): full batches instead of one message a batch; and, given a
+ * burst's handler times (bench/cost/duration.ts), the Lambda duration by those.
  */
 export function priceLedger(
   ledger: Ledger,
   declarations: number,
   prices: PriceTable,
   memoryMb: (fn: string) => number,
-  atVolume?: { sqsBilledRequests: number; kmsRequests: number; s3Tier1Requests: number; lambdaRequests: number; metricsBytes: number },
+  atVolume?: {
+    sqsBilledRequests: number;
+    kmsRequests: number;
+    s3Tier1Requests: number;
+    lambdaRequests: number;
+    metricsBytes: number;
+    /** Handler ms by function measured in a burst (bench/cost/duration.ts), with the burst's size; as measured when absent. */
+    duration?: { burst: number; msByFunction: Record<string, number> };
+  },
 ): { lines: CostLine[]; totalUsdPerMillion: string } {
   const per = (quantity: number): Decimal => new Decimal(quantity).div(declarations);
   const perMillion = (quantity: Decimal, price: PriceName): Decimal => {
@@ -97,10 +106,13 @@ export function priceLedger(
     return quantity.mul(1_000_000).mul(usd).div(priceUnit);
   };
   const invocations = Object.values(ledger.lambda).reduce((sum, entry) => sum + entry.invocations, 0);
-  const gbSeconds = Object.entries(ledger.lambda).reduce(
-    (sum, [fn, entry]) => sum.plus(new Decimal(entry.ms).div(1000).mul(memoryMb(fn)).div(1024)),
+  const handlerMs =
+    atVolume?.duration?.msByFunction ?? Object.fromEntries(Object.entries(ledger.lambda).map(([fn, entry]) => [fn, entry.ms]));
+  const gbSeconds = Object.entries(handlerMs).reduce(
+    (sum, [fn, ms]) => sum.plus(new Decimal(ms).div(1000).mul(memoryMb(fn)).div(1024)),
     new Decimal(0),
   );
+  const burst = atVolume?.duration ? `, burst of ${atVolume.duration.burst}` : '';
   const sqsBilled =
     atVolume?.sqsBilledRequests ?? Object.values(ledger.sqs.requests).reduce((sum, count) => sum + count, 0) - ledger.sqs.emptyReceives;
   const indexWrites = Object.values(ledger.dynamodb.indexWriteUnits).reduce((sum, units) => sum + units, 0);
@@ -118,7 +130,7 @@ export function priceLedger(
     ['S3 GET/HEAD/other', per(ledger.s3.tier2), 'requests', 's3Tier2Request'],
     ['Lambda requests', per(atVolume?.lambdaRequests ?? invocations), 'invocations', 'lambdaRequest'],
     [
-      `Lambda duration (local x${LOCAL_TO_LAMBDA_DURATION_FACTOR})`,
+      `Lambda duration (local x${LOCAL_TO_LAMBDA_DURATION_FACTOR}${burst})`,
       gbSeconds.mul(LOCAL_TO_LAMBDA_DURATION_FACTOR).div(declarations),
       'GB-s',
       'lambdaGbSecondArm',

@@ -14,7 +14,7 @@
  * with a separate, unrecorded client (consistent GetItem); for a read, the read is repeated with
  * that client without projection or filter (billing counts whole items, before any filter).
  * A concurrent write to the same item between those reads could skew one figure; the benchmark
- * runs one declaration at a time.
+ * counts units one declaration at a time (its bursts are timed only, in a ledger of their own).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
@@ -51,6 +51,12 @@ export interface Recorder {
   ledger: Ledger;
   /** Functions whose calls go to their own ledger (e.g. the scheduled redrive: not per declaration). */
   readonly background: Ledger;
+  /**
+   * One invocation at a time, each timed from when it starts running: in Lambda every invocation has
+   * an execution environment of its own, locally all share one process, so overlapping invocations
+   * would time each other's work. The records of one invocation still run together (the bursts).
+   */
+  oneInvocationAtATime: boolean;
   /** Handler invocations started so far, and those still running. */
   invocations(): number;
   inFlight(): number;
@@ -81,6 +87,7 @@ export function installRecorder(options: {
   const recorder: Recorder = {
     ledger: new Ledger(),
     background,
+    oneInvocationAtATime: false,
     invocations: () => started,
     inFlight: () => running,
     uninstall: () => {},
@@ -305,17 +312,28 @@ export function installRecorder(options: {
 
   // Handler time: the import (init) happens before, as Lambda bills init apart from the handler.
   const invoke = LocalFunction.prototype.invoke;
+  let previous: Promise<void> = Promise.resolve();
   LocalFunction.prototype.invoke = async function timedInvoke(this: LocalFunction, event: unknown) {
     await this.load();
     started += 1;
     running += 1;
+    let release = (): void => {};
+    if (recorder.oneInvocationAtATime) {
+      const turn = previous;
+      previous = new Promise((resolve) => {
+        release = resolve;
+      });
+      await turn;
+    }
     return invocation.run({ fn: this.name }, async () => {
       const start = performance.now();
       try {
         return await invoke.call(this, event);
       } finally {
+        release();
         running -= 1;
-        ledgerOf(this.name).invocation(this.name, performance.now() - start);
+        const records = (event as { Records?: unknown } | undefined)?.Records;
+        ledgerOf(this.name).invocation(this.name, performance.now() - start, Array.isArray(records) ? records.length : 0);
       }
     });
   };

@@ -42,6 +42,9 @@ export function printCost(results: CostResults, print: (line: string) => void): 
   row('  KMS at volume', (scenario) => lineOf(scenario.atVolume.lines, 'KMS'));
   row('  S3 PUT at volume', (scenario) => lineOf(scenario.atVolume.lines, 'S3 PUT'));
   row('  Lambda requests at volume', (scenario) => lineOf(scenario.atVolume.lines, 'Lambda requests'));
+  row(results.burst > 0 ? `  Lambda duration, burst of ${results.burst}` : '  Lambda duration at volume (as measured)', (scenario) =>
+    lineOf(scenario.atVolume.lines, 'Lambda duration'),
+  );
   const first = results.scenarios[0];
   if (first) {
     print(`\nModelled at volume: ${first.atVolume.assumption}`);
@@ -79,6 +82,7 @@ export function printCost(results: CostResults, print: (line: string) => void): 
     print(
       `  ${'(local pollers) empty receives'.padEnd(width)}${String(scenario.emptyReceivesPerDeclaration).padStart(12)} requests, not priced`,
     );
+    printDuration(scenario, print);
     const hot = scenario.writeHeat.filter((entry) => entry.kind === 'shared');
     print(`  write heat at 1,000 declarations/s, WCU/s per partition (per shard):`);
     for (const entry of hot) print(`    ${entry.pattern.padEnd(60)}${String(entry.units).padStart(10)} ${entry.flag}`);
@@ -95,5 +99,21 @@ export function printCost(results: CostResults, print: (line: string) => void): 
     for (const entry of scenario.readHeat.filter((heat) => heat.kind === 'shared')) {
       print(`    ${entry.pattern.padEnd(60)}${String(entry.units).padStart(10)} ${entry.flag}`);
     }
+  }
+}
+
+/** Per queue-triggered function: the batches the burst achieved and its handler ms per record, alone and in the burst. */
+function printDuration(scenario: CostResults['scenarios'][number], print: (line: string) => void): void {
+  const duration = scenario.atVolume.duration;
+  if (!duration) return;
+  print(`  Lambda duration at volume (${duration.assumption}):`);
+  print(
+    `    ${'function (batch size, local limit)'.padEnd(44)}${'records/decl'.padStart(13)}${'ms/record alone'.padStart(16)}${'batch avg (max)'.padStart(17)}${'ms/record burst'.padStart(16)}${'ms 1-record (burst)'.padStart(20)}${'ms/decl at volume'.padStart(18)}`,
+  );
+  for (const each of duration.functions) {
+    const batch = each.burst ? `${each.burst.recordsPerInvocation} (${each.burst.largestBatch})` : 'not invoked';
+    print(
+      `    ${`${each.fn} (${each.batchSize}, ${each.localBatchLimit})`.padEnd(44)}${String(each.recordsPerDeclaration).padStart(13)}${String(each.aloneMsPerRecord).padStart(16)}${batch.padStart(17)}${String(each.burst?.msPerRecord ?? '-').padStart(16)}${String(each.burst?.msPerSingleRecordInvocation ?? '-').padStart(20)}${String(each.msPerDeclaration).padStart(18)}${each.partial ? '  partial batches' : ''}`,
+    );
   }
 }

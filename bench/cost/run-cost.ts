@@ -1,7 +1,9 @@
 /**
  * `npm run bench -- cost`: declarations of each scenario go through the local cloud one at a time
  * while the recorder counts every AWS call; the ledgers are priced with bench/prices/eu-west-2.json
- * and the per-partition units turned into heat at 1,000 declarations/s. See docs/cost.md.
+ * and the per-partition units turned into heat at 1,000 declarations/s. Then each scenario runs once
+ * more as a burst (declarations submitted at once), in a ledger of its own, to time the
+ * queue-triggered functions on batches (bench/cost/duration.ts). See docs/cost.md.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { functions, tables } from '#shared/resources.ts';
 import { ferroSiliconCif, noRandomSelection } from '#tests/support/scenarios.ts';
 import { benchAccountOf, openBenchAccount, warmBenchShards } from '../accounts.ts';
 import { type DynamodbUnitPricing, dynamodbUnitPricing, inCapacityMode } from './capacity-pricing.ts';
+import { type DurationAtVolume, durationAtVolume } from './duration.ts';
 import { heat, type PartitionHeat } from './heat.ts';
 import { Ledger } from './ledger.ts';
 import { type CostLine, LOCAL_TO_LAMBDA_DURATION_FACTOR, loadPrices, priceLedger } from './pricing.ts';
@@ -48,8 +51,11 @@ export interface ScenarioCost {
   /** As measured: one declaration at a time, one message per batch. */
   lines: CostLine[];
   totalUsdPerMillion: string;
-  /** Modelled at 1,000 declarations/s: full batches on every event source mapping, one Sign per documents batch. */
-  atVolume: VolumeModel & { lines: CostLine[]; totalUsdPerMillion: string };
+  /**
+   * Modelled at 1,000 declarations/s: full batches on every event source mapping, one Sign per documents batch;
+   * Lambda duration from the burst when one ran (`duration`).
+   */
+  atVolume: VolumeModel & { lines: CostLine[]; totalUsdPerMillion: string; duration?: DurationAtVolume };
   /** The same at volume with DynamoDB priced in the region's capacity mode (`atVolume` prices it on demand). */
   atVolumeInRegionCapacity: ReturnType<typeof inCapacityMode>;
   /** Local pollers' empty receives: not per declaration in AWS (see docs/cost.md). */
@@ -116,6 +122,8 @@ export async function benchmarkCost(options: {
   log: (line: string) => void;
   /** Only these scenarios (warm-up included); all of them when absent. */
   only?: readonly string[];
+  /** Declarations of each scenario submitted at once after the one-at-a-time runs, to time batches; 0: no burst. */
+  burst: number;
 }): Promise<{
   at: string;
   perScenario: number;
@@ -123,6 +131,7 @@ export async function benchmarkCost(options: {
   /** How DynamoDB units are priced in `atVolumeInRegionCapacity`: the region's capacity mode, and on demand beside it. */
   dynamodbCapacity: DynamodbUnitPricing;
   lambdaDurationFactor: number;
+  burst: number;
   scenarios: ScenarioCost[];
 }> {
   const { log } = options;
@@ -228,7 +237,7 @@ export async function benchmarkCost(options: {
     for (const scenario of selected) await clear(scenario);
     await settle();
 
-    const results: ScenarioCost[] = [];
+    const alone = new Map<Scenario, Ledger>();
     for (const scenario of selected) {
       const ledger = new Ledger();
       recorder.ledger = ledger;
@@ -236,18 +245,40 @@ export async function benchmarkCost(options: {
       for (let index = 0; index < options.perScenario; index += 1) await clear(scenario);
       await settle();
       recorder.ledger = new Ledger();
-      const result = summarise(scenario.name, ledger, options.perScenario, prices, capacityPricing);
-      log(
-        `  ${scenario.name}: ${options.perScenario} declarations in ${Math.round((performance.now() - started) / 1000)} s, $${result.totalUsdPerMillion} per million as measured, $${result.atVolume.totalUsdPerMillion} modelled at volume`,
-      );
-      results.push(result);
+      alone.set(scenario, ledger);
+      log(`  ${scenario.name}: ${options.perScenario} declarations one at a time in ${Math.round((performance.now() - started) / 1000)} s`);
     }
+    // The bursts time batches only: their own ledgers, never added to the per-declaration counts.
+    const bursts = new Map<Scenario, Ledger>();
+    for (const scenario of options.burst > 0 ? selected : []) {
+      const ledger = new Ledger();
+      recorder.ledger = ledger;
+      recorder.oneInvocationAtATime = true;
+      const started = performance.now();
+      await Promise.all(Array.from({ length: options.burst }, () => clear(scenario)));
+      await settle();
+      recorder.oneInvocationAtATime = false;
+      recorder.ledger = new Ledger();
+      bursts.set(scenario, ledger);
+      log(`  ${scenario.name}: a burst of ${options.burst} declarations in ${Math.round((performance.now() - started) / 1000)} s`);
+    }
+    const results = selected.map((scenario) => {
+      const ledger = alone.get(scenario) ?? new Ledger();
+      const burst = bursts.get(scenario);
+      const duration = burst ? durationAtVolume(ledger, burst, options.burst, options.perScenario, queueTriggers) : undefined;
+      const result = summarise(scenario.name, ledger, options.perScenario, prices, capacityPricing, duration);
+      log(
+        `  ${scenario.name}: $${result.totalUsdPerMillion} per million as measured, $${result.atVolume.totalUsdPerMillion} modelled at volume`,
+      );
+      return result;
+    });
     return {
       at: new Date().toISOString(),
       perScenario: options.perScenario,
       prices: { region: 'eu-west-2', checkedOn: loadPrices().checkedOn },
       dynamodbCapacity: capacityPricing,
       lambdaDurationFactor: LOCAL_TO_LAMBDA_DURATION_FACTOR,
+      burst: options.burst,
       scenarios: results,
     };
   } finally {
@@ -265,11 +296,16 @@ function summarise(
   declarations: number,
   prices: ReturnType<typeof loadPrices>,
   capacityPricing: DynamodbUnitPricing,
+  duration: DurationAtVolume | undefined,
 ): ScenarioCost {
   const memory = (fn: string): number => (functions as Record<string, { memoryMb: number }>)[fn]?.memoryMb ?? 128;
   const { lines, totalUsdPerMillion } = priceLedger(ledger, declarations, prices, memory);
   const volume = volumeModel(ledger, declarations, queueTriggers, BATCH_SIGNERS);
-  const atVolume = { ...volume, ...priceLedger(ledger, declarations, prices, memory, volume) };
+  const atVolume = {
+    ...volume,
+    ...priceLedger(ledger, declarations, prices, memory, { ...volume, duration }),
+    ...(duration ? { duration } : {}),
+  };
   const per = (value: number): number => Math.round((value / declarations) * 1000) / 1000;
   const perRecord = (record: Record<string, number>) => Object.fromEntries(Object.entries(record).map(([key, value]) => [key, per(value)]));
   return {

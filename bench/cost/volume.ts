@@ -15,8 +15,8 @@
  * to a queue per message it receives sends B x n of them in ceil(B x n / 10) SendMessageBatch calls
  * (more if 256 KB or 64 KB chunks say so), so its sends per declaration are
  * (m / B) x ceil(B x n / 10) for m messages received per declaration. Everything else (API and
- * scheduled functions' sends and invocations, Lambda duration) stays as measured; duration
- * overstates a little at volume (a batch shares one invocation's start-up work).
+ * scheduled functions' sends and invocations) stays as measured; Lambda duration comes from a burst
+ * of declarations run in batches (bench/cost/duration.ts), or stays as measured without one.
  */
 import type { Ledger } from './ledger.ts';
 
@@ -223,7 +223,7 @@ export function volumeModel(
       '(Lambda requests = messages received / batch size), and so writes its platform log lines and its EMF metrics once per full batch; ' +
       'a queue-triggered function that sends n messages to a queue per message it receives sends the B x n of a full batch of B as ' +
       'ceil(B x n / 10) SendMessageBatch calls (more if 256 KB a call or 64 KB chunks say so; its records reach each send together), ' +
-      "so (messages received / B) x ceil(B x n / 10) calls; API and scheduled functions' sends and invocations, application log lines and Lambda duration as measured",
+      "so (messages received / B) x ceil(B x n / 10) calls; API and scheduled functions' sends and invocations, application log lines as measured; Lambda duration from the burst (bench/cost/duration.ts) when one ran, else as measured",
     queues,
     sends,
     seals,
