@@ -34,7 +34,11 @@ export interface QueuePollerOptions {
   retryDelaySeconds: number;
   sqs: SQSClient;
   log: Log;
-  /** Long-poll wait; short so that stop() returns quickly. */
+  /**
+   * Long-poll wait (default 20, SQS's longest and what Lambda's pollers use): an idle loop costs a
+   * ReceiveMessage every 20 s, not every second (10 queues x 5 loops made 50 SDK calls a second
+   * with nothing to do). stop() aborts the waits, so it does not wait for them.
+   */
   waitTimeSeconds?: number;
   /** Chaos: hand every batch to the handler twice at once (SQS delivers at least once). */
   duplicateDeliveries?: boolean;
@@ -50,6 +54,8 @@ export class QueuePoller {
   #loops: Promise<void>[] = [];
   #sleepers = new Set<() => void>();
   #lastLoadError: string | undefined;
+  /** Aborts the loops' long polls when stopping (a batch being processed is not aborted). */
+  readonly #polls = new AbortController();
 
   constructor(private readonly options: QueuePollerOptions) {}
 
@@ -60,6 +66,7 @@ export class QueuePoller {
   /** Stops polling; batches being processed finish (and are deleted or released) first. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    this.#polls.abort();
     for (const wake of [...this.#sleepers]) wake();
     await Promise.allSettled(this.#loops);
   }
@@ -102,10 +109,11 @@ export class QueuePoller {
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
         MaxNumberOfMessages: Math.max(1, Math.min(batchSize, 10)),
-        WaitTimeSeconds: this.options.waitTimeSeconds ?? 1,
+        WaitTimeSeconds: this.options.waitTimeSeconds ?? 20,
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
+      { abortSignal: this.#polls.signal },
     );
     return response.Messages ?? [];
   }
