@@ -27,5 +27,6 @@ export const handler = sqsHandler(
     const result = await deliverWebhook(message, deps);
     logger.info('webhook delivery', { subscriptionId: message.subscriptionId, eventId: message.eventId, result });
   },
-  { maxReceiveCount: queues.webhookDeliveries.maxReceiveCount },
+  // Each record waits on a subscriber's server: its retry is sent at once, never held behind another's answer.
+  { maxReceiveCount: queues.webhookDeliveries.maxReceiveCount, coalesceSends: false },
 );

@@ -8,7 +8,11 @@
  * (`runRecord`). A record's send (`sendMessage`) waits; when every record that has started is
  * either waiting on a send or finished, the waiting sends are flushed, per queue, in calls of at
  * most 10 entries and 256 KB. A record blocked on other I/O is not waiting yet; a record that
- * throws is finished; so the barrier always opens. A flush with one entry for a queue is a plain
+ * throws is finished; so the barrier always opens. It opens after at most `maxHoldMs` (1 s) whatever
+ * the others do: a record held up by something slow (contention retries, a slow answer) must not
+ * hold the other records' messages until the invocation times out and loses them (their attempts
+ * already recorded). At volume the records of a batch reach their sends within milliseconds of each
+ * other, so the barrier, not the hold, decides. A flush with one entry for a queue is a plain
  * SendMessage, as a send outside a barrier (API handlers, scheduled functions) always is.
  * IAM authorises SendMessageBatch with the `sqs:SendMessage` action, the queue's send grant.
  */
@@ -43,10 +47,16 @@ interface RecordTurn {
   finished: boolean;
 }
 
+/** The longest a send waits at the barrier for the other records of its invocation. */
+export const MAX_HOLD_MS = 1_000;
+
 class SendBarrier {
   readonly #records = new Set<RecordTurn>();
   #waiting: WaitingSend[] = [];
   #flushScheduled = false;
+  #hold: NodeJS.Timeout | undefined;
+
+  constructor(private readonly maxHoldMs: number) {}
 
   async runRecord<R>(work: () => Promise<R>): Promise<R> {
     const record: RecordTurn = { waitingSends: 0, finished: false };
@@ -64,6 +74,7 @@ class SendBarrier {
     return new Promise<void>((resolve, reject) => {
       record.waitingSends += 1;
       this.#waiting.push({ client, input, record, resolve, reject });
+      this.#hold ??= setTimeout(() => this.#flush(), this.maxHoldMs);
       this.#flushWhenAllWait();
     });
   }
@@ -82,19 +93,29 @@ class SendBarrier {
     setImmediate(() => {
       this.#flushScheduled = false;
       if (this.#waiting.length === 0 || !this.#allWait()) return;
-      const sends = this.#waiting;
-      this.#waiting = [];
-      for (const send of sends) send.record.waitingSends -= 1;
-      for (const batch of batchesOf(sends)) void flush(batch);
+      this.#flush();
     });
+  }
+
+  /** Sends everything waiting, in batches per queue. */
+  #flush(): void {
+    clearTimeout(this.#hold);
+    this.#hold = undefined;
+    const sends = this.#waiting;
+    this.#waiting = [];
+    for (const send of sends) send.record.waitingSends -= 1;
+    for (const batch of batchesOf(sends)) void flush(batch);
   }
 }
 
 const recordInBarrier = new AsyncLocalStorage<{ barrier: SendBarrier; record: RecordTurn }>();
 
 /** Runs an invocation's records with their sends coalesced: `runRecord` wraps each record's work. */
-export function withSendBarrier<T>(work: (runRecord: <R>(recordWork: () => Promise<R>) => Promise<R>) => Promise<T>): Promise<T> {
-  const barrier = new SendBarrier();
+export function withSendBarrier<T>(
+  work: (runRecord: <R>(recordWork: () => Promise<R>) => Promise<R>) => Promise<T>,
+  { maxHoldMs = MAX_HOLD_MS }: { maxHoldMs?: number } = {},
+): Promise<T> {
+  const barrier = new SendBarrier(maxHoldMs);
   return work((recordWork) => barrier.runRecord(recordWork));
 }
 

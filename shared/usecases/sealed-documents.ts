@@ -229,14 +229,19 @@ export async function issueDocumentBatch(messages: readonly PipelineMessage[], d
 
 /**
  * The documents a message's declaration calls for and whether each was issued before. The stage
- * that asked wrote its state before its event: until the history has caught up with the state,
- * the message is retried rather than a document built from a history behind it.
+ * that asked wrote its state before its event: the state carries that event (`lastEvent`), which
+ * completes a history one event behind; a history further behind is retried rather than a
+ * document built from it.
  */
 async function plan(message: PipelineMessage, deps: IssueDeps): Promise<Planned[]> {
   // The declaration and its whole history in one consistent query (pattern 110 from version 1).
   const read = await deps.repository.getWithEvents(message.declarationId, 1);
   if (!read) throw notFound(message.declarationId);
-  const { record, events } = read;
+  const { record } = read;
+  // The latest change's event is stored on the state before its own item is written (a stage
+  // writes it after its notification is queued): it is the event, so it completes the history.
+  const pending = record.lastEvent?.version === record.version && (read.events.at(-1)?.version ?? 0) === record.version - 1;
+  const events = pending && record.lastEvent ? [...read.events, record.lastEvent] : read.events;
   if ((events.at(-1)?.version ?? 0) < record.version)
     throw new Error(`declaration ${record.id} is at version ${record.version}; its history is not written that far yet`);
   return Promise.all(

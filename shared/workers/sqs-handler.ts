@@ -26,6 +26,11 @@ export interface SqsHandlerOptions<T> {
   maxReceiveCount: number;
   /** Called when the last delivery fails, before the message goes to the DLQ (e.g. to mark the work failed). */
   onExhausted?: (message: T, error: Error) => Promise<unknown>;
+  /**
+   * Coalesce the records' SQS sends (default true). False for a worker whose records wait on
+   * others' systems (webhook receivers): one record's slow answer must not hold another's send.
+   */
+  coalesceSends?: boolean;
 }
 
 /** Logs a record's failure; on its last delivery, calls onExhausted before the message goes to the DLQ. */
@@ -80,12 +85,14 @@ export function sqsHandler<T extends z.ZodType>(
     // One processor per invocation: it holds the batch's state, and the local cloud runs
     // several invocations of a function at once in one process (Lambda never does). Records run
     // in parallel (Powertools' default), all started at once: the send barrier counts them all.
-    withSendBarrier((runRecord) =>
-      processPartialResponse(event, (record: SQSRecord) => runRecord(() => handleRecord(record)), new BatchProcessor(EventType.SQS), {
-        context,
-        processInParallel: true,
-      }),
-    ),
+    options?.coalesceSends === false
+      ? processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { context, processInParallel: true })
+      : withSendBarrier((runRecord) =>
+          processPartialResponse(event, (record: SQSRecord) => runRecord(() => handleRecord(record)), new BatchProcessor(EventType.SQS), {
+            context,
+            processInParallel: true,
+          }),
+        ),
   );
 }
 

@@ -171,6 +171,31 @@ describe('sends inside an SQS invocation', () => {
     expect(calls.map((call) => call.operation)).toEqual(['SendMessage']);
   });
 
+  it('sends a held message after at most maxHoldMs while another record is still busy', async () => {
+    // Prepare: record 1 is held up (a slow answer, contention retries) until the test releases it
+    const { client, calls } = recordingClient();
+    const queue = new SqsPipelineQueue(client, VALIDATION);
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+
+    // Act
+    const running = withSendBarrier(
+      (runRecord) =>
+        Promise.allSettled([runRecord(() => queue.send(message(0))), runRecord(async () => slow.then(() => queue.send(message(1))))]),
+      { maxHoldMs: 20 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const callsWhileSlow = calls.map((call) => call.operation);
+    release();
+    await running;
+
+    // Assess: the first went out alone after the hold; the second once its record got there
+    expect(callsWhileSlow).toEqual(['SendMessage']);
+    expect(calls.map((call) => call.operation)).toEqual(['SendMessage', 'SendMessage']);
+  });
+
   it('counts a record that throws as finished: the others send in one batch', async () => {
     // Prepare
     const { client, calls } = recordingClient();

@@ -116,6 +116,41 @@ describe('release notes', () => {
     });
   });
 
+  it('completes a history one event behind with the event the state carries; further behind, it waits for the history', async () => {
+    // Prepare: reads that miss the latest event items, as while the release stage's own write is still on its way
+    const platform = await released();
+    const behind = (missing: number) => ({
+      ...platform.deps,
+      repository: new Proxy(platform.deps.repository, {
+        get(target, property, receiver) {
+          if (property !== 'getWithEvents') return Reflect.get(target, property, receiver);
+          return async (...args: Parameters<typeof target.getWithEvents>) => {
+            const read = await target.getWithEvents(...args);
+            return read && { ...read, events: read.events.slice(0, -missing) };
+          };
+        },
+      }),
+    });
+
+    // Act
+    const twoBehind = await issueDocuments({ declarationId: platform.id, version: 5 }, behind(2)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const oneBehind = await issueDocuments({ declarationId: platform.id, version: 5 }, behind(1));
+    const note = await issuedNote(platform);
+
+    // Assess
+    expect(twoBehind).toBeInstanceOf(Error);
+    expect((twoBehind as Error).message).toMatch(/its history is not written that far yet/);
+    expect(oneBehind.map(({ kind, outcome }) => [kind, outcome])).toEqual([
+      ['ASSESSMENT_NOTICE', 'issued'],
+      ['RELEASE_NOTE', 'issued'],
+    ]);
+    const record = await platform.record(platform.id);
+    expect(note.document).toMatchObject({ kind: 'RELEASE_NOTE', history: { version: record.version } });
+  });
+
   it('is not issued before release, and is the declarant’s and customs’ to read', async () => {
     // Prepare: a RED declaration waiting for an officer
     const platform = await released();

@@ -3,9 +3,12 @@
  * that name the message they are about even when the records of a batch run at once; its batch
  * form hands the whole batch to one call and reports the records it answered with an error.
  */
+
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
+import { SqsPipelineQueue } from '#shared/adapters/sqs-pipeline-queue.ts';
 import { sqsBatchHandler, sqsHandler } from '#shared/workers/sqs-handler.ts';
 
 const record = (messageId: string, body: unknown): SQSRecord =>
@@ -64,6 +67,51 @@ describe('sqsHandler', () => {
       .map((line) => JSON.parse(line) as { messageId?: string; error?: { message: string } });
     expect(failures).toHaveLength(2);
     for (const failure of failures) expect(failure.error?.message).toBe(`failed ${failure.messageId?.slice(2)}`);
+  });
+});
+
+describe('sqsHandler sends', () => {
+  /** Runs two records, "slow" busy until released and "quick" sending at once; what was sent while "slow" was busy. */
+  async function sentWhileAnotherRecordIsBusy(coalesceSends: boolean | undefined): Promise<number> {
+    const sent: unknown[] = [];
+    const client = {
+      send: async (command: unknown) => {
+        sent.push(command instanceof SendMessageCommand ? command.input : command);
+        return { MessageId: 'm-1', Successful: [], Failed: [] };
+      },
+    } as unknown as SQSClient;
+    const queue = new SqsPipelineQueue(client, 'http://sqs.local/000000000000/customs-webhookDeliveries');
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const handler = sqsHandler(
+      z.object({ name: z.string() }),
+      async ({ name }) => (name === 'slow' ? slow : queue.send({ declarationId: '01JDECLARATION0001', version: 1 })),
+      { maxReceiveCount: 5, ...(coalesceSends === undefined ? {} : { coalesceSends }) },
+    );
+    const running = handler({ Records: [record('m-slow', { name: 'slow' }), record('m-quick', { name: 'quick' })] }, context);
+    for (let turn = 0; turn < 10; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    const whileBusy = sent.length;
+    release();
+    await running;
+    return whileBusy;
+  }
+
+  it("holds a record's send at the barrier while another record is busy (coalesced, the default)", async () => {
+    // Prepare, Act
+    const whileBusy = await sentWhileAnotherRecordIsBusy(undefined);
+
+    // Assess
+    expect(whileBusy).toBe(0);
+  });
+
+  it('sends at once with coalesceSends: false (a worker waiting on subscribers: one slow answer holds no other send)', async () => {
+    // Prepare, Act
+    const whileBusy = await sentWhileAnotherRecordIsBusy(false);
+
+    // Assess
+    expect(whileBusy).toBe(1);
   });
 });
 
