@@ -47,7 +47,7 @@ import { createLog, describeError, type Log, type LogLevel } from './log.ts';
 import { PayoutDesk, SIMULATOR_PAYOUTS_PATH, simulatorKey } from './payment-simulator.ts';
 import { QueuePoller } from './poller.ts';
 import { ensureBucket, ensureQueue, ensureTable, repairIndexes } from './provision.ts';
-import { signWithPlaceholders } from './request-signing.ts';
+import { signWithPlaceholder, signWithPlaceholders } from './request-signing.ts';
 import { compileRoute, type Route } from './routes.ts';
 import { startBucketNotifications } from './s3-notifications.ts';
 import { startSecretsManager } from './secrets-manager.ts';
@@ -336,9 +336,10 @@ async function start(
   lastEndpoints = endpoints;
 
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-  const dynamodb = new DynamoDBClient({ region: awsRegion, endpoint: endpoints.dynamodb, credentials });
-  const sqs = new SQSClient({ region: awsRegion, endpoint: endpoints.sqs, credentials });
-  const s3 = new S3Client({ region: awsRegion, endpoint: endpoints.s3, credentials });
+  // The local cloud's own clients (provisioning, pollers, S3 notifications) sign as the handlers' do (local/request-signing.ts).
+  const dynamodb = signWithPlaceholder(new DynamoDBClient({ region: awsRegion, endpoint: endpoints.dynamodb, credentials }), 'dynamodb');
+  const sqs = signWithPlaceholder(new SQSClient({ region: awsRegion, endpoint: endpoints.sqs, credentials }), 'sqs');
+  const s3 = signWithPlaceholder(new S3Client({ region: awsRegion, endpoint: endpoints.s3, credentials }), 's3');
   cleanups.push(() => {
     dynamodb.destroy();
     sqs.destroy();

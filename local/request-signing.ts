@@ -49,36 +49,40 @@ export function placeholderSignatureHeaders(input: {
   };
 }
 
+/** Replaces the client's signing step with the placeholder (the local cloud's own clients, and every handler's). */
+export function signWithPlaceholder<C extends AwsClient>(client: C, service: AwsClientService): C {
+  const stack = client.middlewareStack as unknown as { addRelativeTo(middleware: unknown, options: Record<string, unknown>): void };
+  const config = client.config as { region: () => Promise<string> };
+  const middleware =
+    (next: (args: { request: SignableRequest }) => Promise<unknown>) =>
+    async (args: { request: SignableRequest }): Promise<unknown> => {
+      const headers = placeholderSignatureHeaders({
+        accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+        region: await config.region(),
+        service,
+        at: new Date(),
+      });
+      Object.assign(args.request.headers, headers);
+      return next(args);
+    };
+  // The SDK's own signing middleware's name and place (@smithy/core's httpSigningMiddlewareOptions), overridden.
+  stack.addRelativeTo(middleware, {
+    step: 'finalizeRequest',
+    name: 'httpSigningMiddleware',
+    // The presigner places its own step by one of these names.
+    aliases: ['apiKeyMiddleware', 'tokenMiddleware', 'awsAuthMiddleware'],
+    override: true,
+    relation: 'after',
+    toMiddleware: 'retryMiddleware',
+  });
+  return client;
+}
+
 let installed = false;
 
-/** Replaces the signing step of every client created from now on in this process (idempotent). */
+/** Replaces the signing step of every handler client created from now on in this process (idempotent). */
 export function signWithPlaceholders(): void {
   if (installed) return;
   installed = true;
-  onClientCreated((client: AwsClient, service: AwsClientService) => {
-    const stack = client.middlewareStack as unknown as { addRelativeTo(middleware: unknown, options: Record<string, unknown>): void };
-    const config = client.config as { region: () => Promise<string> };
-    const middleware =
-      (next: (args: { request: SignableRequest }) => Promise<unknown>) =>
-      async (args: { request: SignableRequest }): Promise<unknown> => {
-        const headers = placeholderSignatureHeaders({
-          accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-          region: await config.region(),
-          service,
-          at: new Date(),
-        });
-        Object.assign(args.request.headers, headers);
-        return next(args);
-      };
-    // The SDK's own signing middleware's name and place (@smithy/core's httpSigningMiddlewareOptions), overridden.
-    stack.addRelativeTo(middleware, {
-      step: 'finalizeRequest',
-      name: 'httpSigningMiddleware',
-      // The presigner places its own step by one of these names.
-      aliases: ['apiKeyMiddleware', 'tokenMiddleware', 'awsAuthMiddleware'],
-      override: true,
-      relation: 'after',
-      toMiddleware: 'retryMiddleware',
-    });
-  });
+  onClientCreated(signWithPlaceholder);
 }
