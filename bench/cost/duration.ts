@@ -71,20 +71,14 @@ export function durationAtVolume(
     const records = batches.reduce((sum, invocation) => sum + invocation.records, 0);
     const ms = batches.reduce((sum, invocation) => sum + invocation.ms, 0);
     const localBatchLimit = Math.min(trigger.batchSize, LOCAL_POLLER_MAX_BATCH);
-    const aloneMsPerRecord = measured.ms / measured.records;
-    if (records === 0) {
-      return [
-        {
-          fn: trigger.fn,
-          batchSize: trigger.batchSize,
-          localBatchLimit,
-          recordsPerDeclaration: round(measured.records / declarations),
-          aloneMsPerRecord: round(aloneMsPerRecord),
-          partial: true,
-          msPerDeclaration: round(measured.ms / declarations),
-        },
-      ];
-    }
+    const measuredAlone = {
+      fn: trigger.fn,
+      batchSize: trigger.batchSize,
+      localBatchLimit,
+      recordsPerDeclaration: round(measured.records / declarations),
+      aloneMsPerRecord: round(measured.ms / measured.records),
+    };
+    if (records === 0) return [{ ...measuredAlone, partial: true, msPerDeclaration: round(measured.ms / declarations) }];
     const msPerRecord = ms / records;
     const modelled = msPerRecord * measured.records;
     msByFunction[trigger.fn] = modelled;
@@ -93,11 +87,7 @@ export function durationAtVolume(
     const singlesMs = singles.reduce((sum, invocation) => sum + invocation.ms, 0);
     return [
       {
-        fn: trigger.fn,
-        batchSize: trigger.batchSize,
-        localBatchLimit,
-        recordsPerDeclaration: round(measured.records / declarations),
-        aloneMsPerRecord: round(aloneMsPerRecord),
+        ...measuredAlone,
         burst: {
           invocations: batches.length,
           records,

@@ -16,6 +16,7 @@
  * A concurrent write to the same item between those reads could skew one figure; the benchmark
  * counts units one declaration at a time (its bursts are timed only, in a ledger of their own).
  */
+
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   type AttributeValue,
@@ -29,6 +30,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type Message, SQSClient } from '@aws-sdk/client-sqs';
 import { LocalFunction } from '#local/lambda.ts';
 import { type AwsClient, onClientCreated } from '#shared/adapters/aws-clients.ts';
+import { messageAttributesBytes } from '#shared/adapters/sqs-message-size.ts';
 import type { TableDefinition } from '#shared/resources.ts';
 import { batchGetUnits, type Item, itemSize, partitionOf, queryUnits, readUnits, writeCost } from './dynamodb-units.ts';
 import { Ledger, type SqsOrigin } from './ledger.ts';
@@ -367,7 +369,7 @@ export function installRecorder(options: {
 
 /** A message's billed bytes: its body and its attributes. */
 function messageBytes(message: Record<string, unknown>): number {
-  return Buffer.byteLength(String(message.MessageBody ?? '')) + attributesBytes(message.MessageAttributes as never);
+  return Buffer.byteLength(String(message.MessageBody ?? '')) + messageAttributesBytes(message.MessageAttributes as never);
 }
 
 /** Records one SQS request in the ledger; answers the requests it is billed as. */
@@ -376,7 +378,7 @@ function recordSqs(ledger: Ledger, origin: SqsOrigin, operation: string, input: 
   if (operation === 'ReceiveMessage') {
     const messages = (output as { Messages?: Message[] } | undefined)?.Messages ?? [];
     const bytes = messages.reduce(
-      (sum, message) => sum + Buffer.byteLength(message.Body ?? '') + attributesBytes(message.MessageAttributes),
+      (sum, message) => sum + Buffer.byteLength(message.Body ?? '') + messageAttributesBytes(message.MessageAttributes),
       0,
     );
     billed = Math.max(1, Math.ceil(bytes / SQS_CHUNK_BYTES));
@@ -406,29 +408,13 @@ function recordMapping(
     const messages = (output as { Messages?: Message[] } | undefined)?.Messages ?? [];
     if (messages.length === 0) return;
     const bytes = messages.reduce(
-      (sum, message) => sum + Buffer.byteLength(message.Body ?? '') + attributesBytes(message.MessageAttributes),
+      (sum, message) => sum + Buffer.byteLength(message.Body ?? '') + messageAttributesBytes(message.MessageAttributes),
       0,
     );
     ledger.mappingReceive(queue, Math.max(1, Math.ceil(bytes / SQS_CHUNK_BYTES)), messages.length, bytes);
   } else if (operation === 'DeleteMessageBatch' || operation === 'DeleteMessage') {
     ledger.mappingDelete(queue, operation === 'DeleteMessage' ? 1 : ((input.Entries as unknown[] | undefined) ?? []).length);
   }
-}
-
-/** Message attributes count towards the 256 KB message size and the 64 KB billing chunks: name, type and value. */
-function attributesBytes(
-  attributes: Record<string, { DataType?: string; StringValue?: string; BinaryValue?: Uint8Array }> | undefined,
-): number {
-  if (!attributes) return 0;
-  return Object.entries(attributes).reduce(
-    (sum, [name, value]) =>
-      sum +
-      Buffer.byteLength(name) +
-      Buffer.byteLength(value.DataType ?? '') +
-      Buffer.byteLength(value.StringValue ?? '') +
-      (value.BinaryValue?.byteLength ?? 0),
-    0,
-  );
 }
 
 /**

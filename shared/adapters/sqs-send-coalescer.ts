@@ -18,13 +18,13 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
-  type MessageAttributeValue,
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
   SendMessageCommand,
   type SendMessageCommandInput,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { messageAttributesBytes } from './sqs-message-size.ts';
 
 /** SendMessageBatch takes at most 10 entries. */
 const MAX_ENTRIES_PER_BATCH = 10;
@@ -133,18 +133,8 @@ export async function sendMessage(client: SQSClient, input: QueueSend): Promise<
 }
 
 /** The bytes SQS counts for a message: its body and each attribute's name, type and value. */
-function messageBytes(input: QueueSend): number {
-  const attributes = Object.entries(input.MessageAttributes ?? {}) as [string, MessageAttributeValue][];
-  return attributes.reduce(
-    (sum, [name, value]) =>
-      sum +
-      Buffer.byteLength(name) +
-      Buffer.byteLength(value.DataType ?? '') +
-      Buffer.byteLength(value.StringValue ?? '') +
-      (value.BinaryValue?.byteLength ?? 0),
-    Buffer.byteLength(input.MessageBody ?? ''),
-  );
-}
+const messageBytes = (input: QueueSend): number =>
+  Buffer.byteLength(input.MessageBody ?? '') + messageAttributesBytes(input.MessageAttributes);
 
 /** The waiting sends grouped by client and queue, in order, cut at 10 entries or 256 KB. */
 function batchesOf(sends: readonly WaitingSend[]): WaitingSend[][] {

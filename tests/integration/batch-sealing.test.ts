@@ -14,9 +14,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { LocalFunction } from '#local/lambda.ts';
@@ -25,6 +25,7 @@ import { DynamoDbDocumentSeal } from '#shared/adapters/dynamodb-document-seal.ts
 import type { DeclarationDocument, DocumentDownload } from '#shared/domain/declaration-documents.ts';
 import type { PublicJwk, ReleaseNote, SealedDocument } from '#shared/domain/sealed-documents.ts';
 import { functions } from '#shared/resources.ts';
+import { holdMessages, sqsEventOf } from '#tests/support/held-messages.ts';
 import { noRandomSelection } from '#tests/support/scenarios.ts';
 import { apiClient, declarationFor, eventually } from './support.ts';
 
@@ -58,47 +59,6 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-/** Receives from the documents queue until `count` messages are held (invisible to others for a minute). */
-async function receiveDocumentMessages(sqs: SQSClient, count: number): Promise<Message[]> {
-  const held: Message[] = [];
-  return eventually(
-    async () => {
-      const answer = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: cloud.queueUrls.documents,
-          MaxNumberOfMessages: 10,
-          VisibilityTimeout: 60,
-          WaitTimeSeconds: 1,
-          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-        }),
-      );
-      held.push(...(answer.Messages ?? []));
-      return held.length >= count ? held : undefined;
-    },
-    { timeoutMs: 60_000 },
-  );
-}
-
-/** The SQS event Lambda's event source mapping would hand the worker for these messages. */
-const sqsEvent = (messages: Message[]): SQSEvent => ({
-  Records: messages.map((message) => ({
-    messageId: message.MessageId ?? '',
-    receiptHandle: message.ReceiptHandle ?? '',
-    body: message.Body ?? '',
-    attributes: {
-      ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
-      SentTimestamp: String(Date.now()),
-      SenderId: 'local',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: message.MD5OfBody ?? '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: cloud.queueArns.documents,
-    awsRegion: cloud.environment.AWS_REGION ?? 'eu-west-2',
-  })),
-});
-
 describe('documents sealed in one batch', () => {
   it('seals the documents of two declarations released together with one signature; both release notes verify', async () => {
     // Prepare: two GREEN declarations released; their four documents messages (duty and release stage each) wait in the queue
@@ -118,11 +78,11 @@ describe('documents sealed in one batch', () => {
       );
     }
     const sqs = new SQSClient({ endpoint: cloud.endpoints.sqs });
-    const messages = await receiveDocumentMessages(sqs, 4);
+    const messages = await holdMessages(cloud, sqs, 'documents', 4);
     const worker = new LocalFunction('issueDocuments', functions.issueDocuments, path.resolve('.'), cloud.environment.AWS_REGION ?? '');
 
     // Act: one invocation for the whole batch, as the event source mapping hands it over
-    const response = (await worker.invoke(sqsEvent(messages))) as SQSBatchResponse;
+    const response = (await worker.invoke(sqsEventOf(cloud, 'documents', messages))) as SQSBatchResponse;
     await sqs.send(
       new DeleteMessageBatchCommand({
         QueueUrl: cloud.queueUrls.documents,

@@ -9,8 +9,8 @@
  * invokes the worker itself (locally, one declaration at a time, a batch holds one message).
  */
 import path from 'node:path';
-import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { DeleteMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '#bench/cost/ledger.ts';
 import { installRecorder, type Recorder } from '#bench/cost/recorder.ts';
@@ -18,6 +18,7 @@ import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { LocalFunction } from '#local/lambda.ts';
 import { seedDemoData } from '#local/seed.ts';
 import { functions, tables } from '#shared/resources.ts';
+import { holdMessages, sqsEventOf } from '#tests/support/held-messages.ts';
 import { noRandomSelection } from '#tests/support/scenarios.ts';
 import { apiClient, declarationFor, eventually } from './support.ts';
 
@@ -59,47 +60,6 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-/** Receives from the validation queue until `count` messages are held (invisible to others for a minute). */
-async function receiveValidationMessages(sqs: SQSClient, count: number): Promise<Message[]> {
-  const held: Message[] = [];
-  return eventually(
-    async () => {
-      const answer = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: cloud.queueUrls.validation,
-          MaxNumberOfMessages: 10,
-          VisibilityTimeout: 60,
-          WaitTimeSeconds: 1,
-          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-        }),
-      );
-      held.push(...(answer.Messages ?? []));
-      return held.length >= count ? held : undefined;
-    },
-    { timeoutMs: 60_000 },
-  );
-}
-
-/** The SQS event Lambda's event source mapping would hand the worker for these messages. */
-const sqsEvent = (messages: Message[]): SQSEvent => ({
-  Records: messages.map((message) => ({
-    messageId: message.MessageId ?? '',
-    receiptHandle: message.ReceiptHandle ?? '',
-    body: message.Body ?? '',
-    attributes: {
-      ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
-      SentTimestamp: String(Date.now()),
-      SenderId: 'local',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: message.MD5OfBody ?? '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: cloud.queueArns.validation,
-    awsRegion: cloud.environment.AWS_REGION ?? 'eu-west-2',
-  })),
-});
-
 describe('sends coalesced inside an SQS invocation', () => {
   it('sends the notifications and the risk messages of a batch of three records as one SendMessageBatch each; the declarations go on to release', async () => {
     // Prepare: three declarations submitted; their validation messages wait in the queue
@@ -110,7 +70,7 @@ describe('sends coalesced inside an SQS invocation', () => {
       ids.push(receipt.body.id);
     }
     const sqs = new SQSClient({ endpoint: cloud.endpoints.sqs });
-    const messages = await receiveValidationMessages(sqs, 3);
+    const messages = await holdMessages(cloud, sqs, 'validation', 3);
     const worker = new LocalFunction(
       'validateDeclaration',
       functions.validateDeclaration,
@@ -120,7 +80,7 @@ describe('sends coalesced inside an SQS invocation', () => {
     recorder.ledger = new Ledger();
 
     // Act: one invocation for the whole batch, as the event source mapping hands it over
-    const response = (await worker.invoke(sqsEvent(messages))) as SQSBatchResponse;
+    const response = (await worker.invoke(sqsEventOf(cloud, 'validation', messages))) as SQSBatchResponse;
     const sends = recorder.ledger.sends.validateDeclaration ?? {};
     await sqs.send(
       new DeleteMessageBatchCommand({

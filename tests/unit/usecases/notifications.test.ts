@@ -140,18 +140,24 @@ describe('subscribing', () => {
   });
 });
 
+/** The platform's repository, recording how each state read asked; an eventually consistent read may be made to miss the declaration. */
+function statesReadBy(p: ReturnType<typeof platform>, { eventuallyConsistentBehind }: { eventuallyConsistentBehind: boolean }) {
+  const reads: { consistent: boolean | undefined }[] = [];
+  const repository = overridden(p.repository, {
+    getState: async (id, read) => {
+      reads.push({ consistent: read?.consistent });
+      return eventuallyConsistentBehind && read?.consistent === false ? undefined : p.repository.getState(id);
+    },
+  });
+  return { reads, repository };
+}
+
 describe('fan-out and delivery', () => {
   it("reads the declaration's state once, eventually consistent, when that read shows the event (half the read units)", async () => {
     // Prepare
     const p = platform();
     const record = await declarationOf(p, newParty());
-    const reads: { consistent: boolean | undefined }[] = [];
-    const repository = overridden(p.repository, {
-      getState: async (id, read) => {
-        reads.push({ consistent: read?.consistent });
-        return p.repository.getState(id);
-      },
-    });
+    const { reads, repository } = statesReadBy(p, { eventuallyConsistentBehind: false });
 
     // Act
     const result = await fanOutNotification({ declarationId: record.id, version: 1 }, { ...p.fanOutDeps, repository });
@@ -166,13 +172,7 @@ describe('fan-out and delivery', () => {
     // Prepare: an eventually consistent read that has not seen the declaration yet
     const p = platform();
     const record = await declarationOf(p, newParty());
-    const reads: { consistent: boolean | undefined }[] = [];
-    const repository = overridden(p.repository, {
-      getState: async (id, read) => {
-        reads.push({ consistent: read?.consistent });
-        return read?.consistent === false ? undefined : p.repository.getState(id);
-      },
-    });
+    const { reads, repository } = statesReadBy(p, { eventuallyConsistentBehind: true });
 
     // Act
     const result = await fanOutNotification({ declarationId: record.id, version: 1 }, { ...p.fanOutDeps, repository });

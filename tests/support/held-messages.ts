@@ -1,0 +1,50 @@
+/**
+ * Messages taken off a queue of the local cloud by a test, to hand a worker one batch of them as
+ * Lambda's event source mapping would (the tests of batch sealing and coalesced sends).
+ */
+import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import type { LocalCloud } from '#local/cloud.ts';
+import type { QueueName } from '#shared/stateful-resources.ts';
+import { eventually } from '#tests/integration/support.ts';
+
+/** Receives from the queue until `count` messages are held (invisible to its pollers for a minute). */
+export async function holdMessages(cloud: LocalCloud, sqs: SQSClient, queue: QueueName, count: number): Promise<Message[]> {
+  const held: Message[] = [];
+  return eventually(
+    async () => {
+      const answer = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: cloud.queueUrls[queue],
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 60,
+          WaitTimeSeconds: 1,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        }),
+      );
+      held.push(...(answer.Messages ?? []));
+      return held.length >= count ? held : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
+}
+
+/** The SQS event Lambda's event source mapping would hand the queue's worker for these messages. */
+export const sqsEventOf = (cloud: LocalCloud, queue: QueueName, messages: Message[]): SQSEvent => ({
+  Records: messages.map((message) => ({
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'local',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: cloud.queueArns[queue],
+    awsRegion: cloud.environment.AWS_REGION ?? 'eu-west-2',
+  })),
+});
