@@ -27,7 +27,6 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SQSEvent } from 'aws-lambda';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
@@ -39,6 +38,7 @@ import { type DeclarationDocument, type DocumentDownload, parseDocumentId } from
 import type { AssessmentNotice, ReleaseNote, SealedDocument } from '#shared/domain/sealed-documents.ts';
 import { functions } from '#shared/resources.ts';
 import { chromiumPath, screenshotDir } from '#tests/console/support.ts';
+import { sqsEventOf } from '#tests/support/held-messages.ts';
 import { noRandomSelection } from '#tests/support/scenarios.ts';
 import { apiClient, declarationFor, eventually } from './support.ts';
 
@@ -324,25 +324,7 @@ async function printWaitingDocuments(sqs: SQSClient): Promise<Message[]> {
   }
   if (held.length === 0) return held;
   const worker = new LocalFunction('printDocuments', functions.printDocuments, path.resolve('.'), cloud.environment.AWS_REGION ?? '');
-  const event: SQSEvent = {
-    Records: held.map((message) => ({
-      messageId: message.MessageId ?? '',
-      receiptHandle: message.ReceiptHandle ?? '',
-      body: message.Body ?? '',
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: String(Date.now()),
-        SenderId: 'local',
-        ApproximateFirstReceiveTimestamp: String(Date.now()),
-      },
-      messageAttributes: {},
-      md5OfBody: message.MD5OfBody ?? '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: cloud.queueArns.printing,
-      awsRegion: cloud.environment.AWS_REGION ?? 'eu-west-2',
-    })),
-  };
-  await worker.invoke(event);
+  await worker.invoke(sqsEventOf(cloud, 'printing', held));
   await sqs.send(
     new DeleteMessageBatchCommand({
       QueueUrl: cloud.queueUrls.printing,
