@@ -7,7 +7,7 @@
  * batch failed and the invocation with it); an invocation without writes no EMF line (CloudWatch Logs bills its bytes: about 230 for each message of a batch of
  * one). Records received are SQS's `NumberOfMessagesReceived` and Lambda's `Invocations`.
  *
- * Sends: the records of an invocation run behind one send barrier (shared/adapters/sqs-send-coalescer.ts):
+ * Sends: the records of an invocation run behind one send barrier (send-barrier.ts; shared/adapters/sqs-send-coalescer.ts batches SQS messages behind it):
  * their SQS sends to a queue go as SendMessageBatch calls once every running record waits on a send or
  * has finished. The batch form's handler is one record of its barrier.
  */
@@ -18,8 +18,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
-import { withSendBarrier } from '#shared/adapters/sqs-send-coalescer.ts';
 import { logger, metrics, metricsWhenAny, tracingMiddleware } from '#shared/observability.ts';
+import { withSendBarrier } from './send-barrier.ts';
 
 export interface SqsHandlerOptions<T> {
   /** The queue's maxReceiveCount: the delivery at which a failure sends the message to the DLQ. */

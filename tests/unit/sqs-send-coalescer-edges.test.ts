@@ -5,7 +5,7 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { SqsPipelineQueue } from '#shared/adapters/sqs-pipeline-queue.ts';
-import { withSendBarrier } from '#shared/adapters/sqs-send-coalescer.ts';
+import { withSendBarrier } from '#shared/workers/send-barrier.ts';
 
 const QUEUE = 'http://sqs.local/000000000000/customs-risk';
 

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { SqsPipelineQueue } from '#shared/adapters/sqs-pipeline-queue.ts';
-import { withSendBarrier } from '#shared/adapters/sqs-send-coalescer.ts';
+import { withSendBarrier } from '#shared/workers/send-barrier.ts';
 import oneFailed from '#tests/fixtures/sqs/send-message-batch-one-failed.json' with { type: 'json' };
 
 const VALIDATION = 'http://sqs.local/000000000000/customs-validation';
