@@ -3,6 +3,7 @@
  * encoded and decoded by declaration-item-codec.ts, cursors by cursor-codec.ts; this class holds
  * the queries and the conditional writes.
  */
+import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -14,7 +15,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
-import { type DeclarationRecord, type DeclarationState, declarationParts, type HistoryEvent } from '#shared/domain/declaration-record.ts';
+import {
+  type DeclarationRecord,
+  type DeclarationState,
+  declarationParts,
+  type HistoryEvent,
+  submittedTextOf,
+} from '#shared/domain/declaration-record.ts';
 import type { DocumentUpload } from '#shared/domain/documents.ts';
 import type { ReviewClaim } from '#shared/domain/review.ts';
 import type {
@@ -27,6 +34,7 @@ import type {
   QueuePosition,
   RecordWithEvents,
   StalledDeclaration,
+  SubmittedCopy,
   Transition,
   UploadSettlement,
 } from '#shared/ports/declarations.ts';
@@ -53,6 +61,14 @@ import {
 import { documentClientOf } from './dynamodb-items.ts';
 import { entityTypes, keys } from './keys.ts';
 import { listShardedIndex } from './sharded-listing.ts';
+
+/** A copy of the submitted bytes a message carried, and where to leave the bytes read as text. */
+interface SubmittedBodyAtHand {
+  copy?: string | undefined;
+  seen?: { text?: string };
+}
+
+const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 export class DynamoDbDeclarationRepository implements DeclarationRepository {
   private readonly documents: DynamoDBDocumentClient;
@@ -138,14 +154,16 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     return meta ? this.recordOf(id, meta, items) : undefined;
   }
 
-  async getWithEvents(id: string, fromVersion: number): Promise<RecordWithEvents | undefined> {
+  async getWithEvents(id: string, fromVersion: number, copy: SubmittedCopy = {}): Promise<RecordWithEvents | undefined> {
     // The same query from the event of `fromVersion` on (pattern 110): 'EV#' < 'ISSUED#' < 'MARK#' < 'META' < 'PART#',
     // so it also reads the later events, issued-document and marker items (small), never an amendment, claim or upload.
     const items = await this.declarationItems(id, { from: keys.historyEvent(id, fromVersion).SK });
     const meta = items.find((item) => item.SK === keys.declaration(id).SK);
     if (!meta) return undefined;
     const events = items.filter((item) => String(item.SK).startsWith(keys.historyEventPrefix)).map(decodeHistoryEvent);
-    return { record: await this.recordOf(id, meta, items), eventsFrom: fromVersion, events };
+    const bodies: { text?: string } = {};
+    const record = await this.recordOf(id, meta, items, { copy: copy.text, seen: bodies });
+    return { record, eventsFrom: fromVersion, events, ...(bodies.text !== undefined ? { submittedText: bodies.text } : {}) };
   }
 
   async getAmendment(id: string, n: number): Promise<DeclarationRecord | undefined> {
@@ -159,13 +177,18 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   }
 
   /** A record from a state item (current or an amendment's copy) and the part items it points at. */
-  private async recordOf(id: string, stateItem: Record<string, unknown>, items: Record<string, unknown>[]): Promise<DeclarationRecord> {
+  private async recordOf(
+    id: string,
+    stateItem: Record<string, unknown>,
+    items: Record<string, unknown>[],
+    submitted: SubmittedBodyAtHand = {},
+  ): Promise<DeclarationRecord> {
     const decoded = decodeStateItem(stateItem);
     const { assessment: assessmentRef, reassessment: reassessmentRef, risk: riskRef } = decoded.partRefs;
     const assessment = assessmentRef ? decodePart(items, id, 'assessment', assessmentRef) : decoded.legacy.assessment;
     const reassessment = reassessmentRef ? decodePart(items, id, 'reassessment', reassessmentRef) : undefined;
     const risk = riskRef ? decodePart(items, id, 'risk', riskRef) : decoded.legacy.risk;
-    return { ...decoded.state, declaration: await this.body(decoded), risk, assessment, reassessment };
+    return { ...decoded.state, declaration: await this.body(decoded, submitted), risk, assessment, reassessment };
   }
 
   /** Every item of a declaration's partition from an SK on, or with an SK prefix, consistently, all pages. */
@@ -195,9 +218,19 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     return result.Item ? decodeStateItem(result.Item).state : undefined;
   }
 
-  /** The declaration as submitted: the archived bytes, hash-checked. */
-  private async body({ state, legacy }: Pick<DecodedState, 'state' | 'legacy'>) {
-    const bytes = legacy.declarationGz ? unpackLegacyBody(legacy.declarationGz) : await this.archive.read(state.submission);
+  /**
+   * The declaration as submitted: a copy of its bytes whose SHA-256 is the submission's, else the
+   * archived bytes (hash-checked by the archive). `seen` gets the bytes as text when they are
+   * small enough for a pipeline message to carry on.
+   */
+  private async body({ state, legacy }: Pick<DecodedState, 'state' | 'legacy'>, submitted: SubmittedBodyAtHand = {}) {
+    if (legacy.declarationGz) return decodeSubmittedBody(unpackLegacyBody(legacy.declarationGz));
+    const copy = submitted.copy === undefined ? undefined : Buffer.from(submitted.copy, 'utf8');
+    const bytes = copy && sha256Of(copy) === state.submission.sha256 ? copy : await this.archive.read(state.submission);
+    if (submitted.seen) {
+      const text = submittedTextOf(bytes);
+      if (text !== undefined) submitted.seen.text = text;
+    }
     return decodeSubmittedBody(bytes);
   }
 

@@ -197,11 +197,37 @@ export const declarationRecordSchema = declarationStateSchema.extend({
 });
 export type DeclarationRecord = z.infer<typeof declarationRecordSchema>;
 
+/**
+ * The most UTF-8 bytes of a submitted body a pipeline message carries (`submittedText`): a
+ * declaration of up to about 50 items. A batch of 10 such messages stays within four 64 KB SQS
+ * billing chunks; a larger body is read from the archive, as before.
+ */
+export const SUBMITTED_TEXT_MAX_BYTES = 16 * 1024;
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The submitted bytes as a message may carry them: their text when at most SUBMITTED_TEXT_MAX_BYTES of valid UTF-8. */
+export function submittedTextOf(bytes: Uint8Array): string | undefined {
+  if (bytes.byteLength > SUBMITTED_TEXT_MAX_BYTES) return undefined;
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Messages carried by the pipeline queues. */
 export const pipelineMessageSchema = z.strictObject({
   declarationId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a declaration id (ULID)'),
   /** The version the sender left the declaration at. */
   version: z.number().int().positive(),
+  /**
+   * The declaration's bytes as submitted (UTF-8 JSON), when at most SUBMITTED_TEXT_MAX_BYTES: a
+   * copy that saves the next stage an archive read (an S3 GET per stage). Only a hint: the reader
+   * uses it when its SHA-256 is the state's `submission.sha256` and reads the archive otherwise
+   * (an amended body, a copy altered on the way), so the body a stage works on is always the one submitted.
+   */
+  submittedText: z.string().max(SUBMITTED_TEXT_MAX_BYTES).optional(),
 });
 export type PipelineMessage = z.infer<typeof pipelineMessageSchema>;
 

@@ -141,7 +141,7 @@ export interface DeclarationReader {
    * missing (pipeline-stage.ts), or the documents worker that needs the whole history, without a
    * read of their own.
    */
-  getWithEvents(id: string, fromVersion: number): Promise<RecordWithEvents | undefined>;
+  getWithEvents(id: string, fromVersion: number, copy?: SubmittedCopy): Promise<RecordWithEvents | undefined>;
   /** The declaration as it stood as amendment `n` (0: as first submitted), body and outcomes; undefined if there is none. */
   getAmendment(id: string, n: number): Promise<DeclarationRecord | undefined>;
 }
@@ -151,6 +151,19 @@ export interface RecordWithEvents {
   record: DeclarationRecord;
   eventsFrom: number;
   events: HistoryEvent[];
+  /**
+   * The body's exact bytes as UTF-8 text when they are at most SUBMITTED_TEXT_MAX_BYTES and the
+   * store had them at hand (the copy given, or the archive read): what the next message may carry.
+   */
+  submittedText?: string;
+}
+
+/**
+ * A copy of the submitted bytes a message carried (PipelineMessage `submittedText`): used instead
+ * of the archive only when its SHA-256 is the declaration's `submission.sha256`.
+ */
+export interface SubmittedCopy {
+  text?: string | undefined;
 }
 
 /** Changes to declarations: each one conditional, each one recorded in the history. */

@@ -18,7 +18,7 @@ import { needsAlcoholDutyRates } from '#shared/tariff/alcohol-duty.ts';
 import { assessDeclaration } from '#shared/tariff/assess-declaration.ts';
 import { type Assessment, amountDueOf } from '#shared/tariff/assessment.ts';
 import type { DeMinimis } from '#shared/tariff/model.ts';
-import { runStage, type StageResult } from './pipeline-stage.ts';
+import { pipelineMessage, runStage, type StageResult } from './pipeline-stage.ts';
 
 export interface RegionTaxSettings {
   nationalCurrency: string;
@@ -96,7 +96,7 @@ export async function assessDuty(message: PipelineMessage, deps: AssessDutyDeps)
   // Assessed now, or before by a delivery that may have stopped before asking: the documents
   // worker issues a notice for a calculated assessment, once (an export or a failed calculation gets none).
   if (result.outcome === 'moved' ? result.to === 'ASSESSED' : result.outcome === 'resent' && result.status === 'ASSESSED') {
-    await deps.documentsQueue.send({ declarationId: message.declarationId, version: message.version + 1 });
+    await deps.documentsQueue.send(pipelineMessage(message.declarationId, message.version + 1, result.submittedText));
   }
   return result;
 }

@@ -26,7 +26,7 @@ import type { RiskOutcome } from '#shared/risk/outcome.ts';
 import { countRelease } from './clearance-statistics.ts';
 import { type ArrivalMatch, type MatchArrivalDeps, matchArrival } from './match-arrival.ts';
 import { drawPermits } from './permit-drawings.ts';
-import { runStage, type StageResult } from './pipeline-stage.ts';
+import { pipelineMessage, runStage, type StageResult } from './pipeline-stage.ts';
 import { type SecureDutiesDeps, secureAssessment } from './secure-duties.ts';
 
 export async function decideRelease(
@@ -114,7 +114,7 @@ export async function decideRelease(
     if (state) {
       await countRelease(state, deps);
       // Asked again by a redelivery: the documents worker issues each note once.
-      await deps.documentsQueue.send({ declarationId: state.id, version: state.version });
+      await deps.documentsQueue.send(pipelineMessage(state.id, state.version, result.submittedText));
     }
   }
   return result;

@@ -41,9 +41,20 @@ export type StageOutcome =
   | { outcome: 'resent'; status: DeclarationStatus }
   | { outcome: 'skipped'; status: DeclarationStatus };
 
-export type StageResult =
-  /** `record`: the declaration as this delivery's conditional write stored it (the record read, the change applied). */
-  { outcome: 'moved'; to: DeclarationStatus; record: DeclarationRecord } | Exclude<StageOutcome, { outcome: 'moved' }>;
+export type StageResult = (
+  | /** `record`: the declaration as this delivery's conditional write stored it (the record read, the change applied). */
+  { outcome: 'moved'; to: DeclarationStatus; record: DeclarationRecord }
+  | Exclude<StageOutcome, { outcome: 'moved' }>
+) &
+  /** The submitted bytes the stage read, for the messages it or its caller sends on (PipelineMessage `submittedText`). */
+  Pick<PipelineMessage, 'submittedText'>;
+
+/** A message for the declaration at `version`, carrying the submitted bytes when the sender has them. */
+export const pipelineMessage = (declarationId: string, version: number, submittedText: string | undefined): PipelineMessage => ({
+  declarationId,
+  version,
+  ...(submittedText !== undefined ? { submittedText } : {}),
+});
 
 export class DeclarationMissingError extends Error {
   constructor(id: string) {
@@ -82,26 +93,28 @@ export async function runStage(
 ): Promise<StageResult> {
   // The declaration and its events from the message's version on, in one consistent read (the
   // pending event below is looked up in it: events are never deleted while the declaration is kept).
-  const read = await deps.repository.getWithEvents(message.declarationId, message.version);
+  // The body from the message's copy when it is the submitted one (no archive read), else from the archive.
+  const read = await deps.repository.getWithEvents(message.declarationId, message.version, { text: message.submittedText });
   if (!read) throw new DeclarationMissingError(message.declarationId);
-  const { record } = read;
+  const { record, submittedText } = read;
+  const carried = submittedText !== undefined ? { submittedText } : {};
 
   const from: readonly DeclarationStatus[] = typeof stage.from === 'string' ? [stage.from] : stage.from;
   if (!from.includes(record.status)) {
     // Only a declaration this stage moved (one version on from the message) is finished again.
-    if (record.version !== message.version + 1) return { outcome: 'skipped', status: record.status };
+    if (record.version !== message.version + 1) return { outcome: 'skipped', status: record.status, ...carried };
     await writePendingEvent(record, deps.repository, read);
     const queue = stage.next[record.status];
-    if (!queue) return { outcome: 'skipped', status: record.status };
-    await queue.send({ declarationId: record.id, version: record.version });
-    return { outcome: 'resent', status: record.status };
+    if (!queue) return { outcome: 'skipped', status: record.status, ...carried };
+    await queue.send(pipelineMessage(record.id, record.version, submittedText));
+    return { outcome: 'resent', status: record.status, ...carried };
   }
 
   // The previous step's event, in case it stopped before writing it (the change carries it).
   await writePendingEvent(record, deps.repository, read);
   const at = deps.clock.now().toISOString();
   const decision = await stage.decide(record, at);
-  if (!decision) return { outcome: 'skipped', status: record.status };
+  if (!decision) return { outcome: 'skipped', status: record.status, ...carried };
   const version = record.version + 1;
   const event = nextEvent(record, {
     type: decision.to,
@@ -125,10 +138,10 @@ export async function runStage(
     return runStage(message, stage, deps);
   }
   await deps.repository.appendEvent(event);
-  await stage.next[decision.to]?.send({ declarationId: record.id, version });
+  await stage.next[decision.to]?.send(pipelineMessage(record.id, version, submittedText));
   // What the conditional write stored: the record it expected (same version) with the change applied,
   // the redrive count started again (the repository's transition).
   const { redriveCount: _redrives, ...before } = record;
   const moved: DeclarationRecord = { ...before, ...decision.set, status: decision.to, version, updatedAt: at, lastEvent: event };
-  return { outcome: 'moved', to: decision.to, record: moved };
+  return { outcome: 'moved', to: decision.to, record: moved, ...carried };
 }

@@ -235,7 +235,7 @@ export async function issueDocumentBatch(messages: readonly PipelineMessage[], d
  */
 async function plan(message: PipelineMessage, deps: IssueDeps): Promise<Planned[]> {
   // The declaration and its whole history in one consistent query (pattern 110 from version 1).
-  const read = await deps.repository.getWithEvents(message.declarationId, 1);
+  const read = await deps.repository.getWithEvents(message.declarationId, 1, { text: message.submittedText });
   if (!read) throw notFound(message.declarationId);
   const { record } = read;
   // The latest change's event is stored on the state before its own item is written (a stage

@@ -13,6 +13,7 @@ import {
   type HistoryEvent,
   linksFor,
   type SubmissionReceipt,
+  submittedTextOf,
 } from '#shared/domain/declaration-record.ts';
 import { firstEvent } from '#shared/domain/history.ts';
 import { generateUcr, newDeclarationId } from '#shared/domain/ids.ts';
@@ -23,6 +24,7 @@ import type { DeclarationReader, DeclarationWriter, LrnClaim, LrnRegistry } from
 import type { DocumentArchive } from '#shared/ports/document-archive.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import { archiveSignature, checkSignature, type SignaturePolicy, signedWithDetail } from './declaration-signatures.ts';
+import { pipelineMessage } from './pipeline-stage.ts';
 
 export interface SubmitDeclarationDeps {
   repository: LrnRegistry & DeclarationReader & DeclarationWriter;
@@ -75,7 +77,8 @@ export async function submitDeclaration(command: SubmitDeclarationCommand, deps:
   const claimed = await deps.repository.claimLrn(claim);
   if (claimed.outcome === 'taken') {
     const existing = await deps.repository.getState(claimed.existing.declarationId);
-    if (existing && claimed.existing.sha256 === sha256) return resume(existing, declaration.items.length, deps);
+    if (existing && claimed.existing.sha256 === sha256)
+      return resume(existing, declaration.items.length, submittedTextOf(command.body), deps);
     if (existing) {
       throw new DomainError('CONFLICT', 'Duplicate LRN', [
         problem(
@@ -146,9 +149,9 @@ export async function submitDeclaration(command: SubmitDeclarationCommand, deps:
   if (!(await deps.repository.create(record))) {
     // Stored already under this id (a retried call): continue from what is stored.
     const stored = await deps.repository.getState(record.id);
-    if (stored) return resume(stored, declaration.items.length, deps);
+    if (stored) return resume(stored, declaration.items.length, submittedTextOf(command.body), deps);
   }
-  return resume(record, declaration.items.length, deps);
+  return resume(record, declaration.items.length, submittedTextOf(command.body), deps);
 }
 
 /** The first history event; stored on the declaration too, so a later step can still write it. */
@@ -164,9 +167,15 @@ function submittedEvent(record: DeclarationState, items: number): HistoryEvent {
 }
 
 /** Makes sure the first history event exists and, while still SUBMITTED, that validation has the message. */
-async function resume(record: DeclarationState, items: number, deps: SubmitDeclarationDeps): Promise<SubmissionReceipt> {
+async function resume(
+  record: DeclarationState,
+  items: number,
+  /** The bytes of this request as a message may carry them: validation uses them if they are the stored declaration's. */
+  submittedText: string | undefined,
+  deps: SubmitDeclarationDeps,
+): Promise<SubmissionReceipt> {
   await deps.repository.appendEvent(submittedEvent(record, items));
-  if (record.status === 'SUBMITTED') await deps.validationQueue.send({ declarationId: record.id, version: record.version });
+  if (record.status === 'SUBMITTED') await deps.validationQueue.send(pipelineMessage(record.id, record.version, submittedText));
   return { id: record.id, lrn: record.lrn, ucr: record.ucr, status: record.status, links: linksFor(record.id) };
 }
 

@@ -14,7 +14,7 @@ import type { DocumentArchive } from '#shared/ports/document-archive.ts';
 import type { RiskOutcome } from '#shared/risk/outcome.ts';
 import type { Assessment } from '#shared/tariff/assessment.ts';
 import { newParty } from '#tests/integration/support.ts';
-import { storeSubmitted } from '#tests/support/stored-declaration.ts';
+import { storeSubmitted, storeSubmittedWithBytes } from '#tests/support/stored-declaration.ts';
 
 export interface ContractSubject {
   repository: () => DeclarationRepository;
@@ -632,6 +632,29 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       expect(fromTwo?.events.map((stored) => stored.version)).toEqual([2, 4]);
       expect(fromFive?.events).toEqual([]);
       expect(missing).toBeUndefined();
+    });
+
+    it("reads the body from a message's copy of the submitted bytes, and only when the copy's SHA-256 is the submission's", async () => {
+      // Prepare: one declaration whose archive object was never written (only the copy can give its body),
+      // one archived whose copy arrives altered (another LRN)
+      const repository = subject.repository();
+      const unarchived = await storeSubmittedWithBytes(
+        { repository, archive: subject.archive(), bucket: 'contract-not-archived' },
+        { archived: false },
+      );
+      const archived = await storeSubmittedWithBytes({ repository, archive: subject.archive() });
+      const altered = archived.bytes.toString('utf8').replace(archived.record.declaration.lrn, 'ALTERED-LRN');
+
+      // Act
+      const fromCopy = await repository.getWithEvents(unarchived.record.id, 1, { text: unarchived.bytes.toString('utf8') });
+      const fromArchive = await repository.getWithEvents(archived.record.id, 1, { text: altered });
+
+      // Assess: the copy is the body, and is handed on; the altered copy is ignored (the archived body is read)
+      expect(fromCopy?.record.declaration).toEqual(unarchived.record.declaration);
+      expect(fromCopy?.submittedText).toBe(unarchived.bytes.toString('utf8'));
+      expect(fromArchive?.record.declaration).toEqual(archived.record.declaration);
+      expect(fromArchive?.record.declaration.lrn).not.toBe('ALTERED-LRN');
+      expect([undefined, archived.bytes.toString('utf8')]).toContain(fromArchive?.submittedText);
     });
 
     it('reads the state eventually consistent when asked to, as stored once the write has settled', async () => {

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { canRead } from '#shared/domain/auth.ts';
 import { declarationSchema } from '#shared/domain/declaration.ts';
+import { SUBMITTED_TEXT_MAX_BYTES, submittedTextOf } from '#shared/domain/declaration-record.ts';
 import { generateUcr, newDeclarationId } from '#shared/domain/ids.ts';
 import { problemsFromZod, toPointer } from '#shared/domain/problems.ts';
 import { principalFromEvent } from '#shared/http/principal.ts';
@@ -115,5 +116,22 @@ describe('principal and access', () => {
     expect(canRead(trader, 'GB1')).toBe(true);
     expect(canRead(trader, 'GB2')).toBe(false);
     expect(canRead(officer, 'GB2')).toBe(true);
+  });
+});
+
+describe('submittedTextOf: the submitted bytes a pipeline message may carry', () => {
+  it('gives the text of valid UTF-8 up to the limit, and nothing for larger bodies or bytes that are not UTF-8', () => {
+    // Prepare
+    const atLimit = Buffer.from(`"${'é'.repeat((SUBMITTED_TEXT_MAX_BYTES - 2) / 2)}"`, 'utf8');
+    const overLimit = Buffer.concat([atLimit, Buffer.from(' ')]);
+    const notUtf8 = Uint8Array.from([0x7b, 0xff, 0x7d]);
+
+    // Act
+    const texts = [submittedTextOf(atLimit), submittedTextOf(overLimit), submittedTextOf(notUtf8)];
+
+    // Assess
+    expect(atLimit.byteLength).toBe(SUBMITTED_TEXT_MAX_BYTES);
+    expect(texts[0]).toBe(atLimit.toString('utf8'));
+    expect(texts.slice(1)).toEqual([undefined, undefined]);
   });
 });

@@ -3,8 +3,14 @@
  * runs the same checks against it and against the adapter on the local cloud, so a use-case test
  * on the fake says something true about the platform.
  */
+import { createHash } from 'node:crypto';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
-import type { DeclarationRecord, DeclarationState, HistoryEvent } from '#shared/domain/declaration-record.ts';
+import {
+  type DeclarationRecord,
+  type DeclarationState,
+  type HistoryEvent,
+  SUBMITTED_TEXT_MAX_BYTES,
+} from '#shared/domain/declaration-record.ts';
 import type { DocumentUpload } from '#shared/domain/documents.ts';
 import type { ReviewClaim } from '#shared/domain/review.ts';
 import {
@@ -17,6 +23,7 @@ import {
   type QueuePosition,
   type RecordWithEvents,
   type StalledDeclaration,
+  type SubmittedCopy,
   type Transition,
   type UploadSettlement,
 } from '#shared/ports/declarations.ts';
@@ -270,11 +277,18 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
     return this.#events.get(declarationId)?.has(version) ?? false;
   }
 
-  async getWithEvents(id: string, fromVersion: number): Promise<RecordWithEvents | undefined> {
+  async getWithEvents(id: string, fromVersion: number, copy: SubmittedCopy = {}): Promise<RecordWithEvents | undefined> {
     const record = await this.get(id);
     if (!record) return undefined;
     const events = (await this.listEvents(id)).filter((event) => event.version >= fromVersion);
-    return { record, eventsFrom: fromVersion, events };
+    // The fake keeps the parsed body, not its bytes: a copy of the submitted bytes (its SHA-256 is the
+    // submission's) is handed back as the adapter hands back the bytes it used; any other copy is ignored.
+    const text = copy.text;
+    const submitted =
+      text !== undefined &&
+      Buffer.byteLength(text, 'utf8') <= SUBMITTED_TEXT_MAX_BYTES &&
+      createHash('sha256').update(text, 'utf8').digest('hex') === record.submission.sha256;
+    return { record, eventsFrom: fromVersion, events, ...(submitted ? { submittedText: text } : {}) };
   }
 
   async listEvents(declarationId: string): Promise<HistoryEvent[]> {

@@ -63,13 +63,14 @@ describe('assessDuty', () => {
 
     // Assess
     expect(result).toMatchObject({ outcome: 'moved', to: 'ASSESSED' });
+    expect(message.submittedText).toBeDefined();
     const assessed = await record(id);
     const pack = await documents.current('tariffPack', (raw) => raw as { version: string });
     expect(assessed.assessment).toMatchObject({ currency: 'GBP', tariffPackVersion: pack?.document.version });
     expect(assessed.assessment?.items[0]?.lines.map((line) => line.taxType)).toEqual(['A00', 'B00']);
     expect(assessed.assessmentProblems).toBeUndefined();
     expect(assessed.lastEvent?.detail).toBe(`total ${assessed.assessment?.totals.total} GBP (tariff pack ${pack?.document.version})`);
-    expect(queues.release.sent).toEqual([{ declarationId: id, version: 4 }]);
+    expect(queues.release.sent).toEqual([{ declarationId: id, version: 4, submittedText: message.submittedText }]);
   });
 
   it('assesses nothing for an export, without reading the tariff', async () => {
@@ -94,7 +95,7 @@ describe('assessDuty', () => {
     expect([assessed.assessment, assessed.assessmentProblems]).toEqual([undefined, undefined]);
     expect(assessed.lastEvent?.detail).toBe('export: no import duties or taxes to assess');
     expect(tariff.reads).toBe(0);
-    expect(queues.release.sent).toEqual([{ declarationId: id, version: 4 }]);
+    expect(queues.release.sent).toEqual([{ declarationId: id, version: 4, submittedText: message.submittedText }]);
   });
 
   it('stores the problems when the duty cannot be calculated, and still hands the declaration on (to an officer)', async () => {
@@ -112,7 +113,7 @@ describe('assessDuty', () => {
       expect.objectContaining({ pointer: '/items/0/quantities', code: 'MISSING_QUANTITY', message: expect.stringContaining('biodiesel') }),
     ]);
     expect(assessed.lastEvent?.detail).toBe('duties could not be calculated: 1 problem(s): MISSING_QUANTITY');
-    expect(queues.release.sent).toEqual([{ declarationId: id, version: 4 }]);
+    expect(queues.release.sent).toEqual([{ declarationId: id, version: 4, submittedText: message.submittedText }]);
   });
 
   it(`stores the first ${MAX_PROBLEMS} problems and says how many there were`, async () => {
@@ -209,10 +210,10 @@ describe('assessDuty', () => {
     const result = await assessDuty(message, { ...deps.duty, tariff });
 
     // Assess
-    expect(result).toEqual({ outcome: 'resent', status: 'ASSESSED' });
+    expect(result).toEqual({ outcome: 'resent', status: 'ASSESSED', submittedText: message.submittedText });
     expect(tariff.reads).toBe(0);
     expect((await record(id)).assessment).toEqual(first);
-    expect(queues.release.sent).toEqual([{ declarationId: id, version: 4 }]);
+    expect(queues.release.sent).toEqual([{ declarationId: id, version: 4, submittedText: message.submittedText }]);
   });
 });
 

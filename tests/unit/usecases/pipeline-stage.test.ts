@@ -15,7 +15,7 @@ import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import { DeclarationMissingError, runStage, type StageDefinition } from '#shared/usecases/pipeline-stage.ts';
 import { counted } from '#tests/support/counted.ts';
 import { overridden } from '#tests/support/overridden.ts';
-import { storeSubmitted } from '#tests/support/stored-declaration.ts';
+import { storeSubmitted, storeSubmittedWithBytes } from '#tests/support/stored-declaration.ts';
 
 function world() {
   const repository = new InMemoryDeclarationRepository();
@@ -53,6 +53,34 @@ const crashBeforeEvent = (repository: InMemoryDeclarationRepository): Declaratio
   });
 
 describe('runStage', () => {
+  it("hands the message's copy of the submitted bytes on when it is the submission's, and drops one that is not", async () => {
+    // Prepare: the bytes as stored, and the same bytes altered on the way
+    const { repository, clock } = world();
+    const { record, bytes } = await storeSubmittedWithBytes(
+      { repository, archive: new InMemoryDocumentArchive() },
+      { at: clock.now().toISOString() },
+    );
+    const other = await storeSubmittedWithBytes({ repository, archive: new InMemoryDocumentArchive() }, { at: clock.now().toISOString() });
+    const queue = new InMemoryPipelineQueue();
+    const text = bytes.toString('utf8');
+
+    // Act
+    const carried = await runStage({ declarationId: record.id, version: 1, submittedText: text }, stage(queue), { repository, clock });
+    const dropped = await runStage({ declarationId: other.record.id, version: 1, submittedText: `${text} ` }, stage(queue), {
+      repository,
+      clock,
+    });
+
+    // Assess
+    expect(carried).toMatchObject({ outcome: 'moved', submittedText: text });
+    expect(dropped).toMatchObject({ outcome: 'moved' });
+    expect(dropped.submittedText).toBeUndefined();
+    expect(queue.sent).toEqual([
+      { declarationId: record.id, version: 2, submittedText: text },
+      { declarationId: other.record.id, version: 2 },
+    ]);
+  });
+
   it('moves a declaration at its stage: one write with its event, the event item, then the next message', async () => {
     // Prepare
     const { repository, clock, storedSubmitted } = world();

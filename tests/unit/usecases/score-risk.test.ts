@@ -75,7 +75,9 @@ describe('scoreRisk', () => {
       'RP-GB-CIGARETTES': 1,
     });
     expect(record.lastEvent?.detail).toBe('lane GREEN');
-    expect(platform.queues.duty.sent).toEqual([{ declarationId: id, version: 3 }]);
+    // The submitted bytes the validation message carried, handed on
+    expect(message.submittedText).toBeDefined();
+    expect(platform.queues.duty.sent).toEqual([{ declarationId: id, version: 3, submittedText: message.submittedText }]);
   });
 
   it("weighs the authenticated declarant's trader profile, not that of an importer id typed into the declaration", async () => {
@@ -312,12 +314,12 @@ describe('scoreRisk', () => {
     const redelivered = await scoreRisk(message, platform.deps.risk);
 
     // Assess
-    expect(redelivered).toEqual({ outcome: 'resent', status: 'SCORED' });
+    expect(redelivered).toEqual({ outcome: 'resent', status: 'SCORED', submittedText: message.submittedText });
     expect(countedBefore).toBe(140);
     expect((await platform.traders.get(ordinaryImporter))?.declarationsCount).toBe(141);
     expect(platform.queues.duty.sent).toEqual([
-      { declarationId: id, version: 3 },
-      { declarationId: id, version: 3 },
+      { declarationId: id, version: 3, submittedText: message.submittedText },
+      { declarationId: id, version: 3, submittedText: message.submittedText },
     ]);
   });
 
@@ -333,7 +335,7 @@ describe('scoreRisk', () => {
     const late = await scoreRisk(message, platform.deps.risk);
 
     // Assess
-    expect(late).toEqual({ outcome: 'skipped', status: 'RELEASED' });
+    expect(late).toEqual({ outcome: 'skipped', status: 'RELEASED', submittedText: message.submittedText });
     expect(await platform.traders.get(trustedTrader)).toEqual(trader);
     expect((await platform.record(id)).status).toBe('RELEASED');
   });

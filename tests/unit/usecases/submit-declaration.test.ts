@@ -64,7 +64,7 @@ describe('submitDeclaration', () => {
 
     // Assess
     expect(receipt).toMatchObject({ lrn: 'LRN-1', status: 'SUBMITTED' });
-    expect(deps.validationQueue.sent).toEqual([{ declarationId: receipt.id, version: 1 }]);
+    expect(deps.validationQueue.sent).toEqual([{ declarationId: receipt.id, version: 1, submittedText: body().toString('utf8') }]);
     expect((await deps.repository.listEvents(receipt.id)).map((event) => event.type)).toEqual(['SUBMITTED']);
     expect([...deps.archive.objects.keys()]).toEqual([archiveKeys.submitted(receipt.id, sha256Hex(body()))]);
   });
@@ -105,7 +105,7 @@ describe('submitDeclaration', () => {
     // Assess: one declaration, under the claim's id, with the archive key the first attempt wrote
     expect(retry.status).toBe('SUBMITTED');
     expect([...deps.archive.objects.keys()]).toEqual([archiveKeys.submitted(retry.id, sha256Hex(body()))]);
-    expect(deps.validationQueue.sent).toEqual([{ declarationId: retry.id, version: 1 }]);
+    expect(deps.validationQueue.sent).toEqual([{ declarationId: retry.id, version: 1, submittedText: body().toString('utf8') }]);
   });
 
   it('keeps a stale claim from other bytes until its lease is over, then lets them take it', async () => {
@@ -140,7 +140,7 @@ describe('submitDeclaration', () => {
     const retry = await submitDeclaration({ principal, body: body() }, deps);
 
     // Assess
-    expect(deps.validationQueue.sent).toEqual([{ declarationId: retry.id, version: 1 }]);
+    expect(deps.validationQueue.sent).toEqual([{ declarationId: retry.id, version: 1, submittedText: body().toString('utf8') }]);
   });
 
   it('refuses a declarant other than the party the trader acts for, storing nothing', async () => {

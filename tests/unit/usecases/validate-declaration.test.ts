@@ -35,7 +35,9 @@ describe('validateDeclaration', () => {
       actor: { kind: 'system', id: 'validation' },
       detail: 'all checks passed',
     });
-    expect(platform.queues.risk.sent).toEqual([{ declarationId: id, version: 2 }]);
+    // The bytes intake put in the message, handed on to risk scoring
+    expect(message?.submittedText).toBeDefined();
+    expect(platform.queues.risk.sent).toEqual([{ declarationId: id, version: 2, submittedText: message?.submittedText }]);
   });
 
   it('rejects a declaration with every problem found, each code once in the history, and hands it on to nobody', async () => {
@@ -130,11 +132,11 @@ describe('validateDeclaration', () => {
 
     // Assess
     expect(results).toEqual([
-      { outcome: 'resent', status: 'VALIDATED' },
-      { outcome: 'skipped', status: 'REJECTED' },
+      { outcome: 'resent', status: 'VALIDATED', submittedText: messages[0]?.submittedText },
+      { outcome: 'skipped', status: 'REJECTED', submittedText: messages[1]?.submittedText },
     ]);
     expect(judged).toBe(0);
-    expect(platform.queues.risk.sent).toEqual([{ declarationId: validated, version: 2 }]);
+    expect(platform.queues.risk.sent).toEqual([{ declarationId: validated, version: 2, submittedText: messages[0]?.submittedText }]);
     expect((await platform.repository.listEvents(rejected)).map((event) => event.type)).toEqual(['SUBMITTED', 'REJECTED']);
   });
 });
