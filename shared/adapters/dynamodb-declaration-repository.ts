@@ -20,7 +20,7 @@ import {
   type DeclarationState,
   declarationParts,
   type HistoryEvent,
-  submittedTextOf,
+  submittedCopyBytes,
 } from '#shared/domain/declaration-record.ts';
 import type { DocumentUpload } from '#shared/domain/documents.ts';
 import type { ReviewClaim } from '#shared/domain/review.ts';
@@ -62,10 +62,10 @@ import { documentClientOf } from './dynamodb-items.ts';
 import { entityTypes, keys } from './keys.ts';
 import { listShardedIndex } from './sharded-listing.ts';
 
-/** A copy of the submitted bytes a message carried, and where to leave the bytes read as text. */
+/** A copy of the submitted bytes a message carried, and where to note that it was the body. */
 interface SubmittedBodyAtHand {
   copy?: string | undefined;
-  seen?: { text?: string };
+  used?: { copy?: string };
 }
 
 const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -161,9 +161,9 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     const meta = items.find((item) => item.SK === keys.declaration(id).SK);
     if (!meta) return undefined;
     const events = items.filter((item) => String(item.SK).startsWith(keys.historyEventPrefix)).map(decodeHistoryEvent);
-    const bodies: { text?: string } = {};
-    const record = await this.recordOf(id, meta, items, { copy: copy.text, seen: bodies });
-    return { record, eventsFrom: fromVersion, events, ...(bodies.text !== undefined ? { submittedText: bodies.text } : {}) };
+    const used: { copy?: string } = {};
+    const record = await this.recordOf(id, meta, items, { copy: copy.text, used });
+    return { record, eventsFrom: fromVersion, events, ...(used.copy !== undefined ? { submittedText: used.copy } : {}) };
   }
 
   async getAmendment(id: string, n: number): Promise<DeclarationRecord | undefined> {
@@ -219,19 +219,17 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   }
 
   /**
-   * The declaration as submitted: a copy of its bytes whose SHA-256 is the submission's, else the
-   * archived bytes (hash-checked by the archive). `seen` gets the bytes as text when they are
-   * small enough for a pipeline message to carry on.
+   * The declaration as submitted: a message's copy of its bytes whose SHA-256 is the submission's
+   * (noted in `used`), else the archived bytes (hash-checked by the archive).
    */
   private async body({ state, legacy }: Pick<DecodedState, 'state' | 'legacy'>, submitted: SubmittedBodyAtHand = {}) {
     if (legacy.declarationGz) return decodeSubmittedBody(unpackLegacyBody(legacy.declarationGz));
-    const copy = submitted.copy === undefined ? undefined : Buffer.from(submitted.copy, 'utf8');
-    const bytes = copy && sha256Of(copy) === state.submission.sha256 ? copy : await this.archive.read(state.submission);
-    if (submitted.seen) {
-      const text = submittedTextOf(bytes);
-      if (text !== undefined) submitted.seen.text = text;
+    const copy = submittedCopyBytes(submitted.copy);
+    if (copy && sha256Of(copy) === state.submission.sha256) {
+      if (submitted.used) submitted.used.copy = submitted.copy;
+      return decodeSubmittedBody(copy);
     }
-    return decodeSubmittedBody(bytes);
+    return decodeSubmittedBody(await this.archive.read(state.submission));
   }
 
   async listStalled(before: string, limit: number): Promise<{ items: StalledDeclaration[]; failedShards: number }> {

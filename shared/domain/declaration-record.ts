@@ -199,12 +199,13 @@ export type DeclarationRecord = z.infer<typeof declarationRecordSchema>;
 
 /**
  * The most UTF-8 bytes of a submitted body a pipeline message carries (`submittedText`): a
- * declaration of up to about 50 items. A batch of 10 such messages stays within four 64 KB SQS
- * billing chunks; a larger body is read from the archive, as before.
+ * declaration of up to about 50 items. A larger body is read from the archive, as before.
  */
 export const SUBMITTED_TEXT_MAX_BYTES = 16 * 1024;
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// `ignoreBOM`: a byte-order mark intake accepted stays in the text, so the text's bytes are the archived ones.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf8 = new TextEncoder();
 
 /** The submitted bytes as a message may carry them: their text when at most SUBMITTED_TEXT_MAX_BYTES of valid UTF-8. */
 export function submittedTextOf(bytes: Uint8Array): string | undefined {
@@ -216,6 +217,13 @@ export function submittedTextOf(bytes: Uint8Array): string | undefined {
   }
 }
 
+/** The bytes of a message's copy, when it is within SUBMITTED_TEXT_MAX_BYTES (a longer one is ignored, never an error). */
+export function submittedCopyBytes(text: string | undefined): Uint8Array | undefined {
+  if (text === undefined) return undefined;
+  const bytes = utf8.encode(text);
+  return bytes.byteLength <= SUBMITTED_TEXT_MAX_BYTES ? bytes : undefined;
+}
+
 /** Messages carried by the pipeline queues. */
 export const pipelineMessageSchema = z.strictObject({
   declarationId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a declaration id (ULID)'),
@@ -224,10 +232,13 @@ export const pipelineMessageSchema = z.strictObject({
   /**
    * The declaration's bytes as submitted (UTF-8 JSON), when at most SUBMITTED_TEXT_MAX_BYTES: a
    * copy that saves the next stage an archive read (an S3 GET per stage). Only a hint: the reader
-   * uses it when its SHA-256 is the state's `submission.sha256` and reads the archive otherwise
-   * (an amended body, a copy altered on the way), so the body a stage works on is always the one submitted.
+   * uses it when it is within the limit and its SHA-256 is the state's `submission.sha256`, and
+   * reads the archive otherwise (an amended body, a copy altered on the way), so the body a stage
+   * works on is always the one submitted.
    */
-  submittedText: z.string().max(SUBMITTED_TEXT_MAX_BYTES).optional(),
+  // Forgiving: a copy that is not a string is dropped rather than failing the message it rides on
+  // (a producer of a later release, a rollback); its size is checked in bytes where it is used.
+  submittedText: z.string().optional().catch(undefined),
 });
 export type PipelineMessage = z.infer<typeof pipelineMessageSchema>;
 

@@ -43,7 +43,11 @@ const correlationId: middy.MiddlewareObj<HttpEvent, HttpResult> = {
  * (a request that records none, such as a refused submission, writes no EMF line).
  */
 export function httpHandler(handler: (event: HttpEvent, context: Context) => Promise<HttpResult>, options: { metrics?: boolean } = {}) {
-  const wrapped = middy<HttpEvent, HttpResult>().use(tracingMiddleware()).use(injectLambdaContext(logger)).use(correlationId);
+  // Never the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: requests carry declarations and tokens.
+  const wrapped = middy<HttpEvent, HttpResult>()
+    .use(tracingMiddleware())
+    .use(injectLambdaContext(logger, { logEvent: false }))
+    .use(correlationId);
   if (options.metrics) wrapped.use(metricsWhenAny({ coldStart: true }));
   return wrapped.use(problemErrors).handler(handler);
 }

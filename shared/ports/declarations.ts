@@ -151,10 +151,7 @@ export interface RecordWithEvents {
   record: DeclarationRecord;
   eventsFrom: number;
   events: HistoryEvent[];
-  /**
-   * The body's exact bytes as UTF-8 text when they are at most SUBMITTED_TEXT_MAX_BYTES and the
-   * store had them at hand (the copy given, or the archive read): what the next message may carry.
-   */
+  /** The copy given, when it was the body (within the limit, the submission's SHA-256): what the next message carries on. */
   submittedText?: string;
 }
 

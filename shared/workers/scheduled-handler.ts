@@ -10,7 +10,7 @@ import { logger, metrics, tracingMiddleware } from '#shared/observability.ts';
 export function scheduledHandler(run: (event: ScheduledEvent) => Promise<void>) {
   return middy<ScheduledEvent, void>()
     .use(tracingMiddleware())
-    .use(injectLambdaContext(logger))
+    .use(injectLambdaContext(logger, { logEvent: false }))
     .use(logMetrics(metrics))
     .handler(async (event) => {
       metrics.addMetric('ScheduledRuns', MetricUnit.Count, 1);

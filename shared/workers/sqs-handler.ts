@@ -54,7 +54,8 @@ async function recordFailed<T>(record: SQSRecord, message: T | undefined, error:
 const withMiddleware = (handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>) =>
   middy<SQSEvent, SQSBatchResponse>()
     .use(tracingMiddleware())
-    .use(injectLambdaContext(logger))
+    // Never the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: pipeline messages carry declaration bodies.
+    .use(injectLambdaContext(logger, { logEvent: false }))
     .use(metricsWhenAny({ coldStart: true }))
     .handler(async (event, context) => {
       const response = await handler(event, context).catch((error: unknown) => {

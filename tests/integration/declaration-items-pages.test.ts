@@ -10,7 +10,7 @@ import { keys } from '#shared/adapters/keys.ts';
 import { declarationBodies, declarationRepository, documentArchive, sharedDynamoDb } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import type { HistoryEvent } from '#shared/domain/declaration-record.ts';
-import { storeSubmitted, storeSubmittedWithBytes } from '#tests/support/stored-declaration.ts';
+import { storeSubmitted } from '#tests/support/stored-declaration.ts';
 
 let cloud: LocalCloud;
 
@@ -27,7 +27,7 @@ const repositoryOf = (name: 'submitDeclaration' | 'scoreRisk' | 'issueDocuments'
   return declarationRepository(config, declarationBodies(config));
 };
 
-describe('pattern 110', () => {
+describe('pattern 110 over more than one Query page', () => {
   it('returns the state, its parts and every event from the version on when the items pass 1 MB', async () => {
     // Prepare: a declaration with 400 events of about 3 KB each (about 1.2 MB from version 1)
     const writer = repositoryOf('submitDeclaration');
@@ -64,21 +64,5 @@ describe('pattern 110', () => {
     expect(fromOne?.events.map((event) => event.version)).toEqual(events.map((event) => event.version));
     expect(fromThreeHundred?.events.map((event) => event.version)).toEqual(events.slice(299).map((event) => event.version));
     expect(fromThreeHundred?.record).toEqual(await writer.get(record.id));
-  });
-
-  it('hands on the archived bytes as text when no copy came with the message (a redriven message), so the next stage needs no archive read', async () => {
-    // Prepare
-    const config = loadConfig('submitDeclaration');
-    const { record, bytes } = await storeSubmittedWithBytes({
-      repository: repositoryOf('submitDeclaration'),
-      archive: documentArchive(config),
-    });
-
-    // Act
-    const read = await repositoryOf('scoreRisk').getWithEvents(record.id, 1);
-
-    // Assess
-    expect(read?.record.declaration).toEqual(record.declaration);
-    expect(read?.submittedText).toBe(bytes.toString('utf8'));
   });
 });

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { canRead } from '#shared/domain/auth.ts';
 import { declarationSchema } from '#shared/domain/declaration.ts';
-import { SUBMITTED_TEXT_MAX_BYTES, submittedTextOf } from '#shared/domain/declaration-record.ts';
+import { pipelineMessageSchema, SUBMITTED_TEXT_MAX_BYTES, submittedCopyBytes, submittedTextOf } from '#shared/domain/declaration-record.ts';
 import { generateUcr, newDeclarationId } from '#shared/domain/ids.ts';
 import { problemsFromZod, toPointer } from '#shared/domain/problems.ts';
 import { principalFromEvent } from '#shared/http/principal.ts';
@@ -133,5 +133,31 @@ describe('submittedTextOf: the submitted bytes a pipeline message may carry', ()
     expect(atLimit.byteLength).toBe(SUBMITTED_TEXT_MAX_BYTES);
     expect(texts[0]).toBe(atLimit.toString('utf8'));
     expect(texts.slice(1)).toEqual([undefined, undefined]);
+  });
+
+  it('keeps a byte-order mark, so the text is the archived bytes again (the same SHA-256)', () => {
+    // Prepare: a body as intake accepts it, with a UTF-8 byte-order mark
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"lrn":"A"}')]);
+
+    // Act
+    const back = submittedCopyBytes(submittedTextOf(withBom));
+
+    // Assess
+    expect(back && Buffer.from(back).equals(withBom)).toBe(true);
+  });
+
+  it('ignores a copy over the limit, and a message whose copy is not a string keeps its declaration and version', () => {
+    // Prepare
+    const overLimit = 'x'.repeat(SUBMITTED_TEXT_MAX_BYTES + 1);
+    const declarationId = '01M8GRYAS4HK7SM1PZACFJ5T89';
+
+    // Act
+    const bytes = [submittedCopyBytes(overLimit), submittedCopyBytes('{}')];
+    const parsed = pipelineMessageSchema.parse({ declarationId, version: 2, submittedText: 42 });
+
+    // Assess
+    expect(bytes[0]).toBeUndefined();
+    expect(bytes[1] && Buffer.from(bytes[1]).toString('utf8')).toBe('{}');
+    expect(parsed).toEqual({ declarationId, version: 2 });
   });
 });

@@ -5,12 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
-import {
-  type DeclarationRecord,
-  type DeclarationState,
-  type HistoryEvent,
-  SUBMITTED_TEXT_MAX_BYTES,
-} from '#shared/domain/declaration-record.ts';
+import { type DeclarationRecord, type DeclarationState, type HistoryEvent, submittedCopyBytes } from '#shared/domain/declaration-record.ts';
 import type { DocumentUpload } from '#shared/domain/documents.ts';
 import type { ReviewClaim } from '#shared/domain/review.ts';
 import {
@@ -281,14 +276,11 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
     const record = await this.get(id);
     if (!record) return undefined;
     const events = (await this.listEvents(id)).filter((event) => event.version >= fromVersion);
-    // The fake keeps the parsed body, not its bytes: a copy of the submitted bytes (its SHA-256 is the
-    // submission's) is handed back as the adapter hands back the bytes it used; any other copy is ignored.
-    const text = copy.text;
-    const submitted =
-      text !== undefined &&
-      Buffer.byteLength(text, 'utf8') <= SUBMITTED_TEXT_MAX_BYTES &&
-      createHash('sha256').update(text, 'utf8').digest('hex') === record.submission.sha256;
-    return { record, eventsFrom: fromVersion, events, ...(submitted ? { submittedText: text } : {}) };
+    // A copy of the submitted bytes (its SHA-256 is the submission's) is handed back as used, as the
+    // adapter does; any other copy is ignored (the fake keeps the parsed body, the same either way).
+    const bytes = submittedCopyBytes(copy.text);
+    const used = bytes !== undefined && createHash('sha256').update(bytes).digest('hex') === record.submission.sha256;
+    return { record, eventsFrom: fromVersion, events, ...(used ? { submittedText: copy.text } : {}) };
   }
 
   async listEvents(declarationId: string): Promise<HistoryEvent[]> {
