@@ -81,7 +81,7 @@ export interface CostLine {
 }
 
 /**
- * Prices a ledger. `atVolume` replaces the measured SQS, KMS, S3 tier-1 and Lambda request totals by those
+ * Prices a ledger. `atVolume` replaces the measured SQS, KMS, S3 tier-1, Lambda request and table write totals by those
  * of the volume model (bench/cost/volume.ts): full batches instead of one message a batch; and, given a
  * burst's handler times (bench/cost/duration.ts), the Lambda duration by those.
  */
@@ -96,6 +96,8 @@ export function priceLedger(
     s3Tier1Requests: number;
     lambdaRequests: number;
     metricsBytes: number;
+    /** The table's write units with the queue-triggered functions' counter additions coalesced per full batch. */
+    tableWriteUnits?: number;
     /** Handler ms by function measured in a burst (bench/cost/duration.ts), with the burst's size; as measured when absent. */
     duration?: { burst: number; msByFunction: Record<string, number> };
   },
@@ -122,7 +124,7 @@ export function priceLedger(
     (atVolume?.lambdaRequests ?? invocations) * LAMBDA_PLATFORM_LOG_BYTES +
     ledger.api.requests * API_ACCESS_LOG_BYTES;
   const rows: [string, Decimal, string, PriceName][] = [
-    ['DynamoDB writes, table', per(ledger.dynamodb.tableWriteUnits), 'WRU', 'dynamodbWriteRequestUnit'],
+    ['DynamoDB writes, table', per(atVolume?.tableWriteUnits ?? ledger.dynamodb.tableWriteUnits), 'WRU', 'dynamodbWriteRequestUnit'],
     ['DynamoDB writes, GSIs', per(indexWrites), 'WRU', 'dynamodbWriteRequestUnit'],
     ['DynamoDB reads', per(ledger.dynamodb.readUnits), 'RRU', 'dynamodbReadRequestUnit'],
     ['SQS requests (excl. empty receives)', per(sqsBilled), 'requests', 'sqsStandardRequest'],

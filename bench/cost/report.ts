@@ -61,6 +61,11 @@ export function printCost(results: CostResults, print: (line: string) => void): 
         `  sends of ${send.fn} to ${send.queue}: ${send.messagesPerRecord} per record, ${send.messagesPerDeclaration} per declaration; requests per declaration ${send.measuredRequestsPerDeclaration} measured, ${send.modelledRequestsPerDeclaration} coalesced at batch size ${send.batchSize}`,
       );
     }
+    for (const counter of first.atVolume.counterWrites) {
+      print(
+        `  additions of ${counter.fn} to the day's ${counter.counter} counter: ${counter.measuredWriteUnitsPerDeclaration} WRU per declaration measured, ${counter.modelledWriteUnitsPerDeclaration} coalesced at batch size ${counter.batchSize}`,
+      );
+    }
     for (const seal of first.atVolume.seals) {
       print(
         `  KMS Sign of ${seal.fn}: ${seal.signsPerInvocation} per invocation; ${seal.measuredSignsPerDeclaration} per declaration measured, ${seal.modelledSignsPerDeclaration} at batch size ${seal.batchSize}`,

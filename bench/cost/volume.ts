@@ -65,8 +65,27 @@ export interface SealAtVolume {
   modelledPutsPerDeclaration: number;
 }
 
+/**
+ * A queue-triggered function's additions to a clearance counter (shared/adapters/dynamodb-clearance-counters.ts):
+ * written one per record as measured, one per full batch at volume (the records of a batch share the day).
+ */
+export interface CounterWritesAtVolume {
+  fn: string;
+  batchSize: number;
+  counter: string;
+  measuredWriteUnitsPerDeclaration: number;
+  modelledWriteUnitsPerDeclaration: number;
+}
+
+/** The counters whose additions are coalesced per invocation: a day's lane counts and release times (not a ledger's revenue, conditional per entry). */
+const COALESCED_COUNTER = /^main UpdateItem COUNTERS#<date>#\d+ \/ (LANES|RELEASES#[A-Z]+)$/;
+
 export interface VolumeModel {
   assumption: string;
+  /** The coalesced counter additions of the queue-triggered functions, one write per full batch. */
+  counterWrites: CounterWritesAtVolume[];
+  /** The table's write units (all declarations) with those additions coalesced. */
+  tableWriteUnits: number;
   queues: QueueAtVolume[];
   /** The sends of the queue-triggered functions, coalesced per full batch. */
   sends: SendsAtVolume[];
@@ -209,6 +228,32 @@ export function volumeModel(
     if (measured === 0 || messages === 0 || emf === 0) continue;
     metricsBytes -= emf - emf * (messages / trigger.batchSize / measured);
   }
+  // The additions of a full batch's records to one counter of the day go as one write (items under 1 KB: 1 WRU).
+  let counterUnitsMeasured = 0;
+  let counterUnitsModelled = 0;
+  const counterUnits = new Map<string, { trigger: QueueTrigger; counter: string; units: number }>();
+  for (const [shape, entry] of Object.entries(ledger.dynamodb.writesByItem)) {
+    const [fn = '', ...rest] = shape.split(' ');
+    const counter = COALESCED_COUNTER.exec(rest.join(' '))?.[1];
+    const trigger = triggers.find((each) => each.fn === fn);
+    if (counter === undefined || trigger === undefined) continue;
+    const group = counterUnits.get(`${fn} ${counter}`) ?? { trigger, counter, units: 0 };
+    group.units += entry.units;
+    counterUnits.set(`${fn} ${counter}`, group);
+  }
+  const counterWrites = [...counterUnits.values()].map(({ trigger, counter, units }): CounterWritesAtVolume => {
+    const modelled = units / trigger.batchSize;
+    counterUnitsMeasured += units;
+    counterUnitsModelled += modelled;
+    return {
+      fn: trigger.fn,
+      batchSize: trigger.batchSize,
+      counter,
+      measuredWriteUnitsPerDeclaration: round(units / declarations),
+      modelledWriteUnitsPerDeclaration: round(modelled / declarations),
+    };
+  });
+  const tableWriteUnits = ledger.dynamodb.tableWriteUnits - counterUnitsMeasured + counterUnitsModelled;
   const invocationsMeasured = Object.values(ledger.lambda).reduce((sum, entry) => sum + entry.invocations, 0);
   const lambdaRequests = invocationsMeasured - invocationsMeasuredOnMappings + invocationsModelledOnMappings;
   const sqsMeasured = Object.values(ledger.sqs.requests).reduce((sum, count) => sum + count, 0) - ledger.sqs.emptyReceives;
@@ -223,7 +268,10 @@ export function volumeModel(
       '(Lambda requests = messages received / batch size), and so writes its platform log lines and its EMF metrics once per full batch; ' +
       'a queue-triggered function that sends n messages to a queue per message it receives sends the B x n of a full batch of B as ' +
       'ceil(B x n / 10) SendMessageBatch calls (more if 256 KB a call or 64 KB chunks say so; its records reach each send together), ' +
-      "so (messages received / B) x ceil(B x n / 10) calls; API and scheduled functions' sends and invocations, application log lines as measured; Lambda duration from the burst (bench/cost/duration.ts) when one ran, else as measured",
+      "so (messages received / B) x ceil(B x n / 10) calls; a queue-triggered function's additions to a day's lane or release counter (COUNTERS#<date>#<shard> LANES, RELEASES#<lane>) are one write per full batch " +
+      "(the records of a batch share the day; each write 1 WRU as measured): measured units / B; API and scheduled functions' sends, invocations and writes, application log lines as measured; Lambda duration from the burst (bench/cost/duration.ts) when one ran, else as measured",
+    counterWrites,
+    tableWriteUnits,
     queues,
     sends,
     seals,

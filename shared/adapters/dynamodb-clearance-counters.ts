@@ -34,6 +34,7 @@ import { type DayCounters, emptyDay, releaseBucketOf, type StatisticsIncrement }
 import { type RevenueCount, revenueOfEntry, revenueOfPayment, revenueOfPayout } from '#shared/domain/ledger-revenue.ts';
 import type { ClearanceCounters, LedgerCount } from '#shared/ports/clearance-counters.ts';
 import { type Lane, lanes } from '#shared/risk/outcome.ts';
+import { type Waiting, waitAtBarrier } from '#shared/workers/send-barrier.ts';
 import { conditional } from './conditional-write.ts';
 import { keys, shardOf } from './keys.ts';
 
@@ -81,23 +82,83 @@ const isTransactionConflict = (error: unknown): boolean =>
 /** Attempts at one payment's count among others on the same day's PAID item. */
 const MAX_CONFLICT_ATTEMPTS = 8;
 
+/** One declaration's addition to a counter, as it waits at an SQS invocation's barrier. */
+interface CounterAddition {
+  counters: DynamoDbClearanceCounters;
+  day: string;
+  shard: number;
+  counter: string;
+  amounts: Record<string, string>;
+}
+
+/** The additions the barrier let through, one write per store, day and counter; each caller settles with its write. */
+const flushAdditions = (waiting: Waiting<CounterAddition>[]): void => {
+  const groups = new Map<string, Waiting<CounterAddition>[]>();
+  for (const entry of waiting) {
+    const group = groups.get(entry.payload.counters.groupOf(entry.payload)) ?? [];
+    group.push(entry);
+    groups.set(entry.payload.counters.groupOf(entry.payload), group);
+  }
+  for (const group of groups.values()) {
+    const [first] = group;
+    if (first === undefined) continue;
+    void first.payload.counters.addAll(group.map((entry) => entry.payload)).then(
+      () => {
+        for (const entry of group) entry.resolve();
+      },
+      (error: unknown) => {
+        for (const entry of group) entry.reject(error as Error);
+      },
+    );
+  }
+};
+
 export class DynamoDbClearanceCounters implements ClearanceCounters {
+  /** Which additions one write may carry: the same table, day and counter. */
+  groupOf(addition: Pick<CounterAddition, 'day' | 'counter'>): string {
+    return `${this.tableName} ${addition.day} ${addition.counter}`;
+  }
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
   ) {}
 
+  /**
+   * Adds a declaration's lane or release time. Inside an SQS invocation the additions of its records
+   * to one counter of one day wait at the invocation's barrier and go as one UpdateItem of their sums,
+   * in the first one's shard (a full batch of the risk or release stage: one write where there were
+   * ten); anywhere else (an officer's release) the addition is written at once.
+   */
   async add(increment: StatisticsIncrement): Promise<void> {
-    const shard = counterShardOf(increment.shardOf);
-    if (increment.kind === 'lane') {
-      await this.addTo(key(increment.day, shard, 'LANES'), { [increment.lane]: '1' });
-      return;
-    }
-    await this.addTo(key(increment.day, shard, `RELEASES#${increment.lane}`), {
-      count: '1',
-      totalMilliseconds: String(Math.round(increment.milliseconds)),
-      [`b${releaseBucketOf(increment.milliseconds)}`]: '1',
-    });
+    const addition: CounterAddition = {
+      counters: this,
+      day: increment.day,
+      shard: counterShardOf(increment.shardOf),
+      counter: increment.kind === 'lane' ? 'LANES' : `RELEASES#${increment.lane}`,
+      amounts:
+        increment.kind === 'lane'
+          ? { [increment.lane]: '1' }
+          : {
+              count: '1',
+              totalMilliseconds: String(Math.round(increment.milliseconds)),
+              [`b${releaseBucketOf(increment.milliseconds)}`]: '1',
+            },
+    };
+    await (waitAtBarrier(addition, flushAdditions) ?? this.addTo(key(addition.day, addition.shard, addition.counter), addition.amounts));
+  }
+
+  /** Writes the sums of additions to one counter of one day (flushAdditions). */
+  addAll(additions: readonly CounterAddition[]): Promise<void> {
+    const [first] = additions;
+    if (first === undefined) return Promise.resolve();
+    const sums = new Map<string, Decimal>();
+    for (const { amounts } of additions)
+      for (const [name, amount] of Object.entries(amounts)) sums.set(name, (sums.get(name) ?? new Decimal(0)).plus(amount));
+    return this.addTo(
+      key(first.day, first.shard, first.counter),
+      Object.fromEntries([...sums].map(([name, sum]) => [name, sum.toFixed()])),
+    );
   }
 
   async countLedgerEntry(entry: LedgerEntry, count: LedgerCount = {}): Promise<boolean> {

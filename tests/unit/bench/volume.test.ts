@@ -194,4 +194,51 @@ describe('cost model at volume', () => {
     expect(model.sqsBilledRequests).toBeCloseTo(2 + 2 * 0.8 + 2 * 1.8, 10);
     expect(model.assumption).toContain('ceil(B x n / 10) SendMessageBatch calls');
   });
+
+  it("writes a queue-triggered function's lane and release counter additions once per full batch, and leaves the revenue counters and the API's additions as measured", () => {
+    // Prepare: two declarations; validation (batch 10) adds each to a day's LANES counter of its own shard
+    // and to its ledger's revenue; an officer's release through the API adds to RELEASES
+    const ledger = new Ledger();
+    for (let declaration = 0; declaration < 2; declaration += 1) {
+      ledger.mappingReceive('validation', 1, 1, 300);
+      const unit = (partition: string) => [{ partition, units: 1 }];
+      ledger.dynamoWrite(
+        'validateDeclaration',
+        'main UpdateItem',
+        unit('main COUNTERS#<day>#3'),
+        false,
+        `COUNTERS#<date>#${3 + declaration} / LANES`,
+      );
+      ledger.dynamoWrite(
+        'validateDeclaration',
+        'main UpdateItem',
+        unit('main COUNTERS#<day>#5'),
+        false,
+        'COUNTERS#<date>#5 / LEDGER#<n>#1',
+      );
+      ledger.dynamoWrite(
+        'decideOnDeclaration',
+        'main UpdateItem',
+        unit('main COUNTERS#<day>#7'),
+        false,
+        'COUNTERS#<date>#7 / RELEASES#RED',
+      );
+    }
+
+    // Act
+    const model = volumeModel(ledger, 2, triggers, ['issueDocuments']);
+
+    // Assess: 6 units measured; the 2 LANES units become 2 / 10
+    expect(ledger.dynamodb.tableWriteUnits).toBe(6);
+    expect(model.counterWrites).toEqual([
+      {
+        fn: 'validateDeclaration',
+        batchSize: 10,
+        counter: 'LANES',
+        measuredWriteUnitsPerDeclaration: 1,
+        modelledWriteUnitsPerDeclaration: 0.1,
+      },
+    ]);
+    expect(model.tableWriteUnits).toBeCloseTo(4.2, 10);
+  });
 });

@@ -1,0 +1,112 @@
+/**
+ * Counter additions coalesced inside an SQS invocation, against the local cloud (dynalite, fauxqs,
+ * the cost recorder of bench/cost/ counting each function's calls): the risk stage gets the messages
+ * of three GREEN declarations in ONE SQS batch, as Lambda's mapping hands them over under load, and
+ * adds the three to the day's lane counter with one UpdateItem of their sum.
+ *
+ * The risk queue has no event source mapping here: the test receives the three messages and
+ * invokes the worker itself (locally, one declaration at a time, a batch holds one message).
+ */
+import path from 'node:path';
+import { DeleteMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ledger } from '#bench/cost/ledger.ts';
+import { installRecorder, type Recorder } from '#bench/cost/recorder.ts';
+import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
+import { LocalFunction } from '#local/lambda.ts';
+import { seedDemoData } from '#local/seed.ts';
+import { clearanceCounters } from '#shared/adapters/platform.ts';
+import { loadConfig } from '#shared/config.ts';
+import { functions, tables } from '#shared/resources.ts';
+import { holdMessages, sqsEventOf } from '#tests/support/held-messages.ts';
+import { noRandomSelection } from '#tests/support/scenarios.ts';
+import { apiClient, declarationFor, eventually } from './support.ts';
+
+const BOREALIS = 'GB987654321000';
+
+let cloud: LocalCloud;
+let recorder: Recorder;
+let call: ReturnType<typeof apiClient>['call'];
+let trader: string;
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({
+    port: 0,
+    dynamodbPort: 0,
+    awsPort: 0,
+    retryDelaySeconds: 0,
+    logLevel: 'silent',
+    functions: { ...functions, scoreRisk: { ...functions.scoreRisk, triggers: [] } },
+  });
+  // Before any handler creates its clients: the recorder counts the calls of clients created from now on.
+  recorder = installRecorder({
+    tables: Object.fromEntries(
+      Object.entries(tables).map(([logical, definition]) => [logical, { physical: cloud.tableNames[logical] ?? '', definition }]),
+    ),
+    dynamodbEndpoint: cloud.endpoints.dynamodb,
+    region: cloud.environment.AWS_REGION ?? 'eu-west-2',
+    backgroundFunctions: [],
+    queueNames: Object.fromEntries(Object.entries(cloud.queueUrls).map(([logical, url]) => [url, logical])),
+  });
+  await seedDemoData();
+  ({ call } = apiClient(cloud.apiUrl));
+  const admin = cloud.mintToken({ role: 'admin' });
+  expect((await call('PUT', '/v1/admin/reference-documents/risk-settings', { token: admin, body: noRandomSelection })).status).toBe(200);
+  trader = cloud.mintToken({ role: 'trader', party: BOREALIS });
+}, 120_000);
+
+afterAll(async () => {
+  recorder?.uninstall();
+  await cloud?.stop();
+});
+
+describe('counter additions coalesced inside an SQS invocation', () => {
+  it("adds the three GREEN declarations of one risk batch to the day's lane counter with one write of 3", async () => {
+    // Prepare: three declarations validated; their risk messages wait in the queue
+    const ids: string[] = [];
+    for (let index = 0; index < 3; index += 1) {
+      const receipt = await call<{ id: string }>('POST', '/v1/declarations', { token: trader, body: declarationFor(BOREALIS) });
+      expect(receipt.status).toBe(202);
+      ids.push(receipt.body.id);
+    }
+    const sqs = new SQSClient({ endpoint: cloud.endpoints.sqs });
+    const messages = await holdMessages(cloud, sqs, 'risk', 3);
+    const worker = new LocalFunction('scoreRisk', functions.scoreRisk, path.resolve('.'), cloud.environment.AWS_REGION ?? '');
+    const day = new Date().toISOString().slice(0, 10);
+    const counters = clearanceCounters(loadConfig('clearanceStatistics'));
+    const [before] = await counters.readDays([day]);
+    recorder.ledger = new Ledger();
+
+    // Act: one invocation for the whole batch, as the event source mapping hands it over
+    const response = (await worker.invoke(sqsEventOf(cloud, 'risk', messages))) as SQSBatchResponse;
+    const calls = recorder.ledger.callsByFunction.scoreRisk ?? {};
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: cloud.queueUrls.risk,
+        Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? '' })),
+      }),
+    );
+    sqs.destroy();
+    const [after] = await counters.readDays([day]);
+    const statuses = await Promise.all(
+      ids.map((id) =>
+        eventually(
+          async () => {
+            const view = await call<{ status: string }>('GET', `/v1/declarations/${id}`, { token: trader });
+            return view.body.status === 'RELEASED' ? view.body.status : undefined;
+          },
+          { timeoutMs: 60_000 },
+        ),
+      ),
+    );
+
+    // Assess: three GREEN, counted by one UpdateItem of the day's LANES; each declaration still marked once
+    expect(response.batchItemFailures).toEqual([]);
+    const laneWrites = Object.entries(calls).filter(([what]) => /^main UpdateItem COUNTERS#<date>#\d+ \/ LANES$/.test(what));
+    expect(laneWrites.map(([, count]) => count)).toEqual([1]);
+    expect(calls['main PutItem DECL#<ulid> / MARK#riskCountedAt']).toBe(3);
+    expect((after?.lanes.GREEN ?? 0) - (before?.lanes.GREEN ?? 0)).toBe(3);
+    expect(statuses).toEqual(['RELEASED', 'RELEASED', 'RELEASED']);
+  }, 180_000);
+});
