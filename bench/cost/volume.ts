@@ -231,18 +231,24 @@ export function volumeModel(
   // The additions of a full batch's records to one counter of the day go as one write (items under 1 KB: 1 WRU).
   let counterUnitsMeasured = 0;
   let counterUnitsModelled = 0;
-  const counterUnits = new Map<string, { trigger: QueueTrigger; counter: string; units: number }>();
+  const counterUnits = new Map<string, { trigger: QueueTrigger; counter: string; units: number; writes: number }>();
   for (const [shape, entry] of Object.entries(ledger.dynamodb.writesByItem)) {
     const [fn = '', ...rest] = shape.split(' ');
     const counter = COALESCED_COUNTER.exec(rest.join(' '))?.[1];
     const trigger = triggers.find((each) => each.fn === fn);
     if (counter === undefined || trigger === undefined) continue;
-    const group = counterUnits.get(`${fn} ${counter}`) ?? { trigger, counter, units: 0 };
+    const group = counterUnits.get(`${fn} ${counter}`) ?? { trigger, counter, units: 0, writes: 0 };
     group.units += entry.units;
+    group.writes += entry.writes;
     counterUnits.set(`${fn} ${counter}`, group);
   }
-  const counterWrites = [...counterUnits.values()].map(({ trigger, counter, units }): CounterWritesAtVolume => {
-    const modelled = units / trigger.batchSize;
+  const counterWrites = [...counterUnits.values()].map(({ trigger, counter, units, writes }): CounterWritesAtVolume => {
+    // A share p of the records adds to the counter (all of them to LANES; to RELEASES#<lane> those released
+    // into that lane): a full batch of B writes it once unless none of its records adds, 1 - (1 - p)^B.
+    const received = ledger.mappings[trigger.queue]?.receivedMessages ?? 0;
+    const share = received > 0 ? Math.min(1, writes / received) : 1;
+    const batches = received > 0 ? received / trigger.batchSize : writes / trigger.batchSize;
+    const modelled = Math.min(units, batches * (1 - (1 - share) ** trigger.batchSize) * (units / writes));
     counterUnitsMeasured += units;
     counterUnitsModelled += modelled;
     return {
@@ -269,7 +275,7 @@ export function volumeModel(
       'a queue-triggered function that sends n messages to a queue per message it receives sends the B x n of a full batch of B as ' +
       'ceil(B x n / 10) SendMessageBatch calls (more if 256 KB a call or 64 KB chunks say so; its records reach each send together), ' +
       "so (messages received / B) x ceil(B x n / 10) calls; a queue-triggered function's additions to a day's lane or release counter (COUNTERS#<date>#<shard> LANES, RELEASES#<lane>) are one write per full batch " +
-      "(the records of a batch share the day; each write 1 WRU as measured): measured units / B; API and scheduled functions' sends, invocations and writes, application log lines as measured; Lambda duration from the burst (bench/cost/duration.ts) when one ran, else as measured",
+      "that holds a record adding to it (the records of a batch share the day): with a share p of the records adding, (messages received / B) x (1 - (1 - p)^B) writes of the measured units each; API and scheduled functions' sends, invocations and writes, application log lines as measured; Lambda duration from the burst (bench/cost/duration.ts) when one ran, else as measured",
     counterWrites,
     tableWriteUnits,
     queues,

@@ -1,6 +1,6 @@
 /**
  * Clearance counters in the single table: per UTC day, 16 shards (by the declaration id's last
- * character), each with a 'LANES' item, a 'RELEASES#<lane>' item per lane (count, total time and
+ * character; the sum of an SQS invocation's additions in its first record's shard, `add`), each with a 'LANES' item, a 'RELEASES#<lane>' item per lane (count, total time and
  * the release-time histogram `b<bucket>`), and the revenue booked that day (docs/revenue.md,
  * "Revenue per day"), in the shard of the ledger's or the reference's hash. No revenue item grows
  * through the day (an update is billed by the item's size):
@@ -91,27 +91,59 @@ interface CounterAddition {
   amounts: Record<string, string>;
 }
 
-/** The additions the barrier let through, one write per store, day and counter; each caller settles with its write. */
+/** Whether every amount of an addition is a finite number (a NaN would fail the whole group's write). */
+const finite = (addition: CounterAddition): boolean => Object.values(addition.amounts).every((amount) => Number.isFinite(Number(amount)));
+
+/**
+ * Errors after which DynamoDB certainly did not apply the write (refused, not timed out): the
+ * group's additions can be written again one by one without counting any twice.
+ */
+const notApplied = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'ValidationException',
+]);
+
+/**
+ * The additions the barrier let through: one write of their sums per store, day and counter. If
+ * DynamoDB refused that write (throttled, invalid), each addition of the group is written on its
+ * own, so a refusal costs only the counts refused again, as one record's refused write did before;
+ * after an error that leaves it unknown whether the write landed (a time-out), every addition of
+ * the group fails unwritten again, so none counts twice (counts are at most once). Each caller
+ * settles with its own addition.
+ */
 const flushAdditions = (waiting: Waiting<CounterAddition>[]): void => {
   const groups = new Map<string, Waiting<CounterAddition>[]>();
   for (const entry of waiting) {
-    const group = groups.get(entry.payload.counters.groupOf(entry.payload)) ?? [];
-    group.push(entry);
-    groups.set(entry.payload.counters.groupOf(entry.payload), group);
+    // An addition that is not finite goes alone, and fails alone.
+    const group = finite(entry.payload) ? entry.payload.counters.groupOf(entry.payload) : `alone ${groups.size}`;
+    groups.set(group, [...(groups.get(group) ?? []), entry]);
   }
-  for (const group of groups.values()) {
-    const [first] = group;
-    if (first === undefined) continue;
-    void first.payload.counters.addAll(group.map((entry) => entry.payload)).then(
-      () => {
-        for (const entry of group) entry.resolve();
-      },
-      (error: unknown) => {
-        for (const entry of group) entry.reject(error as Error);
-      },
+  for (const group of groups.values()) void writeGroup(group);
+};
+
+async function writeGroup(group: readonly Waiting<CounterAddition>[]): Promise<void> {
+  const [first] = group;
+  if (first === undefined) return;
+  try {
+    await first.payload.counters.addAll(group.map((entry) => entry.payload));
+    for (const entry of group) entry.resolve();
+  } catch (error) {
+    if (group.length === 1 || !notApplied.has((error as { name?: string }).name ?? '')) {
+      for (const entry of group) entry.reject(error as Error);
+      return;
+    }
+    await Promise.all(
+      group.map((entry) =>
+        entry.payload.counters.addAll([entry.payload]).then(
+          () => entry.resolve(),
+          (failure: unknown) => entry.reject(failure as Error),
+        ),
+      ),
     );
   }
-};
+}
 
 export class DynamoDbClearanceCounters implements ClearanceCounters {
   /** Which additions one write may carry: the same table, day and counter. */
@@ -148,17 +180,14 @@ export class DynamoDbClearanceCounters implements ClearanceCounters {
     await (waitAtBarrier(addition, flushAdditions) ?? this.addTo(key(addition.day, addition.shard, addition.counter), addition.amounts));
   }
 
-  /** Writes the sums of additions to one counter of one day (flushAdditions). */
-  addAll(additions: readonly CounterAddition[]): Promise<void> {
+  /** Writes the sums of additions to one counter of one day (flushAdditions); async, so a bad amount rejects rather than throws. */
+  async addAll(additions: readonly CounterAddition[]): Promise<void> {
     const [first] = additions;
-    if (first === undefined) return Promise.resolve();
+    if (first === undefined) return;
     const sums = new Map<string, Decimal>();
     for (const { amounts } of additions)
       for (const [name, amount] of Object.entries(amounts)) sums.set(name, (sums.get(name) ?? new Decimal(0)).plus(amount));
-    return this.addTo(
-      key(first.day, first.shard, first.counter),
-      Object.fromEntries([...sums].map(([name, sum]) => [name, sum.toFixed()])),
-    );
+    await this.addTo(key(first.day, first.shard, first.counter), Object.fromEntries([...sums].map(([name, sum]) => [name, sum.toFixed()])));
   }
 
   async countLedgerEntry(entry: LedgerEntry, count: LedgerCount = {}): Promise<boolean> {

@@ -5,7 +5,9 @@
  *
  * Each event is counted once: a marker on the declaration (`markOnce`) guards its count, so a
  * redelivered message or a repeated decision counts nothing again. A worker that dies between
- * marker and count loses that one count (at most once, as the risk stage's counts).
+ * marker and count loses that count (at most once, as the risk stage's counts); inside an SQS
+ * invocation the additions of its records to one counter are one write (the adapter), so a crash
+ * there, or a write that timed out, loses those records' counts together.
  */
 import { type Principal, requireRole } from '#shared/domain/auth.ts';
 import { type ClearanceStatistics, type ProfileSelection, summarise } from '#shared/domain/clearance-statistics.ts';

@@ -112,9 +112,12 @@ export async function decideRelease(
     // Moved: the declaration as this delivery's conditional write stored it (no read); else as stored now.
     const state = result.outcome === 'moved' ? result.record : await deps.repository.getState(message.declarationId);
     if (state) {
-      await countRelease(state, deps);
-      // Asked again by a redelivery: the documents worker issues each note once.
-      await deps.documentsQueue.send(pipelineMessage(state.id, state.version, result.submittedText));
+      // Together: a count that waits for the invocation's other records (coalesced) does not hold the
+      // release note back. Asked again by a redelivery: the documents worker issues each note once.
+      await Promise.all([
+        countRelease(state, deps),
+        deps.documentsQueue.send(pipelineMessage(state.id, state.version, result.submittedText)),
+      ]);
     }
   }
   return result;

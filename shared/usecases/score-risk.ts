@@ -113,7 +113,8 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
     deps,
   );
   // Counted once per declaration: a marker on the declaration guards the counts, so a retry after
-  // a crash counts what the first attempt did not (a crash between marker and counts loses one).
+  // a crash counts what the first attempt did not (a crash between marker and counts loses them:
+  // at most once; the lane counts of an invocation's records are one write, clearance-counters adapter).
   if (result.outcome !== 'skipped') {
     // Moved: the declaration as this delivery's conditional write stored it, with its outcome (no
     // read); a redelivery reads the stored outcome (a part item) with the whole declaration.

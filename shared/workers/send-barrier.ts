@@ -9,7 +9,8 @@
  * the invocation times out and loses them. At volume the records of a batch reach their sends
  * within milliseconds of each other, so the barrier, not the hold, decides.
  *
- * No AWS SDK here: every SQS-triggered function runs behind the barrier, also those that send nothing.
+ * No AWS SDK here: every SQS-triggered function but the webhook worker (`coalesceSends: false`) runs
+ * behind the barrier, also those that send nothing.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 

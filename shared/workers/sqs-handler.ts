@@ -7,9 +7,9 @@
  * batch failed and the invocation with it); an invocation without writes no EMF line (CloudWatch Logs bills its bytes: about 230 for each message of a batch of
  * one). Records received are SQS's `NumberOfMessagesReceived` and Lambda's `Invocations`.
  *
- * Sends: the records of an invocation run behind one send barrier (send-barrier.ts; shared/adapters/sqs-send-coalescer.ts batches SQS messages behind it):
- * their SQS sends to a queue go as SendMessageBatch calls once every running record waits on a send or
- * has finished. The batch form's handler is one record of its barrier.
+ * Sends: the records of an invocation run behind one send barrier (send-barrier.ts; shared/adapters/sqs-send-coalescer.ts batches SQS messages behind it,
+ * shared/adapters/dynamodb-clearance-counters.ts sums the counter additions): their SQS sends to a queue go as SendMessageBatch calls,
+ * and their additions to one day's counter as one UpdateItem, once every running record waits or has finished. The batch form's handler is one record of its barrier.
  */
 
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -27,8 +27,8 @@ export interface SqsHandlerOptions<T> {
   /** Called when the last delivery fails, before the message goes to the DLQ (e.g. to mark the work failed). */
   onExhausted?: (message: T, error: Error) => Promise<unknown>;
   /**
-   * Coalesce the records' SQS sends (default true). False for a worker whose records wait on
-   * others' systems (webhook receivers): one record's slow answer must not hold another's send.
+   * Coalesce the records' SQS sends and counter additions (default true). False for a worker whose
+   * records wait on others' systems (webhook receivers): one record's slow answer must not hold another's send.
    */
   coalesceSends?: boolean;
 }

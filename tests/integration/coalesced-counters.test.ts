@@ -73,7 +73,8 @@ describe('counter additions coalesced inside an SQS invocation', () => {
     const sqs = new SQSClient({ endpoint: cloud.endpoints.sqs });
     const messages = await holdMessages(cloud, sqs, 'risk', 3);
     const worker = new LocalFunction('scoreRisk', functions.scoreRisk, path.resolve('.'), cloud.environment.AWS_REGION ?? '');
-    const day = new Date().toISOString().slice(0, 10);
+    // The day the lane counts go to: the submission day (read, so a run across midnight still reads the right day).
+    const day = (await call<{ submittedAt: string }>('GET', `/v1/declarations/${ids[0]}`, { token: trader })).body.submittedAt.slice(0, 10);
     const counters = clearanceCounters(loadConfig('clearanceStatistics'));
     const [before] = await counters.readDays([day]);
     recorder.ledger = new Ledger();

@@ -241,4 +241,33 @@ describe('cost model at volume', () => {
     ]);
     expect(model.tableWriteUnits).toBeCloseTo(4.2, 10);
   });
+
+  it('writes a counter only some records add to (a lane of the release counts) once per full batch that holds one of them: 1 - (1 - p)^B of the batches', () => {
+    // Prepare: four declarations through validation (batch 10); one of them adds to RELEASES#BLUE
+    const ledger = new Ledger();
+    for (let declaration = 0; declaration < 4; declaration += 1) ledger.mappingReceive('validation', 1, 1, 300);
+    ledger.dynamoWrite(
+      'validateDeclaration',
+      'main UpdateItem',
+      [{ partition: 'main COUNTERS#<day>#2', units: 1 }],
+      false,
+      'COUNTERS#<date>#2 / RELEASES#BLUE',
+    );
+
+    // Act
+    const model = volumeModel(ledger, 4, triggers, ['issueDocuments']);
+
+    // Assess: 0.4 full batches, each holding a BLUE release with probability 1 - 0.75^10
+    const expected = (0.4 * (1 - 0.75 ** 10)) / 4;
+    expect(model.counterWrites).toEqual([
+      {
+        fn: 'validateDeclaration',
+        batchSize: 10,
+        counter: 'RELEASES#BLUE',
+        measuredWriteUnitsPerDeclaration: 0.25,
+        modelledWriteUnitsPerDeclaration: Math.round(expected * 10_000) / 10_000,
+      },
+    ]);
+    expect(model.tableWriteUnits).toBeCloseTo(4 * expected, 10);
+  });
 });
