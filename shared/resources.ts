@@ -678,6 +678,8 @@ export const functions = {
           { actions: ['Query', 'UpdateItem'], keys: [key.selectionStats] },
           { actions: ['UpdateItem'], keys: [key.traderCount, key.riskEffectiveness, key.clearanceCounters] },
           { actions: ['Query'], index: 'GSI5', keys: [key.riskProfiles] },
+          // Pattern 111: the count of profile versions saved, before the list it keeps.
+          { actions: ['GetItem'], keys: [key.riskProfiles] },
         ],
       },
       buckets: {
@@ -953,7 +955,15 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(createRiskProfileOperation)],
-    access: { tables: { main: [{ actions: ['PutItem'], keys: [key.riskProfile] }] } },
+    // Pattern 111: the version and the count of versions saved, in one transaction.
+    access: {
+      tables: {
+        main: [
+          { actions: ['PutItem'], keys: [key.riskProfile] },
+          { actions: ['UpdateItem'], keys: [key.riskProfiles] },
+        ],
+      },
+    },
   },
   listRiskProfiles: {
     entry: 'functions/api/admin/risk-profiles-list.ts',
@@ -996,7 +1006,14 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(editRiskProfileOperation)],
-    access: { tables: { main: [{ actions: ['Query', 'PutItem'], keys: [key.riskProfile] }] } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query', 'PutItem'], keys: [key.riskProfile] },
+          { actions: ['UpdateItem'], keys: [key.riskProfiles] },
+        ],
+      },
+    },
   },
   disableRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-disable.ts',
@@ -1005,7 +1022,14 @@ export const functions = {
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [api(disableRiskProfileOperation)],
-    access: { tables: { main: [{ actions: ['Query', 'PutItem'], keys: [key.riskProfile] }] } },
+    access: {
+      tables: {
+        main: [
+          { actions: ['Query', 'PutItem'], keys: [key.riskProfile] },
+          { actions: ['UpdateItem'], keys: [key.riskProfiles] },
+        ],
+      },
+    },
   },
   dryRunRiskProfile: {
     entry: 'functions/api/admin/risk-profiles-dry-run.ts',

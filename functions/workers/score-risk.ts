@@ -1,6 +1,6 @@
 /** Risk stage worker: lane, score and reasons for each validated declaration. */
 
-import { clearanceCounters, declarationBodies, declarationRepository, pipelineQueue, riskDataSources } from '#shared/adapters/platform.ts';
+import { clearanceCounters, declarationBodies, declarationRepository, pipelineQueue, riskStageSources } from '#shared/adapters/platform.ts';
 import { systemClock } from '#shared/adapters/system-clock.ts';
 import { loadConfig } from '#shared/config.ts';
 import { scoreRisk } from '#shared/usecases/score-risk.ts';
@@ -13,7 +13,7 @@ const deps = {
   dutyQueue: pipelineQueue(config, 'duty'),
   counters: clearanceCounters(config),
   clock: systemClock,
-  ...riskDataSources(config),
+  ...riskStageSources(config),
 };
 
 export const handler = stageWorker('risk', deps, (message) => scoreRisk(message, deps));

@@ -1,21 +1,33 @@
 import { randomInt } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ProfileEffectiveness, RiskProfileStore, SelectionStatsStore, TraderProfileStore } from '#shared/ports/risk-stores.ts';
+import type {
+  ProfileEffectiveness,
+  ProfilesSaved,
+  RiskProfileStore,
+  SelectionStatsStore,
+  TraderProfileStore,
+} from '#shared/ports/risk-stores.ts';
 import type { Lane } from '#shared/risk/outcome.ts';
 import { type RiskProfile, riskProfileSchema } from '#shared/risk/profile.ts';
 import type { RecentSelectionRates } from '#shared/risk/selection.ts';
 import { type TraderProfile, traderProfileSchema } from '#shared/risk/trader.ts';
-import { conditional } from './conditional-write.ts';
 import { documentClientOf } from './dynamodb-items.ts';
 import { keys } from './keys.ts';
+
+/** The transaction was cancelled because the version's item exists (its condition), not for another reason. */
+const isVersionTaken = (error: unknown): boolean =>
+  (error as { name?: string }).name === 'TransactionCanceledException' &&
+  ((error as TransactionCanceledException).CancellationReasons ?? [])[0]?.Code === 'ConditionalCheckFailed';
 
 const strip = (item: Record<string, unknown>): Record<string, unknown> => {
   const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, GSI5PK: _g5, GSI5SK: _g5s, entity: _entity, ...rest } = item;
@@ -36,16 +48,46 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
     this.documents = documentClientOf(client);
   }
 
-  saveVersion(profile: RiskProfile): Promise<boolean> {
-    return conditional(() =>
-      this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.riskProfileVersion(profile.id, profile.version), entity: 'RiskProfile', ...profile },
-          ConditionExpression: 'attribute_not_exists(PK)',
+  /**
+   * The version, and the count of versions saved, in one transaction (pattern 111): a reader that
+   * finds the count unchanged knows no version was saved since (profile saves are rare, so the
+   * transaction's double write units cost little).
+   */
+  async saveVersion(profile: RiskProfile): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.riskProfileVersion(profile.id, profile.version), entity: 'RiskProfile', ...profile },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.riskProfilesSaved,
+                UpdateExpression: 'SET entity = :entity, lastAt = :at ADD #count :one',
+                ExpressionAttributeNames: { '#count': 'count' },
+                ExpressionAttributeValues: { ':entity': 'RiskProfilesSaved', ':at': profile.createdAt, ':one': 1 },
+              },
+            },
+          ],
         }),
-      ),
-    );
+      );
+      return true;
+    } catch (error) {
+      if (isVersionTaken(error)) return false;
+      throw error;
+    }
+  }
+
+  async saved(): Promise<ProfilesSaved | undefined> {
+    // Eventually consistent, as GSI5 is: the count and the list it vouches for are both a moment behind.
+    const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.riskProfilesSaved }));
+    return result.Item ? { count: Number(result.Item.count), lastAt: String(result.Item.lastAt) } : undefined;
   }
 
   async versions(id: string): Promise<RiskProfile[]> {

@@ -116,6 +116,11 @@ export const keys = {
   riskProfilePrefix: (id: string) => ({ PK: `RISK#${id}`, SKPrefix: 'V#' }),
   riskProfilesPartition: 'RISKPROFILES',
   /**
+   * The count of profile versions saved (`version`, and when the last one was, `savedAt`): added to
+   * in the transaction that saves a version, read by the risk stage to know its cached list is current.
+   */
+  riskProfilesSaved: { PK: 'RISKPROFILES', SK: 'SAVED' },
+  /**
    * A profile's effectiveness counts (selections, inspections, hits) as first kept, in one item
    * beside its versions; read and added to the shards' counts, never written any more.
    */

@@ -11,6 +11,7 @@ import type { ArchiveReader } from '#shared/ports/document-archive.ts';
 import type { PayoutProvider } from '#shared/ports/repayments.ts';
 import type { QueueName } from '#shared/resources.ts';
 import { dynamoDbClient, eventBridgeClient, kmsClient, s3Client, sqsClient } from './aws-clients.ts';
+import { CachedRiskProfiles } from './cached-risk-profiles.ts';
 import { dnsHostResolver } from './dns-host-resolver.ts';
 import { DynamoDbAccountLedger } from './dynamodb-accounts.ts';
 import { DynamoDbCargoReports } from './dynamodb-cargo-reports.ts';
@@ -158,6 +159,15 @@ export function riskDataSources(config: FunctionConfig) {
     selectionSecretId: () => config.secretId('riskSelection'),
   });
 }
+
+/**
+ * What the risk stage scores with: the risk data, its profile versions kept per execution
+ * environment until the count of versions saved moves (cached-risk-profiles.ts, pattern 111).
+ */
+export const riskStageSources = (config: FunctionConfig) => ({
+  ...riskDataSources(config),
+  profiles: new CachedRiskProfiles(riskStore(config), systemClock),
+});
 
 /**
  * Risk profiles, traders' status and selection counts: the table only. For the functions that

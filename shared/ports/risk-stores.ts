@@ -4,13 +4,25 @@ import type { RiskProfile } from '#shared/risk/profile.ts';
 import type { RecentSelectionRates } from '#shared/risk/selection.ts';
 import type { TraderProfile } from '#shared/risk/trader.ts';
 
+/** The count of risk profile versions saved, and the time of the last save. */
+export interface ProfilesSaved {
+  count: number;
+  lastAt: string;
+}
+
 export interface RiskProfileStore {
   /** Stores a new version; false if that version of the profile exists already (a concurrent edit). */
   saveVersion(profile: RiskProfile): Promise<boolean>;
   /** Every version of one profile, oldest first. */
   versions(id: string): Promise<RiskProfile[]>;
-  /** Every version of every profile (for scoring and listing; profiles are few). */
+  /** Every version of every profile (for scoring and listing). */
   allVersions(): Promise<RiskProfile[]>;
+  /**
+   * How many versions have been saved, and when the last one was; undefined before the first save
+   * that counted (versions saved before the count began are listed all the same). A moment behind
+   * (an eventually consistent read), like the list itself.
+   */
+  saved(): Promise<ProfilesSaved | undefined>;
   /** Adds to each profile's effectiveness counts (selections at scoring; inspections and hits when an officer records one). */
   countEffectiveness(profileIds: readonly string[], counts: Partial<ProfileEffectiveness>): Promise<void>;
   /** A profile's effectiveness so far (zeros when it never selected anything). */

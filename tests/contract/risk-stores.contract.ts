@@ -58,6 +58,26 @@ export function riskStoresContract(name: string, subject: RiskStoresSubject): vo
       expect(await profiles.versions(`C${randomInt(1e9)}-none`)).toEqual([]);
     });
 
+    it('counts each version saved, not one refused, with the time of the last save (pattern 111)', async () => {
+      // Prepare
+      const profiles = subject.profiles();
+      const id = `C${randomInt(1e9)}-COUNTED`;
+      const before = await profiles.saved();
+
+      // Act
+      const results = [
+        await profiles.saveVersion(version(id, 1)),
+        await profiles.saveVersion(version(id, 2)),
+        await profiles.saveVersion(version(id, 2, { name: 'A concurrent edit' })),
+      ];
+      const after = await profiles.saved();
+
+      // Assess
+      expect(results).toEqual([true, true, false]);
+      expect((after?.count ?? 0) - (before?.count ?? 0)).toBe(2);
+      expect(after?.lastAt).toBe(version(id, 2).createdAt);
+    });
+
     it('reads back a trader profile as put, and a put replaces the whole profile', async () => {
       // Prepare
       const traders = subject.traders();

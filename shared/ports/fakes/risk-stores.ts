@@ -7,6 +7,7 @@
 
 import type {
   ProfileEffectiveness,
+  ProfilesSaved,
   RiskProfileStore,
   SecretSource,
   SelectionStatsStore,
@@ -30,11 +31,18 @@ export class InMemoryRiskProfileStore implements RiskProfileStore {
   /** By the adapter's index key (`<id>#<version, 6 digits>`): every version of every profile. */
   readonly #versions = new Map<string, Record<string, unknown>>();
 
+  #saved: ProfilesSaved | undefined;
+
   async saveVersion(profile: RiskProfile): Promise<boolean> {
     const key = `${profile.id}#${padded(profile.version)}`;
     if (this.#versions.has(key)) return false;
     this.#versions.set(key, stored(profile));
+    this.#saved = { count: (this.#saved?.count ?? 0) + 1, lastAt: profile.createdAt };
     return true;
+  }
+
+  async saved(): Promise<ProfilesSaved | undefined> {
+    return this.#saved && { ...this.#saved };
   }
 
   async versions(id: string): Promise<RiskProfile[]> {
