@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -23,6 +24,15 @@ import type { RecentSelectionRates } from '#shared/risk/selection.ts';
 import { type TraderProfile, traderProfileSchema } from '#shared/risk/trader.ts';
 import { documentClientOf } from './dynamodb-items.ts';
 import { keys } from './keys.ts';
+
+/** Attempts at one save among others (each transaction updates the one count item). */
+const MAX_CONFLICT_ATTEMPTS = 8;
+
+/** Cancelled because another transaction was on the count item at the same moment (no failed condition). */
+const isTransactionConflict = (error: unknown): boolean =>
+  (error as { name?: string }).name === 'TransactionCanceledException' &&
+  ((error as TransactionCanceledException).CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict') &&
+  !isVersionTaken(error);
 
 /** The transaction was cancelled because the version's item exists (its condition), not for another reason. */
 const isVersionTaken = (error: unknown): boolean =>
@@ -54,6 +64,19 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
    * transaction's double write units cost little).
    */
   async saveVersion(profile: RiskProfile): Promise<boolean> {
+    // Two saves at once (of any profiles) both update the count: DynamoDB cancels one with
+    // TransactionConflict, which the SDK does not retry; it is tried again after a short pause.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.saveVersionOnce(profile);
+      } catch (error) {
+        if (!isTransactionConflict(error) || attempt >= MAX_CONFLICT_ATTEMPTS) throw error;
+        await sleep(randomInt(10, 50 * attempt));
+      }
+    }
+  }
+
+  private async saveVersionOnce(profile: RiskProfile): Promise<boolean> {
     try {
       await this.documents.send(
         new TransactWriteCommand({
