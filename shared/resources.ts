@@ -214,7 +214,8 @@ const api = (operation: OperationSpec): Trigger => ({
  * Partition keys of the main table a grant may name (`dynamodb:LeadingKeys`), as built by
  * shared/adapters/keys.ts (docs/data-model.md). `DECL#*` covers every item of a declaration (state,
  * history, parts, markers, uploads, amendments, issued documents); the last five are partition keys
- * of the indexes a Query names.
+ * of the indexes a Query names (`RISKPROFILES` is also the table partition of the count of profile
+ * versions saved, pattern 111).
  */
 export const key = {
   declaration: 'DECL#*',
@@ -264,7 +265,7 @@ export const key = {
   day: 'DAY#*',
   /** GSI4 */
   inFlight: 'INFLIGHT#*',
-  /** GSI5 */
+  /** GSI5, and the table item counting the versions saved (pattern 111) */
   riskProfiles: 'RISKPROFILES',
   /** GSI2: repayment claims waiting for an officer (pattern 58). */
   pendingRepaymentClaims: 'REPAYCLAIMS#*',

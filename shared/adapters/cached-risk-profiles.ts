@@ -1,25 +1,32 @@
 /**
  * Every risk profile version, kept per execution environment behind the count of versions saved
  * (pattern 111): the risk stage reads the count (one small item, 0.5 RRU) for each scoring and the
- * whole list (GSI5, every version of every profile: about 25 RRU, eventually consistent, with 200 profiles of two versions)
- * only when the count moved. Without it, every scoring read the whole list from the one GSI5
- * partition: at 1,000 declarations a second, 200 profiles were some 25,000 RCU/s on one key, eight
- * times DynamoDB's 3,000 a partition.
+ * whole list (GSI5, every version of every profile: about 25 RRU, eventually consistent, with 200
+ * profiles of two versions) only when the count moved or the kept list is old. Without it, every
+ * scoring read the whole list from the one GSI5 partition: at 1,000 declarations a second, 200
+ * profiles were some 25,000 RCU/s on one key, eight times DynamoDB's 3,000 a partition.
  *
- * GSI5 shows a version a moment after the transaction that saved it and counted it: a list read
- * within SETTLE_MS of the last save may lack that version, so it is used but not kept, and the next
- * scoring reads the list again. Versions saved before the count began are in the list; until a
- * first counted save the list is read every time, as before.
+ * GSI5 shows a version a moment after the transaction that saved and counted it, so a list read
+ * just after the count moved may lack that version. Time is measured from when this environment
+ * first saw the count (always after the save was written; never from the save's own timestamp,
+ * which another clock set before the write): for SETTLE_MS from then, a list is kept for
+ * SHORT_KEEP_MS only (a second's reuse, so a save does not send every scoring back to the hot
+ * partition); after it, for MAX_KEEP_MS, which bounds how long any kept list can be behind.
  */
 import type { Clock } from '#shared/ports/clock.ts';
 import type { RiskProfileStore } from '#shared/ports/risk-stores.ts';
 import type { RiskProfile } from '#shared/risk/profile.ts';
 
-/** Well over the time an index takes to show a write (usually under a second). */
+/** Well over the time an index takes to show a write (usually under a second), from when the count was first seen. */
 export const SETTLE_MS = 10_000;
+/** How long a list read while the count settles (or with no count at all) is reused. */
+export const SHORT_KEEP_MS = 1_000;
+/** The longest a list is kept, whatever the count says: one list read per environment a minute. */
+export const MAX_KEEP_MS = 60_000;
 
 export class CachedRiskProfiles implements RiskProfileStore {
-  #kept: { count: number; profiles: RiskProfile[] } | undefined;
+  #kept: { count: number | undefined; profiles: RiskProfile[]; until: number } | undefined;
+  #firstSeen: { count: number; at: number } | undefined;
 
   constructor(
     private readonly store: RiskProfileStore,
@@ -28,10 +35,12 @@ export class CachedRiskProfiles implements RiskProfileStore {
 
   async allVersions(): Promise<RiskProfile[]> {
     const saved = await this.store.saved();
-    if (saved && this.#kept?.count === saved.count) return this.#kept.profiles;
+    const now = this.clock.now().getTime();
+    if (saved && this.#firstSeen?.count !== saved.count) this.#firstSeen = { count: saved.count, at: now };
+    if (this.#kept && this.#kept.count === saved?.count && now < this.#kept.until) return this.#kept.profiles;
     const profiles = await this.store.allVersions();
-    const settled = saved !== undefined && this.clock.now().getTime() - Date.parse(saved.lastAt) > SETTLE_MS;
-    this.#kept = settled ? { count: saved.count, profiles } : undefined;
+    const settled = saved !== undefined && this.#firstSeen !== undefined && now - this.#firstSeen.at >= SETTLE_MS;
+    this.#kept = { count: saved?.count, profiles, until: now + (settled ? MAX_KEEP_MS : SHORT_KEEP_MS) };
     return profiles;
   }
 

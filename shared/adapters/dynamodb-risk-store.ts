@@ -28,10 +28,15 @@ import { keys } from './keys.ts';
 /** Attempts at one save among others (each transaction updates the one count item). */
 const MAX_CONFLICT_ATTEMPTS = 8;
 
-/** Cancelled because another transaction was on the count item at the same moment (no failed condition). */
+/**
+ * Cancelled because another transaction was on the count item at the same moment, or an item was
+ * throttled (no failed condition): nothing was written, and the SDK does not retry either.
+ */
 const isTransactionConflict = (error: unknown): boolean =>
   (error as { name?: string }).name === 'TransactionCanceledException' &&
-  ((error as TransactionCanceledException).CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict') &&
+  ((error as TransactionCanceledException).CancellationReasons ?? []).some((reason) =>
+    ['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded'].includes(reason.Code ?? ''),
+  ) &&
   !isVersionTaken(error);
 
 /** The transaction was cancelled because the version's item exists (its condition), not for another reason. */

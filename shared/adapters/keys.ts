@@ -116,8 +116,8 @@ export const keys = {
   riskProfilePrefix: (id: string) => ({ PK: `RISK#${id}`, SKPrefix: 'V#' }),
   riskProfilesPartition: 'RISKPROFILES',
   /**
-   * The count of profile versions saved (`version`, and when the last one was, `savedAt`): added to
-   * in the transaction that saves a version, read by the risk stage to know its cached list is current.
+   * The count of profile versions saved (`count`, and the last one's `createdAt` as `lastAt`): added
+   * to in the transaction that saves a version, read by the risk stage to know its kept list is current.
    */
   riskProfilesSaved: { PK: 'RISKPROFILES', SK: 'SAVED' },
   /**

@@ -1,7 +1,8 @@
 /**
  * Saving a risk profile version updates the one count of versions saved in the same transaction
- * (pattern 14), so two saves at once conflict: DynamoDB cancels one with `TransactionConflict`,
- * which the SDK does not retry. The store tries again; a version that exists is still "not saved".
+ * (pattern 14), so two saves at once conflict: DynamoDB cancels one with `TransactionConflict`
+ * (or a throttled item with `ThrottlingError`), which the SDK does not retry. The store tries
+ * again; a version that exists is still "not saved".
  * Against a DynamoDB client whose requests a middleware answers before they leave.
  */
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -46,6 +47,18 @@ describe('saving a risk profile version on DynamoDB', () => {
     // Assess
     expect(saved).toBe(true);
     expect(attempts()).toBe(3);
+  });
+
+  it('tries again after the transaction was throttled (nothing written), and saves', async () => {
+    // Prepare
+    const { client, attempts } = clientAnswering([cancelled(['None', 'ThrottlingError'])]);
+
+    // Act
+    const saved = await new DynamoDbRiskStore(client, 'main').saveVersion(profile);
+
+    // Assess
+    expect(saved).toBe(true);
+    expect(attempts()).toBe(2);
   });
 
   it('answers false, without trying again, when the version exists', async () => {
