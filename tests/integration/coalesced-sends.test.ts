@@ -8,50 +8,28 @@
  * The validation queue has no event source mapping here: the test receives the three messages and
  * invokes the worker itself (locally, one declaration at a time, a batch holds one message).
  */
-import path from 'node:path';
-import { DeleteMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '#bench/cost/ledger.ts';
-import { installRecorder, type Recorder } from '#bench/cost/recorder.ts';
-import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
-import { LocalFunction } from '#local/lambda.ts';
-import { seedDemoData } from '#local/seed.ts';
-import { functions, tables } from '#shared/resources.ts';
-import { holdMessages, sqsEventOf } from '#tests/support/held-messages.ts';
-import { noRandomSelection } from '#tests/support/scenarios.ts';
-import { apiClient, declarationFor, eventually } from './support.ts';
+import type { Recorder } from '#bench/cost/recorder.ts';
+import type { LocalCloud } from '#local/cloud.ts';
+import { functions } from '#shared/resources.ts';
+import { invokeWithHeldBatch } from '#tests/support/held-messages.ts';
+import { startRecordedCloud } from '#tests/support/seeded-cloud.ts';
+import { declarationFor, eventually } from './support.ts';
 
 const BOREALIS = 'GB987654321000';
 
 let cloud: LocalCloud;
 let recorder: Recorder;
-let call: ReturnType<typeof apiClient>['call'];
+let call: Awaited<ReturnType<typeof startRecordedCloud>>['api'];
 let trader: string;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({
-    port: 0,
-    dynamodbPort: 0,
-    awsPort: 0,
-    retryDelaySeconds: 0,
-    logLevel: 'silent',
-    functions: { ...functions, validateDeclaration: { ...functions.validateDeclaration, triggers: [] } },
-  });
-  // Before any handler creates its clients: the recorder counts the calls of clients created from now on.
-  recorder = installRecorder({
-    tables: Object.fromEntries(
-      Object.entries(tables).map(([logical, definition]) => [logical, { physical: cloud.tableNames[logical] ?? '', definition }]),
-    ),
-    dynamodbEndpoint: cloud.endpoints.dynamodb,
-    region: cloud.environment.AWS_REGION ?? 'eu-west-2',
-    backgroundFunctions: [],
-    queueNames: Object.fromEntries(Object.entries(cloud.queueUrls).map(([logical, url]) => [url, logical])),
-  });
-  await seedDemoData();
-  ({ call } = apiClient(cloud.apiUrl));
-  const admin = cloud.mintToken({ role: 'admin' });
-  expect((await call('PUT', '/v1/admin/reference-documents/risk-settings', { token: admin, body: noRandomSelection })).status).toBe(200);
+  ({
+    cloud,
+    recorder,
+    api: call,
+  } = await startRecordedCloud({ functions: { ...functions, validateDeclaration: { ...functions.validateDeclaration, triggers: [] } } }));
   trader = cloud.mintToken({ role: 'trader', party: BOREALIS });
 }, 120_000);
 
@@ -69,26 +47,12 @@ describe('sends coalesced inside an SQS invocation', () => {
       expect(receipt.status).toBe(202);
       ids.push(receipt.body.id);
     }
-    const sqs = new SQSClient({ endpoint: cloud.endpoints.sqs });
-    const messages = await holdMessages(cloud, sqs, 'validation', 3);
-    const worker = new LocalFunction(
-      'validateDeclaration',
-      functions.validateDeclaration,
-      path.resolve('.'),
-      cloud.environment.AWS_REGION ?? '',
-    );
-    recorder.ledger = new Ledger();
 
     // Act: one invocation for the whole batch, as the event source mapping hands it over
-    const response = (await worker.invoke(sqsEventOf(cloud, 'validation', messages))) as SQSBatchResponse;
+    const { response, messages } = await invokeWithHeldBatch(cloud, 'validation', 'validateDeclaration', 3, () => {
+      recorder.ledger = new Ledger();
+    });
     const sends = recorder.ledger.sends.validateDeclaration ?? {};
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: cloud.queueUrls.validation,
-        Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? '' })),
-      }),
-    );
-    sqs.destroy();
     const statuses = await Promise.all(
       ids.map((id) =>
         eventually(

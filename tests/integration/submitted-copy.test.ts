@@ -6,37 +6,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '#bench/cost/ledger.ts';
-import { installRecorder, type Recorder } from '#bench/cost/recorder.ts';
-import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
-import { seedDemoData } from '#local/seed.ts';
-import { tables } from '#shared/resources.ts';
-import { noRandomSelection } from '#tests/support/scenarios.ts';
-import { apiClient, declarationFor, eventually } from './support.ts';
+import type { Recorder } from '#bench/cost/recorder.ts';
+import type { LocalCloud } from '#local/cloud.ts';
+import { startRecordedCloud } from '#tests/support/seeded-cloud.ts';
+import { declarationFor, eventually } from './support.ts';
 
 const BOREALIS = 'GB987654321000';
 const readers = ['validateDeclaration', 'scoreRisk', 'assessDuty', 'decideRelease', 'issueDocuments'] as const;
 
 let cloud: LocalCloud;
 let recorder: Recorder;
-let call: ReturnType<typeof apiClient>['call'];
+let call: Awaited<ReturnType<typeof startRecordedCloud>>['api'];
 let trader: string;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent' });
-  // Before any handler creates its clients: the recorder counts the calls of clients created from now on.
-  recorder = installRecorder({
-    tables: Object.fromEntries(
-      Object.entries(tables).map(([logical, definition]) => [logical, { physical: cloud.tableNames[logical] ?? '', definition }]),
-    ),
-    dynamodbEndpoint: cloud.endpoints.dynamodb,
-    region: cloud.environment.AWS_REGION ?? 'eu-west-2',
-    backgroundFunctions: [],
-    queueNames: Object.fromEntries(Object.entries(cloud.queueUrls).map(([logical, url]) => [url, logical])),
-  });
-  await seedDemoData();
-  ({ call } = apiClient(cloud.apiUrl));
-  const admin = cloud.mintToken({ role: 'admin' });
-  expect((await call('PUT', '/v1/admin/reference-documents/risk-settings', { token: admin, body: noRandomSelection })).status).toBe(200);
+  ({ cloud, recorder, api: call } = await startRecordedCloud());
   trader = cloud.mintToken({ role: 'trader', party: BOREALIS });
 }, 120_000);
 

@@ -2,9 +2,12 @@
  * Messages taken off a queue of the local cloud by a test, to hand a worker one batch of them as
  * Lambda's event source mapping would (the tests of batch sealing and coalesced sends).
  */
-import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSEvent } from 'aws-lambda';
+import path from 'node:path';
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { LocalCloud } from '#local/cloud.ts';
+import { LocalFunction } from '#local/lambda.ts';
+import { functions } from '#shared/resources.ts';
 import type { QueueName } from '#shared/stateful-resources.ts';
 import { eventually } from '#tests/integration/support.ts';
 
@@ -48,3 +51,33 @@ export const sqsEventOf = (cloud: LocalCloud, queue: QueueName, messages: Messag
     awsRegion: cloud.environment.AWS_REGION ?? 'eu-west-2',
   })),
 });
+
+/**
+ * Holds `count` messages of the queue, then invokes `fn` once with all of them, as the event source
+ * mapping hands a batch over under load (`beforeInvoke` runs just before: e.g. a fresh ledger), and
+ * deletes them. The function's own trigger is expected to be off in the test's cloud.
+ */
+export async function invokeWithHeldBatch(
+  cloud: LocalCloud,
+  queue: QueueName,
+  fn: keyof typeof functions,
+  count: number,
+  beforeInvoke: () => void = () => {},
+): Promise<{ response: SQSBatchResponse; messages: Message[] }> {
+  const sqs = new SQSClient({ endpoint: cloud.endpoints.sqs });
+  try {
+    const messages = await holdMessages(cloud, sqs, queue, count);
+    const worker = new LocalFunction(fn, functions[fn], path.resolve('.'), cloud.environment.AWS_REGION ?? '');
+    beforeInvoke();
+    const response = (await worker.invoke(sqsEventOf(cloud, queue, messages))) as SQSBatchResponse;
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: cloud.queueUrls[queue],
+        Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? '' })),
+      }),
+    );
+    return { response, messages };
+  } finally {
+    sqs.destroy();
+  }
+}
