@@ -16,15 +16,12 @@
  * the change. Amounts travel as DynamoDB numbers written from their decimal strings (exact to 38
  * digits), never through a JS number.
  */
-import { randomInt } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AttributeValue,
   type DynamoDBClient,
   GetItemCommand,
   QueryCommand,
   type QueryCommandOutput,
-  TransactionCanceledException,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -37,6 +34,7 @@ import { type Lane, lanes } from '#shared/risk/outcome.ts';
 import { type Waiting, waitAtBarrier } from '#shared/workers/send-barrier.ts';
 import { conditional } from './conditional-write.ts';
 import { keys, shardOf } from './keys.ts';
+import { cancelledByCondition, retryingConflicts } from './transaction-conflicts.ts';
 
 /** The shard of a declaration: its id's last character (random in a ULID), folded onto the shards. */
 export const counterShardOf = (id: string): number => shardOf(id, keys.clearanceCounterShards);
@@ -64,23 +62,6 @@ function additions(revenue: RevenueCount): { expression: string; names: Record<s
     ),
   };
 }
-
-const isCancelledByCondition = (error: unknown): boolean =>
-  (error instanceof TransactionCanceledException || (error as { name?: string }).name === 'TransactionCanceledException') &&
-  ((error as TransactionCanceledException).CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
-
-/**
- * DynamoDB cancels a transaction that overlaps another on the same item (every payment of a day
- * and shard adds to one PAID item) with `TransactionConflict` and no failed condition; the SDK does
- * not retry it, so the count is tried again here, after a short random pause.
- */
-const isTransactionConflict = (error: unknown): boolean =>
-  (error as { name?: string }).name === 'TransactionCanceledException' &&
-  ((error as TransactionCanceledException).CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict') &&
-  !isCancelledByCondition(error);
-
-/** Attempts at one payment's count among others on the same day's PAID item. */
-const MAX_CONFLICT_ATTEMPTS = 8;
 
 /** One declaration's addition to a counter, as it waits at an SQS invocation's barrier. */
 interface CounterAddition {
@@ -249,14 +230,8 @@ export class DynamoDbClearanceCounters implements ClearanceCounters {
    * Both small items, whatever the day holds: 2 WRU each.
    */
   private async countPaidOnce(reference: string, kind: 'PAYMENT' | 'PAYOUT', revenue: RevenueCount, legacyGuard: string): Promise<boolean> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.countPaidTransaction(reference, kind, revenue, legacyGuard);
-      } catch (error) {
-        if (!isTransactionConflict(error) || attempt >= MAX_CONFLICT_ATTEMPTS) throw error;
-        await sleep(randomInt(5, 20 * 2 ** Math.min(attempt, 5)));
-      }
-    }
+    // Every payment of a day and shard adds to one PAID item: overlapping counts conflict.
+    return retryingConflicts(() => this.countPaidTransaction(reference, kind, revenue, legacyGuard));
   }
 
   private async countPaidTransaction(
@@ -292,7 +267,7 @@ export class DynamoDbClearanceCounters implements ClearanceCounters {
       );
       return true;
     } catch (error) {
-      if (isCancelledByCondition(error)) return false;
+      if (cancelledByCondition(error)) return false;
       throw error;
     }
   }

@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -24,25 +23,7 @@ import type { RecentSelectionRates } from '#shared/risk/selection.ts';
 import { type TraderProfile, traderProfileSchema } from '#shared/risk/trader.ts';
 import { documentClientOf } from './dynamodb-items.ts';
 import { keys } from './keys.ts';
-
-/** Attempts at one save among others (each transaction updates the one count item). */
-const MAX_CONFLICT_ATTEMPTS = 8;
-
-/**
- * Cancelled because another transaction was on the count item at the same moment, or an item was
- * throttled (no failed condition): nothing was written, and the SDK does not retry either.
- */
-const isTransactionConflict = (error: unknown): boolean =>
-  (error as { name?: string }).name === 'TransactionCanceledException' &&
-  ((error as TransactionCanceledException).CancellationReasons ?? []).some((reason) =>
-    ['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded'].includes(reason.Code ?? ''),
-  ) &&
-  !isVersionTaken(error);
-
-/** The transaction was cancelled because the version's item exists (its condition), not for another reason. */
-const isVersionTaken = (error: unknown): boolean =>
-  (error as { name?: string }).name === 'TransactionCanceledException' &&
-  ((error as TransactionCanceledException).CancellationReasons ?? [])[0]?.Code === 'ConditionalCheckFailed';
+import { cancelledByCondition, retryingConflicts } from './transaction-conflicts.ts';
 
 const strip = (item: Record<string, unknown>): Record<string, unknown> => {
   const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, GSI5PK: _g5, GSI5SK: _g5s, entity: _entity, ...rest } = item;
@@ -69,16 +50,8 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
    * transaction's double write units cost little).
    */
   async saveVersion(profile: RiskProfile): Promise<boolean> {
-    // Two saves at once (of any profiles) both update the count: DynamoDB cancels one with
-    // TransactionConflict, which the SDK does not retry; it is tried again after a short pause.
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.saveVersionOnce(profile);
-      } catch (error) {
-        if (!isTransactionConflict(error) || attempt >= MAX_CONFLICT_ATTEMPTS) throw error;
-        await sleep(randomInt(10, 50 * attempt));
-      }
-    }
+    // Two saves at once (of any profiles) both update the count: they conflict, and are tried again.
+    return retryingConflicts(() => this.saveVersionOnce(profile));
   }
 
   private async saveVersionOnce(profile: RiskProfile): Promise<boolean> {
@@ -107,7 +80,8 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
       );
       return true;
     } catch (error) {
-      if (isVersionTaken(error)) return false;
+      // The version's item exists (the condition of the transaction's first item).
+      if (cancelledByCondition(error, 0)) return false;
       throw error;
     }
   }

@@ -27,7 +27,7 @@ import type { PublicJwk, ReleaseNote, SealedDocument } from '#shared/domain/seal
 import { functions } from '#shared/resources.ts';
 import { holdMessages, sqsEventOf } from '#tests/support/held-messages.ts';
 import { noRandomSelection } from '#tests/support/scenarios.ts';
-import { apiClient, declarationFor, eventually } from './support.ts';
+import { apiClient, released, submitDeclarations } from './support.ts';
 
 const BOREALIS = 'GB987654321000';
 const fixture = (name: string): unknown =>
@@ -62,21 +62,8 @@ afterAll(async () => {
 describe('documents sealed in one batch', () => {
   it('seals the documents of two declarations released together with one signature; both release notes verify', async () => {
     // Prepare: two GREEN declarations released; their four documents messages (duty and release stage each) wait in the queue
-    const ids: string[] = [];
-    for (let index = 0; index < 2; index += 1) {
-      const receipt = await call<{ id: string }>('POST', '/v1/declarations', { token: trader, body: declarationFor(BOREALIS) });
-      expect(receipt.status).toBe(202);
-      ids.push(receipt.body.id);
-    }
-    for (const id of ids) {
-      await eventually(
-        async () => {
-          const view = await call<{ status: string }>('GET', `/v1/declarations/${id}`, { token: trader });
-          return view.body.status === 'RELEASED' ? view.body : undefined;
-        },
-        { timeoutMs: 60_000 },
-      );
-    }
+    const ids = await submitDeclarations(call, trader, BOREALIS, 2);
+    await released(call, trader, ids);
     const sqs = new SQSClient({ endpoint: cloud.endpoints.sqs });
     const messages = await holdMessages(cloud, sqs, 'documents', 4);
     const worker = new LocalFunction('issueDocuments', functions.issueDocuments, path.resolve('.'), cloud.environment.AWS_REGION ?? '');

@@ -16,7 +16,7 @@ import { loadConfig } from '#shared/config.ts';
 import { functions } from '#shared/resources.ts';
 import { invokeWithHeldBatch } from '#tests/support/held-messages.ts';
 import { startRecordedCloud } from '#tests/support/seeded-cloud.ts';
-import { declarationFor, eventually } from './support.ts';
+import { released, submitDeclarations } from './support.ts';
 
 const BOREALIS = 'GB987654321000';
 
@@ -42,12 +42,7 @@ afterAll(async () => {
 describe('counter additions coalesced inside an SQS invocation', () => {
   it("adds the three GREEN declarations of one risk batch to the day's lane counter with one write of 3", async () => {
     // Prepare: three declarations validated; their risk messages wait in the queue
-    const ids: string[] = [];
-    for (let index = 0; index < 3; index += 1) {
-      const receipt = await call<{ id: string }>('POST', '/v1/declarations', { token: trader, body: declarationFor(BOREALIS) });
-      expect(receipt.status).toBe(202);
-      ids.push(receipt.body.id);
-    }
+    const ids = await submitDeclarations(call, trader, BOREALIS, 3);
     // The day the lane counts go to: the submission day (read, so a run across midnight still reads the right day).
     const day = (await call<{ submittedAt: string }>('GET', `/v1/declarations/${ids[0]}`, { token: trader })).body.submittedAt.slice(0, 10);
     const counters = clearanceCounters(loadConfig('clearanceStatistics'));
@@ -59,17 +54,7 @@ describe('counter additions coalesced inside an SQS invocation', () => {
     });
     const calls = recorder.ledger.callsByFunction.scoreRisk ?? {};
     const [after] = await counters.readDays([day]);
-    const statuses = await Promise.all(
-      ids.map((id) =>
-        eventually(
-          async () => {
-            const view = await call<{ status: string }>('GET', `/v1/declarations/${id}`, { token: trader });
-            return view.body.status === 'RELEASED' ? view.body.status : undefined;
-          },
-          { timeoutMs: 60_000 },
-        ),
-      ),
-    );
+    const statuses = await released(call, trader, ids);
 
     // Assess: three GREEN, counted by one UpdateItem of the day's LANES; each declaration still marked once
     expect(response.batchItemFailures).toEqual([]);

@@ -15,7 +15,7 @@ import type { LocalCloud } from '#local/cloud.ts';
 import { functions } from '#shared/resources.ts';
 import { invokeWithHeldBatch } from '#tests/support/held-messages.ts';
 import { startRecordedCloud } from '#tests/support/seeded-cloud.ts';
-import { declarationFor, eventually } from './support.ts';
+import { released, submitDeclarations } from './support.ts';
 
 const BOREALIS = 'GB987654321000';
 
@@ -41,29 +41,14 @@ afterAll(async () => {
 describe('sends coalesced inside an SQS invocation', () => {
   it('sends the notifications and the risk messages of a batch of three records as one SendMessageBatch each; the declarations go on to release', async () => {
     // Prepare: three declarations submitted; their validation messages wait in the queue
-    const ids: string[] = [];
-    for (let index = 0; index < 3; index += 1) {
-      const receipt = await call<{ id: string }>('POST', '/v1/declarations', { token: trader, body: declarationFor(BOREALIS) });
-      expect(receipt.status).toBe(202);
-      ids.push(receipt.body.id);
-    }
+    const ids = await submitDeclarations(call, trader, BOREALIS, 3);
 
     // Act: one invocation for the whole batch, as the event source mapping hands it over
     const { response, messages } = await invokeWithHeldBatch(cloud, 'validation', 'validateDeclaration', 3, () => {
       recorder.ledger = new Ledger();
     });
     const sends = recorder.ledger.sends.validateDeclaration ?? {};
-    const statuses = await Promise.all(
-      ids.map((id) =>
-        eventually(
-          async () => {
-            const view = await call<{ status: string }>('GET', `/v1/declarations/${id}`, { token: trader });
-            return view.body.status === 'RELEASED' ? view.body.status : undefined;
-          },
-          { timeoutMs: 60_000 },
-        ),
-      ),
-    );
+    const statuses = await released(call, trader, ids);
 
     // Assess
     expect(messages.map((message) => JSON.parse(message.Body ?? '{}').declarationId).sort()).toEqual([...ids].sort());

@@ -101,6 +101,37 @@ export async function eventually<T>(check: () => Promise<T | undefined>, { timeo
   }
 }
 
+/** Submits `count` declarations of the party (each accepted, 202), one after the other; their ids. */
+export async function submitDeclarations(
+  call: ReturnType<typeof apiClient>['call'],
+  token: string,
+  party: string,
+  count: number,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const receipt = await call<{ id: string }>('POST', '/v1/declarations', { token, body: declarationFor(party) });
+    if (receipt.status !== 202) throw new Error(`submission answered ${receipt.status}: ${JSON.stringify(receipt.body)}`);
+    ids.push(receipt.body.id);
+  }
+  return ids;
+}
+
+/** Waits until each declaration is RELEASED (up to a minute); their statuses. */
+export function released(call: ReturnType<typeof apiClient>['call'], token: string, ids: readonly string[]): Promise<string[]> {
+  return Promise.all(
+    ids.map((id) =>
+      eventually(
+        async () => {
+          const view = await call<{ status: string }>('GET', `/v1/declarations/${id}`, { token });
+          return view.body.status === 'RELEASED' ? view.body.status : undefined;
+        },
+        { timeoutMs: 60_000 },
+      ),
+    ),
+  );
+}
+
 /** Opens the party's deferment account as an administrator would (a limit no test reaches unless it means to). */
 export async function openDefermentAccount(
   api: ReturnType<typeof apiClient>['call'],

@@ -36,16 +36,22 @@ function countingStore() {
 const profileAt = (id: string, createdAt: string): RiskProfile => ({ ...(demoProfiles[0] as RiskProfile), id, version: 1, createdAt });
 const ids = (profiles: RiskProfile[]) => profiles.map((profile) => profile.id);
 
+/** One profile saved long ago, the kept list's count seen for SETTLE_MS already; the store's list reads counted from here. */
+async function settledCache() {
+  const clock = new ManualClock(new Date('2026-11-28T10:00:00.000Z'));
+  const { store, state } = countingStore();
+  await store.saveVersion(profileAt('RP-A', '2026-11-28T09:00:00.000Z'));
+  const cached = new CachedRiskProfiles(store, clock);
+  await cached.allVersions();
+  clock.advance(SETTLE_MS);
+  state.lists = 0;
+  return { clock, store, state, cached };
+}
+
 describe('risk profiles kept behind the count of versions saved', () => {
   it('reuses the list while the count stays, and reads it again as soon as a version is saved', async () => {
     // Prepare: one profile saved long ago, its count settled
-    const clock = new ManualClock(new Date('2026-11-28T10:00:00.000Z'));
-    const { store, state } = countingStore();
-    await store.saveVersion(profileAt('RP-A', '2026-11-28T09:00:00.000Z'));
-    const cached = new CachedRiskProfiles(store, clock);
-    await cached.allVersions();
-    clock.advance(SETTLE_MS);
-    state.lists = 0;
+    const { clock, store, state, cached } = await settledCache();
 
     // Act
     const settled = [await cached.allVersions(), await cached.allVersions()];
@@ -82,13 +88,8 @@ describe('risk profiles kept behind the count of versions saved', () => {
   });
 
   it('keeps a list read after the count settled for a minute at most, whatever the count says', async () => {
-    // Prepare
-    const clock = new ManualClock(new Date('2026-11-28T10:00:00.000Z'));
-    const { store, state } = countingStore();
-    await store.saveVersion(profileAt('RP-A', '2026-11-28T09:00:00.000Z'));
-    const cached = new CachedRiskProfiles(store, clock);
-    await cached.allVersions();
-    clock.advance(SETTLE_MS);
+    // Prepare: a list read after the count settled
+    const { clock, state, cached } = await settledCache();
     await cached.allVersions();
     state.lists = 0;
 
