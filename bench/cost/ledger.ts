@@ -38,6 +38,8 @@ export class Ledger {
     byFunction: {} as Record<string, { readUnits: number; writeUnits: number }>,
     /** Writes and their units (table and index copies) per function, operation and key shape ("decideRelease main PutItem ACCOUNT#<n> / ENTRY#<n>"). */
     writesByItem: {} as Record<string, { writes: number; units: number; largestItemBytes: number }>,
+    /** GetItem and Query reads and their units per function and call as `callsByFunction` names it ("scoreRisk main Query REFDOC#riskSettings / LOAD# / LOAD#~ consistent"). */
+    readsByCall: {} as Record<string, { reads: number; units: number }>,
   };
   /** SQS billed requests (64 KB chunks) per origin and operation ("event-source-mapping ReceiveMessage"). */
   readonly sqs = { requests: {} as Record<string, number>, emptyReceives: 0 };
@@ -128,9 +130,14 @@ export class Ledger {
     add((this.callsByFunction[fn] ??= {}), what, 1);
   }
 
-  dynamoRead(fn: string, call: string, partition: string, units: number): void {
+  dynamoRead(fn: string, call: string, partition: string, units: number, described?: string): void {
     this.dynamodb.readUnits += units;
     add(this.dynamodb.calls, call, 1);
+    if (described !== undefined) {
+      const entry = (this.dynamodb.readsByCall[`${fn} ${described}`] ??= { reads: 0, units: 0 });
+      entry.reads += 1;
+      entry.units += units;
+    }
     this.#byFunction(fn).readUnits += units;
     this.dynamodb.partitionReads.set(partition, (this.dynamodb.partitionReads.get(partition) ?? 0) + units);
   }

@@ -98,6 +98,8 @@ export function priceLedger(
     metricsBytes: number;
     /** The table's write units with the queue-triggered functions' counter additions coalesced per full batch. */
     tableWriteUnits?: number;
+    /** The read units with the reads an invocation's records share made once per full batch. */
+    readUnits?: number;
     /** Handler ms by function measured in a burst (bench/cost/duration.ts), with the burst's size; as measured when absent. */
     duration?: { burst: number; msByFunction: Record<string, number> };
   },
@@ -126,7 +128,7 @@ export function priceLedger(
   const rows: [string, Decimal, string, PriceName][] = [
     ['DynamoDB writes, table', per(atVolume?.tableWriteUnits ?? ledger.dynamodb.tableWriteUnits), 'WRU', 'dynamodbWriteRequestUnit'],
     ['DynamoDB writes, GSIs', per(indexWrites), 'WRU', 'dynamodbWriteRequestUnit'],
-    ['DynamoDB reads', per(ledger.dynamodb.readUnits), 'RRU', 'dynamodbReadRequestUnit'],
+    ['DynamoDB reads', per(atVolume?.readUnits ?? ledger.dynamodb.readUnits), 'RRU', 'dynamodbReadRequestUnit'],
     ['SQS requests (excl. empty receives)', per(sqsBilled), 'requests', 'sqsStandardRequest'],
     ['S3 PUT/COPY/POST/LIST', per(atVolume?.s3Tier1Requests ?? ledger.s3.tier1), 'requests', 's3Tier1Request'],
     ['S3 GET/HEAD/other', per(ledger.s3.tier2), 'requests', 's3Tier2Request'],

@@ -107,8 +107,9 @@ export function installRecorder(options: {
         const fn = invocation.getStore()?.fn;
         if (fn === undefined) return next(args); // seeding and set-up from the benchmark itself
         const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-        ledgerOf(fn).call(fn, describeCall(service, operation, args.input, tables));
-        if (service === 'dynamodb') return recordDynamo(ledgerOf(fn), fn, operation, args, next);
+        const described = describeCall(service, operation, args.input, tables);
+        ledgerOf(fn).call(fn, described);
+        if (service === 'dynamodb') return recordDynamo(ledgerOf(fn), fn, operation, args, next, described);
         if (service === 's3') {
           const body = args.input.Body;
           ledgerOf(fn).s3Request(fn, operation, typeof body === 'string' || body instanceof Uint8Array ? Buffer.byteLength(body) : 0);
@@ -158,6 +159,7 @@ export function installRecorder(options: {
     operation: string,
     args: { input: Record<string, unknown> },
     next: (args: { input: Record<string, unknown> }) => Promise<unknown>,
+    described: string,
   ): Promise<unknown> {
     const input = args.input;
     const tableName = String(input.TableName ?? '');
@@ -212,6 +214,7 @@ export function installRecorder(options: {
         `${table.logical} GetItem`,
         `${table.logical} ${partitionOf(key, table.definition)}`,
         readUnits(itemSize(item), input.ConsistentRead === true),
+        described,
       );
     } else if (operation === 'Query' && table) {
       const query = input as unknown as QueryCommandInput;
@@ -227,6 +230,7 @@ export function installRecorder(options: {
           items.map((item) => itemSize(item)),
           query.ConsistentRead === true,
         ),
+        described,
       );
     } else if (operation === 'BatchGetItem') {
       const requests = input.RequestItems as Record<string, { Keys: Item[]; ConsistentRead?: boolean }>;

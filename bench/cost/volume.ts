@@ -80,8 +80,32 @@ export interface CounterWritesAtVolume {
 /** The counters whose additions are coalesced per invocation: a day's lane counts and release times (not a ledger's revenue, conditional per entry). */
 const COALESCED_COUNTER = /^main UpdateItem COUNTERS#<date>#\d+ \/ (LANES|RELEASES#[A-Z]+)$/;
 
+/**
+ * A queue-triggered function's reads that the records of an invocation share
+ * (shared/workers/invocation-reads.ts): one per record as measured when local batches hold one record,
+ * one per full batch at volume for those that ask.
+ */
+export interface SharedReadsAtVolume {
+  fn: string;
+  batchSize: number;
+  read: string;
+  measuredReadUnitsPerDeclaration: number;
+  modelledReadUnitsPerDeclaration: number;
+}
+
+/**
+ * The reads the records of an invocation share, as the recorder names them: the newest load of a
+ * reference document (pattern 112), a deferment account's item read to route a charge (pattern 96a,
+ * the only eventually consistent read of `ACCOUNT#<n>` / `META`).
+ */
+const SHARED_READ = /^(main Query REFDOC#\w+ \/ LOAD# \/ LOAD#~ consistent|main GetItem ACCOUNT#<n> \/ META)$/;
+
 export interface VolumeModel {
   assumption: string;
+  /** The shared reads of the queue-triggered functions, one per full batch. */
+  sharedReads: SharedReadsAtVolume[];
+  /** The read units (all declarations) with those reads shared. */
+  readUnits: number;
   /** The coalesced counter additions of the queue-triggered functions, one write per full batch. */
   counterWrites: CounterWritesAtVolume[];
   /** The table's write units (all declarations) with those additions coalesced. */
@@ -260,6 +284,34 @@ export function volumeModel(
     };
   });
   const tableWriteUnits = ledger.dynamodb.tableWriteUnits - counterUnitsMeasured + counterUnitsModelled;
+  // A read the records of an invocation share is made once per full batch that holds a record asking
+  // it: with a share p of the records asking, (messages received / B) x (1 - (1 - p)^B) reads.
+  let sharedUnitsMeasured = 0;
+  let sharedUnitsModelled = 0;
+  const sharedReads = Object.entries(ledger.dynamodb.readsByCall).flatMap(([shape, entry]): SharedReadsAtVolume[] => {
+    const [fn = '', ...rest] = shape.split(' ');
+    const read = rest.join(' ');
+    const trigger = triggers.find((each) => each.fn === fn);
+    const received = trigger ? (ledger.mappings[trigger.queue]?.receivedMessages ?? 0) : 0;
+    if (!SHARED_READ.test(read) || trigger === undefined || received === 0) return [];
+    const share = Math.min(1, entry.reads / received);
+    const modelled = Math.min(
+      entry.units,
+      (received / trigger.batchSize) * (1 - (1 - share) ** trigger.batchSize) * (entry.units / entry.reads),
+    );
+    sharedUnitsMeasured += entry.units;
+    sharedUnitsModelled += modelled;
+    return [
+      {
+        fn,
+        batchSize: trigger.batchSize,
+        read,
+        measuredReadUnitsPerDeclaration: round(entry.units / declarations),
+        modelledReadUnitsPerDeclaration: round(modelled / declarations),
+      },
+    ];
+  });
+  const readUnits = ledger.dynamodb.readUnits - sharedUnitsMeasured + sharedUnitsModelled;
   const invocationsMeasured = Object.values(ledger.lambda).reduce((sum, entry) => sum + entry.invocations, 0);
   const lambdaRequests = invocationsMeasured - invocationsMeasuredOnMappings + invocationsModelledOnMappings;
   const sqsMeasured = Object.values(ledger.sqs.requests).reduce((sum, count) => sum + count, 0) - ledger.sqs.emptyReceives;
@@ -275,9 +327,12 @@ export function volumeModel(
       'a queue-triggered function that sends n messages to a queue per message it receives sends the B x n of a full batch of B as ' +
       'ceil(B x n / 10) SendMessageBatch calls (more if 256 KB a call or 64 KB chunks say so; its records reach each send together), ' +
       "so (messages received / B) x ceil(B x n / 10) calls; a queue-triggered function's additions to a day's lane or release counter (COUNTERS#<date>#<shard> LANES, RELEASES#<lane>) are one write per full batch " +
-      "that holds a record adding to it (the records of a batch share the day): with a share p of the records adding, (messages received / B) x (1 - (1 - p)^B) writes of the measured units each; API and scheduled functions' sends, invocations and writes, application log lines as measured; Lambda duration from the burst (bench/cost/duration.ts) when one ran, else as measured",
+      'that holds a record adding to it (the records of a batch share the day): with a share p of the records adding, (messages received / B) x (1 - (1 - p)^B) writes of the measured units each; ' +
+      "a read the records of a queue-triggered function's invocation share (the newest load of a reference document, a deferment account's item to route a charge) is one per full batch that holds a record asking it, likewise; API and scheduled functions' sends, invocations and writes, application log lines as measured; Lambda duration from the burst (bench/cost/duration.ts) when one ran, else as measured",
     counterWrites,
     tableWriteUnits,
+    sharedReads,
+    readUnits,
     queues,
     sends,
     seals,

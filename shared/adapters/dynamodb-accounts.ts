@@ -31,6 +31,7 @@ import {
 import { type Account, accountSchema, applyEntry, deriveAccount, type LedgerEntry, ledgerEntrySchema } from '#shared/domain/accounts.ts';
 import type { AccountLedger, PostOutcome } from '#shared/ports/accounts.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
+import { sharedRead } from '#shared/workers/invocation-reads.ts';
 import { conditional } from './conditional-write.ts';
 import { documentClientOf, queryByPrefix } from './dynamodb-items.ts';
 import { entityTypes, keys } from './keys.ts';
@@ -91,7 +92,9 @@ export class DynamoDbAccountLedger implements AccountLedger {
   async peek(number: string): Promise<Account | undefined> {
     // Eventually consistent (half a read unit, served by any replica): a sharded account's charges
     // read their account this way only, so its one partition is not read strongly per charge.
-    const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.account(number) }));
+    // The records of one SQS invocation charging the same account share one read (pattern 113).
+    const read = () => this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.account(number) }));
+    const result = (await sharedRead(`accountPeek:${number}`, read)) ?? (await read());
     return result.Item ? accountSchema.parse(strip(result.Item)) : undefined;
   }
 

@@ -3,6 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReferenceDocumentKind, ReferenceDocumentStore, ReferenceDocumentVersion } from '#shared/ports/reference-documents.ts';
+import { sharedRead } from '#shared/workers/invocation-reads.ts';
 import { keys } from './keys.ts';
 import { referenceDocumentLoads } from './reference-document-history.ts';
 
@@ -78,9 +79,17 @@ export class S3ReferenceDocumentStore implements ReferenceDocumentStore {
           }),
         )
       ).Items?.[0] as ReferenceDocumentVersion | undefined;
-    // '~' sorts after every character of a version, so a load at exactly `at` counts. Work from
-    // before the first load of a region uses that first load (otherwise it could never finish).
-    const found = (await latestUpTo(`LOAD#${at}#~`, true)) ?? (await latestUpTo('LOAD#~', false));
+    // '~' sorts after every character of a version, so a load at exactly `at` counts.
+    const last = `LOAD#${at}#~`;
+    // The records of one SQS invocation ask for moments just before it: the newest load, read once
+    // for them all, is in force at every moment from its own on (loads are keyed by when they were
+    // made, never backdated: pattern 112). A record from before it reads its own moment's load.
+    const newest = await sharedRead(`referenceDocumentNewestLoad:${kind}`, () => latestUpTo('LOAD#~', true));
+    if (newest !== undefined && newest.loadedAt !== undefined && `LOAD#${newest.loadedAt}#${newest.version}` <= last) {
+      return this.load(kind, newest.version, parse);
+    }
+    // Work from before the first load of a region uses that first load (otherwise it could never finish).
+    const found = (await latestUpTo(last, true)) ?? (await latestUpTo('LOAD#~', false));
     return found ? this.load(kind, found.version, parse) : undefined;
   }
 

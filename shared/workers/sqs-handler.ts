@@ -10,6 +10,9 @@
  * Sends: the records of an invocation run behind one send barrier (send-barrier.ts; shared/adapters/sqs-send-coalescer.ts batches SQS messages behind it,
  * shared/adapters/dynamodb-clearance-counters.ts sums the counter additions): their SQS sends to a queue go as SendMessageBatch calls,
  * and their additions to one day's counter as one UpdateItem, once every running record waits or has finished. The batch form's handler is one record of its barrier.
+ *
+ * Reads: the records of an invocation share the reads that may be (invocation-reads.ts: the newest
+ * reference document load, a deferment account's balance item).
  */
 
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -19,6 +22,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
 import { logger, metrics, metricsWhenAny, tracingMiddleware } from '#shared/observability.ts';
+import { withSharedReads } from './invocation-reads.ts';
 import { withSendBarrier } from './send-barrier.ts';
 
 export interface SqsHandlerOptions<T> {
@@ -86,14 +90,16 @@ export function sqsHandler<T extends z.ZodType>(
     // One processor per invocation: it holds the batch's state, and the local cloud runs
     // several invocations of a function at once in one process (Lambda never does). Records run
     // in parallel (Powertools' default), all started at once: the send barrier counts them all.
-    options?.coalesceSends === false
-      ? processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { context, processInParallel: true })
-      : withSendBarrier((runRecord) =>
-          processPartialResponse(event, (record: SQSRecord) => runRecord(() => handleRecord(record)), new BatchProcessor(EventType.SQS), {
-            context,
-            processInParallel: true,
-          }),
-        ),
+    withSharedReads(() =>
+      options?.coalesceSends === false
+        ? processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { context, processInParallel: true })
+        : withSendBarrier((runRecord) =>
+            processPartialResponse(event, (record: SQSRecord) => runRecord(() => handleRecord(record)), new BatchProcessor(EventType.SQS), {
+              context,
+              processInParallel: true,
+            }),
+          ),
+    ),
   );
 }
 
@@ -116,9 +122,9 @@ export function sqsBatchHandler<T extends z.ZodType>(
       }
     });
     const valid = parsed.filter((entry) => entry.error === undefined);
-    const answers = await withSendBarrier((runRecord) => runRecord(() => handleBatch(valid.map((entry) => entry.message)))).catch(
-      (error: unknown) => valid.map(() => error as Error),
-    );
+    const answers = await withSharedReads(() =>
+      withSendBarrier((runRecord) => runRecord(() => handleBatch(valid.map((entry) => entry.message)))),
+    ).catch((error: unknown) => valid.map(() => error as Error));
     if (answers.length !== valid.length) throw new Error(`the batch handler answered ${answers.length} of ${valid.length} messages`);
     const errors = new Map(valid.map((entry, index) => [entry, answers[index]]));
     const failed = parsed.flatMap((entry) => {

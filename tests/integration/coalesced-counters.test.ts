@@ -2,7 +2,8 @@
  * Counter additions coalesced inside an SQS invocation, against the local cloud (dynalite, fauxqs,
  * the cost recorder of bench/cost/ counting each function's calls): the risk stage gets the messages
  * of three GREEN declarations in ONE SQS batch, as Lambda's mapping hands them over under load, and
- * adds the three to the day's lane counter with one UpdateItem of their sum.
+ * adds the three to the day's lane counter with one UpdateItem of their sum, and reads each reference
+ * document's newest load once for the three.
  *
  * The risk queue has no event source mapping here: the test receives the three messages and
  * invokes the worker itself (locally, one declaration at a time, a batch holds one message).
@@ -63,5 +64,13 @@ describe('counter additions coalesced inside an SQS invocation', () => {
     expect(calls['main PutItem DECL#<ulid> / MARK#riskCountedAt']).toBe(3);
     expect((after?.lanes.GREEN ?? 0) - (before?.lanes.GREEN ?? 0)).toBe(3);
     expect(statuses).toEqual(['RELEASED', 'RELEASED', 'RELEASED']);
+    // The batch's records share the reads that may be shared (shared/workers/invocation-reads.ts): the
+    // newest load of each reference document the risk stage uses, once for the three.
+    const referenceReads = Object.entries(calls).filter(([what]) => what.startsWith('main Query REFDOC#'));
+    expect(Object.fromEntries(referenceReads)).toEqual({
+      'main Query REFDOC#exchangeRates / LOAD# / LOAD#~ consistent': 1,
+      'main Query REFDOC#riskSettings / LOAD# / LOAD#~ consistent': 1,
+      'main Query REFDOC#valuationReferences / LOAD# / LOAD#~ consistent': 1,
+    });
   }, 180_000);
 });

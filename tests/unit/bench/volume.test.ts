@@ -270,4 +270,58 @@ describe('cost model at volume', () => {
     ]);
     expect(model.tableWriteUnits).toBeCloseTo(4 * expected, 10);
   });
+
+  it("reads what an invocation's records share (the newest reference document load, a charge's account routing) once per full batch, and everything else as measured", () => {
+    // Prepare: two declarations through validation (batch 10), each reading the newest permit rules load
+    // (1 RRU, consistent), its own moment's load (1 RRU) and the account it charges (0.5 RRU); an API lookup reads the newest load too
+    const ledger = new Ledger();
+    for (let declaration = 0; declaration < 2; declaration += 1) {
+      ledger.mappingReceive('validation', 1, 1, 300);
+      ledger.dynamoRead(
+        'validateDeclaration',
+        'main Query',
+        'main REFDOC#permitRules',
+        1,
+        'main Query REFDOC#permitRules / LOAD# / LOAD#~ consistent',
+      );
+      ledger.dynamoRead(
+        'validateDeclaration',
+        'main Query',
+        'main REFDOC#permitRules',
+        1,
+        'main Query REFDOC#permitRules / LOAD# / LOAD#<date>#~ consistent',
+      );
+      ledger.dynamoRead('validateDeclaration', 'main GetItem', 'main ACCOUNT#1', 0.5, 'main GetItem ACCOUNT#<n> / META');
+      ledger.dynamoRead(
+        'lookUpCommodity',
+        'main Query',
+        'main REFDOC#permitRules',
+        1,
+        'main Query REFDOC#permitRules / LOAD# / LOAD#~ consistent',
+      );
+    }
+
+    // Act
+    const model = volumeModel(ledger, 2, triggers, ['issueDocuments']);
+
+    // Assess: 7 units measured; the shared 3 (2 + 1) become 0.2 full batches' worth: 0.2 + 0.1
+    expect(ledger.dynamodb.readUnits).toBe(7);
+    expect(model.sharedReads).toEqual([
+      {
+        fn: 'validateDeclaration',
+        batchSize: 10,
+        read: 'main Query REFDOC#permitRules / LOAD# / LOAD#~ consistent',
+        measuredReadUnitsPerDeclaration: 1,
+        modelledReadUnitsPerDeclaration: 0.1,
+      },
+      {
+        fn: 'validateDeclaration',
+        batchSize: 10,
+        read: 'main GetItem ACCOUNT#<n> / META',
+        measuredReadUnitsPerDeclaration: 0.5,
+        modelledReadUnitsPerDeclaration: 0.05,
+      },
+    ]);
+    expect(model.readUnits).toBeCloseTo(7 - 3 + 0.3, 10);
+  });
 });
