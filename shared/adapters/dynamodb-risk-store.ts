@@ -21,6 +21,7 @@ import type { Lane } from '#shared/risk/outcome.ts';
 import { type RiskProfile, riskProfileSchema } from '#shared/risk/profile.ts';
 import type { RecentSelectionRates } from '#shared/risk/selection.ts';
 import { type TraderProfile, traderProfileSchema } from '#shared/risk/trader.ts';
+import { sharedRead } from '#shared/workers/invocation-reads.ts';
 import { documentClientOf } from './dynamodb-items.ts';
 import { keys } from './keys.ts';
 import { cancelledByCondition, retryingConflicts } from './transaction-conflicts.ts';
@@ -172,13 +173,17 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
   }
 
   async get(partyId: string, read: { consistent: boolean } = { consistent: true }): Promise<TraderProfile | undefined> {
-    const items = await this.getAll(
-      [
-        keys.traderProfile(partyId),
-        ...Array.from({ length: keys.traderDeclarationCountShards }, (_, shard) => keys.traderDeclarationCount(partyId, shard)),
-      ],
-      read,
-    );
+    const readAll = () =>
+      this.getAll(
+        [
+          keys.traderProfile(partyId),
+          ...Array.from({ length: keys.traderDeclarationCountShards }, (_, shard) => keys.traderDeclarationCount(partyId, shard)),
+        ],
+        read,
+      );
+    // A read a moment old may serve (eventually consistent): the records of one SQS invocation
+    // scoring the same trader's declarations share it (shared/workers/invocation-reads.ts).
+    const items = read.consistent ? await readAll() : ((await sharedRead(`trader:${partyId}`, readAll)) ?? (await readAll()));
     const profile = items.find((item) => item.SK === keys.traderProfile(partyId).SK);
     const counts = items.filter((item) => item !== profile);
     if (!profile && counts.length === 0) return undefined;
@@ -291,21 +296,26 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
     const tally: RecentSelectionRates = { declarations: 0, lanes: { GREEN: 0, BLUE: 0, YELLOW: 0, RED: 0 } };
     if (days.length === 0) return tally;
     const sorted = [...days].sort();
-    const shards = await Promise.all(
-      Array.from({ length: keys.selectionStatsShards }, (_, shard) =>
-        this.documents.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':pk': keys.selectionStats(office, '', shard).PK,
-              ':from': keys.selectionStats(office, sorted[0]!, shard).SK,
-              ':to': keys.selectionStats(office, sorted.at(-1)!, shard).SK,
-            },
-          }),
+    // The records of one SQS invocation scoring declarations of the same office and days share the
+    // read (shared/workers/invocation-reads.ts): they are scored at once, so figures read a moment
+    // earlier are as a score made a moment earlier would see them.
+    const readShards = () =>
+      Promise.all(
+        Array.from({ length: keys.selectionStatsShards }, (_, shard) =>
+          this.documents.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+              ExpressionAttributeValues: {
+                ':pk': keys.selectionStats(office, '', shard).PK,
+                ':from': keys.selectionStats(office, sorted[0]!, shard).SK,
+                ':to': keys.selectionStats(office, sorted.at(-1)!, shard).SK,
+              },
+            }),
+          ),
         ),
-      ),
-    );
+      );
+    const shards = (await sharedRead(`selectionStats:${office}:${sorted[0]}:${sorted.at(-1)}`, readShards)) ?? (await readShards());
     for (const item of shards.flatMap((result) => result.Items ?? [])) {
       tally.declarations += Number(item.declarations ?? 0);
       for (const lane of ['GREEN', 'BLUE', 'YELLOW', 'RED'] as const) tally.lanes[lane] += Number(item[lane] ?? 0);

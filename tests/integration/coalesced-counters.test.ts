@@ -2,8 +2,8 @@
  * Counter additions coalesced inside an SQS invocation, against the local cloud (dynalite, fauxqs,
  * the cost recorder of bench/cost/ counting each function's calls): the risk stage gets the messages
  * of three GREEN declarations in ONE SQS batch, as Lambda's mapping hands them over under load, and
- * adds the three to the day's lane counter with one UpdateItem of their sum, and reads each reference
- * document's newest load once for the three.
+ * adds the three to the day's lane counter with one UpdateItem of their sum, and shares the reads the
+ * three may share (each reference document's newest load, the office's figures, the trader).
  *
  * The risk queue has no event source mapping here: the test receives the three messages and
  * invokes the worker itself (locally, one declaration at a time, a batch holds one message).
@@ -64,13 +64,19 @@ describe('counter additions coalesced inside an SQS invocation', () => {
     expect(calls['main PutItem DECL#<ulid> / MARK#riskCountedAt']).toBe(3);
     expect((after?.lanes.GREEN ?? 0) - (before?.lanes.GREEN ?? 0)).toBe(3);
     expect(statuses).toEqual(['RELEASED', 'RELEASED', 'RELEASED']);
-    // The batch's records share the reads that may be shared (shared/workers/invocation-reads.ts): the
-    // newest load of each reference document the risk stage uses, once for the three.
-    const referenceReads = Object.entries(calls).filter(([what]) => what.startsWith('main Query REFDOC#'));
-    expect(Object.fromEntries(referenceReads)).toEqual({
+    // The batch's records share the reads that may be shared (shared/workers/invocation-reads.ts), once
+    // for the three: the newest load of each reference document the risk stage uses, the office's
+    // recent selection figures (one query per shard) and the trader's profile with its counts.
+    const sharedReads = Object.entries(calls).filter(([what]) => /^main (Query (REFDOC|STATS)#|BatchGetItem \[TRADER#)/.test(what));
+    expect(Object.fromEntries(sharedReads)).toEqual({
       'main Query REFDOC#exchangeRates / LOAD# / LOAD#~ consistent': 1,
       'main Query REFDOC#riskSettings / LOAD# / LOAD#~ consistent': 1,
       'main Query REFDOC#valuationReferences / LOAD# / LOAD#~ consistent': 1,
+      'main Query STATS#GBLHR#0 / DAY#<date> / DAY#<date>': 1,
+      'main Query STATS#GBLHR#1 / DAY#<date> / DAY#<date>': 1,
+      'main Query STATS#GBLHR#2 / DAY#<date> / DAY#<date>': 1,
+      'main Query STATS#GBLHR#3 / DAY#<date> / DAY#<date>': 1,
+      'main BatchGetItem [TRADER#GB<n> / PROFILE, TRADERCOUNT#GB<n>#0 / COUNT, TRADERCOUNT#GB<n>#1 / COUNT, TRADERCOUNT#GB<n>#2 / COUNT, TRADERCOUNT#GB<n>#3 / COUNT]': 1,
     });
   }, 180_000);
 });
