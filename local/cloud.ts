@@ -93,6 +93,14 @@ export interface LocalCloudOptions {
   /** Seconds before a failed SQS record is visible again (default 2; Lambda would wait the visibility timeout). */
   retryDelaySeconds?: number;
   /**
+   * Poll loops per queue trigger (default 1, at most the trigger's `maxConcurrency`). Lambda starts
+   * five concurrent batches per mapping, each in an environment of its own; here every handler
+   * shares one thread, so more loops add no parallelism, only smaller batches: on two cores five
+   * loops per queue cut intake at 16 clients from about 72 to 34 submissions/s and made a
+   * declaration cost more CPU (docs/local-cloud.md).
+   */
+  pollersPerQueue?: number;
+  /**
    * Minutes unchanged after which the redrive hands a declaration back to its stage (default 1:
    * with the redrive running every minute, a crashed declaration resumes within 2 minutes).
    */
@@ -475,7 +483,7 @@ async function start(
         queueArn: queueArns[trigger.queue] ?? '',
         awsRegion,
         batchSize: trigger.batchSize,
-        concurrency: Math.max(1, Math.min(trigger.maxConcurrency ?? 5, 5)),
+        concurrency: Math.max(1, Math.min(trigger.maxConcurrency ?? Number.POSITIVE_INFINITY, options.pollersPerQueue ?? 1)),
         retryDelaySeconds,
         sqs,
         log,
