@@ -8,14 +8,17 @@
  * The risk queue has no event source mapping here: the test receives the three messages and
  * invokes the worker itself (locally, one declaration at a time, a batch holds one message).
  */
+import path from 'node:path';
+import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '#bench/cost/ledger.ts';
 import type { Recorder } from '#bench/cost/recorder.ts';
 import type { LocalCloud } from '#local/cloud.ts';
+import { LocalFunction } from '#local/lambda.ts';
 import { clearanceCounters } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { functions } from '#shared/resources.ts';
-import { invokeWithHeldBatch } from '#tests/support/held-messages.ts';
+import { invokeWithHeldBatch, sqsEventOf } from '#tests/support/held-messages.ts';
 import { startRecordedCloud } from '#tests/support/seeded-cloud.ts';
 import { released, submitDeclarations } from './support.ts';
 
@@ -78,5 +81,32 @@ describe('counter additions coalesced inside an SQS invocation', () => {
       'main Query STATS#GBLHR#3 / DAY#<date> / DAY#<date>': 1,
       'main BatchGetItem [TRADER#GB<n> / PROFILE, TRADERCOUNT#GB<n>#0 / COUNT, TRADERCOUNT#GB<n>#1 / COUNT, TRADERCOUNT#GB<n>#2 / COUNT, TRADERCOUNT#GB<n>#3 / COUNT]': 1,
     });
+  }, 180_000);
+
+  it('counts a release once: its message delivered again after the release reads the declaration and counts nothing', async () => {
+    // Prepare: one GREEN declaration taken through risk (its trigger is off here) to its release
+    const [id = ''] = await submitDeclarations(call, trader, BOREALIS, 1);
+    const { response: scored } = await invokeWithHeldBatch(cloud, 'risk', 'scoreRisk', 1);
+    expect(scored.batchItemFailures).toEqual([]);
+    const [status] = await released(call, trader, [id]);
+    const day = (await call<{ releasedAt: string }>('GET', `/v1/declarations/${id}`, { token: trader })).body.releasedAt.slice(0, 10);
+    const counters = clearanceCounters(loadConfig('clearanceStatistics'));
+    const [before] = await counters.readDays([day]);
+    // The duty stage's message to the release stage, as SQS would deliver it again (version 4: ASSESSED).
+    const again = { MessageId: `redelivered-${id}`, ReceiptHandle: 'redelivered', Body: JSON.stringify({ declarationId: id, version: 4 }) };
+    const worker = new LocalFunction('decideRelease', functions.decideRelease, path.resolve('.'), cloud.environment.AWS_REGION ?? '');
+
+    // Act
+    recorder.ledger = new Ledger();
+    const response = (await worker.invoke(sqsEventOf(cloud, 'release', [again]))) as SQSBatchResponse;
+    const calls = recorder.ledger.callsByFunction.decideRelease ?? {};
+    const [after] = await counters.readDays([day]);
+
+    // Assess: handled; the declaration read as stored (not moved by this delivery), its marker already set, nothing counted again
+    expect(status).toBe('RELEASED');
+    expect(response.batchItemFailures).toEqual([]);
+    expect(Object.keys(calls).filter((what) => what.startsWith('main GetItem DECL#<ulid> / META'))).not.toEqual([]);
+    expect(calls['main PutItem DECL#<ulid> / MARK#releaseCountedAt']).toBe(1);
+    expect(after?.releases).toEqual(before?.releases);
   }, 180_000);
 });
