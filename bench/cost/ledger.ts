@@ -39,7 +39,7 @@ export class Ledger {
     /** Writes and their units (table and index copies) per function, operation and key shape ("decideRelease main PutItem ACCOUNT#<n> / ENTRY#<n>"). */
     writesByItem: {} as Record<string, { writes: number; units: number; largestItemBytes: number }>,
     /** GetItem and Query reads and their units per function and call as `callsByFunction` names it ("scoreRisk main Query REFDOC#riskSettings / LOAD# / LOAD#~ consistent"). */
-    readsByCall: {} as Record<string, { reads: number; units: number }>,
+    readsByCall: {} as Record<string, { reads: number; units: number; partition: string }>,
   };
   /** SQS billed requests (64 KB chunks) per origin and operation ("event-source-mapping ReceiveMessage"). */
   readonly sqs = { requests: {} as Record<string, number>, emptyReceives: 0 };
@@ -134,7 +134,7 @@ export class Ledger {
     this.dynamodb.readUnits += units;
     add(this.dynamodb.calls, call, 1);
     if (described !== undefined) {
-      const entry = (this.dynamodb.readsByCall[`${fn} ${described}`] ??= { reads: 0, units: 0 });
+      const entry = (this.dynamodb.readsByCall[`${fn} ${described}`] ??= { reads: 0, units: 0, partition });
       entry.reads += 1;
       entry.units += units;
     }

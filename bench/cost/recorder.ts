@@ -443,7 +443,9 @@ export function describeCall(service: string, operation: string, input: Record<s
     const expression = String(input.KeyConditionExpression ?? '');
     const used = Object.entries(values).filter(([name]) => expression.includes(name));
     const index = input.IndexName ? ` ${String(input.IndexName)}` : '';
-    return `${logical(input.TableName)} Query${index} ${keyShape(Object.fromEntries(used))}${consistent}`;
+    // Named when asked for: the oldest first of a range is another read than its newest first (the default here).
+    const order = input.ScanIndexForward === true ? ' oldest first' : '';
+    return `${logical(input.TableName)} Query${index} ${keyShape(Object.fromEntries(used))}${consistent}${order}`;
   }
   if (operation === 'BatchGetItem') {
     const requests = input.RequestItems as Record<string, { Keys: Item[]; ConsistentRead?: boolean }>;

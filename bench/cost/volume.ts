@@ -89,6 +89,8 @@ export interface SharedReadsAtVolume {
   fn: string;
   batchSize: number;
   read: string;
+  /** The partition it reads ("main REFDOC#exchangeRates"), for the read heat at volume. */
+  partition: string;
   measuredReadUnitsPerDeclaration: number;
   modelledReadUnitsPerDeclaration: number;
 }
@@ -107,6 +109,8 @@ export interface VolumeModel {
   sharedReads: SharedReadsAtVolume[];
   /** The read units (all declarations) with those reads shared. */
   readUnits: number;
+  /** The read units per partition (all declarations) with those reads shared: the read heat at volume. */
+  partitionReads: Map<string, number>;
   /** The coalesced counter additions of the queue-triggered functions, one write per full batch. */
   counterWrites: CounterWritesAtVolume[];
   /** The table's write units (all declarations) with those additions coalesced. */
@@ -307,12 +311,18 @@ export function volumeModel(
         fn,
         batchSize: trigger.batchSize,
         read,
+        partition: entry.partition,
         measuredReadUnitsPerDeclaration: round(entry.units / declarations),
         modelledReadUnitsPerDeclaration: round(modelled / declarations),
       },
     ];
   });
   const readUnits = ledger.dynamodb.readUnits - sharedUnitsMeasured + sharedUnitsModelled;
+  const partitionReads = new Map(ledger.dynamodb.partitionReads);
+  for (const shared of sharedReads) {
+    const change = (shared.modelledReadUnitsPerDeclaration - shared.measuredReadUnitsPerDeclaration) * declarations;
+    partitionReads.set(shared.partition, Math.max(0, (partitionReads.get(shared.partition) ?? 0) + change));
+  }
   const invocationsMeasured = Object.values(ledger.lambda).reduce((sum, entry) => sum + entry.invocations, 0);
   const lambdaRequests = invocationsMeasured - invocationsMeasuredOnMappings + invocationsModelledOnMappings;
   const sqsMeasured = Object.values(ledger.sqs.requests).reduce((sum, count) => sum + count, 0) - ledger.sqs.emptyReceives;
@@ -334,6 +344,7 @@ export function volumeModel(
     tableWriteUnits,
     sharedReads,
     readUnits,
+    partitionReads,
     queues,
     sends,
     seals,

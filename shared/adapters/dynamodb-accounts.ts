@@ -92,7 +92,7 @@ export class DynamoDbAccountLedger implements AccountLedger {
   async peek(number: string): Promise<Account | undefined> {
     // Eventually consistent (half a read unit, served by any replica): a sharded account's charges
     // read their account this way only, so its one partition is not read strongly per charge.
-    // The records of one SQS invocation charging the same account share one read (pattern 113).
+    // The records of one SQS invocation charging the same account share one read (pattern 96a).
     const read = () => this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.account(number) }));
     const result = (await sharedRead(`accountPeek:${number}`, read)) ?? (await read());
     return result.Item ? accountSchema.parse(strip(result.Item)) : undefined;

@@ -81,12 +81,17 @@ export class S3ReferenceDocumentStore implements ReferenceDocumentStore {
       ).Items?.[0] as ReferenceDocumentVersion | undefined;
     // '~' sorts after every character of a version, so a load at exactly `at` counts.
     const last = `LOAD#${at}#~`;
-    // The records of one SQS invocation ask for moments just before it: the newest load, read once
-    // for them all, is in force at every moment from its own on (loads are keyed by when they were
-    // made, never backdated: pattern 112). A record from before it reads its own moment's load.
-    const newest = await sharedRead(`referenceDocumentNewestLoad:${kind}`, () => latestUpTo('LOAD#~', true));
-    if (newest !== undefined && newest.loadedAt !== undefined && `LOAD#${newest.loadedAt}#${newest.version}` <= last) {
-      return this.load(kind, newest.version, parse);
+    // The records of one SQS invocation share one read of the newest load (pattern 112): as the
+    // newest load at the moment of that read, it is also the latest load up to any moment at or
+    // after its own, as each record's own query at that moment would answer. A record from before
+    // it reads its own moment's load. No load at all then: none for any record of the invocation.
+    const shared = await sharedRead(`referenceDocumentNewestLoad:${kind}`, async () => ({ newest: await latestUpTo('LOAD#~', true) }));
+    if (shared !== undefined) {
+      const { newest } = shared;
+      if (newest === undefined) return undefined;
+      if (Buffer.compare(Buffer.from(`LOAD#${newest.loadedAt}#${newest.version}`), Buffer.from(last)) <= 0) {
+        return this.load(kind, newest.version, parse);
+      }
     }
     // Work from before the first load of a region uses that first load (otherwise it could never finish).
     const found = (await latestUpTo(last, true)) ?? (await latestUpTo('LOAD#~', false));

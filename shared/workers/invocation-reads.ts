@@ -2,7 +2,9 @@
  * Reads shared by the records of one SQS-triggered invocation (shared/workers/sqs-handler.ts runs
  * each invocation inside `withSharedReads`). At volume an invocation holds a full batch of 10
  * records that ask the same questions within milliseconds of each other (which reference document
- * load is the newest, what a deferment account holds); the first record's read answers them all.
+ * load is the newest; for the records of one trader, office or account: the trader's profile, the
+ * office's recent selection figures, how the account a charge goes to is sharded); the first
+ * record's read answers them all.
  *
  * Only for reads whose answer a record may take from a moment a few milliseconds before its own:
  * the records of a batch run at once, so "read when the first record asked" is a moment each of

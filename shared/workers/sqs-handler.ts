@@ -12,7 +12,7 @@
  * and their additions to one day's counter as one UpdateItem, once every running record waits or has finished. The batch form's handler is one record of its barrier.
  *
  * Reads: the records of an invocation share the reads that may be (invocation-reads.ts: the newest
- * reference document load, a deferment account's balance item).
+ * reference document load, a trader's profile, an office's recent figures, the account a charge is routed by).
  */
 
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';

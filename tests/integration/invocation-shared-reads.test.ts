@@ -92,6 +92,35 @@ describe('reads shared by the records of one SQS invocation', () => {
     expect(aloneQueries).toHaveLength(4);
   });
 
+  it('answers as the records would alone: none without any load, the first load before it, of two loads of one moment the one the key orders last', async () => {
+    // Prepare: valuation references loaded twice at one moment; no risk settings at all
+    const store = referenceStore();
+    const [first, second] = [document('first'), document('second')];
+    const moment = '2036-01-01T00:00:00.000Z';
+    await store.put('valuationReferences', first.version, first.content, { at: moment, by: 'admin' });
+    await store.put('valuationReferences', second.version, second.content, { at: moment, by: 'admin' });
+    const moments = ['2035-06-01T00:00:00.000Z', moment, '2036-06-01T00:00:00.000Z'];
+    const versionsAt = (kind: 'valuationReferences' | 'riskSettings') =>
+      Promise.all(moments.map((at) => store.asOf(kind, at, asIs).then((found) => found?.version)));
+
+    // Act
+    calls = [];
+    const shared = await withSharedReads(async () => ({
+      valuation: await versionsAt('valuationReferences'),
+      risk: await versionsAt('riskSettings'),
+    }));
+    const sharedQueries = queries().length;
+    const alone = { valuation: await versionsAt('valuationReferences'), risk: await versionsAt('riskSettings') };
+
+    // Assess: the same answers; without any load one query for the three records, not two each
+    expect(shared).toEqual(alone);
+    const newestOfTheMoment = [first.version, second.version].sort().at(-1);
+    expect(alone.valuation).toEqual([[first.version, second.version].sort()[0], newestOfTheMoment, newestOfTheMoment]);
+    expect(alone.risk).toEqual([undefined, undefined, undefined]);
+    // valuation: the shared read, then the record before every load its own two (none up to it, then the first); risk: one
+    expect(sharedQueries).toBe(1 + 2 + 1);
+  });
+
   it('lets each record read on its own when the shared read fails, and the next invocation read afresh', async () => {
     // Prepare: one load of a kind of its own
     const store = referenceStore();

@@ -36,4 +36,23 @@ describe('describeCall', () => {
     expect(batch).toBe('main BatchGetItem [DECL#<ulid> / EV#<n>] consistent');
     expect(send).toBe('sqs SendMessage');
   });
+
+  it("names a query of a range's oldest first apart from its newest first (a reference document's first load, its newest)", () => {
+    // Prepare
+    const query = (scanIndexForward: boolean | undefined) => ({
+      TableName: 'customs-main',
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :first AND :last',
+      ExpressionAttributeValues: { ':pk': { S: 'REFDOC#exchangeRates' }, ':first': { S: 'LOAD#' }, ':last': { S: 'LOAD#~' } },
+      ConsistentRead: true,
+      ...(scanIndexForward === undefined ? {} : { ScanIndexForward: scanIndexForward }),
+    });
+
+    // Act
+    const [oldest, newest, unsaid] = [true, false, undefined].map((forward) => describeCall('dynamodb', 'Query', query(forward), tables));
+
+    // Assess
+    expect(oldest).toBe('main Query REFDOC#exchangeRates / LOAD# / LOAD#~ consistent oldest first');
+    expect(newest).toBe('main Query REFDOC#exchangeRates / LOAD# / LOAD#~ consistent');
+    expect(unsaid).toBe(newest);
+  });
 });

@@ -311,10 +311,14 @@ describe('cost model at volume', () => {
         fn: 'validateDeclaration',
         batchSize: 10,
         read: 'main Query REFDOC#permitRules / LOAD# / LOAD#~ consistent',
+        partition: 'main REFDOC#permitRules',
         measuredReadUnitsPerDeclaration: 1,
         modelledReadUnitsPerDeclaration: 0.1,
       },
     ]);
     expect(model.readUnits).toBeCloseTo(7 - 2 + 0.2, 10);
+    // The read heat at volume: the permit rules' partition read 0.2 + 2 (its own moments) + 2 (the API) units, the account's as measured
+    expect(model.partitionReads.get('main REFDOC#permitRules')).toBeCloseTo(4.2, 10);
+    expect(model.partitionReads.get('main ACCOUNT#1')).toBe(1);
   });
 });
