@@ -97,11 +97,12 @@ export interface SharedReadsAtVolume {
 
 /**
  * The reads every record of an invocation shares, as the recorder names them: the newest load of a
- * reference document (pattern 112; the same key whatever the declaration). The reads shared per
- * trader, office or account (patterns 17, 23, 96a) stay as measured: in the bench one trader, office
- * and account send everything, at national volume a batch mixes them.
+ * reference document (pattern 112) and the count of risk profile versions saved (pattern 111), the
+ * same keys whatever the declaration. The reads shared per trader, office or account (patterns 17,
+ * 23, 96a) stay as measured: in the bench one trader, office and account send everything, at
+ * national volume a batch mixes them.
  */
-const SHARED_READ = /^main Query REFDOC#\w+ \/ LOAD# \/ LOAD#~ consistent$/;
+const SHARED_READ = /^main (Query REFDOC#\w+ \/ LOAD# \/ LOAD#~ consistent|GetItem RISKPROFILES \/ SAVED)$/;
 
 export interface VolumeModel {
   assumption: string;
@@ -339,7 +340,7 @@ export function volumeModel(
       'ceil(B x n / 10) SendMessageBatch calls (more if 256 KB a call or 64 KB chunks say so; its records reach each send together), ' +
       "so (messages received / B) x ceil(B x n / 10) calls; a queue-triggered function's additions to a day's lane or release counter (COUNTERS#<date>#<shard> LANES, RELEASES#<lane>) are one write per full batch " +
       'that holds a record adding to it (the records of a batch share the day): with a share p of the records adding, (messages received / B) x (1 - (1 - p)^B) writes of the measured units each; ' +
-      "a read every record of a queue-triggered function's invocation shares (the newest load of a reference document) is one per full batch that holds a record asking it, likewise (those shared per trader, office or account as measured); API and scheduled functions' sends, invocations and writes, application log lines as measured; Lambda duration from the burst (bench/cost/duration.ts) when one ran, else as measured",
+      "a read every record of a queue-triggered function's invocation shares (the newest load of a reference document, the count of risk profile versions saved) is one per full batch that holds a record asking it, likewise (those shared per trader, office or account as measured); API and scheduled functions' sends, invocations and writes, application log lines as measured; Lambda duration from the burst (bench/cost/duration.ts) when one ran, else as measured",
     counterWrites,
     tableWriteUnits,
     sharedReads,

@@ -16,6 +16,7 @@
 import type { Clock } from '#shared/ports/clock.ts';
 import type { RiskProfileStore } from '#shared/ports/risk-stores.ts';
 import type { RiskProfile } from '#shared/risk/profile.ts';
+import { sharedRead } from '#shared/workers/invocation-reads.ts';
 
 /** Well over the time an index takes to show a write (usually under a second), from when the count was first seen. */
 export const SETTLE_MS = 10_000;
@@ -34,6 +35,12 @@ export class CachedRiskProfiles implements RiskProfileStore {
   ) {}
 
   async allVersions(): Promise<RiskProfile[]> {
+    // The records of one SQS invocation share one look (shared/workers/invocation-reads.ts): one
+    // count read, and at most one list read when the count moved, where each would have read both.
+    return (await sharedRead('riskProfileVersions', () => this.#allVersions())) ?? this.#allVersions();
+  }
+
+  async #allVersions(): Promise<RiskProfile[]> {
     const saved = await this.store.saved();
     const now = this.clock.now().getTime();
     if (saved && this.#firstSeen?.count !== saved.count) this.#firstSeen = { count: saved.count, at: now };

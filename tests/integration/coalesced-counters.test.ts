@@ -68,10 +68,14 @@ describe('counter additions coalesced inside an SQS invocation', () => {
     expect((after?.lanes.GREEN ?? 0) - (before?.lanes.GREEN ?? 0)).toBe(3);
     expect(statuses).toEqual(['RELEASED', 'RELEASED', 'RELEASED']);
     // The batch's records share the reads that may be shared (shared/workers/invocation-reads.ts), once
-    // for the three: the newest load of each reference document the risk stage uses, the office's
-    // recent selection figures (one query per shard) and the trader's profile with its counts.
-    const sharedReads = Object.entries(calls).filter(([what]) => /^main (Query (REFDOC|STATS)#|BatchGetItem \[TRADER#)/.test(what));
+    // for the three: the count of risk profile versions saved, the newest load of each reference
+    // document the risk stage uses, the office's recent selection figures (one query per shard) and
+    // the trader's profile with its counts.
+    const sharedReads = Object.entries(calls).filter(([what]) =>
+      /^main (Query (REFDOC|STATS)#|BatchGetItem \[TRADER#|GetItem RISKPROFILES)/.test(what),
+    );
     expect(Object.fromEntries(sharedReads)).toEqual({
+      'main GetItem RISKPROFILES / SAVED': 1,
       'main Query REFDOC#exchangeRates / LOAD# / LOAD#~ consistent': 1,
       'main Query REFDOC#riskSettings / LOAD# / LOAD#~ consistent': 1,
       'main Query REFDOC#valuationReferences / LOAD# / LOAD#~ consistent': 1,

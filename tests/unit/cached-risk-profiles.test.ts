@@ -10,6 +10,7 @@ import { CachedRiskProfiles, MAX_KEEP_MS, SETTLE_MS, SHORT_KEEP_MS } from '#shar
 import { ManualClock } from '#shared/ports/fakes/clock.ts';
 import { InMemoryRiskProfileStore } from '#shared/ports/fakes/risk-stores.ts';
 import type { RiskProfile } from '#shared/risk/profile.ts';
+import { withSharedReads } from '#shared/workers/invocation-reads.ts';
 
 /** The store, counting how often the whole list is read; `lagging` lists leave out the newest version (the index behind). */
 function countingStore() {
@@ -118,5 +119,27 @@ describe('risk profiles kept behind the count of versions saved', () => {
     // Assess
     expect(await store.saved()).toBeUndefined();
     expect(state.lists).toBe(2);
+  });
+
+  it('lets the records of one SQS invocation share one look: one count read and one list read for five scorings', async () => {
+    // Prepare: a version saved since the kept list was read, so the next look reads the list again
+    const { store, state, cached } = await settledCache();
+    await store.saveVersion(profileAt('RP-B', '2026-11-28T09:30:00.000Z'));
+    let counts = 0;
+    const saved = store.saved.bind(store);
+    store.saved = async () => {
+      counts += 1;
+      return saved();
+    };
+
+    // Act: five records of one invocation at once, then one outside any invocation
+    const shared = await withSharedReads(() => Promise.all(Array.from({ length: 5 }, () => cached.allVersions())));
+    const [sharedCounts, sharedLists] = [counts, state.lists];
+    await cached.allVersions();
+
+    // Assess: the same list for all five; outside, a count read of its own
+    expect(shared.map(ids)).toEqual(Array(5).fill(['RP-A', 'RP-B']));
+    expect([sharedCounts, sharedLists]).toEqual([1, 1]);
+    expect(counts).toBe(2);
   });
 });
