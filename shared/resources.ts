@@ -1625,8 +1625,9 @@ export const functions = {
     access: {
       tables: {
         main: [
-          // The state (and, until it carries the event, the history) of the declaration notified.
-          { actions: ['GetItem', 'Query'], keys: [key.declaration] },
+          // The state (and, until it carries the event, the history) of the declaration notified; the
+          // states of an invocation's events read together (shared/adapters/dynamodb-read-coalescer.ts).
+          { actions: ['GetItem', 'BatchGetItem', 'Query'], keys: [key.declaration] },
           // The permit whose application or decision is notified (pattern 67): only what is stored is notified.
           { actions: ['GetItem'], keys: [key.permit] },
           { actions: ['Query'], keys: [key.subscriber] },

@@ -59,6 +59,7 @@ import {
   unpackLegacyBody,
 } from './declaration-item-codec.ts';
 import { documentClientOf } from './dynamodb-items.ts';
+import { getItemEventually } from './dynamodb-read-coalescer.ts';
 import { entityTypes, keys } from './keys.ts';
 import { listShardedIndex } from './sharded-listing.ts';
 
@@ -212,10 +213,11 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   }
 
   async getState(id: string, read: { consistent: boolean } = { consistent: true }): Promise<DeclarationState | undefined> {
-    const result = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.declaration(id), ConsistentRead: read.consistent }),
-    );
-    return result.Item ? decodeStateItem(result.Item).state : undefined;
+    // Eventually consistent: with the other reads of the invocation's records (the fan-out's), one BatchGetItem.
+    const item = read.consistent
+      ? (await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.declaration(id), ConsistentRead: true }))).Item
+      : await getItemEventually(this.documents, this.tableName, keys.declaration(id));
+    return item ? decodeStateItem(item).state : undefined;
   }
 
   /**

@@ -5,8 +5,10 @@
  * three history notifications as one SendMessageBatch and the three risk messages as another; the
  * declarations go on through the pipeline from those messages (their `declarationId` attribute kept).
  *
- * The validation queue has no event source mapping here: the test receives the three messages and
- * invokes the worker itself (locally, one declaration at a time, a batch holds one message).
+ * The validation and notifications queues have no event source mapping here: the tests receive
+ * the messages and invoke the worker themselves (locally, one declaration at a time, a batch
+ * holds one message). The fan-out's batch: its records read their declarations with one
+ * BatchGetItem and publish with one PutEvents call.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '#bench/cost/ledger.ts';
@@ -29,7 +31,13 @@ beforeAll(async () => {
     cloud,
     recorder,
     api: call,
-  } = await startRecordedCloud({ functions: { ...functions, validateDeclaration: { ...functions.validateDeclaration, triggers: [] } } }));
+  } = await startRecordedCloud({
+    functions: {
+      ...functions,
+      validateDeclaration: { ...functions.validateDeclaration, triggers: [] },
+      fanOutNotifications: { ...functions.fanOutNotifications, triggers: [] },
+    },
+  }));
   trader = cloud.mintToken({ role: 'trader', party: BOREALIS });
 }, 120_000);
 
@@ -60,5 +68,26 @@ describe('sends coalesced inside an SQS invocation', () => {
     expect(Object.keys(notifications)).toEqual(['SendMessageBatch']);
     expect(notifications.SendMessageBatch?.messages).toBe(3 * (notifications.SendMessageBatch?.calls ?? 0));
     expect(statuses).toEqual(['RELEASED', 'RELEASED', 'RELEASED']);
+  }, 180_000);
+
+  it('notifies a batch of events with one read of their declarations and one PutEvents call', async () => {
+    // Prepare: the history events of the declarations above wait on the notifications queue (its trigger is off here)
+    await submitDeclarations(call, trader, BOREALIS, 2);
+
+    // Act: one invocation of the fan-out for a batch of them
+    const { response, messages } = await invokeWithHeldBatch(cloud, 'notifications', 'fanOutNotifications', 4, () => {
+      recorder.ledger = new Ledger();
+    });
+    const calls = recorder.ledger.callsByFunction.fanOutNotifications ?? {};
+    const published = recorder.ledger.eventBridge.byFunction.fanOutNotifications ?? 0;
+    const declarations = new Set(messages.map((message) => JSON.parse(message.Body ?? '{}').declarationId));
+
+    // Assess: the states read together (each declaration once), the notifications put together, 10 to a call
+    expect(response.batchItemFailures).toEqual([]);
+    expect(declarations.size).toBeGreaterThan(1);
+    expect(calls['main BatchGetItem [DECL#<ulid> / META]']).toBe(1);
+    expect(calls['main GetItem DECL#<ulid> / META']).toBeUndefined();
+    expect(published).toBe(messages.length);
+    expect(calls['events PutEvents']).toBe(Math.ceil(published / 10));
   }, 180_000);
 });
