@@ -63,6 +63,9 @@ export const DEFAULT_PORTS = { api: 3000, dynamodb: 8000, aws: 4566, secrets: 45
 export const DEFAULT_RETRY_DELAY_SECONDS = 2;
 export const RESOURCE_PREFIX = 'customs-local';
 
+/** Poll loops of a queue trigger whose records wait on others' systems (webhook receivers), as Lambda's five concurrent batches. */
+const WAITING_POLL_LOOPS = 5;
+
 export interface LocalCloudOptions {
   /** Port of the HTTP gateway (default 3000; 0 = any free port). */
   port?: number;
@@ -93,11 +96,11 @@ export interface LocalCloudOptions {
   /** Seconds before a failed SQS record is visible again (default 2; Lambda would wait the visibility timeout). */
   retryDelaySeconds?: number;
   /**
-   * Poll loops per queue trigger (default 1, at most the trigger's `maxConcurrency`). Lambda starts
-   * five concurrent batches per mapping, each in an environment of its own; here every handler
-   * shares one thread, so more loops add no parallelism, only smaller batches: on two cores five
-   * loops per queue cut intake at 16 clients from about 72 to 34 submissions/s and made a
-   * declaration cost more CPU (docs/local-cloud.md).
+   * Poll loops per queue trigger (default 1, at most the trigger's `maxConcurrency`; a trigger
+   * whose records wait on others' systems, `waitsOnOthers`, gets WAITING_POLL_LOOPS). Lambda starts
+   * five concurrent batches per mapping, each in an environment of its own; here every handler's
+   * own work shares one thread, so more loops mostly make batches smaller: on two cores five loops
+   * per queue cut intake at 16 clients from about 72 to 34 submissions/s (docs/local-cloud.md).
    */
   pollersPerQueue?: number;
   /**
@@ -483,7 +486,13 @@ async function start(
         queueArn: queueArns[trigger.queue] ?? '',
         awsRegion,
         batchSize: trigger.batchSize,
-        concurrency: Math.max(1, Math.min(trigger.maxConcurrency ?? Number.POSITIVE_INFINITY, options.pollersPerQueue ?? 1)),
+        concurrency: Math.max(
+          1,
+          Math.min(
+            trigger.maxConcurrency ?? Number.POSITIVE_INFINITY,
+            trigger.waitsOnOthers ? WAITING_POLL_LOOPS : (options.pollersPerQueue ?? 1),
+          ),
+        ),
         retryDelaySeconds,
         sqs,
         log,

@@ -6,7 +6,7 @@ import type { BucketDefinition, FunctionAccess, HttpMethod, TableDefinition } fr
 
 export type LocalTrigger =
   | { kind: 'http'; method: HttpMethod; path: string; auth: 'jwt' | 'none' }
-  | { kind: 'queue'; queue: string; batchSize: number; maxConcurrency?: number }
+  | { kind: 'queue'; queue: string; batchSize: number; maxConcurrency?: number; waitsOnOthers?: true }
   | { kind: 'schedule'; everyMinutes: number };
 
 export interface LocalFunctionDefinition {

@@ -112,7 +112,9 @@ export type Trigger =
   // How many consumers a queue may have at once is a region setting (`queueConcurrency` in infra/config/regions.ts).
   // batchSize up to 10,000; above 10 the mapping needs a batching window (AWS refuses it without
   // one): it waits up to maxBatchingWindowSeconds to fill the batch.
-  | { kind: 'queue'; queue: QueueName; batchSize: number; maxBatchingWindowSeconds?: number }
+  // waitsOnOthers: its records wait on systems outside the platform (webhook receivers): the local
+  // cloud polls it with several loops, so one slow receiver does not hold the queue (docs/local-cloud.md).
+  | { kind: 'queue'; queue: QueueName; batchSize: number; maxBatchingWindowSeconds?: number; waitsOnOthers?: true }
   | { kind: 'schedule'; everyMinutes: number };
 
 export interface FunctionDefinition {
@@ -1645,7 +1647,7 @@ export const functions = {
       'One signed attempt of each webhook delivery (SSRF-checked at connect time), recorded; retried with back-off, subscriptions disabled after repeated failure',
     memoryMb: 256,
     timeoutSeconds: 30,
-    triggers: [{ kind: 'queue', queue: 'webhookDeliveries', batchSize: 10 }],
+    triggers: [{ kind: 'queue', queue: 'webhookDeliveries', batchSize: 10, waitsOnOthers: true }],
     access: {
       tables: {
         main: [

@@ -9,7 +9,8 @@
  * A flush with one key is a plain GetItem, as a read outside a barrier (API and scheduled
  * functions) always is. Keys asked twice are asked once (BatchGetItem refuses duplicates); keys
  * DynamoDB leaves unprocessed are asked again after a short pause; an error fails every read of
- * the call. IAM authorises BatchGetItem with an action of its own: a function reading this way is
+ * the call (every fan-out record of the invocation, where a GetItem error failed one: SQS delivers
+ * them again). IAM authorises BatchGetItem with an action of its own: a function reading this way is
  * granted both GetItem and BatchGetItem on the keys (shared/resources.ts).
  */
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -40,7 +41,9 @@ export async function getItemEventually(documents: DynamoDBDocumentClient, table
   return read.item;
 }
 
-const keyId = (key: Key): string => JSON.stringify(Object.entries(key).sort(([a], [b]) => (a < b ? -1 : 1)));
+/** One key's identity, the same for a key asked and for the key attributes of an item answered. */
+const keyId = (key: Record<string, unknown>, names: readonly string[] = Object.keys(key).sort()): string =>
+  JSON.stringify(names.map((name) => [name, String(key[name])]));
 
 const flushReads = (reads: Waiting<Read>[]): void => {
   const groups = new Map<DynamoDBDocumentClient, Map<string, Waiting<Read>[]>>();
@@ -55,10 +58,10 @@ const flushReads = (reads: Waiting<Read>[]): void => {
 };
 
 async function readGroup(documents: DynamoDBDocumentClient, tableName: string, group: Waiting<Read>[]): Promise<void> {
-  const byKey = new Map<string, Waiting<Read>[]>();
-  for (const read of group) byKey.set(keyId(read.payload.key), [...(byKey.get(keyId(read.payload.key)) ?? []), read]);
-  const keys = [...byKey.values()].map((reads) => (reads[0] as Waiting<Read>).payload.key);
   try {
+    const byKey = new Map<string, Waiting<Read>[]>();
+    for (const read of group) byKey.set(keyId(read.payload.key), [...(byKey.get(keyId(read.payload.key)) ?? []), read]);
+    const keys = [...byKey.values()].map((reads) => (reads[0] as Waiting<Read>).payload.key);
     const found = keys.length === 1 ? await getOne(documents, tableName, keys[0] as Key) : await getMany(documents, tableName, keys);
     for (const [id, reads] of byKey) {
       for (const read of reads) {
@@ -78,8 +81,8 @@ async function getOne(documents: DynamoDBDocumentClient, tableName: string, key:
 
 async function getMany(documents: DynamoDBDocumentClient, tableName: string, keys: Key[]): Promise<Map<string, Item>> {
   const found = new Map<string, Item>();
-  const keyNames = Object.keys(keys[0] ?? {});
-  const remember = (item: Item) => found.set(keyId(Object.fromEntries(keyNames.map((name) => [name, String(item[name])]))), item);
+  const keyNames = Object.keys(keys[0] ?? {}).sort();
+  const remember = (item: Item) => found.set(keyId(item, keyNames), item);
   for (let start = 0; start < keys.length; start += MAX_KEYS_PER_CALL) {
     let pending: Key[] = keys.slice(start, start + MAX_KEYS_PER_CALL);
     for (let attempt = 0; pending.length > 0; attempt += 1) {

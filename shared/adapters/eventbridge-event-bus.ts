@@ -17,7 +17,7 @@ import { type Waiting, waitAtBarrier } from '#shared/workers/send-barrier.ts';
 
 /** PutEvents takes at most 10 entries a call. */
 const MAX_ENTRIES_PER_CALL = 10;
-/** PutEvents' limit on a call's entries together (EventBridge's entry size: source, detail-type, detail, time). */
+/** PutEvents' limit on a call's entries together, which must stay under it (EventBridge's entry size: source, detail-type, detail, time). */
 const MAX_CALL_BYTES = 256 * 1024;
 /** EventBridge counts an entry's `Time` as 14 bytes. */
 const TIME_BYTES = 14;
@@ -84,7 +84,7 @@ async function putInCalls(client: EventBridgeClient, publishes: readonly PutEven
     const fits =
       last !== undefined &&
       last.length < MAX_ENTRIES_PER_CALL &&
-      last.reduce((sum, each) => sum + entryBytes(each.entry), 0) + entryBytes(item.entry) <= MAX_CALL_BYTES;
+      last.reduce((sum, each) => sum + entryBytes(each.entry), 0) + entryBytes(item.entry) < MAX_CALL_BYTES;
     if (fits) last.push(item);
     else calls.push([item]);
   }

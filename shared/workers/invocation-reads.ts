@@ -13,6 +13,7 @@
  * Outside an invocation (API and scheduled functions) nothing is shared.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { outsideBarrier } from './send-barrier.ts';
 
 const invocationReads = new AsyncLocalStorage<Map<string, Promise<unknown>>>();
 
@@ -30,7 +31,8 @@ export async function sharedRead<T>(key: string, read: () => Promise<T>): Promis
   if (reads === undefined) return undefined;
   let pending = reads.get(key) as Promise<T> | undefined;
   if (pending === undefined) {
-    pending = read();
+    // Outside the barrier: the records waiting on this read are not waiting at it (send-barrier.ts).
+    pending = outsideBarrier(read);
     reads.set(key, pending);
     // A failed read is forgotten, so the next record to ask reads again.
     pending.catch(() => reads.delete(key));

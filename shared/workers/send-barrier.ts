@@ -2,7 +2,9 @@
  * The send barrier of one SQS-triggered invocation (shared/workers/sqs-handler.ts): its records'
  * sends wait until every running record is waiting on a send or has finished, then go together
  * (shared/adapters/sqs-send-coalescer.ts batches SQS messages behind it; the clearance counters,
- * shared/adapters/dynamodb-clearance-counters.ts, sum their additions to one counter behind it). Exact rather than timed:
+ * shared/adapters/dynamodb-clearance-counters.ts, sum their additions to one counter behind it;
+ * shared/adapters/eventbridge-event-bus.ts puts the notifications, and
+ * shared/adapters/dynamodb-read-coalescer.ts reads eventually consistent items, behind it). Exact rather than timed:
  * a record blocked on other I/O is not waiting yet; a record that throws is finished; so the
  * barrier always opens. It opens after at most `maxHoldMs` (1 s) whatever the others do: a record
  * held up by something slow (contention retries) must not hold the other records' messages until
@@ -93,7 +95,14 @@ class SendBarrier {
     for (const entry of waiting) entry.record.waitingSends -= 1;
     const byFlusher = new Map<Flusher<unknown>, WaitingEntry[]>();
     for (const entry of waiting) byFlusher.set(entry.flusher, [...(byFlusher.get(entry.flusher) ?? []), entry]);
-    for (const [flusher, entries] of byFlusher) flusher(entries);
+    for (const [flusher, entries] of byFlusher) {
+      // A flusher that throws at once fails its own entries, never another flusher's.
+      try {
+        flusher(entries);
+      } catch (error) {
+        for (const entry of entries) entry.reject(error as Error);
+      }
+    }
   }
 }
 
@@ -106,6 +115,16 @@ export function withSendBarrier<T>(
 ): Promise<T> {
   const barrier = new SendBarrier(maxHoldMs);
   return work((recordWork) => barrier.runRecord(recordWork));
+}
+
+/**
+ * Runs `work` as no record of any barrier: its sends and reads go at once. For work one record
+ * starts on behalf of others (a read the records of an invocation share,
+ * shared/workers/invocation-reads.ts): waiting at the barrier as the first record alone, while the
+ * others wait on that work and not at the barrier, would hold it until `maxHoldMs`.
+ */
+export function outsideBarrier<T>(work: () => T): T {
+  return recordInBarrier.exit(work);
 }
 
 /**

@@ -31,8 +31,9 @@ export interface SqsHandlerOptions<T> {
   /** Called when the last delivery fails, before the message goes to the DLQ (e.g. to mark the work failed). */
   onExhausted?: (message: T, error: Error) => Promise<unknown>;
   /**
-   * Coalesce the records' SQS sends and counter additions (default true). False for a worker whose
-   * records wait on others' systems (webhook receivers): one record's slow answer must not hold another's send.
+   * Coalesce the records' SQS sends, counter additions, bus notifications and eventually consistent
+   * item reads (default true). False for a worker whose records wait on others' systems (webhook
+   * receivers): one record's slow answer must not hold another's send.
    */
   coalesceSends?: boolean;
 }

@@ -70,6 +70,26 @@ describe('notifications published on EventBridge', () => {
     for (const id of ['DECL-A', 'DECL-B', 'DECL-C']) expect(onBus(id).map((event) => event['detail-type'])).toHaveLength(2);
   });
 
+  it("keeps a record's own notifications in order across calls when they are more than 10", async () => {
+    // Prepare: one record with 12 notifications, one with 1
+    const bus = new EventBridgeEventBus(client, BUS);
+
+    // Act
+    calls = [];
+    await withSendBarrier((runRecord) =>
+      Promise.all([
+        runRecord(() => bus.publish(Array.from({ length: 12 }, (_, index) => notification('DECL-G', index + 1)))),
+        runRecord(() => bus.publish([notification('DECL-H', 1)])),
+      ]),
+    );
+
+    // Assess
+    expect(calls).toEqual([10, 3]);
+    expect(onBus('DECL-G').map((event) => (event.detail as { data: { version: number } }).data.version)).toEqual(
+      Array.from({ length: 12 }, (_, index) => index + 1),
+    );
+  });
+
   it('puts a publish of 12 notifications outside an invocation at once, in two calls', async () => {
     // Prepare
     const bus = new EventBridgeEventBus(client, BUS);

@@ -80,4 +80,17 @@ describe('eventually consistent reads coalesced inside an SQS invocation', () =>
     expect([alone?.label, outside?.label]).toEqual([id, id]);
     expect(calls.map((call) => call.command)).toEqual(['GetItemCommand', 'GetItemCommand']);
   });
+
+  it('fails every read of a call DynamoDB refuses, and only those', async () => {
+    // Prepare: two records read from a table that does not exist
+    const documents = documentClientOf(client);
+    const reads = [randomUUID(), randomUUID()].map((id) => () => getItemEventually(documents, 'customs-no-such-table', stateKey(id)));
+
+    // Act
+    const outcomes = await withSendBarrier((runRecord) => Promise.allSettled(reads.map((read) => runRecord(read))));
+
+    // Assess
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    expect(String((outcomes[0] as PromiseRejectedResult).reason)).toContain('ResourceNotFound');
+  });
 });

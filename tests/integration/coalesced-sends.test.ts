@@ -71,8 +71,8 @@ describe('sends coalesced inside an SQS invocation', () => {
   }, 180_000);
 
   it('notifies a batch of events with one read of their declarations and one PutEvents call', async () => {
-    // Prepare: the history events of the declarations above wait on the notifications queue (its trigger is off here)
-    await submitDeclarations(call, trader, BOREALIS, 2);
+    // Prepare: the history events of four declarations (and of any before) wait on the notifications queue (its trigger is off here)
+    await submitDeclarations(call, trader, BOREALIS, 4);
 
     // Act: one invocation of the fan-out for a batch of them
     const { response, messages } = await invokeWithHeldBatch(cloud, 'notifications', 'fanOutNotifications', 4, () => {
