@@ -1627,9 +1627,9 @@ export const functions = {
     access: {
       tables: {
         main: [
-          // The state (and, until it carries the event, the history) of the declaration notified; the
-          // states of an invocation's events read together (shared/adapters/dynamodb-read-coalescer.ts).
-          { actions: ['GetItem', 'BatchGetItem', 'Query'], keys: [key.declaration] },
+          // The state of the declaration notified and, once the state no longer carries it, the event's
+          // item; an invocation's records read them together (shared/adapters/dynamodb-read-coalescer.ts).
+          { actions: ['GetItem', 'BatchGetItem'], keys: [key.declaration] },
           // The permit whose application or decision is notified (pattern 67): only what is stored is notified.
           { actions: ['GetItem'], keys: [key.permit] },
           { actions: ['Query'], keys: [key.subscriber] },

@@ -669,6 +669,19 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   async listEvents(declarationId: string): Promise<HistoryEvent[]> {
     return (await this.declarationItems(declarationId, { prefix: keys.historyEventPrefix })).map(decodeHistoryEvent);
   }
+
+  async getEvent(
+    declarationId: string,
+    version: number,
+    read: { consistent: boolean } = { consistent: true },
+  ): Promise<HistoryEvent | undefined> {
+    const key = keys.historyEvent(declarationId, version);
+    // Eventually consistent: with the other reads of the invocation's records (the fan-out's), one BatchGetItem.
+    const item = read.consistent
+      ? (await this.documents.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item
+      : await getItemEventually(this.documents, this.tableName, key);
+    return item ? decodeHistoryEvent(item) : undefined;
+  }
 }
 
 /** The stored attributes of a field an amendment clears (outcomes may be stored compressed, with or without a dictionary; parts by reference). */

@@ -133,6 +133,11 @@ export interface DeclarationReader {
   getState(id: string, read?: { consistent: boolean }): Promise<DeclarationState | undefined>;
   /** Its history, oldest first. */
   listEvents(declarationId: string): Promise<HistoryEvent[]>;
+  /**
+   * The history event of `version`, if stored: read strongly consistent unless `read.consistent`
+   * is false (half the read units; an event just stored may not show yet).
+   */
+  getEvent(declarationId: string, version: number, read?: { consistent: boolean }): Promise<HistoryEvent | undefined>;
   /** Whether the history event of `version` is stored (read consistently). */
   hasEvent(declarationId: string, version: number): Promise<boolean>;
   /**

@@ -29,7 +29,7 @@ import type { PermitReader } from '#shared/ports/permits.ts';
 import type { DeliveryLog, SubscriptionStore, WebhookQueue } from '#shared/ports/webhooks.ts';
 
 export interface FanOutDeps {
-  repository: Pick<DeclarationReader, 'getState' | 'listEvents'>;
+  repository: Pick<DeclarationReader, 'getState' | 'getEvent'>;
   permits: PermitReader;
   subscriptions: Pick<SubscriptionStore, 'list'>;
   deliveries: Pick<DeliveryLog, 'createDelivery' | 'getDelivery'>;
@@ -97,11 +97,14 @@ async function declarationEvent(message: PipelineMessage, deps: FanOutDeps): Pro
   const seen = await deps.repository.getState(message.declarationId, { consistent: false });
   const state =
     seen && seen.version >= message.version ? seen : await deps.repository.getState(message.declarationId, { consistent: true });
-  // The event is queued just before its item is written: the state carries it until then.
+  // The event is queued just before its item is written: the state carries it until then. Past
+  // it, its item is stored (the next change stores it first): read eventually consistent (with the
+  // other records' reads), and strongly only when that read does not show it yet.
   const event =
     state?.lastEvent?.version === message.version
       ? state.lastEvent
-      : (await deps.repository.listEvents(message.declarationId)).find((candidate) => candidate.version === message.version);
+      : ((await deps.repository.getEvent(message.declarationId, message.version, { consistent: false })) ??
+        (await deps.repository.getEvent(message.declarationId, message.version)));
   // Not there yet: SQS delivers the message again after the visibility timeout.
   if (!state || !event) throw new EventNotStoredError(`history event ${message.version} of declaration ${message.declarationId}`);
   return notificationsOf(event, state);

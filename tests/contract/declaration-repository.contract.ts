@@ -657,6 +657,27 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
       expect(fromArchive?.submittedText).toBeUndefined();
     });
 
+    it('reads one history event by its version, strongly or eventually consistent, and none that is not stored', async () => {
+      // Prepare
+      const record = await stored(subject);
+      const repository = subject.repository();
+      await repository.appendEvent(event(record, 1));
+      await repository.appendEvent(event(record, 2));
+
+      // Act
+      const [strongly, eventually, missing] = [
+        await repository.getEvent(record.id, 2),
+        await repository.getEvent(record.id, 2, { consistent: false }),
+        await repository.getEvent(record.id, 3),
+      ];
+
+      // Assess
+      const listed = (await repository.listEvents(record.id)).find((item) => item.version === 2);
+      expect(strongly).toEqual(listed);
+      expect(eventually).toEqual(listed);
+      expect(missing).toBeUndefined();
+    });
+
     it('reads the state eventually consistent when asked to, as stored once the write has settled', async () => {
       // Prepare
       const record = await stored(subject);

@@ -283,6 +283,11 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
     return { record, eventsFrom: fromVersion, events, ...(used ? { submittedText: copy.text } : {}) };
   }
 
+  async getEvent(declarationId: string, version: number): Promise<HistoryEvent | undefined> {
+    const event = this.#events.get(declarationId)?.get(version);
+    return event ? clone(event) : undefined;
+  }
+
   async listEvents(declarationId: string): Promise<HistoryEvent[]> {
     return [...(this.#events.get(declarationId)?.values() ?? [])].sort((a, b) => a.version - b.version).map(clone);
   }
