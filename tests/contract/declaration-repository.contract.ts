@@ -673,6 +673,7 @@ export function declarationRepositoryContract(name: string, subject: ContractSub
 
       // Assess
       const listed = (await repository.listEvents(record.id)).find((item) => item.version === 2);
+      expect(listed).toMatchObject({ declarationId: record.id, version: 2 });
       expect(strongly).toEqual(listed);
       expect(eventually).toEqual(listed);
       expect(missing).toBeUndefined();

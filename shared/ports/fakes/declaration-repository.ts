@@ -283,7 +283,8 @@ export class InMemoryDeclarationRepository implements DeclarationRepository {
     return { record, eventsFrom: fromVersion, events, ...(used ? { submittedText: copy.text } : {}) };
   }
 
-  async getEvent(declarationId: string, version: number): Promise<HistoryEvent | undefined> {
+  /** As stored: the fake has no replicas, so an eventually consistent read is as a strong one. */
+  async getEvent(declarationId: string, version: number, _read?: { consistent: boolean }): Promise<HistoryEvent | undefined> {
     const event = this.#events.get(declarationId)?.get(version);
     return event ? clone(event) : undefined;
   }

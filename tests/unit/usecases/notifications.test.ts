@@ -183,6 +183,31 @@ describe('fan-out and delivery', () => {
     expect(p.bus.published.map((notification) => notification.id)).toEqual([`evt_${record.id}_1`]);
   });
 
+  it('reads an event the state no longer carries as its own item: eventually consistent first, strongly when that read misses it', async () => {
+    // Prepare: the state has moved past the event (it no longer carries it); the eventually consistent read of the event misses
+    const p = platform();
+    const record = await declarationOf(p, newParty());
+    const eventReads: (boolean | undefined)[] = [];
+    const repository = overridden(p.repository, {
+      getState: async (id) => {
+        const state = await p.repository.getState(id);
+        return state && { ...state, lastEvent: undefined };
+      },
+      getEvent: async (id, version, read) => {
+        eventReads.push(read?.consistent);
+        return read?.consistent === false ? undefined : p.repository.getEvent(id, version);
+      },
+    });
+
+    // Act
+    const result = await fanOutNotification({ declarationId: record.id, version: 1 }, { ...p.fanOutDeps, repository });
+
+    // Assess
+    expect(result.outcome).toBe('published');
+    expect(eventReads).toEqual([false, undefined]);
+    expect(p.bus.published.map((notification) => notification.id)).toEqual([`evt_${record.id}_1`]);
+  });
+
   it("queues an event's deliveries to several subscriptions together, after recording them all", async () => {
     // Prepare: three subscriptions of the declarant that want the SUBMITTED event
     const p = platform();
