@@ -5,7 +5,7 @@
  * answered as missing); a lone read, and any read outside a barrier, is a GetItem.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
@@ -13,6 +13,7 @@ import { documentClientOf } from '#shared/adapters/dynamodb-items.ts';
 import { getItemEventually } from '#shared/adapters/dynamodb-read-coalescer.ts';
 import { loadConfig } from '#shared/config.ts';
 import { withSendBarrier } from '#shared/workers/send-barrier.ts';
+import { watchedDynamoDbClient } from '#tests/support/watched-dynamodb-client.ts';
 
 let cloud: LocalCloud;
 let client: DynamoDBClient;
@@ -21,20 +22,10 @@ let tableName: string;
 
 beforeAll(async () => {
   cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, logLevel: 'silent', functions: {} });
-  client = new DynamoDBClient({
-    region: process.env.AWS_REGION,
-    endpoint: cloud.endpoints.dynamodb,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  client = watchedDynamoDbClient(cloud, (command, input) => {
+    const requests = (input.RequestItems ?? {}) as Record<string, { Keys: unknown[] }>;
+    calls.push({ command, keys: Object.values(requests).reduce((sum, request) => sum + request.Keys.length, 0) });
   });
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { RequestItems?: Record<string, { Keys: unknown[] }> };
-      const keys = Object.values(input.RequestItems ?? {}).reduce((sum, request) => sum + request.Keys.length, 0);
-      calls.push({ command: context.commandName ?? '', keys });
-      return next(args);
-    },
-    { step: 'initialize', name: 'countCalls' },
-  );
   tableName = loadConfig('fanOutNotifications').tableName('main');
 }, 60_000);
 

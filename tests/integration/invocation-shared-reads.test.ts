@@ -5,7 +5,7 @@
  * record gets the load in force at its own moment; a deferment account is routed on one read.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { DynamoDbAccountLedger } from '#shared/adapters/dynamodb-accounts.ts';
@@ -15,6 +15,7 @@ import { loadConfig } from '#shared/config.ts';
 import { openAccount } from '#shared/domain/accounts.ts';
 import { contentVersion } from '#shared/usecases/reference-documents.ts';
 import { withSharedReads } from '#shared/workers/invocation-reads.ts';
+import { watchedDynamoDbClient } from '#tests/support/watched-dynamodb-client.ts';
 
 let cloud: LocalCloud;
 let client: DynamoDBClient;
@@ -25,26 +26,16 @@ let failNextQueryUpTo: string | undefined;
 
 beforeAll(async () => {
   cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, logLevel: 'silent', functions: {} });
-  client = new DynamoDBClient({
-    region: process.env.AWS_REGION,
-    endpoint: cloud.endpoints.dynamodb,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  client = watchedDynamoDbClient(cloud, (command, input) => {
+    // The document client's commands reach this step before they are marshalled: plain strings.
+    const raw = (input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':last'];
+    const last = typeof raw === 'string' ? raw : (raw as { S?: string } | undefined)?.S;
+    calls.push({ command, ...(last ? { last } : {}) });
+    if (command === 'QueryCommand' && last !== undefined && last === failNextQueryUpTo) {
+      failNextQueryUpTo = undefined;
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
+    }
   });
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      // The document client's commands reach this step before they are marshalled: plain strings.
-      const input = args.input as { ExpressionAttributeValues?: Record<string, unknown> };
-      const raw = input.ExpressionAttributeValues?.[':last'];
-      const last = typeof raw === 'string' ? raw : (raw as { S?: string } | undefined)?.S;
-      calls.push({ command: context.commandName ?? '', ...(last ? { last } : {}) });
-      if (context.commandName === 'QueryCommand' && last !== undefined && last === failNextQueryUpTo) {
-        failNextQueryUpTo = undefined;
-        throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'countCalls' },
-  );
 }, 60_000);
 
 afterAll(async () => {
