@@ -25,7 +25,7 @@ import { DynamoDbDocumentSeal } from '#shared/adapters/dynamodb-document-seal.ts
 import type { DeclarationDocument, DocumentDownload } from '#shared/domain/declaration-documents.ts';
 import type { PublicJwk, ReleaseNote, SealedDocument } from '#shared/domain/sealed-documents.ts';
 import { functions } from '#shared/resources.ts';
-import { holdMessages, sqsEventOf } from '#tests/support/held-messages.ts';
+import { holdMessages, sqsEventOf, withTriggersOff } from '#tests/support/held-messages.ts';
 import { noRandomSelection } from '#tests/support/scenarios.ts';
 import { apiClient, released, submitDeclarations } from './support.ts';
 
@@ -46,7 +46,7 @@ beforeAll(async () => {
     awsPort: 0,
     retryDelaySeconds: 0,
     logLevel: 'silent',
-    functions: { ...functions, issueDocuments: { ...functions.issueDocuments, triggers: [] } },
+    functions: withTriggersOff('issueDocuments'),
   });
   await seedDemoData();
   ({ call } = apiClient(cloud.apiUrl));

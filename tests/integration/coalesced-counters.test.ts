@@ -18,7 +18,7 @@ import { LocalFunction } from '#local/lambda.ts';
 import { clearanceCounters } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { functions } from '#shared/resources.ts';
-import { invokeWithHeldBatch, sqsEventOf } from '#tests/support/held-messages.ts';
+import { invokeWithHeldBatch, sqsEventOf, withTriggersOff } from '#tests/support/held-messages.ts';
 import { startRecordedCloud } from '#tests/support/seeded-cloud.ts';
 import { released, submitDeclarations } from './support.ts';
 
@@ -30,11 +30,7 @@ let call: Awaited<ReturnType<typeof startRecordedCloud>>['api'];
 let trader: string;
 
 beforeAll(async () => {
-  ({
-    cloud,
-    recorder,
-    api: call,
-  } = await startRecordedCloud({ functions: { ...functions, scoreRisk: { ...functions.scoreRisk, triggers: [] } } }));
+  ({ cloud, recorder, api: call } = await startRecordedCloud({ functions: withTriggersOff('scoreRisk') }));
   trader = cloud.mintToken({ role: 'trader', party: BOREALIS });
 }, 120_000);
 

@@ -14,8 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '#bench/cost/ledger.ts';
 import type { Recorder } from '#bench/cost/recorder.ts';
 import type { LocalCloud } from '#local/cloud.ts';
-import { functions } from '#shared/resources.ts';
-import { invokeWithHeldBatch } from '#tests/support/held-messages.ts';
+import { invokeWithHeldBatch, withTriggersOff } from '#tests/support/held-messages.ts';
 import { startRecordedCloud } from '#tests/support/seeded-cloud.ts';
 import { released, submitDeclarations } from './support.ts';
 
@@ -27,17 +26,7 @@ let call: Awaited<ReturnType<typeof startRecordedCloud>>['api'];
 let trader: string;
 
 beforeAll(async () => {
-  ({
-    cloud,
-    recorder,
-    api: call,
-  } = await startRecordedCloud({
-    functions: {
-      ...functions,
-      validateDeclaration: { ...functions.validateDeclaration, triggers: [] },
-      fanOutNotifications: { ...functions.fanOutNotifications, triggers: [] },
-    },
-  }));
+  ({ cloud, recorder, api: call } = await startRecordedCloud({ functions: withTriggersOff('validateDeclaration', 'fanOutNotifications') }));
   trader = cloud.mintToken({ role: 'trader', party: BOREALIS });
 }, 120_000);
 

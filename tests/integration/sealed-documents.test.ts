@@ -38,7 +38,7 @@ import { type DeclarationDocument, type DocumentDownload, parseDocumentId } from
 import type { AssessmentNotice, ReleaseNote, SealedDocument } from '#shared/domain/sealed-documents.ts';
 import { functions } from '#shared/resources.ts';
 import { chromiumPath, screenshotDir } from '#tests/console/support.ts';
-import { sqsEventOf } from '#tests/support/held-messages.ts';
+import { sqsEventOf, withTriggersOff } from '#tests/support/held-messages.ts';
 import { noRandomSelection } from '#tests/support/scenarios.ts';
 import { apiClient, declarationFor, eventually } from './support.ts';
 
@@ -58,7 +58,7 @@ beforeAll(async () => {
     awsPort: 0,
     retryDelaySeconds: 0,
     logLevel: 'silent',
-    functions: { ...functions, printDocuments: { ...functions.printDocuments, triggers: [] } },
+    functions: withTriggersOff('printDocuments'),
   });
   expect(cloud.environment.DOCUMENT_PRINTING).toBe('on-request');
   await seedDemoData();

@@ -11,6 +11,14 @@ import { functions } from '#shared/resources.ts';
 import type { QueueName } from '#shared/stateful-resources.ts';
 import { eventually } from '#tests/integration/support.ts';
 
+/**
+ * The platform's functions with these ones' queue triggers off: their messages wait on the queue for
+ * a test to hold and hand over as one batch (`invokeWithHeldBatch`).
+ */
+export function withTriggersOff(...names: (keyof typeof functions)[]): typeof functions {
+  return { ...functions, ...Object.fromEntries(names.map((name) => [name, { ...functions[name], triggers: [] }])) };
+}
+
 /** Receives from the queue until `count` messages are held (invisible to its pollers for a minute). */
 export async function holdMessages(cloud: LocalCloud, sqs: SQSClient, queue: QueueName, count: number): Promise<Message[]> {
   const held: Message[] = [];
