@@ -16,7 +16,7 @@
 import type { Clock } from '#shared/ports/clock.ts';
 import type { RiskProfileStore } from '#shared/ports/risk-stores.ts';
 import type { RiskProfile } from '#shared/risk/profile.ts';
-import { sharedRead } from '#shared/workers/invocation-reads.ts';
+import { readShared } from '#shared/workers/invocation-reads.ts';
 
 /** Well over the time an index takes to show a write (usually under a second), from when the count was first seen. */
 export const SETTLE_MS = 10_000;
@@ -37,7 +37,7 @@ export class CachedRiskProfiles implements RiskProfileStore {
   async allVersions(): Promise<RiskProfile[]> {
     // The records of one SQS invocation share one look (shared/workers/invocation-reads.ts): one
     // count read, and at most one list read when the count moved, where each would have read both.
-    return (await sharedRead('riskProfileVersions', () => this.#allVersions())) ?? this.#allVersions();
+    return readShared('riskProfileVersions', () => this.#allVersions());
   }
 
   async #allVersions(): Promise<RiskProfile[]> {

@@ -31,7 +31,7 @@ import {
 import { type Account, accountSchema, applyEntry, deriveAccount, type LedgerEntry, ledgerEntrySchema } from '#shared/domain/accounts.ts';
 import type { AccountLedger, PostOutcome } from '#shared/ports/accounts.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
-import { sharedRead } from '#shared/workers/invocation-reads.ts';
+import { readShared } from '#shared/workers/invocation-reads.ts';
 import { conditional } from './conditional-write.ts';
 import { documentClientOf, queryByPrefix } from './dynamodb-items.ts';
 import { entityTypes, keys } from './keys.ts';
@@ -94,7 +94,7 @@ export class DynamoDbAccountLedger implements AccountLedger {
     // read their account this way only, so its one partition is not read strongly per charge.
     // The records of one SQS invocation charging the same account share one read (pattern 96a).
     const read = () => this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.account(number) }));
-    const result = (await sharedRead(`accountPeek:${number}`, read)) ?? (await read());
+    const result = await readShared(`accountPeek:${number}`, read);
     return result.Item ? accountSchema.parse(strip(result.Item)) : undefined;
   }
 

@@ -21,7 +21,7 @@ import type { Lane } from '#shared/risk/outcome.ts';
 import { type RiskProfile, riskProfileSchema } from '#shared/risk/profile.ts';
 import type { RecentSelectionRates } from '#shared/risk/selection.ts';
 import { type TraderProfile, traderProfileSchema } from '#shared/risk/trader.ts';
-import { sharedRead } from '#shared/workers/invocation-reads.ts';
+import { readShared } from '#shared/workers/invocation-reads.ts';
 import { documentClientOf } from './dynamodb-items.ts';
 import { keys } from './keys.ts';
 import { cancelledByCondition, retryingConflicts } from './transaction-conflicts.ts';
@@ -183,7 +183,7 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
       );
     // A read a moment old may serve (eventually consistent): the records of one SQS invocation
     // scoring the same trader's declarations share it (shared/workers/invocation-reads.ts).
-    const items = read.consistent ? await readAll() : ((await sharedRead(`trader:${partyId}`, readAll)) ?? (await readAll()));
+    const items = read.consistent ? await readAll() : await readShared(`trader:${partyId}`, readAll);
     const profile = items.find((item) => item.SK === keys.traderProfile(partyId).SK);
     const counts = items.filter((item) => item !== profile);
     if (!profile && counts.length === 0) return undefined;
@@ -315,7 +315,7 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
           ),
         ),
       );
-    const shards = (await sharedRead(`selectionStats:${office}:${sorted[0]}:${sorted.at(-1)}`, readShards)) ?? (await readShards());
+    const shards = await readShared(`selectionStats:${office}:${sorted[0]}:${sorted.at(-1)}`, readShards);
     for (const item of shards.flatMap((result) => result.Items ?? [])) {
       tally.declarations += Number(item.declarations ?? 0);
       for (const lane of ['GREEN', 'BLUE', 'YELLOW', 'RED'] as const) tally.lanes[lane] += Number(item[lane] ?? 0);

@@ -43,3 +43,12 @@ export async function sharedRead<T>(key: string, read: () => Promise<T>): Promis
     return undefined;
   }
 }
+
+/**
+ * The invocation's answer to `key` (`sharedRead`), or the caller's own read where there is none to
+ * share: outside an invocation, or after the shared read failed.
+ */
+export async function readShared<T>(key: string, read: () => Promise<T>): Promise<T> {
+  const shared = await sharedRead(key, read);
+  return shared === undefined ? read() : shared;
+}
