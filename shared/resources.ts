@@ -657,6 +657,9 @@ export const functions = {
           { actions: ['BatchGetItem', 'GetItem', 'UpdateItem', 'PutItem'], keys: [key.cargo] },
           // Pattern 64: once discharged, the wait ends and the line leaves the office's undeclared goods (pattern 66).
           { actions: ['DeleteItem'], keys: [key.cargo, key.undeclaredGoods] },
+          // The records of one invocation read their charges' guards, shards and entries, payment
+          // requests and states together (shared/adapters/dynamodb-read-coalescer.ts).
+          { actions: ['BatchGetItem'], keys: [key.account, key.paymentRequest, key.declaration] },
         ],
       },
       buckets: { archive: [readsDeclarationBodies] },
@@ -767,8 +770,9 @@ export const functions = {
     access: {
       tables: {
         main: [
-          // Pattern 40: the declaration, its history and its issued documents (ISSUED#<kind>#<version>).
-          { actions: ['GetItem', 'Query', 'PutItem'], keys: [key.declaration] },
+          // Pattern 40: the declaration, its history and its issued documents (ISSUED#<kind>#<version>),
+          // the batch's issue records read together (BatchGetItem, shared/adapters/dynamodb-read-coalescer.ts).
+          { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem'], keys: [key.declaration] },
           // Pattern 40: the seal's public key, published once per execution environment.
           { actions: ['PutItem'], keys: [key.sealKeys] },
         ],

@@ -34,7 +34,15 @@ import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import { readShared } from '#shared/workers/invocation-reads.ts';
 import { conditional } from './conditional-write.ts';
 import { documentClientOf, queryByPrefix } from './dynamodb-items.ts';
+import { getItemCoalesced, type ItemRead } from './dynamodb-read-coalescer.ts';
 import { entityTypes, keys } from './keys.ts';
+
+/**
+ * The ledger's reads of one item are strongly consistent (a booking reads what it conditions its
+ * write on) and, in an SQS invocation, coalesced with the other records' (the release stage's
+ * charges: one BatchGetItem for the batch's guards, shards and entries).
+ */
+const consistently: ItemRead = { consistent: true };
 
 const strip = (item: Record<string, unknown>): Record<string, unknown> => {
   const { PK: _pk, SK: _sk, entity: _entity, ...rest } = item;
@@ -151,10 +159,8 @@ export class DynamoDbAccountLedger implements AccountLedger {
 
   /** The entry of the account's own ledger booked for `source` (its guard), if any. */
   private async bookedOnAccount(number: string, source: string): Promise<LedgerEntry | undefined> {
-    const guard = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.ledgerSource(number, source), ConsistentRead: true }),
-    );
-    return guard.Item ? this.entryAt(number, Number(guard.Item.sequence)) : undefined;
+    const guard = await getItemCoalesced(this.documents, this.tableName, keys.ledgerSource(number, source), consistently);
+    return guard ? this.entryAt(number, Number(guard.sequence)) : undefined;
   }
 
   async getShard(number: string, shard: number): Promise<AccountShard | undefined> {
@@ -179,10 +185,8 @@ export class DynamoDbAccountLedger implements AccountLedger {
   }
 
   async shardEntryAt(number: string, shard: number, sequence: number): Promise<LedgerEntry | undefined> {
-    const result = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.accountShardEntry(number, shard, sequence), ConsistentRead: true }),
-    );
-    return result.Item ? ledgerEntrySchema.parse(strip(result.Item)) : undefined;
+    const item = await getItemCoalesced(this.documents, this.tableName, keys.accountShardEntry(number, shard, sequence), consistently);
+    return item ? ledgerEntrySchema.parse(strip(item)) : undefined;
   }
 
   async postOnShard(change: { shard: AccountShard; expectedVersion: number; entry: LedgerEntry }): Promise<'applied' | 'conflict'> {
@@ -197,10 +201,8 @@ export class DynamoDbAccountLedger implements AccountLedger {
   }
 
   async chargeGuard(number: string, source: string): Promise<ChargeGuard | undefined> {
-    const result = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.chargeGuard(number, source), ConsistentRead: true }),
-    );
-    return result.Item ? chargeGuardSchema.parse({ shard: result.Item.shard, sequence: result.Item.sequence }) : undefined;
+    const item = await getItemCoalesced(this.documents, this.tableName, keys.chargeGuard(number, source), consistently);
+    return item ? chargeGuardSchema.parse({ shard: item.shard, sequence: item.sequence }) : undefined;
   }
 
   placeChargeGuard(number: string, source: string, guard: ChargeGuard, replacing?: ChargeGuard): Promise<boolean> {
@@ -228,10 +230,8 @@ export class DynamoDbAccountLedger implements AccountLedger {
   }
 
   private async cachedShard(number: string, shard: number): Promise<AccountShard | undefined> {
-    const result = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.accountShard(number, shard), ConsistentRead: true }),
-    );
-    return result.Item ? accountShardSchema.parse(strip(result.Item)) : undefined;
+    const item = await getItemCoalesced(this.documents, this.tableName, keys.accountShard(number, shard), consistently);
+    return item ? accountShardSchema.parse(strip(item)) : undefined;
   }
 
   /** Writes the guard of `entry`, counts its revenue and moves the cache over it (from `before`, or from nothing for the opening). */
@@ -273,17 +273,13 @@ export class DynamoDbAccountLedger implements AccountLedger {
   }
 
   private async cached(number: string): Promise<Account | undefined> {
-    const result = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.account(number), ConsistentRead: true }),
-    );
-    return result.Item ? accountSchema.parse(strip(result.Item)) : undefined;
+    const item = await getItemCoalesced(this.documents, this.tableName, keys.account(number), consistently);
+    return item ? accountSchema.parse(strip(item)) : undefined;
   }
 
   private async entryAt(number: string, sequence: number): Promise<LedgerEntry | undefined> {
-    const result = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.ledgerEntry(number, sequence), ConsistentRead: true }),
-    );
-    return result.Item ? ledgerEntrySchema.parse(strip(result.Item)) : undefined;
+    const item = await getItemCoalesced(this.documents, this.tableName, keys.ledgerEntry(number, sequence), consistently);
+    return item ? ledgerEntrySchema.parse(strip(item)) : undefined;
   }
 
   private put(

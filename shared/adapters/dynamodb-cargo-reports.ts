@@ -1,15 +1,6 @@
 /** Cargo reports in the main table (docs/data-model.md, patterns 63 to 66): single conditional writes. */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type CargoLine,
   cargoLineSchema,
@@ -31,10 +22,11 @@ import {
 } from '#shared/ports/cargo-reports.ts';
 import { conditional } from './conditional-write.ts';
 import { documentClientOf, queryByPrefix, withoutKeys } from './dynamodb-items.ts';
+import { getItemsCoalesced } from './dynamodb-read-coalescer.ts';
 import { entityTypes, keys } from './keys.ts';
 
 /** BatchGetItem reads at most 100 keys a call. */
-const BATCH_GET_KEYS = 100;
+const _BATCH_GET_KEYS = 100;
 
 export class DynamoDbCargoReports implements CargoReports {
   private readonly documents: DynamoDBDocumentClient;
@@ -68,22 +60,14 @@ export class DynamoDbCargoReports implements CargoReports {
   }
 
   async findLines(documents: readonly TransportDocument[]): Promise<(CargoLine | undefined)[]> {
-    const byKey = new Map<string, CargoLine>();
-    const unique = [...new Set(documents.map(transportDocumentKey))];
-    for (let start = 0; start < unique.length; start += BATCH_GET_KEYS) {
-      let pending: Record<string, unknown>[] | undefined = unique.slice(start, start + BATCH_GET_KEYS).map((key) => keys.cargoLine(key));
-      while (pending && pending.length > 0) {
-        const result: BatchGetCommandOutput = await this.documents.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          const line = cargoLineSchema.parse(withoutKeys(item));
-          byKey.set(transportDocumentKey(line.transportDocument), line);
-        }
-        pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
-    return documents.map((document) => byKey.get(transportDocumentKey(document)));
+    // With the other records' reads (the release stage's), one BatchGetItem.
+    const items = await getItemsCoalesced(
+      this.documents,
+      this.tableName,
+      documents.map((document) => keys.cargoLine(transportDocumentKey(document))),
+      { consistent: true },
+    );
+    return items.map((item) => (item ? cargoLineSchema.parse(withoutKeys(item)) : undefined));
   }
 
   private async getLine(document: TransportDocument): Promise<CargoLine | undefined> {

@@ -59,7 +59,7 @@ import {
   unpackLegacyBody,
 } from './declaration-item-codec.ts';
 import { documentClientOf } from './dynamodb-items.ts';
-import { getItemEventually } from './dynamodb-read-coalescer.ts';
+import { getItemCoalesced } from './dynamodb-read-coalescer.ts';
 import { entityTypes, keys } from './keys.ts';
 import { listShardedIndex } from './sharded-listing.ts';
 
@@ -213,10 +213,8 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   }
 
   async getState(id: string, read: { consistent: boolean } = { consistent: true }): Promise<DeclarationState | undefined> {
-    // Eventually consistent: with the other reads of the invocation's records (the fan-out's), one BatchGetItem.
-    const item = read.consistent
-      ? (await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keys.declaration(id), ConsistentRead: true }))).Item
-      : await getItemEventually(this.documents, this.tableName, keys.declaration(id));
+    // With the other reads of the invocation's records (the fan-out's, the release's), one BatchGetItem.
+    const item = await getItemCoalesced(this.documents, this.tableName, keys.declaration(id), read);
     return item ? decodeStateItem(item).state : undefined;
   }
 
@@ -676,10 +674,8 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     read: { consistent: boolean } = { consistent: true },
   ): Promise<HistoryEvent | undefined> {
     const key = keys.historyEvent(declarationId, version);
-    // Eventually consistent: with the other reads of the invocation's records (the fan-out's), one BatchGetItem.
-    const item = read.consistent
-      ? (await this.documents.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item
-      : await getItemEventually(this.documents, this.tableName, key);
+    // With the other reads of the invocation's records (the fan-out's), one BatchGetItem.
+    const item = await getItemCoalesced(this.documents, this.tableName, key, read);
     return item ? decodeHistoryEvent(item) : undefined;
   }
 }

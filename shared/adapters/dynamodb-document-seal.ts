@@ -5,11 +5,12 @@
  * counts; its printable copy is added once, later, and asked for by a download when printing is on request).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PublicJwk } from '#shared/domain/sealed-documents.ts';
 import type { ArchivedPdf, IssuedDocument, IssuedDocumentKind, IssuedDocuments, SealKeyRegistry } from '#shared/ports/document-seal.ts';
 import { conditional } from './conditional-write.ts';
 import { documentClientOf } from './dynamodb-items.ts';
+import { getItemCoalesced } from './dynamodb-read-coalescer.ts';
 import { keys } from './keys.ts';
 
 export class DynamoDbDocumentSeal implements SealKeyRegistry, IssuedDocuments {
@@ -69,10 +70,11 @@ export class DynamoDbDocumentSeal implements SealKeyRegistry, IssuedDocuments {
   }
 
   async get(declarationId: string, kind: IssuedDocumentKind, version: number): Promise<IssuedDocument | undefined> {
-    const result = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.issuedDocument(declarationId, kind, version), ConsistentRead: true }),
-    );
-    return result.Item ? issuedDocumentOf(result.Item) : undefined;
+    // With the other records' reads (the documents worker's), one BatchGetItem.
+    const item = await getItemCoalesced(this.documents, this.tableName, keys.issuedDocument(declarationId, kind, version), {
+      consistent: true,
+    });
+    return item ? issuedDocumentOf(item) : undefined;
   }
 
   async list(declarationId: string): Promise<IssuedDocument[]> {

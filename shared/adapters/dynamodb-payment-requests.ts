@@ -5,6 +5,7 @@ import { type PaymentRequest, paymentRequestSchema } from '#shared/domain/duties
 import type { ConfirmOutcome, PaymentRequests } from '#shared/ports/payments.ts';
 import { conditional } from './conditional-write.ts';
 import { documentClientOf } from './dynamodb-items.ts';
+import { getItemCoalesced } from './dynamodb-read-coalescer.ts';
 import { entityTypes, keys } from './keys.ts';
 
 export class DynamoDbPaymentRequests implements PaymentRequests {
@@ -30,11 +31,10 @@ export class DynamoDbPaymentRequests implements PaymentRequests {
   }
 
   async get(reference: string): Promise<PaymentRequest | undefined> {
-    const result = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.paymentRequest(reference), ConsistentRead: true }),
-    );
-    if (!result.Item) return undefined;
-    const { PK: _pk, SK: _sk, entity: _entity, ...request } = result.Item;
+    // With the other records' reads (the release stage's), one BatchGetItem.
+    const item = await getItemCoalesced(this.documents, this.tableName, keys.paymentRequest(reference), { consistent: true });
+    if (!item) return undefined;
+    const { PK: _pk, SK: _sk, entity: _entity, ...request } = item;
     return paymentRequestSchema.parse(request);
   }
 
