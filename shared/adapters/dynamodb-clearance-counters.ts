@@ -31,7 +31,7 @@ import { type DayCounters, emptyDay, releaseBucketOf, type StatisticsIncrement }
 import { type RevenueCount, revenueOfEntry, revenueOfPayment, revenueOfPayout } from '#shared/domain/ledger-revenue.ts';
 import type { ClearanceCounters, LedgerCount } from '#shared/ports/clearance-counters.ts';
 import { type Lane, lanes } from '#shared/risk/outcome.ts';
-import { type Waiting, waitAtBarrier } from '#shared/workers/send-barrier.ts';
+import { addAtBarrier } from './barrier-additions.ts';
 import { conditional } from './conditional-write.ts';
 import { keys, shardOf } from './keys.ts';
 import { cancelledByCondition, retryingConflicts } from './transaction-conflicts.ts';
@@ -65,7 +65,6 @@ function additions(revenue: RevenueCount): { expression: string; names: Record<s
 
 /** One declaration's addition to a counter, as it waits at an SQS invocation's barrier. */
 interface CounterAddition {
-  counters: DynamoDbClearanceCounters;
   day: string;
   shard: number;
   counter: string;
@@ -75,63 +74,10 @@ interface CounterAddition {
 /** Whether every amount of an addition is a finite number (a NaN would fail the whole group's write). */
 const finite = (addition: CounterAddition): boolean => Object.values(addition.amounts).every((amount) => Number.isFinite(Number(amount)));
 
-/**
- * Errors after which DynamoDB certainly did not apply the write (refused, not timed out): the
- * group's additions can be written again one by one without counting any twice.
- */
-const notApplied = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'ValidationException',
-]);
-
-/**
- * The additions the barrier let through: one write of their sums per store, day and counter. If
- * DynamoDB refused that write (throttled, invalid), each addition of the group is written on its
- * own, so a refusal costs only the counts refused again, as one record's refused write did before;
- * after an error that leaves it unknown whether the write landed (a time-out), every addition of
- * the group fails unwritten again, so none counts twice (counts are at most once). Each caller
- * settles with its own addition.
- */
-const flushAdditions = (waiting: Waiting<CounterAddition>[]): void => {
-  const groups = new Map<string, Waiting<CounterAddition>[]>();
-  for (const entry of waiting) {
-    // An addition that is not finite goes alone, and fails alone.
-    const group = finite(entry.payload) ? entry.payload.counters.groupOf(entry.payload) : `alone ${groups.size}`;
-    groups.set(group, [...(groups.get(group) ?? []), entry]);
-  }
-  for (const group of groups.values()) void writeGroup(group);
-};
-
-async function writeGroup(group: readonly Waiting<CounterAddition>[]): Promise<void> {
-  const [first] = group;
-  if (first === undefined) return;
-  try {
-    await first.payload.counters.addAll(group.map((entry) => entry.payload));
-    for (const entry of group) entry.resolve();
-  } catch (error) {
-    if (group.length === 1 || !notApplied.has((error as { name?: string }).name ?? '')) {
-      for (const entry of group) entry.reject(error as Error);
-      return;
-    }
-    await Promise.all(
-      group.map((entry) =>
-        entry.payload.counters.addAll([entry.payload]).then(
-          () => entry.resolve(),
-          (failure: unknown) => entry.reject(failure as Error),
-        ),
-      ),
-    );
-  }
-}
+/** Additions that go alone (not finite): each its own group. */
+let alone = 0;
 
 export class DynamoDbClearanceCounters implements ClearanceCounters {
-  /** Which additions one write may carry: the same table, day and counter. */
-  groupOf(addition: Pick<CounterAddition, 'day' | 'counter'>): string {
-    return `${this.tableName} ${addition.day} ${addition.counter}`;
-  }
-
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
@@ -145,7 +91,6 @@ export class DynamoDbClearanceCounters implements ClearanceCounters {
    */
   async add(increment: StatisticsIncrement): Promise<void> {
     const addition: CounterAddition = {
-      counters: this,
       day: increment.day,
       shard: counterShardOf(increment.shardOf),
       counter: increment.kind === 'lane' ? 'LANES' : `RELEASES#${increment.lane}`,
@@ -158,11 +103,16 @@ export class DynamoDbClearanceCounters implements ClearanceCounters {
               [`b${releaseBucketOf(increment.milliseconds)}`]: '1',
             },
     };
-    await (waitAtBarrier(addition, flushAdditions) ?? this.addTo(key(addition.day, addition.shard, addition.counter), addition.amounts));
+    await addAtBarrier({
+      // One write may carry the additions to the same table, day and counter; one that is not finite goes alone, and fails alone.
+      group: finite(addition) ? `clearance ${this.tableName} ${addition.day} ${addition.counter}` : `clearance alone ${(alone += 1)}`,
+      payload: addition,
+      writeAll: (all) => this.addAll(all),
+    });
   }
 
-  /** Writes the sums of additions to one counter of one day (flushAdditions); async, so a bad amount rejects rather than throws. */
-  async addAll(additions: readonly CounterAddition[]): Promise<void> {
+  /** Writes the sums of additions to one counter of one day (in the first one's shard); async, so a bad amount rejects rather than throws. */
+  private async addAll(additions: readonly CounterAddition[]): Promise<void> {
     const [first] = additions;
     if (first === undefined) return;
     const sums = new Map<string, Decimal>();

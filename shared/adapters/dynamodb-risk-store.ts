@@ -22,6 +22,7 @@ import { type RiskProfile, riskProfileSchema } from '#shared/risk/profile.ts';
 import type { RecentSelectionRates } from '#shared/risk/selection.ts';
 import { type TraderProfile, traderProfileSchema } from '#shared/risk/trader.ts';
 import { readShared } from '#shared/workers/invocation-reads.ts';
+import { addAtBarrier } from './barrier-additions.ts';
 import { documentClientOf } from './dynamodb-items.ts';
 import { keys } from './keys.ts';
 import { cancelledByCondition, retryingConflicts } from './transaction-conflicts.ts';
@@ -234,16 +235,33 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
     return (await this.get(partyId)) ?? parseTrader({});
   }
 
+  /**
+   * Counts a declaration of the trader: inside an SQS invocation with the other records' counts of
+   * the same trader, as one write of their number (barrier-additions.ts).
+   */
   async countDeclaration(partyId: string, at: string): Promise<void> {
-    await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        // Any shard will do: a read sums the counts and takes the earliest first and latest last time.
-        Key: keys.traderDeclarationCount(partyId, randomInt(keys.traderDeclarationCountShards)),
-        UpdateExpression: 'SET entity = :entity, firstSeen = if_not_exists(firstSeen, :at), lastSeen = :at ADD declarationsCount :one',
-        ExpressionAttributeValues: { ':entity': 'TraderDeclarationCount', ':at': at, ':one': 1 },
-      }),
-    );
+    await addAtBarrier({
+      group: `traderCount ${this.tableName} ${partyId}`,
+      payload: at,
+      writeAll: (times) => {
+        const sorted = [...times].sort();
+        return this.sendUpdate(
+          new UpdateCommand({
+            TableName: this.tableName,
+            // Any shard will do: a read sums the counts and takes the earliest first and latest last time.
+            Key: keys.traderDeclarationCount(partyId, randomInt(keys.traderDeclarationCountShards)),
+            UpdateExpression:
+              'SET entity = :entity, firstSeen = if_not_exists(firstSeen, :first), lastSeen = :last ADD declarationsCount :count',
+            ExpressionAttributeValues: {
+              ':entity': 'TraderDeclarationCount',
+              ':first': sorted[0],
+              ':last': sorted.at(-1),
+              ':count': times.length,
+            },
+          }),
+        );
+      },
+    });
   }
 
   recordInspection(partyId: string, discrepancy: boolean): Promise<void> {
@@ -279,17 +297,40 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
     );
   }
 
+  /**
+   * Counts a scored declaration into its office's day: inside an SQS invocation with the other
+   * records' of the same office and day, as one write of their numbers (barrier-additions.ts).
+   */
   async record(office: string, day: string, laneBeforeTopUp: Lane): Promise<void> {
-    // Any shard will do: reads sum them all.
-    await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.selectionStats(office, day, randomInt(keys.selectionStatsShards)),
-        UpdateExpression: 'SET entity = :entity ADD #declarations :one, #lane :one',
-        ExpressionAttributeNames: { '#declarations': 'declarations', '#lane': laneBeforeTopUp },
-        ExpressionAttributeValues: { ':entity': 'SelectionStats', ':one': 1 },
-      }),
-    );
+    await addAtBarrier({
+      group: `selectionStats ${this.tableName} ${office} ${day}`,
+      payload: laneBeforeTopUp,
+      writeAll: (lanes) => {
+        const byLane = [...new Set(lanes)].map((lane) => [lane, lanes.filter((each) => each === lane).length] as const);
+        return this.sendUpdate(
+          new UpdateCommand({
+            TableName: this.tableName,
+            // Any shard will do: reads sum them all.
+            Key: keys.selectionStats(office, day, randomInt(keys.selectionStatsShards)),
+            UpdateExpression: `SET entity = :entity ADD #declarations :count, ${byLane.map((_, index) => `#lane${index} :lane${index}`).join(', ')}`,
+            ExpressionAttributeNames: {
+              '#declarations': 'declarations',
+              ...Object.fromEntries(byLane.map(([lane], index) => [`#lane${index}`, lane])),
+            },
+            ExpressionAttributeValues: {
+              ':entity': 'SelectionStats',
+              ':count': lanes.length,
+              ...Object.fromEntries(byLane.map(([, count], index) => [`:lane${index}`, count])),
+            },
+          }),
+        );
+      },
+    });
+  }
+
+  /** An update whose answer nobody reads (async, so a bad input rejects rather than throws). */
+  private async sendUpdate(command: UpdateCommand): Promise<void> {
+    await this.documents.send(command);
   }
 
   async recent(office: string, days: readonly string[]): Promise<RecentSelectionRates> {

@@ -2,8 +2,8 @@
  * Counter additions coalesced inside an SQS invocation, against the local cloud (dynalite, fauxqs,
  * the cost recorder of bench/cost/ counting each function's calls): the risk stage gets the messages
  * of three GREEN declarations in ONE SQS batch, as Lambda's mapping hands them over under load, and
- * adds the three to the day's lane counter with one UpdateItem of their sum, and shares the reads the
- * three may share (each reference document's newest load, the office's figures, the trader).
+ * adds the three to the day's lane counter, the trader's declaration count and the office's selection
+ * figures with one UpdateItem of their sum each, and shares the reads the three may share (each reference document's newest load, the office's figures, the trader).
  *
  * The risk queue has no event source mapping here: the test receives the three messages and
  * invokes the worker itself (locally, one declaration at a time, a batch holds one message).
@@ -15,7 +15,7 @@ import { Ledger } from '#bench/cost/ledger.ts';
 import type { Recorder } from '#bench/cost/recorder.ts';
 import type { LocalCloud } from '#local/cloud.ts';
 import { LocalFunction } from '#local/lambda.ts';
-import { clearanceCounters } from '#shared/adapters/platform.ts';
+import { clearanceCounters, riskStore } from '#shared/adapters/platform.ts';
 import { loadConfig } from '#shared/config.ts';
 import { functions } from '#shared/resources.ts';
 import { invokeWithHeldBatch, sqsEventOf, withTriggersOff } from '#tests/support/held-messages.ts';
@@ -44,9 +44,13 @@ describe('counter additions coalesced inside an SQS invocation', () => {
     // Prepare: three declarations validated; their risk messages wait in the queue
     const ids = await submitDeclarations(call, trader, BOREALIS, 3);
     // The day the lane counts go to: the submission day (read, so a run across midnight still reads the right day).
-    const day = (await call<{ submittedAt: string }>('GET', `/v1/declarations/${ids[0]}`, { token: trader })).body.submittedAt.slice(0, 10);
+    const view = (await call<{ submittedAt: string; office: string }>('GET', `/v1/declarations/${ids[0]}`, { token: trader })).body;
+    const day = view.submittedAt.slice(0, 10);
     const counters = clearanceCounters(loadConfig('clearanceStatistics'));
     const [before] = await counters.readDays([day]);
+    const store = riskStore(loadConfig('scoreRisk'));
+    const traderBefore = (await store.get(BOREALIS))?.declarationsCount ?? 0;
+    const officeBefore = await store.recent(view.office, [day]);
 
     // Act: one invocation for the whole batch, as the event source mapping hands it over
     const { response } = await invokeWithHeldBatch(cloud, 'risk', 'scoreRisk', 3, () => {
@@ -54,6 +58,8 @@ describe('counter additions coalesced inside an SQS invocation', () => {
     });
     const calls = recorder.ledger.callsByFunction.scoreRisk ?? {};
     const [after] = await counters.readDays([day]);
+    const traderAfter = (await store.get(BOREALIS))?.declarationsCount ?? 0;
+    const officeAfter = await store.recent(view.office, [day]);
     const statuses = await released(call, trader, ids);
 
     // Assess: three GREEN, counted by one UpdateItem of the day's LANES; each declaration still marked once
@@ -62,6 +68,17 @@ describe('counter additions coalesced inside an SQS invocation', () => {
     expect(laneWrites.map(([, count]) => count)).toEqual([1]);
     expect(calls['main PutItem DECL#<ulid> / MARK#riskCountedAt']).toBe(3);
     expect((after?.lanes.GREEN ?? 0) - (before?.lanes.GREEN ?? 0)).toBe(3);
+    // The trader's declaration count and the office's selection figures: one write each, of 3
+    const writesTo = (pattern: RegExp) =>
+      Object.entries(calls)
+        .filter(([what]) => pattern.test(what))
+        .reduce((sum, [, count]) => sum + count, 0);
+    expect(writesTo(/^main UpdateItem TRADERCOUNT#GB<n>#\d+ \/ COUNT$/)).toBe(1);
+    expect(writesTo(/^main UpdateItem STATS#[A-Z]+#\d+ \/ DAY#<date>$/)).toBe(1);
+    expect(traderAfter - traderBefore).toBe(3);
+    expect(officeAfter.declarations - officeBefore.declarations).toBe(3);
+    const laneTotal = (rates: typeof officeAfter) => Object.values(rates.lanes).reduce((sum, count) => sum + count, 0);
+    expect(laneTotal(officeAfter) - laneTotal(officeBefore)).toBe(3);
     expect(statuses).toEqual(['RELEASED', 'RELEASED', 'RELEASED']);
     // The batch's records share the reads that may be shared (shared/workers/invocation-reads.ts), once
     // for the three: the count of risk profile versions saved, the newest load of each reference
