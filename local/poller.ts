@@ -29,8 +29,14 @@ export interface QueuePollerOptions {
   queueArn: string;
   awsRegion: string;
   batchSize: number;
-  /** Number of concurrent poll loops (Lambda runs several pollers and invocations in parallel). */
+  /** Poll loops that always run (Lambda runs several pollers and invocations in parallel). */
   concurrency: number;
+  /**
+   * Poll loops while the queue has a backlog (default `concurrency`): as Lambda adds pollers while
+   * messages are still available, a loop that receives a full batch starts another one, up to this
+   * many; a loop beyond `concurrency` that receives less than a full batch (the backlog is gone) ends.
+   */
+  maxConcurrency?: number;
   retryDelaySeconds: number;
   sqs: SQSClient;
   log: Log;
@@ -51,7 +57,7 @@ export interface BatchOutcome {
 
 export class QueuePoller {
   #stopping = false;
-  #loops: Promise<void>[] = [];
+  readonly #loops = new Set<Promise<void>>();
   #sleepers = new Set<() => void>();
   #lastLoadError: string | undefined;
   /** Aborts the loops' long polls when stopping (a batch being processed is not aborted). */
@@ -60,7 +66,17 @@ export class QueuePoller {
   constructor(private readonly options: QueuePollerOptions) {}
 
   start(): void {
-    for (let index = 0; index < this.options.concurrency; index++) this.#loops.push(this.#loop());
+    for (let index = 0; index < this.options.concurrency; index++) this.#startLoop(false);
+  }
+
+  /** Poll loops running now (the standing ones and those a backlog added). */
+  get loops(): number {
+    return this.#loops.size;
+  }
+
+  #startLoop(extra: boolean): void {
+    const loop: Promise<void> = this.#loop(extra).finally(() => this.#loops.delete(loop));
+    this.#loops.add(loop);
   }
 
   /** Stops polling; batches being processed finish (and are deleted or released) first. */
@@ -68,10 +84,11 @@ export class QueuePoller {
     this.#stopping = true;
     this.#polls.abort();
     for (const wake of [...this.#sleepers]) wake();
-    await Promise.allSettled(this.#loops);
+    while (this.#loops.size > 0) await Promise.allSettled([...this.#loops]);
   }
 
-  async #loop(): Promise<void> {
+  /** `extra`: added for a backlog; it ends once a receive finds less than a full batch. */
+  async #loop(extra: boolean): Promise<void> {
     const { fn, log } = this.options;
     while (!this.#stopping) {
       // A worker whose module cannot be loaded does not consume messages (they would only go to the
@@ -98,17 +115,24 @@ export class QueuePoller {
         await this.#sleep(1_000);
         continue;
       }
-      if (messages.length === 0) continue;
-      await this.#process(messages);
+      const full = messages.length >= this.#fullBatch;
+      if (full && this.#loops.size < (this.options.maxConcurrency ?? this.options.concurrency)) this.#startLoop(true);
+      if (messages.length > 0) await this.#process(messages);
+      if (extra && !full) return;
     }
   }
 
+  /** A receive's largest answer: the batch size, at most SQS's 10 a call. */
+  get #fullBatch(): number {
+    return Math.max(1, Math.min(this.options.batchSize, 10));
+  }
+
   async #receive(): Promise<Message[]> {
-    const { sqs, queueUrl, batchSize } = this.options;
+    const { sqs, queueUrl } = this.options;
     const response = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
-        MaxNumberOfMessages: Math.max(1, Math.min(batchSize, 10)),
+        MaxNumberOfMessages: this.#fullBatch,
         WaitTimeSeconds: this.options.waitTimeSeconds ?? 20,
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],

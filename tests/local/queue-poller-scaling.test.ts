@@ -1,0 +1,81 @@
+/**
+ * The local event source mapping scales its poll loops with the backlog, as Lambda adds pollers
+ * while messages are still available: one loop for a trickle, more (up to `maxPollersPerQueue`)
+ * while receives come back full, back to one when the backlog is gone.
+ */
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
+import { concurrency } from '#tests/fixtures/handlers/slow-queue-worker.ts';
+import { eventually, fixture } from './support.ts';
+
+let cloud: LocalCloud;
+let sqs: SQSClient;
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({
+    port: 0,
+    dynamodbPort: 0,
+    awsPort: 0,
+    logLevel: 'silent',
+    maxPollersPerQueue: 3,
+    queues: { jobs: { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 } },
+    functions: {
+      worker: {
+        entry: fixture('slow-queue-worker'),
+        handler: 'handler',
+        timeoutSeconds: 5,
+        triggers: [{ kind: 'queue', queue: 'jobs', batchSize: 10 }],
+      },
+    },
+  });
+  sqs = new SQSClient({
+    region: 'eu-west-2',
+    endpoint: cloud.endpoints.sqs,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+});
+
+afterAll(async () => {
+  sqs?.destroy();
+  await cloud?.stop();
+});
+
+async function sendJobs(count: number, from: number): Promise<void> {
+  for (let start = 0; start < count; start += 10) {
+    const entries = Array.from({ length: Math.min(10, count - start) }, (_, index) => ({
+      Id: `m${index}`,
+      MessageBody: `job ${from + start + index}`,
+    }));
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: cloud.queueUrls.jobs ?? '', Entries: entries }));
+  }
+}
+
+describe('local poll loops scale with the backlog', () => {
+  it('handles a trickle with one loop, a backlog with up to three at once, and goes back to one', async () => {
+    // Prepare
+    const state = concurrency();
+
+    // Act: three messages one at a time, then a backlog of 120, then three more one at a time
+    for (let index = 0; index < 3; index += 1) {
+      await sendJobs(1, index);
+      await eventually(async () => (state.startedAlongside.length === index + 1 ? true : undefined));
+    }
+    const trickle = state.most;
+    await sendJobs(120, 100);
+    await eventually(async () => (state.startedAlongside.length === 123 ? true : undefined), 30_000);
+    const backlog = state.most;
+    await eventually(async () => (state.running === 0 ? true : undefined));
+    state.most = 0;
+    for (let index = 0; index < 3; index += 1) {
+      await sendJobs(1, 1000 + index);
+      await eventually(async () => (state.startedAlongside.length === 124 + index ? true : undefined));
+    }
+
+    // Assess: one at a time for the trickles, several for the backlog (never more than three)
+    expect(trickle).toBe(1);
+    expect(backlog).toBeGreaterThanOrEqual(2);
+    expect(backlog).toBeLessThanOrEqual(3);
+    expect(state.most).toBe(1);
+  }, 60_000);
+});
