@@ -120,3 +120,29 @@ describe('allowance shards: refusing a charge', () => {
     expect(left?.balance).toBe('4.00');
   });
 });
+
+describe('allowance shards: where new charges start', () => {
+  it('starts the charges made at once on one account on different shards, in turn', async () => {
+    // Prepare: a 16-shard deferment account with room for all of them
+    const ledger = new InMemoryAccountLedger();
+    const deferment = { monthlyLimit: '100000.00', guarantee: { amount: '100000.00', guarantor: 'Bank plc' } };
+    const opened = openAccount(
+      { kind: 'DEFERMENT', number: newNumber(), ownerId: 'P1', currency: 'GBP', deferment, shards: 16 },
+      at,
+      'admin',
+    );
+    await ledger.open(opened.account, opened.entry);
+
+    // Act: ten charges at once, as the records of one release batch make them
+    const bookings = await Promise.all(
+      Array.from({ length: 10 }, (_, index) => chargeOnShards(ledger, opened.account, charge(`D${index}`, '10.00', '2026-11'))),
+    );
+
+    // Assess: each booked, on ten different shards that follow each other (mod 16)
+    const shards = bookings.map((booking) => (booking.ok ? booking.entry.shard : undefined));
+    expect(shards.every((shard) => shard !== undefined)).toBe(true);
+    expect(new Set(shards).size).toBe(10);
+    const first = shards[0] as number;
+    expect(shards).toEqual(Array.from({ length: 10 }, (_, index) => (first + index) % 16));
+  });
+});
