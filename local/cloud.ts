@@ -198,6 +198,8 @@ export interface LocalCloud {
   paymentSimulator: PayoutDesk;
   /** Invokes a scheduled function now, with an EventBridge scheduled event (also runs on its schedule). */
   runScheduled(functionName: string): Promise<void>;
+  /** Poll loops running now per queue trigger (`<function> <queue>`): the standing ones and those a backlog added. */
+  pollLoops(): Record<string, number>;
   /** Imports every handler module now instead of on first use; reports failures without throwing. */
   preloadHandlers(): Promise<PreloadResult[]>;
   /** Stops pollers (in-flight batches finish), the gateway, fauxqs and dynalite; restores DNS and env. */
@@ -586,6 +588,7 @@ async function start(
     mintToken: (input, overrides) => issuer.mint(input, overrides),
     eventBus: { events: () => eventBridge.events(), subscribe: (listener) => eventBridge.subscribe(listener) },
     runScheduled,
+    pollLoops: () => Object.fromEntries(pollers.map((poller) => [poller.name, poller.loops])),
     chaos,
     paymentSimulator,
     preloadHandlers: async () =>

@@ -69,6 +69,11 @@ export class QueuePoller {
     for (let index = 0; index < this.options.concurrency; index++) this.#startLoop(false);
   }
 
+  /** `<function> <queue>`, as the local cloud reports its loops. */
+  get name(): string {
+    return `${this.options.fn.name} ${this.options.queueName}`;
+  }
+
   /** Poll loops running now (the standing ones and those a backlog added). */
   get loops(): number {
     return this.#loops.size;
@@ -112,6 +117,7 @@ export class QueuePoller {
       } catch (error) {
         if (this.#stopping) break;
         log.warn(`${fn.name}: ReceiveMessage on ${this.options.queueName} failed: ${describeError(error)}`);
+        if (extra) return; // no backlog it can show: the standing loops go on
         await this.#sleep(1_000);
         continue;
       }

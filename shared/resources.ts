@@ -657,9 +657,9 @@ export const functions = {
           { actions: ['BatchGetItem', 'GetItem', 'UpdateItem', 'PutItem'], keys: [key.cargo] },
           // Pattern 64: once discharged, the wait ends and the line leaves the office's undeclared goods (pattern 66).
           { actions: ['DeleteItem'], keys: [key.cargo, key.undeclaredGoods] },
-          // The records of one invocation read their charges' guards, shards and entries, payment
-          // requests and states together (shared/adapters/dynamodb-read-coalescer.ts).
-          { actions: ['BatchGetItem'], keys: [key.account, key.paymentRequest, key.declaration] },
+          // The records of one invocation read their charges' guards, shards and entries and their
+          // payment requests together (shared/adapters/dynamodb-read-coalescer.ts).
+          { actions: ['BatchGetItem'], keys: [key.account, key.paymentRequest] },
         ],
       },
       buckets: { archive: [readsDeclarationBodies] },

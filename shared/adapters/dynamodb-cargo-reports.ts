@@ -25,9 +25,6 @@ import { documentClientOf, queryByPrefix, withoutKeys } from './dynamodb-items.t
 import { getItemsCoalesced } from './dynamodb-read-coalescer.ts';
 import { entityTypes, keys } from './keys.ts';
 
-/** BatchGetItem reads at most 100 keys a call. */
-const _BATCH_GET_KEYS = 100;
-
 export class DynamoDbCargoReports implements CargoReports {
   private readonly documents: DynamoDBDocumentClient;
 

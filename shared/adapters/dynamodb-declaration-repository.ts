@@ -213,8 +213,7 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
   }
 
   async getState(id: string, read: { consistent: boolean } = { consistent: true }): Promise<DeclarationState | undefined> {
-    // With the other reads of the invocation's records (the fan-out's, the release's), one BatchGetItem.
-    const item = await getItemCoalesced(this.documents, this.tableName, keys.declaration(id), read);
+    const item = await this.getItem(keys.declaration(id), read);
     return item ? decodeStateItem(item).state : undefined;
   }
 
@@ -674,9 +673,18 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
     read: { consistent: boolean } = { consistent: true },
   ): Promise<HistoryEvent | undefined> {
     const key = keys.historyEvent(declarationId, version);
-    // With the other reads of the invocation's records (the fan-out's), one BatchGetItem.
-    const item = await getItemCoalesced(this.documents, this.tableName, key, read);
+    const item = await this.getItem(key, read);
     return item ? decodeHistoryEvent(item) : undefined;
+  }
+  /**
+   * One item: strongly consistent as a GetItem of its own (every stage, the failure marks, the
+   * upload worker read this way, granted GetItem only); eventually consistent with the other reads
+   * of the invocation's records, one BatchGetItem (the fan-out's, granted both).
+   */
+  private async getItem(key: Record<string, string>, read: { consistent: boolean }): Promise<Record<string, unknown> | undefined> {
+    if (read.consistent)
+      return (await this.documents.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item;
+    return getItemCoalesced(this.documents, this.tableName, key, read);
   }
 }
 

@@ -10,8 +10,9 @@
  * same either way (each item as a GetItem of it); the saving is in calls, and so in each record's
  * time and CPU.
  *
- * A flush with one key is a plain GetItem, as a read outside a barrier (API and scheduled
- * functions) always is. Keys asked twice are asked once (BatchGetItem refuses duplicates); keys
+ * A flush with one key is a plain GetItem, as a single read outside a barrier (API and scheduled
+ * functions) always is; `getItemsCoalesced` outside a barrier is one BatchGetItem of its keys. So a
+ * function reading this way inside an invocation needs both GetItem and BatchGetItem on the keys. Keys asked twice are asked once (BatchGetItem refuses duplicates); keys
  * DynamoDB leaves unprocessed are asked again after a short pause; an error fails every read of
  * the call (every record of the invocation waiting on it, where a GetItem error failed one: SQS
  * delivers them again). IAM authorises BatchGetItem with an action of its own: a function reading

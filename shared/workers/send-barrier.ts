@@ -1,10 +1,10 @@
 /**
  * The send barrier of one SQS-triggered invocation (shared/workers/sqs-handler.ts): its records'
  * sends wait until every running record is waiting on a send or has finished, then go together
- * (shared/adapters/sqs-send-coalescer.ts batches SQS messages behind it; the clearance counters,
- * shared/adapters/dynamodb-clearance-counters.ts, sum their additions to one counter behind it;
- * shared/adapters/eventbridge-event-bus.ts puts the notifications, and
- * shared/adapters/dynamodb-read-coalescer.ts reads eventually consistent items, behind it). Exact rather than timed:
+ * (shared/adapters/sqs-send-coalescer.ts batches SQS messages behind it; shared/adapters/barrier-additions.ts
+ * sums additions to one counter behind it, for the clearance counters, the trader counts and the
+ * office figures; shared/adapters/eventbridge-event-bus.ts puts the notifications, and
+ * shared/adapters/dynamodb-read-coalescer.ts reads items, behind it). Exact rather than timed:
  * a record blocked on other I/O is not waiting yet; a record that throws is finished; so the
  * barrier always opens. It opens after at most `maxHoldMs` (1 s) whatever the others do: a record
  * held up by something slow (contention retries) must not hold the other records' messages until

@@ -8,8 +8,9 @@
  * one). Records received are SQS's `NumberOfMessagesReceived` and Lambda's `Invocations`.
  *
  * Sends: the records of an invocation run behind one send barrier (send-barrier.ts; shared/adapters/sqs-send-coalescer.ts batches SQS messages behind it,
- * shared/adapters/dynamodb-clearance-counters.ts sums the counter additions): their SQS sends to a queue go as SendMessageBatch calls,
- * and their additions to one day's counter as one UpdateItem, once every running record waits or has finished. The batch form's handler is one record of its barrier.
+ * shared/adapters/barrier-additions.ts sums the counter additions, shared/adapters/dynamodb-read-coalescer.ts batches item reads):
+ * their SQS sends to a queue go as SendMessageBatch calls, their additions to one counter as one UpdateItem and
+ * their item reads as BatchGetItem calls, once every running record waits or has finished. The batch form's handler is one record of its barrier.
  *
  * Reads: the records of an invocation share the reads that may be (invocation-reads.ts: the newest
  * reference document load, a trader's profile, an office's recent figures, the account a charge is routed by).
@@ -31,8 +32,8 @@ export interface SqsHandlerOptions<T> {
   /** Called when the last delivery fails, before the message goes to the DLQ (e.g. to mark the work failed). */
   onExhausted?: (message: T, error: Error) => Promise<unknown>;
   /**
-   * Coalesce the records' SQS sends, counter additions, bus notifications and eventually consistent
-   * item reads (default true). False for a worker whose records wait on others' systems (webhook
+   * Coalesce the records' SQS sends, counter additions, bus notifications and item reads (default
+   * true). False for a worker whose records wait on others' systems (webhook
    * receivers): one record's slow answer must not hold another's send.
    */
   coalesceSends?: boolean;

@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 describe('item reads coalesced inside the release stage', () => {
-  it('reads the three records’ lines, guards, accounts and payment requests together, and releases each', async () => {
+  it('reads the three records’ lines, ledger sources and payment requests together, and releases each', async () => {
     // Prepare: three GREEN imports of one trader, each on its own transport document; their release messages wait
     const party = newParty();
     const trader = cloud.mintToken({ role: 'trader', party });
@@ -68,6 +68,9 @@ describe('item reads coalesced inside the release stage', () => {
     // One call each for the three lines and the three payment requests (the recorder names a call by its keys' shapes).
     expect(calls['main BatchGetItem [CARGO#N<n>#<n>-<n> / LINE] consistent']).toBe(1);
     expect(calls['main BatchGetItem [PAYMENT#<ulid>-4 / META] consistent']).toBe(1);
+    // The ledger: whether each charge was booked before (its source guard), read for the three at once
+    // at least once (later reads of the one account's cache and entries follow the records' conflicts).
+    expect(calls['main BatchGetItem [ACCOUNT#<n> / SOURCE#DECL#<ulid>#4] consistent']).toBeGreaterThanOrEqual(1);
     const batchReads = Object.keys(calls).filter((what) => what.startsWith('main BatchGetItem'));
     expect(batchReads.every((what) => what.endsWith(' consistent'))).toBe(true);
   }, 180_000);
