@@ -117,7 +117,13 @@ export async function secureCharge(request: ChargeRequest, deps: SecureDutiesDep
     const sharded = peeked && shardsOf(peeked) > 1 ? peeked : undefined;
     // Its guard across shards, read once: whether it was booked, and where booking it starts (the
     // guard is placed only on a condition that it is as read: account-shards.ts).
-    const known = sharded ? { guard: await deps.accounts.chargeGuard(payment.account, request.source) } : undefined;
+    // Read together with the payment request an earlier attempt may have made (both are reads; the
+    // writes that follow are conditional): in an SQS invocation the two go in one BatchGetItem.
+    const [guard, askedBefore] = await Promise.all([
+      sharded ? deps.accounts.chargeGuard(payment.account, request.source) : undefined,
+      deps.payments.get(request.reference),
+    ]);
+    const known = sharded ? { guard } : undefined;
     // A redelivery: the charge booked already (on a shard: rolled forward, so its revenue is counted).
     const booked = sharded
       ? await bookedOnShards(deps.accounts, payment.account, request.source, known)
@@ -129,7 +135,7 @@ export async function secureCharge(request: ChargeRequest, deps: SecureDutiesDep
         account: entryOf(booked),
       };
     // Asked for already by an attempt that did not finish: the trader may be paying it.
-    if (await deps.payments.get(request.reference)) return requested(base, request, 'asked for before');
+    if (askedBefore) return requested(base, request, 'asked for before');
     const drawn = await drawOnAccount(payment.account, kind, request, deps, sharded, known);
     if (drawn.ok) return { ...base, status: 'SECURED', account: drawn.account };
     return requestPayment(base, request, drawn.reason, deps);
