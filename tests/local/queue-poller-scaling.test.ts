@@ -3,11 +3,11 @@
  * while messages are still available: one loop for a trickle, more (up to `maxPollersPerQueue`)
  * while receives come back full, back to one when the backlog is gone.
  */
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { concurrency } from '#tests/fixtures/handlers/slow-queue-worker.ts';
-import { eventually, fixture } from './support.ts';
+import { eventually, fixture, localSqsClient } from './support.ts';
 
 let cloud: LocalCloud;
 let sqs: SQSClient;
@@ -29,11 +29,7 @@ beforeAll(async () => {
       },
     },
   });
-  sqs = new SQSClient({
-    region: 'eu-west-2',
-    endpoint: cloud.endpoints.sqs,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  sqs = localSqsClient(cloud);
 });
 
 afterAll(async () => {

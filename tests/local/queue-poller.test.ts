@@ -2,11 +2,11 @@
  * The local SQS event source mapping behaves like Lambda's: SQSEvent shape, partial batch failures,
  * redelivery, and redrive to the dead-letter queue after maxReceiveCount (done by fauxqs).
  */
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { journal } from '#tests/fixtures/handlers/queue-worker.ts';
-import { eventually, fixture } from './support.ts';
+import { eventually, fixture, localSqsClient } from './support.ts';
 
 const MAX_RECEIVE_COUNT = 2;
 
@@ -30,11 +30,7 @@ beforeAll(async () => {
       },
     },
   });
-  sqs = new SQSClient({
-    region: 'eu-west-2',
-    endpoint: cloud.endpoints.sqs,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  sqs = localSqsClient(cloud);
 });
 
 afterAll(async () => {

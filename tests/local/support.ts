@@ -1,7 +1,12 @@
 /** Shared set-up of the local cloud tests: fixture functions and small HTTP helpers. */
-import type { LocalFunctionDefinition } from '#local/cloud.ts';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { LocalCloud, LocalFunctionDefinition } from '#local/cloud.ts';
 
 export const fixture = (name: string): string => `tests/fixtures/handlers/${name}.ts`;
+
+/** An SQS client of the local cloud's queues (fauxqs), as a test sends and receives with it. */
+export const localSqsClient = (cloud: LocalCloud): SQSClient =>
+  new SQSClient({ region: 'eu-west-2', endpoint: cloud.endpoints.sqs, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 
 export const gatewayFunctions: Record<string, LocalFunctionDefinition> = {
   echo: {
