@@ -36,6 +36,7 @@ import { benchAccountOf, openBenchAccount } from './accounts.ts';
 import { analyseBundles, benchmarkColdStarts, benchmarkFirstDutyAssessment, coldStartTargets } from './coldstart.ts';
 import { printCost } from './cost/report.ts';
 import { benchmarkCost } from './cost/run-cost.ts';
+import { installPipelineProbe } from './pipeline-probe.ts';
 import { writeResults } from './results-file.ts';
 import { benchmarkRisk } from './risk.ts';
 import { type SteadyLoadResult, steadyLoad } from './steady-load.ts';
@@ -404,9 +405,52 @@ async function cost(): Promise<void> {
   } else writeResults({ cost: results });
 }
 
+/**
+ * `npm run bench -- pipeline [--steady-rate N] [--steady-seconds N]`: the steady load with its AWS
+ * calls counted per function, each function's batches and time, and the time between stages
+ * (bench/pipeline-probe.ts). A look, not a result: nothing is written to bench/results.
+ */
+async function pipeline(): Promise<void> {
+  const probe = installPipelineProbe();
+  const { cloud, submit, token } = await startBenchCloud();
+  try {
+    const histories = new Map<string, { version: number; type: string; at: string }[]>();
+    const rate = Number(values['steady-rate']);
+    const seconds = Number(values['steady-seconds']);
+    console.log(`steady load: ${rate} declarations/s for ${seconds} s, its calls counted...`);
+    probe.reset();
+    const steady = await steadyLoad({
+      rate,
+      seconds,
+      submit: async () => {
+        try {
+          return await submit();
+        } catch {
+          return { ms: Number.NaN, id: undefined };
+        }
+      },
+      events: async (id) => {
+        const response = await fetch(`${cloud.apiUrl}/v1/declarations/${id}/events`, { headers: { authorization: `Bearer ${token}` } });
+        const { items } = (await response.json()) as { items: { version: number; type: string; at: string }[] };
+        histories.set(id, items);
+        return items;
+      },
+      log: (line) => console.log(`  ${line}`),
+    });
+    console.log(
+      `  green submit-to-RELEASED p50 ${steady.submitToReleased.p50Ms} ms, p99 ${steady.submitToReleased.p99Ms} ms (${steady.released} released, ${steady.toReview} to review)`,
+    );
+    // The bench follows each declaration through GET /v1/declarations/{id}/events: not the pipeline's calls.
+    for (const line of probe.report(steady.submitted, histories, ['listDeclarationEvents'])) console.log(line);
+  } finally {
+    await cloud.stop();
+  }
+}
+
 const suite = positionals[0];
 if (suite === 'coldstart') await coldStarts();
 else if (suite === 'cost') await cost();
 else if (suite === 'intake') await intakeOnly();
+else if (suite === 'pipeline') await pipeline();
 else if (suite === undefined) await main();
-else throw new Error(`unknown benchmark suite "${suite}": use no argument, intake, coldstart or cost`);
+else throw new Error(`unknown benchmark suite "${suite}": use no argument, intake, pipeline, coldstart or cost`);
