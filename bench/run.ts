@@ -137,22 +137,7 @@ async function main(): Promise<void> {
       const rate = Number(values['steady-rate']);
       console.log(`steady load: ${rate} declarations/s for ${steadySeconds} s, each followed to its release decision...`);
       await drain(cloud.apiUrl, token);
-      steady = await steadyLoad({
-        rate,
-        seconds: steadySeconds,
-        submit: async () => {
-          try {
-            return await submit();
-          } catch {
-            return { ms: Number.NaN, id: undefined };
-          }
-        },
-        events: async (id) => {
-          const response = await fetch(`${cloud.apiUrl}/v1/declarations/${id}/events`, { headers: { authorization: `Bearer ${token}` } });
-          return ((await response.json()) as { items: { version: number; type: string; at: string }[] }).items;
-        },
-        log: (line) => console.log(`  ${line}`),
-      });
+      steady = await steadyLoadOn({ cloud, submit, token }, rate, steadySeconds);
       console.log(
         `  ${steady.achievedPerSecond}/s sent, ${steady.refused} refused; green submit-to-RELEASED p50 ${steady.submitToReleased.p50Ms} ms, p99 ${steady.submitToReleased.p99Ms} ms (${steady.released} released, ${steady.toReview} to review)`,
       );
@@ -405,6 +390,41 @@ async function cost(): Promise<void> {
   } else writeResults({ cost: results });
 }
 
+type HistoryEvent = { version: number; type: string; at: string };
+
+/**
+ * The steady load (bench/steady-load.ts) on the bench's cloud: a submission that fails counts as
+ * refused; each declaration's history is read from the API as it is followed (and handed to
+ * `onHistory`, the newest read last).
+ */
+function steadyLoadOn(
+  bench: Pick<Awaited<ReturnType<typeof startBenchCloud>>, 'cloud' | 'submit' | 'token'>,
+  rate: number,
+  seconds: number,
+  onHistory: (id: string, events: HistoryEvent[]) => void = () => {},
+): Promise<SteadyLoadResult> {
+  return steadyLoad({
+    rate,
+    seconds,
+    submit: async () => {
+      try {
+        return await bench.submit();
+      } catch {
+        return { ms: Number.NaN, id: undefined };
+      }
+    },
+    events: async (id) => {
+      const response = await fetch(`${bench.cloud.apiUrl}/v1/declarations/${id}/events`, {
+        headers: { authorization: `Bearer ${bench.token}` },
+      });
+      const { items } = (await response.json()) as { items: HistoryEvent[] };
+      onHistory(id, items);
+      return items;
+    },
+    log: (line) => console.log(`  ${line}`),
+  });
+}
+
 /**
  * `npm run bench -- pipeline [--steady-rate N] [--steady-seconds N]`: the steady load with its AWS
  * calls counted per function, each function's batches and time, and the time between stages
@@ -414,29 +434,12 @@ async function pipeline(): Promise<void> {
   const probe = installPipelineProbe();
   const { cloud, submit, token } = await startBenchCloud();
   try {
-    const histories = new Map<string, { version: number; type: string; at: string }[]>();
+    const histories = new Map<string, HistoryEvent[]>();
     const rate = Number(values['steady-rate']);
     const seconds = Number(values['steady-seconds']);
     console.log(`steady load: ${rate} declarations/s for ${seconds} s, its calls counted...`);
     probe.reset();
-    const steady = await steadyLoad({
-      rate,
-      seconds,
-      submit: async () => {
-        try {
-          return await submit();
-        } catch {
-          return { ms: Number.NaN, id: undefined };
-        }
-      },
-      events: async (id) => {
-        const response = await fetch(`${cloud.apiUrl}/v1/declarations/${id}/events`, { headers: { authorization: `Bearer ${token}` } });
-        const { items } = (await response.json()) as { items: { version: number; type: string; at: string }[] };
-        histories.set(id, items);
-        return items;
-      },
-      log: (line) => console.log(`  ${line}`),
-    });
+    const steady = await steadyLoadOn({ cloud, submit, token }, rate, seconds, (id, items) => histories.set(id, items));
     console.log(
       `  green submit-to-RELEASED p50 ${steady.submitToReleased.p50Ms} ms, p99 ${steady.submitToReleased.p99Ms} ms (${steady.released} released, ${steady.toReview} to review)`,
     );
