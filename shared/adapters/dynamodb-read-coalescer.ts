@@ -12,8 +12,9 @@
  *
  * A flush with one key is a plain GetItem, as a single read outside a barrier (API and scheduled
  * functions) always is; `getItemsCoalesced` outside a barrier is one BatchGetItem of its keys. So a
- * function reading this way inside an invocation needs both GetItem and BatchGetItem on the keys. Keys asked twice are asked once (BatchGetItem refuses duplicates); keys
- * DynamoDB leaves unprocessed are asked again after a short pause; an error fails every read of
+ * function reading this way inside an invocation needs both GetItem and BatchGetItem on the keys.
+ * Keys asked twice are asked once (BatchGetItem refuses duplicates); keys DynamoDB leaves
+ * unprocessed are asked again after a short pause; an error fails every read of
  * the call (every record of the invocation waiting on it, where a GetItem error failed one: SQS
  * delivers them again). IAM authorises BatchGetItem with an action of its own: a function reading
  * this way is granted both GetItem and BatchGetItem on the keys (shared/resources.ts).
