@@ -24,6 +24,7 @@ await runEmulatorThread(async (emit) => {
     port: fauxqs.port,
     detail: { s3Persistent: fauxqs.s3Persistent },
     onCommand: (command) => fauxqs.allowBrowserUploads((command as { allowBrowserUploads: string[] }).allowBrowserUploads),
+    ...(fauxqs.answer ? { answer: fauxqs.answer } : {}),
     stop: () => fauxqs.stop(),
   };
 });
