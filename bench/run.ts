@@ -14,10 +14,6 @@
  * CPU each declaration costs the local cloud (main thread and whole process): the figure to compare
  * changes by on a busy machine; --emulators-in-process runs dynalite and fauxqs in the main thread
  * (the A/B of their worker threads).
- * `npm run bench -- pipeline [--steady-rate N] [--steady-seconds N] [--requests-over-loopback]`: the
- * steady load with its AWS calls, batches, stage times and CPU per declaration (bench/pipeline-probe.ts);
- * --requests-over-loopback sends the SDK's DynamoDB and SQS requests over loopback HTTP instead of
- * handing them to the emulators' threads (the A/B of local/in-thread-requests.ts).
  * `npm run bench -- coldstart [--function name] [--analyse [--external-aws-sdk]] [--first-duty-assessment]`:
  * bundle size and import time of every function and the first duty assessment of a fresh process,
  * or with --analyse what the bundles are made of, or with --first-duty-assessment that figure alone
@@ -54,7 +50,6 @@ const { values, positionals } = parseArgs({
     analyse: { type: 'boolean', default: false },
     'external-aws-sdk': { type: 'boolean', default: false },
     'emulators-in-process': { type: 'boolean', default: false },
-    'requests-over-loopback': { type: 'boolean', default: false },
     'first-duty-assessment': { type: 'boolean', default: false },
     'per-scenario': { type: 'string', default: '20' },
     burst: { type: 'string', default: '10' },
@@ -156,7 +151,7 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
       setup:
-        "local cloud in one process: gateway, handlers and the stage pollers on the main thread, dynalite and fauxqs each on a worker thread, the SDK clients' DynamoDB and SQS requests handed to those threads without a socket (see docs/benchmarks.md); engines measured alone before it starts",
+        'local cloud in one process: gateway, handlers and the stage pollers on the main thread, dynalite and fauxqs each on a worker thread (see docs/benchmarks.md); engines measured alone before it starts',
       intake,
       intakeTarget: {
         perSecondAt16: targets.intakePerSecondAt16,
@@ -198,19 +193,9 @@ async function main(): Promise<void> {
 }
 
 /** The local cloud as every local benchmark uses it: seeded, the bench account open, handlers warm. */
-async function startBenchCloud(emulatorThreads = true, inThreadRequests = true) {
-  console.log(
-    `starting the local cloud (dynalite and fauxqs ${emulatorThreads ? `in worker threads${inThreadRequests ? ', requests handed to them' : ', requests over loopback'}` : 'in the main thread'})...`,
-  );
-  const cloud = await startLocalCloud({
-    port: 0,
-    dynamodbPort: 0,
-    awsPort: 0,
-    logLevel: 'error',
-    retryDelaySeconds: 1,
-    emulatorThreads,
-    inThreadRequests,
-  });
+async function startBenchCloud(emulatorThreads = true) {
+  console.log(`starting the local cloud (dynalite and fauxqs ${emulatorThreads ? 'in worker threads' : 'in the main thread'})...`);
+  const cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, logLevel: 'error', retryDelaySeconds: 1, emulatorThreads });
   try {
     await seedDemoData();
     await openBenchAccount(cloud.apiUrl, cloud.mintToken({ role: 'admin' }), party);
@@ -447,23 +432,16 @@ function steadyLoadOn(
  */
 async function pipeline(): Promise<void> {
   const probe = installPipelineProbe();
-  const { cloud, submit, token } = await startBenchCloud(true, !values['requests-over-loopback']);
+  const { cloud, submit, token } = await startBenchCloud();
   try {
     const histories = new Map<string, HistoryEvent[]>();
     const rate = Number(values['steady-rate']);
     const seconds = Number(values['steady-seconds']);
     console.log(`steady load: ${rate} declarations/s for ${seconds} s, its calls counted...`);
     probe.reset();
-    const mainThreadBefore = process.threadCpuUsage();
-    const processBefore = process.cpuUsage();
     const steady = await steadyLoadOn({ cloud, submit, token }, rate, seconds, (id, items) => histories.set(id, items));
-    const perDeclarationMs = (used: NodeJS.CpuUsage): number => round((used.user + used.system) / 1000 / steady.submitted);
     console.log(
       `  green submit-to-RELEASED p50 ${steady.submitToReleased.p50Ms} ms, p99 ${steady.submitToReleased.p99Ms} ms (${steady.released} released, ${steady.toReview} to review)`,
-    );
-    // The CPU steadier than the latency near saturation: compare changes by it (the bench's following included).
-    console.log(
-      `  CPU per declaration: main thread ${perDeclarationMs(process.threadCpuUsage(mainThreadBefore))} ms, whole process ${perDeclarationMs(process.cpuUsage(processBefore))} ms`,
     );
     // The bench follows each declaration through GET /v1/declarations/{id}/events: not the pipeline's calls.
     for (const line of probe.report(steady.submitted, histories, ['listDeclarationEvents'])) console.log(line);

@@ -40,7 +40,6 @@ import { type RunningFauxqs, startDynalite, startFauxqs, startFauxqsThread } fro
 import { applyEnvironment, type Endpoints } from './environment.ts';
 import { type RunningEventBridge, startEventBridge } from './eventbridge.ts';
 import { createGateway, type Gateway } from './gateway.ts';
-import { sendInThreadWhereServed, sendInThreadWhereServedFromNowOn, serveInThread } from './in-thread-requests.ts';
 import { createIssuer, type MintTokenInput, type TokenOverrides } from './issuer.ts';
 import { startKms } from './kms.ts';
 import { ACCOUNT_ID, LocalFunction, processState } from './lambda.ts';
@@ -139,13 +138,6 @@ export interface LocalCloudOptions {
    * (`npm run bench -- intake --emulators-in-process`).
    */
   emulatorThreads?: boolean;
-  /**
-   * Hand the local cloud's and the handlers' DynamoDB and SQS requests to the emulators' threads
-   * without a socket (default true, with `emulatorThreads`; local/in-thread-requests.ts). false
-   * sends them over loopback HTTP, as before: for A/B measurements (`npm run bench -- pipeline
-   * --requests-over-loopback`) and the test that both ways answer alike.
-   */
-  inThreadRequests?: boolean;
   /** Called with each start-up step, for progress output. */
   onProgress?: (step: string) => void;
   /**
@@ -306,9 +298,6 @@ async function start(
     startDynalite({ port, directory: dataDir ? path.join(dataDir, 'dynamodb') : undefined, inThread: emulatorThreads }),
   );
   cleanups.push(() => dynamo.stop());
-  // The local cloud's and the handlers' DynamoDB requests reach dynalite's thread without a socket (local/in-thread-requests.ts).
-  const inThreadRequests = options.inThreadRequests ?? true;
-  if (inThreadRequests && dynamo.inThread) cleanups.push(serveInThread(`127.0.0.1:${dynamo.port}`, dynamo.inThread));
   progress(`starting SQS and S3 (fauxqs)${dataDir ? `, S3 objects in ${path.join(dataDir, 's3')}` : ' in memory'}`);
   const fauxqs: RunningFauxqs = await stickyPort('aws', options.awsPort ?? DEFAULT_PORTS.aws, log, (port) =>
     (emulatorThreads ? startFauxqsThread : startFauxqs)({
@@ -319,8 +308,6 @@ async function start(
     }),
   );
   cleanups.push(() => fauxqs.stop());
-  // SQS requests too (S3's streamed bodies keep the socket); fauxqs names its queues on this host.
-  if (inThreadRequests && fauxqs.inThread) cleanups.push(serveInThread(`sqs.${awsRegion}.localhost:${fauxqs.port}`, fauxqs.inThread));
 
   const secretNames = Object.fromEntries(
     Object.keys(realSecrets).map((name) => [name, `${RESOURCE_PREFIX}/${name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`]),
@@ -374,12 +361,8 @@ async function start(
 
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   // The local cloud's own clients (provisioning, pollers, S3 notifications) sign as the handlers' do (local/request-signing.ts).
-  const dynamodb = sendInThreadWhereServed(
-    signWithPlaceholder(new DynamoDBClient({ region: awsRegion, endpoint: endpoints.dynamodb, credentials }), 'dynamodb'),
-  );
-  const sqs = sendInThreadWhereServed(
-    signWithPlaceholder(new SQSClient({ region: awsRegion, endpoint: endpoints.sqs, credentials }), 'sqs'),
-  );
+  const dynamodb = signWithPlaceholder(new DynamoDBClient({ region: awsRegion, endpoint: endpoints.dynamodb, credentials }), 'dynamodb');
+  const sqs = signWithPlaceholder(new SQSClient({ region: awsRegion, endpoint: endpoints.sqs, credentials }), 'sqs');
   const s3 = signWithPlaceholder(new S3Client({ region: awsRegion, endpoint: endpoints.s3, credentials }), 's3');
   cleanups.push(() => {
     dynamodb.destroy();
@@ -437,7 +420,6 @@ async function start(
 
   // No emulator checks a signature: the handlers' requests carry a placeholder (local/request-signing.ts).
   signWithPlaceholders();
-  sendInThreadWhereServedFromNowOn();
   // Each handler call is checked against its function's access, as IAM would (local/access-control.ts).
   const stopEnforcing = enforceAccess(
     {

@@ -24,8 +24,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BuildAppOptions, buildApp } from 'fauxqs';
 import type { DynaliteThreadData } from './dynalite-worker.ts';
-import { startEmulatorThread, stringHeaders, type ThreadRequest, type ThreadResponse } from './emulator-thread.ts';
-import type { InThreadEmulator } from './in-thread-requests.ts';
+import { startEmulatorThread } from './emulator-thread.ts';
 import { describeError, type Log, type LogLevel } from './log.ts';
 import { closeServer, LOOPBACK, listen, type RunningEmulator } from './servers.ts';
 
@@ -42,7 +41,7 @@ export interface DynaliteOptions {
  * use a second core instead of competing with the gateway and the handlers for the first. It is
  * the same dynalite behind the same loopback port; only the thread it runs on differs.
  */
-export async function startDynalite(options: DynaliteOptions): Promise<RunningEmulator & { inThread?: InThreadEmulator }> {
+export async function startDynalite(options: DynaliteOptions): Promise<RunningEmulator> {
   // Private to the user who runs the platform: it holds declarations and documents.
   if (options.directory) {
     mkdirSync(options.directory, { recursive: true, mode: 0o700 });
@@ -50,8 +49,7 @@ export async function startDynalite(options: DynaliteOptions): Promise<RunningEm
   }
   if (options.inThread) {
     const data: DynaliteThreadData = { port: options.port, directory: options.directory };
-    const thread = await startEmulatorThread(new URL('./dynalite-worker.ts', import.meta.url), data);
-    return { port: thread.port, stop: () => thread.stop(), inThread: thread };
+    return startEmulatorThread(new URL('./dynalite-worker.ts', import.meta.url), data);
   }
   // Imported here only: fauxqs' thread loads this module too and needs no dynalite.
   const { createDynaliteServer } = await import('./dynalite-server.ts');
@@ -78,10 +76,6 @@ export interface RunningFauxqs extends RunningEmulator {
    * would: only PUT, only the headers a presigned upload carries. No other origin gets CORS headers.
    */
   allowBrowserUploads(origins: readonly string[]): void;
-  /** In fauxqs' own thread: hands it requests without a socket (local/in-thread-requests.ts). */
-  inThread?: InThreadEmulator;
-  /** In the thread that runs fauxqs: answers a handed-over request with the same app (fastify's inject). */
-  answer?(request: ThreadRequest): Promise<ThreadResponse>;
 }
 
 /** The headers a presigned document upload sends (content-length is the browser's own). */
@@ -252,16 +246,6 @@ export async function startFauxqs(options: FauxqsOptions): Promise<RunningFauxqs
       uploadOrigins.clear();
       for (const origin of origins) uploadOrigins.add(origin);
     },
-    answer: async (request) => {
-      const response = await app.inject({
-        method: request.method as 'POST',
-        url: request.url,
-        headers: request.headers,
-        ...(request.body === undefined ? {} : { payload: typeof request.body === 'string' ? request.body : Buffer.from(request.body) }),
-        remoteAddress: LOOPBACK,
-      });
-      return { statusCode: response.statusCode, headers: stringHeaders(response.headers), body: response.rawPayload };
-    },
     stop: async () => {
       await app.close();
     },
@@ -304,7 +288,6 @@ export async function startFauxqsThread(options: FauxqsOptions): Promise<Running
       return () => objectListeners.delete(listener);
     },
     allowBrowserUploads: (origins) => thread.send({ allowBrowserUploads: [...origins] }),
-    inThread: thread,
     stop: () => thread.stop(),
   };
 }

@@ -24,7 +24,6 @@ await runEmulatorThread(async (emit) => {
     port: fauxqs.port,
     detail: { s3Persistent: fauxqs.s3Persistent },
     onCommand: (command) => fauxqs.allowBrowserUploads((command as { allowBrowserUploads: string[] }).allowBrowserUploads),
-    ...(fauxqs.answer ? { answer: fauxqs.answer } : {}),
     stop: () => fauxqs.stop(),
   };
 });
