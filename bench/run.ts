@@ -439,9 +439,16 @@ async function pipeline(): Promise<void> {
     const seconds = Number(values['steady-seconds']);
     console.log(`steady load: ${rate} declarations/s for ${seconds} s, its calls counted...`);
     probe.reset();
+    const mainThreadBefore = process.threadCpuUsage();
+    const processBefore = process.cpuUsage();
     const steady = await steadyLoadOn({ cloud, submit, token }, rate, seconds, (id, items) => histories.set(id, items));
+    const perDeclarationMs = (used: NodeJS.CpuUsage): number => round((used.user + used.system) / 1000 / steady.submitted);
     console.log(
       `  green submit-to-RELEASED p50 ${steady.submitToReleased.p50Ms} ms, p99 ${steady.submitToReleased.p99Ms} ms (${steady.released} released, ${steady.toReview} to review)`,
+    );
+    // Near saturation the latency moves several seconds from run to run; the CPU much less: compare changes by it.
+    console.log(
+      `  CPU per declaration (the load, its following and the drain): main thread ${perDeclarationMs(process.threadCpuUsage(mainThreadBefore))} ms, whole process ${perDeclarationMs(process.cpuUsage(processBefore))} ms`,
     );
     // The bench follows each declaration through GET /v1/declarations/{id}/events: not the pipeline's calls.
     for (const line of probe.report(steady.submitted, histories, ['listDeclarationEvents'])) console.log(line);
