@@ -76,6 +76,41 @@ describe('function bundles', () => {
     expect(() => run({})).toThrow(/Unable to find environment variable credentials/);
   });
 
+  it('describe the API as the unbundled code does: no schema registered for OpenAPI is left out as free of side effects', async () => {
+    // Prepare: package.json declares our modules free of side effects, and a schema registers itself
+    // (`.meta({ id })`) when its module runs: the openApi bundle must still reach every one of them.
+    const definition: FunctionDefinition = functions.openApi;
+    const entry = join(folder, 'openapi-entry.ts');
+    writeFileSync(
+      entry,
+      `import { buildOpenApiDocument } from ${JSON.stringify(join(repositoryRoot, 'shared', 'http', 'openapi.ts'))};
+const document = buildOpenApiDocument();
+process.stdout.write(JSON.stringify({ schemas: Object.keys(document.components?.schemas ?? {}).sort(), paths: Object.keys(document.paths ?? {}).sort() }));
+`,
+    );
+    await bundledInputs(entry, 'openapi', definition);
+    const { buildOpenApiDocument } = await import('#shared/http/openapi.ts');
+    const unbundled = buildOpenApiDocument();
+
+    // Act
+    const bundled = JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(folder, 'openapi', 'index.mjs')).href)})`],
+        {
+          env: { PATH: process.env.PATH ?? '' },
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      ),
+    ) as { schemas: string[]; paths: string[] };
+
+    // Assess
+    expect(bundled.schemas.length).toBeGreaterThan(10);
+    expect(bundled.schemas).toEqual(Object.keys(unbundled.components?.schemas ?? {}).sort());
+    expect(bundled.paths).toEqual(Object.keys(unbundled.paths ?? {}).sort());
+  });
+
   it('carry no reference code lists: no bundle compiles the HS nomenclature in, the duty functions keep their proof-of-origin codes', async () => {
     // Prepare
     const names: FunctionName[] = ['validateDeclaration', 'assessDuty', 'estimateDuty'];
