@@ -19,6 +19,18 @@ const repositoryRoot = join(import.meta.dirname, '..', '..');
 const folder = mkdtempSync(join(tmpdir(), 'customs-bundles-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
+/** Imports the bundle `name` in a fresh Node.js process with exactly `environment`; its standard output. */
+const importBundle = (name: string, environment: Record<string, string>): string =>
+  execFileSync(
+    process.execPath,
+    ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(folder, name, 'index.mjs')).href)})`],
+    {
+      env: environment,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+
 /** The inputs that put bytes in the bundle of `entry` (tree-shaken modules excluded). */
 async function bundledInputs(entry: string, name: string, definition?: FunctionDefinition): Promise<string[]> {
   const { metafile } = await build(esbuildOptions(entry, join(folder, name, 'index.mjs'), definition));
@@ -58,15 +70,7 @@ describe('function bundles', () => {
 
     // Act
     const run = (environment: Record<string, string>) =>
-      execFileSync(
-        process.execPath,
-        ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(folder, 'credentials', 'index.mjs')).href)})`],
-        {
-          env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-2', ...environment },
-          encoding: 'utf8',
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
+      importBundle('credentials', { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-2', ...environment });
     const credentials = JSON.parse(
       run({ AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'session' }),
     ) as Record<string, unknown>;
@@ -93,17 +97,7 @@ process.stdout.write(JSON.stringify({ schemas: Object.keys(document.components?.
     const unbundled = buildOpenApiDocument();
 
     // Act
-    const bundled = JSON.parse(
-      execFileSync(
-        process.execPath,
-        ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(folder, 'openapi', 'index.mjs')).href)})`],
-        {
-          env: { PATH: process.env.PATH ?? '' },
-          encoding: 'utf8',
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      ),
-    ) as { schemas: string[]; paths: string[] };
+    const bundled = JSON.parse(importBundle('openapi', { PATH: process.env.PATH ?? '' })) as { schemas: string[]; paths: string[] };
 
     // Assess
     expect(bundled.schemas.length).toBeGreaterThan(10);
@@ -138,12 +132,7 @@ process.stdout.write(JSON.stringify({ schemas: Object.keys(document.components?.
     const inputs = await bundledInputs(entry, 'reference', definition);
     const commands = nodejsFunctionBundling(definition).commandHooks.afterBundling(repositoryRoot, join(folder, 'reference'));
     execFileSync('bash', ['-c', commands.join(' && ')]);
-    const run = () =>
-      execFileSync(
-        process.execPath,
-        ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(folder, 'reference', 'index.mjs')).href)})`],
-        { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-      );
+    const run = () => importBundle('reference', { PATH: process.env.PATH ?? '' });
 
     // Act
     const read = JSON.parse(run()) as Record<string, unknown>;
@@ -165,12 +154,7 @@ process.stdout.write(JSON.stringify({ schemas: Object.keys(document.components?.
     await bundledInputs(entry, 'unshipped', definition);
 
     // Act
-    const run = () =>
-      execFileSync(
-        process.execPath,
-        ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(folder, 'unshipped', 'index.mjs')).href)})`],
-        { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-      );
+    const run = () => importBundle('unshipped', { PATH: process.env.PATH ?? '' });
 
     // Assess
     expect(run).toThrow(/ships no reference data: add dataFiles: \['referenceData'\]/);
@@ -232,12 +216,7 @@ process.stdout.write(JSON.stringify({ schemas: Object.keys(document.components?.
       }),
     };
     const withoutTable = Object.fromEntries(Object.entries(stackEnvironment).filter(([variable]) => variable !== 'MAIN_TABLE_NAME'));
-    const start = (environment: Record<string, string>) =>
-      execFileSync(
-        process.execPath,
-        ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(join(folder, name, 'index.mjs')).href)})`],
-        { env: environment, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-      );
+    const start = (environment: Record<string, string>) => importBundle(name, environment);
 
     // Act
     const started = start(stackEnvironment);
