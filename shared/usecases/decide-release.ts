@@ -14,7 +14,7 @@
  * the quantities of the permits it cites are drawn (docs/single-window.md): one that no longer has
  * enough left rejects the declaration, with nothing drawn and no duties booked.
  */
-import type { DeclarationRecord, PipelineMessage } from '#shared/domain/declaration-record.ts';
+import type { DeclarationRecord, DeclarationState, PipelineMessage } from '#shared/domain/declaration-record.ts';
 import { reviewLaneOf } from '#shared/domain/review-views.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import type { Clock } from '#shared/ports/clock.ts';
@@ -23,7 +23,7 @@ import type { PermitStore } from '#shared/ports/permits.ts';
 import type { PipelineQueue } from '#shared/ports/pipeline-queue.ts';
 import { strongerLane } from '#shared/risk/lane-rank.ts';
 import type { RiskOutcome } from '#shared/risk/outcome.ts';
-import { countRelease } from './clearance-statistics.ts';
+import { type CountingDeps, countRelease } from './clearance-statistics.ts';
 import { type ArrivalMatch, type MatchArrivalDeps, matchArrival } from './match-arrival.ts';
 import { drawPermits } from './permit-drawings.ts';
 import { pipelineMessage, runStage, type StageResult } from './pipeline-stage.ts';
@@ -103,24 +103,31 @@ export async function decideRelease(
             : `queued for officer review (${lane} lane at ${record.office})${arrived}`,
         };
       },
+      // Released now: the declaration as this delivery's conditional write stored it (no read),
+      // counted and its note asked for beside the event item.
+      afterMove: (moved, submittedText) => (moved.status === 'RELEASED' ? afterRelease(moved, submittedText, deps) : Promise.resolve()),
     },
     deps,
   );
-  // Released now, or before by a delivery that may have stopped before counting it.
-  const released = result.outcome === 'moved' ? result.to === 'RELEASED' : result.status === 'RELEASED';
-  if (released) {
-    // Moved: the declaration as this delivery's conditional write stored it (no read); else as stored now.
-    const state = result.outcome === 'moved' ? result.record : await deps.repository.getState(message.declarationId);
-    if (state) {
-      // Together: a count that waits for the invocation's other records (coalesced) does not hold the
-      // release note back. Asked again by a redelivery: the documents worker issues each note once.
-      await Promise.all([
-        countRelease(state, deps),
-        deps.documentsQueue.send(pipelineMessage(state.id, state.version, result.submittedText)),
-      ]);
-    }
+  // Released before, by a delivery that may have stopped before counting it: as stored now.
+  if (result.outcome !== 'moved' && result.status === 'RELEASED') {
+    const state = await deps.repository.getState(message.declarationId);
+    if (state) await afterRelease(state, result.submittedText, deps);
   }
   return result;
+}
+
+/**
+ * A released declaration counted once and its release note asked for, together: a count that waits
+ * for the invocation's other records (coalesced) does not hold the note back. Asked again by a
+ * redelivery: the documents worker issues each note once.
+ */
+async function afterRelease(
+  state: DeclarationState,
+  submittedText: string | undefined,
+  deps: CountingDeps & { documentsQueue: PipelineQueue },
+): Promise<void> {
+  await Promise.all([countRelease(state, deps), deps.documentsQueue.send(pipelineMessage(state.id, state.version, submittedText))]);
 }
 
 /**

@@ -4,7 +4,7 @@
  * so editing a profile affects only declarations submitted afterwards; the versions used are
  * recorded on the outcome.
  */
-import type { PipelineMessage } from '#shared/domain/declaration-record.ts';
+import type { DeclarationRecord, PipelineMessage } from '#shared/domain/declaration-record.ts';
 import type { ClearanceCounters } from '#shared/ports/clearance-counters.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { DeclarationReader, DeclarationWriter } from '#shared/ports/declarations.ts';
@@ -109,29 +109,34 @@ export async function scoreRisk(message: PipelineMessage, deps: ScoreRiskDeps): 
           detail: `lane ${risk.lane}`,
         };
       },
+      // Moved: counted as this delivery's conditional write stored it, with its outcome (no read),
+      // beside the event item and the message to the duty stage.
+      afterMove: (moved) => countScored(moved, scored, deps),
     },
     deps,
   );
-  // Counted once per declaration: a marker on the declaration guards the counts, so a retry after
-  // a crash counts what the first attempt did not (a crash between marker and counts loses them:
-  // at most once; the lane counts of an invocation's records are one write, clearance-counters adapter).
-  if (result.outcome !== 'skipped') {
-    // Moved: the declaration as this delivery's conditional write stored it, with its outcome (no
-    // read); a redelivery reads the stored outcome (a part item) with the whole declaration.
-    const { record, risk } =
-      result.outcome === 'moved'
-        ? { record: result.record, risk: scored }
-        : await deps.repository.get(message.declarationId).then((record) => ({ record, risk: record?.risk }));
-    if (record && risk && (await deps.repository.markOnce(record.id, 'riskCountedAt', deps.clock.now().toISOString()))) {
-      await Promise.all([
-        deps.traders.countDeclaration(record.declarantId, deps.clock.now().toISOString()),
-        deps.selectionStats.record(record.office, record.submittedAt.slice(0, 10), laneBeforeTopUp(risk)),
-        deps.profiles.countEffectiveness(selectingProfiles(risk), { selections: 1 }),
-        deps.counters.add({ kind: 'lane', day: record.submittedAt.slice(0, 10), shardOf: record.id, lane: risk.lane }),
-      ]);
-    }
+  // A redelivery after a move (the first attempt may have stopped before counting): the stored
+  // outcome (a part item) is read with the whole declaration.
+  if (result.outcome === 'resent') {
+    const record = await deps.repository.get(message.declarationId);
+    await countScored(record, record?.risk, deps);
   }
   return result;
+}
+
+/**
+ * Counted once per declaration: a marker on the declaration guards the counts, so a retry after
+ * a crash counts what the first attempt did not (a crash between marker and counts loses them:
+ * at most once; the lane counts of an invocation's records are one write, clearance-counters adapter).
+ */
+async function countScored(record: DeclarationRecord | undefined, risk: RiskOutcome | undefined, deps: ScoreRiskDeps): Promise<void> {
+  if (!record || !risk || !(await deps.repository.markOnce(record.id, 'riskCountedAt', deps.clock.now().toISOString()))) return;
+  await Promise.all([
+    deps.traders.countDeclaration(record.declarantId, deps.clock.now().toISOString()),
+    deps.selectionStats.record(record.office, record.submittedAt.slice(0, 10), laneBeforeTopUp(risk)),
+    deps.profiles.countEffectiveness(selectingProfiles(risk), { selections: 1 }),
+    deps.counters.add({ kind: 'lane', day: record.submittedAt.slice(0, 10), shardOf: record.id, lane: risk.lane }),
+  ]);
 }
 
 /** The profiles whose criteria matched the declaration (each counted once, whatever it added). */

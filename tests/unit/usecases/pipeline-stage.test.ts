@@ -81,7 +81,7 @@ describe('runStage', () => {
     ]);
   });
 
-  it('moves a declaration at its stage: one write with its event, the event item, then the next message', async () => {
+  it('moves a declaration at its stage: one write with its event, then the event item and the next message', async () => {
     // Prepare
     const { repository, clock, storedSubmitted } = world();
     const record = await storedSubmitted();
@@ -139,16 +139,58 @@ describe('runStage', () => {
     const message = { declarationId: record.id, version: 1 };
     await expect(runStage(message, definition, { repository: crashBeforeEvent(repository), clock })).rejects.toThrow('crashed');
     const eventsAfterCrash = await repository.listEvents(record.id);
+    const sentAfterCrash = [...queue.sent];
 
     // Act
     const redelivered = await runStage(message, definition, { repository, clock });
 
-    // Assess
+    // Assess: the first attempt's message went beside the failed event write; the redelivery sends
+    // it again (the next stage finds the second one already done)
     expect(eventsAfterCrash).toEqual([]);
+    expect(sentAfterCrash).toEqual([{ declarationId: record.id, version: 2 }]);
     expect(redelivered).toEqual({ outcome: 'resent', status: 'VALIDATED' });
     expect(definition.calls).toBe(1);
     expect((await repository.listEvents(record.id)).map((event) => [event.version, event.detail])).toEqual([[2, 'decision 1']]);
-    expect(queue.sent).toEqual([{ declarationId: record.id, version: 2 }]);
+    expect(queue.sent).toEqual([
+      { declarationId: record.id, version: 2 },
+      { declarationId: record.id, version: 2 },
+    ]);
+  });
+
+  it('does what follows a move beside the event item and the next message, each finished before a failure is reported', async () => {
+    // Prepare: the event write fails only once the message is on its way and the after-move work has started
+    const { repository, clock, storedSubmitted } = world();
+    const record = await storedSubmitted();
+    const queue = new InMemoryPipelineQueue();
+    const steps: string[] = [];
+    let afterMoveStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      afterMoveStarted = resolve;
+    });
+    const definition: StageDefinition = {
+      ...stage(queue),
+      afterMove: async (moved, submittedText) => {
+        steps.push(`after move: ${moved.status} v${moved.version} ${submittedText === undefined ? 'no copy' : 'copy'}`);
+        afterMoveStarted();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        steps.push('after move: done');
+      },
+    };
+    const failingEvent = overridden<DeclarationRepository>(repository, {
+      appendEvent: async () => {
+        await started;
+        steps.push(`event: sent ${queue.sent.length}`);
+        throw new Error('event write failed');
+      },
+    });
+
+    // Act
+    const attempt = runStage({ declarationId: record.id, version: 1 }, definition, { repository: failingEvent, clock });
+
+    // Assess: all three ran at once, and the failure waited for the after-move work
+    await expect(attempt).rejects.toThrow('event write failed');
+    expect(steps).toEqual(['after move: VALIDATED v2 no copy', 'event: sent 1', 'after move: done']);
+    expect((await repository.get(record.id))?.status).toBe('VALIDATED');
   });
 
   it('with two deliveries at once, moves the declaration once and history says what the state says', async () => {
