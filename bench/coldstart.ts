@@ -16,9 +16,14 @@
  * `npm run bench -- coldstart --analyse` only bundles (no imports, nothing written) and prints what
  * the bundles are made of: per package (or folder of ours), its KB of output and in how many
  * functions it is, then each function's size and largest inputs. `--function NAME` narrows both.
+ *
+ * `npm run bench -- coldstart --external-aws-sdk` bundles each function twice, as deployed and with
+ * the AWS SDK left out, and times both imports; the SDK then loads from node_modules, as the Lambda
+ * runtime's own copy loads from its file system (unbundled). A comparison, written nowhere: what
+ * leaving the SDK to the runtime would do to size and to import time.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -125,6 +130,50 @@ function importMilliseconds(file: string, environment: Record<string, string>): 
     encoding: 'utf8',
   });
   return Number(output);
+}
+
+/** The same function bundled as deployed and with the SDK left to the runtime: size and import median of each. */
+export interface RuntimeSdkComparison {
+  function: string;
+  bundled: { kilobytes: number; importMillisecondsMedian: number };
+  sdkFromRuntime: { kilobytes: number; importMillisecondsMedian: number };
+}
+
+/**
+ * `--external-aws-sdk`: each function as deployed and without the SDK, both imported IMPORTS times.
+ * The folder links the repository's node_modules, so the left-out SDK resolves as the runtime's
+ * does: unbundled, unminified, one file per module (the same versions; in Lambda, the runtime's).
+ */
+export async function compareRuntimeSdk(options: {
+  log: (line: string) => void;
+  only?: string | undefined;
+}): Promise<RuntimeSdkComparison[]> {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'customs-coldstart-'));
+  symlinkSync(path.join(repositoryRoot, 'node_modules'), path.join(folder, 'node_modules'), 'dir');
+  const results: RuntimeSdkComparison[] = [];
+  try {
+    for (const [name, definition] of selected(options.only)) {
+      const environment = environmentOf(name, definition);
+      const measured = async (externalAwsSdk: boolean) => {
+        const { outfile } = await bundle(
+          path.join(folder, externalAwsSdk ? 'sdk-from-runtime' : 'bundled'),
+          name,
+          definition,
+          externalAwsSdk,
+        );
+        const times = Array.from({ length: IMPORTS }, () => importMilliseconds(outfile, environment));
+        return { kilobytes: kilobytes(statSync(outfile).size), importMillisecondsMedian: Math.round(median(times)) };
+      };
+      const result = { function: name, bundled: await measured(false), sdkFromRuntime: await measured(true) };
+      options.log(
+        `${name.padEnd(28)} bundled ${String(result.bundled.kilobytes).padStart(7)} KB ${String(result.bundled.importMillisecondsMedian).padStart(4)} ms   SDK from the runtime ${String(result.sdkFromRuntime.kilobytes).padStart(7)} KB ${String(result.sdkFromRuntime.importMillisecondsMedian).padStart(4)} ms`,
+      );
+      results.push(result);
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+  return results;
 }
 
 const median = (values: number[]): number => {

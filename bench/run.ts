@@ -14,10 +14,11 @@
  * CPU each declaration costs the local cloud (main thread and whole process): the figure to compare
  * changes by on a busy machine; --emulators-in-process runs dynalite and fauxqs in the main thread
  * (the A/B of their worker threads).
- * `npm run bench -- coldstart [--function name] [--analyse [--external-aws-sdk]] [--first-duty-assessment]`:
+ * `npm run bench -- coldstart [--function name] [--analyse] [--external-aws-sdk] [--first-duty-assessment]`:
  * bundle size and import time of every function and the first duty assessment of a fresh process,
- * or with --analyse what the bundles are made of, or with --first-duty-assessment that figure alone
- * (bench/coldstart.ts).
+ * or with --analyse what the bundles are made of, or with --first-duty-assessment that figure alone,
+ * or with --external-aws-sdk (alone: both bundles timed; with --analyse: sizes only) what leaving the
+ * AWS SDK to the Lambda runtime would change, written nowhere (bench/coldstart.ts).
  * `npm run bench -- cost [--per-scenario N] [--burst N]` runs the cost and heat model instead (bench/cost/,
  * docs/cost.md) and merges its figures into the same files under `cost`; --burst (default 10, 0 skips it)
  * also submits that many declarations of each scenario at once to time the workers on batches
@@ -33,7 +34,7 @@ import { startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { benchAccountOf, openBenchAccount } from './accounts.ts';
-import { analyseBundles, benchmarkColdStarts, benchmarkFirstDutyAssessment, coldStartTargets } from './coldstart.ts';
+import { analyseBundles, benchmarkColdStarts, benchmarkFirstDutyAssessment, coldStartTargets, compareRuntimeSdk } from './coldstart.ts';
 import { printCost } from './cost/report.ts';
 import { benchmarkCost } from './cost/run-cost.ts';
 import { installPipelineProbe } from './pipeline-probe.ts';
@@ -329,6 +330,15 @@ async function coldStarts(): Promise<void> {
     // Alone: the figure replaces its own in the results, the last full run's functions are kept.
     const firstDuty = await benchmarkFirstDutyAssessment({ log });
     writeResults({ coldstart: { ...lastResults().coldstart, ...firstDutyAssessmentPart(firstDuty) } });
+    return;
+  }
+  if (values['external-aws-sdk']) {
+    console.log('bundling each function as deployed and with the AWS SDK left to the runtime, importing each 5 times (written nowhere)...');
+    const compared = await compareRuntimeSdk({ log, only: values.function });
+    const medianOf = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
+    console.log(
+      `${compared.length} functions, median bundled ${medianOf(compared.map((entry) => entry.bundled.kilobytes))} KB / ${medianOf(compared.map((entry) => entry.bundled.importMillisecondsMedian))} ms, SDK from the runtime ${medianOf(compared.map((entry) => entry.sdkFromRuntime.kilobytes))} KB / ${medianOf(compared.map((entry) => entry.sdkFromRuntime.importMillisecondsMedian))} ms; ${compared.filter((entry) => entry.sdkFromRuntime.importMillisecondsMedian > entry.bundled.importMillisecondsMedian).length} slower to import with the SDK from the runtime`,
+    );
     return;
   }
   console.log('bundling every function as the CDK app does, importing each in 5 fresh processes...');
