@@ -2,12 +2,12 @@
  * One step of the pipeline, done the same way by every stage (validation, risk, duty, release).
  *
  * SQS delivers at least once, so a stage is idempotent: it moves the declaration with one write
- * conditional on `version` and `status` (the history event of the change stored with it), then, at
- * once, appends that event as its own item (attribute_not_exists), sends the message for the next
- * stage and does what the stage does after a move (`afterMove`). None of the three needs another
- * done first: whoever changes the declaration next writes the event the state carries if its item
- * is missing (writePendingEvent), so they run side by side, one round trip after the move instead
- * of three. A redelivered message finds the declaration already moved: it writes the stored event
+ * conditional on `version` and `status` (the history event of the change stored with it), then
+ * appends that event as its own item (attribute_not_exists), then sends the message for the next
+ * stage, and beside those two does what the stage does after a move (`afterMove`: counting it,
+ * asking for its documents), which needs neither. The next message waits for the event item: a
+ * next stage that found it missing would write it again (writePendingEvent), with a second
+ * notification and a failed, billed put. A redelivered message finds the declaration already moved: it writes the stored event
  * (if the first attempt stopped before) and re-sends the next message; a declaration that has
  * moved further is left alone. History therefore always says what the state says, even when a
  * retry would have decided differently (the first decision that was written wins).
@@ -38,8 +38,9 @@ export interface StageDefinition {
   decide(record: DeclarationRecord, at: string): Promise<StageDecision | undefined> | StageDecision | undefined;
   /**
    * What follows this delivery's move (counting it, asking for its documents), run beside the event
-   * item and the next message: it must not need either, and must be safe to do again, since a
-   * redelivery after a failure here finds the declaration moved (the stage's caller finishes it then).
+   * item and the next message: it must need neither (a reader of the history, such as the documents
+   * worker, takes a missing last event from the state), and a redelivery after a failure here finds
+   * the declaration moved (the stage's caller finishes what it did not do then).
    */
   afterMove?(moved: DeclarationRecord, submittedText: string | undefined): Promise<unknown>;
 }
@@ -152,8 +153,12 @@ export async function runStage(
   const moved: DeclarationRecord = { ...before, ...decision.set, status: decision.to, version, updatedAt: at, lastEvent: event };
   // Each runs to its end before a failure is reported: the record is retried with nothing left running.
   const settled = await Promise.allSettled([
-    deps.repository.appendEvent(event),
-    stage.next[decision.to]?.send(pipelineMessage(record.id, version, submittedText)),
+    (async () => {
+      // The event item before the next message: the next stage finds it stored. One that finds it
+      // missing writes it itself, with its notification: a second notification and a failed put.
+      await deps.repository.appendEvent(event);
+      await stage.next[decision.to]?.send(pipelineMessage(record.id, version, submittedText));
+    })(),
     stage.afterMove?.(moved, submittedText),
   ]);
   const failed = settled.find((step): step is PromiseRejectedResult => step.status === 'rejected');

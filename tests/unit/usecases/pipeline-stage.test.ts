@@ -81,18 +81,27 @@ describe('runStage', () => {
     ]);
   });
 
-  it('moves a declaration at its stage: one write with its event, then the event item and the next message', async () => {
+  it('moves a declaration at its stage: one write with its event, the event item, then the next message', async () => {
     // Prepare
     const { repository, clock, storedSubmitted } = world();
     const record = await storedSubmitted();
     const queue = new InMemoryPipelineQueue();
+    // What the next stage would find when the message reaches it: the event item already stored
+    const eventsWhenSent: number[][] = [];
+    const watched = overridden<PipelineQueue>(queue, {
+      send: async (message) => {
+        eventsWhenSent.push((await repository.listEvents(record.id)).map((event) => event.version));
+        await queue.send(message);
+      },
+    });
     clock.advance(5_000);
 
     // Act
-    const result = await runStage({ declarationId: record.id, version: 1 }, stage(queue), { repository, clock });
+    const result = await runStage({ declarationId: record.id, version: 1 }, stage(watched), { repository, clock });
 
     // Assess
     expect(result).toMatchObject({ outcome: 'moved', to: 'VALIDATED' });
+    expect(eventsWhenSent).toEqual([[2]]);
     const stored = await repository.get(record.id);
     expect(stored).toMatchObject({ status: 'VALIDATED', version: 2, updatedAt: clock.now().toISOString() });
     expect(stored?.lastEvent).toEqual({
@@ -144,21 +153,17 @@ describe('runStage', () => {
     // Act
     const redelivered = await runStage(message, definition, { repository, clock });
 
-    // Assess: the first attempt's message went beside the failed event write; the redelivery sends
-    // it again (the next stage finds the second one already done)
+    // Assess: nothing was sent before the event item was stored
     expect(eventsAfterCrash).toEqual([]);
-    expect(sentAfterCrash).toEqual([{ declarationId: record.id, version: 2 }]);
+    expect(sentAfterCrash).toEqual([]);
     expect(redelivered).toEqual({ outcome: 'resent', status: 'VALIDATED' });
     expect(definition.calls).toBe(1);
     expect((await repository.listEvents(record.id)).map((event) => [event.version, event.detail])).toEqual([[2, 'decision 1']]);
-    expect(queue.sent).toEqual([
-      { declarationId: record.id, version: 2 },
-      { declarationId: record.id, version: 2 },
-    ]);
+    expect(queue.sent).toEqual([{ declarationId: record.id, version: 2 }]);
   });
 
-  it('does what follows a move beside the event item and the next message, each finished before a failure is reported', async () => {
-    // Prepare: the event write fails only once the message is on its way and the after-move work has started
+  it('does what follows a move beside the event item, and finishes it before a failure is reported', async () => {
+    // Prepare: the event write fails once the after-move work has started
     const { repository, clock, storedSubmitted } = world();
     const record = await storedSubmitted();
     const queue = new InMemoryPipelineQueue();
@@ -179,7 +184,7 @@ describe('runStage', () => {
     const failingEvent = overridden<DeclarationRepository>(repository, {
       appendEvent: async () => {
         await started;
-        steps.push(`event: sent ${queue.sent.length}`);
+        steps.push('event: failed');
         throw new Error('event write failed');
       },
     });
@@ -187,9 +192,10 @@ describe('runStage', () => {
     // Act
     const attempt = runStage({ declarationId: record.id, version: 1 }, definition, { repository: failingEvent, clock });
 
-    // Assess: all three ran at once, and the failure waited for the after-move work
+    // Assess: both ran at once, no message went without its event, and the failure waited for the after-move work
     await expect(attempt).rejects.toThrow('event write failed');
-    expect(steps).toEqual(['after move: VALIDATED v2 no copy', 'event: sent 1', 'after move: done']);
+    expect(steps).toEqual(['after move: VALIDATED v2 no copy', 'event: failed', 'after move: done']);
+    expect(queue.sent).toEqual([]);
     expect((await repository.get(record.id))?.status).toBe('VALIDATED');
   });
 
