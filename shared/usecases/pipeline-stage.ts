@@ -159,7 +159,8 @@ export async function runStage(
       await deps.repository.appendEvent(event);
       await stage.next[decision.to]?.send(pipelineMessage(record.id, version, submittedText));
     })(),
-    stage.afterMove?.(moved, submittedText),
+    // In a promise even if it throws at once: the event and the message are then still waited for.
+    (async () => stage.afterMove?.(moved, submittedText))(),
   ]);
   const failed = settled.find((step): step is PromiseRejectedResult => step.status === 'rejected');
   if (failed) throw failed.reason;

@@ -236,6 +236,34 @@ describe('runStage', () => {
     ]);
   });
 
+  it('waits for the event item and the next message when the after-move work throws at once', async () => {
+    // Prepare: an after-move step that is not async and throws before returning a promise, and an
+    // event write that takes a moment
+    const { repository, clock, storedSubmitted } = world();
+    const record = await storedSubmitted();
+    const queue = new InMemoryPipelineQueue();
+    const definition: StageDefinition = {
+      ...stage(queue),
+      afterMove: () => {
+        throw new Error('after-move failed at once');
+      },
+    };
+    const slowEvent = overridden<DeclarationRepository>(repository, {
+      appendEvent: async (event) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return repository.appendEvent(event);
+      },
+    });
+
+    // Act
+    const attempt = runStage({ declarationId: record.id, version: 1 }, definition, { repository: slowEvent, clock });
+
+    // Assess: the failure is reported once the event item and the message are done
+    await expect(attempt).rejects.toThrow('after-move failed at once');
+    expect((await repository.listEvents(record.id)).map((event) => event.version)).toEqual([2]);
+    expect(queue.sent).toEqual([{ declarationId: record.id, version: 2 }]);
+  });
+
   it("writes the previous step's event when the next stage picks the declaration up without it", async () => {
     // Prepare: validated, but the process stopped before the event item was written
     const { repository, clock, storedSubmitted } = world();

@@ -323,6 +323,29 @@ describe('scoreRisk', () => {
     ]);
   });
 
+  it('counts beside a failed event write, and its redelivery writes the event without counting again', async () => {
+    // Prepare: the state write succeeds, the event item's write fails while the counting goes on beside it
+    const platform = await fakePlatform();
+    const { id, message } = await validated(platform, ordinaryImporter);
+    const failingEvent = overridden<DeclarationRepository>(platform.repository, {
+      appendEvent: async () => {
+        throw new Error('event write failed');
+      },
+    });
+    await expect(scoreRisk(message, { ...platform.deps.risk, repository: failingEvent })).rejects.toThrow('event write failed');
+    const countedAfterFailure = (await platform.traders.get(ordinaryImporter))?.declarationsCount;
+
+    // Act
+    const redelivered = await scoreRisk(message, platform.deps.risk);
+
+    // Assess: counted once, by the first attempt; the event stored by the redelivery
+    expect(redelivered).toEqual({ outcome: 'resent', status: 'SCORED', submittedText: message.submittedText });
+    expect(countedAfterFailure).toBe(141);
+    expect((await platform.traders.get(ordinaryImporter))?.declarationsCount).toBe(141);
+    expect((await platform.repository.listEvents(id)).map((event) => event.type)).toContain('SCORED');
+    expect(platform.queues.duty.sent).toEqual([{ declarationId: id, version: 3, submittedText: message.submittedText }]);
+  });
+
   it('neither scores nor counts a late message for a declaration that has moved further', async () => {
     // Prepare: scored, assessed and released; then the risk message comes again
     const platform = await fakePlatform();
