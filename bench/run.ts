@@ -34,7 +34,14 @@ import { startLocalCloud } from '#local/cloud.ts';
 import { seedDemoData } from '#local/seed.ts';
 import type { DeclarationInput } from '#shared/domain/declaration.ts';
 import { benchAccountOf, openBenchAccount } from './accounts.ts';
-import { analyseBundles, benchmarkColdStarts, benchmarkFirstDutyAssessment, coldStartTargets, compareRuntimeSdk } from './coldstart.ts';
+import {
+  analyseBundles,
+  benchmarkColdStarts,
+  benchmarkFirstDutyAssessment,
+  coldStartTargets,
+  compareRuntimeSdk,
+  median,
+} from './coldstart.ts';
 import { printCost } from './cost/report.ts';
 import { benchmarkCost } from './cost/run-cost.ts';
 import { installPipelineProbe } from './pipeline-probe.ts';
@@ -335,9 +342,8 @@ async function coldStarts(): Promise<void> {
   if (values['external-aws-sdk']) {
     console.log('bundling each function as deployed and with the AWS SDK left to the runtime, importing each 5 times (written nowhere)...');
     const compared = await compareRuntimeSdk({ log, only: values.function });
-    const medianOf = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
     console.log(
-      `${compared.length} functions, median bundled ${medianOf(compared.map((entry) => entry.bundled.kilobytes))} KB / ${medianOf(compared.map((entry) => entry.bundled.importMillisecondsMedian))} ms, SDK from the runtime ${medianOf(compared.map((entry) => entry.sdkFromRuntime.kilobytes))} KB / ${medianOf(compared.map((entry) => entry.sdkFromRuntime.importMillisecondsMedian))} ms; ${compared.filter((entry) => entry.sdkFromRuntime.importMillisecondsMedian > entry.bundled.importMillisecondsMedian).length} slower to import with the SDK from the runtime`,
+      `${compared.length} functions, median bundled ${median(compared.map((entry) => entry.bundled.kilobytes))} KB / ${median(compared.map((entry) => entry.bundled.importMillisecondsMedian))} ms, SDK from the runtime ${median(compared.map((entry) => entry.sdkFromRuntime.kilobytes))} KB / ${median(compared.map((entry) => entry.sdkFromRuntime.importMillisecondsMedian))} ms; ${compared.filter((entry) => entry.sdkFromRuntime.importMillisecondsMedian > entry.bundled.importMillisecondsMedian).length} slower to import with the SDK from the runtime`,
     );
     return;
   }

@@ -7,10 +7,11 @@
  * stage, and beside those two does what the stage does after a move (`afterMove`: counting it,
  * asking for its documents), which needs neither. The next message waits for the event item: a
  * next stage that found it missing would write it again (writePendingEvent), with a second
- * notification and a failed, billed put. A redelivered message finds the declaration already moved: it writes the stored event
- * (if the first attempt stopped before) and re-sends the next message; a declaration that has
- * moved further is left alone. History therefore always says what the state says, even when a
- * retry would have decided differently (the first decision that was written wins).
+ * notification and a failed, billed put. A redelivered message finds the declaration already
+ * moved: it writes the stored event (if the first attempt stopped before) and re-sends the next
+ * message; a declaration that has moved further is left alone. History therefore always says what
+ * the state says, even when a retry would have decided differently (the first decision that was
+ * written wins).
  */
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
 import type { DeclarationRecord, HistoryEventType, PipelineMessage } from '#shared/domain/declaration-record.ts';
