@@ -579,16 +579,17 @@ describe('one archive object per sealing batch', () => {
     const [first, second] = await Promise.all([issueDocumentBatch([message], deps), issueDocumentBatch([message], deps)]);
     const records = await deps.issued.list(message.declarationId);
 
-    // Assess
+    // Assess: whichever delivery records first wins (their timing decides which), the other finds its records
     const outcomes = [first, second].map((results) => results[0]?.ok && results[0].documents.map(({ outcome }) => outcome));
-    expect(outcomes).toEqual([
-      ['issued', 'issued'],
-      ['issued-before', 'issued-before'],
-    ]);
+    expect(outcomes).toHaveLength(2);
+    expect(outcomes).toContainEqual(['issued', 'issued']);
+    expect(outcomes).toContainEqual(['issued-before', 'issued-before']);
     const objects = objectsUnder(platform.archive, '/sealed-batches/');
     expect(objects).toHaveLength(2);
     expect(records).toHaveLength(2);
-    expect(new Set(records.map((record) => record.archiveKey))).toEqual(new Set([objects[0]]));
+    const named = new Set(records.map((record) => record.archiveKey));
+    expect(named.size).toBe(1);
+    expect(objects).toContain([...named][0]);
   });
 
   it("answers a batch document's download with its own bytes (a data: URL), never a link to the batch's object", async () => {
