@@ -34,11 +34,13 @@ import {
   type TableName,
 } from '#shared/resources.ts';
 import { enforceAccess } from './access-control.ts';
+import type { ResourceIndex } from './access-policy.ts';
 import { type Chaos, installChaos } from './chaos.ts';
 import type { LocalBucketDefinition, LocalFunctionDefinition, LocalQueueDefinition, LocalTableDefinition } from './definitions.ts';
 import { type RunningFauxqs, startDynalite, startFauxqs, startFauxqsThread } from './emulators.ts';
 import { applyEnvironment, type Endpoints } from './environment.ts';
 import { type RunningEventBridge, startEventBridge } from './eventbridge.ts';
+import { type FunctionThread, startFunctionThread } from './function-thread.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { createIssuer, type MintTokenInput, type TokenOverrides } from './issuer.ts';
 import { startKms } from './kms.ts';
@@ -138,6 +140,13 @@ export interface LocalCloudOptions {
    * (`npm run bench -- intake --emulators-in-process`).
    */
   emulatorThreads?: boolean;
+  /**
+   * Run the functions without an HTTP route (the queue- and schedule-triggered ones: the pipeline's
+   * stages, documents, notifications, redrive) in one worker thread of their own (default false;
+   * `npm start` and `npm run bench` turn it on): the main thread keeps the gateway, the API handlers
+   * and the pollers (local/function-thread.ts). Not with `chaos`: its faults are injected in this thread.
+   */
+  functionThread?: boolean;
   /** Called with each start-up step, for progress output. */
   onProgress?: (step: string) => void;
   /**
@@ -268,10 +277,21 @@ async function start(
   const retryDelaySeconds = options.retryDelaySeconds ?? DEFAULT_RETRY_DELAY_SECONDS;
 
   // Functions and routes first: a bad definition fails before anything listens.
+  if (options.functionThread && options.chaos)
+    throw new Error('functionThread and chaos cannot be combined: chaos injects its faults in the main thread');
+  const threaded = (definition: LocalFunctionDefinition): boolean =>
+    options.functionThread === true && definition.triggers.every((trigger) => trigger.kind !== 'http');
+  // Started once the handlers' environment is known (below); nothing invokes a threaded function before.
+  let functionThread: FunctionThread | undefined;
+  const inFunctionThread: FunctionThread = {
+    load: (name) => started(functionThread).load(name),
+    invoke: (name, event) => started(functionThread).invoke(name, event),
+    stop: async () => functionThread?.stop(),
+  };
   const localFunctions = new Map<string, LocalFunction>();
   const routes: Route<LocalFunction>[] = [];
   for (const [name, definition] of Object.entries(functionDefinitions)) {
-    const fn = new LocalFunction(name, definition, rootDir, awsRegion);
+    const fn = new LocalFunction(name, definition, rootDir, awsRegion, threaded(definition) ? inFunctionThread : undefined);
     localFunctions.set(name, fn);
     for (const trigger of definition.triggers) {
       if (trigger.kind === 'http') {
@@ -421,19 +441,17 @@ async function start(
   // No emulator checks a signature: the handlers' requests carry a placeholder (local/request-signing.ts).
   signWithPlaceholders();
   // Each handler call is checked against its function's access, as IAM would (local/access-control.ts).
-  const stopEnforcing = enforceAccess(
-    {
-      tables: Object.fromEntries(
-        Object.entries(tableDefinitions).map(([name, definition]) => [tableNames[name] ?? name, { logical: name, definition }]),
-      ),
-      buckets: Object.fromEntries(Object.entries(bucketNames).map(([name, physical]) => [physical, name])),
-      queues: Object.fromEntries(Object.entries(queueUrls).map(([name, url]) => [url, name])),
-      signingKeys: Object.fromEntries(Object.entries(kms.keyIds).map(([name, keyId]) => [keyId, name])),
-      eventBuses: Object.fromEntries(Object.entries(busNames).map(([name, physical]) => [physical, name])),
-      secrets: Object.fromEntries(Object.entries(secretNames).map(([name, physical]) => [physical, name])),
-    },
-    { awsRegion, accountId: ACCOUNT_ID },
-  );
+  const resourceIndex: ResourceIndex = {
+    tables: Object.fromEntries(
+      Object.entries(tableDefinitions).map(([name, definition]) => [tableNames[name] ?? name, { logical: name, definition }]),
+    ),
+    buckets: Object.fromEntries(Object.entries(bucketNames).map(([name, physical]) => [physical, name])),
+    queues: Object.fromEntries(Object.entries(queueUrls).map(([name, url]) => [url, name])),
+    signingKeys: Object.fromEntries(Object.entries(kms.keyIds).map(([name, keyId]) => [keyId, name])),
+    eventBuses: Object.fromEntries(Object.entries(busNames).map(([name, physical]) => [physical, name])),
+    secrets: Object.fromEntries(Object.entries(secretNames).map(([name, physical]) => [physical, name])),
+  };
+  const stopEnforcing = enforceAccess(resourceIndex, { awsRegion, accountId: ACCOUNT_ID });
   cleanups.push(() => stopEnforcing());
 
   // Gateway and issuer (the issuer URL carries the gateway's port).
@@ -486,6 +504,20 @@ async function start(
   });
   gateway.setIssuer(issuer);
   progress(`API gateway listening on ${apiUrl} (${routes.length} route(s))`);
+  const threadedFunctions = Object.fromEntries(Object.entries(functionDefinitions).filter(([, definition]) => threaded(definition)));
+  if (Object.keys(threadedFunctions).length > 0) {
+    functionThread = startFunctionThread({
+      functions: threadedFunctions,
+      rootDir,
+      awsRegion,
+      accountId: ACCOUNT_ID,
+      environment: env.applied,
+      resources: resourceIndex,
+    });
+    // Stopped after the pollers and schedules (cleanups run in reverse order).
+    cleanups.push(() => inFunctionThread.stop());
+    progress(`${Object.keys(threadedFunctions).length} queue- and schedule-triggered function(s) run in a thread of their own`);
+  }
 
   // Event source mappings.
   const pollers: QueuePoller[] = [];
@@ -607,6 +639,11 @@ async function start(
       return stopping;
     },
   };
+}
+
+function started(thread: FunctionThread | undefined): FunctionThread {
+  if (!thread) throw new Error('the function thread has not started yet');
+  return thread;
 }
 
 /**

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { invocationScope } from './access-control.ts';
 import type { LocalFunctionDefinition } from './definitions.ts';
+import { type FunctionThread, ThreadInvocationFailure } from './function-thread.ts';
 
 export const ACCOUNT_ID = '000000000000';
 /** Lambda's synchronous invocation payload limit (request and response), 6 MB. */
@@ -38,14 +39,24 @@ export class LocalFunction {
     readonly definition: LocalFunctionDefinition,
     private readonly rootDir: string,
     private readonly awsRegion: string,
+    /** Where the handler runs when not in this thread (local/function-thread.ts): its LocalFunction there does all of the below. */
+    private readonly thread?: FunctionThread,
   ) {}
 
   get entryPath(): string {
     return path.resolve(this.rootDir, this.definition.entry);
   }
 
-  /** Imports the handler module once; a failed import is retried on the next call. */
-  load(): Promise<Handler> {
+  /** Imports the handler module once (in its thread); a failed import is retried on the next call. */
+  async load(): Promise<void> {
+    if (this.thread) {
+      await this.thread.load(this.name).catch(rethrowFromThread);
+      return;
+    }
+    await this.#loaded();
+  }
+
+  #loaded(): Promise<Handler> {
     if (!this.#handler) {
       this.#handler = this.#import().catch((error: unknown) => {
         this.#handler = undefined;
@@ -75,7 +86,8 @@ export class LocalFunction {
    * as in Lambda. Rejects with InvocationError on load failure, throw, timeout or oversized payloads.
    */
   async invoke(event: unknown): Promise<unknown> {
-    const handler = await this.load();
+    if (this.thread) return this.thread.invoke(this.name, event).catch(rethrowFromThread);
+    const handler = await this.#loaded();
     if (handler.length >= 3) {
       throw new InvocationError(
         `${this.definition.entry}: callback-style handlers are not supported by the nodejs24.x runtime`,
@@ -139,6 +151,14 @@ export class LocalFunction {
       succeed: unsupported('succeed'),
     };
   }
+}
+
+/** The thread's InvocationError as this thread would have thrown it (kind and message; the cause's stack for the log). */
+function rethrowFromThread(error: unknown): never {
+  if (!(error instanceof ThreadInvocationFailure)) throw error;
+  const { message, kind, causeStack } = error.failure;
+  const cause = causeStack ? Object.assign(new Error(message), { stack: causeStack }) : undefined;
+  throw new InvocationError(message, kind as InvocationError['kind'], cause ? { cause } : undefined);
 }
 
 export function messageOf(error: unknown): string {

@@ -31,7 +31,8 @@ const usage = `Usage: npm start -- [options]
   --stalled-after <m>  minutes unchanged before the redrive hands a declaration back to its stage
                        (default ${DEFAULT_LOCAL_STALLED_AFTER_MINUTES}; decimals allowed; the redrive runs every minute)
   --chaos <rate>       fail this share (0 to 1) of the handlers' DynamoDB, S3 and SQS calls, and
-                       deliver every SQS batch twice (see docs/local-cloud.md)
+                       deliver every SQS batch twice (see docs/local-cloud.md); the queue-triggered
+                       functions then run in the main thread, not in a thread of their own
   --chaos-seed <n>     seed of the fault draw (default 1)
   --schedule-every <s> run scheduled functions (the redrive) every <s> seconds instead
   --region <name>      region configuration (default: infra/config/regions.ts default)
@@ -147,6 +148,8 @@ try {
     retryDelaySeconds: retryDelay,
     stalledAfterMinutes: stalledAfter,
     ...(chaosRate !== undefined ? { chaos: { faultRate: chaosRate, seed: chaosSeed } } : {}),
+    // The pipeline's functions in a thread of their own (local/function-thread.ts), except under chaos, whose faults are injected in this thread.
+    functionThread: chaosRate === undefined,
     ...(scheduleEvery !== undefined ? { scheduleEverySeconds: scheduleEvery } : {}),
     ...(consoleServed ? {} : { consoleDir: false as const }),
     onProgress: (step) => write(`  - ${step}`),
