@@ -8,12 +8,15 @@
  *   submitted on schedule, and submit-to-RELEASED of the green lane (bench/steady-load.ts).
  *
  * Options: --requests N (per concurrency level, default 400), --settle N (declarations followed
- * to VALIDATED, default 100), --steady-rate N, --steady-seconds N (0 skips the steady load).
+ * to VALIDATED, default 100), --steady-rate N, --steady-seconds N (0 skips the steady load),
+ * --functions-in-process (the queue- and schedule-triggered functions on the main thread instead of
+ * a thread of their own: the A/B of the function thread, local/function-thread.ts).
  *
- * `npm run bench -- intake [--requests N] [--emulators-in-process]`: the intake levels alone and the
- * CPU each declaration costs the local cloud (main thread and whole process): the figure to compare
- * changes by on a busy machine; --emulators-in-process runs dynalite and fauxqs in the main thread
- * (the A/B of their worker threads).
+ * `npm run bench -- intake [--requests N] [--emulators-in-process] [--functions-in-process]`: the
+ * intake levels alone and the CPU each declaration costs the local cloud (main thread and whole
+ * process): the figure to compare changes by on a busy machine; --emulators-in-process runs
+ * dynalite and fauxqs in the main thread (the A/B of their worker threads), --functions-in-process
+ * the queue-triggered functions (the A/B of theirs).
  * `npm run bench -- coldstart [--function name] [--analyse] [--external-aws-sdk] [--first-duty-assessment]`:
  * bundle size and import time of every function and the first duty assessment of a fresh process,
  * or with --analyse what the bundles are made of, or with --first-duty-assessment that figure alone,
@@ -109,7 +112,8 @@ async function main(): Promise<void> {
   const risk = await benchmarkRisk();
   console.log(`  ${Math.round(risk.declarationsPerSecond)} declarations/s (target ${targets.riskDeclarationsPerSecond})`);
 
-  const { cloud, submit, token } = await startBenchCloud();
+  const functionThread = !values['functions-in-process'];
+  const { cloud, submit, token } = await startBenchCloud({ functionThread });
 
   try {
     const intake = await measureIntake(submit);
@@ -159,8 +163,11 @@ async function main(): Promise<void> {
     const results = {
       at: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
-      setup:
-        'local cloud in one process: gateway, handlers and the stage pollers on the main thread, dynalite and fauxqs each on a worker thread (see docs/benchmarks.md); engines measured alone before it starts',
+      setup: `local cloud in one process: gateway, API handlers and the stage pollers on the main thread, ${
+        functionThread
+          ? 'the queue- and schedule-triggered handlers on a worker thread of their own'
+          : 'the queue- and schedule-triggered handlers there too (--functions-in-process)'
+      }, dynalite and fauxqs each on a worker thread (see docs/benchmarks.md); engines measured alone before it starts`,
       intake,
       intakeTarget: {
         perSecondAt16: targets.intakePerSecondAt16,

@@ -285,8 +285,8 @@ async function start(
   let functionThread: FunctionThread | undefined;
   const inFunctionThread: FunctionThread = {
     load: (name) => started(functionThread).load(name),
-    invoke: (name, event) => started(functionThread).invoke(name, event),
-    stop: async () => functionThread?.stop(),
+    invoke: (name, eventJson, deadlineMs) => started(functionThread).invoke(name, eventJson, deadlineMs),
+    stop: async (graceMs) => functionThread?.stop(graceMs),
   };
   const localFunctions = new Map<string, LocalFunction>();
   const routes: Route<LocalFunction>[] = [];
@@ -506,15 +506,11 @@ async function start(
   progress(`API gateway listening on ${apiUrl} (${routes.length} route(s))`);
   const threadedFunctions = Object.fromEntries(Object.entries(functionDefinitions).filter(([, definition]) => threaded(definition)));
   if (Object.keys(threadedFunctions).length > 0) {
-    functionThread = startFunctionThread({
-      functions: threadedFunctions,
-      rootDir,
-      awsRegion,
-      accountId: ACCOUNT_ID,
-      environment: env.applied,
-      resources: resourceIndex,
-    });
-    // Stopped after the pollers and schedules (cleanups run in reverse order).
+    functionThread = await startFunctionThread(
+      { functions: threadedFunctions, rootDir, awsRegion, accountId: ACCOUNT_ID, resources: resourceIndex },
+      log,
+    );
+    // Stopped after the pollers and schedules, before the environment is restored (cleanups run in reverse order).
     cleanups.push(() => inFunctionThread.stop());
     progress(`${Object.keys(threadedFunctions).length} queue- and schedule-triggered function(s) run in a thread of their own`);
   }

@@ -3,47 +3,61 @@
  * startLocalCloud; `npm start` and `npm run bench` turn it on). In AWS every function has its own
  * execution environments; locally they all shared the main thread with the gateway, the pollers and
  * the API handlers, and at 50 declarations a second that one thread was the limit (issue 11, item 5;
- * docs/local-cloud.md, "Threads"). In the thread the handlers run exactly as in the main thread: the
- * same LocalFunction (lazy import, Lambda-like context, timeout, JSON round trip), the same
- * environment, the placeholder signatures, the access control against `shared/resources.ts` and
- * the *.localhost names; only the event and the result cross the boundary, as JSON.
+ * docs/local-cloud.md, "Threads"). In the thread the handlers run as in the main thread: the same
+ * LocalFunction (lazy import, Lambda-like context, timeout, Lambda's payload limits), the same
+ * process.env (shared, SHARE_ENV), the placeholder signatures, the access control against
+ * `shared/resources.ts` and the *.localhost names; only the event and the result cross the
+ * boundary, as JSON.
+ *
+ * A thread that dies (a handler's unhandled rejection) or hangs past an invocation's deadline (a
+ * synchronous loop: the thread's own timeout cannot fire) is logged and replaced on the next call,
+ * as Lambda replaces a crashed execution environment; the invocations it held fail as invocation
+ * errors, so their records go back to their queues.
  *
  * The thread script (local/function-thread-worker.ts) registers tsx's loader itself, so the
  * handlers' TypeScript loads under tsx and vitest alike.
  */
-import { Worker } from 'node:worker_threads';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { ResourceIndex } from './access-policy.ts';
 import type { LocalFunctionDefinition } from './definitions.ts';
+import type { Log } from './log.ts';
 
 export interface FunctionThreadInput {
   functions: Record<string, LocalFunctionDefinition>;
   rootDir: string;
   awsRegion: string;
   accountId: string;
-  /** The handlers' environment (applyEnvironment's `applied`), set in the thread before any import. */
-  environment: Record<string, string>;
   resources: ResourceIndex;
 }
 
-/** An invocation's failure as it crosses the boundary (InvocationError's message and kind, and the cause's stack for the log). */
+/** An invocation's failure as it crosses the boundary: InvocationError's message and kind, and its cause for the log. */
 export interface ThreadFailure {
   message: string;
   kind: string;
-  causeStack?: string;
+  cause?: { name: string; message: string; stack?: string };
 }
 
-export type ToFunctionThread =
-  | { kind: 'load'; id: number; name: string }
-  | { kind: 'invoke'; id: number; name: string; eventJson: string }
-  | { kind: 'stop' };
+export type ToFunctionThread = { kind: 'load'; id: number; name: string } | { kind: 'invoke'; id: number; name: string; eventJson: string };
 
-export type FromFunctionThread = { id: number; ok: true; resultJson?: string } | { id: number; ok: false; failure: ThreadFailure };
+export type FromFunctionThread =
+  | { kind: 'ready' }
+  | { kind: 'answer'; id: number; ok: true; resultJson?: string }
+  | { kind: 'answer'; id: number; ok: false; failure: ThreadFailure };
 
 export interface FunctionThread {
   load(name: string): Promise<void>;
-  /** The handler's result (JSON round-tripped), or a rejection with the thread's failure. */
-  invoke(name: string, event: unknown): Promise<unknown>;
-  stop(): Promise<void>;
+  /** The handler's result as JSON; rejects with a ThreadInvocationFailure. `deadlineMs`: when to give up on the thread. */
+  invoke(name: string, eventJson: string, deadlineMs: number): Promise<string>;
+  /** Waits up to `graceMs` for the invocations in flight, then ends the thread. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** A failure of an invocation in the thread, or of the thread itself (kind 'error' or 'timeout'). */
+export class ThreadInvocationFailure extends Error {
+  override name = 'ThreadInvocationFailure';
+  constructor(readonly failure: ThreadFailure) {
+    super(failure.message);
+  }
 }
 
 /** tsx's own flags (its CLI passes `--require …preflight.cjs --import …loader.mjs`): the thread registers the loader itself. */
@@ -61,65 +75,111 @@ function withoutTsx(execArgv: readonly string[]): string[] {
   return kept;
 }
 
-export function startFunctionThread(input: FunctionThreadInput): FunctionThread {
-  const worker = new Worker(new URL('./function-thread-worker.ts', import.meta.url), {
-    workerData: input,
-    execArgv: withoutTsx(process.execArgv),
-  });
-  const pending = new Map<number, { resolve: (message: FromFunctionThread) => void; reject: (error: Error) => void }>();
-  let nextId = 0;
-  let exited: Error | undefined;
-  const failAll = (error: Error): void => {
-    exited = error;
-    for (const { reject } of pending.values()) reject(error);
-    pending.clear();
-  };
-  worker.on('message', (message: FromFunctionThread) => {
-    const waiting = pending.get(message.id);
-    pending.delete(message.id);
-    waiting?.resolve(message);
-  });
-  worker.on('error', (error) => failAll(new Error(`the function thread failed: ${error.message}`, { cause: error })));
-  worker.on('exit', (code) => failAll(new Error(`the function thread exited (code ${code})`)));
+interface Running {
+  worker: Worker;
+  pending: Map<number, { resolve: (answer: Extract<FromFunctionThread, { kind: 'answer' }>) => void; reject: (error: Error) => void }>;
+  /** Set once the thread is gone: later calls start a new one. */
+  gone: boolean;
+}
 
-  const ask = (message: Exclude<ToFunctionThread, { kind: 'stop' }>): Promise<FromFunctionThread> =>
-    new Promise((resolve, reject) => {
-      if (exited) {
-        reject(exited);
-        return;
-      }
-      pending.set(message.id, { resolve, reject });
-      worker.postMessage(message);
+/** Starts the thread and resolves once its handlers' hooks are installed (rejects if it cannot start). */
+export async function startFunctionThread(input: FunctionThreadInput, log: Log): Promise<FunctionThread> {
+  let nextId = 0;
+  let stopping = false;
+
+  const spawn = async (): Promise<Running> => {
+    const worker = new Worker(new URL('./function-thread-worker.ts', import.meta.url), {
+      workerData: input,
+      env: SHARE_ENV,
+      execArgv: withoutTsx(process.execArgv),
     });
-  let stopping: Promise<void> | undefined;
+    const running: Running = { worker, pending: new Map(), gone: false };
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (message: FromFunctionThread): void => {
+        if (message.kind !== 'ready') return;
+        worker.off('message', onMessage).off('error', reject).off('exit', onExit);
+        resolve();
+      };
+      const onExit = (code: number): void => reject(new Error(`the function thread exited (code ${code}) before it was ready`));
+      worker.on('message', onMessage).once('error', reject).once('exit', onExit);
+    });
+    worker.on('message', (message: FromFunctionThread) => {
+      if (message.kind !== 'answer') return;
+      const waiting = running.pending.get(message.id);
+      running.pending.delete(message.id);
+      waiting?.resolve(message);
+    });
+    let firstError: Error | undefined;
+    worker.on('error', (error) => {
+      firstError ??= error;
+      log.error(`the function thread failed; it is replaced on the next invocation: ${error.message}`, error);
+    });
+    worker.once('exit', (code) => {
+      running.gone = true;
+      const reason = firstError
+        ? `the function thread failed: ${firstError.message}`
+        : `the function thread exited (code ${code})${stopping ? ' as the local cloud stopped' : ''}`;
+      for (const { reject } of running.pending.values()) reject(new ThreadInvocationFailure({ message: reason, kind: 'error' }));
+      running.pending.clear();
+    });
+    return running;
+  };
+
+  let current: Promise<Running> = spawn();
+  await current;
+  const thread = async (): Promise<Running> => {
+    // A replacement that could not start is tried again on the next call.
+    const running = await current.catch(() => undefined);
+    if (running && (!running.gone || stopping)) return running;
+    if (stopping) throw new ThreadInvocationFailure({ message: 'the function thread has stopped', kind: 'error' });
+    log.warn('starting a new function thread (the last one ended)');
+    current = spawn();
+    return current;
+  };
+
+  const ask = async (message: ToFunctionThread, deadlineMs?: number): Promise<Extract<FromFunctionThread, { kind: 'answer' }>> => {
+    const running = await thread();
+    if (running.gone) throw new ThreadInvocationFailure({ message: 'the function thread has stopped', kind: 'error' });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await new Promise((resolve, reject) => {
+        running.pending.set(message.id, { resolve, reject });
+        running.worker.postMessage(message);
+        if (deadlineMs === undefined) return;
+        timer = setTimeout(() => {
+          // The thread's own timeout did not answer: something holds its event loop. End it; the next call starts another.
+          const failure = new ThreadInvocationFailure({
+            message: `no answer from the function thread within ${deadlineMs} ms (a handler blocks it); the thread is replaced`,
+            kind: 'timeout',
+          });
+          running.pending.delete(message.id);
+          reject(failure);
+          log.error(failure.message);
+          void running.worker.terminate();
+        }, deadlineMs);
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   return {
     load: async (name) => {
       const answer = await ask({ kind: 'load', id: nextId++, name });
-      if (!answer.ok) throw failureError(answer.failure);
+      if (!answer.ok) throw new ThreadInvocationFailure(answer.failure);
     },
-    invoke: async (name, event) => {
-      const answer = await ask({ kind: 'invoke', id: nextId++, name, eventJson: JSON.stringify(event) });
-      if (!answer.ok) throw failureError(answer.failure);
-      return answer.resultJson === undefined ? null : (JSON.parse(answer.resultJson) as unknown);
+    invoke: async (name, eventJson, deadlineMs) => {
+      const answer = await ask({ kind: 'invoke', id: nextId++, name, eventJson }, deadlineMs);
+      if (!answer.ok) throw new ThreadInvocationFailure(answer.failure);
+      return answer.resultJson ?? 'null';
     },
-    stop: () => {
-      stopping ??= (async () => {
-        if (!exited) worker.postMessage({ kind: 'stop' } satisfies ToFunctionThread);
-        await worker.terminate();
-      })();
-      return stopping;
+    stop: async (graceMs = 5_000) => {
+      stopping = true;
+      const running = await current.catch(() => undefined);
+      if (!running) return;
+      const deadline = Date.now() + graceMs;
+      while (running.pending.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      await running.worker.terminate();
     },
   };
-}
-
-/** Rebuilt by LocalFunction as the InvocationError the thread's LocalFunction threw. */
-export class ThreadInvocationFailure extends Error {
-  override name = 'ThreadInvocationFailure';
-  constructor(readonly failure: ThreadFailure) {
-    super(failure.message);
-  }
-}
-
-function failureError(failure: ThreadFailure): ThreadInvocationFailure {
-  return new ThreadInvocationFailure(failure);
 }

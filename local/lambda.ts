@@ -33,6 +33,7 @@ export const processState = { handlersLoaded: false };
 
 export class LocalFunction {
   #handler: Promise<Handler> | undefined;
+  #loadedInThread: Promise<void> | undefined;
 
   constructor(
     readonly name: string,
@@ -49,11 +50,16 @@ export class LocalFunction {
 
   /** Imports the handler module once (in its thread); a failed import is retried on the next call. */
   async load(): Promise<void> {
-    if (this.thread) {
-      await this.thread.load(this.name).catch(rethrowFromThread);
+    if (!this.thread) {
+      await this.#loaded();
       return;
     }
-    await this.#loaded();
+    // Asked once, not before every poll: a busy thread would hold the pollers' next receive.
+    this.#loadedInThread ??= this.thread.load(this.name).catch((error: unknown) => {
+      this.#loadedInThread = undefined;
+      return rethrowFromThread(error);
+    });
+    await this.#loadedInThread;
   }
 
   #loaded(): Promise<Handler> {
@@ -82,11 +88,22 @@ export class LocalFunction {
   }
 
   /**
-   * Invokes the handler with a copy of the event. Init (the import) is not counted in the timeout,
-   * as in Lambda. Rejects with InvocationError on load failure, throw, timeout or oversized payloads.
+   * Invokes the handler with a copy of the event (in its thread, when it has one). Init (the
+   * import) is not counted in the timeout, as in Lambda. Rejects with InvocationError on load
+   * failure, throw, timeout or oversized payloads.
    */
   async invoke(event: unknown): Promise<unknown> {
-    if (this.thread) return this.thread.invoke(this.name, event).catch(rethrowFromThread);
+    const eventJson = JSON.stringify(event);
+    const resultJson = this.thread
+      ? await this.thread
+          .invoke(this.name, eventJson, this.definition.timeoutSeconds * 1000 + THREAD_DEADLINE_MARGIN_MS)
+          .catch(rethrowFromThread)
+      : await this.invokeJson(eventJson);
+    return JSON.parse(resultJson) as unknown;
+  }
+
+  /** The invocation itself, on the event as JSON (as Lambda receives it); answers the result as JSON. */
+  async invokeJson(eventJson: string): Promise<string> {
     const handler = await this.#loaded();
     if (handler.length >= 3) {
       throw new InvocationError(
@@ -94,7 +111,6 @@ export class LocalFunction {
         'callback',
       );
     }
-    const eventJson = JSON.stringify(event);
     if (Buffer.byteLength(eventJson) > LAMBDA_PAYLOAD_LIMIT_BYTES) {
       throw new InvocationError(`event of ${Buffer.byteLength(eventJson)} bytes exceeds Lambda's 6 MB payload limit`, 'payload-too-large');
     }
@@ -127,7 +143,7 @@ export class LocalFunction {
         'response-too-large',
       );
     }
-    return JSON.parse(resultJson) as unknown;
+    return resultJson;
   }
 
   #context(deadline: number): Context {
@@ -153,12 +169,21 @@ export class LocalFunction {
   }
 }
 
-/** The thread's InvocationError as this thread would have thrown it (kind and message; the cause's stack for the log). */
+/**
+ * How long past its timeout the main thread waits for a threaded invocation before it replaces the
+ * thread (the thread's own timeout answers first unless a handler blocks its event loop; the first
+ * invocation's import is not in the timeout either).
+ */
+const THREAD_DEADLINE_MARGIN_MS = 5_000;
+
+/** The thread's failure as this thread would have thrown it: an InvocationError of its kind, with its cause for the log. */
 function rethrowFromThread(error: unknown): never {
   if (!(error instanceof ThreadInvocationFailure)) throw error;
-  const { message, kind, causeStack } = error.failure;
-  const cause = causeStack ? Object.assign(new Error(message), { stack: causeStack }) : undefined;
-  throw new InvocationError(message, kind as InvocationError['kind'], cause ? { cause } : undefined);
+  const { message, kind, cause } = error.failure;
+  const rebuilt = cause
+    ? Object.assign(new Error(cause.message), { name: cause.name, ...(cause.stack ? { stack: cause.stack } : {}) })
+    : undefined;
+  throw new InvocationError(message, kind as InvocationError['kind'], rebuilt ? { cause: rebuilt } : undefined);
 }
 
 export function messageOf(error: unknown): string {

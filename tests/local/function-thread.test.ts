@@ -32,6 +32,8 @@ const functions: Record<string, LocalFunctionDefinition> = {
     timeoutSeconds: 5,
     triggers: [{ kind: 'schedule', everyMinutes: 60 }],
   },
+  blocks: { entry: fixture('thread-trouble'), handler: 'blocks', timeoutSeconds: 1, triggers: [{ kind: 'schedule', everyMinutes: 60 }] },
+  strays: { entry: fixture('thread-trouble'), handler: 'strays', timeoutSeconds: 5, triggers: [{ kind: 'schedule', everyMinutes: 60 }] },
   echo: {
     entry: fixture('echo'),
     handler: 'handler',
@@ -113,6 +115,35 @@ describe('functions in the function thread', () => {
     expect(JSON.parse(dead.Body ?? '{}')).toEqual({ id: '01THREADPROBE2', crash: true });
     await stored('01THREADPROBE2');
   });
+
+  it('replaces a thread that a stray rejection ended: the invocation fails, the next one runs in a new thread', async () => {
+    // Prepare
+    const sqs = localSqsClient(cloud);
+    await sqs.send(new SendMessageCommand({ QueueUrl: cloud.queueUrls.jobs, MessageBody: JSON.stringify({ id: '01THREADPROBE3' }) }));
+    const before = Number((await stored('01THREADPROBE3')).threadId?.N);
+
+    // Act
+    const failed = cloud.runScheduled('strays');
+    await expect(failed).rejects.toMatchObject({ name: 'InvocationError', kind: 'error' });
+    await expect(failed).rejects.toThrow(/the function thread failed: a stray rejection nobody handles/);
+    await sqs.send(new SendMessageCommand({ QueueUrl: cloud.queueUrls.jobs, MessageBody: JSON.stringify({ id: '01THREADPROBE4' }) }));
+    const after = await stored('01THREADPROBE4');
+
+    // Assess
+    expect(Number(after.threadId?.N)).not.toBe(before);
+    expect(Number(after.threadId?.N)).not.toBe(threadId);
+    expect(after.undeclared?.S).toBe('AccessDeniedException');
+  });
+
+  it('gives up on a thread a handler blocks past its deadline: a timeout, and a new thread for the next call', async () => {
+    // Act
+    const blocked = cloud.runScheduled('blocks');
+
+    // Assess
+    await expect(blocked).rejects.toMatchObject({ name: 'InvocationError', kind: 'timeout' });
+    await expect(blocked).rejects.toThrow(/no answer from the function thread within 6000 ms/);
+    await expect(cloud.runScheduled('strays')).rejects.toMatchObject({ kind: 'error' });
+  }, 20_000);
 
   it("reports a threaded function's import failure as the main thread would", async () => {
     // Act

@@ -105,6 +105,33 @@ describe('stop()', () => {
     expect(workerThreads()).toBe(before);
   });
 
+  it('ends the function thread too (functionThread)', async (context) => {
+    // Prepare
+    const before = workerThreads();
+    if (before === undefined) context.skip('no /proc to list threads by');
+    const cloud = await start({
+      functionThread: true,
+      queues: { jobs: { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 } },
+      functions: {
+        ...gatewayFunctions,
+        worker: {
+          entry: fixture('queue-worker'),
+          handler: 'handler',
+          timeoutSeconds: 5,
+          triggers: [{ kind: 'queue', queue: 'jobs', batchSize: 5 }],
+        },
+      },
+    });
+    const running = workerThreads();
+
+    // Act
+    await cloud.stop();
+
+    // Assess: the emulators' two and the function thread (the module hooks tsx registers there may run on one more)
+    expect(running).toBeGreaterThanOrEqual((before ?? 0) + 3);
+    expect(workerThreads()).toBe(before);
+  });
+
   it('refuses a second cloud while one is running', async () => {
     // Prepare
     await start();
