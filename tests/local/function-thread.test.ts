@@ -9,11 +9,10 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, type LocalFunctionDefinition, startLocalCloud } from '#local/cloud.ts';
-import { seedDemoData } from '#local/seed.ts';
 import type { FunctionAccess } from '#shared/resources.ts';
-import { noRandomSelection } from '#tests/support/scenarios.ts';
+import { startSeededCloud } from '#tests/support/seeded-cloud.ts';
 import { apiClient, declarationFor } from '../integration/support.ts';
-import { eventually, fixture, localSqsClient } from './support.ts';
+import { eventually, fixture, localSqsClient, quietCloud } from './support.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 // Declaration items only: the probe's read of a trader profile is undeclared.
@@ -55,10 +54,7 @@ describe('functions in the function thread', () => {
 
   beforeAll(async () => {
     cloud = await startLocalCloud({
-      port: 0,
-      dynamodbPort: 0,
-      awsPort: 0,
-      logLevel: 'silent',
+      ...quietCloud,
       consoleDir: false,
       retryDelaySeconds: 0,
       queues: { jobs: { visibilityTimeoutSeconds: 30, maxReceiveCount: 1 } },
@@ -161,13 +157,7 @@ describe('the platform with its pipeline in the function thread', () => {
   let cloud: LocalCloud;
 
   beforeAll(async () => {
-    cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, retryDelaySeconds: 0, logLevel: 'silent', functionThread: true });
-    await seedDemoData();
-    const loaded = await apiClient(cloud.apiUrl).call('PUT', '/v1/admin/reference-documents/risk-settings', {
-      token: cloud.mintToken({ role: 'admin' }),
-      body: noRandomSelection,
-    });
-    expect(loaded.status).toBe(200);
+    ({ cloud } = await startSeededCloud({ functionThread: true }));
   }, 120_000);
 
   afterAll(async () => {

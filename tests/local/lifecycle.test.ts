@@ -13,15 +13,27 @@ import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-s
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { journal } from '#tests/fixtures/handlers/queue-worker.ts';
-import { bearer, eventually, fixture, gatewayFunctions, request } from './support.ts';
+import { bearer, eventually, fixture, gatewayFunctions, quietCloud, request } from './support.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const quiet = { port: 0, dynamodbPort: 0, awsPort: 0, logLevel: 'silent' as const };
 const clouds: LocalCloud[] = [];
+/** The gateway's fixtures and a queue worker on `jobs`. */
+const withQueueWorker = {
+  queues: { jobs: { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 } },
+  functions: {
+    ...gatewayFunctions,
+    worker: {
+      entry: fixture('queue-worker'),
+      handler: 'handler',
+      timeoutSeconds: 5,
+      triggers: [{ kind: 'queue' as const, queue: 'jobs', batchSize: 5 }],
+    },
+  },
+};
 const directories: string[] = [];
 
 async function start(options: Parameters<typeof startLocalCloud>[0] = {}): Promise<LocalCloud> {
-  const cloud = await startLocalCloud({ ...quiet, functions: gatewayFunctions, ...options });
+  const cloud = await startLocalCloud({ ...quietCloud, functions: gatewayFunctions, ...options });
   clouds.push(cloud);
   return cloud;
 }
@@ -62,16 +74,7 @@ describe('stop()', () => {
     const endpointBefore = process.env.AWS_ENDPOINT_URL_DYNAMODB;
     const before = handles();
     const cloud = await start({
-      queues: { jobs: { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 } },
-      functions: {
-        ...gatewayFunctions,
-        worker: {
-          entry: fixture('queue-worker'),
-          handler: 'handler',
-          timeoutSeconds: 5,
-          triggers: [{ kind: 'queue', queue: 'jobs', batchSize: 5 }],
-        },
-      },
+      ...withQueueWorker,
     });
     const token = cloud.mintToken({ role: 'trader', party: 'GB123456789000' });
     await request(`${cloud.apiUrl}/store/lifecycle`, { method: 'PUT', headers: bearer(token) });
@@ -111,16 +114,7 @@ describe('stop()', () => {
     if (before === undefined) context.skip('no /proc to list threads by');
     const cloud = await start({
       functionThread: true,
-      queues: { jobs: { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 } },
-      functions: {
-        ...gatewayFunctions,
-        worker: {
-          entry: fixture('queue-worker'),
-          handler: 'handler',
-          timeoutSeconds: 5,
-          triggers: [{ kind: 'queue', queue: 'jobs', batchSize: 5 }],
-        },
-      },
+      ...withQueueWorker,
     });
     const running = workerThreads();
 
@@ -137,7 +131,7 @@ describe('stop()', () => {
     await start();
 
     // Act
-    const second = startLocalCloud(quiet);
+    const second = startLocalCloud(quietCloud);
 
     // Assess
     await expect(second).rejects.toThrow(/already running/);

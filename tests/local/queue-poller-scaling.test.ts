@@ -7,17 +7,14 @@ import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { concurrency } from '#tests/fixtures/handlers/slow-queue-worker.ts';
-import { eventually, fixture, localSqsClient } from './support.ts';
+import { eventually, fixture, localSqsClient, quietCloud } from './support.ts';
 
 let cloud: LocalCloud;
 let sqs: SQSClient;
 
 beforeAll(async () => {
   cloud = await startLocalCloud({
-    port: 0,
-    dynamodbPort: 0,
-    awsPort: 0,
-    logLevel: 'silent',
+    ...quietCloud,
     maxPollersPerQueue: 3,
     queues: { jobs: { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 } },
     functions: {

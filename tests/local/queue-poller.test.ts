@@ -6,7 +6,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, t
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { journal } from '#tests/fixtures/handlers/queue-worker.ts';
-import { eventually, fixture, localSqsClient } from './support.ts';
+import { eventually, fixture, localSqsClient, quietCloud } from './support.ts';
 
 const MAX_RECEIVE_COUNT = 2;
 
@@ -15,10 +15,7 @@ let sqs: SQSClient;
 
 beforeAll(async () => {
   cloud = await startLocalCloud({
-    port: 0,
-    dynamodbPort: 0,
-    awsPort: 0,
-    logLevel: 'silent',
+    ...quietCloud,
     retryDelaySeconds: 0,
     queues: { jobs: { visibilityTimeoutSeconds: 30, maxReceiveCount: MAX_RECEIVE_COUNT } },
     functions: {

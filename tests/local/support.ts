@@ -4,6 +4,9 @@ import type { LocalCloud, LocalFunctionDefinition } from '#local/cloud.ts';
 
 export const fixture = (name: string): string => `tests/fixtures/handlers/${name}.ts`;
 
+/** A local cloud on free ports that logs nothing: spread into startLocalCloud's options. */
+export const quietCloud = { port: 0, dynamodbPort: 0, awsPort: 0, logLevel: 'silent' as const };
+
 /** An SQS client of the local cloud's queues (fauxqs), as a test sends and receives with it. */
 export const localSqsClient = (cloud: LocalCloud): SQSClient =>
   new SQSClient({ region: 'eu-west-2', endpoint: cloud.endpoints.sqs, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
