@@ -78,14 +78,23 @@ function withoutTsx(execArgv: readonly string[]): string[] {
 interface Running {
   worker: Worker;
   pending: Map<number, { resolve: (answer: Extract<FromFunctionThread, { kind: 'answer' }>) => void; reject: (error: Error) => void }>;
-  /** Set once the thread is gone: later calls start a new one. */
+  /** The handlers this thread has imported (or is importing): a load is asked once per thread, not before every poll. */
+  loaded: Map<string, Promise<void>>;
+  /** Set once the thread is ending or gone: no call is posted to it, the next one starts a new thread. */
   gone: boolean;
+  /** Why it ended, when this side ended it. */
+  endedBy?: string;
 }
+
+/** How long a new thread may take to install its hooks and say it is ready. */
+const READY_TIMEOUT_MS = 60_000;
 
 /** Starts the thread and resolves once its handlers' hooks are installed (rejects if it cannot start). */
 export async function startFunctionThread(input: FunctionThreadInput, log: Log): Promise<FunctionThread> {
   let nextId = 0;
   let stopping = false;
+  // Every thread started and not yet ended: stop() ends them all.
+  const workers = new Set<Worker>();
 
   const spawn = async (): Promise<Running> => {
     const worker = new Worker(new URL('./function-thread-worker.ts', import.meta.url), {
@@ -93,16 +102,27 @@ export async function startFunctionThread(input: FunctionThreadInput, log: Log):
       env: SHARE_ENV,
       execArgv: withoutTsx(process.execArgv),
     });
-    const running: Running = { worker, pending: new Map(), gone: false };
-    await new Promise<void>((resolve, reject) => {
-      const onMessage = (message: FromFunctionThread): void => {
-        if (message.kind !== 'ready') return;
-        worker.off('message', onMessage).off('error', reject).off('exit', onExit);
-        resolve();
-      };
-      const onExit = (code: number): void => reject(new Error(`the function thread exited (code ${code}) before it was ready`));
-      worker.on('message', onMessage).once('error', reject).once('exit', onExit);
-    });
+    workers.add(worker);
+    worker.once('exit', () => workers.delete(worker));
+    const running: Running = { worker, pending: new Map(), loaded: new Map(), gone: false };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onMessage = (message: FromFunctionThread): void => {
+          if (message.kind !== 'ready') return;
+          worker.off('message', onMessage).off('error', reject).off('exit', onExit);
+          resolve();
+        };
+        const onExit = (code: number): void => reject(new Error(`the function thread exited (code ${code}) before it was ready`));
+        worker.on('message', onMessage).once('error', reject).once('exit', onExit);
+        timer = setTimeout(() => reject(new Error(`the function thread was not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      });
+    } catch (error) {
+      await worker.terminate();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
     worker.on('message', (message: FromFunctionThread) => {
       if (message.kind !== 'answer') return;
       const waiting = running.pending.get(message.id);
@@ -116,9 +136,9 @@ export async function startFunctionThread(input: FunctionThreadInput, log: Log):
     });
     worker.once('exit', (code) => {
       running.gone = true;
-      const reason = firstError
-        ? `the function thread failed: ${firstError.message}`
-        : `the function thread exited (code ${code})${stopping ? ' as the local cloud stopped' : ''}`;
+      const reason =
+        running.endedBy ?? (firstError ? `the function thread failed: ${firstError.message}` : `the function thread exited (code ${code})`);
+      if (!running.endedBy && !firstError && !stopping) log.error(`${reason}; it is replaced on the next invocation`);
       for (const { reject } of running.pending.values()) reject(new ThreadInvocationFailure({ message: reason, kind: 'error' }));
       running.pending.clear();
     });
@@ -128,18 +148,26 @@ export async function startFunctionThread(input: FunctionThreadInput, log: Log):
   let current: Promise<Running> = spawn();
   await current;
   const thread = async (): Promise<Running> => {
-    // A replacement that could not start is tried again on the next call.
-    const running = await current.catch(() => undefined);
-    if (running && (!running.gone || stopping)) return running;
-    if (stopping) throw new ThreadInvocationFailure({ message: 'the function thread has stopped', kind: 'error' });
-    log.warn('starting a new function thread (the last one ended)');
-    current = spawn();
-    return current;
+    for (;;) {
+      if (stopping) throw new ThreadInvocationFailure({ message: 'the local cloud is stopping', kind: 'error' });
+      const observed = current;
+      const running = await observed.catch(() => undefined);
+      if (running && !running.gone) return running;
+      // Another call may have started the replacement while this one waited: use it, never start a second.
+      if (current !== observed) continue;
+      log.warn('starting a new function thread (the last one ended)');
+      current = spawn();
+      // This call gets the replacement's outcome; after a failure the next call tries again.
+      return current.catch((error: unknown) => {
+        const message = `a new function thread did not start: ${error instanceof Error ? error.message : String(error)}`;
+        log.error(message, error);
+        throw new ThreadInvocationFailure({ message, kind: 'error' });
+      });
+    }
   };
 
   const ask = async (message: ToFunctionThread, deadlineMs?: number): Promise<Extract<FromFunctionThread, { kind: 'answer' }>> => {
     const running = await thread();
-    if (running.gone) throw new ThreadInvocationFailure({ message: 'the function thread has stopped', kind: 'error' });
     let timer: NodeJS.Timeout | undefined;
     try {
       return await new Promise((resolve, reject) => {
@@ -148,13 +176,11 @@ export async function startFunctionThread(input: FunctionThreadInput, log: Log):
         if (deadlineMs === undefined) return;
         timer = setTimeout(() => {
           // The thread's own timeout did not answer: something holds its event loop. End it; the next call starts another.
-          const failure = new ThreadInvocationFailure({
-            message: `no answer from the function thread within ${deadlineMs} ms (a handler blocks it); the thread is replaced`,
-            kind: 'timeout',
-          });
+          running.gone = true;
+          running.endedBy = `the function thread was ended: an invocation of ${message.name} had no answer within ${deadlineMs} ms (a handler blocks it)`;
           running.pending.delete(message.id);
-          reject(failure);
-          log.error(failure.message);
+          reject(new ThreadInvocationFailure({ message: running.endedBy, kind: 'timeout' }));
+          log.error(`${running.endedBy}${stopping ? '' : '; it is replaced on the next invocation'}`);
           void running.worker.terminate();
         }, deadlineMs);
       });
@@ -163,12 +189,25 @@ export async function startFunctionThread(input: FunctionThreadInput, log: Log):
     }
   };
 
+  const load = async (name: string): Promise<void> => {
+    const running = await thread();
+    let loading = running.loaded.get(name);
+    if (!loading) {
+      loading = ask({ kind: 'load', id: nextId++, name }).then((answer) => {
+        if (!answer.ok) throw new ThreadInvocationFailure(answer.failure);
+      });
+      running.loaded.set(name, loading);
+      // A failed import is asked again on the next call, as in the main thread.
+      loading.catch(() => running.loaded.delete(name));
+    }
+    await loading;
+  };
+
   return {
-    load: async (name) => {
-      const answer = await ask({ kind: 'load', id: nextId++, name });
-      if (!answer.ok) throw new ThreadInvocationFailure(answer.failure);
-    },
+    load,
     invoke: async (name, eventJson, deadlineMs) => {
+      // Init first, outside the deadline (as Lambda keeps init out of the timeout).
+      await load(name);
       const answer = await ask({ kind: 'invoke', id: nextId++, name, eventJson }, deadlineMs);
       if (!answer.ok) throw new ThreadInvocationFailure(answer.failure);
       return answer.resultJson ?? 'null';
@@ -176,10 +215,9 @@ export async function startFunctionThread(input: FunctionThreadInput, log: Log):
     stop: async (graceMs = 5_000) => {
       stopping = true;
       const running = await current.catch(() => undefined);
-      if (!running) return;
       const deadline = Date.now() + graceMs;
-      while (running.pending.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-      await running.worker.terminate();
+      while (running && running.pending.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      await Promise.all([...workers].map((worker) => worker.terminate()));
     },
   };
 }

@@ -33,7 +33,6 @@ export const processState = { handlersLoaded: false };
 
 export class LocalFunction {
   #handler: Promise<Handler> | undefined;
-  #loadedInThread: Promise<void> | undefined;
 
   constructor(
     readonly name: string,
@@ -48,18 +47,10 @@ export class LocalFunction {
     return path.resolve(this.rootDir, this.definition.entry);
   }
 
-  /** Imports the handler module once (in its thread); a failed import is retried on the next call. */
+  /** Imports the handler module once (in its thread, once per thread); a failed import is retried on the next call. */
   async load(): Promise<void> {
-    if (!this.thread) {
-      await this.#loaded();
-      return;
-    }
-    // Asked once, not before every poll: a busy thread would hold the pollers' next receive.
-    this.#loadedInThread ??= this.thread.load(this.name).catch((error: unknown) => {
-      this.#loadedInThread = undefined;
-      return rethrowFromThread(error);
-    });
-    await this.#loadedInThread;
+    if (this.thread) await this.thread.load(this.name).catch(rethrowFromThread);
+    else await this.#loaded();
   }
 
   #loaded(): Promise<Handler> {

@@ -126,6 +126,38 @@ describe('stop()', () => {
     expect(workerThreads()).toBe(before);
   });
 
+  it('starts one new function thread for the calls that find it ended, and stop() ends it', async (context) => {
+    // Prepare
+    const before = workerThreads();
+    if (before === undefined) context.skip('no /proc to list threads by');
+    const cloud = await start({
+      functionThread: true,
+      queues: withQueueWorker.queues,
+      functions: {
+        ...withQueueWorker.functions,
+        strays: {
+          entry: fixture('thread-trouble'),
+          handler: 'strays',
+          timeoutSeconds: 5,
+          triggers: [{ kind: 'schedule', everyMinutes: 60 }],
+        },
+      },
+    });
+    await expect(cloud.runScheduled('strays')).rejects.toThrow(/stray rejection/);
+
+    // Act: several loads at once, each finding the thread ended
+    const loaded = await Promise.all([cloud.preloadHandlers(), cloud.preloadHandlers(), cloud.preloadHandlers()]);
+    const running = workerThreads();
+    await cloud.stop();
+
+    // Assess: the emulators' two, one function thread (and perhaps its module hooks' thread), none after stop
+    const threaded = loaded.flat().filter((result) => result.name === 'worker' || result.name === 'strays');
+    expect(threaded).toHaveLength(6);
+    expect(threaded.every((result) => result.ok)).toBe(true);
+    expect(running).toBeLessThanOrEqual((before ?? 0) + 4);
+    expect(workerThreads()).toBe(before);
+  });
+
   it('refuses a second cloud while one is running', async () => {
     // Prepare
     await start();
