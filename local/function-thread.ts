@@ -166,8 +166,13 @@ export async function startFunctionThread(input: FunctionThreadInput, log: Log):
     }
   };
 
-  const ask = async (message: ToFunctionThread, deadlineMs?: number): Promise<Extract<FromFunctionThread, { kind: 'answer' }>> => {
-    const running = await thread();
+  /** Posts to this thread (the one a load is cached on, or an invocation follows its load on). */
+  const ask = async (
+    running: Running,
+    message: ToFunctionThread,
+    deadlineMs?: number,
+  ): Promise<Extract<FromFunctionThread, { kind: 'answer' }>> => {
+    if (running.gone) throw new ThreadInvocationFailure({ message: running.endedBy ?? 'the function thread has ended', kind: 'error' });
     let timer: NodeJS.Timeout | undefined;
     try {
       return await new Promise((resolve, reject) => {
@@ -189,11 +194,12 @@ export async function startFunctionThread(input: FunctionThreadInput, log: Log):
     }
   };
 
-  const load = async (name: string): Promise<void> => {
+  /** The thread, with the handler imported there. */
+  const loadedIn = async (name: string): Promise<Running> => {
     const running = await thread();
     let loading = running.loaded.get(name);
     if (!loading) {
-      loading = ask({ kind: 'load', id: nextId++, name }).then((answer) => {
+      loading = ask(running, { kind: 'load', id: nextId++, name }).then((answer) => {
         if (!answer.ok) throw new ThreadInvocationFailure(answer.failure);
       });
       running.loaded.set(name, loading);
@@ -201,14 +207,17 @@ export async function startFunctionThread(input: FunctionThreadInput, log: Log):
       loading.catch(() => running.loaded.delete(name));
     }
     await loading;
+    return running;
   };
 
   return {
-    load,
+    load: async (name) => {
+      await loadedIn(name);
+    },
     invoke: async (name, eventJson, deadlineMs) => {
-      // Init first, outside the deadline (as Lambda keeps init out of the timeout).
-      await load(name);
-      const answer = await ask({ kind: 'invoke', id: nextId++, name, eventJson }, deadlineMs);
+      // Init first, outside the deadline (as Lambda keeps init out of the timeout), on the thread that then runs it.
+      const running = await loadedIn(name);
+      const answer = await ask(running, { kind: 'invoke', id: nextId++, name, eventJson }, deadlineMs);
       if (!answer.ok) throw new ThreadInvocationFailure(answer.failure);
       return answer.resultJson ?? 'null';
     },
