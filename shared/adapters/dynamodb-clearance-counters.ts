@@ -31,6 +31,7 @@ import { type DayCounters, emptyDay, releaseBucketOf, type StatisticsIncrement }
 import { type RevenueCount, revenueOfEntry, revenueOfPayment, revenueOfPayout } from '#shared/domain/ledger-revenue.ts';
 import type { ClearanceCounters, LedgerCount } from '#shared/ports/clearance-counters.ts';
 import { type Lane, lanes } from '#shared/risk/outcome.ts';
+import { atMostOnce } from './at-most-once.ts';
 import { addAtBarrier } from './barrier-additions.ts';
 import { conditional } from './conditional-write.ts';
 import { keys, shardOf } from './keys.ts';
@@ -222,19 +223,22 @@ export class DynamoDbClearanceCounters implements ClearanceCounters {
     }
   }
 
+  /** An unconditional `ADD`, so sent at most once: a count is lost rather than doubled (at-most-once.ts). */
   private async addTo(itemKey: Record<string, AttributeValue>, amounts: Record<string, string>): Promise<void> {
     const names = Object.keys(amounts);
     await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: itemKey,
-        UpdateExpression: `SET #entity = :entity ADD ${names.map((_, index) => `#n${index} :v${index}`).join(', ')}`,
-        ExpressionAttributeNames: { '#entity': 'entity', ...Object.fromEntries(names.map((name, index) => [`#n${index}`, name])) },
-        ExpressionAttributeValues: {
-          ':entity': { S: 'ClearanceCounters' },
-          ...Object.fromEntries(names.map((name, index) => [`:v${index}`, { N: new Decimal(amounts[name] ?? '0').toFixed() }])),
-        },
-      }),
+      atMostOnce(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: itemKey,
+          UpdateExpression: `SET #entity = :entity ADD ${names.map((_, index) => `#n${index} :v${index}`).join(', ')}`,
+          ExpressionAttributeNames: { '#entity': 'entity', ...Object.fromEntries(names.map((name, index) => [`#n${index}`, name])) },
+          ExpressionAttributeValues: {
+            ':entity': { S: 'ClearanceCounters' },
+            ...Object.fromEntries(names.map((name, index) => [`:v${index}`, { N: new Decimal(amounts[name] ?? '0').toFixed() }])),
+          },
+        }),
+      ),
     );
   }
 

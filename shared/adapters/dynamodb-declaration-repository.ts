@@ -5,15 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeclarationStatus } from '#shared/domain/declaration.ts';
 import {
   type DeclarationRecord,
@@ -58,7 +50,7 @@ import {
   type PartRef,
   unpackLegacyBody,
 } from './declaration-item-codec.ts';
-import { documentClientOf } from './dynamodb-items.ts';
+import { batchGetItems, documentClientOf } from './dynamodb-items.ts';
 import { getItemCoalesced } from './dynamodb-read-coalescer.ts';
 import { entityTypes, keys } from './keys.ts';
 import { listShardedIndex } from './sharded-listing.ts';
@@ -310,18 +302,13 @@ export class DynamoDbDeclarationRepository implements DeclarationRepository {
    * consistent (half a read unit per item, like the index read itself), unprocessed keys asked again.
    */
   private async stateItems(ids: readonly string[]): Promise<Record<string, unknown>[]> {
-    const byId = new Map<string, Record<string, unknown>>();
-    for (let start = 0; start < ids.length; start += 100) {
-      let pending: Record<string, unknown>[] | undefined = [...new Set(ids.slice(start, start + 100))].map((id) => keys.declaration(id));
-      for (let attempt = 0; pending && pending.length > 0; attempt += 1) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-        const result: BatchGetCommandOutput = await this.documents.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) byId.set(idOfStateItem(item), item);
-        pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
+    const items = await batchGetItems(
+      this.documents,
+      this.tableName,
+      ids.map((id) => keys.declaration(id)),
+      { consistent: false },
+    );
+    const byId = new Map(items.map((item) => [idOfStateItem(item), item]));
     // A declaration is never deleted; one missing here was named by an entry of an unknown item.
     return ids.flatMap((id) => {
       const item = byId.get(id);

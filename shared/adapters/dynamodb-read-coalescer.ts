@@ -19,13 +19,9 @@
  * delivers them again). IAM authorises BatchGetItem with an action of its own: a function reading
  * this way is granted both GetItem and BatchGetItem on the keys (shared/resources.ts).
  */
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type Waiting, waitAtBarrier } from '#shared/workers/send-barrier.ts';
-
-/** BatchGetItem takes at most 100 keys. */
-const MAX_KEYS_PER_CALL = 100;
-/** Pauses before asking again for keys DynamoDB left unprocessed (throttled), then gives up. */
-const UNPROCESSED_PAUSES_MS = [25, 50, 100, 200, 400];
+import { batchGetItems } from './dynamodb-items.ts';
 
 type Key = Record<string, string>;
 type Item = Record<string, unknown>;
@@ -129,23 +125,7 @@ async function getOne(documents: DynamoDBDocumentClient, tableName: string, key:
 }
 
 async function getMany(documents: DynamoDBDocumentClient, tableName: string, keys: Key[], consistent: boolean): Promise<Map<string, Item>> {
-  const found = new Map<string, Item>();
   const keyNames = Object.keys(keys[0] ?? {}).sort();
-  const remember = (item: Item) => found.set(keyId(item, keyNames), item);
-  for (let start = 0; start < keys.length; start += MAX_KEYS_PER_CALL) {
-    let pending: Key[] = keys.slice(start, start + MAX_KEYS_PER_CALL);
-    for (let attempt = 0; pending.length > 0; attempt += 1) {
-      const result = await documents.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistent } } }),
-      );
-      for (const item of result.Responses?.[tableName] ?? []) remember(item);
-      pending = (result.UnprocessedKeys?.[tableName]?.Keys as Key[] | undefined) ?? [];
-      if (pending.length === 0) break;
-      const pause = UNPROCESSED_PAUSES_MS[attempt];
-      if (pause === undefined)
-        throw new Error(`DynamoDB left ${pending.length} key(s) of ${tableName} unprocessed after ${attempt + 1} attempts`);
-      await new Promise((resolve) => setTimeout(resolve, pause));
-    }
-  }
-  return found;
+  const items = await batchGetItems(documents, tableName, keys, { consistent });
+  return new Map(items.map((item) => [keyId(item, keyNames), item]));
 }

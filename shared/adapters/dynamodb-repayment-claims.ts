@@ -5,15 +5,7 @@
  * removes it in the same write that decides it.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   declarationOfClaim,
   type Payout,
@@ -24,7 +16,7 @@ import {
 } from '#shared/domain/repayments.ts';
 import type { Payouts, RepaymentClaims, SettleOutcome } from '#shared/ports/repayments.ts';
 import { conditional } from './conditional-write.ts';
-import { documentClientOf, queryByPrefix } from './dynamodb-items.ts';
+import { batchGetItems, documentClientOf, queryByPrefix } from './dynamodb-items.ts';
 import { entityTypes, keys } from './keys.ts';
 
 const STORAGE_ONLY = new Set(['PK', 'SK', 'GSI2PK', 'GSI2SK', 'entity']);
@@ -87,16 +79,14 @@ export class DynamoDbRepaymentClaims implements RepaymentClaims, Payouts {
         Limit: limit,
       }),
     );
-    let pending: Record<string, unknown>[] | undefined = (entries.Items ?? []).map((item) => ({ PK: item.PK, SK: item.SK }));
-    const claims: RepaymentClaim[] = [];
-    while (pending && pending.length > 0) {
-      const result: BatchGetCommandOutput = await this.documents.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      claims.push(...(result.Responses?.[this.tableName] ?? []).map(decode));
-      pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
-    }
-    return claims
+    const items = await batchGetItems(
+      this.documents,
+      this.tableName,
+      (entries.Items ?? []).map((item) => ({ PK: item.PK, SK: item.SK })),
+      { consistent: true },
+    );
+    return items
+      .map(decode)
       .filter((claim) => claim.status === 'PENDING')
       .sort((a, b) => `${a.claimedAt}#${a.id}`.localeCompare(`${b.claimedAt}#${b.id}`));
   }

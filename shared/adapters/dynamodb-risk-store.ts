@@ -1,8 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -22,8 +20,9 @@ import { type RiskProfile, riskProfileSchema } from '#shared/risk/profile.ts';
 import type { RecentSelectionRates } from '#shared/risk/selection.ts';
 import { type TraderProfile, traderProfileSchema } from '#shared/risk/trader.ts';
 import { readShared } from '#shared/workers/invocation-reads.ts';
+import { atMostOnce } from './at-most-once.ts';
 import { addAtBarrier } from './barrier-additions.ts';
-import { documentClientOf } from './dynamodb-items.ts';
+import { batchGetItems, documentClientOf } from './dynamodb-items.ts';
 import { keys } from './keys.ts';
 import { cancelledByCondition, retryingConflicts } from './transaction-conflicts.ts';
 
@@ -115,7 +114,7 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
     if (adds.length === 0) return;
     await Promise.all(
       [...new Set(profileIds)].map((id) =>
-        this.documents.send(
+        this.sendUpdate(
           new UpdateCommand({
             TableName: this.tableName,
             // Any shard will do: reads sum them all.
@@ -142,20 +141,11 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
   }
 
   /** The items of these keys that exist (strongly consistent unless asked otherwise, in one BatchGetItem and its retries). */
-  private async getAll(
+  private getAll(
     keysToRead: Record<string, string>[],
     read: { consistent: boolean } = { consistent: true },
   ): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let pending: Record<string, unknown>[] | undefined = keysToRead;
-    while (pending && pending.length > 0) {
-      const result: BatchGetCommandOutput = await this.documents.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: read.consistent } } }),
-      );
-      items.push(...(result.Responses?.[this.tableName] ?? []));
-      pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
-    }
-    return items;
+    return batchGetItems(this.documents, this.tableName, keysToRead, read);
   }
 
   private async queryAll(query: {
@@ -277,7 +267,7 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
 
   /** Adds to a trader's counts, creating a plain profile (no AEO, not trusted) on first sight. */
   private async addToTrader(partyId: string, defaults: string, add: string, values: Record<string, unknown>): Promise<void> {
-    await this.documents.send(
+    await this.sendUpdate(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.traderProfile(partyId),
@@ -328,9 +318,12 @@ export class DynamoDbRiskStore implements RiskProfileStore, TraderProfileStore, 
     });
   }
 
-  /** An update whose answer nobody reads (async, so a bad input rejects rather than throws). */
+  /**
+   * A counting update whose answer nobody reads (async, so a bad input rejects rather than throws):
+   * an unconditional `ADD`, so sent at most once, a count lost rather than doubled (at-most-once.ts).
+   */
   private async sendUpdate(command: UpdateCommand): Promise<void> {
-    await this.documents.send(command);
+    await this.documents.send(atMostOnce(command));
   }
 
   async recent(office: string, days: readonly string[]): Promise<RecentSelectionRates> {

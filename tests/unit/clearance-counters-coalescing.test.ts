@@ -82,6 +82,19 @@ describe('clearance counter additions in one SQS invocation', () => {
     expect(settled).toEqual(['rejected', 'rejected', 'rejected']);
   });
 
+  it('writes nothing again after a refusal that came after other attempts (one of which may have landed)', async () => {
+    // Prepare: throttled at the SDK's third attempt of a write not sent at most once (nothing marks the attempts before as refusals)
+    const retried = Object.assign(named('ProvisionedThroughputExceededException'), { $metadata: { httpStatusCode: 400, attempts: 3 } });
+    const { client, writes } = clientAnswering([retried]);
+
+    // Act
+    const settled = await threeRecords(new DynamoDbClearanceCounters(client, 'main'));
+
+    // Assess
+    expect(writes).toEqual([{ GREEN: '3' }]);
+    expect(settled).toEqual(['rejected', 'rejected', 'rejected']);
+  });
+
   it('writes an addition outside an invocation’s barrier at once (an officer’s release through the API)', async () => {
     // Prepare
     const { client, writes } = clientAnswering([]);
