@@ -70,6 +70,17 @@ async function greenOn(day: string): Promise<number> {
   return counted?.lanes.GREEN ?? Number.NaN;
 }
 
+/** Three records of one SQS invocation, each adding a GREEN declaration to a fresh day, through a client meeting `faults`. */
+async function threeRecordsMeeting(faults: Fault[]) {
+  const day = freshDay();
+  const { client, attempts } = clientMeeting(faults);
+  const counters = new DynamoDbClearanceCounters(client, tableName);
+  const settled = await withSendBarrier((runRecord) =>
+    Promise.allSettled(['01A', '01B', '01C'].map((id) => runRecord(() => counters.add(greenLane(day, id))))),
+  );
+  return { settled: settled.map((each) => each.status), attempts: attempts.made, counted: await greenOn(day) };
+}
+
 describe('counts at most once against the SDK’s retries', () => {
   it('the SDK alone retries an ADD whose answer was a 500 and counts it twice (what at-most-once prevents)', async () => {
     // Prepare: the same fault, a plain UpdateItem without atMostOnce
@@ -106,54 +117,27 @@ describe('counts at most once against the SDK’s retries', () => {
   });
 
   it('three records’ additions written as one sum that landed but was answered with a 500: all three fail, none is written again, the day counts 3', async () => {
-    // Prepare
-    const day = freshDay();
-    const { client, attempts } = clientMeeting(['applied-then-500']);
-    const counters = new DynamoDbClearanceCounters(client, tableName);
-
     // Act
-    const settled = await withSendBarrier((runRecord) =>
-      Promise.allSettled(['01A', '01B', '01C'].map((id) => runRecord(() => counters.add(greenLane(day, id))))),
-    );
+    const outcome = await threeRecordsMeeting(['applied-then-500']);
 
     // Assess
-    expect(settled.map((each) => each.status)).toEqual(['rejected', 'rejected', 'rejected']);
-    expect(attempts.made).toBe(1);
-    expect(await greenOn(day)).toBe(3);
+    expect(outcome).toEqual({ settled: ['rejected', 'rejected', 'rejected'], attempts: 1, counted: 3 });
   });
 
   it('a sum throttled on every attempt (nothing applied) is written again one addition at a time: the day counts 3, not 0 or 6', async () => {
-    // Prepare: the SDK's three attempts of the sum are throttled; the single additions go through
-    const day = freshDay();
-    const { client, attempts } = clientMeeting(['throttled', 'throttled', 'throttled']);
-    const counters = new DynamoDbClearanceCounters(client, tableName);
-
-    // Act
-    const settled = await withSendBarrier((runRecord) =>
-      Promise.allSettled(['01A', '01B', '01C'].map((id) => runRecord(() => counters.add(greenLane(day, id))))),
-    );
+    // Act: the SDK's three attempts of the sum are throttled; the single additions go through
+    const outcome = await threeRecordsMeeting(['throttled', 'throttled', 'throttled']);
 
     // Assess
-    expect(settled.map((each) => each.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
-    expect(attempts.made).toBe(3 + 3);
-    expect(await greenOn(day)).toBe(3);
+    expect(outcome).toEqual({ settled: ['fulfilled', 'fulfilled', 'fulfilled'], attempts: 3 + 3, counted: 3 });
   });
 
   it('a sum that landed at its first attempt, whose retry was throttled, is not written again one by one: the day counts 3', async () => {
-    // Prepare: the first attempt lands and is answered with a 500, the next refused (the sequence the SDK alone would retry)
-    const day = freshDay();
-    const { client, attempts } = clientMeeting(['applied-then-500', 'throttled', 'throttled']);
-    const counters = new DynamoDbClearanceCounters(client, tableName);
-
-    // Act
-    const settled = await withSendBarrier((runRecord) =>
-      Promise.allSettled(['01A', '01B', '01C'].map((id) => runRecord(() => counters.add(greenLane(day, id))))),
-    );
+    // Act: the first attempt lands and is answered with a 500, the next refused (the sequence the SDK alone would retry)
+    const outcome = await threeRecordsMeeting(['applied-then-500', 'throttled', 'throttled']);
 
     // Assess: at-most-once stopped at the unknown outcome; nothing was written twice
-    expect(settled.map((each) => each.status)).toEqual(['rejected', 'rejected', 'rejected']);
-    expect(attempts.made).toBe(1);
-    expect(await greenOn(day)).toBe(3);
+    expect(outcome).toEqual({ settled: ['rejected', 'rejected', 'rejected'], attempts: 1, counted: 3 });
   });
 
   it('a trader’s declaration count that landed but was answered with a 500 counts once', async () => {
