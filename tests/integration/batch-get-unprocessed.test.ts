@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local/cloud.ts';
 import { batchGetItems, documentClientOf } from '#shared/adapters/dynamodb-items.ts';
 import { loadConfig } from '#shared/config.ts';
+import { quietCloud } from '#tests/local/support.ts';
 
 type Item = Record<string, unknown>;
 
@@ -19,7 +20,7 @@ let tableName: string;
 
 beforeAll(async () => {
   // No functions: only this test touches the table.
-  cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, logLevel: 'silent', functions: {} });
+  cloud = await startLocalCloud({ ...quietCloud, functions: {} });
   tableName = loadConfig('scoreRisk').tableName('main');
 }, 60_000);
 

@@ -14,6 +14,7 @@ import { DynamoDbRiskStore } from '#shared/adapters/dynamodb-risk-store.ts';
 import { keys } from '#shared/adapters/keys.ts';
 import { loadConfig } from '#shared/config.ts';
 import { withSendBarrier } from '#shared/workers/send-barrier.ts';
+import { quietCloud } from '#tests/local/support.ts';
 
 type Fault = 'applied-then-500' | 'throttled';
 
@@ -22,7 +23,7 @@ let tableName: string;
 
 beforeAll(async () => {
   // No functions: only this test touches the table.
-  cloud = await startLocalCloud({ port: 0, dynamodbPort: 0, awsPort: 0, logLevel: 'silent', functions: {} });
+  cloud = await startLocalCloud({ ...quietCloud, functions: {} });
   tableName = loadConfig('decideRelease').tableName('main');
 }, 60_000);
 
